@@ -1,0 +1,168 @@
+/**
+ * The companion server's HTTP API, as the add-in sees it. Types only: the server validates every
+ * body/query with zod (server/http) and the add-in talks to it through addin/api only.
+ *
+ * Auth: `POST /api/connections` without a session creates one and returns `sessionToken`; every
+ * other /api call needs `Authorization: Bearer <sessionToken>` (401 without it). A session only
+ * ever sees its own connections (another session's connection id answers 404).
+ * Errors: non-2xx JSON bodies are `{ error: ApiErrorBody }` (common/stream.ts).
+ *
+ * Routes
+ *   GET    /health                                   -> HealthResponse            (no auth)
+ *   POST   /api/connections            ConnectRequest -> ConnectResponse          (auth optional)
+ *   GET    /api/connections                          -> { connections: ConnectionInfo[] }
+ *   DELETE /api/connections/:cid                     -> 204   (signs out, forgets the secret)
+ *   POST   /api/connections/:cid/signout             -> 204   (signs out, keeps the connection)
+ *   GET    /api/connections/:cid/projects            -> { projects: ProjectItem[] }   (all, for the tree)
+ *   GET    /api/connections/:cid/workbooks?projectId&page&pageSize -> Page<WorkbookItem>
+ *   GET    /api/connections/:cid/workbooks/:wid/views -> { views: ViewItem[] }
+ *   GET    /api/connections/:cid/datasources?projectId&page&pageSize -> Page<DatasourceItem>
+ *   GET    /api/connections/:cid/search?q&page       -> Page<SearchItem>
+ *   GET    /api/connections/:cid/datasources/:dsid/metadata -> DatasourceMetadata
+ *   POST   /api/connections/:cid/pull  PullRequest    -> typed result stream (common/stream.ts, NDJSON)
+ *   GET    /api/schedules, POST /api/schedules, PUT/DELETE /api/schedules/:sid, GET /api/schedules/:sid/runs
+ *   GET    /api/snapshots/latest?scheduleId          -> typed result stream of the latest snapshot
+ */
+import type { InventoryResource, PullOptions, PullSource } from './source.js';
+
+export interface HealthResponse {
+  ok: true;
+  version: string;
+  /** Present when `npm start` runs the embedded demo site: lets the pane prefill the Connect form. */
+  demo?: { serverUrl: string; siteContentUrl: string; patName: string; patSecret: string };
+}
+
+export type ConnectAuth =
+  | { kind: 'pat'; patName: string; patSecret: string }
+  | { kind: 'password'; username: string; password: string }
+  | { kind: 'jwt'; jwt: string };
+
+export interface ConnectRequest {
+  serverUrl: string;
+  /** '' = the default site (Tableau Server). */
+  siteContentUrl: string;
+  auth: ConnectAuth;
+  /** Friendly name shown in the pane; defaults to "<host> / <site>". */
+  label?: string;
+}
+
+export interface ConnectionInfo {
+  id: string;
+  label: string;
+  serverUrl: string;
+  siteContentUrl: string;
+  authKind: ConnectAuth['kind'];
+  /** PAT name or username: never the secret. */
+  principal: string;
+  productVersion?: string;
+  restApiVersion?: string;
+  createdAt: string;
+}
+
+export interface ConnectResponse {
+  sessionToken: string;
+  connection: ConnectionInfo;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+  /** null when this was the last page. */
+  nextPage: number | null;
+}
+
+export interface ProjectItem {
+  id: string;
+  name: string;
+  parentProjectId?: string;
+  description?: string;
+}
+
+export interface WorkbookItem {
+  id: string;
+  name: string;
+  contentUrl: string;
+  projectId?: string;
+  projectName?: string;
+  ownerName?: string;
+  updatedAt?: string;
+}
+
+export type SheetType = 'sheet' | 'dashboard' | 'story';
+
+export interface ViewItem {
+  id: string;
+  name: string;
+  contentUrl: string;
+  sheetType: SheetType;
+  workbookId: string;
+  workbookName?: string;
+  totalViewCount?: number;
+}
+
+export interface DatasourceItem {
+  id: string;
+  name: string;
+  contentUrl?: string;
+  projectId?: string;
+  projectName?: string;
+  type?: string;
+  hasExtracts?: boolean;
+  isCertified?: boolean;
+  updatedAt?: string;
+}
+
+export interface SearchItem {
+  type: 'workbook' | 'view' | 'datasource' | 'project' | string;
+  id: string;
+  title: string;
+  projectName?: string;
+  ownerName?: string;
+}
+
+export type VdsDataType =
+  | 'INTEGER'
+  | 'REAL'
+  | 'STRING'
+  | 'DATETIME'
+  | 'BOOLEAN'
+  | 'DATE'
+  | 'SPATIAL'
+  | 'UNKNOWN';
+
+export interface FieldInfo {
+  fieldName: string;
+  fieldCaption: string;
+  dataType: VdsDataType;
+  /** 'DIMENSION' | 'MEASURE' when the server tells (2026.1 fieldRole), else inferred from the type. */
+  role: 'DIMENSION' | 'MEASURE';
+  defaultAggregation?: string;
+  description?: string;
+}
+
+export interface ParameterInfo {
+  parameterCaption: string;
+  parameterName?: string;
+  parameterType: string;
+  dataType: string;
+  value: unknown;
+  members?: unknown[];
+  min?: unknown;
+  max?: unknown;
+}
+
+export interface DatasourceMetadata {
+  fields: FieldInfo[];
+  parameters: ParameterInfo[];
+  /** What this server's VDS supports (from its product version). */
+  capabilities: { rowLimit: boolean; conditionFilter: boolean; datasourceModel: boolean };
+}
+
+export interface PullRequest {
+  source: PullSource;
+  options?: PullOptions;
+}
+
+export type { InventoryResource };

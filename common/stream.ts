@@ -1,0 +1,84 @@
+/**
+ * The typed result stream: ONE format for view data (CSV), VDS queries and site inventory lists.
+ *
+ * Wire format: NDJSON (one JSON message per line, `Content-Type: application/x-ndjson`).
+ *   1. exactly one `meta` message: the columns with their type and Excel number format;
+ *   2. zero or more `rows` batches (positional arrays, same order as `meta.columns`);
+ *      `progress` messages may appear between batches (e.g. extract refresh job status);
+ *   3. exactly one terminal message: `end` (success) or `error` (the stream is unusable: discard it).
+ *
+ * Values are already Excel-ready: numbers are numbers, booleans are booleans, dates and date-times
+ * are Excel serial numbers (days since 1899-12-30, fraction = time of day) to be written together
+ * with the column's `format`; text is a string (to be written with number format "@", so `=...`
+ * never becomes a formula); an empty cell is `null`.
+ *
+ * The server never holds a whole large result and the add-in writes batches as they arrive.
+ */
+
+export const STREAM_CONTENT_TYPE = 'application/x-ndjson';
+
+export type ColumnType =
+  | 'integer'
+  | 'decimal'
+  | 'currency'
+  | 'percentage'
+  | 'date'
+  | 'datetime'
+  | 'boolean'
+  | 'text';
+
+export interface ColumnSpec {
+  /** Column header as the analyst will see it (Tableau caption / CSV header / flattened path). */
+  name: string;
+  type: ColumnType;
+  /** Excel number format that displays like the source did: '$#,##0', '0.0%', 'yyyy-mm-dd', '@', 'General'. */
+  format: string;
+}
+
+export type CellValue = number | string | boolean | null;
+
+export interface StreamMeta {
+  kind: 'meta';
+  columns: ColumnSpec[];
+  /** Human description of the source, e.g. "Superstore / Overview" (for status and provenance). */
+  source?: string;
+}
+
+export interface StreamRows {
+  kind: 'rows';
+  rows: CellValue[][];
+}
+
+export interface StreamProgress {
+  kind: 'progress';
+  /** e.g. 'extract-refresh' */
+  stage: string;
+  message: string;
+}
+
+export interface StreamEnd {
+  kind: 'end';
+  rowCount: number;
+  /** True when a row limit (ours or Tableau's) cut the result: the UI must say so, never silently. */
+  truncated: boolean;
+  warnings?: string[];
+}
+
+export interface StreamError {
+  kind: 'error';
+  error: ApiErrorBody;
+}
+
+export type StreamMessage = StreamMeta | StreamRows | StreamProgress | StreamEnd | StreamError;
+
+/** Every API error (HTTP body or stream `error` message) has this shape; `message` is plain words. */
+export interface ApiErrorBody {
+  /** Stable machine code, e.g. 'bad-credentials', 'session-expired', 'vds-disabled', 'invalid-input'. */
+  code: string;
+  /** Plain words for the analyst. Never contains a secret. */
+  message: string;
+  /** Optional hint, e.g. "Add a filter or a row limit". */
+  hint?: string;
+  /** Tableau's own error code when there is one (e.g. '401002', '400804'). */
+  tableauCode?: string;
+}
