@@ -1,0 +1,43 @@
+// ESLint flat config: `npm run lint` (= `eslint .`).
+// typescript-eslint's recommended rules everywhere, React hook rules for the add-in only
+// (the server has no React). Type-aware rules are left out on purpose: they need a full
+// TypeScript program per lint run, which makes `npm run lint` several times slower.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+export default tseslint.config(
+  {
+    // Build output, installed packages, test runs' artifacts and vendored schemas are not ours to lint.
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      'coverage/**',
+      '.data/**',
+      '**/*.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['addin/**/*.{ts,tsx}', 'test/addin/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    rules: {
+      // `_name` marks a deliberately unused parameter (port implementations, callbacks).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // Plain JavaScript files are Node scripts (this file, tooling); TypeScript checks globals in .ts.
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
+);
