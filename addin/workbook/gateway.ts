@@ -1,0 +1,158 @@
+/**
+ * WorkbookGateway: the ONLY way the add-in touches a workbook.
+ *
+ * Two implementations share this contract and the pure planning logic (chunks.ts, formats.ts,
+ * names.ts, write-plan.ts):
+ *  - excel/  ExcelWorkbookGateway: Office.js (the only code that references `Excel.` / `Office.`);
+ *  - memory/ MemoryWorkbookGateway: an in-memory workbook for tests and the browser preview that
+ *            behaves like Excel where it matters (tables, number formats, "=..." as formula vs
+ *            text, null = "leave unchanged", the 5 MB payload limit of Excel on the web).
+ *
+ * Rows are positional arrays in `columns` order, values Excel-ready (common/stream.ts): dates are
+ * serial numbers written with the column's number format, text is written under format "@".
+ */
+import type { CellValue, ColumnSpec } from '../../common/stream.js';
+
+/** Where a new table goes. `address` is the top-left cell of the header row, e.g. "B3". */
+export type WriteTarget =
+  | { kind: 'newSheet'; sheetName?: string }
+  | { kind: 'cell'; sheet: string; address: string };
+
+/** Zero-based row/column of the top-left cell of the selection. */
+export interface SelectionInfo {
+  sheet: string;
+  address: string;
+  row: number;
+  column: number;
+}
+
+export interface TableInfo {
+  name: string;
+  sheet: string;
+  /** Whole table incl. header row, e.g. "B3:F120" (no sheet prefix). */
+  address: string;
+  headers: string[];
+  /** Data rows (without the header). */
+  rowCount: number;
+  columnCount: number;
+}
+
+/** Shape of what will be written: data rows (header excluded) × columns. */
+export interface TableShape {
+  rows: number;
+  columns: number;
+}
+
+export type TargetCheck =
+  | { ok: true; sheet?: string; address: string }
+  | {
+      ok: false;
+      /** First non-empty cell (or table) in the way, e.g. "Sheet1!D7". */
+      conflict: string;
+      message: string;
+      /** A place that is free for the same shape (next empty columns to the right, or a new sheet). */
+      suggestion: WriteTarget;
+    };
+
+/** Rows as one array (total known) or as batches arriving from the stream. */
+export type RowSource = CellValue[][] | AsyncIterable<CellValue[][]> | Iterable<CellValue[][]>;
+
+export interface WriteProgress {
+  rowsWritten: number;
+  totalRows?: number;
+}
+
+export interface WriteOptions {
+  /** Wanted table name; sanitized and made unique (see names.ts). */
+  tableName: string;
+  /** Data row count when known up front (lets formats be set once per column, enables % progress). */
+  totalRows?: number;
+  signal?: AbortSignal;
+  onProgress?(p: WriteProgress): void;
+}
+
+export interface WrittenTable {
+  /** The name actually used (may differ from the one asked for: sanitized, _2, _3 …). */
+  name: string;
+  sheet: string;
+  address: string;
+  rowCount: number;
+  columnCount: number;
+  /** Write statistics (syncs = context.sync() calls, bytes = estimated request payload). */
+  stats: WriteStats;
+}
+
+export interface WriteStats {
+  syncs: number;
+  bytes: number;
+  /** Text cells cut to Excel's 32,767-character cell limit. */
+  truncatedCells: number;
+}
+
+export interface ReplaceOptions {
+  /** replace: the table's data becomes `rows`; append: `rows` are added below the existing data. */
+  mode: 'replace' | 'append';
+  /** Append mode: name of a date-time column filled with `now` for every appended row (created if missing). */
+  timestampColumn?: string;
+  /** Source columns written by the previous refresh; those missing now are reported and cleared. */
+  previousColumns?: string[];
+  now?: Date;
+  signal?: AbortSignal;
+  onProgress?(p: WriteProgress): void;
+}
+
+export interface ReplaceResult {
+  table: TableInfo;
+  rowsWritten: number;
+  /** Source columns that are new in this refresh (added as table columns after the last source column). */
+  addedColumns: string[];
+  /** Source columns of the previous refresh that the source no longer has (their cells are cleared). */
+  removedColumns: string[];
+  /** Table columns the refresh did not write (user columns: formulas keep filling down). */
+  keptColumns: string[];
+  stats: WriteStats;
+}
+
+export type WorkbookErrorCode =
+  | 'cancelled'
+  | 'collision'
+  | 'not-found'
+  | 'invalid-input'
+  | 'too-large'
+  | 'unsupported'
+  | 'payload-too-large'
+  | 'excel-error';
+
+/** Every gateway failure is a WorkbookError with a stable code and plain words. */
+export class WorkbookError extends Error {
+  constructor(
+    readonly code: WorkbookErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'WorkbookError';
+  }
+}
+
+export interface WorkbookGateway {
+  readonly kind: 'excel' | 'memory';
+  getSelection(): Promise<SelectionInfo>;
+  listSheets(): Promise<string[]>;
+  listTables(): Promise<TableInfo[]>;
+  getTable(name: string): Promise<TableInfo | null>;
+  /** Would writing `shape` (plus a header row) at `target` overwrite anything? Never changes the workbook. */
+  checkTarget(target: WriteTarget, shape: TableShape): Promise<TargetCheck>;
+  /** Writes header + rows in chunks, then creates the table. Throws 'collision' before writing anything. */
+  writeTable(target: WriteTarget, columns: ColumnSpec[], rows: RowSource, opts: WriteOptions): Promise<WrittenTable>;
+  /** Refresh: validates everything first (table unchanged on failure), then rewrites the data in place. */
+  replaceTableData(tableName: string, columns: ColumnSpec[], rows: CellValue[][], opts: ReplaceOptions): Promise<ReplaceResult>;
+  /** Selects the table and activates its sheet. */
+  activateTable(name: string): Promise<void>;
+  /** Deletes the table; with clearData also its cells (values and formats). */
+  deleteTable(name: string, opts?: { clearData?: boolean }): Promise<void>;
+  /** Custom XML part store (ExcelApi 1.5), one part per namespace; null when absent. */
+  readDocument(namespace: string): Promise<string | null>;
+  /** Replaces the part for `namespace`; `xml`'s root element must declare xmlns="<namespace>". */
+  writeDocument(namespace: string, xml: string): Promise<void>;
+}
