@@ -1,0 +1,159 @@
+/**
+ * Saved Tableau connections, each owned by one companion session. The credentials (PAT secret,
+ * password or JWT) are sealed with AES-256-GCM (crypto.ts) bound to the connection id; only the
+ * principal (PAT name / username) is kept in clear so the pane can show who is signed in.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectAuth, ConnectionInfo } from '../../common/api.js';
+import type { SecretBox } from './crypto.js';
+import type { Db } from './db.js';
+
+export interface NewConnection {
+  label: string;
+  serverUrl: string;
+  siteContentUrl: string;
+  auth: ConnectAuth;
+  productVersion?: string;
+  restApiVersion?: string;
+}
+
+export interface ConnectionWithAuth {
+  info: ConnectionInfo;
+  auth: ConnectAuth;
+}
+
+export interface ConnectionStore {
+  /**
+   * Saves a connection for the session. The same server + site + principal saved again by the same
+   * session replaces the stored credentials and keeps its id (a renewed PAT is not a new connection).
+   */
+  save(sessionId: string, input: NewConnection): ConnectionInfo;
+  list(sessionId: string): ConnectionInfo[];
+  /** Undefined when the id is unknown or belongs to another session (callers answer 404 either way). */
+  get(sessionId: string, id: string): ConnectionWithAuth | undefined;
+  delete(sessionId: string, id: string): boolean;
+}
+
+/** PAT name, username, or the JWT's `sub` claim: who the connection signs in as, never a secret. */
+export function principalOf(auth: ConnectAuth): string {
+  switch (auth.kind) {
+    case 'pat':
+      return auth.patName;
+    case 'password':
+      return auth.username;
+    case 'jwt':
+      return jwtSubject(auth.jwt) ?? 'connected app';
+  }
+}
+
+function jwtSubject(jwt: string): string | undefined {
+  const payload = jwt.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown };
+    return typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ConnectionRow {
+  id: string;
+  label: string;
+  server_url: string;
+  site_content_url: string;
+  auth_kind: ConnectAuth['kind'];
+  principal: string;
+  sealed_auth: string;
+  product_version: string | null;
+  rest_api_version: string | null;
+  created_at: string;
+}
+
+function toInfo(row: ConnectionRow): ConnectionInfo {
+  return {
+    id: row.id,
+    label: row.label,
+    serverUrl: row.server_url,
+    siteContentUrl: row.site_content_url,
+    authKind: row.auth_kind,
+    principal: row.principal,
+    ...(row.product_version ? { productVersion: row.product_version } : {}),
+    ...(row.rest_api_version ? { restApiVersion: row.rest_api_version } : {}),
+    createdAt: row.created_at,
+  };
+}
+
+export class SqliteConnectionStore implements ConnectionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  save(sessionId: string, input: NewConnection): ConnectionInfo {
+    const principal = principalOf(input.auth);
+    const existing = this.db
+      .prepare(
+        `SELECT id FROM connections WHERE session_id = ? AND server_url = ? AND site_content_url = ?
+           AND auth_kind = ? AND principal = ?`,
+      )
+      .get(sessionId, input.serverUrl, input.siteContentUrl, input.auth.kind, principal) as
+      | { id: string }
+      | undefined;
+    const id = existing?.id ?? randomUUID();
+    const sealed = this.box.seal(JSON.stringify(input.auth), id);
+    if (existing) {
+      this.db
+        .prepare(
+          `UPDATE connections SET label = ?, sealed_auth = ?, product_version = ?, rest_api_version = ?
+             WHERE id = ?`,
+        )
+        .run(input.label, sealed, input.productVersion ?? null, input.restApiVersion ?? null, id);
+    } else {
+      this.db
+        .prepare(
+          `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind,
+             principal, sealed_auth, product_version, rest_api_version, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          sessionId,
+          input.label,
+          input.serverUrl,
+          input.siteContentUrl,
+          input.auth.kind,
+          principal,
+          sealed,
+          input.productVersion ?? null,
+          input.restApiVersion ?? null,
+          this.now().toISOString(),
+        );
+    }
+    return toInfo(this.row(sessionId, id)!);
+  }
+
+  list(sessionId: string): ConnectionInfo[] {
+    const rows = this.db
+      .prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at, id')
+      .all(sessionId) as ConnectionRow[];
+    return rows.map(toInfo);
+  }
+
+  get(sessionId: string, id: string): ConnectionWithAuth | undefined {
+    const row = this.row(sessionId, id);
+    if (!row) return undefined;
+    return { info: toInfo(row), auth: JSON.parse(this.box.open(row.sealed_auth, row.id)) as ConnectAuth };
+  }
+
+  delete(sessionId: string, id: string): boolean {
+    return this.db.prepare('DELETE FROM connections WHERE session_id = ? AND id = ?').run(sessionId, id).changes > 0;
+  }
+
+  private row(sessionId: string, id: string): ConnectionRow | undefined {
+    return this.db.prepare('SELECT * FROM connections WHERE session_id = ? AND id = ?').get(sessionId, id) as
+      | ConnectionRow
+      | undefined;
+  }
+}

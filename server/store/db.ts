@@ -1,0 +1,85 @@
+/**
+ * The SQLite database under the data directory, migrated forward with `PRAGMA user_version`
+ * (one integer, bumped once per migration inside the migration's own transaction, so a crash
+ * mid-migration leaves the previous version intact).
+ *
+ * New tables (schedules, snapshots, ...) append a migration to MIGRATIONS; never edit a shipped one.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+
+export interface Migration {
+  version: number;
+  description: string;
+  up: (db: Db) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'sessions and connections',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE sessions (
+          id           TEXT PRIMARY KEY,
+          token_hash   TEXT NOT NULL UNIQUE,
+          created_at   TEXT NOT NULL,
+          last_used_at TEXT NOT NULL
+        );
+        CREATE TABLE connections (
+          id               TEXT PRIMARY KEY,
+          session_id       TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          label            TEXT NOT NULL,
+          server_url       TEXT NOT NULL,
+          site_content_url TEXT NOT NULL,
+          auth_kind        TEXT NOT NULL,
+          principal        TEXT NOT NULL,
+          sealed_auth      TEXT NOT NULL,
+          product_version  TEXT,
+          rest_api_version TEXT,
+          created_at       TEXT NOT NULL
+        );
+        CREATE INDEX connections_by_session ON connections(session_id);
+      `),
+  },
+];
+
+export const DB_FILE = 'companion.sqlite';
+
+/** Opens (creating when needed) `<dataDir>/companion.sqlite` and migrates it to the latest version. */
+export function openDatabase(dataDir: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(dataDir, DB_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function migrate(db: Db, migrations: readonly Migration[]): number {
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  ordered.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migrations must be numbered 1..n (found ${m.version} at ${i + 1}).`);
+  });
+  const current = schemaVersion(db);
+  if (current > ordered.length) {
+    throw new Error(
+      `The database is at schema version ${current}, newer than this server knows (${ordered.length}). ` +
+        'Upgrade the server or use another DATA_DIR.',
+    );
+  }
+  for (const m of ordered.slice(current)) {
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

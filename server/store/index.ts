@@ -1,0 +1,35 @@
+/**
+ * The SQLite-backed store: one database file plus its key file under the data directory.
+ * Callers depend on the ConnectionStore / SessionStore interfaces only, so a Postgres
+ * implementation (design.md "Where it grows") is a new `openStore`, not a rewrite.
+ */
+import { join } from 'node:path';
+import { SqliteConnectionStore, type ConnectionStore } from './connections.js';
+import { createSecretBox, loadOrCreateKey } from './crypto.js';
+import { openDatabase, type Db } from './db.js';
+import { DEFAULT_SESSION_IDLE_MS, SqliteSessionStore, type SessionStore } from './sessions.js';
+
+export const KEY_FILE = 'secret.key';
+
+export interface Store {
+  connections: ConnectionStore;
+  sessions: SessionStore;
+  /** The raw database, for stores added later (schedules, snapshots) that share the file. */
+  db: Db;
+  close(): void;
+}
+
+export interface StoreOptions {
+  sessionIdleMs?: number;
+}
+
+export function openStore(dataDir: string, options: StoreOptions = {}): Store {
+  const db = openDatabase(dataDir);
+  const box = createSecretBox(loadOrCreateKey(join(dataDir, KEY_FILE)));
+  return {
+    db,
+    connections: new SqliteConnectionStore(db, box),
+    sessions: new SqliteSessionStore(db, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
+    close: () => db.close(),
+  };
+}

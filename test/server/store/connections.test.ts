@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../../server/store/index.js';
+import { principalOf } from '../../../server/store/connections.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'store-conn-'));
+const PAT_SECRET = 'Zm9vYmFyLXNlY3JldC10aGF0LW11c3Qtbm90LWxlYWs=:s3cr3t';
+
+describe('SqliteConnectionStore', () => {
+  it('keeps the secret encrypted in the database file and decrypts it for its own session', () => {
+    const dir = tmp();
+    const store = openStore(dir);
+    const { session } = store.sessions.create();
+    const info = store.connections.save(session.id, {
+      label: 'Demo',
+      serverUrl: 'https://tableau.example.com',
+      siteContentUrl: 'demo',
+      auth: { kind: 'pat', patName: 'analyst-pat', patSecret: PAT_SECRET },
+      productVersion: '2025.3.0',
+    });
+    expect(info).toMatchObject({ principal: 'analyst-pat', authKind: 'pat', productVersion: '2025.3.0' });
+    expect(JSON.stringify(info)).not.toContain(PAT_SECRET);
+    expect(store.connections.get(session.id, info.id)?.auth).toEqual({
+      kind: 'pat',
+      patName: 'analyst-pat',
+      patSecret: PAT_SECRET,
+    });
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    store.close();
+    for (const file of readdirSync(dir)) {
+      const bytes = readFileSync(join(dir, file));
+      expect(bytes.includes(Buffer.from(PAT_SECRET)), file).toBe(false);
+      expect(bytes.includes(Buffer.from('s3cr3t')), file).toBe(false);
+    }
+    // And it survives a restart with the same key file.
+    const reopened = openStore(dir);
+    expect(reopened.connections.get(session.id, info.id)?.auth).toMatchObject({ patSecret: PAT_SECRET });
+    reopened.close();
+  });
+
+  it('keeps sessions apart', () => {
+    const store = openStore(tmp());
+    const a = store.sessions.create().session;
+    const b = store.sessions.create().session;
+    const info = store.connections.save(a.id, {
+      label: 'x',
+      serverUrl: 'https://s',
+      siteContentUrl: '',
+      auth: { kind: 'password', username: 'ann', password: 'pw' },
+    });
+    expect(store.connections.list(b.id)).toEqual([]);
+    expect(store.connections.get(b.id, info.id)).toBeUndefined();
+    expect(store.connections.delete(b.id, info.id)).toBe(false);
+    expect(store.connections.list(a.id)).toHaveLength(1);
+    expect(store.connections.delete(a.id, info.id)).toBe(true);
+    expect(store.connections.list(a.id)).toEqual([]);
+  });
+
+  it('replaces the credentials when the same principal connects again', () => {
+    const store = openStore(tmp());
+    const s = store.sessions.create().session;
+    const base = { label: 'x', serverUrl: 'https://s', siteContentUrl: 'site' };
+    const first = store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret: 'old' } });
+    const second = store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret: 'new' } });
+    expect(second.id).toBe(first.id);
+    expect(store.connections.list(s.id)).toHaveLength(1);
+    expect(store.connections.get(s.id, first.id)?.auth).toMatchObject({ patSecret: 'new' });
+  });
+
+  it('deleting a session deletes its connections', () => {
+    const store = openStore(tmp());
+    const s = store.sessions.create().session;
+    const c = store.connections.save(s.id, {
+      label: 'x',
+      serverUrl: 'https://s',
+      siteContentUrl: '',
+      auth: { kind: 'jwt', jwt: 'a.b.c' },
+    });
+    store.sessions.delete(s.id);
+    expect(store.connections.get(s.id, c.id)).toBeUndefined();
+  });
+});
+
+describe('principalOf', () => {
+  it('names who signs in, never the secret', () => {
+    expect(principalOf({ kind: 'pat', patName: 'n', patSecret: 's' })).toBe('n');
+    expect(principalOf({ kind: 'password', username: 'u', password: 'p' })).toBe('u');
+    const claims = Buffer.from(JSON.stringify({ sub: 'ann@example.com' })).toString('base64url');
+    expect(principalOf({ kind: 'jwt', jwt: `h.${claims}.sig` })).toBe('ann@example.com');
+    expect(principalOf({ kind: 'jwt', jwt: 'not-a-jwt' })).toBe('connected app');
+  });
+});

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS, migrate, openDatabase, schemaVersion, type Migration } from '../../../server/store/db.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'store-db-'));
+
+describe('migrations (user_version)', () => {
+  it('brings a new database to the latest version and is idempotent on reopen', () => {
+    const dir = tmp();
+    const db = openDatabase(dir);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['sessions', 'connections']));
+    db.close();
+    const again = openDatabase(dir);
+    expect(schemaVersion(again)).toBe(MIGRATIONS.length);
+    again.close();
+  });
+
+  it('applies only the migrations above the current version', () => {
+    const db = new Database(':memory:');
+    const applied: number[] = [];
+    const steps: Migration[] = [1, 2, 3].map((version) => ({
+      version,
+      description: `step ${version}`,
+      up: (d) => {
+        applied.push(version);
+        d.exec(`CREATE TABLE t${version} (x)`);
+      },
+    }));
+    migrate(db, steps.slice(0, 2));
+    expect(applied).toEqual([1, 2]);
+    migrate(db, steps);
+    expect(applied).toEqual([1, 2, 3]);
+    expect(schemaVersion(db)).toBe(3);
+  });
+
+  it('rolls back a failing migration and leaves the version where it was', () => {
+    const db = new Database(':memory:');
+    const broken: Migration[] = [
+      { version: 1, description: 'ok', up: (d) => d.exec('CREATE TABLE a (x)') },
+      {
+        version: 2,
+        description: 'fails half way',
+        up: (d) => {
+          d.exec('CREATE TABLE b (x)');
+          throw new Error('boom');
+        },
+      },
+    ];
+    expect(() => migrate(db, broken)).toThrow('boom');
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'b'").pluck().get()).toBe(0);
+  });
+
+  it('refuses a database written by a newer server', () => {
+    const db = new Database(':memory:');
+    db.pragma('user_version = 99');
+    expect(() => migrate(db, MIGRATIONS)).toThrow(/newer than this server/);
+  });
+
+  it('refuses gaps in the numbering', () => {
+    const db = new Database(':memory:');
+    expect(() => migrate(db, [{ version: 2, description: 'gap', up: () => {} }])).toThrow(/numbered/);
+  });
+});
