@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import { createLogger, isSecretKey, scrub, REDACTED } from '../../../server/log.js';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'debug', destination }) };
+}
+
+describe('log redaction', () => {
+  it('names secret-looking keys in any case and separator style', () => {
+    for (const k of ['Authorization', 'X-Tableau-Auth', 'patSecret', 'PAT_SECRET', 'password', 'jwt', 'sessionToken', 'personalAccessTokenSecret']) {
+      expect(isSecretKey(k), k).toBe(true);
+    }
+    for (const k of ['patName', 'username', 'serverUrl', 'message']) expect(isSecretKey(k), k).toBe(false);
+  });
+
+  it('removes secrets at any depth, inside arrays, and from axios-like errors', async () => {
+    const { lines, logger } = capture();
+    const err = Object.assign(new Error('Request failed with status code 401'), {
+      code: 'ERR_BAD_REQUEST',
+      config: {
+        headers: { 'X-Tableau-Auth': 'tok-AAA' },
+        data: '{"credentials":{"personalAccessTokenSecret":"pat-BBB"}}',
+      },
+    });
+    logger.info({ body: { auth: { kind: 'pat', patName: 'me', patSecret: 'pat-CCC' } }, list: [{ password: 'pw-DDD' }] }, 'connect');
+    logger.error({ err }, 'failed');
+    logger.info({ headers: { authorization: 'Bearer tok-EEE' }, deep: { a: { b: { c: { jwt: 'jwt-FFF' } } } } });
+    logger.flush();
+    await new Promise((r) => setImmediate(r));
+    const text = lines.join('');
+    for (const secret of ['tok-AAA', 'pat-BBB', 'pat-CCC', 'pw-DDD', 'tok-EEE', 'jwt-FFF']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('"patName":"me"');
+    expect(text).toContain('Request failed with status code 401');
+    expect(text).toContain('ERR_BAD_REQUEST');
+    expect(text).toContain(REDACTED);
+  });
+
+  it('survives cycles', () => {
+    const a: Record<string, unknown> = { name: 'a' };
+    a.self = a;
+    expect(scrub(a)).toEqual({ name: 'a', self: '[circular]' });
+  });
+});
