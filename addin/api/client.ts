@@ -1,0 +1,159 @@
+import type {
+  ConnectionInfo,
+  ConnectRequest,
+  ConnectResponse,
+  DatasourceItem,
+  DatasourceMetadata,
+  HealthResponse,
+  Page,
+  ProjectItem,
+  PullRequest,
+  SearchItem,
+  ViewItem,
+  WorkbookItem,
+} from '../../common/api.js';
+import type { StreamMessage } from '../../common/stream.js';
+import { ApiError, errorFromResponse, toApiError } from './errors.js';
+import { createSessionStore, type SessionStore } from './sessionStore.js';
+import { readStream } from './stream.js';
+
+export interface PageQuery {
+  projectId?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Schedules are the server's business; the pane only passes them through as JSON. */
+export type JsonObject = Record<string, unknown>;
+
+/** Everything the pane may ask the companion server (common/api.ts, route for route). */
+export interface ApiClient {
+  health(opts?: CallOptions): Promise<HealthResponse>;
+  hasSession(): boolean;
+  connect(request: ConnectRequest, opts?: CallOptions): Promise<ConnectResponse>;
+  listConnections(opts?: CallOptions): Promise<ConnectionInfo[]>;
+  /** Signs out and forgets the stored secret. */
+  forgetConnection(connectionId: string, opts?: CallOptions): Promise<void>;
+  /** Signs out of Tableau, keeps the connection for a later sign-in. */
+  signOut(connectionId: string, opts?: CallOptions): Promise<void>;
+  projects(connectionId: string, opts?: CallOptions): Promise<ProjectItem[]>;
+  workbooks(connectionId: string, query?: PageQuery, opts?: CallOptions): Promise<Page<WorkbookItem>>;
+  views(connectionId: string, workbookId: string, opts?: CallOptions): Promise<ViewItem[]>;
+  datasources(connectionId: string, query?: PageQuery, opts?: CallOptions): Promise<Page<DatasourceItem>>;
+  search(connectionId: string, q: string, page?: number, opts?: CallOptions): Promise<Page<SearchItem>>;
+  metadata(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceMetadata>;
+  /** The typed result stream, decoded message by message as bytes arrive. */
+  pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
+  listSchedules(opts?: CallOptions): Promise<JsonObject>;
+  createSchedule(body: JsonObject, opts?: CallOptions): Promise<JsonObject>;
+  updateSchedule(scheduleId: string, body: JsonObject, opts?: CallOptions): Promise<JsonObject>;
+  deleteSchedule(scheduleId: string, opts?: CallOptions): Promise<void>;
+  scheduleRuns(scheduleId: string, opts?: CallOptions): Promise<JsonObject>;
+  latestSnapshot(scheduleId: string, opts?: CallOptions): AsyncGenerator<StreamMessage>;
+}
+
+export interface ApiClientOptions {
+  /** '' = same origin (the server serves the pane). */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  session?: SessionStore;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const seg = encodeURIComponent;
+
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+  // Bound lazily: tests swap globalThis.fetch after the client exists.
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const session = options.session ?? createSessionStore();
+
+  async function send(method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = session.get();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: opts.signal,
+      });
+    } catch (error) {
+      throw toApiError(error);
+    }
+    if (!response.ok) {
+      const error = await errorFromResponse(response);
+      // The server no longer knows our session (restarted, expired): drop it so the next Connect starts fresh.
+      if (response.status === 401 && token) session.clear();
+      throw error;
+    }
+    return response;
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
+    const response = await send(method, path, body, opts);
+    if (response.status === 204) return undefined as T;
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      if (opts?.signal?.aborted) throw toApiError(error);
+      throw new ApiError({ code: 'bad-response', message: 'The companion server sent an answer the pane cannot read' });
+    }
+  }
+
+  async function* stream(method: string, path: string, body: unknown, opts?: CallOptions): AsyncGenerator<StreamMessage> {
+    const response = await send(method, path, body, opts);
+    yield* readStream(response, opts?.signal);
+  }
+
+  const conn = (cid: string) => `/api/connections/${seg(cid)}`;
+
+  return {
+    health: (opts) => json<HealthResponse>('GET', '/health', undefined, opts),
+    hasSession: () => session.get() !== null,
+    async connect(request, opts) {
+      const result = await json<ConnectResponse>('POST', '/api/connections', request, opts);
+      session.set(result.sessionToken);
+      return result;
+    },
+    async listConnections(opts) {
+      if (!session.get()) return [];
+      return (await json<{ connections: ConnectionInfo[] }>('GET', '/api/connections', undefined, opts)).connections;
+    },
+    forgetConnection: (cid, opts) => json<void>('DELETE', conn(cid), undefined, opts),
+    signOut: (cid, opts) => json<void>('POST', `${conn(cid)}/signout`, undefined, opts),
+    async projects(cid, opts) {
+      return (await json<{ projects: ProjectItem[] }>('GET', `${conn(cid)}/projects`, undefined, opts)).projects;
+    },
+    workbooks: (cid, q = {}, opts) =>
+      json<Page<WorkbookItem>>('GET', `${conn(cid)}/workbooks${query({ ...q })}`, undefined, opts),
+    async views(cid, wid, opts) {
+      return (await json<{ views: ViewItem[] }>('GET', `${conn(cid)}/workbooks/${seg(wid)}/views`, undefined, opts)).views;
+    },
+    datasources: (cid, q = {}, opts) =>
+      json<Page<DatasourceItem>>('GET', `${conn(cid)}/datasources${query({ ...q })}`, undefined, opts),
+    search: (cid, q, page, opts) => json<Page<SearchItem>>('GET', `${conn(cid)}/search${query({ q, page })}`, undefined, opts),
+    metadata: (cid, dsid, opts) =>
+      json<DatasourceMetadata>('GET', `${conn(cid)}/datasources/${seg(dsid)}/metadata`, undefined, opts),
+    pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
+    listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
+    createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),
+    updateSchedule: (sid, body, opts) => json<JsonObject>('PUT', `/api/schedules/${seg(sid)}`, body, opts),
+    deleteSchedule: (sid, opts) => json<void>('DELETE', `/api/schedules/${seg(sid)}`, undefined, opts),
+    scheduleRuns: (sid, opts) => json<JsonObject>('GET', `/api/schedules/${seg(sid)}/runs`, undefined, opts),
+    latestSnapshot: (sid, opts) => stream('GET', `/api/snapshots/latest${query({ scheduleId: sid })}`, undefined, opts),
+  };
+}
