@@ -1,0 +1,96 @@
+/**
+ * The companion server's fastify app: error mapping, CORS for the add-in's own origin, gzip,
+ * /health, the bearer-authenticated /api scope and the add-in's files.
+ *
+ * Route modules are plain functions `(app, ctx) => void`; API_ROUTES lists the ones mounted under
+ * /api. Later features (schedules, snapshots) add their module to that list or pass `extraRoutes`.
+ */
+import compress from '@fastify/compress';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HealthResponse } from '../../common/api.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { sessionHook } from './auth.js';
+import { ClientPool, type ConnectFn } from './clients.js';
+import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { browseRoutes } from './routes/browse.js';
+import { connectionRoutes } from './routes/connections.js';
+import { healthRoutes } from './routes/health.js';
+import { pullRoutes } from './routes/pull.js';
+import type { Tableau } from './tableau.js';
+
+export interface RouteContext {
+  store: Store;
+  clients: ClientPool<Tableau>;
+  connectTableau: ConnectFn<Tableau>;
+  version: string;
+  demo?: HealthResponse['demo'];
+}
+
+export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
+
+/** Mounted under /api, behind the session hook. */
+export const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
+
+export interface AppOptions {
+  store: Store;
+  connectTableau: ConnectFn<Tableau>;
+  logger: Logger;
+  /** Origins allowed to call the API from a browser (the server's own origin first). */
+  allowedOrigins: string[];
+  version: string;
+  demo?: HealthResponse['demo'];
+  extraRoutes?: readonly RouteModule[];
+  /** Options for the underlying server (https key/cert). */
+  https?: { key: string; cert: string };
+}
+
+export interface App {
+  app: FastifyInstance;
+  ctx: RouteContext;
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: 1024 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+  const ctx: RouteContext = {
+    store: options.store,
+    clients: new ClientPool(options.connectTableau),
+    connectTableau: options.connectTableau,
+    version: options.version,
+    demo: options.demo,
+  };
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  const allowed = new Set(options.allowedOrigins);
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, !origin || allowed.has(origin)),
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600,
+  });
+  await app.register(compress, { threshold: 1024, encodings: ['gzip', 'deflate'] });
+  await healthRoutes(app, ctx);
+  await app.register(
+    async (api) => {
+      api.decorateRequest('session', null);
+      // A browser page from another origin must not drive the API, even with a simple request
+      // that skips the CORS preflight (text/plain POST): refuse it outright.
+      api.addHook('onRequest', async (request) => {
+        const origin = request.headers.origin;
+        if (origin && !allowed.has(origin)) {
+          throw new ApiError(403, { code: 'forbidden-origin', message: `Requests from ${origin} are not allowed.` });
+        }
+      });
+      api.addHook('onRequest', sessionHook(options.store.sessions));
+      for (const routes of [...API_ROUTES, ...(options.extraRoutes ?? [])]) await routes(api, ctx);
+    },
+    { prefix: '/api' },
+  );
+  app.addHook('onClose', async () => ctx.clients.closeAll());
+  return { app, ctx };
+}

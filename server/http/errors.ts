@@ -1,0 +1,104 @@
+/**
+ * Every non-2xx answer is `{ error: ApiErrorBody }` (common/stream.ts) in plain words.
+ * Bad input is a 400 `invalid-input`, never a 500; Tableau failures keep their stable code and get
+ * the HTTP status that tells the add-in what to do; anything unexpected is a generic 500 whose
+ * details go to the (redacting) log only.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ApiErrorBody } from '../../common/stream.js';
+import { isTableauError } from '../tableau/errors.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message);
+    this.name = 'ApiError';
+  }
+}
+
+export const invalidInput = (message: string) => new ApiError(400, { code: 'invalid-input', message });
+export const notFound = (message = 'Not found.') => new ApiError(404, { code: 'not-found', message });
+export const unauthorized = (message: string) => new ApiError(401, { code: 'unauthorized', message });
+
+/** HTTP status for a Tableau error code: what the add-in should do, not what Tableau answered. */
+const TABLEAU_STATUS: Record<string, number> = {
+  'bad-credentials': 401,
+  'session-expired': 401,
+  forbidden: 403,
+  'vds-no-api-access': 403,
+  'not-found': 404,
+  conflict: 409,
+  'bad-request': 400,
+  'invalid-input': 400,
+  'vds-invalid-query': 400,
+  'vds-unknown-field': 400,
+  'feature-unavailable': 422,
+  'vds-disabled': 422,
+  'vds-response-too-large': 422,
+  'rate-limited': 429,
+  'server-unavailable': 502,
+  'server-error': 502,
+  'invalid-response': 502,
+  'extract-refresh-failed': 502,
+  timeout: 504,
+};
+
+/** Readable one-liner from zod issues: "auth.patSecret: Required; page: Too small". */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/** Parse or throw a 400 naming what is wrong (`where` = "body", "query"...). */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidInput(`Invalid ${where}: ${describeZodError(result.error)}`);
+  return result.data;
+}
+
+export function toErrorReply(err: unknown): { status: number; body: ApiErrorBody; unexpected: boolean } {
+  if (err instanceof ApiError) return { status: err.status, body: err.body, unexpected: false };
+  if (isTableauError(err)) {
+    return { status: TABLEAU_STATUS[err.code] ?? 502, body: err.toApiError(), unexpected: false };
+  }
+  if (err instanceof z.ZodError) {
+    return { status: 400, body: { code: 'invalid-input', message: describeZodError(err) }, unexpected: false };
+  }
+  const fe = err as Partial<FastifyError>;
+  // fastify's own 4xx: unparsable JSON, unsupported content type, body too large, bad URL...
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.statusCode === 413 ? 'payload-too-large' : fe.statusCode === 415 ? 'unsupported-media-type' : 'invalid-input';
+    return { status: fe.statusCode, body: { code, message: plainFastifyMessage(fe) }, unexpected: false };
+  }
+  return {
+    status: 500,
+    body: { code: 'internal', message: 'Something went wrong in the companion server. Try again; if it persists, check its log.' },
+    unexpected: true,
+  };
+}
+
+function plainFastifyMessage(fe: Partial<FastifyError>): string {
+  if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return 'The request body is not valid JSON.';
+  }
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is too large.';
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Send the request body as application/json.';
+  return fe.message ?? 'The request is not valid.';
+}
+
+export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body, unexpected } = toErrorReply(err);
+  if (unexpected) request.log.error({ err }, 'unexpected error');
+  else if (status >= 500) request.log.warn({ err }, 'upstream error');
+  else request.log.info({ code: body.code, status }, 'request refused');
+  void reply.status(status).send({ error: body });
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send({ error: { code: 'not-found', message: `No such route: ${request.method} ${request.url.split('?')[0]}` } });
+}

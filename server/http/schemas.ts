@@ -1,0 +1,112 @@
+/**
+ * zod schemas for every input the API accepts (bodies, params, queries), mirroring common/api.ts
+ * and common/source.ts. Strings are bounded so a hostile body cannot make us allocate without limit.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Tableau LUIDs and our connection ids: letters, digits and dashes only (safe in a URL path). */
+export const idSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id (letters, digits, dashes)');
+
+export const serverUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL such as https://tableau.example.com')
+  .transform((v) => {
+    const u = new URL(v);
+    return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  });
+
+export const connectAuthSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pat'), patName: text(256), patSecret: z.string().min(1).max(1024) }),
+  z.object({ kind: z.literal('password'), username: text(256), password: z.string().min(1).max(1024) }),
+  z.object({ kind: z.literal('jwt'), jwt: z.string().min(1).max(16_384) }),
+]);
+
+export const connectRequestSchema = z.object({
+  serverUrl: serverUrlSchema,
+  siteContentUrl: z.string().trim().max(255).regex(/^[A-Za-z0-9_-]*$/, 'must be a site content URL (as in /site/<name>/)'),
+  auth: connectAuthSchema,
+  label: text(200).optional(),
+});
+
+export const connectionParams = z.object({ cid: idSchema });
+export const workbookParams = connectionParams.extend({ wid: idSchema });
+export const datasourceParams = connectionParams.extend({ dsid: idSchema });
+
+const pageNumber = z.coerce.number().int().min(1).max(1_000_000).default(1);
+
+export const pagedQuery = z.object({
+  projectId: idSchema.optional(),
+  page: pageNumber,
+  /** Tableau's own maximum page size is 1000 (notes §2.1). */
+  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const searchQuery = z.object({ q: text(200), page: pageNumber });
+
+const vdsFieldSchema = z.looseObject({
+  fieldCaption: text(1000),
+  function: z.string().max(100).optional(),
+  calculation: z.string().max(10_000).optional(),
+  fieldAlias: z.string().max(1000).optional(),
+  maxDecimalPlaces: z.number().int().min(0).max(20).optional(),
+  sortDirection: z.enum(['ASC', 'DESC']).optional(),
+  sortPriority: z.number().int().min(0).optional(),
+});
+
+/** Shape only: the full VDS check (per server version) belongs to server/vds. */
+export const vdsQuerySchema = z.looseObject({
+  fields: z.array(vdsFieldSchema).min(1).max(500),
+  filters: z.array(z.record(z.string(), z.unknown())).max(200).optional(),
+  parameters: z.array(z.looseObject({ parameterCaption: text(1000), value: z.unknown() })).max(200).optional(),
+});
+
+const stringMap = z.record(z.string().min(1).max(1000), z.string().max(10_000));
+
+export const pullSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('view'),
+    viewId: idSchema,
+    contentUrl: z.string().max(2000).optional(),
+    name: z.string().max(1000).optional(),
+    customViewId: idSchema.optional(),
+    filters: stringMap.optional(),
+    parameters: stringMap.optional(),
+    maxAgeMinutes: z.number().int().min(1).max(1_000_000).optional(),
+    locale: z.string().max(35).optional(),
+  }),
+  z.object({
+    kind: z.literal('datasource'),
+    datasourceId: idSchema,
+    name: z.string().max(1000).optional(),
+    query: vdsQuerySchema,
+    rowLimit: z.number().int().min(1).optional(),
+  }),
+  z.object({
+    kind: z.literal('inventory'),
+    resource: z.enum(['workbooks', 'views', 'datasources', 'projects', 'users', 'groups', 'jobs', 'extractRefreshTasks']),
+    filter: z.string().max(4000).optional(),
+    sort: z.string().max(1000).optional(),
+    fields: z.string().max(4000).optional(),
+  }),
+]);
+
+export const pullRequestSchema = z.object({
+  source: pullSourceSchema,
+  options: z
+    .object({
+      refreshExtractFirst: z.boolean().optional(),
+      limit: z.number().int().min(1).optional(),
+    })
+    .optional(),
+});

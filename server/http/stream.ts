@@ -1,0 +1,128 @@
+/**
+ * Sending a typed result stream (common/stream.ts) over HTTP without ever holding the result:
+ * messages flow from the producer to the socket one at a time, with backpressure, and a client
+ * that goes away stops the producer (the for-await `break` calls the producer's `return()`, which
+ * closes the Tableau download).
+ */
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { constants, createGzip } from 'node:zlib';
+import type { StreamMessage } from '../../common/stream.js';
+import { toErrorReply } from './errors.js';
+
+/**
+ * Cut the rows at `limit` (previews). `end.truncated` is true only when rows were really left out:
+ * after the limit we look at what comes next instead of guessing.
+ */
+export async function* limitRows(source: AsyncIterable<StreamMessage>, limit?: number): AsyncGenerator<StreamMessage> {
+  if (limit === undefined) return yield* source;
+  let count = 0;
+  for await (const m of source) {
+    if (m.kind === 'rows') {
+      if (count >= limit) {
+        if (m.rows.length === 0) continue;
+        yield { kind: 'end', rowCount: count, truncated: true };
+        return;
+      }
+      const room = limit - count;
+      if (m.rows.length > room) {
+        yield { kind: 'rows', rows: m.rows.slice(0, room) };
+        yield { kind: 'end', rowCount: limit, truncated: true };
+        return;
+      }
+      count += m.rows.length;
+      yield m;
+    } else if (m.kind === 'end') {
+      yield { ...m, rowCount: count };
+      return;
+    } else {
+      yield m;
+    }
+  }
+}
+
+/**
+ * Guarantees exactly one terminal message: a producer failure becomes `{kind:'error'}` (same
+ * ApiErrorBody as an HTTP error), and a producer that stops without `end` is an error too.
+ */
+export async function* withTerminal(
+  source: AsyncIterable<StreamMessage>,
+  onError?: (err: unknown) => void,
+): AsyncGenerator<StreamMessage> {
+  try {
+    for await (const m of source) {
+      yield m;
+      if (m.kind === 'end' || m.kind === 'error') return;
+    }
+    yield { kind: 'error', error: { code: 'incomplete', message: 'The data stream ended unexpectedly. Try again.' } };
+  } catch (err) {
+    onError?.(err);
+    yield { kind: 'error', error: toErrorReply(err).body };
+  }
+}
+
+/**
+ * Pull the first message before any byte is sent: a failure there (unknown view, bad credentials)
+ * is still a proper HTTP error status rather than a 200 with an error line.
+ */
+export async function peekFirst<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  return {
+    [Symbol.asyncIterator]: () => {
+      let sentFirst = false;
+      return {
+        next: async () => {
+          if (!sentFirst) {
+            sentFirst = true;
+            return first;
+          }
+          return it.next();
+        },
+        return: async (value?: unknown) => {
+          await it.return?.(value);
+          return { done: true, value: undefined as T };
+        },
+      };
+    },
+  };
+}
+
+const line = (m: StreamMessage) => `${JSON.stringify(m)}\n`;
+
+/** NDJSON body; with gzip, each message is sync-flushed so batches and progress arrive at once. */
+export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean): Readable {
+  if (!gzip) {
+    return Readable.from(
+      (async function* () {
+        for await (const m of messages) yield line(m);
+      })(),
+      { objectMode: false },
+    );
+  }
+  const out = createGzip();
+  void (async () => {
+    try {
+      for await (const m of messages) {
+        if (out.destroyed) break;
+        if (!out.write(line(m))) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+        if (out.destroyed) break;
+        await new Promise<void>((resolve) => out.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+      }
+      out.end();
+    } catch (err) {
+      out.destroy(err as Error);
+    }
+  })();
+  return out;
+}
+
+/** Does the Accept-Encoding header allow gzip (q > 0)? */
+export function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [name, ...params] = part.trim().split(';');
+    if (name.trim().toLowerCase() !== 'gzip' && name.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
