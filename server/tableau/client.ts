@@ -1,0 +1,367 @@
+/**
+ * TableauClient: the only thing in the product that speaks HTTP to Tableau (REST, view CSV export,
+ * VizQL Data Service). `connect` negotiates the version and signs in; the rest are thin methods over
+ * auth.ts, paging.ts, views.ts, vds.ts and jobs.ts.
+ */
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { ConnectAuth } from '../../common/api.js';
+import { checkAuthSupported, negotiateVersion, signIn, signOut, switchSite, type Transport } from './auth.js';
+import { AuthedTransport } from './authed.js';
+import { TableauError, tryParseJson } from './errors.js';
+import { supportsFeature, vdsSchemaVersion, type Feature, type VdsSchemaVersion } from './features.js';
+import { buildQuery, createAxios, DEFAULT_RETRY, realClock, sendOnce, sendWithRetry, silentLogger, type Clock, type Logger, type RetryPolicy } from './http.js';
+import { startRefresh, waitForJob, type RefreshTarget, type WaitOptions } from './jobs.js';
+import { checkFilterString, checkSortString, collectAllPages, DEFAULT_PAGE_POOL, MAX_PAGE_SIZE, parsePage } from './paging.js';
+import { RESOURCES, type ListResource, type ResourceItem } from './resources.js';
+import { parseList, unwrapList } from './schemas/coerce.js';
+import { connectionSchema, type Connection } from './schemas/connection.js';
+import { datasourceSchema, type Datasource } from './schemas/datasource.js';
+import type { Job } from './schemas/job.js';
+import { searchHitSchema, searchResponseSchema, type SearchHit } from './schemas/search.js';
+import type { ServerInfo } from './schemas/serverInfo.js';
+import type { VdsMetadata } from './schemas/vdsMetadata.js';
+import { viewSchema, type View } from './schemas/view.js';
+import { workbookSchema, type Workbook } from './schemas/workbook.js';
+import { defaultSessions, principalOf, sessionKey, type Session, type SessionCache } from './sessions.js';
+import { openQuery, readMetadata, type VdsContext } from './vds.js';
+import { openExport, streamWithSlot, viewDataQuery, type ViewDataOptions } from './views.js';
+
+export interface ConnectOptions {
+  serverUrl: string;
+  /** '' = the default site (Tableau Server). */
+  siteContentUrl: string;
+  auth: ConnectAuth;
+  logger?: Logger;
+  /** Per-request timeout (socket inactivity), default 120 s. */
+  timeoutMs?: number;
+  /** Concurrent page requests in listAll, default 4. */
+  pagePool?: number;
+  sessions?: SessionCache;
+  /** Injected for tests (fake timers). */
+  clock?: Clock;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface ListOptions {
+  /** `field:op:value[,...]` — see buildFilter. */
+  filter?: string;
+  /** `field:asc|desc[,...]`; defaults to the resource's stable sort (resources.ts). */
+  sort?: string;
+  fields?: string;
+  pageSize?: number;
+  /** views only: includeUsageStatistics=true. */
+  usage?: boolean;
+}
+
+export interface PageOptions extends ListOptions {
+  pageNumber: number;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  pageNumber: number;
+  pageSize: number;
+  totalAvailable: number;
+}
+
+export interface SearchOptions {
+  /** 0-based (tableau-mcp always sends page 0 first). */
+  page?: number;
+  limit?: number;
+  types?: string[];
+}
+
+export interface SearchResult {
+  items: SearchHit[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+const optionsSchema = z.object({
+  serverUrl: z.url({ protocol: /^https?$/ }),
+  siteContentUrl: z.string().max(256).regex(/^[^/?#]*$/, 'a site content URL has no / ? or #'),
+});
+
+const idSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a Tableau id');
+
+function checkId(id: string, what: string): string {
+  if (!idSchema.safeParse(id).success) throw new TableauError({ code: 'invalid-input', message: `"${id.slice(0, 80)}" is not a valid ${what} id.` });
+  return encodeURIComponent(id);
+}
+
+export class TableauClient {
+  private constructor(
+    private readonly t: AuthedTransport,
+    private readonly transport: Transport,
+    private readonly info: ServerInfo,
+    private readonly opts: { serverUrl: string; auth: ConnectAuth; sessions: SessionCache; pagePool: number },
+  ) {}
+
+  static async connect(opts: ConnectOptions): Promise<TableauClient> {
+    const valid = optionsSchema.safeParse(opts);
+    if (!valid.success) {
+      throw new TableauError({ code: 'invalid-input', message: `Invalid connection settings: ${valid.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+    }
+    const serverUrl = opts.serverUrl.replace(/\/+$/, '');
+    const logger = opts.logger ?? silentLogger;
+    const clock = opts.clock ?? realClock;
+    const policy = { ...DEFAULT_RETRY, ...opts.retry };
+    const sessions = opts.sessions ?? defaultSessions;
+    const ax = createAxios(opts.timeoutMs ?? 120_000);
+    const transport: Transport = (req) =>
+      sendWithRetry(() => sendOnce(ax, req), { policy, clock, logger, label: `${req.method} ${new URL(req.url).pathname}` });
+
+    const info = await negotiateVersion(transport, serverUrl);
+    checkAuthSupported(info, opts.auth);
+    const key = sessionKey(serverUrl, opts.siteContentUrl, principalOf(opts.auth));
+    const doSignIn = async (): Promise<Session> => {
+      const s = await signIn(transport, info.baseUrl, info.restApiVersion, opts.siteContentUrl, opts.auth);
+      logger.info({ server: new URL(serverUrl).host, site: opts.siteContentUrl, principal: principalOf(opts.auth) }, 'tableau signed in');
+      return s;
+    };
+    const session = await sessions.acquire(key, doSignIn);
+    logger.debug({ productVersion: info.productVersion, restApiVersion: info.restApiVersion }, 'tableau connected');
+    const t = new AuthedTransport({ transport, sessions, key, session, signIn: doSignIn, logger, clock });
+    return new TableauClient(t, transport, { productVersion: info.productVersion, build: info.build, restApiVersion: info.restApiVersion }, {
+      serverUrl,
+      auth: opts.auth,
+      sessions,
+      pagePool: opts.pagePool ?? DEFAULT_PAGE_POOL,
+    });
+  }
+
+  get serverInfo(): ServerInfo {
+    return { ...this.info };
+  }
+
+  get siteId(): string {
+    return this.t.session.siteId;
+  }
+
+  get userId(): string {
+    return this.t.session.userId;
+  }
+
+  get siteContentUrl(): string {
+    return this.t.session.siteContentUrl;
+  }
+
+  supports(feature: Feature): boolean {
+    return supportsFeature(this.info, feature);
+  }
+
+  /** The VDS OpenAPI schema version this server speaks, or undefined (no VDS before 2025.1). */
+  get vdsSchemaVersion(): VdsSchemaVersion | undefined {
+    return this.supports('vds') ? vdsSchemaVersion(this.info.productVersion) : undefined;
+  }
+
+  private get siteUrl(): string {
+    const s = this.t.session;
+    return `${s.baseUrl}/api/${this.info.restApiVersion}/sites/${s.siteId}`;
+  }
+
+  // ---- lists -----------------------------------------------------------------------------------
+
+  private listQuery(resource: ListResource, o: ListOptions, pageNumber: number, pageSize: number): string {
+    const def = RESOURCES[resource];
+    return buildQuery({
+      pageSize: def.paged ? pageSize : undefined,
+      pageNumber: def.paged ? pageNumber : undefined,
+      filter: o.filter ? checkFilterString(o.filter) : undefined,
+      sort: def.paged ? checkSortString(o.sort ?? def.defaultSort!) : undefined,
+      fields: o.fields,
+      includeUsageStatistics: resource === 'views' && o.usage ? 'true' : undefined,
+    });
+  }
+
+  private async fetchPage<R extends ListResource>(resource: R, o: ListOptions, pageNumber: number, pageSize: number) {
+    const def = RESOURCES[resource];
+    try {
+      const res = await this.t.send({ method: 'GET', url: `${this.siteUrl}/${def.path}`, query: this.listQuery(resource, o, pageNumber, pageSize) });
+      return parsePage<ResourceItem<R>>(def, parseJsonBody(res.body));
+    } catch (e) {
+      // 400006: page past the end (TSC query.py) — the list shrank while we paged.
+      if (e instanceof TableauError && e.tableauCode === '400006') return { items: [], dropped: [], totalAvailable: undefined };
+      throw e;
+    }
+  }
+
+  /** Every item of a resource, each exactly once (paging.ts explains how). */
+  async listAll<R extends ListResource>(resource: R, o: ListOptions = {}): Promise<ResourceItem<R>[]> {
+    const pageSize = checkPageSize(o.pageSize ?? MAX_PAGE_SIZE);
+    const def = RESOURCES[resource];
+    if (!def.paged) return (await this.fetchPage(resource, o, 1, pageSize)).items;
+    const sort = o.sort ?? def.defaultSort ?? '';
+    const result = await collectAllPages<ResourceItem<R> & { id: string }>((n, size) => this.fetchPage(resource, o, n, size), {
+      pageSize,
+      pool: this.opts.pagePool,
+      appendStable: sort.startsWith('createdAt:asc'),
+      logger: this.t.logger,
+      label: resource,
+    });
+    this.t.logger.debug({ list: resource, items: result.items.length, requests: result.requests, rechecked: result.rechecked }, 'tableau list complete');
+    return result.items;
+  }
+
+  /** One page, for page-by-page browsing in the pane. */
+  async listPage<R extends ListResource>(resource: R, o: PageOptions): Promise<ListPage<ResourceItem<R>>> {
+    const pageSize = checkPageSize(o.pageSize ?? 100);
+    if (!Number.isInteger(o.pageNumber) || o.pageNumber < 1) throw new TableauError({ code: 'invalid-input', message: 'pageNumber starts at 1.' });
+    const page = await this.fetchPage(resource, o, o.pageNumber, pageSize);
+    if (page.dropped.length) this.t.logger.warn({ list: resource, page: o.pageNumber, dropped: page.dropped }, 'tableau list items failed validation and were skipped');
+    return { items: page.items, pageNumber: o.pageNumber, pageSize, totalAvailable: page.totalAvailable ?? page.items.length };
+  }
+
+  async getWorkbook(id: string): Promise<Workbook> {
+    const r = await this.t.json({ method: 'GET', url: `${this.siteUrl}/workbooks/${checkId(id, 'workbook')}` }, z.object({ workbook: workbookSchema }));
+    return r.workbook;
+  }
+
+  async listWorkbookViews(id: string, o: { usage?: boolean } = {}): Promise<View[]> {
+    const res = await this.t.send({
+      method: 'GET',
+      url: `${this.siteUrl}/workbooks/${checkId(id, 'workbook')}/views`,
+      query: buildQuery({ includeUsageStatistics: o.usage ? 'true' : undefined }),
+    });
+    return this.nested(parseJsonBody(res.body), 'views', 'view', viewSchema);
+  }
+
+  async listWorkbookConnections(id: string): Promise<Connection[]> {
+    const res = await this.t.send({ method: 'GET', url: `${this.siteUrl}/workbooks/${checkId(id, 'workbook')}/connections` });
+    return this.nested(parseJsonBody(res.body), 'connections', 'connection', connectionSchema);
+  }
+
+  async getDatasource(id: string): Promise<Datasource> {
+    const r = await this.t.json({ method: 'GET', url: `${this.siteUrl}/datasources/${checkId(id, 'data source')}` }, z.object({ datasource: datasourceSchema }));
+    return r.datasource;
+  }
+
+  /** Content exploration search (GET {server}/api/-/search; notes §3). */
+  async search(terms: string, o: SearchOptions = {}): Promise<SearchResult> {
+    const types = (o.types ?? []).filter((x) => /^[a-z]+$/.test(x));
+    const page = Math.max(0, Math.floor(o.page ?? 0));
+    const limit = Math.min(Math.max(1, Math.floor(o.limit ?? 20)), 2000);
+    const r = await this.t.json(
+      {
+        method: 'GET',
+        url: `${this.t.session.baseUrl}/api/-/search`,
+        query: buildQuery({ terms, page, limit, filter: types.length ? `type:in:[${types.join(',')}]` : undefined }),
+      },
+      searchResponseSchema,
+    );
+    const items = this.nestedRaw(r.hits.items, 'item', searchHitSchema, 'search');
+    return { items, total: r.hits.total ?? items.length, page, limit };
+  }
+
+  private nested<T>(raw: unknown, listKey: string, itemKey: string, schema: z.ZodType<T>): T[] {
+    const wrapper = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[listKey] : undefined;
+    return this.nestedRaw(wrapper, itemKey, schema, listKey);
+  }
+
+  private nestedRaw<T>(wrapper: unknown, itemKey: string, schema: z.ZodType<T>, label: string): T[] {
+    const list = parseList(unwrapList(wrapper, itemKey), schema);
+    if (list.dropped.length) this.t.logger.warn({ list: label, dropped: list.dropped }, 'tableau list items failed validation and were skipped');
+    return list.items;
+  }
+
+  // ---- data --------------------------------------------------------------------------------------
+
+  private get exportLimiter() {
+    return this.opts.sessions.limiter(`${this.t.session.baseUrl}|${this.t.session.siteId}`);
+  }
+
+  /** CSV of the view's summary data (formatted values), BOM stripped, streamed. */
+  async streamViewData(viewId: string, o: ViewDataOptions = {}): Promise<Readable> {
+    const url = `${this.siteUrl}/views/${checkId(viewId, 'view')}/data`;
+    const query = viewDataQuery(o);
+    return streamWithSlot(this.exportLimiter, () => openExport(this.t, url, query));
+  }
+
+  async streamCustomViewData(customViewId: string, o: Pick<ViewDataOptions, 'filters'> = {}): Promise<Readable> {
+    const url = `${this.siteUrl}/customviews/${checkId(customViewId, 'custom view')}/data`;
+    const query = viewDataQuery({ filters: o.filters });
+    return streamWithSlot(this.exportLimiter, () => openExport(this.t, url, query));
+  }
+
+  private get vdsContext(): VdsContext {
+    return {
+      t: this.t,
+      baseUrl: this.t.session.baseUrl,
+      schemaVersion: this.vdsSchemaVersion,
+      capabilities: {
+        rowLimit: this.supports('vdsRowLimit'),
+        conditionFilter: this.supports('vdsConditionFilter'),
+        datasourceModel: this.supports('vdsDatasourceModel'),
+      },
+    };
+  }
+
+  async vdsReadMetadata(datasourceLuid: string): Promise<VdsMetadata> {
+    checkId(datasourceLuid, 'data source');
+    const release = await this.exportLimiter.acquire();
+    try {
+      return await readMetadata(this.vdsContext, datasourceLuid);
+    } finally {
+      release();
+    }
+  }
+
+  /** Raw JSON bytes of query-datasource; validated first (invalid → 'vds-invalid-query', nothing sent). */
+  async vdsQuery(body: unknown): Promise<Readable> {
+    return streamWithSlot(this.exportLimiter, () => openQuery(this.vdsContext, body));
+  }
+
+  // ---- extract refresh -----------------------------------------------------------------------------
+
+  async refreshExtract(target: RefreshTarget): Promise<string> {
+    checkId(target.id, target.kind === 'datasource' ? 'data source' : 'workbook');
+    if (target.incremental && !this.supports('incrementalRefresh')) {
+      throw new TableauError({ code: 'feature-unavailable', message: 'Incremental extract refresh needs REST API 3.25 or later.' });
+    }
+    return startRefresh(this.t, this.siteUrl, target);
+  }
+
+  async waitForJob(jobId: string, o: WaitOptions = {}): Promise<Job> {
+    checkId(jobId, 'job');
+    return waitForJob(this.t, this.siteUrl, jobId, o);
+  }
+
+  // ---- session -------------------------------------------------------------------------------------
+
+  async signOut(): Promise<void> {
+    const s = this.t.session;
+    try {
+      await signOut(this.transport, s, this.info.restApiVersion);
+    } finally {
+      this.opts.sessions.drop(this.t.key, s.token);
+    }
+  }
+
+  /** Switch this client to another site of the same server (new token; TSC auth_endpoint.py). */
+  async switchSite(siteContentUrl: string): Promise<void> {
+    const valid = optionsSchema.shape.siteContentUrl.safeParse(siteContentUrl);
+    if (!valid.success) throw new TableauError({ code: 'invalid-input', message: 'Invalid site content URL.' });
+    const old = this.t.session;
+    const oldKey = this.t.key;
+    const next = await switchSite(this.transport, old, this.info.restApiVersion, siteContentUrl);
+    if (next === old) return;
+    const key = sessionKey(this.opts.serverUrl, siteContentUrl, principalOf(this.opts.auth));
+    this.t.rebind(key, next, () => signIn(this.transport, old.baseUrl, this.info.restApiVersion, siteContentUrl, this.opts.auth));
+    // The old token was replaced by the switch (TSC re-parses credentials and drops the old token).
+    this.opts.sessions.drop(oldKey, old.token);
+  }
+}
+
+function checkPageSize(n: number): number {
+  // pageSize is 1..1000 (tableau-mcp paginationParameters.ts, MAX_PAGE_SIZE).
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw new TableauError({ code: 'invalid-input', message: `pageSize must be between 1 and ${MAX_PAGE_SIZE}.` });
+  return n;
+}
+
+function parseJsonBody(body: string): unknown {
+  const raw = tryParseJson(body);
+  if (raw === undefined) throw new TableauError({ code: 'invalid-response', message: 'Tableau answered with something that is not JSON.' });
+  return raw;
+}

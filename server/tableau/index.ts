@@ -1,0 +1,24 @@
+/** Public API of the Tableau client: everything else in the product imports from here. */
+export { TableauClient, type ConnectOptions, type ListOptions, type PageOptions, type ListPage, type SearchOptions, type SearchResult } from './client.js';
+export { TableauError, isTableauError, describeTableauCode, type TableauErrorCode } from './errors.js';
+export { FEATURES, supportsFeature, vdsSchemaVersion, parseProductVersion, compareVersions, type Feature, type VdsSchemaVersion } from './features.js';
+export { SessionCache, defaultSessions, principalOf, sessionKey, type Session } from './sessions.js';
+export { Limiter, EXPORT_CONCURRENCY_PER_SITE } from './limiter.js';
+export { buildFilter, splitTopLevel, MAX_PAGE_SIZE, type FilterExpr, type FilterOperator } from './paging.js';
+export { RESOURCES, isListResource, type ListResource, type ResourceItem } from './resources.js';
+export { realClock, silentLogger, type Clock, type Logger, type RetryPolicy } from './http.js';
+export { viewDataQuery, stripBom, type ViewDataOptions } from './views.js';
+export { JOB_BACKOFF, type RefreshTarget, type WaitOptions } from './jobs.js';
+export type { Project } from './schemas/project.js';
+export type { Workbook } from './schemas/workbook.js';
+export type { View } from './schemas/view.js';
+export type { Datasource } from './schemas/datasource.js';
+export type { User } from './schemas/user.js';
+export type { Group } from './schemas/group.js';
+export type { Job } from './schemas/job.js';
+export type { ExtractRefreshTask } from './schemas/extractRefreshTask.js';
+export type { CustomView } from './schemas/customView.js';
+export type { Connection } from './schemas/connection.js';
+export type { SearchHit } from './schemas/search.js';
+export type { ServerInfo } from './schemas/serverInfo.js';
+export type { VdsMetadata } from './schemas/vdsMetadata.js';

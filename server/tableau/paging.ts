@@ -1,0 +1,205 @@
+/**
+ * Complete paging of the REST list endpoints.
+ *
+ * Reference clients page strictly sequentially (TSC pager.py, tableau-mcp paginate.ts; notes §2.2).
+ * Page 1 tells `totalAvailable`, so we fetch pages 2..N with a small pool (notes §10) and stay
+ * correct while content changes underneath (offset paging is not snapshot-safe):
+ *  - results are de-duplicated by id and ordered by page, then position;
+ *  - a page that comes back empty early stops further pages (tableau-mcp throws there; we don't);
+ *  - if totalAvailable changed between pages, we re-check ONCE: with an append-stable sort
+ *    (createdAt:asc) growth only adds tail pages, so we fetch the now-missing tail; otherwise
+ *    (shrink, or a sort new items can land in the middle of) we re-read all pages once. Then stop.
+ */
+import { TableauError } from './errors.js';
+import type { Logger } from './http.js';
+import { paginationSchema } from './schemas/pagination.js';
+import { parseList, unwrapList, type Dropped } from './schemas/coerce.js';
+import type { ResourceDef } from './resources.js';
+import { z } from 'zod';
+
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_POOL = 4;
+
+export interface PageResult<T> {
+  items: T[];
+  /** undefined when the answer had no pagination block (or the page was past the end). */
+  totalAvailable?: number;
+  dropped: Dropped[];
+}
+
+export type FetchPage<T> = (pageNumber: number, pageSize: number) => Promise<PageResult<T>>;
+
+export interface CollectOptions {
+  pageSize: number;
+  pool: number;
+  /** The sort puts new items last (createdAt:asc first), so growth never shifts earlier pages. */
+  appendStable: boolean;
+  logger: Logger;
+  label: string;
+}
+
+export interface Collected<T> {
+  items: T[];
+  totalAvailable: number;
+  requests: number;
+  dropped: number;
+  rechecked: boolean;
+}
+
+/** Run `task` over `inputs` with at most `size` in flight; results by input index. */
+export async function runPool<I, O>(inputs: I[], size: number, task: (input: I) => Promise<O>): Promise<O[]> {
+  const out = new Array<O>(inputs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const i = next++;
+      out[i] = await task(inputs[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, inputs.length) }, worker));
+  return out;
+}
+
+const range = (from: number, to: number): number[] => (to < from ? [] : Array.from({ length: to - from + 1 }, (_, i) => from + i));
+
+export async function collectAllPages<T extends { id: string }>(fetch: FetchPage<T>, o: CollectOptions): Promise<Collected<T>> {
+  const { pageSize } = o;
+  const pages = new Map<number, T[][]>(); // page number → results of each pass, in pass order
+  let requests = 0;
+  let dropped = 0;
+  let lastTotal: number | undefined;
+  let changed = false;
+  let emptyAt = Infinity;
+
+  const get = async (n: number, expectedTotal: number): Promise<void> => {
+    if (n > emptyAt) return;
+    const r = await fetch(n, pageSize);
+    requests++;
+    dropped += r.dropped.length;
+    if (r.dropped.length) o.logger.warn({ list: o.label, page: n, dropped: r.dropped }, 'tableau list items failed validation and were skipped');
+    pages.set(n, [...(pages.get(n) ?? []), r.items]);
+    if (r.totalAvailable !== undefined) lastTotal = r.totalAvailable;
+    if (r.totalAvailable !== expectedTotal) changed = true;
+    if (r.items.length === 0 && n > 1) {
+      changed = true;
+      emptyAt = Math.min(emptyAt, n);
+    }
+  };
+
+  const first = await fetch(1, pageSize);
+  requests++;
+  dropped += first.dropped.length;
+  if (first.dropped.length) o.logger.warn({ list: o.label, page: 1, dropped: first.dropped }, 'tableau list items failed validation and were skipped');
+  pages.set(1, [first.items]);
+  // No pagination block: the endpoint returned everything at once.
+  const total = first.totalAvailable ?? first.items.length;
+  lastTotal = total;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  await runPool(range(2, pageCount), o.pool, (n) => get(n, total));
+
+  let rechecked = false;
+  if (changed) {
+    rechecked = true;
+    const newTotal = lastTotal ?? total;
+    const newCount = Math.max(1, Math.ceil(newTotal / pageSize));
+    const grewOnly = newTotal > total && emptyAt === Infinity;
+    // Growth under an append-stable sort: the old last page may have filled up, the rest is new.
+    const again = grewOnly && o.appendStable ? range(pageCount, newCount) : range(1, newCount);
+    o.logger.info({ list: o.label, totalBefore: total, totalAfter: newTotal, refetch: again.length }, 'tableau list changed while paging, re-checking once');
+    emptyAt = Infinity;
+    await runPool(again, o.pool, (n) => get(n, newTotal));
+  }
+
+  const seen = new Set<string>();
+  const items: T[] = [];
+  for (const n of [...pages.keys()].sort((a, b) => a - b)) {
+    for (const batch of pages.get(n)!) {
+      for (const item of batch) {
+        if (seen.has(item.id)) continue;
+        seen.add(item.id);
+        items.push(item);
+      }
+    }
+  }
+  return { items, totalAvailable: lastTotal ?? total, requests, dropped, rechecked };
+}
+
+// ---- filter / sort / fields -------------------------------------------------------------------
+
+export type FilterOperator = 'eq' | 'cieq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'has';
+
+export interface FilterExpr {
+  field: string;
+  op: FilterOperator;
+  value: string | number | boolean | Array<string | number>;
+}
+
+/**
+ * `name:eq:foo,tags:in:[sample,safari]` (REST filtering doc; TSC filter.py renders lists as [a,b]).
+ * Commas and ampersands cannot be expressed in a value, "even if encoded" (filtering doc): reject
+ * them instead of sending a filter that silently means something else.
+ */
+export function buildFilter(exprs: FilterExpr[]): string {
+  return exprs
+    .map(({ field, op, value }) => {
+      if (!/^[A-Za-z][A-Za-z0-9_.]*$/.test(field)) throw invalid(`"${field}" is not a Tableau filter field name.`);
+      const values = Array.isArray(value) ? value : [value];
+      if (op !== 'in' && values.length !== 1) throw invalid(`Only the "in" operator takes a list (field ${field}).`);
+      for (const v of values) {
+        if (/[,&]/.test(String(v))) throw invalid(`Tableau filters cannot contain "," or "&" (field ${field}).`);
+      }
+      return op === 'in' ? `${field}:in:[${values.join(',')}]` : `${field}:${op}:${values[0]}`;
+    })
+    .join(',');
+}
+
+/** Split on top-level commas only: `a:in:[x,y],b:eq:z` has TWO expressions (tableau-mcp splitTopLevel). */
+export function splitTopLevel(filter: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of filter) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur) parts.push(cur);
+  return parts;
+}
+
+/** Light check of a caller-supplied filter string: every expression is field:op:value. */
+export function checkFilterString(filter: string): string {
+  for (const part of splitTopLevel(filter)) {
+    if (!/^[A-Za-z][A-Za-z0-9_.]*:(eq|cieq|gt|gte|lt|lte|in|has):.+$/.test(part)) {
+      throw invalid(`"${part}" is not a Tableau filter expression (field:operator:value).`);
+    }
+    if (part.includes('&')) throw invalid('Tableau filters cannot contain "&".');
+  }
+  return filter;
+}
+
+export function checkSortString(sort: string): string {
+  for (const part of sort.split(',')) {
+    if (!/^[A-Za-z][A-Za-z0-9_.]*:(asc|desc)$/.test(part)) throw invalid(`"${part}" is not a Tableau sort expression (field:asc|desc).`);
+  }
+  return sort;
+}
+
+function invalid(message: string): TableauError {
+  return new TableauError({ code: 'invalid-input', message });
+}
+
+// ---- page response ----------------------------------------------------------------------------
+
+/** Parse one page: `{pagination, workbooks:{workbook:[...]}}`, `{}` lists, bare objects, bad items. */
+export function parsePage<T>(def: ResourceDef, raw: unknown): PageResult<T> {
+  const shape = z.looseObject({ pagination: paginationSchema.optional().catch(undefined) }).safeParse(raw);
+  if (!shape.success) {
+    throw new TableauError({ code: 'invalid-response', message: `Tableau's ${def.listKey} list was not a JSON object.` });
+  }
+  const list = parseList(unwrapList((raw as Record<string, unknown>)[def.listKey], def.itemKey), def.schema as z.ZodType<T>);
+  return { items: list.items, dropped: list.dropped, totalAvailable: shape.data.pagination?.totalAvailable };
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { num } from './coerce.js';
+
+/** `{"pageNumber":"1","pageSize":"100","totalAvailable":"158"}`: strings in JSON (notes §2.1). */
+export const paginationSchema = z.object({
+  pageNumber: num,
+  pageSize: num,
+  totalAvailable: num,
+});
+
+export type Pagination = z.infer<typeof paginationSchema>;

@@ -1,0 +1,110 @@
+/**
+ * Process-wide session cache: one Tableau token per (server, site, principal), shared by every
+ * TableauClient, with a single-flight lock per key. A second sign-in with the same personal access
+ * token kills the first session ("Signing in multiple times with the same PAT at the same time will
+ * terminate any prior session", tableau-mcp docs pat.md; TSC #1227), so concurrent 401s must all wait
+ * for ONE re-sign-in instead of each signing in.
+ */
+import { createHash } from 'node:crypto';
+import type { ConnectAuth } from '../../common/api.js';
+import { EXPORT_CONCURRENCY_PER_SITE, Limiter } from './limiter.js';
+
+export interface Session {
+  token: string;
+  siteId: string;
+  siteContentUrl: string;
+  userId: string;
+  /** Origin (+ path prefix) after sign-in redirects: a Cloud pod URL when online.tableau.com redirected. */
+  baseUrl: string;
+}
+
+/** Who signs in, without the secret: PAT name, user name, or the JWT's subject (or a hash of it). */
+export function principalOf(auth: ConnectAuth): string {
+  if (auth.kind === 'pat') return `pat:${auth.patName}`;
+  if (auth.kind === 'password') return `user:${auth.username}`;
+  try {
+    const payload = JSON.parse(Buffer.from(auth.jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown; iss?: unknown };
+    if (typeof payload.sub === 'string') return `jwt:${String(payload.iss ?? '')}:${payload.sub}`;
+  } catch {
+    // not a decodable JWT: fall through to the hash (the server will reject it anyway)
+  }
+  return `jwt#${createHash('sha256').update(auth.jwt).digest('hex').slice(0, 16)}`;
+}
+
+export function sessionKey(serverUrl: string, siteContentUrl: string, principal: string): string {
+  return `${serverUrl.toLowerCase()}|${siteContentUrl.toLowerCase()}|${principal}`;
+}
+
+interface Entry {
+  session?: Session;
+  pending?: Promise<Session>;
+}
+
+export class SessionCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly limiters = new Map<string, Limiter>();
+
+  constructor(private readonly exportConcurrency = EXPORT_CONCURRENCY_PER_SITE) {}
+
+  get(key: string): Session | undefined {
+    return this.entries.get(key)?.session;
+  }
+
+  /** Reuse the cached session, join a sign-in in progress, or run `signIn` (only one at a time per key). */
+  async acquire(key: string, signIn: () => Promise<Session>): Promise<Session> {
+    const e = this.entries.get(key);
+    if (e?.pending) return e.pending;
+    if (e?.session) return e.session;
+    return this.run(key, signIn);
+  }
+
+  /**
+   * The token `stale` was rejected. If another caller already replaced it, return the new session;
+   * if a re-sign-in is running, wait for it; otherwise run exactly one.
+   */
+  async renew(key: string, stale: string, signIn: () => Promise<Session>): Promise<Session> {
+    const e = this.entries.get(key);
+    if (e?.pending) return e.pending;
+    if (e?.session && e.session.token !== stale) return e.session;
+    return this.run(key, signIn);
+  }
+
+  set(key: string, session: Session): void {
+    this.entries.set(key, { session });
+  }
+
+  /** Forget a session (after sign-out). Only if it still holds `token`, so a newer session survives. */
+  drop(key: string, token?: string): void {
+    const e = this.entries.get(key);
+    if (!e || e.pending) return;
+    if (token === undefined || e.session?.token === token) this.entries.delete(key);
+  }
+
+  /** The per-site export/VDS limiter (shared by all clients of the process). */
+  limiter(siteKey: string): Limiter {
+    let l = this.limiters.get(siteKey);
+    if (!l) {
+      l = new Limiter(this.exportConcurrency);
+      this.limiters.set(siteKey, l);
+    }
+    return l;
+  }
+
+  private run(key: string, signIn: () => Promise<Session>): Promise<Session> {
+    const pending = signIn().then(
+      (session) => {
+        this.entries.set(key, { session });
+        return session;
+      },
+      (err: unknown) => {
+        this.entries.delete(key);
+        throw err;
+      },
+    );
+    this.entries.set(key, { ...this.entries.get(key), pending });
+    return pending;
+  }
+}
+
+/** Default process-wide cache for callers that do not pass their own. */
+export const defaultSessions = new SessionCache();

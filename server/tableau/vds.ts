@@ -1,0 +1,75 @@
+/**
+ * VizQL Data Service: POST {server}/api/v1/vizql-data-service/{read-metadata,query-datasource}
+ * with X-Tableau-Auth (notes §5.1). Queries are checked against the OpenAPI schema of the server's
+ * VDS version BEFORE anything is sent: each VDS call costs quota (100 queries/hour per Creator,
+ * vds_limitations.html), and an invalid one would be rejected anyway.
+ */
+import type { Readable } from 'node:stream';
+import { validateVdsRequest } from '../vds/validate.js';
+import type { AuthedTransport } from './authed.js';
+import { parseJson } from './authed.js';
+import { TableauError } from './errors.js';
+import type { VdsSchemaVersion } from './features.js';
+import { vdsMetadataSchema, type VdsMetadata } from './schemas/vdsMetadata.js';
+
+export interface VdsContext {
+  t: AuthedTransport;
+  baseUrl: string;
+  /** undefined = the server predates VDS (< 2025.1). */
+  schemaVersion: VdsSchemaVersion | undefined;
+  capabilities: VdsMetadata['capabilities'];
+}
+
+const vdsUrl = (baseUrl: string, op: string): string => `${baseUrl}/api/v1/vizql-data-service/${op}`;
+
+function requireVds(ctx: VdsContext): VdsSchemaVersion {
+  if (!ctx.schemaVersion) {
+    throw new TableauError({ code: 'feature-unavailable', message: 'VizQL Data Service needs Tableau Server 2025.1 or later (or Tableau Cloud).' });
+  }
+  return ctx.schemaVersion;
+}
+
+function check(schemaVersion: VdsSchemaVersion, op: 'read-metadata' | 'query-datasource', body: unknown): void {
+  const v = validateVdsRequest(schemaVersion, op, body);
+  if (!v.ok) {
+    throw new TableauError({
+      code: 'vds-invalid-query',
+      message: `The query is not valid for this server's VizQL Data Service (${schemaVersion}): ${v.errors.slice(0, 5).join('; ')}`,
+      httpStatus: 400,
+    });
+  }
+}
+
+export async function readMetadata(ctx: VdsContext, datasourceLuid: string): Promise<VdsMetadata> {
+  const version = requireVds(ctx);
+  const body = { datasource: { datasourceLuid } };
+  check(version, 'read-metadata', body);
+  const res = await ctx.t.send({ method: 'POST', url: vdsUrl(ctx.baseUrl, 'read-metadata'), data: body }, 'vds');
+  const parsed = parseJson(res, vdsMetadataSchema);
+  if (parsed.dropped) ctx.t.logger.warn({ datasourceLuid, dropped: parsed.dropped }, 'VDS metadata entries failed validation and were skipped');
+  return { fields: parsed.fields, parameters: parsed.parameters, capabilities: ctx.capabilities };
+}
+
+/**
+ * `options.rowLimit` is rejected by servers before 2026.1 (tableau-mcp#215). We do not strip it
+ * silently: the caller checks `supports('vdsRowLimit')` and limits rows itself otherwise.
+ */
+export function checkQueryFeatures(ctx: VdsContext, body: unknown): void {
+  const options = (body as { options?: { rowLimit?: unknown } } | null)?.options;
+  if (options?.rowLimit !== undefined && !ctx.capabilities.rowLimit) {
+    throw new TableauError({
+      code: 'feature-unavailable',
+      message: "This server's VizQL Data Service does not support a row limit (Tableau 2026.1 or later is needed).",
+      hint: 'Leave the row limit out; the rows are cut after they arrive instead.',
+    });
+  }
+}
+
+/** Validated query; the answer's JSON bytes are streamed as they come (server/pull parses them). */
+export async function openQuery(ctx: VdsContext, body: unknown): Promise<Readable> {
+  const version = requireVds(ctx);
+  checkQueryFeatures(ctx, body);
+  check(version, 'query-datasource', body);
+  const res = await ctx.t.send({ method: 'POST', url: vdsUrl(ctx.baseUrl, 'query-datasource'), data: body, stream: true }, 'vds');
+  return res.stream!;
+}

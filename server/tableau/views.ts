@@ -1,0 +1,87 @@
+/**
+ * View data export: GET /views/{id}/data (and /customviews/{id}/data) streamed as CSV bytes.
+ * The CSV holds the view's summary data as FORMATTED values ("$45,047", "14.4%"); un-formatting is
+ * server/pull's job. Streaming matters: a ~200 MB export hung TSC when buffered (TSC #1374).
+ */
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { TableauError } from './errors.js';
+import type { AuthedTransport } from './authed.js';
+import { buildQuery } from './http.js';
+import type { Limiter } from './limiter.js';
+
+export interface ViewDataOptions {
+  /** vf_<field>=<value>: exact match only (TSC PR #1835). Keys without the vf_ prefix. */
+  filters?: Record<string, string>;
+  /** vf_Parameters.<name>=<value> (TSC request_options.py; the server is case-sensitive about the prefix). */
+  parameters?: Record<string, string>;
+  /** Minutes Tableau may serve cached data (TSC validates 0..240, shortest 1). */
+  maxAgeMinutes?: number;
+}
+
+/** Build the export query: `vf_Region=East&vf_Parameters.Top%20N=10&maxAge=5`. */
+export function viewDataQuery(o: ViewDataOptions): string {
+  const params: Record<string, string | number | undefined> = {};
+  for (const [k, v] of Object.entries(o.filters ?? {})) {
+    // tableau-mcp viewsMethods.ts auto-prefixes keys that lack vf_; accept either spelling.
+    params[k.startsWith('vf_') ? k : `vf_${k}`] = v;
+  }
+  for (const [k, v] of Object.entries(o.parameters ?? {})) {
+    const name = k.replace(/^vf_/, '').replace(/^Parameters\./, '');
+    params[`vf_Parameters.${name}`] = v;
+  }
+  if (o.maxAgeMinutes !== undefined) {
+    if (!Number.isInteger(o.maxAgeMinutes) || o.maxAgeMinutes < 1 || o.maxAgeMinutes > 240) {
+      throw new TableauError({ code: 'invalid-input', message: 'maxAge must be a whole number of minutes between 1 and 240.' });
+    }
+    params.maxAge = o.maxAgeMinutes;
+  }
+  return buildQuery(params);
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Drops a leading UTF-8 BOM even when it arrives split over several chunks (BOM use is UNVERIFIED, notes §4.4). */
+export function stripBom(): Transform {
+  let head: Buffer | null = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      if (head === null) return cb(null, chunk);
+      head = Buffer.concat([head, chunk]);
+      if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) return cb();
+      const out = head.subarray(0, 3).equals(BOM) ? head.subarray(3) : head;
+      head = null;
+      cb(null, out.length ? out : undefined);
+    },
+    flush(cb: TransformCallback) {
+      // Fewer than 3 bytes in total: only a complete BOM is dropped.
+      if (head && head.length) cb(null, head);
+      else cb();
+    },
+  });
+}
+
+/**
+ * Pipe `source` through `through` and return `through`; `release` runs exactly once when the stream
+ * ends, errors or is destroyed by the consumer (that is when the export slot is free again).
+ */
+export function guardedStream(source: Readable, through: Transform, release: () => void): Readable {
+  pipeline(source, through, () => release());
+  return through;
+}
+
+/** Hold one slot of the site's export limiter for the whole request and body stream. */
+export async function streamWithSlot(limiter: Limiter, open: () => Promise<Readable>): Promise<Readable> {
+  const release = await limiter.acquire();
+  try {
+    const source = await open();
+    return guardedStream(source, stripBom(), release);
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+export async function openExport(t: AuthedTransport, url: string, query: string): Promise<Readable> {
+  const res = await t.send({ method: 'GET', url, query, stream: true, headers: { Accept: 'text/csv, */*' } });
+  return res.stream!;
+}
