@@ -120,7 +120,8 @@ export async function sendOnce(ax: AxiosInstance, req: HttpRequest): Promise<Htt
   const res = await ax.request({
     method: req.method,
     url,
-    headers: { Accept: 'application/json', ...(req.data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...req.headers },
+    // No body → no Content-Type at all (axios would add a form type that servers answer with 415).
+    headers: { Accept: 'application/json', 'Content-Type': req.data !== undefined ? 'application/json' : false, ...req.headers },
     data: req.data === undefined ? undefined : JSON.stringify(req.data),
     responseType: req.stream ? 'stream' : 'text',
   });

@@ -85,7 +85,7 @@ export function parseList<T>(raw: unknown[], item: z.ZodType<T>): TolerantList<T
 
 /** Nested lists (tags, views inside a workbook): same tolerance, drops are not worth a log line. */
 export function nestedList<T>(itemKey: string, item: z.ZodType<T>) {
-  return z.unknown().transform((w) => parseList(unwrapList(w, itemKey), item).items);
+  return z.unknown().optional().transform((w) => parseList(unwrapList(w, itemKey), item).items);
 }
 
 /** `"tags": {"tag": [{"label": "x"}]}` / `"tags": {}` → ['x']. */

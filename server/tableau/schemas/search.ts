@@ -41,6 +41,6 @@ export const searchResponseSchema = z.object({
     pageIndex: num,
     startIndex: num,
     limit: num,
-    items: z.unknown(),
+    items: z.unknown().optional(),
   }),
 });

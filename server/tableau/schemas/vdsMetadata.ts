@@ -38,10 +38,10 @@ export const vdsParameterSchema = z
     parameterName: str,
     parameterType: z.string(),
     dataType: z.string(),
-    value: z.unknown(),
+    value: z.unknown().optional(),
     members: z.array(z.unknown()).optional().catch(undefined),
-    min: z.unknown(),
-    max: z.unknown(),
+    min: z.unknown().optional(),
+    max: z.unknown().optional(),
   })
   .transform((p): ParameterInfo => {
     const out: ParameterInfo = { parameterCaption: p.parameterCaption, parameterType: p.parameterType, dataType: p.dataType, value: p.value };
@@ -54,7 +54,7 @@ export const vdsParameterSchema = z
 
 /** `{data: FieldMetadata[], extraData: {parameters: ParameterRecord[]}}`; one odd field never loses the rest. */
 export const vdsMetadataSchema = z
-  .looseObject({ data: z.unknown(), extraData: z.looseObject({ parameters: z.unknown() }).optional().catch(undefined) })
+  .looseObject({ data: z.unknown().optional(), extraData: z.looseObject({ parameters: z.unknown().optional() }).optional().catch(undefined) })
   .transform((m) => {
     const fields = parseList(unwrapList(m.data, 'field'), vdsFieldSchema);
     const params = parseList(unwrapList(m.extraData?.parameters, 'parameter'), vdsParameterSchema);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { buildFilter, collectAllPages, runPool, splitTopLevel, type FetchPage } from '../../../server/tableau/paging.js';
+import { silentLogger } from '../../../server/tableau/index.js';
+
+type Item = { id: string };
+const items = (n: number, prefix = 'w'): Item[] => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${String(i).padStart(5, '0')}` }));
+
+/** A "server" over a mutable array; `before(page)` may mutate the data before each answer. */
+function server(data: Item[], before?: (page: number, call: number) => void) {
+  let call = 0;
+  const seen: number[] = [];
+  const fetch: FetchPage<Item> = async (pageNumber, pageSize) => {
+    before?.(pageNumber, call++);
+    seen.push(pageNumber);
+    await new Promise((r) => setImmediate(r));
+    return { items: data.slice((pageNumber - 1) * pageSize, pageNumber * pageSize), totalAvailable: data.length, dropped: [] };
+  };
+  return { fetch, seen };
+}
+
+const opts = (pageSize: number, appendStable = true) => ({ pageSize, pool: 4, appendStable, logger: silentLogger, label: 'test' });
+
+describe('collectAllPages', () => {
+  it.each([0, 1, 1000, 1001, 2500])('lists %i items exactly once with the fewest requests', async (n) => {
+    const data = items(n);
+    const s = server(data);
+    const r = await collectAllPages(s.fetch, opts(1000));
+    expect(r.items).toEqual(data);
+    expect(r.requests).toBe(Math.max(1, Math.ceil(n / 1000)));
+    expect(r.rechecked).toBe(false);
+  });
+
+  it('orders by page then position even when pages finish out of order', async () => {
+    const data = items(50);
+    const fetch: FetchPage<Item> = async (p, size) => {
+      await new Promise((r) => setTimeout(r, (10 - p) * 3));
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: 50, dropped: [] };
+    };
+    expect((await collectAllPages(fetch, opts(5))).items).toEqual(data);
+  });
+
+  it('never runs more pages at once than the pool', async () => {
+    let active = 0;
+    let peak = 0;
+    const out = await runPool([1, 2, 3, 4, 5, 6, 7, 8, 9], 3, async (x) => {
+      peak = Math.max(peak, ++active);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+      return x * 2;
+    });
+    expect(peak).toBe(3);
+    expect(out).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18]);
+  });
+
+  it('growth under createdAt:asc: fetches the new tail pages once, no duplicates', async () => {
+    const data = items(25);
+    let added = 0;
+    // Before every page after the first, a new item is appended (newest createdAt sorts last).
+    const s = server(data, (_p, call) => {
+      if (call > 0 && added < 7) data.push({ id: `new${added++}` });
+    });
+    const r = await collectAllPages(s.fetch, opts(10));
+    expect(r.rechecked).toBe(true);
+    const ids = r.items.map((i) => i.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const it of items(25)) expect(ids).toContain(it.id);
+    // Page 1 was never re-read: growth only touches the tail.
+    expect(s.seen.filter((p) => p === 1)).toHaveLength(1);
+  });
+
+  it('shrink: deletions shift items left, a full re-read finds the shifted ones', async () => {
+    const data = items(30);
+    const original = [...data];
+    // Once page 1 has been read, two items on page 1 are deleted: every later item moves left by 2.
+    const s = server(data, (_p, call) => {
+      if (call === 1) data.splice(0, 2);
+    });
+    const r = await collectAllPages(s.fetch, opts(10));
+    expect(r.rechecked).toBe(true);
+    const ids = new Set(r.items.map((i) => i.id));
+    for (const it of original.slice(2)) expect(ids.has(it.id)).toBe(true);
+    expect(r.items.length).toBe(ids.size);
+  });
+
+  it('an empty page before the expected end stops further pages and re-checks', async () => {
+    const data = items(40);
+    const fetch: FetchPage<Item> = async (p, size) => {
+      // The server claims 40 but page 3+ are empty (items deleted meanwhile, total not updated yet).
+      if (p >= 3) return { items: [], totalAvailable: 20, dropped: [] };
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: p === 1 ? 40 : 20, dropped: [] };
+    };
+    const r = await collectAllPages(fetch, { ...opts(10), pool: 1 });
+    expect(r.items).toEqual(data.slice(0, 20));
+    expect(r.rechecked).toBe(true);
+  });
+
+  it('growth with a sort that is not append-stable re-reads every page once', async () => {
+    const data = items(20);
+    const s = server(data, (_p, call) => {
+      if (call === 1) data.unshift({ id: 'aaa-first' });
+    });
+    const r = await collectAllPages(s.fetch, opts(10, false));
+    expect(r.items.map((i) => i.id)).toContain('w00009');
+    expect(r.items.map((i) => i.id)).toContain('aaa-first');
+    expect(s.seen.filter((p) => p === 1)).toHaveLength(2);
+  });
+});
+
+describe('filters', () => {
+  it('renders field:op:value and in:[a,b] lists', () => {
+    expect(buildFilter([{ field: 'name', op: 'eq', value: 'foo' }, { field: 'tags', op: 'in', value: ['sample', 'safari', 'weather'] }])).toBe(
+      'name:eq:foo,tags:in:[sample,safari,weather]',
+    );
+    expect(buildFilter([{ field: 'hasExtracts', op: 'eq', value: true }])).toBe('hasExtracts:eq:true');
+  });
+
+  it('refuses values Tableau cannot express', () => {
+    expect(() => buildFilter([{ field: 'name', op: 'eq', value: 'a,b' }])).toThrow(expect.objectContaining({ code: 'invalid-input' }));
+    expect(() => buildFilter([{ field: 'name', op: 'eq', value: 'a&b' }])).toThrow(/cannot contain/);
+    expect(() => buildFilter([{ field: 'na me', op: 'eq', value: 'x' }])).toThrow(/filter field/);
+  });
+
+  it('splits on top-level commas only', () => {
+    expect(splitTopLevel('name:in:[a,b],tags:eq:x')).toEqual(['name:in:[a,b]', 'tags:eq:x']);
+  });
+});
