@@ -1,0 +1,139 @@
+/**
+ * Server schedule specs: what an analyst picks in the pane ("every day at 07:30, Berlin time"),
+ * validated with zod and turned into a 5-field cron expression for croner. Every spec carries an
+ * IANA time zone, because "07:30" means the analyst's wall clock, DST included.
+ */
+import { Cron } from 'croner';
+import { z } from 'zod';
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** true when the runtime's ICU knows `zone` (Intl throws RangeError for unknown zones). */
+export function isValidTimeZone(zone: string): boolean {
+  if (!zone || zone.trim() !== zone) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z
+  .string({ error: 'A time zone is required, e.g. "Europe/Berlin".' })
+  .refine(isValidTimeZone, {
+    error: (issue) => `"${String(issue.input)}" is not a time zone. Use an IANA name such as "Europe/Berlin", "America/New_York" or "UTC".`,
+  });
+
+const time = z
+  .string({ error: 'A time is required, e.g. "07:30".' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (issue) => `"${String(issue.input)}" is not a time. Use 24-hour HH:MM, e.g. "07:30" or "18:00".` });
+
+/** Croner in strict 5-field mode: minute hour day-of-month month day-of-week (no seconds). */
+export function compileCron(expression: string, zone?: string): Cron {
+  return new Cron(expression, { mode: '5-part', paused: true, timezone: zone });
+}
+
+/** Plain-words reason a cron expression is unusable, or null when it is fine. */
+export function cronProblem(expression: string): string | null {
+  const example = 'Use five fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * 1-5" for 07:00 on weekdays.';
+  let cron: Cron;
+  try {
+    cron = compileCron(expression, 'UTC');
+  } catch (err) {
+    const detail = (err as Error).message.replace(/^CronPattern:\s*/, '');
+    return `"${expression}" is not a valid cron expression (${detail}). ${example}`;
+  }
+  // Croner accepts patterns that can never match, like 30 February.
+  if (cron.nextRun(new Date(Date.UTC(2000, 0, 1))) === null) return `"${expression}" never runs (no date matches it). ${example}`;
+  return null;
+}
+
+const cronExpression = z
+  .string({ error: 'A cron expression is required.' })
+  .trim()
+  .min(1, { error: 'A cron expression is required.' })
+  .superRefine((expression, ctx) => {
+    const problem = cronProblem(expression);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const scheduleSpecSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('hourly'),
+      minute: z.number().int().min(0).max(59, { error: 'The minute must be a whole number from 0 to 59.' }),
+      timeZone,
+    }),
+    z.object({ kind: z.literal('daily'), time, timeZone }),
+    z.object({
+      kind: z.literal('weekly'),
+      days: z
+        .array(z.enum(WEEKDAYS, { error: `Days are ${WEEKDAYS.join(', ')}.` }))
+        .min(1, { error: 'Pick at least one day of the week.' })
+        .refine((days) => new Set(days).size === days.length, { error: 'Each day may appear only once.' }),
+      time,
+      timeZone,
+    }),
+    z.object({ kind: z.literal('cron'), expression: cronExpression, timeZone }),
+  ],
+  { error: 'The schedule kind must be "hourly", "daily", "weekly" or "cron".' },
+);
+
+export type ScheduleSpec = z.infer<typeof scheduleSpecSchema>;
+
+export type ParsedSchedule = { ok: true; spec: ScheduleSpec } | { ok: false; errors: string[] };
+
+/** Validates untrusted input (an API body); errors are sentences an analyst can act on. */
+export function parseScheduleSpec(input: unknown): ParsedSchedule {
+  const result = scheduleSpecSchema.safeParse(input);
+  if (result.success) return { ok: true, spec: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((i) => (i.path.length && i.code !== 'custom' && !/[.)]$/.test(i.message) ? `${i.path.join('.')}: ${i.message}` : i.message)),
+  };
+}
+
+const hhmm = (t: string) => t.split(':').map(Number) as [number, number];
+
+/** The 5-field cron expression croner runs (in the spec's time zone). */
+export function toCron(spec: ScheduleSpec): string {
+  switch (spec.kind) {
+    case 'hourly':
+      return `${spec.minute} * * * *`;
+    case 'daily': {
+      const [h, m] = hhmm(spec.time);
+      return `${m} ${h} * * *`;
+    }
+    case 'weekly': {
+      const [h, m] = hhmm(spec.time);
+      const days = [...new Set(spec.days)].map((d) => WEEKDAYS.indexOf(d)).sort((a, b) => a - b);
+      return `${m} ${h} * * ${days.join(',')}`;
+    }
+    case 'cron':
+      return spec.expression.trim().replace(/\s+/g, ' ');
+  }
+}
+
+const DAY_NAMES: Record<Weekday, string> = {
+  sun: 'Sunday', mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday',
+};
+
+/** One line for the pane: "Every day at 07:30 (Europe/Berlin)". */
+export function describeSchedule(spec: ScheduleSpec): string {
+  const zone = ` (${spec.timeZone})`;
+  switch (spec.kind) {
+    case 'hourly':
+      return `Every hour at minute ${spec.minute}${zone}`;
+    case 'daily':
+      return `Every day at ${spec.time}${zone}`;
+    case 'weekly': {
+      const days = WEEKDAYS.filter((d) => spec.days.includes(d)).map((d) => DAY_NAMES[d]);
+      return `Every ${days.join(', ')} at ${spec.time}${zone}`;
+    }
+    case 'cron':
+      return `Cron "${toCron(spec)}"${zone}`;
+  }
+}
