@@ -1,0 +1,26 @@
+import type { SessionStore } from './auth.js';
+import type { Clock } from './clock.js';
+import type { FaultController, FaultPlan } from './faults.js';
+import type { JobEngine } from './jobs.js';
+import type { SimState } from './state/store.js';
+import type { ServerVersion } from './versions.js';
+
+/** Everything the routes of one simulator share. Mutable settings are plain fields. */
+export interface SimContext {
+  state: SimState;
+  clock: Clock;
+  sessions: SessionStore;
+  faults: FaultController;
+  jobs: JobEngine;
+  version: ServerVersion;
+  vdsEnabled: boolean;
+  /** Called once per successful extract refresh with the data source or workbook LUID. */
+  onExtractRefreshed?: (targetId: string) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Faults that hit this request (set by the faults hook). */
+    simFaults?: FaultPlan;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Tableau REST errors. JSON shape `{"error":{"summary","detail","code"}}` with `code` a STRING whose
+ * first three digits are the HTTP status (notes §6.1; tableau/Logshark#117, tableau-api-lib#50).
+ */
+export class SimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly summary: string,
+    readonly detail: string,
+  ) {
+    super(`${code} ${summary}: ${detail}`);
+  }
+
+  body(): { error: { summary: string; detail: string; code: string } } {
+    return { error: { summary: this.summary, detail: this.detail, code: this.code } };
+  }
+}
+
+/**
+ * The codes real servers send for the situations the simulator models. Sources: notes §1.6 and §6.2,
+ * TSC docstrings (400006/400007/403014 in users_endpoint.py), TSC#338/#753 (400065). Not-found codes per
+ * resource follow the REST reference pages (site 404000, user 404002, project 404005, workbook 404006).
+ */
+export const errors = {
+  badRequest: (detail: string) => new SimError(400, '400000', 'Bad Request', detail),
+  invalidPageNumber: () =>
+    new SimError(
+      400,
+      '400006',
+      'Invalid page number',
+      'The page number is not an integer, is less than one, or is greater than the final page number for the requested page size.',
+    ),
+  invalidPageSize: () =>
+    new SimError(400, '400007', 'Invalid page size', 'The page size parameter is not an integer, is less than one.'),
+  pageSizeLimit: () =>
+    new SimError(403, '403014', 'Page size limit exceeded', 'The specified page size is larger than the maximum page size'),
+  unknownFilterKey: (key: string) =>
+    new SimError(
+      400,
+      '400065',
+      'Bad Request',
+      `The filter query contains a key which is not recognized for this api version: '${key}'.`,
+    ),
+  noCredentials: () =>
+    new SimError(401, '401000', 'Unauthorized Access', 'No authentication credentials were provided.'),
+  signinError: () => new SimError(401, '401001', 'Signin Error', 'Error signing in to Tableau Server'),
+  invalidCredentials: () =>
+    new SimError(401, '401002', 'Unauthorized Access', 'Invalid authentication credentials were provided.'),
+  switchSiteError: (detail: string) => new SimError(403, '403070', 'Switch site error', detail),
+  unknownResource: (path: string) =>
+    new SimError(404, '404003', 'Resource Not Found', `Unknown resource '${path}' specified in URI.`),
+  notFound: (what: NotFoundKind, id: string) => {
+    const [code, label] = NOT_FOUND[what];
+    return new SimError(404, code, `${label} not found`, `The ${label.toLowerCase()} ID '${id}' doesn't correspond to an existing ${label.toLowerCase()}.`);
+  },
+};
+
+type NotFoundKind = keyof typeof NOT_FOUND;
+const NOT_FOUND = {
+  site: ['404000', 'Site'],
+  user: ['404002', 'User'],
+  datasource: ['404004', 'Datasource'],
+  project: ['404005', 'Project'],
+  workbook: ['404006', 'Workbook'],
+  view: ['404011', 'View'],
+  group: ['404012', 'Group'],
+  task: ['404013', 'Task'],
+  customView: ['404020', 'Custom view'],
+  job: ['404031', 'Job'],
+} as const satisfies Record<string, readonly [string, string]>;

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * Faults tests switch on, at creation (`faults` option), at runtime (`Simulator.faults`) or over HTTP
+ * (`/_sim/faults`). Each fault targets requests by `path` (substring, or glob with `*`) and `method`,
+ * lets the first `after` matching requests through and then hits the next `count` ones (default:
+ * every one). State is explicit: list(), remove(id), clear().
+ */
+const target = {
+  path: z.string().min(1).optional(),
+  method: z.string().min(1).optional(),
+  count: z.number().int().min(1).optional(),
+  after: z.number().int().min(0).optional(),
+};
+
+export const faultSpecSchema = z.discriminatedUnion('kind', [
+  /** Delay every matching request by `ms` (benchmarks: 50 ms per request). */
+  z.object({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000), ...target }).strict(),
+  /** Invalidate the caller's token, so the request (and later ones) get 401002 — "expiry after N calls" via `after`. */
+  z.object({ kind: z.literal('expireToken'), ...target }).strict(),
+  /** 429 with an HTML body, as Tableau Cloud's throttling answers (notes §6.3), optional Retry-After seconds. */
+  z.object({ kind: z.literal('rateLimit'), retryAfter: z.number().int().min(0).optional(), ...target }).strict(),
+  /** Gateway pages with HTML bodies (502/503/504). */
+  z.object({ kind: z.literal('badGateway'), ...target }).strict(),
+  z.object({ kind: z.literal('unavailable'), retryAfter: z.number().int().min(0).optional(), ...target }).strict(),
+  z.object({ kind: z.literal('gatewayTimeout'), ...target }).strict(),
+  /** Destroy the socket without answering (ECONNRESET / socket hang up on the client). */
+  z.object({ kind: z.literal('reset'), ...target }).strict(),
+  /** Never answer (no `ms`) or answer normally after `ms`. */
+  z.object({ kind: z.literal('timeout'), ms: z.number().int().min(1).max(3_600_000).optional(), ...target }).strict(),
+  /** Cut the JSON body in half: status 200, content-type JSON, unparseable body. */
+  z.object({ kind: z.literal('malformedJson'), ...target }).strict(),
+  /** After answering a list page, add and/or remove items of that list, so the next page shifts. */
+  z
+    .object({
+      kind: z.literal('mutate'),
+      add: z.number().int().min(0).max(10_000).optional(),
+      remove: z.number().int().min(0).max(10_000).optional(),
+      ...target,
+    })
+    .strict(),
+]);
+
+export type FaultSpec = z.infer<typeof faultSpecSchema>;
+export type FaultInfo = FaultSpec & { id: string; seen: number; remaining: number | null };
+export type Mutation = { add: number; remove: number };
+
+/** What the faults decided for one request. */
+export interface FaultPlan {
+  delayMs: number;
+  expireToken: boolean;
+  malformedJson: boolean;
+  mutation?: Mutation;
+  /** A fault that answers (or drops) the request itself. */
+  terminal?: FaultInfo;
+}
+
+function matcher(path: string | undefined): (url: string) => boolean {
+  if (!path) return () => true;
+  if (!path.includes('*')) return (url) => url.includes(path);
+  const re = new RegExp(path.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+  return (url) => re.test(url);
+}
+
+export class FaultController {
+  private faults: Array<FaultInfo & { match: (url: string) => boolean }> = [];
+  private nextId = 1;
+
+  constructor(initial: readonly FaultSpec[] = []) {
+    for (const f of initial) this.add(f);
+  }
+
+  /** Adds a fault (validated); returns its id. */
+  add(spec: FaultSpec): string {
+    const parsed = faultSpecSchema.parse(spec);
+    const id = `f${this.nextId++}`;
+    this.faults.push({ ...parsed, id, seen: 0, remaining: parsed.count ?? null, match: matcher(parsed.path) });
+    return id;
+  }
+
+  /** Replaces all faults. */
+  set(specs: FaultSpec | readonly FaultSpec[]): string[] {
+    const list = Array.isArray(specs) ? specs : [specs as FaultSpec];
+    const validated = list.map((s) => faultSpecSchema.parse(s));
+    this.clear();
+    return validated.map((s) => this.add(s));
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length !== before;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  list(): FaultInfo[] {
+    return this.faults.map(({ match: _match, ...info }) => ({ ...info }));
+  }
+
+  /** Consumes the faults that hit this request. `hasToken` limits expireToken to authenticated calls. */
+  plan(method: string, url: string, hasToken: boolean): FaultPlan {
+    const plan: FaultPlan = { delayMs: 0, expireToken: false, malformedJson: false };
+    if (this.faults.length === 0) return plan;
+    const path = url.split('?')[0];
+    for (const f of this.faults) {
+      if (plan.terminal) break;
+      if (f.method && f.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (!f.match(path)) continue;
+      if (f.kind === 'expireToken' && !hasToken) continue;
+      f.seen++;
+      if (f.seen <= (f.after ?? 0)) continue;
+      if (f.remaining !== null) f.remaining--;
+      switch (f.kind) {
+        case 'latency':
+          plan.delayMs += f.ms;
+          break;
+        case 'expireToken':
+          plan.expireToken = true;
+          break;
+        case 'malformedJson':
+          plan.malformedJson = true;
+          break;
+        case 'mutate':
+          plan.mutation = { add: f.add ?? 0, remove: f.remove ?? 0 };
+          break;
+        case 'timeout':
+          if (f.ms !== undefined) plan.delayMs += f.ms;
+          else plan.terminal = { ...f };
+          break;
+        default:
+          plan.terminal = { ...f };
+      }
+    }
+    this.faults = this.faults.filter((f) => f.remaining === null || f.remaining > 0);
+    return plan;
+  }
+}
+
+const page = (status: string, text: string) =>
+  `<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<p>${text}</p>\r\n</body>\r\n</html>\r\n`;
+
+/** HTML bodies as gateways and Tableau Cloud's throttling send them (notes §4.4, §6.1). */
+export const FAULT_PAGES = {
+  rateLimit: { status: 429, html: page('429 Too Many Requests', 'You have sent too many requests in a given amount of time.') },
+  badGateway: { status: 502, html: page('502 Bad Gateway', 'The server encountered a temporary error.') },
+  unavailable: { status: 503, html: page('503 Service Temporarily Unavailable', 'The server is temporarily unable to service your request.') },
+  gatewayTimeout: { status: 504, html: page('504 Gateway Time-out', 'The upstream server did not answer in time.') },
+} as const;

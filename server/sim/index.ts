@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { SessionStore } from './auth.js';
+import type { Clock } from './clock.js';
+import { buildSimApp, type SimulatorOptions } from './app.js';
+import type { FaultController } from './faults.js';
+import type { JobEngine, JobTiming } from './jobs.js';
+import { DEMO } from './seed/demo.js';
+import type { SimState } from './state/store.js';
+import { resolveVersion } from './versions.js';
+
+export { buildSimApp, type SimApp, type SimulatorOptions } from './app.js';
+export { ManualClock, systemClock, type Clock } from './clock.js';
+export { faultSpecSchema, type FaultInfo, type FaultSpec } from './faults.js';
+export { mintConnectedAppJwt, signHs256 } from './jwt.js';
+export { DEMO, DEMO_SITE_CONTENT_URL, DATASOURCE_DATA_KEYS, VIEW_DATA_KEYS } from './seed/demo.js';
+export { SUPPORTED_PRODUCT_VERSIONS } from './versions.js';
+
+export interface SimulatorDemo {
+  siteContentUrl: string;
+  siteId: string;
+  patName: string;
+  patSecret: string;
+  otherPatName: string;
+  otherPatSecret: string;
+  username: string;
+  password: string;
+  connectedApp: { clientId: string; secretId: string; secretValue: string; username: string };
+}
+
+export interface Simulator {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  app: FastifyInstance;
+  demo: SimulatorDemo;
+  faults: FaultController;
+  /** Direct access to sites and content (tests add/remove workbooks etc.). */
+  state: SimState;
+  sessions: SessionStore;
+  jobs: JobEngine;
+  clock: Clock;
+  setProductVersion(productVersion: string): void;
+  setVdsEnabled(enabled: boolean): void;
+  setSessionIdleMinutes(minutes: number): void;
+  setJobTiming(timing: Partial<JobTiming>): void;
+  /** Replaces the hook called after each successful extract refresh. */
+  setOnExtractRefreshed(hook: ((targetId: string) => void) | undefined): void;
+  close(): Promise<void>;
+}
+
+/** Starts a simulator listening on `host:port` (default 127.0.0.1, a free port). */
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const { app, ctx, demoSite } = await buildSimApp(options);
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    demo: { ...DEMO, connectedApp: { ...DEMO.connectedApp }, siteId: demoSite.site.id },
+    faults: ctx.faults,
+    state: ctx.state,
+    sessions: ctx.sessions,
+    jobs: ctx.jobs,
+    clock: ctx.clock,
+    setProductVersion: (v) => {
+      ctx.version = resolveVersion(v);
+    },
+    setVdsEnabled: (b) => {
+      ctx.vdsEnabled = b;
+    },
+    setSessionIdleMinutes: (m) => {
+      ctx.sessions.idleMs = m * 60_000;
+    },
+    setJobTiming: (t) => {
+      ctx.jobs.timing = { ...ctx.jobs.timing, ...t };
+    },
+    setOnExtractRefreshed: (hook) => {
+      ctx.onExtractRefreshed = hook;
+    },
+    close: () => app.close(),
+  };
+}

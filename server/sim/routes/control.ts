@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { SimContext } from '../context.js';
+import { errors } from '../errors.js';
+import { faultSpecSchema } from '../faults.js';
+
+const specs = z.union([faultSpecSchema, z.array(faultSpecSchema)]);
+
+function parseSpecs(body: unknown) {
+  const parsed = specs.safeParse(body);
+  if (!parsed.success) throw errors.badRequest(`Invalid fault spec: ${z.prettifyError(parsed.error)}`);
+  return Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+}
+
+/**
+ * Test controls under /_sim (never faulted, no auth — the simulator only listens on loopback):
+ * GET lists faults, POST adds, PUT replaces, DELETE clears (or one by id).
+ */
+export function controlRoutes(app: FastifyInstance, ctx: SimContext): void {
+  app.get('/_sim/faults', async () => ({ faults: ctx.faults.list() }));
+  app.post('/_sim/faults', async (request, reply) => {
+    const ids = parseSpecs(request.body).map((s) => ctx.faults.add(s));
+    return reply.code(201).send({ ids, faults: ctx.faults.list() });
+  });
+  app.put('/_sim/faults', async (request) => {
+    const ids = ctx.faults.set(parseSpecs(request.body));
+    return { ids, faults: ctx.faults.list() };
+  });
+  app.delete('/_sim/faults', async (_request, reply) => {
+    ctx.faults.clear();
+    return reply.code(204).send();
+  });
+  app.delete('/_sim/faults/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!ctx.faults.remove(id)) throw errors.badRequest(`No fault '${id}'.`);
+    return reply.code(204).send();
+  });
+  app.get('/_sim/settings', async () => ({
+    productVersion: ctx.version.productVersion,
+    restApiVersion: ctx.version.restApiVersion,
+    vdsEnabled: ctx.vdsEnabled,
+    sessionIdleMs: ctx.sessions.idleMs,
+    jobTiming: ctx.jobs.timing,
+  }));
+}

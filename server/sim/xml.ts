@@ -1,0 +1,39 @@
+/**
+ * Minimal reader for `<tsRequest>` bodies (sign-in, switch site, refresh), which TSC sends as XML
+ * (request_factory.py). Only element attributes matter for these requests, so this reads
+ * `<name a="v" .../>` pairs with a regex instead of pulling in an XML parser.
+ */
+export type XmlAttrs = Record<string, string>;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const unescapeXml = (s: string) =>
+  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : (ENTITIES[e] ?? m),
+  );
+
+/** First occurrence of each element name (namespace prefixes dropped) → its attributes. */
+export function readXmlElements(xml: string): Map<string, XmlAttrs> {
+  const out = new Map<string, XmlAttrs>();
+  for (const m of xml.matchAll(/<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/g)) {
+    const name = m[2];
+    if (out.has(name)) continue;
+    const attrs: XmlAttrs = {};
+    for (const a of m[3].matchAll(/([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[a[1]] = unescapeXml(a[2] ?? a[3] ?? '');
+    out.set(name, attrs);
+  }
+  return out;
+}
+
+/** XML sign-in body → the JSON body shape (`{credentials:{..., site:{contentUrl}}}`). */
+export function xmlToTsRequest(xml: string): Record<string, unknown> {
+  const el = readXmlElements(xml);
+  const out: Record<string, unknown> = {};
+  const creds = el.get('credentials');
+  const site = el.get('site');
+  if (creds) {
+    out.credentials = { ...creds, site: site ?? {}, ...(el.has('user') ? { user: el.get('user') } : {}) };
+  } else if (site) out.site = site;
+  const refresh = el.get('extractRefresh');
+  if (refresh) out.extractRefresh = refresh;
+  return out;
+}
