@@ -1,0 +1,173 @@
+/**
+ * The chunked writer both gateways share. It only talks to a WritePort (queue formats, queue
+ * values, sync), so the Excel and the memory implementation write exactly the same operations:
+ *  - number formats BEFORE values (text "@" first, so "=…" stays text): once per whole column when
+ *    the row count is known, otherwise per chunk;
+ *  - one sync per chunk (chunks.ts fills each to ~4 MB);
+ *  - on `RequestPayloadSizeLimitExceeded`: halve the chunk, retry, and keep the smaller budget
+ *    (docs/excel/excel-add-ins-ranges-large.md: "retry with a smaller block size");
+ *  - Cancel is honoured between chunks (the caller removes what was written).
+ */
+import type { CellValue } from '../../common/stream.js';
+import type { Rect } from './address.js';
+import { ChunkAccumulator, DEFAULT_BUDGET, OP_OVERHEAD_BYTES, halveChunk, type Chunk, type ChunkBudget } from './chunks.js';
+import { TEXT_FORMAT } from './formats.js';
+import { WorkbookError, type RowSource, type WriteProgress, type WriteStats } from './gateway.js';
+import { toExcelRows } from './text.js';
+
+export type ExcelScalar = number | string | boolean;
+
+export interface WritePort {
+  /** Queue one number format for every cell of `rect` (Office: a 1×1 array broadcasts). */
+  setFormat(rect: Rect, format: string): void;
+  /** Queue values with their top-left cell at (row, col). */
+  setValues(row: number, col: number, values: ExcelScalar[][]): void;
+  /** Send the queued operations as one request (context.sync()). */
+  sync(): Promise<void>;
+}
+
+export interface WriteRowsInput {
+  port: WritePort;
+  /** Sheet row of the first data row. */
+  firstRow: number;
+  /** Sheet column for each source column (need not be contiguous: refresh maps by name). */
+  targetCols: number[];
+  /** Number format per source column ("@" for text). */
+  formats: string[];
+  rows: RowSource;
+  totalRows?: number;
+  /** How many rows fit below firstRow before something else is in the way. */
+  maxRows: number;
+  /** Operations for the first request (header row …); queued again if that request is retried. */
+  prelude?: () => void;
+  signal?: AbortSignal;
+  onProgress?(p: WriteProgress): void;
+  budget?: Partial<ChunkBudget>;
+}
+
+export function isPayloadTooLarge(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'RequestPayloadSizeLimitExceeded';
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new WorkbookError('cancelled', 'The write was cancelled.');
+}
+
+/** Batches of rows from any RowSource (one array = one batch). */
+export async function* batchesOf(rows: RowSource): AsyncGenerator<CellValue[][]> {
+  if (Array.isArray(rows)) {
+    yield rows as CellValue[][];
+    return;
+  }
+  for await (const b of rows as AsyncIterable<CellValue[][]>) yield b;
+}
+
+/** Groups of adjacent source columns [from, to) whose sheet columns are contiguous (and, if asked, share a format). */
+function runs(targetCols: number[], formats?: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let i = 1; i <= targetCols.length; i++) {
+    const breaks = i === targetCols.length || targetCols[i] !== targetCols[i - 1] + 1 || (formats && formats[i] !== formats[i - 1]);
+    if (breaks) {
+      out.push([start, i]);
+      start = i;
+    }
+  }
+  return out;
+}
+
+export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: number; stats: WriteStats }> {
+  const { port, firstRow, targetCols, formats, signal } = input;
+  const width = targetCols.length;
+  const textCols = formats.map((f) => f === TEXT_FORMAT);
+  const valueRuns = runs(targetCols);
+  const formatRuns = runs(targetCols, formats);
+  const formatsUpFront = input.totalRows !== undefined;
+  const budget: ChunkBudget = { ...DEFAULT_BUDGET, ...input.budget };
+  const acc = new ChunkAccumulator(width, budget);
+  const stats: WriteStats = { syncs: 0, bytes: 0, truncatedCells: 0 };
+  let preludeDone = false;
+  let rowsWritten = 0;
+
+  const queuePrelude = () => {
+    input.prelude?.();
+    if (formatsUpFront && input.totalRows! > 0) {
+      for (const [a, b] of formatRuns) port.setFormat({ row: firstRow, col: targetCols[a], rows: input.totalRows!, cols: b - a }, formats[a]);
+    }
+  };
+
+  const queueChunk = (chunk: Chunk) => {
+    const c0 = chunk.colOffset;
+    const c1 = c0 + (chunk.rows[0]?.length ?? 0);
+    const row = firstRow + chunk.rowOffset;
+    for (const [a, b] of formatsUpFront ? [] : formatRuns) {
+      const [x, y] = [Math.max(a, c0), Math.min(b, c1)];
+      if (x < y) port.setFormat({ row, col: targetCols[x], rows: chunk.rows.length, cols: y - x }, formats[x]);
+    }
+    for (const [a, b] of valueRuns) {
+      const [x, y] = [Math.max(a, c0), Math.min(b, c1)];
+      if (x < y) port.setValues(row, targetCols[x], chunk.rows.map((r) => (r as ExcelScalar[]).slice(x - c0, y - c0)));
+    }
+  };
+
+  const send = async (chunk: Chunk): Promise<void> => {
+    if (chunk.bytes > budget.maxBytes && chunk.cells > 1) {
+      const halves = halveChunk(chunk);
+      if (halves) {
+        for (const h of halves) await send(h);
+        return;
+      }
+    }
+    throwIfAborted(signal);
+    if (chunk.rowOffset + chunk.rows.length > input.maxRows) {
+      throw new WorkbookError('collision', `Only ${input.maxRows} rows fit below the target before other data; the result has more.`, 'Choose another place or a new sheet.');
+    }
+    if (!preludeDone) queuePrelude();
+    queueChunk(chunk);
+    try {
+      await port.sync();
+    } catch (e) {
+      if (!isPayloadTooLarge(e)) throw e;
+      const halves = halveChunk(chunk);
+      if (!halves) throw new WorkbookError('payload-too-large', 'A single cell is larger than Excel accepts in one request.');
+      budget.maxBytes = Math.max(4096, Math.floor(chunk.bytes / 2));
+      for (const h of halves) await send(h);
+      return;
+    }
+    preludeDone = true;
+    stats.syncs++;
+    stats.bytes += chunk.bytes + OP_OVERHEAD_BYTES;
+    if (chunk.colOffset + (chunk.rows[0]?.length ?? 0) === width) rowsWritten = chunk.rowOffset + chunk.rows.length;
+    input.onProgress?.({ rowsWritten, totalRows: input.totalRows });
+  };
+
+  let seen = 0;
+  for await (const batch of batchesOf(input.rows)) {
+    throwIfAborted(signal);
+    const long = batch.findIndex((r) => !Array.isArray(r) || r.length > width);
+    if (long >= 0) throw new WorkbookError('invalid-input', `Row ${seen + long + 1} has ${Array.isArray(batch[long]) ? batch[long].length : 'no'} values; the table has ${width} columns.`);
+    seen += batch.length;
+    const safe = toExcelRows(batch, textCols);
+    stats.truncatedCells += safe.truncated;
+    for (const chunk of acc.push(safe.rows)) await send(chunk);
+  }
+  for (const chunk of acc.flush()) await send(chunk);
+  if (!preludeDone && input.prelude) {
+    throwIfAborted(signal);
+    queuePrelude();
+    await port.sync();
+    stats.syncs++;
+    stats.bytes += OP_OVERHEAD_BYTES;
+  }
+  return { rowsWritten, stats };
+}
+
+/** Any failure as a WorkbookError (Office errors keep their code in the message for support). */
+export function asWorkbookError(e: unknown): WorkbookError {
+  if (e instanceof WorkbookError) return e;
+  if (isPayloadTooLarge(e)) return new WorkbookError('payload-too-large', 'Excel rejected a request as too large even after splitting it.');
+  const code = typeof e === 'object' && e !== null ? String((e as { code?: unknown }).code ?? '') : '';
+  const msg = e instanceof Error ? e.message : String(e);
+  if (code === 'ItemNotFound') return new WorkbookError('not-found', msg);
+  return new WorkbookError('excel-error', code ? `Excel error ${code}: ${msg}` : msg);
+}
