@@ -1,0 +1,51 @@
+/**
+ * Errors of the data path in plain words. Anything thrown while producing a typed result stream ends
+ * the stream with an `error` message built by `toStreamError` (ndjson-stream.ts): objects with
+ * `toApiError()` speak for themselves, everything else becomes a generic message, so a stack trace,
+ * a URL with a token or a secret in an exception text never reaches the analyst.
+ */
+import type { ApiErrorBody, StreamError } from '../../common/stream.js';
+
+export class PullDataError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    readonly tableauCode?: string,
+  ) {
+    super(message);
+    this.name = 'PullDataError';
+  }
+
+  toApiError(): ApiErrorBody {
+    const body: ApiErrorBody = { code: this.code, message: this.message };
+    if (this.hint) body.hint = this.hint;
+    if (this.tableauCode) body.tableauCode = this.tableauCode;
+    return body;
+  }
+}
+
+const GENERIC: ApiErrorBody = {
+  code: 'internal',
+  message: 'The data could not be read because of an unexpected problem on the companion server.',
+  hint: 'Try again; if it keeps happening, the server log has the details.',
+};
+
+function isApiErrorBody(v: unknown): v is ApiErrorBody {
+  const o = v as ApiErrorBody | null;
+  return !!o && typeof o.code === 'string' && typeof o.message === 'string';
+}
+
+/** The `error` message for anything thrown while a stream was produced. */
+export function toStreamError(err: unknown): StreamError {
+  const withApi = err as { toApiError?: () => unknown } | null;
+  if (withApi && typeof withApi.toApiError === 'function') {
+    try {
+      const body = withApi.toApiError();
+      if (isApiErrorBody(body)) return { kind: 'error', error: body };
+    } catch {
+      // fall through to the generic message
+    }
+  }
+  return { kind: 'error', error: { ...GENERIC } };
+}

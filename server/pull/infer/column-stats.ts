@@ -1,0 +1,207 @@
+/**
+ * What one pass over ALL values of a CSV column learns about it. A column is numeric (or a date, or
+ * boolean) only if EVERY non-empty value is: the first value that is not rules the kind out for
+ * good, and the column stops paying for checks (a text column costs one comparison per cell).
+ *
+ * Numbers are checked under both separator styles at once (dot-decimal "1,234.5" and comma-decimal
+ * "1.234,5"), because the style is decided for the whole file afterwards (see locale.ts). The same
+ * scan also yields the converted value under the best guess so far, so the in-memory path reads
+ * each cell once.
+ */
+import { num, numberValue, readStyle, scanNumber, styled, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL } from './number-scan.js';
+import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
+import { excelSerial, isValidDate } from '../../../common/typed-values.js';
+import type { CellValue } from '../../../common/stream.js';
+
+export const P_NUMBER = 1, P_DATE = 2, P_BOOL = 4;
+export const KIND_PLAIN = 1, KIND_CURRENCY = 2, KIND_PERCENT = 4;
+
+/** Excel keeps 15 significant digits: longer integers (IDs, card numbers) must stay text. */
+const MAX_INT_DIGITS = 15;
+
+/** Number facts under one separator style. */
+export class StyleStats {
+  ok = true;
+  decimals = 0;
+  grouped = false;
+  /** a value of 4+ integer digits written without grouping ("2024", "10500"). */
+  ungroupedBig = false;
+  /** values that only this style can read (evidence for auto-detecting the locale). */
+  evidence = 0;
+
+  /** Folds in the last scanned number; false when this style cannot read it. */
+  take(valid: boolean): boolean {
+    if (!valid || styled.intDigits > MAX_INT_DIGITS) {
+      this.ok = false;
+      return false;
+    }
+    if (styled.decimals > this.decimals) this.decimals = styled.decimals;
+    if (styled.grouped) this.grouped = true;
+    else if (styled.intDigits >= 4) this.ungroupedBig = true;
+    return true;
+  }
+}
+
+/** Table-wide hints for speculative conversion, updated as unambiguous values are seen. */
+export interface TableHints {
+  /** explicit locale: its readings are preferred; auto: null. */
+  fixedComma: boolean | null;
+  fixedDayFirst: boolean | null;
+  dotEvidence: number;
+  commaEvidence: number;
+}
+
+export function newHints(): TableHints {
+  return { fixedComma: null, fixedDayFirst: null, dotEvidence: 0, commaEvidence: 0 };
+}
+
+/** Bits of `used`: how cells were converted speculatively (see `take`). */
+export const U_DOT = 1, U_COMMA = 2, U_MDY = 4, U_DMY = 8, U_DATE = 16, U_BOOL = 32, U_TEXT = 64;
+
+export class ColumnStats {
+  possible = P_NUMBER | P_DATE | P_BOOL;
+  nonEmpty = 0;
+  readonly dot = new StyleStats();
+  readonly comma = new StyleStats();
+  kinds = 0;
+  currency = 0;
+  currencyMixed = false;
+  currencySuffix = false;
+  symbolSpaced = false;
+  parens = false;
+  dateShape = -1;
+  timeShape = 0;
+  withTime = 0;
+  datePadded = false;
+  fractionDigits = 0;
+  okMdy = true;
+  okDmy = true;
+  /**
+   * How `take` converted the cells so far (U_* bits). If the final plan (decided after the last
+   * row) reads the column the same way, the converted values stand; otherwise the column is
+   * converted again from its text (rare: only when a late value changed the decision).
+   */
+  used = 0;
+
+  constructor(private readonly hints: TableHints = newHints()) {}
+
+  /** Observes one value and returns it converted under the best guess so far. */
+  take(s: string): CellValue {
+    const possible = this.possible;
+    if (s.length === 0) return null;
+    if (possible === 0) {
+      this.used |= U_TEXT;
+      return s;
+    }
+    this.nonEmpty++;
+    if (possible & P_NUMBER) {
+      const v = this.takeNumber(s);
+      if (v === v) {
+        this.possible = P_NUMBER;
+        return v;
+      }
+      this.possible &= ~P_NUMBER;
+    }
+    if (this.possible & P_DATE) {
+      const v = this.takeDate(s);
+      if (v === v) {
+        this.possible = P_DATE;
+        return v;
+      }
+      this.possible &= ~P_DATE;
+    }
+    if (this.possible & P_BOOL) {
+      const b = booleanValue(s);
+      if (b !== null) {
+        this.used |= U_BOOL;
+        return b;
+      }
+      this.possible &= ~P_BOOL;
+    }
+    this.used |= U_TEXT;
+    return s;
+  }
+
+  /** The value under the preferred separator style, or NaN when not a number. */
+  private takeNumber(s: string): number {
+    if (!scanNumber(s) || num.leadingZero) return NaN;
+    const dotOk = this.dot.ok && this.dot.take(readStyle(STYLE_DOT_DECIMAL));
+    const dotDecimals = styled.decimals;
+    const commaOk = this.comma.ok && this.comma.take(readStyle(STYLE_COMMA_DECIMAL));
+    if (!dotOk && !commaOk) return NaN;
+    const hints = this.hints;
+    if (dotOk !== commaOk) {
+      if (dotOk) {
+        this.dot.evidence++;
+        hints.dotEvidence++;
+      } else {
+        this.comma.evidence++;
+        hints.commaEvidence++;
+      }
+    }
+    if (num.percent) this.kinds |= KIND_PERCENT;
+    else if (num.currency) {
+      this.kinds |= KIND_CURRENCY;
+      if (this.currency === 0) {
+        this.currency = num.currency;
+        this.currencySuffix = num.currencySuffix;
+      } else if (this.currency !== num.currency || this.currencySuffix !== num.currencySuffix) {
+        this.currencyMixed = true;
+      }
+    } else this.kinds |= KIND_PLAIN;
+    if (num.spaced) this.symbolSpaced = true;
+    if (num.parens) this.parens = true;
+    const preferComma = hints.fixedComma ?? hints.commaEvidence > hints.dotEvidence;
+    const useComma = commaOk && (preferComma || !dotOk);
+    this.used |= useComma ? U_COMMA : U_DOT;
+    return numberValue(s, useComma ? styled.decimals : dotDecimals);
+  }
+
+  /** The Excel serial under the preferred day/month order, or NaN when not a date. */
+  private takeDate(s: string): number {
+    if (!scanDate(s)) return NaN;
+    if (this.dateShape === -1) this.dateShape = dt.shape;
+    else if (this.dateShape !== dt.shape) return NaN;
+    let m = dt.a;
+    let d = dt.b;
+    if (dt.family === F_ABY) {
+      // "1/5/2024": both orders stay possible until a value rules one out ("13/5/2024").
+      if (this.okMdy && !validExcelDate(dt.year, dt.a, dt.b)) this.okMdy = false;
+      if (this.okDmy && !validExcelDate(dt.year, dt.b, dt.a)) this.okDmy = false;
+      if (!this.okMdy && !this.okDmy) return NaN;
+      const hints = this.hints;
+      const preferDmy = hints.fixedDayFirst ?? hints.commaEvidence > hints.dotEvidence;
+      const dayFirst = this.okDmy && (preferDmy || !this.okMdy);
+      if (dayFirst) {
+        m = dt.b;
+        d = dt.a;
+      }
+      this.used |= dayFirst ? U_DMY : U_MDY;
+    } else {
+      if (dt.family === F_MONTH_YEAR) d = 1;
+      if (!validExcelDate(dt.year, m, d)) return NaN;
+      this.used |= U_DATE;
+    }
+    if (dt.padded) this.datePadded = true;
+    if (dt.hasTime) {
+      this.withTime++;
+      this.timeShape |= dt.timeShape;
+      if (dt.fractionDigits > this.fractionDigits) this.fractionDigits = dt.fractionDigits;
+    }
+    return excelSerial(dt.year, m, d, dt.h, dt.mi, dt.sec);
+  }
+}
+
+function validExcelDate(y: number, m: number, d: number): boolean {
+  return y >= 1900 && y <= 9999 && isValidDate(y, m, d);
+}
+
+/** "True"/"False" as Tableau writes booleans (any case), and the German "Wahr"/"Falsch". */
+export function booleanValue(s: string): boolean | null {
+  const n = s.length;
+  if (n < 4 || n > 6) return null;
+  const lower = s.toLowerCase();
+  if (lower === 'true' || lower === 'wahr') return true;
+  if (lower === 'false' || lower === 'falsch') return false;
+  return null;
+}

@@ -1,0 +1,45 @@
+/**
+ * Converts formatted CSV cells to Excel-ready values by a column's plan: "$45,047" → 45047,
+ * "14.4%" → 0.144, "1/5/2024" → 45296, "True" → true, "" → null. The plan was inferred from the
+ * same values, so a value that still does not fit (it cannot happen for data that was observed)
+ * is kept as its text rather than lost.
+ */
+import type { CellValue } from '../../../common/stream.js';
+import { excelSerial } from '../../../common/typed-values.js';
+import { numberValue, readStyle, scanNumber, styled } from './number-scan.js';
+import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
+import { booleanValue } from './column-stats.js';
+import { K_BOOL, K_DATE, K_NUMBER, type ColumnPlan } from './plan.js';
+
+export function convertNumber(plan: ColumnPlan, s: string): CellValue {
+  if (!scanNumber(s) || !readStyle(plan.style)) return s;
+  return numberValue(s, styled.decimals);
+}
+
+export function convertDate(plan: ColumnPlan, s: string): CellValue {
+  if (!scanDate(s)) return s;
+  let m = dt.a;
+  let d = dt.b;
+  if (dt.family === F_ABY && plan.dayFirst) {
+    m = dt.b;
+    d = dt.a;
+  } else if (dt.family === F_MONTH_YEAR) {
+    d = 1;
+  }
+  const serial = excelSerial(dt.year, m, d, dt.h, dt.mi, dt.sec);
+  return Number.isNaN(serial) ? s : serial;
+}
+
+export function convertCell(plan: ColumnPlan, s: string): CellValue {
+  if (s.length === 0) return null;
+  switch (plan.kind) {
+    case K_NUMBER:
+      return convertNumber(plan, s);
+    case K_DATE:
+      return convertDate(plan, s);
+    case K_BOOL:
+      return booleanValue(s) ?? s;
+    default:
+      return s;
+  }
+}

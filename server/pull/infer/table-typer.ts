@@ -1,0 +1,84 @@
+/**
+ * Types a whole CSV table: every row is observed once (one pass, all values), then `finish()`
+ * decides the locale and each column's plan. Used by the streaming path (csv-typed.ts), which
+ * converts later from its spool, and by the in-memory path (csv-columns.ts), which keeps the values
+ * `take` converted on the way and only redoes a column whose final plan differs from the guess.
+ */
+import type { CellValue, ColumnSpec } from '../../../common/stream.js';
+import { ColumnStats, newHints, U_BOOL, U_COMMA, U_DATE, U_DMY, U_DOT, U_MDY, U_TEXT,
+  type TableHints } from './column-stats.js';
+import { localeRule, resolveLocale, type LocaleRule } from './locale.js';
+import { K_BOOL, K_DATE, K_NUMBER, planColumn, type ColumnPlan } from './plan.js';
+import { STYLE_COMMA_DECIMAL } from './number-scan.js';
+
+export interface TypedTable {
+  columns: ColumnSpec[];
+  plans: ColumnPlan[];
+  locale: LocaleRule;
+}
+
+/** Excel tables need unique, non-empty headers: "Sales", "Sales (2)", "Column 3". */
+export function uniqueHeaders(header: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return header.map((raw, i) => {
+    const base = raw.trim() || `Column ${i + 1}`;
+    let name = base;
+    for (let k = 2; seen.has(name.toLowerCase()); k++) name = `${base} (${k})`;
+    seen.add(name.toLowerCase());
+    return name;
+  });
+}
+
+export class TableTyper {
+  readonly names: string[];
+  readonly stats: ColumnStats[];
+  private readonly hints: TableHints = newHints();
+
+  constructor(header: readonly string[], private readonly localeOption?: string) {
+    if (localeOption && localeOption !== 'auto') {
+      // An explicit locale is checked before any data is read, so a typo fails fast and clearly.
+      const rule = localeRule(localeOption);
+      this.hints.fixedComma = rule.style === STYLE_COMMA_DECIMAL;
+      this.hints.fixedDayFirst = rule.dateOrder === 'dmy';
+    }
+    this.names = uniqueHeaders(header);
+    this.stats = header.map(() => new ColumnStats(this.hints));
+  }
+
+  observeRow(row: readonly string[]): void {
+    const stats = this.stats;
+    for (let j = 0; j < stats.length; j++) stats[j].take(row[j]);
+  }
+
+  /** Observes a row and appends its speculatively converted values to `out[j]`. */
+  takeRow(row: readonly string[], out: CellValue[][]): void {
+    const stats = this.stats;
+    for (let j = 0; j < stats.length; j++) out[j].push(stats[j].take(row[j]));
+  }
+
+  finish(): TypedTable {
+    const locale = resolveLocale(this.localeOption, this.stats);
+    const plans = this.stats.map((st, j) => planColumn(this.names[j], st, locale));
+    return { columns: plans.map((p) => p.spec), plans, locale };
+  }
+
+  /** True when the values `take` returned for column `j` are what `plan` would produce. */
+  speculationHolds(j: number, plan: ColumnPlan): boolean {
+    const used = this.stats[j].used;
+    let allowed: number;
+    switch (plan.kind) {
+      case K_NUMBER:
+        allowed = plan.style === STYLE_COMMA_DECIMAL ? U_COMMA : U_DOT;
+        break;
+      case K_DATE:
+        allowed = U_DATE | (plan.dayFirst ? U_DMY : U_MDY);
+        break;
+      case K_BOOL:
+        allowed = U_BOOL;
+        break;
+      default:
+        allowed = U_TEXT;
+    }
+    return (used & ~allowed) === 0;
+  }
+}
