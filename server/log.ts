@@ -72,6 +72,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         censor: REDACTED,
       },
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+      // Errors are already reduced by scrub(); pino's default serializer would rename their type.
+      serializers: { err: (e: unknown) => e, error: (e: unknown) => e },
     },
     options.destination ?? pino.destination(1),
   );

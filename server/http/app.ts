@@ -7,23 +7,23 @@
  */
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HealthResponse } from '../../common/api.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { sessionHook } from './auth.js';
-import { ClientPool, type ConnectFn } from './clients.js';
+import { ClientPool } from './clients.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
-import { pullRoutes } from './routes/pull.js';
-import type { Tableau } from './tableau.js';
+import type { Tableau, TableauConnector } from './tableau.js';
 
 export interface RouteContext {
   store: Store;
+  /** Signed-in clients of saved connections (shared Tableau sessions). */
   clients: ClientPool<Tableau>;
-  connectTableau: ConnectFn<Tableau>;
+  tableau: TableauConnector;
   version: string;
   demo?: HealthResponse['demo'];
 }
@@ -31,14 +31,17 @@ export interface RouteContext {
 export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
 
 /** Mounted under /api, behind the session hook. */
-export const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
+export const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes];
 
 export interface AppOptions {
   store: Store;
-  connectTableau: ConnectFn<Tableau>;
+  tableau: TableauConnector;
   logger: Logger;
-  /** Origins allowed to call the API from a browser (the server's own origin first). */
-  allowedOrigins: string[];
+  /**
+   * Origins allowed to call the API from a browser. A live set: startServer adds the server's own
+   * origin once the port is known.
+   */
+  allowedOrigins: Set<string>;
   version: string;
   demo?: HealthResponse['demo'];
   extraRoutes?: readonly RouteModule[];
@@ -46,9 +49,13 @@ export interface AppOptions {
   https?: { key: string; cert: string };
 }
 
+export type Fallback = (request: FastifyRequest, reply: FastifyReply) => void;
+
 export interface App {
   app: FastifyInstance;
   ctx: RouteContext;
+  /** Who answers requests no route matched, except /api and /health (dev mode: Vite). */
+  setFallback(fallback: Fallback): void;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -59,14 +66,25 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }) as unknown as FastifyInstance;
   const ctx: RouteContext = {
     store: options.store,
-    clients: new ClientPool(options.connectTableau),
-    connectTableau: options.connectTableau,
+    clients: new ClientPool((params) => options.tableau(params, 'shared')),
+    tableau: options.tableau,
     version: options.version,
     demo: options.demo,
   };
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
-  const allowed = new Set(options.allowedOrigins);
+  // An empty body with Content-Type: application/json (a bodiless POST .../signout from fetch) is
+  // "no body", not a 400; everything else goes through fastify's safe JSON parser.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : json(request, body as string, done),
+  );
+  let fallback: Fallback | undefined;
+  app.setNotFoundHandler((request, reply) => {
+    const apiPath = request.url.startsWith('/api/') || request.url === '/api' || request.url.startsWith('/health');
+    return fallback && !apiPath ? fallback(request, reply) : notFoundHandler(request, reply);
+  });
+  const allowed = options.allowedOrigins;
   await app.register(cors, {
     origin: (origin, cb) => cb(null, !origin || allowed.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
@@ -92,5 +110,5 @@ export async function buildApp(options: AppOptions): Promise<App> {
     { prefix: '/api' },
   );
   app.addHook('onClose', async () => ctx.clients.closeAll());
-  return { app, ctx };
+  return { app, ctx, setFallback: (f) => void (fallback = f) };
 }

@@ -46,12 +46,12 @@ export class ClientPool<C extends SignOutable> {
   }
 
   /**
-   * Adopt a client that just signed in (POST /api/connections). An older client of the same id is
-   * dropped WITHOUT signing out: it has the same server, site and principal, so it shares the Tableau
-   * session (server/tableau SessionCache key) and signing it out would end the new one too.
+   * Drop the client WITHOUT signing out (the connection got new credentials): its Tableau session is
+   * shared with every client of the same server + site + principal (SessionCache key), so ending it
+   * would hit them too; the next request simply connects again with the new credentials.
    */
-  put(id: string, client: C): void {
-    this.clients.set(id, Promise.resolve(client));
+  forget(id: string): void {
+    this.clients.delete(id);
   }
 
   /** Sign out and forget the client; the connection itself stays saved. */

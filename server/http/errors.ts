@@ -66,6 +66,12 @@ export function toErrorReply(err: unknown): { status: number; body: ApiErrorBody
   if (isTableauError(err)) {
     return { status: TABLEAU_STATUS[err.code] ?? 502, body: err.toApiError(), unexpected: false };
   }
+  const withApi = err as { toApiError?: () => ApiErrorBody } | null;
+  if (withApi && typeof withApi.toApiError === 'function') {
+    // Data-path errors (server/pull PullDataError): the source's data could not be read as asked.
+    const body = withApi.toApiError();
+    return { status: TABLEAU_STATUS[body.code] ?? 422, body, unexpected: false };
+  }
   if (err instanceof z.ZodError) {
     return { status: 400, body: { code: 'invalid-input', message: describeZodError(err) }, unexpected: false };
   }

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddinMode } from '../config.js';
-import { notFoundHandler } from './errors.js';
+import type { Fallback } from './app.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST_DIR = `${ROOT}dist/addin`;
@@ -27,7 +27,11 @@ export interface AddinServing {
 }
 
 /** Register the add-in routes. Call after the API routes so they keep precedence. */
-export async function registerAddin(app: FastifyInstance, mode: AddinMode): Promise<AddinServing> {
+export async function registerAddin(
+  app: FastifyInstance,
+  mode: AddinMode,
+  setFallback: (fallback: Fallback) => void,
+): Promise<AddinServing> {
   app.get('/', (_req, reply) => reply.redirect(TASKPANE_PATH));
   if (existsSync(OFFICE_JS_DIR)) {
     await app.register(fastifyStatic, { root: OFFICE_JS_DIR, prefix: '/office-js/', decorateReply: false, index: false });
@@ -37,11 +41,11 @@ export async function registerAddin(app: FastifyInstance, mode: AddinMode): Prom
     await app.register(fastifyStatic, { root: DIST_DIR, prefix: '/', index: false, wildcard: true });
     return { close: async () => {} };
   }
-  if (mode === 'dev') return registerVite(app);
+  if (mode === 'dev') return registerVite(app, setFallback);
   return { close: async () => {} };
 }
 
-async function registerVite(app: FastifyInstance): Promise<AddinServing> {
+async function registerVite(app: FastifyInstance, setFallback: (fallback: Fallback) => void): Promise<AddinServing> {
   const { createServer } = await import('vite');
   const vite = await createServer({
     configFile: VITE_CONFIG,
@@ -49,10 +53,7 @@ async function registerVite(app: FastifyInstance): Promise<AddinServing> {
     logLevel: 'warn',
     server: { middlewareMode: true, hmr: { server: app.server } },
   });
-  app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.url === '/health') {
-      return notFoundHandler(request, reply);
-    }
+  setFallback((request, reply) => {
     reply.hijack();
     vite.middlewares(request.raw, reply.raw, () => {
       reply.raw.statusCode = 404;

@@ -31,9 +31,12 @@ export function defaultLabel(serverUrl: string, siteContentUrl: string): string 
 export const connectionRoutes: RouteModule = (app, ctx) => {
   app.post('/connections', { config: { auth: 'optional' } }, async (request, reply) => {
     const body = parseInput(connectRequestSchema, request.body, 'connection');
-    // Sign in first: nothing is saved and no session is created for credentials Tableau refuses.
-    const client = await ctx.connectTableau({ serverUrl: body.serverUrl, siteContentUrl: body.siteContentUrl, auth: body.auth });
-    const info = client.serverInfo;
+    // Sign in first (a fresh sign-in, see http/tableau.ts): nothing is saved and no session is
+    // created for credentials Tableau refuses.
+    const probe = await ctx.tableau({ serverUrl: body.serverUrl, siteContentUrl: body.siteContentUrl, auth: body.auth }, 'fresh');
+    const info = probe.serverInfo;
+    // The probe's session is not kept: requests use the shared session (signed in on first use).
+    await probe.signOut().catch(() => undefined);
     let session = request.session;
     let token = session ? bearerToken(request.headers.authorization)! : undefined;
     if (!session) ({ token, session } = ctx.store.sessions.create());
@@ -45,7 +48,8 @@ export const connectionRoutes: RouteModule = (app, ctx) => {
       productVersion: info.productVersion,
       restApiVersion: info.restApiVersion,
     });
-    ctx.clients.put(connection.id, client);
+    // New credentials for an existing connection: the next request connects with them.
+    ctx.clients.forget(connection.id);
     request.log.info({ connectionId: connection.id, serverUrl: body.serverUrl, site: body.siteContentUrl }, 'connection saved');
     const response: ConnectResponse = { sessionToken: token!, connection };
     return reply.status(201).send(response);

@@ -1,0 +1,149 @@
+/**
+ * `npm start`: the embedded demo Tableau site (simulator) + the companion server on
+ * https://localhost:3000, serving the add-in and its API. `startServer` is also what tests and
+ * e2e use to run the server in-process.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { HealthResponse } from '../common/api.js';
+import { loadDevCertificates, type CertOptions } from './certs.js';
+import { loadConfig, type AddinMode } from './config.js';
+import { buildApp, type RouteModule } from './http/app.js';
+import { registerAddin, TASKPANE_PATH } from './http/static.js';
+import { tableauConnector, type TableauOptions } from './http/tableau.js';
+import { createLogger, type Logger } from './log.js';
+import { openStore, type StoreOptions } from './store/index.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface StartOptions {
+  dataDir: string;
+  /** Default 3000; 0 = a free port (tests). */
+  port?: number;
+  host?: string;
+  /** 'https' (default) or plain 'http' for tests. */
+  protocol?: 'http' | 'https';
+  /** How the add-in's own files are served; default 'off' (API only). */
+  addin?: AddinMode;
+  /** CORS origins allowed besides the server's own. */
+  extraOrigins?: string[];
+  logger?: Logger;
+  tableau?: TableauOptions;
+  certs?: CertOptions;
+  store?: StoreOptions;
+  demo?: HealthResponse['demo'];
+  extraRoutes?: readonly RouteModule[];
+}
+
+export interface RunningServer {
+  /** e.g. https://localhost:3000 or http://127.0.0.1:51234 */
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const protocol = options.protocol ?? 'https';
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? createLogger();
+  const https = protocol === 'https' ? await loadDevCertificates({ logger, ...options.certs }) : undefined;
+  const store = openStore(options.dataDir, options.store);
+  const allowedOrigins = new Set(options.extraOrigins ?? []);
+  try {
+    const { app, setFallback } = await buildApp({
+      store,
+      tableau: tableauConnector(logger, options.tableau),
+      logger,
+      allowedOrigins,
+      version: VERSION,
+      demo: options.demo,
+      extraRoutes: options.extraRoutes,
+      ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
+    });
+    const addin = await registerAddin(app, options.addin ?? 'off', setFallback);
+    app.addHook('onClose', async () => addin.close());
+    await app.listen({ port: options.port ?? 3000, host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (options.port ?? 3000);
+    // The add-in's own origin: Office loads https://localhost:3000 (the manifest's SourceLocation).
+    for (const name of ['localhost', '127.0.0.1']) allowedOrigins.add(`${protocol}://${name}:${port}`);
+    const shownHost = protocol === 'https' && isLoopback(host) ? 'localhost' : host;
+    return {
+      url: `${protocol}://${shownHost}:${port}`,
+      port,
+      app,
+      close: async () => {
+        await app.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  let sim: { url: string; close(): Promise<void>; demo: { siteContentUrl: string; patName: string; patSecret: string } } | undefined;
+  if (config.demo) {
+    // The simulator stands in for Tableau only in `npm start` (design.md): loaded on demand.
+    const { createSimulator } = await import('./sim/index.js');
+    sim = await createSimulator({ port: 0 });
+  }
+  const demo = sim
+    ? { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, patName: sim.demo.patName, patSecret: sim.demo.patSecret }
+    : undefined;
+  const server = await startServer({
+    dataDir: config.dataDir,
+    port: config.port,
+    host: config.host,
+    protocol: config.protocol,
+    addin: config.addin,
+    extraOrigins: config.extraOrigins,
+    logger,
+    certs: { installCa: true },
+    demo,
+  });
+  const lines = [
+    '',
+    `  Tableau → Excel companion server ${VERSION} (${config.addin === 'dev' ? 'development' : config.addin} mode)`,
+    `  Open the task pane:   ${server.url}${TASKPANE_PATH}`,
+    `  Data directory:       ${config.dataDir}`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      '  Demo Tableau site (simulator; these credentials are fixtures, not secrets):',
+      `    Server URL:   ${demo.serverUrl}`,
+      `    Site:         ${demo.siteContentUrl}`,
+      `    PAT name:     ${demo.patName}`,
+      `    PAT secret:   ${demo.patSecret}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1); // second Ctrl+C: do not wait
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void Promise.allSettled([server.close(), sim?.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`The companion server could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
