@@ -67,7 +67,7 @@ export async function waitForJob(t: AuthedTransport, siteUrl: string, jobId: str
         hint: 'Pull again later: the refresh continues on the server.',
       });
     }
-    await t.clock.sleep(Math.min(delay, remaining));
+    await t.clock.sleep(Math.min(Math.round(delay), remaining));
     delay = Math.min(delay * JOB_BACKOFF.factor, JOB_BACKOFF.maxMs);
   }
 }
