@@ -1,0 +1,50 @@
+import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from '@fluentui/react-components';
+import { lazy, Suspense, type ComponentType } from 'react';
+import { App } from '../ui/App.js';
+import type { GridSource } from '../preview/gridSource.js';
+import { ServicesProvider, type Services } from './services.js';
+import { useDarkMode } from './theme.js';
+
+// The grid only exists in browser-preview mode: keep it out of the pane's initial bundle.
+const Grid = lazy(() => import('../preview/Grid.js').then((m) => ({ default: m.Grid })));
+
+const useStyles = makeStyles({
+  provider: { height: '100%' },
+  split: { display: 'flex', height: '100vh', backgroundColor: tokens.colorNeutralBackground2 },
+  // The same width as Excel's default task pane (task-pane-add-ins.md: 350 px at 1366×768; design for ~320).
+  pane: { width: '320px', flexShrink: 0, overflowY: 'auto', borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}` },
+  grid: { flexGrow: 1, minWidth: 0 },
+});
+
+export interface RootProps {
+  services: Services;
+  /** Browser-preview mode: the memory workbook shown beside the pane. */
+  grid?: GridSource;
+  tablesScreen?: ComponentType;
+}
+
+export function Root({ services, grid, tablesScreen }: RootProps) {
+  const styles = useStyles();
+  const dark = useDarkMode();
+  const app = (
+    <ServicesProvider services={services}>
+      <App tablesScreen={tablesScreen} />
+    </ServicesProvider>
+  );
+  return (
+    <FluentProvider theme={dark ? webDarkTheme : webLightTheme} className={styles.provider}>
+      {grid ? (
+        <div className={styles.split}>
+          <div className={styles.pane}>{app}</div>
+          <div className={styles.grid}>
+            <Suspense fallback={null}>
+              <Grid source={grid} />
+            </Suspense>
+          </div>
+        </div>
+      ) : (
+        app
+      )}
+    </FluentProvider>
+  );
+}

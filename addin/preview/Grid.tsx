@@ -1,0 +1,184 @@
+import { makeStyles, tokens } from '@fluentui/react-components';
+import { useEffect, useReducer, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
+import { columnLetters } from '../workbook/address.js';
+import { cellAddress, type GridSource } from './gridSource.js';
+
+const ROW_H = 22;
+const COL_W = 100;
+const HEAD_W = 52;
+const OVERSCAN = 4;
+/** Show at least a sheet-like area even when the workbook is empty. */
+const MIN_ROWS = 200;
+const MIN_COLS = 26;
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', height: '100%', minWidth: 0, backgroundColor: tokens.colorNeutralBackground1 },
+  bar: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    alignItems: 'center',
+    padding: tokens.spacingHorizontalXS,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    minHeight: '24px',
+  },
+  nameBox: { minWidth: '64px', fontWeight: tokens.fontWeightSemibold },
+  scroller: { position: 'relative', overflow: 'auto', flexGrow: 1, outlineStyle: 'none', fontSize: tokens.fontSizeBase200 },
+  cell: {
+    position: 'absolute',
+    boxSizing: 'border-box',
+    height: `${ROW_H}px`,
+    lineHeight: `${ROW_H - 2}px`,
+    paddingInline: '4px',
+    overflow: 'hidden',
+    whiteSpace: 'nowrap',
+    textOverflow: 'ellipsis',
+    borderRight: `1px solid ${tokens.colorNeutralStroke3}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+  },
+  head: { backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground2, textAlign: 'center', zIndex: 1 },
+  corner: { zIndex: 2 },
+  number: { textAlign: 'right' },
+  selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: '-2px', zIndex: 0 },
+  tabs: { display: 'flex', gap: '2px', borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, overflowX: 'auto' },
+  tab: {
+    border: 'none',
+    background: 'none',
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    cursor: 'pointer',
+    color: tokens.colorNeutralForeground1,
+    fontSize: tokens.fontSizeBase200,
+  },
+  activeTab: { backgroundColor: tokens.colorNeutralBackground3, fontWeight: tokens.fontWeightSemibold, borderBottom: `2px solid ${tokens.colorBrandStroke1}` },
+});
+
+/**
+ * Browser-preview stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
+ * evaluated formulas. Only the cells in the viewport are rendered (windowing), and workbook
+ * changes are coalesced to one repaint per animation frame while a big insert streams in.
+ */
+export function Grid({ source }: { source: GridSource }) {
+  const styles = useStyles();
+  const [, repaint] = useReducer((n: number) => n + 1, 0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, left: 0, height: 600, width: 800 });
+
+  useEffect(() => {
+    let frame = 0;
+    const unsubscribe = source.subscribe(() => {
+      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), repaint()));
+    });
+    return () => (unsubscribe(), cancelAnimationFrame(frame));
+  }, [source]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => setView({ top: el.scrollTop, left: el.scrollLeft, height: el.clientHeight || 600, width: el.clientWidth || 800 });
+    measure();
+    const observer = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(measure) : null;
+    observer?.observe(el);
+    return () => observer?.disconnect();
+  }, []);
+
+  const sheet = source.activeSheet();
+  const sel = source.selected();
+  const extent = source.extent(sheet);
+  const rows = Math.max(MIN_ROWS, extent.rows + 50);
+  const cols = Math.max(MIN_COLS, extent.cols + 5);
+  const firstRow = Math.max(0, Math.floor(view.top / ROW_H) - OVERSCAN);
+  const lastRow = Math.min(rows - 1, Math.ceil((view.top + view.height) / ROW_H) + OVERSCAN);
+  const firstCol = Math.max(0, Math.floor(view.left / COL_W) - 1);
+  const lastCol = Math.min(cols - 1, Math.ceil((view.left + view.width) / COL_W) + 1);
+  const selCell = sel.sheet === sheet ? source.cell(sheet, sel.row, sel.col) : null;
+
+  const cells: ReactElement[] = [];
+  for (let c = firstCol; c <= lastCol; c++) {
+    cells.push(
+      <div key={`h${c}`} className={`${styles.cell} ${styles.head}`} style={{ top: view.top, left: HEAD_W + c * COL_W, width: COL_W }}>
+        {columnLetters(c)}
+      </div>,
+    );
+  }
+  for (let r = firstRow; r <= lastRow; r++) {
+    cells.push(
+      <div key={`r${r}`} className={`${styles.cell} ${styles.head}`} style={{ top: ROW_H + r * ROW_H, left: view.left, width: HEAD_W }}>
+        {r + 1}
+      </div>,
+    );
+    for (let c = firstCol; c <= lastCol; c++) {
+      const cell = source.cell(sheet, r, c);
+      const isSel = sel.sheet === sheet && sel.row === r && sel.col === c;
+      if (!cell && !isSel) continue;
+      cells.push(
+        <div
+          key={`${r}:${c}`}
+          className={`${styles.cell} ${cell?.numeric ? styles.number : ''} ${isSel ? styles.selected : ''}`}
+          style={{ top: ROW_H + r * ROW_H, left: HEAD_W + c * COL_W, width: COL_W }}
+          title={cell?.formula ? `=${cell.formula.replace(/^=/, '')}` : undefined}
+        >
+          {cell?.text}
+        </div>,
+      );
+    }
+  }
+
+  const selectAt = (clientX: number, clientY: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    const box = el.getBoundingClientRect();
+    const x = clientX - box.left + el.scrollLeft - HEAD_W;
+    const y = clientY - box.top + el.scrollTop - ROW_H;
+    if (x < 0 || y < 0) return;
+    source.select(sheet, Math.floor(y / ROW_H), Math.floor(x / COL_W));
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const move = moves[e.key];
+    if (!move) return;
+    e.preventDefault();
+    source.select(sheet, Math.max(0, sel.row + move[0]), Math.max(0, sel.col + move[1]));
+  };
+
+  return (
+    <section className={styles.root} aria-label="Workbook preview">
+      <div className={styles.bar} aria-live="polite">
+        <span className={styles.nameBox}>{cellAddress(sel.row, sel.col)}</span>
+        <span>{selCell?.formula ? `=${selCell.formula.replace(/^=/, '')}` : selCell?.text ?? ''}</span>
+      </div>
+      <div
+        ref={scroller}
+        className={styles.scroller}
+        tabIndex={0}
+        role="region"
+        aria-label={`Sheet ${sheet}: use the arrow keys to move the selected cell`}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          setView((v) => ({ ...v, top: el.scrollTop, left: el.scrollLeft }));
+        }}
+        onMouseDown={(e) => selectAt(e.clientX, e.clientY)}
+        onKeyDown={onKeyDown}
+      >
+        <div style={{ position: 'relative', height: ROW_H + rows * ROW_H, width: HEAD_W + cols * COL_W }}>
+          <div className={`${styles.cell} ${styles.head} ${styles.corner}`} style={{ top: view.top, left: view.left, width: HEAD_W }} />
+          {cells}
+        </div>
+      </div>
+      <div className={styles.tabs} role="group" aria-label="Sheets">
+        {source.sheetNames().map((name) => (
+          <button
+            key={name}
+            type="button"
+            className={`${styles.tab} ${name === sheet ? styles.activeTab : ''}`}
+            aria-pressed={name === sheet}
+            onClick={() => source.select(name, 0, 0)}
+          >
+            {name}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}

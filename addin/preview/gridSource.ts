@@ -1,0 +1,54 @@
+import { cellAddress } from '../workbook/address.js';
+import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
+import { formatCell } from './numberFormat.js';
+
+export interface GridCell {
+  text: string;
+  numeric: boolean;
+  formula?: string;
+}
+
+/**
+ * What the preview grid needs from a workbook. Reads only the cells on screen, so a 100k-row
+ * table costs as much to show as a 40-row one.
+ */
+export interface GridSource {
+  sheetNames(): string[];
+  activeSheet(): string;
+  /** Rows and columns holding data (0 when empty). */
+  extent(sheet: string): { rows: number; cols: number };
+  cell(sheet: string, row: number, col: number): GridCell | null;
+  selected(): { sheet: string; row: number; col: number };
+  select(sheet: string, row: number, col: number): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export function memoryGridSource(wb: MemoryWorkbook): GridSource {
+  return {
+    sheetNames: () => wb.sheets.map((s) => s.name),
+    activeSheet: () => wb.selection.sheet,
+    extent(sheet) {
+      const used = wb.findSheet(sheet) ? wb.usedRect(sheet) : null;
+      return used ? { rows: used.row + used.rows, cols: used.col + used.cols } : { rows: 0, cols: 0 };
+    },
+    cell(sheet, row, col) {
+      const raw = wb.findSheet(sheet)?.get(row, col);
+      if (!raw) return null;
+      const value = wb.value(sheet, row, col);
+      if (value === null && !raw.formula) return null;
+      return {
+        text: formatCell(value, raw.format ?? 'General'),
+        numeric: typeof value === 'number',
+        ...(raw.formula ? { formula: raw.formula } : {}),
+      };
+    },
+    selected: () => ({ sheet: wb.selection.sheet, row: wb.selection.rect.row, col: wb.selection.rect.col }),
+    select(sheet, row, col) {
+      wb.selection = { sheet, rect: { row, col, rows: 1, cols: 1 } };
+      wb.notify();
+    },
+    subscribe: (listener) => wb.subscribe(listener),
+  };
+}
+
+export { cellAddress };

@@ -1,0 +1,99 @@
+import { Tab, TabList, Toaster, makeStyles, tokens, typographyStyles } from '@fluentui/react-components';
+import { lazy, Suspense, useEffect, useReducer, type ComponentType } from 'react';
+import { currentRoute, initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
+import { Busy } from './components/Busy.js';
+import { useConnections } from './hooks/useConnections.js';
+import { BrowseScreen } from './screens/BrowseScreen.js';
+import { ConnectScreen } from './screens/ConnectScreen.js';
+import { InventoryScreen } from './screens/InventoryScreen.js';
+import { TablesScreen } from './screens/TablesScreen.js';
+import { ViewScreen } from './screens/ViewScreen.js';
+import { TOASTER_ID } from './toaster.js';
+import type { PullSource } from '../../common/source.js';
+
+// The query builder and the preview/insert flow are the heaviest screens: load them on first use.
+const QueryScreen = lazy(() => import('./screens/QueryScreen.js'));
+const PreviewScreen = lazy(() => import('./screens/PreviewScreen.js'));
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', minHeight: '100vh', boxSizing: 'border-box', backgroundColor: tokens.colorNeutralBackground1 },
+  // Office's personality menu covers the top-right corner (task-pane-add-ins.md): keep it empty.
+  header: { paddingInline: tokens.spacingHorizontalS, paddingTop: tokens.spacingVerticalS, paddingInlineEnd: '40px' },
+  title: { ...typographyStyles.body1Strong, margin: 0 },
+  main: { flexGrow: 1, padding: tokens.spacingHorizontalM, minWidth: 0 },
+});
+
+export interface AppProps {
+  /** The refresh feature's screen for the Tables tab; a placeholder until it is given. */
+  tablesScreen?: ComponentType;
+}
+
+/** The task pane: Connect · Browse · Inventory · Tables, one column for a ~320 px pane. */
+export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
+  const styles = useStyles();
+  const connections = useConnections();
+  const [nav, dispatch] = useReducer(navReducer, undefined, () => initialNav('connect'));
+  const connection = connections.current;
+  const route = currentRoute(nav);
+  const push = (r: Route) => dispatch({ type: 'push', route: r });
+  const back = () => dispatch({ type: 'back' });
+
+  // Another connection makes every browse/query screen stale.
+  useEffect(() => {
+    dispatch({ type: 'reset' });
+  }, [connection?.id]);
+  // Start on Browse when a saved connection is already signed in.
+  useEffect(() => {
+    if (!connections.loading && connection) dispatch({ type: 'tab', tab: 'browse' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connections.loading]);
+
+  const tab: TabName = !connection && (nav.tab === 'browse' || nav.tab === 'inventory') ? 'connect' : nav.tab;
+  const onPreview = (source: PullSource, title: string) =>
+    push({ name: 'preview', source, title });
+
+  let screen: React.ReactNode;
+  if (tab === 'connect') screen = <ConnectScreen connections={connections} onConnected={() => dispatch({ type: 'tab', tab: 'browse' })} />;
+  else if (tab === 'tables') screen = <Tables />;
+  else if (!connection) screen = null;
+  else if (route.name === 'view')
+    screen = <ViewScreen connection={connection} view={route.view} onBack={back} onOpenView={(v) => dispatch({ type: 'replace', route: { name: 'view', view: v } })} onPreview={onPreview} />;
+  else if (route.name === 'query') screen = <QueryScreen connection={connection} datasource={route.datasource} onBack={back} onPreview={onPreview} />;
+  else if (route.name === 'preview') screen = <PreviewScreen connection={connection} source={route.source} title={route.title} onBack={back} />;
+  else if (tab === 'inventory') screen = <InventoryScreen siteLabel={connection.label} onPreview={onPreview} />;
+  else
+    screen = (
+      <BrowseScreen
+        connection={connection}
+        onOpenView={(view) => push({ name: 'view', view })}
+        onOpenDatasource={(datasource) => push({ name: 'query', datasource })}
+      />
+    );
+
+  return (
+    <div className={styles.root}>
+      <header className={styles.header}>
+        <h1 className={styles.title}>Tableau data</h1>
+        <TabList
+          size="small"
+          selectedValue={tab}
+          onTabSelect={(_, d) => dispatch({ type: 'tab', tab: d.value as TabName })}
+          aria-label="Sections"
+        >
+          <Tab value="connect">{connection ? 'Connection' : 'Connect'}</Tab>
+          <Tab value="browse" disabled={!connection}>
+            Browse
+          </Tab>
+          <Tab value="inventory" disabled={!connection}>
+            Inventory
+          </Tab>
+          <Tab value="tables">Tables</Tab>
+        </TabList>
+      </header>
+      <main className={styles.main} aria-label={tab === 'connect' ? 'Connect to Tableau' : undefined}>
+        <Suspense fallback={<Busy label="Loading…" />}>{screen}</Suspense>
+      </main>
+      <Toaster toasterId={TOASTER_ID} position="bottom" />
+    </div>
+  );
+}

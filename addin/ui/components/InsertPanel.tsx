@@ -1,0 +1,153 @@
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Radio,
+  RadioGroup,
+  Toast,
+  ToastTitle,
+  useToastController,
+} from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import type { ConnectionInfo } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import { useServices } from '../../app/services.js';
+import { describeTarget, useInsert } from '../hooks/useInsert.js';
+import { suggestTableName, tableNameProblem } from '../logic/tableName.js';
+import { TOASTER_ID } from '../toaster.js';
+import { ErrorBar } from './ErrorBar.js';
+import { usePaneStyles } from './styles.js';
+
+export interface InsertPanelProps {
+  connection: ConnectionInfo;
+  source: PullSource;
+  title: string;
+  columnCount: number;
+  /** Exact row count when the preview held the whole result. */
+  knownRows?: number;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Where and under which name to insert, then the write with progress and Cancel. */
+export function InsertPanel({ connection, source, title, columnCount, knownRows }: InsertPanelProps) {
+  const styles = usePaneStyles();
+  const { workbook } = useServices();
+  const { dispatchToast } = useToastController(TOASTER_ID);
+  const { state, insert, cancel, reset } = useInsert(connection, source);
+  const [where, setWhere] = useState<'newSheet' | 'cell'>('newSheet');
+  const [name, setName] = useState(() => suggestTableName(title));
+  const [nameTouched, setNameTouched] = useState(false);
+  const problem = tableNameProblem(name.trim());
+
+  // Suggest a name that is not taken yet (Excel table names are unique per workbook).
+  useEffect(() => {
+    let live = true;
+    workbook.listTables().then(
+      (tables) => live && !nameTouched && setName(suggestTableName(title, tables.map((t) => t.name))),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [workbook, title]);
+
+  const run = async (target?: Parameters<typeof insert>[0]['target']) => {
+    setNameTouched(true);
+    if (problem) return;
+    const table = await insert({ where, tableName: name.trim(), columnCount, knownRows, target });
+    if (table) {
+      dispatchToast(
+        <Toast>
+          <ToastTitle>
+            Inserted {fmt(table.rowCount)} rows into {table.tableName}
+          </ToastTitle>
+        </Toast>,
+        { intent: 'success' },
+      );
+    }
+  };
+
+  const busy = state.phase === 'checking' || state.phase === 'writing';
+  return (
+    <section className={styles.stack} aria-labelledby="insert-heading">
+      <h3 id="insert-heading" style={{ margin: 0, fontSize: 'inherit' }}>
+        Insert into Excel
+      </h3>
+      <Field label="Where">
+        <RadioGroup value={where} onChange={(_, d) => (setWhere(d.value as typeof where), reset())} disabled={busy}>
+          <Radio value="newSheet" label="On a new sheet" />
+          <Radio value="cell" label="At the selected cell" />
+        </RadioGroup>
+      </Field>
+      <Field
+        label="Table name"
+        required
+        validationMessage={nameTouched && problem ? problem : undefined}
+        hint={!problem ? 'Letters, digits, _ and . only; no spaces.' : undefined}
+      >
+        <Input value={name} disabled={busy} onChange={(_, d) => (setName(d.value), setNameTouched(true))} />
+      </Field>
+      {state.phase === 'collision' ? (
+        <MessageBar intent="warning" layout="multiline" role="alert">
+          <MessageBarBody>
+            <MessageBarTitle>{state.conflict} is in the way</MessageBarTitle>
+            {state.message}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => run(state.suggestion)}>
+              Use {describeTarget(state.suggestion)}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
+      {state.phase === 'writing' ? (
+        <div className={styles.tight} role="status" aria-live="polite">
+          <Field
+            label={
+              state.note ??
+              `Writing rows… ${fmt(state.rowsWritten)}${state.totalRows ? ` of ${fmt(state.totalRows)}` : ''}`
+            }
+          >
+            <ProgressBar value={state.totalRows ? Math.min(1, state.rowsWritten / state.totalRows) : undefined} />
+          </Field>
+        </div>
+      ) : null}
+      {state.phase === 'cancelled' ? (
+        <MessageBar intent="info">
+          <MessageBarBody>Insert cancelled.</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {state.phase === 'error' ? <ErrorBar error={state.error} /> : null}
+      {state.phase === 'done' ? (
+        <>
+          <MessageBar intent="success" layout="multiline">
+            <MessageBarBody>
+              Inserted {fmt(state.table.rowCount)} rows into {state.table.tableName} ({state.table.sheet}!{state.table.address}).
+              {state.table.truncated ? ' A row limit cut the data: the source has more rows.' : ''}
+            </MessageBarBody>
+          </MessageBar>
+          {state.warnings.map((w) => (
+            <MessageBar key={w} intent="warning">
+              <MessageBarBody>{w}</MessageBarBody>
+            </MessageBar>
+          ))}
+          <ErrorBar error={state.followUpError} intent="warning" />
+        </>
+      ) : null}
+      {busy ? (
+        <Button onClick={cancel}>Cancel</Button>
+      ) : (
+        <Button appearance="primary" onClick={() => run()}>
+          Insert
+        </Button>
+      )}
+    </section>
+  );
+}

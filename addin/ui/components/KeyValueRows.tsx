@@ -1,0 +1,76 @@
+import { Button, Input, Label, makeStyles, tokens } from '@fluentui/react-components';
+import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
+import { useId } from 'react';
+import type { KeyValueRow } from '../logic/viewFilters.js';
+import { usePaneStyles } from './styles.js';
+
+const useStyles = makeStyles({
+  row: { display: 'grid', gridTemplateColumns: '1fr 1fr auto', gap: tokens.spacingHorizontalXS, alignItems: 'end' },
+  cell: { display: 'flex', flexDirection: 'column', minWidth: 0 },
+  input: { minWidth: 0, width: '100%' },
+});
+
+let nextId = 1;
+export const newRow = (key = '', value = ''): KeyValueRow => ({ id: nextId++, key, value });
+
+/** Add/remove name = value rows (view filters, parameters), each input with its own label. */
+export function KeyValueRows(props: {
+  legend: string;
+  keyLabel: string;
+  valueLabel: string;
+  rows: KeyValueRow[];
+  onChange(rows: KeyValueRow[]): void;
+  addLabel: string;
+  keyPlaceholder?: string;
+}) {
+  const pane = usePaneStyles();
+  const styles = useStyles();
+  const base = useId();
+  const { rows, onChange } = props;
+  const update = (id: number, patch: Partial<KeyValueRow>) => onChange(rows.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  return (
+    <fieldset className={pane.fieldset}>
+      <legend className={pane.legend}>{props.legend}</legend>
+      {rows.map((row, index) => {
+        const keyId = `${base}-k${row.id}`;
+        const valueId = `${base}-v${row.id}`;
+        return (
+          <div key={row.id} className={styles.row}>
+            <div className={styles.cell}>
+              <Label htmlFor={keyId} size="small">
+                {props.keyLabel} {index + 1}
+              </Label>
+              <Input
+                id={keyId}
+                className={styles.input}
+                size="small"
+                value={row.key}
+                placeholder={props.keyPlaceholder}
+                onChange={(_, d) => update(row.id, { key: d.value })}
+              />
+            </div>
+            <div className={styles.cell}>
+              <Label htmlFor={valueId} size="small">
+                {props.valueLabel} {index + 1}
+              </Label>
+              <Input id={valueId} className={styles.input} size="small" value={row.value} onChange={(_, d) => update(row.id, { value: d.value })} />
+            </div>
+            <Button
+              size="small"
+              appearance="subtle"
+              icon={<DeleteRegular />}
+              aria-label={`Remove ${props.keyLabel.toLowerCase()} ${index + 1}`}
+              title="Remove"
+              onClick={() => onChange(rows.filter((r) => r.id !== row.id))}
+            />
+          </div>
+        );
+      })}
+      <div>
+        <Button size="small" icon={<AddRegular />} onClick={() => onChange([...rows, newRow()])}>
+          {props.addLabel}
+        </Button>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,65 @@
+import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from '@fluentui/react-components';
+import type { CellValue, ColumnSpec, ColumnType } from '../../../common/stream.js';
+import { formatCell } from '../../preview/numberFormat.js';
+
+const useStyles = makeStyles({
+  scroller: {
+    overflow: 'auto',
+    maxHeight: '45vh',
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  table: { tableLayout: 'auto', width: 'max-content', minWidth: '100%' },
+  head: { position: 'sticky', top: 0, backgroundColor: tokens.colorNeutralBackground2, zIndex: 1 },
+  cell: { whiteSpace: 'nowrap', maxWidth: '16em', overflow: 'hidden', textOverflow: 'ellipsis', paddingInline: tokens.spacingHorizontalS },
+  number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
+  type: { display: 'block', fontWeight: tokens.fontWeightRegular, color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase100 },
+});
+
+const TYPE_LABEL: Record<ColumnType, string> = {
+  integer: 'whole number',
+  decimal: 'number',
+  currency: 'currency',
+  percentage: 'percent',
+  date: 'date',
+  datetime: 'date & time',
+  boolean: 'true/false',
+  text: 'text',
+};
+
+const NUMERIC = new Set<ColumnType>(['integer', 'decimal', 'currency', 'percentage']);
+
+/** Compact preview: header with each column's type, values shown with their Excel number format. */
+export function PreviewTable({ columns, rows, caption }: { columns: ColumnSpec[]; rows: CellValue[][]; caption: string }) {
+  const styles = useStyles();
+  return (
+    // Scrollable region must be focusable so keyboard users can scroll it (axe scrollable-region-focusable).
+    <div className={styles.scroller} tabIndex={0} role="region" aria-label={caption}>
+      <Table size="extra-small" className={styles.table} noNativeElements={false}>
+        <TableHeader className={styles.head}>
+          <TableRow>
+            {columns.map((c, i) => (
+              <TableHeaderCell key={i} className={styles.cell} title={`${c.name} (${TYPE_LABEL[c.type]})`}>
+                <span>
+                  {c.name}
+                  <span className={styles.type}>{TYPE_LABEL[c.type]}</span>
+                </span>
+              </TableHeaderCell>
+            ))}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((row, r) => (
+            <TableRow key={r}>
+              {columns.map((c, i) => (
+                <TableCell key={i} className={`${styles.cell} ${NUMERIC.has(c.type) ? styles.number : ''}`}>
+                  {formatCell(row[i], c.format)}
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { Tree, TreeItem, TreeItemLayout, type TreeItemValue, type TreeOpenChangeData } from '@fluentui/react-components';
+import { createContext, useContext, useState } from 'react';
+import type { ConnectionInfo, ViewItem, WorkbookItem } from '../../../common/api.js';
+import { useServices } from '../../app/services.js';
+import { useAsync } from '../hooks/useAsync.js';
+import { usePagedList } from '../hooks/usePagedList.js';
+import { buildProjectTree, type ProjectNode } from '../logic/projectTree.js';
+import { Busy } from './Busy.js';
+import { ErrorBar } from './ErrorBar.js';
+import { ProjectIcon, SheetIcon, sheetTypeLabel, WorkbookIcon } from './SheetIcon.js';
+
+/** Branch contents are fetched only once opened: a site can hold thousands of workbooks. */
+const OpenItems = createContext<Set<TreeItemValue>>(new Set());
+const PAGE_SIZE = 100;
+
+/** Projects (nested) → workbooks (page by page) → views. Arrow keys move, Enter opens. */
+export function ProjectTree({ connection, onOpenView }: { connection: ConnectionInfo; onOpenView(view: ViewItem): void }) {
+  const { api } = useServices();
+  const [open, setOpen] = useState<Set<TreeItemValue>>(new Set());
+  const projects = useAsync((signal) => api.projects(connection.id, { signal }), [api, connection.id]);
+  const onOpenChange = (_: unknown, data: TreeOpenChangeData) => setOpen(new Set(data.openItems));
+
+  if (projects.loading) return <Busy label="Loading projects…" />;
+  if (projects.error) return <ErrorBar error={projects.error} onRetry={projects.reload} />;
+  const roots = buildProjectTree(projects.data ?? []);
+  if (roots.length === 0) return <p>This site has no projects you can see.</p>;
+  return (
+    <OpenItems.Provider value={open}>
+      <Tree aria-label="Projects and workbooks" openItems={open} onOpenChange={onOpenChange} size="small">
+        {roots.map((node) => (
+          <ProjectBranch key={node.project.id} node={node} connection={connection} onOpenView={onOpenView} />
+        ))}
+      </Tree>
+    </OpenItems.Provider>
+  );
+}
+
+function ProjectBranch({ node, connection, onOpenView }: { node: ProjectNode; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
+  const open = useContext(OpenItems);
+  const value = `project:${node.project.id}`;
+  return (
+    <TreeItem itemType="branch" value={value}>
+      <TreeItemLayout iconBefore={<ProjectIcon />}>{node.project.name}</TreeItemLayout>
+      {open.has(value) ? (
+        <Tree>
+          {node.children.map((child) => (
+            <ProjectBranch key={child.project.id} node={child} connection={connection} onOpenView={onOpenView} />
+          ))}
+          <ProjectWorkbooks projectId={node.project.id} connection={connection} onOpenView={onOpenView} />
+        </Tree>
+      ) : null}
+    </TreeItem>
+  );
+}
+
+function ProjectWorkbooks({ projectId, connection, onOpenView }: { projectId: string; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
+  const { api } = useServices();
+  const list = usePagedList(
+    (page, signal) => api.workbooks(connection.id, { projectId, page, pageSize: PAGE_SIZE }, { signal }),
+    [api, connection.id, projectId],
+  );
+  return (
+    <>
+      {list.items.map((wb) => (
+        <WorkbookBranch key={wb.id} workbook={wb} connection={connection} onOpenView={onOpenView} />
+      ))}
+      {list.loading ? <StatusLeaf value={`loading:${projectId}`} text="Loading workbooks…" /> : null}
+      {list.error ? <StatusLeaf value={`error:${projectId}`} text={list.error.message} /> : null}
+      {!list.loading && list.hasMore ? (
+        <TreeItem itemType="leaf" value={`more:${projectId}`} onClick={list.loadMore}>
+          <TreeItemLayout>
+            Load more workbooks{list.total !== null ? ` (${list.items.length} of ${list.total})` : ''}
+          </TreeItemLayout>
+        </TreeItem>
+      ) : null}
+    </>
+  );
+}
+
+function WorkbookBranch({ workbook, connection, onOpenView }: { workbook: WorkbookItem; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
+  const open = useContext(OpenItems);
+  const value = `workbook:${workbook.id}`;
+  return (
+    <TreeItem itemType="branch" value={value}>
+      <TreeItemLayout iconBefore={<WorkbookIcon />}>{workbook.name}</TreeItemLayout>
+      {open.has(value) ? (
+        <Tree>
+          <WorkbookViews workbook={workbook} connection={connection} onOpenView={onOpenView} />
+        </Tree>
+      ) : null}
+    </TreeItem>
+  );
+}
+
+function WorkbookViews({ workbook, connection, onOpenView }: { workbook: WorkbookItem; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
+  const { api } = useServices();
+  const views = useAsync((signal) => api.views(connection.id, workbook.id, { signal }), [api, connection.id, workbook.id]);
+  if (views.loading) return <StatusLeaf value={`loading:${workbook.id}`} text="Loading views…" />;
+  if (views.error) return <StatusLeaf value={`error:${workbook.id}`} text={views.error.message} />;
+  if (!views.data?.length) return <StatusLeaf value={`empty:${workbook.id}`} text="No views" />;
+  return (
+    <>
+      {views.data.map((view) => (
+        <TreeItem
+          key={view.id}
+          itemType="leaf"
+          value={`view:${view.id}`}
+          aria-description={sheetTypeLabel(view.sheetType)}
+          onClick={() => onOpenView({ ...view, workbookName: view.workbookName ?? workbook.name })}
+        >
+          <TreeItemLayout iconBefore={<SheetIcon type={view.sheetType} />}>{view.name}</TreeItemLayout>
+        </TreeItem>
+      ))}
+    </>
+  );
+}
+
+function StatusLeaf({ value, text }: { value: string; text: string }) {
+  return (
+    <TreeItem itemType="leaf" value={value}>
+      <TreeItemLayout>{text}</TreeItemLayout>
+    </TreeItem>
+  );
+}

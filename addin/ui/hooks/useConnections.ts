@@ -1,0 +1,75 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ConnectionInfo, ConnectRequest } from '../../../common/api.js';
+import type { ApiErrorBody } from '../../../common/stream.js';
+import { useServices } from '../../app/services.js';
+import { errorBody } from '../logic/errorBody.js';
+
+export interface ConnectionsState {
+  connections: ConnectionInfo[];
+  current: ConnectionInfo | null;
+  loading: boolean;
+  error: ApiErrorBody | null;
+  connect(request: ConnectRequest): Promise<ConnectionInfo>;
+  select(id: string): void;
+  signOut(id: string): Promise<void>;
+  forget(id: string): Promise<void>;
+}
+
+/** The session's saved Tableau connections and which one the pane is using. */
+export function useConnections(): ConnectionsState {
+  const { api } = useServices();
+  const [connections, setConnections] = useState<ConnectionInfo[]>([]);
+  const [currentId, setCurrentId] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api.listConnections({ signal: controller.signal }).then(
+      (list) => {
+        setConnections(list);
+        setCurrentId((id) => id ?? list[0]?.id ?? null);
+        setLoading(false);
+      },
+      (failure: unknown) => {
+        if (controller.signal.aborted) return;
+        const body = errorBody(failure);
+        // An ended session is not an error to shout about on start-up: the Connect form is the answer.
+        if (body.code !== 'session-expired') setError(body);
+        setLoading(false);
+      },
+    );
+    return () => controller.abort();
+  }, [api]);
+
+  const connect = useCallback(
+    async (request: ConnectRequest) => {
+      const { connection } = await api.connect(request);
+      setConnections((list) => [...list.filter((c) => c.id !== connection.id), connection]);
+      setCurrentId(connection.id);
+      setError(null);
+      return connection;
+    },
+    [api],
+  );
+
+  const forget = useCallback(
+    async (id: string) => {
+      await api.forgetConnection(id);
+      setConnections((list) => list.filter((c) => c.id !== id));
+      setCurrentId((cur) => (cur === id ? null : cur));
+    },
+    [api],
+  );
+
+  const signOut = useCallback(
+    async (id: string) => {
+      await api.signOut(id);
+      setCurrentId((cur) => (cur === id ? null : cur));
+    },
+    [api],
+  );
+
+  const current = connections.find((c) => c.id === currentId) ?? null;
+  return { connections, current, loading, error, connect, select: setCurrentId, signOut, forget };
+}

@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ConnectionInfo } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import type { ApiErrorBody } from '../../../common/stream.js';
+import { useServices, type InsertedTable } from '../../app/services.js';
+import type { WriteTarget } from '../../workbook/gateway.js';
+import { errorBody } from '../logic/errorBody.js';
+import { splitPull } from '../logic/pullRows.js';
+
+export type InsertPhase =
+  | { phase: 'idle' }
+  | { phase: 'checking' }
+  | { phase: 'collision'; message: string; conflict: string; suggestion: WriteTarget }
+  | { phase: 'writing'; rowsWritten: number; totalRows?: number; note?: string }
+  | { phase: 'done'; table: InsertedTable; warnings: string[]; followUpError: ApiErrorBody | null }
+  | { phase: 'cancelled' }
+  | { phase: 'error'; error: ApiErrorBody };
+
+export interface InsertRequest {
+  where: 'newSheet' | 'cell';
+  tableName: string;
+  columnCount: number;
+  /** Data rows when known from the preview (the whole result fit in it). */
+  knownRows?: number;
+  /** A place the analyst accepted after a collision: used as-is. */
+  target?: WriteTarget;
+}
+
+export function describeTarget(target: WriteTarget): string {
+  return target.kind === 'newSheet' ? `a new sheet${target.sheetName ? ` (${target.sheetName})` : ''}` : `${target.sheet}!${target.address}`;
+}
+
+/**
+ * Insert = check the place, then stream the full pull into WorkbookGateway.writeTable batch by
+ * batch. One AbortController cancels both the HTTP stream and the workbook writes.
+ */
+export function useInsert(connection: ConnectionInfo, source: PullSource) {
+  const { api, workbook, onInserted } = useServices();
+  const [state, setState] = useState<InsertPhase>({ phase: 'idle' });
+  const controller = useRef<AbortController | null>(null);
+
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const insert = useCallback(
+    async (req: InsertRequest): Promise<InsertedTable | null> => {
+      const own = new AbortController();
+      controller.current = own;
+      const signal = own.signal;
+      try {
+        setState({ phase: 'checking' });
+        let target = req.target;
+        if (!target) {
+          if (req.where === 'newSheet') target = { kind: 'newSheet', sheetName: req.tableName };
+          else {
+            const selection = await workbook.getSelection();
+            target = { kind: 'cell', sheet: selection.sheet, address: selection.address };
+          }
+        }
+        const check = await workbook.checkTarget(target, { rows: req.knownRows ?? 1, columns: req.columnCount });
+        if (!check.ok) {
+          setState({ phase: 'collision', message: check.message, conflict: check.conflict, suggestion: check.suggestion });
+          return null;
+        }
+        if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
+        setState({ phase: 'writing', rowsWritten: 0, totalRows: req.knownRows });
+        const pull = await splitPull(api.pull(connection.id, { source }, { signal }), (note) =>
+          setState((s) => (s.phase === 'writing' ? { ...s, note } : s)),
+        );
+        const written = await workbook.writeTable(target, pull.columns, pull.batches, {
+          tableName: req.tableName,
+          totalRows: req.knownRows,
+          signal,
+          onProgress: (p) => setState((s) => (s.phase === 'writing' ? { ...s, rowsWritten: p.rowsWritten, totalRows: p.totalRows ?? s.totalRows } : s)),
+        });
+        const end = pull.end();
+        const table: InsertedTable = {
+          tableName: written.name,
+          sheet: written.sheet,
+          address: written.address,
+          source,
+          connection,
+          columns: pull.columns,
+          rowCount: written.rowCount,
+          truncated: end?.truncated ?? false,
+        };
+        let followUpError: ApiErrorBody | null = null;
+        try {
+          await onInserted?.(table);
+        } catch (error) {
+          const body = errorBody(error);
+          followUpError = { ...body, message: `The table is in place, but it could not be saved for refresh: ${body.message}` };
+        }
+        setState({ phase: 'done', table, warnings: end?.warnings ?? [], followUpError });
+        return table;
+      } catch (error) {
+        const body = errorBody(error);
+        setState(signal.aborted || body.code === 'cancelled' ? { phase: 'cancelled' } : { phase: 'error', error: body });
+        return null;
+      } finally {
+        if (controller.current === own) controller.current = null;
+      }
+    },
+    [api, workbook, onInserted, connection, source],
+  );
+
+  const cancel = useCallback(() => controller.current?.abort(), []);
+  const reset = useCallback(() => setState({ phase: 'idle' }), []);
+  return { state, insert, cancel, reset };
+}

@@ -1,0 +1,44 @@
+import type { StreamMessage, StreamEnd, ColumnSpec, CellValue } from '../../../common/stream.js';
+import { ApiError } from '../../api/errors.js';
+
+/**
+ * Splits a pull into its header and an async iterable of row batches for WorkbookGateway.writeTable,
+ * so batches are written as they arrive. An `error` message becomes a thrown ApiError (the
+ * gateway then stops writing); `end` is remembered for the caller.
+ */
+export async function splitPull(
+  messages: AsyncGenerator<StreamMessage>,
+  onProgress?: (message: string) => void,
+): Promise<{ columns: ColumnSpec[]; batches: AsyncIterable<CellValue[][]>; end(): StreamEnd | null }> {
+  let end: StreamEnd | null = null;
+  let columns: ColumnSpec[] | null = null;
+  while (!columns) {
+    const next = await messages.next();
+    if (next.done) throw new ApiError({ code: 'stream-cut', message: 'The companion server sent no data' });
+    const msg = next.value;
+    if (msg.kind === 'meta') columns = msg.columns;
+    else if (msg.kind === 'progress') onProgress?.(msg.message);
+    else if (msg.kind === 'error') throw new ApiError(msg.error);
+    else throw new ApiError({ code: 'stream-damaged', message: 'The result stream did not start with its columns' });
+  }
+  async function* batches(): AsyncGenerator<CellValue[][]> {
+    try {
+      for (;;) {
+        const next = await messages.next();
+        if (next.done) return;
+        const msg = next.value;
+        if (msg.kind === 'rows') yield msg.rows;
+        else if (msg.kind === 'progress') onProgress?.(msg.message);
+        else if (msg.kind === 'error') throw new ApiError(msg.error);
+        else if (msg.kind === 'end') {
+          end = msg;
+          return;
+        }
+      }
+    } finally {
+      // The writer stopped early (cancel, collision): release the HTTP body.
+      await messages.return(undefined);
+    }
+  }
+  return { columns, batches: batches(), end: () => end };
+}

@@ -1,0 +1,66 @@
+import { Field, SearchBox, Tab, TabList } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { ConnectionInfo, DatasourceItem, SearchItem, ViewItem } from '../../../common/api.js';
+import { DatasourceList } from '../components/DatasourceList.js';
+import { ProjectTree } from '../components/ProjectTree.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { SearchResults } from '../components/SearchResults.js';
+import { usePaneStyles } from '../components/styles.js';
+import { WorkbookViewList } from '../components/WorkbookViewList.js';
+import { useDebounced } from '../hooks/useDebounced.js';
+
+export interface BrowseProps {
+  connection: ConnectionInfo;
+  onOpenView(view: ViewItem): void;
+  onOpenDatasource(ds: Pick<DatasourceItem, 'id' | 'name'>): void;
+}
+
+/** Projects → workbooks → views, published data sources, and a site-wide search. */
+export function BrowseScreen({ connection, onOpenView, onOpenDatasource }: BrowseProps) {
+  const styles = usePaneStyles();
+  const [section, setSection] = useState<'workbooks' | 'datasources'>('workbooks');
+  const [text, setText] = useState('');
+  const [workbook, setWorkbook] = useState<{ id: string; name: string } | null>(null);
+  const query = useDebounced(text.trim(), 300);
+
+  const openSearchItem = (item: SearchItem) => {
+    if (item.type === 'datasource') onOpenDatasource({ id: item.id, name: item.title });
+    else if (item.type === 'workbook') setWorkbook({ id: item.id, name: item.title });
+    // Search does not say whether a view is a dashboard: the view screen still offers sheets when it learns it is one.
+    else if (item.type === 'view') onOpenView({ id: item.id, name: item.title, contentUrl: '', sheetType: 'sheet', workbookId: '' });
+  };
+
+  if (workbook) {
+    return (
+      <div className={styles.stack}>
+        <ScreenHeader title={workbook.name} onBack={() => setWorkbook(null)} backLabel="Back to search results" />
+        <WorkbookViewList connection={connection} workbookId={workbook.id} workbookName={workbook.name} onOpen={onOpenView} />
+      </div>
+    );
+  }
+
+  return (
+    <div className={styles.stack}>
+      <Field label="Search this site">
+        <SearchBox value={text} placeholder="Workbooks, views, data sources" onChange={(_, d) => setText(d.value)} />
+      </Field>
+      {query ? (
+        <SearchResults connection={connection} query={query} onOpen={openSearchItem} />
+      ) : (
+        <>
+          <TabList size="small" selectedValue={section} onTabSelect={(_, d) => setSection(d.value as typeof section)} aria-label="What to browse">
+            <Tab value="workbooks">Workbooks</Tab>
+            <Tab value="datasources">Data sources</Tab>
+          </TabList>
+          <div role="tabpanel" aria-label={section === 'workbooks' ? 'Workbooks' : 'Data sources'}>
+            {section === 'workbooks' ? (
+              <ProjectTree connection={connection} onOpenView={onOpenView} />
+            ) : (
+              <DatasourceList connection={connection} onOpen={(ds) => onOpenDatasource({ id: ds.id, name: ds.name })} />
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Radio,
+  RadioGroup,
+} from '@fluentui/react-components';
+import { useRef, useState } from 'react';
+import type { ApiErrorBody } from '../../../common/stream.js';
+import { useServices } from '../../app/services.js';
+import { Busy } from '../components/Busy.js';
+import { ErrorBar } from '../components/ErrorBar.js';
+import { SavedConnections } from '../components/SavedConnections.js';
+import { usePaneStyles } from '../components/styles.js';
+import { useAsync } from '../hooks/useAsync.js';
+import type { ConnectionsState } from '../hooks/useConnections.js';
+import { demoForm, emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../logic/connectForm.js';
+import { errorBody } from '../logic/errorBody.js';
+
+/** Sign in to a Tableau site (PAT or user name + password), or pick a saved connection. */
+export function ConnectScreen({ connections, onConnected }: { connections: ConnectionsState; onConnected(): void }) {
+  const styles = usePaneStyles();
+  const { api } = useServices();
+  const [form, setForm] = useState<ConnectForm>(emptyConnectForm);
+  const [errors, setErrors] = useState<ConnectFormErrors>({});
+  const [failure, setFailure] = useState<ApiErrorBody | null>(null);
+  const [busy, setBusy] = useState(false);
+  const touched = useRef(false);
+
+  const health = useAsync(
+    async (signal) => {
+      const result = await api.health({ signal });
+      // Prefill only an untouched form: never overwrite what the analyst typed.
+      if (result.demo && !touched.current) setForm(demoForm(result.demo));
+      return result;
+    },
+    [api],
+  );
+  const demo = health.data?.demo;
+
+  const set = <K extends keyof ConnectForm>(key: K, value: ConnectForm[K]) => {
+    touched.current = true;
+    setForm((f) => ({ ...f, [key]: value }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    const { errors: found, request } = validateConnectForm(form);
+    setErrors(found);
+    setFailure(null);
+    if (!request) return;
+    setBusy(true);
+    try {
+      await connections.connect(request);
+      setForm((f) => ({ ...f, patSecret: '', password: '' }));
+      onConnected();
+    } catch (error) {
+      setFailure(errorBody(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className={styles.stack}>
+      <ErrorBar error={health.error} onRetry={health.reload} />
+      <ErrorBar error={connections.error} />
+      <SavedConnections connections={connections} onUse={onConnected} />
+      {demo ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>A demo Tableau site is running with this server.</MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => (setForm(demoForm(demo)), setErrors({}))}>
+              Use demo site
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
+      <form className={styles.stack} onSubmit={submit} noValidate aria-label="Connect to Tableau">
+        <Field label="Server URL" required validationMessage={errors.serverUrl}>
+          <Input type="url" value={form.serverUrl} placeholder="https://tableau.example.com" onChange={(_, d) => set('serverUrl', d.value)} />
+        </Field>
+        <Field label="Site ID" hint="Empty for the Default site of Tableau Server." validationMessage={errors.siteContentUrl}>
+          <Input value={form.siteContentUrl} onChange={(_, d) => set('siteContentUrl', d.value)} />
+        </Field>
+        <Field label="Sign in with">
+          <RadioGroup value={form.authKind} onChange={(_, d) => set('authKind', d.value as ConnectForm['authKind'])}>
+            <Radio value="pat" label="Personal access token" />
+            <Radio value="password" label="User name and password (Tableau Server)" />
+          </RadioGroup>
+        </Field>
+        {form.authKind === 'pat' ? (
+          <>
+            <Field label="Token name" required validationMessage={errors.patName}>
+              <Input value={form.patName} autoComplete="off" onChange={(_, d) => set('patName', d.value)} />
+            </Field>
+            <Field label="Token secret" required validationMessage={errors.patSecret}>
+              <Input type="password" value={form.patSecret} autoComplete="off" onChange={(_, d) => set('patSecret', d.value)} />
+            </Field>
+          </>
+        ) : (
+          <>
+            <Field label="User name" required validationMessage={errors.username}>
+              <Input value={form.username} autoComplete="username" onChange={(_, d) => set('username', d.value)} />
+            </Field>
+            <Field label="Password" required validationMessage={errors.password}>
+              <Input type="password" value={form.password} autoComplete="current-password" onChange={(_, d) => set('password', d.value)} />
+            </Field>
+          </>
+        )}
+        <ErrorBar error={failure} />
+        {busy ? <Busy label="Signing in to Tableau…" /> : null}
+        <Button type="submit" appearance="primary" disabled={busy}>
+          Connect
+        </Button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { Caption1, MessageBar, MessageBarBody } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { ConnectionInfo } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import { Busy } from '../components/Busy.js';
+import { ErrorBar } from '../components/ErrorBar.js';
+import { InsertPanel } from '../components/InsertPanel.js';
+import { PreviewTable } from '../components/PreviewTable.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { usePaneStyles } from '../components/styles.js';
+import { PREVIEW_ROWS, usePreview } from '../hooks/usePreview.js';
+
+export interface PreviewScreenProps {
+  connection: ConnectionInfo;
+  source: PullSource;
+  title: string;
+  onBack(): void;
+}
+
+/** The first 100 rows with their types, then Insert. */
+export default function PreviewScreen({ connection, source, title, onBack }: PreviewScreenProps) {
+  const styles = usePaneStyles();
+  const [attempt, setAttempt] = useState(0);
+  const preview = usePreview(connection.id, source, attempt);
+  const whole = preview.end && !preview.end.truncated;
+  const caption = preview.end
+    ? whole
+      ? `All ${preview.rows.length.toLocaleString('en-US')} rows`
+      : `First ${preview.rows.length.toLocaleString('en-US')} rows`
+    : `Preview`;
+
+  return (
+    <div className={styles.stack}>
+      <ScreenHeader title={title} onBack={onBack} />
+      {preview.loading ? <Busy label={preview.progress ?? 'Getting the first rows from Tableau…'} /> : null}
+      <ErrorBar error={preview.error} onRetry={() => setAttempt((a) => a + 1)} />
+      {preview.columns && preview.end ? (
+        <>
+          <Caption1>
+            {caption} · {preview.columns.length} columns
+            {!whole && preview.rows.length >= PREVIEW_ROWS ? ' · Insert brings all of them' : ''}
+          </Caption1>
+          <PreviewTable columns={preview.columns} rows={preview.rows} caption={`${caption} of ${title}`} />
+          {(preview.end.warnings ?? []).map((w) => (
+            <MessageBar key={w} intent="warning">
+              <MessageBarBody>{w}</MessageBarBody>
+            </MessageBar>
+          ))}
+          <InsertPanel
+            connection={connection}
+            source={source}
+            title={title}
+            columnCount={preview.columns.length}
+            knownRows={whole ? preview.rows.length : undefined}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+import { Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
+import { AddRegular } from '@fluentui/react-icons';
+import { useMemo, useState } from 'react';
+import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import { useServices } from '../../app/services.js';
+import { Busy } from '../components/Busy.js';
+import { ChosenFields } from '../components/ChosenFields.js';
+import { ErrorBar, ProblemsBar } from '../components/ErrorBar.js';
+import { FILTER_LABEL, FilterEditor } from '../components/FilterEditor.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { usePaneStyles } from '../components/styles.js';
+import { useAsync } from '../hooks/useAsync.js';
+import {
+  buildDatasourceSource,
+  defaultFunction,
+  emptyDraft,
+  filterTypesFor,
+  newFilter,
+  type FilterType,
+  type QueryDraft,
+} from '../logic/queryDraft.js';
+
+export interface QueryScreenProps {
+  connection: ConnectionInfo;
+  datasource: Pick<DatasourceItem, 'id' | 'name'>;
+  onBack(): void;
+  onPreview(source: PullSource, title: string): void;
+}
+
+/** Query builder over a published data source's metadata (VizQL Data Service). */
+export default function QueryScreen({ connection, datasource, onBack, onPreview }: QueryScreenProps) {
+  const styles = usePaneStyles();
+  const { api } = useServices();
+  const metadata = useAsync((signal) => api.metadata(connection.id, datasource.id, { signal }), [api, connection.id, datasource.id]);
+  return (
+    <div className={styles.stack}>
+      <ScreenHeader title={datasource.name} onBack={onBack} />
+      {metadata.loading ? <Busy label="Reading the data source's fields…" /> : null}
+      <ErrorBar error={metadata.error} onRetry={metadata.reload} />
+      {metadata.data ? <QueryBuilder metadata={metadata.data} datasource={datasource} onPreview={onPreview} /> : null}
+    </div>
+  );
+}
+
+function QueryBuilder({ metadata, datasource, onPreview }: { metadata: DatasourceMetadata; datasource: QueryScreenProps['datasource']; onPreview: QueryScreenProps['onPreview'] }) {
+  const styles = usePaneStyles();
+  const [draft, setDraft] = useState<QueryDraft>(emptyDraft);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [filterField, setFilterField] = useState('');
+  const [filterType, setFilterType] = useState<FilterType | ''>('');
+  const byCaption = useMemo(() => new Map(metadata.fields.map((f) => [f.fieldCaption, f])), [metadata]);
+  const dimensions = metadata.fields.filter((f) => f.role === 'DIMENSION');
+  const measures = metadata.fields.filter((f) => f.role === 'MEASURE');
+  const chosen = new Set(draft.fields.map((f) => f.fieldCaption));
+  const update = (patch: Partial<QueryDraft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  const addField = (caption: string) => {
+    const info = byCaption.get(caption);
+    if (!info || chosen.has(caption)) return;
+    update({ fields: [...draft.fields, { fieldCaption: caption, function: defaultFunction(info), sort: '' }] });
+  };
+
+  const filterInfo = byCaption.get(filterField);
+  const allowedTypes = filterInfo ? filterTypesFor(filterInfo) : [];
+  const addFilter = () => {
+    const type = filterType && allowedTypes.includes(filterType) ? filterType : allowedTypes[0];
+    if (!filterInfo || !type) return;
+    update({ filters: [...draft.filters, newFilter(type, filterInfo.fieldCaption, measures[0]?.fieldCaption)] });
+    setFilterField('');
+    setFilterType('');
+  };
+
+  const built = buildDatasourceSource({ id: datasource.id, name: datasource.name }, metadata, draft);
+  const preview = () => {
+    setProblems(built.errors);
+    if (built.source) onPreview(built.source, datasource.name);
+  };
+
+  return (
+    <>
+      <Field label="Add a field" hint={`${dimensions.length} dimensions, ${measures.length} measures`}>
+        <Select value="" onChange={(_, d) => addField(d.value)}>
+          <option value="">Choose a field…</option>
+          <optgroup label="Dimensions">
+            {dimensions.map((f) => (
+              <option key={f.fieldCaption} value={f.fieldCaption} disabled={chosen.has(f.fieldCaption)}>
+                {f.fieldCaption}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Measures">
+            {measures.map((f) => (
+              <option key={f.fieldCaption} value={f.fieldCaption} disabled={chosen.has(f.fieldCaption)}>
+                {f.fieldCaption}
+              </option>
+            ))}
+          </optgroup>
+        </Select>
+      </Field>
+      <ChosenFields fields={draft.fields} byCaption={byCaption} onChange={(fields) => update({ fields })} />
+
+      <fieldset className={styles.fieldset}>
+        <legend className={styles.legend}>Filters</legend>
+        {draft.filters.map((filter, i) => (
+          <FilterEditor
+            key={`${filter.fieldCaption}-${i}`}
+            filter={filter}
+            field={byCaption.get(filter.fieldCaption)}
+            measures={measures}
+            onChange={(f) => update({ filters: draft.filters.map((x, j) => (j === i ? f : x)) })}
+            onRemove={() => update({ filters: draft.filters.filter((_, j) => j !== i) })}
+          />
+        ))}
+        <div className={styles.row}>
+          <Field label="Filter field" size="small" className={styles.grow}>
+            <Select size="small" value={filterField} onChange={(_, d) => (setFilterField(d.value), setFilterType(''))}>
+              <option value="">Choose…</option>
+              {metadata.fields.map((f) => (
+                <option key={f.fieldCaption} value={f.fieldCaption}>
+                  {f.fieldCaption}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label="Kind" size="small" className={styles.grow}>
+            <Select size="small" value={filterType || allowedTypes[0] || ''} disabled={!filterInfo} onChange={(_, d) => setFilterType(d.value as FilterType)}>
+              {allowedTypes.map((t) => (
+                <option key={t} value={t}>
+                  {FILTER_LABEL[t]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Button size="small" icon={<AddRegular />} disabled={!filterInfo} onClick={addFilter}>
+            Add filter
+          </Button>
+        </div>
+      </fieldset>
+
+      {metadata.parameters.length ? (
+        <fieldset className={styles.fieldset}>
+          <legend className={styles.legend}>Parameters</legend>
+          {metadata.parameters.map((p) => (
+            <Field key={p.parameterCaption} label={p.parameterCaption} hint={`Current value: ${String(p.value ?? '')}`} size="small">
+              {p.members?.length ? (
+                <Select size="small" value={draft.parameters[p.parameterCaption] ?? ''} onChange={(_, d) => update({ parameters: { ...draft.parameters, [p.parameterCaption]: d.value } })}>
+                  <option value="">Keep current value</option>
+                  {p.members.map((m) => (
+                    <option key={String(m)} value={String(m)}>
+                      {String(m)}
+                    </option>
+                  ))}
+                </Select>
+              ) : (
+                <Input size="small" value={draft.parameters[p.parameterCaption] ?? ''} onChange={(_, d) => update({ parameters: { ...draft.parameters, [p.parameterCaption]: d.value } })} />
+              )}
+            </Field>
+          ))}
+        </fieldset>
+      ) : null}
+
+      <Field label="Row limit" hint="Empty for all rows.">
+        <Input type="number" min={1} value={draft.rowLimit} onChange={(_, d) => update({ rowLimit: d.value })} />
+      </Field>
+      {draft.rowLimit.trim() && !metadata.capabilities.rowLimit ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            This Tableau version cannot limit rows itself (that needs 2026.1). Tableau will compute the whole result and we cut it to{' '}
+            {draft.rowLimit} rows; the table will say it was cut.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      <ProblemsBar problems={problems} />
+      <Button appearance="primary" onClick={preview}>
+        Preview data
+      </Button>
+      {built.source && built.source.kind === 'datasource' ? (
+        <details>
+          <summary>
+            <Text size={200}>Query sent to Tableau (JSON)</Text>
+          </summary>
+          <Caption1 as="p" style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="query-json">
+            {JSON.stringify(built.source.query, null, 2)}
+          </Caption1>
+        </details>
+      ) : null}
+    </>
+  );
+}

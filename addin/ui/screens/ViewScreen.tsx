@@ -1,0 +1,82 @@
+import { Button, Caption1, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import { ProblemsBar } from '../components/ErrorBar.js';
+import { KeyValueRows } from '../components/KeyValueRows.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { sheetTypeLabel } from '../components/SheetIcon.js';
+import { usePaneStyles } from '../components/styles.js';
+import { WorkbookViewList } from '../components/WorkbookViewList.js';
+import { buildViewSource, type KeyValueRow } from '../logic/viewFilters.js';
+
+export interface ViewScreenProps {
+  connection: ConnectionInfo;
+  view: ViewItem;
+  onBack(): void;
+  onOpenView(view: ViewItem): void;
+  onPreview(source: PullSource, title: string): void;
+}
+
+/** One view: its vf_ filters and parameters, then Preview. Dashboards get guidance first. */
+export function ViewScreen({ connection, view, onBack, onOpenView, onPreview }: ViewScreenProps) {
+  const styles = usePaneStyles();
+  const [filters, setFilters] = useState<KeyValueRow[]>([]);
+  const [parameters, setParameters] = useState<KeyValueRow[]>([]);
+  const [problems, setProblems] = useState<string[]>([]);
+  const title = view.workbookName ? `${view.workbookName} / ${view.name}` : view.name;
+  const multiSheet = view.sheetType === 'dashboard' || view.sheetType === 'story';
+
+  const preview = () => {
+    const { source, errors } = buildViewSource({ id: view.id, contentUrl: view.contentUrl || undefined, name: title }, filters, parameters);
+    setProblems(errors);
+    if (source) onPreview(source, title);
+  };
+
+  return (
+    <div className={styles.stack}>
+      <ScreenHeader title={view.name} onBack={onBack} />
+      <Caption1>
+        A {sheetTypeLabel(view.sheetType)}
+        {view.workbookName ? ` in ${view.workbookName}` : ''}
+        {view.totalViewCount !== undefined ? ` · ${view.totalViewCount.toLocaleString('en-US')} views` : ''}
+      </Caption1>
+      {multiSheet ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>This is a {sheetTypeLabel(view.sheetType)}</MessageBarTitle>
+            Tableau's data export of a {sheetTypeLabel(view.sheetType)} holds only the data of its first sheet. To get the data behind a
+            particular chart, pick that worksheet instead:
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {multiSheet && view.workbookId ? (
+        <section aria-label="Worksheets of this workbook">
+          <WorkbookViewList
+            connection={connection}
+            workbookId={view.workbookId}
+            workbookName={view.workbookName}
+            only="sheet"
+            exclude={view.id}
+            onOpen={onOpenView}
+          />
+        </section>
+      ) : null}
+      <KeyValueRows
+        legend="Filters"
+        keyLabel="Field"
+        valueLabel="Value"
+        keyPlaceholder="Region"
+        addLabel="Add filter"
+        rows={filters}
+        onChange={setFilters}
+      />
+      <Caption1 className={styles.muted}>Filters match exact values, as in the view's URL (vf_Region=West).</Caption1>
+      <KeyValueRows legend="Parameters" keyLabel="Parameter" valueLabel="Value" addLabel="Add parameter" rows={parameters} onChange={setParameters} />
+      <ProblemsBar problems={problems} />
+      <Button appearance="primary" onClick={preview}>
+        {multiSheet ? 'Preview first sheet anyway' : 'Preview data'}
+      </Button>
+    </div>
+  );
+}
