@@ -55,12 +55,15 @@ export class JobEngine {
     }
   }
 
-  /** `GET /jobs/{id}`: in poll mode each poll reports the current stage and then moves the job on. */
+  /**
+ * `GET /jobs/{id}`: in poll mode each poll reports the current stage and then moves the job on, so
+ * (pollsPerStage 1) the polls see Pending, InProgress, then Success/Failed.
+ */
   observe(job: SimJob): void {
     const site = this.unsettled.get(job);
     if (this.timing.mode !== 'poll' || !site) return;
-    const stage = Math.floor(job.polls / Math.max(1, this.timing.pollsPerStage));
     job.polls++;
+    const stage = Math.floor(job.polls / Math.max(1, this.timing.pollsPerStage));
     if (stage >= 2) this.finish(job, site, this.clock.now());
     else if (stage === 1) {
       job.status = 'InProgress';
