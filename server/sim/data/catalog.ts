@@ -1,5 +1,99 @@
-/** Data catalog of the simulator: datasets and view data keys. */
+/**
+ * The simulator's data catalog. Data keys name either a data source's rows (a dataset) or a view's
+ * summary data (a view spec over a dataset). Content items of the core carry these keys.
+ *
+ * Datasets: 'superstore-orders' (10,000 rows), 'superstore-large' (1,000,000 rows, built on first
+ * use), plus CSV files registered at start-up. Values change on `bumpDataVersion` (extract refresh)
+ * and `mutateDataset` (tests), deterministically.
+ */
+import { datasetFromCsvFile } from './datasets/csv-file.js';
+import { generateSuperstore, type SuperstoreData } from './datasets/superstore.js';
+import type { Dataset } from './datasets/types.js';
+import { VIEW_SPECS, type ViewSpec } from './views.js';
+
+interface Entry {
+  name: string;
+  build: () => SuperstoreData | Dataset;
+  built?: SuperstoreData | Dataset;
+  salesFactor: number;
+}
+
+const entries = new Map<string, Entry>();
+
+function addBuiltIns(): void {
+  entries.set('superstore-orders', { name: 'Superstore Orders', salesFactor: 1, build: () => generateSuperstore('superstore-orders', 'Superstore Orders', 10_000) });
+  entries.set('superstore-large', { name: 'Superstore Large', salesFactor: 1, build: () => generateSuperstore('superstore-large', 'Superstore Large', 1_000_000, 7) });
+}
+addBuiltIns();
+
+function isGenerated(x: SuperstoreData | Dataset): x is SuperstoreData {
+  return 'revalue' in x;
+}
+
+function entryOf(key: string): Entry | undefined {
+  return entries.get(key);
+}
+
+/** The dataset behind a data source key (built on first use), or undefined for an unknown key. */
+export function getDataset(key: string): Dataset | undefined {
+  const entry = entryOf(key);
+  if (!entry) return undefined;
+  entry.built ??= entry.build();
+  return isGenerated(entry.built) ? entry.built.dataset : entry.built;
+}
+
+/** The view spec behind a view data key. */
+export function getViewSpec(key: string): ViewSpec | undefined {
+  return VIEW_SPECS.get(key);
+}
+
+export function datasetKeys(): string[] {
+  return [...entries.keys()];
+}
+
+export function viewKeys(): string[] {
+  return [...VIEW_SPECS.keys()];
+}
+
+function revalue(entry: Entry, dataset: Dataset): void {
+  if (entry.built && isGenerated(entry.built)) entry.built.revalue(dataset.version, entry.salesFactor);
+}
+
+/** New data version (what an extract refresh produces): values change deterministically. */
+export function bumpDataVersion(key: string): number {
+  const entry = entryOf(key);
+  const dataset = getDataset(key);
+  if (!entry || !dataset) throw new Error(`Unknown dataset "${key}"`);
+  dataset.version += 1;
+  revalue(entry, dataset);
+  return dataset.version;
+}
+
+/** Test hook: scale Sales and Profit of a generated dataset (e.g. { salesFactor: 2 }). */
+export function mutateDataset(key: string, change: { salesFactor?: number }): Dataset {
+  const entry = entryOf(key);
+  const dataset = getDataset(key);
+  if (!entry || !dataset) throw new Error(`Unknown dataset "${key}"`);
+  if (entry.built && !isGenerated(entry.built)) throw new Error(`Dataset "${key}" comes from a file and cannot be changed`);
+  if (change.salesFactor !== undefined) entry.salesFactor = change.salesFactor;
+  dataset.version += 1;
+  revalue(entry, dataset);
+  return dataset;
+}
+
+/** Back to generated values (version 0, factor 1); tests call it between cases. */
+export function resetDataset(key: string): void {
+  const entry = entryOf(key);
+  const dataset = getDataset(key);
+  if (!entry || !dataset) throw new Error(`Unknown dataset "${key}"`);
+  entry.salesFactor = 1;
+  dataset.version = 0;
+  revalue(entry, dataset);
+}
+
+/** Registers a CSV file as a data source dataset; the returned key goes on a simulated data source. */
 export function registerCsvDataset(path: string): { dataKey: string; name: string; columns: string[] } {
-  const name = path.split(/[\\/]/).pop() ?? path;
-  return { dataKey: `csv:${name}`, name, columns: [] };
+  const dataset = datasetFromCsvFile(path);
+  entries.set(dataset.key, { name: dataset.name, salesFactor: 1, build: () => dataset, built: dataset });
+  return { dataKey: dataset.key, name: dataset.name, columns: dataset.columns.map((c) => c.caption) };
 }
