@@ -1,0 +1,87 @@
+/**
+ * View CSV (formatted values, tableau-api.md §4.4) → typed result stream. Two passes over the data
+ * without holding it: pass 1 parses and observes every value while spooling the raw rows
+ * (row-spool.ts); then `meta` goes out and pass 2 converts the spooled rows into `rows` batches.
+ */
+import type { CellValue, StreamMessage } from '../../common/stream.js';
+import { TableTyper } from './infer/table-typer.js';
+import { convertCell } from './infer/convert.js';
+import { csvRowChunks, textChunks, type CsvInput } from './csv-chunks.js';
+import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
+import { RowSpool } from './row-spool.js';
+import { toStreamError } from './errors.js';
+import { batchSize, RowBatcher } from './row-batcher.js';
+
+export interface CsvToTypedOptions {
+  /** 'en-US', 'de-DE', ... or 'auto' (default): how the view formatted its numbers and dates. */
+  locale?: string;
+  /** Stop after this many rows; `end.truncated` tells when more existed. */
+  limit?: number;
+  /** Where the spool file goes (default: the OS temp dir). */
+  tmpDir?: string;
+  source?: string;
+  /** Rows kept in memory before spooling to disk (default 50,000). */
+  memoryRows?: number;
+}
+
+export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {}): AsyncGenerator<StreamMessage> {
+  const spool = new RowSpool({ memoryRows: opts.memoryRows, tmpDir: opts.tmpDir });
+  try {
+    yield* typeCsv(input, opts, spool);
+  } catch (err) {
+    yield toStreamError(err);
+  } finally {
+    await spool.dispose();
+  }
+}
+
+async function* typeCsv(input: CsvInput, opts: CsvToTypedOptions, spool: RowSpool): AsyncGenerator<StreamMessage> {
+  const limit = opts.limit ?? Infinity;
+  let typer: TableTyper | null = null;
+  let width = 0;
+  let rowNumber = 1; // the header is row 1, as a spreadsheet user counts
+  let truncated = false;
+  for await (const chunk of csvRowChunks(textChunks(input))) {
+    let start = 0;
+    if (!typer) {
+      typer = new TableTyper(chunk[0], opts.locale);
+      width = chunk[0].length;
+      start = 1;
+    }
+    const keep: string[][] = [];
+    for (let i = start; i < chunk.length; i++) {
+      const row = chunk[i];
+      rowNumber++;
+      if (row.length !== width) {
+        if (isBlankRow(row)) continue;
+        throw raggedRowError(rowNumber, row.length, width);
+      }
+      if (spool.size + keep.length >= limit) {
+        truncated = true;
+        break;
+      }
+      typer.observeRow(row);
+      keep.push(row);
+    }
+    await spool.add(keep);
+    if (truncated) break; // leaving the loop closes the input: the rest is never read
+  }
+  if (!typer) throw emptyCsvError();
+  const table = typer.finish();
+  yield { kind: 'meta', columns: table.columns, ...(opts.source ? { source: opts.source } : {}) };
+  const plans = table.plans;
+  const batcher = new RowBatcher(batchSize(width));
+  let rowCount = 0;
+  for await (const rows of spool.batches()) {
+    for (const row of rows) {
+      const out = row as CellValue[];
+      for (let j = 0; j < width; j++) out[j] = convertCell(plans[j], row[j] as string);
+      rowCount++;
+      const full = batcher.push(out);
+      if (full) yield { kind: 'rows', rows: full };
+    }
+  }
+  const last = batcher.flush();
+  if (last) yield { kind: 'rows', rows: last };
+  yield { kind: 'end', rowCount, truncated };
+}
