@@ -25,7 +25,7 @@ const rows = (n: number): CellValue[][] => Array.from({ length: n }, (_, i) => [
 
 describe('ExcelWorkbookGateway against the recording fake', () => {
   it('writes formats before values, one sync per chunk, then creates the table', async () => {
-    const { fake, gateway, wb } = setup({ budgetBytes: 8_000 });
+    const { fake, gateway, wb } = setup({ budgetBytes: 4_000 });
     const written = await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(1000), { tableName: 'Sales 2024' });
     expect(written).toMatchObject({ name: 'Sales_2024', sheet: 'Sheet1', address: 'B2:D1002', rowCount: 1000, columnCount: 3 });
     expect(fake.runOptions.every((o) => (o as { delayForCellEdit?: boolean }).delayForCellEdit === true)).toBe(true);
