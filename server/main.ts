@@ -28,6 +28,8 @@ export interface StartOptions {
   protocol?: 'http' | 'https';
   /** How the add-in's own files are served; default 'off' (API only). */
   addin?: AddinMode;
+  /** The built add-in for addin 'static' (default dist/addin). */
+  distDir?: string;
   /** CORS origins allowed besides the server's own. */
   extraOrigins?: string[];
   logger?: Logger;
@@ -53,6 +55,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const https = protocol === 'https' ? await loadDevCertificates({ logger, ...options.certs }) : undefined;
   const store = openStore(options.dataDir, options.store);
   const allowedOrigins = new Set(options.extraOrigins ?? []);
+  let started: FastifyInstance | undefined;
   try {
     const { app, setFallback } = await buildApp({
       store,
@@ -64,7 +67,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       extraRoutes: options.extraRoutes,
       ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
     });
-    const addin = await registerAddin(app, options.addin ?? 'off', setFallback);
+    started = app;
+    const addin = await registerAddin(app, options.addin ?? 'off', setFallback, options.distDir);
     app.addHook('onClose', async () => addin.close());
     await app.listen({ port: options.port ?? 3000, host });
     const address = app.server.address();
@@ -82,6 +86,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
     };
   } catch (err) {
+    await started?.close().catch(() => undefined);
     store.close();
     throw err;
   }

@@ -31,14 +31,15 @@ export async function registerAddin(
   app: FastifyInstance,
   mode: AddinMode,
   setFallback: (fallback: Fallback) => void,
+  distDir: string = DIST_DIR,
 ): Promise<AddinServing> {
   app.get('/', (_req, reply) => reply.redirect(TASKPANE_PATH));
   if (existsSync(OFFICE_JS_DIR)) {
     await app.register(fastifyStatic, { root: OFFICE_JS_DIR, prefix: '/office-js/', decorateReply: false, index: false });
   }
   if (mode === 'static') {
-    if (!existsSync(DIST_DIR)) throw new Error(`No built add-in in ${DIST_DIR}: run \`npm run build\` or start with DEV=1.`);
-    await app.register(fastifyStatic, { root: DIST_DIR, prefix: '/', index: false, wildcard: true });
+    if (!existsSync(distDir)) throw new Error(`No built add-in in ${distDir}: run \`npm run build\` or start with DEV=1.`);
+    await app.register(fastifyStatic, { root: distDir, prefix: '/', index: false, wildcard: true });
     return { close: async () => {} };
   }
   if (mode === 'dev') return registerVite(app, setFallback);

@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
+import { encodeMessage } from '../../common/ndjson.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { toErrorReply } from './errors.js';
 
@@ -88,14 +89,12 @@ export async function peekFirst<T>(source: AsyncIterable<T>): Promise<AsyncItera
   };
 }
 
-const line = (m: StreamMessage) => `${JSON.stringify(m)}\n`;
-
 /** NDJSON body; with gzip, each message is sync-flushed so batches and progress arrive at once. */
 export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean): Readable {
   if (!gzip) {
     return Readable.from(
       (async function* () {
-        for await (const m of messages) yield line(m);
+        for await (const m of messages) yield encodeMessage(m);
       })(),
       { objectMode: false },
     );
@@ -105,7 +104,7 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
     try {
       for await (const m of messages) {
         if (out.destroyed) break;
-        if (!out.write(line(m))) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+        if (!out.write(encodeMessage(m))) await Promise.race([once(out, 'drain'), once(out, 'close')]);
         if (out.destroyed) break;
         await new Promise<void>((resolve) => out.flush(constants.Z_SYNC_FLUSH, () => resolve()));
       }
