@@ -49,7 +49,7 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
     expect(add.address).toBe('B2:D1002');
     expect(fake.syncs.every((s) => s.bytes <= MAX_SYNC_BYTES)).toBe(true);
     // the workbook really holds typed cells
-    expect(wb.snapshot().sheets.Sheet1.C4).toEqual({ value: 21, format: '$#,##0.00' });
+    expect(wb.snapshot().sheets.Sheet1.C5).toEqual({ value: 21, format: '$#,##0.00' });
     expect(wb.snapshot().tables[0]).toMatchObject({ name: 'Sales_2024', headers: ['Customer', 'Sales', 'Order Date'] });
   });
 
