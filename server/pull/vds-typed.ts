@@ -1,0 +1,103 @@
+/**
+ * VDS query-datasource response bytes → typed result stream. `meta` is sent before any byte is read
+ * (types come from the query, vds-columns.ts); rows are sent as the body arrives, parsed a chunk's
+ * worth of elements at a time (vds-scanner.ts): the body is never held whole.
+ */
+import type { CellValue, StreamMessage } from '../../common/stream.js';
+import { VdsBodyScanner, VdsScanError } from './vds-scanner.js';
+import { vdsColumnSpecs, type VdsColumn } from './vds-columns.js';
+import { convertVdsValue, converterFor, misfits } from './vds-values.js';
+import { PullDataError, toStreamError } from './errors.js';
+import { batchSize, RowBatcher } from './row-batcher.js';
+import { vdsErrorFromBody } from './vds-errors.js';
+
+export interface VdsToTypedOptions {
+  columns: VdsColumn[];
+  returnFormat: 'OBJECTS' | 'ARRAYS';
+  limit?: number;
+  source?: string;
+}
+
+export async function* vdsToTyped(
+  body: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
+  opts: VdsToTypedOptions,
+): AsyncGenerator<StreamMessage> {
+  try {
+    yield* typeVds(body, opts);
+  } catch (err) {
+    if (err instanceof VdsScanError) yield toStreamError(new PullDataError('bad-response', err.message));
+    else yield toStreamError(err);
+  }
+}
+
+async function* typeVds(
+  body: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
+  opts: VdsToTypedOptions,
+): AsyncGenerator<StreamMessage> {
+  const columns = vdsColumnSpecs(opts.columns);
+  yield { kind: 'meta', columns, ...(opts.source ? { source: opts.source } : {}) };
+  const width = columns.length;
+  const keys = opts.columns.map((c) => c.key);
+  const kinds = columns.map((c) => converterFor(c.type));
+  const objects = opts.returnFormat === 'OBJECTS';
+  const limit = opts.limit ?? Infinity;
+  const scanner = new VdsBodyScanner();
+  const batcher = new RowBatcher(batchSize(width));
+  misfits.count = 0;
+  let rowCount = 0;
+  let truncated = false;
+
+  const toRows = (parsed: unknown[]): CellValue[][] => {
+    const take = Math.min(parsed.length, limit - rowCount);
+    if (take < parsed.length) truncated = true;
+    const rows: CellValue[][] = new Array(take);
+    for (let r = 0; r < take; r++) {
+      const src = parsed[r];
+      let row: CellValue[];
+      if (objects) {
+        if (!src || typeof src !== 'object' || Array.isArray(src)) throw badRow();
+        const o = src as Record<string, unknown>;
+        row = new Array(width);
+        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], o[keys[j]]);
+      } else {
+        if (!Array.isArray(src) || src.length !== width) throw badRow();
+        row = src as CellValue[];
+        // In place: the parsed array is ours, and most cells (numbers, strings) come back unchanged.
+        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], row[j]);
+      }
+      rows[r] = row;
+    }
+    rowCount += take;
+    return rows;
+  };
+
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (const text of scanner.feed(bytes)) {
+      const parsed = JSON.parse(text) as unknown[];
+      if (rowCount >= limit) {
+        if (parsed.length) truncated = true;
+        break;
+      }
+      const full = batcher.pushMany(toRows(parsed));
+      if (full) yield { kind: 'rows', rows: full };
+    }
+    if (truncated) break; // stop reading: the rest of the body is not needed
+  }
+  if (!truncated) {
+    const outside = scanner.finish();
+    const error = vdsErrorFromBody(outside, scanner.foundData);
+    if (error) throw error;
+  }
+  const last = batcher.flush();
+  if (last) yield { kind: 'rows', rows: last };
+  const warnings: string[] = [];
+  if (misfits.count) {
+    warnings.push(`${misfits.count} value${misfits.count === 1 ? '' : 's'} did not match the column type and were kept as text`);
+  }
+  yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
+}
+
+function badRow(): PullDataError {
+  return new PullDataError('bad-response', 'The data source sent a row in an unexpected shape');
+}
