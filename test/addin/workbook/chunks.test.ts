@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { CellValue } from '../../../common/stream.js';
+import {
+  ChunkAccumulator, MAX_SYNC_BYTES, OP_OVERHEAD_BYTES, TARGET_SYNC_BYTES, chunkBytes, halveChunk, jsonStringBytes, planChunks, syncEfficiency,
+} from '../../../addin/workbook/chunks.js';
+
+const utf8 = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+
+describe('cost model', () => {
+  it('matches the UTF-8 size of the JSON Office sends', () => {
+    for (const s of ['', 'plain', 'quote " and \\ back', 'tab\tnew\nline\u0001', 'Zürich', '東京', '😀 emoji', 'lone \ud800 surrogate']) {
+      expect(jsonStringBytes(s)).toBe(utf8(s));
+    }
+    const rows: CellValue[][] = [['a', 1.25, null, true], ['東京', -3e-7, false, '']];
+    expect(chunkBytes(rows)).toBe(utf8(rows) + OP_OVERHEAD_BYTES + 1);
+  });
+});
+
+describe('planChunks', () => {
+  it('returns nothing for no rows and rejects a table without columns', () => {
+    expect(planChunks([], 3)).toEqual([]);
+    expect(() => planChunks([], 0)).toThrow();
+  });
+
+  it('fills chunks up to the byte budget and keeps rows in order', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => [`row ${i}`, i, i / 3]);
+    const chunks = planChunks(rows, 3, { maxBytes: 20_000 });
+    expect(chunks.every((c) => c.bytes <= 20_000)).toBe(true);
+    expect(chunks.flatMap((c) => c.rows)).toEqual(rows);
+    expect(chunks.map((c) => c.rowOffset)).toEqual(chunks.map((_, i) => chunks.slice(0, i).reduce((n, c) => n + c.rows.length, 0)));
+    for (const c of chunks.slice(0, -1)) expect(c.bytes).toBeGreaterThan(20_000 * 0.95);
+    for (const c of chunks) expect(c.bytes).toBe(chunkBytes(c.rows));
+  });
+
+  it('respects the cell cap for wide tables', () => {
+    const rows = Array.from({ length: 100 }, () => Array.from({ length: 1000 }, () => 1));
+    const chunks = planChunks(rows, 1000, { maxCells: 10_000 });
+    expect(chunks).toHaveLength(10);
+    expect(chunks.every((c) => c.cells === 10_000)).toBe(true);
+  });
+
+  it('counts multibyte strings by their UTF-8 size', () => {
+    const rows = Array.from({ length: 1000 }, () => ['東京都'.repeat(10)]);
+    const chunks = planChunks(rows, 1, { maxBytes: 10_000 });
+    expect(chunks.every((c) => utf8(c.rows) + OP_OVERHEAD_BYTES <= 10_000)).toBe(true);
+    expect(chunks.length).toBeGreaterThanOrEqual(Math.ceil(utf8(rows) / 10_000));
+  });
+
+  it('splits one huge row by columns', () => {
+    const big = Array.from({ length: 400 }, () => 'x'.repeat(30_000));
+    const chunks = planChunks([[1], ...[big.slice(0, 1)]].concat([]), 1);
+    expect(chunks).toHaveLength(1);
+    const wide = planChunks([['small', ...big.slice(1)], big], 400);
+    expect(wide.length).toBeGreaterThan(4);
+    expect(wide.every((c) => c.bytes <= TARGET_SYNC_BYTES && c.rows.length === 1)).toBe(true);
+    expect(wide.filter((c) => c.rowOffset === 0).flatMap((c) => c.rows[0])).toEqual(['small', ...big.slice(1)]);
+    expect(wide.filter((c) => c.rowOffset === 1).map((c) => c.colOffset)[0]).toBe(0);
+  });
+
+  it('streams: push batches, get full chunks, flush the rest', () => {
+    const acc = new ChunkAccumulator(2, { maxBytes: 1000 });
+    const out = [...acc.push(Array.from({ length: 50 }, (_, i) => ['abcdefghij', i]))];
+    out.push(...acc.push(Array.from({ length: 50 }, (_, i) => ['abcdefghij', 50 + i])), ...acc.flush());
+    expect(out.flatMap((c) => c.rows).map((r) => r[1])).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(acc.flush()).toEqual([]);
+  });
+
+  it('halves a chunk by rows, a single row by columns, and gives up on one cell', () => {
+    const [a, b] = halveChunk(planChunks([[1, 2], [3, 4], [5, 6]], 2)[0])!;
+    expect([a.rows, b.rows, b.rowOffset]).toEqual([[[1, 2], [3, 4]], [[5, 6]], 2]);
+    const [c, d] = halveChunk(planChunks([[1, 2, 3]], 3)[0])!;
+    expect([c.rows, d.rows, d.colOffset]).toEqual([[[1, 2]], [[3]], 2]);
+    expect(halveChunk(planChunks([[1]], 1)[0])).toBeNull();
+  });
+
+  it('meets the sync targets on 1,000,000 cells', () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => [`Customer ${i % 977}`, 'Technology', i * 1.37, 45000 + (i % 365), i % 2 === 0, `ORD-${i}`, null, 12.5, 'Zürich', i]);
+    const chunks = planChunks(rows, 10);
+    const eff = syncEfficiency(chunks.map((c) => c.bytes));
+    expect(eff.maxBytes).toBeLessThanOrEqual(MAX_SYNC_BYTES);
+    expect(eff.extraSyncs).toBeLessThanOrEqual(2);
+    expect(eff.meanFill).toBeGreaterThanOrEqual(0.8);
+  });
+});
