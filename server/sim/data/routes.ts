@@ -1,8 +1,101 @@
-import type { FastifyInstance } from 'fastify';
+/**
+ * The simulator's data routes: view/custom-view CSV export, VizQL Data Service, and test controls
+ * under /_sim/data (data versions, mutations, VDS limits).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { bumpDataVersion, datasetKeys, getDataset, getViewSpec, mutateDataset, resetDataset, viewKeys } from './catalog.js';
+import { csvStream, type ExportRequest } from './csv-export.js';
 import type { SimDataHost } from './host.js';
+import { VdsError } from './vds/errors.js';
+import { limitsSchema, resetLimits, setLimits } from './vds/limits.js';
+import { registerVdsRoutes } from './vds/routes.js';
 
-/** Registers the simulator's data routes (view CSV export, VDS, /_sim/data controls). */
+/** REST error shape of the core ({error:{code,summary,detail}}). */
+function restError(reply: FastifyReply, status: number, code: string, summary: string, detail: string): FastifyReply {
+  return reply.code(status).send({ error: { code, summary, detail } });
+}
+
+/** vf_<field>=<value> and vf_Parameters.<name>=<value>; the prefix is case-sensitive (TSC test_request_option.py). */
+export function exportRequestFromQuery(query: Record<string, unknown>, saved: Record<string, string> = {}): ExportRequest {
+  const filters: Array<[string, string]> = Object.entries(saved);
+  const parameters: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(query)) {
+    const value = Array.isArray(raw) ? String(raw[raw.length - 1]) : String(raw);
+    if (key.startsWith('vf_Parameters.')) parameters[key.slice('vf_Parameters.'.length)] = value;
+    else if (key.startsWith('vf_')) filters.push([key.slice(3), value]);
+  }
+  return { filters, parameters };
+}
+
+const maxAgeSchema = z.coerce.number().int().min(-1).max(240).optional();
+
+function sendCsv(reply: FastifyReply, dataKey: string | undefined, query: Record<string, unknown>, saved?: Record<string, string>): FastifyReply {
+  const maxAge = maxAgeSchema.safeParse(query.maxAge);
+  if (!maxAge.success) return restError(reply, 400, '400000', 'Bad Request', 'maxAge must be a whole number of minutes between 1 and 240.');
+  const spec = dataKey ? getViewSpec(dataKey) : undefined;
+  if (!spec) return restError(reply, 404, '404011', 'Resource Not Found', 'The view has no data to export.');
+  try {
+    const stream = csvStream(spec, exportRequestFromQuery(query, saved));
+    return reply.header('content-type', 'text/csv; charset=utf-8').send(stream);
+  } catch (e) {
+    const detail = e instanceof VdsError ? e.message : 'The view data could not be computed.';
+    return restError(reply, 400, '400000', 'Bad Request', detail);
+  }
+}
+
+const keyParams = z.object({ key: z.string() });
+
 export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): void {
-  void app;
-  void host;
+  app.get('/api/:v/sites/:siteId/views/:viewId/data', async (request, reply) => {
+    const principal = host.authenticate(request, reply);
+    if (!principal) return reply;
+    const { siteId, viewId } = request.params as { siteId: string; viewId: string };
+    const view = siteId === principal.siteId ? host.findView(siteId, viewId) : undefined;
+    if (!view) return restError(reply, 404, '404011', 'Resource Not Found', `View '${viewId}' could not be found.`);
+    // A dashboard exports its first sheet's data; the core gives dashboards that sheet's key.
+    return sendCsv(reply, view.dataKey, request.query as Record<string, unknown>);
+  });
+
+  app.get('/api/:v/sites/:siteId/customviews/:cvId/data', async (request, reply) => {
+    const principal = host.authenticate(request, reply);
+    if (!principal) return reply;
+    const { siteId, cvId } = request.params as { siteId: string; cvId: string };
+    const custom = siteId === principal.siteId ? host.findCustomView(siteId, cvId) : undefined;
+    if (!custom) return restError(reply, 404, '404020', 'Resource Not Found', `Custom view '${cvId}' could not be found.`);
+    const view = host.findView(siteId, custom.viewId);
+    return sendCsv(reply, view?.dataKey, request.query as Record<string, unknown>, custom.filters);
+  });
+
+  registerVdsRoutes(app, host);
+
+  app.get('/_sim/data', async () => ({ datasets: datasetKeys(), views: viewKeys() }));
+  app.post('/_sim/data/:key/bump', async (request, reply) => {
+    const { key } = keyParams.parse(request.params);
+    if (!datasetKeys().includes(key)) return reply.code(404).send({ error: `Unknown dataset "${key}"` });
+    return { key, version: bumpDataVersion(key) };
+  });
+  app.post('/_sim/data/:key/mutate', async (request, reply) => {
+    const { key } = keyParams.parse(request.params);
+    const body = z.strictObject({ salesFactor: z.number().positive().optional() }).safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send({ error: body.error.issues.map((i) => i.message).join('; ') });
+    if (!datasetKeys().includes(key)) return reply.code(404).send({ error: `Unknown dataset "${key}"` });
+    try {
+      return { key, version: mutateDataset(key, body.data).version };
+    } catch (e) {
+      return reply.code(400).send({ error: (e as Error).message });
+    }
+  });
+  app.post('/_sim/data/:key/reset', async (request, reply) => {
+    const { key } = keyParams.parse(request.params);
+    if (!datasetKeys().includes(key)) return reply.code(404).send({ error: `Unknown dataset "${key}"` });
+    resetDataset(key);
+    return { key, version: getDataset(key)!.version };
+  });
+  app.post('/_sim/data/vds/limits', async (request, reply) => {
+    const body = limitsSchema.safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send({ error: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    return setLimits(body.data);
+  });
+  app.post('/_sim/data/vds/limits/reset', async () => resetLimits());
 }
