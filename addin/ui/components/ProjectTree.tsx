@@ -1,5 +1,5 @@
 import { Tree, TreeItem, TreeItemLayout, type TreeItemValue, type TreeOpenChangeData } from '@fluentui/react-components';
-import { createContext, useContext, useState } from 'react';
+import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import type { ConnectionInfo, ViewItem, WorkbookItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
 import { useAsync } from '../hooks/useAsync.js';
@@ -38,9 +38,12 @@ export function ProjectTree({ connection, onOpenView }: { connection: Connection
 function ProjectBranch({ node, connection, onOpenView }: { node: ProjectNode; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
   const open = useContext(OpenItems);
   const value = `project:${node.project.id}`;
+  const labelId = useId();
   return (
-    <TreeItem itemType="branch" value={value}>
-      <TreeItemLayout iconBefore={<ProjectIcon />}>{node.project.name}</TreeItemLayout>
+    <TreeItem itemType="branch" value={value} aria-labelledby={labelId}>
+      <TreeItemLayout iconBefore={<ProjectIcon />}>
+        <Label id={labelId}>{node.project.name}</Label>
+      </TreeItemLayout>
       {open.has(value) ? (
         <Tree>
           {node.children.map((child) => (
@@ -80,9 +83,12 @@ function ProjectWorkbooks({ projectId, connection, onOpenView }: { projectId: st
 function WorkbookBranch({ workbook, connection, onOpenView }: { workbook: WorkbookItem; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
   const open = useContext(OpenItems);
   const value = `workbook:${workbook.id}`;
+  const labelId = useId();
   return (
-    <TreeItem itemType="branch" value={value}>
-      <TreeItemLayout iconBefore={<WorkbookIcon />}>{workbook.name}</TreeItemLayout>
+    <TreeItem itemType="branch" value={value} aria-labelledby={labelId}>
+      <TreeItemLayout iconBefore={<WorkbookIcon />}>
+        <Label id={labelId}>{workbook.name}</Label>
+      </TreeItemLayout>
       {open.has(value) ? (
         <Tree>
           <WorkbookViews workbook={workbook} connection={connection} onOpenView={onOpenView} />
@@ -121,4 +127,12 @@ function StatusLeaf({ value, text }: { value: string; text: string }) {
       <TreeItemLayout>{text}</TreeItemLayout>
     </TreeItem>
   );
+}
+
+/**
+ * A branch's accessible name would otherwise include the text of everything inside it once open
+ * (name from content), so branches are labelled by their own title only.
+ */
+function Label({ id, children }: { id: string; children: ReactNode }) {
+  return <span id={id}>{children}</span>;
 }

@@ -6,7 +6,7 @@ import { axeViolations, connection, fakeApi, memoryServices, renderWith } from '
 
 const demo = { serverUrl: 'https://127.0.0.1:3000/tableau', siteContentUrl: 'demo', patName: 'demo-pat', patSecret: 's3cret' };
 
-describe('Connect screen', () => {
+describe('Connect screen', { timeout: 90_000 }, () => {
   it('shows what is missing instead of sending an empty form', async () => {
     const api = fakeApi({ listConnections: async () => [] });
     renderWith(<App />, memoryServices(api).services);

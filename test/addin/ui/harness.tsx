@@ -3,7 +3,7 @@
  * MemoryWorkbookGateway, and axe-core with the jsdom-unreliable color-contrast rule off.
  */
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import axe from 'axe-core';
 import type { ReactElement } from 'react';
 import { vi } from 'vitest';
@@ -13,6 +13,9 @@ import type { ApiClient } from '../../../addin/api/client.js';
 import { ServicesProvider, type Services } from '../../../addin/app/services.js';
 import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
+
+// Fluent in jsdom renders slowly on a cold start: give async queries room.
+configure({ asyncUtilTimeout: 5000 });
 
 // ── jsdom gaps (polyfilled here only) ───────────────────────────────────────
 if (!window.matchMedia) {
