@@ -1,0 +1,24 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { SimDataHost, SimDatasourceRef, SimViewRef, SimCustomViewRef } from '../../../../server/sim/data/host.js';
+import { registerSimDataRoutes } from '../../../../server/sim/data/routes.js';
+
+export interface FakeState { version: string; vds: boolean }
+
+/** A minimal core: token "good" signs in to site "s1"; content is the given views and data sources. */
+export function buildApp(state: FakeState, content: { views?: SimViewRef[]; customViews?: SimCustomViewRef[]; datasources?: SimDatasourceRef[] } = {}): FastifyInstance {
+  const app = Fastify();
+  const host: SimDataHost = {
+    productVersion: () => state.version,
+    vdsEnabled: () => state.vds,
+    authenticate: (request, reply) => {
+      if (request.headers['x-tableau-auth'] === 'good') return { siteId: 's1', userId: 'u1' };
+      void reply.code(401).send({ error: { code: '401002', summary: 'Unauthorized Access', detail: 'Invalid authentication credentials were provided.' } });
+      return null;
+    },
+    findView: (_s, id) => content.views?.find((v) => v.id === id),
+    findCustomView: (_s, id) => content.customViews?.find((v) => v.id === id),
+    findDatasource: (_s, id) => content.datasources?.find((d) => d.id === id),
+  };
+  registerSimDataRoutes(app, host);
+  return app;
+}

@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp, type FakeState } from './fake-host.js';
+
+const state: FakeState = { version: '2026.1.0', vds: true };
+const app = buildApp(state, {
+  datasources: [
+    { id: 'ds1', name: 'Superstore', dataKey: 'superstore-orders', apiAccess: true },
+    { id: 'ds-noaccess', name: 'Secret', dataKey: 'superstore-orders', apiAccess: false },
+  ],
+});
+const post = (op: string, body: unknown, token = 'good') =>
+  app.inject({ method: 'POST', url: `/api/v1/vizql-data-service/${op}`, headers: { 'x-tableau-auth': token }, payload: body as object });
+const ds = { datasourceLuid: 'ds1' };
+
+beforeEach(() => { state.version = '2026.1.0'; state.vds = true; });
+afterEach(async () => { await app.inject({ method: 'POST', url: '/_sim/data/vds/limits/reset' }); });
+
+describe('VDS query-datasource', () => {
+  it('aggregates by dimension with OBJECTS keys like Tableau', async () => {
+    const res = await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Category', sortPriority: 1 }, { fieldCaption: 'Profit', function: 'SUM' }] } });
+    expect(res.statusCode).toBe(200);
+    const { data } = res.json();
+    expect(data.map((r: Record<string, unknown>) => r.Category)).toEqual(['Furniture', 'Office Supplies', 'Technology']);
+    expect(typeof data[0]['SUM(Profit)']).toBe('number');
+  });
+
+  it('returns ARRAYS, aliases, rounding, dates as ISO strings', async () => {
+    const res = await post('query-datasource', {
+      datasource: ds,
+      query: { fields: [
+        { fieldCaption: 'Order Date', function: 'TRUNC_YEAR', sortPriority: 1 },
+        { fieldCaption: 'Sales', function: 'AVG', maxDecimalPlaces: 1 },
+        { fieldCaption: 'Order Timestamp', function: 'MAX' },
+      ] },
+      options: { returnFormat: 'ARRAYS' },
+    });
+    const { data } = res.json();
+    expect(data).toHaveLength(4);
+    expect(data[0][0]).toBe('2021-01-01');
+    expect(String(data[0][1])).toMatch(/^\d+(\.\d)?$/);
+    expect(data[0][2]).toMatch(/^2021-12-\d\dT\d\d:\d\d:\d\d$/);
+  });
+
+  it('rejects rowLimit on 2025.3 with 400802 and applies it on 2026.1', async () => {
+    const body = { datasource: ds, query: { fields: [{ fieldCaption: 'Order ID' }] }, options: { rowLimit: 7 } };
+    expect((await post('query-datasource', body)).json().data).toHaveLength(7);
+    state.version = '2025.3.0';
+    const res = await post('query-datasource', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ errorCode: '400802', message: expect.stringContaining('rowLimit') });
+    expect(res.json().datetime).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('answers Unknown Field in the VDS error shape', async () => {
+    const res = await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Foobar' }] } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ errorCode: '400803', message: 'Unknown Field: Foobar.' });
+  });
+
+  it('answers 403800 without API Access, 404 when VDS is off, 401 without a token', async () => {
+    expect((await post('query-datasource', { datasource: { datasourceLuid: 'ds-noaccess' }, query: { fields: [{ fieldCaption: 'Region' }] } })).json().errorCode).toBe('403800');
+    expect((await post('read-metadata', { datasource: ds }, 'bad')).statusCode).toBe(401);
+    state.vds = false;
+    expect((await post('read-metadata', { datasource: ds })).statusCode).toBe(404);
+  });
+
+  it('answers 400804 above the row cap and 429000 above the hourly quota', async () => {
+    await app.inject({ method: 'POST', url: '/_sim/data/vds/limits', payload: { maxRows: 100, queriesPerHour: 2 } });
+    const big = await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Row ID' }] } });
+    expect(big.json().errorCode).toBe('400804');
+    await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Region' }] } });
+    const limited = await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Region' }] } });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().errorCode).toBe('429000');
+  });
+});
+
+describe('VDS read-metadata by version', () => {
+  it('grows FieldMetadata per schema version', async () => {
+    state.version = '2025.1.0';
+    const v1 = (await post('read-metadata', { datasource: ds })).json();
+    expect(Object.keys(v1.data[0]).sort()).toEqual(['dataType', 'fieldCaption', 'fieldName', 'logicalTableId']);
+    expect(v1.extraData).toBeUndefined();
+    state.version = '2025.2.0';
+    expect((await post('read-metadata', { datasource: ds })).json().data[0].defaultAggregation).toBeDefined();
+    state.version = '2025.3.0';
+    const v3 = (await post('read-metadata', { datasource: ds })).json();
+    expect(v3.data.find((f: { fieldCaption: string }) => f.fieldCaption === 'Profit Ratio')).toMatchObject({ columnClass: 'CALCULATION', formula: 'SUM([Profit])/SUM([Sales])' });
+    expect(v3.extraData.parameters.map((p: { parameterCaption: string }) => p.parameterCaption)).toContain('Top Customers');
+    state.version = '2026.1.0';
+    const v4 = (await post('read-metadata', { datasource: ds })).json();
+    expect(v4.data.find((f: { fieldCaption: string }) => f.fieldCaption === 'Sales')).toMatchObject({ fieldRole: 'MEASURE', fieldType: 'CONTINUOUS', hidden: false });
+  });
+
+  it('offers get-datasource-model from 2025.3 and list-supported-functions from 2026.1', async () => {
+    state.version = '2025.1.0';
+    expect((await post('get-datasource-model', { datasource: ds })).statusCode).toBe(404);
+    state.version = '2025.3.0';
+    expect((await post('get-datasource-model', { datasource: ds })).json().logicalTables).toHaveLength(2);
+    expect((await post('list-supported-functions', { datasource: ds })).statusCode).toBe(404);
+    state.version = '2026.1.0';
+    expect((await post('list-supported-functions', { datasource: ds })).json().map((f: { name: string }) => f.name)).toContain('SUM');
+  });
+});
