@@ -176,6 +176,12 @@ export class TableauClient {
     });
   }
 
+  private checkResource(resource: ListResource): void {
+    if (resource === 'customViews' && !this.supports('customViews')) {
+      throw new TableauError({ code: 'feature-unavailable', message: `Custom views can be listed from REST API 3.18; this server has ${this.info.restApiVersion}.` });
+    }
+  }
+
   private async fetchPage<R extends ListResource>(resource: R, o: ListOptions, pageNumber: number, pageSize: number) {
     const def = RESOURCES[resource];
     try {
@@ -192,6 +198,7 @@ export class TableauClient {
   async listAll<R extends ListResource>(resource: R, o: ListOptions = {}): Promise<ResourceItem<R>[]> {
     const pageSize = checkPageSize(o.pageSize ?? MAX_PAGE_SIZE);
     const def = RESOURCES[resource];
+    this.checkResource(resource);
     if (!def.paged) return (await this.fetchPage(resource, o, 1, pageSize)).items;
     const sort = o.sort ?? def.defaultSort ?? '';
     const result = await collectAllPages<ResourceItem<R> & { id: string }>((n, size) => this.fetchPage(resource, o, n, size), {
@@ -209,6 +216,7 @@ export class TableauClient {
   async listPage<R extends ListResource>(resource: R, o: PageOptions): Promise<ListPage<ResourceItem<R>>> {
     const pageSize = checkPageSize(o.pageSize ?? 100);
     if (!Number.isInteger(o.pageNumber) || o.pageNumber < 1) throw new TableauError({ code: 'invalid-input', message: 'pageNumber starts at 1.' });
+    this.checkResource(resource);
     const page = await this.fetchPage(resource, o, o.pageNumber, pageSize);
     if (page.dropped.length) this.t.logger.warn({ list: resource, page: o.pageNumber, dropped: page.dropped }, 'tableau list items failed validation and were skipped');
     return { items: page.items, pageNumber: o.pageNumber, pageSize, totalAvailable: page.totalAvailable ?? page.items.length };

@@ -155,6 +155,18 @@ function isTimeout(e: unknown): boolean {
   return err?.code === 'ECONNABORTED' || err?.code === 'ETIMEDOUT' || /timeout/i.test(err?.message ?? '');
 }
 
+/**
+ * An AxiosError carries the request config: headers with X-Tableau-Auth and the sign-in body with
+ * the PAT secret or password. Only its code and message may travel on (as a TableauError cause that
+ * a logger might serialise).
+ */
+export function sanitize(e: unknown): Error {
+  const err = e as { code?: unknown; message?: unknown };
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const message = typeof err?.message === 'string' ? err.message.slice(0, 200) : 'request failed';
+  return Object.assign(new Error(message), code ? { code } : {});
+}
+
 /** `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT` → ms, or undefined. */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (!value) return undefined;
@@ -191,7 +203,10 @@ export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: Retr
       res = await send();
       if (!isRetryableStatus(res.status)) return res;
     } catch (e) {
-      if (!isNetworkError(e)) throw e;
+      if (e instanceof TableauError) throw e;
+      if (!isNetworkError(e)) {
+        throw new TableauError({ code: 'server-unavailable', message: 'The request to Tableau failed.', cause: sanitize(e) });
+      }
       failure = e;
     }
     const backoff = backoffDelay(attempt, policy, clock.random);
@@ -206,7 +221,7 @@ export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: Retr
       throw new TableauError({
         code: isTimeout(failure) ? 'timeout' : 'server-unavailable',
         message: isTimeout(failure) ? 'Tableau took too long to answer.' : 'Could not reach Tableau (the connection failed repeatedly).',
-        cause: failure,
+        cause: sanitize(failure),
       });
     }
     logger.info({ request: ctx.label, attempt: attempt + 1, delayMs: delay, ...what }, 'tableau request retrying');

@@ -131,3 +131,12 @@ describe('listPage and single items', () => {
     await expect(c.getWorkbook('../users')).rejects.toMatchObject({ code: 'invalid-input' });
   });
 });
+
+describe('version gates on lists', () => {
+  it('refuses custom views before REST 3.18 without calling Tableau', async () => {
+    const old = await startFake({ productVersion: '2022.3.0', restApiVersion: '3.17' });
+    const client = await TableauClient.connect({ serverUrl: old.url, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock() });
+    await expect(client.listAll('customViews')).rejects.toMatchObject({ code: 'feature-unavailable' });
+    await old.close();
+  });
+});

@@ -132,3 +132,19 @@ describe('retry helpers', () => {
     expect(backoffDelay(3, DEFAULT_RETRY, () => 0)).toBe(0);
   });
 });
+
+describe('secrets in errors', () => {
+  it('never carries the axios config (token, PAT secret) in a network error or its cause', async () => {
+    const f = await startFake({}, (x) =>
+      x.app.addHook('onRequest', async (req) => {
+        if (req.url.endsWith('/auth/signin')) req.raw.socket.destroy();
+      }),
+    );
+    fakes.push(f);
+    const err = await TableauClient.connect({ serverUrl: f.url, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock() }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'server-unavailable' });
+    const dump = JSON.stringify({ err, cause: err.cause, props: Object.getOwnPropertyNames(err.cause).map((k) => (err.cause as Record<string, unknown>)[k]) });
+    expect(dump).not.toContain('s3cr3t-value');
+    expect(err.cause).not.toHaveProperty('config');
+  });
+});
