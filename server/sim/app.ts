@@ -3,7 +3,7 @@ import { SessionStore } from './auth.js';
 import { type Clock, systemClock } from './clock.js';
 import type { SimContext } from './context.js';
 import { createDataHost } from './data-host.js';
-import { registerCsvDataset } from './data/catalog.js';
+import { bumpDataVersion, datasetKeys, registerCsvDataset } from './data/catalog.js';
 import { registerSimDataRoutes } from './data/routes.js';
 import { SimError, errors } from './errors.js';
 import { FAULT_PAGES, FaultController, type FaultSpec } from './faults.js';
@@ -37,7 +37,10 @@ export interface SimulatorOptions {
   /** Injected time source (tests: ManualClock). */
   clock?: Clock;
   jobs?: Partial<JobTiming>;
+  /** Called after each successful extract refresh with the data source or workbook LUID. */
   onExtractRefreshed?: (targetId: string) => void;
+  /** A successful refresh gives the refreshed data a new version in the data half (default true). */
+  bumpDataOnRefresh?: boolean;
   logger?: boolean;
 }
 
@@ -146,6 +149,17 @@ function installHooks(app: FastifyInstance, ctx: SimContext): void {
   });
 }
 
+/**
+ * New data after a successful refresh: the refreshed data source's dataset, or for a workbook the
+ * datasets of the published data sources it connects to (server/sim/data/catalog.ts bumpDataVersion).
+ */
+function bumpRefreshedData(site: SiteContent, target: { kind: 'datasource' | 'workbook'; id: string }): void {
+  const dsIds = target.kind === 'datasource' ? [target.id] : (site.workbooks.get(target.id)?.connections ?? []).map((c) => c.datasourceId);
+  const known = new Set(datasetKeys());
+  const keys = new Set(dsIds.map((id) => (id ? site.datasources.get(id)?.dataKey : undefined)).filter((k): k is string => !!k && known.has(k)));
+  for (const key of keys) bumpDataVersion(key);
+}
+
 /** Builds the simulator's fastify app without listening (use `app.inject` or `app.listen`). */
 export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimApp> {
   const clock = options.clock ?? systemClock;
@@ -168,6 +182,7 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
     if (job.status !== 'Success' || !job.target) return;
     const item = job.target.kind === 'datasource' ? site.datasources.get(job.target.id) : site.workbooks.get(job.target.id);
     if (item) item.updatedAt = new Date(job.endedAt ?? clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    if (options.bumpDataOnRefresh !== false) bumpRefreshedData(site, job.target);
     ctx.onExtractRefreshed?.(job.target.id);
   });
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON; each test asserts the shape it reads. */
 import type { FastifyInstance } from 'fastify';
 import { buildSimApp, type SimApp, type SimulatorOptions } from '../../../server/sim/app.js';
 import { DEMO } from '../../../server/sim/seed/demo.js';

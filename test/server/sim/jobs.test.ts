@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../server/sim/clock.js';
+import { getDataset } from '../../../server/sim/data/catalog.js';
 import { harness, type Harness } from './helpers.js';
 
 describe('extract refresh jobs', () => {
@@ -16,6 +17,7 @@ describe('extract refresh jobs', () => {
     h = await harness({ clock, jobs: { mode: 'time', pendingMs: 1000, runMs: 5000 }, onExtractRefreshed: hook });
     const token = await h.signIn();
     const id = dsId('Superstore Orders');
+    const versionBefore = getDataset('superstore-orders')!.version;
     const res = await refresh(token, 'datasources', id);
     expect(res.status).toBe(200);
     expect(res.body.job).toEqual({
@@ -36,6 +38,7 @@ describe('extract refresh jobs', () => {
     await job();
     expect(hook).toHaveBeenCalledTimes(1);
     expect(hook).toHaveBeenCalledWith(id);
+    expect(getDataset('superstore-orders')!.version).toBe(versionBefore + 1);
     const list = await h.get(`jobs?filter=status:eq:Success,jobType:eq:refresh_extracts`, token);
     expect(list.body.backgroundJobs.backgroundJob.map((j: { id: string }) => j.id)).toContain(res.body.job.id);
   });
