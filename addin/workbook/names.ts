@@ -46,7 +46,8 @@ export function uniqueTableName(wanted: string, taken: Iterable<string>): string
 }
 
 export function sanitizeSheetName(wanted: string): string {
-  let s = wanted.replace(/[:\\/?*[\]\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const printable = Array.from(wanted, (ch) => (ch.charCodeAt(0) < 32 ? ' ' : ch)).join('');
+  let s = printable.replace(/[:\\/?*[\]]/g, ' ').replace(/\s+/g, ' ').trim();
   s = s.replace(/^'+|'+$/g, '').trim();
   if (!s || s.toLowerCase() === 'history') s = s ? `${s} 1` : 'Data';
   return s.slice(0, MAX_SHEET_NAME).trim();
