@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { migrate, parseDocument, splitV1Connection, wrapDocument } from '../../../../addin/refresh/definitions/index.js';
+import { datasourceDefinition, ID_A } from './fixtures.js';
+
+/** A document as the first release wrote it (format 1). */
+function v1Document() {
+  const { connection: _c, options, ...rest } = datasourceDefinition();
+  const { everyMinutes: _e, ...v1Options } = options;
+  return {
+    schemaVersion: 1,
+    definitions: [
+      { ...rest, connection: 'https://prod-useast-a.online.tableau.com|', options: v1Options, everyMinutes: 30 },
+      {
+        ...rest,
+        id: ID_A,
+        target: { sheet: 'Other', tableName: 'Other_Table' },
+        connection: 'https://tableau.example.com/|finance',
+        options: { ...v1Options, mode: 'replace', timestampColumn: undefined },
+        everyMinutes: 0,
+      },
+    ],
+  };
+}
+
+describe('migrate', () => {
+  it('moves a format 1 document to format 2: connection string → identity, everyMinutes → options', () => {
+    const result = migrate(JSON.parse(JSON.stringify(v1Document())));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.migratedFrom).toBe(1);
+    expect(result.doc.schemaVersion).toBe(2);
+    const [a, b] = result.doc.definitions;
+    expect(a.connection).toEqual({ serverUrl: 'https://prod-useast-a.online.tableau.com', siteContentUrl: '' });
+    expect(a.options.everyMinutes).toBe(30);
+    expect(a).not.toHaveProperty('everyMinutes');
+    expect(b.connection).toEqual({ serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance' });
+    expect(b.options.everyMinutes).toBeNull(); // 0 meant "never" in format 1
+    // Everything else is carried over unchanged.
+    expect(a.lastResult).toEqual(datasourceDefinition().lastResult);
+    expect(a.source).toEqual(datasourceDefinition().source);
+  });
+
+  it('through parseDocument, a migrated document says where it came from', () => {
+    const r = parseDocument(wrapDocument(JSON.stringify(v1Document())));
+    expect(r).toMatchObject({ ok: true, migratedFrom: 1 });
+  });
+
+  it('a damaged format 1 document is "corrupted", with the reason', () => {
+    const broken = v1Document();
+    (broken.definitions[0] as { connection: string }).connection = 'https://no-separator.example.com';
+    const r = migrate(broken);
+    expect(r).toMatchObject({ ok: false, reason: 'corrupted' });
+    expect(r.ok || r.message).toMatch(/"<server URL>\|<site>"/);
+  });
+
+  it('a current document passes through without migratedFrom', () => {
+    expect(migrate({ schemaVersion: 2, definitions: [datasourceDefinition()] })).toEqual({
+      ok: true,
+      doc: { schemaVersion: 2, definitions: [datasourceDefinition()] },
+    });
+  });
+
+  it.each([
+    [null, /JSON object/],
+    [[], /JSON object/],
+    [{ definitions: [] }, /no valid format version/],
+    [{ schemaVersion: '2', definitions: [] }, /no valid format version/],
+    [{ schemaVersion: 0, definitions: [] }, /no valid format version/],
+  ])('refuses %j as corrupted', (raw, message) => {
+    const r = migrate(raw);
+    expect(r).toMatchObject({ ok: false, reason: 'corrupted' });
+    expect(r.ok || r.message).toMatch(message);
+  });
+
+  it('refuses a newer version', () => {
+    expect(migrate({ schemaVersion: 3, definitions: 'anything' })).toMatchObject({ ok: false, reason: 'newer-version', version: 3 });
+  });
+
+  it('splits the format 1 connection at the first bar', () => {
+    expect(splitV1Connection('https://a.com|site|x')).toEqual({ serverUrl: 'https://a.com', siteContentUrl: 'site|x' });
+  });
+});
