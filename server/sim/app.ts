@@ -19,6 +19,7 @@ import { addLargeContent } from './seed/large.js';
 import type { SiteContent } from './state/site.js';
 import { SimState } from './state/store.js';
 import { API_VERSION_PATTERN, compareApiVersions, resolveVersion } from './versions.js';
+import { toTsResponseXml, wantsXml } from './xml-out.js';
 import { xmlToTsRequest } from './xml.js';
 
 export interface SimulatorOptions {
@@ -39,6 +40,11 @@ export interface SimulatorOptions {
   jobs?: Partial<JobTiming>;
   /** Called after each successful extract refresh with the data source or workbook LUID. */
   onExtractRefreshed?: (targetId: string) => void;
+  /**
+   * Response format when the Accept header names neither JSON nor XML. Tableau's own default is XML;
+   * the simulator defaults to JSON so plain `fetch` callers get what the companion server uses.
+   */
+  defaultFormat?: 'json' | 'xml';
   /** A successful refresh gives the refreshed data a new version in the data half (default true). */
   bumpDataOnRefresh?: boolean;
   logger?: boolean;
@@ -95,7 +101,7 @@ function installParsers(app: FastifyInstance): void {
 }
 
 /** Faults first (they hit every path but /_sim), then the API version in the path. */
-function installHooks(app: FastifyInstance, ctx: SimContext): void {
+function installHooks(app: FastifyInstance, ctx: SimContext, defaultFormat: 'json' | 'xml'): void {
   const sleep = delays(app);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.url.startsWith('/_sim/')) return;
@@ -127,11 +133,16 @@ function installHooks(app: FastifyInstance, ctx: SimContext): void {
       if (tooNew) throw errors.unknownResource(`/${m[1]}${m[2] ?? ''}`);
     }
   });
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.simFaults?.malformedJson && typeof payload === 'string' && payload.length > 1) {
-      return payload.slice(0, Math.ceil(payload.length / 2));
+  app.addHook('onSend', async (request, reply, payload) => {
+    let out = payload;
+    const isJson = String(reply.getHeader('content-type') ?? '').startsWith('application/json');
+    // Classic REST paths only: VDS (/api/v1) and content search (/api/-) are JSON-only APIs.
+    if (isJson && typeof out === 'string' && /^\/api\/\d+\.\d+\//.test(request.url) && wantsXml(request.headers.accept, defaultFormat)) {
+      out = toTsResponseXml(JSON.parse(out) as Record<string, unknown>);
+      reply.type('application/xml; charset=utf-8');
     }
-    return payload;
+    if (request.simFaults?.malformedJson && typeof out === 'string' && out.length > 1) return out.slice(0, Math.ceil(out.length / 2));
+    return out;
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     if (err instanceof SimError) return reply.code(err.status).send(err.body());
@@ -188,7 +199,7 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
 
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 });
   installParsers(app);
-  installHooks(app, ctx);
+  installHooks(app, ctx, options.defaultFormat ?? 'json');
   serverRoutes(app, ctx);
   authRoutes(app, ctx);
   contentRoutes(app, ctx);
