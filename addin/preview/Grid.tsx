@@ -1,4 +1,4 @@
-import { makeStyles, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useEffect, useReducer, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import { columnLetters } from '../workbook/address.js';
 import { cellAddress, type GridSource } from './gridSource.js';
@@ -96,14 +96,14 @@ export function Grid({ source }: { source: GridSource }) {
   const cells: ReactElement[] = [];
   for (let c = firstCol; c <= lastCol; c++) {
     cells.push(
-      <div key={`h${c}`} className={`${styles.cell} ${styles.head}`} style={{ top: view.top, left: HEAD_W + c * COL_W, width: COL_W }}>
+      <div key={`h${c}`} className={mergeClasses(styles.cell, styles.head)} style={{ top: view.top, left: HEAD_W + c * COL_W, width: COL_W }}>
         {columnLetters(c)}
       </div>,
     );
   }
   for (let r = firstRow; r <= lastRow; r++) {
     cells.push(
-      <div key={`r${r}`} className={`${styles.cell} ${styles.head}`} style={{ top: ROW_H + r * ROW_H, left: view.left, width: HEAD_W }}>
+      <div key={`r${r}`} className={mergeClasses(styles.cell, styles.head)} style={{ top: ROW_H + r * ROW_H, left: view.left, width: HEAD_W }}>
         {r + 1}
       </div>,
     );
@@ -114,7 +114,7 @@ export function Grid({ source }: { source: GridSource }) {
       cells.push(
         <div
           key={`${r}:${c}`}
-          className={`${styles.cell} ${cell?.numeric ? styles.number : ''} ${isSel ? styles.selected : ''}`}
+          className={mergeClasses(styles.cell, cell?.numeric ? styles.number : undefined, isSel ? styles.selected : undefined)}
           style={{ top: ROW_H + r * ROW_H, left: HEAD_W + c * COL_W, width: COL_W }}
           title={cell?.formula ? `=${cell.formula.replace(/^=/, '')}` : undefined}
         >
@@ -162,7 +162,7 @@ export function Grid({ source }: { source: GridSource }) {
         onKeyDown={onKeyDown}
       >
         <div style={{ position: 'relative', height: ROW_H + rows * ROW_H, width: HEAD_W + cols * COL_W }}>
-          <div className={`${styles.cell} ${styles.head} ${styles.corner}`} style={{ top: view.top, left: view.left, width: HEAD_W }} />
+          <div className={mergeClasses(styles.cell, styles.head, styles.corner)} style={{ top: view.top, left: view.left, width: HEAD_W }} />
           {cells}
         </div>
       </div>
@@ -171,7 +171,7 @@ export function Grid({ source }: { source: GridSource }) {
           <button
             key={name}
             type="button"
-            className={`${styles.tab} ${name === sheet ? styles.activeTab : ''}`}
+            className={mergeClasses(styles.tab, name === sheet ? styles.activeTab : undefined)}
             aria-pressed={name === sheet}
             onClick={() => source.select(name, 0, 0)}
           >

@@ -1,8 +1,8 @@
-import { Button, Select, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Select, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
 import { useId } from 'react';
 import type { FieldInfo } from '../../../common/api.js';
-import { DATE_FUNCTIONS, MEASURE_FUNCTIONS, isDateType, type FieldChoice, type SortChoice } from '../logic/queryDraft.js';
+import { DATE_FUNCTIONS, MEASURE_FUNCTIONS, isDateType, setSort, type FieldChoice, type SortChoice } from '../logic/queryDraft.js';
 import { usePaneStyles } from './styles.js';
 
 const useStyles = makeStyles({
@@ -35,7 +35,7 @@ export function ChosenFields({ fields, byCaption, onChange }: { fields: FieldCho
         const sortId = `${base}-sort-${i}`;
         return (
           <li key={choice.fieldCaption} className={styles.item}>
-            <Text weight="semibold" className={`${styles.name} ${pane.ellipsis}`}>
+            <Text weight="semibold" className={mergeClasses(styles.name, pane.ellipsis)}>
               {choice.fieldCaption}
             </Text>
             <Button
@@ -67,7 +67,7 @@ export function ChosenFields({ fields, byCaption, onChange }: { fields: FieldCho
               <label htmlFor={sortId} className={styles.hidden}>
                 Sort by {choice.fieldCaption}
               </label>
-              <Select id={sortId} size="small" value={choice.sort} onChange={(_, d) => update(i, { sort: d.value as SortChoice })}>
+              <Select id={sortId} size="small" value={choice.sort} onChange={(_, d) => onChange(setSort(fields, i, d.value as SortChoice))}>
                 <option value="">No sort</option>
                 <option value="ASC">Ascending</option>
                 <option value="DESC">Descending</option>

@@ -1,4 +1,4 @@
-import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from '@fluentui/react-components';
+import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import type { CellValue, ColumnSpec, ColumnType } from '../../../common/stream.js';
 import { formatCell } from '../../preview/numberFormat.js';
 
@@ -52,7 +52,7 @@ export function PreviewTable({ columns, rows, caption }: { columns: ColumnSpec[]
           {rows.map((row, r) => (
             <TableRow key={r}>
               {columns.map((c, i) => (
-                <TableCell key={i} className={`${styles.cell} ${NUMERIC.has(c.type) ? styles.number : ''}`}>
+                <TableCell key={i} className={mergeClasses(styles.cell, NUMERIC.has(c.type) ? styles.number : undefined)}>
                   {formatCell(row[i], c.format)}
                 </TableCell>
               ))}

@@ -20,6 +20,18 @@ export interface FieldChoice {
   /** '' = no function (a plain dimension). Measures always carry one. */
   function: string;
   sort: SortChoice;
+  /** Order in which the analyst turned sorts on: the first one chosen sorts first (sortPriority 1). */
+  sortRank?: number;
+}
+
+/** Sets a field's sort, keeping the order in which sorts were chosen. */
+export function setSort(fields: FieldChoice[], index: number, sort: SortChoice): FieldChoice[] {
+  const nextRank = Math.max(0, ...fields.map((f) => f.sortRank ?? 0)) + 1;
+  return fields.map((f, i) => {
+    if (i !== index) return f;
+    if (!sort) return { fieldCaption: f.fieldCaption, function: f.function, sort: '' };
+    return { ...f, sort, sortRank: f.sort ? f.sortRank : nextRank };
+  });
 }
 
 export type FilterDraft =
@@ -190,13 +202,14 @@ export function buildDatasourceSource(
   const byCaption = new Map(metadata.fields.map((f) => [f.fieldCaption, f]));
   if (draft.fields.length === 0) errors.push('Choose at least one field.');
 
-  let priority = 0;
+  // sortPriority: "lowest sorts first" (VDS FieldBase), numbered 1..n in the order sorts were chosen.
+  const sorted = draft.fields.filter((f) => f.sort).sort((a, b) => (a.sortRank ?? Infinity) - (b.sortRank ?? Infinity));
   const fields: VdsField[] = draft.fields.map((choice) => {
     const out: VdsField = { fieldCaption: choice.fieldCaption };
     if (choice.function) out.function = choice.function;
     if (choice.sort) {
       out.sortDirection = choice.sort;
-      out.sortPriority = ++priority;
+      out.sortPriority = sorted.indexOf(choice) + 1;
     }
     return out;
   });

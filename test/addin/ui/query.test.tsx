@@ -1,0 +1,120 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import QueryScreen from '../../../addin/ui/screens/QueryScreen.js';
+import { axeViolations, connection, fakeApi, memoryServices, metadata, renderWith } from './harness.js';
+
+function setup(meta = metadata) {
+  const api = fakeApi({ metadata: async () => meta });
+  const onPreview = vi.fn();
+  const utils = renderWith(
+    <QueryScreen connection={connection} datasource={{ id: 'ds-1', name: 'Superstore' }} onBack={vi.fn()} onPreview={onPreview} />,
+    memoryServices(api).services,
+  );
+  return { api, onPreview, ...utils };
+}
+
+describe('Query a data source', { timeout: 90_000 }, () => {
+  it('builds the VDS query: fields with default aggregation, sort, filters, parameter, row limit', async () => {
+    const { onPreview, api } = setup();
+    const user = userEvent.setup();
+    const add = await screen.findByLabelText('Add a field');
+    expect(api.metadata).toHaveBeenCalledWith('c1', 'ds-1', expect.anything());
+    await user.selectOptions(add, 'Region');
+    await user.selectOptions(add, 'Sales');
+    await user.selectOptions(add, 'Discount');
+    expect(screen.getByLabelText('Aggregation of Sales')).toHaveValue('SUM');
+    expect(screen.getByLabelText('Aggregation of Discount')).toHaveValue('AVG'); // the field's defaultAggregation
+    await user.selectOptions(screen.getByLabelText('Aggregation of Discount'), 'MAX');
+    await user.selectOptions(screen.getByLabelText('Sort by Sales'), 'DESC');
+    await user.selectOptions(screen.getByLabelText('Sort by Region'), 'ASC');
+
+    // SET filter on Region
+    await user.selectOptions(screen.getByLabelText('Filter field'), 'Region');
+    await user.selectOptions(screen.getByLabelText('Kind'), 'SET');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.type(screen.getByLabelText('Values of Region'), 'East, West');
+    // MATCH filter on Category
+    await user.selectOptions(screen.getByLabelText('Filter field'), 'Category');
+    await user.selectOptions(screen.getByLabelText('Kind'), 'MATCH');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.type(screen.getByLabelText('Category contains'), 'Tech');
+    // Date range on Order Date
+    await user.selectOptions(screen.getByLabelText('Filter field'), 'Order Date');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    const dateFilter = screen.getByRole('region', { name: 'Filter on Order Date' });
+    await user.type(within(dateFilter).getByLabelText('From'), '2024-01-01');
+    await user.type(within(dateFilter).getByLabelText('To'), '2024-12-31');
+    // Numeric range on Sales (min only)
+    await user.selectOptions(screen.getByLabelText('Filter field'), 'Sales');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.type(screen.getByLabelText('Minimum'), '1000');
+
+    await user.type(screen.getByLabelText('Top N'), '5');
+    await user.type(screen.getByLabelText('Row limit'), '500');
+    expect(screen.getByText(/This Tableau version cannot limit rows itself/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Preview data' }));
+    expect(onPreview).toHaveBeenCalledTimes(1);
+    const [source, title] = onPreview.mock.calls[0];
+    expect(title).toBe('Superstore');
+    expect(source).toEqual({
+      kind: 'datasource',
+      datasourceId: 'ds-1',
+      name: 'Superstore',
+      rowLimit: 500,
+      query: {
+        fields: [
+          { fieldCaption: 'Region', sortDirection: 'ASC', sortPriority: 2 },
+          { fieldCaption: 'Sales', function: 'SUM', sortDirection: 'DESC', sortPriority: 1 },
+          { fieldCaption: 'Discount', function: 'MAX' },
+        ],
+        filters: [
+          { field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['East', 'West'], exclude: false },
+          { field: { fieldCaption: 'Category' }, filterType: 'MATCH', contains: 'Tech', exclude: false },
+          { field: { fieldCaption: 'Order Date' }, filterType: 'QUANTITATIVE_DATE', quantitativeFilterType: 'RANGE', minDate: '2024-01-01', maxDate: '2024-12-31' },
+          { field: { fieldCaption: 'Sales' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'MIN', min: 1000 },
+        ],
+        parameters: [{ parameterCaption: 'Top N', value: 5 }],
+      },
+    });
+  });
+
+  it('offers relative date and Top N filters', async () => {
+    const { onPreview } = setup();
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Add a field'), 'Category');
+    await user.selectOptions(screen.getByLabelText('Filter field'), 'Order Date');
+    await user.selectOptions(screen.getByLabelText('Kind'), 'RELATIVE_DATE');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.selectOptions(screen.getByLabelText('Filter field'), 'Category');
+    await user.selectOptions(screen.getByLabelText('Kind'), 'TOP');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.clear(screen.getByLabelText('How many'));
+    await user.type(screen.getByLabelText('How many'), '3');
+    await user.click(screen.getByRole('button', { name: 'Preview data' }));
+    expect(onPreview.mock.calls[0][0].query.filters).toEqual([
+      { field: { fieldCaption: 'Order Date' }, filterType: 'DATE', periodType: 'MONTHS', dateRangeType: 'LASTN', rangeN: 3 },
+      { field: { fieldCaption: 'Category' }, filterType: 'TOP', howMany: 3, direction: 'TOP', fieldToMeasure: { fieldCaption: 'Sales', function: 'SUM' } },
+    ]);
+  });
+
+  it('says what to fix instead of sending an incomplete query', async () => {
+    const { onPreview } = setup({ ...metadata, capabilities: { ...metadata.capabilities, rowLimit: true } });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Row limit'), '10');
+    expect(screen.queryByText(/cannot limit rows itself/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Preview data' }));
+    expect(await screen.findByText('Choose at least one field.')).toBeInTheDocument();
+    expect(onPreview).not.toHaveBeenCalled();
+  });
+
+  it('has no axe violations with fields and filters', async () => {
+    const { container } = setup();
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Add a field'), 'Sales');
+    await user.selectOptions(screen.getByLabelText('Filter field'), 'Region');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    expect(await axeViolations(container)).toEqual([]);
+  });
+});
