@@ -5,10 +5,11 @@ import {
   parseDocument,
   serializeDocument,
   wrapDocument,
+  type RefreshDocument,
 } from '../../../../addin/refresh/definitions/index.js';
 import { datasourceDefinition, ID_A } from './fixtures.js';
 
-const doc = (definitions = [datasourceDefinition()]) => ({ schemaVersion: CURRENT_SCHEMA_VERSION, definitions });
+const doc = (definitions = [datasourceDefinition()]): RefreshDocument => ({ schemaVersion: CURRENT_SCHEMA_VERSION, definitions });
 
 describe('serializeDocument / parseDocument', () => {
   it('round-trips a document, including "]]>" inside a filter value', () => {
