@@ -44,6 +44,7 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
   const insert = useCallback(
     async (req: InsertRequest): Promise<InsertedTable | null> => {
       const own = new AbortController();
+      let streamFailure: () => unknown = () => null;
       controller.current = own;
       const signal = own.signal;
       try {
@@ -66,6 +67,7 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
         const pull = await splitPull(api.pull(connection.id, { source }, { signal }), (note) =>
           setState((s) => (s.phase === 'writing' ? { ...s, note } : s)),
         );
+        streamFailure = pull.failure;
         const written = await workbook.writeTable(target, pull.columns, pull.batches, {
           tableName: req.tableName,
           totalRows: req.knownRows,
@@ -93,7 +95,7 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
         setState({ phase: 'done', table, warnings: end?.warnings ?? [], followUpError });
         return table;
       } catch (error) {
-        const body = errorBody(error);
+        const body = errorBody(streamFailure() ?? error);
         setState(signal.aborted || body.code === 'cancelled' ? { phase: 'cancelled' } : { phase: 'error', error: body });
         return null;
       } finally {

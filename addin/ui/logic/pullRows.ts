@@ -9,8 +9,11 @@ import { ApiError } from '../../api/errors.js';
 export async function splitPull(
   messages: AsyncGenerator<StreamMessage>,
   onProgress?: (message: string) => void,
-): Promise<{ columns: ColumnSpec[]; batches: AsyncIterable<CellValue[][]>; end(): StreamEnd | null }> {
+): Promise<{ columns: ColumnSpec[]; batches: AsyncIterable<CellValue[][]>; end(): StreamEnd | null; failure(): ApiError | null }> {
   let end: StreamEnd | null = null;
+  // The gateway wraps whatever the row source throws in its own error type; keep the server's
+  // original words (message + hint) so the pane can show them.
+  let failure: ApiError | null = null;
   let columns: ColumnSpec[] | null = null;
   while (!columns) {
     const next = await messages.next();
@@ -29,16 +32,19 @@ export async function splitPull(
         const msg = next.value;
         if (msg.kind === 'rows') yield msg.rows;
         else if (msg.kind === 'progress') onProgress?.(msg.message);
-        else if (msg.kind === 'error') throw new ApiError(msg.error);
+        else if (msg.kind === 'error') throw (failure = new ApiError(msg.error));
         else if (msg.kind === 'end') {
           end = msg;
           return;
         }
       }
+    } catch (error) {
+      failure ??= error instanceof ApiError ? error : null;
+      throw error;
     } finally {
       // The writer stopped early (cancel, collision): release the HTTP body.
       await messages.return(undefined);
     }
   }
-  return { columns, batches: batches(), end: () => end };
+  return { columns, batches: batches(), end: () => end, failure: () => failure };
 }

@@ -1,0 +1,153 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Toaster } from '@fluentui/react-components';
+import { describe, expect, it, vi } from 'vitest';
+import type { PullRequest } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/stream.js';
+import type { CallOptions } from '../../../addin/api/client.js';
+import PreviewScreen from '../../../addin/ui/screens/PreviewScreen.js';
+import { TOASTER_ID } from '../../../addin/ui/toaster.js';
+import { axeViolations, connection, fakeApi, memoryServices, renderWith, streamOf } from './harness.js';
+
+const columns: ColumnSpec[] = [
+  { name: 'Region', type: 'text', format: '@' },
+  { name: 'Sales', type: 'currency', format: '$#,##0' },
+  { name: 'Order Date', type: 'date', format: 'yyyy-mm-dd' },
+];
+const rows = (n: number): CellValue[][] => Array.from({ length: n }, (_, i) => [`R${i}`, 1234 + i, 45000 + i]);
+const source: PullSource = { kind: 'view', viewId: 'v1', name: 'Superstore / Orders' };
+
+/** Preview pulls (options.limit) get the first rows; insert pulls get `full`. */
+function pullFake(full: (signal?: AbortSignal) => AsyncGenerator<StreamMessage>, previewRows = 3, truncated = false) {
+  return vi.fn((_cid: string, req: PullRequest, opts?: CallOptions) =>
+    req.options?.limit
+      ? streamOf([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(previewRows) }, { kind: 'end', rowCount: previewRows, truncated }])
+      : full(opts?.signal),
+  );
+}
+
+function setup(pull: ReturnType<typeof pullFake>, onInserted = vi.fn()) {
+  const api = fakeApi({ pull });
+  const ctx = memoryServices(api, { onInserted });
+  const writeSpy = vi.spyOn(ctx.gateway, 'writeTable');
+  const utils = renderWith(
+    <>
+      <PreviewScreen connection={connection} source={source} title="Superstore / Orders" onBack={vi.fn()} />
+      <Toaster toasterId={TOASTER_ID} />
+    </>,
+    ctx.services,
+  );
+  return { api, ...ctx, writeSpy, onInserted, ...utils };
+}
+
+const fullStream = (n: number) => () => streamOf([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(n) }, { kind: 'end', rowCount: n, truncated: false }]);
+
+describe('Preview and insert', { timeout: 90_000 }, () => {
+  it('previews the first 100 rows with column types and formatted values', async () => {
+    const { api } = setup(pullFake(fullStream(3), 100, true));
+    expect(await screen.findByText(/First 100 rows · 3 columns/)).toBeInTheDocument();
+    expect(api.pull).toHaveBeenCalledWith('c1', { source, options: { limit: 100 } }, expect.anything());
+    const table = screen.getByRole('region', { name: /First 100 rows of Superstore \/ Orders/ });
+    expect(within(table).getByRole('columnheader', { name: /Sales\s*currency/ })).toBeInTheDocument();
+    expect(within(table).getByText('$1,234')).toBeInTheDocument();
+    expect(within(table).getByText('2023-03-15')).toBeInTheDocument();
+    expect(within(table).getAllByRole('row')).toHaveLength(101);
+  });
+
+  it('inserts on a new sheet with the table name, toasts, and reports the table to onInserted', async () => {
+    const { writeSpy, onInserted, workbook } = setup(pullFake(fullStream(3)));
+    const user = userEvent.setup();
+    await screen.findByText(/All 3 rows/);
+    const name = screen.getByLabelText(/Table name/);
+    expect(name).toHaveValue('Orders');
+    await user.click(screen.getByRole('button', { name: 'Insert' }));
+    expect(await screen.findByText('Inserted 3 rows into Orders')).toBeInTheDocument(); // the toast
+    expect(writeSpy).toHaveBeenCalledWith({ kind: 'newSheet', sheetName: 'Orders' }, columns, expect.anything(), expect.objectContaining({ tableName: 'Orders', totalRows: 3 }));
+    expect(onInserted).toHaveBeenCalledWith(expect.objectContaining({ tableName: 'Orders', source, connection, columns, rowCount: 3, truncated: false }));
+    expect(workbook.snapshot().tables).toEqual([expect.objectContaining({ name: 'Orders', sheet: 'Orders', address: 'A1:C4' })]);
+  });
+
+  it('refuses an invalid table name before touching the workbook', async () => {
+    const { writeSpy } = setup(pullFake(fullStream(3)));
+    const user = userEvent.setup();
+    await screen.findByText(/All 3 rows/);
+    const name = screen.getByLabelText(/Table name/);
+    await user.clear(name);
+    await user.type(name, 'My table');
+    await user.click(screen.getByRole('button', { name: 'Insert' }));
+    expect(await screen.findByText('Table names cannot contain spaces; use _ instead.')).toBeInTheDocument();
+    expect(writeSpy).not.toHaveBeenCalled();
+  });
+
+  it('says where a collision is at the selected cell and offers the suggested place', async () => {
+    const { writeSpy, workbook } = setup(pullFake(fullStream(3)));
+    workbook.writeValue('Sheet1', 2, 1, 'in the way'); // B3
+    const user = userEvent.setup();
+    await screen.findByText(/All 3 rows/);
+    await user.click(screen.getByRole('radio', { name: 'At the selected cell' }));
+    await user.click(screen.getByRole('button', { name: 'Insert' }));
+    const alert = (await screen.findByText(/is in the way/)).closest('[role="alert"]') as HTMLElement;
+    expect(alert).toHaveTextContent('Sheet1!B3');
+    expect(writeSpy).not.toHaveBeenCalled();
+    const useSuggestion = within(alert).getByRole('button', { name: /^Use / });
+    await user.click(useSuggestion);
+    expect(await screen.findByText('Inserted 3 rows into Orders')).toBeInTheDocument();
+    const target = writeSpy.mock.calls[0][0];
+    expect(target).not.toEqual({ kind: 'cell', sheet: 'Sheet1', address: 'A1' });
+    expect(workbook.value('Sheet1', 2, 1)).toBe('in the way');
+  });
+
+  it('cancels a running insert: the stream and the write stop, no table is left', async () => {
+    let release: () => void = () => undefined;
+    async function* slow(signal?: AbortSignal): AsyncGenerator<StreamMessage> {
+      yield { kind: 'meta', columns };
+      yield { kind: 'rows', rows: rows(50) };
+      await new Promise<void>((resolve, reject) => {
+        release = resolve;
+        signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      });
+      yield { kind: 'end', rowCount: 50, truncated: false };
+    }
+    const { workbook, onInserted } = setup(pullFake(slow, 100, true));
+    const user = userEvent.setup();
+    await screen.findByText(/First 100 rows/);
+    await user.click(screen.getByRole('button', { name: 'Insert' }));
+    const cancel = await screen.findByRole('button', { name: 'Cancel' });
+    expect(screen.getByRole('progressbar')).toBeInTheDocument();
+    await user.click(cancel);
+    expect(await screen.findByText('Insert cancelled.')).toBeInTheDocument();
+    release();
+    expect(workbook.snapshot().tables).toEqual([]);
+    expect(onInserted).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Insert' })).toBeEnabled();
+  });
+
+  it('shows a stream error in plain words with its hint', async () => {
+    const pull = vi.fn(() =>
+      streamOf([{ kind: 'error', error: { code: 'vds-disabled', message: 'VizQL Data Service is turned off on this server', hint: 'Ask your Tableau administrator to enable it.' } }]),
+    );
+    setup(pull as never);
+    const message = await screen.findByText('VizQL Data Service is turned off on this server');
+    expect(message.closest('[role="alert"]')).toHaveTextContent('Ask your Tableau administrator to enable it.');
+    expect(screen.queryByRole('button', { name: 'Insert' })).not.toBeInTheDocument();
+  });
+
+  it('reports an error that arrives in the middle of an insert', async () => {
+    const broken = () =>
+      streamOf([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(2) }, { kind: 'error', error: { code: 'session-expired', message: 'Tableau signed you out', hint: 'Connect again.' } }]);
+    const { workbook } = setup(pullFake(broken));
+    const user = userEvent.setup();
+    await screen.findByText(/All 3 rows/);
+    await user.click(screen.getByRole('button', { name: 'Insert' }));
+    const message = await screen.findByText('Tableau signed you out');
+    expect(message.closest('[role="alert"]')).toHaveTextContent('Connect again.');
+    await waitFor(() => expect(workbook.snapshot().tables).toEqual([]));
+  });
+
+  it('has no axe violations with the preview table and insert form', async () => {
+    const { container } = setup(pullFake(fullStream(3)));
+    await screen.findByText(/All 3 rows/);
+    expect(await axeViolations(container)).toEqual([]);
+  });
+});
