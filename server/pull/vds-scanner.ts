@@ -112,34 +112,20 @@ export class VdsBodyScanner {
     let escaped = this.escaped;
     let depth = this.depth;
     const n = buf.length;
-    // Position of the next backslash at or after i (n when none): searched once, not per string.
-    let bs = -1;
-    for (let i = start; i < n; i++) {
+    let i = start;
+    if (escaped && i < n) {
+      escaped = false; // the character escaped by a backslash that ended the previous chunk
+      i++;
+    }
+    // A plain byte loop: per-string indexOf calls cost more than they save on short JSON strings.
+    for (; i < n; i++) {
+      const c = buf[i];
       if (inString) {
-        if (escaped) {
-          escaped = false;
-          continue;
-        }
-        // Jump to the closing quote: strings are most of the bytes of OBJECTS rows.
-        if (bs < i) {
-          bs = buf.indexOf(BS, i);
-          if (bs === -1) bs = n;
-        }
-        const q = buf.indexOf(Q, i);
-        if (bs < n && (q === -1 || bs < q)) {
-          if (bs === n - 1) {
-            escaped = true;
-            break;
-          }
-          i = bs + 1; // the loop's i++ then skips the escaped character
-          continue;
-        }
-        if (q === -1) break; // the string goes on in the next chunk
-        inString = false;
-        i = q;
+        if (c === BS) {
+          if (++i === n) escaped = true;
+        } else if (c === Q) inString = false;
         continue;
       }
-      const c = buf[i];
       if (c === Q) inString = true;
       else if (c === LB || c === LC) depth++;
       else if (c === RC) depth--;
