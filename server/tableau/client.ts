@@ -23,7 +23,7 @@ import type { ServerInfo } from './schemas/serverInfo.js';
 import type { VdsMetadata } from './schemas/vdsMetadata.js';
 import { viewSchema, type View } from './schemas/view.js';
 import { workbookSchema, type Workbook } from './schemas/workbook.js';
-import { defaultSessions, principalOf, sessionKey, type Session, type SessionCache } from './sessions.js';
+import { defaultSessions, principalOf, type Session, type SessionCache } from './sessions.js';
 import { openQuery, readMetadata, type VdsContext } from './vds.js';
 import { openExport, streamWithSlot, viewDataQuery, type ViewDataOptions } from './views.js';
 
@@ -115,7 +115,7 @@ export class TableauClient {
 
     const info = await negotiateVersion(transport, serverUrl);
     checkAuthSupported(info, opts.auth);
-    const key = sessionKey(serverUrl, opts.siteContentUrl, principalOf(opts.auth));
+    const key = sessions.keyFor(serverUrl, opts.siteContentUrl, opts.auth);
     const doSignIn = async (): Promise<Session> => {
       const s = await signIn(transport, info.baseUrl, info.restApiVersion, opts.siteContentUrl, opts.auth);
       logger.info({ server: new URL(serverUrl).host, site: opts.siteContentUrl, principal: principalOf(opts.auth) }, 'tableau signed in');
@@ -355,7 +355,7 @@ export class TableauClient {
     const oldKey = this.t.key;
     const next = await switchSite(this.transport, old, this.info.restApiVersion, siteContentUrl);
     if (next === old) return;
-    const key = sessionKey(this.opts.serverUrl, siteContentUrl, principalOf(this.opts.auth));
+    const key = this.opts.sessions.keyFor(this.opts.serverUrl, siteContentUrl, this.opts.auth);
     this.t.rebind(key, next, () => signIn(this.transport, old.baseUrl, this.info.restApiVersion, siteContentUrl, this.opts.auth));
     // The old token was replaced by the switch (TSC re-parses credentials and drops the old token).
     this.opts.sessions.drop(oldKey, old.token);

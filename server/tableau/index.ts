@@ -2,7 +2,7 @@
 export { TableauClient, type ConnectOptions, type ListOptions, type PageOptions, type ListPage, type SearchOptions, type SearchResult } from './client.js';
 export { TableauError, isTableauError, describeTableauCode, type TableauErrorCode } from './errors.js';
 export { FEATURES, supportsFeature, vdsSchemaVersion, parseProductVersion, compareVersions, type Feature, type VdsSchemaVersion } from './features.js';
-export { SessionCache, defaultSessions, principalOf, sessionKey, type Session } from './sessions.js';
+export { SessionCache, defaultSessions, principalOf, type Session } from './sessions.js';
 export { Limiter, EXPORT_CONCURRENCY_PER_SITE } from './limiter.js';
 export { buildFilter, splitTopLevel, MAX_PAGE_SIZE, type FilterExpr, type FilterOperator } from './paging.js';
 export { RESOURCES, isListResource, type ListResource, type ResourceItem } from './resources.js';

@@ -1,11 +1,11 @@
 /**
- * Process-wide session cache: one Tableau token per (server, site, principal), shared by every
+ * Process-wide session cache: one Tableau token per (server, site, principal + secret), shared by every
  * TableauClient, with a single-flight lock per key. A second sign-in with the same personal access
  * token kills the first session ("Signing in multiple times with the same PAT at the same time will
  * terminate any prior session", tableau-mcp docs pat.md; TSC #1227), so concurrent 401s must all wait
  * for ONE re-sign-in instead of each signing in.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { ConnectAuth } from '../../common/api.js';
 import { EXPORT_CONCURRENCY_PER_SITE, Limiter } from './limiter.js';
 
@@ -31,8 +31,8 @@ export function principalOf(auth: ConnectAuth): string {
   return `jwt#${createHash('sha256').update(auth.jwt).digest('hex').slice(0, 16)}`;
 }
 
-export function sessionKey(serverUrl: string, siteContentUrl: string, principal: string): string {
-  return `${serverUrl.toLowerCase()}|${siteContentUrl.toLowerCase()}|${principal}`;
+function secretOf(auth: ConnectAuth): string {
+  return auth.kind === 'pat' ? auth.patSecret : auth.kind === 'password' ? auth.password : auth.jwt;
 }
 
 interface Entry {
@@ -44,7 +44,19 @@ export class SessionCache {
   private readonly entries = new Map<string, Entry>();
   private readonly limiters = new Map<string, Limiter>();
 
+  /** Per-cache random key: the secret's fingerprint cannot be reversed or compared across processes. */
+  private readonly fingerprintKey = randomBytes(32);
+
   constructor(private readonly exportConcurrency = EXPORT_CONCURRENCY_PER_SITE) {}
+
+  /**
+   * Cache key of (server, site, principal) PLUS an HMAC of the secret: a caller with the right PAT
+   * name but a wrong secret must not inherit someone else's live session; it signs in and fails.
+   */
+  keyFor(serverUrl: string, siteContentUrl: string, auth: ConnectAuth): string {
+    const fp = createHmac('sha256', this.fingerprintKey).update(secretOf(auth)).digest('hex').slice(0, 32);
+    return `${serverUrl.toLowerCase()}|${siteContentUrl.toLowerCase()}|${principalOf(auth)}|${fp}`;
+  }
 
   get(key: string): Session | undefined {
     return this.entries.get(key)?.session;

@@ -184,3 +184,19 @@ describe('sessions', () => {
     expect([c.siteId, c.userId, c.siteContentUrl]).toEqual(['site-2', 'user-2', 'finance']);
   });
 });
+
+describe('session cache keys', () => {
+  it('a wrong secret for a PAT name with a live session does not get that session', async () => {
+    const f = await fake();
+    const sessions = new SessionCache();
+    await connect(f, { sessions });
+    await expect(connect(f, { sessions, auth: { ...PAT, patSecret: 'wrong' } })).rejects.toMatchObject({ code: 'bad-credentials' });
+    expect(f.signIns).toHaveLength(2);
+  });
+
+  it('keys never contain the secret', () => {
+    const key = new SessionCache().keyFor('https://x', 'site', PAT);
+    expect(key).not.toContain(PAT.patSecret);
+    expect(key).toContain('pat:robot');
+  });
+});
