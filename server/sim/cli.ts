@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { createSimulator } from './index.js';
 
 /**
- * `npm run sim -- --port <n> [--product-version 2025.3.0] [--dataset file.csv]... [--large-workbooks 10000]`
+ * `npm run sim -- --port <n> [--product-version 2025.3.0] [--dataset file.csv]... [--large-workbooks 10000]
+ *   [--latency-ms 50] [--session-idle-minutes 240] [--vds-disabled]`
  * Serves the demo site and prints ONE line of JSON: url, site contentUrl, patName, patSecret.
  */
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
       'large-workbooks': { type: 'string' },
       'session-idle-minutes': { type: 'string' },
       'vds-disabled': { type: 'boolean', default: false },
+      'latency-ms': { type: 'string' },
     },
     strict: true,
   });
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     return Number(raw);
   };
   const large = int('large-workbooks', values['large-workbooks']);
+  const latency = int('latency-ms', values['latency-ms']);
   const sim = await createSimulator({
     port: int('port', values.port),
     host: values.host,
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
     site: large ? { largeWorkbooks: large } : 'demo',
     sessionIdleMinutes: int('session-idle-minutes', values['session-idle-minutes']),
     vdsEnabled: !values['vds-disabled'],
+    faults: latency ? [{ kind: 'latency', ms: latency }] : [],
   });
   process.stdout.write(
     `${JSON.stringify({ url: sim.url, contentUrl: sim.demo.siteContentUrl, siteId: sim.demo.siteId, patName: sim.demo.patName, patSecret: sim.demo.patSecret })}\n`,
