@@ -56,7 +56,7 @@ export const errors = {
   },
 };
 
-type NotFoundKind = keyof typeof NOT_FOUND;
+export type NotFoundKind = keyof typeof NOT_FOUND;
 const NOT_FOUND = {
   site: ['404000', 'Site'],
   user: ['404002', 'User'],

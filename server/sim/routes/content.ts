@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context.js';
-import { errors } from '../errors.js';
+import { errors, type NotFoundKind } from '../errors.js';
 import { project } from '../fields.js';
 import type { ResourceDef } from '../resources/common.js';
 import { listJson } from '../resources/common.js';
@@ -8,6 +8,7 @@ import { connectionJson, datasources } from '../resources/datasources.js';
 import { groups, users } from '../resources/people.js';
 import { customViews, projects } from '../resources/projects.js';
 import { views, workbookViewJson, workbooks } from '../resources/workbooks.js';
+import type { SiteContent } from '../state/site.js';
 import type { Query } from './common.js';
 import { defaultFields, listResponse, requireSite, serializeCtx } from './common.js';
 
@@ -25,12 +26,11 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   list('users', users);
   list('groups', groups);
 
-  /** One item in its default field set, wrapped in its singular key. */
-  const one = <T>(def: ResourceDef<T>, request: FastifyRequest, item: T) => {
-    const site = requireSite(ctx, request).site;
-    return project(def.full(item, serializeCtx(site, request)), defaultFields(def, request.query as Query));
-  };
-  const find = <T>(request: FastifyRequest, pick: (s: ReturnType<typeof requireSite>['site']) => Map<string, T>, kind: Parameters<typeof errors.notFound>[0]) => {
+  /** One item in its default field set. */
+  const one = <T>(def: ResourceDef<T>, request: FastifyRequest, site: SiteContent, item: T) =>
+    project(def.full(item, serializeCtx(site, request)), defaultFields(def, request.query as Query));
+  /** The session's site and the item `:id` of one of its collections, or the resource's 404. */
+  const find = <T>(request: FastifyRequest, pick: (s: SiteContent) => Map<string, T>, kind: NotFoundKind) => {
     const { site } = requireSite(ctx, request);
     const id = (request.params as { id: string }).id;
     const item = pick(site).get(id);
@@ -41,7 +41,7 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.get(`${S}/workbooks/:id`, async (request) => {
     const { site, item } = find(request, (s) => s.workbooks, 'workbook');
     const wbViews = item.viewIds.map((id) => site.views.get(id)).filter((v) => v !== undefined);
-    return { workbook: { ...one(workbooks, request, item), views: listJson('view', wbViews.map((v) => workbookViewJson(v, false))) } };
+    return { workbook: { ...one(workbooks, request, site, item), views: listJson('view', wbViews.map((v) => workbookViewJson(v, false))) } };
   });
 
   // Not paged on real servers (notes §3 table); usage only with includeUsageStatistics=true.
@@ -58,13 +58,13 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   });
 
   app.get(`${S}/views/:id`, async (request) => {
-    const { item } = find(request, (s) => s.views, 'view');
-    return { view: one(views, request, item) };
+    const { site, item } = find(request, (s) => s.views, 'view');
+    return { view: one(views, request, site, item) };
   });
 
   app.get(`${S}/datasources/:id`, async (request) => {
-    const { item } = find(request, (s) => s.datasources, 'datasource');
-    return { datasource: one(datasources, request, item) };
+    const { site, item } = find(request, (s) => s.datasources, 'datasource');
+    return { datasource: one(datasources, request, site, item) };
   });
 
   app.get(`${S}/datasources/:id/connections`, async (request) => {
@@ -73,13 +73,13 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   });
 
   app.get(`${S}/customviews/:id`, async (request) => {
-    const { item } = find(request, (s) => s.customViews, 'customView');
-    return { customView: one(customViews, request, item) };
+    const { site, item } = find(request, (s) => s.customViews, 'customView');
+    return { customView: one(customViews, request, site, item) };
   });
 
   app.get(`${S}/users/:id`, async (request) => {
-    const { item } = find(request, (s) => s.users, 'user');
-    return { user: one(users, request, item) };
+    const { site, item } = find(request, (s) => s.users, 'user');
+    return { user: one(users, request, site, item) };
   });
 
   app.get(`${S}/groups/:id/users`, async (request) => {
