@@ -19,11 +19,13 @@ export interface TypedCsv {
 }
 
 export function csvTextToTypedColumns(text: string, opts: { locale?: string } = {}): TypedCsv {
-  const parsed = Papa.parse<string[]>(stripBom(text), { skipEmptyLines: true });
+  const parsed = Papa.parse<string[]>(stripBom(text));
   const fatal = parsed.errors.find((e) => e.type === 'Quotes');
   if (fatal) throw parseErrorMessage(fatal);
   const data = parsed.data;
-  if (data.length === 0) throw emptyCsvError();
+  // The text's final line end leaves one blank "row" behind; it is not data.
+  if (data.length > 1 && isBlankRow(data[data.length - 1])) data.pop();
+  if (data.length === 0 || (data.length === 1 && isBlankRow(data[0]))) throw emptyCsvError();
   const header = data[0];
   const width = header.length;
   const typer = new TableTyper(header, opts.locale);

@@ -10,7 +10,10 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** A line that held nothing ("" alone) is a blank line, not a row of one empty value. */
+/**
+ * A line that held nothing. In a table of several columns it is not a row (skipped); in a one-column
+ * table it has the right width and is a row whose value is empty (null).
+ */
 export function isBlankRow(row: string[]): boolean {
   return row.length === 1 && row[0] === '';
 }

@@ -13,7 +13,7 @@ export const F_MONTH_YEAR = 3; // January 2024
 export const F_MONTH_DAY_YEAR = 4; // January 1, 2024
 export const F_DAY_MONTH_YEAR = 5; // 1 January 2024, 1. Januar 2024
 
-export const T_SECONDS = 1, T_AMPM = 2, T_FRACTION = 4, T_ISO_T = 8, T_HOUR_PADDED = 16;
+export const T_SECONDS = 1, T_AMPM = 2, T_FRACTION = 4, T_ISO_T = 8, T_HOUR_SHORT = 16;
 
 export interface DateScratch {
   /** Shape of the value without padding and time: equal shapes share one Excel format. */
@@ -97,10 +97,11 @@ function readWord(s: string): string {
 
 /** h:mm[:ss[.fff]][ AM|PM][Z|±hh:mm] from `pos` to the end. */
 function readTime(s: string): boolean {
+  const datePadded = dt.padded; // "00" minutes say nothing about how the date part is written
   const hourStart = pos;
   const h = readInt(s, 2);
   if (h < 0 || s.charCodeAt(pos) !== 58) return false;
-  let shape = pos - hourStart === 2 && s.charCodeAt(hourStart) === 48 ? T_HOUR_PADDED : 0;
+  let shape = pos - hourStart === 1 ? T_HOUR_SHORT : 0; // "9:05" rather than "09:05"
   pos++;
   const mi = readInt(s, 2);
   if (intDigits !== 2 || mi > 59) return false;
@@ -151,6 +152,7 @@ function readTime(s: string): boolean {
     }
   }
   if (pos !== s.length) return false;
+  dt.padded = datePadded;
   dt.hasTime = true;
   dt.timeShape |= shape;
   dt.h = hour;

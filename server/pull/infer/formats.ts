@@ -3,7 +3,7 @@
  * Excel's invariant (en-US) notation — Range.numberFormat, not numberFormatLocal — so "#,##0.00"
  * shows "1.234,56" in a German Excel, just as the de-DE view did.
  */
-import { T_AMPM, T_FRACTION, T_HOUR_PADDED, T_ISO_T, T_SECONDS, F_ABY, F_DAY_MONTH_YEAR, F_ISO,
+import { T_AMPM, T_FRACTION, T_HOUR_SHORT, T_ISO_T, T_SECONDS, F_ABY, F_DAY_MONTH_YEAR, F_ISO,
   F_MONTH_DAY_YEAR, F_MONTH_YEAR } from './date-scan.js';
 
 export function numberBody(grouped: boolean, decimals: number): string {
@@ -75,7 +75,7 @@ export function dateFormat(f: DateFormatInput): string {
   if (!f.withTime) return date;
   const t = f.timeShape;
   const ampm = (t & T_AMPM) !== 0;
-  let time = (ampm ? 'h' : t & T_HOUR_PADDED ? 'hh' : 'h') + ':mm';
+  let time = (ampm || t & T_HOUR_SHORT ? 'h' : 'hh') + ':mm';
   if (t & T_SECONDS) time += ':ss';
   if (t & T_FRACTION) time += '.' + '0'.repeat(Math.max(1, f.fractionDigits));
   if (ampm) time += ' AM/PM';
