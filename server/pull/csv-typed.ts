@@ -5,6 +5,7 @@
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { TableTyper } from './infer/table-typer.js';
+import { localeRule } from './infer/locale.js';
 import { convertCell } from './infer/convert.js';
 import { csvRowChunks, textChunks, type CsvInput } from './csv-chunks.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
@@ -36,6 +37,7 @@ export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {})
 }
 
 async function* typeCsv(input: CsvInput, opts: CsvToTypedOptions, spool: RowSpool): AsyncGenerator<StreamMessage> {
+  if (opts.locale && opts.locale !== 'auto') localeRule(opts.locale); // fail before reading anything
   const limit = opts.limit ?? Infinity;
   let typer: TableTyper | null = null;
   let width = 0;

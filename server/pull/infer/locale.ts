@@ -7,6 +7,7 @@
  */
 import { STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL, type SeparatorStyle } from './number-scan.js';
 import { F_ABY } from './date-scan.js';
+import { PullDataError } from '../errors.js';
 import { P_DATE, P_NUMBER, type ColumnStats } from './column-stats.js';
 
 export type DateOrder = 'mdy' | 'dmy';
@@ -23,7 +24,11 @@ const COMMA_DECIMAL_LANGS = new Set([
   'de', 'fr', 'es', 'it', 'nl', 'pt', 'da', 'sv', 'nb', 'no', 'fi', 'pl', 'cs', 'ru', 'tr', 'id',
 ]);
 
-export class UnsupportedLocaleError extends Error {}
+export class UnsupportedLocaleError extends PullDataError {
+  constructor(message: string) {
+    super('invalid-input', message);
+  }
+}
 
 /** The rule for an explicit locale such as 'en-US', 'en-GB', 'de-DE', 'de-CH', 'fr-FR'. */
 export function localeRule(locale: string): LocaleRule {
