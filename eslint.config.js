@@ -8,8 +8,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
-    // Build output, installed packages, test runs' artifacts and vendored schemas are not ours to lint.
+    // Build output, installed packages, test runs' artifacts, and dot-folders (tooling, local scratch).
     ignores: [
+      '.*/**',
       'dist/**',
       'node_modules/**',
       'test-artifacts/**',
