@@ -17,6 +17,7 @@ import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
+import { pullRoutes } from './routes/pull.js';
 import type { Tableau, TableauConnector } from './tableau.js';
 
 export interface RouteContext {
@@ -31,7 +32,7 @@ export interface RouteContext {
 export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
 
 /** Mounted under /api, behind the session hook. */
-export const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes];
+export const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
 
 export interface AppOptions {
   store: Store;

@@ -23,6 +23,7 @@ export interface Recorded {
   status: number;
   headers: Headers;
   text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields ad hoc
   json: any;
 }
 

@@ -59,6 +59,7 @@ describe('withTerminal', () => {
   });
 
   it('hides unexpected errors behind a generic message', async () => {
+    // eslint-disable-next-line require-yield -- a producer that fails before its first message
     async function* failing(): AsyncGenerator<StreamMessage> {
       throw new Error('secret internals at /home/x');
     }
@@ -74,6 +75,7 @@ describe('withTerminal', () => {
 
 describe('peekFirst', () => {
   it('throws before anything is sent when the first message fails', async () => {
+    // eslint-disable-next-line require-yield -- a producer that fails before its first message
     async function* bad(): AsyncGenerator<StreamMessage> {
       throw new Error('nope');
     }

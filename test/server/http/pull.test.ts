@@ -1,0 +1,174 @@
+/**
+ * POST /api/connections/:cid/pull over real HTTP against the simulator: view CSV, custom views,
+ * VDS queries, inventory lists, previews, gzip, extract refresh progress and error paths.
+ */
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { StreamMessage } from '../../../common/stream.js';
+import { createSimulator, type Simulator } from '../../../server/sim/index.js';
+import { stableId } from '../../../server/sim/state/ids.js';
+import { startServer, type RunningServer } from '../../../server/main.js';
+import { apiClient, captureLogger, tempDir } from './helpers.js';
+
+let sim: Simulator;
+let server: RunningServer;
+let api: ReturnType<typeof apiClient>;
+let token: string;
+let cid: string;
+
+const ids = {
+  ordersByRegion: stableId('demo', 'view', 'superstore/Orders by Region'),
+  westOnly: stableId('demo', 'customview', 'west'),
+  orders: stableId('demo', 'datasource', 'orders'),
+  legacy: stableId('demo', 'datasource', 'legacy'),
+  profitByMonth: stableId('demo', 'view', 'finance/Profit by Month'),
+};
+
+beforeAll(async () => {
+  sim = await createSimulator({ jobs: { mode: 'poll', pollsPerStage: 1 } });
+  server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: captureLogger().logger, tableau: { retry: { maxAttempts: 1 } } });
+  api = apiClient(server.url);
+  const res = await api.call('POST', '/api/connections', {
+    body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+  });
+  expect(res.status, res.text).toBe(201);
+  token = res.json.sessionToken;
+  cid = res.json.connection.id;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await sim?.close();
+});
+
+const parse = (text: string): StreamMessage[] => text.trim().split('\n').map((l) => JSON.parse(l) as StreamMessage);
+const rowsOf = (ms: StreamMessage[]) => ms.flatMap((m) => (m.kind === 'rows' ? m.rows : []));
+
+async function pull(body: unknown) {
+  const res = await api.call('POST', `/api/connections/${cid}/pull`, { token, body });
+  return { ...res, messages: res.status === 200 ? parse(res.text) : [] };
+}
+
+function expectWellFormed(messages: StreamMessage[]) {
+  expect(messages[0].kind).toBe('meta');
+  const end = messages.at(-1)!;
+  expect(end.kind, JSON.stringify(end)).toBe('end');
+  expect(messages.filter((m) => m.kind === 'end' || m.kind === 'error')).toHaveLength(1);
+  if (end.kind === 'end') expect(end.rowCount).toBe(rowsOf(messages).length);
+}
+
+describe('pull', () => {
+  it('streams a view as typed NDJSON', async () => {
+    const res = await pull({ source: { kind: 'view', viewId: ids.ordersByRegion, name: 'Superstore / Orders by Region' } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    expectWellFormed(res.messages);
+    const meta = res.messages[0] as Extract<StreamMessage, { kind: 'meta' }>;
+    expect(meta.columns.map((c) => c.name)).toContain('Region');
+    expect(meta.columns.some((c) => c.type !== 'text')).toBe(true);
+    expect(rowsOf(res.messages).length).toBeGreaterThan(1);
+  });
+
+  it('cuts previews at options.limit and says so', async () => {
+    const res = await pull({ source: { kind: 'view', viewId: ids.ordersByRegion }, options: { limit: 2 } });
+    expectWellFormed(res.messages);
+    expect(rowsOf(res.messages)).toHaveLength(2);
+    expect(res.messages.at(-1)).toMatchObject({ kind: 'end', rowCount: 2, truncated: true });
+  });
+
+  it("pulls a custom view's data", async () => {
+    const all = rowsOf((await pull({ source: { kind: 'view', viewId: ids.ordersByRegion } })).messages);
+    const res = await pull({ source: { kind: 'view', viewId: ids.ordersByRegion, customViewId: ids.westOnly } });
+    expectWellFormed(res.messages);
+    const west = rowsOf(res.messages);
+    expect(west.length).toBeGreaterThan(0);
+    expect(west.length).toBeLessThan(all.length);
+    for (const row of west) expect(row).toContain('West');
+  });
+
+  it('runs a VDS query with typed columns and a row limit', async () => {
+    const query = { fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM' }] };
+    const res = await pull({ source: { kind: 'datasource', datasourceId: ids.orders, query } });
+    expect(res.status, res.text).toBe(200);
+    expectWellFormed(res.messages);
+    const meta = res.messages[0] as Extract<StreamMessage, { kind: 'meta' }>;
+    expect(meta.columns.map((c) => c.type)).toEqual(['text', 'decimal']);
+    const rows = rowsOf(res.messages);
+    expect(rows.length).toBeGreaterThan(1);
+    expect(typeof rows[0][1]).toBe('number');
+    const limited = await pull({ source: { kind: 'datasource', datasourceId: ids.orders, query, rowLimit: 1 } });
+    expect(rowsOf(limited.messages)).toHaveLength(1);
+    expect(limited.messages.at(-1)).toMatchObject({ kind: 'end', truncated: true });
+  });
+
+  it('lists site inventory with filter and sort', async () => {
+    const res = await pull({ source: { kind: 'inventory', resource: 'projects', sort: 'name:asc' } });
+    expect(res.status, res.text).toBe(200);
+    expectWellFormed(res.messages);
+    const { projects } = (await api.call('GET', `/api/connections/${cid}/projects`, { token })).json;
+    expect(rowsOf(res.messages)).toHaveLength(projects.length);
+    const filtered = await pull({ source: { kind: 'inventory', resource: 'projects', filter: 'name:eq:Sales' } });
+    expect(rowsOf(filtered.messages)).toHaveLength(1);
+  });
+
+  it('refreshes the extract first and reports progress before the data', async () => {
+    const res = await pull({
+      source: { kind: 'datasource', datasourceId: ids.orders, query: { fields: [{ fieldCaption: 'Region' }] } },
+      options: { refreshExtractFirst: true },
+    });
+    expect(res.status, res.text).toBe(200);
+    const kinds = res.messages.map((m) => m.kind);
+    expect(kinds[0]).toBe('progress');
+    expect(kinds.indexOf('meta')).toBeGreaterThan(kinds.lastIndexOf('progress'));
+    expect(kinds.at(-1)).toBe('end');
+  });
+
+  it("refreshes a view's workbook extract before pulling the view", async () => {
+    const res = await pull({ source: { kind: 'view', viewId: ids.profitByMonth }, options: { refreshExtractFirst: true, limit: 3 } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.messages[0]).toMatchObject({ kind: 'progress', stage: 'extract-refresh' });
+    expect(res.messages.map((m) => m.kind)).toContain('meta');
+    expect(res.messages.at(-1)).toMatchObject({ kind: 'end' });
+    expect(rowsOf(res.messages).length).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses an extract refresh for an inventory list', async () => {
+    const res = await pull({ source: { kind: 'inventory', resource: 'users' }, options: { refreshExtractFirst: true } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('invalid-input');
+  });
+
+  it('ends the stream with an error message when the refresh fails on Tableau', async () => {
+    const res = await pull({
+      source: { kind: 'datasource', datasourceId: ids.legacy, query: { fields: [{ fieldCaption: 'Region' }] } },
+      options: { refreshExtractFirst: true },
+    });
+    expect(res.status).toBe(200);
+    expect(res.messages.at(-1)).toMatchObject({ kind: 'error', error: { code: 'extract-refresh-failed' } });
+  });
+
+  it('answers an unknown view with an HTTP error, not a broken stream', async () => {
+    const res = await pull({ source: { kind: 'view', viewId: '00000000-0000-0000-0000-000000000000' } });
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe('not-found');
+  });
+
+  it('gzips the stream when the client accepts it', async () => {
+    const body = JSON.stringify({ source: { kind: 'view', viewId: ids.ordersByRegion } });
+    const { headers, raw } = await new Promise<{ headers: Record<string, unknown>; raw: Buffer }>((resolve, reject) => {
+      const req = httpRequest(
+        `${server.url}/api/connections/${cid}/pull`,
+        { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'accept-encoding': 'gzip' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, raw: Buffer.concat(chunks) }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(headers['content-encoding']).toBe('gzip');
+    expectWellFormed(parse(gunzipSync(raw).toString('utf8')));
+  });
+});
