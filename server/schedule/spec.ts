@@ -64,7 +64,11 @@ export const scheduleSpecSchema = z.discriminatedUnion(
   [
     z.object({
       kind: z.literal('hourly'),
-      minute: z.number().int().min(0).max(59, { error: 'The minute must be a whole number from 0 to 59.' }),
+      minute: z
+        .number({ error: 'The minute must be a whole number from 0 to 59.' })
+        .int({ error: 'The minute must be a whole number from 0 to 59.' })
+        .min(0, { error: 'The minute must be a whole number from 0 to 59.' })
+        .max(59, { error: 'The minute must be a whole number from 0 to 59.' }),
       timeZone,
     }),
     z.object({ kind: z.literal('daily'), time, timeZone }),
@@ -90,9 +94,12 @@ export type ParsedSchedule = { ok: true; spec: ScheduleSpec } | { ok: false; err
 export function parseScheduleSpec(input: unknown): ParsedSchedule {
   const result = scheduleSpecSchema.safeParse(input);
   if (result.success) return { ok: true, spec: result.data };
+  // Our messages are sentences that name the field ("The minute must be ..."); zod's own defaults
+  // ("Invalid input: expected string") do not end with a period and get the field's path.
+  const sentence = (m: string) => /[.)]$/.test(m);
   return {
     ok: false,
-    errors: result.error.issues.map((i) => (i.path.length && i.code !== 'custom' && !/[.)]$/.test(i.message) ? `${i.path.join('.')}: ${i.message}` : i.message)),
+    errors: result.error.issues.map((i) => (i.path.length && !sentence(i.message) ? `${i.path.join('.')}: ${i.message}` : i.message)),
   };
 }
 

@@ -77,3 +77,11 @@ describe('describeSchedule / isValidTimeZone', () => {
     expect(isValidTimeZone('Nowhere/Special')).toBe(false);
   });
 });
+
+describe('error wording', () => {
+  it('names the field when zod speaks for it, and not when the message already does', () => {
+    expect(errors({ kind: 'hourly', minute: 'five', timeZone: 'UTC' })).toBe('The minute must be a whole number from 0 to 59.');
+    expect(errors({ kind: 'hourly', minute: -1, timeZone: 'UTC' })).toBe('The minute must be a whole number from 0 to 59.');
+    expect(errors({ kind: 'daily', time: 730, timeZone: 'UTC' })).toBe('A time is required, e.g. "07:30".');
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Why a schedule could not run, in plain words. Objects with `toApiError()` are turned into
+ * `{ error: ApiErrorBody }` by server/http/errors.ts and stored as a run's failure as they are.
+ */
+import type { ApiErrorBody } from '../../common/stream.js';
+
+export type ScheduleErrorCode = 'schedule-missing' | 'schedule-busy' | 'scheduler-stopped' | 'connection-missing' | 'run-interrupted' | 'incomplete';
+
+/** HTTP status of each code when a route throws it. */
+const STATUS: Record<ScheduleErrorCode, number> = {
+  'schedule-missing': 404,
+  'schedule-busy': 409,
+  'scheduler-stopped': 503,
+  'connection-missing': 409,
+  'run-interrupted': 503,
+  incomplete: 502,
+};
+
+export class ScheduleError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ScheduleErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'ScheduleError';
+    this.status = STATUS[code];
+  }
+
+  toApiError(): ApiErrorBody {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
+  }
+}
+
+export const scheduleMissing = () => new ScheduleError('schedule-missing', 'No such schedule. It may have been deleted.');
+
+export const scheduleBusy = () =>
+  new ScheduleError('schedule-busy', 'This schedule is running right now. Wait for the run to finish, then try again.');
+
+export const schedulerStopped = () =>
+  new ScheduleError('scheduler-stopped', 'The companion server is shutting down and starts no new runs.');
+
+export const connectionMissing = () =>
+  new ScheduleError(
+    'connection-missing',
+    'The Tableau connection this schedule uses no longer exists.',
+    'Connect to Tableau again and point the schedule at the new connection.',
+  );
+
+export const runInterrupted = () =>
+  new ScheduleError('run-interrupted', 'The companion server stopped while this run was going on.', 'The next scheduled time runs it again.');
+
+export const streamIncomplete = () =>
+  new ScheduleError('incomplete', 'The data stream from Tableau ended unexpectedly.', 'The next scheduled time tries again.');

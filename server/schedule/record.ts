@@ -1,0 +1,104 @@
+/**
+ * One scheduled run: consume the typed result stream of a pull and store it as a snapshot while it
+ * arrives (rows go to the store batch by batch, never all in memory). The outcome is a run record:
+ * succeeded with the stream's metadata, or failed with the error in plain words.
+ */
+import type { ApiErrorBody, ColumnSpec, StreamMessage } from '../../common/stream.js';
+import { toErrorReply } from '../http/errors.js';
+import type { RunRecord, SnapshotStore, SnapshotWriter } from '../store/snapshots.js';
+import { runInterrupted, streamIncomplete } from './errors.js';
+
+export interface RecordOptions {
+  snapshots: SnapshotStore;
+  run: RunRecord;
+  now: () => Date;
+  /** Aborting stops reading (server shutdown, schedule deleted) and records the run as interrupted. */
+  signal: AbortSignal;
+}
+
+export interface RecordOutcome {
+  /** Undefined only when the run itself was deleted meanwhile (its schedule was removed). */
+  run: RunRecord | undefined;
+  error?: ApiErrorBody;
+  /** The thrown value behind an unexpected error, for the log only. */
+  cause?: unknown;
+}
+
+class StreamProtocolError extends Error {}
+
+const ABORTED = Symbol('aborted');
+
+/** The next message, or ABORTED as soon as the signal fires (a pending download may take a while). */
+function nextOrAbort<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    it.next().then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, options: RecordOptions): Promise<RecordOutcome> {
+  const { snapshots, run, now, signal } = options;
+  const fail = (error: ApiErrorBody, cause?: unknown): RecordOutcome => ({ run: snapshots.fail(run.id, error, now()), error, cause });
+  let it: AsyncIterator<StreamMessage> | undefined;
+  let aborted = false;
+  let columns: ColumnSpec[] | undefined;
+  let source: string | undefined;
+  let writer: SnapshotWriter | undefined;
+  try {
+    it = messages[Symbol.asyncIterator]();
+    for (;;) {
+      const step = await nextOrAbort(it, signal);
+      if (step === ABORTED) {
+        aborted = true;
+        return fail(runInterrupted().toApiError());
+      }
+      if (step.done) return fail(streamIncomplete().toApiError());
+      const m = step.value;
+      if (m.kind === 'meta') {
+        if (writer) throw new StreamProtocolError('a second meta message');
+        columns = m.columns;
+        source = m.source;
+        writer = snapshots.writer(run.id, m.columns.length);
+      } else if (m.kind === 'rows') {
+        if (!writer) throw new StreamProtocolError('rows before meta');
+        await writer.add(m.rows);
+      } else if (m.kind === 'end') {
+        if (!writer || !columns) throw new StreamProtocolError('end before meta');
+        const stored = await writer.finish();
+        const done = snapshots.succeed(run.id, {
+          columns,
+          source,
+          rowCount: stored.rows,
+          truncated: m.truncated,
+          warnings: m.warnings,
+          finishedAt: now(),
+        });
+        return { run: done };
+      } else if (m.kind === 'error') {
+        return fail(m.error);
+      }
+      // `progress` (extract refresh status) is for a live pane, not for a stored snapshot.
+    }
+  } catch (err) {
+    if (err instanceof StreamProtocolError) return fail(streamIncomplete().toApiError(), err);
+    const { body, unexpected } = toErrorReply(err);
+    return fail(body, unexpected ? err : undefined);
+  } finally {
+    // Closes the Tableau download when we stopped early. Not awaited after an abort: a generator
+    // blocked in a pending read only returns once that read settles.
+    const closing = it?.return?.();
+    if (closing && !aborted) await closing.catch(() => undefined);
+    else closing?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The scheduler: runs every schedule at its times, in this process, even with no add-in open.
+ *
+ * Callers depend on the ScheduleRunner interface only (design.md "Where it grows"): several
+ * server instances over Postgres would implement it with a shared job queue (pg-boss), so that a
+ * run happens once across instances; this in-process runner is the one-server implementation.
+ *
+ * Rules:
+ *  - one timer per schedule, armed for its next time (math.ts); each firing re-arms the next;
+ *  - after downtime (or a machine that slept through its times) a schedule runs ONCE, however
+ *    many times it missed (missedRunsSince: no storm), and the run records how many it missed;
+ *  - single flight per schedule: a time that comes while a run is still going is skipped, and
+ *    "run now" during a run is refused (ScheduleError 'schedule-busy');
+ *  - every run ends as a run record (succeeded or failed, never left "running" while the server
+ *    lives); a failure calls the failure notifier (webhook); then history is trimmed.
+ */
+import type { Logger } from '../log.js';
+import type { ScheduleRecord, ScheduleStore } from '../store/schedules.js';
+import type { RunRecord, RunStart, SnapshotStore } from '../store/snapshots.js';
+import type { ApiErrorBody, StreamMessage } from '../../common/stream.js';
+import { systemClock, type SchedulerClock, type Timer } from './clock.js';
+import { runInterrupted, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
+import { missedRunsSince, nextRuns } from './math.js';
+import { recordSnapshot } from './record.js';
+import type { FailureNotifier } from './webhook.js';
+
+export interface RunHandle {
+  /** The run as it started (status 'running'). */
+  run: RunRecord;
+  /** Settles (never rejects) when the run has been recorded; undefined if the schedule was deleted meanwhile. */
+  done: Promise<RunRecord | undefined>;
+}
+
+export interface ScheduleRunner {
+  /** Recovers runs cut by a previous stop, catches up missed times once, arms the timers. */
+  start(): Promise<void>;
+  /** Cancels the timers, interrupts running runs and waits until they are recorded. */
+  stop(): Promise<void>;
+  /** A schedule was created or changed: (re)arm its timer. */
+  upsert(schedule: ScheduleRecord): void;
+  /** A schedule was deleted: cancel its timer and interrupt its run. */
+  remove(id: string): void;
+  /** Runs a schedule now. Throws ScheduleError 'schedule-busy' while it runs, 'scheduler-stopped' when stopped. */
+  runNow(id: string): RunHandle;
+  isRunning(id: string): boolean;
+  /** The next scheduled time, or null (unknown schedule, or a spec with no future time). */
+  nextRunAt(id: string): Date | null;
+  /** Resolves when no run is going on (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+/** Where a schedule's data comes from: the typed result stream of its pull. */
+export type ScheduledPull = (schedule: ScheduleRecord) => AsyncIterable<StreamMessage>;
+
+export interface RunnerOptions {
+  schedules: ScheduleStore;
+  snapshots: SnapshotStore;
+  pull: ScheduledPull;
+  logger: Logger;
+  clock?: SchedulerClock;
+  onFailure?: FailureNotifier;
+  /** A run that starts later than this after its time counts as a catch-up. Default 60 s. */
+  lateAfterMs?: number;
+}
+
+interface Running {
+  done: Promise<RunRecord | undefined>;
+  abort: AbortController;
+}
+
+export class InProcessScheduleRunner implements ScheduleRunner {
+  private readonly clock: SchedulerClock;
+  private readonly timers = new Map<string, { at: Date; timer: Timer }>();
+  private readonly running = new Map<string, Running>();
+  private started = false;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    // Runs left "running" by a previous process were cut by its stop or crash.
+    const cut = this.options.snapshots.failUnfinished(runInterrupted().toApiError(), this.clock.now());
+    if (cut) this.options.logger.warn({ runs: cut }, 'runs cut by the previous shutdown recorded as failed');
+    for (const schedule of this.options.schedules.all()) this.tick(schedule.id);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const { timer } of this.timers.values()) timer.cancel();
+    this.timers.clear();
+    for (const { abort } of this.running.values()) abort.abort();
+    await this.idle();
+  }
+
+  upsert(schedule: ScheduleRecord): void {
+    if (this.started) this.tick(schedule.id);
+  }
+
+  remove(id: string): void {
+    this.disarm(id);
+    this.running.get(id)?.abort.abort();
+  }
+
+  runNow(id: string): RunHandle {
+    if (!this.started) throw schedulerStopped();
+    const schedule = this.options.schedules.find(id);
+    if (!schedule) throw scheduleMissing();
+    if (this.running.has(id)) throw scheduleBusy();
+    return this.launch(schedule, { trigger: 'manual' });
+  }
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  nextRunAt(id: string): Date | null {
+    const armed = this.timers.get(id);
+    if (armed) return armed.at;
+    const schedule = this.options.schedules.find(id);
+    return schedule ? (nextRuns(schedule.spec, this.clock.now(), 1)[0] ?? null) : null;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  private disarm(id: string): void {
+    this.timers.get(id)?.timer.cancel();
+    this.timers.delete(id);
+  }
+
+  /**
+   * The one decision point, for timers, start-up and changes alike: if scheduled times passed
+   * since the last handled one, run once for the latest of them; then arm the timer for the next.
+   */
+  private tick(id: string): void {
+    this.disarm(id);
+    if (!this.started) return;
+    const schedule = this.options.schedules.find(id);
+    if (!schedule) return; // deleted (directly, or with its connection or session)
+    const log = this.options.logger.child({ scheduleId: id });
+    const now = this.clock.now();
+    let plan;
+    try {
+      plan = missedRunsSince(schedule.spec, new Date(schedule.lastSlotAt), now);
+    } catch (err) {
+      log.error({ err }, 'schedule times could not be computed; the schedule is paused');
+      return;
+    }
+    if (plan.due) {
+      this.options.schedules.markSlot(id, plan.due);
+      const late = now.getTime() - plan.due.getTime() > (this.options.lateAfterMs ?? 60_000);
+      if (this.running.has(id)) {
+        log.info({ scheduledFor: plan.due.toISOString() }, 'scheduled time skipped: the previous run is still going');
+      } else {
+        this.launch(schedule, late ? { trigger: 'catch-up', scheduledFor: plan.due, missed: plan.missed } : { trigger: 'schedule', scheduledFor: plan.due });
+      }
+    }
+    if (plan.next) this.timers.set(id, { at: plan.next, timer: this.clock.setTimer(plan.next, () => this.tick(id)) });
+  }
+
+  private launch(schedule: ScheduleRecord, start: Omit<RunStart, 'startedAt'>): RunHandle {
+    const run = this.options.snapshots.begin(schedule.id, { ...start, startedAt: this.clock.now() });
+    const abort = new AbortController();
+    const entry: Running = { abort, done: Promise.resolve(undefined) };
+    entry.done = this.execute(schedule, run, abort.signal).finally(() => {
+      if (this.running.get(schedule.id) === entry) this.running.delete(schedule.id);
+    });
+    this.running.set(schedule.id, entry);
+    return { run, done: entry.done };
+  }
+
+  private async execute(schedule: ScheduleRecord, run: RunRecord, signal: AbortSignal): Promise<RunRecord | undefined> {
+    const log = this.options.logger.child({ scheduleId: schedule.id, runId: run.id });
+    log.info({ trigger: run.trigger, scheduledFor: run.scheduledFor, missed: run.missed }, 'scheduled pull started');
+    try {
+      const outcome = await recordSnapshot(this.options.pull(schedule), {
+        snapshots: this.options.snapshots,
+        run,
+        now: () => this.clock.now(),
+        signal,
+      });
+      if (outcome.error) {
+        log.warn({ code: outcome.error.code, ...(outcome.cause ? { err: outcome.cause } : {}) }, 'scheduled pull failed');
+        await this.notifyFailure(schedule.id, outcome.error, log);
+      } else {
+        log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs, bytes: outcome.run?.storedBytes }, 'scheduled pull stored');
+      }
+      const current = this.options.schedules.find(schedule.id);
+      if (current) this.options.snapshots.trim(current.id, current.historyLimit);
+      return outcome.run;
+    } catch (err) {
+      // Only the store can fail here (e.g. the schedule and its runs were deleted mid-run).
+      log.error({ err }, 'scheduled run could not be recorded');
+      return undefined;
+    }
+  }
+
+  private async notifyFailure(id: string, error: ApiErrorBody, log: Logger): Promise<void> {
+    const current = this.options.schedules.find(id);
+    if (!current || !this.options.onFailure) return;
+    try {
+      await this.options.onFailure(current, error, this.clock.now());
+    } catch (err) {
+      log.warn({ err }, 'failure notification failed');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * zod schemas of the schedule API's inputs. The pull source and options are the pull route's own
+ * schemas (server/http/schemas.ts) and the timetable is spec.ts's, so a schedule accepts exactly
+ * what a live pull and the schedule picker accept.
+ */
+import { z } from 'zod';
+import { idSchema, pullRequestSchema, pullSourceSchema } from '../http/schemas.js';
+import { scheduleSpecSchema } from './spec.js';
+
+export const DEFAULT_HISTORY_LIMIT = 30;
+export const MAX_HISTORY_LIMIT = 1000;
+
+const pullOptionsSchema = pullRequestSchema.shape.options.unwrap();
+
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      // fetch() refuses URLs with user:password, so they could never be delivered.
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without a user name or password, e.g. https://hooks.example.com/tableau-failures');
+
+const historyLimitSchema = z.number().int().min(1).max(MAX_HISTORY_LIMIT);
+
+const fields = {
+  connectionId: idSchema,
+  /** The add-in's refresh definition id (a UUID). */
+  definitionId: idSchema,
+  name: z.string().trim().min(1).max(200),
+  source: pullSourceSchema,
+  spec: scheduleSpecSchema,
+};
+
+export const createScheduleSchema = z.object({
+  ...fields,
+  options: pullOptionsSchema.optional(),
+  webhookUrl: webhookUrlSchema.optional(),
+  historyLimit: historyLimitSchema.optional(),
+});
+
+/** PUT: any subset; `webhookUrl: null` / `options: null` remove them. */
+export const updateScheduleSchema = z
+  .object({
+    connectionId: fields.connectionId.optional(),
+    definitionId: fields.definitionId.optional(),
+    name: fields.name.optional(),
+    source: fields.source.optional(),
+    spec: fields.spec.optional(),
+    options: pullOptionsSchema.nullable().optional(),
+    webhookUrl: webhookUrlSchema.nullable().optional(),
+    historyLimit: historyLimitSchema.optional(),
+  })
+  .refine((body) => Object.values(body).some((v) => v !== undefined), 'Send at least one field to change.');
+
+export const scheduleParams = z.object({ sid: idSchema });
+
+export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(100) });
+
+export const latestSnapshotQuery = z.object({ scheduleId: idSchema });
+
+export type CreateScheduleBody = z.infer<typeof createScheduleSchema>;
+export type UpdateScheduleBody = z.infer<typeof updateScheduleSchema>;
