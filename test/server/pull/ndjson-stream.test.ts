@@ -36,7 +36,8 @@ describe('typedStreamToNdjson', () => {
   it('uses toApiError() when the thrown object has one', async () => {
     const err = { toApiError: () => ({ code: 'session-expired', message: 'Sign in again', tableauCode: '401002' }) };
     async function* messages(): AsyncGenerator<StreamMessage> {
-      throw err;
+      if (err) throw err;
+      yield META;
     }
     expect(await collect(withTerminalError(messages()))).toEqual([
       { kind: 'error', error: { code: 'session-expired', message: 'Sign in again', tableauCode: '401002' } },
