@@ -11,6 +11,16 @@ import { listJson } from '../resources/common.js';
 import type { SiteContent } from '../state/site.js';
 
 export type Query = Record<string, string | undefined>;
+
+/** Query string with one value per name: a repeated parameter (`?filter=a&filter=b`) keeps the last. */
+export function queryOf(request: FastifyRequest): Query {
+  const out: Query = {};
+  for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    const last = Array.isArray(v) ? v[v.length - 1] : v;
+    if (typeof last === 'string') out[k] = last;
+  }
+  return out;
+}
 export type SiteParams = { version: string; siteId: string };
 
 /** X-Tableau-Auth → live session; 401000 without a token, 401002 for unknown/expired ones (notes §1.6). */
@@ -53,7 +63,7 @@ export function defaultFields<T>(def: ResourceDef<T>, query: Query) {
  * `{pagination:{...strings}, <plural>:{<singular>:[...]}}` or `<plural>:{}` when empty.
  */
 export function listResponse<T>(def: ResourceDef<T>, site: SiteContent, request: FastifyRequest, items?: Iterable<T>): Json {
-  const query = request.query as Query;
+  const query = queryOf(request);
   const pageReq = parsePageRequest(query);
   const table = def.fields(site);
   let sel = resolveFields(query.fields, def.select);

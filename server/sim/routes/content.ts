@@ -9,8 +9,7 @@ import { groups, users } from '../resources/people.js';
 import { customViews, projects } from '../resources/projects.js';
 import { views, workbookViewJson, workbooks } from '../resources/workbooks.js';
 import type { SiteContent } from '../state/site.js';
-import type { Query } from './common.js';
-import { defaultFields, listResponse, requireSite, serializeCtx } from './common.js';
+import { defaultFields, listResponse, queryOf, requireSite, serializeCtx } from './common.js';
 
 const S = '/api/:version/sites/:siteId';
 
@@ -28,7 +27,7 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
 
   /** One item in its default field set. */
   const one = <T>(def: ResourceDef<T>, request: FastifyRequest, site: SiteContent, item: T) =>
-    project(def.full(item, serializeCtx(site, request)), defaultFields(def, request.query as Query));
+    project(def.full(item, serializeCtx(site, request)), defaultFields(def, queryOf(request)));
   /** The session's site and the item `:id` of one of its collections, or the resource's 404. */
   const find = <T>(request: FastifyRequest, pick: (s: SiteContent) => Map<string, T>, kind: NotFoundKind) => {
     const { site } = requireSite(ctx, request);
@@ -47,7 +46,7 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   // Not paged on real servers (notes §3 table); usage only with includeUsageStatistics=true.
   app.get(`${S}/workbooks/:id/views`, async (request) => {
     const { site, item } = find(request, (s) => s.workbooks, 'workbook');
-    const usage = (request.query as Query).includeUsageStatistics === 'true';
+    const usage = queryOf(request).includeUsageStatistics === 'true';
     const wbViews = item.viewIds.map((id) => site.views.get(id)).filter((v) => v !== undefined);
     return { views: listJson('view', wbViews.map((v) => workbookViewJson(v, usage))) };
   });

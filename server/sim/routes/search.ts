@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
 import { errors } from '../errors.js';
 import { search, type SearchQuery } from '../search.js';
-import { requireSession } from './common.js';
+import { queryOf, requireSession } from './common.js';
 
 /** Content exploration search: not versioned in the path, site from the session (notes §3). */
 export function searchRoutes(app: FastifyInstance, ctx: SimContext): void {
@@ -10,6 +10,6 @@ export function searchRoutes(app: FastifyInstance, ctx: SimContext): void {
     const session = requireSession(ctx, request);
     const site = ctx.state.site(session.siteId);
     if (!site) throw errors.invalidCredentials();
-    return search(site, request.query as SearchQuery);
+    return search(site, queryOf(request) as SearchQuery);
   });
 }

@@ -4,7 +4,7 @@ import { errors } from '../errors.js';
 import { parsePageRequest, takePage } from '../paging.js';
 import { listJson } from '../resources/common.js';
 import type { SiteContent } from '../state/site.js';
-import { requireSession } from './common.js';
+import { queryOf, requireSession } from './common.js';
 
 /** Server info (no auth) and sites. */
 export function serverRoutes(app: FastifyInstance, ctx: SimContext): void {
@@ -34,7 +34,7 @@ export function serverRoutes(app: FastifyInstance, ctx: SimContext): void {
 
   app.get('/api/:version/sites', async (request) => {
     requireSession(ctx, request);
-    const { page, pagination } = takePage(ctx.state.sites(), parsePageRequest(request.query as Record<string, string>));
+    const { page, pagination } = takePage(ctx.state.sites(), parsePageRequest(queryOf(request)));
     return { pagination, sites: listJson('site', page.map(siteJson)) };
   });
 
@@ -42,7 +42,7 @@ export function serverRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.get('/api/:version/sites/:siteId', async (request) => {
     const session = requireSession(ctx, request);
     const { siteId } = request.params as { siteId: string };
-    const key = (request.query as { key?: string }).key;
+    const key = queryOf(request).key;
     const site =
       key === 'contentUrl'
         ? ctx.state.siteByContentUrl(siteId)

@@ -135,3 +135,32 @@ describe('fields parameter', () => {
     expect(res.body.error.code).toBe('400000');
   });
 });
+
+describe('more endpoints and odd input', () => {
+  let h: Harness;
+  let token: string;
+  beforeAll(async () => {
+    h = await harness();
+    token = await h.signIn();
+  });
+  afterAll(async () => h.app.close());
+
+  it('serves sites, a site by contentUrl, one task and one custom view', async () => {
+    const sites = await h.raw('GET', '/api/3.28/sites', token);
+    expect(sites.body.sites.site.map((s: { contentUrl: string }) => s.contentUrl)).toEqual(['', 'superstore-demo']);
+    const byUrl = await h.raw('GET', '/api/3.28/sites/superstore-demo?key=contentUrl', token);
+    expect(byUrl.body.site).toMatchObject({ id: h.siteId, name: 'Superstore Demo' });
+    const task = [...h.demoSite.tasks.values()][0];
+    expect((await h.get(`tasks/extractRefreshes/${task.id}`, token)).body.task.extractRefresh.id).toBe(task.id);
+    const cv = [...h.demoSite.customViews.values()][0];
+    expect((await h.get(`customviews/${cv.id}`, token)).body.customView).toMatchObject({ id: cv.id, name: 'West only' });
+    expect((await h.get('customviews/nope', token)).body.error.code).toBe('404020');
+  });
+
+  it('keeps the last of repeated query parameters instead of failing', async () => {
+    const res = await h.get('workbooks?filter=name:eq:Nope&filter=name:eq:Superstore&pageSize=5&pageSize=1', token);
+    expect(res.status).toBe(200);
+    expect(res.body.pagination.pageSize).toBe('1');
+    expect(res.body.workbooks.workbook[0].name).toBe('Superstore');
+  });
+});
