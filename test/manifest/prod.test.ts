@@ -72,3 +72,30 @@ describe('npm run manifest:prod', () => {
     await expect(buildProdManifest({ url: 'http://excel.example.com', in: manifestPath, out: join(tmp(), 'm.xml') })).rejects.toThrow(/https/);
   });
 });
+
+describe('the manifest:prod command line', () => {
+  const script = fileURLToPath(new URL('../../scripts/manifest-prod.ts', import.meta.url));
+  const runCli = async (args: string[]) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ADDIN_PROD_URL: '' } }, (err, stdout, stderr) =>
+        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  };
+
+  it('writes the file and says where', async () => {
+    const out = join(tmp(), 'manifest.prod.xml');
+    const r = await runCli(['--url', 'https://excel.example.com', '--out', out]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(`Wrote ${out}`);
+    expect(readFileSync(out, 'utf8')).toContain('https://excel.example.com/taskpane.html');
+  });
+
+  it('exits 1 with a plain message on bad input', async () => {
+    const r = await runCli(['--url', 'http://excel.example.com', '--out', join(tmp(), 'm.xml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('http://excel.example.com must start with https:// (Office only loads add-ins over SSL).');
+    expect((await runCli([])).stderr).toMatch(/Missing --url/);
+  });
+});
