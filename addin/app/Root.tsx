@@ -9,11 +9,10 @@ import { useDarkMode } from './theme.js';
 const Grid = lazy(() => import('../preview/Grid.js').then((m) => ({ default: m.Grid })));
 
 const useStyles = makeStyles({
-  provider: { height: '100%' },
   split: { display: 'flex', height: '100vh', backgroundColor: tokens.colorNeutralBackground2 },
   // The same width as Excel's default task pane (task-pane-add-ins.md: 350 px at 1366×768; design for ~320).
   pane: { width: '320px', flexShrink: 0, overflowY: 'auto', borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}` },
-  grid: { flexGrow: 1, minWidth: 0 },
+  grid: { flexGrow: 1, minWidth: 0, height: '100%' },
 });
 
 export interface RootProps {
@@ -32,7 +31,9 @@ export function Root({ services, grid, tablesScreen }: RootProps) {
     </ServicesProvider>
   );
   return (
-    <FluentProvider theme={dark ? webDarkTheme : webLightTheme} className={styles.provider}>
+    // No className on FluentProvider: Fluent copies it onto portal mount nodes (toasts), and a
+    // full-height class there covered the whole page with the portal's background.
+    <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
       {grid ? (
         <div className={styles.split}>
           <div className={styles.pane}>{app}</div>

@@ -15,6 +15,7 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', height: '100%', minWidth: 0, backgroundColor: tokens.colorNeutralBackground1 },
   bar: {
     display: 'flex',
+    flexShrink: 0,
     gap: tokens.spacingHorizontalS,
     alignItems: 'center',
     padding: tokens.spacingHorizontalXS,
@@ -24,7 +25,7 @@ const useStyles = makeStyles({
     minHeight: '24px',
   },
   nameBox: { minWidth: '64px', fontWeight: tokens.fontWeightSemibold },
-  scroller: { position: 'relative', overflow: 'auto', flexGrow: 1, outlineStyle: 'none', fontSize: tokens.fontSizeBase200 },
+  scroller: { position: 'relative', overflow: 'auto', flexGrow: 1, minHeight: 0, outlineStyle: 'none', fontSize: tokens.fontSizeBase200 },
   cell: {
     position: 'absolute',
     boxSizing: 'border-box',
@@ -41,7 +42,7 @@ const useStyles = makeStyles({
   corner: { zIndex: 2 },
   number: { textAlign: 'right' },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: '-2px', zIndex: 0 },
-  tabs: { display: 'flex', gap: '2px', borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, overflowX: 'auto' },
+  tabs: { display: 'flex', flexShrink: 0, gap: '2px', borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, overflowX: 'auto' },
   tab: {
     border: 'none',
     background: 'none',

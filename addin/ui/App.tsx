@@ -1,6 +1,6 @@
 import { Tab, TabList, Toaster, makeStyles, tokens, typographyStyles } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useReducer, type ComponentType } from 'react';
-import { currentRoute, initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
+import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
 import { Busy } from './components/Busy.js';
 import { useConnections } from './hooks/useConnections.js';
 import { BrowseScreen } from './screens/BrowseScreen.js';
@@ -34,7 +34,6 @@ export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
   const connections = useConnections();
   const [nav, dispatch] = useReducer(navReducer, undefined, () => initialNav('connect'));
   const connection = connections.current;
-  const route = currentRoute(nav);
   const push = (r: Route) => dispatch({ type: 'push', route: r });
   const back = () => dispatch({ type: 'back' });
 
@@ -52,23 +51,25 @@ export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
   const onPreview = (source: PullSource, title: string) =>
     push({ name: 'preview', source, title });
 
-  let screen: React.ReactNode;
-  if (tab === 'connect') screen = <ConnectScreen connections={connections} onConnected={() => dispatch({ type: 'tab', tab: 'browse' })} />;
-  else if (tab === 'tables') screen = <Tables />;
-  else if (!connection) screen = null;
-  else if (route.name === 'view')
-    screen = <ViewScreen connection={connection} view={route.view} onBack={back} onOpenView={(v) => dispatch({ type: 'replace', route: { name: 'view', view: v } })} onPreview={onPreview} />;
-  else if (route.name === 'query') screen = <QueryScreen connection={connection} datasource={route.datasource} onBack={back} onPreview={onPreview} />;
-  else if (route.name === 'preview') screen = <PreviewScreen connection={connection} source={route.source} title={route.title} onBack={back} />;
-  else if (tab === 'inventory') screen = <InventoryScreen siteLabel={connection.label} onPreview={onPreview} />;
-  else
-    screen = (
+  const screenFor = (t: TabName): React.ReactNode => {
+    const r = nav.stacks[t][nav.stacks[t].length - 1];
+    if (t === 'connect') return <ConnectScreen connections={connections} onConnected={() => dispatch({ type: 'tab', tab: 'browse' })} />;
+    if (t === 'tables') return <Tables />;
+    if (!connection) return null;
+    if (r.name === 'view')
+      return <ViewScreen connection={connection} view={r.view} onBack={back} onOpenView={(v) => dispatch({ type: 'replace', route: { name: 'view', view: v } })} onPreview={onPreview} />;
+    if (r.name === 'query') return <QueryScreen connection={connection} datasource={r.datasource} onBack={back} onPreview={onPreview} />;
+    if (r.name === 'preview') return <PreviewScreen connection={connection} source={r.source} title={r.title} onBack={back} />;
+    if (t === 'inventory') return <InventoryScreen siteLabel={connection.label} onPreview={onPreview} />;
+    return (
       <BrowseScreen
         connection={connection}
         onOpenView={(view) => push({ name: 'view', view })}
         onOpenDatasource={(datasource) => push({ name: 'query', datasource })}
       />
     );
+  };
+  const tabs: TabName[] = ['connect', 'browse', 'inventory', 'tables'];
 
   return (
     <div className={styles.root}>
@@ -91,7 +92,13 @@ export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
         </TabList>
       </header>
       <main className={styles.main} aria-label={tab === 'connect' ? 'Connect to Tableau' : undefined}>
-        <Suspense fallback={<Busy label="Loading…" />}>{screen}</Suspense>
+        {/* Every tab stays mounted (hidden when not shown) so a half-built query or a running
+            insert survives a look at another tab. */}
+        {tabs.map((t) => (
+          <div key={t} hidden={t !== tab}>
+            <Suspense fallback={<Busy label="Loading…" />}>{screenFor(t)}</Suspense>
+          </div>
+        ))}
       </main>
       <Toaster toasterId={TOASTER_ID} position="bottom" />
     </div>

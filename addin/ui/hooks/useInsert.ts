@@ -85,6 +85,8 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
           rowCount: written.rowCount,
           truncated: end?.truncated ?? false,
         };
+        // Show the analyst their data, as Excel's own imports do; a failure here changes nothing.
+        await workbook.activateTable(written.name).catch(() => undefined);
         let followUpError: ApiErrorBody | null = null;
         try {
           await onInserted?.(table);

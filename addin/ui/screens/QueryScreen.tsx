@@ -21,6 +21,8 @@ import {
   type QueryDraft,
 } from '../logic/queryDraft.js';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export interface QueryScreenProps {
   connection: ConnectionInfo;
   datasource: Pick<DatasourceItem, 'id' | 'name'>;
@@ -79,7 +81,7 @@ function QueryBuilder({ metadata, datasource, onPreview }: { metadata: Datasourc
 
   return (
     <>
-      <Field label="Add a field" hint={`${dimensions.length} dimensions, ${measures.length} measures`}>
+      <Field label="Add a field" hint={`${plural(dimensions.length, 'dimension')}, ${plural(measures.length, 'measure')}`}>
         <Select value="" onChange={(_, d) => addField(d.value)}>
           <option value="">Choose a field…</option>
           <optgroup label="Dimensions">

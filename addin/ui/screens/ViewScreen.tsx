@@ -45,8 +45,10 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview }: 
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>This is a {sheetTypeLabel(view.sheetType)}</MessageBarTitle>
-            Tableau's data export of a {sheetTypeLabel(view.sheetType)} holds only the data of its first sheet. To get the data behind a
-            particular chart, pick that worksheet instead:
+            <div>
+              Tableau's data export of a {sheetTypeLabel(view.sheetType)} holds only the data of its first sheet. To get the data behind
+              a particular chart, pick that worksheet instead:
+            </div>
           </MessageBarBody>
         </MessageBar>
       ) : null}
