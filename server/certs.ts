@@ -28,8 +28,11 @@ export interface TlsMaterial {
 export interface CertOptions {
   /** Default ~/.office-addin-dev-certs (where Office tooling looks). */
   dir?: string;
-  /** Try to trust the CA when new certificates are generated (main.ts yes, tests no). */
-  installCa?: boolean;
+  /**
+   * Try to trust the CA when new certificates are generated (main.ts yes, tests no). A function
+   * replaces office-addin-dev-certs' installer (which runs `sudo` on Linux).
+   */
+  installCa?: boolean | ((caPath: string) => Promise<void>);
   validDays?: number;
   logger?: Pick<Logger, 'info' | 'warn'>;
 }
@@ -48,7 +51,10 @@ export async function loadDevCertificates(options: CertOptions = {}): Promise<Tl
     await generateInto(dir, options.validDays);
     const fresh = readIfValid(dir);
     if (!fresh) throw new Error(`generated certificates in ${dir} are not usable`);
-    if (options.installCa) await tryInstallCa(dir, options.logger);
+    if (options.installCa) {
+      const install = typeof options.installCa === 'function' ? options.installCa : (ca: string) => devCerts.installCaCertificate(ca);
+      await tryInstallCa(dir, install, options.logger);
+    }
     return { ...fresh, source: 'generated', dir };
   } catch (err) {
     options.logger?.warn(
@@ -94,9 +100,13 @@ async function generateInto(dir: string, validDays = 30): Promise<void> {
   );
 }
 
-async function tryInstallCa(dir: string, logger?: Pick<Logger, 'info' | 'warn'>): Promise<void> {
+async function tryInstallCa(
+  dir: string,
+  install: (caPath: string) => Promise<void>,
+  logger?: Pick<Logger, 'info' | 'warn'>,
+): Promise<void> {
   try {
-    await devCerts.installCaCertificate(join(dir, FILES.ca));
+    await install(join(dir, FILES.ca));
     logger?.info('Developer CA installed: browsers and Office trust https://localhost.');
   } catch (err) {
     logger?.warn(
