@@ -1,0 +1,252 @@
+/**
+ * Server schedules: a refresh definition the companion server pulls on its own, with the stored
+ * connection of the session that created it. Like connections, a schedule belongs to one session:
+ * another session's schedule id is simply unknown.
+ *
+ * The tables are created here (CREATE TABLE IF NOT EXISTS, see ensureScheduleTables) rather than
+ * in db.ts's MIGRATIONS, so this store can ship without touching the shared migration list.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PullOptions, PullSource } from '../../common/source.js';
+import type { ScheduleSpec } from '../schedule/spec.js';
+import type { Db } from './db.js';
+
+/**
+ * Schedules, their runs and the runs' data. Deleting a session or a connection deletes its
+ * schedules (they cannot run without the stored credentials), which deletes their runs and data.
+ */
+export function ensureScheduleTables(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS schedules (
+      id            TEXT PRIMARY KEY,
+      session_id    TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      definition_id TEXT NOT NULL,
+      name          TEXT NOT NULL,
+      source_json   TEXT NOT NULL,
+      options_json  TEXT,
+      spec_json     TEXT NOT NULL,
+      webhook_url   TEXT,
+      history_limit INTEGER NOT NULL,
+      last_slot_at  TEXT NOT NULL,
+      created_at    TEXT NOT NULL,
+      updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS schedules_by_session ON schedules(session_id);
+    CREATE TABLE IF NOT EXISTS schedule_runs (
+      id            TEXT PRIMARY KEY,
+      schedule_id   TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+      seq           INTEGER NOT NULL,
+      trigger       TEXT NOT NULL,
+      status        TEXT NOT NULL,
+      scheduled_for TEXT,
+      missed        INTEGER,
+      started_at    TEXT NOT NULL,
+      finished_at   TEXT,
+      duration_ms   INTEGER,
+      row_count     INTEGER,
+      truncated     INTEGER,
+      batch_count   INTEGER,
+      stored_bytes  INTEGER,
+      columns_json  TEXT,
+      source        TEXT,
+      warnings_json TEXT,
+      error_json    TEXT,
+      UNIQUE (schedule_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS snapshot_batches (
+      run_id    TEXT NOT NULL REFERENCES schedule_runs(id) ON DELETE CASCADE,
+      seq       INTEGER NOT NULL,
+      row_count INTEGER NOT NULL,
+      data      BLOB NOT NULL,
+      PRIMARY KEY (run_id, seq)
+    );
+  `);
+}
+
+export interface ScheduleRecord {
+  id: string;
+  /** The owning session: its connection's credentials are what the schedule runs with. */
+  sessionId: string;
+  connectionId: string;
+  /** The add-in's refresh definition this schedule serves. */
+  definitionId: string;
+  name: string;
+  source: PullSource;
+  options?: PullOptions;
+  spec: ScheduleSpec;
+  /** POSTed on failure. Treated like a secret (chat webhooks carry their token in the path). */
+  webhookUrl?: string;
+  historyLimit: number;
+  /**
+   * The latest scheduled time already handled (run, or skipped because a run was going on). The
+   * runner counts missed times from here, so a restart never re-runs a handled time.
+   */
+  lastSlotAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewSchedule {
+  connectionId: string;
+  definitionId: string;
+  name: string;
+  source: PullSource;
+  options?: PullOptions;
+  spec: ScheduleSpec;
+  webhookUrl?: string;
+  historyLimit: number;
+}
+
+/** A partial update; `webhookUrl: null` removes the webhook, `options: null` the options. */
+export type ScheduleChanges = Partial<Omit<NewSchedule, 'webhookUrl' | 'options'>> & {
+  webhookUrl?: string | null;
+  options?: PullOptions | null;
+};
+
+export interface ScheduleStore {
+  create(sessionId: string, input: NewSchedule): ScheduleRecord;
+  /** Undefined when unknown or another session's (callers answer 404 either way). */
+  get(sessionId: string, id: string): ScheduleRecord | undefined;
+  list(sessionId: string): ScheduleRecord[];
+  update(sessionId: string, id: string, changes: ScheduleChanges): ScheduleRecord | undefined;
+  delete(sessionId: string, id: string): boolean;
+  /** The runner's view, across sessions. */
+  find(id: string): ScheduleRecord | undefined;
+  all(): ScheduleRecord[];
+  /** Records that the scheduled time `at` was handled. */
+  markSlot(id: string, at: Date): void;
+}
+
+interface ScheduleRow {
+  id: string;
+  session_id: string;
+  connection_id: string;
+  definition_id: string;
+  name: string;
+  source_json: string;
+  options_json: string | null;
+  spec_json: string;
+  webhook_url: string | null;
+  history_limit: number;
+  last_slot_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function toRecord(row: ScheduleRow): ScheduleRecord {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    connectionId: row.connection_id,
+    definitionId: row.definition_id,
+    name: row.name,
+    source: JSON.parse(row.source_json) as PullSource,
+    ...(row.options_json ? { options: JSON.parse(row.options_json) as PullOptions } : {}),
+    spec: JSON.parse(row.spec_json) as ScheduleSpec,
+    ...(row.webhook_url ? { webhookUrl: row.webhook_url } : {}),
+    historyLimit: row.history_limit,
+    lastSlotAt: row.last_slot_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+
+export class SqliteScheduleStore implements ScheduleStore {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    ensureScheduleTables(db);
+  }
+
+  create(sessionId: string, input: NewSchedule): ScheduleRecord {
+    const id = randomUUID();
+    const at = this.now().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO schedules (id, session_id, connection_id, definition_id, name, source_json, options_json,
+           spec_json, webhook_url, history_limit, last_slot_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        sessionId,
+        input.connectionId,
+        input.definitionId,
+        input.name,
+        JSON.stringify(input.source),
+        json(input.options),
+        JSON.stringify(input.spec),
+        input.webhookUrl ?? null,
+        input.historyLimit,
+        // Times before the schedule existed were never missed.
+        at,
+        at,
+        at,
+      );
+    return this.find(id)!;
+  }
+
+  get(sessionId: string, id: string): ScheduleRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? AND id = ?').get(sessionId, id) as ScheduleRow | undefined;
+    return row && toRecord(row);
+  }
+
+  list(sessionId: string): ScheduleRecord[] {
+    const rows = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? ORDER BY created_at, id').all(sessionId) as ScheduleRow[];
+    return rows.map(toRecord);
+  }
+
+  update(sessionId: string, id: string, changes: ScheduleChanges): ScheduleRecord | undefined {
+    const current = this.get(sessionId, id);
+    if (!current) return undefined;
+    const at = this.now().toISOString();
+    // Absent keys keep their value; only an explicit null clears an optional field.
+    const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ScheduleChanges;
+    const next = { ...current, ...given };
+    const specChanged = changes.spec !== undefined && JSON.stringify(changes.spec) !== JSON.stringify(current.spec);
+    this.db
+      .prepare(
+        `UPDATE schedules SET connection_id = ?, definition_id = ?, name = ?, source_json = ?, options_json = ?,
+           spec_json = ?, webhook_url = ?, history_limit = ?, last_slot_at = ?, updated_at = ?
+         WHERE id = ? AND session_id = ?`,
+      )
+      .run(
+        next.connectionId,
+        next.definitionId,
+        next.name,
+        JSON.stringify(next.source),
+        json(next.options),
+        JSON.stringify(next.spec),
+        next.webhookUrl ?? null,
+        next.historyLimit,
+        // A new timetable starts now: times of the old one are not "missed" under the new one.
+        specChanged ? at : current.lastSlotAt,
+        at,
+        id,
+        sessionId,
+      );
+    return this.get(sessionId, id);
+  }
+
+  delete(sessionId: string, id: string): boolean {
+    return this.db.prepare('DELETE FROM schedules WHERE session_id = ? AND id = ?').run(sessionId, id).changes > 0;
+  }
+
+  find(id: string): ScheduleRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
+    return row && toRecord(row);
+  }
+
+  all(): ScheduleRecord[] {
+    return (this.db.prepare('SELECT * FROM schedules ORDER BY created_at, id').all() as ScheduleRow[]).map(toRecord);
+  }
+
+  markSlot(id: string, at: Date): void {
+    // Never move backwards (a late timer of an older time must not re-open later ones).
+    this.db.prepare('UPDATE schedules SET last_slot_at = ? WHERE id = ? AND last_slot_at < ?').run(at.toISOString(), id, at.toISOString());
+  }
+}

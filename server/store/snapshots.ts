@@ -1,0 +1,290 @@
+/**
+ * Runs of server schedules and the data each successful run pulled (its snapshot).
+ *
+ * A snapshot's rows are stored as they stream in, in batches of a few thousand rows, each batch a
+ * gzip'd NDJSON blob (one JSON array per row): neither writing nor reading ever holds the whole
+ * result, and typed values (Excel serials, numbers, booleans, null) come back exactly as pulled.
+ * A run's data only becomes visible once the run succeeded; a failed run keeps no data.
+ */
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
+import { batchSize, RowBatcher } from '../pull/row-batcher.js';
+import type { Db } from './db.js';
+import { ensureScheduleTables } from './schedules.js';
+
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
+
+export type RunTrigger = 'schedule' | 'catch-up' | 'manual';
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  scheduleId: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  /** The scheduled time this run serves (absent for "run now"). */
+  scheduledFor?: string;
+  /** Catch-up runs: how many scheduled times were missed (at most MISSED_COUNT_CAP). */
+  missed?: number;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  rowCount?: number;
+  truncated?: boolean;
+  columns?: ColumnSpec[];
+  /** The source description of the stream's `meta`. */
+  source?: string;
+  warnings?: string[];
+  /** Compressed size of the stored rows. */
+  storedBytes?: number;
+  /** Failed runs: what went wrong, in plain words. */
+  error?: ApiErrorBody;
+}
+
+export interface RunStart {
+  trigger: RunTrigger;
+  startedAt: Date;
+  scheduledFor?: Date;
+  missed?: number;
+}
+
+export interface SnapshotResult {
+  columns: ColumnSpec[];
+  source?: string;
+  rowCount: number;
+  truncated: boolean;
+  warnings?: string[];
+  finishedAt: Date;
+}
+
+/** Appends rows of one running run; `finish` stores what is still buffered. */
+export interface SnapshotWriter {
+  add(rows: CellValue[][]): Promise<void>;
+  finish(): Promise<{ rows: number; batches: number; bytes: number }>;
+}
+
+export interface SnapshotStore {
+  begin(scheduleId: string, start: RunStart): RunRecord;
+  writer(runId: string, columnCount: number): SnapshotWriter;
+  succeed(runId: string, result: SnapshotResult): RunRecord;
+  /** Marks the run failed and drops any rows it stored. */
+  fail(runId: string, error: ApiErrorBody, finishedAt: Date): RunRecord | undefined;
+  /** Runs still marked running (the server stopped during them) become failures; returns how many. */
+  failUnfinished(error: ApiErrorBody, finishedAt: Date): number;
+  get(runId: string): RunRecord | undefined;
+  /** Newest first. */
+  list(scheduleId: string, limit?: number): RunRecord[];
+  last(scheduleId: string): RunRecord | undefined;
+  latestSucceeded(scheduleId: string): RunRecord | undefined;
+  /** The stored rows of a succeeded run, batch by batch. Throws SnapshotGoneError if it was deleted meanwhile. */
+  readRows(run: RunRecord): AsyncGenerator<CellValue[][]>;
+  /**
+   * Keeps the newest `keep` runs and deletes older ones with their data. The latest successful
+   * snapshot is always kept, so a streak of failures never leaves the add-in with nothing to load.
+   */
+  trim(scheduleId: string, keep: number): number;
+}
+
+export class SnapshotGoneError extends Error {
+  constructor() {
+    super('This snapshot was deleted while it was being read (a newer run replaced it). Load it again.');
+    this.name = 'SnapshotGoneError';
+  }
+  toApiError(): ApiErrorBody {
+    return { code: 'snapshot-gone', message: this.message };
+  }
+}
+
+interface RunRow {
+  id: string;
+  schedule_id: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  scheduled_for: string | null;
+  missed: number | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  row_count: number | null;
+  truncated: number | null;
+  batch_count: number | null;
+  stored_bytes: number | null;
+  columns_json: string | null;
+  source: string | null;
+  warnings_json: string | null;
+  error_json: string | null;
+}
+
+function toRecord(row: RunRow): RunRecord {
+  const optional = {
+    scheduledFor: row.scheduled_for ?? undefined,
+    missed: row.missed ?? undefined,
+    finishedAt: row.finished_at ?? undefined,
+    durationMs: row.duration_ms ?? undefined,
+    rowCount: row.row_count ?? undefined,
+    truncated: row.truncated === null ? undefined : row.truncated === 1,
+    columns: row.columns_json ? (JSON.parse(row.columns_json) as ColumnSpec[]) : undefined,
+    source: row.source ?? undefined,
+    warnings: row.warnings_json ? (JSON.parse(row.warnings_json) as string[]) : undefined,
+    storedBytes: row.stored_bytes ?? undefined,
+    error: row.error_json ? (JSON.parse(row.error_json) as ApiErrorBody) : undefined,
+  };
+  const defined = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
+  return { id: row.id, scheduleId: row.schedule_id, trigger: row.trigger, status: row.status, startedAt: row.started_at, ...defined };
+}
+
+/** One NDJSON line per row: a batch decodes line by line instead of as one giant JSON value. */
+async function encodeBatch(rows: CellValue[][]): Promise<Buffer> {
+  let text = '';
+  for (const row of rows) text += JSON.stringify(row) + '\n';
+  return gzip(text);
+}
+
+async function decodeBatch(data: Buffer): Promise<CellValue[][]> {
+  const text = (await gunzip(data)).toString('utf8');
+  const rows: CellValue[][] = [];
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+    rows.push(JSON.parse(text.slice(start, nl)) as CellValue[]);
+    start = nl + 1;
+  }
+  return rows;
+}
+
+const elapsed = (startedAt: string, finishedAt: Date) => Math.max(0, finishedAt.getTime() - Date.parse(startedAt));
+
+export class SqliteSnapshotStore implements SnapshotStore {
+  constructor(private readonly db: Db) {
+    ensureScheduleTables(db);
+  }
+
+  begin(scheduleId: string, start: RunStart): RunRecord {
+    const id = randomUUID();
+    this.db
+      .prepare(
+        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at)
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?)`,
+      )
+      .run(id, scheduleId, scheduleId, start.trigger, start.scheduledFor?.toISOString() ?? null, start.missed ?? null, start.startedAt.toISOString());
+    return this.get(id)!;
+  }
+
+  writer(runId: string, columnCount: number): SnapshotWriter {
+    const batcher = new RowBatcher(batchSize(columnCount));
+    const insert = this.db.prepare('INSERT INTO snapshot_batches (run_id, seq, row_count, data) VALUES (?, ?, ?, ?)');
+    let batches = 0;
+    let rows = 0;
+    let bytes = 0;
+    const store = async (batch: CellValue[][]) => {
+      const data = await encodeBatch(batch);
+      insert.run(runId, batches++, batch.length, data);
+      rows += batch.length;
+      bytes += data.length;
+    };
+    return {
+      add: async (more) => {
+        const full = batcher.pushMany(more);
+        if (full) await store(full);
+      },
+      finish: async () => {
+        const rest = batcher.flush();
+        if (rest) await store(rest);
+        this.db.prepare('UPDATE schedule_runs SET batch_count = ?, stored_bytes = ? WHERE id = ?').run(batches, bytes, runId);
+        return { rows, batches, bytes };
+      },
+    };
+  }
+
+  succeed(runId: string, result: SnapshotResult): RunRecord {
+    const run = this.get(runId);
+    if (!run) throw new Error(`Run ${runId} no longer exists.`);
+    this.db
+      .prepare(
+        `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
+           columns_json = ?, source = ?, warnings_json = ? WHERE id = ?`,
+      )
+      .run(
+        result.finishedAt.toISOString(),
+        elapsed(run.startedAt, result.finishedAt),
+        result.rowCount,
+        result.truncated ? 1 : 0,
+        JSON.stringify(result.columns),
+        result.source ?? null,
+        result.warnings?.length ? JSON.stringify(result.warnings) : null,
+        runId,
+      );
+    return this.get(runId)!;
+  }
+
+  fail(runId: string, error: ApiErrorBody, finishedAt: Date): RunRecord | undefined {
+    const run = this.get(runId);
+    if (!run) return undefined;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM snapshot_batches WHERE run_id = ?').run(runId);
+      this.db
+        .prepare(
+          `UPDATE schedule_runs SET status = 'failed', finished_at = ?, duration_ms = ?, error_json = ?,
+             batch_count = NULL, stored_bytes = NULL WHERE id = ?`,
+        )
+        .run(finishedAt.toISOString(), elapsed(run.startedAt, finishedAt), JSON.stringify(error), runId);
+    })();
+    return this.get(runId);
+  }
+
+  failUnfinished(error: ApiErrorBody, finishedAt: Date): number {
+    const ids = (this.db.prepare(`SELECT id FROM schedule_runs WHERE status = 'running'`).all() as Array<{ id: string }>).map((r) => r.id);
+    for (const id of ids) this.fail(id, error, finishedAt);
+    return ids.length;
+  }
+
+  get(runId: string): RunRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM schedule_runs WHERE id = ?').get(runId) as RunRow | undefined;
+    return row && toRecord(row);
+  }
+
+  list(scheduleId: string, limit = 1000): RunRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?')
+      .all(scheduleId, limit) as RunRow[];
+    return rows.map(toRecord);
+  }
+
+  last(scheduleId: string): RunRecord | undefined {
+    return this.list(scheduleId, 1)[0];
+  }
+
+  latestSucceeded(scheduleId: string): RunRecord | undefined {
+    const row = this.db
+      .prepare(`SELECT * FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1`)
+      .get(scheduleId) as RunRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async *readRows(run: RunRecord): AsyncGenerator<CellValue[][]> {
+    const count = (this.db.prepare('SELECT batch_count FROM schedule_runs WHERE id = ?').get(run.id) as { batch_count: number | null } | undefined)
+      ?.batch_count;
+    if (count === undefined) throw new SnapshotGoneError();
+    // One batch per query (no open iterator): other requests and runs keep using the database
+    // between batches, and a reader is never holding a statement while the consumer is slow.
+    const select = this.db.prepare('SELECT data FROM snapshot_batches WHERE run_id = ? AND seq = ?');
+    for (let seq = 0; seq < (count ?? 0); seq++) {
+      const row = select.get(run.id, seq) as { data: Buffer } | undefined;
+      if (!row) throw new SnapshotGoneError();
+      yield await decodeBatch(row.data);
+    }
+  }
+
+  trim(scheduleId: string, keep: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM schedule_runs
+          WHERE schedule_id = ? AND status != 'running'
+            AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)
+            AND id IS NOT (SELECT id FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1)`,
+      )
+      .run(scheduleId, scheduleId, Math.max(1, keep), scheduleId).changes;
+  }
+}
