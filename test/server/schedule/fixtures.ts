@@ -77,3 +77,8 @@ export async function collectRows(iter: AsyncIterable<CellValue[][]>): Promise<C
   for await (const batch of iter) out.push(...batch);
   return out;
 }
+
+/** A pull whose first read throws `make()` (sign-in refused, server down...). */
+export function failingPull(make: () => unknown): ScheduledPull {
+  return () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(make()) }) });
+}

@@ -5,7 +5,7 @@
 import { TableauError } from '../../../server/tableau/errors.js';
 import { InProcessScheduleRunner, type ScheduledPull } from '../../../server/schedule/runner.js';
 import type { FailureNotifier } from '../../../server/schedule/webhook.js';
-import { blockingPull, collectRows, hourly, makeRows, rowsPull, scheduleDb } from './fixtures.js';
+import { blockingPull, collectRows, failingPull, hourly, makeRows, rowsPull, scheduleDb } from './fixtures.js';
 import { ManualSchedulerClock } from './manual-clock.js';
 
 const T0 = Date.parse('2026-03-02T08:10:00Z');
@@ -142,9 +142,7 @@ describe('InProcessScheduleRunner', () => {
     let fail = false;
     const pull: ScheduledPull = (s) =>
       fail
-        ? (async function* () {
-            throw new TableauError({ code: 'server-unavailable', message: 'Tableau Server is not available right now.' });
-          })()
+        ? failingPull(() => new TableauError({ code: 'server-unavailable', message: 'Tableau Server is not available right now.' }))(s)
         : rowsPull(makeRows(4))(s);
     const { runner, schedules, snapshots, session, newSchedule } = setup(pull);
     await runner.start();
@@ -159,9 +157,7 @@ describe('InProcessScheduleRunner', () => {
 
   it('records a failure in plain words and notifies once', async () => {
     const notified: Array<{ id: string; message: string }> = [];
-    const pull: ScheduledPull = async function* () {
-      throw new TableauError({ code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' });
-    };
+    const pull = failingPull(() => new TableauError({ code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' }));
     const { runner, schedules, snapshots, session, newSchedule } = setup(pull, async (sched, error) => {
       notified.push({ id: sched.id, message: error.message });
     });
@@ -189,9 +185,7 @@ describe('InProcessScheduleRunner', () => {
   });
 
   it('an unexpected exception becomes a generic message, never its text', async () => {
-    const pull: ScheduledPull = async function* () {
-      throw new Error('connect ECONNREFUSED https://user:hunter2@internal');
-    };
+    const pull = failingPull(() => new Error('connect ECONNREFUSED https://user:hunter2@internal'));
     const { runner, schedules, session, newSchedule } = setup(pull);
     await runner.start();
     const s = schedules.create(session, newSchedule());
@@ -203,9 +197,7 @@ describe('InProcessScheduleRunner', () => {
   });
 
   it('a notifier that throws is logged and does not break the runner', async () => {
-    const pull: ScheduledPull = async function* () {
-      throw new TableauError({ code: 'timeout', message: 'Tableau did not answer in time.' });
-    };
+    const pull = failingPull(() => new TableauError({ code: 'timeout', message: 'Tableau did not answer in time.' }));
     const { runner, schedules, session, newSchedule, logText } = setup(pull, async () => {
       throw new Error('receiver exploded');
     });
