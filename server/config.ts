@@ -66,9 +66,16 @@ export function loadConfig(
   };
 }
 
-/** Vite middleware unless told otherwise; the built bundle in production or when it exists. */
+/**
+ * Vite middleware (the live source) unless NODE_ENV=production asks for the built bundle.
+ * A dist/ folder alone does not switch modes: a stale build left by `npm run build` or the
+ * benchmarks would otherwise be served in place of the code being edited.
+ */
 export function addinMode(dev: boolean, nodeEnv: string | undefined, distExists: boolean): AddinMode {
   if (dev) return 'dev';
-  if (nodeEnv === 'production' || distExists) return 'static';
+  if (nodeEnv === 'production') {
+    if (!distExists) throw new Error('NODE_ENV=production needs the built add-in: run `npm run build` first.');
+    return 'static';
+  }
   return 'dev';
 }

@@ -24,10 +24,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
-  it('serves Vite in dev and the built bundle in production or when it exists', () => {
+  it('serves the live source through Vite unless production asks for the built bundle', () => {
     expect(addinMode(true, 'production', true)).toBe('dev');
-    expect(addinMode(false, 'production', false)).toBe('static');
-    expect(addinMode(false, undefined, true)).toBe('static');
+    expect(addinMode(false, undefined, true)).toBe('dev');
+    expect(() => addinMode(false, 'production', false)).toThrow(/npm run build/);
     expect(addinMode(false, undefined, false)).toBe('dev');
+    expect(addinMode(false, 'production', true)).toBe('static');
   });
 });
