@@ -1,0 +1,77 @@
+/**
+ * A bench process of its own: the simulator (`sim`, standing in for a remote Tableau) or the
+ * companion server (`server`), so neither shares an event loop or a heap with the side that
+ * measures. Started by fork() (bench/children.ts); talks over IPC:
+ *   → parent  {type:'ready', url, demo?}
+ *   ← parent  {type:'heap-start'}  : gc, remember heapUsed as the baseline, sample every 5 ms
+ *   ← parent  {type:'heap-stop'}   → {type:'heap', baselineMb, peakMb, samples}
+ * It exits when the parent disconnects.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSimulator, type SimulatorOptions } from '../server/sim/index.js';
+import { startServer } from '../server/main.js';
+import { createLogger } from '../server/log.js';
+
+type Role = { role: 'sim'; options: SimulatorOptions } | { role: 'server'; addin: 'off' | 'static'; distDir?: string };
+
+const MB = 1024 * 1024;
+
+function heapSampler() {
+  let timer: NodeJS.Timeout | undefined;
+  let baseline = 0;
+  let peak = 0;
+  let samples = 0;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    samples++;
+  };
+  return {
+    start() {
+      (globalThis as { gc?: () => void }).gc?.();
+      baseline = process.memoryUsage().heapUsed;
+      peak = baseline;
+      samples = 0;
+      clearInterval(timer);
+      timer = setInterval(sample, 5);
+    },
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { type: 'heap', baselineMb: baseline / MB, peakMb: peak / MB, samples };
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as Role;
+  const heap = heapSampler();
+  let close: () => Promise<void>;
+  if (spec.role === 'sim') {
+    const sim = await createSimulator(spec.options);
+    close = () => sim.close();
+    process.send!({ type: 'ready', url: sim.url, demo: sim.demo });
+  } else {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-server-'));
+    const server = await startServer({ dataDir, port: 0, protocol: 'http', addin: spec.addin, distDir: spec.distDir, logger: createLogger({ level: 'warn' }) });
+    close = async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    process.send!({ type: 'ready', url: server.url });
+  }
+  process.on('message', (m: { type?: string }) => {
+    if (m.type === 'heap-start') {
+      heap.start();
+      process.send!({ type: 'heap-started' });
+    }
+    if (m.type === 'heap-stop') process.send!(heap.stop());
+  });
+  process.on('disconnect', () => void close().finally(() => process.exit(0)));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench child: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/** Parent side of bench/child.ts: fork, wait for `ready`, request/response over IPC, stop. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { SimulatorDemo, SimulatorOptions } from '../server/sim/index.js';
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+export interface BenchChild {
+  url: string;
+  demo?: SimulatorDemo;
+  /** Sends `message` and resolves with the first reply of type `replyType`. */
+  ask<T>(message: object, replyType: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export type ChildSpec = { role: 'sim'; options: SimulatorOptions } | { role: 'server'; addin: 'off' | 'static'; distDir?: string };
+
+export async function startChild(spec: ChildSpec): Promise<BenchChild> {
+  // --expose-gc: the heap baseline is taken right after a full collection.
+  const child: ChildProcess = fork(CHILD, [JSON.stringify(spec)], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<{ url: string; demo?: SimulatorDemo }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string; demo?: SimulatorDemo }));
+    child.once('exit', (code) => reject(new Error(`bench ${spec.role} process exited (${code}) before it was ready`)));
+  });
+  return {
+    url: ready.url,
+    demo: ready.demo,
+    ask: <T>(message: object, replyType: string) =>
+      new Promise<T>((resolve) => {
+        const on = (m: unknown) => {
+          if ((m as { type?: string }).type !== replyType) return;
+          child.off('message', on);
+          resolve(m as T);
+        };
+        child.on('message', on);
+        child.send(message);
+      }),
+    stop: async () => {
+      if (child.connected) child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

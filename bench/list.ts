@@ -1,0 +1,80 @@
+/**
+ * list_10k_*: listing 10,000 workbooks with 50 ms simulated latency per request (simulator
+ * `latency` fault), our TableauClient.listAll against a TSC-style sequential pager (pageSize 100)
+ * and against the floor ⌈N/1000⌉ × latency ÷ pool (pageSize ≤ 1000, `pool` pages in flight).
+ * Both sides sign in before the clock starts; runs alternate so load drifts hit both alike.
+ * The simulator runs in its own process, like a remote Tableau: its work (sorting and serialising
+ * 1,000-item pages) must not queue on the event loop of the client being measured.
+ */
+import { DEFAULT_PAGE_POOL } from '../server/tableau/paging.js';
+import { SessionCache, TableauClient } from '../server/tableau/index.js';
+import { startChild } from './children.js';
+import type { Figure } from './report.js';
+import { median } from './report.js';
+import { listSequential, signInPat } from './sequential-pager.js';
+
+export interface ListBenchOptions {
+  workbooks?: number;
+  latencyMs?: number;
+  runs?: number;
+}
+
+export async function benchList(o: ListBenchOptions = {}): Promise<Figure[]> {
+  const workbooks = o.workbooks ?? 10_000;
+  const latencyMs = o.latencyMs ?? 50;
+  const runs = o.runs ?? 3;
+  const sim = await startChild({ role: 'sim', options: { site: { largeWorkbooks: workbooks }, faults: [{ kind: 'latency', ms: latencyMs }] } });
+  const demo = sim.demo!;
+  try {
+    const ours = await TableauClient.connect({
+      serverUrl: sim.url,
+      siteContentUrl: demo.siteContentUrl,
+      auth: { kind: 'pat', patName: demo.patName, patSecret: demo.patSecret },
+      sessions: new SessionCache(),
+    });
+    // A second PAT: signing in again with the same one would end our client's session (notes §1.6).
+    const seq = await signInPat(sim.url, ours.serverInfo.restApiVersion, demo.siteContentUrl, demo.otherPatName, demo.otherPatSecret);
+
+    const oursMs: number[] = [];
+    const seqMs: number[] = [];
+    let count = 0;
+    let seqRequests = 0;
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      const items = await ours.listAll('workbooks');
+      oursMs.push(performance.now() - t);
+      t = performance.now();
+      const s = await listSequential(seq);
+      seqMs.push(performance.now() - t);
+      if (items.length !== s.ids.length || new Set(items.map((w) => w.id)).size !== items.length) {
+        throw new Error(`list bench: our client listed ${items.length} workbooks, the sequential pager ${s.ids.length}`);
+      }
+      count = items.length;
+      seqRequests = s.requests;
+    }
+    const oursMedian = median(oursMs);
+    const seqMedian = median(seqMs);
+    const floor = (Math.ceil(count / 1000) * latencyMs) / DEFAULT_PAGE_POOL;
+    const detail = `${count.toLocaleString('en-US')} workbooks, ${latencyMs} ms latency, median of ${runs}: ours ${oursMedian.toFixed(0)} ms (pool ${DEFAULT_PAGE_POOL}, pageSize 1000)`;
+    return [
+      {
+        name: 'list_10k_vs_sequential',
+        value: seqMedian / oursMedian,
+        target: 20,
+        goal: 'min',
+        unit: '×',
+        note: `${detail}, sequential ${seqMedian.toFixed(0)} ms (${seqRequests} requests of 100)`,
+      },
+      {
+        name: 'list_10k_vs_floor',
+        value: oursMedian / floor,
+        target: 1.5,
+        goal: 'max',
+        unit: '×',
+        note: `${detail}, floor ⌈${count}/1000⌉ × ${latencyMs} ÷ ${DEFAULT_PAGE_POOL} = ${floor.toFixed(0)} ms`,
+      },
+    ];
+  } finally {
+    await sim.stop();
+  }
+}
