@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
-import { batchSize, RowBatcher } from '../pull/row-batcher.js';
+import { batchSize } from '../pull/row-batcher.js';
 import type { Db } from './db.js';
 import { ensureScheduleTables } from './schedules.js';
 
@@ -173,7 +173,9 @@ export class SqliteSnapshotStore implements SnapshotStore {
   }
 
   writer(runId: string, columnCount: number): SnapshotWriter {
-    const batcher = new RowBatcher(batchSize(columnCount));
+    // Same batch size as the live stream; a batch is never larger, however the producer sliced its rows.
+    const size = batchSize(columnCount);
+    let pending: CellValue[][] = [];
     const insert = this.db.prepare('INSERT INTO snapshot_batches (run_id, seq, row_count, data) VALUES (?, ?, ?, ?)');
     let batches = 0;
     let rows = 0;
@@ -186,12 +188,16 @@ export class SqliteSnapshotStore implements SnapshotStore {
     };
     return {
       add: async (more) => {
-        const full = batcher.pushMany(more);
-        if (full) await store(full);
+        for (const row of more) pending.push(row);
+        while (pending.length >= size) {
+          const full = pending.length === size ? pending : pending.slice(0, size);
+          pending = pending.length === size ? [] : pending.slice(size);
+          await store(full);
+        }
       },
       finish: async () => {
-        const rest = batcher.flush();
-        if (rest) await store(rest);
+        if (pending.length) await store(pending);
+        pending = [];
         this.db.prepare('UPDATE schedule_runs SET batch_count = ?, stored_bytes = ? WHERE id = ?').run(batches, bytes, runId);
         return { rows, batches, bytes };
       },

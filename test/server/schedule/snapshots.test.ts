@@ -1,0 +1,93 @@
+/** The snapshot store: typed values survive storage exactly, in bounded gzip'd batches. */
+import { gunzipSync } from 'node:zlib';
+import type { CellValue } from '../../../common/stream.js';
+import { SnapshotGoneError } from '../../../server/store/snapshots.js';
+import { collectRows, COLUMNS, scheduleDb } from './fixtures.js';
+import { ManualSchedulerClock } from './manual-clock.js';
+
+function setup() {
+  const clock = new ManualSchedulerClock(Date.parse('2026-03-02T08:00:00Z'));
+  const db = scheduleDb(clock);
+  const schedule = db.schedules.create(db.session, db.newSchedule());
+  return { clock, schedule, ...db };
+}
+
+describe('SqliteSnapshotStore', () => {
+  it('stores rows in batches of a few thousand and reads them back exactly, in order', async () => {
+    const { schedule, snapshots, store, clock } = setup();
+    const run = snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    const writer = snapshots.writer(run.id, COLUMNS.length);
+    const tricky: CellValue[][] = [
+      ['=HYPERLINK("x")', -0.5, null],
+      ['line\nbreak "quoted" ☃', 1e21, true],
+      ['', 0, false],
+    ];
+    const rows: CellValue[][] = [...tricky, ...Array.from({ length: 20_000 }, (_, i) => [`r${i}`, i / 7, 45000.25 + i])];
+    for (let i = 0; i < rows.length; i += 333) await writer.add(rows.slice(i, i + 333));
+    const stored = await writer.finish();
+    expect(stored.rows).toBe(rows.length);
+    // 3 columns → 5,000 rows per batch (server/pull/row-batcher.ts batchSize).
+    const batches = store.db.prepare('SELECT seq, row_count, data FROM snapshot_batches WHERE run_id = ? ORDER BY seq').all(run.id) as Array<{ seq: number; row_count: number; data: Buffer }>;
+    expect(batches.length).toBe(stored.batches);
+    expect(batches.every((b) => b.row_count <= 5000)).toBe(true);
+    // The blob is gzip'd NDJSON: one JSON array per line.
+    expect(gunzipSync(batches[0].data).toString('utf8').split('\n')[1]).toBe(JSON.stringify(tricky[1]));
+    clock.advance(1234);
+    const done = snapshots.succeed(run.id, { columns: COLUMNS, source: 'S', rowCount: rows.length, truncated: true, warnings: ['w'], finishedAt: clock.now() });
+    expect(done).toMatchObject({ status: 'succeeded', durationMs: 1234, rowCount: rows.length, truncated: true, warnings: ['w'], storedBytes: stored.bytes });
+    expect(await collectRows(snapshots.readRows(done))).toEqual(rows);
+  });
+
+  it('a snapshot deleted while it is read ends the read with a plain error', async () => {
+    const { schedule, snapshots, clock, store } = setup();
+    const run = snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    const writer = snapshots.writer(run.id, 1);
+    await writer.add(Array.from({ length: 12_000 }, (_, i) => [i]));
+    await writer.finish();
+    const done = snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 12_000, truncated: false, finishedAt: clock.now() });
+    const reader = snapshots.readRows(done);
+    expect((await reader.next()).value).toHaveLength(5000);
+    store.db.prepare('DELETE FROM schedule_runs WHERE id = ?').run(run.id);
+    await expect(reader.next()).rejects.toBeInstanceOf(SnapshotGoneError);
+  });
+
+  it('deleting a schedule deletes its runs and their data', async () => {
+    const { schedule, schedules, snapshots, clock, store, session } = setup();
+    const run = snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    const writer = snapshots.writer(run.id, 1);
+    await writer.add([[1], [2]]);
+    await writer.finish();
+    snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 2, truncated: false, finishedAt: clock.now() });
+    expect(schedules.delete(session, schedule.id)).toBe(true);
+    expect(snapshots.get(run.id)).toBeUndefined();
+    expect(store.db.prepare('SELECT COUNT(*) FROM snapshot_batches').pluck().get()).toBe(0);
+  });
+
+  it('deleting the connection deletes its schedules', () => {
+    const { schedule, schedules, store, session, connection } = setup();
+    store.connections.delete(session, connection.id);
+    expect(schedules.find(schedule.id)).toBeUndefined();
+  });
+
+  it('another session cannot see, change or delete a schedule', () => {
+    const { schedule, schedules, store } = setup();
+    const other = store.sessions.create().session.id;
+    expect(schedules.get(other, schedule.id)).toBeUndefined();
+    expect(schedules.list(other)).toEqual([]);
+    expect(schedules.update(other, schedule.id, { name: 'x' })).toBeUndefined();
+    expect(schedules.delete(other, schedule.id)).toBe(false);
+    expect(schedules.find(schedule.id)?.name).toBe('Sales by region');
+  });
+
+  it('updates keep absent fields, clear null ones, and restart the timetable only when it changed', () => {
+    const { schedule, schedules, session, clock } = setup();
+    const withHook = schedules.update(session, schedule.id, { webhookUrl: 'https://hooks.example.com/x' })!;
+    expect(withHook.webhookUrl).toBe('https://hooks.example.com/x');
+    clock.advance(60_000);
+    const renamed = schedules.update(session, schedule.id, { name: 'Renamed' })!;
+    expect(renamed).toMatchObject({ name: 'Renamed', webhookUrl: 'https://hooks.example.com/x', lastSlotAt: schedule.lastSlotAt });
+    const retimed = schedules.update(session, schedule.id, { spec: { kind: 'daily', time: '06:00', timeZone: 'UTC' }, webhookUrl: null })!;
+    expect(retimed.webhookUrl).toBeUndefined();
+    expect(retimed.lastSlotAt).toBe(clock.now().toISOString());
+  });
+});
