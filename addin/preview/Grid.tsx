@@ -140,7 +140,10 @@ export function Grid({ source }: { source: GridSource }) {
     const move = moves[e.key];
     if (!move) return;
     e.preventDefault();
-    source.select(sheet, Math.max(0, sel.row + move[0]), Math.max(0, sel.col + move[1]));
+    // Read the selection now, not from the last paint: repaints are coalesced per frame, so
+    // several quick key presses would otherwise all start from the same stale cell.
+    const cur = source.selected();
+    source.select(sheet, Math.max(0, cur.row + move[0]), Math.max(0, cur.col + move[1]));
   };
 
   return (

@@ -1,0 +1,67 @@
+import { act, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { detectHost } from '../../../addin/app/host.js';
+import { Grid } from '../../../addin/preview/Grid.js';
+import { memoryGridSource } from '../../../addin/preview/gridSource.js';
+import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';
+import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
+import './harness.js';
+
+describe('browser-preview grid', { timeout: 90_000 }, () => {
+  it('renders only the visible cells of a 100k-row table, formatted, with formulas evaluated', async () => {
+    const wb = new MemoryWorkbook();
+    const gateway = new MemoryWorkbookGateway(wb);
+    const rows = Array.from({ length: 100_000 }, (_, i) => [`R${i}`, 1234 + i, 0.25, 45000]);
+    await gateway.writeTable(
+      { kind: 'newSheet', sheetName: 'Orders' },
+      [
+        { name: 'Region', type: 'text', format: '@' },
+        { name: 'Sales', type: 'currency', format: '$#,##0' },
+        { name: 'Margin', type: 'percentage', format: '0.0%' },
+        { name: 'Day', type: 'date', format: 'yyyy-mm-dd' },
+      ],
+      rows,
+      { tableName: 'Orders' },
+    );
+    wb.writeFormula('Orders', 1, 5, '=B2*2');
+    await gateway.activateTable('Orders');
+    const { container } = render(<Grid source={memoryGridSource(wb)} />);
+    expect(screen.getByText('$1,234')).toBeInTheDocument();
+    expect(screen.getAllByText('25.0%').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('2023-03-15').length).toBeGreaterThan(0);
+    expect(screen.getByText('2468')).toBeInTheDocument(); // =B2*2 evaluated
+    expect(screen.queryByText('R99999')).not.toBeInTheDocument();
+    // Windowed: a few hundred nodes, not 400,000 cells.
+    expect(container.querySelectorAll('div').length).toBeLessThan(1500);
+    expect(screen.getByRole('button', { name: 'Orders', pressed: true })).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Sheet1' }));
+    // Repaints are coalesced to the next animation frame.
+    expect(await screen.findByRole('button', { name: 'Sheet1', pressed: true })).toBeInTheDocument();
+    expect(screen.queryByText('$1,234')).not.toBeInTheDocument();
+  });
+
+  it('moves the selected cell with the arrow keys (the insert target in browser mode)', async () => {
+    const wb = new MemoryWorkbook();
+    render(<Grid source={memoryGridSource(wb)} />);
+    const region = screen.getByRole('region', { name: /Sheet Sheet1/ });
+    region.focus();
+    const user = userEvent.setup();
+    await user.keyboard('{ArrowDown}{ArrowDown}{ArrowRight}');
+    await act(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+    expect(await new MemoryWorkbookGateway(wb).getSelection()).toMatchObject({ sheet: 'Sheet1', address: 'B3' });
+  });
+});
+
+describe('host detection', () => {
+  it('is the browser when office.js is missing or has no host', async () => {
+    expect(await detectHost(undefined)).toBe('browser');
+    expect(await detectHost({ onReady: async () => ({ host: null }), HostType: { Excel: 'Excel' } })).toBe('browser');
+  });
+  it('is Excel when onReady says so', async () => {
+    expect(await detectHost({ onReady: async () => ({ host: 'Excel' }), HostType: { Excel: 'Excel' } })).toBe('excel');
+  });
+  it('does not hang when onReady never fires', async () => {
+    expect(await detectHost({ onReady: () => new Promise(() => undefined) }, 20)).toBe('browser');
+  });
+});
