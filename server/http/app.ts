@@ -83,7 +83,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let fallback: Fallback | undefined;
   app.setNotFoundHandler((request, reply) => {
     const apiPath = request.url.startsWith('/api/') || request.url === '/api' || request.url.startsWith('/health');
-    return fallback && !apiPath ? fallback(request, reply) : notFoundHandler(request, reply);
+    return fallback && (!apiPath || isSourceModule(request.method, request.url))
+      ? fallback(request, reply)
+      : notFoundHandler(request, reply);
   });
   const allowed = options.allowedOrigins;
   await app.register(cors, {
@@ -112,4 +114,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   );
   app.addHook('onClose', async () => ctx.clients.closeAll());
   return { app, ctx, setFallback: (f) => void (fallback = f) };
+}
+
+/**
+ * In dev mode Vite serves the add-in's modules by their source path, and the add-in's own server
+ * client lives in addin/api/, i.e. at /api/client.ts. API routes never carry a file extension, so
+ * an unmatched GET for a source file under /api/ belongs to Vite, not to the API's 404.
+ */
+export function isSourceModule(method: string, url: string): boolean {
+  return method === 'GET' && /^\/api\/[^?]*\.(?:tsx?|jsx?|mjs|css)(?:\?|$)/.test(url);
 }
