@@ -62,7 +62,10 @@ export function createScheduling(ctx: Pick<RouteContext, 'store' | 'clients'>, o
   return { schedules, snapshots, runner, routes };
 }
 
-/** A RouteModule that builds the scheduling from the app's own context (for API_ROUTES / extraRoutes). */
-export function scheduleRoutes(options: Omit<SchedulingOptions, 'logger'> & { logger: Logger }): RouteModule {
-  return (app, ctx) => createScheduling(ctx, options).routes(app, ctx);
+/**
+ * A RouteModule that builds the scheduling from the app's own context, for API_ROUTES or
+ * `extraRoutes`: `scheduleRoutes()` logs through the app's logger (buildApp's pino instance).
+ */
+export function scheduleRoutes(options: Partial<SchedulingOptions> = {}): RouteModule {
+  return (app, ctx) => createScheduling(ctx, { ...options, logger: options.logger ?? (app.log as Logger) }).routes(app, ctx);
 }

@@ -5,6 +5,7 @@
 import type { PullOptions, PullSource } from '../../common/source.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 import type { RunRecord, RunStatus } from '../store/snapshots.js';
+import { dataAsOf } from './snapshot-stream.js';
 import { describeSchedule, type ScheduleSpec } from './spec.js';
 import { webhookHost } from './webhook.js';
 
@@ -57,6 +58,6 @@ export function toScheduleInfo(schedule: ScheduleRecord, state: ScheduleState): 
     nextRunAt: state.nextRunAt?.toISOString() ?? null,
     status: state.lastRun?.status ?? 'never-run',
     lastRun: state.lastRun ?? null,
-    dataAsOf: state.latestSucceeded?.startedAt ?? null,
+    dataAsOf: state.latestSucceeded ? dataAsOf(state.latestSucceeded) : null,
   };
 }

@@ -241,5 +241,42 @@ describe('InProcessScheduleRunner', () => {
     expect(clock.armed()).toEqual([]);
     await runner.stop();
   });
-});
 
+  it('hourly in a DST zone runs every real hour, both repeated hours of the fall-back night included', async () => {
+    const clock = new ManualSchedulerClock(Date.parse('2025-10-25T22:00:00Z')); // 00:00 Berlin, 26 Oct (25-hour day)
+    const db = scheduleDb(clock);
+    const runner = new InProcessScheduleRunner({ schedules: db.schedules, snapshots: db.snapshots, pull: rowsPull(makeRows(1)), logger: db.logger, clock });
+    await runner.start();
+    const s = db.schedules.create(db.session, db.newSchedule({ spec: hourly(15, 'Europe/Berlin'), historyLimit: 100 }));
+    runner.upsert(s);
+    for (let hour = 0; hour < 25; hour++) {
+      clock.advance(60 * 60_000);
+      await runner.idle();
+    }
+    const runs = db.snapshots.list(s.id).reverse();
+    expect(runs).toHaveLength(25);
+    expect(runs.every((r) => r.trigger === 'schedule' && r.status === 'succeeded')).toBe(true);
+    // 02:15 CEST (00:15Z) and 02:15 CET (01:15Z) both ran.
+    expect(runs.map((r) => r.scheduledFor)).toEqual(expect.arrayContaining(['2025-10-26T00:15:00.000Z', '2025-10-26T01:15:00.000Z']));
+    await runner.stop();
+  });
+
+  it('a timer that fires late (the machine slept) runs once as a catch-up', async () => {
+    const pulls: number[] = [];
+    const clock = new ManualSchedulerClock(T0);
+    const db = scheduleDb(clock);
+    const pull: ScheduledPull = (s) => ((pulls.push(clock.now().getTime()), rowsPull(makeRows(1))(s)));
+    const runner = new InProcessScheduleRunner({ schedules: db.schedules, snapshots: db.snapshots, pull, logger: db.logger, clock });
+    await runner.start();
+    const s = db.schedules.create(db.session, db.newSchedule({ spec: hourly(0) }));
+    runner.upsert(s);
+    // Asleep from 08:10 to 11:30: the 09:00 timer only fires at wake-up.
+    clock.advanceTo('2026-03-02T11:30:00Z', { fire: false });
+    clock.advanceTo('2026-03-02T11:30:00Z');
+    await runner.idle();
+    expect(pulls).toEqual([Date.parse('2026-03-02T11:30:00Z')]);
+    expect(db.snapshots.last(s.id)).toMatchObject({ trigger: 'catch-up', missed: 3, scheduledFor: '2026-03-02T11:00:00.000Z' });
+    expect(runner.nextRunAt(s.id)?.toISOString()).toBe('2026-03-02T12:00:00.000Z');
+    await runner.stop();
+  });
+});
