@@ -5,7 +5,6 @@
 import { scheduleRoutes } from '../../../server/schedule/index.js';
 import { startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { stableId } from '../../../server/sim/state/ids.js';
 import { apiClient, captureLogger, tempDir } from '../http/helpers.js';
 
 let sim: Simulator;
