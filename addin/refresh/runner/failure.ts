@@ -1,0 +1,44 @@
+/**
+ * Why a refresh did not happen, in plain words. Every failure of a refresh (server, stream,
+ * workbook, a bug) becomes one RefreshFailure carrying an ApiErrorBody, so the runner stores and
+ * the pane shows the same sentence.
+ */
+import type { ApiErrorBody } from '../../../common/stream.js';
+import { toApiError } from '../../api/errors.js';
+import { WorkbookError } from '../../workbook/gateway.js';
+
+export class RefreshFailure extends Error {
+  constructor(readonly body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'RefreshFailure';
+  }
+}
+
+export const CANCELLED: ApiErrorBody = { code: 'cancelled', message: 'The refresh was cancelled. The table was left as it was.' };
+
+/** Tableau or the companion server no longer accepts this connection's sign-in (401000/401002, ended session). */
+const SIGN_IN_CODES = new Set(['bad-credentials', 'session-expired']);
+
+export function needsSignIn(body: ApiErrorBody): boolean {
+  return SIGN_IN_CODES.has(body.code);
+}
+
+export function failureBody(error: unknown): ApiErrorBody {
+  if (error instanceof RefreshFailure) return error.body;
+  if (error instanceof WorkbookError) {
+    if (error.code === 'cancelled') return CANCELLED;
+    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
+  const body = toApiError(error).body;
+  return body.code === 'cancelled' ? CANCELLED : body;
+}
+
+/** "Message. Hint" as one sentence for lastResult.error (the workbook stores one string). */
+export function plainWords(body: ApiErrorBody): string {
+  const message = body.message.trim().replace(/[.!]?$/, '.');
+  return body.hint ? `${message} ${body.hint.trim()}` : message;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RefreshFailure(CANCELLED);
+}

@@ -1,0 +1,11 @@
+export { RefreshRunner, type RefreshApi, type SnapshotApi, type RefreshOutcome, type RefreshStatus, type RefreshKind, type RefreshRequest, type RunnerOptions, type TableActivity, type TablePhase } from './runner.js';
+export { RefreshService, type DefinitionsState, type RefreshServiceOptions } from './service.js';
+export { collectStream, type CollectedResult } from './collect.js';
+export { RefreshFailure, needsSignIn, failureBody, plainWords } from './failure.js';
+export { matchConnection, identityKey, describeSite } from './connections.js';
+export { createSignInGate, type SignInGate, type SignInRequest, type SignInReason } from './signin.js';
+export { createRefreshLog, LOG_STORAGE_KEY, type RefreshLog, type LogEntry, type RefreshTrigger } from './log.js';
+export { officeStartupPort, memoryStartupPort, syncStartup, wantedStartup, type StartupPort, type StartupBehavior } from './startup.js';
+export { createTimedRefresh, type TimedRefresh, type TimerPorts } from './timed.js';
+export { definitionFromInsert, createOnInserted } from './inserted.js';
+export { describeOutcome, describeColumnChanges, formatDuration } from './words.js';

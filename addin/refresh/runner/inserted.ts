@@ -1,0 +1,39 @@
+/**
+ * After an insert, the table becomes refreshable: its definition is stored in the workbook. The
+ * connection is kept as server URL + site only (never the session's connection id or a secret),
+ * so a colleague who opens the workbook refreshes with their own sign-in.
+ */
+import type { InsertedTable } from '../../app/services.js';
+import type { DefinitionInput } from '../definitions/store.js';
+import type { RefreshDefinition } from '../definitions/schema.js';
+import type { DefinitionStore } from '../definitions/store.js';
+
+export function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput {
+  const rows = table.rowCount;
+  return {
+    // The store validates the source with zod (definitions/schema.ts) before anything is saved.
+    source: table.source as RefreshDefinition['source'],
+    connection: { serverUrl: table.connection.serverUrl, siteContentUrl: table.connection.siteContentUrl },
+    target: { sheet: table.sheet, tableName: table.tableName },
+    options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: null },
+    columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+    // The insert was the first pull: record it, truncation included (never silent).
+    lastResult: { at: now.toISOString(), rows, durationMs: 0, status: table.truncated ? 'truncated' : 'ok', ...(table.truncated ? { truncated: true } : {}) },
+  };
+}
+
+/**
+ * The `onInserted` hook for Services. A table that already had a definition (same name: the
+ * analyst deleted the table and inserted again) keeps its id and options but gets the new source.
+ */
+export function createOnInserted(store: DefinitionStore, options: { now?: () => Date; onStored?: (def: RefreshDefinition) => void } = {}) {
+  const now = options.now ?? (() => new Date());
+  return async (table: InsertedTable): Promise<void> => {
+    const input = definitionFromInsert(table, now());
+    const existing = await store.findByTable(table.tableName);
+    // A server schedule pulled the OLD source: it no longer feeds this table.
+    const kept = existing ? (({ serverScheduleId: _dropped, ...rest }) => rest)(existing.options) : null;
+    const stored = await store.upsert(existing && kept ? { ...input, id: existing.id, options: kept } : input);
+    options.onStored?.(stored);
+  };
+}

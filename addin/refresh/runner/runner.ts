@@ -1,0 +1,403 @@
+/**
+ * RefreshRunner: refreshes the workbook's Tableau tables, safely.
+ *
+ * One refresh = resolve the analyst's OWN connection for the definition's site, fetch the
+ * COMPLETE result into memory (collect.ts), and only then hand it to
+ * WorkbookGateway.replaceTableData, which validates before it changes a cell. Any failure before
+ * that point leaves the table exactly as it was; the failure is stored in lastResult in plain
+ * words. Guarantees:
+ *  - single flight per definition: asking again while it runs returns the running refresh;
+ *  - at most `poolSize` pulls/writes at once (Refresh all), one workbook write at a time;
+ *  - an expired sign-in asks ONCE per site (signin.ts); the site's other tables wait for it;
+ *  - Cancel aborts the pull and any write not yet started (a write in progress completes);
+ *  - never silent truncation: a cut result is recorded as status 'truncated'.
+ * Plain TypeScript: the pane, the ribbon command and the timers all share one instance.
+ */
+import type { ConnectionInfo, PullRequest } from '../../../common/api.js';
+import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
+import type { CallOptions } from '../../api/client.js';
+import type { SnapshotStream } from '../../api/schedules.js';
+import type { WorkbookGateway } from '../../workbook/gateway.js';
+import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
+import type { DefinitionStore } from '../definitions/store.js';
+import { collectStream, type CollectedResult } from './collect.js';
+import { describeSite, matchConnection } from './connections.js';
+import { CANCELLED, RefreshFailure, failureBody, needsSignIn, plainWords, throwIfAborted } from './failure.js';
+import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
+import { createSignInGate, type SignInGate } from './signin.js';
+import { Semaphore } from './semaphore.js';
+import { describeOutcome } from './words.js';
+
+/** The parts of ApiClient (addin/api/client.ts) a refresh uses. */
+export interface RefreshApi {
+  listConnections(opts?: CallOptions): Promise<ConnectionInfo[]>;
+  pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncIterable<StreamMessage>;
+}
+
+/** The part of SchedulesClient (addin/api/schedules.ts) "Load latest snapshot" uses. */
+export interface SnapshotApi {
+  latestSnapshot(scheduleId: string, opts?: CallOptions): Promise<SnapshotStream>;
+}
+
+export type RefreshKind = 'live' | 'snapshot';
+export type RefreshStatus = 'ok' | 'truncated' | 'snapshot' | 'error' | 'cancelled';
+
+export interface RefreshOutcome {
+  definitionId: string;
+  table: string;
+  status: RefreshStatus;
+  rows: number;
+  durationMs: number;
+  addedColumns: string[];
+  removedColumns: string[];
+  warnings: string[];
+  /** A row limit cut the result (also for snapshots, whose status stays 'snapshot'). */
+  truncated?: boolean;
+  /** Snapshots: when the server pulled the data. */
+  dataAsOf?: string;
+  error?: ApiErrorBody;
+}
+
+export type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'writing';
+
+export interface TableActivity {
+  definitionId: string;
+  table: string;
+  kind: RefreshKind;
+  phase: TablePhase;
+  rowsReceived: number;
+  rowsWritten: number;
+  totalRows?: number;
+  note?: string;
+}
+
+export interface RefreshRequest {
+  kind?: RefreshKind;
+  trigger?: RefreshTrigger;
+  /** Aborts this refresh (in addition to cancel()). */
+  signal?: AbortSignal;
+}
+
+export interface RunnerOptions {
+  gateway: WorkbookGateway;
+  store: DefinitionStore;
+  api: RefreshApi;
+  snapshots?: SnapshotApi;
+  signIn?: SignInGate;
+  log?: RefreshLog;
+  now?: () => Date;
+  /** Tables pulled at once by Refresh all (default 2: each holds its whole result in memory). */
+  poolSize?: number;
+}
+
+interface Running {
+  promise: Promise<RefreshOutcome>;
+  controller: AbortController;
+  trigger: RefreshTrigger;
+}
+
+export type RunningListener = (definitionId: string, running: boolean, trigger: RefreshTrigger) => void;
+
+export class RefreshRunner {
+  readonly signIn: SignInGate;
+  readonly log: RefreshLog;
+  private readonly running = new Map<string, Running>();
+  private readonly activities = new Map<string, TableActivity>();
+  private readonly listeners = new Set<() => void>();
+  private readonly runningListeners = new Set<RunningListener>();
+  private readonly pool: Semaphore;
+  private readonly writeLock = new Semaphore(1);
+  private readonly now: () => Date;
+  private allController: AbortController | null = null;
+  private snapshot: TableActivity[] = [];
+
+  constructor(private readonly options: RunnerOptions) {
+    this.signIn = options.signIn ?? createSignInGate();
+    this.log = options.log ?? createRefreshLog();
+    this.now = options.now ?? (() => new Date());
+    this.pool = new Semaphore(Math.max(1, options.poolSize ?? 2));
+  }
+
+  get store(): DefinitionStore {
+    return this.options.store;
+  }
+
+  /** Refreshes one table. While it runs, asking again returns the same refresh. */
+  refresh(definitionId: string, request: RefreshRequest = {}): Promise<RefreshOutcome> {
+    const current = this.running.get(definitionId);
+    if (current) return current.promise;
+    const controller = new AbortController();
+    const trigger = request.trigger ?? 'manual';
+    const onOuterAbort = () => controller.abort();
+    request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (request.signal?.aborted) controller.abort();
+    const promise = this.run(definitionId, request.kind ?? 'live', trigger, controller.signal).finally(() => {
+      request.signal?.removeEventListener('abort', onOuterAbort);
+      this.running.delete(definitionId);
+      this.activities.delete(definitionId);
+      this.emit();
+      this.runningListeners.forEach((l) => l(definitionId, false, trigger));
+    });
+    this.running.set(definitionId, { promise, controller, trigger });
+    this.runningListeners.forEach((l) => l(definitionId, true, trigger));
+    return promise;
+  }
+
+  /**
+   * Refreshes every table (or the given ones), `poolSize` at a time, in workbook order. Tables
+   * already refreshing are joined, not restarted. Cancel with cancelAll().
+   */
+  async refreshAll(request: { trigger?: RefreshTrigger; ids?: string[]; kind?: RefreshKind } = {}): Promise<RefreshOutcome[]> {
+    const definitions = await this.options.store.list();
+    const chosen = request.ids ? definitions.filter((d) => request.ids!.includes(d.id)) : definitions;
+    const controller = new AbortController();
+    this.allController = controller;
+    try {
+      return await Promise.all(chosen.map((d) => this.refresh(d.id, { trigger: request.trigger ?? 'all', kind: request.kind, signal: controller.signal })));
+    } finally {
+      if (this.allController === controller) this.allController = null;
+    }
+  }
+
+  /** Refresh on open: the tables whose definition asks for it. */
+  async refreshOnOpen(): Promise<RefreshOutcome[]> {
+    const definitions = await this.options.store.list();
+    const ids = definitions.filter((d) => d.options.refreshOnOpen).map((d) => d.id);
+    return ids.length ? this.refreshAll({ trigger: 'open', ids }) : [];
+  }
+
+  cancel(definitionId: string): void {
+    this.running.get(definitionId)?.controller.abort();
+  }
+
+  cancelAll(): void {
+    this.allController?.abort();
+    for (const r of this.running.values()) r.controller.abort();
+  }
+
+  isRunning(definitionId: string): boolean {
+    return this.running.has(definitionId);
+  }
+
+  /** What is refreshing now (stable array between changes, for useSyncExternalStore). */
+  activity(): TableActivity[] {
+    return this.snapshot;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Running state changes (the timed-refresh ticker skips tables refreshing for another reason). */
+  onRunning(listener: RunningListener): () => void {
+    this.runningListeners.add(listener);
+    return () => this.runningListeners.delete(listener);
+  }
+
+  private emit(): void {
+    this.snapshot = [...this.activities.values()];
+    this.listeners.forEach((l) => l());
+  }
+
+  private setActivity(def: RefreshDefinition, kind: RefreshKind, patch: Partial<TableActivity>): void {
+    const prev = this.activities.get(def.id) ?? { definitionId: def.id, table: def.target.tableName, kind, phase: 'queued' as const, rowsReceived: 0, rowsWritten: 0 };
+    this.activities.set(def.id, { ...prev, ...patch });
+    this.emit();
+  }
+
+  private async run(id: string, kind: RefreshKind, trigger: RefreshTrigger, signal: AbortSignal): Promise<RefreshOutcome> {
+    const started = this.now().getTime();
+    let def: RefreshDefinition | null;
+    try {
+      def = await this.options.store.get(id);
+    } catch (error) {
+      return this.fail(null, id, trigger, started, failureBody(error));
+    }
+    if (!def) return this.fail(null, id, trigger, started, { code: 'not-found', message: 'This table has no refresh settings any more (they were removed).' });
+    this.setActivity(def, kind, { phase: 'queued' });
+    try {
+      const written = kind === 'snapshot' ? await this.loadSnapshot(def, signal) : await this.pullLive(def, signal);
+      return await this.succeed(def, trigger, started, written);
+    } catch (error) {
+      const body = failureBody(error);
+      return this.fail(def, id, trigger, started, body);
+    }
+  }
+
+  /** Live pull: connection → complete result → write. Retries once after a sign-in. */
+  private async pullLive(def: RefreshDefinition, signal: AbortSignal): Promise<Written> {
+    let connection = await this.connectionFor(def, signal);
+    for (let attempt = 0; ; attempt++) {
+      const release = await this.pool.acquire(signal);
+      let result: CollectedResult;
+      try {
+        this.setActivity(def, 'live', { phase: 'pulling', rowsReceived: 0 });
+        const request: PullRequest = { source: def.source, ...(def.options.refreshExtractFirst ? { options: { refreshExtractFirst: true } } : {}) };
+        result = await collectStream(this.options.api.pull(connection.id, request, { signal }), signal, (p) =>
+          this.setActivity(def, 'live', { rowsReceived: p.rowsReceived, ...(p.note ? { note: p.note } : {}) }),
+        );
+        return await this.write(def, result, signal);
+      } catch (error) {
+        const body = failureBody(error);
+        if (attempt > 0 || !needsSignIn(body)) throw error;
+      } finally {
+        release();
+      }
+      // The sign-in expired: wait (outside the pool) for the analyst to connect again.
+      connection = await this.waitForSignIn(def, 'expired', signal);
+    }
+  }
+
+  private async loadSnapshot(def: RefreshDefinition, signal: AbortSignal): Promise<Written> {
+    const scheduleId = def.options.serverScheduleId;
+    if (!scheduleId || !this.options.snapshots) {
+      throw new RefreshFailure({ code: 'no-schedule', message: 'This table has no server schedule, so there is no snapshot to load.', hint: 'Refresh it from Tableau instead.' });
+    }
+    const release = await this.pool.acquire(signal);
+    try {
+      this.setActivity(def, 'snapshot', { phase: 'pulling', rowsReceived: 0 });
+      let stream: SnapshotStream;
+      try {
+        stream = await this.options.snapshots.latestSnapshot(scheduleId, { signal });
+      } catch (error) {
+        throw new RefreshFailure(failureBody(error));
+      }
+      const result = await collectStream(stream.messages, signal, (p) => this.setActivity(def, 'snapshot', { rowsReceived: p.rowsReceived }));
+      return { ...(await this.write(def, result, signal)), snapshot: true, ...(stream.dataAsOf ? { dataAsOf: stream.dataAsOf } : {}) };
+    } finally {
+      release();
+    }
+  }
+
+  /** The session's connection to the definition's site; none → ask the analyst to connect. */
+  private async connectionFor(def: RefreshDefinition, signal: AbortSignal): Promise<ConnectionInfo> {
+    // Another table of this site is already waiting for a sign-in: wait with it (one prompt).
+    if (this.signIn.isPending(def.connection)) return this.waitForSignIn(def, 'expired', signal);
+    let connections: ConnectionInfo[];
+    try {
+      connections = await this.options.api.listConnections({ signal });
+    } catch (error) {
+      const body = failureBody(error);
+      if (!needsSignIn(body)) throw new RefreshFailure(body);
+      connections = [];
+    }
+    throwIfAborted(signal);
+    return matchConnection(def.connection, connections) ?? this.waitForSignIn(def, 'not-connected', signal);
+  }
+
+  private async waitForSignIn(def: RefreshDefinition, reason: 'expired' | 'not-connected', signal: AbortSignal): Promise<ConnectionInfo> {
+    this.setActivity(def, 'live', { phase: 'signing-in' });
+    const connection = await this.signIn.request(def.connection, reason, def.target.tableName, signal);
+    throwIfAborted(signal);
+    if (!connection) {
+      throw new RefreshFailure({
+        code: 'sign-in-needed',
+        message: `Not refreshed: sign in to ${describeSite(def.connection)} to refresh this table.`,
+        hint: 'Use Connect with your own Tableau sign-in, then refresh again.',
+      });
+    }
+    this.setActivity(def, 'live', { phase: 'queued' });
+    return connection;
+  }
+
+  private async write(def: RefreshDefinition, result: CollectedResult, signal: AbortSignal): Promise<Written> {
+    const release = await this.writeLock.acquire(signal);
+    try {
+      throwIfAborted(signal);
+      this.setActivity(def, 'live', { phase: 'writing', rowsWritten: 0, totalRows: result.rows.length });
+      const replaced = await this.options.gateway.replaceTableData(def.target.tableName, result.columns, result.rows, {
+        mode: def.options.mode,
+        ...(def.options.mode === 'append' && def.options.timestampColumn ? { timestampColumn: def.options.timestampColumn } : {}),
+        previousColumns: def.columns.map((c) => c.name),
+        now: this.now(),
+        signal,
+        onProgress: (p) => this.setActivity(def, 'live', { rowsWritten: p.rowsWritten }),
+      });
+      return {
+        result,
+        rowsWritten: replaced.rowsWritten,
+        addedColumns: replaced.addedColumns,
+        removedColumns: replaced.removedColumns,
+        snapshot: false,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  private async succeed(def: RefreshDefinition, trigger: RefreshTrigger, started: number, written: Written): Promise<RefreshOutcome> {
+    const finished = this.now();
+    const durationMs = Math.max(0, Math.round(finished.getTime() - started));
+    const { result } = written;
+    // A snapshot that was cut keeps status 'snapshot' with truncated: true (provenance says both).
+    const status: RefreshStatus = written.snapshot ? 'snapshot' : result.truncated ? 'truncated' : 'ok';
+    const outcome: RefreshOutcome = {
+      definitionId: def.id,
+      table: def.target.tableName,
+      status,
+      rows: result.rowCount,
+      durationMs,
+      addedColumns: written.addedColumns,
+      removedColumns: written.removedColumns,
+      warnings: result.warnings,
+      ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
+      ...(result.truncated ? { truncated: true } : {}),
+    };
+    const last: LastResult = {
+      at: finished.toISOString(),
+      rows: result.rowCount,
+      durationMs,
+      status,
+      ...(result.truncated ? { truncated: true } : {}),
+      ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
+    };
+    const columns: ColumnSnapshot[] = result.columns.map((c) => ({ name: c.name, type: c.type }));
+    try {
+      await this.options.store.recordResult(def.id, last, columns);
+    } catch (error) {
+      // The data is in place; only its status could not be saved. Say so rather than hide it.
+      outcome.warnings = [...outcome.warnings, `The table was refreshed, but its refresh status could not be saved: ${failureBody(error).message}`];
+    }
+    this.addLog(def.id, def.target.tableName, trigger, status, durationMs, describeOutcome(outcome), result.rowCount);
+    return outcome;
+  }
+
+  private async fail(def: RefreshDefinition | null, id: string, trigger: RefreshTrigger, started: number, body: ApiErrorBody): Promise<RefreshOutcome> {
+    const finished = this.now();
+    const durationMs = Math.max(0, Math.round(finished.getTime() - started));
+    const cancelled = body.code === 'cancelled';
+    const table = def?.target.tableName ?? '(unknown table)';
+    const outcome: RefreshOutcome = {
+      definitionId: id,
+      table,
+      status: cancelled ? 'cancelled' : 'error',
+      rows: 0,
+      durationMs,
+      addedColumns: [],
+      removedColumns: [],
+      warnings: [],
+      error: cancelled ? CANCELLED : body,
+    };
+    // A cancel is the analyst's choice, not a failure of the table: lastResult keeps the last real outcome.
+    if (def && !cancelled) {
+      const last: LastResult = { at: finished.toISOString(), rows: 0, durationMs, status: 'error', error: plainWords(body) };
+      await this.options.store.recordResult(def.id, last).catch(() => undefined);
+    }
+    this.addLog(id, table, trigger, outcome.status, durationMs, describeOutcome(outcome));
+    return outcome;
+  }
+
+  private addLog(definitionId: string, table: string, trigger: RefreshTrigger, outcome: LogOutcome, durationMs: number, message: string, rows?: number): void {
+    this.log.add({ at: this.now().toISOString(), table, definitionId, trigger, outcome, durationMs, message, ...(rows !== undefined ? { rows } : {}) });
+  }
+}
+
+interface Written {
+  result: CollectedResult;
+  rowsWritten: number;
+  addedColumns: string[];
+  removedColumns: string[];
+  snapshot: boolean;
+  dataAsOf?: string;
+}

@@ -1,0 +1,116 @@
+/**
+ * The refresh feature as one object, created once at start-up (main.tsx) and shared by the task
+ * pane, the ribbon's "Refresh all" and the timers, so they all see the same running refreshes,
+ * sign-in prompts and log. Holds the current definitions for the Tables tab and keeps the
+ * startup behavior and the every-N-minutes ticker in step with them.
+ */
+import type { InsertedTable } from '../../app/services.js';
+import type { WorkbookGateway } from '../../workbook/gateway.js';
+import type { RefreshDefinition } from '../definitions/schema.js';
+import { DefinitionStore, type DefinitionPatch } from '../definitions/store.js';
+import { failureBody } from './failure.js';
+import { createOnInserted } from './inserted.js';
+import { RefreshRunner, type RefreshApi, type RunnerOptions, type SnapshotApi } from './runner.js';
+import { syncStartup, type StartupPort } from './startup.js';
+import { createTimedRefresh, type TimedRefresh, type TimerPorts } from './timed.js';
+
+export type DefinitionsState =
+  | { status: 'loading'; definitions: RefreshDefinition[] }
+  | { status: 'ok'; definitions: RefreshDefinition[] }
+  | { status: 'unreadable'; definitions: RefreshDefinition[]; message: string };
+
+export interface RefreshServiceOptions {
+  gateway: WorkbookGateway;
+  api: RefreshApi;
+  snapshots?: SnapshotApi;
+  startup: StartupPort;
+  timers?: TimerPorts;
+  now?: () => Date;
+  runner?: Partial<Pick<RunnerOptions, 'log' | 'signIn' | 'poolSize'>>;
+}
+
+export class RefreshService {
+  readonly store: DefinitionStore;
+  readonly runner: RefreshRunner;
+  readonly timed: TimedRefresh;
+  /** Problems the analyst should see that belong to no single table (e.g. startup behavior). */
+  notice: string | null = null;
+  private state: DefinitionsState = { status: 'loading', definitions: [] };
+  private readonly listeners = new Set<() => void>();
+  private readonly startup: StartupPort;
+
+  constructor(options: RefreshServiceOptions) {
+    const now = options.now ?? (() => new Date());
+    this.store = new DefinitionStore(options.gateway, { now });
+    this.runner = new RefreshRunner({ gateway: options.gateway, store: this.store, api: options.api, snapshots: options.snapshots, now, ...options.runner });
+    this.timed = createTimedRefresh(this.runner, options.timers);
+    this.startup = options.startup;
+    // Every finished refresh changed a lastResult: show it.
+    this.runner.onRunning((_, running) => {
+      if (!running) void this.reload();
+    });
+  }
+
+  /** Loads the definitions, starts the timers and runs refresh on open. */
+  async start(options: { refreshOnOpen?: boolean } = {}): Promise<void> {
+    await this.reload();
+    this.timed.start();
+    if (options.refreshOnOpen && this.state.status === 'ok') await this.runner.refreshOnOpen();
+  }
+
+  stop(): void {
+    this.timed.stop();
+    this.runner.cancelAll();
+  }
+
+  definitions(): DefinitionsState {
+    return this.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async reload(): Promise<void> {
+    const read = await this.store.read().catch((error: unknown) => ({ status: 'unreadable' as const, message: failureBody(error).message }));
+    this.state = read.status === 'ok' ? { status: 'ok', definitions: read.definitions } : { status: 'unreadable', definitions: [], message: read.message };
+    this.timed.sync(this.state.definitions);
+    this.emit();
+  }
+
+  /** The Services.onInserted hook: the new table becomes refreshable. */
+  readonly onInserted = async (table: InsertedTable): Promise<void> => {
+    await createOnInserted(this.store)(table);
+    await this.reload();
+  };
+
+  /** Edits a definition's options (or source/target), then re-syncs startup behavior and timers. */
+  async update(id: string, patch: DefinitionPatch): Promise<RefreshDefinition> {
+    const updated = await this.store.update(id, patch);
+    await this.reload();
+    await this.syncStartup();
+    return updated;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.runner.cancel(id);
+    await this.store.remove(id);
+    await this.reload();
+    await this.syncStartup();
+  }
+
+  private async syncStartup(): Promise<void> {
+    try {
+      await syncStartup(this.startup, this.state.definitions);
+      this.notice = null;
+    } catch (error) {
+      this.notice = `Refresh on open may not work in this version of Excel: ${failureBody(error).message}`;
+    }
+    this.emit();
+  }
+
+  private emit(): void {
+    this.listeners.forEach((l) => l());
+  }
+}
