@@ -4,7 +4,8 @@
  * measures. Started by fork() (bench/children.ts); talks over IPC:
  *   → parent  {type:'ready', url, demo?}
  *   ← parent  {type:'heap-start'}  : gc, remember heapUsed as the baseline, sample every 5 ms
- *   ← parent  {type:'heap-stop'}   → {type:'heap', baselineMb, peakMb, samples}
+ *   ← parent  {type:'heap-stop'}   → {type:'heap', baselineMb, peakMb, samples, cpuMs}
+ * (cpuMs: this process's CPU time, user + system, between start and stop.)
  * It exits when the parent disconnects.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ function heapSampler() {
   let baseline = 0;
   let peak = 0;
   let samples = 0;
+  let cpu = process.cpuUsage();
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage().heapUsed);
     samples++;
@@ -33,13 +35,15 @@ function heapSampler() {
       baseline = process.memoryUsage().heapUsed;
       peak = baseline;
       samples = 0;
+      cpu = process.cpuUsage();
       clearInterval(timer);
       timer = setInterval(sample, 5);
     },
     stop() {
       clearInterval(timer);
       sample();
-      return { type: 'heap', baselineMb: baseline / MB, peakMb: peak / MB, samples };
+      const used = process.cpuUsage(cpu);
+      return { type: 'heap', baselineMb: baseline / MB, peakMb: peak / MB, samples, cpuMs: (used.user + used.system) / 1000 };
     },
   };
 }
