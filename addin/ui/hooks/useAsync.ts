@@ -19,7 +19,10 @@ export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | null, 
   const [loading, setLoading] = useState(load !== null);
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
-  loadRef.current = load;
+  // Keep the latest loader without re-running the load on every render (declared first: runs first).
+  useEffect(() => {
+    loadRef.current = load;
+  });
 
   useEffect(() => {
     const run = loadRef.current;

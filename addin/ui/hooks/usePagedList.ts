@@ -24,7 +24,9 @@ export function usePagedList<T>(fetchPage: (page: number, signal: AbortSignal) =
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const fetchRef = useRef(fetchPage);
-  fetchRef.current = fetchPage;
+  useEffect(() => {
+    fetchRef.current = fetchPage;
+  });
   const controller = useRef<AbortController | null>(null);
 
   const load = useCallback((page: number, reset: boolean) => {
@@ -43,16 +45,22 @@ export function usePagedList<T>(fetchPage: (page: number, signal: AbortSignal) =
       },
       (failure: unknown) => {
         if (own.signal.aborted) return;
+        // A failed first page of a new query must not leave the old query's items on screen.
+        if (reset) {
+          setItems([]);
+          setTotal(null);
+          setNextPage(1);
+        }
         setError(errorBody(failure));
         setLoading(false);
       },
     );
   }, []);
 
+  // A new query replaces the items when its first page arrives (no flash of an empty list).
   useEffect(() => {
-    setItems([]);
-    setTotal(null);
-    setNextPage(1);
+    // Starting a fetch is this effect's job; `load` flags loading as the request goes out.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     load(1, true);
     return () => controller.current?.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps

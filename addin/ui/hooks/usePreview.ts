@@ -16,13 +16,19 @@ export interface PreviewState {
 }
 
 /** The first 100 rows of a source (pull with options.limit), read as the stream arrives. */
+const initial = (key: string): PreviewState & { key: string } => ({ key, columns: null, rows: [], end: null, progress: null, error: null, loading: true });
+
 export function usePreview(connectionId: string, source: PullSource, attempt = 0): PreviewState {
   const { api } = useServices();
-  const [state, setState] = useState<PreviewState>({ columns: null, rows: [], end: null, progress: null, error: null, loading: true });
+  // State is tagged with the request it belongs to: a new source or a retry starts from `initial`
+  // without a reset inside the effect, and late answers for an old request are ignored.
+  const key = JSON.stringify([connectionId, source, attempt]);
+  const [tagged, setTagged] = useState(() => initial(key));
 
   useEffect(() => {
     const controller = new AbortController();
-    setState({ columns: null, rows: [], end: null, progress: null, error: null, loading: true });
+    const setState = (update: (s: PreviewState) => PreviewState) =>
+      setTagged((s) => ({ ...update(s.key === key ? s : initial(key)), key }));
     (async () => {
       const rows: CellValue[][] = [];
       for await (const msg of api.pull(connectionId, { source, options: { limit: PREVIEW_ROWS } }, { signal: controller.signal })) {
@@ -37,9 +43,9 @@ export function usePreview(connectionId: string, source: PullSource, attempt = 0
       if (!controller.signal.aborted) setState((s) => ({ ...s, error: errorBody(failure), loading: false, progress: null }));
     });
     return () => controller.abort();
-    // The source object is rebuilt on every render upstream; its JSON is its identity.
+    // `key` is the JSON identity of (connectionId, source, attempt): the source object itself is rebuilt upstream.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, connectionId, JSON.stringify(source), attempt]);
+  }, [api, key]);
 
-  return state;
+  return tagged.key === key ? tagged : initial(key);
 }

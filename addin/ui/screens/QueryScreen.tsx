@@ -20,6 +20,7 @@ import {
   type FilterType,
   type QueryDraft,
 } from '../logic/queryDraft.js';
+import { parameterMembers } from '../logic/parameters.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -148,9 +149,9 @@ function QueryBuilder({ metadata, datasource, onPreview }: { metadata: Datasourc
               {p.members?.length ? (
                 <Select size="small" value={draft.parameters[p.parameterCaption] ?? ''} onChange={(_, d) => update({ parameters: { ...draft.parameters, [p.parameterCaption]: d.value } })}>
                   <option value="">Keep current value</option>
-                  {p.members.map((m) => (
-                    <option key={String(m)} value={String(m)}>
-                      {String(m)}
+                  {parameterMembers(p.members).map((m) => (
+                    <option key={m.value} value={m.value}>
+                      {m.label}
                     </option>
                   ))}
                 </Select>
