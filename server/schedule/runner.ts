@@ -63,6 +63,8 @@ export interface RunnerOptions {
   lateAfterMs?: number;
 }
 
+const RETRY_CHECK_MS = 5 * 60_000;
+
 interface Running {
   done: Promise<RunRecord | undefined>;
   abort: AbortController;
@@ -84,7 +86,7 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     // Runs left "running" by a previous process were cut by its stop or crash.
     const cut = this.options.snapshots.failUnfinished(runInterrupted().toApiError(), this.clock.now());
     if (cut) this.options.logger.warn({ runs: cut }, 'runs cut by the previous shutdown recorded as failed');
-    for (const schedule of this.options.schedules.all()) this.tick(schedule.id);
+    for (const schedule of this.options.schedules.all()) this.safeTick(schedule.id);
   }
 
   async stop(): Promise<void> {
@@ -96,7 +98,7 @@ export class InProcessScheduleRunner implements ScheduleRunner {
   }
 
   upsert(schedule: ScheduleRecord): void {
-    if (this.started) this.tick(schedule.id);
+    if (this.started) this.safeTick(schedule.id);
   }
 
   remove(id: string): void {
@@ -132,6 +134,19 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     this.timers.delete(id);
   }
 
+  /** Timers call this: an exception there would be uncaught (and end the process). */
+  private safeTick(id: string): void {
+    try {
+      this.tick(id);
+    } catch (err) {
+      // E.g. the database was busy: look again a bit later rather than drop the schedule's timer.
+      this.options.logger.error({ err, scheduleId: id }, 'schedule could not be checked; trying again in 5 minutes');
+      if (!this.started || this.timers.has(id)) return;
+      const at = new Date(this.clock.now().getTime() + RETRY_CHECK_MS);
+      this.timers.set(id, { at, timer: this.clock.setTimer(at, () => this.safeTick(id)) });
+    }
+  }
+
   /**
    * The one decision point, for timers, start-up and changes alike: if scheduled times passed
    * since the last handled one, run once for the latest of them; then arm the timer for the next.
@@ -159,7 +174,7 @@ export class InProcessScheduleRunner implements ScheduleRunner {
         this.launch(schedule, late ? { trigger: 'catch-up', scheduledFor: plan.due, missed: plan.missed } : { trigger: 'schedule', scheduledFor: plan.due });
       }
     }
-    if (plan.next) this.timers.set(id, { at: plan.next, timer: this.clock.setTimer(plan.next, () => this.tick(id)) });
+    if (plan.next) this.timers.set(id, { at: plan.next, timer: this.clock.setTimer(plan.next, () => this.safeTick(id)) });
   }
 
   private launch(schedule: ScheduleRecord, start: Omit<RunStart, 'startedAt'>): RunHandle {

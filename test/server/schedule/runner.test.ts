@@ -279,4 +279,29 @@ describe('InProcessScheduleRunner', () => {
     expect(runner.nextRunAt(s.id)?.toISOString()).toBe('2026-03-02T12:00:00.000Z');
     await runner.stop();
   });
+
+  it('a store error while checking a schedule is logged and checked again later, never thrown from the timer', async () => {
+    const { clock, schedules, snapshots, session, newSchedule, logger, logText } = setup();
+    let failNext = true;
+    const flaky = Object.create(schedules) as typeof schedules;
+    flaky.markSlot = (id, at) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('SQLITE_BUSY: database is locked');
+      }
+      schedules.markSlot(id, at);
+    };
+    const runner = new InProcessScheduleRunner({ schedules: flaky, snapshots, pull: rowsPull(makeRows(1)), logger, clock });
+    await runner.start();
+    const s = schedules.create(session, newSchedule({ spec: hourly(0) }));
+    runner.upsert(s);
+    expect(() => clock.advanceTo('2026-03-02T09:00:00Z')).not.toThrow();
+    expect(logText()).toContain('trying again in 5 minutes');
+    expect(snapshots.list(s.id)).toHaveLength(0);
+    clock.advanceTo('2026-03-02T09:05:00Z');
+    await runner.idle();
+    expect(snapshots.list(s.id)).toMatchObject([{ status: 'succeeded', scheduledFor: '2026-03-02T09:00:00.000Z' }]);
+    expect(runner.nextRunAt(s.id)?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
+    await runner.stop();
+  });
 });
