@@ -29,14 +29,16 @@ export function csvTextToTypedColumns(text: string, opts: { locale?: string } = 
   const header = data[0];
   const width = header.length;
   const typer = new TableTyper(header, opts.locale);
-  const values: CellValue[][] = header.map(() => []);
+  // Sized up front: no regrowth copies, and an all-number column stays an unboxed double array.
+  let count = 0;
   for (let r = 1; r < data.length; r++) {
     const row = data[r];
-    if (row.length !== width) {
-      if (isBlankRow(row)) continue;
-      throw raggedRowError(r + 1, row.length, width);
-    }
-    typer.takeRow(row, values);
+    if (row.length === width) count++;
+    else if (!isBlankRow(row)) throw raggedRowError(r + 1, row.length, width);
+  }
+  const values: CellValue[][] = header.map(() => new Array<CellValue>(count));
+  for (let r = 1, k = 0; r < data.length; r++) {
+    if (data[r].length === width) typer.takeRow(data[r], values, k++);
   }
   const table = typer.finish();
   for (let j = 0; j < width; j++) {
@@ -47,5 +49,5 @@ export function csvTextToTypedColumns(text: string, opts: { locale?: string } = 
       if (data[r].length === width) col[k++] = convertCell(plan, data[r][j]);
     }
   }
-  return { columns: table.columns, values, rowCount: values[0]?.length ?? 0, locale: table.locale.id };
+  return { columns: table.columns, values, rowCount: count, locale: table.locale.id };
 }

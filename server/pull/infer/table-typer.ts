@@ -50,10 +50,10 @@ export class TableTyper {
     for (let j = 0; j < stats.length; j++) stats[j].take(row[j]);
   }
 
-  /** Observes a row and appends its speculatively converted values to `out[j]`. */
-  takeRow(row: readonly string[], out: CellValue[][]): void {
+  /** Observes a row and stores its speculatively converted values at `out[j][r]`. */
+  takeRow(row: readonly string[], out: CellValue[][], r: number): void {
     const stats = this.stats;
-    for (let j = 0; j < stats.length; j++) out[j].push(stats[j].take(row[j]));
+    for (let j = 0; j < stats.length; j++) out[j][r] = stats[j].take(row[j]);
   }
 
   finish(): TypedTable {
