@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: every comparison side by side in one run on the simulator; prints a markdown
+ * table and writes the figures to BENCH_OUT (default bench-results.json) as
+ * `{"<name>": {"value", "target", "unit", "ok"}}`. Not part of `npm test`: timings belong here,
+ * never in unit tests. BENCH_ONLY=list,csv,... runs a subset; BENCH_CPU_PROF=<dir> profiles the
+ * child processes (bench/children.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { benchCsv } from './csv.js';
+import { benchList } from './list.js';
+import { benchPane } from './pane.js';
+import { type Figure, markdownTable, toJson } from './report.js';
+import { benchVds } from './vds.js';
+import { benchWrite } from './write.js';
+
+/** Every bench with the figure names it produces (a failed bench still reports each name, not ok). */
+const BENCHES: Array<{ key: string; names: string[]; run: () => Promise<Figure[]> }> = [
+  { key: 'list', names: ['list_10k_vs_sequential', 'list_10k_vs_floor'], run: () => benchList() },
+  { key: 'vds', names: ['vds_1m_vs_json_parse', 'vds_1m_server_heap_mb', 'vds_1m_first_rows_ms'], run: () => benchVds() },
+  { key: 'csv', names: ['csv_1m_vs_papaparse'], run: () => benchCsv() },
+  { key: 'write', names: ['write_1m_cells_payload_utilisation', 'write_1m_cells_syncs_over_floor'], run: () => benchWrite() },
+  { key: 'pane', names: ['pane_initial_js_gzip_kb', 'pane_interactive_ms'], run: () => benchPane() },
+];
+
+const TARGETS: Record<string, Pick<Figure, 'target' | 'goal' | 'unit'>> = {
+  list_10k_vs_sequential: { target: 20, goal: 'min', unit: '×' },
+  list_10k_vs_floor: { target: 1.5, goal: 'max', unit: '×' },
+  vds_1m_vs_json_parse: { target: 2, goal: 'max', unit: '×' },
+  vds_1m_server_heap_mb: { target: 256, goal: 'below', unit: 'MB' },
+  vds_1m_first_rows_ms: { target: 1000, goal: 'below', unit: 'ms' },
+  csv_1m_vs_papaparse: { target: 1.5, goal: 'max', unit: '×' },
+  write_1m_cells_payload_utilisation: { target: 0.8, goal: 'min', unit: '× 4 MB' },
+  write_1m_cells_syncs_over_floor: { target: 2, goal: 'max', unit: 'syncs' },
+  pane_initial_js_gzip_kb: { target: 300, goal: 'max', unit: 'KB' },
+  pane_interactive_ms: { target: null, goal: 'none', unit: 'ms' },
+};
+
+function conditions(): string {
+  const [one, five] = loadavg();
+  return `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min), Node ${process.version}`;
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  const out = process.env.BENCH_OUT || 'bench-results.json';
+  const before = conditions();
+  const figures: Figure[] = [];
+  for (const b of BENCHES) {
+    if (only && !only.includes(b.key)) continue;
+    const started = performance.now();
+    process.stderr.write(`bench ${b.key}…\n`);
+    try {
+      figures.push(...(await b.run()));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`bench ${b.key} failed: ${err instanceof Error ? (err.stack ?? message) : message}\n`);
+      for (const name of b.names) figures.push({ name, value: Number.NaN, ...TARGETS[name], note: `failed: ${message}` });
+    }
+    process.stderr.write(`bench ${b.key} done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  writeFileSync(out, `${JSON.stringify(toJson(figures), null, 2)}\n`);
+  process.stdout.write(`${markdownTable(figures)}\n\nMachine: ${before} at the start, ${conditions()} at the end.\nFigures written to ${out}.\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
