@@ -1,5 +1,5 @@
 import { Tab, TabList, Toaster, makeStyles, tokens, typographyStyles } from '@fluentui/react-components';
-import { lazy, Suspense, useEffect, useReducer, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, useReducer, useState, type ComponentType } from 'react';
 import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
 import { Busy } from './components/Busy.js';
 import { useConnections } from './hooks/useConnections.js';
@@ -32,6 +32,8 @@ export interface AppProps {
 export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
   const styles = useStyles();
   const connections = useConnections();
+  // Toasts mount inside a labelled landmark (axe 'region': all content in landmarks), not at <body>.
+  const [toastHost, setToastHost] = useState<HTMLElement | null>(null);
   const [nav, dispatch] = useReducer(navReducer, undefined, () => initialNav('connect'));
   const connection = connections.current;
   const push = (r: Route) => dispatch({ type: 'push', route: r });
@@ -100,7 +102,9 @@ export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
           </div>
         ))}
       </main>
-      <Toaster toasterId={TOASTER_ID} position="bottom" />
+      <aside aria-label="Notifications" ref={setToastHost}>
+        {toastHost ? <Toaster toasterId={TOASTER_ID} position="bottom" mountNode={toastHost} /> : null}
+      </aside>
     </div>
   );
 }

@@ -16,13 +16,19 @@ export interface ViewScreenProps {
   onBack(): void;
   onOpenView(view: ViewItem): void;
   onPreview(source: PullSource, title: string): void;
+  /** Prefill (editing a refreshable table's source): filters and parameters by name. */
+  initial?: { filters?: Record<string, string>; parameters?: Record<string, string> };
+  /** Label of the main button (default "Preview data"). */
+  submitLabel?: string;
 }
 
+const toRows = (map: Record<string, string> | undefined): KeyValueRow[] => Object.entries(map ?? {}).map(([key, value], i) => ({ id: i + 1, key, value }));
+
 /** One view: its vf_ filters and parameters, then Preview. Dashboards get guidance first. */
-export function ViewScreen({ connection, view, onBack, onOpenView, onPreview }: ViewScreenProps) {
+export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, initial, submitLabel }: ViewScreenProps) {
   const styles = usePaneStyles();
-  const [filters, setFilters] = useState<KeyValueRow[]>([]);
-  const [parameters, setParameters] = useState<KeyValueRow[]>([]);
+  const [filters, setFilters] = useState<KeyValueRow[]>(() => toRows(initial?.filters));
+  const [parameters, setParameters] = useState<KeyValueRow[]>(() => toRows(initial?.parameters));
   const [problems, setProblems] = useState<string[]>([]);
   const title = view.workbookName ? `${view.workbookName} / ${view.name}` : view.name;
   const multiSheet = view.sheetType === 'dashboard' || view.sheetType === 'story';
@@ -77,7 +83,7 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview }: 
       <KeyValueRows legend="Parameters" keyLabel="Parameter" valueLabel="Value" addLabel="Add parameter" rows={parameters} onChange={setParameters} />
       <ProblemsBar problems={problems} />
       <Button appearance="primary" onClick={preview}>
-        {multiSheet ? 'Preview first sheet anyway' : 'Preview data'}
+        {submitLabel ?? (multiSheet ? 'Preview first sheet anyway' : 'Preview data')}
       </Button>
     </div>
   );

@@ -1,0 +1,31 @@
+import { Button, Caption1, Text } from '@fluentui/react-components';
+import type { LogEntry, RefreshLog } from '../../refresh/runner/log.js';
+import { usePaneStyles } from '../components/styles.js';
+import { formatTime } from './status.js';
+
+const OUTCOME: Record<LogEntry['outcome'], string> = { ok: 'Refreshed', truncated: 'Incomplete', snapshot: 'Snapshot loaded', error: 'Failed', cancelled: 'Cancelled' };
+const TRIGGER: Record<LogEntry['trigger'], string> = { manual: 'by you', all: 'Refresh all', timer: 'timer', open: 'on open', ribbon: 'ribbon' };
+
+/** The refresh log, newest first. */
+export function RefreshLogView({ entries, log, timeZone }: { entries: LogEntry[]; log: RefreshLog; timeZone?: string }) {
+  const styles = usePaneStyles();
+  if (entries.length === 0) return <Text className={styles.muted}>No refreshes yet.</Text>;
+  return (
+    <div className={styles.tight}>
+      <ol className={styles.list} aria-label="Refresh log">
+        {entries.slice(0, 50).map((e, i) => (
+          <li key={`${e.at}-${e.definitionId}-${i}`}>
+            <Text weight="semibold">{`${OUTCOME[e.outcome]}: ${e.table}`}</Text>{' '}
+            <Caption1>{`${formatTime(e.at, timeZone)} · ${TRIGGER[e.trigger]}`}</Caption1>
+            <div>
+              <Caption1>{e.message}</Caption1>
+            </div>
+          </li>
+        ))}
+      </ol>
+      <Button size="small" appearance="subtle" onClick={() => log.clear()}>
+        Clear the log
+      </Button>
+    </div>
+  );
+}

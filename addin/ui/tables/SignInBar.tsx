@@ -1,0 +1,99 @@
+import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Radio, RadioGroup } from '@fluentui/react-components';
+import { useId, useState } from 'react';
+import type { ApiErrorBody } from '../../../common/stream.js';
+import { useServices } from '../../app/services.js';
+import { describeSite } from '../../refresh/runner/connections.js';
+import type { SignInGate, SignInRequest } from '../../refresh/runner/signin.js';
+import { ErrorBar } from '../components/ErrorBar.js';
+import { usePaneStyles } from '../components/styles.js';
+import { errorBody } from '../logic/errorBody.js';
+import { emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../logic/connectForm.js';
+
+/**
+ * One prompt per site whose sign-in expired (or that this session has no connection to): the
+ * refreshes of all its tables wait for it. Signing in here creates the analyst's own connection.
+ */
+export function SignInBar({ request, gate }: { request: SignInRequest; gate: SignInGate }) {
+  const styles = usePaneStyles();
+  const { api } = useServices();
+  const formId = useId();
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState<ConnectForm>(() => ({ ...emptyConnectForm(), serverUrl: request.identity.serverUrl, siteContentUrl: request.identity.siteContentUrl }));
+  const [errors, setErrors] = useState<ConnectFormErrors>({});
+  const [failure, setFailure] = useState<ApiErrorBody | null>(null);
+  const [busy, setBusy] = useState(false);
+  const site = describeSite(request.identity);
+  const tables = request.tables.join(', ');
+  const title = request.reason === 'expired' ? `Sign in again to ${site}` : `Connect to ${site}`;
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    const checked = validateConnectForm(form);
+    setErrors(checked.errors);
+    if (!checked.request) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      const { connection } = await api.connect(checked.request);
+      gate.resolve(request.identity, connection);
+    } catch (error) {
+      setFailure(errorBody(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const set = (patch: Partial<ConnectForm>) => setForm((f) => ({ ...f, ...patch }));
+
+  return (
+    <MessageBar intent="warning" layout="multiline">
+      <MessageBarBody>
+        <MessageBarTitle>{title}</MessageBarTitle>
+        <div>
+          {request.reason === 'expired' ? 'Tableau no longer accepts the sign-in' : 'This pane has no connection to that site'}; waiting to refresh: {tables}.
+        </div>
+        {open ? (
+          <form id={formId} className={styles.tight} onSubmit={submit} aria-label={title}>
+            <RadioGroup layout="horizontal" value={form.authKind} onChange={(_, d) => set({ authKind: d.value as ConnectForm['authKind'] })} aria-label="Sign in with">
+              <Radio value="pat" label="Access token" />
+              <Radio value="password" label="Password" />
+            </RadioGroup>
+            {form.authKind === 'pat' ? (
+              <>
+                <Field label="Token name" validationMessage={errors.patName}>
+                  <Input value={form.patName} onChange={(_, d) => set({ patName: d.value })} />
+                </Field>
+                <Field label="Token secret" validationMessage={errors.patSecret}>
+                  <Input type="password" value={form.patSecret} onChange={(_, d) => set({ patSecret: d.value })} />
+                </Field>
+              </>
+            ) : (
+              <>
+                <Field label="User name" validationMessage={errors.username}>
+                  <Input value={form.username} onChange={(_, d) => set({ username: d.value })} />
+                </Field>
+                <Field label="Password" validationMessage={errors.password}>
+                  <Input type="password" value={form.password} onChange={(_, d) => set({ password: d.value })} />
+                </Field>
+              </>
+            )}
+            <ErrorBar error={failure} />
+          </form>
+        ) : null}
+      </MessageBarBody>
+      <MessageBarActions>
+        {open ? (
+          <Button appearance="primary" size="small" type="submit" form={formId} disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </Button>
+        ) : (
+          <Button appearance="primary" size="small" onClick={() => setOpen(true)}>
+            Sign in
+          </Button>
+        )}
+        <Button size="small" onClick={() => gate.dismiss(request.identity)}>
+          Not now
+        </Button>
+      </MessageBarActions>
+    </MessageBar>
+  );
+}

@@ -1,0 +1,137 @@
+import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, MessageBar, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
+import { useEffect, useMemo, useState } from 'react';
+import type { ApiErrorBody } from '../../../common/stream.js';
+import { useServices } from '../../app/services.js';
+import type { SchedulesClient } from '../../api/schedules.js';
+import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
+import type { RefreshService } from '../../refresh/runner/service.js';
+import { ErrorBar } from '../components/ErrorBar.js';
+import { usePaneStyles } from '../components/styles.js';
+import { errorBody } from '../logic/errorBody.js';
+import { EditSource } from './EditSource.js';
+import { PROVENANCE_SHEET, writeProvenanceSheet } from './provenanceSheet.js';
+import { RefreshLogView } from './RefreshLogView.js';
+import { SignInBar } from './SignInBar.js';
+import { TableCard } from './TableCard.js';
+import { useRefresh } from './useRefresh.js';
+
+export interface TablesScreenProps {
+  service: RefreshService;
+  schedules?: SchedulesClient;
+  /** IANA zone for times shown (default: the pane's local zone). */
+  timeZone?: string;
+}
+
+/** The Tables tab: the workbook's refreshable tables, Refresh all / Cancel, sign-in prompts, the log. */
+export function TablesScreen({ service, schedules, timeZone }: TablesScreenProps) {
+  const styles = usePaneStyles();
+  const { workbook } = useServices();
+  const { definitions, activity, signIns, log, notice } = useRefresh(service);
+  const [editing, setEditing] = useState<RefreshDefinition | null>(null);
+  const [failure, setFailure] = useState<ApiErrorBody | null>(null);
+  const [written, setWritten] = useState<string | null>(null);
+  const snapshotsAsOf = useSnapshotDates(schedules, definitions.definitions);
+  const byId = useMemo(() => new Map(activity.map((a) => [a.definitionId, a])), [activity]);
+  const nextDue = service.timed.nextDue();
+  const defs = definitions.definitions;
+
+  if (editing) {
+    return <EditSource def={editing} service={service} onClose={() => setEditing(null)} />;
+  }
+
+  const writeProvenance = async () => {
+    setFailure(null);
+    try {
+      const where = await writeProvenanceSheet(workbook, defs, timeZone);
+      setWritten(`Written to the sheet "${where.sheet}" (table ${where.table}).`);
+    } catch (error) {
+      setFailure(errorBody(error));
+    }
+  };
+
+  return (
+    <div className={styles.stack}>
+      {signIns.map((request) => (
+        <SignInBar key={request.key} request={request} gate={service.runner.signIn} />
+      ))}
+      {definitions.status === 'unreadable' ? (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Refresh settings can't be read</MessageBarTitle>
+            {definitions.message}
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {notice ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {definitions.status === 'ok' && defs.length === 0 ? <Text>Tables you insert from Tableau will be listed here, ready to refresh.</Text> : null}
+      {defs.length > 0 ? (
+        <div className={styles.row}>
+          <Button appearance="primary" onClick={() => void service.runner.refreshAll({ trigger: 'all' })} disabled={activity.length === defs.length}>
+            Refresh all
+          </Button>
+          <Button onClick={() => service.runner.cancelAll()} disabled={activity.length === 0}>
+            Cancel
+          </Button>
+          <Text size={200} aria-live="polite">
+            {activity.length ? `${activity.length} of ${defs.length} refreshing` : `${defs.length} ${defs.length === 1 ? 'table' : 'tables'}`}
+          </Text>
+        </div>
+      ) : null}
+      {defs.map((def) => (
+        <TableCard
+          key={def.id}
+          def={def}
+          activity={byId.get(def.id)}
+          service={service}
+          schedules={schedules}
+          snapshotAsOf={snapshotsAsOf.get(def.options.serverScheduleId ?? '')}
+          nextDue={nextDue.get(def.id)}
+          timeZone={timeZone}
+          onEdit={setEditing}
+        />
+      ))}
+      {defs.length > 0 ? (
+        <Accordion collapsible multiple>
+          <AccordionItem value="log">
+            <AccordionHeader as="h3" size="small">{`Refresh log (${log.length})`}</AccordionHeader>
+            <AccordionPanel>
+              <RefreshLogView entries={log} log={service.runner.log} timeZone={timeZone} />
+            </AccordionPanel>
+          </AccordionItem>
+          <AccordionItem value="provenance">
+            <AccordionHeader as="h3" size="small">Provenance sheet</AccordionHeader>
+            <AccordionPanel>
+              <div className={styles.tight}>
+                <Text size={200}>{`Lists where every table comes from on a sheet named "${PROVENANCE_SHEET}".`}</Text>
+                <Button onClick={writeProvenance}>Write provenance sheet</Button>
+                {written ? <Text role="status">{written}</Text> : null}
+                <ErrorBar error={failure} />
+              </div>
+            </AccordionPanel>
+          </AccordionItem>
+        </Accordion>
+      ) : null}
+    </div>
+  );
+}
+
+/** For tables fed by a server schedule: when its latest snapshot's data was pulled. */
+function useSnapshotDates(schedules: SchedulesClient | undefined, definitions: RefreshDefinition[]): Map<string, string | null> {
+  const ids = definitions.map((d) => d.options.serverScheduleId).filter((id): id is string => !!id).sort().join(',');
+  const [dates, setDates] = useState<Map<string, string | null>>(new Map());
+  useEffect(() => {
+    if (!schedules || !ids) return;
+    const controller = new AbortController();
+    // Someone else's schedule is simply not in our list: the offer then shows no date.
+    schedules.list({ signal: controller.signal }).then(
+      (list) => setDates(new Map(list.map((s) => [s.id, s.dataAsOf]))),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [schedules, ids, definitions]);
+  return dates;
+}

@@ -1,0 +1,37 @@
+/**
+ * "Write provenance sheet": where every refreshable table comes from, as a table on a sheet
+ * named "Tableau sources". Written with the gateway's writeTable (chunked, text as "@", so a
+ * filter value starting with "=" never becomes a formula). Re-writing replaces the previous one.
+ */
+import type { ColumnSpec } from '../../../common/stream.js';
+import { provenanceRows } from '../../refresh/definitions/provenance.js';
+import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
+import type { WorkbookGateway } from '../../workbook/gateway.js';
+
+export const PROVENANCE_SHEET = 'Tableau sources';
+export const PROVENANCE_TABLE = 'Tableau_sources';
+
+const COLUMNS: ColumnSpec[] = [
+  { name: 'Table', type: 'text', format: '@' },
+  { name: 'Item', type: 'text', format: '@' },
+  { name: 'Value', type: 'text', format: '@' },
+];
+
+export function provenanceTableRows(definitions: readonly RefreshDefinition[], timeZone?: string): string[][] {
+  return definitions.flatMap((def) => provenanceRows(def, { timeZone }).map(([label, value]) => [def.target.tableName, label, value]));
+}
+
+export async function writeProvenanceSheet(gateway: WorkbookGateway, definitions: readonly RefreshDefinition[], timeZone?: string): Promise<{ sheet: string; table: string }> {
+  const rows = provenanceTableRows(definitions, timeZone);
+  const existing = await gateway.getTable(PROVENANCE_TABLE);
+  const sheets = await gateway.listSheets();
+  if (existing) {
+    // Same place as before: clear the old table (its cells only) and write the new one there.
+    await gateway.deleteTable(existing.name, { clearData: true });
+    const written = await gateway.writeTable({ kind: 'cell', sheet: existing.sheet, address: existing.address.split(':')[0] }, COLUMNS, rows, { tableName: PROVENANCE_TABLE });
+    return { sheet: written.sheet, table: written.name };
+  }
+  const target = sheets.includes(PROVENANCE_SHEET) ? { kind: 'cell' as const, sheet: PROVENANCE_SHEET, address: 'A1' } : { kind: 'newSheet' as const, sheetName: PROVENANCE_SHEET };
+  const written = await gateway.writeTable(target, COLUMNS, rows, { tableName: PROVENANCE_TABLE });
+  return { sheet: written.sheet, table: written.name };
+}

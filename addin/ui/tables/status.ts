@@ -1,0 +1,72 @@
+/**
+ * What the Tables tab says about each table, as plain functions (tested without React).
+ */
+import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
+import type { TableActivity } from '../../refresh/runner/runner.js';
+import { formatDuration } from '../../refresh/runner/words.js';
+
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+export function formatTime(iso: string, timeZone?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
+export type StatusTone = 'success' | 'warning' | 'danger' | 'informative' | 'subtle';
+
+export interface TableStatus {
+  /** Short badge text: "Refreshed", "Incomplete", "Failed", "Snapshot", "Not refreshed". */
+  badge: string;
+  tone: StatusTone;
+  /** "1 Mar 2026, 10:00 · 1,234 rows · 2.3 s". */
+  detail: string;
+  /** The last error in plain words, when the last refresh failed. */
+  error?: string;
+  /** "Data as of 1 Mar 2026, 07:30" for snapshots. */
+  dataAsOf?: string;
+  /** Never silent: says the result was cut. */
+  warning?: string;
+}
+
+export function tableStatus(def: RefreshDefinition, timeZone?: string): TableStatus {
+  const r = def.lastResult;
+  if (!r) return { badge: 'Not refreshed', tone: 'subtle', detail: 'Not refreshed yet' };
+  const when = formatTime(r.at, timeZone);
+  if (r.status === 'error') return { badge: 'Failed', tone: 'danger', detail: `Last try ${when}`, error: r.error ?? 'The refresh failed.' };
+  const detail = `${when} · ${count(r.rows, 'row')} · ${formatDuration(r.durationMs)}`;
+  const truncated = r.status === 'truncated' || r.truncated;
+  const warning = truncated ? `Incomplete: only the first ${count(r.rows, 'row')} arrived. Add a filter or raise the row limit.` : undefined;
+  if (r.status === 'snapshot') {
+    return { badge: 'Snapshot', tone: 'informative', detail, ...(r.dataAsOf ? { dataAsOf: `Data as of ${formatTime(r.dataAsOf, timeZone)}` } : {}), ...(warning ? { warning } : {}) };
+  }
+  if (truncated) return { badge: 'Incomplete', tone: 'warning', detail, warning };
+  return { badge: 'Refreshed', tone: 'success', detail };
+}
+
+/** "Pulling… 1,200 rows", "Writing 500 of 1,200 rows", "Waiting for sign-in". */
+export function activityText(a: TableActivity): string {
+  switch (a.phase) {
+    case 'queued':
+      return 'Waiting for its turn…';
+    case 'signing-in':
+      return 'Waiting for you to sign in again';
+    case 'pulling':
+      return a.note ? `${a.note} (${count(a.rowsReceived, 'row')} so far)` : `${a.kind === 'snapshot' ? 'Loading the snapshot' : 'Getting data'}… ${count(a.rowsReceived, 'row')}`;
+    case 'writing':
+      return `Writing ${a.rowsWritten.toLocaleString('en-US')} of ${count(a.totalRows ?? 0, 'row')}`;
+  }
+}
+
+/** 0..1 while writing; undefined (indeterminate) otherwise. */
+export function activityProgress(a: TableActivity): number | undefined {
+  if (a.phase !== 'writing' || !a.totalRows) return undefined;
+  return Math.min(1, a.rowsWritten / a.totalRows);
+}
+
+export function sourceLabel(def: RefreshDefinition): string {
+  const s = def.source;
+  if (s.kind === 'view') return s.name ?? s.contentUrl ?? s.viewId;
+  if (s.kind === 'datasource') return s.name ?? s.datasourceId;
+  return `Site inventory: ${s.resource}`;
+}
