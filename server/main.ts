@@ -37,6 +37,8 @@ export interface StartOptions {
   certs?: CertOptions;
   store?: StoreOptions;
   demo?: HealthResponse['demo'];
+  /** Replaces the scheduled-pulls route module (tests pass one with a manual clock). */
+  scheduling?: RouteModule;
   extraRoutes?: readonly RouteModule[];
 }
 
@@ -64,6 +66,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       allowedOrigins,
       version: VERSION,
       demo: options.demo,
+      scheduling: options.scheduling,
       extraRoutes: options.extraRoutes,
       ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
     });

@@ -3,13 +3,15 @@
  * /health, the bearer-authenticated /api scope and the add-in's files.
  *
  * Route modules are plain functions `(app, ctx) => void`; API_ROUTES lists the ones mounted under
- * /api. Later features (schedules, snapshots) add their module to that list or pass `extraRoutes`.
+ * /api; scheduled pulls and snapshots (server/schedule) are mounted too, replaceable through the
+ * `scheduling` option (tests drive them with a manual clock); tests may add `extraRoutes`.
  */
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HealthResponse } from '../../common/api.js';
 import type { Logger } from '../log.js';
+import { scheduleRoutes } from '../schedule/index.js';
 import type { Store } from '../store/index.js';
 import { sessionHook } from './auth.js';
 import { ClientPool } from './clients.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
   allowedOrigins: Set<string>;
   version: string;
   demo?: HealthResponse['demo'];
+  /** The scheduled-pulls module; default: scheduleRoutes() with the real clock. */
+  scheduling?: RouteModule;
   extraRoutes?: readonly RouteModule[];
   /** Options for the underlying server (https key/cert). */
   https?: { key: string; cert: string };
@@ -108,7 +112,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         }
       });
       api.addHook('onRequest', sessionHook(options.store.sessions));
-      for (const routes of [...API_ROUTES, ...(options.extraRoutes ?? [])]) await routes(api, ctx);
+      const scheduling = options.scheduling ?? scheduleRoutes();
+      for (const routes of [...API_ROUTES, scheduling, ...(options.extraRoutes ?? [])]) await routes(api, ctx);
     },
     { prefix: '/api' },
   );

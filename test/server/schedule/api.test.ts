@@ -75,12 +75,10 @@ beforeAll(async () => {
     protocol: 'http',
     logger: log.logger,
     tableau: { retry: { maxAttempts: 1 } },
-    extraRoutes: [
-      (app, ctx) => {
-        scheduling = createScheduling(ctx, { logger: log.logger, clock, webhookTimeoutMs: 2000 });
-        return scheduling.routes(app, ctx);
-      },
-    ],
+    scheduling: (app, ctx) => {
+      scheduling = createScheduling(ctx, { logger: log.logger, clock, webhookTimeoutMs: 2000 });
+      return scheduling.routes(app, ctx);
+    },
   });
   api = apiClient(server.url);
 });

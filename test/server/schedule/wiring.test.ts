@@ -1,8 +1,7 @@
 /**
- * `scheduleRoutes()` as the lead mounts it (API_ROUTES / extraRoutes, real clock): schedules
+ * scheduleRoutes() as the app mounts it by default (real clock): schedules
  * survive a restart of the whole companion server on the same data directory.
  */
-import { scheduleRoutes } from '../../../server/schedule/index.js';
 import { startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { apiClient, captureLogger, tempDir } from '../http/helpers.js';
@@ -18,7 +17,7 @@ afterAll(async () => {
 });
 
 const start = (dataDir: string) =>
-  startServer({ dataDir, port: 0, protocol: 'http', logger: captureLogger().logger, tableau: { retry: { maxAttempts: 1 } }, extraRoutes: [scheduleRoutes()] });
+  startServer({ dataDir, port: 0, protocol: 'http', logger: captureLogger().logger, tableau: { retry: { maxAttempts: 1 } } });
 
 it('keeps schedules and their runs across a server restart', async () => {
   const dataDir = tempDir();
