@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import { ProblemsBar } from '../components/ErrorBar.js';
-import { KeyValueRows } from '../components/KeyValueRows.js';
+import { KeyValueRows, newRow } from '../components/KeyValueRows.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { sheetTypeLabel } from '../components/SheetIcon.js';
 import { usePaneStyles } from '../components/styles.js';
@@ -22,7 +22,7 @@ export interface ViewScreenProps {
   submitLabel?: string;
 }
 
-const toRows = (map: Record<string, string> | undefined): KeyValueRow[] => Object.entries(map ?? {}).map(([key, value], i) => ({ id: i + 1, key, value }));
+const toRows = (map: Record<string, string> | undefined): KeyValueRow[] => Object.entries(map ?? {}).map(([key, value]) => newRow(key, value));
 
 /** One view: its vf_ filters and parameters, then Preview. Dashboards get guidance first. */
 export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, initial, submitLabel }: ViewScreenProps) {
