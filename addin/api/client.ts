@@ -13,7 +13,7 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { StreamMessage } from '../../common/stream.js';
-import { ApiError, errorFromResponse, toApiError } from './errors.js';
+import { ApiError, endsCompanionSession, errorFromResponse, toApiError } from './errors.js';
 import { createSessionStore, type SessionStore } from './sessionStore.js';
 import { readStream } from './stream.js';
 
@@ -97,7 +97,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     if (!response.ok) {
       const error = await errorFromResponse(response);
       // The server no longer knows our session (restarted, expired): drop it so the next Connect starts fresh.
-      if (response.status === 401 && token) session.clear();
+      if (token && endsCompanionSession(response.status, error)) session.clear();
       throw error;
     }
     return response;

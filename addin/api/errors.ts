@@ -75,3 +75,13 @@ export function toApiError(error: unknown): ApiError {
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError({ code: 'unexpected', message: message || 'Something went wrong' });
 }
+
+/**
+ * True when the companion server no longer knows our session (restarted, expired, revoked): only
+ * then is the stored session token dropped. A 401 can also carry Tableau's own verdict on the
+ * connection (e.g. 'bad-credentials' for a revoked PAT); that must not end the companion session.
+ */
+export function endsCompanionSession(status: number, error: unknown): boolean {
+  const code = (error as { body?: { code?: unknown } } | null)?.body?.code;
+  return status === 401 && code === 'unauthorized';
+}

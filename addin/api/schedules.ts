@@ -9,7 +9,7 @@
 import type { PullOptions, PullSource } from '../../common/source.js';
 import type { ColumnSpec, StreamMessage } from '../../common/stream.js';
 import type { ApiClientOptions, CallOptions } from './client.js';
-import { errorFromResponse, toApiError } from './errors.js';
+import { endsCompanionSession, errorFromResponse, toApiError } from './errors.js';
 import { createSessionStore } from './sessionStore.js';
 import { readStream } from './stream.js';
 
@@ -119,7 +119,7 @@ export function createSchedulesClient(options: ApiClientOptions = {}): Schedules
     }
     if (!response.ok) {
       const error = await errorFromResponse(response);
-      if (response.status === 401 && token) session.clear();
+      if (token && endsCompanionSession(response.status, error)) session.clear();
       throw error;
     }
     return response;

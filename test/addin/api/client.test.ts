@@ -90,14 +90,26 @@ describe('api client', () => {
     await expect(client.views('c1', 'w1')).rejects.toMatchObject({ body: { code: 'gateway' } });
   });
 
-  it('clears the stored session when the server no longer knows it (401)', async () => {
+  const unauthorized = (code: string, message: string) =>
+    new Response(JSON.stringify({ error: { code, message } }), { status: 401, headers: { 'Content-Type': 'application/json' } });
+
+  it('clears the stored session when the server no longer knows it (401 unauthorized)', async () => {
     const { client, storage } = setup((url) =>
-      url.endsWith('/api/connections') ? json({ sessionToken: 'tok', connection }) : new Response('', { status: 401 }),
+      url.endsWith('/api/connections') ? json({ sessionToken: 'tok', connection }) : unauthorized('unauthorized', 'Session unknown'),
     );
     await client.connect({ serverUrl: 'https://t', siteContentUrl: '', auth: { kind: 'password', username: 'u', password: 'p' } });
-    await expect(client.projects('c1')).rejects.toMatchObject({ body: { code: 'session-expired' } });
+    await expect(client.projects('c1')).rejects.toMatchObject({ body: { code: 'unauthorized' } });
     expect(storage.data.size).toBe(0);
     expect(client.hasSession()).toBe(false);
+  });
+
+  it("keeps the session when the 401 is Tableau's verdict on the connection (revoked PAT)", async () => {
+    const { client } = setup((url) =>
+      url.endsWith('/api/connections') ? json({ sessionToken: 'tok', connection }) : unauthorized('bad-credentials', 'Tableau rejected the token'),
+    );
+    await client.connect({ serverUrl: 'https://t', siteContentUrl: '', auth: { kind: 'password', username: 'u', password: 'p' } });
+    await expect(client.projects('c1')).rejects.toMatchObject({ body: { code: 'bad-credentials' } });
+    expect(client.hasSession()).toBe(true);
   });
 
   it('pull decodes NDJSON as bytes arrive and yields typed messages', async () => {
