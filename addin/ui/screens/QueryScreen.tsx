@@ -29,10 +29,14 @@ export interface QueryScreenProps {
   datasource: Pick<DatasourceItem, 'id' | 'name'>;
   onBack(): void;
   onPreview(source: PullSource, title: string): void;
+  /** Prefill (editing a refreshable table's query). */
+  initial?: QueryDraft;
+  /** Label of the main button (default "Preview data"). */
+  submitLabel?: string;
 }
 
 /** Query builder over a published data source's metadata (VizQL Data Service). */
-export default function QueryScreen({ connection, datasource, onBack, onPreview }: QueryScreenProps) {
+export default function QueryScreen({ connection, datasource, onBack, onPreview, initial, submitLabel }: QueryScreenProps) {
   const styles = usePaneStyles();
   const { api } = useServices();
   const metadata = useAsync((signal) => api.metadata(connection.id, datasource.id, { signal }), [api, connection.id, datasource.id]);
@@ -41,14 +45,14 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview 
       <ScreenHeader title={datasource.name} onBack={onBack} />
       {metadata.loading ? <Busy label="Reading the data source's fields…" /> : null}
       <ErrorBar error={metadata.error} onRetry={metadata.reload} />
-      {metadata.data ? <QueryBuilder metadata={metadata.data} datasource={datasource} onPreview={onPreview} /> : null}
+      {metadata.data ? <QueryBuilder metadata={metadata.data} datasource={datasource} onPreview={onPreview} initial={initial} submitLabel={submitLabel} /> : null}
     </div>
   );
 }
 
-function QueryBuilder({ metadata, datasource, onPreview }: { metadata: DatasourceMetadata; datasource: QueryScreenProps['datasource']; onPreview: QueryScreenProps['onPreview'] }) {
+function QueryBuilder({ metadata, datasource, onPreview, initial, submitLabel }: { metadata: DatasourceMetadata; datasource: QueryScreenProps['datasource']; onPreview: QueryScreenProps['onPreview']; initial?: QueryDraft; submitLabel?: string }) {
   const styles = usePaneStyles();
-  const [draft, setDraft] = useState<QueryDraft>(emptyDraft);
+  const [draft, setDraft] = useState<QueryDraft>(() => initial ?? emptyDraft());
   const [problems, setProblems] = useState<string[]>([]);
   const [filterField, setFilterField] = useState('');
   const [filterType, setFilterType] = useState<FilterType | ''>('');
@@ -176,7 +180,7 @@ function QueryBuilder({ metadata, datasource, onPreview }: { metadata: Datasourc
       ) : null}
       <ProblemsBar problems={problems} />
       <Button appearance="primary" onClick={preview}>
-        Preview data
+        {submitLabel ?? 'Preview data'}
       </Button>
       {built.source && built.source.kind === 'datasource' ? (
         <details>
