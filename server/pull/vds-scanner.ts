@@ -22,7 +22,7 @@ export class VdsBodyScanner {
   private phase = 0;
   private inString = false;
   private escaped = false;
-  private depth = 0;
+  private depth = 0; // outside the data array
   /** outside the data array: the top-level key being read, and whether the next value is data. */
   private keyStart = -1;
   private lastKey: Buffer | null = null;
@@ -32,6 +32,8 @@ export class VdsBodyScanner {
   /** inside the data array: bytes of elements not yet handed out. */
   private pending: Buffer = Buffer.alloc(0);
   private sawData = false;
+  /** Scan state inside the data array (S_* slots), kept between chunks. */
+  private readonly state = new Int32Array(4);
 
   get foundData(): boolean {
     return this.sawData;
@@ -107,46 +109,19 @@ export class VdsBodyScanner {
   private scanData(chunk: Buffer, out: string[]): Buffer {
     const start = this.pending.length;
     const buf = start ? Buffer.concat([this.pending, chunk]) : chunk;
-    let lastCut = -1;
-    let inString = this.inString;
-    let escaped = this.escaped;
-    let depth = this.depth;
-    const n = buf.length;
-    let i = start;
-    if (escaped && i < n) {
-      escaped = false; // the character escaped by a backslash that ended the previous chunk
-      i++;
+    const st = this.state;
+    const end = scanElements(buf, start, st);
+    if (end >= 0) {
+      // End of the data array.
+      this.emit(buf, end, out, true);
+      st[S_IN_STRING] = st[S_ESCAPED] = st[S_DEPTH] = 0;
+      this.depth = 1;
+      this.phase = 0;
+      this.pending = Buffer.alloc(0);
+      this.keepOutside(Buffer.from(']')); // "data":[ was kept: close it empty
+      return buf.subarray(end + 1);
     }
-    // A plain byte loop: per-string indexOf calls cost more than they save on short JSON strings.
-    for (; i < n; i++) {
-      const c = buf[i];
-      if (inString) {
-        if (c === BS) {
-          if (++i === n) escaped = true;
-        } else if (c === Q) inString = false;
-        continue;
-      }
-      if (c === Q) inString = true;
-      else if (c === LB || c === LC) depth++;
-      else if (c === RC) depth--;
-      else if (c === RB) {
-        if (depth === 0) {
-          // End of the data array.
-          this.emit(buf, i, out, true);
-          this.inString = false;
-          this.escaped = false;
-          this.depth = 1;
-          this.phase = 0;
-          this.pending = Buffer.alloc(0);
-          this.keepOutside(Buffer.from(']')); // "data":[ was kept: close it empty
-          return buf.subarray(i + 1);
-        }
-        depth--;
-      } else if (c === COMMA && depth === 0) lastCut = i;
-    }
-    this.inString = inString;
-    this.escaped = escaped;
-    this.depth = depth;
+    const lastCut = st[S_LAST_CUT];
     if (lastCut >= 0) {
       this.emit(buf, lastCut, out, false);
       this.pending = Buffer.from(buf.subarray(lastCut + 1));
@@ -182,4 +157,43 @@ export class VdsBodyScanner {
     }
     return body as Record<string, unknown>;
   }
+}
+
+const S_IN_STRING = 0, S_ESCAPED = 1, S_DEPTH = 2, S_LAST_CUT = 3;
+
+/**
+ * The hot loop, kept small and standalone so V8 optimizes it well: walks buf[start..] inside the data
+ * array. Returns the index of the array's closing ']' or -1; leaves the last element boundary
+ * (a ',' between elements) in st[S_LAST_CUT] (-1 when none) and the string/escape/depth state in st.
+ */
+function scanElements(buf: Uint8Array, start: number, st: Int32Array): number {
+  let inString = st[S_IN_STRING] === 1;
+  let depth = st[S_DEPTH];
+  let lastCut = -1;
+  const n = buf.length;
+  let i = start;
+  if (st[S_ESCAPED] === 1 && i < n) i++; // the character escaped by a backslash ending the last chunk
+  st[S_ESCAPED] = 0;
+  for (; i < n; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === BS) {
+        if (++i === n) st[S_ESCAPED] = 1;
+      } else if (c === Q) inString = false;
+    } else if (c === Q) inString = true;
+    else if (c === COMMA) {
+      if (depth === 0) lastCut = i;
+    } else if (c === LB || c === LC) depth++;
+    else if (c === RB || c === RC) {
+      if (depth === 0) {
+        st[S_LAST_CUT] = lastCut;
+        return i;
+      }
+      depth--;
+    }
+  }
+  st[S_IN_STRING] = inString ? 1 : 0;
+  st[S_DEPTH] = depth;
+  st[S_LAST_CUT] = lastCut;
+  return -1;
 }
