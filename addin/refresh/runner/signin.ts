@@ -30,6 +30,7 @@ export interface SignInGate {
   resolve(identity: ConnectionIdentity, connection: ConnectionInfo): void;
   /** The analyst declined: everything waiting fails with "sign in again". */
   dismiss(identity: ConnectionIdentity): void;
+  /** Open requests (the same array until something changes). */
   pending(): SignInRequest[];
   subscribe(listener: () => void): () => void;
   /** Called once per new request (not per table): e.g. show the task pane. */
@@ -44,7 +45,12 @@ interface Open {
 export function createSignInGate(): SignInGate {
   const open = new Map<string, Open>();
   const listeners = new Set<() => void>();
-  const emit = () => listeners.forEach((l) => l());
+  // A stable array between changes (React's useSyncExternalStore compares snapshots by identity).
+  let snapshot: SignInRequest[] = [];
+  const emit = () => {
+    snapshot = [...open.values()].map((e) => e.request);
+    listeners.forEach((l) => l());
+  };
 
   function settle(identity: ConnectionIdentity, connection: ConnectionInfo | null): void {
     const key = identityKey(identity);
@@ -89,7 +95,7 @@ export function createSignInGate(): SignInGate {
     isPending: (identity) => open.has(identityKey(identity)),
     resolve: (identity, connection) => settle(identity, connection),
     dismiss: (identity) => settle(identity, null),
-    pending: () => [...open.values()].map((e) => e.request),
+    pending: () => snapshot,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
