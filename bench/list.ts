@@ -35,6 +35,14 @@ export async function benchList(o: ListBenchOptions = {}): Promise<Figure[]> {
     // A second PAT: signing in again with the same one would end our client's session (notes §1.6).
     const seq = await signInPat(sim.url, ours.serverInfo.restApiVersion, demo.siteContentUrl, demo.otherPatName, demo.otherPatSecret);
 
+    // CPU time of one of our listings: the simulator's (its own process) and our client's.
+    await sim.ask({ type: 'heap-start' }, 'heap-started');
+    const cpu0 = process.cpuUsage();
+    await ours.listAll('workbooks');
+    const cpu = process.cpuUsage(cpu0);
+    const simCpu = await sim.ask<{ cpuMs: number }>({ type: 'heap-stop' }, 'heap');
+    const cpuNote = `CPU per listing: simulator ${simCpu.cpuMs.toFixed(0)} ms, our client ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`;
+
     const oursMs: number[] = [];
     const seqMs: number[] = [];
     let count = 0;
@@ -71,7 +79,7 @@ export async function benchList(o: ListBenchOptions = {}): Promise<Figure[]> {
         target: 1.5,
         goal: 'max',
         unit: '×',
-        note: `${detail}, floor ⌈${count}/1000⌉ × ${latencyMs} ÷ ${DEFAULT_PAGE_POOL} = ${floor.toFixed(0)} ms`,
+        note: `${detail}, floor ⌈${count}/1000⌉ × ${latencyMs} ÷ ${DEFAULT_PAGE_POOL} = ${floor.toFixed(0)} ms; ${cpuNote}`,
       },
     ];
   } finally {
