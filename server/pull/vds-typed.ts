@@ -6,7 +6,7 @@
 import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { VdsBodyScanner, VdsScanError } from './vds-scanner.js';
 import { vdsColumnSpecs, type VdsColumn } from './vds-columns.js';
-import { convertVdsValue, converterFor, misfits } from './vds-values.js';
+import { convertVdsValue, converterFor, type Misfits } from './vds-values.js';
 import { PullDataError, toStreamError } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 import { vdsErrorFromBody } from './vds-errors.js';
@@ -43,7 +43,7 @@ async function* typeVds(
   const limit = opts.limit ?? Infinity;
   const scanner = new VdsBodyScanner();
   const batcher = new RowBatcher(batchSize(width));
-  misfits.count = 0;
+  const misfits: Misfits = { count: 0 };
   let rowCount = 0;
   let truncated = false;
 
@@ -58,12 +58,12 @@ async function* typeVds(
         if (!src || typeof src !== 'object' || Array.isArray(src)) throw badRow();
         const o = src as Record<string, unknown>;
         row = new Array(width);
-        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], o[keys[j]]);
+        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], o[keys[j]], misfits);
       } else {
         if (!Array.isArray(src) || src.length !== width) throw badRow();
         row = src as CellValue[];
         // In place: the parsed array is ours, and most cells (numbers, strings) come back unchanged.
-        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], row[j]);
+        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], row[j], misfits);
       }
       rows[r] = row;
     }

@@ -27,15 +27,17 @@ export function converterFor(type: ColumnType): number {
   }
 }
 
-/** Counts values kept as text because they did not fit their column. */
-export const misfits = { count: 0 };
+/** Counts values kept as text because they did not fit their column (one per stream). */
+export interface Misfits {
+  count: number;
+}
 
-function misfit(v: unknown): CellValue {
+function misfit(v: unknown, misfits: Misfits): CellValue {
   misfits.count++;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function convertVdsValue(kind: number, v: unknown): CellValue {
+export function convertVdsValue(kind: number, v: unknown, misfits: Misfits): CellValue {
   if (v === null || v === undefined) return null;
   switch (kind) {
     case V_NUMBER:
@@ -43,9 +45,9 @@ export function convertVdsValue(kind: number, v: unknown): CellValue {
       if (typeof v === 'string') {
         if (v === '') return null;
         const n = Number(v);
-        return Number.isFinite(n) ? n : misfit(v);
+        return Number.isFinite(n) ? n : misfit(v, misfits);
       }
-      return misfit(v);
+      return misfit(v, misfits);
     case V_DATE:
       if (typeof v === 'string') {
         if (v === '') return null;
@@ -54,12 +56,12 @@ export function convertVdsValue(kind: number, v: unknown): CellValue {
           if (serial === serial) return serial;
         }
       }
-      return misfit(v);
+      return misfit(v, misfits);
     case V_BOOL:
       if (typeof v === 'boolean') return v;
       if (v === 'true' || v === 'TRUE' || v === 'True') return true;
       if (v === 'false' || v === 'FALSE' || v === 'False') return false;
-      return misfit(v);
+      return misfit(v, misfits);
     default:
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
