@@ -105,7 +105,7 @@ describe('Tables tab', () => {
   it('asks once to sign in again for all tables of the site, and goes on after signing in', async () => {
     const expired: StreamMessage[] = [{ kind: 'error', error: { code: 'session-expired', message: 'Tableau signed you out' } }];
     const s = await setup((cid, _r, opts) => streamOf(cid === 'c1' ? expired : ok(2), opts?.signal), ['North', 'South']);
-    s.api.connect.mockResolvedValue({ sessionToken: 't', connection: { ...connection, id: 'c2' } });
+    vi.mocked(s.api.connect).mockResolvedValue({ sessionToken: 't', connection: { ...connection, id: 'c2' } });
     await userEvent.click(screen.getByRole('button', { name: 'Refresh all' }));
     await waitFor(() => expect(screen.getByText('Sign in again to superstore on https://tableau.example.com')).toBeInTheDocument());
     expect(screen.getAllByText(/Sign in again to/)).toHaveLength(1);
