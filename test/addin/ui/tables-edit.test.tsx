@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DatasourceSource } from '../../../common/source.js';
 import type { StreamMessage } from '../../../common/stream.js';
 import { RefreshService, memoryStartupPort } from '../../../addin/refresh/runner/index.js';
@@ -78,7 +78,7 @@ describe('Tables tab: Edit', () => {
 
   it('asks to connect first when this session has no connection to the site', async () => {
     const s = await setup({ kind: 'view', viewId: 'v1' });
-    s.api.listConnections.mockResolvedValue([]);
+    vi.mocked(s.api.listConnections).mockResolvedValue([]);
     await userEvent.click(screen.getByRole('button', { name: 'Edit the source of Sales' }));
     expect(await screen.findByText(/connect to superstore on https:\/\/tableau.example.com on the Connect tab/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Back to tables' }));
