@@ -16,6 +16,9 @@ import { paginationSchema } from './schemas/pagination.js';
 import { parseList, unwrapList, type Dropped } from './schemas/coerce.js';
 import type { ResourceDef } from './resources.js';
 import { z } from 'zod';
+import { splitTopLevel } from '../../common/filter-syntax.js';
+
+export { splitTopLevel };
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_POOL = 4;
@@ -151,23 +154,6 @@ export function buildFilter(exprs: FilterExpr[]): string {
       return op === 'in' ? `${field}:in:[${values.join(',')}]` : `${field}:${op}:${values[0]}`;
     })
     .join(',');
-}
-
-/** Split on top-level commas only: `a:in:[x,y],b:eq:z` has TWO expressions (tableau-mcp splitTopLevel). */
-export function splitTopLevel(filter: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of filter) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur) parts.push(cur);
-  return parts;
 }
 
 /** Light check of a caller-supplied filter string: every expression is field:op:value. */

@@ -1,3 +1,4 @@
+import { splitTopLevel } from '../../../common/filter-syntax.js';
 import type { InventoryResource, InventorySource } from '../../../common/source.js';
 
 export const INVENTORY_LISTS: Array<{ resource: InventoryResource; label: string; filterExample: string; sortExample: string }> = [
@@ -13,21 +14,11 @@ export const INVENTORY_LISTS: Array<{ resource: InventoryResource; label: string
 
 const OPERATORS = new Set(['eq', 'cieq', 'gt', 'gte', 'lt', 'lte', 'in', 'has']);
 
-/** Splits on commas outside [..] (tableau-mcp parseAndValidateFilterString.ts splitTopLevel: `in:[a,b]`). */
-export function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of text) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  parts.push(cur);
-  return parts.map((p) => p.trim()).filter(Boolean);
+/** Filter expressions as the user typed them, split on top-level commas (see common/filter-syntax.ts). */
+export function splitExpressions(text: string): string[] {
+  return splitTopLevel(text)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -39,13 +30,13 @@ export function buildInventorySource(resource: InventoryResource, filter: string
   const f = filter.trim();
   const s = sort.trim();
   if (f.includes('&')) errors.push('Tableau filters cannot contain "&".');
-  for (const expr of splitTopLevel(f)) {
+  for (const expr of splitExpressions(f)) {
     const [field, op, ...rest] = expr.split(':');
     if (!field || !op || rest.length === 0 || rest.join(':') === '') errors.push(`"${expr}" is not field:operator:value.`);
     else if (!OPERATORS.has(op)) errors.push(`"${op}" is not a filter operator (use eq, gt, gte, lt, lte, in, has).`);
     else if (op === 'in' && !/^\[.*\]$/.test(rest.join(':'))) errors.push(`"${expr}": list values go in brackets, e.g. ${field}:in:[a,b].`);
   }
-  for (const expr of splitTopLevel(s)) {
+  for (const expr of splitExpressions(s)) {
     if (!/^[A-Za-z][\w.]*:(asc|desc)$/.test(expr)) errors.push(`"${expr}" is not field:asc or field:desc.`);
   }
   if (errors.length) return { source: null, errors };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDatasourceSource, emptyDraft, newFilter } from '../../../addin/ui/logic/queryDraft.js';
 import { suggestTableName, tableNameProblem } from '../../../addin/ui/logic/tableName.js';
-import { buildInventorySource, splitTopLevel } from '../../../addin/ui/logic/inventory.js';
+import { buildInventorySource, splitExpressions } from '../../../addin/ui/logic/inventory.js';
 import { buildProjectTree } from '../../../addin/ui/logic/projectTree.js';
 import { validateConnectForm, emptyConnectForm } from '../../../addin/ui/logic/connectForm.js';
 import { navReducer, initialNav, currentRoute } from '../../../addin/app/navigation.js';
@@ -52,7 +52,7 @@ describe('table names', () => {
 
 describe('inventory filter/sort', () => {
   it('splits on top-level commas only', () => {
-    expect(splitTopLevel('name:in:[a,b],ownerName:eq:x')).toEqual(['name:in:[a,b]', 'ownerName:eq:x']);
+    expect(splitExpressions('name:in:[a,b], ownerName:eq:x ,')).toEqual(['name:in:[a,b]', 'ownerName:eq:x']);
   });
   it('accepts Tableau syntax and explains mistakes', () => {
     expect(buildInventorySource('users', 'siteRole:eq:Creator', 'lastLogin:desc').source).toEqual({ kind: 'inventory', resource: 'users', filter: 'siteRole:eq:Creator', sort: 'lastLogin:desc' });
