@@ -40,6 +40,8 @@ export interface StartOptions {
   /** Replaces the scheduled-pulls route module (tests pass one with a manual clock). */
   scheduling?: RouteModule;
   extraRoutes?: readonly RouteModule[];
+  /** gzip pull streams for loopback clients too (tests of the gzip path). */
+  compressLoopback?: boolean;
 }
 
 export interface RunningServer {
@@ -68,6 +70,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       demo: options.demo,
       scheduling: options.scheduling,
       extraRoutes: options.extraRoutes,
+      compressLoopback: options.compressLoopback,
       ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
     });
     started = app;

@@ -29,6 +29,8 @@ export interface RouteContext {
   tableau: TableauConnector;
   version: string;
   demo?: HealthResponse['demo'];
+  /** gzip pull streams for clients on this machine too (AppOptions.compressLoopback). */
+  compressLoopback?: boolean;
 }
 
 export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
@@ -50,6 +52,11 @@ export interface AppOptions {
   /** The scheduled-pulls module; default: scheduleRoutes() with the real clock. */
   scheduling?: RouteModule;
   extraRoutes?: readonly RouteModule[];
+  /**
+   * gzip pull streams even for clients on this machine (default false: on loopback compression
+   * only costs CPU; tests set it to exercise the gzip path).
+   */
+  compressLoopback?: boolean;
   /** Options for the underlying server (https key/cert). */
   https?: { key: string; cert: string };
 }
@@ -75,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     tableau: options.tableau,
     version: options.version,
     demo: options.demo,
+    compressLoopback: options.compressLoopback,
   };
   app.setErrorHandler(errorHandler);
   // An empty body with Content-Type: application/json (a bodiless POST .../signout from fetch) is

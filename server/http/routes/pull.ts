@@ -1,6 +1,6 @@
 /**
  * POST /api/connections/:cid/pull → the typed result stream as NDJSON, gzip-flushed per message
- * when the client accepts gzip. The first message is produced before the status line goes out, so
+ * when the client accepts gzip and is not on this machine (stream.ts shouldCompress). The first message is produced before the status line goes out, so
  * an unknown view or a refused sign-in is still a proper HTTP error; later failures end the stream
  * with an `error` message.
  */
@@ -9,7 +9,7 @@ import type { RouteModule } from '../app.js';
 import { parseInput } from '../errors.js';
 import { describeSource, pullMessages } from '../pull-source.js';
 import { pullRequestSchema } from '../schemas.js';
-import { acceptsGzip, limitRows, ndjsonBody, peekFirst, withTerminal } from '../stream.js';
+import { limitRows, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../stream.js';
 import { clientOf } from './connections.js';
 
 export const pullRoutes: RouteModule = (app, ctx) => {
@@ -28,7 +28,7 @@ export const pullRoutes: RouteModule = (app, ctx) => {
         yield m;
       }
     })();
-    const gzip = acceptsGzip(request.headers['accept-encoding']);
+    const gzip = shouldCompress(request.headers['accept-encoding'], request.socket.remoteAddress, ctx.compressLoopback);
     reply.header('content-type', STREAM_CONTENT_TYPE).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     if (gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
     return reply.send(ndjsonBody(counted, gzip));

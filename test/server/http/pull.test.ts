@@ -153,12 +153,12 @@ describe('pull', () => {
     expect(res.json.error.code).toBe('not-found');
   });
 
-  it('gzips the stream when the client accepts it', async () => {
-    const body = JSON.stringify({ source: { kind: 'view', viewId: ids.ordersByRegion } });
-    const { headers, raw } = await new Promise<{ headers: Record<string, unknown>; raw: Buffer }>((resolve, reject) => {
+  /** POST .../pull with Accept-Encoding: gzip through node:http (no automatic gunzip). */
+  const rawPull = (url: string, connection: string, session: string) =>
+    new Promise<{ headers: Record<string, unknown>; raw: Buffer }>((resolve, reject) => {
       const req = httpRequest(
-        `${server.url}/api/connections/${cid}/pull`,
-        { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'accept-encoding': 'gzip' } },
+        `${url}/api/connections/${connection}/pull`,
+        { method: 'POST', headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json', 'accept-encoding': 'gzip' } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -166,9 +166,28 @@ describe('pull', () => {
         },
       );
       req.on('error', reject);
-      req.end(body);
+      req.end(JSON.stringify({ source: { kind: 'view', viewId: ids.ordersByRegion } }));
     });
-    expect(headers['content-encoding']).toBe('gzip');
-    expectWellFormed(parse(gunzipSync(raw).toString('utf8')));
+
+  it('does not gzip for a client on this machine, even when it accepts gzip', async () => {
+    const { headers, raw } = await rawPull(server.url, cid, token);
+    expect(headers['content-encoding']).toBeUndefined();
+    expectWellFormed(parse(raw.toString('utf8')));
+  });
+
+  it('gzips the stream when the client accepts it (compressLoopback standing in for a remote client)', async () => {
+    const gz = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: captureLogger().logger, compressLoopback: true });
+    try {
+      // The second demo PAT: one live session per PAT, so the shared server's session stays valid.
+      const res = await apiClient(gz.url).call('POST', '/api/connections', {
+        body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.otherPatName, patSecret: sim.demo.otherPatSecret } },
+      });
+      expect(res.status, res.text).toBe(201);
+      const { headers, raw } = await rawPull(gz.url, res.json.connection.id, res.json.sessionToken);
+      expect(headers['content-encoding']).toBe('gzip');
+      expectWellFormed(parse(gunzipSync(raw).toString('utf8')));
+    } finally {
+      await gz.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { StreamMessage } from '../../../common/stream.js';
-import { acceptsGzip, limitRows, ndjsonBody, peekFirst, withTerminal } from '../../../server/http/stream.js';
+import { PassThrough } from 'node:stream';
+import { acceptsGzip, drainedOrClosed, isLoopback, limitRows, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../../../server/http/stream.js';
 import { TableauError } from '../../../server/tableau/errors.js';
 
 const meta: StreamMessage = { kind: 'meta', columns: [{ name: 'n', type: 'integer', format: '0' }] };
@@ -101,6 +102,65 @@ describe('ndjsonBody', () => {
     // A sync flush per message means compressed output appears before the stream ends.
     expect(chunks.length).toBeGreaterThanOrEqual(all.length);
     expect(lines(gunzipSync(Buffer.concat(chunks)).toString('utf8'))).toEqual(all);
+  });
+});
+
+describe('drainedOrClosed', () => {
+  it('leaves no listener behind, whichever event comes first', async () => {
+    const s = new PassThrough();
+    for (let k = 0; k < 20; k++) {
+      const waiting = drainedOrClosed(s);
+      s.emit('drain');
+      await waiting;
+    }
+    expect(s.listenerCount('drain')).toBe(0);
+    expect(s.listenerCount('close')).toBe(0);
+    const closing = drainedOrClosed(s);
+    s.destroy();
+    await closing;
+    expect(s.listenerCount('drain')).toBe(0);
+  });
+
+  it('keeps gzip backpressure waits free of leaked listeners', async () => {
+    const many: StreamMessage[] = [meta, ...Array.from({ length: 40 }, (_, k) => rows(...Array.from({ length: 5000 }, (_, j) => k * 5000 + j))), end(200_000)];
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const body = ndjsonBody(from(many), true);
+      const chunks: Buffer[] = [];
+      // A slow reader: the gzip stream fills up and the writer waits for 'drain' many times.
+      for await (const c of body) {
+        chunks.push(c as Buffer);
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(gunzipSync(Buffer.concat(chunks)).toString('utf8').trim().split('\n')).toHaveLength(many.length);
+      expect(body.listenerCount('drain')).toBe(0);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+});
+
+describe('shouldCompress', () => {
+  it.each([
+    ['127.0.0.1', false],
+    ['127.4.5.6', false],
+    ['::1', false],
+    ['::ffff:127.0.0.1', false],
+    ['192.168.1.20', true],
+    ['::ffff:10.0.0.7', true],
+    ['fe80::1', true],
+    [undefined, true],
+  ])('a gzip-accepting client at %s → %s', (address, expected) => {
+    expect(isLoopback(address)).toBe(address !== undefined && !expected);
+    expect(shouldCompress('gzip', address)).toBe(expected);
+  });
+
+  it('never compresses for a client that does not accept gzip; compressLoopback forces loopback', () => {
+    expect(shouldCompress('identity', '10.0.0.7')).toBe(false);
+    expect(shouldCompress('gzip', '127.0.0.1', true)).toBe(true);
   });
 });
 
