@@ -9,18 +9,21 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 /** Tableau LUIDs and our connection ids: letters, digits and dashes only (safe in a URL path). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id (letters, digits, dashes)');
 
+/** True for an http(s) URL without user:password (credentials never travel inside a URL we store). */
+export function isPlainHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
 export const serverUrlSchema = z
   .string()
   .trim()
   .max(2000)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL such as https://tableau.example.com')
+  .refine(isPlainHttpUrl, 'must be an http(s) URL such as https://tableau.example.com')
   .transform((v) => {
     const u = new URL(v);
     return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;

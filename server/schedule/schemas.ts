@@ -4,7 +4,7 @@
  * what a live pull and the schedule picker accept.
  */
 import { z } from 'zod';
-import { idSchema, pullRequestSchema, pullSourceSchema } from '../http/schemas.js';
+import { idSchema, isPlainHttpUrl, pullRequestSchema, pullSourceSchema } from '../http/schemas.js';
 import { scheduleSpecSchema } from './spec.js';
 
 export const DEFAULT_HISTORY_LIMIT = 30;
@@ -12,19 +12,12 @@ export const MAX_HISTORY_LIMIT = 1000;
 
 const pullOptionsSchema = pullRequestSchema.shape.options.unwrap();
 
+// fetch() refuses URLs with user:password, so they could never be delivered.
 export const webhookUrlSchema = z
   .string()
   .trim()
   .max(2000)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      // fetch() refuses URLs with user:password, so they could never be delivered.
-      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL without a user name or password, e.g. https://hooks.example.com/tableau-failures');
+  .refine(isPlainHttpUrl, 'must be an http(s) URL without a user name or password, e.g. https://hooks.example.com/tableau-failures');
 
 const historyLimitSchema = z.number().int().min(1).max(MAX_HISTORY_LIMIT);
 
