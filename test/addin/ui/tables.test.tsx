@@ -166,7 +166,8 @@ describe('Tables tab', () => {
     await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source: { kind: 'view', viewId: 'v1' }, connection });
     await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'sch-1' } });
     const schedules = { list: vi.fn(async () => [{ id: 'sch-1', dataAsOf: '2026-03-01T07:30:00.000Z' }]) } as never;
-    renderWith(<TablesScreen service={service} schedules={schedules} timeZone="UTC" />, services);
+    const { container } = renderWith(<TablesScreen service={service} schedules={schedules} timeZone="UTC" />, services);
+    expect(await axeViolations(container)).toEqual([]);
     await userEvent.click(screen.getByRole('button', { name: 'More ways to refresh Sales' }));
     const item = await screen.findByRole('menuitem', { name: 'Load latest snapshot (data as of 1 Mar 2026, 07:30)' });
     await userEvent.click(item);
