@@ -58,9 +58,14 @@ export function ownerFull(user: SimUser | undefined, id: string): Json {
   });
 }
 
+/** Copies instead of `delete`: deleting keys turns objects into slow dictionaries for JSON.stringify. */
 export function withoutUndefined(o: Json): Json {
-  for (const k of Object.keys(o)) if (o[k] === undefined || o[k] === '') delete o[k];
-  return o;
+  const out: Json = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined && v !== '') out[k] = v;
+  }
+  return out;
 }
 
 /** Owner attributes filterable on most resources (ownerName, ownerEmail, ownerDomain). */

@@ -71,6 +71,21 @@ describe('filter expressions (pure)', () => {
     expect(() => names('', 'name:up')).toThrow(expect.objectContaining({ code: '400000' }));
     expect(() => names('', 'color:asc')).toThrow(expect.objectContaining({ code: '400000' }));
   });
+
+  it('re-sorts when content changed since the same sort was last asked for (the order is cached per page run)', () => {
+    const items = ITEMS.map((i) => ({ ...i }));
+    const sorted = () => applySort(items, 'createdAt:asc,name:asc', T).map((i) => i.name);
+    expect(sorted()).toEqual(['Finance', 'Superstore', 'Superstore, Large', 'marketing']);
+    const first = applySort(items, 'createdAt:asc,name:asc', T);
+    first.reverse(); // callers own what they get back
+    expect(sorted()).toEqual(['Finance', 'Superstore', 'Superstore, Large', 'marketing']);
+    items[0].createdAt = '2027-01-01T00:00:00Z'; // touched in place
+    expect(sorted()).toEqual(['Finance', 'Superstore, Large', 'marketing', 'Superstore']);
+    items.push({ name: 'Archive', size: 2, createdAt: '2020-01-01T00:00:00Z', tags: [], flag: false });
+    expect(sorted()[0]).toBe('Archive');
+    items.splice(0, 1, { ...items[0] }); // same values, another object: still a correct order
+    expect(sorted()).toEqual(['Archive', 'Finance', 'Superstore, Large', 'marketing', 'Superstore']);
+  });
 });
 
 describe('filter and sort over HTTP', () => {
