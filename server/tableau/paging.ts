@@ -2,7 +2,8 @@
  * Complete paging of the REST list endpoints.
  *
  * Reference clients page strictly sequentially (TSC pager.py, tableau-mcp paginate.ts; notes §2.2).
- * Page 1 tells `totalAvailable`, so we fetch pages 2..N with a small pool (notes §10) and stay
+ * Page 1 tells `totalAvailable`, so we fetch pages 2..N with a small pool (notes §10); when the caller
+ * knows the list was long last time, pages 2..pool go out with page 1 (one round trip fewer). We stay
  * correct while content changes underneath (offset paging is not snapshot-safe):
  *  - results are de-duplicated by id and ordered by page, then position;
  *  - a page that comes back empty early stops further pages (tableau-mcp throws there; we don't);
@@ -37,6 +38,12 @@ export interface CollectOptions {
   pool: number;
   /** The sort puts new items last (createdAt:asc first), so growth never shifts earlier pages. */
   appendStable: boolean;
+  /**
+   * How many pages the list had last time (the caller remembers). Pages 2..min(pool, expectedPages)
+   * then go out together with page 1 instead of a round trip later; a page that turns out to be past
+   * the end (400006 / empty) costs one wasted request and is not taken for a change of the list.
+   */
+  expectedPages?: number;
   logger: Logger;
   label: string;
 }
@@ -74,31 +81,52 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   let changed = false;
   let emptyAt = Infinity;
 
-  const get = async (n: number, expectedTotal: number): Promise<void> => {
-    if (n > emptyAt) return;
-    const r = await fetch(n, pageSize);
-    requests++;
+  const record = (n: number, r: PageResult<T>, expectedTotal: number | undefined): void => {
     dropped += r.dropped.length;
     if (r.dropped.length) o.logger.warn({ list: o.label, page: n, dropped: r.dropped }, 'tableau list items failed validation and were skipped');
-    pages.set(n, [...(pages.get(n) ?? []), r.items]);
+    const earlier = pages.get(n);
+    if (earlier) earlier.push(r.items);
+    else pages.set(n, [r.items]);
     if (r.totalAvailable !== undefined) lastTotal = r.totalAvailable;
+    if (n === 1 && expectedTotal === undefined) return;
     if (r.totalAvailable !== expectedTotal) changed = true;
     if (r.items.length === 0 && n > 1) {
       changed = true;
       emptyAt = Math.min(emptyAt, n);
     }
   };
+  const get = async (n: number, expectedTotal: number): Promise<void> => {
+    if (n > emptyAt) return;
+    const r = await fetch(n, pageSize);
+    requests++;
+    record(n, r, expectedTotal);
+  };
 
-  const first = await fetch(1, pageSize);
+  // First round: page 1 tells totalAvailable; pages 2..k ride along when the list was that long before.
+  const k = Math.max(1, Math.min(o.pool, o.expectedPages ?? 1));
+  const firstPromise = fetch(1, pageSize);
+  const early = range(2, k).map((n) => fetch(n, pageSize));
+  // If page 1 fails, its error is the one reported; an early page's failure must not go unhandled meanwhile.
+  for (const p of early) p.catch(() => undefined);
+  const first = await firstPromise;
   requests++;
-  dropped += first.dropped.length;
-  if (first.dropped.length) o.logger.warn({ list: o.label, page: 1, dropped: first.dropped }, 'tableau list items failed validation and were skipped');
-  pages.set(1, [first.items]);
   // No pagination block: the endpoint returned everything at once.
   const total = first.totalAvailable ?? first.items.length;
   lastTotal = total;
+  record(1, first, undefined);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  await runPool(range(2, pageCount), o.pool, (n) => get(n, total));
+  const pending = range(k + 1, pageCount);
+  // Each early page holds a pool slot; when it lands, its slot goes on with the pages still pending.
+  const slot = async (page?: Promise<PageResult<T>>, n = 0): Promise<void> => {
+    if (page) {
+      const r = await page;
+      requests++;
+      // Past the end as page 1 counts: nothing to take, nothing changed (unless it holds items).
+      if (!(n > pageCount && r.items.length === 0)) record(n, r, total);
+    }
+    for (let next = pending.shift(); next !== undefined; next = pending.shift()) await get(next, total);
+  };
+  await Promise.all([slot(), ...early.map((p, i) => slot(p, i + 2)), ...Array.from({ length: Math.max(0, o.pool - k) }, () => slot())]);
 
   let rechecked = false;
   if (changed) {

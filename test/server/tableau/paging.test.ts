@@ -30,6 +30,67 @@ describe('collectAllPages', () => {
     expect(r.rechecked).toBe(false);
   });
 
+  it('with a known list length, sends pages 2..pool before page 1 has answered', async () => {
+    const data = items(105);
+    const started: number[] = [];
+    let startedBeforePage1Answered: number[] = [];
+    const fetch: FetchPage<Item> = async (p, size) => {
+      started.push(p);
+      if (p === 1) {
+        for (let i = 0; i < 20 && started.length < 4; i++) await new Promise((r) => setTimeout(r, 1));
+        startedBeforePage1Answered = [...started];
+      }
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
+    };
+    const r = await collectAllPages(fetch, { ...opts(10), expectedPages: 11 });
+    expect(startedBeforePage1Answered).toEqual([1, 2, 3, 4]);
+    expect(r.items).toEqual(data);
+    expect(r.requests).toBe(11);
+    expect(r.rechecked).toBe(false);
+  });
+
+  it.each([0, 1, 1000, 1001])('a list that shrank to %i items since last time: early pages past the end are wasted, not a change', async (n) => {
+    const data = items(n);
+    const s = server(data);
+    const r = await collectAllPages(s.fetch, { ...opts(1000), expectedPages: 11 });
+    expect(r.items).toEqual(data);
+    expect(r.rechecked).toBe(false);
+    expect(r.requests).toBe(4); // pages 1..4 went out together; none is asked twice
+    expect([...s.seen].sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('an early page past the end answered as 400006 (no pagination block) is not a change either', async () => {
+    const data = items(15);
+    const fetch: FetchPage<Item> = async (p, size) =>
+      p > 2 ? { items: [], dropped: [] } : { items: data.slice((p - 1) * size, p * size), totalAvailable: 15, dropped: [] };
+    const r = await collectAllPages(fetch, { ...opts(10), expectedPages: 4 });
+    expect(r.items).toEqual(data);
+    expect(r.rechecked).toBe(false);
+  });
+
+  it('an early page that has grown past the old end is kept and re-checked', async () => {
+    const data = items(10);
+    // Page 1 answers first (total 10); three items are added before page 2 answers.
+    const fetch: FetchPage<Item> = async (p, size) => {
+      await new Promise((r) => setTimeout(r, p === 1 ? 1 : 10));
+      if (p > 1 && data.length === 10) data.push(...items(3, 'new'));
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
+    };
+    const r = await collectAllPages(fetch, { ...opts(10), expectedPages: 3 });
+    expect(r.rechecked).toBe(true);
+    expect(r.items.map((i) => i.id)).toEqual([...items(10), ...items(3, 'new')].map((i) => i.id));
+  });
+
+  it('reports the failure of page 1 or of an early page, never an unhandled rejection', async () => {
+    const failing = (bad: number): FetchPage<Item> => async (p) => {
+      await new Promise((r) => setTimeout(r, p === bad ? 1 : 5));
+      if (p === bad) throw new Error(`page ${p} failed`);
+      return { items: items(10).map((i) => ({ id: `${p}-${i.id}` })), totalAvailable: 40, dropped: [] };
+    };
+    await expect(collectAllPages(failing(1), { ...opts(10), expectedPages: 4 })).rejects.toThrow('page 1 failed');
+    await expect(collectAllPages(failing(3), { ...opts(10), expectedPages: 4 })).rejects.toThrow('page 3 failed');
+  });
+
   it('orders by page then position even when pages finish out of order', async () => {
     const data = items(50);
     const fetch: FetchPage<Item> = async (p, size) => {
