@@ -16,13 +16,18 @@ interface Entry {
   build: () => SuperstoreData | Dataset;
   built?: SuperstoreData | Dataset;
   salesFactor: number;
+  /**
+   * Counts every change of values and never goes back (unlike dataset.version, which
+   * resetDataset returns to 0): with the version it stamps cached query results (vds/result-cache.ts).
+   */
+  revision: number;
 }
 
 const entries = new Map<string, Entry>();
 
 function addBuiltIns(): void {
-  entries.set('superstore-orders', { name: 'Superstore Orders', salesFactor: 1, build: () => generateSuperstore('superstore-orders', 'Superstore Orders', 10_000) });
-  entries.set('superstore-large', { name: 'Superstore Large', salesFactor: 1, build: () => generateSuperstore('superstore-large', 'Superstore Large', 1_000_000, 7) });
+  entries.set('superstore-orders', { name: 'Superstore Orders', salesFactor: 1, revision: 0, build: () => generateSuperstore('superstore-orders', 'Superstore Orders', 10_000) });
+  entries.set('superstore-large', { name: 'Superstore Large', salesFactor: 1, revision: 0, build: () => generateSuperstore('superstore-large', 'Superstore Large', 1_000_000, 7) });
 }
 addBuiltIns();
 
@@ -42,6 +47,16 @@ export function getDataset(key: string): Dataset | undefined {
   return isGenerated(entry.built) ? entry.built.dataset : entry.built;
 }
 
+/**
+ * Identifies the values a dataset holds right now: it changes on every extract refresh or test
+ * mutation, and never comes back to an earlier value. Undefined for an unknown key.
+ */
+export function dataStamp(key: string): string | undefined {
+  const entry = entryOf(key);
+  const dataset = getDataset(key);
+  return entry && dataset ? `${dataset.version}.${entry.revision}` : undefined;
+}
+
 /** The view spec behind a view data key. */
 export function getViewSpec(key: string): ViewSpec | undefined {
   return VIEW_SPECS.get(key);
@@ -56,6 +71,7 @@ export function viewKeys(): string[] {
 }
 
 function revalue(entry: Entry, dataset: Dataset): void {
+  entry.revision += 1;
   if (entry.built && isGenerated(entry.built)) entry.built.revalue(dataset.version, entry.salesFactor);
 }
 
@@ -94,6 +110,6 @@ export function resetDataset(key: string): void {
 /** Registers a CSV file as a data source dataset; the returned key goes on a simulated data source. */
 export function registerCsvDataset(path: string): { dataKey: string; name: string; columns: string[] } {
   const dataset = datasetFromCsvFile(path);
-  entries.set(dataset.key, { name: dataset.name, salesFactor: 1, build: () => dataset, built: dataset });
+  entries.set(dataset.key, { name: dataset.name, salesFactor: 1, revision: 0, build: () => dataset, built: dataset });
   return { dataKey: dataset.key, name: dataset.name, columns: dataset.columns.map((c) => c.caption) };
 }

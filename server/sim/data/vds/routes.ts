@@ -2,16 +2,19 @@
  * VizQL Data Service endpoints: POST /api/v1/vizql-data-service/{read-metadata, query-datasource,
  * get-datasource-model (2025.3+), list-supported-functions (2026.1+)}. The schema version follows
  * host.productVersion(); a switched-off VDS answers plain 404 on every path (notes §5.1).
+ * Repeated identical queries are answered from a query cache, as Tableau does (result-cache.ts).
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operationsOf, schemaVersionFor, validateVdsRequest, type VdsOperation } from '../../../vds/index.js';
-import { getDataset } from '../catalog.js';
+import { dataStamp, getDataset } from '../catalog.js';
 import type { SimDataHost } from '../host.js';
 import { runQuery } from './engine.js';
 import { VdsError, vdsErrorBody } from './errors.js';
-import { resultStream, rowJson } from './json-stream.js';
+import { resultChunks, rowJson } from './json-stream.js';
 import { getLimits, takeQuota } from './limits.js';
 import { datasourceModel, readMetadata, supportedFunctions } from './metadata.js';
+import { ResultCache, resultCacheKey } from './result-cache.js';
 import type { VdsQueryBody } from './query-types.js';
 
 const OPERATIONS: VdsOperation[] = ['read-metadata', 'query-datasource', 'get-datasource-model', 'list-supported-functions'];
@@ -26,7 +29,7 @@ function sendError(reply: FastifyReply, e: VdsError): FastifyReply {
   return reply.code(e.httpStatus).header('content-type', 'application/json').send(vdsErrorBody(e.errorCode, e.message));
 }
 
-async function handle(host: SimDataHost, operation: VdsOperation, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function handle(host: SimDataHost, cache: ResultCache, operation: VdsOperation, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const version = schemaVersionFor(host.productVersion());
   if (!host.vdsEnabled() || !operationsOf(version).includes(operation)) return reply.callNotFound();
   const principal = host.authenticate(request, reply);
@@ -47,30 +50,59 @@ async function handle(host: SimDataHost, operation: VdsOperation, request: Fasti
     case 'query-datasource': {
       if (!takeQuota(principal.siteId)) return sendError(reply, new VdsError('429000', 'Too many requests: the VizQL Data Service query limit for this site was reached. Try again later.'));
       const options = body.options ?? {};
-      const result = runQuery(dataset, body.query!, {
-        disaggregate: options.disaggregate,
-        rowLimit: options.rowLimit,
-        captionsAreNames: options.interpretFieldCaptionsAsFieldNames,
-      });
-      const limits = getLimits();
       const format = options.returnFormat ?? 'OBJECTS';
+      const queryOptions = { disaggregate: options.disaggregate, rowLimit: options.rowLimit, captionsAreNames: options.interpretFieldCaptionsAsFieldNames };
+      const stamp = dataStamp(source.dataKey!)!;
+      const normalized = resultCacheKey({ query: body.query!, returnFormat: format, ...queryOptions });
+      const key = normalized && `${source.id}|${normalized}`;
+      const cached = key ? cache.get(key, source.id, stamp) : undefined;
+      if (cached) {
+        const tooLarge = checkSize(cached.rowCount, cached.estimate);
+        if (tooLarge) return sendError(reply, tooLarge);
+        return reply.header('content-type', 'application/json').send(Readable.from(cached.chunks));
+      }
+      const result = runQuery(dataset, body.query!, queryOptions);
       const sample = Math.min(result.rowCount, 50);
       let sampleBytes = 0;
       for (let k = 0; k < sample; k++) sampleBytes += rowJson(result, k, format).length + 1;
       const estimate = sample === 0 ? 0 : (sampleBytes / sample) * result.rowCount;
-      if (result.rowCount > limits.maxRows || estimate > limits.maxBytes) {
-        return sendError(reply, new VdsError('400804', `The response is too large (${result.rowCount} rows). Apply a filter to reduce the size of the result.`));
-      }
-      return reply.header('content-type', 'application/json').send(resultStream(result, format));
+      const tooLarge = checkSize(result.rowCount, estimate);
+      if (tooLarge) return sendError(reply, tooLarge);
+      const chunks = resultChunks(result, format);
+      const sent = key ? remembered(chunks, cache.maxBytes, (kept, bytes) => cache.set(key, source.id, stamp, { chunks: kept, bytes, rowCount: result.rowCount, estimate })) : chunks;
+      return reply.header('content-type', 'application/json').send(Readable.from(sent));
     }
   }
 }
 
+function checkSize(rowCount: number, estimate: number): VdsError | undefined {
+  const limits = getLimits();
+  if (rowCount <= limits.maxRows && estimate <= limits.maxBytes) return undefined;
+  return new VdsError('400804', `The response is too large (${rowCount} rows). Apply a filter to reduce the size of the result.`);
+}
+
+/**
+ * Passes the chunks through and hands them to `keep` once all were sent: an answer the client
+ * stopped reading (the generator is returned early) or one larger than `maxBytes` is not kept.
+ */
+function* remembered(chunks: Iterable<Buffer>, maxBytes: number, keep: (chunks: Buffer[], bytes: number) => void): Generator<Buffer> {
+  let kept: Buffer[] | undefined = [];
+  let bytes = 0;
+  for (const chunk of chunks) {
+    bytes += chunk.length;
+    if (kept && bytes > maxBytes) kept = undefined;
+    kept?.push(chunk);
+    yield chunk;
+  }
+  if (kept) keep(kept, bytes);
+}
+
 export function registerVdsRoutes(app: FastifyInstance, host: SimDataHost): void {
+  const cache = new ResultCache();
   for (const operation of OPERATIONS) {
     app.post(`/api/v1/vizql-data-service/${operation}`, async (request, reply) => {
       try {
-        return await handle(host, operation, request, reply);
+        return await handle(host, cache, operation, request, reply);
       } catch (e) {
         if (e instanceof VdsError) return sendError(reply, e);
         request.log.error({ err: e }, 'VDS simulator failure');

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mutateDataset, resetDataset } from '../../../../server/sim/data/catalog.js';
 import { buildApp, type FakeState } from './fake-host.js';
 
 const state: FakeState = { version: '2026.1.0', vds: true };
@@ -72,6 +73,36 @@ describe('VDS query-datasource', () => {
     const limited = await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Region' }] } });
     expect(limited.statusCode).toBe(429);
     expect(limited.json().errorCode).toBe('429000');
+  });
+});
+
+describe('VDS query cache', () => {
+  afterEach(() => resetDataset('superstore-orders'));
+  const body = { datasource: ds, query: { fields: [{ fieldCaption: 'Region', sortPriority: 1 }, { fieldCaption: 'Sales', function: 'SUM' }] }, options: { returnFormat: 'ARRAYS' } };
+
+  it('answers a repeated query with the same bytes, and a changed data version with new values', async () => {
+    const first = await post('query-datasource', body);
+    const again = await post('query-datasource', { ...body, query: { fields: [{ sortPriority: 1, fieldCaption: 'Region' }, { function: 'SUM', fieldCaption: 'Sales' }] } });
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toBe(first.body);
+    mutateDataset('superstore-orders', { salesFactor: 2 });
+    const changed = (await post('query-datasource', body)).json().data;
+    const before = first.json().data;
+    expect(changed.map((r: unknown[]) => r[0])).toEqual(before.map((r: unknown[]) => r[0]));
+    // Twice the sales of a new data version (extract refresh values move too): far above the cached answer.
+    expect(changed[0][1]).toBeGreaterThan(before[0][1] * 1.5);
+    // Back to version 0 then a different change: the stamp never repeats, so no stale answer.
+    resetDataset('superstore-orders');
+    mutateDataset('superstore-orders', { salesFactor: 3 });
+    expect((await post('query-datasource', body)).json().data[0][1]).toBeGreaterThan(changed[0][1] * 1.3);
+  });
+
+  it('still applies the size limit and the quota to cached answers', async () => {
+    expect((await post('query-datasource', body)).statusCode).toBe(200);
+    await app.inject({ method: 'POST', url: '/_sim/data/vds/limits', payload: { maxRows: 2 } });
+    const res = await post('query-datasource', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errorCode).toBe('400804');
   });
 });
 
