@@ -1,85 +1,27 @@
 /**
  * Server schedules and their snapshots (server/http/routes/schedules.ts), typed for the add-in.
  *
- * The answer shapes mirror server/schedule/views.ts: common/api.ts is a contract this feature must
- * not change, and the pane must not import server code. The snapshot stream needs the
+ * The answer shapes are common/schedules.ts, shared with the server. The snapshot stream needs the
  * X-Data-As-Of header, which ApiClient.latestSnapshot cannot expose (it only yields messages), so
  * this module does its own requests with the same session store and error mapping.
  */
-import type { PullOptions, PullSource } from '../../common/source.js';
-import type { ColumnSpec, StreamMessage } from '../../common/stream.js';
+import type { CreateScheduleBody, ScheduleInfo, ScheduleRunInfo, UpdateScheduleBody } from '../../common/schedules.js';
+import type { StreamMessage } from '../../common/stream.js';
 import type { ApiClientOptions, CallOptions } from './client.js';
 import { endsCompanionSession, errorFromResponse, toApiError } from './errors.js';
 import { createSessionStore } from './sessionStore.js';
 import { readStream } from './stream.js';
 
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/** What an analyst picks: every spec carries an IANA time zone ("07:30" is their wall clock). */
-export type ScheduleSpec =
-  | { kind: 'hourly'; minute: number; timeZone: string }
-  | { kind: 'daily'; time: string; timeZone: string }
-  | { kind: 'weekly'; days: Weekday[]; time: string; timeZone: string }
-  | { kind: 'cron'; expression: string; timeZone: string };
-
-export type RunStatus = 'running' | 'succeeded' | 'failed';
-
-export interface ScheduleRunInfo {
-  id: string;
-  scheduleId: string;
-  trigger: 'schedule' | 'catch-up' | 'manual';
-  status: RunStatus;
-  scheduledFor?: string;
-  missed?: number;
-  startedAt: string;
-  finishedAt?: string;
-  durationMs?: number;
-  rowCount?: number;
-  truncated?: boolean;
-  columns?: ColumnSpec[];
-  source?: string;
-  error?: { code: string; message: string; hint?: string };
-}
-
-export interface ScheduleInfo {
-  id: string;
-  connectionId: string;
-  definitionId: string;
-  name: string;
-  source: PullSource;
-  options?: PullOptions;
-  spec: ScheduleSpec;
-  /** "Every day at 07:30 (Europe/Berlin)". */
-  description: string;
-  webhook: { host: string } | null;
-  historyLimit: number;
-  createdAt: string;
-  updatedAt: string;
-  nextRunAt: string | null;
-  status: 'never-run' | RunStatus;
-  lastRun: ScheduleRunInfo | null;
-  /** When the data the add-in would load now was pulled, or null when no run succeeded yet. */
-  dataAsOf: string | null;
-}
-
-export interface CreateScheduleBody {
-  /** The session's connection the server runs the schedule with. */
-  connectionId: string;
-  /** The refresh definition (UUID) whose table the snapshots feed. */
-  definitionId: string;
-  name: string;
-  source: PullSource;
-  spec: ScheduleSpec;
-  options?: PullOptions;
-  webhookUrl?: string;
-  historyLimit?: number;
-}
-
-export type UpdateScheduleBody = Partial<Omit<CreateScheduleBody, 'options' | 'webhookUrl'>> & {
-  options?: PullOptions | null;
-  webhookUrl?: string | null;
-};
+export {
+  WEEKDAYS,
+  type CreateScheduleBody,
+  type RunStatus,
+  type ScheduleInfo,
+  type ScheduleRunInfo,
+  type ScheduleSpec,
+  type UpdateScheduleBody,
+  type Weekday,
+} from '../../common/schedules.js';
 
 export interface SnapshotStream {
   /** X-Data-As-Of: when the server pulled this data from Tableau (ISO), null if the header is missing. */

@@ -6,8 +6,9 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type ScheduleSpec as ApiScheduleSpec, type Weekday } from '../../common/schedules.js';
+
+export { WEEKDAYS, type Weekday };
 
 /** true when the runtime's ICU knows `zone` (Intl throws RangeError for unknown zones). */
 export function isValidTimeZone(zone: string): boolean {
@@ -87,6 +88,10 @@ export const scheduleSpecSchema = z.discriminatedUnion(
 );
 
 export type ScheduleSpec = z.infer<typeof scheduleSpecSchema>;
+// The schema and the API's type (common/schedules.ts) must describe the same specs, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const specMatchesApi: Same<ScheduleSpec, ApiScheduleSpec> = true;
+void specMatchesApi;
 
 export type ParsedSchedule = { ok: true; spec: ScheduleSpec } | { ok: false; errors: string[] };
 

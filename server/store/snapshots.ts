@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
 import type { Db } from './db.js';
@@ -17,32 +18,9 @@ import { ensureScheduleTables } from './schedules.js';
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
 
-export type RunTrigger = 'schedule' | 'catch-up' | 'manual';
-export type RunStatus = 'running' | 'succeeded' | 'failed';
-
-export interface RunRecord {
-  id: string;
-  scheduleId: string;
-  trigger: RunTrigger;
-  status: RunStatus;
-  /** The scheduled time this run serves (absent for "run now"). */
-  scheduledFor?: string;
-  /** Catch-up runs: how many scheduled times were missed (at most MISSED_COUNT_CAP). */
-  missed?: number;
-  startedAt: string;
-  finishedAt?: string;
-  durationMs?: number;
-  rowCount?: number;
-  truncated?: boolean;
-  columns?: ColumnSpec[];
-  /** The source description of the stream's `meta`. */
-  source?: string;
-  warnings?: string[];
-  /** Compressed size of the stored rows. */
-  storedBytes?: number;
-  /** Failed runs: what went wrong, in plain words. */
-  error?: ApiErrorBody;
-}
+export type { RunStatus, RunTrigger } from '../../common/schedules.js';
+/** A run as stored and as the API answers it (common/schedules.ts). */
+export type RunRecord = ScheduleRunInfo;
 
 export interface RunStart {
   trigger: RunTrigger;

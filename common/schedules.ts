@@ -1,0 +1,89 @@
+/**
+ * The scheduled-pulls API (server/http/routes/schedules.ts) as both sides see it: the server
+ * answers with these shapes and the add-in's client (addin/api/schedules.ts) reads them.
+ *   GET /api/schedules -> ScheduleInfo[] · POST /api/schedules CreateScheduleBody -> ScheduleInfo
+ *   PUT /api/schedules/:sid UpdateScheduleBody · DELETE /api/schedules/:sid · POST /api/schedules/:sid/run
+ *   GET /api/schedules/:sid/runs -> ScheduleRunInfo[]
+ *   GET /api/snapshots/latest?scheduleId -> typed result stream + header X-Data-As-Of
+ */
+import type { PullOptions, PullSource } from './source.js';
+import type { ApiErrorBody, ColumnSpec } from './stream.js';
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** What an analyst picks: every spec carries an IANA time zone ("07:30" is their wall clock). */
+export type ScheduleSpec =
+  | { kind: 'hourly'; minute: number; timeZone: string }
+  | { kind: 'daily'; time: string; timeZone: string }
+  | { kind: 'weekly'; days: Weekday[]; time: string; timeZone: string }
+  | { kind: 'cron'; expression: string; timeZone: string };
+
+export type RunTrigger = 'schedule' | 'catch-up' | 'manual';
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface ScheduleRunInfo {
+  id: string;
+  scheduleId: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  /** The scheduled time this run serves (absent for "run now"). */
+  scheduledFor?: string;
+  /** Catch-up runs: how many scheduled times were missed (capped). */
+  missed?: number;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  rowCount?: number;
+  truncated?: boolean;
+  columns?: ColumnSpec[];
+  /** The source description of the stream's `meta`. */
+  source?: string;
+  warnings?: string[];
+  /** Compressed size of the stored rows. */
+  storedBytes?: number;
+  /** Failed runs: what went wrong, in plain words. */
+  error?: ApiErrorBody;
+}
+
+export interface ScheduleInfo {
+  id: string;
+  connectionId: string;
+  definitionId: string;
+  name: string;
+  source: PullSource;
+  options?: PullOptions;
+  spec: ScheduleSpec;
+  /** "Every day at 07:30 (Europe/Berlin)". */
+  description: string;
+  /** Only the receiver's host: the full URL can hold a credential. */
+  webhook: { host: string } | null;
+  historyLimit: number;
+  createdAt: string;
+  updatedAt: string;
+  /** ISO time of the next scheduled run, or null when none is left. */
+  nextRunAt: string | null;
+  /** 'never-run' until the first run; else the last run's status. */
+  status: 'never-run' | RunStatus;
+  lastRun: ScheduleRunInfo | null;
+  /** When the data the add-in would load now was pulled (latest successful run), or null. */
+  dataAsOf: string | null;
+}
+
+export interface CreateScheduleBody {
+  /** The session's connection the server runs the schedule with. */
+  connectionId: string;
+  /** The refresh definition (UUID) whose table the snapshots feed. */
+  definitionId: string;
+  name: string;
+  source: PullSource;
+  spec: ScheduleSpec;
+  options?: PullOptions;
+  webhookUrl?: string;
+  historyLimit?: number;
+}
+
+export type UpdateScheduleBody = Partial<Omit<CreateScheduleBody, 'options' | 'webhookUrl'>> & {
+  options?: PullOptions | null;
+  webhookUrl?: string | null;
+};
