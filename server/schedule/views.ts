@@ -1,9 +1,9 @@
 /** What the schedule API answers: the shapes of common/schedules.ts, built from the store's records. */
 import type { ScheduleInfo } from '../../common/schedules.js';
 import type { ScheduleRecord } from '../store/schedules.js';
-import type { RunRecord, RunStatus } from '../store/snapshots.js';
+import type { RunRecord } from '../store/snapshots.js';
 import { dataAsOf } from './snapshot-stream.js';
-import { describeSchedule, type ScheduleSpec } from './spec.js';
+import { describeSchedule } from './spec.js';
 import { webhookHost } from './webhook.js';
 
 export type { RunStatus, RunTrigger, ScheduleInfo, ScheduleRunInfo } from '../../common/schedules.js';
