@@ -5,36 +5,96 @@
  */
 import { z } from 'zod';
 
+/**
+ * Fast paths. Listing 10k workbooks through zod cost ~25 ms of CPU per 1,000-item page (bench list_10k),
+ * more than the round trip it follows. A fast converter gives exactly the schema's output for the
+ * common, well-formed input and answers SLOW for anything else, which then goes through zod: the
+ * schema stays the single definition of what is accepted (test/server/tableau/fast.test.ts compares both).
+ */
+export const SLOW: unique symbol = Symbol('slow');
+export type Fast = (value: unknown) => unknown;
+const fastOf = new WeakMap<z.ZodType, Fast>();
+
+/** The schema's fast answer for `value`, or SLOW (no fast path, or input it leaves to zod). */
+export function fastParse(schema: z.ZodType, value: unknown): unknown {
+  const fast = fastOf.get(schema);
+  return fast ? fast(value) : SLOW;
+}
+
+function withFast<S extends z.ZodType>(schema: S, fast: Fast): S {
+  fastOf.set(schema, fast);
+  return schema;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `z.looseObject(shape)` with a fast path when every field has one: shape keys first in shape order
+ * (present in the input, or absent but giving a value such as `tags: []`), then unknown keys as
+ * they came — the same object zod builds.
+ */
+export function tolerantObject<Shape extends Record<string, z.ZodType>>(shape: Shape) {
+  const schema = z.looseObject(shape);
+  const fields = Object.entries(shape).map(([key, s]) => ({ key, fast: fastOf.get(s) }));
+  if (fields.some((f) => !f.fast)) return schema;
+  const known = new Set(Object.keys(shape));
+  return withFast(schema, (value) => {
+    if (!isPlainObject(value)) return SLOW;
+    const out: Record<string, unknown> = {};
+    for (const { key, fast } of fields) {
+      const r = fast!(value[key]);
+      if (r === SLOW) return SLOW;
+      if (r !== undefined || key in value) out[key] = r;
+    }
+    for (const key in value) if (!known.has(key)) out[key] = value[key];
+    return out;
+  });
+}
+
+/** Ids: a non-empty string. */
+export const id = withFast(z.string().min(1), (v) => (typeof v === 'string' && v !== '' ? v : SLOW));
+/** A required string (names). */
+export const text = withFast(z.string(), (v) => (typeof v === 'string' ? v : SLOW));
+
 /** "42" → 42, 42 → 42; '' or a non-number → undefined (an odd attribute must not sink the item). */
-export const num = z.preprocess((v) => {
+function toNum(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'string' && v.trim() !== '') {
     const n = Number(v);
     return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
-}, z.number().optional());
+}
+export const num = withFast(z.preprocess(toNum, z.number().optional()), toNum);
 
 /**
  * "true"/"false" (any case), booleans, 1/0. NOT z.coerce.boolean: that turns "false" into true
  * (notes §3.1 "Beware z.coerce.boolean("false") === true").
  */
-export const bool = z.preprocess((v) => {
+function toBool(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
   if (typeof v === 'string') {
+    if (v === 'true') return true; // Tableau's own spelling, before the general case
+    if (v === 'false') return false;
     const s = v.trim().toLowerCase();
     if (s === 'true' || s === '1') return true;
     if (s === 'false' || s === '0') return false;
   }
   return undefined;
-}, z.boolean().optional());
+}
+export const bool = withFast(z.preprocess(toBool, z.boolean().optional()), toBool);
 
 /** Optional string that also accepts numbers (ids and counts sometimes switch type between versions). */
-export const str = z.preprocess((v) => (typeof v === 'number' ? String(v) : v === null ? undefined : v), z.string().optional());
+export const str = withFast(
+  z.preprocess((v) => (typeof v === 'number' ? String(v) : v === null ? undefined : v), z.string().optional()),
+  (v) => (typeof v === 'string' || v === undefined ? v : typeof v === 'number' ? String(v) : v === null ? undefined : SLOW),
+);
 
+const refObject = tolerantObject({ id: str, name: str });
+const refObjectFast = fastOf.get(refObject)!;
 /** `{id, name}` references (project, owner, workbook...). */
-export const ref = z.looseObject({ id: str, name: str }).optional().catch(undefined);
+export const ref = withFast(refObject.optional().catch(undefined), (v) => (v === undefined ? undefined : refObjectFast(v)));
 
 /**
  * Unwrap Tableau's `{ plural: { singular: [...] } }` into a plain array of unknowns:
@@ -68,7 +128,15 @@ export interface TolerantList<T> {
 export function parseList<T>(raw: unknown[], item: z.ZodType<T>): TolerantList<T> {
   const items: T[] = [];
   const dropped: Dropped[] = [];
+  const fast = fastOf.get(item);
   raw.forEach((value, index) => {
+    if (fast) {
+      const quick = fast(value);
+      if (quick !== SLOW) {
+        items.push(quick as T);
+        return;
+      }
+    }
     const r = item.safeParse(value);
     if (r.success) items.push(r.data);
     else {
@@ -85,8 +153,13 @@ export function parseList<T>(raw: unknown[], item: z.ZodType<T>): TolerantList<T
 
 /** Nested lists (tags, views inside a workbook): same tolerance, drops are not worth a log line. */
 export function nestedList<T>(itemKey: string, item: z.ZodType<T>) {
-  return z.unknown().optional().transform((w) => parseList(unwrapList(w, itemKey), item).items);
+  const read = (w: unknown): T[] => parseList(unwrapList(w, itemKey), item).items;
+  return withFast(z.unknown().optional().transform(read), read);
 }
 
+const tagSchema = tolerantObject({ label: text });
 /** `"tags": {"tag": [{"label": "x"}]}` / `"tags": {}` → ['x']. */
-export const tags = nestedList('tag', z.looseObject({ label: z.string() })).transform((t) => t.map((x) => x.label));
+export const tags = withFast(
+  nestedList('tag', tagSchema).transform((t) => t.map((x) => x.label)),
+  (w) => parseList(unwrapList(w, 'tag'), tagSchema).items.map((x) => x.label),
+);

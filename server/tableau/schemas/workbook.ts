@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { bool, nestedList, num, ref, str, tags } from './coerce.js';
+import { bool, id, nestedList, num, ref, str, tags, text, tolerantObject } from './coerce.js';
 import { viewSchema } from './view.js';
 
 /** `workbook_get.xml` (+ `_all_` extras); GET /workbooks/{id} embeds `views.view[]` (tableau-mcp types/workbook.ts). */
-export const workbookSchema = z.looseObject({
-  id: z.string().min(1),
-  name: z.string(),
+export const workbookSchema = tolerantObject({
+  id,
+  name: text,
   description: str,
   contentUrl: str,
   webpageUrl: str,
