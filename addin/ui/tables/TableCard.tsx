@@ -119,7 +119,7 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
         <Button onClick={() => toggle('options')} aria-expanded={panel === 'options'} aria-label={`Options of ${name}`}>
           Options
         </Button>
-        <Button onClick={() => toggle('provenance')} aria-expanded={panel === 'provenance'} aria-label={`Where ${name} comes from`}>
+        <Button onClick={() => toggle('provenance')} aria-expanded={panel === 'provenance'} aria-label={`Provenance of ${name}`}>
           Provenance
         </Button>
         <Button appearance="subtle" onClick={() => void workbook.activateTable(name).catch(() => undefined)} aria-label={`Go to ${name} in the workbook`}>

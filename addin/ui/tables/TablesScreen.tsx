@@ -50,7 +50,11 @@ export function TablesScreen({ service, schedules, timeZone }: TablesScreenProps
   };
 
   return (
-    <div className={styles.stack}>
+    <section className={styles.stack} aria-labelledby="tables-screen-heading">
+      {/* The pane's h1 is the add-in's name; each table card is an h3 under this h2 (axe heading-order). */}
+      <Text as="h2" id="tables-screen-heading" size={400} weight="semibold" style={{ margin: 0 }}>
+        Tables in this workbook
+      </Text>
       {signIns.map((request) => (
         <SignInBar key={request.key} request={request} gate={service.runner.signIn} />
       ))}
@@ -115,7 +119,7 @@ export function TablesScreen({ service, schedules, timeZone }: TablesScreenProps
           </AccordionItem>
         </Accordion>
       ) : null}
-    </div>
+    </section>
   );
 }
 

@@ -144,7 +144,7 @@ describe('Tables tab', () => {
 
   it('shows provenance lines and writes the provenance sheet', async () => {
     const s = await setup((_c, _r, opts) => streamOf(ok(1), opts?.signal));
-    await userEvent.click(screen.getByRole('button', { name: 'Where Sales comes from' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Provenance of Sales' }));
     const list = screen.getByRole('list', { name: 'Provenance of Sales' });
     expect(within(list).getByText('Tableau site: superstore on https://tableau.example.com')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Provenance sheet' }));
@@ -179,7 +179,7 @@ describe('Tables tab', () => {
   it('has no axe violations (with options and provenance open)', async () => {
     await setup((_c, _r, opts) => streamOf(ok(1), opts?.signal), ['North', 'South']);
     await userEvent.click(screen.getByRole('button', { name: 'Options of North' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Where South comes from' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Provenance of South' }));
     await act(async () => undefined);
     expect(await axeViolations(document.body)).toEqual([]);
   });
