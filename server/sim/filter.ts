@@ -189,7 +189,8 @@ function compareValues(a: SortValue, b: SortValue): number {
 
 interface SortedEntry {
   input: readonly unknown[];
-  raw: Scalar[][];
+  /** Raw sort values, item by item: `keys` values per item, flat (one array, not 10k small ones). */
+  raw: Scalar[];
   sorted: readonly unknown[];
 }
 
@@ -201,14 +202,10 @@ interface SortedEntry {
 const sortCache = new Map<string, SortedEntry>();
 const SORT_CACHE_SIZE = 8;
 
-function sameInput(e: SortedEntry, items: readonly unknown[], raw: Scalar[][]): boolean {
-  if (e.input.length !== items.length) return false;
-  for (let i = 0; i < items.length; i++) {
-    if (e.input[i] !== items[i]) return false;
-    const a = e.raw[i];
-    const b = raw[i];
-    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  }
+function sameInput(e: SortedEntry, items: readonly unknown[], raw: readonly Scalar[]): boolean {
+  if (e.input.length !== items.length || e.raw.length !== raw.length) return false;
+  for (let i = 0; i < items.length; i++) if (e.input[i] !== items[i]) return false;
+  for (let i = 0; i < raw.length; i++) if (e.raw[i] !== raw[i]) return false;
   return true;
 }
 
@@ -217,14 +214,16 @@ export function applySort<T>(items: T[], raw: string | undefined, table: FieldTa
   const keys = parseSort(raw, table);
   if (keys.length === 0) return items;
   const specs = keys.map((k) => table[k.field]);
-  const rawValues = items.map((item) => specs.map((spec) => spec.get(item) as Scalar));
+  const width = specs.length;
+  const rawValues = new Array<Scalar>(items.length * width);
+  for (let i = 0; i < items.length; i++) for (let k = 0; k < width; k++) rawValues[i * width + k] = specs[k].get(items[i]) as Scalar;
   const cacheKey = keys.map((k) => `${k.field}:${k.desc ? 'desc' : 'asc'}:${table[k.field].type}`).join(',');
   const hit = sortCache.get(cacheKey);
   if (hit && sameInput(hit, items, rawValues)) return hit.sorted.slice() as T[];
 
-  const rows = items.map((item, i) => ({ item, i, values: rawValues[i].map((v, k) => sortValue(specs[k].type, v)) }));
+  const rows = items.map((item, i) => ({ item, i, values: specs.map((spec, k) => sortValue(spec.type, rawValues[i * width + k])) }));
   rows.sort((x, y) => {
-    for (let k = 0; k < keys.length; k++) {
+    for (let k = 0; k < width; k++) {
       const c = compareValues(x.values[k], y.values[k]);
       if (c !== 0 && !Number.isNaN(c)) return keys[k].desc ? -c : c;
     }

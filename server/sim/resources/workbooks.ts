@@ -6,28 +6,28 @@ import { fieldsConfig, ownerFields, ownerFull, str, tagsJson, withoutUndefined }
 /** Workbook attributes as workbook_get.xml (default) and workbook_get_all_fields.xml (`_all_`) show them. */
 export function workbookFull(wb: SimWorkbook, ctx: SerializeCtx): Json {
   const project = ctx.site.projects.get(wb.projectId);
-  return withoutUndefined({
-    id: wb.id,
-    name: wb.name,
-    description: wb.description,
-    contentUrl: wb.contentUrl,
-    webpageUrl: webpageUrl(ctx, 'workbooks', wb.id),
-    showTabs: str(wb.showTabs),
-    size: str(wb.size),
-    createdAt: wb.createdAt,
-    updatedAt: wb.updatedAt,
-    sheetCount: str(wb.viewIds.length),
-    hasExtracts: str(wb.hasExtracts),
-    encryptExtracts: 'false',
-    defaultViewId: wb.viewIds[0],
-    shareDescription: wb.name,
-    lastPublishedAt: wb.updatedAt,
-    project: withoutUndefined({ id: wb.projectId, name: project?.name, description: project?.description }),
-    location: { id: wb.projectId, type: 'Project', name: project?.name ?? '' },
-    owner: ownerFull(ctx.site.users.get(wb.ownerId), wb.ownerId),
-    tags: tagsJson(wb.tags),
-    dataAccelerationConfig: {},
-  });
+  // Built key by key rather than through withoutUndefined: this runs for every item of every page.
+  const out: Json = { id: wb.id };
+  if (wb.name) out.name = wb.name;
+  if (wb.description) out.description = wb.description;
+  if (wb.contentUrl) out.contentUrl = wb.contentUrl;
+  out.webpageUrl = webpageUrl(ctx, 'workbooks', wb.id);
+  out.showTabs = str(wb.showTabs);
+  out.size = str(wb.size);
+  if (wb.createdAt) out.createdAt = wb.createdAt;
+  if (wb.updatedAt) out.updatedAt = wb.updatedAt;
+  out.sheetCount = str(wb.viewIds.length);
+  out.hasExtracts = str(wb.hasExtracts);
+  out.encryptExtracts = 'false';
+  if (wb.viewIds[0]) out.defaultViewId = wb.viewIds[0];
+  if (wb.name) out.shareDescription = wb.name;
+  if (wb.updatedAt) out.lastPublishedAt = wb.updatedAt;
+  out.project = withoutUndefined({ id: wb.projectId, name: project?.name, description: project?.description });
+  out.location = { id: wb.projectId, type: 'Project', name: project?.name ?? '' };
+  out.owner = ownerFull(ctx.site.users.get(wb.ownerId), wb.ownerId);
+  out.tags = tagsJson(wb.tags);
+  out.dataAccelerationConfig = {};
+  return out;
 }
 
 export function webpageUrl(ctx: SerializeCtx, kind: string, id: string): string {
