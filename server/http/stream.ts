@@ -6,7 +6,7 @@
  */
 import { Readable, type Writable } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
-import { encodeMessage } from '../../common/ndjson.js';
+import { encodeLine, rowCountOf } from '../pull/encoded-rows.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { toErrorReply } from './errors.js';
 
@@ -19,18 +19,19 @@ export async function* limitRows(source: AsyncIterable<StreamMessage>, limit?: n
   let count = 0;
   for await (const m of source) {
     if (m.kind === 'rows') {
+      const n = rowCountOf(m); // pre-encoded rows are not parsed just to be counted
       if (count >= limit) {
-        if (m.rows.length === 0) continue;
+        if (n === 0) continue;
         yield { kind: 'end', rowCount: count, truncated: true };
         return;
       }
       const room = limit - count;
-      if (m.rows.length > room) {
+      if (n > room) {
         yield { kind: 'rows', rows: m.rows.slice(0, room) };
         yield { kind: 'end', rowCount: limit, truncated: true };
         return;
       }
-      count += m.rows.length;
+      count += n;
       yield m;
     } else if (m.kind === 'end') {
       yield { ...m, rowCount: count };
@@ -98,7 +99,7 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
   if (!gzip) {
     return Readable.from(
       (async function* () {
-        for await (const m of messages) yield encodeMessage(m);
+        for await (const m of messages) yield encodeLine(m);
       })(),
       { objectMode: false },
     );
@@ -108,7 +109,7 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
     try {
       for await (const m of messages) {
         if (out.destroyed) break;
-        if (!out.write(encodeMessage(m))) await drainedOrClosed(out);
+        if (!out.write(encodeLine(m))) await drainedOrClosed(out);
         if (out.destroyed) break;
         await new Promise<void>((resolve) => out.flush(constants.Z_SYNC_FLUSH, () => resolve()));
       }

@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import type { StreamMessage } from '../../common/stream.js';
-import { encodeMessage } from '../../common/ndjson.js';
+import { encodeLine } from './encoded-rows.js';
 import { PullDataError, toStreamError } from './errors.js';
 
 /** Passes messages through and guarantees one terminal message, even when the producer throws. */
@@ -25,7 +25,7 @@ export async function* withTerminalError(messages: AsyncIterable<StreamMessage>)
 
 export function typedStreamToNdjson(messages: AsyncIterable<StreamMessage>): NodeJS.ReadableStream {
   async function* lines(): AsyncGenerator<string> {
-    for await (const msg of withTerminalError(messages)) yield encodeMessage(msg);
+    for await (const msg of withTerminalError(messages)) yield encodeLine(msg);
   }
   return Readable.from(lines(), { objectMode: false, highWaterMark: 1 << 16 });
 }

@@ -9,6 +9,8 @@ import { vdsColumnSpecs, type VdsColumn } from './vds-columns.js';
 import { convertVdsValue, converterFor, type Misfits } from './vds-values.js';
 import { PullDataError, toStreamError } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
+import { encodedRowsMessage } from './encoded-rows.js';
+import { transcodeArrays, type DateMemo } from './vds-transcode.js';
 import { vdsErrorFromBody } from './vds-errors.js';
 
 export interface VdsToTypedOptions {
@@ -71,9 +73,36 @@ async function* typeVds(
     return rows;
   };
 
+  // ARRAYS without a row limit: rows are re-encoded as text where they allow it (vds-transcode.ts),
+  // kept apart from parsed rows so the order never changes.
+  const fast = !objects && limit === Infinity;
+  const memo: DateMemo = new Map();
+  const size = batchSize(width);
+  let encodedParts: string[] = [];
+  let encodedCount = 0;
+  const takeEncoded = (): StreamMessage | null => {
+    if (!encodedCount) return null;
+    const message = encodedRowsMessage(`[${encodedParts.join(',')}]`, encodedCount);
+    encodedParts = [];
+    encodedCount = 0;
+    return message;
+  };
+
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (const text of scanner.feed(bytes)) {
+      const transcoded = fast ? transcodeArrays(text, kinds, memo) : undefined;
+      if (transcoded) {
+        const parsedRows = batcher.flush();
+        if (parsedRows) yield { kind: 'rows', rows: parsedRows };
+        if (transcoded.count) encodedParts.push(transcoded.json.slice(1, -1));
+        encodedCount += transcoded.count;
+        rowCount += transcoded.count;
+        if (encodedCount >= size) yield takeEncoded()!;
+        continue;
+      }
+      const encoded = takeEncoded();
+      if (encoded) yield encoded;
       const parsed = JSON.parse(text) as unknown[];
       if (rowCount >= limit) {
         if (parsed.length) truncated = true;
@@ -89,6 +118,8 @@ async function* typeVds(
     const error = vdsErrorFromBody(outside, scanner.foundData);
     if (error) throw error;
   }
+  const encoded = takeEncoded();
+  if (encoded) yield encoded;
   const last = batcher.flush();
   if (last) yield { kind: 'rows', rows: last };
   const warnings: string[] = [];

@@ -11,6 +11,7 @@ import { describeSource, pullMessages } from '../pull-source.js';
 import { pullRequestSchema } from '../schemas.js';
 import { limitRows, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../stream.js';
 import { clientOf } from './connections.js';
+import { rowCountOf } from '../../pull/encoded-rows.js';
 
 export const pullRoutes: RouteModule = (app, ctx) => {
   // compress: false — @fastify/compress would buffer; ndjsonBody gzips and flushes per message.
@@ -23,7 +24,7 @@ export const pullRoutes: RouteModule = (app, ctx) => {
     let rows = 0;
     const counted = (async function* () {
       for await (const m of withTerminal(messages, (err) => log.warn({ err }, 'pull failed while streaming'))) {
-        if (m.kind === 'rows') rows += m.rows.length;
+        rows += rowCountOf(m);
         if (m.kind === 'end' || m.kind === 'error') log.info({ rows, ms: Date.now() - started, outcome: m.kind }, 'pull finished');
         yield m;
       }

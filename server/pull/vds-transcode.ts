@@ -1,0 +1,112 @@
+/**
+ * Fast path for ARRAYS rows: re-encodes a JSON text of rows ("[[...],[...]]", from vds-scanner.ts)
+ * straight into the typed rows' JSON, replacing date text by Excel serials and copying every other
+ * cell as it is. It answers undefined whenever any cell needs more than that (a number sent as
+ * text, a misfit, a nested value, whitespace that could hold a newline, a row of the wrong width):
+ * the caller then takes the general path (JSON.parse + convertVdsValue), which stays the reference.
+ */
+import { convertVdsValue, V_BOOL, V_DATE, V_NUMBER, V_TEXT } from './vds-values.js';
+
+const Q = 0x22, BS = 0x5c, LB = 0x5b, RB = 0x5d, COMMA = 0x2c;
+
+export interface Transcoded {
+  json: string;
+  count: number;
+}
+
+/** Date text → serial text, per stream (a result holds few distinct dates). */
+export type DateMemo = Map<string, string>;
+
+const NO_MISFITS = { count: 0 };
+
+function dateSerialText(text: string, memo: DateMemo): string | undefined {
+  let out = memo.get(text);
+  if (out !== undefined) return out;
+  const v = convertVdsValue(V_DATE, text, NO_MISFITS);
+  if (v === null) out = 'null';
+  else if (typeof v === 'number') out = String(v);
+  else return undefined; // a misfit: the general path counts it
+  memo.set(text, out);
+  return out;
+}
+
+function isNumberStart(c: number): boolean {
+  return c === 0x2d || (c >= 0x30 && c <= 0x39);
+}
+
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45;
+}
+
+export function transcodeArrays(s: string, kinds: readonly number[], memo: DateMemo): Transcoded | undefined {
+  const width = kinds.length;
+  const n = s.length;
+  if (n < 2 || s.charCodeAt(0) !== LB || s.charCodeAt(n - 1) !== RB) return undefined;
+  const parts: string[] = [];
+  let copied = 0; // s[copied, i) is still to be copied
+  let count = 0;
+  let i = 1;
+  if (s.charCodeAt(i) === RB) return i === n - 1 ? { json: '[]', count: 0 } : undefined;
+  for (;;) {
+    if (s.charCodeAt(i) !== LB) return undefined;
+    i++;
+    for (let col = 0; ; col++) {
+      if (col >= width) return undefined;
+      const kind = kinds[col];
+      const c = s.charCodeAt(i);
+      if (c === Q) {
+        const start = i + 1;
+        let j = start;
+        let escaped = false;
+        for (;;) {
+          if (j >= n) return undefined;
+          const d = s.charCodeAt(j);
+          if (d === Q) break;
+          if (d === BS) {
+            escaped = true;
+            j += 2;
+          } else j++;
+        }
+        if (kind === V_DATE) {
+          if (escaped) return undefined;
+          const serial = dateSerialText(s.slice(start, j), memo);
+          if (serial === undefined) return undefined;
+          parts.push(s.slice(copied, i), serial);
+          copied = j + 1;
+        } else if (kind !== V_TEXT) return undefined;
+        i = j + 1;
+      } else if (c === 0x6e) {
+        if (!s.startsWith('null', i)) return undefined;
+        i += 4;
+      } else if (c === 0x74 || c === 0x66) {
+        if (kind !== V_BOOL) return undefined;
+        if (s.startsWith('true', i)) i += 4;
+        else if (s.startsWith('false', i)) i += 5;
+        else return undefined;
+      } else if (isNumberStart(c)) {
+        if (kind !== V_NUMBER) return undefined;
+        i++;
+        while (i < n && isNumberChar(s.charCodeAt(i))) i++;
+      } else return undefined;
+      const sep = s.charCodeAt(i);
+      if (sep === COMMA) {
+        i++;
+        continue;
+      }
+      if (sep !== RB || col !== width - 1) return undefined;
+      i++;
+      break;
+    }
+    count++;
+    const next = s.charCodeAt(i);
+    if (next === COMMA) {
+      i++;
+      continue;
+    }
+    if (next === RB && i === n - 1) break;
+    return undefined;
+  }
+  if (copied === 0) return { json: s, count };
+  parts.push(s.slice(copied));
+  return { json: parts.join(''), count };
+}
