@@ -50,7 +50,10 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
   } else {
     // `fields` is Tableau's own expression (`_default_,owner.email`): it shapes what Tableau returns,
     // and the columns follow from the items, so it is not also passed as a column list.
-    const items = await client.listAll(source.resource, { filter: source.filter, sort: source.sort, fields: source.fields });
+    // "Views with usage" is the admin's usage report: Tableau adds usage.totalViewCount only when
+    // asked (includeUsageStatistics=true, notes tableau-api.md §3).
+    const usage = source.resource === 'views';
+    const items = await client.listAll(source.resource, { filter: source.filter, sort: source.sort, fields: source.fields, usage });
     yield* inventoryToTyped(items, { resource: source.resource, limit: options.limit, source: name });
   }
 }
