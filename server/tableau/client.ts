@@ -157,18 +157,6 @@ export class TableauClient {
     return this.supports('vds') ? vdsSchemaVersion(this.info.productVersion) : undefined;
   }
 
-  /**
-   * totalAvailable of recent complete listings by resource and filter: a list that was long last time
-   * gets its first pool of pages requested at once (paging.ts expectedPages). Bounded, oldest first out.
-   */
-  private readonly listSizes = new Map<string, number>();
-
-  private rememberListSize(key: string, total: number): void {
-    this.listSizes.delete(key);
-    if (this.listSizes.size >= 64) this.listSizes.delete(this.listSizes.keys().next().value!);
-    this.listSizes.set(key, total);
-  }
-
   private get siteUrl(): string {
     const s = this.t.session;
     return `${s.baseUrl}/api/${this.info.restApiVersion}/sites/${s.siteId}`;
@@ -213,8 +201,9 @@ export class TableauClient {
     this.checkResource(resource);
     if (!def.paged) return (await this.fetchPage(resource, o, 1, pageSize)).items;
     const sort = o.sort ?? def.defaultSort ?? '';
+    // How long this list was last time, for this principal (sessions.ts listSize).
     const sizeKey = `${resource}?${o.filter ?? ''}`;
-    const known = this.listSizes.get(sizeKey);
+    const known = this.opts.sessions.listSize(this.t.key, sizeKey);
     const result = await collectAllPages<ResourceItem<R> & { id: string }>((n, size) => this.fetchPage(resource, o, n, size), {
       pageSize,
       pool: this.opts.pagePool,
@@ -223,7 +212,7 @@ export class TableauClient {
       logger: this.t.logger,
       label: resource,
     });
-    this.rememberListSize(sizeKey, result.totalAvailable);
+    this.opts.sessions.rememberListSize(this.t.key, sizeKey, result.totalAvailable);
     this.t.logger.debug({ list: resource, items: result.items.length, requests: result.requests, rechecked: result.rechecked }, 'tableau list complete');
     return result.items;
   }

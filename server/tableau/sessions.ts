@@ -58,6 +58,24 @@ export class SessionCache {
     return `${serverUrl.toLowerCase()}|${siteContentUrl.toLowerCase()}|${principalOf(auth)}|${fp}`;
   }
 
+  /**
+   * totalAvailable of recent complete listings, by session key + list: a list that was long last time
+   * gets its first pool of pages requested at once (paging.ts expectedPages). Kept here, not on a
+   * client, because the companion server connects a client per request. Bounded, oldest out first.
+   */
+  private readonly listSizes = new Map<string, number>();
+
+  listSize(key: string, list: string): number | undefined {
+    return this.listSizes.get(`${key}#${list}`);
+  }
+
+  rememberListSize(key: string, list: string, total: number): void {
+    const k = `${key}#${list}`;
+    this.listSizes.delete(k);
+    if (this.listSizes.size >= 256) this.listSizes.delete(this.listSizes.keys().next().value!);
+    this.listSizes.set(k, total);
+  }
+
   get(key: string): Session | undefined {
     return this.entries.get(key)?.session;
   }
