@@ -15,19 +15,47 @@ export interface Transcoded {
 }
 
 /** Date text → serial text, per stream (a result holds few distinct dates). */
-export type DateMemo = Map<string, string>;
+export interface DateMemo {
+  texts: Map<string, string>;
+  /** "YYYY-MM-DD" by its digits as one number (yyyymmdd), read without making a string. */
+  days: Map<number, string>;
+}
+
+export function dateMemo(): DateMemo {
+  return { texts: new Map(), days: new Map() };
+}
 
 const NO_MISFITS = { count: 0 };
 
-function dateSerialText(text: string, memo: DateMemo): string | undefined {
-  let out = memo.get(text);
+function dateSerialText(text: string, memo?: Map<string, string>): string | undefined {
+  let out = memo?.get(text);
   if (out !== undefined) return out;
   const v = convertVdsValue(V_DATE, text, NO_MISFITS);
   if (v === null) out = 'null';
   else if (typeof v === 'number') out = String(v);
   else return undefined; // a misfit: the general path counts it
-  memo.set(text, out);
+  memo?.set(text, out);
   return out;
+}
+
+function digit(s: string, at: number): number {
+  const d = s.charCodeAt(at) - 0x30;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/** The serial text of a "YYYY-MM-DD" at s[start, start+10), or '' when it is another form. */
+function isoDaySerial(s: string, start: number, days: Map<number, string>): string {
+  if (s.charCodeAt(start + 4) !== 0x2d || s.charCodeAt(start + 7) !== 0x2d) return '';
+  const key =
+    ((digit(s, start) * 10 + digit(s, start + 1)) * 100 + digit(s, start + 2) * 10 + digit(s, start + 3)) * 10000 +
+    (digit(s, start + 5) * 10 + digit(s, start + 6)) * 100 + digit(s, start + 8) * 10 + digit(s, start + 9);
+  if (key !== key) return '';
+  const known = days.get(key);
+  if (known !== undefined) return known;
+  const text = dateSerialText(s.slice(start, start + 10));
+  if (text === undefined) return '';
+  days.set(key, text);
+  return text;
 }
 
 function isNumberStart(c: number): boolean {
@@ -46,6 +74,7 @@ export function transcodeArrays(s: string, kinds: readonly number[], memo: DateM
   let copied = 0; // s[copied, i) is still to be copied
   let count = 0;
   let i = 1;
+  let nextBs = s.indexOf('\\');
   if (s.charCodeAt(i) === RB) return i === n - 1 ? { json: '[]', count: 0 } : undefined;
   for (;;) {
     if (s.charCodeAt(i) !== LB) return undefined;
@@ -56,20 +85,23 @@ export function transcodeArrays(s: string, kinds: readonly number[], memo: DateM
       const c = s.charCodeAt(i);
       if (c === Q) {
         const start = i + 1;
-        let j = start;
-        let escaped = false;
-        for (;;) {
-          if (j >= n) return undefined;
-          const d = s.charCodeAt(j);
-          if (d === Q) break;
-          if (d === BS) {
-            escaped = true;
-            j += 2;
-          } else j++;
+        // Native searches, not a loop per character: the closing quote, unless a backslash comes first.
+        let j = s.indexOf('"', start);
+        if (j < 0) return undefined;
+        if (nextBs !== -1 && nextBs < start) nextBs = s.indexOf('\\', start);
+        const escaped = nextBs !== -1 && nextBs < j;
+        if (escaped) {
+          j = start;
+          for (;;) {
+            if (j >= n) return undefined;
+            const d = s.charCodeAt(j);
+            if (d === Q) break;
+            j += d === BS ? 2 : 1;
+          }
         }
         if (kind === V_DATE) {
           if (escaped) return undefined;
-          const serial = dateSerialText(s.slice(start, j), memo);
+          const serial = (j - start === 10 && isoDaySerial(s, start, memo.days)) || dateSerialText(s.slice(start, j), memo.texts);
           if (serial === undefined) return undefined;
           parts.push(s.slice(copied, i), serial);
           copied = j + 1;

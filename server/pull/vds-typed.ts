@@ -10,7 +10,7 @@ import { convertVdsValue, converterFor, type Misfits } from './vds-values.js';
 import { PullDataError, toStreamError } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 import { encodedRowsMessage } from './encoded-rows.js';
-import { transcodeArrays, type DateMemo } from './vds-transcode.js';
+import { dateMemo, transcodeArrays } from './vds-transcode.js';
 import { vdsErrorFromBody } from './vds-errors.js';
 
 export interface VdsToTypedOptions {
@@ -76,7 +76,7 @@ async function* typeVds(
   // ARRAYS without a row limit: rows are re-encoded as text where they allow it (vds-transcode.ts),
   // kept apart from parsed rows so the order never changes.
   const fast = !objects && limit === Infinity;
-  const memo: DateMemo = new Map();
+  const memo = dateMemo();
   const size = batchSize(width);
   let encodedParts: string[] = [];
   let encodedCount = 0;

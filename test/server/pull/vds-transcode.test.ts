@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamMessage } from '../../../common/stream.js';
 import { encodedRowsMessage, encodeLine, rowCountOf } from '../../../server/pull/encoded-rows.js';
 import { convertVdsValue, V_BOOL, V_DATE, V_NUMBER, V_TEXT } from '../../../server/pull/vds-values.js';
-import { transcodeArrays } from '../../../server/pull/vds-transcode.js';
+import { dateMemo, transcodeArrays } from '../../../server/pull/vds-transcode.js';
 import { vdsToTyped } from '../../../server/pull/vds-typed.js';
 import type { VdsColumn } from '../../../server/pull/vds-columns.js';
 
@@ -16,8 +16,9 @@ describe('transcodeArrays', () => {
     '[[1,"a","2024-01-05",true]]',
     '[[-1.5e3,"x\\"y\\u00e9","2024-01-05T13:30:00",false],[null,null,null,null],[0,"","",true]]',
     '[[7,"日本","1999-12-31",null],[8,"b","2024-02-29 06:00:00",false]]',
+    '[[1,"a\\\\","2024-01-05",true],[2,"b\\"c","2024-01-06",false],[3,"plain","2024-01-07",true],[4,"\\\\\\"","2023-12-31",null]]',
   ])('matches the general path for %s', (text) => {
-    const out = transcodeArrays(text, kinds, new Map())!;
+    const out = transcodeArrays(text, kinds, dateMemo())!;
     expect(out).toBeDefined();
     expect(JSON.parse(out.json)).toEqual(reference(text));
     expect(out.count).toBe(reference(text).length);
@@ -33,7 +34,7 @@ describe('transcodeArrays', () => {
     ['a short row', '[[1,"a","2024-01-05"]]'],
     ['a long row', '[[1,"a","2024-01-05",true,5]]'],
   ])('leaves %s to the general path', (_what, text) => {
-    expect(transcodeArrays(text, kinds, new Map())).toBeUndefined();
+    expect(transcodeArrays(text, kinds, dateMemo())).toBeUndefined();
   });
 });
 
