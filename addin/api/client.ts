@@ -13,8 +13,7 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { StreamMessage } from '../../common/stream.js';
-import { ApiError, endsCompanionSession, errorFromResponse, toApiError } from './errors.js';
-import { createSessionStore, type SessionStore } from './sessionStore.js';
+import { createTransport, type CallOptions, type TransportOptions } from './transport.js';
 import { readStream } from './stream.js';
 
 export interface PageQuery {
@@ -23,9 +22,7 @@ export interface PageQuery {
   pageSize?: number;
 }
 
-export interface CallOptions {
-  signal?: AbortSignal;
-}
+export type { CallOptions } from './transport.js';
 
 /** Schedules are the server's business; the pane only passes them through as JSON. */
 export type JsonObject = Record<string, unknown>;
@@ -56,12 +53,7 @@ export interface ApiClient {
   latestSnapshot(scheduleId: string, opts?: CallOptions): AsyncGenerator<StreamMessage>;
 }
 
-export interface ApiClientOptions {
-  /** '' = same origin (the server serves the pane). */
-  baseUrl?: string;
-  fetch?: typeof fetch;
-  session?: SessionStore;
-}
+export type ApiClientOptions = TransportOptions;
 
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
@@ -73,46 +65,7 @@ function query(params: Record<string, string | number | undefined>): string {
 const seg = encodeURIComponent;
 
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
-  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
-  // Bound lazily: tests swap globalThis.fetch after the client exists.
-  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const session = options.session ?? createSessionStore();
-
-  async function send(method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = session.get();
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await doFetch(`${baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: opts.signal,
-      });
-    } catch (error) {
-      throw toApiError(error);
-    }
-    if (!response.ok) {
-      const error = await errorFromResponse(response);
-      // The server no longer knows our session (restarted, expired): drop it so the next Connect starts fresh.
-      if (token && endsCompanionSession(response.status, error)) session.clear();
-      throw error;
-    }
-    return response;
-  }
-
-  async function json<T>(method: string, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
-    const response = await send(method, path, body, opts);
-    if (response.status === 204) return undefined as T;
-    try {
-      return (await response.json()) as T;
-    } catch (error) {
-      if (opts?.signal?.aborted) throw toApiError(error);
-      throw new ApiError({ code: 'bad-response', message: 'The companion server sent an answer the pane cannot read' });
-    }
-  }
+  const { session, send, json } = createTransport(options);
 
   async function* stream(method: string, path: string, body: unknown, opts?: CallOptions): AsyncGenerator<StreamMessage> {
     const response = await send(method, path, body, opts);

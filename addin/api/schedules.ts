@@ -7,9 +7,8 @@
  */
 import type { CreateScheduleBody, ScheduleInfo, ScheduleRunInfo, UpdateScheduleBody } from '../../common/schedules.js';
 import type { StreamMessage } from '../../common/stream.js';
-import type { ApiClientOptions, CallOptions } from './client.js';
-import { endsCompanionSession, errorFromResponse, toApiError } from './errors.js';
-import { createSessionStore } from './sessionStore.js';
+import type { ApiClientOptions } from './client.js';
+import { createTransport, type CallOptions } from './transport.js';
 import { readStream } from './stream.js';
 
 export {
@@ -44,38 +43,7 @@ export interface SchedulesClient {
 const seg = encodeURIComponent;
 
 export function createSchedulesClient(options: ApiClientOptions = {}): SchedulesClient {
-  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
-  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const session = options.session ?? createSessionStore();
-
-  async function send(method: string, path: string, body?: unknown, opts: CallOptions = {}, accept = 'application/json'): Promise<Response> {
-    const headers: Record<string, string> = { Accept: accept };
-    const token = session.get();
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await doFetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal });
-    } catch (error) {
-      throw toApiError(error);
-    }
-    if (!response.ok) {
-      const error = await errorFromResponse(response);
-      if (token && endsCompanionSession(response.status, error)) session.clear();
-      throw error;
-    }
-    return response;
-  }
-
-  async function json<T>(method: string, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
-    const response = await send(method, path, body, opts);
-    if (response.status === 204) return undefined as T;
-    try {
-      return (await response.json()) as T;
-    } catch (error) {
-      throw toApiError(opts?.signal?.aborted ? error : { code: 'bad-response', message: 'The companion server sent an answer the pane cannot read' });
-    }
-  }
+  const { send, json } = createTransport(options);
 
   return {
     async list(opts) {
