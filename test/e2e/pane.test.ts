@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe.js';
-import { launchBrowser, snap } from './support/browser.js';
-import { openPane, tableColumn, workbookSnapshot } from './support/pane.js';
-import { startProduct, type RunningProduct } from './support/product.js';
+import { snap } from './support/browser.js';
+import { startPaneSession, tableColumn, workbookSnapshot, type PaneSession } from './support/pane.js';
 
 /**
  * Issue #5 must-show: in a real browser, against the server and demo site `npm start` runs, an
@@ -13,21 +12,14 @@ import { startProduct, type RunningProduct } from './support/product.js';
 const SUITE = 'pane';
 
 describe('task pane in the browser preview', () => {
-  let product: RunningProduct;
-  let browser: Browser;
+  let session: PaneSession;
   let page: Page;
 
   beforeAll(async () => {
-    product = await startProduct();
-    browser = await launchBrowser();
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await openPane(page, product.url);
+    session = await startPaneSession();
+    ({ page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
-  });
+  afterAll(async () => session?.close());
 
   async function expectAccessible(step: string) {
     await snap(page, SUITE, step);

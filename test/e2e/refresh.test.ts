@@ -1,10 +1,10 @@
 import axios from 'axios';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe.js';
-import { launchBrowser, snap } from './support/browser.js';
-import { openPane, tableColumn, workbookSnapshot } from './support/pane.js';
-import { startProduct, type RunningProduct } from './support/product.js';
+import { snap } from './support/browser.js';
+import { startPaneSession, tableColumn, workbookSnapshot, type PaneSession } from './support/pane.js';
+import type { RunningProduct } from './support/product.js';
 
 /**
  * Issue #6 must-show, in the browser preview against `npm start`'s server and demo site: insert a
@@ -15,21 +15,15 @@ const SUITE = 'refresh';
 const TABLE = 'Regions';
 
 describe('refreshing an inserted table', () => {
+  let session: PaneSession;
   let product: RunningProduct;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    product = await startProduct();
-    browser = await launchBrowser();
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await openPane(page, product.url);
+    session = await startPaneSession();
+    ({ product, page } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
-  });
+  afterAll(async () => session?.close());
 
   it('shows the new data after Refresh and keeps the formula column filled', async () => {
     await page.getByRole('button', { name: 'Connect', exact: true }).click();

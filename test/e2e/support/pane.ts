@@ -1,4 +1,6 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './browser.js';
+import { startProduct, type RunningProduct } from './product.js';
 
 /** Reading the browser preview's in-memory workbook (exposed by addin/main.tsx for these tests). */
 export interface GridCell {
@@ -52,4 +54,33 @@ function indexToLetter(index: number): string {
 export async function openPane(page: Page, url: string): Promise<void> {
   await page.goto(`${url}/taskpane.html`, { timeout: 150_000, waitUntil: 'domcontentloaded' });
   await page.getByRole('button', { name: 'Connect', exact: true }).waitFor({ timeout: 150_000 });
+}
+
+/** The product as `npm start` runs it, a browser, and the pane open in it: shared by the flow suites. */
+export interface PaneSession {
+  product: RunningProduct;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function startPaneSession(): Promise<PaneSession> {
+  const product = await startProduct();
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await product.close();
+    throw error;
+  });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const close = async () => {
+    await browser.close();
+    await product.close();
+  };
+  try {
+    await openPane(page, product.url);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { product, browser, page, close };
 }
