@@ -25,7 +25,8 @@ export interface GridSource {
 
 export function memoryGridSource(wb: MemoryWorkbook): GridSource {
   return {
-    sheetNames: () => wb.sheets.map((s) => s.name),
+    // Hidden sheets (e.g. the provenance sheet) get no tab, as in Excel.
+    sheetNames: () => wb.sheets.filter((s) => !s.hidden).map((s) => s.name),
     activeSheet: () => wb.selection.sheet,
     extent(sheet) {
       const used = wb.findSheet(sheet) ? wb.usedRect(sheet) : null;

@@ -151,6 +151,8 @@ export interface WorkbookGateway {
   activateTable(name: string): Promise<void>;
   /** Deletes the table; with clearData also its cells (values and formats). */
   deleteTable(name: string, opts?: { clearData?: boolean }): Promise<void>;
+  /** Shows or hides a sheet (Worksheet.visibility, settable from ExcelApi 1.2); 'not-found' when absent. */
+  setSheetVisible(sheet: string, visible: boolean): Promise<void>;
   /** Custom XML part store (ExcelApi 1.5), one part per namespace; null when absent. */
   readDocument(namespace: string): Promise<string | null>;
   /** Replaces the part for `namespace`; `xml`'s root element must declare xmlns="<namespace>". */

@@ -1,6 +1,6 @@
 /**
  * "Write provenance sheet": where every refreshable table comes from, as a table on a sheet
- * named "Tableau sources". Written with the gateway's writeTable (chunked, text as "@", so a
+ * named "Tableau sources", hidden when first made. Written with the gateway's writeTable (chunked, text as "@", so a
  * filter value starting with "=" never becomes a formula). Re-writing replaces the previous one.
  */
 import type { ColumnSpec } from '../../../common/stream.js';
@@ -31,7 +31,11 @@ export async function writeProvenanceSheet(gateway: WorkbookGateway, definitions
     const written = await gateway.writeTable({ kind: 'cell', sheet: existing.sheet, address: existing.address.split(':')[0] }, COLUMNS, rows, { tableName: PROVENANCE_TABLE });
     return { sheet: written.sheet, table: written.name };
   }
-  const target = sheets.includes(PROVENANCE_SHEET) ? { kind: 'cell' as const, sheet: PROVENANCE_SHEET, address: 'A1' } : { kind: 'newSheet' as const, sheetName: PROVENANCE_SHEET };
+  const created = !sheets.includes(PROVENANCE_SHEET);
+  const target = created ? { kind: 'newSheet' as const, sheetName: PROVENANCE_SHEET } : { kind: 'cell' as const, sheet: PROVENANCE_SHEET, address: 'A1' };
   const written = await gateway.writeTable(target, COLUMNS, rows, { tableName: PROVENANCE_TABLE });
+  // Hidden by default (issue #6): provenance is for whoever asks, not in the analyst's way. Only a
+  // sheet we just made is hidden; one the analyst has unhidden keeps its visibility on re-writes.
+  if (created) await gateway.setSheetVisible(written.sheet, false);
   return { sheet: written.sheet, table: written.name };
 }

@@ -297,6 +297,16 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
     });
   }
 
+  async setSheetVisible(sheet: string, visible: boolean): Promise<void> {
+    return this.run(async (ctx) => {
+      const ws = ctx.workbook.worksheets.getItemOrNullObject(sheet);
+      await ctx.sync();
+      if (ws.isNullObject) throw new WorkbookError('not-found', `The sheet "${sheet}" does not exist.`);
+      ws.visibility = visible ? 'Visible' : 'Hidden';
+      await ctx.sync();
+    });
+  }
+
   private async table(ctx: Excel.RequestContext, name: string): Promise<Excel.Table> {
     const table = ctx.workbook.tables.getItemOrNullObject(name);
     await ctx.sync();

@@ -239,6 +239,13 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
     this.workbook.notify();
   }
 
+  async setSheetVisible(sheet: string, visible: boolean): Promise<void> {
+    const found = this.workbook.findSheet(sheet);
+    if (!found) throw new WorkbookError('not-found', `The sheet "${sheet}" does not exist.`);
+    found.hidden = !visible;
+    this.workbook.notify();
+  }
+
   async readDocument(namespace: string): Promise<string | null> {
     return this.workbook.partsByNamespace(namespace)[0]?.xml ?? null;
   }

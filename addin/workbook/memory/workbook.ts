@@ -47,6 +47,8 @@ const NUMERIC = /^\s*[-+]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?(%?)\s*$/;
 
 export class MemorySheet {
   readonly cells = new Map<number, MemCell>();
+  /** Worksheet.visibility: hidden sheets keep their data but get no tab. */
+  hidden = false;
   constructor(public name: string) {}
   get(r: number, c: number): MemCell | undefined {
     return this.cells.get(key(r, c));

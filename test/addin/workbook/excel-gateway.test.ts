@@ -24,6 +24,16 @@ function setup(opts: { payloadLimit?: number; budgetBytes?: number; sets?: strin
 const rows = (n: number): CellValue[][] => Array.from({ length: n }, (_, i) => [`Customer ${i}`, i * 10.5, 45000 + i]);
 
 describe('ExcelWorkbookGateway against the recording fake', () => {
+  it('hides and shows a sheet, and says when the sheet is missing', async () => {
+    const { gateway, wb } = setup();
+    wb.addSheet('Tableau sources');
+    await gateway.setSheetVisible('Tableau sources', false);
+    expect(wb.findSheet('Tableau sources')?.hidden).toBe(true);
+    await gateway.setSheetVisible('Tableau sources', true);
+    expect(wb.findSheet('Tableau sources')?.hidden).toBe(false);
+    await expect(gateway.setSheetVisible('Nope', false)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
   it('writes formats before values, one sync per chunk, then creates the table', async () => {
     const { fake, gateway, wb } = setup({ budgetBytes: 4_000 });
     const written = await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(1000), { tableName: 'Sales 2024' });

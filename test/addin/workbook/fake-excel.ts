@@ -156,6 +156,12 @@ export class FakeWorksheet extends Loadable {
     });
     return this;
   }
+  /** Worksheet.visibility (settable from ExcelApi 1.2): recorded and applied to the memory sheet. */
+  set visibility(value: 'Visible' | 'Hidden' | 'VeryHidden') {
+    this.ctx.enqueue({ op: 'worksheet.visibility', value }, () => {
+      this.ctx.fake.wb.sheet(this.resolveName()).hidden = value !== 'Visible';
+    });
+  }
   getRangeByIndexes(row: number, col: number, rows: number, cols: number): FakeRange {
     return new FakeRange(this.ctx, () => ({ sheet: this.resolveName(), rect: { row, col, rows, cols } }));
   }
