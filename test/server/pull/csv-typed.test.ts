@@ -1,3 +1,4 @@
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -7,7 +8,7 @@ import { csvToTyped } from '../../../server/pull/csv-typed.js';
 import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 import { chunks, collect, rowsOf } from './helpers.js';
 
-const POPULATE = readFileSync('/work/shared/reference/tableau/tsc-assets/populate_csv.csv');
+const POPULATE = readFileSync(`${TABLEAU_REFERENCE}/tsc-assets/populate_csv.csv`);
 
 describe('csvToTyped (streaming)', () => {
   it('types the recorded Tableau export (populate_csv.csv)', async () => {

@@ -1,3 +1,4 @@
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { vdsToTyped } from '../../../server/pull/vds-typed.js';
@@ -7,7 +8,7 @@ import { BENCH_VDS_COLUMNS, vdsBody } from '../../../server/pull/bench/vds-body.
 import { excelSerial } from '../../../common/typed-values.js';
 import { chunks, collect, rowsOf } from './helpers.js';
 
-const FIXTURES = JSON.parse(readFileSync('/work/shared/reference/tableau/json-fixtures-from-tests.json', 'utf8'));
+const FIXTURES = JSON.parse(readFileSync(`${TABLEAU_REFERENCE}/json-fixtures-from-tests.json`, 'utf8'));
 
 const COLUMNS: VdsColumn[] = [
   { key: 'Category', caption: 'Category', dataType: 'STRING' },

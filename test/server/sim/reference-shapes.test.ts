@@ -1,13 +1,14 @@
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './helpers.js';
 
 /**
  * Keeps the simulator honest against recorded Tableau responses: every attribute and child element a
- * real server sent in /work/shared/reference/tableau/tsc-assets/*.xml must appear in the simulator's
+ * real server sent in test/fixtures/tableau-reference/tsc-assets/*.xml (copies of shared/reference/tableau) must appear in the simulator's
  * JSON at the same nesting, with attribute values as strings; JSON fixtures must match in shape.
  */
-const REF = '/work/shared/reference/tableau';
+const REF = TABLEAU_REFERENCE;
 
 interface XNode {
   name: string;

@@ -1,3 +1,4 @@
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readXmlElements, xmlToTsRequest } from '../../../server/sim/xml.js';
@@ -51,7 +52,7 @@ describe('XML responses', () => {
     const list = await h.app.inject({ url: `/api/3.28/sites/${h.siteId}/workbooks?pageSize=1`, headers: { 'x-tableau-auth': token } });
     const el = readXmlElements(list.body);
     expect(el.get('pagination')).toEqual({ pageNumber: '1', pageSize: '1', totalAvailable: '7' });
-    const asset = readXmlElements(readFileSync('/work/shared/reference/tableau/tsc-assets/workbook_get.xml', 'utf8'));
+    const asset = readXmlElements(readFileSync(`${TABLEAU_REFERENCE}/tsc-assets/workbook_get.xml`, 'utf8'));
     expect(Object.keys(el.get('workbook')!)).toEqual(expect.arrayContaining(Object.keys(asset.get('workbook')!)));
     const json = await h.app.inject({ url: `/api/3.28/sites/${h.siteId}/workbooks?pageSize=1`, headers: { 'x-tableau-auth': token, accept: 'application/json' } });
     expect(json.json().pagination.totalAvailable).toBe('7');

@@ -1,3 +1,4 @@
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePage } from '../../../server/tableau/paging.js';
@@ -10,7 +11,7 @@ import { searchHitSchema } from '../../../server/tableau/schemas/search.js';
 import { vdsMetadataSchema } from '../../../server/tableau/schemas/vdsMetadata.js';
 import { workbookSchema } from '../../../server/tableau/schemas/workbook.js';
 
-const fixtures = JSON.parse(readFileSync('/work/shared/reference/tableau/json-fixtures-from-tests.json', 'utf8'));
+const fixtures = JSON.parse(readFileSync(`${TABLEAU_REFERENCE}/json-fixtures-from-tests.json`, 'utf8'));
 
 describe('coercion', () => {
   it('reads "false" as false (never z.coerce.boolean)', () => {

@@ -1,9 +1,10 @@
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
 import { fakeClock, PAT, readAll, startFake, type Fake } from './fake.js';
 
-const fixtures = JSON.parse(readFileSync('/work/shared/reference/tableau/json-fixtures-from-tests.json', 'utf8'));
+const fixtures = JSON.parse(readFileSync(`${TABLEAU_REFERENCE}/json-fixtures-from-tests.json`, 'utf8'));
 const LUID = '2d935df8-fe7e-4fd8-bb14-35eb4ba31d45';
 const QUERY = { datasource: { datasourceLuid: LUID }, query: { fields: [{ fieldCaption: 'Category' }, { fieldCaption: 'Profit', function: 'SUM' }] } };
 
