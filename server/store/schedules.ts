@@ -87,16 +87,8 @@ export interface ScheduleRecord {
   updatedAt: string;
 }
 
-export interface NewSchedule {
-  connectionId: string;
-  definitionId: string;
-  name: string;
-  source: PullSource;
-  options?: PullOptions;
-  spec: ScheduleSpec;
-  webhookUrl?: string;
-  historyLimit: number;
-}
+/** What a caller supplies; the store assigns the id, owner, handled-slot marker and timestamps. */
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'sessionId' | 'lastSlotAt' | 'createdAt' | 'updatedAt'>;
 
 /** A partial update; `webhookUrl: null` removes the webhook, `options: null` the options. */
 export type ScheduleChanges = Partial<Omit<NewSchedule, 'webhookUrl' | 'options'>> & {
