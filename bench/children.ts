@@ -18,7 +18,7 @@ export type ChildSpec = { role: 'sim'; options: SimulatorOptions } | { role: 'se
 export async function startChild(spec: ChildSpec): Promise<BenchChild> {
   // --expose-gc: the heap baseline is taken right after a full collection.
   // BENCH_CPU_PROF=<dir>: every bench process writes a V8 CPU profile there (open in Chrome DevTools).
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${spec.role}-${process.pid}.cpuprofile`] : [];
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${spec.role}`] : [];
   const child: ChildProcess = fork(CHILD, [JSON.stringify(spec)], { execArgv: ['--import', 'tsx', '--expose-gc', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<{ url: string; demo?: SimulatorDemo }>((resolve, reject) => {

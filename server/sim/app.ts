@@ -87,6 +87,7 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
     if (job.status !== 'Success' || !job.target) return;
     const item = job.target.kind === 'datasource' ? site.datasources.get(job.target.id) : site.workbooks.get(job.target.id);
     if (item) item.updatedAt = new Date(job.endedAt ?? clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    site.touch();
     if (options.bumpDataOnRefresh !== false) bumpRefreshedData(site, job.target);
     ctx.onExtractRefreshed?.(job.target.id);
   });

@@ -86,6 +86,8 @@ export function installHooks(app: FastifyInstance, ctx: SimContext, defaultForma
   app.addHook('onSend', async (request, reply, payload) => {
     let out = payload;
     const isJson = String(reply.getHeader('content-type') ?? '').startsWith('application/json');
+    // Cached list pages come as bytes (routes/common.ts sendList); XML and malformed answers need the text.
+    if (Buffer.isBuffer(out) && isJson && (request.simFaults?.malformedJson || wantsXml(request.headers.accept, defaultFormat))) out = out.toString('utf8');
     // Classic REST paths only: VDS (/api/v1) and content search (/api/-) are JSON-only APIs.
     if (isJson && typeof out === 'string' && /^\/api\/\d+\.\d+\//.test(request.url) && wantsXml(request.headers.accept, defaultFormat)) {
       out = toTsResponseXml(JSON.parse(out) as Record<string, unknown>);

@@ -12,7 +12,7 @@ import { TableauError, tryParseJson } from './errors.js';
 import { supportsFeature, vdsSchemaVersion, type Feature, type VdsSchemaVersion } from './features.js';
 import { buildQuery, createAxios, DEFAULT_RETRY, realClock, sendOnce, sendWithRetry, silentLogger, type Clock, type Logger, type RetryPolicy } from './http.js';
 import { startRefresh, waitForJob, type RefreshTarget, type WaitOptions } from './jobs.js';
-import { checkFilterString, checkSortString, collectAllPages, DEFAULT_PAGE_POOL, MAX_PAGE_SIZE, parsePage } from './paging.js';
+import { checkFilterString, checkSortString, collectAllPages, DEFAULT_PAGE_POOL, MAX_PAGE_SIZE, parsePage, readPage, type PageAnswer } from './paging.js';
 import { RESOURCES, type ListResource, type ResourceItem } from './resources.js';
 import { parseList, unwrapList } from './schemas/coerce.js';
 import { connectionSchema, type Connection } from './schemas/connection.js';
@@ -183,10 +183,15 @@ export class TableauClient {
   }
 
   private async fetchPage<R extends ListResource>(resource: R, o: ListOptions, pageNumber: number, pageSize: number) {
+    return readPage(await this.requestPage(resource, o, pageNumber, pageSize));
+  }
+
+  /** One page's request; the answer is parsed when read (paging.ts FetchPage). */
+  private async requestPage<R extends ListResource>(resource: R, o: ListOptions, pageNumber: number, pageSize: number): Promise<PageAnswer<ResourceItem<R>>> {
     const def = RESOURCES[resource];
     try {
       const res = await this.t.send({ method: 'GET', url: `${this.siteUrl}/${def.path}`, query: this.listQuery(resource, o, pageNumber, pageSize) });
-      return parsePage<ResourceItem<R>>(def, parseJsonBody(res.body));
+      return () => parsePage<ResourceItem<R>>(def, parseJsonBody(res.body));
     } catch (e) {
       // 400006: page past the end (TSC query.py) — the list shrank while we paged.
       if (e instanceof TableauError && e.tableauCode === '400006') return { items: [], dropped: [], totalAvailable: undefined };
@@ -204,7 +209,7 @@ export class TableauClient {
     // How long this list was last time, for this principal (sessions.ts listSize).
     const sizeKey = `${resource}?${o.filter ?? ''}`;
     const known = this.opts.sessions.listSize(this.t.key, sizeKey);
-    const result = await collectAllPages<ResourceItem<R> & { id: string }>((n, size) => this.fetchPage(resource, o, n, size), {
+    const result = await collectAllPages<ResourceItem<R> & { id: string }>((n, size) => this.requestPage(resource, o, n, size), {
       pageSize,
       pool: this.opts.pagePool,
       appendStable: sort.startsWith('createdAt:asc'),

@@ -31,7 +31,16 @@ export interface PageResult<T> {
   dropped: Dropped[];
 }
 
-export type FetchPage<T> = (pageNumber: number, pageSize: number) => Promise<PageResult<T>>;
+/**
+ * One page request. It may resolve to a reader instead of the result: the request is then complete
+ * (body in, connection free) and the pool sends the next request before it parses this page, so
+ * parsing overlaps the next round trip instead of delaying it (bench list_10k: ~4 ms of JSON.parse
+ * and conversion per 1,000-item page, ~15 ms less for a 10k listing).
+ */
+export type FetchPage<T> = (pageNumber: number, pageSize: number) => Promise<PageAnswer<T>>;
+export type PageAnswer<T> = PageResult<T> | (() => PageResult<T>);
+
+export const readPage = <T>(answer: PageAnswer<T>): PageResult<T> => (typeof answer === 'function' ? answer() : answer);
 
 export interface CollectOptions {
   pageSize: number;
@@ -97,7 +106,7 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   };
   const get = async (n: number, expectedTotal: number): Promise<void> => {
     if (n > emptyAt) return;
-    const r = await fetch(n, pageSize);
+    const r = readPage(await fetch(n, pageSize));
     requests++;
     record(n, r, expectedTotal);
   };
@@ -108,7 +117,7 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   const early = range(2, k).map((n) => fetch(n, pageSize));
   // If page 1 fails, its error is the one reported; an early page's failure must not go unhandled meanwhile.
   for (const p of early) p.catch(() => undefined);
-  const first = await firstPromise;
+  const first = readPage(await firstPromise);
   requests++;
   // No pagination block: the endpoint returned everything at once.
   const total = first.totalAvailable ?? first.items.length;
@@ -116,17 +125,36 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   record(1, first, undefined);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const pending = range(k + 1, pageCount);
-  // Each early page holds a pool slot; when it lands, its slot goes on with the pages still pending.
-  const slot = async (page?: Promise<PageResult<T>>, n = 0): Promise<void> => {
-    if (page) {
-      const r = await page;
-      requests++;
-      // Past the end as page 1 counts: nothing to take, nothing changed (unless it holds items).
-      if (!(n > pageCount && r.items.length === 0)) record(n, r, total);
+  type InFlight = { n: number; answer: ReturnType<FetchPage<T>> };
+  const sendNext = (): InFlight | undefined => {
+    for (let n = pending.shift(); n !== undefined; n = pending.shift()) {
+      if (n > emptyAt) continue;
+      const answer = fetch(n, pageSize);
+      // Awaited by its slot unless this slot fails first; then its own failure must not go unhandled.
+      answer.catch(() => undefined);
+      return { n, answer };
     }
-    for (let next = pending.shift(); next !== undefined; next = pending.shift()) await get(next, total);
+    return undefined;
   };
-  await Promise.all([slot(), ...early.map((p, i) => slot(p, i + 2)), ...Array.from({ length: Math.max(0, o.pool - k) }, () => slot())]);
+  // Each early page holds a pool slot; when it lands, its slot goes on with the pages still pending.
+  const slot = async (current: InFlight | undefined): Promise<void> => {
+    while (current) {
+      const answer = await current.answer;
+      requests++;
+      const next = sendNext(); // before parsing this page: see FetchPage
+      // The HTTP client writes the request a few ticks later; let it, or the parse runs first anyway.
+      if (next && typeof answer === 'function') await new Promise<void>((resolve) => setImmediate(resolve));
+      const r = readPage(answer);
+      // An early page past the end counts as nothing (not a change), unless it holds items.
+      if (!(current.n > pageCount && r.items.length === 0)) record(current.n, r, total);
+      current = next;
+    }
+  };
+  await Promise.all([
+    slot(sendNext()),
+    ...early.map((answer, i) => slot({ n: i + 2, answer })),
+    ...Array.from({ length: Math.max(0, o.pool - k) }, () => slot(sendNext())),
+  ]);
 
   let rechecked = false;
   if (changed) {

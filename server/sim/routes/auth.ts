@@ -11,6 +11,7 @@ export function authRoutes(app: FastifyInstance, ctx: SimContext): void {
     const { site, user, patKey } = verifySignIn(ctx.state, request.body, ctx.clock.now());
     const session = ctx.sessions.create(site.site.id, user.id, patKey);
     user.lastLogin = isoSeconds(ctx.clock.now());
+    site.touch();
     return credentialsJson(session, site);
   });
 

@@ -9,14 +9,14 @@ import { groups, users } from '../resources/people.js';
 import { customViews, projects } from '../resources/projects.js';
 import { views, workbookViewJson, workbooks } from '../resources/workbooks.js';
 import type { SiteContent } from '../state/site.js';
-import { defaultFields, listResponse, queryOf, requireSite, serializeCtx } from './common.js';
+import { defaultFields, listResponse, queryOf, requireSite, sendList, serializeCtx } from './common.js';
 
 const S = '/api/:version/sites/:siteId';
 
 /** Browse endpoints: lists with paging/filter/sort/fields and the per-item endpoints (notes §3). */
 export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   const list = <T>(path: string, def: ResourceDef<T>) =>
-    app.get(`${S}/${path}`, async (request) => listResponse(def, requireSite(ctx, request).site, request));
+    app.get(`${S}/${path}`, async (request, reply) => sendList(def, requireSite(ctx, request).site, request, reply));
   list('projects', projects);
   list('workbooks', workbooks);
   list('views', views);

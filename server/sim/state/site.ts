@@ -18,6 +18,28 @@ import { newId, toContentUrl } from './ids.js';
 
 const EPOCH = '2025-06-02T08:00:00Z';
 
+/** A Map that reports every write, so SiteContent.revision cannot miss one. */
+export class TrackedMap<K, V> extends Map<K, V> {
+  constructor(private readonly onChange: () => void) {
+    super();
+  }
+  override set(key: K, value: V): this {
+    super.set(key, value);
+    // Map's constructor may call set() before onChange is assigned (it doesn't without entries).
+    this.onChange?.();
+    return this;
+  }
+  override delete(key: K): boolean {
+    const removed = super.delete(key);
+    if (removed) this.onChange();
+    return removed;
+  }
+  override clear(): void {
+    super.clear();
+    this.onChange();
+  }
+}
+
 export interface NewView {
   id?: string;
   name: string;
@@ -41,20 +63,33 @@ export type NewUser = Partial<SimUser> & { name: string };
  * (Tableau documents no default order; clients must not rely on one).
  */
 export class SiteContent {
-  readonly projects = new Map<string, SimProject>();
-  readonly workbooks = new Map<string, SimWorkbook>();
-  readonly views = new Map<string, SimView>();
-  readonly datasources = new Map<string, SimDatasource>();
-  readonly users = new Map<string, SimUser>();
-  readonly groups = new Map<string, SimGroup>();
-  readonly customViews = new Map<string, SimCustomView>();
-  readonly jobs = new Map<string, SimJob>();
-  readonly tasks = new Map<string, SimTask>();
+  /**
+   * Bumped by every change of this site's content: map writes count themselves (TrackedMap), in-place
+   * edits of an item call touch(). Serialized list pages are reused only while it stands still.
+   */
+  revision = 0;
+  private readonly changed = (): void => {
+    this.revision++;
+  };
+  readonly projects = new TrackedMap<string, SimProject>(this.changed);
+  readonly workbooks = new TrackedMap<string, SimWorkbook>(this.changed);
+  readonly views = new TrackedMap<string, SimView>(this.changed);
+  readonly datasources = new TrackedMap<string, SimDatasource>(this.changed);
+  readonly users = new TrackedMap<string, SimUser>(this.changed);
+  readonly groups = new TrackedMap<string, SimGroup>(this.changed);
+  readonly customViews = new TrackedMap<string, SimCustomView>(this.changed);
+  readonly jobs = new TrackedMap<string, SimJob>(this.changed);
+  readonly tasks = new TrackedMap<string, SimTask>(this.changed);
   readonly pats: SimPat[] = [];
   readonly connectedApps: SimConnectedApp[] = [];
   private nextLegacyUserId = 1;
 
   constructor(readonly site: SimSite) {}
+
+  /** Call after editing an item in place (a refreshed workbook's updatedAt, a user's lastLogin). */
+  touch(): void {
+    this.changed();
+  }
 
   /** The owner used when a test adds content without naming one: the first user of the site. */
   defaultOwnerId(): string {

@@ -49,6 +49,30 @@ describe('collectAllPages', () => {
     expect(r.rechecked).toBe(false);
   });
 
+  it('sends the next page before it parses the one that just came in, never more than pool at once', async () => {
+    const data = items(50);
+    const events: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const fetch: FetchPage<Item> = async (p, size) => {
+      events.push(`send ${p}`);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return () => {
+        events.push(`parse ${p}`);
+        return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
+      };
+    };
+    const r = await collectAllPages(fetch, { ...opts(10), pool: 2 });
+    expect(r.items).toEqual(data);
+    expect(maxInFlight).toBe(2);
+    // Page 1 is read first (it tells the total); after that a page's successor is asked for first.
+    expect(events.indexOf('send 4')).toBeLessThan(events.indexOf('parse 2'));
+    expect(events.indexOf('send 5')).toBeLessThan(events.indexOf('parse 3'));
+    expect(events.filter((e) => e.startsWith('parse'))).toHaveLength(5);
+  });
+
   it.each([0, 1, 1000, 1001])('a list that shrank to %i items since last time: early pages past the end are wasted, not a change', async (n) => {
     const data = items(n);
     const s = server(data);
