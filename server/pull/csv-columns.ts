@@ -1,7 +1,8 @@
 /**
  * In-memory CSV → typed columns, for text that is already whole (small exports, the benchmark).
  * Costs one Papa.parse plus ONE scan per cell: the observation pass converts speculatively
- * (ColumnStats.take) and only a column whose final plan differs from the guess is converted again.
+ * (ColumnStats.take) and only a column whose final plan differs from the guess is converted again,
+ * up to the last row the guess got wrong.
  */
 import Papa from 'papaparse';
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
@@ -42,10 +43,11 @@ export function csvTextToTypedColumns(text: string, opts: { locale?: string } = 
   }
   const table = typer.finish();
   for (let j = 0; j < width; j++) {
-    if (typer.speculationHolds(j, table.plans[j])) continue;
+    // Only the leading rows the guess got wrong (a ZIP column meeting "02134" on row 2 redoes 1 row).
+    const redo = typer.rowsToRedo(j, table.plans[j]);
     const plan = table.plans[j];
     const col = values[j];
-    for (let r = 1, k = 0; r < data.length; r++) {
+    for (let r = 1, k = 0; r < data.length && k < redo; r++) {
       if (data[r].length === width) col[k++] = convertCell(plan, data[r][j]);
     }
   }

@@ -82,15 +82,28 @@ export class ColumnStats {
    * converted again from its text (rare: only when a late value changed the decision).
    */
   used = 0;
+  /**
+   * For each U_* bit (by bit index), the last row whose cell was converted that way, so a column whose
+   * guess changed is redone only up to there (a ZIP column that meets "02134" on row 2 redoes 1 row).
+   */
+  readonly lastUse = new Int32Array(7).fill(-1);
+  /** Cells taken so far: the row index of the next one. */
+  private taken = 0;
 
   constructor(private readonly hints: TableHints = newHints()) {}
 
+  private use(bit: number): void {
+    this.used |= bit;
+    this.lastUse[31 - Math.clz32(bit)] = this.taken - 1;
+  }
+
   /** Observes one value and returns it converted under the best guess so far. */
   take(s: string): CellValue {
+    this.taken++;
     const possible = this.possible;
     if (s.length === 0) return null;
     if (possible === 0) {
-      this.used |= U_TEXT;
+      this.use(U_TEXT);
       return s;
     }
     this.nonEmpty++;
@@ -113,12 +126,12 @@ export class ColumnStats {
     if (this.possible & P_BOOL) {
       const b = booleanValue(s);
       if (b !== null) {
-        this.used |= U_BOOL;
+        this.use(U_BOOL);
         return b;
       }
       this.possible &= ~P_BOOL;
     }
-    this.used |= U_TEXT;
+    this.use(U_TEXT);
     return s;
   }
 
@@ -153,7 +166,7 @@ export class ColumnStats {
     if (num.parens) this.parens = true;
     const preferComma = hints.fixedComma ?? hints.commaEvidence > hints.dotEvidence;
     const useComma = commaOk && (preferComma || !dotOk);
-    this.used |= useComma ? U_COMMA : U_DOT;
+    this.use(useComma ? U_COMMA : U_DOT);
     return numberValue(s, useComma ? styled.decimals : dotDecimals);
   }
 
@@ -176,11 +189,11 @@ export class ColumnStats {
         m = dt.b;
         d = dt.a;
       }
-      this.used |= dayFirst ? U_DMY : U_MDY;
+      this.use(dayFirst ? U_DMY : U_MDY);
     } else {
       if (dt.family === F_MONTH_YEAR) d = 1;
       if (!validExcelDate(dt.year, m, d)) return NaN;
-      this.used |= U_DATE;
+      this.use(U_DATE);
     }
     if (dt.padded) this.datePadded = true;
     if (dt.hasTime) {

@@ -62,23 +62,29 @@ export class TableTyper {
     return { columns: plans.map((p) => p.spec), plans, locale };
   }
 
-  /** True when the values `take` returned for column `j` are what `plan` would produce. */
-  speculationHolds(j: number, plan: ColumnPlan): boolean {
-    const used = this.stats[j].used;
-    let allowed: number;
-    switch (plan.kind) {
-      case K_NUMBER:
-        allowed = plan.style === STYLE_COMMA_DECIMAL ? U_COMMA : U_DOT;
-        break;
-      case K_DATE:
-        allowed = U_DATE | (plan.dayFirst ? U_DMY : U_MDY);
-        break;
-      case K_BOOL:
-        allowed = U_BOOL;
-        break;
-      default:
-        allowed = U_TEXT;
-    }
-    return (used & ~allowed) === 0;
+  /**
+   * How many leading rows of column `j` hold values `take` converted differently from `plan`
+   * (0: every speculative value stands).
+   */
+  rowsToRedo(j: number, plan: ColumnPlan): number {
+    const st = this.stats[j];
+    const wrong = st.used & ~allowedUses(plan);
+    let last = -1;
+    for (let b = 0; wrong >> b; b++) if (wrong & (1 << b)) last = Math.max(last, st.lastUse[b]);
+    return last + 1;
+  }
+}
+
+/** The U_* readings whose values are what `plan` converts to. */
+function allowedUses(plan: ColumnPlan): number {
+  switch (plan.kind) {
+    case K_NUMBER:
+      return plan.style === STYLE_COMMA_DECIMAL ? U_COMMA : U_DOT;
+    case K_DATE:
+      return U_DATE | (plan.dayFirst ? U_DMY : U_MDY);
+    case K_BOOL:
+      return U_BOOL;
+    default:
+      return U_TEXT;
   }
 }
