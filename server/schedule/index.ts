@@ -38,7 +38,7 @@ export interface Scheduling {
 export function createScheduling(ctx: Pick<RouteContext, 'store' | 'clients'>, options: SchedulingOptions): Scheduling {
   const clock = options.clock ?? systemClock;
   const logger = options.logger.child({ component: 'scheduler' });
-  const schedules = new SqliteScheduleStore(ctx.store.db, () => clock.now());
+  const schedules = new SqliteScheduleStore(ctx.store.db, ctx.store.secrets, () => clock.now());
   const snapshots = new SqliteSnapshotStore(ctx.store.db);
   const runner = new InProcessScheduleRunner({
     schedules,

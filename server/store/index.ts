@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { SqliteConnectionStore, type ConnectionStore } from './connections.js';
-import { createSecretBox, loadOrCreateKey } from './crypto.js';
+import { createSecretBox, loadOrCreateKey, type SecretBox } from './crypto.js';
 import { openDatabase, type Db } from './db.js';
 import { DEFAULT_SESSION_IDLE_MS, SqliteSessionStore, type SessionStore } from './sessions.js';
 
@@ -16,6 +16,8 @@ export interface Store {
   sessions: SessionStore;
   /** The raw database, for stores added later (schedules, snapshots) that share the file. */
   db: Db;
+  /** Seals secrets at rest with the store's key (connections' secrets, schedules' webhook URLs). */
+  secrets: SecretBox;
   close(): void;
 }
 
@@ -28,6 +30,7 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
   const box = createSecretBox(loadOrCreateKey(join(dataDir, KEY_FILE)));
   return {
     db,
+    secrets: box,
     connections: new SqliteConnectionStore(db, box),
     sessions: new SqliteSessionStore(db, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
     close: () => db.close(),

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PullOptions, PullSource } from '../../common/source.js';
 import type { ScheduleSpec } from '../schedule/spec.js';
+import type { SecretBox } from './crypto.js';
 import type { Db } from './db.js';
 
 /**
@@ -126,7 +127,25 @@ interface ScheduleRow {
   updated_at: string;
 }
 
-function toRecord(row: ScheduleRow): ScheduleRecord {
+/**
+ * Webhook URLs are sealed like connection secrets: a chat webhook's path is its credential (Slack,
+ * Teams), so a copied database file must not hand it out. The schedule id is the associated data.
+ */
+const webhookAad = (scheduleId: string) => `schedule-webhook:${scheduleId}`;
+
+function sealWebhook(box: SecretBox, scheduleId: string, url: string | undefined): string | null {
+  return url ? box.seal(url, webhookAad(scheduleId)) : null;
+}
+
+function openWebhook(box: SecretBox, row: ScheduleRow): string | undefined {
+  if (!row.webhook_url) return undefined;
+  // Rows written before webhooks were sealed hold the URL itself; it is sealed on the next update.
+  if (/^https?:\/\//i.test(row.webhook_url)) return row.webhook_url;
+  return box.open(row.webhook_url, webhookAad(row.id));
+}
+
+function toRecord(row: ScheduleRow, box: SecretBox): ScheduleRecord {
+  const webhookUrl = openWebhook(box, row);
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -136,7 +155,7 @@ function toRecord(row: ScheduleRow): ScheduleRecord {
     source: JSON.parse(row.source_json) as PullSource,
     ...(row.options_json ? { options: JSON.parse(row.options_json) as PullOptions } : {}),
     spec: JSON.parse(row.spec_json) as ScheduleSpec,
-    ...(row.webhook_url ? { webhookUrl: row.webhook_url } : {}),
+    ...(webhookUrl ? { webhookUrl } : {}),
     historyLimit: row.history_limit,
     lastSlotAt: row.last_slot_at,
     createdAt: row.created_at,
@@ -149,6 +168,7 @@ const json = (v: unknown) => (v === undefined || v === null ? null : JSON.string
 export class SqliteScheduleStore implements ScheduleStore {
   constructor(
     private readonly db: Db,
+    private readonly box: SecretBox,
     private readonly now: () => Date = () => new Date(),
   ) {
     ensureScheduleTables(db);
@@ -172,7 +192,7 @@ export class SqliteScheduleStore implements ScheduleStore {
         JSON.stringify(input.source),
         json(input.options),
         JSON.stringify(input.spec),
-        input.webhookUrl ?? null,
+        sealWebhook(this.box, id, input.webhookUrl),
         input.historyLimit,
         // Times before the schedule existed were never missed.
         at,
@@ -184,12 +204,12 @@ export class SqliteScheduleStore implements ScheduleStore {
 
   get(sessionId: string, id: string): ScheduleRecord | undefined {
     const row = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? AND id = ?').get(sessionId, id) as ScheduleRow | undefined;
-    return row && toRecord(row);
+    return row && toRecord(row, this.box);
   }
 
   list(sessionId: string): ScheduleRecord[] {
     const rows = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? ORDER BY created_at, id').all(sessionId) as ScheduleRow[];
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord(r, this.box));
   }
 
   update(sessionId: string, id: string, changes: ScheduleChanges): ScheduleRecord | undefined {
@@ -213,7 +233,7 @@ export class SqliteScheduleStore implements ScheduleStore {
         JSON.stringify(next.source),
         json(next.options),
         JSON.stringify(next.spec),
-        next.webhookUrl ?? null,
+        sealWebhook(this.box, id, next.webhookUrl ?? undefined),
         next.historyLimit,
         // A new timetable starts now: times of the old one are not "missed" under the new one.
         specChanged ? at : current.lastSlotAt,
@@ -230,11 +250,11 @@ export class SqliteScheduleStore implements ScheduleStore {
 
   find(id: string): ScheduleRecord | undefined {
     const row = this.db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
-    return row && toRecord(row);
+    return row && toRecord(row, this.box);
   }
 
   all(): ScheduleRecord[] {
-    return (this.db.prepare('SELECT * FROM schedules ORDER BY created_at, id').all() as ScheduleRow[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM schedules ORDER BY created_at, id').all() as ScheduleRow[]).map((r) => toRecord(r, this.box));
   }
 
   markSlot(id: string, at: Date): void {

@@ -28,7 +28,7 @@ export function scheduleDb(clock: ManualSchedulerClock, dir = tempDir('schedule-
       siteContentUrl: 'demo',
       auth: { kind: 'pat', patName: 'analyst', patSecret: 'not-a-real-secret' },
     });
-  const schedules = new SqliteScheduleStore(store.db, () => clock.now());
+  const schedules = new SqliteScheduleStore(store.db, store.secrets, () => clock.now());
   const snapshots = new SqliteSnapshotStore(store.db);
   const newSchedule = (over: Partial<NewSchedule> = {}): NewSchedule => ({
     connectionId: connection.id,

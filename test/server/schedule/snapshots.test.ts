@@ -90,4 +90,29 @@ describe('SqliteSnapshotStore', () => {
     expect(retimed.webhookUrl).toBeUndefined();
     expect(retimed.lastSlotAt).toBe(clock.now().toISOString());
   });
+
+  it('seals webhook URLs at rest: the database file never holds them, a swapped row does not open', () => {
+    const { schedules, session, store, newSchedule } = setup();
+    const hook = 'https://hooks.slack.example/services/T000/B000/very-secret-token';
+    const a = schedules.create(session, newSchedule({ webhookUrl: hook }));
+    const b = schedules.create(session, newSchedule({ name: 'Other', webhookUrl: 'https://hooks.example.com/other' }));
+    const raw = store.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(a.id) as string;
+    expect(raw).not.toContain('very-secret-token');
+    expect(raw).toMatch(/^v1\./);
+    expect(schedules.find(a.id)?.webhookUrl).toBe(hook);
+    expect(schedules.update(session, a.id, { name: 'Renamed' })?.webhookUrl).toBe(hook);
+    // Copying b's sealed value onto a does not give a its URL: the schedule id is bound in.
+    store.db.prepare('UPDATE schedules SET webhook_url = (SELECT webhook_url FROM schedules WHERE id = ?) WHERE id = ?').run(b.id, a.id);
+    expect(() => schedules.find(a.id)).toThrow();
+  });
+
+  it('reads a webhook URL stored in clear by an earlier version and seals it on the next update', () => {
+    const { schedules, session, store, newSchedule } = setup();
+    const s = schedules.create(session, newSchedule());
+    store.db.prepare('UPDATE schedules SET webhook_url = ? WHERE id = ?').run('https://hooks.example.com/legacy', s.id);
+    expect(schedules.find(s.id)?.webhookUrl).toBe('https://hooks.example.com/legacy');
+    schedules.update(session, s.id, { name: 'Touched' });
+    expect(store.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(s.id)).toMatch(/^v1\./);
+    expect(schedules.find(s.id)?.webhookUrl).toBe('https://hooks.example.com/legacy');
+  });
 });
