@@ -13,7 +13,7 @@ import { largeViewCsv } from './view-csv.js';
 
 export async function benchCsv(o: { rows?: number; runs?: number } = {}): Promise<Figure[]> {
   const rows = o.rows ?? 1_000_000;
-  const runs = o.runs ?? 3;
+  const runs = o.runs ?? 5;
   const text = largeViewCsv(rows);
   const papaMs: number[] = [];
   const typedMs: number[] = [];

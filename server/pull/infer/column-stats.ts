@@ -102,10 +102,9 @@ export class ColumnStats {
     this.taken++;
     const possible = this.possible;
     if (s.length === 0) return null;
-    if (possible === 0) {
-      this.use(U_TEXT);
-      return s;
-    }
+    // A text column: `used` got U_TEXT from the cell that ruled the last kind out, and the plan
+    // will be text, so the per-row bookkeeping of `use` would buy nothing here.
+    if (possible === 0) return s;
     this.nonEmpty++;
     if (possible & P_NUMBER) {
       const v = this.takeNumber(s);
