@@ -56,8 +56,11 @@ export interface ScheduleInfo {
   spec: ScheduleSpec;
   /** "Every day at 07:30 (Europe/Berlin)". */
   description: string;
-  /** Only the receiver's host: the full URL can hold a credential. */
-  webhook: { host: string } | null;
+  /**
+   * Only the receiver's host: the full URL can hold a credential. `unreadable`: one is stored but
+   * the server cannot unseal it any more (its key file was replaced); it has to be set again.
+   */
+  webhook: { host: string } | { unreadable: true } | null;
   historyLimit: number;
   createdAt: string;
   updatedAt: string;

@@ -24,7 +24,7 @@ export function toScheduleInfo(schedule: ScheduleRecord, state: ScheduleState): 
     ...(schedule.options ? { options: schedule.options } : {}),
     spec: schedule.spec,
     description: describeSchedule(schedule.spec),
-    webhook: schedule.webhookUrl ? { host: webhookHost(schedule.webhookUrl) } : null,
+    webhook: schedule.webhookUrl ? { host: webhookHost(schedule.webhookUrl) } : schedule.webhookUnreadable ? { unreadable: true } : null,
     historyLimit: schedule.historyLimit,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,

@@ -78,6 +78,8 @@ export interface ScheduleRecord {
   spec: ScheduleSpec;
   /** POSTed on failure. Treated like a secret (chat webhooks carry their token in the path). */
   webhookUrl?: string;
+  /** A webhook is stored but cannot be unsealed (the key file was replaced): set it again. */
+  webhookUnreadable?: true;
   historyLimit: number;
   /**
    * The latest scheduled time already handled (run, or skipped because a run was going on). The
@@ -89,7 +91,7 @@ export interface ScheduleRecord {
 }
 
 /** What a caller supplies; the store assigns the id, owner, handled-slot marker and timestamps. */
-export type NewSchedule = Omit<ScheduleRecord, 'id' | 'sessionId' | 'lastSlotAt' | 'createdAt' | 'updatedAt'>;
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'sessionId' | 'lastSlotAt' | 'createdAt' | 'updatedAt' | 'webhookUnreadable'>;
 
 /** A partial update; `webhookUrl: null` removes the webhook, `options: null` the options. */
 export type ScheduleChanges = Partial<Omit<NewSchedule, 'webhookUrl' | 'options'>> & {
@@ -137,11 +139,16 @@ function sealWebhook(box: SecretBox, scheduleId: string, url: string | undefined
   return url ? box.seal(url, webhookAad(scheduleId)) : null;
 }
 
-function openWebhook(box: SecretBox, row: ScheduleRow): string | undefined {
+/** The URL; `null` when it is stored but will not unseal (another key file): listing must not fail. */
+function openWebhook(box: SecretBox, row: ScheduleRow): string | null | undefined {
   if (!row.webhook_url) return undefined;
   // Rows written before webhooks were sealed hold the URL itself; it is sealed on the next update.
   if (/^https?:\/\//i.test(row.webhook_url)) return row.webhook_url;
-  return box.open(row.webhook_url, webhookAad(row.id));
+  try {
+    return box.open(row.webhook_url, webhookAad(row.id));
+  } catch {
+    return null;
+  }
 }
 
 function toRecord(row: ScheduleRow, box: SecretBox): ScheduleRecord {
@@ -155,7 +162,7 @@ function toRecord(row: ScheduleRow, box: SecretBox): ScheduleRecord {
     source: JSON.parse(row.source_json) as PullSource,
     ...(row.options_json ? { options: JSON.parse(row.options_json) as PullOptions } : {}),
     spec: JSON.parse(row.spec_json) as ScheduleSpec,
-    ...(webhookUrl ? { webhookUrl } : {}),
+    ...(webhookUrl ? { webhookUrl } : webhookUrl === null ? { webhookUnreadable: true as const } : {}),
     historyLimit: row.history_limit,
     lastSlotAt: row.last_slot_at,
     createdAt: row.created_at,
@@ -233,7 +240,8 @@ export class SqliteScheduleStore implements ScheduleStore {
         JSON.stringify(next.source),
         json(next.options),
         JSON.stringify(next.spec),
-        sealWebhook(this.box, id, next.webhookUrl ?? undefined),
+        // An unreadable webhook stays as it is unless the update sets or removes it.
+        current.webhookUnreadable && changes.webhookUrl === undefined ? this.rawWebhook(id) : sealWebhook(this.box, id, next.webhookUrl ?? undefined),
         next.historyLimit,
         // A new timetable starts now: times of the old one are not "missed" under the new one.
         specChanged ? at : current.lastSlotAt,
@@ -242,6 +250,10 @@ export class SqliteScheduleStore implements ScheduleStore {
         sessionId,
       );
     return this.get(sessionId, id);
+  }
+
+  private rawWebhook(id: string): string | null {
+    return this.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(id) as string | null;
   }
 
   delete(sessionId: string, id: string): boolean {

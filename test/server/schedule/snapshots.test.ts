@@ -1,6 +1,9 @@
 /** The snapshot store: typed values survive storage exactly, in bounded gzip'd batches. */
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { CellValue } from '../../../common/stream.js';
+import { createSecretBox } from '../../../server/store/crypto.js';
+import { SqliteScheduleStore } from '../../../server/store/schedules.js';
 import { SnapshotGoneError } from '../../../server/store/snapshots.js';
 import { collectRows, COLUMNS, scheduleDb } from './fixtures.js';
 import { ManualSchedulerClock } from './manual-clock.js';
@@ -103,7 +106,19 @@ describe('SqliteSnapshotStore', () => {
     expect(schedules.update(session, a.id, { name: 'Renamed' })?.webhookUrl).toBe(hook);
     // Copying b's sealed value onto a does not give a its URL: the schedule id is bound in.
     store.db.prepare('UPDATE schedules SET webhook_url = (SELECT webhook_url FROM schedules WHERE id = ?) WHERE id = ?').run(b.id, a.id);
-    expect(() => schedules.find(a.id)).toThrow();
+    expect(schedules.find(a.id)).toMatchObject({ webhookUnreadable: true });
+    expect(schedules.find(a.id)?.webhookUrl).toBeUndefined();
+  });
+
+  it('a webhook sealed under another key file is reported unreadable, never fails a listing, and is kept until replaced', () => {
+    const { schedules, session, store, newSchedule, clock } = setup();
+    const s = schedules.create(session, newSchedule({ webhookUrl: 'https://hooks.example.com/secret' }));
+    const otherKey = new SqliteScheduleStore(store.db, createSecretBox(randomBytes(32)), () => clock.now());
+    expect(otherKey.list(session).find((x) => x.id === s.id)).toMatchObject({ webhookUnreadable: true });
+    expect(otherKey.all().length).toBeGreaterThan(0);
+    otherKey.update(session, s.id, { name: 'Renamed' });
+    expect(schedules.find(s.id)?.webhookUrl).toBe('https://hooks.example.com/secret'); // the right key still opens it
+    expect(otherKey.update(session, s.id, { webhookUrl: 'https://hooks.example.com/new' })?.webhookUrl).toBe('https://hooks.example.com/new');
   });
 
   it('reads a webhook URL stored in clear by an earlier version and seals it on the next update', () => {
