@@ -31,6 +31,7 @@ const TABLEAU_STATUS: Record<string, number> = {
   'vds-no-api-access': 403,
   'not-found': 404,
   conflict: 409,
+  'secret-unreadable': 409,
   'bad-request': 400,
   'invalid-input': 400,
   'vds-invalid-query': 400,

@@ -144,7 +144,13 @@ export class SqliteConnectionStore implements ConnectionStore {
   get(sessionId: string, id: string): ConnectionWithAuth | undefined {
     const row = this.row(sessionId, id);
     if (!row) return undefined;
-    return { info: toInfo(row), auth: JSON.parse(this.box.open(row.sealed_auth, row.id)) as ConnectAuth };
+    let sealed: string;
+    try {
+      sealed = this.box.open(row.sealed_auth, row.id);
+    } catch {
+      throw new SecretUnreadableError(toInfo(row).label);
+    }
+    return { info: toInfo(row), auth: JSON.parse(sealed) as ConnectAuth };
   }
 
   delete(sessionId: string, id: string): boolean {
@@ -155,5 +161,24 @@ export class SqliteConnectionStore implements ConnectionStore {
     return this.db.prepare('SELECT * FROM connections WHERE session_id = ? AND id = ?').get(sessionId, id) as
       | ConnectionRow
       | undefined;
+  }
+}
+
+/**
+ * The saved secret no longer unseals: the key file beside the database was replaced or lost (a
+ * restored backup, a new machine). Nothing can recover it; the analyst has to connect again.
+ */
+export class SecretUnreadableError extends Error {
+  constructor(readonly label: string) {
+    super('secret-unreadable');
+    this.name = 'SecretUnreadableError';
+  }
+
+  toApiError() {
+    return {
+      code: 'secret-unreadable',
+      message: `The saved credentials of "${this.label}" can no longer be read: the companion server's key file changed.`,
+      hint: 'Forget this connection and connect again with your token.',
+    };
   }
 }

@@ -1,13 +1,43 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../../server/store/index.js';
-import { principalOf } from '../../../server/store/connections.js';
+import { principalOf, SecretUnreadableError } from '../../../server/store/connections.js';
+import { KEY_FILE, openStore } from '../../../server/store/index.js';
+import { toErrorReply } from '../../../server/http/errors.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'store-conn-'));
 const PAT_SECRET = 'Zm9vYmFyLXNlY3JldC10aGF0LW11c3Qtbm90LWxlYWs=:s3cr3t';
 
 describe('SqliteConnectionStore', () => {
+  it('a replaced key file gives a clear 409 asking to connect again, never a 500, and listing still works', () => {
+    const dir = tmp();
+    const store = openStore(dir);
+    const { session } = store.sessions.create();
+    const info = store.connections.save(session.id, {
+      label: 'Demo',
+      serverUrl: 'https://tableau.example.com',
+      siteContentUrl: 'demo',
+      auth: { kind: 'pat', patName: 'analyst-pat', patSecret: PAT_SECRET },
+    });
+    store.close();
+    rmSync(join(dir, KEY_FILE)); // a restored database without its key file: a new key is made
+    const reopened = openStore(dir);
+    expect(reopened.connections.list(session.id).map((c) => c.id)).toEqual([info.id]);
+    let caught: unknown;
+    try {
+      reopened.connections.get(session.id, info.id);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(SecretUnreadableError);
+    const reply = toErrorReply(caught);
+    expect(reply.status).toBe(409);
+    expect(reply.unexpected).toBe(false);
+    expect(reply.body).toMatchObject({ code: 'secret-unreadable', message: expect.stringContaining('"Demo"'), hint: expect.stringMatching(/connect again/) });
+    expect(JSON.stringify(reply.body)).not.toContain(PAT_SECRET);
+    reopened.close();
+  });
+
   it('keeps the secret encrypted in the database file and decrypts it for its own session', () => {
     const dir = tmp();
     const store = openStore(dir);
