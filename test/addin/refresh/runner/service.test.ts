@@ -5,15 +5,18 @@ import { RefreshService, memoryStartupPort, officeStartupPort } from '../../../.
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 import { columns, connectionInfo, fakeApi, ok, rows } from './fixtures.js';
 
+/** The server-side connection id: must never reach the workbook. Not hex, so no random UUID in the document can contain it by chance. */
+const CONNECTION_ID = 'conn-server-side-id';
+
 async function setup() {
   const gateway = new MemoryWorkbookGateway();
-  const api = fakeApi([connectionInfo('c-9')]);
+  const api = fakeApi([connectionInfo(CONNECTION_ID)]);
   const startup = memoryStartupPort();
   const service = new RefreshService({ gateway, api, startup, timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
   const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Overview' }, columns, rows(3), { tableName: 'Overview' });
   const inserted: InsertedTable = {
     tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 3, truncated: false, columns,
-    source: { kind: 'view', viewId: 'v1', name: 'Superstore / Overview' }, connection: connectionInfo('c-9'),
+    source: { kind: 'view', viewId: 'v1', name: 'Superstore / Overview' }, connection: connectionInfo(CONNECTION_ID),
   };
   return { gateway, api, startup, service, inserted };
 }
@@ -31,7 +34,7 @@ describe('refresh service', () => {
       lastResult: { status: 'ok', rows: 3 },
     });
     const xml = (await s.gateway.readDocument(REFRESH_NAMESPACE))!;
-    expect(xml).not.toContain('c-9');
+    expect(xml).not.toContain(CONNECTION_ID);
     expect(xml).not.toContain('analyst');
   });
 
