@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { vdsToTyped } from '../../../server/pull/vds-typed.js';
 import { VdsBodyScanner } from '../../../server/pull/vds-scanner.js';
 import { vdsColumnSpec, type VdsColumn } from '../../../server/pull/vds-columns.js';
-import { BENCH_VDS_COLUMNS, vdsBody } from '../../../server/pull/bench/vds-body.js';
+import { BENCH_VDS_COLUMNS, vdsBody } from './vds-body.js';
 import { excelSerial } from '../../../common/typed-values.js';
 import { chunks, collect, rowsOf } from './helpers.js';
 

@@ -2,7 +2,7 @@
  * A VDS-like query-datasource body of `rows` × 10 columns, generated in chunks (never one buffer),
  * for memory and speed measurements of vdsToTyped.
  */
-import type { VdsColumn } from '../vds-columns.js';
+import type { VdsColumn } from '../../../server/pull/vds-columns.js';
 
 export const BENCH_VDS_COLUMNS: VdsColumn[] = [
   { key: 'Order ID', caption: 'Order ID', dataType: 'STRING' },
