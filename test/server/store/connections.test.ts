@@ -8,17 +8,24 @@ import { toErrorReply } from '../../../server/http/errors.js';
 const tmp = () => mkdtempSync(join(tmpdir(), 'store-conn-'));
 const PAT_SECRET = 'Zm9vYmFyLXNlY3JldC10aGF0LW11c3Qtbm90LWxlYWs=:s3cr3t';
 
+/** A fresh store with one session and its saved PAT connection "Demo". */
+function withDemoConnection(extra: { productVersion?: string } = {}) {
+  const dir = tmp();
+  const store = openStore(dir);
+  const { session } = store.sessions.create();
+  const info = store.connections.save(session.id, {
+    label: 'Demo',
+    serverUrl: 'https://tableau.example.com',
+    siteContentUrl: 'demo',
+    auth: { kind: 'pat', patName: 'analyst-pat', patSecret: PAT_SECRET },
+    ...extra,
+  });
+  return { dir, store, session, info };
+}
+
 describe('SqliteConnectionStore', () => {
   it('a replaced key file gives a clear 409 asking to connect again, never a 500, and listing still works', () => {
-    const dir = tmp();
-    const store = openStore(dir);
-    const { session } = store.sessions.create();
-    const info = store.connections.save(session.id, {
-      label: 'Demo',
-      serverUrl: 'https://tableau.example.com',
-      siteContentUrl: 'demo',
-      auth: { kind: 'pat', patName: 'analyst-pat', patSecret: PAT_SECRET },
-    });
+    const { dir, store, session, info } = withDemoConnection();
     store.close();
     rmSync(join(dir, KEY_FILE)); // a restored database without its key file: a new key is made
     const reopened = openStore(dir);
@@ -39,16 +46,7 @@ describe('SqliteConnectionStore', () => {
   });
 
   it('keeps the secret encrypted in the database file and decrypts it for its own session', () => {
-    const dir = tmp();
-    const store = openStore(dir);
-    const { session } = store.sessions.create();
-    const info = store.connections.save(session.id, {
-      label: 'Demo',
-      serverUrl: 'https://tableau.example.com',
-      siteContentUrl: 'demo',
-      auth: { kind: 'pat', patName: 'analyst-pat', patSecret: PAT_SECRET },
-      productVersion: '2025.3.0',
-    });
+    const { dir, store, session, info } = withDemoConnection({ productVersion: '2025.3.0' });
     expect(info).toMatchObject({ principal: 'analyst-pat', authKind: 'pat', productVersion: '2025.3.0' });
     expect(JSON.stringify(info)).not.toContain(PAT_SECRET);
     expect(store.connections.get(session.id, info.id)?.auth).toEqual({
