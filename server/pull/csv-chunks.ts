@@ -26,7 +26,9 @@ export async function* textChunks(input: CsvInput): AsyncGenerator<string> {
   if (tail) yield tail;
 }
 
-function guessNewline(text: string): '\n' | '\r\n' | '\r' | null {
+export type LineEnd = '\n' | '\r\n' | '\r';
+
+export function guessNewline(text: string): LineEnd | null {
   const nl = text.indexOf('\n');
   if (nl > 0 && text.charCodeAt(nl - 1) === 13) return '\r\n';
   if (nl >= 0) return '\n';

@@ -1,13 +1,16 @@
 /**
  * In-memory CSV → typed columns, for text that is already whole (small exports, the benchmark).
- * Costs one Papa.parse plus ONE scan per cell: the observation pass converts speculatively
- * (ColumnStats.take) and only a column whose final plan differs from the guess is converted again,
- * up to the last row the guess got wrong.
+ * Each cell is read once (csv-fields.ts) and converted on the spot under the best guess so far
+ * (ColumnStats.take); only a column whose final plan differs from the guess is converted again, up
+ * to the last row the guess got wrong, by reading that prefix of the text again. Text that is not
+ * regular CSV goes through papaparse instead, which names what is wrong with it.
  */
 import Papa from 'papaparse';
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
-import { TableTyper } from './infer/table-typer.js';
+import { TableTyper, type TypedTable } from './infer/table-typer.js';
 import { convertCell } from './infer/convert.js';
+import { guessNewline, type LineEnd } from './csv-chunks.js';
+import { CsvFieldReader, IRREGULAR, TEXT_END } from './csv-fields.js';
 import { emptyCsvError, isBlankRow, parseErrorMessage, raggedRowError, stripBom } from './csv-rows.js';
 
 export interface TypedCsv {
@@ -19,8 +22,48 @@ export interface TypedCsv {
   locale: string;
 }
 
+/** Tableau's view CSV is comma-separated; both readers below use the line end csv-chunks.ts detects. */
 export function csvTextToTypedColumns(text: string, opts: { locale?: string } = {}): TypedCsv {
-  const parsed = Papa.parse<string[]>(stripBom(text));
+  const body = stripBom(text);
+  const lineEnd: LineEnd = guessNewline(body) ?? '\n';
+  return readRegular(body, lineEnd, opts.locale) ?? readWithPapa(body, lineEnd, opts.locale);
+}
+
+/** One pass with CsvFieldReader; null when the text is not regular CSV (nothing is kept then). */
+function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined): TypedCsv | null {
+  const reader = new CsvFieldReader(text, lineEnd);
+  const cells: string[] = [];
+  const width = reader.readRow(cells);
+  if (width <= 0 || (width === 1 && cells[0] === '')) return null; // empty or damaged: papaparse explains
+  const typer = new TableTyper(cells.slice(0, width), locale);
+  const stats = typer.stats;
+  const values: CellValue[][] = Array.from({ length: width }, () => []);
+  for (;;) {
+    const got = reader.readRow(cells);
+    if (got === width) {
+      for (let j = 0; j < width; j++) values[j].push(stats[j].take(cells[j]));
+    } else if (got === TEXT_END) {
+      break;
+    } else if (got === IRREGULAR || !(got === 1 && cells[0] === '')) {
+      return null; // a damaged or ragged row: papaparse reports it with its row number
+    } // else a blank line in a wider table: not a row
+  }
+  const table = typer.finish();
+  redoWrongGuesses(typer, table, values, (visit) => {
+    const again = new CsvFieldReader(text, lineEnd);
+    again.readRow(cells); // the header
+    for (let row = 0; ; ) {
+      const got = again.readRow(cells);
+      if (got === TEXT_END) return;
+      if (got === width && !visit(row++, cells)) return;
+    }
+  });
+  return { columns: table.columns, values, rowCount: values[0].length, locale: table.locale.id };
+}
+
+/** papaparse over the whole text: the reader for irregular input, and the one that names its errors. */
+function readWithPapa(text: string, lineEnd: LineEnd, locale: string | undefined): TypedCsv {
+  const parsed = Papa.parse<string[]>(text, { delimiter: ',', newline: lineEnd });
   const fatal = parsed.errors.find((e) => e.type === 'Quotes');
   if (fatal) throw parseErrorMessage(fatal);
   const data = parsed.data;
@@ -29,27 +72,38 @@ export function csvTextToTypedColumns(text: string, opts: { locale?: string } = 
   if (data.length === 0 || (data.length === 1 && isBlankRow(data[0]))) throw emptyCsvError();
   const header = data[0];
   const width = header.length;
-  const typer = new TableTyper(header, opts.locale);
-  // Sized up front: no regrowth copies, and an all-number column stays an unboxed double array.
-  let count = 0;
+  const typer = new TableTyper(header, locale);
+  const values: CellValue[][] = header.map(() => []);
   for (let r = 1; r < data.length; r++) {
     const row = data[r];
-    if (row.length === width) count++;
+    if (row.length === width) typer.takeRow(row, values, values[0].length);
     else if (!isBlankRow(row)) throw raggedRowError(r + 1, row.length, width);
   }
-  const values: CellValue[][] = header.map(() => new Array<CellValue>(count));
-  for (let r = 1, k = 0; r < data.length; r++) {
-    if (data[r].length === width) typer.takeRow(data[r], values, k++);
-  }
   const table = typer.finish();
-  for (let j = 0; j < width; j++) {
-    // Only the leading rows the guess got wrong (a ZIP column meeting "02134" on row 2 redoes 1 row).
-    const redo = typer.rowsToRedo(j, table.plans[j]);
-    const plan = table.plans[j];
-    const col = values[j];
-    for (let r = 1, k = 0; r < data.length && k < redo; r++) {
-      if (data[r].length === width) col[k++] = convertCell(plan, data[r][j]);
+  redoWrongGuesses(typer, table, values, (visit) => {
+    for (let r = 1, row = 0; r < data.length; r++) {
+      if (data[r].length === width && !visit(row++, data[r])) return;
     }
-  }
-  return { columns: table.columns, values, rowCount: count, locale: table.locale.id };
+  });
+  return { columns: table.columns, values, rowCount: values[0].length, locale: table.locale.id };
+}
+
+/**
+ * Converts again, by the final plan, the leading rows whose speculative values the plan does not
+ * share (a ZIP column that meets "02134" on row 2 redoes 1 row). `rows` replays the data rows in
+ * order until its visitor answers false.
+ */
+function redoWrongGuesses(
+  typer: TableTyper,
+  table: TypedTable,
+  values: CellValue[][],
+  rows: (visit: (row: number, cells: readonly string[]) => boolean) => void,
+): void {
+  const redo = table.plans.map((plan, j) => typer.rowsToRedo(j, plan));
+  const last = Math.max(0, ...redo);
+  if (last === 0 || values[0].length === 0) return;
+  rows((row, cells) => {
+    for (let j = 0; j < redo.length; j++) if (row < redo[j]) values[j][row] = convertCell(table.plans[j], cells[j]);
+    return row + 1 < last;
+  });
 }

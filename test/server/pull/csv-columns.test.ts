@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 import { csvToTyped } from '../../../server/pull/csv-typed.js';
 import { collect, rowsOf } from './helpers.js';
@@ -73,6 +74,7 @@ describe('csvTextToTypedColumns (speculative conversion, redone only where the g
     ['a blank line only', '\n', /CSV is empty/],
     ['a ragged row', 'a,b\n1,2\n3\n', /row 3 has 1 value but the header has 2 columns/],
     ['an unclosed quote', 'a,b\n"1,2\n3,4\n', /quoted value is never closed/],
+    ['a stray quote', 'a,b\n"1"x,2\n', /near row 2: a value has a stray quote/],
   ])('%s is a clear error', (_name, csv, message) => {
     expect(() => csvTextToTypedColumns(csv)).toThrow(message);
   });
@@ -82,5 +84,52 @@ describe('csvTextToTypedColumns (speculative conversion, redone only where the g
     expect(t.rowCount).toBe(0);
     expect(t.values).toEqual([[], []]);
     expect(t.columns.map((c) => c.name)).toEqual(['Region', 'Sales']);
+  });
+  it('a guess redone across blank lines lands on the right rows', async () => {
+    const t = await expectSameAsStreaming('Code,Sales\n10,"$1.00"\n\n20,"$2.00"\n\n0123,"$3.00"\n');
+    expect(t.values[0]).toEqual(['10', '20', '0123']);
+  });
+});
+
+describe('which reader reads the text', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('regular CSV is read without papaparse; irregular CSV goes through it, with the same answer', async () => {
+    const parse = vi.spyOn(Papa, 'parse');
+    await expectSameAsStreaming('Id,Note\n1,"a, ""b"""\n2,"two\nlines"\n');
+    // The streaming reference drives papaparse's core Parser, not Papa.parse: calls here are ours.
+    expect(parse).not.toHaveBeenCalled();
+    // A space between a closing quote and the comma: papaparse accepts it, the fast reader leaves it to papaparse.
+    const t = await expectSameAsStreaming('Id,Note\n"1" ,a\n');
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect(t.values[1]).toEqual(['a']);
+  });
+});
+
+describe('random tables (numbers, dates, text, blanks, quoting): the same answer as the streaming path', () => {
+  type Cell = (rnd: () => number) => string;
+  const grouped = (v: string) => v.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const CELLS: Cell[] = [
+    () => '',
+    (r) => String(Math.floor(r() * 5000)),
+    (r) => `"$${grouped((r() * 3000).toFixed(2))}"`,
+    (r) => `${(r() * 100).toFixed(1)}%`,
+    (r) => `${1 + Math.floor(r() * 12)}/${1 + Math.floor(r() * 28)}/20${10 + Math.floor(r() * 15)}`,
+    (r) => `0${Math.floor(r() * 9999)}`,
+    () => 'True',
+    () => '"a ""quoted"", text"',
+    () => 'N/A',
+  ];
+  it.each(Array.from({ length: 40 }, (_, i) => i + 1))('seed %i', async (seed) => {
+    let s = seed * 7919;
+    const rnd = () => (s = (s * 48271) % 2147483647) / 2147483647;
+    const width = 1 + Math.floor(rnd() * 4);
+    // Each column leans to one kind, with an occasional other value that may turn its guess.
+    const kinds = Array.from({ length: width }, () => Math.floor(rnd() * CELLS.length));
+    const cell = (k: number) => (rnd() < 0.9 ? CELLS[k] : CELLS[Math.floor(rnd() * CELLS.length)])(rnd);
+    const rows = Array.from({ length: 5 + Math.floor(rnd() * 60) }, () =>
+      rnd() < 0.05 && width > 1 ? '' : kinds.map(cell).join(','),
+    );
+    await expectSameAsStreaming(`${[kinds.map((_, j) => `C${j}`).join(','), ...rows].join('\n')}\n`);
   });
 });
