@@ -1,13 +1,18 @@
 /**
- * View CSV (formatted values, tableau-api.md §4.4) → typed result stream. Two passes over the data
- * without holding it: pass 1 parses and observes every value while spooling the raw rows
- * (row-spool.ts); then `meta` goes out and pass 2 converts the spooled rows into `rows` batches.
+ * View CSV (formatted values, tableau-api.md §4.4) → typed result stream.
+ *
+ * An export that ends within `inMemoryChars` (most views) is typed whole, in one pass that converts
+ * each cell as it is read (csv-columns.ts, measured by bench/csv.ts). A longer one, or a pull with a
+ * row limit (which should stop reading early), streams in two passes without holding the data:
+ * pass 1 parses and observes every value while spooling the raw rows (row-spool.ts); then `meta`
+ * goes out and pass 2 converts the spooled rows into `rows` batches.
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { TableTyper } from './infer/table-typer.js';
 import { localeRule } from './infer/locale.js';
 import { convertCell } from './infer/convert.js';
 import { csvRowChunks, textChunks, type CsvInput } from './csv-chunks.js';
+import { csvTextToTypedColumns } from './csv-columns.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
 import { RowSpool } from './row-spool.js';
 import { toStreamError } from './errors.js';
@@ -23,12 +28,23 @@ export interface CsvToTypedOptions {
   source?: string;
   /** Rows kept in memory before spooling to disk (default 50,000). */
   memoryRows?: number;
+  /**
+   * Exports up to this many characters are typed whole in memory (default 32 M: the text plus its
+   * typed columns stay around 150 MB of heap); 0 always streams.
+   */
+  inMemoryChars?: number;
 }
+
+const IN_MEMORY_CHARS = 32 * 1024 * 1024;
 
 export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {}): AsyncGenerator<StreamMessage> {
   const spool = new RowSpool({ memoryRows: opts.memoryRows, tmpDir: opts.tmpDir });
   try {
-    yield* typeCsv(input, opts, spool);
+    if (opts.locale && opts.locale !== 'auto') localeRule(opts.locale); // fail before reading anything
+    const texts = textChunks(input);
+    const head = opts.limit === undefined ? await readUpTo(texts, opts.inMemoryChars ?? IN_MEMORY_CHARS) : { text: [], ended: false };
+    if (head.ended) yield* typeWhole(head.text.join(''), opts);
+    else yield* typeCsv(continued(head.text, texts), opts, spool);
   } catch (err) {
     yield toStreamError(err);
   } finally {
@@ -36,14 +52,50 @@ export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {})
   }
 }
 
-async function* typeCsv(input: CsvInput, opts: CsvToTypedOptions, spool: RowSpool): AsyncGenerator<StreamMessage> {
-  if (opts.locale && opts.locale !== 'auto') localeRule(opts.locale); // fail before reading anything
+/** The first text chunks, up to `max` characters; `ended` when that was all of it. */
+async function readUpTo(texts: AsyncIterator<string>, max: number): Promise<{ text: string[]; ended: boolean }> {
+  const text: string[] = [];
+  let length = 0;
+  while (length <= max) {
+    const next = await texts.next();
+    if (next.done) return { text, ended: true };
+    text.push(next.value);
+    length += next.value.length;
+  }
+  return { text, ended: false };
+}
+
+/** The chunks already read, then the rest of the same input (closed when the reader stops early). */
+async function* continued(head: string[], rest: AsyncIterator<string>): AsyncGenerator<string> {
+  try {
+    yield* head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
+}
+
+function* typeWhole(text: string, opts: CsvToTypedOptions): Generator<StreamMessage> {
+  const typed = csvTextToTypedColumns(text, { locale: opts.locale });
+  yield { kind: 'meta', columns: typed.columns, ...(opts.source ? { source: opts.source } : {}) };
+  const { values, rowCount } = typed;
+  const size = batchSize(values.length);
+  for (let start = 0; start < rowCount; start += size) {
+    const end = Math.min(rowCount, start + size);
+    const rows: CellValue[][] = [];
+    for (let r = start; r < end; r++) rows.push(values.map((column) => column[r]));
+    yield { kind: 'rows', rows };
+  }
+  yield { kind: 'end', rowCount, truncated: false };
+}
+
+async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, spool: RowSpool): AsyncGenerator<StreamMessage> {
   const limit = opts.limit ?? Infinity;
   let typer: TableTyper | null = null;
   let width = 0;
   let rowNumber = 1; // the header is row 1, as a spreadsheet user counts
   let truncated = false;
-  for await (const chunk of csvRowChunks(textChunks(input))) {
+  for await (const chunk of csvRowChunks(input)) {
     let start = 0;
     if (!typer) {
       typer = new TableTyper(chunk[0], opts.locale);

@@ -8,7 +8,7 @@ import { collect, rowsOf } from './helpers.js';
 async function streamed(csv: string) {
   const out = await collect(csvToTyped((async function* () {
     yield csv;
-  })()));
+  })(), { inMemoryChars: 0 }));
   const meta = out[0];
   if (meta.kind !== 'meta') throw new Error(JSON.stringify(meta));
   const rows = rowsOf(out);

@@ -10,9 +10,13 @@ import { chunks, collect, rowsOf } from './helpers.js';
 
 const POPULATE = readFileSync(`${TABLEAU_REFERENCE}/tsc-assets/populate_csv.csv`);
 
-describe('csvToTyped (streaming)', () => {
+// Every behaviour holds for both readers: the whole text typed in one pass, and the two-pass stream.
+describe.each([
+  ['whole text', {}],
+  ['streamed', { inMemoryChars: 0 }],
+] as const)('csvToTyped (%s)', (_reader, mode) => {
   it('types the recorded Tableau export (populate_csv.csv)', async () => {
-    const out = await collect(csvToTyped(chunks(POPULATE, 4096), { source: 'Superstore / Overview' }));
+    const out = await collect(csvToTyped(chunks(POPULATE, 4096), { ...mode, source: 'Superstore / Overview' }));
     expect(out[0]).toEqual({
       kind: 'meta',
       source: 'Superstore / Overview',
@@ -37,33 +41,76 @@ describe('csvToTyped (streaming)', () => {
   });
 
   it.each([1, 2, 7, 64])('gives the same result with %i-byte chunks (CRLF, quotes split)', async (size) => {
-    const whole = await collect(csvToTyped(chunks(POPULATE, 1 << 20)));
-    expect(await collect(csvToTyped(chunks(POPULATE, size)))).toEqual(whole);
+    const whole = await collect(csvToTyped(chunks(POPULATE, 1 << 20), mode));
+    expect(await collect(csvToTyped(chunks(POPULATE, size), mode))).toEqual(whole);
   });
 
   it('agrees with the in-memory path', async () => {
     const mem = csvTextToTypedColumns(POPULATE.toString('utf8'));
-    const out = await collect(csvToTyped(chunks(POPULATE, 100)));
+    const out = await collect(csvToTyped(chunks(POPULATE, 100), mode));
     expect(out[0].kind === 'meta' && out[0].columns).toEqual(mem.columns);
     const rows = rowsOf(out);
     expect(mem.values.map((col) => col)).toEqual(mem.columns.map((_, j) => rows.map((r) => r[j])));
   });
 
   it('limit truncates and says so; the exact limit is not truncated', async () => {
-    const cut = await collect(csvToTyped(chunks(POPULATE, 50), { limit: 5 }));
+    const cut = await collect(csvToTyped(chunks(POPULATE, 50), { ...mode, limit: 5 }));
     expect(rowsOf(cut)).toHaveLength(5);
     expect(cut.at(-1)).toEqual({ kind: 'end', rowCount: 5, truncated: true });
-    const exact = await collect(csvToTyped(chunks(POPULATE, 50), { limit: 24 }));
+    const exact = await collect(csvToTyped(chunks(POPULATE, 50), { ...mode, limit: 24 }));
     expect(exact.at(-1)).toEqual({ kind: 'end', rowCount: 24, truncated: false });
   });
 
+  it('strips a BOM and keeps UTF-8 split across chunks', async () => {
+    const csv = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Stadt,Wert\nMünchen 😀,"1,5"\n')]);
+    const out = await collect(csvToTyped(chunks(csv, 1), mode));
+    expect(out[0]).toMatchObject({ columns: [{ name: 'Stadt' }, { name: 'Wert' }] });
+    expect(rowsOf(out)).toEqual([['München 😀', 1.5]]);
+  });
+
+  it('reads quoted values with commas, quotes and line breaks', async () => {
+    const csv = 'Name,Note\n"Smith, Jane","She said ""hi""\nthen left"\n';
+    for (const size of [1, 3, 100]) {
+      expect(rowsOf(await collect(csvToTyped(chunks(csv, size), mode)))).toEqual([['Smith, Jane', 'She said "hi"\nthen left']]);
+    }
+  });
+
+  it('makes duplicate and empty headers unique', async () => {
+    const out = await collect(csvToTyped(chunks('Sales,Sales,\n1,2,3\n', 100), mode));
+    expect(out[0]).toMatchObject({ columns: [{ name: 'Sales' }, { name: 'Sales (2)' }, { name: 'Column 3' }] });
+  });
+
+  it.each([
+    ['a ragged row', 'a,b\n1,2\n3\n', /row 3 has 1 value but the header has 2 columns/],
+    ['a row with too many values', 'a,b\n1,2,3\n', /row 2 has 3 values/],
+    ['an unclosed quote', 'a,b\n"1,2\n3,4\n', /quoted value is never closed/],
+    ['an empty body', '', /empty/],
+    ['a bad locale', 'a\n1\n', /not supported/, 'zz-ZZ'],
+  ])('ends with an error message for %s', async (_label, csv, message, locale?: string) => {
+    const out = await collect(csvToTyped(chunks(csv, 3), { ...mode, locale }));
+    const last = out.at(-1)!;
+    expect(last.kind).toBe('error');
+    expect(last.kind === 'error' && last.error.message).toMatch(message);
+    expect(last.kind === 'error' && last.error.code).toMatch(/bad-csv|invalid-input/);
+  });
+
+  it('accepts Node readables and string iterables', async () => {
+    const { Readable } = await import('node:stream');
+    const out = await collect(csvToTyped(Readable.from([Buffer.from('a\n1\n2\n')]), mode));
+    expect(rowsOf(out)).toEqual([[1], [2]]);
+    const out2 = await collect(csvToTyped((async function* () { yield 'a\n'; yield '"x"\n'; })(), mode));
+    expect(rowsOf(out2)).toEqual([['x']]);
+  });
+});
+
+describe('csvToTyped: which reader, and the spool', () => {
   it('spools big inputs to a temp file and deletes it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pull-test-'));
     try {
       const lines = ['ID,Amount,When'];
       for (let i = 0; i < 12_345; i++) lines.push(`${i},"$${(i * 3).toLocaleString('en-US')}.50",1/${(i % 28) + 1}/2024`);
       let sawSpool = false;
-      const gen = csvToTyped(chunks(lines.join('\r\n') + '\r\n', 8192), { tmpDir: dir, memoryRows: 1000 });
+      const gen = csvToTyped(chunks(lines.join('\r\n') + '\r\n', 8192), { tmpDir: dir, inMemoryChars: 0, memoryRows: 1000 });
       const out = [];
       for await (const m of gen) {
         if (m.kind === 'meta') sawSpool = (await readdir(dir)).length === 1;
@@ -85,7 +132,7 @@ describe('csvToTyped (streaming)', () => {
     try {
       const lines = ['A'];
       for (let i = 0; i < 5000; i++) lines.push(String(i));
-      for await (const m of csvToTyped(chunks(lines.join('\n'), 1000), { tmpDir: dir, memoryRows: 10 })) {
+      for await (const m of csvToTyped(chunks(lines.join('\n'), 1000), { tmpDir: dir, inMemoryChars: 0, memoryRows: 10 })) {
         if (m.kind === 'rows') break;
       }
       expect(await readdir(dir)).toEqual([]);
@@ -94,44 +141,29 @@ describe('csvToTyped (streaming)', () => {
     }
   });
 
-  it('strips a BOM and keeps UTF-8 split across chunks', async () => {
-    const csv = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Stadt,Wert\nMünchen 😀,"1,5"\n')]);
-    const out = await collect(csvToTyped(chunks(csv, 1)));
-    expect(out[0]).toMatchObject({ columns: [{ name: 'Stadt' }, { name: 'Wert' }] });
-    expect(rowsOf(out)).toEqual([['München 😀', 1.5]]);
+  it('an export longer than inMemoryChars streams, without losing the chunks already read', async () => {
+    const whole = await collect(csvToTyped(chunks(POPULATE, 64)));
+    expect(await collect(csvToTyped(chunks(POPULATE, 64), { inMemoryChars: 1000 }))).toEqual(whole);
+    expect(await collect(csvToTyped(chunks(POPULATE, 64), { inMemoryChars: 0 }))).toEqual(whole);
   });
 
-  it('reads quoted values with commas, quotes and line breaks', async () => {
-    const csv = 'Name,Note\n"Smith, Jane","She said ""hi""\nthen left"\n';
-    for (const size of [1, 3, 100]) {
-      expect(rowsOf(await collect(csvToTyped(chunks(csv, size))))).toEqual([['Smith, Jane', 'She said "hi"\nthen left']]);
+  it('a pull with a row limit streams, and stops reading the export at the limit', async () => {
+    let sent = 0;
+    let closed = false;
+    async function* endless() {
+      try {
+        yield 'A,B\n';
+        for (;;) {
+          sent++;
+          yield `${sent},x\n`;
+        }
+      } finally {
+        closed = true;
+      }
     }
-  });
-
-  it('makes duplicate and empty headers unique', async () => {
-    const out = await collect(csvToTyped(chunks('Sales,Sales,\n1,2,3\n', 100)));
-    expect(out[0]).toMatchObject({ columns: [{ name: 'Sales' }, { name: 'Sales (2)' }, { name: 'Column 3' }] });
-  });
-
-  it.each([
-    ['a ragged row', 'a,b\n1,2\n3\n', /row 3 has 1 value but the header has 2 columns/],
-    ['a row with too many values', 'a,b\n1,2,3\n', /row 2 has 3 values/],
-    ['an unclosed quote', 'a,b\n"1,2\n3,4\n', /quoted value is never closed/],
-    ['an empty body', '', /empty/],
-    ['a bad locale', 'a\n1\n', /not supported/, 'zz-ZZ'],
-  ])('ends with an error message for %s', async (_label, csv, message, locale?: string) => {
-    const out = await collect(csvToTyped(chunks(csv, 3), { locale }));
-    const last = out.at(-1)!;
-    expect(last.kind).toBe('error');
-    expect(last.kind === 'error' && last.error.message).toMatch(message);
-    expect(last.kind === 'error' && last.error.code).toMatch(/bad-csv|invalid-input/);
-  });
-
-  it('accepts Node readables and string iterables', async () => {
-    const { Readable } = await import('node:stream');
-    const out = await collect(csvToTyped(Readable.from([Buffer.from('a\n1\n2\n')])));
-    expect(rowsOf(out)).toEqual([[1], [2]]);
-    const out2 = await collect(csvToTyped((async function* () { yield 'a\n'; yield '"x"\n'; })()));
-    expect(rowsOf(out2)).toEqual([['x']]);
+    const out = await collect(csvToTyped(endless(), { limit: 3 }));
+    expect(out.at(-1)).toEqual({ kind: 'end', rowCount: 3, truncated: true });
+    expect(closed).toBe(true);
+    expect(sent).toBeLessThan(10);
   });
 });
