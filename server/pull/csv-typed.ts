@@ -4,8 +4,8 @@
  * An export that ends within `inMemoryChars` (most views) is typed whole, in one pass that converts
  * each cell as it is read (csv-columns.ts, measured by bench/csv.ts). A longer one, or a pull with a
  * row limit (which should stop reading early), streams in two passes without holding the data:
- * pass 1 parses and observes every value while spooling the raw rows (row-spool.ts); then `meta`
- * goes out and pass 2 converts the spooled rows into `rows` batches.
+ * pass 1 parses and observes every value while spooling the text (text-spool.ts); then `meta` goes
+ * out and pass 2 parses the spooled text again and converts its rows into `rows` batches.
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { TableTyper } from './infer/table-typer.js';
@@ -14,7 +14,7 @@ import { convertCell } from './infer/convert.js';
 import { csvRowChunks, textChunks, type CsvInput } from './csv-chunks.js';
 import { csvTextToTypedColumns } from './csv-columns.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
-import { RowSpool } from './row-spool.js';
+import { TextSpool } from './text-spool.js';
 import { toStreamError } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 
@@ -26,8 +26,8 @@ export interface CsvToTypedOptions {
   /** Where the spool file goes (default: the OS temp dir). */
   tmpDir?: string;
   source?: string;
-  /** Rows kept in memory before spooling to disk (default 50,000). */
-  memoryRows?: number;
+  /** Characters of text kept in memory before spooling to disk (default 4 M, ~50,000 rows). */
+  memoryChars?: number;
   /**
    * Exports up to this many characters are typed whole in memory; 0 always streams. Default 32 M:
    * at 30 M characters (380,000 rows × 10 columns) the heap peaked at ~220 MB this way and ~240 MB
@@ -39,7 +39,7 @@ export interface CsvToTypedOptions {
 const IN_MEMORY_CHARS = 32 * 1024 * 1024;
 
 export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {}): AsyncGenerator<StreamMessage> {
-  const spool = new RowSpool({ memoryRows: opts.memoryRows, tmpDir: opts.tmpDir });
+  const spool = new TextSpool({ memoryChars: opts.memoryChars, tmpDir: opts.tmpDir });
   try {
     if (opts.locale && opts.locale !== 'auto') localeRule(opts.locale); // fail before reading anything
     const texts = textChunks(input);
@@ -90,20 +90,20 @@ function* typeWhole(text: string, opts: CsvToTypedOptions): Generator<StreamMess
   yield { kind: 'end', rowCount, truncated: false };
 }
 
-async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, spool: RowSpool): AsyncGenerator<StreamMessage> {
+async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, spool: TextSpool): AsyncGenerator<StreamMessage> {
   const limit = opts.limit ?? Infinity;
   let typer: TableTyper | null = null;
   let width = 0;
   let rowNumber = 1; // the header is row 1, as a spreadsheet user counts
+  let kept = 0;
   let truncated = false;
-  for await (const chunk of csvRowChunks(input)) {
+  for await (const chunk of csvRowChunks(spooled(input, spool))) {
     let start = 0;
     if (!typer) {
       typer = new TableTyper(chunk[0], opts.locale);
       width = chunk[0].length;
       start = 1;
     }
-    const keep: string[][] = [];
     for (let i = start; i < chunk.length; i++) {
       const row = chunk[i];
       rowNumber++;
@@ -111,14 +111,13 @@ async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, s
         if (isBlankRow(row)) continue;
         throw raggedRowError(rowNumber, row.length, width);
       }
-      if (spool.size + keep.length >= limit) {
+      if (kept >= limit) {
         truncated = true;
         break;
       }
       typer.observeRow(row);
-      keep.push(row);
+      kept++;
     }
-    await spool.add(keep);
     if (truncated) break; // leaving the loop closes the input: the rest is never read
   }
   if (!typer) throw emptyCsvError();
@@ -127,8 +126,16 @@ async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, s
   const plans = table.plans;
   const batcher = new RowBatcher(batchSize(width));
   let rowCount = 0;
-  for await (const rows of spool.batches()) {
-    for (const row of rows) {
+  let header = true;
+  // The same text, parsed the same way: the same rows, of which pass 1 kept the first `kept`.
+  reading: for await (const chunk of csvRowChunks(spool.texts())) {
+    for (const row of chunk) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      if (row.length !== width) continue; // a blank line (pass 1 stopped at any other)
+      if (rowCount === kept) break reading;
       const out = row as CellValue[];
       for (let j = 0; j < width; j++) out[j] = convertCell(plans[j], row[j] as string);
       rowCount++;
@@ -139,4 +146,12 @@ async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, s
   const last = batcher.flush();
   if (last) yield { kind: 'rows', rows: last };
   yield { kind: 'end', rowCount, truncated };
+}
+
+/** The input's text, also kept in the spool for pass 2. */
+async function* spooled(input: AsyncIterable<string>, spool: TextSpool): AsyncGenerator<string> {
+  for await (const text of input) {
+    await spool.add(text);
+    yield text;
+  }
 }

@@ -110,7 +110,7 @@ describe('csvToTyped: which reader, and the spool', () => {
       const lines = ['ID,Amount,When'];
       for (let i = 0; i < 12_345; i++) lines.push(`${i},"$${(i * 3).toLocaleString('en-US')}.50",1/${(i % 28) + 1}/2024`);
       let sawSpool = false;
-      const gen = csvToTyped(chunks(lines.join('\r\n') + '\r\n', 8192), { tmpDir: dir, inMemoryChars: 0, memoryRows: 1000 });
+      const gen = csvToTyped(chunks(lines.join('\r\n') + '\r\n', 8192), { tmpDir: dir, inMemoryChars: 0, memoryChars: 10_000 });
       const out = [];
       for await (const m of gen) {
         if (m.kind === 'meta') sawSpool = (await readdir(dir)).length === 1;
@@ -132,9 +132,27 @@ describe('csvToTyped: which reader, and the spool', () => {
     try {
       const lines = ['A'];
       for (let i = 0; i < 5000; i++) lines.push(String(i));
-      for await (const m of csvToTyped(chunks(lines.join('\n'), 1000), { tmpDir: dir, inMemoryChars: 0, memoryRows: 10 })) {
+      for await (const m of csvToTyped(chunks(lines.join('\n'), 1000), { tmpDir: dir, inMemoryChars: 0, memoryChars: 100 })) {
         if (m.kind === 'rows') break;
       }
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('text kept on disk reads back the same: non-ASCII, quoted line breaks, and a limit that cuts inside a quoted value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pull-test-'));
+    try {
+      const lines = ['Stadt,Notiz,Wert'];
+      for (let i = 0; i < 400; i++) lines.push(`München ${i} 😀,"Zeile 1\nZeile ""${i}""",${i}`);
+      const csv = `${lines.join('\n')}\n`;
+      const whole = await collect(csvToTyped(chunks(csv, 1 << 20)));
+      const onDisk = { tmpDir: dir, inMemoryChars: 0, memoryChars: 50 };
+      expect(await collect(csvToTyped(chunks(csv, 7), onDisk))).toEqual(whole);
+      const cut = await collect(csvToTyped(chunks(csv, 7), { ...onDisk, limit: 3 }));
+      expect(rowsOf(cut)).toEqual(rowsOf(whole).slice(0, 3));
+      expect(cut.at(-1)).toEqual({ kind: 'end', rowCount: 3, truncated: true });
       expect(await readdir(dir)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
