@@ -11,6 +11,7 @@ import { TableTyper, type TypedTable } from './infer/table-typer.js';
 import { convertCell } from './infer/convert.js';
 import { guessNewline, type LineEnd } from './csv-chunks.js';
 import { CsvFieldReader, IRREGULAR, TEXT_END } from './csv-fields.js';
+import { TextInterner } from './text-interner.js';
 import { emptyCsvError, isBlankRow, parseErrorMessage, raggedRowError, stripBom } from './csv-rows.js';
 
 export interface TypedCsv {
@@ -38,10 +39,14 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
   const typer = new TableTyper(cells.slice(0, width), locale);
   const stats = typer.stats;
   const values: CellValue[][] = Array.from({ length: width }, () => []);
+  const texts = Array.from({ length: width }, () => new TextInterner());
   for (;;) {
     const got = reader.readRow(cells);
     if (got === width) {
-      for (let j = 0; j < width; j++) values[j].push(stats[j].take(cells[j]));
+      for (let j = 0; j < width; j++) {
+        const value = stats[j].take(cells[j]);
+        values[j].push(typeof value === 'string' ? texts[j].intern(value) : value);
+      }
     } else if (got === TEXT_END) {
       break;
     } else if (got === IRREGULAR || !(got === 1 && cells[0] === '')) {
