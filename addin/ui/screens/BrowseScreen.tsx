@@ -13,13 +13,15 @@ export interface BrowseProps {
   connection: ConnectionInfo;
   onOpenView(view: ViewItem): void;
   onOpenDatasource(ds: Pick<DatasourceItem, 'id' | 'name'>): void;
+  /** Search text to start with (moving a table to another site: its view or data source by name). */
+  initialSearch?: string;
 }
 
 /** Projects → workbooks → views, published data sources, and a site-wide search. */
-export function BrowseScreen({ connection, onOpenView, onOpenDatasource }: BrowseProps) {
+export function BrowseScreen({ connection, onOpenView, onOpenDatasource, initialSearch = '' }: BrowseProps) {
   const styles = usePaneStyles();
   const [section, setSection] = useState<'workbooks' | 'datasources'>('workbooks');
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initialSearch);
   const [workbook, setWorkbook] = useState<{ id: string; name: string } | null>(null);
   const query = useDebounced(text.trim(), 300);
 

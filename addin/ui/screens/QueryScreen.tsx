@@ -27,7 +27,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export interface QueryScreenProps {
   connection: ConnectionInfo;
   datasource: Pick<DatasourceItem, 'id' | 'name'>;
-  onBack(): void;
+  /** Absent: no Back button (the screen is part of a screen that has one). */
+  onBack?(): void;
   onPreview(source: PullSource, title: string): void;
   /** Prefill (editing a refreshable table's query). */
   initial?: QueryDraft;

@@ -13,7 +13,8 @@ import { buildViewSource, type KeyValueRow } from '../logic/viewFilters.js';
 export interface ViewScreenProps {
   connection: ConnectionInfo;
   view: ViewItem;
-  onBack(): void;
+  /** Absent: no Back button (the screen is part of a screen that has one). */
+  onBack?(): void;
   onOpenView(view: ViewItem): void;
   onPreview(source: PullSource, title: string): void;
   /** Prefill (editing a refreshable table's source): filters and parameters by name. */

@@ -1,129 +1,109 @@
-import { Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner } from '@fluentui/react-components';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
+import { Field, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
-import { describeSite, matchConnection } from '../../refresh/runner/connections.js';
+import { describeSite } from '../../refresh/runner/connections.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
-import { ErrorBar, ProblemsBar } from '../components/ErrorBar.js';
+import { ErrorBar } from '../components/ErrorBar.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { usePaneStyles } from '../components/styles.js';
+import { useAsync } from '../hooks/useAsync.js';
 import { errorBody } from '../logic/errorBody.js';
-import { ViewScreen } from '../screens/ViewScreen.js';
-import { draftFromQuery } from './draftFromQuery.js';
+import { connectionChoices, movesSite, sourcePatch } from './sourceEdit.js';
+import { SourceOnSite } from './SourceOnSite.js';
 
-const QueryScreen = lazy(() => import('../screens/QueryScreen.js'));
-
-const SAVE = 'Save and refresh';
+export interface EditSourceProps {
+  def: RefreshDefinition;
+  service: RefreshService;
+  onClose(): void;
+  /** After a save: the refresh it started (the Tables tab brings the provenance sheet up to date when it ends). */
+  onSaved?(refresh: Promise<unknown>): void;
+}
 
 /**
- * "Edit": the table's source reopened in the view picker or the query builder, prefilled. Saving
- * changes the stored definition (only the parts the screen edits: a custom view, cache age or
- * locale stay) and refreshes the table in place; the refresh maps columns by name.
+ * "Edit": the table's server and site (one of the session's connections) and its source on it.
+ * Saving changes the stored definition (connection identity and source together) and refreshes
+ * the table in place; the refresh maps columns by name.
  */
-export function EditSource({ def, service, onClose }: { def: RefreshDefinition; service: RefreshService; onClose(): void }) {
+export function EditSource({ def, service, onClose, onSaved }: EditSourceProps) {
   const styles = usePaneStyles();
   const { api } = useServices();
-  const [connection, setConnection] = useState<ConnectionInfo | null | undefined>(undefined);
+  const connections = useAsync((signal) => api.listConnections({ signal }), [api]);
+  const [chosenId, setChosenId] = useState<string | null>(null);
   const [failure, setFailure] = useState<ApiErrorBody | null>(null);
+  const list = connections.data ?? [];
+  const choices = connectionChoices(def.connection, list);
+  const selected = chosenId ?? choices[0].value;
+  const chosen = list.find((c) => c.id === selected) ?? null;
 
-  useEffect(() => {
-    const controller = new AbortController();
-    api.listConnections({ signal: controller.signal }).then(
-      (list) => setConnection(matchConnection(def.connection, list)),
-      (error: unknown) => !controller.signal.aborted && (setConnection(null), setFailure(errorBody(error))),
-    );
-    return () => controller.abort();
-  }, [api, def.connection]);
-
-  const save = async (source: PullSource) => {
+  const save = async (edited: PullSource, connection: ConnectionInfo) => {
     setFailure(null);
     try {
-      // The store validates the source with zod before saving (definitions/schema.ts).
-      await service.update(def.id, { source: merge(def.source, source) as RefreshDefinition['source'] });
-      void service.runner.refresh(def.id, { trigger: 'manual' });
+      // The store validates connection and source with zod before saving (definitions/schema.ts).
+      await service.update(def.id, sourcePatch(def, edited, connection));
+      onSaved?.(service.runner.refresh(def.id, { trigger: 'manual' }));
       onClose();
     } catch (error) {
       setFailure(errorBody(error));
     }
   };
 
-  if (connection === undefined) return <Spinner size="tiny" label="Finding your connection to this site…" />;
-  if (connection === null || def.source.kind === 'inventory') {
-    return (
-      <div className={styles.stack}>
-        <ScreenHeader title={`Edit ${def.target.tableName}`} onBack={onClose} />
-        {def.source.kind === 'inventory' ? (
-          <MessageBar intent="info" layout="multiline">
-            <MessageBarBody>Site inventory tables have nothing to edit: insert another inventory list instead.</MessageBarBody>
-          </MessageBar>
-        ) : (
-          <MessageBar intent="warning" layout="multiline">
-            <MessageBarBody>
-              <MessageBarTitle>Connect first</MessageBarTitle>
-              {`To edit this table's source, connect to ${describeSite(def.connection)} on the Connect tab.`}
-            </MessageBarBody>
-          </MessageBar>
-        )}
-        <ErrorBar error={failure} />
-        <Button onClick={onClose}>Back to tables</Button>
-      </div>
-    );
-  }
   return (
     <div className={styles.stack}>
+      <ScreenHeader title={`Edit ${def.target.tableName}`} onBack={onClose} backLabel="Back to tables" />
+      {connections.loading ? <Spinner size="tiny" label="Finding your connections…" /> : null}
+      <ErrorBar error={connections.error} onRetry={connections.reload} />
+      {list.length ? (
+        <Field label="Server and site" hint="Where this table refreshes from.">
+          <Select value={selected} onChange={(_, d) => (setChosenId(d.value), setFailure(null))}>
+            {choices.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.text}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      ) : null}
+      {connections.data ? <SiteNotice def={def} chosen={chosen} others={list.length > 0} /> : null}
       <ErrorBar error={failure} />
-      {def.source.kind === 'view' ? (
-        <ViewScreen
-          connection={connection}
-          view={viewItem(def.source)}
-          initial={{ filters: def.source.filters, parameters: def.source.parameters }}
-          submitLabel={SAVE}
-          onBack={onClose}
-          onOpenView={() => undefined}
-          onPreview={(source) => void save(source)}
-        />
-      ) : (
-        <QueryEdit def={def as RefreshDefinition & { source: { kind: 'datasource' } }} connection={connection} onClose={onClose} onSave={save} />
-      )}
+      {chosen ? <SourceOnSite key={chosen.id} def={def} connection={chosen} onSave={(source) => void save(source, chosen)} /> : null}
     </div>
   );
 }
 
-function QueryEdit({ def, connection, onClose, onSave }: { def: RefreshDefinition & { source: { kind: 'datasource' } }; connection: ConnectionInfo; onClose(): void; onSave(s: PullSource): Promise<void> }) {
-  const { draft, dropped } = useMemo(() => draftFromQuery(def.source as Extract<PullSource, { kind: 'datasource' }>), [def.source]);
-  const source = def.source as Extract<PullSource, { kind: 'datasource' }>;
+/** Why there is nothing to edit yet, or what saving on another site changes. */
+function SiteNotice({ def, chosen, others }: { def: RefreshDefinition; chosen: ConnectionInfo | null; others: boolean }) {
+  if (!chosen) {
+    return (
+      <MessageBar intent="warning" layout="multiline">
+        <MessageBarBody>
+          <MessageBarTitle>{others ? 'Not connected to this site' : 'Connect first'}</MessageBarTitle>
+          {others
+            ? `This table refreshes from ${describeSite(def.connection)}. Connect to it on the Connect tab, or choose another server and site above to refresh the table from there.`
+            : `To edit this table's source, connect to ${describeSite(def.connection)} on the Connect tab.`}
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  if (!movesSite(def.connection, chosen)) return null;
+  const lost = [
+    def.source.kind === 'view' && def.source.customViewId ? 'Its custom view belongs to the old site and is not carried over.' : '',
+    def.options.serverScheduleId ? 'Its server schedule pulls from the old site, so it stops feeding this table (create a new one in Options).' : '',
+  ].filter(Boolean);
   return (
-    <>
-      <ProblemsBar problems={dropped} title="Some filters are kept only if you do not save" />
-      <Suspense fallback={<Spinner size="tiny" label="Loading the query builder…" />}>
-        <QueryScreen
-          connection={connection}
-          datasource={{ id: source.datasourceId, name: source.name ?? source.datasourceId }}
-          initial={draft}
-          submitLabel={SAVE}
-          onBack={onClose}
-          onPreview={(s) => void onSave(s)}
-        />
-      </Suspense>
-    </>
+    <MessageBar intent="info" layout="multiline">
+      <MessageBarBody>
+        <MessageBarTitle>{`Moving to ${describeSite(chosen)}`}</MessageBarTitle>
+        {def.source.kind === 'inventory'
+          ? 'Saving refreshes this table from the site chosen above.'
+          : 'Items have other ids on another site: pick this table’s view or data source there (the search starts with its name). Filters and fields carry over by name.'}
+        {lost.map((line) => (
+          <div key={line}>{line}</div>
+        ))}
+      </MessageBarBody>
+    </MessageBar>
   );
-}
-
-function viewItem(source: Extract<PullSource, { kind: 'view' }>): ViewItem {
-  return { id: source.viewId, name: source.name ?? source.contentUrl ?? source.viewId, contentUrl: source.contentUrl ?? '', sheetType: 'sheet', workbookId: '' };
-}
-
-/** The edited source keeps what the screens do not edit (custom view, cache age, locale, name). */
-function merge(before: PullSource, after: PullSource): PullSource {
-  if (before.kind === 'view' && after.kind === 'view') {
-    const { filters: _f, parameters: _p, ...kept } = before;
-    return { ...kept, ...(after.filters ? { filters: after.filters } : {}), ...(after.parameters ? { parameters: after.parameters } : {}) };
-  }
-  if (before.kind === 'datasource' && after.kind === 'datasource') {
-    return { ...after, name: after.name ?? before.name };
-  }
-  return after;
 }

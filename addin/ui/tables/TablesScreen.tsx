@@ -9,7 +9,7 @@ import { ErrorBar } from '../components/ErrorBar.js';
 import { usePaneStyles } from '../components/styles.js';
 import { errorBody } from '../logic/errorBody.js';
 import { EditSource } from './EditSource.js';
-import { PROVENANCE_SHEET, writeProvenanceSheet } from './provenanceSheet.js';
+import { PROVENANCE_SHEET, updateProvenanceSheetIfWritten, writeProvenanceSheet } from './provenanceSheet.js';
 import { RefreshLogView } from './RefreshLogView.js';
 import { SignInBar } from './SignInBar.js';
 import { TableCard } from './TableCard.js';
@@ -30,13 +30,26 @@ export function TablesScreen({ service, schedules, timeZone }: TablesScreenProps
   const [editing, setEditing] = useState<RefreshDefinition | null>(null);
   const [failure, setFailure] = useState<ApiErrorBody | null>(null);
   const [written, setWritten] = useState<string | null>(null);
+  const [provenanceStale, setProvenanceStale] = useState<ApiErrorBody | null>(null);
   const snapshotsAsOf = useSnapshotDates(schedules, definitions.definitions);
   const byId = useMemo(() => new Map(activity.map((a) => [a.definitionId, a])), [activity]);
   const nextDue = service.timed.nextDue();
   const defs = definitions.definitions;
 
+  // Once the edited table has refreshed (its new source and site, and how that went), the sheet shows it.
+  function keepProvenanceCurrent(refresh: Promise<unknown>) {
+    setProvenanceStale(null);
+    void refresh
+      .catch(() => undefined)
+      .then(async () => updateProvenanceSheetIfWritten(workbook, await service.store.list(), timeZone))
+      .catch((error: unknown) => {
+        const body = errorBody(error);
+        setProvenanceStale({ ...body, message: `The sheet "${PROVENANCE_SHEET}" still shows the old source: ${body.message}`, hint: 'Write it again under "Provenance sheet" below.' });
+      });
+  }
+
   if (editing) {
-    return <EditSource def={editing} service={service} onClose={() => setEditing(null)} />;
+    return <EditSource def={editing} service={service} onClose={() => setEditing(null)} onSaved={keepProvenanceCurrent} />;
   }
 
   const writeProvenance = async () => {
@@ -71,6 +84,7 @@ export function TablesScreen({ service, schedules, timeZone }: TablesScreenProps
           <MessageBarBody>{notice}</MessageBarBody>
         </MessageBar>
       ) : null}
+      <ErrorBar error={provenanceStale} intent="warning" />
       {definitions.status === 'ok' && defs.length === 0 ? <Text>Tables you insert from Tableau will be listed here, ready to refresh.</Text> : null}
       {defs.length > 0 ? (
         <div className={styles.row}>

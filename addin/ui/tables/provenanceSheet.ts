@@ -39,3 +39,13 @@ export async function writeProvenanceSheet(gateway: WorkbookGateway, definitions
   if (created) await gateway.setSheetVisible(written.sheet, false);
   return { sheet: written.sheet, table: written.name };
 }
+
+/**
+ * After an edit (another source, or another server and site): a provenance sheet the analyst has
+ * written is written again, so it never names where the table used to come from. None written: nothing to do.
+ */
+export async function updateProvenanceSheetIfWritten(gateway: WorkbookGateway, definitions: readonly RefreshDefinition[], timeZone?: string): Promise<boolean> {
+  if (!(await gateway.getTable(PROVENANCE_TABLE))) return false;
+  await writeProvenanceSheet(gateway, definitions, timeZone);
+  return true;
+}
