@@ -3,10 +3,13 @@
  *   PORT (3000) · HOST (127.0.0.1) · HTTP=1 or --http (plain HTTP: tests only) · DATA_DIR (./.data)
  *   DEV=1 (Vite middleware) · NODE_ENV=production (built files) · ALLOWED_ORIGINS (comma list, extra
  *   CORS origins besides the server's own) · LOG_LEVEL (info) · DEMO=0 or --no-demo (no simulator)
+ *   PUBLIC_HOSTS (comma list of host names the server answers to besides localhost and IP
+ *   addresses: server/http/security.ts) · DEMO_PORT (3001: the demo site's fixed port, main.ts)
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parsePublicHosts } from './http/security.js';
 
 export type AddinMode = 'dev' | 'static' | 'off';
 
@@ -20,7 +23,14 @@ export interface ServerConfig {
   extraOrigins: string[];
   logLevel: string;
   demo: boolean;
+  /** Host names answered besides localhost and IP addresses (Host allow-list). */
+  publicHosts: string[];
+  /** The embedded demo site's port: fixed, so tables inserted from it refresh after a restart. */
+  demoPort: number;
 }
+
+/** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
+export const DEFAULT_DEMO_PORT = 3001;
 
 const flag = z
   .string()
@@ -36,6 +46,8 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   ALLOWED_ORIGINS: z.string().optional(),
+  PUBLIC_HOSTS: z.string().optional(),
+  DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_DEMO_PORT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,6 +66,12 @@ export function loadConfig(
     .split(',')
     .map((o) => o.trim().replace(/\/$/, ''))
     .filter(Boolean);
+  let publicHosts: string[];
+  try {
+    publicHosts = parsePublicHosts(e.PUBLIC_HOSTS);
+  } catch (err) {
+    throw new Error(`Invalid server settings: ${(err as Error).message}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -62,6 +80,8 @@ export function loadConfig(
     addin: addinMode(e.DEV || argv.includes('--dev'), e.NODE_ENV, existsSync(resolve(cwd, 'dist/addin/taskpane.html'))),
     extraOrigins,
     logLevel: e.LOG_LEVEL,
+    publicHosts,
+    demoPort: e.DEMO_PORT,
     demo: !(argv.includes('--no-demo') || ['0', 'false', 'no', 'off'].includes((e.DEMO ?? '').toLowerCase())),
   };
 }

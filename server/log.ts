@@ -5,8 +5,12 @@
  *    paths, so a scrubbing `formatters.log` does the deep part and `redact` covers request headers);
  *  - errors are reduced to name/message/code/status/stack: axios errors carry the request config
  *    (X-Tableau-Auth header, the sign-in body with the PAT secret) as enumerable properties.
+ * A person at a terminal gets pino-pretty's one-line-per-event text (colours, local time); anything
+ * else (a file, a service manager, a pipe) gets pino's JSON lines. Both are fed the same scrubbed
+ * objects: pretty printing runs after redaction, in-process (no worker thread to lose lines at exit).
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { build as prettyStream } from 'pino-pretty';
 
 export type { Logger };
 
@@ -56,6 +60,19 @@ export interface LoggerOptions {
   level?: string;
   /** Where lines go (tests pass a buffer); default stdout. */
   destination?: DestinationStream;
+  /** Human-readable lines instead of JSON; default: when stdout is a terminal (and no destination is given). */
+  pretty?: boolean;
+}
+
+function prettyTo(destination: DestinationStream | undefined): DestinationStream {
+  return prettyStream({
+    destination: (destination as NodeJS.WritableStream | undefined) ?? 1,
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    singleLine: true,
+    sync: true,
+  });
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -75,6 +92,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Errors are already reduced by scrub(); pino's default serializer would rename their type.
       serializers: { err: (e: unknown) => e, error: (e: unknown) => e },
     },
-    options.destination ?? pino.destination(1),
+    (options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true))
+      ? prettyTo(options.destination)
+      : (options.destination ?? pino.destination(1)),
   );
 }

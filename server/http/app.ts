@@ -1,6 +1,7 @@
 /**
  * The companion server's fastify app: error mapping, CORS for the add-in's own origin, gzip,
- * /health, the bearer-authenticated /api scope and the add-in's files.
+ * /health, the bearer-authenticated /api scope and the add-in's files. Before anything else, on every
+ * route: the Host allow-list and security headers (security.ts), a debug line per request (request-log.ts).
  *
  * Route modules are plain functions `(app, ctx) => void`; API_ROUTES lists the ones mounted under
  * /api; scheduled pulls and snapshots (server/schedule) are mounted too, replaceable through the
@@ -20,6 +21,8 @@ import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { pullRoutes } from './routes/pull.js';
+import { OneLineRequestLog } from './request-log.js';
+import { hostAllowList, securityHeaders } from './security.js';
 import type { Tableau, TableauConnector } from './tableau.js';
 
 export interface RouteContext {
@@ -59,6 +62,10 @@ export interface AppOptions {
   compressLoopback?: boolean;
   /** Options for the underlying server (https key/cert). */
   https?: { key: string; cert: string };
+  /** Host names the server answers to besides localhost and IP addresses (PUBLIC_HOSTS). */
+  publicHosts?: readonly string[];
+  /** The add-in is served by Vite middleware: the CSP lets its dev client run (security.ts). */
+  devCsp?: boolean;
 }
 
 export type Fallback = (request: FastifyRequest, reply: FastifyReply) => void;
@@ -73,6 +80,8 @@ export interface App {
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger,
+    // fastify logs two info lines per request; ours is one debug line (request-log.ts).
+    logController: new OneLineRequestLog(),
     bodyLimit: 1024 * 1024,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
@@ -85,6 +94,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     compressLoopback: options.compressLoopback,
   };
   app.setErrorHandler(errorHandler);
+  // Headers first, so that even a refused Host gets nosniff and the CSP.
+  await securityHeaders(app, { dev: options.devCsp });
+  app.addHook('onRequest', hostAllowList(options.publicHosts ?? []));
   // An empty body with Content-Type: application/json (a bodiless POST .../signout from fetch) is
   // "no body", not a 400; everything else goes through fastify's safe JSON parser.
   const json = app.getDefaultJsonParser('error', 'error');

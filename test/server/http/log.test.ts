@@ -50,3 +50,39 @@ describe('log redaction', () => {
     expect(scrub(a)).toEqual({ name: 'a', self: '[circular]' });
   });
 });
+
+describe('console format', () => {
+  function captureFormat(pretty: boolean | undefined) {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    return { lines, logger: createLogger({ level: 'debug', destination, pretty }) };
+  }
+
+  it('prints one readable line per event for a terminal, secrets still scrubbed', async () => {
+    const { lines, logger } = captureFormat(true);
+    logger.info({ auth: { patName: 'me', patSecret: 'pat-GGG' }, headers: { 'X-Tableau-Auth': 'tok-HHH' } }, 'connect');
+    logger.debug({ method: 'GET', path: '/health', status: 200, ms: 2 }, 'GET /health 200');
+    logger.flush();
+    await new Promise((r) => setImmediate(r));
+    const text = lines.join('');
+    expect(text.trim().split('\n')).toHaveLength(2);
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: connect /m);
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] DEBUG: GET \/health 200 /m);
+    expect(text).not.toMatch(/^\{/m); // not JSON
+    for (const secret of ['pat-GGG', 'tok-HHH']) expect(text).not.toContain(secret);
+    expect(text).toContain('"patName":"me"');
+  });
+
+  it('writes JSON lines when not asked for pretty output (a file, a pipe, a service manager)', async () => {
+    const { lines, logger } = captureFormat(undefined);
+    logger.info({ password: 'pw-III' }, 'json');
+    logger.flush();
+    await new Promise((r) => setImmediate(r));
+    expect(JSON.parse(lines.join(''))).toMatchObject({ level: 30, msg: 'json', password: REDACTED });
+  });
+});
