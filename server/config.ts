@@ -1,12 +1,12 @@
 /**
  * Server settings from the environment and command line, validated once at start.
  *   PORT (3000) · HOST (127.0.0.1) · HTTP=1 or --http (plain HTTP: tests only) · DATA_DIR (./.data)
- *   DEV=1 (Vite middleware) · NODE_ENV=production (built files) · ALLOWED_ORIGINS (comma list, extra
+ *   DEV=1 or --dev (`npm run dev`: Vite middleware, loopback only; otherwise the built add-in) ·
+ *   ALLOWED_ORIGINS (comma list, extra
  *   CORS origins besides the server's own) · LOG_LEVEL (info) · DEMO=0 or --no-demo (no simulator)
  *   PUBLIC_HOSTS (comma list of host names the server answers to besides localhost and IP
  *   addresses: server/http/security.ts) · DEMO_PORT (3001: the demo site's fixed port, main.ts)
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parsePublicHosts } from './http/security.js';
@@ -77,7 +77,7 @@ export function loadConfig(
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',
     dataDir: resolve(cwd, e.DATA_DIR),
-    addin: addinMode(e.DEV || argv.includes('--dev'), e.NODE_ENV, existsSync(resolve(cwd, 'dist/addin/taskpane.html'))),
+    addin: addinMode(e.DEV || argv.includes('--dev'), e.HOST),
     extraOrigins,
     logLevel: e.LOG_LEVEL,
     publicHosts,
@@ -87,15 +87,16 @@ export function loadConfig(
 }
 
 /**
- * Vite middleware (the live source) unless NODE_ENV=production asks for the built bundle.
- * A dist/ folder alone does not switch modes: a stale build left by `npm run build` or the
- * benchmarks would otherwise be served in place of the code being edited.
+ * The built add-in (`npm start`; main.ts builds it when its sources changed) unless `npm run dev`
+ * asks for Vite's dev server. A dev server hands out sources and transforms any module on demand,
+ * so it is only for this machine: refused on any address but loopback (docs/serving.md).
  */
-export function addinMode(dev: boolean, nodeEnv: string | undefined, distExists: boolean): AddinMode {
-  if (dev) return 'dev';
-  if (nodeEnv === 'production') {
-    if (!distExists) throw new Error('NODE_ENV=production needs the built add-in: run `npm run build` first.');
-    return 'static';
+export function addinMode(dev: boolean, host: string): AddinMode {
+  if (!dev) return 'static';
+  if (!LOOPBACK_HOSTS.has(host)) {
+    throw new Error(`Invalid server settings: npm run dev (DEV=1) serves the add-in's sources and listens on loopback only; HOST=${host} is not. Use \`npm start\` to serve the built add-in on ${host}.`);
   }
   return 'dev';
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);

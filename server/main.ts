@@ -10,7 +10,7 @@ import type { HealthResponse } from '../common/api.js';
 import { loadDevCertificates, type CertOptions } from './certs.js';
 import { loadConfig, type AddinMode } from './config.js';
 import { buildApp, type RouteModule } from './http/app.js';
-import { registerAddin, TASKPANE_PATH } from './http/static.js';
+import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } from './http/static.js';
 import { tableauConnector, type TableauOptions } from './http/tableau.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type StoreOptions } from './store/index.js';
@@ -57,6 +57,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? createLogger();
   const https = protocol === 'https' ? await loadDevCertificates({ logger, ...options.certs }) : undefined;
+  assertDataDirNotServed(options.dataDir, servedRoots(options.addin ?? 'off', options.distDir));
   const store = openStore(options.dataDir, options.store);
   const allowedOrigins = new Set(options.extraOrigins ?? []);
   let started: FastifyInstance | undefined;
@@ -74,7 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
     });
     started = app;
-    const addin = await registerAddin(app, options.addin ?? 'off', setFallback, options.distDir);
+    const addin = await registerAddin(app, { mode: options.addin ?? 'off', distDir: options.distDir, setFallback });
     app.addHook('onClose', async () => addin.close());
     await app.listen({ port: options.port ?? 3000, host });
     const address = app.server.address();
@@ -103,6 +104,8 @@ const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || h
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  // `npm start` serves the built add-in: (re)built first when its sources changed, in a child process.
+  if (config.addin === 'static') await (await import('../scripts/ensure-build.js')).ensureAddinBuild();
   let sim: { url: string; close(): Promise<void>; demo: { siteContentUrl: string; patName: string; patSecret: string } } | undefined;
   if (config.demo) {
     // The simulator stands in for Tableau only in `npm start` (design.md): loaded on demand.

@@ -1,49 +1,111 @@
 /**
  * Serving the add-in itself from the companion server (one origin: https://localhost:3000, the
- * origin the manifest names, notes/excel-addin.md §1):
- *  - dev: Vite in middleware mode; fastify's routes win and every request nothing else answers is
- *    handed to Vite (its HMR websocket rides on our own HTTPS server);
- *  - static: the built bundle from dist/addin;
- *  - always: office.js from node_modules/@microsoft/office-js/dist at /office-js/ (the CDN is not
- *    reachable here; the pane's HTML references /office-js/office.js).
+ * origin the manifest names, notes/excel-addin.md §1). What is served and why: docs/serving.md.
+ *  - static (`npm start`): the built bundle in dist/addin (scripts/ensure-build.ts), and nothing
+ *    else: only the page names and assets/ files a Vite build writes, never a dotfile, never a
+ *    path that leaves the directory (every other path is the API's 404);
+ *  - dev (`npm run dev` only): Vite in middleware mode; fastify's routes win and every request
+ *    nothing else answers is handed to Vite, whose `server.fs` allow-list (vite.config.ts) is
+ *    the add-in's sources, common/ and node_modules;
+ *  - office.js is not ours to serve: the pages load it from Microsoft's CDN (addin/taskpane.html).
  * `/` redirects to the task pane.
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddinMode } from '../config.js';
 import type { Fallback } from './app.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DIST_DIR = `${ROOT}dist/addin`;
-export const OFFICE_JS_DIR = `${ROOT}node_modules/@microsoft/office-js/dist`;
-export const VITE_CONFIG = `${ROOT}vite.config.ts`;
+export const DIST_DIR = join(ROOT, 'dist', 'addin');
+export const VITE_CONFIG = join(ROOT, 'vite.config.ts');
+/** What dev mode's Vite may read (vite.config.ts server.fs.allow). */
+export const DEV_SERVED_DIRS = [join(ROOT, 'addin'), join(ROOT, 'common'), join(ROOT, 'node_modules')];
 export const TASKPANE_PATH = '/taskpane.html';
+
+/**
+ * The URL paths a build can hold: pages at the top (taskpane.html, support.html) and files in
+ * assets/. Every segment starts with a letter, digit, `_` or `-`: no dotfile, no `..`, no `%`
+ * left undecoded (`..%2f`), no deeper directory.
+ */
+const BUILT_PATH = /^\/(?:assets\/)?[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+export const isBuiltPath = (pathname: string): boolean => BUILT_PATH.test(pathname);
+
+/** Vite names every chunk `<name>-<8-character content hash>.<ext>` (build.rollupOptions defaults). */
+const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{8}\.(?:js|css|map)$/;
 
 export interface AddinServing {
   /** Stop Vite (dev mode); no-op otherwise. */
   close(): Promise<void>;
 }
 
-/** Register the add-in routes. Call after the API routes so they keep precedence. */
-export async function registerAddin(
-  app: FastifyInstance,
-  mode: AddinMode,
-  setFallback: (fallback: Fallback) => void,
-  distDir: string = DIST_DIR,
-): Promise<AddinServing> {
-  app.get('/', (_req, reply) => reply.redirect(TASKPANE_PATH));
-  if (existsSync(OFFICE_JS_DIR)) {
-    await app.register(fastifyStatic, { root: OFFICE_JS_DIR, prefix: '/office-js/', decorateReply: false, index: false });
+export interface AddinOptions {
+  mode: AddinMode;
+  /** The built add-in for mode 'static' (default dist/addin). */
+  distDir?: string;
+  setFallback: (fallback: Fallback) => void;
+}
+
+/** The directories whose files the server hands out in this mode (never holding the data). */
+export function servedRoots(mode: AddinMode, distDir: string = DIST_DIR): string[] {
+  if (mode === 'static') return [distDir];
+  if (mode === 'dev') return DEV_SERVED_DIRS;
+  return [];
+}
+
+/** Refuses a data directory that is, or lies inside, a directory the server serves files from. */
+export function assertDataDirNotServed(dataDir: string, roots: readonly string[]): void {
+  const data = realish(dataDir);
+  for (const root of roots) {
+    const rel = relative(realish(root), data);
+    if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) {
+      throw new Error(
+        `DATA_DIR ${dataDir} lies inside ${root}, which the server serves to browsers: the database and the key file would be downloadable. Choose a data directory outside it (the default is .data in the checkout).`,
+      );
+    }
   }
-  if (mode === 'static') {
-    if (!existsSync(distDir)) throw new Error(`No built add-in in ${distDir}: run \`npm run build\` or start with DEV=1.`);
-    await app.register(fastifyStatic, { root: distDir, prefix: '/', index: false, wildcard: true });
+}
+
+/** The real path of `path`, or of its nearest existing ancestor joined with the rest. */
+function realish(path: string): string {
+  const absolute = resolve(path);
+  if (existsSync(absolute)) return realpathSync(absolute);
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(realish(parent), relative(parent, absolute));
+}
+
+/** Register the add-in routes. Call after the API routes so they keep precedence. */
+export async function registerAddin(app: FastifyInstance, options: AddinOptions): Promise<AddinServing> {
+  app.get('/', (_req, reply) => reply.redirect(TASKPANE_PATH));
+  if (options.mode === 'static') {
+    await registerBuilt(app, options.distDir ?? DIST_DIR);
     return { close: async () => {} };
   }
-  if (mode === 'dev') return registerVite(app, setFallback);
+  if (options.mode === 'dev') return registerVite(app, options.setFallback);
   return { close: async () => {} };
+}
+
+async function registerBuilt(app: FastifyInstance, distDir: string): Promise<void> {
+  if (!existsSync(join(distDir, 'taskpane.html'))) {
+    throw new Error(`No built add-in in ${distDir}: run \`npm run build\` (npm start builds it when missing).`);
+  }
+  await app.register(fastifyStatic, {
+    root: distDir,
+    prefix: '/',
+    index: false,
+    wildcard: true,
+    dotfiles: 'ignore',
+    allowedPath: (pathname) => isBuiltPath(pathname),
+    // Hashed chunks never change under their name; pages and icons keep their names across
+    // builds, so the browser revalidates them (ETag) on every open.
+    cacheControl: false,
+    setHeaders: (res, path) => {
+      const url = `/${relative(distDir, path).split(sep).join('/')}`;
+      res.setHeader('cache-control', HASHED_ASSET.test(url) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
 }
 
 async function registerVite(app: FastifyInstance, setFallback: (fallback: Fallback) => void): Promise<AddinServing> {

@@ -1,5 +1,5 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -40,4 +40,21 @@ export async function snap(page: Page, suite: string, step: string): Promise<str
   const file = path.join(artifactDir(suite), `${step}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Where the pages load office.js from (addin/taskpane.html). */
+export const OFFICE_JS_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
+const OFFICE_JS_PACKAGE = path.resolve('node_modules/@microsoft/office-js/dist');
+
+/**
+ * Answers Microsoft's office.js CDN from the packaged copy (@microsoft/office-js, the same files):
+ * this machine reaches no CDN. A path that is not in the package answers 404, as the CDN would.
+ */
+export async function serveOfficeJsFromPackage(context: BrowserContext): Promise<void> {
+  await context.route(`${OFFICE_JS_CDN}**`, async (route) => {
+    const rest = decodeURIComponent(new URL(route.request().url()).pathname.slice(new URL(OFFICE_JS_CDN).pathname.length));
+    const file = path.join(OFFICE_JS_PACKAGE, rest);
+    if (!file.startsWith(`${OFFICE_JS_PACKAGE}${path.sep}`) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+    await route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: readFileSync(file) });
+  });
 }

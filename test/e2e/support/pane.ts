@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, serveOfficeJsFromPackage } from './browser.js';
 import { startProduct, type RunningProduct } from './product.js';
 
 /** Reading the browser preview's in-memory workbook (exposed by addin/main.tsx for these tests). */
@@ -50,10 +50,10 @@ function indexToLetter(index: number): string {
   return s;
 }
 
-/** Opens the pane in the browser preview, ready to use (the first dev-mode load compiles modules). */
+/** Opens the pane in the browser preview, ready to use. */
 export async function openPane(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/taskpane.html`, { timeout: 150_000, waitUntil: 'domcontentloaded' });
-  await page.getByRole('button', { name: 'Connect', exact: true }).waitFor({ timeout: 150_000 });
+  await page.goto(`${url}/taskpane.html`, { timeout: 30_000, waitUntil: 'domcontentloaded' });
+  await page.getByRole('button', { name: 'Connect', exact: true }).waitFor({ timeout: 30_000 });
 }
 
 /** The product as `npm start` runs it, a browser, and the pane open in it: shared by the flow suites. */
@@ -71,6 +71,7 @@ export async function startPaneSession(): Promise<PaneSession> {
     throw error;
   });
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+  await serveOfficeJsFromPackage(context);
   const page = await context.newPage();
   const close = async () => {
     await browser.close();

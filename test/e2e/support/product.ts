@@ -7,9 +7,10 @@ import axios from 'axios';
 import type { HealthResponse } from '../../../common/api.js';
 
 /**
- * Runs the product exactly as `npm start` does (server/main.ts: companion server over HTTPS with
- * the add-in served from source, plus the embedded demo Tableau site), on a free port and a
- * throw-away data directory, and reads the URL it prints.
+ * Runs the product exactly as `npm start` does (`node --import tsx server/main.ts`: the built
+ * add-in, rebuilt first if its sources changed, and the companion server over HTTPS, plus the
+ * embedded demo Tableau site), on a free port and a throw-away data directory (or `dataDir`, kept,
+ * to start again on the same data), and reads the URL it prints.
  */
 export interface RunningProduct {
   url: string;
@@ -17,6 +18,8 @@ export interface RunningProduct {
   /** Base URL of the embedded demo Tableau site (the simulator), for its /_sim control routes. */
   simUrl: string;
   startupMs: number;
+  /** The server process (its pid, for /proc figures). */
+  pid: number;
   output(): string;
   close(): Promise<void>;
 }
@@ -24,11 +27,13 @@ export interface RunningProduct {
 /** The dev certificate is not trusted on this machine (its CA cannot be installed without sudo). */
 export const insecureAgent = new Agent({ rejectUnauthorized: false });
 
-export async function startProduct(opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningProduct> {
+/** package.json "start", as an argument list for spawn. */
+export const NPM_START = ['--import', 'tsx', 'server/main.ts'];
+
+export async function startProduct(opts: { timeoutMs?: number; env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningProduct> {
   const started = Date.now();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tableau-excel-e2e-'));
-  const tsx = path.resolve('node_modules/.bin/tsx');
-  const child = spawn(tsx, ['server/main.ts'], {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tableau-excel-e2e-'));
+  const child = spawn(process.execPath, NPM_START, {
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -39,13 +44,13 @@ export async function startProduct(opts: { timeoutMs?: number; env?: Record<stri
 
   const close = async () => {
     await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     const url = await waitFor(() => /Open the task pane:\s+(\S+)\/taskpane\.html/.exec(out)?.[1], opts.timeoutMs ?? 60_000, () => out, child);
     const { data: health } = await axios.get<HealthResponse>(`${url}/health`, { httpsAgent: insecureAgent });
     if (!health.demo) throw new Error('npm start did not report its demo site');
-    return { url, health, simUrl: health.demo.serverUrl, startupMs: Date.now() - started, output: () => out, close };
+    return { url, health, simUrl: health.demo.serverUrl, startupMs: Date.now() - started, pid: child.pid!, output: () => out, close };
   } catch (err) {
     await close();
     throw err;
@@ -67,7 +72,7 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    process.kill(-child.pid, 'SIGTERM'); // the whole group: tsx and the node process it starts
+    process.kill(-child.pid, 'SIGTERM'); // the whole group: the server and a `vite build` it may run
   } catch {
     return;
   }

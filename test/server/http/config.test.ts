@@ -24,11 +24,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
-  it('serves the live source through Vite unless production asks for the built bundle', () => {
-    expect(addinMode(true, 'production', true)).toBe('dev');
-    expect(addinMode(false, undefined, true)).toBe('dev');
-    expect(() => addinMode(false, 'production', false)).toThrow(/npm run build/);
-    expect(addinMode(false, undefined, false)).toBe('dev');
-    expect(addinMode(false, 'production', true)).toBe('static');
+  it('serves the built add-in unless npm run dev asks for Vite, which stays on loopback', () => {
+    expect(loadConfig({}, [], '/srv').addin).toBe('static');
+    expect(loadConfig({ NODE_ENV: 'development' }, [], '/srv').addin).toBe('static');
+    expect(loadConfig({}, ['--dev'], '/srv').addin).toBe('dev');
+    expect(loadConfig({ DEV: '1' }, [], '/srv').addin).toBe('dev');
+    for (const host of ['127.0.0.1', '::1', 'localhost']) expect(addinMode(true, host)).toBe('dev');
+    expect(addinMode(false, '0.0.0.0')).toBe('static');
+    expect(() => loadConfig({ DEV: '1', HOST: '0.0.0.0' }, [], '/srv')).toThrow(/loopback only; HOST=0\.0\.0\.0/);
+    expect(() => addinMode(true, '192.168.1.5')).toThrow(/npm start/);
   });
 });

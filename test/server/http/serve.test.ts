@@ -1,13 +1,16 @@
 /**
  * startServer itself: HTTPS with the office-addin-dev-certs files (verified against their own CA,
- * hostname localhost), and the add-in's files (office.js, the `/` redirect, Vite in dev mode).
+ * hostname localhost), and the add-in's files: the built bundle and nothing else (static mode,
+ * what `npm start` runs), the `/` redirect, the data directory never under a served root, Vite's
+ * file allow-list in dev mode (serve-dev.test.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { loadDevCertificates } from '../../../server/certs.js';
 import { startServer, type RunningServer } from '../../../server/main.js';
 import { captureLogger, tempDir } from './helpers.js';
+import { rawGet } from './raw-get.js';
 
 const quiet = () => captureLogger('warn').logger;
 
@@ -47,31 +50,84 @@ describe('startServer over HTTPS', () => {
   });
 });
 
-describe('serving the add-in', () => {
+describe('serving the built add-in (static mode, as npm start runs it)', () => {
   let server: RunningServer | undefined;
   afterEach(async () => server?.close());
 
-  it('redirects / to the task pane and serves office.js locally', async () => {
-    server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: quiet(), addin: 'off' });
+  /** A stand-in build: the pages, a hashed chunk, its map, an icon, and files that must stay private. */
+  function fakeBuild(): string {
+    const dist = tempDir('dist-');
+    mkdirSync(join(dist, 'assets'));
+    mkdirSync(join(dist, '.vite'));
+    writeFileSync(join(dist, 'taskpane.html'), '<!doctype html><title>built pane</title>');
+    writeFileSync(join(dist, 'assets', 'taskpane-AbC12_-9.js'), 'console.log(1)');
+    writeFileSync(join(dist, 'assets', 'taskpane-AbC12_-9.js.map'), '{"version":3}');
+    writeFileSync(join(dist, 'assets', 'icon-32.png'), 'png');
+    writeFileSync(join(dist, '.addin-build-hash'), 'abc');
+    writeFileSync(join(dist, '.env'), 'SECRET=1');
+    writeFileSync(join(dist, '.vite', 'manifest.json'), '{}');
+    return dist;
+  }
+
+  it('redirects / to the task pane and serves the pages and assets of the build', async () => {
+    server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: quiet(), addin: 'static', distDir: fakeBuild() });
     const root = await fetch(`${server.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/taskpane.html');
-    const office = await fetch(`${server.url}/office-js/office.js`);
-    expect(office.status).toBe(200);
-    expect(office.headers.get('content-type')).toMatch(/javascript/);
-    expect((await office.text()).length).toBeGreaterThan(1000);
+    expect(await (await fetch(`${server.url}/taskpane.html`)).text()).toContain('built pane');
+    for (const path of ['/assets/taskpane-AbC12_-9.js', '/assets/taskpane-AbC12_-9.js.map', '/assets/icon-32.png']) {
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(200);
+    }
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
-  it('serves the built bundle in static mode', async () => {
-    const dist = tempDir('dist-');
-    mkdirSync(join(dist, 'assets'));
-    writeFileSync(join(dist, 'taskpane.html'), '<!doctype html><title>built pane</title>');
-    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
-    server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: quiet(), addin: 'static', distDir: dist });
-    expect(await (await fetch(`${server.url}/taskpane.html`)).text()).toContain('built pane');
-    expect((await fetch(`${server.url}/assets/app.js`)).status).toBe(200);
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    expect((await fetch(`${server.url}/missing.js`)).status).toBe(404);
+  it('lets the browser keep hashed chunks for good and revalidate pages and icons', async () => {
+    server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: quiet(), addin: 'static', distDir: fakeBuild() });
+    expect((await fetch(`${server.url}/assets/taskpane-AbC12_-9.js`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const page = await fetch(`${server.url}/taskpane.html`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('etag')).toBeTruthy();
+    expect((await fetch(`${server.url}/assets/icon-32.png`)).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('answers 404 for everything that is not a built page or asset', async () => {
+    const dataDir = tempDir();
+    server = await startServer({ dataDir, port: 0, protocol: 'http', logger: quiet(), addin: 'static', distDir: fakeBuild() });
+    const repo = process.cwd();
+    const paths = [
+      '/office-js/office.js',
+      `/@fs${dataDir}/companion.sqlite`,
+      `/@fs${dataDir}/secret.key`,
+      `/@fs${repo}/package.json`,
+      '/@id/react',
+      '/@vite/client',
+      '/..%2f..%2fpackage.json',
+      '/%2e%2e/package.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e/taskpane.html',
+      '/taskpane.html/..%2f.addin-build-hash',
+      '/addin/main.tsx',
+      '/addin/main.tsx?raw',
+      '/main.tsx?import',
+      '/server/main.ts',
+      '/vite.config.ts',
+      '/package.json',
+      '/node_modules/react/package.json',
+      '/.data/companion.sqlite',
+      '/.addin-build-hash',
+      '/.build-hash',
+      '/.env',
+      '/.vite/manifest.json',
+      '/assets/',
+      '/assets',
+      '/missing.js',
+    ];
+    for (const path of paths) {
+      const res = await rawGet(server.url, path);
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).not.toMatch(/SECRET|abc$|"version"/);
+    }
   });
 
   it('refuses static mode without a built bundle, with a hint', async () => {
@@ -80,15 +136,14 @@ describe('serving the add-in', () => {
     ).rejects.toThrow(/npm run build/);
   });
 
-  it('serves the pane through Vite in dev mode and keeps /api answers in JSON', async () => {
-    server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: quiet(), addin: 'dev' });
-    const pane = await fetch(`${server.url}/taskpane.html`);
-    expect(pane.status).toBe(200);
-    const html = await pane.text();
-    expect(html).toContain('/office-js/office.js');
-    expect(html).toContain('/@vite/client');
-    const api = await fetch(`${server.url}/api/unknown`);
-    expect(api.status).toBe(404);
-    expect((await api.json()).error.code).toBe('not-found');
+  it('refuses to start with the data directory inside the served build, before creating anything there', async () => {
+    const dist = fakeBuild();
+    for (const dataDir of [dist, join(dist, 'data'), join(dist, 'assets', 'x', 'y')]) {
+      await expect(startServer({ dataDir, port: 0, protocol: 'http', logger: quiet(), addin: 'static', distDir: dist })).rejects.toThrow(
+        /DATA_DIR .* lies inside .*serves to browsers/,
+      );
+    }
+    expect(existsSync(join(dist, 'data'))).toBe(false);
+    expect(existsSync(join(dist, 'companion.sqlite'))).toBe(false);
   });
 });
