@@ -73,6 +73,22 @@ describe('DefinitionStore', () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it('update moves a definition to another server and site: connection and source land together in the part', async () => {
+    const port = new MemoryPort();
+    const store = storeOn(port);
+    const def = await store.upsert(viewInput());
+    const source = { kind: 'view' as const, viewId: 'view-on-new-site', name: 'Overview', filters: { Region: 'West' } };
+    const moved = await store.update(def.id, { connection: { serverUrl: 'HTTPS://Tableau.New.Example.com:8443/', siteContentUrl: 'sales' }, source });
+    expect(moved.connection).toEqual({ serverUrl: 'https://tableau.new.example.com:8443', siteContentUrl: 'sales' });
+    const stored = parseDocument(port.parts.get(REFRESH_NAMESPACE)!);
+    expect(stored.ok && stored.doc.definitions[0]).toMatchObject({ connection: moved.connection, source, createdAt: def.createdAt });
+    // A connection is an identity only: a secret or server id riding along is refused, nothing written.
+    const writes = port.writes;
+    const withSecret = { serverUrl: 'https://x.example.com', siteContentUrl: '', patSecret: 's3cret' } as never;
+    await expect(store.update(def.id, { connection: withSecret })).rejects.toThrow(/only serverUrl and siteContentUrl/);
+    expect(port.writes).toBe(writes);
+  });
+
   it('two refreshes finishing together both land (writes are serialised)', async () => {
     const port = new MemoryPort(5);
     const store = storeOn(port);
