@@ -16,7 +16,9 @@ import { scheduleRoutes } from '../schedule/index.js';
 import type { Store } from '../store/index.js';
 import { sessionHook } from './auth.js';
 import { ClientPool } from './clients.js';
-import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { ApiError, errorHandler, invalidInput, notFoundHandler } from './errors.js';
+import { jsonShapeProblem } from './json-shape.js';
+import { LIMITS } from './limits.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
@@ -82,7 +84,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     loggerInstance: options.logger,
     // fastify logs two info lines per request; ours is one debug line (request-log.ts).
     logController: new OneLineRequestLog(),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: LIMITS.bodyBytes,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   const ctx: RouteContext = {
@@ -98,12 +100,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await securityHeaders(app, { dev: options.devCsp });
   app.addHook('onRequest', hostAllowList(options.publicHosts ?? []));
   // An empty body with Content-Type: application/json (a bodiless POST .../signout from fetch) is
-  // "no body", not a 400; everything else goes through fastify's safe JSON parser.
+  // "no body", not a 400; a body over a shape limit (depth, string length, items: limits.ts) is a
+  // 400 naming the limit, found by a linear scan before anything parses or walks it; everything
+  // else goes through fastify's safe JSON parser.
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : json(request, body as string, done),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    const problem = jsonShapeProblem(body as string);
+    return problem ? done(invalidInput(problem), undefined) : json(request, body as string, done);
+  });
   let fallback: Fallback | undefined;
   app.setNotFoundHandler((request, reply) => {
     const apiPath = request.url.startsWith('/api/') || request.url === '/api' || request.url.startsWith('/health');

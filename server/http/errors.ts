@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiErrorBody } from '../../common/stream.js';
 import { isTableauError } from '../tableau/errors.js';
+import { formatCount, LIMITS } from './limits.js';
 
 export class ApiError extends Error {
   constructor(
@@ -93,7 +94,9 @@ function plainFastifyMessage(fe: Partial<FastifyError>): string {
   if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return 'The request body is not valid JSON.';
   }
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is too large.';
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return `The request body is larger than ${formatCount(LIMITS.bodyBytes)} bytes, the limit.`;
+  }
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Send the request body as application/json.';
   return fe.message ?? 'The request is not valid.';
 }

@@ -1,8 +1,14 @@
 /**
  * zod schemas for every input the API accepts (bodies, params, queries), mirroring common/api.ts
- * and common/source.ts. Strings are bounded so a hostile body cannot make us allocate without limit.
+ * and common/source.ts. Every string and array is bounded (numbers in limits.ts), and the parts
+ * passed on without a known shape are bounded JSON (bounded-json.ts), so nothing unbounded reaches
+ * the service layer.
  */
 import { z } from 'zod';
+import { formatCount, LIMITS } from './limits.js';
+import { vdsQuerySchema } from './vds-schemas.js';
+
+export { vdsQuerySchema };
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -22,7 +28,7 @@ export function isPlainHttpUrl(value: string): boolean {
 export const serverUrlSchema = z
   .string()
   .trim()
-  .max(2000)
+  .max(2000, { abort: true })
   .refine(isPlainHttpUrl, 'must be an http(s) URL such as https://tableau.example.com')
   .transform((v) => {
     const u = new URL(v);
@@ -37,7 +43,7 @@ export const connectAuthSchema = z.discriminatedUnion('kind', [
 
 export const connectRequestSchema = z.object({
   serverUrl: serverUrlSchema,
-  siteContentUrl: z.string().trim().max(255).regex(/^[A-Za-z0-9_-]*$/, 'must be a site content URL (as in /site/<name>/)'),
+  siteContentUrl: z.string().trim().max(255, { abort: true }).regex(/^[A-Za-z0-9_-]*$/, 'must be a site content URL (as in /site/<name>/)'),
   auth: connectAuthSchema,
   label: text(200).optional(),
 });
@@ -57,24 +63,13 @@ export const pagedQuery = z.object({
 
 export const searchQuery = z.object({ q: text(200), page: pageNumber });
 
-const vdsFieldSchema = z.looseObject({
-  fieldCaption: text(1000),
-  function: z.string().max(100).optional(),
-  calculation: z.string().max(10_000).optional(),
-  fieldAlias: z.string().max(1000).optional(),
-  maxDecimalPlaces: z.number().int().min(0).max(20).optional(),
-  sortDirection: z.enum(['ASC', 'DESC']).optional(),
-  sortPriority: z.number().int().min(0).optional(),
-});
-
-/** Shape only: the full VDS check (per server version) belongs to server/vds. */
-export const vdsQuerySchema = z.looseObject({
-  fields: z.array(vdsFieldSchema).min(1).max(500),
-  filters: z.array(z.record(z.string(), z.unknown())).max(200).optional(),
-  parameters: z.array(z.looseObject({ parameterCaption: text(1000), value: z.unknown() })).max(200).optional(),
-});
-
-const stringMap = z.record(z.string().min(1).max(1000), z.string().max(10_000));
+/** View filters and parameters: field name → value (a comma-separated list for several values). */
+const stringMap = z
+  .record(z.string().min(1).max(1000), z.string().max(LIMITS.valueChars))
+  .refine((map) => Object.keys(map).length <= LIMITS.viewFilters, {
+    error: (issue) =>
+      `A view pull may set at most ${formatCount(LIMITS.viewFilters)} filters or parameters; this one sets ${formatCount(Object.keys(issue.input as object).length)}.`,
+  });
 
 export const pullSourceSchema = z.discriminatedUnion('kind', [
   z.object({

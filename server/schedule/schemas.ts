@@ -16,7 +16,7 @@ const pullOptionsSchema = pullRequestSchema.shape.options.unwrap();
 export const webhookUrlSchema = z
   .string()
   .trim()
-  .max(2000)
+  .max(2000, { abort: true })
   .refine(isPlainHttpUrl, 'must be an http(s) URL without a user name or password, e.g. https://hooks.example.com/tableau-failures');
 
 const historyLimitSchema = z.number().int().min(1).max(MAX_HISTORY_LIMIT);

@@ -21,14 +21,18 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+// Bounds first, with abort: the refinements below echo the input and ask ICU / croner about it.
+// IANA zone names are at most ~30 characters (https://data.iana.org/time-zones/tz-link.html).
 const timeZone = z
   .string({ error: 'A time zone is required, e.g. "Europe/Berlin".' })
+  .max(100, { abort: true, error: 'A time zone name is at most 100 characters, e.g. "Europe/Berlin".' })
   .refine(isValidTimeZone, {
     error: (issue) => `"${String(issue.input)}" is not a time zone. Use an IANA name such as "Europe/Berlin", "America/New_York" or "UTC".`,
   });
 
 const time = z
   .string({ error: 'A time is required, e.g. "07:30".' })
+  .max(20, { abort: true, error: 'A time is 24-hour HH:MM, e.g. "07:30" or "18:00".' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (issue) => `"${String(issue.input)}" is not a time. Use 24-hour HH:MM, e.g. "07:30" or "18:00".` });
 
 /** Croner in strict 5-field mode: minute hour day-of-month month day-of-week (no seconds). */
@@ -55,6 +59,7 @@ const cronExpression = z
   .string({ error: 'A cron expression is required.' })
   .trim()
   .min(1, { error: 'A cron expression is required.' })
+  .max(1000, { abort: true, error: 'A cron expression is at most 1,000 characters.' })
   .superRefine((expression, ctx) => {
     const problem = cronProblem(expression);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -78,6 +83,7 @@ export const scheduleSpecSchema = z.discriminatedUnion(
       days: z
         .array(z.enum(WEEKDAYS, { error: `Days are ${WEEKDAYS.join(', ')}.` }))
         .min(1, { error: 'Pick at least one day of the week.' })
+        .max(WEEKDAYS.length, { abort: true, error: 'Each day may appear only once.' })
         .refine((days) => new Set(days).size === days.length, { error: 'Each day may appear only once.' }),
       time,
       timeZone,

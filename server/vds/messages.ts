@@ -44,9 +44,21 @@ export function describePath(instancePath: string, body: unknown): string {
   return caption === undefined ? text : `${text} ("${caption}")`;
 }
 
+/** The offending value as JSON, cut to 200 characters (a message never echoes a huge value). */
+function preview(data: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(data);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) return String(data);
+  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+}
+
 function message(e: ErrorObject, body: unknown, version: string): string {
   const at = describePath(e.instancePath, body);
-  const got = JSON.stringify(e.data);
+  const got = preview(e.data);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'enum':

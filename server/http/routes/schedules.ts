@@ -77,8 +77,8 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: ScheduleRoute
   });
 
   app.put('/schedules/:sid', async (request) => {
-    const current = ownSchedule(request);
     const body = parseInput(updateScheduleSchema, request.body, 'schedule change');
+    const current = ownSchedule(request);
     const sessionId = sessionOf(request).id;
     if (body.connectionId && !connections.get(sessionId, body.connectionId)) throw noConnection();
     const updated = schedules.update(sessionId, current.id, body);
@@ -106,8 +106,8 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: ScheduleRoute
   });
 
   app.get('/schedules/:sid/runs', async (request) => {
-    const { id } = ownSchedule(request);
     const { limit } = parseInput(runsQuery, request.query, 'query');
+    const { id } = ownSchedule(request);
     return { runs: snapshots.list(id, limit) };
   });
 
