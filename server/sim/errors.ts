@@ -20,7 +20,11 @@ export class SimError extends Error {
 /**
  * The codes real servers send for the situations the simulator models. Sources: notes §1.6 and §6.2,
  * TSC docstrings (400006/400007/403014 in users_endpoint.py), TSC#338/#753 (400065). Not-found codes per
- * resource follow the REST reference pages (site 404000, user 404002, project 404005, workbook 404006).
+ * resource are those of the REST reference's per-method error tables
+ * (help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_*.htm): site 404000, user 404002,
+ * data source 404004 (Query Data Source), project 404005, workbook 404006 (Query Workbook), view 404011,
+ * group 404012, job 404018 (Query Job), task 404026 (Get/Run Extract Refresh Task), custom view 404048
+ * (migration_sdk/en-us/docs/ref_download_custom_view.html).
  */
 export const errors = {
   badRequest: (detail: string) => new SimError(400, '400000', 'Bad Request', detail),
@@ -65,7 +69,7 @@ const NOT_FOUND = {
   workbook: ['404006', 'Workbook'],
   view: ['404011', 'View'],
   group: ['404012', 'Group'],
-  task: ['404013', 'Task'],
-  customView: ['404020', 'Custom view'],
-  job: ['404031', 'Job'],
+  job: ['404018', 'Job'],
+  task: ['404026', 'Task'],
+  customView: ['404048', 'Custom view'],
 } as const satisfies Record<string, readonly [string, string]>;

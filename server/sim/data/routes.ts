@@ -52,7 +52,9 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): 
     if (!principal) return reply;
     const { siteId, viewId } = request.params as { siteId: string; viewId: string };
     const view = siteId === principal.siteId ? host.findView(siteId, viewId) : undefined;
-    if (!view) return restError(reply, 404, '404011', 'Resource Not Found', `View '${viewId}' could not be found.`);
+    // Query View Data documents 400080 (a 400, not a 404) for "The view ID in the URI doesn't correspond to a view
+    // available on the specified site" (help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_workbooks_and_views.htm).
+    if (!view) return restError(reply, 400, '400080', 'Bad Request', `The view ID '${viewId}' doesn't correspond to a view available on the specified site.`);
     // A dashboard exports its first sheet's data; the core gives dashboards that sheet's key.
     return sendCsv(reply, view.dataKey, request.query as Record<string, unknown>);
   });
@@ -62,7 +64,8 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): 
     if (!principal) return reply;
     const { siteId, cvId } = request.params as { siteId: string; cvId: string };
     const custom = siteId === principal.siteId ? host.findCustomView(siteId, cvId) : undefined;
-    if (!custom) return restError(reply, 404, '404020', 'Resource Not Found', `Custom view '${cvId}' could not be found.`);
+    // 404048 "Custom view not found" (help.tableau.com/current/api/migration_sdk/en-us/docs/ref_download_custom_view.html).
+    if (!custom) return restError(reply, 404, '404048', 'Custom view not found', `The custom view ID '${cvId}' doesn't correspond to an existing custom view.`);
     const view = host.findView(siteId, custom.viewId);
     return sendCsv(reply, view?.dataKey, request.query as Record<string, unknown>, custom.filters);
   });

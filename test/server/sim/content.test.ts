@@ -154,7 +154,7 @@ describe('more endpoints and odd input', () => {
     expect((await h.get(`tasks/extractRefreshes/${task.id}`, token)).body.task.extractRefresh.id).toBe(task.id);
     const cv = [...h.demoSite.customViews.values()][0];
     expect((await h.get(`customviews/${cv.id}`, token)).body.customView).toMatchObject({ id: cv.id, name: 'West only' });
-    expect((await h.get('customviews/nope', token)).body.error.code).toBe('404020');
+    expect((await h.get('customviews/nope', token)).body.error.code).toBe('404048');
   });
 
   it('keeps the last of repeated query parameters instead of failing', async () => {

@@ -72,7 +72,7 @@ describe('extract refresh jobs', () => {
     const run = await h.raw('POST', `/api/3.28/sites/${h.siteId}/tasks/extractRefreshes/${task.id}/runNow`, token);
     expect(run.body.job.type).toBe('RefreshExtract');
     expect((await refresh(token, 'datasources', 'nope')).body.error.code).toBe('404004');
-    expect((await h.get('jobs/nope', token)).body.error.code).toBe('404031');
+    expect((await h.get('jobs/nope', token)).body.error.code).toBe('404018');
   });
 
   it('lists jobs as backgroundJobs.backgroundJob with string priority', async () => {

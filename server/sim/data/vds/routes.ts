@@ -1,7 +1,16 @@
 /**
  * VizQL Data Service endpoints: POST /api/v1/vizql-data-service/{read-metadata, query-datasource,
  * get-datasource-model (2025.3+), list-supported-functions (2026.1+)}. The schema version follows
- * host.productVersion(); a switched-off VDS answers plain 404 on every path (notes §5.1).
+ * host.productVersion(). Errors (vds_error_codes.html) in the VDS shape, see errors.ts; the three 404s are
+ * told apart the way a client must tell them apart:
+ * - VDS switched off (Tableau Server without features.VizqlDataServiceDeployWithTSM): nothing at that
+ *   address speaks VDS, the server answers its ordinary unknown-resource 404 in REST's shape (404003, as in
+ *   TSC test/assets/server_info_404.xml) — tableau-mcp vizqlDataServiceMethods.ts reads any such 404 as
+ *   "feature-disabled";
+ * - VDS on, endpoint newer than the server's VDS: 404950 "API endpoint not found" (vds_error_codes.html);
+ * - VDS on, data source LUID unknown (deleted, replaced, or never on this site): a VDS 404 naming the
+ *   data source. vds_error_codes.html documents no code for it; we send 404000, Tableau's 404xxx meaning
+ *   "not found" (rest_api_concepts_errors.htm). The client keys on "VDS shape + 404", not on the digits.
  * Repeated identical queries are answered from a query cache, as Tableau does (result-cache.ts).
  */
 import { Readable } from 'node:stream';
@@ -25,15 +34,25 @@ interface RequestBody {
   options?: { returnFormat?: 'OBJECTS' | 'ARRAYS'; disaggregate?: boolean; rowLimit?: number; interpretFieldCaptionsAsFieldNames?: boolean };
 }
 
+/** `debug` details only when the request asked for them (options.debug, QueryOptions in the OpenAPI schema). */
 function sendError(reply: FastifyReply, e: VdsError): FastifyReply {
-  return reply.code(e.httpStatus).header('content-type', 'application/json').send(vdsErrorBody(e.errorCode, e.message));
+  const body = vdsErrorBody(e.errorCode, e.message, wantsDebug(reply.request.body));
+  return reply.code(e.httpStatus).header('content-type', 'application/json').send(body);
+}
+
+function wantsDebug(body: unknown): boolean {
+  const options = body && typeof body === 'object' ? (body as { options?: { debug?: unknown } }).options : undefined;
+  return options?.debug === true;
 }
 
 async function handle(host: SimDataHost, cache: ResultCache, operation: VdsOperation, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const version = schemaVersionFor(host.productVersion());
-  if (!host.vdsEnabled() || !operationsOf(version).includes(operation)) return reply.callNotFound();
+  if (!host.vdsEnabled()) return reply.callNotFound();
   const principal = host.authenticate(request, reply);
   if (!principal) return reply;
+  if (!operationsOf(version).includes(operation)) {
+    return sendError(reply, new VdsError('404950', `The request endpoint doesn't exist: /${operation} is not part of VizQL Data Service ${version}.`));
+  }
   const checked = validateVdsRequest(version, operation, request.body);
   if (!checked.ok) return sendError(reply, new VdsError('400802', `The request is not valid for VizQL Data Service ${version}: ${checked.errors.join('; ')}`));
   const body = request.body as RequestBody;
