@@ -16,8 +16,15 @@ export interface ConnectParams {
 
 /** The part of a Tableau client the pool needs; routes use the full client type `C`. */
 export interface SignOutable {
-  signOut(): Promise<void>;
+  /** `deadlineMs`: one attempt, abandoned after that long (TableauClient.signOut). */
+  signOut(options?: { deadlineMs?: number }): Promise<void>;
 }
+
+/**
+ * closeAll's budget for every sign-out together: the server must stop within 2 s even when Tableau
+ * is unreachable (a black-holed address never answers the TCP handshake).
+ */
+export const CLOSE_SIGN_OUT_DEADLINE_MS = 1_000;
 
 export type ConnectFn<C extends SignOutable> = (params: ConnectParams) => Promise<C>;
 
@@ -63,17 +70,35 @@ export class ClientPool<C extends SignOutable> {
     return true;
   }
 
-  async closeAll(): Promise<void> {
+  /**
+   * At shutdown: sign every client out at once, each once (no retries), and stop waiting after
+   * `deadlineMs` whatever is still pending — a sign-in still running included. An unended Tableau
+   * session simply expires on the server (its idle timeout), which is all a failed sign-out costs.
+   */
+  async closeAll(deadlineMs = CLOSE_SIGN_OUT_DEADLINE_MS): Promise<void> {
     const all = [...this.clients.values()];
     this.clients.clear();
-    await Promise.all(all.map((c) => signOutQuietly(c)));
+    if (all.length === 0) return;
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+      timer.unref();
+    });
+    const signOuts = all.map(async (c) => {
+      const client = await Promise.race([c, deadline]);
+      if (!client) return; // still signing in at the deadline
+      await signOutQuietly(client, { deadlineMs: Math.max(1, deadlineMs - (Date.now() - started)) });
+    });
+    await Promise.race([Promise.allSettled(signOuts), deadline]);
+    clearTimeout(timer);
   }
 }
 
 /** Sign-out is best effort (tableau-mcp restApiInstance.ts swallows its failures too). */
-async function signOutQuietly<C extends SignOutable>(client: Promise<C>): Promise<void> {
+async function signOutQuietly<C extends SignOutable>(client: C | Promise<C>, options?: { deadlineMs?: number }): Promise<void> {
   try {
-    await (await client).signOut();
+    await (await client).signOut(options);
   } catch {
     // an expired or failed session is as good as signed out
   }

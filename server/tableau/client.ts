@@ -43,6 +43,16 @@ export interface ConnectOptions {
   retry?: Partial<RetryPolicy>;
 }
 
+/** How hard to try when signing out. */
+export interface SignOutOptions {
+  /**
+   * One attempt, no retries, abandoned after this many ms (wall clock, connecting included): the
+   * server's shutdown signs out best-effort and must not wait on an unreachable Tableau.
+   * Default: the client's normal retry policy (an analyst's explicit sign-out).
+   */
+  deadlineMs?: number;
+}
+
 export interface ListOptions {
   /** `field:op:value[,...]` — see buildFilter. */
   filter?: string;
@@ -96,7 +106,14 @@ export class TableauClient {
     private readonly t: AuthedTransport,
     private readonly transport: Transport,
     private readonly info: ServerInfo,
-    private readonly opts: { serverUrl: string; auth: ConnectAuth; sessions: SessionCache; pagePool: number },
+    private readonly opts: {
+      serverUrl: string;
+      auth: ConnectAuth;
+      sessions: SessionCache;
+      pagePool: number;
+      /** A transport that tries once and gives up after `deadlineMs` (signOut). */
+      oneShot: (deadlineMs: number) => Transport;
+    },
   ) {}
 
   static async connect(opts: ConnectOptions): Promise<TableauClient> {
@@ -112,6 +129,14 @@ export class TableauClient {
     const ax = createAxios(opts.timeoutMs ?? 120_000);
     const transport: Transport = (req) =>
       sendWithRetry(() => sendOnce(ax, req), { policy, clock, logger, label: `${req.method} ${new URL(req.url).pathname}` });
+    const oneShot = (deadlineMs: number): Transport => {
+      // Its own axios instance: the abort signal must not touch the shared instance's requests.
+      // AbortSignal.timeout covers the TCP connect too (axios' `timeout` is socket inactivity only).
+      const quick = createAxios(deadlineMs);
+      quick.interceptors.request.use((config) => ({ ...config, signal: AbortSignal.timeout(deadlineMs) }));
+      const once = { ...policy, maxAttempts: 1, deadlineMs };
+      return (req) => sendWithRetry(() => sendOnce(quick, req), { policy: once, clock, logger, label: `${req.method} ${new URL(req.url).pathname}` });
+    };
 
     const info = await negotiateVersion(transport, serverUrl);
     checkAuthSupported(info, opts.auth);
@@ -129,6 +154,7 @@ export class TableauClient {
       auth: opts.auth,
       sessions,
       pagePool: opts.pagePool ?? DEFAULT_PAGE_POOL,
+      oneShot,
     });
   }
 
@@ -348,10 +374,11 @@ export class TableauClient {
 
   // ---- session -------------------------------------------------------------------------------------
 
-  async signOut(): Promise<void> {
+  async signOut(options: SignOutOptions = {}): Promise<void> {
     const s = this.t.session;
+    const send = options.deadlineMs === undefined ? this.transport : this.opts.oneShot(options.deadlineMs);
     try {
-      await signOut(this.transport, s, this.info.restApiVersion);
+      await signOut(send, s, this.info.restApiVersion);
     } finally {
       this.opts.sessions.drop(this.t.key, s.token);
     }
