@@ -69,6 +69,16 @@ describe('view CSV export', () => {
     expect((await get('/api/3.27/sites/s1/customviews/none/data')).statusCode).toBe(404);
   });
 
+  it("answers Tableau's codes for a view or custom view that is not there (REST reference error tables)", async () => {
+    // Query View Data: 400080 "The view ID in the URI doesn't correspond to a view available on the specified site".
+    const view = await get('/api/3.27/sites/s1/views/none/data');
+    expect(view.statusCode).toBe(400);
+    expect(JSON.parse(view.body).error).toMatchObject({ code: '400080', summary: 'Bad Request' });
+    // Custom view methods: 404048 "Custom view not found".
+    const custom = await get('/api/3.27/sites/s1/customviews/none/data');
+    expect(JSON.parse(custom.body).error).toMatchObject({ code: '404048' });
+  });
+
   it('changes values after a data version bump and accepts maxAge', async () => {
     const before = rows((await get('/api/3.27/sites/s1/views/orders-by-month/data?maxAge=5')).body);
     await app.inject({ method: 'POST', url: '/_sim/data/superstore-orders/bump' });

@@ -133,3 +133,52 @@ describe('VDS read-metadata by version', () => {
     expect((await post('list-supported-functions', { datasource: ds })).json().map((f: { name: string }) => f.name)).toContain('SUM');
   });
 });
+
+describe('VDS errors as Tableau answers them (vds_error_codes.html, TableauError in the OpenAPI schema)', () => {
+  const query = { fields: [{ fieldCaption: 'Region' }] };
+
+  it('a data source LUID that does not exist: 404 in the VDS shape, {errorCode, message, datetime} only', async () => {
+    const res = await post('query-datasource', { datasource: { datasourceLuid: 'deleted-ds' }, query });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const body = res.json();
+    expect(Object.keys(body).sort()).toEqual(['datetime', 'errorCode', 'message']);
+    expect(body).toMatchObject({ errorCode: '404000', message: expect.stringContaining('deleted-ds') });
+    expect((await post('read-metadata', { datasource: { datasourceLuid: 'deleted-ds' } })).json().errorCode).toBe('404000');
+  });
+
+  it('adds debug details only when the request asks for them (options.debug)', async () => {
+    const res = await post('query-datasource', { datasource: { datasourceLuid: 'deleted-ds' }, query, options: { debug: true } });
+    expect(res.json().debug).toEqual({ details: { detail: expect.stringContaining('deleted-ds') } });
+  });
+
+  it('VDS switched off: a 404 that is not a VDS error (no errorCode), whatever the data source', async () => {
+    state.vds = false;
+    for (const luid of ['ds1', 'deleted-ds']) {
+      const res = await post('query-datasource', { datasource: { datasourceLuid: luid }, query });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().errorCode).toBeUndefined();
+    }
+  });
+
+  it('an endpoint newer than the server: 404950 "API endpoint not found" in the VDS shape, after authentication', async () => {
+    state.version = '2025.1.0';
+    const res = await post('get-datasource-model', { datasource: ds });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ errorCode: '404950', message: expect.stringContaining('get-datasource-model') });
+    expect((await post('get-datasource-model', { datasource: ds }, 'bad')).statusCode).toBe(401);
+  });
+
+  it('answers each modelled situation with its code and status (all but 404000 from vds_error_codes.html)', async () => {
+    state.version = '2025.3.0';
+    const answers = [
+      await post('query-datasource', { datasource: { datasourceLuid: 'deleted-ds' }, query }),
+      await post('query-datasource', { datasource: { datasourceLuid: 'ds-noaccess' }, query }),
+      await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Foobar' }] } }),
+      await post('query-datasource', { datasource: ds, query, options: { rowLimit: 1 } }),
+      await post('list-supported-functions', { datasource: ds }),
+    ];
+    const seen = answers.map((r) => [r.statusCode, r.json().errorCode]);
+    expect(seen).toEqual([[404, '404000'], [403, '403800'], [400, '400803'], [400, '400802'], [404, '404950']]);
+  });
+});
