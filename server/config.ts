@@ -1,7 +1,8 @@
 /**
  * Server settings from the environment and command line, validated once at start.
  *   PORT (3000) · HOST (127.0.0.1) · HTTP=1 or --http (plain HTTP: tests only) · DATA_DIR (./.data)
- *   DEV=1 or --dev (`npm run dev`: Vite middleware, loopback only; otherwise the built add-in) ·
+ *   --dev (`npm run dev`: Vite middleware, loopback only; otherwise the built add-in; no DEV
+ *   variable: Vite and Vitest set DEV=1 in the environment of everything they start) ·
  *   ALLOWED_ORIGINS (comma list, extra
  *   CORS origins besides the server's own) · LOG_LEVEL (info) · DEMO=0 or --no-demo (no simulator)
  *   PUBLIC_HOSTS (comma list of host names the server answers to besides localhost and IP
@@ -41,7 +42,6 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   HTTP: flag,
-  DEV: flag,
   DEMO: z.string().optional(),
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -77,7 +77,7 @@ export function loadConfig(
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',
     dataDir: resolve(cwd, e.DATA_DIR),
-    addin: addinMode(e.DEV || argv.includes('--dev'), e.HOST),
+    addin: addinMode(argv.includes('--dev'), e.HOST),
     extraOrigins,
     logLevel: e.LOG_LEVEL,
     publicHosts,
@@ -94,7 +94,7 @@ export function loadConfig(
 export function addinMode(dev: boolean, host: string): AddinMode {
   if (!dev) return 'static';
   if (!LOOPBACK_HOSTS.has(host)) {
-    throw new Error(`Invalid server settings: npm run dev (DEV=1) serves the add-in's sources and listens on loopback only; HOST=${host} is not. Use \`npm start\` to serve the built add-in on ${host}.`);
+    throw new Error(`Invalid server settings: npm run dev (--dev) serves the add-in's sources and listens on loopback only; HOST=${host} is not. Use \`npm start\` to serve the built add-in on ${host}.`);
   }
   return 'dev';
 }

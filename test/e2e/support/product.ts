@@ -34,7 +34,8 @@ export async function startProduct(opts: { timeoutMs?: number; env?: Record<stri
   const started = Date.now();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tableau-excel-e2e-'));
   const child = spawn(process.execPath, NPM_START, {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env },
+    // DEMO_PORT 0: a free port, so test files and checkouts running at once do not collide.
+    env: { ...process.env, PORT: '0', DEMO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
