@@ -5,6 +5,7 @@ import { axeViolations } from './support/axe.js';
 import { snap } from './support/browser.js';
 import { startPaneSession, tableColumn, workbookSnapshot, type PaneSession } from './support/pane.js';
 import type { RunningProduct } from './support/product.js';
+import { createSimulator, DEMO, type Simulator } from '../../server/sim/index.js';
 
 /**
  * Issue #6 must-show, in the browser preview against `npm start`'s server and demo site: insert a
@@ -89,5 +90,49 @@ describe('refreshing an inserted table', () => {
     await expect.poll(async () => (await page.getByText(/Refreshed|rows/).count()) > 0).toBe(true);
     const violations = await axeViolations(page);
     expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
+  });
+
+  // Issue #14: the table's Tableau site moved (here: a second demo site on another port). Edit →
+  // "Server and site" moves the table there; it refreshes from the new site in place.
+  it('moves a table to another server and site with Edit, and refreshes it from there', async () => {
+    let moved: Simulator | undefined;
+    try {
+      moved = await createSimulator();
+      // The new site's data differs from the old one's (which the test above doubled): sales tripled.
+      await axios.post(`${moved.url}/_sim/data/superstore-orders/mutate`, { salesFactor: 3 });
+      const salesBefore = tableColumn(await workbookSnapshot(page), TABLE, 'Sales').map((c) => c.value as number);
+
+      await page.getByRole('tab', { name: 'Connect' }).click();
+      await page.getByLabel('Server URL').fill(moved.url);
+      await page.getByLabel('Site ID').fill(DEMO.siteContentUrl);
+      await page.getByLabel('Token name').fill(DEMO.patName);
+      await page.getByLabel('Token secret').fill(DEMO.patSecret);
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await page.getByRole('tab', { name: 'Browse', selected: true }).waitFor({ timeout: 30_000 });
+
+      await page.getByRole('tab', { name: 'Tables' }).click();
+      await page.getByRole('button', { name: `Edit the source of ${TABLE}` }).click();
+      const newSite = `${DEMO.siteContentUrl} on ${moved.url} (${DEMO.patName})`;
+      await page.getByLabel('Server and site').selectOption({ label: newSite });
+      await page.getByRole('button', { name: /^View: Orders by Region/ }).first().click();
+      await snap(page, SUITE, '03-edit-moves-site');
+      await page.getByRole('button', { name: 'Save and refresh' }).click();
+
+      await expect
+        .poll(async () => tableColumn(await workbookSnapshot(page), TABLE, 'Sales')[0].value, { timeout: 60_000, interval: 250 })
+        .not.toBe(salesBefore[0]);
+      const salesAfter = tableColumn(await workbookSnapshot(page), TABLE, 'Sales').map((c) => c.value as number);
+      expect(salesAfter).toHaveLength(salesBefore.length);
+      // ×3 at the new site against ×2 at the old one.
+      salesAfter.forEach((v, i) => expect(v / salesBefore[i]).toBeGreaterThan(1.3));
+      salesAfter.forEach((v, i) => expect(v / salesBefore[i]).toBeLessThan(1.7));
+      await page.getByRole('button', { name: `Provenance of ${TABLE}` }).click();
+      await page.getByText(`Tableau site: ${DEMO.siteContentUrl} on ${moved.url}`).waitFor();
+      await snap(page, SUITE, '04-moved-and-refreshed');
+      const violations = await axeViolations(page);
+      expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
+    } finally {
+      await moved?.close();
+    }
   });
 });

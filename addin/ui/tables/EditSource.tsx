@@ -1,4 +1,4 @@
-import { Field, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner } from '@fluentui/react-components';
+import { Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
@@ -15,6 +15,9 @@ import { errorBody } from '../logic/errorBody.js';
 import { connectionChoices, movesSite, sourcePatch } from './sourceEdit.js';
 import { SourceOnSite } from './SourceOnSite.js';
 
+// A native select is as wide as its longest option; server URLs are long and the pane is ~320 px.
+const useStyles = makeStyles({ site: { minWidth: 0, maxWidth: '100%' }, siteSelect: { textOverflow: 'ellipsis' } });
+
 export interface EditSourceProps {
   def: RefreshDefinition;
   service: RefreshService;
@@ -30,6 +33,7 @@ export interface EditSourceProps {
  */
 export function EditSource({ def, service, onClose, onSaved }: EditSourceProps) {
   const styles = usePaneStyles();
+  const local = useStyles();
   const { api } = useServices();
   const connections = useAsync((signal) => api.listConnections({ signal }), [api]);
   const [chosenId, setChosenId] = useState<string | null>(null);
@@ -58,7 +62,7 @@ export function EditSource({ def, service, onClose, onSaved }: EditSourceProps) 
       <ErrorBar error={connections.error} onRetry={connections.reload} />
       {list.length ? (
         <Field label="Server and site" hint="Where this table refreshes from.">
-          <Select value={selected} onChange={(_, d) => (setChosenId(d.value), setFailure(null))}>
+          <Select className={local.site} select={{ className: local.siteSelect, title: choices.find((c) => c.value === selected)?.text }} value={selected} onChange={(_, d) => (setChosenId(d.value), setFailure(null))}>
             {choices.map((choice) => (
               <option key={choice.value} value={choice.value}>
                 {choice.text}
