@@ -139,10 +139,12 @@ export function verifySwitchSite(state: SimState, from: Session, body: unknown):
   const parsed = switchSiteSchema.safeParse(body);
   if (!parsed.success) throw errors.badRequest('The switch-site request body must hold a site element with contentUrl.');
   const target = state.siteByContentUrl(parsed.data.site.contentUrl);
-  if (!target) throw errors.notFound('site', parsed.data.site.contentUrl);
+  // Switch Site's error table (rest_api_ref_authentication.htm): 401003 "Switch site error — the site might
+  // be unavailable or is not found"; 403070 "Cannot switch to the same site".
+  if (!target) throw errors.switchSiteFailed(`The site '${parsed.data.site.contentUrl}' might be unavailable or is not found.`);
   if (target.site.id === from.siteId) throw errors.switchSiteError('You are already signed in to this site.');
   const me = state.site(from.siteId)?.users.get(from.userId);
   const user = me && userByName(target, me.name);
-  if (!user) throw errors.switchSiteError('The user is not a member of the requested site.');
+  if (!user) throw errors.switchSiteFailed('The user is not a member of the requested site.');
   return { site: target, user };
 }

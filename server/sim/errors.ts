@@ -52,6 +52,7 @@ export const errors = {
   invalidCredentials: () =>
     new SimError(401, '401002', 'Unauthorized Access', 'Invalid authentication credentials were provided.'),
   switchSiteError: (detail: string) => new SimError(403, '403070', 'Switch site error', detail),
+  switchSiteFailed: (detail: string) => new SimError(401, '401003', 'Switch site error', `There was a problem switching sites. ${detail}`),
   unknownResource: (path: string) =>
     new SimError(404, '404003', 'Resource Not Found', `Unknown resource '${path}' specified in URI.`),
   notFound: (what: NotFoundKind, id: string) => {

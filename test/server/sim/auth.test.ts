@@ -159,6 +159,16 @@ describe('tokens', () => {
     expect(same.body.error.code).toBe('403070');
   });
 
+  it('answers 401003 "Switch site error" for a site that does not exist (Switch Site error table)', async () => {
+    h = await harness();
+    const token = await h.signIn();
+    const res = await h.raw('POST', `/api/${V}/auth/switchSite`, token, { site: { contentUrl: 'no-such-site' } });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: '401003', summary: 'Switch site error' });
+    // The session survives a failed switch.
+    expect((await h.get('projects', token)).status).toBe(200);
+  });
+
   it('answers 404000 for a site id that does not exist', async () => {
     h = await harness();
     const token = await h.signIn();
