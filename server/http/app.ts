@@ -85,6 +85,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // fastify logs two info lines per request; ours is one debug line (request-log.ts).
     logController: new OneLineRequestLog(),
     bodyLimit: LIMITS.bodyBytes,
+    routerOptions: { maxParamLength: LIMITS.urlParamChars },
+    // A malformed %-escape or an over-long path segment: our JSON error shape, not fastify's (which echoes the URL).
+    frameworkErrors: errorHandler,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   const ctx: RouteContext = {

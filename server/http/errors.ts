@@ -98,6 +98,10 @@ function plainFastifyMessage(fe: Partial<FastifyError>): string {
     return `The request body is larger than ${formatCount(LIMITS.bodyBytes)} bytes, the limit.`;
   }
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Send the request body as application/json.';
+  if (fe.code === 'FST_ERR_BAD_URL') return 'The request URL is not valid (a malformed %-escape).';
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return `A part of the request URL is longer than ${formatCount(LIMITS.urlParamChars)} characters, the limit.`;
+  }
   return fe.message ?? 'The request is not valid.';
 }
 
@@ -110,5 +114,8 @@ export function errorHandler(err: unknown, request: FastifyRequest, reply: Fasti
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.status(404).send({ error: { code: 'not-found', message: `No such route: ${request.method} ${request.url.split('?')[0]}` } });
+  const path = request.url.split('?')[0]!;
+  // Named, but cut: a refusal never echoes a huge input back.
+  const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  void reply.status(404).send({ error: { code: 'not-found', message: `No such route: ${request.method} ${shown}` } });
 }

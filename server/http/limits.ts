@@ -16,6 +16,8 @@ export const LIMITS = {
    * VDS query with a long SET filter: 10,000 values of ~60 characters is ~700 KB.
    */
   bodyBytes: 1024 * 1024,
+  /** Characters in one path segment such as a connection id (fastify's maxParamLength; ids are at most 64). */
+  urlParamChars: 100,
   /**
    * Levels of `[` / `{` nesting in a JSON body, checked on the raw text before JSON.parse. The
    * deepest body the API defines (a schedule's VDS query with a table calculation) is ~10 levels;

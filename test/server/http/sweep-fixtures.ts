@@ -13,6 +13,8 @@ export interface Fixtures {
   validBodies(): unknown[];
   /** The valid bodies of the route `method url`, or every valid body for a route we know no body of. */
   bodiesFor(method: string, url: string): unknown[];
+  /** The valid bodies of the route `method url`; none for a route that takes no body. */
+  bodiesOf(method: string, url: string): unknown[];
 }
 
 export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promise<Fixtures> {
@@ -99,5 +101,6 @@ export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promi
     liveIds,
     validBodies: () => Object.values(byRoute()).flat(),
     bodiesFor: (method, url) => byRoute()[`${method} ${url}`] ?? Object.values(byRoute()).flat(),
+    bodiesOf: (method, url) => byRoute()[`${method} ${url}`] ?? [],
   };
 }
