@@ -46,6 +46,14 @@ const TABLEAU_STATUS: Record<string, number> = {
   'invalid-response': 502,
   'extract-refresh-failed': 502,
   timeout: 504,
+  // Network and redirect failures (server/tableau/network-errors.ts): Tableau could not be reached as given.
+  'dns-not-found': 502,
+  'dns-unavailable': 502,
+  'tls-to-plain-http': 502,
+  'certificate-untrusted': 502,
+  'redirect-refused': 502,
+  'stream-interrupted': 502,
+  'stream-stalled': 504,
 };
 
 /** Readable one-liner from zod issues: "auth.patSecret: Required; page: Too small". */

@@ -25,10 +25,20 @@ export function isPlainHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * A server address as people type it: `tableau.example.com` or `tableau.example.com:8443/prefix`
+ * means https (Tableau Cloud and a default Tableau Server install speak https; the add-in's connect
+ * form does the same). `http://` stays allowed but only when written out.
+ */
+export function withDefaultScheme(value: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value.replace(/^\/+/, '')}`;
+}
+
 export const serverUrlSchema = z
   .string()
   .trim()
   .max(2000, { abort: true })
+  .transform(withDefaultScheme)
   .refine(isPlainHttpUrl, 'must be an http(s) URL such as https://tableau.example.com')
   .transform((v) => {
     const u = new URL(v);

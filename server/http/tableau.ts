@@ -22,10 +22,30 @@ export interface TableauOptions {
   /** Retry policy overrides, e.g. `{ maxAttempts: 1 }` in tests. */
   retry?: Parameters<typeof TableauClient.connect>[0]['retry'];
   sessions?: SessionCache;
+  /**
+   * A streamed body (view CSV, VDS rows) that sends no byte for this long fails as "Tableau stopped
+   * sending data". Default: TABLEAU_IDLE_TIMEOUT_MS from the environment, else 60 s.
+   */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * TABLEAU_IDLE_TIMEOUT_MS: milliseconds (1000 to 3,600,000) a streamed Tableau body may stay silent.
+ * Unset → undefined (the client's 60 s default); anything else is a start-up error naming the setting.
+ */
+export function idleTimeoutFromEnv(env: Record<string, string | undefined> = process.env): number | undefined {
+  const raw = env.TABLEAU_IDLE_TIMEOUT_MS?.trim();
+  if (!raw) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 1000 || ms > 3_600_000) {
+    throw new Error(`Invalid server settings: TABLEAU_IDLE_TIMEOUT_MS must be a whole number of milliseconds between 1000 and 3600000 (got "${raw.slice(0, 40)}").`);
+  }
+  return ms;
 }
 
 export function tableauConnector(logger: Logger, options: TableauOptions = {}): TableauConnector {
   const shared = options.sessions ?? new SessionCache();
+  const idleTimeoutMs = options.idleTimeoutMs ?? idleTimeoutFromEnv();
   return (params, mode) =>
     TableauClient.connect({
       ...params,
@@ -33,5 +53,6 @@ export function tableauConnector(logger: Logger, options: TableauOptions = {}): 
       sessions: mode === 'shared' ? shared : new SessionCache(),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
+      ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
     });
 }

@@ -15,7 +15,7 @@ import { csvRowChunks, textChunks, type CsvInput } from './csv-chunks.js';
 import { csvTextToTypedColumns } from './csv-columns.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
 import { TextSpool } from './text-spool.js';
-import { toStreamError } from './errors.js';
+import { toStreamError, withRowCount } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 
 export interface CsvToTypedOptions {
@@ -40,30 +40,54 @@ const IN_MEMORY_CHARS = 32 * 1024 * 1024;
 
 export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {}): AsyncGenerator<StreamMessage> {
   const spool = new TextSpool({ memoryChars: opts.memoryChars, tmpDir: opts.tmpDir });
+  // Data rows read from the export so far: a body that Tableau cuts is reported with this count.
+  const progress = { rows: 0 };
   try {
     if (opts.locale && opts.locale !== 'auto') localeRule(opts.locale); // fail before reading anything
     const texts = textChunks(input);
-    const head = opts.limit === undefined ? await readUpTo(texts, opts.inMemoryChars ?? IN_MEMORY_CHARS) : { text: [], ended: false };
+    const head = opts.limit === undefined ? await readUpTo(texts, opts.inMemoryChars ?? IN_MEMORY_CHARS, progress) : { text: [], ended: false };
     if (head.ended) yield* typeWhole(head.text.join(''), opts);
-    else yield* typeCsv(continued(head.text, texts), opts, spool);
+    else yield* typeCsv(continued(head.text, texts), opts, spool, progress);
   } catch (err) {
-    yield toStreamError(err);
+    yield toStreamError(withRowCount(err, progress.rows));
   } finally {
     await spool.dispose();
   }
 }
 
-/** The first text chunks, up to `max` characters; `ended` when that was all of it. */
-async function readUpTo(texts: AsyncIterator<string>, max: number): Promise<{ text: string[]; ended: boolean }> {
+/**
+ * The first text chunks, up to `max` characters; `ended` when that was all of it. When the input
+ * breaks off here, `progress.rows` is set to the complete data rows received (counted only then).
+ */
+async function readUpTo(texts: AsyncIterator<string>, max: number, progress: { rows: number }): Promise<{ text: string[]; ended: boolean }> {
   const text: string[] = [];
   let length = 0;
-  while (length <= max) {
-    const next = await texts.next();
-    if (next.done) return { text, ended: true };
-    text.push(next.value);
-    length += next.value.length;
+  try {
+    while (length <= max) {
+      const next = await texts.next();
+      if (next.done) return { text, ended: true };
+      text.push(next.value);
+      length += next.value.length;
+    }
+  } catch (err) {
+    progress.rows = Math.max(0, completeRecords(text) - 1);
+    throw err;
   }
   return { text, ended: false };
+}
+
+/** Records ended by a line break outside quotes (RFC 4180: a quoted field may hold line breaks). */
+export function completeRecords(texts: string[]): number {
+  let quoted = false;
+  let records = 0;
+  for (const t of texts) {
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 34) quoted = !quoted;
+      else if (c === 10 && !quoted) records++;
+    }
+  }
+  return records;
 }
 
 /** The chunks already read, then the rest of the same input (closed when the reader stops early). */
@@ -90,7 +114,7 @@ function* typeWhole(text: string, opts: CsvToTypedOptions): Generator<StreamMess
   yield { kind: 'end', rowCount, truncated: false };
 }
 
-async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, spool: TextSpool): AsyncGenerator<StreamMessage> {
+async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, spool: TextSpool, progress: { rows: number }): AsyncGenerator<StreamMessage> {
   const limit = opts.limit ?? Infinity;
   let typer: TableTyper | null = null;
   let width = 0;
@@ -118,6 +142,7 @@ async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, s
       typer.observeRow(row);
       kept++;
     }
+    progress.rows = kept;
     if (truncated) break; // leaving the loop closes the input: the rest is never read
   }
   if (!typer) throw emptyCsvError();

@@ -49,3 +49,12 @@ export function toStreamError(err: unknown): StreamError {
   }
   return { kind: 'error', error: { ...GENERIC } };
 }
+
+/**
+ * A body that broke off while it was read (the Tableau client's StreamInterruptedError: cut, reset,
+ * stalled) can say how many rows had arrived; anything else is returned as it is.
+ */
+export function withRowCount(err: unknown, rows: number): unknown {
+  const e = err as { withRows?: (n: number) => unknown } | null;
+  return e && typeof e === 'object' && typeof e.withRows === 'function' ? e.withRows(rows) : err;
+}

@@ -7,7 +7,7 @@ import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { VdsBodyScanner, VdsScanError } from './vds-scanner.js';
 import { vdsColumnSpecs, type VdsColumn } from './vds-columns.js';
 import { convertVdsValue, converterFor, type Misfits } from './vds-values.js';
-import { PullDataError, toStreamError } from './errors.js';
+import { PullDataError, toStreamError, withRowCount } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 import { encodedRowsMessage } from './encoded-rows.js';
 import { dateMemo, transcodeArrays } from './vds-transcode.js';
@@ -24,17 +24,20 @@ export async function* vdsToTyped(
   body: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
   opts: VdsToTypedOptions,
 ): AsyncGenerator<StreamMessage> {
+  const progress = { rows: 0 };
   try {
-    yield* typeVds(body, opts);
+    yield* typeVds(body, opts, progress);
   } catch (err) {
     if (err instanceof VdsScanError) yield toStreamError(new PullDataError('bad-response', err.message));
-    else yield toStreamError(err);
+    // A body cut by Tableau: the words count the rows that had arrived (server/tableau network-errors.ts).
+    else yield toStreamError(withRowCount(err, progress.rows));
   }
 }
 
 async function* typeVds(
   body: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
   opts: VdsToTypedOptions,
+  progress: { rows: number },
 ): AsyncGenerator<StreamMessage> {
   const columns = vdsColumnSpecs(opts.columns);
   yield { kind: 'meta', columns, ...(opts.source ? { source: opts.source } : {}) };
@@ -111,6 +114,7 @@ async function* typeVds(
       const full = batcher.pushMany(toRows(parsed));
       if (full) yield { kind: 'rows', rows: full };
     }
+    progress.rows = rowCount;
     if (truncated) break; // stop reading: the rest of the body is not needed
   }
   if (!truncated) {

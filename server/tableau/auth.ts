@@ -3,9 +3,11 @@
  * (notes §1.1); the token goes in X-Tableau-Auth afterwards (notes §1.3).
  */
 import type { ConnectAuth } from '../../common/api.js';
-import { restError, TableauError, tryParseJson } from './errors.js';
+import { restError, restErrorCode, TableauError, tryParseJson } from './errors.js';
 import { supportsFeature } from './features.js';
-import type { HttpRequest, HttpResponse } from './http.js';
+import { parse as parseDomain } from 'tldts';
+import type { HttpRequest, HttpResponse, Logger } from './http.js';
+import { originOf, unreachableError } from './network-errors.js';
 import { credentialsSchema } from './schemas/credentials.js';
 import { serverInfoSchema, type ServerInfo } from './schemas/serverInfo.js';
 import type { Session } from './sessions.js';
@@ -35,56 +37,134 @@ export function baseUrlOf(url: string): string {
 }
 
 /**
- * TSC re-POSTs credentials to a sign-in redirect so that online.tableau.com reaches the pod
- * (auth_endpoint.py). Credentials must not follow a redirect anywhere though: we only allow the same
- * host or a host under the same parent domain (online.tableau.com → 10ay.online.tableau.com, pod →
- * sibling pod), and never a downgrade from https to http.
+ * Where may a request follow a redirect? Credentials and the session token go only to the origin the
+ * user gave (scheme, host AND port), with one exception Tableau Cloud needs: its front door
+ * (online.tableau.com, or a pod) redirects sign-in to the site's pod (10ay.online.tableau.com), and
+ * TSC re-POSTs the credentials there (tableau/server-client-python
+ * tableauserverclient/server/endpoint/auth_endpoint.py, `_check_for_redirect`; pods:
+ * https://help.tableau.com/current/online/en-us/to_keep_data_fresh.htm#tableau-cloud-ip-addresses and
+ * https://help.tableau.com/current/pro/desktop/en-us/publish_tableau_online_ip_authorization.htm).
+ * So a redirect is followed when, compared with the address the user gave:
+ *  - it never goes from https to http (at any hop), and
+ *  - it stays on the same origin; or
+ *  - it upgrades http to https on the same host (port 443); or
+ *  - it goes over https, to the same port, to a host under the given host's PARENT domain: the host
+ *    minus its first label, but never above its registrable domain (Public Suffix List, via tldts):
+ *    online.tableau.com → *.tableau.com; 10ay.online.tableau.com → *.online.tableau.com;
+ *    tableau.local → only *.tableau.local (not every *.local); tableau.example.co.uk → *.example.co.uk
+ *    (co.uk is a public suffix); an IP address or `localhost` → nothing but itself.
+ * Anything else is refused, and neither the credentials nor the token are sent there.
  */
-export function isSafeCredentialRedirect(from: URL, to: URL): boolean {
-  if (to.protocol !== 'https:' && to.protocol !== 'http:') return false;
-  if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
-  if (to.hostname === from.hostname) return true;
-  const labels = from.hostname.split('.');
-  const parent = labels.length >= 3 ? labels.slice(1).join('.') : from.hostname;
-  return to.hostname === parent || to.hostname.endsWith(`.${parent}`) || to.hostname.endsWith(`.${from.hostname}`);
+export type RedirectVerdict = { ok: true } | { ok: false; why: 'downgrade' | 'elsewhere' | 'scheme' };
+
+const effectivePort = (u: URL): string => u.port || (u.protocol === 'https:' ? '443' : '80');
+
+/** The domain whose subdomains count as "the same parent" for `hostname`, or undefined (IPs, single labels). */
+export function parentDomain(hostname: string): string | undefined {
+  const parsed = parseDomain(hostname, { allowPrivateDomains: true });
+  if (parsed.isIp || !parsed.domain) return undefined;
+  const labels = hostname.split('.');
+  const parent = labels.slice(1).join('.');
+  const withinRegistrable = parent === parsed.domain || parent.endsWith(`.${parsed.domain}`);
+  return withinRegistrable ? parent : hostname;
 }
 
-async function followRedirects(send: Transport, req: HttpRequest, credentials: boolean): Promise<{ res: HttpResponse; url: string }> {
+export function redirectVerdict(given: URL, from: URL, to: URL): RedirectVerdict {
+  if (to.protocol !== 'https:' && to.protocol !== 'http:') return { ok: false, why: 'scheme' };
+  if ((given.protocol === 'https:' || from.protocol === 'https:') && to.protocol !== 'https:') return { ok: false, why: 'downgrade' };
+  if (to.username || to.password) return { ok: false, why: 'elsewhere' };
+  if (to.origin === given.origin) return { ok: true };
+  if (to.hostname === given.hostname && given.protocol === 'http:' && to.protocol === 'https:' && effectivePort(to) === '443') return { ok: true };
+  if (to.protocol !== 'https:' || effectivePort(to) !== effectivePort(given)) return { ok: false, why: 'elsewhere' };
+  const parent = parentDomain(given.hostname);
+  if (parent && (to.hostname === parent || to.hostname.endsWith(`.${parent}`))) return { ok: true };
+  return { ok: false, why: 'elsewhere' };
+}
+
+export function redirectRefused(from: URL, to: URL, why: 'downgrade' | 'elsewhere' | 'scheme', httpStatus: number): TableauError {
+  const hint =
+    why === 'downgrade'
+      ? 'The redirect would send the credentials unencrypted (https to http). Ask the Tableau server\'s administrator to fix the redirect.'
+      : `Credentials go only to the address you gave, or over https to a server under the same domain (Tableau Cloud pods). If ${originOf(to)} is the right server, connect to it directly.`;
+  return new TableauError({
+    code: 'redirect-refused',
+    message: `Tableau at ${originOf(from)} redirected to ${originOf(to)}; the credentials were not sent there.`,
+    hint,
+    httpStatus,
+  });
+}
+
+/**
+ * Send, following redirects that `redirectVerdict` allows (the method and body are kept: TSC
+ * re-POSTs sign-in). `given` is the address the user gave; every hop is checked against it.
+ */
+export async function followRedirects(
+  send: Transport,
+  req: HttpRequest,
+  given: URL,
+  logger?: Logger,
+): Promise<{ res: HttpResponse; url: string }> {
   let url = req.url;
+  let query = req.query;
   for (let hop = 0; ; hop++) {
-    const res = await send({ ...req, url });
+    const res = await send({ ...req, url, query });
     if (!REDIRECTS.has(res.status)) return { res, url };
+    res.stream?.destroy();
     const location = res.headers.location;
-    if (!location || hop >= MAX_HOPS) {
-      throw new TableauError({ code: 'invalid-response', message: 'Tableau redirected the request too many times.', httpStatus: res.status });
+    if (!location) throw new TableauError({ code: 'invalid-response', message: `Tableau answered HTTP ${res.status} without saying where to go.`, httpStatus: res.status });
+    if (hop >= MAX_HOPS) throw new TableauError({ code: 'invalid-response', message: 'Tableau redirected the request too many times.', httpStatus: res.status });
+    const from = new URL(url);
+    let next: URL;
+    try {
+      next = new URL(location, from);
+    } catch {
+      throw new TableauError({ code: 'invalid-response', message: `Tableau answered HTTP ${res.status} with an address that is not valid.`, httpStatus: res.status });
     }
-    const next = new URL(location, url);
-    if (credentials && !isSafeCredentialRedirect(new URL(url), next)) {
-      throw new TableauError({
-        code: 'invalid-response',
-        message: `Tableau redirected the sign-in to another site (${next.host}); the credentials were not sent there.`,
-        httpStatus: res.status,
-      });
-    }
-    url = next.toString();
+    const verdict = redirectVerdict(given, from, next);
+    if (!verdict.ok) throw redirectRefused(from, next, verdict.why, res.status);
+    logger?.info({ request: `${req.method} ${from.pathname}`, from: originOf(from), to: originOf(next), status: res.status }, 'tableau redirect followed');
+    // The Location is the whole address: its own query replaces ours.
+    url = `${next.origin}${next.pathname}`;
+    query = next.search ? next.search.slice(1) : undefined;
   }
 }
 
-/** GET /api/{low}/serverinfo (no auth) → product + REST version (notes §3, §7). */
-export async function negotiateVersion(send: Transport, serverUrl: string): Promise<ServerInfo & { baseUrl: string }> {
-  const { res, url } = await followRedirects(send, { method: 'GET', url: `${serverUrl}/api/${BOOTSTRAP_API_VERSION}/serverinfo` }, false);
-  if (res.status === 404) {
+/**
+ * GET /api/{low}/serverinfo (no auth) → product + REST version (notes §3, §7).
+ *
+ * This is the first request to an address the caller typed, so its failures must not tell whether a
+ * port is open (network-errors.ts, "port-probe oracle"): a timeout, an answer that is not HTTP, and an
+ * HTTP answer that is not Tableau all become the same 'server-unavailable' words as a refused
+ * connection; the real cause goes in the error's `cause` (logged once by whoever reports it).
+ * Tableau's own error answers (a JSON error body; TSC server_info_endpoint.py maps 404003 to "server
+ * info endpoint not found" = too old) keep their words.
+ */
+export async function negotiateVersion(send: Transport, serverUrl: string, logger?: Logger): Promise<ServerInfo & { baseUrl: string }> {
+  const given = new URL(serverUrl);
+  const notTableau = (what: string) => unreachableError(given, Object.assign(new Error(`not-tableau (GET serverinfo at ${originOf(given)}): ${what}`), { code: 'NOT_TABLEAU' }));
+  let answer: { res: HttpResponse; url: string };
+  try {
+    answer = await followRedirects(send, { method: 'GET', url: `${serverUrl}/api/${BOOTSTRAP_API_VERSION}/serverinfo` }, given, logger);
+  } catch (e) {
+    if (e instanceof TableauError && e.code === 'timeout') throw unreachableError(given, e.cause);
+    throw e;
+  }
+  const { res, url } = answer;
+  const tableauCode = restErrorCode(res.body) ?? /<error\s+code="(\d{6})"/.exec(res.body)?.[1];
+  if (res.status === 404 && tableauCode) {
     throw new TableauError({
       code: 'feature-unavailable',
-      message: `This does not look like a supported Tableau server: ${new URL(serverUrl).host} has no REST API ${BOOTSTRAP_API_VERSION}+ (Tableau Server 2019.2 or later is needed).`,
+      message: `This Tableau server is too old: ${given.host} has no REST API ${BOOTSTRAP_API_VERSION}+ (Tableau Server 2019.2 or later is needed).`,
+      tableauCode,
       httpStatus: 404,
     });
   }
-  if (res.status < 200 || res.status >= 300) throw restError(res.status, res.body);
-  const parsed = serverInfoSchema.safeParse(tryParseJson(res.body));
-  if (!parsed.success) {
-    throw new TableauError({ code: 'invalid-response', message: 'The server did not answer like Tableau (no server info).', httpStatus: res.status });
+  if (res.status < 200 || res.status >= 300) {
+    if (tableauCode) throw restError(res.status, res.body);
+    throw notTableau(`HTTP ${res.status} ${res.headers['content-type'] ?? 'without a content type'}`);
   }
+  const parsed = serverInfoSchema.safeParse(tryParseJson(res.body));
+  if (!parsed.success) throw notTableau(`HTTP ${res.status} ${res.headers['content-type'] ?? 'without a content type'} without server info`);
   return { ...parsed.data, baseUrl: baseUrlOf(url) };
 }
 
@@ -99,11 +179,24 @@ export function checkAuthSupported(info: ServerInfo, auth: ConnectAuth): void {
   }
 }
 
-export async function signIn(send: Transport, baseUrl: string, apiVersion: string, siteContentUrl: string, auth: ConnectAuth): Promise<Session> {
+/**
+ * POST /auth/signin. `given` is the address the user gave: the credentials follow a redirect only
+ * where `redirectVerdict` allows (a Cloud pod), never anywhere else.
+ */
+export async function signIn(
+  send: Transport,
+  baseUrl: string,
+  apiVersion: string,
+  siteContentUrl: string,
+  auth: ConnectAuth,
+  given: URL = new URL(baseUrl),
+  logger?: Logger,
+): Promise<Session> {
   const { res, url } = await followRedirects(
     send,
     { method: 'POST', url: `${baseUrl}/api/${apiVersion}/auth/signin`, data: signInBody(auth, siteContentUrl) },
-    true,
+    given,
+    logger,
   );
   if (res.status < 200 || res.status >= 300) {
     const err = restError(res.status, res.body);

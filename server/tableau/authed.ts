@@ -1,11 +1,13 @@
 /**
  * Authenticated requests: X-Tableau-Auth on every REST and VDS call (notes §1.3), one re-sign-in and
  * replay on a 401 with 401000/401002 (notes §1.6-1.7), non-2xx → TableauError, JSON through zod.
+ * A 3xx is followed only where auth.ts `redirectVerdict` allows (same origin as the address the user
+ * gave, or a Cloud pod over https); anywhere else it is refused and the token is not sent there.
  */
 import type { z } from 'zod';
 import { restError, restErrorCode, TableauError, tryParseJson, vdsError, vdsErrorCode } from './errors.js';
 import type { Clock, HttpRequest, HttpResponse, Logger } from './http.js';
-import type { Transport } from './auth.js';
+import { followRedirects, type Transport } from './auth.js';
 import type { Session, SessionCache } from './sessions.js';
 
 export type ErrorShape = 'rest' | 'vds';
@@ -21,6 +23,8 @@ export interface AuthedOptions {
   signIn: () => Promise<Session>;
   logger: Logger;
   clock: Clock;
+  /** The address the user gave; redirects are checked against it (default: the session's server). */
+  given?: URL;
 }
 
 export class AuthedTransport {
@@ -59,18 +63,23 @@ export class AuthedTransport {
 
   async send(req: HttpRequest, shape: ErrorShape = 'rest'): Promise<HttpResponse> {
     let session = this.session;
-    let res = await this.o.transport(withToken(req, session.token));
+    let res = await this.sendFollowing(withToken(req, session.token), session);
     if (res.status === 401 && isSessionGone(res.body, shape)) {
       this.o.logger.info({ request: `${req.method} ${new URL(req.url).pathname}` }, 'tableau session no longer valid, signing in again');
       session = await this.o.sessions.renew(this.o.key, session.token, this.o.signIn);
       this.current = session;
-      res = await this.o.transport(withToken(req, session.token));
+      res = await this.sendFollowing(withToken(req, session.token), session);
     }
     if (res.status < 200 || res.status >= 300) {
       res.stream?.destroy();
       throw shape === 'vds' ? vdsError(res.status, res.body) : restError(res.status, res.body);
     }
     return res;
+  }
+
+  private async sendFollowing(req: HttpRequest, session: Session): Promise<HttpResponse> {
+    const given = this.o.given ?? new URL(session.baseUrl);
+    return (await followRedirects(this.o.transport, req, given, this.o.logger)).res;
   }
 
   async json<S extends z.ZodType>(req: HttpRequest, schema: S, shape: ErrorShape = 'rest'): Promise<z.infer<S>> {

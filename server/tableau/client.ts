@@ -10,7 +10,20 @@ import { checkAuthSupported, negotiateVersion, signIn, signOut, switchSite, type
 import { AuthedTransport } from './authed.js';
 import { TableauError, tryParseJson } from './errors.js';
 import { supportsFeature, vdsSchemaVersion, type Feature, type VdsSchemaVersion } from './features.js';
-import { buildQuery, createAxios, DEFAULT_RETRY, realClock, sendOnce, sendWithRetry, silentLogger, type Clock, type Logger, type RetryPolicy } from './http.js';
+import {
+  buildQuery,
+  createAxios,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_RETRY,
+  realClock,
+  sendOnce,
+  sendWithRetry,
+  silentLogger,
+  type Agents,
+  type Clock,
+  type Logger,
+  type RetryPolicy,
+} from './http.js';
 import { startRefresh, waitForJob, type RefreshTarget, type WaitOptions } from './jobs.js';
 import { checkFilterString, checkSortString, collectAllPages, DEFAULT_PAGE_POOL, MAX_PAGE_SIZE, parsePage, readPage, type PageAnswer } from './paging.js';
 import { RESOURCES, type ListResource, type ResourceItem } from './resources.js';
@@ -41,6 +54,13 @@ export interface ConnectOptions {
   /** Injected for tests (fake timers). */
   clock?: Clock;
   retry?: Partial<RetryPolicy>;
+  /**
+   * A streamed body (view CSV, VDS rows) that sends no byte for this long, while we are ready for
+   * more, fails as 'stream-stalled'. Default 60 s (DEFAULT_IDLE_TIMEOUT_MS).
+   */
+  idleTimeoutMs?: number;
+  /** Injected for tests: agents with a CA to trust or a DNS `lookup` for made-up names. */
+  agents?: Agents;
 }
 
 /** How hard to try when signing out. */
@@ -126,9 +146,12 @@ export class TableauClient {
     const clock = opts.clock ?? realClock;
     const policy = { ...DEFAULT_RETRY, ...opts.retry };
     const sessions = opts.sessions ?? defaultSessions;
-    const ax = createAxios(opts.timeoutMs ?? 120_000);
+    const ax = createAxios(opts.timeoutMs ?? 120_000, opts.agents);
+    const guard = { idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, logger };
     const transport: Transport = (req) =>
-      sendWithRetry(() => sendOnce(ax, req), { policy, clock, logger, label: `${req.method} ${new URL(req.url).pathname}` });
+      sendWithRetry(() => sendOnce(ax, req, guard), { policy, clock, logger, label: `${req.method} ${new URL(req.url).pathname}`, url: req.url });
+    // Credentials and the token go only to this origin (or a Cloud pod of it): auth.ts redirectVerdict.
+    const given = new URL(serverUrl);
     const oneShot = (deadlineMs: number): Transport => {
       // Its own axios instance: the abort signal must not touch the shared instance's requests.
       // AbortSignal.timeout covers the TCP connect too (axios' `timeout` is socket inactivity only).
@@ -138,17 +161,18 @@ export class TableauClient {
       return (req) => sendWithRetry(() => sendOnce(quick, req), { policy: once, clock, logger, label: `${req.method} ${new URL(req.url).pathname}` });
     };
 
-    const info = await negotiateVersion(transport, serverUrl);
+    const info = await negotiateVersion(transport, serverUrl, logger);
+    if (info.baseUrl !== serverUrl) logger.info({ given: serverUrl, server: info.baseUrl }, 'tableau server answered from another address');
     checkAuthSupported(info, opts.auth);
     const key = sessions.keyFor(serverUrl, opts.siteContentUrl, opts.auth);
     const doSignIn = async (): Promise<Session> => {
-      const s = await signIn(transport, info.baseUrl, info.restApiVersion, opts.siteContentUrl, opts.auth);
+      const s = await signIn(transport, info.baseUrl, info.restApiVersion, opts.siteContentUrl, opts.auth, given, logger);
       logger.info({ server: new URL(serverUrl).host, site: opts.siteContentUrl, principal: principalOf(opts.auth) }, 'tableau signed in');
       return s;
     };
     const session = await sessions.acquire(key, doSignIn);
     logger.debug({ productVersion: info.productVersion, restApiVersion: info.restApiVersion }, 'tableau connected');
-    const t = new AuthedTransport({ transport, sessions, key, session, signIn: doSignIn, logger, clock });
+    const t = new AuthedTransport({ transport, sessions, key, session, signIn: doSignIn, logger, clock, given });
     return new TableauClient(t, transport, { productVersion: info.productVersion, build: info.build, restApiVersion: info.restApiVersion }, {
       serverUrl,
       auth: opts.auth,
@@ -160,6 +184,14 @@ export class TableauClient {
 
   get serverInfo(): ServerInfo {
     return { ...this.info };
+  }
+
+  /**
+   * The server this client really talks to: the address the user gave, or where an allowed redirect
+   * led (a Tableau Cloud pod, a moved server). Connections show it (auth.ts redirectVerdict).
+   */
+  get serverUrl(): string {
+    return this.t.session.baseUrl;
   }
 
   get siteId(): string {
@@ -393,7 +425,9 @@ export class TableauClient {
     const next = await switchSite(this.transport, old, this.info.restApiVersion, siteContentUrl);
     if (next === old) return;
     const key = this.opts.sessions.keyFor(this.opts.serverUrl, siteContentUrl, this.opts.auth);
-    this.t.rebind(key, next, () => signIn(this.transport, old.baseUrl, this.info.restApiVersion, siteContentUrl, this.opts.auth));
+    this.t.rebind(key, next, () =>
+      signIn(this.transport, old.baseUrl, this.info.restApiVersion, siteContentUrl, this.opts.auth, new URL(this.opts.serverUrl), this.t.logger),
+    );
     // The old token was replaced by the switch (TSC re-parses credentials and drops the old token).
     this.opts.sessions.drop(oldKey, old.token);
   }

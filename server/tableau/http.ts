@@ -7,14 +7,20 @@
  *   status, never crash a JSON.parse.
  * - Redirects are never followed by axios (maxRedirects 0): axios turns a 301 POST into a GET, and
  *   sign-in must be re-POSTed to the pod (auth.ts).
- * - Retries: 429/502/503/504 and network errors, exponential backoff with full jitter, Retry-After
- *   honoured, bounded attempts and an overall deadline. Clock, sleep and random are injected.
+ * - Retries: 429/502/503/504 and network errors that can heal, exponential backoff with full jitter,
+ *   Retry-After honoured, bounded attempts and an overall deadline. Clock, sleep and random are
+ *   injected. A name that does not resolve, an untrusted certificate and TLS spoken to a plain-HTTP
+ *   port are not retried: they fail the same way every time (network-errors.ts).
+ * - Streamed bodies are guarded (guardBody): a body that breaks off or sends nothing for the idle
+ *   timeout becomes a StreamInterruptedError, logged once at warn with its cause.
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
+import { PassThrough, type Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 import { TableauError } from './errors.js';
+import { classifyNetworkError, logCause, networkError, originOf, StreamInterruptedError, stripQueries, type StreamFailureKind } from './network-errors.js';
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -70,14 +76,20 @@ export interface HttpResponse {
 /** Error bodies we read from a stream are small JSON or HTML pages; never buffer more than this. */
 const MAX_ERROR_BODY = 64 * 1024;
 
-export function createAxios(timeoutMs: number): AxiosInstance {
+/** Agents (tests pass their own: a CA to trust, a DNS `lookup` for made-up names). */
+export interface Agents {
+  http?: http.Agent;
+  https?: https.Agent;
+}
+
+export function createAxios(timeoutMs: number, agents: Agents = {}): AxiosInstance {
   return axios.create({
     timeout: timeoutMs,
     maxRedirects: 0,
     validateStatus: () => true,
     transformResponse: [(d: unknown) => d],
-    httpAgent: new http.Agent({ keepAlive: true }),
-    httpsAgent: new https.Agent({ keepAlive: true }),
+    httpAgent: agents.http ?? new http.Agent({ keepAlive: true }),
+    httpsAgent: agents.https ?? new https.Agent({ keepAlive: true }),
     // Export streams can be hundreds of MB (TSC #1374): no axios body cap, we stream.
     maxContentLength: Infinity,
     maxBodyLength: Infinity,
@@ -114,8 +126,17 @@ async function readCapped(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString('utf8');
 }
 
+/** Default idle timeout of a streamed body: no byte for this long while we wait for one = stalled. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+export interface BodyGuard {
+  /** No byte for this long, while we are ready for more, ends the body with 'stream-stalled'. */
+  idleTimeoutMs: number;
+  logger: Logger;
+}
+
 /** One attempt, no retry. Network failures throw the raw axios/Node error (classified by the caller). */
-export async function sendOnce(ax: AxiosInstance, req: HttpRequest): Promise<HttpResponse> {
+export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: BodyGuard): Promise<HttpResponse> {
   const url = req.query ? `${req.url}?${req.query}` : req.url;
   const res = await ax.request({
     method: req.method,
@@ -129,41 +150,37 @@ export async function sendOnce(ax: AxiosInstance, req: HttpRequest): Promise<Htt
   for (const [k, v] of Object.entries(res.headers ?? {})) headers[k.toLowerCase()] = v == null ? undefined : String(v);
   if (req.stream) {
     const stream = res.data as Readable;
-    if (res.status >= 200 && res.status < 300) return { status: res.status, headers, body: '', stream };
+    if (res.status >= 200 && res.status < 300) {
+      // The socket tells a reset (RST: 'close' with hadError) from a plain close; the body cannot.
+      const socket = (res.request as { socket?: Socket } | undefined)?.socket ?? undefined;
+      const body = guard ? guardBody(stream, { ...guard, label: `${req.method} ${new URL(req.url).pathname}`, origin: originOf(req.url), socket }) : stream;
+      return { status: res.status, headers, body: '', stream: body };
+    }
     return { status: res.status, headers, body: await readCapped(stream) };
   }
   return { status: res.status, headers, body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ERR_NETWORK', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 export function isRetryableStatus(status: number): boolean {
   return RETRY_STATUS.has(status);
 }
 
+/** A failure underneath HTTP that may heal by itself (refused, reset, timeouts, DNS not answering). */
 export function isNetworkError(e: unknown): boolean {
-  if (!e || typeof e !== 'object') return false;
-  const err = e as { code?: string; message?: string; cause?: unknown };
-  if (err.code && NETWORK_CODES.has(err.code)) return true;
-  if (typeof err.message === 'string' && /socket hang up|timeout of \d+ms exceeded|network error/i.test(err.message)) return true;
-  return err.cause ? isNetworkError(err.cause) : false;
-}
-
-function isTimeout(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === 'ECONNABORTED' || err?.code === 'ETIMEDOUT' || /timeout/i.test(err?.message ?? '');
+  return classifyNetworkError(e).retryable;
 }
 
 /**
  * An AxiosError carries the request config: headers with X-Tableau-Auth and the sign-in body with
  * the PAT secret or password. Only its code and message may travel on (as a TableauError cause that
- * a logger might serialise).
+ * a logger might serialise), and the message without any URL query string.
  */
 export function sanitize(e: unknown): Error {
   const err = e as { code?: unknown; message?: unknown };
   const code = typeof err?.code === 'string' ? err.code : undefined;
-  const message = typeof err?.message === 'string' ? err.message.slice(0, 200) : 'request failed';
+  const message = typeof err?.message === 'string' ? stripQueries(err.message).slice(0, 200) : 'request failed';
   return Object.assign(new Error(message), code ? { code } : {});
 }
 
@@ -190,41 +207,134 @@ export interface RetryContext {
 }
 
 /**
- * Send with retries. Returns the final response (2xx or not); throws TableauError only when the
- * network kept failing ('timeout' / 'server-unavailable').
+ * Send with retries. Returns the final response (2xx or not); throws a TableauError when the request
+ * never got an HTTP answer, in words that name the cause (network-errors.ts). That error is not logged
+ * here: its `cause` holds the exact reason (code, request, address, attempts) for the ONE line that
+ * whoever reports the failure writes (the HTTP error handler, the scheduler). Retries log at info.
  */
-export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: RetryContext): Promise<HttpResponse> {
+export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: RetryContext & { url?: string }): Promise<HttpResponse> {
   const { policy, clock, logger } = ctx;
   const started = clock.now();
   for (let attempt = 0; ; attempt++) {
     let res: HttpResponse | undefined;
-    let failure: unknown;
+    let failure: ReturnType<typeof classifyNetworkError> | undefined;
     try {
       res = await send();
       if (!isRetryableStatus(res.status)) return res;
     } catch (e) {
       if (e instanceof TableauError) throw e;
-      if (!isNetworkError(e)) {
-        throw new TableauError({ code: 'server-unavailable', message: 'The request to Tableau failed.', cause: sanitize(e) });
-      }
-      failure = e;
+      failure = classifyNetworkError(e);
+      if (!failure.retryable) throw failed(failure, ctx, attempt + 1);
     }
     const backoff = backoffDelay(attempt, policy, clock.random);
     const retryAfter = res ? parseRetryAfter(res.headers['retry-after'], clock.now()) : undefined;
     const delay = retryAfter !== undefined ? Math.max(retryAfter, backoff) : backoff;
     const elapsed = clock.now() - started;
     const giveUp = attempt + 1 >= policy.maxAttempts || elapsed + delay > policy.deadlineMs;
-    const what = res ? { status: res.status } : { error: (failure as { code?: string }).code ?? (failure as Error).message };
+    const what = res ? { status: res.status } : { error: failure!.kind, code: failure!.code };
     if (giveUp) {
-      logger.warn({ request: ctx.label, attempt: attempt + 1, ...what }, 'tableau request failed, no retries left');
-      if (res) return res;
-      throw new TableauError({
-        code: isTimeout(failure) ? 'timeout' : 'server-unavailable',
-        message: isTimeout(failure) ? 'Tableau took too long to answer.' : 'Could not reach Tableau (the connection failed repeatedly).',
-        cause: sanitize(failure),
-      });
+      if (res) {
+        // The status goes on to the caller, which turns it into the error that gets reported.
+        logger.info({ request: ctx.label, attempt: attempt + 1, ...what }, 'tableau request failed, no retries left');
+        return res;
+      }
+      throw failed(failure!, ctx, attempt + 1);
     }
     logger.info({ request: ctx.label, attempt: attempt + 1, delayMs: delay, ...what }, 'tableau request retrying');
     await clock.sleep(delay);
   }
+}
+
+function failed(failure: ReturnType<typeof classifyNetworkError>, ctx: RetryContext & { url?: string }, attempts: number): TableauError {
+  const origin = ctx.url ? originOf(ctx.url) : 'Tableau';
+  const cause = logCause(failure, { request: ctx.label, origin, attempts });
+  if (!ctx.url) return new TableauError({ code: 'server-unavailable', message: 'Could not reach Tableau.', cause });
+  return networkError(failure, ctx.url, cause);
+}
+
+/**
+ * The body of a streamed answer, guarded:
+ *  - an error on the socket or a close before the end → StreamInterruptedError ('cut' or 'reset');
+ *  - no byte for `idleTimeoutMs` while we are ready to take more → 'stalled', and the download is
+ *    aborted. A body that waits because OUR reader is slow (backpressure: the source is paused) is
+ *    not stalled — Tableau is not the one who stopped.
+ * Each failure is logged once at warn with its cause (no URL query, no headers). A consumer that
+ * stops reading early (destroy) is not a failure: the download is closed quietly.
+ */
+export function guardBody(source: Readable, o: BodyGuard & { label: string; origin: string; socket?: Socket }): Readable {
+  const out = new PassThrough();
+  let bytes = 0;
+  let ended = false;
+  let failed = false;
+  let reset = false;
+  let timer: NodeJS.Timeout | undefined;
+  const onSocketError = (e: unknown) => {
+    if ((e as { code?: string })?.code === 'ECONNRESET') reset = true;
+  };
+  const onSocketClose = (hadError: boolean) => {
+    if (hadError) reset = true;
+  };
+  o.socket?.on('error', onSocketError);
+  o.socket?.on('close', onSocketClose);
+  const clear = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  // Keep-alive sockets carry later requests: leave no listener behind.
+  const detach = () => {
+    o.socket?.off('error', onSocketError);
+    o.socket?.off('close', onSocketClose);
+  };
+  const fail = (kind: StreamFailureKind, cause?: unknown) => {
+    if (failed || ended || out.destroyed) return;
+    failed = true;
+    clear();
+    detach();
+    const why = cause === undefined ? undefined : classifyNetworkError(cause);
+    o.logger.warn(
+      { request: o.label, target: o.origin, bytes, failure: kind, ...(why ? { cause: why.detail, code: why.code } : { idleMs: o.idleTimeoutMs }) },
+      kind === 'stalled' ? 'tableau stopped sending data' : 'tableau data stream broke off',
+    );
+    const err = new StreamInterruptedError(kind, bytes, o.idleTimeoutMs, undefined, why ? sanitize(cause) : undefined);
+    source.destroy();
+    out.destroy(err);
+  };
+  const arm = () => {
+    clear();
+    if (failed || ended || out.destroyed || !(o.idleTimeoutMs > 0)) return;
+    timer = setTimeout(() => {
+      // Our reader is behind (the PassThrough is full and paused the source): not Tableau's stall.
+      if (source.isPaused() || out.writableNeedDrain) return arm();
+      fail('stalled');
+    }, o.idleTimeoutMs);
+    timer.unref?.();
+  };
+  source.on('data', (chunk: Buffer | string) => {
+    bytes += chunk.length;
+    arm();
+    if (!out.write(chunk)) source.pause();
+  });
+  out.on('drain', () => {
+    source.resume();
+    arm();
+  });
+  source.on('end', () => {
+    ended = true;
+    clear();
+    detach();
+    out.end();
+  });
+  // Node reports both a close and a reset mid-body as "aborted" (ECONNRESET); the socket knows which.
+  source.on('error', (e) => fail(reset ? 'reset' : 'cut', e));
+  source.on('close', () => {
+    if (!ended) fail(reset ? 'reset' : 'cut', Object.assign(new Error('the connection closed before the body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+  });
+  // The reader went away (preview limit reached, client disconnected): close the download.
+  out.on('close', () => {
+    clear();
+    detach();
+    if (!source.destroyed) source.destroy();
+  });
+  arm();
+  return out;
 }

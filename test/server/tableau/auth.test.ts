@@ -1,7 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
-import { isSafeCredentialRedirect } from '../../../server/tableau/auth.js';
 import { fakeClock, memoryLogger, PAT, SITE_ID, startFake, USER_ID, type Fake } from './fake.js';
 
 let fakes: Fake[] = [];
@@ -63,51 +62,18 @@ describe('connect', () => {
     await expect(TableauClient.connect({ serverUrl: 'ftp://x', siteContentUrl: '', auth: PAT })).rejects.toMatchObject({ code: 'invalid-input' });
   });
 
-  it('says "not Tableau" when serverinfo answers an HTML page', async () => {
+  it('answers an HTML page on serverinfo like a closed port (one code, the cause only in the error cause)', async () => {
     const app = Fastify();
     app.get('/api/:v/serverinfo', async (_q, r) => r.type('text/html').send('<html>hello</html>'));
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    await expect(TableauClient.connect({ serverUrl: url, siteContentUrl: '', auth: PAT, sessions: new SessionCache() })).rejects.toMatchObject({ code: 'invalid-response' });
+    const err = await TableauClient.connect({ serverUrl: url, siteContentUrl: '', auth: PAT, sessions: new SessionCache() }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'server-unavailable', message: `Could not reach Tableau at ${url}.` });
+    expect(String(err.cause?.message)).toMatch(/not-tableau .*HTTP 200 text\/html/);
     await app.close();
   });
 });
 
-describe('sign-in redirects (Cloud pods)', () => {
-  it.each([301, 302, 307, 308])('re-POSTs the sign-in to the Location of a %i and uses the pod afterwards', async (status) => {
-    let podCalls = 0;
-    const pod = await fake({}, (p) =>
-      p.app.get('/api/:v/sites/:site/projects', async (req, reply) => {
-        if (!p.authed(req, reply)) return;
-        podCalls++;
-        return { pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '0' }, projects: {} };
-      }),
-    );
-    // The front door answers serverinfo but moves sign-in to the pod (online.tableau.com → 10ay...).
-    const front = await fake({}, (f) =>
-      f.app.addHook('onRequest', async (req, reply) => {
-        if (req.method === 'POST' && req.url.endsWith('/auth/signin')) return reply.code(status).header('location', `${pod.url}${req.url}`).send();
-      }),
-    );
-    const logger = memoryLogger();
-    const c = await connect(front, { logger });
-    expect(front.signIns).toHaveLength(0);
-    expect(pod.signIns).toHaveLength(1);
-    expect((pod.signIns[0].body as { credentials: object }).credentials).toMatchObject({ personalAccessTokenName: 'robot' });
-    // The token lives on the pod: later calls must go there.
-    await c.listAll('projects');
-    expect(podCalls).toBe(1);
-    expect(logger.lines.join('\n')).not.toContain('s3cr3t-value');
-  });
-
-  it('only follows credential redirects within the same parent domain, never https→http', () => {
-    const u = (s: string) => new URL(s);
-    expect(isSafeCredentialRedirect(u('https://online.tableau.com/api/3.4/auth/signin'), u('https://10ay.online.tableau.com/x'))).toBe(true);
-    expect(isSafeCredentialRedirect(u('https://10ay.online.tableau.com/a'), u('https://10az.online.tableau.com/a'))).toBe(true);
-    expect(isSafeCredentialRedirect(u('https://online.tableau.com/a'), u('https://evil.example.com/a'))).toBe(false);
-    expect(isSafeCredentialRedirect(u('https://online.tableau.com/a'), u('http://10ay.online.tableau.com/a'))).toBe(false);
-    expect(isSafeCredentialRedirect(u('http://127.0.0.1:1/a'), u('http://127.0.0.1:2/a'))).toBe(true);
-  });
-});
+// Redirects (Cloud pods, and credentials that go nowhere else): redirects.test.ts.
 
 describe('sessions', () => {
   it('reuses one token per (server, site, principal) across clients, even when they connect at once', async () => {
