@@ -32,6 +32,10 @@ afterAll(async () => {
 const pat = { kind: 'pat', patName: 'n', patSecret: 's' };
 const okConnect = { serverUrl: 'https://tableau.example.com', siteContentUrl: '', auth: pat };
 const view = { kind: 'view', viewId: 'abc-123' };
+const vdsQuery = { fields: [{ fieldCaption: 'Region' }] };
+const vdsSource = { kind: 'datasource', datasourceId: 'ds-1', query: vdsQuery };
+/** `body` as JSON text with 10,000 levels of nesting in place of the string "@@". */
+const deepIn = (body: object) => JSON.stringify(body).replace('"@@"', '['.repeat(10_000) + ']'.repeat(10_000));
 
 type Case = [name: string, method: string, path: () => string, body?: unknown];
 
@@ -42,7 +46,7 @@ const cases: Case[] = [
   ['connect: array', 'POST', () => '/api/connections', '[]'],
   ['connect: broken JSON', 'POST', () => '/api/connections', '{"serverUrl": '],
   ['connect: missing auth', 'POST', () => '/api/connections', { serverUrl: 'https://t.example.com', siteContentUrl: '' }],
-  ['connect: not a URL', 'POST', () => '/api/connections', { ...okConnect, serverUrl: 'tableau' }],
+  ['connect: not a URL', 'POST', () => '/api/connections', { ...okConnect, serverUrl: 'tableau example' }],
   ['connect: ftp URL', 'POST', () => '/api/connections', { ...okConnect, serverUrl: 'ftp://t.example.com' }],
   ['connect: URL with credentials', 'POST', () => '/api/connections', { ...okConnect, serverUrl: 'https://u:p@t.example.com' }],
   ['connect: site with a slash', 'POST', () => '/api/connections', { ...okConnect, siteContentUrl: 'a/b' }],
@@ -87,6 +91,18 @@ const cases: Case[] = [
   ['pull: limit 0', 'POST', () => `/api/connections/${cid}/pull`, { source: view, options: { limit: 0 } }],
   ['pull: limit not a number', 'POST', () => `/api/connections/${cid}/pull`, { source: view, options: { limit: '10' } }],
   ['pull: refresh flag not boolean', 'POST', () => `/api/connections/${cid}/pull`, { source: view, options: { refreshExtractFirst: 'yes' } }],
+  // limits (server/http/limits.ts)
+  ['pull: filter value nested 10,000 deep', 'POST', () => `/api/connections/${cid}/pull`, deepIn({ source: { ...vdsSource, query: { ...vdsQuery, filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: '@@' }] } } })],
+  ['pull: 501 fields', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...vdsSource, query: { fields: Array.from({ length: 501 }, (_, i) => ({ fieldCaption: `F${i}` })) } } }],
+  ['pull: calculation too long', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...vdsSource, query: { fields: [{ fieldCaption: 'C', calculation: '1+'.repeat(40_000) + '1' }] } } }],
+  ['pull: 201 view filters', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...view, filters: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`F${i}`, 'x'])) } }],
+  ['pull: bad %-escape in the path', 'POST', () => `/api/connections/%E0%A4%A/pull`, { source: view }],
+  // schedules
+  ['schedules: source nested 10,000 deep', 'POST', () => '/api/schedules', deepIn({ connectionId: cid, definitionId: 'd', name: 'n', source: '@@', spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' } })],
+  ['schedules: time zone of 5,000 characters', 'POST', () => '/api/schedules', { connectionId: cid, definitionId: 'd', name: 'n', source: view, spec: { kind: 'hourly', minute: 0, timeZone: 'Z'.repeat(5_000) } }],
+  ['schedules: bad schedule id', 'PUT', () => '/api/schedules/a$b', { name: 'x' }],
+  ['schedules: runs limit 0', 'GET', () => '/api/schedules/unknown-id/runs?limit=0'],
+  ['schedules: snapshot without scheduleId', 'GET', () => '/api/snapshots/latest'],
 ];
 
 describe('malformed input → 400 invalid-input', () => {
@@ -101,13 +117,19 @@ describe('malformed input → 400 invalid-input', () => {
     expect(res.json.error.message).toMatch(/\w/);
   });
 
+  it('an over-long path segment → 414 naming the limit, in the API error shape', async () => {
+    const res = await api.call('POST', `/api/connections/${'c'.repeat(101)}/pull`, { token, body: { source: view } });
+    expect(res.status).toBe(414);
+    expect(res.json.error).toEqual({ code: 'invalid-input', message: 'A part of the request URL is longer than 100 characters, the limit.' });
+  });
+
   it('covers every API route', () => {
     const routes = server.app.printRoutes({ commonPrefix: false });
     for (const r of ['connections', ':cid', 'projects', 'workbooks', ':wid', 'views', 'datasources', 'search', ':dsid', 'metadata', 'pull', 'signout']) {
       expect(routes).toContain(r);
     }
     const tested = new Set(cases.map(([name]) => name.split(':')[0]));
-    for (const route of ['connect', 'projects', 'delete', 'signout', 'workbooks', 'datasources', 'views', 'search', 'metadata', 'pull']) {
+    for (const route of ['connect', 'projects', 'delete', 'signout', 'workbooks', 'datasources', 'views', 'search', 'metadata', 'pull', 'schedules']) {
       expect(tested.has(route), route).toBe(true);
     }
   });
