@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
+import type { SchedulesClient } from '../../api/schedules.js';
 import { useServices } from '../../app/services.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import { describeSite } from '../../refresh/runner/connections.js';
@@ -21,6 +22,8 @@ const useStyles = makeStyles({ site: { minWidth: 0, maxWidth: '100%' }, siteSele
 export interface EditSourceProps {
   def: RefreshDefinition;
   service: RefreshService;
+  /** The companion server's schedules: a table moved to another site no longer uses its schedule, which is deleted. */
+  schedules?: SchedulesClient;
   onClose(): void;
   /** After a save: the refresh it started (the Tables tab brings the provenance sheet up to date when it ends). */
   onSaved?(refresh: Promise<unknown>): void;
@@ -31,7 +34,7 @@ export interface EditSourceProps {
  * Saving changes the stored definition (connection identity and source together) and refreshes
  * the table in place; the refresh maps columns by name.
  */
-export function EditSource({ def, service, onClose, onSaved }: EditSourceProps) {
+export function EditSource({ def, service, schedules, onClose, onSaved }: EditSourceProps) {
   const styles = usePaneStyles();
   const local = useStyles();
   const { api } = useServices();
@@ -46,8 +49,11 @@ export function EditSource({ def, service, onClose, onSaved }: EditSourceProps) 
   const save = async (edited: PullSource, connection: ConnectionInfo) => {
     setFailure(null);
     try {
+      const patch = sourcePatch(def, edited, connection);
+      // Deleted first: if that fails nothing has changed, and no schedule is left pulling for no table.
+      if (patch.options && def.options.serverScheduleId && schedules) await deleteSchedule(schedules, def.options.serverScheduleId);
       // The store validates connection and source with zod before saving (definitions/schema.ts).
-      await service.update(def.id, sourcePatch(def, edited, connection));
+      await service.update(def.id, patch);
       onSaved?.(service.runner.refresh(def.id, { trigger: 'manual' }));
       onClose();
     } catch (error) {
@@ -71,7 +77,7 @@ export function EditSource({ def, service, onClose, onSaved }: EditSourceProps) 
           </Select>
         </Field>
       ) : null}
-      {connections.data ? <SiteNotice def={def} chosen={chosen} others={list.length > 0} /> : null}
+      {connections.data ? <SiteNotice def={def} chosen={chosen} others={list.length > 0} deletesSchedule={!!schedules} /> : null}
       <ErrorBar error={failure} />
       {chosen ? <SourceOnSite key={chosen.id} def={def} connection={chosen} onSave={(source) => void save(source, chosen)} /> : null}
     </div>
@@ -79,7 +85,7 @@ export function EditSource({ def, service, onClose, onSaved }: EditSourceProps) 
 }
 
 /** Why there is nothing to edit yet, or what saving on another site changes. */
-function SiteNotice({ def, chosen, others }: { def: RefreshDefinition; chosen: ConnectionInfo | null; others: boolean }) {
+function SiteNotice({ def, chosen, others, deletesSchedule }: { def: RefreshDefinition; chosen: ConnectionInfo | null; others: boolean; deletesSchedule: boolean }) {
   if (!chosen) {
     return (
       <MessageBar intent="warning" layout="multiline">
@@ -95,7 +101,9 @@ function SiteNotice({ def, chosen, others }: { def: RefreshDefinition; chosen: C
   if (!movesSite(def.connection, chosen)) return null;
   const lost = [
     def.source.kind === 'view' && def.source.customViewId ? 'Its custom view belongs to the old site and is not carried over.' : '',
-    def.options.serverScheduleId ? 'Its server schedule pulls from the old site, so it stops feeding this table (create a new one in Options).' : '',
+    def.options.serverScheduleId
+      ? `Its server schedule pulls from the old site, so ${deletesSchedule ? 'saving deletes it' : 'it stops feeding this table'} (create a new one in Options).`
+      : '',
   ].filter(Boolean);
   return (
     <MessageBar intent="info" layout="multiline">
@@ -110,4 +118,13 @@ function SiteNotice({ def, chosen, others }: { def: RefreshDefinition; chosen: C
       </MessageBarBody>
     </MessageBar>
   );
+}
+
+async function deleteSchedule(schedules: SchedulesClient, id: string): Promise<void> {
+  try {
+    await schedules.remove(id);
+  } catch (error) {
+    // Already gone on the server (or another person's): nothing left to delete.
+    if (errorBody(error).code !== 'not-found') throw error;
+  }
 }

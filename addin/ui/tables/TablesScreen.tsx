@@ -49,7 +49,7 @@ export function TablesScreen({ service, schedules, timeZone }: TablesScreenProps
   }
 
   if (editing) {
-    return <EditSource def={editing} service={service} onClose={() => setEditing(null)} onSaved={keepProvenanceCurrent} />;
+    return <EditSource def={editing} service={service} schedules={schedules} onClose={() => setEditing(null)} onSaved={keepProvenanceCurrent} />;
   }
 
   const writeProvenance = async () => {

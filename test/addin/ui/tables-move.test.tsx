@@ -1,9 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { DatasourceSource, PullSource } from '../../../common/source.js';
 import type { StreamMessage } from '../../../common/stream.js';
+import { ApiError } from '../../../addin/api/errors.js';
+import type { SchedulesClient } from '../../../addin/api/schedules.js';
 import { RefreshService, memoryStartupPort } from '../../../addin/refresh/runner/index.js';
 import { PROVENANCE_TABLE, writeProvenanceSheet } from '../../../addin/ui/tables/provenanceSheet.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
@@ -22,7 +24,7 @@ const NEW_SITE = 'finance on https://tableau.new.example.com (new-pat)';
 const oldView: PullSource = { kind: 'view', viewId: 'v1', contentUrl: 'Superstore/sheets/Overview', name: 'Superstore / Overview', customViewId: 'cv-1', filters: { Region: 'West' } };
 const oldQuery: DatasourceSource = { kind: 'datasource', datasourceId: 'ds1', name: 'Superstore', query: { fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM' }] }, rowLimit: 500 };
 
-async function setup(source: PullSource, connections: ConnectionInfo[] = [connection, newSite]) {
+async function setup(source: PullSource, connections: ConnectionInfo[] = [connection, newSite], schedules?: SchedulesClient) {
   const api = fakeApi({
     listConnections: async () => connections,
     pull: (_c: string, _r: unknown, o?: { signal?: AbortSignal }) => streamOf(ok(3), o?.signal),
@@ -34,7 +36,8 @@ async function setup(source: PullSource, connections: ConnectionInfo[] = [connec
   const service = new RefreshService({ gateway, api, startup: memoryStartupPort(), timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
   const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
   await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source, connection });
-  const { container } = renderWith(<TablesScreen service={service} timeZone="UTC" />, services);
+  if (schedules) await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'sch-1' } });
+  const { container } = renderWith(<TablesScreen service={service} schedules={schedules} timeZone="UTC" />, services);
   await userEvent.click(screen.getByRole('button', { name: 'Edit the source of Sales' }));
   const siteBox = await screen.findByRole('combobox', { name: /Server and site/ });
   return { api, service, gateway, siteBox, container, before: service.definitions().definitions[0] };
@@ -99,6 +102,21 @@ describe('Tables tab: Edit moves a table to another server and site', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save and refresh' }));
     await waitFor(() => expect(s.service.definitions().definitions[0].lastResult?.rows).toBe(3));
     expect(s.service.definitions().definitions[0]).toMatchObject({ connection: { siteContentUrl: 'finance' }, source: { kind: 'inventory', resource: 'workbooks' } });
+  });
+
+  it('deletes the table’s server schedule, which pulls from the old site; if that fails, nothing changes', async () => {
+    const remove = vi.fn().mockRejectedValueOnce(new ApiError({ code: 'unavailable', message: 'The companion server is not answering.' })).mockResolvedValue(undefined);
+    const s = await setup({ kind: 'inventory', resource: 'workbooks' }, [connection, newSite], { list: async () => [], remove } as unknown as SchedulesClient);
+    await userEvent.selectOptions(s.siteBox, NEW_SITE);
+    expect(screen.getByText(/Its server schedule pulls from the old site, so saving deletes it/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Save and refresh' }));
+    expect(await screen.findByText('The companion server is not answering.')).toBeInTheDocument();
+    expect((await s.service.store.list())[0]).toEqual(s.before);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save and refresh' }));
+    await waitFor(() => expect(s.service.definitions().definitions[0].lastResult?.rows).toBe(3));
+    expect(remove).toHaveBeenLastCalledWith('sch-1');
+    expect(s.service.definitions().definitions[0].options).not.toHaveProperty('serverScheduleId');
   });
 
   it('cancel after choosing another site and item changes nothing', async () => {
