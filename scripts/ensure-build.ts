@@ -3,10 +3,12 @@
  *
  * The inputs are hashed (SHA-256 over the paths and bytes of every file the bundle can depend on:
  * the add-in's sources and public files, the shared contracts in common/, the Vite and TypeScript
- * configs, package.json and package-lock.json, which pins every bundled dependency). The hash of the
+ * configs, package.json and package-lock.json, which pins every bundled dependency, and the build
+ * scripts themselves). The hash of the
  * last good build is kept in dist/.addin-build-hash, beside the served directory and never inside
  * it. Same hash: nothing to do, and Vite is never loaded. Otherwise `vite build` runs in a child
- * process, so the server process never holds Vite's memory (~1 GB while it pre-bundles).
+ * process, so the server process never holds Vite's memory (~1 GB while it pre-bundles); then
+ * its text files get brotli and gzip copies (scripts/precompress.ts).
  *
  * Concurrent starts (several checkouts' tests, a bench) take a lock directory first and look at
  * the hash again once they hold it, so one builds and the others reuse its result.
@@ -18,11 +20,24 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { precompressBuild } from './precompress.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** Directories and files whose content goes into the bundle (relative to the repository root). */
-export const BUILD_INPUTS = ['addin', 'common', 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
+/**
+ * Directories and files whose content goes into the bundle (relative to the repository root),
+ * this build procedure included.
+ */
+export const BUILD_INPUTS = [
+  'addin',
+  'common',
+  'vite.config.ts',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+  'scripts/ensure-build.ts',
+  'scripts/precompress.ts',
+];
 
 export interface BuildPaths {
   root: string;
@@ -79,7 +94,10 @@ export function isBuildCurrent(paths: BuildPaths, hash: string): boolean {
 export function viteBuildInChild(root: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const vite = join(root, 'node_modules', '.bin', 'vite');
-    const child = spawn(vite, ['build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // NODE_ENV=production whatever the caller's: under Vitest it is `test`, and Vite would then
+    // bundle React's development build (https://vite.dev/guide/env-and-mode#node-env-and-modes).
+    const env = { ...process.env, NODE_ENV: 'production' };
+    const child = spawn(vite, ['build', '--logLevel', 'warn'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -124,6 +142,7 @@ export async function ensureAddinBuild(options: EnsureBuildOptions = {}): Promis
     rmSync(paths.hashFile, { force: true }); // a failed build must not look current next time
     await (options.build ?? viteBuildInChild)(paths.root);
     if (!existsSync(join(paths.outDir, 'taskpane.html'))) throw new Error(`The build wrote no taskpane.html into ${paths.outDir}.`);
+    precompressBuild(paths.outDir);
     writeFileSync(paths.hashFile, `${current}\n`);
     report(`Built the add-in in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return { outDir: paths.outDir, hash: current, built: true };

@@ -10,7 +10,7 @@
  *  - office.js is not ours to serve: the pages load it from Microsoft's CDN (addin/taskpane.html).
  * `/` redirects to the task pane.
  */
-import fastifyStatic from '@fastify/static';
+import fastifyStatic, { type FastifyStaticOptions } from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
@@ -91,7 +91,20 @@ async function registerBuilt(app: FastifyInstance, distDir: string): Promise<voi
   if (!existsSync(join(distDir, 'taskpane.html'))) {
     throw new Error(`No built add-in in ${distDir}: run \`npm run build\` (npm start builds it when missing).`);
   }
-  await app.register(fastifyStatic, {
+  await app.register(async (scope) => {
+    // A cache must key the build's files by encoding too (they come in br, gzip or plain); CORS
+    // has already said Vary: Origin.
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      const vary = String(reply.getHeader('vary') ?? '');
+      if (!/accept-encoding/i.test(vary)) reply.header('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+      return payload;
+    });
+    await scope.register(fastifyStatic, builtFiles(distDir));
+  });
+}
+
+function builtFiles(distDir: string): FastifyStaticOptions {
+  return {
     root: distDir,
     prefix: '/',
     index: false,
@@ -101,11 +114,13 @@ async function registerBuilt(app: FastifyInstance, distDir: string): Promise<voi
     // Hashed chunks never change under their name; pages and icons keep their names across
     // builds, so the browser revalidates them (ETag) on every open.
     cacheControl: false,
+    // The build's brotli and gzip copies (scripts/precompress.ts) when the browser takes them.
+    preCompressed: true,
     setHeaders: (res, path) => {
-      const url = `/${relative(distDir, path).split(sep).join('/')}`;
+      const url = `/${relative(distDir, path).split(sep).join('/')}`.replace(/\.(?:br|gz)$/, '');
       res.setHeader('cache-control', HASHED_ASSET.test(url) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
-  });
+  };
 }
 
 async function registerVite(app: FastifyInstance, setFallback: (fallback: Fallback) => void): Promise<AddinServing> {
