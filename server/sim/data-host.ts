@@ -1,5 +1,6 @@
 import type { SimContext } from './context.js';
 import type { SimDataHost } from './data/host.js';
+import { vdsErrorBody } from './data/vds/errors.js';
 import { SimError } from './errors.js';
 import { requireSession } from './routes/common.js';
 
@@ -8,13 +9,13 @@ export function createDataHost(ctx: SimContext): SimDataHost {
   return {
     productVersion: () => ctx.version.productVersion,
     vdsEnabled: () => ctx.vdsEnabled,
-    authenticate(request, reply) {
+    authenticate(request, reply, shape = 'rest') {
       try {
         const s = requireSession(ctx, request);
         return { siteId: s.siteId, userId: s.userId };
       } catch (e) {
         if (!(e instanceof SimError)) throw e;
-        void reply.code(e.status).send(e.body());
+        void reply.code(e.status).send(shape === 'vds' ? vdsErrorBody(e.code, e.detail) : e.body());
         return null;
       }
     },

@@ -47,9 +47,10 @@ export interface SimDataHost {
   vdsEnabled(): boolean;
   /**
    * Check X-Tableau-Auth (and the core's fault injection). Returns the principal, or null after
-   * having sent the REST error reply itself (401002 etc.).
+   * having sent the error reply itself (401002 etc.): REST's shape, or with `shape: 'vds'` VDS's
+   * `{errorCode, message, datetime}` (401001/401002 are in vds_error_codes.html).
    */
-  authenticate(request: FastifyRequest, reply: FastifyReply): SimPrincipal | null;
+  authenticate(request: FastifyRequest, reply: FastifyReply, shape?: 'rest' | 'vds'): SimPrincipal | null;
   findView(siteId: string, viewId: string): SimViewRef | undefined;
   findCustomView(siteId: string, customViewId: string): SimCustomViewRef | undefined;
   findDatasource(siteId: string, datasourceLuid: string): SimDatasourceRef | undefined;

@@ -68,6 +68,15 @@ describe('VDS codes from the simulator, read by the client', () => {
     }
   });
 
+  it('401002 in the VDS shape (an expired token) signs in again and replays, like REST', async () => {
+    const orders = stableId('demo', 'datasource', 'orders');
+    sim.faults.add({ kind: 'expireToken', path: '*vizql-data-service*', count: 1 });
+    const meta = await c.vdsReadMetadata(orders);
+    expect(meta.fields.map((f) => f.fieldCaption)).toContain('Region');
+    // The fault was spent: the token died on the VDS request, and the call still succeeded.
+    expect(sim.faults.list().filter((f) => f.kind === 'expireToken')).toEqual([]);
+  });
+
   it('400803 "Unknown Field" names the field', async () => {
     const orders = stableId('demo', 'datasource', 'orders');
     const err = await c.vdsQuery({ datasource: { datasourceLuid: orders }, query: { fields: [{ fieldCaption: 'Foobar' }] } }).catch((e: unknown) => e);

@@ -48,7 +48,7 @@ function wantsDebug(body: unknown): boolean {
 async function handle(host: SimDataHost, cache: ResultCache, operation: VdsOperation, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const version = schemaVersionFor(host.productVersion());
   if (!host.vdsEnabled()) return reply.callNotFound();
-  const principal = host.authenticate(request, reply);
+  const principal = host.authenticate(request, reply, 'vds');
   if (!principal) return reply;
   if (!operationsOf(version).includes(operation)) {
     return sendError(reply, new VdsError('404950', `The request endpoint doesn't exist: /${operation} is not part of VizQL Data Service ${version}.`));

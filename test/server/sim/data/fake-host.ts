@@ -10,9 +10,10 @@ export function buildApp(state: FakeState, content: { views?: SimViewRef[]; cust
   const host: SimDataHost = {
     productVersion: () => state.version,
     vdsEnabled: () => state.vds,
-    authenticate: (request, reply) => {
+    authenticate: (request, reply, shape = 'rest') => {
       if (request.headers['x-tableau-auth'] === 'good') return { siteId: 's1', userId: 'u1' };
-      void reply.code(401).send({ error: { code: '401002', summary: 'Unauthorized Access', detail: 'Invalid authentication credentials were provided.' } });
+      const detail = 'Invalid authentication credentials were provided.';
+      void reply.code(401).send(shape === 'vds' ? { errorCode: '401002', message: detail, datetime: new Date().toISOString() } : { error: { code: '401002', summary: 'Unauthorized Access', detail } });
       return null;
     },
     findView: (_s, id) => content.views?.find((v) => v.id === id),

@@ -169,6 +169,12 @@ describe('VDS errors as Tableau answers them (vds_error_codes.html, TableauError
     expect((await post('get-datasource-model', { datasource: ds }, 'bad')).statusCode).toBe(401);
   });
 
+  it('a bad token: 401 with 401002 in the VDS shape', async () => {
+    const res = await post('read-metadata', { datasource: ds }, 'bad');
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ errorCode: '401002', message: expect.any(String) });
+  });
+
   it('answers each modelled situation with its code and status (all but 404000 from vds_error_codes.html)', async () => {
     state.version = '2025.3.0';
     const answers = [
