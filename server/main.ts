@@ -10,6 +10,7 @@ import type { HealthResponse } from '../common/api.js';
 import { loadDevCertificates, type CertOptions } from './certs.js';
 import { loadConfig, type AddinMode } from './config.js';
 import { buildApp, type RouteModule } from './http/app.js';
+import { trackConnections } from './http/connections.js';
 import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } from './http/static.js';
 import { tableauConnector, type TableauOptions } from './http/tableau.js';
 import { createLogger, type Logger } from './log.js';
@@ -42,6 +43,8 @@ export interface StartOptions {
   extraRoutes?: readonly RouteModule[];
   /** gzip pull streams for loopback clients too (tests of the gzip path). */
   compressLoopback?: boolean;
+  /** Host names answered besides localhost and IP addresses (PUBLIC_HOSTS; server/http/security.ts). */
+  publicHosts?: string[];
 }
 
 export interface RunningServer {
@@ -72,9 +75,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       scheduling: options.scheduling,
       extraRoutes: options.extraRoutes,
       compressLoopback: options.compressLoopback,
+      publicHosts: options.publicHosts,
+      devCsp: options.addin === 'dev',
       ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
     });
     started = app;
+    // After the sign-out (app.ts preClose), before the server waits for its connections.
+    const connections = trackConnections(app.server);
+    app.addHook('preClose', async () => void connections.closeIdle());
     const addin = await registerAddin(app, { mode: options.addin ?? 'off', distDir: options.distDir, setFallback });
     app.addHook('onClose', async () => addin.close());
     await app.listen({ port: options.port ?? 3000, host });
@@ -82,14 +90,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const port = typeof address === 'object' && address ? address.port : (options.port ?? 3000);
     // The add-in's own origin: Office loads https://localhost:3000 (the manifest's SourceLocation).
     for (const name of ['localhost', '127.0.0.1']) allowedOrigins.add(`${protocol}://${name}:${port}`);
+    // A public name serves the pane from its own origin, directly or behind a TLS front end on 443.
+    for (const name of options.publicHosts ?? []) allowedOrigins.add(`${protocol}://${name}:${port}`).add(`https://${name}`);
     const shownHost = protocol === 'https' && isLoopback(host) ? 'localhost' : host;
     return {
       url: `${protocol}://${shownHost}:${port}`,
       port,
       app,
       close: async () => {
-        await app.close();
-        store.close();
+        // Open connections (a browser's keep-alive or preconnected sockets, a pull still streaming)
+        // get a grace period, then are cut: stopping must not wait on them (issue #14: ≤ 2 s).
+        const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+        force.unref();
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(force);
+          store.close();
+        }
       },
     };
   } catch (err) {
@@ -98,6 +116,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     throw err;
   }
 }
+
+/** How long close() lets open connections finish before cutting them (sign-out takes ≤ 1 s of it). */
+export const CLOSE_GRACE_MS = 1_500;
 
 const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost';
 
@@ -108,9 +129,7 @@ async function main(): Promise<void> {
   if (config.addin === 'static') await (await import('../scripts/ensure-build.js')).ensureAddinBuild();
   let sim: { url: string; close(): Promise<void>; demo: { siteContentUrl: string; patName: string; patSecret: string } } | undefined;
   if (config.demo) {
-    // The simulator stands in for Tableau only in `npm start` (design.md): loaded on demand.
-    const { createSimulator } = await import('./sim/index.js');
-    sim = await createSimulator({ port: 0 });
+    sim = await startDemoSite(config.demoPort, config.port);
   }
   const demo = sim
     ? { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, patName: sim.demo.patName, patSecret: sim.demo.patSecret }
@@ -122,6 +141,7 @@ async function main(): Promise<void> {
     protocol: config.protocol,
     addin: config.addin,
     extraOrigins: config.extraOrigins,
+    publicHosts: config.publicHosts,
     logger,
     certs: { installCa: true },
     demo,
@@ -149,10 +169,43 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1); // second Ctrl+C: do not wait
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // server.close() signs out of Tableau best-effort within 1 s (ClientPool.closeAll); this is the
+    // backstop should anything else hang (a client that keeps a response open).
+    setTimeout(() => {
+      logger.warn('shutdown took longer than 2 s; exiting anyway');
+      process.exit(0);
+    }, 2_000).unref();
     void Promise.allSettled([server.close(), sim?.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * The embedded demo Tableau site listens on a FIXED port (DEMO_PORT, default 3001), because a table
+ * inserted from it names its server by URL (the refresh definition's connection identity:
+ * addin/refresh/definitions/schema.ts), and so does the saved connection. On a new port every such
+ * table would fail to refresh forever after a restart. When the port is taken the start fails with
+ * words naming DEMO_PORT rather than moving the site: rewriting the saved connection to a new
+ * address would not reach the URLs stored in workbooks, and a different program on the old port
+ * would then receive the analysts' sign-ins. DEMO_PORT=0 picks a free port (tests that run several
+ * servers at once).
+ */
+async function startDemoSite(demoPort: number, serverPort: number) {
+  if (demoPort !== 0 && demoPort === serverPort) {
+    throw new Error(`DEMO_PORT and PORT are both ${demoPort}: give the demo Tableau site another port (DEMO_PORT) or turn it off (DEMO=0).`);
+  }
+  // The simulator stands in for Tableau only in `npm start` (design.md): loaded on demand.
+  const { createSimulator } = await import('./sim/index.js');
+  try {
+    return await createSimulator({ port: demoPort });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new Error(
+      `The demo Tableau site cannot listen on 127.0.0.1:${demoPort}: another program uses that port (another \`npm start\`?). ` +
+        `Stop it, or set DEMO_PORT to a free port and keep that setting (tables inserted from the demo site remember its address), or start without the demo site (DEMO=0).`,
+    );
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

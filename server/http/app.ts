@@ -146,7 +146,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     { prefix: '/api' },
   );
-  app.addHook('onClose', async () => ctx.clients.closeAll());
+  // preClose, not onClose: fastify closes the HTTP server (waiting for open connections) before it
+  // runs onClose hooks, so the sign-out would queue behind every open browser connection.
+  app.addHook('preClose', async () => ctx.clients.closeAll());
   return { app, ctx, setFallback: (f) => void (fallback = f) };
 }
 

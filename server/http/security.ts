@@ -111,6 +111,9 @@ export function cspDirectives(dev = false): Record<string, string[]> {
     // office.js loads Microsoft's Aria telemetry (node_modules/@microsoft/office-js/dist/ariatelemetry),
     // which posts to *.pipe.aria.microsoft.com; everything of ours is same-origin.
     'connect-src': ["'self'", 'https://*.pipe.aria.microsoft.com', ...(dev ? ['ws:', 'wss:'] : [])],
+    // office.js frames Microsoft's telemetry proxy (the URL is in @microsoft/office-js
+    // dist/o15apptofilemappingtable.js and the *-win32 host files); nothing of ours uses frames.
+    'frame-src': ["'self'", 'https://telemetryservice.firstpartyapps.oaspapps.com'],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
     'form-action': ["'self'"],

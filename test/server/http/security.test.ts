@@ -120,6 +120,7 @@ describe('security headers', () => {
       expect(directive('connect-src')).toMatch(/^connect-src 'self'/);
       expect(directive('img-src')).toBe("img-src 'self' data:");
       expect(directive('object-src')).toBe("object-src 'none'");
+      expect(directive('frame-src')).toBe("frame-src 'self' https://telemetryservice.firstpartyapps.oaspapps.com");
       expect(csp).not.toContain('upgrade-insecure-requests');
     }
   });

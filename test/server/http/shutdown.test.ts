@@ -5,7 +5,7 @@
  * which then goes away (connection refused) or is replaced by a socket that accepts and never
  * answers (a hung proxy, a black-holed firewall).
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { ClientPool } from '../../../server/http/clients.js';
 import { startServer, type RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
@@ -145,5 +145,44 @@ describe('TableauClient.signOut with a deadline', () => {
     );
     await expect(client.signOut({ deadlineMs: 1_000 })).rejects.toThrow();
     expect(requests).toBe(1);
+  });
+});
+
+describe('open connections at close', () => {
+  const opened: Socket[] = [];
+  afterEach(() => opened.splice(0).forEach((s) => s.destroy()));
+
+  async function openSocket(port: number, send?: string): Promise<Socket> {
+    const socket = connect(port, '127.0.0.1');
+    opened.push(socket);
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    if (send) socket.write(send);
+    return socket;
+  }
+
+  it('closes at once a connection with no request in flight (a preconnected or kept-alive browser socket)', async () => {
+    server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: captureLogger('warn').logger });
+    await openSocket(server.port); // never sends a request
+    const kept = await openSocket(server.port, 'GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await new Promise<void>((resolve) => kept.once('data', () => resolve())); // answered, kept alive
+    expect(await timedClose()).toBeLessThan(500);
+  });
+
+  it('gives a request in flight its grace period, then cuts it: still ≤ 2 s', async () => {
+    let arrived!: () => void;
+    const hanging = new Promise<void>((resolve) => (arrived = resolve));
+    server = await startServer({
+      dataDir: tempDir(),
+      port: 0,
+      protocol: 'http',
+      logger: captureLogger('warn').logger,
+      extraRoutes: [(api) => void api.get('/never', { config: { auth: 'optional' } }, () => (arrived(), new Promise(() => undefined)))],
+    });
+    await openSocket(server.port, 'GET /api/never HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await hanging;
+    const ms = await timedClose();
+    expect(ms).toBeGreaterThanOrEqual(1_400);
+    expect(ms).toBeLessThanOrEqual(2_000);
   });
 });
