@@ -1,7 +1,7 @@
 /**
- * Which host the pane runs in. office.js is loaded by taskpane.html from /office-js/office.js
- * (served by the companion server); in a plain browser, or when that script failed to load,
- * `Office` is missing or onReady reports no host: then we run the browser preview.
+ * Which host the pane runs in. office.js is loaded by taskpane.html from Microsoft's CDN; in a
+ * plain browser, or when that script failed to load (no route to the CDN), `Office` is missing or
+ * onReady reports no host: then we run the browser preview.
  */
 export type HostKind = 'excel' | 'browser';
 
