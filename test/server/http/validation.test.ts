@@ -37,6 +37,7 @@ const vdsSource = { kind: 'datasource', datasourceId: 'ds-1', query: vdsQuery };
 /** `body` as JSON text with 10,000 levels of nesting in place of the string "@@". */
 const deepIn = (body: object) => JSON.stringify(body).replace('"@@"', '['.repeat(10_000) + ']'.repeat(10_000));
 
+/** `body` may be a function, for bodies that name ids known only once the connection exists. */
 type Case = [name: string, method: string, path: () => string, body?: unknown];
 
 const cases: Case[] = [
@@ -98,15 +99,16 @@ const cases: Case[] = [
   ['pull: 201 view filters', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...view, filters: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`F${i}`, 'x'])) } }],
   ['pull: bad %-escape in the path', 'POST', () => `/api/connections/%E0%A4%A/pull`, { source: view }],
   // schedules
-  ['schedules: source nested 10,000 deep', 'POST', () => '/api/schedules', deepIn({ connectionId: cid, definitionId: 'd', name: 'n', source: '@@', spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' } })],
-  ['schedules: time zone of 5,000 characters', 'POST', () => '/api/schedules', { connectionId: cid, definitionId: 'd', name: 'n', source: view, spec: { kind: 'hourly', minute: 0, timeZone: 'Z'.repeat(5_000) } }],
+  ['schedules: source nested 10,000 deep', 'POST', () => '/api/schedules', () => deepIn({ connectionId: cid, definitionId: 'd', name: 'n', source: '@@', spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' } })],
+  ['schedules: time zone of 5,000 characters', 'POST', () => '/api/schedules', () => ({ connectionId: cid, definitionId: 'd', name: 'n', source: view, spec: { kind: 'hourly', minute: 0, timeZone: 'Z'.repeat(5_000) } })],
   ['schedules: bad schedule id', 'PUT', () => '/api/schedules/a$b', { name: 'x' }],
   ['schedules: runs limit 0', 'GET', () => '/api/schedules/unknown-id/runs?limit=0'],
   ['schedules: snapshot without scheduleId', 'GET', () => '/api/snapshots/latest'],
 ];
 
 describe('malformed input → 400 invalid-input', () => {
-  it.each(cases)('%s', async (_name, method, path, body) => {
+  it.each(cases)('%s', async (_name, method, path, bodyOrMake) => {
+    const body: unknown = typeof bodyOrMake === 'function' ? (bodyOrMake as () => unknown)() : bodyOrMake;
     const res = await api.call(method, path(), {
       token,
       ...(body === undefined ? { headers: method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' } } : {}),
