@@ -324,10 +324,12 @@ export function guardBody(source: Readable, o: BodyGuard & { label: string; orig
     detach();
     out.end();
   });
-  // Node reports both a close and a reset mid-body as "aborted" (ECONNRESET); the socket knows which.
-  source.on('error', (e) => fail(reset ? 'reset' : 'cut', e));
+  // Node reports both a close and a reset mid-body as "aborted" (ECONNRESET); the socket knows which
+  // (its error may have come before these listeners: the RST can arrive with the first bytes).
+  const broken = (): StreamFailureKind => (reset || (o.socket?.errored as { code?: string } | null | undefined)?.code === 'ECONNRESET' ? 'reset' : 'cut');
+  source.on('error', (e) => fail(broken(), e));
   source.on('close', () => {
-    if (!ended) fail(reset ? 'reset' : 'cut', Object.assign(new Error('the connection closed before the body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    if (!ended) fail(broken(), Object.assign(new Error('the connection closed before the body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
   });
   // The reader went away (preview limit reached, client disconnected): close the download.
   out.on('close', () => {

@@ -98,6 +98,7 @@ const CERTIFICATE_REASONS: Record<string, string> = {
   CERT_NOT_YET_VALID: 'it is not valid yet',
   ERR_TLS_CERT_ALTNAME_INVALID: 'it was issued for another name',
   HOSTNAME_MISMATCH: 'it was issued for another name',
+  INVALID_PURPOSE: 'it is not meant to identify a server',
 };
 
 const REFUSED = new Set(['ECONNREFUSED']);

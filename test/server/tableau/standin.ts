@@ -6,6 +6,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createCA, createCert } from 'mkcert';
 
@@ -97,7 +98,7 @@ export interface TestPki {
   ca: string;
   key: string;
   cert: string;
-  /** A certificate that is its own issuer (DEPTH_ZERO_SELF_SIGNED_CERT when served). */
+  /** A server certificate that is its own issuer (DEPTH_ZERO_SELF_SIGNED_CERT when served). */
   selfSigned: { key: string; cert: string };
 }
 
@@ -105,7 +106,33 @@ export interface TestPki {
 export async function testPki(domains: string[]): Promise<TestPki> {
   const ca = await createCA({ organization: 'Companion test CA', countryCode: 'US', state: 'WA', locality: 'Seattle', validity: 2 });
   const leaf = await createCert({ ca, domains, validity: 2 });
-  return { ca: ca.cert, key: leaf.key, cert: leaf.cert, selfSigned: ca };
+  return { ca: ca.cert, key: leaf.key, cert: leaf.cert, selfSigned: selfSignedServerCert(domains) };
+}
+
+/**
+ * A self-signed SERVER certificate (serverAuth, not a CA), as an admin makes with `openssl req -x509`:
+ * node-forge, which mkcert is built on (no types shipped, hence the loose type).
+ */
+function selfSignedServerCert(domains: string[]): { key: string; cert: string } {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node-forge ships no types
+  const forge = createRequire(import.meta.url)('node-forge') as any;
+  const keys = forge.pki.rsa.generateKeyPair(2048);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 2 * 86_400_000);
+  const name = [{ name: 'commonName', value: domains[0] }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: domains.map((value) => ({ type: 2, value })) },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) };
 }
 
 /** An agent `lookup` that resolves the given names (and nothing else) to fixed addresses. */
