@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { precompressBuild } from './precompress.js';
+import { swapInBuild } from './swap-build.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -37,6 +38,7 @@ export const BUILD_INPUTS = [
   'package-lock.json',
   'scripts/ensure-build.ts',
   'scripts/precompress.ts',
+  'scripts/swap-build.ts',
 ];
 
 export interface BuildPaths {
@@ -46,6 +48,8 @@ export interface BuildPaths {
   /** Hash of the inputs of the build in outDir; outside outDir so it is never served. */
   hashFile: string;
   lockDir: string;
+  /** Chunks kept from the build before (scripts/swap-build.ts). */
+  carriedFile: string;
 }
 
 export function buildPaths(root: string = REPO_ROOT): BuildPaths {
@@ -54,6 +58,7 @@ export function buildPaths(root: string = REPO_ROOT): BuildPaths {
     outDir: join(root, 'dist', 'addin'),
     hashFile: join(root, 'dist', '.addin-build-hash'),
     lockDir: join(root, 'dist', '.addin-build-lock'),
+    carriedFile: join(root, 'dist', '.addin-carried-assets'),
   };
 }
 
@@ -90,14 +95,15 @@ export function isBuildCurrent(paths: BuildPaths, hash: string): boolean {
   return readFileSync(paths.hashFile, 'utf8').trim() === hash;
 }
 
-/** Runs `vite build` (the local binary) in a child process; rejects with its output on failure. */
-export function viteBuildInChild(root: string): Promise<void> {
+/** Runs `vite build` (the local binary) into `outDir` in a child process; rejects with its output on failure. */
+export function viteBuildInChild(root: string, outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const vite = join(root, 'node_modules', '.bin', 'vite');
     // NODE_ENV=production whatever the caller's: under Vitest it is `test`, and Vite would then
     // bundle React's development build (https://vite.dev/guide/env-and-mode#node-env-and-modes).
     const env = { ...process.env, NODE_ENV: 'production' };
-    const child = spawn(vite, ['build', '--logLevel', 'warn'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'];
+    const child = spawn(vite, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -113,7 +119,7 @@ export interface EnsureBuildOptions {
   /** Build even when the hash matches (`npm run build`). */
   force?: boolean;
   /** Replaces the child `vite build` (tests). */
-  build?: (root: string) => Promise<void>;
+  build?: (root: string, outDir: string) => Promise<void>;
   /** Progress lines (default: stderr). */
   report?: (line: string) => void;
   /** How long to wait for another process's build (default 5 minutes). */
@@ -140,9 +146,17 @@ export async function ensureAddinBuild(options: EnsureBuildOptions = {}): Promis
     report(`Building the add-in into ${relative(process.cwd(), paths.outDir) || paths.outDir} (its sources changed since the last build)…`);
     const started = Date.now();
     rmSync(paths.hashFile, { force: true }); // a failed build must not look current next time
-    await (options.build ?? viteBuildInChild)(paths.root);
-    if (!existsSync(join(paths.outDir, 'taskpane.html'))) throw new Error(`The build wrote no taskpane.html into ${paths.outDir}.`);
-    precompressBuild(paths.outDir);
+    // Built beside the served directory and swapped in whole: a running server never serves a
+    // half-written build (the served directory's path stays the same).
+    const nextDir = join(paths.root, 'dist', `.addin-next-${process.pid}`);
+    try {
+      await (options.build ?? viteBuildInChild)(paths.root, nextDir);
+      if (!existsSync(join(nextDir, 'taskpane.html'))) throw new Error(`The build wrote no taskpane.html into ${nextDir}.`);
+      precompressBuild(nextDir);
+      swapInBuild({ outDir: paths.outDir, nextDir, carriedFile: paths.carriedFile });
+    } finally {
+      rmSync(nextDir, { recursive: true, force: true });
+    }
     writeFileSync(paths.hashFile, `${current}\n`);
     report(`Built the add-in in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return { outDir: paths.outDir, hash: current, built: true };

@@ -2,7 +2,7 @@
  * scripts/ensure-build.ts: `npm start` rebuilds the add-in only when an input of the bundle
  * changed, keeps the hash outside the served directory, and never reuses a failed build.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,18 +33,22 @@ function fixture(): string {
   return root;
 }
 
-/** A stand-in for `vite build` that writes a page and counts its runs. */
+/** A stand-in for `vite build` that writes a page and one hashed chunk per run, and counts its runs. */
 function fakeVite() {
   let runs = 0;
   return {
     runs: () => runs,
-    build: async (root: string) => {
+    build: async (_root: string, outDir: string) => {
       runs++;
-      mkdirSync(buildPaths(root).outDir, { recursive: true });
-      writeFileSync(join(buildPaths(root).outDir, 'taskpane.html'), `<!doctype html><p>build ${runs}</p>`);
+      mkdirSync(join(outDir, 'assets'), { recursive: true });
+      writeFileSync(join(outDir, 'taskpane.html'), `<!doctype html><p>build ${runs}</p>`);
+      writeFileSync(join(outDir, 'assets', `lazy-${String(runs).repeat(8)}.js`), `chunk ${runs}`);
+      writeFileSync(join(outDir, 'assets', 'icon-32.png'), `icon ${runs}`);
     },
   };
 }
+
+const assets = (root: string) => readdirSync(join(buildPaths(root).outDir, 'assets')).sort();
 
 const quiet = () => undefined;
 
@@ -121,13 +125,44 @@ describe('ensureAddinBuild', () => {
   it('lets concurrent starts build once', async () => {
     const root = fixture();
     const vite = fakeVite();
-    const slow = async (r: string) => {
+    const slow = async (r: string, outDir: string) => {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await vite.build(r);
+      await vite.build(r, outDir);
     };
     const results = await Promise.all([1, 2, 3].map(() => ensureAddinBuild({ root, build: slow, report: quiet })));
     expect(vite.runs()).toBe(1);
     expect(results.filter((r) => r.built)).toHaveLength(1);
+  });
+
+  it('keeps the previous build\'s chunks for one more build, for panes still open on it', async () => {
+    const root = fixture();
+    const vite = fakeVite();
+    await ensureAddinBuild({ root, build: vite.build, report: quiet });
+    expect(assets(root)).toEqual(['icon-32.png', 'lazy-11111111.js']);
+    for (const [n, expected] of [
+      [2, ['icon-32.png', 'lazy-11111111.js', 'lazy-22222222.js']],
+      [3, ['icon-32.png', 'lazy-22222222.js', 'lazy-33333333.js']],
+    ] as const) {
+      writeFileSync(join(root, 'addin/main.tsx'), `main ${n}`);
+      await ensureAddinBuild({ root, build: vite.build, report: quiet });
+      expect(assets(root)).toEqual(expected);
+    }
+    expect(readFileSync(join(buildPaths(root).outDir, 'assets', 'icon-32.png'), 'utf8')).toBe('icon 3');
+    expect(readdirSync(join(root, 'dist')).filter((n) => n.includes('next') || n.includes('old'))).toEqual([]);
+  });
+
+  it('leaves the served build in place when a build fails', async () => {
+    const root = fixture();
+    const vite = fakeVite();
+    await ensureAddinBuild({ root, build: vite.build, report: quiet });
+    writeFileSync(join(root, 'addin/main.tsx'), 'broken');
+    const halfWritten = async (_root: string, outDir: string) => {
+      mkdirSync(outDir, { recursive: true });
+      throw new Error('vite build exited with 1');
+    };
+    await expect(ensureAddinBuild({ root, build: halfWritten, report: quiet })).rejects.toThrow(/exited with 1/);
+    expect(readFileSync(join(buildPaths(root).outDir, 'taskpane.html'), 'utf8')).toContain('build 1');
+    expect(readdirSync(join(root, 'dist')).filter((n) => n.includes('next'))).toEqual([]);
   });
 
   it('takes over the lock of a process that is gone', async () => {
