@@ -39,7 +39,8 @@ describe('restarting the server', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'tableau-excel-restart-'));
     env = { PORT: String(await freePort()), DEMO_PORT: String(await freePort()) };
-    product = await startProduct({ dataDir, env });
+    // The default level, as `npm start` runs (product.ts lowers it to warn for the other suites).
+    product = await startProduct({ dataDir, env: { ...env, LOG_LEVEL: 'info' } });
     browser = await launchBrowser();
     const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
     await serveOfficeJsFromPackage(context);
@@ -75,8 +76,13 @@ describe('restarting the server', () => {
     const stopping = Date.now();
     await product!.close();
     const stopMs = Date.now() - stopping;
+    const output = product!.output();
     product = undefined;
     expect(stopMs, 'the server stops within 2 s of SIGTERM').toBeLessThanOrEqual(2_000);
+    // Dozens of requests (pages, chunks, browsing, two pulls) and not one line about them at info.
+    const logLines = output.split('\n').filter((l) => l.startsWith('{'));
+    expect(logLines.filter((l) => /"(path|req|res)":|incoming request|request completed/.test(l)), output).toEqual([]);
+    expect(logLines.length, output).toBeLessThan(15);
 
     product = await startProduct({ dataDir, env });
     expect(product.health.demo!.serverUrl).toBe(demoUrl);
@@ -99,5 +105,19 @@ describe('restarting the server', () => {
 
     const violations = console.filter((line) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(line));
     expect(violations, console.join('\n')).toEqual([]);
+  });
+});
+
+describe('the demo port', () => {
+  it('refuses to start, naming DEMO_PORT, when another program holds it', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as { port: number };
+    try {
+      const started = startProduct({ env: { DEMO_PORT: String(port) }, timeoutMs: 30_000 });
+      await expect(started).rejects.toThrow(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}.*DEMO_PORT`));
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { loadConfig } from '../../../server/config.js';
 import { buildApp } from '../../../server/http/app.js';
 import { hostName, isHostAllowed, parsePublicHosts } from '../../../server/http/security.js';
 import type { TableauConnector } from '../../../server/http/tableau.js';
@@ -69,6 +70,16 @@ describe('Host allow-list', () => {
     expect(parsePublicHosts(undefined)).toEqual([]);
     expect(() => parsePublicHosts('bad host')).toThrow(/PUBLIC_HOSTS/);
     expect(() => parsePublicHosts('.example.com')).toThrow(/PUBLIC_HOSTS/);
+  });
+
+  it('reads PUBLIC_HOSTS and DEMO_PORT from the environment, and refuses bad values before starting', () => {
+    expect(loadConfig({}, [], '/srv')).toMatchObject({ publicHosts: [], demoPort: 3001 });
+    expect(loadConfig({ PUBLIC_HOSTS: 'excel.example.com, https://b.example/', DEMO_PORT: '8101' }, [], '/srv')).toMatchObject({
+      publicHosts: ['excel.example.com', 'b.example'],
+      demoPort: 8101,
+    });
+    expect(() => loadConfig({ PUBLIC_HOSTS: 'not a host' })).toThrow(/Invalid server settings: PUBLIC_HOSTS/);
+    expect(() => loadConfig({ DEMO_PORT: '70000' })).toThrow(/DEMO_PORT/);
   });
 
   it('answers a foreign Host 421 with the error body on the API, /health, preflights and unknown paths', async () => {
@@ -181,5 +192,22 @@ describe('over real HTTP, with the add-in files mounted', () => {
     expect(pane.headers['x-content-type-options']).toBe('nosniff');
     expect(String(pane.headers['content-security-policy'])).toContain('frame-ancestors');
     expect((await get('/health', `127.0.0.1:${server.port}`)).status).toBe(200);
+  });
+
+  it('serves a configured public name, and lets its pages call the API (CORS)', async () => {
+    const pub = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', publicHosts: ['excel.example.com'], logger: captureLogger('warn').logger });
+    try {
+      const preflight = (origin: string) =>
+        pub.app.inject({
+          method: 'OPTIONS',
+          url: '/api/connections',
+          headers: { host: 'excel.example.com', origin, 'access-control-request-method': 'POST' },
+        });
+      expect((await preflight('https://excel.example.com')).headers['access-control-allow-origin']).toBe('https://excel.example.com');
+      expect((await preflight('https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+      expect((await pub.app.inject({ url: '/health', headers: { host: 'excel.example.com' } })).statusCode).toBe(200);
+    } finally {
+      await pub.close();
+    }
   });
 });
