@@ -39,11 +39,13 @@ export function baseUrlOf(url: string): string {
 /**
  * Where may a request follow a redirect? Credentials and the session token go only to the origin the
  * user gave (scheme, host AND port), with one exception Tableau Cloud needs: its front door
- * (online.tableau.com, or a pod) redirects sign-in to the site's pod (10ay.online.tableau.com), and
- * TSC re-POSTs the credentials there (tableau/server-client-python
- * tableauserverclient/server/endpoint/auth_endpoint.py, `_check_for_redirect`; pods:
- * https://help.tableau.com/current/online/en-us/to_keep_data_fresh.htm#tableau-cloud-ip-addresses and
- * https://help.tableau.com/current/pro/desktop/en-us/publish_tableau_online_ip_authorization.htm).
+ * (online.tableau.com) redirects sign-in to the site's pod, and TSC re-POSTs the credentials to the
+ * Location of a 301 "so that e.g. http://online.tableau.com works to redirect to
+ * http://east.online.tableau.com" (tableau/server-client-python
+ * tableauserverclient/server/endpoint/auth_endpoint.py `_sign_in`; TSC does not check where it
+ * goes). The pod is "the first portion of the site URL", e.g. https://10ay.online.tableau.com = pod
+ * 10AY (Trailhead, https://trailhead.salesforce.com/content/learn/modules/tableau-server-to-cloud-migration/manage-and-optimize-your-tableau-cloud-environment).
+ * Origin = scheme, host and port (RFC 6454); redirect statuses: RFC 9110 §15.4.
  * So a redirect is followed when, compared with the address the user gave:
  *  - it never goes from https to http (at any hop), and
  *  - it stays on the same origin; or
