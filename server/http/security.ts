@@ -12,8 +12,9 @@
  *    (a rebinding attack needs a DNS NAME it controls; an address cannot be rebound — Vite allows
  *    IP literals by default for the same reason), and the names configured in PUBLIC_HOSTS.
  *    The PORT is not checked: rebinding never changes the name to a loopback one, so a
- *    `localhost:<other port>` Host comes from software on this machine, which can reach us anyway;
- *    Vite and webpack-dev-server compare the host name only too. Others get 421 Misdirected
+ *    `localhost:<other port>` Host comes from software on this machine, which can reach us anyway
+ *    (a page it serves is held off the API by the Origin check in app.ts); Vite and
+ *    webpack-dev-server compare the host name only too. Others get 421 Misdirected
  *    Request (RFC 9110 §15.5.20: this server will not produce an authoritative answer for that
  *    name), in the API's `{error:{code,message}}` shape.
  *  - Security headers fitting an Office add-in (securityHeaders below).
