@@ -1,7 +1,8 @@
 /**
  * Where the companion-server session token lives: localStorage, namespaced with
- * Office.context.partitionKey when Office gives one ("persisting-add-in-state-and-settings.md":
- * partitioned storage on Excel on the web), never the workbook (it travels with the file).
+ * Office.context.partitionKey when Office gives one (partitioned storage on Excel on the web,
+ * https://learn.microsoft.com/office/dev/add-ins/develop/persisting-add-in-state-and-settings),
+ * never the workbook (it travels with the file).
  */
 export interface KeyValueStorage {
   getItem(key: string): string | null;
@@ -21,16 +22,6 @@ export function sessionKey(partitionKey?: string | null): string {
   return partitionKey ? `${partitionKey}:${BASE_KEY}` : BASE_KEY;
 }
 
-/** Reads Office.context.partitionKey if office.js is loaded and initialized; undefined in a plain browser. */
-export function officePartitionKey(): string | undefined {
-  try {
-    const office = (globalThis as { Office?: { context?: { partitionKey?: string } } }).Office;
-    return office?.context?.partitionKey || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function defaultStorage(): KeyValueStorage | undefined {
   try {
     return globalThis.localStorage ?? undefined;
@@ -40,7 +31,8 @@ function defaultStorage(): KeyValueStorage | undefined {
   }
 }
 
-export function createSessionStore(storage = defaultStorage(), partitionKey = officePartitionKey()): SessionStore {
+/** `partitionKey`: the host's (addin/host/adapter.ts), so each partition keeps its own token. */
+export function createSessionStore(storage = defaultStorage(), partitionKey?: string | null): SessionStore {
   const key = sessionKey(partitionKey);
   let memory: string | null = null;
   return {

@@ -1,5 +1,5 @@
 import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from '@fluentui/react-components';
-import { lazy, Suspense, type ComponentType } from 'react';
+import { lazy, Suspense } from 'react';
 import { App } from '../ui/App.js';
 import type { GridSource } from '../preview/gridSource.js';
 import { ServicesProvider, type Services } from './services.js';
@@ -19,15 +19,14 @@ export interface RootProps {
   services: Services;
   /** Browser-preview mode: the memory workbook shown beside the pane. */
   grid?: GridSource;
-  tablesScreen?: ComponentType;
 }
 
-export function Root({ services, grid, tablesScreen }: RootProps) {
+export function Root({ services, grid }: RootProps) {
   const styles = useStyles();
-  const dark = useDarkMode();
+  const dark = useDarkMode(services.host?.theme);
   const app = (
     <ServicesProvider services={services}>
-      <App tablesScreen={tablesScreen} />
+      <App />
     </ServicesProvider>
   );
   return (

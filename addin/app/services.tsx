@@ -1,30 +1,24 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { ConnectionInfo } from '../../common/api.js';
-import type { PullSource } from '../../common/source.js';
-import type { ColumnSpec } from '../../common/stream.js';
 import type { ApiClient } from '../api/client.js';
+import type { SchedulesClient } from '../api/schedules.js';
+import type { HostAdapter } from '../host/adapter.js';
+import type { InsertedTable } from '../refresh/runner/inserted.js';
+import type { RefreshService } from '../refresh/runner/service.js';
 import type { WorkbookGateway } from '../workbook/gateway.js';
 
-/** What the insert flow reports once a table is in the workbook (the refresh feature stores it as a definition). */
-export interface InsertedTable {
-  tableName: string;
-  sheet: string;
-  address: string;
-  source: PullSource;
-  connection: ConnectionInfo;
-  columns: ColumnSpec[];
-  rowCount: number;
-  /** A row limit cut the data (the table holds fewer rows than the source). */
-  truncated: boolean;
-}
-
 /**
- * Everything a screen may use to reach the outside world. Components never call fetch or Office.js
- * themselves: main.tsx gives the real implementations, tests give fakes.
+ * Everything a screen may use to reach the outside world, and the one way it reaches them.
+ * Components never call fetch or Office.js themselves: ./compose.ts builds the real
+ * implementations, tests give fakes.
  */
 export interface Services {
   api: ApiClient;
   workbook: WorkbookGateway;
+  /** The refresh feature (Tables tab); without it the tab shows what it will hold. */
+  refresh?: RefreshService;
+  /** The companion server's schedules; without it tables offer no server schedule. */
+  schedules?: SchedulesClient;
+  host?: HostAdapter;
   /** Called after every successful insert; may be async (its failure is shown, the table stays). */
   onInserted?(table: InsertedTable): void | Promise<void>;
 }

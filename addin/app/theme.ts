@@ -1,9 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { HostTheme } from '../host/adapter.js';
 
-interface OfficeThemeLike {
-  isDarkTheme?: boolean;
-  bodyBackgroundColor?: string;
-}
+const NO_THEME = () => undefined;
 
 /** Relative luminance of "#rrggbb" below one half = a dark background. */
 function isDarkColor(hex: string | undefined): boolean | undefined {
@@ -13,30 +11,22 @@ function isDarkColor(hex: string | undefined): boolean | undefined {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5;
 }
 
-function officeTheme(): OfficeThemeLike | undefined {
-  try {
-    return (globalThis as { Office?: { context?: { officeTheme?: OfficeThemeLike } } }).Office?.context?.officeTheme;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Dark or light, as Office shows it. `officeTheme` can be undefined on Excel on the web
- * (OfficeDev/office-js#6134) and does not update on change (#713), so fall back to
- * prefers-color-scheme and check again when the pane becomes visible (notes excel-addin.md §7).
+ * (https://github.com/OfficeDev/office-js/issues/6134) and does not update on change (#713), so
+ * fall back to prefers-color-scheme and check again when the pane becomes visible.
  */
-export function detectDark(): boolean {
-  const theme = officeTheme();
+export function detectDark(theme: HostTheme | undefined): boolean {
   const fromOffice = theme?.isDarkTheme ?? isDarkColor(theme?.bodyBackgroundColor);
   if (fromOffice !== undefined) return fromOffice;
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
 }
 
-export function useDarkMode(): boolean {
-  const [dark, setDark] = useState(detectDark);
+/** `readTheme`: the host's current theme (HostAdapter.theme), read again on every change. */
+export function useDarkMode(readTheme: () => HostTheme | undefined = NO_THEME): boolean {
+  const [dark, setDark] = useState(() => detectDark(readTheme()));
   useEffect(() => {
-    const update = () => setDark(detectDark());
+    const update = () => setDark(detectDark(readTheme()));
     const media = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
     media?.addEventListener?.('change', update);
     document.addEventListener('visibilitychange', update);
@@ -44,6 +34,6 @@ export function useDarkMode(): boolean {
       media?.removeEventListener?.('change', update);
       document.removeEventListener('visibilitychange', update);
     };
-  }, []);
+  }, [readTheme]);
   return dark;
 }

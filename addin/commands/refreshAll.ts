@@ -4,20 +4,13 @@
  * With the shared runtime the function file IS taskpane.html, so this registration runs at
  * start-up even if the pane is never shown, and the handler drives the same RefreshRunner the
  * pane uses (its progress appears in the Tables tab). `event.completed()` is always called, also
- * on failure: Office otherwise shows the command as still running (notes/excel-addin.md §5.3).
+ * on failure: Office otherwise shows the command as still running
+ * (https://learn.microsoft.com/javascript/api/office/office.addincommands.event#office-office-addincommands-event-completed-member(1)).
  */
+import type { CommandEvent, RibbonHost } from '../host/adapter.js';
 import type { RefreshService } from '../refresh/runner/service.js';
 
 export const REFRESH_ALL_ACTION = 'refreshAll';
-
-export interface CommandEvent {
-  completed(): void;
-}
-
-export interface OfficeCommandsLike {
-  actions?: { associate(name: string, handler: (event: CommandEvent) => void | Promise<void>): void };
-  addin?: { showAsTaskpane?(): Promise<void> };
-}
 
 /** The handler itself (exported for tests): refresh everything, then tell Office we are done. */
 export function refreshAllCommand(service: RefreshService) {
@@ -35,14 +28,14 @@ export function refreshAllCommand(service: RefreshService) {
 }
 
 /**
- * Registers the ribbon commands; false when this host has no Office.actions (browser preview,
- * no shared runtime). A sign-in prompt needs the pane: a refresh started from the ribbon brings
- * it up instead of waiting unseen.
+ * Registers the ribbon commands; false when the host has no ribbon (browser preview, no shared
+ * runtime). A sign-in prompt needs the pane: a refresh started from the ribbon brings it up
+ * instead of waiting unseen.
  */
-export function registerRibbonCommands(service: RefreshService, office: OfficeCommandsLike | undefined = (globalThis as { Office?: OfficeCommandsLike }).Office): boolean {
-  if (!office?.actions?.associate) return false;
-  office.actions.associate(REFRESH_ALL_ACTION, refreshAllCommand(service));
-  const show = office.addin?.showAsTaskpane;
-  if (show) service.runner.signIn.onRequest = () => void show.call(office.addin).catch(() => undefined);
+export function registerRibbonCommands(service: RefreshService, ribbon: RibbonHost | undefined): boolean {
+  if (!ribbon) return false;
+  ribbon.associate(REFRESH_ALL_ACTION, refreshAllCommand(service));
+  const show = ribbon.showTaskpane;
+  if (show) service.runner.signIn.onRequest = () => void show.call(ribbon).catch(() => undefined);
   return true;
 }

@@ -1,13 +1,13 @@
 import { Tab, TabList, Toaster, makeStyles, tokens, typographyStyles } from '@fluentui/react-components';
-import { lazy, Suspense, useEffect, useReducer, useState, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, useReducer, useState } from 'react';
 import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
 import { Busy } from './components/Busy.js';
 import { useConnections } from './hooks/useConnections.js';
 import { BrowseScreen } from './screens/BrowseScreen.js';
 import { ConnectScreen } from './screens/ConnectScreen.js';
 import { InventoryScreen } from './screens/InventoryScreen.js';
-import { TablesScreen } from './screens/TablesScreen.js';
 import { ViewScreen } from './screens/ViewScreen.js';
+import { TablesScreen } from './tables/TablesScreen.js';
 import { TOASTER_ID } from './toaster.js';
 import type { PullSource } from '../../common/source.js';
 
@@ -23,13 +23,8 @@ const useStyles = makeStyles({
   main: { flexGrow: 1, padding: tokens.spacingHorizontalM, minWidth: 0 },
 });
 
-export interface AppProps {
-  /** The refresh feature's screen for the Tables tab; a placeholder until it is given. */
-  tablesScreen?: ComponentType;
-}
-
 /** The task pane: Connect · Browse · Inventory · Tables, one column for a ~320 px pane. */
-export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
+export function App() {
   const styles = useStyles();
   const connections = useConnections();
   // Toasts mount inside a labelled landmark (axe 'region': all content in landmarks), not at <body>.
@@ -56,7 +51,7 @@ export function App({ tablesScreen: Tables = TablesScreen }: AppProps) {
   const screenFor = (t: TabName): React.ReactNode => {
     const r = nav.stacks[t][nav.stacks[t].length - 1];
     if (t === 'connect') return <ConnectScreen connections={connections} onConnected={() => dispatch({ type: 'tab', tab: 'browse' })} />;
-    if (t === 'tables') return <Tables />;
+    if (t === 'tables') return <TablesScreen />;
     if (!connection) return null;
     if (r.name === 'view')
       return <ViewScreen connection={connection} view={r.view} onBack={back} onOpenView={(v) => dispatch({ type: 'replace', route: { name: 'view', view: v } })} onPreview={onPreview} />;

@@ -5,7 +5,7 @@ export { RefreshFailure, needsSignIn, failureBody, plainWords } from './failure.
 export { matchConnection, identityKey, describeSite } from './connections.js';
 export { createSignInGate, type SignInGate, type SignInRequest, type SignInReason } from './signin.js';
 export { createRefreshLog, LOG_STORAGE_KEY, type RefreshLog, type LogEntry, type RefreshTrigger } from './log.js';
-export { officeStartupPort, memoryStartupPort, syncStartup, wantedStartup, type StartupPort, type StartupBehavior } from './startup.js';
+export { memoryStartupPort, syncStartup, wantedStartup, type StartupPort, type StartupBehavior } from './startup.js';
 export { createTimedRefresh, type TimedRefresh, type TimerPorts } from './timed.js';
 export { definitionFromInsert, createOnInserted } from './inserted.js';
 export { describeOutcome, describeColumnChanges, formatDuration } from './words.js';

@@ -3,10 +3,24 @@
  * connection is kept as server URL + site only (never the session's connection id or a secret),
  * so a colleague who opens the workbook refreshes with their own sign-in.
  */
-import type { InsertedTable } from '../../app/services.js';
-import type { DefinitionInput } from '../definitions/store.js';
+import type { ConnectionInfo } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import type { ColumnSpec } from '../../../common/stream.js';
 import type { RefreshDefinition } from '../definitions/schema.js';
-import type { DefinitionStore } from '../definitions/store.js';
+import type { DefinitionInput, DefinitionStore } from '../definitions/store.js';
+
+/** What the insert flow reports once a table is in the workbook; stored here as a definition. */
+export interface InsertedTable {
+  tableName: string;
+  sheet: string;
+  address: string;
+  source: PullSource;
+  connection: ConnectionInfo;
+  columns: ColumnSpec[];
+  rowCount: number;
+  /** A row limit cut the data (the table holds fewer rows than the source). */
+  truncated: boolean;
+}
 
 export function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput {
   const rows = table.rowCount;

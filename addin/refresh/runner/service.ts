@@ -1,15 +1,14 @@
 /**
- * The refresh feature as one object, created once at start-up (main.tsx) and shared by the task
+ * The refresh feature as one object, created once at start-up (addin/app/compose.ts) and shared by the task
  * pane, the ribbon's "Refresh all" and the timers, so they all see the same running refreshes,
  * sign-in prompts and log. Holds the current definitions for the Tables tab and keeps the
  * startup behavior and the every-N-minutes ticker in step with them.
  */
-import type { InsertedTable } from '../../app/services.js';
 import type { WorkbookGateway } from '../../workbook/gateway.js';
 import type { RefreshDefinition } from '../definitions/schema.js';
 import { DefinitionStore, type DefinitionPatch } from '../definitions/store.js';
 import { failureBody } from './failure.js';
-import { createOnInserted } from './inserted.js';
+import { createOnInserted, type InsertedTable } from './inserted.js';
 import { RefreshRunner, type RefreshApi, type RunnerOptions, type SnapshotApi } from './runner.js';
 import { syncStartup, type StartupPort } from './startup.js';
 import { createTimedRefresh, type TimedRefresh, type TimerPorts } from './timed.js';

@@ -1,6 +1,7 @@
 /**
  * "Refresh on open" needs the add-in to load with the workbook: Office.addin.setStartupBehavior
- * (SharedRuntime 1.1, per document; notes/excel-addin.md §5.2). We turn it on ONLY while some
+ * (SharedRuntime 1.1, per document; https://learn.microsoft.com/office/dev/add-ins/develop/run-code-on-document-open;
+ * the Office.js implementation is addin/host/office.ts). We turn it on ONLY while some
  * table asks for refresh on open, and back to none when none does: a workbook that loads the
  * add-in shows "ADD-IN ERROR" to colleagues without it (OfficeDev/office-js#3558, #1542).
  */
@@ -10,25 +11,6 @@ export type StartupBehavior = 'load' | 'none';
 
 export interface StartupPort {
   set(behavior: StartupBehavior): Promise<void>;
-}
-
-interface OfficeAddinLike {
-  addin?: { setStartupBehavior?: (behavior: unknown) => Promise<void> };
-  StartupBehavior?: { load: unknown; none: unknown };
-}
-
-/** The Office.js implementation; a host without the shared runtime answers with a clear error. */
-export function officeStartupPort(office: OfficeAddinLike | undefined = (globalThis as { Office?: OfficeAddinLike }).Office): StartupPort {
-  return {
-    async set(behavior) {
-      const setter = office?.addin?.setStartupBehavior;
-      const values = office?.StartupBehavior;
-      if (!setter || !values) {
-        throw new Error('This version of Excel cannot load the add-in when the workbook opens (it needs the shared runtime, SharedRuntime 1.1).');
-      }
-      await setter.call(office!.addin, behavior === 'load' ? values.load : values.none);
-    },
-  };
 }
 
 /** For tests and the browser preview: remembers what was asked. */

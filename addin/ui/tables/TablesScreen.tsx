@@ -16,14 +16,27 @@ import { TableCard } from './TableCard.js';
 import { useRefresh } from './useRefresh.js';
 
 export interface TablesScreenProps {
-  service: RefreshService;
-  schedules?: SchedulesClient;
   /** IANA zone for times shown (default: the pane's local zone). */
   timeZone?: string;
 }
 
-/** The Tables tab: the workbook's refreshable tables, Refresh all / Cancel, sign-in prompts, the log. */
-export function TablesScreen({ service, schedules, timeZone }: TablesScreenProps) {
+/** The Tables tab: the refresh feature's tables, or what the tab will hold while there is none. */
+export function TablesScreen({ timeZone }: TablesScreenProps) {
+  const { refresh, schedules } = useServices();
+  return refresh ? <RefreshableTables service={refresh} schedules={schedules} timeZone={timeZone} /> : <NoRefreshFeature />;
+}
+
+function NoRefreshFeature() {
+  const styles = usePaneStyles();
+  return (
+    <div className={styles.stack}>
+      <Text>Tables you insert from Tableau will be listed here, ready to refresh.</Text>
+    </div>
+  );
+}
+
+/** The workbook's refreshable tables, Refresh all / Cancel, sign-in prompts, the log. */
+function RefreshableTables({ service, schedules, timeZone }: { service: RefreshService; schedules?: SchedulesClient; timeZone?: string }) {
   const styles = usePaneStyles();
   const { workbook } = useServices();
   const { definitions, activity, signIns, log, notice } = useRefresh(service);

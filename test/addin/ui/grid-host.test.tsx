@@ -1,7 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { detectHost } from '../../../addin/app/host.js';
+import { detectHost } from '../../../addin/host/office.js';
 import { Grid } from '../../../addin/preview/Grid.js';
 import { memoryGridSource } from '../../../addin/preview/gridSource.js';
 import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';

@@ -51,7 +51,7 @@ describe('Tables tab: Edit', () => {
     const service = new RefreshService({ gateway, api, startup: memoryStartupPort(), timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
     const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
     await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source, connection });
-    renderWith(<TablesScreen service={service} timeZone="UTC" />, services);
+    renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service });
     return { api, service, gateway };
   }
 

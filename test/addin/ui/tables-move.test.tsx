@@ -37,7 +37,7 @@ async function setup(source: PullSource, connections: ConnectionInfo[] = [connec
   const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
   await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source, connection });
   if (schedules) await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'sch-1' } });
-  const { container } = renderWith(<TablesScreen service={service} schedules={schedules} timeZone="UTC" />, services);
+  const { container } = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service, schedules });
   await userEvent.click(screen.getByRole('button', { name: 'Edit the source of Sales' }));
   const siteBox = await screen.findByRole('combobox', { name: /Server and site/ });
   return { api, service, gateway, siteBox, container, before: service.definitions().definitions[0] };

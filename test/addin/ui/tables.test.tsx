@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { PullRequest } from '../../../common/api.js';
 import type { StreamMessage } from '../../../common/stream.js';
-import type { InsertedTable } from '../../../addin/app/services.js';
+import type { InsertedTable } from '../../../addin/refresh/runner/inserted.js';
 import { RefreshService, createRefreshLog, memoryStartupPort } from '../../../addin/refresh/runner/index.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith, streamOf } from './harness.js';
@@ -47,7 +47,7 @@ async function setup(pull: (cid: string, req: PullRequest, opts?: { signal?: Abo
     const inserted: InsertedTable = { tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source: { kind: 'view', viewId: `v-${name}`, name: `Superstore / ${name}` }, connection };
     await service.onInserted(inserted);
   }
-  const view = renderWith(<TablesScreen service={service} timeZone="UTC" />, services);
+  const view = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service });
   return { api, gateway, service, view };
 }
 
@@ -126,7 +126,7 @@ describe('Tables tab', () => {
     const service = new RefreshService({ gateway, api, startup, timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
     const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
     await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source: { kind: 'view', viewId: 'v1' }, connection });
-    renderWith(<TablesScreen service={service} timeZone="UTC" />, services);
+    renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service });
     await userEvent.click(screen.getByRole('button', { name: 'Options of Sales' }));
     await userEvent.click(screen.getByRole('checkbox', { name: 'Refresh when this workbook opens' }));
     await userEvent.click(screen.getByRole('radio', { name: /Adds the rows below/ }));
@@ -166,7 +166,7 @@ describe('Tables tab', () => {
     await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source: { kind: 'view', viewId: 'v1' }, connection });
     await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'sch-1' } });
     const schedules = { list: vi.fn(async () => [{ id: 'sch-1', dataAsOf: '2026-03-01T07:30:00.000Z' }]) } as never;
-    const { container } = renderWith(<TablesScreen service={service} schedules={schedules} timeZone="UTC" />, services);
+    const { container } = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service, schedules });
     expect(await axeViolations(container)).toEqual([]);
     await userEvent.click(screen.getByRole('button', { name: 'More ways to refresh Sales' }));
     const item = await screen.findByRole('menuitem', { name: 'Load latest snapshot (data as of 1 Mar 2026, 07:30)' });

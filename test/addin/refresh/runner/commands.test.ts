@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { REFRESH_ALL_ACTION, registerRibbonCommands } from '../../../../addin/commands/refreshAll.js';
+import { officeRibbon } from '../../../../addin/host/office.js';
 import { RefreshService, memoryStartupPort } from '../../../../addin/refresh/runner/index.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 import type { StreamMessage } from '../../../../common/stream.js';
@@ -23,7 +24,7 @@ describe('ribbon "Refresh all"', () => {
     const s = await setup();
     s.api.script('v-North', ok(columns, rows(4)));
     s.api.script('v-South', ok(columns, rows(6)));
-    expect(registerRibbonCommands(s.service, s.office)).toBe(true);
+    expect(registerRibbonCommands(s.service, officeRibbon(s.office))).toBe(true);
     const completed = vi.fn();
     await s.handlers.get(REFRESH_ALL_ACTION)!({ completed });
     expect(completed).toHaveBeenCalledTimes(1);
@@ -36,7 +37,7 @@ describe('ribbon "Refresh all"', () => {
     const s = await setup();
     const expired: StreamMessage[] = [{ kind: 'error', error: { code: 'bad-credentials', message: 'Signed out' } }];
     for (const v of ['v-North', 'v-South']) s.api.script(v, (_r, cid, signal) => streamOf(cid === 'c1' ? expired : ok(columns, rows(2)), signal));
-    registerRibbonCommands(s.service, s.office);
+    registerRibbonCommands(s.service, officeRibbon(s.office));
     const completed = vi.fn();
     const running = s.handlers.get(REFRESH_ALL_ACTION)!({ completed });
     await new Promise((r) => setTimeout(r, 20));
@@ -56,7 +57,7 @@ describe('ribbon "Refresh all"', () => {
 
   it('registers nothing where Office has no actions (browser preview)', async () => {
     const s = await setup();
-    expect(registerRibbonCommands(s.service, undefined)).toBe(false);
-    expect(registerRibbonCommands(s.service, {})).toBe(false);
+    expect(registerRibbonCommands(s.service, officeRibbon(undefined))).toBe(false);
+    expect(registerRibbonCommands(s.service, officeRibbon({}))).toBe(false);
   });
 });

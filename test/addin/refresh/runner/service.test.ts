@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { InsertedTable } from '../../../../addin/app/services.js';
+import type { InsertedTable } from '../../../../addin/refresh/runner/inserted.js';
 import { REFRESH_NAMESPACE } from '../../../../addin/refresh/definitions/index.js';
-import { RefreshService, memoryStartupPort, officeStartupPort } from '../../../../addin/refresh/runner/index.js';
+import { officeStartupPort } from '../../../../addin/host/office.js';
+import { RefreshService, memoryStartupPort } from '../../../../addin/refresh/runner/index.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 import { columns, connectionInfo, fakeApi, ok, rows } from './fixtures.js';
 

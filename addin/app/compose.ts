@@ -1,0 +1,38 @@
+/**
+ * The one place that builds the add-in's services (the composition root, called once by
+ * main.tsx): API clients, the refresh feature, the workbook gateway and the host adapter. ONE
+ * RefreshService per runtime, shared by the task pane, the ribbon command and the timers.
+ */
+import { createApiClient } from '../api/client.js';
+import { createSchedulesClient } from '../api/schedules.js';
+import type { SessionStore } from '../api/sessionStore.js';
+import { registerRibbonCommands } from '../commands/refreshAll.js';
+import type { HostAdapter, HostKind } from '../host/adapter.js';
+import { RefreshService } from '../refresh/runner/service.js';
+import { memoryStartupPort } from '../refresh/runner/startup.js';
+import type { WorkbookGateway } from '../workbook/gateway.js';
+import type { Services } from './services.js';
+
+export interface ComposeOptions {
+  host: HostAdapter;
+  kind: HostKind;
+  /** One session store for both clients: the schedules client must send the same token. */
+  session: SessionStore;
+  workbook: WorkbookGateway;
+}
+
+export function composeServices({ host, kind, session, workbook }: ComposeOptions): Services {
+  const api = createApiClient({ session });
+  const schedules = createSchedulesClient({ session });
+  const refresh = new RefreshService({
+    gateway: workbook,
+    api,
+    snapshots: schedules,
+    // Only Excel with the shared runtime can load the add-in on open; the browser preview remembers the wish.
+    startup: kind === 'excel' ? host.startup : memoryStartupPort(),
+  });
+  // Before the first render: the ribbon's "Refresh all" works even if the pane is never shown.
+  registerRibbonCommands(refresh, host.ribbon());
+  void refresh.start({ refreshOnOpen: true });
+  return { api, workbook, refresh, schedules, host, onInserted: refresh.onInserted };
+}

@@ -1,0 +1,101 @@
+/**
+ * The HostAdapter over office.js: with addin/workbook/excel/, the only code that reads the
+ * `Office` global (eslint.config.js enforces it). office.js is loaded by taskpane.html; in a plain
+ * browser, or when that script failed to load, `Office` is missing and every answer here is the
+ * browser one. Each function takes the Office object as an argument so tests pass a fake.
+ */
+import type { StartupPort } from '../refresh/runner/startup.js';
+import type { HostAdapter, HostKind, HostTheme, RibbonHost } from './adapter.js';
+
+/** The parts of office.js we use, all optional: a host may lack any of them. */
+export interface OfficeLike {
+  onReady?: () => Promise<{ host: unknown }>;
+  HostType?: { Excel?: unknown };
+  context?: { partitionKey?: string; officeTheme?: HostTheme };
+  addin?: { setStartupBehavior?: (behavior: unknown) => Promise<void>; showAsTaskpane?: () => Promise<void> };
+  StartupBehavior?: { load: unknown; none: unknown };
+  actions?: { associate(name: string, handler: (event: { completed(): void }) => void | Promise<void>): void };
+}
+
+export function officeGlobal(): OfficeLike | undefined {
+  return (globalThis as { Office?: OfficeLike }).Office;
+}
+
+export async function detectHost(office: OfficeLike | undefined = officeGlobal(), timeoutMs = 5000): Promise<HostKind> {
+  if (!office || typeof office.onReady !== 'function') return 'browser';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const info = await Promise.race([
+      office.onReady(),
+      // onReady did not fire on some Excel Online builds (https://github.com/OfficeDev/office-js/issues/1371): never hang on start-up.
+      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs))),
+    ]);
+    const excel = office.HostType?.Excel ?? 'Excel';
+    return info && info.host === excel ? 'excel' : 'browser';
+  } catch {
+    return 'browser';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Office.context.partitionKey if office.js is loaded and initialized: partitioned storage on Excel
+ * on the web (https://learn.microsoft.com/office/dev/add-ins/develop/persisting-add-in-state-and-settings).
+ */
+export function officePartitionKey(office: OfficeLike | undefined = officeGlobal()): string | undefined {
+  try {
+    return office?.context?.partitionKey || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function officeTheme(office: OfficeLike | undefined = officeGlobal()): HostTheme | undefined {
+  try {
+    return office?.context?.officeTheme;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Office.addin.setStartupBehavior (SharedRuntime 1.1,
+ * https://learn.microsoft.com/office/dev/add-ins/develop/run-code-on-document-open); a host without
+ * the shared runtime answers with a clear error.
+ */
+export function officeStartupPort(office: OfficeLike | undefined = officeGlobal()): StartupPort {
+  return {
+    async set(behavior) {
+      const setter = office?.addin?.setStartupBehavior;
+      const values = office?.StartupBehavior;
+      if (!setter || !values) {
+        throw new Error('This version of Excel cannot load the add-in when the workbook opens (it needs the shared runtime, SharedRuntime 1.1).');
+      }
+      await setter.call(office!.addin, behavior === 'load' ? values.load : values.none);
+    },
+  };
+}
+
+/** Office.actions as a RibbonHost; undefined where the host has none (browser preview, no shared runtime). */
+export function officeRibbon(office: OfficeLike | undefined = officeGlobal()): RibbonHost | undefined {
+  const actions = office?.actions;
+  if (!actions?.associate) return undefined;
+  const addin = office?.addin;
+  const show = addin?.showAsTaskpane;
+  return {
+    associate: (name, handler) => actions.associate(name, handler),
+    ...(show ? { showTaskpane: () => show.call(addin) } : {}),
+  };
+}
+
+/** The adapter main.tsx hands to the rest of the add-in. */
+export function officeHost(office: OfficeLike | undefined = officeGlobal()): HostAdapter {
+  return {
+    ready: () => detectHost(office),
+    partitionKey: () => officePartitionKey(office),
+    theme: () => officeTheme(office),
+    startup: officeStartupPort(office),
+    ribbon: () => officeRibbon(office),
+  };
+}
