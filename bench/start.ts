@@ -1,10 +1,10 @@
 /**
  * start_idle_rss_mb: the resident memory of the server process that `npm start` runs (package.json
- * "start": `node --import tsx server/main.ts`: companion server over HTTPS, the built add-in, the
- * embedded demo site), once it answered /health and then sat idle for a few seconds. The add-in is
- * built first (scripts/ensure-build.ts), as a second start finds it; the first start's build runs
- * in a child process of its own and is not part of this figure. Read from /proc/<pid>/status
- * (VmRSS now, VmHWM the peak since the process began; proc(5)).
+ * "start": the build step, then `node dist/server/main.mjs`: companion server over HTTPS, the built
+ * add-in, the embedded demo site), once it answered /health and then sat idle for a few seconds.
+ * The add-in and the server bundle are built first (scripts/ensure-build.ts, build-server.ts), as
+ * a second start finds them; that step runs in processes of its own and is not part of this
+ * figure. Read from /proc/<pid>/status (VmRSS now, VmHWM the peak since the process began; proc(5)).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { Agent, get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureServerBuild, SERVER_BUNDLE } from '../scripts/build-server.js';
 import { ensureAddinBuild } from '../scripts/ensure-build.js';
 import type { Figure } from './report.js';
 
@@ -36,8 +37,9 @@ function healthOk(url: string): Promise<boolean> {
 
 export async function benchStart(): Promise<Figure[]> {
   await ensureAddinBuild();
+  await ensureServerBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-start-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', DEMO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,8 @@
  * Concurrent starts (several checkouts' tests, a bench) take a lock directory first and look at
  * the hash again once they hold it, so one builds and the others reuse its result.
  *
- * CLI: `npm run build` (= `tsx scripts/ensure-build.ts --force`) builds whatever the hash says.
+ * CLI (`npm start` runs it first; `npm run build` adds --force): the add-in, then the server bundle
+ * `npm start` runs (scripts/build-server.ts), each only when its hash changed (--force: always).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -166,7 +167,7 @@ export async function ensureAddinBuild(options: EnsureBuildOptions = {}): Promis
 }
 
 /** A lock directory holding the owner's pid; a lock whose owner is gone is taken over. */
-async function acquireLock(lockDir: string, timeoutMs: number, report: (line: string) => void): Promise<() => void> {
+export async function acquireLock(lockDir: string, timeoutMs: number, report: (line: string) => void): Promise<() => void> {
   mkdirSync(join(lockDir, '..'), { recursive: true });
   const deadline = Date.now() + timeoutMs;
   let told = false;
@@ -211,8 +212,14 @@ function lockOwnerAlive(lockDir: string): boolean {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  ensureAddinBuild({ force: process.argv.includes('--force') })
-    .then((r) => process.stderr.write(r.built ? '' : `The add-in in ${r.outDir} is current (sources unchanged).\n`))
+  const force = process.argv.includes('--force');
+  ensureAddinBuild({ force })
+    .then(async () => {
+      // The server bundle `npm start` runs (scripts/build-server.ts); imported here only, so the
+      // server itself never loads esbuild.
+      const { ensureServerBuild } = await import('./build-server.js');
+      await ensureServerBuild({ force });
+    })
     .catch((err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);

@@ -122,7 +122,8 @@ export const CLOSE_GRACE_MS = 1_500;
 
 const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost';
 
-async function main(): Promise<void> {
+/** `npm start` (through scripts/server-entry.ts in the bundle) and `tsx server/main.ts`. */
+export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   // `npm start` serves the built add-in: (re)built first when its sources changed, in a child process.

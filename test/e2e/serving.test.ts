@@ -26,9 +26,19 @@ describe('npm start serves the built add-in and nothing else', () => {
     rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 
-  it('is what package.json runs as "start"', () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`node ${NPM_START.join(' ')}`);
+  it('runs the bundled server with plain node: no tsx, no Vite in the server process', () => {
+    expect(NPM_START).toMatch(/&& node dist\/server\/main\.mjs$/);
+    const group = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2] === String(product.pid);
+      } catch {
+        return false;
+      }
+    });
+    const commands = group.map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').trim());
+    const server = commands.filter((c) => c.includes('dist/server/main.mjs') && !c.startsWith('/bin/sh'));
+    expect(server, commands.join('\n')).toHaveLength(1);
+    expect(server[0]).not.toMatch(/tsx|--import|vite/);
   });
 
   it('serves the built pane, which loads office.js from Microsoft\'s CDN', async () => {
@@ -123,6 +133,7 @@ describe('npm start serves the built add-in and nothing else', () => {
     const again = await startProduct();
     try {
       expect(again.output()).not.toContain('Building the add-in');
+      expect(again.output()).not.toContain('Bundled the server');
       expect((await rawGet(again.url, '/taskpane.html', { rejectUnauthorized: false })).status).toBe(200);
     } finally {
       await again.close();

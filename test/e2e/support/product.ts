@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,10 +7,11 @@ import axios from 'axios';
 import type { HealthResponse } from '../../../common/api.js';
 
 /**
- * Runs the product exactly as `npm start` does (`node --import tsx server/main.ts`: the built
- * add-in, rebuilt first if its sources changed, and the companion server over HTTPS, plus the
- * embedded demo Tableau site), on a free port and a throw-away data directory (or `dataDir`, kept,
- * to start again on the same data), and reads the URL it prints.
+ * Runs the product exactly as `npm start` does (package.json "start", through a shell as npm runs
+ * it: the add-in and the server bundle rebuilt first if their sources changed, then the bundled
+ * companion server over HTTPS, the built add-in and the embedded demo Tableau site), on a free port
+ * and a throw-away data directory (or `dataDir`, kept, to start again on the same data), and reads
+ * the URL it prints.
  */
 export interface RunningProduct {
   url: string;
@@ -18,7 +19,7 @@ export interface RunningProduct {
   /** Base URL of the embedded demo Tableau site (the simulator), for its /_sim control routes. */
   simUrl: string;
   startupMs: number;
-  /** The server process (its pid, for /proc figures). */
+  /** The process group of `npm start` (the shell, the build step, the server). */
   pid: number;
   output(): string;
   close(): Promise<void>;
@@ -27,15 +28,15 @@ export interface RunningProduct {
 /** The dev certificate is not trusted on this machine (its CA cannot be installed without sudo). */
 export const insecureAgent = new Agent({ rejectUnauthorized: false });
 
-/** package.json "start", as an argument list for spawn. */
-export const NPM_START = ['--import', 'tsx', 'server/main.ts'];
+/** package.json "start". */
+export const NPM_START = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
 
 export async function startProduct(opts: { timeoutMs?: number; env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningProduct> {
   const started = Date.now();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tableau-excel-e2e-'));
-  const child = spawn(process.execPath, NPM_START, {
+  const child = spawn('/bin/sh', ['-c', NPM_START], {
     // DEMO_PORT 0: a free port, so test files and checkouts running at once do not collide.
-    env: { ...process.env, PORT: '0', DEMO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env },
+    env: { ...process.env, PATH: `${path.resolve('node_modules/.bin')}${path.delimiter}${process.env.PATH}`, PORT: '0', DEMO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
