@@ -155,10 +155,11 @@ export class TableauClient {
     const oneShot = (deadlineMs: number): Transport => {
       // Its own axios instance: the abort signal must not touch the shared instance's requests.
       // AbortSignal.timeout covers the TCP connect too (axios' `timeout` is socket inactivity only).
-      const quick = createAxios(deadlineMs);
+      const quick = createAxios(deadlineMs, opts.agents);
       quick.interceptors.request.use((config) => ({ ...config, signal: AbortSignal.timeout(deadlineMs) }));
       const once = { ...policy, maxAttempts: 1, deadlineMs };
-      return (req) => sendWithRetry(() => sendOnce(quick, req), { policy: once, clock, logger, label: `${req.method} ${new URL(req.url).pathname}` });
+      return (req) =>
+        sendWithRetry(() => sendOnce(quick, req, guard), { policy: once, clock, logger, label: `${req.method} ${new URL(req.url).pathname}`, url: req.url });
     };
 
     const info = await negotiateVersion(transport, serverUrl, logger);
