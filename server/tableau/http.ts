@@ -262,8 +262,10 @@ function failed(failure: ReturnType<typeof classifyNetworkError>, ctx: RetryCont
  * stops reading early (destroy) is not a failure: the download is closed quietly.
  */
 export function guardBody(source: Readable, o: BodyGuard & { label: string; origin: string; socket?: Socket }): Readable {
-  const out = new PassThrough();
+  // 64 kB: a socket chunk fits, so the source is not paused and resumed on every chunk.
+  const out = new PassThrough({ highWaterMark: 64 * 1024 });
   let bytes = 0;
+  let lastByteAt = Date.now();
   let ended = false;
   let failed = false;
   let reset = false;
@@ -299,24 +301,32 @@ export function guardBody(source: Readable, o: BodyGuard & { label: string; orig
     source.destroy();
     out.destroy(err);
   };
-  const arm = () => {
+  // One timer, not one per chunk: it checks how long ago the last byte came and sleeps the rest.
+  const arm = (delay = o.idleTimeoutMs) => {
     clear();
     if (failed || ended || out.destroyed || !(o.idleTimeoutMs > 0)) return;
     timer = setTimeout(() => {
+      timer = undefined;
       // Our reader is behind (the PassThrough is full and paused the source): not Tableau's stall.
-      if (source.isPaused() || out.writableNeedDrain) return arm();
+      if (source.isPaused() || out.writableNeedDrain) {
+        lastByteAt = Date.now();
+        return arm();
+      }
+      const silent = Date.now() - lastByteAt;
+      if (silent < o.idleTimeoutMs) return arm(o.idleTimeoutMs - silent);
       fail('stalled');
-    }, o.idleTimeoutMs);
+    }, delay);
     timer.unref?.();
   };
   source.on('data', (chunk: Buffer | string) => {
     bytes += chunk.length;
-    arm();
+    lastByteAt = Date.now();
     if (!out.write(chunk)) source.pause();
   });
   out.on('drain', () => {
+    // Waiting for our reader does not count as Tableau's silence.
+    lastByteAt = Date.now();
     source.resume();
-    arm();
   });
   source.on('end', () => {
     ended = true;
