@@ -74,7 +74,19 @@ async function* decodeBytes(chunks: AsyncIterable<Uint8Array | string>): AsyncGe
   if (tail) yield tail;
 }
 
-async function* readWebStream(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/**
+ * The part of a WHATWG ReadableStream (a fetch() body, https://streams.spec.whatwg.org/) this file
+ * reads, written out so common/ compiles without DOM or Node types (common/tsconfig.json).
+ */
+interface ByteStream {
+  getReader(): {
+    read(): Promise<{ done: boolean; value?: Uint8Array }>;
+    cancel(): Promise<void>;
+    releaseLock(): void;
+  };
+}
+
+async function* readWebStream(body: ByteStream): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   try {
     for (;;) {
@@ -90,7 +102,7 @@ async function* readWebStream(body: ReadableStream<Uint8Array>): AsyncGenerator<
 }
 
 /** Messages of a fetch() body. Throws STREAM_ENDED_EARLY when the body ends without `end`/`error`. */
-export function decodeStream(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamMessage> {
+export function decodeStream(body: ByteStream): AsyncGenerator<StreamMessage> {
   return splitMessages(decodeBytes(readWebStream(body)));
 }
 
