@@ -129,7 +129,7 @@ async function registerVite(app: FastifyInstance, setFallback: (fallback: Fallba
     configFile: VITE_CONFIG,
     appType: 'mpa',
     logLevel: 'warn',
-    server: { middlewareMode: true, hmr: { server: app.server } },
+    server: { middlewareMode: true, ws: { server: app.server } },
   });
   setFallback((request, reply) => {
     reply.hijack();
