@@ -24,6 +24,7 @@ export const SERVER_INPUTS = [
   'scripts/swap-build.ts',
   'scripts/build-server.ts',
   'scripts/server-entry.ts',
+  'scripts/build.ts',
   'tsconfig.json',
   'package.json',
   'package-lock.json',

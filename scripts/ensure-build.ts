@@ -13,14 +13,13 @@
  * Concurrent starts (several checkouts' tests, a bench) take a lock directory first and look at
  * the hash again once they hold it, so one builds and the others reuse its result.
  *
- * CLI (`npm start` runs it first; `npm run build` adds --force): the add-in, then the server bundle
- * `npm start` runs (scripts/build-server.ts), each only when its hash changed (--force: always).
+ * `npm start` and `npm run build` run it through scripts/build.ts, with the server bundle.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { precompressBuild } from './precompress.js';
 import { swapInBuild } from './swap-build.js';
 
@@ -209,19 +208,4 @@ function lockOwnerAlive(lockDir: string): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const force = process.argv.includes('--force');
-  ensureAddinBuild({ force })
-    .then(async () => {
-      // The server bundle `npm start` runs (scripts/build-server.ts); imported here only, so the
-      // server itself never loads esbuild.
-      const { ensureServerBuild } = await import('./build-server.js');
-      await ensureServerBuild({ force });
-    })
-    .catch((err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
 }

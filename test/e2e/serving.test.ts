@@ -39,6 +39,9 @@ describe('npm start serves the built add-in and nothing else', () => {
     const server = commands.filter((c) => c.includes('dist/server/main.mjs') && !c.startsWith('/bin/sh'));
     expect(server, commands.join('\n')).toHaveLength(1);
     expect(server[0]).not.toMatch(/tsx|--import|vite/);
+    // Nor is a build tool bundled into it (scripts/build.ts keeps esbuild out).
+    const bundle = readFileSync('dist/server/main.mjs', 'utf8');
+    expect(bundle).not.toMatch(/from "(?:esbuild|vite|rolldown|tsx)"/);
   });
 
   it('serves the built pane, which loads office.js from Microsoft\'s CDN', async () => {
