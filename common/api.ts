@@ -49,7 +49,13 @@ export interface ConnectRequest {
 export interface ConnectionInfo {
   id: string;
   label: string;
+  /** The address the user gave: the connection's identity (refresh definitions match on it). */
   serverUrl: string;
+  /**
+   * Where Tableau really answered, when an allowed redirect led elsewhere (a Tableau Cloud pod, a
+   * moved server over https): shown beside serverUrl so the analyst sees where credentials went.
+   */
+  resolvedServerUrl?: string;
   siteContentUrl: string;
   authKind: ConnectAuth['kind'];
   /** PAT name or username: never the secret. */

@@ -11,6 +11,8 @@ import type { Db } from './db.js';
 export interface NewConnection {
   label: string;
   serverUrl: string;
+  /** Where Tableau answered after an allowed redirect, when not serverUrl (ConnectionInfo). */
+  resolvedServerUrl?: string;
   siteContentUrl: string;
   auth: ConnectAuth;
   productVersion?: string;
@@ -61,6 +63,7 @@ interface ConnectionRow {
   id: string;
   label: string;
   server_url: string;
+  resolved_server_url: string | null;
   site_content_url: string;
   auth_kind: ConnectAuth['kind'];
   principal: string;
@@ -75,6 +78,7 @@ function toInfo(row: ConnectionRow): ConnectionInfo {
     id: row.id,
     label: row.label,
     serverUrl: row.server_url,
+    ...(row.resolved_server_url ? { resolvedServerUrl: row.resolved_server_url } : {}),
     siteContentUrl: row.site_content_url,
     authKind: row.auth_kind,
     principal: row.principal,
@@ -103,19 +107,20 @@ export class SqliteConnectionStore implements ConnectionStore {
       | undefined;
     const id = existing?.id ?? randomUUID();
     const sealed = this.box.seal(JSON.stringify(input.auth), id);
+    const resolved = input.resolvedServerUrl && input.resolvedServerUrl !== input.serverUrl ? input.resolvedServerUrl : null;
     if (existing) {
       this.db
         .prepare(
-          `UPDATE connections SET label = ?, sealed_auth = ?, product_version = ?, rest_api_version = ?
-             WHERE id = ?`,
+          `UPDATE connections SET label = ?, sealed_auth = ?, product_version = ?, rest_api_version = ?,
+             resolved_server_url = ? WHERE id = ?`,
         )
-        .run(input.label, sealed, input.productVersion ?? null, input.restApiVersion ?? null, id);
+        .run(input.label, sealed, input.productVersion ?? null, input.restApiVersion ?? null, resolved, id);
     } else {
       this.db
         .prepare(
           `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind,
-             principal, sealed_auth, product_version, rest_api_version, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             principal, sealed_auth, product_version, rest_api_version, created_at, resolved_server_url)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -129,6 +134,7 @@ export class SqliteConnectionStore implements ConnectionStore {
           input.productVersion ?? null,
           input.restApiVersion ?? null,
           this.now().toISOString(),
+          resolved,
         );
     }
     return toInfo(this.row(sessionId, id)!);

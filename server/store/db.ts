@@ -45,6 +45,13 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX connections_by_session ON connections(session_id);
       `),
   },
+  {
+    version: 2,
+    description: 'connections record the server Tableau answered from after an allowed redirect',
+    // A Tableau Cloud sign-in is redirected to the site's pod (server/tableau/auth.ts redirectVerdict);
+    // the connection keeps the address the user gave as its identity and records the pod beside it.
+    up: (db) => db.exec('ALTER TABLE connections ADD COLUMN resolved_server_url TEXT;'),
+  },
 ];
 
 export const DB_FILE = 'companion.sqlite';

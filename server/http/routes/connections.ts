@@ -43,6 +43,8 @@ export const connectionRoutes: RouteModule = (app, ctx) => {
     const connection = ctx.store.connections.save(session.id, {
       label: body.label ?? defaultLabel(body.serverUrl, body.siteContentUrl),
       serverUrl: body.serverUrl,
+      // Where an allowed redirect led (a Cloud pod): recorded and shown, never the identity.
+      resolvedServerUrl: probe.serverUrl,
       siteContentUrl: body.siteContentUrl,
       auth: body.auth,
       productVersion: info.productVersion,
@@ -50,7 +52,10 @@ export const connectionRoutes: RouteModule = (app, ctx) => {
     });
     // New credentials for an existing connection: the next request connects with them.
     ctx.clients.forget(connection.id);
-    request.log.info({ connectionId: connection.id, serverUrl: body.serverUrl, site: body.siteContentUrl }, 'connection saved');
+    request.log.info(
+      { connectionId: connection.id, serverUrl: body.serverUrl, resolvedServerUrl: connection.resolvedServerUrl, site: body.siteContentUrl },
+      'connection saved',
+    );
     const response: ConnectResponse = { sessionToken: token!, connection };
     return reply.status(201).send(response);
   });
