@@ -2,8 +2,8 @@
  * The companion server as `npm start` runs it: one ES module, dist/server/main.mjs, bundled from
  * server/ and common/ by esbuild (packages stay in node_modules), rebuilt only when its inputs'
  * hash changed (like the add-in, scripts/ensure-build.ts). Plain `node` then runs it, without
- * tsx's loader: that loader compiles TypeScript on a thread of its own with its own V8 heap, ~47 MB
- * of the idle server's resident memory (measured: 147 MB under tsx, 100 MB bundled).
+ * tsx's loader: that loader compiles TypeScript on a thread of its own with its own V8 heap, ~45 MB
+ * of the idle server's resident memory (measured: 145–151 MB under tsx, 101–109 MB bundled).
  *
  * Every `import.meta.url` in our sources is replaced by that source file's own URL, so the paths
  * the server reads relative to its modules (package.json, the VDS OpenAPI schemas, dist/addin)
