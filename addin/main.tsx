@@ -28,10 +28,10 @@ async function start(): Promise<void> {
   const [{ MemoryWorkbook }, { MemoryWorkbookGateway }, { memoryGridSource }] = await Promise.all([
     import('./workbook/memory/workbook.js'),
     import('./workbook/memory/gateway.js'),
-    import('./preview/gridSource.js'),
+    import('./workbook-grid/gridSource.js'),
   ]);
   const workbook = new MemoryWorkbook();
-  // Exposed for end-to-end tests of the browser preview (read-only use expected).
+  // Exposed for end-to-end tests of the browser mode (read-only use expected).
   (globalThis as { __previewWorkbook?: unknown }).__previewWorkbook = workbook;
   const services = composeServices({ host, kind, session, workbook: new MemoryWorkbookGateway(workbook) });
   root.render(<Root services={services} grid={memoryGridSource(workbook)} />);

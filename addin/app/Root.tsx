@@ -1,12 +1,12 @@
 import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from '@fluentui/react-components';
 import { lazy, Suspense } from 'react';
 import { App } from '../ui/App.js';
-import type { GridSource } from '../preview/gridSource.js';
+import type { GridSource } from '../workbook-grid/gridSource.js';
 import { ServicesProvider, type Services } from './services.js';
 import { useDarkMode } from './theme.js';
 
-// The grid only exists in browser-preview mode: keep it out of the pane's initial bundle.
-const Grid = lazy(() => import('../preview/Grid.js').then((m) => ({ default: m.Grid })));
+// The grid only exists in browser mode: keep it out of the pane's initial bundle.
+const Grid = lazy(() => import('../workbook-grid/Grid.js').then((m) => ({ default: m.Grid })));
 
 const useStyles = makeStyles({
   split: { display: 'flex', height: '100vh', backgroundColor: tokens.colorNeutralBackground2 },
@@ -17,7 +17,7 @@ const useStyles = makeStyles({
 
 export interface RootProps {
   services: Services;
-  /** Browser-preview mode: the memory workbook shown beside the pane. */
+  /** Browser mode: the memory workbook shown beside the pane. */
   grid?: GridSource;
 }
 

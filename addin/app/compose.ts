@@ -28,7 +28,7 @@ export function composeServices({ host, kind, session, workbook }: ComposeOption
     gateway: workbook,
     api,
     snapshots: schedules,
-    // Only Excel with the shared runtime can load the add-in on open; the browser preview remembers the wish.
+    // Only Excel with the shared runtime can load the add-in on open; the browser mode remembers the wish.
     startup: kind === 'excel' ? host.startup : memoryStartupPort(),
   });
   // Before the first render: the ribbon's "Refresh all" works even if the pane is never shown.

@@ -28,7 +28,7 @@ export function refreshAllCommand(service: RefreshService) {
 }
 
 /**
- * Registers the ribbon commands; false when the host has no ribbon (browser preview, no shared
+ * Registers the ribbon commands; false when the host has no ribbon (browser mode, no shared
  * runtime). A sign-in prompt needs the pane: a refresh started from the ribbon brings it up
  * instead of waiting unseen.
  */

@@ -34,6 +34,6 @@ export interface HostAdapter {
   theme(): HostTheme | undefined;
   /** "Load with the document" (SharedRuntime 1.1); throws plain words where it is missing. */
   readonly startup: StartupPort;
-  /** Ribbon commands, or undefined where the host has none (browser preview, no shared runtime). */
+  /** Ribbon commands, or undefined where the host has none (browser mode, no shared runtime). */
   ribbon(): RibbonHost | undefined;
 }

@@ -77,7 +77,7 @@ export function officeStartupPort(office: OfficeLike | undefined = officeGlobal(
   };
 }
 
-/** Office.actions as a RibbonHost; undefined where the host has none (browser preview, no shared runtime). */
+/** Office.actions as a RibbonHost; undefined where the host has none (browser mode, no shared runtime). */
 export function officeRibbon(office: OfficeLike | undefined = officeGlobal()): RibbonHost | undefined {
   const actions = office?.actions;
   if (!actions?.associate) return undefined;

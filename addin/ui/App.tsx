@@ -1,19 +1,19 @@
 import { Tab, TabList, Toaster, makeStyles, tokens, typographyStyles } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useReducer, useState } from 'react';
 import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
-import { Busy } from './components/Busy.js';
-import { useConnections } from './hooks/useConnections.js';
-import { BrowseScreen } from './screens/BrowseScreen.js';
-import { ConnectScreen } from './screens/ConnectScreen.js';
-import { InventoryScreen } from './screens/InventoryScreen.js';
-import { ViewScreen } from './screens/ViewScreen.js';
+import { Busy } from './shared/Busy.js';
+import { useConnections } from './connect/useConnections.js';
+import { BrowseScreen } from './browse/BrowseScreen.js';
+import { ConnectScreen } from './connect/ConnectScreen.js';
+import { InventoryScreen } from './inventory/InventoryScreen.js';
+import { ViewScreen } from './view/ViewScreen.js';
 import { TablesScreen } from './tables/TablesScreen.js';
-import { TOASTER_ID } from './toaster.js';
+import { TOASTER_ID } from './shared/toaster.js';
 import type { PullSource } from '../../common/source.js';
 
 // The query builder and the preview/insert flow are the heaviest screens: load them on first use.
-const QueryScreen = lazy(() => import('./screens/QueryScreen.js'));
-const PreviewScreen = lazy(() => import('./screens/PreviewScreen.js'));
+const QueryScreen = lazy(() => import('./query/QueryScreen.js'));
+const PreviewScreen = lazy(() => import('./preview/PreviewScreen.js'));
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', minHeight: '100vh', boxSizing: 'border-box', backgroundColor: tokens.colorNeutralBackground1 },

@@ -4,7 +4,7 @@
  * Two implementations share this contract and the pure planning logic (chunks.ts, formats.ts,
  * names.ts, write-plan.ts):
  *  - excel/  ExcelWorkbookGateway: Office.js (the only code that references `Excel.` / `Office.`);
- *  - memory/ MemoryWorkbookGateway: an in-memory workbook for tests and the browser preview that
+ *  - memory/ MemoryWorkbookGateway: an in-memory workbook for tests and the browser mode that
  *            behaves like Excel where it matters (tables, number formats, "=..." as formula vs
  *            text, null = "leave unchanged", the 5 MB payload limit of Excel on the web).
  *

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parameterMembers } from '../../addin/ui/logic/parameters.js';
+import { parameterMembers } from '../../addin/ui/query/parameters.js';
 
 describe('parameterMembers', () => {
   it('shows the alias of 2026.1 AliasedDataValue members and keeps their value', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PROVENANCE_SHEET, writeProvenanceSheet } from '../../addin/ui/tables/provenanceSheet.js';
 import { MemoryWorkbookGateway } from '../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory/workbook.js';
-import { memoryGridSource } from '../../addin/preview/gridSource.js';
+import { memoryGridSource } from '../../addin/workbook-grid/gridSource.js';
 import { datasourceDefinition } from './refresh/definitions/fixtures.js';
 
 describe('provenance sheet', () => {

@@ -13,7 +13,7 @@ export interface StartupPort {
   set(behavior: StartupBehavior): Promise<void>;
 }
 
-/** For tests and the browser preview: remembers what was asked. */
+/** For tests and the browser mode: remembers what was asked. */
 export function memoryStartupPort(): StartupPort & { behavior: StartupBehavior; calls: StartupBehavior[] } {
   const port = {
     behavior: 'none' as StartupBehavior,

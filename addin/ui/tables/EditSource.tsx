@@ -8,11 +8,11 @@ import { useServices } from '../../app/services.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import { describeSite } from '../../refresh/runner/connections.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
-import { ErrorBar } from '../components/ErrorBar.js';
-import { ScreenHeader } from '../components/ScreenHeader.js';
-import { usePaneStyles } from '../components/styles.js';
-import { useAsync } from '../hooks/useAsync.js';
-import { errorBody } from '../logic/errorBody.js';
+import { ErrorBar } from '../shared/ErrorBar.js';
+import { ScreenHeader } from '../shared/ScreenHeader.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { useAsync } from '../shared/useAsync.js';
+import { errorBody } from '../shared/errorBody.js';
 import { connectionChoices, movesSite, sourcePatch } from './sourceEdit.js';
 import { SourceOnSite } from './SourceOnSite.js';
 

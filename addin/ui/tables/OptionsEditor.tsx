@@ -8,9 +8,9 @@ import { MAX_EVERY_MINUTES } from '../../refresh/clock/due.js';
 import type { RefreshDefinition, RefreshOptions } from '../../refresh/definitions/schema.js';
 import { matchConnection, describeSite } from '../../refresh/runner/connections.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
-import { ErrorBar, ProblemsBar } from '../components/ErrorBar.js';
-import { usePaneStyles } from '../components/styles.js';
-import { errorBody } from '../logic/errorBody.js';
+import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { errorBody } from '../shared/errorBody.js';
 import { buildScheduleSpec, emptySchedule, type ScheduleDraft } from './schedule.js';
 
 interface Draft {

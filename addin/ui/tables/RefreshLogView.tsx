@@ -1,6 +1,6 @@
 import { Button, Caption1, Text } from '@fluentui/react-components';
 import type { LogEntry, RefreshLog } from '../../refresh/runner/log.js';
-import { usePaneStyles } from '../components/styles.js';
+import { usePaneStyles } from '../shared/styles.js';
 import { formatTime } from './status.js';
 
 const OUTCOME: Record<LogEntry['outcome'], string> = { ok: 'Refreshed', truncated: 'Incomplete', snapshot: 'Snapshot loaded', error: 'Failed', cancelled: 'Cancelled' };

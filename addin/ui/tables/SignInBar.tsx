@@ -4,10 +4,10 @@ import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import { describeSite } from '../../refresh/runner/connections.js';
 import type { SignInGate, SignInRequest } from '../../refresh/runner/signin.js';
-import { ErrorBar } from '../components/ErrorBar.js';
-import { usePaneStyles } from '../components/styles.js';
-import { errorBody } from '../logic/errorBody.js';
-import { emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../logic/connectForm.js';
+import { ErrorBar } from '../shared/ErrorBar.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { errorBody } from '../shared/errorBody.js';
+import { emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../connect/connectForm.js';
 
 /**
  * One prompt per site whose sign-in expired (or that this session has no connection to): the

@@ -3,13 +3,13 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import type { ConnectionInfo, DatasourceItem, ViewItem } from '../../../common/api.js';
 import type { DatasourceSource, PullSource, ViewSource } from '../../../common/source.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
-import { ProblemsBar } from '../components/ErrorBar.js';
-import { BrowseScreen } from '../screens/BrowseScreen.js';
-import { ViewScreen } from '../screens/ViewScreen.js';
+import { ProblemsBar } from '../shared/ErrorBar.js';
+import { BrowseScreen } from '../browse/BrowseScreen.js';
+import { ViewScreen } from '../view/ViewScreen.js';
 import { draftFromQuery } from './draftFromQuery.js';
 import { movesSite, searchTextFor } from './sourceEdit.js';
 
-const QueryScreen = lazy(() => import('../screens/QueryScreen.js'));
+const QueryScreen = lazy(() => import('../query/QueryScreen.js'));
 
 export const SAVE = 'Save and refresh';
 

@@ -9,7 +9,7 @@ import { describeProvenance } from '../../refresh/definitions/provenance.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { TableActivity } from '../../refresh/runner/runner.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
-import { usePaneStyles } from '../components/styles.js';
+import { usePaneStyles } from '../shared/styles.js';
 import { OptionsEditor } from './OptionsEditor.js';
 import { activityProgress, activityText, formatTime, sourceLabel, tableStatus } from './status.js';
 

@@ -1,10 +1,10 @@
 /**
- * A stored VizQL Data Service query → the query builder's draft (logic/queryDraft.ts), the
+ * A stored VizQL Data Service query → the query builder's draft (ui/query/queryDraft.ts), the
  * inverse of buildDatasourceSource, so "Edit" reopens a table's query as the analyst built it.
  * Filters the builder cannot show (shapes it never produces) are reported, not silently dropped.
  */
 import type { DatasourceSource } from '../../../common/source.js';
-import type { FieldChoice, FilterDraft, QueryDraft } from '../logic/queryDraft.js';
+import type { FieldChoice, FilterDraft, QueryDraft } from '../query/queryDraft.js';
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 

@@ -1,5 +1,5 @@
 /**
- * MemoryWorkbookGateway: the WorkbookGateway over a MemoryWorkbook, for tests, the browser preview
+ * MemoryWorkbookGateway: the WorkbookGateway over a MemoryWorkbook, for tests, the browser mode
  * and development without Excel. Every change goes through MemoryBatch (one "request" per sync,
  * payload limit enforced) and the same write-core as the Excel gateway.
  */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildDatasourceSource, emptyDraft, newFilter } from '../../../addin/ui/logic/queryDraft.js';
-import { suggestTableName, tableNameProblem } from '../../../addin/ui/logic/tableName.js';
-import { buildInventorySource, splitExpressions } from '../../../addin/ui/logic/inventory.js';
-import { buildProjectTree } from '../../../addin/ui/logic/projectTree.js';
-import { validateConnectForm, emptyConnectForm } from '../../../addin/ui/logic/connectForm.js';
+import { buildDatasourceSource, emptyDraft, newFilter } from '../../../addin/ui/query/queryDraft.js';
+import { suggestTableName, tableNameProblem } from '../../../addin/ui/preview/tableName.js';
+import { buildInventorySource, splitExpressions } from '../../../addin/ui/inventory/inventoryLists.js';
+import { buildProjectTree } from '../../../addin/ui/browse/projectForest.js';
+import { validateConnectForm, emptyConnectForm } from '../../../addin/ui/connect/connectForm.js';
 import { navReducer, initialNav, currentRoute } from '../../../addin/app/navigation.js';
-import { formatCell } from '../../../addin/preview/numberFormat.js';
+import { formatCell } from '../../../addin/workbook/cell-display.js';
 import { metadata } from './harness.js';
 
 describe('query draft → VDS query', () => {

@@ -6,8 +6,8 @@ import type { PullRequest } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/stream.js';
 import type { CallOptions } from '../../../addin/api/client.js';
-import PreviewScreen from '../../../addin/ui/screens/PreviewScreen.js';
-import { TOASTER_ID } from '../../../addin/ui/toaster.js';
+import PreviewScreen from '../../../addin/ui/preview/PreviewScreen.js';
+import { TOASTER_ID } from '../../../addin/ui/shared/toaster.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith, streamOf } from './harness.js';
 
 const columns: ColumnSpec[] = [

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import QueryScreen from '../../../addin/ui/screens/QueryScreen.js';
+import QueryScreen from '../../../addin/ui/query/QueryScreen.js';
 import { axeViolations, connection, fakeApi, memoryServices, metadata, renderWith } from './harness.js';
 
 function setup(meta = metadata) {

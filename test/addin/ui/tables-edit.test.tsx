@@ -5,7 +5,7 @@ import type { DatasourceSource } from '../../../common/source.js';
 import type { StreamMessage } from '../../../common/stream.js';
 import { RefreshService, memoryStartupPort } from '../../../addin/refresh/runner/index.js';
 import { draftFromQuery } from '../../../addin/ui/tables/draftFromQuery.js';
-import { buildDatasourceSource } from '../../../addin/ui/logic/queryDraft.js';
+import { buildDatasourceSource } from '../../../addin/ui/query/queryDraft.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
 import { connection, fakeApi, memoryServices, metadata, renderWith, streamOf } from './harness.js';
 

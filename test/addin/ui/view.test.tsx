@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { ViewItem } from '../../../common/api.js';
-import { ViewScreen } from '../../../addin/ui/screens/ViewScreen.js';
+import { ViewScreen } from '../../../addin/ui/view/ViewScreen.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith } from './harness.js';
 
 const dashboard: ViewItem = { id: 'v2', name: 'Overview', contentUrl: 'Superstore/sheets/Overview', sheetType: 'dashboard', workbookId: 'w0', workbookName: 'Superstore' };

@@ -1,6 +1,6 @@
 import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import type { CellValue, ColumnSpec, ColumnType } from '../../../common/stream.js';
-import { formatCell } from '../../preview/numberFormat.js';
+import { formatCell } from '../../workbook/cell-display.js';
 
 const useStyles = makeStyles({
   scroller: {

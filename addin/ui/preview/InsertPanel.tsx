@@ -17,11 +17,11 @@ import { useEffect, useState } from 'react';
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
-import { describeTarget, useInsert } from '../hooks/useInsert.js';
-import { suggestTableName, tableNameProblem } from '../logic/tableName.js';
-import { TOASTER_ID } from '../toaster.js';
-import { ErrorBar } from './ErrorBar.js';
-import { usePaneStyles } from './styles.js';
+import { describeTarget, useInsert } from './useInsert.js';
+import { suggestTableName, tableNameProblem } from './tableName.js';
+import { TOASTER_ID } from '../shared/toaster.js';
+import { ErrorBar } from '../shared/ErrorBar.js';
+import { usePaneStyles } from '../shared/styles.js';
 
 export interface InsertPanelProps {
   connection: ConnectionInfo;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Page } from '../../../common/api.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
-import { errorBody } from '../logic/errorBody.js';
+import { errorBody } from './errorBody.js';
 
 export interface PagedList<T> {
   items: T[];

@@ -1,5 +1,5 @@
 import { Button, Caption1 } from '@fluentui/react-components';
-import type { PagedList } from '../hooks/usePagedList.js';
+import type { PagedList } from './usePagedList.js';
 import { Busy } from './Busy.js';
 import { ErrorBar } from './ErrorBar.js';
 

@@ -55,7 +55,7 @@ const useStyles = makeStyles({
 });
 
 /**
- * Browser-preview stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
+ * Browser-mode stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
  * evaluated formulas. Only the cells in the viewport are rendered (windowing), and workbook
  * changes are coalesced to one repaint per animation frame while a big insert streams in.
  */

@@ -2,8 +2,8 @@ import { Button, Select, Text, makeStyles, mergeClasses, tokens } from '@fluentu
 import { DeleteRegular } from '@fluentui/react-icons';
 import { useId } from 'react';
 import type { FieldInfo } from '../../../common/api.js';
-import { DATE_FUNCTIONS, MEASURE_FUNCTIONS, isDateType, setSort, type FieldChoice, type SortChoice } from '../logic/queryDraft.js';
-import { usePaneStyles } from './styles.js';
+import { DATE_FUNCTIONS, MEASURE_FUNCTIONS, isDateType, setSort, type FieldChoice, type SortChoice } from './queryDraft.js';
+import { usePaneStyles } from '../shared/styles.js';
 
 const useStyles = makeStyles({
   item: {

@@ -3,7 +3,7 @@ import type { CellValue } from '../../common/stream.js';
 /**
  * Renders a cell the way Excel shows it for the number formats the pull produces
  * (common/stream.ts ColumnSpec.format: '$#,##0', '0.0%', 'yyyy-mm-dd', 'm/d/yyyy h:mm', '@', 'General').
- * Used by the browser-preview grid and the pane's preview table. Not a full Excel format engine:
+ * Used by the browser-mode workbook grid (addin/workbook-grid) and the data preview table. Not a full Excel format engine:
  * sections (pos;neg;zero), quoted literals, escapes, [Color]/[$€-407] codes, thousands separators,
  * fixed and optional decimals, percent, and date/time parts.
  */

@@ -1,6 +1,6 @@
 import { cellAddress } from '../workbook/address.js';
 import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
-import { formatCell } from './numberFormat.js';
+import { formatCell } from '../workbook/cell-display.js';
 
 export interface GridCell {
   text: string;
@@ -9,7 +9,7 @@ export interface GridCell {
 }
 
 /**
- * What the preview grid needs from a workbook. Reads only the cells on screen, so a 100k-row
+ * What the workbook grid needs from a workbook. Reads only the cells on screen, so a 100k-row
  * table costs as much to show as a 40-row one.
  */
 export interface GridSource {

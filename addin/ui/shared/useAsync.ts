@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiErrorBody } from '../../../common/stream.js';
-import { errorBody } from '../logic/errorBody.js';
+import { errorBody } from './errorBody.js';
 
 export interface AsyncState<T> {
   data: T | undefined;

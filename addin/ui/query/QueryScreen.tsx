@@ -4,13 +4,13 @@ import { useMemo, useState } from 'react';
 import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
-import { Busy } from '../components/Busy.js';
-import { ChosenFields } from '../components/ChosenFields.js';
-import { ErrorBar, ProblemsBar } from '../components/ErrorBar.js';
-import { FILTER_LABEL, FilterEditor } from '../components/FilterEditor.js';
-import { ScreenHeader } from '../components/ScreenHeader.js';
-import { usePaneStyles } from '../components/styles.js';
-import { useAsync } from '../hooks/useAsync.js';
+import { Busy } from '../shared/Busy.js';
+import { ChosenFields } from './ChosenFields.js';
+import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
+import { FILTER_LABEL, FilterEditor } from './FilterEditor.js';
+import { ScreenHeader } from '../shared/ScreenHeader.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { useAsync } from '../shared/useAsync.js';
 import {
   buildDatasourceSource,
   defaultFunction,
@@ -19,8 +19,8 @@ import {
   newFilter,
   type FilterType,
   type QueryDraft,
-} from '../logic/queryDraft.js';
-import { parameterMembers } from '../logic/parameters.js';
+} from './queryDraft.js';
+import { parameterMembers } from './parameters.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -1,13 +1,13 @@
 import { Field, SearchBox, Tab, TabList } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ConnectionInfo, DatasourceItem, SearchItem, ViewItem } from '../../../common/api.js';
-import { DatasourceList } from '../components/DatasourceList.js';
-import { ProjectTree } from '../components/ProjectTree.js';
-import { ScreenHeader } from '../components/ScreenHeader.js';
-import { SearchResults } from '../components/SearchResults.js';
-import { usePaneStyles } from '../components/styles.js';
-import { WorkbookViewList } from '../components/WorkbookViewList.js';
-import { useDebounced } from '../hooks/useDebounced.js';
+import { DatasourceList } from './DatasourceList.js';
+import { ProjectTree } from './ProjectTree.js';
+import { ScreenHeader } from '../shared/ScreenHeader.js';
+import { SearchResults } from './SearchResults.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { WorkbookViewList } from './WorkbookViewList.js';
+import { useDebounced } from '../shared/useDebounced.js';
 
 export interface BrowseProps {
   connection: ConnectionInfo;

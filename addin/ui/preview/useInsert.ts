@@ -5,8 +5,8 @@ import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import type { InsertedTable } from '../../refresh/runner/inserted.js';
 import type { WriteTarget } from '../../workbook/gateway.js';
-import { errorBody } from '../logic/errorBody.js';
-import { splitPull } from '../logic/pullRows.js';
+import { errorBody } from '../shared/errorBody.js';
+import { splitPull } from './pullRows.js';
 
 export type InsertPhase =
   | { phase: 'idle' }

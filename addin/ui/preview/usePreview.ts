@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody, CellValue, ColumnSpec, StreamEnd } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
-import { errorBody } from '../logic/errorBody.js';
+import { errorBody } from '../shared/errorBody.js';
 
 export const PREVIEW_ROWS = 100;
 

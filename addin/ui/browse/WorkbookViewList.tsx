@@ -1,11 +1,11 @@
 import { Button } from '@fluentui/react-components';
 import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
-import { useAsync } from '../hooks/useAsync.js';
-import { Busy } from './Busy.js';
-import { ErrorBar } from './ErrorBar.js';
-import { SheetIcon, sheetTypeLabel } from './SheetIcon.js';
-import { usePaneStyles } from './styles.js';
+import { useAsync } from '../shared/useAsync.js';
+import { Busy } from '../shared/Busy.js';
+import { ErrorBar } from '../shared/ErrorBar.js';
+import { SheetIcon, sheetTypeLabel } from '../shared/SheetIcon.js';
+import { usePaneStyles } from '../shared/styles.js';
 
 /** The views of one workbook as buttons; `only` narrows to sheets (the dashboard alternative). */
 export function WorkbookViewList(props: {

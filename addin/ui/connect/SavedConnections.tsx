@@ -1,10 +1,10 @@
 import { Badge, Button, Caption1, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ApiErrorBody } from '../../../common/stream.js';
-import type { ConnectionsState } from '../hooks/useConnections.js';
-import { errorBody } from '../logic/errorBody.js';
-import { ErrorBar } from './ErrorBar.js';
-import { usePaneStyles } from './styles.js';
+import type { ConnectionsState } from './useConnections.js';
+import { errorBody } from '../shared/errorBody.js';
+import { ErrorBar } from '../shared/ErrorBar.js';
+import { usePaneStyles } from '../shared/styles.js';
 
 const useStyles = makeStyles({
   item: {

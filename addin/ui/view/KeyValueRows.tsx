@@ -1,8 +1,8 @@
 import { Button, Input, Label, makeStyles, tokens } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useId } from 'react';
-import type { KeyValueRow } from '../logic/viewFilters.js';
-import { usePaneStyles } from './styles.js';
+import type { KeyValueRow } from './viewFilters.js';
+import { usePaneStyles } from '../shared/styles.js';
 
 const useStyles = makeStyles({
   row: { display: 'grid', gridTemplateColumns: '1fr 1fr auto', gap: tokens.spacingHorizontalXS, alignItems: 'end' },

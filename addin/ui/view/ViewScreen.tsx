@@ -2,13 +2,13 @@ import { Button, Caption1, MessageBar, MessageBarBody, MessageBarTitle } from '@
 import { useState } from 'react';
 import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
-import { ProblemsBar } from '../components/ErrorBar.js';
-import { KeyValueRows, newRow } from '../components/KeyValueRows.js';
-import { ScreenHeader } from '../components/ScreenHeader.js';
-import { sheetTypeLabel } from '../components/SheetIcon.js';
-import { usePaneStyles } from '../components/styles.js';
-import { WorkbookViewList } from '../components/WorkbookViewList.js';
-import { buildViewSource, type KeyValueRow } from '../logic/viewFilters.js';
+import { ProblemsBar } from '../shared/ErrorBar.js';
+import { KeyValueRows, newRow } from './KeyValueRows.js';
+import { ScreenHeader } from '../shared/ScreenHeader.js';
+import { sheetTypeLabel } from '../shared/SheetIcon.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { WorkbookViewList } from '../browse/WorkbookViewList.js';
+import { buildViewSource, type KeyValueRow } from './viewFilters.js';
 
 export interface ViewScreenProps {
   connection: ConnectionInfo;

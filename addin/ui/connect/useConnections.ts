@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ConnectionInfo, ConnectRequest } from '../../../common/api.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
-import { errorBody } from '../logic/errorBody.js';
+import { errorBody } from '../shared/errorBody.js';
 
 export interface ConnectionsState {
   connections: ConnectionInfo[];

@@ -11,14 +11,14 @@ import {
 import { useRef, useState } from 'react';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
-import { Busy } from '../components/Busy.js';
-import { ErrorBar } from '../components/ErrorBar.js';
-import { SavedConnections } from '../components/SavedConnections.js';
-import { usePaneStyles } from '../components/styles.js';
-import { useAsync } from '../hooks/useAsync.js';
-import type { ConnectionsState } from '../hooks/useConnections.js';
-import { demoForm, emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../logic/connectForm.js';
-import { errorBody } from '../logic/errorBody.js';
+import { Busy } from '../shared/Busy.js';
+import { ErrorBar } from '../shared/ErrorBar.js';
+import { SavedConnections } from './SavedConnections.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { useAsync } from '../shared/useAsync.js';
+import type { ConnectionsState } from './useConnections.js';
+import { demoForm, emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from './connectForm.js';
+import { errorBody } from '../shared/errorBody.js';
 
 /** Sign in to a Tableau site (PAT or user name + password), or pick a saved connection. */
 export function ConnectScreen({ connections, onConnected }: { connections: ConnectionsState; onConnected(): void }) {

@@ -1,10 +1,10 @@
 import { Button, Caption1 } from '@fluentui/react-components';
 import type { ConnectionInfo, SearchItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
-import { usePagedList } from '../hooks/usePagedList.js';
-import { LoadMore } from './LoadMore.js';
-import { DatasourceIcon, ProjectIcon, SheetIcon, WorkbookIcon } from './SheetIcon.js';
-import { usePaneStyles } from './styles.js';
+import { usePagedList } from '../shared/usePagedList.js';
+import { LoadMore } from '../shared/LoadMore.js';
+import { DatasourceIcon, ProjectIcon, SheetIcon, WorkbookIcon } from '../shared/SheetIcon.js';
+import { usePaneStyles } from '../shared/styles.js';
 
 const TYPE_LABEL: Record<string, string> = { workbook: 'Workbook', view: 'View', datasource: 'Data source', project: 'Project' };
 

@@ -1,8 +1,8 @@
 import { Button, Checkbox, Field, Input, Select, Text, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
 import type { FieldInfo } from '../../../common/api.js';
-import { DATE_RANGE_TYPES, PERIOD_TYPES, isDateType, type FilterDraft } from '../logic/queryDraft.js';
-import { usePaneStyles } from './styles.js';
+import { DATE_RANGE_TYPES, PERIOD_TYPES, isDateType, type FilterDraft } from './queryDraft.js';
+import { usePaneStyles } from '../shared/styles.js';
 
 const useStyles = makeStyles({
   card: {

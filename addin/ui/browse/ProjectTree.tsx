@@ -2,12 +2,12 @@ import { Tree, TreeItem, TreeItemLayout, type TreeItemValue, type TreeOpenChange
 import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import type { ConnectionInfo, ViewItem, WorkbookItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
-import { useAsync } from '../hooks/useAsync.js';
-import { usePagedList } from '../hooks/usePagedList.js';
-import { buildProjectTree, type ProjectNode } from '../logic/projectTree.js';
-import { Busy } from './Busy.js';
-import { ErrorBar } from './ErrorBar.js';
-import { ProjectIcon, SheetIcon, sheetTypeLabel, WorkbookIcon } from './SheetIcon.js';
+import { useAsync } from '../shared/useAsync.js';
+import { usePagedList } from '../shared/usePagedList.js';
+import { buildProjectTree, type ProjectNode } from './projectForest.js';
+import { Busy } from '../shared/Busy.js';
+import { ErrorBar } from '../shared/ErrorBar.js';
+import { ProjectIcon, SheetIcon, sheetTypeLabel, WorkbookIcon } from '../shared/SheetIcon.js';
 
 /** Branch contents are fetched only once opened: a site can hold thousands of workbooks. */
 const OpenItems = createContext<Set<TreeItemValue>>(new Set());
