@@ -34,7 +34,7 @@ export async function benchList(o: ListBenchOptions = {}): Promise<Figure[]> {
       auth: { kind: 'pat', patName: demo.patName, patSecret: demo.patSecret },
       sessions: new SessionCache(),
     });
-    // A second PAT: signing in again with the same one would end our client's session (notes §1.6).
+    // A second PAT: signing in again with the same one would end our client's session (docs/tableau-rest.md#sessions).
     const seq = await signInPat(sim.url, ours.serverInfo.restApiVersion, demo.siteContentUrl, demo.otherPatName, demo.otherPatSecret);
 
     // A first listing warms both sides: JIT, keep-alive sockets, the simulator's serialized pages and

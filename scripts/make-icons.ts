@@ -3,7 +3,7 @@
  * so the manifest refers to them as https://<host>/assets/<name>-<size>.png).
  * Run: npx tsx scripts/make-icons.ts
  * Sizes: 16/32/80 are what ribbon buttons ask for, 32/64 the add-in's IconUrl/HighResolutionIconUrl
- * (notes/excel-addin.md §1.2, the template's assets/).
+ * (docs/excel.md#manifest, the template's assets/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

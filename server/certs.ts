@@ -1,7 +1,7 @@
 /**
  * TLS material for https://localhost:3000. Office only loads add-ins over HTTPS, and the Office
  * tooling's convention is office-addin-dev-certs' files in ~/.office-addin-dev-certs
- * (notes/excel-addin.md §1.4). We do NOT call its `getHttpsServerOptions()`: that runs
+ * (docs/excel.md#https-and-dev-certificates). We do NOT call its `getHttpsServerOptions()`: that runs
  * `ensureCertificatesAreInstalled()`, which throws when the CA cannot be put in the system trust
  * store (no sudo / no store here) and the server would never start. Instead:
  *  1. reuse the files when the localhost certificate is still valid for a day or more;

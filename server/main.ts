@@ -196,7 +196,7 @@ async function startDemoSite(demoPort: number, serverPort: number) {
   if (demoPort !== 0 && demoPort === serverPort) {
     throw new Error(`DEMO_PORT and PORT are both ${demoPort}: give the demo Tableau site another port (DEMO_PORT) or turn it off (DEMO=0).`);
   }
-  // The simulator stands in for Tableau only in `npm start` (design.md): loaded on demand.
+  // The simulator stands in for Tableau only in `npm start` (docs/decisions.md#a-tableau-simulator-in-the-repository): loaded on demand.
   const { createSimulator } = await import('./sim/index.js');
   try {
     return await createSimulator({ port: demoPort });

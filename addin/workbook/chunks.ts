@@ -2,7 +2,7 @@
  * Chunk planner: which rows go into which context.sync().
  *
  * Excel on the web rejects any request over 5 MB with `RequestPayloadSizeLimitExceeded`
- * (docs/excel/performance.md §Payload size limit; what counts: API calls + objects + length of the
+ * (docs/excel.md#payload-limits; what counts: API calls + objects + length of the
  * values). We plan by the size of the JSON Office sends: the values array dominates, so a chunk's
  * cost is the UTF-8 length of `JSON.stringify(rows)` plus a fixed overhead per queued operation.
  * Chunks are filled up to TARGET_SYNC_BYTES = 4.5 MiB: few, full syncs (the benchmark wants the mean

@@ -10,7 +10,7 @@
  * cell shows the original string. OWASP's CSV-injection list also names "@", tab and CR.
  *
  * Office.js treats `null` in a values array as "leave this cell unchanged"
- * (docs/excel/excel-add-ins-blank-null-values.md), so an empty cell is written as "" to really clear
+ * (docs/excel.md#number-formats-and-values), so an empty cell is written as "" to really clear
  * what a previous refresh left there.
  */
 import type { CellValue } from '../../common/stream.js';

@@ -5,7 +5,7 @@
  *    the row count is known, otherwise per chunk;
  *  - one sync per chunk (chunks.ts fills each to ~4 MB);
  *  - on `RequestPayloadSizeLimitExceeded`: halve the chunk, retry, and keep the smaller budget
- *    (docs/excel/excel-add-ins-ranges-large.md: "retry with a smaller block size");
+ *    (docs/excel.md#payload-limits: "retry with a smaller block size");
  *  - Cancel is honoured between chunks (the caller removes what was written).
  */
 import type { CellValue } from '../../common/stream.js';

@@ -1,7 +1,7 @@
 /**
  * Dev → production manifest: every https://localhost:3000 URL moves to the production host, as the
- * template's CopyWebpackPlugin transform does (notes/excel-addin.md §1.4). The Id stays: workbook
- * settings are keyed by it, so dev-made workbooks keep working in prod (§4).
+ * template's CopyWebpackPlugin transform does (docs/excel.md#manifest). The Id stays: workbook
+ * settings are keyed by it, so dev-made workbooks keep working in prod (docs/excel.md#custom-xml-parts).
  */
 export const DEV_BASE_URL = 'https://localhost:3000';
 

@@ -1,6 +1,6 @@
 /**
  * Offline manifest validation: `office-addin-manifest validate` POSTs the file to Microsoft's
- * validation service (notes/excel-addin.md §2), so CI checks the XML against the MS-OWEMXML
+ * validation service (docs/excel.md#manifest), so CI checks the XML against the MS-OWEMXML
  * schemas with xmllint-wasm, then adds the checks the schemas cannot express.
  */
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * One signed-in Tableau client per saved connection, created on first use and reused by every
  * request of that connection. Creation is single-flight per connection id: two requests arriving
- * together must not sign in twice (a second PAT sign-in kills the first session, notes §1.6).
+ * together must not sign in twice (a second PAT sign-in kills the first session, docs/tableau-rest.md#sessions).
  * Token renewal on 401 is the client's job (server/tableau SessionCache); this pool only decides
  * WHICH client a request uses and signs out when a connection is signed out or deleted.
  */

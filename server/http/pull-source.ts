@@ -51,7 +51,7 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
     // `fields` is Tableau's own expression (`_default_,owner.email`): it shapes what Tableau returns,
     // and the columns follow from the items, so it is not also passed as a column list.
     // "Views with usage" is the admin's usage report: Tableau adds usage.totalViewCount only when
-    // asked (includeUsageStatistics=true, notes tableau-api.md §3).
+    // asked (includeUsageStatistics=true, docs/tableau-rest.md#endpoints-we-browse).
     const usage = source.resource === 'views';
     const items = await client.listAll(source.resource, { filter: source.filter, sort: source.sort, fields: source.fields, usage });
     yield* inventoryToTyped(items, { resource: source.resource, limit: options.limit, source: name });

@@ -67,7 +67,7 @@ const pageNumber = z.coerce.number().int().min(1).max(1_000_000).default(1);
 export const pagedQuery = z.object({
   projectId: idSchema.optional(),
   page: pageNumber,
-  /** Tableau's own maximum page size is 1000 (notes §2.1). */
+  /** Tableau's own maximum page size is 1000 (docs/tableau-rest.md#paging). */
   pageSize: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

@@ -1,6 +1,6 @@
 /**
  * Serving the add-in itself from the companion server (one origin: https://localhost:3000, the
- * origin the manifest names, notes/excel-addin.md §1). What is served and why: docs/serving.md.
+ * origin the manifest names, docs/excel.md#manifest). What is served and why: docs/serving.md.
  *  - static (`npm start`): the built bundle in dist/addin (scripts/ensure-build.ts), and nothing
  *    else: only the page names and assets/ files a Vite build writes, never a dotfile, never a
  *    path that leaves the directory (every other path is the API's 404);

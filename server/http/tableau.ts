@@ -3,7 +3,7 @@
  *
  * `shared` clients use the process-wide SessionCache: one Tableau session per server + site +
  * principal, reused by everyone with that principal (a second PAT sign-in would kill the first,
- * notes §1.6). That cache is keyed WITHOUT the secret, so it cannot prove a secret: a `fresh`
+ * docs/tableau-rest.md#sessions). That cache is keyed WITHOUT the secret, so it cannot prove a secret: a `fresh`
  * connect (its own cache) always signs in and is what POST /api/connections uses to check the
  * credentials before anything is saved.
  */

@@ -5,7 +5,7 @@
 import type Papa from 'papaparse';
 import { PullDataError } from './errors.js';
 
-/** Tableau's export may start with a UTF-8 BOM (tableau-api.md §4.4: "Strip a leading \uFEFF"). */
+/** Tableau's export may start with a UTF-8 BOM (a BOM is unverified, docs/tableau-rest.md#view-data-csv). */
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

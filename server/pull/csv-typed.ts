@@ -1,5 +1,5 @@
 /**
- * View CSV (formatted values, tableau-api.md §4.4) → typed result stream.
+ * View CSV (formatted values, docs/tableau-rest.md#view-data-csv) → typed result stream.
  *
  * An export that ends within `inMemoryChars` (most views) is typed whole, in one pass that converts
  * each cell as it is read (csv-columns.ts, measured by bench/csv.ts). A longer one, or a pull with a

@@ -1,5 +1,5 @@
 /**
- * Flattens one REST list item (JSON as Tableau sends it, tableau-api.md §3.1) into readable columns:
+ * Flattens one REST list item (JSON as Tableau sends it, docs/tableau-rest.md#json-shapes) into readable columns:
  * nested objects become dotted paths (`project.name`, `owner.name`, `usage.totalViewCount`), lists
  * become one cell ("a, b"), and Tableau's wrapper objects (`tags: {tag: [{label}]}`) and empty lists
  * (`tags: {}`) are unwrapped.

@@ -1,7 +1,7 @@
 /**
  * Column types of flattened inventory values, decided from ALL values of a column. REST JSON converted
  * from XML carries numbers and booleans as strings ("totalViewCount": "7", "showTabs": "true" —
- * tableau-api.md §3.1), so strings are read too: plain numbers (no leading zeros: "00123" stays text),
+ * docs/tableau-rest.md#json-shapes), so strings are read too: plain numbers (no leading zeros: "00123" stays text),
  * "true"/"false", ISO dates and date-times ("2016-08-03T20:34:04Z" → its UTC wall time; Excel has no
  * time zones).
  */

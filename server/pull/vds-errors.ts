@@ -1,5 +1,5 @@
 /**
- * A VDS error body (`{errorCode, message, datetime, debug}` — TableauError, tableau-api.md §5.4; not
+ * A VDS error body (`{errorCode, message, datetime, debug}` — TableauError, docs/tableau-rest.md#errors; not
  * the REST `{error:{code,summary,detail}}` shape) or a `{data, error}` QueryOutput → PullDataError.
  * Only Tableau's own short message is passed on (never `debug`, which can hold query internals).
  */

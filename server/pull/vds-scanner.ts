@@ -1,6 +1,6 @@
 /**
- * Incremental scanner for a query-datasource response body (`{"data":[row, row, ...]}`, tableau-api.md
- * §5.3). It walks the bytes once, tracking string/escape state and nesting depth, to find where the
+ * Incremental scanner for a query-datasource response body (`{"data":[row, row, ...]}`,
+ * docs/tableau-rest.md#results). It walks the bytes once, tracking string/escape state and nesting depth, to find where the
  * elements of the top-level `data` array end; complete elements are handed out as ONE JSON array text
  * per chunk ("[row,row,...]") so JSON.parse works on many rows at a time and never on the whole body.
  *

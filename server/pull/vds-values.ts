@@ -1,7 +1,7 @@
 /**
  * VDS JSON values → Excel-ready cells for a column type. VDS values are typed JSON (numbers are
  * numbers) except dates, which come as text ("2024-01-05", date-times with a time part; the exact
- * form is UNVERIFIED per tableau-api.md §5.3, so ISO with ' ' or 'T', fractions and zones are read).
+ * form is unverified, docs/tableau-rest.md#results, so ISO with ' ' or 'T', fractions and zones are read).
  * A value that does not fit its column is kept as text and counted, so the stream can warn.
  */
 import type { CellValue, ColumnType } from '../../common/stream.js';

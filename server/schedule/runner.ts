@@ -1,7 +1,7 @@
 /**
  * The scheduler: runs every schedule at its times, in this process, even with no add-in open.
  *
- * Callers depend on the ScheduleRunner interface only (design.md "Where it grows"): several
+ * Callers depend on the ScheduleRunner interface only (docs/architecture.md#how-it-scales): several
  * server instances over Postgres would implement it with a shared job queue (pg-boss), so that a
  * run happens once across instances; this in-process runner is the one-server implementation.
  *

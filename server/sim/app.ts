@@ -25,7 +25,7 @@ export interface SimulatorOptions {
   host?: string;
   /** '2025.1.0', '2025.3.0', '2026.1.0' (default) ... see versions.ts. */
   productVersion?: string;
-  /** Idle minutes before a token dies (Tableau Server default 240, notes §1.6). */
+  /** Idle minutes before a token dies (Tableau Server default 240, docs/tableau-rest.md#sessions). */
   sessionIdleMinutes?: number;
   /** 'demo' (default) or the demo plus `largeWorkbooks` generated workbooks. */
   site?: 'demo' | { largeWorkbooks: number };

@@ -16,7 +16,7 @@ export interface Session {
   patKey?: string;
 }
 
-/** Live REST sessions. Idle-based expiry like `wgserver.session.idle_limit` (notes §1.6). */
+/** Live REST sessions. Idle-based expiry like `wgserver.session.idle_limit` (docs/tableau-rest.md#sessions). */
 export class SessionStore {
   private readonly byToken = new Map<string, Session>();
   private readonly byPat = new Map<string, string>();
@@ -69,7 +69,7 @@ export class SessionStore {
   }
 }
 
-/** Sign-in body: JSON as tableau-mcp sends it, or the XML form converted by xml.ts (notes §1.1). */
+/** Sign-in body: JSON as tableau-mcp sends it, or the XML form converted by xml.ts (docs/tableau-rest.md#sign-in). */
 const signInSchema = z.object({
   credentials: z.object({
     name: z.string().optional(),

@@ -1,6 +1,6 @@
 /**
  * Tableau REST errors. JSON shape `{"error":{"summary","detail","code"}}` with `code` a STRING whose
- * first three digits are the HTTP status (notes §6.1; tableau/Logshark#117, tableau-api-lib#50).
+ * first three digits are the HTTP status (docs/tableau-rest.md#error-format; tableau/Logshark#117, tableau-api-lib#50).
  */
 export class SimError extends Error {
   constructor(
@@ -18,7 +18,7 @@ export class SimError extends Error {
 }
 
 /**
- * The codes real servers send for the situations the simulator models. Sources: notes §1.6 and §6.2,
+ * The codes real servers send for the situations the simulator models. Sources: docs/tableau-rest.md#sessions, docs/tableau-errors.md,
  * TSC docstrings (400006/400007/403014 in users_endpoint.py), TSC#338/#753 (400065). Not-found codes per
  * resource are those of the REST reference's per-method error tables
  * (help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_*.htm): site 404000, user 404002,

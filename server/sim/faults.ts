@@ -18,7 +18,7 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000), ...target }).strict(),
   /** Invalidate the caller's token, so the request (and later ones) get 401002 — "expiry after N calls" via `after`. */
   z.object({ kind: z.literal('expireToken'), ...target }).strict(),
-  /** 429 with an HTML body, as Tableau Cloud's throttling answers (notes §6.3), optional Retry-After seconds. */
+  /** 429 with an HTML body, as Tableau Cloud's throttling answers (docs/tableau-rest.md#concurrency-and-rate-limits), optional Retry-After seconds. */
   z.object({ kind: z.literal('rateLimit'), retryAfter: z.number().int().min(0).optional(), ...target }).strict(),
   /** Gateway pages with HTML bodies (502/503/504). */
   z.object({ kind: z.literal('badGateway'), ...target }).strict(),
@@ -142,7 +142,7 @@ export class FaultController {
 const page = (status: string, text: string) =>
   `<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<p>${text}</p>\r\n</body>\r\n</html>\r\n`;
 
-/** HTML bodies as gateways and Tableau Cloud's throttling send them (notes §4.4, §6.1). */
+/** HTML bodies as gateways and Tableau Cloud's throttling send them (docs/tableau-rest.md#concurrency-and-rate-limits). */
 export const FAULT_PAGES = {
   rateLimit: { status: 429, html: page('429 Too Many Requests', 'You have sent too many requests in a given amount of time.') },
   badGateway: { status: 502, html: page('502 Bad Gateway', 'The server encountered a temporary error.') },

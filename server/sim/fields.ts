@@ -1,7 +1,7 @@
 import { errors } from './errors.js';
 
 /**
- * The `fields` parameter (notes §2.5): `_default_`, `_all_`, attribute names and qualified names of
+ * The `fields` parameter (docs/tableau-rest.md#fields): `_default_`, `_all_`, attribute names and qualified names of
  * nested objects (`project.name`, `owner.email`). A serializer builds the `_all_` form of an item; this
  * module cuts it down to the selected keys.
  */

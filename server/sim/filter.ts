@@ -1,7 +1,7 @@
 import { errors } from './errors.js';
 
 /**
- * Tableau's `filter=field:op:value[,field:op:value]` and `sort=field:asc|desc[,...]` (notes §2.3/§2.4).
+ * Tableau's `filter=field:op:value[,field:op:value]` and `sort=field:asc|desc[,...]` (docs/tableau-rest.md#filter-and-sort).
  * Rules kept: expressions are ANDed; split on TOP-LEVEL commas only, so `in:[a,b]` survives
  * (tableau-mcp parseAndValidateFilterString.ts splitTopLevel); the same field twice = last wins
  * (tableau-mcp genericFilterDescription.ts); `*` is a wildcard in eq values; names, operators and

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SimConnectedApp } from './state/model.js';
 
 /**
- * Connected-app (direct trust) JWTs as Tableau checks them (notes §1.4, tableau-mcp getJwt.ts): HS256,
+ * Connected-app (direct trust) JWTs as Tableau checks them (docs/tableau-rest.md#connected-app-jwts, tableau-mcp getJwt.ts): HS256,
  * header `kid` = the app's secret id, signed with its secret value, `iss` = client id, `aud` = 'tableau',
  * `sub` = username, `exp` at most 10 minutes ahead, `jti` and `scp` present.
  */

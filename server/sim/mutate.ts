@@ -4,7 +4,7 @@ import type { SiteContent } from './state/site.js';
 let counter = 0;
 
 /**
- * Content changes between page requests (offset paging is not snapshot-safe, notes §10): removes the
+ * Content changes between page requests (offset paging is not snapshot-safe, docs/tableau-rest.md#paging): removes the
  * first `remove` items of the list — shifting every later item one page position forward — and appends
  * `add` new ones, so totalAvailable moves too.
  */

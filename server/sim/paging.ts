@@ -1,6 +1,6 @@
 import { errors } from './errors.js';
 
-/** Tableau paging: pageSize default 100, max 1000; pageNumber from 1 (notes §2.1, tableau-mcp paginate.ts). */
+/** Tableau paging: pageSize default 100, max 1000; pageNumber from 1 (docs/tableau-rest.md#paging, tableau-mcp paginate.ts). */
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 

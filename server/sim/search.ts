@@ -4,7 +4,7 @@ import { applyFilter, applySort } from './filter.js';
 import type { SiteContent } from './state/site.js';
 
 /**
- * Content exploration search, `GET /api/-/search` (notes §3): `terms`, `page` (0-based), `limit`,
+ * Content exploration search, `GET /api/-/search` (docs/tableau-rest.md#endpoints-we-browse): `terms`, `page` (0-based), `limit`,
  * `order_by=hitsTotal:desc,...`, `filter=type:in:[workbook,view],...`. Answers
  * `{hits:{total, limit, pageIndex, startIndex, items:[{uri, content:{...}}], next?, prev?}}` with real
  * numbers (not strings) in content, as tableau-mcp's mockSearchContentItems.ts shows.

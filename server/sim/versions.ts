@@ -1,5 +1,5 @@
 /**
- * Product version → REST API version (notes §7): 2025.3 = 3.27 and 2026.1 (Cloud Feb 2026) = 3.28 are
+ * Product version → REST API version (docs/tableau-rest.md#versions): 2025.3 = 3.27 and 2026.1 (Cloud Feb 2026) = 3.28 are
  * documented; 2025.1 = 3.25 and 2025.2 = 3.26 are inferred there; 2026.2 = 3.29 from the 3.29 XSD header.
  */
 const REST_VERSION_BY_RELEASE: Record<string, string> = {

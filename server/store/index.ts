@@ -1,7 +1,7 @@
 /**
  * The SQLite-backed store: one database file plus its key file under the data directory.
  * Callers depend on the ConnectionStore / SessionStore interfaces only, so a Postgres
- * implementation (design.md "Where it grows") is a new `openStore`, not a rewrite.
+ * implementation (docs/architecture.md#how-it-scales) is a new `openStore`, not a rewrite.
  */
 import { join } from 'node:path';
 import { SqliteConnectionStore, type ConnectionStore } from './connections.js';

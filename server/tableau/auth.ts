@@ -1,6 +1,6 @@
 /**
  * Version negotiation and sign-in / sign-out / switch-site. JSON bodies as tableau-mcp sends them
- * (notes §1.1); the token goes in X-Tableau-Auth afterwards (notes §1.3).
+ * (docs/tableau-rest.md#sign-in); the token goes in X-Tableau-Auth afterwards (docs/tableau-rest.md#sessions).
  */
 import type { ConnectAuth } from '../../common/api.js';
 import { restError, restErrorCode, TableauError, tryParseJson } from './errors.js';
@@ -132,7 +132,7 @@ export async function followRedirects(
 }
 
 /**
- * GET /api/{low}/serverinfo (no auth) → product + REST version (notes §3, §7).
+ * GET /api/{low}/serverinfo (no auth) → product + REST version (docs/tableau-rest.md#versions).
  *
  * This is the first request to an address the caller typed, so its failures must not tell whether a
  * port is open (network-errors.ts, "port-probe oracle"): a timeout, an answer that is not HTTP, and an

@@ -1,6 +1,6 @@
 /**
- * Authenticated requests: X-Tableau-Auth on every REST and VDS call (notes §1.3), one re-sign-in and
- * replay on a 401 with 401000/401002 (notes §1.6-1.7), non-2xx → TableauError, JSON through zod.
+ * Authenticated requests: X-Tableau-Auth on every REST and VDS call (docs/tableau-rest.md#sessions), one re-sign-in and
+ * replay on a 401 with 401000/401002 (docs/tableau-rest.md#sessions), non-2xx → TableauError, JSON through zod.
  * A 3xx is followed only where auth.ts `redirectVerdict` allows (same origin as the address the user
  * gave, or a Cloud pod over https); anywhere else it is refused and the token is not sent there.
  */

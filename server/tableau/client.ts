@@ -315,7 +315,7 @@ export class TableauClient {
     return r.datasource;
   }
 
-  /** Content exploration search (GET {server}/api/-/search; notes §3). */
+  /** Content exploration search (GET {server}/api/-/search; docs/tableau-rest.md#endpoints-we-browse). */
   async search(terms: string, o: SearchOptions = {}): Promise<SearchResult> {
     const types = (o.types ?? []).filter((x) => /^[a-z]+$/.test(x));
     const page = Math.max(0, Math.floor(o.page ?? 0));

@@ -1,7 +1,7 @@
 /**
  * Feature gates in ONE table. REST features follow the REST API version the server reports
  * (`restApiVersion`); VizQL Data Service features follow the product version (VDS has its own
- * /api/v1 path, notes §5.1, §7). tableau-mcp gates the same way: isTableauVersionAtLeast.ts,
+ * /api/v1 path, docs/tableau-rest.md#versions). tableau-mcp gates the same way: isTableauVersionAtLeast.ts,
  * getQueryDatasourceRules ('2026.1.0' rowLimit), getDatasourceMetadataRules ('2025.3.0').
  */
 
@@ -30,7 +30,7 @@ export type Feature = keyof typeof FEATURES;
 
 export type VdsSchemaVersion = '20251.0' | '20252.0' | '20253.0' | '20261.0';
 
-/** Product version → the VDS OpenAPI schema it speaks (table from notes §5.1). Newest first. */
+/** Product version → the VDS OpenAPI schema it speaks (docs/tableau-rest.md#endpoints-and-versions). Newest first. */
 const VDS_SCHEMAS: Array<[string, VdsSchemaVersion]> = [
   ['2026.1', '20261.0'],
   ['2025.3', '20253.0'],

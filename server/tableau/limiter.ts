@@ -1,7 +1,7 @@
 /**
  * FIFO counting semaphore. Tableau Cloud lets at most 20 long-running export requests (view data,
  * images, crosstabs...) run per site; the 21st gets a 429 HTML page (kb.tableau.com "Concurrency
- * limits in REST APIs on Tableau Cloud", notes §4.4). We keep the excess waiting here instead.
+ * limits in REST APIs on Tableau Cloud", docs/tableau-rest.md#concurrency-and-rate-limits). We keep the excess waiting here instead.
  */
 export class Limiter {
   private active = 0;

@@ -1,8 +1,8 @@
 /**
  * Complete paging of the REST list endpoints.
  *
- * Reference clients page strictly sequentially (TSC pager.py, tableau-mcp paginate.ts; notes §2.2).
- * Page 1 tells `totalAvailable`, so we fetch pages 2..N with a small pool (notes §10); when the caller
+ * Reference clients page strictly sequentially (TSC pager.py, tableau-mcp paginate.ts; docs/tableau-rest.md#paging).
+ * Page 1 tells `totalAvailable`, so we fetch pages 2..N with a small pool (docs/tableau-rest.md#paging); when the caller
  * knows the list was long last time, pages 2..pool go out with page 1 (one round trip fewer). We stay
  * correct while content changes underneath (offset paging is not snapshot-safe):
  *  - results are de-duplicated by id and ordered by page, then position;

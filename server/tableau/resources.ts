@@ -1,6 +1,6 @@
 /**
  * The list endpoints as data: path under /sites/{site}, JSON wrapper keys, item schema, and the
- * default sort that keeps offset paging stable (notes §10: "sort by a stable key and de-duplicate").
+ * default sort that keeps offset paging stable (docs/tableau-rest.md#paging).
  * `createdAt:asc` first means content added during a crawl lands on the LAST page instead of
  * shifting earlier pages (paging.ts relies on that: `appendStable`).
  */

@@ -1,6 +1,6 @@
 /**
  * VizQL Data Service: POST {server}/api/v1/vizql-data-service/{read-metadata,query-datasource}
- * with X-Tableau-Auth (notes §5.1). Queries are checked against the OpenAPI schema of the server's
+ * with X-Tableau-Auth (docs/tableau-rest.md#endpoints-and-versions). Queries are checked against the OpenAPI schema of the server's
  * VDS version BEFORE anything is sent: each VDS call costs quota (100 queries/hour per Creator,
  * vds_limitations.html), and an invalid one would be rejected anyway.
  */

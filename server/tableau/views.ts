@@ -40,7 +40,7 @@ export function viewDataQuery(o: ViewDataOptions): string {
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/** Drops a leading UTF-8 BOM even when it arrives split over several chunks (BOM use is UNVERIFIED, notes §4.4). */
+/** Drops a leading UTF-8 BOM even when it arrives split over several chunks (BOM use is unverified, docs/tableau-rest.md#view-data-csv). */
 export function stripBom(): Transform {
   let head: Buffer | null = Buffer.alloc(0);
   return new Transform({

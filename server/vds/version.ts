@@ -6,7 +6,7 @@ export type VdsOperation = 'read-metadata' | 'query-datasource' | 'get-datasourc
 const NEWEST: VdsSchemaVersion = '20261.0';
 
 /**
- * Schema version a Tableau product version speaks (notes/tableau-api.md §5.1): Server 2025.1 = 20251.0,
+ * Schema version a Tableau product version speaks (docs/tableau-rest.md#endpoints-and-versions): Server 2025.1 = 20251.0,
  * Cloud June 2025 / 2025.2 = 20252.0, 2025.3 = 20253.0, 2026.1 and later = 20261.0 (branch `main`).
  * Development builds report names like "main" or "near.26.0123": they run the newest schema.
  * Versions before 2025.1 have no VDS; they map to the oldest schema so callers can still validate.

@@ -3,8 +3,8 @@
  *
  * Why wall clock: the shared runtime keeps timers alive with the pane hidden, but nothing
  * guarantees how a hidden webview throttles them, and a sleeping laptop stops them altogether
- * (notes/excel-addin.md §5.4: "store nextDueAt, tick every 30–60 s, compare with Date.now();
- * never count ticks"). All times are epoch milliseconds.
+ * (docs/excel.md#shared-runtime: store when it is next due, tick, compare with Date.now(),
+ * never count ticks). All times are epoch milliseconds.
  *
  * Runs sit on a grid anchored at the last run: last + N, last + 2N, ... After a sleep through
  * several slots, only the latest missed slot is due (one run, not one per missed slot), and the

@@ -3,7 +3,7 @@
  *
  * A definition names its connection by server URL + site only: never a secret, never a
  * companion-server connection id, so a workbook handed to a colleague refreshes with the
- * colleague's own access (shared/design.md, "Contracts worth keeping stable"). Objects are
+ * colleague's own access (docs/architecture.md#contracts). Objects are
  * strict: an unexpected key (a pasted token, a server id) is an error, not a silent passenger.
  */
 import { z } from 'zod';

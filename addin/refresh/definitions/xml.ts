@@ -1,5 +1,5 @@
 /**
- * The custom XML part that carries the refresh document (notes/excel-addin.md §4):
+ * The custom XML part that carries the refresh document (docs/excel.md#custom-xml-parts):
  *   <tableauRefresh xmlns="urn:tableau-excel:refresh"><![CDATA[{json}]]></tableauRefresh>
  * Excel finds it with customXmlParts.getByNamespace, which needs the root's xmlns. Other tools
  * (or Excel itself) may re-serialise the part with an XML declaration, a prefix, or the JSON as

@@ -22,7 +22,7 @@ export function splitExpressions(text: string): string[] {
 }
 
 /**
- * Checks Tableau REST filter/sort syntax (notes tableau-api.md §2.3–2.4): `field:operator:value`
+ * Checks Tableau REST filter/sort syntax (docs/tableau-rest.md#filter-and-sort): `field:operator:value`
  * joined by commas; `&` cannot be expressed at all; `field:asc|desc` for sort.
  */
 export function buildInventorySource(resource: InventoryResource, filter: string, sort: string): { source: InventorySource | null; errors: string[] } {

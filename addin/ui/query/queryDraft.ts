@@ -3,7 +3,7 @@ import type { DatasourceSource, VdsField, VdsQuery } from '../../../common/sourc
 
 /**
  * The query builder's editable state and its translation into a VizQL Data Service query
- * (schema: shared/reference/tableau/VizQLDataServiceOpenAPISchema.*.json; notes tableau-api.md §5.2).
+ * (schema: server/vds/schemas/vds-*.json; docs/tableau-rest.md#query).
  * Pure functions: the screen only edits a QueryDraft.
  */
 

@@ -2,7 +2,7 @@
  * ExcelWorkbookGateway: the WorkbookGateway over Office.js — with port.ts, the only code that
  * references `Excel.` / `Office.`. Every batch runs in Excel.run({ delayForCellEdit: true }) so a
  * scheduled refresh waits while the user is typing in a cell instead of failing
- * (docs/excel/excel-add-ins-delay-in-cell-edit.md). `run` and `isSetSupported` are injectable so the
+ * (docs/excel.md#batching-and-syncs). `run` and `isSetSupported` are injectable so the
  * gateway runs against a recording fake in tests.
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
@@ -186,7 +186,7 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
           },
         });
         throwIfAborted(opts.signal);
-        // The table goes over the written range afterwards (docs/excel/performance.md §Importing data into tables).
+        // The table goes over the written range afterwards (docs/excel.md#tables).
         const address = rectAddress(tableArea(at.row, at.col, { rows: res.rowsWritten, columns: columns.length }));
         const table = sheet!.tables.add(address, true);
         table.name = tableName;

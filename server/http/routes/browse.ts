@@ -28,7 +28,7 @@ function allProjects(client: Tableau): Promise<Project[]> {
 
 /**
  * One page of workbooks or data sources, optionally within a project. REST cannot filter these by
- * project id, only by `projectName` (notes §2.3 filter fields), and names repeat across nested
+ * project id, only by `projectName` (docs/tableau-rest.md#filter-and-sort), and names repeat across nested
  * projects and may hold "," or "&", which no filter can express: so we narrow by name when we can,
  * keep only items whose project id matches, and page that list ourselves.
  */

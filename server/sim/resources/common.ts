@@ -33,7 +33,7 @@ export function fieldsConfig(defaults: string, all: string): FieldsConfig {
   return { defaults: parseSelection(defaults), known: new Set(all.split(',').map((s) => s.split('.')[0])) };
 }
 
-/** Tableau JSON sends booleans as strings ("showTabs": "true"; notes §3.1). */
+/** Tableau JSON sends booleans as strings ("showTabs": "true"; docs/tableau-rest.md#json-shapes). */
 export const str = (v: boolean | number): string => String(v);
 
 /** Empty tags are `{}` (tableau-mcp PR #80 real output), otherwise `{tag:[{label}]}`. */

@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import { isoSeconds } from '../clock.js';
 import { requireSession } from './common.js';
 
-/** auth/signin, auth/signout, auth/switchSite, sessions/current (notes §1). */
+/** auth/signin, auth/signout, auth/switchSite, sessions/current (docs/tableau-rest.md#sign-in). */
 export function authRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.post('/api/:version/auth/signin', async (request) => {
     const { site, user, patKey } = verifySignIn(ctx.state, request.body, ctx.clock.now());

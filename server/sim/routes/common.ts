@@ -23,7 +23,7 @@ export function queryOf(request: FastifyRequest): Query {
 }
 export type SiteParams = { version: string; siteId: string };
 
-/** X-Tableau-Auth → live session; 401000 without a token, 401002 for unknown/expired ones (notes §1.6). */
+/** X-Tableau-Auth → live session; 401000 without a token, 401002 for unknown/expired ones (docs/tableau-rest.md#sessions). */
 export function requireSession(ctx: SimContext, request: FastifyRequest): Session {
   const raw = request.headers['x-tableau-auth'];
   const token = Array.isArray(raw) ? raw[0] : raw;

@@ -13,7 +13,7 @@ import { defaultFields, listResponse, queryOf, requireSite, sendList, serializeC
 
 const S = '/api/:version/sites/:siteId';
 
-/** Browse endpoints: lists with paging/filter/sort/fields and the per-item endpoints (notes §3). */
+/** Browse endpoints: lists with paging/filter/sort/fields and the per-item endpoints (docs/tableau-rest.md#endpoints-we-browse). */
 export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   const list = <T>(path: string, def: ResourceDef<T>) =>
     app.get(`${S}/${path}`, async (request, reply) => sendList(def, requireSite(ctx, request).site, request, reply));
@@ -43,7 +43,7 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
     return { workbook: { ...one(workbooks, request, site, item), views: listJson('view', wbViews.map((v) => workbookViewJson(v, false))) } };
   });
 
-  // Not paged on real servers (notes §3 table); usage only with includeUsageStatistics=true.
+  // Not paged on real servers (docs/tableau-rest.md#paging); usage only with includeUsageStatistics=true.
   app.get(`${S}/workbooks/:id/views`, async (request) => {
     const { site, item } = find(request, (s) => s.workbooks, 'workbook');
     const usage = queryOf(request).includeUsageStatistics === 'true';

@@ -58,7 +58,7 @@ export function jobRoutes(app: FastifyInstance, ctx: SimContext): void {
     return body;
   });
 
-  // Not paged on real servers (notes §3 table).
+  // Not paged on real servers (docs/tableau-rest.md#paging).
   app.get(`${S}/tasks/extractRefreshes`, async (request) => {
     const { site } = requireSite(ctx, request);
     return { tasks: listJson('task', [...site.tasks.values()].map(taskJson)) };

@@ -8,7 +8,7 @@ import { queryOf, requireSession } from './common.js';
 
 /** Server info (no auth) and sites. */
 export function serverRoutes(app: FastifyInstance, ctx: SimContext): void {
-  // tableau-mcp calls /serverinfo, TSC /serverInfo (notes §3); the XML text node becomes `value`.
+  // tableau-mcp calls /serverinfo, TSC /serverInfo (docs/tableau-rest.md#versions); the XML text node becomes `value`.
   const serverInfo = async () => ({
     serverInfo: {
       productVersion: { value: ctx.version.productVersion, build: ctx.version.build },

@@ -1,7 +1,7 @@
 /**
  * Tolerant building blocks for Tableau's JSON, which is converted from XML: numbers and booleans often
  * arrive as strings ("50", "true"), an empty list is `{}`, and a one-element list may be a bare object
- * (notes §3.1; tableau-mcp usersApi.ts / tasksApi.ts normalisers).
+ * (docs/tableau-rest.md#json-shapes; tableau-mcp usersApi.ts / tasksApi.ts normalisers).
  */
 import { z } from 'zod';
 
@@ -77,7 +77,7 @@ export const num = withFast(z.preprocess(toNum, z.number().optional()), toNum);
 
 /**
  * "true"/"false" (any case), booleans, 1/0. NOT z.coerce.boolean: that turns "false" into true
- * (notes §3.1 "Beware z.coerce.boolean("false") === true").
+ * (docs/tableau-rest.md#json-shapes).
  */
 function toBool(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { str } from './coerce.js';
 
-/** Sign-in / switchSite response (notes §1.2, tableau-mcp types/credentials.ts). */
+/** Sign-in / switchSite response (docs/tableau-rest.md#sign-in, tableau-mcp types/credentials.ts). */
 export const credentialsSchema = z
   .object({
     credentials: z.looseObject({

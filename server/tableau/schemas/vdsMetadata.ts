@@ -5,7 +5,7 @@ import { bool, parseList, str, unwrapList } from './coerce.js';
 const DATA_TYPES = new Set<VdsDataType>(['INTEGER', 'REAL', 'STRING', 'DATETIME', 'BOOLEAN', 'DATE', 'SPATIAL', 'UNKNOWN']);
 
 /**
- * FieldMetadata grows per schema version (notes §5.1): 20251 {fieldName, fieldCaption, dataType,
+ * FieldMetadata grows per schema version (docs/tableau-rest.md#endpoints-and-versions): 20251 {fieldName, fieldCaption, dataType,
  * logicalTableId}; 20252 + defaultAggregation; 20253 + columnClass, formula; 20261 + fieldRole,
  * fieldType, description, hidden... Everything beyond the caption is optional here.
  */

@@ -5,7 +5,7 @@ import { harness, type Harness } from './helpers.js';
 
 /**
  * Keeps the simulator honest against recorded Tableau responses: every attribute and child element a
- * real server sent in test/fixtures/tableau-reference/tsc-assets/*.xml (copies of shared/reference/tableau) must appear in the simulator's
+ * real server sent in test/fixtures/tableau-reference/tsc-assets/*.xml (recorded by TSC; test/fixtures/tableau-reference/README.md) must appear in the simulator's
  * JSON at the same nesting, with attribute values as strings; JSON fixtures must match in shape.
  */
 const REF = TABLEAU_REFERENCE;
