@@ -2,7 +2,7 @@
  * Custom XML parts (ExcelApi 1.5) as a small document store, one part per namespace.
  * `getByNamespace` only finds a part whose ROOT element declares the namespace as its default
  * xmlns ("namespaceUri is only populated if the root element has xmlns",
- * docs/develop/persisting-add-in-state-and-settings.md), so we insist on it before writing.
+ * docs/excel.md#custom-xml-parts), so we insist on it before writing.
  */
 import { WorkbookError } from './gateway.js';
 

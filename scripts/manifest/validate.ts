@@ -87,7 +87,7 @@ export function checkProjectRules(xml: string, options: ManifestCheckOptions = {
   }
 
   // "The shared runtime won't load if the resid of the runtime isn't consistent in the manifest"
-  // (docs/testing/runtimes.md): the pane, the function file and the runtime must be one page.
+  // (https://learn.microsoft.com/office/dev/add-ins/testing/runtimes): the pane, the function file and the runtime must be one page.
   const runtime = /<Runtime\s+resid="([^"]+)"/.exec(text)?.[1];
   if (runtime) {
     const functionFile = /<FunctionFile\s+resid="([^"]+)"/.exec(text)?.[1];

@@ -9,7 +9,7 @@ export type Json = Record<string, unknown>;
 /** Per-request context of serializers. Caches are filled lazily, once per request. */
 export interface SerializeCtx {
   site: SiteContent;
-  /** `http://127.0.0.1:port` as the client addressed us; used for webpageUrl. */
+  /** `http://127.0.0.1:<port>` as the client addressed us; used for webpageUrl. */
   baseUrl: string;
   includeUsage: boolean;
   cache: Map<string, unknown>;

@@ -5,7 +5,7 @@
  * told apart the way a client must tell them apart:
  * - VDS switched off (Tableau Server without features.VizqlDataServiceDeployWithTSM): nothing at that
  *   address speaks VDS, the server answers its ordinary unknown-resource 404 in REST's shape (404003, as in
- *   TSC test/assets/server_info_404.xml) — tableau-mcp vizqlDataServiceMethods.ts reads any such 404 as
+ *   test/fixtures/tableau-reference/tsc-assets/server_info_404.xml) — tableau-mcp vizqlDataServiceMethods.ts reads any such 404 as
  *   "feature-disabled";
  * - VDS on, endpoint newer than the server's VDS: 404950 "API endpoint not found" (vds_error_codes.html);
  * - VDS on, data source LUID unknown (deleted, replaced, or never on this site): a VDS 404 naming the
