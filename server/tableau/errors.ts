@@ -255,7 +255,7 @@ export const REST_CODES: Readonly<Record<string, TableauCodeEntry>> = {
     code: 'not-found', message: 'Tableau could not find that user on the site.',
   },
   '404003': {
-    // Unknown resource in the URI: the API version or path is newer than the server (TSC test/assets/server_info_404.xml).
+    // Unknown resource in the URI: the API version or path is newer than the server (test/fixtures/tableau-reference/tsc-assets/server_info_404.xml).
     status: 404, condition: 'Resource not found (unknown resource)', source: 'tableau/server-client-python test/assets/server_info_404.xml',
     code: 'feature-unavailable', message: 'This Tableau server does not know this API request (the server may be too old).',
     hint: 'This needs a newer version of Tableau Server.',
