@@ -36,11 +36,11 @@ describe('jsonShapeProblem', () => {
     for (const text of [']]]]', '}', '[', '"', '\\', ',,,,']) expect(() => jsonShapeProblem(text, limits)).not.toThrow();
   });
 
-  it('scans a 1 MB body of brackets in well under 100 ms', () => {
+  // Linear, no recursion: a 1 MB body of brackets is measured, not a stack overflow (speed belongs
+  // in benchmarks, not in a timed unit test).
+  it('scans a 1 MB body of brackets without recursing', () => {
     const text = '['.repeat(1024 * 1024);
-    const started = performance.now();
     expect(jsonShapeProblem(text)).toBe('The request body is nested 1,048,576 levels deep; the limit is 64.');
-    expect(performance.now() - started).toBeLessThan(100);
   });
 });
 

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/http/app.js';
 import { LIMITS } from '../../../server/http/limits.js';
-import type { Tableau, TableauConnector } from '../../../server/http/tableau.js';
+import type { Tableau, TableauConnector } from '../../../server/services/tableau.js';
 import { openStore, type Store } from '../../../server/store/index.js';
 import { captureLogger, tempDir } from './helpers.js';
 
@@ -18,7 +18,7 @@ let cid: string;
 
 /** A signed-in Tableau stand-in: every method call is recorded and answers nothing useful. */
 function recordingClient(): Tableau {
-  const base = { serverInfo: { productVersion: '2026.1.0', restApiVersion: '3.27' }, signOut: async () => {} };
+  const base = { serverInfo: { productVersion: '2026.1.0', restApiVersion: '3.27' }, serverUrl: 'https://tableau.example.com', signOut: async () => {} };
   return new Proxy(base, {
     get(target, name) {
       if (name in target || typeof name === 'symbol' || name === 'then') return (target as Record<string | symbol, unknown>)[name];
