@@ -3,7 +3,7 @@
  * the checkout, the database and the key file, Vite's routes and every traversal spelling answer
  * 404; a second start with unchanged sources does not build again.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_INPUTS, buildPaths } from '../../scripts/ensure-build.js';
@@ -97,7 +97,8 @@ describe('npm start serves the built add-in and nothing else', () => {
 
   it('builds only from the inputs it hashes: every source in the maps is one of them or a package', () => {
     const { outDir } = buildPaths();
-    const roots = BUILD_INPUTS.map((input) => path.join(ROOT, input)).concat(path.join(ROOT, 'node_modules'));
+    // node_modules may be a link to a shared install (a worktree): the maps name its real place.
+    const roots = BUILD_INPUTS.map((input) => path.join(ROOT, input)).concat(path.join(ROOT, 'node_modules'), realpathSync(path.join(ROOT, 'node_modules')));
     const maps = readdirSync(path.join(outDir, 'assets')).filter((f) => f.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(0);
     const outside: string[] = [];
