@@ -4,7 +4,8 @@
  * This finds that connection among the session's.
  */
 import type { ConnectionInfo } from '../../../common/api.js';
-import { normalizeServerUrl, type ConnectionIdentity } from '../definitions/schema.js';
+import { normalizeServerUrl } from '../../../common/site.js';
+import type { ConnectionIdentity } from '../definitions/schema.js';
 
 /** One key per site: "https://tableau.example.com|finance" (server URL normalised, site lower-case). */
 export function identityKey(identity: ConnectionIdentity): string {
@@ -18,9 +19,18 @@ export function identityKey(identity: ConnectionIdentity): string {
   return `${server.toLowerCase()}|${identity.siteContentUrl.trim().toLowerCase()}`;
 }
 
+/**
+ * The session's connection to the definition's site. A definition written by a colleague may name
+ * the address Tableau redirected to (a Cloud pod) rather than the one typed here, so the recorded
+ * final server (ConnectionInfo.resolvedServerUrl) matches too.
+ */
 export function matchConnection(identity: ConnectionIdentity, connections: readonly ConnectionInfo[]): ConnectionInfo | null {
   const key = identityKey(identity);
-  return connections.find((c) => identityKey(c) === key) ?? null;
+  return (
+    connections.find((c) => identityKey(c) === key) ??
+    connections.find((c) => c.resolvedServerUrl && identityKey({ serverUrl: c.resolvedServerUrl, siteContentUrl: c.siteContentUrl }) === key) ??
+    null
+  );
 }
 
 /** "finance on https://tableau.example.com" / "the default site on …", for prompts. */

@@ -46,6 +46,12 @@ export function SavedConnections({ connections, onUse }: { connections: Connecti
               <Caption1 className={pane.ellipsis}>
                 {c.principal} · {c.siteContentUrl || 'Default site'}
               </Caption1>
+              {c.resolvedServerUrl ? (
+                // Tableau answered from another address (a Cloud pod): say where the credentials went.
+                <Caption1 className={pane.ellipsis} title={c.resolvedServerUrl}>
+                  Tableau answers at {c.resolvedServerUrl}
+                </Caption1>
+              ) : null}
               <div className={styles.actions}>
                 {!inUse ? (
                   <Button size="small" appearance="primary" aria-label={`Use ${c.label}`} onClick={() => (connections.select(c.id), onUse())}>

@@ -77,6 +77,15 @@ describe('Connect screen', { timeout: 90_000 }, () => {
     expect(screen.getByRole('tab', { name: 'Browse' })).toBeDisabled();
   });
 
+  it('shows where Tableau really answered when a redirect led elsewhere (a Cloud pod)', async () => {
+    const pod = 'https://10ay.online.tableau.com';
+    const api = fakeApi({ listConnections: async () => [{ ...connection, resolvedServerUrl: pod }] });
+    renderWith(<App />, memoryServices(api).services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('tab', { name: 'Connection' }));
+    expect(await screen.findByText(`Tableau answers at ${pod}`)).toBeInTheDocument();
+  });
+
   it('has no axe violations', async () => {
     const api = fakeApi({ listConnections: async () => [], health: async () => ({ ok: true, version: '1', demo }) });
     const { container } = renderWith(<App />, memoryServices(api).services);

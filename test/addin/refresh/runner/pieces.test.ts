@@ -1,7 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSchedulesClient } from '../../../../addin/api/schedules.js';
 import { createSessionStore } from '../../../../addin/api/sessionStore.js';
-import { collectStream, createRefreshLog, createSignInGate, describeOutcome, identityKey, matchConnection } from '../../../../addin/refresh/runner/index.js';
+import { collectStream } from '../../../../addin/refresh/runner/collect.js';
+import { createRefreshLog } from '../../../../addin/refresh/runner/log.js';
+import { createSignInGate } from '../../../../addin/refresh/runner/signin.js';
+import { describeOutcome } from '../../../../addin/refresh/runner/words.js';
+import { identityKey, matchConnection } from '../../../../addin/refresh/runner/connections.js';
 import { columns, connectionInfo, ok, rows, streamOf } from './fixtures.js';
 
 describe('collectStream', () => {
@@ -34,6 +38,14 @@ describe('connection matching', () => {
     expect(matchConnection({ serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance' }, list)?.id).toBe('b');
     expect(matchConnection({ serverUrl: 'https://tableau.example.com', siteContentUrl: '' }, list)?.id).toBe('a');
     expect(matchConnection({ serverUrl: 'https://elsewhere.example.com', siteContentUrl: 'finance' }, list)).toBeNull();
+  });
+
+  it('a definition naming the Cloud pod matches the connection that was redirected there', () => {
+    const pod = 'https://10ay.online.tableau.com';
+    const list = [connectionInfo('a', { serverUrl: 'https://online.tableau.com', resolvedServerUrl: pod })];
+    expect(matchConnection({ serverUrl: `${pod}/`, siteContentUrl: 'finance' }, list)?.id).toBe('a');
+    expect(matchConnection({ serverUrl: 'https://online.tableau.com', siteContentUrl: 'finance' }, list)?.id).toBe('a');
+    expect(matchConnection({ serverUrl: pod, siteContentUrl: 'other' }, list)).toBeNull();
   });
 });
 
