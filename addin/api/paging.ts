@@ -4,7 +4,7 @@ import type { Page } from '../../common/api.js';
  * Walks every page of a paged list (never only the first one): follows `nextPage` until null.
  * A guard against a server that keeps answering the same page stops the loop.
  */
-export async function* allPages<T>(fetchPage: (page: number) => Promise<Page<T>>, firstPage = 1): AsyncGenerator<T[]> {
+async function* allPages<T>(fetchPage: (page: number) => Promise<Page<T>>, firstPage = 1): AsyncGenerator<T[]> {
   let page: number | null = firstPage;
   const seen = new Set<number>();
   while (page !== null && !seen.has(page)) {

@@ -14,7 +14,6 @@ import { readStream } from './stream.js';
 export {
   WEEKDAYS,
   type CreateScheduleBody,
-  type RunStatus,
   type ScheduleInfo,
   type ScheduleRunInfo,
   type ScheduleSpec,

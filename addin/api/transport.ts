@@ -17,7 +17,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface Transport {
+interface Transport {
   readonly session: SessionStore;
   send(method: string, path: string, body?: unknown, opts?: CallOptions, accept?: string): Promise<Response>;
   json<T>(method: string, path: string, body?: unknown, opts?: CallOptions): Promise<T>;

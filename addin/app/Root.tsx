@@ -15,7 +15,7 @@ const useStyles = makeStyles({
   grid: { flexGrow: 1, minWidth: 0, height: '100%' },
 });
 
-export interface RootProps {
+interface RootProps {
   services: Services;
   /** Browser mode: the memory workbook shown beside the pane. */
   grid?: GridSource;

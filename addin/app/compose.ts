@@ -13,7 +13,7 @@ import { memoryStartupPort } from '../refresh/runner/startup.js';
 import type { WorkbookGateway } from '../workbook/gateway.js';
 import type { Services } from './services.js';
 
-export interface ComposeOptions {
+interface ComposeOptions {
   host: HostAdapter;
   kind: HostKind;
   /** One session store for both clients: the schedules client must send the same token. */

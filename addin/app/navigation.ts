@@ -13,12 +13,12 @@ export type Route =
   | { name: 'query'; datasource: Pick<DatasourceItem, 'id' | 'name'> }
   | { name: 'preview'; source: PullSource; title: string };
 
-export interface NavState {
+interface NavState {
   tab: Tab;
   stacks: Record<Tab, Route[]>;
 }
 
-export type NavAction =
+type NavAction =
   | { type: 'tab'; tab: Tab }
   | { type: 'push'; route: Route }
   | { type: 'replace'; route: Route }

@@ -16,7 +16,7 @@ function isDarkColor(hex: string | undefined): boolean | undefined {
  * (https://github.com/OfficeDev/office-js/issues/6134) and does not update on change (#713), so
  * fall back to prefers-color-scheme and check again when the pane becomes visible.
  */
-export function detectDark(theme: HostTheme | undefined): boolean {
+function detectDark(theme: HostTheme | undefined): boolean {
   const fromOffice = theme?.isDarkTheme ?? isDarkColor(theme?.bodyBackgroundColor);
   if (fromOffice !== undefined) return fromOffice;
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;

@@ -13,7 +13,7 @@ import type { RefreshService } from '../refresh/runner/service.js';
 export const REFRESH_ALL_ACTION = 'refreshAll';
 
 /** The handler itself (exported for tests): refresh everything, then tell Office we are done. */
-export function refreshAllCommand(service: RefreshService) {
+function refreshAllCommand(service: RefreshService) {
   return async (event: CommandEvent): Promise<void> => {
     try {
       // The ribbon can be clicked before start-up has read the definitions.

@@ -8,7 +8,7 @@ import type { StartupPort } from '../refresh/runner/startup.js';
 import type { HostAdapter, HostKind, HostTheme, RibbonHost } from './adapter.js';
 
 /** The parts of office.js we use, all optional: a host may lack any of them. */
-export interface OfficeLike {
+interface OfficeLike {
   onReady?: () => Promise<{ host: unknown }>;
   HostType?: { Excel?: unknown };
   context?: { partitionKey?: string; officeTheme?: HostTheme };
@@ -17,7 +17,7 @@ export interface OfficeLike {
   actions?: { associate(name: string, handler: (event: { completed(): void }) => void | Promise<void>): void };
 }
 
-export function officeGlobal(): OfficeLike | undefined {
+function officeGlobal(): OfficeLike | undefined {
   return (globalThis as { Office?: OfficeLike }).Office;
 }
 
@@ -43,7 +43,7 @@ export async function detectHost(office: OfficeLike | undefined = officeGlobal()
  * Office.context.partitionKey if office.js is loaded and initialized: partitioned storage on Excel
  * on the web (https://learn.microsoft.com/office/dev/add-ins/develop/persisting-add-in-state-and-settings).
  */
-export function officePartitionKey(office: OfficeLike | undefined = officeGlobal()): string | undefined {
+function officePartitionKey(office: OfficeLike | undefined = officeGlobal()): string | undefined {
   try {
     return office?.context?.partitionKey || undefined;
   } catch {
@@ -51,7 +51,7 @@ export function officePartitionKey(office: OfficeLike | undefined = officeGlobal
   }
 }
 
-export function officeTheme(office: OfficeLike | undefined = officeGlobal()): HostTheme | undefined {
+function officeTheme(office: OfficeLike | undefined = officeGlobal()): HostTheme | undefined {
   try {
     return office?.context?.officeTheme;
   } catch {

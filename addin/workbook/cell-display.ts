@@ -38,7 +38,7 @@ export function formatCell(value: CellValue | undefined, format = 'General'): st
   return sign + formatNumber(number, cleaned);
 }
 
-export function formatGeneral(value: number): string {
+function formatGeneral(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e11) return String(value);
   const abs = Math.abs(value);
   if (abs !== 0 && (abs >= 1e11 || abs < 1e-9)) return value.toExponential(5).replace(/\.?0+e/, 'E').replace('E+', 'E+');

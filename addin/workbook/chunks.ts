@@ -18,9 +18,9 @@ export const MAX_SYNC_BYTES = 5 * MB;
 /** What we aim to fill each sync with. */
 export const TARGET_SYNC_BYTES = 4.5 * MB;
 /** The yardstick of the sync-efficiency targets. */
-export const REFERENCE_SYNC_BYTES = 4 * MB;
+const REFERENCE_SYNC_BYTES = 4 * MB;
 /** Cell cap per sync; high enough that bytes decide for normal data (tiny cells: ~2 bytes each). */
-export const DEFAULT_MAX_CELLS = 1_000_000;
+const DEFAULT_MAX_CELLS = 1_000_000;
 /** Rough JSON cost of one queued operation (action, object path, property name, ids). */
 export const OP_OVERHEAD_BYTES = 256;
 
@@ -62,7 +62,7 @@ export function jsonStringBytes(s: string): number {
   return n;
 }
 
-export function cellBytes(v: CellValue): number {
+function cellBytes(v: CellValue): number {
   if (v === null || v === undefined) return 4;
   if (typeof v === 'string') return jsonStringBytes(v);
   if (typeof v === 'boolean') return v ? 4 : 5;
@@ -70,7 +70,7 @@ export function cellBytes(v: CellValue): number {
 }
 
 /** JSON bytes of one row `[a,b,c]` followed by its separating comma. */
-export function rowBytes(row: readonly CellValue[], from = 0, to = row.length): number {
+function rowBytes(row: readonly CellValue[], from = 0, to = row.length): number {
   let n = 2 + Math.max(0, to - from - 1) + 1;
   for (let c = from; c < to; c++) n += cellBytes(row[c]);
   return n;

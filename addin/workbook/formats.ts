@@ -26,10 +26,6 @@ export function columnFormat(col: ColumnSpec): string {
   return f ? f : DEFAULTS[col.type] ?? GENERAL_FORMAT;
 }
 
-export function isTextColumn(col: ColumnSpec): boolean {
-  return columnFormat(col) === TEXT_FORMAT;
-}
-
 /**
  * For a refresh: keep the user's format when it still suits the data (e.g. they changed "$#,##0" to
  * "$#,##0.00"); fall back to the source format when the cell was General or the type changed

@@ -113,7 +113,7 @@ export interface ReplaceResult {
   stats: WriteStats;
 }
 
-export type WorkbookErrorCode =
+type WorkbookErrorCode =
   | 'cancelled'
   | 'collision'
   | 'not-found'

@@ -13,7 +13,7 @@ import type { CellValue, ColumnSpec } from '../../common/stream.js';
 import { TIMESTAMP_FORMAT } from './formats.js';
 import { WorkbookError, type ReplaceOptions } from './gateway.js';
 
-export interface RefreshPlan {
+interface RefreshPlan {
   /** Columns to write (the source's, plus the timestamp column in append mode). */
   columns: ColumnSpec[];
   /** Table-relative column index for each entry of `columns`. */

@@ -16,7 +16,7 @@
 import type { CellValue } from '../../common/stream.js';
 
 /** Excel's limit: 32,767 characters per cell (Excel specifications and limits). */
-export const MAX_CELL_CHARS = 32_767;
+const MAX_CELL_CHARS = 32_767;
 
 const FORMULA_LEAD = /^[=+\-@\t\r]/;
 /** Strings Excel would turn into a number, boolean, date or error when written outside "@". */
@@ -28,11 +28,11 @@ export function isFormulaLike(s: string): boolean {
 }
 
 /** Would Excel (General format) change this string's type: formula, number, date, boolean, error? */
-export function needsQuotePrefix(s: string): boolean {
+function needsQuotePrefix(s: string): boolean {
   return isFormulaLike(s) || s.startsWith("'") || COERCIBLE.test(s);
 }
 
-export interface SafeCell {
+interface SafeCell {
   value: number | string | boolean;
   truncated: boolean;
 }

@@ -9,7 +9,7 @@ import { unwrapDocument, wrapDocument } from './xml.js';
 
 export type UnreadableReason = 'corrupted' | 'newer-version';
 
-export type ParseResult =
+type ParseResult =
   | { ok: true; doc: RefreshDocument; migratedFrom?: number }
   | { ok: false; reason: UnreadableReason; message: string };
 

@@ -5,13 +5,13 @@
  */
 import type { RefreshDefinition } from './schema.js';
 
-export interface ProvenanceOptions {
+interface ProvenanceOptions {
   /** IANA zone for times; default: the runtime's local zone. */
   timeZone?: string;
   locale?: string;
 }
 
-export type ProvenanceRow = [label: string, value: string];
+type ProvenanceRow = [label: string, value: string];
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 

@@ -13,7 +13,7 @@ import { describeIssues, refreshDefinitionSchema, type ColumnSnapshot, type Last
 import { BACKUP_NAMESPACE, REFRESH_NAMESPACE } from './xml.js';
 
 /** The part of WorkbookGateway (addin/workbook/gateway.ts) the store needs. */
-export interface DocumentPort {
+interface DocumentPort {
   readDocument(namespace: string): Promise<string | null>;
   writeDocument(namespace: string, xml: string): Promise<void>;
 }
@@ -35,7 +35,7 @@ export class DefinitionNotFoundError extends Error {
   }
 }
 
-export type ReadResult =
+type ReadResult =
   | { status: 'ok'; definitions: RefreshDefinition[]; migratedFrom?: number }
   | { status: 'unreadable'; reason: UnreadableReason; message: string };
 
@@ -50,12 +50,12 @@ export type DefinitionPatch = Partial<Pick<RefreshDefinition, 'source' | 'connec
   options?: Partial<RefreshDefinition['options']>;
 };
 
-export interface WriteOptions {
+interface WriteOptions {
   /** Replace a damaged or newer-version document (after backing it up) instead of refusing. */
   overwriteUnreadable?: boolean;
 }
 
-export interface DefinitionStoreOptions {
+interface DefinitionStoreOptions {
   now?: () => Date;
   newId?: () => string;
 }

@@ -32,7 +32,7 @@ function decodeEntities(text: string): string {
   });
 }
 
-export type UnwrapResult = { ok: true; text: string } | { ok: false; message: string };
+type UnwrapResult = { ok: true; text: string } | { ok: false; message: string };
 
 /** The text content of the root element (CDATA sections and escaped text, concatenated). */
 export function unwrapDocument(xml: string, namespace = REFRESH_NAMESPACE): UnwrapResult {

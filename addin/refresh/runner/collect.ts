@@ -15,7 +15,7 @@ export interface CollectedResult {
   source?: string;
 }
 
-export interface CollectProgress {
+interface CollectProgress {
   rowsReceived: number;
   /** Last `progress` message (e.g. "Refreshing the extract…"). */
   note?: string;

@@ -22,7 +22,7 @@ export interface InsertedTable {
   truncated: boolean;
 }
 
-export function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput {
+function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput {
   const rows = table.rowCount;
   return {
     // The store validates the source with zod (definitions/schema.ts) before anything is saved.

@@ -23,8 +23,8 @@ const entrySchema = z.object({
 
 export type LogEntry = z.infer<typeof entrySchema>;
 
-export const LOG_STORAGE_KEY = 'tableau-excel:refresh-log';
-export const DEFAULT_KEEP = 50;
+const LOG_STORAGE_KEY = 'tableau-excel:refresh-log';
+const DEFAULT_KEEP = 50;
 
 export interface RefreshLog {
   add(entry: LogEntry): void;

@@ -13,12 +13,12 @@ import { RefreshRunner, type RefreshApi, type RunnerOptions, type SnapshotApi } 
 import { syncStartup, type StartupPort } from './startup.js';
 import { createTimedRefresh, type TimedRefresh, type TimerPorts } from './timed.js';
 
-export type DefinitionsState =
+type DefinitionsState =
   | { status: 'loading'; definitions: RefreshDefinition[] }
   | { status: 'ok'; definitions: RefreshDefinition[] }
   | { status: 'unreadable'; definitions: RefreshDefinition[]; message: string };
 
-export interface RefreshServiceOptions {
+interface RefreshServiceOptions {
   gateway: WorkbookGateway;
   api: RefreshApi;
   snapshots?: SnapshotApi;

@@ -26,7 +26,7 @@ export function memoryStartupPort(): StartupPort & { behavior: StartupBehavior; 
   return port;
 }
 
-export function wantedStartup(definitions: readonly RefreshDefinition[]): StartupBehavior {
+function wantedStartup(definitions: readonly RefreshDefinition[]): StartupBehavior {
   return definitions.some((d) => d.options.refreshOnOpen) ? 'load' : 'none';
 }
 

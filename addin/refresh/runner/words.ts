@@ -13,7 +13,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** "Added columns: Margin. No longer in the source (cleared): Discount." */
-export function describeColumnChanges(added: readonly string[], removed: readonly string[]): string {
+function describeColumnChanges(added: readonly string[], removed: readonly string[]): string {
   const parts: string[] = [];
   if (added.length) parts.push(`New ${added.length === 1 ? 'column' : 'columns'} from the source: ${added.join(', ')}.`);
   if (removed.length) parts.push(`No longer in the source (cells cleared, column kept): ${removed.join(', ')}.`);

@@ -9,7 +9,7 @@ import { usePaneStyles } from '../shared/styles.js';
 import { WorkbookViewList } from './WorkbookViewList.js';
 import { useDebounced } from '../shared/useDebounced.js';
 
-export interface BrowseProps {
+interface BrowseProps {
   connection: ConnectionInfo;
   onOpenView(view: ViewItem): void;
   onOpenDatasource(ds: Pick<DatasourceItem, 'id' | 'name'>): void;

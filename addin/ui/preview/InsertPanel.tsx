@@ -23,7 +23,7 @@ import { TOASTER_ID } from '../shared/toaster.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
 
-export interface InsertPanelProps {
+interface InsertPanelProps {
   connection: ConnectionInfo;
   source: PullSource;
   title: string;

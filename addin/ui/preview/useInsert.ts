@@ -8,7 +8,7 @@ import type { WriteTarget } from '../../workbook/gateway.js';
 import { errorBody } from '../shared/errorBody.js';
 import { splitPull } from './pullRows.js';
 
-export type InsertPhase =
+type InsertPhase =
   | { phase: 'idle' }
   | { phase: 'checking' }
   | { phase: 'collision'; message: string; conflict: string; suggestion: WriteTarget }
@@ -17,7 +17,7 @@ export type InsertPhase =
   | { phase: 'cancelled' }
   | { phase: 'error'; error: ApiErrorBody };
 
-export interface InsertRequest {
+interface InsertRequest {
   where: 'newSheet' | 'cell';
   tableName: string;
   columnCount: number;

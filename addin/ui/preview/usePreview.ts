@@ -6,7 +6,7 @@ import { errorBody } from '../shared/errorBody.js';
 
 export const PREVIEW_ROWS = 100;
 
-export interface PreviewState {
+interface PreviewState {
   columns: ColumnSpec[] | null;
   rows: CellValue[][];
   end: StreamEnd | null;

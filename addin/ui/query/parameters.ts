@@ -3,7 +3,7 @@
  * AliasedDataValue objects `{ value, alias }` (OpenAPI schema 20261.0, ListParameter.members);
  * older schema versions send the bare values.
  */
-export interface MemberChoice {
+interface MemberChoice {
   value: string;
   label: string;
 }

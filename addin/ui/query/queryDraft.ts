@@ -58,7 +58,7 @@ export function isDateType(dataType: string): boolean {
   return dataType === 'DATE' || dataType === 'DATETIME';
 }
 
-export function isNumericType(dataType: string): boolean {
+function isNumericType(dataType: string): boolean {
   return dataType === 'INTEGER' || dataType === 'REAL';
 }
 
@@ -91,7 +91,7 @@ export function newFilter(type: FilterType, fieldCaption: string, firstMeasure =
   }
 }
 
-export interface BuiltQuery {
+interface BuiltQuery {
   source: DatasourceSource | null;
   errors: string[];
 }

@@ -9,7 +9,3 @@ export function errorBody(error: unknown): ApiErrorBody {
   }
   return toApiError(error).body;
 }
-
-export function isCancelled(error: unknown): boolean {
-  return errorBody(error).code === 'cancelled';
-}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { errorBody } from './errorBody.js';
 
-export interface AsyncState<T> {
+interface AsyncState<T> {
   data: T | undefined;
   error: ApiErrorBody | null;
   loading: boolean;

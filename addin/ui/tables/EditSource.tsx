@@ -19,7 +19,7 @@ import { SourceOnSite } from './SourceOnSite.js';
 // A native select is as wide as its longest option; server URLs are long and the pane is ~320 px.
 const useStyles = makeStyles({ site: { minWidth: 0, maxWidth: '100%' }, siteSelect: { textOverflow: 'ellipsis' } });
 
-export interface EditSourceProps {
+interface EditSourceProps {
   def: RefreshDefinition;
   service: RefreshService;
   /** The companion server's schedules: a table moved to another site no longer uses its schedule, which is deleted. */

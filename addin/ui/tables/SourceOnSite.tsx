@@ -11,11 +11,11 @@ import { movesSite, searchTextFor } from './sourceEdit.js';
 
 const QueryScreen = lazy(() => import('../query/QueryScreen.js'));
 
-export const SAVE = 'Save and refresh';
+const SAVE = 'Save and refresh';
 
 type Picked = { kind: 'view'; view: ViewItem } | { kind: 'datasource'; datasource: Pick<DatasourceItem, 'id' | 'name'> };
 
-export interface SourceOnSiteProps {
+interface SourceOnSiteProps {
   def: RefreshDefinition;
   connection: ConnectionInfo;
   onSave(source: PullSource): void;

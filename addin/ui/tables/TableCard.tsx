@@ -28,7 +28,7 @@ const useStyles = makeStyles({
   lines: { margin: 0, paddingInlineStart: '1.2em' },
 });
 
-export interface TableCardProps {
+interface TableCardProps {
   def: RefreshDefinition;
   activity?: TableActivity;
   service: RefreshService;

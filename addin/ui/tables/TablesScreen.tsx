@@ -15,7 +15,7 @@ import { SignInBar } from './SignInBar.js';
 import { TableCard } from './TableCard.js';
 import { useRefresh } from './useRefresh.js';
 
-export interface TablesScreenProps {
+interface TablesScreenProps {
   /** IANA zone for times shown (default: the pane's local zone). */
   timeZone?: string;
 }

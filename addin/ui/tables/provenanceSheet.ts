@@ -17,7 +17,7 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'Value', type: 'text', format: '@' },
 ];
 
-export function provenanceTableRows(definitions: readonly RefreshDefinition[], timeZone?: string): string[][] {
+function provenanceTableRows(definitions: readonly RefreshDefinition[], timeZone?: string): string[][] {
   return definitions.flatMap((def) => provenanceRows(def, { timeZone }).map(([label, value]) => [def.target.tableName, label, value]));
 }
 

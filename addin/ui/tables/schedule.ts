@@ -14,7 +14,7 @@ export interface ScheduleDraft {
   timeZone: string;
 }
 
-export function localTimeZone(): string {
+function localTimeZone(): string {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   } catch {

@@ -8,7 +8,7 @@ import type { ConnectionIdentity, RefreshDefinition } from '../../refresh/defini
 import type { DefinitionPatch } from '../../refresh/definitions/store.js';
 import { describeSite, identityKey } from '../../refresh/runner/connections.js';
 
-export interface ConnectionChoice {
+interface ConnectionChoice {
   /** The connection id; '' for the table's own site when this session is not connected to it. */
   value: string;
   text: string;

@@ -13,9 +13,9 @@ export function formatTime(iso: string, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
-export type StatusTone = 'success' | 'warning' | 'danger' | 'informative' | 'subtle';
+type StatusTone = 'success' | 'warning' | 'danger' | 'informative' | 'subtle';
 
-export interface TableStatus {
+interface TableStatus {
   /** Short badge text: "Refreshed", "Incomplete", "Failed", "Snapshot", "Not refreshed". */
   badge: string;
   tone: StatusTone;

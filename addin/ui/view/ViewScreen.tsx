@@ -10,7 +10,7 @@ import { usePaneStyles } from '../shared/styles.js';
 import { WorkbookViewList } from '../browse/WorkbookViewList.js';
 import { buildViewSource, type KeyValueRow } from './viewFilters.js';
 
-export interface ViewScreenProps {
+interface ViewScreenProps {
   connection: ConnectionInfo;
   view: ViewItem;
   /** Absent: no Back button (the screen is part of a screen that has one). */

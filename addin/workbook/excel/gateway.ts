@@ -21,9 +21,9 @@ import { quoteSheet, suggestPlacement, tableArea, validateShape } from '../targe
 import { asWorkbookError, throwIfAborted, writeRows } from '../write-core.js';
 import { excelPort } from './port.js';
 
-export type ExcelRun = <T>(options: Excel.RunOptions, batch: (ctx: Excel.RequestContext) => Promise<T>) => Promise<T>;
+type ExcelRun = <T>(options: Excel.RunOptions, batch: (ctx: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
-export interface ExcelGatewayOptions {
+interface ExcelGatewayOptions {
   run?: ExcelRun;
   isSetSupported?: (set: string, version: string) => boolean;
   budget?: Partial<ChunkBudget>;

@@ -13,7 +13,7 @@ export type Value = Scalar | null;
 type Operand = Value | Value[] | { error: ErrorValue };
 
 /** What the evaluator needs from the workbook. */
-export interface FormulaHost {
+interface FormulaHost {
   /** Evaluated value of a cell (null = empty), or an error. */
   valueAt(sheet: string, row: number, col: number): Value | { error: ErrorValue };
   /** Table column lookup for structured references; null when there is no such table/column. */

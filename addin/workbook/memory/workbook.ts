@@ -12,7 +12,7 @@ import { GENERAL_FORMAT, TEXT_FORMAT, isoDateToSerial } from '../formats.js';
 import { rootNamespace } from '../documents.js';
 import { evaluateFormula, shiftFormula, type ErrorValue, type Scalar, type Value } from './formula.js';
 
-export interface MemCell {
+interface MemCell {
   value: Scalar | null;
   formula?: string;
   format?: string;
@@ -28,7 +28,7 @@ export interface MemTable {
   cols: number;
 }
 
-export interface MemorySnapshot {
+interface MemorySnapshot {
   sheets: Record<string, Record<string, { value: Scalar | null; formula?: string; format?: string }>>;
   tables: { name: string; sheet: string; address: string; headers: string[]; rows: number }[];
   parts: string[];
@@ -45,7 +45,7 @@ export class ExcelLikeError extends Error {
 const key = (r: number, c: number) => r * MAX_COLUMNS + c;
 const NUMERIC = /^\s*[-+]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?(%?)\s*$/;
 
-export class MemorySheet {
+class MemorySheet {
   readonly cells = new Map<number, MemCell>();
   /** Worksheet.visibility: hidden sheets keep their data but get no tab. */
   hidden = false;

@@ -4,7 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { PullRequest } from '../../../common/api.js';
 import type { StreamMessage } from '../../../common/stream.js';
 import type { InsertedTable } from '../../../addin/refresh/runner/inserted.js';
-import { RefreshService, createRefreshLog, memoryStartupPort } from '../../../addin/refresh/runner/index.js';
+import { RefreshService } from '../../../addin/refresh/runner/service.js';
+import { createRefreshLog } from '../../../addin/refresh/runner/log.js';
+import { memoryStartupPort } from '../../../addin/refresh/runner/startup.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith, streamOf } from './harness.js';
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CURRENT_SCHEMA_VERSION,
-  InvalidDefinitionError,
-  parseDocument,
-  serializeDocument,
-  wrapDocument,
-  type RefreshDocument,
-} from '../../../../addin/refresh/definitions/index.js';
+import { CURRENT_SCHEMA_VERSION, type RefreshDocument } from '../../../../addin/refresh/definitions/schema.js';
+import { InvalidDefinitionError, parseDocument, serializeDocument } from '../../../../addin/refresh/definitions/document.js';
+import { wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
 import { datasourceDefinition, ID_A } from './fixtures.js';
 
 const doc = (definitions = [datasourceDefinition()]): RefreshDocument => ({ schemaVersion: CURRENT_SCHEMA_VERSION, definitions });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, parseDocument, splitV1Connection, wrapDocument } from '../../../../addin/refresh/definitions/index.js';
+import { migrate, splitV1Connection } from '../../../../addin/refresh/definitions/migrate.js';
+import { parseDocument } from '../../../../addin/refresh/definitions/document.js';
+import { wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
 import { datasourceDefinition, ID_A } from './fixtures.js';
 
 /** A document as the first release wrote it (format 1). */

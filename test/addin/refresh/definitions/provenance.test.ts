@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeProvenance, provenanceRows, refreshDefinitionSchema } from '../../../../addin/refresh/definitions/index.js';
+import { describeProvenance, provenanceRows } from '../../../../addin/refresh/definitions/provenance.js';
+import { refreshDefinitionSchema } from '../../../../addin/refresh/definitions/schema.js';
 import { datasourceDefinition } from './fixtures.js';
 
 const opts = { timeZone: 'UTC', locale: 'en-GB' };

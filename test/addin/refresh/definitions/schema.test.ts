@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeIssues, normalizeServerUrl, refreshDefinitionSchema } from '../../../../addin/refresh/definitions/index.js';
+import { describeIssues, normalizeServerUrl, refreshDefinitionSchema } from '../../../../addin/refresh/definitions/schema.js';
 import { datasourceDefinition } from './fixtures.js';
 
 const problems = (value: unknown) => {

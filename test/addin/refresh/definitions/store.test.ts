@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BACKUP_NAMESPACE,
-  DefinitionNotFoundError,
-  DefinitionStore,
-  InvalidDefinitionError,
-  parseDocument,
-  REFRESH_NAMESPACE,
-  UnreadableDocumentError,
-  wrapDocument,
-  type LastResult,
-} from '../../../../addin/refresh/definitions/index.js';
+import { BACKUP_NAMESPACE, REFRESH_NAMESPACE, wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
+import { DefinitionNotFoundError, DefinitionStore, UnreadableDocumentError } from '../../../../addin/refresh/definitions/store.js';
+import { InvalidDefinitionError, parseDocument } from '../../../../addin/refresh/definitions/document.js';
+import { type LastResult } from '../../../../addin/refresh/definitions/schema.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 import { datasourceDefinition, ID_A, MemoryPort, viewInput } from './fixtures.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { REFRESH_ALL_ACTION, registerRibbonCommands } from '../../../../addin/commands/refreshAll.js';
 import { officeRibbon } from '../../../../addin/host/office.js';
-import { RefreshService, memoryStartupPort } from '../../../../addin/refresh/runner/index.js';
+import { RefreshService } from '../../../../addin/refresh/runner/service.js';
+import { memoryStartupPort } from '../../../../addin/refresh/runner/startup.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 import type { StreamMessage } from '../../../../common/stream.js';
 import { columns, connectionInfo, fakeApi, ok, rows, streamOf, viewDefinition } from './fixtures.js';

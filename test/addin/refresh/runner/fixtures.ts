@@ -7,8 +7,10 @@ import type { ConnectionInfo, PullRequest } from '../../../../common/api.js';
 import type { CellValue, ColumnSpec, StreamMessage } from '../../../../common/stream.js';
 import type { CallOptions } from '../../../../addin/api/client.js';
 import type { SnapshotStream } from '../../../../addin/api/schedules.js';
-import { DefinitionStore, type DefinitionInput } from '../../../../addin/refresh/definitions/index.js';
-import { RefreshRunner, createRefreshLog, createSignInGate, type RunnerOptions } from '../../../../addin/refresh/runner/index.js';
+import { DefinitionStore, type DefinitionInput } from '../../../../addin/refresh/definitions/store.js';
+import { RefreshRunner, type RunnerOptions } from '../../../../addin/refresh/runner/runner.js';
+import { createRefreshLog } from '../../../../addin/refresh/runner/log.js';
+import { createSignInGate } from '../../../../addin/refresh/runner/signin.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 
 export const columns: ColumnSpec[] = [

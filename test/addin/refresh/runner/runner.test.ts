@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, NETWORK_DOWN } from '../../../../addin/api/errors.js';
-import { describeProvenance } from '../../../../addin/refresh/definitions/index.js';
+import { describeProvenance } from '../../../../addin/refresh/definitions/provenance.js';
 import type { StreamMessage } from '../../../../common/stream.js';
 import { bench, columns, connectionInfo, fakeApi, fakeSnapshots, gated, ok, rows, streamOf } from './fixtures.js';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { InsertedTable } from '../../../../addin/refresh/runner/inserted.js';
-import { REFRESH_NAMESPACE } from '../../../../addin/refresh/definitions/index.js';
+import { REFRESH_NAMESPACE } from '../../../../addin/refresh/definitions/xml.js';
 import { officeStartupPort } from '../../../../addin/host/office.js';
-import { RefreshService, memoryStartupPort } from '../../../../addin/refresh/runner/index.js';
+import { RefreshService } from '../../../../addin/refresh/runner/service.js';
+import { memoryStartupPort } from '../../../../addin/refresh/runner/startup.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 import { columns, connectionInfo, fakeApi, ok, rows } from './fixtures.js';
 

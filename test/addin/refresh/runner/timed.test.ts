@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTimedRefresh } from '../../../../addin/refresh/runner/index.js';
+import { createTimedRefresh } from '../../../../addin/refresh/runner/timed.js';
 import type { StreamMessage } from '../../../../common/stream.js';
 import { bench, columns, gated, ok, rows } from './fixtures.js';
 
