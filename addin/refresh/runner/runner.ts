@@ -26,6 +26,7 @@ import { CANCELLED, RefreshFailure, failureBody, needsSignIn, plainWords, throwI
 import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
 import { createSignInGate, type SignInGate } from './signin.js';
 import { Semaphore } from './semaphore.js';
+import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
 import { describeOutcome } from './words.js';
 
 /** The parts of ApiClient (addin/api/client.ts) a refresh uses. */
@@ -37,25 +38,6 @@ export interface RefreshApi {
 /** The part of SchedulesClient (addin/api/schedules.ts) "Load latest snapshot" uses. */
 export interface SnapshotApi {
   latestSnapshot(scheduleId: string, opts?: CallOptions): Promise<SnapshotStream>;
-}
-
-export type RefreshKind = 'live' | 'snapshot';
-export type RefreshStatus = 'ok' | 'truncated' | 'snapshot' | 'error' | 'cancelled';
-
-export interface RefreshOutcome {
-  definitionId: string;
-  table: string;
-  status: RefreshStatus;
-  rows: number;
-  durationMs: number;
-  addedColumns: string[];
-  removedColumns: string[];
-  warnings: string[];
-  /** A row limit cut the result (also for snapshots, whose status stays 'snapshot'). */
-  truncated?: boolean;
-  /** Snapshots: when the server pulled the data. */
-  dataAsOf?: string;
-  error?: ApiErrorBody;
 }
 
 export type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'writing';
