@@ -15,6 +15,8 @@
  * The server never holds a whole large result and the add-in writes batches as they arrive.
  */
 
+import type { ApiErrorBody } from './errors.js';
+
 export const STREAM_CONTENT_TYPE = 'application/x-ndjson';
 
 export type ColumnType =
@@ -71,14 +73,5 @@ export interface StreamError {
 
 export type StreamMessage = StreamMeta | StreamRows | StreamProgress | StreamEnd | StreamError;
 
-/** Every API error (HTTP body or stream `error` message) has this shape; `message` is plain words. */
-export interface ApiErrorBody {
-  /** Stable machine code, e.g. 'bad-credentials', 'session-expired', 'vds-disabled', 'invalid-input'. */
-  code: string;
-  /** Plain words for the analyst. Never contains a secret. */
-  message: string;
-  /** Optional hint, e.g. "Add a filter or a row limit". */
-  hint?: string;
-  /** Tableau's own error code when there is one (e.g. '401002', '400804'). */
-  tableauCode?: string;
-}
+// The error shape and its codes live with the code union (common/errors.ts).
+export type { ApiErrorBody } from './errors.js';

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '../../common/stream.js';
+import { CANCELLED, type ApiErrorBody } from '../../common/errors.js';
 
 /**
  * The one error type the pane shows. `body` is always plain words (ApiErrorBody.message), so a
@@ -22,8 +22,6 @@ export const NETWORK_DOWN: ApiErrorBody = {
   hint: 'Check that it is running (npm start) and that this pane was opened from it.',
 };
 
-export const CANCELLED: ApiErrorBody = { code: 'cancelled', message: 'Cancelled' };
-
 export function isAbort(error: unknown): boolean {
   return (
     (error instanceof ApiError && error.body.code === 'cancelled') ||
@@ -39,11 +37,13 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 
 /** Plain words for an HTTP status when the body did not carry the server's own mapped message. */
 export function errorForStatus(status: number): ApiErrorBody {
-  if (status === 401)
-    return { code: 'session-expired', message: 'Your session with the companion server has ended', hint: 'Connect again.' };
+  // The server's own 401 (server/http/auth.ts) always has a body; one without a body (a proxy, a
+  // restarted server behind it) can only mean the same thing: no companion session. One meaning,
+  // one code, so the stored session is dropped (endsCompanionSession) and the pane asks to connect.
+  if (status === 401) return { code: 'unauthorized', message: 'Your session with the companion server has ended', hint: 'Connect again.' };
   if (status === 403) return { code: 'forbidden', message: 'You do not have permission to do that' };
   if (status === 404) return { code: 'not-found', message: 'That item no longer exists on the server' };
-  if (status === 413) return { code: 'too-large', message: 'The request is too large for the companion server' };
+  if (status === 413) return { code: 'payload-too-large', message: 'The request is too large for the companion server' };
   if (status === 429)
     return { code: 'rate-limited', message: 'Tableau is busy and asked us to slow down', hint: 'Try again in a minute.' };
   if (status === 502 || status === 503 || status === 504)

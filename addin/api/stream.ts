@@ -1,5 +1,6 @@
 import { STREAM_ENDED_EARLY, decodeStream } from '../../common/ndjson.js';
 import type { StreamMessage } from '../../common/stream.js';
+import { CANCELLED } from '../../common/errors.js';
 import { ApiError, toApiError } from './errors.js';
 
 const CUT: ApiError['body'] = {
@@ -39,7 +40,7 @@ export async function* readStream(response: Response, signal?: AbortSignal): Asy
     return;
   }
   if (!terminal) {
-    if (signal?.aborted) throw new ApiError({ code: 'cancelled', message: 'Cancelled' });
+    if (signal?.aborted) throw new ApiError(CANCELLED);
     yield { kind: 'error', error: CUT };
   }
 }

@@ -8,6 +8,7 @@
  *    (docs/excel.md#payload-limits: "retry with a smaller block size");
  *  - Cancel is honoured between chunks (the caller removes what was written).
  */
+import { throwIfAborted as throwIfAbortedWith } from '../../common/errors.js';
 import type { CellValue } from '../../common/stream.js';
 import type { Rect } from './address.js';
 import { ChunkAccumulator, DEFAULT_BUDGET, OP_OVERHEAD_BYTES, halveChunk, type Chunk, type ChunkBudget } from './chunks.js';
@@ -49,8 +50,9 @@ export function isPayloadTooLarge(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'RequestPayloadSizeLimitExceeded';
 }
 
+/** common/errors.ts throwIfAborted, throwing the gateway's own error type. */
 export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new WorkbookError('cancelled', 'The write was cancelled.');
+  throwIfAbortedWith(signal, () => new WorkbookError('cancelled', 'The write was cancelled.'));
 }
 
 /** Batches of rows from any RowSource (one array = one batch). */

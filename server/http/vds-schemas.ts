@@ -1,20 +1,50 @@
 /**
- * zod schema of a VDS query as the API accepts it (a pull's or a schedule's `source.query`): the
- * shape and the bounds of limits.ts only. The full check against Tableau's OpenAPI schema of the
- * server's version belongs to server/vds and runs before anything is sent. Properties this schema
- * does not name (a table calculation, a newer version's options) pass through, bounded.
+ * The companion server's bounds on a pull source (common/bounds.ts): the shape is the contract's
+ * (common/source.ts, common/vds-query.ts), the numbers are limits.ts's. The full check of a VDS
+ * query against Tableau's OpenAPI schema of the server's version belongs to server/vds and runs
+ * before anything is sent. Properties the contract does not name (a table calculation, a newer
+ * version's options) pass through, bounded.
  */
 import { z } from 'zod';
+import type { Bounds, ListSpot, TextSpot } from '../../common/bounds.js';
 import { calculationProblem } from '../vds/calculation-limits.js';
 import { boundedJson } from './bounded-json.js';
 import { formatCount, LIMITS } from './limits.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Characters of each free-text property of a source. */
+const TEXT_MAX: Record<TextSpot, number> = {
+  contentUrl: 2000,
+  name: 1000,
+  // BCP 47 tags are at most 35 characters in practice (https://www.rfc-editor.org/rfc/rfc5646#section-4.4.1).
+  locale: 35,
+  inventoryFilter: 4000,
+  inventorySort: 1000,
+  inventoryFields: 4000,
+  caption: 1000,
+  function: 100,
+  fieldAlias: 1000,
+  filterType: 100,
+};
 
-const tooMany = (limit: number, things: string) => ({
-  error: (issue: { input?: unknown }) =>
-    `A VDS query may have at most ${formatCount(limit)} ${things}; this one has ${formatCount(Array.isArray(issue.input) ? issue.input.length : 0)}.`,
-});
+const count = (input: unknown) => formatCount(Array.isArray(input) ? input.length : Object.keys(input ?? {}).length);
+
+/** How many of each list, and the refusal in words. */
+const LIST_MAX: Record<ListSpot, { max: number; words: (input: unknown) => string }> = {
+  vdsFields: { max: LIMITS.vdsFields, words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsFields)} fields; this one has ${count(i)}.` },
+  vdsFilters: { max: LIMITS.vdsFilters, words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsFilters)} filters; this one has ${count(i)}.` },
+  vdsParameters: {
+    max: LIMITS.vdsParameters,
+    words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsParameters)} parameters; this one has ${count(i)}.`,
+  },
+  vdsFilterValues: {
+    max: LIMITS.vdsFilterValues,
+    words: (i) => `A filter may list at most ${formatCount(LIMITS.vdsFilterValues)} values; this one lists ${count(i)}.`,
+  },
+  viewFilters: {
+    max: LIMITS.viewFilters,
+    words: (i) => `A view pull may set at most ${formatCount(LIMITS.viewFilters)} filters or parameters; this one sets ${count(i)}.`,
+  },
+};
 
 /** Any Tableau calculation: bounded in length (checked first, so nothing scans a huge one) and nesting. */
 export const calculationSchema = z
@@ -29,62 +59,17 @@ export const calculationSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-/** Unnamed properties of a field, filter or parameter (e.g. a table calculation spec). */
-const extra = boundedJson(
-  { maxDepth: LIMITS.vdsFilterDepth, maxStringChars: LIMITS.valueChars, maxItems: LIMITS.vdsFilterValues },
-  'This value',
-);
+const JSON_LIMITS = { maxDepth: LIMITS.vdsFilterDepth, maxStringChars: LIMITS.valueChars, maxItems: LIMITS.vdsFilterValues };
 
-const vdsFieldSchema = z
-  .object({
-    fieldCaption: text(1000),
-    function: z.string().max(100).optional(),
-    calculation: calculationSchema.optional(),
-    fieldAlias: z.string().max(1000).optional(),
-    maxDecimalPlaces: z.number().int().min(0).max(20).optional(),
-    sortDirection: z.enum(['ASC', 'DESC']).optional(),
-    sortPriority: z.number().int().min(0).max(LIMITS.vdsFields).optional(),
-  })
-  .catchall(extra);
-
-const filterValue = boundedJson(
-  { maxDepth: LIMITS.vdsFilterDepth, maxStringChars: LIMITS.valueChars, maxItems: LIMITS.vdsFilterValues },
-  'A filter value',
-);
-
-/** A filter's field: a caption (with a function) or a calculation. */
-const vdsFilterFieldSchema = z
-  .object({
-    fieldCaption: z.string().max(1000).optional(),
-    function: z.string().max(100).optional(),
-    calculation: calculationSchema.optional(),
-  })
-  .catchall(extra);
-
-const vdsFilterSchema = z
-  .object({
-    field: vdsFilterFieldSchema.optional(),
-    filterType: z.string().max(100).optional(),
-    calculation: calculationSchema.optional(),
-    values: z
-      .array(filterValue)
-      .max(LIMITS.vdsFilterValues, {
-        error: (issue) =>
-          `A filter may list at most ${formatCount(LIMITS.vdsFilterValues)} values; this one lists ${formatCount(Array.isArray(issue.input) ? issue.input.length : 0)}.`,
-      })
-      .optional(),
-  })
-  .catchall(extra);
-
-const vdsParameterSchema = z
-  .object({ parameterCaption: text(1000), value: boundedJson({ maxDepth: LIMITS.vdsFilterDepth, maxStringChars: LIMITS.valueChars, maxItems: LIMITS.vdsFilterValues }, 'A parameter value') })
-  .catchall(extra);
-
-/** Shape and bounds only: the full VDS check (per server version) belongs to server/vds. */
-export const vdsQuerySchema = z
-  .object({
-    fields: z.array(vdsFieldSchema).min(1).max(LIMITS.vdsFields, tooMany(LIMITS.vdsFields, 'fields')),
-    filters: z.array(vdsFilterSchema).max(LIMITS.vdsFilters, tooMany(LIMITS.vdsFilters, 'filters')).optional(),
-    parameters: z.array(vdsParameterSchema).max(LIMITS.vdsParameters, tooMany(LIMITS.vdsParameters, 'parameters')).optional(),
-  })
-  .catchall(extra);
+export const SERVER_BOUNDS: Bounds = {
+  text: (spot) => z.string().max(TEXT_MAX[spot]),
+  list: (item, spot) => z.array(item).max(LIST_MAX[spot].max, { error: (issue) => LIST_MAX[spot].words(issue.input) }),
+  stringMap: () =>
+    z
+      .record(z.string().min(1).max(1000), z.string().max(LIMITS.valueChars))
+      .refine((map) => Object.keys(map).length <= LIST_MAX.viewFilters.max, { error: (issue) => LIST_MAX.viewFilters.words(issue.input) }),
+  calculation: () => calculationSchema,
+  json: (what) => boundedJson(JSON_LIMITS, what),
+  sortPriorityMax: LIMITS.vdsFields,
+  decimalPlacesMax: 20,
+};

@@ -4,11 +4,12 @@
  * `toApiError()` speak for themselves, everything else becomes a generic message, so a stack trace,
  * a URL with a token or a secret in an exception text never reaches the analyst.
  */
-import type { ApiErrorBody, StreamError } from '../../common/stream.js';
+import type { ApiErrorBody, ApiErrorCode } from '../../common/errors.js';
+import type { StreamError } from '../../common/stream.js';
 
 export class PullDataError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly hint?: string,
     readonly tableauCode?: string,

@@ -3,9 +3,10 @@
  * the REST `{error:{code,summary,detail}}` shape) or a `{data, error}` QueryOutput → PullDataError.
  * Only Tableau's own short message is passed on (never `debug`, which can hold query internals).
  */
+import type { ApiErrorCode } from '../../common/errors.js';
 import { PullDataError } from './errors.js';
 
-const HINTS: Record<string, { code: string; hint?: string }> = {
+const HINTS: Record<string, { code: ApiErrorCode; hint?: string }> = {
   '400803': { code: 'invalid-query' },
   '400804': { code: 'result-too-large', hint: 'Add a filter or a row limit so the result is smaller' },
   '403800': { code: 'forbidden', hint: 'Ask a Tableau admin for the API Access capability on this data source' },

@@ -1,40 +1,14 @@
 /**
  * Typed errors of the Tableau client. Every failure that leaves server/tableau is a TableauError whose
- * `code` is one of the stable ApiErrorBody codes (common/stream.ts) and whose message is plain words
+ * `code` is one of the stable ApiErrorBody codes (common/errors.ts) and whose message is plain words
  * for the analyst. Messages are built from Tableau's codes and our own text only: never from request
  * headers or bodies, so a token, password or JWT cannot leak through an error.
  */
-import type { ApiErrorBody } from '../../common/stream.js';
+import type { ApiErrorBody, TableauErrorCode } from '../../common/errors.js';
 import { restErrorSchema, vdsErrorSchema } from './schemas/error.js';
 
-export type TableauErrorCode =
-  | 'bad-credentials'
-  | 'session-expired'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'bad-request'
-  | 'invalid-input'
-  | 'rate-limited'
-  | 'server-unavailable'
-  | 'server-error'
-  | 'timeout'
-  | 'invalid-response'
-  | 'feature-unavailable'
-  | 'vds-disabled'
-  | 'vds-unknown-field'
-  | 'vds-response-too-large'
-  | 'vds-no-api-access'
-  | 'vds-invalid-query'
-  | 'extract-refresh-failed'
-  // Network and redirect failures (network-errors.ts, auth.ts; docs/tableau-network.md).
-  | 'dns-not-found'
-  | 'dns-unavailable'
-  | 'tls-to-plain-http'
-  | 'certificate-untrusted'
-  | 'redirect-refused'
-  | 'stream-interrupted'
-  | 'stream-stalled';
+// What Tableau said or why it could not be reached: a subset of the product's one code union.
+export type { TableauErrorCode } from '../../common/errors.js';
 
 export interface TableauErrorInit {
   code: TableauErrorCode;

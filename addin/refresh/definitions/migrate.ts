@@ -10,11 +10,11 @@
  *    refresh settings (and 0 meant "never").
  */
 import { z } from 'zod';
+import { pullSourceSchema } from '../../../common/source.js';
 import {
   CURRENT_SCHEMA_VERSION,
   describeIssues,
   lastResultSchema,
-  pullSourceSchema,
   refreshDocumentSchema,
   targetSchema,
   columnSnapshotSchema,

@@ -4,97 +4,29 @@
  * A definition names its connection by server URL + site only: never a secret, never a
  * companion-server connection id, so a workbook handed to a colleague refreshes with the
  * colleague's own access (docs/architecture.md#contracts). Objects are
- * strict: an unexpected key (a pasted token, a server id) is an error, not a silent passenger.
+ * strict: an unexpected key (a pasted token, a server id) is an error, not a silent passenger; a
+ * newer add-in that needs a new key raises CURRENT_SCHEMA_VERSION, and this version then says in
+ * plain words that the settings are newer (migrate.ts) instead of dropping what it cannot read.
  */
 import { z } from 'zod';
 import type { ColumnType } from '../../../common/stream.js';
-import type { PullSource } from '../../../common/source.js';
+import { serverUrlSchema, siteContentUrlSchema } from '../../../common/site.js';
+import { pullSourceSchema, type PullSource } from '../../../common/source.js';
 import { MAX_EVERY_MINUTES } from '../clock/due.js';
 
 export const CURRENT_SCHEMA_VERSION = 2;
 
-const nonEmpty = (what: string) => z.string().trim().min(1, { error: `${what} must not be empty.` });
 const isoTime = z.iso.datetime({ offset: true, error: 'Times are ISO 8601 date-times, e.g. 2025-01-10T10:00:00Z.' });
-const stringMap = z.record(z.string(), z.string());
-
-// ---- PullSource (common/source.ts) -------------------------------------------------------------
-
-// VDS queries are validated in full against Tableau's OpenAPI schema elsewhere (server/vds);
-// here they stay loose so fields this file does not type survive a save.
-const vdsField = z.looseObject({
-  fieldCaption: nonEmpty('A query field caption'),
-  function: z.string().optional(),
-  calculation: z.string().optional(),
-  fieldAlias: z.string().optional(),
-  maxDecimalPlaces: z.number().int().optional(),
-  sortDirection: z.enum(['ASC', 'DESC']).optional(),
-  sortPriority: z.number().int().optional(),
-});
-
-const vdsQuery = z.looseObject({
-  fields: z.array(vdsField).min(1, { error: 'A data source query needs at least one field.' }),
-  filters: z.array(z.record(z.string(), z.unknown())).optional(),
-  parameters: z.array(z.looseObject({ parameterCaption: z.string(), value: z.unknown() })).optional(),
-});
-
-const viewSource = z.strictObject({
-  kind: z.literal('view'),
-  viewId: nonEmpty('The view id'),
-  contentUrl: z.string().optional(),
-  name: z.string().optional(),
-  customViewId: z.string().min(1).optional(),
-  filters: stringMap.optional(),
-  parameters: stringMap.optional(),
-  maxAgeMinutes: z.number().int().min(0).optional(),
-  locale: z.string().optional(),
-});
-
-const datasourceSource = z.strictObject({
-  kind: z.literal('datasource'),
-  datasourceId: nonEmpty('The data source id'),
-  name: z.string().optional(),
-  query: vdsQuery,
-  rowLimit: z.number().int().positive().optional(),
-});
-
-const inventorySource = z.strictObject({
-  kind: z.literal('inventory'),
-  resource: z.enum(['workbooks', 'views', 'datasources', 'projects', 'users', 'groups', 'jobs', 'extractRefreshTasks']),
-  filter: z.string().optional(),
-  sort: z.string().optional(),
-  fields: z.string().optional(),
-});
-
-export const pullSourceSchema = z.discriminatedUnion('kind', [viewSource, datasourceSource, inventorySource], {
-  error: 'The source kind must be "view", "datasource" or "inventory".',
-});
 
 // ---- Definition ---------------------------------------------------------------------------------
-
-/** Server URL as a stable identity: lower-case origin plus path, no trailing slash, no credentials. */
-export function normalizeServerUrl(input: string): string {
-  const url = new URL(input.trim());
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must start with https://');
-  if (url.username || url.password) throw new Error('must not contain a user name or password');
-  if (url.search || url.hash) throw new Error('must not have a query or fragment');
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-const serverUrl = z.string().transform((value, ctx) => {
-  try {
-    return normalizeServerUrl(value);
-  } catch (err) {
-    const why = err instanceof TypeError ? 'is not a URL' : (err as Error).message;
-    ctx.addIssue({ code: 'custom', message: `The Tableau server address "${value}" ${why}.` });
-    return z.NEVER;
-  }
-});
+// The source, the server URL and the site follow the contracts the server checks too
+// (common/source.ts, common/site.ts), so what is stored here is what a pull accepts.
 
 export const connectionIdentitySchema = z.strictObject(
   {
-    serverUrl,
+    serverUrl: serverUrlSchema,
     /** '' = the default site (Tableau Server). */
-    siteContentUrl: z.string().trim(),
+    siteContentUrl: siteContentUrlSchema,
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'A connection holds only serverUrl and siteContentUrl: never a secret or a server id.' : undefined) },
 );

@@ -3,7 +3,7 @@
  * workbook, a bug) becomes one RefreshFailure carrying an ApiErrorBody, so the runner stores and
  * the pane shows the same sentence.
  */
-import type { ApiErrorBody } from '../../../common/stream.js';
+import { CANCELLED, throwIfAborted as throwIfAbortedWith, type ApiErrorBody, type ApiErrorCode } from '../../../common/errors.js';
 import { toApiError } from '../../api/errors.js';
 import { WorkbookError } from '../../workbook/gateway.js';
 
@@ -14,10 +14,15 @@ export class RefreshFailure extends Error {
   }
 }
 
-export const CANCELLED: ApiErrorBody = { code: 'cancelled', message: 'The refresh was cancelled. The table was left as it was.' };
+/** CANCELLED (common/errors.ts) in the words a refresh log and lastResult keep. */
+export const REFRESH_CANCELLED: ApiErrorBody = { ...CANCELLED, message: 'The refresh was cancelled. The table was left as it was.' };
 
-/** Tableau or the companion server no longer accepts this connection's sign-in (401000/401002, ended session). */
-const SIGN_IN_CODES = new Set(['bad-credentials', 'session-expired']);
+/**
+ * Tableau no longer accepts this connection's sign-in (401000/401002 → 'bad-credentials' /
+ * 'session-expired'), or the companion server no longer knows the session ('unauthorized',
+ * addin/api/errors.ts): either way the analyst connects again.
+ */
+const SIGN_IN_CODES: ReadonlySet<ApiErrorCode> = new Set(['bad-credentials', 'session-expired', 'unauthorized']);
 
 export function needsSignIn(body: ApiErrorBody): boolean {
   return SIGN_IN_CODES.has(body.code);
@@ -26,11 +31,11 @@ export function needsSignIn(body: ApiErrorBody): boolean {
 export function failureBody(error: unknown): ApiErrorBody {
   if (error instanceof RefreshFailure) return error.body;
   if (error instanceof WorkbookError) {
-    if (error.code === 'cancelled') return CANCELLED;
+    if (error.code === 'cancelled') return REFRESH_CANCELLED;
     return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   }
   const body = toApiError(error).body;
-  return body.code === 'cancelled' ? CANCELLED : body;
+  return body.code === 'cancelled' ? REFRESH_CANCELLED : body;
 }
 
 /** "Message. Hint" as one sentence for lastResult.error (the workbook stores one string). */
@@ -40,5 +45,5 @@ export function plainWords(body: ApiErrorBody): string {
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new RefreshFailure(CANCELLED);
+  throwIfAbortedWith(signal, () => new RefreshFailure(REFRESH_CANCELLED));
 }

@@ -22,7 +22,7 @@ import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitio
 import type { DefinitionStore } from '../definitions/store.js';
 import { collectStream, type CollectedResult } from './collect.js';
 import { describeSite, matchConnection } from './connections.js';
-import { CANCELLED, RefreshFailure, failureBody, needsSignIn, plainWords, throwIfAborted } from './failure.js';
+import { REFRESH_CANCELLED, RefreshFailure, failureBody, needsSignIn, plainWords, throwIfAborted } from './failure.js';
 import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
 import { createSignInGate, type SignInGate } from './signin.js';
 import { Semaphore } from './semaphore.js';
@@ -359,7 +359,7 @@ export class RefreshRunner {
       addedColumns: [],
       removedColumns: [],
       warnings: [],
-      error: cancelled ? CANCELLED : body,
+      error: cancelled ? REFRESH_CANCELLED : body,
     };
     // A cancel is the analyst's choice, not a failure of the table: lastResult keeps the last real outcome.
     if (def && !cancelled) {

@@ -2,7 +2,7 @@
  * A counting semaphore whose waits can be cancelled: a cancelled Refresh all must not leave
  * tables queued for a slot.
  */
-import { RefreshFailure, CANCELLED } from './failure.js';
+import { RefreshFailure, REFRESH_CANCELLED } from './failure.js';
 
 export class Semaphore {
   private free: number;
@@ -14,7 +14,7 @@ export class Semaphore {
 
   /** Resolves with a release function once a slot is free; rejects with "cancelled" on abort. */
   acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(new RefreshFailure(CANCELLED));
+    if (signal?.aborted) return Promise.reject(new RefreshFailure(REFRESH_CANCELLED));
     return new Promise((resolve, reject) => {
       let released = false;
       const release = () => {
@@ -31,7 +31,7 @@ export class Semaphore {
       const onAbort = () => {
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(new RefreshFailure(CANCELLED));
+        reject(new RefreshFailure(REFRESH_CANCELLED));
       };
       if (this.free > 0) {
         this.free--;

@@ -103,6 +103,15 @@ describe('api client', () => {
     expect(client.hasSession()).toBe(false);
   });
 
+  it('a 401 without a body means the same as the server\'s own: the companion session ended (unauthorized)', async () => {
+    const { client, storage } = setup((url) =>
+      url.endsWith('/api/connections') ? json({ sessionToken: 'tok', connection }) : new Response('<html>401</html>', { status: 401 }),
+    );
+    await client.connect({ serverUrl: 'https://t', siteContentUrl: '', auth: { kind: 'password', username: 'u', password: 'p' } });
+    await expect(client.projects('c1')).rejects.toMatchObject({ status: 401, body: { code: 'unauthorized', hint: 'Connect again.' } });
+    expect(storage.data.size).toBe(0);
+  });
+
   it("keeps the session when the 401 is Tableau's verdict on the connection (revoked PAT)", async () => {
     const { client } = setup((url) =>
       url.endsWith('/api/connections') ? json({ sessionToken: 'tok', connection }) : unauthorized('bad-credentials', 'Tableau rejected the token'),

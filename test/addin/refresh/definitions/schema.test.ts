@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeIssues, normalizeServerUrl, refreshDefinitionSchema } from '../../../../addin/refresh/definitions/schema.js';
+import { describeIssues, refreshDefinitionSchema } from '../../../../addin/refresh/definitions/schema.js';
+import { normalizeServerUrl } from '../../../../common/site.js';
 import { datasourceDefinition } from './fixtures.js';
 
 const problems = (value: unknown) => {

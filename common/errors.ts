@@ -1,0 +1,167 @@
+/**
+ * Every error code of the product, in one union, and the HTTP status of each code the companion
+ * server sends. An error travels as `{ error: ApiErrorBody }` (an HTTP body) or as a stream's
+ * `error` message (common/stream.ts); the add-in decides what to do by its code, so both sides
+ * name the codes from here and the compiler refuses a code that is not listed.
+ */
+
+/** What Tableau said or why it could not be reached (server/tableau/errors.ts, network-errors.ts). */
+export type TableauErrorCode =
+  | 'bad-credentials'
+  | 'session-expired'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'bad-request'
+  | 'invalid-input'
+  | 'rate-limited'
+  | 'server-unavailable'
+  | 'server-error'
+  | 'timeout'
+  | 'invalid-response'
+  | 'feature-unavailable'
+  | 'vds-disabled'
+  | 'vds-unknown-field'
+  | 'vds-response-too-large'
+  | 'vds-no-api-access'
+  | 'vds-invalid-query'
+  | 'extract-refresh-failed'
+  | 'dns-not-found'
+  | 'dns-unavailable'
+  | 'tls-to-plain-http'
+  | 'certificate-untrusted'
+  | 'redirect-refused'
+  | 'stream-interrupted'
+  | 'stream-stalled';
+
+/** The companion server's own refusals (server/http, server/store). */
+export type CompanionErrorCode =
+  /** No session, or the server no longer knows it (restarted, expired): connect again. */
+  | 'unauthorized'
+  | 'forbidden-origin'
+  | 'host-not-allowed'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'secret-unreadable'
+  | 'internal';
+
+/** The source's data could not be read as asked (server/pull/errors.ts PullDataError). */
+export type DataErrorCode = 'invalid-query' | 'result-too-large' | 'vds-error' | 'bad-response' | 'bad-csv' | 'incomplete';
+
+/** Scheduled pulls and their snapshots (server/schedule/errors.ts, server/store/snapshots.ts). */
+export type ScheduleErrorCode =
+  | 'schedule-missing'
+  | 'schedule-busy'
+  | 'scheduler-stopped'
+  | 'connection-missing'
+  | 'run-interrupted'
+  | 'incomplete'
+  | 'no-snapshot'
+  | 'snapshot-gone';
+
+/** Codes the server sends: each has an HTTP status below. */
+export type ServerErrorCode = TableauErrorCode | CompanionErrorCode | DataErrorCode | ScheduleErrorCode;
+
+/**
+ * Codes only the add-in makes (never on the wire, so no HTTP status): the server could not be
+ * reached or its answer broke off (addin/api), a refresh could not start (addin/refresh/runner),
+ * the workbook refused a write (addin/workbook/gateway.ts WorkbookErrorCode).
+ */
+export type PaneErrorCode =
+  | 'network'
+  | 'gateway'
+  | 'cancelled'
+  | 'unexpected'
+  | 'stream-cut'
+  | 'stream-damaged'
+  | 'not-connected'
+  | 'no-schedule'
+  | 'sign-in-needed'
+  | 'collision'
+  | 'too-large'
+  | 'unsupported'
+  | 'excel-error';
+
+export type ApiErrorCode = ServerErrorCode | PaneErrorCode;
+
+/**
+ * HTTP status of each code the server sends: what the add-in should do, not what Tableau answered
+ * (a Tableau 5xx is our 502: the companion server is fine, the server behind it is not).
+ */
+export const HTTP_STATUS: Record<ServerErrorCode, number> = {
+  'bad-credentials': 401,
+  'session-expired': 401,
+  unauthorized: 401,
+  forbidden: 403,
+  'vds-no-api-access': 403,
+  'forbidden-origin': 403,
+  'not-found': 404,
+  'schedule-missing': 404,
+  'no-snapshot': 404,
+  conflict: 409,
+  'secret-unreadable': 409,
+  'schedule-busy': 409,
+  'connection-missing': 409,
+  'bad-request': 400,
+  'invalid-input': 400,
+  'vds-invalid-query': 400,
+  'vds-unknown-field': 400,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  // https://www.rfc-editor.org/rfc/rfc9110#name-421-misdirected-request: not a host this server answers to.
+  'host-not-allowed': 421,
+  'feature-unavailable': 422,
+  'vds-disabled': 422,
+  'vds-response-too-large': 422,
+  'invalid-query': 422,
+  'result-too-large': 422,
+  'vds-error': 422,
+  'bad-response': 422,
+  'bad-csv': 422,
+  'snapshot-gone': 422,
+  'rate-limited': 429,
+  internal: 500,
+  'server-unavailable': 502,
+  'server-error': 502,
+  'invalid-response': 502,
+  'extract-refresh-failed': 502,
+  incomplete: 502,
+  'dns-not-found': 502,
+  'dns-unavailable': 502,
+  'tls-to-plain-http': 502,
+  'certificate-untrusted': 502,
+  'redirect-refused': 502,
+  'stream-interrupted': 502,
+  'scheduler-stopped': 503,
+  'run-interrupted': 503,
+  timeout: 504,
+  'stream-stalled': 504,
+};
+
+/** The status of a code that came from elsewhere (an object's `toApiError()`), or `fallback`. */
+export function httpStatusOf(code: string, fallback: number): number {
+  return Object.hasOwn(HTTP_STATUS, code) ? HTTP_STATUS[code as ServerErrorCode] : fallback;
+}
+
+/** Every API error (HTTP body or stream `error` message) has this shape; `message` is plain words. */
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  /** Plain words for the analyst. Never contains a secret. */
+  message: string;
+  /** Optional hint, e.g. "Add a filter or a row limit". */
+  hint?: string;
+  /** Tableau's own error code when there is one (e.g. '401002', '400804'). */
+  tableauCode?: string;
+}
+
+/** The one "cancelled" answer: the analyst (or a newer request) stopped the work, nothing was kept. */
+export const CANCELLED: ApiErrorBody = { code: 'cancelled', message: 'Cancelled' };
+
+/**
+ * Throws `cancelled()` once `signal` has been aborted: the one check every long piece of work
+ * (a refresh, a workbook write) makes between steps, each throwing its own error type.
+ * (Structural type: common/ has neither the DOM's nor Node's AbortSignal declared.)
+ */
+export function throwIfAborted(signal: { readonly aborted: boolean } | undefined, cancelled: () => Error): void {
+  if (signal?.aborted) throw cancelled();
+}
