@@ -12,7 +12,7 @@ import { loadConfig, type AddinMode } from './config.js';
 import { buildApp, type RouteModule } from './http/app.js';
 import { trackConnections } from './http/connections.js';
 import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } from './http/static.js';
-import { tableauConnector, type TableauOptions } from './http/tableau.js';
+import { tableauConnector, type TableauOptions } from './services/tableau.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore, type StoreOptions } from './store/index.js';
 

@@ -3,19 +3,22 @@
  * /health, the bearer-authenticated /api scope and the add-in's files. Before anything else, on every
  * route: the Host allow-list and security headers (security.ts), a debug line per request (request-log.ts).
  *
- * Route modules are plain functions `(app, ctx) => void`; API_ROUTES lists the ones mounted under
- * /api; scheduled pulls and snapshots (server/schedule) are mounted too, replaceable through the
- * `scheduling` option (tests drive them with a manual clock); tests may add `extraRoutes`.
+ * Route modules are plain functions `(app, ctx) => void` (context.ts) that parse input, call a
+ * service (server/services, built here once per app) and leave errors to the error handler.
+ * API_ROUTES lists the ones mounted under /api; scheduled pulls and snapshots are mounted too,
+ * replaceable through the `scheduling` option (tests drive them with a manual clock); tests may
+ * add `extraRoutes`.
  */
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HealthResponse } from '../../common/api.js';
 import type { Logger } from '../log.js';
-import { scheduleRoutes } from '../schedule/index.js';
+import { createServices } from '../services/index.js';
+import type { TableauConnector } from '../services/tableau.js';
 import type { Store } from '../store/index.js';
 import { sessionHook } from './auth.js';
-import { ClientPool } from './clients.js';
+import type { RouteContext, RouteModule } from './context.js';
 import { ApiError, errorHandler, invalidInput, notFoundHandler } from './errors.js';
 import { jsonShapeProblem } from './json-shape.js';
 import { LIMITS } from './limits.js';
@@ -23,22 +26,11 @@ import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { pullRoutes } from './routes/pull.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { OneLineRequestLog } from './request-log.js';
 import { hostAllowList, securityHeaders } from './security.js';
-import type { Tableau, TableauConnector } from './tableau.js';
 
-export interface RouteContext {
-  store: Store;
-  /** Signed-in clients of saved connections (shared Tableau sessions). */
-  clients: ClientPool<Tableau>;
-  tableau: TableauConnector;
-  version: string;
-  demo?: HealthResponse['demo'];
-  /** gzip pull streams for clients on this machine too (AppOptions.compressLoopback). */
-  compressLoopback?: boolean;
-}
-
-export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
+export type { RouteContext, RouteModule } from './context.js';
 
 /** Mounted under /api, behind the session hook. */
 export const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
@@ -54,7 +46,7 @@ export interface AppOptions {
   allowedOrigins: Set<string>;
   version: string;
   demo?: HealthResponse['demo'];
-  /** The scheduled-pulls module; default: scheduleRoutes() with the real clock. */
+  /** The scheduled-pulls module; default: scheduleRoutes() (routes/schedules.ts) with the real clock. */
   scheduling?: RouteModule;
   extraRoutes?: readonly RouteModule[];
   /**
@@ -91,9 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   const ctx: RouteContext = {
-    store: options.store,
-    clients: new ClientPool((params) => options.tableau(params, 'shared')),
-    tableau: options.tableau,
+    services: createServices(options.store, options.tableau),
     version: options.version,
     demo: options.demo,
     compressLoopback: options.compressLoopback,
@@ -137,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       api.addHook('onRequest', async (request) => {
         const origin = request.headers.origin;
         if (origin && !allowed.has(origin)) {
-          throw new ApiError(403, { code: 'forbidden-origin', message: `Requests from ${origin} are not allowed.` });
+          throw new ApiError({ code: 'forbidden-origin', message: `Requests from ${origin} are not allowed.` });
         }
       });
       api.addHook('onRequest', sessionHook(options.store.sessions));
@@ -148,7 +138,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   );
   // preClose, not onClose: fastify closes the HTTP server (waiting for open connections) before it
   // runs onClose hooks, so the sign-out would queue behind every open browser connection.
-  app.addHook('preClose', async () => ctx.clients.closeAll());
+  app.addHook('preClose', async () => ctx.services.connections.closeAll());
   return { app, ctx, setFallback: (f) => void (fallback = f) };
 }
 

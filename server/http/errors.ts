@@ -6,55 +6,13 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ApiErrorBody } from '../../common/stream.js';
+import { HTTP_STATUS, httpStatusOf, type ApiErrorBody } from '../../common/errors.js';
+import { ApiError, invalidInput } from '../errors.js';
 import { isTableauError } from '../tableau/errors.js';
 import { formatCount, LIMITS } from './limits.js';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ApiErrorBody,
-  ) {
-    super(body.message);
-    this.name = 'ApiError';
-  }
-}
-
-export const invalidInput = (message: string) => new ApiError(400, { code: 'invalid-input', message });
-export const notFound = (message = 'Not found.') => new ApiError(404, { code: 'not-found', message });
-export const unauthorized = (message: string) => new ApiError(401, { code: 'unauthorized', message });
-
-/** HTTP status for a Tableau error code: what the add-in should do, not what Tableau answered. */
-const TABLEAU_STATUS: Record<string, number> = {
-  'bad-credentials': 401,
-  'session-expired': 401,
-  forbidden: 403,
-  'vds-no-api-access': 403,
-  'not-found': 404,
-  conflict: 409,
-  'secret-unreadable': 409,
-  'bad-request': 400,
-  'invalid-input': 400,
-  'vds-invalid-query': 400,
-  'vds-unknown-field': 400,
-  'feature-unavailable': 422,
-  'vds-disabled': 422,
-  'vds-response-too-large': 422,
-  'rate-limited': 429,
-  'server-unavailable': 502,
-  'server-error': 502,
-  'invalid-response': 502,
-  'extract-refresh-failed': 502,
-  timeout: 504,
-  // Network and redirect failures (server/tableau/network-errors.ts): Tableau could not be reached as given.
-  'dns-not-found': 502,
-  'dns-unavailable': 502,
-  'tls-to-plain-http': 502,
-  'certificate-untrusted': 502,
-  'redirect-refused': 502,
-  'stream-interrupted': 502,
-  'stream-stalled': 504,
-};
+// The class lives outside http/ so that services and the scheduler can throw it (server/errors.ts).
+export { ApiError, invalidInput, notFound, unauthorized } from '../errors.js';
 
 /** Readable one-liner from zod issues: "auth.patSecret: Required; page: Too small". */
 export function describeZodError(error: z.ZodError): string {
@@ -74,13 +32,13 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
 export function toErrorReply(err: unknown): { status: number; body: ApiErrorBody; unexpected: boolean } {
   if (err instanceof ApiError) return { status: err.status, body: err.body, unexpected: false };
   if (isTableauError(err)) {
-    return { status: TABLEAU_STATUS[err.code] ?? 502, body: err.toApiError(), unexpected: false };
+    return { status: HTTP_STATUS[err.code], body: err.toApiError(), unexpected: false };
   }
   const withApi = err as { toApiError?: () => ApiErrorBody } | null;
   if (withApi && typeof withApi.toApiError === 'function') {
     // Data-path errors (server/pull PullDataError): the source's data could not be read as asked.
     const body = withApi.toApiError();
-    return { status: TABLEAU_STATUS[body.code] ?? 422, body, unexpected: false };
+    return { status: httpStatusOf(body.code, 422), body, unexpected: false };
   }
   if (err instanceof z.ZodError) {
     return { status: 400, body: { code: 'invalid-input', message: describeZodError(err) }, unexpected: false };

@@ -68,7 +68,7 @@ export function hostAllowList(publicHosts: readonly string[]) {
     const header = request.headers.host;
     if (isHostAllowed(header, allowed)) return;
     const shown = (header ?? '').slice(0, 100);
-    throw new ApiError(421, {
+    throw new ApiError({
       code: 'host-not-allowed',
       message: `This server does not answer to the host name "${shown}". It answers to localhost, IP addresses and the names listed in PUBLIC_HOSTS.`,
     });

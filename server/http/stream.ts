@@ -6,41 +6,9 @@
  */
 import { Readable, type Writable } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
-import { encodeLine, rowCountOf } from '../pull/encoded-rows.js';
+import { encodeLine } from '../pull/encoded-rows.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { toErrorReply } from './errors.js';
-
-/**
- * Cut the rows at `limit` (previews). `end.truncated` is true only when rows were really left out:
- * after the limit we look at what comes next instead of guessing.
- */
-export async function* limitRows(source: AsyncIterable<StreamMessage>, limit?: number): AsyncGenerator<StreamMessage> {
-  if (limit === undefined) return yield* source;
-  let count = 0;
-  for await (const m of source) {
-    if (m.kind === 'rows') {
-      const n = rowCountOf(m); // pre-encoded rows are not parsed just to be counted
-      if (count >= limit) {
-        if (n === 0) continue;
-        yield { kind: 'end', rowCount: count, truncated: true };
-        return;
-      }
-      const room = limit - count;
-      if (n > room) {
-        yield { kind: 'rows', rows: m.rows.slice(0, room) };
-        yield { kind: 'end', rowCount: limit, truncated: true };
-        return;
-      }
-      count += n;
-      yield m;
-    } else if (m.kind === 'end') {
-      yield { ...m, rowCount: count };
-      return;
-    } else {
-      yield m;
-    }
-  }
-}
 
 /**
  * Guarantees exactly one terminal message: a producer failure becomes `{kind:'error'}` (same

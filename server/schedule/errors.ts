@@ -3,6 +3,7 @@
  * `{ error: ApiErrorBody }` by server/http/errors.ts and stored as a run's failure as they are.
  */
 import type { ApiErrorBody } from '../../common/stream.js';
+import { ApiError } from '../errors.js';
 
 export type ScheduleErrorCode = 'schedule-missing' | 'schedule-busy' | 'scheduler-stopped' | 'connection-missing' | 'run-interrupted' | 'incomplete';
 
@@ -54,3 +55,19 @@ export const runInterrupted = () =>
 
 export const streamIncomplete = () =>
   new ScheduleError('incomplete', 'The data stream from Tableau ended unexpectedly.', 'The next scheduled time tries again.');
+
+/**
+ * What a failed run records: the body of a typed error (ApiError, or anything with `toApiError()`:
+ * TableauError, PullDataError, ScheduleError), else a generic message whose cause only the log
+ * sees. The same bodies as server/http/errors.ts toErrorReply, without an HTTP status: a run is
+ * no HTTP request, and the scheduler must not depend on server/http.
+ */
+export function runFailure(err: unknown): { body: ApiErrorBody; unexpected: boolean } {
+  if (err instanceof ApiError) return { body: err.body, unexpected: false };
+  const typed = err as { toApiError?: () => ApiErrorBody } | null;
+  if (typed && typeof typed.toApiError === 'function') return { body: typed.toApiError(), unexpected: false };
+  return {
+    body: { code: 'internal', message: 'Something went wrong in the companion server. Try again; if it persists, check its log.' },
+    unexpected: true,
+  };
+}

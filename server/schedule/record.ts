@@ -4,9 +4,8 @@
  * succeeded with the stream's metadata, or failed with the error in plain words.
  */
 import type { ApiErrorBody, ColumnSpec, StreamMessage } from '../../common/stream.js';
-import { toErrorReply } from '../http/errors.js';
 import type { RunRecord, SnapshotStore, SnapshotWriter } from '../store/snapshots.js';
-import { runInterrupted, streamIncomplete } from './errors.js';
+import { runFailure, runInterrupted, streamIncomplete } from './errors.js';
 
 export interface RecordOptions {
   snapshots: SnapshotStore;
@@ -92,7 +91,7 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
     }
   } catch (err) {
     if (err instanceof StreamProtocolError) return fail(streamIncomplete().toApiError(), err);
-    const { body, unexpected } = toErrorReply(err);
+    const { body, unexpected } = runFailure(err);
     return fail(body, unexpected ? err : undefined);
   } finally {
     // Closes the Tableau download when we stopped early. Not awaited after an abort: a generator

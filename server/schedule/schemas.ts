@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import { idSchema, isPlainHttpUrl, pullRequestSchema, pullSourceSchema } from '../http/schemas.js';
+import { MAX_HISTORY_LIMIT } from './history.js';
 import { scheduleSpecSchema } from './spec.js';
-
-export const DEFAULT_HISTORY_LIMIT = 30;
-export const MAX_HISTORY_LIMIT = 1000;
 
 const pullOptionsSchema = pullRequestSchema.shape.options.unwrap();
 

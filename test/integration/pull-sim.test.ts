@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullRequest } from '../../common/api.js';
 import type { VdsQuery } from '../../common/source.js';
 import type { ColumnSpec, StreamMessage } from '../../common/stream.js';
-import { pullMessages } from '../../server/http/pull-source.js';
+import { pullMessages } from '../../server/pull/pull-messages.js';
 import { withTerminalError } from '../../server/pull/ndjson-stream.js';
 import { createSimulator, type Simulator } from '../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../server/tableau/index.js';

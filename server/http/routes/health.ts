@@ -1,5 +1,5 @@
 import type { HealthResponse } from '../../../common/api.js';
-import type { RouteModule } from '../app.js';
+import type { RouteModule } from '../context.js';
 
 /** GET /health (no auth): liveness, version, and the embedded demo site so the pane can prefill. */
 export const healthRoutes: RouteModule = (app, ctx) => {

@@ -10,123 +10,89 @@
  *   GET    /snapshots/latest?scheduleId     -> typed result stream (NDJSON) of the latest
  *                                              successful run; header X-Data-As-Of
  *
- * A schedule belongs to the session that created it and runs with that session's stored
- * connection; another session's schedule id answers 404, like an unknown one.
+ * The schedule service (server/services/schedules.ts) keeps the store and the runner in step; the
+ * runner starts when the app is ready and stops (recording interrupted runs) when it closes,
+ * before the store is closed.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STREAM_CONTENT_TYPE } from '../../../common/stream.js';
-import { runsQuery, latestSnapshotQuery, scheduleParams, createScheduleSchema, updateScheduleSchema, DEFAULT_HISTORY_LIMIT } from '../../schedule/schemas.js';
-import { ScheduleError } from '../../schedule/errors.js';
+import type { Logger } from '../../log.js';
+import { createScheduleSchema, latestSnapshotQuery, runsQuery, scheduleParams, updateScheduleSchema } from '../../schedule/schemas.js';
+import { dataAsOf } from '../../schedule/snapshot-stream.js';
 import type { ScheduleRunner } from '../../schedule/runner.js';
-import { dataAsOf, snapshotMessages } from '../../schedule/snapshot-stream.js';
-import { toScheduleInfo, type ScheduleInfo } from '../../schedule/views.js';
-import type { ConnectionStore } from '../../store/connections.js';
-import type { ScheduleRecord, ScheduleStore } from '../../store/schedules.js';
-import type { SnapshotStore } from '../../store/snapshots.js';
-import { describeSource } from '../pull-source.js';
+import type { ScheduleService, ScheduleServiceOptions } from '../../services/schedules.js';
 import { sessionOf } from '../auth.js';
-import { ApiError, notFound, parseInput } from '../errors.js';
+import type { RouteContext, RouteModule } from '../context.js';
+import { parseInput } from '../errors.js';
 import { acceptsGzip, ndjsonBody, peekFirst, withTerminal } from '../stream.js';
 
-export interface ScheduleRouteDeps {
-  schedules: ScheduleStore;
-  snapshots: SnapshotStore;
+export interface SchedulingOptions extends Partial<ScheduleServiceOptions> {
+  /** Start the runner with the app (default true; tests may drive start() themselves). */
+  autoStart?: boolean;
+}
+
+export interface Scheduling {
+  service: ScheduleService;
   runner: ScheduleRunner;
-  connections: ConnectionStore;
-  /** Runs kept per schedule when the request names no historyLimit (default 30). */
-  defaultHistoryLimit?: number;
+  routes: RouteModule;
 }
 
-const noSchedule = () => notFound('No such schedule. It may have been deleted.');
-const noConnection = () => notFound('No such connection. It may have been removed; connect again.');
+const scheduleIdOf = (request: FastifyRequest) => parseInput(scheduleParams, request.params, 'schedule id').sid;
 
-function asApiError(err: unknown): unknown {
-  return err instanceof ScheduleError ? new ApiError(err.status, err.toApiError()) : err;
-}
-
-export function registerScheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): void {
-  const { schedules, snapshots, runner, connections } = deps;
-
-  const ownSchedule = (request: FastifyRequest, id?: string): ScheduleRecord => {
-    const sid = id ?? parseInput(scheduleParams, request.params, 'schedule id').sid;
-    const found = schedules.get(sessionOf(request).id, sid);
-    if (!found) throw noSchedule();
-    return found;
+/** The schedule service over the app's services, and the routes that call it (tests keep the handle). */
+export function createScheduling(ctx: RouteContext, options: SchedulingOptions & { logger: Logger }): Scheduling {
+  const service = ctx.services.scheduling(options);
+  const routes: RouteModule = (app) => {
+    registerScheduleRoutes(app, service);
+    if (options.autoStart ?? true) app.addHook('onReady', async () => service.start());
+    app.addHook('onClose', async () => service.stop());
   };
+  return { service, runner: service.runner, routes };
+}
 
-  const info = (schedule: ScheduleRecord): ScheduleInfo =>
-    toScheduleInfo(schedule, {
-      nextRunAt: runner.nextRunAt(schedule.id),
-      lastRun: snapshots.last(schedule.id),
-      latestSucceeded: snapshots.latestSucceeded(schedule.id),
-    });
+/** buildApp's default: scheduling with the real clock, logging through the app's logger. */
+export function scheduleRoutes(options: SchedulingOptions = {}): RouteModule {
+  return (app, ctx) => createScheduling(ctx, { ...options, logger: options.logger ?? (app.log as Logger) }).routes(app, ctx);
+}
 
-  app.get('/schedules', async (request) => ({ schedules: schedules.list(sessionOf(request).id).map(info) }));
+function registerScheduleRoutes(app: FastifyInstance, schedules: ScheduleService): void {
+  app.get('/schedules', async (request) => ({ schedules: schedules.list(sessionOf(request).id) }));
 
   app.post('/schedules', async (request, reply) => {
     const body = parseInput(createScheduleSchema, request.body, 'schedule');
-    const sessionId = sessionOf(request).id;
-    if (!connections.get(sessionId, body.connectionId)) throw noConnection();
-    const created = schedules.create(sessionId, {
-      ...body,
-      historyLimit: body.historyLimit ?? deps.defaultHistoryLimit ?? DEFAULT_HISTORY_LIMIT,
-    });
-    runner.upsert(created);
+    const created = schedules.create(sessionOf(request).id, body);
     request.log.info({ scheduleId: created.id, connectionId: created.connectionId, spec: created.spec.kind }, 'schedule created');
-    return reply.status(201).send({ schedule: info(created) });
+    return reply.status(201).send({ schedule: created });
   });
 
   app.put('/schedules/:sid', async (request) => {
     const body = parseInput(updateScheduleSchema, request.body, 'schedule change');
-    const current = ownSchedule(request);
-    const sessionId = sessionOf(request).id;
-    if (body.connectionId && !connections.get(sessionId, body.connectionId)) throw noConnection();
-    const updated = schedules.update(sessionId, current.id, body);
-    if (!updated) throw noSchedule();
-    runner.upsert(updated);
-    return { schedule: info(updated) };
+    return { schedule: schedules.update(sessionOf(request).id, scheduleIdOf(request), body) };
   });
 
   app.delete('/schedules/:sid', async (request, reply) => {
-    const { id } = ownSchedule(request);
-    runner.remove(id);
+    const id = scheduleIdOf(request);
     schedules.delete(sessionOf(request).id, id);
     request.log.info({ scheduleId: id }, 'schedule deleted');
     return reply.status(204).send();
   });
 
   app.post('/schedules/:sid/run', async (request, reply) => {
-    const { id } = ownSchedule(request);
-    try {
-      const { run } = runner.runNow(id);
-      return reply.status(202).send({ run });
-    } catch (err) {
-      throw asApiError(err);
-    }
+    const run = schedules.runNow(sessionOf(request).id, scheduleIdOf(request));
+    return reply.status(202).send({ run });
   });
 
   app.get('/schedules/:sid/runs', async (request) => {
     const { limit } = parseInput(runsQuery, request.query, 'query');
-    const { id } = ownSchedule(request);
-    return { runs: snapshots.list(id, limit) };
+    return { runs: schedules.runs(sessionOf(request).id, scheduleIdOf(request), limit) };
   });
 
   // compress: false — @fastify/compress would buffer; ndjsonBody gzips and flushes per message.
   app.get('/snapshots/latest', { compress: false }, async (request, reply) => {
     const { scheduleId } = parseInput(latestSnapshotQuery, request.query, 'query');
-    const schedule = ownSchedule(request, scheduleId);
-    const run = snapshots.latestSucceeded(schedule.id);
-    if (!run) {
-      throw new ApiError(404, {
-        code: 'no-snapshot',
-        message: 'This schedule has no successful run yet.',
-        hint: 'Run it now, or wait for its next scheduled time.',
-      });
-    }
-    const messages = await peekFirst(
-      withTerminal(snapshotMessages(snapshots, run, describeSource(schedule.source)), (err) =>
-        request.log.warn({ err, scheduleId: schedule.id, runId: run.id }, 'snapshot read failed while streaming'),
-      ),
+    const { run, messages } = schedules.latestSnapshot(sessionOf(request).id, scheduleId);
+    const body = await peekFirst(
+      withTerminal(messages, (err) => request.log.warn({ err, scheduleId, runId: run.id }, 'snapshot read failed while streaming')),
     );
     const gzip = acceptsGzip(request.headers['accept-encoding']);
     reply
@@ -135,6 +101,6 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: ScheduleRoute
       .header('x-content-type-options', 'nosniff')
       .header('x-data-as-of', dataAsOf(run));
     if (gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-    return reply.send(ndjsonBody(messages, gzip));
+    return reply.send(ndjsonBody(body, gzip));
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/http/app.js';
-import type { Tableau, TableauConnector } from '../../../server/http/tableau.js';
+import type { Tableau, TableauConnector } from '../../../server/services/tableau.js';
 import { openStore, type Store } from '../../../server/store/index.js';
 import { TableauError } from '../../../server/tableau/errors.js';
 import { captureLogger, tempDir } from './helpers.js';

@@ -1,5 +1,5 @@
 import { pageOf, toDatasourceItem, toProjectItem, toSheetType, toViewItem, toWorkbookItem } from '../../../server/http/mappers.js';
-import { vdsColumns } from '../../../server/http/pull-source.js';
+import { vdsColumns } from '../../../server/pull/pull-messages.js';
 
 describe('browse mappers', () => {
   it('keeps what the pane shows and drops what Tableau omitted', () => {

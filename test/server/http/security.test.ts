@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../server/config.js';
 import { buildApp } from '../../../server/http/app.js';
 import { hostName, isHostAllowed, parsePublicHosts } from '../../../server/http/security.js';
-import type { TableauConnector } from '../../../server/http/tableau.js';
+import type { TableauConnector } from '../../../server/services/tableau.js';
 import { startServer, type RunningServer } from '../../../server/main.js';
 import { openStore, type Store } from '../../../server/store/index.js';
 import { captureLogger, tempDir } from './helpers.js';

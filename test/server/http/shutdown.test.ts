@@ -6,7 +6,7 @@
  * answers (a hung proxy, a black-holed firewall).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { ClientPool } from '../../../server/http/clients.js';
+import { ClientPool } from '../../../server/services/client-pool.js';
 import { startServer, type RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';

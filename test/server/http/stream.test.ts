@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { StreamMessage } from '../../../common/stream.js';
 import { PassThrough } from 'node:stream';
-import { acceptsGzip, drainedOrClosed, isLoopback, limitRows, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../../../server/http/stream.js';
+import { acceptsGzip, drainedOrClosed, isLoopback, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../../../server/http/stream.js';
+import { limitRows } from '../../../server/pull/limit-rows.js';
 import { TableauError } from '../../../server/tableau/errors.js';
 
 const meta: StreamMessage = { kind: 'meta', columns: [{ name: 'n', type: 'integer', format: '0' }] };

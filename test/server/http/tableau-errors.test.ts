@@ -3,7 +3,7 @@
  * HTTP API and a scheduled pull name the right party and cause. The case that started it: a VDS
  * query on a deleted data source said "VizQL Data Service is not enabled" (docs/tableau-errors.md).
  */
-import { createScheduling, type Scheduling } from '../../../server/schedule/index.js';
+import { createScheduling, type Scheduling } from '../../../server/http/routes/schedules.js';
 import { startServer, type RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'node:http';
 import { decodeNodeStream, decodeStream } from '../../../common/ndjson.js';
 import type { StreamMessage } from '../../../common/stream.js';
-import { createScheduling, type Scheduling } from '../../../server/schedule/index.js';
+import { createScheduling, type Scheduling } from '../../../server/http/routes/schedules.js';
 import { startServer, type RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';

@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { idleTimeoutFromEnv } from '../../../server/http/tableau.js';
+import { idleTimeoutFromEnv } from '../../../server/services/tableau.js';
 import { guardBody } from '../../../server/tableau/http.js';
 import { StreamInterruptedError } from '../../../server/tableau/network-errors.js';
 import { memoryLogger } from './fake.js';

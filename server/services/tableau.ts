@@ -1,5 +1,5 @@
 /**
- * How the HTTP layer obtains Tableau clients.
+ * How the services obtain Tableau clients.
  *
  * `shared` clients use the process-wide SessionCache: one Tableau session per server + site +
  * principal, reused by everyone with that principal (a second PAT sign-in would kill the first,
@@ -8,7 +8,7 @@
  * credentials before anything is saved.
  */
 import { SessionCache, TableauClient, type Logger } from '../tableau/index.js';
-import type { ConnectParams } from './clients.js';
+import type { ConnectParams } from './client-pool.js';
 
 export type Tableau = TableauClient;
 

@@ -2,17 +2,15 @@
  * PullRequest → typed result stream messages, through the Tableau client and the server/pull
  * producers. Tableau is only contacted when the generator runs, and every download is a stream.
  */
-import type { PullRequest } from '../../common/api.js';
 import type { StreamMessage, StreamProgress } from '../../common/stream.js';
-import type { DatasourceMetadata } from '../../common/api.js';
+import type { DatasourceMetadata, PullRequest } from '../../common/api.js';
 import type { PullSource, VdsQuery, ViewSource } from '../../common/source.js';
-import type { VdsColumn } from '../pull/vds-columns.js';
-import { csvToTyped } from '../pull/csv-typed.js';
-import { inventoryToTyped } from '../pull/inventory-typed.js';
-import { vdsToTyped } from '../pull/vds-typed.js';
-import { TableauError, type Job } from '../tableau/index.js';
-import { invalidInput } from './errors.js';
-import type { Tableau } from './tableau.js';
+import { invalidInput } from '../errors.js';
+import { TableauError, type Job, type TableauClient as Tableau } from '../tableau/index.js';
+import { csvToTyped } from './csv-typed.js';
+import { inventoryToTyped } from './inventory-typed.js';
+import type { VdsColumn } from './vds-columns.js';
+import { vdsToTyped } from './vds-typed.js';
 
 const progress = (message: string): StreamProgress => ({ kind: 'progress', stage: 'extract-refresh', message });
 
@@ -33,7 +31,7 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
       : await client.streamViewData(source.viewId, {
           filters: source.filters,
           parameters: source.parameters,
-          maxAgeMinutes: source.maxAgeMinutes,
+          maxAgeMinutes: tableauMaxAge(source.maxAgeMinutes),
         });
     yield* csvToTyped(csv, { locale: source.locale, limit: options.limit, source: name });
   } else if (source.kind === 'datasource') {

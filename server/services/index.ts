@@ -1,0 +1,30 @@
+/**
+ * The use cases both the HTTP routes (server/http) and the scheduler reach: connections (and the
+ * pool of signed-in Tableau clients), browsing, pulls and schedules. Services throw ApiError
+ * (server/errors.ts) or TableauError; turning those into HTTP replies is server/http's job.
+ */
+import type { Store } from '../store/index.js';
+import { BrowseService } from './browse.js';
+import { ConnectionService } from './connections.js';
+import { PullService } from './pulls.js';
+import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
+import type { TableauConnector } from './tableau.js';
+
+export interface Services {
+  connections: ConnectionService;
+  browse: BrowseService;
+  pulls: PullService;
+  /** Builds the schedule service over this store, these connections and pulls. */
+  scheduling(options: ScheduleServiceOptions): ScheduleService;
+}
+
+export function createServices(store: Store, tableau: TableauConnector): Services {
+  const connections = new ConnectionService(store, tableau);
+  const pulls = new PullService(connections);
+  return {
+    connections,
+    browse: new BrowseService(connections),
+    pulls,
+    scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),
+  };
+}
