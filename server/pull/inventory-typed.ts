@@ -5,7 +5,7 @@
  * lists are small (pages of ≤ 1000 items), so items are gathered before `meta` is sent.
  */
 import { z } from 'zod';
-import type { InventoryResource } from '../../common/source.js';
+import { INVENTORY_RESOURCES, type InventoryResource } from '../../common/source.js';
 import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { flattenItem, type FlatValue } from './inventory-flatten.js';
 import { inventoryColumn } from './inventory-types.js';
@@ -13,7 +13,7 @@ import { PullDataError, toStreamError } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 
 const OptionsSchema = z.object({
-  resource: z.enum(['workbooks', 'views', 'datasources', 'projects', 'users', 'groups', 'jobs', 'extractRefreshTasks']),
+  resource: z.enum(INVENTORY_RESOURCES),
   fields: z.array(z.string().min(1)).optional(),
   source: z.string().optional(),
   limit: z.number().int().nonnegative().optional(),

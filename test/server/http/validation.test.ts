@@ -84,7 +84,8 @@ const cases: Case[] = [
   ['pull: view without id', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'view' } }],
   ['pull: view id with a slash', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'view', viewId: 'a/b' } }],
   ['pull: filter value not a string', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...view, filters: { Region: 5 } } }],
-  ['pull: maxAge 0', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...view, maxAgeMinutes: 0 } }],
+  // maxAgeMinutes 0 is accepted ("as fresh as Tableau allows", common/source.ts); Tableau's own maximum is 240.
+  ['pull: maxAge 241', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...view, maxAgeMinutes: 241 } }],
   ['pull: datasource without query', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'datasource', datasourceId: 'x' } }],
   ['pull: query without fields', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'datasource', datasourceId: 'x', query: { fields: [] } } }],
   ['pull: field without caption', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'datasource', datasourceId: 'x', query: { fields: [{ function: 'SUM' }] } } }],
