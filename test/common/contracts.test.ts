@@ -3,7 +3,7 @@ import { DefinitionStore } from '../../addin/refresh/definitions/store.js';
 import { normalizeServerUrl, serverUrlSchema, siteContentUrlSchema } from '../../common/site.js';
 import { INVENTORY_RESOURCES, pullOptionsSchema, pullSourceSchema, tableauMaxAge, type PullSource } from '../../common/source.js';
 import { connectRequestSchema, pullRequestSchema, pullSourceSchema as serverPullSourceSchema } from '../../server/http/schemas.js';
-import { createScheduleSchema } from '../../server/schedule/schemas.js';
+import { createScheduleSchema } from '../../server/http/schedule-schemas.js';
 import { datasourceDefinition, MemoryPort, viewInput } from '../addin/refresh/definitions/fixtures.js';
 
 const view: PullSource = { kind: 'view', viewId: 'view-luid-1', name: 'Superstore / Overview', filters: { Region: 'West' } };

@@ -17,7 +17,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STREAM_CONTENT_TYPE } from '../../../common/stream.js';
 import type { Logger } from '../../log.js';
-import { createScheduleSchema, latestSnapshotQuery, runsQuery, scheduleParams, updateScheduleSchema } from '../../schedule/schemas.js';
+import { createScheduleSchema, latestSnapshotQuery, runsQuery, scheduleParams, updateScheduleSchema } from '../schedule-schemas.js';
 import { dataAsOf } from '../../schedule/snapshot-stream.js';
 import type { ScheduleRunner } from '../../schedule/runner.js';
 import type { ScheduleService, ScheduleServiceOptions } from '../../services/schedules.js';

@@ -1,12 +1,12 @@
 /**
  * zod schemas of the schedule API's inputs. The pull source and options are the pull route's own
- * schemas (server/http/schemas.ts) and the timetable is spec.ts's, so a schedule accepts exactly
+ * schemas (schemas.ts) and the timetable is server/schedule/spec.ts's, so a schedule accepts exactly
  * what a live pull and the schedule picker accept.
  */
 import { z } from 'zod';
-import { idSchema, isPlainHttpUrl, pullRequestSchema, pullSourceSchema } from '../http/schemas.js';
-import { MAX_HISTORY_LIMIT } from './history.js';
-import { scheduleSpecSchema } from './spec.js';
+import { idSchema, isPlainHttpUrl, pullRequestSchema, pullSourceSchema } from './schemas.js';
+import { MAX_HISTORY_LIMIT } from '../schedule/history.js';
+import { scheduleSpecSchema } from '../schedule/spec.js';
 
 const pullOptionsSchema = pullRequestSchema.shape.options.unwrap();
 
