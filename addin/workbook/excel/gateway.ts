@@ -8,7 +8,7 @@
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
 import { MAX_ROWS, parseAddress, rectAddress, type Rect } from '../address.js';
 import type { ChunkBudget } from '../chunks.js';
-import { assertRootNamespace } from '../documents.js';
+import { assertRootNamespace } from '../custom-xml.js';
 import { TEXT_FORMAT, columnFormat, refreshFormat, toExcelSerial } from '../formats.js';
 import {
   WorkbookError,

@@ -16,7 +16,7 @@ import { uniqueSheetName, uniqueTableName } from '../names.js';
 import { headerNames, planRefresh, withTimestamp } from '../refresh-plan.js';
 import { quoteSheet, suggestPlacement, tableArea, validateShape } from '../target.js';
 import { asWorkbookError, throwIfAborted, writeRows, type WritePort } from '../write-core.js';
-import { assertRootNamespace } from '../documents.js';
+import { assertRootNamespace } from '../custom-xml.js';
 import { MemoryWorkbook, tableRect, type MemoryBatch, type MemTable } from './workbook.js';
 
 export class MemoryWorkbookGateway implements WorkbookGateway {

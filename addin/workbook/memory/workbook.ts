@@ -9,7 +9,7 @@
 import { MB } from '../chunks.js';
 import { MAX_COLUMNS, cellAddress, fitsSheet, intersects, rectAddress, type Rect } from '../address.js';
 import { GENERAL_FORMAT, TEXT_FORMAT, isoDateToSerial } from '../formats.js';
-import { rootNamespace } from '../documents.js';
+import { rootNamespace } from '../custom-xml.js';
 import { evaluateFormula, shiftFormula, type ErrorValue, type Scalar, type Value } from './formula.js';
 
 interface MemCell {

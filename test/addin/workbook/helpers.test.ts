@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellAddress, columnIndex, columnLetters, parseAddress } from '../../../addin/workbook/address.js';
-import { assertRootNamespace, rootNamespace, unwrapCdata, wrapInCdata } from '../../../addin/workbook/documents.js';
+import { assertRootNamespace, rootNamespace, unwrapCdata, wrapInCdata } from '../../../addin/workbook/custom-xml.js';
 import { columnFormat, refreshFormat, toExcelSerial } from '../../../addin/workbook/formats.js';
 import { sanitizeSheetName, sanitizeTableName, uniqueSheetName, uniqueTableName } from '../../../addin/workbook/names.js';
 import { headerNames, planRefresh } from '../../../addin/workbook/refresh-plan.js';
