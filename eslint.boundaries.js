@@ -1,4 +1,4 @@
-// Which folder may use what (issue #15; the map is docs/architecture-addin.md), enforced by
+// Which folder may use what (issue #15; the map is docs/architecture.md#module-map), enforced by
 // `npm run lint` and proven by test/lint/boundaries.test.ts with a deliberate violation per rule.
 //  - Office.js (the `Office`/`Excel` globals) only in the host adapter and the Excel gateway;
 //  - add-in screens (addin/ui) reach Excel and HTTP only through services, never directly;

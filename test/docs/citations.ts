@@ -63,6 +63,10 @@ function listFiles(repo: string): string[] {
   };
   for (const root of SCAN_ROOTS) if (existsSync(join(repo, root))) walk(root);
   for (const f of ROOT_FILES) if (existsSync(join(repo, f))) out.push(f);
+  // Tool configs at the root (eslint, vite, vitest).
+  for (const name of readdirSync(repo)) {
+    if (SOURCE_EXT.test(name) && statSync(join(repo, name)).isFile()) out.push(name);
+  }
   return out.sort();
 }
 
