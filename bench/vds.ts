@@ -1,6 +1,6 @@
 /**
  * vds_1m_*: 1,000,000 rows × 10 columns of a VDS query (simulator 'Superstore Large', row-level
- * fields, returnFormat ARRAYS as server/http/pull-source.ts asks) through the whole product path:
+ * fields, returnFormat ARRAYS as server/pull/pull-messages.ts asks) through the whole product path:
  *   simulator ─HTTP→ companion server (TableauClient.vdsQuery → server/pull vdsToTyped → NDJSON,
  *   gzip when accepted) ─HTTP→ add-in side (fetch + common/ndjson decodeStream → typed rows).
  * Three processes: the simulator (a remote Tableau), the companion server (its heap is sampled
