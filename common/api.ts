@@ -23,6 +23,9 @@
  *   GET    /api/schedules, POST /api/schedules, PUT/DELETE /api/schedules/:sid, GET /api/schedules/:sid/runs
  *   GET    /api/snapshots/latest?scheduleId          -> typed result stream of the latest snapshot
  */
+import { z } from 'zod';
+import type { Bounds } from './bounds.js';
+import { serverUrlSchema, siteContentUrlSchema } from './site.js';
 import type { InventoryResource, PullOptions, PullSource } from './source.js';
 
 export interface HealthResponse {
@@ -32,19 +35,26 @@ export interface HealthResponse {
   demo?: { serverUrl: string; siteContentUrl: string; patName: string; patSecret: string };
 }
 
-export type ConnectAuth =
-  | { kind: 'pat'; patName: string; patSecret: string }
-  | { kind: 'password'; username: string; password: string }
-  | { kind: 'jwt'; jwt: string };
-
-export interface ConnectRequest {
-  serverUrl: string;
-  /** '' = the default site (Tableau Server). */
-  siteContentUrl: string;
-  auth: ConnectAuth;
-  /** Friendly name shown in the pane; defaults to "<host> / <site>". */
-  label?: string;
+/** POST /api/connections: the server adds its bounds (server/http/schemas.ts). */
+export function connectRequestSchemaWith(b: Bounds) {
+  const name = (spot: 'principal' | 'label') => b.text(spot).trim().min(1);
+  const secret = (spot: 'secret' | 'jwt') => b.text(spot).min(1);
+  return z.object({
+    serverUrl: serverUrlSchema,
+    /** '' = the default site (Tableau Server). */
+    siteContentUrl: siteContentUrlSchema,
+    auth: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('pat'), patName: name('principal'), patSecret: secret('secret') }),
+      z.object({ kind: z.literal('password'), username: name('principal'), password: secret('secret') }),
+      z.object({ kind: z.literal('jwt'), jwt: secret('jwt') }),
+    ]),
+    /** Friendly name shown in the pane; defaults to "<host> / <site>". */
+    label: name('label').optional(),
+  });
 }
+
+export type ConnectRequest = z.infer<ReturnType<typeof connectRequestSchemaWith>>;
+export type ConnectAuth = ConnectRequest['auth'];
 
 export interface ConnectionInfo {
   id: string;

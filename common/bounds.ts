@@ -2,7 +2,7 @@
  * Where a contract (common/source.ts, common/vds-query.ts) may be bounded. The contract writes the
  * shape once and asks a `Bounds` at each named spot; the add-in uses UNBOUNDED (a workbook's stored
  * definition is never refused for its size), the companion server passes its request limits
- * (server/http/vds-schemas.ts, server/http/limits.ts), so nothing unbounded reaches its services.
+ * (server/http/bounds.ts, server/http/limits.ts), so nothing unbounded reaches its services.
  */
 import { z } from 'zod';
 
@@ -17,7 +17,12 @@ export type TextSpot =
   | 'caption'
   | 'function'
   | 'fieldAlias'
-  | 'filterType';
+  | 'filterType'
+  // POST /api/connections (common/api.ts): a PAT name or user name, a secret, a JWT, a label.
+  | 'principal'
+  | 'secret'
+  | 'jwt'
+  | 'label';
 
 /** Lists and maps of a source, by name. */
 export type ListSpot = 'vdsFields' | 'vdsFilters' | 'vdsParameters' | 'vdsFilterValues' | 'viewFilters';

@@ -4,14 +4,14 @@
  * what a live pull and the schedule picker accept.
  */
 import { z } from 'zod';
-import { idSchema, isPlainHttpUrl, pullRequestSchema, pullSourceSchema } from './schemas.js';
+import type { CreateScheduleBody, UpdateScheduleBody } from '../../common/schedules.js';
+import { pullOptionsSchema } from '../../common/source.js';
+import { idSchema, isPlainHttpUrl, pullSourceSchema } from './schemas.js';
 import { MAX_HISTORY_LIMIT } from '../schedule/history.js';
 import { scheduleSpecSchema } from '../schedule/spec.js';
 
-const pullOptionsSchema = pullRequestSchema.shape.options.unwrap();
-
 // fetch() refuses URLs with user:password, so they could never be delivered.
-export const webhookUrlSchema = z
+const webhookUrlSchema = z
   .string()
   .trim()
   .max(2000, { abort: true })
@@ -55,5 +55,10 @@ export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(MA
 
 export const latestSnapshotQuery = z.object({ scheduleId: idSchema });
 
-export type CreateScheduleBody = z.infer<typeof createScheduleSchema>;
-export type UpdateScheduleBody = z.infer<typeof updateScheduleSchema>;
+
+// What these schemas accept is what the add-in sends (common/schedules.ts), both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const createMatchesApi: Same<z.infer<typeof createScheduleSchema>, CreateScheduleBody> = true;
+const updateMatchesApi: Same<z.infer<typeof updateScheduleSchema>, UpdateScheduleBody> = true;
+void createMatchesApi;
+void updateMatchesApi;

@@ -1,13 +1,15 @@
 /**
- * zod schemas for every input the API accepts (bodies, params, queries), mirroring common/api.ts
- * and common/source.ts. Every string and array is bounded (numbers in limits.ts), and the parts
+ * zod schemas for every input the API accepts (bodies, params, queries): the shared contracts of
+ * common/ (api.ts, source.ts, site.ts) within the server's bounds (bounds.ts), plus the params and
+ * queries only the server reads. Every string and array is bounded (numbers in limits.ts), and the parts
  * passed on without a known shape are bounded JSON (bounded-json.ts), so nothing unbounded reaches
  * the service layer.
  */
 import { z } from 'zod';
 import { idSchema, pullOptionsSchema, pullSourceSchemaWith } from '../../common/source.js';
-import { serverUrlSchema, siteContentUrlSchema } from '../../common/site.js';
-import { SERVER_BOUNDS } from './vds-schemas.js';
+import { connectRequestSchemaWith } from '../../common/api.js';
+import { serverUrlSchema } from '../../common/site.js';
+import { SERVER_BOUNDS } from './bounds.js';
 
 export { idSchema, serverUrlSchema };
 
@@ -23,18 +25,8 @@ export function isPlainHttpUrl(value: string): boolean {
   }
 }
 
-export const connectAuthSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pat'), patName: text(256), patSecret: z.string().min(1).max(1024) }),
-  z.object({ kind: z.literal('password'), username: text(256), password: z.string().min(1).max(1024) }),
-  z.object({ kind: z.literal('jwt'), jwt: z.string().min(1).max(16_384) }),
-]);
-
-export const connectRequestSchema = z.object({
-  serverUrl: serverUrlSchema,
-  siteContentUrl: siteContentUrlSchema,
-  auth: connectAuthSchema,
-  label: text(200).optional(),
-});
+/** POST /api/connections: the contract (common/api.ts) within the server's bounds. */
+export const connectRequestSchema = connectRequestSchemaWith(SERVER_BOUNDS);
 
 export const connectionParams = z.object({ cid: idSchema });
 export const workbookParams = connectionParams.extend({ wid: idSchema });
@@ -51,7 +43,7 @@ export const pagedQuery = z.object({
 
 export const searchQuery = z.object({ q: text(200), page: pageNumber });
 
-/** The contract's pull source (common/source.ts) within the server's bounds (vds-schemas.ts). */
+/** The contract's pull source (common/source.ts) within the server's bounds (bounds.ts). */
 export const pullSourceSchema = pullSourceSchemaWith(SERVER_BOUNDS);
 
 export const pullRequestSchema = z.object({

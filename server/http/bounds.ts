@@ -1,6 +1,7 @@
 /**
- * The companion server's bounds on a pull source (common/bounds.ts): the shape is the contract's
- * (common/source.ts, common/vds-query.ts), the numbers are limits.ts's. The full check of a VDS
+ * The companion server's bounds on the shared contracts (common/bounds.ts): the shape is the
+ * contract's (common/source.ts, common/vds-query.ts, common/api.ts), the numbers are limits.ts's
+ * and the table below. The full check of a VDS
  * query against Tableau's OpenAPI schema of the server's version belongs to server/vds and runs
  * before anything is sent. Properties the contract does not name (a table calculation, a newer
  * version's options) pass through, bounded.
@@ -24,6 +25,11 @@ const TEXT_MAX: Record<TextSpot, number> = {
   function: 100,
   fieldAlias: 1000,
   filterType: 100,
+  principal: 256,
+  secret: 1024,
+  // A Tableau connected-app JWT is a few hundred bytes; 16 KiB leaves room for large claim sets.
+  jwt: 16_384,
+  label: 200,
 };
 
 const count = (input: unknown) => formatCount(Array.isArray(input) ? input.length : Object.keys(input ?? {}).length);
