@@ -4,7 +4,7 @@
  */
 import type { StreamMessage, StreamProgress } from '../../common/stream.js';
 import type { DatasourceMetadata, PullRequest } from '../../common/api.js';
-import type { PullSource, VdsQuery, ViewSource } from '../../common/source.js';
+import { tableauMaxAge, type PullSource, type VdsQuery, type ViewSource } from '../../common/source.js';
 import { invalidInput } from '../errors.js';
 import { TableauError, type Job, type TableauClient as Tableau } from '../tableau/index.js';
 import { csvToTyped } from './csv-typed.js';

@@ -69,6 +69,12 @@ describe('pull', () => {
     expect(rowsOf(res.messages).length).toBeGreaterThan(1);
   });
 
+  it('pulls a view with maxAgeMinutes 0 (as fresh as Tableau allows: sent as its shortest maxAge, 1)', async () => {
+    const res = await pull({ source: { kind: 'view', viewId: ids.ordersByRegion, maxAgeMinutes: 0 } });
+    expect(res.status, res.text).toBe(200);
+    expectWellFormed(res.messages);
+  });
+
   it('cuts previews at options.limit and says so', async () => {
     const res = await pull({ source: { kind: 'view', viewId: ids.ordersByRegion }, options: { limit: 2 } });
     expectWellFormed(res.messages);
