@@ -30,10 +30,10 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { OneLineRequestLog } from './request-log.js';
 import { hostAllowList, securityHeaders } from './security.js';
 
-export type { RouteContext, RouteModule } from './context.js';
+export type { RouteModule } from './context.js';
 
 /** Mounted under /api, behind the session hook. */
-export const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
+const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
 
 export interface AppOptions {
   store: Store;

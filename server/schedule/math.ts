@@ -74,7 +74,7 @@ function* cronRuns(cron: Cron, after: Date): Generator<Date> {
 }
 
 /** All runs strictly after `after`, in order (an endless generator for most specs). */
-export function runsAfter(spec: ScheduleSpec, after: Date): Generator<Date> {
+function runsAfter(spec: ScheduleSpec, after: Date): Generator<Date> {
   if (spec.kind === 'hourly') return hourlyRuns(spec.minute, spec.timeZone, after);
   return cronRuns(compileCron(toCron(spec), spec.timeZone), after);
 }

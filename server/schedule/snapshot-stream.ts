@@ -12,7 +12,7 @@ import type { RunRecord, SnapshotStore } from '../store/snapshots.js';
  */
 export const dataAsOf = (run: RunRecord): string => run.startedAt;
 
-export function snapshotSource(run: RunRecord, fallbackName: string): string {
+function snapshotSource(run: RunRecord, fallbackName: string): string {
   return `${run.source ?? fallbackName} (data as of ${dataAsOf(run)})`;
 }
 

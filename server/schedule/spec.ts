@@ -8,8 +8,6 @@ import { z } from 'zod';
 
 import { WEEKDAYS, type ScheduleSpec as ApiScheduleSpec, type Weekday } from '../../common/schedules.js';
 
-export { WEEKDAYS, type Weekday };
-
 /** true when the runtime's ICU knows `zone` (Intl throws RangeError for unknown zones). */
 export function isValidTimeZone(zone: string): boolean {
   if (!zone || zone.trim() !== zone) return false;

@@ -6,7 +6,7 @@ import { dataAsOf } from './snapshot-stream.js';
 import { describeSchedule } from './spec.js';
 import { webhookHost } from './webhook.js';
 
-export type { RunStatus, RunTrigger, ScheduleInfo, ScheduleRunInfo } from '../../common/schedules.js';
+export type { ScheduleInfo } from '../../common/schedules.js';
 
 export interface ScheduleState {
   nextRunAt: Date | null;

@@ -9,7 +9,7 @@ import type { ApiErrorBody } from '../../common/stream.js';
 import type { Logger } from '../log.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 
-export interface FailurePayload {
+interface FailurePayload {
   scheduleId: string;
   name: string;
   error: ApiErrorBody;
@@ -26,7 +26,7 @@ export interface WebhookOptions {
   fetch?: typeof fetch;
 }
 
-export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5000;
+const DEFAULT_WEBHOOK_TIMEOUT_MS = 5000;
 
 /** The host of a webhook URL, for logs and API responses (never the path or query). */
 export function webhookHost(url: string): string {

@@ -24,7 +24,7 @@ export interface SignOutable {
  * closeAll's budget for every sign-out together: the server must stop within 2 s even when Tableau
  * is unreachable (a black-holed address never answers the TCP handshake).
  */
-export const CLOSE_SIGN_OUT_DEADLINE_MS = 1_000;
+const CLOSE_SIGN_OUT_DEADLINE_MS = 1_000;
 
 export type ConnectFn<C extends SignOutable> = (params: ConnectParams) => Promise<C>;
 

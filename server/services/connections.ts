@@ -16,9 +16,9 @@ export interface KnownSession {
   token: string;
 }
 
-export const noConnection = () => notFound('No such connection. It may have been removed; connect again.');
+const noConnection = () => notFound('No such connection. It may have been removed; connect again.');
 
-export function defaultLabel(serverUrl: string, siteContentUrl: string): string {
+function defaultLabel(serverUrl: string, siteContentUrl: string): string {
   return `${new URL(serverUrl).host} / ${siteContentUrl || 'Default'}`;
 }
 

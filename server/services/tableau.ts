@@ -12,7 +12,7 @@ import type { ConnectParams } from './client-pool.js';
 
 export type Tableau = TableauClient;
 
-export type ConnectMode = 'shared' | 'fresh';
+type ConnectMode = 'shared' | 'fresh';
 
 export type TableauConnector = (params: ConnectParams, mode: ConnectMode) => Promise<Tableau>;
 
