@@ -22,7 +22,7 @@ export const NETWORK_DOWN: ApiErrorBody = {
   hint: 'Check that it is running (npm start) and that this pane was opened from it.',
 };
 
-export function isAbort(error: unknown): boolean {
+function isAbort(error: unknown): boolean {
   return (
     (error instanceof ApiError && error.body.code === 'cancelled') ||
     (typeof error === 'object' && error !== null && (error as { name?: string }).name === 'AbortError')
@@ -36,7 +36,7 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 /** Plain words for an HTTP status when the body did not carry the server's own mapped message. */
-export function errorForStatus(status: number): ApiErrorBody {
+function errorForStatus(status: number): ApiErrorBody {
   // The server's own 401 (server/http/auth.ts) always has a body; one without a body (a proxy, a
   // restarted server behind it) can only mean the same thing: no companion session. One meaning,
   // one code, so the stored session is dropped (endsCompanionSession) and the pane asks to connect.

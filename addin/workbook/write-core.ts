@@ -27,7 +27,7 @@ export interface WritePort {
   sync(): Promise<void>;
 }
 
-export interface WriteRowsInput {
+interface WriteRowsInput {
   port: WritePort;
   /** Sheet row of the first data row. */
   firstRow: number;
@@ -46,7 +46,7 @@ export interface WriteRowsInput {
   budget?: Partial<ChunkBudget>;
 }
 
-export function isPayloadTooLarge(e: unknown): boolean {
+function isPayloadTooLarge(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'RequestPayloadSizeLimitExceeded';
 }
 
@@ -56,7 +56,7 @@ export function throwIfAborted(signal?: AbortSignal): void {
 }
 
 /** Batches of rows from any RowSource (one array = one batch). */
-export async function* batchesOf(rows: RowSource): AsyncGenerator<CellValue[][]> {
+async function* batchesOf(rows: RowSource): AsyncGenerator<CellValue[][]> {
   if (Array.isArray(rows)) {
     yield rows as CellValue[][];
     return;

@@ -58,7 +58,7 @@ function definitionV1toV2(def: V1Definition): unknown {
   };
 }
 
-export type MigrationResult =
+type MigrationResult =
   | { ok: true; doc: RefreshDocument; migratedFrom?: number }
   | { ok: false; reason: 'corrupted' | 'newer-version'; message: string; version?: number };
 

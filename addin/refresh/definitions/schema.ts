@@ -119,13 +119,12 @@ export const refreshDocumentSchema = z
 export type RefreshDefinition = z.infer<typeof refreshDefinitionSchema>;
 export type RefreshDocument = z.infer<typeof refreshDocumentSchema>;
 export type ConnectionIdentity = z.infer<typeof connectionIdentitySchema>;
-export type RefreshTarget = z.infer<typeof targetSchema>;
 export type RefreshOptions = z.infer<typeof refreshOptionsSchema>;
 export type LastResult = z.infer<typeof lastResultSchema>;
 export type ColumnSnapshot = z.infer<typeof columnSnapshotSchema>;
 
 // The stored source must stay usable as a PullSource for the pull API (compile-time check).
-export const asPullSource = (source: RefreshDefinition['source']): PullSource => source;
+const _storedSourceIsPullSource = (source: RefreshDefinition['source']): PullSource => source;
 
 /** zod issues as one plain sentence per problem, prefixed with where it is when that helps. */
 export function describeIssues(error: z.ZodError): string[] {

@@ -53,7 +53,7 @@ export interface TableActivity {
   note?: string;
 }
 
-export interface RefreshRequest {
+interface RefreshRequest {
   kind?: RefreshKind;
   trigger?: RefreshTrigger;
   /** Aborts this refresh (in addition to cancel()). */
@@ -78,7 +78,7 @@ interface Running {
   trigger: RefreshTrigger;
 }
 
-export type RunningListener = (definitionId: string, running: boolean, trigger: RefreshTrigger) => void;
+type RunningListener = (definitionId: string, running: boolean, trigger: RefreshTrigger) => void;
 
 export class RefreshRunner {
   readonly signIn: SignInGate;
