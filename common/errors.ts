@@ -48,19 +48,14 @@ export type CompanionErrorCode =
 /** The source's data could not be read as asked (server/pull/errors.ts PullDataError). */
 export type DataErrorCode = 'invalid-query' | 'result-too-large' | 'vds-error' | 'bad-response' | 'bad-csv' | 'incomplete';
 
-/** Scheduled pulls and their snapshots (server/schedule/errors.ts, server/store/snapshots.ts). */
-export type ScheduleErrorCode =
-  | 'schedule-missing'
-  | 'schedule-busy'
-  | 'scheduler-stopped'
-  | 'connection-missing'
-  | 'run-interrupted'
-  | 'incomplete'
-  | 'no-snapshot'
-  | 'snapshot-gone';
+/** Scheduled pulls (server/schedule/errors.ts ScheduleError). */
+export type ScheduleErrorCode = 'schedule-missing' | 'schedule-busy' | 'scheduler-stopped' | 'connection-missing' | 'run-interrupted' | 'incomplete';
+
+/** A schedule's stored results (server/http/routes/schedules.ts, server/store/snapshots.ts). */
+export type SnapshotErrorCode = 'no-snapshot' | 'snapshot-gone';
 
 /** Codes the server sends: each has an HTTP status below. */
-export type ServerErrorCode = TableauErrorCode | CompanionErrorCode | DataErrorCode | ScheduleErrorCode;
+export type ServerErrorCode = TableauErrorCode | CompanionErrorCode | DataErrorCode | ScheduleErrorCode | SnapshotErrorCode;
 
 /**
  * Codes only the add-in makes (never on the wire, so no HTTP status): the server could not be

@@ -5,24 +5,23 @@
  * a URL with a token or a secret in an exception text never reaches the analyst.
  */
 import type { ApiErrorBody, ApiErrorCode } from '../../common/errors.js';
+import { ApiError } from '../errors.js';
 import type { StreamError } from '../../common/stream.js';
 
-export class PullDataError extends Error {
+/** The server's ApiError (server/errors.ts) made on the data path; its status is the code's own. */
+export class PullDataError extends ApiError {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
     readonly hint?: string,
     readonly tableauCode?: string,
   ) {
-    super(message);
+    super({ code, message, ...(hint ? { hint } : {}), ...(tableauCode ? { tableauCode } : {}) });
     this.name = 'PullDataError';
   }
 
   toApiError(): ApiErrorBody {
-    const body: ApiErrorBody = { code: this.code, message: this.message };
-    if (this.hint) body.hint = this.hint;
-    if (this.tableauCode) body.tableauCode = this.tableauCode;
-    return body;
+    return this.body;
   }
 }
 

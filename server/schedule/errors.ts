@@ -2,20 +2,10 @@
  * Why a schedule could not run, in plain words. Objects with `toApiError()` are turned into
  * `{ error: ApiErrorBody }` by server/http/errors.ts and stored as a run's failure as they are.
  */
-import type { ApiErrorBody } from '../../common/stream.js';
+import { HTTP_STATUS, type ApiErrorBody, type ScheduleErrorCode } from '../../common/errors.js';
 import { ApiError } from '../errors.js';
 
-export type ScheduleErrorCode = 'schedule-missing' | 'schedule-busy' | 'scheduler-stopped' | 'connection-missing' | 'run-interrupted' | 'incomplete';
-
-/** HTTP status of each code when a route throws it. */
-const STATUS: Record<ScheduleErrorCode, number> = {
-  'schedule-missing': 404,
-  'schedule-busy': 409,
-  'scheduler-stopped': 503,
-  'connection-missing': 409,
-  'run-interrupted': 503,
-  incomplete: 502,
-};
+export type { ScheduleErrorCode };
 
 export class ScheduleError extends Error {
   readonly status: number;
@@ -27,7 +17,8 @@ export class ScheduleError extends Error {
   ) {
     super(message);
     this.name = 'ScheduleError';
-    this.status = STATUS[code];
+    // The code's one HTTP status (common/errors.ts), for a route that throws it.
+    this.status = HTTP_STATUS[code];
   }
 
   toApiError(): ApiErrorBody {

@@ -6,6 +6,8 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { ConnectAuth } from '../../common/api.js';
+import { siteContentUrlSchema } from '../../common/site.js';
+import { idSchema } from '../../common/source.js';
 import { checkAuthSupported, negotiateVersion, signIn, signOut, switchSite, type Transport } from './auth.js';
 import { AuthedTransport } from './authed.js';
 import { TableauError, tryParseJson } from './errors.js';
@@ -111,10 +113,9 @@ export interface SearchResult {
 
 const optionsSchema = z.object({
   serverUrl: z.url({ protocol: /^https?$/ }),
-  siteContentUrl: z.string().max(256).regex(/^[^/?#]*$/, 'a site content URL has no / ? or #'),
+  siteContentUrl: siteContentUrlSchema,
 });
 
-const idSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a Tableau id');
 
 function checkId(id: string, what: string): string {
   if (!idSchema.safeParse(id).success) throw new TableauError({ code: 'invalid-input', message: `"${id.slice(0, 80)}" is not a valid ${what} id.` });

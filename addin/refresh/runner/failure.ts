@@ -4,12 +4,13 @@
  * the pane shows the same sentence.
  */
 import { CANCELLED, throwIfAborted as throwIfAbortedWith, type ApiErrorBody, type ApiErrorCode } from '../../../common/errors.js';
-import { toApiError } from '../../api/errors.js';
+import { ApiError, toApiError } from '../../api/errors.js';
 import { WorkbookError } from '../../workbook/gateway.js';
 
-export class RefreshFailure extends Error {
-  constructor(readonly body: ApiErrorBody) {
-    super(body.message);
+/** The add-in's one error type (addin/api/errors.ts ApiError), named for where it was made. */
+export class RefreshFailure extends ApiError {
+  constructor(body: ApiErrorBody) {
+    super(body);
     this.name = 'RefreshFailure';
   }
 }
