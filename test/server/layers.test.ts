@@ -1,14 +1,21 @@
 /**
  * The server's dependency direction (docs/architecture.md#server): http → services → schedule,
  * pull, store, tableau, never back. A folder below http/ that imports http/ (or a folder below
- * services/ that imports services/) fails here, naming the file and the import.
+ * services/ that imports services/) fails here, naming the file and the import. And no import
+ * cycle anywhere in server/ or common/ (madge, type imports included, as .madgerc configures it
+ * for `npx madge --circular --extensions ts server common`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** madge ships no types; this is the part of its API used here (https://github.com/pahen/madge#api). */
+type Madge = (paths: string[], config: object) => Promise<{ circular(): string[][] }>;
+const madge = createRequire(import.meta.url)('madge') as Madge;
 
 /** Which server folders each folder may not import (type imports included: they couple too). */
 const FORBIDDEN: Record<string, readonly string[]> = {
@@ -65,5 +72,12 @@ describe('server layers', () => {
     ]);
     expect(layerViolations('server/http/routes/x.ts', "import { BrowseService } from '../../services/browse.js';")).toEqual([]);
   });
-});
 
+  it('no import cycle in server/ or common/, type imports included', async () => {
+    const graph = await madge(['server', 'common'].map((d) => join(REPO, d)), {
+      fileExtensions: ['ts'],
+      detectiveOptions: { ts: { skipTypeImports: false } },
+    });
+    expect(graph.circular()).toEqual([]);
+  }, 60_000);
+});
