@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needsSignIn } from '../../addin/refresh/runner/failure.js';
-import { CANCELLED, HTTP_STATUS, httpStatusOf, throwIfAborted, type ServerErrorCode } from '../../common/errors.js';
+import { CANCELLED, HTTP_STATUS, httpStatusOf, throwIfAborted, type TableauErrorCode } from '../../common/errors.js';
 import { ApiError } from '../../server/errors.js';
 import { toErrorReply } from '../../server/http/errors.js';
 import { PullDataError } from '../../server/pull/errors.js';
@@ -14,7 +14,7 @@ describe('the error-code union (common/errors.ts)', () => {
   });
 
   it('one status per code, whoever throws it', () => {
-    const codes: ServerErrorCode[] = ['session-expired', 'rate-limited', 'stream-stalled'];
+    const codes: TableauErrorCode[] = ['session-expired', 'rate-limited', 'stream-stalled'];
     for (const code of codes) expect(toErrorReply(new TableauError({ code, message: 'x' })).status).toBe(HTTP_STATUS[code]);
     expect(toErrorReply(new PullDataError('bad-csv', 'x')).status).toBe(422);
     expect(toErrorReply(new PullDataError('incomplete', 'x')).status).toBe(HTTP_STATUS.incomplete);

@@ -65,9 +65,9 @@ describe('decodeStream / decodeNodeStream', () => {
   });
 
   it('stops at an error message and reports damaged lines', async () => {
-    const withError = encodeMessage({ kind: 'error', error: { code: 'x', message: 'Nope' } }) + 'garbage\n';
+    const withError = encodeMessage({ kind: 'error', error: { code: 'server-error', message: 'Nope' } }) + 'garbage\n';
     const out = await collect(decodeNodeStream([new TextEncoder().encode(withError)] as unknown as AsyncIterable<Uint8Array>));
-    expect(out).toEqual([{ kind: 'error', error: { code: 'x', message: 'Nope' } }]);
+    expect(out).toEqual([{ kind: 'error', error: { code: 'server-error', message: 'Nope' } }]);
     await expect(collect(decodeNodeStream(['{"kind":"rows"\n'] as unknown as AsyncIterable<string>))).rejects.toThrow(/damaged/);
     await expect(collect(decodeNodeStream(['{"what":1}\n'] as unknown as AsyncIterable<string>))).rejects.toThrow(/damaged/);
   });

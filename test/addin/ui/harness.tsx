@@ -78,7 +78,7 @@ export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {
     datasources: vi.fn(async () => page([], 1, 0)),
     search: vi.fn(async () => page([], 1, 0)),
     metadata: vi.fn(notStubbed('metadata')),
-    pull: vi.fn(() => streamOf([{ kind: 'error', error: { code: 'x', message: 'pull not stubbed' } }])),
+    pull: vi.fn(() => streamOf([{ kind: 'error', error: { code: 'unexpected', message: 'pull not stubbed' } }])),
     listSchedules: vi.fn(notStubbed('listSchedules')),
     createSchedule: vi.fn(notStubbed('createSchedule')),
     updateSchedule: vi.fn(notStubbed('updateSchedule')),

@@ -106,7 +106,7 @@ describe('Tables tab: Edit moves a table to another server and site', () => {
   });
 
   it('deletes the table’s server schedule, which pulls from the old site; if that fails, nothing changes', async () => {
-    const remove = vi.fn().mockRejectedValueOnce(new ApiError({ code: 'unavailable', message: 'The companion server is not answering.' })).mockResolvedValue(undefined);
+    const remove = vi.fn().mockRejectedValueOnce(new ApiError({ code: 'network', message: 'The companion server is not answering.' })).mockResolvedValue(undefined);
     const s = await setup({ kind: 'inventory', resource: 'workbooks' }, [connection, newSite], { list: async () => [], remove } as unknown as SchedulesClient);
     await userEvent.selectOptions(s.siteBox, NEW_SITE);
     expect(screen.getByText(/Its server schedule pulls from the old site, so saving deletes it/)).toBeInTheDocument();

@@ -69,7 +69,7 @@ describe('Tables tab', () => {
   it('says a truncated result is incomplete and shows a failure in plain words', async () => {
     let n = 0;
     await setup((_c, _r, opts) =>
-      streamOf(n++ === 0 ? ok(5, true) : [{ kind: 'error', error: { code: 'tableau-error', message: 'Tableau could not export the view', hint: 'Try again later.' } }], opts?.signal),
+      streamOf(n++ === 0 ? ok(5, true) : [{ kind: 'error', error: { code: 'server-error', message: 'Tableau could not export the view', hint: 'Try again later.' } }], opts?.signal),
     );
     const card = screen.getByRole('region', { name: 'Sales' });
     await userEvent.click(within(card).getByRole('button', { name: 'Refresh Sales' }));

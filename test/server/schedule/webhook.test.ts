@@ -1,5 +1,6 @@
 /** Failure webhooks against a local fastify receiver: payload, timeouts, refusals, no URL in logs. */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { ApiErrorBody } from '../../../common/errors.js';
 import { webhookHost, webhookNotifier } from '../../../server/schedule/webhook.js';
 import type { ScheduleRecord } from '../../../server/store/schedules.js';
 import { captureLogger } from '../http/helpers.js';
@@ -44,7 +45,7 @@ const schedule = (webhookUrl?: string): ScheduleRecord => ({
   ...(webhookUrl ? { webhookUrl } : {}),
 });
 
-const error = { code: 'bad-credentials', message: 'Tableau did not accept the sign-in.' };
+const error: ApiErrorBody = { code: 'bad-credentials', message: 'Tableau did not accept the sign-in.' };
 const at = new Date('2026-03-02T09:00:05Z');
 
 describe('webhookNotifier', () => {

@@ -86,7 +86,7 @@ describe('outcome words', () => {
     const base = { definitionId: 'x', table: 'T', rows: 1200, durationMs: 2300, addedColumns: [], removedColumns: [], warnings: [] };
     expect(describeOutcome({ ...base, status: 'ok' })).toBe('1,200 rows in 2.3 s.');
     expect(describeOutcome({ ...base, status: 'truncated', truncated: true })).toMatch(/Incomplete: a row limit cut the result at 1,200 rows/);
-    expect(describeOutcome({ ...base, status: 'error', error: { code: 'x', message: 'Tableau is busy', hint: 'Try again in a minute.' } })).toBe('Failed: Tableau is busy. Try again in a minute. The table was left as it was.');
+    expect(describeOutcome({ ...base, status: 'error', error: { code: 'rate-limited', message: 'Tableau is busy', hint: 'Try again in a minute.' } })).toBe('Failed: Tableau is busy. Try again in a minute. The table was left as it was.');
   });
 });
 

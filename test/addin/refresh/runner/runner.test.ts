@@ -7,7 +7,7 @@ import { bench, columns, connectionInfo, fakeApi, fakeSnapshots, gated, ok, rows
 const midStreamError: StreamMessage[] = [
   { kind: 'meta', columns },
   { kind: 'rows', rows: rows(10, 100) },
-  { kind: 'error', error: { code: 'tableau-error', message: 'Tableau could not render the view', hint: 'Try again later.' } },
+  { kind: 'error', error: { code: 'server-error', message: 'Tableau could not render the view', hint: 'Try again later.' } },
 ];
 
 describe('refresh runner: a failed refresh changes no cell', () => {
@@ -16,7 +16,7 @@ describe('refresh runner: a failed refresh changes no cell', () => {
     b.api.script('v1', midStreamError);
     const before = b.cells();
     const outcome = await b.runner.refresh(b.ids.Sales);
-    expect(outcome).toMatchObject({ status: 'error', error: { code: 'tableau-error' } });
+    expect(outcome).toMatchObject({ status: 'error', error: { code: 'server-error' } });
     expect(b.cells()).toBe(before);
     const def = await b.store.get(b.ids.Sales);
     expect(def?.lastResult).toMatchObject({ status: 'error', error: 'Tableau could not render the view. Try again later.' });
