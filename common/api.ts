@@ -26,7 +26,7 @@
 import { z } from 'zod';
 import type { Bounds } from './bounds.js';
 import { serverUrlSchema, siteContentUrlSchema } from './site.js';
-import type { InventoryResource, PullOptions, PullSource } from './source.js';
+import type { PullOptions, PullSource } from './source.js';
 
 export interface HealthResponse {
   ok: true;
@@ -181,4 +181,3 @@ export interface PullRequest {
   options?: PullOptions;
 }
 
-export type { InventoryResource };

@@ -35,7 +35,7 @@ export type TableauErrorCode =
   | 'stream-stalled';
 
 /** The companion server's own refusals (server/http, server/store). */
-export type CompanionErrorCode =
+type CompanionErrorCode =
   /** No session, or the server no longer knows it (restarted, expired): connect again. */
   | 'unauthorized'
   | 'forbidden-origin'
@@ -46,13 +46,13 @@ export type CompanionErrorCode =
   | 'internal';
 
 /** The source's data could not be read as asked (server/pull/errors.ts PullDataError). */
-export type DataErrorCode = 'invalid-query' | 'result-too-large' | 'vds-error' | 'bad-response' | 'bad-csv' | 'incomplete';
+type DataErrorCode = 'invalid-query' | 'result-too-large' | 'vds-error' | 'bad-response' | 'bad-csv' | 'incomplete';
 
 /** Scheduled pulls (server/schedule/errors.ts ScheduleError). */
 export type ScheduleErrorCode = 'schedule-missing' | 'schedule-busy' | 'scheduler-stopped' | 'connection-missing' | 'run-interrupted' | 'incomplete';
 
 /** A schedule's stored results (server/http/routes/schedules.ts, server/store/snapshots.ts). */
-export type SnapshotErrorCode = 'no-snapshot' | 'snapshot-gone';
+type SnapshotErrorCode = 'no-snapshot' | 'snapshot-gone';
 
 /** Codes the server sends: each has an HTTP status below. */
 export type ServerErrorCode = TableauErrorCode | CompanionErrorCode | DataErrorCode | ScheduleErrorCode | SnapshotErrorCode;
@@ -62,7 +62,7 @@ export type ServerErrorCode = TableauErrorCode | CompanionErrorCode | DataErrorC
  * reached or its answer broke off (addin/api), a refresh could not start (addin/refresh/runner),
  * the workbook refused a write (addin/workbook/gateway.ts WorkbookErrorCode).
  */
-export type PaneErrorCode =
+type PaneErrorCode =
   | 'network'
   | 'gateway'
   | 'cancelled'

@@ -10,7 +10,7 @@ import { z } from 'zod';
  * means https (Tableau Cloud and a default Tableau Server install speak https). `http://` stays
  * allowed but only when written out.
  */
-export function withDefaultScheme(value: string): string {
+function withDefaultScheme(value: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value.replace(/^\/+/, '')}`;
 }
 
@@ -31,16 +31,6 @@ export function normalizeServerUrl(input: string): string {
   if (url.username || url.password) throw new Error('must not contain a user name or password');
   if (url.search || url.hash) throw new Error('must not have a query or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-/** True when normalizeServerUrl accepts `value`. */
-export function isServerUrl(value: string): boolean {
-  try {
-    normalizeServerUrl(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A server address, normalised (normalizeServerUrl); the words name the address and the reason. */

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { UNBOUNDED, type Bounds } from './bounds.js';
 import { vdsQuerySchemaWith } from './vds-query.js';
 
-export type { VdsField, VdsFilter, VdsQuery } from './vds-query.js';
+export type { VdsField, VdsQuery } from './vds-query.js';
 
 /** Tableau LUIDs and our connection ids: letters, digits and dashes only (safe in a URL path). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id (letters, digits, dashes)');
@@ -28,8 +28,8 @@ export type InventoryResource = (typeof INVENTORY_RESOURCES)[number];
  * same reading: https://tableau.github.io/server-client-python/docs/api-ref, CSVRequestOptions/ExcelRequestOptions
  * `maxage`; server/tableau/views.ts).
  */
-export const MAX_AGE_MINUTES_MAX = 240;
-export const maxAgeMinutesSchema = z
+const MAX_AGE_MINUTES_MAX = 240;
+const maxAgeMinutesSchema = z
   .number()
   .int()
   .min(0)

@@ -39,14 +39,14 @@ export interface ColumnSpec {
 
 export type CellValue = number | string | boolean | null;
 
-export interface StreamMeta {
+interface StreamMeta {
   kind: 'meta';
   columns: ColumnSpec[];
   /** Human description of the source, e.g. "Superstore / Overview" (for status and provenance). */
   source?: string;
 }
 
-export interface StreamRows {
+interface StreamRows {
   kind: 'rows';
   rows: CellValue[][];
 }

@@ -6,7 +6,7 @@
  * https://help.tableau.com/current/api/vizql-data-service/en-us/reference/index.html
  */
 import { z } from 'zod';
-import { UNBOUNDED, type Bounds } from './bounds.js';
+import type { Bounds } from './bounds.js';
 
 export function vdsQuerySchemaWith(b: Bounds) {
   const caption = b.text('caption').trim().min(1, { error: 'A query field caption must not be empty.' });
@@ -50,8 +50,5 @@ export function vdsQuerySchemaWith(b: Bounds) {
     .catchall(extra);
 }
 
-export const vdsQuerySchema = vdsQuerySchemaWith(UNBOUNDED);
-
-export type VdsQuery = z.infer<typeof vdsQuerySchema>;
+export type VdsQuery = z.infer<ReturnType<typeof vdsQuerySchemaWith>>;
 export type VdsField = VdsQuery['fields'][number];
-export type VdsFilter = NonNullable<VdsQuery['filters']>[number];

@@ -16,7 +16,7 @@ import type { StreamMessage } from '../../common/stream.js';
 import { createTransport, type CallOptions, type TransportOptions } from './transport.js';
 import { readStream } from './stream.js';
 
-export interface PageQuery {
+interface PageQuery {
   projectId?: string;
   page?: number;
   pageSize?: number;
@@ -25,7 +25,7 @@ export interface PageQuery {
 export type { CallOptions } from './transport.js';
 
 /** Schedules are the server's business; the pane only passes them through as JSON. */
-export type JsonObject = Record<string, unknown>;
+type JsonObject = Record<string, unknown>;
 
 /** Everything the pane may ask the companion server (common/api.ts, route for route). */
 export interface ApiClient {

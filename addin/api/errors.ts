@@ -1,4 +1,4 @@
-import { CANCELLED, type ApiErrorBody } from '../../common/errors.js';
+import { CANCELLED, type ApiErrorBody, type ApiErrorCode } from '../../common/errors.js';
 
 /**
  * The one error type the pane shows. `body` is always plain words (ApiErrorBody.message), so a
@@ -84,4 +84,16 @@ export function toApiError(error: unknown): ApiError {
 export function endsCompanionSession(status: number, error: unknown): boolean {
   const code = (error as { body?: { code?: unknown } } | null)?.body?.code;
   return status === 401 && code === 'unauthorized';
+}
+
+/**
+ * Tableau no longer accepts the connection's sign-in (401000/401002 → 'bad-credentials' /
+ * 'session-expired'), or the companion server no longer knows the session ('unauthorized', with
+ * or without a body): either way the analyst connects again, so a screen or a refresh asks for
+ * that instead of showing an error.
+ */
+const SIGN_IN_CODES: ReadonlySet<ApiErrorCode> = new Set(['bad-credentials', 'session-expired', 'unauthorized']);
+
+export function needsSignIn(body: ApiErrorBody): boolean {
+  return SIGN_IN_CODES.has(body.code);
 }

@@ -11,15 +11,7 @@ import type { ApiClientOptions } from './client.js';
 import { createTransport, type CallOptions } from './transport.js';
 import { readStream } from './stream.js';
 
-export {
-  WEEKDAYS,
-  type CreateScheduleBody,
-  type ScheduleInfo,
-  type ScheduleRunInfo,
-  type ScheduleSpec,
-  type UpdateScheduleBody,
-  type Weekday,
-} from '../../common/schedules.js';
+export { WEEKDAYS, type ScheduleSpec, type Weekday } from '../../common/schedules.js';
 
 export interface SnapshotStream {
   /** X-Data-As-Of: when the server pulled this data from Tableau (ISO), null if the header is missing. */

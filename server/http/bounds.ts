@@ -53,7 +53,7 @@ const LIST_MAX: Record<ListSpot, { max: number; words: (input: unknown) => strin
 };
 
 /** Any Tableau calculation: bounded in length (checked first, so nothing scans a huge one) and nesting. */
-export const calculationSchema = z
+const calculationSchema = z
   .string()
   .max(LIMITS.calculationChars, {
     abort: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsSignIn } from '../../addin/refresh/runner/failure.js';
+import { needsSignIn } from '../../addin/api/errors.js';
 import { CANCELLED, HTTP_STATUS, httpStatusOf, throwIfAborted, type TableauErrorCode } from '../../common/errors.js';
 import { ApiError } from '../../server/errors.js';
 import { toErrorReply } from '../../server/http/errors.js';

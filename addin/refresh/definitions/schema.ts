@@ -22,7 +22,7 @@ const isoTime = z.iso.datetime({ offset: true, error: 'Times are ISO 8601 date-t
 // The source, the server URL and the site follow the contracts the server checks too
 // (common/source.ts, common/site.ts), so what is stored here is what a pull accepts.
 
-export const connectionIdentitySchema = z.strictObject(
+const connectionIdentitySchema = z.strictObject(
   {
     serverUrl: serverUrlSchema,
     /** '' = the default site (Tableau Server). */
@@ -47,7 +47,7 @@ export const targetSchema = z.strictObject({
     }),
 });
 
-export const refreshOptionsSchema = z
+const refreshOptionsSchema = z
   .strictObject({
     mode: z.enum(['replace', 'append']),
     /** Append mode: a date-time column stamped with the refresh time on every appended row. */

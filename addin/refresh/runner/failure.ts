@@ -3,7 +3,7 @@
  * workbook, a bug) becomes one RefreshFailure carrying an ApiErrorBody, so the runner stores and
  * the pane shows the same sentence.
  */
-import { CANCELLED, throwIfAborted as throwIfAbortedWith, type ApiErrorBody, type ApiErrorCode } from '../../../common/errors.js';
+import { CANCELLED, throwIfAborted as throwIfAbortedWith, type ApiErrorBody } from '../../../common/errors.js';
 import { ApiError, toApiError } from '../../api/errors.js';
 import { WorkbookError } from '../../workbook/gateway.js';
 
@@ -18,16 +18,6 @@ export class RefreshFailure extends ApiError {
 /** CANCELLED (common/errors.ts) in the words a refresh log and lastResult keep. */
 export const REFRESH_CANCELLED: ApiErrorBody = { ...CANCELLED, message: 'The refresh was cancelled. The table was left as it was.' };
 
-/**
- * Tableau no longer accepts this connection's sign-in (401000/401002 → 'bad-credentials' /
- * 'session-expired'), or the companion server no longer knows the session ('unauthorized',
- * addin/api/errors.ts): either way the analyst connects again.
- */
-const SIGN_IN_CODES: ReadonlySet<ApiErrorCode> = new Set(['bad-credentials', 'session-expired', 'unauthorized']);
-
-export function needsSignIn(body: ApiErrorBody): boolean {
-  return SIGN_IN_CODES.has(body.code);
-}
 
 export function failureBody(error: unknown): ApiErrorBody {
   if (error instanceof RefreshFailure) return error.body;

@@ -16,13 +16,14 @@
 import type { ConnectionInfo, PullRequest } from '../../../common/api.js';
 import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
 import type { CallOptions } from '../../api/client.js';
+import { needsSignIn } from '../../api/errors.js';
 import type { SnapshotStream } from '../../api/schedules.js';
 import type { WorkbookGateway } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
 import { collectStream, type CollectedResult } from './collect.js';
 import { describeSite, matchConnection } from './connections.js';
-import { REFRESH_CANCELLED, RefreshFailure, failureBody, needsSignIn, plainWords, throwIfAborted } from './failure.js';
+import { REFRESH_CANCELLED, RefreshFailure, failureBody, plainWords, throwIfAborted } from './failure.js';
 import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
 import { createSignInGate, type SignInGate } from './signin.js';
 import { Semaphore } from './semaphore.js';
