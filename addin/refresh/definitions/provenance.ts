@@ -69,7 +69,8 @@ function sourceRows(def: RefreshDefinition): ProvenanceRow[] {
       if (s.customViewId) rows.push(['Custom view', s.customViewId]);
       if (s.filters && Object.keys(s.filters).length) rows.push(['Filters', pairs(s.filters)]);
       if (s.parameters && Object.keys(s.parameters).length) rows.push(['Parameters', pairs(s.parameters)]);
-      if (s.maxAgeMinutes !== undefined) rows.push(['Cached data', `at most ${plural(s.maxAgeMinutes, 'minute')} old`]);
+      // 0 = as fresh as Tableau allows: its shortest maxAge is one minute (common/source.ts).
+      if (s.maxAgeMinutes !== undefined) rows.push(['Cached data', `at most ${plural(Math.max(1, s.maxAgeMinutes), 'minute')} old`]);
       return rows;
     }
     case 'datasource': {

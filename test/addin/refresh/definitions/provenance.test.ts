@@ -26,6 +26,13 @@ describe('describeProvenance', () => {
     ]);
   });
 
+  it('says how old cached view data may be; 0 reads as Tableau\'s shortest interval, one minute', () => {
+    const cached = (maxAgeMinutes: number) =>
+      describeProvenance(datasourceDefinition({ source: { kind: 'view', viewId: 'v1', maxAgeMinutes } }), opts).find((l) => l.startsWith('Cached data'));
+    expect(cached(30)).toBe('Cached data: at most 30 minutes old');
+    expect(cached(0)).toBe('Cached data: at most 1 minute old');
+  });
+
   it('summarises a data source query', () => {
     const lines = describeProvenance(datasourceDefinition(), opts);
     expect(lines).toContain('Tableau site: default site on https://prod-useast-a.online.tableau.com');
