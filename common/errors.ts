@@ -149,6 +149,16 @@ export interface ApiErrorBody {
   tableauCode?: string;
 }
 
+/**
+ * True for anything shaped like an ApiErrorBody: what a peer sent (an HTTP body, a stream message)
+ * or an object's `toApiError()`. The code is not checked against the union: a newer server may
+ * send a code this add-in does not know, and its words are still the right ones to show.
+ */
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  const v = value as Partial<Record<keyof ApiErrorBody, unknown>> | null;
+  return typeof v === 'object' && v !== null && typeof v.code === 'string' && typeof v.message === 'string';
+}
+
 /** The one "cancelled" answer: the analyst (or a newer request) stopped the work, nothing was kept. */
 export const CANCELLED: ApiErrorBody = { code: 'cancelled', message: 'Cancelled' };
 

@@ -1,4 +1,4 @@
-import { CANCELLED, type ApiErrorBody, type ApiErrorCode } from '../../common/errors.js';
+import { CANCELLED, isApiErrorBody, type ApiErrorBody, type ApiErrorCode } from '../../common/errors.js';
 
 /**
  * The one error type the pane shows. `body` is always plain words (ApiErrorBody.message), so a
@@ -29,12 +29,6 @@ function isAbort(error: unknown): boolean {
   );
 }
 
-function isErrorBody(value: unknown): value is ApiErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.code === 'string' && typeof v.message === 'string';
-}
-
 /** Plain words for an HTTP status when the body did not carry the server's own mapped message. */
 function errorForStatus(status: number): ApiErrorBody {
   // The server's own 401 (server/http/auth.ts) always has a body; one without a body (a proxy, a
@@ -61,7 +55,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     parsed = undefined;
   }
   const inner = (parsed as { error?: unknown } | undefined)?.error;
-  if (isErrorBody(inner)) return new ApiError(inner, response.status);
+  if (isApiErrorBody(inner)) return new ApiError(inner, response.status);
   return new ApiError(errorForStatus(response.status), response.status);
 }
 
@@ -71,7 +65,7 @@ export function toApiError(error: unknown): ApiError {
   if (isAbort(error)) return new ApiError(CANCELLED);
   // fetch rejects with a TypeError ("Failed to fetch" / "fetch failed") when the server is unreachable.
   if (error instanceof TypeError) return new ApiError(NETWORK_DOWN);
-  if (isErrorBody(error)) return new ApiError(error);
+  if (isApiErrorBody(error)) return new ApiError(error);
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError({ code: 'unexpected', message: message || 'Something went wrong' });
 }

@@ -4,7 +4,7 @@
  * `toApiError()` speak for themselves, everything else becomes a generic message, so a stack trace,
  * a URL with a token or a secret in an exception text never reaches the analyst.
  */
-import type { ApiErrorBody, ApiErrorCode } from '../../common/errors.js';
+import { isApiErrorBody, type ApiErrorBody, type ApiErrorCode } from '../../common/errors.js';
 import { ApiError } from '../errors.js';
 import type { StreamError } from '../../common/stream.js';
 
@@ -30,11 +30,6 @@ const GENERIC: ApiErrorBody = {
   message: 'The data could not be read because of an unexpected problem on the companion server.',
   hint: 'Try again; if it keeps happening, the server log has the details.',
 };
-
-function isApiErrorBody(v: unknown): v is ApiErrorBody {
-  const o = v as ApiErrorBody | null;
-  return !!o && typeof o.code === 'string' && typeof o.message === 'string';
-}
 
 /** The `error` message for anything thrown while a stream was produced. */
 export function toStreamError(err: unknown): StreamError {
