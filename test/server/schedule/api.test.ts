@@ -231,6 +231,14 @@ describe('schedule API input and isolation', () => {
     expect(res.json.error.message).toBeTruthy();
   });
 
+  it('takes a view source with maxAgeMinutes 0, as the add-in stores it (common/source.ts)', async () => {
+    const source = { kind: 'view', viewId: VIEW_ID, maxAgeMinutes: 0 };
+    const res = await api.call('POST', '/api/schedules', { token, body: { ...scheduleBody(cid), source } });
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.schedule.source).toEqual(source);
+    expect((await api.call('DELETE', `/api/schedules/${res.json.schedule.id}`, { token })).status).toBe(204);
+  });
+
   it('names the problem in plain words', async () => {
     const res = await api.call('POST', '/api/schedules', { token, body: scheduleBody(cid, { spec: { kind: 'daily', time: '7.30', timeZone: 'UTC' } }) });
     expect(res.json.error.message).toContain('"7.30" is not a time');
