@@ -1,4 +1,5 @@
 import type { ConnectRequest, HealthResponse } from '../../../common/api.js';
+import { normalizeServerUrl, siteContentUrlSchema } from '../../../common/site.js';
 
 export interface ConnectForm {
   serverUrl: string;
@@ -37,18 +38,20 @@ export function validateConnectForm(form: ConnectForm): { errors: ConnectFormErr
   let siteFromUrl: string | undefined;
   if (!rawUrl) errors.serverUrl = 'Type the address of your Tableau Cloud or Server, e.g. https://tableau.example.com';
   else {
+    // A pasted address bar (…/#/site/marketing/views/…) gives the site; the rest is the server,
+    // normalised by the one rule both sides use (common/site.ts: https when no scheme is typed).
+    siteFromUrl = /#\/site\/([^/]+)/.exec(rawUrl)?.[1];
     try {
-      const url = new URL(/^https?:\/\//i.test(rawUrl) ? rawUrl : `https://${rawUrl}`);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
-      // Keep a path: a server can sit behind a reverse-proxy prefix; drop '#/site/...' and the query.
-      serverUrl = url.origin + url.pathname.replace(/\/+$/, '');
-      siteFromUrl = /#\/site\/([^/]+)/.exec(url.hash)?.[1];
-    } catch {
-      errors.serverUrl = 'That is not a web address; it should look like https://tableau.example.com';
+      serverUrl = normalizeServerUrl(rawUrl.replace(/[?#].*$/, ''));
+    } catch (err) {
+      // normalizeServerUrl's words complete "That address …" (is not a URL, must not contain a password…).
+      errors.serverUrl = `That address ${(err as Error).message}; it should look like https://tableau.example.com`;
     }
   }
   const site = (form.siteContentUrl.trim() || siteFromUrl || '').replace(/^\/+|\/+$/g, '');
-  if (/[\s/#?]/.test(site)) errors.siteContentUrl = 'Use the site ID from the address bar (…/#/site/<site ID>/…), without slashes.';
+  if (!siteContentUrlSchema.safeParse(site).success) {
+    errors.siteContentUrl = 'Use the site ID from the address bar (…/#/site/<site ID>/…): letters, digits, - and _ only.';
+  }
 
   if (form.authKind === 'pat') {
     if (!form.patName.trim()) errors.patName = 'Type the name of your personal access token.';

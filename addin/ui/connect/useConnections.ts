@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ConnectionInfo, ConnectRequest } from '../../../common/api.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
+import { needsSignIn } from '../../api/errors.js';
 import { useServices } from '../../app/services.js';
 import { errorBody } from '../shared/errorBody.js';
 
@@ -34,8 +35,9 @@ export function useConnections(): ConnectionsState {
       (failure: unknown) => {
         if (controller.signal.aborted) return;
         const body = errorBody(failure);
-        // An ended session is not an error to shout about on start-up: the Connect form is the answer.
-        if (body.code !== 'session-expired') setError(body);
+        // An ended session (the companion server answers 'unauthorized' for a token it no longer
+        // knows) is not an error to shout about on start-up: the Connect form is the answer.
+        if (!needsSignIn(body)) setError(body);
         setLoading(false);
       },
     );

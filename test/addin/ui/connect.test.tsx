@@ -77,6 +77,17 @@ describe('Connect screen', { timeout: 90_000 }, () => {
     expect(screen.getByRole('tab', { name: 'Browse' })).toBeDisabled();
   });
 
+  it('an ended companion session on start-up shows the Connect form, not an error', async () => {
+    const api = fakeApi({
+      listConnections: async () => {
+        throw new ApiError({ code: 'unauthorized', message: 'Your companion session has ended.' }, 401);
+      },
+    });
+    renderWith(<App />, memoryServices(api).services);
+    expect(await screen.findByRole('button', { name: 'Connect' })).toBeInTheDocument();
+    expect(screen.queryByText('Your companion session has ended.')).not.toBeInTheDocument();
+  });
+
   it('shows where Tableau really answered when a redirect led elsewhere (a Cloud pod)', async () => {
     const pod = 'https://10ay.online.tableau.com';
     const api = fakeApi({ listConnections: async () => [{ ...connection, resolvedServerUrl: pod }] });

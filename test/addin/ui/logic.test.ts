@@ -85,6 +85,14 @@ describe('connect form', () => {
     expect(validateConnectForm({ ...emptyConnectForm(), serverUrl: 'proxy.example.com/tableau/', patName: 'n', patSecret: 's' }).request?.serverUrl).toBe('https://proxy.example.com/tableau');
     expect(validateConnectForm({ ...emptyConnectForm(), serverUrl: 'https://x', siteContentUrl: 'a b', patName: 'n', patSecret: 's' }).errors.siteContentUrl).toBeTruthy();
   });
+
+  it('reads the server and site by the rules the companion server applies (common/site.ts)', () => {
+    const form = { ...emptyConnectForm(), patName: 'n', patSecret: 's' };
+    expect(validateConnectForm({ ...form, serverUrl: 'https://me:pw@tab.example.com' }).errors.serverUrl).toMatch(/must not contain a user name or password/);
+    expect(validateConnectForm({ ...form, serverUrl: 'ftp://tab.example.com' }).errors.serverUrl).toMatch(/must start with https:\/\//);
+    expect(validateConnectForm({ ...form, serverUrl: 'https://x', siteContentUrl: 'sales.eu' }).errors.siteContentUrl).toMatch(/letters, digits/);
+    expect(validateConnectForm({ ...form, serverUrl: 'HTTPS://Tab.Example.com/?x=1' }).request?.serverUrl).toBe('https://tab.example.com');
+  });
 });
 
 describe('navigation', () => {
