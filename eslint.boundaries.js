@@ -3,7 +3,9 @@
 //  - Office.js (the `Office`/`Excel` globals) only in the host adapter and the Excel gateway;
 //  - add-in screens (addin/ui) reach Excel and HTTP only through services, never directly;
 //  - the add-in's domain (refresh, workbook) does not depend on the app, UI or host layers;
-//  - addin/, server/ and common/ import each other only as addin → common ← server.
+//  - addin/, server/ and common/ import each other only as addin → common ← server;
+//  - on the server only http/ (and main.ts) import http/: services, the scheduler, pulls, the store
+//    and the Tableau client know nothing of HTTP routes (docs/architecture.md#module-map).
 // In a flat config the last object that sets a rule wins for a file, so each object below lists
 // every pattern that applies to its folder, not just the ones it adds.
 
@@ -33,6 +35,7 @@ const httpGlobals = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource'].map(
 const rule = (regex, message, extra = {}) => ({ regex, message, ...extra });
 const noServer = rule('(^|/)server/', 'The add-in and common/ never import server code: share contracts through common/.');
 const noAddin = rule('(^|/)addin/', 'server/ and common/ never import add-in code: share contracts through common/.');
+const noHttp = rule('(^|/)http/', 'Only server/http imports server/http: the layers below are called by it, never the other way (docs/architecture.md).');
 const noWorkbookImpl = rule(
   '(^|/)workbook/(excel|memory)(/|$)',
   'Screens use the WorkbookGateway from useServices(); only main.tsx picks an implementation.',
@@ -72,4 +75,5 @@ export const boundaries = [
   imports(['addin/refresh/**/*.ts', 'addin/workbook/**/*.ts'], [noServer, noAppLayers]),
   imports(['common/**/*.ts'], [noServer, noAddin]),
   imports(['server/**/*.ts'], [noAddin]),
+  imports(['server/{services,schedule,pull,store,tableau,vds}/**/*.ts'], [noAddin, noHttp]),
 ];

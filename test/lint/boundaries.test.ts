@@ -39,6 +39,8 @@ describe('lint boundaries', { timeout: 60_000 }, () => {
     ['common imports the add-in', 'common/x.ts', "export * from '../addin/workbook/gateway.js';\n", 'no-restricted-imports'],
     ['common imports the server', 'common/x.ts', "export * from '../server/http/errors.js';\n", 'no-restricted-imports'],
     ['server imports the add-in', 'server/http/x.ts', "export * from '../../addin/workbook/gateway.js';\n", 'no-restricted-imports'],
+    ['a service imports the HTTP layer', 'server/services/x.ts', "export type { RouteContext } from '../http/context.js';\n", 'no-restricted-imports'],
+    ['the scheduler imports the HTTP layer', 'server/schedule/x.ts', "export * from '../http/errors.js';\n", 'no-restricted-imports'],
   ];
 
   it.each(violations)('%s fails', async (_what, file, code, rule) => {
@@ -52,6 +54,7 @@ describe('lint boundaries', { timeout: 60_000 }, () => {
     ['a screen uses the gateway contract', 'addin/ui/x.tsx', "export type { WorkbookGateway } from '../workbook/gateway.js';\n"],
     ['the add-in imports common', 'addin/api/x.ts', "export type { ConnectionInfo } from '../../common/api.js';\n"],
     ['the server imports common', 'server/http/x.ts', "export type { ConnectionInfo } from '../../common/api.js';\n"],
+    ['a route calls a service', 'server/http/routes/x.ts', "export type { Services } from '../../services/index.js';\n"],
   ];
 
   it.each(legal)('%s passes', async (_what, file, code) => {
