@@ -1,6 +1,6 @@
 /**
  * Errors of the data path in plain words. Anything thrown while producing a typed result stream ends
- * the stream with an `error` message built by `toStreamError` (ndjson-stream.ts): objects with
+ * the stream with an `error` message built by `toStreamError`: objects with
  * `toApiError()` speak for themselves, everything else becomes a generic message, so a stack trace,
  * a URL with a token or a secret in an exception text never reaches the analyst.
  */

@@ -9,7 +9,7 @@ import type { PullRequest } from '../../common/api.js';
 import type { VdsQuery } from '../../common/source.js';
 import type { ColumnSpec, StreamMessage } from '../../common/stream.js';
 import { pullMessages } from '../../server/pull/pull-messages.js';
-import { withTerminalError } from '../../server/pull/ndjson-stream.js';
+import { withTerminal } from '../../server/http/stream.js';
 import { createSimulator, type Simulator } from '../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../server/tableau/index.js';
 
@@ -43,7 +43,7 @@ interface Pulled {
 async function pull(request: PullRequest): Promise<Pulled> {
   const out: Pulled = { columns: [], rows: [], progress: [] };
   // As the pull route does: a thrown error ends the stream with an `error` message in plain words.
-  for await (const m of withTerminalError(pullMessages(client, request))) {
+  for await (const m of withTerminal(pullMessages(client, request))) {
     if (m.kind === 'meta') out.columns = m.columns;
     else if (m.kind === 'rows') out.rows.push(...m.rows);
     else if (m.kind === 'end') out.end = m;

@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { typedStreamToNdjson, withTerminalError } from '../../../server/pull/ndjson-stream.js';
+import { ndjsonBody, withTerminal } from '../../../server/http/stream.js';
 import { PullDataError, toStreamError } from '../../../server/pull/errors.js';
 import { decodeNodeStream } from '../../../common/ndjson.js';
 import type { StreamMessage } from '../../../common/stream.js';
-import { collect } from './helpers.js';
+import { collect } from '../pull/helpers.js';
+
+/**
+ * The product's one typed-stream → NDJSON path (server/http/stream.ts, used by the pull route):
+ * one line per message, exactly one terminal message, plain words on failure, backpressure.
+ */
+const typedStreamToNdjson = (messages: AsyncIterable<StreamMessage>) => ndjsonBody(withTerminal(messages), false);
 
 const META: StreamMessage = { kind: 'meta', columns: [{ name: 'a', type: 'integer', format: '0' }] };
 
-describe('typedStreamToNdjson', () => {
+describe('the pull route\'s NDJSON body', () => {
   it('writes each message as one NDJSON line', async () => {
     async function* messages(): AsyncGenerator<StreamMessage> {
       yield META;
@@ -39,7 +45,7 @@ describe('typedStreamToNdjson', () => {
       if (err) throw err;
       yield META;
     }
-    expect(await collect(withTerminalError(messages()))).toEqual([
+    expect(await collect(withTerminal(messages()))).toEqual([
       { kind: 'error', error: { code: 'session-expired', message: 'Sign in again', tableauCode: '401002' } },
     ]);
   });
@@ -48,7 +54,7 @@ describe('typedStreamToNdjson', () => {
     async function* messages(): AsyncGenerator<StreamMessage> {
       yield META;
     }
-    const out = await collect(withTerminalError(messages()));
+    const out = await collect(withTerminal(messages()));
     expect(out.at(-1)).toMatchObject({ kind: 'error', error: { code: 'incomplete' } });
   });
 
