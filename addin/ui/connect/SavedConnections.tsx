@@ -7,14 +7,6 @@ import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
 
 const useStyles = makeStyles({
-  item: {
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-    padding: tokens.spacingHorizontalS,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXS,
-  },
   actions: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
 });
 
@@ -39,7 +31,7 @@ export function SavedConnections({ connections, onUse }: { connections: Connecti
         {connections.connections.map((c) => {
           const inUse = connections.current?.id === c.id;
           return (
-            <li key={c.id} className={styles.item}>
+            <li key={c.id} className={pane.card}>
               <Text weight="semibold" className={pane.ellipsis} title={c.label}>
                 {c.label} {inUse ? <Badge appearance="tint" size="small">in use</Badge> : null}
               </Text>

@@ -5,14 +5,6 @@ import { DATE_RANGE_TYPES, PERIOD_TYPES, isDateType, type FilterDraft } from './
 import { usePaneStyles } from '../shared/styles.js';
 
 const useStyles = makeStyles({
-  card: {
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-    padding: tokens.spacingHorizontalS,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXS,
-  },
   head: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalXS },
   pair: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalXS },
 });
@@ -33,7 +25,7 @@ export function FilterEditor(props: { filter: FilterDraft; field?: FieldInfo; me
   const name = filter.fieldCaption;
   const patch = (p: Partial<FilterDraft>) => onChange({ ...filter, ...p } as FilterDraft);
   return (
-    <section className={styles.card} aria-label={`Filter on ${name}`}>
+    <section className={pane.card} aria-label={`Filter on ${name}`}>
       <div className={styles.head}>
         <Text weight="semibold" className={pane.ellipsis}>
           {name}: {FILTER_LABEL[filter.type]}

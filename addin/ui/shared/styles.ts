@@ -1,5 +1,13 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 
+const boxed = {
+  border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  borderRadius: tokens.borderRadiusMedium,
+  padding: tokens.spacingHorizontalS,
+  display: 'flex',
+  flexDirection: 'column',
+} as const;
+
 /** Shared layout for a ~320 px pane: one column, full-width inputs, token spacing. */
 export const usePaneStyles = makeStyles({
   stack: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -11,15 +19,8 @@ export const usePaneStyles = makeStyles({
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column' },
   itemButton: { justifyContent: 'flex-start', textAlign: 'start', width: '100%', minWidth: 0 },
   ellipsis: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
-  fieldset: {
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-    padding: tokens.spacingHorizontalS,
-    margin: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-    minWidth: 0,
-  },
+  /** A bordered box of stacked rows: a list item, a filter, a table. */
+  card: { ...boxed, gap: tokens.spacingVerticalXS },
+  fieldset: { ...boxed, margin: 0, gap: tokens.spacingVerticalS, minWidth: 0 },
   legend: { fontWeight: tokens.fontWeightSemibold, padding: `0 ${tokens.spacingHorizontalXS}` },
 });

@@ -1,5 +1,5 @@
 import {
-  Badge, Button, Caption1, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, MessageBar, MessageBarBody, ProgressBar, SplitButton, Text, makeStyles, tokens,
+  Badge, Button, Caption1, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, MessageBar, MessageBarBody, ProgressBar, SplitButton, Text, makeStyles, mergeClasses, tokens,
   type MenuButtonProps,
 } from '@fluentui/react-components';
 import { useState } from 'react';
@@ -14,15 +14,7 @@ import { OptionsEditor } from './OptionsEditor.js';
 import { activityProgress, activityText, formatTime, sourceLabel, tableStatus } from './status.js';
 
 const useStyles = makeStyles({
-  card: {
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-    padding: tokens.spacingHorizontalS,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-    minWidth: 0,
-  },
+  card: { gap: tokens.spacingVerticalS, minWidth: 0 },
   head: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: 0 },
   name: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   lines: { margin: 0, paddingInlineStart: '1.2em' },
@@ -42,7 +34,8 @@ interface TableCardProps {
 
 /** One refreshable table: its status in plain words and what can be done with it. */
 export function TableCard({ def, activity, service, schedules, snapshotAsOf, nextDue, timeZone, onEdit }: TableCardProps) {
-  const styles = { ...usePaneStyles(), ...useStyles() };
+  const pane = usePaneStyles();
+  const styles = { ...pane, ...useStyles() };
   const { workbook } = useServices();
   const [panel, setPanel] = useState<'none' | 'options' | 'provenance'>('none');
   const status = tableStatus(def, timeZone);
@@ -56,7 +49,7 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
   const toggle = (p: typeof panel) => setPanel((cur) => (cur === p ? 'none' : p));
 
   return (
-    <section className={styles.card} aria-labelledby={headingId}>
+    <section className={mergeClasses(pane.card, styles.card)} aria-labelledby={headingId}>
       <div className={styles.head}>
         <h3 id={headingId} className={styles.name} title={name}>
           {name}
