@@ -9,7 +9,6 @@ import {
   RadioGroup,
 } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
-import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
@@ -18,7 +17,7 @@ import { usePaneStyles } from '../shared/styles.js';
 import { useAsync } from '../shared/useAsync.js';
 import type { ConnectionsState } from './useConnections.js';
 import { demoForm, emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from './connectForm.js';
-import { errorBody } from '../shared/errorBody.js';
+import { useAction } from '../shared/useAction.js';
 
 /** Sign in to a Tableau site (PAT or user name + password), or pick a saved connection. */
 export function ConnectScreen({ connections, onConnected }: { connections: ConnectionsState; onConnected(): void }) {
@@ -26,8 +25,7 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
   const { api } = useServices();
   const [form, setForm] = useState<ConnectForm>(emptyConnectForm);
   const [errors, setErrors] = useState<ConnectFormErrors>({});
-  const [failure, setFailure] = useState<ApiErrorBody | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, run } = useAction();
   const touched = useRef(false);
 
   const health = useAsync(
@@ -53,16 +51,11 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
     setErrors(found);
     setFailure(null);
     if (!request) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await connections.connect(request);
       setForm((f) => ({ ...f, patSecret: '', password: '' }));
       onConnected();
-    } catch (error) {
-      setFailure(errorBody(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

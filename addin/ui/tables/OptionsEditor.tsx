@@ -1,6 +1,5 @@
 import { Button, Checkbox, Field, Input, Radio, RadioGroup, Select } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import { ApiError } from '../../api/errors.js';
 import { WEEKDAYS, type SchedulesClient, type Weekday } from '../../api/schedules.js';
@@ -11,6 +10,7 @@ import type { RefreshService } from '../../refresh/runner/service.js';
 import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { errorBody } from '../shared/errorBody.js';
+import { useAction } from '../shared/useAction.js';
 import { buildScheduleSpec, emptySchedule, type ScheduleDraft } from './schedule.js';
 
 interface Draft {
@@ -38,8 +38,7 @@ export function OptionsEditor({ def, service, schedules, onDone }: { def: Refres
   const styles = usePaneStyles();
   const [draft, setDraft] = useState<Draft>(() => toDraft(def.options));
   const [problems, setProblems] = useState<string[]>([]);
-  const [failure, setFailure] = useState<ApiErrorBody | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, run } = useAction();
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
   const save = async () => {
@@ -49,9 +48,7 @@ export function OptionsEditor({ def, service, schedules, onDone }: { def: Refres
     if (draft.mode === 'append' && !draft.timestampColumn.trim()) errors.push('Append mode needs a name for the timestamp column.');
     setProblems(errors);
     if (errors.length) return;
-    setBusy(true);
-    setFailure(null);
-    try {
+    await run(async () => {
       await service.update(def.id, {
         options: {
           mode: draft.mode,
@@ -62,11 +59,7 @@ export function OptionsEditor({ def, service, schedules, onDone }: { def: Refres
         },
       });
       onDone();
-    } catch (error) {
-      setFailure(errorBody(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -110,23 +103,12 @@ function ServerSchedule({ def, service, schedules }: { def: RefreshDefinition; s
   const { api } = useServices();
   const [draft, setDraft] = useState<ScheduleDraft>(() => emptySchedule());
   const [problems, setProblems] = useState<string[]>([]);
-  const [failure, setFailure] = useState<ApiErrorBody | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, run: act } = useAction();
   const set = (patch: Partial<ScheduleDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const scheduleId = def.options.serverScheduleId;
 
-  const run = async (work: () => Promise<string>) => {
-    setBusy(true);
-    setFailure(null);
-    try {
-      setDone(await work());
-    } catch (error) {
-      setFailure(errorBody(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = (work: () => Promise<string>) => act(async () => setDone(await work()));
 
   const create = () => {
     const built = buildScheduleSpec(draft);

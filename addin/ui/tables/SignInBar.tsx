@@ -1,12 +1,11 @@
 import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Radio, RadioGroup } from '@fluentui/react-components';
 import { useId, useState } from 'react';
-import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import { describeSite } from '../../refresh/runner/connections.js';
 import type { SignInGate, SignInRequest } from '../../refresh/runner/signin.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
-import { errorBody } from '../shared/errorBody.js';
+import { useAction } from '../shared/useAction.js';
 import { emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../connect/connectForm.js';
 
 /**
@@ -20,8 +19,7 @@ export function SignInBar({ request, gate }: { request: SignInRequest; gate: Sig
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<ConnectForm>(() => ({ ...emptyConnectForm(), serverUrl: request.identity.serverUrl, siteContentUrl: request.identity.siteContentUrl }));
   const [errors, setErrors] = useState<ConnectFormErrors>({});
-  const [failure, setFailure] = useState<ApiErrorBody | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, run } = useAction();
   const site = describeSite(request.identity);
   const tables = request.tables.join(', ');
   const title = request.reason === 'expired' ? `Sign in again to ${site}` : `Connect to ${site}`;
@@ -31,16 +29,11 @@ export function SignInBar({ request, gate }: { request: SignInRequest; gate: Sig
     const checked = validateConnectForm(form);
     setErrors(checked.errors);
     if (!checked.request) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      const { connection } = await api.connect(checked.request);
+    const connect = checked.request;
+    await run(async () => {
+      const { connection } = await api.connect(connect);
       gate.resolve(request.identity, connection);
-    } catch (error) {
-      setFailure(errorBody(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const set = (patch: Partial<ConnectForm>) => setForm((f) => ({ ...f, ...patch }));
 
