@@ -49,6 +49,7 @@ export interface ScheduleRunInfo {
 export interface ScheduleInfo {
   id: string;
   connectionId: string;
+  /** The add-in's refresh definition this schedule serves. */
   definitionId: string;
   name: string;
   source: PullSource;

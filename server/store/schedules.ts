@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PullOptions, PullSource } from '../../common/source.js';
 import type { ScheduleSpec } from '../schedule/spec.js';
+import type { ScheduleInfo } from '../../common/schedules.js';
 import type { SecretBox } from './crypto.js';
 import type { Db } from './db.js';
 
@@ -65,29 +66,20 @@ export function ensureScheduleTables(db: Db): void {
   `);
 }
 
-export interface ScheduleRecord {
-  id: string;
+/** The stored schedule: the fields the API shows ({@link ScheduleInfo}) plus owner, webhook and slot marker. */
+export interface ScheduleRecord
+  extends Pick<ScheduleInfo, 'id' | 'connectionId' | 'definitionId' | 'name' | 'source' | 'options' | 'spec' | 'historyLimit' | 'createdAt' | 'updatedAt'> {
   /** The owning session: its connection's credentials are what the schedule runs with. */
   sessionId: string;
-  connectionId: string;
-  /** The add-in's refresh definition this schedule serves. */
-  definitionId: string;
-  name: string;
-  source: PullSource;
-  options?: PullOptions;
-  spec: ScheduleSpec;
   /** POSTed on failure. Treated like a secret (chat webhooks carry their token in the path). */
   webhookUrl?: string;
   /** A webhook is stored but cannot be unsealed (the key file was replaced): set it again. */
   webhookUnreadable?: true;
-  historyLimit: number;
   /**
    * The latest scheduled time already handled (run, or skipped because a run was going on). The
    * runner counts missed times from here, so a restart never re-runs a handled time.
    */
   lastSlotAt: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /** What a caller supplies; the store assigns the id, owner, handled-slot marker and timestamps. */
@@ -172,6 +164,16 @@ function toRecord(row: ScheduleRow, box: SecretBox): ScheduleRecord {
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
+/** connection_id, definition_id, name, source_json, options_json, spec_json: what create and update both write. */
+const definitionColumns = (s: Pick<ScheduleRecord, 'connectionId' | 'definitionId' | 'name' | 'source' | 'spec'> & { options?: PullOptions | null }) => [
+  s.connectionId,
+  s.definitionId,
+  s.name,
+  JSON.stringify(s.source),
+  json(s.options),
+  JSON.stringify(s.spec),
+];
+
 export class SqliteScheduleStore implements ScheduleStore {
   constructor(
     private readonly db: Db,
@@ -193,12 +195,7 @@ export class SqliteScheduleStore implements ScheduleStore {
       .run(
         id,
         sessionId,
-        input.connectionId,
-        input.definitionId,
-        input.name,
-        JSON.stringify(input.source),
-        json(input.options),
-        JSON.stringify(input.spec),
+        ...definitionColumns(input),
         sealWebhook(this.box, id, input.webhookUrl),
         input.historyLimit,
         // Times before the schedule existed were never missed.
@@ -234,12 +231,7 @@ export class SqliteScheduleStore implements ScheduleStore {
          WHERE id = ? AND session_id = ?`,
       )
       .run(
-        next.connectionId,
-        next.definitionId,
-        next.name,
-        JSON.stringify(next.source),
-        json(next.options),
-        JSON.stringify(next.spec),
+        ...definitionColumns(next),
         // An unreadable webhook stays as it is unless the update sets or removes it.
         current.webhookUnreadable && changes.webhookUrl === undefined ? this.rawWebhook(id) : sealWebhook(this.box, id, next.webhookUrl ?? undefined),
         next.historyLimit,
