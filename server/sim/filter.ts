@@ -7,13 +7,13 @@ import { errors } from './errors.js';
  * (tableau-mcp genericFilterDescription.ts); `*` is a wildcard in eq values; names, operators and
  * values are case-sensitive except with `cieq`.
  */
-export type Operator = 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'has' | 'cieq';
+type Operator = 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'has' | 'cieq';
 const OPERATORS = new Set<Operator>(['eq', 'gt', 'gte', 'lt', 'lte', 'in', 'has', 'cieq']);
 
-export type FieldType = 'string' | 'number' | 'date' | 'boolean' | 'list';
+type FieldType = 'string' | 'number' | 'date' | 'boolean' | 'list';
 type Scalar = string | number | boolean | undefined;
 
-export interface FieldSpec<T> {
+interface FieldSpec<T> {
   type: FieldType;
   get: (item: T) => Scalar | string[];
   /** Operators this field accepts; defaults by type (see DEFAULT_OPS). */
@@ -135,7 +135,7 @@ function matchScalar(type: FieldType, op: Operator, actual: Scalar, value: strin
   }
 }
 
-export function matches<T>(item: T, exprs: readonly FilterExpr[], table: FieldTable<T>): boolean {
+function matches<T>(item: T, exprs: readonly FilterExpr[], table: FieldTable<T>): boolean {
   for (const e of exprs) {
     const spec = table[e.field];
     const actual = spec.get(item);
@@ -155,12 +155,12 @@ export function applyFilter<T>(items: Iterable<T>, raw: string | undefined, tabl
   return out;
 }
 
-export interface SortKey {
+interface SortKey {
   field: string;
   desc: boolean;
 }
 
-export function parseSort<T>(raw: string | undefined, table: FieldTable<T>): SortKey[] {
+function parseSort<T>(raw: string | undefined, table: FieldTable<T>): SortKey[] {
   if (!raw) return [];
   return raw.split(',').map((part) => {
     const m = /^([^:]+):(asc|desc)$/.exec(part);

@@ -8,12 +8,9 @@ import { DEMO } from './seed/demo.js';
 import type { SimState } from './state/store.js';
 import { resolveVersion } from './versions.js';
 
-export { buildSimApp, type SimApp, type SimulatorOptions } from './app.js';
-export { ManualClock, systemClock, type Clock } from './clock.js';
-export { faultSpecSchema, type FaultInfo, type FaultSpec } from './faults.js';
-export { mintConnectedAppJwt, signHs256 } from './jwt.js';
-export { DEMO, DEMO_SITE_CONTENT_URL, DATASOURCE_DATA_KEYS, VIEW_DATA_KEYS } from './seed/demo.js';
-export { SUPPORTED_PRODUCT_VERSIONS } from './versions.js';
+export type { SimulatorOptions } from './app.js';
+export { mintConnectedAppJwt } from './jwt.js';
+export { DEMO } from './seed/demo.js';
 
 export interface SimulatorDemo {
   siteContentUrl: string;

@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import { isoSeconds } from './clock.js';
 import type { Json, ResourceDef } from './resources/common.js';
 import { fieldsConfig, str, withoutUndefined } from './resources/common.js';
-import type { JobStatus, SimJob } from './state/model.js';
+import type { SimJob } from './state/model.js';
 import type { SiteContent } from './state/site.js';
 
 /**
@@ -164,5 +164,3 @@ export const jobs: ResourceDef<SimJob> = {
     'id,status,createdAt,startedAt,endedAt,priority,jobType,title,subtitle',
   ),
 };
-
-export type { JobStatus };

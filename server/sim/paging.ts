@@ -2,7 +2,7 @@ import { errors } from './errors.js';
 
 /** Tableau paging: pageSize default 100, max 1000; pageNumber from 1 (docs/tableau-rest.md#paging, tableau-mcp paginate.ts). */
 export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 1000;
 
 export interface PageRequest {
   pageSize: number;

@@ -9,7 +9,7 @@ import type { SiteContent } from './state/site.js';
  * `{hits:{total, limit, pageIndex, startIndex, items:[{uri, content:{...}}], next?, prev?}}` with real
  * numbers (not strings) in content, as tableau-mcp's mockSearchContentItems.ts shows.
  */
-export interface SearchContent {
+interface SearchContent {
   type: 'workbook' | 'view' | 'datasource' | 'project';
   luid: string;
   title: string;
@@ -31,7 +31,7 @@ export interface SearchContent {
   sheetType?: string;
 }
 
-export const SEARCH_MAX_LIMIT = 2000;
+const SEARCH_MAX_LIMIT = 2000;
 const DEFAULT_LIMIT = 10;
 
 function spans(hitsTotal: number) {
@@ -43,7 +43,7 @@ function spans(hitsTotal: number) {
   };
 }
 
-export function searchableContent(site: SiteContent): SearchContent[] {
+function searchableContent(site: SiteContent): SearchContent[] {
   const owner = (id: string) => site.users.get(id);
   const project = (id: string) => site.projects.get(id)?.name ?? '';
   const base = (ownerId: string, projectId: string) => {

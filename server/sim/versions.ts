@@ -21,7 +21,7 @@ const BUILD_BY_RELEASE: Record<string, string> = {
   '2026.2': '20262.26.0612.0845',
 };
 
-export const SUPPORTED_PRODUCT_VERSIONS = Object.keys(REST_VERSION_BY_RELEASE).map((r) => `${r}.0`);
+const SUPPORTED_PRODUCT_VERSIONS = Object.keys(REST_VERSION_BY_RELEASE).map((r) => `${r}.0`);
 
 export interface ServerVersion {
   productVersion: string;

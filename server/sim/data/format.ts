@@ -26,7 +26,7 @@ const SEPARATORS: Record<Locale, { group: string; decimal: string }> = {
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** Digits with grouping and fixed (or, with trim, at most) `decimals` decimals; sign handled by callers. */
-export function groupDigits(abs: number, decimals: number, locale: Locale, trim = false): string {
+function groupDigits(abs: number, decimals: number, locale: Locale, trim = false): string {
   const { group, decimal } = SEPARATORS[locale];
   let [int, frac = ''] = abs.toFixed(decimals).split('.');
   if (trim) frac = frac.replace(/0+$/, '');
@@ -40,7 +40,7 @@ function signed(v: number, decimals: number, body: (digits: string) => string, l
   return `${negative ? '-' : ''}${body(digits)}`;
 }
 
-export function formatDate(day: number, style: 'short' | 'long' | 'monthYear', locale: Locale): string {
+function formatDate(day: number, style: 'short' | 'long' | 'monthYear', locale: Locale): string {
   const [y, m, d] = ymd(day);
   if (locale === 'de-DE') return style === 'monthYear' ? `${String(m).padStart(2, '0')}.${y}` : `${String(d).padStart(2, '0')}.${String(m).padStart(2, '0')}.${y}`;
   if (style === 'long') return `${MONTHS[m - 1]} ${d}, ${y}`;
@@ -48,7 +48,7 @@ export function formatDate(day: number, style: 'short' | 'long' | 'monthYear', l
   return `${m}/${d}/${y}`;
 }
 
-export function formatDateTime(ms: number, locale: Locale): string {
+function formatDateTime(ms: number, locale: Locale): string {
   const day = Math.floor(ms / MS_PER_DAY);
   const secs = Math.floor((ms - day * MS_PER_DAY) / 1000);
   const [h, mi, s] = [Math.floor(secs / 3600), Math.floor(secs / 60) % 60, secs % 60];

@@ -9,7 +9,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export interface SimPrincipal {
+interface SimPrincipal {
   siteId: string;
   userId: string;
 }

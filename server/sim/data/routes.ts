@@ -17,7 +17,7 @@ function restError(reply: FastifyReply, status: number, code: string, summary: s
 }
 
 /** vf_<field>=<value> and vf_Parameters.<name>=<value>; the prefix is case-sensitive (TSC test_request_option.py). */
-export function exportRequestFromQuery(query: Record<string, unknown>, saved: Record<string, string> = {}): ExportRequest {
+function exportRequestFromQuery(query: Record<string, unknown>, saved: Record<string, string> = {}): ExportRequest {
   const filters: Array<[string, string]> = Object.entries(saved);
   const parameters: Record<string, string> = {};
   for (const [key, raw] of Object.entries(query)) {

@@ -15,7 +15,7 @@ function connectedWorkbooks(ctx: SerializeCtx): Map<string, number> {
 }
 
 /** Attributes as datasource_get.xml shows them, plus the XSD's connectedWorkbooksCount for `_all_`. */
-export function datasourceFull(ds: SimDatasource, ctx: SerializeCtx): Json {
+function datasourceFull(ds: SimDatasource, ctx: SerializeCtx): Json {
   const project = ctx.site.projects.get(ds.projectId);
   return withoutUndefined({
     id: ds.id,

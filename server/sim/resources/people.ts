@@ -3,7 +3,7 @@ import type { Json, ResourceDef } from './common.js';
 import { fieldsConfig, str, withoutUndefined } from './common.js';
 
 /** user_get.xml attributes; `_all_` adds what newer servers send (authSetting, language, locale, domain). */
-export function userFull(u: SimUser): Json {
+function userFull(u: SimUser): Json {
   const out = withoutUndefined({
     id: u.id,
     name: u.name,
@@ -38,7 +38,7 @@ export const users: ResourceDef<SimUser> = {
   ),
 };
 
-export function groupFull(g: SimGroup): Json {
+function groupFull(g: SimGroup): Json {
   const out: Json = { id: g.id, name: g.name, domain: { name: g.domainName }, userCount: str(g.userIds.length) };
   if (g.minimumSiteRole) out.import = { domainName: g.domainName, siteRole: g.minimumSiteRole, grantLicenseMode: 'onSync' };
   return out;

@@ -36,7 +36,7 @@ function contentsCounts(ctx: SerializeCtx): Map<string, Counts> {
 }
 
 /** project_get.xml (default) and project_get_all_fields.xml (`_all_`, schema 3.25). */
-export function projectFull(p: SimProject, ctx: SerializeCtx): Json {
+function projectFull(p: SimProject, ctx: SerializeCtx): Json {
   const c = contentsCounts(ctx).get(p.id);
   const out = withoutUndefined({
     id: p.id,
@@ -79,7 +79,7 @@ export const projects: ResourceDef<SimProject> = {
   ),
 };
 
-export function customViewFull(cv: SimCustomView, ctx: SerializeCtx): Json {
+function customViewFull(cv: SimCustomView, ctx: SerializeCtx): Json {
   const view = ctx.site.views.get(cv.viewId);
   const wb = view ? ctx.site.workbooks.get(view.workbookId) : undefined;
   const owner = ctx.site.users.get(cv.ownerId);

@@ -21,7 +21,7 @@ export function queryOf(request: FastifyRequest): Query {
   }
   return out;
 }
-export type SiteParams = { version: string; siteId: string };
+type SiteParams = { version: string; siteId: string };
 
 /** X-Tableau-Auth → live session; 401000 without a token, 401002 for unknown/expired ones (docs/tableau-rest.md#sessions). */
 export function requireSession(ctx: SimContext, request: FastifyRequest): Session {

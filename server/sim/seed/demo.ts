@@ -8,9 +8,9 @@ import type { SimState } from '../state/store.js';
  * Superstore-like content tree. Ids are stable across restarts (md5 of names). The credentials below are
  * fixtures of a local simulator, not secrets.
  */
-export const DEMO_SITE_CONTENT_URL = 'superstore-demo';
+const DEMO_SITE_CONTENT_URL = 'superstore-demo';
 
-export const DEMO_CONNECTED_APP: SimConnectedApp & { username: string } = {
+const DEMO_CONNECTED_APP: SimConnectedApp & { username: string } = {
   clientId: 'sim-connected-app-client',
   secretId: 'sim-connected-app-secret-id',
   secretValue: 'sim-connected-app-secret-value-0123456789abcdef',

@@ -3,7 +3,7 @@
  * them into Tableau's JSON, where most of them become strings.
  */
 export type SheetType = 'view' | 'dashboard' | 'story';
-export type SiteRole =
+type SiteRole =
   | 'SiteAdministratorCreator'
   | 'SiteAdministratorExplorer'
   | 'Creator'
@@ -136,7 +136,7 @@ export interface SimCustomView {
   filters: Record<string, string>;
 }
 
-export type JobStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled';
+type JobStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'Cancelled';
 
 export interface SimJob {
   id: string;
@@ -158,7 +158,7 @@ export interface SimJob {
   notes?: string;
 }
 
-export interface SimSchedule {
+interface SimSchedule {
   id: string;
   name: string;
   frequency: 'Hourly' | 'Daily' | 'Weekly' | 'Monthly';

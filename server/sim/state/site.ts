@@ -19,7 +19,7 @@ import { newId, toContentUrl } from './ids.js';
 const EPOCH = '2025-06-02T08:00:00Z';
 
 /** A Map that reports every write, so SiteContent.revision cannot miss one. */
-export class TrackedMap<K, V> extends Map<K, V> {
+class TrackedMap<K, V> extends Map<K, V> {
   constructor(private readonly onChange: () => void) {
     super();
   }

@@ -6,7 +6,7 @@ import { CATALOG, FIRST_NAMES, LAST_NAMES, NOTES, PACK_SIZES, PLACES, SEGMENTS, 
 import { type Column, type Dataset, dayOf, MS_PER_DAY, NULL_CODE } from './types.js';
 
 /** mulberry32: tiny, fast, good enough for test data. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -24,11 +24,11 @@ interface ColumnBase {
   unique?: boolean;
 }
 
-export interface NumberColumn extends ColumnBase { dataType: 'INTEGER' | 'REAL'; values: Float64Array }
-export interface DateColumn extends ColumnBase { dataType: 'DATE'; values: Int32Array }
-export interface DateTimeColumn extends ColumnBase { dataType: 'DATETIME'; values: Float64Array }
-export interface BoolColumn extends ColumnBase { dataType: 'BOOLEAN'; values: Uint8Array }
-export interface StringColumn extends ColumnBase { dataType: 'STRING'; codes: Uint32Array; dict: string[] }
+interface NumberColumn extends ColumnBase { dataType: 'INTEGER' | 'REAL'; values: Float64Array }
+interface DateColumn extends ColumnBase { dataType: 'DATE'; values: Int32Array }
+interface DateTimeColumn extends ColumnBase { dataType: 'DATETIME'; values: Float64Array }
+interface BoolColumn extends ColumnBase { dataType: 'BOOLEAN'; values: Uint8Array }
+interface StringColumn extends ColumnBase { dataType: 'STRING'; codes: Uint32Array; dict: string[] }
 
 export type Column = NumberColumn | DateColumn | DateTimeColumn | BoolColumn | StringColumn;
 
@@ -45,7 +45,7 @@ export interface DatasetParameter {
 }
 
 /** A calculated field published with the data source (read-metadata columnClass CALCULATION). */
-export interface DatasetCalc {
+interface DatasetCalc {
   caption: string;
   fieldName: string;
   formula: string;

@@ -7,7 +7,7 @@ import type { Value } from '../datasets/types.js';
 import { VdsError } from './errors.js';
 import type { RowExpr } from './expr.js';
 
-export const AGG_FUNCTIONS = ['SUM', 'AVG', 'MEDIAN', 'COUNT', 'COUNTD', 'MIN', 'MAX', 'STDEV', 'VAR', 'ATTR'] as const;
+const AGG_FUNCTIONS = ['SUM', 'AVG', 'MEDIAN', 'COUNT', 'COUNTD', 'MIN', 'MAX', 'STDEV', 'VAR', 'ATTR'] as const;
 export type AggFn = (typeof AGG_FUNCTIONS)[number];
 
 export function isAggFn(name: string): name is AggFn {

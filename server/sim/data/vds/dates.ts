@@ -12,7 +12,7 @@ export function ymd(day: number): [number, number, number] {
   return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
 }
 
-export function toDay(y: number, m: number, d: number): number {
+function toDay(y: number, m: number, d: number): number {
   return Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
 }
 
@@ -67,8 +67,4 @@ export function isoDate(day: number): string {
 /** 'YYYY-MM-DDTHH:MM:SS', the VDS date-time format. */
 export function isoDateTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
-}
-
-export function todayDay(): number {
-  return Math.floor(Date.now() / MS_PER_DAY);
 }

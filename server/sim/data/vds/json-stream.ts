@@ -3,14 +3,13 @@
  * backpressure comes for free), suffix. Values become VDS JSON: dates "YYYY-MM-DD", date-times
  * "YYYY-MM-DDTHH:MM:SS", numbers rounded to maxDecimalPlaces.
  */
-import { Readable } from 'node:stream';
 import type { Value } from '../datasets/types.js';
 import { isoDate, isoDateTime } from './dates.js';
 import type { QueryResult, ResultColumn } from './engine.js';
 
 const BATCH = 2_000;
 
-export function toJsonValue(v: Value, col: ResultColumn): Value {
+function toJsonValue(v: Value, col: ResultColumn): Value {
   if (v === null) return null;
   if (col.type === 'date') return isoDate(v as number);
   if (col.type === 'datetime') return isoDateTime(v as number);
@@ -77,8 +76,4 @@ export function* resultChunks(result: QueryResult, format: 'OBJECTS' | 'ARRAYS')
     yield Buffer.from(`${start > 0 ? ',' : ''}${batchJson(result, start, end, format, encoders)}`);
   }
   yield Buffer.from(']}');
-}
-
-export function resultStream(result: QueryResult, format: 'OBJECTS' | 'ARRAYS'): Readable {
-  return Readable.from(resultChunks(result, format));
 }

@@ -21,7 +21,7 @@ interface Entry extends CachedResult {
   stamp: string;
 }
 
-export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 const MAX_ENTRIES = 16;
 
 export class ResultCache {
