@@ -16,11 +16,11 @@ import type { Session } from './sessions.js';
 export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
 
 /** Low version every supported server knows; serverinfo then tells the real one (TSC uses 2.4, tableau-mcp 3.24). */
-export const BOOTSTRAP_API_VERSION = '3.4';
+const BOOTSTRAP_API_VERSION = '3.4';
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_HOPS = 5;
 
-export function signInBody(auth: ConnectAuth, siteContentUrl: string): object {
+function signInBody(auth: ConnectAuth, siteContentUrl: string): object {
   const site = { contentUrl: siteContentUrl };
   if (auth.kind === 'pat') {
     return { credentials: { site, personalAccessTokenName: auth.patName, personalAccessTokenSecret: auth.patSecret } };
@@ -30,7 +30,7 @@ export function signInBody(auth: ConnectAuth, siteContentUrl: string): object {
 }
 
 /** `https://host/prefix/api/3.27/auth/signin` → `https://host/prefix` */
-export function baseUrlOf(url: string): string {
+function baseUrlOf(url: string): string {
   const u = new URL(url);
   const i = u.pathname.indexOf('/api/');
   return `${u.origin}${i > 0 ? u.pathname.slice(0, i) : ''}`;
@@ -83,7 +83,7 @@ export function redirectVerdict(given: URL, from: URL, to: URL): RedirectVerdict
   return { ok: false, why: 'elsewhere' };
 }
 
-export function redirectRefused(from: URL, to: URL, why: 'downgrade' | 'elsewhere' | 'scheme', httpStatus: number): TableauError {
+function redirectRefused(from: URL, to: URL, why: 'downgrade' | 'elsewhere' | 'scheme', httpStatus: number): TableauError {
   const hint =
     why === 'downgrade'
       ? 'The redirect would send the credentials unencrypted (https to http). Ask the Tableau server\'s administrator to fix the redirect.'

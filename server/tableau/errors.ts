@@ -70,7 +70,7 @@ export interface TableauCodeEntry extends Known {
 
 const REST_DOCS = 'https://help.tableau.com/current/api/rest_api/en-us/REST';
 /** Error tables of the methods we call, by reference page (each method's "Errors" section). */
-export const REST_SOURCES = {
+const REST_SOURCES = {
   concepts: `${REST_DOCS}/rest_api_concepts_errors.htm`,
   auth: `${REST_DOCS}/rest_api_ref_authentication.htm`, // Sign In, Sign Out, Switch Site
   server: `${REST_DOCS}/rest_api_ref_server.htm`, // Server Info
@@ -84,7 +84,7 @@ export const REST_SOURCES = {
 } as const;
 
 /** https://help.tableau.com/current/api/vizql-data-service/en-us/docs/vds_error_codes.html (the whole VDS table). */
-export const VDS_SOURCE = 'https://help.tableau.com/current/api/vizql-data-service/en-us/docs/vds_error_codes.html';
+const VDS_SOURCE = 'https://help.tableau.com/current/api/vizql-data-service/en-us/docs/vds_error_codes.html';
 
 const SIGN_IN_AGAIN = 'Sign in again: connect to the server from the Connections screen.';
 const ASK_PERMISSION = 'Ask the owner of the item, a project leader or a site administrator in Tableau to grant you the permission.';

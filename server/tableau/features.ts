@@ -5,7 +5,7 @@
  * getQueryDatasourceRules ('2026.1.0' rowLimit), getDatasourceMetadataRules ('2025.3.0').
  */
 
-export const FEATURES = {
+const FEATURES = {
   /** Personal access token sign-in (TSC @api("3.6")). */
   patSignIn: { rest: '3.6' },
   /** Connected-app JWT sign-in (TSC JWTAuth, 3.17). */
@@ -56,7 +56,7 @@ export function parseProductVersion(value: string | undefined): Version | undefi
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
-export function parseRestVersion(value: string): Version | undefined {
+function parseRestVersion(value: string): Version | undefined {
   const m = /^(\d+)\.(\d+)$/.exec(value.trim());
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }

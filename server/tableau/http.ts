@@ -163,13 +163,8 @@ export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: Body
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return RETRY_STATUS.has(status);
-}
-
-/** A failure underneath HTTP that may heal by itself (refused, reset, timeouts, DNS not answering). */
-export function isNetworkError(e: unknown): boolean {
-  return classifyNetworkError(e).retryable;
 }
 
 /**
@@ -177,7 +172,7 @@ export function isNetworkError(e: unknown): boolean {
  * the PAT secret or password. Only its code and message may travel on (as a TableauError cause that
  * a logger might serialise), and the message without any URL query string.
  */
-export function sanitize(e: unknown): Error {
+function sanitize(e: unknown): Error {
   const err = e as { code?: unknown; message?: unknown };
   const code = typeof err?.code === 'string' ? err.code : undefined;
   const message = typeof err?.message === 'string' ? stripQueries(err.message).slice(0, 200) : 'request failed';

@@ -20,9 +20,9 @@ export interface WaitOptions {
   onStatus?: (job: Job) => void;
 }
 
-export const JOB_BACKOFF = { firstMs: 500, factor: 1.4, maxMs: 30_000 };
+const JOB_BACKOFF = { firstMs: 500, factor: 1.4, maxMs: 30_000 };
 
-export function refreshBody(incremental: boolean | undefined): object {
+function refreshBody(incremental: boolean | undefined): object {
   return incremental ? { extractRefresh: { incremental: true } } : {};
 }
 
@@ -37,7 +37,7 @@ export async function startRefresh(t: AuthedTransport, siteUrl: string, target: 
 }
 
 /** What went wrong, in Tableau's words: job notes, status notes, or the job type. */
-export function jobNotes(job: Job): string | undefined {
+function jobNotes(job: Job): string | undefined {
   const notes = [job.notes, job.extractRefreshJob?.notes, ...job.statusNotes.map((n) => n.text ?? n.value)].filter(
     (n): n is string => typeof n === 'string' && n.trim() !== '',
   );

@@ -28,7 +28,7 @@
  */
 import { TableauError } from './errors.js';
 
-export type NetworkFailureKind =
+type NetworkFailureKind =
   | 'dns-not-found'
   | 'dns-unavailable'
   | 'tls-to-plain-http'
@@ -61,7 +61,7 @@ interface ErrorLike {
 }
 
 /** The error and everything under it: `.cause` chains and AggregateError's `.errors` (happy eyeballs). */
-export function errorChain(e: unknown, max = 8): ErrorLike[] {
+function errorChain(e: unknown, max = 8): ErrorLike[] {
   const out: ErrorLike[] = [];
   const queue: unknown[] = [e];
   const seen = new Set<unknown>();
@@ -271,7 +271,7 @@ export class StreamInterruptedError extends TableauError {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-export function streamFailureMessage(failure: StreamFailureKind, idleMs: number, rows?: number): string {
+function streamFailureMessage(failure: StreamFailureKind, idleMs: number, rows?: number): string {
   const after = rows === undefined ? '' : ` after ${count(rows)} row${rows === 1 ? '' : 's'}`;
   const kept = 'the previous data in your table is kept. Try again.';
   if (failure === 'stalled') return `Tableau stopped sending data for ${formatSeconds(idleMs)}${after}; ${kept}`;

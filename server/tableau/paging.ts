@@ -185,7 +185,7 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
 
 // ---- filter / sort / fields -------------------------------------------------------------------
 
-export type FilterOperator = 'eq' | 'cieq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'has';
+type FilterOperator = 'eq' | 'cieq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'has';
 
 export interface FilterExpr {
   field: string;

@@ -44,7 +44,3 @@ export const RESOURCES = {
 
 export type ListResource = keyof typeof RESOURCES;
 export type ResourceItem<R extends ListResource> = z.infer<(typeof RESOURCES)[R]['schema']>;
-
-export function isListResource(name: string): name is ListResource {
-  return Object.hasOwn(RESOURCES, name);
-}

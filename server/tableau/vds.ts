@@ -54,7 +54,7 @@ export async function readMetadata(ctx: VdsContext, datasourceLuid: string): Pro
  * `options.rowLimit` is rejected by servers before 2026.1 (tableau-mcp#215). We do not strip it
  * silently: the caller checks `supports('vdsRowLimit')` and limits rows itself otherwise.
  */
-export function checkQueryFeatures(ctx: VdsContext, body: unknown): void {
+function checkQueryFeatures(ctx: VdsContext, body: unknown): void {
   const options = (body as { options?: { rowLimit?: unknown } } | null)?.options;
   if (options?.rowLimit !== undefined && !ctx.capabilities.rowLimit) {
     throw new TableauError({

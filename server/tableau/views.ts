@@ -64,7 +64,7 @@ export function stripBom(): Transform {
  * Pipe `source` through `through` and return `through`; `release` runs exactly once when the stream
  * ends, errors or is destroyed by the consumer (that is when the export slot is free again).
  */
-export function guardedStream(source: Readable, through: Transform, release: () => void): Readable {
+function guardedStream(source: Readable, through: Transform, release: () => void): Readable {
   pipeline(source, through, () => release());
   return through;
 }

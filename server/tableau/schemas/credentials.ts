@@ -17,5 +17,3 @@ export const credentialsSchema = z
     siteContentUrl: c.site.contentUrl ?? '',
     userId: c.user.id,
   }));
-
-export type Credentials = z.infer<typeof credentialsSchema>;

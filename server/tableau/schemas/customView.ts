@@ -13,5 +13,3 @@ export const customViewSchema = z.looseObject({
   workbook: ref,
   owner: ref,
 });
-
-export type CustomView = z.infer<typeof customViewSchema>;

@@ -22,5 +22,3 @@ const extractRefreshSchema = z.looseObject({
 export const extractRefreshTaskSchema = z
   .looseObject({ extractRefresh: extractRefreshSchema })
   .transform((t) => t.extractRefresh);
-
-export type ExtractRefreshTask = z.infer<typeof extractRefreshTaskSchema>;

@@ -9,5 +9,3 @@ export const groupSchema = z.looseObject({
   userCount: num,
   minimumSiteRole: str,
 });
-
-export type Group = z.infer<typeof groupSchema>;

@@ -7,5 +7,3 @@ export const paginationSchema = z.object({
   pageSize: num,
   totalAvailable: num,
 });
-
-export type Pagination = z.infer<typeof paginationSchema>;

@@ -12,5 +12,3 @@ export const userSchema = z.looseObject({
   authSetting: str,
   externalAuthUserId: str,
 });
-
-export type User = z.infer<typeof userSchema>;

@@ -9,7 +9,7 @@ const DATA_TYPES = new Set<VdsDataType>(['INTEGER', 'REAL', 'STRING', 'DATETIME'
  * logicalTableId}; 20252 + defaultAggregation; 20253 + columnClass, formula; 20261 + fieldRole,
  * fieldType, description, hidden... Everything beyond the caption is optional here.
  */
-export const vdsFieldSchema = z
+const vdsFieldSchema = z
   .looseObject({
     fieldName: str,
     fieldCaption: z.string().min(1),
@@ -32,7 +32,7 @@ export const vdsFieldSchema = z
     return out;
   });
 
-export const vdsParameterSchema = z
+const vdsParameterSchema = z
   .looseObject({
     parameterCaption: z.string().min(1),
     parameterName: str,
