@@ -41,7 +41,7 @@ const DOMAINS = ['127.0.0.1', 'localhost'];
 const FILES = { ca: 'ca.crt', cert: 'localhost.crt', key: 'localhost.key' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const DEFAULT_CERT_DIR = join(homedir(), '.office-addin-dev-certs');
+const DEFAULT_CERT_DIR = join(homedir(), '.office-addin-dev-certs');
 
 export async function loadDevCertificates(options: CertOptions = {}): Promise<TlsMaterial> {
   const dir = options.dir ?? DEFAULT_CERT_DIR;

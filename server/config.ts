@@ -31,7 +31,7 @@ export interface ServerConfig {
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
-export const DEFAULT_DEMO_PORT = 3001;
+const DEFAULT_DEMO_PORT = 3001;
 
 const flag = z
   .string()

@@ -12,10 +12,10 @@ import { isTableauError } from '../tableau/errors.js';
 import { formatCount, LIMITS } from './limits.js';
 
 // The class lives outside http/ so that services and the scheduler can throw it (server/errors.ts).
-export { ApiError, invalidInput, notFound, unauthorized } from '../errors.js';
+export { ApiError, invalidInput, unauthorized } from '../errors.js';
 
 /** Readable one-liner from zod issues: "auth.patSecret: Required; page: Too small". */
-export function describeZodError(error: z.ZodError): string {
+function describeZodError(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))

@@ -15,7 +15,7 @@ export interface JsonShapeLimits {
   maxContainerItems: number;
 }
 
-export const BODY_SHAPE_LIMITS: JsonShapeLimits = {
+const BODY_SHAPE_LIMITS: JsonShapeLimits = {
   maxDepth: LIMITS.jsonDepth,
   maxStringChars: LIMITS.jsonStringChars,
   maxContainerItems: LIMITS.jsonContainerItems,

@@ -83,7 +83,7 @@ export function hostAllowList(publicHosts: readonly string[]) {
  * "frame-ancestor permission"), plus the Office Online app domains. On Windows and Mac the pane is
  * a top-level WebView and has no ancestors at all.
  */
-export const OFFICE_FRAME_ANCESTORS = [
+const OFFICE_FRAME_ANCESTORS = [
   'https://*.cloud.microsoft',
   'https://*.officeapps.live.com',
   'https://*.live.com',
@@ -95,13 +95,13 @@ export const OFFICE_FRAME_ANCESTORS = [
 ] as const;
 
 /** office.js in production comes from Microsoft's CDN (required for Marketplace add-ins). */
-export const OFFICE_JS_ORIGIN = 'https://appsforoffice.microsoft.com';
+const OFFICE_JS_ORIGIN = 'https://appsforoffice.microsoft.com';
 
 /**
  * The Content-Security-Policy directives. `dev` (Vite middleware) adds what Vite's dev client
  * needs: its inline React-refresh preamble and the HMR websocket.
  */
-export function cspDirectives(dev = false): Record<string, string[]> {
+function cspDirectives(dev = false): Record<string, string[]> {
   return {
     'default-src': ["'self'"],
     'script-src': ["'self'", OFFICE_JS_ORIGIN, ...(dev ? ["'unsafe-inline'"] : [])],

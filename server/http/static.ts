@@ -19,10 +19,10 @@ import type { AddinMode } from '../config.js';
 import type { Fallback } from './app.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DIST_DIR = join(ROOT, 'dist', 'addin');
-export const VITE_CONFIG = join(ROOT, 'vite.config.ts');
+const DIST_DIR = join(ROOT, 'dist', 'addin');
+const VITE_CONFIG = join(ROOT, 'vite.config.ts');
 /** What dev mode's Vite may read (vite.config.ts server.fs.allow). */
-export const DEV_SERVED_DIRS = [join(ROOT, 'addin'), join(ROOT, 'common'), join(ROOT, 'node_modules')];
+const DEV_SERVED_DIRS = [join(ROOT, 'addin'), join(ROOT, 'common'), join(ROOT, 'node_modules')];
 export const TASKPANE_PATH = '/taskpane.html';
 
 /**
@@ -31,7 +31,7 @@ export const TASKPANE_PATH = '/taskpane.html';
  * left undecoded (`..%2f`), no deeper directory.
  */
 const BUILT_PATH = /^\/(?:assets\/)?[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
-export const isBuiltPath = (pathname: string): boolean => BUILT_PATH.test(pathname);
+const isBuiltPath = (pathname: string): boolean => BUILT_PATH.test(pathname);
 
 /** Vite names every chunk `<name>-<8-character content hash>.<ext>` (build.rollupOptions defaults). */
 const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{8}\.(?:js|css|map)$/;

@@ -77,7 +77,7 @@ async function readUpTo(texts: AsyncIterator<string>, max: number, progress: { r
 }
 
 /** Records ended by a line break outside quotes (RFC 4180: a quoted field may hold line breaks). */
-export function completeRecords(texts: string[]): number {
+function completeRecords(texts: string[]): number {
   let quoted = false;
   let records = 0;
   for (const t of texts) {

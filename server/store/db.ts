@@ -54,7 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export const DB_FILE = 'companion.sqlite';
+const DB_FILE = 'companion.sqlite';
 
 /** Opens (creating when needed) `<dataDir>/companion.sqlite` and migrates it to the latest version. */
 export function openDatabase(dataDir: string, migrations: readonly Migration[] = MIGRATIONS): Db {

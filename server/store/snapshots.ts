@@ -18,7 +18,6 @@ import { ensureScheduleTables } from './schedules.js';
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
 
-export type { RunStatus, RunTrigger } from '../../common/schedules.js';
 /** A run as stored and as the API answers it (common/schedules.ts). */
 export type RunRecord = ScheduleRunInfo;
 

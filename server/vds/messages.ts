@@ -27,7 +27,7 @@ function lookup(body: unknown, path: string[]): unknown {
 }
 
 /** "query.fields[1].function ("Sales")": dotted path plus the caption of the field it belongs to. */
-export function describePath(instancePath: string, body: unknown): string {
+function describePath(instancePath: string, body: unknown): string {
   const segs = segments(instancePath);
   if (segs.length === 0) return 'request body';
   let text = '';

@@ -11,12 +11,12 @@ import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
 import { booleanValue } from './column-stats.js';
 import { K_BOOL, K_DATE, K_NUMBER, type ColumnPlan } from './plan.js';
 
-export function convertNumber(plan: ColumnPlan, s: string): CellValue {
+function convertNumber(plan: ColumnPlan, s: string): CellValue {
   if (!scanNumber(s) || !readStyle(plan.style)) return s;
   return numberValue(s, styled.decimals);
 }
 
-export function convertDate(plan: ColumnPlan, s: string): CellValue {
+function convertDate(plan: ColumnPlan, s: string): CellValue {
   if (!scanDate(s)) return s;
   let m = dt.a;
   let d = dt.b;

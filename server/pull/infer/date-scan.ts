@@ -161,6 +161,16 @@ function readTime(s: string): boolean {
   return true;
 }
 
+/** Records the date part found (`a`, `b`: the family's two fields); true, for a scanner to return. */
+function setDate(family: number, a: number, b: number, year: number, yearDigits: number): true {
+  dt.family = family;
+  dt.a = a;
+  dt.b = b;
+  dt.year = year;
+  dt.yearDigits = yearDigits;
+  return true;
+}
+
 function sepCode(c: number): number {
   return c === 47 ? 1 : c === 45 ? 2 : c === 46 ? 3 : 0;
 }
@@ -179,18 +189,10 @@ function scanNumericDate(s: string): boolean {
   const cDigits = intDigits;
   if (c < 0) return false;
   if (aDigits === 4 && code !== 3 && cDigits <= 2) {
-    dt.family = F_ISO;
-    dt.year = a;
-    dt.a = b; // month
-    dt.b = c; // day
-    dt.yearDigits = 4;
+    setDate(F_ISO, b, c, a, 4); // a year, b month, c day
   } else if (aDigits <= 2 && (cDigits === 4 || cDigits === 2)) {
-    dt.family = F_ABY;
-    dt.a = a;
-    dt.b = b;
     // Two-digit years follow Excel's own rule: 00-29 → 2000s, 30-99 → 1900s.
-    dt.year = cDigits === 4 ? c : c < 30 ? 2000 + c : 1900 + c;
-    dt.yearDigits = cDigits;
+    setDate(F_ABY, a, b, cDigits === 4 ? c : c < 30 ? 2000 + c : 1900 + c, cDigits);
   } else {
     return false;
   }
@@ -224,23 +226,13 @@ function scanNamedDate(s: string): boolean {
   const n = readInt(s, 4);
   if (n < 0) return false;
   if (intDigits === 4 && pos === s.length) {
-    dt.family = F_MONTH_YEAR;
-    dt.a = month;
-    dt.b = 1;
-    dt.year = n;
-    dt.yearDigits = 4;
-    return true;
+    return setDate(F_MONTH_YEAR, month, 1, n, 4);
   }
   if (intDigits > 2 || s.charCodeAt(pos) !== 44 || s.charCodeAt(pos + 1) !== 32) return false;
   pos += 2;
   const y = readInt(s, 4);
   if (intDigits !== 4 || pos !== s.length) return false;
-  dt.family = F_MONTH_DAY_YEAR;
-  dt.a = month;
-  dt.b = n;
-  dt.year = y;
-  dt.yearDigits = 4;
-  return true;
+  return setDate(F_MONTH_DAY_YEAR, month, n, y, 4);
 }
 
 /** "1 January 2024", "1. Januar 2024" (after an optional weekday). */
@@ -260,12 +252,7 @@ function scanDayFirst(s: string): boolean {
   pos++;
   const y = readInt(s, 4);
   if (intDigits !== 4 || pos !== s.length) return false;
-  dt.family = F_DAY_MONTH_YEAR;
-  dt.a = month;
-  dt.b = d;
-  dt.year = y;
-  dt.yearDigits = 4;
-  return true;
+  return setDate(F_DAY_MONTH_YEAR, month, d, y, 4);
 }
 
 /** True when `s` is a date or date-time; details are left in `dt`. */

@@ -10,7 +10,7 @@ import { F_ABY } from './date-scan.js';
 import { PullDataError } from '../errors.js';
 import { P_DATE, P_NUMBER, type ColumnStats } from './column-stats.js';
 
-export type DateOrder = 'mdy' | 'dmy';
+type DateOrder = 'mdy' | 'dmy';
 
 export interface LocaleRule {
   /** Canonical id of what was used ('en-US', 'en-GB', 'de-DE' or the option given). */
@@ -24,7 +24,7 @@ const COMMA_DECIMAL_LANGS = new Set([
   'de', 'fr', 'es', 'it', 'nl', 'pt', 'da', 'sv', 'nb', 'no', 'fi', 'pl', 'cs', 'ru', 'tr', 'id',
 ]);
 
-export class UnsupportedLocaleError extends PullDataError {
+class UnsupportedLocaleError extends PullDataError {
   constructor(message: string) {
     super('invalid-input', message);
   }
@@ -51,7 +51,7 @@ export function localeRule(locale: string): LocaleRule {
 }
 
 /** Decides the file's locale from all columns' statistics. */
-export function detectLocale(columns: ColumnStats[]): LocaleRule {
+function detectLocale(columns: ColumnStats[]): LocaleRule {
   let dotVotes = 0;
   let commaVotes = 0;
   let dayFirstVotes = 0;

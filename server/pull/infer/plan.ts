@@ -16,7 +16,8 @@ import { F_ABY } from './date-scan.js';
 import type { LocaleRule } from './locale.js';
 import { currencyFormat, dateFormat, numberBody, percentFormat, plainFormat } from './formats.js';
 
-export const K_TEXT = 0, K_NUMBER = 1, K_DATE = 2, K_BOOL = 3;
+const K_TEXT = 0;
+export const K_NUMBER = 1, K_DATE = 2, K_BOOL = 3;
 
 export interface ColumnPlan {
   spec: ColumnSpec;
@@ -29,7 +30,7 @@ export interface ColumnPlan {
 const MEASURE_VALUES = new Set(['measure values', 'measurewerte', 'valeurs de mesure',
   'valores de medida', 'valori misura', 'meetwaarden']);
 
-export function isMeasureValuesName(name: string): boolean {
+function isMeasureValuesName(name: string): boolean {
   return MEASURE_VALUES.has(name.trim().toLowerCase());
 }
 
