@@ -5,7 +5,7 @@
  */
 
 /** `max`: value must be ≤ target; `below`: value must be < target; `min`: ≥ target; `none`: recorded only. */
-export type Goal = 'max' | 'below' | 'min' | 'none';
+type Goal = 'max' | 'below' | 'min' | 'none';
 
 export interface Figure {
   name: string;

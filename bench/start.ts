@@ -20,7 +20,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const IDLE_MS = 5_000;
 
 /** One field of /proc/<pid>/status in MB (the kernel reports kB). */
-export function procStatusMb(status: string, field: 'VmRSS' | 'VmHWM'): number {
+function procStatusMb(status: string, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
   if (!m) throw new Error(`/proc status has no ${field}`);
   return Number(m[1]) / 1024;

@@ -18,7 +18,7 @@ import { SessionCache, TableauClient } from '../server/tableau/index.js';
 import { startChild } from './children.js';
 import type { Figure } from './report.js';
 
-export const VDS_FIELDS = ['Row ID', 'Order ID', 'Order Date', 'Customer Name', 'Postal Code', 'Region', 'Category', 'Sales', 'Quantity', 'Profit'];
+const VDS_FIELDS = ['Row ID', 'Order ID', 'Order Date', 'Customer Name', 'Postal Code', 'Region', 'Category', 'Sales', 'Quantity', 'Profit'];
 const QUERY: VdsQuery = { fields: VDS_FIELDS.map((fieldCaption) => ({ fieldCaption })) };
 
 interface PullRun {

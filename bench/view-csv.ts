@@ -13,7 +13,7 @@ const text: Fmt = { kind: 'text' };
 const col = (header: string, fieldCaption: string, format: Fmt): ViewColumn => ({ header, field: { fieldCaption, fieldAlias: header }, format });
 
 /** One row per order line (Row ID is unique, so nothing is aggregated away). */
-export const LARGE_VIEW: ViewSpec = {
+const LARGE_VIEW: ViewSpec = {
   key: 'bench-order-lines',
   datasetKey: 'superstore-large',
   locale: 'en-US',

@@ -15,7 +15,7 @@ import type { Figure } from './report.js';
 const MB = 1024 * 1024;
 const REFERENCE = 4 * MB;
 
-export const WRITE_COLUMNS: ColumnSpec[] = [
+const WRITE_COLUMNS: ColumnSpec[] = [
   { name: 'Row ID', type: 'integer', format: '0' },
   { name: 'Order ID', type: 'text', format: '@' },
   { name: 'Order Date', type: 'date', format: 'm/d/yyyy' },
@@ -32,7 +32,7 @@ const NAMES = ['Maria Rossi', 'Claire Phan', 'Darrin Van Huff', "Sean O'Donnell"
 const REGIONS = ['Central', 'East', 'South', 'West'];
 
 /** Deterministic typed rows shaped like the pull stream's (dates as serials, ZIPs as text). */
-export function* typedBatches(rows: number, batch = 2000): Generator<CellValue[][]> {
+function* typedBatches(rows: number, batch = 2000): Generator<CellValue[][]> {
   let seed = 7;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
   for (let start = 0; start < rows; start += batch) {

@@ -2,7 +2,7 @@ import { cellAddress } from '../workbook/address.js';
 import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
 import { formatCell } from '../workbook/cell-display.js';
 
-export interface GridCell {
+interface GridCell {
   text: string;
   numeric: boolean;
   formula?: string;

@@ -16,7 +16,7 @@ import { TEXT_FORMAT } from './formats.js';
 import { WorkbookError, type RowSource, type WriteProgress, type WriteStats } from './gateway.js';
 import { toExcelRows } from './text.js';
 
-export type ExcelScalar = number | string | boolean;
+type ExcelScalar = number | string | boolean;
 
 export interface WritePort {
   /** Queue one number format for every cell of `rect` (Office: a 1×1 array broadcasts). */

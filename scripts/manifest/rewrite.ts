@@ -3,7 +3,7 @@
  * template's CopyWebpackPlugin transform does (docs/excel.md#manifest). The Id stays: workbook
  * settings are keyed by it, so dev-made workbooks keep working in prod (docs/excel.md#custom-xml-parts).
  */
-export const DEV_BASE_URL = 'https://localhost:3000';
+const DEV_BASE_URL = 'https://localhost:3000';
 
 /**
  * Checks a production base URL and returns it without a trailing slash. Throws plain-words errors.

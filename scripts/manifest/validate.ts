@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 
-export const XSD_DIR = fileURLToPath(new URL('./xsd/', import.meta.url));
+const XSD_DIR = fileURLToPath(new URL('./xsd/', import.meta.url));
 /** The entry schema first; the others are what its xs:imports name (plain sibling file names). */
 const ENTRY_XSD = 'OfficeAppManifestV1_1.xsd';
 const IMPORTED_XSDS = [

@@ -41,7 +41,7 @@ export interface SnapshotApi {
   latestSnapshot(scheduleId: string, opts?: CallOptions): Promise<SnapshotStream>;
 }
 
-export type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'writing';
+type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'writing';
 
 export interface TableActivity {
   definitionId: string;

@@ -11,7 +11,7 @@ import type { ConnectionInfo } from '../../../common/api.js';
 import type { ConnectionIdentity } from '../definitions/schema.js';
 import { identityKey } from './connections.js';
 
-export type SignInReason = 'expired' | 'not-connected';
+type SignInReason = 'expired' | 'not-connected';
 
 export interface SignInRequest {
   key: string;

@@ -131,7 +131,7 @@ class FakeWorksheets extends Loadable {
   }
 }
 
-export class FakeWorksheet extends Loadable {
+class FakeWorksheet extends Loadable {
   readonly tables: FakeTables;
   private _name = '';
   constructor(ctx: FakeContext, readonly resolveName: () => string, loadedNow: boolean) {
@@ -181,7 +181,7 @@ export class FakeWorksheet extends Loadable {
 
 type Where = { sheet: string; rect: Rect };
 
-export class FakeRange extends Loadable {
+class FakeRange extends Loadable {
   private data: { address: string; rowIndex: number; columnIndex: number; rowCount: number; columnCount: number; values: unknown[][]; numberFormat: unknown[][] } | null = null;
   constructor(ctx: FakeContext, private readonly where: () => Where | null) {
     super(ctx);

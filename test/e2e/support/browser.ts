@@ -7,7 +7,7 @@ import path from 'node:path';
  * The flags keep Chromium from reaching out to Google's hosts: this machine has no network but
  * loopback, and without them Chromium fills the log with refused connections (env notes).
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
@@ -30,7 +30,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Screenshots of each step are kept as test artefacts in test-artifacts/<suite>/. */
-export function artifactDir(suite: string): string {
+function artifactDir(suite: string): string {
   const dir = path.resolve('test-artifacts', suite);
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -9,7 +9,7 @@
  */
 import net, { type AddressInfo, type Socket } from 'node:net';
 
-export interface Fault {
+interface Fault {
   kind: 'cut' | 'reset' | 'stall';
   /** Matched against the request line, e.g. `POST /api/v1/vizql-data-service/query-datasource HTTP/1.1`. */
   match: RegExp;

@@ -2,7 +2,7 @@ import type { DefinitionInput } from '../../../../addin/refresh/definitions/stor
 import type { RefreshDefinition } from '../../../../addin/refresh/definitions/schema.js';
 
 export const ID_A = '3f0c6a52-8a4e-4c1e-9a51-0c1b7f1e2a01';
-export const ID_B = '9b2d4e71-5c3a-4f6b-8e2d-1a2b3c4d5e02';
+const ID_B = '9b2d4e71-5c3a-4f6b-8e2d-1a2b3c4d5e02';
 
 export function viewInput(overrides: Partial<DefinitionInput> = {}): DefinitionInput {
   return {
