@@ -18,6 +18,7 @@ import { useAsync } from '../shared/useAsync.js';
 import type { ConnectionsState } from './useConnections.js';
 import { demoForm, emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from './connectForm.js';
 import { useAction } from '../shared/useAction.js';
+import { CredentialFields } from './CredentialFields.js';
 
 /** Sign in to a Tableau site (PAT or user name + password), or pick a saved connection. */
 export function ConnectScreen({ connections, onConnected }: { connections: ConnectionsState; onConnected(): void }) {
@@ -86,25 +87,7 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
             <Radio value="password" label="User name and password (Tableau Server)" />
           </RadioGroup>
         </Field>
-        {form.authKind === 'pat' ? (
-          <>
-            <Field label="Token name" required validationMessage={errors.patName}>
-              <Input value={form.patName} autoComplete="off" onChange={(_, d) => set('patName', d.value)} />
-            </Field>
-            <Field label="Token secret" required validationMessage={errors.patSecret}>
-              <Input type="password" value={form.patSecret} autoComplete="off" onChange={(_, d) => set('patSecret', d.value)} />
-            </Field>
-          </>
-        ) : (
-          <>
-            <Field label="User name" required validationMessage={errors.username}>
-              <Input value={form.username} autoComplete="username" onChange={(_, d) => set('username', d.value)} />
-            </Field>
-            <Field label="Password" required validationMessage={errors.password}>
-              <Input type="password" value={form.password} autoComplete="current-password" onChange={(_, d) => set('password', d.value)} />
-            </Field>
-          </>
-        )}
+        <CredentialFields form={form} errors={errors} onChange={set} full />
         <ErrorBar error={failure} />
         {busy ? <Busy label="Signing in to Tableau…" /> : null}
         <Button type="submit" appearance="primary" disabled={busy}>

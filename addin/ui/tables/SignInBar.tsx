@@ -1,4 +1,4 @@
-import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Radio, RadioGroup } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Radio, RadioGroup } from '@fluentui/react-components';
 import { useId, useState } from 'react';
 import { useServices } from '../../app/services.js';
 import { describeSite } from '../../refresh/runner/connections.js';
@@ -6,6 +6,7 @@ import type { SignInGate, SignInRequest } from '../../refresh/runner/signin.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAction } from '../shared/useAction.js';
+import { CredentialFields } from '../connect/CredentialFields.js';
 import { emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../connect/connectForm.js';
 
 /**
@@ -50,25 +51,7 @@ export function SignInBar({ request, gate }: { request: SignInRequest; gate: Sig
               <Radio value="pat" label="Access token" />
               <Radio value="password" label="Password" />
             </RadioGroup>
-            {form.authKind === 'pat' ? (
-              <>
-                <Field label="Token name" validationMessage={errors.patName}>
-                  <Input value={form.patName} onChange={(_, d) => set({ patName: d.value })} />
-                </Field>
-                <Field label="Token secret" validationMessage={errors.patSecret}>
-                  <Input type="password" value={form.patSecret} onChange={(_, d) => set({ patSecret: d.value })} />
-                </Field>
-              </>
-            ) : (
-              <>
-                <Field label="User name" validationMessage={errors.username}>
-                  <Input value={form.username} onChange={(_, d) => set({ username: d.value })} />
-                </Field>
-                <Field label="Password" validationMessage={errors.password}>
-                  <Input type="password" value={form.password} onChange={(_, d) => set({ password: d.value })} />
-                </Field>
-              </>
-            )}
+            <CredentialFields form={form} errors={errors} onChange={(key, value) => set({ [key]: value })} />
             <ErrorBar error={failure} />
           </form>
         ) : null}
