@@ -35,7 +35,10 @@ const httpGlobals = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource'].map(
 const rule = (regex, message, extra = {}) => ({ regex, message, ...extra });
 const noServer = rule('(^|/)server/', 'The add-in and common/ never import server code: share contracts through common/.');
 const noAddin = rule('(^|/)addin/', 'server/ and common/ never import add-in code: share contracts through common/.');
-const noHttp = rule('(^|/)http/', 'Only server/http imports server/http: the layers below are called by it, never the other way (docs/architecture.md).');
+const noHttp = rule(
+  '(^|/)http/',
+  'Only server/http imports server/http: the layers below are called by it, never the other way (docs/architecture.md).',
+);
 const noWorkbookImpl = rule(
   '(^|/)workbook/(excel|memory)(/|$)',
   'Screens use the WorkbookGateway from useServices(); only main.tsx picks an implementation.',

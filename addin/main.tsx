@@ -1,4 +1,5 @@
 import { createRoot } from 'react-dom/client';
+
 import { createSessionStore } from './api/sessionStore.js';
 import { composeServices } from './app/compose.js';
 import { Root } from './app/Root.js';

@@ -11,9 +11,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulator, type SimulatorOptions } from '../server/sim/index.js';
-import { startServer } from '../server/main.js';
+
 import { createLogger } from '../server/log.js';
+import { startServer } from '../server/main.js';
+import { createSimulator, type SimulatorOptions } from '../server/sim/index.js';
 
 type Role = { role: 'sim'; options: SimulatorOptions } | { role: 'server'; addin: 'off' | 'static'; distDir?: string };
 
@@ -58,7 +59,14 @@ async function main(): Promise<void> {
     process.send!({ type: 'ready', url: sim.url, demo: sim.demo });
   } else {
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-server-'));
-    const server = await startServer({ dataDir, port: 0, protocol: 'http', addin: spec.addin, distDir: spec.distDir, logger: createLogger({ level: 'warn' }) });
+    const server = await startServer({
+      dataDir,
+      port: 0,
+      protocol: 'http',
+      addin: spec.addin,
+      distDir: spec.distDir,
+      logger: createLogger({ level: 'warn' }),
+    });
     close = async () => {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

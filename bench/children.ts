@@ -1,6 +1,7 @@
 /** Parent side of bench/child.ts: fork, wait for `ready`, request/response over IPC, stop. */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
 import type { SimulatorDemo, SimulatorOptions } from '../server/sim/index.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -19,7 +20,10 @@ export async function startChild(spec: ChildSpec): Promise<BenchChild> {
   // --expose-gc: the heap baseline is taken right after a full collection.
   // BENCH_CPU_PROF=<dir>: every bench process writes a V8 CPU profile there (open in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${spec.role}`] : [];
-  const child: ChildProcess = fork(CHILD, [JSON.stringify(spec)], { execArgv: ['--import', 'tsx', '--expose-gc', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(CHILD, [JSON.stringify(spec)], {
+    execArgv: ['--import', 'tsx', '--expose-gc', ...prof],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<{ url: string; demo?: SimulatorDemo }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; demo?: SimulatorDemo }));

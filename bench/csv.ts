@@ -6,6 +6,7 @@
  * machine takes the core away; wall times are in the note).
  */
 import Papa from 'papaparse';
+
 import { csvTextToTypedColumns } from '../server/pull/csv-columns.js';
 import type { Figure } from './report.js';
 import { median } from './report.js';

@@ -6,8 +6,8 @@
  * The simulator runs in its own process, like a remote Tableau: its work (sorting and serialising
  * 1,000-item pages) must not queue on the event loop of the client being measured.
  */
-import { DEFAULT_PAGE_POOL } from '../server/tableau/paging.js';
 import { SessionCache, TableauClient } from '../server/tableau/index.js';
+import { DEFAULT_PAGE_POOL } from '../server/tableau/paging.js';
 import { startChild } from './children.js';
 import type { Figure } from './report.js';
 import { median } from './report.js';
@@ -25,7 +25,10 @@ export async function benchList(o: ListBenchOptions = {}): Promise<Figure[]> {
   const latencyMs = o.latencyMs ?? 50;
   const runs = o.runs ?? 3;
   const oursPerRun = o.oursPerRun ?? 3;
-  const sim = await startChild({ role: 'sim', options: { site: { largeWorkbooks: workbooks }, faults: [{ kind: 'latency', ms: latencyMs }] } });
+  const sim = await startChild({
+    role: 'sim',
+    options: { site: { largeWorkbooks: workbooks }, faults: [{ kind: 'latency', ms: latencyMs }] },
+  });
   const demo = sim.demo!;
   try {
     const ours = await TableauClient.connect({

@@ -18,14 +18,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
 import { ensureAddinBuild } from '../scripts/ensure-build.js';
 import { startChild } from './children.js';
 import type { Figure } from './report.js';
 import { median } from './report.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const FIRST_INPUT = 'form[aria-label="Connect to Tableau"] input';
 const OFFICE_JS_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
 const OFFICE_JS_PACKAGE = join(ROOT, 'node_modules/@microsoft/office-js/dist');
@@ -82,7 +92,9 @@ async function officeJsFromPackage(context: BrowserContext, page: Page): Promise
 
 async function openedAt(page: Page, open: () => Promise<unknown>): Promise<number> {
   await open();
-  await page.waitForFunction(() => (window as unknown as { __interactiveAt?: number }).__interactiveAt !== undefined, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { __interactiveAt?: number }).__interactiveAt !== undefined, undefined, {
+    timeout: 30_000,
+  });
   return page.evaluate(() => (window as unknown as { __interactiveAt: number }).__interactiveAt);
 }
 

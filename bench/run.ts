@@ -7,11 +7,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+
 import { benchCsv } from './csv.js';
 import { benchList } from './list.js';
 import { benchPane } from './pane.js';
-import { benchStart } from './start.js';
 import { type Figure, markdownTable, toJson } from './report.js';
+import { benchStart } from './start.js';
 import { benchVds } from './vds.js';
 import { benchWrite } from './write.js';
 
@@ -46,7 +47,9 @@ function conditions(): string {
 }
 
 async function main(): Promise<void> {
-  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out = process.env.BENCH_OUT || 'bench-results.json';
   const before = conditions();
   const figures: Figure[] = [];
@@ -64,7 +67,9 @@ async function main(): Promise<void> {
     process.stderr.write(`bench ${b.key} done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
   writeFileSync(out, `${JSON.stringify(toJson(figures), null, 2)}\n`);
-  process.stdout.write(`${markdownTable(figures)}\n\nMachine: ${before} at the start, ${conditions()} at the end.\nFigures written to ${out}.\n`);
+  process.stdout.write(
+    `${markdownTable(figures)}\n\nMachine: ${before} at the start, ${conditions()} at the end.\nFigures written to ${out}.\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -12,7 +12,13 @@ export interface RestSession {
 }
 
 /** PAT sign-in (REST auth/signin, JSON). */
-export async function signInPat(serverUrl: string, apiVersion: string, site: string, patName: string, patSecret: string): Promise<RestSession> {
+export async function signInPat(
+  serverUrl: string,
+  apiVersion: string,
+  site: string,
+  patName: string,
+  patSecret: string,
+): Promise<RestSession> {
   const http = axios.create({ headers: { Accept: 'application/json' }, timeout: 60_000 });
   const res = await http.post(`${serverUrl}/api/${apiVersion}/auth/signin`, {
     credentials: { personalAccessTokenName: patName, personalAccessTokenSecret: patSecret, site: { contentUrl: site } },

@@ -12,6 +12,7 @@ import { Agent, get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { ensureServerBuild, SERVER_BUNDLE } from '../scripts/build-server.js';
 import { ensureAddinBuild } from '../scripts/ensure-build.js';
 import type { Figure } from './report.js';

@@ -8,9 +8,10 @@
  * HTTP like the pane (Accept-Encoding: gzip, as browsers always send) and common/ndjson.ts to decode.
  * Baseline: the same query's response bytes fetched whole into a Buffer, then JSON.parse(text).
  */
-import type { ConnectResponse, DatasourceItem, Page } from '../common/api.js';
 import { request } from 'node:http';
 import { createGunzip } from 'node:zlib';
+
+import type { ConnectResponse, DatasourceItem, Page } from '../common/api.js';
 import { decodeNodeStream } from '../common/ndjson.js';
 import type { VdsQuery } from '../common/source.js';
 import type { CellValue } from '../common/stream.js';
@@ -18,7 +19,18 @@ import { SessionCache, TableauClient } from '../server/tableau/index.js';
 import { startChild } from './children.js';
 import type { Figure } from './report.js';
 
-const VDS_FIELDS = ['Row ID', 'Order ID', 'Order Date', 'Customer Name', 'Postal Code', 'Region', 'Category', 'Sales', 'Quantity', 'Profit'];
+const VDS_FIELDS = [
+  'Row ID',
+  'Order ID',
+  'Order Date',
+  'Customer Name',
+  'Postal Code',
+  'Region',
+  'Category',
+  'Sales',
+  'Quantity',
+  'Profit',
+];
 const QUERY: VdsQuery = { fields: VDS_FIELDS.map((fieldCaption) => ({ fieldCaption })) };
 
 interface PullRun {
@@ -62,7 +74,11 @@ async function pull(serverUrl: string, token: string, cid: string, datasourceId:
   const t0 = performance.now();
   const res = await post(
     `${serverUrl}/api/connections/${cid}/pull`,
-    { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'accept-encoding': process.env.BENCH_IDENTITY ? 'identity' : 'gzip, deflate' },
+    {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      'accept-encoding': process.env.BENCH_IDENTITY ? 'identity' : 'gzip, deflate',
+    },
     JSON.stringify({ source: { kind: 'datasource', datasourceId, query: QUERY }, options: limit ? { limit } : {} }),
   );
   if (res.status !== 200) {
@@ -115,7 +131,11 @@ export async function benchVds(): Promise<Figure[]> {
     const tFetch = performance.now();
     const chunks: Buffer[] = [];
     let simFirstByteMs = -1;
-    for await (const c of await client.vdsQuery({ datasource: { datasourceLuid: ds.id }, query: QUERY, options: { returnFormat: 'ARRAYS' } })) {
+    for await (const c of await client.vdsQuery({
+      datasource: { datasourceLuid: ds.id },
+      query: QUERY,
+      options: { returnFormat: 'ARRAYS' },
+    })) {
       if (simFirstByteMs < 0) simFirstByteMs = performance.now() - tFetch;
       chunks.push(c as Buffer);
     }
@@ -139,7 +159,10 @@ export async function benchVds(): Promise<Figure[]> {
     const cpu0 = process.cpuUsage();
     const run = await pull(server.url, token, cid, ds.id);
     const cpu = process.cpuUsage(cpu0);
-    const [heap, simUse] = await Promise.all([server.ask<Measured>({ type: 'heap-stop' }, 'heap'), sim.ask<Measured>({ type: 'heap-stop' }, 'heap')]);
+    const [heap, simUse] = await Promise.all([
+      server.ask<Measured>({ type: 'heap-stop' }, 'heap'),
+      sim.ask<Measured>({ type: 'heap-stop' }, 'heap'),
+    ]);
     const addinCpuMs = (cpu.user + cpu.system) / 1000;
     if (run.rows !== baselineRows) throw new Error(`vds bench: ${run.rows} typed rows, but the VDS answer had ${baselineRows}`);
 

@@ -10,7 +10,11 @@ import type { Fmt } from '../server/sim/data/format.js';
 import type { ViewColumn, ViewSpec } from '../server/sim/data/views.js';
 
 const text: Fmt = { kind: 'text' };
-const col = (header: string, fieldCaption: string, format: Fmt): ViewColumn => ({ header, field: { fieldCaption, fieldAlias: header }, format });
+const col = (header: string, fieldCaption: string, format: Fmt): ViewColumn => ({
+  header,
+  field: { fieldCaption, fieldAlias: header },
+  format,
+});
 
 /** One row per order line (Row ID is unique, so nothing is aggregated away). */
 const LARGE_VIEW: ViewSpec = {

@@ -6,9 +6,9 @@
  *  - utilisation: mean payload of the syncs that carry values ÷ 4 MB (target ≥ 0.8);
  *  - syncs over floor: ALL syncs of the write (lookups and table creation too) − ⌈all bytes ÷ 4 MB⌉.
  */
-import type { CellValue, ColumnSpec } from '../common/stream.js';
 import { ExcelWorkbookGateway } from '../addin/workbook/excel/gateway.js';
 import { MemoryWorkbook } from '../addin/workbook/memory/workbook.js';
+import type { CellValue, ColumnSpec } from '../common/stream.js';
 import { FakeExcel } from '../test/addin/workbook/fake-excel.js';
 import type { Figure } from './report.js';
 
@@ -60,7 +60,9 @@ export async function benchWrite(o: { cells?: number } = {}): Promise<Figure[]> 
   const rows = Math.ceil((o.cells ?? 1_000_000) / WRITE_COLUMNS.length);
   const fake = new FakeExcel(new MemoryWorkbook());
   const gateway = new ExcelWorkbookGateway({ run: fake.run, isSetSupported: () => true });
-  const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Orders' }, WRITE_COLUMNS, typedBatches(rows), { tableName: 'Orders' });
+  const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Orders' }, WRITE_COLUMNS, typedBatches(rows), {
+    tableName: 'Orders',
+  });
   if (written.rowCount !== rows) throw new Error(`write bench: ${written.rowCount} rows written, expected ${rows}`);
   const failed = fake.syncs.filter((s) => s.failed);
   const ok = fake.syncs.filter((s) => !s.failed);

@@ -24,6 +24,7 @@
  *   GET    /api/snapshots/latest?scheduleId          -> typed result stream of the latest snapshot
  */
 import { z } from 'zod';
+
 import type { Bounds } from './bounds.js';
 import { serverUrlSchema, siteContentUrlSchema } from './site.js';
 import type { PullOptions, PullSource } from './source.js';
@@ -138,15 +139,7 @@ export interface SearchItem {
   ownerName?: string;
 }
 
-export type VdsDataType =
-  | 'INTEGER'
-  | 'REAL'
-  | 'STRING'
-  | 'DATETIME'
-  | 'BOOLEAN'
-  | 'DATE'
-  | 'SPATIAL'
-  | 'UNKNOWN';
+export type VdsDataType = 'INTEGER' | 'REAL' | 'STRING' | 'DATETIME' | 'BOOLEAN' | 'DATE' | 'SPATIAL' | 'UNKNOWN';
 
 export interface FieldInfo {
   fieldName: string;
@@ -180,4 +173,3 @@ export interface PullRequest {
   source: PullSource;
   options?: PullOptions;
 }
-

@@ -49,7 +49,8 @@ type CompanionErrorCode =
 type DataErrorCode = 'invalid-query' | 'result-too-large' | 'vds-error' | 'bad-response' | 'bad-csv' | 'incomplete';
 
 /** Scheduled pulls (server/schedule/errors.ts ScheduleError). */
-export type ScheduleErrorCode = 'schedule-missing' | 'schedule-busy' | 'scheduler-stopped' | 'connection-missing' | 'run-interrupted' | 'incomplete';
+export type ScheduleErrorCode =
+  'schedule-missing' | 'schedule-busy' | 'scheduler-stopped' | 'connection-missing' | 'run-interrupted' | 'incomplete';
 
 /** A schedule's stored results (server/http/routes/schedules.ts, server/store/snapshots.ts). */
 type SnapshotErrorCode = 'no-snapshot' | 'snapshot-gone';

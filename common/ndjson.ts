@@ -107,8 +107,6 @@ export function decodeStream(body: ByteStream): AsyncGenerator<StreamMessage> {
 }
 
 /** Messages of a Node readable (or any async iterable of bytes/strings). Same rules as decodeStream. */
-export function decodeNodeStream(
-  readable: AsyncIterable<Uint8Array | string>,
-): AsyncGenerator<StreamMessage> {
+export function decodeNodeStream(readable: AsyncIterable<Uint8Array | string>): AsyncGenerator<StreamMessage> {
   return splitMessages(decodeBytes(readable));
 }

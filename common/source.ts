@@ -11,7 +11,8 @@
  * in plain words). VDS query internals stay loose (common/vds-query.ts).
  */
 import { z } from 'zod';
-import { UNBOUNDED, type Bounds } from './bounds.js';
+
+import { type Bounds, UNBOUNDED } from './bounds.js';
 import { vdsQuerySchemaWith } from './vds-query.js';
 
 export type { VdsField, VdsQuery } from './vds-query.js';
@@ -19,7 +20,16 @@ export type { VdsField, VdsQuery } from './vds-query.js';
 /** Tableau LUIDs and our connection ids: letters, digits and dashes only (safe in a URL path). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an id (letters, digits, dashes)');
 
-export const INVENTORY_RESOURCES = ['workbooks', 'views', 'datasources', 'projects', 'users', 'groups', 'jobs', 'extractRefreshTasks'] as const;
+export const INVENTORY_RESOURCES = [
+  'workbooks',
+  'views',
+  'datasources',
+  'projects',
+  'users',
+  'groups',
+  'jobs',
+  'extractRefreshTasks',
+] as const;
 export type InventoryResource = (typeof INVENTORY_RESOURCES)[number];
 
 /**

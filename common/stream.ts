@@ -19,15 +19,7 @@ import type { ApiErrorBody } from './errors.js';
 
 export const STREAM_CONTENT_TYPE = 'application/x-ndjson';
 
-export type ColumnType =
-  | 'integer'
-  | 'decimal'
-  | 'currency'
-  | 'percentage'
-  | 'date'
-  | 'datetime'
-  | 'boolean'
-  | 'text';
+export type ColumnType = 'integer' | 'decimal' | 'currency' | 'percentage' | 'date' | 'datetime' | 'boolean' | 'text';
 
 export interface ColumnSpec {
   /** Column header as the analyst will see it (Tableau caption / CSV header / flattened path). */

@@ -6,6 +6,7 @@
  * https://help.tableau.com/current/api/vizql-data-service/en-us/reference/index.html
  */
 import { z } from 'zod';
+
 import type { Bounds } from './bounds.js';
 
 export function vdsQuerySchemaWith(b: Bounds) {
@@ -27,7 +28,11 @@ export function vdsQuerySchemaWith(b: Bounds) {
 
   // A filter's field: a caption (with a function) or a calculation.
   const filterField = z
-    .object({ fieldCaption: b.text('caption').optional(), function: b.text('function').optional(), calculation: b.calculation().optional() })
+    .object({
+      fieldCaption: b.text('caption').optional(),
+      function: b.text('function').optional(),
+      calculation: b.calculation().optional(),
+    })
     .catchall(extra);
 
   const filter = z

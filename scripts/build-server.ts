@@ -10,10 +10,12 @@
  * resolve exactly as when the sources run directly. Names are kept (no minification), so stack
  * traces in the log still name our functions.
  */
-import { build, type Plugin } from 'esbuild';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+import { build, type Plugin } from 'esbuild';
+
 import { acquireLock, hashBuildInputs, REPO_ROOT } from './ensure-build.js';
 
 export const SERVER_INPUTS = [

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { precompressBuild } from './precompress.js';
 import { swapInBuild } from './swap-build.js';
 
@@ -109,7 +110,9 @@ export function viteBuildInChild(root: string, outDir: string): Promise<void> {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', (err) => reject(new Error(`Could not run ${vite}: ${err.message}. Run \`npm install\` first.`)));
     child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`Building the add-in failed (vite build exited with ${code ?? signal}):\n${output.trim()}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`Building the add-in failed (vite build exited with ${code ?? signal}):\n${output.trim()}`)),
     );
   });
 }
@@ -182,7 +185,8 @@ export async function acquireLock(lockDir: string, timeoutMs: number, report: (l
       rmSync(lockDir, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`Another process has been building the add-in for too long (lock ${lockDir}); remove it if no build is running.`);
+    if (Date.now() > deadline)
+      throw new Error(`Another process has been building the add-in for too long (lock ${lockDir}); remove it if no build is running.`);
     if (!told) report('Waiting for another process that is building the add-in…');
     told = true;
     await new Promise((r) => setTimeout(r, 250));

@@ -7,8 +7,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+import { type GlyphName, renderGlyph } from './icons/glyphs.js';
 import { encodePng } from './icons/png.js';
-import { renderGlyph, type GlyphName } from './icons/glyphs.js';
 
 export const ICON_SIZES = [16, 32, 64, 80] as const;
 export const ICON_FILES: Record<GlyphName, string> = { table: 'icon', refresh: 'refresh' };

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { normalizeBaseUrl, rewriteManifest } from './manifest/rewrite.js';
 import { formatProblems, validateManifest } from './manifest/validate.js';
 

@@ -13,7 +13,9 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import devCerts from 'office-addin-dev-certs';
+
 import type { Logger } from './log.js';
 
 export interface TlsMaterial {
@@ -57,10 +59,7 @@ export async function loadDevCertificates(options: CertOptions = {}): Promise<Tl
     }
     return { ...fresh, source: 'generated', dir };
   } catch (err) {
-    options.logger?.warn(
-      { err },
-      `Could not write developer certificates to ${dir}; using a temporary certificate for this run.`,
-    );
+    options.logger?.warn({ err }, `Could not write developer certificates to ${dir}; using a temporary certificate for this run.`);
     const tmp = mkdtempSync(join(tmpdir(), 'tableau-excel-certs-'));
     try {
       await generateInto(tmp, options.validDays);
@@ -91,13 +90,7 @@ export function readIfValid(dir: string, now = new Date()): Omit<TlsMaterial, 's
 async function generateInto(dir: string, validDays = 30): Promise<void> {
   // generateCertificates only writes when ca.crt is absent: clear a stale set first.
   for (const file of Object.values(FILES)) rmSync(join(dir, file), { force: true });
-  await devCerts.generateCertificates(
-    join(dir, FILES.ca),
-    join(dir, FILES.cert),
-    join(dir, FILES.key),
-    validDays,
-    DOMAINS,
-  );
+  await devCerts.generateCertificates(join(dir, FILES.ca), join(dir, FILES.cert), join(dir, FILES.key), validDays, DOMAINS);
 }
 
 async function tryInstallCa(

@@ -9,7 +9,9 @@
  *   addresses: server/http/security.ts) · DEMO_PORT (3001: the demo site's fixed port, main.ts)
  */
 import { resolve } from 'node:path';
+
 import { z } from 'zod';
+
 import { parsePublicHosts } from './http/security.js';
 
 export type AddinMode = 'dev' | 'static' | 'off';
@@ -94,7 +96,9 @@ export function loadConfig(
 export function addinMode(dev: boolean, host: string): AddinMode {
   if (!dev) return 'static';
   if (!LOOPBACK_HOSTS.has(host)) {
-    throw new Error(`Invalid server settings: npm run dev (--dev) serves the add-in's sources and listens on loopback only; HOST=${host} is not. Use \`npm start\` to serve the built add-in on ${host}.`);
+    throw new Error(
+      `Invalid server settings: npm run dev (--dev) serves the add-in's sources and listens on loopback only; HOST=${host} is not. Use \`npm start\` to serve the built add-in on ${host}.`,
+    );
   }
   return 'dev';
 }

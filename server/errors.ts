@@ -5,7 +5,7 @@
  * (addin/api/errors.ts). Services and the scheduler throw it; server/http/errors.ts turns it (and
  * TableauError) into the HTTP reply.
  */
-import { httpStatusOf, type ApiErrorBody } from '../common/errors.js';
+import { type ApiErrorBody, httpStatusOf } from '../common/errors.js';
 
 export class ApiError extends Error {
   readonly body: ApiErrorBody;

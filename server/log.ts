@@ -9,7 +9,7 @@
  * else (a file, a service manager, a pipe) gets pino's JSON lines. Both are fed the same scrubbed
  * objects: pretty printing runs after redaction, in-process (no worker thread to lose lines at exit).
  */
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { build as prettyStream } from 'pino-pretty';
 
 export type { Logger };
@@ -80,12 +80,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers["x-tableau-auth"]',
-          'req.headers.cookie',
-          'res.headers["set-cookie"]',
-        ],
+        paths: ['req.headers.authorization', 'req.headers["x-tableau-auth"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: REDACTED,
       },
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },

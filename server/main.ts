@@ -5,20 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+
 import type { FastifyInstance } from 'fastify';
+
 import type { HealthResponse } from '../common/api.js';
-import { loadDevCertificates, type CertOptions } from './certs.js';
-import { loadConfig, type AddinMode } from './config.js';
+import { type CertOptions, loadDevCertificates } from './certs.js';
+import { type AddinMode, loadConfig } from './config.js';
 import { buildApp, type RouteModule } from './http/app.js';
 import { trackConnections } from './http/connections.js';
 import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } from './http/static.js';
-import { tableauConnector, type TableauOptions } from './services/tableau.js';
 import { createLogger, type Logger } from './log.js';
+import { tableauConnector, type TableauOptions } from './services/tableau.js';
 import { openStore, type StoreOptions } from './store/index.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export interface StartOptions {
   dataDir: string;
@@ -194,7 +195,9 @@ export async function main(): Promise<void> {
  */
 async function startDemoSite(demoPort: number, serverPort: number) {
   if (demoPort !== 0 && demoPort === serverPort) {
-    throw new Error(`DEMO_PORT and PORT are both ${demoPort}: give the demo Tableau site another port (DEMO_PORT) or turn it off (DEMO=0).`);
+    throw new Error(
+      `DEMO_PORT and PORT are both ${demoPort}: give the demo Tableau site another port (DEMO_PORT) or turn it off (DEMO=0).`,
+    );
   }
   // The simulator stands in for Tableau only in `npm start` (docs/decisions.md#a-tableau-simulator-in-the-repository): loaded on demand.
   const { createSimulator } = await import('./sim/index.js');

@@ -13,8 +13,8 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { StreamMessage } from '../../common/stream.js';
-import { createTransport, type CallOptions, type TransportOptions } from './transport.js';
 import { readStream } from './stream.js';
+import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
 
 interface PageQuery {
   projectId?: string;
@@ -91,16 +91,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async projects(cid, opts) {
       return (await json<{ projects: ProjectItem[] }>('GET', `${conn(cid)}/projects`, undefined, opts)).projects;
     },
-    workbooks: (cid, q = {}, opts) =>
-      json<Page<WorkbookItem>>('GET', `${conn(cid)}/workbooks${query({ ...q })}`, undefined, opts),
+    workbooks: (cid, q = {}, opts) => json<Page<WorkbookItem>>('GET', `${conn(cid)}/workbooks${query({ ...q })}`, undefined, opts),
     async views(cid, wid, opts) {
       return (await json<{ views: ViewItem[] }>('GET', `${conn(cid)}/workbooks/${seg(wid)}/views`, undefined, opts)).views;
     },
-    datasources: (cid, q = {}, opts) =>
-      json<Page<DatasourceItem>>('GET', `${conn(cid)}/datasources${query({ ...q })}`, undefined, opts),
+    datasources: (cid, q = {}, opts) => json<Page<DatasourceItem>>('GET', `${conn(cid)}/datasources${query({ ...q })}`, undefined, opts),
     search: (cid, q, page, opts) => json<Page<SearchItem>>('GET', `${conn(cid)}/search${query({ q, page })}`, undefined, opts),
-    metadata: (cid, dsid, opts) =>
-      json<DatasourceMetadata>('GET', `${conn(cid)}/datasources/${seg(dsid)}/metadata`, undefined, opts),
+    metadata: (cid, dsid, opts) => json<DatasourceMetadata>('GET', `${conn(cid)}/datasources/${seg(dsid)}/metadata`, undefined, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),

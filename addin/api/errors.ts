@@ -1,4 +1,4 @@
-import { CANCELLED, isApiErrorBody, type ApiErrorBody, type ApiErrorCode } from '../../common/errors.js';
+import { type ApiErrorBody, type ApiErrorCode, CANCELLED, isApiErrorBody } from '../../common/errors.js';
 
 /**
  * The one error type the pane shows. `body` is always plain words (ApiErrorBody.message), so a
@@ -38,8 +38,7 @@ function errorForStatus(status: number): ApiErrorBody {
   if (status === 403) return { code: 'forbidden', message: 'You do not have permission to do that' };
   if (status === 404) return { code: 'not-found', message: 'That item no longer exists on the server' };
   if (status === 413) return { code: 'payload-too-large', message: 'The request is too large for the companion server' };
-  if (status === 429)
-    return { code: 'rate-limited', message: 'Tableau is busy and asked us to slow down', hint: 'Try again in a minute.' };
+  if (status === 429) return { code: 'rate-limited', message: 'Tableau is busy and asked us to slow down', hint: 'Try again in a minute.' };
   if (status === 502 || status === 503 || status === 504)
     return { code: 'gateway', message: 'Tableau or a proxy in between did not answer in time', hint: 'Try again in a minute.' };
   if (status >= 500) return { code: 'server-error', message: 'The companion server hit an unexpected problem' };

@@ -8,10 +8,10 @@
 import type { CreateScheduleBody, ScheduleInfo, ScheduleRunInfo, UpdateScheduleBody } from '../../common/schedules.js';
 import type { StreamMessage } from '../../common/stream.js';
 import type { ApiClientOptions } from './client.js';
-import { createTransport, type CallOptions } from './transport.js';
 import { readStream } from './stream.js';
+import { type CallOptions, createTransport } from './transport.js';
 
-export { WEEKDAYS, type ScheduleSpec, type Weekday } from '../../common/schedules.js';
+export { type ScheduleSpec, type Weekday, WEEKDAYS } from '../../common/schedules.js';
 
 export interface SnapshotStream {
   /** X-Data-As-Of: when the server pulled this data from Tableau (ISO), null if the header is missing. */

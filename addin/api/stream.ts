@@ -1,6 +1,6 @@
-import { STREAM_ENDED_EARLY, decodeStream } from '../../common/ndjson.js';
-import type { StreamMessage } from '../../common/stream.js';
 import { CANCELLED } from '../../common/errors.js';
+import { decodeStream, STREAM_ENDED_EARLY } from '../../common/ndjson.js';
+import type { StreamMessage } from '../../common/stream.js';
 import { ApiError, toApiError } from './errors.js';
 
 const CUT: ApiError['body'] = {

@@ -29,7 +29,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const session = options.session ?? createSessionStore();
 
-  async function send(method: string, path: string, body?: unknown, opts: CallOptions = {}, accept = 'application/json'): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: CallOptions = {},
+    accept = 'application/json',
+  ): Promise<Response> {
     const headers: Record<string, string> = { Accept: accept };
     const token = session.get();
     if (token) headers.Authorization = `Bearer ${token}`;

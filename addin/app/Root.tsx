@@ -1,8 +1,9 @@
 import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from '@fluentui/react-components';
 import { lazy, Suspense } from 'react';
+
 import { App } from '../ui/App.js';
 import type { GridSource } from '../workbook-grid/gridSource.js';
-import { ServicesProvider, type Services } from './services.js';
+import { type Services, ServicesProvider } from './services.js';
 import { useDarkMode } from './theme.js';
 
 // The grid only exists in browser mode: keep it out of the pane's initial bundle.

@@ -19,11 +19,7 @@ interface NavState {
 }
 
 type NavAction =
-  | { type: 'tab'; tab: Tab }
-  | { type: 'push'; route: Route }
-  | { type: 'replace'; route: Route }
-  | { type: 'back' }
-  | { type: 'reset' };
+  { type: 'tab'; tab: Tab } | { type: 'push'; route: Route } | { type: 'replace'; route: Route } | { type: 'back' } | { type: 'reset' };
 
 const home = (): Route[] => [{ name: 'home' }];
 

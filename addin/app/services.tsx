@@ -1,4 +1,5 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, type ReactNode, useContext } from 'react';
+
 import type { ApiClient } from '../api/client.js';
 import type { SchedulesClient } from '../api/schedules.js';
 import type { HostAdapter } from '../host/adapter.js';

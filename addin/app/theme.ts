@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+
 import type { HostTheme } from '../host/adapter.js';
 
 const NO_THEME = () => undefined;

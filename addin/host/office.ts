@@ -70,7 +70,9 @@ export function officeStartupPort(office: OfficeLike | undefined = officeGlobal(
       const setter = office?.addin?.setStartupBehavior;
       const values = office?.StartupBehavior;
       if (!setter || !values) {
-        throw new Error('This version of Excel cannot load the add-in when the workbook opens (it needs the shared runtime, SharedRuntime 1.1).');
+        throw new Error(
+          'This version of Excel cannot load the add-in when the workbook opens (it needs the shared runtime, SharedRuntime 1.1).',
+        );
       }
       await setter.call(office!.addin, behavior === 'load' ? values.load : values.none);
     },

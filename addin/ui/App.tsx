@@ -1,22 +1,29 @@
-import { Tab, TabList, Toaster, makeStyles, tokens, typographyStyles } from '@fluentui/react-components';
+import { makeStyles, Tab, TabList, Toaster, tokens, typographyStyles } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useReducer, useState } from 'react';
+
+import type { PullSource } from '../../common/source.js';
 import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
-import { Busy } from './shared/Busy.js';
-import { useConnections } from './connect/useConnections.js';
 import { BrowseScreen } from './browse/BrowseScreen.js';
 import { ConnectScreen } from './connect/ConnectScreen.js';
+import { useConnections } from './connect/useConnections.js';
 import { InventoryScreen } from './inventory/InventoryScreen.js';
-import { ViewScreen } from './view/ViewScreen.js';
-import { TablesScreen } from './tables/TablesScreen.js';
+import { Busy } from './shared/Busy.js';
 import { TOASTER_ID } from './shared/toaster.js';
-import type { PullSource } from '../../common/source.js';
+import { TablesScreen } from './tables/TablesScreen.js';
+import { ViewScreen } from './view/ViewScreen.js';
 
 // The query builder and the preview/insert flow are the heaviest screens: load them on first use.
 const QueryScreen = lazy(() => import('./query/QueryScreen.js'));
 const PreviewScreen = lazy(() => import('./preview/PreviewScreen.js'));
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', minHeight: '100vh', boxSizing: 'border-box', backgroundColor: tokens.colorNeutralBackground1 },
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    minHeight: '100vh',
+    boxSizing: 'border-box',
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
   // Office's personality menu covers the top-right corner (task-pane-add-ins.md): keep it empty.
   header: { paddingInline: tokens.spacingHorizontalS, paddingTop: tokens.spacingVerticalS, paddingInlineEnd: '40px' },
   title: { ...typographyStyles.body1Strong, margin: 0 },
@@ -45,8 +52,7 @@ export function App() {
   }, [connections.loading]);
 
   const tab: TabName = !connection && (nav.tab === 'browse' || nav.tab === 'inventory') ? 'connect' : nav.tab;
-  const onPreview = (source: PullSource, title: string) =>
-    push({ name: 'preview', source, title });
+  const onPreview = (source: PullSource, title: string) => push({ name: 'preview', source, title });
 
   const screenFor = (t: TabName): React.ReactNode => {
     const r = nav.stacks[t][nav.stacks[t].length - 1];
@@ -54,7 +60,15 @@ export function App() {
     if (t === 'tables') return <TablesScreen />;
     if (!connection) return null;
     if (r.name === 'view')
-      return <ViewScreen connection={connection} view={r.view} onBack={back} onOpenView={(v) => dispatch({ type: 'replace', route: { name: 'view', view: v } })} onPreview={onPreview} />;
+      return (
+        <ViewScreen
+          connection={connection}
+          view={r.view}
+          onBack={back}
+          onOpenView={(v) => dispatch({ type: 'replace', route: { name: 'view', view: v } })}
+          onPreview={onPreview}
+        />
+      );
     if (r.name === 'query') return <QueryScreen connection={connection} datasource={r.datasource} onBack={back} onPreview={onPreview} />;
     if (r.name === 'preview') return <PreviewScreen connection={connection} source={r.source} title={r.title} onBack={back} />;
     if (t === 'inventory') return <InventoryScreen siteLabel={connection.label} onPreview={onPreview} />;

@@ -1,5 +1,6 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import { useEffect, useReducer, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
+import { type KeyboardEvent, type ReactElement, useEffect, useReducer, useRef, useState } from 'react';
+
 import { columnLetters } from '../workbook/address.js';
 import { cellAddress, type GridSource } from './gridSource.js';
 
@@ -42,7 +43,13 @@ const useStyles = makeStyles({
   corner: { zIndex: 2 },
   number: { textAlign: 'right' },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: '-2px', zIndex: 0 },
-  tabs: { display: 'flex', flexShrink: 0, gap: '2px', borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, overflowX: 'auto' },
+  tabs: {
+    display: 'flex',
+    flexShrink: 0,
+    gap: '2px',
+    borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    overflowX: 'auto',
+  },
   tab: {
     border: 'none',
     background: 'none',
@@ -51,7 +58,11 @@ const useStyles = makeStyles({
     color: tokens.colorNeutralForeground1,
     fontSize: tokens.fontSizeBase200,
   },
-  activeTab: { backgroundColor: tokens.colorNeutralBackground3, fontWeight: tokens.fontWeightSemibold, borderBottom: `2px solid ${tokens.colorBrandStroke1}` },
+  activeTab: {
+    backgroundColor: tokens.colorNeutralBackground3,
+    fontWeight: tokens.fontWeightSemibold,
+    borderBottom: `2px solid ${tokens.colorBrandStroke1}`,
+  },
 });
 
 /**
@@ -97,14 +108,22 @@ export function Grid({ source }: { source: GridSource }) {
   const cells: ReactElement[] = [];
   for (let c = firstCol; c <= lastCol; c++) {
     cells.push(
-      <div key={`h${c}`} className={mergeClasses(styles.cell, styles.head)} style={{ top: view.top, left: HEAD_W + c * COL_W, width: COL_W }}>
+      <div
+        key={`h${c}`}
+        className={mergeClasses(styles.cell, styles.head)}
+        style={{ top: view.top, left: HEAD_W + c * COL_W, width: COL_W }}
+      >
         {columnLetters(c)}
       </div>,
     );
   }
   for (let r = firstRow; r <= lastRow; r++) {
     cells.push(
-      <div key={`r${r}`} className={mergeClasses(styles.cell, styles.head)} style={{ top: ROW_H + r * ROW_H, left: view.left, width: HEAD_W }}>
+      <div
+        key={`r${r}`}
+        className={mergeClasses(styles.cell, styles.head)}
+        style={{ top: ROW_H + r * ROW_H, left: view.left, width: HEAD_W }}
+      >
         {r + 1}
       </div>,
     );
@@ -150,7 +169,7 @@ export function Grid({ source }: { source: GridSource }) {
     <section className={styles.root} aria-label="Workbook preview">
       <div className={styles.bar} aria-live="polite">
         <span className={styles.nameBox}>{cellAddress(sel.row, sel.col)}</span>
-        <span>{selCell?.formula ? `=${selCell.formula.replace(/^=/, '')}` : selCell?.text ?? ''}</span>
+        <span>{selCell?.formula ? `=${selCell.formula.replace(/^=/, '')}` : (selCell?.text ?? '')}</span>
       </div>
       <div
         ref={scroller}
@@ -166,7 +185,10 @@ export function Grid({ source }: { source: GridSource }) {
         onKeyDown={onKeyDown}
       >
         <div style={{ position: 'relative', height: ROW_H + rows * ROW_H, width: HEAD_W + cols * COL_W }}>
-          <div className={mergeClasses(styles.cell, styles.head, styles.corner)} style={{ top: view.top, left: view.left, width: HEAD_W }} />
+          <div
+            className={mergeClasses(styles.cell, styles.head, styles.corner)}
+            style={{ top: view.top, left: view.left, width: HEAD_W }}
+          />
           {cells}
         </div>
       </div>

@@ -1,6 +1,6 @@
 import { cellAddress } from '../workbook/address.js';
-import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
 import { formatCell } from '../workbook/cell-display.js';
+import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
 
 interface GridCell {
   text: string;

@@ -41,7 +41,11 @@ export function formatCell(value: CellValue | undefined, format = 'General'): st
 function formatGeneral(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e11) return String(value);
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e11 || abs < 1e-9)) return value.toExponential(5).replace(/\.?0+e/, 'E').replace('E+', 'E+');
+  if (abs !== 0 && (abs >= 1e11 || abs < 1e-9))
+    return value
+      .toExponential(5)
+      .replace(/\.?0+e/, 'E')
+      .replace('E+', 'E+');
   return String(Number(value.toPrecision(10)));
 }
 
@@ -110,7 +114,7 @@ function formatNumber(value: number, section: string): string {
 }
 
 function renderDigits(value: number, pattern: string): string {
-  const trailingCommas = (pattern.match(/,+$/)?.[0].length ?? 0);
+  const trailingCommas = pattern.match(/,+$/)?.[0].length ?? 0;
   const core = pattern.slice(0, pattern.length - trailingCommas);
   const scaledValue = value / 1000 ** trailingCommas;
   const [intPart, fracPart = ''] = core.split('.');
@@ -130,14 +134,28 @@ function formatDate(serial: number, section: string): string {
   const ms = Math.round((serial - UNIX_EPOCH_SERIAL) * 86_400_000);
   const d = new Date(ms);
   const hasAmPm = /AM\/PM|A\/P/i.test(section);
-  const parts = { y: d.getUTCFullYear(), mo: d.getUTCMonth(), day: d.getUTCDate(), wd: d.getUTCDay(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds(), ms: d.getUTCMilliseconds() };
+  const parts = {
+    y: d.getUTCFullYear(),
+    mo: d.getUTCMonth(),
+    day: d.getUTCDate(),
+    wd: d.getUTCDay(),
+    h: d.getUTCHours(),
+    mi: d.getUTCMinutes(),
+    s: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(),
+  };
   const tokens = section.match(/"[^"]*"|\\.|AM\/PM|A\/P|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|\.0+|./gi) ?? [];
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   let out = '';
   let lastWasHour = false;
   tokens.forEach((raw, idx) => {
     const t = raw.toLowerCase();
-    const nextIsSeconds = tokens.slice(idx + 1).find((x) => /^[a-z]/i.test(x))?.toLowerCase().startsWith('s') ?? false;
+    const nextIsSeconds =
+      tokens
+        .slice(idx + 1)
+        .find((x) => /^[a-z]/i.test(x))
+        ?.toLowerCase()
+        .startsWith('s') ?? false;
     if (raw.startsWith('"')) out += raw.slice(1, -1);
     else if (raw.startsWith('\\')) out += raw.slice(1);
     else if (t === 'am/pm') out += parts.h < 12 ? 'AM' : 'PM';

@@ -176,7 +176,10 @@ export function halveChunk(chunk: Chunk): [Chunk, Chunk] | null {
   });
   if (chunk.rows.length > 1) {
     const mid = Math.ceil(chunk.rows.length / 2);
-    return [make(chunk.rowOffset, chunk.colOffset, chunk.rows.slice(0, mid)), make(chunk.rowOffset + mid, chunk.colOffset, chunk.rows.slice(mid))];
+    return [
+      make(chunk.rowOffset, chunk.colOffset, chunk.rows.slice(0, mid)),
+      make(chunk.rowOffset + mid, chunk.colOffset, chunk.rows.slice(mid)),
+    ];
   }
   const row = chunk.rows[0] ?? [];
   if (row.length < 2) return null;

@@ -18,7 +18,10 @@ export function assertRootNamespace(namespace: string, xml: string): void {
   if (!namespace.trim()) throw new WorkbookError('invalid-input', 'A document namespace is required.');
   const ns = rootNamespace(xml);
   if (ns !== namespace) {
-    throw new WorkbookError('invalid-input', `The XML's root element must declare xmlns="${namespace}" (found ${ns ? `"${ns}"` : 'none'}), or Excel cannot find it again.`);
+    throw new WorkbookError(
+      'invalid-input',
+      `The XML's root element must declare xmlns="${namespace}" (found ${ns ? `"${ns}"` : 'none'}), or Excel cannot find it again.`,
+    );
   }
 }
 

@@ -23,7 +23,7 @@ const DEFAULTS: Record<ColumnType, string> = {
 export function columnFormat(col: ColumnSpec): string {
   if (col.type === 'text') return TEXT_FORMAT;
   const f = col.format?.trim();
-  return f ? f : DEFAULTS[col.type] ?? GENERAL_FORMAT;
+  return f ? f : (DEFAULTS[col.type] ?? GENERAL_FORMAT);
 }
 
 /**

@@ -14,9 +14,7 @@
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
 
 /** Where a new table goes. `address` is the top-left cell of the header row, e.g. "B3". */
-export type WriteTarget =
-  | { kind: 'newSheet'; sheetName?: string }
-  | { kind: 'cell'; sheet: string; address: string };
+export type WriteTarget = { kind: 'newSheet'; sheetName?: string } | { kind: 'cell'; sheet: string; address: string };
 
 /** Zero-based row/column of the top-left cell of the selection. */
 export interface SelectionInfo {
@@ -114,14 +112,7 @@ export interface ReplaceResult {
 }
 
 type WorkbookErrorCode =
-  | 'cancelled'
-  | 'collision'
-  | 'not-found'
-  | 'invalid-input'
-  | 'too-large'
-  | 'unsupported'
-  | 'payload-too-large'
-  | 'excel-error';
+  'cancelled' | 'collision' | 'not-found' | 'invalid-input' | 'too-large' | 'unsupported' | 'payload-too-large' | 'excel-error';
 
 /** Every gateway failure is a WorkbookError with a stable code and plain words. */
 export class WorkbookError extends Error {

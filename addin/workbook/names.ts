@@ -7,7 +7,7 @@
  * Sheet names: ≤ 31 characters, none of : \ / ? * [ ], not starting/ending with an apostrophe,
  * unique case-insensitively, and not "History" (reserved by Excel).
  */
-import { MAX_COLUMNS, MAX_ROWS, columnIndex } from './address.js';
+import { columnIndex, MAX_COLUMNS, MAX_ROWS } from './address.js';
 
 const MAX_TABLE_NAME = 255;
 const MAX_SHEET_NAME = 31;
@@ -47,7 +47,10 @@ export function uniqueTableName(wanted: string, taken: Iterable<string>): string
 
 export function sanitizeSheetName(wanted: string): string {
   const printable = Array.from(wanted, (ch) => (ch.charCodeAt(0) < 32 ? ' ' : ch)).join('');
-  let s = printable.replace(/[:\\/?*[\]]/g, ' ').replace(/\s+/g, ' ').trim();
+  let s = printable
+    .replace(/[:\\/?*[\]]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   s = s.replace(/^'+|'+$/g, '').trim();
   if (!s || s.toLowerCase() === 'history') s = s ? `${s} 1` : 'Data';
   return s.slice(0, MAX_SHEET_NAME).trim();

@@ -11,7 +11,7 @@
  */
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
 import { TIMESTAMP_FORMAT } from './formats.js';
-import { WorkbookError, type ReplaceOptions } from './gateway.js';
+import { type ReplaceOptions, WorkbookError } from './gateway.js';
 
 interface RefreshPlan {
   /** Columns to write (the source's, plus the timestamp column in append mode). */

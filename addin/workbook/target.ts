@@ -1,6 +1,6 @@
 /** Collision handling shared by both gateways: where a table of a given shape would go, and where else it could. */
-import { MAX_COLUMNS, MAX_ROWS, cellAddress, fitsSheet, type Rect } from './address.js';
-import { WorkbookError, type TableShape, type WriteTarget } from './gateway.js';
+import { cellAddress, fitsSheet, MAX_COLUMNS, MAX_ROWS, type Rect } from './address.js';
+import { type TableShape, WorkbookError, type WriteTarget } from './gateway.js';
 
 /** The rectangle a table occupies: header + data rows (at least one, as Excel keeps one). */
 export function tableArea(row: number, col: number, shape: TableShape): Rect {
@@ -12,7 +12,11 @@ export function validateShape(shape: TableShape): void {
     throw new WorkbookError('invalid-input', 'A table needs at least one column and a whole number of rows.');
   }
   if (shape.rows + 1 > MAX_ROWS || shape.columns > MAX_COLUMNS) {
-    throw new WorkbookError('too-large', `${shape.rows.toLocaleString('en-US')} rows × ${shape.columns} columns do not fit on one Excel sheet (1,048,576 × 16,384).`, 'Add a filter or a row limit.');
+    throw new WorkbookError(
+      'too-large',
+      `${shape.rows.toLocaleString('en-US')} rows × ${shape.columns} columns do not fit on one Excel sheet (1,048,576 × 16,384).`,
+      'Add a filter or a row limit.',
+    );
   }
 }
 

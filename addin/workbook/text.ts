@@ -20,7 +20,8 @@ const MAX_CELL_CHARS = 32_767;
 
 const FORMULA_LEAD = /^[=+\-@\t\r]/;
 /** Strings Excel would turn into a number, boolean, date or error when written outside "@". */
-const COERCIBLE = /^\s*([-+]?[$€£¥]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?|true|false|#N\/A|#\w+[!?]?|\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?.*)\s*$/i;
+const COERCIBLE =
+  /^\s*([-+]?[$€£¥]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?|true|false|#N\/A|#\w+[!?]?|\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?.*)\s*$/i;
 
 /** Would Excel read this string as a formula (or a DDE/"@" function) when written raw? */
 export function isFormulaLike(s: string): boolean {

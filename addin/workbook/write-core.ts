@@ -11,9 +11,9 @@
 import { throwIfAborted as throwIfAbortedWith } from '../../common/errors.js';
 import type { CellValue } from '../../common/stream.js';
 import type { Rect } from './address.js';
-import { ChunkAccumulator, DEFAULT_BUDGET, OP_OVERHEAD_BYTES, halveChunk, type Chunk, type ChunkBudget } from './chunks.js';
+import { type Chunk, ChunkAccumulator, type ChunkBudget, DEFAULT_BUDGET, halveChunk, OP_OVERHEAD_BYTES } from './chunks.js';
 import { TEXT_FORMAT } from './formats.js';
-import { WorkbookError, type RowSource, type WriteProgress, type WriteStats } from './gateway.js';
+import { type RowSource, WorkbookError, type WriteProgress, type WriteStats } from './gateway.js';
 import { toExcelRows } from './text.js';
 
 type ExcelScalar = number | string | boolean;
@@ -94,7 +94,8 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
   const queuePrelude = () => {
     input.prelude?.();
     if (formatsUpFront && input.totalRows! > 0) {
-      for (const [a, b] of formatRuns) port.setFormat({ row: firstRow, col: targetCols[a], rows: input.totalRows!, cols: b - a }, formats[a]);
+      for (const [a, b] of formatRuns)
+        port.setFormat({ row: firstRow, col: targetCols[a], rows: input.totalRows!, cols: b - a }, formats[a]);
     }
   };
 
@@ -108,7 +109,12 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
     }
     for (const [a, b] of valueRuns) {
       const [x, y] = [Math.max(a, c0), Math.min(b, c1)];
-      if (x < y) port.setValues(row, targetCols[x], chunk.rows.map((r) => (r as ExcelScalar[]).slice(x - c0, y - c0)));
+      if (x < y)
+        port.setValues(
+          row,
+          targetCols[x],
+          chunk.rows.map((r) => (r as ExcelScalar[]).slice(x - c0, y - c0)),
+        );
     }
   };
 
@@ -122,7 +128,11 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
     }
     throwIfAborted(signal);
     if (chunk.rowOffset + chunk.rows.length > input.maxRows) {
-      throw new WorkbookError('collision', `Only ${input.maxRows} rows fit below the target before other data; the result has more.`, 'Choose another place or a new sheet.');
+      throw new WorkbookError(
+        'collision',
+        `Only ${input.maxRows} rows fit below the target before other data; the result has more.`,
+        'Choose another place or a new sheet.',
+      );
     }
     if (!preludeDone) queuePrelude();
     queueChunk(chunk);
@@ -147,7 +157,11 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
   for await (const batch of batchesOf(input.rows)) {
     throwIfAborted(signal);
     const long = batch.findIndex((r) => !Array.isArray(r) || r.length > width);
-    if (long >= 0) throw new WorkbookError('invalid-input', `Row ${seen + long + 1} has ${Array.isArray(batch[long]) ? batch[long].length : 'no'} values; the table has ${width} columns.`);
+    if (long >= 0)
+      throw new WorkbookError(
+        'invalid-input',
+        `Row ${seen + long + 1} has ${Array.isArray(batch[long]) ? batch[long].length : 'no'} values; the table has ${width} columns.`,
+      );
     seen += batch.length;
     const safe = toExcelRows(batch, textCols);
     stats.truncatedCells += safe.truncated;

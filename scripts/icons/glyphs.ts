@@ -24,14 +24,18 @@ function roundedRect(x0: number, y0: number, x1: number, y1: number, r: number):
   };
 }
 
-const rect = (x0: number, y0: number, x1: number, y1: number): Inside => (x, y) =>
-  x >= x0 && x <= x1 && y >= y0 && y <= y1;
+const rect =
+  (x0: number, y0: number, x1: number, y1: number): Inside =>
+  (x, y) =>
+    x >= x0 && x <= x1 && y >= y0 && y <= y1;
 
-const union = (...parts: Inside[]): Inside => (x, y) => parts.some((p) => p(x, y));
+const union =
+  (...parts: Inside[]): Inside =>
+  (x, y) =>
+    parts.some((p) => p(x, y));
 
 function triangle(a: [number, number], b: [number, number], c: [number, number]): Inside {
-  const side = (p: [number, number], q: [number, number], x: number, y: number) =>
-    (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
+  const side = (p: [number, number], q: [number, number], x: number, y: number) => (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
   return (x, y) => {
     const s1 = side(a, b, x, y);
     const s2 = side(b, c, x, y);
@@ -93,7 +97,10 @@ export function renderGlyph(name: GlyphName, size: number, samples = 6): Uint8Ar
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
       // Average premultiplied colour over the samples, each sample taking its topmost layer.
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < samples; sy++) {
         for (let sx = 0; sx < samples; sx++) {
           const x = (px + (sx + 0.5) / samples) / size;
@@ -101,7 +108,10 @@ export function renderGlyph(name: GlyphName, size: number, samples = 6): Uint8Ar
           for (let i = layers.length - 1; i >= 0; i--) {
             if (layers[i].inside(x, y)) {
               const [cr, cg, cb, ca] = layers[i].color;
-              r += cr * ca; g += cg * ca; b += cb * ca; a += ca;
+              r += cr * ca;
+              g += cg * ca;
+              b += cb * ca;
+              a += ca;
               break;
             }
           }

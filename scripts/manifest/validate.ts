@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { validateXML } from 'xmllint-wasm';
 
 const XSD_DIR = fileURLToPath(new URL('./xsd/', import.meta.url));
@@ -82,7 +83,11 @@ export function checkProjectRules(xml: string, options: ManifestCheckOptions = {
     if (!url.startsWith('https://')) {
       problems.push({ kind: 'url', message: `${url} must use https:// (Office requires SSL for add-in URLs).`, line: lineOf(text, index) });
     } else if (!options.allowLocalhost && /^https:\/\/(localhost|127\.0\.0\.1|\[::1\])([:/]|$)/i.test(url)) {
-      problems.push({ kind: 'url', message: `${url} points at this machine; a production manifest needs the public host.`, line: lineOf(text, index) });
+      problems.push({
+        kind: 'url',
+        message: `${url} points at this machine; a production manifest needs the public host.`,
+        line: lineOf(text, index),
+      });
     }
   }
 
@@ -94,7 +99,10 @@ export function checkProjectRules(xml: string, options: ManifestCheckOptions = {
     const panes = [...text.matchAll(/<Action\s+xsi:type="ShowTaskpane">[\s\S]*?<SourceLocation\s+resid="([^"]+)"/g)].map((m) => m[1]);
     for (const [what, resid] of [['FunctionFile', functionFile], ...panes.map((p) => ['ShowTaskpane SourceLocation', p])]) {
       if (resid !== undefined && resid !== runtime) {
-        problems.push({ kind: 'runtime', message: `${what} uses resid "${resid}" but the shared runtime is "${runtime}"; they must be the same page.` });
+        problems.push({
+          kind: 'runtime',
+          message: `${what} uses resid "${resid}" but the shared runtime is "${runtime}"; they must be the same page.`,
+        });
       }
     }
   }

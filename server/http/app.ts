@@ -12,6 +12,7 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+
 import type { HealthResponse } from '../../common/api.js';
 import type { Logger } from '../log.js';
 import { createServices } from '../services/index.js';
@@ -22,12 +23,12 @@ import type { RouteContext, RouteModule } from './context.js';
 import { ApiError, errorHandler, invalidInput, notFoundHandler } from './errors.js';
 import { jsonShapeProblem } from './json-shape.js';
 import { LIMITS } from './limits.js';
+import { OneLineRequestLog } from './request-log.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { pullRoutes } from './routes/pull.js';
 import { scheduleRoutes } from './routes/schedules.js';
-import { OneLineRequestLog } from './request-log.js';
 import { hostAllowList, securityHeaders } from './security.js';
 
 export type { RouteModule } from './context.js';

@@ -5,6 +5,7 @@
  * (POST /api/connections) run without one and create a session when needed.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
 import type { Session, SessionStore } from '../store/sessions.js';
 import { unauthorized } from './errors.js';
 

@@ -5,6 +5,7 @@
  * recursion, so no stack to overflow whatever reaches it).
  */
 import { z } from 'zod';
+
 import { formatCount } from './limits.js';
 
 export interface JsonValueLimits {
@@ -23,14 +24,16 @@ export function jsonValueProblem(value: unknown, limits: JsonValueLimits): strin
         return `a text of ${formatCount(v.length)} characters; the limit is ${formatCount(limits.maxStringChars)}`;
       }
     } else if (v !== null && typeof v === 'object') {
-      if (depth + 1 > limits.maxDepth) return `nested more than ${formatCount(limits.maxDepth)} levels deep; the limit is ${formatCount(limits.maxDepth)}`;
+      if (depth + 1 > limits.maxDepth)
+        return `nested more than ${formatCount(limits.maxDepth)} levels deep; the limit is ${formatCount(limits.maxDepth)}`;
       const items = Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>);
       if (items.length > limits.maxItems) {
         return `a list of ${formatCount(items.length)} ${Array.isArray(v) ? 'items' : 'members'}; the limit is ${formatCount(limits.maxItems)}`;
       }
       if (!Array.isArray(v)) {
         const long = Object.keys(v).find((key) => key.length > limits.maxStringChars);
-        if (long !== undefined) return `a property name of ${formatCount(long.length)} characters; the limit is ${formatCount(limits.maxStringChars)}`;
+        if (long !== undefined)
+          return `a property name of ${formatCount(long.length)} characters; the limit is ${formatCount(limits.maxStringChars)}`;
       }
       for (const item of items) stack.push({ value: item, depth: depth + 1 });
     }

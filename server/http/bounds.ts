@@ -7,6 +7,7 @@
  * version's options) pass through, bounded.
  */
 import { z } from 'zod';
+
 import type { Bounds, ListSpot, TextSpot } from '../../common/bounds.js';
 import { calculationProblem } from '../vds/calculation-limits.js';
 import { boundedJson } from './bounded-json.js';
@@ -36,8 +37,14 @@ const count = (input: unknown) => formatCount(Array.isArray(input) ? input.lengt
 
 /** How many of each list, and the refusal in words. */
 const LIST_MAX: Record<ListSpot, { max: number; words: (input: unknown) => string }> = {
-  vdsFields: { max: LIMITS.vdsFields, words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsFields)} fields; this one has ${count(i)}.` },
-  vdsFilters: { max: LIMITS.vdsFilters, words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsFilters)} filters; this one has ${count(i)}.` },
+  vdsFields: {
+    max: LIMITS.vdsFields,
+    words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsFields)} fields; this one has ${count(i)}.`,
+  },
+  vdsFilters: {
+    max: LIMITS.vdsFilters,
+    words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsFilters)} filters; this one has ${count(i)}.`,
+  },
   vdsParameters: {
     max: LIMITS.vdsParameters,
     words: (i) => `A VDS query may have at most ${formatCount(LIMITS.vdsParameters)} parameters; this one has ${count(i)}.`,

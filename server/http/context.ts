@@ -3,6 +3,7 @@
  * reports. Route modules are plain functions `(app, ctx) => void`, registered by app.ts.
  */
 import type { FastifyInstance } from 'fastify';
+
 import type { HealthResponse } from '../../common/api.js';
 import type { Services } from '../services/index.js';
 

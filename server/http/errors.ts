@@ -6,7 +6,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HTTP_STATUS, httpStatusOf, type ApiErrorBody } from '../../common/errors.js';
+
+import { type ApiErrorBody, HTTP_STATUS, httpStatusOf } from '../../common/errors.js';
 import { ApiError, invalidInput } from '../errors.js';
 import { isTableauError } from '../tableau/errors.js';
 import { formatCount, LIMITS } from './limits.js';

@@ -8,7 +8,7 @@
  * (https://fastify.dev/docs/latest/Reference/Server/#logcontroller; `disableRequestLogging` is
  * deprecated).
  */
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
 export class OneLineRequestLog extends LogController {
   override incomingRequest(): void {}

@@ -4,11 +4,12 @@
  * what a live pull and the schedule picker accept.
  */
 import { z } from 'zod';
+
 import type { CreateScheduleBody, UpdateScheduleBody } from '../../common/schedules.js';
 import { pullOptionsSchema } from '../../common/source.js';
-import { idSchema, isPlainHttpUrl, pullSourceSchema } from './schemas.js';
 import { MAX_HISTORY_LIMIT } from '../schedule/history.js';
 import { scheduleSpecSchema } from '../schedule/spec.js';
+import { idSchema, isPlainHttpUrl, pullSourceSchema } from './schemas.js';
 
 // fetch() refuses URLs with user:password, so they could never be delivered.
 const webhookUrlSchema = z
@@ -54,7 +55,6 @@ export const scheduleParams = z.object({ sid: idSchema });
 export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(100) });
 
 export const latestSnapshotQuery = z.object({ scheduleId: idSchema });
-
 
 // What these schemas accept is what the add-in sends (common/schedules.ts), both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -6,9 +6,10 @@
  * the service layer.
  */
 import { z } from 'zod';
-import { idSchema, pullOptionsSchema, pullSourceSchemaWith } from '../../common/source.js';
+
 import { connectRequestSchemaWith } from '../../common/api.js';
 import { serverUrlSchema } from '../../common/site.js';
+import { idSchema, pullOptionsSchema, pullSourceSchemaWith } from '../../common/source.js';
 import { SERVER_BOUNDS } from './bounds.js';
 
 export { idSchema, serverUrlSchema };

@@ -20,9 +20,11 @@
  *  - Security headers fitting an Office add-in (securityHeaders below).
  *  (The one log line per request is request-log.ts.)
  */
+import { isIP } from 'node:net';
+
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isIP } from 'node:net';
+
 import { ApiError } from './errors.js';
 
 /** `host[:port]` with a DNS name, an IPv4 address or a bracketed IPv6 address; nothing else. */

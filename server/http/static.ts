@@ -10,11 +10,13 @@
  *  - office.js is not ours to serve: the pages load it from Microsoft's CDN (addin/taskpane.html).
  * `/` redirects to the task pane.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import fastifyStatic, { type FastifyStaticOptions } from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
 import type { AddinMode } from '../config.js';
 import type { Fallback } from './app.js';
 

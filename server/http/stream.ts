@@ -6,18 +6,16 @@
  */
 import { Readable, type Writable } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
-import { encodeLine } from '../pull/encoded-rows.js';
+
 import type { StreamMessage } from '../../common/stream.js';
+import { encodeLine } from '../pull/encoded-rows.js';
 import { toErrorReply } from './errors.js';
 
 /**
  * Guarantees exactly one terminal message: a producer failure becomes `{kind:'error'}` (same
  * ApiErrorBody as an HTTP error), and a producer that stops without `end` is an error too.
  */
-export async function* withTerminal(
-  source: AsyncIterable<StreamMessage>,
-  onError?: (err: unknown) => void,
-): AsyncGenerator<StreamMessage> {
+export async function* withTerminal(source: AsyncIterable<StreamMessage>, onError?: (err: unknown) => void): AsyncGenerator<StreamMessage> {
   try {
     for await (const m of source) {
       yield m;

@@ -6,6 +6,7 @@
  * straddles two chunks.
  */
 import Papa from 'papaparse';
+
 import { parseErrorMessage, stripBom } from './csv-rows.js';
 
 export type CsvInput = AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream;

@@ -6,13 +6,14 @@
  * regular CSV goes through papaparse instead, which names what is wrong with it.
  */
 import Papa from 'papaparse';
+
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
-import { TableTyper, type TypedTable } from './infer/table-typer.js';
-import { convertCell } from './infer/convert.js';
 import { guessNewline, type LineEnd } from './csv-chunks.js';
 import { CsvFieldReader, IRREGULAR, TEXT_END } from './csv-fields.js';
-import { TextInterner } from './text-interner.js';
 import { emptyCsvError, isBlankRow, parseErrorMessage, raggedRowError, stripBom } from './csv-rows.js';
+import { convertCell } from './infer/convert.js';
+import { TableTyper, type TypedTable } from './infer/table-typer.js';
+import { TextInterner } from './text-interner.js';
 
 export interface TypedCsv {
   columns: ColumnSpec[];
@@ -57,7 +58,7 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
   redoWrongGuesses(typer, table, values, (visit) => {
     const again = new CsvFieldReader(text, lineEnd);
     again.readRow(cells); // the header
-    for (let row = 0; ; ) {
+    for (let row = 0; ;) {
       const got = again.readRow(cells);
       if (got === TEXT_END) return;
       if (got === width && !visit(row++, cells)) return;

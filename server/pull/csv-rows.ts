@@ -3,6 +3,7 @@
  * papaparse errors in plain words.
  */
 import type Papa from 'papaparse';
+
 import { PullDataError } from './errors.js';
 
 /** Tableau's export may start with a UTF-8 BOM (a BOM is unverified, docs/tableau-rest.md#view-data-csv). */

@@ -8,15 +8,15 @@
  * out and pass 2 parses the spooled text again and converts its rows into `rows` batches.
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
-import { TableTyper } from './infer/table-typer.js';
-import { localeRule } from './infer/locale.js';
-import { convertCell } from './infer/convert.js';
-import { csvRowChunks, textChunks, type CsvInput } from './csv-chunks.js';
+import { type CsvInput, csvRowChunks, textChunks } from './csv-chunks.js';
 import { csvTextToTypedColumns } from './csv-columns.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
-import { TextSpool } from './text-spool.js';
 import { toStreamError, withRowCount } from './errors.js';
+import { convertCell } from './infer/convert.js';
+import { localeRule } from './infer/locale.js';
+import { TableTyper } from './infer/table-typer.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
+import { TextSpool } from './text-spool.js';
 
 export interface CsvToTypedOptions {
   /** 'en-US', 'de-DE', ... or 'auto' (default): how the view formatted its numbers and dates. */
@@ -45,7 +45,8 @@ export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {})
   try {
     if (opts.locale && opts.locale !== 'auto') localeRule(opts.locale); // fail before reading anything
     const texts = textChunks(input);
-    const head = opts.limit === undefined ? await readUpTo(texts, opts.inMemoryChars ?? IN_MEMORY_CHARS, progress) : { text: [], ended: false };
+    const head =
+      opts.limit === undefined ? await readUpTo(texts, opts.inMemoryChars ?? IN_MEMORY_CHARS, progress) : { text: [], ended: false };
     if (head.ended) yield* typeWhole(head.text.join(''), opts);
     else yield* typeCsv(continued(head.text, texts), opts, spool, progress);
   } catch (err) {
@@ -59,7 +60,11 @@ export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {})
  * The first text chunks, up to `max` characters; `ended` when that was all of it. When the input
  * breaks off here, `progress.rows` is set to the complete data rows received (counted only then).
  */
-async function readUpTo(texts: AsyncIterator<string>, max: number, progress: { rows: number }): Promise<{ text: string[]; ended: boolean }> {
+async function readUpTo(
+  texts: AsyncIterator<string>,
+  max: number,
+  progress: { rows: number },
+): Promise<{ text: string[]; ended: boolean }> {
   const text: string[] = [];
   let length = 0;
   try {
@@ -114,7 +119,12 @@ function* typeWhole(text: string, opts: CsvToTypedOptions): Generator<StreamMess
   yield { kind: 'end', rowCount, truncated: false };
 }
 
-async function* typeCsv(input: AsyncIterable<string>, opts: CsvToTypedOptions, spool: TextSpool, progress: { rows: number }): AsyncGenerator<StreamMessage> {
+async function* typeCsv(
+  input: AsyncIterable<string>,
+  opts: CsvToTypedOptions,
+  spool: TextSpool,
+  progress: { rows: number },
+): AsyncGenerator<StreamMessage> {
   const limit = opts.limit ?? Infinity;
   let typer: TableTyper | null = null;
   let width = 0;

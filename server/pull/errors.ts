@@ -4,9 +4,9 @@
  * `toApiError()` speak for themselves, everything else becomes a generic message, so a stack trace,
  * a URL with a token or a secret in an exception text never reaches the analyst.
  */
-import { isApiErrorBody, type ApiErrorBody, type ApiErrorCode } from '../../common/errors.js';
-import { ApiError } from '../errors.js';
+import { type ApiErrorBody, type ApiErrorCode, isApiErrorBody } from '../../common/errors.js';
 import type { StreamError } from '../../common/stream.js';
+import { ApiError } from '../errors.js';
 
 /** The server's ApiError (server/errors.ts) made on the data path; its status is the code's own. */
 export class PullDataError extends ApiError {

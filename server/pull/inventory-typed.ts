@@ -5,11 +5,12 @@
  * lists are small (pages of ≤ 1000 items), so items are gathered before `meta` is sent.
  */
 import { z } from 'zod';
+
 import { INVENTORY_RESOURCES, type InventoryResource } from '../../common/source.js';
 import type { CellValue, StreamMessage } from '../../common/stream.js';
+import { PullDataError, toStreamError } from './errors.js';
 import { flattenItem, type FlatValue } from './inventory-flatten.js';
 import { inventoryColumn } from './inventory-types.js';
-import { PullDataError, toStreamError } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 
 const OptionsSchema = z.object({
@@ -70,7 +71,12 @@ async function* typeInventory(
     }
   }
   const names = opts.fields ?? [...FIRST.filter((k) => seen.has(k)), ...order.filter((k) => !FIRST.includes(k))];
-  const columns = names.map((name) => inventoryColumn(name, flat.map((f) => f.get(name) ?? null)));
+  const columns = names.map((name) =>
+    inventoryColumn(
+      name,
+      flat.map((f) => f.get(name) ?? null),
+    ),
+  );
   yield {
     kind: 'meta',
     columns: columns.map((c) => c.spec),

@@ -2,11 +2,11 @@
  * PullRequest → typed result stream messages, through the Tableau client and the server/pull
  * producers. Tableau is only contacted when the generator runs, and every download is a stream.
  */
-import type { StreamMessage, StreamProgress } from '../../common/stream.js';
 import type { DatasourceMetadata, PullRequest } from '../../common/api.js';
-import { tableauMaxAge, type PullSource, type VdsQuery, type ViewSource } from '../../common/source.js';
+import { type PullSource, tableauMaxAge, type VdsQuery, type ViewSource } from '../../common/source.js';
+import type { StreamMessage, StreamProgress } from '../../common/stream.js';
 import { invalidInput } from '../errors.js';
-import { TableauError, type Job, type TableauClient as Tableau } from '../tableau/index.js';
+import { type Job, type TableauClient as Tableau, TableauError } from '../tableau/index.js';
 import { csvToTyped } from './csv-typed.js';
 import { inventoryToTyped } from './inventory-typed.js';
 import type { VdsColumn } from './vds-columns.js';
@@ -88,9 +88,15 @@ async function refreshTarget(client: Tableau, source: PullSource): Promise<{ kin
 async function workbookOfView(client: Tableau, source: ViewSource): Promise<string> {
   const canFilter = source.contentUrl && !/[,&]/.test(source.contentUrl);
   const views = await client.listAll('views', canFilter ? { filter: `contentUrl:eq:${source.contentUrl}` } : {});
-  const view = views.find((v) => v.id === source.viewId) ?? (canFilter ? (await client.listAll('views')).find((v) => v.id === source.viewId) : undefined);
+  const view =
+    views.find((v) => v.id === source.viewId) ??
+    (canFilter ? (await client.listAll('views')).find((v) => v.id === source.viewId) : undefined);
   const workbookId = view?.workbook?.id;
-  if (!workbookId) throw new TableauError({ code: 'not-found', message: 'Tableau could not find that view. It may have been deleted or you may lack access.' });
+  if (!workbookId)
+    throw new TableauError({
+      code: 'not-found',
+      message: 'Tableau could not find that view. It may have been deleted or you may lack access.',
+    });
   return workbookId;
 }
 

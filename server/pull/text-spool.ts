@@ -6,9 +6,9 @@
  * rows' JSON round trip (stringify, write, read, JSON.parse) cost ~2.9 s of a 9.5 s million-row
  * export, more than parsing the CSV twice. `dispose()` deletes the file.
  */
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

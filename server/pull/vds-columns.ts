@@ -2,8 +2,8 @@
  * Column types of a VDS query, known before the first byte of data (so `meta` goes out at once):
  * from the field's dataType (read-metadata) and the query function (docs/tableau-rest.md#results).
  */
-import type { ColumnSpec, ColumnType } from '../../common/stream.js';
 import type { VdsDataType } from '../../common/api.js';
+import type { ColumnSpec, ColumnType } from '../../common/stream.js';
 import { uniqueHeaders } from './infer/table-typer.js';
 
 export interface VdsColumn {

@@ -9,7 +9,14 @@
  * Cuts happen only at ASCII ',' / ']' bytes, so a UTF-8 character is never split.
  */
 
-const Q = 0x22, BS = 0x5c, LB = 0x5b, RB = 0x5d, LC = 0x7b, RC = 0x7d, COMMA = 0x2c, COLON = 0x3a;
+const Q = 0x22,
+  BS = 0x5c,
+  LB = 0x5b,
+  RB = 0x5d,
+  LC = 0x7b,
+  RC = 0x7d,
+  COMMA = 0x2c,
+  COLON = 0x3a;
 
 const DATA_KEY = Buffer.from('data');
 /** Bytes kept outside the data array; a larger non-data body is not a VDS response. */
@@ -159,7 +166,10 @@ export class VdsBodyScanner {
   }
 }
 
-const S_IN_STRING = 0, S_ESCAPED = 1, S_DEPTH = 2, S_LAST_CUT = 3;
+const S_IN_STRING = 0,
+  S_ESCAPED = 1,
+  S_DEPTH = 2,
+  S_LAST_CUT = 3;
 
 /**
  * The hot loop, kept small and standalone so V8 optimizes it well: walks buf[start..] inside the data

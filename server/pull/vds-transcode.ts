@@ -7,7 +7,11 @@
  */
 import { convertVdsValue, V_BOOL, V_DATE, V_NUMBER, V_TEXT } from './vds-values.js';
 
-const Q = 0x22, BS = 0x5c, LB = 0x5b, RB = 0x5d, COMMA = 0x2c;
+const Q = 0x22,
+  BS = 0x5c,
+  LB = 0x5b,
+  RB = 0x5d,
+  COMMA = 0x2c;
 
 export interface Transcoded {
   json: string;
@@ -48,7 +52,9 @@ function isoDaySerial(s: string, start: number, days: Map<number, string>): stri
   if (s.charCodeAt(start + 4) !== 0x2d || s.charCodeAt(start + 7) !== 0x2d) return '';
   const key =
     ((digit(s, start) * 10 + digit(s, start + 1)) * 100 + digit(s, start + 2) * 10 + digit(s, start + 3)) * 10000 +
-    (digit(s, start + 5) * 10 + digit(s, start + 6)) * 100 + digit(s, start + 8) * 10 + digit(s, start + 9);
+    (digit(s, start + 5) * 10 + digit(s, start + 6)) * 100 +
+    digit(s, start + 8) * 10 +
+    digit(s, start + 9);
   if (key !== key) return '';
   const known = days.get(key);
   if (known !== undefined) return known;

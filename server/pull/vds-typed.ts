@@ -4,14 +4,14 @@
  * worth of elements at a time (vds-scanner.ts): the body is never held whole.
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
-import { VdsBodyScanner, VdsScanError } from './vds-scanner.js';
-import { vdsColumnSpecs, type VdsColumn } from './vds-columns.js';
-import { convertVdsValue, converterFor, type Misfits } from './vds-values.js';
+import { encodedRowsMessage } from './encoded-rows.js';
 import { PullDataError, toStreamError, withRowCount } from './errors.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
-import { encodedRowsMessage } from './encoded-rows.js';
-import { dateMemo, transcodeArrays } from './vds-transcode.js';
+import { type VdsColumn, vdsColumnSpecs } from './vds-columns.js';
 import { vdsErrorFromBody } from './vds-errors.js';
+import { VdsBodyScanner, VdsScanError } from './vds-scanner.js';
+import { dateMemo, transcodeArrays } from './vds-transcode.js';
+import { converterFor, convertVdsValue, type Misfits } from './vds-values.js';
 
 export interface VdsToTypedOptions {
   columns: VdsColumn[];
@@ -92,7 +92,12 @@ async function* typeVds(
   };
 
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (const text of scanner.feed(bytes)) {
       const transcoded = fast ? transcodeArrays(text, kinds, memo) : undefined;
       if (transcoded) {

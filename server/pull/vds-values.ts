@@ -8,7 +8,10 @@ import type { CellValue, ColumnType } from '../../common/stream.js';
 import { excelSerial } from '../../common/typed-values.js';
 import { dt, F_ISO, scanDate } from './infer/date-scan.js';
 
-export const V_NUMBER = 1, V_DATE = 2, V_BOOL = 3, V_TEXT = 4;
+export const V_NUMBER = 1,
+  V_DATE = 2,
+  V_BOOL = 3,
+  V_TEXT = 4;
 
 export function converterFor(type: ColumnType): number {
   switch (type) {

@@ -2,7 +2,7 @@
  * Why a schedule could not run, in plain words. Objects with `toApiError()` are turned into
  * `{ error: ApiErrorBody }` by server/http/errors.ts and stored as a run's failure as they are.
  */
-import { HTTP_STATUS, type ApiErrorBody, type ScheduleErrorCode } from '../../common/errors.js';
+import { type ApiErrorBody, HTTP_STATUS, type ScheduleErrorCode } from '../../common/errors.js';
 import { ApiError } from '../errors.js';
 
 export type { ScheduleErrorCode };
@@ -42,7 +42,11 @@ export const connectionMissing = () =>
   );
 
 export const runInterrupted = () =>
-  new ScheduleError('run-interrupted', 'The companion server stopped while this run was going on.', 'The next scheduled time runs it again.');
+  new ScheduleError(
+    'run-interrupted',
+    'The companion server stopped while this run was going on.',
+    'The next scheduled time runs it again.',
+  );
 
 export const streamIncomplete = () =>
   new ScheduleError('incomplete', 'The data stream from Tableau ended unexpectedly.', 'The next scheduled time tries again.');

@@ -8,7 +8,8 @@
  * it runs in every real hour, both repeated hours on fall-back included, so it is computed here.
  */
 import type { Cron } from 'croner';
-import { compileCron, toCron, type ScheduleSpec } from './spec.js';
+
+import { compileCron, type ScheduleSpec, toCron } from './spec.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -25,7 +26,12 @@ export function zoneOffsetMinutes(zone: string, at: Date): number {
     format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       hourCycle: 'h23',
-      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(zone, format);
   }
@@ -38,11 +44,11 @@ export function zoneOffsetMinutes(zone: string, at: Date): number {
 /** The run of an hourly spec inside the UTC hour starting at `hourStart` (ms), or null. */
 function hourlyRunInHour(minute: number, zone: string, hourStart: number): number | null {
   // Local minute = (UTC minute + offset) mod 60; offsets can be :30/:45 (India, Nepal).
-  let at = hourStart + (((minute - zoneOffsetMinutes(zone, new Date(hourStart))) % 60) + 60) % 60 * MINUTE;
-  const localMinute = (t: number) => ((new Date(t).getUTCMinutes() + zoneOffsetMinutes(zone, new Date(t))) % 60 + 60) % 60;
+  let at = hourStart + ((((minute - zoneOffsetMinutes(zone, new Date(hourStart))) % 60) + 60) % 60) * MINUTE;
+  const localMinute = (t: number) => (((new Date(t).getUTCMinutes() + zoneOffsetMinutes(zone, new Date(t))) % 60) + 60) % 60;
   if (localMinute(at) !== minute) {
     // The offset changed inside this hour: recompute with the offset in force at the candidate.
-    at = hourStart + (((minute - zoneOffsetMinutes(zone, new Date(at))) % 60) + 60) % 60 * MINUTE;
+    at = hourStart + ((((minute - zoneOffsetMinutes(zone, new Date(at))) % 60) + 60) % 60) * MINUTE;
     if (localMinute(at) !== minute) return null;
   }
   return at;

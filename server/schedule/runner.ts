@@ -14,11 +14,11 @@
  *  - every run ends as a run record (succeeded or failed, never left "running" while the server
  *    lives); a failure calls the failure notifier (webhook); then history is trimmed.
  */
+import type { ApiErrorBody, StreamMessage } from '../../common/stream.js';
 import type { Logger } from '../log.js';
 import type { ScheduleRecord, ScheduleStore } from '../store/schedules.js';
 import type { RunRecord, RunStart, SnapshotStore } from '../store/snapshots.js';
-import type { ApiErrorBody, StreamMessage } from '../../common/stream.js';
-import { systemClock, type SchedulerClock, type Timer } from './clock.js';
+import { type SchedulerClock, systemClock, type Timer } from './clock.js';
 import { runInterrupted, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
 import { missedRunsSince, nextRuns } from './math.js';
 import { recordSnapshot } from './record.js';
@@ -171,7 +171,10 @@ export class InProcessScheduleRunner implements ScheduleRunner {
       if (this.running.has(id)) {
         log.info({ scheduledFor: plan.due.toISOString() }, 'scheduled time skipped: the previous run is still going');
       } else {
-        this.launch(schedule, late ? { trigger: 'catch-up', scheduledFor: plan.due, missed: plan.missed } : { trigger: 'schedule', scheduledFor: plan.due });
+        this.launch(
+          schedule,
+          late ? { trigger: 'catch-up', scheduledFor: plan.due, missed: plan.missed } : { trigger: 'schedule', scheduledFor: plan.due },
+        );
       }
     }
     if (plan.next) this.timers.set(id, { at: plan.next, timer: this.clock.setTimer(plan.next, () => this.safeTick(id)) });

@@ -6,7 +6,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 
-import { WEEKDAYS, type ScheduleSpec as ApiScheduleSpec, type Weekday } from '../../common/schedules.js';
+import { type ScheduleSpec as ApiScheduleSpec, type Weekday, WEEKDAYS } from '../../common/schedules.js';
 
 /** true when the runtime's ICU knows `zone` (Intl throws RangeError for unknown zones). */
 export function isValidTimeZone(zone: string): boolean {
@@ -31,7 +31,9 @@ const timeZone = z
 const time = z
   .string({ error: 'A time is required, e.g. "07:30".' })
   .max(20, { abort: true, error: 'A time is 24-hour HH:MM, e.g. "07:30" or "18:00".' })
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (issue) => `"${String(issue.input)}" is not a time. Use 24-hour HH:MM, e.g. "07:30" or "18:00".` });
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+    error: (issue) => `"${String(issue.input)}" is not a time. Use 24-hour HH:MM, e.g. "07:30" or "18:00".`,
+  });
 
 /** Croner in strict 5-field mode: minute hour day-of-month month day-of-week (no seconds). */
 export function compileCron(expression: string, zone?: string): Cron {
@@ -134,7 +136,13 @@ export function toCron(spec: ScheduleSpec): string {
 }
 
 const DAY_NAMES: Record<Weekday, string> = {
-  sun: 'Sunday', mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday',
+  sun: 'Sunday',
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
 };
 
 /** One line for the pane: "Every day at 07:30 (Europe/Berlin)". */

@@ -59,7 +59,10 @@ export function webhookNotifier(options: WebhookOptions): FailureNotifier {
     } catch (err) {
       const timedOut = (err as Error)?.name === 'TimeoutError';
       // Only the error's kind: undici's messages and causes can repeat the full URL.
-      log.warn({ reason: timedOut ? `no answer within ${timeoutMs} ms` : ((err as Error)?.name ?? 'error') }, 'failure webhook not delivered');
+      log.warn(
+        { reason: timedOut ? `no answer within ${timeoutMs} ms` : ((err as Error)?.name ?? 'error') },
+        'failure webhook not delivered',
+      );
     }
   };
 }

@@ -78,7 +78,11 @@ export class BrowseService {
    * projects and may hold "," or "&", which no filter can express: so we narrow by name when we can,
    * keep only items whose project id matches, and page that list ourselves.
    */
-  private async pageInProject<R extends 'workbooks' | 'datasources'>(client: Tableau, resource: R, q: PageRequest): Promise<ItemsPage<ResourceItem<R>>> {
+  private async pageInProject<R extends 'workbooks' | 'datasources'>(
+    client: Tableau,
+    resource: R,
+    q: PageRequest,
+  ): Promise<ItemsPage<ResourceItem<R>>> {
     if (!q.projectId) {
       const p = await client.listPage(resource, { pageNumber: q.page, pageSize: q.pageSize });
       return { items: p.items, total: p.totalAvailable };

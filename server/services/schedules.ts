@@ -8,16 +8,22 @@ import type { StreamMessage } from '../../common/stream.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { describeSource } from '../pull/pull-messages.js';
-import { systemClock, type SchedulerClock } from '../schedule/clock.js';
+import { type SchedulerClock, systemClock } from '../schedule/clock.js';
 import { ScheduleError } from '../schedule/errors.js';
 import { DEFAULT_HISTORY_LIMIT } from '../schedule/history.js';
 import { InProcessScheduleRunner, type ScheduleRunner } from '../schedule/runner.js';
 import { snapshotMessages } from '../schedule/snapshot-stream.js';
-import { toScheduleInfo, type ScheduleInfo } from '../schedule/views.js';
+import { type ScheduleInfo, toScheduleInfo } from '../schedule/views.js';
 import { webhookNotifier } from '../schedule/webhook.js';
 import type { Store } from '../store/index.js';
-import { SqliteScheduleStore, type NewSchedule, type ScheduleChanges, type ScheduleRecord, type ScheduleStore } from '../store/schedules.js';
-import { SqliteSnapshotStore, type RunRecord, type SnapshotStore } from '../store/snapshots.js';
+import {
+  type NewSchedule,
+  type ScheduleChanges,
+  type ScheduleRecord,
+  type ScheduleStore,
+  SqliteScheduleStore,
+} from '../store/schedules.js';
+import { type RunRecord, type SnapshotStore, SqliteSnapshotStore } from '../store/snapshots.js';
 import type { ConnectionService } from './connections.js';
 import type { PullService } from './pulls.js';
 

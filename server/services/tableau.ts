@@ -7,7 +7,7 @@
  * connect (its own cache) always signs in and is what POST /api/connections uses to check the
  * credentials before anything is saved.
  */
-import { SessionCache, TableauClient, type Logger } from '../tableau/index.js';
+import { type Logger, SessionCache, TableauClient } from '../tableau/index.js';
 import type { ConnectParams } from './client-pool.js';
 
 export type Tableau = TableauClient;
@@ -38,7 +38,9 @@ export function idleTimeoutFromEnv(env: Record<string, string | undefined> = pro
   if (!raw) return undefined;
   const ms = Number(raw);
   if (!Number.isInteger(ms) || ms < 1000 || ms > 3_600_000) {
-    throw new Error(`Invalid server settings: TABLEAU_IDLE_TIMEOUT_MS must be a whole number of milliseconds between 1000 and 3600000 (got "${raw.slice(0, 40)}").`);
+    throw new Error(
+      `Invalid server settings: TABLEAU_IDLE_TIMEOUT_MS must be a whole number of milliseconds between 1000 and 3600000 (got "${raw.slice(0, 40)}").`,
+    );
   }
   return ms;
 }

@@ -1,10 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+
 import { SessionStore } from './auth.js';
 import { type Clock, systemClock } from './clock.js';
 import type { SimContext } from './context.js';
-import { createDataHost } from './data-host.js';
 import { bumpDataVersion, datasetKeys, registerCsvDataset } from './data/catalog.js';
 import { registerSimDataRoutes } from './data/routes.js';
+import { createDataHost } from './data-host.js';
 import { FaultController, type FaultSpec } from './faults.js';
 import { installHooks, installParsers } from './hooks.js';
 import { DEFAULT_JOB_TIMING, JobEngine, type JobTiming } from './jobs.js';
@@ -61,7 +62,9 @@ export interface SimApp {
 function bumpRefreshedData(site: SiteContent, target: { kind: 'datasource' | 'workbook'; id: string }): void {
   const dsIds = target.kind === 'datasource' ? [target.id] : (site.workbooks.get(target.id)?.connections ?? []).map((c) => c.datasourceId);
   const known = new Set(datasetKeys());
-  const keys = new Set(dsIds.map((id) => (id ? site.datasources.get(id)?.dataKey : undefined)).filter((k): k is string => !!k && known.has(k)));
+  const keys = new Set(
+    dsIds.map((id) => (id ? site.datasources.get(id)?.dataKey : undefined)).filter((k): k is string => !!k && known.has(k)),
+  );
   for (const key of keys) bumpDataVersion(key);
 }
 

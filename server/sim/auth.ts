@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { z } from 'zod';
+
 import type { Clock } from './clock.js';
 import { errors } from './errors.js';
 import { verifyConnectedAppJwt } from './jwt.js';

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { createSimulator } from './index.js';
 
 /**

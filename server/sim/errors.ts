@@ -35,29 +35,25 @@ export const errors = {
       'Invalid page number',
       'The page number is not an integer, is less than one, or is greater than the final page number for the requested page size.',
     ),
-  invalidPageSize: () =>
-    new SimError(400, '400007', 'Invalid page size', 'The page size parameter is not an integer, is less than one.'),
+  invalidPageSize: () => new SimError(400, '400007', 'Invalid page size', 'The page size parameter is not an integer, is less than one.'),
   pageSizeLimit: () =>
     new SimError(403, '403014', 'Page size limit exceeded', 'The specified page size is larger than the maximum page size'),
   unknownFilterKey: (key: string) =>
-    new SimError(
-      400,
-      '400065',
-      'Bad Request',
-      `The filter query contains a key which is not recognized for this api version: '${key}'.`,
-    ),
-  noCredentials: () =>
-    new SimError(401, '401000', 'Unauthorized Access', 'No authentication credentials were provided.'),
+    new SimError(400, '400065', 'Bad Request', `The filter query contains a key which is not recognized for this api version: '${key}'.`),
+  noCredentials: () => new SimError(401, '401000', 'Unauthorized Access', 'No authentication credentials were provided.'),
   signinError: () => new SimError(401, '401001', 'Signin Error', 'Error signing in to Tableau Server'),
-  invalidCredentials: () =>
-    new SimError(401, '401002', 'Unauthorized Access', 'Invalid authentication credentials were provided.'),
+  invalidCredentials: () => new SimError(401, '401002', 'Unauthorized Access', 'Invalid authentication credentials were provided.'),
   switchSiteError: (detail: string) => new SimError(403, '403070', 'Switch site error', detail),
   switchSiteFailed: (detail: string) => new SimError(401, '401003', 'Switch site error', `There was a problem switching sites. ${detail}`),
-  unknownResource: (path: string) =>
-    new SimError(404, '404003', 'Resource Not Found', `Unknown resource '${path}' specified in URI.`),
+  unknownResource: (path: string) => new SimError(404, '404003', 'Resource Not Found', `Unknown resource '${path}' specified in URI.`),
   notFound: (what: NotFoundKind, id: string) => {
     const [code, label] = NOT_FOUND[what];
-    return new SimError(404, code, `${label} not found`, `The ${label.toLowerCase()} ID '${id}' doesn't correspond to an existing ${label.toLowerCase()}.`);
+    return new SimError(
+      404,
+      code,
+      `${label} not found`,
+      `The ${label.toLowerCase()} ID '${id}' doesn't correspond to an existing ${label.toLowerCase()}.`,
+    );
   },
 };
 

@@ -58,7 +58,12 @@ export interface FaultPlan {
 function matcher(path: string | undefined): (url: string) => boolean {
   if (!path) return () => true;
   if (!path.includes('*')) return (url) => url.includes(path);
-  const re = new RegExp(path.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+  const re = new RegExp(
+    path
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*'),
+  );
   return (url) => re.test(url);
 }
 
@@ -146,6 +151,9 @@ const page = (status: string, text: string) =>
 export const FAULT_PAGES = {
   rateLimit: { status: 429, html: page('429 Too Many Requests', 'You have sent too many requests in a given amount of time.') },
   badGateway: { status: 502, html: page('502 Bad Gateway', 'The server encountered a temporary error.') },
-  unavailable: { status: 503, html: page('503 Service Temporarily Unavailable', 'The server is temporarily unable to service your request.') },
+  unavailable: {
+    status: 503,
+    html: page('503 Service Temporarily Unavailable', 'The server is temporarily unable to service your request.'),
+  },
   gatewayTimeout: { status: 504, html: page('504 Gateway Time-out', 'The upstream server did not answer in time.') },
 } as const;

@@ -9,7 +9,11 @@ export type Selection = Map<string, true | Set<string>>;
 
 export function parseSelection(spec: string): Selection {
   const sel: Selection = new Map();
-  for (const name of spec.split(',').map((s) => s.trim()).filter(Boolean)) addName(sel, name);
+  for (const name of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean))
+    addName(sel, name);
   return sel;
 }
 
@@ -23,7 +27,7 @@ function addName(sel: Selection, name: string): void {
   const sub = name.slice(dot + 1);
   const cur = sel.get(head);
   if (cur === true) return;
-  (cur ?? sel.set(head, new Set()).get(head) as Set<string>).add(sub);
+  (cur ?? (sel.set(head, new Set()).get(head) as Set<string>)).add(sub);
 }
 
 export interface FieldsConfig {
@@ -37,7 +41,10 @@ export interface FieldsConfig {
 export function resolveFields(raw: string | undefined, cfg: FieldsConfig): Selection | null {
   if (!raw || raw === '_default_') return cfg.defaults;
   const sel: Selection = new Map();
-  for (const name of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const name of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (name === '_all_') return null;
     if (name === '_default_') {
       for (const [k, v] of cfg.defaults) sel.set(k, v === true ? true : new Set(v));

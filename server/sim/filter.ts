@@ -100,7 +100,10 @@ function wildcard(pattern: string, flags = ''): RegExp {
 }
 
 function compileWildcard(pattern: string, flags: string): RegExp {
-  const body = pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('*')
+    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, flags);
 }
 

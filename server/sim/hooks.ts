@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
 import type { SimContext } from './context.js';
-import { SimError, errors } from './errors.js';
+import { errors, SimError } from './errors.js';
 import { FAULT_PAGES } from './faults.js';
 import { API_VERSION_PATTERN, compareApiVersions } from './versions.js';
-import { toTsResponseXml, wantsXml } from './xml-out.js';
 import { xmlToTsRequest } from './xml.js';
+import { toTsResponseXml, wantsXml } from './xml-out.js';
 
 /** Pending fault delays, cancelled when the app closes so no timer outlives it. */
 function delays(app: FastifyInstance) {
@@ -87,7 +88,8 @@ export function installHooks(app: FastifyInstance, ctx: SimContext, defaultForma
     let out = payload;
     const isJson = String(reply.getHeader('content-type') ?? '').startsWith('application/json');
     // Cached list pages come as bytes (routes/common.ts sendList); XML and malformed answers need the text.
-    if (Buffer.isBuffer(out) && isJson && (request.simFaults?.malformedJson || wantsXml(request.headers.accept, defaultFormat))) out = out.toString('utf8');
+    if (Buffer.isBuffer(out) && isJson && (request.simFaults?.malformedJson || wantsXml(request.headers.accept, defaultFormat)))
+      out = out.toString('utf8');
     // Classic REST paths only: VDS (/api/v1) and content search (/api/-) are JSON-only APIs.
     if (isJson && typeof out === 'string' && /^\/api\/\d+\.\d+\//.test(request.url) && wantsXml(request.headers.accept, defaultFormat)) {
       out = toTsResponseXml(JSON.parse(out) as Record<string, unknown>);
@@ -103,7 +105,9 @@ export function installHooks(app: FastifyInstance, ctx: SimContext, defaultForma
       return reply.code(err.statusCode).send({ error: { ...e.body().error, code: `${err.statusCode}000` } });
     }
     request.log.error(err);
-    return reply.code(500).send({ error: { summary: 'Internal Server Error', detail: 'The simulator failed to handle the request.', code: '500000' } });
+    return reply
+      .code(500)
+      .send({ error: { summary: 'Internal Server Error', detail: 'The simulator failed to handle the request.', code: '500000' } });
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0].replace(/^\/api(?=\/)/, '');

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+
+import { buildSimApp, type SimulatorOptions } from './app.js';
 import type { SessionStore } from './auth.js';
 import type { Clock } from './clock.js';
-import { buildSimApp, type SimulatorOptions } from './app.js';
 import type { FaultController } from './faults.js';
 import type { JobEngine, JobTiming } from './jobs.js';
 import { DEMO } from './seed/demo.js';

@@ -56,9 +56,9 @@ export class JobEngine {
   }
 
   /**
- * `GET /jobs/{id}`: in poll mode each poll reports the current stage and then moves the job on, so
- * (pollsPerStage 1) the polls see Pending, InProgress, then Success/Failed.
- */
+   * `GET /jobs/{id}`: in poll mode each poll reports the current stage and then moves the job on, so
+   * (pollsPerStage 1) the polls see Pending, InProgress, then Success/Failed.
+   */
   observe(job: SimJob): void {
     const site = this.unsettled.get(job);
     if (this.timing.mode !== 'poll' || !site) return;

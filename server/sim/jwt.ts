@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+
 import type { SimConnectedApp } from './state/model.js';
 
 /**
@@ -27,7 +28,16 @@ export function mintConnectedAppJwt(
 ): string {
   const now = Math.floor(nowMs / 1000);
   return signHs256(
-    { iss: app.clientId, sub: username, aud: 'tableau', jti: `${now}-${Math.random()}`, iat: now - 5, nbf: now - 5, exp: now + 300, scp: scopes },
+    {
+      iss: app.clientId,
+      sub: username,
+      aud: 'tableau',
+      jti: `${now}-${Math.random()}`,
+      iat: now - 5,
+      nbf: now - 5,
+      exp: now + 300,
+      scp: scopes,
+    },
     app.secretValue,
     app.secretId,
   );

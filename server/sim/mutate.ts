@@ -17,12 +17,18 @@ export function applyMutation(site: SiteContent, plural: string, m: Mutation): v
       for (const wb of take(site.workbooks.values(), m.remove)) site.removeWorkbook(wb.id);
       for (let i = 0; i < m.add && firstProject; i++) {
         const n = ++counter;
-        site.addWorkbook({ name: `Added Workbook ${n}`, contentUrl: `AddedWorkbook${n}`, projectId: firstProject, views: [{ name: `Added View ${n}` }] });
+        site.addWorkbook({
+          name: `Added Workbook ${n}`,
+          contentUrl: `AddedWorkbook${n}`,
+          projectId: firstProject,
+          views: [{ name: `Added View ${n}` }],
+        });
       }
       break;
     case 'datasources':
       for (const ds of take(site.datasources.values(), m.remove)) site.removeDatasource(ds.id);
-      for (let i = 0; i < m.add && firstProject; i++) site.addDatasource({ name: `Added Data Source ${++counter}`, projectId: firstProject });
+      for (let i = 0; i < m.add && firstProject; i++)
+        site.addDatasource({ name: `Added Data Source ${++counter}`, projectId: firstProject });
       break;
     case 'projects': {
       const used = new Set<string>();

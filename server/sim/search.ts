@@ -53,16 +53,49 @@ function searchableContent(site: SiteContent): SearchContent[] {
   };
   const out: SearchContent[] = [];
   for (const p of site.projects.values()) {
-    out.push({ type: 'project', luid: p.id, title: p.name, ...base(p.ownerId, p.parentProjectId ?? ''), ...spans(0), favoritesTotal: 0, modifiedTime: p.updatedAt, createdTime: p.createdAt, tags: [], description: p.description });
+    out.push({
+      type: 'project',
+      luid: p.id,
+      title: p.name,
+      ...base(p.ownerId, p.parentProjectId ?? ''),
+      ...spans(0),
+      favoritesTotal: 0,
+      modifiedTime: p.updatedAt,
+      createdTime: p.createdAt,
+      tags: [],
+      description: p.description,
+    });
   }
   for (const wb of site.workbooks.values()) {
     let hits = 0;
     for (const id of wb.viewIds) hits += site.views.get(id)?.totalViewCount ?? 0;
-    out.push({ type: 'workbook', luid: wb.id, title: wb.name, ...base(wb.ownerId, wb.projectId), ...spans(hits), favoritesTotal: 0, modifiedTime: wb.updatedAt, createdTime: wb.createdAt, tags: wb.tags, description: wb.description });
+    out.push({
+      type: 'workbook',
+      luid: wb.id,
+      title: wb.name,
+      ...base(wb.ownerId, wb.projectId),
+      ...spans(hits),
+      favoritesTotal: 0,
+      modifiedTime: wb.updatedAt,
+      createdTime: wb.createdAt,
+      tags: wb.tags,
+      description: wb.description,
+    });
     for (const id of wb.viewIds) {
       const v = site.views.get(id);
       if (!v) continue;
-      out.push({ type: 'view', luid: v.id, title: v.name, ...base(v.ownerId, wb.projectId), ...spans(v.totalViewCount), favoritesTotal: v.favoritesTotal, modifiedTime: v.updatedAt, createdTime: v.createdAt, tags: v.tags, sheetType: v.sheetType });
+      out.push({
+        type: 'view',
+        luid: v.id,
+        title: v.name,
+        ...base(v.ownerId, wb.projectId),
+        ...spans(v.totalViewCount),
+        favoritesTotal: v.favoritesTotal,
+        modifiedTime: v.updatedAt,
+        createdTime: v.createdAt,
+        tags: v.tags,
+        sheetType: v.sheetType,
+      });
     }
   }
   const downstream = new Map<string, number>();
@@ -70,7 +103,19 @@ function searchableContent(site: SiteContent): SearchContent[] {
     for (const c of wb.connections) if (c.datasourceId) downstream.set(c.datasourceId, (downstream.get(c.datasourceId) ?? 0) + 1);
   }
   for (const d of site.datasources.values()) {
-    out.push({ type: 'datasource', luid: d.id, title: d.name, ...base(d.ownerId, d.projectId), ...spans(d.hitsTotal), favoritesTotal: d.favoritesTotal, downstreamWorkbookCount: downstream.get(d.id) ?? 0, modifiedTime: d.updatedAt, createdTime: d.createdAt, tags: d.tags, description: d.description });
+    out.push({
+      type: 'datasource',
+      luid: d.id,
+      title: d.name,
+      ...base(d.ownerId, d.projectId),
+      ...spans(d.hitsTotal),
+      favoritesTotal: d.favoritesTotal,
+      downstreamWorkbookCount: downstream.get(d.id) ?? 0,
+      modifiedTime: d.updatedAt,
+      createdTime: d.createdAt,
+      tags: d.tags,
+      description: d.description,
+    });
   }
   return out;
 }
@@ -124,7 +169,11 @@ export function search(site: SiteContent, q: SearchQuery): Record<string, unknow
     return terms.every((t) => hay.includes(t));
   });
   if (q.order_by) items = applySort(items, q.order_by, SEARCH_FIELDS);
-  else items = items.map((c, i) => ({ c, i, r: relevance(c, terms) })).sort((a, b) => a.r - b.r || b.c.hitsTotal - a.c.hitsTotal || a.i - b.i).map((e) => e.c);
+  else
+    items = items
+      .map((c, i) => ({ c, i, r: relevance(c, terms) }))
+      .sort((a, b) => a.r - b.r || b.c.hitsTotal - a.c.hitsTotal || a.i - b.i)
+      .map((e) => e.c);
   const startIndex = pageIndex * limit;
   const page = items.slice(startIndex, startIndex + limit);
   const link = (p: number) => {

@@ -35,9 +35,7 @@ export function resolveVersion(productVersion: string): ServerVersion {
   const release = m ? `${m[1]}.${m[2]}` : '';
   const rest = REST_VERSION_BY_RELEASE[release];
   if (!m || !rest) {
-    throw new Error(
-      `Unsupported product version '${productVersion}'; use one of ${SUPPORTED_PRODUCT_VERSIONS.join(', ')}`,
-    );
+    throw new Error(`Unsupported product version '${productVersion}'; use one of ${SUPPORTED_PRODUCT_VERSIONS.join(', ')}`);
   }
   return { productVersion: `${release}.${m[3] ?? '0'}`, restApiVersion: rest, build: BUILD_BY_RELEASE[release] };
 }

@@ -4,6 +4,7 @@
  * principal (PAT name / username) is kept in clear so the pane can show who is signed in.
  */
 import { randomUUID } from 'node:crypto';
+
 import type { ConnectAuth, ConnectionInfo } from '../../common/api.js';
 import type { SecretBox } from './crypto.js';
 import type { Db } from './db.js';
@@ -102,9 +103,7 @@ export class SqliteConnectionStore implements ConnectionStore {
         `SELECT id FROM connections WHERE session_id = ? AND server_url = ? AND site_content_url = ?
            AND auth_kind = ? AND principal = ?`,
       )
-      .get(sessionId, input.serverUrl, input.siteContentUrl, input.auth.kind, principal) as
-      | { id: string }
-      | undefined;
+      .get(sessionId, input.serverUrl, input.siteContentUrl, input.auth.kind, principal) as { id: string } | undefined;
     const id = existing?.id ?? randomUUID();
     const sealed = this.box.seal(JSON.stringify(input.auth), id);
     const resolved = input.resolvedServerUrl && input.resolvedServerUrl !== input.serverUrl ? input.resolvedServerUrl : null;
@@ -164,9 +163,7 @@ export class SqliteConnectionStore implements ConnectionStore {
   }
 
   private row(sessionId: string, id: string): ConnectionRow | undefined {
-    return this.db.prepare('SELECT * FROM connections WHERE session_id = ? AND id = ?').get(sessionId, id) as
-      | ConnectionRow
-      | undefined;
+    return this.db.prepare('SELECT * FROM connections WHERE session_id = ? AND id = ?').get(sessionId, id) as ConnectionRow | undefined;
   }
 }
 

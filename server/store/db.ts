@@ -5,9 +5,10 @@
  *
  * New tables (schedules, snapshots, ...) append a migration to MIGRATIONS; never edit a shipped one.
  */
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 

@@ -4,10 +4,11 @@
  * implementation (docs/architecture.md#how-it-scales) is a new `openStore`, not a rewrite.
  */
 import { join } from 'node:path';
-import { SqliteConnectionStore, type ConnectionStore } from './connections.js';
+
+import { type ConnectionStore, SqliteConnectionStore } from './connections.js';
 import { createSecretBox, loadOrCreateKey, type SecretBox } from './crypto.js';
-import { openDatabase, type Db } from './db.js';
-import { DEFAULT_SESSION_IDLE_MS, SqliteSessionStore, type SessionStore } from './sessions.js';
+import { type Db, openDatabase } from './db.js';
+import { DEFAULT_SESSION_IDLE_MS, type SessionStore, SqliteSessionStore } from './sessions.js';
 
 export const KEY_FILE = 'secret.key';
 

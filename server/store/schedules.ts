@@ -7,9 +7,10 @@
  * in db.ts's MIGRATIONS, so this store can ship without touching the shared migration list.
  */
 import { randomUUID } from 'node:crypto';
+
+import type { ScheduleInfo } from '../../common/schedules.js';
 import type { PullOptions, PullSource } from '../../common/source.js';
 import type { ScheduleSpec } from '../schedule/spec.js';
-import type { ScheduleInfo } from '../../common/schedules.js';
 import type { SecretBox } from './crypto.js';
 import type { Db } from './db.js';
 
@@ -67,8 +68,10 @@ export function ensureScheduleTables(db: Db): void {
 }
 
 /** The stored schedule: the fields the API shows ({@link ScheduleInfo}) plus owner, webhook and slot marker. */
-export interface ScheduleRecord
-  extends Pick<ScheduleInfo, 'id' | 'connectionId' | 'definitionId' | 'name' | 'source' | 'options' | 'spec' | 'historyLimit' | 'createdAt' | 'updatedAt'> {
+export interface ScheduleRecord extends Pick<
+  ScheduleInfo,
+  'id' | 'connectionId' | 'definitionId' | 'name' | 'source' | 'options' | 'spec' | 'historyLimit' | 'createdAt' | 'updatedAt'
+> {
   /** The owning session: its connection's credentials are what the schedule runs with. */
   sessionId: string;
   /** POSTed on failure. Treated like a secret (chat webhooks carry their token in the path). */
@@ -165,14 +168,9 @@ function toRecord(row: ScheduleRow, box: SecretBox): ScheduleRecord {
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
 /** connection_id, definition_id, name, source_json, options_json, spec_json: what create and update both write. */
-const definitionColumns = (s: Pick<ScheduleRecord, 'connectionId' | 'definitionId' | 'name' | 'source' | 'spec'> & { options?: PullOptions | null }) => [
-  s.connectionId,
-  s.definitionId,
-  s.name,
-  JSON.stringify(s.source),
-  json(s.options),
-  JSON.stringify(s.spec),
-];
+const definitionColumns = (
+  s: Pick<ScheduleRecord, 'connectionId' | 'definitionId' | 'name' | 'source' | 'spec'> & { options?: PullOptions | null },
+) => [s.connectionId, s.definitionId, s.name, JSON.stringify(s.source), json(s.options), JSON.stringify(s.spec)];
 
 export class SqliteScheduleStore implements ScheduleStore {
   constructor(
@@ -233,7 +231,9 @@ export class SqliteScheduleStore implements ScheduleStore {
       .run(
         ...definitionColumns(next),
         // An unreadable webhook stays as it is unless the update sets or removes it.
-        current.webhookUnreadable && changes.webhookUrl === undefined ? this.rawWebhook(id) : sealWebhook(this.box, id, next.webhookUrl ?? undefined),
+        current.webhookUnreadable && changes.webhookUrl === undefined
+          ? this.rawWebhook(id)
+          : sealWebhook(this.box, id, next.webhookUrl ?? undefined),
         next.historyLimit,
         // A new timetable starts now: times of the old one are not "missed" under the new one.
         specChanged ? at : current.lastSlotAt,

@@ -3,6 +3,7 @@
  * a leaked database cannot be replayed as a session.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
 import type { Db } from './db.js';
 
 export interface Session {
@@ -53,9 +54,8 @@ export class SqliteSessionStore implements SessionStore {
 
   resolve(token: string): Session | undefined {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const row = this.db
-      .prepare('SELECT id, created_at, last_used_at FROM sessions WHERE token_hash = ?')
-      .get(hashToken(token)) as SessionRow | undefined;
+    const row = this.db.prepare('SELECT id, created_at, last_used_at FROM sessions WHERE token_hash = ?').get(hashToken(token)) as
+      SessionRow | undefined;
     if (!row) return undefined;
     const now = this.now();
     const idle = now.getTime() - Date.parse(row.last_used_at);

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
@@ -145,7 +146,15 @@ export class SqliteSnapshotStore implements SnapshotStore {
         `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at)
          VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?)`,
       )
-      .run(id, scheduleId, scheduleId, start.trigger, start.scheduledFor?.toISOString() ?? null, start.missed ?? null, start.startedAt.toISOString());
+      .run(
+        id,
+        scheduleId,
+        scheduleId,
+        start.trigger,
+        start.scheduledFor?.toISOString() ?? null,
+        start.missed ?? null,
+        start.startedAt.toISOString(),
+      );
     return this.get(id)!;
   }
 
@@ -247,8 +256,9 @@ export class SqliteSnapshotStore implements SnapshotStore {
   }
 
   async *readRows(run: RunRecord): AsyncGenerator<CellValue[][]> {
-    const count = (this.db.prepare('SELECT batch_count FROM schedule_runs WHERE id = ?').get(run.id) as { batch_count: number | null } | undefined)
-      ?.batch_count;
+    const count = (
+      this.db.prepare('SELECT batch_count FROM schedule_runs WHERE id = ?').get(run.id) as { batch_count: number | null } | undefined
+    )?.batch_count;
     if (count === undefined) throw new SnapshotGoneError();
     // One batch per query (no open iterator): other requests and runs keep using the database
     // between batches, and a reader is never holding a statement while the consumer is slow.

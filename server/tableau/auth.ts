@@ -2,14 +2,15 @@
  * Version negotiation and sign-in / sign-out / switch-site. JSON bodies as tableau-mcp sends them
  * (docs/tableau-rest.md#sign-in); the token goes in X-Tableau-Auth afterwards (docs/tableau-rest.md#sessions).
  */
+import { parse as parseDomain } from 'tldts';
+
 import type { ConnectAuth } from '../../common/api.js';
 import { restError, restErrorCode, TableauError, tryParseJson } from './errors.js';
 import { supportsFeature } from './features.js';
-import { parse as parseDomain } from 'tldts';
 import type { HttpRequest, HttpResponse, Logger } from './http.js';
 import { originOf, unreachableError } from './network-errors.js';
 import { credentialsSchema } from './schemas/credentials.js';
-import { serverInfoSchema, type ServerInfo } from './schemas/serverInfo.js';
+import { type ServerInfo, serverInfoSchema } from './schemas/serverInfo.js';
 import type { Session } from './sessions.js';
 
 /** Sends one logical request (with retries). */
@@ -76,7 +77,8 @@ export function redirectVerdict(given: URL, from: URL, to: URL): RedirectVerdict
   if ((given.protocol === 'https:' || from.protocol === 'https:') && to.protocol !== 'https:') return { ok: false, why: 'downgrade' };
   if (to.username || to.password) return { ok: false, why: 'elsewhere' };
   if (to.origin === given.origin) return { ok: true };
-  if (to.hostname === given.hostname && given.protocol === 'http:' && to.protocol === 'https:' && effectivePort(to) === '443') return { ok: true };
+  if (to.hostname === given.hostname && given.protocol === 'http:' && to.protocol === 'https:' && effectivePort(to) === '443')
+    return { ok: true };
   if (to.protocol !== 'https:' || effectivePort(to) !== effectivePort(given)) return { ok: false, why: 'elsewhere' };
   const parent = parentDomain(given.hostname);
   if (parent && (to.hostname === parent || to.hostname.endsWith(`.${parent}`))) return { ok: true };
@@ -86,7 +88,7 @@ export function redirectVerdict(given: URL, from: URL, to: URL): RedirectVerdict
 function redirectRefused(from: URL, to: URL, why: 'downgrade' | 'elsewhere' | 'scheme', httpStatus: number): TableauError {
   const hint =
     why === 'downgrade'
-      ? 'The redirect would send the credentials unencrypted (https to http). Ask the Tableau server\'s administrator to fix the redirect.'
+      ? "The redirect would send the credentials unencrypted (https to http). Ask the Tableau server's administrator to fix the redirect."
       : `Credentials go only to the address you gave, or over https to a server under the same domain (Tableau Cloud pods). If ${originOf(to)} is the right server, connect to it directly.`;
   return new TableauError({
     code: 'redirect-refused',
@@ -113,18 +115,35 @@ export async function followRedirects(
     if (!REDIRECTS.has(res.status)) return { res, url };
     res.stream?.destroy();
     const location = res.headers.location;
-    if (!location) throw new TableauError({ code: 'invalid-response', message: `Tableau answered HTTP ${res.status} without saying where to go.`, httpStatus: res.status });
-    if (hop >= MAX_HOPS) throw new TableauError({ code: 'invalid-response', message: 'Tableau redirected the request too many times.', httpStatus: res.status });
+    if (!location)
+      throw new TableauError({
+        code: 'invalid-response',
+        message: `Tableau answered HTTP ${res.status} without saying where to go.`,
+        httpStatus: res.status,
+      });
+    if (hop >= MAX_HOPS)
+      throw new TableauError({
+        code: 'invalid-response',
+        message: 'Tableau redirected the request too many times.',
+        httpStatus: res.status,
+      });
     const from = new URL(url);
     let next: URL;
     try {
       next = new URL(location, from);
     } catch {
-      throw new TableauError({ code: 'invalid-response', message: `Tableau answered HTTP ${res.status} with an address that is not valid.`, httpStatus: res.status });
+      throw new TableauError({
+        code: 'invalid-response',
+        message: `Tableau answered HTTP ${res.status} with an address that is not valid.`,
+        httpStatus: res.status,
+      });
     }
     const verdict = redirectVerdict(given, from, next);
     if (!verdict.ok) throw redirectRefused(from, next, verdict.why, res.status);
-    logger?.info({ request: `${req.method} ${from.pathname}`, from: originOf(from), to: originOf(next), status: res.status }, 'tableau redirect followed');
+    logger?.info(
+      { request: `${req.method} ${from.pathname}`, from: originOf(from), to: originOf(next), status: res.status },
+      'tableau redirect followed',
+    );
     // The Location is the whole address: its own query replaces ours.
     url = `${next.origin}${next.pathname}`;
     query = next.search ? next.search.slice(1) : undefined;
@@ -143,7 +162,11 @@ export async function followRedirects(
  */
 export async function negotiateVersion(send: Transport, serverUrl: string, logger?: Logger): Promise<ServerInfo & { baseUrl: string }> {
   const given = new URL(serverUrl);
-  const notTableau = (what: string) => unreachableError(given, Object.assign(new Error(`not-tableau (GET serverinfo at ${originOf(given)}): ${what}`), { code: 'NOT_TABLEAU' }));
+  const notTableau = (what: string) =>
+    unreachableError(
+      given,
+      Object.assign(new Error(`not-tableau (GET serverinfo at ${originOf(given)}): ${what}`), { code: 'NOT_TABLEAU' }),
+    );
   let answer: { res: HttpResponse; url: string };
   try {
     answer = await followRedirects(send, { method: 'GET', url: `${serverUrl}/api/${BOOTSTRAP_API_VERSION}/serverinfo` }, given, logger);
@@ -166,7 +189,8 @@ export async function negotiateVersion(send: Transport, serverUrl: string, logge
     throw notTableau(`HTTP ${res.status} ${res.headers['content-type'] ?? 'without a content type'}`);
   }
   const parsed = serverInfoSchema.safeParse(tryParseJson(res.body));
-  if (!parsed.success) throw notTableau(`HTTP ${res.status} ${res.headers['content-type'] ?? 'without a content type'} without server info`);
+  if (!parsed.success)
+    throw notTableau(`HTTP ${res.status} ${res.headers['content-type'] ?? 'without a content type'} without server info`);
   return { ...parsed.data, baseUrl: baseUrlOf(url) };
 }
 
@@ -215,12 +239,21 @@ export async function signIn(
     throw err;
   }
   const creds = credentialsSchema.safeParse(tryParseJson(res.body));
-  if (!creds.success) throw new TableauError({ code: 'invalid-response', message: 'Tableau answered the sign-in without a session token.', httpStatus: res.status });
+  if (!creds.success)
+    throw new TableauError({
+      code: 'invalid-response',
+      message: 'Tableau answered the sign-in without a session token.',
+      httpStatus: res.status,
+    });
   return { ...creds.data, siteContentUrl: creds.data.siteContentUrl || siteContentUrl, baseUrl: baseUrlOf(url) };
 }
 
 export async function signOut(send: Transport, session: Session, apiVersion: string): Promise<void> {
-  const res = await send({ method: 'POST', url: `${session.baseUrl}/api/${apiVersion}/auth/signout`, headers: { 'X-Tableau-Auth': session.token } });
+  const res = await send({
+    method: 'POST',
+    url: `${session.baseUrl}/api/${apiVersion}/auth/signout`,
+    headers: { 'X-Tableau-Auth': session.token },
+  });
   // An already-invalid token is as signed out as it gets (TSC #1351: 401002 on sign-out).
   if ((res.status < 200 || res.status >= 300) && res.status !== 401) throw restError(res.status, res.body);
 }
@@ -239,6 +272,11 @@ export async function switchSite(send: Transport, session: Session, apiVersion: 
     throw err;
   }
   const creds = credentialsSchema.safeParse(tryParseJson(res.body));
-  if (!creds.success) throw new TableauError({ code: 'invalid-response', message: 'Tableau answered the site switch without a session token.', httpStatus: res.status });
+  if (!creds.success)
+    throw new TableauError({
+      code: 'invalid-response',
+      message: 'Tableau answered the site switch without a session token.',
+      httpStatus: res.status,
+    });
   return { ...creds.data, siteContentUrl: creds.data.siteContentUrl || siteContentUrl, baseUrl: session.baseUrl };
 }

@@ -5,9 +5,10 @@
  * gave, or a Cloud pod over https); anywhere else it is refused and the token is not sent there.
  */
 import type { z } from 'zod';
+
+import { followRedirects, type Transport } from './auth.js';
 import { restError, restErrorCode, TableauError, tryParseJson, vdsError, vdsErrorCode } from './errors.js';
 import type { Clock, HttpRequest, HttpResponse, Logger } from './http.js';
-import { followRedirects, type Transport } from './auth.js';
 import type { Session, SessionCache } from './sessions.js';
 
 export type ErrorShape = 'rest' | 'vds';
@@ -91,12 +92,23 @@ export class AuthedTransport {
 export function parseJson<S extends z.ZodType>(res: HttpResponse, schema: S): z.infer<S> {
   const raw = tryParseJson(res.body);
   if (raw === undefined) {
-    throw new TableauError({ code: 'invalid-response', message: 'Tableau answered with something that is not JSON.', httpStatus: res.status });
+    throw new TableauError({
+      code: 'invalid-response',
+      message: 'Tableau answered with something that is not JSON.',
+      httpStatus: res.status,
+    });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const where = parsed.error.issues.slice(0, 3).map((i) => i.path.join('.') || '(root)').join(', ');
-    throw new TableauError({ code: 'invalid-response', message: `Tableau's answer had an unexpected shape (${where}).`, httpStatus: res.status });
+    const where = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => i.path.join('.') || '(root)')
+      .join(', ');
+    throw new TableauError({
+      code: 'invalid-response',
+      message: `Tableau's answer had an unexpected shape (${where}).`,
+      httpStatus: res.status,
+    });
   }
   return parsed.data;
 }

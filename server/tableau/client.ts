@@ -4,43 +4,54 @@
  * auth.ts, paging.ts, views.ts, vds.ts and jobs.ts.
  */
 import type { Readable } from 'node:stream';
+
 import { z } from 'zod';
+
 import type { ConnectAuth } from '../../common/api.js';
 import { siteContentUrlSchema } from '../../common/site.js';
 import { idSchema } from '../../common/source.js';
 import { checkAuthSupported, negotiateVersion, signIn, signOut, switchSite, type Transport } from './auth.js';
 import { AuthedTransport } from './authed.js';
 import { TableauError, tryParseJson } from './errors.js';
-import { supportsFeature, vdsSchemaVersion, type Feature, type VdsSchemaVersion } from './features.js';
+import { type Feature, supportsFeature, type VdsSchemaVersion, vdsSchemaVersion } from './features.js';
 import {
+  type Agents,
   buildQuery,
+  type Clock,
   createAxios,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_RETRY,
+  type Logger,
   realClock,
+  type RetryPolicy,
   sendOnce,
   sendWithRetry,
   silentLogger,
-  type Agents,
-  type Clock,
-  type Logger,
-  type RetryPolicy,
 } from './http.js';
-import { startRefresh, waitForJob, type RefreshTarget, type WaitOptions } from './jobs.js';
-import { checkFilterString, checkSortString, collectAllPages, DEFAULT_PAGE_POOL, MAX_PAGE_SIZE, parsePage, readPage, type PageAnswer } from './paging.js';
-import { RESOURCES, type ListResource, type ResourceItem } from './resources.js';
+import { type RefreshTarget, startRefresh, waitForJob, type WaitOptions } from './jobs.js';
+import {
+  checkFilterString,
+  checkSortString,
+  collectAllPages,
+  DEFAULT_PAGE_POOL,
+  MAX_PAGE_SIZE,
+  type PageAnswer,
+  parsePage,
+  readPage,
+} from './paging.js';
+import { type ListResource, type ResourceItem, RESOURCES } from './resources.js';
 import { parseList, unwrapList } from './schemas/coerce.js';
-import { connectionSchema, type Connection } from './schemas/connection.js';
-import { datasourceSchema, type Datasource } from './schemas/datasource.js';
+import { type Connection, connectionSchema } from './schemas/connection.js';
+import { type Datasource, datasourceSchema } from './schemas/datasource.js';
 import type { Job } from './schemas/job.js';
-import { searchHitSchema, searchResponseSchema, type SearchHit } from './schemas/search.js';
+import { type SearchHit, searchHitSchema, searchResponseSchema } from './schemas/search.js';
 import type { ServerInfo } from './schemas/serverInfo.js';
 import type { VdsMetadata } from './schemas/vdsMetadata.js';
-import { viewSchema, type View } from './schemas/view.js';
-import { workbookSchema, type Workbook } from './schemas/workbook.js';
+import { type View, viewSchema } from './schemas/view.js';
+import { type Workbook, workbookSchema } from './schemas/workbook.js';
 import { defaultSessions, principalOf, type Session, type SessionCache } from './sessions.js';
 import { openQuery, readMetadata, type VdsContext } from './vds.js';
-import { openExport, streamWithSlot, viewDataQuery, type ViewDataOptions } from './views.js';
+import { openExport, streamWithSlot, type ViewDataOptions, viewDataQuery } from './views.js';
 
 export interface ConnectOptions {
   serverUrl: string;
@@ -116,9 +127,9 @@ const optionsSchema = z.object({
   siteContentUrl: siteContentUrlSchema,
 });
 
-
 function checkId(id: string, what: string): string {
-  if (!idSchema.safeParse(id).success) throw new TableauError({ code: 'invalid-input', message: `"${id.slice(0, 80)}" is not a valid ${what} id.` });
+  if (!idSchema.safeParse(id).success)
+    throw new TableauError({ code: 'invalid-input', message: `"${id.slice(0, 80)}" is not a valid ${what} id.` });
   return encodeURIComponent(id);
 }
 
@@ -140,7 +151,10 @@ export class TableauClient {
   static async connect(opts: ConnectOptions): Promise<TableauClient> {
     const valid = optionsSchema.safeParse(opts);
     if (!valid.success) {
-      throw new TableauError({ code: 'invalid-input', message: `Invalid connection settings: ${valid.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+      throw new TableauError({
+        code: 'invalid-input',
+        message: `Invalid connection settings: ${valid.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      });
     }
     const serverUrl = opts.serverUrl.replace(/\/+$/, '');
     const logger = opts.logger ?? silentLogger;
@@ -150,7 +164,13 @@ export class TableauClient {
     const ax = createAxios(opts.timeoutMs ?? 120_000, opts.agents);
     const guard = { idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, logger };
     const transport: Transport = (req) =>
-      sendWithRetry(() => sendOnce(ax, req, guard), { policy, clock, logger, label: `${req.method} ${new URL(req.url).pathname}`, url: req.url });
+      sendWithRetry(() => sendOnce(ax, req, guard), {
+        policy,
+        clock,
+        logger,
+        label: `${req.method} ${new URL(req.url).pathname}`,
+        url: req.url,
+      });
     // Credentials and the token go only to this origin (or a Cloud pod of it): auth.ts redirectVerdict.
     const given = new URL(serverUrl);
     const oneShot = (deadlineMs: number): Transport => {
@@ -160,7 +180,13 @@ export class TableauClient {
       quick.interceptors.request.use((config) => ({ ...config, signal: AbortSignal.timeout(deadlineMs) }));
       const once = { ...policy, maxAttempts: 1, deadlineMs };
       return (req) =>
-        sendWithRetry(() => sendOnce(quick, req, guard), { policy: once, clock, logger, label: `${req.method} ${new URL(req.url).pathname}`, url: req.url });
+        sendWithRetry(() => sendOnce(quick, req, guard), {
+          policy: once,
+          clock,
+          logger,
+          label: `${req.method} ${new URL(req.url).pathname}`,
+          url: req.url,
+        });
     };
 
     const info = await negotiateVersion(transport, serverUrl, logger);
@@ -175,13 +201,18 @@ export class TableauClient {
     const session = await sessions.acquire(key, doSignIn);
     logger.debug({ productVersion: info.productVersion, restApiVersion: info.restApiVersion }, 'tableau connected');
     const t = new AuthedTransport({ transport, sessions, key, session, signIn: doSignIn, logger, clock, given });
-    return new TableauClient(t, transport, { productVersion: info.productVersion, build: info.build, restApiVersion: info.restApiVersion }, {
-      serverUrl,
-      auth: opts.auth,
-      sessions,
-      pagePool: opts.pagePool ?? DEFAULT_PAGE_POOL,
-      oneShot,
-    });
+    return new TableauClient(
+      t,
+      transport,
+      { productVersion: info.productVersion, build: info.build, restApiVersion: info.restApiVersion },
+      {
+        serverUrl,
+        auth: opts.auth,
+        sessions,
+        pagePool: opts.pagePool ?? DEFAULT_PAGE_POOL,
+        oneShot,
+      },
+    );
   }
 
   get serverInfo(): ServerInfo {
@@ -238,7 +269,10 @@ export class TableauClient {
 
   private checkResource(resource: ListResource): void {
     if (resource === 'customViews' && !this.supports('customViews')) {
-      throw new TableauError({ code: 'feature-unavailable', message: `Custom views can be listed from REST API 3.18; this server has ${this.info.restApiVersion}.` });
+      throw new TableauError({
+        code: 'feature-unavailable',
+        message: `Custom views can be listed from REST API 3.18; this server has ${this.info.restApiVersion}.`,
+      });
     }
   }
 
@@ -247,10 +281,19 @@ export class TableauClient {
   }
 
   /** One page's request; the answer is parsed when read (paging.ts FetchPage). */
-  private async requestPage<R extends ListResource>(resource: R, o: ListOptions, pageNumber: number, pageSize: number): Promise<PageAnswer<ResourceItem<R>>> {
+  private async requestPage<R extends ListResource>(
+    resource: R,
+    o: ListOptions,
+    pageNumber: number,
+    pageSize: number,
+  ): Promise<PageAnswer<ResourceItem<R>>> {
     const def = RESOURCES[resource];
     try {
-      const res = await this.t.send({ method: 'GET', url: `${this.siteUrl}/${def.path}`, query: this.listQuery(resource, o, pageNumber, pageSize) });
+      const res = await this.t.send({
+        method: 'GET',
+        url: `${this.siteUrl}/${def.path}`,
+        query: this.listQuery(resource, o, pageNumber, pageSize),
+      });
       return () => parsePage<ResourceItem<R>>(def, parseJsonBody(res.body));
     } catch (e) {
       // 400006: page past the end (TSC query.py) — the list shrank while we paged.
@@ -278,22 +321,33 @@ export class TableauClient {
       label: resource,
     });
     this.opts.sessions.rememberListSize(this.t.key, sizeKey, result.totalAvailable);
-    this.t.logger.debug({ list: resource, items: result.items.length, requests: result.requests, rechecked: result.rechecked }, 'tableau list complete');
+    this.t.logger.debug(
+      { list: resource, items: result.items.length, requests: result.requests, rechecked: result.rechecked },
+      'tableau list complete',
+    );
     return result.items;
   }
 
   /** One page, for page-by-page browsing in the pane. */
   async listPage<R extends ListResource>(resource: R, o: PageOptions): Promise<ListPage<ResourceItem<R>>> {
     const pageSize = checkPageSize(o.pageSize ?? 100);
-    if (!Number.isInteger(o.pageNumber) || o.pageNumber < 1) throw new TableauError({ code: 'invalid-input', message: 'pageNumber starts at 1.' });
+    if (!Number.isInteger(o.pageNumber) || o.pageNumber < 1)
+      throw new TableauError({ code: 'invalid-input', message: 'pageNumber starts at 1.' });
     this.checkResource(resource);
     const page = await this.fetchPage(resource, o, o.pageNumber, pageSize);
-    if (page.dropped.length) this.t.logger.warn({ list: resource, page: o.pageNumber, dropped: page.dropped }, 'tableau list items failed validation and were skipped');
+    if (page.dropped.length)
+      this.t.logger.warn(
+        { list: resource, page: o.pageNumber, dropped: page.dropped },
+        'tableau list items failed validation and were skipped',
+      );
     return { items: page.items, pageNumber: o.pageNumber, pageSize, totalAvailable: page.totalAvailable ?? page.items.length };
   }
 
   async getWorkbook(id: string): Promise<Workbook> {
-    const r = await this.t.json({ method: 'GET', url: `${this.siteUrl}/workbooks/${checkId(id, 'workbook')}` }, z.object({ workbook: workbookSchema }));
+    const r = await this.t.json(
+      { method: 'GET', url: `${this.siteUrl}/workbooks/${checkId(id, 'workbook')}` },
+      z.object({ workbook: workbookSchema }),
+    );
     return r.workbook;
   }
 
@@ -312,7 +366,10 @@ export class TableauClient {
   }
 
   async getDatasource(id: string): Promise<Datasource> {
-    const r = await this.t.json({ method: 'GET', url: `${this.siteUrl}/datasources/${checkId(id, 'data source')}` }, z.object({ datasource: datasourceSchema }));
+    const r = await this.t.json(
+      { method: 'GET', url: `${this.siteUrl}/datasources/${checkId(id, 'data source')}` },
+      z.object({ datasource: datasourceSchema }),
+    );
     return r.datasource;
   }
 
@@ -340,7 +397,8 @@ export class TableauClient {
 
   private nestedRaw<T>(wrapper: unknown, itemKey: string, schema: z.ZodType<T>, label: string): T[] {
     const list = parseList(unwrapList(wrapper, itemKey), schema);
-    if (list.dropped.length) this.t.logger.warn({ list: label, dropped: list.dropped }, 'tableau list items failed validation and were skipped');
+    if (list.dropped.length)
+      this.t.logger.warn({ list: label, dropped: list.dropped }, 'tableau list items failed validation and were skipped');
     return list.items;
   }
 
@@ -428,7 +486,15 @@ export class TableauClient {
     if (next === old) return;
     const key = this.opts.sessions.keyFor(this.opts.serverUrl, siteContentUrl, this.opts.auth);
     this.t.rebind(key, next, () =>
-      signIn(this.transport, old.baseUrl, this.info.restApiVersion, siteContentUrl, this.opts.auth, new URL(this.opts.serverUrl), this.t.logger),
+      signIn(
+        this.transport,
+        old.baseUrl,
+        this.info.restApiVersion,
+        siteContentUrl,
+        this.opts.auth,
+        new URL(this.opts.serverUrl),
+        this.t.logger,
+      ),
     );
     // The old token was replaced by the switch (TSC re-parses credentials and drops the old token).
     this.opts.sessions.drop(oldKey, old.token);
@@ -437,7 +503,8 @@ export class TableauClient {
 
 function checkPageSize(n: number): number {
   // pageSize is 1..1000 (tableau-mcp paginationParameters.ts, MAX_PAGE_SIZE).
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw new TableauError({ code: 'invalid-input', message: `pageSize must be between 1 and ${MAX_PAGE_SIZE}.` });
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE)
+    throw new TableauError({ code: 'invalid-input', message: `pageSize must be between 1 and ${MAX_PAGE_SIZE}.` });
   return n;
 }
 

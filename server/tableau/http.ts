@@ -18,9 +18,19 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+
 import axios, { type AxiosInstance } from 'axios';
+
 import { TableauError } from './errors.js';
-import { classifyNetworkError, logCause, networkError, originOf, StreamInterruptedError, stripQueries, type StreamFailureKind } from './network-errors.js';
+import {
+  classifyNetworkError,
+  logCause,
+  networkError,
+  originOf,
+  type StreamFailureKind,
+  StreamInterruptedError,
+  stripQueries,
+} from './network-errors.js';
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -153,7 +163,9 @@ export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: Body
     if (res.status >= 200 && res.status < 300) {
       // The socket tells a reset (RST: 'close' with hadError) from a plain close; the body cannot.
       const socket = (res.request as { socket?: Socket } | undefined)?.socket ?? undefined;
-      const body = guard ? guardBody(stream, { ...guard, label: `${req.method} ${new URL(req.url).pathname}`, origin: originOf(req.url), socket }) : stream;
+      const body = guard
+        ? guardBody(stream, { ...guard, label: `${req.method} ${new URL(req.url).pathname}`, origin: originOf(req.url), socket })
+        : stream;
       return { status: res.status, headers, body: '', stream: body };
     }
     return { status: res.status, headers, body: await readCapped(stream) };
@@ -289,7 +301,13 @@ export function guardBody(source: Readable, o: BodyGuard & { label: string; orig
     detach();
     const why = cause === undefined ? undefined : classifyNetworkError(cause);
     o.logger.warn(
-      { request: o.label, target: o.origin, bytes, failure: kind, ...(why ? { cause: why.detail, code: why.code } : { idleMs: o.idleTimeoutMs }) },
+      {
+        request: o.label,
+        target: o.origin,
+        bytes,
+        failure: kind,
+        ...(why ? { cause: why.detail, code: why.code } : { idleMs: o.idleTimeoutMs }),
+      },
       kind === 'stalled' ? 'tableau stopped sending data' : 'tableau data stream broke off',
     );
     const err = new StreamInterruptedError(kind, bytes, o.idleTimeoutMs, undefined, why ? sanitize(cause) : undefined);
@@ -331,10 +349,12 @@ export function guardBody(source: Readable, o: BodyGuard & { label: string; orig
   });
   // Node reports both a close and a reset mid-body as "aborted" (ECONNRESET); the socket knows which
   // (its error may have come before these listeners: the RST can arrive with the first bytes).
-  const broken = (): StreamFailureKind => (reset || (o.socket?.errored as { code?: string } | null | undefined)?.code === 'ECONNRESET' ? 'reset' : 'cut');
+  const broken = (): StreamFailureKind =>
+    reset || (o.socket?.errored as { code?: string } | null | undefined)?.code === 'ECONNRESET' ? 'reset' : 'cut';
   source.on('error', (e) => fail(broken(), e));
   source.on('close', () => {
-    if (!ended) fail(broken(), Object.assign(new Error('the connection closed before the body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    if (!ended)
+      fail(broken(), Object.assign(new Error('the connection closed before the body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
   });
   // The reader went away (preview limit reached, client disconnected): close the download.
   out.on('close', () => {

@@ -5,7 +5,7 @@
  */
 import type { AuthedTransport } from './authed.js';
 import { TableauError } from './errors.js';
-import { jobResponseSchema, type Job } from './schemas/job.js';
+import { type Job, jobResponseSchema } from './schemas/job.js';
 
 export interface RefreshTarget {
   kind: 'datasource' | 'workbook';

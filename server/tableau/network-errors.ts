@@ -154,10 +154,12 @@ export function classifyNetworkError(e: unknown): NetworkFailure {
     return { kind: 'response-timeout', code: 'ECONNABORTED', retryable: true, detail };
   }
   const reset = find(RESET);
-  if (reset || messages.some((m) => /socket hang up|^aborted$/i.test(m))) return { kind: 'reset', code: reset ?? 'ECONNRESET', retryable: true, detail };
+  if (reset || messages.some((m) => /socket hang up|^aborted$/i.test(m)))
+    return { kind: 'reset', code: reset ?? 'ECONNRESET', retryable: true, detail };
   const parse = codes.find((c) => c?.startsWith('HPE_'));
   if (parse || messages.some((m) => /^Parse Error/i.test(m))) return { kind: 'not-http', code: parse ?? 'HPE', retryable: false, detail };
-  if (codes.includes('ERR_NETWORK') || codes.includes('EPROTO')) return { kind: 'other', code: codes.find(Boolean), retryable: codes.includes('ERR_NETWORK'), detail };
+  if (codes.includes('ERR_NETWORK') || codes.includes('EPROTO'))
+    return { kind: 'other', code: codes.find(Boolean), retryable: codes.includes('ERR_NETWORK'), detail };
   return { kind: 'other', code: codes.find(Boolean), retryable: false, detail };
 }
 
@@ -183,7 +185,9 @@ export function unreachableError(url: string | URL, cause?: unknown): TableauErr
 
 /** A cause object for the log: the classified failure, what was asked, no headers, no query. */
 export function logCause(failure: NetworkFailure, context: { request: string; origin: string; attempts: number }): Error {
-  const err = new Error(`${failure.kind} (${context.request} to ${context.origin}, ${context.attempts} attempt${context.attempts === 1 ? '' : 's'}): ${failure.detail}`);
+  const err = new Error(
+    `${failure.kind} (${context.request} to ${context.origin}, ${context.attempts} attempt${context.attempts === 1 ? '' : 's'}): ${failure.detail}`,
+  );
   return Object.assign(err, failure.code ? { code: failure.code } : {});
 }
 
@@ -232,7 +236,8 @@ export function networkError(failure: NetworkFailure, url: string | URL, cause: 
 
 function certificateHint(code: string | undefined): string {
   if (code === 'CERT_HAS_EXPIRED') return "The Tableau server's administrator must renew its certificate.";
-  if (code === 'CERT_NOT_YET_VALID') return "Check this computer's date and time; otherwise the server's administrator must fix the certificate.";
+  if (code === 'CERT_NOT_YET_VALID')
+    return "Check this computer's date and time; otherwise the server's administrator must fix the certificate.";
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
     return 'Use the address that the certificate was issued for (the one you use in the browser).';
   }
@@ -258,7 +263,10 @@ export class StreamInterruptedError extends TableauError {
     super({
       code: failure === 'stalled' ? 'stream-stalled' : 'stream-interrupted',
       message: streamFailureMessage(failure, idleMs, rows),
-      hint: failure === 'stalled' ? 'Try again; if it keeps happening, add a filter so Tableau has less to send.' : 'Try again; if it keeps happening, add a filter so the result is smaller.',
+      hint:
+        failure === 'stalled'
+          ? 'Try again; if it keeps happening, add a filter so Tableau has less to send.'
+          : 'Try again; if it keeps happening, add a filter so the result is smaller.',
       cause,
     });
   }

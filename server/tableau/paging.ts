@@ -11,13 +11,14 @@
  *    (createdAt:asc) growth only adds tail pages, so we fetch the now-missing tail; otherwise
  *    (shrink, or a sort new items can land in the middle of) we re-read all pages once. Then stop.
  */
+import { z } from 'zod';
+
+import { splitTopLevel } from '../../common/filter-syntax.js';
 import { TableauError } from './errors.js';
 import type { Logger } from './http.js';
-import { paginationSchema } from './schemas/pagination.js';
-import { parseList, unwrapList, type Dropped } from './schemas/coerce.js';
 import type { ResourceDef } from './resources.js';
-import { z } from 'zod';
-import { splitTopLevel } from '../../common/filter-syntax.js';
+import { type Dropped, parseList, unwrapList } from './schemas/coerce.js';
+import { paginationSchema } from './schemas/pagination.js';
 
 export { splitTopLevel };
 
@@ -92,7 +93,8 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
 
   const record = (n: number, r: PageResult<T>, expectedTotal: number | undefined): void => {
     dropped += r.dropped.length;
-    if (r.dropped.length) o.logger.warn({ list: o.label, page: n, dropped: r.dropped }, 'tableau list items failed validation and were skipped');
+    if (r.dropped.length)
+      o.logger.warn({ list: o.label, page: n, dropped: r.dropped }, 'tableau list items failed validation and were skipped');
     const earlier = pages.get(n);
     if (earlier) earlier.push(r.items);
     else pages.set(n, [r.items]);
@@ -164,7 +166,10 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     const grewOnly = newTotal > total && emptyAt === Infinity;
     // Growth under an append-stable sort: the old last page may have filled up, the rest is new.
     const again = grewOnly && o.appendStable ? range(pageCount, newCount) : range(1, newCount);
-    o.logger.info({ list: o.label, totalBefore: total, totalAfter: newTotal, refetch: again.length }, 'tableau list changed while paging, re-checking once');
+    o.logger.info(
+      { list: o.label, totalBefore: total, totalAfter: newTotal, refetch: again.length },
+      'tableau list changed while paging, re-checking once',
+    );
     emptyAt = Infinity;
     await runPool(again, o.pool, (n) => get(n, newTotal));
   }

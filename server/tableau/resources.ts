@@ -5,6 +5,7 @@
  * shifting earlier pages (paging.ts relies on that: `appendStable`).
  */
 import type { z } from 'zod';
+
 import { customViewSchema } from './schemas/customView.js';
 import { datasourceSchema } from './schemas/datasource.js';
 import { extractRefreshTaskSchema } from './schemas/extractRefreshTask.js';
@@ -30,16 +31,57 @@ function def<S extends z.ZodType>(d: ResourceDef<S>): ResourceDef<S> {
 }
 
 export const RESOURCES = {
-  projects: def({ path: 'projects', listKey: 'projects', itemKey: 'project', schema: projectSchema, defaultSort: 'createdAt:asc,name:asc', paged: true }),
-  workbooks: def({ path: 'workbooks', listKey: 'workbooks', itemKey: 'workbook', schema: workbookSchema, defaultSort: 'createdAt:asc,name:asc', paged: true }),
+  projects: def({
+    path: 'projects',
+    listKey: 'projects',
+    itemKey: 'project',
+    schema: projectSchema,
+    defaultSort: 'createdAt:asc,name:asc',
+    paged: true,
+  }),
+  workbooks: def({
+    path: 'workbooks',
+    listKey: 'workbooks',
+    itemKey: 'workbook',
+    schema: workbookSchema,
+    defaultSort: 'createdAt:asc,name:asc',
+    paged: true,
+  }),
   views: def({ path: 'views', listKey: 'views', itemKey: 'view', schema: viewSchema, defaultSort: 'createdAt:asc,name:asc', paged: true }),
-  datasources: def({ path: 'datasources', listKey: 'datasources', itemKey: 'datasource', schema: datasourceSchema, defaultSort: 'createdAt:asc,name:asc', paged: true }),
+  datasources: def({
+    path: 'datasources',
+    listKey: 'datasources',
+    itemKey: 'datasource',
+    schema: datasourceSchema,
+    defaultSort: 'createdAt:asc,name:asc',
+    paged: true,
+  }),
   // Users and groups have no createdAt filter/sort field (REST filtering doc): name is the stable key.
   users: def({ path: 'users', listKey: 'users', itemKey: 'user', schema: userSchema, defaultSort: 'name:asc', paged: true }),
   groups: def({ path: 'groups', listKey: 'groups', itemKey: 'group', schema: groupSchema, defaultSort: 'name:asc', paged: true }),
-  jobs: def({ path: 'jobs', listKey: 'backgroundJobs', itemKey: 'backgroundJob', schema: jobSchema, defaultSort: 'createdAt:asc', paged: true }),
-  customViews: def({ path: 'customviews', listKey: 'customViews', itemKey: 'customView', schema: customViewSchema, defaultSort: 'createdAt:asc,name:asc', paged: true }),
-  extractRefreshTasks: def({ path: 'tasks/extractRefreshes', listKey: 'tasks', itemKey: 'task', schema: extractRefreshTaskSchema, paged: false }),
+  jobs: def({
+    path: 'jobs',
+    listKey: 'backgroundJobs',
+    itemKey: 'backgroundJob',
+    schema: jobSchema,
+    defaultSort: 'createdAt:asc',
+    paged: true,
+  }),
+  customViews: def({
+    path: 'customviews',
+    listKey: 'customViews',
+    itemKey: 'customView',
+    schema: customViewSchema,
+    defaultSort: 'createdAt:asc,name:asc',
+    paged: true,
+  }),
+  extractRefreshTasks: def({
+    path: 'tasks/extractRefreshes',
+    listKey: 'tasks',
+    itemKey: 'task',
+    schema: extractRefreshTaskSchema,
+    paged: false,
+  }),
 };
 
 export type ListResource = keyof typeof RESOURCES;

@@ -6,6 +6,7 @@
  * for ONE re-sign-in instead of each signing in.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+
 import type { ConnectAuth } from '../../common/api.js';
 import { EXPORT_CONCURRENCY_PER_SITE, Limiter } from './limiter.js';
 

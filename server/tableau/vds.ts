@@ -5,12 +5,13 @@
  * vds_limitations.html), and an invalid one would be rejected anyway.
  */
 import type { Readable } from 'node:stream';
+
 import { validateVdsRequest } from '../vds/validate.js';
 import type { AuthedTransport } from './authed.js';
 import { parseJson } from './authed.js';
 import { TableauError } from './errors.js';
 import type { VdsSchemaVersion } from './features.js';
-import { vdsMetadataSchema, type VdsMetadata } from './schemas/vdsMetadata.js';
+import { type VdsMetadata, vdsMetadataSchema } from './schemas/vdsMetadata.js';
 
 export interface VdsContext {
   t: AuthedTransport;
@@ -24,7 +25,10 @@ const vdsUrl = (baseUrl: string, op: string): string => `${baseUrl}/api/v1/vizql
 
 function requireVds(ctx: VdsContext): VdsSchemaVersion {
   if (!ctx.schemaVersion) {
-    throw new TableauError({ code: 'feature-unavailable', message: 'VizQL Data Service needs Tableau Server 2025.1 or later (or Tableau Cloud).' });
+    throw new TableauError({
+      code: 'feature-unavailable',
+      message: 'VizQL Data Service needs Tableau Server 2025.1 or later (or Tableau Cloud).',
+    });
   }
   return ctx.schemaVersion;
 }
@@ -46,7 +50,8 @@ export async function readMetadata(ctx: VdsContext, datasourceLuid: string): Pro
   check(version, 'read-metadata', body);
   const res = await ctx.t.send({ method: 'POST', url: vdsUrl(ctx.baseUrl, 'read-metadata'), data: body }, 'vds');
   const parsed = parseJson(res, vdsMetadataSchema);
-  if (parsed.dropped) ctx.t.logger.warn({ datasourceLuid, dropped: parsed.dropped }, 'VDS metadata entries failed validation and were skipped');
+  if (parsed.dropped)
+    ctx.t.logger.warn({ datasourceLuid, dropped: parsed.dropped }, 'VDS metadata entries failed validation and were skipped');
   return { fields: parsed.fields, parameters: parsed.parameters, capabilities: ctx.capabilities };
 }
 

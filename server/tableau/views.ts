@@ -3,9 +3,10 @@
  * The CSV holds the view's summary data as FORMATTED values ("$45,047", "14.4%"); un-formatting is
  * server/pull's job. Streaming matters: a ~200 MB export hung TSC when buffered (TSC #1374).
  */
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
-import { TableauError } from './errors.js';
+import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
+
 import type { AuthedTransport } from './authed.js';
+import { TableauError } from './errors.js';
 import { buildQuery } from './http.js';
 import type { Limiter } from './limiter.js';
 

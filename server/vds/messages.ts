@@ -14,7 +14,10 @@
 import type { ErrorObject } from 'ajv';
 
 function segments(instancePath: string): string[] {
-  return instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function lookup(body: unknown, path: string[]): unknown {
@@ -111,11 +114,19 @@ export function describeErrors(errors: ErrorObject[], body: unknown, version: st
     const n = branchCount(e.instancePath);
     if (e.keyword !== 'required' || n === undefined) return true;
     const missing = (e.params as Record<string, unknown>).missingProperty;
-    return count((x) => x.keyword === 'required' && x.instancePath === e.instancePath && (x.params as Record<string, unknown>).missingProperty === missing) >= n;
+    return (
+      count(
+        (x) =>
+          x.keyword === 'required' &&
+          x.instancePath === e.instancePath &&
+          (x.params as Record<string, unknown>).missingProperty === missing,
+      ) >= n
+    );
   });
   const unknown = specific.filter((e) => isUnknownProp(e) && !known.has(propOf(e)));
-  const misplaced = specific.filter((e) => isUnknownProp(e) && known.has(propOf(e))
-    && ![...solid, ...unknown].some((x) => isUnder(x.instancePath, e.instancePath)));
+  const misplaced = specific.filter(
+    (e) => isUnknownProp(e) && known.has(propOf(e)) && ![...solid, ...unknown].some((x) => isUnder(x.instancePath, e.instancePath)),
+  );
   const kept = [...solid, ...unknown, ...misplaced];
   const chosen = kept.length > 0 ? kept : errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'const');
   const texts = (chosen.length > 0 ? chosen : errors).map((e) => message(e, body, version));

@@ -63,7 +63,11 @@ function convert(node: Json, bases: Set<string>, inAllOf = false): Json {
     } else if (key === 'allOf' && Array.isArray(value)) {
       out.allOf = value.map((v) => convert(v, bases, true));
     } else if (key === 'required' && Array.isArray(value)) {
-      out.required = value.flatMap((r) => String(r).split(',').map((s) => s.trim()));
+      out.required = value.flatMap((r) =>
+        String(r)
+          .split(',')
+          .map((s) => s.trim()),
+      );
     } else if (key === 'properties' && isObj(value)) {
       out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, bases)]));
     } else {
@@ -113,9 +117,10 @@ export function openApiToJsonSchemaDefs(doc: { components: { schemas: Record<str
     const converted = convert(raw, bases) as Obj;
     if (bases.has(name)) {
       defs[`${name}__base`] = converted;
-      defs[name] = isObj(raw) && isObj(raw.discriminator)
-        ? dispatcher(name, raw.discriminator)
-        : { allOf: [{ $ref: `#/$defs/${name}__base` }], unevaluatedProperties: false };
+      defs[name] =
+        isObj(raw) && isObj(raw.discriminator)
+          ? dispatcher(name, raw.discriminator)
+          : { allOf: [{ $ref: `#/$defs/${name}__base` }], unevaluatedProperties: false };
     } else {
       defs[name] = close(converted);
     }

@@ -4,10 +4,12 @@
  * Used by the Tableau client before sending, and by the simulator to answer like the real service.
  */
 import { readFileSync } from 'node:fs';
+
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
-import { openApiToJsonSchemaDefs } from './openapi.js';
+
 import { describeErrors } from './messages.js';
+import { openApiToJsonSchemaDefs } from './openapi.js';
 import type { VdsOperation, VdsSchemaVersion } from './version.js';
 
 export type VdsValidation = { ok: true } | { ok: false; errors: string[] };

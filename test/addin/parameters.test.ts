@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { parameterMembers } from '../../addin/ui/query/parameters.js';
 
 describe('parameterMembers', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { PROVENANCE_SHEET, writeProvenanceSheet } from '../../addin/ui/tables/provenanceSheet.js';
 import { MemoryWorkbookGateway } from '../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory/workbook.js';

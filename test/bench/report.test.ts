@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue, markdownTable, median, meets, toJson, type Figure } from '../../bench/report.js';
+
 import { initialScripts } from '../../bench/pane.js';
+import { type Figure, formatValue, markdownTable, median, meets, toJson } from '../../bench/report.js';
 
 const fig = (over: Partial<Figure>): Figure => ({ name: 'x', value: 1, target: 2, goal: 'max', unit: '×', ...over });
 
@@ -23,7 +24,10 @@ describe('bench report', () => {
   });
 
   it('prints a markdown table with targets and notes', () => {
-    const table = markdownTable([fig({ name: 'ratio', value: 1.234, note: 'median of 3' }), fig({ name: 't', value: 1500.4, target: null, goal: 'none', unit: 'ms' })]);
+    const table = markdownTable([
+      fig({ name: 'ratio', value: 1.234, note: 'median of 3' }),
+      fig({ name: 't', value: 1500.4, target: null, goal: 'none', unit: 'ms' }),
+    ]);
     expect(table.split('\n')).toEqual([
       '| benchmark | value | target | ok |',
       '|---|---:|---:|:---:|',

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+
 import { DefinitionStore } from '../../addin/refresh/definitions/store.js';
 import { normalizeServerUrl, serverUrlSchema, siteContentUrlSchema } from '../../common/site.js';
-import { INVENTORY_RESOURCES, pullOptionsSchema, pullSourceSchema, tableauMaxAge, type PullSource } from '../../common/source.js';
-import { connectRequestSchema, pullRequestSchema, pullSourceSchema as serverPullSourceSchema } from '../../server/http/schemas.js';
+import { INVENTORY_RESOURCES, pullOptionsSchema, type PullSource, pullSourceSchema, tableauMaxAge } from '../../common/source.js';
 import { createScheduleSchema } from '../../server/http/schedule-schemas.js';
+import { connectRequestSchema, pullRequestSchema, pullSourceSchema as serverPullSourceSchema } from '../../server/http/schemas.js';
 import { datasourceDefinition, MemoryPort, viewInput } from '../addin/refresh/definitions/fixtures.js';
 
 const view: PullSource = { kind: 'view', viewId: 'view-luid-1', name: 'Superstore / Overview', filters: { Region: 'West' } };
@@ -50,7 +51,9 @@ describe('the pull source contract (common/source.ts): one schema for the add-in
   it('the server only adds bounds: over a limit is refused there, stored fine in a workbook', () => {
     const many = { ...view, filters: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`F${i}`, 'x'])) };
     expect(both(many)).toEqual([true, false]);
-    expect(serverPullSourceSchema.safeParse(many).error?.issues[0]?.message).toMatch(/at most 200 filters or parameters; this one sets 201/);
+    expect(serverPullSourceSchema.safeParse(many).error?.issues[0]?.message).toMatch(
+      /at most 200 filters or parameters; this one sets 201/,
+    );
     const long = { ...view, name: 'x'.repeat(1001) };
     expect(both(long)).toEqual([true, false]);
   });
@@ -84,12 +87,20 @@ describe('the site contract (common/site.ts): one server URL and one site rule',
     ]) {
       expect(normalizeServerUrl(typed!)).toBe(identity);
       expect(serverUrlSchema.parse(typed)).toBe(identity);
-      expect(connectRequestSchema.parse({ serverUrl: typed, siteContentUrl: '', auth: { kind: 'jwt', jwt: 'j' } }).serverUrl).toBe(identity);
+      expect(connectRequestSchema.parse({ serverUrl: typed, siteContentUrl: '', auth: { kind: 'jwt', jwt: 'j' } }).serverUrl).toBe(
+        identity,
+      );
     }
   });
 
   it('refuses credentials, other schemes, queries and fragments on both sides', () => {
-    for (const bad of ['https://me:pw@tableau.example.com', 'ftp://tableau.example.com', 'https://t.example.com/?a=1', 'https://t.example.com/#/site/x', 'https://']) {
+    for (const bad of [
+      'https://me:pw@tableau.example.com',
+      'ftp://tableau.example.com',
+      'https://t.example.com/?a=1',
+      'https://t.example.com/#/site/x',
+      'https://',
+    ]) {
       expect(() => normalizeServerUrl(bad), bad).toThrow();
       expect(serverUrlSchema.safeParse(bad).success, bad).toBe(false);
     }
@@ -98,7 +109,8 @@ describe('the site contract (common/site.ts): one server URL and one site rule',
 
   it('takes a site content URL of letters, digits, - and _ only ("" = the default site)', () => {
     for (const site of ['', 'finance', 'Sales-EMEA_2']) expect(siteContentUrlSchema.safeParse(site).success).toBe(true);
-    for (const site of ['a/b', 'my site', 'x?y', 'x#y', 's'.repeat(256)]) expect(siteContentUrlSchema.safeParse(site).success, site).toBe(false);
+    for (const site of ['a/b', 'my site', 'x?y', 'x#y', 's'.repeat(256)])
+      expect(siteContentUrlSchema.safeParse(site).success, site).toBe(false);
     expect(siteContentUrlSchema.parse(' finance ')).toBe('finance');
   });
 });

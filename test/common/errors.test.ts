@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import { needsSignIn } from '../../addin/api/errors.js';
-import { CANCELLED, HTTP_STATUS, httpStatusOf, throwIfAborted, type TableauErrorCode } from '../../common/errors.js';
+import { CANCELLED, HTTP_STATUS, httpStatusOf, type TableauErrorCode, throwIfAborted } from '../../common/errors.js';
 import { ApiError } from '../../server/errors.js';
 import { toErrorReply } from '../../server/http/errors.js';
 import { PullDataError } from '../../server/pull/errors.js';
@@ -27,7 +28,11 @@ describe('the error-code union (common/errors.ts)', () => {
   });
 
   it('an ended companion session and an expired Tableau sign-in both ask the analyst to connect again', () => {
-    expect(['unauthorized', 'session-expired', 'bad-credentials'].map((code) => needsSignIn({ code, message: '' } as never))).toEqual([true, true, true]);
+    expect(['unauthorized', 'session-expired', 'bad-credentials'].map((code) => needsSignIn({ code, message: '' } as never))).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(needsSignIn({ code: 'forbidden', message: '' })).toBe(false);
   });
 

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
+
 import { decodeNodeStream, decodeStream, encodeMessage, STREAM_ENDED_EARLY } from '../../common/ndjson.js';
 import type { StreamMessage } from '../../common/stream.js';
 
 const messages: StreamMessage[] = [
-  { kind: 'meta', columns: [{ name: 'Ünïcode 😀', type: 'text', format: '@' }, { name: 'n', type: 'integer', format: '#,##0' }], source: 'A / B' },
-  { kind: 'rows', rows: [['line\nbreak "quoted" \\ 日本', 1], [null, -2.5]] },
+  {
+    kind: 'meta',
+    columns: [
+      { name: 'Ünïcode 😀', type: 'text', format: '@' },
+      { name: 'n', type: 'integer', format: '#,##0' },
+    ],
+    source: 'A / B',
+  },
+  {
+    kind: 'rows',
+    rows: [
+      ['line\nbreak "quoted" \\ 日本', 1],
+      [null, -2.5],
+    ],
+  },
   { kind: 'progress', stage: 'extract-refresh', message: 'Refreshing' },
   { kind: 'end', rowCount: 2, truncated: false },
 ];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { excelSerial, excelSerialToParts, formatExcelSerial, isValidDate } from '../../common/typed-values.js';
 
 describe('excelSerial', () => {
@@ -26,7 +27,13 @@ describe('excelSerial', () => {
   });
 
   it('round-trips through excelSerialToParts and formats', () => {
-    for (const [y, m, d] of [[1900, 1, 1], [1900, 2, 28], [1900, 3, 1], [2024, 2, 29], [2024, 12, 31]]) {
+    for (const [y, m, d] of [
+      [1900, 1, 1],
+      [1900, 2, 28],
+      [1900, 3, 1],
+      [2024, 2, 29],
+      [2024, 12, 31],
+    ]) {
       const p = excelSerialToParts(excelSerial(y, m, d, 23, 59, 59));
       expect([p.year, p.month, p.day, p.hour, p.minute, Math.round(p.second)]).toEqual([y, m, d, 23, 59, 59]);
     }

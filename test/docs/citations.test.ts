@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
+
 import { checkRepository, checkText, formatProblems, headingSlugs } from './citations.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,12 +24,7 @@ describe('citations', () => {
   });
 
   it('GitHub heading slugs', () => {
-    expect([...headingSlugs(FILES['docs/a.md']!)]).toEqual([
-      'title',
-      'sessions',
-      'npm-start-the-built-add-in-the-api',
-      'sessions-1',
-    ]);
+    expect([...headingSlugs(FILES['docs/a.md']!)]).toEqual(['title', 'sessions', 'npm-start-the-built-add-in-the-api', 'sessions-1']);
   });
 
   it('accepts citations that resolve', () => {

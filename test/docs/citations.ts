@@ -12,6 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
+
 import ts from 'typescript';
 
 export interface Problem {
@@ -44,10 +45,7 @@ const FORBIDDEN: Array<[RegExp, string]> = [
 ];
 
 const URL_RE = /https?:\/\/[^\s)>\]"'`|]+/g;
-const PATH_RE = new RegExp(
-  String.raw`(?<![\w./@-])(?:${PATH_ROOTS.join('|')})/[\w./*{}-]*[\w*/}](?:#[\w-]+)?`,
-  'g',
-);
+const PATH_RE = new RegExp(String.raw`(?<![\w./@-])(?:${PATH_ROOTS.join('|')})/[\w./*{}-]*[\w*/}](?:#[\w-]+)?`, 'g');
 const MD_LINK_RE = /\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
 function listFiles(repo: string): string[] {
@@ -94,7 +92,7 @@ function comments(file: string, text: string): Array<{ pos: number; text: string
   };
   visit(sf);
   const found: Array<{ pos: number; text: string }> = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const skip = opaque.get(i);
     if (skip !== undefined && skip > i) {
       i = skip;
@@ -191,9 +189,7 @@ export function checkText(
   // Parsing is the cost: a source file with nothing that looks like a citation is not parsed.
   const candidate = [URL_RE, PATH_RE, ...FORBIDDEN.map(([re]) => re)].some((re) => new RegExp(re.source, 'u').test(text));
   if (!candidate && SOURCE_EXT.test(file)) return [];
-  const segments: Array<{ pos: number; text: string }> = SOURCE_EXT.test(file)
-    ? comments(file, text)
-    : [{ pos: 0, text }];
+  const segments: Array<{ pos: number; text: string }> = SOURCE_EXT.test(file) ? comments(file, text) : [{ pos: 0, text }];
   const isMarkdown = file.endsWith('.md');
 
   /** Resolves a path (relative to the repository root, or to `baseDir` for ./ ../ forms). */
@@ -201,7 +197,10 @@ export function checkText(
     const clean = target.replace(/[{}]/g, '');
     if (clean.includes('*')) {
       // A glob: its folder must exist.
-      const dir = clean.slice(0, clean.indexOf('*')).replace(/[^/]*$/, '').replace(/\/$/, '');
+      const dir = clean
+        .slice(0, clean.indexOf('*'))
+        .replace(/[^/]*$/, '')
+        .replace(/\/$/, '');
       return dir === '' || fs.isDir(dir);
     }
     const p = clean.replace(/\/$/, '');
@@ -226,8 +225,7 @@ export function checkText(
   };
 
   for (const seg of segments) {
-    const report = (offset: number, message: string) =>
-      problems.push({ file, line: lineAt(text, seg.pos + offset), message });
+    const report = (offset: number, message: string) => problems.push({ file, line: lineAt(text, seg.pos + offset), message });
 
     // Forbidden forms are reported once, then blanked so the path check does not repeat them.
     let body = seg.text;
@@ -245,7 +243,12 @@ export function checkText(
       body = body.replace(MD_LINK_RE, (whole, target: string, offset: number) => {
         if (!/^[a-z]+:/i.test(target)) {
           const [path = '', anchor] = target.split('#');
-          const rel = path === '' ? '' : normalize(join(dirname(file), decodeURIComponent(path))).split(sep).join('/');
+          const rel =
+            path === ''
+              ? ''
+              : normalize(join(dirname(file), decodeURIComponent(path)))
+                  .split(sep)
+                  .join('/');
           if (rel.startsWith('..')) report(offset, `links ${target}, outside the repository`);
           else checkTarget(rel, anchor, seg.pos + offset, target);
         }

@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { axeViolations } from './support/axe.js';
 import { snap } from './support/browser.js';
-import { startPaneSession, tableColumn, workbookSnapshot, type PaneSession } from './support/pane.js';
+import { type PaneSession, startPaneSession, tableColumn, workbookSnapshot } from './support/pane.js';
 
 /**
  * Issue #5 must-show: in a real browser, against the server and demo site `npm start` runs, an
@@ -49,7 +50,10 @@ describe('task pane in the browser preview', () => {
 
     await page.getByLabel('Table name').fill('Customers');
     await page.getByRole('button', { name: 'Insert' }).click();
-    await page.getByText(/Inserted [\d,]+ rows into Customers/).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByText(/Inserted [\d,]+ rows into Customers/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await snap(page, SUITE, '05-inserted-view');
 
     const wb = await workbookSnapshot(page);
@@ -89,15 +93,26 @@ describe('task pane in the browser preview', () => {
     await page.getByRole('button', { name: 'Insert' }).waitFor({ timeout: 60_000 });
     await page.getByLabel('Table name').fill('RegionSales');
     await page.getByRole('button', { name: 'Insert' }).click();
-    await page.getByText(/Inserted [\d,]+ rows into RegionSales/).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByText(/Inserted [\d,]+ rows into RegionSales/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await snap(page, SUITE, '07-inserted-query');
 
     const wb = await workbookSnapshot(page);
     const table = wb.tables.find((t) => t.name === 'RegionSales')!;
     expect(table.rows).toBeGreaterThan(3);
-    const sales = tableColumn(wb, 'RegionSales', table.headers.find((h) => /Sales/.test(h))!);
+    const sales = tableColumn(
+      wb,
+      'RegionSales',
+      table.headers.find((h) => /Sales/.test(h))!,
+    );
     expect(sales.every((c) => typeof c.value === 'number')).toBe(true);
-    const dates = tableColumn(wb, 'RegionSales', table.headers.find((h) => /Order Date/.test(h))!);
+    const dates = tableColumn(
+      wb,
+      'RegionSales',
+      table.headers.find((h) => /Order Date/.test(h))!,
+    );
     expect(dates.every((c) => c.value === null || typeof c.value === 'number')).toBe(true);
     expect(dates.find((c) => c.value !== null)!.format).toMatch(/[dmy]/);
     expect(tableColumn(wb, 'RegionSales', 'Region').every((c) => typeof c.value === 'string')).toBe(true);

@@ -1,11 +1,12 @@
 import axios from 'axios';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createSimulator, DEMO, type Simulator } from '../../server/sim/index.js';
 import { axeViolations } from './support/axe.js';
 import { snap } from './support/browser.js';
-import { startPaneSession, tableColumn, workbookSnapshot, type PaneSession } from './support/pane.js';
+import { type PaneSession, startPaneSession, tableColumn, workbookSnapshot } from './support/pane.js';
 import type { RunningProduct } from './support/product.js';
-import { createSimulator, DEMO, type Simulator } from '../../server/sim/index.js';
 
 /**
  * Issue #6 must-show, in the browser preview against `npm start`'s server and demo site: insert a
@@ -35,7 +36,10 @@ describe('refreshing an inserted table', () => {
     await page.getByRole('button', { name: 'Preview data' }).click();
     await page.getByLabel('Table name').fill(TABLE);
     await page.getByRole('button', { name: 'Insert' }).click();
-    await page.getByText(new RegExp(`Inserted [\\d,]+ rows into ${TABLE}`)).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByText(new RegExp(`Inserted [\\d,]+ rows into ${TABLE}`))
+      .first()
+      .waitFor({ timeout: 60_000 });
 
     const before = await workbookSnapshot(page);
     const salesBefore = tableColumn(before, TABLE, 'Sales').map((c) => c.value as number);
@@ -114,7 +118,10 @@ describe('refreshing an inserted table', () => {
       await page.getByRole('button', { name: `Edit the source of ${TABLE}` }).click();
       const newSite = `${DEMO.siteContentUrl} on ${moved.url} (${DEMO.patName})`;
       await page.getByLabel('Server and site').selectOption({ label: newSite });
-      await page.getByRole('button', { name: /^View: Orders by Region/ }).first().click();
+      await page
+        .getByRole('button', { name: /^View: Orders by Region/ })
+        .first()
+        .click();
       await snap(page, SUITE, '03-edit-moves-site');
       await page.getByRole('button', { name: 'Save and refresh' }).click();
 

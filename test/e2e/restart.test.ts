@@ -1,13 +1,15 @@
-import axios from 'axios';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
+import axios from 'axios';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { launchBrowser, serveOfficeJsFromPackage, snap } from './support/browser.js';
 import { openPane, tableColumn, workbookSnapshot } from './support/pane.js';
-import { startProduct, type RunningProduct } from './support/product.js';
+import { type RunningProduct, startProduct } from './support/product.js';
 
 /**
  * Issue #14 must-show: a table inserted from the demo site before a restart still refreshes after
@@ -68,7 +70,10 @@ describe('restarting the server', () => {
     await page.getByRole('button', { name: 'Preview data' }).click();
     await page.getByLabel('Table name').fill(TABLE);
     await page.getByRole('button', { name: 'Insert' }).click();
-    await page.getByText(new RegExp(`Inserted [\\d,]+ rows into ${TABLE}`)).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByText(new RegExp(`Inserted [\\d,]+ rows into ${TABLE}`))
+      .first()
+      .waitFor({ timeout: 60_000 });
     const salesBefore = tableColumn(await workbookSnapshot(page), TABLE, 'Sales').map((c) => c.value as number);
     expect(salesBefore.length).toBeGreaterThan(0);
     await snap(page, SUITE, '01-inserted-before-restart');
@@ -81,7 +86,10 @@ describe('restarting the server', () => {
     expect(stopMs, 'the server stops within 2 s of SIGTERM').toBeLessThanOrEqual(2_000);
     // Dozens of requests (pages, chunks, browsing, two pulls) and not one line about them at info.
     const logLines = output.split('\n').filter((l) => l.startsWith('{'));
-    expect(logLines.filter((l) => /"(path|req|res)":|incoming request|request completed/.test(l)), output).toEqual([]);
+    expect(
+      logLines.filter((l) => /"(path|req|res)":|incoming request|request completed/.test(l)),
+      output,
+    ).toEqual([]);
     expect(logLines.length, output).toBeLessThan(15);
 
     product = await startProduct({ dataDir, env });

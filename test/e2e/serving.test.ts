@@ -5,11 +5,13 @@
  */
 import { readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { BUILD_INPUTS, buildPaths } from '../../scripts/ensure-build.js';
 import { rawGet } from '../server/http/raw-get.js';
 import { launchBrowser, OFFICE_JS_CDN } from './support/browser.js';
-import { NPM_START, startProduct, type RunningProduct } from './support/product.js';
+import { NPM_START, type RunningProduct, startProduct } from './support/product.js';
 
 const ROOT = process.cwd();
 
@@ -28,13 +30,19 @@ describe('npm start serves the built add-in and nothing else', () => {
 
   it('runs the bundled server with plain node: no tsx, no Vite in the server process', () => {
     expect(NPM_START).toMatch(/&& node dist\/server\/main\.mjs$/);
-    const group = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2] === String(product.pid);
-      } catch {
-        return false;
-      }
-    });
+    const group = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return (
+            readFileSync(`/proc/${p}/stat`, 'utf8')
+              .replace(/^.*\) /, '')
+              .split(' ')[2] === String(product.pid)
+          );
+        } catch {
+          return false;
+        }
+      });
     const commands = group.map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').trim());
     const server = commands.filter((c) => c.includes('dist/server/main.mjs') && !c.startsWith('/bin/sh'));
     expect(server, commands.join('\n')).toHaveLength(1);
@@ -44,7 +52,7 @@ describe('npm start serves the built add-in and nothing else', () => {
     expect(bundle).not.toMatch(/from "(?:esbuild|vite|rolldown|tsx)"/);
   });
 
-  it('serves the built pane, which loads office.js from Microsoft\'s CDN', async () => {
+  it("serves the built pane, which loads office.js from Microsoft's CDN", async () => {
     const page = await rawGet(product.url, '/taskpane.html', { rejectUnauthorized: false });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<script src="https://appsforoffice.microsoft.com/lib/1/hosted/office.js"></script>');
@@ -98,7 +106,10 @@ describe('npm start serves the built add-in and nothing else', () => {
   it('builds only from the inputs it hashes: every source in the maps is one of them or a package', () => {
     const { outDir } = buildPaths();
     // node_modules may be a link to a shared install (a worktree): the maps name its real place.
-    const roots = BUILD_INPUTS.map((input) => path.join(ROOT, input)).concat(path.join(ROOT, 'node_modules'), realpathSync(path.join(ROOT, 'node_modules')));
+    const roots = BUILD_INPUTS.map((input) => path.join(ROOT, input)).concat(
+      path.join(ROOT, 'node_modules'),
+      realpathSync(path.join(ROOT, 'node_modules')),
+    );
     const maps = readdirSync(path.join(outDir, 'assets')).filter((f) => f.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(0);
     const outside: string[] = [];
@@ -113,7 +124,7 @@ describe('npm start serves the built add-in and nothing else', () => {
     expect(outside).toEqual([]);
   });
 
-  it('starts the in-memory preview in a browser that cannot reach Microsoft\'s CDN', async () => {
+  it("starts the in-memory preview in a browser that cannot reach Microsoft's CDN", async () => {
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ ignoreHTTPSErrors: true });

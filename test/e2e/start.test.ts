@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insecureAgent, startProduct, type RunningProduct } from './support/product.js';
+
+import { insecureAgent, type RunningProduct, startProduct } from './support/product.js';
 
 /** Issue #3 must-show: `npm start` answers /health over HTTPS within 60 s and serves its demo site. */
 describe('npm start', () => {
@@ -20,11 +21,15 @@ describe('npm start', () => {
   it('signs in to the demo site through its API and lists the projects', async () => {
     const api = axios.create({ baseURL: product.url, httpsAgent: insecureAgent, validateStatus: () => true });
     const demo = product.health.demo!;
-    const connect = await api.post('/api/connections', {
-      serverUrl: demo.serverUrl,
-      siteContentUrl: demo.siteContentUrl,
-      auth: { kind: 'pat', patName: demo.patName, patSecret: demo.patSecret },
-    }, { headers: { Origin: product.url } });
+    const connect = await api.post(
+      '/api/connections',
+      {
+        serverUrl: demo.serverUrl,
+        siteContentUrl: demo.siteContentUrl,
+        auth: { kind: 'pat', patName: demo.patName, patSecret: demo.patSecret },
+      },
+      { headers: { Origin: product.url } },
+    );
     expect(connect.status).toBe(201);
     expect(JSON.stringify(connect.data)).not.toContain(demo.patSecret);
     const auth = { Authorization: `Bearer ${connect.data.sessionToken}`, Origin: product.url };

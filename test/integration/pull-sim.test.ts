@@ -5,11 +5,12 @@
  * stay text), a custom view, an inventory list with nested values and a failing extract refresh.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { PullRequest } from '../../common/api.js';
 import type { VdsQuery } from '../../common/source.js';
 import type { ColumnSpec, StreamMessage } from '../../common/stream.js';
-import { pullMessages } from '../../server/pull/pull-messages.js';
 import { withTerminal } from '../../server/http/stream.js';
+import { pullMessages } from '../../server/pull/pull-messages.js';
 import { createSimulator, type Simulator } from '../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../server/tableau/index.js';
 
@@ -161,47 +162,92 @@ describe('VDS queries: every filter kind and a parameter', () => {
 
   it('QUANTITATIVE_NUMERICAL (range on an aggregate)', async () => {
     const p = await regions([
-      { field: { fieldCaption: 'Sales', function: 'SUM' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'MIN', min: 100_000 },
+      {
+        field: { fieldCaption: 'Sales', function: 'SUM' },
+        filterType: 'QUANTITATIVE_NUMERICAL',
+        quantitativeFilterType: 'MIN',
+        min: 100_000,
+      },
     ]);
     expect(column(p, 'SUM(Sales)').values.every((v) => (v as number) >= 100_000)).toBe(true);
   });
 
   it('QUANTITATIVE_DATE and relative DATE', async () => {
     const q = await regions([
-      { field: { fieldCaption: 'Order Date' }, filterType: 'QUANTITATIVE_DATE', quantitativeFilterType: 'RANGE', minDate: '2024-01-01', maxDate: '2024-12-31' },
+      {
+        field: { fieldCaption: 'Order Date' },
+        filterType: 'QUANTITATIVE_DATE',
+        quantitativeFilterType: 'RANGE',
+        minDate: '2024-01-01',
+        maxDate: '2024-12-31',
+      },
     ]);
     const all = await regions([]);
     const sum = (p: Pulled) => column(p, 'SUM(Sales)').values.reduce((a: number, v) => a + (v as number), 0);
     expect(sum(q)).toBeGreaterThan(0);
     expect(sum(q)).toBeLessThan(sum(all));
-    const relative = await pull(query({
-      fields,
-      filters: [{ field: { fieldCaption: 'Order Date' }, filterType: 'DATE', periodType: 'YEARS', dateRangeType: 'LASTN', rangeN: 1, anchorDate: '2024-12-31' }],
-    }));
+    const relative = await pull(
+      query({
+        fields,
+        filters: [
+          {
+            field: { fieldCaption: 'Order Date' },
+            filterType: 'DATE',
+            periodType: 'YEARS',
+            dateRangeType: 'LASTN',
+            rangeN: 1,
+            anchorDate: '2024-12-31',
+          },
+        ],
+      }),
+    );
     expect(relative.error).toBeUndefined();
     expect(relative.rows.length).toBeGreaterThan(0);
   });
 
   it('TOP N by a measure', async () => {
-    const p = await pull(query({
-      fields: [{ fieldCaption: 'Customer Name' }, { fieldCaption: 'Sales', function: 'SUM' }],
-      filters: [{ field: { fieldCaption: 'Customer Name' }, filterType: 'TOP', howMany: 3, direction: 'TOP', fieldToMeasure: { fieldCaption: 'Sales', function: 'SUM' } }],
-    }));
+    const p = await pull(
+      query({
+        fields: [{ fieldCaption: 'Customer Name' }, { fieldCaption: 'Sales', function: 'SUM' }],
+        filters: [
+          {
+            field: { fieldCaption: 'Customer Name' },
+            filterType: 'TOP',
+            howMany: 3,
+            direction: 'TOP',
+            fieldToMeasure: { fieldCaption: 'Sales', function: 'SUM' },
+          },
+        ],
+      }),
+    );
     expect(p.rows).toHaveLength(3);
   });
 
   it('CONDITION (2026.1)', async () => {
-    const p = await pull(query({
-      fields,
-      filters: [{ field: { fieldCaption: 'Region' }, filterType: 'CONDITION', condition: { fieldCaption: 'Sales', function: 'SUM', comparison: '>', value: 1 } }],
-    }));
+    const p = await pull(
+      query({
+        fields,
+        filters: [
+          {
+            field: { fieldCaption: 'Region' },
+            filterType: 'CONDITION',
+            condition: { fieldCaption: 'Sales', function: 'SUM', comparison: '>', value: 1 },
+          },
+        ],
+      }),
+    );
     expect(p.error).toBeUndefined();
     expect(p.rows.length).toBeGreaterThan(0);
   });
 
   it('a parameter changes a calculated field', async () => {
     const sel = (segment: string) =>
-      pull(query({ fields: [{ fieldCaption: 'Selected Segment Sales', function: 'SUM' }], parameters: [{ parameterCaption: 'Segment Choice', value: segment }] }));
+      pull(
+        query({
+          fields: [{ fieldCaption: 'Selected Segment Sales', function: 'SUM' }],
+          parameters: [{ parameterCaption: 'Segment Choice', value: segment }],
+        }),
+      );
     const consumer = column(await sel('Consumer'), 'SUM(Selected Segment Sales)').values[0] as number;
     const corporate = column(await sel('Corporate'), 'SUM(Selected Segment Sales)').values[0] as number;
     expect(consumer).toBeGreaterThan(0);

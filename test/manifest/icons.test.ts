@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
+
 import { describe, expect, it } from 'vitest';
-import { crc32, encodePng, readPngSize } from '../../scripts/icons/png.js';
+
 import { renderGlyph } from '../../scripts/icons/glyphs.js';
+import { crc32, encodePng, readPngSize } from '../../scripts/icons/png.js';
 import { writeIcons } from '../../scripts/make-icons.js';
 
 function chunks(png: Buffer) {
   const out: Array<{ type: string; data: Buffer; crcOk: boolean }> = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const len = png.readUInt32BE(at);
     const type = png.toString('ascii', at + 4, at + 8);
     const data = png.subarray(at + 8, at + 8 + len);

@@ -1,8 +1,10 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
-import { checkProjectRules, checkSchema, validateManifest } from '../../scripts/manifest/validate.js';
+
 import { readPngSize } from '../../scripts/icons/png.js';
+import { checkProjectRules, checkSchema, validateManifest } from '../../scripts/manifest/validate.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const manifest = readFileSync(`${root}manifest.xml`, 'utf8');
@@ -29,9 +31,7 @@ describe('manifest.xml', () => {
   });
 
   it('requires ExcelApi 1.13 to activate and SharedRuntime 1.1 for the ribbon', () => {
-    const [base, overrides] = manifest
-      .split('<VersionOverrides')
-      .map((part) => part.match(/<Requirements>[\s\S]*?<\/Requirements>/)![0]);
+    const [base, overrides] = manifest.split('<VersionOverrides').map((part) => part.match(/<Requirements>[\s\S]*?<\/Requirements>/)![0]);
     expect(base).toMatch(/<Set Name="ExcelApi" MinVersion="1.13"\/>/);
     // Not in the base: a client without a shared runtime still gets the plain task pane.
     expect(base).not.toContain('SharedRuntime');
@@ -70,10 +70,7 @@ describe('manifest.xml', () => {
 
 describe('schema validation fails on a broken manifest', () => {
   it('rejects elements out of schema order', async () => {
-    const xml = broken(
-      /(<DefaultSettings>[\s\S]*?<\/DefaultSettings>)\s*(<Permissions>ReadWriteDocument<\/Permissions>)/,
-      '$2\n  $1',
-    );
+    const xml = broken(/(<DefaultSettings>[\s\S]*?<\/DefaultSettings>)\s*(<Permissions>ReadWriteDocument<\/Permissions>)/, '$2\n  $1');
     const problems = await checkSchema(xml);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toMatchObject({ kind: 'schema' });
@@ -112,8 +109,10 @@ describe('project rules the schemas cannot express', () => {
   });
 
   it('rejects plain http URLs and AppDomains', () => {
-    const xml = broken('<AppDomain>https://localhost:3000</AppDomain>', '<AppDomain>http://localhost:3000</AppDomain>')
-      .replace('https://localhost:3000/support.html"/>\n', 'http://localhost:3000/support.html"/>\n');
+    const xml = broken('<AppDomain>https://localhost:3000</AppDomain>', '<AppDomain>http://localhost:3000</AppDomain>').replace(
+      'https://localhost:3000/support.html"/>\n',
+      'http://localhost:3000/support.html"/>\n',
+    );
     const kinds = checkProjectRules(xml, { allowLocalhost: true }).map((p) => p.kind);
     expect(kinds).toEqual(['url', 'url']);
   });

@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
-import { buildProdManifest, parseArgs } from '../../scripts/manifest-prod.js';
+
 import { normalizeBaseUrl, rewriteManifest } from '../../scripts/manifest/rewrite.js';
 import { validateManifest } from '../../scripts/manifest/validate.js';
+import { buildProdManifest, parseArgs } from '../../scripts/manifest-prod.js';
 
 const manifestPath = fileURLToPath(new URL('../../manifest.xml', import.meta.url));
 const manifest = readFileSync(manifestPath, 'utf8');
@@ -62,14 +64,14 @@ describe('npm run manifest:prod', () => {
     const input = join(dir, 'manifest.xml');
     writeFileSync(input, manifest.replace('<Permissions>ReadWriteDocument</Permissions>', ''));
     const out = join(dir, 'out.xml');
-    await expect(buildProdManifest({ url: 'https://excel.example.com', in: input, out })).rejects.toThrow(
-      /not valid:[\s\S]*line \d+/,
-    );
+    await expect(buildProdManifest({ url: 'https://excel.example.com', in: input, out })).rejects.toThrow(/not valid:[\s\S]*line \d+/);
     expect(() => readFileSync(out)).toThrow();
   });
 
   it('refuses a URL a production manifest cannot use', async () => {
-    await expect(buildProdManifest({ url: 'http://excel.example.com', in: manifestPath, out: join(tmp(), 'm.xml') })).rejects.toThrow(/https/);
+    await expect(buildProdManifest({ url: 'http://excel.example.com', in: manifestPath, out: join(tmp(), 'm.xml') })).rejects.toThrow(
+      /https/,
+    );
   });
 });
 
@@ -78,8 +80,11 @@ describe('the manifest:prod command line', () => {
   const runCli = async (args: string[]) => {
     const { execFile } = await import('node:child_process');
     return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ADDIN_PROD_URL: '' } }, (err, stdout, stderr) =>
-        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', script, ...args],
+        { env: { ...process.env, ADDIN_PROD_URL: '' } },
+        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
   };

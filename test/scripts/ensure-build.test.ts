@@ -5,7 +5,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { buildPaths, ensureAddinBuild, hashBuildInputs } from '../../scripts/ensure-build.js';
 
 const roots: string[] = [];
@@ -58,7 +60,15 @@ describe('the content hash of the build inputs', () => {
     const base = hashBuildInputs(root);
     writeFileSync(join(root, 'server/main.ts'), 'server changed');
     expect(hashBuildInputs(root)).toBe(base);
-    for (const input of ['addin/ui/Screen.tsx', 'addin/public/support.html', 'common/api.ts', 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json']) {
+    for (const input of [
+      'addin/ui/Screen.tsx',
+      'addin/public/support.html',
+      'common/api.ts',
+      'vite.config.ts',
+      'tsconfig.json',
+      'package.json',
+      'package-lock.json',
+    ]) {
       const before = hashBuildInputs(root);
       writeFileSync(join(root, input), `${readFileSync(join(root, input), 'utf8')} `);
       expect(hashBuildInputs(root), input).not.toBe(before);
@@ -134,7 +144,7 @@ describe('ensureAddinBuild', () => {
     expect(results.filter((r) => r.built)).toHaveLength(1);
   });
 
-  it('keeps the previous build\'s chunks for one more build, for panes still open on it', async () => {
+  it("keeps the previous build's chunks for one more build, for panes still open on it", async () => {
     const root = fixture();
     const vite = fakeVite();
     await ensureAddinBuild({ root, build: vite.build, report: quiet });

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,9 +53,9 @@ function tsFiles(dir: string): string[] {
 
 describe('server layers', () => {
   it('no folder imports a layer above it', () => {
-    const problems = Object.keys(FORBIDDEN).flatMap((folder) =>
-      tsFiles(join(REPO, 'server', folder)).map((abs) => relative(REPO, abs).split('\\').join('/')),
-    ).flatMap((file) => layerViolations(file, readFileSync(join(REPO, file), 'utf8')));
+    const problems = Object.keys(FORBIDDEN)
+      .flatMap((folder) => tsFiles(join(REPO, 'server', folder)).map((abs) => relative(REPO, abs).split('\\').join('/')))
+      .flatMap((file) => layerViolations(file, readFileSync(join(REPO, file), 'utf8')));
     expect(problems).toEqual([]);
   });
 
@@ -74,10 +75,13 @@ describe('server layers', () => {
   });
 
   it('no import cycle in server/ or common/, type imports included', async () => {
-    const graph = await madge(['server', 'common'].map((d) => join(REPO, d)), {
-      fileExtensions: ['ts'],
-      detectiveOptions: { ts: { skipTypeImports: false } },
-    });
+    const graph = await madge(
+      ['server', 'common'].map((d) => join(REPO, d)),
+      {
+        fileExtensions: ['ts'],
+        detectiveOptions: { ts: { skipTypeImports: false } },
+      },
+    );
     expect(graph.circular()).toEqual([]);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  * least every `tickMs`, and never starts a table that is already refreshing.
  * Time and timers are injected, so tests drive it with vi.useFakeTimers().
  */
-import { dueDefinitions, earliestDue, nextDueAt, nextSlotAfter, type ClockState } from './due.js';
+import { type ClockState, dueDefinitions, earliestDue, nextDueAt, nextSlotAfter } from './due.js';
 
 export interface TickerOptions {
   now: () => number;

@@ -4,14 +4,12 @@
  * add-in, comes back as a refusal with plain words, so the caller can leave it untouched.
  */
 import { migrate } from './migrate.js';
-import { CURRENT_SCHEMA_VERSION, describeIssues, refreshDocumentSchema, type RefreshDocument } from './schema.js';
+import { CURRENT_SCHEMA_VERSION, describeIssues, type RefreshDocument, refreshDocumentSchema } from './schema.js';
 import { unwrapDocument, wrapDocument } from './xml.js';
 
 export type UnreadableReason = 'corrupted' | 'newer-version';
 
-type ParseResult =
-  | { ok: true; doc: RefreshDocument; migratedFrom?: number }
-  | { ok: false; reason: UnreadableReason; message: string };
+type ParseResult = { ok: true; doc: RefreshDocument; migratedFrom?: number } | { ok: false; reason: UnreadableReason; message: string };
 
 export function emptyDocument(): RefreshDocument {
   return { schemaVersion: CURRENT_SCHEMA_VERSION, definitions: [] };

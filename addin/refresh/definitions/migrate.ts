@@ -10,15 +10,16 @@
  *    refresh settings (and 0 meant "never").
  */
 import { z } from 'zod';
+
 import { pullSourceSchema } from '../../../common/source.js';
 import {
+  columnSnapshotSchema,
   CURRENT_SCHEMA_VERSION,
   describeIssues,
   lastResultSchema,
+  type RefreshDocument,
   refreshDocumentSchema,
   targetSchema,
-  columnSnapshotSchema,
-  type RefreshDocument,
 } from './schema.js';
 
 const v1Definition = z.object({

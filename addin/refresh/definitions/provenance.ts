@@ -18,7 +18,13 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 function formatTime(iso: string, o: ProvenanceOptions): string {
   const d = new Date(iso);
   const text = new Intl.DateTimeFormat(o.locale ?? 'en-GB', {
-    timeZone: o.timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+    timeZone: o.timeZone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
   }).format(d);
   return text;
 }
@@ -31,7 +37,9 @@ function formatDuration(ms: number): string {
 }
 
 const pairs = (map: Record<string, string> | undefined) =>
-  Object.entries(map ?? {}).map(([k, v]) => `${k} = ${v}`).join('; ');
+  Object.entries(map ?? {})
+    .map(([k, v]) => `${k} = ${v}`)
+    .join('; ');
 
 /** "SUM(Sales)", "Region", "Profit Ratio (calculation)". */
 function fieldLabel(f: { fieldCaption: string; function?: string; calculation?: string; fieldAlias?: string }): string {
@@ -55,7 +63,9 @@ function filterLabel(filter: Record<string, unknown>): string {
     if (max !== undefined) return `${field} ≤ ${max}`;
   }
   if (type === 'DATE' && filter.periodType) {
-    return `${field}: ${String(filter.dateRangeType ?? '').toLowerCase().replace(/_/g, ' ')} ${String(filter.periodType).toLowerCase()}`.trim();
+    return `${field}: ${String(filter.dateRangeType ?? '')
+      .toLowerCase()
+      .replace(/_/g, ' ')} ${String(filter.periodType).toLowerCase()}`.trim();
   }
   if (type === 'TOP' && filter.howMany !== undefined) return `${field}: top ${filter.howMany}`;
   return type ? `${field} (${type.toLowerCase().replace(/_/g, ' ')} filter)` : field;
@@ -65,7 +75,9 @@ function sourceRows(def: RefreshDefinition): ProvenanceRow[] {
   const s = def.source;
   switch (s.kind) {
     case 'view': {
-      const rows: ProvenanceRow[] = [['View', s.name ? `${s.name}${s.contentUrl ? ` (${s.contentUrl})` : ''}` : (s.contentUrl ?? s.viewId)]];
+      const rows: ProvenanceRow[] = [
+        ['View', s.name ? `${s.name}${s.contentUrl ? ` (${s.contentUrl})` : ''}` : (s.contentUrl ?? s.viewId)],
+      ];
       if (s.customViewId) rows.push(['Custom view', s.customViewId]);
       if (s.filters && Object.keys(s.filters).length) rows.push(['Filters', pairs(s.filters)]);
       if (s.parameters && Object.keys(s.parameters).length) rows.push(['Parameters', pairs(s.parameters)]);
@@ -109,16 +121,21 @@ function resultRows(def: RefreshDefinition, o: ProvenanceOptions): ProvenanceRow
     return rows;
   }
   rows.push(['Last refresh', `${when}, ${plural(r.rows, 'row')} in ${formatDuration(r.durationMs)}`]);
-  if (r.status === 'snapshot') rows.push(['Data', `from a server schedule's snapshot${r.dataAsOf ? `, pulled ${formatTime(r.dataAsOf, o)}` : ''}`]);
+  if (r.status === 'snapshot')
+    rows.push(['Data', `from a server schedule's snapshot${r.dataAsOf ? `, pulled ${formatTime(r.dataAsOf, o)}` : ''}`]);
   else if (r.dataAsOf && r.dataAsOf !== r.at) rows.push(['Data as of', formatTime(r.dataAsOf, o)]);
-  if (r.status === 'truncated' || r.truncated) rows.push(['Incomplete', `only the first ${plural(r.rows, 'row')}: the source has more. Add a filter or raise the row limit.`]);
+  if (r.status === 'truncated' || r.truncated)
+    rows.push(['Incomplete', `only the first ${plural(r.rows, 'row')}: the source has more. Add a filter or raise the row limit.`]);
   return rows;
 }
 
 function optionRows(def: RefreshDefinition): ProvenanceRow[] {
   const o = def.options;
   const rows: ProvenanceRow[] = [
-    ['Refresh mode', o.mode === 'append' ? `append new rows${o.timestampColumn ? ` (stamped in column ${o.timestampColumn})` : ''}` : 'replace all rows'],
+    [
+      'Refresh mode',
+      o.mode === 'append' ? `append new rows${o.timestampColumn ? ` (stamped in column ${o.timestampColumn})` : ''}` : 'replace all rows',
+    ],
   ];
   const when: string[] = [];
   if (o.refreshOnOpen) when.push('when the workbook opens');
@@ -131,7 +148,9 @@ function optionRows(def: RefreshDefinition): ProvenanceRow[] {
 
 /** Label/value rows: site, source (view or data source with filters / query), result, options. */
 export function provenanceRows(def: RefreshDefinition, options: ProvenanceOptions = {}): ProvenanceRow[] {
-  const site = def.connection.siteContentUrl ? `${def.connection.siteContentUrl} on ${def.connection.serverUrl}` : `default site on ${def.connection.serverUrl}`;
+  const site = def.connection.siteContentUrl
+    ? `${def.connection.siteContentUrl} on ${def.connection.serverUrl}`
+    : `default site on ${def.connection.serverUrl}`;
   return [
     ['Table', `${def.target.tableName} (sheet ${def.target.sheet})`],
     ['Tableau site', site],

@@ -9,9 +9,10 @@
  * plain words that the settings are newer (migrate.ts) instead of dropping what it cannot read.
  */
 import { z } from 'zod';
-import type { ColumnType } from '../../../common/stream.js';
+
 import { serverUrlSchema, siteContentUrlSchema } from '../../../common/site.js';
-import { pullSourceSchema, type PullSource } from '../../../common/source.js';
+import { type PullSource, pullSourceSchema } from '../../../common/source.js';
+import type { ColumnType } from '../../../common/stream.js';
 import { MAX_EVERY_MINUTES } from '../clock/due.js';
 
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -28,7 +29,12 @@ const connectionIdentitySchema = z.strictObject(
     /** '' = the default site (Tableau Server). */
     siteContentUrl: siteContentUrlSchema,
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'A connection holds only serverUrl and siteContentUrl: never a secret or a server id.' : undefined) },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? 'A connection holds only serverUrl and siteContentUrl: never a secret or a server id.'
+        : undefined,
+  },
 );
 
 // Excel: sheet names ≤ 31 characters without : \ / ? * [ ]; table names start with a letter,
@@ -43,7 +49,8 @@ export const targetSchema = z.strictObject({
     .string()
     .max(255, { error: 'Excel table names have at most 255 characters.' })
     .regex(/^[\p{L}_\\][\p{L}\p{N}_.\\]*$/u, {
-      error: (issue) => `"${String(issue.input)}" is not an Excel table name: start with a letter or _, then use letters, digits, _ or . (no spaces).`,
+      error: (issue) =>
+        `"${String(issue.input)}" is not an Excel table name: start with a letter or _, then use letters, digits, _ or . (no spaces).`,
     }),
 });
 
@@ -55,7 +62,13 @@ const refreshOptionsSchema = z
     refreshExtractFirst: z.boolean(),
     refreshOnOpen: z.boolean(),
     /** Refresh every N minutes while the workbook is open; null/absent = never. */
-    everyMinutes: z.number().int().min(1).max(MAX_EVERY_MINUTES, { error: `The refresh interval is at most ${MAX_EVERY_MINUTES} minutes (a week).` }).nullable().optional(),
+    everyMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_EVERY_MINUTES, { error: `The refresh interval is at most ${MAX_EVERY_MINUTES} minutes (a week).` })
+      .nullable()
+      .optional(),
     /** The companion server's schedule whose snapshots feed this table (it is a schedule, not a connection). */
     serverScheduleId: z.string().min(1).optional(),
   })
@@ -78,7 +91,16 @@ export const lastResultSchema = z
   })
   .refine((r) => r.status !== 'error' || r.error !== undefined, { error: 'A failed refresh must say what went wrong.', path: ['error'] });
 
-const columnTypes = ['integer', 'decimal', 'currency', 'percentage', 'date', 'datetime', 'boolean', 'text'] as const satisfies readonly ColumnType[];
+const columnTypes = [
+  'integer',
+  'decimal',
+  'currency',
+  'percentage',
+  'date',
+  'datetime',
+  'boolean',
+  'text',
+] as const satisfies readonly ColumnType[];
 
 export const columnSnapshotSchema = z.strictObject({ name: z.string(), type: z.enum(columnTypes) });
 
@@ -105,12 +127,17 @@ export const refreshDocumentSchema = z
     const ids = new Set<string>();
     const tables = new Map<string, number>();
     doc.definitions.forEach((def, i) => {
-      if (ids.has(def.id)) ctx.addIssue({ code: 'custom', message: `Two definitions share the id ${def.id}.`, path: ['definitions', i, 'id'] });
+      if (ids.has(def.id))
+        ctx.addIssue({ code: 'custom', message: `Two definitions share the id ${def.id}.`, path: ['definitions', i, 'id'] });
       ids.add(def.id);
       // Excel table names are unique workbook-wide, case-insensitively.
       const key = def.target.tableName.toLowerCase();
       if (tables.has(key)) {
-        ctx.addIssue({ code: 'custom', message: `Table ${def.target.tableName} has two refresh definitions.`, path: ['definitions', i, 'target', 'tableName'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `Table ${def.target.tableName} has two refresh definitions.`,
+          path: ['definitions', i, 'target', 'tableName'],
+        });
       }
       tables.set(key, i);
     });

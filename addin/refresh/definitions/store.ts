@@ -9,7 +9,14 @@
  * is first copied to a backup part.
  */
 import { emptyDocument, InvalidDefinitionError, parseDocument, serializeDocument, type UnreadableReason } from './document.js';
-import { describeIssues, refreshDefinitionSchema, type ColumnSnapshot, type LastResult, type RefreshDefinition, type RefreshDocument } from './schema.js';
+import {
+  type ColumnSnapshot,
+  describeIssues,
+  type LastResult,
+  type RefreshDefinition,
+  refreshDefinitionSchema,
+  type RefreshDocument,
+} from './schema.js';
 import { BACKUP_NAMESPACE, REFRESH_NAMESPACE } from './xml.js';
 
 /** The part of WorkbookGateway (addin/workbook/gateway.ts) the store needs. */
@@ -113,7 +120,9 @@ export class DefinitionStore {
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
       });
-      const clash = doc.definitions.find((d) => d.id !== next.id && d.target.tableName.toLowerCase() === next.target.tableName.toLowerCase());
+      const clash = doc.definitions.find(
+        (d) => d.id !== next.id && d.target.tableName.toLowerCase() === next.target.tableName.toLowerCase(),
+      );
       if (clash) {
         throw new InvalidDefinitionError([`Table ${next.target.tableName} already has a refresh definition; remove that one first.`]);
       }

@@ -36,7 +36,11 @@ type UnwrapResult = { ok: true; text: string } | { ok: false; message: string };
 
 /** The text content of the root element (CDATA sections and escaped text, concatenated). */
 export function unwrapDocument(xml: string, namespace = REFRESH_NAMESPACE): UnwrapResult {
-  const body = xml.replace(/^\uFEFF/, '').replace(/^\s*<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '').trim();
+  const body = xml
+    .replace(/^\uFEFF/, '')
+    .replace(/^\s*<\?xml[^>]*\?>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .trim();
   const open = new RegExp(`^<(?:([A-Za-z_][\\w.-]*):)?${ROOT}((?:\\s+[^>]*?)?)\\s*(/?)>`).exec(body);
   if (!open) return { ok: false, message: `the root element is not <${ROOT}>.` };
   const [whole, prefix, attrs, selfClosing] = open;

@@ -4,7 +4,7 @@
  * has arrived. An `error` message, a stream without `meta`, or a network failure stops here.
  */
 import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/stream.js';
-import { RefreshFailure, failureBody, throwIfAborted } from './failure.js';
+import { failureBody, RefreshFailure, throwIfAborted } from './failure.js';
 
 export interface CollectedResult {
   columns: ColumnSpec[];
@@ -51,16 +51,31 @@ export async function collectStream(
         case 'end':
           if (!columns) throw damaged('it has no column list');
           if (message.rowCount !== rows.length) throw damaged(`it announced ${message.rowCount} rows but sent ${rows.length}`);
-          return { columns, rows, rowCount: rows.length, truncated: message.truncated, warnings: message.warnings ?? [], ...(source ? { source } : {}) };
+          return {
+            columns,
+            rows,
+            rowCount: rows.length,
+            truncated: message.truncated,
+            warnings: message.warnings ?? [],
+            ...(source ? { source } : {}),
+          };
       }
     }
   } catch (error) {
     if (signal?.aborted) throwIfAborted(signal);
     throw error instanceof RefreshFailure ? error : new RefreshFailure(failureBody(error));
   }
-  throw new RefreshFailure({ code: 'stream-cut', message: 'The data stopped arriving before the end', hint: 'Try again; the table was left as it was.' });
+  throw new RefreshFailure({
+    code: 'stream-cut',
+    message: 'The data stopped arriving before the end',
+    hint: 'Try again; the table was left as it was.',
+  });
 }
 
 function damaged(detail: string): RefreshFailure {
-  return new RefreshFailure({ code: 'stream-damaged', message: `The data from the server is damaged: ${detail}`, hint: 'Try again; the table was left as it was.' });
+  return new RefreshFailure({
+    code: 'stream-damaged',
+    message: `The data from the server is damaged: ${detail}`,
+    hint: 'Try again; the table was left as it was.',
+  });
 }

@@ -28,7 +28,9 @@ export function matchConnection(identity: ConnectionIdentity, connections: reado
   const key = identityKey(identity);
   return (
     connections.find((c) => identityKey(c) === key) ??
-    connections.find((c) => c.resolvedServerUrl && identityKey({ serverUrl: c.resolvedServerUrl, siteContentUrl: c.siteContentUrl }) === key) ??
+    connections.find(
+      (c) => c.resolvedServerUrl && identityKey({ serverUrl: c.resolvedServerUrl, siteContentUrl: c.siteContentUrl }) === key,
+    ) ??
     null
   );
 }

@@ -3,7 +3,7 @@
  * workbook, a bug) becomes one RefreshFailure carrying an ApiErrorBody, so the runner stores and
  * the pane shows the same sentence.
  */
-import { CANCELLED, throwIfAborted as throwIfAbortedWith, type ApiErrorBody } from '../../../common/errors.js';
+import { type ApiErrorBody, CANCELLED, throwIfAborted as throwIfAbortedWith } from '../../../common/errors.js';
 import { ApiError, toApiError } from '../../api/errors.js';
 import { WorkbookError } from '../../workbook/gateway.js';
 
@@ -17,7 +17,6 @@ export class RefreshFailure extends ApiError {
 
 /** CANCELLED (common/errors.ts) in the words a refresh log and lastResult keep. */
 export const REFRESH_CANCELLED: ApiErrorBody = { ...CANCELLED, message: 'The refresh was cancelled. The table was left as it was.' };
-
 
 export function failureBody(error: unknown): ApiErrorBody {
   if (error instanceof RefreshFailure) return error.body;

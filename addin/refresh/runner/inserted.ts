@@ -32,7 +32,13 @@ function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput 
     options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: null },
     columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
     // The insert was the first pull: record it, truncation included (never silent).
-    lastResult: { at: now.toISOString(), rows, durationMs: 0, status: table.truncated ? 'truncated' : 'ok', ...(table.truncated ? { truncated: true } : {}) },
+    lastResult: {
+      at: now.toISOString(),
+      rows,
+      durationMs: 0,
+      status: table.truncated ? 'truncated' : 'ok',
+      ...(table.truncated ? { truncated: true } : {}),
+    },
   };
 }
 

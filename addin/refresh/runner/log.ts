@@ -4,6 +4,7 @@
  * it travels with the file). Entries hold table names and plain-words outcomes, never a secret.
  */
 import { z } from 'zod';
+
 import type { KeyValueStorage } from '../../api/sessionStore.js';
 
 export type RefreshTrigger = 'manual' | 'all' | 'timer' | 'open' | 'ribbon';

@@ -21,13 +21,13 @@ import type { SnapshotStream } from '../../api/schedules.js';
 import type { WorkbookGateway } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
-import { collectStream, type CollectedResult } from './collect.js';
+import { type CollectedResult, collectStream } from './collect.js';
 import { describeSite, matchConnection } from './connections.js';
-import { REFRESH_CANCELLED, RefreshFailure, failureBody, plainWords, throwIfAborted } from './failure.js';
+import { failureBody, plainWords, REFRESH_CANCELLED, RefreshFailure, throwIfAborted } from './failure.js';
 import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
-import { createSignInGate, type SignInGate } from './signin.js';
-import { Semaphore } from './semaphore.js';
 import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
+import { Semaphore } from './semaphore.js';
+import { createSignInGate, type SignInGate } from './signin.js';
 import { describeOutcome } from './words.js';
 
 /** The parts of ApiClient (addin/api/client.ts) a refresh uses. */
@@ -136,7 +136,9 @@ export class RefreshRunner {
     const controller = new AbortController();
     this.allController = controller;
     try {
-      return await Promise.all(chosen.map((d) => this.refresh(d.id, { trigger: request.trigger ?? 'all', kind: request.kind, signal: controller.signal })));
+      return await Promise.all(
+        chosen.map((d) => this.refresh(d.id, { trigger: request.trigger ?? 'all', kind: request.kind, signal: controller.signal })),
+      );
     } finally {
       if (this.allController === controller) this.allController = null;
     }
@@ -184,7 +186,14 @@ export class RefreshRunner {
   }
 
   private setActivity(def: RefreshDefinition, kind: RefreshKind, patch: Partial<TableActivity>): void {
-    const prev = this.activities.get(def.id) ?? { definitionId: def.id, table: def.target.tableName, kind, phase: 'queued' as const, rowsReceived: 0, rowsWritten: 0 };
+    const prev = this.activities.get(def.id) ?? {
+      definitionId: def.id,
+      table: def.target.tableName,
+      kind,
+      phase: 'queued' as const,
+      rowsReceived: 0,
+      rowsWritten: 0,
+    };
     this.activities.set(def.id, { ...prev, ...patch });
     this.emit();
   }
@@ -197,7 +206,11 @@ export class RefreshRunner {
     } catch (error) {
       return this.fail(null, id, trigger, started, failureBody(error));
     }
-    if (!def) return this.fail(null, id, trigger, started, { code: 'not-found', message: 'This table has no refresh settings any more (they were removed).' });
+    if (!def)
+      return this.fail(null, id, trigger, started, {
+        code: 'not-found',
+        message: 'This table has no refresh settings any more (they were removed).',
+      });
     this.setActivity(def, kind, { phase: 'queued' });
     try {
       const written = kind === 'snapshot' ? await this.loadSnapshot(def, signal) : await this.pullLive(def, signal);
@@ -216,7 +229,10 @@ export class RefreshRunner {
       let result: CollectedResult;
       try {
         this.setActivity(def, 'live', { phase: 'pulling', rowsReceived: 0 });
-        const request: PullRequest = { source: def.source, ...(def.options.refreshExtractFirst ? { options: { refreshExtractFirst: true } } : {}) };
+        const request: PullRequest = {
+          source: def.source,
+          ...(def.options.refreshExtractFirst ? { options: { refreshExtractFirst: true } } : {}),
+        };
         result = await collectStream(this.options.api.pull(connection.id, request, { signal }), signal, (p) =>
           this.setActivity(def, 'live', { rowsReceived: p.rowsReceived, ...(p.note ? { note: p.note } : {}) }),
         );
@@ -235,7 +251,11 @@ export class RefreshRunner {
   private async loadSnapshot(def: RefreshDefinition, signal: AbortSignal): Promise<Written> {
     const scheduleId = def.options.serverScheduleId;
     if (!scheduleId || !this.options.snapshots) {
-      throw new RefreshFailure({ code: 'no-schedule', message: 'This table has no server schedule, so there is no snapshot to load.', hint: 'Refresh it from Tableau instead.' });
+      throw new RefreshFailure({
+        code: 'no-schedule',
+        message: 'This table has no server schedule, so there is no snapshot to load.',
+        hint: 'Refresh it from Tableau instead.',
+      });
     }
     const release = await this.pool.acquire(signal);
     try {
@@ -246,7 +266,9 @@ export class RefreshRunner {
       } catch (error) {
         throw new RefreshFailure(failureBody(error));
       }
-      const result = await collectStream(stream.messages, signal, (p) => this.setActivity(def, 'snapshot', { rowsReceived: p.rowsReceived }));
+      const result = await collectStream(stream.messages, signal, (p) =>
+        this.setActivity(def, 'snapshot', { rowsReceived: p.rowsReceived }),
+      );
       return { ...(await this.write(def, result, signal)), snapshot: true, ...(stream.dataAsOf ? { dataAsOf: stream.dataAsOf } : {}) };
     } finally {
       release();
@@ -340,13 +362,22 @@ export class RefreshRunner {
       await this.options.store.recordResult(def.id, last, columns);
     } catch (error) {
       // The data is in place; only its status could not be saved. Say so rather than hide it.
-      outcome.warnings = [...outcome.warnings, `The table was refreshed, but its refresh status could not be saved: ${failureBody(error).message}`];
+      outcome.warnings = [
+        ...outcome.warnings,
+        `The table was refreshed, but its refresh status could not be saved: ${failureBody(error).message}`,
+      ];
     }
     this.addLog(def.id, def.target.tableName, trigger, status, durationMs, describeOutcome(outcome), result.rowCount);
     return outcome;
   }
 
-  private async fail(def: RefreshDefinition | null, id: string, trigger: RefreshTrigger, started: number, body: ApiErrorBody): Promise<RefreshOutcome> {
+  private async fail(
+    def: RefreshDefinition | null,
+    id: string,
+    trigger: RefreshTrigger,
+    started: number,
+    body: ApiErrorBody,
+  ): Promise<RefreshOutcome> {
     const finished = this.now();
     const durationMs = Math.max(0, Math.round(finished.getTime() - started));
     const cancelled = body.code === 'cancelled';
@@ -371,8 +402,25 @@ export class RefreshRunner {
     return outcome;
   }
 
-  private addLog(definitionId: string, table: string, trigger: RefreshTrigger, outcome: LogOutcome, durationMs: number, message: string, rows?: number): void {
-    this.log.add({ at: this.now().toISOString(), table, definitionId, trigger, outcome, durationMs, message, ...(rows !== undefined ? { rows } : {}) });
+  private addLog(
+    definitionId: string,
+    table: string,
+    trigger: RefreshTrigger,
+    outcome: LogOutcome,
+    durationMs: number,
+    message: string,
+    rows?: number,
+  ): void {
+    this.log.add({
+      at: this.now().toISOString(),
+      table,
+      definitionId,
+      trigger,
+      outcome,
+      durationMs,
+      message,
+      ...(rows !== undefined ? { rows } : {}),
+    });
   }
 }
 

@@ -2,7 +2,7 @@
  * A counting semaphore whose waits can be cancelled: a cancelled Refresh all must not leave
  * tables queued for a slot.
  */
-import { RefreshFailure, REFRESH_CANCELLED } from './failure.js';
+import { REFRESH_CANCELLED, RefreshFailure } from './failure.js';
 
 export class Semaphore {
   private free: number;

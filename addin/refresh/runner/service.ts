@@ -6,11 +6,11 @@
  */
 import type { WorkbookGateway } from '../../workbook/gateway.js';
 import type { RefreshDefinition } from '../definitions/schema.js';
-import { DefinitionStore, type DefinitionPatch } from '../definitions/store.js';
+import { type DefinitionPatch, DefinitionStore } from '../definitions/store.js';
 import { failureBody } from './failure.js';
 import { createOnInserted, type InsertedTable } from './inserted.js';
-import { RefreshRunner, type RefreshApi, type RunnerOptions, type SnapshotApi } from './runner.js';
-import { syncStartup, type StartupPort } from './startup.js';
+import { type RefreshApi, RefreshRunner, type RunnerOptions, type SnapshotApi } from './runner.js';
+import { type StartupPort, syncStartup } from './startup.js';
 import { createTimedRefresh, type TimedRefresh, type TimerPorts } from './timed.js';
 
 type DefinitionsState =
@@ -41,7 +41,14 @@ export class RefreshService {
   constructor(options: RefreshServiceOptions) {
     const now = options.now ?? (() => new Date());
     this.store = new DefinitionStore(options.gateway, { now });
-    this.runner = new RefreshRunner({ gateway: options.gateway, store: this.store, api: options.api, snapshots: options.snapshots, now, ...options.runner });
+    this.runner = new RefreshRunner({
+      gateway: options.gateway,
+      store: this.store,
+      api: options.api,
+      snapshots: options.snapshots,
+      now,
+      ...options.runner,
+    });
     this.timed = createTimedRefresh(this.runner, options.timers);
     this.startup = options.startup;
     // Every finished refresh changed a lastResult: show it.
@@ -72,8 +79,13 @@ export class RefreshService {
   }
 
   async reload(): Promise<void> {
-    const read = await this.store.read().catch((error: unknown) => ({ status: 'unreadable' as const, message: failureBody(error).message }));
-    this.state = read.status === 'ok' ? { status: 'ok', definitions: read.definitions } : { status: 'unreadable', definitions: [], message: read.message };
+    const read = await this.store
+      .read()
+      .catch((error: unknown) => ({ status: 'unreadable' as const, message: failureBody(error).message }));
+    this.state =
+      read.status === 'ok'
+        ? { status: 'ok', definitions: read.definitions }
+        : { status: 'unreadable', definitions: [], message: read.message };
     this.timed.sync(this.state.definitions);
     this.emit();
   }

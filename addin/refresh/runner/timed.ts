@@ -4,8 +4,8 @@
  * table that is already refreshing for another reason (manual, Refresh all, on open): the runner
  * tells it, and a finished refresh restarts that table's cadence.
  */
-import { createTicker, type Ticker, type TickerOptions } from '../clock/ticker.js';
 import { toTimedDefinitions } from '../clock/fromDefinitions.js';
+import { createTicker, type Ticker, type TickerOptions } from '../clock/ticker.js';
 import type { RefreshDefinition } from '../definitions/schema.js';
 import type { RefreshRunner } from './runner.js';
 

@@ -1,8 +1,8 @@
 /**
  * Refresh outcomes in plain words, for the log, the Tables tab and toasts. Pure functions.
  */
-import type { RefreshOutcome } from './outcome.js';
 import { plainWords } from './failure.js';
+import type { RefreshOutcome } from './outcome.js';
 
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 

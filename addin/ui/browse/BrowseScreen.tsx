@@ -1,13 +1,14 @@
 import { Field, SearchBox, Tab, TabList } from '@fluentui/react-components';
 import { useState } from 'react';
+
 import type { ConnectionInfo, DatasourceItem, SearchItem, ViewItem } from '../../../common/api.js';
+import { ScreenHeader } from '../shared/ScreenHeader.js';
+import { usePaneStyles } from '../shared/styles.js';
+import { useDebounced } from '../shared/useDebounced.js';
 import { DatasourceList } from './DatasourceList.js';
 import { ProjectTree } from './ProjectTree.js';
-import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { SearchResults } from './SearchResults.js';
-import { usePaneStyles } from '../shared/styles.js';
 import { WorkbookViewList } from './WorkbookViewList.js';
-import { useDebounced } from '../shared/useDebounced.js';
 
 interface BrowseProps {
   connection: ConnectionInfo;
@@ -50,7 +51,12 @@ export function BrowseScreen({ connection, onOpenView, onOpenDatasource, initial
         <SearchResults connection={connection} query={query} onOpen={openSearchItem} />
       ) : (
         <>
-          <TabList size="small" selectedValue={section} onTabSelect={(_, d) => setSection(d.value as typeof section)} aria-label="What to browse">
+          <TabList
+            size="small"
+            selectedValue={section}
+            onTabSelect={(_, d) => setSection(d.value as typeof section)}
+            aria-label="What to browse"
+          >
             <Tab value="workbooks">Workbooks</Tab>
             <Tab value="datasources">Data sources</Tab>
           </TabList>

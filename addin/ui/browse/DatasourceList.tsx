@@ -1,11 +1,12 @@
 import { Button, Caption1 } from '@fluentui/react-components';
 import { CertificateRegular } from '@fluentui/react-icons';
+
 import type { ConnectionInfo, DatasourceItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
-import { usePagedList } from '../shared/usePagedList.js';
 import { LoadMore } from '../shared/LoadMore.js';
 import { DatasourceIcon } from '../shared/SheetIcon.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { usePagedList } from '../shared/usePagedList.js';
 
 /** Published data sources (the only kind VizQL Data Service can query), page by page. */
 export function DatasourceList({ connection, onOpen }: { connection: ConnectionInfo; onOpen(ds: DatasourceItem): void }) {

@@ -1,13 +1,14 @@
 import { Tree, TreeItem, TreeItemLayout, type TreeItemValue, type TreeOpenChangeData } from '@fluentui/react-components';
-import { createContext, useContext, useId, useState, type ReactNode } from 'react';
+import { createContext, type ReactNode, useContext, useId, useState } from 'react';
+
 import type { ConnectionInfo, ViewItem, WorkbookItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
-import { useAsync } from '../shared/useAsync.js';
-import { usePagedList } from '../shared/usePagedList.js';
-import { buildProjectTree, type ProjectNode } from './projectForest.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { ProjectIcon, SheetIcon, sheetTypeLabel, WorkbookIcon } from '../shared/SheetIcon.js';
+import { useAsync } from '../shared/useAsync.js';
+import { usePagedList } from '../shared/usePagedList.js';
+import { buildProjectTree, type ProjectNode } from './projectForest.js';
 
 /** Branch contents are fetched only once opened: a site can hold thousands of workbooks. */
 const OpenItems = createContext<Set<TreeItemValue>>(new Set());
@@ -56,7 +57,15 @@ function ProjectBranch({ node, connection, onOpenView }: { node: ProjectNode; co
   );
 }
 
-function ProjectWorkbooks({ projectId, connection, onOpenView }: { projectId: string; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
+function ProjectWorkbooks({
+  projectId,
+  connection,
+  onOpenView,
+}: {
+  projectId: string;
+  connection: ConnectionInfo;
+  onOpenView(v: ViewItem): void;
+}) {
   const { api } = useServices();
   const list = usePagedList(
     (page, signal) => api.workbooks(connection.id, { projectId, page, pageSize: PAGE_SIZE }, { signal }),
@@ -71,16 +80,22 @@ function ProjectWorkbooks({ projectId, connection, onOpenView }: { projectId: st
       {list.error ? <StatusLeaf value={`error:${projectId}`} text={list.error.message} /> : null}
       {!list.loading && list.hasMore ? (
         <TreeItem itemType="leaf" value={`more:${projectId}`} onClick={list.loadMore}>
-          <TreeItemLayout>
-            Load more workbooks{list.total !== null ? ` (${list.items.length} of ${list.total})` : ''}
-          </TreeItemLayout>
+          <TreeItemLayout>Load more workbooks{list.total !== null ? ` (${list.items.length} of ${list.total})` : ''}</TreeItemLayout>
         </TreeItem>
       ) : null}
     </>
   );
 }
 
-function WorkbookBranch({ workbook, connection, onOpenView }: { workbook: WorkbookItem; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
+function WorkbookBranch({
+  workbook,
+  connection,
+  onOpenView,
+}: {
+  workbook: WorkbookItem;
+  connection: ConnectionInfo;
+  onOpenView(v: ViewItem): void;
+}) {
   const open = useContext(OpenItems);
   const value = `workbook:${workbook.id}`;
   const labelId = useId();
@@ -98,7 +113,15 @@ function WorkbookBranch({ workbook, connection, onOpenView }: { workbook: Workbo
   );
 }
 
-function WorkbookViews({ workbook, connection, onOpenView }: { workbook: WorkbookItem; connection: ConnectionInfo; onOpenView(v: ViewItem): void }) {
+function WorkbookViews({
+  workbook,
+  connection,
+  onOpenView,
+}: {
+  workbook: WorkbookItem;
+  connection: ConnectionInfo;
+  onOpenView(v: ViewItem): void;
+}) {
   const { api } = useServices();
   const views = useAsync((signal) => api.views(connection.id, workbook.id, { signal }), [api, connection.id, workbook.id]);
   if (views.loading) return <StatusLeaf value={`loading:${workbook.id}`} text="Loading views…" />;

@@ -1,10 +1,11 @@
 import { Button, Caption1 } from '@fluentui/react-components';
+
 import type { ConnectionInfo, SearchItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
-import { usePagedList } from '../shared/usePagedList.js';
 import { LoadMore } from '../shared/LoadMore.js';
 import { DatasourceIcon, ProjectIcon, SheetIcon, WorkbookIcon } from '../shared/SheetIcon.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { usePagedList } from '../shared/usePagedList.js';
 
 const TYPE_LABEL: Record<string, string> = { workbook: 'Workbook', view: 'View', datasource: 'Data source', project: 'Project' };
 
@@ -16,7 +17,15 @@ function Icon({ type }: { type: string }) {
 }
 
 /** Site-wide search results; projects are shown but not openable (browse them in the tree). */
-export function SearchResults({ connection, query, onOpen }: { connection: ConnectionInfo; query: string; onOpen(item: SearchItem): void }) {
+export function SearchResults({
+  connection,
+  query,
+  onOpen,
+}: {
+  connection: ConnectionInfo;
+  query: string;
+  onOpen(item: SearchItem): void;
+}) {
   const styles = usePaneStyles();
   const { api } = useServices();
   const list = usePagedList((page, signal) => api.search(connection.id, query, page, { signal }), [api, connection.id, query]);

@@ -1,11 +1,12 @@
 import { Button } from '@fluentui/react-components';
+
 import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
-import { useAsync } from '../shared/useAsync.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { SheetIcon, sheetTypeLabel } from '../shared/SheetIcon.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { useAsync } from '../shared/useAsync.js';
 
 /** The views of one workbook as buttons; `only` narrows to sheets (the dashboard alternative). */
 export function WorkbookViewList(props: {
@@ -18,7 +19,10 @@ export function WorkbookViewList(props: {
 }) {
   const styles = usePaneStyles();
   const { api } = useServices();
-  const views = useAsync((signal) => api.views(props.connection.id, props.workbookId, { signal }), [api, props.connection.id, props.workbookId]);
+  const views = useAsync(
+    (signal) => api.views(props.connection.id, props.workbookId, { signal }),
+    [api, props.connection.id, props.workbookId],
+  );
   if (views.loading) return <Busy label="Loading views…" />;
   if (views.error) return <ErrorBar error={views.error} onRetry={views.reload} />;
   const list = (views.data ?? []).filter((v) => (!props.only || v.sheetType === props.only) && v.id !== props.exclude);

@@ -1,24 +1,16 @@
-import {
-  Button,
-  Field,
-  Input,
-  MessageBar,
-  MessageBarActions,
-  MessageBarBody,
-  Radio,
-  RadioGroup,
-} from '@fluentui/react-components';
+import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, Radio, RadioGroup } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
+
 import { useServices } from '../../app/services.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
-import { SavedConnections } from './SavedConnections.js';
 import { usePaneStyles } from '../shared/styles.js';
-import { useAsync } from '../shared/useAsync.js';
-import type { ConnectionsState } from './useConnections.js';
-import { demoForm, emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from './connectForm.js';
 import { useAction } from '../shared/useAction.js';
+import { useAsync } from '../shared/useAsync.js';
+import { type ConnectForm, type ConnectFormErrors, demoForm, emptyConnectForm, validateConnectForm } from './connectForm.js';
 import { CredentialFields } from './CredentialFields.js';
+import { SavedConnections } from './SavedConnections.js';
+import type { ConnectionsState } from './useConnections.js';
 
 /** Sign in to a Tableau site (PAT or user name + password), or pick a saved connection. */
 export function ConnectScreen({ connections, onConnected }: { connections: ConnectionsState; onConnected(): void }) {
@@ -76,7 +68,12 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
       ) : null}
       <form className={styles.stack} onSubmit={submit} noValidate aria-label="Connect to Tableau">
         <Field label="Server URL" required validationMessage={errors.serverUrl}>
-          <Input type="url" value={form.serverUrl} placeholder="https://tableau.example.com" onChange={(_, d) => set('serverUrl', d.value)} />
+          <Input
+            type="url"
+            value={form.serverUrl}
+            placeholder="https://tableau.example.com"
+            onChange={(_, d) => set('serverUrl', d.value)}
+          />
         </Field>
         <Field label="Site ID" hint="Empty for the Default site of Tableau Server." validationMessage={errors.siteContentUrl}>
           <Input value={form.siteContentUrl} onChange={(_, d) => set('siteContentUrl', d.value)} />

@@ -1,4 +1,5 @@
 import { Field, Input } from '@fluentui/react-components';
+
 import type { ConnectForm, ConnectFormErrors } from './connectForm.js';
 
 type CredentialKey = 'patName' | 'patSecret' | 'username' | 'password';
@@ -18,7 +19,12 @@ const CREDENTIALS: Record<ConnectForm['authKind'], { key: CredentialKey; label: 
  * The two sign-in fields of the chosen kind: token name and secret, or user name and password.
  * `full` (the connect screen) marks them required and gives the browser autocomplete hints.
  */
-export function CredentialFields(props: { form: ConnectForm; errors: ConnectFormErrors; onChange(key: CredentialKey, value: string): void; full?: boolean }) {
+export function CredentialFields(props: {
+  form: ConnectForm;
+  errors: ConnectFormErrors;
+  onChange(key: CredentialKey, value: string): void;
+  full?: boolean;
+}) {
   const { form, errors, onChange, full = false } = props;
   return (
     <>

@@ -1,10 +1,11 @@
-import { Badge, Button, Caption1, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, Button, Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
+
 import type { ApiErrorBody } from '../../../common/stream.js';
-import type { ConnectionsState } from './useConnections.js';
-import { errorBody } from '../shared/errorBody.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
+import { errorBody } from '../shared/errorBody.js';
 import { usePaneStyles } from '../shared/styles.js';
+import type { ConnectionsState } from './useConnections.js';
 
 const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
@@ -33,7 +34,12 @@ export function SavedConnections({ connections, onUse }: { connections: Connecti
           return (
             <li key={c.id} className={pane.card}>
               <Text weight="semibold" className={pane.ellipsis} title={c.label}>
-                {c.label} {inUse ? <Badge appearance="tint" size="small">in use</Badge> : null}
+                {c.label}{' '}
+                {inUse ? (
+                  <Badge appearance="tint" size="small">
+                    in use
+                  </Badge>
+                ) : null}
               </Text>
               <Caption1 className={pane.ellipsis}>
                 {c.principal} · {c.siteContentUrl || 'Default site'}
@@ -46,7 +52,12 @@ export function SavedConnections({ connections, onUse }: { connections: Connecti
               ) : null}
               <div className={styles.actions}>
                 {!inUse ? (
-                  <Button size="small" appearance="primary" aria-label={`Use ${c.label}`} onClick={() => (connections.select(c.id), onUse())}>
+                  <Button
+                    size="small"
+                    appearance="primary"
+                    aria-label={`Use ${c.label}`}
+                    onClick={() => (connections.select(c.id), onUse())}
+                  >
                     Use
                   </Button>
                 ) : null}

@@ -24,7 +24,13 @@ export const emptyConnectForm = (): ConnectForm => ({
 });
 
 export function demoForm(demo: NonNullable<HealthResponse['demo']>): ConnectForm {
-  return { ...emptyConnectForm(), serverUrl: demo.serverUrl, siteContentUrl: demo.siteContentUrl, patName: demo.patName, patSecret: demo.patSecret };
+  return {
+    ...emptyConnectForm(),
+    serverUrl: demo.serverUrl,
+    siteContentUrl: demo.siteContentUrl,
+    patName: demo.patName,
+    patSecret: demo.patSecret,
+  };
 }
 
 /**

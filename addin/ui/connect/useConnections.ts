@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+
 import type { ConnectionInfo, ConnectRequest } from '../../../common/api.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { needsSignIn } from '../../api/errors.js';

@@ -1,9 +1,10 @@
 import { Button, Field, Input, Select } from '@fluentui/react-components';
 import { useState } from 'react';
+
 import type { InventoryResource, PullSource } from '../../../common/source.js';
 import { ProblemsBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
-import { INVENTORY_LISTS, buildInventorySource } from './inventoryLists.js';
+import { buildInventorySource, INVENTORY_LISTS } from './inventoryLists.js';
 
 /** Site inventory lists (workbooks, views with usage, users, jobs …) as tables, with Tableau's filter and sort. */
 export function InventoryScreen({ siteLabel, onPreview }: { siteLabel: string; onPreview(source: PullSource, title: string): void }) {

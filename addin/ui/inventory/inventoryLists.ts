@@ -25,7 +25,11 @@ export function splitExpressions(text: string): string[] {
  * Checks Tableau REST filter/sort syntax (docs/tableau-rest.md#filter-and-sort): `field:operator:value`
  * joined by commas; `&` cannot be expressed at all; `field:asc|desc` for sort.
  */
-export function buildInventorySource(resource: InventoryResource, filter: string, sort: string): { source: InventorySource | null; errors: string[] } {
+export function buildInventorySource(
+  resource: InventoryResource,
+  filter: string,
+  sort: string,
+): { source: InventorySource | null; errors: string[] } {
   const errors: string[] = [];
   const f = filter.trim();
   const s = sort.trim();

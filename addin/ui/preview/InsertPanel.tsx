@@ -14,14 +14,15 @@ import {
   useToastController,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
+
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
-import { describeTarget, useInsert } from './useInsert.js';
-import { suggestTableName, tableNameProblem } from './tableName.js';
-import { TOASTER_ID } from '../shared/toaster.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { TOASTER_ID } from '../shared/toaster.js';
+import { suggestTableName, tableNameProblem } from './tableName.js';
+import { describeTarget, useInsert } from './useInsert.js';
 
 interface InsertPanelProps {
   connection: ConnectionInfo;
@@ -49,7 +50,15 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
   useEffect(() => {
     let live = true;
     workbook.listTables().then(
-      (tables) => live && !nameTouched && setName(suggestTableName(title, tables.map((t) => t.name))),
+      (tables) =>
+        live &&
+        !nameTouched &&
+        setName(
+          suggestTableName(
+            title,
+            tables.map((t) => t.name),
+          ),
+        ),
       () => undefined,
     );
     return () => {
@@ -109,12 +118,7 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
       ) : null}
       {state.phase === 'writing' ? (
         <div className={styles.tight} role="status" aria-live="polite">
-          <Field
-            label={
-              state.note ??
-              `Writing rows… ${fmt(state.rowsWritten)}${state.totalRows ? ` of ${fmt(state.totalRows)}` : ''}`
-            }
-          >
+          <Field label={state.note ?? `Writing rows… ${fmt(state.rowsWritten)}${state.totalRows ? ` of ${fmt(state.totalRows)}` : ''}`}>
             <ProgressBar value={state.totalRows ? Math.min(1, state.rowsWritten / state.totalRows) : undefined} />
           </Field>
         </div>

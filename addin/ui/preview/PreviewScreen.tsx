@@ -1,13 +1,14 @@
 import { Caption1, MessageBar, MessageBarBody } from '@fluentui/react-components';
 import { useState } from 'react';
+
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
-import { InsertPanel } from './InsertPanel.js';
-import { PreviewTable } from './PreviewTable.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { InsertPanel } from './InsertPanel.js';
+import { PreviewTable } from './PreviewTable.js';
 import { PREVIEW_ROWS, usePreview } from './usePreview.js';
 
 export interface PreviewScreenProps {

@@ -1,4 +1,15 @@
-import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import {
+  makeStyles,
+  mergeClasses,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+} from '@fluentui/react-components';
+
 import type { CellValue, ColumnSpec, ColumnType } from '../../../common/stream.js';
 import { formatCell } from '../../workbook/cell-display.js';
 

@@ -1,4 +1,4 @@
-import type { StreamMessage, StreamEnd, ColumnSpec, CellValue } from '../../../common/stream.js';
+import type { CellValue, ColumnSpec, StreamEnd, StreamMessage } from '../../../common/stream.js';
 import { ApiError } from '../../api/errors.js';
 
 /**

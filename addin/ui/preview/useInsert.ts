@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
@@ -28,7 +29,9 @@ interface InsertRequest {
 }
 
 export function describeTarget(target: WriteTarget): string {
-  return target.kind === 'newSheet' ? `a new sheet${target.sheetName ? ` (${target.sheetName})` : ''}` : `${target.sheet}!${target.address}`;
+  return target.kind === 'newSheet'
+    ? `a new sheet${target.sheetName ? ` (${target.sheetName})` : ''}`
+    : `${target.sheet}!${target.address}`;
 }
 
 /**
@@ -73,7 +76,8 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
           tableName: req.tableName,
           totalRows: req.knownRows,
           signal,
-          onProgress: (p) => setState((s) => (s.phase === 'writing' ? { ...s, rowsWritten: p.rowsWritten, totalRows: p.totalRows ?? s.totalRows } : s)),
+          onProgress: (p) =>
+            setState((s) => (s.phase === 'writing' ? { ...s, rowsWritten: p.rowsWritten, totalRows: p.totalRows ?? s.totalRows } : s)),
         });
         const end = pull.end();
         const table: InsertedTable = {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+
 import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody, CellValue, ColumnSpec, StreamEnd } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
@@ -16,7 +17,15 @@ interface PreviewState {
 }
 
 /** The first 100 rows of a source (pull with options.limit), read as the stream arrives. */
-const initial = (key: string): PreviewState & { key: string } => ({ key, columns: null, rows: [], end: null, progress: null, error: null, loading: true });
+const initial = (key: string): PreviewState & { key: string } => ({
+  key,
+  columns: null,
+  rows: [],
+  end: null,
+  progress: null,
+  error: null,
+  loading: true,
+});
 
 export function usePreview(connectionId: string, source: PullSource, attempt = 0): PreviewState {
   const { api } = useServices();

@@ -1,9 +1,10 @@
-import { Button, Select, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { Button, makeStyles, mergeClasses, Select, Text, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
 import { useId } from 'react';
+
 import type { FieldInfo } from '../../../common/api.js';
-import { DATE_FUNCTIONS, MEASURE_FUNCTIONS, isDateType, setSort, type FieldChoice, type SortChoice } from './queryDraft.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { DATE_FUNCTIONS, type FieldChoice, isDateType, MEASURE_FUNCTIONS, setSort, type SortChoice } from './queryDraft.js';
 
 const useStyles = makeStyles({
   item: {
@@ -19,7 +20,15 @@ const useStyles = makeStyles({
 });
 
 /** Chosen fields with their aggregation (measures; date parts for dates) and sort direction. */
-export function ChosenFields({ fields, byCaption, onChange }: { fields: FieldChoice[]; byCaption: Map<string, FieldInfo>; onChange(f: FieldChoice[]): void }) {
+export function ChosenFields({
+  fields,
+  byCaption,
+  onChange,
+}: {
+  fields: FieldChoice[];
+  byCaption: Map<string, FieldInfo>;
+  onChange(f: FieldChoice[]): void;
+}) {
   const pane = usePaneStyles();
   const styles = useStyles();
   const base = useId();

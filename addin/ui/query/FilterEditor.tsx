@@ -1,8 +1,9 @@
-import { Button, Checkbox, Field, Input, Select, Text, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, makeStyles, Select, Text, Textarea, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
+
 import type { FieldInfo } from '../../../common/api.js';
-import { DATE_RANGE_TYPES, PERIOD_TYPES, isDateType, type FilterDraft } from './queryDraft.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { DATE_RANGE_TYPES, type FilterDraft, isDateType, PERIOD_TYPES } from './queryDraft.js';
 
 const useStyles = makeStyles({
   head: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalXS },
@@ -18,7 +19,13 @@ export const FILTER_LABEL: Record<FilterDraft['type'], string> = {
 };
 
 /** One filter's inputs; the kind decides which (VDS filter types: SET, MATCH, QUANTITATIVE_*, DATE, TOP). */
-export function FilterEditor(props: { filter: FilterDraft; field?: FieldInfo; measures: FieldInfo[]; onChange(f: FilterDraft): void; onRemove(): void }) {
+export function FilterEditor(props: {
+  filter: FilterDraft;
+  field?: FieldInfo;
+  measures: FieldInfo[];
+  onChange(f: FilterDraft): void;
+  onRemove(): void;
+}) {
   const pane = usePaneStyles();
   const styles = useStyles();
   const { filter, field, onChange } = props;
@@ -30,7 +37,14 @@ export function FilterEditor(props: { filter: FilterDraft; field?: FieldInfo; me
         <Text weight="semibold" className={pane.ellipsis}>
           {name}: {FILTER_LABEL[filter.type]}
         </Text>
-        <Button size="small" appearance="subtle" icon={<DeleteRegular />} aria-label={`Remove filter on ${name}`} title="Remove" onClick={props.onRemove} />
+        <Button
+          size="small"
+          appearance="subtle"
+          icon={<DeleteRegular />}
+          aria-label={`Remove filter on ${name}`}
+          title="Remove"
+          onClick={props.onRemove}
+        />
       </div>
       {filter.type === 'SET' ? (
         <>
@@ -103,16 +117,36 @@ export function FilterEditor(props: { filter: FilterDraft; field?: FieldInfo; me
   );
 }
 
-function RangeInputs({ filter, isDate, onChange }: { filter: Extract<FilterDraft, { type: 'RANGE' }>; isDate: boolean; onChange(f: FilterDraft): void }) {
+function RangeInputs({
+  filter,
+  isDate,
+  onChange,
+}: {
+  filter: Extract<FilterDraft, { type: 'RANGE' }>;
+  isDate: boolean;
+  onChange(f: FilterDraft): void;
+}) {
   const styles = useStyles();
   const type = isDate ? 'date' : 'text';
   return (
     <div className={styles.pair}>
       <Field label={isDate ? 'From' : 'Minimum'} size="small">
-        <Input size="small" type={type} inputMode={isDate ? undefined : 'decimal'} value={filter.min} onChange={(_, d) => onChange({ ...filter, min: d.value })} />
+        <Input
+          size="small"
+          type={type}
+          inputMode={isDate ? undefined : 'decimal'}
+          value={filter.min}
+          onChange={(_, d) => onChange({ ...filter, min: d.value })}
+        />
       </Field>
       <Field label={isDate ? 'To' : 'Maximum'} size="small">
-        <Input size="small" type={type} inputMode={isDate ? undefined : 'decimal'} value={filter.max} onChange={(_, d) => onChange({ ...filter, max: d.value })} />
+        <Input
+          size="small"
+          type={type}
+          inputMode={isDate ? undefined : 'decimal'}
+          value={filter.max}
+          onChange={(_, d) => onChange({ ...filter, max: d.value })}
+        />
       </Field>
     </div>
   );

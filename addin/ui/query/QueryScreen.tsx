@@ -1,26 +1,27 @@
 import { Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useMemo, useState } from 'react';
+
 import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
 import { Busy } from '../shared/Busy.js';
-import { ChosenFields } from './ChosenFields.js';
 import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
-import { FILTER_LABEL, FilterEditor } from './FilterEditor.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAsync } from '../shared/useAsync.js';
+import { ChosenFields } from './ChosenFields.js';
+import { FILTER_LABEL, FilterEditor } from './FilterEditor.js';
+import { parameterMembers } from './parameters.js';
 import {
   buildDatasourceSource,
   defaultFunction,
   emptyDraft,
+  type FilterType,
   filterTypesFor,
   newFilter,
-  type FilterType,
   type QueryDraft,
 } from './queryDraft.js';
-import { parameterMembers } from './parameters.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -46,12 +47,26 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
       <ScreenHeader title={datasource.name} onBack={onBack} />
       {metadata.loading ? <Busy label="Reading the data source's fields…" /> : null}
       <ErrorBar error={metadata.error} onRetry={metadata.reload} />
-      {metadata.data ? <QueryBuilder metadata={metadata.data} datasource={datasource} onPreview={onPreview} initial={initial} submitLabel={submitLabel} /> : null}
+      {metadata.data ? (
+        <QueryBuilder metadata={metadata.data} datasource={datasource} onPreview={onPreview} initial={initial} submitLabel={submitLabel} />
+      ) : null}
     </div>
   );
 }
 
-function QueryBuilder({ metadata, datasource, onPreview, initial, submitLabel }: { metadata: DatasourceMetadata; datasource: QueryScreenProps['datasource']; onPreview: QueryScreenProps['onPreview']; initial?: QueryDraft; submitLabel?: string }) {
+function QueryBuilder({
+  metadata,
+  datasource,
+  onPreview,
+  initial,
+  submitLabel,
+}: {
+  metadata: DatasourceMetadata;
+  datasource: QueryScreenProps['datasource'];
+  onPreview: QueryScreenProps['onPreview'];
+  initial?: QueryDraft;
+  submitLabel?: string;
+}) {
   const styles = usePaneStyles();
   const [draft, setDraft] = useState<QueryDraft>(() => initial ?? emptyDraft());
   const [problems, setProblems] = useState<string[]>([]);
@@ -132,7 +147,12 @@ function QueryBuilder({ metadata, datasource, onPreview, initial, submitLabel }:
             </Select>
           </Field>
           <Field label="Kind" size="small" className={styles.grow}>
-            <Select size="small" value={filterType || allowedTypes[0] || ''} disabled={!filterInfo} onChange={(_, d) => setFilterType(d.value as FilterType)}>
+            <Select
+              size="small"
+              value={filterType || allowedTypes[0] || ''}
+              disabled={!filterInfo}
+              onChange={(_, d) => setFilterType(d.value as FilterType)}
+            >
               {allowedTypes.map((t) => (
                 <option key={t} value={t}>
                   {FILTER_LABEL[t]}
@@ -152,7 +172,11 @@ function QueryBuilder({ metadata, datasource, onPreview, initial, submitLabel }:
           {metadata.parameters.map((p) => (
             <Field key={p.parameterCaption} label={p.parameterCaption} hint={`Current value: ${String(p.value ?? '')}`} size="small">
               {p.members?.length ? (
-                <Select size="small" value={draft.parameters[p.parameterCaption] ?? ''} onChange={(_, d) => update({ parameters: { ...draft.parameters, [p.parameterCaption]: d.value } })}>
+                <Select
+                  size="small"
+                  value={draft.parameters[p.parameterCaption] ?? ''}
+                  onChange={(_, d) => update({ parameters: { ...draft.parameters, [p.parameterCaption]: d.value } })}
+                >
                   <option value="">Keep current value</option>
                   {parameterMembers(p.members).map((m) => (
                     <option key={m.value} value={m.value}>
@@ -161,7 +185,11 @@ function QueryBuilder({ metadata, datasource, onPreview, initial, submitLabel }:
                   ))}
                 </Select>
               ) : (
-                <Input size="small" value={draft.parameters[p.parameterCaption] ?? ''} onChange={(_, d) => update({ parameters: { ...draft.parameters, [p.parameterCaption]: d.value } })} />
+                <Input
+                  size="small"
+                  value={draft.parameters[p.parameterCaption] ?? ''}
+                  onChange={(_, d) => update({ parameters: { ...draft.parameters, [p.parameterCaption]: d.value } })}
+                />
               )}
             </Field>
           ))}

@@ -9,7 +9,18 @@ import type { DatasourceSource, VdsField, VdsQuery } from '../../../common/sourc
 
 export const MEASURE_FUNCTIONS = ['SUM', 'AVG', 'MEDIAN', 'COUNT', 'COUNTD', 'MIN', 'MAX', 'STDEV', 'VAR'] as const;
 /** Date parts for a date dimension; VDS has no HOUR/MINUTE ("VDS doesn't support date-time aggregations"). */
-export const DATE_FUNCTIONS = ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'TRUNC_YEAR', 'TRUNC_QUARTER', 'TRUNC_MONTH', 'TRUNC_WEEK', 'TRUNC_DAY'] as const;
+export const DATE_FUNCTIONS = [
+  'YEAR',
+  'QUARTER',
+  'MONTH',
+  'WEEK',
+  'DAY',
+  'TRUNC_YEAR',
+  'TRUNC_QUARTER',
+  'TRUNC_MONTH',
+  'TRUNC_WEEK',
+  'TRUNC_DAY',
+] as const;
 export const PERIOD_TYPES = ['DAYS', 'WEEKS', 'MONTHS', 'QUARTERS', 'YEARS'] as const;
 export const DATE_RANGE_TYPES = ['CURRENT', 'LAST', 'LASTN', 'NEXT', 'NEXTN', 'TODATE'] as const;
 
@@ -118,11 +129,11 @@ function buildFilter(draft: FilterDraft, fields: Map<string, FieldInfo>, errors:
   switch (draft.type) {
     case 'SET': {
       const values = splitValues(draft.values);
-      if (values.length === 0) return errors.push(`Filter on ${label}: type at least one value.`), null;
+      if (values.length === 0) return (errors.push(`Filter on ${label}: type at least one value.`), null);
       return { field: target, filterType: 'SET', values: values.map((v) => setValue(field, v)), exclude: draft.exclude };
     }
     case 'MATCH': {
-      if (!draft.contains.trim()) return errors.push(`Filter on ${label}: type the text to look for.`), null;
+      if (!draft.contains.trim()) return (errors.push(`Filter on ${label}: type the text to look for.`), null);
       return { field: target, filterType: 'MATCH', contains: draft.contains.trim(), exclude: draft.exclude };
     }
     case 'RANGE':
@@ -130,7 +141,8 @@ function buildFilter(draft: FilterDraft, fields: Map<string, FieldInfo>, errors:
     case 'RELATIVE_DATE': {
       const needsN = draft.dateRangeType === 'LASTN' || draft.dateRangeType === 'NEXTN';
       const n = Number(draft.rangeN);
-      if (needsN && !(Number.isInteger(n) && n >= 1)) return errors.push(`Filter on ${label}: N must be a whole number of 1 or more.`), null;
+      if (needsN && !(Number.isInteger(n) && n >= 1))
+        return (errors.push(`Filter on ${label}: N must be a whole number of 1 or more.`), null);
       return {
         field: target,
         filterType: 'DATE',
@@ -141,9 +153,10 @@ function buildFilter(draft: FilterDraft, fields: Map<string, FieldInfo>, errors:
     }
     case 'TOP': {
       const n = Number(draft.howMany);
-      if (!(Number.isInteger(n) && n >= 1)) return errors.push(`Top filter on ${label}: how many must be a whole number of 1 or more.`), null;
+      if (!(Number.isInteger(n) && n >= 1))
+        return (errors.push(`Top filter on ${label}: how many must be a whole number of 1 or more.`), null);
       const measure = fields.get(draft.measureCaption);
-      if (!measure) return errors.push(`Top filter on ${label}: choose the measure to rank by.`), null;
+      if (!measure) return (errors.push(`Top filter on ${label}: choose the measure to rank by.`), null);
       return {
         field: target,
         filterType: 'TOP',
@@ -159,11 +172,11 @@ function buildRange(draft: Extract<FilterDraft, { type: 'RANGE' }>, field: Field
   const label = draft.fieldCaption;
   const min = draft.min.trim();
   const max = draft.max.trim();
-  if (!min && !max) return errors.push(`Range on ${label}: give a minimum, a maximum or both.`), null;
+  if (!min && !max) return (errors.push(`Range on ${label}: give a minimum, a maximum or both.`), null);
   const kind = min && max ? 'RANGE' : min ? 'MIN' : 'MAX';
   if (field && isDateType(field.dataType)) {
-    for (const v of [min, max]) if (v && !ISO_DATE.test(v)) return errors.push(`Range on ${label}: dates are written YYYY-MM-DD.`), null;
-    if (min && max && min > max) return errors.push(`Range on ${label}: the start date is after the end date.`), null;
+    for (const v of [min, max]) if (v && !ISO_DATE.test(v)) return (errors.push(`Range on ${label}: dates are written YYYY-MM-DD.`), null);
+    if (min && max && min > max) return (errors.push(`Range on ${label}: the start date is after the end date.`), null);
     return {
       field: { fieldCaption: label },
       filterType: 'QUANTITATIVE_DATE',
@@ -174,8 +187,9 @@ function buildRange(draft: Extract<FilterDraft, { type: 'RANGE' }>, field: Field
   }
   const lo = Number(min);
   const hi = Number(max);
-  if ((min && !Number.isFinite(lo)) || (max && !Number.isFinite(hi))) return errors.push(`Range on ${label}: use plain numbers like 1000 or 2.5.`), null;
-  if (min && max && lo > hi) return errors.push(`Range on ${label}: the minimum is larger than the maximum.`), null;
+  if ((min && !Number.isFinite(lo)) || (max && !Number.isFinite(hi)))
+    return (errors.push(`Range on ${label}: use plain numbers like 1000 or 2.5.`), null);
+  if (min && max && lo > hi) return (errors.push(`Range on ${label}: the minimum is larger than the maximum.`), null);
   return {
     field: { fieldCaption: label },
     filterType: 'QUANTITATIVE_NUMERICAL',

@@ -1,8 +1,17 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+
 import type { ApiErrorBody } from '../../../common/stream.js';
 
 /** A failure in plain words (the server's mapped message + hint), with an optional retry. */
-export function ErrorBar({ error, onRetry, intent = 'error' }: { error: ApiErrorBody | null; onRetry?: () => void; intent?: 'error' | 'warning' }) {
+export function ErrorBar({
+  error,
+  onRetry,
+  intent = 'error',
+}: {
+  error: ApiErrorBody | null;
+  onRetry?: () => void;
+  intent?: 'error' | 'warning';
+}) {
   if (!error) return null;
   return (
     <MessageBar intent={intent} layout="multiline" role="alert">

@@ -1,7 +1,8 @@
 import { Button, Caption1 } from '@fluentui/react-components';
-import type { PagedList } from './usePagedList.js';
+
 import { Busy } from './Busy.js';
 import { ErrorBar } from './ErrorBar.js';
+import type { PagedList } from './usePagedList.js';
 
 /** Footer of a paged list: "Showing 100 of 2,345", Load more, and the error if a page failed. */
 export function LoadMore<T>({ list, noun }: { list: PagedList<T>; noun: string }) {

@@ -4,7 +4,14 @@ import { useEffect, useRef } from 'react';
 
 const useStyles = makeStyles({
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, minWidth: 0 },
-  title: { ...typographyStyles.subtitle2, margin: 0, outlineStyle: 'none', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  title: {
+    ...typographyStyles.subtitle2,
+    margin: 0,
+    outlineStyle: 'none',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
 });
 
 /**

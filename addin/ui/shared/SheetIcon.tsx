@@ -1,4 +1,12 @@
-import { BookOpenRegular, BoardRegular, DataBarVerticalRegular, DatabaseRegular, DocumentTableRegular, FolderRegular } from '@fluentui/react-icons';
+import {
+  BoardRegular,
+  BookOpenRegular,
+  DataBarVerticalRegular,
+  DatabaseRegular,
+  DocumentTableRegular,
+  FolderRegular,
+} from '@fluentui/react-icons';
+
 import type { SheetType } from '../../../common/api.js';
 
 /** Icons tell a sheet (one chart: its data exports as-is) from a dashboard or a story. */

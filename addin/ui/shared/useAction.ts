@@ -1,4 +1,5 @@
 import { useState } from 'react';
+
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { errorBody } from './errorBody.js';
 

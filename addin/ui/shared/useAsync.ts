@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { errorBody } from './errorBody.js';
 

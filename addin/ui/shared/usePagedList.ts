@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+
 import type { Page } from '../../../common/api.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { errorBody } from './errorBody.js';

@@ -1,5 +1,6 @@
 import { Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner } from '@fluentui/react-components';
 import { useState } from 'react';
+
 import type { ConnectionInfo } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
@@ -9,10 +10,10 @@ import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import { describeSite } from '../../refresh/runner/connections.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
+import { errorBody } from '../shared/errorBody.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAsync } from '../shared/useAsync.js';
-import { errorBody } from '../shared/errorBody.js';
 import { connectionChoices, movesSite, sourcePatch } from './sourceEdit.js';
 import { SourceOnSite } from './SourceOnSite.js';
 
@@ -68,7 +69,12 @@ export function EditSource({ def, service, schedules, onClose, onSaved }: EditSo
       <ErrorBar error={connections.error} onRetry={connections.reload} />
       {list.length ? (
         <Field label="Server and site" hint="Where this table refreshes from.">
-          <Select className={local.site} select={{ className: local.siteSelect, title: choices.find((c) => c.value === selected)?.text }} value={selected} onChange={(_, d) => (setChosenId(d.value), setFailure(null))}>
+          <Select
+            className={local.site}
+            select={{ className: local.siteSelect, title: choices.find((c) => c.value === selected)?.text }}
+            value={selected}
+            onChange={(_, d) => (setChosenId(d.value), setFailure(null))}
+          >
             {choices.map((choice) => (
               <option key={choice.value} value={choice.value}>
                 {choice.text}
@@ -85,7 +91,17 @@ export function EditSource({ def, service, schedules, onClose, onSaved }: EditSo
 }
 
 /** Why there is nothing to edit yet, or what saving on another site changes. */
-function SiteNotice({ def, chosen, others, deletesSchedule }: { def: RefreshDefinition; chosen: ConnectionInfo | null; others: boolean; deletesSchedule: boolean }) {
+function SiteNotice({
+  def,
+  chosen,
+  others,
+  deletesSchedule,
+}: {
+  def: RefreshDefinition;
+  chosen: ConnectionInfo | null;
+  others: boolean;
+  deletesSchedule: boolean;
+}) {
   if (!chosen) {
     return (
       <MessageBar intent="warning" layout="multiline">

@@ -1,15 +1,16 @@
 import { Button, Checkbox, Field, Input, Radio, RadioGroup, Select } from '@fluentui/react-components';
 import { useState } from 'react';
-import { useServices } from '../../app/services.js';
+
 import { ApiError } from '../../api/errors.js';
-import { WEEKDAYS, type SchedulesClient, type Weekday } from '../../api/schedules.js';
+import { type SchedulesClient, type Weekday, WEEKDAYS } from '../../api/schedules.js';
+import { useServices } from '../../app/services.js';
 import { MAX_EVERY_MINUTES } from '../../refresh/clock/due.js';
 import type { RefreshDefinition, RefreshOptions } from '../../refresh/definitions/schema.js';
-import { matchConnection, describeSite } from '../../refresh/runner/connections.js';
+import { describeSite, matchConnection } from '../../refresh/runner/connections.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
 import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
-import { usePaneStyles } from '../shared/styles.js';
 import { errorBody } from '../shared/errorBody.js';
+import { usePaneStyles } from '../shared/styles.js';
 import { useAction } from '../shared/useAction.js';
 import { buildScheduleSpec, emptySchedule, type ScheduleDraft } from './schedule.js';
 
@@ -34,7 +35,17 @@ const toDraft = (o: RefreshOptions): Draft => ({
 const DAY_LABEL: Record<Weekday, string> = { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' };
 
 /** How and when one table refreshes; plus an optional server schedule (snapshots while Excel is closed). */
-export function OptionsEditor({ def, service, schedules, onDone }: { def: RefreshDefinition; service: RefreshService; schedules?: SchedulesClient; onDone(): void }) {
+export function OptionsEditor({
+  def,
+  service,
+  schedules,
+  onDone,
+}: {
+  def: RefreshDefinition;
+  service: RefreshService;
+  schedules?: SchedulesClient;
+  onDone(): void;
+}) {
   const styles = usePaneStyles();
   const [draft, setDraft] = useState<Draft>(() => toDraft(def.options));
   const [problems, setProblems] = useState<string[]>([]);
@@ -44,7 +55,8 @@ export function OptionsEditor({ def, service, schedules, onDone }: { def: Refres
   const save = async () => {
     const errors: string[] = [];
     const minutes = Number(draft.everyMinutes);
-    if (draft.timed && !(Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_EVERY_MINUTES)) errors.push(`Refresh every: a whole number of minutes from 1 to ${MAX_EVERY_MINUTES}.`);
+    if (draft.timed && !(Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_EVERY_MINUTES))
+      errors.push(`Refresh every: a whole number of minutes from 1 to ${MAX_EVERY_MINUTES}.`);
     if (draft.mode === 'append' && !draft.timestampColumn.trim()) errors.push('Append mode needs a name for the timestamp column.');
     setProblems(errors);
     if (errors.length) return;
@@ -75,13 +87,27 @@ export function OptionsEditor({ def, service, schedules, onDone }: { def: Refres
           <Input value={draft.timestampColumn} onChange={(_, d) => set({ timestampColumn: d.value })} />
         </Field>
       ) : null}
-      <Checkbox checked={draft.refreshExtractFirst} onChange={(_, d) => set({ refreshExtractFirst: !!d.checked })} label="Refresh the extract in Tableau first" />
-      <Checkbox checked={draft.refreshOnOpen} onChange={(_, d) => set({ refreshOnOpen: !!d.checked })} label="Refresh when this workbook opens" />
+      <Checkbox
+        checked={draft.refreshExtractFirst}
+        onChange={(_, d) => set({ refreshExtractFirst: !!d.checked })}
+        label="Refresh the extract in Tableau first"
+      />
+      <Checkbox
+        checked={draft.refreshOnOpen}
+        onChange={(_, d) => set({ refreshOnOpen: !!d.checked })}
+        label="Refresh when this workbook opens"
+      />
       <div className={styles.row}>
         <Checkbox checked={draft.timed} onChange={(_, d) => set({ timed: !!d.checked })} label="Refresh every (minutes, while open)" />
         {draft.timed ? (
           <Field label="Minutes between refreshes" className={styles.grow}>
-            <Input type="number" min={1} max={MAX_EVERY_MINUTES} value={draft.everyMinutes} onChange={(_, d) => set({ everyMinutes: d.value })} />
+            <Input
+              type="number"
+              min={1}
+              max={MAX_EVERY_MINUTES}
+              value={draft.everyMinutes}
+              onChange={(_, d) => set({ everyMinutes: d.value })}
+            />
           </Field>
         ) : null}
       </div>
@@ -117,7 +143,11 @@ function ServerSchedule({ def, service, schedules }: { def: RefreshDefinition; s
     const spec = built.spec;
     void run(async () => {
       const connection = matchConnection(def.connection, await api.listConnections());
-      if (!connection) throw new ApiError({ code: 'not-connected', message: `Connect to ${describeSite(def.connection)} first: the server runs the schedule with your connection.` });
+      if (!connection)
+        throw new ApiError({
+          code: 'not-connected',
+          message: `Connect to ${describeSite(def.connection)} first: the server runs the schedule with your connection.`,
+        });
       const schedule = await schedules.create({
         connectionId: connection.id,
         definitionId: def.id,

@@ -1,10 +1,23 @@
 import { Button, Caption1, Text } from '@fluentui/react-components';
+
 import type { LogEntry, RefreshLog } from '../../refresh/runner/log.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { formatTime } from './status.js';
 
-const OUTCOME: Record<LogEntry['outcome'], string> = { ok: 'Refreshed', truncated: 'Incomplete', snapshot: 'Snapshot loaded', error: 'Failed', cancelled: 'Cancelled' };
-const TRIGGER: Record<LogEntry['trigger'], string> = { manual: 'by you', all: 'Refresh all', timer: 'timer', open: 'on open', ribbon: 'ribbon' };
+const OUTCOME: Record<LogEntry['outcome'], string> = {
+  ok: 'Refreshed',
+  truncated: 'Incomplete',
+  snapshot: 'Snapshot loaded',
+  error: 'Failed',
+  cancelled: 'Cancelled',
+};
+const TRIGGER: Record<LogEntry['trigger'], string> = {
+  manual: 'by you',
+  all: 'Refresh all',
+  timer: 'timer',
+  open: 'on open',
+  ribbon: 'ribbon',
+};
 
 /** The refresh log, newest first. */
 export function RefreshLogView({ entries, log, timeZone }: { entries: LogEntry[]; log: RefreshLog; timeZone?: string }) {

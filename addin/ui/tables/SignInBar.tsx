@@ -1,13 +1,14 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Radio, RadioGroup } from '@fluentui/react-components';
 import { useId, useState } from 'react';
+
 import { useServices } from '../../app/services.js';
 import { describeSite } from '../../refresh/runner/connections.js';
 import type { SignInGate, SignInRequest } from '../../refresh/runner/signin.js';
+import { type ConnectForm, type ConnectFormErrors, emptyConnectForm, validateConnectForm } from '../connect/connectForm.js';
+import { CredentialFields } from '../connect/CredentialFields.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAction } from '../shared/useAction.js';
-import { CredentialFields } from '../connect/CredentialFields.js';
-import { emptyConnectForm, validateConnectForm, type ConnectForm, type ConnectFormErrors } from '../connect/connectForm.js';
 
 /**
  * One prompt per site whose sign-in expired (or that this session has no connection to): the
@@ -18,7 +19,11 @@ export function SignInBar({ request, gate }: { request: SignInRequest; gate: Sig
   const { api } = useServices();
   const formId = useId();
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState<ConnectForm>(() => ({ ...emptyConnectForm(), serverUrl: request.identity.serverUrl, siteContentUrl: request.identity.siteContentUrl }));
+  const [form, setForm] = useState<ConnectForm>(() => ({
+    ...emptyConnectForm(),
+    serverUrl: request.identity.serverUrl,
+    siteContentUrl: request.identity.siteContentUrl,
+  }));
   const [errors, setErrors] = useState<ConnectFormErrors>({});
   const { busy, failure, run } = useAction();
   const site = describeSite(request.identity);
@@ -43,11 +48,17 @@ export function SignInBar({ request, gate }: { request: SignInRequest; gate: Sig
       <MessageBarBody>
         <MessageBarTitle>{title}</MessageBarTitle>
         <div>
-          {request.reason === 'expired' ? 'Tableau no longer accepts the sign-in' : 'This pane has no connection to that site'}; waiting to refresh: {tables}.
+          {request.reason === 'expired' ? 'Tableau no longer accepts the sign-in' : 'This pane has no connection to that site'}; waiting to
+          refresh: {tables}.
         </div>
         {open ? (
           <form id={formId} className={styles.tight} onSubmit={submit} aria-label={title}>
-            <RadioGroup layout="horizontal" value={form.authKind} onChange={(_, d) => set({ authKind: d.value as ConnectForm['authKind'] })} aria-label="Sign in with">
+            <RadioGroup
+              layout="horizontal"
+              value={form.authKind}
+              onChange={(_, d) => set({ authKind: d.value as ConnectForm['authKind'] })}
+              aria-label="Sign in with"
+            >
               <Radio value="pat" label="Access token" />
               <Radio value="password" label="Password" />
             </RadioGroup>

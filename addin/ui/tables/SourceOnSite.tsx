@@ -1,10 +1,11 @@
 import { Button, Caption1, Spinner } from '@fluentui/react-components';
 import { lazy, Suspense, useMemo, useState } from 'react';
+
 import type { ConnectionInfo, DatasourceItem, ViewItem } from '../../../common/api.js';
 import type { DatasourceSource, PullSource, ViewSource } from '../../../common/source.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
-import { ProblemsBar } from '../shared/ErrorBar.js';
 import { BrowseScreen } from '../browse/BrowseScreen.js';
+import { ProblemsBar } from '../shared/ErrorBar.js';
 import { ViewScreen } from '../view/ViewScreen.js';
 import { draftFromQuery } from './draftFromQuery.js';
 import { movesSite, searchTextFor } from './sourceEdit.js';
@@ -43,9 +44,21 @@ export function SourceOnSite({ def, connection, onSave }: SourceOnSiteProps) {
   }
   if (!moved) {
     return source.kind === 'view' ? (
-      <ViewScreen connection={connection} view={viewItem(source)} initial={viewInitial(source)} submitLabel={SAVE} onOpenView={() => undefined} onPreview={onSave} />
+      <ViewScreen
+        connection={connection}
+        view={viewItem(source)}
+        initial={viewInitial(source)}
+        submitLabel={SAVE}
+        onOpenView={() => undefined}
+        onPreview={onSave}
+      />
     ) : (
-      <QueryEdit connection={connection} datasource={{ id: source.datasourceId, name: source.name ?? source.datasourceId }} source={source} onSave={onSave} />
+      <QueryEdit
+        connection={connection}
+        datasource={{ id: source.datasourceId, name: source.name ?? source.datasourceId }}
+        source={source}
+        onSave={onSave}
+      />
     );
   }
   if (!picked) {
@@ -84,7 +97,19 @@ export function SourceOnSite({ def, connection, onSave }: SourceOnSiteProps) {
 }
 
 /** The query builder, prefilled from the stored query when there is one (fields match by caption). */
-function QueryEdit({ connection, datasource, source, onBack, onSave }: { connection: ConnectionInfo; datasource: Pick<DatasourceItem, 'id' | 'name'>; source?: DatasourceSource; onBack?(): void; onSave(s: PullSource): void }) {
+function QueryEdit({
+  connection,
+  datasource,
+  source,
+  onBack,
+  onSave,
+}: {
+  connection: ConnectionInfo;
+  datasource: Pick<DatasourceItem, 'id' | 'name'>;
+  source?: DatasourceSource;
+  onBack?(): void;
+  onSave(s: PullSource): void;
+}) {
   const prefill = useMemo(() => (source ? draftFromQuery(source) : undefined), [source]);
   return (
     <>
@@ -106,5 +131,11 @@ function QueryEdit({ connection, datasource, source, onBack, onSave }: { connect
 const viewInitial = (source: ViewSource) => ({ filters: source.filters, parameters: source.parameters });
 
 function viewItem(source: ViewSource): ViewItem {
-  return { id: source.viewId, name: source.name ?? source.contentUrl ?? source.viewId, contentUrl: source.contentUrl ?? '', sheetType: 'sheet', workbookId: '' };
+  return {
+    id: source.viewId,
+    name: source.name ?? source.contentUrl ?? source.viewId,
+    contentUrl: source.contentUrl ?? '',
+    sheetType: 'sheet',
+    workbookId: '',
+  };
 }

@@ -1,10 +1,26 @@
 import {
-  Badge, Button, Caption1, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, MessageBar, MessageBarBody, ProgressBar, SplitButton, Text, makeStyles, mergeClasses, tokens,
+  Badge,
+  Button,
+  Caption1,
+  makeStyles,
+  Menu,
   type MenuButtonProps,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  mergeClasses,
+  MessageBar,
+  MessageBarBody,
+  ProgressBar,
+  SplitButton,
+  Text,
+  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { useServices } from '../../app/services.js';
+
 import type { SchedulesClient } from '../../api/schedules.js';
+import { useServices } from '../../app/services.js';
 import { describeProvenance } from '../../refresh/definitions/provenance.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { TableActivity } from '../../refresh/runner/runner.js';
@@ -16,7 +32,14 @@ import { activityProgress, activityText, formatTime, sourceLabel, tableStatus } 
 const useStyles = makeStyles({
   card: { gap: tokens.spacingVerticalS, minWidth: 0 },
   head: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: 0 },
-  name: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  name: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase300,
+    fontWeight: tokens.fontWeightSemibold,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
   lines: { margin: 0, paddingInlineStart: '1.2em' },
 });
 
@@ -63,7 +86,9 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
       </Caption1>
       <Text size={200}>{status.detail}</Text>
       {status.dataAsOf ? <Text size={200}>{status.dataAsOf}</Text> : null}
-      {nextDue && def.options.everyMinutes ? <Caption1>{`Next timed refresh ${formatTime(new Date(nextDue).toISOString(), timeZone)}`}</Caption1> : null}
+      {nextDue && def.options.everyMinutes ? (
+        <Caption1>{`Next timed refresh ${formatTime(new Date(nextDue).toISOString(), timeZone)}`}</Caption1>
+      ) : null}
       {status.warning ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>{status.warning}</MessageBarBody>
@@ -89,7 +114,11 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
           <Menu positioning="below-end">
             <MenuTrigger disableButtonEnhancement>
               {(triggerProps: MenuButtonProps) => (
-                <SplitButton appearance="primary" menuButton={{ ...triggerProps, 'aria-label': `More ways to refresh ${name}` }} primaryActionButton={{ onClick: refresh, 'aria-label': `Refresh ${name} from Tableau` }}>
+                <SplitButton
+                  appearance="primary"
+                  menuButton={{ ...triggerProps, 'aria-label': `More ways to refresh ${name}` }}
+                  primaryActionButton={{ onClick: refresh, 'aria-label': `Refresh ${name} from Tableau` }}
+                >
                   Refresh
                 </SplitButton>
               )}
@@ -115,7 +144,11 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
         <Button onClick={() => toggle('provenance')} aria-expanded={panel === 'provenance'} aria-label={`Provenance of ${name}`}>
           Provenance
         </Button>
-        <Button appearance="subtle" onClick={() => void workbook.activateTable(name).catch(() => undefined)} aria-label={`Go to ${name} in the workbook`}>
+        <Button
+          appearance="subtle"
+          onClick={() => void workbook.activateTable(name).catch(() => undefined)}
+          aria-label={`Go to ${name} in the workbook`}
+        >
           Go to
         </Button>
       </div>

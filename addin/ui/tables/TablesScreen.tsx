@@ -1,13 +1,24 @@
-import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, MessageBar, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
+import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Text,
+} from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
+
 import type { ApiErrorBody } from '../../../common/stream.js';
-import { useServices } from '../../app/services.js';
 import type { SchedulesClient } from '../../api/schedules.js';
+import { useServices } from '../../app/services.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
-import { usePaneStyles } from '../shared/styles.js';
 import { errorBody } from '../shared/errorBody.js';
+import { usePaneStyles } from '../shared/styles.js';
 import { EditSource } from './EditSource.js';
 import { PROVENANCE_SHEET, updateProvenanceSheetIfWritten, writeProvenanceSheet } from './provenanceSheet.js';
 import { RefreshLogView } from './RefreshLogView.js';
@@ -57,12 +68,18 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
       .then(async () => updateProvenanceSheetIfWritten(workbook, await service.store.list(), timeZone))
       .catch((error: unknown) => {
         const body = errorBody(error);
-        setProvenanceStale({ ...body, message: `The sheet "${PROVENANCE_SHEET}" still shows the old source: ${body.message}`, hint: 'Write it again under "Provenance sheet" below.' });
+        setProvenanceStale({
+          ...body,
+          message: `The sheet "${PROVENANCE_SHEET}" still shows the old source: ${body.message}`,
+          hint: 'Write it again under "Provenance sheet" below.',
+        });
       });
   }
 
   if (editing) {
-    return <EditSource def={editing} service={service} schedules={schedules} onClose={() => setEditing(null)} onSaved={keepProvenanceCurrent} />;
+    return (
+      <EditSource def={editing} service={service} schedules={schedules} onClose={() => setEditing(null)} onSaved={keepProvenanceCurrent} />
+    );
   }
 
   const writeProvenance = async () => {
@@ -98,17 +115,25 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
         </MessageBar>
       ) : null}
       <ErrorBar error={provenanceStale} intent="warning" />
-      {definitions.status === 'ok' && defs.length === 0 ? <Text>Tables you insert from Tableau will be listed here, ready to refresh.</Text> : null}
+      {definitions.status === 'ok' && defs.length === 0 ? (
+        <Text>Tables you insert from Tableau will be listed here, ready to refresh.</Text>
+      ) : null}
       {defs.length > 0 ? (
         <div className={styles.row}>
-          <Button appearance="primary" onClick={() => void service.runner.refreshAll({ trigger: 'all' })} disabled={activity.length === defs.length}>
+          <Button
+            appearance="primary"
+            onClick={() => void service.runner.refreshAll({ trigger: 'all' })}
+            disabled={activity.length === defs.length}
+          >
             Refresh all
           </Button>
           <Button onClick={() => service.runner.cancelAll()} disabled={activity.length === 0}>
             Cancel
           </Button>
           <Text size={200} aria-live="polite">
-            {activity.length ? `${activity.length} of ${defs.length} refreshing` : `${defs.length} ${defs.length === 1 ? 'table' : 'tables'}`}
+            {activity.length
+              ? `${activity.length} of ${defs.length} refreshing`
+              : `${defs.length} ${defs.length === 1 ? 'table' : 'tables'}`}
           </Text>
         </div>
       ) : null}
@@ -134,7 +159,9 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
             </AccordionPanel>
           </AccordionItem>
           <AccordionItem value="provenance">
-            <AccordionHeader as="h3" size="small">Provenance sheet</AccordionHeader>
+            <AccordionHeader as="h3" size="small">
+              Provenance sheet
+            </AccordionHeader>
             <AccordionPanel>
               <div className={styles.tight}>
                 <Text size={200}>{`Lists where every table comes from on a sheet named "${PROVENANCE_SHEET}".`}</Text>
@@ -152,7 +179,11 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
 
 /** For tables fed by a server schedule: when its latest snapshot's data was pulled. */
 function useSnapshotDates(schedules: SchedulesClient | undefined, definitions: RefreshDefinition[]): Map<string, string | null> {
-  const ids = definitions.map((d) => d.options.serverScheduleId).filter((id): id is string => !!id).sort().join(',');
+  const ids = definitions
+    .map((d) => d.options.serverScheduleId)
+    .filter((id): id is string => !!id)
+    .sort()
+    .join(',');
   const [dates, setDates] = useState<Map<string, string | null>>(new Map());
   useEffect(() => {
     if (!schedules || !ids) return;

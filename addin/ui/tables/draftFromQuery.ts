@@ -13,7 +13,9 @@ function filterDraft(f: Record<string, unknown>): FilterDraft | null {
   if (typeof caption !== 'string') return null;
   switch (f.filterType) {
     case 'SET':
-      return Array.isArray(f.values) ? { type: 'SET', fieldCaption: caption, values: f.values.map(String).join(', '), exclude: !!f.exclude } : null;
+      return Array.isArray(f.values)
+        ? { type: 'SET', fieldCaption: caption, values: f.values.map(String).join(', '), exclude: !!f.exclude }
+        : null;
     case 'MATCH':
       return typeof f.contains === 'string' ? { type: 'MATCH', fieldCaption: caption, contains: f.contains, exclude: !!f.exclude } : null;
     case 'QUANTITATIVE_NUMERICAL':
@@ -21,10 +23,22 @@ function filterDraft(f: Record<string, unknown>): FilterDraft | null {
     case 'QUANTITATIVE_DATE':
       return { type: 'RANGE', fieldCaption: caption, min: str(f.minDate), max: str(f.maxDate) };
     case 'DATE':
-      return { type: 'RELATIVE_DATE', fieldCaption: caption, periodType: str(f.periodType), dateRangeType: str(f.dateRangeType), rangeN: str(f.rangeN) };
+      return {
+        type: 'RELATIVE_DATE',
+        fieldCaption: caption,
+        periodType: str(f.periodType),
+        dateRangeType: str(f.dateRangeType),
+        rangeN: str(f.rangeN),
+      };
     case 'TOP': {
       const measure = (f.fieldToMeasure as { fieldCaption?: unknown } | undefined)?.fieldCaption;
-      return { type: 'TOP', fieldCaption: caption, howMany: str(f.howMany), direction: f.direction === 'BOTTOM' ? 'BOTTOM' : 'TOP', measureCaption: typeof measure === 'string' ? measure : '' };
+      return {
+        type: 'TOP',
+        fieldCaption: caption,
+        howMany: str(f.howMany),
+        direction: f.direction === 'BOTTOM' ? 'BOTTOM' : 'TOP',
+        measureCaption: typeof measure === 'string' ? measure : '',
+      };
     }
     default:
       return null;
@@ -45,7 +59,10 @@ export function draftFromQuery(source: DatasourceSource): { draft: QueryDraft; d
   for (const f of q.filters ?? []) {
     const d = filterDraft(f);
     if (d) filters.push(d);
-    else dropped.push(`A ${str(f.filterType).toLowerCase() || 'custom'} filter on ${str((f.field as { fieldCaption?: unknown } | undefined)?.fieldCaption) || 'a field'} cannot be edited here.`);
+    else
+      dropped.push(
+        `A ${str(f.filterType).toLowerCase() || 'custom'} filter on ${str((f.field as { fieldCaption?: unknown } | undefined)?.fieldCaption) || 'a field'} cannot be edited here.`,
+      );
   }
   const parameters = Object.fromEntries((q.parameters ?? []).map((p) => [p.parameterCaption, str(p.value)]));
   return { draft: { fields, filters, parameters, rowLimit: source.rowLimit ? String(source.rowLimit) : '' }, dropped };

@@ -21,18 +21,29 @@ function provenanceTableRows(definitions: readonly RefreshDefinition[], timeZone
   return definitions.flatMap((def) => provenanceRows(def, { timeZone }).map(([label, value]) => [def.target.tableName, label, value]));
 }
 
-export async function writeProvenanceSheet(gateway: WorkbookGateway, definitions: readonly RefreshDefinition[], timeZone?: string): Promise<{ sheet: string; table: string }> {
+export async function writeProvenanceSheet(
+  gateway: WorkbookGateway,
+  definitions: readonly RefreshDefinition[],
+  timeZone?: string,
+): Promise<{ sheet: string; table: string }> {
   const rows = provenanceTableRows(definitions, timeZone);
   const existing = await gateway.getTable(PROVENANCE_TABLE);
   const sheets = await gateway.listSheets();
   if (existing) {
     // Same place as before: clear the old table (its cells only) and write the new one there.
     await gateway.deleteTable(existing.name, { clearData: true });
-    const written = await gateway.writeTable({ kind: 'cell', sheet: existing.sheet, address: existing.address.split(':')[0] }, COLUMNS, rows, { tableName: PROVENANCE_TABLE });
+    const written = await gateway.writeTable(
+      { kind: 'cell', sheet: existing.sheet, address: existing.address.split(':')[0] },
+      COLUMNS,
+      rows,
+      { tableName: PROVENANCE_TABLE },
+    );
     return { sheet: written.sheet, table: written.name };
   }
   const created = !sheets.includes(PROVENANCE_SHEET);
-  const target = created ? { kind: 'newSheet' as const, sheetName: PROVENANCE_SHEET } : { kind: 'cell' as const, sheet: PROVENANCE_SHEET, address: 'A1' };
+  const target = created
+    ? { kind: 'newSheet' as const, sheetName: PROVENANCE_SHEET }
+    : { kind: 'cell' as const, sheet: PROVENANCE_SHEET, address: 'A1' };
   const written = await gateway.writeTable(target, COLUMNS, rows, { tableName: PROVENANCE_TABLE });
   // Hidden by default (issue #6): provenance is for whoever asks, not in the analyst's way. Only a
   // sheet we just made is hidden; one the analyst has unhidden keeps its visibility on re-writes.
@@ -44,7 +55,11 @@ export async function writeProvenanceSheet(gateway: WorkbookGateway, definitions
  * After an edit (another source, or another server and site): a provenance sheet the analyst has
  * written is written again, so it never names where the table used to come from. None written: nothing to do.
  */
-export async function updateProvenanceSheetIfWritten(gateway: WorkbookGateway, definitions: readonly RefreshDefinition[], timeZone?: string): Promise<boolean> {
+export async function updateProvenanceSheetIfWritten(
+  gateway: WorkbookGateway,
+  definitions: readonly RefreshDefinition[],
+  timeZone?: string,
+): Promise<boolean> {
   if (!(await gateway.getTable(PROVENANCE_TABLE))) return false;
   await writeProvenanceSheet(gateway, definitions, timeZone);
   return true;

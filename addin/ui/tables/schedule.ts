@@ -3,7 +3,7 @@
  * POST /api/schedules (addin/api/schedules.ts). The server validates again (server/schedule/spec.ts);
  * these checks only spare the analyst a round trip.
  */
-import { WEEKDAYS, type ScheduleSpec, type Weekday } from '../../api/schedules.js';
+import { type ScheduleSpec, type Weekday, WEEKDAYS } from '../../api/schedules.js';
 
 export interface ScheduleDraft {
   kind: ScheduleSpec['kind'];
@@ -22,7 +22,14 @@ function localTimeZone(): string {
   }
 }
 
-export const emptySchedule = (timeZone = localTimeZone()): ScheduleDraft => ({ kind: 'daily', minute: '0', time: '07:00', days: ['mon'], expression: '0 7 * * 1-5', timeZone });
+export const emptySchedule = (timeZone = localTimeZone()): ScheduleDraft => ({
+  kind: 'daily',
+  minute: '0',
+  time: '07:00',
+  days: ['mon'],
+  expression: '0 7 * * 1-5',
+  timeZone,
+});
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -36,7 +43,8 @@ function isTimeZone(zone: string): boolean {
 export function buildScheduleSpec(d: ScheduleDraft): { spec?: ScheduleSpec; errors: string[] } {
   const errors: string[] = [];
   const timeZone = d.timeZone.trim();
-  if (!timeZone || !isTimeZone(timeZone)) errors.push(`"${d.timeZone}" is not a time zone. Use a name such as Europe/Berlin, America/New_York or UTC.`);
+  if (!timeZone || !isTimeZone(timeZone))
+    errors.push(`"${d.timeZone}" is not a time zone. Use a name such as Europe/Berlin, America/New_York or UTC.`);
   const timeOk = /^([01]\d|2[0-3]):[0-5]\d$/.test(d.time);
   let spec: ScheduleSpec | undefined;
   switch (d.kind) {
@@ -56,7 +64,8 @@ export function buildScheduleSpec(d: ScheduleDraft): { spec?: ScheduleSpec; erro
       spec = { kind: 'weekly', days: WEEKDAYS.filter((w) => d.days.includes(w)), time: d.time, timeZone };
       break;
     case 'cron':
-      if (d.expression.trim().split(/\s+/).length !== 5) errors.push('A cron expression has five fields: minute hour day-of-month month day-of-week, e.g. "0 7 * * 1-5".');
+      if (d.expression.trim().split(/\s+/).length !== 5)
+        errors.push('A cron expression has five fields: minute hour day-of-month month day-of-week, e.g. "0 7 * * 1-5".');
       spec = { kind: 'cron', expression: d.expression.trim(), timeZone };
       break;
   }

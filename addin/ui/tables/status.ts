@@ -10,7 +10,14 @@ const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString(
 export function formatTime(iso: string, timeZone?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
 }
 
 type StatusTone = 'success' | 'warning' | 'danger' | 'informative' | 'subtle';
@@ -36,9 +43,17 @@ export function tableStatus(def: RefreshDefinition, timeZone?: string): TableSta
   if (r.status === 'error') return { badge: 'Failed', tone: 'danger', detail: `Last try ${when}`, error: r.error ?? 'The refresh failed.' };
   const detail = `${when} · ${count(r.rows, 'row')} · ${formatDuration(r.durationMs)}`;
   const truncated = r.status === 'truncated' || r.truncated;
-  const warning = truncated ? `Incomplete: only the first ${count(r.rows, 'row')} arrived. Add a filter or raise the row limit.` : undefined;
+  const warning = truncated
+    ? `Incomplete: only the first ${count(r.rows, 'row')} arrived. Add a filter or raise the row limit.`
+    : undefined;
   if (r.status === 'snapshot') {
-    return { badge: 'Snapshot', tone: 'informative', detail, ...(r.dataAsOf ? { dataAsOf: `Data as of ${formatTime(r.dataAsOf, timeZone)}` } : {}), ...(warning ? { warning } : {}) };
+    return {
+      badge: 'Snapshot',
+      tone: 'informative',
+      detail,
+      ...(r.dataAsOf ? { dataAsOf: `Data as of ${formatTime(r.dataAsOf, timeZone)}` } : {}),
+      ...(warning ? { warning } : {}),
+    };
   }
   if (truncated) return { badge: 'Incomplete', tone: 'warning', detail, warning };
   return { badge: 'Refreshed', tone: 'success', detail };
@@ -52,7 +67,9 @@ export function activityText(a: TableActivity): string {
     case 'signing-in':
       return 'Waiting for you to sign in again';
     case 'pulling':
-      return a.note ? `${a.note} (${count(a.rowsReceived, 'row')} so far)` : `${a.kind === 'snapshot' ? 'Loading the snapshot' : 'Getting data'}… ${count(a.rowsReceived, 'row')}`;
+      return a.note
+        ? `${a.note} (${count(a.rowsReceived, 'row')} so far)`
+        : `${a.kind === 'snapshot' ? 'Loading the snapshot' : 'Getting data'}… ${count(a.rowsReceived, 'row')}`;
     case 'writing':
       return `Writing ${a.rowsWritten.toLocaleString('en-US')} of ${count(a.totalRows ?? 0, 'row')}`;
   }

@@ -1,8 +1,9 @@
 import { Button, Input, Label, makeStyles, tokens } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useId } from 'react';
-import type { KeyValueRow } from './viewFilters.js';
+
 import { usePaneStyles } from '../shared/styles.js';
+import type { KeyValueRow } from './viewFilters.js';
 
 const useStyles = makeStyles({
   row: { display: 'grid', gridTemplateColumns: '1fr 1fr auto', gap: tokens.spacingHorizontalXS, alignItems: 'end' },
@@ -53,7 +54,13 @@ export function KeyValueRows(props: {
               <Label htmlFor={valueId} size="small">
                 {props.valueLabel} {index + 1}
               </Label>
-              <Input id={valueId} className={styles.input} size="small" value={row.value} onChange={(_, d) => update(row.id, { value: d.value })} />
+              <Input
+                id={valueId}
+                className={styles.input}
+                size="small"
+                value={row.value}
+                onChange={(_, d) => update(row.id, { value: d.value })}
+              />
             </div>
             <Button
               size="small"

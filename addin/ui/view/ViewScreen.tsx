@@ -1,13 +1,14 @@
 import { Button, Caption1, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 import { useState } from 'react';
+
 import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
+import { WorkbookViewList } from '../browse/WorkbookViewList.js';
 import { ProblemsBar } from '../shared/ErrorBar.js';
-import { KeyValueRows, newRow } from './KeyValueRows.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { sheetTypeLabel } from '../shared/SheetIcon.js';
 import { usePaneStyles } from '../shared/styles.js';
-import { WorkbookViewList } from '../browse/WorkbookViewList.js';
+import { KeyValueRows, newRow } from './KeyValueRows.js';
 import { buildViewSource, type KeyValueRow } from './viewFilters.js';
 
 interface ViewScreenProps {
@@ -23,7 +24,8 @@ interface ViewScreenProps {
   submitLabel?: string;
 }
 
-const toRows = (map: Record<string, string> | undefined): KeyValueRow[] => Object.entries(map ?? {}).map(([key, value]) => newRow(key, value));
+const toRows = (map: Record<string, string> | undefined): KeyValueRow[] =>
+  Object.entries(map ?? {}).map(([key, value]) => newRow(key, value));
 
 /** One view: its vf_ filters and parameters, then Preview. Dashboards get guidance first. */
 export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, initial, submitLabel }: ViewScreenProps) {
@@ -53,8 +55,8 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, in
           <MessageBarBody>
             <MessageBarTitle>This is a {sheetTypeLabel(view.sheetType)}</MessageBarTitle>
             <div>
-              Tableau's data export of a {sheetTypeLabel(view.sheetType)} holds only the data of its first sheet. To get the data behind
-              a particular chart, pick that worksheet instead:
+              Tableau's data export of a {sheetTypeLabel(view.sheetType)} holds only the data of its first sheet. To get the data behind a
+              particular chart, pick that worksheet instead:
             </div>
           </MessageBarBody>
         </MessageBar>
@@ -81,7 +83,14 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, in
         onChange={setFilters}
       />
       <Caption1 className={styles.muted}>Filters match exact values, as in the view's URL (vf_Region=West).</Caption1>
-      <KeyValueRows legend="Parameters" keyLabel="Parameter" valueLabel="Value" addLabel="Add parameter" rows={parameters} onChange={setParameters} />
+      <KeyValueRows
+        legend="Parameters"
+        keyLabel="Parameter"
+        valueLabel="Value"
+        addLabel="Add parameter"
+        rows={parameters}
+        onChange={setParameters}
+      />
       <ProblemsBar problems={problems} />
       <Button appearance="primary" onClick={preview}>
         {submitLabel ?? (multiSheet ? 'Preview first sheet anyway' : 'Preview data')}

@@ -6,14 +6,23 @@
  * gateway runs against a recording fake in tests.
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
-import { MAX_ROWS, parseAddress, rectAddress, type Rect } from '../address.js';
+import { MAX_ROWS, parseAddress, type Rect, rectAddress } from '../address.js';
 import type { ChunkBudget } from '../chunks.js';
 import { assertRootNamespace } from '../custom-xml.js';
-import { TEXT_FORMAT, columnFormat, refreshFormat, toExcelSerial } from '../formats.js';
+import { columnFormat, refreshFormat, TEXT_FORMAT, toExcelSerial } from '../formats.js';
 import {
+  type ReplaceOptions,
+  type ReplaceResult,
+  type RowSource,
+  type SelectionInfo,
+  type TableInfo,
+  type TableShape,
+  type TargetCheck,
   WorkbookError,
-  type ReplaceOptions, type ReplaceResult, type RowSource, type SelectionInfo, type TableInfo, type TableShape,
-  type TargetCheck, type WorkbookGateway, type WriteOptions, type WriteTarget, type WrittenTable,
+  type WorkbookGateway,
+  type WriteOptions,
+  type WriteTarget,
+  type WrittenTable,
 } from '../gateway.js';
 import { uniqueSheetName, uniqueTableName } from '../names.js';
 import { headerNames, planRefresh, withTimestamp } from '../refresh-plan.js';
@@ -57,7 +66,10 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
 
   private require(version: string, what: string): void {
     if (!this.isSetSupported('ExcelApi', version)) {
-      throw new WorkbookError('unsupported', `${what} needs a newer Excel (ExcelApi ${version}: Microsoft 365, Excel 2021 or later, or Excel on the web).`);
+      throw new WorkbookError(
+        'unsupported',
+        `${what} needs a newer Excel (ExcelApi ${version}: Microsoft 365, Excel 2021 or later, or Excel on the web).`,
+      );
     }
   }
 
@@ -90,8 +102,12 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
       }));
       await ctx.sync();
       return loaded.map(({ t, ws, range, header }) => ({
-        name: t.name, sheet: ws.name, address: stripSheet(range.address), headers: (header.values[0] ?? []).map(String),
-        rowCount: range.rowCount - 1, columnCount: range.columnCount,
+        name: t.name,
+        sheet: ws.name,
+        address: stripSheet(range.address),
+        headers: (header.values[0] ?? []).map(String),
+        rowCount: range.rowCount - 1,
+        columnCount: range.columnCount,
       }));
     });
   }
@@ -103,7 +119,10 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
   /** Queues the reads that answer "is `want` free, how far down is it free, what is used on the sheet". */
   private queueAreaReads(sheet: Excel.Worksheet, want: Rect): Area {
     const used = sheet.getRangeByIndexes(want.row, want.col, want.rows, want.cols).getUsedRangeOrNullObject(true).load('address');
-    const below = sheet.getRangeByIndexes(want.row + 1, want.col, MAX_ROWS - want.row - 1, want.cols).getUsedRangeOrNullObject(true).load('rowIndex');
+    const below = sheet
+      .getRangeByIndexes(want.row + 1, want.col, MAX_ROWS - want.row - 1, want.cols)
+      .getUsedRangeOrNullObject(true)
+      .load('rowIndex');
     const sheetUsed = sheet.getUsedRangeOrNullObject(true).load('rowIndex,columnIndex,rowCount,columnCount');
     return { used, below, sheetUsed };
   }
@@ -111,12 +130,16 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
   private areaCheck(sheetName: string, want: Rect, a: Area): TargetCheck {
     const tooBig = want.row + want.rows > MAX_ROWS;
     if (a.used.isNullObject && !tooBig) return { ok: true, sheet: sheetName, address: rectAddress(want) };
-    const box = a.sheetUsed.isNullObject ? null : { row: a.sheetUsed.rowIndex, col: a.sheetUsed.columnIndex, rows: a.sheetUsed.rowCount, cols: a.sheetUsed.columnCount };
+    const box = a.sheetUsed.isNullObject
+      ? null
+      : { row: a.sheetUsed.rowIndex, col: a.sheetUsed.columnIndex, rows: a.sheetUsed.rowCount, cols: a.sheetUsed.columnCount };
     const conflict = a.used.isNullObject ? 'the end of the sheet' : `${quoteSheet(sheetName)}!${stripSheet(a.used.address)}`;
     return {
       ok: false,
       conflict,
-      message: a.used.isNullObject ? 'The table would run past the edge of the sheet.' : `Cells in ${rectAddress(want)} are not empty (${conflict}).`,
+      message: a.used.isNullObject
+        ? 'The table would run past the edge of the sheet.'
+        : `Cells in ${rectAddress(want)} are not empty (${conflict}).`,
       suggestion: suggestPlacement(sheetName, box, want),
     };
   }
@@ -164,7 +187,10 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
         if (!check.ok) throw new WorkbookError('collision', check.message, 'Choose another place or a new sheet.');
       } else {
         await ctx.sync();
-        sheetName = uniqueSheetName(target.sheetName ?? opts.tableName, sheets.items.map((s) => s.name));
+        sheetName = uniqueSheetName(
+          target.sheetName ?? opts.tableName,
+          sheets.items.map((s) => s.name),
+        );
         // the sheet itself is added in the first write request (prelude)
       }
       const maxRows = area && !area.below.isNullObject ? area.below.rowIndex - (at.row + 1) : MAX_ROWS - at.row - 1;
@@ -174,8 +200,16 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
       let createdSheet = false;
       try {
         const res = await writeRows({
-          port, firstRow: at.row + 1, targetCols: columns.map((_, i) => at.col + i), formats: columns.map(columnFormat),
-          rows, totalRows, maxRows, signal: opts.signal, onProgress: opts.onProgress, budget: this.options.budget,
+          port,
+          firstRow: at.row + 1,
+          targetCols: columns.map((_, i) => at.col + i),
+          formats: columns.map(columnFormat),
+          rows,
+          totalRows,
+          maxRows,
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+          budget: this.options.budget,
           prelude: () => {
             if (target.kind === 'newSheet') {
               sheet = wb.worksheets.add(sheetName);
@@ -194,7 +228,12 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
         res.stats.syncs++;
         return { name: tableName, sheet: sheetName, address, rowCount: res.rowsWritten, columnCount: columns.length, stats: res.stats };
       } catch (e) {
-        await this.cleanUp(ctx, sheetName, createdSheet, { row: at.row, col: at.col, rows: Math.min(maxRows + 1, MAX_ROWS - at.row), cols: columns.length });
+        await this.cleanUp(ctx, sheetName, createdSheet, {
+          row: at.row,
+          col: at.col,
+          rows: Math.min(maxRows + 1, MAX_ROWS - at.row),
+          cols: columns.length,
+        });
         throw e;
       }
     });
@@ -219,7 +258,12 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
     return this.run(async (ctx) => {
       const table = ctx.workbook.tables.getItemOrNullObject(tableName).load('name');
       await ctx.sync();
-      if (table.isNullObject) throw new WorkbookError('not-found', `The table "${tableName}" is not in this workbook any more.`, 'It may have been deleted or renamed.');
+      if (table.isNullObject)
+        throw new WorkbookError(
+          'not-found',
+          `The table "${tableName}" is not in this workbook any more.`,
+          'It may have been deleted or renamed.',
+        );
       const ws = table.worksheet.load('name');
       const header = table.getHeaderRowRange().load('values,rowIndex,columnIndex,columnCount');
       const body = table.getDataBodyRange().load('rowCount');
@@ -235,16 +279,26 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
       // Validate before changing anything: the grown table must not run into other cells.
       const grow: Rect[] = [];
       if (plan.tableRows > t.rows) grow.push({ row: t.row + 1 + t.rows, col: t.col, rows: plan.tableRows - t.rows, cols: plan.tableWidth });
-      if (plan.tableWidth > t.cols) grow.push({ row: t.row, col: t.col + t.cols, rows: Math.max(plan.tableRows, t.rows) + 1, cols: plan.tableWidth - t.cols });
+      if (plan.tableWidth > t.cols)
+        grow.push({ row: t.row, col: t.col + t.cols, rows: Math.max(plan.tableRows, t.rows) + 1, cols: plan.tableWidth - t.cols });
       const sheet = ws;
-      const checks = grow.map((r) => ({ r, used: sheet.getRangeByIndexes(r.row, r.col, r.rows, r.cols).getUsedRangeOrNullObject(true).load('address') }));
+      const checks = grow.map((r) => ({
+        r,
+        used: sheet.getRangeByIndexes(r.row, r.col, r.rows, r.cols).getUsedRangeOrNullObject(true).load('address'),
+      }));
       if (checks.length) await ctx.sync();
       const hit = checks.find((c) => !c.used.isNullObject);
       if (hit) {
-        throw new WorkbookError('collision', `The refreshed table needs ${rectAddress(hit.r)}, but ${quoteSheet(ws.name)}!${stripSheet(hit.used.address)} is not empty. The table was left unchanged.`, 'Move the cells below or to the right of the table, or refresh into a new table.');
+        throw new WorkbookError(
+          'collision',
+          `The refreshed table needs ${rectAddress(hit.r)}, but ${quoteSheet(ws.name)}!${stripSheet(hit.used.address)} is not empty. The table was left unchanged.`,
+          'Move the cells below or to the right of the table, or refresh into a new table.',
+        );
       }
       throwIfAborted(opts.signal);
-      const formats = plan.columns.map((c, i) => refreshFormat(c, plan.oldRows > 0 ? first.numberFormat[0]?.[plan.tableCols[i]] : undefined));
+      const formats = plan.columns.map((c, i) =>
+        refreshFormat(c, plan.oldRows > 0 ? first.numberFormat[0]?.[plan.tableCols[i]] : undefined),
+      );
       const port = excelPort(ctx, () => sheet);
       const structure = () => {
         for (const name of plan.added) table.columns.add(undefined, undefined, name);
@@ -254,14 +308,22 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
         if (opts.mode === 'replace') {
           for (const c of plan.removedCols) sheet.getRangeByIndexes(t.row + 1, t.col + c, plan.tableRows, 1).clear('Contents');
         }
-        if (plan.tableRows < t.rows) sheet.getRangeByIndexes(t.row + 1 + plan.tableRows, t.col, t.rows - plan.tableRows, t.cols).clear('All');
+        if (plan.tableRows < t.rows)
+          sheet.getRangeByIndexes(t.row + 1 + plan.tableRows, t.col, t.rows - plan.tableRows, t.cols).clear('All');
       };
       const blank = plan.newRows === 0;
       const incoming = plan.newRows - plan.writeRowOffset;
       const res = await writeRows({
-        port, firstRow: t.row + 1 + plan.writeRowOffset, targetCols: plan.tableCols.map((c) => t.col + c), formats,
-        rows: blank ? [plan.columns.map(() => null)] : data, totalRows: blank ? 1 : incoming, maxRows: MAX_ROWS,
-        prelude: structure, onProgress: opts.onProgress, budget: this.options.budget,
+        port,
+        firstRow: t.row + 1 + plan.writeRowOffset,
+        targetCols: plan.tableCols.map((c) => t.col + c),
+        formats,
+        rows: blank ? [plan.columns.map(() => null)] : data,
+        totalRows: blank ? 1 : incoming,
+        maxRows: MAX_ROWS,
+        prelude: structure,
+        onProgress: opts.onProgress,
+        budget: this.options.budget,
       });
       // Keep the user's view: re-apply their sort and filters to the new data (ExcelApi 1.2).
       if (sort.fields.length > 0) table.sort.reapply();
@@ -270,8 +332,19 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
       await ctx.sync();
       res.stats.syncs++;
       return {
-        table: { name: table.name, sheet: ws.name, address: stripSheet(range.address), headers: [...headers, ...plan.added], rowCount: plan.tableRows, columnCount: plan.tableWidth },
-        rowsWritten: incoming, addedColumns: plan.added, removedColumns: plan.removed, keptColumns: plan.kept, stats: res.stats,
+        table: {
+          name: table.name,
+          sheet: ws.name,
+          address: stripSheet(range.address),
+          headers: [...headers, ...plan.added],
+          rowCount: plan.tableRows,
+          columnCount: plan.tableWidth,
+        },
+        rowsWritten: incoming,
+        addedColumns: plan.added,
+        removedColumns: plan.removed,
+        keptColumns: plan.kept,
+        stats: res.stats,
       };
     });
   }

@@ -17,13 +17,24 @@ interface FormulaHost {
   /** Evaluated value of a cell (null = empty), or an error. */
   valueAt(sheet: string, row: number, col: number): Value | { error: ErrorValue };
   /** Table column lookup for structured references; null when there is no such table/column. */
-  tableColumn(tableName: string | null, column: string, sheet: string, row: number, col: number): { sheet: string; col: number; firstRow: number; lastRow: number } | null;
+  tableColumn(
+    tableName: string | null,
+    column: string,
+    sheet: string,
+    row: number,
+    col: number,
+  ): { sheet: string; col: number; firstRow: number; lastRow: number } | null;
 }
 
 const TOKEN =
   /\s*(?:(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)|("(?:[^"]|"")*")|((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)(?![\w(])|([A-Za-z_\\][\w.]*)?(\[(?:[^[\]]|\[[^\]]*\])*\])|([A-Za-z_][\w.]*)|(<>|<=|>=|[-+*/^&=<>(),%]))/y;
 
-interface Tok { kind: 'num' | 'str' | 'ref' | 'struct' | 'name' | 'op'; text: string; sheet?: string; table?: string }
+interface Tok {
+  kind: 'num' | 'str' | 'ref' | 'struct' | 'name' | 'op';
+  text: string;
+  sheet?: string;
+  table?: string;
+}
 
 function tokenize(src: string): Tok[] | null {
   const out: Tok[] = [];
@@ -37,7 +48,8 @@ function tokenize(src: string): Tok[] | null {
     i = TOKEN.lastIndex;
     if (m[1]) out.push({ kind: 'num', text: m[1] });
     else if (m[2]) out.push({ kind: 'str', text: m[2].slice(1, -1).replace(/""/g, '"') });
-    else if (m[4]) out.push({ kind: 'ref', text: m[4], sheet: m[3] ? m[3].slice(0, -1).replace(/^'|'$/g, '').replace(/''/g, "'") : undefined });
+    else if (m[4])
+      out.push({ kind: 'ref', text: m[4], sheet: m[3] ? m[3].slice(0, -1).replace(/^'|'$/g, '').replace(/''/g, "'") : undefined });
     else if (m[6]) out.push({ kind: 'struct', text: m[6], table: m[5] || undefined });
     else if (m[7]) out.push({ kind: 'name', text: m[7] });
     else out.push({ kind: 'op', text: m[8] });
@@ -65,7 +77,13 @@ function toText(v: Operand): string | { error: ErrorValue } {
   return String(v);
 }
 
-export function evaluateFormula(formula: string, host: FormulaHost, sheet: string, row: number, col: number): Value | { error: ErrorValue } {
+export function evaluateFormula(
+  formula: string,
+  host: FormulaHost,
+  sheet: string,
+  row: number,
+  col: number,
+): Value | { error: ErrorValue } {
   const toks = tokenize(formula.replace(/^=/, ''));
   if (!toks) return { error: '#NAME?' };
   let p = 0;
@@ -83,7 +101,8 @@ export function evaluateFormula(formula: string, host: FormulaHost, sheet: strin
       if (isErr(r)) return r;
       const a = Array.isArray(l) ? l[0] : l;
       const b = Array.isArray(r) ? r[0] : r;
-      const c = typeof a === 'string' && typeof b === 'string' ? a.toLowerCase().localeCompare(b.toLowerCase()) : Number(a ?? 0) - Number(b ?? 0);
+      const c =
+        typeof a === 'string' && typeof b === 'string' ? a.toLowerCase().localeCompare(b.toLowerCase()) : Number(a ?? 0) - Number(b ?? 0);
       l = { '=': c === 0, '<>': c !== 0, '<': c < 0, '>': c > 0, '<=': c <= 0, '>=': c >= 0 }[t.text] as boolean;
     }
   };
@@ -151,7 +170,10 @@ export function evaluateFormula(formula: string, host: FormulaHost, sheet: strin
     const [a, b = a] = ref.replace(/\$/g, '').split(':');
     const pa = /^([A-Za-z]+)(\d+)$/.exec(a)!;
     const pb = /^([A-Za-z]+)(\d+)$/.exec(b)!;
-    const r1 = Number(pa[2]) - 1, r2 = Number(pb[2]) - 1, c1 = columnIndex(pa[1]), c2 = columnIndex(pb[1]);
+    const r1 = Number(pa[2]) - 1,
+      r2 = Number(pb[2]) - 1,
+      c1 = columnIndex(pa[1]),
+      c2 = columnIndex(pb[1]);
     const vals: Value[] = [];
     for (let r = Math.min(r1, r2); r <= Math.max(r1, r2); r++)
       for (let c = Math.min(c1, c2); c <= Math.max(c1, c2); c++) {
@@ -192,10 +214,14 @@ export function evaluateFormula(formula: string, host: FormulaHost, sheet: strin
     const numErr = nums.find(isErr);
     const ns = nums as number[];
     switch (name) {
-      case 'SUM': return numErr ?? ns.reduce((s, n) => s + n, 0);
-      case 'MIN': return numErr ?? (ns.length ? Math.min(...ns) : 0);
-      case 'MAX': return numErr ?? (ns.length ? Math.max(...ns) : 0);
-      case 'AVERAGE': return numErr ?? (ns.length ? ns.reduce((s, n) => s + n, 0) / ns.length : { error: '#DIV/0!' });
+      case 'SUM':
+        return numErr ?? ns.reduce((s, n) => s + n, 0);
+      case 'MIN':
+        return numErr ?? (ns.length ? Math.min(...ns) : 0);
+      case 'MAX':
+        return numErr ?? (ns.length ? Math.max(...ns) : 0);
+      case 'AVERAGE':
+        return numErr ?? (ns.length ? ns.reduce((s, n) => s + n, 0) / ns.length : { error: '#DIV/0!' });
       case 'ROUND': {
         const [v, d] = [toNumber(args[0]), toNumber(args[1] ?? 0)];
         if (isErr(v)) return v;
@@ -212,7 +238,8 @@ export function evaluateFormula(formula: string, host: FormulaHost, sheet: strin
         const s = toText(args[0]);
         return isErr(s) ? s : s.length;
       }
-      default: return { error: '#NAME?' };
+      default:
+        return { error: '#NAME?' };
     }
   };
 
@@ -225,13 +252,16 @@ export function evaluateFormula(formula: string, host: FormulaHost, sheet: strin
 
 /** Shifts relative A1 references by (dRow, dCol), as Excel does when a formula is filled or copied. */
 export function shiftFormula(formula: string, dRow: number, dCol: number): string {
-  return formula.replace(/("(?:[^"]|"")*")|(\[(?:[^[\]]|\[[^\]]*\])*\])|(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w(])/g, (all, str, struct, dc, letters, dr, digits) => {
-    if (str || struct) return all;
-    const c = dc ? columnIndex(letters) : columnIndex(letters) + dCol;
-    const r = dr ? Number(digits) : Number(digits) + dRow;
-    if (c < 0 || r < 1) return '#REF!';
-    let l = '';
-    for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26)) l = String.fromCharCode(65 + ((n - 1) % 26)) + l;
-    return `${dc}${l}${dr}${r}`;
-  });
+  return formula.replace(
+    /("(?:[^"]|"")*")|(\[(?:[^[\]]|\[[^\]]*\])*\])|(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w(])/g,
+    (all, str, struct, dc, letters, dr, digits) => {
+      if (str || struct) return all;
+      const c = dc ? columnIndex(letters) : columnIndex(letters) + dCol;
+      const r = dr ? Number(digits) : Number(digits) + dRow;
+      if (c < 0 || r < 1) return '#REF!';
+      let l = '';
+      for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26)) l = String.fromCharCode(65 + ((n - 1) % 26)) + l;
+      return `${dc}${l}${dr}${r}`;
+    },
+  );
 }

@@ -4,20 +4,29 @@
  * payload limit enforced) and the same write-core as the Excel gateway.
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
-import { MAX_COLUMNS, MAX_ROWS, cellAddress, intersects, parseAddress, rectAddress, type Rect } from '../address.js';
+import { cellAddress, intersects, MAX_COLUMNS, MAX_ROWS, parseAddress, type Rect, rectAddress } from '../address.js';
 import type { ChunkBudget } from '../chunks.js';
-import { TEXT_FORMAT, columnFormat, refreshFormat, toExcelSerial } from '../formats.js';
+import { assertRootNamespace } from '../custom-xml.js';
+import { columnFormat, refreshFormat, TEXT_FORMAT, toExcelSerial } from '../formats.js';
 import {
+  type ReplaceOptions,
+  type ReplaceResult,
+  type RowSource,
+  type SelectionInfo,
+  type TableInfo,
+  type TableShape,
+  type TargetCheck,
   WorkbookError,
-  type ReplaceOptions, type ReplaceResult, type RowSource, type SelectionInfo, type TableInfo, type TableShape,
-  type TargetCheck, type WorkbookGateway, type WriteOptions, type WriteTarget, type WrittenTable,
+  type WorkbookGateway,
+  type WriteOptions,
+  type WriteTarget,
+  type WrittenTable,
 } from '../gateway.js';
 import { uniqueSheetName, uniqueTableName } from '../names.js';
 import { headerNames, planRefresh, withTimestamp } from '../refresh-plan.js';
 import { quoteSheet, suggestPlacement, tableArea, validateShape } from '../target.js';
-import { asWorkbookError, throwIfAborted, writeRows, type WritePort } from '../write-core.js';
-import { assertRootNamespace } from '../custom-xml.js';
-import { MemoryWorkbook, tableRect, type MemoryBatch, type MemTable } from './workbook.js';
+import { asWorkbookError, throwIfAborted, type WritePort, writeRows } from '../write-core.js';
+import { type MemoryBatch, MemoryWorkbook, type MemTable, tableRect } from './workbook.js';
 
 export class MemoryWorkbookGateway implements WorkbookGateway {
   readonly kind = 'memory' as const;
@@ -59,21 +68,32 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
     const table = wb.tables.find((t) => t.sheet === sheet && intersects(tableRect(t), want));
     const tooBig = want.row + want.rows > MAX_ROWS || want.col + want.cols > MAX_COLUMNS;
     if (!used && !table && !tooBig) return { ok: true, sheet, address: rectAddress(want) };
-    const where = used ? `${quoteSheet(sheet)}!${cellAddress(used.row, used.col)}` : table ? `${quoteSheet(sheet)}!${rectAddress(tableRect(table))}` : 'the end of the sheet';
+    const where = used
+      ? `${quoteSheet(sheet)}!${cellAddress(used.row, used.col)}`
+      : table
+        ? `${quoteSheet(sheet)}!${rectAddress(tableRect(table))}`
+        : 'the end of the sheet';
     const box = this.usedWithTables(sheet);
     return {
       ok: false,
       conflict: where,
-      message: used || table ? `Cells in ${rectAddress(want)} are not empty (${where}${table ? `, table ${table.name}` : ''}).` : 'The table would run past the edge of the sheet.',
+      message:
+        used || table
+          ? `Cells in ${rectAddress(want)} are not empty (${where}${table ? `, table ${table.name}` : ''}).`
+          : 'The table would run past the edge of the sheet.',
       suggestion: suggestPlacement(sheet, box, want),
     };
   }
 
   private usedWithTables(sheet: string): Rect | null {
-    const rects = [this.workbook.usedRect(sheet), ...this.workbook.tables.filter((t) => t.sheet === sheet).map(tableRect)].filter((r): r is Rect => !!r);
+    const rects = [this.workbook.usedRect(sheet), ...this.workbook.tables.filter((t) => t.sheet === sheet).map(tableRect)].filter(
+      (r): r is Rect => !!r,
+    );
     if (!rects.length) return null;
-    const r0 = Math.min(...rects.map((r) => r.row)), c0 = Math.min(...rects.map((r) => r.col));
-    const r1 = Math.max(...rects.map((r) => r.row + r.rows)), c1 = Math.max(...rects.map((r) => r.col + r.cols));
+    const r0 = Math.min(...rects.map((r) => r.row)),
+      c0 = Math.min(...rects.map((r) => r.col));
+    const r1 = Math.max(...rects.map((r) => r.row + r.rows)),
+      c1 = Math.max(...rects.map((r) => r.col + r.cols));
     return { row: r0, col: c0, rows: r1 - r0, cols: c1 - c0 };
   }
 
@@ -87,7 +107,10 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
     let at: { row: number; col: number };
     let createdSheet = false;
     if (target.kind === 'newSheet') {
-      sheet = uniqueSheetName(target.sheetName ?? opts.tableName, wb.sheets.map((s) => s.name));
+      sheet = uniqueSheetName(
+        target.sheetName ?? opts.tableName,
+        wb.sheets.map((s) => s.name),
+      );
       wb.addSheet(sheet);
       createdSheet = true;
       at = { row: 0, col: 0 };
@@ -107,17 +130,27 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
     let rowsWritten = 0;
     try {
       const res = await writeRows({
-        port, firstRow: at.row + 1, targetCols: columns.map((_, i) => at.col + i), formats, rows, totalRows,
+        port,
+        firstRow: at.row + 1,
+        targetCols: columns.map((_, i) => at.col + i),
+        formats,
+        rows,
+        totalRows,
         maxRows,
         prelude: () => {
           port.setFormat({ row: at.row, col: at.col, rows: 1, cols: columns.length }, TEXT_FORMAT);
           port.setValues(at.row, at.col, [headers]);
         },
-        signal: opts.signal, onProgress: opts.onProgress, budget: this.options.budget,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        budget: this.options.budget,
       });
       rowsWritten = res.rowsWritten;
       throwIfAborted(opts.signal);
-      const name = uniqueTableName(opts.tableName, wb.tables.map((t) => t.name));
+      const name = uniqueTableName(
+        opts.tableName,
+        wb.tables.map((t) => t.name),
+      );
       const area = tableArea(at.row, at.col, { rows: rowsWritten, columns: columns.length });
       batch.queue({ op: 'tables.add', address: rectAddress(area), name }, () => wb.addTable(sheet, area, name));
       await batch.sync();
@@ -135,7 +168,8 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
   private port(batch: MemoryBatch, sheet: string): WritePort {
     const wb = this.workbook;
     return {
-      setFormat: (rect, format) => batch.queue({ op: 'numberFormat', address: rectAddress(rect), numberFormat: [[format]] }, () => wb.setFormat(sheet, rect, format)),
+      setFormat: (rect, format) =>
+        batch.queue({ op: 'numberFormat', address: rectAddress(rect), numberFormat: [[format]] }, () => wb.setFormat(sheet, rect, format)),
       setValues: (row, col, values) => {
         batch.queue({ op: 'values', address: rectAddress({ row, col, rows: values.length, cols: values[0]?.length ?? 0 }), values }, () => {
           values.forEach((r, i) => r.forEach((v, j) => wb.writeValue(sheet, row + i, col + j, v)));
@@ -158,21 +192,37 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
   async replaceTableData(tableName: string, columns: ColumnSpec[], rows: CellValue[][], opts: ReplaceOptions): Promise<ReplaceResult> {
     const wb = this.workbook;
     const t = wb.findTable(tableName);
-    if (!t) throw new WorkbookError('not-found', `The table "${tableName}" is not in this workbook any more.`, 'It may have been deleted or renamed.');
+    if (!t)
+      throw new WorkbookError(
+        'not-found',
+        `The table "${tableName}" is not in this workbook any more.`,
+        'It may have been deleted or renamed.',
+      );
     throwIfAborted(opts.signal);
     const headers = wb.tableHeaders(t);
     const sh = wb.sheet(t.sheet);
-    const placeholderRow = t.rows === 1 && headers.every((_, i) => { const c = sh.get(t.row + 1, t.col + i); return !c || (c.value === null && !c.formula); });
+    const placeholderRow =
+      t.rows === 1 &&
+      headers.every((_, i) => {
+        const c = sh.get(t.row + 1, t.col + i);
+        return !c || (c.value === null && !c.formula);
+      });
     const plan = planRefresh({ headers, tableRows: t.rows, placeholderRow, columns, incomingRows: rows.length, opts });
     let data = rows;
     if (plan.columns.length > columns.length) data = withTimestamp(rows, columns.length, toExcelSerial(opts.now ?? new Date()));
     // Validate before changing anything: the grown table must not run into other cells.
     const grow: Rect[] = [];
     if (plan.tableRows > t.rows) grow.push({ row: t.row + 1 + t.rows, col: t.col, rows: plan.tableRows - t.rows, cols: plan.tableWidth });
-    if (plan.tableWidth > t.cols) grow.push({ row: t.row, col: t.col + t.cols, rows: Math.max(plan.tableRows, t.rows) + 1, cols: plan.tableWidth - t.cols });
+    if (plan.tableWidth > t.cols)
+      grow.push({ row: t.row, col: t.col + t.cols, rows: Math.max(plan.tableRows, t.rows) + 1, cols: plan.tableWidth - t.cols });
     for (const area of grow) {
       const check = this.checkArea(t.sheet, area);
-      if (!check.ok) throw new WorkbookError('collision', `The refreshed table needs ${rectAddress(area)}, but ${check.conflict} is not empty. The table was left unchanged.`, 'Move the cells below or to the right of the table, or refresh into a new table.');
+      if (!check.ok)
+        throw new WorkbookError(
+          'collision',
+          `The refreshed table needs ${rectAddress(area)}, but ${check.conflict} is not empty. The table was left unchanged.`,
+          'Move the cells below or to the right of the table, or refresh into a new table.',
+        );
     }
     const formats = plan.columns.map((c, i) => {
       const cell = plan.oldRows > 0 ? sh.get(t.row + 1, t.col + plan.tableCols[i]) : undefined;
@@ -183,11 +233,13 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
     const oldRect = tableRect(t);
     // Table changes ride in the first request; write-core queues them again if that request is retried.
     const structure = () => {
-      plan.added.forEach((name, k) => batch.queue({ op: 'columns.add', name }, () => {
-        const cell = sh.ensure(t.row, t.col + t.cols + k);
-        cell.format = TEXT_FORMAT;
-        cell.value = name;
-      }));
+      plan.added.forEach((name, k) =>
+        batch.queue({ op: 'columns.add', name }, () => {
+          const cell = sh.ensure(t.row, t.col + t.cols + k);
+          cell.format = TEXT_FORMAT;
+          cell.value = name;
+        }),
+      );
       const newRect = { row: t.row, col: t.col, rows: plan.tableRows + 1, cols: plan.tableWidth };
       batch.queue({ op: 'resize', address: rectAddress(newRect) }, () => wb.resizeTable(t.name, newRect));
       if (opts.mode === 'replace') {
@@ -207,9 +259,16 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
     let res;
     try {
       res = await writeRows({
-        port, firstRow: t.row + 1 + plan.writeRowOffset, targetCols: plan.tableCols.map((c) => t.col + c), formats,
-        rows: blank ? [plan.columns.map(() => null)] : data, totalRows: blank ? 1 : incoming,
-        maxRows: MAX_ROWS, prelude: structure, onProgress: opts.onProgress, budget: this.options.budget,
+        port,
+        firstRow: t.row + 1 + plan.writeRowOffset,
+        targetCols: plan.tableCols.map((c) => t.col + c),
+        formats,
+        rows: blank ? [plan.columns.map(() => null)] : data,
+        totalRows: blank ? 1 : incoming,
+        maxRows: MAX_ROWS,
+        prelude: structure,
+        onProgress: opts.onProgress,
+        budget: this.options.budget,
       });
     } catch (e) {
       throw asWorkbookError(e);
@@ -264,6 +323,13 @@ export class MemoryWorkbookGateway implements WorkbookGateway {
   }
 
   private info(t: MemTable): TableInfo {
-    return { name: t.name, sheet: t.sheet, address: rectAddress(tableRect(t)), headers: this.workbook.tableHeaders(t), rowCount: t.rows, columnCount: t.cols };
+    return {
+      name: t.name,
+      sheet: t.sheet,
+      address: rectAddress(tableRect(t)),
+      headers: this.workbook.tableHeaders(t),
+      rowCount: t.rows,
+      columnCount: t.cols,
+    };
   }
 }

@@ -6,11 +6,11 @@
  * when the table grows; custom XML parts; and batches whose sync() fails with
  * `RequestPayloadSizeLimitExceeded` above the payload limit, like Excel on the web (5 MB).
  */
+import { cellAddress, fitsSheet, intersects, MAX_COLUMNS, type Rect, rectAddress } from '../address.js';
 import { MB } from '../chunks.js';
-import { MAX_COLUMNS, cellAddress, fitsSheet, intersects, rectAddress, type Rect } from '../address.js';
-import { GENERAL_FORMAT, TEXT_FORMAT, isoDateToSerial } from '../formats.js';
 import { rootNamespace } from '../custom-xml.js';
-import { evaluateFormula, shiftFormula, type ErrorValue, type Scalar, type Value } from './formula.js';
+import { GENERAL_FORMAT, isoDateToSerial, TEXT_FORMAT } from '../formats.js';
+import { type ErrorValue, evaluateFormula, type Scalar, shiftFormula, type Value } from './formula.js';
 
 interface MemCell {
   value: Scalar | null;
@@ -36,7 +36,10 @@ interface MemorySnapshot {
 
 /** Error shaped like OfficeExtension.Error (code + message). */
 export class ExcelLikeError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'RichApi.Error';
   }
@@ -198,9 +201,15 @@ export class MemoryWorkbook {
 
   /** Bounding box of all non-empty cells (Worksheet.getUsedRange(true)), or null. */
   usedRect(sheetName: string): Rect | null {
-    let r0 = Infinity, c0 = Infinity, r1 = -1, c1 = -1;
+    let r0 = Infinity,
+      c0 = Infinity,
+      r1 = -1,
+      c1 = -1;
     for (const { row, col } of this.sheet(sheetName).used()) {
-      r0 = Math.min(r0, row); c0 = Math.min(c0, col); r1 = Math.max(r1, row); c1 = Math.max(c1, col);
+      r0 = Math.min(r0, row);
+      c0 = Math.min(c0, col);
+      r1 = Math.max(r1, row);
+      c1 = Math.max(c1, col);
     }
     return r1 < 0 ? null : { row: r0, col: c0, rows: r1 - r0 + 1, cols: c1 - c0 + 1 };
   }
@@ -220,17 +229,27 @@ export class MemoryWorkbook {
     if (this.evaluating.has(id)) return 0; // circular reference: Excel shows 0 and warns
     this.evaluating.add(id);
     try {
-      return evaluateFormula(cell.formula, {
-        valueAt: (s, rr, cc) => this.evaluate(s, rr, cc),
-        tableColumn: (t, col, s, rr, cc) => this.structuredColumn(t, col, s, rr, cc),
-      }, sh.name, r, c);
+      return evaluateFormula(
+        cell.formula,
+        {
+          valueAt: (s, rr, cc) => this.evaluate(s, rr, cc),
+          tableColumn: (t, col, s, rr, cc) => this.structuredColumn(t, col, s, rr, cc),
+        },
+        sh.name,
+        r,
+        c,
+      );
     } finally {
       this.evaluating.delete(id);
     }
   }
 
   private structuredColumn(table: string | null, column: string, sheetName: string, r: number, c: number) {
-    const t = table ? this.findTable(table) : this.tables.find((x) => x.sheet.toLowerCase() === sheetName.toLowerCase() && intersects(tableRect(x), { row: r, col: c, rows: 1, cols: 1 }));
+    const t = table
+      ? this.findTable(table)
+      : this.tables.find(
+          (x) => x.sheet.toLowerCase() === sheetName.toLowerCase() && intersects(tableRect(x), { row: r, col: c, rows: 1, cols: 1 }),
+        );
     if (!t) return null;
     const idx = this.tableHeaders(t).findIndex((h) => h.toLowerCase() === column.toLowerCase());
     return idx < 0 ? null : { sheet: t.sheet, col: t.col + idx, firstRow: t.row + 1, lastRow: t.row + t.rows };
@@ -247,7 +266,8 @@ export class MemoryWorkbook {
   /** worksheet.tables.add(address, true): `rect` includes the header row; a header-only range gets one empty data row. */
   addTable(sheetName: string, rect: Rect, name: string): MemTable {
     const sh = this.sheet(sheetName);
-    if (this.findTable(name) || !/^[A-Za-z_\\][\w.]*$/.test(name)) throw new ExcelLikeError('InvalidArgument', `The table name "${name}" is invalid or already used.`);
+    if (this.findTable(name) || !/^[A-Za-z_\\][\w.]*$/.test(name))
+      throw new ExcelLikeError('InvalidArgument', `The table name "${name}" is invalid or already used.`);
     const t: MemTable = { name, sheet: sh.name, row: rect.row, col: rect.col, rows: Math.max(1, rect.rows - 1), cols: rect.cols };
     if (!fitsSheet(tableRect(t))) throw new ExcelLikeError('InvalidArgument', 'The table does not fit on the sheet.');
     if (this.tables.some((o) => o.sheet === sh.name && intersects(tableRect(o), tableRect(t)))) {
@@ -285,7 +305,11 @@ export class MemoryWorkbook {
       const col = t.col + i;
       const first = sh.get(t.row + 1, col);
       const last = sh.get(t.row + oldRows, col);
-      const calc = first?.formula && Array.from({ length: oldRows }, (_, k) => sh.get(t.row + 1 + k, col)?.formula).every((f, k) => f && shiftFormula(f, -k, 0) === first.formula);
+      const calc =
+        first?.formula &&
+        Array.from({ length: oldRows }, (_, k) => sh.get(t.row + 1 + k, col)?.formula).every(
+          (f, k) => f && shiftFormula(f, -k, 0) === first.formula,
+        );
       for (let r = t.row + oldRows + 1; r <= t.row + newRows; r++) {
         if (calc) this.setFormula(sh.ensure(r, col), shiftFormula(first!.formula!, r - (t.row + 1), 0));
         if (last?.format && !sh.get(r, col)?.format) sh.ensure(r, col).format = last.format;
@@ -330,14 +354,25 @@ export class MemoryWorkbook {
     for (const sh of this.sheets) {
       const cells: MemorySnapshot['sheets'][string] = {};
       for (const [k, cell] of [...sh.cells].sort((a, b) => a[0] - b[0])) {
-        const r = Math.floor(k / MAX_COLUMNS), c = k % MAX_COLUMNS;
-        cells[cellAddress(r, c)] = { value: this.value(sh.name, r, c), ...(cell.formula ? { formula: cell.formula } : {}), ...(cell.format ? { format: cell.format } : {}) };
+        const r = Math.floor(k / MAX_COLUMNS),
+          c = k % MAX_COLUMNS;
+        cells[cellAddress(r, c)] = {
+          value: this.value(sh.name, r, c),
+          ...(cell.formula ? { formula: cell.formula } : {}),
+          ...(cell.format ? { format: cell.format } : {}),
+        };
       }
       sheets[sh.name] = cells;
     }
     return {
       sheets,
-      tables: this.tables.map((t) => ({ name: t.name, sheet: t.sheet, address: rectAddress(tableRect(t)), headers: this.tableHeaders(t), rows: t.rows })),
+      tables: this.tables.map((t) => ({
+        name: t.name,
+        sheet: t.sheet,
+        address: rectAddress(tableRect(t)),
+        headers: this.tableHeaders(t),
+        rows: t.rows,
+      })),
       parts: this.parts.map((p) => p.xml),
     };
   }

@@ -4,6 +4,7 @@
  * is simply "not found".
  */
 import type { FastifyRequest } from 'fastify';
+
 import { bearerToken, sessionOf } from '../auth.js';
 import type { RouteModule } from '../context.js';
 import { parseInput } from '../errors.js';
@@ -21,7 +22,12 @@ export const connectionRoutes: RouteModule = (app, { services: { connections } }
     const response = await connections.connect(body, session);
     const { connection } = response;
     request.log.info(
-      { connectionId: connection.id, serverUrl: body.serverUrl, resolvedServerUrl: connection.resolvedServerUrl, site: body.siteContentUrl },
+      {
+        connectionId: connection.id,
+        serverUrl: body.serverUrl,
+        resolvedServerUrl: connection.resolvedServerUrl,
+        site: body.siteContentUrl,
+      },
       'connection saved',
     );
     return reply.status(201).send(response);

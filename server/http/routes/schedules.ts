@@ -15,15 +15,16 @@
  * before the store is closed.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+
 import { STREAM_CONTENT_TYPE } from '../../../common/stream.js';
 import type { Logger } from '../../log.js';
-import { createScheduleSchema, latestSnapshotQuery, runsQuery, scheduleParams, updateScheduleSchema } from '../schedule-schemas.js';
-import { dataAsOf } from '../../schedule/snapshot-stream.js';
 import type { ScheduleRunner } from '../../schedule/runner.js';
+import { dataAsOf } from '../../schedule/snapshot-stream.js';
 import type { ScheduleService, ScheduleServiceOptions } from '../../services/schedules.js';
 import { sessionOf } from '../auth.js';
 import type { RouteContext, RouteModule } from '../context.js';
 import { parseInput } from '../errors.js';
+import { createScheduleSchema, latestSnapshotQuery, runsQuery, scheduleParams, updateScheduleSchema } from '../schedule-schemas.js';
 import { acceptsGzip, ndjsonBody, peekFirst, withTerminal } from '../stream.js';
 
 export interface SchedulingOptions extends Partial<ScheduleServiceOptions> {

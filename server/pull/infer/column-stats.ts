@@ -8,13 +8,17 @@
  * scan also yields the converted value under the best guess so far, so the in-memory path reads
  * each cell once.
  */
-import { num, numberValue, readStyle, scanNumber, styled, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL } from './number-scan.js';
-import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
-import { excelSerial, isValidDate } from '../../../common/typed-values.js';
 import type { CellValue } from '../../../common/stream.js';
+import { excelSerial, isValidDate } from '../../../common/typed-values.js';
+import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
+import { num, numberValue, readStyle, scanNumber, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL, styled } from './number-scan.js';
 
-export const P_NUMBER = 1, P_DATE = 2, P_BOOL = 4;
-export const KIND_PLAIN = 1, KIND_CURRENCY = 2, KIND_PERCENT = 4;
+export const P_NUMBER = 1,
+  P_DATE = 2,
+  P_BOOL = 4;
+export const KIND_PLAIN = 1,
+  KIND_CURRENCY = 2,
+  KIND_PERCENT = 4;
 
 /** Excel keeps 15 significant digits: longer integers (IDs, card numbers) must stay text. */
 const MAX_INT_DIGITS = 15;
@@ -56,7 +60,13 @@ export function newHints(): TableHints {
 }
 
 /** Bits of `used`: how cells were converted speculatively (see `take`). */
-export const U_DOT = 1, U_COMMA = 2, U_MDY = 4, U_DMY = 8, U_DATE = 16, U_BOOL = 32, U_TEXT = 64;
+export const U_DOT = 1,
+  U_COMMA = 2,
+  U_MDY = 4,
+  U_DMY = 8,
+  U_DATE = 16,
+  U_BOOL = 32,
+  U_TEXT = 64;
 
 export class ColumnStats {
   possible = P_NUMBER | P_DATE | P_BOOL;

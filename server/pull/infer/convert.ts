@@ -6,10 +6,10 @@
  */
 import type { CellValue } from '../../../common/stream.js';
 import { excelSerial } from '../../../common/typed-values.js';
-import { numberValue, readStyle, scanNumber, styled } from './number-scan.js';
-import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
 import { booleanValue } from './column-stats.js';
-import { K_BOOL, K_DATE, K_NUMBER, type ColumnPlan } from './plan.js';
+import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
+import { numberValue, readStyle, scanNumber, styled } from './number-scan.js';
+import { type ColumnPlan, K_BOOL, K_DATE, K_NUMBER } from './plan.js';
 
 function convertNumber(plan: ColumnPlan, s: string): CellValue {
   if (!scanNumber(s) || !readStyle(plan.style)) return s;

@@ -13,7 +13,11 @@ export const F_MONTH_YEAR = 3; // January 2024
 export const F_MONTH_DAY_YEAR = 4; // January 1, 2024
 export const F_DAY_MONTH_YEAR = 5; // 1 January 2024, 1. Januar 2024
 
-export const T_SECONDS = 1, T_AMPM = 2, T_FRACTION = 4, T_ISO_T = 8, T_HOUR_SHORT = 16;
+export const T_SECONDS = 1,
+  T_AMPM = 2,
+  T_FRACTION = 4,
+  T_ISO_T = 8,
+  T_HOUR_SHORT = 16;
 
 export interface DateScratch {
   /** Shape of the value without padding and time: equal shapes share one Excel format. */
@@ -37,8 +41,23 @@ export interface DateScratch {
 }
 
 export const dt: DateScratch = {
-  shape: 0, family: 0, sep: 0, a: 0, b: 0, year: 0, yearDigits: 0, monthFull: false, weekday: 0,
-  dayDot: false, padded: false, hasTime: false, timeShape: 0, fractionDigits: 0, h: 0, mi: 0, sec: 0,
+  shape: 0,
+  family: 0,
+  sep: 0,
+  a: 0,
+  b: 0,
+  year: 0,
+  yearDigits: 0,
+  monthFull: false,
+  weekday: 0,
+  dayDot: false,
+  padded: false,
+  hasTime: false,
+  timeShape: 0,
+  fractionDigits: 0,
+  h: 0,
+  mi: 0,
+  sec: 0,
 };
 
 const MONTHS: Record<string, number> = {};
@@ -52,17 +71,27 @@ function addMonths(names: string[], full: boolean): void {
     }
   });
 }
-addMonths(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-  'october', 'november', 'december'], true);
-addMonths(['januar|jänner', 'februar', 'märz', '', 'mai', 'juni', 'juli', '', '', 'oktober', '',
-  'dezember'], true);
-addMonths(['jan|jän', 'feb', 'mar|mär|mrz', 'apr', '', 'jun', 'jul', 'aug', 'sep|sept', 'oct|okt',
-  'nov', 'dec|dez'], false);
+addMonths(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'], true);
+addMonths(['januar|jänner', 'februar', 'märz', '', 'mai', 'juni', 'juli', '', '', 'oktober', '', 'dezember'], true);
+addMonths(['jan|jän', 'feb', 'mar|mär|mrz', 'apr', '', 'jun', 'jul', 'aug', 'sep|sept', 'oct|okt', 'nov', 'dec|dez'], false);
 
-const WEEKDAYS_FULL = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday',
-  'sunday', 'montag', 'dienstag', 'mittwoch', 'donnerstag', 'freitag', 'samstag', 'sonntag']);
-const WEEKDAYS_ABBR = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'mo', 'di', 'mi',
-  'do', 'fr', 'sa', 'so']);
+const WEEKDAYS_FULL = new Set([
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'montag',
+  'dienstag',
+  'mittwoch',
+  'donnerstag',
+  'freitag',
+  'samstag',
+  'sonntag',
+]);
+const WEEKDAYS_ABBR = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'mo', 'di', 'mi', 'do', 'fr', 'sa', 'so']);
 
 let pos = 0; // cursor shared by the small readers below (single-threaded, reset per scan)
 let intDigits = 0;
@@ -285,7 +314,6 @@ export function scanDate(s: string): boolean {
   }
   if (!ok) return false;
   dt.shape =
-    dt.family | (dt.sep << 3) | (dt.yearDigits === 2 ? 32 : 0) | (dt.monthFull ? 64 : 0) |
-    (dt.weekday << 7) | (dt.dayDot ? 512 : 0);
+    dt.family | (dt.sep << 3) | (dt.yearDigits === 2 ? 32 : 0) | (dt.monthFull ? 64 : 0) | (dt.weekday << 7) | (dt.dayDot ? 512 : 0);
   return true;
 }

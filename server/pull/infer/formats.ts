@@ -3,8 +3,18 @@
  * Excel's invariant (en-US) notation — Range.numberFormat, not numberFormatLocal — so "#,##0.00"
  * shows "1.234,56" in a German Excel, just as the de-DE view did.
  */
-import { T_AMPM, T_FRACTION, T_HOUR_SHORT, T_ISO_T, T_SECONDS, F_ABY, F_DAY_MONTH_YEAR, F_ISO,
-  F_MONTH_DAY_YEAR, F_MONTH_YEAR } from './date-scan.js';
+import {
+  F_ABY,
+  F_DAY_MONTH_YEAR,
+  F_ISO,
+  F_MONTH_DAY_YEAR,
+  F_MONTH_YEAR,
+  T_AMPM,
+  T_FRACTION,
+  T_HOUR_SHORT,
+  T_ISO_T,
+  T_SECONDS,
+} from './date-scan.js';
 
 export function numberBody(grouped: boolean, decimals: number): string {
   return (grouped ? '#,##0' : '0') + (decimals > 0 ? '.' + '0'.repeat(decimals) : '');

@@ -5,10 +5,10 @@
  * "31.12.2024" is German, "13/01/2024" is day-first). Ambiguous values vote for nothing; when
  * nothing votes, en-US (Tableau's default) wins.
  */
-import { STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL, type SeparatorStyle } from './number-scan.js';
-import { F_ABY } from './date-scan.js';
 import { PullDataError } from '../errors.js';
-import { P_DATE, P_NUMBER, type ColumnStats } from './column-stats.js';
+import { type ColumnStats, P_DATE, P_NUMBER } from './column-stats.js';
+import { F_ABY } from './date-scan.js';
+import { type SeparatorStyle, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL } from './number-scan.js';
 
 type DateOrder = 'mdy' | 'dmy';
 
@@ -20,9 +20,7 @@ export interface LocaleRule {
 }
 
 /** Languages that write 1.234,56 (or 1 234,56, which groups with a thin space in any style). */
-const COMMA_DECIMAL_LANGS = new Set([
-  'de', 'fr', 'es', 'it', 'nl', 'pt', 'da', 'sv', 'nb', 'no', 'fi', 'pl', 'cs', 'ru', 'tr', 'id',
-]);
+const COMMA_DECIMAL_LANGS = new Set(['de', 'fr', 'es', 'it', 'nl', 'pt', 'da', 'sv', 'nb', 'no', 'fi', 'pl', 'cs', 'ru', 'tr', 'id']);
 
 class UnsupportedLocaleError extends PullDataError {
   constructor(message: string) {

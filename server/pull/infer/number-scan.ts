@@ -43,9 +43,23 @@ export const num: NumberScratch = {
   seps: new Int32Array(MAX_RUNS),
 };
 
-const C_DOLLAR = 36, C_EURO = 0x20ac, C_POUND = 0xa3, C_YEN = 0xa5, C_RUPEE = 0x20b9;
-const C_PERCENT = 37, C_LPAREN = 40, C_RPAREN = 41, C_PLUS = 43, C_MINUS = 45, C_UMINUS = 0x2212;
-const C_COMMA = 44, C_DOT = 46, C_APOS = 39, C_SPACE = 32, C_NBSP = 0xa0, C_NNBSP = 0x202f;
+const C_DOLLAR = 36,
+  C_EURO = 0x20ac,
+  C_POUND = 0xa3,
+  C_YEN = 0xa5,
+  C_RUPEE = 0x20b9;
+const C_PERCENT = 37,
+  C_LPAREN = 40,
+  C_RPAREN = 41,
+  C_PLUS = 43,
+  C_MINUS = 45,
+  C_UMINUS = 0x2212;
+const C_COMMA = 44,
+  C_DOT = 46,
+  C_APOS = 39,
+  C_SPACE = 32,
+  C_NBSP = 0xa0,
+  C_NNBSP = 0x202f;
 
 function isCurrencyChar(c: number): boolean {
   return c === C_DOLLAR || c === C_EURO || c === C_POUND || c === C_YEN || c === C_RUPEE;

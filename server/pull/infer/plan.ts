@@ -9,15 +9,16 @@
  * percent values or different currency symbols. Otherwise it stays text.
  */
 import type { ColumnSpec, ColumnType } from '../../../common/stream.js';
-import { KIND_CURRENCY, KIND_PERCENT, KIND_PLAIN, P_BOOL, P_DATE, P_NUMBER, type ColumnStats,
-  type StyleStats } from './column-stats.js';
-import { STYLE_DOT_DECIMAL, type SeparatorStyle } from './number-scan.js';
+import { type ColumnStats, KIND_CURRENCY, KIND_PERCENT, KIND_PLAIN, P_BOOL, P_DATE, P_NUMBER, type StyleStats } from './column-stats.js';
 import { F_ABY } from './date-scan.js';
-import type { LocaleRule } from './locale.js';
 import { currencyFormat, dateFormat, numberBody, percentFormat, plainFormat } from './formats.js';
+import type { LocaleRule } from './locale.js';
+import { type SeparatorStyle, STYLE_DOT_DECIMAL } from './number-scan.js';
 
 const K_TEXT = 0;
-export const K_NUMBER = 1, K_DATE = 2, K_BOOL = 3;
+export const K_NUMBER = 1,
+  K_DATE = 2,
+  K_BOOL = 3;
 
 export interface ColumnPlan {
   spec: ColumnSpec;
@@ -27,8 +28,14 @@ export interface ColumnPlan {
 }
 
 /** Header captions of the Measure Values pivot column in Tableau's UI languages. */
-const MEASURE_VALUES = new Set(['measure values', 'measurewerte', 'valeurs de mesure',
-  'valores de medida', 'valori misura', 'meetwaarden']);
+const MEASURE_VALUES = new Set([
+  'measure values',
+  'measurewerte',
+  'valeurs de mesure',
+  'valores de medida',
+  'valori misura',
+  'meetwaarden',
+]);
 
 function isMeasureValuesName(name: string): boolean {
   return MEASURE_VALUES.has(name.trim().toLowerCase());
@@ -47,8 +54,14 @@ export function planColumn(name: string, st: ColumnStats, locale: LocaleRule): C
     // Data that rules one order out decides; otherwise the locale's order does.
     const dayFirst = aby && (!st.okMdy || (st.okDmy && locale.dateOrder === 'dmy'));
     const withTime = st.withTime > 0;
-    const format = dateFormat({ shape: st.dateShape, padded: st.datePadded, dayFirst, withTime,
-      timeShape: st.timeShape, fractionDigits: st.fractionDigits });
+    const format = dateFormat({
+      shape: st.dateShape,
+      padded: st.datePadded,
+      dayFirst,
+      withTime,
+      timeShape: st.timeShape,
+      fractionDigits: st.fractionDigits,
+    });
     return { spec: { name, type: withTime ? 'datetime' : 'date', format }, kind: K_DATE, style: locale.style, dayFirst };
   }
   if (st.possible === P_BOOL) {

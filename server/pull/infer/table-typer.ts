@@ -5,11 +5,10 @@
  * `take` converted on the way and only redoes a column whose final plan differs from the guess.
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
-import { ColumnStats, newHints, U_BOOL, U_COMMA, U_DATE, U_DMY, U_DOT, U_MDY, U_TEXT,
-  type TableHints } from './column-stats.js';
-import { localeRule, resolveLocale, type LocaleRule } from './locale.js';
-import { K_BOOL, K_DATE, K_NUMBER, planColumn, type ColumnPlan } from './plan.js';
+import { ColumnStats, newHints, type TableHints, U_BOOL, U_COMMA, U_DATE, U_DMY, U_DOT, U_MDY, U_TEXT } from './column-stats.js';
+import { type LocaleRule, localeRule, resolveLocale } from './locale.js';
 import { STYLE_COMMA_DECIMAL } from './number-scan.js';
+import { type ColumnPlan, K_BOOL, K_DATE, K_NUMBER, planColumn } from './plan.js';
 
 export interface TypedTable {
   columns: ColumnSpec[];
@@ -34,7 +33,10 @@ export class TableTyper {
   readonly stats: ColumnStats[];
   private readonly hints: TableHints = newHints();
 
-  constructor(header: readonly string[], private readonly localeOption?: string) {
+  constructor(
+    header: readonly string[],
+    private readonly localeOption?: string,
+  ) {
     if (localeOption && localeOption !== 'auto') {
       // An explicit locale is checked before any data is read, so a typo fails fast and clearly.
       const rule = localeRule(localeOption);

@@ -26,8 +26,18 @@ interface Entry {
 const entries = new Map<string, Entry>();
 
 function addBuiltIns(): void {
-  entries.set('superstore-orders', { name: 'Superstore Orders', salesFactor: 1, revision: 0, build: () => generateSuperstore('superstore-orders', 'Superstore Orders', 10_000) });
-  entries.set('superstore-large', { name: 'Superstore Large', salesFactor: 1, revision: 0, build: () => generateSuperstore('superstore-large', 'Superstore Large', 1_000_000, 7) });
+  entries.set('superstore-orders', {
+    name: 'Superstore Orders',
+    salesFactor: 1,
+    revision: 0,
+    build: () => generateSuperstore('superstore-orders', 'Superstore Orders', 10_000),
+  });
+  entries.set('superstore-large', {
+    name: 'Superstore Large',
+    salesFactor: 1,
+    revision: 0,
+    build: () => generateSuperstore('superstore-large', 'Superstore Large', 1_000_000, 7),
+  });
 }
 addBuiltIns();
 

@@ -3,6 +3,7 @@
  * in batches so a large view never becomes one giant string (TSC #1374: 200 MB exports).
  */
 import { Readable } from 'node:stream';
+
 import { getDataset } from './catalog.js';
 import type { Dataset } from './datasets/types.js';
 import { csvField, formatValue } from './format.js';
@@ -55,13 +56,18 @@ export function* csvLines(spec: ViewSpec, request: ExportRequest): Generator<str
   const parameters = parameterOverrides(dataset, request.parameters);
   const paramValues = new Map<string, number | string>(dataset.parameters.map((p) => [p.caption, p.value]));
   for (const p of parameters) paramValues.set(p.parameterCaption, p.value as number | string);
-  const result = runQuery(dataset, {
-    fields: spec.columns.map((c) => c.field),
-    filters: spec.filters?.(paramValues) ?? [],
-    parameters,
-  }, { exactMatch: exactFilters(spec, dataset, request.filters) });
+  const result = runQuery(
+    dataset,
+    {
+      fields: spec.columns.map((c) => c.field),
+      filters: spec.filters?.(paramValues) ?? [],
+      parameters,
+    },
+    { exactMatch: exactFilters(spec, dataset, request.filters) },
+  );
 
-  const cell = (values: readonly unknown[], i: number): string => csvField(formatValue(values[i] as never, spec.columns[i].format, spec.locale));
+  const cell = (values: readonly unknown[], i: number): string =>
+    csvField(formatValue(values[i] as never, spec.columns[i].format, spec.locale));
   const { pivot } = spec;
   if (!pivot) {
     yield spec.columns.map((c) => csvField(c.header)).join(',');
@@ -71,16 +77,20 @@ export function* csvLines(spec: ViewSpec, request: ExportRequest): Generator<str
     }
     return;
   }
-  yield pivot.layout.map((p) => csvField(p === 'names' ? 'Measure Names' : p === 'values' ? 'Measure Values' : spec.columns[p].header)).join(',');
+  yield pivot.layout
+    .map((p) => csvField(p === 'names' ? 'Measure Names' : p === 'values' ? 'Measure Values' : spec.columns[p].header))
+    .join(',');
   for (let k = 0; k < result.rowCount; k++) {
     const values = result.row(k);
     for (const m of pivot.measures) {
-      yield pivot.layout.map((p) => {
-        if (p === 'names') return csvField(m.name);
-        // Measure Values shows the measure unformatted ("Automatic" number format), as in populate_csv.csv.
-        if (p === 'values') return csvField(formatValue(values[m.column], { kind: 'auto' }, spec.locale));
-        return cell(values, p);
-      }).join(',');
+      yield pivot.layout
+        .map((p) => {
+          if (p === 'names') return csvField(m.name);
+          // Measure Values shows the measure unformatted ("Automatic" number format), as in populate_csv.csv.
+          if (p === 'values') return csvField(formatValue(values[m.column], { kind: 'auto' }, spec.locale));
+          return cell(values, p);
+        })
+        .join(',');
     }
   }
 }
@@ -90,17 +100,20 @@ export function csvStream(spec: ViewSpec, request: ExportRequest): Readable {
   const lines = csvLines(spec, request);
   const first = lines.next();
   let started = false;
-  return Readable.from((function* batches() {
-    let batch: string[] = [];
-    if (!first.done) batch.push(`${spec.bom && !started ? '\uFEFF' : ''}${first.value}`);
-    started = true;
-    for (const line of lines) {
-      batch.push(line);
-      if (batch.length >= BATCH_ROWS) {
-        yield `${batch.join(spec.newline)}${spec.newline}`;
-        batch = [];
+  return Readable.from(
+    (function* batches() {
+      let batch: string[] = [];
+      if (!first.done) batch.push(`${spec.bom && !started ? '\uFEFF' : ''}${first.value}`);
+      started = true;
+      for (const line of lines) {
+        batch.push(line);
+        if (batch.length >= BATCH_ROWS) {
+          yield `${batch.join(spec.newline)}${spec.newline}`;
+          batch = [];
+        }
       }
-    }
-    if (batch.length > 0) yield `${batch.join(spec.newline)}${spec.newline}`;
-  })(), { objectMode: false });
+      if (batch.length > 0) yield `${batch.join(spec.newline)}${spec.newline}`;
+    })(),
+    { objectMode: false },
+  );
 }

@@ -42,7 +42,10 @@ function signed(v: number, decimals: number, body: (digits: string) => string, l
 
 function formatDate(day: number, style: 'short' | 'long' | 'monthYear', locale: Locale): string {
   const [y, m, d] = ymd(day);
-  if (locale === 'de-DE') return style === 'monthYear' ? `${String(m).padStart(2, '0')}.${y}` : `${String(d).padStart(2, '0')}.${String(m).padStart(2, '0')}.${y}`;
+  if (locale === 'de-DE')
+    return style === 'monthYear'
+      ? `${String(m).padStart(2, '0')}.${y}`
+      : `${String(d).padStart(2, '0')}.${String(m).padStart(2, '0')}.${y}`;
   if (style === 'long') return `${MONTHS[m - 1]} ${d}, ${y}`;
   if (style === 'monthYear') return `${MONTHS[m - 1]} ${y}`;
   return `${m}/${d}/${y}`;

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+
 import { bumpDataVersion, datasetKeys, getDataset, getViewSpec, mutateDataset, resetDataset, viewKeys } from './catalog.js';
 import { csvStream, type ExportRequest } from './csv-export.js';
 import type { SimDataHost } from './host.js';
@@ -30,7 +31,12 @@ function exportRequestFromQuery(query: Record<string, unknown>, saved: Record<st
 
 const maxAgeSchema = z.coerce.number().int().min(-1).max(240).optional();
 
-function sendCsv(reply: FastifyReply, dataKey: string | undefined, query: Record<string, unknown>, saved?: Record<string, string>): FastifyReply {
+function sendCsv(
+  reply: FastifyReply,
+  dataKey: string | undefined,
+  query: Record<string, unknown>,
+  saved?: Record<string, string>,
+): FastifyReply {
   const maxAge = maxAgeSchema.safeParse(query.maxAge);
   if (!maxAge.success) return restError(reply, 400, '400000', 'Bad Request', 'maxAge must be a whole number of minutes between 1 and 240.');
   const spec = dataKey ? getViewSpec(dataKey) : undefined;
@@ -54,7 +60,14 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): 
     const view = siteId === principal.siteId ? host.findView(siteId, viewId) : undefined;
     // Query View Data documents 400080 (a 400, not a 404) for "The view ID in the URI doesn't correspond to a view
     // available on the specified site" (help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_workbooks_and_views.htm).
-    if (!view) return restError(reply, 400, '400080', 'Bad Request', `The view ID '${viewId}' doesn't correspond to a view available on the specified site.`);
+    if (!view)
+      return restError(
+        reply,
+        400,
+        '400080',
+        'Bad Request',
+        `The view ID '${viewId}' doesn't correspond to a view available on the specified site.`,
+      );
     // A dashboard exports its first sheet's data; the core gives dashboards that sheet's key.
     return sendCsv(reply, view.dataKey, request.query as Record<string, unknown>);
   });
@@ -65,7 +78,14 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): 
     const { siteId, cvId } = request.params as { siteId: string; cvId: string };
     const custom = siteId === principal.siteId ? host.findCustomView(siteId, cvId) : undefined;
     // 404048 "Custom view not found" (help.tableau.com/current/api/migration_sdk/en-us/docs/ref_download_custom_view.html).
-    if (!custom) return restError(reply, 404, '404048', 'Custom view not found', `The custom view ID '${cvId}' doesn't correspond to an existing custom view.`);
+    if (!custom)
+      return restError(
+        reply,
+        404,
+        '404048',
+        'Custom view not found',
+        `The custom view ID '${cvId}' doesn't correspond to an existing custom view.`,
+      );
     const view = host.findView(siteId, custom.viewId);
     return sendCsv(reply, view?.dataKey, request.query as Record<string, unknown>, custom.filters);
   });

@@ -33,7 +33,11 @@ const int: Fmt = { kind: 'number', decimals: 0 };
 const text: Fmt = { kind: 'text' };
 const pct1: Fmt = { kind: 'percent', decimals: 1 };
 
-const col = (header: string, field: Omit<QField, 'fieldAlias'>, format: Fmt): ViewColumn => ({ header, field: { ...field, fieldAlias: header }, format });
+const col = (header: string, field: Omit<QField, 'fieldAlias'>, format: Fmt): ViewColumn => ({
+  header,
+  field: { ...field, fieldAlias: header },
+  format,
+});
 
 const specs: ViewSpec[] = [
   {
@@ -110,10 +114,15 @@ const specs: ViewSpec[] = [
       col('Notes', { fieldCaption: 'Customer Notes' }, text),
     ],
     // "Top Customers" parameter: the N customers with the highest sales.
-    filters: (params) => [{
-      field: { fieldCaption: 'Customer Code' }, filterType: 'TOP', howMany: Number(params.get('Top Customers') ?? 100),
-      direction: 'TOP', fieldToMeasure: { fieldCaption: 'Sales', function: 'SUM' },
-    }],
+    filters: (params) => [
+      {
+        field: { fieldCaption: 'Customer Code' },
+        filterType: 'TOP',
+        howMany: Number(params.get('Top Customers') ?? 100),
+        direction: 'TOP',
+        fieldToMeasure: { fieldCaption: 'Sales', function: 'SUM' },
+      },
+    ],
   },
   {
     key: 'product-detail',

@@ -1,6 +1,6 @@
-import type { FieldTable } from '../filter.js';
 import type { FieldsConfig } from '../fields.js';
 import { parseSelection } from '../fields.js';
+import type { FieldTable } from '../filter.js';
 import type { SimUser } from '../state/model.js';
 import type { SiteContent } from '../state/site.js';
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+
 import { credentialsJson, verifySignIn, verifySwitchSite } from '../auth.js';
+import { isoSeconds } from '../clock.js';
 import type { SimContext } from '../context.js';
 import { errors } from '../errors.js';
-import { isoSeconds } from '../clock.js';
 import { requireSession } from './common.js';
 
 /** auth/signin, auth/signout, auth/switchSite, sessions/current (docs/tableau-rest.md#sign-in). */

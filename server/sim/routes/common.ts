@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
 import type { Session } from '../auth.js';
 import type { SimContext } from '../context.js';
 import { errors } from '../errors.js';
@@ -68,7 +69,13 @@ export function listResponse<T>(def: ResourceDef<T>, site: SiteContent, request:
   const { list, sel } = selectList(def, site, query, items);
   const { page, pagination } = takePage(list, pageReq);
   const ctx = serializeCtx(site, request, query.includeUsageStatistics === 'true');
-  const body = { pagination, [def.plural]: listJson(def.singular, page.map((i) => project(def.full(i, ctx), sel))) };
+  const body = {
+    pagination,
+    [def.plural]: listJson(
+      def.singular,
+      page.map((i) => project(def.full(i, ctx), sel)),
+    ),
+  };
   afterPage(def, site, request);
   return body;
 }
@@ -106,14 +113,32 @@ interface SerializedList {
 const serializedLists = new WeakMap<SiteContent, Map<string, SerializedList>>();
 const LISTS_PER_SITE = 16;
 
-function serializedList<T>(def: ResourceDef<T>, site: SiteContent, baseUrl: string, query: Query): { entry: SerializedList; sel: Selection | null } {
-  const key = JSON.stringify([def.plural, baseUrl, query.filter, query.sort, query.fields, query.includeUsageStatistics, query.includeUserCount]);
+function serializedList<T>(
+  def: ResourceDef<T>,
+  site: SiteContent,
+  baseUrl: string,
+  query: Query,
+): { entry: SerializedList; sel: Selection | null } {
+  const key = JSON.stringify([
+    def.plural,
+    baseUrl,
+    query.filter,
+    query.sort,
+    query.fields,
+    query.includeUsageStatistics,
+    query.includeUserCount,
+  ]);
   let lists = serializedLists.get(site);
   if (!lists) serializedLists.set(site, (lists = new Map()));
   const hit = lists.get(key);
   if (hit && hit.revision === site.revision) return { entry: hit, sel: selectionOf(def, query) };
   const { list, sel } = selectList(def, site, query);
-  const entry: SerializedList = { revision: site.revision, items: list, json: new Array<string | undefined>(list.length), pages: new Map() };
+  const entry: SerializedList = {
+    revision: site.revision,
+    items: list,
+    json: new Array<string | undefined>(list.length),
+    pages: new Map(),
+  };
   lists.delete(key);
   if (lists.size >= LISTS_PER_SITE) lists.delete(lists.keys().next().value!);
   lists.set(key, entry);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+
 import type { SimContext } from '../context.js';
 import { errors, type NotFoundKind } from '../errors.js';
 import { project } from '../fields.js';
@@ -7,7 +8,7 @@ import { listJson } from '../resources/common.js';
 import { connectionJson, datasources } from '../resources/datasources.js';
 import { groups, users } from '../resources/people.js';
 import { customViews, projects } from '../resources/projects.js';
-import { views, workbookViewJson, workbooks } from '../resources/workbooks.js';
+import { views, workbooks, workbookViewJson } from '../resources/workbooks.js';
 import type { SiteContent } from '../state/site.js';
 import { defaultFields, listResponse, queryOf, requireSite, sendList, serializeCtx } from './common.js';
 
@@ -40,7 +41,15 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.get(`${S}/workbooks/:id`, async (request) => {
     const { site, item } = find(request, (s) => s.workbooks, 'workbook');
     const wbViews = item.viewIds.map((id) => site.views.get(id)).filter((v) => v !== undefined);
-    return { workbook: { ...one(workbooks, request, site, item), views: listJson('view', wbViews.map((v) => workbookViewJson(v, false))) } };
+    return {
+      workbook: {
+        ...one(workbooks, request, site, item),
+        views: listJson(
+          'view',
+          wbViews.map((v) => workbookViewJson(v, false)),
+        ),
+      },
+    };
   });
 
   // Not paged on real servers (docs/tableau-rest.md#paging); usage only with includeUsageStatistics=true.
@@ -48,12 +57,22 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
     const { site, item } = find(request, (s) => s.workbooks, 'workbook');
     const usage = queryOf(request).includeUsageStatistics === 'true';
     const wbViews = item.viewIds.map((id) => site.views.get(id)).filter((v) => v !== undefined);
-    return { views: listJson('view', wbViews.map((v) => workbookViewJson(v, usage))) };
+    return {
+      views: listJson(
+        'view',
+        wbViews.map((v) => workbookViewJson(v, usage)),
+      ),
+    };
   });
 
   app.get(`${S}/workbooks/:id/connections`, async (request) => {
     const { item } = find(request, (s) => s.workbooks, 'workbook');
-    return { connections: listJson('connection', item.connections.map((c) => connectionJson(c, true))) };
+    return {
+      connections: listJson(
+        'connection',
+        item.connections.map((c) => connectionJson(c, true)),
+      ),
+    };
   });
 
   app.get(`${S}/views/:id`, async (request) => {
@@ -68,7 +87,12 @@ export function contentRoutes(app: FastifyInstance, ctx: SimContext): void {
 
   app.get(`${S}/datasources/:id/connections`, async (request) => {
     const { item } = find(request, (s) => s.datasources, 'datasource');
-    return { connections: listJson('connection', item.connections.map((c) => connectionJson(c, false))) };
+    return {
+      connections: listJson(
+        'connection',
+        item.connections.map((c) => connectionJson(c, false)),
+      ),
+    };
   });
 
   app.get(`${S}/customviews/:id`, async (request) => {

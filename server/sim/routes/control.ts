@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+
 import type { SimContext } from '../context.js';
 import { errors } from '../errors.js';
 import { faultSpecSchema } from '../faults.js';

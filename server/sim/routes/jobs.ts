@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+
 import type { SimContext } from '../context.js';
 import { errors } from '../errors.js';
 import { jobDetailJson, jobs, refreshJobJson } from '../jobs.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+
 import type { SimContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parsePageRequest, takePage } from '../paging.js';

@@ -17,7 +17,9 @@ export function addLargeContent(site: SiteContent, count: number): void {
   const projectCount = Math.min(100, Math.max(1, Math.ceil(count / 100)));
   const projects: string[] = [];
   for (let p = 0; p < projectCount; p++) {
-    projects.push(site.addProject({ id: seqId(0x9e000001, p + 1), name: `Generated ${String(p + 1).padStart(3, '0')}`, parentProjectId: root.id }).id);
+    projects.push(
+      site.addProject({ id: seqId(0x9e000001, p + 1), name: `Generated ${String(p + 1).padStart(3, '0')}`, parentProjectId: root.id }).id,
+    );
   }
   const owners = [...site.users.keys()];
   const base = Date.UTC(2024, 0, 1);

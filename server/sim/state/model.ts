@@ -4,13 +4,7 @@
  */
 export type SheetType = 'view' | 'dashboard' | 'story';
 type SiteRole =
-  | 'SiteAdministratorCreator'
-  | 'SiteAdministratorExplorer'
-  | 'Creator'
-  | 'Explorer'
-  | 'ExplorerCanPublish'
-  | 'Viewer'
-  | 'Unlicensed';
+  'SiteAdministratorCreator' | 'SiteAdministratorExplorer' | 'Creator' | 'Explorer' | 'ExplorerCanPublish' | 'Viewer' | 'Unlicensed';
 
 export interface SimSite {
   id: string;

@@ -1,3 +1,4 @@
+import { newId, toContentUrl } from './ids.js';
 import type {
   SheetType,
   SimConnectedApp,
@@ -14,7 +15,6 @@ import type {
   SimView,
   SimWorkbook,
 } from './model.js';
-import { newId, toContentUrl } from './ids.js';
 
 const EPOCH = '2025-06-02T08:00:00Z';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { bool, ref, str } from './coerce.js';
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { str } from './coerce.js';
 
 /** Sign-in / switchSite response (docs/tableau-rest.md#sign-in, tableau-mcp types/credentials.ts). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { bool, ref, str } from './coerce.js';
 
 /** GET /customviews (API 3.18+; tableau-mcp types/customView.ts). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { bool, num, ref, str, tags } from './coerce.js';
 
 /** `datasource_get.xml`; XSD dataSourceType adds hasExtracts, size, description... */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { num, ref, str } from './coerce.js';
 
 /**
@@ -10,15 +11,10 @@ const extractRefreshSchema = z.looseObject({
   priority: num,
   consecutiveFailedCount: num,
   type: str,
-  schedule: z
-    .looseObject({ id: str, name: str, frequency: str, nextRunAt: str, state: str })
-    .optional()
-    .catch(undefined),
+  schedule: z.looseObject({ id: str, name: str, frequency: str, nextRunAt: str, state: str }).optional().catch(undefined),
   workbook: ref,
   datasource: ref,
 });
 
 /** A task element is `{extractRefresh: {...}}`; flattened so callers see the refresh itself. */
-export const extractRefreshTaskSchema = z
-  .looseObject({ extractRefresh: extractRefreshSchema })
-  .transform((t) => t.extractRefresh);
+export const extractRefreshTaskSchema = z.looseObject({ extractRefresh: extractRefreshSchema }).transform((t) => t.extractRefresh);

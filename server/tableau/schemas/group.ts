@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { num, str } from './coerce.js';
 
 /** `group_get.xml`: `<group id name><domain name="local"/></group>`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { nestedList, num, ref, str } from './coerce.js';
 
 /**
@@ -22,10 +23,7 @@ export const jobSchema = z.looseObject({
   endedAt: str,
   completedAt: str,
   statusNotes: nestedList('statusNote', z.looseObject({ type: str, value: str, text: str })),
-  extractRefreshJob: z
-    .looseObject({ datasource: ref, workbook: ref, notes: str })
-    .optional()
-    .catch(undefined),
+  extractRefreshJob: z.looseObject({ datasource: ref, workbook: ref, notes: str }).optional().catch(undefined),
 });
 
 export type Job = z.infer<typeof jobSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { num } from './coerce.js';
 
 /** `{"pageNumber":"1","pageSize":"100","totalAvailable":"158"}`: strings in JSON (docs/tableau-rest.md#paging). */

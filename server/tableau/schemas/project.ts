@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { bool, num, ref, str } from './coerce.js';
 
 /** `project_get.xml`, `project_get_all_fields.xml` (contentsCounts with fields=_all_). */

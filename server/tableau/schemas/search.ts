@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { num, str } from './coerce.js';
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { str } from './coerce.js';
 
 /** `user_get.xml`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { DatasourceMetadata, FieldInfo, ParameterInfo, VdsDataType } from '../../../common/api.js';
 import { bool, parseList, str, unwrapList } from './coerce.js';
 
@@ -24,8 +25,18 @@ const vdsFieldSchema = z
     const dataType = DATA_TYPES.has(f.dataType as VdsDataType) ? (f.dataType as VdsDataType) : 'UNKNOWN';
     // 2026.1 says the role; before that numbers are measures and the rest dimensions (the same guess
     // Tableau Desktop makes for a new column).
-    const role = f.fieldRole === 'MEASURE' || f.fieldRole === 'DIMENSION' ? f.fieldRole : dataType === 'INTEGER' || dataType === 'REAL' ? 'MEASURE' : 'DIMENSION';
-    const out: FieldInfo & { hidden?: boolean } = { fieldName: f.fieldName ?? f.fieldCaption, fieldCaption: f.fieldCaption, dataType, role };
+    const role =
+      f.fieldRole === 'MEASURE' || f.fieldRole === 'DIMENSION'
+        ? f.fieldRole
+        : dataType === 'INTEGER' || dataType === 'REAL'
+          ? 'MEASURE'
+          : 'DIMENSION';
+    const out: FieldInfo & { hidden?: boolean } = {
+      fieldName: f.fieldName ?? f.fieldCaption,
+      fieldCaption: f.fieldCaption,
+      dataType,
+      role,
+    };
     if (f.defaultAggregation) out.defaultAggregation = f.defaultAggregation;
     if (f.description) out.description = f.description;
     if (f.hidden !== undefined) out.hidden = f.hidden;
@@ -44,7 +55,12 @@ const vdsParameterSchema = z
     max: z.unknown().optional(),
   })
   .transform((p): ParameterInfo => {
-    const out: ParameterInfo = { parameterCaption: p.parameterCaption, parameterType: p.parameterType, dataType: p.dataType, value: p.value };
+    const out: ParameterInfo = {
+      parameterCaption: p.parameterCaption,
+      parameterType: p.parameterType,
+      dataType: p.dataType,
+      value: p.value,
+    };
     if (p.parameterName) out.parameterName = p.parameterName;
     if (p.members) out.members = p.members;
     if (p.min !== undefined) out.min = p.min;
@@ -54,7 +70,10 @@ const vdsParameterSchema = z
 
 /** `{data: FieldMetadata[], extraData: {parameters: ParameterRecord[]}}`; one odd field never loses the rest. */
 export const vdsMetadataSchema = z
-  .looseObject({ data: z.unknown().optional(), extraData: z.looseObject({ parameters: z.unknown().optional() }).optional().catch(undefined) })
+  .looseObject({
+    data: z.unknown().optional(),
+    extraData: z.looseObject({ parameters: z.unknown().optional() }).optional().catch(undefined),
+  })
   .transform((m) => {
     const fields = parseList(unwrapList(m.data, 'field'), vdsFieldSchema);
     const params = parseList(unwrapList(m.extraData?.parameters, 'parameter'), vdsParameterSchema);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { num, ref, str, tags } from './coerce.js';
 
 /** `view_get_usage.xml`: usage only with includeUsageStatistics=true; sheetType view|dashboard|story. */

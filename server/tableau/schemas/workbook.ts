@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { bool, id, nestedList, num, ref, str, tags, text, tolerantObject } from './coerce.js';
 import { viewSchema } from './view.js';
 

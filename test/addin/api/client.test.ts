@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import { createApiClient } from '../../../addin/api/client.js';
 import { ApiError } from '../../../addin/api/errors.js';
-import { createSessionStore, sessionKey, type KeyValueStorage } from '../../../addin/api/sessionStore.js';
+import { createSessionStore, type KeyValueStorage, sessionKey } from '../../../addin/api/sessionStore.js';
 import type { StreamMessage } from '../../../common/stream.js';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
@@ -36,13 +37,21 @@ function setup(handler: (url: string, init: RequestInit) => Response | Promise<R
 }
 
 const connection = {
-  id: 'c1', label: 'demo', serverUrl: 'https://t', siteContentUrl: 's', authKind: 'pat' as const, principal: 'me', createdAt: '2026-01-01',
+  id: 'c1',
+  label: 'demo',
+  serverUrl: 'https://t',
+  siteContentUrl: 's',
+  authKind: 'pat' as const,
+  principal: 'me',
+  createdAt: '2026-01-01',
 };
 
 describe('api client', () => {
   it('stores the session token under the partition key and sends it afterwards', async () => {
     const { client, calls, storage } = setup((url) =>
-      url.endsWith('/api/connections') && calls.length === 1 ? json({ sessionToken: 'tok', connection }) : json({ connections: [connection] }),
+      url.endsWith('/api/connections') && calls.length === 1
+        ? json({ sessionToken: 'tok', connection })
+        : json({ connections: [connection] }),
     );
     expect(client.hasSession()).toBe(false);
     expect(await client.listConnections()).toEqual([]); // no session → no request
@@ -74,7 +83,11 @@ describe('api client', () => {
     );
     const failure = await client.projects('c1').catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApiError);
-    expect((failure as ApiError).body).toEqual({ code: 'bad-credentials', message: 'Tableau did not accept the token', hint: 'Check the PAT name' });
+    expect((failure as ApiError).body).toEqual({
+      code: 'bad-credentials',
+      message: 'Tableau did not accept the token',
+      hint: 'Check the PAT name',
+    });
     expect((failure as ApiError).status).toBe(401);
   });
 
@@ -103,7 +116,7 @@ describe('api client', () => {
     expect(client.hasSession()).toBe(false);
   });
 
-  it('a 401 without a body means the same as the server\'s own: the companion session ended (unauthorized)', async () => {
+  it("a 401 without a body means the same as the server's own: the companion session ended (unauthorized)", async () => {
     const { client, storage } = setup((url) =>
       url.endsWith('/api/connections') ? json({ sessionToken: 'tok', connection }) : new Response('<html>401</html>', { status: 401 }),
     );
@@ -114,7 +127,9 @@ describe('api client', () => {
 
   it("keeps the session when the 401 is Tableau's verdict on the connection (revoked PAT)", async () => {
     const { client } = setup((url) =>
-      url.endsWith('/api/connections') ? json({ sessionToken: 'tok', connection }) : unauthorized('bad-credentials', 'Tableau rejected the token'),
+      url.endsWith('/api/connections')
+        ? json({ sessionToken: 'tok', connection })
+        : unauthorized('bad-credentials', 'Tableau rejected the token'),
     );
     await client.connect({ serverUrl: 'https://t', siteContentUrl: '', auth: { kind: 'password', username: 'u', password: 'p' } });
     await expect(client.projects('c1')).rejects.toMatchObject({ body: { code: 'bad-credentials' } });
@@ -143,7 +158,9 @@ describe('api client', () => {
   });
 
   it('pull throws the server error before any message when the request fails', async () => {
-    const { client } = setup(() => json({ error: { code: 'vds-disabled', message: 'VizQL Data Service is turned off on this server' } }, 404));
+    const { client } = setup(() =>
+      json({ error: { code: 'vds-disabled', message: 'VizQL Data Service is turned off on this server' } }, 404),
+    );
     const it = client.pull('c1', { source: { kind: 'view', viewId: 'v1' } });
     await expect(it.next()).rejects.toMatchObject({ body: { code: 'vds-disabled' } });
   });

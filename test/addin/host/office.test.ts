@@ -3,6 +3,7 @@
  * is inside Excel, and that a plain browser (no `Office`) gets the browser answer everywhere.
  */
 import { describe, expect, it, vi } from 'vitest';
+
 import { sessionKey } from '../../../addin/api/sessionStore.js';
 import { officeHost } from '../../../addin/host/office.js';
 

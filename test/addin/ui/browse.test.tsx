@@ -1,15 +1,21 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { ProjectItem, ViewItem, WorkbookItem } from '../../../common/api.js';
+
 import { App } from '../../../addin/ui/App.js';
+import type { ProjectItem, ViewItem, WorkbookItem } from '../../../common/api.js';
 import { axeViolations, fakeApi, memoryServices, page, renderWith } from './harness.js';
 
 const projects: ProjectItem[] = [
   { id: 'p1', name: 'Finance' },
   { id: 'p2', name: 'Quarterly', parentProjectId: 'p1' },
 ];
-const workbooks = Array.from({ length: 5 }, (_, i): WorkbookItem => ({ id: `w${i}`, name: `Workbook ${String(i).padStart(3, '0')}`, contentUrl: `wb${i}`, projectId: 'p1' }));
+const workbooks = Array.from({ length: 5 }, (_, i): WorkbookItem => ({
+  id: `w${i}`,
+  name: `Workbook ${String(i).padStart(3, '0')}`,
+  contentUrl: `wb${i}`,
+  projectId: 'p1',
+}));
 const views: ViewItem[] = [
   { id: 'v1', name: 'Sales by Region', contentUrl: 'wb0/sheets/SalesbyRegion', sheetType: 'sheet', workbookId: 'w0' },
   { id: 'v2', name: 'Overview', contentUrl: 'wb0/sheets/Overview', sheetType: 'dashboard', workbookId: 'w0' },
@@ -30,7 +36,15 @@ function browseApi(workbookCount = workbooks.length) {
     datasources: async (_cid: string, q: { page?: number }) =>
       q.page === 2
         ? page([{ id: 'd3', name: 'Returns' }], 2, 3, 2)
-        : page([{ id: 'd1', name: 'Superstore', isCertified: true, projectName: 'Finance' }, { id: 'd2', name: 'Orders' }], 1, 3, 2),
+        : page(
+            [
+              { id: 'd1', name: 'Superstore', isCertified: true, projectName: 'Finance' },
+              { id: 'd2', name: 'Orders' },
+            ],
+            1,
+            3,
+            2,
+          ),
     search: async (_cid: string, q: string) => page([{ type: 'datasource', id: 'd1', title: `${q} Superstore` }], 1, 1),
   });
 }

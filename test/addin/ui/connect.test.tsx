@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+
 import { ApiError } from '../../../addin/api/errors.js';
 import { App } from '../../../addin/ui/App.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith } from './harness.js';
@@ -53,7 +54,11 @@ describe('Connect screen', { timeout: 90_000 }, () => {
     const api = fakeApi({
       listConnections: async () => [],
       connect: async () => {
-        throw new ApiError({ code: 'bad-credentials', message: 'Tableau did not accept this token', hint: 'Tokens expire after 15 days unused.' });
+        throw new ApiError({
+          code: 'bad-credentials',
+          message: 'Tableau did not accept this token',
+          hint: 'Tokens expire after 15 days unused.',
+        });
       },
     });
     renderWith(<App />, memoryServices(api).services);

@@ -1,12 +1,14 @@
+import './harness.js';
+
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+
 import { detectHost } from '../../../addin/host/office.js';
-import { Grid } from '../../../addin/workbook-grid/Grid.js';
-import { memoryGridSource } from '../../../addin/workbook-grid/gridSource.js';
 import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
-import './harness.js';
+import { Grid } from '../../../addin/workbook-grid/Grid.js';
+import { memoryGridSource } from '../../../addin/workbook-grid/gridSource.js';
 
 describe('browser-preview grid', { timeout: 90_000 }, () => {
   it('renders only the visible cells of a 100k-row table, formatted, with formulas evaluated', async () => {

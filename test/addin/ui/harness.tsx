@@ -7,12 +7,13 @@ import { configure, render } from '@testing-library/react';
 import axe from 'axe-core';
 import type { ReactElement } from 'react';
 import { vi } from 'vitest';
-import type { ConnectionInfo, DatasourceMetadata, HealthResponse, Page } from '../../../common/api.js';
-import type { StreamMessage } from '../../../common/stream.js';
+
 import type { ApiClient } from '../../../addin/api/client.js';
-import { ServicesProvider, type Services } from '../../../addin/app/services.js';
+import { type Services, ServicesProvider } from '../../../addin/app/services.js';
 import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
+import type { ConnectionInfo, DatasourceMetadata, HealthResponse, Page } from '../../../common/api.js';
+import type { StreamMessage } from '../../../common/stream.js';
 
 // Fluent in jsdom renders slowly on a cold start: give async queries room.
 configure({ asyncUtilTimeout: 5000 });

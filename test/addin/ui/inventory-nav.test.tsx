@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+
 import { App } from '../../../addin/ui/App.js';
 import { axeViolations, fakeApi, memoryServices, renderWith, streamOf } from './harness.js';
 

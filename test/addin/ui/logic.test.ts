@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildDatasourceSource, emptyDraft, newFilter } from '../../../addin/ui/query/queryDraft.js';
-import { suggestTableName, tableNameProblem } from '../../../addin/ui/preview/tableName.js';
-import { buildInventorySource, splitExpressions } from '../../../addin/ui/inventory/inventoryLists.js';
+
+import { currentRoute, initialNav, navReducer } from '../../../addin/app/navigation.js';
 import { buildProjectTree } from '../../../addin/ui/browse/projectForest.js';
-import { validateConnectForm, emptyConnectForm } from '../../../addin/ui/connect/connectForm.js';
-import { navReducer, initialNav, currentRoute } from '../../../addin/app/navigation.js';
+import { emptyConnectForm, validateConnectForm } from '../../../addin/ui/connect/connectForm.js';
+import { buildInventorySource, splitExpressions } from '../../../addin/ui/inventory/inventoryLists.js';
+import { suggestTableName, tableNameProblem } from '../../../addin/ui/preview/tableName.js';
+import { buildDatasourceSource, emptyDraft, newFilter } from '../../../addin/ui/query/queryDraft.js';
 import { formatCell } from '../../../addin/workbook/cell-display.js';
 import { metadata } from './harness.js';
 
@@ -12,12 +13,18 @@ describe('query draft → VDS query', () => {
   const ds = { id: 'ds', name: 'Superstore' };
   it('rejects two filters on one field (VDS allows one per field)', () => {
     const draft = { ...emptyDraft(), fields: [{ fieldCaption: 'Region', function: '', sort: '' as const }] };
-    draft.filters = [{ ...newFilter('SET', 'Region'), values: 'East' } as never, { ...newFilter('MATCH', 'Region'), contains: 'E' } as never];
+    draft.filters = [
+      { ...newFilter('SET', 'Region'), values: 'East' } as never,
+      { ...newFilter('MATCH', 'Region'), contains: 'E' } as never,
+    ];
     expect(buildDatasourceSource(ds, metadata, draft).errors).toEqual(['Only one filter per field: Region has two.']);
   });
   it('checks ranges and dates in plain words', () => {
     const draft = { ...emptyDraft(), fields: [{ fieldCaption: 'Sales', function: 'SUM', sort: '' as const }] };
-    draft.filters = [{ type: 'RANGE', fieldCaption: 'Sales', min: '10', max: '5' }, { type: 'RANGE', fieldCaption: 'Order Date', min: '01/02/2024', max: '' }];
+    draft.filters = [
+      { type: 'RANGE', fieldCaption: 'Sales', min: '10', max: '5' },
+      { type: 'RANGE', fieldCaption: 'Order Date', min: '01/02/2024', max: '' },
+    ];
     expect(buildDatasourceSource(ds, metadata, draft).errors).toEqual([
       'Range on Sales: the minimum is larger than the maximum.',
       'Range on Order Date: dates are written YYYY-MM-DD.',
@@ -25,7 +32,12 @@ describe('query draft → VDS query', () => {
   });
   it('omits rowLimit, filters and parameters when not set', () => {
     const draft = { ...emptyDraft(), fields: [{ fieldCaption: 'Region', function: '', sort: '' as const }] };
-    expect(buildDatasourceSource(ds, metadata, draft).source).toEqual({ kind: 'datasource', datasourceId: 'ds', name: 'Superstore', query: { fields: [{ fieldCaption: 'Region' }] } });
+    expect(buildDatasourceSource(ds, metadata, draft).source).toEqual({
+      kind: 'datasource',
+      datasourceId: 'ds',
+      name: 'Superstore',
+      query: { fields: [{ fieldCaption: 'Region' }] },
+    });
   });
 });
 
@@ -55,8 +67,16 @@ describe('inventory filter/sort', () => {
     expect(splitExpressions('name:in:[a,b], ownerName:eq:x ,')).toEqual(['name:in:[a,b]', 'ownerName:eq:x']);
   });
   it('accepts Tableau syntax and explains mistakes', () => {
-    expect(buildInventorySource('users', 'siteRole:eq:Creator', 'lastLogin:desc').source).toEqual({ kind: 'inventory', resource: 'users', filter: 'siteRole:eq:Creator', sort: 'lastLogin:desc' });
-    expect(buildInventorySource('users', 'siteRole=Creator', 'name').errors).toEqual(['"siteRole=Creator" is not field:operator:value.', '"name" is not field:asc or field:desc.']);
+    expect(buildInventorySource('users', 'siteRole:eq:Creator', 'lastLogin:desc').source).toEqual({
+      kind: 'inventory',
+      resource: 'users',
+      filter: 'siteRole:eq:Creator',
+      sort: 'lastLogin:desc',
+    });
+    expect(buildInventorySource('users', 'siteRole=Creator', 'name').errors).toEqual([
+      '"siteRole=Creator" is not field:operator:value.',
+      '"name" is not field:asc or field:desc.',
+    ]);
     expect(buildInventorySource('workbooks', 'name:like:x', '').errors[0]).toMatch(/not a filter operator/);
     expect(buildInventorySource('workbooks', 'name:eq:a&b', '').errors[0]).toMatch(/&/);
   });
@@ -80,17 +100,32 @@ describe('project tree', () => {
 
 describe('connect form', () => {
   it('reads the site from a pasted Tableau URL and keeps a path prefix', () => {
-    const { request } = validateConnectForm({ ...emptyConnectForm(), serverUrl: 'https://tab.example.com/#/site/marketing/home', patName: 'n', patSecret: 's' });
+    const { request } = validateConnectForm({
+      ...emptyConnectForm(),
+      serverUrl: 'https://tab.example.com/#/site/marketing/home',
+      patName: 'n',
+      patSecret: 's',
+    });
     expect(request).toMatchObject({ serverUrl: 'https://tab.example.com', siteContentUrl: 'marketing' });
-    expect(validateConnectForm({ ...emptyConnectForm(), serverUrl: 'proxy.example.com/tableau/', patName: 'n', patSecret: 's' }).request?.serverUrl).toBe('https://proxy.example.com/tableau');
-    expect(validateConnectForm({ ...emptyConnectForm(), serverUrl: 'https://x', siteContentUrl: 'a b', patName: 'n', patSecret: 's' }).errors.siteContentUrl).toBeTruthy();
+    expect(
+      validateConnectForm({ ...emptyConnectForm(), serverUrl: 'proxy.example.com/tableau/', patName: 'n', patSecret: 's' }).request
+        ?.serverUrl,
+    ).toBe('https://proxy.example.com/tableau');
+    expect(
+      validateConnectForm({ ...emptyConnectForm(), serverUrl: 'https://x', siteContentUrl: 'a b', patName: 'n', patSecret: 's' }).errors
+        .siteContentUrl,
+    ).toBeTruthy();
   });
 
   it('reads the server and site by the rules the companion server applies (common/site.ts)', () => {
     const form = { ...emptyConnectForm(), patName: 'n', patSecret: 's' };
-    expect(validateConnectForm({ ...form, serverUrl: 'https://me:pw@tab.example.com' }).errors.serverUrl).toMatch(/must not contain a user name or password/);
+    expect(validateConnectForm({ ...form, serverUrl: 'https://me:pw@tab.example.com' }).errors.serverUrl).toMatch(
+      /must not contain a user name or password/,
+    );
     expect(validateConnectForm({ ...form, serverUrl: 'ftp://tab.example.com' }).errors.serverUrl).toMatch(/must start with https:\/\//);
-    expect(validateConnectForm({ ...form, serverUrl: 'https://x', siteContentUrl: 'sales.eu' }).errors.siteContentUrl).toMatch(/letters, digits/);
+    expect(validateConnectForm({ ...form, serverUrl: 'https://x', siteContentUrl: 'sales.eu' }).errors.siteContentUrl).toMatch(
+      /letters, digits/,
+    );
     expect(validateConnectForm({ ...form, serverUrl: 'HTTPS://Tab.Example.com/?x=1' }).request?.serverUrl).toBe('https://tab.example.com');
   });
 });

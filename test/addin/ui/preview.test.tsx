@@ -1,13 +1,14 @@
+import { Toaster } from '@fluentui/react-components';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Toaster } from '@fluentui/react-components';
 import { describe, expect, it, vi } from 'vitest';
-import type { PullRequest } from '../../../common/api.js';
-import type { PullSource } from '../../../common/source.js';
-import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/stream.js';
+
 import type { CallOptions } from '../../../addin/api/client.js';
 import PreviewScreen from '../../../addin/ui/preview/PreviewScreen.js';
 import { TOASTER_ID } from '../../../addin/ui/shared/toaster.js';
+import type { PullRequest } from '../../../common/api.js';
+import type { PullSource } from '../../../common/source.js';
+import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/stream.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith, streamOf } from './harness.js';
 
 const columns: ColumnSpec[] = [
@@ -22,7 +23,11 @@ const source: PullSource = { kind: 'view', viewId: 'v1', name: 'Superstore / Ord
 function pullFake(full: (signal?: AbortSignal) => AsyncGenerator<StreamMessage>, previewRows = 3, truncated = false) {
   return vi.fn((_cid: string, req: PullRequest, opts?: CallOptions) =>
     req.options?.limit
-      ? streamOf([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(previewRows) }, { kind: 'end', rowCount: previewRows, truncated }])
+      ? streamOf([
+          { kind: 'meta', columns },
+          { kind: 'rows', rows: rows(previewRows) },
+          { kind: 'end', rowCount: previewRows, truncated },
+        ])
       : full(opts?.signal),
   );
 }
@@ -41,7 +46,12 @@ function setup(pull: ReturnType<typeof pullFake>, onInserted = vi.fn()) {
   return { api, ...ctx, writeSpy, onInserted, ...utils };
 }
 
-const fullStream = (n: number) => () => streamOf([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(n) }, { kind: 'end', rowCount: n, truncated: false }]);
+const fullStream = (n: number) => () =>
+  streamOf([
+    { kind: 'meta', columns },
+    { kind: 'rows', rows: rows(n) },
+    { kind: 'end', rowCount: n, truncated: false },
+  ]);
 
 describe('Preview and insert', { timeout: 90_000 }, () => {
   it('previews the first 100 rows with column types and formatted values', async () => {
@@ -63,8 +73,15 @@ describe('Preview and insert', { timeout: 90_000 }, () => {
     expect(name).toHaveValue('Orders');
     await user.click(screen.getByRole('button', { name: 'Insert' }));
     expect(await screen.findByText('Inserted 3 rows into Orders')).toBeInTheDocument(); // the toast
-    expect(writeSpy).toHaveBeenCalledWith({ kind: 'newSheet', sheetName: 'Orders' }, columns, expect.anything(), expect.objectContaining({ tableName: 'Orders', totalRows: 3 }));
-    expect(onInserted).toHaveBeenCalledWith(expect.objectContaining({ tableName: 'Orders', source, connection, columns, rowCount: 3, truncated: false }));
+    expect(writeSpy).toHaveBeenCalledWith(
+      { kind: 'newSheet', sheetName: 'Orders' },
+      columns,
+      expect.anything(),
+      expect.objectContaining({ tableName: 'Orders', totalRows: 3 }),
+    );
+    expect(onInserted).toHaveBeenCalledWith(
+      expect.objectContaining({ tableName: 'Orders', source, connection, columns, rowCount: 3, truncated: false }),
+    );
     expect(workbook.snapshot().tables).toEqual([expect.objectContaining({ name: 'Orders', sheet: 'Orders', address: 'A1:C4' })]);
   });
 
@@ -125,7 +142,16 @@ describe('Preview and insert', { timeout: 90_000 }, () => {
 
   it('shows a stream error in plain words with its hint', async () => {
     const pull = vi.fn(() =>
-      streamOf([{ kind: 'error', error: { code: 'vds-disabled', message: 'VizQL Data Service is turned off on this server', hint: 'Ask your Tableau administrator to enable it.' } }]),
+      streamOf([
+        {
+          kind: 'error',
+          error: {
+            code: 'vds-disabled',
+            message: 'VizQL Data Service is turned off on this server',
+            hint: 'Ask your Tableau administrator to enable it.',
+          },
+        },
+      ]),
     );
     setup(pull as never);
     const message = await screen.findByText('VizQL Data Service is turned off on this server');
@@ -135,7 +161,11 @@ describe('Preview and insert', { timeout: 90_000 }, () => {
 
   it('reports an error that arrives in the middle of an insert', async () => {
     const broken = () =>
-      streamOf([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(2) }, { kind: 'error', error: { code: 'session-expired', message: 'Tableau signed you out', hint: 'Connect again.' } }]);
+      streamOf([
+        { kind: 'meta', columns },
+        { kind: 'rows', rows: rows(2) },
+        { kind: 'error', error: { code: 'session-expired', message: 'Tableau signed you out', hint: 'Connect again.' } },
+      ]);
     const { workbook } = setup(pullFake(broken));
     const user = userEvent.setup();
     await screen.findByText(/All 3 rows/);

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+
 import QueryScreen from '../../../addin/ui/query/QueryScreen.js';
 import { axeViolations, connection, fakeApi, memoryServices, metadata, renderWith } from './harness.js';
 
@@ -72,7 +73,13 @@ describe('Query a data source', { timeout: 90_000 }, () => {
         filters: [
           { field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['East', 'West'], exclude: false },
           { field: { fieldCaption: 'Category' }, filterType: 'MATCH', contains: 'Tech', exclude: false },
-          { field: { fieldCaption: 'Order Date' }, filterType: 'QUANTITATIVE_DATE', quantitativeFilterType: 'RANGE', minDate: '2024-01-01', maxDate: '2024-12-31' },
+          {
+            field: { fieldCaption: 'Order Date' },
+            filterType: 'QUANTITATIVE_DATE',
+            quantitativeFilterType: 'RANGE',
+            minDate: '2024-01-01',
+            maxDate: '2024-12-31',
+          },
           { field: { fieldCaption: 'Sales' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'MIN', min: 1000 },
         ],
         parameters: [{ parameterCaption: 'Top N', value: 5 }],
@@ -95,7 +102,13 @@ describe('Query a data source', { timeout: 90_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Preview data' }));
     expect(onPreview.mock.calls[0][0].query.filters).toEqual([
       { field: { fieldCaption: 'Order Date' }, filterType: 'DATE', periodType: 'MONTHS', dateRangeType: 'LASTN', rangeN: 3 },
-      { field: { fieldCaption: 'Category' }, filterType: 'TOP', howMany: 3, direction: 'TOP', fieldToMeasure: { fieldCaption: 'Sales', function: 'SUM' } },
+      {
+        field: { fieldCaption: 'Category' },
+        filterType: 'TOP',
+        howMany: 3,
+        direction: 'TOP',
+        fieldToMeasure: { fieldCaption: 'Sales', function: 'SUM' },
+      },
     ]);
   });
 

@@ -1,17 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionInfo } from '../../../common/api.js';
+
 import type { RefreshDefinition } from '../../../addin/refresh/definitions/schema.js';
 import { connectionChoices, movesSite, searchTextFor, sourcePatch } from '../../../addin/ui/tables/sourceEdit.js';
+import type { ConnectionInfo } from '../../../common/api.js';
 
 const conn = (id: string, serverUrl: string, siteContentUrl: string, principal = 'pat'): ConnectionInfo => ({
-  id, label: id, serverUrl, siteContentUrl, authKind: 'pat', principal, createdAt: '2026-01-01T00:00:00Z',
+  id,
+  label: id,
+  serverUrl,
+  siteContentUrl,
+  authKind: 'pat',
+  principal,
+  createdAt: '2026-01-01T00:00:00Z',
 });
 const own = conn('c1', 'https://tableau.example.com', 'superstore');
 const moved = conn('c2', 'https://tableau.new.example.com', 'finance', 'other-pat');
 
 const def = (overrides: Partial<RefreshDefinition> = {}): RefreshDefinition => ({
   id: '3f0c6a52-8a4e-4c1e-9a51-0c1b7f1e2a01',
-  source: { kind: 'view', viewId: 'v1', contentUrl: 'Superstore/sheets/Overview', name: 'Superstore / Overview', customViewId: 'cv1', filters: { Region: 'West' }, maxAgeMinutes: 5, locale: 'de-DE' },
+  source: {
+    kind: 'view',
+    viewId: 'v1',
+    contentUrl: 'Superstore/sheets/Overview',
+    name: 'Superstore / Overview',
+    customViewId: 'cv1',
+    filters: { Region: 'West' },
+    maxAgeMinutes: 5,
+    locale: 'de-DE',
+  },
   connection: { serverUrl: 'https://tableau.example.com', siteContentUrl: 'superstore' },
   target: { sheet: 'Sales', tableName: 'Sales' },
   options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: null },
@@ -48,7 +64,9 @@ describe('connectionChoices', () => {
 describe('searchTextFor', () => {
   it('searches a moved view by its own name, a data source by its name', () => {
     expect(searchTextFor(def().source)).toBe('Overview');
-    expect(searchTextFor({ kind: 'datasource', datasourceId: 'd', name: 'Orders', query: { fields: [{ fieldCaption: 'Region' }] } })).toBe('Orders');
+    expect(searchTextFor({ kind: 'datasource', datasourceId: 'd', name: 'Orders', query: { fields: [{ fieldCaption: 'Region' }] } })).toBe(
+      'Orders',
+    );
     expect(searchTextFor({ kind: 'inventory', resource: 'workbooks' })).toBe('');
   });
 });
@@ -58,12 +76,27 @@ describe('sourcePatch', () => {
 
   it('on the same site changes only the source and keeps what the screen does not edit', () => {
     expect(sourcePatch(def(), edited, own)).toEqual({
-      source: { kind: 'view', viewId: 'v1', contentUrl: 'Superstore/sheets/Overview', name: 'Superstore / Overview', customViewId: 'cv1', filters: { Region: 'East' }, maxAgeMinutes: 5, locale: 'de-DE' },
+      source: {
+        kind: 'view',
+        viewId: 'v1',
+        contentUrl: 'Superstore/sheets/Overview',
+        name: 'Superstore / Overview',
+        customViewId: 'cv1',
+        filters: { Region: 'East' },
+        maxAgeMinutes: 5,
+        locale: 'de-DE',
+      },
     });
   });
 
   it('on another site saves its identity with the picked item, without the old site’s ids', () => {
-    const picked = { kind: 'view' as const, viewId: 'v-new', contentUrl: 'Superstore/sheets/Overview', name: 'Overview', filters: { Region: 'West' } };
+    const picked = {
+      kind: 'view' as const,
+      viewId: 'v-new',
+      contentUrl: 'Superstore/sheets/Overview',
+      name: 'Overview',
+      filters: { Region: 'West' },
+    };
     expect(sourcePatch(def({ options: { ...def().options, serverScheduleId: 'sch-1' } }), picked, moved)).toEqual({
       connection: { serverUrl: 'https://tableau.new.example.com', siteContentUrl: 'finance' },
       source: { ...picked, maxAgeMinutes: 5, locale: 'de-DE' },
@@ -74,6 +107,9 @@ describe('sourcePatch', () => {
 
   it('moves an inventory list with its source unchanged', () => {
     const inventory = { kind: 'inventory' as const, resource: 'workbooks' as const, sort: 'name:asc' };
-    expect(sourcePatch(def({ source: inventory }), inventory, moved)).toEqual({ connection: { serverUrl: 'https://tableau.new.example.com', siteContentUrl: 'finance' }, source: inventory });
+    expect(sourcePatch(def({ source: inventory }), inventory, moved)).toEqual({
+      connection: { serverUrl: 'https://tableau.new.example.com', siteContentUrl: 'finance' },
+      source: inventory,
+    });
   });
 });

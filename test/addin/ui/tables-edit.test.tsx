@@ -1,20 +1,25 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { DatasourceSource } from '../../../common/source.js';
-import type { StreamMessage } from '../../../common/stream.js';
+
 import { RefreshService } from '../../../addin/refresh/runner/service.js';
 import { memoryStartupPort } from '../../../addin/refresh/runner/startup.js';
-import { draftFromQuery } from '../../../addin/ui/tables/draftFromQuery.js';
 import { buildDatasourceSource } from '../../../addin/ui/query/queryDraft.js';
+import { draftFromQuery } from '../../../addin/ui/tables/draftFromQuery.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
+import type { DatasourceSource } from '../../../common/source.js';
+import type { StreamMessage } from '../../../common/stream.js';
 import { connection, fakeApi, memoryServices, metadata, renderWith, streamOf } from './harness.js';
 
 const columns = [
   { name: 'Region', type: 'text' as const, format: '@' },
   { name: 'Sales', type: 'decimal' as const, format: '#,##0.00' },
 ];
-const ok = (n: number): StreamMessage[] => [{ kind: 'meta', columns }, { kind: 'rows', rows: Array.from({ length: n }, (_, i) => [`R${i}`, i]) }, { kind: 'end', rowCount: n, truncated: false }];
+const ok = (n: number): StreamMessage[] => [
+  { kind: 'meta', columns },
+  { kind: 'rows', rows: Array.from({ length: n }, (_, i) => [`R${i}`, i]) },
+  { kind: 'end', rowCount: n, truncated: false },
+];
 
 const dsSource: DatasourceSource = {
   kind: 'datasource',
@@ -40,18 +45,38 @@ describe('draftFromQuery', () => {
   });
 
   it('reports filters it cannot show', () => {
-    const { dropped } = draftFromQuery({ ...dsSource, query: { ...dsSource.query, filters: [{ field: { fieldCaption: 'Profit' }, filterType: 'CONDITION' }] } });
+    const { dropped } = draftFromQuery({
+      ...dsSource,
+      query: { ...dsSource.query, filters: [{ field: { fieldCaption: 'Profit' }, filterType: 'CONDITION' }] },
+    });
     expect(dropped).toEqual(['A condition filter on Profit cannot be edited here.']);
   });
 });
 
 describe('Tables tab: Edit', () => {
   async function setup(source: import('../../../common/source.js').PullSource) {
-    const api = fakeApi({ pull: (_c: string, _r: unknown, o?: { signal?: AbortSignal }) => streamOf(ok(3), o?.signal), metadata: async () => metadata });
+    const api = fakeApi({
+      pull: (_c: string, _r: unknown, o?: { signal?: AbortSignal }) => streamOf(ok(3), o?.signal),
+      metadata: async () => metadata,
+    });
     const { services, gateway } = memoryServices(api);
-    const service = new RefreshService({ gateway, api, startup: memoryStartupPort(), timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
+    const service = new RefreshService({
+      gateway,
+      api,
+      startup: memoryStartupPort(),
+      timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
+    });
     const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
-    await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source, connection });
+    await service.onInserted({
+      tableName: written.name,
+      sheet: written.sheet,
+      address: written.address,
+      rowCount: 1,
+      truncated: false,
+      columns,
+      source,
+      connection,
+    });
     renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service });
     return { api, service, gateway };
   }
@@ -64,8 +89,18 @@ describe('Tables tab: Edit', () => {
     await userEvent.type(value, 'East');
     await userEvent.click(screen.getByRole('button', { name: 'Save and refresh' }));
     await waitFor(() => expect(s.service.runner.log.entries()).toHaveLength(1));
-    expect(s.service.definitions().definitions[0].source).toEqual({ kind: 'view', viewId: 'v1', name: 'Superstore / Overview', customViewId: 'cv-1', filters: { Region: 'East' } });
-    expect(s.api.pull).toHaveBeenCalledWith('c1', expect.objectContaining({ source: expect.objectContaining({ filters: { Region: 'East' } }) }), expect.anything());
+    expect(s.service.definitions().definitions[0].source).toEqual({
+      kind: 'view',
+      viewId: 'v1',
+      name: 'Superstore / Overview',
+      customViewId: 'cv-1',
+      filters: { Region: 'East' },
+    });
+    expect(s.api.pull).toHaveBeenCalledWith(
+      'c1',
+      expect.objectContaining({ source: expect.objectContaining({ filters: { Region: 'East' } }) }),
+      expect.anything(),
+    );
     expect(screen.getByRole('region', { name: 'Sales' })).toBeInTheDocument();
   });
 

@@ -1,15 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { ConnectionInfo } from '../../../common/api.js';
-import type { DatasourceSource, PullSource } from '../../../common/source.js';
-import type { StreamMessage } from '../../../common/stream.js';
+
 import { ApiError } from '../../../addin/api/errors.js';
 import type { SchedulesClient } from '../../../addin/api/schedules.js';
 import { RefreshService } from '../../../addin/refresh/runner/service.js';
 import { memoryStartupPort } from '../../../addin/refresh/runner/startup.js';
 import { PROVENANCE_TABLE, writeProvenanceSheet } from '../../../addin/ui/tables/provenanceSheet.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
+import type { ConnectionInfo } from '../../../common/api.js';
+import type { DatasourceSource, PullSource } from '../../../common/source.js';
+import type { StreamMessage } from '../../../common/stream.js';
 import { axeViolations, connection, fakeApi, memoryServices, metadata, page, renderWith, streamOf } from './harness.js';
 
 /** Edit → "Server and site": a table moves to another of the analyst's connections (issue #14). */
@@ -17,13 +18,37 @@ const columns = [
   { name: 'Region', type: 'text' as const, format: '@' },
   { name: 'Sales', type: 'decimal' as const, format: '#,##0.00' },
 ];
-const ok = (n: number): StreamMessage[] => [{ kind: 'meta', columns }, { kind: 'rows', rows: Array.from({ length: n }, (_, i) => [`R${i}`, i]) }, { kind: 'end', rowCount: n, truncated: false }];
+const ok = (n: number): StreamMessage[] => [
+  { kind: 'meta', columns },
+  { kind: 'rows', rows: Array.from({ length: n }, (_, i) => [`R${i}`, i]) },
+  { kind: 'end', rowCount: n, truncated: false },
+];
 
-const newSite: ConnectionInfo = { ...connection, id: 'c2', label: 'new / finance', serverUrl: 'https://tableau.new.example.com', siteContentUrl: 'finance', principal: 'new-pat' };
+const newSite: ConnectionInfo = {
+  ...connection,
+  id: 'c2',
+  label: 'new / finance',
+  serverUrl: 'https://tableau.new.example.com',
+  siteContentUrl: 'finance',
+  principal: 'new-pat',
+};
 const OWN_SITE = 'superstore on https://tableau.example.com (analyst-pat)';
 const NEW_SITE = 'finance on https://tableau.new.example.com (new-pat)';
-const oldView: PullSource = { kind: 'view', viewId: 'v1', contentUrl: 'Superstore/sheets/Overview', name: 'Superstore / Overview', customViewId: 'cv-1', filters: { Region: 'West' } };
-const oldQuery: DatasourceSource = { kind: 'datasource', datasourceId: 'ds1', name: 'Superstore', query: { fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM' }] }, rowLimit: 500 };
+const oldView: PullSource = {
+  kind: 'view',
+  viewId: 'v1',
+  contentUrl: 'Superstore/sheets/Overview',
+  name: 'Superstore / Overview',
+  customViewId: 'cv-1',
+  filters: { Region: 'West' },
+};
+const oldQuery: DatasourceSource = {
+  kind: 'datasource',
+  datasourceId: 'ds1',
+  name: 'Superstore',
+  query: { fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM' }] },
+  rowLimit: 500,
+};
 
 async function setup(source: PullSource, connections: ConnectionInfo[] = [connection, newSite], schedules?: SchedulesClient) {
   const api = fakeApi({
@@ -31,12 +56,34 @@ async function setup(source: PullSource, connections: ConnectionInfo[] = [connec
     pull: (_c: string, _r: unknown, o?: { signal?: AbortSignal }) => streamOf(ok(3), o?.signal),
     metadata: async () => metadata,
     // The same items on the new site, under other ids.
-    search: async () => page([{ type: 'view', id: 'v-new', title: 'Overview', projectName: 'Samples' }, { type: 'datasource', id: 'ds-new', title: 'Superstore' }], 1, 2),
+    search: async () =>
+      page(
+        [
+          { type: 'view', id: 'v-new', title: 'Overview', projectName: 'Samples' },
+          { type: 'datasource', id: 'ds-new', title: 'Superstore' },
+        ],
+        1,
+        2,
+      ),
   });
   const { services, gateway } = memoryServices(api);
-  const service = new RefreshService({ gateway, api, startup: memoryStartupPort(), timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
+  const service = new RefreshService({
+    gateway,
+    api,
+    startup: memoryStartupPort(),
+    timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
+  });
   const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
-  await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source, connection });
+  await service.onInserted({
+    tableName: written.name,
+    sheet: written.sheet,
+    address: written.address,
+    rowCount: 1,
+    truncated: false,
+    columns,
+    source,
+    connection,
+  });
   if (schedules) await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'sch-1' } });
   const { container } = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service, schedules });
   await userEvent.click(screen.getByRole('button', { name: 'Edit the source of Sales' }));
@@ -54,7 +101,11 @@ describe('Tables tab: Edit moves a table to another server and site', () => {
     const s = await setup(oldView);
     await writeProvenanceSheet(s.gateway, [s.before], 'UTC');
     expect(provenanceValues(s.gateway)).toContain('superstore on https://tableau.example.com');
-    expect(within(s.siteBox).getAllByRole('option').map((o) => o.textContent)).toEqual([OWN_SITE, NEW_SITE]);
+    expect(
+      within(s.siteBox)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual([OWN_SITE, NEW_SITE]);
 
     await userEvent.selectOptions(s.siteBox, NEW_SITE);
     // The browse screen of the new site, searching for the view by its name.
@@ -79,8 +130,16 @@ describe('Tables tab: Edit moves a table to another server and site', () => {
   it('offers the saved connections when the table’s own site is not connected, and moves a query there', async () => {
     const s = await setup(oldQuery, [newSite]);
     expect(screen.getByText('Not connected to this site')).toBeInTheDocument();
-    expect(screen.getByText(/refreshes from superstore on https:\/\/tableau.example.com\. Connect to it on the Connect tab, or choose another server and site/)).toBeInTheDocument();
-    expect(within(s.siteBox).getAllByRole('option').map((o) => o.textContent)).toEqual(['superstore on https://tableau.example.com (not connected)', NEW_SITE]);
+    expect(
+      screen.getByText(
+        /refreshes from superstore on https:\/\/tableau.example.com\. Connect to it on the Connect tab, or choose another server and site/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(s.siteBox)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['superstore on https://tableau.example.com (not connected)', NEW_SITE]);
     expect(screen.queryByRole('button', { name: 'Save and refresh' })).toBeNull();
     expect(await axeViolations(s.container)).toEqual([]);
 
@@ -102,12 +161,21 @@ describe('Tables tab: Edit moves a table to another server and site', () => {
     await userEvent.selectOptions(s.siteBox, NEW_SITE);
     await userEvent.click(screen.getByRole('button', { name: 'Save and refresh' }));
     await waitFor(() => expect(s.service.definitions().definitions[0].lastResult?.rows).toBe(3));
-    expect(s.service.definitions().definitions[0]).toMatchObject({ connection: { siteContentUrl: 'finance' }, source: { kind: 'inventory', resource: 'workbooks' } });
+    expect(s.service.definitions().definitions[0]).toMatchObject({
+      connection: { siteContentUrl: 'finance' },
+      source: { kind: 'inventory', resource: 'workbooks' },
+    });
   });
 
   it('deletes the table’s server schedule, which pulls from the old site; if that fails, nothing changes', async () => {
-    const remove = vi.fn().mockRejectedValueOnce(new ApiError({ code: 'network', message: 'The companion server is not answering.' })).mockResolvedValue(undefined);
-    const s = await setup({ kind: 'inventory', resource: 'workbooks' }, [connection, newSite], { list: async () => [], remove } as unknown as SchedulesClient);
+    const remove = vi
+      .fn()
+      .mockRejectedValueOnce(new ApiError({ code: 'network', message: 'The companion server is not answering.' }))
+      .mockResolvedValue(undefined);
+    const s = await setup({ kind: 'inventory', resource: 'workbooks' }, [connection, newSite], {
+      list: async () => [],
+      remove,
+    } as unknown as SchedulesClient);
     await userEvent.selectOptions(s.siteBox, NEW_SITE);
     expect(screen.getByText(/Its server schedule pulls from the old site, so saving deletes it/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Save and refresh' }));

@@ -1,13 +1,14 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { PullRequest } from '../../../common/api.js';
-import type { StreamMessage } from '../../../common/stream.js';
+
 import type { InsertedTable } from '../../../addin/refresh/runner/inserted.js';
-import { RefreshService } from '../../../addin/refresh/runner/service.js';
 import { createRefreshLog } from '../../../addin/refresh/runner/log.js';
+import { RefreshService } from '../../../addin/refresh/runner/service.js';
 import { memoryStartupPort } from '../../../addin/refresh/runner/startup.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
+import type { PullRequest } from '../../../common/api.js';
+import type { StreamMessage } from '../../../common/stream.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith, streamOf } from './harness.js';
 
 const columns = [
@@ -35,18 +36,34 @@ function held() {
   return { run, release: () => release() };
 }
 
-async function setup(pull: (cid: string, req: PullRequest, opts?: { signal?: AbortSignal }) => AsyncIterable<StreamMessage>, tables = ['Sales']) {
+async function setup(
+  pull: (cid: string, req: PullRequest, opts?: { signal?: AbortSignal }) => AsyncIterable<StreamMessage>,
+  tables = ['Sales'],
+) {
   const api = fakeApi({ pull });
   const { services, gateway } = memoryServices(api);
   const service = new RefreshService({
-    gateway, api, startup: memoryStartupPort(),
+    gateway,
+    api,
+    startup: memoryStartupPort(),
     timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
     runner: { log: createRefreshLog({ storage: undefined }) },
   });
   let col = 0;
   for (const name of tables) {
-    const written = await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: `${'AEI'[col++]}1` }, columns, [['West', 1]], { tableName: name });
-    const inserted: InsertedTable = { tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source: { kind: 'view', viewId: `v-${name}`, name: `Superstore / ${name}` }, connection };
+    const written = await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: `${'AEI'[col++]}1` }, columns, [['West', 1]], {
+      tableName: name,
+    });
+    const inserted: InsertedTable = {
+      tableName: written.name,
+      sheet: written.sheet,
+      address: written.address,
+      rowCount: 1,
+      truncated: false,
+      columns,
+      source: { kind: 'view', viewId: `v-${name}`, name: `Superstore / ${name}` },
+      connection,
+    };
     await service.onInserted(inserted);
   }
   const view = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service });
@@ -69,7 +86,12 @@ describe('Tables tab', () => {
   it('says a truncated result is incomplete and shows a failure in plain words', async () => {
     let n = 0;
     await setup((_c, _r, opts) =>
-      streamOf(n++ === 0 ? ok(5, true) : [{ kind: 'error', error: { code: 'server-error', message: 'Tableau could not export the view', hint: 'Try again later.' } }], opts?.signal),
+      streamOf(
+        n++ === 0
+          ? ok(5, true)
+          : [{ kind: 'error', error: { code: 'server-error', message: 'Tableau could not export the view', hint: 'Try again later.' } }],
+        opts?.signal,
+      ),
     );
     const card = screen.getByRole('region', { name: 'Sales' });
     await userEvent.click(within(card).getByRole('button', { name: 'Refresh Sales' }));
@@ -96,12 +118,21 @@ describe('Tables tab', () => {
 
   it('Refresh all refreshes every table; the top Cancel cancels them all', async () => {
     const h = held();
-    const s = await setup((_c, req, opts) => (req.source.kind === 'view' && req.source.viewId === 'v-North' ? streamOf(ok(3), opts?.signal) : h.run(opts?.signal)), ['North', 'South']);
+    const s = await setup(
+      (_c, req, opts) =>
+        req.source.kind === 'view' && req.source.viewId === 'v-North' ? streamOf(ok(3), opts?.signal) : h.run(opts?.signal),
+      ['North', 'South'],
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Refresh all' }));
     await waitFor(() => expect(screen.getByText('1 of 2 refreshing')).toBeInTheDocument());
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(screen.getByText('2 tables')).toBeInTheDocument());
-    expect(s.service.runner.log.entries().map((e) => `${e.table}:${e.outcome}`).sort()).toEqual(['North:ok', 'South:cancelled']);
+    expect(
+      s.service.runner.log
+        .entries()
+        .map((e) => `${e.table}:${e.outcome}`)
+        .sort(),
+    ).toEqual(['North:ok', 'South:cancelled']);
   });
 
   it('asks once to sign in again for all tables of the site, and goes on after signing in', async () => {
@@ -118,16 +149,36 @@ describe('Tables tab', () => {
     await waitFor(() => expect(screen.queryByText(/Sign in again to/)).not.toBeInTheDocument());
     await waitFor(() => expect(s.service.runner.log.entries()).toHaveLength(2));
     expect(s.service.runner.log.entries().every((e) => e.outcome === 'ok')).toBe(true);
-    expect(s.api.connect).toHaveBeenCalledWith(expect.objectContaining({ serverUrl: 'https://tableau.example.com', siteContentUrl: 'superstore', auth: { kind: 'pat', patName: 'analyst-pat', patSecret: 's3cret' } }));
+    expect(s.api.connect).toHaveBeenCalledWith(
+      expect.objectContaining({
+        serverUrl: 'https://tableau.example.com',
+        siteContentUrl: 'superstore',
+        auth: { kind: 'pat', patName: 'analyst-pat', patSecret: 's3cret' },
+      }),
+    );
   });
 
   it('options: refresh on open turns the startup behaviour on; append needs a timestamp column', async () => {
     const startup = memoryStartupPort();
     const api = fakeApi();
     const { services, gateway } = memoryServices(api);
-    const service = new RefreshService({ gateway, api, startup, timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
+    const service = new RefreshService({
+      gateway,
+      api,
+      startup,
+      timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
+    });
     const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
-    await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source: { kind: 'view', viewId: 'v1' }, connection });
+    await service.onInserted({
+      tableName: written.name,
+      sheet: written.sheet,
+      address: written.address,
+      rowCount: 1,
+      truncated: false,
+      columns,
+      source: { kind: 'view', viewId: 'v1' },
+      connection,
+    });
     renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service });
     await userEvent.click(screen.getByRole('button', { name: 'Options of Sales' }));
     await userEvent.click(screen.getByRole('checkbox', { name: 'Refresh when this workbook opens' }));
@@ -141,7 +192,12 @@ describe('Tables tab', () => {
     await userEvent.type(screen.getByLabelText('Minutes between refreshes'), '15');
     await userEvent.click(screen.getByRole('button', { name: 'Save options' }));
     await waitFor(() => expect(startup.behavior).toBe('load'));
-    expect(service.definitions().definitions[0].options).toMatchObject({ mode: 'append', timestampColumn: 'Pulled at', refreshOnOpen: true, everyMinutes: 15 });
+    expect(service.definitions().definitions[0].options).toMatchObject({
+      mode: 'append',
+      timestampColumn: 'Pulled at',
+      refreshOnOpen: true,
+      everyMinutes: 15,
+    });
   });
 
   it('shows provenance lines and writes the provenance sheet', async () => {
@@ -163,9 +219,24 @@ describe('Tables tab', () => {
     const api = fakeApi();
     const { services, gateway } = memoryServices(api);
     const snapshots = { latestSnapshot: vi.fn(async () => ({ dataAsOf: '2026-03-01T07:30:00.000Z', messages: streamOf(ok(4)) })) };
-    const service = new RefreshService({ gateway, api, snapshots, startup: memoryStartupPort(), timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
+    const service = new RefreshService({
+      gateway,
+      api,
+      snapshots,
+      startup: memoryStartupPort(),
+      timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
+    });
     const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
-    await service.onInserted({ tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 1, truncated: false, columns, source: { kind: 'view', viewId: 'v1' }, connection });
+    await service.onInserted({
+      tableName: written.name,
+      sheet: written.sheet,
+      address: written.address,
+      rowCount: 1,
+      truncated: false,
+      columns,
+      source: { kind: 'view', viewId: 'v1' },
+      connection,
+    });
     await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'sch-1' } });
     const schedules = { list: vi.fn(async () => [{ id: 'sch-1', dataAsOf: '2026-03-01T07:30:00.000Z' }]) } as never;
     const { container } = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service, schedules });

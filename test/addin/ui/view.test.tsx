@@ -1,11 +1,19 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { ViewItem } from '../../../common/api.js';
+
 import { ViewScreen } from '../../../addin/ui/view/ViewScreen.js';
+import type { ViewItem } from '../../../common/api.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith } from './harness.js';
 
-const dashboard: ViewItem = { id: 'v2', name: 'Overview', contentUrl: 'Superstore/sheets/Overview', sheetType: 'dashboard', workbookId: 'w0', workbookName: 'Superstore' };
+const dashboard: ViewItem = {
+  id: 'v2',
+  name: 'Overview',
+  contentUrl: 'Superstore/sheets/Overview',
+  sheetType: 'dashboard',
+  workbookId: 'w0',
+  workbookName: 'Superstore',
+};
 const siblings: ViewItem[] = [
   dashboard,
   { id: 'v1', name: 'Sales by Region', contentUrl: 'Superstore/sheets/SalesbyRegion', sheetType: 'sheet', workbookId: 'w0' },
@@ -72,7 +80,10 @@ describe('Pick a view', { timeout: 90_000 }, () => {
     expect(onPreview).not.toHaveBeenCalled();
     await user.click(screen.getByRole('button', { name: 'Remove field 1' }));
     await user.click(screen.getByRole('button', { name: 'Preview data' }));
-    expect(onPreview).toHaveBeenCalledWith({ kind: 'view', viewId: 'v1', contentUrl: 'Superstore/sheets/SalesbyRegion', name: 'Sales by Region' }, 'Sales by Region');
+    expect(onPreview).toHaveBeenCalledWith(
+      { kind: 'view', viewId: 'v1', contentUrl: 'Superstore/sheets/SalesbyRegion', name: 'Sales by Region' },
+      'Sales by Region',
+    );
   });
 
   it('has no axe violations (dashboard with filter rows)', async () => {

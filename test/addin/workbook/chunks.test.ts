@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '../../../common/stream.js';
+
 import {
-  ChunkAccumulator, MAX_SYNC_BYTES, OP_OVERHEAD_BYTES, TARGET_SYNC_BYTES, chunkBytes, halveChunk, jsonStringBytes, planChunks, syncEfficiency,
+  ChunkAccumulator,
+  chunkBytes,
+  halveChunk,
+  jsonStringBytes,
+  MAX_SYNC_BYTES,
+  OP_OVERHEAD_BYTES,
+  planChunks,
+  syncEfficiency,
+  TARGET_SYNC_BYTES,
 } from '../../../addin/workbook/chunks.js';
+import type { CellValue } from '../../../common/stream.js';
 
 const utf8 = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
 
@@ -11,7 +20,10 @@ describe('cost model', () => {
     for (const s of ['', 'plain', 'quote " and \\ back', 'tab\tnew\nline\u0001', 'Zürich', '東京', '😀 emoji', 'lone \ud800 surrogate']) {
       expect(jsonStringBytes(s)).toBe(utf8(s));
     }
-    const rows: CellValue[][] = [['a', 1.25, null, true], ['東京', -3e-7, false, '']];
+    const rows: CellValue[][] = [
+      ['a', 1.25, null, true],
+      ['東京', -3e-7, false, ''],
+    ];
     expect(chunkBytes(rows)).toBe(utf8(rows) + OP_OVERHEAD_BYTES + 1);
   });
 });
@@ -66,15 +78,42 @@ describe('planChunks', () => {
   });
 
   it('halves a chunk by rows, a single row by columns, and gives up on one cell', () => {
-    const [a, b] = halveChunk(planChunks([[1, 2], [3, 4], [5, 6]], 2)[0])!;
-    expect([a.rows, b.rows, b.rowOffset]).toEqual([[[1, 2], [3, 4]], [[5, 6]], 2]);
+    const [a, b] = halveChunk(
+      planChunks(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        2,
+      )[0],
+    )!;
+    expect([a.rows, b.rows, b.rowOffset]).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [[5, 6]],
+      2,
+    ]);
     const [c, d] = halveChunk(planChunks([[1, 2, 3]], 3)[0])!;
     expect([c.rows, d.rows, d.colOffset]).toEqual([[[1, 2]], [[3]], 2]);
     expect(halveChunk(planChunks([[1]], 1)[0])).toBeNull();
   });
 
   it('meets the sync targets on 1,000,000 cells', () => {
-    const rows = Array.from({ length: 100_000 }, (_, i) => [`Customer ${i % 977}`, 'Technology', i * 1.37, 45000 + (i % 365), i % 2 === 0, `ORD-${i}`, null, 12.5, 'Zürich', i]);
+    const rows = Array.from({ length: 100_000 }, (_, i) => [
+      `Customer ${i % 977}`,
+      'Technology',
+      i * 1.37,
+      45000 + (i % 365),
+      i % 2 === 0,
+      `ORD-${i}`,
+      null,
+      12.5,
+      'Zürich',
+      i,
+    ]);
     const chunks = planChunks(rows, 10);
     const eff = syncEfficiency(chunks.map((c) => c.bytes));
     expect(eff.maxBytes).toBeLessThanOrEqual(MAX_SYNC_BYTES);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CellValue, ColumnSpec } from '../../../common/stream.js';
-import { ExcelWorkbookGateway } from '../../../addin/workbook/excel/gateway.js';
+
 import { MAX_SYNC_BYTES } from '../../../addin/workbook/chunks.js';
+import { ExcelWorkbookGateway } from '../../../addin/workbook/excel/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
+import type { CellValue, ColumnSpec } from '../../../common/stream.js';
 import { FakeExcel } from './fake-excel.js';
 
 const columns: ColumnSpec[] = [
@@ -36,7 +37,9 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
 
   it('writes formats before values, one sync per chunk, then creates the table', async () => {
     const { fake, gateway, wb } = setup({ budgetBytes: 4_000 });
-    const written = await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(1000), { tableName: 'Sales 2024' });
+    const written = await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(1000), {
+      tableName: 'Sales 2024',
+    });
     expect(written).toMatchObject({ name: 'Sales_2024', sheet: 'Sheet1', address: 'B2:D1002', rowCount: 1000, columnCount: 3 });
     expect(fake.runOptions.every((o) => (o as { delayForCellEdit?: boolean }).delayForCellEdit === true)).toBe(true);
 
@@ -65,7 +68,12 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
 
   it('keeps dangerous strings as text', async () => {
     const { gateway, wb } = setup();
-    const evil: CellValue[][] = [['=HYPERLINK("http://evil","x")', 1, 45000], ['+1+1', 2, 45000], ['-2', 3, 45000], ['@SUM(1)', 4, 45000]];
+    const evil: CellValue[][] = [
+      ['=HYPERLINK("http://evil","x")', 1, 45000],
+      ['+1+1', 2, 45000],
+      ['-2', 3, 45000],
+      ['@SUM(1)', 4, 45000],
+    ];
     await gateway.writeTable({ kind: 'newSheet' }, columns, evil, { tableName: 'Evil' });
     const cells = wb.snapshot().sheets.Evil;
     expect(cells.A2).toEqual({ value: '=HYPERLINK("http://evil","x")', format: '@' });
@@ -94,12 +102,23 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
         yield rows(100);
       }
     }
-    await expect(gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'C3' }, columns, stream(), { tableName: 'T', signal: ctl.signal }))
-      .rejects.toMatchObject({ code: 'cancelled' });
+    await expect(
+      gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'C3' }, columns, stream(), { tableName: 'T', signal: ctl.signal }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
     expect(wb.tables).toHaveLength(0);
     expect(wb.usedRect('Sheet1')).toBeNull();
-    await expect(gateway.writeTable({ kind: 'newSheet', sheetName: 'Gone' }, columns, (async function* () { yield rows(10); ctl.abort(); yield rows(10); })(), { tableName: 'T', signal: ctl.signal }))
-      .rejects.toMatchObject({ code: 'cancelled' });
+    await expect(
+      gateway.writeTable(
+        { kind: 'newSheet', sheetName: 'Gone' },
+        columns,
+        (async function* () {
+          yield rows(10);
+          ctl.abort();
+          yield rows(10);
+        })(),
+        { tableName: 'T', signal: ctl.signal },
+      ),
+    ).rejects.toMatchObject({ code: 'cancelled' });
     expect(await gateway.listSheets()).toEqual(['Sheet1']);
   });
 
@@ -108,11 +127,22 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
     wb.writeValue('Sheet1', 5, 2, 'keep me');
     const check = await gateway.checkTarget({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, { rows: 10, columns: 3 });
     expect(check).toMatchObject({ ok: false, conflict: 'Sheet1!C6', suggestion: { kind: 'cell', sheet: 'Sheet1', address: 'E1' } });
-    await expect(gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, rows(10), { tableName: 'T' })).rejects.toMatchObject({ code: 'collision' });
+    await expect(
+      gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, rows(10), { tableName: 'T' }),
+    ).rejects.toMatchObject({ code: 'collision' });
     expect(fake.opsNamed('values')).toHaveLength(0);
     // streaming rows that turn out longer than the free space stop before the other data
-    await expect(gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, (async function* () { yield rows(3); yield rows(10); })(), { tableName: 'T' }))
-      .rejects.toMatchObject({ code: 'collision' });
+    await expect(
+      gateway.writeTable(
+        { kind: 'cell', sheet: 'Sheet1', address: 'A1' },
+        columns,
+        (async function* () {
+          yield rows(3);
+          yield rows(10);
+        })(),
+        { tableName: 'T' },
+      ),
+    ).rejects.toMatchObject({ code: 'collision' });
     expect(wb.value('Sheet1', 5, 2)).toBe('keep me');
     expect(wb.usedRect('Sheet1')).toEqual({ row: 5, col: 2, rows: 1, cols: 1 });
   });
@@ -125,7 +155,18 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
     for (let r = 1; r <= 3; r++) wb.writeFormula('Sheet1', r, 3, '=[@Sales]*2');
     wb.setFormat('Sheet1', { row: 1, col: 1, rows: 3, cols: 1 }, '$#,##0.000');
     const next: ColumnSpec[] = [columns[1], columns[0], { name: 'Region', type: 'text', format: '@' }];
-    const res = await gateway.replaceTableData('Orders', next, [[1, 'a', 'N'], [2, 'b', 'S'], [3, 'c', 'E'], [4, 'd', 'W'], [5, 'e', 'N']], { mode: 'replace', previousColumns: ['Customer', 'Sales', 'Order Date'] });
+    const res = await gateway.replaceTableData(
+      'Orders',
+      next,
+      [
+        [1, 'a', 'N'],
+        [2, 'b', 'S'],
+        [3, 'c', 'E'],
+        [4, 'd', 'W'],
+        [5, 'e', 'N'],
+      ],
+      { mode: 'replace', previousColumns: ['Customer', 'Sales', 'Order Date'] },
+    );
     expect(res).toMatchObject({ rowsWritten: 5, addedColumns: ['Region'], removedColumns: ['Order Date'], keptColumns: ['Double'] });
     expect(res.table).toMatchObject({ address: 'A1:E6', rowCount: 5 });
     const s = wb.snapshot().sheets.Sheet1;
@@ -162,8 +203,12 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
     expect(fake.ops.length).toBe(opsBefore);
     const old = setup({ sets: ['1.5'] });
     await old.gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, rows(2), { tableName: 'Orders' });
-    await expect(old.gateway.replaceTableData('Orders', columns, rows(3), { mode: 'replace' })).rejects.toMatchObject({ code: 'unsupported' });
-    await expect(old.gateway.replaceTableData('Missing', columns, rows(3), { mode: 'replace' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(old.gateway.replaceTableData('Orders', columns, rows(3), { mode: 'replace' })).rejects.toMatchObject({
+      code: 'unsupported',
+    });
+    await expect(old.gateway.replaceTableData('Missing', columns, rows(3), { mode: 'replace' })).rejects.toMatchObject({
+      code: 'not-found',
+    });
   });
 
   it('stores documents as namespaced custom XML parts and replaces them', async () => {
@@ -182,7 +227,10 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
     await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, rows(2), { tableName: 'sales' });
     const second = await gateway.writeTable({ kind: 'newSheet' }, columns, rows(0), { tableName: 'Sales' });
     expect(second).toMatchObject({ name: 'Sales_2', sheet: 'Sales', address: 'A1:C2', rowCount: 0 });
-    expect((await gateway.listTables()).map((t) => [t.name, t.sheet, t.address, t.rowCount])).toEqual([['sales', 'Sheet1', 'A1:C3', 2], ['Sales_2', 'Sales', 'A1:C2', 1]]);
+    expect((await gateway.listTables()).map((t) => [t.name, t.sheet, t.address, t.rowCount])).toEqual([
+      ['sales', 'Sheet1', 'A1:C3', 2],
+      ['Sales_2', 'Sales', 'A1:C2', 1],
+    ]);
     await gateway.activateTable('Sales_2');
     expect(await gateway.getSelection()).toEqual({ sheet: 'Sales', address: 'A1:C2', row: 0, column: 0 });
     await gateway.deleteTable('sales', { clearData: true });

@@ -6,7 +6,7 @@
  * payload size, and rejects a sync over `payloadLimit` with RequestPayloadSizeLimitExceeded
  * (dropping the whole batch, as Excel on the web does).
  */
-import { MAX_ROWS, parseAddress, rectAddress, type Rect } from '../../../addin/workbook/address.js';
+import { MAX_ROWS, parseAddress, type Rect, rectAddress } from '../../../addin/workbook/address.js';
 import { ExcelLikeError, MemoryWorkbook, tableRect } from '../../../addin/workbook/memory/workbook.js';
 
 export interface OpRecord {
@@ -34,7 +34,10 @@ export class FakeExcel {
   /** Make the next sync fail with this error code (once). */
   failNextSyncWith: string | null = null;
 
-  constructor(readonly wb = new MemoryWorkbook(), public payloadLimit = 5 * 1024 * 1024) {}
+  constructor(
+    readonly wb = new MemoryWorkbook(),
+    public payloadLimit = 5 * 1024 * 1024,
+  ) {}
 
   run = async <T>(options: unknown, fn: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> => {
     this.runOptions.push(options);
@@ -73,7 +76,13 @@ class FakeContext {
     }
     for (const b of batch) {
       if (b.payload.op !== 'load') {
-        const { op, address, sheet, values, format } = b.payload as { op: string; address?: string; sheet?: string; values?: unknown[][]; format?: unknown };
+        const { op, address, sheet, values, format } = b.payload as {
+          op: string;
+          address?: string;
+          sheet?: string;
+          values?: unknown[][];
+          format?: unknown;
+        };
         this.fake.ops.push({ op, address, sheet, values, format, sync: index });
       }
       b.apply();
@@ -134,14 +143,20 @@ class FakeWorksheets extends Loadable {
 class FakeWorksheet extends Loadable {
   readonly tables: FakeTables;
   private _name = '';
-  constructor(ctx: FakeContext, readonly resolveName: () => string, loadedNow: boolean) {
+  constructor(
+    ctx: FakeContext,
+    readonly resolveName: () => string,
+    loadedNow: boolean,
+  ) {
     super(ctx);
     this.tables = new FakeTables(ctx, this);
     if (loadedNow) {
       try {
         this._name = resolveName();
         this.loaded = true;
-      } catch { /* resolved at sync */ }
+      } catch {
+        /* resolved at sync */
+      }
     }
   }
   get name(): string {
@@ -175,15 +190,29 @@ class FakeWorksheet extends Loadable {
     this.ctx.enqueue({ op: 'worksheet.delete' }, () => this.ctx.fake.wb.deleteSheet(this.resolveName()));
   }
   activate(): void {
-    this.ctx.enqueue({ op: 'worksheet.activate' }, () => (this.ctx.fake.wb.selection = { sheet: this.resolveName(), rect: { row: 0, col: 0, rows: 1, cols: 1 } }));
+    this.ctx.enqueue(
+      { op: 'worksheet.activate' },
+      () => (this.ctx.fake.wb.selection = { sheet: this.resolveName(), rect: { row: 0, col: 0, rows: 1, cols: 1 } }),
+    );
   }
 }
 
 type Where = { sheet: string; rect: Rect };
 
 class FakeRange extends Loadable {
-  private data: { address: string; rowIndex: number; columnIndex: number; rowCount: number; columnCount: number; values: unknown[][]; numberFormat: unknown[][] } | null = null;
-  constructor(ctx: FakeContext, private readonly where: () => Where | null) {
+  private data: {
+    address: string;
+    rowIndex: number;
+    columnIndex: number;
+    rowCount: number;
+    columnCount: number;
+    values: unknown[][];
+    numberFormat: unknown[][];
+  } | null = null;
+  constructor(
+    ctx: FakeContext,
+    private readonly where: () => Where | null,
+  ) {
     super(ctx);
   }
   private get d() {
@@ -191,29 +220,51 @@ class FakeRange extends Loadable {
     if (this.isNullObject || !this.data) throw new Error('The object is a null object.');
     return this.data;
   }
-  get address() { return this.d.address; }
-  get rowIndex() { return this.d.rowIndex; }
-  get columnIndex() { return this.d.columnIndex; }
-  get rowCount() { return this.d.rowCount; }
-  get columnCount() { return this.d.columnCount; }
+  get address() {
+    return this.d.address;
+  }
+  get rowIndex() {
+    return this.d.rowIndex;
+  }
+  get columnIndex() {
+    return this.d.columnIndex;
+  }
+  get rowCount() {
+    return this.d.rowCount;
+  }
+  get columnCount() {
+    return this.d.columnCount;
+  }
   get worksheet(): FakeWorksheet {
     return new FakeWorksheet(this.ctx, () => this.where()!.sheet, false);
   }
-  get values(): unknown[][] { return this.d.values; }
+  get values(): unknown[][] {
+    return this.d.values;
+  }
   set values(v: unknown[][]) {
     const at = this.where()!;
     this.assertShape(v, at.rect);
     this.ctx.enqueue({ op: 'values', sheet: at.sheet, address: rectAddress(at.rect), values: v }, () =>
-      v.forEach((r, i) => r.forEach((x, j) => this.ctx.fake.wb.writeValue(at.sheet, at.rect.row + i, at.rect.col + j, x))));
+      v.forEach((r, i) => r.forEach((x, j) => this.ctx.fake.wb.writeValue(at.sheet, at.rect.row + i, at.rect.col + j, x))),
+    );
   }
-  get numberFormat(): unknown[][] { return this.d.numberFormat; }
+  get numberFormat(): unknown[][] {
+    return this.d.numberFormat;
+  }
   set numberFormat(f: unknown[][]) {
     const at = this.where()!;
     const broadcast = f.length === 1 && f[0].length === 1;
     if (!broadcast) this.assertShape(f, at.rect);
     this.ctx.enqueue({ op: 'numberFormat', sheet: at.sheet, address: rectAddress(at.rect), format: f }, () => {
       if (broadcast) this.ctx.fake.wb.setFormat(at.sheet, at.rect, String(f[0][0]));
-      else f.forEach((r, i) => r.forEach((x, j) => x !== null && this.ctx.fake.wb.setFormat(at.sheet, { row: at.rect.row + i, col: at.rect.col + j, rows: 1, cols: 1 }, String(x))));
+      else
+        f.forEach((r, i) =>
+          r.forEach(
+            (x, j) =>
+              x !== null &&
+              this.ctx.fake.wb.setFormat(at.sheet, { row: at.rect.row + i, col: at.rect.col + j, rows: 1, cols: 1 }, String(x)),
+          ),
+        );
     });
   }
   private assertShape(v: unknown[][], rect: Rect): void {
@@ -228,9 +279,16 @@ class FakeRange extends Loadable {
       const { rect, sheet } = at;
       const wb = this.ctx.fake.wb;
       const small = rect.rows * rect.cols <= 100_000;
-      const grid = (f: (r: number, c: number) => unknown) => small ? Array.from({ length: rect.rows }, (_, i) => Array.from({ length: rect.cols }, (_, j) => f(rect.row + i, rect.col + j))) : [];
+      const grid = (f: (r: number, c: number) => unknown) =>
+        small
+          ? Array.from({ length: rect.rows }, (_, i) => Array.from({ length: rect.cols }, (_, j) => f(rect.row + i, rect.col + j)))
+          : [];
       this.data = {
-        address: `${sheet}!${rectAddress(rect)}`, rowIndex: rect.row, columnIndex: rect.col, rowCount: rect.rows, columnCount: rect.cols,
+        address: `${sheet}!${rectAddress(rect)}`,
+        rowIndex: rect.row,
+        columnIndex: rect.col,
+        rowCount: rect.rows,
+        columnCount: rect.cols,
         values: grid((r, c) => wb.value(sheet, r, c) ?? ''),
         numberFormat: grid((r, c) => wb.sheet(sheet).get(r, c)?.format ?? 'General'),
       };
@@ -244,10 +302,16 @@ class FakeRange extends Loadable {
     this.ctx.enqueue({ op: 'load' }, () => {
       const at = this.where()!;
       const wb = this.ctx.fake.wb;
-      let r0 = Infinity, c0 = Infinity, r1 = -1, c1 = -1;
+      let r0 = Infinity,
+        c0 = Infinity,
+        r1 = -1,
+        c1 = -1;
       for (const { row, col } of wb.sheet(at.sheet).used()) {
         if (row < at.rect.row || row >= at.rect.row + at.rect.rows || col < at.rect.col || col >= at.rect.col + at.rect.cols) continue;
-        r0 = Math.min(r0, row); c0 = Math.min(c0, col); r1 = Math.max(r1, row); c1 = Math.max(c1, col);
+        r0 = Math.min(r0, row);
+        c0 = Math.min(c0, col);
+        r1 = Math.max(r1, row);
+        c1 = Math.max(c1, col);
       }
       used.isNullObject = r1 < 0;
       box = r1 < 0 ? null : { sheet: at.sheet, rect: { row: r0, col: c0, rows: r1 - r0 + 1, cols: c1 - c0 + 1 } };
@@ -263,7 +327,8 @@ class FakeRange extends Loadable {
   clear(applyTo: 'All' | 'Contents' = 'All'): void {
     const at = this.where()!;
     this.ctx.enqueue({ op: 'clear', sheet: at.sheet, address: rectAddress(at.rect), format: applyTo }, () =>
-      this.ctx.fake.wb.clear(at.sheet, at.rect, applyTo === 'All' ? 'all' : 'contents'));
+      this.ctx.fake.wb.clear(at.sheet, at.rect, applyTo === 'All' ? 'all' : 'contents'),
+    );
   }
   select(): void {
     this.ctx.enqueue({ op: 'select' }, () => {
@@ -278,7 +343,10 @@ class FakeRange extends Loadable {
 
 class FakeTables extends Loadable {
   items: FakeTable[] = [];
-  constructor(ctx: FakeContext, private readonly sheet: FakeWorksheet | null) {
+  constructor(
+    ctx: FakeContext,
+    private readonly sheet: FakeWorksheet | null,
+  ) {
     super(ctx);
   }
   load(): this {
@@ -309,17 +377,21 @@ class FakeTables extends Loadable {
 class FakeTable extends Loadable {
   readonly columns: { add: (index?: number, values?: unknown, name?: string) => void };
   readonly sort: { fields: unknown[]; load: () => FakeTable['sort']; reapply: () => void };
-  constructor(ctx: FakeContext, private tableName: string) {
+  constructor(
+    ctx: FakeContext,
+    private tableName: string,
+  ) {
     super(ctx);
     this.loaded = true;
     this.columns = {
-      add: (index, _values, name) => this.ctx.enqueue({ op: 'columns.add', format: name }, () => {
-        const t = this.t();
-        if (index !== undefined && index !== t.cols) throw new Error('The fake only appends columns.');
-        const next = { ...tableRect(t), cols: t.cols + 1 };
-        this.ctx.fake.wb.resizeTable(t.name, next);
-        if (name) this.ctx.fake.wb.writeValue(t.sheet, t.row, t.col + t.cols - 1, name);
-      }),
+      add: (index, _values, name) =>
+        this.ctx.enqueue({ op: 'columns.add', format: name }, () => {
+          const t = this.t();
+          if (index !== undefined && index !== t.cols) throw new Error('The fake only appends columns.');
+          const next = { ...tableRect(t), cols: t.cols + 1 };
+          this.ctx.fake.wb.resizeTable(t.name, next);
+          if (name) this.ctx.fake.wb.writeValue(t.sheet, t.row, t.col + t.cols - 1, name);
+        }),
     };
     this.sort = { fields: [], load: () => this.sort, reapply: () => this.ctx.enqueue({ op: 'sort.reapply' }) };
   }
@@ -337,7 +409,8 @@ class FakeTable extends Loadable {
   set name(n: string) {
     this.ctx.enqueue({ op: 'table.name', format: n }, () => {
       const t = this.t();
-      if (this.ctx.fake.wb.tables.some((o) => o !== t && o.name.toLowerCase() === n.toLowerCase())) throw new ExcelLikeError('InvalidArgument', 'name taken');
+      if (this.ctx.fake.wb.tables.some((o) => o !== t && o.name.toLowerCase() === n.toLowerCase()))
+        throw new ExcelLikeError('InvalidArgument', 'name taken');
       t.name = n;
       this.tableName = n;
     });
@@ -393,7 +466,10 @@ class FakeParts {
               return result;
             },
             setXml(x: string) {
-              ctx.enqueue({ op: 'customXmlPart.setXml' }, () => { const q = ctx.fake.wb.parts.find((q2) => q2.id === p.id); if (q) q.xml = x; });
+              ctx.enqueue({ op: 'customXmlPart.setXml' }, () => {
+                const q = ctx.fake.wb.parts.find((q2) => q2.id === p.id);
+                if (q) q.xml = x;
+              });
             },
             delete() {
               ctx.enqueue({ op: 'customXmlPart.delete' }, () => ctx.fake.wb.deletePart(p.id));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { cellAddress, columnIndex, columnLetters, parseAddress } from '../../../addin/workbook/address.js';
 import { assertRootNamespace, rootNamespace, unwrapCdata, wrapInCdata } from '../../../addin/workbook/custom-xml.js';
 import { columnFormat, refreshFormat, toExcelSerial } from '../../../addin/workbook/formats.js';
@@ -56,7 +57,13 @@ describe('injection-safe text', () => {
     expect(toExcelCell(1.5, true).value).toBe(1.5);
     const long = toExcelCell('x'.repeat(40_000), true);
     expect([long.truncated, (long.value as string).length]).toEqual([true, 32_767]);
-    expect(toExcelRows([['a'], ['b', 2]], [true, false])).toEqual({ rows: [['a', ''], ['b', 2]], truncated: 0 });
+    expect(toExcelRows([['a'], ['b', 2]], [true, false])).toEqual({
+      rows: [
+        ['a', ''],
+        ['b', 2],
+      ],
+      truncated: 0,
+    });
   });
 });
 
@@ -93,19 +100,50 @@ describe('refresh plan', () => {
   const col = (name: string) => ({ name, type: 'decimal' as const, format: '0' });
   it('maps by name, appends new columns, reports removed and kept ones', () => {
     const plan = planRefresh({
-      headers: ['Region', 'Sales', 'Old', 'My calc'], tableRows: 4, placeholderRow: false,
-      columns: [col('sales'), col('Region'), col('New')], incomingRows: 2, opts: { mode: 'replace', previousColumns: ['Region', 'Sales', 'Old'] },
+      headers: ['Region', 'Sales', 'Old', 'My calc'],
+      tableRows: 4,
+      placeholderRow: false,
+      columns: [col('sales'), col('Region'), col('New')],
+      incomingRows: 2,
+      opts: { mode: 'replace', previousColumns: ['Region', 'Sales', 'Old'] },
     });
-    expect(plan).toMatchObject({ tableCols: [1, 0, 4], added: ['New'], removed: ['Old'], kept: ['My calc'], newRows: 2, tableRows: 2, tableWidth: 5, writeRowOffset: 0 });
+    expect(plan).toMatchObject({
+      tableCols: [1, 0, 4],
+      added: ['New'],
+      removed: ['Old'],
+      kept: ['My calc'],
+      newRows: 2,
+      tableRows: 2,
+      tableWidth: 5,
+      writeRowOffset: 0,
+    });
   });
   it('appends below existing rows, ignoring the placeholder row of an empty table', () => {
-    expect(planRefresh({ headers: ['A'], tableRows: 3, placeholderRow: false, columns: [col('A')], incomingRows: 2, opts: { mode: 'append', timestampColumn: 'At' } }))
-      .toMatchObject({ writeRowOffset: 3, newRows: 5, added: ['At'] });
-    expect(planRefresh({ headers: ['A'], tableRows: 1, placeholderRow: true, columns: [col('A')], incomingRows: 2, opts: { mode: 'append' } }))
-      .toMatchObject({ writeRowOffset: 0, newRows: 2 });
+    expect(
+      planRefresh({
+        headers: ['A'],
+        tableRows: 3,
+        placeholderRow: false,
+        columns: [col('A')],
+        incomingRows: 2,
+        opts: { mode: 'append', timestampColumn: 'At' },
+      }),
+    ).toMatchObject({ writeRowOffset: 3, newRows: 5, added: ['At'] });
+    expect(
+      planRefresh({ headers: ['A'], tableRows: 1, placeholderRow: true, columns: [col('A')], incomingRows: 2, opts: { mode: 'append' } }),
+    ).toMatchObject({ writeRowOffset: 0, newRows: 2 });
   });
   it('rejects duplicate source column names and makes new headers unique', () => {
-    expect(() => planRefresh({ headers: [], tableRows: 1, placeholderRow: true, columns: [col('A'), col('a')], incomingRows: 0, opts: { mode: 'replace' } })).toThrow(/same name/);
+    expect(() =>
+      planRefresh({
+        headers: [],
+        tableRows: 1,
+        placeholderRow: true,
+        columns: [col('A'), col('a')],
+        incomingRows: 0,
+        opts: { mode: 'replace' },
+      }),
+    ).toThrow(/same name/);
     expect(headerNames([col('A'), col('a'), col(' '), col('x\ny')])).toEqual(['A', 'a2', 'Column3', 'x y']);
   });
 });

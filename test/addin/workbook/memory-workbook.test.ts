@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CellValue, ColumnSpec } from '../../../common/stream.js';
+
+import { shiftFormula } from '../../../addin/workbook/memory/formula.js';
 import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
-import { shiftFormula } from '../../../addin/workbook/memory/formula.js';
+import type { CellValue, ColumnSpec } from '../../../common/stream.js';
 
 const columns: ColumnSpec[] = [
   { name: 'Region', type: 'text', format: '@' },
@@ -28,17 +29,26 @@ describe('MemoryWorkbook behaves like Excel', () => {
 
   it('evaluates references, structured references and functions', () => {
     const wb = new MemoryWorkbook();
-    wb.writeValue('Sheet1', 0, 0, 'Qty'); wb.writeValue('Sheet1', 0, 1, 'Price'); wb.writeValue('Sheet1', 0, 2, 'Total');
-    wb.writeValue('Sheet1', 1, 0, 2); wb.writeValue('Sheet1', 1, 1, 2.5);
-    wb.writeValue('Sheet1', 2, 0, 4); wb.writeValue('Sheet1', 2, 1, 10);
+    wb.writeValue('Sheet1', 0, 0, 'Qty');
+    wb.writeValue('Sheet1', 0, 1, 'Price');
+    wb.writeValue('Sheet1', 0, 2, 'Total');
+    wb.writeValue('Sheet1', 1, 0, 2);
+    wb.writeValue('Sheet1', 1, 1, 2.5);
+    wb.writeValue('Sheet1', 2, 0, 4);
+    wb.writeValue('Sheet1', 2, 1, 10);
     wb.addTable('Sheet1', { row: 0, col: 0, rows: 3, cols: 3 }, 'Lines');
     wb.writeFormula('Sheet1', 1, 2, '=[@Qty]*[@[Price]]');
     wb.writeFormula('Sheet1', 2, 2, '=A3*B3');
     wb.writeFormula('Sheet1', 4, 0, '=SUM(Lines[Total])');
     wb.writeFormula('Sheet1', 4, 1, '=ROUND(A5/3,2)&" units"');
     wb.writeFormula('Sheet1', 4, 2, '=IF(A2>1,Lines[@Qty],1/0)');
-    expect([wb.value('Sheet1', 1, 2), wb.value('Sheet1', 2, 2), wb.value('Sheet1', 4, 0), wb.value('Sheet1', 4, 1), wb.value('Sheet1', 4, 2)])
-      .toEqual([5, 40, 45, '15 units', '#VALUE!']);
+    expect([
+      wb.value('Sheet1', 1, 2),
+      wb.value('Sheet1', 2, 2),
+      wb.value('Sheet1', 4, 0),
+      wb.value('Sheet1', 4, 1),
+      wb.value('Sheet1', 4, 2),
+    ]).toEqual([5, 40, 45, '15 units', '#VALUE!']);
     wb.writeFormula('Sheet1', 5, 0, '=1/0');
     wb.writeFormula('Sheet1', 5, 1, '=NOPE(1)');
     expect([wb.value('Sheet1', 5, 0), wb.value('Sheet1', 5, 1)]).toEqual(['#DIV/0!', '#NAME?']);
@@ -48,7 +58,10 @@ describe('MemoryWorkbook behaves like Excel', () => {
   it('fills calculated columns and formats down when a table grows', () => {
     const wb = new MemoryWorkbook();
     ['A', 'B'].forEach((h, i) => wb.writeValue('Sheet1', 0, i, h));
-    for (let r = 1; r <= 2; r++) { wb.writeValue('Sheet1', r, 0, r); wb.writeFormula('Sheet1', r, 1, `=A${r + 1}*10`); }
+    for (let r = 1; r <= 2; r++) {
+      wb.writeValue('Sheet1', r, 0, r);
+      wb.writeFormula('Sheet1', r, 1, `=A${r + 1}*10`);
+    }
     wb.setFormat('Sheet1', { row: 2, col: 0, rows: 1, cols: 1 }, '0.00');
     wb.addTable('Sheet1', { row: 0, col: 0, rows: 3, cols: 2 }, 'T');
     wb.resizeTable('T', { row: 0, col: 0, rows: 5, cols: 2 });
@@ -79,7 +92,10 @@ describe('MemoryWorkbookGateway', () => {
   it('inserts a typed table and reports progress per chunk', async () => {
     const g = new MemoryWorkbookGateway(new MemoryWorkbook(), { budget: { maxBytes: 500 } });
     const progress: number[] = [];
-    const w = await g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'C3' }, columns, rows(200), { tableName: 'Sales', onProgress: (p) => progress.push(p.rowsWritten) });
+    const w = await g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'C3' }, columns, rows(200), {
+      tableName: 'Sales',
+      onProgress: (p) => progress.push(p.rowsWritten),
+    });
     expect(w).toMatchObject({ name: 'Sales', address: 'C3:D203', rowCount: 200 });
     expect(progress.length).toBeGreaterThan(3);
     expect(progress.at(-1)).toBe(200);
@@ -102,10 +118,14 @@ describe('MemoryWorkbookGateway', () => {
     const check = await g.checkTarget({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, { rows: 3, columns: 2 });
     expect(check).toMatchObject({ ok: false, conflict: 'Sheet1!B2', suggestion: { kind: 'cell', sheet: 'Sheet1', address: 'D2' } });
     if (check.ok) return;
-    await expect(g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(3), { tableName: 'X' })).rejects.toMatchObject({ code: 'collision' });
+    await expect(
+      g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(3), { tableName: 'X' }),
+    ).rejects.toMatchObject({ code: 'collision' });
     const w = await g.writeTable(check.suggestion, columns, rows(3), { tableName: 'First' });
     expect(w).toMatchObject({ name: 'First_2', address: 'D2:E5' });
-    await expect(g.checkTarget({ kind: 'cell', sheet: 'Nope', address: 'A1' }, { rows: 1, columns: 1 })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(g.checkTarget({ kind: 'cell', sheet: 'Nope', address: 'A1' }, { rows: 1, columns: 1 })).rejects.toMatchObject({
+      code: 'not-found',
+    });
     await expect(g.checkTarget({ kind: 'newSheet' }, { rows: 2_000_000, columns: 1 })).rejects.toMatchObject({ code: 'too-large' });
   });
 
@@ -113,10 +133,18 @@ describe('MemoryWorkbookGateway', () => {
     const g = new MemoryWorkbookGateway(new MemoryWorkbook(), { budget: { maxBytes: 500 } });
     const ctl = new AbortController();
     const onProgress = ({ rowsWritten }: { rowsWritten: number }) => rowsWritten > 20 && ctl.abort();
-    await expect(g.writeTable({ kind: 'newSheet' }, columns, rows(100), { tableName: 'A', signal: ctl.signal, onProgress })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(
+      g.writeTable({ kind: 'newSheet' }, columns, rows(100), { tableName: 'A', signal: ctl.signal, onProgress }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
     expect(await g.listSheets()).toEqual(['Sheet1']);
     const ctl2 = new AbortController();
-    await expect(g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(100), { tableName: 'A', signal: ctl2.signal, onProgress: (p) => p.rowsWritten > 20 && ctl2.abort() })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(
+      g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'B2' }, columns, rows(100), {
+        tableName: 'A',
+        signal: ctl2.signal,
+        onProgress: (p) => p.rowsWritten > 20 && ctl2.abort(),
+      }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
     expect(g.workbook.usedRect('Sheet1')).toBeNull();
     expect(g.workbook.tables).toHaveLength(0);
   });
@@ -147,7 +175,11 @@ describe('MemoryWorkbookGateway', () => {
     await g.writeTable({ kind: 'newSheet', sheetName: 'Log' }, columns, rows(0), { tableName: 'Log' });
     const now = new Date(2024, 0, 2, 6, 0, 0);
     await g.replaceTableData('Log', columns, rows(2), { mode: 'append', timestampColumn: 'Pulled at', now });
-    const r = await g.replaceTableData('Log', columns, rows(1, 7), { mode: 'append', timestampColumn: 'Pulled at', now: new Date(2024, 0, 3) });
+    const r = await g.replaceTableData('Log', columns, rows(1, 7), {
+      mode: 'append',
+      timestampColumn: 'Pulled at',
+      now: new Date(2024, 0, 3),
+    });
     expect(r.table).toMatchObject({ headers: ['Region', 'Sales', 'Pulled at'], rowCount: 3 });
     expect(g.workbook.snapshot().sheets.Log.C2).toEqual({ value: 45293.25, format: 'yyyy-mm-dd hh:mm:ss' });
     expect([g.workbook.value('Log', 3, 0), g.workbook.value('Log', 3, 2)]).toEqual(['R7', 45294]);
@@ -158,8 +190,12 @@ describe('MemoryWorkbookGateway', () => {
     await g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, rows(2), { tableName: 'T' });
     g.workbook.writeValue('Sheet1', 1, 2, 'right of the table');
     const before = JSON.stringify(g.workbook.snapshot());
-    await expect(g.replaceTableData('T', [...columns, { name: 'New', type: 'text', format: '@' }], [['a', 1, 'x']], { mode: 'replace' })).rejects.toMatchObject({ code: 'collision' });
-    await expect(g.replaceTableData('T', columns, [['a', 1, 'extra']], { mode: 'replace' })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(
+      g.replaceTableData('T', [...columns, { name: 'New', type: 'text', format: '@' }], [['a', 1, 'x']], { mode: 'replace' }),
+    ).rejects.toMatchObject({ code: 'collision' });
+    await expect(g.replaceTableData('T', columns, [['a', 1, 'extra']], { mode: 'replace' })).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
     expect(JSON.stringify(g.workbook.snapshot())).toBe(before);
   });
 

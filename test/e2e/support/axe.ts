@@ -28,9 +28,7 @@ export async function axeViolations(page: Page, selector = 'body'): Promise<AxeV
         // around focus groups on purpose: they only redirect focus and must stay hidden from screen
         // readers. Microsoft's Accessibility Insights suppresses exactly these nodes for this rule
         // (microsoft/tabster#288, accessibility-insights-web PR #7605); every other node still counts.
-        targets: v.nodes
-          .filter((n) => !(v.id === 'aria-hidden-focus' && /data-tabster-dummy/.test(n.html)))
-          .map((n) => n.target.join(' ')),
+        targets: v.nodes.filter((n) => !(v.id === 'aria-hidden-focus' && /data-tabster-dummy/.test(n.html))).map((n) => n.target.join(' ')),
       }))
       .filter((v) => v.targets.length > 0);
   }, selector);

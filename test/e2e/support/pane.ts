@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
+
 import { launchBrowser, serveOfficeJsFromPackage } from './browser.js';
-import { startProduct, type RunningProduct } from './product.js';
+import { type RunningProduct, startProduct } from './product.js';
 
 /** Reading the browser preview's in-memory workbook (exposed by addin/main.tsx for these tests). */
 export interface GridCell {

@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+
 import axios from 'axios';
+
 import type { HealthResponse } from '../../../common/api.js';
 
 /**
@@ -31,12 +33,22 @@ export const insecureAgent = new Agent({ rejectUnauthorized: false });
 /** package.json "start". */
 export const NPM_START = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
 
-export async function startProduct(opts: { timeoutMs?: number; env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningProduct> {
+export async function startProduct(
+  opts: { timeoutMs?: number; env?: Record<string, string>; dataDir?: string } = {},
+): Promise<RunningProduct> {
   const started = Date.now();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tableau-excel-e2e-'));
   const child = spawn('/bin/sh', ['-c', NPM_START], {
     // DEMO_PORT 0: a free port, so test files and checkouts running at once do not collide.
-    env: { ...process.env, PATH: `${path.resolve('node_modules/.bin')}${path.delimiter}${process.env.PATH}`, PORT: '0', DEMO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...opts.env },
+    env: {
+      ...process.env,
+      PATH: `${path.resolve('node_modules/.bin')}${path.delimiter}${process.env.PATH}`,
+      PORT: '0',
+      DEMO_PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -49,7 +61,12 @@ export async function startProduct(opts: { timeoutMs?: number; env?: Record<stri
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const url = await waitFor(() => /Open the task pane:\s+(\S+)\/taskpane\.html/.exec(out)?.[1], opts.timeoutMs ?? 60_000, () => out, child);
+    const url = await waitFor(
+      () => /Open the task pane:\s+(\S+)\/taskpane\.html/.exec(out)?.[1],
+      opts.timeoutMs ?? 60_000,
+      () => out,
+      child,
+    );
     const { data: health } = await axios.get<HealthResponse>(`${url}/health`, { httpsAgent: insecureAgent });
     if (!health.demo) throw new Error('npm start did not report its demo site');
     return { url, health, simUrl: health.demo.serverUrl, startupMs: Date.now() - started, pid: child.pid!, output: () => out, close };

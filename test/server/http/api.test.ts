@@ -2,8 +2,8 @@
  * The companion server over real HTTP (startServer, plain HTTP) against the Tableau simulator:
  * sign-in through the API, browsing, session isolation, and no secret in any log line or response.
  */
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
 import { apiClient, captureLogger, tempDir } from './helpers.js';
 
 let sim: Simulator;
@@ -50,7 +50,8 @@ describe('companion API against the demo site', () => {
     const projects = await api.call('GET', `/api/connections/${connection.id}/projects`, { token });
     expect(projects.status, projects.text).toBe(200);
     expect(projects.json.projects.length).toBeGreaterThan(0);
-    for (const p of projects.json.projects) expect(p).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String) }));
+    for (const p of projects.json.projects)
+      expect(p).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String) }));
 
     const workbooks = await api.call('GET', `/api/connections/${connection.id}/workbooks?page=1&pageSize=2`, { token });
     expect(workbooks.status, workbooks.text).toBe(200);
@@ -76,7 +77,9 @@ describe('companion API against the demo site', () => {
       expect(res.status, res.text).toBe(200);
       for (const w of res.json.items) expect(w.projectId).toBe(project.id);
     }
-    const unknown = await api.call('GET', `/api/connections/${connection.id}/datasources?projectId=00000000-0000-0000-0000-000000000000`, { token });
+    const unknown = await api.call('GET', `/api/connections/${connection.id}/datasources?projectId=00000000-0000-0000-0000-000000000000`, {
+      token,
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -171,9 +174,13 @@ describe('session isolation', () => {
 describe('secrets', () => {
   it('never appear in a response or a log line', async () => {
     // Exercise failures too: they are where secrets tend to leak.
-    await api.call('POST', '/api/connections', { body: { ...demoConnect(), auth: { kind: 'password', username: sim.demo.username, password: 'pw-that-is-wrong-77' } } });
+    await api.call('POST', '/api/connections', {
+      body: { ...demoConnect(), auth: { kind: 'password', username: sim.demo.username, password: 'pw-that-is-wrong-77' } },
+    });
     const { sessionToken } = await connect();
-    await api.call('POST', '/api/connections', { body: { ...demoConnect(), auth: { kind: 'jwt', jwt: 'eyJhbGciOi.eyJzdWIiOiJ4In0.sig-secret-part' } } });
+    await api.call('POST', '/api/connections', {
+      body: { ...demoConnect(), auth: { kind: 'jwt', jwt: 'eyJhbGciOi.eyJzdWIiOiJ4In0.sig-secret-part' } },
+    });
     const everything = api.responses();
     const log = logs();
     expect(log.length).toBeGreaterThan(0);

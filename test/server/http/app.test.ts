@@ -3,6 +3,7 @@
  * The real sign-in / browse flow against the simulator is in api.test.ts.
  */
 import type { FastifyInstance } from 'fastify';
+
 import { buildApp } from '../../../server/http/app.js';
 import type { Tableau, TableauConnector } from '../../../server/services/tableau.js';
 import { openStore, type Store } from '../../../server/store/index.js';
@@ -41,7 +42,11 @@ async function setup(client: () => Promise<Tableau>) {
   await app.ready();
 }
 
-const connectBody = { serverUrl: 'https://tableau.example.com/', siteContentUrl: 'sales', auth: { kind: 'pat', patName: 'me', patSecret: SECRET } };
+const connectBody = {
+  serverUrl: 'https://tableau.example.com/',
+  siteContentUrl: 'sales',
+  auth: { kind: 'pat', patName: 'me', patSecret: SECRET },
+};
 
 async function connect() {
   const res = await app.inject({ method: 'POST', url: '/api/connections', payload: connectBody });
@@ -61,7 +66,9 @@ describe('POST /api/connections', () => {
     });
     const res = await app.inject({ method: 'POST', url: '/api/connections', payload: connectBody });
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ error: { code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' } });
+    expect(res.json()).toEqual({
+      error: { code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' },
+    });
     expect(store.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
     expect(store.db.prepare('SELECT count(*) FROM connections').pluck().get()).toBe(0);
   });
@@ -69,9 +76,18 @@ describe('POST /api/connections', () => {
   it('signs in fresh, normalises the URL, labels the connection and never echoes the secret', async () => {
     await setup(async () => fakeClient());
     const { sessionToken, connection } = await connect();
-    expect(connector).toHaveBeenCalledWith({ serverUrl: 'https://tableau.example.com', siteContentUrl: 'sales', auth: connectBody.auth }, 'fresh');
+    expect(connector).toHaveBeenCalledWith(
+      { serverUrl: 'https://tableau.example.com', siteContentUrl: 'sales', auth: connectBody.auth },
+      'fresh',
+    );
     expect(sessionToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(connection).toMatchObject({ label: 'tableau.example.com / sales', principal: 'me', authKind: 'pat', productVersion: '2025.3.0', restApiVersion: '3.26' });
+    expect(connection).toMatchObject({
+      label: 'tableau.example.com / sales',
+      principal: 'me',
+      authKind: 'pat',
+      productVersion: '2025.3.0',
+      restApiVersion: '3.26',
+    });
     expect(JSON.stringify(connection)).not.toContain(SECRET);
     expect(logs()).not.toContain(SECRET);
   });
@@ -97,16 +113,24 @@ describe('error mapping', () => {
       fakeClient({ listAll: async () => Promise.reject(new TableauError({ code: 'rate-limited', message: 'Tableau is busy.' })) }),
     );
     const { sessionToken, connection } = await connect();
-    const res = await app.inject({ url: `/api/connections/${connection.id}/projects`, headers: { authorization: `Bearer ${sessionToken}` } });
+    const res = await app.inject({
+      url: `/api/connections/${connection.id}/projects`,
+      headers: { authorization: `Bearer ${sessionToken}` },
+    });
     expect(res.statusCode).toBe(429);
     expect(res.json()).toEqual({ error: { code: 'rate-limited', message: 'Tableau is busy.' } });
   });
 
   it('answers unexpected failures with a generic 500 and logs them without secrets', async () => {
-    const boom = Object.assign(new Error('socket hang up'), { config: { headers: { 'X-Tableau-Auth': 'tok-123456' }, data: { patSecret: SECRET } } });
+    const boom = Object.assign(new Error('socket hang up'), {
+      config: { headers: { 'X-Tableau-Auth': 'tok-123456' }, data: { patSecret: SECRET } },
+    });
     await setup(async () => fakeClient({ listAll: async () => Promise.reject(boom) }));
     const { sessionToken, connection } = await connect();
-    const res = await app.inject({ url: `/api/connections/${connection.id}/projects`, headers: { authorization: `Bearer ${sessionToken}` } });
+    const res = await app.inject({
+      url: `/api/connections/${connection.id}/projects`,
+      headers: { authorization: `Bearer ${sessionToken}` },
+    });
     expect(res.statusCode).toBe(500);
     expect(res.json().error.code).toBe('internal');
     expect(res.body).not.toContain('socket hang up');
@@ -127,7 +151,12 @@ describe('error mapping', () => {
 describe('origins and bodies', () => {
   it('refuses API calls from a foreign page but allows its own origin with CORS headers', async () => {
     await setup(async () => fakeClient());
-    const foreign = await app.inject({ method: 'POST', url: '/api/connections', headers: { origin: 'https://evil.example' }, payload: connectBody });
+    const foreign = await app.inject({
+      method: 'POST',
+      url: '/api/connections',
+      headers: { origin: 'https://evil.example' },
+      payload: connectBody,
+    });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().error.code).toBe('forbidden-origin');
     expect(connector).not.toHaveBeenCalled();
@@ -148,15 +177,27 @@ describe('origins and bodies', () => {
     const auth = { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' };
     const signout = await app.inject({ method: 'POST', url: `/api/connections/${connection.id}/signout`, headers: auth, payload: '' });
     expect(signout.statusCode).toBe(204);
-    const broken = await app.inject({ method: 'POST', url: '/api/connections', headers: { 'content-type': 'application/json' }, payload: '{"serverUrl":' });
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/api/connections',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"serverUrl":',
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().error.code).toBe('invalid-input');
-    const proto = await app.inject({ method: 'POST', url: '/api/connections', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1}}' });
+    const proto = await app.inject({
+      method: 'POST',
+      url: '/api/connections',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__":{"x":1}}',
+    });
     expect(proto.statusCode).toBe(400);
   });
 
   it('gzips JSON answers when asked', async () => {
-    await setup(async () => fakeClient({ listAll: async () => Array.from({ length: 200 }, (_, i) => ({ id: `p${i}`, name: `Project ${i}` })) }));
+    await setup(async () =>
+      fakeClient({ listAll: async () => Array.from({ length: 200 }, (_, i) => ({ id: `p${i}`, name: `Project ${i}` })) }),
+    );
     const { sessionToken, connection } = await connect();
     const res = await app.inject({
       url: `/api/connections/${connection.id}/projects`,

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { loadDevCertificates, readIfValid } from '../../../server/certs.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'certs-'));

@@ -7,9 +7,11 @@
  * test/server/tableau/redirects.test.ts.
  */
 import type { ServerResponse } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../../server/main.js';
-import { startStandIn, type StandIn } from '../tableau/standin.js';
+
+import { type RunningServer, startServer } from '../../../server/main.js';
+import { type StandIn, startStandIn } from '../tableau/standin.js';
 import { apiClient, captureLogger, tempDir } from './helpers.js';
 
 const SECRET = 'pat-secret-of-the-moved-server';

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+
 import { createLogger } from '../../../server/log.js';
 
 export const tempDir = (prefix = 'companion-') => mkdtempSync(join(tmpdir(), prefix));
@@ -30,7 +31,11 @@ export interface Recorded {
 /** fetch wrapper that records every response body (for "no secret in any response" checks). */
 export function apiClient(baseUrl: string) {
   const seen: string[] = [];
-  async function call(method: string, path: string, init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Recorded> {
+  async function call(
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Recorded> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     let body: string | undefined;

@@ -9,7 +9,9 @@ describe('jsonShapeProblem', () => {
     expect(jsonShapeProblem('[[[1]]]', limits)).toBeUndefined();
     expect(jsonShapeProblem('{"a":[{"b":1}]}', limits)).toBeUndefined();
     expect(jsonShapeProblem('[[[[1]]]]', limits)).toBe('The request body is nested 4 levels deep; the limit is 3.');
-    expect(jsonShapeProblem(`{"a":[${'['.repeat(100_000)}`, limits)).toBe('The request body is nested 100,002 levels deep; the limit is 3.');
+    expect(jsonShapeProblem(`{"a":[${'['.repeat(100_000)}`, limits)).toBe(
+      'The request body is nested 100,002 levels deep; the limit is 3.',
+    );
   });
 
   it('ignores brackets, commas and escaped quotes inside strings', () => {
@@ -29,7 +31,9 @@ describe('jsonShapeProblem', () => {
     expect(jsonShapeProblem('[1,2,3]', limits)).toBeUndefined();
     expect(jsonShapeProblem('[[1,2,3],[1,2,3],[1,2,3]]', limits)).toBeUndefined();
     expect(jsonShapeProblem('[1,2,3,4]', limits)).toBe('An array in the request body has more than 3 items; the limit is 3.');
-    expect(jsonShapeProblem('{"a":1,"b":2,"c":[1],"d":4}', limits)).toBe('An object in the request body has more than 3 members; the limit is 3.');
+    expect(jsonShapeProblem('{"a":1,"b":2,"c":[1],"d":4}', limits)).toBe(
+      'An object in the request body has more than 3 members; the limit is 3.',
+    );
   });
 
   it('terminates on malformed text (JSON.parse judges it next)', () => {
@@ -62,6 +66,8 @@ describe('boundedJson', () => {
     let v: unknown = 1;
     for (let i = 0; i < 100_000; i++) v = [v];
     expect(jsonValueProblem(v, { maxDepth: 200_000, maxStringChars: 1, maxItems: 1 })).toBeUndefined();
-    expect(boundedJson(bounds, 'A filter value').safeParse(v).error?.issues[0]?.message).toBe('A filter value is nested more than 2 levels deep; the limit is 2.');
+    expect(boundedJson(bounds, 'A filter value').safeParse(v).error?.issues[0]?.message).toBe(
+      'A filter value is nested more than 2 levels deep; the limit is 2.',
+    );
   });
 });

@@ -4,6 +4,7 @@
  * Tableau. The app runs with a stand-in Tableau that records every call, so "never sent" is checked.
  */
 import type { FastifyInstance } from 'fastify';
+
 import { buildApp } from '../../../server/http/app.js';
 import { LIMITS } from '../../../server/http/limits.js';
 import type { Tableau, TableauConnector } from '../../../server/services/tableau.js';
@@ -18,7 +19,11 @@ let cid: string;
 
 /** A signed-in Tableau stand-in: every method call is recorded and answers nothing useful. */
 function recordingClient(): Tableau {
-  const base = { serverInfo: { productVersion: '2026.1.0', restApiVersion: '3.27' }, serverUrl: 'https://tableau.example.com', signOut: async () => {} };
+  const base = {
+    serverInfo: { productVersion: '2026.1.0', restApiVersion: '3.27' },
+    serverUrl: 'https://tableau.example.com',
+    signOut: async () => {},
+  };
   return new Proxy(base, {
     get(target, name) {
       if (name in target || typeof name === 'symbol' || name === 'then') return (target as Record<string | symbol, unknown>)[name];
@@ -85,7 +90,10 @@ const withRaw = (body: object, raw: string) => JSON.stringify(body).replace('"@@
 
 describe('JSON shape limits, checked before parsing', () => {
   it('a VDS filter value nested 10,000 levels deep → 400 naming the depth limit', async () => {
-    const body = withRaw({ source: datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['@@'] }] })) }, deep(10_000));
+    const body = withRaw(
+      { source: datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['@@'] }] })) },
+      deep(10_000),
+    );
     const res = await post(`/api/connections/${cid}/pull`, body);
     expect(res.status).toBe(400);
     expect(res.error).toEqual({ code: 'invalid-input', message: 'The request body is nested 10,006 levels deep; the limit is 64.' });
@@ -93,7 +101,10 @@ describe('JSON shape limits, checked before parsing', () => {
   });
 
   it("the same in a schedule's source → 400, and no schedule is saved", async () => {
-    const body = withRaw(schedule(datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['@@'] }] }))), deep(10_000));
+    const body = withRaw(
+      schedule(datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['@@'] }] }))),
+      deep(10_000),
+    );
     const res = await post('/api/schedules', body);
     expect(res.status).toBe(400);
     expect(res.error?.message).toMatch(/^The request body is nested 10,0\d\d levels deep; the limit is 64\.$/);
@@ -112,7 +123,10 @@ describe('JSON shape limits, checked before parsing', () => {
   });
 
   it('an array of 10,001 items → 400 naming the item limit', async () => {
-    const body = withRaw(schedule(datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: '@@' }] }))), `[${'1,'.repeat(10_000)}1]`);
+    const body = withRaw(
+      schedule(datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: '@@' }] }))),
+      `[${'1,'.repeat(10_000)}1]`,
+    );
     const res = await post('/api/schedules', body);
     expect(res.error?.message).toBe('An array in the request body has more than 10,000 items; the limit is 10,000.');
   });
@@ -131,13 +145,17 @@ describe('VDS query limits', () => {
     const calculation = `SUM([Sales])${' + 1'.repeat(LIMITS.calculationChars / 4)}`;
     const res = await pull({ fields: [{ fieldCaption: 'Big', calculation }] });
     expect(res.status).toBe(400);
-    expect(res.error?.message).toBe(`Invalid pull request: source.query.fields.0.calculation: The calculation is 65,548 characters long; the limit is 65,536.`);
+    expect(res.error?.message).toBe(
+      `Invalid pull request: source.query.fields.0.calculation: The calculation is 65,548 characters long; the limit is 65,536.`,
+    );
     expect(tableauCalls).toEqual([]);
   });
 
   it('a calculation nesting parentheses 9,000 deep → 400, never sent to Tableau', async () => {
     const res = await pull({ fields: [{ fieldCaption: 'Deep', calculation: `${'('.repeat(9_000)}1${')'.repeat(9_000)}` }] });
-    expect(res.error?.message).toBe('Invalid pull request: source.query.fields.0.calculation: The calculation nests parentheses 9,000 levels deep; the limit is 256.');
+    expect(res.error?.message).toBe(
+      'Invalid pull request: source.query.fields.0.calculation: The calculation nests parentheses 9,000 levels deep; the limit is 256.',
+    );
     expect(tableauCalls).toEqual([]);
   });
 
@@ -151,38 +169,65 @@ describe('VDS query limits', () => {
 
   it('fields, filters and parameters over their counts → 400 naming the count', async () => {
     const fields = Array.from({ length: LIMITS.vdsFields + 1 }, (_, i) => ({ fieldCaption: `F${i}` }));
-    expect((await pull({ fields })).error?.message).toBe('Invalid pull request: source.query.fields: A VDS query may have at most 500 fields; this one has 501.');
-    const filters = Array.from({ length: LIMITS.vdsFilters + 1 }, (_, i) => ({ field: { fieldCaption: `F${i}` }, filterType: 'SET', values: [] }));
-    expect((await pull(query({ filters }))).error?.message).toBe('Invalid pull request: source.query.filters: A VDS query may have at most 200 filters; this one has 201.');
+    expect((await pull({ fields })).error?.message).toBe(
+      'Invalid pull request: source.query.fields: A VDS query may have at most 500 fields; this one has 501.',
+    );
+    const filters = Array.from({ length: LIMITS.vdsFilters + 1 }, (_, i) => ({
+      field: { fieldCaption: `F${i}` },
+      filterType: 'SET',
+      values: [],
+    }));
+    expect((await pull(query({ filters }))).error?.message).toBe(
+      'Invalid pull request: source.query.filters: A VDS query may have at most 200 filters; this one has 201.',
+    );
     const parameters = Array.from({ length: LIMITS.vdsParameters + 1 }, (_, i) => ({ parameterCaption: `P${i}`, value: i }));
-    expect((await pull(query({ parameters }))).error?.message).toBe('Invalid pull request: source.query.parameters: A VDS query may have at most 200 parameters; this one has 201.');
+    expect((await pull(query({ parameters }))).error?.message).toBe(
+      'Invalid pull request: source.query.parameters: A VDS query may have at most 200 parameters; this one has 201.',
+    );
     expect(tableauCalls).toEqual([]);
   });
 
   it('a filter value nested under the edge limit but deeper than a filter allows → 400', async () => {
-    const body = withRaw({ source: datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['@@'] }] })) }, deep(40));
+    const body = withRaw(
+      { source: datasource(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['@@'] }] })) },
+      deep(40),
+    );
     const res = await post(`/api/connections/${cid}/pull`, body);
-    expect(res.error?.message).toBe('Invalid pull request: source.query.filters.0.values.0: A filter value is nested more than 16 levels deep; the limit is 16.');
+    expect(res.error?.message).toBe(
+      'Invalid pull request: source.query.filters.0.values.0: A filter value is nested more than 16 levels deep; the limit is 16.',
+    );
   });
 
   it('a filter value longer than a value may be → 400', async () => {
-    const res = await pull(query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['v'.repeat(LIMITS.valueChars + 1)] }] }));
-    expect(res.error?.message).toBe('Invalid pull request: source.query.filters.0.values.0: A filter value is a text of 10,001 characters; the limit is 10,000.');
+    const res = await pull(
+      query({ filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['v'.repeat(LIMITS.valueChars + 1)] }] }),
+    );
+    expect(res.error?.message).toBe(
+      'Invalid pull request: source.query.filters.0.values.0: A filter value is a text of 10,001 characters; the limit is 10,000.',
+    );
   });
 
   it('a view pull with too many filters → 400', async () => {
     const filters = Object.fromEntries(Array.from({ length: LIMITS.viewFilters + 1 }, (_, i) => [`F${i}`, 'x']));
     const res = await post(`/api/connections/${cid}/pull`, { source: { kind: 'view', viewId: 'v1', filters } });
-    expect(res.error?.message).toBe('Invalid pull request: source.filters: A view pull may set at most 200 filters or parameters; this one sets 201.');
+    expect(res.error?.message).toBe(
+      'Invalid pull request: source.filters: A view pull may set at most 200 filters or parameters; this one sets 201.',
+    );
   });
 });
 
 describe('schedule specs are bounded before they are checked', () => {
   it('a 50,000-character time zone or cron expression is refused without being echoed', async () => {
-    const zone = await post('/api/schedules', { ...schedule({ kind: 'view', viewId: 'v1' }), spec: { kind: 'daily', time: '07:30', timeZone: 'Z'.repeat(50_000) } });
+    const zone = await post('/api/schedules', {
+      ...schedule({ kind: 'view', viewId: 'v1' }),
+      spec: { kind: 'daily', time: '07:30', timeZone: 'Z'.repeat(50_000) },
+    });
     expect(zone.status).toBe(400);
     expect(zone.error!.message.length).toBeLessThan(300);
-    const cron = await post('/api/schedules', { ...schedule({ kind: 'view', viewId: 'v1' }), spec: { kind: 'cron', expression: '* '.repeat(25_000), timeZone: 'UTC' } });
+    const cron = await post('/api/schedules', {
+      ...schedule({ kind: 'view', viewId: 'v1' }),
+      spec: { kind: 'cron', expression: '* '.repeat(25_000), timeZone: 'UTC' },
+    });
     expect(cron.status).toBe(400);
     expect(cron.error!.message).toMatch(/A cron expression is at most 1,000 characters/);
   });

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { createLogger, isSecretKey, scrub, REDACTED } from '../../../server/log.js';
+
+import { createLogger, isSecretKey, REDACTED, scrub } from '../../../server/log.js';
 
 function capture() {
   const lines: string[] = [];
@@ -14,7 +15,16 @@ function capture() {
 
 describe('log redaction', () => {
   it('names secret-looking keys in any case and separator style', () => {
-    for (const k of ['Authorization', 'X-Tableau-Auth', 'patSecret', 'PAT_SECRET', 'password', 'jwt', 'sessionToken', 'personalAccessTokenSecret']) {
+    for (const k of [
+      'Authorization',
+      'X-Tableau-Auth',
+      'patSecret',
+      'PAT_SECRET',
+      'password',
+      'jwt',
+      'sessionToken',
+      'personalAccessTokenSecret',
+    ]) {
       expect(isSecretKey(k), k).toBe(true);
     }
     for (const k of ['patName', 'username', 'serverUrl', 'message']) expect(isSecretKey(k), k).toBe(false);

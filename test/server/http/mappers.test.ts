@@ -3,11 +3,33 @@ import { vdsColumns } from '../../../server/pull/pull-messages.js';
 
 describe('browse mappers', () => {
   it('keeps what the pane shows and drops what Tableau omitted', () => {
-    expect(toProjectItem({ id: 'p', name: 'Sales', parentProjectId: '', description: undefined } as never)).toEqual({ id: 'p', name: 'Sales' });
+    expect(toProjectItem({ id: 'p', name: 'Sales', parentProjectId: '', description: undefined } as never)).toEqual({
+      id: 'p',
+      name: 'Sales',
+    });
     expect(
-      toWorkbookItem({ id: 'w', name: 'Superstore', contentUrl: 'Superstore', project: { id: 'p', name: 'Sales' }, owner: { id: 'u', name: 'carl' }, updatedAt: '2026-01-20T09:30:00Z' } as never),
-    ).toEqual({ id: 'w', name: 'Superstore', contentUrl: 'Superstore', projectId: 'p', projectName: 'Sales', ownerName: 'carl', updatedAt: '2026-01-20T09:30:00Z' });
-    expect(toDatasourceItem({ id: 'd', name: 'Orders', hasExtracts: false } as never)).toEqual({ id: 'd', name: 'Orders', hasExtracts: false });
+      toWorkbookItem({
+        id: 'w',
+        name: 'Superstore',
+        contentUrl: 'Superstore',
+        project: { id: 'p', name: 'Sales' },
+        owner: { id: 'u', name: 'carl' },
+        updatedAt: '2026-01-20T09:30:00Z',
+      } as never),
+    ).toEqual({
+      id: 'w',
+      name: 'Superstore',
+      contentUrl: 'Superstore',
+      projectId: 'p',
+      projectName: 'Sales',
+      ownerName: 'carl',
+      updatedAt: '2026-01-20T09:30:00Z',
+    });
+    expect(toDatasourceItem({ id: 'd', name: 'Orders', hasExtracts: false } as never)).toEqual({
+      id: 'd',
+      name: 'Orders',
+      hasExtracts: false,
+    });
   });
 
   it("calls REST's 'view' a sheet", () => {

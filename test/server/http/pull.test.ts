@@ -4,10 +4,11 @@
  */
 import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+
 import type { StreamMessage } from '../../../common/stream.js';
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
 import { apiClient, captureLogger, tempDir } from './helpers.js';
 
 let sim: Simulator;
@@ -26,10 +27,20 @@ const ids = {
 
 beforeAll(async () => {
   sim = await createSimulator({ jobs: { mode: 'poll', pollsPerStage: 1 } });
-  server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: captureLogger().logger, tableau: { retry: { maxAttempts: 1 } } });
+  server = await startServer({
+    dataDir: tempDir(),
+    port: 0,
+    protocol: 'http',
+    logger: captureLogger().logger,
+    tableau: { retry: { maxAttempts: 1 } },
+  });
   api = apiClient(server.url);
   const res = await api.call('POST', '/api/connections', {
-    body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+    body: {
+      serverUrl: sim.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
   });
   expect(res.status, res.text).toBe(201);
   token = res.json.sessionToken;
@@ -41,7 +52,11 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const parse = (text: string): StreamMessage[] => text.trim().split('\n').map((l) => JSON.parse(l) as StreamMessage);
+const parse = (text: string): StreamMessage[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as StreamMessage);
 const rowsOf = (ms: StreamMessage[]) => ms.flatMap((m) => (m.kind === 'rows' ? m.rows : []));
 
 async function pull(body: unknown) {
@@ -186,7 +201,11 @@ describe('pull', () => {
     try {
       // The second demo PAT: one live session per PAT, so the shared server's session stays valid.
       const res = await apiClient(gz.url).call('POST', '/api/connections', {
-        body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.otherPatName, patSecret: sim.demo.otherPatSecret } },
+        body: {
+          serverUrl: sim.url,
+          siteContentUrl: sim.demo.siteContentUrl,
+          auth: { kind: 'pat', patName: sim.demo.otherPatName, patSecret: sim.demo.otherPatSecret },
+        },
       });
       expect(res.status, res.text).toBe(201);
       const { headers, raw } = await rawPull(gz.url, res.json.connection.id, res.json.sessionToken);

@@ -1,11 +1,15 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /**
  * GET with the path sent exactly as written: fetch and axios resolve `%2e%2e` and `..` before
  * sending, so they cannot ask a server for a traversal path.
  */
-export function rawGet(baseUrl: string, path: string, options: { rejectUnauthorized?: boolean } = {}): Promise<{ status: number; body: string }> {
+export function rawGet(
+  baseUrl: string,
+  path: string,
+  options: { rejectUnauthorized?: boolean } = {},
+): Promise<{ status: number; body: string }> {
   const request = baseUrl.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(`${baseUrl}/`, { path, rejectUnauthorized: options.rejectUnauthorized ?? true }, (res) => {
@@ -20,7 +24,10 @@ export function rawGet(baseUrl: string, path: string, options: { rejectUnauthori
 }
 
 /** GET with exactly these headers (fetch adds and undoes Accept-Encoding); the body undecoded. */
-export function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+export function rawRequest(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { headers }, (res) => {
       const chunks: Buffer[] = [];

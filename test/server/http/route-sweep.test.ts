@@ -10,10 +10,11 @@
  */
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { startServer, type RunningServer } from '../../../server/main.js';
+
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { captureLogger, tempDir } from './helpers.js';
-import { routesOf, type RouteEntry } from './routes-of.js';
+import { type RouteEntry, routesOf } from './routes-of.js';
 import { type Fixtures, sweepFixtures } from './sweep-fixtures.js';
 
 const SLOW_MS = 5_000;
@@ -75,46 +76,55 @@ function replaceAt(value: unknown, path: Array<string | number>, replacement: un
 const serialize = (value: unknown, levels: number) => JSON.stringify(value).split(DEEP_TEXT).join(deepJson(levels));
 
 /** A valid body of the route (of any route, for one without a known body) with one part (or the whole) replaced. */
-const mutatedBody = (route: RouteEntry) => fc
-  .record({ base: fc.nat(), pathPick: fc.nat(), replacement: hostileValue, levels: fc.constantFrom(100, 10_000, 100_000), dropKey: fc.boolean() })
-  .map(({ base, pathPick, replacement, levels, dropKey }) => {
-    const bodies = fixtures.bodiesFor(route.method, route.url);
-    const body = bodies[base % bodies.length]!;
-    const paths = pathsOf(body);
-    const path = paths[pathPick % paths.length]!;
-    const mutated = dropKey && path.length > 0 ? replaceAt(body, path, undefined) : replaceAt(body, path, replacement);
-    return serialize(mutated, levels);
-  });
+const mutatedBody = (route: RouteEntry) =>
+  fc
+    .record({
+      base: fc.nat(),
+      pathPick: fc.nat(),
+      replacement: hostileValue,
+      levels: fc.constantFrom(100, 10_000, 100_000),
+      dropKey: fc.boolean(),
+    })
+    .map(({ base, pathPick, replacement, levels, dropKey }) => {
+      const bodies = fixtures.bodiesFor(route.method, route.url);
+      const body = bodies[base % bodies.length]!;
+      const paths = pathsOf(body);
+      const path = paths[pathPick % paths.length]!;
+      const mutated = dropKey && path.length > 0 ? replaceAt(body, path, undefined) : replaceAt(body, path, replacement);
+      return serialize(mutated, levels);
+    });
 
-const rawBody = (route: RouteEntry) => fc.oneof(
-  { arbitrary: mutatedBody(route), weight: 6 },
-  { arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)), weight: 2 },
-  { arbitrary: fc.string({ maxLength: 200 }), weight: 1 },
-  {
-    arbitrary: fc.constantFrom(
-      '',
-      ' ',
-      'null',
-      '{',
-      '{"a":',
-      deepJson(10_000),
-      `{"a":${deepJson(50_000)}}`,
-      `"${'y'.repeat(1_000_000)}"`,
-      `[${'0,'.repeat(300_000)}0]`,
-      '{"__proto__":{"polluted":true}}',
-      '{"constructor":{"prototype":{"polluted":true}}}',
-      '\u0000',
-    ),
-    weight: 2,
-  },
-);
+const rawBody = (route: RouteEntry) =>
+  fc.oneof(
+    { arbitrary: mutatedBody(route), weight: 6 },
+    { arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)), weight: 2 },
+    { arbitrary: fc.string({ maxLength: 200 }), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        '',
+        ' ',
+        'null',
+        '{',
+        '{"a":',
+        deepJson(10_000),
+        `{"a":${deepJson(50_000)}}`,
+        `"${'y'.repeat(1_000_000)}"`,
+        `[${'0,'.repeat(300_000)}0]`,
+        '{"__proto__":{"polluted":true}}',
+        '{"constructor":{"prototype":{"polluted":true}}}',
+        '\u0000',
+      ),
+      weight: 2,
+    },
+  );
 
-const body = (route: RouteEntry) => fc.oneof(
-  { arbitrary: rawBody(route).map((text) => Buffer.from(text)), weight: 8 },
-  // Invalid UTF-8: a lone continuation byte and an overlong encoding inside a JSON string.
-  { arbitrary: fc.constant(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d])), weight: 1 },
-  { arbitrary: fc.constant(undefined), weight: 1 },
-);
+const body = (route: RouteEntry) =>
+  fc.oneof(
+    { arbitrary: rawBody(route).map((text) => Buffer.from(text)), weight: 8 },
+    // Invalid UTF-8: a lone continuation byte and an overlong encoding inside a JSON string.
+    { arbitrary: fc.constant(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d])), weight: 1 },
+    { arbitrary: fc.constant(undefined), weight: 1 },
+  );
 
 const contentType = fc.oneof(
   { arbitrary: fc.constant('application/json'), weight: 8 },
@@ -146,7 +156,17 @@ const garbageSegment = fc.oneof(
 const queryString = fc.oneof(
   fc.constant(''),
   fc
-    .array(fc.tuple(fc.constantFrom('page', 'pageSize', 'q', 'projectId', 'limit', 'scheduleId', 'x', '', '%ZZ', 'a[b]'), fc.oneof(fc.string({ maxLength: 20 }), garbageSegment, fc.constantFrom('0', '-1', '1e400', 'NaN', '1.5', '99999999999999999999', ''))), { maxLength: 6 })
+    .array(
+      fc.tuple(
+        fc.constantFrom('page', 'pageSize', 'q', 'projectId', 'limit', 'scheduleId', 'x', '', '%ZZ', 'a[b]'),
+        fc.oneof(
+          fc.string({ maxLength: 20 }),
+          garbageSegment,
+          fc.constantFrom('0', '-1', '1e400', 'NaN', '1.5', '99999999999999999999', ''),
+        ),
+      ),
+      { maxLength: 6 },
+    )
     .map((pairs) => `?${pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`),
   fc.constantFrom('?', '?&&&', '?=', '?page=1&page=2', `?q=${'q'.repeat(100_000)}`, '?%', '?a=%ZZ', `?${'k=v&'.repeat(5_000)}`),
 );
@@ -164,9 +184,7 @@ function authHeader(kind: Auth): Record<string, string> {
 /** The route's URL with each `:param` (and `*`) filled: the session's real ids or garbage. */
 async function fillUrl(url: string, real: boolean, garbage: string): Promise<string> {
   const ids = real ? await fixtures.liveIds() : undefined;
-  return url
-    .replace(/:(\w+)/g, (_m, name: string) => (ids ? (ids[name] ?? garbage) : garbage))
-    .replace(/\*$/, garbage);
+  return url.replace(/:(\w+)/g, (_m, name: string) => (ids ? (ids[name] ?? garbage) : garbage)).replace(/\*$/, garbage);
 }
 
 interface Outcome {
@@ -222,7 +240,11 @@ describe('route sweep: generated bad input never answers 5xx or hangs', () => {
   it('every route × every hostile body shape', async () => {
     const shapes: Array<[string, Buffer | undefined, string | undefined]> = [
       ['10,000-level nesting', Buffer.from(deepJson(10_000)), 'application/json'],
-      ['deep value inside a valid body', Buffer.from(serialize(replaceAt(fixtures.validBodies()[0], ['x'], DEEP_VALUE), 10_000)), 'application/json'],
+      [
+        'deep value inside a valid body',
+        Buffer.from(serialize(replaceAt(fixtures.validBodies()[0], ['x'], DEEP_VALUE), 10_000)),
+        'application/json',
+      ],
       ['1,000,000-character string', Buffer.from(`{"s":"${'s'.repeat(1_000_000)}"}`), 'application/json'],
       ['300,000-item array', Buffer.from(`[${'1,'.repeat(300_000)}1]`), 'application/json'],
       ['invalid UTF-8', Buffer.from([0x22, 0xff, 0xfe, 0x22]), 'application/json'],
@@ -238,7 +260,10 @@ describe('route sweep: generated bad input never answers 5xx or hangs', () => {
         for (const kind of ['none', 'valid'] as const) {
           const url = await fillUrl(route.url, kind === 'valid', 'zz');
           const headers = { ...authHeader(kind), ...(ctype ? { 'content-type': ctype } : {}) };
-          const found = problem(`${route.method} ${route.url} with ${name} (auth ${kind})`, await send(route.method, url, headers, payload));
+          const found = problem(
+            `${route.method} ${route.url} with ${name} (auth ${kind})`,
+            await send(route.method, url, headers, payload),
+          );
           if (found) failures.push(found);
         }
       }
@@ -283,7 +308,15 @@ describe('route sweep: generated bad input never answers 5xx or hangs', () => {
       .nat()
       .map((pick) => weighted[pick % weighted.length]!)
       .chain((route) =>
-        fc.record({ route: fc.constant(route), realIds: fc.boolean(), garbage: garbageSegment, query: queryString, payload: body(route), ctype: contentType, authKind: auth }),
+        fc.record({
+          route: fc.constant(route),
+          realIds: fc.boolean(),
+          garbage: garbageSegment,
+          query: queryString,
+          payload: body(route),
+          ctype: contentType,
+          authKind: auth,
+        }),
       );
     await fc.assert(
       fc.asyncProperty(request, async ({ route, realIds, garbage, query, payload, ctype, authKind }) => {

@@ -3,15 +3,17 @@
  * the security headers an Office add-in can live with, and one debug log line per request.
  * In-process through inject, then over real HTTP with the add-in's static files mounted.
  */
-import type { FastifyInstance } from 'fastify';
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+
+import type { FastifyInstance } from 'fastify';
+
 import { loadConfig } from '../../../server/config.js';
 import { buildApp } from '../../../server/http/app.js';
 import { hostName, isHostAllowed, parsePublicHosts } from '../../../server/http/security.js';
+import { type RunningServer, startServer } from '../../../server/main.js';
 import type { TableauConnector } from '../../../server/services/tableau.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
 import { openStore, type Store } from '../../../server/store/index.js';
 import { captureLogger, tempDir } from './helpers.js';
 
@@ -53,10 +55,26 @@ describe('Host allow-list', () => {
 
   it('allows localhost, IP addresses and configured names, on any port; nothing else', () => {
     const pub = new Set(['excel.example.com']);
-    for (const ok of ['localhost', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', '192.168.1.5:3000', 'excel.example.com', 'EXCEL.example.com:443']) {
+    for (const ok of [
+      'localhost',
+      'localhost:3000',
+      '127.0.0.1:3000',
+      '[::1]:3000',
+      '192.168.1.5:3000',
+      'excel.example.com',
+      'EXCEL.example.com:443',
+    ]) {
       expect(isHostAllowed(ok, pub), ok).toBe(true);
     }
-    for (const no of ['evil.example', 'evil.example:3000', 'localhost.evil.example', 'excel.example.com.evil.example', 'sub.excel.example.com', 'localhost.', undefined]) {
+    for (const no of [
+      'evil.example',
+      'evil.example:3000',
+      'localhost.evil.example',
+      'excel.example.com.evil.example',
+      'sub.excel.example.com',
+      'localhost.',
+      undefined,
+    ]) {
       expect(isHostAllowed(no, pub), String(no)).toBe(false);
     }
   });
@@ -88,7 +106,11 @@ describe('Host allow-list', () => {
       { method: 'GET', url: '/health' },
       { method: 'GET', url: '/api/connections' },
       { method: 'POST', url: '/api/connections', payload: { serverUrl: 'https://x.example' } },
-      { method: 'OPTIONS', url: '/api/connections', headers: { origin: 'https://localhost:3000', 'access-control-request-method': 'POST' } },
+      {
+        method: 'OPTIONS',
+        url: '/api/connections',
+        headers: { origin: 'https://localhost:3000', 'access-control-request-method': 'POST' },
+      },
       { method: 'GET', url: '/taskpane.html' },
     ] as const;
     for (const r of requests) {
@@ -124,7 +146,11 @@ describe('security headers', () => {
       expect(res.headers['strict-transport-security']).toBeUndefined();
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       const csp = String(res.headers['content-security-policy']);
-      const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+      const directive = (name: string) =>
+        csp
+          .split(';')
+          .map((d) => d.trim())
+          .find((d) => d.startsWith(`${name} `));
       expect(directive('frame-ancestors')).toContain('https://*.officeapps.live.com');
       expect(directive('frame-ancestors')).toContain("'self'");
       expect(directive('script-src')).toBe("script-src 'self' https://appsforoffice.microsoft.com");
@@ -147,7 +173,14 @@ describe('request log', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const requestLines = lines.filter((l) => l.path === '/health');
     expect(requestLines).toHaveLength(1);
-    expect(requestLines[0]).toMatchObject({ level: 20, msg: 'GET /health 200', method: 'GET', path: '/health', status: 200, ms: expect.any(Number) });
+    expect(requestLines[0]).toMatchObject({
+      level: 20,
+      msg: 'GET /health 200',
+      method: 'GET',
+      path: '/health',
+      status: 200,
+      ms: expect.any(Number),
+    });
     expect(logs()).not.toContain('filter-value');
     expect(lines.filter((l) => l.level === 30)).toEqual([]); // nothing at info for a plain request
   });
@@ -165,7 +198,14 @@ describe('over real HTTP, with the add-in files mounted', () => {
   beforeAll(async () => {
     const distDir = tempDir('addin-dist-');
     writeFileSync(join(distDir, 'taskpane.html'), '<!doctype html><title>pane</title>');
-    server = await startServer({ dataDir: tempDir(), distDir, port: 0, protocol: 'http', addin: 'static', logger: captureLogger('warn').logger });
+    server = await startServer({
+      dataDir: tempDir(),
+      distDir,
+      port: 0,
+      protocol: 'http',
+      addin: 'static',
+      logger: captureLogger('warn').logger,
+    });
   });
   afterAll(async () => server?.close());
 
@@ -195,7 +235,13 @@ describe('over real HTTP, with the add-in files mounted', () => {
   });
 
   it('serves a configured public name, and lets its pages call the API (CORS)', async () => {
-    const pub = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', publicHosts: ['excel.example.com'], logger: captureLogger('warn').logger });
+    const pub = await startServer({
+      dataDir: tempDir(),
+      port: 0,
+      protocol: 'http',
+      publicHosts: ['excel.example.com'],
+      logger: captureLogger('warn').logger,
+    });
     try {
       const preflight = (origin: string) =>
         pub.app.inject({

@@ -7,7 +7,8 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../../server/main.js';
+
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { captureLogger, tempDir } from './helpers.js';
 import { rawGet } from './raw-get.js';
 
@@ -30,7 +31,7 @@ describe('npm run dev: Vite serves the add-in and nothing else of the checkout',
     rmSync(planted, { recursive: true, force: true });
   });
 
-  it('serves the pane from source, loading office.js from Microsoft\'s CDN', async () => {
+  it("serves the pane from source, loading office.js from Microsoft's CDN", async () => {
     const pane = await rawGet(server.url, '/taskpane.html');
     expect(pane.status).toBe(200);
     expect(pane.body).toContain('/@vite/client');

@@ -7,12 +7,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+
+import { precompressBuild } from '../../../scripts/precompress.js';
 import { loadDevCertificates } from '../../../server/certs.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { captureLogger, tempDir } from './helpers.js';
 import { rawGet, rawRequest } from './raw-get.js';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { precompressBuild } from '../../../scripts/precompress.js';
 
 const quiet = () => captureLogger('warn').logger;
 
@@ -85,21 +86,26 @@ describe('serving the built add-in (static mode, as npm start runs it)', () => {
 
   it('lets the browser keep hashed chunks for good and revalidate pages and icons', async () => {
     server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: quiet(), addin: 'static', distDir: fakeBuild() });
-    expect((await fetch(`${server.url}/assets/taskpane-AbC12_-9.js`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${server.url}/assets/taskpane-AbC12_-9.js`)).headers.get('cache-control')).toBe(
+      'public, max-age=31536000, immutable',
+    );
     const page = await fetch(`${server.url}/taskpane.html`);
     expect(page.headers.get('cache-control')).toBe('no-cache');
     expect(page.headers.get('etag')).toBeTruthy();
     expect((await fetch(`${server.url}/assets/icon-32.png`)).headers.get('cache-control')).toBe('no-cache');
   });
 
-  it('sends the build\'s brotli or gzip copy when the browser takes it, the file itself otherwise', async () => {
+  it("sends the build's brotli or gzip copy when the browser takes it, the file itself otherwise", async () => {
     const dist = fakeBuild();
     const js = `console.log(${JSON.stringify('x'.repeat(3000))});`;
     writeFileSync(join(dist, 'assets', 'taskpane-AbC12_-9.js'), js);
     expect(precompressBuild(dist)).toBe(1);
     server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: quiet(), addin: 'static', distDir: dist });
     const url = `${server.url}/assets/taskpane-AbC12_-9.js`;
-    for (const [accept, encoding, decode] of [['br', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync]] as const) {
+    for (const [accept, encoding, decode] of [
+      ['br', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
       const res = await rawRequest(url, { 'accept-encoding': accept });
       expect(res.headers['content-encoding'], accept).toBe(encoding);
       expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');

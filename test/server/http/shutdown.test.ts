@@ -6,8 +6,9 @@
  * answers (a hung proxy, a black-holed firewall).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { ClientPool } from '../../../server/services/client-pool.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
 import { apiClient, captureLogger, tempDir } from './helpers.js';
@@ -32,7 +33,11 @@ async function signedInServer(): Promise<{ port: number }> {
   server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: captureLogger('warn').logger });
   const api = apiClient(server.url);
   const created = await api.call('POST', '/api/connections', {
-    body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+    body: {
+      serverUrl: sim.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
   });
   expect(created.status, created.text).toBe(201);
   const projects = await api.call('GET', `/api/connections/${created.json.connection.id}/projects`, { token: created.json.sessionToken });
@@ -85,10 +90,14 @@ describe('ClientPool.closeAll', () => {
     const clients = [hanging, failing, hanging];
     let i = 0;
     const pool = new ClientPool(async () => clients[i++]);
-    for (const id of ['a', 'b', 'c']) await pool.get({ info: { id, serverUrl: 'https://t.example', siteContentUrl: '' }, auth: { kind: 'jwt', jwt: 'x' } } as never);
+    for (const id of ['a', 'b', 'c'])
+      await pool.get({ info: { id, serverUrl: 'https://t.example', siteContentUrl: '' }, auth: { kind: 'jwt', jwt: 'x' } } as never);
     // a fourth connection still signing in at close time
     const neverSignsIn = new ClientPool(() => new Promise<never>(() => undefined));
-    void neverSignsIn.get({ info: { id: 'd', serverUrl: 'https://t.example', siteContentUrl: '' }, auth: { kind: 'jwt', jwt: 'x' } } as never);
+    void neverSignsIn.get({
+      info: { id: 'd', serverUrl: 'https://t.example', siteContentUrl: '' },
+      auth: { kind: 'jwt', jwt: 'x' },
+    } as never);
 
     const started = Date.now();
     await Promise.all([pool.closeAll(300), neverSignsIn.closeAll(300)]);

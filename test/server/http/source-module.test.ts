@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { isSourceModule } from '../../../server/http/app.js';
 
 describe('dev-mode routing of /api/* between the API and Vite', () => {

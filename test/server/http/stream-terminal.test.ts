@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ndjsonBody, withTerminal } from '../../../server/http/stream.js';
-import { PullDataError, toStreamError } from '../../../server/pull/errors.js';
+
 import { decodeNodeStream } from '../../../common/ndjson.js';
 import type { StreamMessage } from '../../../common/stream.js';
+import { ndjsonBody, withTerminal } from '../../../server/http/stream.js';
+import { PullDataError, toStreamError } from '../../../server/pull/errors.js';
 import { collect } from '../pull/helpers.js';
 
 /**
@@ -13,7 +14,7 @@ const typedStreamToNdjson = (messages: AsyncIterable<StreamMessage>) => ndjsonBo
 
 const META: StreamMessage = { kind: 'meta', columns: [{ name: 'a', type: 'integer', format: '0' }] };
 
-describe('the pull route\'s NDJSON body', () => {
+describe("the pull route's NDJSON body", () => {
   it('writes each message as one NDJSON line', async () => {
     async function* messages(): AsyncGenerator<StreamMessage> {
       yield META;
@@ -84,7 +85,13 @@ describe('toStreamError', () => {
     });
     expect(toStreamError('boom').error.code).toBe('internal');
     expect(toStreamError({ toApiError: () => 42 }).error.code).toBe('internal');
-    expect(toStreamError({ toApiError: () => { throw new Error('x'); } }).error.code).toBe('internal');
+    expect(
+      toStreamError({
+        toApiError: () => {
+          throw new Error('x');
+        },
+      }).error.code,
+    ).toBe('internal');
   });
 });
 

@@ -1,7 +1,16 @@
-import { gunzipSync } from 'node:zlib';
-import type { StreamMessage } from '../../../common/stream.js';
 import { PassThrough } from 'node:stream';
-import { acceptsGzip, drainedOrClosed, isLoopback, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../../../server/http/stream.js';
+import { gunzipSync } from 'node:zlib';
+
+import type { StreamMessage } from '../../../common/stream.js';
+import {
+  acceptsGzip,
+  drainedOrClosed,
+  isLoopback,
+  ndjsonBody,
+  peekFirst,
+  shouldCompress,
+  withTerminal,
+} from '../../../server/http/stream.js';
 import { limitRows } from '../../../server/pull/limit-rows.js';
 import { TableauError } from '../../../server/tableau/errors.js';
 
@@ -30,7 +39,12 @@ describe('limitRows', () => {
 
   it('cuts inside a batch, says truncated, and stops the producer', async () => {
     let stopped = false;
-    const out = await collect(limitRows(from([meta, rows(1, 2), rows(3, 4), rows(5), end(5)], () => (stopped = true)), 3));
+    const out = await collect(
+      limitRows(
+        from([meta, rows(1, 2), rows(3, 4), rows(5), end(5)], () => (stopped = true)),
+        3,
+      ),
+    );
     expect(out).toEqual([meta, rows(1, 2), rows(3), end(3, true)]);
     expect(stopped).toBe(true);
   });
@@ -91,7 +105,11 @@ describe('peekFirst', () => {
 
 describe('ndjsonBody', () => {
   const all = [meta, rows(1, 2), end(2)];
-  const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
 
   it('writes one JSON message per line', async () => {
     const chunks = await collect(ndjsonBody(from(all), false));
@@ -123,7 +141,11 @@ describe('drainedOrClosed', () => {
   });
 
   it('keeps gzip backpressure waits free of leaked listeners', async () => {
-    const many: StreamMessage[] = [meta, ...Array.from({ length: 40 }, (_, k) => rows(...Array.from({ length: 5000 }, (_, j) => k * 5000 + j))), end(200_000)];
+    const many: StreamMessage[] = [
+      meta,
+      ...Array.from({ length: 40 }, (_, k) => rows(...Array.from({ length: 5000 }, (_, j) => k * 5000 + j))),
+      end(200_000),
+    ];
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);

@@ -4,6 +4,7 @@
  * body-taking route, which the sweep then breaks one part at a time.
  */
 import type { FastifyInstance } from 'fastify';
+
 import type { Simulator } from '../../../server/sim/index.js';
 
 export interface Fixtures {
@@ -77,7 +78,8 @@ export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promi
 
   async function liveIds(): Promise<Record<string, string>> {
     const connections = (await call('GET', '/api/connections')).connections as Array<{ id: string }>;
-    if (!connections.some((c) => c.id === cid)) cid = ((await call('POST', '/api/connections', connectBody)).connection as { id: string }).id;
+    if (!connections.some((c) => c.id === cid))
+      cid = ((await call('POST', '/api/connections', connectBody)).connection as { id: string }).id;
     const schedules = (await call('GET', '/api/schedules')).schedules as Array<{ id: string }>;
     if (!schedules.some((s) => s.id === sid)) sid = ((await call('POST', '/api/schedules', scheduleBody())).schedule as { id: string }).id;
     return { cid, sid, wid, dsid };
@@ -93,7 +95,13 @@ export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promi
     ],
     'POST /api/schedules': [scheduleBody()],
     'PUT /api/schedules/:sid': [
-      { name: 'Renamed', source: datasourceSource, spec: { kind: 'cron', expression: '0 7 * * 1-5', timeZone: 'UTC' }, options: null, webhookUrl: null },
+      {
+        name: 'Renamed',
+        source: datasourceSource,
+        spec: { kind: 'cron', expression: '0 7 * * 1-5', timeZone: 'UTC' },
+        options: null,
+        webhookUrl: null,
+      },
     ],
   });
   return {

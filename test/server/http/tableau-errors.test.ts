@@ -4,7 +4,7 @@
  * query on a deleted data source said "VizQL Data Service is not enabled" (docs/tableau-errors.md).
  */
 import { createScheduling, type Scheduling } from '../../../server/http/routes/schedules.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
@@ -37,7 +37,11 @@ beforeAll(async () => {
   });
   api = apiClient(server.url);
   const res = await api.call('POST', '/api/connections', {
-    body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+    body: {
+      serverUrl: sim.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
   });
   expect(res.status, res.text).toBe(201);
   token = res.json.sessionToken;

@@ -2,8 +2,8 @@
  * Every route answers malformed input with 400 {error:{code:'invalid-input'}} — never a 500 —
  * over real HTTP, with a valid session and the caller's own connection (so only the input is wrong).
  */
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
 import { apiClient, captureLogger, tempDir } from './helpers.js';
 
 let sim: Simulator;
@@ -14,10 +14,20 @@ let cid: string;
 
 beforeAll(async () => {
   sim = await createSimulator({});
-  server = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: captureLogger().logger, tableau: { retry: { maxAttempts: 1 } } });
+  server = await startServer({
+    dataDir: tempDir(),
+    port: 0,
+    protocol: 'http',
+    logger: captureLogger().logger,
+    tableau: { retry: { maxAttempts: 1 } },
+  });
   api = apiClient(server.url);
   const res = await api.call('POST', '/api/connections', {
-    body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+    body: {
+      serverUrl: sim.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
   });
   expect(res.status, res.text).toBe(201);
   ({ sessionToken: token } = res.json);
@@ -54,7 +64,12 @@ const cases: Case[] = [
   ['connect: unknown auth kind', 'POST', () => '/api/connections', { ...okConnect, auth: { kind: 'oauth', token: 'x' } }],
   ['connect: PAT without secret', 'POST', () => '/api/connections', { ...okConnect, auth: { kind: 'pat', patName: 'n' } }],
   ['connect: empty PAT name', 'POST', () => '/api/connections', { ...okConnect, auth: { kind: 'pat', patName: ' ', patSecret: 's' } }],
-  ['connect: password not a string', 'POST', () => '/api/connections', { ...okConnect, auth: { kind: 'password', username: 'u', password: 5 } }],
+  [
+    'connect: password not a string',
+    'POST',
+    () => '/api/connections',
+    { ...okConnect, auth: { kind: 'password', username: 'u', password: 5 } },
+  ],
   ['connect: huge JWT', 'POST', () => '/api/connections', { ...okConnect, auth: { kind: 'jwt', jwt: 'x'.repeat(20_000) } }],
   ['connect: label too long', 'POST', () => '/api/connections', { ...okConnect, label: 'x'.repeat(201) }],
   // connection id in the path
@@ -87,21 +102,79 @@ const cases: Case[] = [
   // maxAgeMinutes 0 is accepted ("as fresh as Tableau allows", common/source.ts); Tableau's own maximum is 240.
   ['pull: maxAge 241', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...view, maxAgeMinutes: 241 } }],
   ['pull: datasource without query', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'datasource', datasourceId: 'x' } }],
-  ['pull: query without fields', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'datasource', datasourceId: 'x', query: { fields: [] } } }],
-  ['pull: field without caption', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'datasource', datasourceId: 'x', query: { fields: [{ function: 'SUM' }] } } }],
-  ['pull: unknown inventory resource', 'POST', () => `/api/connections/${cid}/pull`, { source: { kind: 'inventory', resource: 'secrets' } }],
+  [
+    'pull: query without fields',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    { source: { kind: 'datasource', datasourceId: 'x', query: { fields: [] } } },
+  ],
+  [
+    'pull: field without caption',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    { source: { kind: 'datasource', datasourceId: 'x', query: { fields: [{ function: 'SUM' }] } } },
+  ],
+  [
+    'pull: unknown inventory resource',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    { source: { kind: 'inventory', resource: 'secrets' } },
+  ],
   ['pull: limit 0', 'POST', () => `/api/connections/${cid}/pull`, { source: view, options: { limit: 0 } }],
   ['pull: limit not a number', 'POST', () => `/api/connections/${cid}/pull`, { source: view, options: { limit: '10' } }],
-  ['pull: refresh flag not boolean', 'POST', () => `/api/connections/${cid}/pull`, { source: view, options: { refreshExtractFirst: 'yes' } }],
+  [
+    'pull: refresh flag not boolean',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    { source: view, options: { refreshExtractFirst: 'yes' } },
+  ],
   // limits (server/http/limits.ts)
-  ['pull: filter value nested 10,000 deep', 'POST', () => `/api/connections/${cid}/pull`, deepIn({ source: { ...vdsSource, query: { ...vdsQuery, filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: '@@' }] } } })],
-  ['pull: 501 fields', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...vdsSource, query: { fields: Array.from({ length: 501 }, (_, i) => ({ fieldCaption: `F${i}` })) } } }],
-  ['pull: calculation too long', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...vdsSource, query: { fields: [{ fieldCaption: 'C', calculation: '1+'.repeat(40_000) + '1' }] } } }],
-  ['pull: 201 view filters', 'POST', () => `/api/connections/${cid}/pull`, { source: { ...view, filters: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`F${i}`, 'x'])) } }],
+  [
+    'pull: filter value nested 10,000 deep',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    deepIn({
+      source: { ...vdsSource, query: { ...vdsQuery, filters: [{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: '@@' }] } },
+    }),
+  ],
+  [
+    'pull: 501 fields',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    { source: { ...vdsSource, query: { fields: Array.from({ length: 501 }, (_, i) => ({ fieldCaption: `F${i}` })) } } },
+  ],
+  [
+    'pull: calculation too long',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    { source: { ...vdsSource, query: { fields: [{ fieldCaption: 'C', calculation: '1+'.repeat(40_000) + '1' }] } } },
+  ],
+  [
+    'pull: 201 view filters',
+    'POST',
+    () => `/api/connections/${cid}/pull`,
+    { source: { ...view, filters: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`F${i}`, 'x'])) } },
+  ],
   ['pull: bad %-escape in the path', 'POST', () => `/api/connections/%E0%A4%A/pull`, { source: view }],
   // schedules
-  ['schedules: source nested 10,000 deep', 'POST', () => '/api/schedules', () => deepIn({ connectionId: cid, definitionId: 'd', name: 'n', source: '@@', spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' } })],
-  ['schedules: time zone of 5,000 characters', 'POST', () => '/api/schedules', () => ({ connectionId: cid, definitionId: 'd', name: 'n', source: view, spec: { kind: 'hourly', minute: 0, timeZone: 'Z'.repeat(5_000) } })],
+  [
+    'schedules: source nested 10,000 deep',
+    'POST',
+    () => '/api/schedules',
+    () => deepIn({ connectionId: cid, definitionId: 'd', name: 'n', source: '@@', spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' } }),
+  ],
+  [
+    'schedules: time zone of 5,000 characters',
+    'POST',
+    () => '/api/schedules',
+    () => ({
+      connectionId: cid,
+      definitionId: 'd',
+      name: 'n',
+      source: view,
+      spec: { kind: 'hourly', minute: 0, timeZone: 'Z'.repeat(5_000) },
+    }),
+  ],
   ['schedules: bad schedule id', 'PUT', () => '/api/schedules/a$b', { name: 'x' }],
   ['schedules: runs limit 0', 'GET', () => '/api/schedules/unknown-id/runs?limit=0'],
   ['schedules: snapshot without scheduleId', 'GET', () => '/api/snapshots/latest'],
@@ -123,16 +196,44 @@ describe('malformed input → 400 invalid-input', () => {
   it('an over-long path segment → 414 naming the limit, in the API error shape', async () => {
     const res = await api.call('POST', `/api/connections/${'c'.repeat(101)}/pull`, { token, body: { source: view } });
     expect(res.status).toBe(414);
-    expect(res.json.error).toEqual({ code: 'invalid-input', message: 'A part of the request URL is longer than 100 characters, the limit.' });
+    expect(res.json.error).toEqual({
+      code: 'invalid-input',
+      message: 'A part of the request URL is longer than 100 characters, the limit.',
+    });
   });
 
   it('covers every API route', () => {
     const routes = server.app.printRoutes({ commonPrefix: false });
-    for (const r of ['connections', ':cid', 'projects', 'workbooks', ':wid', 'views', 'datasources', 'search', ':dsid', 'metadata', 'pull', 'signout']) {
+    for (const r of [
+      'connections',
+      ':cid',
+      'projects',
+      'workbooks',
+      ':wid',
+      'views',
+      'datasources',
+      'search',
+      ':dsid',
+      'metadata',
+      'pull',
+      'signout',
+    ]) {
       expect(routes).toContain(r);
     }
     const tested = new Set(cases.map(([name]) => name.split(':')[0]));
-    for (const route of ['connect', 'projects', 'delete', 'signout', 'workbooks', 'datasources', 'views', 'search', 'metadata', 'pull', 'schedules']) {
+    for (const route of [
+      'connect',
+      'projects',
+      'delete',
+      'signout',
+      'workbooks',
+      'datasources',
+      'views',
+      'search',
+      'metadata',
+      'pull',
+      'schedules',
+    ]) {
       expect(tested.has(route), route).toBe(true);
     }
   });

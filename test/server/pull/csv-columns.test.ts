@@ -1,14 +1,20 @@
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 import { csvToTyped } from '../../../server/pull/csv-typed.js';
 import { collect, rowsOf } from './helpers.js';
 
 /** The streaming path (two passes over spooled rows, no speculation) as the reference answer. */
 async function streamed(csv: string) {
-  const out = await collect(csvToTyped((async function* () {
-    yield csv;
-  })(), { inMemoryChars: 0 }));
+  const out = await collect(
+    csvToTyped(
+      (async function* () {
+        yield csv;
+      })(),
+      { inMemoryChars: 0 },
+    ),
+  );
   const meta = out[0];
   if (meta.kind !== 'meta') throw new Error(JSON.stringify(meta));
   const rows = rowsOf(out);
@@ -53,7 +59,12 @@ describe('csvTextToTypedColumns (speculative conversion, redone only where the g
 
   it('numbers, dates, booleans, blanks and quoted text in one table', async () => {
     await expectSameAsStreaming(
-      lines('Id,When,Ok,Note,Amount', ['1,1/5/2024,True,"a, b",', '2,,False,"say ""hi""","$1,234.50"', '3,2/29/2024,,=SUM(A1),-$5.00', ',,,,']),
+      lines('Id,When,Ok,Note,Amount', [
+        '1,1/5/2024,True,"a, b",',
+        '2,,False,"say ""hi""","$1,234.50"',
+        '3,2/29/2024,,=SUM(A1),-$5.00',
+        ',,,,',
+      ]),
     );
   });
 
@@ -65,8 +76,14 @@ describe('csvTextToTypedColumns (speculative conversion, redone only where the g
   });
 
   it('blank lines in a wider table are skipped; CRLF and lone CR line ends', async () => {
-    expect(csvTextToTypedColumns('a,b\r\n1,2\r\n\r\n3,4\r\n').values).toEqual([[1, 3], [2, 4]]);
-    expect(csvTextToTypedColumns('a,b\r1,2\r3,4\r').values).toEqual([[1, 3], [2, 4]]);
+    expect(csvTextToTypedColumns('a,b\r\n1,2\r\n\r\n3,4\r\n').values).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(csvTextToTypedColumns('a,b\r1,2\r3,4\r').values).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
   });
 
   it.each([
@@ -127,9 +144,7 @@ describe('random tables (numbers, dates, text, blanks, quoting): the same answer
     // Each column leans to one kind, with an occasional other value that may turn its guess.
     const kinds = Array.from({ length: width }, () => Math.floor(rnd() * CELLS.length));
     const cell = (k: number) => (rnd() < 0.9 ? CELLS[k] : CELLS[Math.floor(rnd() * CELLS.length)])(rnd);
-    const rows = Array.from({ length: 5 + Math.floor(rnd() * 60) }, () =>
-      rnd() < 0.05 && width > 1 ? '' : kinds.map(cell).join(','),
-    );
+    const rows = Array.from({ length: 5 + Math.floor(rnd() * 60) }, () => (rnd() < 0.05 && width > 1 ? '' : kinds.map(cell).join(',')));
     await expectSameAsStreaming(`${[kinds.map((_, j) => `C${j}`).join(','), ...rows].join('\n')}\n`);
   });
 });

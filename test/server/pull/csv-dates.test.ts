@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
+
 import { excelSerial } from '../../../common/typed-values.js';
+import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 import { typeColumn } from './helpers.js';
 
 describe('dates and date-times', () => {
@@ -74,7 +75,7 @@ describe('dates and date-times', () => {
     expect(typeColumn(['1/5/1899', '1/5/2024']).spec.type).toBe('text');
   });
 
-  it('early 1900 dates use Excel\'s serials (leap-year bug)', () => {
+  it("early 1900 dates use Excel's serials (leap-year bug)", () => {
     expect(typeColumn(['1900-01-01', '1900-03-01']).values).toEqual([1, 61]);
   });
 

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+
 import type { LineEnd } from '../../../server/pull/csv-chunks.js';
 import { CsvFieldReader, IRREGULAR, TEXT_END } from '../../../server/pull/csv-fields.js';
 
@@ -61,12 +62,18 @@ describe('CsvFieldReader', () => {
   });
 
   it('keeps a quote inside an unquoted value, as papaparse does', () => {
-    expect(readAll('a,b\nx"y,2\n', '\n')).toEqual([['a', 'b'], ['x"y', '2']]);
+    expect(readAll('a,b\nx"y,2\n', '\n')).toEqual([
+      ['a', 'b'],
+      ['x"y', '2'],
+    ]);
   });
 
   it('a blank line is one empty field; the final line end is not a row', () => {
     expect(readAll('a\n\nb\n', '\n')).toEqual([['a'], [''], ['b']]);
-    expect(readAll('a,b\n1,', '\n')).toEqual([['a', 'b'], ['1', '']]);
+    expect(readAll('a,b\n1,', '\n')).toEqual([
+      ['a', 'b'],
+      ['1', ''],
+    ]);
     expect(readAll('', '\n')).toEqual([]);
   });
 

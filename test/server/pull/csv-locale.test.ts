@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 import { typeColumn } from './helpers.js';
 

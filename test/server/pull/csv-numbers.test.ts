@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { typeColumn } from './helpers.js';
 
 describe('numbers from formatted CSV text (en-US)', () => {

@@ -1,11 +1,13 @@
-import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csvToTyped } from '../../../server/pull/csv-typed.js';
+
+import { describe, expect, it } from 'vitest';
+
 import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
+import { csvToTyped } from '../../../server/pull/csv-typed.js';
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { chunks, collect, rowsOf } from './helpers.js';
 
 const POPULATE = readFileSync(`${TABLEAU_REFERENCE}/tsc-assets/populate_csv.csv`);
@@ -98,7 +100,15 @@ describe.each([
     const { Readable } = await import('node:stream');
     const out = await collect(csvToTyped(Readable.from([Buffer.from('a\n1\n2\n')]), mode));
     expect(rowsOf(out)).toEqual([[1], [2]]);
-    const out2 = await collect(csvToTyped((async function* () { yield 'a\n'; yield '"x"\n'; })(), mode));
+    const out2 = await collect(
+      csvToTyped(
+        (async function* () {
+          yield 'a\n';
+          yield '"x"\n';
+        })(),
+        mode,
+      ),
+    );
     expect(rowsOf(out2)).toEqual([['x']]);
   });
 });

@@ -1,5 +1,5 @@
-import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/stream.js';
+import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 
 /** One column typed from its values (header "C"), with an optional locale. */
 export function typeColumn(values: string[], locale?: string): { spec: ColumnSpec; values: CellValue[] } {

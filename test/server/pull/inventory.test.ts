@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { inventoryToTyped } from '../../../server/pull/inventory-typed.js';
-import { flattenItem } from '../../../server/pull/inventory-flatten.js';
-import { excelSerial } from '../../../common/typed-values.js';
-import { collect, rowsOf } from './helpers.js';
+
 import type { InventoryResource } from '../../../common/source.js';
+import { excelSerial } from '../../../common/typed-values.js';
+import { flattenItem } from '../../../server/pull/inventory-flatten.js';
+import { inventoryToTyped } from '../../../server/pull/inventory-typed.js';
+import { collect, rowsOf } from './helpers.js';
 
 // Shapes of workbook_get.xml / view_get_usage.xml as the REST API's JSON gives them.
 const WORKBOOKS = [
@@ -33,7 +34,9 @@ const WORKBOOKS = [
 
 describe('flattenItem', () => {
   it('flattens nested objects, lists and Tableau wrappers', () => {
-    expect(Object.fromEntries(flattenItem({ a: { b: { c: 1 } }, tags: { tag: { label: 'solo' } }, list: ['x', 'y'], empty: {}, n: null }))).toEqual({
+    expect(
+      Object.fromEntries(flattenItem({ a: { b: { c: 1 } }, tags: { tag: { label: 'solo' } }, list: ['x', 'y'], empty: {}, n: null })),
+    ).toEqual({
       'a.b.c': 1,
       tags: 'solo',
       list: 'x, y',
@@ -65,7 +68,20 @@ describe('inventoryToTyped', () => {
       ],
     });
     expect(rowsOf(out)).toEqual([
-      ['6d13b0ca', 'Superstore', 'p1', 'default', 'u1', 'Ann', 'sales, q1', 1, false, excelSerial(2016, 8, 3, 20, 34, 4), 'Superstore', null],
+      [
+        '6d13b0ca',
+        'Superstore',
+        'p1',
+        'default',
+        'u1',
+        'Ann',
+        'sales, q1',
+        1,
+        false,
+        excelSerial(2016, 8, 3, 20, 34, 4),
+        'Superstore',
+        null,
+      ],
       ['3cc6cd06', 'SafariSample', 'p1', 'default', 'u2', null, null, 26, true, excelSerial(2016, 7, 26, 20, 34, 56), null, 7],
     ]);
     expect(out.at(-1)).toEqual({ kind: 'end', rowCount: 2, truncated: false });
@@ -76,14 +92,36 @@ describe('inventoryToTyped', () => {
       yield* WORKBOOKS;
     }
     const out = await collect(inventoryToTyped(items(), { resource: 'workbooks', fields: ['name', 'usage.totalViewCount', 'missing'] }));
-    expect(out[0]).toMatchObject({ columns: [{ name: 'name' }, { name: 'usage.totalViewCount', type: 'integer' }, { name: 'missing', type: 'text' }] });
-    expect(rowsOf(out)).toEqual([['Superstore', null, null], ['SafariSample', 7, null]]);
+    expect(out[0]).toMatchObject({
+      columns: [{ name: 'name' }, { name: 'usage.totalViewCount', type: 'integer' }, { name: 'missing', type: 'text' }],
+    });
+    expect(rowsOf(out)).toEqual([
+      ['Superstore', null, null],
+      ['SafariSample', 7, null],
+    ]);
   });
 
   it('keeps codes with leading zeros and mixed values as text', async () => {
-    const out = await collect(inventoryToTyped([{ id: '1', code: '00123', mixed: '5' }, { id: '2', code: '00124', mixed: 'five' }], { resource: 'users' }));
-    expect(out[0]).toMatchObject({ columns: [{ name: 'id', type: 'integer' }, { name: 'code', type: 'text' }, { name: 'mixed', type: 'text' }] });
-    expect(rowsOf(out)).toEqual([[1, '00123', '5'], [2, '00124', 'five']]);
+    const out = await collect(
+      inventoryToTyped(
+        [
+          { id: '1', code: '00123', mixed: '5' },
+          { id: '2', code: '00124', mixed: 'five' },
+        ],
+        { resource: 'users' },
+      ),
+    );
+    expect(out[0]).toMatchObject({
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'code', type: 'text' },
+        { name: 'mixed', type: 'text' },
+      ],
+    });
+    expect(rowsOf(out)).toEqual([
+      [1, '00123', '5'],
+      [2, '00124', 'five'],
+    ]);
   });
 
   it('handles an empty list and a limit', async () => {

@@ -7,13 +7,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { StreamMessage } from '../../../common/stream.js';
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
 import { apiClient, captureLogger, tempDir } from '../http/helpers.js';
-import { startFaultProxy, type FaultProxy } from '../tableau/fault-proxy.js';
+import { type FaultProxy, startFaultProxy } from '../tableau/fault-proxy.js';
 
 const ROWS = 20_000;
 const IDLE_MS = 400;
@@ -57,7 +59,11 @@ beforeAll(async () => {
   });
   api = apiClient(server.url);
   const res = await api.call('POST', '/api/connections', {
-    body: { serverUrl: proxy.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+    body: {
+      serverUrl: proxy.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
   });
   expect(res.status, res.text).toBe(201);
   token = res.json.sessionToken;
@@ -70,7 +76,11 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const parse = (text: string): StreamMessage[] => text.trim().split('\n').map((l) => JSON.parse(l) as StreamMessage);
+const parse = (text: string): StreamMessage[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as StreamMessage);
 const rowsOf = (ms: StreamMessage[]) => ms.flatMap((m) => (m.kind === 'rows' ? m.rows : []));
 
 async function pull(body: unknown) {
@@ -81,7 +91,13 @@ async function pull(body: unknown) {
 
 const viewPull = () => pull({ source: { kind: 'view', viewId, name: 'All Orders' } });
 const vdsPull = () =>
-  pull({ source: { kind: 'datasource', datasourceId, query: { fields: [{ fieldCaption: 'Order ID' }, { fieldCaption: 'Region' }, { fieldCaption: 'Sales' }] } } });
+  pull({
+    source: {
+      kind: 'datasource',
+      datasourceId,
+      query: { fields: [{ fieldCaption: 'Order ID' }, { fieldCaption: 'Region' }, { fieldCaption: 'Sales' }] },
+    },
+  });
 
 /** The final error message and the row count its words give. */
 function failure(messages: StreamMessage[]) {
@@ -144,7 +160,9 @@ describe('a stream that breaks off', () => {
     proxy.arm({ kind: 'reset', match: /^GET \S+\/views\/\S+\/data/, afterBytes: 5_000 });
     const { error, rows } = failure(await viewPull());
     expect(error.code).toBe('stream-interrupted');
-    expect(error.message).toMatch(/^The connection to Tableau was reset after [\d,]+ rows \(by Tableau or by the network in between\); the previous data in your table is kept\. Try again\.$/);
+    expect(error.message).toMatch(
+      /^The connection to Tableau was reset after [\d,]+ rows \(by Tableau or by the network in between\); the previous data in your table is kept\. Try again\.$/,
+    );
     expect(rows).toBeGreaterThan(viewRows / 5);
     expect(rows).toBeLessThan(viewRows);
     expect(warnLines(before, 'tableau data stream broke off')).toMatchObject([{ failure: 'reset' }]);
@@ -157,7 +175,9 @@ describe('a stream that breaks off', () => {
     const messages = await vdsPull();
     const { error, rows } = failure(messages);
     expect(error.code).toBe('stream-stalled');
-    expect(error.message).toMatch(/^Tableau stopped sending data for 400 ms after [\d,]+ rows; the previous data in your table is kept\. Try again\.$/);
+    expect(error.message).toMatch(
+      /^Tableau stopped sending data for 400 ms after [\d,]+ rows; the previous data in your table is kept\. Try again\.$/,
+    );
     expect(rows).toBeGreaterThan(500);
     expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_MS);
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { TextInterner } from '../../../server/pull/text-interner.js';
 
 describe('TextInterner', () => {

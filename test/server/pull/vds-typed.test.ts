@@ -1,12 +1,14 @@
-import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { vdsToTyped } from '../../../server/pull/vds-typed.js';
-import { VdsBodyScanner } from '../../../server/pull/vds-scanner.js';
-import { vdsColumnSpec, type VdsColumn } from '../../../server/pull/vds-columns.js';
-import { BENCH_VDS_COLUMNS, vdsBody } from './vds-body.js';
+
+import { describe, expect, it } from 'vitest';
+
 import { excelSerial } from '../../../common/typed-values.js';
+import { type VdsColumn, vdsColumnSpec } from '../../../server/pull/vds-columns.js';
+import { VdsBodyScanner } from '../../../server/pull/vds-scanner.js';
+import { vdsToTyped } from '../../../server/pull/vds-typed.js';
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { chunks, collect, rowsOf } from './helpers.js';
+import { BENCH_VDS_COLUMNS, vdsBody } from './vds-body.js';
 
 const FIXTURES = JSON.parse(readFileSync(`${TABLEAU_REFERENCE}/json-fixtures-from-tests.json`, 'utf8'));
 
@@ -18,8 +20,20 @@ const COLUMNS: VdsColumn[] = [
   { key: 'Returned', caption: 'Returned', dataType: 'BOOLEAN' },
 ];
 const TRICKY = [
-  { Category: 'Tech "quoted", [bracket] {brace} \\ back\\slash', 'SUM(Profit)': 146543.37559999965, 'Order Date': '2024-01-05', 'Ship Time': '2024-01-05T13:45:00Z', Returned: true },
-  { Category: 'Ünïcödé 日本語 😀 \u2028', 'SUM(Profit)': -1.5e-7, 'Order Date': '1900-01-01', 'Ship Time': '2024-01-05 13:45:30.250', Returned: 'false' },
+  {
+    Category: 'Tech "quoted", [bracket] {brace} \\ back\\slash',
+    'SUM(Profit)': 146543.37559999965,
+    'Order Date': '2024-01-05',
+    'Ship Time': '2024-01-05T13:45:00Z',
+    Returned: true,
+  },
+  {
+    Category: 'Ünïcödé 日本語 😀 \u2028',
+    'SUM(Profit)': -1.5e-7,
+    'Order Date': '1900-01-01',
+    'Ship Time': '2024-01-05 13:45:30.250',
+    Returned: 'false',
+  },
   { Category: null, 'SUM(Profit)': null, 'Order Date': null, 'Ship Time': null, Returned: null },
   { Category: '\\"', 'SUM(Profit)': 0, 'Order Date': '2024-02-29', 'Ship Time': '2024-02-29T00:00:00', Returned: false },
 ];
@@ -114,7 +128,7 @@ describe('vdsToTyped', () => {
     ]);
   });
 
-  it('turns a VDS error body into an error message with Tableau\'s code and no debug details', async () => {
+  it("turns a VDS error body into an error message with Tableau's code and no debug details", async () => {
     const { _source, ...errorBody } = FIXTURES.vds_query_error;
     const out = await collect(vdsToTyped(chunks(JSON.stringify(errorBody), 4), { columns: COLUMNS, returnFormat: 'OBJECTS' }));
     expect(out.at(-1)).toEqual({
@@ -125,8 +139,13 @@ describe('vdsToTyped', () => {
   });
 
   it('reports a result too large (400804) with a hint', async () => {
-    const out = await collect(vdsToTyped(chunks('{"errorCode":"400804","message":"Response too large"}', 10), { columns: COLUMNS, returnFormat: 'OBJECTS' }));
-    expect(out.at(-1)).toMatchObject({ kind: 'error', error: { code: 'result-too-large', tableauCode: '400804', hint: expect.stringMatching(/filter/) } });
+    const out = await collect(
+      vdsToTyped(chunks('{"errorCode":"400804","message":"Response too large"}', 10), { columns: COLUMNS, returnFormat: 'OBJECTS' }),
+    );
+    expect(out.at(-1)).toMatchObject({
+      kind: 'error',
+      error: { code: 'result-too-large', tableauCode: '400804', hint: expect.stringMatching(/filter/) },
+    });
   });
 
   it.each([

@@ -3,12 +3,14 @@
  * the scheduler on a hand-moved clock. The add-in side only creates the schedule and, later, loads
  * the snapshot; the run itself happens with no add-in request in flight.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'node:http';
+
+import Fastify, { type FastifyInstance } from 'fastify';
+
 import { decodeNodeStream, decodeStream } from '../../../common/ndjson.js';
 import type { StreamMessage } from '../../../common/stream.js';
 import { createScheduling, type Scheduling } from '../../../server/http/routes/schedules.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
+import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
 import { apiClient, captureLogger, tempDir } from '../http/helpers.js';
@@ -30,7 +32,11 @@ const log = captureLogger();
 /** A session of its own: a new connection without a token starts one. */
 async function connect(): Promise<{ token: string; cid: string }> {
   const res = await api.call('POST', '/api/connections', {
-    body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+    body: {
+      serverUrl: sim.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
   });
   expect(res.status, res.text).toBe(201);
   return { token: res.json.sessionToken, cid: res.json.connection.id };
@@ -93,7 +99,12 @@ describe('scheduled pulls with no add-in connected', () => {
   it('runs at its time with the stored connection; the add-in then loads that snapshot', async () => {
     const { token, cid } = await connect();
     const created = await createSchedule(token, scheduleBody(cid));
-    expect(created).toMatchObject({ status: 'never-run', description: 'Every day at 07:30 (Europe/Berlin)', nextRunAt: '2026-03-02T06:30:00.000Z', webhook: null });
+    expect(created).toMatchObject({
+      status: 'never-run',
+      description: 'Every day at 07:30 (Europe/Berlin)',
+      nextRunAt: '2026-03-02T06:30:00.000Z',
+      webhook: null,
+    });
 
     // Nothing from the add-in from here on: only time passes.
     clock.advanceTo('2026-03-02T06:30:00Z');
@@ -101,11 +112,18 @@ describe('scheduled pulls with no add-in connected', () => {
 
     const listed = await api.call('GET', '/api/schedules', { token });
     const [schedule] = listed.json.schedules;
-    expect(schedule).toMatchObject({ id: created.id, status: 'succeeded', dataAsOf: '2026-03-02T06:30:00.000Z', nextRunAt: '2026-03-03T06:30:00.000Z' });
+    expect(schedule).toMatchObject({
+      id: created.id,
+      status: 'succeeded',
+      dataAsOf: '2026-03-02T06:30:00.000Z',
+      nextRunAt: '2026-03-03T06:30:00.000Z',
+    });
     expect(schedule.lastRun).toMatchObject({ trigger: 'schedule', scheduledFor: '2026-03-02T06:30:00.000Z', truncated: false });
 
     // The add-in loads the snapshot (fetch decodes gzip; decodeStream reads the web stream).
-    const res = await fetch(`${server.url}/api/snapshots/latest?scheduleId=${created.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.url}/api/snapshots/latest?scheduleId=${created.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     expect(res.headers.get('x-data-as-of')).toBe('2026-03-02T06:30:00.000Z');
@@ -116,7 +134,10 @@ describe('scheduled pulls with no add-in connected', () => {
 
     // The same rows and columns a live pull of the definition streams.
     const live = await api.call('POST', `/api/connections/${cid}/pull`, { token, body: { source: scheduleBody(cid).source } });
-    const liveMessages = live.text.trim().split('\n').map((l) => JSON.parse(l) as StreamMessage);
+    const liveMessages = live.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as StreamMessage);
     const liveMeta = liveMessages[0] as Extract<StreamMessage, { kind: 'meta' }>;
     expect(meta.columns).toEqual(liveMeta.columns);
     expect(meta.columns.some((c) => c.type !== 'text')).toBe(true);
@@ -127,10 +148,14 @@ describe('scheduled pulls with no add-in connected', () => {
 
     // Node readers (decodeNodeStream over a plain, uncompressed response) get the same.
     const nodeMessages = await new Promise<StreamMessage[]>((resolve, reject) => {
-      const req = httpRequest(`${server.url}/api/snapshots/latest?scheduleId=${created.id}`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
-        expect(r.headers['content-encoding']).toBeUndefined();
-        collect(decodeNodeStream(r)).then(resolve, reject);
-      });
+      const req = httpRequest(
+        `${server.url}/api/snapshots/latest?scheduleId=${created.id}`,
+        { headers: { authorization: `Bearer ${token}` } },
+        (r) => {
+          expect(r.headers['content-encoding']).toBeUndefined();
+          collect(decodeNodeStream(r)).then(resolve, reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -141,7 +166,11 @@ describe('scheduled pulls with no add-in connected', () => {
     const { token, cid } = await connect();
     const created = await createSchedule(
       token,
-      scheduleBody(cid, { name: 'Deleted view', source: { kind: 'view', viewId: 'ffffffff-0000-4000-8000-000000000000' }, webhookUrl: hookUrl }),
+      scheduleBody(cid, {
+        name: 'Deleted view',
+        source: { kind: 'view', viewId: 'ffffffff-0000-4000-8000-000000000000' },
+        webhookUrl: hookUrl,
+      }),
     );
     expect(created.webhook).toEqual({ host: new URL(hookUrl).host });
     expect(JSON.stringify(created)).not.toContain('webhook-credential-123');
@@ -156,7 +185,9 @@ describe('scheduled pulls with no add-in connected', () => {
     expect(schedule.status).toBe('failed');
     expect(schedule.lastRun.error.code).toBe('not-found');
     expect(schedule.lastRun.error.message).toMatch(/^[A-Z].+\.$/);
-    expect(hookCalls).toEqual([{ scheduleId: created.id, name: 'Deleted view', error: schedule.lastRun.error, at: schedule.lastRun.finishedAt }]);
+    expect(hookCalls).toEqual([
+      { scheduleId: created.id, name: 'Deleted view', error: schedule.lastRun.error, at: schedule.lastRun.finishedAt },
+    ]);
 
     const latest = await api.call('GET', `/api/snapshots/latest?scheduleId=${created.id}`, { token });
     expect(latest.status).toBe(404);
@@ -185,9 +216,16 @@ describe('scheduled pulls with no add-in connected', () => {
   it('edits and deletes a schedule; its runs go with it', async () => {
     const { token, cid } = await connect();
     const created = await createSchedule(token, scheduleBody(cid, { historyLimit: 2 }));
-    const edited = await api.call('PUT', `/api/schedules/${created.id}`, { token, body: { spec: { kind: 'weekly', days: ['mon', 'fri'], time: '18:00', timeZone: 'UTC' }, name: 'Twice a week' } });
+    const edited = await api.call('PUT', `/api/schedules/${created.id}`, {
+      token,
+      body: { spec: { kind: 'weekly', days: ['mon', 'fri'], time: '18:00', timeZone: 'UTC' }, name: 'Twice a week' },
+    });
     expect(edited.status, edited.text).toBe(200);
-    expect(edited.json.schedule).toMatchObject({ name: 'Twice a week', description: 'Every Monday, Friday at 18:00 (UTC)', historyLimit: 2 });
+    expect(edited.json.schedule).toMatchObject({
+      name: 'Twice a week',
+      description: 'Every Monday, Friday at 18:00 (UTC)',
+      historyLimit: 2,
+    });
     expect(Date.parse(edited.json.schedule.nextRunAt)).toBeGreaterThan(clock.now().getTime());
     for (let i = 0; i < 3; i++) {
       expect((await api.call('POST', `/api/schedules/${created.id}/run`, { token })).status).toBe(202);
@@ -240,13 +278,18 @@ describe('schedule API input and isolation', () => {
   });
 
   it('names the problem in plain words', async () => {
-    const res = await api.call('POST', '/api/schedules', { token, body: scheduleBody(cid, { spec: { kind: 'daily', time: '7.30', timeZone: 'UTC' } }) });
+    const res = await api.call('POST', '/api/schedules', {
+      token,
+      body: scheduleBody(cid, { spec: { kind: 'daily', time: '7.30', timeZone: 'UTC' } }),
+    });
     expect(res.json.error.message).toContain('"7.30" is not a time');
   });
 
   it('PUT with nothing to change, a bad id or a bad spec → 400', async () => {
     expect((await api.call('PUT', `/api/schedules/${sid}`, { token, body: {} })).status).toBe(400);
-    expect((await api.call('PUT', `/api/schedules/${sid}`, { token, body: { spec: { kind: 'hourly', minute: 60, timeZone: 'UTC' } } })).status).toBe(400);
+    expect(
+      (await api.call('PUT', `/api/schedules/${sid}`, { token, body: { spec: { kind: 'hourly', minute: 60, timeZone: 'UTC' } } })).status,
+    ).toBe(400);
     expect((await api.call('PUT', '/api/schedules/not%20an%20id', { token, body: { name: 'x' } })).status).toBe(400);
     expect((await api.call('GET', '/api/snapshots/latest', { token })).status).toBe(400);
     expect((await api.call('GET', `/api/schedules/${sid}/runs?limit=0`, { token })).status).toBe(400);
@@ -276,6 +319,8 @@ describe('schedule API input and isolation', () => {
     expect(foreign.status).toBe(404);
     // The owner still has it, unchanged.
     const mine = await api.call('GET', '/api/schedules', { token });
-    expect(mine.json.schedules.map((s: { id: string; name: string }) => [s.id, s.name])).toEqual([[sid, 'Orders by region, every morning']]);
+    expect(mine.json.schedules.map((s: { id: string; name: string }) => [s.id, s.name])).toEqual([
+      [sid, 'Orders by region, every morning'],
+    ]);
   });
 });

@@ -1,9 +1,9 @@
 import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/stream.js';
 import type { ScheduledPull } from '../../../server/schedule/runner.js';
 import type { ScheduleSpec } from '../../../server/schedule/spec.js';
-import { SqliteScheduleStore, type NewSchedule } from '../../../server/store/schedules.js';
-import { SqliteSnapshotStore } from '../../../server/store/snapshots.js';
 import { openStore } from '../../../server/store/index.js';
+import { type NewSchedule, SqliteScheduleStore } from '../../../server/store/schedules.js';
+import { SqliteSnapshotStore } from '../../../server/store/snapshots.js';
 import { captureLogger, tempDir } from '../http/helpers.js';
 import type { ManualSchedulerClock } from './manual-clock.js';
 

@@ -24,7 +24,10 @@ export class ManualSchedulerClock implements SchedulerClock {
 
   /** Armed (not cancelled, not fired) timer times, earliest first. */
   armed(): Date[] {
-    return this.timers.filter((p) => !p.cancelled).map((p) => new Date(p.at)).sort((a, b) => a.getTime() - b.getTime());
+    return this.timers
+      .filter((p) => !p.cancelled)
+      .map((p) => new Date(p.at))
+      .sort((a, b) => a.getTime() - b.getTime());
   }
 
   /** Moves time to `to`, firing every timer due on the way. Moving without timers = downtime. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { MISSED_COUNT_CAP, missedRunsSince, nextRuns, zoneOffsetMinutes } from '../../../server/schedule/math.js';
 import { parseScheduleSpec, type ScheduleSpec } from '../../../server/schedule/spec.js';
 
@@ -12,7 +13,15 @@ const at = (s: string) => new Date(s);
 
 /** Wall-clock "YYYY-MM-DD HH:MM" of `d` in `zone`. */
 function local(d: Date, zone: string): string {
-  const f = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const f = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   return f.format(d);
 }
 

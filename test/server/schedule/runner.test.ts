@@ -2,9 +2,9 @@
  * The in-process runner against the real SQLite stores, with a hand-moved clock and fake pulls:
  * timing, catch-up after downtime, restarts, single flight, history, failures and shutdown.
  */
-import { TableauError } from '../../../server/tableau/errors.js';
 import { InProcessScheduleRunner, type ScheduledPull } from '../../../server/schedule/runner.js';
 import type { FailureNotifier } from '../../../server/schedule/webhook.js';
+import { TableauError } from '../../../server/tableau/errors.js';
 import { blockingPull, collectRows, failingPull, hourly, makeRows, rowsPull, scheduleDb } from './fixtures.js';
 import { ManualSchedulerClock } from './manual-clock.js';
 
@@ -13,7 +13,14 @@ const T0 = Date.parse('2026-03-02T08:10:00Z');
 function setup(pull: ScheduledPull = rowsPull(makeRows(3)), onFailure?: FailureNotifier) {
   const clock = new ManualSchedulerClock(T0);
   const db = scheduleDb(clock);
-  const runner = new InProcessScheduleRunner({ schedules: db.schedules, snapshots: db.snapshots, pull, logger: db.logger, clock, onFailure });
+  const runner = new InProcessScheduleRunner({
+    schedules: db.schedules,
+    snapshots: db.snapshots,
+    pull,
+    logger: db.logger,
+    clock,
+    onFailure,
+  });
   return { clock, runner, ...db };
 }
 
@@ -31,7 +38,14 @@ describe('InProcessScheduleRunner', () => {
     expect(runner.isRunning(s.id)).toBe(true);
     await runner.idle();
     const [run] = snapshots.list(s.id);
-    expect(run).toMatchObject({ status: 'succeeded', trigger: 'schedule', scheduledFor: '2026-03-02T09:00:00.000Z', rowCount: 2500, truncated: false, source: 'Superstore / Sales' });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      trigger: 'schedule',
+      scheduledFor: '2026-03-02T09:00:00.000Z',
+      rowCount: 2500,
+      truncated: false,
+      source: 'Superstore / Sales',
+    });
     expect(run.columns?.map((c) => c.name)).toEqual(['Region', 'Sales', 'Order Date']);
     expect(await collectRows(snapshots.readRows(run))).toEqual(rows);
     expect(runner.nextRunAt(s.id)?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
@@ -41,7 +55,10 @@ describe('InProcessScheduleRunner', () => {
   it('keeps schedules across a restart and runs them from the database', async () => {
     const first = setup();
     await first.runner.start();
-    const s = first.schedules.create(first.session, first.newSchedule({ spec: { kind: 'daily', time: '07:30', timeZone: 'Europe/Berlin' } }));
+    const s = first.schedules.create(
+      first.session,
+      first.newSchedule({ spec: { kind: 'daily', time: '07:30', timeZone: 'Europe/Berlin' } }),
+    );
     first.runner.upsert(s);
     await first.runner.stop();
     first.store.close();
@@ -49,7 +66,13 @@ describe('InProcessScheduleRunner', () => {
     // A new process: new database handle, new stores, new runner.
     const clock = new ManualSchedulerClock(T0);
     const again = scheduleDb(clock, first.dir);
-    const runner = new InProcessScheduleRunner({ schedules: again.schedules, snapshots: again.snapshots, pull: rowsPull(makeRows(1)), logger: again.logger, clock });
+    const runner = new InProcessScheduleRunner({
+      schedules: again.schedules,
+      snapshots: again.snapshots,
+      pull: rowsPull(makeRows(1)),
+      logger: again.logger,
+      clock,
+    });
     await runner.start();
     expect(again.schedules.get(first.session, s.id)?.spec).toEqual({ kind: 'daily', time: '07:30', timeZone: 'Europe/Berlin' });
     // 07:30 Berlin = 06:30Z in winter.
@@ -75,7 +98,7 @@ describe('InProcessScheduleRunner', () => {
     const runner = new InProcessScheduleRunner({
       schedules: first.schedules,
       snapshots: first.snapshots,
-      pull: (sched) => ((pulls.push(sched.id), rowsPull(makeRows(1))(sched))),
+      pull: (sched) => (pulls.push(sched.id), rowsPull(makeRows(1))(sched)),
       logger: first.logger,
       clock: first.clock,
     });
@@ -157,14 +180,19 @@ describe('InProcessScheduleRunner', () => {
 
   it('records a failure in plain words and notifies once', async () => {
     const notified: Array<{ id: string; message: string }> = [];
-    const pull = failingPull(() => new TableauError({ code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' }));
+    const pull = failingPull(
+      () => new TableauError({ code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' }),
+    );
     const { runner, schedules, snapshots, session, newSchedule } = setup(pull, async (sched, error) => {
       notified.push({ id: sched.id, message: error.message });
     });
     await runner.start();
     const s = schedules.create(session, newSchedule({ webhookUrl: 'http://127.0.0.1:9/hook' }));
     const run = await runner.runNow(s.id).done;
-    expect(run).toMatchObject({ status: 'failed', error: { code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' } });
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: { code: 'bad-credentials', message: 'Tableau did not accept the sign-in.', tableauCode: '401001' },
+    });
     expect(snapshots.latestSucceeded(s.id)).toBeUndefined();
     expect(notified).toEqual([{ id: s.id, message: 'Tableau did not accept the sign-in.' }]);
     await runner.stop();
@@ -245,7 +273,13 @@ describe('InProcessScheduleRunner', () => {
   it('hourly in a DST zone runs every real hour, both repeated hours of the fall-back night included', async () => {
     const clock = new ManualSchedulerClock(Date.parse('2025-10-25T22:00:00Z')); // 00:00 Berlin, 26 Oct (25-hour day)
     const db = scheduleDb(clock);
-    const runner = new InProcessScheduleRunner({ schedules: db.schedules, snapshots: db.snapshots, pull: rowsPull(makeRows(1)), logger: db.logger, clock });
+    const runner = new InProcessScheduleRunner({
+      schedules: db.schedules,
+      snapshots: db.snapshots,
+      pull: rowsPull(makeRows(1)),
+      logger: db.logger,
+      clock,
+    });
     await runner.start();
     const s = db.schedules.create(db.session, db.newSchedule({ spec: hourly(15, 'Europe/Berlin'), historyLimit: 100 }));
     runner.upsert(s);
@@ -265,7 +299,7 @@ describe('InProcessScheduleRunner', () => {
     const pulls: number[] = [];
     const clock = new ManualSchedulerClock(T0);
     const db = scheduleDb(clock);
-    const pull: ScheduledPull = (s) => ((pulls.push(clock.now().getTime()), rowsPull(makeRows(1))(s)));
+    const pull: ScheduledPull = (s) => (pulls.push(clock.now().getTime()), rowsPull(makeRows(1))(s));
     const runner = new InProcessScheduleRunner({ schedules: db.schedules, snapshots: db.snapshots, pull, logger: db.logger, clock });
     await runner.start();
     const s = db.schedules.create(db.session, db.newSchedule({ spec: hourly(0) }));

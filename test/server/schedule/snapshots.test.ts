@@ -1,6 +1,7 @@
 /** The snapshot store: typed values survive storage exactly, in bounded gzip'd batches. */
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+
 import type { CellValue } from '../../../common/stream.js';
 import { createSecretBox } from '../../../server/store/crypto.js';
 import { SqliteScheduleStore } from '../../../server/store/schedules.js';
@@ -30,14 +31,30 @@ describe('SqliteSnapshotStore', () => {
     const stored = await writer.finish();
     expect(stored.rows).toBe(rows.length);
     // 3 columns → 5,000 rows per batch (server/pull/row-batcher.ts batchSize).
-    const batches = store.db.prepare('SELECT seq, row_count, data FROM snapshot_batches WHERE run_id = ? ORDER BY seq').all(run.id) as Array<{ seq: number; row_count: number; data: Buffer }>;
+    const batches = store.db
+      .prepare('SELECT seq, row_count, data FROM snapshot_batches WHERE run_id = ? ORDER BY seq')
+      .all(run.id) as Array<{ seq: number; row_count: number; data: Buffer }>;
     expect(batches.length).toBe(stored.batches);
     expect(batches.every((b) => b.row_count <= 5000)).toBe(true);
     // The blob is gzip'd NDJSON: one JSON array per line.
     expect(gunzipSync(batches[0].data).toString('utf8').split('\n')[1]).toBe(JSON.stringify(tricky[1]));
     clock.advance(1234);
-    const done = snapshots.succeed(run.id, { columns: COLUMNS, source: 'S', rowCount: rows.length, truncated: true, warnings: ['w'], finishedAt: clock.now() });
-    expect(done).toMatchObject({ status: 'succeeded', durationMs: 1234, rowCount: rows.length, truncated: true, warnings: ['w'], storedBytes: stored.bytes });
+    const done = snapshots.succeed(run.id, {
+      columns: COLUMNS,
+      source: 'S',
+      rowCount: rows.length,
+      truncated: true,
+      warnings: ['w'],
+      finishedAt: clock.now(),
+    });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      durationMs: 1234,
+      rowCount: rows.length,
+      truncated: true,
+      warnings: ['w'],
+      storedBytes: stored.bytes,
+    });
     expect(await collectRows(snapshots.readRows(done))).toEqual(rows);
   });
 
@@ -118,7 +135,9 @@ describe('SqliteSnapshotStore', () => {
     expect(otherKey.all().length).toBeGreaterThan(0);
     otherKey.update(session, s.id, { name: 'Renamed' });
     expect(schedules.find(s.id)?.webhookUrl).toBe('https://hooks.example.com/secret'); // the right key still opens it
-    expect(otherKey.update(session, s.id, { webhookUrl: 'https://hooks.example.com/new' })?.webhookUrl).toBe('https://hooks.example.com/new');
+    expect(otherKey.update(session, s.id, { webhookUrl: 'https://hooks.example.com/new' })?.webhookUrl).toBe(
+      'https://hooks.example.com/new',
+    );
   });
 
   it('reads a webhook URL stored in clear by an earlier version and seals it on the next update', () => {

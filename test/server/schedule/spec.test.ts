@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cronProblem, describeSchedule, isValidTimeZone, parseScheduleSpec, toCron, type ScheduleSpec } from '../../../server/schedule/spec.js';
+
+import {
+  cronProblem,
+  describeSchedule,
+  isValidTimeZone,
+  parseScheduleSpec,
+  type ScheduleSpec,
+  toCron,
+} from '../../../server/schedule/spec.js';
 
 const ok = (input: unknown): ScheduleSpec => {
   const r = parseScheduleSpec(input);
@@ -27,7 +35,9 @@ describe('parseScheduleSpec', () => {
   });
 
   it('explains a bad cron expression, including one that never runs', () => {
-    expect(errors({ kind: 'cron', expression: '61 * * * *', timeZone: 'UTC' })).toMatch(/"61 \* \* \* \*" is not a valid cron expression \(.*minute.*\)\. Use five fields/);
+    expect(errors({ kind: 'cron', expression: '61 * * * *', timeZone: 'UTC' })).toMatch(
+      /"61 \* \* \* \*" is not a valid cron expression \(.*minute.*\)\. Use five fields/,
+    );
     expect(errors({ kind: 'cron', expression: '0 0 * * * *', timeZone: 'UTC' })).toMatch(/not a valid cron expression/);
     expect(errors({ kind: 'cron', expression: '0 0 30 2 *', timeZone: 'UTC' })).toMatch(/never runs/);
     expect(errors({ kind: 'cron', expression: '   ', timeZone: 'UTC' })).toMatch(/required/);
@@ -67,7 +77,9 @@ describe('toCron', () => {
 describe('describeSchedule / isValidTimeZone', () => {
   it('reads like a sentence', () => {
     expect(describeSchedule(ok({ kind: 'daily', time: '07:30', timeZone: 'Europe/Berlin' }))).toBe('Every day at 07:30 (Europe/Berlin)');
-    expect(describeSchedule(ok({ kind: 'weekly', days: ['fri', 'mon'], time: '09:00', timeZone: 'UTC' }))).toBe('Every Monday, Friday at 09:00 (UTC)');
+    expect(describeSchedule(ok({ kind: 'weekly', days: ['fri', 'mon'], time: '09:00', timeZone: 'UTC' }))).toBe(
+      'Every Monday, Friday at 09:00 (UTC)',
+    );
     expect(describeSchedule(ok({ kind: 'hourly', minute: 15, timeZone: 'UTC' }))).toBe('Every hour at minute 15 (UTC)');
   });
 

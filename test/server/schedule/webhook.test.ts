@@ -1,5 +1,6 @@
 /** Failure webhooks against a local fastify receiver: payload, timeouts, refusals, no URL in logs. */
 import Fastify, { type FastifyInstance } from 'fastify';
+
 import type { ApiErrorBody } from '../../../common/errors.js';
 import { webhookHost, webhookNotifier } from '../../../server/schedule/webhook.js';
 import type { ScheduleRecord } from '../../../server/store/schedules.js';

@@ -24,7 +24,11 @@ it('keeps schedules and their runs across a server restart', async () => {
   let server = await start(dataDir);
   let api = apiClient(server.url);
   const connected = await api.call('POST', '/api/connections', {
-    body: { serverUrl: sim.url, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+    body: {
+      serverUrl: sim.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
   });
   const token = connected.json.sessionToken;
   const created = await api.call('POST', '/api/schedules', {
@@ -58,7 +62,10 @@ it('keeps schedules and their runs across a server restart', async () => {
   expect(Date.parse(listed.json.schedules[0].nextRunAt)).toBeGreaterThan(Date.now());
   const snapshot = await api.call('GET', `/api/snapshots/latest?scheduleId=${sid}`, { token });
   expect(snapshot.status).toBe(200);
-  const lines = snapshot.text.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = snapshot.text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines.at(-1)).toMatchObject({ kind: 'end', rowCount: runs[0].rowCount });
   await server.close();
 });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { ManualClock } from '../../../server/sim/clock.js';
 import { mintConnectedAppJwt, signHs256 } from '../../../server/sim/jwt.js';
 import { DEMO } from '../../../server/sim/seed/demo.js';
-import { harness, patCredentials, V, type Harness } from './helpers.js';
+import { type Harness, harness, patCredentials, V } from './helpers.js';
 
 const SIGNIN = `/api/${V}/auth/signin`;
 const signinError = { error: { code: '401001', summary: 'Signin Error', detail: 'Error signing in to Tableau Server' } };
@@ -31,7 +32,9 @@ describe('sign-in', () => {
 
   it('signs in with username/password on the default site ("")', async () => {
     h = await harness();
-    const res = await h.raw('POST', SIGNIN, undefined, { credentials: { name: DEMO.username, password: DEMO.password, site: { contentUrl: '' } } });
+    const res = await h.raw('POST', SIGNIN, undefined, {
+      credentials: { name: DEMO.username, password: DEMO.password, site: { contentUrl: '' } },
+    });
     expect(res.status).toBe(200);
     expect(res.body.credentials.site.contentUrl).toBe('');
     expect(res.body.credentials.site.id).not.toBe(h.siteId);
@@ -40,7 +43,12 @@ describe('sign-in', () => {
   it('accepts the XML tsRequest body TSC sends', async () => {
     h = await harness();
     const xml = `<tsRequest><credentials personalAccessTokenName="${DEMO.patName}" personalAccessTokenSecret="${DEMO.patSecret}"><site contentUrl="${DEMO.siteContentUrl}"/></credentials></tsRequest>`;
-    const res = await h.app.inject({ method: 'POST', url: SIGNIN, headers: { 'content-type': 'text/xml', accept: 'application/json' }, payload: xml });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: SIGNIN,
+      headers: { 'content-type': 'text/xml', accept: 'application/json' },
+      payload: xml,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().credentials.site.id).toBe(h.siteId);
   });
@@ -54,7 +62,15 @@ describe('sign-in', () => {
     expect(good.status).toBe(200);
 
     const now = Math.floor(clock.now() / 1000);
-    const claims = { iss: app.clientId, sub: app.username, aud: 'tableau', jti: 'x', iat: now, exp: now + 300, scp: ['tableau:content:read'] };
+    const claims = {
+      iss: app.clientId,
+      sub: app.username,
+      aud: 'tableau',
+      jti: 'x',
+      iat: now,
+      exp: now + 300,
+      scp: ['tableau:content:read'],
+    };
     const bad = [
       signHs256(claims, 'wrong-secret', app.secretId),
       signHs256({ ...claims, aud: 'someone-else' }, app.secretValue, app.secretId),
@@ -74,7 +90,10 @@ describe('sign-in', () => {
   });
 
   it.each([
-    ['wrong PAT secret', { personalAccessTokenName: DEMO.patName, personalAccessTokenSecret: 'nope', site: { contentUrl: DEMO.siteContentUrl } }],
+    [
+      'wrong PAT secret',
+      { personalAccessTokenName: DEMO.patName, personalAccessTokenSecret: 'nope', site: { contentUrl: DEMO.siteContentUrl } },
+    ],
     ['unknown site', patCredentials('no-such-site')],
     ['wrong password', { name: DEMO.username, password: 'nope', site: { contentUrl: '' } }],
     ['no credentials at all', { site: { contentUrl: '' } }],
@@ -88,7 +107,12 @@ describe('sign-in', () => {
   it('answers 400 for a body without credentials, and for broken JSON', async () => {
     h = await harness();
     expect((await h.raw('POST', SIGNIN, undefined, { nothing: true })).body.error.code).toBe('400000');
-    const res = await h.app.inject({ method: 'POST', url: SIGNIN, headers: { 'content-type': 'application/json' }, payload: '{"credentials":' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: SIGNIN,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"credentials":',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('400000');
   });
@@ -116,7 +140,11 @@ describe('tokens', () => {
     expect((await h.get('workbooks', first)).body.error.code).toBe('401002');
     expect((await h.get('workbooks', second)).status).toBe(200);
     // another PAT's session is unaffected
-    const other = await h.signIn({ personalAccessTokenName: DEMO.otherPatName, personalAccessTokenSecret: DEMO.otherPatSecret, site: { contentUrl: DEMO.siteContentUrl } });
+    const other = await h.signIn({
+      personalAccessTokenName: DEMO.otherPatName,
+      personalAccessTokenSecret: DEMO.otherPatSecret,
+      site: { contentUrl: DEMO.siteContentUrl },
+    });
     await h.signIn();
     expect((await h.get('workbooks', other)).status).toBe(200);
   });

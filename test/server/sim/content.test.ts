@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { DATASOURCE_DATA_KEYS, VIEW_DATA_KEYS } from '../../../server/sim/seed/demo.js';
-import { harness, type Harness } from './helpers.js';
+import { type Harness, harness } from './helpers.js';
 
 describe('content endpoints on the demo site', () => {
   let h: Harness;
@@ -29,7 +30,12 @@ describe('content endpoints on the demo site', () => {
     const res = await h.get('workbooks?sort=name:asc', token);
     const wbs = res.body.workbooks.workbook;
     const superstore = wbs.find((w: { name: string }) => w.name === 'Superstore');
-    expect(superstore).toMatchObject({ showTabs: 'true', size: '3', project: { name: 'Sales' }, tags: { tag: [{ label: 'sales' }, { label: 'sample' }] } });
+    expect(superstore).toMatchObject({
+      showTabs: 'true',
+      size: '3',
+      project: { name: 'Sales' },
+      tags: { tag: [{ label: 'sales' }, { label: 'sample' }] },
+    });
     const americas = wbs.find((w: { name: string }) => w.name === 'Americas Sales');
     expect(americas.tags).toEqual({});
     expect(americas.showTabs).toBe('false');
@@ -78,11 +84,25 @@ describe('content endpoints on the demo site', () => {
     expect(ds).toMatchObject({ isCertified: 'true', hasExtracts: 'true', project: { name: 'Data Sources' } });
     expect((await h.get(`datasources/${ds.id}`, token)).body.datasource.id).toBe(ds.id);
     const conns = await h.get(`datasources/${ds.id}/connections`, token);
-    expect(conns.body.connections.connection[0]).toMatchObject({ type: 'postgres', serverAddress: 'db.superstore.example', embedPassword: 'true' });
+    expect(conns.body.connections.connection[0]).toMatchObject({
+      type: 'postgres',
+      serverAddress: 'db.superstore.example',
+      embedPassword: 'true',
+    });
     const cvs = await h.get('customviews', token);
-    expect(cvs.body.customViews.customView[0]).toMatchObject({ name: 'West only', shared: 'true', view: { name: 'Orders by Region' }, workbook: { name: 'Superstore' } });
+    expect(cvs.body.customViews.customView[0]).toMatchObject({
+      name: 'West only',
+      shared: 'true',
+      view: { name: 'Orders by Region' },
+      workbook: { name: 'Superstore' },
+    });
     const users = await h.get('users?sort=name:asc', token);
-    expect(users.body.users.user.map((u: { name: string }) => u.name)).toEqual(['ada.admin', 'carl.creator', 'erin.explorer', 'vera.viewer']);
+    expect(users.body.users.user.map((u: { name: string }) => u.name)).toEqual([
+      'ada.admin',
+      'carl.creator',
+      'erin.explorer',
+      'vera.viewer',
+    ]);
     const groups = await h.get('groups?includeUserCount=true', token);
     const sales = groups.body.groups.group.find((g: { name: string }) => g.name === 'Sales');
     expect(sales).toMatchObject({ domain: { name: 'local' }, userCount: '2' });
@@ -94,7 +114,12 @@ describe('content endpoints on the demo site', () => {
     const res = await h.get('tasks/extractRefreshes', token);
     const tasks = res.body.tasks.task;
     expect(tasks).toHaveLength(3);
-    expect(tasks[0].extractRefresh).toMatchObject({ type: 'RefreshExtractTask', priority: '50', schedule: { frequency: 'Daily' }, datasource: { id: expect.any(String) } });
+    expect(tasks[0].extractRefresh).toMatchObject({
+      type: 'RefreshExtractTask',
+      priority: '50',
+      schedule: { frequency: 'Daily' },
+      datasource: { id: expect.any(String) },
+    });
     expect(tasks[2].extractRefresh.workbook.id).toEqual(expect.any(String));
   });
 });
@@ -117,14 +142,24 @@ describe('fields parameter', () => {
 
   it('_all_ adds sheetCount, location, full owner, contentsCounts', async () => {
     const wb = (await h.get('workbooks?fields=_all_&filter=name:eq:Superstore', token)).body.workbooks.workbook[0];
-    expect(wb).toMatchObject({ sheetCount: '7', hasExtracts: 'false', location: { type: 'Project', name: 'Sales' }, owner: { name: 'carl.creator', siteRole: 'Creator' } });
+    expect(wb).toMatchObject({
+      sheetCount: '7',
+      hasExtracts: 'false',
+      location: { type: 'Project', name: 'Sales' },
+      owner: { name: 'carl.creator', siteRole: 'Creator' },
+    });
     const p = (await h.get('projects?fields=_all_&filter=name:eq:Sales', token)).body.projects.project[0];
     expect(p).toMatchObject({ topLevelProject: 'false', contentsCounts: { projectCount: '2', workbookCount: '2', viewCount: '8' } });
   });
 
   it('named fields incl. project.name and owner.name', async () => {
     const res = await h.get('workbooks?fields=id,name,project.name,owner.name&filter=name:eq:Superstore', token);
-    expect(res.body.workbooks.workbook[0]).toEqual({ id: expect.any(String), name: 'Superstore', project: { name: 'Sales' }, owner: { name: 'carl.creator' } });
+    expect(res.body.workbooks.workbook[0]).toEqual({
+      id: expect.any(String),
+      name: 'Superstore',
+      project: { name: 'Sales' },
+      owner: { name: 'carl.creator' },
+    });
     const views = await h.get('views?fields=name,workbook.name&filter=name:eq:Customers&sort=name:asc', token);
     expect(views.body.views.view[0]).toEqual({ name: 'Customers', workbook: { name: expect.any(String) } });
   });

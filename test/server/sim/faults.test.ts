@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { FaultController } from '../../../server/sim/faults.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 
@@ -38,12 +39,21 @@ describe('faults over real HTTP', () => {
     const res = await fetch(`${sim.url}/api/3.28/auth/signin`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ credentials: { personalAccessTokenName: sim.demo.patName, personalAccessTokenSecret: sim.demo.patSecret, site: { contentUrl: sim.demo.siteContentUrl } } }),
+      body: JSON.stringify({
+        credentials: {
+          personalAccessTokenName: sim.demo.patName,
+          personalAccessTokenSecret: sim.demo.patSecret,
+          site: { contentUrl: sim.demo.siteContentUrl },
+        },
+      }),
     });
     return ((await res.json()) as { credentials: { token: string } }).credentials.token;
   };
   const get = (path: string, token?: string, signal?: AbortSignal) =>
-    fetch(`${sim.url}/api/3.28/sites/${sim.demo.siteId}/${path}`, { headers: { accept: 'application/json', ...(token ? { 'x-tableau-auth': token } : {}) }, signal });
+    fetch(`${sim.url}/api/3.28/sites/${sim.demo.siteId}/${path}`, {
+      headers: { accept: 'application/json', ...(token ? { 'x-tableau-auth': token } : {}) },
+      signal,
+    });
 
   it('adds latency per request', async () => {
     sim = await createSimulator({ faults: [{ kind: 'latency', ms: 150, path: '/serverinfo' }] });
@@ -122,12 +132,17 @@ describe('faults over real HTTP', () => {
   it('removes items between pages, so sequential paging misses one', async () => {
     sim = await createSimulator();
     const token = await signIn();
-    const all = ((await (await get('workbooks?pageSize=1000', token)).json()) as { workbooks: { workbook: Array<{ id: string }> } }).workbooks.workbook.map((w) => w.id);
+    const all = (
+      (await (await get('workbooks?pageSize=1000', token)).json()) as { workbooks: { workbook: Array<{ id: string }> } }
+    ).workbooks.workbook.map((w) => w.id);
     sim.faults.add({ kind: 'mutate', path: '/workbooks', remove: 1, count: 1 });
     const seen: string[] = [];
     // TSC Pager's rule: stop when pageSize * pageNumber >= totalAvailable.
     for (let page = 1; ; page++) {
-      const body = (await (await get(`workbooks?pageSize=3&pageNumber=${page}`, token)).json()) as { pagination: { totalAvailable: string }; workbooks: { workbook?: Array<{ id: string }> } };
+      const body = (await (await get(`workbooks?pageSize=3&pageNumber=${page}`, token)).json()) as {
+        pagination: { totalAvailable: string };
+        workbooks: { workbook?: Array<{ id: string }> };
+      };
       seen.push(...(body.workbooks.workbook ?? []).map((w) => w.id));
       expect(body.pagination.totalAvailable).toBe(String(page === 1 ? all.length : all.length - 1));
       if (page * 3 >= Number(body.pagination.totalAvailable)) break;
@@ -146,15 +161,27 @@ describe('faults over real HTTP', () => {
 
   it('is controlled over /_sim/faults', async () => {
     sim = await createSimulator();
-    const post = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'unavailable', path: '/serverinfo', count: 1 }) });
+    const post = await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'unavailable', path: '/serverinfo', count: 1 }),
+    });
     expect(post.status).toBe(201);
     const listed = (await (await fetch(`${sim.url}/_sim/faults`)).json()) as { faults: Array<{ kind: string; remaining: number }> };
     expect(listed.faults).toEqual([expect.objectContaining({ kind: 'unavailable', remaining: 1 })]);
     expect((await fetch(`${sim.url}/api/3.28/serverinfo`)).status).toBe(503);
     expect((await fetch(`${sim.url}/api/3.28/serverinfo`)).status).toBe(200);
-    const bad = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'latency', ms: 'slow' }) });
+    const bad = await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'latency', ms: 'slow' }),
+    });
     expect(bad.status).toBe(400);
-    await fetch(`${sim.url}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ kind: 'badGateway' }]) });
+    await fetch(`${sim.url}/_sim/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ kind: 'badGateway' }]),
+    });
     expect((await fetch(`${sim.url}/api/3.28/serverinfo`)).status).toBe(502);
     expect((await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${sim.url}/api/3.28/serverinfo`)).status).toBe(200);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyFilter, applySort, parseFilter, splitTopLevel, type FieldTable } from '../../../server/sim/filter.js';
-import { harness, type Harness } from './helpers.js';
+
+import { applyFilter, applySort, type FieldTable, parseFilter, splitTopLevel } from '../../../server/sim/filter.js';
+import { type Harness, harness } from './helpers.js';
 
 interface Item {
   name: string;

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON; each test asserts the shape it reads. */
 import type { FastifyInstance } from 'fastify';
+
 import { buildSimApp, type SimApp, type SimulatorOptions } from '../../../server/sim/app.js';
 import { DEMO } from '../../../server/sim/seed/demo.js';
 
@@ -11,7 +12,12 @@ export interface Harness extends SimApp {
   signIn(credentials?: Record<string, unknown>): Promise<string>;
   /** GET `/api/3.28/sites/<demo site>/<path>` with a token, parsed JSON + status. */
   get(path: string, token: string): Promise<{ status: number; body: any }>;
-  raw(method: 'GET' | 'POST', url: string, token?: string, payload?: unknown): Promise<{ status: number; body: any; headers: Record<string, unknown>; text: string }>;
+  raw(
+    method: 'GET' | 'POST',
+    url: string,
+    token?: string,
+    payload?: unknown,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; text: string }>;
 }
 
 export const patCredentials = (site: string = DEMO.siteContentUrl) => ({

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import { ManualClock } from '../../../server/sim/clock.js';
 import { getDataset } from '../../../server/sim/data/catalog.js';
-import { harness, type Harness } from './helpers.js';
+import { type Harness, harness } from './helpers.js';
 
 describe('extract refresh jobs', () => {
   let h: Harness;

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON. */
 import type { FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { ManualClock } from '../../../server/sim/clock.js';
 import type { ResourceDef } from '../../../server/sim/resources/common.js';
 import { datasources } from '../../../server/sim/resources/datasources.js';
@@ -8,7 +9,7 @@ import { groups, users } from '../../../server/sim/resources/people.js';
 import { customViews, projects } from '../../../server/sim/resources/projects.js';
 import { views, workbooks } from '../../../server/sim/resources/workbooks.js';
 import { listResponse } from '../../../server/sim/routes/common.js';
-import { harness, type Harness } from './helpers.js';
+import { type Harness, harness } from './helpers.js';
 
 /**
  * The browse lists are answered from serialized pages kept per site revision (routes/common.ts
@@ -83,7 +84,11 @@ describe('serialized list pages', () => {
     h = await harness();
     const token = await h.signIn();
     await h.get('workbooks', token); // fills the cache
-    const xml = await h.app.inject({ method: 'GET', url: `/api/3.28/sites/${h.siteId}/workbooks`, headers: { 'x-tableau-auth': token, accept: 'application/xml' } });
+    const xml = await h.app.inject({
+      method: 'GET',
+      url: `/api/3.28/sites/${h.siteId}/workbooks`,
+      headers: { 'x-tableau-auth': token, accept: 'application/xml' },
+    });
     expect(xml.headers['content-type']).toMatch(/^application\/xml/);
     expect(xml.body).toMatch(/^<\?xml[\s\S]*<workbooks>[\s\S]*<workbook /);
     await h.raw('POST', '/_sim/faults', undefined, { kind: 'malformedJson', count: 1 });

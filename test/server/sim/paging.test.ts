@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { DEFAULT_PAGE_SIZE, parsePageRequest, takePage } from '../../../server/sim/paging.js';
-import { harness, type Harness } from './helpers.js';
+import { type Harness, harness } from './helpers.js';
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => i);
 

@@ -1,7 +1,9 @@
-import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { readFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './helpers.js';
+
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
+import { type Harness, harness } from './helpers.js';
 
 /**
  * Keeps the simulator honest against recorded Tableau responses: every attribute and child element a
@@ -35,7 +37,8 @@ function readXml(xml: string): XNode {
       continue;
     }
     const attrs: Record<string, string> = {};
-    for (const a of (attrText ?? '').matchAll(/([^\s=>]+)\s*=\s*"([^"]*)"/g)) if (!a[1].startsWith('xmlns') && !a[1].includes(':')) attrs[a[1]] = a[2];
+    for (const a of (attrText ?? '').matchAll(/([^\s=>]+)\s*=\s*"([^"]*)"/g))
+      if (!a[1].startsWith('xmlns') && !a[1].includes(':')) attrs[a[1]] = a[2];
     const node: XNode = { name, attrs, children: [], text: '' };
     top.children.push(node);
     if (!selfClose) stack.push(node);
@@ -110,14 +113,20 @@ describe('shapes match recorded Tableau responses', () => {
     expect(info.productVersion).toEqual({ value: expect.any(String), build: expect.any(String) });
     expect(typeof info.restApiVersion).toBe(typeof child(x, 'restApiVersion').text);
 
-    const signin = await h.raw('POST', '/api/3.28/auth/signin', undefined, { credentials: { personalAccessTokenName: 'sim-pat', personalAccessTokenSecret: 'x', site: { contentUrl: 'superstore-demo' } } });
+    const signin = await h.raw('POST', '/api/3.28/auth/signin', undefined, {
+      credentials: { personalAccessTokenName: 'sim-pat', personalAccessTokenSecret: 'x', site: { contentUrl: 'superstore-demo' } },
+    });
     const errX = child(asset('auth_sign_in_error.xml'), 'error');
     expect(signin.body.error).toEqual({ code: errX.attrs.code, summary: child(errX, 'summary').text, detail: child(errX, 'detail').text });
     const notFound = child(asset('server_info_404.xml'), 'error');
     const res404 = await h.raw('GET', '/api/2.4/nowhere');
     expect(res404.body.error).toMatchObject({ code: notFound.attrs.code, summary: child(notFound, 'summary').text });
 
-    const creds = (await h.raw('POST', '/api/3.28/auth/signin', undefined, { credentials: { name: 'ada.admin', password: 'sim-password', site: { contentUrl: '' } } })).body;
+    const creds = (
+      await h.raw('POST', '/api/3.28/auth/signin', undefined, {
+        credentials: { name: 'ada.admin', password: 'sim-password', site: { contentUrl: '' } },
+      })
+    ).body;
     expectSameShape(child(asset('auth_sign_in.xml'), 'credentials'), creds.credentials, 'credentials');
   });
 
@@ -142,14 +151,29 @@ describe('shapes match recorded Tableau responses', () => {
 
   it('workbook by id, its views with usage, its connections; data source connections', async () => {
     const wb = find((await h.get('workbooks', token)).body.workbooks.workbook, 'Superstore') as unknown as { id: string; name: string };
-    expectSameShape(child(asset('workbook_get_by_id.xml'), 'workbook'), (await h.get(`workbooks/${wb.id}`, token)).body.workbook, 'workbook');
+    expectSameShape(
+      child(asset('workbook_get_by_id.xml'), 'workbook'),
+      (await h.get(`workbooks/${wb.id}`, token)).body.workbook,
+      'workbook',
+    );
     const usage = (await h.get(`workbooks/${wb.id}/views?includeUsageStatistics=true`, token)).body;
     expectSameShape(unionItem(child(asset('workbook_populate_views_usage.xml'), 'views').children), usage.views.view[0], 'view');
     const conns = (await h.get(`workbooks/${wb.id}/connections`, token)).body;
-    expectSameShape(child(child(asset('workbook_populate_connections.xml'), 'connections'), 'connection'), conns.connections.connection[0], 'connection');
-    const ds = find((await h.get('datasources', token)).body.datasources.datasource, 'Superstore Orders') as unknown as { id: string; name: string };
+    expectSameShape(
+      child(child(asset('workbook_populate_connections.xml'), 'connections'), 'connection'),
+      conns.connections.connection[0],
+      'connection',
+    );
+    const ds = find((await h.get('datasources', token)).body.datasources.datasource, 'Superstore Orders') as unknown as {
+      id: string;
+      name: string;
+    };
     const dsConns = (await h.get(`datasources/${ds.id}/connections`, token)).body;
-    expectSameShape(unionItem(child(asset('datasource_populate_connections.xml'), 'connections').children), dsConns.connections.connection[0], 'connection');
+    expectSameShape(
+      unionItem(child(asset('datasource_populate_connections.xml'), 'connections').children),
+      dsConns.connections.connection[0],
+      'connection',
+    );
   });
 
   it('empty list, jobs, refresh, job detail, tasks', async () => {
@@ -158,9 +182,16 @@ describe('shapes match recorded Tableau responses', () => {
     expect((await h.get('workbooks?filter=name:eq:none', token)).body.workbooks).toEqual({});
 
     const jobs = (await h.get('jobs', token)).body;
-    expectSameShape(unionItem(child(asset('job_get.xml'), 'backgroundJobs').children), jobs.backgroundJobs.backgroundJob[0], 'backgroundJob');
+    expectSameShape(
+      unionItem(child(asset('job_get.xml'), 'backgroundJobs').children),
+      jobs.backgroundJobs.backgroundJob[0],
+      'backgroundJob',
+    );
 
-    const legacy = find((await h.get('datasources', token)).body.datasources.datasource, 'Legacy Sales Extract') as unknown as { id: string; name: string };
+    const legacy = find((await h.get('datasources', token)).body.datasources.datasource, 'Legacy Sales Extract') as unknown as {
+      id: string;
+      name: string;
+    };
     const refresh = (await h.raw('POST', `/api/3.28/sites/${h.siteId}/datasources/${legacy.id}/refresh`, token)).body;
     expectSameShape(child(asset('datasource_refresh.xml'), 'job'), refresh.job, 'job');
     let detail: Record<string, unknown> = {};
@@ -176,7 +207,9 @@ describe('shapes match recorded Tableau responses', () => {
   it('matches the JSON fixtures', async () => {
     const fx = JSON.parse(readFileSync(`${REF}/json-fixtures-from-tests.json`, 'utf8'));
     expect((await h.get('workbooks', '')).body).toEqual({ error: fx.rest_error_json_no_credentials.error });
-    const bad = await h.raw('POST', '/api/3.28/auth/signin', undefined, { credentials: { name: 'x', password: 'y', site: { contentUrl: '' } } });
+    const bad = await h.raw('POST', '/api/3.28/auth/signin', undefined, {
+      credentials: { name: 'x', password: 'y', site: { contentUrl: '' } },
+    });
     expect(bad.body).toEqual({ error: fx.rest_error_json_signin.error });
 
     const emptyJobs = (await h.get('jobs?filter=status:eq:Cancelled', token)).body;

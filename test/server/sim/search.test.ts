@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './helpers.js';
+
+import { type Harness, harness } from './helpers.js';
 
 describe('content search /api/-/search', () => {
   let h: Harness;
@@ -17,7 +18,13 @@ describe('content search /api/-/search', () => {
     const hits = res.body.hits;
     expect(hits).toMatchObject({ pageIndex: 0, startIndex: 0, limit: 3, total: expect.any(Number) });
     expect(hits.items).toHaveLength(3);
-    expect(hits.items[0].content).toMatchObject({ type: 'workbook', title: 'Superstore', hitsTotal: expect.any(Number), ownerId: expect.any(Number), tags: ['sales', 'sample'] });
+    expect(hits.items[0].content).toMatchObject({
+      type: 'workbook',
+      title: 'Superstore',
+      hitsTotal: expect.any(Number),
+      ownerId: expect.any(Number),
+      tags: ['sales', 'sample'],
+    });
     expect(hits.next).toContain('page=1');
     expect(hits.prev).toBeUndefined();
   });
@@ -27,7 +34,9 @@ describe('content search /api/-/search', () => {
     expect(all.items.every((i: { content: { type: string } }) => ['view', 'datasource'].includes(i.content.type))).toBe(true);
     const p1 = (await search('terms=orders&limit=2&page=1&filter=type:in:[view,datasource]')).body.hits;
     expect(p1).toMatchObject({ pageIndex: 1, startIndex: 2 });
-    expect(p1.items.map((i: { content: { luid: string } }) => i.content.luid)).toEqual(all.items.slice(2, 4).map((i: { content: { luid: string } }) => i.content.luid));
+    expect(p1.items.map((i: { content: { luid: string } }) => i.content.luid)).toEqual(
+      all.items.slice(2, 4).map((i: { content: { luid: string } }) => i.content.luid),
+    );
     expect(p1.prev).toContain('page=0');
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveVersion, compareApiVersions } from '../../../server/sim/versions.js';
-import { harness, type Harness } from './helpers.js';
+
+import { compareApiVersions, resolveVersion } from '../../../server/sim/versions.js';
+import { type Harness, harness } from './helpers.js';
 
 describe('server info and API versions', () => {
   let h: Harness;

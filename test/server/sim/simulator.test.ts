@@ -2,14 +2,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { buildSimApp } from '../../../server/sim/app.js';
 import { createDataHost } from '../../../server/sim/data-host.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { SimState } from '../../../server/sim/state/store.js';
 import { seedDemo } from '../../../server/sim/seed/demo.js';
 import { addLargeContent } from '../../../server/sim/seed/large.js';
-import { harness, type Harness } from './helpers.js';
+import { SimState } from '../../../server/sim/state/store.js';
+import { type Harness, harness } from './helpers.js';
 
 describe('createSimulator', () => {
   let sim: Simulator;
@@ -18,7 +20,11 @@ describe('createSimulator', () => {
   it('listens on 127.0.0.1, exposes demo credentials and runtime switches', async () => {
     sim = await createSimulator();
     expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.demo).toMatchObject({ siteContentUrl: 'superstore-demo', patName: expect.any(String), connectedApp: { clientId: expect.any(String), username: 'ada.admin' } });
+    expect(sim.demo).toMatchObject({
+      siteContentUrl: 'superstore-demo',
+      patName: expect.any(String),
+      connectedApp: { clientId: expect.any(String), username: 'ada.admin' },
+    });
     sim.setProductVersion('2025.3.0');
     const info = (await (await fetch(`${sim.url}/api/3.27/serverinfo`)).json()) as { serverInfo: { restApiVersion: string } };
     expect(info.serverInfo.restApiVersion).toBe('3.27');
@@ -50,11 +56,20 @@ describe('data host (contract with server/sim/data)', () => {
     const token = await h.signIn();
     const sent: Array<[number, unknown]> = [];
     const reply = { code: (c: number) => ({ send: (b: unknown) => sent.push([c, b]) }) } as never;
-    expect(host.authenticate({ headers: { 'x-tableau-auth': token } } as never, reply)).toEqual({ siteId: h.siteId, userId: expect.any(String) });
+    expect(host.authenticate({ headers: { 'x-tableau-auth': token } } as never, reply)).toEqual({
+      siteId: h.siteId,
+      userId: expect.any(String),
+    });
     expect(host.authenticate({ headers: {} } as never, reply)).toBeNull();
     expect(sent[0]).toEqual([401, { error: expect.objectContaining({ code: '401000' }) }]);
     const view = [...h.demoSite.views.values()].find((v) => v.name === 'Umsatz nach Region')!;
-    expect(host.findView(h.siteId, view.id)).toEqual({ id: view.id, name: view.name, workbookId: view.workbookId, sheetType: 'view', dataKey: 'umsatz-de' });
+    expect(host.findView(h.siteId, view.id)).toEqual({
+      id: view.id,
+      name: view.name,
+      workbookId: view.workbookId,
+      sheetType: 'view',
+      dataKey: 'umsatz-de',
+    });
     expect(host.findView('other-site', view.id)).toBeUndefined();
     const cv = [...h.demoSite.customViews.values()][0];
     expect(host.findCustomView(h.siteId, cv.id)).toEqual({ id: cv.id, name: 'West only', viewId: cv.viewId, filters: { Region: 'West' } });
@@ -97,10 +112,14 @@ describe('large sites and CSV datasets', () => {
 
 describe('CLI', () => {
   it('prints one JSON line and serves the demo site', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/sim/cli.ts', '--port', '0', '--product-version', '2025.3.0', '--large-workbooks', '50'], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/sim/cli.ts', '--port', '0', '--product-version', '2025.3.0', '--large-workbooks', '50'],
+      {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -113,7 +132,12 @@ describe('CLI', () => {
         child.on('exit', (code) => reject(new Error(`cli exited ${code}: ${err}`)));
       });
       const info = JSON.parse(line) as { url: string; contentUrl: string; patName: string; patSecret: string };
-      expect(info).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), contentUrl: 'superstore-demo', patName: 'sim-pat', patSecret: expect.any(String) });
+      expect(info).toMatchObject({
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        contentUrl: 'superstore-demo',
+        patName: 'sim-pat',
+        patSecret: expect.any(String),
+      });
       const res = (await (await fetch(`${info.url}/api/3.27/serverinfo`)).json()) as { serverInfo: { productVersion: { value: string } } };
       expect(res.serverInfo.productVersion.value).toBe('2025.3.0');
     } finally {

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { toErrorReply } from '../../../server/http/errors.js';
 import { principalOf, SecretUnreadableError } from '../../../server/store/connections.js';
 import { KEY_FILE, openStore } from '../../../server/store/index.js';
-import { toErrorReply } from '../../../server/http/errors.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'store-conn-'));
 const PAT_SECRET = 'Zm9vYmFyLXNlY3JldC10aGF0LW11c3Qtbm90LWxlYWs=:s3cr3t';
@@ -40,7 +41,11 @@ describe('SqliteConnectionStore', () => {
     const reply = toErrorReply(caught);
     expect(reply.status).toBe(409);
     expect(reply.unexpected).toBe(false);
-    expect(reply.body).toMatchObject({ code: 'secret-unreadable', message: expect.stringContaining('"Demo"'), hint: expect.stringMatching(/connect again/) });
+    expect(reply.body).toMatchObject({
+      code: 'secret-unreadable',
+      message: expect.stringContaining('"Demo"'),
+      hint: expect.stringMatching(/connect again/),
+    });
     expect(JSON.stringify(reply.body)).not.toContain(PAT_SECRET);
     reopened.close();
   });

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+
 import { createSecretBox, loadOrCreateKey } from '../../../server/store/crypto.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'store-crypto-'));

@@ -1,8 +1,10 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS, migrate, openDatabase, schemaVersion, type Migration } from '../../../server/store/db.js';
+
+import Database from 'better-sqlite3';
+
+import { migrate, type Migration, MIGRATIONS, openDatabase, schemaVersion } from '../../../server/store/db.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'store-db-'));
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, migrate } from '../../../server/store/db.js';
-import { SqliteSessionStore, hashToken } from '../../../server/store/sessions.js';
+
+import { migrate, MIGRATIONS } from '../../../server/store/db.js';
+import { hashToken, SqliteSessionStore } from '../../../server/store/sessions.js';
 
 function memoryDb() {
   const db = new Database(':memory:');

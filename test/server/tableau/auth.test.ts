@@ -1,7 +1,8 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
-import { fakeClock, memoryLogger, PAT, SITE_ID, startFake, USER_ID, type Fake } from './fake.js';
+import { type Fake, fakeClock, memoryLogger, PAT, SITE_ID, startFake, USER_ID } from './fake.js';
 
 let fakes: Fake[] = [];
 afterEach(async () => {
@@ -16,16 +17,27 @@ async function fake(...args: Parameters<typeof startFake>) {
 }
 
 const connect = (f: Fake, extra: Partial<Parameters<typeof TableauClient.connect>[0]> = {}) =>
-  TableauClient.connect({ serverUrl: f.url, siteContentUrl: 'acme', auth: PAT, sessions: new SessionCache(), clock: fakeClock(), ...extra });
+  TableauClient.connect({
+    serverUrl: f.url,
+    siteContentUrl: 'acme',
+    auth: PAT,
+    sessions: new SessionCache(),
+    clock: fakeClock(),
+    ...extra,
+  });
 
 describe('connect', () => {
   it('negotiates the version from a low bootstrap version, then signs in with a PAT JSON body', async () => {
     const paths: string[] = [];
-    const f = await fake({ productVersion: '2025.3.0', restApiVersion: '3.27' }, (x) => x.app.addHook('onRequest', async (req) => void paths.push(req.url)));
+    const f = await fake({ productVersion: '2025.3.0', restApiVersion: '3.27' }, (x) =>
+      x.app.addHook('onRequest', async (req) => void paths.push(req.url)),
+    );
     const c = await connect(f);
     expect(paths[0]).toBe('/api/3.4/serverinfo');
     expect(f.signIns[0].url).toBe('/api/3.27/auth/signin');
-    expect(f.signIns[0].body).toEqual({ credentials: { site: { contentUrl: 'acme' }, personalAccessTokenName: 'robot', personalAccessTokenSecret: 's3cr3t-value' } });
+    expect(f.signIns[0].body).toEqual({
+      credentials: { site: { contentUrl: 'acme' }, personalAccessTokenName: 'robot', personalAccessTokenSecret: 's3cr3t-value' },
+    });
     expect(c.serverInfo).toEqual({ productVersion: '2025.3.0', build: '20261.26.0101.0000', restApiVersion: '3.27' });
     expect([c.siteId, c.userId]).toEqual([SITE_ID, USER_ID]);
     expect(c.supports('vdsDatasourceModel')).toBe(true);
@@ -54,19 +66,28 @@ describe('connect', () => {
     const logger = memoryLogger();
     const err = await connect(f, { auth: { ...PAT, patSecret: 'wrong' }, logger }).catch((e) => e);
     expect(err).toMatchObject({ code: 'bad-credentials', tableauCode: '401001', httpStatus: 401 });
-    expect(err.toApiError()).toEqual({ code: 'bad-credentials', message: expect.any(String), hint: expect.any(String), tableauCode: '401001' });
+    expect(err.toApiError()).toEqual({
+      code: 'bad-credentials',
+      message: expect.any(String),
+      hint: expect.any(String),
+      tableauCode: '401001',
+    });
     expect(JSON.stringify(err.toApiError()) + err.message).not.toContain('wrong');
   });
 
   it('rejects a malformed server URL as invalid-input', async () => {
-    await expect(TableauClient.connect({ serverUrl: 'ftp://x', siteContentUrl: '', auth: PAT })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(TableauClient.connect({ serverUrl: 'ftp://x', siteContentUrl: '', auth: PAT })).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
   });
 
   it('answers an HTML page on serverinfo like a closed port (one code, the cause only in the error cause)', async () => {
     const app = Fastify();
     app.get('/api/:v/serverinfo', async (_q, r) => r.type('text/html').send('<html>hello</html>'));
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const err = await TableauClient.connect({ serverUrl: url, siteContentUrl: '', auth: PAT, sessions: new SessionCache() }).catch((e) => e);
+    const err = await TableauClient.connect({ serverUrl: url, siteContentUrl: '', auth: PAT, sessions: new SessionCache() }).catch(
+      (e) => e,
+    );
     expect(err).toMatchObject({ code: 'server-unavailable', message: `Could not reach Tableau at ${url}.` });
     expect(String(err.cause?.message)).toMatch(/not-tableau .*HTTP 200 text\/html/);
     await app.close();
@@ -110,7 +131,9 @@ describe('sessions', () => {
 
   it('gives up with session-expired when the fresh token is refused too', async () => {
     const f = await fake({}, (x) =>
-      x.app.get('/api/:v/sites/:site/workbooks/:id', async (_req, reply) => reply.code(401).send({ error: { code: '401002', summary: 'Unauthorized' } })),
+      x.app.get('/api/:v/sites/:site/workbooks/:id', async (_req, reply) =>
+        reply.code(401).send({ error: { code: '401002', summary: 'Unauthorized' } }),
+      ),
     );
     const c = await connect(f);
     await expect(c.getWorkbook('wb-1')).rejects.toMatchObject({ code: 'session-expired', tableauCode: '401002' });
@@ -118,7 +141,9 @@ describe('sessions', () => {
   });
 
   it('does not re-sign-in on a 401 without a session code (e.g. an HTML page)', async () => {
-    const f = await fake({}, (x) => x.app.get('/api/:v/sites/:site/workbooks/:id', async (_q, r) => r.code(401).type('text/html').send('<html>no</html>')));
+    const f = await fake({}, (x) =>
+      x.app.get('/api/:v/sites/:site/workbooks/:id', async (_q, r) => r.code(401).type('text/html').send('<html>no</html>')),
+    );
     const c = await connect(f);
     await expect(c.getWorkbook('wb-1')).rejects.toMatchObject({ code: 'session-expired', httpStatus: 401 });
     expect(f.signIns).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
-import { REST_CODES, restError, VDS_CODES, vdsError, type TableauErrorCode } from '../../../server/tableau/errors.js';
+
+import { REST_CODES, restError, type TableauErrorCode, VDS_CODES, vdsError } from '../../../server/tableau/errors.js';
 import { describeTableauCode } from '../../../server/tableau/index.js';
 
 /**
@@ -102,7 +104,10 @@ describe('REST error codes, one by one', () => {
   });
 
   it("adds Tableau's detail for codes we have no words for", () => {
-    const e = restError(400, JSON.stringify({ error: { code: '400074', summary: 'Bad Request', detail: 'The sort expression is invalid.' } }));
+    const e = restError(
+      400,
+      JSON.stringify({ error: { code: '400074', summary: 'Bad Request', detail: 'The sort expression is invalid.' } }),
+    );
     expect(e).toMatchObject({ code: 'bad-request', tableauCode: '400074' });
     expect(e.message).toContain('The sort expression is invalid.');
   });
@@ -113,7 +118,11 @@ describe('REST error codes, one by one', () => {
 
   it('serialises to ApiErrorBody with hint and Tableau code only when present', () => {
     expect(restError(404, '').toApiError()).toEqual({ code: 'not-found', message: expect.any(String) });
-    expect(restError(401, JSON.stringify({ error: { code: '401001' } })).toApiError()).toMatchObject({ code: 'bad-credentials', tableauCode: '401001', hint: expect.any(String) });
+    expect(restError(401, JSON.stringify({ error: { code: '401001' } })).toApiError()).toMatchObject({
+      code: 'bad-credentials',
+      tableauCode: '401001',
+      hint: expect.any(String),
+    });
   });
 });
 
@@ -134,14 +143,19 @@ describe('VizQL Data Service error codes, one by one', () => {
   });
 
   it('reads the VDS shape, also with a numeric errorCode', () => {
-    expect(vdsError(400, JSON.stringify({ errorCode: 400804, message: 'too big' }))).toMatchObject({ code: 'vds-response-too-large', tableauCode: '400804' });
+    expect(vdsError(400, JSON.stringify({ errorCode: 400804, message: 'too big' }))).toMatchObject({
+      code: 'vds-response-too-large',
+      tableauCode: '400804',
+    });
   });
 
   it('names 400803 "Unknown Field" as an unknown field, other validation failures as an invalid query', () => {
     const unknown = vdsError(400, JSON.stringify({ errorCode: '400803', message: 'Unknown Field: Foobar.' }));
     expect(unknown).toMatchObject({ code: 'vds-unknown-field', tableauCode: '400803' });
     expect(unknown.message).toContain('Unknown Field: Foobar.');
-    expect(vdsError(400, JSON.stringify({ errorCode: '400803', message: 'Filter on Region must not be empty.' }))).toMatchObject({ code: 'vds-invalid-query' });
+    expect(vdsError(400, JSON.stringify({ errorCode: '400803', message: 'Filter on Region must not be empty.' }))).toMatchObject({
+      code: 'vds-invalid-query',
+    });
   });
 
   it("shows Tableau's text for 403800, which also means a switched-off feature (tableau-mcp PR #916)", () => {
@@ -159,7 +173,10 @@ describe('a VDS 404: data source gone, service off, or endpoint missing', () => 
   const luid = '8d0a3c52-3a1c-4c44-a0b5-3d0a6e4c2f10';
 
   it('a VDS error naming the data source (404000) is "data source not found", not "VDS disabled"', () => {
-    const e = vdsError(404, JSON.stringify({ errorCode: '404000', message: `Datasource not found: ${luid}.`, datetime: '2026-01-01T00:00:00Z' }));
+    const e = vdsError(
+      404,
+      JSON.stringify({ errorCode: '404000', message: `Datasource not found: ${luid}.`, datetime: '2026-01-01T00:00:00Z' }),
+    );
     expect(e).toMatchObject({ code: 'not-found', tableauCode: '404000', httpStatus: 404 });
     expect(e.message).toMatch(/could not find the data source/);
     expect(e.message).toMatch(/deleted/);
@@ -168,13 +185,26 @@ describe('a VDS 404: data source gone, service off, or endpoint missing', () => 
   });
 
   it('any other undocumented 404 in the VDS shape is a missing resource too: the service answered', () => {
-    expect(vdsError(404, JSON.stringify({ errorCode: '404999', message: 'Not here.' }))).toMatchObject({ code: 'not-found', tableauCode: '404999' });
+    expect(vdsError(404, JSON.stringify({ errorCode: '404999', message: 'Not here.' }))).toMatchObject({
+      code: 'not-found',
+      tableauCode: '404999',
+    });
   });
 
   it.each([
     ['an HTML page', '<html><body>Not Found</body></html>', undefined],
     ['an empty body', '', undefined],
-    ["REST's unknown-resource answer", JSON.stringify({ error: { summary: 'Resource Not Found', detail: "Unknown resource '/v1/vizql-data-service/read-metadata' specified in URI.", code: '404003' } }), '404003'],
+    [
+      "REST's unknown-resource answer",
+      JSON.stringify({
+        error: {
+          summary: 'Resource Not Found',
+          detail: "Unknown resource '/v1/vizql-data-service/read-metadata' specified in URI.",
+          code: '404003',
+        },
+      }),
+      '404003',
+    ],
   ])('a 404 that is not a VDS answer (%s) means VDS is not enabled', (_label, body, tableauCode) => {
     const e = vdsError(404, body);
     expect(e).toMatchObject({ code: 'vds-disabled', tableauCode, message: 'VizQL Data Service is not enabled on this server.' });
@@ -182,12 +212,17 @@ describe('a VDS 404: data source gone, service off, or endpoint missing', () => 
   });
 
   it('404950 means the service runs but lacks this endpoint (an older version), not that it is off', () => {
-    expect(vdsError(404, JSON.stringify({ errorCode: '404950', message: "The request endpoint doesn't exist." }))).toMatchObject({ code: 'feature-unavailable' });
+    expect(vdsError(404, JSON.stringify({ errorCode: '404950', message: "The request endpoint doesn't exist." }))).toMatchObject({
+      code: 'feature-unavailable',
+    });
   });
 });
 
 describe('the code tables', () => {
-  const all = [...Object.entries(REST_CODES).map(([c, e]) => ['rest', c, e] as const), ...Object.entries(VDS_CODES).map(([c, e]) => ['vds', c, e] as const)];
+  const all = [
+    ...Object.entries(REST_CODES).map(([c, e]) => ['rest', c, e] as const),
+    ...Object.entries(VDS_CODES).map(([c, e]) => ['vds', c, e] as const),
+  ];
 
   it.each(all)('%s %s cites a public source and the status Tableau documents', (_api, tableauCode, entry) => {
     expect(entry.source).toMatch(/^https:\/\/help\.tableau\.com\/|^[\w-]+\/[\w.-]+ /);

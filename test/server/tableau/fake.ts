@@ -3,6 +3,7 @@
  * registry, and whatever extra routes a test adds. Tokens can be expired on demand.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+
 import type { Clock } from '../../../server/tableau/index.js';
 
 export const SITE_ID = 'site-luid-1';
@@ -39,13 +40,22 @@ export async function startFake(o: FakeOptions = {}, extra?: (f: Fake) => void):
     authed(req, reply) {
       const token = req.headers['x-tableau-auth'];
       if (typeof token === 'string' && f.tokens.has(token)) return true;
-      void reply.code(401).send({ error: { summary: 'Unauthorized Access', detail: 'Invalid authentication credentials were provided.', code: token ? '401002' : '401000' } });
+      void reply.code(401).send({
+        error: {
+          summary: 'Unauthorized Access',
+          detail: 'Invalid authentication credentials were provided.',
+          code: token ? '401002' : '401000',
+        },
+      });
       return false;
     },
     close: () => app.close(),
   };
   app.get('/api/:v/serverinfo', async () => ({
-    serverInfo: { productVersion: { value: o.productVersion ?? '2026.1.0', build: '20261.26.0101.0000' }, restApiVersion: o.restApiVersion ?? '3.28' },
+    serverInfo: {
+      productVersion: { value: o.productVersion ?? '2026.1.0', build: '20261.26.0101.0000' },
+      restApiVersion: o.restApiVersion ?? '3.28',
+    },
   }));
   app.post('/api/:v/auth/signin', async (req, reply) => {
     f.signIns.push({ body: req.body, url: req.url });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { fastParse, parseList, SLOW } from '../../../server/tableau/schemas/coerce.js';
 import { workbookSchema } from '../../../server/tableau/schemas/workbook.js';
 

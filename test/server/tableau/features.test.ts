@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { compareVersions, parseProductVersion, supportsFeature, vdsSchemaVersion } from '../../../server/tableau/index.js';
 
 describe('product versions', () => {

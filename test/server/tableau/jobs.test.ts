@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SessionCache, TableauClient, type Job } from '../../../server/tableau/index.js';
-import { fakeClock, PAT, startFake, type Fake } from './fake.js';
+
+import { type Job, SessionCache, TableauClient } from '../../../server/tableau/index.js';
+import { type Fake, fakeClock, PAT, startFake } from './fake.js';
 
 let fakes: Fake[] = [];
 afterEach(async () => {
@@ -16,7 +17,9 @@ async function setup(final: Record<string, unknown> | null, polls = 3, restApiVe
     x.app.post('/api/:v/sites/:site/:kind/:id/refresh', async (req, reply) => {
       if (!x.authed(req, reply)) return;
       refreshes.push({ url: req.url, body: req.body });
-      return reply.code(202).send({ job: { id: 'job-1', mode: 'Asynchronous', type: 'RefreshExtract', createdAt: '2026-01-01T00:00:00Z' } });
+      return reply
+        .code(202)
+        .send({ job: { id: 'job-1', mode: 'Asynchronous', type: 'RefreshExtract', createdAt: '2026-01-01T00:00:00Z' } });
     });
     x.app.get('/api/:v/sites/:site/jobs/:id', async (req, reply) => {
       if (!x.authed(req, reply)) return;
@@ -43,7 +46,9 @@ describe('extract refresh', () => {
 
   it('refuses incremental refresh before REST 3.25', async () => {
     const { c, refreshes } = await setup({ finishCode: '0' }, 0, '3.24');
-    await expect(c.refreshExtract({ kind: 'datasource', id: 'ds-1', incremental: true })).rejects.toMatchObject({ code: 'feature-unavailable' });
+    await expect(c.refreshExtract({ kind: 'datasource', id: 'ds-1', incremental: true })).rejects.toMatchObject({
+      code: 'feature-unavailable',
+    });
     expect(refreshes).toHaveLength(0);
   });
 
@@ -63,7 +68,11 @@ describe('extract refresh', () => {
   });
 
   it('throws extract-refresh-failed with the job notes when finishCode is 1', async () => {
-    const { c } = await setup({ finishCode: '1', notes: 'The database login failed.', statusNotes: { statusNote: [{ type: 'ErrorInfo', text: 'Bad password' }] } });
+    const { c } = await setup({
+      finishCode: '1',
+      notes: 'The database login failed.',
+      statusNotes: { statusNote: [{ type: 'ErrorInfo', text: 'Bad password' }] },
+    });
     const err = await c.waitForJob('job-1').catch((e) => e);
     expect(err).toMatchObject({ code: 'extract-refresh-failed' });
     expect(err.message).toContain('The database login failed.');

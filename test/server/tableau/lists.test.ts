@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildFilter, SessionCache, TableauClient } from '../../../server/tableau/index.js';
-import { fakeClock, memoryLogger, PAT, startFake, type Fake } from './fake.js';
+import { type Fake, fakeClock, memoryLogger, PAT, startFake } from './fake.js';
 
 /** Last request's decoded query per list path, and a 2,345-workbook site. */
 const queries: Array<{ path: string; query: Record<string, string> }> = [];
-const WORKBOOKS = Array.from({ length: 2345 }, (_, i) => ({ id: `wb-${i}`, name: `Workbook ${i}`, showTabs: i % 2 ? 'true' : 'false', project: { id: 'p1', name: 'Samples' }, tags: {} }));
+const WORKBOOKS = Array.from({ length: 2345 }, (_, i) => ({
+  id: `wb-${i}`,
+  name: `Workbook ${i}`,
+  showTabs: i % 2 ? 'true' : 'false',
+  project: { id: 'p1', name: 'Samples' },
+  tags: {},
+}));
 let f: Fake;
 /** With this filter the fake answers page 1 of workbooks 100 ms late and logs `req N` / `res N`. */
 const SLOW_PAGE_1 = 'name:eq:slow-page-1';
@@ -18,7 +25,10 @@ beforeAll(async () => {
       const size = Number(q.pageSize ?? 100);
       const n = Number(q.pageNumber ?? 1);
       const items = all.slice((n - 1) * size, n * size);
-      return { pagination: { pageNumber: String(n), pageSize: String(size), totalAvailable: String(all.length) }, [key]: items.length ? { [item]: items } : {} };
+      return {
+        pagination: { pageNumber: String(n), pageSize: String(size), totalAvailable: String(all.length) },
+        [key]: items.length ? { [item]: items } : {},
+      };
     };
     x.app.addHook('onRequest', async (req) => {
       const u = new URL(req.url, 'http://x');
@@ -36,7 +46,12 @@ beforeAll(async () => {
     });
     x.app.get('/api/:v/sites/:site/views', async (req, reply) => {
       if (!x.authed(req, reply)) return;
-      return page([{ id: 'v1', name: 'Overview', sheetType: 'story', usage: { totalViewCount: '13' }, workbook: { id: 'wb-1' } }, { id: 'bad' }], req.query as Record<string, string>, 'views', 'view');
+      return page(
+        [{ id: 'v1', name: 'Overview', sheetType: 'story', usage: { totalViewCount: '13' }, workbook: { id: 'wb-1' } }, { id: 'bad' }],
+        req.query as Record<string, string>,
+        'views',
+        'view',
+      );
     });
     x.app.get('/api/:v/sites/:site/users', async (req, reply) => {
       if (!x.authed(req, reply)) return;
@@ -44,7 +59,9 @@ beforeAll(async () => {
     });
     x.app.get('/api/:v/sites/:site/tasks/extractRefreshes', async (req, reply) => {
       if (!x.authed(req, reply)) return;
-      return { tasks: { task: { extractRefresh: { id: 't1', priority: '50', schedule: { frequency: 'Daily' }, datasource: { id: 'ds1' } } } } };
+      return {
+        tasks: { task: { extractRefresh: { id: 't1', priority: '50', schedule: { frequency: 'Daily' }, datasource: { id: 'ds1' } } } },
+      };
     });
     x.app.get('/api/:v/sites/:site/workbooks/:id/views', async (req, reply) => {
       if (!x.authed(req, reply)) return;
@@ -60,10 +77,22 @@ beforeAll(async () => {
     });
     x.app.get('/api/-/search', async (req, reply) => {
       if (!x.authed(req, reply)) return;
-      return { hits: { total: 1, items: [{ uri: 'u', content: { type: 'unifieddatasource', luid: 'ds-1', title: 'Superstore', containerName: 'Samples' } }] } };
+      return {
+        hits: {
+          total: 1,
+          items: [{ uri: 'u', content: { type: 'unifieddatasource', luid: 'ds-1', title: 'Superstore', containerName: 'Samples' } }],
+        },
+      };
     });
   });
-  c = await TableauClient.connect({ serverUrl: f.url, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock(), logger });
+  c = await TableauClient.connect({
+    serverUrl: f.url,
+    siteContentUrl: '',
+    auth: PAT,
+    sessions: new SessionCache(),
+    clock: fakeClock(),
+    logger,
+  });
 });
 afterAll(() => f.close());
 
@@ -98,7 +127,10 @@ describe('listAll over HTTP', () => {
   });
 
   it('sends filter (with in:[...]), sort and fields as given', async () => {
-    const filter = buildFilter([{ field: 'name', op: 'eq', value: 'Sales Q1' }, { field: 'tags', op: 'in', value: ['sample', 'safari'] }]);
+    const filter = buildFilter([
+      { field: 'name', op: 'eq', value: 'Sales Q1' },
+      { field: 'tags', op: 'in', value: ['sample', 'safari'] },
+    ]);
     await c.listAll('workbooks', { filter, sort: 'updatedAt:desc', fields: 'id,name,project.name', pageSize: 500 });
     expect(lastQuery('/workbooks')).toMatchObject({
       filter: 'name:eq:Sales Q1,tags:in:[sample,safari]',
@@ -143,12 +175,21 @@ describe('listPage and single items', () => {
   });
 
   it('reads workbook views with usage, connections, a data source and search hits', async () => {
-    expect(await c.listWorkbookViews('wb-1', { usage: true })).toEqual([expect.objectContaining({ id: 'v1', usage: { totalViewCount: 7 } })]);
+    expect(await c.listWorkbookViews('wb-1', { usage: true })).toEqual([
+      expect.objectContaining({ id: 'v1', usage: { totalViewCount: 7 } }),
+    ]);
     expect(lastQuery('/wb-1/views')).toEqual({ includeUsageStatistics: 'true' });
-    expect(await c.listWorkbookConnections('wb-1')).toEqual([expect.objectContaining({ id: 'conn-1', datasource: { id: 'ds-1', name: 'Superstore' } })]);
+    expect(await c.listWorkbookConnections('wb-1')).toEqual([
+      expect.objectContaining({ id: 'conn-1', datasource: { id: 'ds-1', name: 'Superstore' } }),
+    ]);
     expect(await c.getDatasource('ds-1')).toMatchObject({ isCertified: false, hasExtracts: true });
     const s = await c.search('super store', { types: ['datasource', 'workbook'], limit: 10 });
-    expect(s).toEqual({ items: [expect.objectContaining({ type: 'datasource', id: 'ds-1', title: 'Superstore', projectName: 'Samples' })], total: 1, page: 0, limit: 10 });
+    expect(s).toEqual({
+      items: [expect.objectContaining({ type: 'datasource', id: 'ds-1', title: 'Superstore', projectName: 'Samples' })],
+      total: 1,
+      page: 0,
+      limit: 10,
+    });
     expect(lastQuery('/-/search')).toEqual({ terms: 'super store', page: '0', limit: '10', filter: 'type:in:[datasource,workbook]' });
   });
 
@@ -160,7 +201,13 @@ describe('listPage and single items', () => {
 describe('version gates on lists', () => {
   it('refuses custom views before REST 3.18 without calling Tableau', async () => {
     const old = await startFake({ productVersion: '2022.3.0', restApiVersion: '3.17' });
-    const client = await TableauClient.connect({ serverUrl: old.url, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock() });
+    const client = await TableauClient.connect({
+      serverUrl: old.url,
+      siteContentUrl: '',
+      auth: PAT,
+      sessions: new SessionCache(),
+      clock: fakeClock(),
+    });
     await expect(client.listAll('customViews')).rejects.toMatchObject({ code: 'feature-unavailable' });
     await old.close();
   });

@@ -8,18 +8,20 @@
  *  - the port-probe rule: refused, reset, not HTTP, HTTP but not Tableau, no answer in time — ONE
  *    code and ONE message, the exact cause only in the log (once, at warn, no secret).
  */
-import net, { type AddressInfo } from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { startServer, type RunningServer } from '../../../server/main.js';
+
 import { serverUrlSchema } from '../../../server/http/schemas.js';
-import { classifyNetworkError } from '../../../server/tableau/network-errors.js';
+import { type RunningServer, startServer } from '../../../server/main.js';
+import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
+import { classifyNetworkError } from '../../../server/tableau/network-errors.js';
 import { apiClient, captureLogger, tempDir } from '../http/helpers.js';
 import { fakeClock } from './fake.js';
-import { testPki, type TestPki } from './standin.js';
+import { type TestPki, testPki } from './standin.js';
 
 const SECRET = 'network-test-secret-value';
 const auth = { kind: 'pat' as const, patName: 'robot', patSecret: SECRET };
@@ -144,10 +146,17 @@ describe('failures with their own words (through POST /api/connections)', () => 
     expect(serverUrlSchema.parse(' tableau.example.com:8443/prefix/ ')).toBe('https://tableau.example.com:8443/prefix');
     expect(serverUrlSchema.parse('http://tableau.example.com')).toBe('http://tableau.example.com');
     const res = await connect(`127.0.0.1:${port}`);
-    expect(res.json.error).toMatchObject({ code: 'tls-to-plain-http', message: expect.stringContaining(`https://127.0.0.1:${port} answered in plain HTTP`) });
+    expect(res.json.error).toMatchObject({
+      code: 'tls-to-plain-http',
+      message: expect.stringContaining(`https://127.0.0.1:${port} answered in plain HTTP`),
+    });
     // And http:// written out works.
     const ok = await api.call('POST', '/api/connections', {
-      body: { serverUrl: `http://127.0.0.1:${port}`, siteContentUrl: sim.demo.siteContentUrl, auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } },
+      body: {
+        serverUrl: `http://127.0.0.1:${port}`,
+        siteContentUrl: sim.demo.siteContentUrl,
+        auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+      },
     });
     expect(ok.status, ok.text).toBe(201);
   });
@@ -156,14 +165,22 @@ describe('failures with their own words (through POST /api/connections)', () => 
     const { port } = await tlsServer(pki.selfSigned);
     const res = await connect(`https://127.0.0.1:${port}`);
     expect(res.status).toBe(502);
-    expect(res.json.error).toMatchObject({ code: 'certificate-untrusted', message: 'The certificate of 127.0.0.1 is not trusted: it is self-signed. Nothing was sent to it.' });
+    expect(res.json.error).toMatchObject({
+      code: 'certificate-untrusted',
+      message: 'The certificate of 127.0.0.1 is not trusted: it is self-signed. Nothing was sent to it.',
+    });
     expect(res.json.error.hint).toContain('NODE_EXTRA_CA_CERTS');
   });
 
   it('a certificate from a CA this computer does not trust', async () => {
     const { port } = await tlsServer(pki);
     const res = await connect(`https://127.0.0.1:${port}`);
-    expect(res.json.error).toMatchObject({ code: 'certificate-untrusted', message: expect.stringMatching(/^The certificate of 127\.0\.0\.1 is not trusted: it was issued by a certificate authority this computer does not trust/) });
+    expect(res.json.error).toMatchObject({
+      code: 'certificate-untrusted',
+      message: expect.stringMatching(
+        /^The certificate of 127\.0\.0\.1 is not trusted: it was issued by a certificate authority this computer does not trust/,
+      ),
+    });
   });
 });
 
@@ -239,13 +256,17 @@ describe('what is not retried (it would fail the same way)', () => {
   it('a refused connection is retried (it may come back), then named like any connection failure', async () => {
     const clock = fakeClock();
     const port = await closedPort();
-    await expect(direct(`http://127.0.0.1:${port}`, clock)).rejects.toMatchObject({ code: 'server-unavailable', message: `Could not reach Tableau at http://127.0.0.1:${port}.` });
+    await expect(direct(`http://127.0.0.1:${port}`, clock)).rejects.toMatchObject({
+      code: 'server-unavailable',
+      message: `Could not reach Tableau at http://127.0.0.1:${port}.`,
+    });
     expect(clock.sleeps).toHaveLength(4);
   });
 });
 
 describe('classifyNetworkError (the codes, wherever they sit in the chain)', () => {
-  const wrap = (inner: object) => Object.assign(new Error('outer'), { code: 'ERR_BAD_REQUEST', cause: Object.assign(new Error('inner'), inner) });
+  const wrap = (inner: object) =>
+    Object.assign(new Error('outer'), { code: 'ERR_BAD_REQUEST', cause: Object.assign(new Error('inner'), inner) });
 
   it.each([
     [{ code: 'ENOTFOUND' }, 'dns-not-found', false],
@@ -255,7 +276,11 @@ describe('classifyNetworkError (the codes, wherever they sit in the chain)', () 
     [{ code: 'ETIMEDOUT' }, 'connect-timeout', true],
     [{ code: 'EHOSTUNREACH' }, 'unreachable', true],
     [{ code: 'ENETUNREACH' }, 'unreachable', true],
-    [{ code: 'EPROTO', message: 'write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number' }, 'tls-to-plain-http', false],
+    [
+      { code: 'EPROTO', message: 'write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number' },
+      'tls-to-plain-http',
+      false,
+    ],
     [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, 'tls-to-plain-http', false],
     [{ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }, 'certificate', false],
     [{ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, 'certificate', false],
@@ -268,9 +293,14 @@ describe('classifyNetworkError (the codes, wherever they sit in the chain)', () 
   });
 
   it('reads AggregateError members (happy eyeballs) and keeps query strings out of the detail', () => {
-    const agg = Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:80'), { code: 'ECONNREFUSED' })], 'x'), { code: undefined });
+    const agg = Object.assign(
+      new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:80'), { code: 'ECONNREFUSED' })], 'x'),
+      { code: undefined },
+    );
     expect(classifyNetworkError(agg).kind).toBe('refused');
-    const q = classifyNetworkError(Object.assign(new Error('Invalid URL https://t.example.com/api/x?vf_Region=Secret%20Plan'), { code: 'ERR_INVALID_URL' }));
+    const q = classifyNetworkError(
+      Object.assign(new Error('Invalid URL https://t.example.com/api/x?vf_Region=Secret%20Plan'), { code: 'ERR_INVALID_URL' }),
+    );
     expect(q.detail).toContain('https://t.example.com/api/x');
     expect(q.detail).not.toContain('Secret');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildFilter, collectAllPages, runPool, splitTopLevel, type FetchPage } from '../../../server/tableau/paging.js';
+
 import { silentLogger } from '../../../server/tableau/index.js';
+import { buildFilter, collectAllPages, type FetchPage, runPool, splitTopLevel } from '../../../server/tableau/paging.js';
 
 type Item = { id: string };
 const items = (n: number, prefix = 'w'): Item[] => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${String(i).padStart(5, '0')}` }));
@@ -73,15 +74,18 @@ describe('collectAllPages', () => {
     expect(events.filter((e) => e.startsWith('parse'))).toHaveLength(5);
   });
 
-  it.each([0, 1, 1000, 1001])('a list that shrank to %i items since last time: early pages past the end are wasted, not a change', async (n) => {
-    const data = items(n);
-    const s = server(data);
-    const r = await collectAllPages(s.fetch, { ...opts(1000), expectedPages: 11 });
-    expect(r.items).toEqual(data);
-    expect(r.rechecked).toBe(false);
-    expect(r.requests).toBe(4); // pages 1..4 went out together; none is asked twice
-    expect([...s.seen].sort()).toEqual([1, 2, 3, 4]);
-  });
+  it.each([0, 1, 1000, 1001])(
+    'a list that shrank to %i items since last time: early pages past the end are wasted, not a change',
+    async (n) => {
+      const data = items(n);
+      const s = server(data);
+      const r = await collectAllPages(s.fetch, { ...opts(1000), expectedPages: 11 });
+      expect(r.items).toEqual(data);
+      expect(r.rechecked).toBe(false);
+      expect(r.requests).toBe(4); // pages 1..4 went out together; none is asked twice
+      expect([...s.seen].sort()).toEqual([1, 2, 3, 4]);
+    },
+  );
 
   it('an early page past the end answered as 400006 (no pagination block) is not a change either', async () => {
     const data = items(15);
@@ -106,11 +110,13 @@ describe('collectAllPages', () => {
   });
 
   it('reports the failure of page 1 or of an early page, never an unhandled rejection', async () => {
-    const failing = (bad: number): FetchPage<Item> => async (p) => {
-      await new Promise((r) => setTimeout(r, p === bad ? 1 : 5));
-      if (p === bad) throw new Error(`page ${p} failed`);
-      return { items: items(10).map((i) => ({ id: `${p}-${i.id}` })), totalAvailable: 40, dropped: [] };
-    };
+    const failing =
+      (bad: number): FetchPage<Item> =>
+      async (p) => {
+        await new Promise((r) => setTimeout(r, p === bad ? 1 : 5));
+        if (p === bad) throw new Error(`page ${p} failed`);
+        return { items: items(10).map((i) => ({ id: `${p}-${i.id}` })), totalAvailable: 40, dropped: [] };
+      };
     await expect(collectAllPages(failing(1), { ...opts(10), expectedPages: 4 })).rejects.toThrow('page 1 failed');
     await expect(collectAllPages(failing(3), { ...opts(10), expectedPages: 4 })).rejects.toThrow('page 3 failed');
   });
@@ -193,9 +199,12 @@ describe('collectAllPages', () => {
 
 describe('filters', () => {
   it('renders field:op:value and in:[a,b] lists', () => {
-    expect(buildFilter([{ field: 'name', op: 'eq', value: 'foo' }, { field: 'tags', op: 'in', value: ['sample', 'safari', 'weather'] }])).toBe(
-      'name:eq:foo,tags:in:[sample,safari,weather]',
-    );
+    expect(
+      buildFilter([
+        { field: 'name', op: 'eq', value: 'foo' },
+        { field: 'tags', op: 'in', value: ['sample', 'safari', 'weather'] },
+      ]),
+    ).toBe('name:eq:foo,tags:in:[sample,safari,weather]');
     expect(buildFilter([{ field: 'hasExtracts', op: 'eq', value: true }])).toBe('hasExtracts:eq:true');
   });
 

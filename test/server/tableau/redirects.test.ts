@@ -5,13 +5,15 @@
  * parent domain, https, same port) still works: made-up names under `.test` (RFC 2606) are resolved
  * by the agent's `lookup` to loopback, and a throw-away CA is trusted through the agent's `ca`.
  */
-import https from 'node:https';
 import type { ServerResponse } from 'node:http';
+import https from 'node:https';
+
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { parentDomain, redirectVerdict } from '../../../server/tableau/auth.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
 import { fakeClock, memoryLogger } from './fake.js';
-import { fixedLookup, startStandIn, testPki, TOKEN, type Seen, type StandIn, type TestPki } from './standin.js';
+import { fixedLookup, type Seen, type StandIn, startStandIn, type TestPki, testPki, TOKEN } from './standin.js';
 
 const SECRET = 'pat-secret-must-not-travel';
 const PAT = { kind: 'pat' as const, patName: 'robot', patSecret: SECRET };
@@ -35,7 +37,15 @@ const redirect = (res: ServerResponse, status: number, location: string) => {
 };
 
 const connect = (serverUrl: string, extra: Partial<Parameters<typeof TableauClient.connect>[0]> = {}) =>
-  TableauClient.connect({ serverUrl, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock(), retry: { maxAttempts: 1 }, ...extra });
+  TableauClient.connect({
+    serverUrl,
+    siteContentUrl: '',
+    auth: PAT,
+    sessions: new SessionCache(),
+    clock: fakeClock(),
+    retry: { maxAttempts: 1 },
+    ...extra,
+  });
 
 /** Any request that carries a credential: the PAT secret in a body, or a session token header. */
 const carriesCredentials = (s: Seen) => s.body.includes(SECRET) || s.auth !== undefined;
@@ -46,7 +56,9 @@ describe('redirectVerdict (the decision)', () => {
   it('follows the same origin, an http→https upgrade of the same host, and Cloud pods', () => {
     expect(v('https://tableau.example.com/a', 'https://tableau.example.com/b')).toEqual({ ok: true });
     expect(v('http://tableau.example.com/', 'https://tableau.example.com/')).toEqual({ ok: true });
-    expect(v('https://online.tableau.com/api/3.4/auth/signin', 'https://10ay.online.tableau.com/api/3.4/auth/signin')).toEqual({ ok: true });
+    expect(v('https://online.tableau.com/api/3.4/auth/signin', 'https://10ay.online.tableau.com/api/3.4/auth/signin')).toEqual({
+      ok: true,
+    });
     expect(v('https://10ay.online.tableau.com/a', 'https://10az.online.tableau.com/a')).toEqual({ ok: true });
     expect(v('https://tableau.example.co.uk/a', 'https://pod.example.co.uk/a')).toEqual({ ok: true });
   });
@@ -98,7 +110,10 @@ describe('redirects on the wire: no credential reaches another origin', () => {
 
   it('serverinfo redirected to another host name of the same machine (localhost vs 127.0.0.1): refused', async () => {
     const front = await standIn({
-      handle: (req, res) => req.host.startsWith('127.0.0.1') && req.url.endsWith('/serverinfo') && redirect(res, 301, `http://localhost:${req.host.split(':')[1]}${req.url}`),
+      handle: (req, res) =>
+        req.host.startsWith('127.0.0.1') &&
+        req.url.endsWith('/serverinfo') &&
+        redirect(res, 301, `http://localhost:${req.host.split(':')[1]}${req.url}`),
     });
     const err = await connect(front.url).catch((e) => e);
     expect(err).toMatchObject({ code: 'redirect-refused' });
@@ -112,7 +127,9 @@ describe('redirects on the wire: no credential reaches another origin', () => {
     ['another port (302, which TSC re-POSTs)', async () => standIn(), 302],
   ])('sign-in redirected to %s: refused, the PAT secret is not sent there', async (_label, makeTarget, status) => {
     const target = await makeTarget();
-    const front = await standIn({ handle: (req, res) => req.url.endsWith('/auth/signin') && redirect(res, status, `${target.url}${req.url}`) });
+    const front = await standIn({
+      handle: (req, res) => req.url.endsWith('/auth/signin') && redirect(res, status, `${target.url}${req.url}`),
+    });
     const err = await connect(front.url).catch((e) => e);
     expect(err).toMatchObject({ code: 'redirect-refused', httpStatus: status });
     expect(err.message).toContain(`redirected to ${target.url}`);
@@ -195,11 +212,16 @@ describe('https: downgrades and Cloud pods (made-up names resolved by the agent,
   it('a redirect to another domain over https on the same port is refused', async () => {
     const server = await standIn({
       tls: pki,
-      handle: (req, res) => req.host.startsWith('tableau.test') && req.url.endsWith('/auth/signin') && redirect(res, 302, `https://evil.test:${server.port}${req.url}`),
+      handle: (req, res) =>
+        req.host.startsWith('tableau.test') &&
+        req.url.endsWith('/auth/signin') &&
+        redirect(res, 302, `https://evil.test:${server.port}${req.url}`),
     });
     const err = await connect(`https://tableau.test:${server.port}`, { agents: agents() }).catch((e) => e);
     expect(err).toMatchObject({ code: 'redirect-refused' });
-    expect(err.message).toBe(`Tableau at https://tableau.test:${server.port} redirected to https://evil.test:${server.port}; the credentials were not sent there.`);
+    expect(err.message).toBe(
+      `Tableau at https://tableau.test:${server.port} redirected to https://evil.test:${server.port}; the credentials were not sent there.`,
+    );
     expect(server.seen.filter((s) => s.host.startsWith('evil.test'))).toEqual([]);
   });
 });

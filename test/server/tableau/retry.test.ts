@@ -1,8 +1,10 @@
 import net from 'node:net';
+
 import { afterEach, describe, expect, it } from 'vitest';
-import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
+
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from '../../../server/tableau/http.js';
-import { fakeClock, memoryLogger, PAT, startFake, type Fake } from './fake.js';
+import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
+import { type Fake, fakeClock, memoryLogger, PAT, startFake } from './fake.js';
 
 let fakes: Fake[] = [];
 afterEach(async () => {
@@ -58,7 +60,10 @@ describe('retries', () => {
   it('honours Retry-After in seconds and as an HTTP date', async () => {
     const clock = fakeClock();
     const date = new Date(clock.now() + 7_000).toUTCString();
-    const { f } = await scripted([{ status: 429, retryAfter: '3' }, { status: 503, retryAfter: date }]);
+    const { f } = await scripted([
+      { status: 429, retryAfter: '3' },
+      { status: 503, retryAfter: date },
+    ]);
     const c = await client(f, clock);
     await c.getWorkbook('wb-1');
     expect(clock.sleeps[0]).toBe(3000);
@@ -106,12 +111,20 @@ describe('retries', () => {
       });
     });
     await expect(
-      TableauClient.connect({ serverUrl: `http://127.0.0.1:${port}`, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock() }),
+      TableauClient.connect({
+        serverUrl: `http://127.0.0.1:${port}`,
+        siteContentUrl: '',
+        auth: PAT,
+        sessions: new SessionCache(),
+        clock: fakeClock(),
+      }),
     ).rejects.toMatchObject({ code: 'server-unavailable' });
   });
 
   it('answers a 200 with an HTML body as invalid-response, not a crash', async () => {
-    const f = await startFake({}, (x) => x.app.get('/api/:v/sites/:site/workbooks/:id', async (_q, r) => r.type('text/html').send('<html>login</html>')));
+    const f = await startFake({}, (x) =>
+      x.app.get('/api/:v/sites/:site/workbooks/:id', async (_q, r) => r.type('text/html').send('<html>login</html>')),
+    );
     fakes.push(f);
     const c = await client(f);
     await expect(c.getWorkbook('wb-1')).rejects.toMatchObject({ code: 'invalid-response' });
@@ -141,9 +154,19 @@ describe('secrets in errors', () => {
       }),
     );
     fakes.push(f);
-    const err = await TableauClient.connect({ serverUrl: f.url, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock() }).catch((e) => e);
+    const err = await TableauClient.connect({
+      serverUrl: f.url,
+      siteContentUrl: '',
+      auth: PAT,
+      sessions: new SessionCache(),
+      clock: fakeClock(),
+    }).catch((e) => e);
     expect(err).toMatchObject({ code: 'server-unavailable' });
-    const dump = JSON.stringify({ err, cause: err.cause, props: Object.getOwnPropertyNames(err.cause).map((k) => (err.cause as Record<string, unknown>)[k]) });
+    const dump = JSON.stringify({
+      err,
+      cause: err.cause,
+      props: Object.getOwnPropertyNames(err.cause).map((k) => (err.cause as Record<string, unknown>)[k]),
+    });
     expect(dump).not.toContain('s3cr3t-value');
     expect(err.cause).not.toHaveProperty('config');
   });

@@ -1,15 +1,17 @@
-import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
+
 import { parsePage } from '../../../server/tableau/paging.js';
 import { RESOURCES } from '../../../server/tableau/resources.js';
 import { bool, num } from '../../../server/tableau/schemas/coerce.js';
-import { jobResponseSchema } from '../../../server/tableau/schemas/job.js';
-import { serverInfoSchema } from '../../../server/tableau/schemas/serverInfo.js';
 import { credentialsSchema } from '../../../server/tableau/schemas/credentials.js';
+import { jobResponseSchema } from '../../../server/tableau/schemas/job.js';
 import { searchHitSchema } from '../../../server/tableau/schemas/search.js';
+import { serverInfoSchema } from '../../../server/tableau/schemas/serverInfo.js';
 import { vdsMetadataSchema } from '../../../server/tableau/schemas/vdsMetadata.js';
 import { workbookSchema } from '../../../server/tableau/schemas/workbook.js';
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 
 const fixtures = JSON.parse(readFileSync(`${TABLEAU_REFERENCE}/json-fixtures-from-tests.json`, 'utf8'));
 
@@ -45,7 +47,10 @@ describe('list pages', () => {
   });
 
   it('wraps a single object into a one-element list', () => {
-    const page = parsePage(RESOURCES.users, { pagination: { pageNumber: '1', pageSize: '100', totalAvailable: '1' }, users: { user: { id: 'u1', name: 'alice' } } });
+    const page = parsePage(RESOURCES.users, {
+      pagination: { pageNumber: '1', pageSize: '100', totalAvailable: '1' },
+      users: { user: { id: 'u1', name: 'alice' } },
+    });
     expect(page.items).toEqual([expect.objectContaining({ id: 'u1', name: 'alice' })]);
   });
 
@@ -61,7 +66,9 @@ describe('list pages', () => {
 
   it('accepts a list given directly as an array ({tasks:[...]}) and flattens tasks', () => {
     const page = parsePage(RESOURCES.extractRefreshTasks, {
-      tasks: [{ extractRefresh: { id: 't1', priority: '50', consecutiveFailedCount: '0', type: 'RefreshExtractTask', workbook: { id: 'wb' } } }],
+      tasks: [
+        { extractRefresh: { id: 't1', priority: '50', consecutiveFailedCount: '0', type: 'RefreshExtractTask', workbook: { id: 'wb' } } },
+      ],
     });
     expect(page.items).toEqual([expect.objectContaining({ id: 't1', priority: 50, consecutiveFailedCount: 0, workbook: { id: 'wb' } })]);
   });
@@ -74,7 +81,9 @@ describe('list pages', () => {
 describe('resource schemas', () => {
   it('turns tags {} into [] and tag lists into labels; embedded views survive', () => {
     const wb = workbookSchema.parse({
-      id: 'w', name: 'Safari', tags: { tag: [{ label: 'Safari' }, { label: 'Sample' }] },
+      id: 'w',
+      name: 'Safari',
+      tags: { tag: [{ label: 'Safari' }, { label: 'Sample' }] },
       views: { view: { id: 'v1', name: 'ENDANGERED SAFARI', contentUrl: 'SafariSample/sheets/ENDANGEREDSAFARI' } },
     });
     expect(wb.tags).toEqual(['Safari', 'Sample']);
@@ -84,14 +93,19 @@ describe('resource schemas', () => {
 
   it('parses server info, both JSON forms', () => {
     expect(serverInfoSchema.parse({ serverInfo: { productVersion: { value: '2025.3.0', build: 'b' }, restApiVersion: '3.27' } })).toEqual({
-      productVersion: '2025.3.0', build: 'b', restApiVersion: '3.27',
+      productVersion: '2025.3.0',
+      build: 'b',
+      restApiVersion: '3.27',
     });
     expect(serverInfoSchema.parse({ serverInfo: { productVersion: 'main', restApiVersion: 3.28 } }).restApiVersion).toBe('3.28');
   });
 
   it('parses credentials and requires a token', () => {
     expect(credentialsSchema.parse({ credentials: { token: 't', site: { id: 's', contentUrl: 'Samples' }, user: { id: 'u' } } })).toEqual({
-      token: 't', siteId: 's', siteContentUrl: 'Samples', userId: 'u',
+      token: 't',
+      siteId: 's',
+      siteContentUrl: 'Samples',
+      userId: 'u',
     });
     expect(credentialsSchema.safeParse({ credentials: { site: { id: 's' }, user: { id: 'u' } } }).success).toBe(false);
   });
@@ -105,7 +119,13 @@ describe('resource schemas', () => {
 
   it('flattens content search hits', () => {
     const hits = fixtures.content_search_items.hits.items.map((h: unknown) => searchHitSchema.parse(h));
-    expect(hits[0]).toMatchObject({ type: 'workbook', id: 'workbook-1-luid', title: 'Sales Dashboard', projectName: 'Finance', ownerName: 'John Doe' });
+    expect(hits[0]).toMatchObject({
+      type: 'workbook',
+      id: 'workbook-1-luid',
+      title: 'Sales Dashboard',
+      projectName: 'Finance',
+      ownerName: 'John Doe',
+    });
   });
 
   it('reads VDS metadata of 20251 and 20252 style and infers roles', () => {
@@ -121,8 +141,17 @@ describe('resource schemas', () => {
   });
 
   it('takes the 2026.1 fieldRole over the guess, and maps unknown types to UNKNOWN', () => {
-    const m = vdsMetadataSchema.parse({ data: [{ fieldName: 'Id', fieldCaption: 'Row ID', dataType: 'INTEGER', fieldRole: 'DIMENSION' }, { fieldCaption: 'Geo', dataType: 'HYPERCUBE' }, { nope: 1 }] });
-    expect(m.fields.map((f) => [f.fieldCaption, f.dataType, f.role])).toEqual([['Row ID', 'INTEGER', 'DIMENSION'], ['Geo', 'UNKNOWN', 'DIMENSION']]);
+    const m = vdsMetadataSchema.parse({
+      data: [
+        { fieldName: 'Id', fieldCaption: 'Row ID', dataType: 'INTEGER', fieldRole: 'DIMENSION' },
+        { fieldCaption: 'Geo', dataType: 'HYPERCUBE' },
+        { nope: 1 },
+      ],
+    });
+    expect(m.fields.map((f) => [f.fieldCaption, f.dataType, f.role])).toEqual([
+      ['Row ID', 'INTEGER', 'DIMENSION'],
+      ['Geo', 'UNKNOWN', 'DIMENSION'],
+    ]);
     expect(m.dropped).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 /** View export, VDS and extract refresh against the simulator's data half (server/sim/data). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
 import { fakeClock, readAll } from './fake.js';
@@ -51,7 +52,10 @@ describe('VizQL Data Service', () => {
     const meta = await c.vdsReadMetadata(ds.id);
     expect(meta.fields.map((f) => f.fieldCaption)).toEqual(expect.arrayContaining(['Category', 'Sales']));
     expect(meta.capabilities.rowLimit).toBe(true);
-    const body = { datasource: { datasourceLuid: ds.id }, query: { fields: [{ fieldCaption: 'Category' }, { fieldCaption: 'Sales', function: 'SUM' }] } };
+    const body = {
+      datasource: { datasourceLuid: ds.id },
+      query: { fields: [{ fieldCaption: 'Category' }, { fieldCaption: 'Sales', function: 'SUM' }] },
+    };
     const out = JSON.parse(await readAll(await c.vdsQuery(body)));
     expect(out.data).toHaveLength(3);
   });
@@ -79,7 +83,10 @@ describe('VizQL Data Service', () => {
     const ds = await datasourceNamed('Superstore Orders');
     sim.setVdsEnabled(false);
     try {
-      await expect(c.vdsReadMetadata(ds.id)).rejects.toMatchObject({ code: 'vds-disabled', message: 'VizQL Data Service is not enabled on this server.' });
+      await expect(c.vdsReadMetadata(ds.id)).rejects.toMatchObject({
+        code: 'vds-disabled',
+        message: 'VizQL Data Service is not enabled on this server.',
+      });
     } finally {
       sim.setVdsEnabled(true);
     }

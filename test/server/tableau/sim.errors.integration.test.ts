@@ -4,6 +4,7 @@
  * client turns it into our code and words (server/tableau/errors.ts, docs/tableau-errors.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
@@ -31,7 +32,11 @@ afterAll(() => sim.close());
 
 describe('REST codes from the simulator, read by the client', () => {
   it('401001 at sign-in: the credentials are wrong', async () => {
-    await expect(connect('wrong-secret')).rejects.toMatchObject({ code: 'bad-credentials', tableauCode: '401001', hint: expect.stringMatching(/token name and secret/) });
+    await expect(connect('wrong-secret')).rejects.toMatchObject({
+      code: 'bad-credentials',
+      tableauCode: '401001',
+      hint: expect.stringMatching(/token name and secret/),
+    });
   });
 
   it.each([
@@ -48,7 +53,11 @@ describe('REST codes from the simulator, read by the client', () => {
 
   it('401003 on switching to a site that does not exist', async () => {
     const other = await connect();
-    await expect(other.switchSite('no-such-site')).rejects.toMatchObject({ code: 'not-found', tableauCode: '401003', message: expect.stringMatching(/switch to that site/) });
+    await expect(other.switchSite('no-such-site')).rejects.toMatchObject({
+      code: 'not-found',
+      tableauCode: '401003',
+      message: expect.stringMatching(/switch to that site/),
+    });
   });
 });
 
@@ -79,7 +88,9 @@ describe('VDS codes from the simulator, read by the client', () => {
 
   it('400803 "Unknown Field" names the field', async () => {
     const orders = stableId('demo', 'datasource', 'orders');
-    const err = await c.vdsQuery({ datasource: { datasourceLuid: orders }, query: { fields: [{ fieldCaption: 'Foobar' }] } }).catch((e: unknown) => e);
+    const err = await c
+      .vdsQuery({ datasource: { datasourceLuid: orders }, query: { fields: [{ fieldCaption: 'Foobar' }] } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'vds-unknown-field', tableauCode: '400803' });
     expect((err as Error).message).toContain('Foobar');
   });

@@ -3,6 +3,7 @@
  * on, and the everyday calls of the product against the demo site.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createSimulator, mintConnectedAppJwt, type Simulator } from '../../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
 import { fakeClock, memoryLogger } from './fake.js';
@@ -84,7 +85,10 @@ describe('demo site', () => {
 
   it('signs in with PAT, password and a connected-app JWT', async () => {
     const pat = await TableauClient.connect({ ...base(), auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret } });
-    const pw = await TableauClient.connect({ ...base(), auth: { kind: 'password', username: sim.demo.username, password: sim.demo.password } });
+    const pw = await TableauClient.connect({
+      ...base(),
+      auth: { kind: 'password', username: sim.demo.username, password: sim.demo.password },
+    });
     const app = sim.demo.connectedApp;
     const jwt = mintConnectedAppJwt(app, app.username);
     const viaJwt = await TableauClient.connect({ ...base(), auth: { kind: 'jwt', jwt } });

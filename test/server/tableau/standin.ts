@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+
 import { createCA, createCert } from 'mkcert';
 
 export interface Seen {
@@ -51,8 +52,12 @@ function defaultRoute(req: Seen, res: ServerResponse): void {
   }
   if (req.method === 'POST' && /\/auth\/signout$/.test(path)) return json(res, 204, {});
   if (req.method === 'GET' && /\/sites\/[^/]+\/projects$/.test(path)) {
-    if (req.auth !== TOKEN) return json(res, 401, { error: { code: '401002', summary: 'Unauthorized', detail: 'Invalid authentication credentials.' } });
-    return json(res, 200, { pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '1' }, projects: { project: [{ id: 'p-1', name: 'Default' }] } });
+    if (req.auth !== TOKEN)
+      return json(res, 401, { error: { code: '401002', summary: 'Unauthorized', detail: 'Invalid authentication credentials.' } });
+    return json(res, 200, {
+      pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '1' },
+      projects: { project: [{ id: 'p-1', name: 'Default' }] },
+    });
   }
   json(res, 404, { error: { code: '404003', summary: 'Not found', detail: 'Unknown resource.' } });
 }
@@ -140,7 +145,12 @@ export function fixedLookup(names: Record<string, string>) {
   return (hostname: string, options: { all?: boolean } | number, callback: (...args: unknown[]) => void) => {
     const address = names[hostname];
     if (!address) {
-      const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });
+      const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+        code: 'ENOTFOUND',
+        errno: -3008,
+        syscall: 'getaddrinfo',
+        hostname,
+      });
       return callback(err);
     }
     const all = typeof options === 'object' && options?.all;

@@ -3,7 +3,9 @@
  * source is; and the idle setting from the environment.
  */
 import { PassThrough } from 'node:stream';
+
 import { describe, expect, it } from 'vitest';
+
 import { idleTimeoutFromEnv } from '../../../server/services/tableau.js';
 import { guardBody } from '../../../server/tableau/http.js';
 import { StreamInterruptedError } from '../../../server/tableau/network-errors.js';
@@ -38,7 +40,9 @@ describe('guardBody', () => {
     })().catch((e) => e);
     expect(err).toBeInstanceOf(StreamInterruptedError);
     expect(err).toMatchObject({ code: 'stream-stalled', bytes: 8 });
-    expect(err.withRows(1).message).toBe('Tableau stopped sending data for 100 ms after 1 row; the previous data in your table is kept. Try again.');
+    expect(err.withRows(1).message).toBe(
+      'Tableau stopped sending data for 100 ms after 1 row; the previous data in your table is kept. Try again.',
+    );
     expect(source.destroyed).toBe(true);
     expect(logger.lines.filter((l) => l.includes('stopped sending'))).toHaveLength(1);
   });
@@ -60,7 +64,9 @@ describe('TABLEAU_IDLE_TIMEOUT_MS', () => {
     expect(idleTimeoutFromEnv({})).toBeUndefined();
     expect(idleTimeoutFromEnv({ TABLEAU_IDLE_TIMEOUT_MS: ' 90000 ' })).toBe(90_000);
     for (const bad of ['abc', '10', '1.5', '99999999']) {
-      expect(() => idleTimeoutFromEnv({ TABLEAU_IDLE_TIMEOUT_MS: bad })).toThrow(/TABLEAU_IDLE_TIMEOUT_MS must be a whole number of milliseconds/);
+      expect(() => idleTimeoutFromEnv({ TABLEAU_IDLE_TIMEOUT_MS: bad })).toThrow(
+        /TABLEAU_IDLE_TIMEOUT_MS must be a whole number of milliseconds/,
+      );
     }
   });
 });

@@ -1,12 +1,17 @@
-import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
 import { readFileSync } from 'node:fs';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
-import { fakeClock, PAT, readAll, startFake, type Fake } from './fake.js';
+import { TABLEAU_REFERENCE } from '../../fixtures/reference.js';
+import { type Fake, fakeClock, PAT, readAll, startFake } from './fake.js';
 
 const fixtures = JSON.parse(readFileSync(`${TABLEAU_REFERENCE}/json-fixtures-from-tests.json`, 'utf8'));
 const LUID = '2d935df8-fe7e-4fd8-bb14-35eb4ba31d45';
-const QUERY = { datasource: { datasourceLuid: LUID }, query: { fields: [{ fieldCaption: 'Category' }, { fieldCaption: 'Profit', function: 'SUM' }] } };
+const QUERY = {
+  datasource: { datasourceLuid: LUID },
+  query: { fields: [{ fieldCaption: 'Category' }, { fieldCaption: 'Profit', function: 'SUM' }] },
+};
 
 let fakes: Fake[] = [];
 afterEach(async () => {
@@ -27,7 +32,13 @@ async function setup(productVersion: string, answer: (op: string, body: unknown)
     }),
   );
   fakes.push(f);
-  const c = await TableauClient.connect({ serverUrl: f.url, siteContentUrl: '', auth: PAT, sessions: new SessionCache(), clock: fakeClock() });
+  const c = await TableauClient.connect({
+    serverUrl: f.url,
+    siteContentUrl: '',
+    auth: PAT,
+    sessions: new SessionCache(),
+    clock: fakeClock(),
+  });
   return { f, c, calls };
 }
 
@@ -41,7 +52,9 @@ describe('vdsQuery', () => {
 
   it('rejects an invalid query as vds-invalid-query WITHOUT calling Tableau', async () => {
     const { c, calls } = await setup('2026.1.0', () => ({ status: 200, body: {} }));
-    const err = await c.vdsQuery({ datasource: { datasourceLuid: LUID }, query: { fields: [{ fieldCaption: 'Sales', function: 'SUMM' }] } }).catch((e) => e);
+    const err = await c
+      .vdsQuery({ datasource: { datasourceLuid: LUID }, query: { fields: [{ fieldCaption: 'Sales', function: 'SUMM' }] } })
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'vds-invalid-query', httpStatus: 400 });
     expect(err.message).toMatch(/SUMM|function/);
     expect(calls).toHaveLength(0);
@@ -80,7 +93,9 @@ describe('vdsQuery', () => {
 
   it('retries a 429 from VDS, then maps a persistent one to rate-limited', async () => {
     let n = 0;
-    const { c } = await setup('2026.1.0', () => (n++ < 1 ? { status: 429, body: { errorCode: '429000', message: 'slow down' } } : { status: 200, body: { data: [] } }));
+    const { c } = await setup('2026.1.0', () =>
+      n++ < 1 ? { status: 429, body: { errorCode: '429000', message: 'slow down' } } : { status: 200, body: { data: [] } },
+    );
     await readAll(await c.vdsQuery(QUERY));
     expect(n).toBe(2);
     const always = await setup('2026.1.0', () => ({ status: 429, body: { errorCode: '429000', message: 'slow down' } }));

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { Limiter, SessionCache, stripBom, TableauClient, viewDataQuery } from '../../../server/tableau/index.js';
-import { fakeClock, PAT, readAll, startFake, type Fake } from './fake.js';
+import { type Fake, fakeClock, PAT, readAll, startFake } from './fake.js';
 
 let fakes: Fake[] = [];
 afterEach(async () => {
@@ -18,10 +20,12 @@ async function setup(extra: (f: Fake) => void, sessions = new SessionCache()) {
 
 describe('view data query', () => {
   it('prefixes filters with vf_ and parameters with vf_Parameters., encodes spaces as %20', () => {
-    expect(viewDataQuery({ filters: { Region: 'East', 'Order Date': '2024-01-02' }, parameters: { 'Top N': '10' }, maxAgeMinutes: 5 })).toBe(
-      'vf_Region=East&vf_Order%20Date=2024-01-02&vf_Parameters.Top%20N=10&maxAge=5',
+    expect(
+      viewDataQuery({ filters: { Region: 'East', 'Order Date': '2024-01-02' }, parameters: { 'Top N': '10' }, maxAgeMinutes: 5 }),
+    ).toBe('vf_Region=East&vf_Order%20Date=2024-01-02&vf_Parameters.Top%20N=10&maxAge=5');
+    expect(viewDataQuery({ filters: { vf_Region: 'West' }, parameters: { 'Parameters.Rate': '0.5' } })).toBe(
+      'vf_Region=West&vf_Parameters.Rate=0.5',
     );
-    expect(viewDataQuery({ filters: { vf_Region: 'West' }, parameters: { 'Parameters.Rate': '0.5' } })).toBe('vf_Region=West&vf_Parameters.Rate=0.5');
     expect(() => viewDataQuery({ maxAgeMinutes: 0 })).toThrow(/maxAge/);
   });
 });
@@ -55,14 +59,18 @@ describe('streamViewData', () => {
 
   it('streams custom view data from /customviews/{id}/data', async () => {
     const { c } = await setup((x) =>
-      x.app.get('/api/:v/sites/:site/customviews/:id/data', async (req, reply) => (x.authed(req, reply) ? reply.type('text/csv').send('a\n1\n') : undefined)),
+      x.app.get('/api/:v/sites/:site/customviews/:id/data', async (req, reply) =>
+        x.authed(req, reply) ? reply.type('text/csv').send('a\n1\n') : undefined,
+      ),
     );
     expect(await readAll(await c.streamCustomViewData('cv-1', { filters: { a: '1' } }))).toBe('a\n1\n');
   });
 
   it('reads a small error body and throws a TableauError (not-found, forbidden)', async () => {
     const { c } = await setup((x) => {
-      x.app.get('/api/:v/sites/:site/views/missing/data', async (_q, r) => r.code(404).send({ error: { code: '404011', summary: 'Resource Not Found', detail: 'View not found' } }));
+      x.app.get('/api/:v/sites/:site/views/missing/data', async (_q, r) =>
+        r.code(404).send({ error: { code: '404011', summary: 'Resource Not Found', detail: 'View not found' } }),
+      );
       x.app.get('/api/:v/sites/:site/views/locked/data', async (_q, r) => r.code(403).type('text/html').send('<html>Forbidden</html>'));
     });
     await expect(c.streamViewData('missing')).rejects.toMatchObject({ code: 'not-found', tableauCode: '404011', httpStatus: 404 });
@@ -71,7 +79,9 @@ describe('streamViewData', () => {
 
   it('re-signs in when the export answers 401002', async () => {
     const { f, c } = await setup((x) =>
-      x.app.get('/api/:v/sites/:site/views/:id/data', async (req, reply) => (x.authed(req, reply) ? reply.type('text/csv').send('ok\n') : undefined)),
+      x.app.get('/api/:v/sites/:site/views/:id/data', async (req, reply) =>
+        x.authed(req, reply) ? reply.type('text/csv').send('ok\n') : undefined,
+      ),
     );
     f.expireAll();
     expect(await readAll(await c.streamViewData('v'))).toBe('ok\n');

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+
 import Papa from 'papaparse';
+
 import { BOOL_NULL, type Column, type Dataset, type DataType, MS_PER_DAY, NULL_DAY, parseIsoDay, StringColumnBuilder } from './types.js';
 
 const INTEGER = /^-?(0|[1-9]\d*)$/;
@@ -49,11 +51,21 @@ function buildColumn(caption: string, type: DataType, values: string[], table: s
     case 'REAL':
       return { ...base, role: 'MEASURE', dataType: type, values: Float64Array.from(values, (v) => (v === '' ? NaN : Number(v))) };
     case 'BOOLEAN':
-      return { ...base, role: 'DIMENSION', dataType: type, values: Uint8Array.from(values, (v) => (v === '' ? BOOL_NULL : /^true$/i.test(v) ? 1 : 0)) };
+      return {
+        ...base,
+        role: 'DIMENSION',
+        dataType: type,
+        values: Uint8Array.from(values, (v) => (v === '' ? BOOL_NULL : /^true$/i.test(v) ? 1 : 0)),
+      };
     case 'DATE':
       return { ...base, role: 'DIMENSION', dataType: type, values: Int32Array.from(values, (v) => (v === '' ? NULL_DAY : parseDay(v)!)) };
     case 'DATETIME':
-      return { ...base, role: 'DIMENSION', dataType: type, values: Float64Array.from(values, (v) => (v === '' ? NaN : parseDateTime(v) ?? parseDay(v)! * MS_PER_DAY)) };
+      return {
+        ...base,
+        role: 'DIMENSION',
+        dataType: type,
+        values: Float64Array.from(values, (v) => (v === '' ? NaN : (parseDateTime(v) ?? parseDay(v)! * MS_PER_DAY))),
+      };
     default: {
       const b = new StringColumnBuilder(n);
       values.forEach((v, i) => b.set(i, v === '' ? null : v));
@@ -78,7 +90,16 @@ export function datasetFromCsv(key: string, name: string, text: string): Dataset
     const values = rows.map((r) => (r[c] ?? '').trim());
     return buildColumn(caption, inferDataType(values), values, table);
   });
-  return { key, name, rowCount: rows.length, columns, calcs: [], parameters: [], logicalTables: [{ logicalTableId: table, caption: name }], version: 0 };
+  return {
+    key,
+    name,
+    rowCount: rows.length,
+    columns,
+    calcs: [],
+    parameters: [],
+    logicalTables: [{ logicalTableId: table, caption: name }],
+    version: 0,
+  };
 }
 
 export function datasetFromCsvFile(path: string): Dataset {

@@ -30,11 +30,16 @@ export const PLACES: Array<[string, string, string, string]> = [
 ];
 
 export const SEGMENTS = ['Consumer', 'Corporate', 'Home Office'];
-export const SHIP_MODES: Array<[string, number]> = [['Standard Class', 4], ['Second Class', 3], ['First Class', 2], ['Same Day', 0]];
+export const SHIP_MODES: Array<[string, number]> = [
+  ['Standard Class', 4],
+  ['Second Class', 3],
+  ['First Class', 2],
+  ['Same Day', 0],
+];
 
 /** [Category, Sub-Category, product stems, pack sizes]. */
 export const CATALOG: Array<[string, string, string[]]> = [
-  ['Furniture', 'Bookcases', ['Bush Somerset Collection Bookcase', 'Sauder Barrister Bookcase', 'O\'Sullivan 5-Shelf Bookcase']],
+  ['Furniture', 'Bookcases', ['Bush Somerset Collection Bookcase', 'Sauder Barrister Bookcase', "O'Sullivan 5-Shelf Bookcase"]],
   ['Furniture', 'Chairs', ['Hon Deluxe Fabric Chair', 'Global Leather Task Chair', 'Novimex Swivel Stacking Chair']],
   ['Furniture', 'Tables', ['Bretford CR4500 Round Table', 'Chromcraft Rectangular Table']],
   ['Furniture', 'Furnishings', ['Eldon Expressions Desk Accessory', 'Howard Miller 13" Wall Clock']],
@@ -52,15 +57,78 @@ export const CATALOG: Array<[string, string, string[]]> = [
 /** Mostly numeric, sometimes text: the "mixed column" clients must not coerce blindly. */
 export const PACK_SIZES = ['1', '6', '12', '24', '50', '100', 'N/A', 'assorted'];
 
-export const FIRST_NAMES = ['Claire', 'Darrin', 'Sean', 'Brosina', 'Andrew', 'Irene', 'Harold', 'Pete', 'Alejandro', 'Zuschuss',
-  'Ken', 'Sandra', 'Emily', 'Eric', 'Tracy', 'Matt', 'Gene', 'Steve', 'Linda', 'Ruben', 'Erin', 'Odella', 'Patrick', 'Lena',
-  'Janet', 'Ted', 'Kunst', 'Jim', 'Maria', 'Anna'];
-export const LAST_NAMES = ['Gute', 'Van Huff', "O'Donnell", 'Hoffman', 'Allen', 'Maddox', 'Pawlan', 'Kriz', 'Grove', 'Carroll',
-  'Lonsdale', 'Flanagan', 'Phan', 'Hoffmann', 'Miller', 'Abelman', 'Hale', 'Dahlen', 'Nelson', 'Sánchez', 'Smith', 'Nguyen',
-  'Müller', 'Zhang', 'García', 'Kowalski', 'Dubois', 'Rossi', 'Jensen', 'Okafor'];
+export const FIRST_NAMES = [
+  'Claire',
+  'Darrin',
+  'Sean',
+  'Brosina',
+  'Andrew',
+  'Irene',
+  'Harold',
+  'Pete',
+  'Alejandro',
+  'Zuschuss',
+  'Ken',
+  'Sandra',
+  'Emily',
+  'Eric',
+  'Tracy',
+  'Matt',
+  'Gene',
+  'Steve',
+  'Linda',
+  'Ruben',
+  'Erin',
+  'Odella',
+  'Patrick',
+  'Lena',
+  'Janet',
+  'Ted',
+  'Kunst',
+  'Jim',
+  'Maria',
+  'Anna',
+];
+export const LAST_NAMES = [
+  'Gute',
+  'Van Huff',
+  "O'Donnell",
+  'Hoffman',
+  'Allen',
+  'Maddox',
+  'Pawlan',
+  'Kriz',
+  'Grove',
+  'Carroll',
+  'Lonsdale',
+  'Flanagan',
+  'Phan',
+  'Hoffmann',
+  'Miller',
+  'Abelman',
+  'Hale',
+  'Dahlen',
+  'Nelson',
+  'Sánchez',
+  'Smith',
+  'Nguyen',
+  'Müller',
+  'Zhang',
+  'García',
+  'Kowalski',
+  'Dubois',
+  'Rossi',
+  'Jensen',
+  'Okafor',
+];
 
 /** Free-text notes; some start with characters spreadsheets treat as formulas (CSV injection). */
 export const NOTES = [
-  '=HYPERLINK("http://example.com","click")', '+1 555 0100', '-5% agreed discount', '@sales-team follow up',
-  'VIP, net 30 terms', 'Prefers "express" delivery', 'Line one\nline two',
+  '=HYPERLINK("http://example.com","click")',
+  '+1 555 0100',
+  '-5% agreed discount',
+  '@sales-team follow up',
+  'VIP, net 30 terms',
+  'Prefers "express" delivery',
+  'Line one\nline two',
 ];

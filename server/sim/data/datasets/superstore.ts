@@ -23,8 +23,23 @@ const DAYS = dayOf(2024, 12, 31) - FIRST_DAY + 1;
 const DISCOUNTS = [0, 0, 0, 0, 0.1, 0.2, 0.2, 0.3, 0.4, 0.5, 0.7, 0.8];
 const COLOURS = ['Black', 'Blue', 'Gray', 'Red', 'White'];
 
-interface Product { id: string; name: string; category: string; sub: string; price: number; margin: number; pack: string }
-interface Customer { id: string; code: string; name: string; segment: string; place: number; note: string | null }
+interface Product {
+  id: string;
+  name: string;
+  category: string;
+  sub: string;
+  price: number;
+  margin: number;
+  pack: string;
+}
+interface Customer {
+  id: string;
+  code: string;
+  name: string;
+  segment: string;
+  place: number;
+  note: string | null;
+}
 
 function products(rand: () => number): Product[] {
   const out: Product[] = [];
@@ -76,15 +91,38 @@ export function generateSuperstore(key: string, name: string, rowCount: number, 
   const custs = customers(rand, Math.min(89_999, Math.max(793, Math.floor(rowCount / 12))));
   const n = rowCount;
   const num = () => new Float64Array(n);
-  const rowId = num(), sales = num(), quantity = num(), discount = num(), profit = num(), stamp = num();
-  const orderDate = new Int32Array(n), shipDate = new Int32Array(n), returned = new Uint8Array(n);
+  const rowId = num(),
+    sales = num(),
+    quantity = num(),
+    discount = num(),
+    profit = num(),
+    stamp = num();
+  const orderDate = new Int32Array(n),
+    shipDate = new Int32Array(n),
+    returned = new Uint8Array(n);
   // Dictionary codes are written directly (no per-row hash lookups): per customer, place and product.
   const codes = () => new Uint32Array(n);
-  const orderId = codes(), shipMode = codes(), cust = codes(), custName = codes(), notes = codes(), segment = codes(),
-    country = codes(), place = codes(), state = codes(), region = codes(), prod = codes(), category = codes(),
-    sub = codes(), prodName = codes(), pack = codes();
+  const orderId = codes(),
+    shipMode = codes(),
+    cust = codes(),
+    custName = codes(),
+    notes = codes(),
+    segment = codes(),
+    country = codes(),
+    place = codes(),
+    state = codes(),
+    region = codes(),
+    prod = codes(),
+    category = codes(),
+    sub = codes(),
+    prodName = codes(),
+    pack = codes();
   const orderIds: string[] = [];
-  const dict = (values: string[]) => { const d = [...new Set(values)]; const at = new Map(d.map((v, k) => [v, k])); return { d, code: values.map((v) => at.get(v)!) }; };
+  const dict = (values: string[]) => {
+    const d = [...new Set(values)];
+    const at = new Map(d.map((v, k) => [v, k]));
+    return { d, code: values.map((v) => at.get(v)!) };
+  };
   const names = dict(custs.map((c) => c.name));
   const custNotes = dict(custs.map((c) => c.note ?? ''));
   const states = dict(PLACES.map((p) => p[1]));
@@ -143,29 +181,66 @@ export function generateSuperstore(key: string, name: string, rowCount: number, 
 
   const T = 'Orders_ECFCA1FB690A41FE803BC071773BA862';
   const R = 'Returns_2AA0FE4D737A4F63970131D0E7480A03';
-  const dim = (caption: string, codes: Uint32Array, dict: string[], fieldName = caption): Column =>
-    ({ caption, fieldName, role: 'DIMENSION', logicalTableId: T, dataType: 'STRING', codes, dict });
-  const measure = (caption: string, dataType: 'INTEGER' | 'REAL', values: Float64Array): Column =>
-    ({ caption, fieldName: caption, role: 'MEASURE', logicalTableId: T, dataType, values });
+  const dim = (caption: string, codes: Uint32Array, dict: string[], fieldName = caption): Column => ({
+    caption,
+    fieldName,
+    role: 'DIMENSION',
+    logicalTableId: T,
+    dataType: 'STRING',
+    codes,
+    dict,
+  });
+  const measure = (caption: string, dataType: 'INTEGER' | 'REAL', values: Float64Array): Column => ({
+    caption,
+    fieldName: caption,
+    role: 'MEASURE',
+    logicalTableId: T,
+    dataType,
+    values,
+  });
   const columns: Column[] = [
     { caption: 'Row ID', fieldName: 'Row ID', role: 'DIMENSION', logicalTableId: T, dataType: 'INTEGER', values: rowId, unique: true },
     dim('Order ID', orderId, orderIds),
     { caption: 'Order Date', fieldName: 'Order Date', role: 'DIMENSION', logicalTableId: T, dataType: 'DATE', values: orderDate },
     { caption: 'Order Timestamp', fieldName: 'Order Timestamp', role: 'DIMENSION', logicalTableId: T, dataType: 'DATETIME', values: stamp },
     { caption: 'Ship Date', fieldName: 'Ship Date', role: 'DIMENSION', logicalTableId: T, dataType: 'DATE', values: shipDate },
-    dim('Ship Mode', shipMode, SHIP_MODES.map((m) => m[0])),
+    dim(
+      'Ship Mode',
+      shipMode,
+      SHIP_MODES.map((m) => m[0]),
+    ),
     // Customer ID and Customer Code are unique per customer: they share the customer index codes.
-    dim('Customer ID', cust, custs.map((c) => c.id)),
-    dim('Customer Code', cust, custs.map((c) => c.code)),
+    dim(
+      'Customer ID',
+      cust,
+      custs.map((c) => c.id),
+    ),
+    dim(
+      'Customer Code',
+      cust,
+      custs.map((c) => c.code),
+    ),
     dim('Customer Name', custName, names.d),
     dim('Customer Notes', notes, custNotes.d),
     dim('Segment', segment, [...SEGMENTS]),
     dim('Country/Region', country, ['United States'], 'Country'),
-    dim('City', place, PLACES.map((p) => p[0])),
+    dim(
+      'City',
+      place,
+      PLACES.map((p) => p[0]),
+    ),
     dim('State/Province', state, states.d, 'State'),
-    dim('Postal Code', place, PLACES.map((p) => p[3])),
+    dim(
+      'Postal Code',
+      place,
+      PLACES.map((p) => p[3]),
+    ),
     dim('Region', region, regions.d),
-    dim('Product ID', prod, prods.map((p) => p.id)),
+    dim(
+      'Product ID',
+      prod,
+      prods.map((p) => p.id),
+    ),
     dim('Category', category, categories.d),
     dim('Sub-Category', sub, subs.d),
     dim('Product Name', prodName, prodNames.d),
@@ -183,16 +258,62 @@ export function generateSuperstore(key: string, name: string, rowCount: number, 
     rowCount: n,
     columns,
     version: 0,
-    logicalTables: [{ logicalTableId: T, caption: 'Orders' }, { logicalTableId: R, caption: 'Returns' }],
+    logicalTables: [
+      { logicalTableId: T, caption: 'Orders' },
+      { logicalTableId: R, caption: 'Returns' },
+    ],
     calcs: [
-      { caption: 'Profit Ratio', fieldName: 'Calculation_5571209093911105', formula: 'SUM([Profit])/SUM([Sales])', dataType: 'REAL', role: 'MEASURE' },
-      { caption: 'Within Discount Threshold', fieldName: 'Calculation_1368249927221915648', formula: '[Discount] <= [Parameters].[Discount Threshold]', dataType: 'BOOLEAN', role: 'DIMENSION' },
-      { caption: 'Selected Segment Sales', fieldName: 'Calculation_3916130183470624768', formula: "IIF([Segment] = [Parameters].[Segment Choice], [Sales], 0)", dataType: 'REAL', role: 'MEASURE' },
+      {
+        caption: 'Profit Ratio',
+        fieldName: 'Calculation_5571209093911105',
+        formula: 'SUM([Profit])/SUM([Sales])',
+        dataType: 'REAL',
+        role: 'MEASURE',
+      },
+      {
+        caption: 'Within Discount Threshold',
+        fieldName: 'Calculation_1368249927221915648',
+        formula: '[Discount] <= [Parameters].[Discount Threshold]',
+        dataType: 'BOOLEAN',
+        role: 'DIMENSION',
+      },
+      {
+        caption: 'Selected Segment Sales',
+        fieldName: 'Calculation_3916130183470624768',
+        formula: 'IIF([Segment] = [Parameters].[Segment Choice], [Sales], 0)',
+        dataType: 'REAL',
+        role: 'MEASURE',
+      },
     ],
     parameters: [
-      { caption: 'Top Customers', name: 'Parameter 1', parameterType: 'QUANTITATIVE_RANGE', dataType: 'INTEGER', value: 100, min: 1, max: 1000, step: 1 },
-      { caption: 'Discount Threshold', name: 'Parameter 2', parameterType: 'QUANTITATIVE_RANGE', dataType: 'REAL', value: 0.8, min: 0, max: 0.8, step: 0.05 },
-      { caption: 'Segment Choice', name: 'Parameter 3', parameterType: 'LIST', dataType: 'STRING', value: 'Consumer', members: [...SEGMENTS] },
+      {
+        caption: 'Top Customers',
+        name: 'Parameter 1',
+        parameterType: 'QUANTITATIVE_RANGE',
+        dataType: 'INTEGER',
+        value: 100,
+        min: 1,
+        max: 1000,
+        step: 1,
+      },
+      {
+        caption: 'Discount Threshold',
+        name: 'Parameter 2',
+        parameterType: 'QUANTITATIVE_RANGE',
+        dataType: 'REAL',
+        value: 0.8,
+        min: 0,
+        max: 0.8,
+        step: 0.05,
+      },
+      {
+        caption: 'Segment Choice',
+        name: 'Parameter 3',
+        parameterType: 'LIST',
+        dataType: 'STRING',
+        value: 'Consumer',
+        members: [...SEGMENTS],
+      },
     ],
   };
 
@@ -204,7 +325,7 @@ export function generateSuperstore(key: string, name: string, rowCount: number, 
     baseProfit ??= profit.slice();
     // Each version moves every row's Sales by a deterministic −10%..+10%, so totals visibly change.
     for (let r = 0; r < n; r++) {
-      const wobble = version === 0 ? 1 : 1 + ((((r + 1) * 2_654_435_761 + version * 40_503) >>> 0) % 21 - 10) / 100;
+      const wobble = version === 0 ? 1 : 1 + (((((r + 1) * 2_654_435_761 + version * 40_503) >>> 0) % 21) - 10) / 100;
       sales[r] = round4(baseSales![r] * wobble * salesFactor);
       profit[r] = round4(baseProfit![r] * wobble * salesFactor);
     }

@@ -24,11 +24,27 @@ interface ColumnBase {
   unique?: boolean;
 }
 
-interface NumberColumn extends ColumnBase { dataType: 'INTEGER' | 'REAL'; values: Float64Array }
-interface DateColumn extends ColumnBase { dataType: 'DATE'; values: Int32Array }
-interface DateTimeColumn extends ColumnBase { dataType: 'DATETIME'; values: Float64Array }
-interface BoolColumn extends ColumnBase { dataType: 'BOOLEAN'; values: Uint8Array }
-interface StringColumn extends ColumnBase { dataType: 'STRING'; codes: Uint32Array; dict: string[] }
+interface NumberColumn extends ColumnBase {
+  dataType: 'INTEGER' | 'REAL';
+  values: Float64Array;
+}
+interface DateColumn extends ColumnBase {
+  dataType: 'DATE';
+  values: Int32Array;
+}
+interface DateTimeColumn extends ColumnBase {
+  dataType: 'DATETIME';
+  values: Float64Array;
+}
+interface BoolColumn extends ColumnBase {
+  dataType: 'BOOLEAN';
+  values: Uint8Array;
+}
+interface StringColumn extends ColumnBase {
+  dataType: 'STRING';
+  codes: Uint32Array;
+  dict: string[];
+}
 
 export type Column = NumberColumn | DateColumn | DateTimeColumn | BoolColumn | StringColumn;
 

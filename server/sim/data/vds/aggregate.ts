@@ -80,8 +80,9 @@ export function aggregate(fn: AggFn, arg: RowExpr, g: Grouping, caption: string)
         const i = groupOf[k];
         const cur = best[i];
         if (cur === null) best[i] = v;
-        else if (fn === 'ATTR') { if (cur !== v) mixed[i] = 1; }
-        else if (fn === 'MIN' ? v < cur : v > cur) best[i] = v;
+        else if (fn === 'ATTR') {
+          if (cur !== v) mixed[i] = 1;
+        } else if (fn === 'MIN' ? v < cur : v > cur) best[i] = v;
       }
       return { type: arg.type, dataType: arg.dataType, get: (i) => (mixed[i] ? null : best[i]) };
     }

@@ -31,8 +31,14 @@ function tokenize(src: string): Tok[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '/' && src[i + 1] === '/') { while (i < src.length && src[i] !== '\n') i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '/') {
+      while (i < src.length && src[i] !== '\n') i++;
+      continue;
+    }
     const start = i;
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const m = /^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(src.slice(i));
@@ -49,7 +55,11 @@ function tokenize(src: string): Tok[] {
       let text = '';
       for (;;) {
         if (j >= src.length) fail(src, 'a string is not closed');
-        if (src[j] === c && src[j + 1] === c) { text += c; j += 2; continue; }
+        if (src[j] === c && src[j + 1] === c) {
+          text += c;
+          j += 2;
+          continue;
+        }
         if (src[j] === c) break;
         text += src[j++];
       }
@@ -76,7 +86,23 @@ function tokenize(src: string): Tok[] {
   return out;
 }
 
-const BINARY: Record<string, number> = { OR: 1, AND: 2, '=': 3, '==': 3, '<>': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '%': 5 };
+const BINARY: Record<string, number> = {
+  OR: 1,
+  AND: 2,
+  '=': 3,
+  '==': 3,
+  '<>': 3,
+  '!=': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+};
 
 export function parseCalc(formula: string): Ast {
   const toks = tokenize(formula);
@@ -91,13 +117,20 @@ export function parseCalc(formula: string): Ast {
   const primary = (): Ast => {
     const tok = toks[p++];
     switch (tok.t) {
-      case 'num': return { k: 'num', v: Number(tok.v) };
-      case 'str': return { k: 'str', v: tok.v };
-      case 'date': return { k: 'date', v: tok.v };
+      case 'num':
+        return { k: 'num', v: Number(tok.v) };
+      case 'str':
+        return { k: 'str', v: tok.v };
+      case 'date':
+        return { k: 'date', v: tok.v };
       case 'ref':
         return { k: 'field', name: tok.v };
       case 'op':
-        if (tok.v === '(') { const e = expr(0); expect(')'); return e; }
+        if (tok.v === '(') {
+          const e = expr(0);
+          expect(')');
+          return e;
+        }
         if (tok.v === '-') return { k: 'unary', op: '-', e: expr(6) };
         break;
       case 'id': {
@@ -108,13 +141,18 @@ export function parseCalc(formula: string): Ast {
         if (isOp('(')) {
           p++;
           const args: Ast[] = [];
-          if (!isOp(')')) { do { args.push(expr(0)); } while (isOp(',') && ++p); }
+          if (!isOp(')')) {
+            do {
+              args.push(expr(0));
+            } while (isOp(',') && ++p);
+          }
           expect(')');
           return { k: 'call', name: tok.v, args };
         }
         break;
       }
-      default: break;
+      default:
+        break;
     }
     fail(formula, tok.t === 'eof' ? 'it ends too early' : `unexpected "${tok.v}" at position ${tok.at + 1}`);
   };
@@ -122,10 +160,21 @@ export function parseCalc(formula: string): Ast {
   const ifExpr = (): Ast => {
     const branches: Array<[Ast, Ast]> = [];
     let otherwise: Ast | null = null;
-    const cond = expr(0); expect('THEN'); branches.push([cond, expr(0)]);
+    const cond = expr(0);
+    expect('THEN');
+    branches.push([cond, expr(0)]);
     for (;;) {
-      if (isOp('ELSEIF')) { p++; const c = expr(0); expect('THEN'); branches.push([c, expr(0)]); continue; }
-      if (isOp('ELSE')) { p++; otherwise = expr(0); }
+      if (isOp('ELSEIF')) {
+        p++;
+        const c = expr(0);
+        expect('THEN');
+        branches.push([c, expr(0)]);
+        continue;
+      }
+      if (isOp('ELSE')) {
+        p++;
+        otherwise = expr(0);
+      }
       expect('END');
       return { k: 'if', branches, otherwise };
     }
@@ -135,7 +184,7 @@ export function parseCalc(formula: string): Ast {
     let left = primary();
     for (;;) {
       const tok = peek();
-      const prec = (tok.t === 'op' || tok.t === 'id') ? BINARY[tok.v] : undefined;
+      const prec = tok.t === 'op' || tok.t === 'id' ? BINARY[tok.v] : undefined;
       if (prec === undefined || prec < minPrec) break;
       p++;
       left = { k: 'bin', op: tok.v === '==' ? '=' : tok.v === '!=' ? '<>' : tok.v, a: left, b: expr(prec + 1) };
@@ -160,11 +209,21 @@ export function parseCalc(formula: string): Ast {
 
 function markParams(ast: Ast): Ast {
   switch (ast.k) {
-    case 'field': return ast.name.startsWith('\u0000') ? { k: 'param', name: ast.name.slice(1) } : ast;
-    case 'unary': return { ...ast, e: markParams(ast.e) };
-    case 'bin': return { ...ast, a: markParams(ast.a), b: markParams(ast.b) };
-    case 'call': return { ...ast, args: ast.args.map(markParams) };
-    case 'if': return { k: 'if', branches: ast.branches.map(([c, v]) => [markParams(c), markParams(v)]), otherwise: ast.otherwise && markParams(ast.otherwise) };
-    default: return ast;
+    case 'field':
+      return ast.name.startsWith('\u0000') ? { k: 'param', name: ast.name.slice(1) } : ast;
+    case 'unary':
+      return { ...ast, e: markParams(ast.e) };
+    case 'bin':
+      return { ...ast, a: markParams(ast.a), b: markParams(ast.b) };
+    case 'call':
+      return { ...ast, args: ast.args.map(markParams) };
+    case 'if':
+      return {
+        k: 'if',
+        branches: ast.branches.map(([c, v]) => [markParams(c), markParams(v)]),
+        otherwise: ast.otherwise && markParams(ast.otherwise),
+      };
+    default:
+      return ast;
   }
 }

@@ -24,10 +24,14 @@ export function weekday(day: number): number {
 export function datePart(fn: DatePartFn, day: number): number {
   const [y, m, d] = ymd(day);
   switch (fn) {
-    case 'YEAR': return y;
-    case 'QUARTER': return Math.floor((m - 1) / 3) + 1;
-    case 'MONTH': return m;
-    case 'DAY': return d;
+    case 'YEAR':
+      return y;
+    case 'QUARTER':
+      return Math.floor((m - 1) / 3) + 1;
+    case 'MONTH':
+      return m;
+    case 'DAY':
+      return d;
     case 'WEEK': {
       const jan1 = toDay(y, 1, 1);
       return Math.floor((day - jan1 + weekday(jan1)) / 7) + 1;
@@ -38,11 +42,16 @@ export function datePart(fn: DatePartFn, day: number): number {
 export function truncDay(fn: TruncFn, day: number): number {
   const [y, m] = ymd(day);
   switch (fn) {
-    case 'TRUNC_YEAR': return toDay(y, 1, 1);
-    case 'TRUNC_QUARTER': return toDay(y, Math.floor((m - 1) / 3) * 3 + 1, 1);
-    case 'TRUNC_MONTH': return toDay(y, m, 1);
-    case 'TRUNC_WEEK': return day - weekday(day);
-    case 'TRUNC_DAY': return day;
+    case 'TRUNC_YEAR':
+      return toDay(y, 1, 1);
+    case 'TRUNC_QUARTER':
+      return toDay(y, Math.floor((m - 1) / 3) * 3 + 1, 1);
+    case 'TRUNC_MONTH':
+      return toDay(y, m, 1);
+    case 'TRUNC_WEEK':
+      return day - weekday(day);
+    case 'TRUNC_DAY':
+      return day;
   }
 }
 

@@ -30,13 +30,21 @@ export interface QueryResult {
 
 function outputKey(f: QField): string {
   if (f.fieldAlias) return f.fieldAlias;
-  if (f.function && f.function !== 'NONE' && f.function !== 'UNSPECIFIED' && f.calculation === undefined) return `${f.function}(${f.fieldCaption})`;
+  if (f.function && f.function !== 'NONE' && f.function !== 'UNSPECIFIED' && f.calculation === undefined)
+    return `${f.function}(${f.fieldCaption})`;
   return f.fieldCaption;
 }
 
 function binExpr(expr: RowExpr, size: number, caption: string): RowExpr {
   if (expr.type !== 'number') throw new VdsError('400803', `Bins need a numeric field; ${caption} is ${expr.dataType}.`);
-  return { type: 'number', dataType: expr.dataType, at: (i) => { const v = expr.at(i) as number | null; return v === null ? null : Math.floor(v / size) * size; } };
+  return {
+    type: 'number',
+    dataType: expr.dataType,
+    at: (i) => {
+      const v = expr.at(i) as number | null;
+      return v === null ? null : Math.floor(v / size) * size;
+    },
+  };
 }
 
 function compareValues(a: Value, b: Value): number {
@@ -50,8 +58,11 @@ export function runQuery(dataset: Dataset, query: VdsQueryBody, options: QueryOp
   const resolver = new Resolver(dataset, query.parameters, options.captionsAreNames);
   if (query.fields.length === 0) throw new VdsError('400803', 'The query needs at least one field.');
   const resolved = query.fields.map((f): { f: QField; r: Resolved } => {
-    if (f.tableCalculation !== undefined) throw new VdsError('501000', `Table calculations are not supported by this simulator (${f.fieldCaption}).`, 501);
-    const r = resolver.resolve(f.calculation !== undefined ? { calculation: f.calculation } : { fieldCaption: f.fieldCaption, function: f.function });
+    if (f.tableCalculation !== undefined)
+      throw new VdsError('501000', `Table calculations are not supported by this simulator (${f.fieldCaption}).`, 501);
+    const r = resolver.resolve(
+      f.calculation !== undefined ? { calculation: f.calculation } : { fieldCaption: f.fieldCaption, function: f.function },
+    );
     if (f.binSize !== undefined) {
       if (r.level !== 'row') throw new VdsError('400803', `Bins need a row-level field; ${f.fieldCaption} is aggregated.`);
       return { f, r: { level: 'row', expr: binExpr(r.expr, f.binSize, f.fieldCaption) } };
@@ -75,7 +86,12 @@ export function runQuery(dataset: Dataset, query: VdsQueryBody, options: QueryOp
     .filter((s) => s.priority !== undefined || resolved[s.index].f.sortDirection !== undefined)
     .sort((a, b) => (a.priority ?? Number.MAX_SAFE_INTEGER) - (b.priority ?? Number.MAX_SAFE_INTEGER));
   if (sorts.length > 0) {
-    const cols = sorts.map((s) => { const get = getters[s.index]; const vals = new Map<number, Value>(); for (const g of kept) vals.set(g, get(g)); return vals; });
+    const cols = sorts.map((s) => {
+      const get = getters[s.index];
+      const vals = new Map<number, Value>();
+      for (const g of kept) vals.set(g, get(g));
+      return vals;
+    });
     kept.sort((a, b) => {
       for (let s = 0; s < sorts.length; s++) {
         const c = compareValues(cols[s].get(a)!, cols[s].get(b)!);
@@ -95,7 +111,10 @@ export function runQuery(dataset: Dataset, query: VdsQueryBody, options: QueryOp
     columns,
     rowCount: kept.length,
     totalRows,
-    row: (k) => { const g = kept[k]; return getters.map((get) => get(g)); },
+    row: (k) => {
+      const g = kept[k];
+      return getters.map((get) => get(g));
+    },
   };
 }
 

@@ -7,7 +7,11 @@
  * request #916); the schema's NON_EMPTY annotation drops empty members such as `tab-error-code`.
  */
 export class VdsError extends Error {
-  constructor(readonly errorCode: string, message: string, readonly httpStatus = Number(errorCode.slice(0, 3))) {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+    readonly httpStatus = Number(errorCode.slice(0, 3)),
+  ) {
     super(message);
   }
 }

@@ -21,11 +21,16 @@ export interface RowExpr {
 export function typeOf(dataType: DataType): ValueType {
   switch (dataType) {
     case 'INTEGER':
-    case 'REAL': return 'number';
-    case 'STRING': return 'string';
-    case 'BOOLEAN': return 'boolean';
-    case 'DATE': return 'date';
-    case 'DATETIME': return 'datetime';
+    case 'REAL':
+      return 'number';
+    case 'STRING':
+      return 'string';
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'DATE':
+      return 'date';
+    case 'DATETIME':
+      return 'datetime';
   }
 }
 
@@ -37,7 +42,10 @@ export function columnExpr(col: Column): RowExpr {
     return { ...base, cardinality: nullKey + 1, key: (i) => (codes[i] === NULL_CODE ? nullKey : codes[i]) };
   }
   if (col.dataType === 'INTEGER' || col.dataType === 'REAL') return { ...base, numbers: col.values };
-  if (col.dataType === 'BOOLEAN') { const raw = col.values; return { ...base, cardinality: 3, key: (i) => raw[i] }; }
+  if (col.dataType === 'BOOLEAN') {
+    const raw = col.values;
+    return { ...base, cardinality: 3, key: (i) => raw[i] };
+  }
   return base;
 }
 
@@ -46,7 +54,10 @@ function memo(f: (day: number) => number): (day: number) => number {
   const cache = new Map<number, number>();
   return (day) => {
     let v = cache.get(day);
-    if (v === undefined) { v = f(day); cache.set(day, v); }
+    if (v === undefined) {
+      v = f(day);
+      cache.set(day, v);
+    }
     return v;
   };
 }

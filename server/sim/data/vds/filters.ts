@@ -5,8 +5,8 @@
  * MATCH is case-insensitive like Tableau's string comparisons on most connections; RANGE/MIN/MAX
  * bounds are inclusive (tableau-mcp 2026.1 description).
  */
-import { MS_PER_DAY, parseIsoDay, type Value } from '../datasets/types.js';
 import { parseDateTime, parseDay } from '../datasets/csv-file.js';
+import { MS_PER_DAY, parseIsoDay, type Value } from '../datasets/types.js';
 import { addMonths, truncDay, weekday } from './dates.js';
 import { VdsError } from './errors.js';
 import type { RowExpr, ValueType } from './expr.js';
@@ -23,30 +23,42 @@ export interface Having {
 type RowPred = (i: number) => boolean;
 
 function label(f: QFilterField): string {
-  return f.calculation ?? (f.function ? `${f.function}(${f.fieldCaption})` : f.fieldCaption ?? '');
+  return f.calculation ?? (f.function ? `${f.function}(${f.fieldCaption})` : (f.fieldCaption ?? ''));
 }
 
 function normalise(type: ValueType, v: unknown): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
-    case 'number': return typeof v === 'number' ? v : Number(v);
-    case 'boolean': return v === true || String(v).toLowerCase() === 'true';
-    case 'date': return parseIsoDay(String(v).slice(0, 10)) ?? NaN;
-    case 'datetime': { const ms = Date.parse(`${String(v).replace(' ', 'T')}Z`); return Number.isNaN(ms) ? NaN : ms; }
-    default: return String(v);
+    case 'number':
+      return typeof v === 'number' ? v : Number(v);
+    case 'boolean':
+      return v === true || String(v).toLowerCase() === 'true';
+    case 'date':
+      return parseIsoDay(String(v).slice(0, 10)) ?? NaN;
+    case 'datetime': {
+      const ms = Date.parse(`${String(v).replace(' ', 'T')}Z`);
+      return Number.isNaN(ms) ? NaN : ms;
+    }
+    default:
+      return String(v);
   }
 }
 
 function quantitative(f: QFilter, min: number | undefined, max: number | undefined): (v: Value) => boolean {
   const nulls = f.includeNulls === true;
   switch (f.quantitativeFilterType) {
-    case 'ONLY_NULL': return (v) => v === null;
-    case 'ONLY_NON_NULL': return (v) => v !== null;
+    case 'ONLY_NULL':
+      return (v) => v === null;
+    case 'ONLY_NON_NULL':
+      return (v) => v !== null;
     default: {
       const lo = f.quantitativeFilterType === 'MAX' ? -Infinity : min;
       const hi = f.quantitativeFilterType === 'MIN' ? Infinity : max;
       if (lo === undefined || hi === undefined) {
-        throw new VdsError('400803', `The ${f.quantitativeFilterType} filter on ${label(f.field)} needs ${lo === undefined ? 'a minimum' : 'a maximum'}.`);
+        throw new VdsError(
+          '400803',
+          `The ${f.quantitativeFilterType} filter on ${label(f.field)} needs ${lo === undefined ? 'a minimum' : 'a maximum'}.`,
+        );
       }
       return (v) => (v === null ? nulls : (v as number) >= lo && (v as number) <= hi);
     }
@@ -67,23 +79,41 @@ export function relativeRange(f: QFilter, now: number): { start: number; end: nu
     return { ...span(f.dateRangeType!, n, (k) => p0 + k * size, anchor + 1), unit: 'ms' };
   }
   const period = f.periodType!;
-  const start0 = period === 'DAYS' ? anchorDay
-    : period === 'WEEKS' ? anchorDay - weekday(anchorDay)
-    : truncDay(period === 'MONTHS' ? 'TRUNC_MONTH' : period === 'QUARTERS' ? 'TRUNC_QUARTER' : 'TRUNC_YEAR', anchorDay);
-  const step = (k: number): number => period === 'DAYS' ? start0 + k : period === 'WEEKS' ? start0 + 7 * k
-    : addMonths(start0, k * (period === 'MONTHS' ? 1 : period === 'QUARTERS' ? 3 : 12));
+  const start0 =
+    period === 'DAYS'
+      ? anchorDay
+      : period === 'WEEKS'
+        ? anchorDay - weekday(anchorDay)
+        : truncDay(period === 'MONTHS' ? 'TRUNC_MONTH' : period === 'QUARTERS' ? 'TRUNC_QUARTER' : 'TRUNC_YEAR', anchorDay);
+  const step = (k: number): number =>
+    period === 'DAYS'
+      ? start0 + k
+      : period === 'WEEKS'
+        ? start0 + 7 * k
+        : addMonths(start0, k * (period === 'MONTHS' ? 1 : period === 'QUARTERS' ? 3 : 12));
   return { ...span(f.dateRangeType!, n, step, anchorDay + 1), unit: 'day' };
 }
 
-function span(type: NonNullable<QFilter['dateRangeType']>, n: number, at: (k: number) => number, toDateEnd: number): { start: number; end: number } {
+function span(
+  type: NonNullable<QFilter['dateRangeType']>,
+  n: number,
+  at: (k: number) => number,
+  toDateEnd: number,
+): { start: number; end: number } {
   switch (type) {
-    case 'CURRENT': return { start: at(0), end: at(1) };
-    case 'LAST': return { start: at(-1), end: at(0) };
-    case 'NEXT': return { start: at(1), end: at(2) };
+    case 'CURRENT':
+      return { start: at(0), end: at(1) };
+    case 'LAST':
+      return { start: at(-1), end: at(0) };
+    case 'NEXT':
+      return { start: at(1), end: at(2) };
     // "Last 3 months" includes the current month in Tableau's relative date filter.
-    case 'LASTN': return { start: at(1 - n), end: at(1) };
-    case 'NEXTN': return { start: at(0), end: at(n) };
-    case 'TODATE': return { start: at(0), end: toDateEnd };
+    case 'LASTN':
+      return { start: at(1 - n), end: at(1) };
+    case 'NEXTN':
+      return { start: at(0), end: at(n) };
+    case 'TODATE':
+      return { start: at(0), end: toDateEnd };
   }
 }
 
@@ -96,7 +126,8 @@ function rowPredicate(f: QFilter, expr: RowExpr, now: number): RowPred {
     }
     case 'MATCH': {
       const [sw, ew, ct] = [f.startsWith, f.endsWith, f.contains].map((s) => s?.toLowerCase());
-      if (sw === undefined && ew === undefined && ct === undefined) throw new VdsError('400803', `The MATCH filter on ${label(f.field)} needs startsWith, endsWith or contains.`);
+      if (sw === undefined && ew === undefined && ct === undefined)
+        throw new VdsError('400803', `The MATCH filter on ${label(f.field)} needs startsWith, endsWith or contains.`);
       return (i) => {
         const v = expr.at(i);
         if (v === null) return false;
@@ -106,18 +137,24 @@ function rowPredicate(f: QFilter, expr: RowExpr, now: number): RowPred {
       };
     }
     case 'QUANTITATIVE_NUMERICAL': {
-      if (expr.type !== 'number') throw new VdsError('400803', `A numerical filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
+      if (expr.type !== 'number')
+        throw new VdsError('400803', `A numerical filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
       const keep = quantitative(f, f.min, f.max);
       return (i) => keep(expr.at(i));
     }
     case 'QUANTITATIVE_DATE': {
-      if (expr.type !== 'date' && expr.type !== 'datetime') throw new VdsError('400803', `A date filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
+      if (expr.type !== 'date' && expr.type !== 'datetime')
+        throw new VdsError('400803', `A date filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
       const keep = quantitative(f, f.minDate ? parseIsoDay(f.minDate) : undefined, f.maxDate ? parseIsoDay(f.maxDate) : undefined);
       const toDay = expr.type === 'datetime' ? (v: number) => Math.floor(v / MS_PER_DAY) : (v: number) => v;
-      return (i) => { const v = expr.at(i) as number | null; return keep(v === null ? null : toDay(v)); };
+      return (i) => {
+        const v = expr.at(i) as number | null;
+        return keep(v === null ? null : toDay(v));
+      };
     }
     case 'DATE': {
-      if (expr.type !== 'date' && expr.type !== 'datetime') throw new VdsError('400803', `A relative date filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
+      if (expr.type !== 'date' && expr.type !== 'datetime')
+        throw new VdsError('400803', `A relative date filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
       const { start, end, unit } = relativeRange(f, now);
       const scale = unit === 'ms' && expr.type === 'date' ? MS_PER_DAY : 1;
       const down = unit === 'day' && expr.type === 'datetime' ? MS_PER_DAY : 1;
@@ -129,13 +166,27 @@ function rowPredicate(f: QFilter, expr: RowExpr, now: number): RowPred {
         return v >= start && v < end;
       };
     }
-    default: throw new VdsError('400803', `Unsupported filter type ${f.filterType}.`);
+    default:
+      throw new VdsError('400803', `Unsupported filter type ${f.filterType}.`);
   }
 }
 
 function compare(op: string, a: Value, b: Value): boolean {
   if (a === null || b === null) return false;
-  switch (op) { case '=': return a === b; case '<>': return a !== b; case '<': return a < b; case '<=': return a <= b; case '>': return a > b; default: return a >= b; }
+  switch (op) {
+    case '=':
+      return a === b;
+    case '<>':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    default:
+      return a >= b;
+  }
 }
 
 /** Members of the dimension that a TOP or CONDITION filter keeps, computed over `rows`. */
@@ -161,7 +212,8 @@ function memberPredicate(f: QFilter, dim: RowExpr, resolver: Resolver, rows: Uin
     const dir = f.direction === 'BOTTOM' ? 1 : -1;
     const vals = chosen.map(value);
     chosen.sort((a, b) => {
-      const va = vals[a], vb = vals[b];
+      const va = vals[a],
+        vb = vals[b];
       if (va === null || vb === null) return va === vb ? a - b : va === null ? 1 : -1;
       return va === vb ? a - b : (va < vb ? -1 : 1) * dir;
     });
@@ -187,11 +239,20 @@ function filterRows(rows: Uint32Array, preds: RowPred[]): Uint32Array {
 function exactPredicate(expr: RowExpr, text: string): RowPred {
   let wanted: Value;
   switch (expr.type) {
-    case 'number': wanted = text.trim() === '' ? NaN : Number(text); break;
-    case 'boolean': wanted = /^true$/i.test(text) ? true : /^false$/i.test(text) ? false : NaN; break;
-    case 'date': wanted = parseDay(text) ?? NaN; break;
-    case 'datetime': wanted = parseDateTime(text) ?? (parseDay(text) ?? NaN) * MS_PER_DAY; break;
-    default: wanted = text;
+    case 'number':
+      wanted = text.trim() === '' ? NaN : Number(text);
+      break;
+    case 'boolean':
+      wanted = /^true$/i.test(text) ? true : /^false$/i.test(text) ? false : NaN;
+      break;
+    case 'date':
+      wanted = parseDay(text) ?? NaN;
+      break;
+    case 'datetime':
+      wanted = parseDateTime(text) ?? (parseDay(text) ?? NaN) * MS_PER_DAY;
+      break;
+    default:
+      wanted = text;
   }
   return (i) => expr.at(i) === wanted;
 }
@@ -213,7 +274,10 @@ export function applyFilters(
   const plan = filters.map((f) => {
     const target = resolver.resolve(f.field);
     if ((f.filterType === 'SET' || f.filterType === 'MATCH' || f.filterType === 'DATE') && (f.field.function || f.field.calculation)) {
-      throw new VdsError('400803', `Set filters, match filters, and relative date filters can't have functions or calculations (${label(f.field)}).`);
+      throw new VdsError(
+        '400803',
+        `Set filters, match filters, and relative date filters can't have functions or calculations (${label(f.field)}).`,
+      );
     }
     return { f, target };
   });
@@ -225,7 +289,8 @@ export function applyFilters(
         if (target.level !== 'row') throw new VdsError('400803', `The ${f.filterType} filter needs a dimension, not ${label(f.field)}.`);
         members.push(f);
       } else if (target.level === 'row') preds.push(rowPredicate(f, target.expr, now));
-      else if (f.filterType === 'QUANTITATIVE_NUMERICAL') having.push({ measure: target, caption: label(f.field), keep: quantitative(f, f.min, f.max) });
+      else if (f.filterType === 'QUANTITATIVE_NUMERICAL')
+        having.push({ measure: target, caption: label(f.field), keep: quantitative(f, f.min, f.max) });
       else throw new VdsError('400803', `A ${f.filterType} filter can't be applied to the aggregate ${label(f.field)}.`);
     }
     if (!context) {
@@ -242,4 +307,3 @@ export function applyFilters(
   stage(false);
   return { rows, having };
 }
-

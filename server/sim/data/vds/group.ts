@@ -28,8 +28,10 @@ export function groupRows(rows: Uint32Array, dims: RowExpr[], disaggregate: bool
   const keys = dims.map((d) => d.key ?? d.at);
   const index = new Map<Value, number>();
   // Dictionary-coded dimensions combine into one number (mixed radix) instead of a string key.
-  const radix = dims.every((d) => d.cardinality !== undefined) && dims.reduce((p, d) => p * d.cardinality!, 1) < 2 ** 52
-    ? dims.map((d) => d.cardinality!) : undefined;
+  const radix =
+    dims.every((d) => d.cardinality !== undefined) && dims.reduce((p, d) => p * d.cardinality!, 1) < 2 ** 52
+      ? dims.map((d) => d.cardinality!)
+      : undefined;
   for (let k = 0; k < n; k++) {
     const r = rows[k];
     let key: Value;
@@ -38,13 +40,19 @@ export function groupRows(rows: Uint32Array, dims: RowExpr[], disaggregate: bool
       let acc = 0;
       for (let d = 0; d < keys.length; d++) acc = acc * radix[d] + (keys[d](r) as number);
       key = acc;
-    }
-    else {
+    } else {
       key = '';
-      for (const f of keys) { const v = f(r); key += v === null ? '\u0000N\u0001' : `${String(v)}\u0001`; }
+      for (const f of keys) {
+        const v = f(r);
+        key += v === null ? '\u0000N\u0001' : `${String(v)}\u0001`;
+      }
     }
     let g = index.get(key);
-    if (g === undefined) { g = first.length; first.push(r); index.set(key, g); }
+    if (g === undefined) {
+      g = first.length;
+      first.push(r);
+      index.set(key, g);
+    }
     groupOf[k] = g;
   }
   return { rows, groupOf, groupCount: first.length, firstRow: Uint32Array.from(first) };
@@ -53,8 +61,11 @@ export function groupRows(rows: Uint32Array, dims: RowExpr[], disaggregate: bool
 /** Per-group value of a measure (aggregation or aggregate calculation); row-level = first row's value. */
 export function measureValues(m: Resolved, g: Groups, caption: string): (group: number) => Value {
   switch (m.level) {
-    case 'row': return (group) => m.expr.at(g.firstRow[group]);
-    case 'agg': return aggregate(m.fn, m.arg, g, caption).get;
-    case 'calc': return m.calc.bind(m.calc.aggs.map((a) => aggregate(a.fn, a.arg, g, caption)));
+    case 'row':
+      return (group) => m.expr.at(g.firstRow[group]);
+    case 'agg':
+      return aggregate(m.fn, m.arg, g, caption).get;
+    case 'calc':
+      return m.calc.bind(m.calc.aggs.map((a) => aggregate(a.fn, a.arg, g, caption)));
   }
 }

@@ -24,7 +24,9 @@ export function rowJson(result: QueryResult, k: number, format: 'OBJECTS' | 'ARR
   const values = result.row(k);
   if (format === 'ARRAYS') return JSON.stringify(values.map((v, i) => toJsonValue(v, result.columns[i])));
   const obj: Record<string, Value> = {};
-  values.forEach((v, i) => { obj[result.columns[i].key] = toJsonValue(v, result.columns[i]); });
+  values.forEach((v, i) => {
+    obj[result.columns[i].key] = toJsonValue(v, result.columns[i]);
+  });
   return JSON.stringify(obj);
 }
 
@@ -48,7 +50,13 @@ function columnEncoders(columns: ResultColumn[]): Array<(v: Value) => Value> {
 }
 
 /** Rows [start, end) as JSON array elements, comma-separated: one JSON.stringify per batch. */
-function batchJson(result: QueryResult, start: number, end: number, format: 'OBJECTS' | 'ARRAYS', encoders: Array<(v: Value) => Value>): string {
+function batchJson(
+  result: QueryResult,
+  start: number,
+  end: number,
+  format: 'OBJECTS' | 'ARRAYS',
+  encoders: Array<(v: Value) => Value>,
+): string {
   const width = result.columns.length;
   const rows: unknown[] = new Array(end - start);
   for (let k = start; k < end; k++) {

@@ -20,7 +20,11 @@ function defaultAggregation(dataType: DataType, role: string, isAggCalc: boolean
 export function readMetadata(ds: Dataset, version: VdsSchemaVersion): Record<string, unknown> {
   const fields = [
     ...ds.columns.map((c) => ({ c, formula: undefined as string | undefined, aggCalc: false })),
-    ...ds.calcs.map((c) => ({ c: { ...c, logicalTableId: '' }, formula: c.formula, aggCalc: c.role === 'MEASURE' && /\b(SUM|AVG|COUNTD?|MIN|MAX|MEDIAN)\s*\(/i.test(c.formula) })),
+    ...ds.calcs.map((c) => ({
+      c: { ...c, logicalTableId: '' },
+      formula: c.formula,
+      aggCalc: c.role === 'MEASURE' && /\b(SUM|AVG|COUNTD?|MIN|MAX|MEDIAN)\s*\(/i.test(c.formula),
+    })),
   ];
   const data = fields.map(({ c, formula, aggCalc }) => {
     const out: Record<string, unknown> = { fieldName: c.fieldName, fieldCaption: c.caption, dataType: c.dataType };
@@ -42,7 +46,13 @@ export function readMetadata(ds: Dataset, version: VdsSchemaVersion): Record<str
   });
   if (!AT_LEAST(version, '20253.0')) return { data };
   const parameters = ds.parameters.map((p) => {
-    const out: Record<string, unknown> = { parameterType: p.parameterType, parameterName: p.name, parameterCaption: p.caption, dataType: p.dataType, value: p.value };
+    const out: Record<string, unknown> = {
+      parameterType: p.parameterType,
+      parameterName: p.name,
+      parameterCaption: p.caption,
+      dataType: p.dataType,
+      value: p.value,
+    };
     if (p.members) out.members = AT_LEAST(version, '20261.0') ? p.members.map((m) => ({ alias: String(m), value: m })) : p.members;
     if (p.min !== undefined) out.min = p.min;
     if (p.max !== undefined) out.max = p.max;

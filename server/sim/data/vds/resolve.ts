@@ -22,7 +22,11 @@ export class Resolver {
   readonly ctx: CalcContext;
   private readonly params = new Map<string, { def: DatasetParameter; value: Value }>();
 
-  constructor(readonly dataset: Dataset, overrides: QParameter[] = [], private readonly captionsAreNames = false) {
+  constructor(
+    readonly dataset: Dataset,
+    overrides: QParameter[] = [],
+    private readonly captionsAreNames = false,
+  ) {
     for (const def of dataset.parameters) this.params.set(def.caption, { def, value: def.value });
     for (const o of overrides) this.setParameter(o.parameterCaption, o.value);
     this.ctx = {
@@ -38,12 +42,19 @@ export class Resolver {
     const p = this.params.get(caption);
     if (!p) throw new VdsError('400803', `Unknown Parameter: ${caption}.`);
     const { def } = p;
-    const bad = (why: string): never => { throw new VdsError('400803', `Invalid value ${JSON.stringify(value)} for parameter ${caption}: ${why}.`); };
-    if (def.dataType === 'STRING') { if (typeof value !== 'string') bad('expected text'); }
-    else if (typeof value !== 'number' || !Number.isFinite(value)) bad('expected a number');
+    const bad = (why: string): never => {
+      throw new VdsError('400803', `Invalid value ${JSON.stringify(value)} for parameter ${caption}: ${why}.`);
+    };
+    if (def.dataType === 'STRING') {
+      if (typeof value !== 'string') bad('expected text');
+    } else if (typeof value !== 'number' || !Number.isFinite(value)) bad('expected a number');
     else if (def.dataType === 'INTEGER' && !Number.isInteger(value)) bad('expected a whole number');
-    if (def.parameterType === 'LIST' && !def.members!.includes(value as string | number)) bad(`allowed values are ${def.members!.join(', ')}`);
-    if (def.parameterType === 'QUANTITATIVE_RANGE' && ((def.min !== undefined && (value as number) < def.min) || (def.max !== undefined && (value as number) > def.max))) {
+    if (def.parameterType === 'LIST' && !def.members!.includes(value as string | number))
+      bad(`allowed values are ${def.members!.join(', ')}`);
+    if (
+      def.parameterType === 'QUANTITATIVE_RANGE' &&
+      ((def.min !== undefined && (value as number) < def.min) || (def.max !== undefined && (value as number) > def.max))
+    ) {
       bad(`allowed range is ${def.min} to ${def.max}`);
     }
     p.value = value as Value;
@@ -66,7 +77,8 @@ export class Resolver {
     if ('formula' in found) {
       const compiled = compileCalc(found.formula, this.ctx);
       if (compiled.kind === 'agg') {
-        if (fn && fn !== 'AGG' && fn !== 'UNSPECIFIED') throw new VdsError('400803', `${fn} can't be applied to ${caption}, which is already an aggregate.`);
+        if (fn && fn !== 'AGG' && fn !== 'UNSPECIFIED')
+          throw new VdsError('400803', `${fn} can't be applied to ${caption}, which is already an aggregate.`);
         return { level: 'calc', calc: compiled };
       }
       return this.applyFunction(caption, compiled.expr, fn);
@@ -81,7 +93,8 @@ export class Resolver {
   private applyFunction(caption: string, expr: RowExpr, fn: string | undefined): Resolved {
     if (!fn || fn === 'NONE' || fn === 'UNSPECIFIED') return { level: 'row', expr };
     if (DATE_FNS.includes(fn)) {
-      if (expr.type !== 'date' && expr.type !== 'datetime') throw new VdsError('400803', `${fn} can't be applied to ${caption}, a ${expr.dataType} field.`);
+      if (expr.type !== 'date' && expr.type !== 'datetime')
+        throw new VdsError('400803', `${fn} can't be applied to ${caption}, a ${expr.dataType} field.`);
       return { level: 'row', expr: dateFunctionExpr(fn as DatePartFn | TruncFn, expr) };
     }
     if (isAggFn(fn)) return { level: 'agg', fn, arg: expr };

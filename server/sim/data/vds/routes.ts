@@ -14,7 +14,9 @@
  * Repeated identical queries are answered from a query cache, as Tableau does (result-cache.ts).
  */
 import { Readable } from 'node:stream';
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
 import { operationsOf, schemaVersionFor, validateVdsRequest, type VdsOperation } from '../../../vds/index.js';
 import { dataStamp, getDataset } from '../catalog.js';
 import type { SimDataHost } from '../host.js';
@@ -23,15 +25,20 @@ import { VdsError, vdsErrorBody } from './errors.js';
 import { resultChunks, rowJson } from './json-stream.js';
 import { getLimits, takeQuota } from './limits.js';
 import { datasourceModel, readMetadata, supportedFunctions } from './metadata.js';
-import { ResultCache, resultCacheKey } from './result-cache.js';
 import type { VdsQueryBody } from './query-types.js';
+import { ResultCache, resultCacheKey } from './result-cache.js';
 
 const OPERATIONS: VdsOperation[] = ['read-metadata', 'query-datasource', 'get-datasource-model', 'list-supported-functions'];
 
 interface RequestBody {
   datasource: { datasourceLuid: string };
   query?: VdsQueryBody;
-  options?: { returnFormat?: 'OBJECTS' | 'ARRAYS'; disaggregate?: boolean; rowLimit?: number; interpretFieldCaptionsAsFieldNames?: boolean };
+  options?: {
+    returnFormat?: 'OBJECTS' | 'ARRAYS';
+    disaggregate?: boolean;
+    rowLimit?: number;
+    interpretFieldCaptionsAsFieldNames?: boolean;
+  };
 }
 
 /** `debug` details only when the request asked for them (options.debug, QueryOptions in the OpenAPI schema). */
@@ -45,32 +52,57 @@ function wantsDebug(body: unknown): boolean {
   return options?.debug === true;
 }
 
-async function handle(host: SimDataHost, cache: ResultCache, operation: VdsOperation, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function handle(
+  host: SimDataHost,
+  cache: ResultCache,
+  operation: VdsOperation,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<unknown> {
   const version = schemaVersionFor(host.productVersion());
   if (!host.vdsEnabled()) return reply.callNotFound();
   const principal = host.authenticate(request, reply, 'vds');
   if (!principal) return reply;
   if (!operationsOf(version).includes(operation)) {
-    return sendError(reply, new VdsError('404950', `The request endpoint doesn't exist: /${operation} is not part of VizQL Data Service ${version}.`));
+    return sendError(
+      reply,
+      new VdsError('404950', `The request endpoint doesn't exist: /${operation} is not part of VizQL Data Service ${version}.`),
+    );
   }
   const checked = validateVdsRequest(version, operation, request.body);
-  if (!checked.ok) return sendError(reply, new VdsError('400802', `The request is not valid for VizQL Data Service ${version}: ${checked.errors.join('; ')}`));
+  if (!checked.ok)
+    return sendError(
+      reply,
+      new VdsError('400802', `The request is not valid for VizQL Data Service ${version}: ${checked.errors.join('; ')}`),
+    );
   const body = request.body as RequestBody;
   const source = host.findDatasource(principal.siteId, body.datasource.datasourceLuid);
   if (!source) return sendError(reply, new VdsError('404000', `Datasource not found: ${body.datasource.datasourceLuid}.`, 404));
-  if (!source.apiAccess) return sendError(reply, new VdsError('403800', `You do not have API Access permission on the data source ${source.name}.`));
+  if (!source.apiAccess)
+    return sendError(reply, new VdsError('403800', `You do not have API Access permission on the data source ${source.name}.`));
   const dataset = source.dataKey ? getDataset(source.dataKey) : undefined;
   if (!dataset) return sendError(reply, new VdsError('400803', `The data source ${source.name} can't be queried with VizQL Data Service.`));
 
   switch (operation) {
-    case 'read-metadata': return readMetadata(dataset, version);
-    case 'get-datasource-model': return datasourceModel(dataset);
-    case 'list-supported-functions': return supportedFunctions();
+    case 'read-metadata':
+      return readMetadata(dataset, version);
+    case 'get-datasource-model':
+      return datasourceModel(dataset);
+    case 'list-supported-functions':
+      return supportedFunctions();
     case 'query-datasource': {
-      if (!takeQuota(principal.siteId)) return sendError(reply, new VdsError('429000', 'Too many requests: the VizQL Data Service query limit for this site was reached. Try again later.'));
+      if (!takeQuota(principal.siteId))
+        return sendError(
+          reply,
+          new VdsError('429000', 'Too many requests: the VizQL Data Service query limit for this site was reached. Try again later.'),
+        );
       const options = body.options ?? {};
       const format = options.returnFormat ?? 'OBJECTS';
-      const queryOptions = { disaggregate: options.disaggregate, rowLimit: options.rowLimit, captionsAreNames: options.interpretFieldCaptionsAsFieldNames };
+      const queryOptions = {
+        disaggregate: options.disaggregate,
+        rowLimit: options.rowLimit,
+        captionsAreNames: options.interpretFieldCaptionsAsFieldNames,
+      };
       const stamp = dataStamp(source.dataKey!)!;
       const normalized = resultCacheKey({ query: body.query!, returnFormat: format, ...queryOptions });
       const key = normalized && `${source.id}|${normalized}`;
@@ -88,7 +120,11 @@ async function handle(host: SimDataHost, cache: ResultCache, operation: VdsOpera
       const tooLarge = checkSize(result.rowCount, estimate);
       if (tooLarge) return sendError(reply, tooLarge);
       const chunks = resultChunks(result, format);
-      const sent = key ? remembered(chunks, cache.maxBytes, (kept, bytes) => cache.set(key, source.id, stamp, { chunks: kept, bytes, rowCount: result.rowCount, estimate })) : chunks;
+      const sent = key
+        ? remembered(chunks, cache.maxBytes, (kept, bytes) =>
+            cache.set(key, source.id, stamp, { chunks: kept, bytes, rowCount: result.rowCount, estimate }),
+          )
+        : chunks;
       return reply.header('content-type', 'application/json').send(Readable.from(sent));
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueDefinitions, earliestDue, intervalMs, nextDueAt, nextSlotAfter, type ClockState } from '../../../../addin/refresh/clock/due.js';
+
+import { type ClockState, dueDefinitions, earliestDue, intervalMs, nextDueAt, nextSlotAfter } from '../../../../addin/refresh/clock/due.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 10, 10, 0); // 10:00
@@ -46,7 +47,11 @@ describe('nextSlotAfter', () => {
 
 describe('dueDefinitions', () => {
   const s = (id: string, nextDue: number | null, extra: Partial<ClockState> = {}): ClockState => ({
-    id, everyMinutes: nextDue === null ? null : 15, nextDueAt: nextDue, running: false, ...extra,
+    id,
+    everyMinutes: nextDue === null ? null : 15,
+    nextDueAt: nextDue,
+    running: false,
+    ...extra,
   });
 
   it('returns due, idle, timed definitions, most overdue first', () => {

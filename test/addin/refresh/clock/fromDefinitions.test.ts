@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { toTimedDefinitions } from '../../../../addin/refresh/clock/fromDefinitions.js';
 import { datasourceDefinition, ID_A } from '../definitions/fixtures.js';
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { createTicker, type Ticker } from '../../../../addin/refresh/clock/ticker.js';
 
 const MIN = 60_000;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CURRENT_SCHEMA_VERSION, type RefreshDocument } from '../../../../addin/refresh/definitions/schema.js';
+
 import { InvalidDefinitionError, parseDocument, serializeDocument } from '../../../../addin/refresh/definitions/document.js';
+import { CURRENT_SCHEMA_VERSION, type RefreshDocument } from '../../../../addin/refresh/definitions/schema.js';
 import { wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
 import { datasourceDefinition, ID_A } from './fixtures.js';
 
@@ -26,7 +27,10 @@ describe('serializeDocument / parseDocument', () => {
   });
 
   it('calls a schema violation "damaged" and names the problem', () => {
-    const broken = { ...doc(), definitions: [{ ...datasourceDefinition(), rows: 'x', connection: { serverUrl: 'not a url', siteContentUrl: '' } }] };
+    const broken = {
+      ...doc(),
+      definitions: [{ ...datasourceDefinition(), rows: 'x', connection: { serverUrl: 'not a url', siteContentUrl: '' } }],
+    };
     const r = parseDocument(wrapDocument(JSON.stringify(broken)));
     expect(r).toMatchObject({ ok: false, reason: 'corrupted' });
     expect(r.ok || r.message).toMatch(/server address "not a url" is not a URL/);

@@ -1,5 +1,5 @@
-import type { DefinitionInput } from '../../../../addin/refresh/definitions/store.js';
 import type { RefreshDefinition } from '../../../../addin/refresh/definitions/schema.js';
+import type { DefinitionInput } from '../../../../addin/refresh/definitions/store.js';
 
 export const ID_A = '3f0c6a52-8a4e-4c1e-9a51-0c1b7f1e2a01';
 const ID_B = '9b2d4e71-5c3a-4f6b-8e2d-1a2b3c4d5e02';
@@ -29,10 +29,7 @@ export function datasourceDefinition(overrides: Partial<RefreshDefinition> = {})
       datasourceId: 'ds-luid-9',
       name: 'Sales (certified)',
       query: {
-        fields: [
-          { fieldCaption: 'Region' },
-          { fieldCaption: 'Sales', function: 'SUM', sortDirection: 'DESC', sortPriority: 1 },
-        ],
+        fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM', sortDirection: 'DESC', sortPriority: 1 }],
         filters: [{ field: { fieldCaption: 'Category' }, filterType: 'SET', values: ['Technology', 'Furniture]]>'] }],
       },
       rowLimit: 10000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, splitV1Connection } from '../../../../addin/refresh/definitions/migrate.js';
+
 import { parseDocument } from '../../../../addin/refresh/definitions/document.js';
+import { migrate, splitV1Connection } from '../../../../addin/refresh/definitions/migrate.js';
 import { wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
 import { datasourceDefinition, ID_A } from './fixtures.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { describeIssues, refreshDefinitionSchema } from '../../../../addin/refresh/definitions/schema.js';
 import { normalizeServerUrl } from '../../../../common/site.js';
 import { datasourceDefinition } from './fixtures.js';
@@ -28,7 +29,9 @@ describe('refresh definition schema', () => {
     const withSecret = { ...datasourceDefinition(), connection: { serverUrl: 'https://a.com', siteContentUrl: '', patSecret: 's3cr3t' } };
     expect(problems(withSecret)).toMatch(/only serverUrl and siteContentUrl: never a secret or a server id/);
     expect(problems({ ...datasourceDefinition(), connectionId: 'c-123' })).toMatch(/connectionId/);
-    expect(problems(datasourceDefinition({ connection: { serverUrl: 'https://me:pw@a.com', siteContentUrl: '' } }))).toMatch(/user name or password/);
+    expect(problems(datasourceDefinition({ connection: { serverUrl: 'https://me:pw@a.com', siteContentUrl: '' } }))).toMatch(
+      /user name or password/,
+    );
   });
 
   it('keeps VDS query parts it does not type (they are validated against the OpenAPI schema elsewhere)', () => {
@@ -42,9 +45,13 @@ describe('refresh definition schema', () => {
     expect(problems(datasourceDefinition({ target: { sheet: 'a/b', tableName: 'T' } }))).toMatch(/sheet names cannot contain/);
     expect(problems(datasourceDefinition({ target: { sheet: 'x'.repeat(32), tableName: 'T' } }))).toMatch(/at most 31/);
     expect(problems(datasourceDefinition({ target: { sheet: 'S', tableName: '1abc' } }))).toMatch(/not an Excel table name/);
-    const replaceWithStamp = datasourceDefinition({ options: { mode: 'replace', timestampColumn: 'At', refreshExtractFirst: false, refreshOnOpen: false } });
+    const replaceWithStamp = datasourceDefinition({
+      options: { mode: 'replace', timestampColumn: 'At', refreshExtractFirst: false, refreshOnOpen: false },
+    });
     expect(problems(replaceWithStamp)).toMatch(/timestamp column only applies to append mode/);
-    const tooOften = datasourceDefinition({ options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: 0 } });
+    const tooOften = datasourceDefinition({
+      options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: 0 },
+    });
     expect(problems(tooOften)).toMatch(/everyMinutes/);
   });
 
@@ -54,6 +61,8 @@ describe('refresh definition schema', () => {
   });
 
   it('accepts Excel table names with non-English letters', () => {
-    expect(refreshDefinitionSchema.parse(datasourceDefinition({ target: { sheet: 'Übersicht', tableName: 'Umsätze_2025' } })).target.tableName).toBe('Umsätze_2025');
+    expect(
+      refreshDefinitionSchema.parse(datasourceDefinition({ target: { sheet: 'Übersicht', tableName: 'Umsätze_2025' } })).target.tableName,
+    ).toBe('Umsätze_2025');
   });
 });

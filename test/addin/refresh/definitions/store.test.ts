@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BACKUP_NAMESPACE, REFRESH_NAMESPACE, wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
-import { DefinitionNotFoundError, DefinitionStore, UnreadableDocumentError } from '../../../../addin/refresh/definitions/store.js';
+
 import { InvalidDefinitionError, parseDocument } from '../../../../addin/refresh/definitions/document.js';
 import { type LastResult } from '../../../../addin/refresh/definitions/schema.js';
+import { DefinitionNotFoundError, DefinitionStore, UnreadableDocumentError } from '../../../../addin/refresh/definitions/store.js';
+import { BACKUP_NAMESPACE, REFRESH_NAMESPACE, wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
 import { datasourceDefinition, ID_A, MemoryPort, viewInput } from './fixtures.js';
 
@@ -47,8 +48,12 @@ describe('DefinitionStore', () => {
     const store = storeOn(port);
     await store.upsert(viewInput());
     const writes = port.writes;
-    await expect(store.upsert(viewInput({ target: { sheet: 'X', tableName: 'SUPERSTORE_overview' } }))).rejects.toThrow(/already has a refresh definition/);
-    await expect(store.upsert(viewInput({ connection: { serverUrl: 'ftp://x', siteContentUrl: '' } }))).rejects.toThrow(InvalidDefinitionError);
+    await expect(store.upsert(viewInput({ target: { sheet: 'X', tableName: 'SUPERSTORE_overview' } }))).rejects.toThrow(
+      /already has a refresh definition/,
+    );
+    await expect(store.upsert(viewInput({ connection: { serverUrl: 'ftp://x', siteContentUrl: '' } }))).rejects.toThrow(
+      InvalidDefinitionError,
+    );
     expect(port.writes).toBe(writes);
   });
 
@@ -71,7 +76,10 @@ describe('DefinitionStore', () => {
     const store = storeOn(port);
     const def = await store.upsert(viewInput());
     const source = { kind: 'view' as const, viewId: 'view-on-new-site', name: 'Overview', filters: { Region: 'West' } };
-    const moved = await store.update(def.id, { connection: { serverUrl: 'HTTPS://Tableau.New.Example.com:8443/', siteContentUrl: 'sales' }, source });
+    const moved = await store.update(def.id, {
+      connection: { serverUrl: 'HTTPS://Tableau.New.Example.com:8443/', siteContentUrl: 'sales' },
+      source,
+    });
     expect(moved.connection).toEqual({ serverUrl: 'https://tableau.new.example.com:8443', siteContentUrl: 'sales' });
     const stored = parseDocument(port.parts.get(REFRESH_NAMESPACE)!);
     expect(stored.ok && stored.doc.definitions[0]).toMatchObject({ connection: moved.connection, source, createdAt: def.createdAt });
@@ -87,7 +95,11 @@ describe('DefinitionStore', () => {
     const store = storeOn(port);
     const a = await store.upsert(viewInput());
     const b = await store.upsert(viewInput({ target: { sheet: 'S2', tableName: 'Second' } }));
-    await Promise.all([store.recordResult(a.id, result(111)), store.recordResult(b.id, result(222)), store.update(a.id, { options: { refreshOnOpen: false } })]);
+    await Promise.all([
+      store.recordResult(a.id, result(111)),
+      store.recordResult(b.id, result(222)),
+      store.update(a.id, { options: { refreshOnOpen: false } }),
+    ]);
     const byId = new Map((await store.list()).map((d) => [d.id, d]));
     expect(byId.get(a.id)?.lastResult?.rows).toBe(111);
     expect(byId.get(a.id)?.options.refreshOnOpen).toBe(false);
@@ -137,7 +149,15 @@ describe('DefinitionStore', () => {
     const port = new MemoryPort();
     const { connection: _c, options, ...rest } = datasourceDefinition();
     const { everyMinutes: _e, ...v1Options } = options;
-    port.parts.set(REFRESH_NAMESPACE, wrapDocument(JSON.stringify({ schemaVersion: 1, definitions: [{ ...rest, connection: 'https://a.example.com|sales', options: v1Options, everyMinutes: 5 }] })));
+    port.parts.set(
+      REFRESH_NAMESPACE,
+      wrapDocument(
+        JSON.stringify({
+          schemaVersion: 1,
+          definitions: [{ ...rest, connection: 'https://a.example.com|sales', options: v1Options, everyMinutes: 5 }],
+        }),
+      ),
+    );
     const store = storeOn(port);
     expect(await store.read()).toMatchObject({ status: 'ok', migratedFrom: 1 });
     await store.recordResult(rest.id, result(5));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { REFRESH_NAMESPACE, unwrapDocument, wrapDocument, wrapInCdata } from '../../../../addin/refresh/definitions/xml.js';
 
 describe('custom XML part wrapping', () => {

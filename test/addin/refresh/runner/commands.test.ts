@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import { REFRESH_ALL_ACTION, registerRibbonCommands } from '../../../../addin/commands/refreshAll.js';
 import { officeRibbon } from '../../../../addin/host/office.js';
 import { RefreshService } from '../../../../addin/refresh/runner/service.js';
@@ -10,13 +11,24 @@ import { columns, connectionInfo, fakeApi, ok, rows, streamOf, viewDefinition } 
 async function setup() {
   const gateway = new MemoryWorkbookGateway();
   const api = fakeApi();
-  const service = new RefreshService({ gateway, api, startup: memoryStartupPort(), timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
-  for (const [name, at] of [['North', 'A1'], ['South', 'E1']] as const) {
+  const service = new RefreshService({
+    gateway,
+    api,
+    startup: memoryStartupPort(),
+    timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
+  });
+  for (const [name, at] of [
+    ['North', 'A1'],
+    ['South', 'E1'],
+  ] as const) {
     await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: at }, columns, rows(1), { tableName: name });
     await service.store.upsert(viewDefinition(name, `v-${name}`));
   }
   const handlers = new Map<string, (e: { completed(): void }) => void | Promise<void>>();
-  const office = { actions: { associate: (name: string, fn: (e: { completed(): void }) => void | Promise<void>) => void handlers.set(name, fn) }, addin: { showAsTaskpane: vi.fn(async () => undefined) } };
+  const office = {
+    actions: { associate: (name: string, fn: (e: { completed(): void }) => void | Promise<void>) => void handlers.set(name, fn) },
+    addin: { showAsTaskpane: vi.fn(async () => undefined) },
+  };
   return { gateway, api, service, handlers, office };
 }
 
@@ -37,7 +49,8 @@ describe('ribbon "Refresh all"', () => {
   it('completes even when refreshing fails, and brings up the pane once for a sign-in', async () => {
     const s = await setup();
     const expired: StreamMessage[] = [{ kind: 'error', error: { code: 'bad-credentials', message: 'Signed out' } }];
-    for (const v of ['v-North', 'v-South']) s.api.script(v, (_r, cid, signal) => streamOf(cid === 'c1' ? expired : ok(columns, rows(2)), signal));
+    for (const v of ['v-North', 'v-South'])
+      s.api.script(v, (_r, cid, signal) => streamOf(cid === 'c1' ? expired : ok(columns, rows(2)), signal));
     registerRibbonCommands(s.service, officeRibbon(s.office));
     const completed = vi.fn();
     const running = s.handlers.get(REFRESH_ALL_ACTION)!({ completed });

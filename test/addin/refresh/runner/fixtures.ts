@@ -3,15 +3,16 @@
  * scriptable fake of the server API (pull per source id, connections, snapshots).
  */
 import { vi } from 'vitest';
-import type { ConnectionInfo, PullRequest } from '../../../../common/api.js';
-import type { CellValue, ColumnSpec, StreamMessage } from '../../../../common/stream.js';
+
 import type { CallOptions } from '../../../../addin/api/client.js';
 import type { SnapshotStream } from '../../../../addin/api/schedules.js';
-import { DefinitionStore, type DefinitionInput } from '../../../../addin/refresh/definitions/store.js';
-import { RefreshRunner, type RunnerOptions } from '../../../../addin/refresh/runner/runner.js';
+import { type DefinitionInput, DefinitionStore } from '../../../../addin/refresh/definitions/store.js';
 import { createRefreshLog } from '../../../../addin/refresh/runner/log.js';
+import { RefreshRunner, type RunnerOptions } from '../../../../addin/refresh/runner/runner.js';
 import { createSignInGate } from '../../../../addin/refresh/runner/signin.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
+import type { ConnectionInfo, PullRequest } from '../../../../common/api.js';
+import type { CellValue, ColumnSpec, StreamMessage } from '../../../../common/stream.js';
 
 export const columns: ColumnSpec[] = [
   { name: 'Region', type: 'text', format: '@' },
@@ -22,7 +23,14 @@ export const rows = (n: number, base = 1): CellValue[][] => Array.from({ length:
 
 export function connectionInfo(id: string, overrides: Partial<ConnectionInfo> = {}): ConnectionInfo {
   return {
-    id, label: `demo ${id}`, serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance', authKind: 'pat', principal: 'me', createdAt: '2026-01-01T00:00:00Z', ...overrides,
+    id,
+    label: `demo ${id}`,
+    serverUrl: 'https://tableau.example.com',
+    siteContentUrl: 'finance',
+    authKind: 'pat',
+    principal: 'me',
+    createdAt: '2026-01-01T00:00:00Z',
+    ...overrides,
   };
 }
 
@@ -66,7 +74,12 @@ export function fakeApi(connections: ConnectionInfo[] = [connectionInfo('c1')]) 
     connections,
     listConnections: vi.fn(async (_opts?: CallOptions) => api.connections),
     pull: vi.fn((connectionId: string, request: PullRequest, opts?: CallOptions): AsyncIterable<StreamMessage> => {
-      const key = request.source.kind === 'view' ? request.source.viewId : request.source.kind === 'datasource' ? request.source.datasourceId : request.source.resource;
+      const key =
+        request.source.kind === 'view'
+          ? request.source.viewId
+          : request.source.kind === 'datasource'
+            ? request.source.datasourceId
+            : request.source.resource;
       const queue = scripts.get(key) ?? [];
       const script = queue.length > 1 ? queue.shift()! : queue[0];
       if (!script) return streamOf([{ kind: 'error', error: { code: 'not-found', message: `no script for ${key}` } }]);
@@ -81,7 +94,12 @@ export function fakeApi(connections: ConnectionInfo[] = [connectionInfo('c1')]) 
 }
 
 export function fakeSnapshots(dataAsOf: string | null, messages: StreamMessage[]) {
-  return { latestSnapshot: vi.fn(async (_sid: string, opts?: CallOptions): Promise<SnapshotStream> => ({ dataAsOf, messages: streamOf(messages, opts?.signal) })) };
+  return {
+    latestSnapshot: vi.fn(async (_sid: string, opts?: CallOptions): Promise<SnapshotStream> => ({
+      dataAsOf,
+      messages: streamOf(messages, opts?.signal),
+    })),
+  };
 }
 
 export function viewDefinition(table: string, viewId: string, overrides: Partial<DefinitionInput> = {}): DefinitionInput {
@@ -95,7 +113,12 @@ export function viewDefinition(table: string, viewId: string, overrides: Partial
   };
 }
 
-export async function bench(options: Partial<RunnerOptions> & { api?: ReturnType<typeof fakeApi>; tables?: Array<{ name: string; viewId: string; at: string; rows?: number; def?: Partial<DefinitionInput> }> } = {}) {
+export async function bench(
+  options: Partial<RunnerOptions> & {
+    api?: ReturnType<typeof fakeApi>;
+    tables?: Array<{ name: string; viewId: string; at: string; rows?: number; def?: Partial<DefinitionInput> }>;
+  } = {},
+) {
   const gateway = new MemoryWorkbookGateway();
   const store = new DefinitionStore(gateway, { now: () => new Date('2026-03-01T09:00:00Z') });
   const api = options.api ?? fakeApi();
@@ -105,7 +128,13 @@ export async function bench(options: Partial<RunnerOptions> & { api?: ReturnType
     ids[t.name] = (await store.upsert(viewDefinition(t.name, t.viewId, t.def))).id;
   }
   const storage = new Map<string, string>();
-  const log = createRefreshLog({ storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) } });
+  const log = createRefreshLog({
+    storage: {
+      getItem: (k) => storage.get(k) ?? null,
+      setItem: (k, v) => void storage.set(k, v),
+      removeItem: (k) => void storage.delete(k),
+    },
+  });
   let clock = Date.parse('2026-03-01T10:00:00Z');
   const now = () => new Date((clock += 250));
   const signIn = options.signIn ?? createSignInGate();

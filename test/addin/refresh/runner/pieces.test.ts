@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import { createSchedulesClient } from '../../../../addin/api/schedules.js';
 import { createSessionStore } from '../../../../addin/api/sessionStore.js';
 import { collectStream } from '../../../../addin/refresh/runner/collect.js';
+import { identityKey, matchConnection } from '../../../../addin/refresh/runner/connections.js';
 import { createRefreshLog } from '../../../../addin/refresh/runner/log.js';
 import { createSignInGate } from '../../../../addin/refresh/runner/signin.js';
 import { describeOutcome } from '../../../../addin/refresh/runner/words.js';
-import { identityKey, matchConnection } from '../../../../addin/refresh/runner/connections.js';
 import { columns, connectionInfo, ok, rows, streamOf } from './fixtures.js';
 
 describe('collectStream', () => {
@@ -15,11 +16,33 @@ describe('collectStream', () => {
   });
 
   it.each([
-    ['rows before meta', [{ kind: 'rows', rows: [[1]] }, { kind: 'end', rowCount: 1, truncated: false }], 'stream-damaged'],
+    [
+      'rows before meta',
+      [
+        { kind: 'rows', rows: [[1]] },
+        { kind: 'end', rowCount: 1, truncated: false },
+      ],
+      'stream-damaged',
+    ],
     ['end without meta', [{ kind: 'end', rowCount: 0, truncated: false }], 'stream-damaged'],
-    ['row count mismatch', [{ kind: 'meta', columns }, { kind: 'rows', rows: rows(2) }, { kind: 'end', rowCount: 5, truncated: false }], 'stream-damaged'],
+    [
+      'row count mismatch',
+      [
+        { kind: 'meta', columns },
+        { kind: 'rows', rows: rows(2) },
+        { kind: 'end', rowCount: 5, truncated: false },
+      ],
+      'stream-damaged',
+    ],
     ['no terminal message', [{ kind: 'meta', columns }], 'stream-cut'],
-    ['error message', [{ kind: 'meta', columns }, { kind: 'error', error: { code: 'vds-disabled', message: 'VDS is off' } }], 'vds-disabled'],
+    [
+      'error message',
+      [
+        { kind: 'meta', columns },
+        { kind: 'error', error: { code: 'vds-disabled', message: 'VDS is off' } },
+      ],
+      'vds-disabled',
+    ],
   ] as const)('refuses %s', async (_, messages, code) => {
     await expect(collectStream(streamOf([...messages] as never))).rejects.toMatchObject({ body: { code } });
   });
@@ -33,7 +56,9 @@ describe('collectStream', () => {
 
 describe('connection matching', () => {
   it('matches by normalised server URL and site, case-insensitively', () => {
-    expect(identityKey({ serverUrl: 'HTTPS://Tableau.Example.com/', siteContentUrl: 'Finance' })).toBe('https://tableau.example.com|finance');
+    expect(identityKey({ serverUrl: 'HTTPS://Tableau.Example.com/', siteContentUrl: 'Finance' })).toBe(
+      'https://tableau.example.com|finance',
+    );
     const list = [connectionInfo('a', { siteContentUrl: '' }), connectionInfo('b')];
     expect(matchConnection({ serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance' }, list)?.id).toBe('b');
     expect(matchConnection({ serverUrl: 'https://tableau.example.com', siteContentUrl: '' }, list)?.id).toBe('a');
@@ -71,11 +96,20 @@ describe('sign-in gate', () => {
 describe('refresh log', () => {
   it('keeps the last N entries in storage and reloads them; a damaged store starts empty', () => {
     const data = new Map<string, string>();
-    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), removeItem: (k: string) => void data.delete(k) };
+    const storage = {
+      getItem: (k: string) => data.get(k) ?? null,
+      setItem: (k: string, v: string) => void data.set(k, v),
+      removeItem: (k: string) => void data.delete(k),
+    };
     const log = createRefreshLog({ storage, keep: 2 });
-    for (const table of ['A', 'B', 'C']) log.add({ at: '2026-01-01T00:00:00Z', table, definitionId: 'x', trigger: 'manual', outcome: 'ok', durationMs: 1, message: 'ok' });
+    for (const table of ['A', 'B', 'C'])
+      log.add({ at: '2026-01-01T00:00:00Z', table, definitionId: 'x', trigger: 'manual', outcome: 'ok', durationMs: 1, message: 'ok' });
     expect(log.entries().map((e) => e.table)).toEqual(['C', 'B', 'A']);
-    expect(createRefreshLog({ storage, keep: 2 }).entries().map((e) => e.table)).toEqual(['C', 'B']);
+    expect(
+      createRefreshLog({ storage, keep: 2 })
+        .entries()
+        .map((e) => e.table),
+    ).toEqual(['C', 'B']);
     data.set('tableau-excel:refresh-log', '{not json');
     expect(createRefreshLog({ storage }).entries()).toEqual([]);
   });
@@ -85,25 +119,44 @@ describe('outcome words', () => {
   it('describes success, truncation, snapshots and failures', () => {
     const base = { definitionId: 'x', table: 'T', rows: 1200, durationMs: 2300, addedColumns: [], removedColumns: [], warnings: [] };
     expect(describeOutcome({ ...base, status: 'ok' })).toBe('1,200 rows in 2.3 s.');
-    expect(describeOutcome({ ...base, status: 'truncated', truncated: true })).toMatch(/Incomplete: a row limit cut the result at 1,200 rows/);
-    expect(describeOutcome({ ...base, status: 'error', error: { code: 'rate-limited', message: 'Tableau is busy', hint: 'Try again in a minute.' } })).toBe('Failed: Tableau is busy. Try again in a minute. The table was left as it was.');
+    expect(describeOutcome({ ...base, status: 'truncated', truncated: true })).toMatch(
+      /Incomplete: a row limit cut the result at 1,200 rows/,
+    );
+    expect(
+      describeOutcome({
+        ...base,
+        status: 'error',
+        error: { code: 'rate-limited', message: 'Tableau is busy', hint: 'Try again in a minute.' },
+      }),
+    ).toBe('Failed: Tableau is busy. Try again in a minute. The table was left as it was.');
   });
 });
 
 describe('schedules client', () => {
   it('sends the session token, unwraps answers and reads X-Data-As-Of with the snapshot stream', async () => {
     const calls: Array<{ url: string; init: RequestInit }> = [];
-    const body = ok(columns, rows(2)).map((m) => JSON.stringify(m) + '\n').join('');
+    const body = ok(columns, rows(2))
+      .map((m) => JSON.stringify(m) + '\n')
+      .join('');
     const fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
       calls.push({ url: String(url), init: init ?? {} });
-      if (String(url).includes('/snapshots/latest')) return new Response(body, { headers: { 'content-type': 'application/x-ndjson', 'x-data-as-of': '2026-03-01T07:30:00.000Z' } });
+      if (String(url).includes('/snapshots/latest'))
+        return new Response(body, { headers: { 'content-type': 'application/x-ndjson', 'x-data-as-of': '2026-03-01T07:30:00.000Z' } });
       if (init?.method === 'POST') return new Response(JSON.stringify({ schedule: { id: 's1' } }), { status: 201 });
-      return new Response(JSON.stringify({ error: { code: 'not-found', message: 'No such schedule. It may have been deleted.' } }), { status: 404 });
+      return new Response(JSON.stringify({ error: { code: 'not-found', message: 'No such schedule. It may have been deleted.' } }), {
+        status: 404,
+      });
     }) as unknown as typeof globalThis.fetch;
     const store = createSessionStore(undefined, undefined);
     store.set('tok');
     const client = createSchedulesClient({ baseUrl: 'https://localhost:3000', fetch, session: store });
-    const created = await client.create({ connectionId: 'c1', definitionId: 'd1', name: 'Sales', source: { kind: 'view', viewId: 'v' }, spec: { kind: 'daily', time: '07:30', timeZone: 'Europe/Berlin' } });
+    const created = await client.create({
+      connectionId: 'c1',
+      definitionId: 'd1',
+      name: 'Sales',
+      source: { kind: 'view', viewId: 'v' },
+      spec: { kind: 'daily', time: '07:30', timeZone: 'Europe/Berlin' },
+    });
     expect(created.id).toBe('s1');
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer tok');
     const snap = await client.latestSnapshot('s 1');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { ApiError, NETWORK_DOWN } from '../../../../addin/api/errors.js';
 import { describeProvenance } from '../../../../addin/refresh/definitions/provenance.js';
 import type { StreamMessage } from '../../../../common/stream.js';
@@ -37,7 +38,10 @@ describe('refresh runner: a failed refresh changes no cell', () => {
 
   it('stream cut before end (no terminal message): unchanged', async () => {
     const b = await bench();
-    b.api.script('v1', [{ kind: 'meta', columns }, { kind: 'rows', rows: rows(50) }]);
+    b.api.script('v1', [
+      { kind: 'meta', columns },
+      { kind: 'rows', rows: rows(50) },
+    ]);
     const before = b.cells();
     expect((await b.runner.refresh(b.ids.Sales)).error?.code).toBe('stream-cut');
     expect(b.cells()).toBe(before);
@@ -103,7 +107,17 @@ describe('refresh runner: success', () => {
   });
 
   it('append mode adds timestamped rows below and keeps history', async () => {
-    const b = await bench({ tables: [{ name: 'Hist', viewId: 'v1', at: 'A1', rows: 2, def: { options: { mode: 'append', timestampColumn: 'Pulled at', refreshExtractFirst: false, refreshOnOpen: false } } }] });
+    const b = await bench({
+      tables: [
+        {
+          name: 'Hist',
+          viewId: 'v1',
+          at: 'A1',
+          rows: 2,
+          def: { options: { mode: 'append', timestampColumn: 'Pulled at', refreshExtractFirst: false, refreshOnOpen: false } },
+        },
+      ],
+    });
     b.api.script('v1', ok(columns, rows(2, 7)));
     const outcome = await b.runner.refresh(b.ids.Hist);
     expect(outcome).toMatchObject({ status: 'ok', rows: 2, addedColumns: ['Pulled at'] });
@@ -127,7 +141,11 @@ describe('refresh runner: success', () => {
   });
 
   it('asks for the extract refresh when the definition says so, and shows its progress', async () => {
-    const b = await bench({ tables: [{ name: 'Sales', viewId: 'v1', at: 'A1', def: { options: { mode: 'replace', refreshExtractFirst: true, refreshOnOpen: false } } }] });
+    const b = await bench({
+      tables: [
+        { name: 'Sales', viewId: 'v1', at: 'A1', def: { options: { mode: 'replace', refreshExtractFirst: true, refreshOnOpen: false } } },
+      ],
+    });
     const notes: string[] = [];
     b.runner.subscribe(() => b.runner.activity().forEach((a) => a.note && notes.push(a.note)));
     b.api.script('v1', [{ kind: 'progress', stage: 'extract-refresh', message: 'Refreshing the extract…' }, ...ok(columns, rows(1))]);
@@ -137,7 +155,10 @@ describe('refresh runner: success', () => {
   });
 
   it('refreshes with the session connection that matches server URL + site, whatever its id', async () => {
-    const api = fakeApi([connectionInfo('other', { siteContentUrl: 'hr' }), connectionInfo('mine', { serverUrl: 'HTTPS://Tableau.Example.com/' })]);
+    const api = fakeApi([
+      connectionInfo('other', { siteContentUrl: 'hr' }),
+      connectionInfo('mine', { serverUrl: 'HTTPS://Tableau.Example.com/' }),
+    ]);
     const b = await bench({ api });
     api.script('v1', ok(columns, rows(1)));
     await b.runner.refresh(b.ids.Sales);
@@ -148,7 +169,13 @@ describe('refresh runner: success', () => {
 describe('refresh runner: one at a time, cancel', () => {
   it('single flight: a second request joins the running refresh', async () => {
     const b = await bench();
-    const g = gated([{ kind: 'meta', columns }], [{ kind: 'rows', rows: rows(4) }, { kind: 'end', rowCount: 4, truncated: false }]);
+    const g = gated(
+      [{ kind: 'meta', columns }],
+      [
+        { kind: 'rows', rows: rows(4) },
+        { kind: 'end', rowCount: 4, truncated: false },
+      ],
+    );
     b.api.script('v1', (_r, _c, signal) => g.run(signal));
     const first = b.runner.refresh(b.ids.Sales);
     await g.started;
@@ -163,7 +190,13 @@ describe('refresh runner: one at a time, cancel', () => {
 
   it('cancel during the pull: nothing changes, lastResult keeps the last real outcome', async () => {
     const b = await bench();
-    const g = gated([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(40, 9) }], []);
+    const g = gated(
+      [
+        { kind: 'meta', columns },
+        { kind: 'rows', rows: rows(40, 9) },
+      ],
+      [],
+    );
     b.api.script('v1', (_r, _c, signal) => g.run(signal));
     const before = b.cells();
     const running = b.runner.refresh(b.ids.Sales);
@@ -177,9 +210,14 @@ describe('refresh runner: one at a time, cancel', () => {
   });
 
   it('Refresh all: every table, progress per table, Cancel stops the rest', async () => {
-    const b = await bench({ poolSize: 1, tables: [
-      { name: 'North', viewId: 'va', at: 'A1' }, { name: 'South', viewId: 'vb', at: 'E1' }, { name: 'East', viewId: 'vc', at: 'I1' },
-    ] });
+    const b = await bench({
+      poolSize: 1,
+      tables: [
+        { name: 'North', viewId: 'va', at: 'A1' },
+        { name: 'South', viewId: 'vb', at: 'E1' },
+        { name: 'East', viewId: 'vc', at: 'I1' },
+      ],
+    });
     b.api.script('va', ok(columns, rows(2)));
     const g = gated([{ kind: 'meta', columns }], [{ kind: 'end', rowCount: 0, truncated: false }]);
     b.api.script('vb', (_r, _c, signal) => g.run(signal));
@@ -199,13 +237,21 @@ describe('refresh runner: one at a time, cancel', () => {
 });
 
 describe('refresh runner: sign in again', () => {
-  const expired: StreamMessage[] = [{ kind: 'error', error: { code: 'bad-credentials', message: 'Tableau no longer accepts this sign-in', tableauCode: '401002' } }];
+  const expired: StreamMessage[] = [
+    { kind: 'error', error: { code: 'bad-credentials', message: 'Tableau no longer accepts this sign-in', tableauCode: '401002' } },
+  ];
 
   async function threeTables() {
     const api = fakeApi([connectionInfo('old')]);
-    const b = await bench({ api, poolSize: 3, tables: [
-      { name: 'North', viewId: 'va', at: 'A1' }, { name: 'South', viewId: 'vb', at: 'E1' }, { name: 'East', viewId: 'vc', at: 'I1' },
-    ] });
+    const b = await bench({
+      api,
+      poolSize: 3,
+      tables: [
+        { name: 'North', viewId: 'va', at: 'A1' },
+        { name: 'South', viewId: 'vb', at: 'E1' },
+        { name: 'East', viewId: 'vc', at: 'I1' },
+      ],
+    });
     for (const v of ['va', 'vb', 'vc']) {
       api.script(v, (_req, cid, signal) => streamOf(cid === 'old' ? expired : ok(columns, rows(2, 30)), signal));
     }
@@ -221,7 +267,9 @@ describe('refresh runner: sign in again', () => {
     const all = b.runner.refreshAll();
     await settled();
     expect(b.prompts).toHaveLength(1);
-    expect(b.signIn.pending()).toEqual([expect.objectContaining({ reason: 'expired', tables: expect.arrayContaining(['North', 'South', 'East']) })]);
+    expect(b.signIn.pending()).toEqual([
+      expect.objectContaining({ reason: 'expired', tables: expect.arrayContaining(['North', 'South', 'East']) }),
+    ]);
     expect(b.runner.activity().map((a) => a.phase)).toEqual(['signing-in', 'signing-in', 'signing-in']);
     b.signIn.resolve({ serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance' }, connectionInfo('new'));
     const outcomes = await all;
@@ -284,7 +332,17 @@ describe('refresh runner: sign in again', () => {
 describe('refresh runner: server snapshots', () => {
   it('loads the latest snapshot the same safe way; status and log say "data as of"', async () => {
     const snapshots = fakeSnapshots('2026-03-01T07:30:00.000Z', ok(columns, rows(4, 70)));
-    const b = await bench({ snapshots, tables: [{ name: 'Sales', viewId: 'v1', at: 'A1', def: { options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, serverScheduleId: 'sch-1' } } }] });
+    const b = await bench({
+      snapshots,
+      tables: [
+        {
+          name: 'Sales',
+          viewId: 'v1',
+          at: 'A1',
+          def: { options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, serverScheduleId: 'sch-1' } },
+        },
+      ],
+    });
     const outcome = await b.runner.refresh(b.ids.Sales, { kind: 'snapshot' });
     expect(outcome).toMatchObject({ status: 'snapshot', rows: 4, dataAsOf: '2026-03-01T07:30:00.000Z' });
     expect(snapshots.latestSnapshot).toHaveBeenCalledWith('sch-1', expect.anything());
@@ -295,8 +353,22 @@ describe('refresh runner: server snapshots', () => {
   });
 
   it('a snapshot that is not there yet changes nothing', async () => {
-    const snapshots = { latestSnapshot: async () => { throw new ApiError({ code: 'no-snapshot', message: 'This schedule has no successful run yet.' }, 404); } };
-    const b = await bench({ snapshots, tables: [{ name: 'Sales', viewId: 'v1', at: 'A1', def: { options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, serverScheduleId: 'sch-1' } } }] });
+    const snapshots = {
+      latestSnapshot: async () => {
+        throw new ApiError({ code: 'no-snapshot', message: 'This schedule has no successful run yet.' }, 404);
+      },
+    };
+    const b = await bench({
+      snapshots,
+      tables: [
+        {
+          name: 'Sales',
+          viewId: 'v1',
+          at: 'A1',
+          def: { options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, serverScheduleId: 'sch-1' } },
+        },
+      ],
+    });
     const before = b.cells();
     expect((await b.runner.refresh(b.ids.Sales, { kind: 'snapshot' })).error?.code).toBe('no-snapshot');
     expect(b.cells()).toBe(before);

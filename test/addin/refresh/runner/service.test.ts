@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { InsertedTable } from '../../../../addin/refresh/runner/inserted.js';
-import { REFRESH_NAMESPACE } from '../../../../addin/refresh/definitions/xml.js';
+
 import { officeStartupPort } from '../../../../addin/host/office.js';
+import { REFRESH_NAMESPACE } from '../../../../addin/refresh/definitions/xml.js';
+import type { InsertedTable } from '../../../../addin/refresh/runner/inserted.js';
 import { RefreshService } from '../../../../addin/refresh/runner/service.js';
 import { memoryStartupPort } from '../../../../addin/refresh/runner/startup.js';
 import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
@@ -14,11 +15,22 @@ async function setup() {
   const gateway = new MemoryWorkbookGateway();
   const api = fakeApi([connectionInfo(CONNECTION_ID)]);
   const startup = memoryStartupPort();
-  const service = new RefreshService({ gateway, api, startup, timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined } });
+  const service = new RefreshService({
+    gateway,
+    api,
+    startup,
+    timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
+  });
   const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Overview' }, columns, rows(3), { tableName: 'Overview' });
   const inserted: InsertedTable = {
-    tableName: written.name, sheet: written.sheet, address: written.address, rowCount: 3, truncated: false, columns,
-    source: { kind: 'view', viewId: 'v1', name: 'Superstore / Overview' }, connection: connectionInfo(CONNECTION_ID),
+    tableName: written.name,
+    sheet: written.sheet,
+    address: written.address,
+    rowCount: 3,
+    truncated: false,
+    columns,
+    source: { kind: 'view', viewId: 'v1', name: 'Superstore / Overview' },
+    connection: connectionInfo(CONNECTION_ID),
   };
   return { gateway, api, startup, service, inserted };
 }
@@ -32,7 +44,10 @@ describe('refresh service', () => {
       connection: { serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance' },
       target: { sheet: 'Overview', tableName: 'Overview' },
       options: { mode: 'replace', refreshOnOpen: false },
-      columns: [{ name: 'Region', type: 'text' }, { name: 'Sales', type: 'decimal' }],
+      columns: [
+        { name: 'Region', type: 'text' },
+        { name: 'Sales', type: 'decimal' },
+      ],
       lastResult: { status: 'ok', rows: 3 },
     });
     const xml = (await s.gateway.readDocument(REFRESH_NAMESPACE))!;
@@ -81,7 +96,10 @@ describe('refresh service', () => {
 
   it('the Office startup port calls setStartupBehavior, and explains a host without it', async () => {
     const calls: unknown[] = [];
-    const office = { addin: { setStartupBehavior: async (b: unknown) => void calls.push(b) }, StartupBehavior: { load: 'Load', none: 'None' } };
+    const office = {
+      addin: { setStartupBehavior: async (b: unknown) => void calls.push(b) },
+      StartupBehavior: { load: 'Load', none: 'None' },
+    };
     await officeStartupPort(office).set('load');
     await officeStartupPort(office).set('none');
     expect(calls).toEqual(['Load', 'None']);

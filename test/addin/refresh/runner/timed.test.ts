@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { createTimedRefresh } from '../../../../addin/refresh/runner/timed.js';
 import type { StreamMessage } from '../../../../common/stream.js';
 import { bench, columns, gated, ok, rows } from './fixtures.js';
@@ -16,10 +17,25 @@ describe('every-N-minutes refresh', () => {
   async function timedBench() {
     const b = await bench({
       now: () => new Date(),
-      tables: [{ name: 'Sales', viewId: 'v1', at: 'A1', def: { options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: 5 }, lastResult: { at: new Date(T0).toISOString(), rows: 3, durationMs: 10, status: 'ok' } } }],
+      tables: [
+        {
+          name: 'Sales',
+          viewId: 'v1',
+          at: 'A1',
+          def: {
+            options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: 5 },
+            lastResult: { at: new Date(T0).toISOString(), rows: 3, durationMs: 10, status: 'ok' },
+          },
+        },
+      ],
     });
     b.api.script('v1', ok(columns, rows(2)));
-    const timed = createTimedRefresh(b.runner, { now: () => Date.now(), setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>), tickMs: 30_000 });
+    const timed = createTimedRefresh(b.runner, {
+      now: () => Date.now(),
+      setTimeout: (cb, ms) => setTimeout(cb, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      tickMs: 30_000,
+    });
     timed.sync(await b.store.list());
     timed.start();
     return { ...b, timed };

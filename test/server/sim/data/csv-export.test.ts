@@ -1,13 +1,23 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+
 import { resetDataset } from '../../../../server/sim/data/catalog.js';
 import { buildApp } from './fake-host.js';
 
-const views = ['orders-by-region', 'orders-by-month', 'measure-names', 'customers', 'product-detail', 'umsatz-de'].map((k) => ({ id: k, name: k, workbookId: 'w', sheetType: 'view' as const, dataKey: k }));
-const app = buildApp({ version: '2026.1.0', vds: true }, {
-  views: [...views, { id: 'dash', name: 'Dash', workbookId: 'w', sheetType: 'dashboard', dataKey: 'orders-by-region' }],
-  customViews: [{ id: 'cv1', name: 'West only', viewId: 'orders-by-region', filters: { Region: 'West' } }],
-});
+const views = ['orders-by-region', 'orders-by-month', 'measure-names', 'customers', 'product-detail', 'umsatz-de'].map((k) => ({
+  id: k,
+  name: k,
+  workbookId: 'w',
+  sheetType: 'view' as const,
+  dataKey: k,
+}));
+const app = buildApp(
+  { version: '2026.1.0', vds: true },
+  {
+    views: [...views, { id: 'dash', name: 'Dash', workbookId: 'w', sheetType: 'dashboard', dataKey: 'orders-by-region' }],
+    customViews: [{ id: 'cv1', name: 'West only', viewId: 'orders-by-region', filters: { Region: 'West' } }],
+  },
+);
 const get = async (url: string) => app.inject({ method: 'GET', url, headers: { 'x-tableau-auth': 'good' } });
 const rows = (text: string) => Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
 
@@ -38,15 +48,42 @@ describe('view CSV export', () => {
 
   it('pivots Measure Names / Measure Values like populate_csv.csv', async () => {
     const data = rows((await get('/api/3.27/sites/s1/views/measure-names/data')).body);
-    expect(data[0]).toEqual(['Measure Names', 'State/Province', 'Profit Ratio', 'Sales per Customer', 'Distinct count of Customer Name', 'Measure Values', 'Profit', 'Quantity', 'Sales']);
-    expect(data.slice(1, 7).map((r) => r[0])).toEqual(['Count of Customers', 'Sales', 'Quantity', 'Sales per Customer', 'Profit', 'Profit Ratio']);
+    expect(data[0]).toEqual([
+      'Measure Names',
+      'State/Province',
+      'Profit Ratio',
+      'Sales per Customer',
+      'Distinct count of Customer Name',
+      'Measure Values',
+      'Profit',
+      'Quantity',
+      'Sales',
+    ]);
+    expect(data.slice(1, 7).map((r) => r[0])).toEqual([
+      'Count of Customers',
+      'Sales',
+      'Quantity',
+      'Sales per Customer',
+      'Profit',
+      'Profit Ratio',
+    ]);
     expect(data[6][5]).toMatch(/^-?0\.\d+$/);
   });
 
   it('keeps leading zeros, dates, date-times, booleans and formula-like text', async () => {
     const res = await get('/api/3.27/sites/s1/views/customers/data');
     const data = rows(res.body);
-    expect(data[0]).toEqual(['Customer ID', 'Customer Name', 'Postal Code', 'Sales', 'Orders', 'First Order', 'Last Order', 'Is Returning', 'Notes']);
+    expect(data[0]).toEqual([
+      'Customer ID',
+      'Customer Name',
+      'Postal Code',
+      'Sales',
+      'Orders',
+      'First Order',
+      'Last Order',
+      'Is Returning',
+      'Notes',
+    ]);
     expect(data[1][0]).toMatch(/^0\d{4}$/);
     expect(data.some((r) => /^0\d{4}$/.test(r[2]))).toBe(true);
     expect(data[1][5]).toMatch(/^\d{1,2}\/\d{1,2}\/\d{4}$/);

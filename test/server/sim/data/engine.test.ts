@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+
 import { datasetFromCsv, inferDataType } from '../../../../server/sim/data/datasets/csv-file.js';
+import { parseIsoDay } from '../../../../server/sim/data/datasets/types.js';
 import { runQuery } from '../../../../server/sim/data/vds/engine.js';
 import { relativeRange } from '../../../../server/sim/data/vds/filters.js';
-import { parseIsoDay } from '../../../../server/sim/data/datasets/types.js';
 
 const csv = `Name,Code,Amount,Qty,Day,Flag
 Ann,007,10.5,1,2024-01-05,true
@@ -31,12 +32,19 @@ describe('query engine', () => {
 
   it('applies date functions', () => {
     const fns = ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'TRUNC_MONTH', 'TRUNC_QUARTER'];
-    const rows = all([{ fieldCaption: 'Day', function: 'TRUNC_DAY', sortPriority: 1 }, ...fns.map((f) => ({ fieldCaption: 'Day', function: f }))]);
+    const rows = all([
+      { fieldCaption: 'Day', function: 'TRUNC_DAY', sortPriority: 1 },
+      ...fns.map((f) => ({ fieldCaption: 'Day', function: f })),
+    ]);
     expect(rows[3].slice(1)).toEqual([2024, 1, 3, 11, 15, parseIsoDay('2024-03-01'), parseIsoDay('2024-01-01')]);
   });
 
   it('evaluates calculations with aggregates and row-level logic', () => {
-    const rows = all([{ fieldCaption: 'Name', sortPriority: 1 }, { fieldCaption: 'Avg', calculation: 'SUM([Amount]) / SUM([Qty])' }, { fieldCaption: 'Big', calculation: "IIF([Qty] > 2, 'big', 'small')" }]);
+    const rows = all([
+      { fieldCaption: 'Name', sortPriority: 1 },
+      { fieldCaption: 'Avg', calculation: 'SUM([Amount]) / SUM([Qty])' },
+      { fieldCaption: 'Big', calculation: "IIF([Qty] > 2, 'big', 'small')" },
+    ]);
     expect(rows[0]).toEqual(['Ann', 10.5, 'small']);
     expect(rows.find((r) => r[0] === 'Ann' && r[2] === 'big')?.[1]).toBe(1.25);
   });
@@ -45,20 +53,69 @@ describe('query engine', () => {
     const names = (filters: object[]) => all([{ fieldCaption: 'Name', sortPriority: 1 }], filters).map((r) => r[0]);
     expect(names([{ field: { fieldCaption: 'Name' }, filterType: 'SET', values: ['Ann'], exclude: true }])).toEqual(['Bob', 'Cy']);
     expect(names([{ field: { fieldCaption: 'Name' }, filterType: 'MATCH', startsWith: 'b' }])).toEqual(['Bob']);
-    expect(names([{ field: { fieldCaption: 'Amount' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'RANGE', min: 6, max: 20 }])).toEqual(['Ann', 'Bob']);
-    expect(names([{ field: { fieldCaption: 'Amount' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'MIN', min: 15, includeNulls: true }])).toEqual(['Bob', 'Cy']);
-    expect(names([{ field: { fieldCaption: 'Amount' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'ONLY_NULL' }])).toEqual(['Cy']);
-    expect(names([{ field: { fieldCaption: 'Day' }, filterType: 'QUANTITATIVE_DATE', quantitativeFilterType: 'MAX', maxDate: '2024-01-05' }])).toEqual(['Ann']);
-    expect(names([{ field: { fieldCaption: 'Day' }, filterType: 'DATE', periodType: 'MONTHS', dateRangeType: 'LASTN', rangeN: 2 }])).toEqual(['Bob', 'Cy']);
-    expect(names([{ field: { fieldCaption: 'Name' }, filterType: 'TOP', howMany: 1, fieldToMeasure: { fieldCaption: 'Qty', function: 'SUM' } }])).toEqual(['Ann']);
-    expect(names([{ field: { fieldCaption: 'Name' }, filterType: 'TOP', howMany: 1, direction: 'BOTTOM', fieldToMeasure: { fieldCaption: 'Qty', function: 'SUM' } }])).toEqual(['Bob']);
-    expect(names([{ field: { fieldCaption: 'Name' }, filterType: 'CONDITION', condition: { fieldCaption: 'Qty', function: 'SUM', comparison: '>=', value: 3 } }])).toEqual(['Ann', 'Cy']);
-    expect(names([{ field: { fieldCaption: 'Qty', function: 'SUM' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'MAX', max: 3 }])).toEqual(['Bob', 'Cy']);
+    expect(
+      names([
+        { field: { fieldCaption: 'Amount' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'RANGE', min: 6, max: 20 },
+      ]),
+    ).toEqual(['Ann', 'Bob']);
+    expect(
+      names([
+        {
+          field: { fieldCaption: 'Amount' },
+          filterType: 'QUANTITATIVE_NUMERICAL',
+          quantitativeFilterType: 'MIN',
+          min: 15,
+          includeNulls: true,
+        },
+      ]),
+    ).toEqual(['Bob', 'Cy']);
+    expect(
+      names([{ field: { fieldCaption: 'Amount' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'ONLY_NULL' }]),
+    ).toEqual(['Cy']);
+    expect(
+      names([{ field: { fieldCaption: 'Day' }, filterType: 'QUANTITATIVE_DATE', quantitativeFilterType: 'MAX', maxDate: '2024-01-05' }]),
+    ).toEqual(['Ann']);
+    expect(
+      names([{ field: { fieldCaption: 'Day' }, filterType: 'DATE', periodType: 'MONTHS', dateRangeType: 'LASTN', rangeN: 2 }]),
+    ).toEqual(['Bob', 'Cy']);
+    expect(
+      names([{ field: { fieldCaption: 'Name' }, filterType: 'TOP', howMany: 1, fieldToMeasure: { fieldCaption: 'Qty', function: 'SUM' } }]),
+    ).toEqual(['Ann']);
+    expect(
+      names([
+        {
+          field: { fieldCaption: 'Name' },
+          filterType: 'TOP',
+          howMany: 1,
+          direction: 'BOTTOM',
+          fieldToMeasure: { fieldCaption: 'Qty', function: 'SUM' },
+        },
+      ]),
+    ).toEqual(['Bob']);
+    expect(
+      names([
+        {
+          field: { fieldCaption: 'Name' },
+          filterType: 'CONDITION',
+          condition: { fieldCaption: 'Qty', function: 'SUM', comparison: '>=', value: 3 },
+        },
+      ]),
+    ).toEqual(['Ann', 'Cy']);
+    expect(
+      names([
+        { field: { fieldCaption: 'Qty', function: 'SUM' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'MAX', max: 3 },
+      ]),
+    ).toEqual(['Bob', 'Cy']);
   });
 
   it('evaluates TOP after context filters only', () => {
     const ctx = { field: { fieldCaption: 'Flag' }, filterType: 'SET', values: [false], context: true };
-    const top = { field: { fieldCaption: 'Name' }, filterType: 'TOP', howMany: 1, fieldToMeasure: { fieldCaption: 'Amount', function: 'SUM' } };
+    const top = {
+      field: { fieldCaption: 'Name' },
+      filterType: 'TOP',
+      howMany: 1,
+      fieldToMeasure: { fieldCaption: 'Amount', function: 'SUM' },
+    };
     expect(all([{ fieldCaption: 'Name' }], [ctx, top]).map((r) => r[0])).toEqual(['Bob']);
   });
 
@@ -66,7 +123,10 @@ describe('query engine', () => {
     const now = Date.UTC(2024, 4, 15);
     const r = relativeRange({ field: {}, filterType: 'DATE', periodType: 'QUARTERS', dateRangeType: 'TODATE' }, now);
     expect([r.start, r.end]).toEqual([parseIsoDay('2024-04-01'), parseIsoDay('2024-05-16')]);
-    const last = relativeRange({ field: {}, filterType: 'DATE', periodType: 'YEARS', dateRangeType: 'LAST', anchorDate: '2024-06-30' }, now);
+    const last = relativeRange(
+      { field: {}, filterType: 'DATE', periodType: 'YEARS', dateRangeType: 'LAST', anchorDate: '2024-06-30' },
+      now,
+    );
     expect([last.start, last.end]).toEqual([parseIsoDay('2023-01-01'), parseIsoDay('2024-01-01')]);
   });
 

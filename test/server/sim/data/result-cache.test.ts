@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResultCache, resultCacheKey, type CachedResult } from '../../../../server/sim/data/vds/result-cache.js';
+
+import { type CachedResult, ResultCache, resultCacheKey } from '../../../../server/sim/data/vds/result-cache.js';
 
 const answer = (bytes: number): CachedResult => ({ chunks: [Buffer.alloc(bytes)], bytes, rowCount: 1, estimate: bytes });
 const query = { fields: [{ fieldCaption: 'Region' }] };
@@ -7,7 +8,11 @@ const query = { fields: [{ fieldCaption: 'Region' }] };
 describe('resultCacheKey', () => {
   it('names the same query the same way whatever the key order', () => {
     const a = resultCacheKey({ query: { fields: [{ fieldCaption: 'Sales', function: 'SUM' }] }, returnFormat: 'ARRAYS' });
-    const b = resultCacheKey({ query: { fields: [{ function: 'SUM', fieldCaption: 'Sales' }] }, returnFormat: 'ARRAYS', disaggregate: false });
+    const b = resultCacheKey({
+      query: { fields: [{ function: 'SUM', fieldCaption: 'Sales' }] },
+      returnFormat: 'ARRAYS',
+      disaggregate: false,
+    });
     expect(a).toBe(b);
   });
 
@@ -23,9 +28,16 @@ describe('resultCacheKey', () => {
   });
 
   it('does not cache a relative date filter without an anchor (its answer follows the clock)', () => {
-    const filter = { field: { fieldCaption: 'Order Date' }, filterType: 'DATE' as const, periodType: 'MONTHS' as const, dateRangeType: 'LAST' as const };
+    const filter = {
+      field: { fieldCaption: 'Order Date' },
+      filterType: 'DATE' as const,
+      periodType: 'MONTHS' as const,
+      dateRangeType: 'LAST' as const,
+    };
     expect(resultCacheKey({ query: { ...query, filters: [filter] }, returnFormat: 'ARRAYS' })).toBeUndefined();
-    expect(resultCacheKey({ query: { ...query, filters: [{ ...filter, anchorDate: '2024-03-01' }] }, returnFormat: 'ARRAYS' })).toBeDefined();
+    expect(
+      resultCacheKey({ query: { ...query, filters: [{ ...filter, anchorDate: '2024-03-01' }] }, returnFormat: 'ARRAYS' }),
+    ).toBeDefined();
   });
 });
 

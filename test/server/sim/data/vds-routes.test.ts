@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { mutateDataset, resetDataset } from '../../../../server/sim/data/catalog.js';
 import { buildApp, type FakeState } from './fake-host.js';
 
@@ -13,12 +14,25 @@ const post = (op: string, body: unknown, token = 'good') =>
   app.inject({ method: 'POST', url: `/api/v1/vizql-data-service/${op}`, headers: { 'x-tableau-auth': token }, payload: body as object });
 const ds = { datasourceLuid: 'ds1' };
 
-beforeEach(() => { state.version = '2026.1.0'; state.vds = true; });
-afterEach(async () => { await app.inject({ method: 'POST', url: '/_sim/data/vds/limits/reset' }); });
+beforeEach(() => {
+  state.version = '2026.1.0';
+  state.vds = true;
+});
+afterEach(async () => {
+  await app.inject({ method: 'POST', url: '/_sim/data/vds/limits/reset' });
+});
 
 describe('VDS query-datasource', () => {
   it('aggregates by dimension with OBJECTS keys like Tableau', async () => {
-    const res = await post('query-datasource', { datasource: ds, query: { fields: [{ fieldCaption: 'Category', sortPriority: 1 }, { fieldCaption: 'Profit', function: 'SUM' }] } });
+    const res = await post('query-datasource', {
+      datasource: ds,
+      query: {
+        fields: [
+          { fieldCaption: 'Category', sortPriority: 1 },
+          { fieldCaption: 'Profit', function: 'SUM' },
+        ],
+      },
+    });
     expect(res.statusCode).toBe(200);
     const { data } = res.json();
     expect(data.map((r: Record<string, unknown>) => r.Category)).toEqual(['Furniture', 'Office Supplies', 'Technology']);
@@ -28,11 +42,13 @@ describe('VDS query-datasource', () => {
   it('returns ARRAYS, aliases, rounding, dates as ISO strings', async () => {
     const res = await post('query-datasource', {
       datasource: ds,
-      query: { fields: [
-        { fieldCaption: 'Order Date', function: 'TRUNC_YEAR', sortPriority: 1 },
-        { fieldCaption: 'Sales', function: 'AVG', maxDecimalPlaces: 1 },
-        { fieldCaption: 'Order Timestamp', function: 'MAX' },
-      ] },
+      query: {
+        fields: [
+          { fieldCaption: 'Order Date', function: 'TRUNC_YEAR', sortPriority: 1 },
+          { fieldCaption: 'Sales', function: 'AVG', maxDecimalPlaces: 1 },
+          { fieldCaption: 'Order Timestamp', function: 'MAX' },
+        ],
+      },
       options: { returnFormat: 'ARRAYS' },
     });
     const { data } = res.json();
@@ -59,7 +75,11 @@ describe('VDS query-datasource', () => {
   });
 
   it('answers 403800 without API Access, 404 when VDS is off, 401 without a token', async () => {
-    expect((await post('query-datasource', { datasource: { datasourceLuid: 'ds-noaccess' }, query: { fields: [{ fieldCaption: 'Region' }] } })).json().errorCode).toBe('403800');
+    expect(
+      (
+        await post('query-datasource', { datasource: { datasourceLuid: 'ds-noaccess' }, query: { fields: [{ fieldCaption: 'Region' }] } })
+      ).json().errorCode,
+    ).toBe('403800');
     expect((await post('read-metadata', { datasource: ds }, 'bad')).statusCode).toBe(401);
     state.vds = false;
     expect((await post('read-metadata', { datasource: ds })).statusCode).toBe(404);
@@ -78,11 +98,28 @@ describe('VDS query-datasource', () => {
 
 describe('VDS query cache', () => {
   afterEach(() => resetDataset('superstore-orders'));
-  const body = { datasource: ds, query: { fields: [{ fieldCaption: 'Region', sortPriority: 1 }, { fieldCaption: 'Sales', function: 'SUM' }] }, options: { returnFormat: 'ARRAYS' } };
+  const body = {
+    datasource: ds,
+    query: {
+      fields: [
+        { fieldCaption: 'Region', sortPriority: 1 },
+        { fieldCaption: 'Sales', function: 'SUM' },
+      ],
+    },
+    options: { returnFormat: 'ARRAYS' },
+  };
 
   it('answers a repeated query with the same bytes, and a changed data version with new values', async () => {
     const first = await post('query-datasource', body);
-    const again = await post('query-datasource', { ...body, query: { fields: [{ sortPriority: 1, fieldCaption: 'Region' }, { function: 'SUM', fieldCaption: 'Sales' }] } });
+    const again = await post('query-datasource', {
+      ...body,
+      query: {
+        fields: [
+          { sortPriority: 1, fieldCaption: 'Region' },
+          { function: 'SUM', fieldCaption: 'Sales' },
+        ],
+      },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.body).toBe(first.body);
     mutateDataset('superstore-orders', { salesFactor: 2 });
@@ -116,11 +153,18 @@ describe('VDS read-metadata by version', () => {
     expect((await post('read-metadata', { datasource: ds })).json().data[0].defaultAggregation).toBeDefined();
     state.version = '2025.3.0';
     const v3 = (await post('read-metadata', { datasource: ds })).json();
-    expect(v3.data.find((f: { fieldCaption: string }) => f.fieldCaption === 'Profit Ratio')).toMatchObject({ columnClass: 'CALCULATION', formula: 'SUM([Profit])/SUM([Sales])' });
+    expect(v3.data.find((f: { fieldCaption: string }) => f.fieldCaption === 'Profit Ratio')).toMatchObject({
+      columnClass: 'CALCULATION',
+      formula: 'SUM([Profit])/SUM([Sales])',
+    });
     expect(v3.extraData.parameters.map((p: { parameterCaption: string }) => p.parameterCaption)).toContain('Top Customers');
     state.version = '2026.1.0';
     const v4 = (await post('read-metadata', { datasource: ds })).json();
-    expect(v4.data.find((f: { fieldCaption: string }) => f.fieldCaption === 'Sales')).toMatchObject({ fieldRole: 'MEASURE', fieldType: 'CONTINUOUS', hidden: false });
+    expect(v4.data.find((f: { fieldCaption: string }) => f.fieldCaption === 'Sales')).toMatchObject({
+      fieldRole: 'MEASURE',
+      fieldType: 'CONTINUOUS',
+      hidden: false,
+    });
   });
 
   it('offers get-datasource-model from 2025.3 and list-supported-functions from 2026.1', async () => {
@@ -185,6 +229,12 @@ describe('VDS errors as Tableau answers them (vds_error_codes.html, TableauError
       await post('list-supported-functions', { datasource: ds }),
     ];
     const seen = answers.map((r) => [r.statusCode, r.json().errorCode]);
-    expect(seen).toEqual([[404, '404000'], [403, '403800'], [400, '400803'], [400, '400802'], [404, '404950']]);
+    expect(seen).toEqual([
+      [404, '404000'],
+      [403, '403800'],
+      [400, '400803'],
+      [400, '400802'],
+      [404, '404950'],
+    ]);
   });
 });
