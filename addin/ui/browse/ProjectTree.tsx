@@ -87,15 +87,13 @@ function ProjectWorkbooks({
   );
 }
 
-function WorkbookBranch({
-  workbook,
-  connection,
-  onOpenView,
-}: {
+interface WorkbookProps {
   workbook: WorkbookItem;
   connection: ConnectionInfo;
   onOpenView(v: ViewItem): void;
-}) {
+}
+
+function WorkbookBranch({ workbook, connection, onOpenView }: WorkbookProps) {
   const open = useContext(OpenItems);
   const value = `workbook:${workbook.id}`;
   const labelId = useId();
@@ -113,15 +111,7 @@ function WorkbookBranch({
   );
 }
 
-function WorkbookViews({
-  workbook,
-  connection,
-  onOpenView,
-}: {
-  workbook: WorkbookItem;
-  connection: ConnectionInfo;
-  onOpenView(v: ViewItem): void;
-}) {
+function WorkbookViews({ workbook, connection, onOpenView }: WorkbookProps) {
   const { api } = useServices();
   const views = useAsync((signal) => api.views(connection.id, workbook.id, { signal }), [api, connection.id, workbook.id]);
   if (views.loading) return <StatusLeaf value={`loading:${workbook.id}`} text="Loading views…" />;
