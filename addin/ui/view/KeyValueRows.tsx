@@ -14,6 +14,26 @@ const useStyles = makeStyles({
 let nextId = 1;
 export const newRow = (key = '', value = ''): KeyValueRow => ({ id: nextId++, key, value });
 
+/** One cell of a row: a small label above its input. */
+function LabelledInput(props: { id: string; label: string; value: string; placeholder?: string; onChange(value: string): void }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.cell}>
+      <Label htmlFor={props.id} size="small">
+        {props.label}
+      </Label>
+      <Input
+        id={props.id}
+        className={styles.input}
+        size="small"
+        value={props.value}
+        placeholder={props.placeholder}
+        onChange={(_, d) => props.onChange(d.value)}
+      />
+    </div>
+  );
+}
+
 /** Add/remove name = value rows (view filters, parameters), each input with its own label. */
 export function KeyValueRows(props: {
   legend: string;
@@ -33,35 +53,21 @@ export function KeyValueRows(props: {
     <fieldset className={pane.fieldset}>
       <legend className={pane.legend}>{props.legend}</legend>
       {rows.map((row, index) => {
-        const keyId = `${base}-k${row.id}`;
-        const valueId = `${base}-v${row.id}`;
         return (
           <div key={row.id} className={styles.row}>
-            <div className={styles.cell}>
-              <Label htmlFor={keyId} size="small">
-                {props.keyLabel} {index + 1}
-              </Label>
-              <Input
-                id={keyId}
-                className={styles.input}
-                size="small"
-                value={row.key}
-                placeholder={props.keyPlaceholder}
-                onChange={(_, d) => update(row.id, { key: d.value })}
-              />
-            </div>
-            <div className={styles.cell}>
-              <Label htmlFor={valueId} size="small">
-                {props.valueLabel} {index + 1}
-              </Label>
-              <Input
-                id={valueId}
-                className={styles.input}
-                size="small"
-                value={row.value}
-                onChange={(_, d) => update(row.id, { value: d.value })}
-              />
-            </div>
+            <LabelledInput
+              id={`${base}-k${row.id}`}
+              label={`${props.keyLabel} ${index + 1}`}
+              value={row.key}
+              placeholder={props.keyPlaceholder}
+              onChange={(key) => update(row.id, { key })}
+            />
+            <LabelledInput
+              id={`${base}-v${row.id}`}
+              label={`${props.valueLabel} ${index + 1}`}
+              value={row.value}
+              onChange={(value) => update(row.id, { value })}
+            />
             <Button
               size="small"
               appearance="subtle"
