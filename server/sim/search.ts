@@ -51,51 +51,39 @@ function searchableContent(site: SiteContent): SearchContent[] {
     const p = project(projectId);
     return { ownerName: o?.fullName ?? '', ownerId: o?.legacyId ?? 0, ownerEmail: o?.email ?? '', projectName: p, containerName: p };
   };
+  /** The fields every kind of content has, in the order Tableau sends them; `extra` adds the kind's own. */
+  const entry = (
+    type: SearchContent['type'],
+    item: { id: string; name: string; ownerId: string; updatedAt: string; createdAt: string },
+    projectId: string,
+    hits: number,
+    favoritesTotal: number,
+    tags: string[],
+    extra: Pick<SearchContent, 'description' | 'sheetType' | 'downstreamWorkbookCount'>,
+  ): SearchContent => ({
+    type,
+    luid: item.id,
+    title: item.name,
+    ...base(item.ownerId, projectId),
+    ...spans(hits),
+    favoritesTotal,
+    modifiedTime: item.updatedAt,
+    createdTime: item.createdAt,
+    tags,
+    ...extra,
+  });
   const out: SearchContent[] = [];
   for (const p of site.projects.values()) {
-    out.push({
-      type: 'project',
-      luid: p.id,
-      title: p.name,
-      ...base(p.ownerId, p.parentProjectId ?? ''),
-      ...spans(0),
-      favoritesTotal: 0,
-      modifiedTime: p.updatedAt,
-      createdTime: p.createdAt,
-      tags: [],
-      description: p.description,
-    });
+    out.push(entry('project', p, p.parentProjectId ?? '', 0, 0, [], { description: p.description }));
   }
   for (const wb of site.workbooks.values()) {
     let hits = 0;
     for (const id of wb.viewIds) hits += site.views.get(id)?.totalViewCount ?? 0;
-    out.push({
-      type: 'workbook',
-      luid: wb.id,
-      title: wb.name,
-      ...base(wb.ownerId, wb.projectId),
-      ...spans(hits),
-      favoritesTotal: 0,
-      modifiedTime: wb.updatedAt,
-      createdTime: wb.createdAt,
-      tags: wb.tags,
-      description: wb.description,
-    });
+    out.push(entry('workbook', wb, wb.projectId, hits, 0, wb.tags, { description: wb.description }));
     for (const id of wb.viewIds) {
       const v = site.views.get(id);
       if (!v) continue;
-      out.push({
-        type: 'view',
-        luid: v.id,
-        title: v.name,
-        ...base(v.ownerId, wb.projectId),
-        ...spans(v.totalViewCount),
-        favoritesTotal: v.favoritesTotal,
-        modifiedTime: v.updatedAt,
-        createdTime: v.createdAt,
-        tags: v.tags,
-        sheetType: v.sheetType,
-      });
+      out.push(entry('view', v, wb.projectId, v.totalViewCount, v.favoritesTotal, v.tags, { sheetType: v.sheetType }));
     }
   }
   const downstream = new Map<string, number>();
@@ -103,19 +91,12 @@ function searchableContent(site: SiteContent): SearchContent[] {
     for (const c of wb.connections) if (c.datasourceId) downstream.set(c.datasourceId, (downstream.get(c.datasourceId) ?? 0) + 1);
   }
   for (const d of site.datasources.values()) {
-    out.push({
-      type: 'datasource',
-      luid: d.id,
-      title: d.name,
-      ...base(d.ownerId, d.projectId),
-      ...spans(d.hitsTotal),
-      favoritesTotal: d.favoritesTotal,
-      downstreamWorkbookCount: downstream.get(d.id) ?? 0,
-      modifiedTime: d.updatedAt,
-      createdTime: d.createdAt,
-      tags: d.tags,
-      description: d.description,
-    });
+    out.push(
+      entry('datasource', d, d.projectId, d.hitsTotal, d.favoritesTotal, d.tags, {
+        downstreamWorkbookCount: downstream.get(d.id) ?? 0,
+        description: d.description,
+      }),
+    );
   }
   return out;
 }
