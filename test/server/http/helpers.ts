@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
+import type { StreamMessage } from '../../../common/stream.js';
 import { createLogger } from '../../../server/log.js';
 
 export const tempDir = (prefix = 'companion-') => mkdtempSync(join(tmpdir(), prefix));
@@ -56,3 +57,34 @@ export function apiClient(baseUrl: string) {
   }
   return { call, responses: () => seen.join('\n') };
 }
+
+/** The simulator's demo site, as a client would name it (`serverUrl` may be a proxy in front of it). */
+interface DemoSite {
+  url: string;
+  demo: { siteContentUrl: string; patName: string; patSecret: string };
+}
+
+/** POST /api/connections to the demo site: the new session's token and the connection id. */
+export async function connectDemo(
+  api: ReturnType<typeof apiClient>,
+  sim: DemoSite,
+  serverUrl = sim.url,
+): Promise<{ token: string; cid: string }> {
+  const res = await api.call('POST', '/api/connections', {
+    body: {
+      serverUrl,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+    },
+  });
+  if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${res.text}`);
+  return { token: res.json.sessionToken, cid: res.json.connection.id };
+}
+
+/** An NDJSON pull body → its typed messages, and the rows they carry. */
+export const parseNdjson = (text: string): StreamMessage[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as StreamMessage);
+export const rowsOf = (ms: StreamMessage[]) => ms.flatMap((m) => (m.kind === 'rows' ? m.rows : []));

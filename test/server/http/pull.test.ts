@@ -9,7 +9,7 @@ import type { StreamMessage } from '../../../common/stream.js';
 import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
-import { apiClient, captureLogger, tempDir } from './helpers.js';
+import { apiClient, captureLogger, connectDemo, parseNdjson as parse, rowsOf, tempDir } from './helpers.js';
 
 let sim: Simulator;
 let server: RunningServer;
@@ -35,29 +35,13 @@ beforeAll(async () => {
     tableau: { retry: { maxAttempts: 1 } },
   });
   api = apiClient(server.url);
-  const res = await api.call('POST', '/api/connections', {
-    body: {
-      serverUrl: sim.url,
-      siteContentUrl: sim.demo.siteContentUrl,
-      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
-    },
-  });
-  expect(res.status, res.text).toBe(201);
-  token = res.json.sessionToken;
-  cid = res.json.connection.id;
+  ({ token, cid } = await connectDemo(api, sim));
 });
 
 afterAll(async () => {
   await server?.close();
   await sim?.close();
 });
-
-const parse = (text: string): StreamMessage[] =>
-  text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as StreamMessage);
-const rowsOf = (ms: StreamMessage[]) => ms.flatMap((m) => (m.kind === 'rows' ? m.rows : []));
 
 async function pull(body: unknown) {
   const res = await api.call('POST', `/api/connections/${cid}/pull`, { token, body });

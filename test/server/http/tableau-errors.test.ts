@@ -8,7 +8,7 @@ import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
-import { apiClient, captureLogger, tempDir } from './helpers.js';
+import { apiClient, captureLogger, connectDemo, tempDir } from './helpers.js';
 
 const ORDERS = stableId('demo', 'datasource', 'orders');
 const QUERY = { fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM' }] };
@@ -36,16 +36,7 @@ beforeAll(async () => {
     },
   });
   api = apiClient(server.url);
-  const res = await api.call('POST', '/api/connections', {
-    body: {
-      serverUrl: sim.url,
-      siteContentUrl: sim.demo.siteContentUrl,
-      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
-    },
-  });
-  expect(res.status, res.text).toBe(201);
-  token = res.json.sessionToken;
-  cid = res.json.connection.id;
+  ({ token, cid } = await connectDemo(api, sim));
 });
 
 afterAll(async () => {

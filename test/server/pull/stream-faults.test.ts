@@ -14,7 +14,7 @@ import type { StreamMessage } from '../../../common/stream.js';
 import { type RunningServer, startServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { SessionCache, TableauClient } from '../../../server/tableau/index.js';
-import { apiClient, captureLogger, tempDir } from '../http/helpers.js';
+import { apiClient, captureLogger, connectDemo, parseNdjson as parse, rowsOf, tempDir } from '../http/helpers.js';
 import { type FaultProxy, startFaultProxy } from '../tableau/fault-proxy.js';
 
 const ROWS = 20_000;
@@ -58,16 +58,7 @@ beforeAll(async () => {
     tableau: { retry: { maxAttempts: 1 }, idleTimeoutMs: IDLE_MS },
   });
   api = apiClient(server.url);
-  const res = await api.call('POST', '/api/connections', {
-    body: {
-      serverUrl: proxy.url,
-      siteContentUrl: sim.demo.siteContentUrl,
-      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
-    },
-  });
-  expect(res.status, res.text).toBe(201);
-  token = res.json.sessionToken;
-  cid = res.json.connection.id;
+  ({ token, cid } = await connectDemo(api, sim, proxy.url));
 }, 60_000);
 
 afterAll(async () => {
@@ -75,13 +66,6 @@ afterAll(async () => {
   await proxy?.close();
   await sim?.close();
 });
-
-const parse = (text: string): StreamMessage[] =>
-  text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as StreamMessage);
-const rowsOf = (ms: StreamMessage[]) => ms.flatMap((m) => (m.kind === 'rows' ? m.rows : []));
 
 async function pull(body: unknown) {
   const res = await api.call('POST', `/api/connections/${cid}/pull`, { token, body });
