@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, DEMO, type Simulator } from '../../server/sim/index.js';
 import { axeViolations } from './support/axe.js';
 import { snap } from './support/browser.js';
-import { type PaneSession, startPaneSession, tableColumn, workbookSnapshot } from './support/pane.js';
+import { insertOrdersByRegion, type PaneSession, startPaneSession, tableColumn, workbookSnapshot } from './support/pane.js';
 import type { RunningProduct } from './support/product.js';
 
 /**
@@ -28,18 +28,7 @@ describe('refreshing an inserted table', () => {
   afterAll(async () => session?.close());
 
   it('shows the new data after Refresh and keeps the formula column filled', async () => {
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByRole('treeitem', { name: 'Samples' }).click();
-    await page.getByRole('treeitem', { name: 'Sales', exact: true }).click();
-    await page.getByRole('treeitem', { name: 'Superstore', exact: true }).click();
-    await page.getByRole('treeitem', { name: 'Orders by Region', exact: true }).first().click();
-    await page.getByRole('button', { name: 'Preview data' }).click();
-    await page.getByLabel('Table name').fill(TABLE);
-    await page.getByRole('button', { name: 'Insert' }).click();
-    await page
-      .getByText(new RegExp(`Inserted [\\d,]+ rows into ${TABLE}`))
-      .first()
-      .waitFor({ timeout: 60_000 });
+    await insertOrdersByRegion(page, TABLE);
 
     const before = await workbookSnapshot(page);
     const salesBefore = tableColumn(before, TABLE, 'Sales').map((c) => c.value as number);

@@ -8,7 +8,7 @@ import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { launchBrowser, serveOfficeJsFromPackage, snap } from './support/browser.js';
-import { openPane, tableColumn, workbookSnapshot } from './support/pane.js';
+import { insertOrdersByRegion, openPane, tableColumn, workbookSnapshot } from './support/pane.js';
 import { type RunningProduct, startProduct } from './support/product.js';
 
 /**
@@ -62,18 +62,7 @@ describe('restarting the server', () => {
     const demoUrl = product!.health.demo!.serverUrl;
     expect(demoUrl).toBe(`http://127.0.0.1:${env.DEMO_PORT}`);
 
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByRole('treeitem', { name: 'Samples' }).click();
-    await page.getByRole('treeitem', { name: 'Sales', exact: true }).click();
-    await page.getByRole('treeitem', { name: 'Superstore', exact: true }).click();
-    await page.getByRole('treeitem', { name: 'Orders by Region', exact: true }).first().click();
-    await page.getByRole('button', { name: 'Preview data' }).click();
-    await page.getByLabel('Table name').fill(TABLE);
-    await page.getByRole('button', { name: 'Insert' }).click();
-    await page
-      .getByText(new RegExp(`Inserted [\\d,]+ rows into ${TABLE}`))
-      .first()
-      .waitFor({ timeout: 60_000 });
+    await insertOrdersByRegion(page, TABLE);
     const salesBefore = tableColumn(await workbookSnapshot(page), TABLE, 'Sales').map((c) => c.value as number);
     expect(salesBefore.length).toBeGreaterThan(0);
     await snap(page, SUITE, '01-inserted-before-restart');

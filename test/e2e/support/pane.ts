@@ -86,3 +86,22 @@ export async function startPaneSession(): Promise<PaneSession> {
   }
   return { product, browser, page, close };
 }
+
+/**
+ * The analyst's first insert: Connect (prefilled demo site), browse Samples › Sales › Superstore ›
+ * Orders by Region, preview, insert as `tableName`, and wait for the success message.
+ */
+export async function insertOrdersByRegion(page: Page, tableName: string): Promise<void> {
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByRole('treeitem', { name: 'Samples' }).click();
+  await page.getByRole('treeitem', { name: 'Sales', exact: true }).click();
+  await page.getByRole('treeitem', { name: 'Superstore', exact: true }).click();
+  await page.getByRole('treeitem', { name: 'Orders by Region', exact: true }).first().click();
+  await page.getByRole('button', { name: 'Preview data' }).click();
+  await page.getByLabel('Table name').fill(tableName);
+  await page.getByRole('button', { name: 'Insert' }).click();
+  await page
+    .getByText(new RegExp(`Inserted [\\d,]+ rows into ${tableName}`))
+    .first()
+    .waitFor({ timeout: 60_000 });
+}
