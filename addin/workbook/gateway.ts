@@ -85,6 +85,8 @@ export interface WriteStats {
   bytes: number;
   /** Text cells cut to Excel's 32,767-character cell limit. */
   truncatedCells: number;
+  /** The first of those cells by name, e.g. "Comment, row 17" (column header, 1-based data row); at most 20. */
+  truncatedSample: string[];
 }
 
 export interface ReplaceOptions {

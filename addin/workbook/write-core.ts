@@ -87,7 +87,7 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
   const formatsUpFront = input.totalRows !== undefined;
   const budget: ChunkBudget = { ...DEFAULT_BUDGET, ...input.budget };
   const acc = new ChunkAccumulator(width, budget);
-  const stats: WriteStats = { syncs: 0, bytes: 0, truncatedCells: 0 };
+  const stats: WriteStats = { syncs: 0, bytes: 0, truncatedCells: 0, truncatedSample: [] };
   let preludeDone = false;
   let rowsWritten = 0;
 
