@@ -6,9 +6,9 @@ import { Root } from './app/Root.js';
 import { officeHost } from './host/office.js';
 
 /**
- * Entry point of the task pane. In Excel: the Office.js gateway. In a plain browser (or when
- * office.js is missing): an in-memory workbook shown as a grid beside the pane.
- * Both gateways are imported on demand so each mode loads only its own code.
+ * Entry point of the task pane. In Excel: the workbook gateway over Office.js. In a plain browser
+ * (or when office.js is missing): the same gateway over an in-memory Excel, shown as a grid beside
+ * the pane. Each mode's code is imported on demand.
  */
 async function start(): Promise<void> {
   const container = document.getElementById('root');
@@ -26,7 +26,7 @@ async function start(): Promise<void> {
     return;
   }
 
-  const [{ MemoryWorkbook }, { MemoryWorkbookGateway }, { memoryGridSource }] = await Promise.all([
+  const [{ MemoryWorkbook }, { memoryGateway }, { memoryGridSource }] = await Promise.all([
     import('./workbook/memory/workbook.js'),
     import('./workbook/memory/gateway.js'),
     import('./workbook-grid/gridSource.js'),
@@ -34,7 +34,7 @@ async function start(): Promise<void> {
   const workbook = new MemoryWorkbook();
   // Exposed for end-to-end tests of the browser mode (read-only use expected).
   (globalThis as { __previewWorkbook?: unknown }).__previewWorkbook = workbook;
-  const services = composeServices({ host, kind, session, workbook: new MemoryWorkbookGateway(workbook) });
+  const services = composeServices({ host, kind, session, workbook: memoryGateway(workbook) });
   root.render(<Root services={services} grid={memoryGridSource(workbook)} />);
 }
 

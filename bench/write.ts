@@ -1,15 +1,15 @@
 /**
  * write_1m_cells_*: 1,000,000 cells (100,000 rows × 10 typed columns, arriving as 2,000-row stream
  * batches like the pull stream) written by ExcelWorkbookGateway through the chunk planner into the
- * recording fake of Office.js (test/addin/workbook/fake-excel.ts), which measures each
+ * recording fake of Office.js (addin/workbook/memory/excel-api.ts), which measures each
  * context.sync()'s real JSON payload and rejects one over 5 MB like Excel on the web.
  *  - utilisation: mean payload of the syncs that carry values ÷ 4 MB (target ≥ 0.8);
  *  - syncs over floor: ALL syncs of the write (lookups and table creation too) − ⌈all bytes ÷ 4 MB⌉.
  */
-import { ExcelWorkbookGateway } from '../addin/workbook/excel/gateway.js';
+import { type ExcelRun, ExcelWorkbookGateway } from '../addin/workbook/excel/gateway.js';
+import { MemoryExcel } from '../addin/workbook/memory/excel-api.js';
 import { MemoryWorkbook } from '../addin/workbook/memory/workbook.js';
 import type { CellValue, ColumnSpec } from '../common/stream.js';
-import { FakeExcel } from '../test/addin/workbook/fake-excel.js';
 import type { Figure } from './report.js';
 
 const MB = 1024 * 1024;
@@ -58,8 +58,8 @@ function* typedBatches(rows: number, batch = 2000): Generator<CellValue[][]> {
 
 export async function benchWrite(o: { cells?: number } = {}): Promise<Figure[]> {
   const rows = Math.ceil((o.cells ?? 1_000_000) / WRITE_COLUMNS.length);
-  const fake = new FakeExcel(new MemoryWorkbook());
-  const gateway = new ExcelWorkbookGateway({ run: fake.run, isSetSupported: () => true });
+  const fake = new MemoryExcel(new MemoryWorkbook(), { record: true });
+  const gateway = new ExcelWorkbookGateway({ run: fake.run as unknown as ExcelRun, isSetSupported: () => true });
   const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Orders' }, WRITE_COLUMNS, typedBatches(rows), {
     tableName: 'Orders',
   });

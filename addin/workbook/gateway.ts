@@ -1,12 +1,11 @@
 /**
  * WorkbookGateway: the ONLY way the add-in touches a workbook.
  *
- * Two implementations share this contract and the pure planning logic (chunks.ts, formats.ts,
- * names.ts, write-plan.ts):
- *  - excel/  ExcelWorkbookGateway: Office.js (the only code that references `Excel.` / `Office.`);
- *  - memory/ MemoryWorkbookGateway: an in-memory workbook for tests and the browser mode that
- *            behaves like Excel where it matters (tables, number formats, "=..." as formula vs
- *            text, null = "leave unchanged", the 5 MB payload limit of Excel on the web).
+ * One implementation, excel/gateway.ts, over Office.js (with excel/port.ts the only code that
+ * references `Excel.` / `Office.`). The browser preview and the tests run that same gateway over an
+ * in-memory Excel (memory/excel-api.ts over memory/workbook.ts) that models what real Excel does
+ * (docs/excel.md). The pure planning logic lives beside it (chunks.ts, formats.ts, names.ts,
+ * refresh-plan.ts, target.ts, write-core.ts).
  *
  * Rows are positional arrays in `columns` order, values Excel-ready (common/stream.ts): dates are
  * serial numbers written with the column's number format, text is written under format "@".

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { PROVENANCE_SHEET, writeProvenanceSheet } from '../../addin/ui/tables/provenanceSheet.js';
-import { MemoryWorkbookGateway } from '../../addin/workbook/memory/gateway.js';
+import { memoryGateway } from '../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory/workbook.js';
 import { memoryGridSource } from '../../addin/workbook-grid/gridSource.js';
 import { datasourceDefinition } from './refresh/definitions/fixtures.js';
@@ -9,7 +9,7 @@ import { datasourceDefinition } from './refresh/definitions/fixtures.js';
 describe('provenance sheet', () => {
   it('is hidden when first written, listed by the gateway but given no tab in the preview', async () => {
     const workbook = new MemoryWorkbook();
-    const gateway = new MemoryWorkbookGateway(workbook);
+    const gateway = memoryGateway(workbook);
     const where = await writeProvenanceSheet(gateway, [datasourceDefinition()]);
     expect(where.sheet).toBe(PROVENANCE_SHEET);
     expect(workbook.findSheet(PROVENANCE_SHEET)?.hidden).toBe(true);
@@ -21,7 +21,7 @@ describe('provenance sheet', () => {
 
   it('keeps a sheet the analyst unhid visible when it is written again', async () => {
     const workbook = new MemoryWorkbook();
-    const gateway = new MemoryWorkbookGateway(workbook);
+    const gateway = memoryGateway(workbook);
     await writeProvenanceSheet(gateway, [datasourceDefinition()]);
     await gateway.setSheetVisible(PROVENANCE_SHEET, true);
     await writeProvenanceSheet(gateway, [datasourceDefinition()]);

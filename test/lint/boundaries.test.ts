@@ -48,7 +48,7 @@ describe('lint boundaries', { timeout: 60_000 }, () => {
     [
       'screen imports the memory gateway',
       'addin/ui/tables/x.tsx',
-      "export { MemoryWorkbookGateway } from '../../workbook/memory/gateway.js';\n",
+      "export { memoryGateway } from '../../workbook/memory/gateway.js';\n",
       'no-restricted-imports',
     ],
     ['screen imports axios', 'addin/ui/x.tsx', "import axios from 'axios';\nexport const a = axios;\n", 'no-restricted-imports'],

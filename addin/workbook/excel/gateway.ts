@@ -30,9 +30,11 @@ import { quoteSheet, suggestPlacement, tableArea, validateShape } from '../targe
 import { asWorkbookError, throwIfAborted, writeRows } from '../write-core.js';
 import { excelPort } from './port.js';
 
-type ExcelRun = <T>(options: Excel.RunOptions, batch: (ctx: Excel.RequestContext) => Promise<T>) => Promise<T>;
+export type ExcelRun = <T>(options: Excel.RunOptions, batch: (ctx: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
 interface ExcelGatewayOptions {
+  /** 'memory' when `run` is the in-memory Excel (addin/workbook/memory/gateway.ts). */
+  kind?: 'excel' | 'memory';
   run?: ExcelRun;
   isSetSupported?: (set: string, version: string) => boolean;
   budget?: Partial<ChunkBudget>;
@@ -47,11 +49,12 @@ interface Area {
 }
 
 export class ExcelWorkbookGateway implements WorkbookGateway {
-  readonly kind = 'excel' as const;
+  readonly kind: 'excel' | 'memory';
   private readonly runImpl: ExcelRun;
   private readonly isSetSupported: (set: string, version: string) => boolean;
 
   constructor(private readonly options: ExcelGatewayOptions = {}) {
+    this.kind = options.kind ?? 'excel';
     this.runImpl = options.run ?? ((o, fn) => Excel.run(o, fn));
     this.isSetSupported = options.isSetSupported ?? ((s, v) => Office.context.requirements.isSetSupported(s, v));
   }

@@ -344,11 +344,6 @@ export class MemoryWorkbook {
     if (i >= 0) this.parts.splice(i, 1);
   }
 
-  // ── batches ─────────────────────────────────────────────────────────────
-  batch(): MemoryBatch {
-    return new MemoryBatch(this);
-  }
-
   snapshot(): MemorySnapshot {
     const sheets: MemorySnapshot['sheets'] = {};
     for (const sh of this.sheets) {
@@ -380,37 +375,4 @@ export class MemoryWorkbook {
 
 export function tableRect(t: MemTable): Rect {
   return { row: t.row, col: t.col, rows: t.rows + 1, cols: t.cols };
-}
-
-const encoder = new TextEncoder();
-
-/** Queued operations sent together by sync(), like one Excel request. */
-export class MemoryBatch {
-  private ops: { payload: unknown; apply: () => void }[] = [];
-  constructor(private readonly wb: MemoryWorkbook) {}
-
-  queue(payload: unknown, apply: () => void): void {
-    this.ops.push({ payload, apply });
-  }
-  get pending(): number {
-    return this.ops.length;
-  }
-
-  /** Sends the batch; returns its payload bytes. Over the limit the whole request is rejected. */
-  async sync(): Promise<number> {
-    const ops = this.ops;
-    this.ops = [];
-    const bytes = encoder.encode(JSON.stringify(ops.map((o) => o.payload))).length;
-    await Promise.resolve();
-    if (bytes > this.wb.payloadLimit) {
-      throw new ExcelLikeError('RequestPayloadSizeLimitExceeded', 'The request payload size has exceeded the limit.');
-    }
-    try {
-      for (const op of ops) op.apply();
-    } finally {
-      this.wb.syncLog.push(bytes);
-      this.wb.notify();
-    }
-    return bytes;
-  }
 }

@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { detectHost } from '../../../addin/host/office.js';
-import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';
+import { memoryGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
 import { Grid } from '../../../addin/workbook-grid/Grid.js';
 import { memoryGridSource } from '../../../addin/workbook-grid/gridSource.js';
@@ -13,7 +13,7 @@ import { memoryGridSource } from '../../../addin/workbook-grid/gridSource.js';
 describe('browser-preview grid', { timeout: 90_000 }, () => {
   it('renders only the visible cells of a 100k-row table, formatted, with formulas evaluated', async () => {
     const wb = new MemoryWorkbook();
-    const gateway = new MemoryWorkbookGateway(wb);
+    const gateway = memoryGateway(wb);
     const rows = Array.from({ length: 100_000 }, (_, i) => [`R${i}`, 1234 + i, 0.25, 45000]);
     await gateway.writeTable(
       { kind: 'newSheet', sheetName: 'Orders' },
@@ -51,7 +51,7 @@ describe('browser-preview grid', { timeout: 90_000 }, () => {
     const user = userEvent.setup();
     await user.keyboard('{ArrowDown}{ArrowDown}{ArrowRight}');
     await act(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
-    expect(await new MemoryWorkbookGateway(wb).getSelection()).toMatchObject({ sheet: 'Sheet1', address: 'B3' });
+    expect(await memoryGateway(wb).getSelection()).toMatchObject({ sheet: 'Sheet1', address: 'B3' });
   });
 });
 

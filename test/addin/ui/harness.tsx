@@ -1,6 +1,6 @@
 /**
  * Test harness for the pane: jsdom polyfills (tests only), a scriptable fake ApiClient, the real
- * MemoryWorkbookGateway, and axe-core with the jsdom-unreliable color-contrast rule off.
+ * memoryGateway, and axe-core with the jsdom-unreliable color-contrast rule off.
  */
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { configure, render } from '@testing-library/react';
@@ -10,7 +10,7 @@ import { vi } from 'vitest';
 
 import type { ApiClient } from '../../../addin/api/client.js';
 import { type Services, ServicesProvider } from '../../../addin/app/services.js';
-import { MemoryWorkbookGateway } from '../../../addin/workbook/memory/gateway.js';
+import { memoryGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
 import type { ConnectionInfo, DatasourceMetadata, HealthResponse, Page } from '../../../common/api.js';
 import type { StreamMessage } from '../../../common/stream.js';
@@ -93,7 +93,7 @@ export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {
 
 export function memoryServices(api: ApiClient, extra: Partial<Services> = {}) {
   const workbook = new MemoryWorkbook();
-  const gateway = new MemoryWorkbookGateway(workbook);
+  const gateway = memoryGateway(workbook);
   const services: Services = { api, workbook: gateway, ...extra };
   return { services, workbook, gateway };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import { MAX_SYNC_BYTES } from '../../../addin/workbook/chunks.js';
-import { ExcelWorkbookGateway } from '../../../addin/workbook/excel/gateway.js';
+import { type ExcelRun, ExcelWorkbookGateway } from '../../../addin/workbook/excel/gateway.js';
+import { MemoryExcel } from '../../../addin/workbook/memory/excel-api.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
-import { FakeExcel } from './fake-excel.js';
 
 const columns: ColumnSpec[] = [
   { name: 'Customer', type: 'text', format: '@' },
@@ -13,9 +13,9 @@ const columns: ColumnSpec[] = [
 ];
 
 function setup(opts: { payloadLimit?: number; budgetBytes?: number; sets?: string[] } = {}) {
-  const fake = new FakeExcel(new MemoryWorkbook(), opts.payloadLimit);
+  const fake = new MemoryExcel(new MemoryWorkbook({ payloadLimit: opts.payloadLimit }), { record: true });
   const gateway = new ExcelWorkbookGateway({
-    run: fake.run,
+    run: fake.run as unknown as ExcelRun,
     isSetSupported: (_s, v) => (opts.sets ?? ['1.5', '1.13']).includes(v),
     budget: opts.budgetBytes ? { maxBytes: opts.budgetBytes } : undefined,
   });

@@ -4,7 +4,7 @@ import { InvalidDefinitionError, parseDocument } from '../../../../addin/refresh
 import { type LastResult } from '../../../../addin/refresh/definitions/schema.js';
 import { DefinitionNotFoundError, DefinitionStore, UnreadableDocumentError } from '../../../../addin/refresh/definitions/store.js';
 import { BACKUP_NAMESPACE, REFRESH_NAMESPACE, wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
-import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
+import { memoryGateway } from '../../../../addin/workbook/memory/gateway.js';
 import { datasourceDefinition, ID_A, MemoryPort, viewInput } from './fixtures.js';
 
 const clock = (start = Date.UTC(2025, 0, 10, 10, 0)) => {
@@ -166,7 +166,7 @@ describe('DefinitionStore', () => {
   });
 
   it('works against the memory WorkbookGateway (custom XML parts by namespace)', async () => {
-    const gateway = new MemoryWorkbookGateway();
+    const gateway = memoryGateway();
     const store = new DefinitionStore(gateway);
     const def = await store.upsert(viewInput());
     expect(def.id).toMatch(/^[0-9a-f-]{36}$/);

@@ -4,12 +4,12 @@ import { REFRESH_ALL_ACTION, registerRibbonCommands } from '../../../../addin/co
 import { officeRibbon } from '../../../../addin/host/office.js';
 import { RefreshService } from '../../../../addin/refresh/runner/service.js';
 import { memoryStartupPort } from '../../../../addin/refresh/runner/startup.js';
-import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
+import { memoryGateway } from '../../../../addin/workbook/memory/gateway.js';
 import type { StreamMessage } from '../../../../common/stream.js';
 import { columns, connectionInfo, fakeApi, ok, rows, streamOf, viewDefinition } from './fixtures.js';
 
 async function setup() {
-  const gateway = new MemoryWorkbookGateway();
+  const gateway = memoryGateway();
   const api = fakeApi();
   const service = new RefreshService({
     gateway,

@@ -1,5 +1,5 @@
 /**
- * Test bench for the refresh runner: the real MemoryWorkbookGateway and DefinitionStore, and a
+ * Test bench for the refresh runner: the real memoryGateway and DefinitionStore, and a
  * scriptable fake of the server API (pull per source id, connections, snapshots).
  */
 import { vi } from 'vitest';
@@ -10,7 +10,7 @@ import { type DefinitionInput, DefinitionStore } from '../../../../addin/refresh
 import { createRefreshLog } from '../../../../addin/refresh/runner/log.js';
 import { RefreshRunner, type RunnerOptions } from '../../../../addin/refresh/runner/runner.js';
 import { createSignInGate } from '../../../../addin/refresh/runner/signin.js';
-import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
+import { memoryGateway } from '../../../../addin/workbook/memory/gateway.js';
 import type { ConnectionInfo, PullRequest } from '../../../../common/api.js';
 import type { CellValue, ColumnSpec, StreamMessage } from '../../../../common/stream.js';
 
@@ -119,7 +119,7 @@ export async function bench(
     tables?: Array<{ name: string; viewId: string; at: string; rows?: number; def?: Partial<DefinitionInput> }>;
   } = {},
 ) {
-  const gateway = new MemoryWorkbookGateway();
+  const gateway = memoryGateway();
   const store = new DefinitionStore(gateway, { now: () => new Date('2026-03-01T09:00:00Z') });
   const api = options.api ?? fakeApi();
   const ids: Record<string, string> = {};

@@ -5,14 +5,14 @@ import { REFRESH_NAMESPACE } from '../../../../addin/refresh/definitions/xml.js'
 import type { InsertedTable } from '../../../../addin/refresh/runner/inserted.js';
 import { RefreshService } from '../../../../addin/refresh/runner/service.js';
 import { memoryStartupPort } from '../../../../addin/refresh/runner/startup.js';
-import { MemoryWorkbookGateway } from '../../../../addin/workbook/memory/gateway.js';
+import { memoryGateway } from '../../../../addin/workbook/memory/gateway.js';
 import { columns, connectionInfo, fakeApi, ok, rows } from './fixtures.js';
 
 /** The server-side connection id: must never reach the workbook. Not hex, so no random UUID in the document can contain it by chance. */
 const CONNECTION_ID = 'conn-server-side-id';
 
 async function setup() {
-  const gateway = new MemoryWorkbookGateway();
+  const gateway = memoryGateway();
   const api = fakeApi([connectionInfo(CONNECTION_ID)]);
   const startup = memoryStartupPort();
   const service = new RefreshService({

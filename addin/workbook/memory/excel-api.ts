@@ -1,13 +1,14 @@
 /**
- * A recording fake of the Office.js Excel API subset ExcelWorkbookGateway uses, backed by a
- * MemoryWorkbook (so cell semantics — "=…" becoming a formula unless the cell is "@", null leaving a
- * cell unchanged — are Excel's, not the fake's). Like Office.js it queues every operation on proxy
- * objects and runs them at context.sync(); it records each operation and each sync with its JSON
- * payload size, and rejects a sync over `payloadLimit` with RequestPayloadSizeLimitExceeded
- * (dropping the whole batch, as Excel on the web does).
+ * The in-memory Excel behind the one WorkbookGateway: the Office.js Excel API subset the gateway
+ * uses (addin/workbook/excel/gateway.ts), backed by a MemoryWorkbook whose cell and table semantics
+ * are Excel's. Like Office.js it queues every operation on proxy objects and runs them at
+ * context.sync() (https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-core-concepts);
+ * it can record each operation and each sync with its JSON payload size, and rejects a sync over the
+ * workbook's payload limit with RequestPayloadSizeLimitExceeded, dropping the whole batch, as Excel
+ * on the web does (docs/excel.md#payload-limits).
  */
-import { MAX_ROWS, parseAddress, type Rect, rectAddress } from '../../../addin/workbook/address.js';
-import { ExcelLikeError, MemoryWorkbook, tableRect } from '../../../addin/workbook/memory/workbook.js';
+import { MAX_ROWS, parseAddress, type Rect, rectAddress } from '../address.js';
+import { ExcelLikeError, MemoryWorkbook, tableRect } from './workbook.js';
 
 export interface OpRecord {
   op: string;
@@ -27,21 +28,45 @@ export interface SyncRecord {
 type Op = { payload: Record<string, unknown>; apply: () => void };
 const encoder = new TextEncoder();
 
-export class FakeExcel {
+export interface MemoryExcelOptions {
+  /** Keep every operation (with its values) and every sync in `ops` / `syncs`: for tests. */
+  record?: boolean;
+  /** Highest ExcelApi requirement set this "Excel" supports (default 1.17). */
+  apiVersion?: string;
+}
+
+export class MemoryExcel {
   readonly ops: OpRecord[] = [];
   readonly syncs: SyncRecord[] = [];
   readonly runOptions: unknown[] = [];
   /** Make the next sync fail with this error code (once). */
   failNextSyncWith: string | null = null;
+  readonly record: boolean;
+  private readonly apiVersion: number[];
 
   constructor(
     readonly wb = new MemoryWorkbook(),
-    public payloadLimit = 5 * 1024 * 1024,
-  ) {}
+    options: MemoryExcelOptions = {},
+  ) {
+    this.record = options.record ?? false;
+    this.apiVersion = (options.apiVersion ?? '1.17').split('.').map(Number);
+  }
 
-  run = async <T>(options: unknown, fn: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> => {
-    this.runOptions.push(options);
-    return fn(new FakeContext(this) as unknown as Excel.RequestContext);
+  get payloadLimit(): number {
+    return this.wb.payloadLimit;
+  }
+
+  /** Excel.run: the batch gets a fresh request context (typed loosely: the gateway casts it). */
+  run = async <T>(options: unknown, fn: (ctx: never) => Promise<T>): Promise<T> => {
+    if (this.record) this.runOptions.push(options);
+    return fn(new FakeContext(this) as never);
+  };
+
+  /** Office.context.requirements.isSetSupported for the ExcelApi sets up to `apiVersion`. */
+  isSetSupported = (set: string, version: string): boolean => {
+    if (set !== 'ExcelApi') return false;
+    const [major, minor] = version.split('.').map(Number);
+    return major < this.apiVersion[0] || (major === this.apiVersion[0] && (minor ?? 0) <= this.apiVersion[1]);
   };
 
   opsNamed(name: string): OpRecord[] {
@@ -52,7 +77,7 @@ export class FakeExcel {
 class FakeContext {
   private queue: Op[] = [];
   readonly workbook: FakeWorkbookProxy;
-  constructor(readonly fake: FakeExcel) {
+  constructor(readonly fake: MemoryExcel) {
     this.workbook = new FakeWorkbookProxy(this);
   }
 
@@ -66,7 +91,7 @@ class FakeContext {
     const bytes = encoder.encode(JSON.stringify(batch.map((b) => b.payload))).length;
     const index = this.fake.syncs.length;
     const record: SyncRecord = { bytes, ops: batch.map((b) => String(b.payload.op)) };
-    this.fake.syncs.push(record);
+    if (this.fake.record) this.fake.syncs.push(record);
     await Promise.resolve();
     const forced = this.fake.failNextSyncWith;
     if (forced || bytes > this.fake.payloadLimit) {
@@ -74,8 +99,18 @@ class FakeContext {
       record.failed = forced ?? 'RequestPayloadSizeLimitExceeded';
       throw new ExcelLikeError(record.failed, 'The request failed.');
     }
+    this.fake.wb.syncLog.push(bytes);
+    // No transaction: operations before a failing one stay applied (docs/excel.md#batching-and-syncs).
+    try {
+      this.applyAll(batch, index);
+    } finally {
+      this.fake.wb.notify();
+    }
+  }
+
+  private applyAll(batch: Op[], index: number): void {
     for (const b of batch) {
-      if (b.payload.op !== 'load') {
+      if (this.fake.record && b.payload.op !== 'load') {
         const { op, address, sheet, values, format } = b.payload as {
           op: string;
           address?: string;
@@ -87,7 +122,6 @@ class FakeContext {
       }
       b.apply();
     }
-    this.fake.wb.notify();
   }
 }
 
