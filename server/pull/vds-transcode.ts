@@ -5,7 +5,8 @@
  * text, a misfit, a nested value, whitespace that could hold a newline, a row of the wrong width):
  * the caller then takes the general path (JSON.parse + convertVdsValue), which stays the reference.
  */
-import { convertVdsValue, V_BOOL, V_DATE, V_NUMBER, V_TEXT } from './vds-values.js';
+import { DOUBLE_DIGITS, EXCEL_DIGITS, significantDigits } from './precision.js';
+import { convertVdsValue, V_BOOL, V_DATE, V_FLOAT, V_NUMBER, V_TEXT } from './vds-values.js';
 
 const Q = 0x22,
   BS = 0x5c,
@@ -16,6 +17,11 @@ const Q = 0x22,
 export interface Transcoded {
   json: string;
   count: number;
+  /**
+   * Per column, number tokens written as strings because a double would change their digits
+   * (precision.ts); absent when there were none.
+   */
+  long?: Int32Array;
 }
 
 /** Date text → serial text, per stream (a result holds few distinct dates). */
@@ -79,6 +85,7 @@ export function transcodeArrays(s: string, kinds: readonly number[], memo: DateM
   const parts: string[] = [];
   let copied = 0; // s[copied, i) is still to be copied
   let count = 0;
+  let long: Int32Array | undefined;
   let i = 1;
   let nextBs = s.indexOf('\\');
   if (s.charCodeAt(i) === RB) return i === n - 1 ? { json: '[]', count: 0 } : undefined;
@@ -122,9 +129,18 @@ export function transcodeArrays(s: string, kinds: readonly number[], memo: DateM
         else if (s.startsWith('false', i)) i += 5;
         else return undefined;
       } else if (isNumberStart(c)) {
-        if (kind !== V_NUMBER) return undefined;
+        if (kind !== V_NUMBER && kind !== V_FLOAT) return undefined;
+        const start = i;
         i++;
         while (i < n && isNumberChar(s.charCodeAt(i))) i++;
+        // More digits than the column can hold as a double: the token goes out as a string of the
+        // same characters (the rule of vds-values.ts `numberFromText`).
+        const max = kind === V_FLOAT ? DOUBLE_DIGITS : EXCEL_DIGITS;
+        if (i - start > max && significantDigits(s, start, i) > max) {
+          parts.push(s.slice(copied, start), '"', s.slice(start, i), '"');
+          copied = i;
+          (long ??= new Int32Array(width))[col]++;
+        }
       } else return undefined;
       const sep = s.charCodeAt(i);
       if (sep === COMMA) {
@@ -146,5 +162,5 @@ export function transcodeArrays(s: string, kinds: readonly number[], memo: DateM
   }
   if (copied === 0) return { json: s, count };
   parts.push(s.slice(copied));
-  return { json: parts.join(''), count };
+  return { json: parts.join(''), count, ...(long ? { long } : {}) };
 }

@@ -6,6 +6,7 @@
 import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { encodedRowsMessage } from './encoded-rows.js';
 import { PullDataError, toStreamError, withRowCount } from './errors.js';
+import { precisionWarnings, quoteLongNumbers } from './precision.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 import { type VdsColumn, vdsColumnSpecs } from './vds-columns.js';
 import { vdsErrorFromBody } from './vds-errors.js';
@@ -48,7 +49,8 @@ async function* typeVds(
   const limit = opts.limit ?? Infinity;
   const scanner = new VdsBodyScanner();
   const batcher = new RowBatcher(batchSize(width));
-  const misfits: Misfits = { count: 0 };
+  // One tally per column, so the end warnings can name the columns (precision.ts).
+  const misfits: Misfits[] = columns.map(() => ({ count: 0 }));
   let rowCount = 0;
   let truncated = false;
 
@@ -63,12 +65,12 @@ async function* typeVds(
         if (!src || typeof src !== 'object' || Array.isArray(src)) throw badRow();
         const o = src as Record<string, unknown>;
         row = new Array(width);
-        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], o[keys[j]], misfits);
+        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], o[keys[j]], misfits[j]);
       } else {
         if (!Array.isArray(src) || src.length !== width) throw badRow();
         row = src as CellValue[];
         // In place: the parsed array is ours, and most cells (numbers, strings) come back unchanged.
-        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], row[j], misfits);
+        for (let j = 0; j < width; j++) row[j] = convertVdsValue(kinds[j], row[j], misfits[j]);
       }
       rows[r] = row;
     }
@@ -104,6 +106,8 @@ async function* typeVds(
         const parsedRows = batcher.flush();
         if (parsedRows) yield { kind: 'rows', rows: parsedRows };
         if (transcoded.count) encodedParts.push(transcoded.json.slice(1, -1));
+        const long = transcoded.long;
+        if (long) for (let j = 0; j < width; j++) misfits[j].long = (misfits[j].long ?? 0) + long[j];
         encodedCount += transcoded.count;
         rowCount += transcoded.count;
         if (encodedCount >= size) yield takeEncoded()!;
@@ -111,7 +115,8 @@ async function* typeVds(
       }
       const encoded = takeEncoded();
       if (encoded) yield encoded;
-      const parsed = JSON.parse(text) as unknown[];
+      // JSON.parse would round a 19-digit ID to a double before we see it: such tokens become strings first.
+      const parsed = JSON.parse(quoteLongNumbers(text)) as unknown[];
       if (rowCount >= limit) {
         if (parsed.length) truncated = true;
         break;
@@ -132,9 +137,17 @@ async function* typeVds(
   const last = batcher.flush();
   if (last) yield { kind: 'rows', rows: last };
   const warnings: string[] = [];
-  if (misfits.count) {
-    warnings.push(`${misfits.count} value${misfits.count === 1 ? '' : 's'} did not match the column type and were kept as text`);
+  const misfitCount = misfits.reduce((sum, m) => sum + m.count, 0);
+  if (misfitCount) {
+    warnings.push(`${misfitCount} value${misfitCount === 1 ? '' : 's'} did not match the column type and were kept as text`);
   }
+  const counted = (pick: (m: Misfits) => number | undefined) => columns.map((c, j) => ({ name: c.name, count: pick(misfits[j]) ?? 0 }));
+  warnings.push(
+    ...precisionWarnings(
+      counted((m) => m.long),
+      counted((m) => m.early),
+    ),
+  );
   yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
 }
 

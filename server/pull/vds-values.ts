@@ -5,18 +5,22 @@
  * A value that does not fit its column is kept as text and counted, so the stream can warn.
  */
 import type { CellValue, ColumnType } from '../../common/stream.js';
-import { excelSerial } from '../../common/typed-values.js';
+import { excelSerial, isValidDate } from '../../common/typed-values.js';
 import { dt, F_ISO, scanDate } from './infer/date-scan.js';
+import { DOUBLE_DIGITS, EXCEL_DIGITS, isJsonNumeral, tooLongForNumber } from './precision.js';
 
 export const V_NUMBER = 1,
   V_DATE = 2,
   V_BOOL = 3,
-  V_TEXT = 4;
+  V_TEXT = 4,
+  /** A floating-point column (REAL, AVG...): see `convertVdsValue`. */
+  V_FLOAT = 5;
 
 export function converterFor(type: ColumnType): number {
   switch (type) {
-    case 'integer':
     case 'decimal':
+      return V_FLOAT;
+    case 'integer':
     case 'currency':
     case 'percentage':
       return V_NUMBER;
@@ -30,9 +34,14 @@ export function converterFor(type: ColumnType): number {
   }
 }
 
-/** Counts values kept as text because they did not fit their column (one per stream). */
+/** Counts of one column's values kept as text (one per column of a stream). */
 export interface Misfits {
+  /** did not fit the column's type. */
   count: number;
+  /** numbers with more significant digits than Excel keeps (precision.ts), sent as their text. */
+  long?: number;
+  /** dates before 1900-01-01, sent as their ISO text (precision.ts). */
+  early?: number;
 }
 
 function misfit(v: unknown, misfits: Misfits): CellValue {
@@ -40,16 +49,33 @@ function misfit(v: unknown, misfits: Misfits): CellValue {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/**
+ * A number that reaches here as a string: from Tableau, or a long JSON number token the scanner's
+ * text kept as a string (precision.ts `quoteLongNumbers`, so JSON.parse could not round it). It stays
+ * the exact text when a double would change its digits. In an integer column (Tableau's INTEGER is
+ * 64-bit, so IDs up to 19 digits come as numbers) that is anything past Excel's 15 digits. In a
+ * floating-point column (V_FLOAT: REAL, AVG, ...) Tableau already holds a double, and a 16- or
+ * 17-digit token (0.30000000000000004, an AVG of 3.3333333333333335) is that very double: it stays a
+ * number, or every computed measure would land as text; only more digits than a double has
+ * (DOUBLE_DIGITS) mean an exact decimal that Number() would round.
+ */
+function numberFromText(kind: number, v: string, misfits: Misfits): CellValue {
+  if (v === '') return null;
+  if (tooLongForNumber(v, kind === V_FLOAT ? DOUBLE_DIGITS : EXCEL_DIGITS) && isJsonNumeral(v)) {
+    misfits.long = (misfits.long ?? 0) + 1;
+    return v;
+  }
+  const n = Number(v);
+  return Number.isFinite(n) ? n : misfit(v, misfits);
+}
+
 export function convertVdsValue(kind: number, v: unknown, misfits: Misfits): CellValue {
   if (v === null || v === undefined) return null;
   switch (kind) {
     case V_NUMBER:
+    case V_FLOAT:
       if (typeof v === 'number') return v;
-      if (typeof v === 'string') {
-        if (v === '') return null;
-        const n = Number(v);
-        return Number.isFinite(n) ? n : misfit(v, misfits);
-      }
+      if (typeof v === 'string') return numberFromText(kind, v, misfits);
       return misfit(v, misfits);
     case V_DATE:
       if (typeof v === 'string') {
@@ -57,6 +83,11 @@ export function convertVdsValue(kind: number, v: unknown, misfits: Misfits): Cel
         if (scanDate(v) && dt.family === F_ISO) {
           const serial = excelSerial(dt.year, dt.a, dt.b, dt.h, dt.mi, dt.sec);
           if (serial === serial) return serial;
+          if (dt.year < 1900 && isValidDate(dt.year, dt.a, dt.b)) {
+            // Before Excel's first day (precision.ts): the ISO text as Tableau sent it, counted.
+            misfits.early = (misfits.early ?? 0) + 1;
+            return v;
+          }
         }
       }
       return misfit(v, misfits);
