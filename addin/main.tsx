@@ -2,7 +2,7 @@ import { createRoot } from 'react-dom/client';
 
 import { createSessionStore } from './api/sessionStore.js';
 import { composeServices } from './app/compose.js';
-import { Root } from './app/Root.js';
+import { Root, WaitingForExcel } from './app/Root.js';
 import { officeHost } from './host/office.js';
 
 /**
@@ -15,9 +15,11 @@ async function start(): Promise<void> {
   if (!container) throw new Error('taskpane.html has no #root element');
   const root = createRoot(container);
   const host = officeHost();
-  // Read before onReady, as it always was: the key names where saved tokens already are.
+  // No timeout inside Office (addin/host/office.ts): a slow start only brings up a notice.
+  const kind = await host.ready({ onSlow: () => root.render(<WaitingForExcel />) });
+  // After ready: Office.context (and its partition key) exists only then; the store moves tokens
+  // saved under the unpartitioned key before this order was fixed (addin/api/sessionStore.ts).
   const session = createSessionStore(undefined, host.partitionKey());
-  const kind = await host.ready();
 
   if (kind === 'excel') {
     const { ExcelWorkbookGateway } = await import('./workbook/excel/gateway.js');

@@ -31,9 +31,31 @@ function defaultStorage(): KeyValueStorage | undefined {
   }
 }
 
-/** `partitionKey`: the host's (addin/host/adapter.ts), so each partition keeps its own token. */
+/**
+ * Until the pane read the partition key after Office.onReady, it read it before, when
+ * Office.context is not yet set up (https://learn.microsoft.com/office/dev/add-ins/develop/initialize-add-in),
+ * so on Excel on the web every token was saved under the unpartitioned key. Move such a token to
+ * the partitioned key once (then delete the old copy, so a later sign-out cannot bring it back).
+ */
+function migrateUnpartitioned(storage: KeyValueStorage | undefined, key: string): void {
+  if (!storage || key === BASE_KEY) return;
+  try {
+    const old = storage.getItem(BASE_KEY);
+    if (old === null) return;
+    if (storage.getItem(key) === null) storage.setItem(key, old);
+    storage.removeItem(BASE_KEY);
+  } catch {
+    /* sandboxed or full storage: the analyst signs in again at worst */
+  }
+}
+
+/**
+ * `partitionKey`: the host's (addin/host/adapter.ts), read after Office is ready, so each
+ * partition keeps its own token.
+ */
 export function createSessionStore(storage = defaultStorage(), partitionKey?: string | null): SessionStore {
   const key = sessionKey(partitionKey);
+  migrateUnpartitioned(storage, key);
   let memory: string | null = null;
   return {
     get() {

@@ -1,4 +1,4 @@
-import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from '@fluentui/react-components';
+import { Body1, FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from '@fluentui/react-components';
 import { lazy, Suspense } from 'react';
 
 import { App } from '../ui/App.js';
@@ -14,6 +14,7 @@ const useStyles = makeStyles({
   // The same width as Excel's default task pane (task-pane-add-ins.md: 350 px at 1366×768; design for ~320).
   pane: { width: '320px', flexShrink: 0, overflowY: 'auto', borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}` },
   grid: { flexGrow: 1, minWidth: 0, height: '100%' },
+  waiting: { display: 'block', padding: tokens.spacingHorizontalL },
 });
 
 interface RootProps {
@@ -46,6 +47,23 @@ export function Root({ services, grid }: RootProps) {
       ) : (
         app
       )}
+    </FluentProvider>
+  );
+}
+
+/** Shown while Office is slow to start the add-in (HostAdapter.ready's onSlow): the wait goes on. */
+export const WAITING_FOR_EXCEL =
+  'Waiting for Excel to finish starting the add-in… If this takes more than a minute, close the pane and open it again.';
+
+/** Before Office is ready its theme is unknown (Office.context is not set up yet): the system's is used. */
+export function WaitingForExcel() {
+  const styles = useStyles();
+  const dark = useDarkMode();
+  return (
+    <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
+      <Body1 className={styles.waiting} role="status">
+        {WAITING_FOR_EXCEL}
+      </Body1>
     </FluentProvider>
   );
 }

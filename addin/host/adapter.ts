@@ -26,10 +26,19 @@ export interface RibbonHost {
   showTaskpane?(): Promise<void>;
 }
 
+export interface ReadyOptions {
+  /** Called once if Office has not answered after `slowAfterMs` (default 5 s); the wait goes on. */
+  onSlow?: () => void;
+  slowAfterMs?: number;
+}
+
 export interface HostAdapter {
-  /** Waits for office.js to be ready and says whether the pane runs inside Excel. */
-  ready(): Promise<HostKind>;
-  /** The storage partition key on Excel on the web; undefined elsewhere. */
+  /**
+   * Waits for office.js to be ready (no timeout inside Office) and says whether the pane runs
+   * inside Excel. `onSlow` is called once if that takes long, so the pane can say it is waiting.
+   */
+  ready(options?: ReadyOptions): Promise<HostKind>;
+  /** The storage partition key on Excel on the web; undefined elsewhere. Valid only after ready(). */
   partitionKey(): string | undefined;
   theme(): HostTheme | undefined;
   /** "Load with the document" (SharedRuntime 1.1); throws plain words where it is missing. */

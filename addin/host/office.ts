@@ -5,7 +5,7 @@
  * browser one. Each function takes the Office object as an argument so tests pass a fake.
  */
 import type { StartupPort } from '../refresh/runner/startup.js';
-import type { HostAdapter, HostKind, HostTheme, RibbonHost } from './adapter.js';
+import type { HostAdapter, HostKind, HostTheme, ReadyOptions, RibbonHost } from './adapter.js';
 
 /** The parts of office.js we use, all optional: a host may lack any of them. */
 interface OfficeLike {
@@ -21,19 +21,29 @@ function officeGlobal(): OfficeLike | undefined {
   return (globalThis as { Office?: OfficeLike }).Office;
 }
 
-export async function detectHost(office: OfficeLike | undefined = officeGlobal(), timeoutMs = 5000): Promise<HostKind> {
+/** How long office.js may take before the pane says it is still waiting (the pane is blank until then). */
+export const SLOW_START_MS = 5000;
+
+/**
+ * 'excel' or 'browser', decided only by Office.onReady's answer. With office.js present there is
+ * no timeout: onReady has been slow or silent on some builds
+ * (https://github.com/OfficeDev/office-js/issues/1371), and giving up would run the in-memory
+ * preview inside Excel. In a plain browser office.js answers quickly with a null host
+ * (https://learn.microsoft.com/office/dev/add-ins/develop/initialize-add-in).
+ * Without office.js (not loaded, or failed to load) there is nothing to wait for: 'browser'.
+ */
+export async function detectHost(office: OfficeLike | undefined = officeGlobal(), options: ReadyOptions = {}): Promise<HostKind> {
   if (!office || typeof office.onReady !== 'function') return 'browser';
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const slow = options.onSlow;
+  const timer = slow ? setTimeout(slow, options.slowAfterMs ?? SLOW_START_MS) : undefined;
   try {
-    const info = await Promise.race([
-      office.onReady(),
-      // onReady did not fire on some Excel Online builds (https://github.com/OfficeDev/office-js/issues/1371): never hang on start-up.
-      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs))),
-    ]);
+    const info = await office.onReady();
     const excel = office.HostType?.Excel ?? 'Excel';
     return info && info.host === excel ? 'excel' : 'browser';
-  } catch {
-    return 'browser';
+  } catch (error) {
+    // Not an answer about the host: refusing beats guessing 'browser' inside Excel.
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`Excel did not finish starting the add-in (${detail}). Close the pane and open it again.`, { cause: error });
   } finally {
     clearTimeout(timer);
   }
@@ -42,6 +52,8 @@ export async function detectHost(office: OfficeLike | undefined = officeGlobal()
 /**
  * Office.context.partitionKey if office.js is loaded and initialized: partitioned storage on Excel
  * on the web (https://learn.microsoft.com/office/dev/add-ins/develop/persisting-add-in-state-and-settings).
+ * Office.context is set up only by the time onReady resolves
+ * (https://learn.microsoft.com/office/dev/add-ins/develop/initialize-add-in): read it after ready().
  */
 function officePartitionKey(office: OfficeLike | undefined = officeGlobal()): string | undefined {
   try {
@@ -94,7 +106,7 @@ export function officeRibbon(office: OfficeLike | undefined = officeGlobal()): R
 /** The adapter main.tsx hands to the rest of the add-in. */
 export function officeHost(office: OfficeLike | undefined = officeGlobal()): HostAdapter {
   return {
-    ready: () => detectHost(office),
+    ready: (options) => detectHost(office, options),
     partitionKey: () => officePartitionKey(office),
     theme: () => officeTheme(office),
     startup: officeStartupPort(office),
