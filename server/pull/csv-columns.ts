@@ -22,6 +22,8 @@ export interface TypedCsv {
   rowCount: number;
   /** The locale used ('en-US', 'de-DE', ... — detected when `auto`). */
   locale: string;
+  /** For the stream's `end`: long numbers kept as text, dates before 1900 (TableTyper.warnings). */
+  warnings: string[];
 }
 
 /** Tableau's view CSV is comma-separated; both readers below use the line end csv-chunks.ts detects. */
@@ -64,7 +66,13 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
       if (got === width && !visit(row++, cells)) return;
     }
   });
-  return { columns: table.columns, values, rowCount: values[0].length, locale: table.locale.id };
+  return {
+    columns: table.columns,
+    values,
+    rowCount: values[0].length,
+    locale: table.locale.id,
+    warnings: typer.warnings(table),
+  };
 }
 
 /** papaparse over the whole text: the reader for irregular input, and the one that names its errors. */
@@ -91,7 +99,13 @@ function readWithPapa(text: string, lineEnd: LineEnd, locale: string | undefined
       if (data[r].length === width && !visit(row++, data[r])) return;
     }
   });
-  return { columns: table.columns, values, rowCount: values[0].length, locale: table.locale.id };
+  return {
+    columns: table.columns,
+    values,
+    rowCount: values[0].length,
+    locale: table.locale.id,
+    warnings: typer.warnings(table),
+  };
 }
 
 /**

@@ -116,7 +116,8 @@ function* typeWhole(text: string, opts: CsvToTypedOptions): Generator<StreamMess
     for (let r = start; r < end; r++) rows.push(values.map((column) => column[r]));
     yield { kind: 'rows', rows };
   }
-  yield { kind: 'end', rowCount, truncated: false };
+  const warnings = typed.warnings;
+  yield { kind: 'end', rowCount, truncated: false, ...(warnings.length ? { warnings } : {}) };
 }
 
 async function* typeCsv(
@@ -180,7 +181,8 @@ async function* typeCsv(
   }
   const last = batcher.flush();
   if (last) yield { kind: 'rows', rows: last };
-  yield { kind: 'end', rowCount, truncated };
+  const warnings = typer.warnings(table);
+  yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
 }
 
 /** The input's text, also kept in the spool for pass 2. */

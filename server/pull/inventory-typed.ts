@@ -11,6 +11,7 @@ import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { PullDataError, toStreamError } from './errors.js';
 import { flattenItem, type FlatValue } from './inventory-flatten.js';
 import { inventoryColumn } from './inventory-types.js';
+import { precisionWarnings } from './precision.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 
 const OptionsSchema = z.object({
@@ -90,5 +91,9 @@ async function* typeInventory(
   }
   const last = batcher.flush();
   if (last) yield { kind: 'rows', rows: last };
-  yield { kind: 'end', rowCount: flat.length, truncated };
+  const warnings = precisionWarnings(
+    columns.map((c, j) => ({ name: names[j], count: c.longNumbers })),
+    columns.map((c, j) => ({ name: names[j], count: c.earlyDates })),
+  );
+  yield { kind: 'end', rowCount: flat.length, truncated, ...(warnings.length ? { warnings } : {}) };
 }

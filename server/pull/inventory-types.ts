@@ -6,16 +6,23 @@
  * time zones).
  */
 import type { CellValue, ColumnSpec, ColumnType } from '../../common/stream.js';
-import { excelSerial } from '../../common/typed-values.js';
+import { excelSerial, isValidDate } from '../../common/typed-values.js';
 import { dt, F_ISO, scanDate } from './infer/date-scan.js';
 import type { FlatValue } from './inventory-flatten.js';
+import { tooLongForNumber } from './precision.js';
 
-const PLAIN_NUMBER = /^-?(0|[1-9]\d{0,14})(\.\d+)?$/;
+const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
+/** A plain number of at most 15 significant digits (precision.ts): more would change in a double. */
 function asNumber(v: FlatValue): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && PLAIN_NUMBER.test(v)) return Number(v);
+  if (typeof v === 'string' && PLAIN_NUMBER.test(v) && !tooLongForNumber(v)) return Number(v);
   return null;
+}
+
+/** A plain number with more significant digits than Excel keeps ("1234567890123456789"). */
+function isLongNumber(v: FlatValue): boolean {
+  return typeof v === 'string' && PLAIN_NUMBER.test(v) && tooLongForNumber(v);
 }
 
 function asBoolean(v: FlatValue): boolean | null {
@@ -25,36 +32,58 @@ function asBoolean(v: FlatValue): boolean | null {
   return null;
 }
 
-function asSerial(v: FlatValue): { serial: number; withTime: boolean } | null {
+/** An ISO date's serial; `early` (serial NaN) for a real date before 1900-01-01, which Excel cannot hold. */
+function asSerial(v: FlatValue): { serial: number; withTime: boolean; early: boolean } | null {
   if (typeof v !== 'string' || !scanDate(v) || dt.family !== F_ISO || dt.yearDigits !== 4) return null;
   const serial = excelSerial(dt.year, dt.a, dt.b, dt.h, dt.mi, dt.sec);
-  return serial === serial ? { serial, withTime: dt.hasTime } : null;
+  if (serial === serial) return { serial, withTime: dt.hasTime, early: false };
+  return dt.year < 1900 && isValidDate(dt.year, dt.a, dt.b) ? { serial, withTime: dt.hasTime, early: true } : null;
 }
 
 export interface InventoryColumn {
   spec: ColumnSpec;
   convert: (v: FlatValue) => CellValue;
+  /** Values written as text because Excel would change their digits (precision.ts). */
+  longNumbers: number;
+  /** Dates before 1900-01-01 written as their ISO text (precision.ts). */
+  earlyDates: number;
 }
 
 export function inventoryColumn(name: string, values: FlatValue[]): InventoryColumn {
   const present = values.filter((v) => v !== null && v !== '');
-  const text: InventoryColumn = { spec: { name, type: 'text', format: '@' }, convert: (v) => (v === null || v === '' ? null : String(v)) };
+  const text: InventoryColumn = {
+    spec: { name, type: 'text', format: '@' },
+    convert: (v) => (v === null || v === '' ? null : String(v)),
+    longNumbers: 0,
+    earlyDates: 0,
+  };
   if (present.length === 0) return text;
-  const make = (type: ColumnType, format: string, convert: (v: FlatValue) => CellValue): InventoryColumn => ({
+  const make = (type: ColumnType, format: string, convert: (v: FlatValue) => CellValue, earlyDates = 0): InventoryColumn => ({
     spec: { name, type, format },
     convert: (v) => (v === null || v === '' ? null : convert(v)),
+    longNumbers: 0,
+    earlyDates,
   });
   if (present.every((v) => asBoolean(v) !== null)) return make('boolean', 'General', (v) => asBoolean(v));
   if (present.every((v) => asNumber(v) !== null)) {
     const integral = present.every((v) => Number.isInteger(asNumber(v)));
     return integral ? make('integer', '#,##0', asNumber) : make('decimal', 'General', asNumber);
   }
+  // Numbers some of which have more than 15 significant digits: IDs (a job's or a subscription's
+  // 19-digit number). The whole column is text: an ID column is looked up and matched, and a mix of
+  // number cells and text cells would not match (VLOOKUP of 123 finds no "123") nor sort together.
+  const long = present.filter(isLongNumber).length;
+  if (long > 0 && present.every((v) => asNumber(v) !== null || isLongNumber(v))) return { ...text, longNumbers: long };
   const dates = present.map(asSerial);
-  if (dates.every((d) => d !== null)) {
+  // A date column needs at least one date Excel can hold; dates before 1900 in it stay their ISO text.
+  if (dates.every((d) => d !== null) && dates.some((d) => !d!.early)) {
     const withTime = dates.some((d) => d!.withTime);
-    return withTime
-      ? make('datetime', 'yyyy-mm-dd hh:mm:ss', (v) => asSerial(v)?.serial ?? String(v))
-      : make('date', 'yyyy-mm-dd', (v) => asSerial(v)?.serial ?? String(v));
+    const early = dates.filter((d) => d!.early).length;
+    const convert = (v: FlatValue) => {
+      const d = asSerial(v);
+      return d && !d.early ? d.serial : String(v);
+    };
+    return withTime ? make('datetime', 'yyyy-mm-dd hh:mm:ss', convert, early) : make('date', 'yyyy-mm-dd', convert, early);
   }
   return text;
 }

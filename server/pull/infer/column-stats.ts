@@ -10,6 +10,7 @@
  */
 import type { CellValue } from '../../../common/stream.js';
 import { excelSerial, isValidDate } from '../../../common/typed-values.js';
+import { EXCEL_DIGITS, isoText } from '../precision.js';
 import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
 import { num, numberValue, readStyle, scanNumber, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL, styled } from './number-scan.js';
 
@@ -20,8 +21,11 @@ export const KIND_PLAIN = 1,
   KIND_CURRENCY = 2,
   KIND_PERCENT = 4;
 
-/** Excel keeps 15 significant digits: longer integers (IDs, card numbers) must stay text. */
-const MAX_INT_DIGITS = 15;
+/**
+ * Excel keeps 15 significant digits (server/pull/precision.ts): a number with more (an ID, a card
+ * number, 0.1234567890123456) would change digits, so no style reads it as a number.
+ */
+const MAX_DIGITS = EXCEL_DIGITS;
 
 /** Number facts under one separator style. */
 export class StyleStats {
@@ -35,7 +39,7 @@ export class StyleStats {
 
   /** Folds in the last scanned number; false when this style cannot read it. */
   take(valid: boolean): boolean {
-    if (!valid || styled.intDigits > MAX_INT_DIGITS) {
+    if (!valid || styled.significant > MAX_DIGITS) {
       this.ok = false;
       return false;
     }
@@ -99,6 +103,15 @@ export class ColumnStats {
   readonly lastUse = new Int32Array(7).fill(-1);
   /** Cells taken so far: the row index of the next one. */
   private taken = 0;
+  /**
+   * Numbers with more than 15 significant digits (MAX_DIGITS): they make the column text, every
+   * value keeps its digits, and the pull warns with this count unless `otherText` (a value that is
+   * no number at all) made it text anyway.
+   */
+  longNumbers = 0;
+  otherText = false;
+  /** Dates before 1900-01-01 (Excel has none): ISO text in a date column (precision.ts). */
+  earlyDates = 0;
 
   constructor(private readonly hints: TableHints = newHints()) {}
 
@@ -113,8 +126,12 @@ export class ColumnStats {
     const possible = this.possible;
     if (s.length === 0) return null;
     // A text column: `used` got U_TEXT from the cell that ruled the last kind out, and the plan
-    // will be text, so the per-row bookkeeping of `use` would buy nothing here.
-    if (possible === 0) return s;
+    // will be text, so the per-row bookkeeping of `use` would buy nothing here. Only a column made
+    // text by long numbers keeps looking, to count them for the end warning.
+    if (possible === 0) {
+      if (this.longNumbers > 0 && !this.otherText) this.countLong(s);
+      return s;
+    }
     this.nonEmpty++;
     if (possible & P_NUMBER) {
       const v = this.takeNumber(s);
@@ -147,10 +164,17 @@ export class ColumnStats {
   /** The value under the preferred separator style, or NaN when not a number. */
   private takeNumber(s: string): number {
     if (!scanNumber(s) || num.leadingZero) return NaN;
-    const dotOk = this.dot.ok && this.dot.take(readStyle(STYLE_DOT_DECIMAL));
+    const dotValid = readStyle(STYLE_DOT_DECIMAL);
+    const dotLong = dotValid && styled.significant > MAX_DIGITS;
+    const dotOk = this.dot.ok && this.dot.take(dotValid);
     const dotDecimals = styled.decimals;
-    const commaOk = this.comma.ok && this.comma.take(readStyle(STYLE_COMMA_DECIMAL));
-    if (!dotOk && !commaOk) return NaN;
+    const commaValid = readStyle(STYLE_COMMA_DECIMAL);
+    const commaLong = commaValid && styled.significant > MAX_DIGITS;
+    const commaOk = this.comma.ok && this.comma.take(commaValid);
+    if (!dotOk && !commaOk) {
+      if (dotLong || commaLong) this.longNumbers++;
+      return NaN;
+    }
     const hints = this.hints;
     if (dotOk !== commaOk) {
       if (dotOk) {
@@ -179,8 +203,23 @@ export class ColumnStats {
     return numberValue(s, useComma ? styled.decimals : dotDecimals);
   }
 
-  /** The Excel serial under the preferred day/month order, or NaN when not a date. */
-  private takeDate(s: string): number {
+  /** After long numbers made the column text: counts the next ones, or notes a value that is no number. */
+  private countLong(s: string): void {
+    if (!scanNumber(s) || num.leadingZero) {
+      this.otherText = true;
+      return;
+    }
+    const dot = readStyle(STYLE_DOT_DECIMAL) ? styled.significant : -1;
+    const comma = readStyle(STYLE_COMMA_DECIMAL) ? styled.significant : -1;
+    if (dot < 0 && comma < 0) this.otherText = true;
+    else if (dot > MAX_DIGITS || comma > MAX_DIGITS) this.longNumbers++;
+  }
+
+  /**
+   * The Excel serial under the preferred day/month order, or NaN when not a date; a date before
+   * 1900-01-01, which Excel cannot hold, is its ISO text (counted in `earlyDates`).
+   */
+  private takeDate(s: string): number | string {
     if (!scanDate(s)) return NaN;
     if (this.dateShape === -1) this.dateShape = dt.shape;
     else if (this.dateShape !== dt.shape) return NaN;
@@ -188,8 +227,8 @@ export class ColumnStats {
     let d = dt.b;
     if (dt.family === F_ABY) {
       // "1/5/2024": both orders stay possible until a value rules one out ("13/5/2024").
-      if (this.okMdy && !validExcelDate(dt.year, dt.a, dt.b)) this.okMdy = false;
-      if (this.okDmy && !validExcelDate(dt.year, dt.b, dt.a)) this.okDmy = false;
+      if (this.okMdy && !validDate(dt.year, dt.a, dt.b)) this.okMdy = false;
+      if (this.okDmy && !validDate(dt.year, dt.b, dt.a)) this.okDmy = false;
       if (!this.okMdy && !this.okDmy) return NaN;
       const hints = this.hints;
       const preferDmy = hints.fixedDayFirst ?? hints.commaEvidence > hints.dotEvidence;
@@ -201,7 +240,7 @@ export class ColumnStats {
       this.use(dayFirst ? U_DMY : U_MDY);
     } else {
       if (dt.family === F_MONTH_YEAR) d = 1;
-      if (!validExcelDate(dt.year, m, d)) return NaN;
+      if (!validDate(dt.year, m, d)) return NaN;
       this.use(U_DATE);
     }
     if (dt.padded) this.datePadded = true;
@@ -210,12 +249,16 @@ export class ColumnStats {
       this.timeShape |= dt.timeShape;
       if (dt.fractionDigits > this.fractionDigits) this.fractionDigits = dt.fractionDigits;
     }
-    return excelSerial(dt.year, m, d, dt.h, dt.mi, dt.sec);
+    const serial = excelSerial(dt.year, m, d, dt.h, dt.mi, dt.sec);
+    if (serial === serial) return serial;
+    this.earlyDates++;
+    return isoText(dt.year, m, d, dt.h, dt.mi, dt.sec);
   }
 }
 
-function validExcelDate(y: number, m: number, d: number): boolean {
-  return y >= 1900 && y <= 9999 && isValidDate(y, m, d);
+/** A calendar date of years 1..9999: before 1900 it is still a date, only not one Excel can hold. */
+function validDate(y: number, m: number, d: number): boolean {
+  return y >= 1 && y <= 9999 && isValidDate(y, m, d);
 }
 
 /** "True"/"False" as Tableau writes booleans (any case), and the German "Wahr"/"Falsch". */

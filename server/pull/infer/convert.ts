@@ -5,7 +5,8 @@
  * is kept as its text rather than lost.
  */
 import type { CellValue } from '../../../common/stream.js';
-import { excelSerial } from '../../../common/typed-values.js';
+import { excelSerial, isValidDate } from '../../../common/typed-values.js';
+import { isoText } from '../precision.js';
 import { booleanValue } from './column-stats.js';
 import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
 import { numberValue, readStyle, scanNumber, styled } from './number-scan.js';
@@ -27,7 +28,9 @@ function convertDate(plan: ColumnPlan, s: string): CellValue {
     d = 1;
   }
   const serial = excelSerial(dt.year, m, d, dt.h, dt.mi, dt.sec);
-  return Number.isNaN(serial) ? s : serial;
+  if (serial === serial) return serial;
+  // Before 1900-01-01 Excel has no date: ISO text, as ColumnStats.takeDate gave it (precision.ts).
+  return dt.year >= 1 && dt.year < 1900 && isValidDate(dt.year, m, d) ? isoText(dt.year, m, d, dt.h, dt.mi, dt.sec) : s;
 }
 
 export function convertCell(plan: ColumnPlan, s: string): CellValue {

@@ -22,6 +22,9 @@ export interface NumberScratch {
   /** all digits as one integer (exact while `digits` <= 15). */
   mantissa: number;
   digits: number;
+  /** zeros before the first non-zero digit, and after the last one (for significant digits). */
+  lead: number;
+  trail: number;
   leadingZero: boolean;
   nRuns: number;
   runs: Int32Array;
@@ -37,6 +40,8 @@ export const num: NumberScratch = {
   spaced: false,
   mantissa: 0,
   digits: 0,
+  lead: 0,
+  trail: 0,
   leadingZero: false,
   nRuns: 0,
   runs: new Int32Array(MAX_RUNS),
@@ -108,6 +113,8 @@ export function scanNumber(s: string): boolean {
   num.leadingZero = c === 48;
   let mantissa = 0;
   let digits = 0;
+  let lead = -1; // -1 until a non-zero digit is seen
+  let trail = 0;
   let run = 0;
   let nRuns = 0;
   const runs = num.runs;
@@ -116,6 +123,11 @@ export function scanNumber(s: string): boolean {
     c = s.charCodeAt(i);
     if (isDigit(c)) {
       mantissa = mantissa * 10 + (c - 48);
+      if (c === 48) trail++;
+      else {
+        if (lead < 0) lead = digits;
+        trail = 0;
+      }
       digits++;
       run++;
       continue;
@@ -136,6 +148,8 @@ export function scanNumber(s: string): boolean {
   num.nRuns = nRuns;
   num.mantissa = mantissa;
   num.digits = digits;
+  num.lead = lead < 0 ? digits : lead;
+  num.trail = lead < 0 ? 0 : trail;
   num.leadingZero = num.leadingZero && runs[0] > 1; // "0.5" is fine, "02134" is a code
   if (i === n) return !num.parens;
   // Suffix: [space] ('%' | currency) [')'].
@@ -171,8 +185,11 @@ export interface SeparatorStyle {
 export const STYLE_DOT_DECIMAL: SeparatorStyle = { group: C_COMMA, decimal: C_DOT };
 export const STYLE_COMMA_DECIMAL: SeparatorStyle = { group: C_DOT, decimal: C_COMMA };
 
-/** Result of `readStyle` (scratch, reused). */
-export const styled = { decimals: 0, intDigits: 0, grouped: false };
+/**
+ * Result of `readStyle` (scratch, reused). `significant`: the number's significant digits (leading
+ * zeros and a fraction's trailing zeros do not count), which Excel keeps only 15 of (precision.ts).
+ */
+export const styled = { decimals: 0, intDigits: 0, grouped: false, significant: 0 };
 
 function isGroupChar(c: number, style: SeparatorStyle): boolean {
   // Thin separators (space, NBSP, narrow NBSP, apostrophe as in de-CH) group in every style.
@@ -204,6 +221,7 @@ export function readStyle(style: SeparatorStyle): boolean {
     }
   }
   styled.intDigits = intDigits;
+  styled.significant = num.digits - num.lead - Math.min(num.trail, styled.decimals);
   return true;
 }
 

@@ -49,7 +49,8 @@ export function planColumn(name: string, st: ColumnStats, locale: LocaleRule): C
     if (!ss.ok) return text;
     return { spec: numberSpec(name, st, ss), kind: K_NUMBER, style: locale.style, dayFirst: false };
   }
-  if (st.possible === P_DATE) {
+  // A "date" column of dates none of which Excel can hold (all before 1900) is text as written.
+  if (st.possible === P_DATE && st.earlyDates < st.nonEmpty) {
     const aby = (st.dateShape & 7) === F_ABY;
     // Data that rules one order out decides; otherwise the locale's order does.
     const dayFirst = aby && (!st.okMdy || (st.okDmy && locale.dateOrder === 'dmy'));

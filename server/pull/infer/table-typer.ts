@@ -5,6 +5,7 @@
  * `take` converted on the way and only redoes a column whose final plan differs from the guess.
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
+import { precisionWarnings } from '../precision.js';
 import { ColumnStats, newHints, type TableHints, U_BOOL, U_COMMA, U_DATE, U_DMY, U_DOT, U_MDY, U_TEXT } from './column-stats.js';
 import { type LocaleRule, localeRule, resolveLocale } from './locale.js';
 import { STYLE_COMMA_DECIMAL } from './number-scan.js';
@@ -62,6 +63,16 @@ export class TableTyper {
     const locale = resolveLocale(this.localeOption, this.stats);
     const plans = this.stats.map((st, j) => planColumn(this.names[j], st, locale));
     return { columns: plans.map((p) => p.spec), plans, locale };
+  }
+
+  /** The end warnings for long numbers made text and dates before 1900 (precision.ts), by the final plans. */
+  warnings(table: TypedTable): string[] {
+    const counts = (pick: (st: ColumnStats, plan: ColumnPlan) => number) =>
+      table.plans.map((plan, j) => ({ name: plan.spec.name, count: pick(this.stats[j], plan) }));
+    return precisionWarnings(
+      counts((st, plan) => (plan.spec.type === 'text' && !st.otherText ? st.longNumbers : 0)),
+      counts((st, plan) => (plan.kind === K_DATE ? st.earlyDates : 0)),
+    );
   }
 
   /**

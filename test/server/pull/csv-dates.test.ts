@@ -71,8 +71,14 @@ describe('dates and date-times', () => {
     expect(t.spec.format).toBe('dd.mm.yyyy hh:mm:ss');
   });
 
-  it('dates before 1900 cannot be Excel dates: the column stays text', () => {
-    expect(typeColumn(['1/5/1899', '1/5/2024']).spec.type).toBe('text');
+  it('dates before 1900 cannot be Excel dates: ISO text in a date column; a column of only such dates stays text', () => {
+    const t = typeColumn(['1/5/1899', '1/5/2024']);
+    expect(t.spec.type).toBe('date');
+    expect(t.values).toEqual(['1899-01-05', excelSerial(2024, 1, 5)]);
+    expect(typeColumn(['1/5/1899', '2/5/1899'])).toEqual({
+      spec: { name: 'C', type: 'text', format: '@' },
+      values: ['1/5/1899', '2/5/1899'],
+    });
   });
 
   it("early 1900 dates use Excel's serials (leap-year bug)", () => {
