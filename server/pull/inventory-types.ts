@@ -69,11 +69,16 @@ export function inventoryColumn(name: string, values: FlatValue[]): InventoryCol
     const integral = present.every((v) => Number.isInteger(asNumber(v)));
     return integral ? make('integer', '#,##0', asNumber) : make('decimal', 'General', asNumber);
   }
-  // Numbers some of which have more than 15 significant digits: IDs (a job's or a subscription's
-  // 19-digit number). The whole column is text: an ID column is looked up and matched, and a mix of
-  // number cells and text cells would not match (VLOOKUP of 123 finds no "123") nor sort together.
-  const long = present.filter(isLongNumber).length;
-  if (long > 0 && present.every((v) => asNumber(v) !== null || isLongNumber(v))) return { ...text, longNumbers: long };
+  // Numbers some of which have more than 15 significant digits, as the view CSV treats them
+  // (infer/column-stats.ts MAX_DIGITS): a long integer is an ID (a 19-digit job number) and makes
+  // the whole column text, since an ID column is matched and looked up and a mix of number and text
+  // cells would not match (VLOOKUP of 123 finds no "123"); long decimals are a measure's values:
+  // the column stays decimal and only those cells are their text.
+  const long = present.filter(isLongNumber);
+  if (long.length > 0 && present.every((v) => asNumber(v) !== null || isLongNumber(v))) {
+    if (long.some((v) => !String(v).includes('.'))) return { ...text, longNumbers: long.length };
+    return { ...make('decimal', 'General', (v) => (isLongNumber(v) ? String(v) : asNumber(v))), longNumbers: long.length };
+  }
   const dates = present.map(asSerial);
   // A date column needs at least one date Excel can hold; dates before 1900 in it stay their ISO text.
   if (dates.every((d) => d !== null) && dates.some((d) => !d!.early)) {

@@ -22,10 +22,20 @@ export const KIND_PLAIN = 1,
   KIND_PERCENT = 4;
 
 /**
- * Excel keeps 15 significant digits (server/pull/precision.ts): a number with more (an ID, a card
- * number, 0.1234567890123456) would change digits, so no style reads it as a number.
+ * Excel keeps 15 significant digits (server/pull/precision.ts); a number with more would change
+ * digits, so it is never converted. What happens to its column is what an analyst expects:
+ * - an integer (an ID, a card number: 1234567890123456789) makes the whole column text, because an
+ *   ID column is matched and looked up, and a mix of number and text cells would neither match
+ *   (VLOOKUP of 123 finds no "123") nor sort together;
+ * - a decimal (0.1234567890123456) is a measure's value: its column stays numeric and only that
+ *   cell is its text, so the column still sums (the end warning says which cells are text).
  */
 const MAX_DIGITS = EXCEL_DIGITS;
+
+/** The last number `readStyle` read has more significant digits than Excel keeps. */
+function tooLong(): boolean {
+  return styled.significant > MAX_DIGITS;
+}
 
 /** Number facts under one separator style. */
 export class StyleStats {
@@ -36,12 +46,18 @@ export class StyleStats {
   ungroupedBig = false;
   /** values that only this style can read (evidence for auto-detecting the locale). */
   evidence = 0;
+  /** decimals with more than 15 significant digits: cells kept as text (see MAX_DIGITS). */
+  longDecimals = 0;
 
   /** Folds in the last scanned number; false when this style cannot read it. */
   take(valid: boolean): boolean {
-    if (!valid || styled.significant > MAX_DIGITS) {
+    if (!valid || (tooLong() && styled.decimals === 0)) {
       this.ok = false;
       return false;
+    }
+    if (tooLong()) {
+      this.longDecimals++; // a text cell: its decimals do not shape the column's format
+      return true;
     }
     if (styled.decimals > this.decimals) this.decimals = styled.decimals;
     if (styled.grouped) this.grouped = true;
@@ -104,11 +120,13 @@ export class ColumnStats {
   /** Cells taken so far: the row index of the next one. */
   private taken = 0;
   /**
-   * Numbers with more than 15 significant digits (MAX_DIGITS): they make the column text, every
-   * value keeps its digits, and the pull warns with this count unless `otherText` (a value that is
-   * no number at all) made it text anyway.
+   * Integers with more than 15 significant digits (MAX_DIGITS), and once they made the column text
+   * any long number after them: every value keeps its digits, and the pull warns with this count
+   * (plus `longDecimals`) unless `otherText` (a value that is no number at all) made it text anyway.
    */
   longNumbers = 0;
+  /** Long decimals seen while the column could still be numeric (see MAX_DIGITS). */
+  longDecimals = 0;
   otherText = false;
   /** Dates before 1900-01-01 (Excel has none): ISO text in a date column (precision.ts). */
   earlyDates = 0;
@@ -161,20 +179,26 @@ export class ColumnStats {
     return s;
   }
 
-  /** The value under the preferred separator style, or NaN when not a number. */
-  private takeNumber(s: string): number {
+  /**
+   * The value under the preferred separator style, or NaN when not a number; a decimal with more
+   * digits than Excel keeps is its text (MAX_DIGITS).
+   */
+  private takeNumber(s: string): number | string {
     if (!scanNumber(s) || num.leadingZero) return NaN;
     const dotValid = readStyle(STYLE_DOT_DECIMAL);
-    const dotLong = dotValid && styled.significant > MAX_DIGITS;
+    const dotLong = dotValid && tooLong();
+    const dotLongDecimal = dotLong && styled.decimals > 0;
     const dotOk = this.dot.ok && this.dot.take(dotValid);
     const dotDecimals = styled.decimals;
     const commaValid = readStyle(STYLE_COMMA_DECIMAL);
-    const commaLong = commaValid && styled.significant > MAX_DIGITS;
+    const commaLong = commaValid && tooLong();
+    const commaLongDecimal = commaLong && styled.decimals > 0;
     const commaOk = this.comma.ok && this.comma.take(commaValid);
     if (!dotOk && !commaOk) {
       if (dotLong || commaLong) this.longNumbers++;
       return NaN;
     }
+    if (dotLongDecimal || commaLongDecimal) this.longDecimals++;
     const hints = this.hints;
     if (dotOk !== commaOk) {
       if (dotOk) {
@@ -200,6 +224,7 @@ export class ColumnStats {
     const preferComma = hints.fixedComma ?? hints.commaEvidence > hints.dotEvidence;
     const useComma = commaOk && (preferComma || !dotOk);
     this.use(useComma ? U_COMMA : U_DOT);
+    if (useComma ? commaLongDecimal : dotLongDecimal) return s;
     return numberValue(s, useComma ? styled.decimals : dotDecimals);
   }
 

@@ -6,7 +6,7 @@
  */
 import type { CellValue } from '../../../common/stream.js';
 import { excelSerial, isValidDate } from '../../../common/typed-values.js';
-import { isoText } from '../precision.js';
+import { EXCEL_DIGITS, isoText } from '../precision.js';
 import { booleanValue } from './column-stats.js';
 import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
 import { numberValue, readStyle, scanNumber, styled } from './number-scan.js';
@@ -14,6 +14,8 @@ import { type ColumnPlan, K_BOOL, K_DATE, K_NUMBER } from './plan.js';
 
 function convertNumber(plan: ColumnPlan, s: string): CellValue {
   if (!scanNumber(s) || !readStyle(plan.style)) return s;
+  // More significant digits than Excel keeps: the text as written (column-stats.ts MAX_DIGITS).
+  if (styled.significant > EXCEL_DIGITS) return s;
   return numberValue(s, styled.decimals);
 }
 

@@ -70,7 +70,10 @@ export class TableTyper {
     const counts = (pick: (st: ColumnStats, plan: ColumnPlan) => number) =>
       table.plans.map((plan, j) => ({ name: plan.spec.name, count: pick(this.stats[j], plan) }));
     return precisionWarnings(
-      counts((st, plan) => (plan.spec.type === 'text' && !st.otherText ? st.longNumbers : 0)),
+      counts((st, plan) => {
+        if (plan.kind === K_NUMBER) return (plan.style === STYLE_COMMA_DECIMAL ? st.comma : st.dot).longDecimals;
+        return plan.spec.type === 'text' && st.longNumbers > 0 && !st.otherText ? st.longNumbers + st.longDecimals : 0;
+      }),
       counts((st, plan) => (plan.kind === K_DATE ? st.earlyDates : 0)),
     );
   }

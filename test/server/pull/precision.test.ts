@@ -149,11 +149,27 @@ describe('view CSV column typing', () => {
     ['19 digits', ['1234567890123456789', '1']],
     ['negative 19 digits', ['-1234567890123456789', '1']],
     ['grouped 16 digits', ['1,234,567,890,123,456', '1']],
-    ['a long decimal', ['0.1234567890123456', '0.5']],
-    ['15 digits and decimals', ['123456789012345.67', '1.5']],
     ['leading zeros', ['0001234567890123456789', '1']],
-  ])('%s: text with the digits as written', (_what, values) => {
+  ])('%s: a text column with the digits as written', (_what, values) => {
     expect(typeColumn(values)).toEqual({ spec: { name: 'C', type: 'text', format: '@' }, values });
+  });
+
+  it.each([
+    ['a long decimal', ['0.1234567890123456', '0.5'], ['0.1234567890123456', 0.5], '#,##0.0'],
+    ['15 digits and decimals', ['123456789012345.67', '1.5'], ['123456789012345.67', 1.5], '#,##0.0'],
+    ['a long negative currency value', ['-$1,234,567.1234567891', '$2.50'], ['-$1,234,567.1234567891', 2.5], '$#,##0.00'],
+  ])('%s: the column stays a measure, that cell is its text', (_what, values, expected, format) => {
+    const t = typeColumn(values);
+    expect(t.spec.format).toBe(format); // decimals from the values that are numbers
+    expect(t.values).toEqual(expected);
+  });
+
+  it('a long decimal in a measure column warns with its count', async () => {
+    const out = await collect(csvToTyped(chunks('Ratio\n0.5\n0.12345678901234567\n0.25\n', 64)));
+    expect(rowsOf(out)).toEqual([[0.5], ['0.12345678901234567'], [0.25]]);
+    expect(endOf(out).warnings).toEqual([
+      '1 value in "Ratio" has more than 15 significant digits, which Excel cannot hold as a number; it was written as text so no digit changes.',
+    ]);
   });
 
   it.each([
@@ -189,15 +205,15 @@ describe('inventory lists', () => {
       columns: [
         { name: 'id', type: 'text' },
         { name: 'jobId', type: 'text', format: '@' },
-        { name: 'ratio', type: 'text', format: '@' },
+        { name: 'ratio', type: 'decimal', format: 'General' },
         { name: 'createdAt', type: 'datetime' },
         { name: 'size', type: 'integer' },
       ],
     });
     expect(rowsOf(out)).toEqual([
-      ['a', '1234567890123456789', '0.5', '1899-12-31T10:00:00Z', 1],
+      ['a', '1234567890123456789', 0.5, '1899-12-31T10:00:00Z', 1],
       ['b', '42', '0.12345678901234567', 1, 2],
-      ['c', '12345678901234567', '1', 61.5, 3],
+      ['c', '12345678901234567', 1, 61.5, 3],
     ]);
     expect(endOf(out).warnings).toEqual([
       '3 values in "jobId" (2) and "ratio" (1) have more than 15 significant digits, which Excel cannot hold as numbers; they were written as text so no digit changes.',
