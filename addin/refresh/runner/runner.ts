@@ -18,7 +18,7 @@ import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
 import type { CallOptions } from '../../api/client.js';
 import { needsSignIn } from '../../api/errors.js';
 import type { SnapshotStream } from '../../api/schedules.js';
-import type { WorkbookGateway } from '../../workbook/gateway.js';
+import type { WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
 import { type CollectedResult, collectStream } from './collect.js';
@@ -28,7 +28,7 @@ import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger
 import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
 import { Semaphore } from './semaphore.js';
 import { createSignInGate, type SignInGate } from './signin.js';
-import { describeOutcome } from './words.js';
+import { describeOutcome, describeTruncatedCells } from './words.js';
 
 /** The parts of ApiClient (addin/api/client.ts) a refresh uses. */
 export interface RefreshApi {
@@ -324,6 +324,7 @@ export class RefreshRunner {
         rowsWritten: replaced.rowsWritten,
         addedColumns: replaced.addedColumns,
         removedColumns: replaced.removedColumns,
+        stats: replaced.stats,
         snapshot: false,
       };
     } finally {
@@ -335,6 +336,7 @@ export class RefreshRunner {
     const finished = this.now();
     const durationMs = Math.max(0, Math.round(finished.getTime() - started));
     const { result } = written;
+    const cut = describeTruncatedCells(written.stats);
     // A snapshot that was cut keeps status 'snapshot' with truncated: true (provenance says both).
     const status: RefreshStatus = written.snapshot ? 'snapshot' : result.truncated ? 'truncated' : 'ok';
     const outcome: RefreshOutcome = {
@@ -345,7 +347,7 @@ export class RefreshRunner {
       durationMs,
       addedColumns: written.addedColumns,
       removedColumns: written.removedColumns,
-      warnings: result.warnings,
+      warnings: cut ? [...result.warnings, cut] : result.warnings,
       ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
       ...(result.truncated ? { truncated: true } : {}),
     };
@@ -429,6 +431,8 @@ interface Written {
   rowsWritten: number;
   addedColumns: string[];
   removedColumns: string[];
+  /** The write's statistics: cells cut to Excel's cell limit become a warning. */
+  stats?: WriteStats;
   snapshot: boolean;
   dataAsOf?: string;
 }

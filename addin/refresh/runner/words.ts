@@ -12,6 +12,30 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** What a write reports of cells cut to Excel's cell limit (WriteStats in addin/workbook/gateway.ts). */
+interface TruncatedCells {
+  truncatedCells: number;
+  /** The first of them by name, e.g. "Comment, row 17". */
+  truncatedSample: readonly string[];
+}
+
+/**
+ * The one warning for text cut to Excel's 32,767-character cell limit (docs/excel.md, from Excel's
+ * specifications and limits), for the refresh status and log and the insert flow; null when
+ * nothing was cut.
+ * "3 cells were longer than Excel's 32,767-character limit and were cut: Comment, row 17; Notes, row 4; and 1 more."
+ */
+export function describeTruncatedCells(stats: TruncatedCells | undefined): string | null {
+  const total = stats?.truncatedCells ?? 0;
+  if (total <= 0) return null;
+  const one = total === 1;
+  const lead = `${count(total, 'cell')} ${one ? 'was' : 'were'} longer than Excel's 32,767-character limit and ${one ? 'was' : 'were'} cut`;
+  const sample = stats!.truncatedSample.slice(0, total);
+  if (sample.length === 0) return `${lead}.`;
+  const more = total - sample.length;
+  return `${lead}: ${[...sample, ...(more > 0 ? [`and ${count(more, 'more', 'more')}`] : [])].join('; ')}.`;
+}
+
 /** "Added columns: Margin. No longer in the source (cleared): Discount." */
 function describeColumnChanges(added: readonly string[], removed: readonly string[]): string {
   const parts: string[] = [];

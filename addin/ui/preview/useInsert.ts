@@ -5,6 +5,7 @@ import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import type { InsertedTable } from '../../refresh/runner/inserted.js';
+import { describeTruncatedCells } from '../../refresh/runner/words.js';
 import type { WriteTarget } from '../../workbook/gateway.js';
 import { errorBody } from '../shared/errorBody.js';
 import { splitPull } from './pullRows.js';
@@ -99,7 +100,10 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
           const body = errorBody(error);
           followUpError = { ...body, message: `The table is in place, but it could not be saved for refresh: ${body.message}` };
         }
-        setState({ phase: 'done', table, warnings: end?.warnings ?? [], followUpError });
+        // Text cut to Excel's cell limit is named here, with the pull's own warnings (refresh/runner/words.ts).
+        const cut = describeTruncatedCells(written.stats);
+        const warnings = [...(end?.warnings ?? []), ...(cut ? [cut] : [])];
+        setState({ phase: 'done', table, warnings, followUpError });
         return table;
       } catch (error) {
         const body = errorBody(streamFailure() ?? error);
