@@ -70,15 +70,15 @@
  * 13. Everything else is text.
  */
 
-export const MAX_CELL_CHARS = 32_767;
-export const MAX_FORMULA_CHARS = 8_192;
+const MAX_CELL_CHARS = 32_767;
+const MAX_FORMULA_CHARS = 8_192;
 const MAX_NUMBER = 9.99999999999999e307;
 const MIN_POSITIVE = 2.2251e-308;
 /** Days between the 1900 and the 1904 date systems (1900-and-1904-date-system, above). */
 export const DAYS_1904_OFFSET = 1_462;
 
 /** Excel error values (https://learn.microsoft.com/javascript/api/excel/excel.errorcellvalue). */
-export const EXCEL_ERRORS = [
+const EXCEL_ERRORS = [
   '#NULL!',
   '#DIV/0!',
   '#VALUE!',
@@ -96,7 +96,7 @@ export const EXCEL_ERRORS = [
   '#UNKNOWN!',
 ] as const;
 
-export type CoercedCell = {
+type CoercedCell = {
   value: number | string | boolean | null;
   formula?: string;
   /** Number format Excel assigns to the cell (only when it changes it). */
@@ -164,7 +164,7 @@ function withFormat(value: number, assigned: string | undefined, current: string
  * A JS number as Excel stores it: 15 significant digits (later digits become zeros), subnormal-range
  * values become 0; null when Excel cannot hold it (NaN, ±Infinity, beyond 9.99999999999999E+307).
  */
-export function fifteenDigits(n: number): number | null {
+function fifteenDigits(n: number): number | null {
   if (!Number.isFinite(n)) return null;
   if (n === 0 || Math.abs(n) < MIN_POSITIVE) return 0;
   const [mantissa, exp] = n.toExponential().split('e');

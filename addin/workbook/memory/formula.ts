@@ -2,10 +2,12 @@
  * A small Excel formula evaluator for the memory workbook: enough for what tests and the preview
  * need — numbers, strings, TRUE/FALSE, A1 references (same or other sheet) and ranges, table
  * structured references ([@Sales], [@[Unit Price]], Orders[@Sales], Orders[Sales]), operators
- * + - * / ^ & = <> < > <= >=, unary minus, and SUM/MIN/MAX/AVERAGE/ROUND/IF/LEN.
+ * + - * / ^ & = <> < > <= >=, unary minus, and SUM/MIN/MAX/AVERAGE/ROUND/IF/LEN, DATE/YEAR/MONTH/DAY
+ * (in the workbook's date system) and SUBTOTAL 1/2/3/9 and 101/102/103/109.
  * Anything else evaluates to an Excel error value, never throws.
  */
 import { columnIndex } from '../address.js';
+import { serialFromYmd, ymdFromSerial } from './coerce.js';
 
 export type Scalar = number | string | boolean;
 export type ErrorValue = '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#N/A' | '#NUM!';
@@ -13,7 +15,21 @@ export type Value = Scalar | null;
 type Operand = Value | Value[] | { error: ErrorValue };
 
 /** What the evaluator needs from the workbook. */
-interface FormulaHost {
+export interface FormulaHost {
+  /**
+   * The workbook uses the 1904 date system (default false = 1900 system): DATE, YEAR, MONTH and DAY
+   * convert serials with it (https://learn.microsoft.com/office/troubleshoot/excel/1900-and-1904-date-system).
+   */
+  date1904?: boolean;
+  /**
+   * Is this row hidden (manually or by a filter)? SUBTOTAL 101–111 leave such rows out
+   * (https://support.microsoft.com/office/subtotal-function-7b027003-f060-4ade-9040-e478765b9939).
+   */
+  isRowHidden?(sheet: string, row: number): boolean;
+  /** Is this row filtered out? SUBTOTAL 1–11 leave out filtered rows but keep manually hidden ones (same page). */
+  isRowFiltered?(sheet: string, row: number): boolean;
+  /** The formula of a cell, if any: SUBTOTAL ignores cells that hold SUBTOTAL themselves (same page). */
+  formulaAt?(sheet: string, row: number, col: number): string | undefined;
   /** Evaluated value of a cell (null = empty), or an error. */
   valueAt(sheet: string, row: number, col: number): Value | { error: ErrorValue };
   /** Table column lookup for structured references; null when there is no such table/column. */
@@ -75,6 +91,12 @@ function toText(v: Operand): string | { error: ErrorValue } {
   if (v === null) return '';
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   return String(v);
+}
+
+interface Cell {
+  sheet: string;
+  row: number;
+  col: number;
 }
 
 export function evaluateFormula(
@@ -166,7 +188,8 @@ export function evaluateFormula(
     return { error: '#VALUE!' };
   };
 
-  const reference = (sh: string, ref: string): Operand => {
+  /** The cells an A1 reference covers. */
+  const refCells = (sh: string, ref: string): Cell[] => {
     const [a, b = a] = ref.replace(/\$/g, '').split(':');
     const pa = /^([A-Za-z]+)(\d+)$/.exec(a)!;
     const pb = /^([A-Za-z]+)(\d+)$/.exec(b)!;
@@ -174,34 +197,105 @@ export function evaluateFormula(
       r2 = Number(pb[2]) - 1,
       c1 = columnIndex(pa[1]),
       c2 = columnIndex(pb[1]);
-    const vals: Value[] = [];
+    const cells: Cell[] = [];
     for (let r = Math.min(r1, r2); r <= Math.max(r1, r2); r++)
-      for (let c = Math.min(c1, c2); c <= Math.max(c1, c2); c++) {
-        const v = host.valueAt(sh, r, c);
-        if (isErr(v)) return v;
-        vals.push(v);
-      }
-    return a === b ? vals[0] : vals;
+      for (let c = Math.min(c1, c2); c <= Math.max(c1, c2); c++) cells.push({ sheet: sh, row: r, col: c });
+    return cells;
   };
 
-  const structured = (table: string | null, spec: string): Operand => {
-    // [@Col] / [@[Col name]] = this row; [Col] = the whole data column.
-    const inner = spec.slice(1, -1);
-    const thisRow = inner.startsWith('@');
-    const name = (thisRow ? inner.slice(1) : inner).replace(/^\[|\]$/g, '');
-    const tc = host.tableColumn(table, name, sheet, row, col);
-    if (!tc) return { error: '#REF!' };
-    if (thisRow) return row >= tc.firstRow && row <= tc.lastRow ? (host.valueAt(tc.sheet, row, tc.col) as Operand) : { error: '#VALUE!' };
+  const valuesOf = (cells: Cell[]): Value[] | { error: ErrorValue } => {
     const vals: Value[] = [];
-    for (let r = tc.firstRow; r <= tc.lastRow; r++) {
-      const v = host.valueAt(tc.sheet, r, tc.col);
+    for (const { sheet: s, row: r, col: c } of cells) {
+      const v = host.valueAt(s, r, c);
       if (isErr(v)) return v;
       vals.push(v);
     }
     return vals;
   };
 
+  const reference = (sh: string, ref: string): Operand => {
+    const vals = valuesOf(refCells(sh, ref));
+    if (isErr(vals)) return vals;
+    return ref.includes(':') ? vals : vals[0];
+  };
+
+  /** The cells a structured reference covers ([@Col] / [@[Col name]] = this row; [Col] = the whole data column). */
+  const structCells = (table: string | null, spec: string): Cell[] | { error: ErrorValue } => {
+    const inner = spec.slice(1, -1);
+    const thisRow = inner.startsWith('@');
+    const name = (thisRow ? inner.slice(1) : inner).replace(/^\[|\]$/g, '');
+    const tc = host.tableColumn(table, name, sheet, row, col);
+    if (!tc) return { error: '#REF!' };
+    if (thisRow) return row >= tc.firstRow && row <= tc.lastRow ? [{ sheet: tc.sheet, row, col: tc.col }] : { error: '#VALUE!' };
+    const cells: Cell[] = [];
+    for (let r = tc.firstRow; r <= tc.lastRow; r++) cells.push({ sheet: tc.sheet, row: r, col: tc.col });
+    return cells;
+  };
+
+  const structured = (table: string | null, spec: string): Operand => {
+    const cells = structCells(table, spec);
+    if (isErr(cells)) return cells;
+    const vals = valuesOf(cells);
+    if (isErr(vals)) return vals;
+    return spec.startsWith('[@') ? vals[0] : vals;
+  };
+
+  /**
+   * SUBTOTAL(function_num, ref1, …): 1 AVERAGE, 2 COUNT, 3 COUNTA, 9 SUM; 101/102/103/109 the same
+   * leaving out hidden rows; both leave out rows a filter hides and cells holding SUBTOTAL
+   * (https://support.microsoft.com/office/subtotal-function-7b027003-f060-4ade-9040-e478765b9939).
+   * The refs must be references (a typed value is not accepted: #VALUE!).
+   */
+  /** Consumes the rest of a call's arguments up to and including its closing parenthesis. */
+  const skipCall = <T>(result: T): T => {
+    for (let depth = 0; p < toks.length;) {
+      const t = toks[p++];
+      if (t.kind !== 'op') continue;
+      if (t.text === '(') depth++;
+      else if (t.text === ')' && depth-- === 0) break;
+    }
+    return result;
+  };
+
+  const subtotal = (): Operand => {
+    const fnArg = toNumber(cmp());
+    if (isErr(fnArg)) return skipCall(fnArg);
+    const fn = Math.trunc(fnArg);
+    const base = fn > 100 ? fn - 100 : fn;
+    if (base < 1 || base > 11 || (fn > 11 && fn < 101)) return skipCall({ error: '#VALUE!' });
+    // 4–8, 10, 11 (MAX, MIN, PRODUCT, STDEV, VAR, …) are not modelled: the evaluator's "unknown function".
+    if (![1, 2, 3, 9].includes(base)) return skipCall({ error: '#NAME?' });
+    const cells: Cell[] = [];
+    while (eat(',')) {
+      const t = peek();
+      const next = toks[p + 1];
+      const isRefArg =
+        (t?.kind === 'ref' || t?.kind === 'struct') && (!next || (next.kind === 'op' && (next.text === ',' || next.text === ')')));
+      if (!isRefArg) return skipCall({ error: '#VALUE!' });
+      p++;
+      const cs = t.kind === 'ref' ? refCells(t.sheet ?? sheet, t.text) : structCells(t.table ?? null, t.text);
+      if (isErr(cs)) return skipCall(cs);
+      cells.push(...cs);
+    }
+    if (!eat(')') || cells.length === 0) return skipCall({ error: '#VALUE!' });
+    const kept = cells.filter(
+      (c) =>
+        !host.isRowFiltered?.(c.sheet, c.row) &&
+        !(fn > 100 && host.isRowHidden?.(c.sheet, c.row)) &&
+        !/\bSUBTOTAL\s*\(/i.test(host.formulaAt?.(c.sheet, c.row, c.col) ?? ''),
+    );
+    const vals = valuesOf(kept);
+    if (isErr(vals)) return vals;
+    const nums = vals.filter((v): v is number => typeof v === 'number');
+    const sum = nums.reduce((a, n) => a + n, 0);
+    if (base === 9) return sum;
+    if (base === 1) return nums.length ? sum / nums.length : { error: '#DIV/0!' };
+    if (base === 2) return nums.length;
+    return vals.filter((v) => v !== null).length;
+  };
+
   const call = (name: string): Operand => {
+    if (name === 'SUBTOTAL') return subtotal();
     const args: Operand[] = [];
     if (!eat(')')) {
       do args.push(cmp());
@@ -233,6 +327,35 @@ export function evaluateFormula(
         const c = toNumber(args[0]);
         if (isErr(c)) return c;
         return c !== 0 ? (args[1] ?? true) : (args[2] ?? false);
+      }
+      case 'DATE': {
+        // DATE(year, month, day): year 0–1899 is added to 1900; month and day overflow into the next
+        // or previous month/year; below 0 or from 10000 → #NUM!; a result before the date system's
+        // first day → #NUM! (https://support.microsoft.com/office/date-function-e36c0c8c-4104-49da-ab83-82328b832349).
+        if (args.length !== 3) return { error: '#VALUE!' };
+        const [y, m, d] = args.map(toNumber);
+        if (isErr(y)) return y;
+        if (isErr(m)) return m;
+        if (isErr(d)) return d;
+        let year = Math.trunc(y);
+        if (year < 0 || year >= 10_000) return { error: '#NUM!' };
+        if (year < 1900) year += 1900;
+        const serial = serialFromYmd(year, Math.trunc(m), Math.trunc(d), host.date1904 ?? false);
+        // The latest date Excel allows is 9999-12-31 (Excel specifications and limits,
+        // https://support.microsoft.com/office/excel-specifications-and-limits-1672b34d-7043-467e-8e27-269d656771c3).
+        const last = serialFromYmd(9999, 12, 31, host.date1904 ?? false);
+        return serial < 0 || serial > last ? { error: '#NUM!' } : serial;
+      }
+      case 'YEAR':
+      case 'MONTH':
+      case 'DAY': {
+        // The date part of a serial in the workbook's date system; 1900 system: serial 0 is
+        // 1900-01-00 and 60 the fictitious 1900-02-29 (https://learn.microsoft.com/office/troubleshoot/excel/wrongly-assumes-1900-is-leap-year).
+        const v = toNumber(args[0] ?? null);
+        if (isErr(v)) return v;
+        const ymd = ymdFromSerial(v, host.date1904 ?? false);
+        if (!ymd || v > serialFromYmd(9999, 12, 31, host.date1904 ?? false)) return { error: '#NUM!' };
+        return name === 'YEAR' ? ymd.y : name === 'MONTH' ? ymd.m : ymd.d;
       }
       case 'LEN': {
         const s = toText(args[0]);
