@@ -3,7 +3,7 @@
  * need — numbers, strings, TRUE/FALSE, A1 references (same or other sheet) and ranges, table
  * structured references ([@Sales], [@[Unit Price]], Orders[@Sales], Orders[Sales]), operators
  * + - * / ^ & = <> < > <= >=, unary minus, and SUM/MIN/MAX/AVERAGE/ROUND/IF/LEN, DATE/YEAR/MONTH/DAY
- * (in the workbook's date system) and SUBTOTAL 1/2/3/9 and 101/102/103/109.
+ * (in the workbook's date system) and SUBTOTAL 1–5/9 and 101–105/109.
  * Anything else evaluates to an Excel error value, never throws.
  */
 import { columnIndex } from '../address.js';
@@ -241,7 +241,7 @@ export function evaluateFormula(
   };
 
   /**
-   * SUBTOTAL(function_num, ref1, …): 1 AVERAGE, 2 COUNT, 3 COUNTA, 9 SUM; 101/102/103/109 the same
+   * SUBTOTAL(function_num, ref1, …): 1 AVERAGE, 2 COUNT, 3 COUNTA, 4 MAX, 5 MIN, 9 SUM; 101–109 the same
    * leaving out hidden rows; both leave out rows a filter hides and cells holding SUBTOTAL
    * (https://support.microsoft.com/office/subtotal-function-7b027003-f060-4ade-9040-e478765b9939).
    * The refs must be references (a typed value is not accepted: #VALUE!).
@@ -263,8 +263,8 @@ export function evaluateFormula(
     const fn = Math.trunc(fnArg);
     const base = fn > 100 ? fn - 100 : fn;
     if (base < 1 || base > 11 || (fn > 11 && fn < 101)) return skipCall({ error: '#VALUE!' });
-    // 4–8, 10, 11 (MAX, MIN, PRODUCT, STDEV, VAR, …) are not modelled: the evaluator's "unknown function".
-    if (![1, 2, 3, 9].includes(base)) return skipCall({ error: '#NAME?' });
+    // 6–8, 10, 11 (PRODUCT, STDEV, STDEVP, VAR, VARP) are not modelled: the evaluator's "unknown function".
+    if (![1, 2, 3, 4, 5, 9].includes(base)) return skipCall({ error: '#NAME?' });
     const cells: Cell[] = [];
     while (eat(',')) {
       const t = peek();
@@ -291,6 +291,8 @@ export function evaluateFormula(
     if (base === 9) return sum;
     if (base === 1) return nums.length ? sum / nums.length : { error: '#DIV/0!' };
     if (base === 2) return nums.length;
+    if (base === 4) return nums.length ? Math.max(...nums) : 0;
+    if (base === 5) return nums.length ? Math.min(...nums) : 0;
     return vals.filter((v) => v !== null).length;
   };
 

@@ -72,6 +72,9 @@ describe('evaluateFormula', () => {
       expect(ev('=SUBTOTAL(3,B2:B5)', plain)).toBe(4);
       expect(ev('=SUBTOTAL(103,B2:B5)', plain)).toBe(4);
       expect(ev('=SUBTOTAL(9,B2:B3,B5)', plain)).toBe(70);
+      expect(ev('=SUBTOTAL(104,B2:B5)', plain)).toBe(40);
+      expect(ev('=SUBTOTAL(5,B2:B5)', plain)).toBe(10);
+      expect(ev('=SUBTOTAL(104,B2:B5)', host(cells, { isRowHidden: (_s, r) => r === 4 }))).toBe(20);
     });
 
     it('1xx leave out hidden rows; both leave out filtered rows', () => {
@@ -91,7 +94,7 @@ describe('evaluateFormula', () => {
 
     it('bad function numbers, non-reference arguments and empty averages are errors', () => {
       expect(ev('=SUBTOTAL(12,B2:B5)', plain)).toEqual({ error: '#VALUE!' });
-      expect(ev('=SUBTOTAL(4,B2:B5)+1', plain)).toEqual({ error: '#NAME?' }); // MAX: not modelled
+      expect(ev('=SUBTOTAL(6,B2:B5)+1', plain)).toEqual({ error: '#NAME?' }); // PRODUCT: not modelled
       expect(ev('=SUBTOTAL(9,5)', plain)).toEqual({ error: '#VALUE!' });
       expect(ev('=SUBTOTAL(1,C1:C3)', plain)).toEqual({ error: '#DIV/0!' });
     });
