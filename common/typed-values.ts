@@ -6,7 +6,9 @@
  * serials are ONE LESS than the true day count (Excel shows serial 1 as 1900-01-01, not 1899-12-31).
  * We follow Excel there so the cell shows the right date; from 1900-03-01 (serial 61) on, both agree.
  * Dates before 1900-01-01 or after 9999-12-31 cannot be Excel dates: `excelSerial` answers NaN, and the
- * typing code then keeps such a column as text (an analyst sees the original value, never ####).
+ * server's typing code then sends the date as ISO text with an end warning, or keeps a column of only
+ * such dates as text (server/pull/precision.ts): an analyst sees the date, never ####.
+ * Source of the leap-year rule: https://learn.microsoft.com/office/troubleshoot/excel/wrongly-assumes-1900-is-leap-year
  */
 
 /** Serial of 1970-01-01 (the Unix epoch) in Excel's 1900 date system. */

@@ -16,6 +16,14 @@ describe('excelSerial', () => {
     expect(excelSerial(1900, 3, 1)).toBe(61);
   });
 
+  it('counts early-1900 date-times from 1899-12-31 too, and reads them back', () => {
+    expect(excelSerial(1900, 1, 1, 6)).toBe(1.25);
+    expect(excelSerial(1900, 2, 28, 12)).toBe(59.5);
+    expect(excelSerial(1900, 3, 1, 18)).toBe(61.75);
+    expect(excelSerialToParts(59.5)).toEqual({ year: 1900, month: 2, day: 28, hour: 12, minute: 0, second: 0 });
+    expect(formatExcelSerial(1, false)).toBe('1900-01-01');
+  });
+
   it('adds the time of day as a fraction', () => {
     expect(excelSerial(2024, 1, 5, 12, 0, 0)).toBe(45296.5);
     expect(excelSerial(2024, 1, 5, 13, 45, 0)).toBeCloseTo(45296 + (13 * 60 + 45) / 1440, 12);
