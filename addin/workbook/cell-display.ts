@@ -131,7 +131,11 @@ function renderDigits(value: number, pattern: string): string {
 }
 
 function formatDate(serial: number, section: string): string {
-  const ms = Math.round((serial - UNIX_EPOCH_SERIAL) * 86_400_000);
+  // Excel counts the fictitious 1900-02-29 as serial 60, so serials below 61 are one day later than
+  // days-since-1899-12-30 (https://learn.microsoft.com/office/troubleshoot/excel/wrongly-assumes-1900-is-leap-year).
+  // Serial 60 itself has no real date: it shows as 1900-03-01 here.
+  const real = serial < 61 ? serial + 1 : serial;
+  const ms = Math.round((real - UNIX_EPOCH_SERIAL) * 86_400_000);
   const d = new Date(ms);
   const hasAmPm = /AM\/PM|A\/P/i.test(section);
   const parts = {
