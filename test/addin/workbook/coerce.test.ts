@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import { coerceCellInput, DAYS_1904_OFFSET, serialFromYmd, ymdFromSerial } from '../../../addin/workbook/memory/coerce.js';
+import {
+  coerceCellInput,
+  type CoerceResult,
+  DAYS_1904_OFFSET,
+  serialFromYmd,
+  ymdFromSerial,
+} from '../../../addin/workbook/memory/coerce.js';
 
 const today = new Date(2026, 5, 1); // any day in 2026
 const opts = { date1904: false, today };
 const general = {};
-const c = (input: unknown, cell: { format?: string } = general, o: { date1904: boolean; today?: Date } = opts) =>
+const c = (input: unknown, cell: { format?: string } = general, o: { date1904: boolean; today?: Date } = opts): CoerceResult =>
   coerceCellInput(input, cell, o);
 
 describe('coerceCellInput: one element of a Range.values assignment, as Excel stores it', () => {
