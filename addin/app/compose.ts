@@ -8,6 +8,7 @@ import { createSchedulesClient } from '../api/schedules.js';
 import type { SessionStore } from '../api/sessionStore.js';
 import { registerRibbonCommands } from '../commands/refreshAll.js';
 import type { HostAdapter, HostKind } from '../host/adapter.js';
+import { LEASE_SETTLE_MS } from '../refresh/runner/lease.js';
 import { RefreshService } from '../refresh/runner/service.js';
 import { memoryStartupPort } from '../refresh/runner/startup.js';
 import type { WorkbookGateway } from '../workbook/gateway.js';
@@ -30,9 +31,14 @@ export function composeServices({ host, kind, session, workbook }: ComposeOption
     snapshots: schedules,
     // Only Excel with the shared runtime can load the add-in on open; the browser mode remembers the wish.
     startup: kind === 'excel' ? host.startup : memoryStartupPort(),
+    // Only in Excel can co-authors' copies start together: give their lease writes time to meet.
+    lease: { settleMs: kind === 'excel' ? LEASE_SETTLE_MS : 0 },
   });
   // Before the first render: the ribbon's "Refresh all" works even if the pane is never shown.
   registerRibbonCommands(refresh, host.ribbon());
   void refresh.start({ refreshOnOpen: true });
+  // Closing the pane hands the automatic-refresh lease back, best effort (addin/refresh/runner/lease.ts);
+  // if the write does not make it, the lease expires on its own.
+  globalThis.addEventListener?.('pagehide', () => refresh.stop());
   return { api, workbook, refresh, schedules, host, onInserted: refresh.onInserted };
 }

@@ -8,14 +8,16 @@ import { z } from 'zod';
 import type { KeyValueStorage } from '../../api/sessionStore.js';
 
 export type RefreshTrigger = 'manual' | 'all' | 'timer' | 'open' | 'ribbon';
-export type LogOutcome = 'ok' | 'truncated' | 'snapshot' | 'error' | 'cancelled';
+/** 'skipped': an automatic refresh left to the copy of the workbook holding the lease (lease.ts). */
+export type LogOutcome = 'ok' | 'truncated' | 'snapshot' | 'error' | 'cancelled' | 'skipped';
 
 const entrySchema = z.object({
   at: z.string(),
   table: z.string(),
   definitionId: z.string(),
   trigger: z.enum(['manual', 'all', 'timer', 'open', 'ribbon']),
-  outcome: z.enum(['ok', 'truncated', 'snapshot', 'error', 'cancelled']),
+  // Values are only ever added, so logs saved by earlier versions still parse.
+  outcome: z.enum(['ok', 'truncated', 'snapshot', 'error', 'cancelled', 'skipped']),
   rows: z.number().optional(),
   durationMs: z.number(),
   /** Plain words: what happened (error text, columns added/removed, data as of). */

@@ -24,11 +24,12 @@ import type { DefinitionStore } from '../definitions/store.js';
 import { type CollectedResult, collectStream } from './collect.js';
 import { describeSite, matchConnection } from './connections.js';
 import { failureBody, plainWords, REFRESH_CANCELLED, RefreshFailure, throwIfAborted } from './failure.js';
+import type { AutomationGate } from './lease.js';
 import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
 import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
 import { Semaphore } from './semaphore.js';
 import { createSignInGate, type SignInGate } from './signin.js';
-import { describeOutcome, describeTruncatedCells } from './words.js';
+import { describeOutcome, describeTruncatedCells, SKIPPED_FOR_COAUTHOR } from './words.js';
 
 /** The parts of ApiClient (addin/api/client.ts) a refresh uses. */
 export interface RefreshApi {
@@ -71,6 +72,11 @@ export interface RunnerOptions {
   now?: () => Date;
   /** Tables pulled at once by Refresh all (default 2: each holds its whole result in memory). */
   poolSize?: number;
+  /**
+   * Asked before every automatic refresh (on open, timers): only the instance holding the lease
+   * in the document runs them (lease.ts). Without it every automatic refresh runs.
+   */
+  lease?: AutomationGate;
 }
 
 interface Running {
@@ -93,6 +99,8 @@ export class RefreshRunner {
   private readonly now: () => Date;
   private allController: AbortController | null = null;
   private snapshot: TableActivity[] = [];
+  /** Timed tables whose skip is already in the log (one entry per table until this instance runs again). */
+  private readonly skipLogged = new Set<string>();
 
   constructor(private readonly options: RunnerOptions) {
     this.signIn = options.signIn ?? createSignInGate();
@@ -144,11 +152,27 @@ export class RefreshRunner {
     }
   }
 
-  /** Refresh on open: the tables whose definition asks for it. */
+  /**
+   * Refresh on open: the tables whose definition asks for it, if this instance holds the lease
+   * (a co-author's copy may be the one that runs them; then each is logged as skipped).
+   */
   async refreshOnOpen(): Promise<RefreshOutcome[]> {
     const definitions = await this.options.store.list();
-    const ids = definitions.filter((d) => d.options.refreshOnOpen).map((d) => d.id);
-    return ids.length ? this.refreshAll({ trigger: 'open', ids }) : [];
+    const chosen = definitions.filter((d) => d.options.refreshOnOpen);
+    if (!chosen.length || !(await this.mayRunAutomatically('open', chosen))) return [];
+    return this.refreshAll({ trigger: 'open', ids: chosen.map((d) => d.id) });
+  }
+
+  /** A timed refresh (the every-N-minutes ticker): runs only where the lease is held; null when skipped. */
+  async refreshTimed(definitionId: string): Promise<RefreshOutcome | null> {
+    const running = this.running.get(definitionId);
+    if (running) return running.promise;
+    if (this.options.lease) {
+      // The table's name for the log; a definition that cannot be read fails in refresh() below.
+      const def = await this.options.store.get(definitionId).catch(() => null);
+      if (def && !(await this.mayRunAutomatically('timer', [def]))) return null;
+    }
+    return this.refresh(definitionId, { trigger: 'timer' });
   }
 
   cancel(definitionId: string): void {
@@ -178,6 +202,23 @@ export class RefreshRunner {
   onRunning(listener: RunningListener): () => void {
     this.runningListeners.add(listener);
     return () => this.runningListeners.delete(listener);
+  }
+
+  /** Asks the lease; a failing lease never blocks (the run goes ahead as it did before there was one). */
+  private async mayRunAutomatically(trigger: 'open' | 'timer', definitions: readonly RefreshDefinition[]): Promise<boolean> {
+    const lease = this.options.lease;
+    if (!lease) return true;
+    const answer = await lease.claim().catch(() => ({ run: true as const }));
+    if (answer.run) {
+      this.skipLogged.clear();
+      return true;
+    }
+    for (const def of definitions) {
+      if (trigger === 'timer' && this.skipLogged.has(def.id)) continue;
+      if (trigger === 'timer') this.skipLogged.add(def.id);
+      this.addLog(def.id, def.target.tableName, trigger, 'skipped', 0, SKIPPED_FOR_COAUTHOR);
+    }
+    return false;
   }
 
   private emit(): void {

@@ -9,6 +9,7 @@ import type { RefreshDefinition } from '../definitions/schema.js';
 import { type DefinitionPatch, DefinitionStore } from '../definitions/store.js';
 import { failureBody } from './failure.js';
 import { createOnInserted, type InsertedTable } from './inserted.js';
+import { AutomationLease, type AutomationLeaseOptions } from './lease.js';
 import { type RefreshApi, RefreshRunner, type RunnerOptions, type SnapshotApi } from './runner.js';
 import { type StartupPort, syncStartup } from './startup.js';
 import { createTimedRefresh, type TimedRefresh, type TimerPorts } from './timed.js';
@@ -26,6 +27,8 @@ interface RefreshServiceOptions {
   timers?: TimerPorts;
   now?: () => Date;
   runner?: Partial<Pick<RunnerOptions, 'log' | 'signIn' | 'poolSize'>>;
+  /** The lease that picks which co-author's copy runs the automatic refreshes (lease.ts). */
+  lease?: Partial<Pick<AutomationLeaseOptions, 'holder' | 'ttlMs' | 'settleMs'>>;
 }
 
 export class RefreshService {
@@ -37,16 +40,26 @@ export class RefreshService {
   private state: DefinitionsState = { status: 'loading', definitions: [] };
   private readonly listeners = new Set<() => void>();
   private readonly startup: StartupPort;
+  readonly lease: AutomationLease;
 
   constructor(options: RefreshServiceOptions) {
     const now = options.now ?? (() => new Date());
     this.store = new DefinitionStore(options.gateway, { now });
+    this.lease = new AutomationLease({
+      documents: options.gateway,
+      now: () => now().getTime(),
+      ...(options.timers ? { timers: options.timers } : {}),
+      // Kept between runs only while some table refreshes every N minutes; refresh on open needs it once.
+      keepWhile: () => this.state.definitions.some((d) => (d.options.everyMinutes ?? 0) > 0),
+      ...options.lease,
+    });
     this.runner = new RefreshRunner({
       gateway: options.gateway,
       store: this.store,
       api: options.api,
       snapshots: options.snapshots,
       now,
+      lease: this.lease,
       ...options.runner,
     });
     this.timed = createTimedRefresh(this.runner, options.timers);
@@ -64,9 +77,11 @@ export class RefreshService {
     if (options.refreshOnOpen && this.state.status === 'ok') await this.runner.refreshOnOpen();
   }
 
+  /** Stops the timers and refreshes, and hands the lease back (best effort) so a co-author's copy takes over. */
   stop(): void {
     this.timed.stop();
     this.runner.cancelAll();
+    void this.lease.release();
   }
 
   definitions(): DefinitionsState {

@@ -29,8 +29,9 @@ const realTimers = (): TimerPorts => ({
 export function createTimedRefresh(runner: RefreshRunner, ports: TimerPorts = realTimers()): TimedRefresh {
   const ticker: Ticker = createTicker({
     ...ports,
+    // Only the instance holding the workbook's lease runs timed refreshes (runner.refreshTimed, lease.ts).
     onDue: async (id) => {
-      await runner.refresh(id, { trigger: 'timer' });
+      await runner.refreshTimed(id);
     },
   });
   runner.onRunning((id, running, trigger) => {

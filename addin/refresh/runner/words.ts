@@ -12,6 +12,9 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** The log's words for an automatic refresh left to another instance (lease.ts). */
+export const SKIPPED_FOR_COAUTHOR = 'Skipped: another copy of this workbook open elsewhere (a co-author) runs the automatic refreshes.';
+
 /** What a write reports of cells cut to Excel's cell limit (WriteStats in addin/workbook/gateway.ts). */
 interface TruncatedCells {
   truncatedCells: number;

@@ -10,6 +10,7 @@ const OUTCOME: Record<LogEntry['outcome'], string> = {
   snapshot: 'Snapshot loaded',
   error: 'Failed',
   cancelled: 'Cancelled',
+  skipped: 'Skipped',
 };
 const TRIGGER: Record<LogEntry['trigger'], string> = {
   manual: 'by you',
