@@ -2,31 +2,23 @@
  * MemoryWorkbook: an in-memory Excel workbook that behaves like Excel where this add-in depends on
  * it — sparse sheets of {value, formula, format}; `Range.values` semantics (null = unchanged,
  * "=…"/"+…"/"-…" become formulas and "123"/"TRUE"/"2024-01-05" are coerced unless the cell is
- * formatted "@"; a leading apostrophe is a quote prefix); tables whose calculated columns fill down
- * when the table grows; custom XML parts; and batches whose sync() fails with
- * `RequestPayloadSizeLimitExceeded` above the payload limit, like Excel on the web (5 MB).
+ * formatted "@"; a leading apostrophe is a quote prefix); sheet protection, merged cells, shapes,
+ * filter-hidden rows; tables (tables.ts) with totals rows, auto-expansion, calculated columns,
+ * filters and sort; custom XML parts; and the request limits of Excel on the web (excel-api.ts).
  */
-import { cellAddress, fitsSheet, intersects, MAX_COLUMNS, type Rect, rectAddress } from '../address.js';
+import { cellAddress, type Rect, rectAddress } from '../address.js';
 import { MB } from '../chunks.js';
 import { rootNamespace } from '../custom-xml.js';
-import { GENERAL_FORMAT, isoDateToSerial, TEXT_FORMAT } from '../formats.js';
-import { type ErrorValue, evaluateFormula, type Scalar, shiftFormula, type Value } from './formula.js';
+import { GENERAL_FORMAT } from '../formats.js';
+import { coerceCellInput,type CoerceResult } from './coerce.js';
+import { accessDenied, ExcelLikeError } from './errors.js';
+import { type ErrorValue, evaluateFormula, type Scalar, type Value } from './formula.js';
+import { type MemCell, MemorySheet } from './sheet.js';
+import { afterWrite, type MemTable, tableRect, Tables } from './tables.js';
 
-interface MemCell {
-  value: Scalar | null;
-  formula?: string;
-  format?: string;
-}
-
-export interface MemTable {
-  name: string;
-  sheet: string;
-  row: number;
-  col: number;
-  /** Data rows (Excel keeps at least one, possibly empty). */
-  rows: number;
-  cols: number;
-}
+export { ExcelLikeError } from './errors.js';
+export type { MemTable } from './tables.js';
+export { tableRect } from './tables.js';
 
 interface MemorySnapshot {
   sheets: Record<string, Record<string, { value: Scalar | null; formula?: string; format?: string }>>;
@@ -34,56 +26,66 @@ interface MemorySnapshot {
   parts: string[];
 }
 
-/** Error shaped like OfficeExtension.Error (code + message). */
-export class ExcelLikeError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RichApi.Error';
-  }
+/** One cell of a write: what Range.values / Range.formulas put there. */
+export type WriteKind = 'values' | 'formulas';
+
+/**
+ * Excel's AutoCorrect options that change what API writes do to tables (File › Options ›
+ * Proofing › AutoCorrect Options › AutoFormat As You Type). Both on by default, as in Excel.
+ */
+export interface AutoCorrectOptions {
+  /**
+   * "Include new rows and columns in table": data written directly below or to the right of a
+   * table joins it (https://learn.microsoft.com/office/dev/add-ins/excel/performance, "Importing
+   * data into tables"; support.microsoft.com "Resize a table by adding or removing rows and columns").
+   */
+  expandTables: boolean;
+  /**
+   * "Fill formulas in tables to create calculated columns": a formula entered into an empty table
+   * column fills the column, and new rows of a calculated column get its formula
+   * (https://github.com/OfficeDev/office-js/issues/2093, https://github.com/OfficeDev/office-js/issues/6745,
+   * https://github.com/OfficeDev/office-js/issues/5909).
+   */
+  fillFormulas: boolean;
 }
 
-const key = (r: number, c: number) => r * MAX_COLUMNS + c;
-const NUMERIC = /^\s*[-+]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?(%?)\s*$/;
-
-class MemorySheet {
-  readonly cells = new Map<number, MemCell>();
-  /** Worksheet.visibility: hidden sheets keep their data but get no tab. */
-  hidden = false;
-  constructor(public name: string) {}
-  get(r: number, c: number): MemCell | undefined {
-    return this.cells.get(key(r, c));
-  }
-  ensure(r: number, c: number): MemCell {
-    let cell = this.cells.get(key(r, c));
-    if (!cell) this.cells.set(key(r, c), (cell = { value: null }));
-    return cell;
-  }
-  /** Non-empty = has a value or a formula (a format alone does not count, as in Excel's used range "valuesOnly"). */
-  *used(): Generator<{ row: number; col: number; cell: MemCell }> {
-    for (const [k, cell] of this.cells) {
-      if (cell.value === null && !cell.formula) continue;
-      yield { row: Math.floor(k / MAX_COLUMNS), col: k % MAX_COLUMNS, cell };
-    }
-  }
+export interface MemoryWorkbookOptions {
+  payloadLimit?: number;
+  generalExceptionBytes?: number;
+  sheets?: string[];
+  date1904?: boolean;
+  autoCorrect?: Partial<AutoCorrectOptions>;
 }
 
 export class MemoryWorkbook {
+  /** Excel on the web rejects a request above 5 MB with RequestPayloadSizeLimitExceeded (excel-api.ts). */
   payloadLimit: number;
+  /**
+   * Large requests on the web also fail below the documented limit, as GeneralException / HTTP 500
+   * (https://github.com/OfficeDev/office-js/issues/1314, https://github.com/OfficeDev/office-js/issues/1012):
+   * a sync above this many bytes (and under payloadLimit) fails with GeneralException, batch dropped.
+   */
+  generalExceptionBytes: number;
+  /** The workbook's date system (Workbook.properties / "Use 1904 date system"); coerce.ts reads it. */
+  date1904: boolean;
+  readonly autoCorrect: AutoCorrectOptions;
   readonly sheets: MemorySheet[] = [];
   readonly tables: MemTable[] = [];
   readonly parts: { id: string; xml: string }[] = [];
   selection: { sheet: string; rect: Rect };
   /** Request bytes of every successful sync (for tests and benchmarks). */
   readonly syncLog: number[] = [];
+  readonly tableOps: Tables;
   private listeners = new Set<() => void>();
   private partSeq = 0;
   private evaluating = new Set<string>();
 
-  constructor(opts: { payloadLimit?: number; sheets?: string[] } = {}) {
+  constructor(opts: MemoryWorkbookOptions = {}) {
     this.payloadLimit = opts.payloadLimit ?? 5 * MB;
+    this.generalExceptionBytes = opts.generalExceptionBytes ?? 4 * MB;
+    this.date1904 = opts.date1904 ?? false;
+    this.autoCorrect = { expandTables: true, fillFormulas: true, ...opts.autoCorrect };
+    this.tableOps = new Tables(this);
     for (const s of opts.sheets ?? ['Sheet1']) this.addSheet(s);
     this.selection = { sheet: this.sheets[0].name, rect: { row: 0, col: 0, rows: 1, cols: 1 } };
   }
@@ -117,48 +119,76 @@ export class MemoryWorkbook {
     for (let i = this.tables.length - 1; i >= 0; i--) if (this.tables[i].sheet === s.name) this.tables.splice(i, 1);
   }
 
+  /**
+   * Every write to a protected sheet fails with AccessDenied (errors.ts); reads work
+   * (excel.d.ts WorksheetProtection: "protected" blocks edits of locked cells, which all cells are by default).
+   */
+  guard(sheetName: string, what: string): MemorySheet {
+    const sh = this.sheet(sheetName);
+    if (sh.protected) throw accessDenied(sh.name, what);
+    return sh;
+  }
+
   // ── cells ───────────────────────────────────────────────────────────────
-  /** One cell of a `Range.values` assignment. */
+  /** One cell of a `Range.values` assignment (as a 1×1 write, so table AutoCorrect applies as when a user types). */
   writeValue(sheetName: string, r: number, c: number, v: unknown): void {
-    if (v === null || v === undefined) return; // Office.js: null in a 2-D array leaves the cell unchanged
-    const cell = this.sheet(sheetName).ensure(r, c);
-    delete cell.formula;
-    if (typeof v === 'number' || typeof v === 'boolean') {
-      cell.value = v;
-      return;
-    }
-    const s = String(v);
-    if (s === '') cell.value = null;
-    else if (cell.format === TEXT_FORMAT) cell.value = s;
-    else if (s.startsWith("'")) cell.value = s.slice(1);
-    else if (s.length > 1 && s.startsWith('=')) this.setFormula(cell, s);
-    else if (NUMERIC.test(s)) {
-      const m = NUMERIC.exec(s)!;
-      const n = Number(s.replace(/[,%\s]/g, ''));
-      cell.value = m[3] ? n / 100 : n;
-      if (m[3] && (cell.format ?? GENERAL_FORMAT) === GENERAL_FORMAT) cell.format = '0%';
-    } else if (s.length > 1 && (s.startsWith('+') || s.startsWith('-'))) this.setFormula(cell, `=${s}`);
-    else if (/^@[A-Za-z_][\w.]*\(/.test(s)) this.setFormula(cell, `=${s.slice(1)}`);
-    else if (/^(true|false)$/i.test(s)) cell.value = s.toLowerCase() === 'true';
-    else if (isoDateToSerial(s) !== null) {
-      cell.value = isoDateToSerial(s);
-      if ((cell.format ?? GENERAL_FORMAT) === GENERAL_FORMAT) cell.format = 'yyyy-mm-dd';
-    } else cell.value = s;
+    this.writeCells(sheetName, { row: r, col: c, rows: 1, cols: 1 }, [[v]], 'values');
   }
 
   /** One cell of a `Range.formulas` assignment. */
   writeFormula(sheetName: string, r: number, c: number, f: unknown): void {
-    if (typeof f === 'string' && f.length > 1 && f.startsWith('=')) this.setFormula(this.sheet(sheetName).ensure(r, c), f);
-    else this.writeValue(sheetName, r, c, f);
+    this.writeCells(sheetName, { row: r, col: c, rows: 1, cols: 1 }, [[f]], 'formulas');
   }
 
-  private setFormula(cell: MemCell, f: string): void {
-    cell.formula = f;
-    cell.value = null;
+  /**
+   * Range.values / Range.formulas over `rect` (grid already shaped like rect). Fails as a whole
+   * before writing on a protected sheet or when a value lands inside a merged area (not its top-left
+   * cell); afterwards applies Excel's table AutoCorrect (tables.ts afterWrite).
+   */
+  writeCells(sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[], kind: WriteKind): void {
+    const sh = this.guard(sheetName, `Range.${kind}`);
+    // Verify in Excel: no document says what a value aimed at a covered cell of a merged area does;
+    // the UI refuses ("Cannot change part of a merged cell"), so we refuse the whole write.
+    for (const m of sh.mergesIn(rect)) {
+      for (let r = Math.max(m.row, rect.row); r < Math.min(m.row + m.rows, rect.row + rect.rows); r++)
+        for (let c = Math.max(m.col, rect.col); c < Math.min(m.col + m.cols, rect.col + rect.cols); c++) {
+          if ((r !== m.row || c !== m.col) && grid[r - rect.row][c - rect.col] !== null && grid[r - rect.row][c - rect.col] !== undefined)
+            throw new ExcelLikeError('InvalidOperation', `Cannot change part of a merged cell (${rectAddress(m)}).`);
+        }
+    }
+    // Coerce every input first: one the cell cannot hold fails the whole operation (coerce.ts).
+    const results: { r: number; c: number; res: Exclude<CoerceResult, 'unchanged' | { error: unknown }> }[] = [];
+    for (let i = 0; i < rect.rows; i++) {
+      const row = grid[i];
+      for (let j = 0; j < rect.cols; j++) {
+        const res = this.coerce(sh, rect.row + i, rect.col + j, row[j]);
+        if (res !== 'unchanged') results.push({ r: rect.row + i, c: rect.col + j, res });
+      }
+    }
+    for (const { r, c, res } of results) applyCoerced(sh.ensure(r, c), res);
+    afterWrite.apply(this, sh.name, rect, grid);
+  }
+
+  /**
+   * What Excel stores for one input of Range.values / Range.formulas (coerce.ts: Excel's data-entry
+   * rules, the workbook's date system, 15 digits, 32,767 characters). Range.formulas reads its input
+   * the way Range.values does ("=…" is a formula, anything else a value; excel.d.ts Range.formulas).
+   * An input the cell cannot hold throws InvalidArgument.
+   */
+  coerce(sh: MemorySheet, r: number, c: number, v: unknown): Exclude<CoerceResult, { error: unknown }> {
+    const res = coerceCellInput(v, { format: sh.get(r, c)?.format }, { date1904: this.date1904 });
+    if (typeof res === 'object' && 'error' in res) throw new ExcelLikeError(res.error.code, res.error.message);
+    return res;
+  }
+
+  /** Puts one input into a cell as Excel's cell entry does (no table behaviour). */
+  enter(sh: MemorySheet, r: number, c: number, v: unknown): void {
+    const res = this.coerce(sh, r, c, v);
+    if (res !== 'unchanged') applyCoerced(sh.ensure(r, c), res);
   }
 
   setFormat(sheetName: string, rect: Rect, format: string): void {
-    const sh = this.sheet(sheetName);
+    const sh = this.guard(sheetName, 'Range.numberFormat');
     for (let r = rect.row; r < rect.row + rect.rows; r++)
       for (let c = rect.col; c < rect.col + rect.cols; c++) {
         if (format === '' || format === GENERAL_FORMAT) {
@@ -168,49 +198,62 @@ export class MemoryWorkbook {
       }
   }
 
-  /** Range.clear(): 'contents' keeps formats, 'all' removes everything. */
-  clear(sheetName: string, rect: Rect, what: 'contents' | 'all' = 'all'): void {
-    const sh = this.sheet(sheetName);
-    for (const { row, col, cell } of [...this.cellsIn(sh, rect, true)]) {
-      if (what === 'all') sh.cells.delete(key(row, col));
+  /**
+   * Range.clear(applyTo): 'contents' keeps formats, 'formats' keeps values and formulas, 'all'
+   * removes both (excel.d.ts Excel.ClearApplyTo). Clearing a merged area's cells does not unmerge.
+   */
+  clear(sheetName: string, rect: Rect, what: 'contents' | 'all' | 'formats' = 'all'): void {
+    const sh = this.guard(sheetName, 'Range.clear');
+    for (const { row, col, cell } of [...sh.cellsIn(rect, true)]) {
+      if (what === 'all') sh.delete(row, col);
+      else if (what === 'formats') delete cell.format;
       else {
         cell.value = null;
         delete cell.formula;
       }
     }
-  }
-
-  private *cellsIn(sh: MemorySheet, rect: Rect, includeEmpty = false) {
-    for (const [k, cell] of sh.cells) {
-      const row = Math.floor(k / MAX_COLUMNS);
-      const col = k % MAX_COLUMNS;
-      if (row < rect.row || row >= rect.row + rect.rows || col < rect.col || col >= rect.col + rect.cols) continue;
-      if (!includeEmpty && cell.value === null && !cell.formula) continue;
-      yield { row, col, cell };
-    }
+    if (what !== 'formats') afterWrite.cleared(this, sh.name, rect);
   }
 
   /** Top-most, then left-most non-empty cell inside `rect`, or null. */
   firstUsedIn(sheetName: string, rect: Rect): { row: number; col: number } | null {
     let best: { row: number; col: number } | null = null;
-    for (const { row, col } of this.cellsIn(this.sheet(sheetName), rect)) {
+    for (const { row, col } of this.sheet(sheetName).cellsIn(rect)) {
       if (!best || row < best.row || (row === best.row && col < best.col)) best = { row, col };
     }
     return best;
   }
 
-  /** Bounding box of all non-empty cells (Worksheet.getUsedRange(true)), or null. */
-  usedRect(sheetName: string): Rect | null {
+  /**
+   * Bounding box of the used cells (Worksheet.getUsedRange(valuesOnly)), or null. valuesOnly: only
+   * values and formulas count — so empty merged cells and shapes are not in it; otherwise formats and
+   * merged areas count too (excel.d.ts Range.getUsedRange "valuesOnly: Considers only cells with values").
+   */
+  usedRect(sheetName: string, within?: Rect, valuesOnly = true): Rect | null {
     let r0 = Infinity,
       c0 = Infinity,
       r1 = -1,
       c1 = -1;
-    for (const { row, col } of this.sheet(sheetName).used()) {
+    const sh = this.sheet(sheetName);
+    const add = (row: number, col: number) => {
       r0 = Math.min(r0, row);
       c0 = Math.min(c0, col);
       r1 = Math.max(r1, row);
       c1 = Math.max(c1, col);
+    };
+    for (const { row, col } of within ? sh.cellsIn(within, !valuesOnly) : sh.used(valuesOnly)) {
+      if (!valuesOnly && within) {
+        const cell = sh.get(row, col)!;
+        if (cell.value === null && !cell.formula && !cell.format) continue;
+      }
+      add(row, col);
     }
+    if (!valuesOnly)
+      for (const m of within ? sh.mergesIn(within) : sh.merges) {
+        const box = within ? clip(m, within) : m;
+        add(box.row, box.col);
+        add(box.row + box.rows - 1, box.col + box.cols - 1);
+      }
     return r1 < 0 ? null : { row: r0, col: c0, rows: r1 - r0 + 1, cols: c1 - c0 + 1 };
   }
 
@@ -220,7 +263,7 @@ export class MemoryWorkbook {
     return typeof v === 'object' && v !== null ? v.error : v;
   }
 
-  private evaluate(sheetName: string, r: number, c: number): Value | { error: ErrorValue } {
+  evaluate(sheetName: string, r: number, c: number): Value | { error: ErrorValue } {
     const sh = this.findSheet(sheetName);
     if (!sh) return { error: '#REF!' };
     const cell = sh.get(r, c);
@@ -229,11 +272,17 @@ export class MemoryWorkbook {
     if (this.evaluating.has(id)) return 0; // circular reference: Excel shows 0 and warns
     this.evaluating.add(id);
     try {
+      // Rows are hidden only by table filters in this model, so "hidden" and "filtered" are the same set.
+      const hidden = (s: string, rr: number) => this.findSheet(s)?.hiddenRows.has(rr) ?? false;
       return evaluateFormula(
         cell.formula,
         {
+          date1904: this.date1904,
+          isRowHidden: hidden,
+          isRowFiltered: hidden,
+          formulaAt: (s, rr, cc) => this.findSheet(s)?.get(rr, cc)?.formula,
           valueAt: (s, rr, cc) => this.evaluate(s, rr, cc),
-          tableColumn: (t, col, s, rr, cc) => this.structuredColumn(t, col, s, rr, cc),
+          tableColumn: (t, col, s, rr, cc) => this.tableOps.structuredColumn(t, col, s, rr, cc),
         },
         sh.name,
         r,
@@ -244,89 +293,51 @@ export class MemoryWorkbook {
     }
   }
 
-  private structuredColumn(table: string | null, column: string, sheetName: string, r: number, c: number) {
-    const t = table
-      ? this.findTable(table)
-      : this.tables.find(
-          (x) => x.sheet.toLowerCase() === sheetName.toLowerCase() && intersects(tableRect(x), { row: r, col: c, rows: 1, cols: 1 }),
-        );
-    if (!t) return null;
-    const idx = this.tableHeaders(t).findIndex((h) => h.toLowerCase() === column.toLowerCase());
-    return idx < 0 ? null : { sheet: t.sheet, col: t.col + idx, firstRow: t.row + 1, lastRow: t.row + t.rows };
+  // ── merged cells (Range.merge / unmerge, ExcelApi 1.2) ──────────────────
+  /**
+   * Range.merge(across): merging keeps only the top-left value, as Excel's Merge & Center warns
+   * ("Merging cells only keeps the upper-left value"). Cells inside a table cannot be merged
+   * (Verify in Excel: the UI greys out Merge in tables; we fail with InvalidOperation).
+   */
+  merge(sheetName: string, rect: Rect, across = false): void {
+    const sh = this.guard(sheetName, 'Range.merge');
+    if (this.tableOps.onSheet(sh.name).some((t) => intersectsRect(tableRect(t), rect)))
+      throw new ExcelLikeError('InvalidOperation', 'Cells in a table cannot be merged.');
+    const areas = across ? Array.from({ length: rect.rows }, (_, i) => ({ ...rect, row: rect.row + i, rows: 1 })) : [rect];
+    for (const a of areas) {
+      if (a.rows * a.cols < 2) continue;
+      for (let i = sh.merges.length - 1; i >= 0; i--) if (intersectsRect(sh.merges[i], a)) sh.merges.splice(i, 1);
+      for (const { row, col, cell } of [...sh.cellsIn(a)]) {
+        if (row === a.row && col === a.col) continue;
+        cell.value = null;
+        delete cell.formula;
+      }
+      sh.merges.push({ ...a });
+    }
+  }
+  unmerge(sheetName: string, rect: Rect): void {
+    const sh = this.guard(sheetName, 'Range.unmerge');
+    for (let i = sh.merges.length - 1; i >= 0; i--) if (intersectsRect(sh.merges[i], rect)) sh.merges.splice(i, 1);
   }
 
-  // ── tables ──────────────────────────────────────────────────────────────
+  // ── tables (tables.ts) ──────────────────────────────────────────────────
   findTable(name: string): MemTable | undefined {
     return this.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
   }
   tableHeaders(t: MemTable): string[] {
     return Array.from({ length: t.cols }, (_, i) => String(this.value(t.sheet, t.row, t.col + i) ?? ''));
   }
-
   /** worksheet.tables.add(address, true): `rect` includes the header row; a header-only range gets one empty data row. */
   addTable(sheetName: string, rect: Rect, name: string): MemTable {
-    const sh = this.sheet(sheetName);
-    if (this.findTable(name) || !/^[A-Za-z_\\][\w.]*$/.test(name))
-      throw new ExcelLikeError('InvalidArgument', `The table name "${name}" is invalid or already used.`);
-    const t: MemTable = { name, sheet: sh.name, row: rect.row, col: rect.col, rows: Math.max(1, rect.rows - 1), cols: rect.cols };
-    if (!fitsSheet(tableRect(t))) throw new ExcelLikeError('InvalidArgument', 'The table does not fit on the sheet.');
-    if (this.tables.some((o) => o.sheet === sh.name && intersects(tableRect(o), tableRect(t)))) {
-      throw new ExcelLikeError('InvalidOperation', 'A table cannot overlap another table.');
-    }
-    // Excel gives empty or duplicate headers a unique name (Column1, Sales2 …).
-    const seen = new Set<string>();
-    for (let i = 0; i < t.cols; i++) {
-      let h = String(this.value(sh.name, t.row, t.col + i) ?? '') || `Column${i + 1}`;
-      for (let n = 2; seen.has(h.toLowerCase()); n++) h = `${String(this.value(sh.name, t.row, t.col + i) || 'Column')}${n}`;
-      seen.add(h.toLowerCase());
-      const cell = sh.ensure(t.row, t.col + i);
-      delete cell.formula;
-      cell.value = h;
-    }
-    this.tables.push(t);
-    return t;
+    return this.tableOps.add(sheetName, rect, name);
   }
-
-  /**
-   * Table.resize (ExcelApi 1.13): same header row and top-left cell. Growing fills calculated
-   * columns (a column whose data cells all hold the same formula, relatively) and carries the last
-   * row's number formats down, as Excel does when a table expands.
-   */
+  /** Table.resize (ExcelApi 1.13): the new range includes the header and, when shown, the totals row. */
   resizeTable(name: string, rect: Rect): void {
-    const t = this.findTable(name);
-    if (!t) throw new ExcelLikeError('ItemNotFound', `The table "${name}" does not exist.`);
-    if (rect.row !== t.row || rect.col !== t.col || rect.rows < 2 || rect.cols < 1) {
-      throw new ExcelLikeError('InvalidArgument', 'The new range must keep the header row and the top-left cell.');
-    }
-    const sh = this.sheet(t.sheet);
-    const oldRows = t.rows;
-    const newRows = rect.rows - 1;
-    for (let i = 0; i < Math.min(t.cols, rect.cols) && newRows > oldRows; i++) {
-      const col = t.col + i;
-      const first = sh.get(t.row + 1, col);
-      const last = sh.get(t.row + oldRows, col);
-      const calc =
-        first?.formula &&
-        Array.from({ length: oldRows }, (_, k) => sh.get(t.row + 1 + k, col)?.formula).every(
-          (f, k) => f && shiftFormula(f, -k, 0) === first.formula,
-        );
-      for (let r = t.row + oldRows + 1; r <= t.row + newRows; r++) {
-        if (calc) this.setFormula(sh.ensure(r, col), shiftFormula(first!.formula!, r - (t.row + 1), 0));
-        if (last?.format && !sh.get(r, col)?.format) sh.ensure(r, col).format = last.format;
-      }
-    }
-    for (let i = t.cols; i < rect.cols; i++) {
-      const h = sh.get(t.row, t.col + i);
-      if (!h || h.value === null) sh.ensure(t.row, t.col + i).value = `Column${i + 1}`;
-    }
-    t.rows = newRows;
-    t.cols = rect.cols;
+    this.tableOps.resize(this.tableOps.get(name), rect);
   }
-
+  /** Table.delete(): the table and its cells go (tables.ts). */
   deleteTable(name: string): void {
-    const t = this.findTable(name);
-    if (!t) throw new ExcelLikeError('ItemNotFound', `The table "${name}" does not exist.`);
-    this.tables.splice(this.tables.indexOf(t), 1);
+    this.tableOps.remove(this.tableOps.get(name), true);
   }
 
   // ── custom XML parts (ExcelApi 1.5) ─────────────────────────────────────
@@ -349,8 +360,7 @@ export class MemoryWorkbook {
     for (const sh of this.sheets) {
       const cells: MemorySnapshot['sheets'][string] = {};
       for (const [k, cell] of [...sh.cells].sort((a, b) => a[0] - b[0])) {
-        const r = Math.floor(k / MAX_COLUMNS),
-          c = k % MAX_COLUMNS;
+        const { row: r, col: c } = keyToCell(k);
         cells[cellAddress(r, c)] = {
           value: this.value(sh.name, r, c),
           ...(cell.formula ? { formula: cell.formula } : {}),
@@ -373,6 +383,28 @@ export class MemoryWorkbook {
   }
 }
 
-export function tableRect(t: MemTable): Rect {
-  return { row: t.row, col: t.col, rows: t.rows + 1, cols: t.cols };
+function applyCoerced(cell: MemCell, res: Exclude<CoerceResult, 'unchanged' | { error: unknown }>): void {
+  cell.value = res.value;
+  if (res.formula) cell.formula = res.formula;
+  else delete cell.formula;
+  if (res.format) cell.format = res.format;
+}
+
+export function setFormula(cell: MemCell, f: string): void {
+  cell.formula = f;
+  cell.value = null;
+}
+
+function keyToCell(k: number): { row: number; col: number } {
+  return { row: Math.floor(k / 16_384), col: k % 16_384 };
+}
+
+function intersectsRect(a: Rect, b: Rect): boolean {
+  return a.row < b.row + b.rows && b.row < a.row + a.rows && a.col < b.col + b.cols && b.col < a.col + a.cols;
+}
+
+function clip(a: Rect, b: Rect): Rect {
+  const row = Math.max(a.row, b.row);
+  const col = Math.max(a.col, b.col);
+  return { row, col, rows: Math.min(a.row + a.rows, b.row + b.rows) - row, cols: Math.min(a.col + a.cols, b.col + b.cols) - col };
 }

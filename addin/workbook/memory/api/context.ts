@@ -1,0 +1,153 @@
+/**
+ * The request machinery of the in-memory Excel. Like Office.js it queues every operation on proxy
+ * objects and runs them at context.sync()
+ * (https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-core-concepts); properties
+ * can be read only after load() + sync() (PropertyNotLoaded otherwise,
+ * https://learn.microsoft.com/office/dev/add-ins/develop/application-specific-api-model#load). It can
+ * record each operation and each sync with its JSON payload size. A sync fails as a whole:
+ *  - above the payload limit with RequestPayloadSizeLimitExceeded, as Excel on the web does for
+ *    requests over 5 MB (https://learn.microsoft.com/office/dev/add-ins/concepts/resource-limits-and-performance-optimization#excel-add-ins);
+ *  - above wb.generalExceptionBytes with GeneralException: large writes on the web also fail below the
+ *    documented limit (https://github.com/OfficeDev/office-js/issues/1314, https://github.com/OfficeDev/office-js/issues/1012).
+ * There is no transaction: an operation failing inside a sync leaves the ones before it applied
+ * (https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-error-handling).
+ */
+import { ExcelLikeError } from '../errors.js';
+import type { MemoryWorkbook } from '../workbook.js';
+
+export interface OpRecord {
+  op: string;
+  address?: string;
+  sheet?: string;
+  /** Index of the sync that sent this operation (0-based). */
+  sync: number;
+  values?: unknown[][];
+  format?: unknown;
+}
+export interface SyncRecord {
+  bytes: number;
+  ops: string[];
+  failed?: string;
+}
+
+type Op = { payload: Record<string, unknown>; apply: () => void };
+const encoder = new TextEncoder();
+
+/** What a context needs from MemoryExcel (kept structural to avoid an import cycle). */
+export interface ExcelHost {
+  readonly wb: MemoryWorkbook;
+  readonly record: boolean;
+  readonly ops: OpRecord[];
+  readonly syncs: SyncRecord[];
+  failNextSyncWith: string | null;
+  isSetSupported(set: string, version: string): boolean;
+}
+
+export class Ctx {
+  private queue: Op[] = [];
+  /** Set by api/workbook.ts (the proxy tree is built there). */
+  workbook!: unknown;
+  constructor(readonly host: ExcelHost) {}
+
+  get wb(): MemoryWorkbook {
+    return this.host.wb;
+  }
+
+  enqueue(payload: Record<string, unknown>, apply: () => void = () => undefined): void {
+    this.queue.push({ payload, apply });
+  }
+
+  /**
+   * A member above this Excel's requirement set fails at sync with ApiNotFound ("The API you are
+   * trying to use could not be found", error list in excel-add-ins-error-handling).
+   */
+  requires(version: string, member: string): void {
+    if (this.host.isSetSupported('ExcelApi', version)) return;
+    this.enqueue({ op: member }, () => {
+      throw new ExcelLikeError('ApiNotFound', `${member} needs ExcelApi ${version}, which this Excel does not support.`);
+    });
+  }
+
+  async sync(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    const bytes = encoder.encode(JSON.stringify(batch.map((b) => b.payload))).length;
+    const host = this.host;
+    const index = host.syncs.length;
+    const record: SyncRecord = { bytes, ops: batch.map((b) => String(b.payload.op)) };
+    if (host.record) host.syncs.push(record);
+    await Promise.resolve();
+    const wb = host.wb;
+    const forced = host.failNextSyncWith;
+    const failed =
+      forced ??
+      (bytes > wb.payloadLimit ? 'RequestPayloadSizeLimitExceeded' : bytes > wb.generalExceptionBytes ? 'GeneralException' : null);
+    if (failed) {
+      host.failNextSyncWith = null;
+      record.failed = failed;
+      throw new ExcelLikeError(
+        failed,
+        failed === 'GeneralException' ? 'An internal error has occurred while processing the request.' : 'The request failed.',
+      );
+    }
+    wb.syncLog.push(bytes);
+    try {
+      for (const b of batch) {
+        if (host.record && b.payload.op !== 'load') {
+          const { op, address, sheet, values, format } = b.payload as Partial<OpRecord>;
+          host.ops.push({ op: String(op), address, sheet, values, format, sync: index });
+        }
+        b.apply();
+      }
+    } catch (e) {
+      record.failed = (e as { code?: string }).code ?? 'GeneralException';
+      throw e;
+    } finally {
+      wb.notify();
+    }
+  }
+}
+
+/** Parses Office.js load options: "a,b", ["a","b"], {select: "a,b"} or {a: true}; undefined = everything scalar. */
+export function loadNames(spec: unknown): string[] | null {
+  if (spec === undefined || spec === null) return null;
+  if (typeof spec === 'string')
+    return spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (Array.isArray(spec)) return spec.flatMap((s) => loadNames(s) ?? []);
+  if (typeof spec === 'object') {
+    const o = spec as Record<string, unknown>;
+    if (typeof o.select === 'string') return loadNames(o.select);
+    return Object.keys(o).filter((k) => o[k] && k !== 'expand');
+  }
+  return null;
+}
+
+/** Base of every proxy: load tracking and PropertyNotLoaded like Office.js client objects. */
+export class ClientObject {
+  isNullObject = false;
+  private loadedAll = false;
+  private readonly loadedNames = new Set<string>();
+  constructor(readonly ctx: Ctx) {}
+  get context(): Ctx {
+    return this.ctx;
+  }
+  protected markLoaded(names: string[] | null): void {
+    if (names === null) this.loadedAll = true;
+    else for (const n of names) this.loadedNames.add(n.split('/')[0]);
+  }
+  protected need(prop: string): void {
+    if (this.isNullObject)
+      throw new ExcelLikeError('InvalidObjectPath', `The object is a null object; check isNullObject before reading "${prop}".`);
+    if (!this.loadedAll && !this.loadedNames.has(prop))
+      throw new ExcelLikeError(
+        'PropertyNotLoaded',
+        `The property '${prop}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`,
+      );
+  }
+  toJSON(): Record<string, unknown> {
+    return {};
+  }
+}

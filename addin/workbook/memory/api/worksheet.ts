@@ -1,0 +1,331 @@
+/**
+ * Excel.WorksheetCollection, Worksheet, WorksheetProtection and the shapes of a sheet
+ * (excel.d.ts; shapes ExcelApi 1.9) over the in-memory workbook.
+ */
+import { MAX_COLUMNS, MAX_ROWS, parseAddress } from '../../address.js';
+import { accessDenied, ExcelLikeError } from '../errors.js';
+import type { MemShape } from '../sheet.js';
+import { ClientObject, type Ctx, loadNames } from './context.js';
+import { Range } from './range.js';
+import { itemNamesOf, TableCollection } from './table.js';
+
+export class WorksheetCollection extends ClientObject {
+  private _items: Worksheet[] = [];
+  get items(): Worksheet[] {
+    this.need('items');
+    return this._items;
+  }
+  load(spec?: unknown): this {
+    const names = loadNames(spec);
+    const itemNames = itemNamesOf(names);
+    this.ctx.enqueue({ op: 'load' }, () => {
+      this._items = this.ctx.wb.sheets.map((s) => {
+        const ws = new Worksheet(this.ctx, () => s.name);
+        ws.fill(itemNames);
+        return ws;
+      });
+      this.markLoaded(['items']);
+    });
+    return this;
+  }
+  add(name?: string): Worksheet {
+    let added = name ?? '';
+    this.ctx.enqueue({ op: 'worksheets.add', sheet: name }, () => {
+      if (!added) {
+        let k = this.ctx.wb.sheets.length + 1;
+        while (this.ctx.wb.findSheet(`Sheet${k}`)) k++;
+        added = `Sheet${k}`;
+      }
+      // Sheet names: at most 31 characters, none of \ / ? * [ ] :, not blank, not starting or ending with '.
+      if (added.length > 31 || /[\\/?*[\]:]/.test(added) || /^'|'$/.test(added) || !added.trim())
+        throw new ExcelLikeError('InvalidArgument', `"${added}" is not a valid sheet name.`);
+      this.ctx.wb.addSheet(added);
+    });
+    return new Worksheet(this.ctx, () => this.ctx.wb.sheet(added).name);
+  }
+  getItem(name: string): Worksheet {
+    const ws = new Worksheet(this.ctx, () => this.ctx.wb.sheet(name).name);
+    return ws;
+  }
+  getItemOrNullObject(name: string): Worksheet {
+    const ws = new Worksheet(this.ctx, () => this.ctx.wb.sheet(name).name);
+    this.ctx.enqueue({ op: 'load' }, () => (ws.isNullObject = !this.ctx.wb.findSheet(name)));
+    return ws;
+  }
+  getActiveWorksheet(): Worksheet {
+    return new Worksheet(this.ctx, () => this.ctx.wb.selection.sheet);
+  }
+}
+
+export class Worksheet extends ClientObject {
+  readonly tables: TableCollection;
+  readonly protection: WorksheetProtection;
+  readonly shapes: ShapeCollection;
+  private data: Record<string, unknown> = {};
+  constructor(
+    ctx: Ctx,
+    readonly resolveName: () => string,
+  ) {
+    super(ctx);
+    this.tables = new TableCollection(ctx, this);
+    this.protection = new WorksheetProtection(ctx, this);
+    this.shapes = new ShapeCollection(ctx, this);
+  }
+  /** Reads the sheet's properties now (inside a sync). */
+  fill(names: string[] | null): void {
+    const sh = this.ctx.wb.sheet(this.resolveName());
+    this.data = { name: sh.name, visibility: sh.visibility, position: this.ctx.wb.sheets.indexOf(sh), id: `{sheet-${sh.name}}` };
+    this.markLoaded(names);
+  }
+  load(spec?: unknown): this {
+    const names = loadNames(spec);
+    if (names?.some((n) => n.startsWith('protection/'))) this.protection.load('protected');
+    this.ctx.enqueue({ op: 'load' }, () => {
+      if (!this.isNullObject) this.fill(names);
+    });
+    return this;
+  }
+  get name(): string {
+    this.need('name');
+    return this.data.name as string;
+  }
+  set name(n: string) {
+    this.ctx.enqueue({ op: 'worksheet.name', format: n }, () => {
+      const sh = this.ctx.wb.sheet(this.resolveName());
+      if (this.ctx.wb.findSheet(n) && this.ctx.wb.findSheet(n) !== sh)
+        throw new ExcelLikeError('ItemAlreadyExists', `A worksheet named "${n}" already exists.`);
+      for (const t of this.ctx.wb.tables) if (t.sheet === sh.name) t.sheet = n;
+      if (this.ctx.wb.selection.sheet === sh.name) this.ctx.wb.selection.sheet = n;
+      sh.name = n;
+    });
+  }
+  get position(): number {
+    this.need('position');
+    return this.data.position as number;
+  }
+  get visibility(): 'Visible' | 'Hidden' | 'VeryHidden' {
+    this.need('visibility');
+    return this.data.visibility as 'Visible';
+  }
+  /**
+   * Worksheet.visibility (settable, ExcelApi 1.1/1.2). Excel refuses to hide the last visible sheet
+   * ("A workbook must contain at least one visible worksheet") — Verify in Excel for the API's code;
+   * we use InvalidOperation.
+   */
+  set visibility(value: 'Visible' | 'Hidden' | 'VeryHidden') {
+    this.ctx.enqueue({ op: 'worksheet.visibility', format: value }, () => {
+      const sh = this.ctx.wb.sheet(this.resolveName());
+      if (value !== 'Visible' && this.ctx.wb.sheets.every((s) => s === sh || s.hidden))
+        throw new ExcelLikeError('InvalidOperation', 'A workbook must contain at least one visible worksheet.');
+      sh.visibility = value;
+    });
+  }
+  getRangeByIndexes(row: number, col: number, rows: number, cols: number): Range {
+    return new Range(this.ctx, () => {
+      if (row < 0 || col < 0 || rows < 1 || cols < 1 || row + rows > MAX_ROWS || col + cols > MAX_COLUMNS)
+        throw new ExcelLikeError('InvalidArgument', 'The range is outside the sheet.');
+      return { sheet: this.resolveName(), rect: { row, col, rows, cols } };
+    });
+  }
+  /** getRange(address); no address = the whole sheet. */
+  getRange(address?: string): Range {
+    return new Range(this.ctx, () => ({
+      sheet: this.resolveName(),
+      rect: address ? parseAddress(address) : { row: 0, col: 0, rows: MAX_ROWS, cols: MAX_COLUMNS },
+    }));
+  }
+  getCell(row: number, col: number): Range {
+    return this.getRangeByIndexes(row, col, 1, 1);
+  }
+  getUsedRangeOrNullObject(valuesOnly = false): Range {
+    return this.getRange().getUsedRangeOrNullObject(valuesOnly);
+  }
+  /** Deleting a sheet removes its tables; a protected sheet can still be deleted (sheet protection guards cells, not the workbook's structure). */
+  delete(): void {
+    this.ctx.enqueue({ op: 'worksheet.delete' }, () => {
+      const name = this.resolveName();
+      if (this.ctx.wb.sheets.length === 1) throw new ExcelLikeError('InvalidOperation', 'A workbook must contain at least one worksheet.');
+      this.ctx.wb.deleteSheet(name);
+      if (this.ctx.wb.selection.sheet.toLowerCase() === name.toLowerCase())
+        this.ctx.wb.selection = { sheet: this.ctx.wb.sheets[0].name, rect: { row: 0, col: 0, rows: 1, cols: 1 } };
+    });
+  }
+  activate(): void {
+    this.ctx.enqueue({ op: 'worksheet.activate' }, () => {
+      const sh = this.ctx.wb.sheet(this.resolveName());
+      // Verify in Excel: a hidden sheet cannot be activated (the UI cannot show it); InvalidOperation.
+      if (sh.hidden) throw new ExcelLikeError('InvalidOperation', `"${sh.name}" is hidden and cannot be activated.`);
+      this.ctx.wb.selection = { sheet: sh.name, rect: { row: 0, col: 0, rows: 1, cols: 1 } };
+    });
+  }
+}
+
+/**
+ * WorksheetProtection (ExcelApi 1.2): `protected`, protect(), unprotect(). Calling protect() on a
+ * protected sheet or unprotect() on an unprotected one fails with AccessDenied
+ * (https://github.com/OfficeDev/office-js/issues/6784; Verify in Excel: reported as a regression, we
+ * keep the stricter behaviour).
+ */
+export class WorksheetProtection extends ClientObject {
+  private _protected = false;
+  constructor(
+    ctx: Ctx,
+    private readonly ws: Worksheet,
+  ) {
+    super(ctx);
+  }
+  load(spec?: unknown): this {
+    const names = loadNames(spec);
+    this.ctx.enqueue({ op: 'load' }, () => {
+      this._protected = this.ctx.wb.sheet(this.ws.resolveName()).protected;
+      this.markLoaded(names);
+    });
+    return this;
+  }
+  get protected(): boolean {
+    this.need('protected');
+    return this._protected;
+  }
+  protect(): void {
+    this.ctx.enqueue({ op: 'protection.protect' }, () => {
+      const sh = this.ctx.wb.sheet(this.ws.resolveName());
+      if (sh.protected) throw accessDenied(sh.name, 'already protected');
+      sh.protected = true;
+    });
+  }
+  unprotect(): void {
+    this.ctx.enqueue({ op: 'protection.unprotect' }, () => {
+      const sh = this.ctx.wb.sheet(this.ws.resolveName());
+      if (!sh.protected)
+        throw new ExcelLikeError('AccessDenied', `You cannot perform the requested operation: "${sh.name}" is not protected.`);
+      sh.protected = false;
+    });
+  }
+}
+
+/**
+ * Worksheet.shapes (ExcelApi 1.9). A new geometric shape is named "<Type> <n>" and placed at the
+ * top-left, 72 × 72 pt (Verify in Excel: the API's default size and name). Shapes float over cells:
+ * they are not in the used range. Adding or moving one on a protected sheet fails (excel.d.ts
+ * WorksheetProtectionOptions.allowEditObjects defaults to false).
+ */
+export class ShapeCollection extends ClientObject {
+  private _items: Shape[] = [];
+  constructor(
+    ctx: Ctx,
+    private readonly ws: Worksheet,
+  ) {
+    super(ctx);
+  }
+  get items(): Shape[] {
+    this.need('items');
+    return this._items;
+  }
+  load(spec?: unknown): this {
+    const names = loadNames(spec);
+    const itemNames = itemNamesOf(names);
+    this.ctx.enqueue({ op: 'load' }, () => {
+      const sh = this.ctx.wb.sheet(this.ws.resolveName());
+      this._items = sh.shapes.map((s) => {
+        const p = new Shape(this.ctx, this.ws, s.id);
+        p.fill(itemNames);
+        return p;
+      });
+      this.markLoaded(['items']);
+    });
+    return this;
+  }
+  addGeometricShape(type: string): Shape {
+    this.ctx.requires('1.9', 'ShapeCollection.addGeometricShape');
+    const id = `{shape-${Math.random().toString(36).slice(2)}}`;
+    this.ctx.enqueue({ op: 'shapes.addGeometricShape', format: type }, () => {
+      const sh = this.ctx.wb.sheet(this.ws.resolveName());
+      if (sh.protected) throw accessDenied(sh.name, 'shapes.add');
+      const n = sh.shapes.length + 1;
+      sh.shapes.push({ id, name: `${type} ${n}`, type, left: 0, top: 0, width: 72, height: 72 });
+    });
+    return new Shape(this.ctx, this.ws, id);
+  }
+}
+
+export class Shape extends ClientObject {
+  private data: Partial<MemShape> = {};
+  constructor(
+    ctx: Ctx,
+    private readonly ws: Worksheet,
+    readonly shapeId: string,
+  ) {
+    super(ctx);
+  }
+  private shape(): MemShape {
+    const s = this.ctx.wb.sheet(this.ws.resolveName()).shapes.find((x) => x.id === this.shapeId);
+    if (!s) throw new ExcelLikeError('ItemNotFound', 'The shape does not exist.');
+    return s;
+  }
+  fill(names: string[] | null): void {
+    this.data = { ...this.shape() };
+    this.markLoaded(names);
+  }
+  load(spec?: unknown): this {
+    const names = loadNames(spec);
+    this.ctx.enqueue({ op: 'load' }, () => this.fill(names));
+    return this;
+  }
+  private setProp(prop: 'left' | 'top' | 'width' | 'height' | 'name', v: number | string): void {
+    this.ctx.enqueue({ op: `shape.${prop}`, format: v }, () => {
+      const sh = this.ctx.wb.sheet(this.ws.resolveName());
+      if (sh.protected) throw accessDenied(sh.name, `Shape.${prop}`);
+      const s = this.shape();
+      if (prop === 'name') s.name = String(v);
+      else {
+        if (typeof v !== 'number' || v < 0) throw new ExcelLikeError('InvalidArgument', `Shape.${prop} must be a number ≥ 0.`);
+        s[prop] = v;
+      }
+    });
+  }
+  get id(): string {
+    return this.shapeId;
+  }
+  get name(): string {
+    this.need('name');
+    return this.data.name!;
+  }
+  set name(v: string) {
+    this.setProp('name', v);
+  }
+  get left(): number {
+    this.need('left');
+    return this.data.left!;
+  }
+  set left(v: number) {
+    this.setProp('left', v);
+  }
+  get top(): number {
+    this.need('top');
+    return this.data.top!;
+  }
+  set top(v: number) {
+    this.setProp('top', v);
+  }
+  get width(): number {
+    this.need('width');
+    return this.data.width!;
+  }
+  set width(v: number) {
+    this.setProp('width', v);
+  }
+  get height(): number {
+    this.need('height');
+    return this.data.height!;
+  }
+  set height(v: number) {
+    this.setProp('height', v);
+  }
+  delete(): void {
+    this.ctx.enqueue({ op: 'shape.delete' }, () => {
+      const sh = this.ctx.wb.sheet(this.ws.resolveName());
+      if (sh.protected) throw accessDenied(sh.name, 'Shape.delete');
+      sh.shapes.splice(sh.shapes.indexOf(this.shape()), 1);
+    });
+  }
+}
