@@ -52,7 +52,7 @@ export function Root({ services, grid }: RootProps) {
 }
 
 /** Shown while Office is slow to start the add-in (HostAdapter.ready's onSlow): the wait goes on. */
-export const WAITING_FOR_EXCEL =
+const WAITING_FOR_EXCEL =
   'Waiting for Excel to finish starting the add-in… If this takes more than a minute, close the pane and open it again.';
 
 /** Before Office is ready its theme is unknown (Office.context is not set up yet): the system's is used. */

@@ -22,7 +22,7 @@ function officeGlobal(): OfficeLike | undefined {
 }
 
 /** How long office.js may take before the pane says it is still waiting (the pane is blank until then). */
-export const SLOW_START_MS = 5000;
+const SLOW_START_MS = 5000;
 
 /**
  * 'excel' or 'browser', decided only by Office.onReady's answer. With office.js present there is
