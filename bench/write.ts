@@ -1,19 +1,22 @@
 /**
  * write_1m_cells_*: 1,000,000 cells (100,000 rows × 10 typed columns, arriving as 2,000-row stream
- * batches like the pull stream) written by ExcelWorkbookGateway through the chunk planner into the
- * recording fake of Office.js (addin/workbook/memory/excel-api.ts), which measures each
- * context.sync()'s real JSON payload and rejects one over 5 MB like Excel on the web.
- *  - utilisation: mean payload of the syncs that carry values ÷ 4 MB (target ≥ 0.8);
- *  - syncs over floor: ALL syncs of the write (lookups and table creation too) − ⌈all bytes ÷ 4 MB⌉.
+ * batches like the pull stream) written by the one gateway (ExcelWorkbookGateway) through the chunk
+ * planner into the in-memory Excel (addin/workbook/memory/excel-api.ts), which measures each
+ * context.sync()'s real JSON payload and rejects one over 5 MB (RequestPayloadSizeLimitExceeded) or
+ * over 4 MB (GeneralException) like Excel on the web.
+ *  - cells per second: wall time of the whole write (planning, encoding, the in-memory Excel
+ *    applying every operation), so a regression in the add-in's own cost shows; real Excel adds its
+ *    own time per sync on top, which is why the sync count is the second figure;
+ *  - syncs: every request of the write (lookups, chunks, table creation);
+ *  - largest sync: the biggest request, which must stay well under the 5 MB limit (chunks.ts aims
+ *    at ≤ 1.5 MB and ≤ 5,000 rows). The old "bytes per sync ≥ 80 % of 4 MB" target is retired: full
+ *    requests are what fail on the web (office-js#1314).
  */
-import { type ExcelRun, ExcelWorkbookGateway } from '../addin/workbook/excel/gateway.js';
-import { MemoryExcel } from '../addin/workbook/memory/excel-api.js';
-import { MemoryWorkbook } from '../addin/workbook/memory/workbook.js';
+import { memoryGateway } from '../addin/workbook/memory/gateway.js';
 import type { CellValue, ColumnSpec } from '../common/stream.js';
 import type { Figure } from './report.js';
 
 const MB = 1024 * 1024;
-const REFERENCE = 4 * MB;
 
 const WRITE_COLUMNS: ColumnSpec[] = [
   { name: 'Row ID', type: 'integer', format: '0' },
@@ -58,36 +61,23 @@ function* typedBatches(rows: number, batch = 2000): Generator<CellValue[][]> {
 
 export async function benchWrite(o: { cells?: number } = {}): Promise<Figure[]> {
   const rows = Math.ceil((o.cells ?? 1_000_000) / WRITE_COLUMNS.length);
-  const fake = new MemoryExcel(new MemoryWorkbook(), { record: true });
-  const gateway = new ExcelWorkbookGateway({ run: fake.run as unknown as ExcelRun, isSetSupported: () => true });
+  const gateway = memoryGateway(undefined, { record: true });
+  const excel = gateway.excel;
+  const started = performance.now();
   const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Orders' }, WRITE_COLUMNS, typedBatches(rows), {
     tableName: 'Orders',
   });
+  const seconds = (performance.now() - started) / 1000;
   if (written.rowCount !== rows) throw new Error(`write bench: ${written.rowCount} rows written, expected ${rows}`);
-  const failed = fake.syncs.filter((s) => s.failed);
-  const ok = fake.syncs.filter((s) => !s.failed);
-  const valueSyncs = ok.filter((s) => s.ops.includes('values'));
-  const valueBytes = valueSyncs.reduce((a, s) => a + s.bytes, 0);
-  const allBytes = fake.syncs.reduce((a, s) => a + s.bytes, 0);
-  const maxBytes = Math.max(...fake.syncs.map((s) => s.bytes));
+  const failed = excel.syncs.filter((s) => s.failed);
+  const valueSyncs = excel.syncs.filter((s) => !s.failed && s.ops.includes('values'));
+  const allBytes = excel.syncs.reduce((a, s) => a + s.bytes, 0);
+  const maxBytes = Math.max(...excel.syncs.map((s) => s.bytes));
   const cells = rows * WRITE_COLUMNS.length;
-  const detail = `${cells.toLocaleString('en-US')} cells in ${fake.syncs.length} syncs (${valueSyncs.length} with values${failed.length ? `, ${failed.length} rejected as too large` : ''}), ${(allBytes / MB).toFixed(1)} MB in all, largest ${(maxBytes / MB).toFixed(2)} MB (limit 5 MB)`;
+  const detail = `${cells.toLocaleString('en-US')} cells in ${excel.syncs.length} syncs (${valueSyncs.length} with values${failed.length ? `, ${failed.length} rejected and halved` : ''}), ${(allBytes / MB).toFixed(1)} MB in all, largest ${(maxBytes / MB).toFixed(2)} MB, ${seconds.toFixed(1)} s`;
   return [
-    {
-      name: 'write_1m_cells_payload_utilisation',
-      value: valueBytes / valueSyncs.length / REFERENCE,
-      target: 0.8,
-      goal: 'min',
-      unit: '× 4 MB',
-      note: `${detail}; mean ${(valueBytes / valueSyncs.length / MB).toFixed(2)} MB per values sync`,
-    },
-    {
-      name: 'write_1m_cells_syncs_over_floor',
-      value: fake.syncs.length - Math.ceil(allBytes / REFERENCE),
-      target: 2,
-      goal: 'max',
-      unit: 'syncs',
-      note: `${fake.syncs.length} syncs − ⌈${(allBytes / MB).toFixed(1)} MB ÷ 4 MB⌉ = ${fake.syncs.length - Math.ceil(allBytes / REFERENCE)}${maxBytes > 5 * MB ? '; a sync went over 5 MB' : ''}`,
-    },
+    { name: 'write_1m_cells_per_s', value: Math.round(cells / seconds), target: 100_000, goal: 'min', unit: 'cells/s', note: detail },
+    { name: 'write_1m_syncs', value: excel.syncs.length, target: 210, goal: 'max', unit: 'syncs', note: detail },
+    { name: 'write_1m_largest_sync_mb', value: maxBytes / MB, target: 2, goal: 'max', unit: 'MB', note: detail },
   ];
 }

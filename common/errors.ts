@@ -74,6 +74,7 @@ type PaneErrorCode =
   | 'no-schedule'
   | 'sign-in-needed'
   | 'collision'
+  | 'sheet-protected'
   | 'too-large'
   | 'unsupported'
   | 'excel-error';

@@ -1,35 +1,40 @@
 /**
  * Chunk planner: which rows go into which context.sync().
  *
- * Excel on the web rejects any request over 5 MB with `RequestPayloadSizeLimitExceeded`
- * (docs/excel.md#payload-limits; what counts: API calls + objects + length of the
- * values). We plan by the size of the JSON Office sends: the values array dominates, so a chunk's
- * cost is the UTF-8 length of `JSON.stringify(rows)` plus a fixed overhead per queued operation.
- * Chunks are filled up to TARGET_SYNC_BYTES = 4.5 MiB: few, full syncs (the benchmark wants the mean
- * sync ≥ 0.8 × 4 MB), still under 5,000,000 bytes should "5 MB" be decimal, with room for the
- * request framing we cannot see; and an overshoot is caught by halve-and-retry anyway. Rows are kept whole unless a single row alone exceeds the budget; then that
- * row is split by columns (one cell is at most 32,767 characters, ≈ 200 KB of JSON).
+ * Excel on the web rejects any request over 5 MB with `RequestPayloadSizeLimitExceeded`, and large
+ * writes also fail well below it as `GeneralException` / HTTP 500
+ * (https://github.com/OfficeDev/office-js/issues/1314, https://github.com/OfficeDev/office-js/issues/1012).
+ * Microsoft's guidance for large ranges is row blocks of a few thousand rows ("Start with 5k–20k
+ * rows", "If you encounter a limit error, retry with a smaller block size":
+ * https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-ranges-large). So a chunk
+ * closes at whichever comes first: 1.5 MB of values JSON (a third of the limit: Office's own request
+ * encoding is not ours to see), 5,000 rows, or 100,000 cells. write-core halves a chunk that still
+ * fails. We plan by the size of the JSON Office sends: the values array dominates, so a chunk's cost
+ * is the UTF-8 length of `JSON.stringify(rows)` plus a fixed overhead per queued operation. Rows are
+ * kept whole unless a single row alone exceeds the budget; then that row is split by columns (one
+ * cell is at most 32,767 characters, ≈ 200 KB of JSON).
  */
 import type { CellValue } from '../../common/stream.js';
 
 export const MB = 1024 * 1024;
 /** Hard limit of Excel on the web per request. */
 export const MAX_SYNC_BYTES = 5 * MB;
-/** What we aim to fill each sync with. */
-export const TARGET_SYNC_BYTES = 4.5 * MB;
-/** The yardstick of the sync-efficiency targets. */
-const REFERENCE_SYNC_BYTES = 4 * MB;
-/** Cell cap per sync; high enough that bytes decide for normal data (tiny cells: ~2 bytes each). */
-const DEFAULT_MAX_CELLS = 1_000_000;
+/** What we aim to fill each sync with, at most. */
+export const TARGET_SYNC_BYTES = 1.5 * MB;
+/** Rows per sync, at most ("blocks of a few thousand rows"). */
+const DEFAULT_MAX_ROWS = 5_000;
+/** Cell cap per sync, for wide tables of tiny cells. */
+const DEFAULT_MAX_CELLS = 100_000;
 /** Rough JSON cost of one queued operation (action, object path, property name, ids). */
 export const OP_OVERHEAD_BYTES = 256;
 
 export interface ChunkBudget {
   maxBytes: number;
   maxCells: number;
+  maxRows: number;
 }
 
-export const DEFAULT_BUDGET: ChunkBudget = { maxBytes: TARGET_SYNC_BYTES, maxCells: DEFAULT_MAX_CELLS };
+export const DEFAULT_BUDGET: ChunkBudget = { maxBytes: TARGET_SYNC_BYTES, maxCells: DEFAULT_MAX_CELLS, maxRows: DEFAULT_MAX_ROWS };
 
 /** One write: `rows` (full rows, or a column slice of one row) at rowOffset/colOffset of the data area. */
 export interface Chunk {
@@ -113,7 +118,11 @@ export class ChunkAccumulator {
         this.nextRow++;
         continue;
       }
-      if (this.bytes + b > this.budget.maxBytes || this.cells + this.columnCount > this.budget.maxCells) {
+      if (
+        this.bytes + b > this.budget.maxBytes ||
+        this.cells + this.columnCount > this.budget.maxCells ||
+        this.rows.length >= this.budget.maxRows
+      ) {
         out.push(...this.close());
       }
       this.rows.push(row as CellValue[]);
@@ -185,18 +194,4 @@ export function halveChunk(chunk: Chunk): [Chunk, Chunk] | null {
   if (row.length < 2) return null;
   const mid = Math.ceil(row.length / 2);
   return [make(chunk.rowOffset, chunk.colOffset, [row.slice(0, mid)]), make(chunk.rowOffset, chunk.colOffset + mid, [row.slice(mid)])];
-}
-
-/** Cost model for benchmarks: how well a sequence of sync payloads uses the budget. */
-/** meanFill = mean bytes per sync ÷ 4 MB (target ≥ 0.8); extraSyncs = syncs − ⌈total ÷ 4 MB⌉ (target ≤ 2). */
-export function syncEfficiency(syncBytes: readonly number[], target = REFERENCE_SYNC_BYTES) {
-  const total = syncBytes.reduce((a, b) => a + b, 0);
-  const syncs = syncBytes.length;
-  return {
-    syncs,
-    totalBytes: total,
-    meanFill: syncs ? total / syncs / target : 0,
-    extraSyncs: syncs - Math.ceil(total / target),
-    maxBytes: syncs ? Math.max(...syncBytes) : 0,
-  };
 }

@@ -113,7 +113,15 @@ export interface ReplaceResult {
 }
 
 type WorkbookErrorCode =
-  'cancelled' | 'collision' | 'not-found' | 'invalid-input' | 'too-large' | 'unsupported' | 'payload-too-large' | 'excel-error';
+  | 'cancelled'
+  | 'collision'
+  | 'sheet-protected'
+  | 'not-found'
+  | 'invalid-input'
+  | 'too-large'
+  | 'unsupported'
+  | 'payload-too-large'
+  | 'excel-error';
 
 /** Every gateway failure is a WorkbookError with a stable code and plain words. */
 export class WorkbookError extends Error {

@@ -5,9 +5,14 @@
  * sign ("="), Excel interprets this value as a formula." A Tableau text field holding
  * `=HYPERLINK("http://evil", "click")` would otherwise become a live formula. Text columns are
  * written under number format "@" (set before the values), which keeps them text. Strings that show
- * up in NON-text columns get a leading apostrophe when they could be read as anything but text: in
- * Excel the apostrophe is a quote-prefix style, not part of the value (PhpSpreadsheet#1061), so the
- * cell shows the original string. OWASP's CSV-injection list also names "@", tab and CR.
+ * up in NON-text columns (an "N/A" among numbers, a 19-digit ID the server kept exact) always get a
+ * leading apostrophe: what Excel coerces is locale-dependent and long ("15-Feb", "12:30", "(123)",
+ * "Jan 5", "$1,234" — addin/workbook/memory/coerce.ts models the en-US rules), so no list of risky
+ * shapes is complete, and the apostrophe is a quote-prefix style, not part of the value
+ * (PhpSpreadsheet#1061, https://github.com/OfficeDev/office-js/issues/6687), so the cell shows the
+ * original string. In a text column only a string that itself starts with an apostrophe needs one
+ * more, or Excel would take its own as the prefix. OWASP's CSV-injection list also names "@", tab
+ * and CR.
  *
  * Office.js treats `null` in a values array as "leave this cell unchanged"
  * (docs/excel.md#number-formats-and-values), so an empty cell is written as "" to really clear
@@ -15,22 +20,14 @@
  */
 import type { CellValue } from '../../common/stream.js';
 
-/** Excel's limit: 32,767 characters per cell (Excel specifications and limits). */
+/** Excel's limit: 32,767 characters per cell (Excel specifications and limits), the quote prefix counted to be safe. */
 const MAX_CELL_CHARS = 32_767;
 
 const FORMULA_LEAD = /^[=+\-@\t\r]/;
-/** Strings Excel would turn into a number, boolean, date or error when written outside "@". */
-const COERCIBLE =
-  /^\s*([-+]?[$€£¥]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?|true|false|#N\/A|#\w+[!?]?|\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?.*)\s*$/i;
 
 /** Would Excel read this string as a formula (or a DDE/"@" function) when written raw? */
 export function isFormulaLike(s: string): boolean {
   return s.length > 0 && FORMULA_LEAD.test(s);
-}
-
-/** Would Excel (General format) change this string's type: formula, number, date, boolean, error? */
-function needsQuotePrefix(s: string): boolean {
-  return isFormulaLike(s) || s.startsWith("'") || COERCIBLE.test(s);
 }
 
 interface SafeCell {
@@ -49,30 +46,39 @@ export function toExcelCell(v: CellValue, textColumn: boolean): SafeCell {
     return { value: Number.isFinite(v) ? v : '', truncated: false };
   }
   if (typeof v === 'boolean') return { value: v, truncated: false };
-  let s = String(v);
-  let truncated = false;
-  if (s.length > MAX_CELL_CHARS) {
-    s = s.slice(0, MAX_CELL_CHARS);
-    truncated = true;
-  }
-  if (!textColumn && needsQuotePrefix(s)) {
-    s = `'${s}`.slice(0, MAX_CELL_CHARS + 1);
-  }
-  return { value: s, truncated };
+  const s = String(v);
+  const prefix = !textColumn || s.startsWith("'");
+  const room = prefix ? MAX_CELL_CHARS - 1 : MAX_CELL_CHARS;
+  const truncated = s.length > room;
+  const kept = truncated ? s.slice(0, room) : s;
+  return { value: prefix ? `'${kept}` : kept, truncated };
 }
 
-/** Converts a row batch in place-free fashion; returns the rows plus how many cells were truncated. */
-export function toExcelRows(rows: CellValue[][], textColumns: boolean[]): { rows: (number | string | boolean)[][]; truncated: number } {
+/** How many truncated cells a write names (the status lists them; the count covers the rest). */
+export const TRUNCATED_SAMPLE_SIZE = 20;
+
+/**
+ * Converts a row batch (the input is not changed); returns the rows, how many cells were truncated
+ * and where the first of them are (batch-relative row, column index).
+ */
+export function toExcelRows(
+  rows: CellValue[][],
+  textColumns: boolean[],
+): { rows: (number | string | boolean)[][]; truncated: number; truncatedAt: { row: number; col: number }[] } {
   let truncated = 0;
+  const truncatedAt: { row: number; col: number }[] = [];
   const width = textColumns.length;
-  const out = rows.map((row) => {
+  const out = rows.map((row, i) => {
     const r = new Array<number | string | boolean>(width);
     for (let c = 0; c < width; c++) {
       const cell = toExcelCell(row[c] ?? null, textColumns[c]);
-      if (cell.truncated) truncated++;
+      if (cell.truncated) {
+        truncated++;
+        if (truncatedAt.length < TRUNCATED_SAMPLE_SIZE) truncatedAt.push({ row: i, col: c });
+      }
       r[c] = cell.value;
     }
     return r;
   });
-  return { rows: out, truncated };
+  return { rows: out, truncated, truncatedAt };
 }

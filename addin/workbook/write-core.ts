@@ -1,11 +1,14 @@
 /**
- * The chunked writer both gateways share. It only talks to a WritePort (queue formats, queue
- * values, sync), so the Excel and the memory implementation write exactly the same operations:
+ * The chunked writer of the gateway. It only talks to a WritePort (queue formats, queue values,
+ * sync), so it is tested without Office:
  *  - number formats BEFORE values (text "@" first, so "=…" stays text): once per whole column when
  *    the row count is known, otherwise per chunk;
- *  - one sync per chunk (chunks.ts fills each to ~4 MB);
- *  - on `RequestPayloadSizeLimitExceeded`: halve the chunk, retry, and keep the smaller budget
- *    (docs/excel.md#payload-limits: "retry with a smaller block size");
+ *  - one sync per chunk (chunks.ts: ≤ 1.5 MB, ≤ 5,000 rows);
+ *  - on `RequestPayloadSizeLimitExceeded` or `GeneralException` (what large writes on the web also
+ *    fail with: https://github.com/OfficeDev/office-js/issues/1314): halve the chunk, retry, and keep
+ *    the smaller budget ("If you encounter a limit error, retry with a smaller block size":
+ *    https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-ranges-large). A
+ *    GeneralException that survives halving down to a few rows is not about size: it is rethrown;
  *  - Cancel is honoured between chunks (the caller removes what was written).
  */
 import { throwIfAborted as throwIfAbortedWith } from '../../common/errors.js';
@@ -14,7 +17,7 @@ import type { Rect } from './address.js';
 import { type Chunk, ChunkAccumulator, type ChunkBudget, DEFAULT_BUDGET, halveChunk, OP_OVERHEAD_BYTES } from './chunks.js';
 import { TEXT_FORMAT } from './formats.js';
 import { type RowSource, WorkbookError, type WriteProgress, type WriteStats } from './gateway.js';
-import { toExcelRows } from './text.js';
+import { toExcelRows, TRUNCATED_SAMPLE_SIZE } from './text.js';
 
 type ExcelScalar = number | string | boolean;
 
@@ -39,6 +42,10 @@ interface WriteRowsInput {
   totalRows?: number;
   /** How many rows fit below firstRow before something else is in the way. */
   maxRows: number;
+  /** Column headers, to name truncated cells ("Comment, row 17"). */
+  columnNames?: string[];
+  /** 1-based table data row of the first written row (append mode: after the existing rows). */
+  firstRowNumber?: number;
   /** Operations for the first request (header row …); queued again if that request is retried. */
   prelude?: () => void;
   signal?: AbortSignal;
@@ -46,8 +53,19 @@ interface WriteRowsInput {
   budget?: Partial<ChunkBudget>;
 }
 
+const errorCode = (e: unknown): unknown => (typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined);
+
 function isPayloadTooLarge(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'RequestPayloadSizeLimitExceeded';
+  return errorCode(e) === 'RequestPayloadSizeLimitExceeded';
+}
+
+/** Chunks at or below this many rows that still fail with GeneralException are not failing for their size. */
+const GENERAL_EXCEPTION_FLOOR_ROWS = 8;
+
+/** Worth halving and retrying: the request was too large, or failed the way too-large writes do on the web. */
+function isSizeFailure(e: unknown, chunk: Chunk): boolean {
+  if (isPayloadTooLarge(e)) return true;
+  return errorCode(e) === 'GeneralException' && (chunk.rows.length > GENERAL_EXCEPTION_FLOOR_ROWS || chunk.bytes > 64 * 1024);
 }
 
 /** common/errors.ts throwIfAborted, throwing the gateway's own error type. */
@@ -139,7 +157,7 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
     try {
       await port.sync();
     } catch (e) {
-      if (!isPayloadTooLarge(e)) throw e;
+      if (!isSizeFailure(e, chunk)) throw e;
       const halves = halveChunk(chunk);
       if (!halves) throw new WorkbookError('payload-too-large', 'A single cell is larger than Excel accepts in one request.');
       budget.maxBytes = Math.max(4096, Math.floor(chunk.bytes / 2));
@@ -162,9 +180,14 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
         'invalid-input',
         `Row ${seen + long + 1} has ${Array.isArray(batch[long]) ? batch[long].length : 'no'} values; the table has ${width} columns.`,
       );
-    seen += batch.length;
     const safe = toExcelRows(batch, textCols);
     stats.truncatedCells += safe.truncated;
+    for (const at of safe.truncatedAt) {
+      if (stats.truncatedSample.length >= TRUNCATED_SAMPLE_SIZE) break;
+      const name = input.columnNames?.[at.col] ?? `Column ${at.col + 1}`;
+      stats.truncatedSample.push(`${name}, row ${(input.firstRowNumber ?? 1) + seen + at.row}`);
+    }
+    seen += batch.length;
     for (const chunk of acc.push(safe.rows)) await send(chunk);
   }
   for (const chunk of acc.flush()) await send(chunk);

@@ -45,24 +45,29 @@ describe('injection-safe text', () => {
     for (const s of ['=1+1', '+1', '-A1', '@SUM(A1)', '\tx', '\rx']) expect(isFormulaLike(s)).toBe(true);
     for (const s of ['', 'a=b', 'plain']) expect(isFormulaLike(s)).toBe(false);
   });
-  it('writes text columns as-is (they are "@"), quote-prefixes risky strings elsewhere, clears nulls', () => {
+  it('writes text columns as-is (they are "@"), quote-prefixes every string elsewhere, clears nulls', () => {
     expect(toExcelCell('=HYPERLINK("x")', true).value).toBe('=HYPERLINK("x")');
+    expect(toExcelCell("'quoted", true).value).toBe("''quoted");
     expect(toExcelCell('=HYPERLINK("x")', false).value).toBe('\'=HYPERLINK("x")');
-    expect(toExcelCell('00123', false).value).toBe("'00123");
-    expect(toExcelCell('2024-01-05', false).value).toBe("'2024-01-05");
-    expect(toExcelCell('TRUE', false).value).toBe("'TRUE");
-    expect(toExcelCell('hello', false).value).toBe('hello');
+    // whatever Excel would coerce in any locale stays the string it was
+    for (const s of ['00123', '2024-01-05', 'TRUE', '15-Feb', '12:30', '(123)', 'Jan 5', '$1,234', '1234567890123456789', 'hello'])
+      expect(toExcelCell(s, false).value).toBe(`'${s}`);
     expect(toExcelCell(null, false).value).toBe('');
     expect(toExcelCell(Number.NaN, false).value).toBe('');
     expect(toExcelCell(1.5, true).value).toBe(1.5);
     const long = toExcelCell('x'.repeat(40_000), true);
     expect([long.truncated, (long.value as string).length]).toEqual([true, 32_767]);
-    expect(toExcelRows([['a'], ['b', 2]], [true, false])).toEqual({
+    // the quote prefix counts: at most 32,767 characters go to Excel
+    const prefixed = toExcelCell('x'.repeat(32_767), false);
+    expect([prefixed.truncated, (prefixed.value as string).length]).toEqual([true, 32_767]);
+    expect(toExcelRows([['a'], ['b', 2], ['y'.repeat(33_000), 3]], [true, false])).toEqual({
       rows: [
         ['a', ''],
         ['b', 2],
+        ['y'.repeat(32_767), 3],
       ],
-      truncated: 0,
+      truncated: 1,
+      truncatedAt: [{ row: 2, col: 0 }],
     });
   });
 });
