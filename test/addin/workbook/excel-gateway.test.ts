@@ -151,7 +151,7 @@ describe('ExcelWorkbookGateway against the recording fake', () => {
   });
 
   it('refresh: grows, keeps a user formula column, reports columns', async () => {
-    const { gateway, wb, fake } = setup();
+    const { gateway, wb } = setup();
     await gateway.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, rows(3), { tableName: 'Orders' });
     wb.resizeTable('Orders', { row: 0, col: 0, rows: 4, cols: 4 });
     wb.writeValue('Sheet1', 0, 3, 'Double');
