@@ -18,7 +18,7 @@ import type { Figure } from './report.js';
 
 const MB = 1024 * 1024;
 
-const WRITE_COLUMNS: ColumnSpec[] = [
+export const WRITE_COLUMNS: ColumnSpec[] = [
   { name: 'Row ID', type: 'integer', format: '0' },
   { name: 'Order ID', type: 'text', format: '@' },
   { name: 'Order Date', type: 'date', format: 'm/d/yyyy' },
@@ -34,9 +34,13 @@ const WRITE_COLUMNS: ColumnSpec[] = [
 const NAMES = ['Maria Rossi', 'Claire Phan', 'Darrin Van Huff', "Sean O'Donnell", 'Zoë Ärger'];
 const REGIONS = ['Central', 'East', 'South', 'West'];
 
+/** All rows at once, e.g. for a refresh (`seed` varies the data). */
+export function typedRows(rows: number, seed = 7): CellValue[][] {
+  return [...typedBatches(rows, rows, seed)].flat();
+}
+
 /** Deterministic typed rows shaped like the pull stream's (dates as serials, ZIPs as text). */
-function* typedBatches(rows: number, batch = 2000): Generator<CellValue[][]> {
-  let seed = 7;
+function* typedBatches(rows: number, batch = 2000, seed = 7): Generator<CellValue[][]> {
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
   for (let start = 0; start < rows; start += batch) {
     const out: CellValue[][] = [];
@@ -77,7 +81,7 @@ export async function benchWrite(o: { cells?: number } = {}): Promise<Figure[]> 
   const detail = `${cells.toLocaleString('en-US')} cells in ${excel.syncs.length} syncs (${valueSyncs.length} with values${failed.length ? `, ${failed.length} rejected and halved` : ''}), ${(allBytes / MB).toFixed(1)} MB in all, largest ${(maxBytes / MB).toFixed(2)} MB, ${seconds.toFixed(1)} s`;
   return [
     { name: 'write_1m_cells_per_s', value: Math.round(cells / seconds), target: 100_000, goal: 'min', unit: 'cells/s', note: detail },
-    { name: 'write_1m_syncs', value: excel.syncs.length, target: 210, goal: 'max', unit: 'syncs', note: detail },
+    { name: 'write_1m_syncs', value: excel.syncs.length, target: 25, goal: 'max', unit: 'syncs', note: detail },
     { name: 'write_1m_largest_sync_mb', value: maxBytes / MB, target: 2, goal: 'max', unit: 'MB', note: detail },
   ];
 }
