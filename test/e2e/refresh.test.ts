@@ -34,23 +34,22 @@ describe('refreshing an inserted table', () => {
     const salesBefore = tableColumn(before, TABLE, 'Sales').map((c) => c.value as number);
     expect(salesBefore.every((v) => typeof v === 'number')).toBe(true);
 
-    // What Excel ends up with when the analyst types a header and `=[@Sales]*2` in the column to
-    // the right of the table: the table grows by that column and the formula becomes a calculated
-    // column. (The preview grid is read-only, so the test types through the in-memory workbook.)
+    // The analyst types a header in the column to the right of the table and `=[@Sales]*2` under it:
+    // the in-memory Excel grows the table by that column and fills the calculated column, as Excel's
+    // AutoCorrect does (addin/workbook/memory/tables.ts). The preview grid is read-only, so the test
+    // types through the in-memory workbook.
     await page.evaluate((name) => {
       type Wb = {
         findTable(n: string): { sheet: string; row: number; col: number; rows: number; cols: number };
         writeValue(s: string, r: number, c: number, v: unknown): void;
         writeFormula(s: string, r: number, c: number, f: string): void;
-        resizeTable(n: string, rect: { row: number; col: number; rows: number; cols: number }): void;
         notify(): void;
       };
       const wb = (globalThis as unknown as { __previewWorkbook: Wb }).__previewWorkbook;
       const t = wb.findTable(name);
       const col = t.col + t.cols;
       wb.writeValue(t.sheet, t.row, col, 'Double Sales');
-      for (let r = 1; r <= t.rows; r++) wb.writeFormula(t.sheet, t.row + r, col, '=[@Sales]*2');
-      wb.resizeTable(name, { row: t.row, col: t.col, rows: t.rows + 1, cols: t.cols + 1 });
+      wb.writeFormula(t.sheet, t.row + 1, col, '=[@Sales]*2');
       wb.notify();
     }, TABLE);
     const withFormula = await workbookSnapshot(page);
