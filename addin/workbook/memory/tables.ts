@@ -205,8 +205,7 @@ export class Tables {
       const fmt = sh.get(last, c)?.format;
       const calc = this.wb.autoCorrect.fillFormulas ? t.columns[k].calc : null;
       for (let r = last + 1; r <= last + n; r++) {
-        if (skip?.(r, c)) continue;
-        if (calc && isEmpty(sh, r, c)) {
+        if (calc && !skip?.(r, c) && isEmpty(sh, r, c)) {
           const cell = sh.ensure(r, c);
           cell.formula = shiftFormula(calc, r - first, 0);
           cell.value = null;
