@@ -9,7 +9,7 @@
 import { formatCell } from '../cell-display.js';
 import { ExcelLikeError } from './errors.js';
 import { type Scalar, shiftFormula } from './formula.js';
-import type { MemCell } from './sheet.js';
+import { cellKey, type MemCell } from './sheet.js';
 import { dataRect, type MemTable } from './tables.js';
 import type { MemoryWorkbook } from './workbook.js';
 
@@ -134,8 +134,8 @@ function compare(a: Scalar | null, b: Scalar | null): number {
 
 /**
  * TableSort.apply(fields): sorts whole data rows of the table (every table column, formats with
- * them; relative references in moved formulas shift like a cut-and-paste of the row — Verify in
- * Excel), remembers the fields; reapply() sorts again on current values; clear() forgets them.
+ * them; relative references in a moved formula shift with its row, as a copied formula's do —
+ * Verify in Excel), remembers the fields; reapply() sorts again on current values; clear() forgets them.
  * Blanks sort last in both directions (support.microsoft.com "Sort data in a range or table").
  * Verify in Excel: rows hidden by a filter are sorted too; the filters are then re-evaluated.
  */
@@ -169,7 +169,7 @@ export function sortTable(wb: MemoryWorkbook, t: MemTable, fields: SortField[]):
       if (!cell) continue;
       const moved = { ...cell };
       if (moved.formula && from !== to) moved.formula = shiftFormula(moved.formula, to - from, 0);
-      sh.cells.set(r * 16_384 + t.col + k, moved);
+      sh.cells.set(cellKey(r, t.col + k), moved);
     }
   });
   t.sortFields = fields.map((f) => ({ key: f.key, ascending: f.ascending ?? true }));

@@ -4,14 +4,14 @@
  * table-view.ts. Each behaviour cites its source; "Verify in Excel" marks what no document settles
  * (we then model the stricter plausible behaviour).
  */
-import { intersects, type Rect, rectAddress } from '../address.js';
+import { fitsSheet, intersects, MAX_ROWS, type Rect, rectAddress } from '../address.js';
 import { ExcelLikeError } from './errors.js';
 import { shiftFormula } from './formula.js';
-import type { MemorySheet } from './sheet.js';
+import { cellKey, type MemorySheet } from './sheet.js';
 import type { FilterCriteria, SortField } from './table-view.js';
 import type { MemoryWorkbook } from './workbook.js';
 
-export interface MemColumn {
+interface MemColumn {
   /** Formula of a calculated column as written in the first data row (a table-column property), or null. */
   calc: string | null;
   filter: FilterCriteria | null;
@@ -118,8 +118,7 @@ export class Tables {
       sortFields: [],
     };
     const r = tableRect(t);
-    if (r.row + r.rows > 1_048_576 || r.col + r.cols > 16_384)
-      throw new ExcelLikeError('InvalidArgument', 'The table does not fit on the sheet.');
+    if (!fitsSheet(r)) throw new ExcelLikeError('InvalidArgument', 'The table does not fit on the sheet.');
     this.checkRoom(sh, r);
     // Excel gives empty or duplicate headers a unique name (Column1, Sales2 …) and makes headers text.
     const seen = new Set<string>();
@@ -253,7 +252,7 @@ export class Tables {
       return;
     }
     const rect = { row, col: t.col, rows: 1, cols: t.cols };
-    if (row >= 1_048_576) throw new ExcelLikeError('InvalidOperation', 'There is no room for the totals row.');
+    if (row >= MAX_ROWS) throw new ExcelLikeError('InvalidOperation', 'There is no room for the totals row.');
     this.checkRoom(sh, rect, t);
     for (let c = t.col; c < t.col + t.cols; c++)
       if (!isEmpty(sh, row, c))
@@ -296,7 +295,7 @@ export class Tables {
       for (let c = t.col + t.cols; c > t.col + at; c--) {
         const from = sh.get(r, c - 1);
         sh.delete(r, c);
-        if (from) sh.cells.set(r * 16_384 + c, from);
+        if (from) sh.cells.set(cellKey(r, c), from);
       }
       sh.delete(r, t.col + at);
     }
@@ -329,7 +328,7 @@ export class Tables {
       for (let c = t.col + k; c < t.col + t.cols - 1; c++) {
         const from = sh.get(r, c + 1);
         sh.delete(r, c);
-        if (from) sh.cells.set(r * 16_384 + c, from);
+        if (from) sh.cells.set(cellKey(r, c), from);
       }
       sh.delete(r, t.col + t.cols - 1);
     }
@@ -373,7 +372,7 @@ export class Tables {
       for (let c = t.col; c < t.col + t.cols; c++) {
         const src = r + count <= bottom ? sh.get(r + count, c) : undefined;
         sh.delete(r, c);
-        if (src) sh.cells.set(r * 16_384 + c, src);
+        if (src) sh.cells.set(cellKey(r, c), src);
       }
     for (let r = from0; r <= bottom; r++) sh.hiddenRows.delete(r);
     const keep = t.rows - count;

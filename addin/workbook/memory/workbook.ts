@@ -10,15 +10,13 @@ import { cellAddress, type Rect, rectAddress } from '../address.js';
 import { MB } from '../chunks.js';
 import { rootNamespace } from '../custom-xml.js';
 import { GENERAL_FORMAT } from '../formats.js';
-import { coerceCellInput,type CoerceResult } from './coerce.js';
+import { coerceCellInput, type CoerceResult } from './coerce.js';
 import { accessDenied, ExcelLikeError } from './errors.js';
 import { type ErrorValue, evaluateFormula, type Scalar, type Value } from './formula.js';
 import { type MemCell, MemorySheet } from './sheet.js';
 import { afterWrite, type MemTable, tableRect, Tables } from './tables.js';
 
-export { ExcelLikeError } from './errors.js';
 export type { MemTable } from './tables.js';
-export { tableRect } from './tables.js';
 
 interface MemorySnapshot {
   sheets: Record<string, Record<string, { value: Scalar | null; formula?: string; format?: string }>>;
@@ -388,11 +386,6 @@ function applyCoerced(cell: MemCell, res: Exclude<CoerceResult, 'unchanged' | { 
   if (res.formula) cell.formula = res.formula;
   else delete cell.formula;
   if (res.format) cell.format = res.format;
-}
-
-export function setFormula(cell: MemCell, f: string): void {
-  cell.formula = f;
-  cell.value = null;
 }
 
 function keyToCell(k: number): { row: number; col: number } {

@@ -16,8 +16,8 @@ import { ClientObject, type Ctx, loadNames } from './context.js';
 import { TableScopedCollection } from './table.js';
 import { Worksheet } from './worksheet.js';
 
-export const ROW_HEIGHT_PT = 15;
-export const COLUMN_WIDTH_PT = 48;
+const ROW_HEIGHT_PT = 15;
+const COLUMN_WIDTH_PT = 48;
 
 export interface Where {
   sheet: string;
@@ -299,7 +299,9 @@ export class Range extends ClientObject {
    * destination grows to the source's size from its top-left cell, or repeats the source when it is an
    * exact multiple of it; formulas' relative A1 references shift by the offset, as Excel's copy does.
    * "Values" pastes computed values as constants, "Formats" only number formats, "Formulas" formulas and
-   * constants without formats. Table AutoCorrect applies as for any write.
+   * constants without formats. Table AutoCorrect applies as for any write. Verify in Excel: with
+   * `transpose`, a formula's relative references shift by its own cell's offset (Excel may remap
+   * references that point inside the copied block).
    * Verify in Excel: no document says what pasting into a range with filtered-out (hidden) rows does;
    * the UI refuses multi-area pastes on filtered ranges, so we fail with InvalidOperation.
    */
