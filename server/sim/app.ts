@@ -15,11 +15,14 @@ import { controlRoutes } from './routes/control.js';
 import { jobRoutes } from './routes/jobs.js';
 import { searchRoutes } from './routes/search.js';
 import { serverRoutes } from './routes/server.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { addCsvDataset, seedDemo } from './seed/demo.js';
 import { addLargeContent } from './seed/large.js';
+import type { SimJob } from './state/model.js';
 import type { SiteContent } from './state/site.js';
 import { SimState } from './state/store.js';
 import { resolveVersion } from './versions.js';
+import { DEFAULT_WEBHOOK_SETTINGS, WebhookHub, type WebhookSettings } from './webhooks.js';
 
 export interface SimulatorOptions {
   port?: number;
@@ -44,6 +47,11 @@ export interface SimulatorOptions {
    * the simulator defaults to JSON so plain `fetch` callers get what the companion server uses.
    */
   defaultFormat?: 'json' | 'xml';
+  /**
+   * Webhook deliveries: per-attempt timeout, retry waits, and the simulator-only test mode that accepts
+   * http destinations on loopback (`allowHttpLoopbackForTests`; Tableau takes https only). webhooks.ts.
+   */
+  webhooks?: Partial<WebhookSettings>;
   /** A successful refresh gives the refreshed data a new version in the data half (default true). */
   bumpDataOnRefresh?: boolean;
   logger?: boolean;
@@ -84,16 +92,25 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
     jobs: undefined as unknown as JobEngine,
     version: resolveVersion(options.productVersion ?? '2026.1.0'),
     vdsEnabled: options.vdsEnabled ?? true,
+    webhooks: new WebhookHub(clock, { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks }),
     onExtractRefreshed: options.onExtractRefreshed,
   };
-  ctx.jobs = new JobEngine(clock, { ...DEFAULT_JOB_TIMING, ...options.jobs }, (job, site) => {
+  const onDone = (job: SimJob, site: SiteContent) => {
+    // Refresh Succeeded / Failed webhook events, delivered in the background (webhooks.ts).
+    if (job.target && (job.status === 'Success' || job.status === 'Failed')) {
+      ctx.webhooks.refreshEvent(site.site.id, job.target, job.status === 'Success' ? 'Succeeded' : 'Failed', job.endedAt ?? clock.now());
+    }
     if (job.status !== 'Success' || !job.target) return;
     const item = job.target.kind === 'datasource' ? site.datasources.get(job.target.id) : site.workbooks.get(job.target.id);
     if (item) item.updatedAt = new Date(job.endedAt ?? clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     site.touch();
     if (options.bumpDataOnRefresh !== false) bumpRefreshedData(site, job.target);
     ctx.onExtractRefreshed?.(job.target.id);
-  });
+  };
+  const onStart = (job: SimJob, site: SiteContent) => {
+    if (job.target) ctx.webhooks.refreshEvent(site.site.id, job.target, 'Started', job.startedAt ?? clock.now());
+  };
+  ctx.jobs = new JobEngine(clock, { ...DEFAULT_JOB_TIMING, ...options.jobs }, onDone, onStart);
 
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 });
   installParsers(app);
@@ -102,8 +119,10 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
   authRoutes(app, ctx);
   contentRoutes(app, ctx);
   jobRoutes(app, ctx);
+  webhookRoutes(app, ctx);
   searchRoutes(app, ctx);
   controlRoutes(app, ctx);
   registerSimDataRoutes(app, createDataHost(ctx));
+  app.addHook('onClose', async () => ctx.webhooks.close());
   return { app, ctx, demoSite };
 }

@@ -4,6 +4,7 @@ import type { FaultController, FaultPlan } from './faults.js';
 import type { JobEngine } from './jobs.js';
 import type { SimState } from './state/store.js';
 import type { ServerVersion } from './versions.js';
+import type { WebhookHub } from './webhooks.js';
 
 /** Everything the routes of one simulator share. Mutable settings are plain fields. */
 export interface SimContext {
@@ -14,6 +15,8 @@ export interface SimContext {
   jobs: JobEngine;
   version: ServerVersion;
   vdsEnabled: boolean;
+  /** The sites' webhooks and their deliveries (webhooks.ts). */
+  webhooks: WebhookHub;
   /** Called once per successful extract refresh with the data source or workbook LUID. */
   onExtractRefreshed?: (targetId: string) => void;
 }

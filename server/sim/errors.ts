@@ -45,6 +45,18 @@ export const errors = {
   invalidCredentials: () => new SimError(401, '401002', 'Unauthorized Access', 'Invalid authentication credentials were provided.'),
   switchSiteError: (detail: string) => new SimError(403, '403070', 'Switch site error', detail),
   switchSiteFailed: (detail: string) => new SimError(401, '401003', 'Switch site error', `There was a problem switching sites. ${detail}`),
+  /**
+   * Webhook methods are for site administrators only (webhooks-get-started.html "Prerequisites"). The
+   * code is **unverified** for webhooks: 403004 is the code the REST reference gives a caller without
+   * the permission a method needs (rest_api_ref_workbooks_and_views.htm); docs/tableau-rest.md#webhooks.
+   */
+  webhooksForbidden: () =>
+    new SimError(403, '403004', 'Forbidden', 'Only server and site administrators can create, view, test or delete webhooks.'),
+  /**
+   * "Responses in the 4xx range mean that the webhook did not function properly, or does not exist
+   * (400113)" (tableau/webhooks-docs README.md "Test a Webhook"); Get and Delete answer the same here.
+   */
+  webhookNotFound: (id: string) => new SimError(400, '400113', 'Bad Request', `The webhook '${id}' does not exist.`),
   unknownResource: (path: string) => new SimError(404, '404003', 'Resource Not Found', `Unknown resource '${path}' specified in URI.`),
   notFound: (what: NotFoundKind, id: string) => {
     const [code, label] = NOT_FOUND[what];

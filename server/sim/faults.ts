@@ -30,6 +30,12 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('timeout'), ms: z.number().int().min(1).max(3_600_000).optional(), ...target }).strict(),
   /** Cut the JSON body in half: status 200, content-type JSON, unparseable body. */
   z.object({ kind: z.literal('malformedJson'), ...target }).strict(),
+  /**
+   * The extract refresh started by the matching request (Update Data Source Now, Update Workbook Now,
+   * Run Extract Refresh Task) fails: its job ends Failed, finishCode 1, and the Refresh Failed webhook
+   * event fires (webhooks.ts). Use `path: '/refresh'` or a data source / workbook id.
+   */
+  z.object({ kind: z.literal('refreshFails'), ...target }).strict(),
   /** After answering a list page, add and/or remove items of that list, so the next page shifts. */
   z
     .object({
@@ -50,6 +56,8 @@ export interface FaultPlan {
   delayMs: number;
   expireToken: boolean;
   malformedJson: boolean;
+  /** An extract refresh this request starts fails (set only when a refreshFails fault hit). */
+  refreshFails?: boolean;
   mutation?: Mutation;
   /** A fault that answers (or drops) the request itself. */
   terminal?: FaultInfo;
@@ -127,6 +135,9 @@ export class FaultController {
           break;
         case 'malformedJson':
           plan.malformedJson = true;
+          break;
+        case 'refreshFails':
+          plan.refreshFails = true;
           break;
         case 'mutate':
           plan.mutation = { add: f.add ?? 0, remove: f.remove ?? 0 };

@@ -8,6 +8,7 @@ import type { JobEngine, JobTiming } from './jobs.js';
 import { DEMO } from './seed/demo.js';
 import type { SimState } from './state/store.js';
 import { resolveVersion } from './versions.js';
+import type { WebhookHub } from './webhooks.js';
 
 export type { SimulatorOptions } from './app.js';
 export { mintConnectedAppJwt } from './jwt.js';
@@ -35,6 +36,8 @@ export interface Simulator {
   state: SimState;
   sessions: SessionStore;
   jobs: JobEngine;
+  /** The sites' webhooks and their deliveries; `await webhooks.idle()` waits for deliveries under way. */
+  webhooks: WebhookHub;
   clock: Clock;
   setProductVersion(productVersion: string): void;
   setVdsEnabled(enabled: boolean): void;
@@ -60,6 +63,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     state: ctx.state,
     sessions: ctx.sessions,
     jobs: ctx.jobs,
+    webhooks: ctx.webhooks,
     clock: ctx.clock,
     setProductVersion: (v) => {
       ctx.version = resolveVersion(v);

@@ -27,6 +27,8 @@ export class JobEngine {
     private readonly clock: Clock,
     public timing: JobTiming,
     private readonly onDone: (job: SimJob, site: SiteContent) => void,
+    /** Called once when a live job starts running (the Refresh Started webhook events). */
+    private readonly onStart?: (job: SimJob, site: SiteContent) => void,
   ) {}
 
   startRefresh(site: SiteContent, target: RefreshTarget, fails: boolean): SimJob {
@@ -49,7 +51,7 @@ export class JobEngine {
     for (const [job, site] of this.unsettled) {
       const elapsed = this.clock.now() - job.createdAt;
       const { pendingMs, runMs } = this.timing;
-      if (elapsed >= pendingMs) job.startedAt ??= job.createdAt + pendingMs;
+      if (elapsed >= pendingMs) this.start(job, site, job.createdAt + pendingMs);
       if (elapsed >= pendingMs + runMs) this.finish(job, site, job.createdAt + pendingMs + runMs);
       else job.status = elapsed >= pendingMs ? 'InProgress' : 'Pending';
     }
@@ -67,13 +69,19 @@ export class JobEngine {
     if (stage >= 2) this.finish(job, site, this.clock.now());
     else if (stage === 1) {
       job.status = 'InProgress';
-      job.startedAt ??= this.clock.now();
+      this.start(job, site, this.clock.now());
     }
+  }
+
+  private start(job: SimJob, site: SiteContent, at: number): void {
+    if (job.startedAt !== undefined) return;
+    job.startedAt = at;
+    this.onStart?.(job, site);
   }
 
   private finish(job: SimJob, site: SiteContent, at: number): void {
     this.unsettled.delete(job);
-    job.startedAt ??= at;
+    this.start(job, site, at);
     job.endedAt = at;
     job.status = job.fails ? 'Failed' : 'Success';
     if (job.fails) job.notes = FAILURE_NOTE;

@@ -4,7 +4,8 @@
  * scalars are attributes, objects are child elements, arrays repeat their key, `{}` is an empty
  * element — except the few values Tableau sends as element TEXT (error summary/detail, serverInfo).
  */
-const TEXT_ELEMENTS = new Set(['summary', 'detail', 'restApiVersion', 'connectionLuid']);
+// `body` of webhookTestResult is element text (tableau/webhooks-docs README.md "Test a Webhook").
+const TEXT_ELEMENTS = new Set(['summary', 'detail', 'restApiVersion', 'connectionLuid', 'body']);
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

@@ -35,5 +35,25 @@ export function xmlToTsRequest(xml: string): Record<string, unknown> {
   } else if (site) out.site = site;
   const refresh = el.get('extractRefresh');
   if (refresh) out.extractRefresh = refresh;
+  const webhook = el.get('webhook');
+  if (webhook) out.webhook = webhookFromXml(el, webhook);
   return out;
+}
+
+/**
+ * `<webhook name event isEnabled><webhook-source><webhook-source-event-…/></webhook-source>
+ * <webhook-destination><webhook-destination-http method url/></webhook-destination></webhook>`
+ * (tableau/webhooks-docs README.md "Create a Webhook") → the JSON body shape.
+ */
+function webhookFromXml(el: Map<string, XmlAttrs>, attrs: XmlAttrs): Record<string, unknown> {
+  const names = [...el.keys()];
+  const at = names.indexOf('webhook-source');
+  // The element right after <webhook-source> is its event (unless the source is empty).
+  const event = at >= 0 && names[at + 1] && !names[at + 1].startsWith('webhook-destination') ? names[at + 1] : undefined;
+  const http = el.get('webhook-destination-http');
+  return {
+    ...attrs,
+    ...(at >= 0 ? { 'webhook-source': event ? { [event]: {} } : {} } : {}),
+    ...(el.has('webhook-destination') ? { 'webhook-destination': http ? { 'webhook-destination-http': http } : {} } : {}),
+  };
 }

@@ -36,11 +36,17 @@ export function controlRoutes(app: FastifyInstance, ctx: SimContext): void {
     if (!ctx.faults.remove(id)) throw errors.badRequest(`No fault '${id}'.`);
     return reply.code(204).send();
   });
+  // Webhooks of every site with the outcome of their last delivery, and the recent deliveries (webhooks.ts).
+  app.get('/_sim/webhooks', async () => ({
+    webhooks: [...ctx.webhooks.webhooks.values()].map((w) => ({ ...w })),
+  }));
+  app.get('/_sim/webhooks/deliveries', async () => ({ deliveries: ctx.webhooks.deliveries() }));
   app.get('/_sim/settings', async () => ({
     productVersion: ctx.version.productVersion,
     restApiVersion: ctx.version.restApiVersion,
     vdsEnabled: ctx.vdsEnabled,
     sessionIdleMs: ctx.sessions.idleMs,
     jobTiming: ctx.jobs.timing,
+    webhooks: ctx.webhooks.settings,
   }));
 }

@@ -37,16 +37,20 @@ function taskJson(t: SimTask): Json {
 
 /** Extract refreshes, jobs and extract refresh tasks. */
 export function jobRoutes(app: FastifyInstance, ctx: SimContext): void {
-  const refresh = (site: SiteContent, kind: 'datasource' | 'workbook', id: string) => {
+  const refresh = (site: SiteContent, kind: 'datasource' | 'workbook', id: string, request: FastifyRequest) => {
     const item = kind === 'datasource' ? site.datasources.get(id) : site.workbooks.get(id);
     if (!item) throw errors.notFound(kind, id);
-    const job = ctx.jobs.startRefresh(site, { kind, id, name: item.name }, item.refreshFails === true);
+    // A seeded failing extract, or a refreshFails fault on this request (faults.ts).
+    const fails = item.refreshFails === true || request.simFaults?.refreshFails === true;
+    const job = ctx.jobs.startRefresh(site, { kind, id, name: item.name }, fails);
     return { job: refreshJobJson(job) };
   };
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
-  app.post(`${S}/datasources/:id/refresh`, async (request) => refresh(requireSite(ctx, request).site, 'datasource', idOf(request)));
-  app.post(`${S}/workbooks/:id/refresh`, async (request) => refresh(requireSite(ctx, request).site, 'workbook', idOf(request)));
+  app.post(`${S}/datasources/:id/refresh`, async (request) =>
+    refresh(requireSite(ctx, request).site, 'datasource', idOf(request), request),
+  );
+  app.post(`${S}/workbooks/:id/refresh`, async (request) => refresh(requireSite(ctx, request).site, 'workbook', idOf(request), request));
 
   app.get(`${S}/jobs`, async (request) => listResponse(jobs, requireSite(ctx, request).site, request));
 
@@ -76,6 +80,6 @@ export function jobRoutes(app: FastifyInstance, ctx: SimContext): void {
     const { site } = requireSite(ctx, request);
     const task = site.tasks.get(idOf(request));
     if (!task) throw errors.notFound('task', idOf(request));
-    return refresh(site, task.target.kind, task.target.id);
+    return refresh(site, task.target.kind, task.target.id, request);
   });
 }
