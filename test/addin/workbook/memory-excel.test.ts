@@ -71,6 +71,12 @@ describe('ranges', () => {
         ['0.00', '0.00'],
       ]);
       expect(() => r.text).toThrow(expect.objectContaining({ code: 'PropertyNotLoaded' }));
+      r.load('text');
+      await ctx.sync();
+      expect(r.text).toEqual([
+        ['1.00', '2.00'],
+        ['x', ''],
+      ]);
     });
   });
 

@@ -6,6 +6,7 @@
  * real sheets with another default font or resized rows/columns differ.
  */
 import { MAX_COLUMNS, MAX_ROWS, parseAddress, type Rect, rectAddress } from '../../address.js';
+import { formatCell } from '../../cell-display.js';
 import { quoteSheet } from '../../target.js';
 import { ExcelLikeError } from '../errors.js';
 import { shiftFormula } from '../formula.js';
@@ -184,7 +185,8 @@ export class Range extends ClientObject {
       height: rect.rows * ROW_HEIGHT_PT,
     };
     if (want('values')) out.values = grid((r, c) => wb.value(sheet, r, c) ?? '');
-    if (want('text')) out.text = grid((r, c) => String(wb.value(sheet, r, c) ?? ''));
+    // Range.text: the value as displayed with the cell's number format (cell-display.ts covers the formats the add-in writes).
+    if (want('text')) out.text = grid((r, c) => formatCell(wb.value(sheet, r, c), sh.get(r, c)?.format ?? 'General'));
     if (want('formulas')) out.formulas = grid((r, c) => sh.get(r, c)?.formula ?? wb.value(sheet, r, c) ?? '');
     if (want('formulasR1C1'))
       out.formulasR1C1 = grid((r, c) => {
