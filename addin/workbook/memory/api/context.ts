@@ -10,7 +10,7 @@
  *  - above wb.generalExceptionBytes with GeneralException: large writes on the web also fail below the
  *    documented limit (https://github.com/OfficeDev/office-js/issues/1314, https://github.com/OfficeDev/office-js/issues/1012).
  * There is no transaction: an operation failing inside a sync leaves the ones before it applied
- * (https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-error-handling).
+ * (https://learn.microsoft.com/office/dev/add-ins/testing/application-specific-api-error-handling).
  */
 import { ExcelLikeError } from '../errors.js';
 import type { MemoryWorkbook } from '../workbook.js';
@@ -59,7 +59,7 @@ export class Ctx {
 
   /**
    * A member above this Excel's requirement set fails at sync with ApiNotFound ("The API you are
-   * trying to use could not be found", error list in excel-add-ins-error-handling).
+   * trying to use could not be found"; excel.d.ts Excel.ErrorCodes.apiNotFound).
    */
   requires(version: string, member: string): void {
     if (this.host.isSetSupported('ExcelApi', version)) return;

@@ -36,7 +36,9 @@ export class WorksheetCollection extends ClientObject {
         while (this.ctx.wb.findSheet(`Sheet${k}`)) k++;
         added = `Sheet${k}`;
       }
-      // Sheet names: at most 31 characters, none of \ / ? * [ ] :, not blank, not starting or ending with '.
+      // Sheet names: at most 31 characters, none of \ / ? * [ ] :, not blank, not starting or ending
+      // with ' (support.microsoft.com "Rename a worksheet"; Excel specifications and limits). Verify in
+      // Excel: the API's code for a bad name (InvalidArgument here).
       if (added.length > 31 || /[\\/?*[\]:]/.test(added) || /^'|'$/.test(added) || !added.trim())
         throw new ExcelLikeError('InvalidArgument', `"${added}" is not a valid sheet name.`);
       this.ctx.wb.addSheet(added);
