@@ -31,6 +31,8 @@ export type TableauErrorCode =
   | 'tls-to-plain-http'
   | 'certificate-untrusted'
   | 'redirect-refused'
+  /** Team mode: the operator does not allow this host, or it resolves to an internal address (server/net). */
+  | 'target-not-allowed'
   | 'stream-interrupted'
   | 'stream-stalled';
 
@@ -103,6 +105,9 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   'invalid-input': 400,
   'vds-invalid-query': 400,
   'vds-unknown-field': 400,
+  // The address in the request (or where Tableau redirected it) is one the operator does not let the
+  // server reach: the request cannot succeed as sent, whoever repeats it (docs/security.md).
+  'target-not-allowed': 400,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   // https://www.rfc-editor.org/rfc/rfc9110#name-421-misdirected-request: not a host this server answers to.

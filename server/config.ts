@@ -7,12 +7,16 @@
  *   CORS origins besides the server's own) · LOG_LEVEL (info) · DEMO=0 or --no-demo (no simulator)
  *   PUBLIC_HOSTS (comma list of host names the server answers to besides localhost and IP
  *   addresses: server/http/security.ts) · DEMO_PORT (3001: the demo site's fixed port, main.ts)
+ *   TEAM=1 (team mode) · ALLOWED_TABLEAU_SERVERS · ALLOWED_WEBHOOK_HOSTS (where the server may
+ *   connect: the team-mode block below, docs/security.md#team-mode-where-the-server-may-connect)
  */
 import { resolve } from 'node:path';
 
 import { z } from 'zod';
 
 import { parsePublicHosts } from './http/security.js';
+import type { NetworkPolicy } from './net/guard.js';
+import { parseHostList } from './net/hosts.js';
 
 export type AddinMode = 'dev' | 'static' | 'off';
 
@@ -30,6 +34,10 @@ export interface ServerConfig {
   publicHosts: string[];
   /** The embedded demo site's port: fixed, so tables inserted from it refresh after a restart. */
   demoPort: number;
+  /** Team mode (TEAM=1): one hosted server for many analysts (issue #17). */
+  team: boolean;
+  /** Where the server may connect (server/net/guard.ts); undefined = anywhere (single analyst, no lists). */
+  network?: NetworkPolicy;
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
@@ -74,7 +82,10 @@ export function loadConfig(
   } catch (err) {
     throw new Error(`Invalid server settings: ${(err as Error).message}`);
   }
+  const { team, network } = teamNetwork(env);
   return {
+    team,
+    ...(network ? { network } : {}),
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',
@@ -84,8 +95,54 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     publicHosts,
     demoPort: e.DEMO_PORT,
-    demo: !(argv.includes('--no-demo') || ['0', 'false', 'no', 'off'].includes((e.DEMO ?? '').toLowerCase())),
+    // A team server refuses loopback targets, the demo site included: it starts without one.
+    demo: !team && !(argv.includes('--no-demo') || ['0', 'false', 'no', 'off'].includes((e.DEMO ?? '').toLowerCase())),
   };
+}
+
+// ---- Team mode: where the server may connect (issue #17; docs/security.md#team-mode-where-the-server-may-connect) ----
+
+const hostList = (setting: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        const list = parseHostList(setting, value);
+        return list.length ? list : undefined;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(`${setting}: `, '') });
+        return z.NEVER;
+      }
+    });
+
+const TeamEnvSchema = z.object({
+  TEAM: flag,
+  ALLOWED_TABLEAU_SERVERS: hostList('ALLOWED_TABLEAU_SERVERS'),
+  ALLOWED_WEBHOOK_HOSTS: hostList('ALLOWED_WEBHOOK_HOSTS'),
+});
+
+/**
+ * Single analyst (no TEAM): the server connects where the analyst points it, loopback included (the
+ * demo site of `npm start`); a list that is set is still honoured. Team mode: only listed Tableau
+ * servers and webhook hosts, and only at public addresses — so it refuses to start without a list
+ * of Tableau servers, and with no ALLOWED_WEBHOOK_HOSTS it sends no webhook at all.
+ */
+export function teamNetwork(env: Record<string, string | undefined>): { team: boolean; network?: NetworkPolicy } {
+  const parsed = TeamEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid server settings: ${issues}`);
+  }
+  const { TEAM: team, ALLOWED_TABLEAU_SERVERS: tableau, ALLOWED_WEBHOOK_HOSTS: webhook } = parsed.data;
+  if (team && !tableau) {
+    throw new Error(
+      'Invalid server settings: team mode (TEAM=1) needs ALLOWED_TABLEAU_SERVERS, the Tableau servers users may connect to, e.g. ALLOWED_TABLEAU_SERVERS=*.online.tableau.com,tableau.corp.example. A team server never connects wherever a user points it.',
+    );
+  }
+  if (!team && !tableau && !webhook) return { team };
+  const allowed = { ...(tableau ? { tableau } : {}), ...(webhook || team ? { webhook: webhook ?? [] } : {}) };
+  return { team, network: { publicOnly: team, allowed } };
 }
 
 /**
