@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { tableauWebhookPayloadSchema } from '../../../common/tableau-webhook.js';
 import { createSimulator, DEMO, type Simulator, type SimulatorOptions } from '../../../server/sim/index.js';
 
 interface Received {
@@ -345,6 +346,8 @@ describe('simulator webhooks', () => {
     for (const r of dest.received) {
       expect(r.method).toBe('POST');
       expect(r.contentType).toMatch(/^application\/json/);
+      // The receiver's schema (common/tableau-webhook.ts) reads what the simulator sends.
+      expect(tableauWebhookPayloadSchema.safeParse(JSON.parse(r.body)).success).toBe(true);
       expect(JSON.parse(r.body)).toEqual({
         resource: 'EXTRACTS',
         event_type: 'DatasourceRefreshSucceeded',
