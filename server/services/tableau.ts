@@ -7,6 +7,7 @@
  * connect (its own cache) always signs in and is what POST /api/connections uses to check the
  * credentials before anything is saved.
  */
+import type { Agents } from '../tableau/http.js';
 import { type Logger, SessionCache, TableauClient } from '../tableau/index.js';
 import type { ConnectParams } from './client-pool.js';
 
@@ -27,6 +28,8 @@ export interface TableauOptions {
    * sending data". Default: TABLEAU_IDLE_TIMEOUT_MS from the environment, else 60 s.
    */
   idleTimeoutMs?: number;
+  /** Team mode: agents that connect only where the operator allows (server/net/guard.ts). */
+  agents?: Agents;
 }
 
 /**
@@ -56,5 +59,6 @@ export function tableauConnector(logger: Logger, options: TableauOptions = {}): 
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+      ...(options.agents ? { agents: options.agents } : {}),
     });
 }

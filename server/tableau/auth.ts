@@ -99,6 +99,20 @@ function redirectRefused(from: URL, to: URL, why: 'downgrade' | 'elsewhere' | 's
 }
 
 /**
+ * Team mode: where a redirect may lead is also the operator's decision (ALLOWED_TABLEAU_SERVERS, and
+ * public addresses only). The guarded agents refuse such a hop at connect time, before a byte is
+ * sent (server/net/guard.ts); here the refusal gets words that say Tableau sent us there.
+ */
+function redirectTargetRefused(from: URL, to: URL, err: unknown): unknown {
+  if (!(err instanceof TableauError) || err.code !== 'target-not-allowed') return err;
+  return new TableauError({
+    code: 'target-not-allowed',
+    message: `Tableau at ${originOf(from)} redirected to ${originOf(to)}; nothing was sent there. ${err.message}`,
+    cause: err.cause,
+  });
+}
+
+/**
  * Send, following redirects that `redirectVerdict` allows (the method and body are kept: TSC
  * re-POSTs sign-in). `given` is the address the user gave; every hop is checked against it.
  */
@@ -110,8 +124,11 @@ export async function followRedirects(
 ): Promise<{ res: HttpResponse; url: string }> {
   let url = req.url;
   let query = req.query;
+  let redirectedFrom: URL | undefined;
   for (let hop = 0; ; hop++) {
-    const res = await send({ ...req, url, query });
+    const res = await send({ ...req, url, query }).catch((e: unknown) => {
+      throw redirectedFrom ? redirectTargetRefused(redirectedFrom, new URL(url), e) : e;
+    });
     if (!REDIRECTS.has(res.status)) return { res, url };
     res.stream?.destroy();
     const location = res.headers.location;
@@ -145,6 +162,7 @@ export async function followRedirects(
       'tableau redirect followed',
     );
     // The Location is the whole address: its own query replaces ours.
+    redirectedFrom = from;
     url = `${next.origin}${next.pathname}`;
     query = next.search ? next.search.slice(1) : undefined;
   }

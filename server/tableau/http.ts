@@ -11,6 +11,8 @@
  *   Retry-After honoured, bounded attempts and an overall deadline. Clock, sleep and random are
  *   injected. A name that does not resolve, an untrusted certificate and TLS spoken to a plain-HTTP
  *   port are not retried: they fail the same way every time (network-errors.ts).
+ * - Team mode: the agents (server/net/guard.ts) refuse a host the operator does not allow or an
+ *   internal address, at connect time; that refusal becomes 'target-not-allowed', never retried.
  * - Streamed bodies are guarded (guardBody): a body that breaks off or sends nothing for the idle
  *   timeout becomes a StreamInterruptedError, logged once at warn with its cause.
  */
@@ -21,6 +23,7 @@ import { PassThrough, type Readable } from 'node:stream';
 
 import axios, { type AxiosInstance } from 'axios';
 
+import { findTargetRefusal, type TargetRefusedError } from '../net/guard.js';
 import { TableauError } from './errors.js';
 import {
   classifyNetworkError,
@@ -86,7 +89,10 @@ export interface HttpResponse {
 /** Error bodies we read from a stream are small JSON or HTML pages; never buffer more than this. */
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** Agents (tests pass their own: a CA to trust, a DNS `lookup` for made-up names). */
+/**
+ * Agents: a team server's check where it may connect (TargetGuard.agents, server/net/guard.ts);
+ * tests pass their own (a CA to trust, a DNS `lookup` for made-up names).
+ */
 export interface Agents {
   http?: http.Agent;
   https?: https.Agent;
@@ -230,6 +236,8 @@ export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: Retr
       if (!isRetryableStatus(res.status)) return res;
     } catch (e) {
       if (e instanceof TableauError) throw e;
+      const refused = findTargetRefusal(e);
+      if (refused) throw targetNotAllowed(refused, ctx);
       failure = classifyNetworkError(e);
       if (!failure.retryable) throw failed(failure, ctx, attempt + 1);
     }
@@ -250,6 +258,15 @@ export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: Retr
     logger.info({ request: ctx.label, attempt: attempt + 1, delayMs: delay, ...what }, 'tableau request retrying');
     await clock.sleep(delay);
   }
+}
+
+/** The operator's rule, not the network: the same every time, so never retried. The log gets the address. */
+function targetNotAllowed(refused: TargetRefusedError, ctx: RetryContext & { url?: string }): TableauError {
+  const why = refused.detail ?? 'not on the allow-list';
+  const cause = Object.assign(new Error(`target refused (${ctx.label} to ${ctx.url ? originOf(ctx.url) : refused.host}): ${why}`), {
+    code: refused.code,
+  });
+  return new TableauError({ code: 'target-not-allowed', message: refused.message, cause });
 }
 
 function failed(failure: ReturnType<typeof classifyNetworkError>, ctx: RetryContext & { url?: string }, attempts: number): TableauError {
