@@ -107,13 +107,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           await app.close();
         } finally {
           clearTimeout(force);
-          store.close();
+          await store.close();
         }
       },
     };
   } catch (err) {
     await started?.close().catch(() => undefined);
-    store.close();
+    await store.close();
     throw err;
   }
 }

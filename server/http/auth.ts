@@ -27,7 +27,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 export function sessionHook(sessions: SessionStore) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const token = bearerToken(request.headers.authorization);
-    request.session = token ? (sessions.resolve(token) ?? null) : null;
+    request.session = token ? ((await sessions.resolve(token)) ?? null) : null;
     if (request.session || request.routeOptions.config.auth === 'optional') return;
     throw unauthorized(
       token

@@ -48,7 +48,11 @@ function nextOrAbort<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<Iter
 
 export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, options: RecordOptions): Promise<RecordOutcome> {
   const { snapshots, run, now, signal } = options;
-  const fail = (error: ApiErrorBody, cause?: unknown): RecordOutcome => ({ run: snapshots.fail(run.id, error, now()), error, cause });
+  const fail = async (error: ApiErrorBody, cause?: unknown): Promise<RecordOutcome> => ({
+    run: await snapshots.fail(run.id, error, now()),
+    error,
+    cause,
+  });
   let it: AsyncIterator<StreamMessage> | undefined;
   let aborted = false;
   let columns: ColumnSpec[] | undefined;
@@ -60,9 +64,9 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
       const step = await nextOrAbort(it, signal);
       if (step === ABORTED) {
         aborted = true;
-        return fail(runInterrupted().toApiError());
+        return await fail(runInterrupted().toApiError());
       }
-      if (step.done) return fail(streamIncomplete().toApiError());
+      if (step.done) return await fail(streamIncomplete().toApiError());
       const m = step.value;
       if (m.kind === 'meta') {
         if (writer) throw new StreamProtocolError('a second meta message');
@@ -75,7 +79,7 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
       } else if (m.kind === 'end') {
         if (!writer || !columns) throw new StreamProtocolError('end before meta');
         const stored = await writer.finish();
-        const done = snapshots.succeed(run.id, {
+        const done = await snapshots.succeed(run.id, {
           columns,
           source,
           rowCount: stored.rows,
@@ -85,7 +89,7 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
         });
         return { run: done };
       } else if (m.kind === 'error') {
-        return fail(m.error);
+        return await fail(m.error);
       }
       // `progress` (extract refresh status) is for a live pane, not for a stored snapshot.
     }

@@ -12,7 +12,10 @@
  *  - single flight per schedule: a time that comes while a run is still going is skipped, and
  *    "run now" during a run is refused (ScheduleError 'schedule-busy');
  *  - every run ends as a run record (succeeded or failed, never left "running" while the server
- *    lives); a failure calls the failure notifier (webhook); then history is trimmed.
+ *    lives); a failure calls the failure notifier (webhook); then history is trimmed;
+ *  - the store is asynchronous (SQLite or PostgreSQL), so the checks of one schedule are queued
+ *    one after another (`checks`) and the single-flight test and the claim of the slot in
+ *    `running` happen with no await between them.
  */
 import type { ApiErrorBody, StreamMessage } from '../../common/stream.js';
 import type { Logger } from '../log.js';
@@ -36,16 +39,16 @@ export interface ScheduleRunner {
   start(): Promise<void>;
   /** Cancels the timers, interrupts running runs and waits until they are recorded. */
   stop(): Promise<void>;
-  /** A schedule was created or changed: (re)arm its timer. */
-  upsert(schedule: ScheduleRecord): void;
+  /** A schedule was created or changed: (re)arm its timer. Settles (never rejects) once it is armed. */
+  upsert(schedule: ScheduleRecord): Promise<void>;
   /** A schedule was deleted: cancel its timer and interrupt its run. */
   remove(id: string): void;
   /** Runs a schedule now. Throws ScheduleError 'schedule-busy' while it runs, 'scheduler-stopped' when stopped. */
-  runNow(id: string): RunHandle;
+  runNow(id: string): Promise<RunHandle>;
   isRunning(id: string): boolean;
   /** The next scheduled time, or null (unknown schedule, or a spec with no future time). */
-  nextRunAt(id: string): Date | null;
-  /** Resolves when no run is going on (tests, shutdown). */
+  nextRunAt(id: string): Promise<Date | null>;
+  /** Resolves when no check and no run is going on (tests, shutdown). */
   idle(): Promise<void>;
 }
 
@@ -74,6 +77,8 @@ export class InProcessScheduleRunner implements ScheduleRunner {
   private readonly clock: SchedulerClock;
   private readonly timers = new Map<string, { at: Date; timer: Timer }>();
   private readonly running = new Map<string, Running>();
+  /** The pending check of each schedule: a new check waits for the previous one. */
+  private readonly checks = new Map<string, Promise<void>>();
   private started = false;
 
   constructor(private readonly options: RunnerOptions) {
@@ -84,9 +89,10 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     if (this.started) return;
     this.started = true;
     // Runs left "running" by a previous process were cut by its stop or crash.
-    const cut = this.options.snapshots.failUnfinished(runInterrupted().toApiError(), this.clock.now());
+    const cut = await this.options.snapshots.failUnfinished(runInterrupted().toApiError(), this.clock.now());
     if (cut) this.options.logger.warn({ runs: cut }, 'runs cut by the previous shutdown recorded as failed');
-    for (const schedule of this.options.schedules.all()) this.safeTick(schedule.id);
+    const schedules = await this.options.schedules.all();
+    await Promise.all(schedules.map((schedule) => this.check(schedule.id)));
   }
 
   async stop(): Promise<void> {
@@ -97,8 +103,8 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     await this.idle();
   }
 
-  upsert(schedule: ScheduleRecord): void {
-    if (this.started) this.safeTick(schedule.id);
+  upsert(schedule: ScheduleRecord): Promise<void> {
+    return this.started ? this.check(schedule.id) : Promise.resolve();
   }
 
   remove(id: string): void {
@@ -106,10 +112,12 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     this.running.get(id)?.abort.abort();
   }
 
-  runNow(id: string): RunHandle {
+  async runNow(id: string): Promise<RunHandle> {
     if (!this.started) throw schedulerStopped();
-    const schedule = this.options.schedules.find(id);
+    const schedule = await this.options.schedules.find(id);
     if (!schedule) throw scheduleMissing();
+    // No await from here to the claim in launch(): two run-nows cannot both pass.
+    if (!this.started) throw schedulerStopped();
     if (this.running.has(id)) throw scheduleBusy();
     return this.launch(schedule, { trigger: 'manual' });
   }
@@ -118,15 +126,17 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     return this.running.has(id);
   }
 
-  nextRunAt(id: string): Date | null {
+  async nextRunAt(id: string): Promise<Date | null> {
     const armed = this.timers.get(id);
     if (armed) return armed.at;
-    const schedule = this.options.schedules.find(id);
+    const schedule = await this.options.schedules.find(id);
     return schedule ? (nextRuns(schedule.spec, this.clock.now(), 1)[0] ?? null) : null;
   }
 
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.all([...this.running.values()].map((r) => r.done));
+    while (this.running.size || this.checks.size) {
+      await Promise.all([...this.checks.values(), ...[...this.running.values()].map((r) => r.done)]);
+    }
   }
 
   private disarm(id: string): void {
@@ -134,28 +144,45 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     this.timers.delete(id);
   }
 
-  /** Timers call this: an exception there would be uncaught (and end the process). */
-  private safeTick(id: string): void {
+  /**
+   * Queues a check of the schedule after the one pending (never two at once for one schedule) and
+   * never rejects: timers call this, and a rejection there would end the process.
+   */
+  private check(id: string): Promise<void> {
+    const previous = this.checks.get(id) ?? Promise.resolve();
+    const next = previous.then(() => this.safeTick(id));
+    this.checks.set(id, next);
+    void next.finally(() => {
+      if (this.checks.get(id) === next) this.checks.delete(id);
+    });
+    return next;
+  }
+
+  private async safeTick(id: string): Promise<void> {
     try {
-      this.tick(id);
+      await this.tick(id);
     } catch (err) {
       // E.g. the database was busy: look again a bit later rather than drop the schedule's timer.
       this.options.logger.error({ err, scheduleId: id }, 'schedule could not be checked; trying again in 5 minutes');
       if (!this.started || this.timers.has(id)) return;
-      const at = new Date(this.clock.now().getTime() + RETRY_CHECK_MS);
-      this.timers.set(id, { at, timer: this.clock.setTimer(at, () => this.safeTick(id)) });
+      this.arm(id, new Date(this.clock.now().getTime() + RETRY_CHECK_MS));
     }
+  }
+
+  private arm(id: string, at: Date): void {
+    this.disarm(id);
+    this.timers.set(id, { at, timer: this.clock.setTimer(at, () => void this.check(id)) });
   }
 
   /**
    * The one decision point, for timers, start-up and changes alike: if scheduled times passed
    * since the last handled one, run once for the latest of them; then arm the timer for the next.
    */
-  private tick(id: string): void {
+  private async tick(id: string): Promise<void> {
     this.disarm(id);
     if (!this.started) return;
-    const schedule = this.options.schedules.find(id);
-    if (!schedule) return; // deleted (directly, or with its connection or session)
+    const schedule = await this.options.schedules.find(id);
+    if (!schedule || !this.started) return; // deleted (directly, or with its connection or session), or stopping
     const log = this.options.logger.child({ scheduleId: id });
     const now = this.clock.now();
     let plan;
@@ -166,29 +193,44 @@ export class InProcessScheduleRunner implements ScheduleRunner {
       return;
     }
     if (plan.due) {
-      this.options.schedules.markSlot(id, plan.due);
+      await this.options.schedules.markSlot(id, plan.due);
+      if (!this.started) return;
       const late = now.getTime() - plan.due.getTime() > (this.options.lateAfterMs ?? 60_000);
       if (this.running.has(id)) {
         log.info({ scheduledFor: plan.due.toISOString() }, 'scheduled time skipped: the previous run is still going');
       } else {
+        // A run record that cannot be written is logged by launch(); the timer goes on.
         this.launch(
           schedule,
           late ? { trigger: 'catch-up', scheduledFor: plan.due, missed: plan.missed } : { trigger: 'schedule', scheduledFor: plan.due },
-        );
+        ).catch(() => undefined);
       }
     }
-    if (plan.next) this.timers.set(id, { at: plan.next, timer: this.clock.setTimer(plan.next, () => this.safeTick(id)) });
+    if (plan.next) this.arm(id, plan.next);
   }
 
-  private launch(schedule: ScheduleRecord, start: Omit<RunStart, 'startedAt'>): RunHandle {
-    const run = this.options.snapshots.begin(schedule.id, { ...start, startedAt: this.clock.now() });
+  /**
+   * Claims the schedule's slot in `running` at once (before the run record exists), so a check or
+   * run-now that comes while the record is being written sees the schedule busy. Rejects only when
+   * the run record cannot be written; `done` then settles with undefined.
+   */
+  private launch(schedule: ScheduleRecord, start: Omit<RunStart, 'startedAt'>): Promise<RunHandle> {
     const abort = new AbortController();
+    const begun = this.options.snapshots.begin(schedule.id, { ...start, startedAt: this.clock.now() });
     const entry: Running = { abort, done: Promise.resolve(undefined) };
-    entry.done = this.execute(schedule, run, abort.signal).finally(() => {
-      if (this.running.get(schedule.id) === entry) this.running.delete(schedule.id);
-    });
+    entry.done = begun
+      .then(
+        (run) => this.execute(schedule, run, abort.signal),
+        (err: unknown) => {
+          this.options.logger.error({ err, scheduleId: schedule.id }, 'scheduled run could not be started');
+          return undefined;
+        },
+      )
+      .finally(() => {
+        if (this.running.get(schedule.id) === entry) this.running.delete(schedule.id);
+      });
     this.running.set(schedule.id, entry);
-    return { run, done: entry.done };
+    return begun.then((run) => ({ run, done: entry.done }));
   }
 
   private async execute(schedule: ScheduleRecord, run: RunRecord, signal: AbortSignal): Promise<RunRecord | undefined> {
@@ -207,8 +249,8 @@ export class InProcessScheduleRunner implements ScheduleRunner {
       } else {
         log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs, bytes: outcome.run?.storedBytes }, 'scheduled pull stored');
       }
-      const current = this.options.schedules.find(schedule.id);
-      if (current) this.options.snapshots.trim(current.id, current.historyLimit);
+      const current = await this.options.schedules.find(schedule.id);
+      if (current) await this.options.snapshots.trim(current.id, current.historyLimit);
       return outcome.run;
     } catch (err) {
       // Only the store can fail here (e.g. the schedule and its runs were deleted mid-run).
@@ -218,7 +260,7 @@ export class InProcessScheduleRunner implements ScheduleRunner {
   }
 
   private async notifyFailure(id: string, error: ApiErrorBody, log: Logger): Promise<void> {
-    const current = this.options.schedules.find(id);
+    const current = await this.options.schedules.find(id);
     if (!current || !this.options.onFailure) return;
     try {
       await this.options.onFailure(current, error, this.clock.now());

@@ -43,8 +43,8 @@ export class ConnectionService {
     const info = probe.serverInfo;
     // The probe's session is not kept: requests use the shared session (signed in on first use).
     await probe.signOut().catch(() => undefined);
-    const owner = session ?? this.newSession();
-    const connection = this.store.connections.save(owner.id, {
+    const owner = session ?? (await this.newSession());
+    const connection = await this.store.connections.save(owner.id, {
       label: request.label ?? defaultLabel(serverUrl, siteContentUrl),
       serverUrl,
       // Where an allowed redirect led (a Cloud pod): recorded and shown, never the identity.
@@ -59,25 +59,25 @@ export class ConnectionService {
     return { sessionToken: owner.token, connection };
   }
 
-  list(sessionId: string): ConnectionInfo[] {
+  list(sessionId: string): Promise<ConnectionInfo[]> {
     return this.store.connections.list(sessionId);
   }
 
   /** The session's own connection, or 404 (unknown and foreign ids look the same). */
-  own(sessionId: string, id: string): ConnectionWithAuth {
-    const found = this.store.connections.get(sessionId, id);
+  async own(sessionId: string, id: string): Promise<ConnectionWithAuth> {
+    const found = await this.store.connections.get(sessionId, id);
     if (!found) throw noConnection();
     return found;
   }
 
   /** Looked up at each call: the owner may have renewed the credentials meanwhile. */
-  find(sessionId: string, id: string): ConnectionWithAuth | undefined {
+  find(sessionId: string, id: string): Promise<ConnectionWithAuth | undefined> {
     return this.store.connections.get(sessionId, id);
   }
 
   /** The signed-in client of the session's own connection (signing in on first use). */
   async client(sessionId: string, id: string): Promise<{ client: Tableau; connection: ConnectionWithAuth }> {
-    const connection = this.own(sessionId, id);
+    const connection = await this.own(sessionId, id);
     return { client: await this.clients.get(connection), connection };
   }
 
@@ -87,14 +87,14 @@ export class ConnectionService {
 
   /** Ends the connection's Tableau session; the connection stays saved. */
   async signOut(sessionId: string, id: string): Promise<void> {
-    const { info } = this.own(sessionId, id);
+    const { info } = await this.own(sessionId, id);
     await this.clients.signOut(info.id);
   }
 
   async remove(sessionId: string, id: string): Promise<void> {
-    const { info } = this.own(sessionId, id);
+    const { info } = await this.own(sessionId, id);
     await this.clients.signOut(info.id);
-    this.store.connections.delete(sessionId, info.id);
+    await this.store.connections.delete(sessionId, info.id);
   }
 
   /** At shutdown: every client signs out, within ClientPool's deadline. */
@@ -102,8 +102,8 @@ export class ConnectionService {
     return this.clients.closeAll();
   }
 
-  private newSession(): KnownSession {
-    const { token, session } = this.store.sessions.create();
+  private async newSession(): Promise<KnownSession> {
+    const { token, session } = await this.store.sessions.create();
     return { id: session.id, token };
   }
 }

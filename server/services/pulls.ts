@@ -33,7 +33,7 @@ export class PullService {
     const connections = this.connections;
     return async function* pull(schedule) {
       // The owner may have renewed the credentials since the schedule was made.
-      const connection = connections.find(schedule.sessionId, schedule.connectionId);
+      const connection = await connections.find(schedule.sessionId, schedule.connectionId);
       if (!connection) throw connectionMissing();
       const client = await connections.clientOf(connection);
       yield* limited(client, { source: schedule.source, ...(schedule.options ? { options: schedule.options } : {}) });

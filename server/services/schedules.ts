@@ -16,14 +16,8 @@ import { snapshotMessages } from '../schedule/snapshot-stream.js';
 import { type ScheduleInfo, toScheduleInfo } from '../schedule/views.js';
 import { webhookNotifier } from '../schedule/webhook.js';
 import type { Store } from '../store/index.js';
-import {
-  type NewSchedule,
-  type ScheduleChanges,
-  type ScheduleRecord,
-  type ScheduleStore,
-  SqliteScheduleStore,
-} from '../store/schedules.js';
-import { type RunRecord, type SnapshotStore, SqliteSnapshotStore } from '../store/snapshots.js';
+import type { NewSchedule, ScheduleChanges, ScheduleRecord, ScheduleStore } from '../store/schedules.js';
+import type { RunRecord, SnapshotStore } from '../store/snapshots.js';
 import type { ConnectionService } from './connections.js';
 import type { PullService } from './pulls.js';
 
@@ -36,7 +30,7 @@ export interface ScheduleServiceOptions {
 }
 
 export interface ScheduleServiceDeps {
-  store: Pick<Store, 'db' | 'secrets'>;
+  store: Pick<Store, 'scheduleStores'>;
   connections: ConnectionService;
   pulls: PullService;
 }
@@ -62,8 +56,7 @@ export class ScheduleService {
   ) {
     const clock = options.clock ?? systemClock;
     const logger = options.logger.child({ component: 'scheduler' });
-    this.schedules = new SqliteScheduleStore(deps.store.db, deps.store.secrets, () => clock.now());
-    this.snapshots = new SqliteSnapshotStore(deps.store.db);
+    ({ schedules: this.schedules, snapshots: this.snapshots } = deps.store.scheduleStores(() => clock.now()));
     this.runner = new InProcessScheduleRunner({
       schedules: this.schedules,
       snapshots: this.snapshots,
@@ -84,55 +77,56 @@ export class ScheduleService {
     return this.runner.stop();
   }
 
-  list(sessionId: string): ScheduleInfo[] {
-    return this.schedules.list(sessionId).map((s) => this.info(s));
+  async list(sessionId: string): Promise<ScheduleInfo[]> {
+    const schedules = await this.schedules.list(sessionId);
+    return Promise.all(schedules.map((s) => this.info(s)));
   }
 
-  create(sessionId: string, input: ScheduleInput): ScheduleInfo {
-    this.deps.connections.own(sessionId, input.connectionId);
-    const created = this.schedules.create(sessionId, {
+  async create(sessionId: string, input: ScheduleInput): Promise<ScheduleInfo> {
+    await this.deps.connections.own(sessionId, input.connectionId);
+    const created = await this.schedules.create(sessionId, {
       ...input,
       historyLimit: input.historyLimit ?? this.options.defaultHistoryLimit ?? DEFAULT_HISTORY_LIMIT,
     });
-    this.runner.upsert(created);
+    await this.runner.upsert(created);
     return this.info(created);
   }
 
-  update(sessionId: string, id: string, changes: ScheduleChanges): ScheduleInfo {
-    const current = this.own(sessionId, id);
-    if (changes.connectionId) this.deps.connections.own(sessionId, changes.connectionId);
-    const updated = this.schedules.update(sessionId, current.id, changes);
+  async update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleInfo> {
+    const current = await this.own(sessionId, id);
+    if (changes.connectionId) await this.deps.connections.own(sessionId, changes.connectionId);
+    const updated = await this.schedules.update(sessionId, current.id, changes);
     if (!updated) throw noSchedule();
-    this.runner.upsert(updated);
+    await this.runner.upsert(updated);
     return this.info(updated);
   }
 
   /** Its timer goes, a run going on is interrupted, and its runs and data are deleted. */
-  delete(sessionId: string, id: string): void {
-    const { id: own } = this.own(sessionId, id);
+  async delete(sessionId: string, id: string): Promise<void> {
+    const { id: own } = await this.own(sessionId, id);
     this.runner.remove(own);
-    this.schedules.delete(sessionId, own);
+    await this.schedules.delete(sessionId, own);
   }
 
   /** Starts a run now; 409 'schedule-busy' while one is going on, 503 'scheduler-stopped' when stopping. */
-  runNow(sessionId: string, id: string): RunRecord {
-    const { id: own } = this.own(sessionId, id);
+  async runNow(sessionId: string, id: string): Promise<RunRecord> {
+    const { id: own } = await this.own(sessionId, id);
     try {
-      return this.runner.runNow(own).run;
+      return (await this.runner.runNow(own)).run;
     } catch (err) {
       throw err instanceof ScheduleError ? new ApiError(err.toApiError(), err.status) : err;
     }
   }
 
   /** Newest first. */
-  runs(sessionId: string, id: string, limit: number): RunRecord[] {
-    return this.snapshots.list(this.own(sessionId, id).id, limit);
+  async runs(sessionId: string, id: string, limit: number): Promise<RunRecord[]> {
+    return this.snapshots.list((await this.own(sessionId, id)).id, limit);
   }
 
   /** The latest successful run's data as a typed result stream; 404 'no-snapshot' before there is one. */
-  latestSnapshot(sessionId: string, id: string): LatestSnapshot {
-    const schedule = this.own(sessionId, id);
-    const run = this.snapshots.latestSucceeded(schedule.id);
+  async latestSnapshot(sessionId: string, id: string): Promise<LatestSnapshot> {
+    const schedule = await this.own(sessionId, id);
+    const run = await this.snapshots.latestSucceeded(schedule.id);
     if (!run) {
       throw new ApiError({
         code: 'no-snapshot',
@@ -143,17 +137,18 @@ export class ScheduleService {
     return { run, messages: snapshotMessages(this.snapshots, run, describeSource(schedule.source)) };
   }
 
-  private own(sessionId: string, id: string): ScheduleRecord {
-    const found = this.schedules.get(sessionId, id);
+  private async own(sessionId: string, id: string): Promise<ScheduleRecord> {
+    const found = await this.schedules.get(sessionId, id);
     if (!found) throw noSchedule();
     return found;
   }
 
-  private info(schedule: ScheduleRecord): ScheduleInfo {
-    return toScheduleInfo(schedule, {
-      nextRunAt: this.runner.nextRunAt(schedule.id),
-      lastRun: this.snapshots.last(schedule.id),
-      latestSucceeded: this.snapshots.latestSucceeded(schedule.id),
-    });
+  private async info(schedule: ScheduleRecord): Promise<ScheduleInfo> {
+    const [nextRunAt, lastRun, latestSucceeded] = await Promise.all([
+      this.runner.nextRunAt(schedule.id),
+      this.snapshots.last(schedule.id),
+      this.snapshots.latestSucceeded(schedule.id),
+    ]);
+    return toScheduleInfo(schedule, { nextRunAt, lastRun, latestSucceeded });
   }
 }

@@ -30,11 +30,11 @@ export interface ConnectionStore {
    * Saves a connection for the session. The same server + site + principal saved again by the same
    * session replaces the stored credentials and keeps its id (a renewed PAT is not a new connection).
    */
-  save(sessionId: string, input: NewConnection): ConnectionInfo;
-  list(sessionId: string): ConnectionInfo[];
+  save(sessionId: string, input: NewConnection): Promise<ConnectionInfo>;
+  list(sessionId: string): Promise<ConnectionInfo[]>;
   /** Undefined when the id is unknown or belongs to another session (callers answer 404 either way). */
-  get(sessionId: string, id: string): ConnectionWithAuth | undefined;
-  delete(sessionId: string, id: string): boolean;
+  get(sessionId: string, id: string): Promise<ConnectionWithAuth | undefined>;
+  delete(sessionId: string, id: string): Promise<boolean>;
 }
 
 /** PAT name, username, or the JWT's `sub` claim: who the connection signs in as, never a secret. */
@@ -96,7 +96,7 @@ export class SqliteConnectionStore implements ConnectionStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  save(sessionId: string, input: NewConnection): ConnectionInfo {
+  async save(sessionId: string, input: NewConnection): Promise<ConnectionInfo> {
     const principal = principalOf(input.auth);
     const existing = this.db
       .prepare(
@@ -139,14 +139,14 @@ export class SqliteConnectionStore implements ConnectionStore {
     return toInfo(this.row(sessionId, id)!);
   }
 
-  list(sessionId: string): ConnectionInfo[] {
+  async list(sessionId: string): Promise<ConnectionInfo[]> {
     const rows = this.db
       .prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at, id')
       .all(sessionId) as ConnectionRow[];
     return rows.map(toInfo);
   }
 
-  get(sessionId: string, id: string): ConnectionWithAuth | undefined {
+  async get(sessionId: string, id: string): Promise<ConnectionWithAuth | undefined> {
     const row = this.row(sessionId, id);
     if (!row) return undefined;
     let sealed: string;
@@ -158,7 +158,7 @@ export class SqliteConnectionStore implements ConnectionStore {
     return { info: toInfo(row), auth: JSON.parse(sealed) as ConnectAuth };
   }
 
-  delete(sessionId: string, id: string): boolean {
+  async delete(sessionId: string, id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM connections WHERE session_id = ? AND id = ?').run(sessionId, id).changes > 0;
   }
 

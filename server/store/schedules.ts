@@ -95,17 +95,17 @@ export type ScheduleChanges = Partial<Omit<NewSchedule, 'webhookUrl' | 'options'
 };
 
 export interface ScheduleStore {
-  create(sessionId: string, input: NewSchedule): ScheduleRecord;
+  create(sessionId: string, input: NewSchedule): Promise<ScheduleRecord>;
   /** Undefined when unknown or another session's (callers answer 404 either way). */
-  get(sessionId: string, id: string): ScheduleRecord | undefined;
-  list(sessionId: string): ScheduleRecord[];
-  update(sessionId: string, id: string, changes: ScheduleChanges): ScheduleRecord | undefined;
-  delete(sessionId: string, id: string): boolean;
+  get(sessionId: string, id: string): Promise<ScheduleRecord | undefined>;
+  list(sessionId: string): Promise<ScheduleRecord[]>;
+  update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleRecord | undefined>;
+  delete(sessionId: string, id: string): Promise<boolean>;
   /** The runner's view, across sessions. */
-  find(id: string): ScheduleRecord | undefined;
-  all(): ScheduleRecord[];
+  find(id: string): Promise<ScheduleRecord | undefined>;
+  all(): Promise<ScheduleRecord[]>;
   /** Records that the scheduled time `at` was handled. */
-  markSlot(id: string, at: Date): void;
+  markSlot(id: string, at: Date): Promise<void>;
 }
 
 interface ScheduleRow {
@@ -181,7 +181,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     ensureScheduleTables(db);
   }
 
-  create(sessionId: string, input: NewSchedule): ScheduleRecord {
+  async create(sessionId: string, input: NewSchedule): Promise<ScheduleRecord> {
     const id = randomUUID();
     const at = this.now().toISOString();
     this.db
@@ -201,21 +201,21 @@ export class SqliteScheduleStore implements ScheduleStore {
         at,
         at,
       );
-    return this.find(id)!;
+    return (await this.find(id))!;
   }
 
-  get(sessionId: string, id: string): ScheduleRecord | undefined {
+  async get(sessionId: string, id: string): Promise<ScheduleRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? AND id = ?').get(sessionId, id) as ScheduleRow | undefined;
     return row && toRecord(row, this.box);
   }
 
-  list(sessionId: string): ScheduleRecord[] {
+  async list(sessionId: string): Promise<ScheduleRecord[]> {
     const rows = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? ORDER BY created_at, id').all(sessionId) as ScheduleRow[];
     return rows.map((r) => toRecord(r, this.box));
   }
 
-  update(sessionId: string, id: string, changes: ScheduleChanges): ScheduleRecord | undefined {
-    const current = this.get(sessionId, id);
+  async update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleRecord | undefined> {
+    const current = await this.get(sessionId, id);
     if (!current) return undefined;
     const at = this.now().toISOString();
     // Absent keys keep their value; only an explicit null clears an optional field.
@@ -248,20 +248,20 @@ export class SqliteScheduleStore implements ScheduleStore {
     return this.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(id) as string | null;
   }
 
-  delete(sessionId: string, id: string): boolean {
+  async delete(sessionId: string, id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM schedules WHERE session_id = ? AND id = ?').run(sessionId, id).changes > 0;
   }
 
-  find(id: string): ScheduleRecord | undefined {
+  async find(id: string): Promise<ScheduleRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
     return row && toRecord(row, this.box);
   }
 
-  all(): ScheduleRecord[] {
+  async all(): Promise<ScheduleRecord[]> {
     return (this.db.prepare('SELECT * FROM schedules ORDER BY created_at, id').all() as ScheduleRow[]).map((r) => toRecord(r, this.box));
   }
 
-  markSlot(id: string, at: Date): void {
+  async markSlot(id: string, at: Date): Promise<void> {
     // Never move backwards (a late timer of an older time must not re-open later ones).
     this.db.prepare('UPDATE schedules SET last_slot_at = ? WHERE id = ? AND last_slot_at < ?').run(at.toISOString(), id, at.toISOString());
   }

@@ -14,10 +14,10 @@ export interface Session {
 
 export interface SessionStore {
   /** Creates a session; the token is returned once and never stored in clear. */
-  create(): { token: string; session: Session };
+  create(): Promise<{ token: string; session: Session }>;
   /** The session a token belongs to, or undefined (unknown, malformed or idle too long). */
-  resolve(token: string): Session | undefined;
-  delete(id: string): void;
+  resolve(token: string): Promise<Session | undefined>;
+  delete(id: string): Promise<void>;
 }
 
 export const DEFAULT_SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -42,7 +42,7 @@ export class SqliteSessionStore implements SessionStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(): { token: string; session: Session } {
+  async create(): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
     const at = this.now().toISOString();
     const session: Session = { id: randomUUID(), createdAt: at, lastUsedAt: at };
@@ -52,7 +52,7 @@ export class SqliteSessionStore implements SessionStore {
     return { token, session };
   }
 
-  resolve(token: string): Session | undefined {
+  async resolve(token: string): Promise<Session | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
     const row = this.db.prepare('SELECT id, created_at, last_used_at FROM sessions WHERE token_hash = ?').get(hashToken(token)) as
       SessionRow | undefined;
@@ -60,7 +60,7 @@ export class SqliteSessionStore implements SessionStore {
     const now = this.now();
     const idle = now.getTime() - Date.parse(row.last_used_at);
     if (idle > this.idleMs) {
-      this.delete(row.id);
+      await this.delete(row.id);
       return undefined;
     }
     if (idle > SqliteSessionStore.TOUCH_EVERY_MS) {
@@ -70,7 +70,7 @@ export class SqliteSessionStore implements SessionStore {
     return { id: row.id, createdAt: row.created_at, lastUsedAt: row.last_used_at };
   }
 
-  delete(id: string): void {
+  async delete(id: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
   }
 }

@@ -45,25 +45,25 @@ export interface SnapshotWriter {
 }
 
 export interface SnapshotStore {
-  begin(scheduleId: string, start: RunStart): RunRecord;
+  begin(scheduleId: string, start: RunStart): Promise<RunRecord>;
   writer(runId: string, columnCount: number): SnapshotWriter;
-  succeed(runId: string, result: SnapshotResult): RunRecord;
+  succeed(runId: string, result: SnapshotResult): Promise<RunRecord>;
   /** Marks the run failed and drops any rows it stored. */
-  fail(runId: string, error: ApiErrorBody, finishedAt: Date): RunRecord | undefined;
+  fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined>;
   /** Runs still marked running (the server stopped during them) become failures; returns how many. */
-  failUnfinished(error: ApiErrorBody, finishedAt: Date): number;
-  get(runId: string): RunRecord | undefined;
+  failUnfinished(error: ApiErrorBody, finishedAt: Date): Promise<number>;
+  get(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
-  list(scheduleId: string, limit?: number): RunRecord[];
-  last(scheduleId: string): RunRecord | undefined;
-  latestSucceeded(scheduleId: string): RunRecord | undefined;
+  list(scheduleId: string, limit?: number): Promise<RunRecord[]>;
+  last(scheduleId: string): Promise<RunRecord | undefined>;
+  latestSucceeded(scheduleId: string): Promise<RunRecord | undefined>;
   /** The stored rows of a succeeded run, batch by batch. Throws SnapshotGoneError if it was deleted meanwhile. */
   readRows(run: RunRecord): AsyncGenerator<CellValue[][]>;
   /**
    * Keeps the newest `keep` runs and deletes older ones with their data. The latest successful
    * snapshot is always kept, so a streak of failures never leaves the add-in with nothing to load.
    */
-  trim(scheduleId: string, keep: number): number;
+  trim(scheduleId: string, keep: number): Promise<number>;
 }
 
 export class SnapshotGoneError extends Error {
@@ -139,7 +139,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     ensureScheduleTables(db);
   }
 
-  begin(scheduleId: string, start: RunStart): RunRecord {
+  async begin(scheduleId: string, start: RunStart): Promise<RunRecord> {
     const id = randomUUID();
     this.db
       .prepare(
@@ -155,7 +155,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
         start.missed ?? null,
         start.startedAt.toISOString(),
       );
-    return this.get(id)!;
+    return (await this.get(id))!;
   }
 
   writer(runId: string, columnCount: number): SnapshotWriter {
@@ -190,8 +190,8 @@ export class SqliteSnapshotStore implements SnapshotStore {
     };
   }
 
-  succeed(runId: string, result: SnapshotResult): RunRecord {
-    const run = this.get(runId);
+  async succeed(runId: string, result: SnapshotResult): Promise<RunRecord> {
+    const run = await this.get(runId);
     if (!run) throw new Error(`Run ${runId} no longer exists.`);
     this.db
       .prepare(
@@ -208,11 +208,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
         result.warnings?.length ? JSON.stringify(result.warnings) : null,
         runId,
       );
-    return this.get(runId)!;
+    return (await this.get(runId))!;
   }
 
-  fail(runId: string, error: ApiErrorBody, finishedAt: Date): RunRecord | undefined {
-    const run = this.get(runId);
+  async fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined> {
+    const run = await this.get(runId);
     if (!run) return undefined;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM snapshot_batches WHERE run_id = ?').run(runId);
@@ -226,29 +226,29 @@ export class SqliteSnapshotStore implements SnapshotStore {
     return this.get(runId);
   }
 
-  failUnfinished(error: ApiErrorBody, finishedAt: Date): number {
+  async failUnfinished(error: ApiErrorBody, finishedAt: Date): Promise<number> {
     const ids = (this.db.prepare(`SELECT id FROM schedule_runs WHERE status = 'running'`).all() as Array<{ id: string }>).map((r) => r.id);
-    for (const id of ids) this.fail(id, error, finishedAt);
+    for (const id of ids) await this.fail(id, error, finishedAt);
     return ids.length;
   }
 
-  get(runId: string): RunRecord | undefined {
+  async get(runId: string): Promise<RunRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM schedule_runs WHERE id = ?').get(runId) as RunRow | undefined;
     return row && toRecord(row);
   }
 
-  list(scheduleId: string, limit = 1000): RunRecord[] {
+  async list(scheduleId: string, limit = 1000): Promise<RunRecord[]> {
     const rows = this.db
       .prepare('SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?')
       .all(scheduleId, limit) as RunRow[];
     return rows.map(toRecord);
   }
 
-  last(scheduleId: string): RunRecord | undefined {
-    return this.list(scheduleId, 1)[0];
+  async last(scheduleId: string): Promise<RunRecord | undefined> {
+    return (await this.list(scheduleId, 1))[0];
   }
 
-  latestSucceeded(scheduleId: string): RunRecord | undefined {
+  async latestSucceeded(scheduleId: string): Promise<RunRecord | undefined> {
     const row = this.db
       .prepare(`SELECT * FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1`)
       .get(scheduleId) as RunRow | undefined;
@@ -270,7 +270,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     }
   }
 
-  trim(scheduleId: string, keep: number): number {
+  async trim(scheduleId: string, keep: number): Promise<number> {
     return this.db
       .prepare(
         `DELETE FROM schedule_runs

@@ -33,7 +33,7 @@ export const connectionRoutes: RouteModule = (app, { services: { connections } }
     return reply.status(201).send(response);
   });
 
-  app.get('/connections', async (request) => ({ connections: connections.list(sessionOf(request).id) }));
+  app.get('/connections', async (request) => ({ connections: await connections.list(sessionOf(request).id) }));
 
   app.delete('/connections/:cid', async (request, reply) => {
     await connections.remove(sessionOf(request).id, connectionIdOf(request));

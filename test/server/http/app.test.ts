@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { buildApp } from '../../../server/http/app.js';
 import type { Tableau, TableauConnector } from '../../../server/services/tableau.js';
-import { openStore, type Store } from '../../../server/store/index.js';
+import { openStore, type SqliteStore } from '../../../server/store/index.js';
 import { TableauError } from '../../../server/tableau/errors.js';
 import { captureLogger, tempDir } from './helpers.js';
 
@@ -22,7 +22,7 @@ function fakeClient(overrides: Partial<Record<string, unknown>> = {}): Tableau {
   } as unknown as Tableau;
 }
 
-let store: Store;
+let store: SqliteStore;
 let app: FastifyInstance;
 let logs: () => string;
 let connector: ReturnType<typeof vi.fn>;

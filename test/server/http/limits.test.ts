@@ -8,10 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/http/app.js';
 import { LIMITS } from '../../../server/http/limits.js';
 import type { Tableau, TableauConnector } from '../../../server/services/tableau.js';
-import { openStore, type Store } from '../../../server/store/index.js';
+import { openStore, type SqliteStore } from '../../../server/store/index.js';
 import { captureLogger, tempDir } from './helpers.js';
 
-let store: Store;
+let store: SqliteStore;
 let app: FastifyInstance;
 let tableauCalls: string[];
 let token: string;

@@ -16,18 +16,18 @@ export const COLUMNS: ColumnSpec[] = [
 export const hourly = (minute = 0, timeZone = 'UTC'): ScheduleSpec => ({ kind: 'hourly', minute, timeZone });
 
 /** A database with one session and one connection, and the schedule stores on it. */
-export function scheduleDb(clock: ManualSchedulerClock, dir = tempDir('schedule-')) {
+export async function scheduleDb(clock: ManualSchedulerClock, dir = tempDir('schedule-')) {
   const store = openStore(dir);
   const sessionId = store.db.prepare('SELECT id FROM sessions LIMIT 1').pluck().get() as string | undefined;
-  const session = sessionId ?? store.sessions.create().session.id;
+  const session = sessionId ?? (await store.sessions.create()).session.id;
   const connection =
-    store.connections.list(session)[0] ??
-    store.connections.save(session, {
+    (await store.connections.list(session))[0] ??
+    (await store.connections.save(session, {
       label: 'Demo',
       serverUrl: 'https://tableau.example.com',
       siteContentUrl: 'demo',
       auth: { kind: 'pat', patName: 'analyst', patSecret: 'not-a-real-secret' },
-    });
+    }));
   const schedules = new SqliteScheduleStore(store.db, store.secrets, () => clock.now());
   const snapshots = new SqliteSnapshotStore(store.db);
   const newSchedule = (over: Partial<NewSchedule> = {}): NewSchedule => ({
@@ -47,6 +47,9 @@ export function scheduleDb(clock: ManualSchedulerClock, dir = tempDir('schedule-
 export function makeRows(count: number, tag = 'r'): CellValue[][] {
   return Array.from({ length: count }, (_, i) => [`${tag}${i}`, i * 1.5, 45000 + (i % 365)]);
 }
+
+/** Lets every pending promise callback run (the runner's checks over the SQLite store). */
+export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A pull that streams `rows` in batches of `batch`. */
 export function rowsPull(rows: CellValue[][], batch = 1000, source = 'Superstore / Sales'): ScheduledPull {

@@ -9,17 +9,17 @@ import { SnapshotGoneError } from '../../../server/store/snapshots.js';
 import { collectRows, COLUMNS, scheduleDb } from './fixtures.js';
 import { ManualSchedulerClock } from './manual-clock.js';
 
-function setup() {
+async function setup() {
   const clock = new ManualSchedulerClock(Date.parse('2026-03-02T08:00:00Z'));
-  const db = scheduleDb(clock);
-  const schedule = db.schedules.create(db.session, db.newSchedule());
+  const db = await scheduleDb(clock);
+  const schedule = await db.schedules.create(db.session, db.newSchedule());
   return { clock, schedule, ...db };
 }
 
 describe('SqliteSnapshotStore', () => {
   it('stores rows in batches of a few thousand and reads them back exactly, in order', async () => {
-    const { schedule, snapshots, store, clock } = setup();
-    const run = snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    const { schedule, snapshots, store, clock } = await setup();
+    const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, COLUMNS.length);
     const tricky: CellValue[][] = [
       ['=HYPERLINK("x")', -0.5, null],
@@ -39,7 +39,7 @@ describe('SqliteSnapshotStore', () => {
     // The blob is gzip'd NDJSON: one JSON array per line.
     expect(gunzipSync(batches[0].data).toString('utf8').split('\n')[1]).toBe(JSON.stringify(tricky[1]));
     clock.advance(1234);
-    const done = snapshots.succeed(run.id, {
+    const done = await snapshots.succeed(run.id, {
       columns: COLUMNS,
       source: 'S',
       rowCount: rows.length,
@@ -59,12 +59,12 @@ describe('SqliteSnapshotStore', () => {
   });
 
   it('a snapshot deleted while it is read ends the read with a plain error', async () => {
-    const { schedule, snapshots, clock, store } = setup();
-    const run = snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    const { schedule, snapshots, clock, store } = await setup();
+    const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, 1);
     await writer.add(Array.from({ length: 12_000 }, (_, i) => [i]));
     await writer.finish();
-    const done = snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 12_000, truncated: false, finishedAt: clock.now() });
+    const done = await snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 12_000, truncated: false, finishedAt: clock.now() });
     const reader = snapshots.readRows(done);
     expect((await reader.next()).value).toHaveLength(5000);
     store.db.prepare('DELETE FROM schedule_runs WHERE id = ?').run(run.id);
@@ -72,81 +72,84 @@ describe('SqliteSnapshotStore', () => {
   });
 
   it('deleting a schedule deletes its runs and their data', async () => {
-    const { schedule, schedules, snapshots, clock, store, session } = setup();
-    const run = snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    const { schedule, schedules, snapshots, clock, store, session } = await setup();
+    const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, 1);
     await writer.add([[1], [2]]);
     await writer.finish();
-    snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 2, truncated: false, finishedAt: clock.now() });
-    expect(schedules.delete(session, schedule.id)).toBe(true);
-    expect(snapshots.get(run.id)).toBeUndefined();
+    await snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 2, truncated: false, finishedAt: clock.now() });
+    expect(await schedules.delete(session, schedule.id)).toBe(true);
+    expect(await snapshots.get(run.id)).toBeUndefined();
     expect(store.db.prepare('SELECT COUNT(*) FROM snapshot_batches').pluck().get()).toBe(0);
   });
 
-  it('deleting the connection deletes its schedules', () => {
-    const { schedule, schedules, store, session, connection } = setup();
-    store.connections.delete(session, connection.id);
-    expect(schedules.find(schedule.id)).toBeUndefined();
+  it('deleting the connection deletes its schedules', async () => {
+    const { schedule, schedules, store, session, connection } = await setup();
+    await store.connections.delete(session, connection.id);
+    expect(await schedules.find(schedule.id)).toBeUndefined();
   });
 
-  it('another session cannot see, change or delete a schedule', () => {
-    const { schedule, schedules, store } = setup();
-    const other = store.sessions.create().session.id;
-    expect(schedules.get(other, schedule.id)).toBeUndefined();
-    expect(schedules.list(other)).toEqual([]);
-    expect(schedules.update(other, schedule.id, { name: 'x' })).toBeUndefined();
-    expect(schedules.delete(other, schedule.id)).toBe(false);
-    expect(schedules.find(schedule.id)?.name).toBe('Sales by region');
+  it('another session cannot see, change or delete a schedule', async () => {
+    const { schedule, schedules, store } = await setup();
+    const other = (await store.sessions.create()).session.id;
+    expect(await schedules.get(other, schedule.id)).toBeUndefined();
+    expect(await schedules.list(other)).toEqual([]);
+    expect(await schedules.update(other, schedule.id, { name: 'x' })).toBeUndefined();
+    expect(await schedules.delete(other, schedule.id)).toBe(false);
+    expect((await schedules.find(schedule.id))?.name).toBe('Sales by region');
   });
 
-  it('updates keep absent fields, clear null ones, and restart the timetable only when it changed', () => {
-    const { schedule, schedules, session, clock } = setup();
-    const withHook = schedules.update(session, schedule.id, { webhookUrl: 'https://hooks.example.com/x' })!;
+  it('updates keep absent fields, clear null ones, and restart the timetable only when it changed', async () => {
+    const { schedule, schedules, session, clock } = await setup();
+    const withHook = (await schedules.update(session, schedule.id, { webhookUrl: 'https://hooks.example.com/x' }))!;
     expect(withHook.webhookUrl).toBe('https://hooks.example.com/x');
     clock.advance(60_000);
-    const renamed = schedules.update(session, schedule.id, { name: 'Renamed' })!;
+    const renamed = (await schedules.update(session, schedule.id, { name: 'Renamed' }))!;
     expect(renamed).toMatchObject({ name: 'Renamed', webhookUrl: 'https://hooks.example.com/x', lastSlotAt: schedule.lastSlotAt });
-    const retimed = schedules.update(session, schedule.id, { spec: { kind: 'daily', time: '06:00', timeZone: 'UTC' }, webhookUrl: null })!;
+    const retimed = (await schedules.update(session, schedule.id, {
+      spec: { kind: 'daily', time: '06:00', timeZone: 'UTC' },
+      webhookUrl: null,
+    }))!;
     expect(retimed.webhookUrl).toBeUndefined();
     expect(retimed.lastSlotAt).toBe(clock.now().toISOString());
   });
 
-  it('seals webhook URLs at rest: the database file never holds them, a swapped row does not open', () => {
-    const { schedules, session, store, newSchedule } = setup();
+  it('seals webhook URLs at rest: the database file never holds them, a swapped row does not open', async () => {
+    const { schedules, session, store, newSchedule } = await setup();
     const hook = 'https://hooks.slack.example/services/T000/B000/very-secret-token';
-    const a = schedules.create(session, newSchedule({ webhookUrl: hook }));
-    const b = schedules.create(session, newSchedule({ name: 'Other', webhookUrl: 'https://hooks.example.com/other' }));
+    const a = await schedules.create(session, newSchedule({ webhookUrl: hook }));
+    const b = await schedules.create(session, newSchedule({ name: 'Other', webhookUrl: 'https://hooks.example.com/other' }));
     const raw = store.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(a.id) as string;
     expect(raw).not.toContain('very-secret-token');
     expect(raw).toMatch(/^v1\./);
-    expect(schedules.find(a.id)?.webhookUrl).toBe(hook);
-    expect(schedules.update(session, a.id, { name: 'Renamed' })?.webhookUrl).toBe(hook);
+    expect((await schedules.find(a.id))?.webhookUrl).toBe(hook);
+    expect((await schedules.update(session, a.id, { name: 'Renamed' }))?.webhookUrl).toBe(hook);
     // Copying b's sealed value onto a does not give a its URL: the schedule id is bound in.
     store.db.prepare('UPDATE schedules SET webhook_url = (SELECT webhook_url FROM schedules WHERE id = ?) WHERE id = ?').run(b.id, a.id);
-    expect(schedules.find(a.id)).toMatchObject({ webhookUnreadable: true });
-    expect(schedules.find(a.id)?.webhookUrl).toBeUndefined();
+    expect(await schedules.find(a.id)).toMatchObject({ webhookUnreadable: true });
+    expect((await schedules.find(a.id))?.webhookUrl).toBeUndefined();
   });
 
-  it('a webhook sealed under another key file is reported unreadable, never fails a listing, and is kept until replaced', () => {
-    const { schedules, session, store, newSchedule, clock } = setup();
-    const s = schedules.create(session, newSchedule({ webhookUrl: 'https://hooks.example.com/secret' }));
+  it('a webhook sealed under another key file is reported unreadable, never fails a listing, and is kept until replaced', async () => {
+    const { schedules, session, store, newSchedule, clock } = await setup();
+    const s = await schedules.create(session, newSchedule({ webhookUrl: 'https://hooks.example.com/secret' }));
     const otherKey = new SqliteScheduleStore(store.db, createSecretBox(randomBytes(32)), () => clock.now());
-    expect(otherKey.list(session).find((x) => x.id === s.id)).toMatchObject({ webhookUnreadable: true });
-    expect(otherKey.all().length).toBeGreaterThan(0);
-    otherKey.update(session, s.id, { name: 'Renamed' });
-    expect(schedules.find(s.id)?.webhookUrl).toBe('https://hooks.example.com/secret'); // the right key still opens it
-    expect(otherKey.update(session, s.id, { webhookUrl: 'https://hooks.example.com/new' })?.webhookUrl).toBe(
+    expect((await otherKey.list(session)).find((x) => x.id === s.id)).toMatchObject({ webhookUnreadable: true });
+    expect((await otherKey.all()).length).toBeGreaterThan(0);
+    await otherKey.update(session, s.id, { name: 'Renamed' });
+    expect((await schedules.find(s.id))?.webhookUrl).toBe('https://hooks.example.com/secret'); // the right key still opens it
+    expect((await otherKey.update(session, s.id, { webhookUrl: 'https://hooks.example.com/new' }))?.webhookUrl).toBe(
       'https://hooks.example.com/new',
     );
   });
 
-  it('reads a webhook URL stored in clear by an earlier version and seals it on the next update', () => {
-    const { schedules, session, store, newSchedule } = setup();
-    const s = schedules.create(session, newSchedule());
+  it('reads a webhook URL stored in clear by an earlier version and seals it on the next update', async () => {
+    const { schedules, session, store, newSchedule } = await setup();
+    const s = await schedules.create(session, newSchedule());
     store.db.prepare('UPDATE schedules SET webhook_url = ? WHERE id = ?').run('https://hooks.example.com/legacy', s.id);
-    expect(schedules.find(s.id)?.webhookUrl).toBe('https://hooks.example.com/legacy');
-    schedules.update(session, s.id, { name: 'Touched' });
+    expect((await schedules.find(s.id))?.webhookUrl).toBe('https://hooks.example.com/legacy');
+    await schedules.update(session, s.id, { name: 'Touched' });
     expect(store.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(s.id)).toMatch(/^v1\./);
-    expect(schedules.find(s.id)?.webhookUrl).toBe('https://hooks.example.com/legacy');
+    expect((await schedules.find(s.id))?.webhookUrl).toBe('https://hooks.example.com/legacy');
   });
 });

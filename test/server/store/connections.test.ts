@@ -10,11 +10,11 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'store-conn-'));
 const PAT_SECRET = 'Zm9vYmFyLXNlY3JldC10aGF0LW11c3Qtbm90LWxlYWs=:s3cr3t';
 
 /** A fresh store with one session and its saved PAT connection "Demo". */
-function withDemoConnection(extra: { productVersion?: string } = {}) {
+async function withDemoConnection(extra: { productVersion?: string } = {}) {
   const dir = tmp();
   const store = openStore(dir);
-  const { session } = store.sessions.create();
-  const info = store.connections.save(session.id, {
+  const { session } = await store.sessions.create();
+  const info = await store.connections.save(session.id, {
     label: 'Demo',
     serverUrl: 'https://tableau.example.com',
     siteContentUrl: 'demo',
@@ -25,15 +25,15 @@ function withDemoConnection(extra: { productVersion?: string } = {}) {
 }
 
 describe('SqliteConnectionStore', () => {
-  it('a replaced key file gives a clear 409 asking to connect again, never a 500, and listing still works', () => {
-    const { dir, store, session, info } = withDemoConnection();
-    store.close();
+  it('a replaced key file gives a clear 409 asking to connect again, never a 500, and listing still works', async () => {
+    const { dir, store, session, info } = await withDemoConnection();
+    await store.close();
     rmSync(join(dir, KEY_FILE)); // a restored database without its key file: a new key is made
     const reopened = openStore(dir);
-    expect(reopened.connections.list(session.id).map((c) => c.id)).toEqual([info.id]);
+    expect((await reopened.connections.list(session.id)).map((c) => c.id)).toEqual([info.id]);
     let caught: unknown;
     try {
-      reopened.connections.get(session.id, info.id);
+      await reopened.connections.get(session.id, info.id);
     } catch (err) {
       caught = err;
     }
@@ -47,20 +47,20 @@ describe('SqliteConnectionStore', () => {
       hint: expect.stringMatching(/connect again/),
     });
     expect(JSON.stringify(reply.body)).not.toContain(PAT_SECRET);
-    reopened.close();
+    await reopened.close();
   });
 
-  it('keeps the secret encrypted in the database file and decrypts it for its own session', () => {
-    const { dir, store, session, info } = withDemoConnection({ productVersion: '2025.3.0' });
+  it('keeps the secret encrypted in the database file and decrypts it for its own session', async () => {
+    const { dir, store, session, info } = await withDemoConnection({ productVersion: '2025.3.0' });
     expect(info).toMatchObject({ principal: 'analyst-pat', authKind: 'pat', productVersion: '2025.3.0' });
     expect(JSON.stringify(info)).not.toContain(PAT_SECRET);
-    expect(store.connections.get(session.id, info.id)?.auth).toEqual({
+    expect((await store.connections.get(session.id, info.id))?.auth).toEqual({
       kind: 'pat',
       patName: 'analyst-pat',
       patSecret: PAT_SECRET,
     });
     store.db.pragma('wal_checkpoint(TRUNCATE)');
-    store.close();
+    await store.close();
     for (const file of readdirSync(dir)) {
       const bytes = readFileSync(join(dir, file));
       expect(bytes.includes(Buffer.from(PAT_SECRET)), file).toBe(false);
@@ -68,50 +68,50 @@ describe('SqliteConnectionStore', () => {
     }
     // And it survives a restart with the same key file.
     const reopened = openStore(dir);
-    expect(reopened.connections.get(session.id, info.id)?.auth).toMatchObject({ patSecret: PAT_SECRET });
-    reopened.close();
+    expect((await reopened.connections.get(session.id, info.id))?.auth).toMatchObject({ patSecret: PAT_SECRET });
+    await reopened.close();
   });
 
-  it('keeps sessions apart', () => {
+  it('keeps sessions apart', async () => {
     const store = openStore(tmp());
-    const a = store.sessions.create().session;
-    const b = store.sessions.create().session;
-    const info = store.connections.save(a.id, {
+    const a = (await store.sessions.create()).session;
+    const b = (await store.sessions.create()).session;
+    const info = await store.connections.save(a.id, {
       label: 'x',
       serverUrl: 'https://s',
       siteContentUrl: '',
       auth: { kind: 'password', username: 'ann', password: 'pw' },
     });
-    expect(store.connections.list(b.id)).toEqual([]);
-    expect(store.connections.get(b.id, info.id)).toBeUndefined();
-    expect(store.connections.delete(b.id, info.id)).toBe(false);
-    expect(store.connections.list(a.id)).toHaveLength(1);
-    expect(store.connections.delete(a.id, info.id)).toBe(true);
-    expect(store.connections.list(a.id)).toEqual([]);
+    expect(await store.connections.list(b.id)).toEqual([]);
+    expect(await store.connections.get(b.id, info.id)).toBeUndefined();
+    expect(await store.connections.delete(b.id, info.id)).toBe(false);
+    expect(await store.connections.list(a.id)).toHaveLength(1);
+    expect(await store.connections.delete(a.id, info.id)).toBe(true);
+    expect(await store.connections.list(a.id)).toEqual([]);
   });
 
-  it('replaces the credentials when the same principal connects again', () => {
+  it('replaces the credentials when the same principal connects again', async () => {
     const store = openStore(tmp());
-    const s = store.sessions.create().session;
+    const s = (await store.sessions.create()).session;
     const base = { label: 'x', serverUrl: 'https://s', siteContentUrl: 'site' };
-    const first = store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret: 'old' } });
-    const second = store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret: 'new' } });
+    const first = await store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret: 'old' } });
+    const second = await store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret: 'new' } });
     expect(second.id).toBe(first.id);
-    expect(store.connections.list(s.id)).toHaveLength(1);
-    expect(store.connections.get(s.id, first.id)?.auth).toMatchObject({ patSecret: 'new' });
+    expect(await store.connections.list(s.id)).toHaveLength(1);
+    expect((await store.connections.get(s.id, first.id))?.auth).toMatchObject({ patSecret: 'new' });
   });
 
-  it('deleting a session deletes its connections', () => {
+  it('deleting a session deletes its connections', async () => {
     const store = openStore(tmp());
-    const s = store.sessions.create().session;
-    const c = store.connections.save(s.id, {
+    const s = (await store.sessions.create()).session;
+    const c = await store.connections.save(s.id, {
       label: 'x',
       serverUrl: 'https://s',
       siteContentUrl: '',
       auth: { kind: 'jwt', jwt: 'a.b.c' },
     });
-    store.sessions.delete(s.id);
-    expect(store.connections.get(s.id, c.id)).toBeUndefined();
+    await store.sessions.delete(s.id);
+    expect(await store.connections.get(s.id, c.id)).toBeUndefined();
   });
 });
 

@@ -11,35 +11,35 @@ function memoryDb() {
 }
 
 describe('SqliteSessionStore', () => {
-  it('issues 32-byte random tokens and stores only their SHA-256', () => {
+  it('issues 32-byte random tokens and stores only their SHA-256', async () => {
     const db = memoryDb();
     const store = new SqliteSessionStore(db);
-    const { token, session } = store.create();
+    const { token, session } = await await store.create();
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
     const stored = db.prepare('SELECT token_hash FROM sessions WHERE id = ?').pluck().get(session.id);
     expect(stored).toBe(hashToken(token));
     expect(stored).not.toContain(token);
-    expect(store.resolve(token)?.id).toBe(session.id);
-    expect(store.create().token).not.toBe(token);
+    expect((await await store.resolve(token))?.id).toBe(session.id);
+    expect((await await store.create()).token).not.toBe(token);
   });
 
-  it('rejects unknown and malformed tokens', () => {
+  it('rejects unknown and malformed tokens', async () => {
     const store = new SqliteSessionStore(memoryDb());
-    store.create();
-    expect(store.resolve('x'.repeat(43))).toBeUndefined();
-    expect(store.resolve('')).toBeUndefined();
-    expect(store.resolve('not a token at all')).toBeUndefined();
+    await await store.create();
+    expect(await await store.resolve('x'.repeat(43))).toBeUndefined();
+    expect(await await store.resolve('')).toBeUndefined();
+    expect(await await store.resolve('not a token at all')).toBeUndefined();
   });
 
-  it('expires sessions idle for too long', () => {
+  it('expires sessions idle for too long', async () => {
     let now = new Date('2026-01-01T00:00:00Z');
     const store = new SqliteSessionStore(memoryDb(), 60 * 60 * 1000, () => now);
-    const { token } = store.create();
+    const { token } = await await store.create();
     now = new Date('2026-01-01T00:59:00Z');
-    expect(store.resolve(token)).toBeDefined();
+    expect(await await store.resolve(token)).toBeDefined();
     now = new Date('2026-01-01T01:58:00Z');
-    expect(store.resolve(token)).toBeDefined(); // the previous use renewed it
+    expect(await await store.resolve(token)).toBeDefined(); // the previous use renewed it
     now = new Date('2026-01-01T03:00:00Z');
-    expect(store.resolve(token)).toBeUndefined();
+    expect(await await store.resolve(token)).toBeUndefined();
   });
 });
