@@ -396,6 +396,29 @@ export class Tables {
     if (clearCells) for (const { row, col } of [...sh.cellsIn(rect, true)]) sh.delete(row, col);
   }
 
+  /**
+   * Header cells written over: Excel keeps table headers unique, non-empty text — a duplicate gets a
+   * number appended ("Sales" → "Sales2"), an emptied header becomes "Column<n>", a number or formula
+   * becomes its text (support.microsoft.com "Overview of Excel tables": header names must be unique).
+   * Verify in Excel: the exact renaming when written through Range.values.
+   */
+  fixHeaders(t: MemTable, rect: Rect): void {
+    const sh = this.wb.sheet(t.sheet);
+    const headers = this.wb.tableHeaders(t);
+    const changed = (k: number) => t.col + k >= rect.col && t.col + k < rect.col + rect.cols;
+    const taken = new Set(headers.filter((_, k) => !changed(k)).map((h) => h.toLowerCase()));
+    for (let k = 0; k < t.cols; k++) {
+      if (!changed(k)) continue;
+      const base = headers[k];
+      let h = base || `Column${k + 1}`;
+      for (let n = 2; taken.has(h.toLowerCase()); n++) h = `${base || 'Column'}${n}`;
+      taken.add(h.toLowerCase());
+      const cell = sh.ensure(t.row, t.col + k);
+      delete cell.formula;
+      cell.value = h;
+    }
+  }
+
   /** A column is calculated when every data cell holds the same formula, relatively; none when no cell holds one. */
   detectCalc(t: MemTable, k: number): void {
     const sh = this.wb.sheet(t.sheet);
@@ -467,6 +490,7 @@ export const afterWrite = {
         }
       }
     }
+    for (const t of ops.onSheet(sh.name)) if (rect.row <= t.row && t.row < rect.row + rect.rows) ops.fixHeaders(t, rect);
     for (const t of ops.onSheet(sh.name)) {
       const d = dataRect(t);
       if (!intersects(d, rect)) continue;

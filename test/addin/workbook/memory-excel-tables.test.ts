@@ -311,6 +311,21 @@ describe('columns, rows, resize, rename, delete', () => {
     });
   });
 
+  it('keeps headers unique, non-empty text when they are written over', async () => {
+    const wb = salesTable();
+    await run(wb, async (ctx) => {
+      const header = ctx.workbook.tables.getItem('Sales').getHeaderRowRange();
+      header.values = [['Sales', '']];
+      header.load('values');
+      await ctx.sync();
+      expect(header.values).toEqual([['Sales', 'Column2']]);
+      header.values = [[2024, '=1+1']];
+      header.load('values,formulas');
+      await ctx.sync();
+      expect(header.formulas).toEqual([['2024', '2']]);
+    });
+  });
+
   it('lists tables that intersect or lie inside a range (Range.getTables)', async () => {
     const wb = salesTable();
     wb.writeValue('Sheet1', 0, 5, 'Other');
