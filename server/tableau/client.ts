@@ -13,7 +13,7 @@ import { idSchema } from '../../common/source.js';
 import { checkAuthSupported, negotiateVersion, signIn, signOut, switchSite, type Transport } from './auth.js';
 import { AuthedTransport } from './authed.js';
 import { TableauError, tryParseJson } from './errors.js';
-import { type Feature, supportsFeature, type VdsSchemaVersion, vdsSchemaVersion } from './features.js';
+import { compareVersions, type Feature, supportsFeature, type VdsSchemaVersion, vdsSchemaVersion } from './features.js';
 import {
   type Agents,
   buildQuery,
@@ -48,6 +48,15 @@ import { type SearchHit, searchHitSchema, searchResponseSchema } from './schemas
 import type { ServerInfo } from './schemas/serverInfo.js';
 import type { VdsMetadata } from './schemas/vdsMetadata.js';
 import { type View, viewSchema } from './schemas/view.js';
+import {
+  isWebhookEvent,
+  type Webhook,
+  WEBHOOK_EVENTS,
+  type WebhookEvent,
+  webhookResponseSchema,
+  webhookSchema,
+  webhookTestResultSchema,
+} from './schemas/webhook.js';
 import { type Workbook, workbookSchema } from './schemas/workbook.js';
 import { defaultSessions, principalOf, type Session, type SessionCache } from './sessions.js';
 import { openQuery, readMetadata, type VdsContext } from './vds.js';
@@ -121,6 +130,20 @@ export interface SearchResult {
   page: number;
   limit: number;
 }
+
+/** Create a Webhook (docs/tableau-rest.md#webhooks). */
+export interface NewWebhook {
+  name: string;
+  /** A trigger event (schemas/webhook.ts WEBHOOK_EVENTS), e.g. DatasourceRefreshSucceeded. */
+  event: WebhookEvent;
+  /** The destination: Tableau POSTs to https URLs only. */
+  url: string;
+  /** Default true; servers before REST 3.8 have no flag (every webhook is enabled). */
+  enabled?: boolean;
+}
+
+/** REST versions of the webhook methods (3.6), the isEnabled flag (3.8) and the `event` attribute (3.9). */
+const WEBHOOK_VERSIONS = { methods: [3, 6], enabledFlag: [3, 8], eventAttribute: [3, 9] } as const;
 
 const optionsSchema = z.object({
   serverUrl: z.url({ protocol: /^https?$/ }),
@@ -462,6 +485,79 @@ export class TableauClient {
   async waitForJob(jobId: string, o: WaitOptions = {}): Promise<Job> {
     checkId(jobId, 'job');
     return waitForJob(this.t, this.siteUrl, jobId, o);
+  }
+
+  // ---- webhooks (site administrators only) ----------------------------------------------------------
+
+  private restAtLeast(version: readonly number[]): boolean {
+    const m = /^(\d+)\.(\d+)$/.exec(this.info.restApiVersion.trim());
+    return !!m && compareVersions([Number(m[1]), Number(m[2])], [...version]) >= 0;
+  }
+
+  private checkWebhooks(): void {
+    if (!this.restAtLeast(WEBHOOK_VERSIONS.methods)) {
+      throw new TableauError({
+        code: 'feature-unavailable',
+        message: `Webhooks need REST API 3.6 (Tableau 2019.4) or later; this server has ${this.info.restApiVersion}.`,
+      });
+    }
+  }
+
+  /** The site's webhooks (List Webhooks: not paged, TSC webhooks_endpoint.py). */
+  async listWebhooks(): Promise<Webhook[]> {
+    this.checkWebhooks();
+    const res = await this.t.send({ method: 'GET', url: `${this.siteUrl}/webhooks` });
+    return this.nested(parseJsonBody(res.body), 'webhooks', 'webhook', webhookSchema);
+  }
+
+  async getWebhook(id: string): Promise<Webhook> {
+    this.checkWebhooks();
+    return (await this.t.json({ method: 'GET', url: `${this.siteUrl}/webhooks/${checkId(id, 'webhook')}` }, webhookResponseSchema)).webhook;
+  }
+
+  /**
+   * Create a Webhook. The event goes in the `event` attribute from REST 3.9, before that as the
+   * `webhook-source` element (tableau/webhooks-docs Postman collection, "Create a webhook" and
+   * "Create a webhook (2020.3+)").
+   */
+  async createWebhook(w: NewWebhook): Promise<Webhook> {
+    this.checkWebhooks();
+    const name = w.name.trim();
+    if (!name || name.length > 255)
+      throw new TableauError({ code: 'invalid-input', message: 'A webhook needs a name (at most 255 characters).' });
+    if (!isWebhookEvent(w.event))
+      throw new TableauError({ code: 'invalid-input', message: `"${String(w.event).slice(0, 80)}" is not a Tableau webhook event.` });
+    let url: URL;
+    try {
+      url = new URL(w.url);
+    } catch {
+      throw new TableauError({ code: 'invalid-input', message: 'The webhook destination is not a valid URL.' });
+    }
+    // "The webhook destination URL must be https and have a valid certificate" (webhooks-get-started.html).
+    if (url.protocol !== 'https:')
+      throw new TableauError({ code: 'invalid-input', message: 'Tableau sends webhooks only to https addresses.' });
+    if (w.enabled === false && !this.restAtLeast(WEBHOOK_VERSIONS.enabledFlag)) {
+      throw new TableauError({ code: 'feature-unavailable', message: 'Disabled webhooks need REST API 3.8 or later.' });
+    }
+    const webhook: Record<string, unknown> = {
+      name,
+      ...(this.restAtLeast(WEBHOOK_VERSIONS.eventAttribute) ? { event: w.event } : { 'webhook-source': { [WEBHOOK_EVENTS[w.event]]: {} } }),
+      ...(w.enabled !== undefined && this.restAtLeast(WEBHOOK_VERSIONS.enabledFlag) ? { isEnabled: w.enabled } : {}),
+      'webhook-destination': { 'webhook-destination-http': { method: 'POST', url: w.url } },
+    };
+    return (await this.t.json({ method: 'POST', url: `${this.siteUrl}/webhooks`, data: { webhook } }, webhookResponseSchema)).webhook;
+  }
+
+  /** Test a Webhook: Tableau POSTs an empty body to the destination and tells its answer (2xx = working). */
+  async testWebhook(id: string): Promise<{ status: number; body: string }> {
+    this.checkWebhooks();
+    const r = await this.t.json({ method: 'GET', url: `${this.siteUrl}/webhooks/${checkId(id, 'webhook')}/test` }, webhookTestResultSchema);
+    return { status: r.webhookTestResult.status, body: r.webhookTestResult.body };
+  }
+
+  async deleteWebhook(id: string): Promise<void> {
+    this.checkWebhooks();
+    await this.t.send({ method: 'DELETE', url: `${this.siteUrl}/webhooks/${checkId(id, 'webhook')}` });
   }
 
   // ---- session -------------------------------------------------------------------------------------

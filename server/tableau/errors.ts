@@ -173,6 +173,16 @@ export const REST_CODES: Readonly<Record<string, TableauCodeEntry>> = {
     message: 'Tableau could not find that view on this site. It may have been deleted, or you may no longer have access to it.',
     hint: 'Check in Tableau that the view still exists; if its workbook was republished, choose the view again in Edit source.',
   },
+  '400113': {
+    // Get / Test / Delete a Webhook: "Responses in the 4xx range mean that the webhook did not function
+    // properly, or does not exist (400113)" (Test a Webhook; docs/tableau-rest.md#webhooks).
+    status: 400,
+    condition: 'Webhook does not exist',
+    source: 'tableau/webhooks-docs README.md (Test a Webhook)',
+    code: 'not-found',
+    message: 'Tableau could not find that webhook. It may have been deleted.',
+    hint: 'List the webhooks of the site again; a site administrator can create it anew.',
+  },
   // -- 401: who is asking --------------------------------------------------------------------------
   '401000': {
     // Switch Site, Update ... Now: "No authentication credentials were provided" / token invalid or expired.

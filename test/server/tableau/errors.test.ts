@@ -22,6 +22,7 @@ const REST_ROWS: Row[] = [
   ['400047', 400, 'bad-request', /not an extract refresh schedule/, null, false],
   ['400065', 400, 'bad-request', /field in the list filter/, /newer Tableau/, true],
   ['400080', 400, 'not-found', /could not find that view on this site/, /Edit source/, false],
+  ['400113', 400, 'not-found', /could not find that webhook/, /List the webhooks/, false],
   ['401000', 401, 'session-expired', /session has expired/, /Sign in again/, false],
   ['401001', 401, 'bad-credentials', /did not accept the sign-in/, /token name and secret/, false],
   ['401002', 401, 'session-expired', /no longer valid/, /Sign in again/, false],
