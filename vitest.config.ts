@@ -1,9 +1,15 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+/** Tests that run against both store implementations: SQLite and a throwaway PostgreSQL. */
+const STORE_TESTS = ['test/server/store/**/*.test.ts'];
+
 /**
- * `npm test` runs three projects:
+ * `npm test` runs four projects:
  *  - unit:    server, common and pure add-in logic in Node;
+ *  - store:   the store suite on SQLite and on PostgreSQL; its globalSetup starts one PostgreSQL
+ *             cluster for the run (test/support/postgres-global.ts), only when a store test is
+ *             queued (https://vitest.dev/config/globalsetup), so other runs never wait for it;
  *  - ui:      React components in jsdom (files under test/addin/ui);
  *  - e2e:     whole flows over real HTTP and in headless Chromium (test/e2e), one file at a time.
  */
@@ -19,8 +25,19 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/addin/ui/**', '**/node_modules/**'],
+          exclude: ['test/e2e/**', 'test/addin/ui/**', ...STORE_TESTS, '**/node_modules/**'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'store',
+          environment: 'node',
+          include: STORE_TESTS,
+          globalSetup: ['test/support/postgres-global.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
