@@ -2,7 +2,7 @@
  * Webhooks REST methods of a site: Create a Webhook, List Webhooks, Get a Webhook, Test a Webhook,
  * Delete a Webhook (https://help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_notifications.htm;
  * request and answer shapes from tableau/webhooks-docs README.md "Tableau Server REST API Endpoints for
- * Webhooks" and its Postman collection, TSC test/assets/webhook_get.xml and webhook_create.xml).
+ * Webhooks" and its Postman collection, TSC https://github.com/tableau/server-client-python/blob/development/test/assets/webhook_get.xml and webhook_create.xml).
  *
  * - Available from REST API 3.6 (TSC webhooks_endpoint.py `@api(version="3.6")`); an older version in
  *   the URL answers 404003 "Unknown resource", the answer of a method a version does not know

@@ -2,7 +2,7 @@
  * Webhooks of a site (Create / List / Get / Test a Webhook,
  * https://help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_notifications.htm). Shapes from
  * tableau/webhooks-docs README.md ("Tableau Server REST API Endpoints for Webhooks") and TSC
- * test/assets/webhook_get.xml / webhook_create.xml; JSON as Tableau converts its XML
+ * https://github.com/tableau/server-client-python/blob/development/test/assets/webhook_get.xml (and webhook_create.xml); JSON as Tableau converts its XML
  * (docs/tableau-rest.md#json-shapes), so `isEnabled` may come as "true".
  */
 import { z } from 'zod';
