@@ -38,7 +38,7 @@ export interface SiteContentIndex {
   workbookDatasources?: ReadonlyMap<string, readonly string[]>;
 }
 
-export interface AffectedSchedule {
+interface AffectedSchedule {
   scheduleId: string;
   /** `datasource`: a query of the data source; `workbook`: a view of the workbook; `workbook-connection`: a view whose workbook uses the data source. */
   via: 'datasource' | 'workbook' | 'workbook-connection';
