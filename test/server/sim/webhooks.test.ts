@@ -434,20 +434,19 @@ describe('simulator webhooks', () => {
     closers.push(hang.close);
     const closed = await receiver();
     await closed.close();
-    await start({ ...FAST, webhooks: { allowHttpLoopbackForTests: true, retryDelaysMs: [], timeoutMs: 150 } });
+    await start({ ...FAST, webhooks: { allowHttpLoopbackForTests: true, retryDelaysMs: [], timeoutMs: 1_500 } });
     const token = await signIn();
     const slow = (await create(token, hang.url, { event: 'DatasourceRefreshSucceeded' }, 'slow')).body.webhook;
     const refused = (await create(token, closed.url, { event: 'DatasourceRefreshSucceeded' }, 'refused')).body.webhook;
-    const t0 = Date.now();
     const job = await refreshToEnd(token, 'datasources', datasource('Superstore Orders').id);
+    // The job is done while the delivery still waits for its answer.
     expect(job.finishCode).toBe('0');
-    expect(Date.now() - t0).toBeLessThan(150);
     expect(sim.webhooks.webhooks.get(slow.id)!.lastDelivery!.state).toBe('pending');
     await sim.webhooks.idle();
     const slowLast = sim.webhooks.webhooks.get(slow.id)!.lastDelivery!;
     expect(slowLast.state).toBe('failed');
     expect(slowLast.attempts).toHaveLength(1);
-    expect(slowLast.attempts[0].error).toMatch(/150 ms/);
+    expect(slowLast.attempts[0].error).toMatch(/no answer within 1500 ms/);
     const refusedLast = sim.webhooks.webhooks.get(refused.id)!.lastDelivery!;
     expect(refusedLast).toMatchObject({ state: 'failed' });
     expect(refusedLast.attempts[0].error).toMatch(/ECONNREFUSED|fetch failed/);
