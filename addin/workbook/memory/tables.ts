@@ -454,9 +454,11 @@ export const afterWrite = {
    *    Not below a shown totals row: that row already closes the table. Verify in Excel: a block that
    *    only partly overlaps the table's columns still grows it (stricter).
    * 2. Calculated columns (wb.autoCorrect.fillFormulas): a formula written into a table column whose
-   *    other data cells are empty fills the whole column with the bottom-most written formula and
-   *    makes it a calculated column — also when different formulas were written
-   *    (https://github.com/OfficeDev/office-js/issues/5909, https://github.com/OfficeDev/office-js/issues/6745).
+   *    other data cells are empty, or into a calculated column, fills the whole column with the
+   *    bottom-most written formula and makes it (or keeps it) a calculated column — also when
+   *    different formulas were written ("Editing the formula in any cell edits the formula in all
+   *    cells", https://github.com/OfficeDev/office-js/issues/5909; https://github.com/OfficeDev/office-js/issues/6745).
+   *    A value written into a calculated column is an exception: the column stays calculated.
    *    Otherwise a column whose data cells all hold the same formula (relatively) becomes calculated,
    *    and one left with no formula is no longer calculated.
    */
@@ -500,7 +502,7 @@ export const afterWrite = {
         const k = c - t.col;
         let bottom = -1;
         for (let r = r0; r < r1; r++) if (written(r, c) && sh.get(r, c)?.formula) bottom = r;
-        if (bottom >= 0 && wb.autoCorrect.fillFormulas && !t.columns[k].calc && otherCellsEmpty(sh, d, c, r0, r1)) {
+        if (bottom >= 0 && wb.autoCorrect.fillFormulas && (t.columns[k].calc || otherCellsEmpty(sh, d, c, r0, r1))) {
           const calc = shiftFormula(sh.get(bottom, c)!.formula!, d.row - bottom, 0);
           t.columns[k].calc = calc;
           for (let r = d.row; r < d.row + d.rows; r++) {

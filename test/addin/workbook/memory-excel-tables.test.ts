@@ -180,7 +180,7 @@ describe('calculated columns', () => {
     expect(wb.findTable('Sales')!.columns[2].calc).toBe('=B2*2');
   });
 
-  it('different formulas written to an emptied column become the bottom-most one (office-js#5909, #6745)', async () => {
+  it('different formulas written to an emptied or calculated column become the bottom-most one (office-js#5909, #6745)', async () => {
     const wb = salesTable();
     await run(wb, async (ctx) => {
       const t = ctx.workbook.tables.getItem('Sales');
@@ -190,6 +190,11 @@ describe('calculated columns', () => {
       await ctx.sync();
     });
     expect([1, 2, 3].map((r) => wb.sheet('Sheet1').get(r, 2)?.formula)).toEqual(['=3+3', '=3+3', '=3+3']);
+    // Editing one cell's formula edits the whole calculated column; a value is an exception.
+    wb.writeFormula('Sheet1', 2, 2, '=[@Sales]+1');
+    wb.writeValue('Sheet1', 3, 2, 'manual');
+    expect([1, 2, 3].map((r) => wb.value('Sheet1', r, 2))).toEqual([11, 21, 'manual']);
+    expect(wb.findTable('Sales')!.columns[2].calc).toBe('=[@Sales]+1');
   });
 
   it('rows.add fills calculated columns and new rows take the number format of the row above', async () => {
