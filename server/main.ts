@@ -13,8 +13,10 @@ import { type CertOptions, loadDevCertificates } from './certs.js';
 import { type AddinMode, loadConfig } from './config.js';
 import { buildApp, type RouteModule } from './http/app.js';
 import { trackConnections } from './http/connections.js';
+import { scheduleRoutes } from './http/routes/schedules.js';
 import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } from './http/static.js';
 import { createLogger, type Logger } from './log.js';
+import { TargetGuard } from './net/guard.js';
 import { tableauConnector, type TableauOptions } from './services/tableau.js';
 import { openStore, type StoreOptions } from './store/index.js';
 
@@ -46,6 +48,8 @@ export interface StartOptions {
   compressLoopback?: boolean;
   /** Host names answered besides localhost and IP addresses (PUBLIC_HOSTS; server/http/security.ts). */
   publicHosts?: string[];
+  /** Team mode: where the server may connect, for Tableau and webhooks (server/net/guard.ts). */
+  network?: TargetGuard;
 }
 
 export interface RunningServer {
@@ -68,12 +72,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     const { app, setFallback } = await buildApp({
       store,
-      tableau: tableauConnector(logger, options.tableau),
+      tableau: tableauConnector(logger, { agents: options.network?.agents('tableau'), ...options.tableau }),
       logger,
       allowedOrigins,
       version: VERSION,
       demo: options.demo,
-      scheduling: options.scheduling,
+      scheduling: options.scheduling ?? (options.network && scheduleRoutes({ webhookGuard: options.network })),
       extraRoutes: options.extraRoutes,
       compressLoopback: options.compressLoopback,
       publicHosts: options.publicHosts,
@@ -144,6 +148,7 @@ export async function main(): Promise<void> {
     addin: config.addin,
     extraOrigins: config.extraOrigins,
     publicHosts: config.publicHosts,
+    ...(config.network ? { network: new TargetGuard(config.network) } : {}),
     logger,
     certs: { installCa: true },
     demo,

@@ -8,6 +8,7 @@
  * is made (server/net/guard.ts): DNS may have changed since the URL was saved.
  */
 import type { ApiErrorBody } from '../../common/stream.js';
+import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { findTargetRefusal, type TargetGuard } from '../net/guard.js';
 import { postJson } from '../net/post.js';
@@ -40,6 +41,20 @@ export function webhookHost(url: string): string {
     return new URL(url).host;
   } catch {
     return 'invalid URL';
+  }
+}
+
+/**
+ * When a schedule's webhook is saved: a team server says at once (400 target-not-allowed) that it
+ * will not send there, rather than failing quietly at the first failed run. Checked again at send.
+ */
+export async function checkWebhookUrl(guard: TargetGuard | undefined, url: string | null | undefined): Promise<void> {
+  if (!guard || !url) return;
+  try {
+    await guard.checkUrl('webhook', url);
+  } catch (err) {
+    const refused = findTargetRefusal(err);
+    throw refused ? new ApiError({ code: 'target-not-allowed', message: `The webhook was not saved. ${refused.message}` }) : err;
   }
 }
 

@@ -7,6 +7,7 @@
 import type { StreamMessage } from '../../common/stream.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { TargetGuard } from '../net/guard.js';
 import { describeSource } from '../pull/pull-messages.js';
 import { type SchedulerClock, systemClock } from '../schedule/clock.js';
 import { ScheduleError } from '../schedule/errors.js';
@@ -14,7 +15,7 @@ import { DEFAULT_HISTORY_LIMIT } from '../schedule/history.js';
 import { InProcessScheduleRunner, type ScheduleRunner } from '../schedule/runner.js';
 import { snapshotMessages } from '../schedule/snapshot-stream.js';
 import { type ScheduleInfo, toScheduleInfo } from '../schedule/views.js';
-import { webhookNotifier } from '../schedule/webhook.js';
+import { checkWebhookUrl, webhookNotifier } from '../schedule/webhook.js';
 import type { Store } from '../store/index.js';
 import type { NewSchedule, ScheduleChanges, ScheduleRecord, ScheduleStore } from '../store/schedules.js';
 import type { RunRecord, SnapshotStore } from '../store/snapshots.js';
@@ -27,6 +28,8 @@ export interface ScheduleServiceOptions {
   /** Runs kept per schedule when a new one names no historyLimit (default 30). */
   defaultHistoryLimit?: number;
   webhookTimeoutMs?: number;
+  /** Team mode: webhooks only to allowed hosts at public addresses (server/net/guard.ts). */
+  webhookGuard?: TargetGuard;
 }
 
 export interface ScheduleServiceDeps {
@@ -63,7 +66,7 @@ export class ScheduleService {
       pull: deps.pulls.scheduledPull(),
       logger,
       clock,
-      onFailure: webhookNotifier({ logger, timeoutMs: options.webhookTimeoutMs }),
+      onFailure: webhookNotifier({ logger, timeoutMs: options.webhookTimeoutMs, guard: options.webhookGuard }),
     });
   }
 
@@ -83,6 +86,7 @@ export class ScheduleService {
   }
 
   async create(sessionId: string, input: ScheduleInput): Promise<ScheduleInfo> {
+    await checkWebhookUrl(this.options.webhookGuard, input.webhookUrl);
     await this.deps.connections.own(sessionId, input.connectionId);
     const created = await this.schedules.create(sessionId, {
       ...input,
@@ -93,6 +97,7 @@ export class ScheduleService {
   }
 
   async update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleInfo> {
+    await checkWebhookUrl(this.options.webhookGuard, changes.webhookUrl);
     const current = await this.own(sessionId, id);
     if (changes.connectionId) await this.deps.connections.own(sessionId, changes.connectionId);
     const updated = await this.schedules.update(sessionId, current.id, changes);
