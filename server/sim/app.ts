@@ -123,6 +123,9 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
   searchRoutes(app, ctx);
   controlRoutes(app, ctx);
   registerSimDataRoutes(app, createDataHost(ctx));
-  app.addHook('onClose', async () => ctx.webhooks.close());
+  app.addHook('onClose', async () => {
+    ctx.jobs.close();
+    ctx.webhooks.close();
+  });
   return { app, ctx, demoSite };
 }

@@ -22,6 +22,7 @@ const FAILURE_NOTE = 'The extract refresh failed: the data source connection cou
 
 export class JobEngine {
   private readonly unsettled = new Map<SimJob, SiteContent>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly clock: Clock,
@@ -42,7 +43,28 @@ export class JobEngine {
       status: 'Pending',
     });
     this.unsettled.set(job, site);
+    // Time-driven jobs also move on when nobody asks: a refresh ends, and its webhook events fire
+    // (webhooks.ts), without a request arriving. Requests still settle jobs first (settleAll).
+    if (this.timing.mode === 'time') {
+      this.wake(this.timing.pendingMs);
+      this.wake(this.timing.pendingMs + this.timing.runMs);
+    }
     return job;
+  }
+
+  private wake(ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.settleAll();
+    }, ms + 1);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  /** Stops the wake-up timers (the app closes). */
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   /** Brings time-driven jobs up to date; called before every request is handled. */

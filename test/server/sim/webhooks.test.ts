@@ -398,6 +398,18 @@ describe('simulator webhooks', () => {
     expect(dest.received.map((r) => JSON.parse(r.body).event_type)).toEqual(['WorkbookRefreshFailed', 'WorkbookRefreshSucceeded']);
   });
 
+  it('time-driven jobs fire their events when they end, with no request polling them', async () => {
+    const dest = await receiver();
+    closers.push(dest.close);
+    await start({ ...FAST, jobs: { mode: 'time', pendingMs: 20, runMs: 60 } });
+    const token = await signIn();
+    await create(token, dest.url, { event: 'DatasourceRefreshSucceeded' });
+    const ds = datasource('Superstore Orders');
+    expect((await call('POST', `datasources/${ds.id}/refresh`, token, {})).status).toBe(200);
+    await expect.poll(() => dest.received.length, { timeout: 3_000 }).toBe(1);
+    expect(JSON.parse(dest.received[0].body)).toMatchObject({ event_type: 'DatasourceRefreshSucceeded', resource_luid: ds.id });
+  });
+
   it('the seeded failing data source fires DatasourceRefreshFailed', async () => {
     const dest = await receiver();
     closers.push(dest.close);
