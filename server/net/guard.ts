@@ -26,7 +26,7 @@ import { hostAllowed, type HostPattern, normalizeHost } from './hosts.js';
 export type TargetPurpose = 'tableau' | 'webhook';
 
 /** The setting an operator changes to allow a host, named in every refusal. */
-export const ALLOW_LIST_SETTING: Record<TargetPurpose, string> = {
+const ALLOW_LIST_SETTING: Record<TargetPurpose, string> = {
   tableau: 'ALLOWED_TABLEAU_SERVERS',
   webhook: 'ALLOWED_WEBHOOK_HOSTS',
 };
@@ -50,7 +50,7 @@ export interface GuardDeps {
 }
 
 /** Error code of a refusal on its way through Node and axios (network errors carry their code). */
-export const TARGET_REFUSED = 'ERR_TARGET_NOT_ALLOWED';
+const TARGET_REFUSED = 'ERR_TARGET_NOT_ALLOWED';
 
 export class TargetRefusedError extends Error {
   readonly code = TARGET_REFUSED;

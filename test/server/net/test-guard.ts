@@ -11,7 +11,7 @@ import { type Resolve, TargetGuard } from '../../../server/net/guard.js';
 export const PLAYS_PUBLIC = '127.0.0.2';
 
 /** Each name → its address, or a list answered one per lookup (the last one repeats): DNS rebinding. */
-export function tableResolver(names: Record<string, string | string[]>): Resolve {
+function tableResolver(names: Record<string, string | string[]>): Resolve {
   const answers = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, Array.isArray(v) ? [...v] : [v]]));
   return async (hostname) => {
     const list = answers[hostname];
