@@ -10,11 +10,12 @@ import { cellAddress, type Rect, rectAddress } from '../address.js';
 import { MB } from '../chunks.js';
 import { rootNamespace } from '../custom-xml.js';
 import { GENERAL_FORMAT } from '../formats.js';
+import { afterWrite } from './autocorrect.js';
 import { coerceCellInput, type CoerceResult } from './coerce.js';
 import { accessDenied, ExcelLikeError } from './errors.js';
 import { type ErrorValue, evaluateFormula, type Scalar, type Value } from './formula.js';
 import { type MemCell, MemorySheet } from './sheet.js';
-import { afterWrite, type MemTable, tableRect, Tables } from './tables.js';
+import { type MemTable, tableRect, Tables } from './tables.js';
 
 export type { MemTable } from './tables.js';
 

@@ -8,11 +8,11 @@
 import { MAX_COLUMNS, MAX_ROWS, parseAddress, type Rect, rectAddress } from '../../address.js';
 import { formatCell } from '../../cell-display.js';
 import { quoteSheet } from '../../target.js';
+import { afterWrite } from '../autocorrect.js';
 import { ExcelLikeError } from '../errors.js';
 import { shiftFormula } from '../formula.js';
 import { fromR1C1, toR1C1 } from '../r1c1.js';
 import type { MemCell } from '../sheet.js';
-import { afterWrite } from '../tables.js';
 import { ClientObject, type Ctx, loadNames } from './context.js';
 import { TableScopedCollection } from './table.js';
 import { Worksheet } from './worksheet.js';
