@@ -23,6 +23,7 @@ import type { SchedulesClient } from '../../api/schedules.js';
 import { useServices } from '../../app/services.js';
 import { describeProvenance } from '../../refresh/definitions/provenance.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
+import type { LogEntry } from '../../refresh/runner/log.js';
 import type { TableActivity } from '../../refresh/runner/runner.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
 import { usePaneStyles } from '../shared/styles.js';
@@ -52,16 +53,18 @@ interface TableCardProps {
   snapshotAsOf?: string | null;
   nextDue?: number | null;
   timeZone?: string;
+  /** The refresh log: tells an insert's result from a refresh's (status.ts isInsertResult). */
+  log?: readonly LogEntry[];
   onEdit(def: RefreshDefinition): void;
 }
 
 /** One refreshable table: its status in plain words and what can be done with it. */
-export function TableCard({ def, activity, service, schedules, snapshotAsOf, nextDue, timeZone, onEdit }: TableCardProps) {
+export function TableCard({ def, activity, service, schedules, snapshotAsOf, nextDue, timeZone, log, onEdit }: TableCardProps) {
   const pane = usePaneStyles();
   const styles = { ...pane, ...useStyles() };
   const { workbook } = useServices();
   const [panel, setPanel] = useState<'none' | 'options' | 'provenance'>('none');
-  const status = tableStatus(def, timeZone);
+  const status = tableStatus(def, timeZone, log);
   const running = !!activity;
   const name = def.target.tableName;
   const headingId = `table-${def.id}`;

@@ -147,6 +147,7 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
           snapshotAsOf={snapshotsAsOf.get(def.options.serverScheduleId ?? '')}
           nextDue={nextDue.get(def.id)}
           timeZone={timeZone}
+          log={log}
           onEdit={setEditing}
         />
       ))}

@@ -2,6 +2,7 @@
  * What the Tables tab says about each table, as plain functions (tested without React).
  */
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
+import type { LogEntry } from '../../refresh/runner/log.js';
 import type { TableActivity } from '../../refresh/runner/runner.js';
 import { formatDuration } from '../../refresh/runner/words.js';
 
@@ -23,7 +24,7 @@ export function formatTime(iso: string, timeZone?: string): string {
 type StatusTone = 'success' | 'warning' | 'danger' | 'informative' | 'subtle';
 
 interface TableStatus {
-  /** Short badge text: "Refreshed", "Incomplete", "Failed", "Snapshot", "Not refreshed". */
+  /** Short badge text: "Inserted", "Refreshed", "Incomplete", "Failed", "Snapshot", "Not refreshed". */
   badge: string;
   tone: StatusTone;
   /** "1 Mar 2026, 10:00 · 1,234 rows · 2.3 s". */
@@ -36,16 +37,38 @@ interface TableStatus {
   warning?: string;
 }
 
-export function tableStatus(def: RefreshDefinition, timeZone?: string): TableStatus {
+/**
+ * Whether the table's last result is still the one its insert recorded. The insert stores its pull
+ * as lastResult with durationMs exactly 0 (addin/refresh/runner/inserted.ts) and no log entry; a
+ * real refresh goes through the runner, which times it and logs it (runner.ts). A definition field
+ * saying "inserted" would be exact; until the domain has one, a 0 ms live result that no logged
+ * refresh of this table at or after its time explains is read as the insert.
+ */
+export function isInsertResult(def: RefreshDefinition, log: readonly LogEntry[] = []): boolean {
+  const r = def.lastResult;
+  if (!r || r.durationMs !== 0 || (r.status !== 'ok' && r.status !== 'truncated')) return false;
+  return !log.some((e) => e.definitionId === def.id && (e.outcome === 'ok' || e.outcome === 'truncated') && e.at >= r.at);
+}
+
+export function tableStatus(def: RefreshDefinition, timeZone?: string, log?: readonly LogEntry[]): TableStatus {
   const r = def.lastResult;
   if (!r) return { badge: 'Not refreshed', tone: 'subtle', detail: 'Not refreshed yet' };
   const when = formatTime(r.at, timeZone);
   if (r.status === 'error') return { badge: 'Failed', tone: 'danger', detail: `Last try ${when}`, error: r.error ?? 'The refresh failed.' };
-  const detail = `${when} · ${count(r.rows, 'row')} · ${formatDuration(r.durationMs)}`;
   const truncated = r.status === 'truncated' || r.truncated;
   const warning = truncated
     ? `Incomplete: only the first ${count(r.rows, 'row')} arrived. Add a filter or raise the row limit.`
     : undefined;
+  // An insert is not a refresh: say what happened, without a duration nobody measured.
+  if (isInsertResult(def, log)) {
+    return {
+      badge: 'Inserted',
+      tone: truncated ? 'warning' : 'informative',
+      detail: `Inserted ${when} · ${count(r.rows, 'row')} · not refreshed since`,
+      ...(warning ? { warning } : {}),
+    };
+  }
+  const detail = `${when} · ${count(r.rows, 'row')} · ${formatDuration(r.durationMs)}`;
   if (r.status === 'snapshot') {
     return {
       badge: 'Snapshot',

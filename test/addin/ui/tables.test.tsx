@@ -74,10 +74,15 @@ describe('Tables tab', () => {
   it('lists refreshable tables with their status, refreshes one and shows the new status', async () => {
     const s = await setup((_c, _r, opts) => streamOf(ok(25), opts?.signal));
     const card = screen.getByRole('region', { name: 'Sales' });
-    expect(within(card).getByText('Refreshed')).toBeInTheDocument();
+    // An insert is not a refresh (issue #21, item 2): no "Refreshed · 0 ms".
+    expect(within(card).getByText('Inserted')).toBeInTheDocument();
+    expect(within(card).getByText(/^Inserted .* · 1 row · not refreshed since$/)).toBeInTheDocument();
+    expect(within(card).queryByText(/0 ms/)).not.toBeInTheDocument();
+    expect(within(card).queryByText('Refreshed')).not.toBeInTheDocument();
     expect(within(card).getByText(/Superstore \/ Sales · sheet Sheet1/)).toBeInTheDocument();
     await userEvent.click(within(card).getByRole('button', { name: 'Refresh Sales' }));
     await waitFor(() => expect(within(card).getByText(/· 25 rows ·/)).toBeInTheDocument());
+    expect(within(card).getByText('Refreshed')).toBeInTheDocument();
     expect(s.gateway.workbook.findTable('Sales')!.rows).toBe(25);
     await userEvent.click(screen.getByRole('button', { name: /Refresh log \(1\)/ }));
     expect(screen.getByText('Refreshed: Sales')).toBeInTheDocument();
