@@ -9,6 +9,8 @@
  *   addresses: server/http/security.ts) · DEMO_PORT (3001: the demo site's fixed port, main.ts)
  *   TEAM=1 (team mode) · ALLOWED_TABLEAU_SERVERS · ALLOWED_WEBHOOK_HOSTS (where the server may
  *   connect: the team-mode block below, docs/security.md#team-mode-where-the-server-may-connect)
+ *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
+ *   key file stays in DATA_DIR: docs/store.md)
  */
 import { resolve } from 'node:path';
 
@@ -36,6 +38,8 @@ export interface ServerConfig {
   demoPort: number;
   /** Team mode (TEAM=1): one hosted server for many analysts (issue #17). */
   team: boolean;
+  /** DATABASE_URL: the store on PostgreSQL; undefined = the SQLite file in dataDir (docs/store.md). */
+  databaseUrl?: string;
   /** Where the server may connect (server/net/guard.ts); undefined = anywhere (single analyst, no lists). */
   network?: NetworkPolicy;
 }
@@ -59,6 +63,11 @@ const EnvSchema = z.object({
   PUBLIC_HOSTS: z.string().optional(),
   DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_DEMO_PORT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\/./i.test(v), 'a PostgreSQL URL, postgres://user:password@host:5432/database'),
 });
 
 export function loadConfig(
@@ -86,6 +95,7 @@ export function loadConfig(
   return {
     team,
     ...(network ? { network } : {}),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',

@@ -18,7 +18,7 @@ import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } fro
 import { createLogger, type Logger } from './log.js';
 import { TargetGuard } from './net/guard.js';
 import { tableauConnector, type TableauOptions } from './services/tableau.js';
-import { openStore, type StoreOptions } from './store/index.js';
+import { openConfiguredStore, type StoreOptions } from './store/index.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -40,6 +40,8 @@ export interface StartOptions {
   tableau?: TableauOptions;
   certs?: CertOptions;
   store?: StoreOptions;
+  /** DATABASE_URL: the store on PostgreSQL instead of the SQLite file in dataDir (docs/store.md). */
+  databaseUrl?: string;
   demo?: HealthResponse['demo'];
   /** Replaces the scheduled-pulls route module (tests pass one with a manual clock). */
   scheduling?: RouteModule;
@@ -66,7 +68,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const logger = options.logger ?? createLogger();
   const https = protocol === 'https' ? await loadDevCertificates({ logger, ...options.certs }) : undefined;
   assertDataDirNotServed(options.dataDir, servedRoots(options.addin ?? 'off', options.distDir));
-  const store = openStore(options.dataDir, options.store);
+  const store = await openConfiguredStore(options.dataDir, {
+    ...options.store,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    // Only the error's kind and code: pg's messages can name the host and user.
+    onConnectionError: (err) => logger.warn({ code: (err as { code?: string }).code, name: err.name }, 'a database connection failed'),
+  });
   const allowedOrigins = new Set(options.extraOrigins ?? []);
   let started: FastifyInstance | undefined;
   try {
@@ -125,6 +132,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 /** How long close() lets open connections finish before cutting them (sign-out takes ≤ 1 s of it). */
 export const CLOSE_GRACE_MS = 1_500;
 
+/** host:port/database of a DATABASE_URL, never its user or password. */
+function databaseHost(url: string): string {
+  const u = new URL(url);
+  return `${u.host}${u.pathname}`;
+}
+
 const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost';
 
 /** `npm start` (through scripts/server-entry.ts in the bundle) and `tsx server/main.ts`. */
@@ -148,6 +161,7 @@ export async function main(): Promise<void> {
     addin: config.addin,
     extraOrigins: config.extraOrigins,
     publicHosts: config.publicHosts,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.network ? { network: new TargetGuard(config.network) } : {}),
     logger,
     certs: { installCa: true },
@@ -158,6 +172,7 @@ export async function main(): Promise<void> {
     `  Tableau → Excel companion server ${VERSION} (${config.addin === 'dev' ? 'development' : config.addin} mode)`,
     `  Open the task pane:   ${server.url}${TASKPANE_PATH}`,
     `  Data directory:       ${config.dataDir}`,
+    ...(config.databaseUrl ? [`  Store:                PostgreSQL at ${databaseHost(config.databaseUrl)}`] : []),
   ];
   if (demo) {
     lines.push(

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { ConnectAuth, ConnectionInfo } from '../../common/api.js';
 import type { SecretBox } from './crypto.js';
-import type { Db } from './db.js';
+import type { Sql } from './sql.js';
 
 export interface NewConnection {
   label: string;
@@ -89,39 +89,35 @@ function toInfo(row: ConnectionRow): ConnectionInfo {
   };
 }
 
-export class SqliteConnectionStore implements ConnectionStore {
+export class SqlConnectionStore implements ConnectionStore {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly box: SecretBox,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async save(sessionId: string, input: NewConnection): Promise<ConnectionInfo> {
     const principal = principalOf(input.auth);
-    const existing = this.db
-      .prepare(
-        `SELECT id FROM connections WHERE session_id = ? AND server_url = ? AND site_content_url = ?
-           AND auth_kind = ? AND principal = ?`,
-      )
-      .get(sessionId, input.serverUrl, input.siteContentUrl, input.auth.kind, principal) as { id: string } | undefined;
+    const existing = await this.sql.get<{ id: string }>(
+      `SELECT id FROM connections WHERE session_id = ? AND server_url = ? AND site_content_url = ?
+         AND auth_kind = ? AND principal = ?`,
+      [sessionId, input.serverUrl, input.siteContentUrl, input.auth.kind, principal],
+    );
     const id = existing?.id ?? randomUUID();
     const sealed = this.box.seal(JSON.stringify(input.auth), id);
     const resolved = input.resolvedServerUrl && input.resolvedServerUrl !== input.serverUrl ? input.resolvedServerUrl : null;
     if (existing) {
-      this.db
-        .prepare(
-          `UPDATE connections SET label = ?, sealed_auth = ?, product_version = ?, rest_api_version = ?,
-             resolved_server_url = ? WHERE id = ?`,
-        )
-        .run(input.label, sealed, input.productVersion ?? null, input.restApiVersion ?? null, resolved, id);
+      await this.sql.run(
+        `UPDATE connections SET label = ?, sealed_auth = ?, product_version = ?, rest_api_version = ?,
+           resolved_server_url = ? WHERE id = ?`,
+        [input.label, sealed, input.productVersion ?? null, input.restApiVersion ?? null, resolved, id],
+      );
     } else {
-      this.db
-        .prepare(
-          `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind,
-             principal, sealed_auth, product_version, rest_api_version, created_at, resolved_server_url)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+      await this.sql.run(
+        `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind,
+           principal, sealed_auth, product_version, rest_api_version, created_at, resolved_server_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
           id,
           sessionId,
           input.label,
@@ -134,20 +130,19 @@ export class SqliteConnectionStore implements ConnectionStore {
           input.restApiVersion ?? null,
           this.now().toISOString(),
           resolved,
-        );
+        ],
+      );
     }
-    return toInfo(this.row(sessionId, id)!);
+    return toInfo((await this.row(sessionId, id))!);
   }
 
   async list(sessionId: string): Promise<ConnectionInfo[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at, id')
-      .all(sessionId) as ConnectionRow[];
+    const rows = await this.sql.all<ConnectionRow>('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at, id', [sessionId]);
     return rows.map(toInfo);
   }
 
   async get(sessionId: string, id: string): Promise<ConnectionWithAuth | undefined> {
-    const row = this.row(sessionId, id);
+    const row = await this.row(sessionId, id);
     if (!row) return undefined;
     let sealed: string;
     try {
@@ -159,11 +154,11 @@ export class SqliteConnectionStore implements ConnectionStore {
   }
 
   async delete(sessionId: string, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM connections WHERE session_id = ? AND id = ?').run(sessionId, id).changes > 0;
+    return (await this.sql.run('DELETE FROM connections WHERE session_id = ? AND id = ?', [sessionId, id])) > 0;
   }
 
-  private row(sessionId: string, id: string): ConnectionRow | undefined {
-    return this.db.prepare('SELECT * FROM connections WHERE session_id = ? AND id = ?').get(sessionId, id) as ConnectionRow | undefined;
+  private row(sessionId: string, id: string): Promise<ConnectionRow | undefined> {
+    return this.sql.get<ConnectionRow>('SELECT * FROM connections WHERE session_id = ? AND id = ?', [sessionId, id]);
   }
 }
 

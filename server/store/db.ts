@@ -3,7 +3,7 @@
  * (one integer, bumped once per migration inside the migration's own transaction, so a crash
  * mid-migration leaves the previous version intact).
  *
- * New tables (schedules, snapshots, ...) append a migration to MIGRATIONS; never edit a shipped one.
+ * A change of schema appends a migration to MIGRATIONS (and to postgres.ts's); never edit a shipped one.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +52,59 @@ export const MIGRATIONS: readonly Migration[] = [
     // A Tableau Cloud sign-in is redirected to the site's pod (server/tableau/auth.ts redirectVerdict);
     // the connection keeps the address the user gave as its identity and records the pod beside it.
     up: (db) => db.exec('ALTER TABLE connections ADD COLUMN resolved_server_url TEXT;'),
+  },
+  {
+    version: 3,
+    // Earlier servers created these tables outside the migrations (CREATE TABLE IF NOT EXISTS
+    // when the schedule store opened): IF NOT EXISTS keeps such a database as it is.
+    description: "schedules, their runs and the runs' data (snapshot batches)",
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS schedules (
+          id            TEXT PRIMARY KEY,
+          session_id    TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+          definition_id TEXT NOT NULL,
+          name          TEXT NOT NULL,
+          source_json   TEXT NOT NULL,
+          options_json  TEXT,
+          spec_json     TEXT NOT NULL,
+          webhook_url   TEXT,
+          history_limit INTEGER NOT NULL,
+          last_slot_at  TEXT NOT NULL,
+          created_at    TEXT NOT NULL,
+          updated_at    TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS schedules_by_session ON schedules(session_id);
+        CREATE TABLE IF NOT EXISTS schedule_runs (
+          id            TEXT PRIMARY KEY,
+          schedule_id   TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+          seq           INTEGER NOT NULL,
+          trigger       TEXT NOT NULL,
+          status        TEXT NOT NULL,
+          scheduled_for TEXT,
+          missed        INTEGER,
+          started_at    TEXT NOT NULL,
+          finished_at   TEXT,
+          duration_ms   INTEGER,
+          row_count     INTEGER,
+          truncated     INTEGER,
+          batch_count   INTEGER,
+          stored_bytes  INTEGER,
+          columns_json  TEXT,
+          source        TEXT,
+          warnings_json TEXT,
+          error_json    TEXT,
+          UNIQUE (schedule_id, seq)
+        );
+        CREATE TABLE IF NOT EXISTS snapshot_batches (
+          run_id    TEXT NOT NULL REFERENCES schedule_runs(id) ON DELETE CASCADE,
+          seq       INTEGER NOT NULL,
+          row_count INTEGER NOT NULL,
+          data      BLOB NOT NULL,
+          PRIMARY KEY (run_id, seq)
+        );
+  `),
   },
 ];
 

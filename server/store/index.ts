@@ -1,29 +1,28 @@
 /**
  * The store behind the server: sessions, connections (secrets sealed), schedules and snapshots.
- * Callers depend on the `Store` interface only and await every call, so the embedded SQLite file
- * (the default) and a shared PostgreSQL database are two implementations of one contract.
+ * Callers depend on the `Store` interface only and await every call. Two implementations of it,
+ * one code: the stores are written once over `Sql` (sql.ts), on the embedded SQLite file (the
+ * default) or on PostgreSQL when DATABASE_URL is set (postgres.ts). Either way the key that seals
+ * secrets is the key file in the data directory: never in the database.
  */
 import { join } from 'node:path';
 
-import { type ConnectionStore, SqliteConnectionStore } from './connections.js';
+import { type ConnectionStore, SqlConnectionStore } from './connections.js';
 import { createSecretBox, loadOrCreateKey, type SecretBox } from './crypto.js';
 import { type Db, openDatabase } from './db.js';
-import { type ScheduleStore, SqliteScheduleStore } from './schedules.js';
-import { DEFAULT_SESSION_IDLE_MS, type SessionStore, SqliteSessionStore } from './sessions.js';
-import { type SnapshotStore, SqliteSnapshotStore } from './snapshots.js';
+import { createPool, migratePostgres, postgresSql } from './postgres.js';
+import { type ScheduleStore, SqlScheduleStore } from './schedules.js';
+import { DEFAULT_SESSION_IDLE_MS, type SessionStore, SqlSessionStore } from './sessions.js';
+import { type SnapshotStore, SqlSnapshotStore } from './snapshots.js';
+import { type Sql, sqliteSql } from './sql.js';
 
 export const KEY_FILE = 'secret.key';
-
-export interface ScheduleStores {
-  schedules: ScheduleStore;
-  snapshots: SnapshotStore;
-}
 
 export interface Store {
   connections: ConnectionStore;
   sessions: SessionStore;
   /** The schedule and snapshot stores; `now` stamps schedule changes (the scheduler's clock). */
-  scheduleStores(now?: () => Date): ScheduleStores;
+  scheduleStores(now?: () => Date): { schedules: ScheduleStore; snapshots: SnapshotStore };
   /** Seals secrets at rest with the store's key (connections' secrets, schedules' webhook URLs). */
   secrets: SecretBox;
   close(): Promise<void>;
@@ -36,18 +35,44 @@ export interface SqliteStore extends Store {
 
 export interface StoreOptions {
   sessionIdleMs?: number;
+  /** PostgreSQL (postgres://…): the store lives there instead of the SQLite file. */
+  databaseUrl?: string;
+  /** Told when an idle database connection fails (PostgreSQL only; the pool reconnects). */
+  onConnectionError?: (err: Error) => void;
 }
+
+function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: () => Promise<void>): Store {
+  return {
+    secrets,
+    connections: new SqlConnectionStore(sql, secrets),
+    sessions: new SqlSessionStore(sql, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
+    scheduleStores: (now) => ({ schedules: new SqlScheduleStore(sql, secrets, now), snapshots: new SqlSnapshotStore(sql) }),
+    close,
+  };
+}
+
+const keyIn = (dataDir: string) => createSecretBox(loadOrCreateKey(join(dataDir, KEY_FILE)));
 
 /** The embedded store: `<dataDir>/companion.sqlite` and its key file beside it. */
 export function openStore(dataDir: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(dataDir);
-  const box = createSecretBox(loadOrCreateKey(join(dataDir, KEY_FILE)));
-  return {
-    db,
-    secrets: box,
-    connections: new SqliteConnectionStore(db, box),
-    sessions: new SqliteSessionStore(db, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
-    scheduleStores: (now) => ({ schedules: new SqliteScheduleStore(db, box, now), snapshots: new SqliteSnapshotStore(db) }),
-    close: async () => void db.close(),
-  };
+  return { ...storeOver(sqliteSql(db), keyIn(dataDir), options, async () => void db.close()), db };
+}
+
+/** The store on PostgreSQL, its schema migrated first (created on a first start); the key stays in dataDir. */
+export async function openPostgresStore(databaseUrl: string, dataDir: string, options: StoreOptions = {}): Promise<Store> {
+  const secrets = keyIn(dataDir);
+  const pool = createPool(databaseUrl, options.onConnectionError);
+  try {
+    await migratePostgres(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return storeOver(postgresSql(pool), secrets, options, () => pool.end());
+}
+
+/** PostgreSQL when `options.databaseUrl` is set, else the SQLite file in dataDir. */
+export function openConfiguredStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
+  return options.databaseUrl ? openPostgresStore(options.databaseUrl, dataDir, options) : Promise.resolve(openStore(dataDir, options));
 }

@@ -3,8 +3,8 @@
  * connection of the session that created it. Like connections, a schedule belongs to one session:
  * another session's schedule id is simply unknown.
  *
- * The tables are created here (CREATE TABLE IF NOT EXISTS, see ensureScheduleTables) rather than
- * in db.ts's MIGRATIONS, so this store can ship without touching the shared migration list.
+ * Deleting a session or a connection deletes its schedules (they cannot run without the stored
+ * credentials), which deletes their runs and data (ON DELETE CASCADE in the migrations).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -12,60 +12,7 @@ import type { ScheduleInfo } from '../../common/schedules.js';
 import type { PullOptions, PullSource } from '../../common/source.js';
 import type { ScheduleSpec } from '../schedule/spec.js';
 import type { SecretBox } from './crypto.js';
-import type { Db } from './db.js';
-
-/**
- * Schedules, their runs and the runs' data. Deleting a session or a connection deletes its
- * schedules (they cannot run without the stored credentials), which deletes their runs and data.
- */
-export function ensureScheduleTables(db: Db): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS schedules (
-      id            TEXT PRIMARY KEY,
-      session_id    TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
-      definition_id TEXT NOT NULL,
-      name          TEXT NOT NULL,
-      source_json   TEXT NOT NULL,
-      options_json  TEXT,
-      spec_json     TEXT NOT NULL,
-      webhook_url   TEXT,
-      history_limit INTEGER NOT NULL,
-      last_slot_at  TEXT NOT NULL,
-      created_at    TEXT NOT NULL,
-      updated_at    TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS schedules_by_session ON schedules(session_id);
-    CREATE TABLE IF NOT EXISTS schedule_runs (
-      id            TEXT PRIMARY KEY,
-      schedule_id   TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
-      seq           INTEGER NOT NULL,
-      trigger       TEXT NOT NULL,
-      status        TEXT NOT NULL,
-      scheduled_for TEXT,
-      missed        INTEGER,
-      started_at    TEXT NOT NULL,
-      finished_at   TEXT,
-      duration_ms   INTEGER,
-      row_count     INTEGER,
-      truncated     INTEGER,
-      batch_count   INTEGER,
-      stored_bytes  INTEGER,
-      columns_json  TEXT,
-      source        TEXT,
-      warnings_json TEXT,
-      error_json    TEXT,
-      UNIQUE (schedule_id, seq)
-    );
-    CREATE TABLE IF NOT EXISTS snapshot_batches (
-      run_id    TEXT NOT NULL REFERENCES schedule_runs(id) ON DELETE CASCADE,
-      seq       INTEGER NOT NULL,
-      row_count INTEGER NOT NULL,
-      data      BLOB NOT NULL,
-      PRIMARY KEY (run_id, seq)
-    );
-  `);
-}
+import type { Sql } from './sql.js';
 
 /** The stored schedule: the fields the API shows ({@link ScheduleInfo}) plus owner, webhook and slot marker. */
 export interface ScheduleRecord extends Pick<
@@ -167,30 +114,41 @@ function toRecord(row: ScheduleRow, box: SecretBox): ScheduleRecord {
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
+/** Equal JSON values whatever their key order (PostgreSQL's jsonb keeps its own key order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
 /** connection_id, definition_id, name, source_json, options_json, spec_json: what create and update both write. */
 const definitionColumns = (
   s: Pick<ScheduleRecord, 'connectionId' | 'definitionId' | 'name' | 'source' | 'spec'> & { options?: PullOptions | null },
 ) => [s.connectionId, s.definitionId, s.name, JSON.stringify(s.source), json(s.options), JSON.stringify(s.spec)];
 
-export class SqliteScheduleStore implements ScheduleStore {
+export class SqlScheduleStore implements ScheduleStore {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly box: SecretBox,
     private readonly now: () => Date = () => new Date(),
-  ) {
-    ensureScheduleTables(db);
-  }
+  ) {}
 
   async create(sessionId: string, input: NewSchedule): Promise<ScheduleRecord> {
     const id = randomUUID();
     const at = this.now().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO schedules (id, session_id, connection_id, definition_id, name, source_json, options_json,
-           spec_json, webhook_url, history_limit, last_slot_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await this.sql.run(
+      `INSERT INTO schedules (id, session_id, connection_id, definition_id, name, source_json, options_json,
+         spec_json, webhook_url, history_limit, last_slot_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         id,
         sessionId,
         ...definitionColumns(input),
@@ -200,17 +158,18 @@ export class SqliteScheduleStore implements ScheduleStore {
         at,
         at,
         at,
-      );
+      ],
+    );
     return (await this.find(id))!;
   }
 
   async get(sessionId: string, id: string): Promise<ScheduleRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? AND id = ?').get(sessionId, id) as ScheduleRow | undefined;
+    const row = await this.sql.get<ScheduleRow>('SELECT * FROM schedules WHERE session_id = ? AND id = ?', [sessionId, id]);
     return row && toRecord(row, this.box);
   }
 
   async list(sessionId: string): Promise<ScheduleRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM schedules WHERE session_id = ? ORDER BY created_at, id').all(sessionId) as ScheduleRow[];
+    const rows = await this.sql.all<ScheduleRow>('SELECT * FROM schedules WHERE session_id = ? ORDER BY created_at, id', [sessionId]);
     return rows.map((r) => toRecord(r, this.box));
   }
 
@@ -221,18 +180,16 @@ export class SqliteScheduleStore implements ScheduleStore {
     // Absent keys keep their value; only an explicit null clears an optional field.
     const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ScheduleChanges;
     const next = { ...current, ...given };
-    const specChanged = changes.spec !== undefined && JSON.stringify(changes.spec) !== JSON.stringify(current.spec);
-    this.db
-      .prepare(
-        `UPDATE schedules SET connection_id = ?, definition_id = ?, name = ?, source_json = ?, options_json = ?,
-           spec_json = ?, webhook_url = ?, history_limit = ?, last_slot_at = ?, updated_at = ?
-         WHERE id = ? AND session_id = ?`,
-      )
-      .run(
+    const specChanged = changes.spec !== undefined && !sameJson(changes.spec, current.spec);
+    await this.sql.run(
+      `UPDATE schedules SET connection_id = ?, definition_id = ?, name = ?, source_json = ?, options_json = ?,
+         spec_json = ?, webhook_url = ?, history_limit = ?, last_slot_at = ?, updated_at = ?
+       WHERE id = ? AND session_id = ?`,
+      [
         ...definitionColumns(next),
         // An unreadable webhook stays as it is unless the update sets or removes it.
         current.webhookUnreadable && changes.webhookUrl === undefined
-          ? this.rawWebhook(id)
+          ? await this.rawWebhook(id)
           : sealWebhook(this.box, id, next.webhookUrl ?? undefined),
         next.historyLimit,
         // A new timetable starts now: times of the old one are not "missed" under the new one.
@@ -240,29 +197,32 @@ export class SqliteScheduleStore implements ScheduleStore {
         at,
         id,
         sessionId,
-      );
+      ],
+    );
     return this.get(sessionId, id);
   }
 
-  private rawWebhook(id: string): string | null {
-    return this.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(id) as string | null;
+  private async rawWebhook(id: string): Promise<string | null> {
+    return (
+      (await this.sql.get<{ webhook_url: string | null }>('SELECT webhook_url FROM schedules WHERE id = ?', [id]))?.webhook_url ?? null
+    );
   }
 
   async delete(sessionId: string, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM schedules WHERE session_id = ? AND id = ?').run(sessionId, id).changes > 0;
+    return (await this.sql.run('DELETE FROM schedules WHERE session_id = ? AND id = ?', [sessionId, id])) > 0;
   }
 
   async find(id: string): Promise<ScheduleRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
+    const row = await this.sql.get<ScheduleRow>('SELECT * FROM schedules WHERE id = ?', [id]);
     return row && toRecord(row, this.box);
   }
 
   async all(): Promise<ScheduleRecord[]> {
-    return (this.db.prepare('SELECT * FROM schedules ORDER BY created_at, id').all() as ScheduleRow[]).map((r) => toRecord(r, this.box));
+    return (await this.sql.all<ScheduleRow>('SELECT * FROM schedules ORDER BY created_at, id')).map((r) => toRecord(r, this.box));
   }
 
   async markSlot(id: string, at: Date): Promise<void> {
     // Never move backwards (a late timer of an older time must not re-open later ones).
-    this.db.prepare('UPDATE schedules SET last_slot_at = ? WHERE id = ? AND last_slot_at < ?').run(at.toISOString(), id, at.toISOString());
+    await this.sql.run('UPDATE schedules SET last_slot_at = ? WHERE id = ? AND last_slot_at < ?', [at.toISOString(), id, at.toISOString()]);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import type { Db } from './db.js';
+import type { Sql } from './sql.js';
 
 export interface Session {
   id: string;
@@ -32,12 +32,12 @@ interface SessionRow {
   last_used_at: string;
 }
 
-export class SqliteSessionStore implements SessionStore {
+export class SqlSessionStore implements SessionStore {
   /** Touching last_used_at on every request would write per call; once a minute is plenty. */
   private static readonly TOUCH_EVERY_MS = 60_000;
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly idleMs = DEFAULT_SESSION_IDLE_MS,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -46,16 +46,20 @@ export class SqliteSessionStore implements SessionStore {
     const token = randomBytes(32).toString('base64url');
     const at = this.now().toISOString();
     const session: Session = { id: randomUUID(), createdAt: at, lastUsedAt: at };
-    this.db
-      .prepare('INSERT INTO sessions (id, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?)')
-      .run(session.id, hashToken(token), at, at);
+    await this.sql.run('INSERT INTO sessions (id, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?)', [
+      session.id,
+      hashToken(token),
+      at,
+      at,
+    ]);
     return { token, session };
   }
 
   async resolve(token: string): Promise<Session | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const row = this.db.prepare('SELECT id, created_at, last_used_at FROM sessions WHERE token_hash = ?').get(hashToken(token)) as
-      SessionRow | undefined;
+    const row = await this.sql.get<SessionRow>('SELECT id, created_at, last_used_at FROM sessions WHERE token_hash = ?', [
+      hashToken(token),
+    ]);
     if (!row) return undefined;
     const now = this.now();
     const idle = now.getTime() - Date.parse(row.last_used_at);
@@ -63,14 +67,14 @@ export class SqliteSessionStore implements SessionStore {
       await this.delete(row.id);
       return undefined;
     }
-    if (idle > SqliteSessionStore.TOUCH_EVERY_MS) {
+    if (idle > SqlSessionStore.TOUCH_EVERY_MS) {
       row.last_used_at = now.toISOString();
-      this.db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?').run(row.last_used_at, row.id);
+      await this.sql.run('UPDATE sessions SET last_used_at = ? WHERE id = ?', [row.last_used_at, row.id]);
     }
     return { id: row.id, createdAt: row.created_at, lastUsedAt: row.last_used_at };
   }
 
   async delete(id: string): Promise<void> {
-    this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+    await this.sql.run('DELETE FROM sessions WHERE id = ?', [id]);
   }
 }

@@ -13,8 +13,7 @@ import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
-import type { Db } from './db.js';
-import { ensureScheduleTables } from './schedules.js';
+import type { Sql } from './sql.js';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
@@ -87,7 +86,8 @@ interface RunRow {
   finished_at: string | null;
   duration_ms: number | null;
   row_count: number | null;
-  truncated: number | null;
+  /** 1/0 in SQLite, a boolean in PostgreSQL. */
+  truncated: number | boolean | null;
   batch_count: number | null;
   stored_bytes: number | null;
   columns_json: string | null;
@@ -103,7 +103,7 @@ function toRecord(row: RunRow): RunRecord {
     finishedAt: row.finished_at ?? undefined,
     durationMs: row.duration_ms ?? undefined,
     rowCount: row.row_count ?? undefined,
-    truncated: row.truncated === null ? undefined : row.truncated === 1,
+    truncated: row.truncated === null ? undefined : Boolean(row.truncated),
     columns: row.columns_json ? (JSON.parse(row.columns_json) as ColumnSpec[]) : undefined,
     source: row.source ?? undefined,
     warnings: row.warnings_json ? (JSON.parse(row.warnings_json) as string[]) : undefined,
@@ -134,19 +134,15 @@ async function decodeBatch(data: Buffer): Promise<CellValue[][]> {
 
 const elapsed = (startedAt: string, finishedAt: Date) => Math.max(0, finishedAt.getTime() - Date.parse(startedAt));
 
-export class SqliteSnapshotStore implements SnapshotStore {
-  constructor(private readonly db: Db) {
-    ensureScheduleTables(db);
-  }
+export class SqlSnapshotStore implements SnapshotStore {
+  constructor(private readonly sql: Sql) {}
 
   async begin(scheduleId: string, start: RunStart): Promise<RunRecord> {
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?)`,
-      )
-      .run(
+    await this.sql.run(
+      `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?)`,
+      [
         id,
         scheduleId,
         scheduleId,
@@ -154,7 +150,8 @@ export class SqliteSnapshotStore implements SnapshotStore {
         start.scheduledFor?.toISOString() ?? null,
         start.missed ?? null,
         start.startedAt.toISOString(),
-      );
+      ],
+    );
     return (await this.get(id))!;
   }
 
@@ -162,13 +159,17 @@ export class SqliteSnapshotStore implements SnapshotStore {
     // Same batch size as the live stream; a batch is never larger, however the producer sliced its rows.
     const size = batchSize(columnCount);
     let pending: CellValue[][] = [];
-    const insert = this.db.prepare('INSERT INTO snapshot_batches (run_id, seq, row_count, data) VALUES (?, ?, ?, ?)');
     let batches = 0;
     let rows = 0;
     let bytes = 0;
     const store = async (batch: CellValue[][]) => {
       const data = await encodeBatch(batch);
-      insert.run(runId, batches++, batch.length, data);
+      await this.sql.run('INSERT INTO snapshot_batches (run_id, seq, row_count, data) VALUES (?, ?, ?, ?)', [
+        runId,
+        batches++,
+        batch.length,
+        data,
+      ]);
       rows += batch.length;
       bytes += data.length;
     };
@@ -184,7 +185,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
       finish: async () => {
         if (pending.length) await store(pending);
         pending = [];
-        this.db.prepare('UPDATE schedule_runs SET batch_count = ?, stored_bytes = ? WHERE id = ?').run(batches, bytes, runId);
+        await this.sql.run('UPDATE schedule_runs SET batch_count = ?, stored_bytes = ? WHERE id = ?', [batches, bytes, runId]);
         return { rows, batches, bytes };
       },
     };
@@ -193,12 +194,10 @@ export class SqliteSnapshotStore implements SnapshotStore {
   async succeed(runId: string, result: SnapshotResult): Promise<RunRecord> {
     const run = await this.get(runId);
     if (!run) throw new Error(`Run ${runId} no longer exists.`);
-    this.db
-      .prepare(
-        `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
-           columns_json = ?, source = ?, warnings_json = ? WHERE id = ?`,
-      )
-      .run(
+    await this.sql.run(
+      `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
+         columns_json = ?, source = ?, warnings_json = ? WHERE id = ?`,
+      [
         result.finishedAt.toISOString(),
         elapsed(run.startedAt, result.finishedAt),
         result.rowCount,
@@ -207,40 +206,41 @@ export class SqliteSnapshotStore implements SnapshotStore {
         result.source ?? null,
         result.warnings?.length ? JSON.stringify(result.warnings) : null,
         runId,
-      );
+      ],
+    );
     return (await this.get(runId))!;
   }
 
   async fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined> {
     const run = await this.get(runId);
     if (!run) return undefined;
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM snapshot_batches WHERE run_id = ?').run(runId);
-      this.db
-        .prepare(
-          `UPDATE schedule_runs SET status = 'failed', finished_at = ?, duration_ms = ?, error_json = ?,
-             batch_count = NULL, stored_bytes = NULL WHERE id = ?`,
-        )
-        .run(finishedAt.toISOString(), elapsed(run.startedAt, finishedAt), JSON.stringify(error), runId);
-    })();
+    await this.sql.atomically([
+      ['DELETE FROM snapshot_batches WHERE run_id = ?', [runId]],
+      [
+        `UPDATE schedule_runs SET status = 'failed', finished_at = ?, duration_ms = ?, error_json = ?,
+           batch_count = NULL, stored_bytes = NULL WHERE id = ?`,
+        [finishedAt.toISOString(), elapsed(run.startedAt, finishedAt), JSON.stringify(error), runId],
+      ],
+    ]);
     return this.get(runId);
   }
 
   async failUnfinished(error: ApiErrorBody, finishedAt: Date): Promise<number> {
-    const ids = (this.db.prepare(`SELECT id FROM schedule_runs WHERE status = 'running'`).all() as Array<{ id: string }>).map((r) => r.id);
+    const ids = (await this.sql.all<{ id: string }>(`SELECT id FROM schedule_runs WHERE status = 'running'`)).map((r) => r.id);
     for (const id of ids) await this.fail(id, error, finishedAt);
     return ids.length;
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM schedule_runs WHERE id = ?').get(runId) as RunRow | undefined;
+    const row = await this.sql.get<RunRow>('SELECT * FROM schedule_runs WHERE id = ?', [runId]);
     return row && toRecord(row);
   }
 
   async list(scheduleId: string, limit = 1000): Promise<RunRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?')
-      .all(scheduleId, limit) as RunRow[];
+    const rows = await this.sql.all<RunRow>('SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?', [
+      scheduleId,
+      limit,
+    ]);
     return rows.map(toRecord);
   }
 
@@ -249,35 +249,33 @@ export class SqliteSnapshotStore implements SnapshotStore {
   }
 
   async latestSucceeded(scheduleId: string): Promise<RunRecord | undefined> {
-    const row = this.db
-      .prepare(`SELECT * FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1`)
-      .get(scheduleId) as RunRow | undefined;
+    const row = await this.sql.get<RunRow>(
+      `SELECT * FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1`,
+      [scheduleId],
+    );
     return row && toRecord(row);
   }
 
   async *readRows(run: RunRecord): AsyncGenerator<CellValue[][]> {
-    const count = (
-      this.db.prepare('SELECT batch_count FROM schedule_runs WHERE id = ?').get(run.id) as { batch_count: number | null } | undefined
-    )?.batch_count;
+    const count = (await this.sql.get<{ batch_count: number | null }>('SELECT batch_count FROM schedule_runs WHERE id = ?', [run.id]))
+      ?.batch_count;
     if (count === undefined) throw new SnapshotGoneError();
     // One batch per query (no open iterator): other requests and runs keep using the database
     // between batches, and a reader is never holding a statement while the consumer is slow.
-    const select = this.db.prepare('SELECT data FROM snapshot_batches WHERE run_id = ? AND seq = ?');
     for (let seq = 0; seq < (count ?? 0); seq++) {
-      const row = select.get(run.id, seq) as { data: Buffer } | undefined;
+      const row = await this.sql.get<{ data: Buffer }>('SELECT data FROM snapshot_batches WHERE run_id = ? AND seq = ?', [run.id, seq]);
       if (!row) throw new SnapshotGoneError();
       yield await decodeBatch(row.data);
     }
   }
 
   async trim(scheduleId: string, keep: number): Promise<number> {
-    return this.db
-      .prepare(
-        `DELETE FROM schedule_runs
-          WHERE schedule_id = ? AND status != 'running'
-            AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)
-            AND id IS NOT (SELECT id FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1)`,
-      )
-      .run(scheduleId, scheduleId, Math.max(1, keep), scheduleId).changes;
+    return this.sql.run(
+      `DELETE FROM schedule_runs
+        WHERE schedule_id = ? AND status != 'running'
+          AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)
+          AND id IS DISTINCT FROM (SELECT id FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1)`,
+      [scheduleId, scheduleId, Math.max(1, keep), scheduleId],
+    );
   }
 }

@@ -2,8 +2,7 @@ import type { CellValue, ColumnSpec, StreamMessage } from '../../../common/strea
 import type { ScheduledPull } from '../../../server/schedule/runner.js';
 import type { ScheduleSpec } from '../../../server/schedule/spec.js';
 import { openStore } from '../../../server/store/index.js';
-import { type NewSchedule, SqliteScheduleStore } from '../../../server/store/schedules.js';
-import { SqliteSnapshotStore } from '../../../server/store/snapshots.js';
+import type { NewSchedule } from '../../../server/store/schedules.js';
 import { captureLogger, tempDir } from '../http/helpers.js';
 import type { ManualSchedulerClock } from './manual-clock.js';
 
@@ -28,8 +27,7 @@ export async function scheduleDb(clock: ManualSchedulerClock, dir = tempDir('sch
       siteContentUrl: 'demo',
       auth: { kind: 'pat', patName: 'analyst', patSecret: 'not-a-real-secret' },
     }));
-  const schedules = new SqliteScheduleStore(store.db, store.secrets, () => clock.now());
-  const snapshots = new SqliteSnapshotStore(store.db);
+  const { schedules, snapshots } = store.scheduleStores(() => clock.now());
   const newSchedule = (over: Partial<NewSchedule> = {}): NewSchedule => ({
     connectionId: connection.id,
     definitionId: '7d8e2a8c-4b1f-4f7e-9a51-0c4c1c1d2e3f',

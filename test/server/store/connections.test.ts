@@ -1,18 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { toErrorReply } from '../../../server/http/errors.js';
 import { principalOf, SecretUnreadableError } from '../../../server/store/connections.js';
-import { KEY_FILE, openStore } from '../../../server/store/index.js';
+import { KEY_FILE } from '../../../server/store/index.js';
+import { describeEachStore, type StoreBackend } from './backends.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'store-conn-'));
 const PAT_SECRET = 'Zm9vYmFyLXNlY3JldC10aGF0LW11c3Qtbm90LWxlYWs=:s3cr3t';
 
 /** A fresh store with one session and its saved PAT connection "Demo". */
-async function withDemoConnection(extra: { productVersion?: string } = {}) {
-  const dir = tmp();
-  const store = openStore(dir);
+async function withDemoConnection(backend: StoreBackend, extra: { productVersion?: string } = {}) {
+  const opened = await backend.open();
+  const { store } = opened;
   const { session } = await store.sessions.create();
   const info = await store.connections.save(session.id, {
     label: 'Demo',
@@ -21,15 +20,16 @@ async function withDemoConnection(extra: { productVersion?: string } = {}) {
     auth: { kind: 'pat', patName: 'analyst-pat', patSecret: PAT_SECRET },
     ...extra,
   });
-  return { dir, store, session, info };
+  return { ...opened, session, info };
 }
 
-describe('SqliteConnectionStore', () => {
+describeEachStore('connections', (backend) => {
   it('a replaced key file gives a clear 409 asking to connect again, never a 500, and listing still works', async () => {
-    const { dir, store, session, info } = await withDemoConnection();
+    const opened = await withDemoConnection(backend);
+    const { dir, store, session, info } = opened;
     await store.close();
     rmSync(join(dir, KEY_FILE)); // a restored database without its key file: a new key is made
-    const reopened = openStore(dir);
+    const { store: reopened } = await opened.reopen();
     expect((await reopened.connections.list(session.id)).map((c) => c.id)).toEqual([info.id]);
     let caught: unknown;
     try {
@@ -50,8 +50,9 @@ describe('SqliteConnectionStore', () => {
     await reopened.close();
   });
 
-  it('keeps the secret encrypted in the database file and decrypts it for its own session', async () => {
-    const { dir, store, session, info } = await withDemoConnection({ productVersion: '2025.3.0' });
+  it('keeps the secret encrypted in the database and decrypts it for its own session', async () => {
+    const opened = await withDemoConnection(backend, { productVersion: '2025.3.0' });
+    const { dir, store, session, info, sql } = opened;
     expect(info).toMatchObject({ principal: 'analyst-pat', authKind: 'pat', productVersion: '2025.3.0' });
     expect(JSON.stringify(info)).not.toContain(PAT_SECRET);
     expect((await store.connections.get(session.id, info.id))?.auth).toEqual({
@@ -59,21 +60,26 @@ describe('SqliteConnectionStore', () => {
       patName: 'analyst-pat',
       patSecret: PAT_SECRET,
     });
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
-    await store.close();
-    for (const file of readdirSync(dir)) {
-      const bytes = readFileSync(join(dir, file));
-      expect(bytes.includes(Buffer.from(PAT_SECRET)), file).toBe(false);
-      expect(bytes.includes(Buffer.from('s3cr3t')), file).toBe(false);
+    const rows = JSON.stringify(await sql.all('SELECT * FROM connections'));
+    expect(rows).toContain('analyst-pat');
+    expect(rows).not.toContain('s3cr3t');
+    if (backend.name === 'sqlite') {
+      await sql.run('PRAGMA wal_checkpoint(TRUNCATE)');
+      await store.close();
+      for (const file of readdirSync(dir)) {
+        const bytes = readFileSync(join(dir, file));
+        expect(bytes.includes(Buffer.from(PAT_SECRET)), file).toBe(false);
+        expect(bytes.includes(Buffer.from('s3cr3t')), file).toBe(false);
+      }
     }
     // And it survives a restart with the same key file.
-    const reopened = openStore(dir);
+    const { store: reopened } = await opened.reopen();
     expect((await reopened.connections.get(session.id, info.id))?.auth).toMatchObject({ patSecret: PAT_SECRET });
     await reopened.close();
   });
 
   it('keeps sessions apart', async () => {
-    const store = openStore(tmp());
+    const { store } = await backend.open();
     const a = (await store.sessions.create()).session;
     const b = (await store.sessions.create()).session;
     const info = await store.connections.save(a.id, {
@@ -91,7 +97,7 @@ describe('SqliteConnectionStore', () => {
   });
 
   it('replaces the credentials when the same principal connects again', async () => {
-    const store = openStore(tmp());
+    const { store } = await backend.open();
     const s = (await store.sessions.create()).session;
     const base = { label: 'x', serverUrl: 'https://s', siteContentUrl: 'site' };
     const first = await store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret: 'old' } });
@@ -102,7 +108,7 @@ describe('SqliteConnectionStore', () => {
   });
 
   it('deleting a session deletes its connections', async () => {
-    const store = openStore(tmp());
+    const { store } = await backend.open();
     const s = (await store.sessions.create()).session;
     const c = await store.connections.save(s.id, {
       label: 'x',

@@ -1,45 +1,36 @@
-import Database from 'better-sqlite3';
+import { hashToken, SqlSessionStore } from '../../../server/store/sessions.js';
+import { describeEachStore } from './backends.js';
 
-import { migrate, MIGRATIONS } from '../../../server/store/db.js';
-import { hashToken, SqliteSessionStore } from '../../../server/store/sessions.js';
-
-function memoryDb() {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, MIGRATIONS);
-  return db;
-}
-
-describe('SqliteSessionStore', () => {
+describeEachStore('sessions', (backend) => {
   it('issues 32-byte random tokens and stores only their SHA-256', async () => {
-    const db = memoryDb();
-    const store = new SqliteSessionStore(db);
-    const { token, session } = await await store.create();
+    const { store, sql } = await backend.open();
+    const { token, session } = await store.sessions.create();
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
-    const stored = db.prepare('SELECT token_hash FROM sessions WHERE id = ?').pluck().get(session.id);
+    const stored = (await sql.get<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE id = ?', [session.id]))?.token_hash;
     expect(stored).toBe(hashToken(token));
     expect(stored).not.toContain(token);
-    expect((await await store.resolve(token))?.id).toBe(session.id);
-    expect((await await store.create()).token).not.toBe(token);
+    expect((await store.sessions.resolve(token))?.id).toBe(session.id);
+    expect((await store.sessions.create()).token).not.toBe(token);
   });
 
   it('rejects unknown and malformed tokens', async () => {
-    const store = new SqliteSessionStore(memoryDb());
-    await await store.create();
-    expect(await await store.resolve('x'.repeat(43))).toBeUndefined();
-    expect(await await store.resolve('')).toBeUndefined();
-    expect(await await store.resolve('not a token at all')).toBeUndefined();
+    const { store } = await backend.open();
+    await store.sessions.create();
+    expect(await store.sessions.resolve('x'.repeat(43))).toBeUndefined();
+    expect(await store.sessions.resolve('')).toBeUndefined();
+    expect(await store.sessions.resolve('not a token at all')).toBeUndefined();
   });
 
   it('expires sessions idle for too long', async () => {
     let now = new Date('2026-01-01T00:00:00Z');
-    const store = new SqliteSessionStore(memoryDb(), 60 * 60 * 1000, () => now);
-    const { token } = await await store.create();
+    const sessions = new SqlSessionStore((await backend.open()).sql, 60 * 60 * 1000, () => now);
+    const { token, session } = await sessions.create();
+    expect(session.createdAt).toBe('2026-01-01T00:00:00.000Z');
     now = new Date('2026-01-01T00:59:00Z');
-    expect(await await store.resolve(token)).toBeDefined();
+    expect(await sessions.resolve(token)).toMatchObject({ lastUsedAt: '2026-01-01T00:59:00.000Z' });
     now = new Date('2026-01-01T01:58:00Z');
-    expect(await await store.resolve(token)).toBeDefined(); // the previous use renewed it
+    expect(await sessions.resolve(token)).toBeDefined(); // the previous use renewed it
     now = new Date('2026-01-01T03:00:00Z');
-    expect(await await store.resolve(token)).toBeUndefined();
+    expect(await sessions.resolve(token)).toBeUndefined();
   });
 });

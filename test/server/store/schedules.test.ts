@@ -1,24 +1,49 @@
-/** The snapshot store: typed values survive storage exactly, in bounded gzip'd batches. */
+/**
+ * The schedule and snapshot stores: ownership, updates, sealed webhooks, and typed values that
+ * survive storage exactly, in bounded gzip'd batches.
+ */
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 
 import type { CellValue } from '../../../common/stream.js';
 import { createSecretBox } from '../../../server/store/crypto.js';
-import { SqliteScheduleStore } from '../../../server/store/schedules.js';
+import { type NewSchedule, SqlScheduleStore } from '../../../server/store/schedules.js';
 import { SnapshotGoneError } from '../../../server/store/snapshots.js';
-import { collectRows, COLUMNS, scheduleDb } from './fixtures.js';
-import { ManualSchedulerClock } from './manual-clock.js';
+import type { Sql } from '../../../server/store/sql.js';
+import { collectRows, COLUMNS, hourly } from '../schedule/fixtures.js';
+import { ManualSchedulerClock } from '../schedule/manual-clock.js';
+import { describeEachStore, type StoreBackend } from './backends.js';
 
-async function setup() {
+/** A store with one session, its connection and one schedule, on a hand-moved clock. */
+async function setup(backend: StoreBackend) {
   const clock = new ManualSchedulerClock(Date.parse('2026-03-02T08:00:00Z'));
-  const db = await scheduleDb(clock);
-  const schedule = await db.schedules.create(db.session, db.newSchedule());
-  return { clock, schedule, ...db };
+  const { store, sql } = await backend.open();
+  const session = (await store.sessions.create()).session.id;
+  const connection = await store.connections.save(session, {
+    label: 'Demo',
+    serverUrl: 'https://tableau.example.com',
+    siteContentUrl: 'demo',
+    auth: { kind: 'pat', patName: 'analyst', patSecret: 'not-a-real-secret' },
+  });
+  const { schedules, snapshots } = store.scheduleStores(() => clock.now());
+  const newSchedule = (over: Partial<NewSchedule> = {}): NewSchedule => ({
+    connectionId: connection.id,
+    definitionId: '7d8e2a8c-4b1f-4f7e-9a51-0c4c1c1d2e3f',
+    name: 'Sales by region',
+    source: { kind: 'view', viewId: 'view-1', name: 'Superstore / Sales' },
+    spec: hourly(),
+    historyLimit: 30,
+    ...over,
+  });
+  const schedule = await schedules.create(session, newSchedule());
+  return { clock, store, sql, session, connection, schedules, snapshots, newSchedule, schedule };
 }
 
-describe('SqliteSnapshotStore', () => {
+const countBatches = async (sql: Sql) => Number((await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM snapshot_batches'))?.n);
+
+describeEachStore('schedules and snapshots', (backend) => {
   it('stores rows in batches of a few thousand and reads them back exactly, in order', async () => {
-    const { schedule, snapshots, store, clock } = await setup();
+    const { schedule, snapshots, sql, clock } = await setup(backend);
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, COLUMNS.length);
     const tricky: CellValue[][] = [
@@ -31,9 +56,10 @@ describe('SqliteSnapshotStore', () => {
     const stored = await writer.finish();
     expect(stored.rows).toBe(rows.length);
     // 3 columns → 5,000 rows per batch (server/pull/row-batcher.ts batchSize).
-    const batches = store.db
-      .prepare('SELECT seq, row_count, data FROM snapshot_batches WHERE run_id = ? ORDER BY seq')
-      .all(run.id) as Array<{ seq: number; row_count: number; data: Buffer }>;
+    const batches = await sql.all<{ seq: number; row_count: number; data: Buffer }>(
+      'SELECT seq, row_count, data FROM snapshot_batches WHERE run_id = ? ORDER BY seq',
+      [run.id],
+    );
     expect(batches.length).toBe(stored.batches);
     expect(batches.every((b) => b.row_count <= 5000)).toBe(true);
     // The blob is gzip'd NDJSON: one JSON array per line.
@@ -59,7 +85,7 @@ describe('SqliteSnapshotStore', () => {
   });
 
   it('a snapshot deleted while it is read ends the read with a plain error', async () => {
-    const { schedule, snapshots, clock, store } = await setup();
+    const { schedule, snapshots, clock, sql } = await setup(backend);
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, 1);
     await writer.add(Array.from({ length: 12_000 }, (_, i) => [i]));
@@ -67,12 +93,12 @@ describe('SqliteSnapshotStore', () => {
     const done = await snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 12_000, truncated: false, finishedAt: clock.now() });
     const reader = snapshots.readRows(done);
     expect((await reader.next()).value).toHaveLength(5000);
-    store.db.prepare('DELETE FROM schedule_runs WHERE id = ?').run(run.id);
+    await sql.run('DELETE FROM schedule_runs WHERE id = ?', [run.id]);
     await expect(reader.next()).rejects.toBeInstanceOf(SnapshotGoneError);
   });
 
   it('deleting a schedule deletes its runs and their data', async () => {
-    const { schedule, schedules, snapshots, clock, store, session } = await setup();
+    const { schedule, schedules, snapshots, clock, sql, session } = await setup(backend);
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, 1);
     await writer.add([[1], [2]]);
@@ -80,17 +106,17 @@ describe('SqliteSnapshotStore', () => {
     await snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 2, truncated: false, finishedAt: clock.now() });
     expect(await schedules.delete(session, schedule.id)).toBe(true);
     expect(await snapshots.get(run.id)).toBeUndefined();
-    expect(store.db.prepare('SELECT COUNT(*) FROM snapshot_batches').pluck().get()).toBe(0);
+    expect(await countBatches(sql)).toBe(0);
   });
 
   it('deleting the connection deletes its schedules', async () => {
-    const { schedule, schedules, store, session, connection } = await setup();
+    const { schedule, schedules, store, session, connection } = await setup(backend);
     await store.connections.delete(session, connection.id);
     expect(await schedules.find(schedule.id)).toBeUndefined();
   });
 
   it('another session cannot see, change or delete a schedule', async () => {
-    const { schedule, schedules, store } = await setup();
+    const { schedule, schedules, store } = await setup(backend);
     const other = (await store.sessions.create()).session.id;
     expect(await schedules.get(other, schedule.id)).toBeUndefined();
     expect(await schedules.list(other)).toEqual([]);
@@ -100,7 +126,7 @@ describe('SqliteSnapshotStore', () => {
   });
 
   it('updates keep absent fields, clear null ones, and restart the timetable only when it changed', async () => {
-    const { schedule, schedules, session, clock } = await setup();
+    const { schedule, schedules, session, clock } = await setup(backend);
     const withHook = (await schedules.update(session, schedule.id, { webhookUrl: 'https://hooks.example.com/x' }))!;
     expect(withHook.webhookUrl).toBe('https://hooks.example.com/x');
     clock.advance(60_000);
@@ -115,25 +141,25 @@ describe('SqliteSnapshotStore', () => {
   });
 
   it('seals webhook URLs at rest: the database file never holds them, a swapped row does not open', async () => {
-    const { schedules, session, store, newSchedule } = await setup();
+    const { schedules, session, sql, newSchedule } = await setup(backend);
     const hook = 'https://hooks.slack.example/services/T000/B000/very-secret-token';
     const a = await schedules.create(session, newSchedule({ webhookUrl: hook }));
     const b = await schedules.create(session, newSchedule({ name: 'Other', webhookUrl: 'https://hooks.example.com/other' }));
-    const raw = store.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(a.id) as string;
+    const raw = (await sql.get<{ webhook_url: string }>('SELECT webhook_url FROM schedules WHERE id = ?', [a.id]))!.webhook_url;
     expect(raw).not.toContain('very-secret-token');
     expect(raw).toMatch(/^v1\./);
     expect((await schedules.find(a.id))?.webhookUrl).toBe(hook);
     expect((await schedules.update(session, a.id, { name: 'Renamed' }))?.webhookUrl).toBe(hook);
     // Copying b's sealed value onto a does not give a its URL: the schedule id is bound in.
-    store.db.prepare('UPDATE schedules SET webhook_url = (SELECT webhook_url FROM schedules WHERE id = ?) WHERE id = ?').run(b.id, a.id);
+    await sql.run('UPDATE schedules SET webhook_url = (SELECT webhook_url FROM schedules WHERE id = ?) WHERE id = ?', [b.id, a.id]);
     expect(await schedules.find(a.id)).toMatchObject({ webhookUnreadable: true });
     expect((await schedules.find(a.id))?.webhookUrl).toBeUndefined();
   });
 
   it('a webhook sealed under another key file is reported unreadable, never fails a listing, and is kept until replaced', async () => {
-    const { schedules, session, store, newSchedule, clock } = await setup();
+    const { schedules, session, sql, newSchedule, clock } = await setup(backend);
     const s = await schedules.create(session, newSchedule({ webhookUrl: 'https://hooks.example.com/secret' }));
-    const otherKey = new SqliteScheduleStore(store.db, createSecretBox(randomBytes(32)), () => clock.now());
+    const otherKey = new SqlScheduleStore(sql, createSecretBox(randomBytes(32)), () => clock.now());
     expect((await otherKey.list(session)).find((x) => x.id === s.id)).toMatchObject({ webhookUnreadable: true });
     expect((await otherKey.all()).length).toBeGreaterThan(0);
     await otherKey.update(session, s.id, { name: 'Renamed' });
@@ -144,12 +170,14 @@ describe('SqliteSnapshotStore', () => {
   });
 
   it('reads a webhook URL stored in clear by an earlier version and seals it on the next update', async () => {
-    const { schedules, session, store, newSchedule } = await setup();
+    const { schedules, session, sql, newSchedule } = await setup(backend);
     const s = await schedules.create(session, newSchedule());
-    store.db.prepare('UPDATE schedules SET webhook_url = ? WHERE id = ?').run('https://hooks.example.com/legacy', s.id);
+    await sql.run('UPDATE schedules SET webhook_url = ? WHERE id = ?', ['https://hooks.example.com/legacy', s.id]);
     expect((await schedules.find(s.id))?.webhookUrl).toBe('https://hooks.example.com/legacy');
     await schedules.update(session, s.id, { name: 'Touched' });
-    expect(store.db.prepare('SELECT webhook_url FROM schedules WHERE id = ?').pluck().get(s.id)).toMatch(/^v1\./);
+    expect((await sql.get<{ webhook_url: string }>('SELECT webhook_url FROM schedules WHERE id = ?', [s.id]))?.webhook_url).toMatch(
+      /^v1\./,
+    );
     expect((await schedules.find(s.id))?.webhookUrl).toBe('https://hooks.example.com/legacy');
   });
 });

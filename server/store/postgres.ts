@@ -1,0 +1,197 @@
+/**
+ * The store on PostgreSQL (DATABASE_URL): the same stores as SQLite (sql.ts), over a node-postgres
+ * pool (https://node-postgres.com/apis/pool), with its own versioned migrations.
+ *
+ * Several server instances start at once on one database (issue #17), so migrating takes a
+ * session-level advisory lock first (https://www.postgresql.org/docs/15/explicit-locking.html#ADVISORY-LOCKS):
+ * the first instance migrates, the others wait and then find nothing left to do. Each migration
+ * and its schema_migrations row commit in one transaction (PostgreSQL's DDL is transactional).
+ */
+import pg from 'pg';
+
+import type { Sql, SqlParam } from './sql.js';
+
+export interface PgMigration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** The SQLite schema (db.ts) in PostgreSQL's own types: timestamptz, jsonb, bytea, boolean. */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    description: 'sessions, connections, schedules, runs and snapshot batches',
+    sql: `
+      CREATE TABLE sessions (
+        id           text PRIMARY KEY,
+        token_hash   text NOT NULL UNIQUE,
+        created_at   timestamptz NOT NULL,
+        last_used_at timestamptz NOT NULL
+      );
+      CREATE TABLE connections (
+        id                  text PRIMARY KEY,
+        session_id          text NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        label               text NOT NULL,
+        server_url          text NOT NULL,
+        resolved_server_url text,
+        site_content_url    text NOT NULL,
+        auth_kind           text NOT NULL,
+        principal           text NOT NULL,
+        sealed_auth         text NOT NULL,
+        product_version     text,
+        rest_api_version    text,
+        created_at          timestamptz NOT NULL
+      );
+      CREATE INDEX connections_by_session ON connections(session_id);
+      CREATE TABLE schedules (
+        id            text PRIMARY KEY,
+        session_id    text NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        connection_id text NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        definition_id text NOT NULL,
+        name          text NOT NULL,
+        source_json   jsonb NOT NULL,
+        options_json  jsonb,
+        spec_json     jsonb NOT NULL,
+        webhook_url   text,
+        history_limit integer NOT NULL,
+        last_slot_at  timestamptz NOT NULL,
+        created_at    timestamptz NOT NULL,
+        updated_at    timestamptz NOT NULL
+      );
+      CREATE INDEX schedules_by_session ON schedules(session_id);
+      CREATE TABLE schedule_runs (
+        id            text PRIMARY KEY,
+        schedule_id   text NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+        seq           integer NOT NULL,
+        trigger       text NOT NULL,
+        status        text NOT NULL,
+        scheduled_for timestamptz,
+        missed        integer,
+        started_at    timestamptz NOT NULL,
+        finished_at   timestamptz,
+        duration_ms   bigint,
+        row_count     bigint,
+        truncated     boolean,
+        batch_count   integer,
+        stored_bytes  bigint,
+        columns_json  jsonb,
+        source        text,
+        warnings_json jsonb,
+        error_json    jsonb,
+        UNIQUE (schedule_id, seq)
+      );
+      CREATE INDEX schedule_runs_running ON schedule_runs(id) WHERE status = 'running';
+      CREATE TABLE snapshot_batches (
+        run_id    text NOT NULL REFERENCES schedule_runs(id) ON DELETE CASCADE,
+        seq       integer NOT NULL,
+        row_count integer NOT NULL,
+        data      bytea NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );
+    `,
+  },
+];
+
+/** Any constant shared by every instance of this server; it names "migrating the store". */
+const MIGRATION_LOCK = 7_231_017;
+
+const TIMESTAMPTZ = 1184;
+const INT8 = 20;
+const JSON_OID = 114;
+const JSONB = 3802;
+
+/**
+ * Rows come back as sql.ts promises: ISO timestamps (ms, as written), bigints as numbers (row
+ * counts and bytes stay far below 2^53), JSON as its text. Per pool, never pg's global parsers:
+ * other code in the process (a job queue) keeps pg's defaults.
+ */
+const rowTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === TIMESTAMPTZ) {
+      const parseDate = pg.types.getTypeParser(TIMESTAMPTZ, 'text');
+      return (value: string) => (parseDate(value) as Date).toISOString();
+    }
+    if (oid === INT8) return (value: string) => Number(value);
+    if (oid === JSON_OID || oid === JSONB) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export function createPool(url: string, onIdleError?: (err: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, types: rowTypes });
+  // An idle client's connection can drop (a database restart): without a listener that error
+  // would end the process (https://node-postgres.com/apis/pool#error). The next query reconnects.
+  pool.on('error', (err) => onIdleError?.(err));
+  return pool;
+}
+
+/** `?` placeholders become `$1, $2, …` (the stores' SQL holds no `?` in string literals). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export function postgresSql(pool: pg.Pool): Sql {
+  const query = (sql: string, params: readonly SqlParam[] = []) => pool.query(numbered(sql), params as SqlParam[]);
+  return {
+    all: async <Row>(sql: string, params?: readonly SqlParam[]) => (await query(sql, params)).rows as Row[],
+    get: async <Row>(sql: string, params?: readonly SqlParam[]) => (await query(sql, params)).rows[0] as Row | undefined,
+    run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
+    atomically: async (list) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const [sql, params] of list) await client.query(numbered(sql), params as SqlParam[]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/** Migrates to the latest version under the advisory lock; resolves with the version reached. */
+export async function migratePostgres(pool: pg.Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number> {
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  ordered.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migrations must be numbered 1..n (found ${m.version} at ${i + 1}).`);
+  });
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version     integer PRIMARY KEY,
+        description text NOT NULL,
+        applied_at  timestamptz NOT NULL DEFAULT now()
+      )`);
+      const current = Number((await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations')).rows[0].v);
+      if (current > ordered.length) {
+        throw new Error(
+          `The database is at schema version ${current}, newer than this server knows (${ordered.length}). ` +
+            'Upgrade the server or use another DATABASE_URL.',
+        );
+      }
+      for (const m of ordered.slice(current)) {
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, description) VALUES ($1, $2)', [m.version, m.description]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }
+      return Math.max(current, ordered.length);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}

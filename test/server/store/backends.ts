@@ -1,0 +1,78 @@
+/**
+ * The store implementations every store test runs against: SQLite (a temp data directory) and
+ * PostgreSQL (a new database per opened store on the run's cluster: test/support/postgres-global.ts).
+ * Postgres is skipped, with the reason in the suite's name, only where the run has no PostgreSQL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { openPostgresStore, openStore, type Store, type StoreOptions } from '../../../server/store/index.js';
+import { createPool, postgresSql } from '../../../server/store/postgres.js';
+import { type Sql, sqliteSql } from '../../../server/store/sql.js';
+import { createTestDatabase, postgresAvailable } from '../../support/postgres-db.js';
+
+export interface OpenedStore {
+  store: Store;
+  /** The same database beneath the interface (`?` placeholders), for what a test must look at directly. */
+  sql: Sql;
+  /** The data directory: the key file (both) and the SQLite file. */
+  dir: string;
+  /** The same database and data directory opened again, as by a restarted server. */
+  reopen(options?: StoreOptions): Promise<OpenedStore>;
+}
+
+export interface StoreBackend {
+  name: 'sqlite' | 'postgres';
+  /** Why this backend's tests are skipped, or undefined. */
+  skipped?: string;
+  /** A new, empty store (its schema created as on a first start). */
+  open(options?: StoreOptions): Promise<OpenedStore>;
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'store-'));
+const cleanups: Array<() => Promise<void>> = [];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+function sqliteAt(dir: string, options?: StoreOptions): OpenedStore {
+  const store = openStore(dir, options);
+  cleanups.push(() => store.close());
+  return { store, sql: sqliteSql(store.db), dir, reopen: async (again) => sqliteAt(dir, again) };
+}
+
+async function postgresAt(url: string, dir: string, options?: StoreOptions): Promise<OpenedStore> {
+  const store = await openPostgresStore(url, dir, options);
+  const pool = createPool(url);
+  cleanups.push(
+    () => store.close(),
+    () => pool.end(),
+  );
+  return { store, sql: postgresSql(pool), dir, reopen: (again) => postgresAt(url, dir, again) };
+}
+
+const { url: postgresUrl, reason } = postgresAvailable();
+
+export const sqliteBackend: StoreBackend = { name: 'sqlite', open: async (options) => sqliteAt(tempDir(), options) };
+
+export const postgresBackend: StoreBackend = {
+  name: 'postgres',
+  ...(postgresUrl ? {} : { skipped: reason }),
+  open: async (options) => {
+    const database = await createTestDatabase(postgresUrl!);
+    cleanups.push(() => database.drop());
+    return postgresAt(database.url, tempDir(), options);
+  },
+};
+
+export const STORE_BACKENDS: readonly StoreBackend[] = [sqliteBackend, postgresBackend];
+
+/** `describe` once per backend; a skipped backend says why in its name. */
+export function describeEachStore(title: string, body: (backend: StoreBackend) => void): void {
+  for (const backend of STORE_BACKENDS) {
+    const name = `${title} (${backend.name}${backend.skipped ? `, skipped: ${backend.skipped}` : ''})`;
+    describe.skipIf(!!backend.skipped)(name, () => body(backend));
+  }
+}
