@@ -102,10 +102,30 @@ export class Tables {
       throw new ExcelLikeError('InvalidOperation', `A table cannot contain merged cells (${rectAddress(sheet.mergesIn(rect)[0])}).`);
   }
 
-  /** worksheet.tables.add(address, true): `rect` includes the header row; a header-only range gets one empty data row. */
-  add(sheetName: string, rect: Rect, name: string): MemTable {
+  /**
+   * worksheet.tables.add(address, hasHeaders): with headers `rect` includes the header row and a
+   * header-only range gets one empty data row. Without, "Excel will automatically generate a header
+   * and shift the data down by one row" (excel.d.ts TableCollection.add): the cells of those columns
+   * from the range down move one row (Verify in Excel: we refuse, with InvalidOperation, when another
+   * table or a merged area would have to move).
+   */
+  add(sheetName: string, rect: Rect, name: string, hasHeaders = true): MemTable {
     const sh = this.wb.guard(sheetName, 'tables.add');
     this.checkName(name);
+    if (!hasHeaders) {
+      const moving = { row: rect.row, col: rect.col, rows: MAX_ROWS - rect.row, cols: rect.cols };
+      if (this.onSheet(sh.name).some((o) => intersects(tableRect(o), moving)) || sh.mergesIn(moving).length)
+        throw new ExcelLikeError('InvalidOperation', 'Inserting the header row would move another table or merged cells.');
+      if ([...sh.cellsIn({ ...moving, row: MAX_ROWS - 1, rows: 1 }, true)].length)
+        throw new ExcelLikeError('InvalidOperation', 'Inserting the header row would push cells off the sheet.');
+      const cells = [...sh.cellsIn(moving, true)].sort((a, b) => b.row - a.row);
+      for (const { row, col, cell } of cells) {
+        sh.delete(row, col);
+        sh.cells.set(cellKey(row + 1, col), cell);
+      }
+      for (let c = rect.col; c < rect.col + rect.cols; c++) sh.delete(rect.row, c);
+      rect = { ...rect, rows: rect.rows + 1 };
+    }
     const t: MemTable = {
       name,
       sheet: sh.name,

@@ -331,6 +331,18 @@ describe('columns, rows, resize, rename, delete', () => {
     });
   });
 
+  it('adds a table without headers: Excel generates them and moves the data down one row', async () => {
+    const wb = new MemoryWorkbook();
+    wb.writeValue('Sheet1', 0, 0, 'a');
+    wb.writeValue('Sheet1', 1, 0, 'b');
+    await run(wb, async (ctx) => {
+      const t = ctx.workbook.worksheets.getItem('Sheet1').tables.add('A1:A2', false);
+      const range = t.getRange().load('address,values');
+      await ctx.sync();
+      expect([range.address, range.values]).toEqual(['Sheet1!A1:A3', [['Column1'], ['a'], ['b']]]);
+    });
+  });
+
   it('lists tables that intersect or lie inside a range (Range.getTables)', async () => {
     const wb = salesTable();
     wb.writeValue('Sheet1', 0, 5, 'Other');

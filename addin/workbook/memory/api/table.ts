@@ -58,7 +58,6 @@ export class TableCollection extends ClientObject {
   /**
    * tables.add(address | Range, hasHeaders): Excel's default name is "Table<n>"; the range must not
    * overlap another table or merged cells, and the sheet must not be protected (../tables.ts).
-   * Without headers Excel inserts a header row above the data: not modelled (InvalidArgument).
    */
   add(address: Range | string, hasHeaders: boolean): Table {
     const label = typeof address === 'string' ? address : undefined;
@@ -68,7 +67,6 @@ export class TableCollection extends ClientObject {
       return made;
     });
     this.ctx.enqueue({ op: 'tables.add', address: label, sheet: this.sheetName() }, () => {
-      if (!hasHeaders) throw new ExcelLikeError('InvalidArgument', 'Tables without a header row are not modelled.');
       const where: Where =
         typeof address === 'string'
           ? address.includes('!') || !this.sheet
@@ -77,7 +75,7 @@ export class TableCollection extends ClientObject {
           : address.where()!;
       let k = 1;
       while (this.ctx.wb.findTable(`Table${k}`)) k++;
-      made = this.ctx.wb.tableOps.add(where.sheet, where.rect, `Table${k}`);
+      made = this.ctx.wb.tableOps.add(where.sheet, where.rect, `Table${k}`, hasHeaders);
     });
     return table;
   }
