@@ -28,6 +28,8 @@ export interface StoreBackend {
   skipped?: string;
   /** A new, empty store (its schema created as on a first start). */
   open(options?: StoreOptions): Promise<OpenedStore>;
+  /** Where a server would keep a new, empty store: startServer's dataDir and databaseUrl. */
+  location(): Promise<{ dataDir: string; databaseUrl?: string }>;
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'store-'));
@@ -55,19 +57,26 @@ async function postgresAt(url: string, dir: string, options?: StoreOptions): Pro
 
 const { url: postgresUrl, reason } = postgresAvailable();
 
-export const sqliteBackend: StoreBackend = { name: 'sqlite', open: async (options) => sqliteAt(tempDir(), options) };
-
-export const postgresBackend: StoreBackend = {
-  name: 'postgres',
-  ...(postgresUrl ? {} : { skipped: reason }),
-  open: async (options) => {
-    const database = await createTestDatabase(postgresUrl!);
-    cleanups.push(() => database.drop());
-    return postgresAt(database.url, tempDir(), options);
-  },
+const sqliteBackend: StoreBackend = {
+  name: 'sqlite',
+  open: async (options) => sqliteAt(tempDir(), options),
+  location: async () => ({ dataDir: tempDir() }),
 };
 
-export const STORE_BACKENDS: readonly StoreBackend[] = [sqliteBackend, postgresBackend];
+async function newDatabase(): Promise<string> {
+  const database = await createTestDatabase(postgresUrl!);
+  cleanups.push(() => database.drop());
+  return database.url;
+}
+
+const postgresBackend: StoreBackend = {
+  name: 'postgres',
+  ...(postgresUrl ? {} : { skipped: reason }),
+  open: async (options) => postgresAt(await newDatabase(), tempDir(), options),
+  location: async () => ({ dataDir: tempDir(), databaseUrl: await newDatabase() }),
+};
+
+const STORE_BACKENDS: readonly StoreBackend[] = [sqliteBackend, postgresBackend];
 
 /** `describe` once per backend; a skipped backend says why in its name. */
 export function describeEachStore(title: string, body: (backend: StoreBackend) => void): void {
