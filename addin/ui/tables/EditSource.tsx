@@ -118,7 +118,7 @@ function SiteNotice({
   const lost = [
     def.source.kind === 'view' && def.source.customViewId ? 'Its custom view belongs to the old site and is not carried over.' : '',
     def.options.serverScheduleId
-      ? `Its server schedule pulls from the old site, so ${deletesSchedule ? 'saving deletes it' : 'it stops feeding this table'} (create a new one in Options).`
+      ? `Its server schedule pulls from the old site, so ${deletesSchedule ? 'saving deletes it' : 'it stops feeding this table'} (create a new one in Properties).`
       : '',
   ].filter(Boolean);
   return (

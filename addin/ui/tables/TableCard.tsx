@@ -17,8 +17,9 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
+import type { ScheduleInfo } from '../../../common/schedules.js';
 import type { SchedulesClient } from '../../api/schedules.js';
 import { useServices } from '../../app/services.js';
 import { describeProvenance } from '../../refresh/definitions/provenance.js';
@@ -26,8 +27,11 @@ import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { LogEntry } from '../../refresh/runner/log.js';
 import type { TableActivity } from '../../refresh/runner/runner.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
+import { errorBody } from '../shared/errorBody.js';
 import { usePaneStyles } from '../shared/styles.js';
-import { OptionsEditor } from './OptionsEditor.js';
+import { HistoryPanel } from './chart/HistoryPanel.js';
+import { PropertiesView } from './PropertiesView.js';
+import { ScheduleStatus } from './ScheduleStatus.js';
 import { activityProgress, activityText, formatTime, sourceLabel, tableStatus } from './status.js';
 
 const useStyles = makeStyles({
@@ -42,6 +46,8 @@ const useStyles = makeStyles({
     whiteSpace: 'nowrap',
   },
   lines: { margin: 0, paddingInlineStart: '1.2em' },
+  // Read by screen readers, not shown (the same words are on the card already).
+  hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
 });
 
 interface TableCardProps {
@@ -49,33 +55,77 @@ interface TableCardProps {
   activity?: TableActivity;
   service: RefreshService;
   schedules?: SchedulesClient;
-  /** When the server schedule's latest data was pulled (ISO), for the snapshot offer. */
-  snapshotAsOf?: string | null;
+  /** The table's server schedule as the server lists it (undefined: none, not ours, or not read yet). */
+  schedule?: ScheduleInfo;
+  /** Read the server's schedules again (after Run now, creating or removing one). */
+  onSchedulesChanged?(): void;
   nextDue?: number | null;
   timeZone?: string;
-  /** The refresh log: tells an insert's result from a refresh's (status.ts isInsertResult). */
+  /** The refresh log: tells an insert's result from a refresh's (status.ts isInsertResult), feeds the history chart. */
   log?: readonly LogEntry[];
   onEdit(def: RefreshDefinition): void;
 }
 
+type Panel = 'none' | 'properties' | 'history' | 'provenance';
+
 /** One refreshable table: its status in plain words and what can be done with it. */
-export function TableCard({ def, activity, service, schedules, snapshotAsOf, nextDue, timeZone, log, onEdit }: TableCardProps) {
+export function TableCard({
+  def,
+  activity,
+  service,
+  schedules,
+  schedule,
+  onSchedulesChanged,
+  nextDue,
+  timeZone,
+  log = [],
+  onEdit,
+}: TableCardProps) {
   const pane = usePaneStyles();
   const styles = { ...pane, ...useStyles() };
   const { workbook } = useServices();
-  const [panel, setPanel] = useState<'none' | 'options' | 'provenance'>('none');
+  const [panel, setPanel] = useState<Panel>('none');
+  const [announcement, setAnnouncement] = useState<{ text: string; shown: boolean } | null>(null);
+  const [goToProblem, setGoToProblem] = useState<string | null>(null);
+  const propertiesButton = useRef<HTMLButtonElement>(null);
   const status = tableStatus(def, timeZone, log);
   const running = !!activity;
   const name = def.target.tableName;
   const headingId = `table-${def.id}`;
   const refresh = () => void service.runner.refresh(def.id, { trigger: 'manual' });
   const loadSnapshot = () => void service.runner.refresh(def.id, { trigger: 'manual', kind: 'snapshot' });
-  const snapshotLabel = `Load latest snapshot${snapshotAsOf ? ` (data as of ${formatTime(snapshotAsOf, timeZone)})` : ''}`;
   const progress = activity ? activityProgress(activity) : undefined;
-  const toggle = (p: typeof panel) => setPanel((cur) => (cur === p ? 'none' : p));
+  const toggle = (p: Panel) => setPanel((cur) => (cur === p ? 'none' : p));
+  const scheduled = !!def.options.serverScheduleId;
+  // Only a snapshot that exists is offered; before the first run the card offers Run now instead.
+  const snapshotAsOf = schedule?.dataAsOf ?? null;
+
+  // The end of a refresh is announced (the progress region it ran in disappears with it).
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (wasRunning.current && !running) {
+      setAnnouncement({
+        text: status.error ? `Refresh of ${name} failed: ${status.error}` : `${name}: ${status.badge}, ${status.detail}.`,
+        shown: false,
+      });
+    }
+    wasRunning.current = running;
+  }, [running, name, status.badge, status.detail, status.error]);
+
+  const closeProperties = (saved?: string) => {
+    setPanel('none');
+    if (saved) setAnnouncement({ text: saved, shown: true });
+    // Focus goes back where the view was opened from.
+    queueMicrotask(() => propertiesButton.current?.focus());
+  };
+
+  const goTo = () => {
+    setGoToProblem(null);
+    workbook.activateTable(name).catch((error: unknown) => setGoToProblem(`Could not go to ${name}: ${errorBody(error).message}`));
+  };
 
   return (
-    <section className={mergeClasses(pane.card, styles.card)} aria-labelledby={headingId}>
+    <section className={mergeClasses(pane.card, styles.card)} style={{ position: 'relative' }} aria-labelledby={headingId}>
       <div className={styles.head}>
         <h3 id={headingId} className={styles.name} title={name}>
           {name}
@@ -102,6 +152,17 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
           <MessageBarBody>{status.error}</MessageBarBody>
         </MessageBar>
       ) : null}
+      {scheduled && schedule && schedules ? (
+        <ScheduleStatus
+          def={def}
+          info={schedule}
+          schedules={schedules}
+          service={service}
+          timeZone={timeZone}
+          busy={running}
+          onChanged={() => onSchedulesChanged?.()}
+        />
+      ) : null}
       {activity ? (
         <div role="status" aria-live="polite">
           <Text size={200}>{activityText(activity)}</Text>
@@ -113,7 +174,7 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
           <Button onClick={() => service.runner.cancel(def.id)} aria-label={`Cancel the refresh of ${name}`}>
             Cancel
           </Button>
-        ) : def.options.serverScheduleId ? (
+        ) : scheduled && snapshotAsOf ? (
           <Menu positioning="below-end">
             <MenuTrigger disableButtonEnhancement>
               {(triggerProps: MenuButtonProps) => (
@@ -129,33 +190,52 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
             <MenuPopover>
               <MenuList>
                 <MenuItem onClick={refresh}>Refresh from Tableau now</MenuItem>
-                <MenuItem onClick={loadSnapshot}>{snapshotLabel}</MenuItem>
+                <MenuItem onClick={loadSnapshot}>{`Load latest snapshot (data as of ${formatTime(snapshotAsOf, timeZone)})`}</MenuItem>
               </MenuList>
             </MenuPopover>
           </Menu>
         ) : (
-          <Button appearance="primary" onClick={refresh} aria-label={`Refresh ${name}`}>
+          <Button appearance={scheduled && !snapshotAsOf ? 'secondary' : 'primary'} onClick={refresh} aria-label={`Refresh ${name}`}>
             Refresh
           </Button>
         )}
         <Button onClick={() => onEdit(def)} disabled={running} aria-label={`Edit the source of ${name}`}>
           Edit
         </Button>
-        <Button onClick={() => toggle('options')} aria-expanded={panel === 'options'} aria-label={`Options of ${name}`}>
-          Options
+        <Button
+          ref={propertiesButton}
+          onClick={() => toggle('properties')}
+          aria-expanded={panel === 'properties'}
+          aria-label={`Properties of ${name}`}
+        >
+          Properties
+        </Button>
+        <Button onClick={() => toggle('history')} aria-expanded={panel === 'history'} aria-label={`Refresh history of ${name}`}>
+          History
         </Button>
         <Button onClick={() => toggle('provenance')} aria-expanded={panel === 'provenance'} aria-label={`Provenance of ${name}`}>
           Provenance
         </Button>
-        <Button
-          appearance="subtle"
-          onClick={() => void workbook.activateTable(name).catch(() => undefined)}
-          aria-label={`Go to ${name} in the workbook`}
-        >
+        <Button appearance="subtle" onClick={goTo} aria-label={`Go to ${name} in the workbook`}>
           Go to
         </Button>
       </div>
-      {panel === 'options' ? <OptionsEditor def={def} service={service} schedules={schedules} onDone={() => setPanel('none')} /> : null}
+      {goToProblem ? (
+        <MessageBar intent="error" layout="multiline" role="alert">
+          <MessageBarBody>{goToProblem}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {panel === 'properties' ? (
+        <PropertiesView
+          def={def}
+          service={service}
+          schedules={schedules}
+          schedule={schedule}
+          onDone={closeProperties}
+          onSchedulesChanged={onSchedulesChanged}
+        />
+      ) : null}
+      {panel === 'history' ? <HistoryPanel def={def} log={log} schedules={schedules} timeZone={timeZone} /> : null}
       {panel === 'provenance' ? (
         <ul className={styles.lines} aria-label={`Provenance of ${name}`}>
           {describeProvenance(def, { timeZone }).map((line) => (
@@ -165,6 +245,10 @@ export function TableCard({ def, activity, service, schedules, snapshotAsOf, nex
           ))}
         </ul>
       ) : null}
+      {/* Saved properties, a finished refresh: said once, politely, without moving focus. */}
+      <div role="status" aria-live="polite" className={announcement?.shown ? styles.muted : styles.hidden}>
+        {announcement ? <Caption1>{announcement.text}</Caption1> : null}
+      </div>
     </section>
   );
 }

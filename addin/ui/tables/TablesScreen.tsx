@@ -9,8 +9,9 @@ import {
   MessageBarTitle,
   Text,
 } from '@fluentui/react-components';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 
+import type { ScheduleInfo } from '../../../common/schedules.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import type { SchedulesClient } from '../../api/schedules.js';
 import { useServices } from '../../app/services.js';
@@ -55,7 +56,7 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
   const [failure, setFailure] = useState<ApiErrorBody | null>(null);
   const [written, setWritten] = useState<string | null>(null);
   const [provenanceStale, setProvenanceStale] = useState<ApiErrorBody | null>(null);
-  const snapshotsAsOf = useSnapshotDates(schedules, definitions.definitions);
+  const scheduleInfo = useSchedules(schedules, definitions.definitions);
   const byId = useMemo(() => new Map(activity.map((a) => [a.definitionId, a])), [activity]);
   const nextDue = service.timed.nextDue();
   const defs = definitions.definitions;
@@ -144,7 +145,8 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
           activity={byId.get(def.id)}
           service={service}
           schedules={schedules}
-          snapshotAsOf={snapshotsAsOf.get(def.options.serverScheduleId ?? '')}
+          schedule={scheduleInfo.byId.get(def.options.serverScheduleId ?? '')}
+          onSchedulesChanged={scheduleInfo.reload}
           nextDue={nextDue.get(def.id)}
           timeZone={timeZone}
           log={log}
@@ -178,23 +180,28 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
   );
 }
 
-/** For tables fed by a server schedule: when its latest snapshot's data was pulled. */
-function useSnapshotDates(schedules: SchedulesClient | undefined, definitions: RefreshDefinition[]): Map<string, string | null> {
+/**
+ * The server schedules that feed this workbook's tables (next run, latest snapshot, last run), by
+ * id, and a way to read them again (after Run now, creating or removing one).
+ */
+function useSchedules(schedules: SchedulesClient | undefined, definitions: RefreshDefinition[]) {
   const ids = definitions
     .map((d) => d.options.serverScheduleId)
     .filter((id): id is string => !!id)
     .sort()
     .join(',');
-  const [dates, setDates] = useState<Map<string, string | null>>(new Map());
+  const [byId, setById] = useState<Map<string, ScheduleInfo>>(new Map());
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (!schedules || !ids) return;
     const controller = new AbortController();
-    // Someone else's schedule is simply not in our list: the offer then shows no date.
+    // Someone else's schedule is simply not in our list: its card then offers no snapshot.
     schedules.list({ signal: controller.signal }).then(
-      (list) => setDates(new Map(list.map((s) => [s.id, s.dataAsOf]))),
+      (list) => setById(new Map(list.map((s) => [s.id, s]))),
       () => undefined,
     );
     return () => controller.abort();
-  }, [schedules, ids, definitions]);
-  return dates;
+  }, [schedules, ids, definitions, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { byId, reload };
 }

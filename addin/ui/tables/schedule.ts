@@ -31,6 +31,21 @@ export const emptySchedule = (timeZone = localTimeZone()): ScheduleDraft => ({
   timeZone,
 });
 
+/**
+ * The zones to pick from: the runtime's IANA list (Intl.supportedValuesOf, ES2022:
+ * https://developer.mozilla.org/docs/Web/JavaScript/Reference/Global_Objects/Intl/supportedValuesOf),
+ * always with UTC and the current choice, so nothing has to be typed.
+ */
+export function timeZoneChoices(current: string): string[] {
+  let zones: string[] = [];
+  try {
+    zones = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    zones = [];
+  }
+  return [...new Set([...zones, 'UTC', current].filter(Boolean))].sort();
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

@@ -114,7 +114,7 @@ describe('Tables tab', () => {
     const card = screen.getByRole('region', { name: 'Sales' });
     await userEvent.click(within(card).getByRole('button', { name: 'Refresh Sales' }));
     await waitFor(() => expect(within(card).getByText('Refreshing')).toBeInTheDocument());
-    expect(within(card).getByRole('status')).toHaveTextContent(/Getting data/);
+    expect(within(card).getByText(/Getting data/)).toBeInTheDocument();
     await userEvent.click(within(card).getByRole('button', { name: 'Cancel the refresh of Sales' }));
     await waitFor(() => expect(within(card).getByRole('button', { name: 'Refresh Sales' })).toBeInTheDocument());
     expect(JSON.stringify(s.gateway.workbook.snapshot().sheets)).toBe(before);
@@ -163,7 +163,7 @@ describe('Tables tab', () => {
     );
   });
 
-  it('options: refresh on open turns the startup behaviour on; append needs a timestamp column', async () => {
+  it('properties: refresh on open turns the startup behaviour on; append needs a timestamp column', async () => {
     const startup = memoryStartupPort();
     const api = fakeApi();
     const { services, gateway } = memoryServices(api);
@@ -185,17 +185,17 @@ describe('Tables tab', () => {
       connection,
     });
     renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service });
-    await userEvent.click(screen.getByRole('button', { name: 'Options of Sales' }));
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Refresh when this workbook opens' }));
-    await userEvent.click(screen.getByRole('radio', { name: /Adds the rows below/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Properties of Sales' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Refresh data when opening the file' }));
+    await userEvent.click(screen.getByRole('radio', { name: /Add the new rows below/ }));
     await userEvent.clear(screen.getByLabelText(/Timestamp column/));
-    await userEvent.click(screen.getByRole('button', { name: 'Save options' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save properties' }));
     expect(screen.getByText('Append mode needs a name for the timestamp column.')).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText(/Timestamp column/), 'Pulled at');
     await userEvent.click(screen.getByRole('checkbox', { name: /Refresh every/ }));
     await userEvent.clear(screen.getByLabelText('Minutes between refreshes'));
     await userEvent.type(screen.getByLabelText('Minutes between refreshes'), '15');
-    await userEvent.click(screen.getByRole('button', { name: 'Save options' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save properties' }));
     await waitFor(() => expect(startup.behavior).toBe('load'));
     expect(service.definitions().definitions[0].options).toMatchObject({
       mode: 'append',
@@ -243,10 +243,23 @@ describe('Tables tab', () => {
       connection,
     });
     await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'sch-1' } });
-    const schedules = { list: vi.fn(async () => [{ id: 'sch-1', dataAsOf: '2026-03-01T07:30:00.000Z' }]) } as never;
+    const schedules = {
+      list: vi.fn(async () => [
+        {
+          id: 'sch-1',
+          description: 'Every day at 07:30 (UTC)',
+          status: 'succeeded',
+          nextRunAt: '2026-03-02T07:30:00.000Z',
+          lastRun: null,
+          dataAsOf: '2026-03-01T07:30:00.000Z',
+        },
+      ]),
+    } as never;
     const { container } = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service, schedules });
     expect(await axeViolations(container)).toEqual([]);
     await userEvent.click(screen.getByRole('button', { name: 'More ways to refresh Sales' }));
+    expect(screen.getByText('Latest snapshot: data as of 1 Mar 2026, 07:30')).toBeInTheDocument();
+    expect(screen.getByText('Next server run 2 Mar 2026, 07:30')).toBeInTheDocument();
     const item = await screen.findByRole('menuitem', { name: 'Load latest snapshot (data as of 1 Mar 2026, 07:30)' });
     await userEvent.click(item);
     await waitFor(() => expect(screen.getByText('Data as of 1 Mar 2026, 07:30')).toBeInTheDocument());
@@ -254,9 +267,10 @@ describe('Tables tab', () => {
     expect(gateway.workbook.findTable('Sales')!.rows).toBe(4);
   });
 
-  it('has no axe violations (with options and provenance open)', async () => {
+  it('has no axe violations (with properties, history and provenance open)', async () => {
     await setup((_c, _r, opts) => streamOf(ok(1), opts?.signal), ['North', 'South']);
-    await userEvent.click(screen.getByRole('button', { name: 'Options of North' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Properties of North' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh history of North' }));
     await userEvent.click(screen.getByRole('button', { name: 'Provenance of South' }));
     await act(async () => undefined);
     expect(await axeViolations(document.body)).toEqual([]);
