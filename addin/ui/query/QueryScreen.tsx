@@ -1,4 +1,4 @@
-import { Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
+import { Button, Caption1, Field, Input, makeStyles, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useMemo, useState } from 'react';
 
@@ -11,17 +11,15 @@ import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAsync } from '../shared/useAsync.js';
 import { ChosenFields } from './ChosenFields.js';
+import { FieldPicker } from './FieldPicker.js';
 import { FILTER_LABEL, FilterEditor } from './FilterEditor.js';
 import { parameterMembers } from './parameters.js';
-import {
-  buildDatasourceSource,
-  defaultFunction,
-  emptyDraft,
-  type FilterType,
-  filterTypesFor,
-  newFilter,
-  type QueryDraft,
-} from './queryDraft.js';
+import { addFields, buildDatasourceSource, emptyDraft, type FilterType, filterTypesFor, newFilter, type QueryDraft } from './queryDraft.js';
+
+const useStyles = makeStyles({
+  // Read by screen readers, not shown (the change itself is visible in the list).
+  visuallyHidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
+});
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -68,6 +66,7 @@ function QueryBuilder({
   submitLabel?: string;
 }) {
   const styles = usePaneStyles();
+  const own = useStyles();
   const [draft, setDraft] = useState<QueryDraft>(() => initial ?? emptyDraft());
   const [problems, setProblems] = useState<string[]>([]);
   const [filterField, setFilterField] = useState('');
@@ -78,10 +77,19 @@ function QueryBuilder({
   const chosen = new Set(draft.fields.map((f) => f.fieldCaption));
   const update = (patch: Partial<QueryDraft>) => setDraft((d) => ({ ...d, ...patch }));
 
-  const addField = (caption: string) => {
-    const info = byCaption.get(caption);
-    if (!info || chosen.has(caption)) return;
-    update({ fields: [...draft.fields, { fieldCaption: caption, function: defaultFunction(info), sort: '' }] });
+  // Polite announcements of what a click did to the chosen fields (adding 40 fields at once is
+  // otherwise silent for a screen-reader user: nothing under focus changes).
+  const [announcement, setAnnouncement] = useState('');
+  const addCaptions = (captions: string[]) => {
+    const fields = addFields(draft.fields, captions, byCaption);
+    const added = fields.length - draft.fields.length;
+    if (added === 0) return;
+    update({ fields });
+    setAnnouncement(
+      added === 1
+        ? `Added ${fields[fields.length - 1].fieldCaption}. ${plural(fields.length, 'field')} chosen.`
+        : `Added ${added} fields. ${plural(fields.length, 'field')} chosen.`,
+    );
   };
 
   const filterInfo = byCaption.get(filterField);
@@ -103,7 +111,7 @@ function QueryBuilder({
   return (
     <>
       <Field label="Add a field" hint={`${plural(dimensions.length, 'dimension')}, ${plural(measures.length, 'measure')}`}>
-        <Select value="" onChange={(_, d) => addField(d.value)}>
+        <Select value="" onChange={(_, d) => addCaptions([d.value])}>
           <option value="">Choose a field…</option>
           <optgroup label="Dimensions">
             {dimensions.map((f) => (
@@ -121,7 +129,11 @@ function QueryBuilder({
           </optgroup>
         </Select>
       </Field>
-      <ChosenFields fields={draft.fields} byCaption={byCaption} onChange={(fields) => update({ fields })} />
+      <FieldPicker fields={metadata.fields} chosen={chosen} onAdd={addCaptions} />
+      <ChosenFields fields={draft.fields} byCaption={byCaption} onChange={(fields) => update({ fields })} onAnnounce={setAnnouncement} />
+      <div role="status" aria-live="polite" className={own.visuallyHidden}>
+        {announcement}
+      </div>
 
       <fieldset className={styles.fieldset}>
         <legend className={styles.legend}>Filters</legend>

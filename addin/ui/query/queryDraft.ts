@@ -45,6 +45,34 @@ export function setSort(fields: FieldChoice[], index: number, sort: SortChoice):
   });
 }
 
+/** Fields whose caption contains the search text (case-insensitive), in the data source's order. */
+export function fieldsMatching(fields: FieldInfo[], search: string): FieldInfo[] {
+  const q = search.trim().toLocaleLowerCase();
+  return q ? fields.filter((f) => f.fieldCaption.toLocaleLowerCase().includes(q)) : fields;
+}
+
+/** Appends the fields not chosen yet, in the order given, each with its default aggregation. */
+export function addFields(chosen: FieldChoice[], captions: string[], byCaption: Map<string, FieldInfo>): FieldChoice[] {
+  const have = new Set(chosen.map((f) => f.fieldCaption));
+  const added: FieldChoice[] = [];
+  for (const caption of captions) {
+    const info = byCaption.get(caption);
+    if (!info || have.has(caption)) continue;
+    have.add(caption);
+    added.push({ fieldCaption: caption, function: defaultFunction(info), sort: '' });
+  }
+  return [...chosen, ...added];
+}
+
+/** Moves a chosen field one place up (-1) or down (+1): the columns' order in the table. */
+export function moveField(fields: FieldChoice[], index: number, by: -1 | 1): FieldChoice[] {
+  const to = index + by;
+  if (index < 0 || index >= fields.length || to < 0 || to >= fields.length) return fields;
+  const next = [...fields];
+  [next[index], next[to]] = [next[to], next[index]];
+  return next;
+}
+
 export type FilterDraft =
   | { type: 'SET'; fieldCaption: string; values: string; exclude: boolean }
   | { type: 'MATCH'; fieldCaption: string; contains: string; exclude: boolean }

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -122,12 +122,98 @@ describe('Query a data source', { timeout: 90_000 }, () => {
     expect(onPreview).not.toHaveBeenCalled();
   });
 
+  it('adds several fields at once: all of a search, or the ones ticked; removes all; says how many (keyboard only)', async () => {
+    const { onPreview } = setup();
+    const user = userEvent.setup();
+    const status = () => screen.getByRole('status');
+    const addAll = await screen.findByRole('button', { name: 'Add all 5' });
+    addAll.focus();
+    await user.keyboard('{Enter}');
+    expect(status()).toHaveTextContent('Added 5 fields. 5 fields chosen.');
+    const chosen = screen.getByRole('list', { name: 'Chosen fields' });
+    expect(
+      within(chosen)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent?.split(/Aggregation|Sort/)[0]),
+    ).toEqual(['Region', 'Category', 'Order Date', 'Sales', 'Discount']);
+    expect(screen.getByText('Every field is chosen.')).toBeInTheDocument();
+
+    screen.getByRole('button', { name: 'Remove all' }).focus();
+    await user.keyboard('{Enter}');
+    expect(status()).toHaveTextContent('Removed all 5 fields.');
+    expect(screen.queryByRole('list', { name: 'Chosen fields' })).not.toBeInTheDocument();
+    // Focus lands on the list's heading, not on the page.
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Chosen fields' })).toHaveFocus());
+
+    // "Add all" takes what the search shows.
+    screen.getByRole('searchbox', { name: 'Find a field' }).focus();
+    await user.keyboard('or');
+    const shown = screen.getByRole('group', { name: 'Fields matching or' });
+    expect(
+      within(shown)
+        .getAllByRole('checkbox')
+        .map((c) => (c as HTMLInputElement).labels?.[0]?.textContent),
+    ).toEqual(['Category', 'Order Date']);
+    screen.getByRole('button', { name: 'Add all 2 shown' }).focus();
+    await user.keyboard('{Enter}');
+    expect(status()).toHaveTextContent('Added 2 fields. 2 fields chosen.');
+
+    // Ticked ones, with Space on each checkbox.
+    await user.clear(screen.getByRole('searchbox', { name: 'Find a field' }));
+    expect(screen.getByRole('button', { name: 'Add selected' })).toBeDisabled();
+    screen.getByRole('checkbox', { name: 'Discount' }).focus();
+    await user.keyboard(' ');
+    screen.getByRole('checkbox', { name: 'Region' }).focus();
+    await user.keyboard(' ');
+    screen.getByRole('button', { name: 'Add selected (2)' }).focus();
+    await user.keyboard('{Enter}');
+    expect(status()).toHaveTextContent('Added 2 fields. 4 fields chosen.');
+    // One pick through the single-field list is announced by name.
+    await user.selectOptions(screen.getByLabelText('Add a field'), 'Sales');
+    expect(status()).toHaveTextContent('Added Sales. 5 fields chosen.');
+
+    await user.click(screen.getByRole('button', { name: 'Preview data' }));
+    expect(onPreview.mock.calls[0][0].query.fields.map((f: { fieldCaption: string }) => f.fieldCaption)).toEqual([
+      'Category',
+      'Order Date',
+      'Region',
+      'Discount',
+      'Sales',
+    ]);
+  });
+
+  it('reorders and removes chosen fields from the keyboard, keeping focus and announcing it', async () => {
+    const { onPreview } = setup();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Add all 5' }));
+    expect(screen.getByRole('button', { name: 'Move Region up' })).toBeDisabled();
+    screen.getByRole('button', { name: 'Move Sales up' }).focus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('status')).toHaveTextContent('Sales moved to position 3 of 5.');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Move Sales up' })).toHaveFocus());
+    await user.keyboard('{Enter}{Enter}');
+    // At the top the Up button disables; focus moves to its Down twin instead of the page.
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Move Sales down' })).toHaveFocus());
+    screen.getByRole('button', { name: 'Remove Category' }).focus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('status')).toHaveTextContent('Removed Category. 4 fields chosen.');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Remove Order Date' })).toHaveFocus());
+    await user.click(screen.getByRole('button', { name: 'Preview data' }));
+    expect(onPreview.mock.calls[0][0].query.fields.map((f: { fieldCaption: string }) => f.fieldCaption)).toEqual([
+      'Sales',
+      'Region',
+      'Order Date',
+      'Discount',
+    ]);
+  });
+
   it('has no axe violations with fields and filters', async () => {
     const { container } = setup();
     const user = userEvent.setup();
     await user.selectOptions(await screen.findByLabelText('Add a field'), 'Sales');
     await user.selectOptions(screen.getByLabelText('Filter field'), 'Region');
     await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Region' }));
     expect(await axeViolations(container)).toEqual([]);
   });
 });
