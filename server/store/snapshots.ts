@@ -132,6 +132,9 @@ async function decodeBatch(data: Buffer): Promise<CellValue[][]> {
   return rows;
 }
 
+/** PostgreSQL's unique_violation (https://www.postgresql.org/docs/15/errcodes-appendix.html) or SQLite's. */
+const isUniqueViolation = (err: unknown) => ['23505', 'SQLITE_CONSTRAINT_UNIQUE'].includes((err as { code?: string })?.code ?? '');
+
 const elapsed = (startedAt: string, finishedAt: Date) => Math.max(0, finishedAt.getTime() - Date.parse(startedAt));
 
 export class SqlSnapshotStore implements SnapshotStore {
@@ -139,19 +142,31 @@ export class SqlSnapshotStore implements SnapshotStore {
 
   async begin(scheduleId: string, start: RunStart): Promise<RunRecord> {
     const id = randomUUID();
-    await this.sql.run(
-      `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?)`,
-      [
-        id,
-        scheduleId,
-        scheduleId,
-        start.trigger,
-        start.scheduledFor?.toISOString() ?? null,
-        start.missed ?? null,
-        start.startedAt.toISOString(),
-      ],
-    );
+    const insert = () =>
+      this.sql.run(
+        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at)
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?)`,
+        [
+          id,
+          scheduleId,
+          scheduleId,
+          start.trigger,
+          start.scheduledFor?.toISOString() ?? null,
+          start.missed ?? null,
+          start.startedAt.toISOString(),
+        ],
+      );
+    // Two server instances on one PostgreSQL can take the same next seq at once: the UNIQUE
+    // (schedule_id, seq) refuses all but one, which then take the ones after. Each round one of
+    // them succeeds, so the limit is the most contenders we expect for one schedule at once.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await insert();
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !isUniqueViolation(err)) throw err;
+      }
+    }
     return (await this.get(id))!;
   }
 

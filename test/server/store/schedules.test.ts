@@ -84,6 +84,16 @@ describeEachStore('schedules and snapshots', (backend) => {
     expect(await collectRows(snapshots.readRows(done))).toEqual(rows);
   });
 
+  it('runs begun at the same moment (several instances) all get their own place in the history', async () => {
+    const { schedule, snapshots, clock } = await setup(backend);
+    const begun = await Promise.all(
+      Array.from({ length: 12 }, () => snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() })),
+    );
+    const runs = await snapshots.list(schedule.id);
+    expect(runs).toHaveLength(12);
+    expect(new Set(runs.map((r) => r.id))).toEqual(new Set(begun.map((r) => r.id)));
+  });
+
   it('a snapshot deleted while it is read ends the read with a plain error', async () => {
     const { schedule, snapshots, clock, sql } = await setup(backend);
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
