@@ -12,7 +12,7 @@ import { createPool, postgresSql } from '../../../server/store/postgres.js';
 import { type Sql, sqliteSql } from '../../../server/store/sql.js';
 import { createTestDatabase, postgresAvailable } from '../../support/postgres-db.js';
 
-export interface OpenedStore {
+interface OpenedStore {
   store: Store;
   /** The same database beneath the interface (`?` placeholders), for what a test must look at directly. */
   sql: Sql;
