@@ -1,0 +1,22 @@
+/** DATABASE_URL in the server settings (server/config.ts): PostgreSQL when set, SQLite otherwise. */
+import { loadConfig } from '../../../server/config.js';
+
+describe('DATABASE_URL', () => {
+  it('is unset by default: the store is the SQLite file in DATA_DIR', () => {
+    expect(loadConfig({}, [], '/srv').databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '  ' }, [], '/srv').databaseUrl).toBeUndefined();
+  });
+
+  it('takes a postgres:// or postgresql:// URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db:5432/companion' }, [], '/srv').databaseUrl).toBe(
+      'postgres://app:pw@db:5432/companion',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/companion' }, [], '/srv').databaseUrl).toBe('postgresql://db/companion');
+  });
+
+  it('refuses anything else, saying what it wants and never repeating the value (it may hold a password)', () => {
+    const attempt = () => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/companion' }, [], '/srv');
+    expect(attempt).toThrow(/DATABASE_URL: a PostgreSQL URL, postgres:\/\//);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+});
