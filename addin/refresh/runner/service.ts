@@ -4,9 +4,11 @@
  * sign-in prompts and log. Holds the current definitions for the Tables tab and keeps the
  * startup behavior and the every-N-minutes ticker in step with them.
  */
+import type { ConnectionInfo } from '../../../common/api.js';
 import type { WorkbookGateway } from '../../workbook/gateway.js';
 import type { RefreshDefinition } from '../definitions/schema.js';
 import { type DefinitionPatch, DefinitionStore } from '../definitions/store.js';
+import { matchConnection } from './connections.js';
 import { failureBody } from './failure.js';
 import { createOnInserted, type InsertedTable } from './inserted.js';
 import { AutomationLease, type AutomationLeaseOptions } from './lease.js';
@@ -40,6 +42,8 @@ export class RefreshService {
   private state: DefinitionsState = { status: 'loading', definitions: [] };
   private readonly listeners = new Set<() => void>();
   private readonly startup: StartupPort;
+  /** Connections signed out of (or forgotten) in this pane: their tables' timers wait for a new sign-in. */
+  private readonly paused: ConnectionInfo[] = [];
   readonly lease: AutomationLease;
 
   constructor(options: RefreshServiceOptions) {
@@ -101,8 +105,37 @@ export class RefreshService {
       read.status === 'ok'
         ? { status: 'ok', definitions: read.definitions }
         : { status: 'unreadable', definitions: [], message: read.message };
-    this.timed.sync(this.state.definitions);
+    this.timed.sync(this.state.definitions.filter((d) => !this.isPaused(d)));
     this.emit();
+  }
+
+  /**
+   * The analyst signed out of (or forgot) `connection`: its tables' running refreshes are
+   * cancelled and their every-N-minutes timers paused, so nothing keeps using a connection the
+   * analyst ended (issue #21). Other sites' tables carry on. resumeConnection() undoes it.
+   */
+  pauseConnection(connection: ConnectionInfo): void {
+    if (!this.paused.some((c) => c.id === connection.id)) this.paused.push(connection);
+    for (const def of this.state.definitions) if (this.isPaused(def)) this.runner.cancel(def.id);
+    this.timed.sync(this.state.definitions.filter((d) => !this.isPaused(d)));
+    this.emit();
+  }
+
+  /** Signed in to that site again: its tables' timers run again. */
+  resumeConnection(connection: ConnectionInfo): void {
+    const before = this.paused.length;
+    for (let i = this.paused.length - 1; i >= 0; i--) {
+      const c = this.paused[i];
+      if (matchConnection(c, [connection]) || matchConnection(connection, [c])) this.paused.splice(i, 1);
+    }
+    if (this.paused.length === before) return;
+    this.timed.sync(this.state.definitions.filter((d) => !this.isPaused(d)));
+    this.emit();
+  }
+
+  /** Whether the table's site is one the analyst signed out of (its timers are paused). */
+  isPaused(def: Pick<RefreshDefinition, 'connection'>): boolean {
+    return matchConnection(def.connection, this.paused) !== null;
   }
 
   /** The Services.onInserted hook: the new table becomes refreshable. */

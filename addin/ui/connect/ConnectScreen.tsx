@@ -32,11 +32,27 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
   );
   const demo = health.data?.demo;
 
+  // Fields the analyst has typed in: only those are checked when left (issue #21: no red before anything is typed).
+  const dirty = useRef(new Set<keyof ConnectForm>());
   const set = <K extends keyof ConnectForm>(key: K, value: ConnectForm[K]) => {
     touched.current = true;
+    dirty.current.add(key);
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
   };
+  /** On leaving a field the analyst typed in: that field's message, if any (the others wait for Connect). */
+  const check = (key: keyof ConnectForm) => {
+    if (!dirty.current.has(key)) return;
+    const message = validateConnectForm(form).errors[key];
+    setErrors((e) => ({ ...e, [key]: message }));
+  };
+  const fillDemo = (values: ConnectForm) => {
+    dirty.current.clear();
+    setForm(values);
+    setErrors({});
+  };
+  // The offer is pointless while the form already holds the demo site (issue #21).
+  const showsDemo = demo !== undefined && sameForm(form, demoForm(demo));
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -58,12 +74,18 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
       <SavedConnections connections={connections} onUse={onConnected} />
       {demo ? (
         <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>A demo Tableau site is running with this server.</MessageBarBody>
-          <MessageBarActions>
-            <Button size="small" onClick={() => (setForm(demoForm(demo)), setErrors({}))}>
-              Use demo site
-            </Button>
-          </MessageBarActions>
+          <MessageBarBody>
+            {showsDemo
+              ? 'The form is filled in for the demo Tableau site running with this server.'
+              : 'A demo Tableau site is running with this server.'}
+          </MessageBarBody>
+          {showsDemo ? null : (
+            <MessageBarActions>
+              <Button size="small" onClick={() => fillDemo(demoForm(demo))}>
+                Use demo site
+              </Button>
+            </MessageBarActions>
+          )}
         </MessageBar>
       ) : null}
       <form className={styles.stack} onSubmit={submit} noValidate aria-label="Connect to Tableau">
@@ -73,10 +95,11 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
             value={form.serverUrl}
             placeholder="https://tableau.example.com"
             onChange={(_, d) => set('serverUrl', d.value)}
+            onBlur={() => check('serverUrl')}
           />
         </Field>
         <Field label="Site ID" hint="Empty for the Default site of Tableau Server." validationMessage={errors.siteContentUrl}>
-          <Input value={form.siteContentUrl} onChange={(_, d) => set('siteContentUrl', d.value)} />
+          <Input value={form.siteContentUrl} onChange={(_, d) => set('siteContentUrl', d.value)} onBlur={() => check('siteContentUrl')} />
         </Field>
         <Field label="Sign in with">
           <RadioGroup value={form.authKind} onChange={(_, d) => set('authKind', d.value as ConnectForm['authKind'])}>
@@ -84,7 +107,7 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
             <Radio value="password" label="User name and password (Tableau Server)" />
           </RadioGroup>
         </Field>
-        <CredentialFields form={form} errors={errors} onChange={set} full />
+        <CredentialFields form={form} errors={errors} onChange={set} onBlur={check} full />
         <ErrorBar error={failure} />
         {busy ? <Busy label="Signing in to Tableau…" /> : null}
         <Button type="submit" appearance="primary" disabled={busy}>
@@ -94,3 +117,10 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
     </div>
   );
 }
+
+const sameForm = (a: ConnectForm, b: ConnectForm) =>
+  a.authKind === b.authKind &&
+  a.serverUrl.trim() === b.serverUrl &&
+  a.siteContentUrl.trim() === b.siteContentUrl &&
+  a.patName.trim() === b.patName &&
+  a.patSecret === b.patSecret;

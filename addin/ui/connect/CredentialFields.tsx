@@ -18,14 +18,16 @@ const CREDENTIALS: Record<ConnectForm['authKind'], { key: CredentialKey; label: 
 /**
  * The two sign-in fields of the chosen kind: token name and secret, or user name and password.
  * `full` (the connect screen) marks them required and gives the browser autocomplete hints.
+ * `onBlur`: the form checks a field when the analyst leaves it (never before anything is typed).
  */
 export function CredentialFields(props: {
   form: ConnectForm;
   errors: ConnectFormErrors;
   onChange(key: CredentialKey, value: string): void;
+  onBlur?(key: CredentialKey): void;
   full?: boolean;
 }) {
-  const { form, errors, onChange, full = false } = props;
+  const { form, errors, onChange, onBlur, full = false } = props;
   return (
     <>
       {CREDENTIALS[form.authKind].map(({ key, label, secret, autoComplete }) => (
@@ -35,6 +37,7 @@ export function CredentialFields(props: {
             value={form[key]}
             autoComplete={full ? autoComplete : undefined}
             onChange={(_, d) => onChange(key, d.value)}
+            onBlur={onBlur ? () => onBlur(key) : undefined}
           />
         </Field>
       ))}

@@ -1,6 +1,21 @@
-import { Badge, Button, Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  makeStyles,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
 import { useState } from 'react';
 
+import type { ConnectionInfo } from '../../../common/api.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { errorBody } from '../shared/errorBody.js';
@@ -64,9 +79,7 @@ export function SavedConnections({ connections, onUse }: { connections: Connecti
                 <Button size="small" aria-label={`Sign out of ${c.label}`} onClick={() => run(() => connections.signOut(c.id))}>
                   Sign out
                 </Button>
-                <Button size="small" aria-label={`Forget ${c.label}`} onClick={() => run(() => connections.forget(c.id))}>
-                  Forget
-                </Button>
+                <ForgetButton connection={c} onForget={() => run(() => connections.forget(c.id))} />
               </div>
             </li>
           );
@@ -74,5 +87,41 @@ export function SavedConnections({ connections, onUse }: { connections: Connecti
       </ul>
       <ErrorBar error={failure} />
     </section>
+  );
+}
+
+/**
+ * Forget drops the saved secret on the server and cannot be undone, so it asks first (issue #21).
+ * Fluent's Dialog traps focus inside, puts it on the first button, closes on Escape and gives
+ * focus back to the Forget button (https://react.fluentui.dev/?path=/docs/components-dialog--docs).
+ */
+function ForgetButton({ connection, onForget }: { connection: ConnectionInfo; onForget(): void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog open={open} onOpenChange={(_, d) => setOpen(d.open)} modalType="alert">
+      <DialogTrigger disableButtonEnhancement>
+        <Button size="small" aria-label={`Forget ${connection.label}`}>
+          Forget
+        </Button>
+      </DialogTrigger>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>Forget {connection.label}?</DialogTitle>
+          <DialogContent>
+            The companion server deletes this connection and its saved{' '}
+            {connection.authKind === 'pat' ? 'token' : connection.authKind === 'password' ? 'password' : 'sign-in'}. Tables from this site
+            stop refreshing until you connect to it again.
+          </DialogContent>
+          <DialogActions>
+            <DialogTrigger disableButtonEnhancement>
+              <Button>Keep it</Button>
+            </DialogTrigger>
+            <Button appearance="primary" onClick={() => (setOpen(false), onForget())}>
+              Forget
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
   );
 }

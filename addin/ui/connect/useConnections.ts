@@ -19,7 +19,7 @@ export interface ConnectionsState {
 
 /** The session's saved Tableau connections and which one the pane is using. */
 export function useConnections(): ConnectionsState {
-  const { api } = useServices();
+  const { api, refresh } = useServices();
   const [connections, setConnections] = useState<ConnectionInfo[]>([]);
   const [currentId, setCurrentId] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -51,28 +51,51 @@ export function useConnections(): ConnectionsState {
       setConnections((list) => [...list.filter((c) => c.id !== connection.id), connection]);
       setCurrentId(connection.id);
       setError(null);
+      // Signed in to a site signed out of earlier: its tables' timers run again.
+      refresh?.resumeConnection(connection);
       return connection;
     },
-    [api],
+    [api, refresh],
+  );
+
+  // Sign out and Forget end the connection for the tables too: their refreshes stop (issue #21).
+  const pause = useCallback(
+    (id: string) => {
+      const ended = connections.find((c) => c.id === id);
+      if (ended) refresh?.pauseConnection(ended);
+    },
+    [connections, refresh],
   );
 
   const forget = useCallback(
     async (id: string) => {
+      pause(id);
       await api.forgetConnection(id);
       setConnections((list) => list.filter((c) => c.id !== id));
       setCurrentId((cur) => (cur === id ? null : cur));
     },
-    [api],
+    [api, pause],
   );
 
   const signOut = useCallback(
     async (id: string) => {
+      pause(id);
       await api.signOut(id);
       setCurrentId((cur) => (cur === id ? null : cur));
     },
-    [api],
+    [api, pause],
+  );
+
+  const select = useCallback(
+    (id: string) => {
+      setCurrentId(id);
+      // Using a connection again is a sign-in by the analyst: its tables' timers run again.
+      const chosen = connections.find((c) => c.id === id);
+      if (chosen) refresh?.resumeConnection(chosen);
+    },
+    [connections, refresh],
   );
 
   const current = connections.find((c) => c.id === currentId) ?? null;
-  return { connections, current, loading, error, connect, select: setCurrentId, signOut, forget };
+  return { connections, current, loading, error, connect, select, signOut, forget };
 }

@@ -33,11 +33,11 @@ describe('Connect screen', { timeout: 90_000 }, () => {
     renderWith(<App />, memoryServices(api).services);
     const user = userEvent.setup();
     expect(await screen.findByDisplayValue(demo.serverUrl)).toBeInTheDocument();
-    // Typing over it, then "Use demo site" restores the demo values.
+    // Typing over it, then "Use demo site" (offered once the form differs) restores the demo values.
     const url = screen.getByLabelText(/Server URL/);
     await user.clear(url);
     await user.type(url, 'elsewhere.example.com');
-    await user.click(screen.getByRole('button', { name: 'Use demo site' }));
+    await user.click(await screen.findByRole('button', { name: 'Use demo site' }));
     expect(url).toHaveValue(demo.serverUrl);
     await user.click(screen.getByRole('button', { name: 'Connect' }));
     await waitFor(() =>
@@ -77,6 +77,7 @@ describe('Connect screen', { timeout: 90_000 }, () => {
     const user = userEvent.setup();
     await user.click(await screen.findByRole('tab', { name: 'Connection' }));
     await user.click(await screen.findByRole('button', { name: `Forget ${connection.label}` }));
+    await user.click(await screen.findByRole('button', { name: 'Forget' }));
     await waitFor(() => expect(api.forgetConnection).toHaveBeenCalledWith('c1'));
     expect(screen.queryByText('Saved connections')).not.toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Browse' })).toBeDisabled();
@@ -106,7 +107,7 @@ describe('Connect screen', { timeout: 90_000 }, () => {
   it('has no axe violations', async () => {
     const api = fakeApi({ listConnections: async () => [], health: async () => ({ ok: true, version: '1', demo }) });
     const { container } = renderWith(<App />, memoryServices(api).services);
-    await screen.findByRole('button', { name: 'Use demo site' });
+    await screen.findByText(/The form is filled in for the demo Tableau site/);
     expect(await axeViolations(container)).toEqual([]);
     vi.restoreAllMocks();
   });
