@@ -1,5 +1,5 @@
 import { makeStyles, Tab, TabList, Toaster, tokens, typographyStyles } from '@fluentui/react-components';
-import { lazy, Suspense, useEffect, useReducer, useState } from 'react';
+import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 
 import type { PullSource } from '../../common/source.js';
 import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
@@ -28,16 +28,31 @@ const useStyles = makeStyles({
   header: { paddingInline: tokens.spacingHorizontalS, paddingTop: tokens.spacingVerticalS, paddingInlineEnd: '40px' },
   title: { ...typographyStyles.body1Strong, margin: 0 },
   main: { flexGrow: 1, padding: tokens.spacingHorizontalM, minWidth: 0 },
+  screenTitle: { ...typographyStyles.subtitle2, margin: `0 0 ${tokens.spacingVerticalS}`, outlineStyle: 'none' },
+  notifications: { paddingInline: tokens.spacingHorizontalM },
+  // Toasts take their place in the pane's column, under the tabs, instead of floating over the
+  // page: Fluent's Toaster is position:fixed at the viewport's bottom (over the browser preview's
+  // grid, and at 320 px over the Table name field, issue #21). Inline + static puts it in the flow.
+  toaster: { position: 'static', width: 'auto', transform: 'none' },
 });
+
+const TAB_LABEL: Record<TabName, string> = {
+  // One name before and after connecting (issue #21): the tab holds the form and the saved connections.
+  connect: 'Connection',
+  browse: 'Browse',
+  inventory: 'Inventory',
+  tables: 'Tables',
+};
 
 /** The task pane: Connect · Browse · Inventory · Tables, one column for a ~320 px pane. */
 export function App() {
   const styles = useStyles();
   const connections = useConnections();
-  // Toasts mount inside a labelled landmark (axe 'region': all content in landmarks), not at <body>.
-  const [toastHost, setToastHost] = useState<HTMLElement | null>(null);
   const [nav, dispatch] = useReducer(navReducer, undefined, () => initialNav('connect'));
   const connection = connections.current;
+  const panels = useRef<Partial<Record<TabName, HTMLDivElement | null>>>({});
+  // After Connect the form unmounts from view: focus goes to the next screen's heading, not <body>.
+  const [focusHeadingOf, setFocusHeadingOf] = useState<TabName | null>(null);
   const push = (r: Route) => dispatch({ type: 'push', route: r });
   const back = () => dispatch({ type: 'back' });
 
@@ -52,11 +67,25 @@ export function App() {
   }, [connections.loading]);
 
   const tab: TabName = !connection && (nav.tab === 'browse' || nav.tab === 'inventory') ? 'connect' : nav.tab;
+
+  useEffect(() => {
+    if (!focusHeadingOf || focusHeadingOf !== tab) return;
+    const heading = panels.current[tab]?.querySelector<HTMLElement>('h2, h3');
+    if (!heading) return; // not rendered yet: the effect runs again when the connection or tab changes
+    if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+    heading.focus();
+    // The request is spent.
+    setFocusHeadingOf(null);
+  }, [focusHeadingOf, tab, connection]);
+  const onConnected = () => {
+    dispatch({ type: 'tab', tab: 'browse' });
+    setFocusHeadingOf('browse');
+  };
   const onPreview = (source: PullSource, title: string) => push({ name: 'preview', source, title });
 
   const screenFor = (t: TabName): React.ReactNode => {
     const r = nav.stacks[t][nav.stacks[t].length - 1];
-    if (t === 'connect') return <ConnectScreen connections={connections} onConnected={() => dispatch({ type: 'tab', tab: 'browse' })} />;
+    if (t === 'connect') return <ConnectScreen connections={connections} onConnected={onConnected} />;
     if (t === 'tables') return <TablesScreen />;
     if (!connection) return null;
     if (r.name === 'view')
@@ -73,11 +102,17 @@ export function App() {
     if (r.name === 'preview') return <PreviewScreen connection={connection} source={r.source} title={r.title} onBack={back} />;
     if (t === 'inventory') return <InventoryScreen siteLabel={connection.label} onPreview={onPreview} />;
     return (
-      <BrowseScreen
-        connection={connection}
-        onOpenView={(view) => push({ name: 'view', view })}
-        onOpenDatasource={(datasource) => push({ name: 'query', datasource })}
-      />
+      <>
+        {/* Where Connect sends focus: the site now browsed (the screen itself starts with a search box). */}
+        <h2 className={styles.screenTitle} tabIndex={-1}>
+          Browse {connection.label}
+        </h2>
+        <BrowseScreen
+          connection={connection}
+          onOpenView={(view) => push({ name: 'view', view })}
+          onOpenDatasource={(datasource) => push({ name: 'query', datasource })}
+        />
+      </>
     );
   };
   const tabs: TabName[] = ['connect', 'browse', 'inventory', 'tables'];
@@ -92,28 +127,34 @@ export function App() {
           onTabSelect={(_, d) => dispatch({ type: 'tab', tab: d.value as TabName })}
           aria-label="Sections"
         >
-          <Tab value="connect">{connection ? 'Connection' : 'Connect'}</Tab>
-          <Tab value="browse" disabled={!connection}>
-            Browse
-          </Tab>
-          <Tab value="inventory" disabled={!connection}>
-            Inventory
-          </Tab>
-          <Tab value="tables">Tables</Tab>
+          {tabs.map((t) => (
+            <Tab key={t} value={t} id={`pane-tab-${t}`} disabled={(t === 'browse' || t === 'inventory') && !connection}>
+              {TAB_LABEL[t]}
+            </Tab>
+          ))}
         </TabList>
       </header>
+      {/* Toasts sit inside a labelled landmark (axe 'region': all content in landmarks). */}
+      <aside aria-label="Notifications" className={styles.notifications}>
+        <Toaster toasterId={TOASTER_ID} position="top-start" inline className={styles.toaster} />
+      </aside>
       <main className={styles.main} aria-label={tab === 'connect' ? 'Connect to Tableau' : undefined}>
         {/* Every tab stays mounted (hidden when not shown) so a half-built query or a running
             insert survives a look at another tab. */}
         {tabs.map((t) => (
-          <div key={t} hidden={t !== tab}>
+          <div
+            key={t}
+            hidden={t !== tab}
+            role="tabpanel"
+            aria-labelledby={`pane-tab-${t}`}
+            ref={(el) => {
+              panels.current[t] = el;
+            }}
+          >
             <Suspense fallback={<Busy label="Loading…" />}>{screenFor(t)}</Suspense>
           </div>
         ))}
       </main>
-      <aside aria-label="Notifications" ref={setToastHost}>
-        {toastHost ? <Toaster toasterId={TOASTER_ID} position="bottom" mountNode={toastHost} /> : null}
-      </aside>
     </div>
   );
 }

@@ -9,9 +9,6 @@ import {
   ProgressBar,
   Radio,
   RadioGroup,
-  Toast,
-  ToastTitle,
-  useToastController,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 
@@ -20,7 +17,6 @@ import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
-import { TOASTER_ID } from '../shared/toaster.js';
 import { suggestTableName, tableNameProblem } from './tableName.js';
 import { describeTarget, useInsert } from './useInsert.js';
 
@@ -39,7 +35,6 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export function InsertPanel({ connection, source, title, columnCount, knownRows }: InsertPanelProps) {
   const styles = usePaneStyles();
   const { workbook } = useServices();
-  const { dispatchToast } = useToastController(TOASTER_ID);
   const { state, insert, cancel, reset } = useInsert(connection, source);
   const [where, setWhere] = useState<'newSheet' | 'cell'>('newSheet');
   const [name, setName] = useState(() => suggestTableName(title));
@@ -70,17 +65,8 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
   const run = async (target?: Parameters<typeof insert>[0]['target']) => {
     setNameTouched(true);
     if (problem) return;
-    const table = await insert({ where, tableName: name.trim(), columnCount, knownRows, target });
-    if (table) {
-      dispatchToast(
-        <Toast>
-          <ToastTitle>
-            Inserted {fmt(table.rowCount)} rows into {table.tableName}
-          </ToastTitle>
-        </Toast>,
-        { intent: 'success' },
-      );
-    }
+    // The outcome is said once, inline below (issue #21: a toast repeated it and covered the Table name field).
+    await insert({ where, tableName: name.trim(), columnCount, knownRows, target });
   };
 
   const busy = state.phase === 'checking' || state.phase === 'writing';
@@ -116,13 +102,23 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
           </MessageBarActions>
         </MessageBar>
       ) : null}
-      {state.phase === 'writing' ? (
-        <div className={styles.tight} role="status" aria-live="polite">
+      {/* One live region for the progress and the outcome, present before either (a region that
+          appears with its text is often not read), so the result is announced without a toast. */}
+      <div className={styles.tight} role="status" aria-live="polite">
+        {state.phase === 'writing' ? (
           <Field label={state.note ?? `Writing rows… ${fmt(state.rowsWritten)}${state.totalRows ? ` of ${fmt(state.totalRows)}` : ''}`}>
             <ProgressBar value={state.totalRows ? Math.min(1, state.rowsWritten / state.totalRows) : undefined} />
           </Field>
-        </div>
-      ) : null}
+        ) : null}
+        {state.phase === 'done' ? (
+          <MessageBar intent="success" layout="multiline">
+            <MessageBarBody>
+              Inserted {fmt(state.table.rowCount)} rows into {state.table.tableName} ({state.table.sheet}!{state.table.address}).
+              {state.table.truncated ? ' A row limit cut the data: the source has more rows.' : ''}
+            </MessageBarBody>
+          </MessageBar>
+        ) : null}
+      </div>
       {state.phase === 'cancelled' ? (
         <MessageBar intent="info">
           <MessageBarBody>Insert cancelled.</MessageBarBody>
@@ -131,12 +127,6 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
       {state.phase === 'error' ? <ErrorBar error={state.error} /> : null}
       {state.phase === 'done' ? (
         <>
-          <MessageBar intent="success" layout="multiline">
-            <MessageBarBody>
-              Inserted {fmt(state.table.rowCount)} rows into {state.table.tableName} ({state.table.sheet}!{state.table.address}).
-              {state.table.truncated ? ' A row limit cut the data: the source has more rows.' : ''}
-            </MessageBarBody>
-          </MessageBar>
           {state.warnings.map((w) => (
             <MessageBar key={w} intent="warning">
               <MessageBarBody>{w}</MessageBarBody>

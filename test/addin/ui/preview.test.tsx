@@ -65,14 +65,18 @@ describe('Preview and insert', { timeout: 90_000 }, () => {
     expect(within(table).getAllByRole('row')).toHaveLength(101);
   });
 
-  it('inserts on a new sheet with the table name, toasts, and reports the table to onInserted', async () => {
+  it('inserts on a new sheet with the table name, says so once inline (no toast), and reports the table to onInserted', async () => {
     const { writeSpy, onInserted, workbook } = setup(pullFake(fullStream(3)));
     const user = userEvent.setup();
     await screen.findByText(/All 3 rows/);
     const name = screen.getByLabelText(/Table name/);
     expect(name).toHaveValue('Orders');
     await user.click(screen.getByRole('button', { name: 'Insert' }));
-    expect(await screen.findByText('Inserted 3 rows into Orders')).toBeInTheDocument(); // the toast
+    // Said once, inline, in the polite live region (issue #21: the toast repeated it over the Table name field).
+    const done = await screen.findByText(/^Inserted 3 rows into Orders \(Orders!A1:C4\)\.$/);
+    expect(done.closest('[role="status"]')).not.toBeNull();
+    expect(screen.getAllByText(/Inserted 3 rows into Orders/)).toHaveLength(1);
+    expect(document.querySelector('.fui-Toast')).toBeNull();
     expect(writeSpy).toHaveBeenCalledWith(
       { kind: 'newSheet', sheetName: 'Orders' },
       columns,
@@ -109,7 +113,7 @@ describe('Preview and insert', { timeout: 90_000 }, () => {
     expect(writeSpy).not.toHaveBeenCalled();
     const useSuggestion = within(alert).getByRole('button', { name: /^Use / });
     await user.click(useSuggestion);
-    expect(await screen.findByText('Inserted 3 rows into Orders')).toBeInTheDocument();
+    expect(await screen.findByText(/^Inserted 3 rows into Orders \(/)).toBeInTheDocument();
     const target = writeSpy.mock.calls[0][0];
     expect(target).not.toEqual({ kind: 'cell', sheet: 'Sheet1', address: 'A1' });
     expect(workbook.value('Sheet1', 2, 1)).toBe('in the way');
