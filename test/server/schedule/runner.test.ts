@@ -150,6 +150,36 @@ describe('InProcessScheduleRunner', () => {
     await runner.stop();
   });
 
+  it('two run-nows at the same moment: one runs, the other is told the schedule is busy', async () => {
+    const blocking = blockingPull();
+    const { runner, schedules, snapshots, session, newSchedule } = await setup(blocking.pull);
+    await runner.start();
+    const s = await schedules.create(session, newSchedule());
+    const results = await Promise.allSettled([runner.runNow(s.id), runner.runNow(s.id)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason).toMatchObject({ code: 'schedule-busy' });
+    blocking.release();
+    await runner.idle();
+    expect(await snapshots.list(s.id)).toHaveLength(1);
+    await runner.stop();
+  });
+
+  it('checks of one schedule that come together (a timer, a change) run a due time once and arm one timer', async () => {
+    const pulls: string[] = [];
+    const { clock, runner, schedules, snapshots, session, newSchedule } = await setup(
+      (sched) => (pulls.push(sched.id), rowsPull(makeRows(1))(sched)),
+    );
+    await runner.start();
+    const s = await schedules.create(session, newSchedule({ spec: hourly(0) }));
+    clock.advanceTo('2026-03-02T09:00:30Z', { fire: false });
+    await Promise.all([runner.upsert(s), runner.upsert(s), runner.upsert(s)]);
+    await runner.idle();
+    expect(pulls).toEqual([s.id]);
+    expect(await snapshots.list(s.id)).toMatchObject([{ trigger: 'schedule', scheduledFor: '2026-03-02T09:00:00.000Z' }]);
+    expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-02T10:00:00.000Z']);
+    await runner.stop();
+  });
+
   it('keeps the newest runs up to the history limit and deletes older runs with their data', async () => {
     let n = 0;
     const pull: ScheduledPull = (s) => rowsPull(makeRows(10, `run${++n}-`))(s);
