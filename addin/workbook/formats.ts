@@ -48,11 +48,3 @@ export function toExcelSerial(d: Date): number {
   const wall = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
   return (wall - EPOCH_UTC) / MS_PER_DAY;
 }
-
-/** ISO date (yyyy-mm-dd) to serial; used by the memory workbook to mimic Excel's date coercion. */
-export function isoDateToSerial(iso: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso.trim());
-  if (!m) return null;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return Number.isNaN(t) ? null : (t - EPOCH_UTC) / MS_PER_DAY;
-}

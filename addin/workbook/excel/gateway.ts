@@ -165,8 +165,13 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
       const range = table.getRange().load('address');
       const ws = table.worksheet;
       await ctx.sync();
-      table.delete();
-      if (opts.clearData) ws.getRange(stripSheet(range.address)).clear('All');
+      // Table.delete() takes the table's cells with it; convertToRange() keeps the data as plain
+      // cells (excel.d.ts Excel.Table: "All data is preserved"), which is what "remove the table,
+      // keep the data" means.
+      if (opts.clearData) {
+        table.delete();
+        ws.getRange(stripSheet(range.address)).clear('All');
+      } else table.convertToRange();
       await ctx.sync();
     });
   }

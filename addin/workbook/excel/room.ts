@@ -33,7 +33,7 @@ export interface RoomReads {
 }
 
 /** The area plus one row and column on every side, cut to the sheet. */
-export function ring(r: Rect): Rect {
+function ring(r: Rect): Rect {
   const row = Math.max(0, r.row - 1);
   const col = Math.max(0, r.col - 1);
   return {

@@ -14,7 +14,7 @@
 import { randomSuffix } from './random.js';
 
 /** Prefix of staging sheets; listSheets hides them and stale ones are removed. */
-export const STAGING_PREFIX = 'TDE_Stage_';
+const STAGING_PREFIX = 'TDE_Stage_';
 /** A staging sheet older than this is a leftover of a closed pane (a live write finishes long before). */
 const STALE_MINUTES = 60;
 const PROBE_1904 = 35064;

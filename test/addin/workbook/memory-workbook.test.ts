@@ -216,7 +216,10 @@ describe('memoryGateway', () => {
     expect(await g.getSelection()).toMatchObject({ sheet: 'Z', address: 'A1:B2' });
     await g.deleteTable('Z');
     expect(await g.listTables()).toEqual([]);
-    // Table.delete() clears the table's cells, as ListObject.Delete does (memory/tables.ts).
-    expect(g.workbook.value('Z', 1, 0)).toBeNull();
+    // Removing the table keeps its data as plain cells (Table.convertToRange); clearData removes them too.
+    expect(g.workbook.value('Z', 1, 0)).toBe('R0');
+    await g.writeTable({ kind: 'cell', sheet: 'Sheet1', address: 'A1' }, columns, rows(1), { tableName: 'Y' });
+    await g.deleteTable('Y', { clearData: true });
+    expect(g.workbook.usedRect('Sheet1')).toBeNull();
   });
 });
