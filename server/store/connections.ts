@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { ConnectAuth, ConnectionInfo } from '../../common/api.js';
 import type { SecretBox } from './crypto.js';
-import type { Sql } from './sql.js';
+import { isUniqueViolation, type Sql } from './sql.js';
 
 export interface NewConnection {
   label: string;
@@ -97,6 +97,17 @@ export class SqlConnectionStore implements ConnectionStore {
   ) {}
 
   async save(sessionId: string, input: NewConnection): Promise<ConnectionInfo> {
+    try {
+      return await this.saveOnce(sessionId, input);
+    } catch (err) {
+      // Another save of the same identity inserted first (another request, another instance):
+      // the connection exists now, so this save updates it (UNIQUE connections_identity).
+      if (!isUniqueViolation(err)) throw err;
+      return this.saveOnce(sessionId, input);
+    }
+  }
+
+  private async saveOnce(sessionId: string, input: NewConnection): Promise<ConnectionInfo> {
     const principal = principalOf(input.auth);
     const existing = await this.sql.get<{ id: string }>(
       `SELECT id FROM connections WHERE session_id = ? AND server_url = ? AND site_content_url = ?

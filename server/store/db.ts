@@ -106,6 +106,16 @@ export const MIGRATIONS: readonly Migration[] = [
         );
   `),
   },
+  {
+    version: 4,
+    // Saving is look-up-then-write; with an asynchronous store two saves of one identity can
+    // interleave, and this index makes the second an update (connections.ts save).
+    description: 'one saved connection per session, server, site and principal',
+    up: (db) =>
+      db.exec(
+        'CREATE UNIQUE INDEX IF NOT EXISTS connections_identity ON connections(session_id, server_url, site_content_url, auth_kind, principal);',
+      ),
+  },
 ];
 
 const DB_FILE = 'companion.sqlite';

@@ -91,6 +91,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'one saved connection per session, server, site and principal (db.ts migration 4)',
+    sql: 'CREATE UNIQUE INDEX connections_identity ON connections(session_id, server_url, site_content_url, auth_kind, principal);',
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

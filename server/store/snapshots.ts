@@ -13,7 +13,7 @@ import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
-import type { Sql } from './sql.js';
+import { isUniqueViolation, type Sql } from './sql.js';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
@@ -131,9 +131,6 @@ async function decodeBatch(data: Buffer): Promise<CellValue[][]> {
   }
   return rows;
 }
-
-/** PostgreSQL's unique_violation (https://www.postgresql.org/docs/15/errcodes-appendix.html) or SQLite's. */
-const isUniqueViolation = (err: unknown) => ['23505', 'SQLITE_CONSTRAINT_UNIQUE'].includes((err as { code?: string })?.code ?? '');
 
 const elapsed = (startedAt: string, finishedAt: Date) => Math.max(0, finishedAt.getTime() - Date.parse(startedAt));
 

@@ -43,3 +43,7 @@ export function sqliteSql(db: Db): Sql {
     },
   };
 }
+
+/** PostgreSQL's unique_violation (https://www.postgresql.org/docs/15/errcodes-appendix.html) or SQLite's. */
+export const isUniqueViolation = (err: unknown): boolean =>
+  ['23505', 'SQLITE_CONSTRAINT_UNIQUE'].includes((err as { code?: string } | undefined)?.code ?? '');

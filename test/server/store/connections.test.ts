@@ -107,6 +107,22 @@ describeEachStore('connections', (backend) => {
     expect((await store.connections.get(s.id, first.id))?.auth).toMatchObject({ patSecret: 'new' });
   });
 
+  it('two saves of one identity at the same moment leave one connection with one of their secrets', async () => {
+    const { store } = await backend.open();
+    const s = (await store.sessions.create()).session;
+    const base = { label: 'x', serverUrl: 'https://s', siteContentUrl: 'site' };
+    const saved = await Promise.all(
+      ['one', 'two', 'three', 'four'].map((patSecret) =>
+        store.connections.save(s.id, { ...base, auth: { kind: 'pat', patName: 'p', patSecret } }),
+      ),
+    );
+    expect(new Set(saved.map((c) => c.id)).size).toBe(1);
+    expect(await store.connections.list(s.id)).toHaveLength(1);
+    expect(['one', 'two', 'three', 'four']).toContain(
+      ((await store.connections.get(s.id, saved[0].id))?.auth as { patSecret: string }).patSecret,
+    );
+  });
+
   it('deleting a session deletes its connections', async () => {
     const { store } = await backend.open();
     const s = (await store.sessions.create()).session;

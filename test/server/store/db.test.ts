@@ -21,6 +21,23 @@ describe('migrations (user_version)', () => {
     again.close();
   });
 
+  it('upgrades a database whose schedule tables an earlier server made outside the migrations, keeping its rows', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 2));
+    MIGRATIONS[2].up(db); // what the schedule store's CREATE TABLE IF NOT EXISTS used to do, version left at 2
+    db.prepare(`INSERT INTO sessions VALUES ('s', 'h', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`).run();
+    db.prepare(
+      `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind, principal, sealed_auth, created_at)
+       VALUES ('c', 's', 'l', 'https://s', '', 'pat', 'p', 'v1.x', '2026-01-01T00:00:00.000Z')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO schedules VALUES ('sch', 's', 'c', 'd', 'n', '{}', NULL, '{}', NULL, 30, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
+    ).run();
+    expect(migrate(db, MIGRATIONS)).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT id FROM schedules').pluck().all()).toEqual(['sch']);
+  });
+
   it('applies only the migrations above the current version', () => {
     const db = new Database(':memory:');
     const applied: number[] = [];
