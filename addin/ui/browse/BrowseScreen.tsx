@@ -1,7 +1,7 @@
 import { Field, SearchBox, Tab, TabList } from '@fluentui/react-components';
-import { useState } from 'react';
 
 import type { ConnectionInfo, DatasourceItem, SearchItem, ViewItem } from '../../../common/api.js';
+import { useRemembered } from '../inventory/useRemembered.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useDebounced } from '../shared/useDebounced.js';
@@ -21,9 +21,13 @@ interface BrowseProps {
 /** Projects → workbooks → views, published data sources, and a site-wide search. */
 export function BrowseScreen({ connection, onOpenView, onOpenDatasource, initialSearch = '' }: BrowseProps) {
   const styles = usePaneStyles();
-  const [section, setSection] = useState<'workbooks' | 'datasources'>('workbooks');
-  const [text, setText] = useState(initialSearch);
-  const [workbook, setWorkbook] = useState<{ id: string; name: string } | null>(null);
+  // Remembered beyond this screen: opening a view or a data source replaces it (one route per tab),
+  // and Back must return to the same search, section and workbook, not to an empty Browse (#21).
+  // Keyed by the start text too: moving a table to another site browses with its own search.
+  const memo = `browse:${connection.id}:${initialSearch}`;
+  const [section, setSection] = useRemembered<'workbooks' | 'datasources'>(`${memo}:section`, 'workbooks');
+  const [text, setText] = useRemembered(`${memo}:text`, initialSearch);
+  const [workbook, setWorkbook] = useRemembered<{ id: string; name: string } | null>(`${memo}:workbook`, null);
   const query = useDebounced(text.trim(), 300);
 
   const openSearchItem = (item: SearchItem) => {
@@ -45,7 +49,13 @@ export function BrowseScreen({ connection, onOpenView, onOpenDatasource, initial
   return (
     <div className={styles.stack}>
       <Field label="Search this site">
-        <SearchBox value={text} placeholder="Workbooks, views, data sources" onChange={(_, d) => setText(d.value)} />
+        <SearchBox
+          value={text}
+          placeholder="Workbooks, views, data sources"
+          onChange={(_, d) => setText(d.value)}
+          // Fluent's clear button is otherwise announced as "clear", with no word of what it clears.
+          dismiss={{ 'aria-label': 'Clear search', title: 'Clear search' }}
+        />
       </Field>
       {query ? (
         <SearchResults connection={connection} query={query} onOpen={openSearchItem} />
@@ -62,7 +72,7 @@ export function BrowseScreen({ connection, onOpenView, onOpenDatasource, initial
           </TabList>
           <div role="tabpanel" aria-label={section === 'workbooks' ? 'Workbooks' : 'Data sources'}>
             {section === 'workbooks' ? (
-              <ProjectTree connection={connection} onOpenView={onOpenView} />
+              <ProjectTree connection={connection} onOpenView={onOpenView} memoryKey={`${memo}:tree`} />
             ) : (
               <DatasourceList connection={connection} onOpen={(ds) => onOpenDatasource({ id: ds.id, name: ds.name })} />
             )}

@@ -1,8 +1,9 @@
 import { Tree, TreeItem, TreeItemLayout, type TreeItemValue, type TreeOpenChangeData } from '@fluentui/react-components';
-import { createContext, type ReactNode, useContext, useId, useState } from 'react';
+import { createContext, type ReactNode, useContext, useId } from 'react';
 
 import type { ConnectionInfo, ViewItem, WorkbookItem } from '../../../common/api.js';
 import { useServices } from '../../app/services.js';
+import { useRemembered } from '../inventory/useRemembered.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { ProjectIcon, SheetIcon, sheetTypeLabel, WorkbookIcon } from '../shared/SheetIcon.js';
@@ -14,10 +15,28 @@ import { buildProjectTree, type ProjectNode } from './projectForest.js';
 const OpenItems = createContext<Set<TreeItemValue>>(new Set());
 const PAGE_SIZE = 100;
 
-/** Projects (nested) → workbooks (page by page) → views. Arrow keys move, Enter opens. */
-export function ProjectTree({ connection, onOpenView }: { connection: ConnectionInfo; onOpenView(view: ViewItem): void }) {
+/**
+ * Screen readers hear what each item is (Fluent's treeitem says only "tree item"): the role
+ * description names the kind — project, workbook, or the kind of view — and the name stays the
+ * title alone (aria-roledescription, https://www.w3.org/TR/wai-aria-1.2/#aria-roledescription).
+ */
+const KIND = { project: 'project', workbook: 'workbook', view: (type: string) => `${sheetTypeLabel(type)} view` };
+
+/**
+ * Projects (nested) → workbooks (page by page) → views. Arrow keys move, Enter opens. Which
+ * branches are open is remembered under `memoryKey`, so Back from a view finds the tree as it was.
+ */
+export function ProjectTree({
+  connection,
+  onOpenView,
+  memoryKey,
+}: {
+  connection: ConnectionInfo;
+  onOpenView(view: ViewItem): void;
+  memoryKey: string;
+}) {
   const { api } = useServices();
-  const [open, setOpen] = useState<Set<TreeItemValue>>(new Set());
+  const [open, setOpen] = useRemembered<Set<TreeItemValue>>(memoryKey, () => new Set());
   const projects = useAsync((signal) => api.projects(connection.id, { signal }), [api, connection.id]);
   const onOpenChange = (_: unknown, data: TreeOpenChangeData) => setOpen(new Set(data.openItems));
 
@@ -41,7 +60,7 @@ function ProjectBranch({ node, connection, onOpenView }: { node: ProjectNode; co
   const value = `project:${node.project.id}`;
   const labelId = useId();
   return (
-    <TreeItem itemType="branch" value={value} aria-labelledby={labelId}>
+    <TreeItem itemType="branch" value={value} aria-labelledby={labelId} aria-roledescription={KIND.project}>
       <TreeItemLayout iconBefore={<ProjectIcon />}>
         <Label id={labelId}>{node.project.name}</Label>
       </TreeItemLayout>
@@ -98,7 +117,7 @@ function WorkbookBranch({ workbook, connection, onOpenView }: WorkbookProps) {
   const value = `workbook:${workbook.id}`;
   const labelId = useId();
   return (
-    <TreeItem itemType="branch" value={value} aria-labelledby={labelId}>
+    <TreeItem itemType="branch" value={value} aria-labelledby={labelId} aria-roledescription={KIND.workbook}>
       <TreeItemLayout iconBefore={<WorkbookIcon />}>
         <Label id={labelId}>{workbook.name}</Label>
       </TreeItemLayout>
@@ -124,7 +143,7 @@ function WorkbookViews({ workbook, connection, onOpenView }: WorkbookProps) {
           key={view.id}
           itemType="leaf"
           value={`view:${view.id}`}
-          aria-description={sheetTypeLabel(view.sheetType)}
+          aria-roledescription={KIND.view(view.sheetType)}
           onClick={() => onOpenView({ ...view, workbookName: view.workbookName ?? workbook.name })}
         >
           <TreeItemLayout iconBefore={<SheetIcon type={view.sheetType} />}>{view.name}</TreeItemLayout>

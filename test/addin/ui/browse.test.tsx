@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { App } from '../../../addin/ui/App.js';
 import type { ProjectItem, ViewItem, WorkbookItem } from '../../../common/api.js';
@@ -67,10 +67,13 @@ describe('Browse', { timeout: 90_000 }, () => {
     expect(screen.queryByRole('treeitem', { name: /Load more workbooks/ })).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('treeitem', { name: 'Workbook 000' }));
+    // Each item tells a screen reader what it is; the name stays the title alone.
+    expect(screen.getByRole('treeitem', { name: 'Finance' })).toHaveAttribute('aria-roledescription', 'project');
+    expect(screen.getByRole('treeitem', { name: 'Workbook 000' })).toHaveAttribute('aria-roledescription', 'workbook');
     const dashboard = await screen.findByRole('treeitem', { name: 'Overview' });
-    expect(dashboard).toHaveAttribute('aria-description', 'dashboard');
-    expect(screen.getByRole('treeitem', { name: 'Sales by Region' })).toHaveAttribute('aria-description', 'sheet');
-    expect(screen.getByRole('treeitem', { name: 'The story' })).toHaveAttribute('aria-description', 'story');
+    expect(dashboard).toHaveAttribute('aria-roledescription', 'dashboard view');
+    expect(screen.getByRole('treeitem', { name: 'Sales by Region' })).toHaveAttribute('aria-roledescription', 'sheet view');
+    expect(screen.getByRole('treeitem', { name: 'The story' })).toHaveAttribute('aria-roledescription', 'story view');
 
     await user.click(screen.getByRole('treeitem', { name: 'Sales by Region' }));
     expect(await screen.findByRole('heading', { name: 'Sales by Region' })).toBeInTheDocument();
@@ -112,6 +115,57 @@ describe('Browse', { timeout: 90_000 }, () => {
     expect(screen.getByRole('treeitem', { name: 'Quarterly' })).toHaveFocus();
     await user.keyboard('{ArrowDown}{Enter}');
     expect(await screen.findByRole('treeitem', { name: 'Overview' })).toBeInTheDocument();
+  });
+
+  it('keeps the search, the opened result and the tree on Back; the clear button says what it clears', async () => {
+    const api = browseApi();
+    vi.mocked(api.search).mockImplementation(async () =>
+      page(
+        [
+          { type: 'workbook', id: 'w0', title: 'Workbook 000' },
+          { type: 'datasource', id: 'd1', title: 'Superstore' },
+        ],
+        1,
+        2,
+      ),
+    );
+    vi.mocked(api.metadata).mockImplementation(async () => ({
+      fields: [],
+      parameters: [],
+      capabilities: { rowLimit: false, conditionFilter: false, datasourceModel: true },
+    }));
+    renderWith(<App />, memoryServices(api).services);
+    const user = userEvent.setup();
+    const search = await screen.findByRole('searchbox', { name: 'Search this site' });
+    await user.type(search, 'sales');
+    await user.click(await screen.findByRole('button', { name: 'Workbook: Workbook 000' }));
+    await user.click(await screen.findByRole('button', { name: 'Sales by Region (sheet)' }));
+    expect(await screen.findByRole('heading', { name: 'Sales by Region' })).toBeInTheDocument();
+    // Back from the view: the workbook opened from the results, then the results themselves.
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(await screen.findByRole('heading', { name: 'Workbook 000' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Back to search results' }));
+    expect(await screen.findByRole('searchbox', { name: 'Search this site' })).toHaveValue('sales');
+    expect(await screen.findByRole('button', { name: 'Data source: Superstore' })).toBeInTheDocument();
+    // A data source from the results, and Back again: still the same search.
+    await user.click(screen.getByRole('button', { name: 'Data source: Superstore' }));
+    await user.click(await screen.findByRole('button', { name: 'Back' }));
+    expect(await screen.findByRole('searchbox', { name: 'Search this site' })).toHaveValue('sales');
+
+    await user.click(screen.getByRole('button', { name: 'Clear search' }));
+    expect(screen.getByRole('searchbox', { name: 'Search this site' })).toHaveValue('');
+    // The tree: open a project and a workbook, open a view, Back — the branches are still open.
+    await user.click(await screen.findByRole('treeitem', { name: 'Finance' }));
+    await user.click(await screen.findByRole('treeitem', { name: 'Workbook 000' }));
+    await user.click(await screen.findByRole('treeitem', { name: 'Overview' }));
+    await user.click(await screen.findByRole('button', { name: 'Back' }));
+    expect(await screen.findByRole('treeitem', { name: 'Overview' })).toBeInTheDocument();
+    expect(screen.getByRole('treeitem', { name: 'Finance' })).toHaveAttribute('aria-expanded', 'true');
+    // The data sources section survives a trip to a data source's query screen.
+    await user.click(screen.getByRole('tab', { name: 'Data sources' }));
+    await user.click(await screen.findByRole('button', { name: /Superstore in Finance/ }));
+    await user.click(await screen.findByRole('button', { name: 'Back' }));
+    expect(await screen.findByRole('tab', { name: 'Data sources', selected: true })).toBeInTheDocument();
   });
 
   it('has no axe violations with the tree open', async () => {
