@@ -1,4 +1,5 @@
 import { Button, Caption1, Text } from '@fluentui/react-components';
+import { useEffect, useRef, useState } from 'react';
 
 import type { LogEntry, RefreshLog } from '../../refresh/runner/log.js';
 import { usePaneStyles } from '../shared/styles.js';
@@ -23,7 +24,18 @@ const TRIGGER: Record<LogEntry['trigger'], string> = {
 /** The refresh log, newest first. */
 export function RefreshLogView({ entries, log, timeZone }: { entries: LogEntry[]; log: RefreshLog; timeZone?: string }) {
   const styles = usePaneStyles();
-  if (entries.length === 0) return <Text className={styles.muted}>No refreshes yet.</Text>;
+  const empty = useRef<HTMLSpanElement>(null);
+  const [cleared, setCleared] = useState(false);
+  // After "Clear the log" its button is gone: focus goes to what replaced the list, which says so.
+  useEffect(() => {
+    if (cleared && entries.length === 0) empty.current?.focus();
+  }, [cleared, entries.length]);
+  if (entries.length === 0)
+    return (
+      <Text ref={empty} tabIndex={-1} role="status" className={styles.muted}>
+        {cleared ? 'The log was cleared. No refreshes yet.' : 'No refreshes yet.'}
+      </Text>
+    );
   return (
     <div className={styles.tight}>
       <ol className={styles.list} aria-label="Refresh log">
@@ -37,7 +49,14 @@ export function RefreshLogView({ entries, log, timeZone }: { entries: LogEntry[]
           </li>
         ))}
       </ol>
-      <Button size="small" appearance="subtle" onClick={() => log.clear()}>
+      <Button
+        size="small"
+        appearance="subtle"
+        onClick={() => {
+          setCleared(true);
+          log.clear();
+        }}
+      >
         Clear the log
       </Button>
     </div>

@@ -28,7 +28,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /** What the card says about a server schedule: when it runs next, what the latest snapshot holds. */
-export function scheduleLines(info: ScheduleInfo, timeZone?: string): { next: string; snapshot: string; lastFailure?: string } {
+function scheduleLines(info: ScheduleInfo, timeZone?: string): { next: string; snapshot: string; lastFailure?: string } {
   const next = info.nextRunAt ? `Next server run ${formatTime(info.nextRunAt, timeZone)}` : 'No further server runs are scheduled';
   // 'never-run' and no dataAsOf: there is nothing to load yet, and that is not a failure.
   const snapshot = info.dataAsOf

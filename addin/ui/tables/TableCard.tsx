@@ -57,6 +57,10 @@ interface TableCardProps {
   schedules?: SchedulesClient;
   /** The table's server schedule as the server lists it (undefined: none, not ours, or not read yet). */
   schedule?: ScheduleInfo;
+  /** The definition names a server schedule the server's list does not hold (removed, or someone else's). */
+  scheduleMissing?: boolean;
+  /** Focus this card's Edit button (coming back from Edit). */
+  focusEdit?: boolean;
   /** Read the server's schedules again (after Run now, creating or removing one). */
   onSchedulesChanged?(): void;
   nextDue?: number | null;
@@ -75,6 +79,8 @@ export function TableCard({
   service,
   schedules,
   schedule,
+  scheduleMissing,
+  focusEdit,
   onSchedulesChanged,
   nextDue,
   timeZone,
@@ -88,6 +94,10 @@ export function TableCard({
   const [announcement, setAnnouncement] = useState<{ text: string; shown: boolean } | null>(null);
   const [goToProblem, setGoToProblem] = useState<string | null>(null);
   const propertiesButton = useRef<HTMLButtonElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (focusEdit) editButton.current?.focus();
+  }, [focusEdit]);
   const status = tableStatus(def, timeZone, log);
   const running = !!activity;
   const name = def.target.tableName;
@@ -100,17 +110,27 @@ export function TableCard({
   // Only a snapshot that exists is offered; before the first run the card offers Run now instead.
   const snapshotAsOf = schedule?.dataAsOf ?? null;
 
-  // The end of a refresh is announced (the progress region it ran in disappears with it).
-  const wasRunning = useRef(running);
+  // The end of a refresh is announced (the progress region it ran in disappears with it). The
+  // definitions are read again only after the run ends (RefreshService), so this waits for the new
+  // lastResult; a cancel changes none and is not announced as a result.
+  const startedFrom = useRef<string | null | undefined>(undefined);
+  const lastAt = def.lastResult?.at ?? null;
+  const rows = def.lastResult?.rows ?? 0;
   useEffect(() => {
-    if (wasRunning.current && !running) {
-      setAnnouncement({
-        text: status.error ? `Refresh of ${name} failed: ${status.error}` : `${name}: ${status.badge}, ${status.detail}.`,
-        shown: false,
-      });
+    if (running) {
+      if (startedFrom.current === undefined) startedFrom.current = lastAt;
+      return;
     }
-    wasRunning.current = running;
-  }, [running, name, status.badge, status.detail, status.error]);
+    if (startedFrom.current === undefined || startedFrom.current === lastAt) return;
+    startedFrom.current = undefined;
+    setAnnouncement({
+      // Short, not the card's detail line again: what changed, said once.
+      text: status.error
+        ? `Refresh of ${name} failed: ${status.error}`
+        : `${name}: ${status.badge}, ${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}.`,
+      shown: false,
+    });
+  }, [running, lastAt, name, rows, status.badge, status.error]);
 
   const closeProperties = (saved?: string) => {
     setPanel('none');
@@ -163,6 +183,14 @@ export function TableCard({
           onChanged={() => onSchedulesChanged?.()}
         />
       ) : null}
+      {scheduleMissing ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            Its server schedule is not on this companion server (removed, or made by someone else), so there is no snapshot to load. Remove
+            it or create a new one under Properties.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {activity ? (
         <div role="status" aria-live="polite">
           <Text size={200}>{activityText(activity)}</Text>
@@ -199,7 +227,7 @@ export function TableCard({
             Refresh
           </Button>
         )}
-        <Button onClick={() => onEdit(def)} disabled={running} aria-label={`Edit the source of ${name}`}>
+        <Button ref={editButton} onClick={() => onEdit(def)} disabled={running} aria-label={`Edit the source of ${name}`}>
           Edit
         </Button>
         <Button

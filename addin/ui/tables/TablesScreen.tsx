@@ -53,6 +53,8 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
   const { workbook } = useServices();
   const { definitions, activity, signIns, log, notice } = useRefresh(service);
   const [editing, setEditing] = useState<RefreshDefinition | null>(null);
+  // After Edit closes, focus goes back to that table's Edit button (not to <body>).
+  const [returnTo, setReturnTo] = useState<string | null>(null);
   const [failure, setFailure] = useState<ApiErrorBody | null>(null);
   const [written, setWritten] = useState<string | null>(null);
   const [provenanceStale, setProvenanceStale] = useState<ApiErrorBody | null>(null);
@@ -79,7 +81,16 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
 
   if (editing) {
     return (
-      <EditSource def={editing} service={service} schedules={schedules} onClose={() => setEditing(null)} onSaved={keepProvenanceCurrent} />
+      <EditSource
+        def={editing}
+        service={service}
+        schedules={schedules}
+        onClose={() => {
+          setReturnTo(editing.id);
+          setEditing(null);
+        }}
+        onSaved={keepProvenanceCurrent}
+      />
     );
   }
 
@@ -146,6 +157,8 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
           service={service}
           schedules={schedules}
           schedule={scheduleInfo.byId.get(def.options.serverScheduleId ?? '')}
+          scheduleMissing={!!def.options.serverScheduleId && scheduleInfo.loaded && !scheduleInfo.byId.has(def.options.serverScheduleId)}
+          focusEdit={returnTo === def.id}
           onSchedulesChanged={scheduleInfo.reload}
           nextDue={nextDue.get(def.id)}
           timeZone={timeZone}
@@ -191,17 +204,21 @@ function useSchedules(schedules: SchedulesClient | undefined, definitions: Refre
     .sort()
     .join(',');
   const [byId, setById] = useState<Map<string, ScheduleInfo>>(new Map());
+  const [loaded, setLoaded] = useState(false);
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (!schedules || !ids) return;
     const controller = new AbortController();
-    // Someone else's schedule is simply not in our list: its card then offers no snapshot.
+    // A schedule not in our list (removed, or someone else's): its card says so and offers no snapshot.
     schedules.list({ signal: controller.signal }).then(
-      (list) => setById(new Map(list.map((s) => [s.id, s]))),
+      (list) => {
+        setById(new Map(list.map((s) => [s.id, s])));
+        setLoaded(true);
+      },
       () => undefined,
     );
     return () => controller.abort();
   }, [schedules, ids, definitions, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { byId, reload };
+  return { byId, loaded, reload };
 }

@@ -44,7 +44,7 @@ interface TableStatus {
  * saying "inserted" would be exact; until the domain has one, a 0 ms live result that no logged
  * refresh of this table at or after its time explains is read as the insert.
  */
-export function isInsertResult(def: RefreshDefinition, log: readonly LogEntry[] = []): boolean {
+function isInsertResult(def: RefreshDefinition, log: readonly LogEntry[] = []): boolean {
   const r = def.lastResult;
   if (!r || r.durationMs !== 0 || (r.status !== 'ok' && r.status !== 'truncated')) return false;
   return !log.some((e) => e.definitionId === def.id && (e.outcome === 'ok' || e.outcome === 'truncated') && e.at >= r.at);

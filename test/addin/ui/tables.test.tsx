@@ -275,4 +275,60 @@ describe('Tables tab', () => {
     await act(async () => undefined);
     expect(await axeViolations(document.body)).toEqual([]);
   });
+
+  it('focus is never dropped: back from Edit lands on that Edit button; Clear the log lands on what replaced it', async () => {
+    await setup((_c, _r, opts) => streamOf(ok(2), opts?.signal), ['North', 'South']);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Edit the source of South' }));
+    await user.click(await screen.findByRole('button', { name: /Back to tables/ }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Edit the source of South' })).toHaveFocus());
+
+    await user.click(screen.getByRole('button', { name: 'Refresh North' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: /Refresh log \(1\)/ })).toBeInTheDocument());
+    await user.click(screen.getByRole('button', { name: /Refresh log \(1\)/ }));
+    await user.click(screen.getByRole('button', { name: 'Clear the log' }));
+    await waitFor(() => expect(screen.getByText('The log was cleared. No refreshes yet.')).toHaveFocus());
+  });
+
+  it('a refresh that ends is announced on its card', async () => {
+    await setup((_c, _r, opts) => streamOf(ok(3), opts?.signal));
+    const card = screen.getByRole('region', { name: 'Sales' });
+    await userEvent.click(within(card).getByRole('button', { name: 'Refresh Sales' }));
+    await waitFor(() =>
+      expect(
+        within(card)
+          .getAllByRole('status')
+          .some((r) => r.textContent === 'Sales: Refreshed, 3 rows.'),
+      ).toBe(true),
+    );
+  });
+
+  it('says when the server schedule a table names is not on the server, and offers no snapshot', async () => {
+    const api = fakeApi();
+    const { services, gateway } = memoryServices(api);
+    const service = new RefreshService({
+      gateway,
+      api,
+      snapshots: { latestSnapshot: vi.fn() },
+      startup: memoryStartupPort(),
+      timers: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined },
+    });
+    const written = await gateway.writeTable({ kind: 'newSheet', sheetName: 'Sales' }, columns, [['West', 1]], { tableName: 'Sales' });
+    await service.onInserted({
+      tableName: written.name,
+      sheet: written.sheet,
+      address: written.address,
+      rowCount: 1,
+      truncated: false,
+      columns,
+      source: { kind: 'view', viewId: 'v1' },
+      connection,
+    });
+    await service.update(service.definitions().definitions[0].id, { options: { serverScheduleId: 'gone' } });
+    const schedules = { list: vi.fn(async () => []) } as never;
+    const { container } = renderWith(<TablesScreen timeZone="UTC" />, { ...services, refresh: service, schedules });
+    expect(await screen.findByText(/Its server schedule is not on this companion server/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'More ways to refresh Sales' })).not.toBeInTheDocument();
+    expect(await axeViolations(container)).toEqual([]);
+  });
 });

@@ -81,7 +81,7 @@ const DROP_SHARE = 0.7;
 const SLOW_FACTOR = 2;
 const SLOW_MIN_EXTRA_MS = 500;
 
-export interface RunMarks {
+interface RunMarks {
   /** Rows fell to DROP_SHARE of the previous run that brought rows, or less. */
   drop: boolean;
   slow: boolean;
@@ -110,7 +110,7 @@ export function markRuns(runs: readonly HistoryRun[]): RunMarks[] {
   });
 }
 
-export interface HistoryBar {
+interface HistoryBar {
   run: HistoryRun;
   marks: RunMarks;
   x: number;
@@ -123,7 +123,7 @@ export interface HistoryBar {
   durationHeight: number;
 }
 
-export interface HistoryLayout {
+interface HistoryLayout {
   width: number;
   height: number;
   rowsBand: { top: number; height: number };
