@@ -173,33 +173,44 @@ export class SqlScheduleStore implements ScheduleStore {
     return rows.map((r) => toRecord(r, this.box));
   }
 
+  /**
+   * Read, merge, write back only if nobody changed the schedule in between (its updated_at), else
+   * again: two updates at once (two requests, two instances) both land. The handled-slot marker
+   * is only written when the timetable changes, so a run the scheduler marks meanwhile stays marked.
+   */
   async update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleRecord | undefined> {
-    const current = await this.get(sessionId, id);
-    if (!current) return undefined;
-    const at = this.now().toISOString();
-    // Absent keys keep their value; only an explicit null clears an optional field.
-    const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ScheduleChanges;
-    const next = { ...current, ...given };
-    const specChanged = changes.spec !== undefined && !sameJson(changes.spec, current.spec);
-    await this.sql.run(
-      `UPDATE schedules SET connection_id = ?, definition_id = ?, name = ?, source_json = ?, options_json = ?,
-         spec_json = ?, webhook_url = ?, history_limit = ?, last_slot_at = ?, updated_at = ?
-       WHERE id = ? AND session_id = ?`,
-      [
-        ...definitionColumns(next),
-        // An unreadable webhook stays as it is unless the update sets or removes it.
-        current.webhookUnreadable && changes.webhookUrl === undefined
-          ? await this.rawWebhook(id)
-          : sealWebhook(this.box, id, next.webhookUrl ?? undefined),
-        next.historyLimit,
-        // A new timetable starts now: times of the old one are not "missed" under the new one.
-        specChanged ? at : current.lastSlotAt,
-        at,
-        id,
-        sessionId,
-      ],
-    );
-    return this.get(sessionId, id);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(sessionId, id);
+      if (!current) return undefined;
+      const now = this.now();
+      // Always later than the value read, even within one millisecond: the next writer's check must see the change.
+      const at = new Date(Math.max(now.getTime(), Date.parse(current.updatedAt) + 1)).toISOString();
+      // Absent keys keep their value; only an explicit null clears an optional field.
+      const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ScheduleChanges;
+      const next = { ...current, ...given };
+      const specChanged = changes.spec !== undefined && !sameJson(changes.spec, current.spec);
+      const written = await this.sql.run(
+        `UPDATE schedules SET connection_id = ?, definition_id = ?, name = ?, source_json = ?, options_json = ?,
+           spec_json = ?, webhook_url = ?, history_limit = ?, last_slot_at = COALESCE(?, last_slot_at), updated_at = ?
+         WHERE id = ? AND session_id = ? AND updated_at = ?`,
+        [
+          ...definitionColumns(next),
+          // An unreadable webhook stays as it is unless the update sets or removes it.
+          current.webhookUnreadable && changes.webhookUrl === undefined
+            ? await this.rawWebhook(id)
+            : sealWebhook(this.box, id, next.webhookUrl ?? undefined),
+          next.historyLimit,
+          // A new timetable starts now: times of the old one are not "missed" under the new one.
+          specChanged ? now.toISOString() : null,
+          at,
+          id,
+          sessionId,
+          current.updatedAt,
+        ],
+      );
+      if (written > 0) return this.get(sessionId, id);
+      if (attempt >= 10) throw new Error(`Schedule ${id} kept changing while it was being updated.`);
+    }
   }
 
   private async rawWebhook(id: string): Promise<string | null> {

@@ -150,6 +150,19 @@ describeEachStore('schedules and snapshots', (backend) => {
     expect(retimed.lastSlotAt).toBe(clock.now().toISOString());
   });
 
+  it('two updates at the same moment both land, and neither undoes a handled time the scheduler marked meanwhile', async () => {
+    const { schedule, schedules, session } = await setup(backend);
+    const [a, b] = await Promise.all([
+      schedules.update(session, schedule.id, { name: 'Renamed' }),
+      schedules.update(session, schedule.id, { historyLimit: 5 }),
+      schedules.markSlot(schedule.id, new Date(Date.parse(schedule.lastSlotAt) + 60_000)),
+    ]);
+    expect(a && b).toBeTruthy();
+    const after = await schedules.find(schedule.id);
+    expect(after).toMatchObject({ name: 'Renamed', historyLimit: 5 });
+    expect(Date.parse(after!.lastSlotAt)).toBe(Date.parse(schedule.lastSlotAt) + 60_000);
+  });
+
   it('seals webhook URLs at rest: the database file never holds them, a swapped row does not open', async () => {
     const { schedules, session, sql, newSchedule } = await setup(backend);
     const hook = 'https://hooks.slack.example/services/T000/B000/very-secret-token';
