@@ -19,6 +19,7 @@ import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { errorBody } from '../shared/errorBody.js';
+import { ProvenanceNotice } from '../shared/ProvenanceNotice.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { EditSource } from './EditSource.js';
 import { PROVENANCE_SHEET, updateProvenanceSheetIfWritten, writeProvenanceSheet } from './provenanceSheet.js';
@@ -47,6 +48,9 @@ function NoRefreshFeature() {
   );
 }
 
+const clock = (d: Date, timeZone?: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
+
 /** The workbook's refreshable tables, Refresh all / Cancel, sign-in prompts, the log. */
 function RefreshableTables({ service, schedules, timeZone }: { service: RefreshService; schedules?: SchedulesClient; timeZone?: string }) {
   const styles = usePaneStyles();
@@ -56,7 +60,7 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
   // After Edit closes, focus goes back to that table's Edit button (not to <body>).
   const [returnTo, setReturnTo] = useState<string | null>(null);
   const [failure, setFailure] = useState<ApiErrorBody | null>(null);
-  const [written, setWritten] = useState<string | null>(null);
+  const [written, setWritten] = useState<{ sheet: string; table: string; at: Date } | null>(null);
   const [provenanceStale, setProvenanceStale] = useState<ApiErrorBody | null>(null);
   const scheduleInfo = useSchedules(schedules, definitions.definitions);
   const byId = useMemo(() => new Map(activity.map((a) => [a.definitionId, a])), [activity]);
@@ -98,7 +102,7 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
     setFailure(null);
     try {
       const where = await writeProvenanceSheet(workbook, defs, timeZone);
-      setWritten(`Written to the sheet "${where.sheet}" (table ${where.table}).`);
+      setWritten({ sheet: where.sheet, table: where.table, at: new Date() });
     } catch (error) {
       setFailure(errorBody(error));
     }
@@ -182,7 +186,18 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
               <div className={styles.tight}>
                 <Text size={200}>{`Lists where every table comes from on a sheet named "${PROVENANCE_SHEET}".`}</Text>
                 <Button onClick={writeProvenance}>Write provenance sheet</Button>
-                {written ? <Text role="status">{written}</Text> : null}
+                {/*
+                  The sheet is made hidden (provenanceSheet.ts), so the notice says where it went and how
+                  to see it. Re-writing keeps a sheet's visibility and the gateway cannot read it back, so
+                  the notice stays mounted across writes (it remembers a "Show it"); the time line below
+                  changes on every write, so a re-write is not silent either.
+                */}
+                {written ? (
+                  <>
+                    <ProvenanceNotice sheet={written.sheet} table={written.table} hidden />
+                    <Text size={200} role="status">{`Written at ${clock(written.at, timeZone)}.`}</Text>
+                  </>
+                ) : null}
                 <ErrorBar error={failure} />
               </div>
             </AccordionPanel>

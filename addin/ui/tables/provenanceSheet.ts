@@ -25,7 +25,7 @@ export async function writeProvenanceSheet(
   gateway: WorkbookGateway,
   definitions: readonly RefreshDefinition[],
   timeZone?: string,
-): Promise<{ sheet: string; table: string }> {
+): Promise<{ sheet: string; table: string; created: boolean }> {
   const rows = provenanceTableRows(definitions, timeZone);
   const existing = await gateway.getTable(PROVENANCE_TABLE);
   const sheets = await gateway.listSheets();
@@ -38,7 +38,7 @@ export async function writeProvenanceSheet(
       rows,
       { tableName: PROVENANCE_TABLE },
     );
-    return { sheet: written.sheet, table: written.name };
+    return { sheet: written.sheet, table: written.name, created: false };
   }
   const created = !sheets.includes(PROVENANCE_SHEET);
   const target = created
@@ -48,7 +48,7 @@ export async function writeProvenanceSheet(
   // Hidden by default (issue #6): provenance is for whoever asks, not in the analyst's way. Only a
   // sheet we just made is hidden; one the analyst has unhidden keeps its visibility on re-writes.
   if (created) await gateway.setSheetVisible(written.sheet, false);
-  return { sheet: written.sheet, table: written.name };
+  return { sheet: written.sheet, table: written.name, created };
 }
 
 /**

@@ -212,7 +212,10 @@ describe('Tables tab', () => {
     expect(within(list).getByText('Tableau site: superstore on https://tableau.example.com')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Provenance sheet' }));
     await userEvent.click(screen.getByRole('button', { name: 'Write provenance sheet' }));
-    await waitFor(() => expect(screen.getByText(/Written to the sheet "Tableau sources"/)).toBeInTheDocument());
+    // Issue #21 item 5: the hidden sheet is not a secret — the notice says where it went and how to see it.
+    await waitFor(() => expect(screen.getByText(/the table Tableau_sources on the sheet "Tableau sources"/)).toBeInTheDocument());
+    expect(screen.getByText(/The sheet is hidden/)).toBeInTheDocument();
+    expect(screen.getByText(/^Written at \d\d:\d\d:\d\d\.$/)).toBeInTheDocument();
     const t = s.gateway.workbook.findTable('Tableau_sources')!;
     expect(s.gateway.workbook.tableHeaders(t)).toEqual(['Table', 'Item', 'Value']);
     // Writing again replaces it in place.
