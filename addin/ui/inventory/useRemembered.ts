@@ -10,19 +10,20 @@ import { type Services, useServices } from '../../app/services.js';
  */
 const memory = new WeakMap<Services, Map<string, unknown>>();
 
-export function useRemembered<T>(key: string, initial: T | (() => T)): [T, Dispatch<SetStateAction<T>>] {
+/** `key` null: plain component state (a screen that must start from what it is given each time). */
+export function useRemembered<T>(key: string | null, initial: T | (() => T)): [T, Dispatch<SetStateAction<T>>] {
   const services = useServices();
   let store = memory.get(services);
   if (!store) memory.set(services, (store = new Map()));
   const saved = store;
   const [value, setValue] = useState<T>(() =>
-    saved.has(key) ? (saved.get(key) as T) : typeof initial === 'function' ? (initial as () => T)() : initial,
+    key !== null && saved.has(key) ? (saved.get(key) as T) : typeof initial === 'function' ? (initial as () => T)() : initial,
   );
   const set = useCallback<Dispatch<SetStateAction<T>>>(
     (next) =>
       setValue((prev) => {
         const v = typeof next === 'function' ? (next as (p: T) => T)(prev) : next;
-        saved.set(key, v);
+        if (key !== null) saved.set(key, v);
         return v;
       }),
     [saved, key],

@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
+import { useRemembered } from '../inventory/useRemembered.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
@@ -46,7 +47,16 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
       {metadata.loading ? <Busy label="Reading the data source's fields…" /> : null}
       <ErrorBar error={metadata.error} onRetry={metadata.reload} />
       {metadata.data ? (
-        <QueryBuilder metadata={metadata.data} datasource={datasource} onPreview={onPreview} initial={initial} submitLabel={submitLabel} />
+        <QueryBuilder
+          metadata={metadata.data}
+          datasource={datasource}
+          onPreview={onPreview}
+          initial={initial}
+          submitLabel={submitLabel}
+          // A new query is remembered per data source: the preview replaces this screen, and Back
+          // must find the half-built query, not an empty one (#21). An edit starts from its table.
+          memoryKey={initial ? null : `query:${connection.id}:${datasource.id}`}
+        />
       ) : null}
     </div>
   );
@@ -58,7 +68,9 @@ function QueryBuilder({
   onPreview,
   initial,
   submitLabel,
+  memoryKey,
 }: {
+  memoryKey: string | null;
   metadata: DatasourceMetadata;
   datasource: QueryScreenProps['datasource'];
   onPreview: QueryScreenProps['onPreview'];
@@ -67,7 +79,7 @@ function QueryBuilder({
 }) {
   const styles = usePaneStyles();
   const own = useStyles();
-  const [draft, setDraft] = useState<QueryDraft>(() => initial ?? emptyDraft());
+  const [draft, setDraft] = useRemembered<QueryDraft>(memoryKey, () => initial ?? emptyDraft());
   const [problems, setProblems] = useState<string[]>([]);
   const [filterField, setFilterField] = useState('');
   const [filterType, setFilterType] = useState<FilterType | ''>('');

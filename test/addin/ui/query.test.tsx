@@ -2,8 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
+import { App } from '../../../addin/ui/App.js';
 import QueryScreen from '../../../addin/ui/query/QueryScreen.js';
-import { axeViolations, connection, fakeApi, memoryServices, metadata, renderWith } from './harness.js';
+import { axeViolations, connection, fakeApi, memoryServices, metadata, page, renderWith, streamOf } from './harness.js';
 
 function setup(meta = metadata) {
   const api = fakeApi({ metadata: async () => meta });
@@ -205,6 +206,33 @@ describe('Query a data source', { timeout: 90_000 }, () => {
       'Order Date',
       'Discount',
     ]);
+  });
+
+  it('keeps the half-built query on Back from its preview', async () => {
+    const api = fakeApi({
+      metadata: async () => metadata,
+      datasources: async () => page([{ id: 'ds-1', name: 'Superstore' }], 1, 1),
+      pull: () =>
+        streamOf([
+          { kind: 'meta', columns: [{ name: 'Region', type: 'text', format: '@' }] },
+          { kind: 'rows', rows: [['East']] },
+          { kind: 'end', rowCount: 1, truncated: false },
+        ]),
+    });
+    renderWith(<App />, memoryServices(api).services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('tab', { name: 'Data sources' }));
+    await user.click(await screen.findByRole('button', { name: 'Superstore' }));
+    await user.selectOptions(await screen.findByLabelText('Add a field'), 'Region');
+    await user.selectOptions(screen.getByLabelText('Add a field'), 'Sales');
+    await user.selectOptions(screen.getByLabelText('Sort by Sales'), 'DESC');
+    await user.type(screen.getByLabelText('Row limit'), '50');
+    await user.click(screen.getByRole('button', { name: 'Preview data' }));
+    expect(await screen.findByText(/All 1 rows/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(await screen.findByLabelText('Sort by Sales')).toHaveValue('DESC');
+    expect(within(screen.getByRole('list', { name: 'Chosen fields' })).getAllByRole('listitem')).toHaveLength(2);
+    expect(screen.getByLabelText('Row limit')).toHaveValue(50);
   });
 
   it('has no axe violations with fields and filters', async () => {
