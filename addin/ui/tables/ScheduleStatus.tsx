@@ -76,6 +76,14 @@ export function ScheduleStatus({
   const lines = scheduleLines(info, timeZone);
   const name = def.target.tableName;
   const serverBusy = state.phase === 'running' || info.lastRun?.status === 'running';
+  // A run started elsewhere (its timer, a colleague): look again until it ends, so the button and
+  // the snapshot time do not stay as they were when the list was read.
+  const runningElsewhere = state.phase !== 'running' && info.lastRun?.status === 'running';
+  useEffect(() => {
+    if (!runningElsewhere) return;
+    const t = setTimeout(onChanged, 5 * POLL_MS);
+    return () => clearTimeout(t);
+  }, [runningElsewhere, info, onChanged]);
 
   const runNow = async () => {
     controller.current?.abort();

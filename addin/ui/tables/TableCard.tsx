@@ -70,6 +70,8 @@ interface TableCardProps {
   onEdit(def: RefreshDefinition): void;
 }
 
+const noop = () => undefined;
+
 type Panel = 'none' | 'properties' | 'history' | 'provenance';
 
 /** One refreshable table: its status in plain words and what can be done with it. */
@@ -180,7 +182,7 @@ export function TableCard({
           service={service}
           timeZone={timeZone}
           busy={running}
-          onChanged={() => onSchedulesChanged?.()}
+          onChanged={onSchedulesChanged ?? noop}
         />
       ) : null}
       {scheduleMissing ? (

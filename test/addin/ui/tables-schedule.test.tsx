@@ -161,4 +161,16 @@ describe('Tables tab: server schedules', () => {
     await userEvent.click(within(s.card).getByRole('button', { name: 'More ways to refresh Sales' }));
     expect(await screen.findByRole('menuitem', { name: 'Load latest snapshot (data as of 6 Dec 2026, 08:00)' })).toBeInTheDocument();
   });
+
+  it('a run started elsewhere shows as running and the card looks again until it ends', async () => {
+    const list = vi
+      .fn()
+      .mockResolvedValueOnce([info({ status: 'running', lastRun: run({ trigger: 'schedule' }) })])
+      .mockResolvedValue([info({ status: 'succeeded', dataAsOf: '2026-12-07T06:29:00.000Z' })]);
+    const s = await setup({ list });
+    expect(await within(s.card).findByRole('button', { name: /Run the server schedule of Sales now/ })).toBeDisabled();
+    expect(within(s.card).getByText('Running on the server…')).toBeInTheDocument();
+    await within(s.card).findByText('Latest snapshot: data as of 7 Dec 2026, 07:29', {}, { timeout: 8000 });
+    expect(within(s.card).getByRole('button', { name: /Run the server schedule of Sales now/ })).toBeEnabled();
+  }, 20_000);
 });
