@@ -28,9 +28,23 @@ export async function axeViolations(page: Page, selector = 'body'): Promise<AxeV
         // around focus groups on purpose: they only redirect focus and must stay hidden from screen
         // readers. Microsoft's Accessibility Insights suppresses exactly these nodes for this rule
         // (microsoft/tabster#288, accessibility-insights-web PR #7605); every other node still counts.
+        // These are the two aria-hidden-focus nodes a raw axe run reports on every pane page (issue
+        // #21): the Sections TabList's arrow-key group (Tabster Mover, memorizeCurrent) adds them,
+        // https://github.com/microsoft/fluentui/issues/25133 (Tablist) and
+        // https://github.com/microsoft/tabster/issues/288. Checked by test/e2e/keyboard-320.test.ts.
         targets: v.nodes.filter((n) => !(v.id === 'aria-hidden-focus' && /data-tabster-dummy/.test(n.html))).map((n) => n.target.join(' ')),
       }))
       .filter((v) => v.targets.length > 0);
   }, selector);
   return violations;
+}
+
+/** The nodes a raw axe run (nothing set aside) reports for aria-hidden-focus, as HTML: to show what the filter above sets aside. */
+export async function rawAriaHiddenFocus(page: Page): Promise<string[]> {
+  await axeViolations(page); // loads axe into the page if needed
+  return page.evaluate(async () => {
+    const w = window as unknown as { axe: typeof import('axe-core') };
+    const result = await w.axe.run(document.body, { runOnly: { type: 'rule', values: ['aria-hidden-focus'] } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => n.html));
+  });
 }

@@ -65,13 +65,14 @@ export interface PaneSession {
   close(): Promise<void>;
 }
 
-export async function startPaneSession(): Promise<PaneSession> {
+/** `viewport`: the browser window (default 1280×800; the keyboard flow uses a 320 px wide one, the pane's width). */
+export async function startPaneSession(opts: { viewport?: { width: number; height: number } } = {}): Promise<PaneSession> {
   const product = await startProduct();
   const browser = await launchBrowser().catch(async (error: unknown) => {
     await product.close();
     throw error;
   });
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: opts.viewport ?? { width: 1280, height: 800 } });
   await serveOfficeJsFromPackage(context);
   const page = await context.newPage();
   const close = async () => {
