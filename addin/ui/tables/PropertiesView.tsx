@@ -331,7 +331,13 @@ function ServerSchedule({
             </Field>
           ) : null}
           <Field label="Time zone">
-            <Select value={draft.timeZone} onChange={(_, d) => set({ timeZone: d.value })}>
+            {/* minWidth 0: a native select is as wide as its longest option ("America/Argentina/ComodRivadavia"), wider than the pane at 320 px. */}
+            <Select
+              value={draft.timeZone}
+              onChange={(_, d) => set({ timeZone: d.value })}
+              root={{ style: { minWidth: 0 } }}
+              style={{ minWidth: 0, width: '100%' }}
+            >
               {zones.map((z) => (
                 <option key={z}>{z}</option>
               ))}
