@@ -48,14 +48,15 @@ export function InventoryScreen({ siteLabel, onPreview }: { siteLabel: string; o
     rawSort: '',
   }));
   const [problems, setProblems] = useState<string[]>([]);
-  // A new filter row takes focus once it is rendered, so keyboard users land on what they added.
+  // A new filter row takes focus once it is rendered, so keyboard users land on what they added
+  // (-1: "Add filter", after a removal).
   const focusCondition = useRef<number | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     const i = focusCondition.current;
     if (i === null) return;
     focusCondition.current = null;
-    formRef.current?.querySelector<HTMLElement>(`[data-condition-field="${i}"]`)?.focus();
+    formRef.current?.querySelector<HTMLElement>(i < 0 ? '[data-add-filter]' : `[data-condition-field="${i}"]`)?.focus();
   });
   const list = listOf(form.resource);
   const choices = form.choices[form.resource] ?? emptyChoices();
@@ -122,10 +123,14 @@ export function InventoryScreen({ siteLabel, onPreview }: { siteLabel: string; o
                 list={list}
                 condition={c}
                 onChange={(next) => setChoices({ ...choices, conditions: choices.conditions.map((x, j) => (j === i ? next : x)) })}
-                onRemove={() => setChoices({ ...choices, conditions: choices.conditions.filter((_, j) => j !== i) })}
+                onRemove={() => {
+                  setChoices({ ...choices, conditions: choices.conditions.filter((_, j) => j !== i) });
+                  // The pressed button goes away with its row: focus goes to "Add filter", not the page.
+                  focusCondition.current = -1;
+                }}
               />
             ))}
-            <Button size="small" icon={<AddRegular />} onClick={addCondition}>
+            <Button size="small" icon={<AddRegular />} onClick={addCondition} data-add-filter>
               Add filter
             </Button>
           </fieldset>

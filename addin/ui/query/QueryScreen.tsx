@@ -1,6 +1,6 @@
 import { Button, Caption1, Field, Input, makeStyles, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
 import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
@@ -112,7 +112,30 @@ function QueryBuilder({
     update({ filters: [...draft.filters, newFilter(type, filterInfo.fieldCaption, measures[0]?.fieldCaption)] });
     setFilterField('');
     setFilterType('');
+    // "Add filter" disables as the field picker empties: focus would fall to the page. It goes to
+    // the new filter's first input instead, and the status says what was added.
+    focusAfter.current = `filter:${draft.filters.length}`;
+    setAnnouncement(`Added a filter on ${filterInfo.fieldCaption}.`);
   };
+  const removeFilter = (i: number) => {
+    update({ filters: draft.filters.filter((_, j) => j !== i) });
+    focusAfter.current = 'filter-field';
+    setAnnouncement(`Removed the filter on ${draft.filters[i].fieldCaption}.`);
+  };
+  const filtersRef = useRef<HTMLFieldSetElement>(null);
+  const focusAfter = useRef<string | null>(null);
+  useEffect(() => {
+    const target = focusAfter.current;
+    if (!target) return;
+    focusAfter.current = null;
+    const box = filtersRef.current;
+    const sections = box ? [...box.querySelectorAll('section')] : [];
+    const el =
+      target === 'filter-field'
+        ? box?.querySelector<HTMLElement>('[data-filter-field]')
+        : sections[Number(target.slice('filter:'.length))]?.querySelector<HTMLElement>('textarea, input, select');
+    el?.focus();
+  });
 
   const built = buildDatasourceSource({ id: datasource.id, name: datasource.name }, metadata, draft);
   const preview = () => {
@@ -147,7 +170,7 @@ function QueryBuilder({
         {announcement}
       </div>
 
-      <fieldset className={styles.fieldset}>
+      <fieldset className={styles.fieldset} ref={filtersRef}>
         <legend className={styles.legend}>Filters</legend>
         {draft.filters.map((filter, i) => (
           <FilterEditor
@@ -156,12 +179,12 @@ function QueryBuilder({
             field={byCaption.get(filter.fieldCaption)}
             measures={measures}
             onChange={(f) => update({ filters: draft.filters.map((x, j) => (j === i ? f : x)) })}
-            onRemove={() => update({ filters: draft.filters.filter((_, j) => j !== i) })}
+            onRemove={() => removeFilter(i)}
           />
         ))}
         <div className={styles.row}>
           <Field label="Filter field" size="small" className={styles.grow}>
-            <Select size="small" value={filterField} onChange={(_, d) => (setFilterField(d.value), setFilterType(''))}>
+            <Select size="small" data-filter-field value={filterField} onChange={(_, d) => (setFilterField(d.value), setFilterType(''))}>
               <option value="">Choose…</option>
               {metadata.fields.map((f) => (
                 <option key={f.fieldCaption} value={f.fieldCaption}>

@@ -235,6 +235,20 @@ describe('Query a data source', { timeout: 90_000 }, () => {
     expect(screen.getByLabelText('Row limit')).toHaveValue(50);
   });
 
+  it('moves focus to a new filter and back to the filter picker after removing it, and says so', async () => {
+    setup();
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Filter field'), 'Region');
+    screen.getByRole('button', { name: 'Add filter' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByLabelText('Values of Region')).toHaveFocus());
+    expect(screen.getByRole('status')).toHaveTextContent('Added a filter on Region.');
+    screen.getByRole('button', { name: 'Remove filter on Region' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByLabelText('Filter field')).toHaveFocus());
+    expect(screen.getByRole('status')).toHaveTextContent('Removed the filter on Region.');
+  });
+
   it('has no axe violations with fields and filters', async () => {
     const { container } = setup();
     const user = userEvent.setup();
