@@ -14,7 +14,7 @@ import type { InventoryResource, InventorySource } from '../../../common/source.
  * box still takes any of Tableau's.
  */
 
-export type FieldType = 'string' | 'number' | 'date' | 'boolean' | 'tags';
+type FieldType = 'string' | 'number' | 'date' | 'boolean' | 'tags';
 export type Operator = 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'has';
 
 export interface ListField {
@@ -48,7 +48,7 @@ export interface InventoryList {
 }
 
 /** Which operators each kind of field takes (REST reference: gt/gte/lt/lte for dates and numbers, in for lists of values). */
-export const OPERATORS_BY_TYPE: Record<FieldType, readonly Operator[]> = {
+const OPERATORS_BY_TYPE: Record<FieldType, readonly Operator[]> = {
   string: ['eq', 'in'],
   number: ['eq', 'gt', 'gte', 'lt', 'lte'],
   // A date-time equal to a day's midnight is not what "on that day" means: only ranges are offered.
@@ -223,7 +223,7 @@ export const emptyChoices = (): InventoryChoices => ({ conditions: [], sortField
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Values of an "is one of": one per line or comma-separated. */
-export function splitValues(text: string): string[] {
+function splitValues(text: string): string[] {
   return text
     .split(/\r?\n|,/)
     .map((v) => v.trim())

@@ -102,7 +102,7 @@ function isNumericType(dataType: string): boolean {
 }
 
 /** The aggregation a newly chosen field starts with: the field's defaultAggregation for measures. */
-export function defaultFunction(field: FieldInfo): string {
+function defaultFunction(field: FieldInfo): string {
   if (field.role !== 'MEASURE') return '';
   const fromServer = (field.defaultAggregation ?? '').toUpperCase();
   return (MEASURE_FUNCTIONS as readonly string[]).includes(fromServer) ? fromServer : 'SUM';
