@@ -159,13 +159,15 @@ export function PropertiesView({ def, service, schedules, schedule, onDone, onSc
         {/*
           Both are always done by the gateway (addin/workbook/excel/refresh.ts, docs/excel.md):
           filters are cleared before the swap and applied again after it, a sorted table is sorted
-          again (Table.sort.reapply), and formula columns you add to the table are filled over new
-          rows. Stated as facts rather than checkboxes, since they cannot be turned off.
+          again (Table.sort.reapply), a number format you changed is kept while it suits the data
+          (addin/workbook/formats.ts refreshFormat), and formula columns you add to the table are
+          filled over new rows. Stated as facts rather than checkboxes, since they cannot be turned off.
         */}
         <ul className={styles.list} aria-label="Always kept through a refresh">
           <li>
             <Text size={200}>
-              Preserve column sort/filter/layout: always on. Your sort, filters and column formats stay after each refresh.
+              Preserve column sort/filter/layout: always on. Your sort and filters are applied again after each refresh, and your number
+              formats stay while they suit the data.
             </Text>
           </li>
           <li>
