@@ -92,7 +92,9 @@ describe('Tables tab: server schedules', () => {
     expect(within(s.card).getByText('Server schedule: Every day at 08:00 (Europe/Berlin)')).toBeInTheDocument();
     // 07:00 UTC is 08:00 in Berlin: times are shown in the pane's zone, as the other times on the card.
     expect(within(s.card).getByText('Next server run 8 Dec 2026, 08:00')).toBeInTheDocument();
-    expect(within(s.card).getByRole('button', { name: 'Run the server schedule of Sales now and load its snapshot' })).toBeEnabled();
+    expect(
+      within(s.card).getByRole('button', { name: 'Run now — run the server schedule of Sales now and load its snapshot' }),
+    ).toBeEnabled();
     // No snapshot to load, so none is offered; nothing on the card is red.
     expect(within(s.card).queryByRole('button', { name: 'More ways to refresh Sales' })).not.toBeInTheDocument();
     expect(within(s.card).queryByText(/Load latest snapshot/)).not.toBeInTheDocument();
@@ -106,8 +108,8 @@ describe('Tables tab: server schedules', () => {
     const runNow = vi.fn(async () => run({}));
     const runs = vi.fn(async () => [run({ status: 'succeeded', finishedAt: '2026-12-07T06:28:02.000Z', durationMs: 2100, rowCount: 4 })]);
     const s = await setup({ list, runNow, runs });
-    await userEvent.click(await within(s.card).findByRole('button', { name: /Run the server schedule of Sales now/ }));
-    expect(within(s.card).getByRole('button', { name: /Run the server schedule/ })).toBeDisabled();
+    await userEvent.click(await within(s.card).findByRole('button', { name: /^Run now — run the server schedule of Sales now/ }));
+    expect(within(s.card).getByRole('button', { name: 'Running on the server… (Sales)' })).toBeDisabled();
     expect(within(s.card).getByText('The server is pulling the data; the snapshot loads when it is done.')).toBeInTheDocument();
     await waitFor(() => expect(s.gateway.workbook.findTable('Sales')!.rows).toBe(4), { timeout: 8000 });
     expect(runNow).toHaveBeenCalledWith('sch-1', expect.anything());
@@ -128,7 +130,7 @@ describe('Tables tab: server schedules', () => {
       }),
     );
     const s = await setup({ list: vi.fn(async () => [info()]), runNow, runs: vi.fn(async () => []) });
-    await userEvent.click(await within(s.card).findByRole('button', { name: /Run the server schedule of Sales now/ }));
+    await userEvent.click(await within(s.card).findByRole('button', { name: /^Run now — run the server schedule of Sales now/ }));
     const alert = await within(s.card).findByRole('alert');
     expect(alert).toHaveTextContent('Tableau could not export the view');
     expect(s.latestSnapshot).not.toHaveBeenCalled();
@@ -142,7 +144,7 @@ describe('Tables tab: server schedules', () => {
     });
     const runs = vi.fn(async () => [run({ id: 'run-0', status: 'succeeded', durationMs: 900, rowCount: 4 })]);
     const s = await setup({ list: vi.fn(async () => [info()]), runNow, runs });
-    await userEvent.click(await within(s.card).findByRole('button', { name: /Run the server schedule of Sales now/ }));
+    await userEvent.click(await within(s.card).findByRole('button', { name: /^Run now — run the server schedule of Sales now/ }));
     await waitFor(() => expect(s.gateway.workbook.findTable('Sales')!.rows).toBe(4));
   });
 
@@ -168,9 +170,8 @@ describe('Tables tab: server schedules', () => {
       .mockResolvedValueOnce([info({ status: 'running', lastRun: run({ trigger: 'schedule' }) })])
       .mockResolvedValue([info({ status: 'succeeded', dataAsOf: '2026-12-07T06:29:00.000Z' })]);
     const s = await setup({ list });
-    expect(await within(s.card).findByRole('button', { name: /Run the server schedule of Sales now/ })).toBeDisabled();
-    expect(within(s.card).getByText('Running on the server…')).toBeInTheDocument();
+    expect(await within(s.card).findByRole('button', { name: 'Running on the server… (Sales)' })).toBeDisabled();
     await within(s.card).findByText('Latest snapshot: data as of 7 Dec 2026, 07:29', {}, { timeout: 8000 });
-    expect(within(s.card).getByRole('button', { name: /Run the server schedule of Sales now/ })).toBeEnabled();
+    expect(within(s.card).getByRole('button', { name: /^Run now — run the server schedule of Sales now/ })).toBeEnabled();
   }, 20_000);
 });
