@@ -64,6 +64,21 @@ export function isJsonNumeral(s: string): boolean {
   return JSON_NUMERAL.test(s);
 }
 
+/**
+ * The text JavaScript itself prints for the double it reads (the shortest round-trip form,
+ * https://tc39.es/ecma262/#sec-numeric-types-number-tostring): "100000000000000000" is 1e17
+ * exactly, whatever its trailing zeros look like to significantDigits.
+ */
+export function isShortestDouble(s: string): boolean {
+  return String(Number(s)) === s;
+}
+
+/** A floating-point column's token that a double would change: more digits than a double holds, and not a double's own text. */
+export function tooLongForDouble(s: string, start = 0, end = s.length): boolean {
+  if (end - start <= DOUBLE_DIGITS || significantDigits(s, start, end) <= DOUBLE_DIGITS) return false;
+  return !isShortestDouble(s.slice(start, end));
+}
+
 /** A numeral text with more significant digits than `limit`: it must travel as text. */
 export function tooLongForNumber(s: string, limit = EXCEL_DIGITS): boolean {
   return s.length > limit && significantDigits(s) > limit;

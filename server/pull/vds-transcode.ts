@@ -5,7 +5,7 @@
  * text, a misfit, a nested value, whitespace that could hold a newline, a row of the wrong width):
  * the caller then takes the general path (JSON.parse + convertVdsValue), which stays the reference.
  */
-import { DOUBLE_DIGITS, EXCEL_DIGITS, significantDigits } from './precision.js';
+import { EXCEL_DIGITS, significantDigits, tooLongForDouble } from './precision.js';
 import { convertVdsValue, V_BOOL, V_DATE, V_FLOAT, V_NUMBER, V_TEXT } from './vds-values.js';
 
 const Q = 0x22,
@@ -135,8 +135,9 @@ export function transcodeArrays(s: string, kinds: readonly number[], memo: DateM
         while (i < n && isNumberChar(s.charCodeAt(i))) i++;
         // More digits than the column can hold as a double: the token goes out as a string of the
         // same characters (the rule of vds-values.ts `numberFromText`).
-        const max = kind === V_FLOAT ? DOUBLE_DIGITS : EXCEL_DIGITS;
-        if (i - start > max && significantDigits(s, start, i) > max) {
+        const long =
+          kind === V_FLOAT ? tooLongForDouble(s, start, i) : i - start > EXCEL_DIGITS && significantDigits(s, start, i) > EXCEL_DIGITS;
+        if (long) {
           parts.push(s.slice(copied, start), '"', s.slice(start, i), '"');
           copied = i;
           (long ??= new Int32Array(width))[col]++;

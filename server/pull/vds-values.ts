@@ -7,7 +7,7 @@
 import type { CellValue, ColumnType } from '../../common/stream.js';
 import { excelSerial, isValidDate } from '../../common/typed-values.js';
 import { dt, F_ISO, scanDate } from './infer/date-scan.js';
-import { DOUBLE_DIGITS, EXCEL_DIGITS, isJsonNumeral, tooLongForNumber } from './precision.js';
+import { EXCEL_DIGITS, isJsonNumeral, tooLongForDouble, tooLongForNumber } from './precision.js';
 
 export const V_NUMBER = 1,
   V_DATE = 2,
@@ -57,11 +57,12 @@ function misfit(v: unknown, misfits: Misfits): CellValue {
  * floating-point column (V_FLOAT: REAL, AVG, ...) Tableau already holds a double, and a 16- or
  * 17-digit token (0.30000000000000004, an AVG of 3.3333333333333335) is that very double: it stays a
  * number, or every computed measure would land as text; only more digits than a double has
- * (DOUBLE_DIGITS) mean an exact decimal that Number() would round.
+ * (DOUBLE_DIGITS), in a text that is not a double's own (1e17 prints as 18 digits), mean an exact
+ * decimal that Number() would round.
  */
 function numberFromText(kind: number, v: string, misfits: Misfits): CellValue {
   if (v === '') return null;
-  if (tooLongForNumber(v, kind === V_FLOAT ? DOUBLE_DIGITS : EXCEL_DIGITS) && isJsonNumeral(v)) {
+  if ((kind === V_FLOAT ? tooLongForDouble(v) : tooLongForNumber(v, EXCEL_DIGITS)) && isJsonNumeral(v)) {
     misfits.long = (misfits.long ?? 0) + 1;
     return v;
   }

@@ -124,6 +124,9 @@ describe('VDS values beyond 15 significant digits and before 1900', () => {
     const misfits = { count: 0 };
     expect(convertVdsValue(V_FLOAT, '0.123456789012345678', misfits)).toBe('0.123456789012345678');
     expect(misfits).toEqual({ count: 0, long: 1 });
+    // 1e17 prints as 18 digits, all but one of them zeros: still the double's own text, a number.
+    expect(JSON.parse(transcodeArrays('[[100000000000000000]]', [V_FLOAT], dateMemo())!.json)).toEqual([[1e17]]);
+    expect(convertVdsValue(V_FLOAT, '100000000000000000', { count: 0 })).toBe(1e17);
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => {
         const fast = transcodeArrays(`[[${JSON.stringify(d)}]]`, [V_FLOAT], dateMemo())!;
