@@ -1,4 +1,4 @@
-import { Button, Caption1, Field, Input, makeStyles, Select, Text, tokens } from '@fluentui/react-components';
+import { Button, Caption1, Checkbox, Field, Input, makeStyles, Select, Text, tokens } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
 
@@ -281,7 +281,19 @@ function ValueInput({
         </Select>
       </Field>
     );
-  if (field.choices && op !== 'in')
+  if (field.choices && op === 'in') {
+    // "Is one of" Tableau's fixed values: tick them rather than type their exact spelling.
+    const picked = new Set(value.split(',').filter(Boolean));
+    const toggle = (c: string, on: boolean) => onChange(field.choices!.filter((x) => (x === c ? on : picked.has(x))).join(','));
+    return (
+      <div role="group" aria-label={label} style={{ gridColumn: '1 / 3' }}>
+        {field.choices.map((c) => (
+          <Checkbox key={c} size="medium" label={c} checked={picked.has(c)} onChange={(_, d) => toggle(c, !!d.checked)} />
+        ))}
+      </div>
+    );
+  }
+  if (field.choices)
     return (
       <Field label={label} size="small">
         <Select size="small" value={value} onChange={(_, d) => onChange(d.value)}>
@@ -306,12 +318,7 @@ function ValueInput({
         <Input size="small" type="number" value={value} onChange={(_, d) => onChange(d.value)} />
       </Field>
     );
-  const hint =
-    op === 'in'
-      ? `Separated by commas${field.choices ? `: ${field.choices.join(', ')}` : ''}`
-      : op === 'eq'
-        ? '* matches any text'
-        : undefined;
+  const hint = op === 'in' ? 'Separated by commas' : op === 'eq' ? '* matches any text' : undefined;
   return (
     <Field label={label} size="small" hint={hint}>
       <Input size="small" value={value} onChange={(_, d) => onChange(d.value)} />

@@ -132,6 +132,26 @@ describe('Inventory, Tables and keyboard navigation', { timeout: 90_000 }, () =>
     });
   });
 
+  it('ticks fixed values for "is one of"', async () => {
+    const api = fakeApi({ pull: echoPull });
+    renderWith(<App />, memoryServices(api).services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('tab', { name: 'Inventory' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'List' }), 'jobs');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Condition of filter 1' }), 'in');
+    const values = screen.getByRole('group', { name: 'Value of filter 1' });
+    await user.click(within(values).getByRole('checkbox', { name: 'Failed' }));
+    await user.click(within(values).getByRole('checkbox', { name: 'Cancelled' }));
+    await user.click(screen.getByRole('button', { name: 'Preview list' }));
+    await screen.findByText(/All 1 rows/);
+    expect(vi.mocked(api.pull).mock.calls[0][1].source).toEqual({
+      kind: 'inventory',
+      resource: 'jobs',
+      filter: 'status:in:[Failed,Cancelled]',
+    });
+  });
+
   it('says when a list cannot be filtered', async () => {
     renderWith(<App />, memoryServices(fakeApi()).services);
     const user = userEvent.setup();
