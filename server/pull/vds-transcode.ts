@@ -135,9 +135,9 @@ export function transcodeArrays(s: string, kinds: readonly number[], memo: DateM
         while (i < n && isNumberChar(s.charCodeAt(i))) i++;
         // More digits than the column can hold as a double: the token goes out as a string of the
         // same characters (the rule of vds-values.ts `numberFromText`).
-        const long =
+        const tooLong =
           kind === V_FLOAT ? tooLongForDouble(s, start, i) : i - start > EXCEL_DIGITS && significantDigits(s, start, i) > EXCEL_DIGITS;
-        if (long) {
+        if (tooLong) {
           parts.push(s.slice(copied, start), '"', s.slice(start, i), '"');
           copied = i;
           (long ??= new Int32Array(width))[col]++;
