@@ -126,6 +126,7 @@ describe('keyboard only, 320 px: Connect → insert → server schedule → Run 
     const load = page.getByRole('menuitem', { name: /^Load latest snapshot/ });
     await load.waitFor({ timeout: 10_000 });
     await pressUntilFocused(page, 'ArrowDown', load, 4);
+    await expect.poll(() => page.getByRole('menu').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
     await expectAccessible('11-refresh-menu');
     await page.keyboard.press('Enter');
     await expect
@@ -154,6 +155,9 @@ describe('keyboard only, 320 px: Connect → insert → server schedule → Run 
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     await expect.poll(() => isFocused(forget)).toBe(true);
+    // Tabster's modalizer hands the rest of the pane back (drops its aria-hidden) a moment after
+    // the dialog is gone; axe judges the pane once it has.
+    await expect.poll(() => page.locator('[aria-hidden="true"]:not([data-tabster-dummy])').filter({ has: forget }).count()).toBe(0);
     await expectAccessible('14-connection');
   });
 });
