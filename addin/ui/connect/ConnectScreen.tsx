@@ -20,6 +20,7 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
   const [errors, setErrors] = useState<ConnectFormErrors>({});
   const { busy, failure, setFailure, run } = useAction();
   const touched = useRef(false);
+  const serverUrlField = useRef<HTMLInputElement>(null);
 
   const health = useAsync(
     async (signal) => {
@@ -71,7 +72,7 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
     <div className={styles.stack}>
       <ErrorBar error={health.error} onRetry={health.reload} />
       <ErrorBar error={connections.error} />
-      <SavedConnections connections={connections} onUse={onConnected} />
+      <SavedConnections connections={connections} onUse={onConnected} onForgotten={() => serverUrlField.current?.focus()} />
       {demo ? (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
@@ -91,6 +92,7 @@ export function ConnectScreen({ connections, onConnected }: { connections: Conne
       <form className={styles.stack} onSubmit={submit} noValidate aria-label="Connect to Tableau">
         <Field label="Server URL" required validationMessage={errors.serverUrl}>
           <Input
+            ref={serverUrlField}
             type="url"
             value={form.serverUrl}
             placeholder="https://tableau.example.com"

@@ -27,20 +27,36 @@ const useStyles = makeStyles({
 });
 
 /** The session's saved connections: use one, sign out of it, or forget it (the server drops its secret). */
-export function SavedConnections({ connections, onUse }: { connections: ConnectionsState; onUse(): void }) {
+export function SavedConnections({
+  connections,
+  onUse,
+  onForgotten,
+}: {
+  connections: ConnectionsState;
+  onUse(): void;
+  /** After Forget removed the last card: where focus goes instead (the card and its buttons are gone). */
+  onForgotten?(): void;
+}) {
   const pane = usePaneStyles();
   const styles = useStyles();
   const [failure, setFailure] = useState<ApiErrorBody | null>(null);
   if (connections.connections.length === 0) return null;
 
-  const run = (action: () => Promise<void>) => {
+  const run = (action: () => Promise<void>, then?: () => void) => {
     setFailure(null);
-    action().catch((error: unknown) => setFailure(errorBody(error)));
+    action().then(then, (error: unknown) => setFailure(errorBody(error)));
+  };
+  // The forgotten card (and the Forget button focus would return to) is gone: focus the list's
+  // heading, or, with no saved connection left, whatever the screen offers next (never <body>).
+  const afterForget = () => {
+    const heading = document.getElementById('saved-connections');
+    if (heading && connections.connections.length > 1) heading.focus();
+    else onForgotten?.();
   };
 
   return (
     <section aria-labelledby="saved-connections" className={pane.tight}>
-      <Text as="h2" id="saved-connections" weight="semibold" size={300}>
+      <Text as="h2" id="saved-connections" weight="semibold" size={300} tabIndex={-1}>
         Saved connections
       </Text>
       <ul className={pane.list} style={{ gap: tokens.spacingVerticalS }}>
@@ -79,7 +95,7 @@ export function SavedConnections({ connections, onUse }: { connections: Connecti
                 <Button size="small" aria-label={`Sign out of ${c.label}`} onClick={() => run(() => connections.signOut(c.id))}>
                   Sign out
                 </Button>
-                <ForgetButton connection={c} onForget={() => run(() => connections.forget(c.id))} />
+                <ForgetButton connection={c} onForget={() => run(() => connections.forget(c.id), afterForget)} />
               </div>
             </li>
           );

@@ -143,7 +143,7 @@ describe('Connect screen (issue #21)', { timeout: 90_000 }, () => {
     await waitFor(() => expect(heading).toHaveFocus());
   });
 
-  it('Forget asks first: Escape and "Keep it" keep the connection, focus returns to Forget', async () => {
+  it('Forget asks first: Escape and "Keep it" keep the connection (focus back on Forget); after Forget focus goes to the form', async () => {
     const api = fakeApi();
     renderWith(<App />, memoryServices(api).services);
     const user = userEvent.setup();
@@ -166,6 +166,8 @@ describe('Connect screen (issue #21)', { timeout: 90_000 }, () => {
     await user.click(screen.getByRole('button', { name: `Forget ${connection.label}` }));
     await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Forget' }));
     await waitFor(() => expect(api.forgetConnection).toHaveBeenCalledWith('c1'));
+    // Its card is gone, and with it the button focus would go back to: focus goes to the form.
+    await waitFor(() => expect(screen.getByLabelText(/Server URL/)).toHaveFocus());
   });
 
   it('Sign out and Forget stop that connection’s refreshes; Use resumes them', async () => {
