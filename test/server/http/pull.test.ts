@@ -6,10 +6,11 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 import type { StreamMessage } from '../../../common/stream.js';
-import { type RunningServer, startServer } from '../../../server/main.js';
+import type { RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
-import { apiClient, captureLogger, connectDemo, parseNdjson as parse, rowsOf, tempDir } from './helpers.js';
+import { apiClient, connectDemo, parseNdjson as parse, rowsOf } from './helpers.js';
+import { startTestServer } from './test-server.js';
 
 let sim: Simulator;
 let server: RunningServer;
@@ -27,13 +28,7 @@ const ids = {
 
 beforeAll(async () => {
   sim = await createSimulator({ jobs: { mode: 'poll', pollsPerStage: 1 } });
-  server = await startServer({
-    dataDir: tempDir(),
-    port: 0,
-    protocol: 'http',
-    logger: captureLogger().logger,
-    tableau: { retry: { maxAttempts: 1 } },
-  });
+  server = await startTestServer();
   api = apiClient(server.url);
   ({ token, cid } = await connectDemo(api, sim));
 });
@@ -181,7 +176,7 @@ describe('pull', () => {
   });
 
   it('gzips the stream when the client accepts it (compressLoopback standing in for a remote client)', async () => {
-    const gz = await startServer({ dataDir: tempDir(), port: 0, protocol: 'http', logger: captureLogger().logger, compressLoopback: true });
+    const gz = await startTestServer({ compressLoopback: true });
     try {
       // The second demo PAT: one live session per PAT, so the shared server's session stays valid.
       const res = await apiClient(gz.url).call('POST', '/api/connections', {

@@ -2,9 +2,10 @@
  * Every route answers malformed input with 400 {error:{code:'invalid-input'}} — never a 500 —
  * over real HTTP, with a valid session and the caller's own connection (so only the input is wrong).
  */
-import { type RunningServer, startServer } from '../../../server/main.js';
+import type { RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { apiClient, captureLogger, tempDir } from './helpers.js';
+import { apiClient } from './helpers.js';
+import { startTestServer } from './test-server.js';
 
 let sim: Simulator;
 let server: RunningServer;
@@ -14,13 +15,7 @@ let cid: string;
 
 beforeAll(async () => {
   sim = await createSimulator({});
-  server = await startServer({
-    dataDir: tempDir(),
-    port: 0,
-    protocol: 'http',
-    logger: captureLogger().logger,
-    tableau: { retry: { maxAttempts: 1 } },
-  });
+  server = await startTestServer();
   api = apiClient(server.url);
   const res = await api.call('POST', '/api/connections', {
     body: {

@@ -12,9 +12,10 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type RunningServer, startServer } from '../../../server/main.js';
+import type { RunningServer } from '../../../server/main.js';
 import { createSimulator, type Simulator } from '../../../server/sim/index.js';
-import { apiClient, captureLogger, connectDemo, parseNdjson, rowsOf, tempDir } from '../http/helpers.js';
+import { apiClient, connectDemo, parseNdjson, rowsOf, tempDir } from '../http/helpers.js';
+import { startTestServer } from '../http/test-server.js';
 
 let sim: Simulator;
 let server: RunningServer;
@@ -29,13 +30,7 @@ beforeAll(async () => {
   const file = join(dir, 'early.csv');
   writeFileSync(file, 'Day,Label\n1899-12-31,a\n1900-01-01,b\n1900-02-28,c\n1900-03-01,d\n');
   sim = await createSimulator({ csvDatasets: [file] });
-  server = await startServer({
-    dataDir: tempDir(),
-    port: 0,
-    protocol: 'http',
-    logger: captureLogger().logger,
-    tableau: { retry: { maxAttempts: 1 } },
-  });
+  server = await startTestServer();
   api = apiClient(server.url);
   ({ token, cid } = await connectDemo(api, sim));
 });
