@@ -6,8 +6,13 @@
 import { intersects, type Rect } from '../address.js';
 import { shiftFormula } from './formula.js';
 import type { MemorySheet } from './sheet.js';
-import { dataRect, isEmpty, type MemTable, tableRect } from './tables.js';
-import type { MemoryWorkbook } from './workbook.js';
+import { dataRect, isEmpty, tableRect, type Tables } from './tables.js';
+import type { MemTable, TableHost } from './types.js';
+
+/** What AutoCorrect needs from the workbook (MemoryWorkbook, structurally): the table code's needs and its table operations. */
+interface AutoCorrectHost extends TableHost {
+  readonly tableOps: Tables;
+}
 
 /** Table behaviour after cells were written or cleared (Range.values/formulas/clear, copyFrom). */
 export const afterWrite = {
@@ -28,7 +33,7 @@ export const afterWrite = {
    *    Otherwise a column whose data cells all hold the same formula (relatively) becomes calculated,
    *    and one left with no formula is no longer calculated.
    */
-  apply(wb: MemoryWorkbook, sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[]): void {
+  apply(wb: AutoCorrectHost, sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[]): void {
     const sh = wb.sheet(sheetName);
     const ops = wb.tableOps;
     const written = (r: number, c: number) => {
@@ -80,7 +85,7 @@ export const afterWrite = {
       }
     }
   },
-  cleared(wb: MemoryWorkbook, sheetName: string, rect: Rect): void {
+  cleared(wb: AutoCorrectHost, sheetName: string, rect: Rect): void {
     for (const t of wb.tableOps.onSheet(sheetName)) {
       const d = dataRect(t);
       if (!intersects(d, rect)) continue;
@@ -95,6 +100,6 @@ function otherCellsEmpty(sh: MemorySheet, d: Rect, c: number, r0: number, r1: nu
   return true;
 }
 
-function roomFor(wb: MemoryWorkbook, sh: MemorySheet, rect: Rect, self: MemTable): boolean {
+function roomFor(wb: AutoCorrectHost, sh: MemorySheet, rect: Rect, self: MemTable): boolean {
   return !wb.tableOps.onSheet(sh.name).some((o) => o !== self && intersects(tableRect(o), rect)) && sh.mergesIn(rect).length === 0;
 }

@@ -4,11 +4,11 @@
  * Excel's. The proxies live in api/ (context, range, worksheet, table, parts); this file is the entry:
  * MemoryExcel.run(options, batch) gives each batch a fresh request context, as Excel.run does.
  */
-import { ClientObject, Ctx, type ExcelHost, type OpRecord, type SyncRecord } from './api/context.js';
+import { ClientObject, Ctx, type ExcelHost, type OpRecord, type ProxyMakers, type SyncRecord } from './api/context.js';
 import { CustomXmlPartCollection } from './api/parts.js';
 import { Range } from './api/range.js';
-import { TableCollection } from './api/table.js';
-import { WorksheetCollection } from './api/worksheet.js';
+import { TableCollection, TableScopedCollection } from './api/table.js';
+import { Worksheet, WorksheetCollection } from './api/worksheet.js';
 import { MemoryWorkbook } from './workbook.js';
 
 export type { OpRecord, SyncRecord } from './api/context.js';
@@ -19,6 +19,14 @@ export interface MemoryExcelOptions {
   /** Highest ExcelApi requirement set this "Excel" supports (default 1.17). */
   apiVersion?: string;
 }
+
+/** The proxies' constructors, for the ones that create one another (api/types.ts): given to every request context. */
+const PROXIES: ProxyMakers = {
+  range: (ctx, where) => new Range(ctx, where),
+  worksheet: (ctx, resolveName) => new Worksheet(ctx, resolveName),
+  tables: (ctx, sheet) => new TableCollection(ctx, sheet),
+  scopedTables: (ctx, list) => new TableScopedCollection(ctx, list),
+};
 
 export class MemoryExcel implements ExcelHost {
   readonly ops: OpRecord[] = [];
@@ -44,7 +52,7 @@ export class MemoryExcel implements ExcelHost {
   /** Excel.run: the batch gets a fresh request context (typed loosely: the gateway casts it). */
   run = async <T>(options: unknown, fn: (ctx: never) => Promise<T>): Promise<T> => {
     if (this.record) this.runOptions.push(options);
-    const ctx = new Ctx(this);
+    const ctx = new Ctx(this, PROXIES);
     ctx.workbook = new WorkbookProxy(ctx);
     return fn(ctx as never);
   };

@@ -10,24 +10,10 @@ import { formatCell } from '../cell-display.js';
 import { ExcelLikeError } from './errors.js';
 import { type Scalar, shiftFormula } from './formula.js';
 import { cellKey, type MemCell } from './sheet.js';
-import { dataRect, type MemTable } from './tables.js';
-import type { MemoryWorkbook } from './workbook.js';
+import { dataRect } from './tables.js';
+import type { FilterCriteria, MemTable, SortField, TableHost } from './types.js';
 
-/** The subset of Excel.FilterCriteria this model evaluates. */
-export interface FilterCriteria {
-  filterOn: 'Values' | 'Custom' | 'TopItems' | 'BottomItems' | string;
-  values?: unknown[];
-  criterion1?: string;
-  criterion2?: string;
-  operator?: 'And' | 'Or';
-}
-/** Excel.SortField: `key` is the column index within the table. */
-export interface SortField {
-  key: number;
-  ascending?: boolean;
-}
-
-export function applyFilter(wb: MemoryWorkbook, t: MemTable, k: number, criteria: FilterCriteria | null): void {
+export function applyFilter(wb: TableHost, t: MemTable, k: number, criteria: FilterCriteria | null): void {
   wb.guard(t.sheet, 'TableColumn.filter');
   if (k < 0 || k >= t.cols) throw new ExcelLikeError('InvalidArgument', `The table has no column ${k}.`);
   if (criteria && !['Values', 'Custom', 'TopItems', 'BottomItems'].includes(criteria.filterOn))
@@ -36,14 +22,14 @@ export function applyFilter(wb: MemoryWorkbook, t: MemTable, k: number, criteria
   reapplyFilters(wb, t);
 }
 
-export function clearFilters(wb: MemoryWorkbook, t: MemTable): void {
+export function clearFilters(wb: TableHost, t: MemTable): void {
   wb.guard(t.sheet, 'Table.clearFilters');
   for (const c of t.columns) c.filter = null;
   reapplyFilters(wb, t);
 }
 
 /** Table.reapplyFilters(): hides exactly the data rows that fail some column's filter, on current values. */
-export function reapplyFilters(wb: MemoryWorkbook, t: MemTable): void {
+export function reapplyFilters(wb: TableHost, t: MemTable): void {
   const sh = wb.guard(t.sheet, 'Table.reapplyFilters');
   const d = dataRect(t);
   const tests = t.columns.map((c, k) => (c.filter ? matcher(wb, t, k, c.filter) : null));
@@ -54,7 +40,7 @@ export function reapplyFilters(wb: MemoryWorkbook, t: MemTable): void {
   }
 }
 
-function matcher(wb: MemoryWorkbook, t: MemTable, k: number, f: FilterCriteria): (r: number, c: number) => boolean {
+function matcher(wb: TableHost, t: MemTable, k: number, f: FilterCriteria): (r: number, c: number) => boolean {
   const sh = wb.sheet(t.sheet);
   const value = (r: number, c: number) => wb.value(t.sheet, r, c);
   const text = (r: number, c: number) => formatCell(value(r, c), sh.get(r, c)?.format ?? 'General').toLowerCase();
@@ -139,7 +125,7 @@ function compare(a: Scalar | null, b: Scalar | null): number {
  * Blanks sort last in both directions (support.microsoft.com "Sort data in a range or table").
  * Verify in Excel: rows hidden by a filter are sorted too; the filters are then re-evaluated.
  */
-export function sortTable(wb: MemoryWorkbook, t: MemTable, fields: SortField[]): void {
+export function sortTable(wb: TableHost, t: MemTable, fields: SortField[]): void {
   const sh = wb.guard(t.sheet, 'TableSort.apply');
   if (!fields.length || fields.some((f) => f.key < 0 || f.key >= t.cols))
     throw new ExcelLikeError('InvalidArgument', 'Invalid sort fields.');
@@ -176,7 +162,7 @@ export function sortTable(wb: MemoryWorkbook, t: MemTable, fields: SortField[]):
   if (t.columns.some((c) => c.filter)) reapplyFilters(wb, t);
 }
 
-export function reapplySort(wb: MemoryWorkbook, t: MemTable): void {
+export function reapplySort(wb: TableHost, t: MemTable): void {
   wb.guard(t.sheet, 'TableSort.reapply');
   if (t.sortFields.length) sortTable(wb, t, t.sortFields);
 }

@@ -8,31 +8,7 @@ import { fitsSheet, intersects, MAX_ROWS, type Rect, rectAddress } from '../addr
 import { ExcelLikeError } from './errors.js';
 import { shiftFormula } from './formula.js';
 import { cellKey, type MemorySheet } from './sheet.js';
-import type { FilterCriteria, SortField } from './table-view.js';
-import type { MemoryWorkbook } from './workbook.js';
-
-interface MemColumn {
-  /** Formula of a calculated column as written in the first data row (a table-column property), or null. */
-  calc: string | null;
-  filter: FilterCriteria | null;
-}
-
-export interface MemTable {
-  name: string;
-  sheet: string;
-  row: number;
-  col: number;
-  /** Data rows (Excel keeps at least one, possibly empty). */
-  rows: number;
-  cols: number;
-  /** Table.showTotals (excel.d.ts): the totals row is the row after the data, inside the table's range. */
-  showTotals: boolean;
-  columns: MemColumn[];
-  /** TableSort.fields as last applied (excel.d.ts TableSort.fields), [] when cleared. */
-  sortFields: SortField[];
-  /** Totals-row cells kept while the row is off, restored when it is shown again. */
-  savedTotals?: { value: unknown; formula?: string; format?: string }[];
-}
+import type { MemColumn, MemTable, TableHost } from './types.js';
 
 /** The table's whole range: header, data and (when shown) totals — excel.d.ts Table.getRange(). */
 export function tableRect(t: MemTable): Rect {
@@ -52,7 +28,7 @@ export const isEmpty = (sh: MemorySheet, r: number, c: number): boolean => {
 const newColumn = (): MemColumn => ({ calc: null, filter: null });
 
 export class Tables {
-  constructor(private readonly wb: MemoryWorkbook) {}
+  constructor(private readonly wb: TableHost) {}
 
   get(name: string): MemTable {
     const t = this.wb.findTable(name);

@@ -15,37 +15,15 @@ import { coerceCellInput, type CoerceResult } from './coerce.js';
 import { accessDenied, ExcelLikeError } from './errors.js';
 import { type ErrorValue, evaluateFormula, type Scalar, type Value } from './formula.js';
 import { type MemCell, MemorySheet } from './sheet.js';
-import { type MemTable, tableRect, Tables } from './tables.js';
+import { tableRect, Tables } from './tables.js';
+import type { AutoCorrectOptions, MemTable, WriteKind } from './types.js';
 
-export type { MemTable } from './tables.js';
+export type { MemTable } from './types.js';
 
 interface MemorySnapshot {
   sheets: Record<string, Record<string, { value: Scalar | null; formula?: string; format?: string }>>;
   tables: { name: string; sheet: string; address: string; headers: string[]; rows: number }[];
   parts: string[];
-}
-
-/** One cell of a write: what Range.values / Range.formulas put there. */
-export type WriteKind = 'values' | 'formulas';
-
-/**
- * Excel's AutoCorrect options that change what API writes do to tables (File › Options ›
- * Proofing › AutoCorrect Options › AutoFormat As You Type). Both on by default, as in Excel.
- */
-export interface AutoCorrectOptions {
-  /**
-   * "Include new rows and columns in table": data written directly below or to the right of a
-   * table joins it (https://learn.microsoft.com/office/dev/add-ins/excel/performance, "Importing
-   * data into tables"; support.microsoft.com "Resize a table by adding or removing rows and columns").
-   */
-  expandTables: boolean;
-  /**
-   * "Fill formulas in tables to create calculated columns": a formula entered into an empty table
-   * column fills the column, and new rows of a calculated column get its formula
-   * (https://github.com/OfficeDev/office-js/issues/2093, https://github.com/OfficeDev/office-js/issues/6745,
-   * https://github.com/OfficeDev/office-js/issues/5909).
-   */
-  fillFormulas: boolean;
 }
 
 export interface MemoryWorkbookOptions {

@@ -12,8 +12,11 @@
  * There is no transaction: an operation failing inside a sync leaves the ones before it applied
  * (https://learn.microsoft.com/office/dev/add-ins/testing/application-specific-api-error-handling).
  */
+import { parseAddress } from '../../address.js';
 import { ExcelLikeError } from '../errors.js';
+import type { MemTable } from '../types.js';
 import type { MemoryWorkbook } from '../workbook.js';
+import type { RangeProxy, TableCollectionProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
 export interface OpRecord {
   op: string;
@@ -43,11 +46,27 @@ export interface ExcelHost {
   isSetSupported(set: string, version: string): boolean;
 }
 
+/**
+ * The constructors of the proxies that create one another (types.ts), given to every context by
+ * excel-api.ts: range.ts, table.ts and worksheet.ts reach each other only through `ctx.make`.
+ */
+export interface ProxyMakers {
+  range(ctx: Ctx, where: () => Where | null): RangeProxy;
+  worksheet(ctx: Ctx, resolveName: () => string): WorksheetProxy;
+  /** Workbook.tables (sheet = null) or Worksheet.tables. */
+  tables(ctx: Ctx, sheet: WorksheetProxy | null): TableCollectionProxy;
+  /** Range.getTables(): the tables `list()` gives at each load. */
+  scopedTables(ctx: Ctx, list: () => MemTable[]): TableScopedCollectionProxy;
+}
+
 export class Ctx {
   private queue: Op[] = [];
-  /** Set by api/workbook.ts (the proxy tree is built there). */
+  /** Set by excel-api.ts (the proxy tree is built there). */
   workbook!: unknown;
-  constructor(readonly host: ExcelHost) {}
+  constructor(
+    readonly host: ExcelHost,
+    readonly make: ProxyMakers,
+  ) {}
 
   get wb(): MemoryWorkbook {
     return this.host.wb;
@@ -125,6 +144,19 @@ export function loadNames(spec: unknown): string[] | null {
   return null;
 }
 
+/** A collection's load names apply to its items, with or without the "items/" prefix (Office.js collection load). */
+const itemNamesOf = (names: string[] | null): string[] | null => {
+  const items = names?.map((n) => n.replace(/^items\//, '')).filter((n) => n !== 'items' && n !== 'count') ?? null;
+  return items && items.length ? items : null;
+};
+
+/** "Sheet2!A1:B3" or "A1:B3" (on `sheet`). */
+export function parseQualified(address: string, sheet: string): Where {
+  const bang = address.lastIndexOf('!');
+  const name = bang < 0 ? sheet : address.slice(0, bang).replace(/^'|'$/g, '').replace(/''/g, "'");
+  return { sheet: name, rect: parseAddress(address) };
+}
+
 /** Base of every proxy: load tracking and PropertyNotLoaded like Office.js client objects. */
 export class ClientObject {
   isNullObject = false;
@@ -149,5 +181,55 @@ export class ClientObject {
   }
   toJSON(): Record<string, unknown> {
     return {};
+  }
+}
+
+/**
+ * Base of the collections: `items` (and `count`, their number) can be read after load() + sync();
+ * load reads them at the sync from `fetch`, which gets the load names meant for the items.
+ */
+export abstract class ItemCollection<T> extends ClientObject {
+  private _items: T[] = [];
+  get items(): T[] {
+    this.need('items');
+    return this._items;
+  }
+  protected get loadedCount(): number {
+    this.need('count');
+    return this._items.length;
+  }
+  protected abstract fetch(itemNames: string[] | null): T[];
+  load(spec?: unknown): this {
+    const itemNames = itemNamesOf(loadNames(spec));
+    this.ctx.enqueue({ op: 'load' }, () => {
+      this._items = this.fetch(itemNames);
+      this.markLoaded(['items', 'count']);
+    });
+    return this;
+  }
+}
+
+/**
+ * Base of the proxies of one item (Table, TableColumn, Worksheet, Shape): load() reads the item's
+ * properties at the sync (`read`), unless the proxy is a null object; `prop` returns one once loaded.
+ */
+export abstract class ItemObject<D extends object> extends ClientObject {
+  protected data: Partial<D> = {};
+  protected abstract read(): D;
+  /** Reads the item's properties now (inside a sync). */
+  fill(names: string[] | null): void {
+    this.data = this.read();
+    this.markLoaded(names);
+  }
+  load(spec?: unknown): this {
+    const names = loadNames(spec);
+    this.ctx.enqueue({ op: 'load' }, () => {
+      if (!this.isNullObject) this.fill(names);
+    });
+    return this;
+  }
+  protected prop<K extends keyof D & string>(name: K): D[K] {
+    this.need(name);
+    return this.data[name] as D[K];
   }
 }

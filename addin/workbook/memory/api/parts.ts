@@ -1,5 +1,5 @@
 /** Workbook.customXmlParts (ExcelApi 1.5): add, getByNamespace (root element's namespace), getXml, setXml, delete. */
-import { ClientObject, type Ctx, loadNames } from './context.js';
+import { ClientObject, type Ctx, ItemCollection } from './context.js';
 
 export class CustomXmlPart extends ClientObject {
   constructor(
@@ -30,25 +30,15 @@ export class CustomXmlPart extends ClientObject {
   }
 }
 
-export class CustomXmlPartScopedCollection extends ClientObject {
-  private _items: CustomXmlPart[] = [];
+export class CustomXmlPartScopedCollection extends ItemCollection<CustomXmlPart> {
   constructor(
     ctx: Ctx,
     private readonly ns: string,
   ) {
     super(ctx);
   }
-  get items(): CustomXmlPart[] {
-    this.need('items');
-    return this._items;
-  }
-  load(spec?: unknown): this {
-    loadNames(spec);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      this._items = this.ctx.wb.partsByNamespace(this.ns).map((p) => new CustomXmlPart(this.ctx, () => p.id));
-      this.markLoaded(['items']);
-    });
-    return this;
+  protected fetch(): CustomXmlPart[] {
+    return this.ctx.wb.partsByNamespace(this.ns).map((p) => new CustomXmlPart(this.ctx, () => p.id));
   }
 }
 

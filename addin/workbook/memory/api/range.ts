@@ -13,21 +13,15 @@ import { ExcelLikeError } from '../errors.js';
 import { shiftFormula } from '../formula.js';
 import { fromR1C1, toR1C1 } from '../r1c1.js';
 import type { MemCell } from '../sheet.js';
-import { ClientObject, type Ctx, loadNames } from './context.js';
-import { TableScopedCollection } from './table.js';
-import { Worksheet } from './worksheet.js';
+import { ClientObject, type Ctx, loadNames, parseQualified } from './context.js';
+import type { RangeProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
 const ROW_HEIGHT_PT = 15;
 const COLUMN_WIDTH_PT = 48;
 
-export interface Where {
-  sheet: string;
-  rect: Rect;
-}
-
 type Grid = unknown[][];
 
-export class Range extends ClientObject {
+export class Range extends ClientObject implements RangeProxy {
   private data: Record<string, unknown> = {};
   constructor(
     ctx: Ctx,
@@ -135,12 +129,12 @@ export class Range extends ClientObject {
     });
   }
   /** Bound at the next sync, like an Office.js navigation property. */
-  get worksheet(): Worksheet {
+  get worksheet(): WorksheetProxy {
     let name: string | null = null;
     this.ctx.enqueue({ op: 'load' }, () => {
       if (!this.isNullObject) name = this.where()?.sheet ?? null;
     });
-    return new Worksheet(this.ctx, () => name ?? (name = this.at().sheet));
+    return this.ctx.make.worksheet(this.ctx, () => name ?? (name = this.at().sheet));
   }
 
   /** Range.values / formulas: a 2-D array shaped like the range (InvalidArgument otherwise, at sync). */
@@ -258,9 +252,9 @@ export class Range extends ClientObject {
     return used;
   }
   /** Range.getTables(fullyContained) (ExcelApi 1.9). */
-  getTables(fullyContained = false): TableScopedCollection {
+  getTables(fullyContained = false): TableScopedCollectionProxy {
     this.ctx.requires('1.9', 'Range.getTables');
-    return new TableScopedCollection(this.ctx, () => {
+    return this.ctx.make.scopedTables(this.ctx, () => {
       const at = this.at();
       return this.ctx.wb.tableOps.tablesIn(at.sheet, at.rect, fullyContained);
     });
@@ -428,11 +422,4 @@ function assertShape(v: Grid, rect: Rect): void {
       `The number of rows or columns in the input array doesn't match the size or dimensions of the range (${v?.length}×${v?.[0]?.length} for ${rectAddress(rect)}).`,
     );
   }
-}
-
-/** "Sheet2!A1:B3" or "A1:B3" (on `sheet`). */
-export function parseQualified(address: string, sheet: string): Where {
-  const bang = address.lastIndexOf('!');
-  const name = bang < 0 ? sheet : address.slice(0, bang).replace(/^'|'$/g, '').replace(/''/g, "'");
-  return { sheet: name, rect: parseAddress(address) };
 }

@@ -5,25 +5,17 @@
  */
 import { parseAddress, type Rect } from '../../address.js';
 import { ExcelLikeError } from '../errors.js';
-import { applyFilter, clearFilters, type FilterCriteria, reapplyFilters, reapplySort, type SortField, sortTable } from '../table-view.js';
-import { dataRect, type MemTable, tableRect, totalsRow } from '../tables.js';
-import { ClientObject, type Ctx, loadNames } from './context.js';
-import { parseQualified, Range, type Where } from './range.js';
-import { Worksheet } from './worksheet.js';
-
-/** A collection's load names apply to its items, with or without the "items/" prefix (Office.js collection load). */
-export const itemNamesOf = (names: string[] | null): string[] | null => {
-  const items = names?.map((n) => n.replace(/^items\//, '')).filter((n) => n !== 'items' && n !== 'count') ?? null;
-  return items && items.length ? items : null;
-};
+import { applyFilter, clearFilters, reapplyFilters, reapplySort, sortTable } from '../table-view.js';
+import { dataRect, tableRect, totalsRow } from '../tables.js';
+import type { FilterCriteria, MemTable, SortField } from '../types.js';
+import { ClientObject, type Ctx, ItemCollection, ItemObject, loadNames, parseQualified } from './context.js';
+import type { RangeProxy, TableCollectionProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
 /** Workbook.tables (sheet = null) or Worksheet.tables. */
-export class TableCollection extends ClientObject {
-  private _items: Table[] = [];
-  private _count = 0;
+export class TableCollection extends ItemCollection<Table> implements TableCollectionProxy {
   constructor(
     ctx: Ctx,
-    private readonly sheet: Worksheet | null,
+    private readonly sheet: WorksheetProxy | null,
   ) {
     super(ctx);
   }
@@ -37,29 +29,17 @@ export class TableCollection extends ClientObject {
   private list(): MemTable[] {
     return this.sheet ? this.ctx.wb.tableOps.onSheet(this.sheet.resolveName()) : this.ctx.wb.tables;
   }
-  get items(): Table[] {
-    this.need('items');
-    return this._items;
-  }
   get count(): number {
-    this.need('count');
-    return this._count;
+    return this.loadedCount;
   }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      const list = this.list();
-      this._count = list.length;
-      this._items = list.map((t) => Table.of(this.ctx, t, itemNamesOf(names)));
-      this.markLoaded(['items', 'count']);
-    });
-    return this;
+  protected fetch(itemNames: string[] | null): Table[] {
+    return this.list().map((t) => Table.of(this.ctx, t, itemNames));
   }
   /**
    * tables.add(address | Range, hasHeaders): Excel's default name is "Table<n>"; the range must not
    * overlap another table or merged cells, and the sheet must not be protected (../tables.ts).
    */
-  add(address: Range | string, hasHeaders: boolean): Table {
+  add(address: RangeProxy | string, hasHeaders: boolean): Table {
     const label = typeof address === 'string' ? address : undefined;
     let made: MemTable | null = null;
     const table = new Table(this.ctx, () => {
@@ -95,25 +75,15 @@ export class TableCollection extends ClientObject {
 }
 
 /** Range.getTables(fullyContained) result (ExcelApi 1.9). */
-export class TableScopedCollection extends ClientObject {
-  private _items: Table[] = [];
+export class TableScopedCollection extends ItemCollection<Table> implements TableScopedCollectionProxy {
   constructor(
     ctx: Ctx,
     private readonly list: () => MemTable[],
   ) {
     super(ctx);
   }
-  get items(): Table[] {
-    this.need('items');
-    return this._items;
-  }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      this._items = this.list().map((t) => Table.of(this.ctx, t, itemNamesOf(names)));
-      this.markLoaded(['items']);
-    });
-    return this;
+  protected fetch(itemNames: string[] | null): Table[] {
+    return this.list().map((t) => Table.of(this.ctx, t, itemNames));
   }
   getFirst(): Table {
     return new Table(this.ctx, () => {
@@ -124,11 +94,10 @@ export class TableScopedCollection extends ClientObject {
   }
 }
 
-export class Table extends ClientObject {
+export class Table extends ItemObject<{ name: string; showTotals: boolean; id: string; showHeaders: boolean }> {
   readonly columns: TableColumnCollection;
   readonly rows: TableRowCollection;
   readonly sort: TableSort;
-  private data: Record<string, unknown> = {};
   private ref: MemTable | null = null;
   constructor(
     ctx: Ctx,
@@ -151,24 +120,15 @@ export class Table extends ClientObject {
     this.ref = this.lookup();
     return this.ref;
   }
-  private fill(names: string[] | null): void {
+  protected read() {
     const t = this.t();
-    this.data = { name: t.name, showTotals: t.showTotals, id: `{table-${t.name}}`, showHeaders: true };
-    this.markLoaded(names);
+    return { name: t.name, showTotals: t.showTotals, id: `{table-${t.name}}`, showHeaders: true };
   }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      if (!this.isNullObject) this.fill(names);
-    });
-    return this;
-  }
-  private range(f: (t: MemTable) => Rect): Range {
-    return new Range(this.ctx, () => ({ sheet: this.t().sheet, rect: f(this.t()) }));
+  private range(f: (t: MemTable) => Rect): RangeProxy {
+    return this.ctx.make.range(this.ctx, () => ({ sheet: this.t().sheet, rect: f(this.t()) }));
   }
   get name(): string {
-    this.need('name');
-    return this.data.name as string;
+    return this.prop('name');
   }
   set name(n: string) {
     this.ctx.enqueue({ op: 'table.name', format: n }, () => {
@@ -177,40 +137,39 @@ export class Table extends ClientObject {
     });
   }
   get showTotals(): boolean {
-    this.need('showTotals');
-    return this.data.showTotals as boolean;
+    return this.prop('showTotals');
   }
   set showTotals(on: boolean) {
     this.ctx.enqueue({ op: 'table.showTotals', format: on }, () => this.ctx.wb.tableOps.setShowTotals(this.t(), on));
   }
   /** The table's worksheet, bound at the next sync like an Office.js navigation property (it outlives a later Table.delete). */
-  get worksheet(): Worksheet {
+  get worksheet(): WorksheetProxy {
     let name: string | null = null;
     this.ctx.enqueue({ op: 'load' }, () => {
       if (!this.isNullObject) name = this.t().sheet;
     });
-    return new Worksheet(this.ctx, () => name ?? (name = this.t().sheet));
+    return this.ctx.make.worksheet(this.ctx, () => name ?? (name = this.t().sheet));
   }
   /** Header, data and — when shown — the totals row (excel.d.ts Table.getRange). */
-  getRange(): Range {
+  getRange(): RangeProxy {
     return this.range(tableRect);
   }
-  getHeaderRowRange(): Range {
+  getHeaderRowRange(): RangeProxy {
     return this.range((t) => ({ ...tableRect(t), rows: 1 }));
   }
   /** The data rows only: no header, no totals row. */
-  getDataBodyRange(): Range {
+  getDataBodyRange(): RangeProxy {
     return this.range(dataRect);
   }
   /** Verify in Excel: with the totals row hidden the range is invalid; we fail with InvalidOperation. */
-  getTotalRowRange(): Range {
+  getTotalRowRange(): RangeProxy {
     return this.range((t) => {
       if (!t.showTotals) throw new ExcelLikeError('InvalidOperation', `The table "${t.name}" has no totals row.`);
       return { row: totalsRow(t), col: t.col, rows: 1, cols: t.cols };
     });
   }
   /** Table.resize(range | address) (ExcelApi 1.13). */
-  resize(newRange: Range | string): void {
+  resize(newRange: RangeProxy | string): void {
     this.ctx.requires('1.13', 'Table.resize');
     this.ctx.enqueue({ op: 'table.resize', address: typeof newRange === 'string' ? newRange : undefined }, () => {
       const t = this.t();
@@ -223,14 +182,14 @@ export class Table extends ClientObject {
   delete(): void {
     this.ctx.enqueue({ op: 'table.delete' }, () => this.ctx.wb.tableOps.remove(this.t(), true));
   }
-  convertToRange(): Range {
+  convertToRange(): RangeProxy {
     let rect: Where | null = null;
     this.ctx.enqueue({ op: 'table.convertToRange' }, () => {
       const t = this.t();
       rect = { sheet: t.sheet, rect: tableRect(t) };
       this.ctx.wb.tableOps.remove(t, false);
     });
-    return new Range(this.ctx, () => rect);
+    return this.ctx.make.range(this.ctx, () => rect);
   }
   clearFilters(): void {
     this.ctx.enqueue({ op: 'clearFilters' }, () => clearFilters(this.ctx.wb, this.t()));
@@ -240,36 +199,22 @@ export class Table extends ClientObject {
   }
 }
 
-export class TableColumnCollection extends ClientObject {
-  private _items: TableColumn[] = [];
-  private _count = 0;
+export class TableColumnCollection extends ItemCollection<TableColumn> {
   constructor(
     ctx: Ctx,
     private readonly table: Table,
   ) {
     super(ctx);
   }
-  get items(): TableColumn[] {
-    this.need('items');
-    return this._items;
-  }
   get count(): number {
-    this.need('count');
-    return this._count;
+    return this.loadedCount;
   }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      const t = this.table.t();
-      this._count = t.cols;
-      this._items = Array.from({ length: t.cols }, (_, k) => {
-        const c = new TableColumn(this.ctx, this.table, () => k);
-        c.fill(itemNamesOf(names));
-        return c;
-      });
-      this.markLoaded(['items', 'count']);
+  protected fetch(itemNames: string[] | null): TableColumn[] {
+    return Array.from({ length: this.table.t().cols }, (_, k) => {
+      const c = new TableColumn(this.ctx, this.table, () => k);
+      c.fill(itemNames);
+      return c;
     });
-    return this;
   }
   /** TableColumnCollection.add(index?, values?, name?) — see Tables.addColumn. */
   add(index?: number | null, values?: unknown, name?: string | null): TableColumn {
@@ -309,9 +254,8 @@ export class TableColumnCollection extends ClientObject {
   }
 }
 
-export class TableColumn extends ClientObject {
+export class TableColumn extends ItemObject<{ name: string; index: number; id: number }> {
   readonly filter: Filter;
-  private data: Record<string, unknown> = {};
   constructor(
     ctx: Ctx,
     readonly table: Table,
@@ -325,40 +269,29 @@ export class TableColumn extends ClientObject {
     if (k < 0 || k >= this.table.t().cols) throw new ExcelLikeError('ItemNotFound', 'The column does not exist.');
     return k;
   }
-  fill(names: string[] | null): void {
+  protected read() {
     const k = this.index0();
-    const t = this.table.t();
-    this.data = { name: this.ctx.wb.tableHeaders(t)[k], index: k, id: k + 1 };
-    this.markLoaded(names);
-  }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      if (!this.isNullObject) this.fill(names);
-    });
-    return this;
+    return { name: this.ctx.wb.tableHeaders(this.table.t())[k], index: k, id: k + 1 };
   }
   get name(): string {
-    this.need('name');
-    return this.data.name as string;
+    return this.prop('name');
   }
   get index(): number {
-    this.need('index');
-    return this.data.index as number;
+    return this.prop('index');
   }
-  private range(f: (t: MemTable, k: number) => Rect): Range {
-    return new Range(this.ctx, () => ({ sheet: this.table.t().sheet, rect: f(this.table.t(), this.index0()) }));
+  private range(f: (t: MemTable, k: number) => Rect): RangeProxy {
+    return this.ctx.make.range(this.ctx, () => ({ sheet: this.table.t().sheet, rect: f(this.table.t(), this.index0()) }));
   }
-  getRange(): Range {
+  getRange(): RangeProxy {
     return this.range((t, k) => ({ ...tableRect(t), col: t.col + k, cols: 1 }));
   }
-  getHeaderRowRange(): Range {
+  getHeaderRowRange(): RangeProxy {
     return this.range((t, k) => ({ row: t.row, col: t.col + k, rows: 1, cols: 1 }));
   }
-  getDataBodyRange(): Range {
+  getDataBodyRange(): RangeProxy {
     return this.range((t, k) => ({ ...dataRect(t), col: t.col + k, cols: 1 }));
   }
-  getTotalRowRange(): Range {
+  getTotalRowRange(): RangeProxy {
     return this.range((t, k) => {
       if (!t.showTotals) throw new ExcelLikeError('InvalidOperation', `The table "${t.name}" has no totals row.`);
       return { row: totalsRow(t), col: t.col + k, rows: 1, cols: 1 };
@@ -478,11 +411,11 @@ export class TableRowCollection extends ClientObject {
       this.ctx.wb.tableOps.addRows(t, index, values ?? [Array<unknown>(t.cols).fill(null)]);
     });
   }
-  getItemAt(index: number): { delete(): void; getRange(): Range } {
+  getItemAt(index: number): { delete(): void; getRange(): RangeProxy } {
     return {
       delete: () => this.deleteRowsAt(index, 1),
       getRange: () =>
-        new Range(this.ctx, () => {
+        this.ctx.make.range(this.ctx, () => {
           const t = this.table.t();
           return { sheet: t.sheet, rect: { row: t.row + 1 + index, col: t.col, rows: 1, cols: t.cols } };
         }),

@@ -4,29 +4,17 @@
  */
 import { MAX_COLUMNS, MAX_ROWS, parseAddress } from '../../address.js';
 import { accessDenied, ExcelLikeError } from '../errors.js';
-import type { MemShape } from '../sheet.js';
-import { ClientObject, type Ctx, loadNames } from './context.js';
-import { Range } from './range.js';
-import { itemNamesOf, TableCollection } from './table.js';
+import type { MemorySheet, MemShape } from '../sheet.js';
+import { ClientObject, type Ctx, ItemCollection, ItemObject, loadNames } from './context.js';
+import type { RangeProxy, TableCollectionProxy, WorksheetProxy } from './types.js';
 
-export class WorksheetCollection extends ClientObject {
-  private _items: Worksheet[] = [];
-  get items(): Worksheet[] {
-    this.need('items');
-    return this._items;
-  }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    const itemNames = itemNamesOf(names);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      this._items = this.ctx.wb.sheets.map((s) => {
-        const ws = new Worksheet(this.ctx, () => s.name);
-        ws.fill(itemNames);
-        return ws;
-      });
-      this.markLoaded(['items']);
+export class WorksheetCollection extends ItemCollection<Worksheet> {
+  protected fetch(itemNames: string[] | null): Worksheet[] {
+    return this.ctx.wb.sheets.map((s) => {
+      const ws = new Worksheet(this.ctx, () => s.name);
+      ws.fill(itemNames);
+      return ws;
     });
-    return this;
   }
   add(name?: string): Worksheet {
     let added = name ?? '';
@@ -59,37 +47,33 @@ export class WorksheetCollection extends ClientObject {
   }
 }
 
-export class Worksheet extends ClientObject {
-  readonly tables: TableCollection;
+export class Worksheet
+  extends ItemObject<{ name: string; visibility: MemorySheet['visibility']; position: number; id: string }>
+  implements WorksheetProxy
+{
+  readonly tables: TableCollectionProxy;
   readonly protection: WorksheetProtection;
   readonly shapes: ShapeCollection;
-  private data: Record<string, unknown> = {};
   constructor(
     ctx: Ctx,
     readonly resolveName: () => string,
   ) {
     super(ctx);
-    this.tables = new TableCollection(ctx, this);
+    this.tables = ctx.make.tables(ctx, this);
     this.protection = new WorksheetProtection(ctx, this);
     this.shapes = new ShapeCollection(ctx, this);
   }
-  /** Reads the sheet's properties now (inside a sync). */
-  fill(names: string[] | null): void {
+  protected read() {
     const sh = this.ctx.wb.sheet(this.resolveName());
-    this.data = { name: sh.name, visibility: sh.visibility, position: this.ctx.wb.sheets.indexOf(sh), id: `{sheet-${sh.name}}` };
-    this.markLoaded(names);
+    return { name: sh.name, visibility: sh.visibility, position: this.ctx.wb.sheets.indexOf(sh), id: `{sheet-${sh.name}}` };
   }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    if (names?.some((n) => n.startsWith('protection/'))) this.protection.load('protected');
-    this.ctx.enqueue({ op: 'load' }, () => {
-      if (!this.isNullObject) this.fill(names);
-    });
-    return this;
+  /** Loading "protection/protected" loads the sheet's protection first. */
+  override load(spec?: unknown): this {
+    if (loadNames(spec)?.some((n) => n.startsWith('protection/'))) this.protection.load('protected');
+    return super.load(spec);
   }
   get name(): string {
-    this.need('name');
-    return this.data.name as string;
+    return this.prop('name');
   }
   set name(n: string) {
     this.ctx.enqueue({ op: 'worksheet.name', format: n }, () => {
@@ -102,12 +86,10 @@ export class Worksheet extends ClientObject {
     });
   }
   get position(): number {
-    this.need('position');
-    return this.data.position as number;
+    return this.prop('position');
   }
   get visibility(): 'Visible' | 'Hidden' | 'VeryHidden' {
-    this.need('visibility');
-    return this.data.visibility as 'Visible';
+    return this.prop('visibility');
   }
   /**
    * Worksheet.visibility (settable, ExcelApi 1.1/1.2). Excel refuses to hide the last visible sheet
@@ -122,24 +104,24 @@ export class Worksheet extends ClientObject {
       sh.visibility = value;
     });
   }
-  getRangeByIndexes(row: number, col: number, rows: number, cols: number): Range {
-    return new Range(this.ctx, () => {
+  getRangeByIndexes(row: number, col: number, rows: number, cols: number): RangeProxy {
+    return this.ctx.make.range(this.ctx, () => {
       if (row < 0 || col < 0 || rows < 1 || cols < 1 || row + rows > MAX_ROWS || col + cols > MAX_COLUMNS)
         throw new ExcelLikeError('InvalidArgument', 'The range is outside the sheet.');
       return { sheet: this.resolveName(), rect: { row, col, rows, cols } };
     });
   }
   /** getRange(address); no address = the whole sheet. */
-  getRange(address?: string): Range {
-    return new Range(this.ctx, () => ({
+  getRange(address?: string): RangeProxy {
+    return this.ctx.make.range(this.ctx, () => ({
       sheet: this.resolveName(),
       rect: address ? parseAddress(address) : { row: 0, col: 0, rows: MAX_ROWS, cols: MAX_COLUMNS },
     }));
   }
-  getCell(row: number, col: number): Range {
+  getCell(row: number, col: number): RangeProxy {
     return this.getRangeByIndexes(row, col, 1, 1);
   }
-  getUsedRangeOrNullObject(valuesOnly = false): Range {
+  getUsedRangeOrNullObject(valuesOnly = false): RangeProxy {
     return this.getRange().getUsedRangeOrNullObject(valuesOnly);
   }
   /** Deleting a sheet removes its tables; a protected sheet can still be deleted (sheet protection guards cells, not the workbook's structure). */
@@ -211,31 +193,19 @@ export class WorksheetProtection extends ClientObject {
  * they are not in the used range. Adding or moving one on a protected sheet fails (excel.d.ts
  * WorksheetProtectionOptions.allowEditObjects defaults to false).
  */
-export class ShapeCollection extends ClientObject {
-  private _items: Shape[] = [];
+export class ShapeCollection extends ItemCollection<Shape> {
   constructor(
     ctx: Ctx,
     private readonly ws: Worksheet,
   ) {
     super(ctx);
   }
-  get items(): Shape[] {
-    this.need('items');
-    return this._items;
-  }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    const itemNames = itemNamesOf(names);
-    this.ctx.enqueue({ op: 'load' }, () => {
-      const sh = this.ctx.wb.sheet(this.ws.resolveName());
-      this._items = sh.shapes.map((s) => {
-        const p = new Shape(this.ctx, this.ws, s.id);
-        p.fill(itemNames);
-        return p;
-      });
-      this.markLoaded(['items']);
+  protected fetch(itemNames: string[] | null): Shape[] {
+    return this.ctx.wb.sheet(this.ws.resolveName()).shapes.map((s) => {
+      const p = new Shape(this.ctx, this.ws, s.id);
+      p.fill(itemNames);
+      return p;
     });
-    return this;
   }
   addGeometricShape(type: string): Shape {
     this.ctx.requires('1.9', 'ShapeCollection.addGeometricShape');
@@ -250,8 +220,7 @@ export class ShapeCollection extends ClientObject {
   }
 }
 
-export class Shape extends ClientObject {
-  private data: Partial<MemShape> = {};
+export class Shape extends ItemObject<MemShape> {
   constructor(
     ctx: Ctx,
     private readonly ws: Worksheet,
@@ -264,14 +233,8 @@ export class Shape extends ClientObject {
     if (!s) throw new ExcelLikeError('ItemNotFound', 'The shape does not exist.');
     return s;
   }
-  fill(names: string[] | null): void {
-    this.data = { ...this.shape() };
-    this.markLoaded(names);
-  }
-  load(spec?: unknown): this {
-    const names = loadNames(spec);
-    this.ctx.enqueue({ op: 'load' }, () => this.fill(names));
-    return this;
+  protected read(): MemShape {
+    return { ...this.shape() };
   }
   private setProp(prop: 'left' | 'top' | 'width' | 'height' | 'name', v: number | string): void {
     this.ctx.enqueue({ op: `shape.${prop}`, format: v }, () => {
@@ -289,36 +252,31 @@ export class Shape extends ClientObject {
     return this.shapeId;
   }
   get name(): string {
-    this.need('name');
-    return this.data.name!;
+    return this.prop('name');
   }
   set name(v: string) {
     this.setProp('name', v);
   }
   get left(): number {
-    this.need('left');
-    return this.data.left!;
+    return this.prop('left');
   }
   set left(v: number) {
     this.setProp('left', v);
   }
   get top(): number {
-    this.need('top');
-    return this.data.top!;
+    return this.prop('top');
   }
   set top(v: number) {
     this.setProp('top', v);
   }
   get width(): number {
-    this.need('width');
-    return this.data.width!;
+    return this.prop('width');
   }
   set width(v: number) {
     this.setProp('width', v);
   }
   get height(): number {
-    this.need('height');
-    return this.data.height!;
+    return this.prop('height');
   }
   set height(v: number) {
     this.setProp('height', v);
