@@ -22,7 +22,7 @@ export const EXCEL_DIGITS = 15;
  * "IEEE 754 double-precision binary floating-point format"). Used for floating-point VDS columns only
  * (vds-values.ts V_FLOAT), where Tableau computed a double and its 16–17-digit text is that double.
  */
-export const DOUBLE_DIGITS = 17;
+const DOUBLE_DIGITS = 17;
 
 /**
  * Significant digits of a numeral's text s[start, end) ("-0.00120", "1.5e-7", "1234", "1,234.5" with
@@ -69,7 +69,7 @@ export function isJsonNumeral(s: string): boolean {
  * https://tc39.es/ecma262/#sec-numeric-types-number-tostring): "100000000000000000" is 1e17
  * exactly, whatever its trailing zeros look like to significantDigits.
  */
-export function isShortestDouble(s: string): boolean {
+function isShortestDouble(s: string): boolean {
   return String(Number(s)) === s;
 }
 
