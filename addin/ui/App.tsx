@@ -57,7 +57,11 @@ export function App() {
   // After Connect the form unmounts from view: focus goes to the next screen's heading, not <body>.
   const [focusHeadingOf, setFocusHeadingOf] = useState<TabName | null>(null);
   const push = (r: Route) => dispatch({ type: 'push', route: r });
-  const back = () => dispatch({ type: 'back' });
+  // Back unmounts the screen that held focus: the screen returned to gets it (its heading).
+  const back = () => {
+    dispatch({ type: 'back' });
+    setFocusHeadingOf(nav.tab);
+  };
 
   // Another connection makes every browse/query screen stale.
   useEffect(() => {
@@ -73,10 +77,12 @@ export function App() {
 
   useEffect(() => {
     if (!focusHeadingOf || focusHeadingOf !== tab) return;
-    const heading = panels.current[tab]?.querySelector<HTMLElement>('h2, h3');
-    if (!heading) return; // not rendered yet: the effect runs again when the connection or tab changes
-    if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
-    heading.focus();
+    const panel = panels.current[tab];
+    if (!panel) return;
+    // Its heading, or — a screen without one (Inventory) — the tab's panel itself.
+    const target = panel.querySelector<HTMLElement>('h2, h3') ?? panel;
+    if (!target.hasAttribute('tabindex')) target.tabIndex = -1;
+    target.focus();
     // The request is spent.
     setFocusHeadingOf(null);
   }, [focusHeadingOf, tab, connection]);
