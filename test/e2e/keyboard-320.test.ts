@@ -140,6 +140,17 @@ describe('keyboard only, 320 px: Connect → insert → server schedule → Run 
     await expectAccessible('12-snapshot-loaded');
   });
 
+  it('writes the provenance sheet, says where and that it is hidden, and shows it on request', async () => {
+    await press(page.getByRole('button', { name: 'Provenance sheet' }));
+    await press(page.getByRole('button', { name: 'Write provenance sheet' }));
+    await page.getByText('Provenance written').waitFor({ timeout: 30_000 });
+    await page.getByText(/The sheet is hidden/).waitFor();
+    await expectAccessible('13-provenance-written');
+    await press(page.getByRole('button', { name: 'Show the sheet Tableau sources' }));
+    await page.getByText('The sheet is visible in the workbook.').waitFor({ timeout: 10_000 });
+    expect((await workbookSnapshot(page)).tables.map((t) => t.name)).toContain('Tableau_sources');
+  });
+
   it('asks before forgetting the connection; Escape keeps it', async () => {
     const sections = page.getByRole('tablist', { name: 'Sections' });
     await shiftTabTo(page, sections.getByRole('tab', { selected: true }), 160);
@@ -151,13 +162,13 @@ describe('keyboard only, 320 px: Connect → insert → server schedule → Run 
     await dialog.waitFor();
     // The dialog fades in: look at it (and let axe judge its colours) once it is fully there.
     await expect.poll(() => dialog.evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
-    await expectAccessible('13-forget-dialog');
+    await expectAccessible('14-forget-dialog');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     await expect.poll(() => isFocused(forget)).toBe(true);
     // Tabster's modalizer hands the rest of the pane back (drops its aria-hidden) a moment after
     // the dialog is gone; axe judges the pane once it has.
     await expect.poll(() => page.locator('header[aria-hidden="true"], aside[aria-hidden="true"]').count(), { timeout: 5_000 }).toBe(0);
-    await expectAccessible('14-connection');
+    await expectAccessible('15-connection');
   });
 });
