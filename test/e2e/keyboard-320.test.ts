@@ -145,6 +145,8 @@ describe('keyboard only, 320 px: Connect → insert → server schedule → Run 
     await press(page.getByRole('button', { name: 'Write provenance sheet' }));
     await page.getByText('Provenance written').waitFor({ timeout: 30_000 });
     await page.getByText(/The sheet is hidden/).waitFor();
+    // For the screenshot only (the pane scrolls inside the page): the notice in view; focus stays put.
+    await page.getByText('Provenance written').scrollIntoViewIfNeeded();
     await expectAccessible('13-provenance-written');
     await press(page.getByRole('button', { name: 'Show the sheet Tableau sources' }));
     await page.getByText('The sheet is visible in the workbook.').waitFor({ timeout: 10_000 });
