@@ -9,6 +9,8 @@
  *   addresses: server/http/security.ts) · DEMO_PORT (3001: the demo site's fixed port, main.ts)
  *   TEAM=1 (team mode) · ALLOWED_TABLEAU_SERVERS · ALLOWED_WEBHOOK_HOSTS (where the server may
  *   connect: the team-mode block below, docs/security.md#team-mode-where-the-server-may-connect)
+ *   ALLOWED_TABLEAU_SITES (the site content URLs users may sign in to; `(default)` = the Default
+ *   site: docs/security.md#team-mode-who-the-user-is)
  *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
  *   key file stays in DATA_DIR: docs/store.md)
  */
@@ -42,6 +44,8 @@ export interface ServerConfig {
   databaseUrl?: string;
   /** Where the server may connect (server/net/guard.ts); undefined = anywhere (single analyst, no lists). */
   network?: NetworkPolicy;
+  /** ALLOWED_TABLEAU_SITES, lower case, '' = the Default site; undefined = any site. */
+  allowedSites?: string[];
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
@@ -92,8 +96,10 @@ export function loadConfig(
     throw new Error(`Invalid server settings: ${(err as Error).message}`);
   }
   const { team, network } = teamNetwork(env);
+  const allowedSites = parseSiteList(env.ALLOWED_TABLEAU_SITES);
   return {
     team,
+    ...(allowedSites ? { allowedSites } : {}),
     ...(network ? { network } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     port: e.PORT,
@@ -153,6 +159,30 @@ export function teamNetwork(env: Record<string, string | undefined>): { team: bo
   if (!team && !tableau && !webhook) return { team };
   const allowed = { ...(tableau ? { tableau } : {}), ...(webhook || team ? { webhook: webhook ?? [] } : {}) };
   return { team, network: { publicOnly: team, allowed } };
+}
+
+/** How the Default site (content URL '') is written in ALLOWED_TABLEAU_SITES. */
+const DEFAULT_SITE = '(default)';
+
+/**
+ * ALLOWED_TABLEAU_SITES: a comma list of site content URLs (as in …/#/site/<name>/), compared
+ * in lower case; `(default)` names the Default site. Unset or empty = any site.
+ */
+function parseSiteList(value: string | undefined): string[] | undefined {
+  const entries = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!entries.length) return undefined;
+  return entries.map((entry) => {
+    if (entry.toLowerCase() === DEFAULT_SITE) return '';
+    if (!/^[A-Za-z0-9_-]+$/.test(entry)) {
+      throw new Error(
+        `Invalid server settings: ALLOWED_TABLEAU_SITES: "${entry.slice(0, 100)}" is not a site content URL (as in /site/<name>/: letters, digits, - and _ only; ${DEFAULT_SITE} for the Default site).`,
+      );
+    }
+    return entry.toLowerCase();
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HealthResponse } from '../common/api.js';
 import { type CertOptions, loadDevCertificates } from './certs.js';
 import { type AddinMode, loadConfig } from './config.js';
-import { buildApp, type RouteModule } from './http/app.js';
+import { type AppOptions, buildApp, type RouteModule } from './http/app.js';
 import { trackConnections } from './http/connections.js';
 import { scheduleRoutes } from './http/routes/schedules.js';
 import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } from './http/static.js';
@@ -52,6 +52,8 @@ export interface StartOptions {
   publicHosts?: string[];
   /** Team mode: where the server may connect, for Tableau and webhooks (server/net/guard.ts). */
   network?: TargetGuard;
+  /** Team mode: users are the Tableau identities sign-ins prove; ALLOWED_TABLEAU_SITES (services/connections.ts). */
+  identity?: AppOptions['identity'];
 }
 
 export interface RunningServer {
@@ -89,6 +91,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       compressLoopback: options.compressLoopback,
       publicHosts: options.publicHosts,
       devCsp: options.addin === 'dev',
+      ...(options.identity ? { identity: options.identity } : {}),
       ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
     });
     started = app;
@@ -163,6 +166,7 @@ export async function main(): Promise<void> {
     publicHosts: config.publicHosts,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.network ? { network: new TargetGuard(config.network) } : {}),
+    identity: { team: config.team, ...(config.allowedSites ? { allowedSites: config.allowedSites } : {}) },
     logger,
     certs: { installCa: true },
     demo,

@@ -15,6 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 
 import type { HealthResponse } from '../../common/api.js';
 import type { Logger } from '../log.js';
+import type { ConnectionOptions } from '../services/connections.js';
 import { createServices } from '../services/index.js';
 import type { TableauConnector } from '../services/tableau.js';
 import type { Store } from '../store/index.js';
@@ -61,6 +62,8 @@ export interface AppOptions {
   publicHosts?: readonly string[];
   /** The add-in is served by Vite middleware: the CSP lets its dev client run (security.ts). */
   devCsp?: boolean;
+  /** Team mode: who the user is, and the sites users may sign in to (services/connections.ts). */
+  identity?: ConnectionOptions;
 }
 
 export type Fallback = (request: FastifyRequest, reply: FastifyReply) => void;
@@ -84,7 +87,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   const ctx: RouteContext = {
-    services: createServices(options.store, options.tableau),
+    services: createServices(options.store, options.tableau, options.identity),
     version: options.version,
     demo: options.demo,
     compressLoopback: options.compressLoopback,

@@ -3,6 +3,9 @@
  * resolved to a session before anything else runs (onRequest), so an unauthenticated caller learns
  * nothing about routes, ids or input rules. Routes marked `config: { auth: 'optional' }`
  * (POST /api/connections) run without one and create a session when needed.
+ *
+ * A session acts for one user (`session.userId`, store/sessions.ts), and routes pass that user to
+ * the services: what the user owns is what the request may see (docs/security.md#team-mode-who-the-user-is).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 

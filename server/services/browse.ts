@@ -31,34 +31,34 @@ export class BrowseService {
 
   constructor(private readonly connections: ConnectionService) {}
 
-  async projects(sessionId: string, connectionId: string): Promise<Project[]> {
-    const { client } = await this.connections.client(sessionId, connectionId);
+  async projects(userId: string, connectionId: string): Promise<Project[]> {
+    const { client } = await this.connections.client(userId, connectionId);
     return this.allProjects(client);
   }
 
-  async workbooks(sessionId: string, connectionId: string, q: PageRequest): Promise<ItemsPage<ResourceItem<'workbooks'>>> {
-    const { client } = await this.connections.client(sessionId, connectionId);
+  async workbooks(userId: string, connectionId: string, q: PageRequest): Promise<ItemsPage<ResourceItem<'workbooks'>>> {
+    const { client } = await this.connections.client(userId, connectionId);
     return this.pageInProject(client, 'workbooks', q);
   }
 
-  async datasources(sessionId: string, connectionId: string, q: PageRequest): Promise<ItemsPage<ResourceItem<'datasources'>>> {
-    const { client } = await this.connections.client(sessionId, connectionId);
+  async datasources(userId: string, connectionId: string, q: PageRequest): Promise<ItemsPage<ResourceItem<'datasources'>>> {
+    const { client } = await this.connections.client(userId, connectionId);
     return this.pageInProject(client, 'datasources', q);
   }
 
-  async workbookViews(sessionId: string, connectionId: string, workbookId: string): Promise<View[]> {
-    const { client } = await this.connections.client(sessionId, connectionId);
+  async workbookViews(userId: string, connectionId: string, workbookId: string): Promise<View[]> {
+    const { client } = await this.connections.client(userId, connectionId);
     return client.listWorkbookViews(workbookId, { usage: true });
   }
 
   /** `page` is 1-based like the rest of the API; Tableau's search pages are 0-based (tableau-mcp). */
-  async search(sessionId: string, connectionId: string, terms: string, page: number): Promise<SearchResult> {
-    const { client } = await this.connections.client(sessionId, connectionId);
+  async search(userId: string, connectionId: string, terms: string, page: number): Promise<SearchResult> {
+    const { client } = await this.connections.client(userId, connectionId);
     return client.search(terms, { page: page - 1, limit: SEARCH_PAGE_SIZE });
   }
 
-  async datasourceMetadata(sessionId: string, connectionId: string, datasourceId: string): Promise<DatasourceMetadata> {
-    const { client } = await this.connections.client(sessionId, connectionId);
+  async datasourceMetadata(userId: string, connectionId: string, datasourceId: string): Promise<DatasourceMetadata> {
+    const { client } = await this.connections.client(userId, connectionId);
     const m = await client.vdsReadMetadata(datasourceId);
     return { fields: m.fields, parameters: m.parameters, capabilities: m.capabilities };
   }

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import { BrowseService } from './browse.js';
-import { ConnectionService } from './connections.js';
+import { type ConnectionOptions, ConnectionService } from './connections.js';
 import { PullService } from './pulls.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
 import type { TableauConnector } from './tableau.js';
@@ -18,8 +18,8 @@ export interface Services {
   scheduling(options: ScheduleServiceOptions): ScheduleService;
 }
 
-export function createServices(store: Store, tableau: TableauConnector): Services {
-  const connections = new ConnectionService(store, tableau);
+export function createServices(store: Store, tableau: TableauConnector, options: ConnectionOptions = {}): Services {
+  const connections = new ConnectionService(store, tableau, options);
   const pulls = new PullService(connections);
   return {
     connections,

@@ -22,9 +22,9 @@ export interface OpenPull {
 export class PullService {
   constructor(private readonly connections: ConnectionService) {}
 
-  /** The session's own connection signs in (or 404s) before this returns; the data flows later. */
-  async open(sessionId: string, connectionId: string, request: PullRequest): Promise<OpenPull> {
-    const { client, connection } = await this.connections.client(sessionId, connectionId);
+  /** The user's own connection signs in (or 404s) before this returns; the data flows later. */
+  async open(userId: string, connectionId: string, request: PullRequest): Promise<OpenPull> {
+    const { client, connection } = await this.connections.client(userId, connectionId);
     return { connection: connection.info, messages: limited(client, request) };
   }
 
@@ -33,7 +33,7 @@ export class PullService {
     const connections = this.connections;
     return async function* pull(schedule) {
       // The owner may have renewed the credentials since the schedule was made.
-      const connection = await connections.find(schedule.sessionId, schedule.connectionId);
+      const connection = await connections.find(schedule.userId, schedule.connectionId);
       if (!connection) throw connectionMissing();
       const client = await connections.clientOf(connection);
       yield* limited(client, { source: schedule.source, ...(schedule.options ? { options: schedule.options } : {}) });

@@ -1,8 +1,8 @@
 /**
  * Server schedules and their snapshots, with the store and the runner kept in step in one place:
  * creating, changing or deleting a schedule (re)arms or cancels its timer here, never in a route.
- * A schedule belongs to the session that created it and runs with that session's stored
- * connection; another session's schedule id is "not found", like an unknown one.
+ * A schedule belongs to the user whose session created it and runs with that user's stored
+ * connection; another user's schedule id is "not found", like an unknown one.
  */
 import type { StreamMessage } from '../../common/stream.js';
 import { ApiError, notFound } from '../errors.js';
@@ -80,15 +80,15 @@ export class ScheduleService {
     return this.runner.stop();
   }
 
-  async list(sessionId: string): Promise<ScheduleInfo[]> {
-    const schedules = await this.schedules.list(sessionId);
+  async list(userId: string): Promise<ScheduleInfo[]> {
+    const schedules = await this.schedules.list(userId);
     return Promise.all(schedules.map((s) => this.info(s)));
   }
 
-  async create(sessionId: string, input: ScheduleInput): Promise<ScheduleInfo> {
+  async create(userId: string, input: ScheduleInput): Promise<ScheduleInfo> {
     await checkWebhookUrl(this.options.webhookGuard, input.webhookUrl);
-    await this.deps.connections.own(sessionId, input.connectionId);
-    const created = await this.schedules.create(sessionId, {
+    await this.deps.connections.own(userId, input.connectionId);
+    const created = await this.schedules.create(userId, {
       ...input,
       historyLimit: input.historyLimit ?? this.options.defaultHistoryLimit ?? DEFAULT_HISTORY_LIMIT,
     });
@@ -96,26 +96,26 @@ export class ScheduleService {
     return this.info(created);
   }
 
-  async update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleInfo> {
+  async update(userId: string, id: string, changes: ScheduleChanges): Promise<ScheduleInfo> {
     await checkWebhookUrl(this.options.webhookGuard, changes.webhookUrl);
-    const current = await this.own(sessionId, id);
-    if (changes.connectionId) await this.deps.connections.own(sessionId, changes.connectionId);
-    const updated = await this.schedules.update(sessionId, current.id, changes);
+    const current = await this.own(userId, id);
+    if (changes.connectionId) await this.deps.connections.own(userId, changes.connectionId);
+    const updated = await this.schedules.update(userId, current.id, changes);
     if (!updated) throw noSchedule();
     await this.runner.upsert(updated);
     return this.info(updated);
   }
 
   /** Its timer goes, a run going on is interrupted, and its runs and data are deleted. */
-  async delete(sessionId: string, id: string): Promise<void> {
-    const { id: own } = await this.own(sessionId, id);
+  async delete(userId: string, id: string): Promise<void> {
+    const { id: own } = await this.own(userId, id);
     this.runner.remove(own);
-    await this.schedules.delete(sessionId, own);
+    await this.schedules.delete(userId, own);
   }
 
   /** Starts a run now; 409 'schedule-busy' while one is going on, 503 'scheduler-stopped' when stopping. */
-  async runNow(sessionId: string, id: string): Promise<RunRecord> {
-    const { id: own } = await this.own(sessionId, id);
+  async runNow(userId: string, id: string): Promise<RunRecord> {
+    const { id: own } = await this.own(userId, id);
     try {
       return (await this.runner.runNow(own)).run;
     } catch (err) {
@@ -124,13 +124,13 @@ export class ScheduleService {
   }
 
   /** Newest first. */
-  async runs(sessionId: string, id: string, limit: number): Promise<RunRecord[]> {
-    return this.snapshots.list((await this.own(sessionId, id)).id, limit);
+  async runs(userId: string, id: string, limit: number): Promise<RunRecord[]> {
+    return this.snapshots.list((await this.own(userId, id)).id, limit);
   }
 
   /** The latest successful run's data as a typed result stream; 404 'no-snapshot' before there is one. */
-  async latestSnapshot(sessionId: string, id: string): Promise<LatestSnapshot> {
-    const schedule = await this.own(sessionId, id);
+  async latestSnapshot(userId: string, id: string): Promise<LatestSnapshot> {
+    const schedule = await this.own(userId, id);
     const run = await this.snapshots.latestSucceeded(schedule.id);
     if (!run) {
       throw new ApiError({
@@ -142,8 +142,8 @@ export class ScheduleService {
     return { run, messages: snapshotMessages(this.snapshots, run, describeSource(schedule.source)) };
   }
 
-  private async own(sessionId: string, id: string): Promise<ScheduleRecord> {
-    const found = await this.schedules.get(sessionId, id);
+  private async own(userId: string, id: string): Promise<ScheduleRecord> {
+    const found = await this.schedules.get(userId, id);
     if (!found) throw noSchedule();
     return found;
   }

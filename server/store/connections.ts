@@ -1,5 +1,6 @@
 /**
- * Saved Tableau connections, each owned by one companion session. The credentials (PAT secret,
+ * Saved Tableau connections, each owned by one user (sessions.ts: a single analyst's session, or a
+ * team server's proven Tableau user). The credentials (PAT secret,
  * password or JWT) are sealed with AES-256-GCM (crypto.ts) bound to the connection id; only the
  * principal (PAT name / username) is kept in clear so the pane can show who is signed in.
  */
@@ -25,17 +26,30 @@ export interface ConnectionWithAuth {
   auth: ConnectAuth;
 }
 
+export interface SaveOptions {
+  /**
+   * The user is a proven Tableau identity (team mode): any new credential of the same kind for the
+   * same server and site replaces theirs (a new PAT under a new name is the same access), instead
+   * of only one naming the same principal.
+   */
+  anyPrincipal?: boolean;
+}
+
 export interface ConnectionStore {
   /**
-   * Saves a connection for the session. The same server + site + principal saved again by the same
-   * session replaces the stored credentials and keeps its id (a renewed PAT is not a new connection).
+   * Saves a connection for the user. The same server + site + principal saved again by the same
+   * user replaces the stored credentials and keeps its id (a renewed PAT is not a new connection);
+   * with `anyPrincipal`, the same server + site + kind of credential does.
    */
-  save(sessionId: string, input: NewConnection): Promise<ConnectionInfo>;
-  list(sessionId: string): Promise<ConnectionInfo[]>;
-  /** Undefined when the id is unknown or belongs to another session (callers answer 404 either way). */
-  get(sessionId: string, id: string): Promise<ConnectionWithAuth | undefined>;
-  delete(sessionId: string, id: string): Promise<boolean>;
+  save(userId: string, input: NewConnection, options?: SaveOptions): Promise<ConnectionInfo>;
+  list(userId: string): Promise<ConnectionInfo[]>;
+  /** Undefined when the id is unknown or belongs to another user (callers answer 404 either way). */
+  get(userId: string, id: string): Promise<ConnectionWithAuth | undefined>;
+  delete(userId: string, id: string): Promise<boolean>;
 }
+
+/** principal_key of a connection any credential of its user's may update (SaveOptions.anyPrincipal). */
+const ANY_PRINCIPAL = '*';
 
 /** PAT name, username, or the JWT's `sub` claim: who the connection signs in as, never a secret. */
 export function principalOf(auth: ConnectAuth): string {
@@ -96,46 +110,49 @@ export class SqlConnectionStore implements ConnectionStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async save(sessionId: string, input: NewConnection): Promise<ConnectionInfo> {
+  async save(userId: string, input: NewConnection, options: SaveOptions = {}): Promise<ConnectionInfo> {
     try {
-      return await this.saveOnce(sessionId, input);
+      return await this.saveOnce(userId, input, options);
     } catch (err) {
       // Another save of the same identity inserted first (another request, another instance):
       // the connection exists now, so this save updates it (UNIQUE connections_identity).
       if (!isUniqueViolation(err)) throw err;
-      return this.saveOnce(sessionId, input);
+      return this.saveOnce(userId, input, options);
     }
   }
 
-  private async saveOnce(sessionId: string, input: NewConnection): Promise<ConnectionInfo> {
+  private async saveOnce(userId: string, input: NewConnection, options: SaveOptions): Promise<ConnectionInfo> {
     const principal = principalOf(input.auth);
+    const principalKey = options.anyPrincipal ? ANY_PRINCIPAL : principal;
     const existing = await this.sql.get<{ id: string }>(
-      `SELECT id FROM connections WHERE session_id = ? AND server_url = ? AND site_content_url = ?
-         AND auth_kind = ? AND principal = ?`,
-      [sessionId, input.serverUrl, input.siteContentUrl, input.auth.kind, principal],
+      `SELECT id FROM connections WHERE user_id = ? AND server_url = ? AND site_content_url = ?
+         AND auth_kind = ? AND principal_key = ?`,
+      [userId, input.serverUrl, input.siteContentUrl, input.auth.kind, principalKey],
     );
     const id = existing?.id ?? randomUUID();
+    // Sealed per connection: the id is the associated data, so a sealed secret cannot be moved to another row.
     const sealed = this.box.seal(JSON.stringify(input.auth), id);
     const resolved = input.resolvedServerUrl && input.resolvedServerUrl !== input.serverUrl ? input.resolvedServerUrl : null;
     if (existing) {
       await this.sql.run(
-        `UPDATE connections SET label = ?, sealed_auth = ?, product_version = ?, rest_api_version = ?,
+        `UPDATE connections SET label = ?, principal = ?, sealed_auth = ?, product_version = ?, rest_api_version = ?,
            resolved_server_url = ? WHERE id = ?`,
-        [input.label, sealed, input.productVersion ?? null, input.restApiVersion ?? null, resolved, id],
+        [input.label, principal, sealed, input.productVersion ?? null, input.restApiVersion ?? null, resolved, id],
       );
     } else {
       await this.sql.run(
-        `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind,
-           principal, sealed_auth, product_version, rest_api_version, created_at, resolved_server_url)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO connections (id, user_id, label, server_url, site_content_url, auth_kind,
+           principal, principal_key, sealed_auth, product_version, rest_api_version, created_at, resolved_server_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id,
-          sessionId,
+          userId,
           input.label,
           input.serverUrl,
           input.siteContentUrl,
           input.auth.kind,
           principal,
+          principalKey,
           sealed,
           input.productVersion ?? null,
           input.restApiVersion ?? null,
@@ -144,16 +161,16 @@ export class SqlConnectionStore implements ConnectionStore {
         ],
       );
     }
-    return toInfo((await this.row(sessionId, id))!);
+    return toInfo((await this.row(userId, id))!);
   }
 
-  async list(sessionId: string): Promise<ConnectionInfo[]> {
-    const rows = await this.sql.all<ConnectionRow>('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at, id', [sessionId]);
+  async list(userId: string): Promise<ConnectionInfo[]> {
+    const rows = await this.sql.all<ConnectionRow>('SELECT * FROM connections WHERE user_id = ? ORDER BY created_at, id', [userId]);
     return rows.map(toInfo);
   }
 
-  async get(sessionId: string, id: string): Promise<ConnectionWithAuth | undefined> {
-    const row = await this.row(sessionId, id);
+  async get(userId: string, id: string): Promise<ConnectionWithAuth | undefined> {
+    const row = await this.row(userId, id);
     if (!row) return undefined;
     let sealed: string;
     try {
@@ -164,12 +181,12 @@ export class SqlConnectionStore implements ConnectionStore {
     return { info: toInfo(row), auth: JSON.parse(sealed) as ConnectAuth };
   }
 
-  async delete(sessionId: string, id: string): Promise<boolean> {
-    return (await this.sql.run('DELETE FROM connections WHERE session_id = ? AND id = ?', [sessionId, id])) > 0;
+  async delete(userId: string, id: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM connections WHERE user_id = ? AND id = ?', [userId, id])) > 0;
   }
 
-  private row(sessionId: string, id: string): Promise<ConnectionRow | undefined> {
-    return this.sql.get<ConnectionRow>('SELECT * FROM connections WHERE session_id = ? AND id = ?', [sessionId, id]);
+  private row(userId: string, id: string): Promise<ConnectionRow | undefined> {
+    return this.sql.get<ConnectionRow>('SELECT * FROM connections WHERE user_id = ? AND id = ?', [userId, id]);
   }
 }
 

@@ -16,6 +16,14 @@ export interface Migration {
   version: number;
   description: string;
   up: (db: Db) => void;
+  /**
+   * Runs with foreign-key enforcement off, as SQLite's table rebuild needs (create the new table,
+   * copy, drop the old, rename: https://www.sqlite.org/lang_altertable.html#otheralter): with it
+   * on, dropping the old table would cascade into the tables that reference it. The pragma cannot
+   * change inside a transaction, so migrate() turns it off around the migration's transaction and
+   * runs `PRAGMA foreign_key_check` before the commit: a rebuild that breaks a reference rolls back.
+   */
+  rebuildsTables?: true;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -116,6 +124,92 @@ export const MIGRATIONS: readonly Migration[] = [
         'CREATE UNIQUE INDEX IF NOT EXISTS connections_identity ON connections(session_id, server_url, site_content_url, auth_kind, principal);',
       ),
   },
+  {
+    version: 5,
+    // Issue #17, who the user is. Sessions, connections and schedules belonged to the session that
+    // made them; now to a user. A team server's user is a proven Tableau identity (server, site id,
+    // Tableau user id; shared by that user's sessions), a single analyst's is one implicit local
+    // user per session, so nothing changes there: each existing session becomes its own local user
+    // (the same id) and keeps what it had. A session's expiry no longer deletes what its user owns
+    // (sessions.ts delete: a local user goes with its session, as before).
+    // principal_key: what a later save must name to update a connection: the principal, or '*'
+    // for a team user (any new credential of the same kind replaces theirs: connections.ts).
+    description: 'users own sessions, connections and schedules',
+    rebuildsTables: true,
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE users (
+          id              TEXT PRIMARY KEY,
+          kind            TEXT NOT NULL,
+          server_url      TEXT,
+          site_id         TEXT,
+          tableau_user_id TEXT,
+          created_at      TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX users_identity ON users(server_url, site_id, tableau_user_id);
+        INSERT INTO users (id, kind, created_at) SELECT id, 'local', created_at FROM sessions;
+
+        CREATE TABLE sessions_v5 (
+          id           TEXT PRIMARY KEY,
+          user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          token_hash   TEXT NOT NULL UNIQUE,
+          created_at   TEXT NOT NULL,
+          last_used_at TEXT NOT NULL
+        );
+        INSERT INTO sessions_v5 (id, user_id, token_hash, created_at, last_used_at)
+          SELECT id, id, token_hash, created_at, last_used_at FROM sessions;
+        DROP TABLE sessions;
+        ALTER TABLE sessions_v5 RENAME TO sessions;
+        CREATE INDEX sessions_by_user ON sessions(user_id);
+
+        CREATE TABLE connections_v5 (
+          id                  TEXT PRIMARY KEY,
+          user_id             TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          label               TEXT NOT NULL,
+          server_url          TEXT NOT NULL,
+          resolved_server_url TEXT,
+          site_content_url    TEXT NOT NULL,
+          auth_kind           TEXT NOT NULL,
+          principal           TEXT NOT NULL,
+          principal_key       TEXT NOT NULL,
+          sealed_auth         TEXT NOT NULL,
+          product_version     TEXT,
+          rest_api_version    TEXT,
+          created_at          TEXT NOT NULL
+        );
+        INSERT INTO connections_v5 (id, user_id, label, server_url, resolved_server_url, site_content_url, auth_kind,
+            principal, principal_key, sealed_auth, product_version, rest_api_version, created_at)
+          SELECT id, session_id, label, server_url, resolved_server_url, site_content_url, auth_kind,
+            principal, principal, sealed_auth, product_version, rest_api_version, created_at FROM connections;
+        DROP TABLE connections;
+        ALTER TABLE connections_v5 RENAME TO connections;
+        CREATE INDEX connections_by_user ON connections(user_id);
+        CREATE UNIQUE INDEX connections_identity ON connections(user_id, server_url, site_content_url, auth_kind, principal_key);
+
+        CREATE TABLE schedules_v5 (
+          id            TEXT PRIMARY KEY,
+          user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+          definition_id TEXT NOT NULL,
+          name          TEXT NOT NULL,
+          source_json   TEXT NOT NULL,
+          options_json  TEXT,
+          spec_json     TEXT NOT NULL,
+          webhook_url   TEXT,
+          history_limit INTEGER NOT NULL,
+          last_slot_at  TEXT NOT NULL,
+          created_at    TEXT NOT NULL,
+          updated_at    TEXT NOT NULL
+        );
+        INSERT INTO schedules_v5 (id, user_id, connection_id, definition_id, name, source_json, options_json, spec_json,
+            webhook_url, history_limit, last_slot_at, created_at, updated_at)
+          SELECT id, session_id, connection_id, definition_id, name, source_json, options_json, spec_json,
+            webhook_url, history_limit, last_slot_at, created_at, updated_at FROM schedules;
+        DROP TABLE schedules;
+        ALTER TABLE schedules_v5 RENAME TO schedules;
+        CREATE INDEX schedules_by_user ON schedules(user_id);
+      `),
+  },
 ];
 
 const DB_FILE = 'companion.sqlite';
@@ -147,10 +241,19 @@ export function migrate(db: Db, migrations: readonly Migration[]): number {
     );
   }
   for (const m of ordered.slice(current)) {
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.rebuildsTables && enforced) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        m.up(db);
+        if (m.rebuildsTables && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error(`Migration ${m.version} (${m.description}) would leave rows referring to rows that do not exist.`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.rebuildsTables && enforced) db.pragma('foreign_keys = ON');
+    }
   }
   return schemaVersion(db);
 }

@@ -1,5 +1,6 @@
 /**
- * The store behind the server: sessions, connections (secrets sealed), schedules and snapshots.
+ * The store behind the server: users and their sessions, connections (secrets sealed), schedules and
+ * snapshots.
  * Callers depend on the `Store` interface only and await every call. Two implementations of it,
  * one code: the stores are written once over `Sql` (sql.ts), on the embedded SQLite file (the
  * default) or on PostgreSQL when DATABASE_URL is set (postgres.ts). Either way the key that seals

@@ -96,6 +96,47 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: 'one saved connection per session, server, site and principal (db.ts migration 4)',
     sql: 'CREATE UNIQUE INDEX connections_identity ON connections(session_id, server_url, site_content_url, auth_kind, principal);',
   },
+  {
+    version: 3,
+    // db.ts migration 5 (the reasons are there): each existing session becomes its own local user
+    // (the same id) and keeps what it had; a team user is a proven Tableau identity.
+    description: 'users own sessions, connections and schedules (db.ts migration 5)',
+    sql: `
+      CREATE TABLE users (
+        id              text PRIMARY KEY,
+        kind            text NOT NULL,
+        server_url      text,
+        site_id         text,
+        tableau_user_id text,
+        created_at      timestamptz NOT NULL
+      );
+      CREATE UNIQUE INDEX users_identity ON users(server_url, site_id, tableau_user_id);
+      INSERT INTO users (id, kind, created_at) SELECT id, 'local', created_at FROM sessions;
+
+      ALTER TABLE sessions ADD COLUMN user_id text REFERENCES users(id) ON DELETE CASCADE;
+      UPDATE sessions SET user_id = id;
+      ALTER TABLE sessions ALTER COLUMN user_id SET NOT NULL;
+      CREATE INDEX sessions_by_user ON sessions(user_id);
+
+      ALTER TABLE connections ADD COLUMN user_id text REFERENCES users(id) ON DELETE CASCADE;
+      ALTER TABLE connections ADD COLUMN principal_key text;
+      UPDATE connections SET user_id = session_id, principal_key = principal;
+      ALTER TABLE connections ALTER COLUMN user_id SET NOT NULL;
+      ALTER TABLE connections ALTER COLUMN principal_key SET NOT NULL;
+      DROP INDEX connections_identity;
+      DROP INDEX connections_by_session;
+      ALTER TABLE connections DROP COLUMN session_id;
+      CREATE INDEX connections_by_user ON connections(user_id);
+      CREATE UNIQUE INDEX connections_identity ON connections(user_id, server_url, site_content_url, auth_kind, principal_key);
+
+      ALTER TABLE schedules ADD COLUMN user_id text REFERENCES users(id) ON DELETE CASCADE;
+      UPDATE schedules SET user_id = session_id;
+      ALTER TABLE schedules ALTER COLUMN user_id SET NOT NULL;
+      DROP INDEX schedules_by_session;
+      ALTER TABLE schedules DROP COLUMN session_id;
+      CREATE INDEX schedules_by_user ON schedules(user_id);
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

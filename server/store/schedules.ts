@@ -1,10 +1,11 @@
 /**
  * Server schedules: a refresh definition the companion server pulls on its own, with the stored
- * connection of the session that created it. Like connections, a schedule belongs to one session:
- * another session's schedule id is simply unknown.
+ * connection of its user. Like connections, a schedule belongs to one user (sessions.ts): another
+ * user's schedule id is simply unknown.
  *
- * Deleting a session or a connection deletes its schedules (they cannot run without the stored
- * credentials), which deletes their runs and data (ON DELETE CASCADE in the migrations).
+ * Deleting a user (with a single analyst's session) or a connection deletes its schedules (they
+ * cannot run without the stored credentials), which deletes their runs and data (ON DELETE
+ * CASCADE in the migrations).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -19,8 +20,8 @@ export interface ScheduleRecord extends Pick<
   ScheduleInfo,
   'id' | 'connectionId' | 'definitionId' | 'name' | 'source' | 'options' | 'spec' | 'historyLimit' | 'createdAt' | 'updatedAt'
 > {
-  /** The owning session: its connection's credentials are what the schedule runs with. */
-  sessionId: string;
+  /** The owning user: their connection's credentials are what the schedule runs with. */
+  userId: string;
   /** POSTed on failure. Treated like a secret (chat webhooks carry their token in the path). */
   webhookUrl?: string;
   /** A webhook is stored but cannot be unsealed (the key file was replaced): set it again. */
@@ -33,7 +34,7 @@ export interface ScheduleRecord extends Pick<
 }
 
 /** What a caller supplies; the store assigns the id, owner, handled-slot marker and timestamps. */
-export type NewSchedule = Omit<ScheduleRecord, 'id' | 'sessionId' | 'lastSlotAt' | 'createdAt' | 'updatedAt' | 'webhookUnreadable'>;
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'userId' | 'lastSlotAt' | 'createdAt' | 'updatedAt' | 'webhookUnreadable'>;
 
 /** A partial update; `webhookUrl: null` removes the webhook, `options: null` the options. */
 export type ScheduleChanges = Partial<Omit<NewSchedule, 'webhookUrl' | 'options'>> & {
@@ -42,13 +43,13 @@ export type ScheduleChanges = Partial<Omit<NewSchedule, 'webhookUrl' | 'options'
 };
 
 export interface ScheduleStore {
-  create(sessionId: string, input: NewSchedule): Promise<ScheduleRecord>;
-  /** Undefined when unknown or another session's (callers answer 404 either way). */
-  get(sessionId: string, id: string): Promise<ScheduleRecord | undefined>;
-  list(sessionId: string): Promise<ScheduleRecord[]>;
-  update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleRecord | undefined>;
-  delete(sessionId: string, id: string): Promise<boolean>;
-  /** The runner's view, across sessions. */
+  create(userId: string, input: NewSchedule): Promise<ScheduleRecord>;
+  /** Undefined when unknown or another user's (callers answer 404 either way). */
+  get(userId: string, id: string): Promise<ScheduleRecord | undefined>;
+  list(userId: string): Promise<ScheduleRecord[]>;
+  update(userId: string, id: string, changes: ScheduleChanges): Promise<ScheduleRecord | undefined>;
+  delete(userId: string, id: string): Promise<boolean>;
+  /** The runner's view, across users. */
   find(id: string): Promise<ScheduleRecord | undefined>;
   all(): Promise<ScheduleRecord[]>;
   /** Records that the scheduled time `at` was handled. */
@@ -57,7 +58,7 @@ export interface ScheduleStore {
 
 interface ScheduleRow {
   id: string;
-  session_id: string;
+  user_id: string;
   connection_id: string;
   definition_id: string;
   name: string;
@@ -97,7 +98,7 @@ function toRecord(row: ScheduleRow, box: SecretBox): ScheduleRecord {
   const webhookUrl = openWebhook(box, row);
   return {
     id: row.id,
-    sessionId: row.session_id,
+    userId: row.user_id,
     connectionId: row.connection_id,
     definitionId: row.definition_id,
     name: row.name,
@@ -141,16 +142,16 @@ export class SqlScheduleStore implements ScheduleStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(sessionId: string, input: NewSchedule): Promise<ScheduleRecord> {
+  async create(userId: string, input: NewSchedule): Promise<ScheduleRecord> {
     const id = randomUUID();
     const at = this.now().toISOString();
     await this.sql.run(
-      `INSERT INTO schedules (id, session_id, connection_id, definition_id, name, source_json, options_json,
+      `INSERT INTO schedules (id, user_id, connection_id, definition_id, name, source_json, options_json,
          spec_json, webhook_url, history_limit, last_slot_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
-        sessionId,
+        userId,
         ...definitionColumns(input),
         sealWebhook(this.box, id, input.webhookUrl),
         input.historyLimit,
@@ -163,13 +164,13 @@ export class SqlScheduleStore implements ScheduleStore {
     return (await this.find(id))!;
   }
 
-  async get(sessionId: string, id: string): Promise<ScheduleRecord | undefined> {
-    const row = await this.sql.get<ScheduleRow>('SELECT * FROM schedules WHERE session_id = ? AND id = ?', [sessionId, id]);
+  async get(userId: string, id: string): Promise<ScheduleRecord | undefined> {
+    const row = await this.sql.get<ScheduleRow>('SELECT * FROM schedules WHERE user_id = ? AND id = ?', [userId, id]);
     return row && toRecord(row, this.box);
   }
 
-  async list(sessionId: string): Promise<ScheduleRecord[]> {
-    const rows = await this.sql.all<ScheduleRow>('SELECT * FROM schedules WHERE session_id = ? ORDER BY created_at, id', [sessionId]);
+  async list(userId: string): Promise<ScheduleRecord[]> {
+    const rows = await this.sql.all<ScheduleRow>('SELECT * FROM schedules WHERE user_id = ? ORDER BY created_at, id', [userId]);
     return rows.map((r) => toRecord(r, this.box));
   }
 
@@ -178,9 +179,9 @@ export class SqlScheduleStore implements ScheduleStore {
    * again: two updates at once (two requests, two instances) both land. The handled-slot marker
    * is only written when the timetable changes, so a run the scheduler marks meanwhile stays marked.
    */
-  async update(sessionId: string, id: string, changes: ScheduleChanges): Promise<ScheduleRecord | undefined> {
+  async update(userId: string, id: string, changes: ScheduleChanges): Promise<ScheduleRecord | undefined> {
     for (let attempt = 1; ; attempt++) {
-      const current = await this.get(sessionId, id);
+      const current = await this.get(userId, id);
       if (!current) return undefined;
       const now = this.now();
       // Always later than the value read, even within one millisecond: the next writer's check must see the change.
@@ -192,7 +193,7 @@ export class SqlScheduleStore implements ScheduleStore {
       const written = await this.sql.run(
         `UPDATE schedules SET connection_id = ?, definition_id = ?, name = ?, source_json = ?, options_json = ?,
            spec_json = ?, webhook_url = ?, history_limit = ?, last_slot_at = COALESCE(?, last_slot_at), updated_at = ?
-         WHERE id = ? AND session_id = ? AND updated_at = ?`,
+         WHERE id = ? AND user_id = ? AND updated_at = ?`,
         [
           ...definitionColumns(next),
           // An unreadable webhook stays as it is unless the update sets or removes it.
@@ -204,11 +205,11 @@ export class SqlScheduleStore implements ScheduleStore {
           specChanged ? now.toISOString() : null,
           at,
           id,
-          sessionId,
+          userId,
           current.updatedAt,
         ],
       );
-      if (written > 0) return this.get(sessionId, id);
+      if (written > 0) return this.get(userId, id);
       if (attempt >= 10) throw new Error(`Schedule ${id} kept changing while it was being updated.`);
     }
   }
@@ -219,8 +220,8 @@ export class SqlScheduleStore implements ScheduleStore {
     );
   }
 
-  async delete(sessionId: string, id: string): Promise<boolean> {
-    return (await this.sql.run('DELETE FROM schedules WHERE session_id = ? AND id = ?', [sessionId, id])) > 0;
+  async delete(userId: string, id: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM schedules WHERE user_id = ? AND id = ?', [userId, id])) > 0;
   }
 
   async find(id: string): Promise<ScheduleRecord | undefined> {

@@ -1,22 +1,46 @@
 /**
- * Companion-server sessions (the add-in's bearer tokens). Only the SHA-256 of a token is stored:
- * a leaked database cannot be replayed as a session.
+ * Companion-server sessions (the add-in's bearer tokens) and the users they act for. Only the
+ * SHA-256 of a token is stored: a leaked database cannot be replayed as a session.
+ *
+ * A user owns connections and schedules (and so snapshots); a session acts for one user. A single
+ * analyst's session is its own implicit local user (same id, created and deleted with it), so
+ * sessions keep apart what they made, as they always did. A team server's user is a proven Tableau
+ * identity (docs/security.md#team-mode-who-the-user-is): every session that proves it, from any
+ * workbook or machine, acts for the same user, and a session's expiry leaves the user's things.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import type { Sql } from './sql.js';
+import { isUniqueViolation, type Sql } from './sql.js';
 
 export interface Session {
   id: string;
+  /** The user the session acts for: what it sees and makes belongs to this user. */
+  userId: string;
   createdAt: string;
   lastUsedAt: string;
 }
 
+/** Who signed in, as Tableau said in the sign-in response: the team-mode user. */
+export interface TableauIdentity {
+  /** The server address as the user gave it, normalised (common/site.ts normalizeServerUrl). */
+  serverUrl: string;
+  /** The site's LUID (credentials.site.id). */
+  siteId: string;
+  /** The Tableau user's LUID (credentials.user.id). */
+  userId: string;
+}
+
 export interface SessionStore {
-  /** Creates a session; the token is returned once and never stored in clear. */
-  create(): Promise<{ token: string; session: Session }>;
+  /**
+   * Creates a session for `userId` (a user of `userOf`), or for a new implicit local user; the
+   * token is returned once and never stored in clear.
+   */
+  create(userId?: string): Promise<{ token: string; session: Session }>;
+  /** The user of a Tableau identity, created on its first sign-in. */
+  userOf(identity: TableauIdentity): Promise<string>;
   /** The session a token belongs to, or undefined (unknown, malformed or idle too long). */
   resolve(token: string): Promise<Session | undefined>;
+  /** Deletes the session; an implicit local user goes with it, and so everything it owned. */
   delete(id: string): Promise<void>;
 }
 
@@ -28,6 +52,7 @@ export function hashToken(token: string): string {
 
 interface SessionRow {
   id: string;
+  user_id: string;
   created_at: string;
   last_used_at: string;
 }
@@ -42,22 +67,45 @@ export class SqlSessionStore implements SessionStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(): Promise<{ token: string; session: Session }> {
+  async create(userId?: string): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
     const at = this.now().toISOString();
-    const session: Session = { id: randomUUID(), createdAt: at, lastUsedAt: at };
-    await this.sql.run('INSERT INTO sessions (id, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?)', [
-      session.id,
-      hashToken(token),
-      at,
-      at,
-    ]);
+    const id = randomUUID();
+    const session: Session = { id, userId: userId ?? id, createdAt: at, lastUsedAt: at };
+    const insertSession = [
+      'INSERT INTO sessions (id, user_id, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
+      [session.id, session.userId, hashToken(token), at, at],
+    ] as const;
+    await this.sql.atomically(
+      userId ? [insertSession] : [["INSERT INTO users (id, kind, created_at) VALUES (?, 'local', ?)", [id, at]], insertSession],
+    );
     return { token, session };
+  }
+
+  async userOf(identity: TableauIdentity): Promise<string> {
+    const key = [identity.serverUrl, identity.siteId, identity.userId];
+    const find = async () =>
+      (await this.sql.get<{ id: string }>('SELECT id FROM users WHERE server_url = ? AND site_id = ? AND tableau_user_id = ?', key))?.id;
+    const found = await find();
+    if (found) return found;
+    const id = randomUUID();
+    try {
+      await this.sql.run(
+        "INSERT INTO users (id, kind, server_url, site_id, tableau_user_id, created_at) VALUES (?, 'tableau', ?, ?, ?, ?)",
+        [id, ...key, this.now().toISOString()],
+      );
+      return id;
+    } catch (err) {
+      // The same user signed in twice at once (another request, another instance): theirs won (users_identity).
+      const other = isUniqueViolation(err) ? await find() : undefined;
+      if (!other) throw err;
+      return other;
+    }
   }
 
   async resolve(token: string): Promise<Session | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const row = await this.sql.get<SessionRow>('SELECT id, created_at, last_used_at FROM sessions WHERE token_hash = ?', [
+    const row = await this.sql.get<SessionRow>('SELECT id, user_id, created_at, last_used_at FROM sessions WHERE token_hash = ?', [
       hashToken(token),
     ]);
     if (!row) return undefined;
@@ -71,10 +119,14 @@ export class SqlSessionStore implements SessionStore {
       row.last_used_at = now.toISOString();
       await this.sql.run('UPDATE sessions SET last_used_at = ? WHERE id = ?', [row.last_used_at, row.id]);
     }
-    return { id: row.id, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+    return { id: row.id, userId: row.user_id, createdAt: row.created_at, lastUsedAt: row.last_used_at };
   }
 
   async delete(id: string): Promise<void> {
-    await this.sql.run('DELETE FROM sessions WHERE id = ?', [id]);
+    // A local user's things went with its session before users existed (ON DELETE CASCADE), and still do.
+    await this.sql.atomically([
+      ["DELETE FROM users WHERE kind = 'local' AND id = (SELECT user_id FROM sessions WHERE id = ?)", [id]],
+      ['DELETE FROM sessions WHERE id = ?', [id]],
+    ]);
   }
 }

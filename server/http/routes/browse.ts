@@ -13,36 +13,36 @@ import { connectionIdOf } from './connections.js';
 
 export const browseRoutes: RouteModule = (app, { services: { browse } }) => {
   app.get('/connections/:cid/projects', async (request) => {
-    const projects: ProjectItem[] = (await browse.projects(sessionOf(request).id, connectionIdOf(request))).map(toProjectItem);
+    const projects: ProjectItem[] = (await browse.projects(sessionOf(request).userId, connectionIdOf(request))).map(toProjectItem);
     return { projects };
   });
 
   app.get('/connections/:cid/workbooks', async (request) => {
     const q = parseInput(pagedQuery, request.query, 'query');
-    const { items, total } = await browse.workbooks(sessionOf(request).id, connectionIdOf(request), q);
+    const { items, total } = await browse.workbooks(sessionOf(request).userId, connectionIdOf(request), q);
     return pageOf(items.map(toWorkbookItem), q.page, q.pageSize, total);
   });
 
   app.get('/connections/:cid/workbooks/:wid/views', async (request) => {
     const { cid, wid } = parseInput(workbookParams, request.params, 'workbook id');
-    const views = await browse.workbookViews(sessionOf(request).id, cid, wid);
+    const views = await browse.workbookViews(sessionOf(request).userId, cid, wid);
     return { views: views.map((v) => toViewItem(v, { id: wid })) };
   });
 
   app.get('/connections/:cid/datasources', async (request) => {
     const q = parseInput(pagedQuery, request.query, 'query');
-    const { items, total } = await browse.datasources(sessionOf(request).id, connectionIdOf(request), q);
+    const { items, total } = await browse.datasources(sessionOf(request).userId, connectionIdOf(request), q);
     return pageOf(items.map(toDatasourceItem), q.page, q.pageSize, total);
   });
 
   app.get('/connections/:cid/search', async (request): Promise<Page<ReturnType<typeof toSearchItem>>> => {
     const q = parseInput(searchQuery, request.query, 'query');
-    const r = await browse.search(sessionOf(request).id, connectionIdOf(request), q.q, q.page);
+    const r = await browse.search(sessionOf(request).userId, connectionIdOf(request), q.q, q.page);
     return pageOf(r.items.map(toSearchItem), q.page, SEARCH_PAGE_SIZE, r.total);
   });
 
   app.get('/connections/:cid/datasources/:dsid/metadata', async (request): Promise<DatasourceMetadata> => {
     const { cid, dsid } = parseInput(datasourceParams, request.params, 'data source id');
-    return browse.datasourceMetadata(sessionOf(request).id, cid, dsid);
+    return browse.datasourceMetadata(sessionOf(request).userId, cid, dsid);
   });
 };

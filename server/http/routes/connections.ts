@@ -1,7 +1,8 @@
 /**
  * Connections: POST proves the credentials with Tableau, saves them and hands the add-in a session
- * token (server/services/connections.ts); list, delete, sign out. Another session's connection id
- * is simply "not found".
+ * token (server/services/connections.ts); list, delete, sign out. Another user's connection id is
+ * simply "not found" (a single analyst's session is its own user; a team server's user is the
+ * Tableau identity the sign-in proved).
  */
 import type { FastifyRequest } from 'fastify';
 
@@ -18,7 +19,9 @@ export function connectionIdOf(request: FastifyRequest): string {
 export const connectionRoutes: RouteModule = (app, { services: { connections } }) => {
   app.post('/connections', { config: { auth: 'optional' } }, async (request, reply) => {
     const body = parseInput(connectRequestSchema, request.body, 'connection');
-    const session = request.session ? { id: request.session.id, token: bearerToken(request.headers.authorization)! } : undefined;
+    const session = request.session
+      ? { id: request.session.id, userId: request.session.userId, token: bearerToken(request.headers.authorization)! }
+      : undefined;
     const response = await connections.connect(body, session);
     const { connection } = response;
     request.log.info(
@@ -33,15 +36,15 @@ export const connectionRoutes: RouteModule = (app, { services: { connections } }
     return reply.status(201).send(response);
   });
 
-  app.get('/connections', async (request) => ({ connections: await connections.list(sessionOf(request).id) }));
+  app.get('/connections', async (request) => ({ connections: await connections.list(sessionOf(request).userId) }));
 
   app.delete('/connections/:cid', async (request, reply) => {
-    await connections.remove(sessionOf(request).id, connectionIdOf(request));
+    await connections.remove(sessionOf(request).userId, connectionIdOf(request));
     return reply.status(204).send();
   });
 
   app.post('/connections/:cid/signout', async (request, reply) => {
-    await connections.signOut(sessionOf(request).id, connectionIdOf(request));
+    await connections.signOut(sessionOf(request).userId, connectionIdOf(request));
     return reply.status(204).send();
   });
 };

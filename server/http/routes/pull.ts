@@ -18,7 +18,7 @@ export const pullRoutes: RouteModule = (app, { services: { pulls }, compressLoop
   // compress: false — @fastify/compress would buffer; ndjsonBody gzips and flushes per message.
   app.post('/connections/:cid/pull', { compress: false }, async (request, reply) => {
     const body = parseInput(pullRequestSchema, request.body, 'pull request');
-    const pull = await pulls.open(sessionOf(request).id, connectionIdOf(request), body);
+    const pull = await pulls.open(sessionOf(request).userId, connectionIdOf(request), body);
     const log = request.log.child({ connectionId: pull.connection.id, source: describeSource(body.source) });
     const started = Date.now();
     const messages = await peekFirst(pull.messages);

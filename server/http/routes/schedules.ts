@@ -57,41 +57,41 @@ export function scheduleRoutes(options: SchedulingOptions = {}): RouteModule {
 }
 
 function registerScheduleRoutes(app: FastifyInstance, schedules: ScheduleService): void {
-  app.get('/schedules', async (request) => ({ schedules: await schedules.list(sessionOf(request).id) }));
+  app.get('/schedules', async (request) => ({ schedules: await schedules.list(sessionOf(request).userId) }));
 
   app.post('/schedules', async (request, reply) => {
     const body = parseInput(createScheduleSchema, request.body, 'schedule');
-    const created = await schedules.create(sessionOf(request).id, body);
+    const created = await schedules.create(sessionOf(request).userId, body);
     request.log.info({ scheduleId: created.id, connectionId: created.connectionId, spec: created.spec.kind }, 'schedule created');
     return reply.status(201).send({ schedule: created });
   });
 
   app.put('/schedules/:sid', async (request) => {
     const body = parseInput(updateScheduleSchema, request.body, 'schedule change');
-    return { schedule: await schedules.update(sessionOf(request).id, scheduleIdOf(request), body) };
+    return { schedule: await schedules.update(sessionOf(request).userId, scheduleIdOf(request), body) };
   });
 
   app.delete('/schedules/:sid', async (request, reply) => {
     const id = scheduleIdOf(request);
-    await schedules.delete(sessionOf(request).id, id);
+    await schedules.delete(sessionOf(request).userId, id);
     request.log.info({ scheduleId: id }, 'schedule deleted');
     return reply.status(204).send();
   });
 
   app.post('/schedules/:sid/run', async (request, reply) => {
-    const run = await schedules.runNow(sessionOf(request).id, scheduleIdOf(request));
+    const run = await schedules.runNow(sessionOf(request).userId, scheduleIdOf(request));
     return reply.status(202).send({ run });
   });
 
   app.get('/schedules/:sid/runs', async (request) => {
     const { limit } = parseInput(runsQuery, request.query, 'query');
-    return { runs: await schedules.runs(sessionOf(request).id, scheduleIdOf(request), limit) };
+    return { runs: await schedules.runs(sessionOf(request).userId, scheduleIdOf(request), limit) };
   });
 
   // compress: false — @fastify/compress would buffer; ndjsonBody gzips and flushes per message.
   app.get('/snapshots/latest', { compress: false }, async (request, reply) => {
     const { scheduleId } = parseInput(latestSnapshotQuery, request.query, 'query');
-    const { run, messages } = await schedules.latestSnapshot(sessionOf(request).id, scheduleId);
+    const { run, messages } = await schedules.latestSnapshot(sessionOf(request).userId, scheduleId);
     const body = await peekFirst(
       withTerminal(messages, (err) => request.log.warn({ err, scheduleId, runId: run.id }, 'snapshot read failed while streaming')),
     );

@@ -38,4 +38,13 @@ describe('team-mode settings', () => {
     );
     expect(() => loadConfig({ ALLOWED_WEBHOOK_HOSTS: '*.com' })).toThrow(/ALLOWED_WEBHOOK_HOSTS: "\*\.com" would allow every name/);
   });
+
+  it('ALLOWED_TABLEAU_SITES: site content URLs in lower case, (default) for the Default site; unset = any site', () => {
+    expect(loadConfig({ TEAM: '1', ALLOWED_TABLEAU_SERVERS: 'a.example.com' }).allowedSites).toBeUndefined();
+    const c = loadConfig({ TEAM: '1', ALLOWED_TABLEAU_SERVERS: 'a.example.com', ALLOWED_TABLEAU_SITES: 'Marketing, (Default),finance_2' });
+    expect(c.allowedSites).toEqual(['marketing', '', 'finance_2']);
+    expect(() => loadConfig({ ALLOWED_TABLEAU_SITES: 'marketing,site/sales' })).toThrow(
+      /^Invalid server settings: ALLOWED_TABLEAU_SITES: "site\/sales" is not a site content URL/,
+    );
+  });
 });

@@ -62,6 +62,7 @@ beforeAll(async () => {
     protocol: 'http',
     logger: log.logger,
     network: guard,
+    identity: { team: true },
     tableau: { retry: { maxAttempts: 1 }, timeoutMs: 10_000, agents: guard.agents('tableau', { ca: pki.ca }) },
   });
   api = apiClient(server.url);

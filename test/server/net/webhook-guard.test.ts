@@ -35,7 +35,7 @@ afterAll(async () => {
 
 const schedule = (webhookUrl: string): ScheduleRecord => ({
   id: 'sched-1',
-  sessionId: 'session-1',
+  userId: 'user-1',
   connectionId: 'conn-1',
   definitionId: 'def-1',
   name: 'Sales by region',

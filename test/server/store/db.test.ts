@@ -38,6 +38,43 @@ describe('migrations (user_version)', () => {
     expect(db.prepare('SELECT id FROM schedules').pluck().all()).toEqual(['sch']);
   });
 
+  it('gives each session of a version-4 database its own local user, keeping its connections and schedules', () => {
+    const dir = tmp();
+    const before = openDatabase(dir, MIGRATIONS.slice(0, 4));
+    const at = '2026-01-01T00:00:00.000Z';
+    before.prepare(`INSERT INTO sessions VALUES ('s', 'h', '${at}', '${at}')`).run();
+    before
+      .prepare(
+        `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind, principal, sealed_auth, created_at, resolved_server_url)
+         VALUES ('c', 's', 'l', 'https://s', '', 'pat', 'p', 'v1.x', '${at}', 'https://pod.s')`,
+      )
+      .run();
+    before.prepare(`INSERT INTO schedules VALUES ('sch', 's', 'c', 'd', 'n', '{}', NULL, '{}', NULL, 30, '${at}', '${at}', '${at}')`).run();
+    before
+      .prepare(
+        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, started_at) VALUES ('r', 'sch', 1, 'manual', 'succeeded', '${at}')`,
+      )
+      .run();
+    before.close();
+
+    const db = openDatabase(dir);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT id, kind FROM users').all()).toEqual([{ id: 's', kind: 'local' }]);
+    expect(db.prepare('SELECT id, user_id, token_hash FROM sessions').all()).toEqual([{ id: 's', user_id: 's', token_hash: 'h' }]);
+    expect(db.prepare('SELECT id, user_id, principal, principal_key, resolved_server_url FROM connections').all()).toEqual([
+      { id: 'c', user_id: 's', principal: 'p', principal_key: 'p', resolved_server_url: 'https://pod.s' },
+    ]);
+    expect(db.prepare('SELECT id, user_id, connection_id FROM schedules').all()).toEqual([{ id: 'sch', user_id: 's', connection_id: 'c' }]);
+    expect(db.prepare('SELECT id FROM schedule_runs').pluck().all()).toEqual(['r']);
+    // References still hold and are enforced again: deleting the user deletes down to the runs.
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.prepare(`DELETE FROM users WHERE id = 's'`).run();
+    for (const table of ['sessions', 'connections', 'schedules', 'schedule_runs']) {
+      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    }
+    db.close();
+  });
+
   it('applies only the migrations above the current version', () => {
     const db = new Database(':memory:');
     const applied: number[] = [];

@@ -57,6 +57,27 @@ describe.skipIf(!adminUrl)(`PostgreSQL migrations${adminUrl ? '' : ` (skipped: $
     expect(await migratePostgres(b)).toBe(PG_MIGRATIONS.length);
   });
 
+  it('gives each session of a version-2 database its own local user, keeping its connections and schedules', async () => {
+    const [pool] = await freshDatabase();
+    await migratePostgres(pool, PG_MIGRATIONS.slice(0, 2));
+    const at = '2026-01-01T00:00:00.000Z';
+    await pool.query(`INSERT INTO sessions VALUES ('s', 'h', $1, $1)`, [at]);
+    await pool.query(
+      `INSERT INTO connections (id, session_id, label, server_url, site_content_url, auth_kind, principal, sealed_auth, created_at)
+       VALUES ('c', 's', 'l', 'https://s', '', 'pat', 'p', 'v1.x', $1)`,
+      [at],
+    );
+    await pool.query(`INSERT INTO schedules VALUES ('sch', 's', 'c', 'd', 'n', '{}', NULL, '{}', NULL, 30, $1, $1, $1)`, [at]);
+    expect(await migratePostgres(pool)).toBe(PG_MIGRATIONS.length);
+    const rows = async (sql: string) => (await pool.query(sql)).rows;
+    expect(await rows('SELECT id, kind FROM users')).toEqual([{ id: 's', kind: 'local' }]);
+    expect(await rows('SELECT id, user_id FROM sessions')).toEqual([{ id: 's', user_id: 's' }]);
+    expect(await rows('SELECT id, user_id, principal_key FROM connections')).toEqual([{ id: 'c', user_id: 's', principal_key: 'p' }]);
+    expect(await rows('SELECT id, user_id FROM schedules')).toEqual([{ id: 'sch', user_id: 's' }]);
+    await pool.query(`DELETE FROM users WHERE id = 's'`);
+    expect(await rows('SELECT id FROM schedules')).toEqual([]);
+  });
+
   it('applies only the migrations above the current version, and rolls a failing one back whole', async () => {
     const [pool] = await freshDatabase();
     const steps: PgMigration[] = [1, 2, 3].map((version) => ({

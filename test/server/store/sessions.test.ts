@@ -34,3 +34,59 @@ describeEachStore('sessions', (backend) => {
     expect(await sessions.resolve(token)).toBeUndefined();
   });
 });
+
+describeEachStore('users (who a session acts for)', (backend) => {
+  const ada = { serverUrl: 'https://tableau.example.com', siteId: 'site-1', userId: 'tableau-user-ada' };
+  const connection = (patName: string, patSecret: string) => ({
+    label: 'l',
+    serverUrl: ada.serverUrl,
+    siteContentUrl: 'marketing',
+    auth: { kind: 'pat' as const, patName, patSecret },
+  });
+
+  it('a single analyst: each session is its own user, and its expiry takes what it owned, as before users existed', async () => {
+    const { store, sql } = await backend.open();
+    const a = (await store.sessions.create()).session;
+    const b = (await store.sessions.create()).session;
+    expect(a.userId).toBe(a.id);
+    expect(b.userId).not.toBe(a.userId);
+    const saved = await store.connections.save(a.userId, connection('p', 's'));
+    expect(await store.connections.list(b.userId)).toEqual([]);
+    await store.sessions.delete(a.id);
+    expect(await sql.get('SELECT id FROM connections WHERE id = ?', [saved.id])).toBeUndefined();
+    expect(await sql.get('SELECT id FROM users WHERE id = ?', [a.userId])).toBeUndefined();
+    expect(await store.connections.list(b.userId)).toEqual([]);
+  });
+
+  it('a team user: every session of one Tableau identity acts for one user, whose things outlive a session', async () => {
+    const { store } = await backend.open();
+    const [u1, u2] = await Promise.all([store.sessions.userOf(ada), store.sessions.userOf(ada)]);
+    expect(u2).toBe(u1);
+    expect(await store.sessions.userOf({ ...ada, userId: 'tableau-user-carl' })).not.toBe(u1);
+    expect(await store.sessions.userOf({ ...ada, siteId: 'site-2' })).not.toBe(u1);
+    const first = await store.sessions.create(u1);
+    const second = await store.sessions.create(u1);
+    expect((await store.sessions.resolve(second.token))?.userId).toBe(u1);
+    const saved = await store.connections.save(u1, connection('p', 's'), { anyPrincipal: true });
+    await store.sessions.delete(first.session.id);
+    expect(await store.sessions.resolve(first.token)).toBeUndefined();
+    expect((await store.connections.list(u1)).map((c) => c.id)).toEqual([saved.id]);
+  });
+
+  it("a team user's new PAT under another name updates their connection; a single analyst's is another connection", async () => {
+    const { store } = await backend.open();
+    const user = await store.sessions.userOf(ada);
+    const old = await store.connections.save(user, connection('old-name', 'old'), { anyPrincipal: true });
+    const renewed = await store.connections.save(user, connection('new-name', 'new'), { anyPrincipal: true });
+    expect(renewed).toMatchObject({ id: old.id, principal: 'new-name' });
+    expect((await store.connections.get(user, old.id))?.auth).toMatchObject({ patName: 'new-name', patSecret: 'new' });
+    // Two at once stay one (UNIQUE connections_identity).
+    await Promise.all(['a', 'b', 'c'].map((n) => store.connections.save(user, connection(n, n), { anyPrincipal: true })));
+    expect(await store.connections.list(user)).toHaveLength(1);
+
+    const local = (await store.sessions.create()).session.userId;
+    await store.connections.save(local, connection('old-name', 'old'));
+    await store.connections.save(local, connection('new-name', 'new'));
+    expect(await store.connections.list(local)).toHaveLength(2);
+  });
+});
