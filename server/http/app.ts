@@ -134,7 +134,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           throw new ApiError({ code: 'forbidden-origin', message: `Requests from ${origin} are not allowed.` });
         }
       });
-      api.addHook('onRequest', sessionHook(options.store.sessions));
+      api.addHook('onRequest', sessionHook(options.store.sessions, { team: options.identity?.team }));
       const scheduling = options.scheduling ?? scheduleRoutes();
       for (const routes of [...API_ROUTES, scheduling, ...(options.extraRoutes ?? [])]) await routes(api, ctx);
     },

@@ -27,10 +27,15 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export function sessionHook(sessions: SessionStore) {
+/**
+ * `team`: only sessions of proven Tableau users count. A single analyst's session (of a data
+ * directory or database that served one before TEAM=1) proves nobody: its holder connects again.
+ */
+export function sessionHook(sessions: SessionStore, { team = false } = {}) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const token = bearerToken(request.headers.authorization);
-    request.session = token ? ((await sessions.resolve(token)) ?? null) : null;
+    const session = token ? await sessions.resolve(token) : undefined;
+    request.session = session && (!team || session.userKind === 'tableau') ? session : null;
     if (request.session || request.routeOptions.config.auth === 'optional') return;
     throw unauthorized(
       token

@@ -16,6 +16,8 @@ export interface Session {
   id: string;
   /** The user the session acts for: what it sees and makes belongs to this user. */
   userId: string;
+  /** An implicit local user (a single analyst's session) or a proven Tableau identity (team mode). */
+  userKind: 'local' | 'tableau';
   createdAt: string;
   lastUsedAt: string;
 }
@@ -32,7 +34,7 @@ export interface TableauIdentity {
 
 export interface SessionStore {
   /**
-   * Creates a session for `userId` (a user of `userOf`), or for a new implicit local user; the
+   * Creates a session for `userId` (a Tableau user, from `userOf`), or for a new implicit local user; the
    * token is returned once and never stored in clear.
    */
   create(userId?: string): Promise<{ token: string; session: Session }>;
@@ -53,6 +55,7 @@ export function hashToken(token: string): string {
 interface SessionRow {
   id: string;
   user_id: string;
+  kind: Session['userKind'];
   created_at: string;
   last_used_at: string;
 }
@@ -71,7 +74,7 @@ export class SqlSessionStore implements SessionStore {
     const token = randomBytes(32).toString('base64url');
     const at = this.now().toISOString();
     const id = randomUUID();
-    const session: Session = { id, userId: userId ?? id, createdAt: at, lastUsedAt: at };
+    const session: Session = { id, userId: userId ?? id, userKind: userId ? 'tableau' : 'local', createdAt: at, lastUsedAt: at };
     const insertSession = [
       'INSERT INTO sessions (id, user_id, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
       [session.id, session.userId, hashToken(token), at, at],
@@ -105,9 +108,11 @@ export class SqlSessionStore implements SessionStore {
 
   async resolve(token: string): Promise<Session | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const row = await this.sql.get<SessionRow>('SELECT id, user_id, created_at, last_used_at FROM sessions WHERE token_hash = ?', [
-      hashToken(token),
-    ]);
+    const row = await this.sql.get<SessionRow>(
+      `SELECT s.id, s.user_id, u.kind, s.created_at, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = ?`,
+      [hashToken(token)],
+    );
     if (!row) return undefined;
     const now = this.now();
     const idle = now.getTime() - Date.parse(row.last_used_at);
@@ -119,7 +124,7 @@ export class SqlSessionStore implements SessionStore {
       row.last_used_at = now.toISOString();
       await this.sql.run('UPDATE sessions SET last_used_at = ? WHERE id = ?', [row.last_used_at, row.id]);
     }
-    return { id: row.id, userId: row.user_id, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+    return { id: row.id, userId: row.user_id, userKind: row.kind, createdAt: row.created_at, lastUsedAt: row.last_used_at };
   }
 
   async delete(id: string): Promise<void> {

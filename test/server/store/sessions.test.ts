@@ -48,7 +48,7 @@ describeEachStore('users (who a session acts for)', (backend) => {
     const { store, sql } = await backend.open();
     const a = (await store.sessions.create()).session;
     const b = (await store.sessions.create()).session;
-    expect(a.userId).toBe(a.id);
+    expect(a).toMatchObject({ userId: a.id, userKind: 'local' });
     expect(b.userId).not.toBe(a.userId);
     const saved = await store.connections.save(a.userId, connection('p', 's'));
     expect(await store.connections.list(b.userId)).toEqual([]);
@@ -66,7 +66,7 @@ describeEachStore('users (who a session acts for)', (backend) => {
     expect(await store.sessions.userOf({ ...ada, siteId: 'site-2' })).not.toBe(u1);
     const first = await store.sessions.create(u1);
     const second = await store.sessions.create(u1);
-    expect((await store.sessions.resolve(second.token))?.userId).toBe(u1);
+    expect(await store.sessions.resolve(second.token)).toMatchObject({ userId: u1, userKind: 'tableau' });
     const saved = await store.connections.save(u1, connection('p', 's'), { anyPrincipal: true });
     await store.sessions.delete(first.session.id);
     expect(await store.sessions.resolve(first.token)).toBeUndefined();

@@ -9,7 +9,7 @@
 import { type RunningServer } from '../../../server/main.js';
 import { createSimulator, mintConnectedAppJwt, type Simulator } from '../../../server/sim/index.js';
 import { stableId } from '../../../server/sim/state/ids.js';
-import { apiClient } from '../http/helpers.js';
+import { apiClient, connectDemo } from '../http/helpers.js';
 import { startTestServer } from '../http/test-server.js';
 import { PLAYS_PUBLIC, testGuard } from '../net/test-guard.js';
 import { describeEachStore } from './backends.js';
@@ -32,11 +32,17 @@ describeEachStore('team mode: who the user is', (backend) => {
   let server: RunningServer;
   let api: ReturnType<typeof apiClient>;
   let serverUrl: string;
+  /** A single analyst's session on the same store, from before the server ran in team mode. */
+  let localToken: string;
 
   beforeAll(async () => {
+    const location = await backend.location();
+    const single = await startTestServer(location);
+    localToken = (await connectDemo(apiClient(single.url), sim)).token;
+    await single.close();
     const guard = testGuard({ ALLOWED_TABLEAU_SERVERS: 'tableau.test' }, NAMES);
     server = await startTestServer({
-      ...(await backend.location()),
+      ...location,
       network: guard,
       identity: { team: true, allowedSites: [sim.demo.siteContentUrl] },
       tableau: { retry: { maxAttempts: 1 }, timeoutMs: 10_000, agents: guard.agents('tableau') },
@@ -143,6 +149,15 @@ describeEachStore('team mode: who the user is', (backend) => {
     expect(await ids('/api/connections', c.token, 'connections')).toEqual([c.connection.id]);
     // The same user again on one session: the session stays.
     expect((await carl(c.token)).token).toBe(c.token);
+  });
+
+  it("a single analyst's session from before TEAM=1 proves nobody: 401, connect again", async () => {
+    const res = await api.call('GET', '/api/connections', { token: localToken });
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe('unauthorized');
+    // Connecting with it proves a user and hands out that user's session instead.
+    const a = await ada(localToken);
+    expect(a.token).not.toBe(localToken);
   });
 
   it('refuses a site that is not on ALLOWED_TABLEAU_SITES before sending any credential', async () => {
