@@ -436,8 +436,9 @@ export class RefreshRunner {
       warnings: [],
       error: cancelled ? REFRESH_CANCELLED : body,
     };
-    // A cancel is the analyst's choice, not a failure of the table: lastResult keeps the last real outcome.
-    if (def && !cancelled) {
+    // A cancel is the analyst's choice, and a snapshot the server has not made yet is not the table's
+    // failure either (it was not touched): lastResult keeps the last real outcome.
+    if (def && !cancelled && body.code !== 'no-snapshot') {
       const last: LastResult = { at: finished.toISOString(), rows: 0, durationMs, status: 'error', error: plainWords(body) };
       await this.options.store.recordResult(def.id, last).catch(() => undefined);
     }

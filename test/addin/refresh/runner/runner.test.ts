@@ -370,8 +370,11 @@ describe('refresh runner: server snapshots', () => {
       ],
     });
     const before = b.cells();
+    const lastBefore = (await b.store.get(b.ids.Sales))?.lastResult;
     expect((await b.runner.refresh(b.ids.Sales, { kind: 'snapshot' })).error?.code).toBe('no-snapshot');
     expect(b.cells()).toBe(before);
+    // not recorded as the table failing (issue #21: no red "Failed" before the first run)
+    expect((await b.store.get(b.ids.Sales))?.lastResult).toEqual(lastBefore);
   });
 
   it('a table without a schedule cannot load a snapshot', async () => {
