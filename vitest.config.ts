@@ -1,13 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-/** Tests that run against both store implementations: SQLite and a throwaway PostgreSQL. */
-const STORE_TESTS = ['test/server/store/**/*.test.ts'];
+/** Tests that need the throwaway PostgreSQL: the store on both implementations, and the job queue. */
+const STORE_TESTS = ['test/server/store/**/*.test.ts', 'test/server/queue/**/*.test.ts'];
 
 /**
  * `npm test` runs four projects:
  *  - unit:    server, common and pure add-in logic in Node;
- *  - store:   the store suite on SQLite and on PostgreSQL; its globalSetup starts one PostgreSQL
+ *  - store:   the store suite on SQLite and on PostgreSQL, and the job queue's; its globalSetup starts one PostgreSQL
  *             cluster for the run (test/support/postgres-global.ts), only when a store test is
  *             queued (https://vitest.dev/config/globalsetup), so other runs never wait for it;
  *  - ui:      React components in jsdom (files under test/addin/ui);

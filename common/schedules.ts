@@ -44,6 +44,11 @@ export interface ScheduleRunInfo {
   storedBytes?: number;
   /** Failed runs: what went wrong, in plain words. */
   error?: ApiErrorBody;
+  /**
+   * Team server (job queue): 2 for the run that retried one cut by the loss of its server
+   * instance (docs/queue.md); absent for a first attempt.
+   */
+  attempt?: number;
 }
 
 export interface ScheduleInfo {

@@ -48,6 +48,30 @@ export const runInterrupted = () =>
     'The next scheduled time runs it again.',
   );
 
+/** Job queue (docs/queue.md): the run's server instance stopped or died; the queue runs the job once more. */
+export const runInterruptedRetrying = () =>
+  new ScheduleError(
+    'run-interrupted',
+    'The server instance running this was stopped or lost while the run was going on.',
+    'Another instance (or this one, once it is back) runs it again once.',
+  );
+
+/** Job queue: the run's instance was lost and its job will not run again (its retry was used, or the job is gone). */
+export const runLost = () =>
+  new ScheduleError(
+    'run-interrupted',
+    'The server instance running this was lost while the run was going on, and its one retry is used up.',
+    'The next scheduled time runs it again.',
+  );
+
+/** Job queue: the run went on for longer than the queue lets a job be active. */
+export const runTooLong = (seconds: number) =>
+  new ScheduleError(
+    'run-interrupted',
+    `This run was stopped after ${Math.round(seconds / 60) || 1} minute(s): the job queue takes a longer run for a lost one and would run it twice.`,
+    'Pull less data (a filter or fewer columns); docs/queue.md explains the limit.',
+  );
+
 export const streamIncomplete = () =>
   new ScheduleError('incomplete', 'The data stream from Tableau ended unexpectedly.', 'The next scheduled time tries again.');
 

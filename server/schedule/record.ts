@@ -13,6 +13,8 @@ export interface RecordOptions {
   now: () => Date;
   /** Aborting stops reading (server shutdown, schedule deleted) and records the run as interrupted. */
   signal: AbortSignal;
+  /** What an aborted run records; default run-interrupted ("the next scheduled time runs it again"). */
+  interrupted?: () => ApiErrorBody;
 }
 
 export interface RecordOutcome {
@@ -47,7 +49,7 @@ function nextOrAbort<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<Iter
 }
 
 export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, options: RecordOptions): Promise<RecordOutcome> {
-  const { snapshots, run, now, signal } = options;
+  const { snapshots, run, now, signal, interrupted = () => runInterrupted().toApiError() } = options;
   const fail = async (error: ApiErrorBody, cause?: unknown): Promise<RecordOutcome> => ({
     run: await snapshots.fail(run.id, error, now()),
     error,
@@ -64,7 +66,7 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
       const step = await nextOrAbort(it, signal);
       if (step === ABORTED) {
         aborted = true;
-        return await fail(runInterrupted().toApiError());
+        return await fail(interrupted());
       }
       if (step.done) return await fail(streamIncomplete().toApiError());
       const m = step.value;

@@ -12,6 +12,7 @@ import { describeSource } from '../pull/pull-messages.js';
 import { type SchedulerClock, systemClock } from '../schedule/clock.js';
 import { ScheduleError } from '../schedule/errors.js';
 import { DEFAULT_HISTORY_LIMIT } from '../schedule/history.js';
+import { QueueScheduleRunner, type QueueSettings } from '../schedule/queue-runner.js';
 import { InProcessScheduleRunner, type ScheduleRunner } from '../schedule/runner.js';
 import { snapshotMessages } from '../schedule/snapshot-stream.js';
 import { type ScheduleInfo, toScheduleInfo } from '../schedule/views.js';
@@ -30,10 +31,12 @@ export interface ScheduleServiceOptions {
   webhookTimeoutMs?: number;
   /** Team mode: webhooks only to allowed hosts at public addresses (server/net/guard.ts). */
   webhookGuard?: TargetGuard;
+  /** Job queue settings on PostgreSQL (the database URL comes from the store; docs/queue.md). */
+  queue?: Omit<QueueSettings, 'databaseUrl'>;
 }
 
 export interface ScheduleServiceDeps {
-  store: Pick<Store, 'scheduleStores'>;
+  store: Pick<Store, 'scheduleStores' | 'databaseUrl'>;
   connections: ConnectionService;
   pulls: PullService;
 }
@@ -60,14 +63,19 @@ export class ScheduleService {
     const clock = options.clock ?? systemClock;
     const logger = options.logger.child({ component: 'scheduler' });
     ({ schedules: this.schedules, snapshots: this.snapshots } = deps.store.scheduleStores(() => clock.now()));
-    this.runner = new InProcessScheduleRunner({
+    const runnerOptions = {
       schedules: this.schedules,
       snapshots: this.snapshots,
       pull: deps.pulls.scheduledPull(),
       logger,
       clock,
       onFailure: webhookNotifier({ logger, timeoutMs: options.webhookTimeoutMs, guard: options.webhookGuard }),
-    });
+    };
+    // On PostgreSQL several instances may share the store: due runs go through the job queue, once.
+    const { databaseUrl } = deps.store;
+    this.runner = databaseUrl
+      ? new QueueScheduleRunner({ ...runnerOptions, queue: { ...options.queue, databaseUrl } })
+      : new InProcessScheduleRunner(runnerOptions);
   }
 
   /** Recovers runs cut by a previous stop, catches up missed times once, arms the timers. */

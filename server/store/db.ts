@@ -210,6 +210,13 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX schedules_by_user ON schedules(user_id);
       `),
   },
+  {
+    version: 6,
+    // The job queue (PostgreSQL, docs/queue.md) records which job a run serves and which attempt
+    // it is; SQLite's in-process runner leaves both empty. Same columns on both stores.
+    description: "a run's queue job and attempt",
+    up: (db) => db.exec('ALTER TABLE schedule_runs ADD COLUMN job_id TEXT; ALTER TABLE schedule_runs ADD COLUMN attempt INTEGER;'),
+  },
 ];
 
 const DB_FILE = 'companion.sqlite';

@@ -26,6 +26,8 @@ export interface Store {
   scheduleStores(now?: () => Date): { schedules: ScheduleStore; snapshots: SnapshotStore };
   /** Seals secrets at rest with the store's key (connections' secrets, schedules' webhook URLs). */
   secrets: SecretBox;
+  /** Set on PostgreSQL: the database the scheduler's job queue (pg-boss) shares (docs/queue.md). */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ export async function openPostgresStore(databaseUrl: string, dataDir: string, op
     await pool.end().catch(() => undefined);
     throw err;
   }
-  return storeOver(postgresSql(pool), secrets, options, () => pool.end());
+  return { ...storeOver(postgresSql(pool), secrets, options, () => pool.end()), databaseUrl };
 }
 
 /** PostgreSQL when `options.databaseUrl` is set, else the SQLite file in dataDir. */

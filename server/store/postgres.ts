@@ -137,6 +137,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX schedules_by_user ON schedules(user_id);
     `,
   },
+  {
+    version: 4,
+    description: "a run's queue job and attempt (db.ts migration 6; docs/queue.md)",
+    sql: `
+      ALTER TABLE schedule_runs ADD COLUMN job_id text;
+      ALTER TABLE schedule_runs ADD COLUMN attempt integer;
+      CREATE INDEX schedule_runs_by_job ON schedule_runs(job_id) WHERE job_id IS NOT NULL;
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

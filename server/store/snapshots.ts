@@ -26,6 +26,18 @@ export interface RunStart {
   startedAt: Date;
   scheduledFor?: Date;
   missed?: number;
+  /** The queue job the run serves (PostgreSQL job queue only; docs/queue.md). */
+  jobId?: string;
+  /** The job's attempt: 1, or 2 when the first was cut by the loss of its instance. */
+  attempt?: number;
+}
+
+/** A run still marked running, with the queue job it serves (null: none, the in-process runner's). */
+export interface UnfinishedRun {
+  id: string;
+  scheduleId: string;
+  jobId: string | null;
+  startedAt: string;
 }
 
 export interface SnapshotResult {
@@ -51,6 +63,10 @@ export interface SnapshotStore {
   fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined>;
   /** Runs still marked running (the server stopped during them) become failures; returns how many. */
   failUnfinished(error: ApiErrorBody, finishedAt: Date): Promise<number>;
+  /** Runs still marked running, oldest first (the job queue's sweep decides which are cut). */
+  unfinished(): Promise<UnfinishedRun[]>;
+  /** The runs recorded for a queue job, oldest first. */
+  forJob(jobId: string): Promise<RunRecord[]>;
   get(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   list(scheduleId: string, limit?: number): Promise<RunRecord[]>;
@@ -94,6 +110,8 @@ interface RunRow {
   source: string | null;
   warnings_json: string | null;
   error_json: string | null;
+  job_id?: string | null;
+  attempt?: number | null;
 }
 
 function toRecord(row: RunRow): RunRecord {
@@ -109,6 +127,7 @@ function toRecord(row: RunRow): RunRecord {
     warnings: row.warnings_json ? (JSON.parse(row.warnings_json) as string[]) : undefined,
     storedBytes: row.stored_bytes ?? undefined,
     error: row.error_json ? (JSON.parse(row.error_json) as ApiErrorBody) : undefined,
+    attempt: row.attempt && row.attempt > 1 ? row.attempt : undefined,
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
   return { id: row.id, scheduleId: row.schedule_id, trigger: row.trigger, status: row.status, startedAt: row.started_at, ...defined };
@@ -141,8 +160,8 @@ export class SqlSnapshotStore implements SnapshotStore {
     const id = randomUUID();
     const insert = () =>
       this.sql.run(
-        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?)`,
+        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at, job_id, attempt)
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?, ?, ?)`,
         [
           id,
           scheduleId,
@@ -151,6 +170,8 @@ export class SqlSnapshotStore implements SnapshotStore {
           start.scheduledFor?.toISOString() ?? null,
           start.missed ?? null,
           start.startedAt.toISOString(),
+          start.jobId ?? null,
+          start.attempt ?? null,
         ],
       );
     // Two server instances on one PostgreSQL can take the same next seq at once: the UNIQUE
@@ -241,6 +262,17 @@ export class SqlSnapshotStore implements SnapshotStore {
     const ids = (await this.sql.all<{ id: string }>(`SELECT id FROM schedule_runs WHERE status = 'running'`)).map((r) => r.id);
     for (const id of ids) await this.fail(id, error, finishedAt);
     return ids.length;
+  }
+
+  async unfinished(): Promise<UnfinishedRun[]> {
+    const rows = await this.sql.all<{ id: string; schedule_id: string; job_id: string | null; started_at: string }>(
+      `SELECT id, schedule_id, job_id, started_at FROM schedule_runs WHERE status = 'running' ORDER BY started_at, id`,
+    );
+    return rows.map((r) => ({ id: r.id, scheduleId: r.schedule_id, jobId: r.job_id, startedAt: r.started_at }));
+  }
+
+  async forJob(jobId: string): Promise<RunRecord[]> {
+    return (await this.sql.all<RunRow>('SELECT * FROM schedule_runs WHERE job_id = ? ORDER BY seq', [jobId])).map(toRecord);
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {

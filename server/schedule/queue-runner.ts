@@ -1,0 +1,444 @@
+/**
+ * The scheduler of a team server (DATABASE_URL): scheduled pulls on pg-boss, a job queue in the
+ * same PostgreSQL (https://github.com/timgit/pg-boss, v10: Node 20, PostgreSQL 13+), so that
+ * several instances on one database run each due time exactly once (docs/queue.md).
+ *
+ * Rules:
+ *  - every instance keeps the timers of every schedule and computes its due times as the
+ *    in-process runner does (math.ts: DST-correct, a missed schedule catches up ONCE);
+ *  - a due time is not run but enqueued, as job `scheduleId@dueTime`: that key is the job's
+ *    singleton key and, hashed, its id, and pg-boss inserts a job whose id exists with ON CONFLICT
+ *    DO NOTHING, so the instances enqueuing the same time make one job; then the slot is marked;
+ *  - any instance's worker takes the job (SKIP LOCKED: one taker) and records the run with the
+ *    job's id and attempt; a pull that fails is a failed run (history, webhook), never a job retry;
+ *  - an instance that dies mid-run (kill -9) leaves its job active: pg-boss's maintenance (any
+ *    instance) expires it after `runMinutes` and, retryLimit 1, puts it back once; the worker that
+ *    takes it again records the cut run as failed ("run-interrupted", retried) and runs attempt 2;
+ *  - a worker never lets its own job expire under it: a run is stopped before that;
+ *  - a stopping instance interrupts its runs and fails their jobs, so they are retried (by another
+ *    instance, or by this one once it is back);
+ *  - the sweep (at start and every minute) fails only runs whose job is over or gone (the retry
+ *    was used, or the job was deleted), and tells the webhook; other instances' live runs stay;
+ *  - "run now" is a job too: its run record is written first (the API answers with it) and the
+ *    job carries its id.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+
+import PgBoss from 'pg-boss';
+
+import type { ApiErrorBody } from '../../common/stream.js';
+import type { Logger } from '../log.js';
+import type { ScheduleRecord } from '../store/schedules.js';
+import type { RunRecord, RunStart } from '../store/snapshots.js';
+import { type SchedulerClock, systemClock, type Timer } from './clock.js';
+import { runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
+import { missedRunsSince, nextRuns } from './math.js';
+import { recordSnapshot } from './record.js';
+import type { RunHandle, RunnerOptions, ScheduleRunner } from './runner.js';
+
+/** The one queue of scheduled pulls (a pg-boss queue name). */
+export const PULL_QUEUE = 'scheduled-pull';
+
+export interface QueueSettings {
+  /** postgres://… : pg-boss keeps its schema (`pgboss`) in this database. */
+  databaseUrl: string;
+  /** The longest a run may take; a job active longer is taken for lost and retried. Default 15. */
+  runMinutes?: number;
+  /** Overrides runMinutes in seconds (tests). */
+  runSeconds?: number;
+  /** How often pg-boss's maintenance expires lost jobs, and the sweep runs. Default 60 s. */
+  maintenanceSeconds?: number;
+  /** How often an idle worker looks for a job. Default 2 s. */
+  pollingSeconds?: number;
+  /** Runs one instance takes at once. Default 4. */
+  workers?: number;
+}
+
+export interface QueueRunnerOptions extends RunnerOptions {
+  queue: QueueSettings;
+}
+
+/** What a job carries; times as ISO strings. */
+interface PullJobData {
+  scheduleId: string;
+  trigger: RunStart['trigger'];
+  scheduledFor?: string;
+  missed?: number;
+  /** "Run now": the run record written when the job was sent. */
+  runId?: string;
+}
+
+type PullJob = PgBoss.JobWithMetadata<PullJobData>;
+
+const RETRY_CHECK_MS = 5 * 60_000;
+const SWEEP_GRACE_MS = 30_000;
+/** Job states in which nobody runs the job any more (pg-boss v10 `JobStates`). */
+const OVER = new Set(['completed', 'cancelled', 'failed']);
+
+/** The singleton key of a due time: one job per schedule and time, whichever instance sends it. */
+export const dueKey = (scheduleId: string, due: Date) => `${scheduleId}@${due.toISOString()}`;
+
+/** A stable UUID (v5 layout) for a key: pg-boss inserts a job id that exists as nothing (ON CONFLICT DO NOTHING). */
+export function jobIdFor(key: string): string {
+  const h = createHash('sha1').update(`tableau-excel/${PULL_QUEUE}/${key}`).digest('hex').slice(0, 32).split('');
+  h[12] = '5';
+  h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  const s = h.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+class StopRequested extends Error {
+  constructor() {
+    super('the server instance is stopping: the job goes back to the queue');
+  }
+}
+
+interface Running {
+  done: Promise<RunRecord | undefined>;
+  abort: AbortController;
+  /** Why it was aborted: the schedule was deleted (the job is done) or the instance stops (retry). */
+  reason?: 'removed' | 'stopping';
+}
+
+export class QueueScheduleRunner implements ScheduleRunner {
+  private readonly clock: SchedulerClock;
+  private readonly timers = new Map<string, { at: Date; timer: Timer }>();
+  private readonly running = new Map<string, Running>();
+  private readonly checks = new Map<string, Promise<void>>();
+  private boss: PgBoss | undefined;
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  private started = false;
+  private readonly runSeconds: number;
+  /** This instance's pg-boss workers: a job sent here wakes one instead of waiting for its next poll. */
+  private workerIds: string[] = [];
+
+  constructor(private readonly options: QueueRunnerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.runSeconds = options.queue.runSeconds ?? (options.queue.runMinutes ?? 15) * 60;
+  }
+
+  private get log(): Logger {
+    return this.options.logger;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    const { queue } = this.options;
+    const boss = new PgBoss({
+      connectionString: queue.databaseUrl,
+      application_name: 'tableau-excel-queue',
+      // pg-boss's cron scheduling is not used: due times come from math.ts.
+      schedule: false,
+      expireInSeconds: this.runSeconds,
+      retryLimit: 1,
+      retryDelay: 0,
+      maintenanceIntervalSeconds: queue.maintenanceSeconds ?? 60,
+      max: (queue.workers ?? 4) + 3,
+    });
+    boss.on('error', (err) => this.log.warn({ err }, 'job queue error'));
+    // Creates (or migrates) pg-boss's own schema on a first start, under its own advisory lock.
+    await boss.start();
+    this.boss = boss;
+    try {
+      await boss.createQueue(PULL_QUEUE, { name: PULL_QUEUE, policy: 'standard', retryLimit: 1, retryDelay: 0, expireInSeconds: this.runSeconds });
+      this.started = true;
+      await this.sweep();
+      const schedules = await this.options.schedules.all();
+      await Promise.all(schedules.map((schedule) => this.check(schedule.id)));
+      const work = { includeMetadata: true as const, pollingIntervalSeconds: queue.pollingSeconds ?? 2 };
+      for (let i = 0; i < (queue.workers ?? 4); i++) {
+        this.workerIds.push(await boss.work<PullJobData>(PULL_QUEUE, work, (jobs) => this.take(jobs)));
+      }
+      this.sweeper = setInterval(() => void this.sweep(), (queue.maintenanceSeconds ?? 60) * 1000);
+      this.sweeper.unref();
+    } catch (err) {
+      this.started = false;
+      await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+      this.boss = undefined;
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    clearInterval(this.sweeper);
+    for (const { timer } of this.timers.values()) timer.cancel();
+    this.timers.clear();
+    for (const entry of this.running.values()) {
+      entry.reason ??= 'stopping';
+      entry.abort.abort();
+    }
+    const boss = this.boss;
+    this.boss = undefined;
+    this.workerIds = [];
+    // Waits for the workers' handlers (the runs above end at once), then fails what is still
+    // active here, so another instance retries it.
+    await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+    await this.idle();
+  }
+
+  upsert(schedule: ScheduleRecord): Promise<void> {
+    return this.started ? this.check(schedule.id) : Promise.resolve();
+  }
+
+  remove(id: string): void {
+    this.disarm(id);
+    const entry = this.running.get(id);
+    if (entry) {
+      entry.reason = 'removed';
+      entry.abort.abort();
+    }
+  }
+
+  async runNow(id: string): Promise<RunHandle> {
+    if (!this.started || !this.boss) throw schedulerStopped();
+    const schedule = await this.options.schedules.find(id);
+    if (!schedule) throw scheduleMissing();
+    if (this.running.has(id) || (await this.options.snapshots.last(id))?.status === 'running') throw scheduleBusy();
+    const jobId = randomUUID();
+    const run = await this.options.snapshots.begin(id, { trigger: 'manual', startedAt: this.clock.now(), jobId, attempt: 1 });
+    const data: PullJobData = { scheduleId: id, trigger: 'manual', runId: run.id };
+    try {
+      await this.boss.send(PULL_QUEUE, data, { id: jobId, retryLimit: 1, expireInSeconds: this.runSeconds });
+    } catch (err) {
+      await this.options.snapshots.fail(run.id, schedulerStopped().toApiError(), this.clock.now());
+      throw err;
+    }
+    this.wake();
+    return { run, done: this.settled(run.id) };
+  }
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  async nextRunAt(id: string): Promise<Date | null> {
+    const armed = this.timers.get(id);
+    if (armed) return armed.at;
+    const schedule = await this.options.schedules.find(id);
+    return schedule ? (nextRuns(schedule.spec, this.clock.now(), 1)[0] ?? null) : null;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size || this.checks.size) {
+      await Promise.all([...this.checks.values(), ...[...this.running.values()].map((r) => r.done)]);
+    }
+  }
+
+  /** Wakes this instance's workers (they look for a job now rather than at their next poll; SKIP LOCKED gives it to one). */
+  private wake(): void {
+    for (const id of this.workerIds) this.boss?.notifyWorker(id);
+  }
+
+  /** Resolves when the run is no longer running, whichever instance ran it (polls the store). */
+  private async settled(runId: string): Promise<RunRecord | undefined> {
+    for (;;) {
+      const run = await this.options.snapshots.get(runId).catch(() => undefined);
+      if (!run || run.status !== 'running') return run;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  private disarm(id: string): void {
+    this.timers.get(id)?.timer.cancel();
+    this.timers.delete(id);
+  }
+
+  private arm(id: string, at: Date): void {
+    this.disarm(id);
+    this.timers.set(id, { at, timer: this.clock.setTimer(at, () => void this.check(id)) });
+  }
+
+  private check(id: string): Promise<void> {
+    const previous = this.checks.get(id) ?? Promise.resolve();
+    const next = previous.then(() => this.safeTick(id));
+    this.checks.set(id, next);
+    void next.finally(() => {
+      if (this.checks.get(id) === next) this.checks.delete(id);
+    });
+    return next;
+  }
+
+  private async safeTick(id: string): Promise<void> {
+    try {
+      await this.tick(id);
+    } catch (err) {
+      this.log.error({ err, scheduleId: id }, 'schedule could not be checked; trying again in 5 minutes');
+      if (!this.started || this.timers.has(id)) return;
+      this.arm(id, new Date(this.clock.now().getTime() + RETRY_CHECK_MS));
+    }
+  }
+
+  /** As the in-process runner's tick, except that a due time is enqueued (once across instances), not run here. */
+  private async tick(id: string): Promise<void> {
+    this.disarm(id);
+    if (!this.started) return;
+    const schedule = await this.options.schedules.find(id);
+    if (!schedule || !this.started) return;
+    const log = this.log.child({ scheduleId: id });
+    const now = this.clock.now();
+    let plan;
+    try {
+      plan = missedRunsSince(schedule.spec, new Date(schedule.lastSlotAt), now);
+    } catch (err) {
+      log.error({ err }, 'schedule times could not be computed; the schedule is paused');
+      return;
+    }
+    if (plan.due && this.boss) {
+      const late = now.getTime() - plan.due.getTime() > (this.options.lateAfterMs ?? 60_000);
+      const data: PullJobData = late
+        ? { scheduleId: id, trigger: 'catch-up', scheduledFor: plan.due.toISOString(), missed: plan.missed }
+        : { scheduleId: id, trigger: 'schedule', scheduledFor: plan.due.toISOString() };
+      const key = dueKey(id, plan.due);
+      // Sent before the slot is marked: an instance that dies in between leaves the slot open, and
+      // whoever sends it again sends the same job id, which collapses into the first.
+      const sent = await this.boss.send(PULL_QUEUE, data, {
+        id: jobIdFor(key),
+        singletonKey: key,
+        retryLimit: 1,
+        expireInSeconds: this.runSeconds,
+      });
+      log.debug({ scheduledFor: data.scheduledFor, job: sent ?? 'already enqueued' }, 'due time enqueued');
+      if (sent) this.wake();
+      await this.options.schedules.markSlot(id, plan.due);
+    }
+    if (plan.next && this.started) this.arm(id, plan.next);
+  }
+
+  /** The worker's handler (one job per call). Throws only to give the job back to the queue. */
+  private async take(jobs: PullJob[]): Promise<void> {
+    for (const job of jobs) await this.runJob(job);
+  }
+
+  private async runJob(job: PullJob): Promise<void> {
+    const { snapshots, schedules } = this.options;
+    const data = job.data;
+    const log = this.log.child({ scheduleId: data.scheduleId, job: job.id });
+    const attempt = job.retryCount + 1;
+    // An earlier attempt of this job left "running": its instance died (or stopped) mid-run.
+    const earlier = await snapshots.forJob(job.id);
+    const prepared = data.runId && attempt === 1 ? earlier.find((r) => r.id === data.runId && r.status === 'running') : undefined;
+    for (const cut of earlier.filter((r) => r.status === 'running' && r !== prepared)) {
+      log.warn({ runId: cut.id, attempt }, 'run cut by the loss of its server instance: retrying it');
+      await snapshots.fail(cut.id, runInterruptedRetrying().toApiError(), this.clock.now());
+    }
+    const schedule = await schedules.find(data.scheduleId);
+    if (!schedule) return; // deleted meanwhile: the job is done
+    if (!this.started) throw new StopRequested();
+    if (data.runId && attempt === 1 && !prepared) return; // "run now" whose record went (schedule deleted)
+    if (this.running.has(schedule.id)) {
+      log.info({ scheduledFor: data.scheduledFor }, 'scheduled time skipped: the previous run is still going');
+      return;
+    }
+    const entry: Running = { abort: new AbortController(), done: Promise.resolve(undefined) };
+    this.running.set(schedule.id, entry);
+    let resolveDone!: (run: RunRecord | undefined) => void;
+    entry.done = new Promise((resolve) => (resolveDone = resolve));
+    try {
+      if (!prepared) {
+        const others = (await snapshots.last(schedule.id))?.status === 'running';
+        if (others && data.trigger !== 'manual') {
+          log.info({ scheduledFor: data.scheduledFor }, 'scheduled time skipped: the previous run is still going on another instance');
+          return;
+        }
+      }
+      const run =
+        prepared ??
+        (await snapshots.begin(schedule.id, {
+          trigger: data.trigger,
+          startedAt: this.clock.now(),
+          ...(data.scheduledFor ? { scheduledFor: new Date(data.scheduledFor) } : {}),
+          ...(data.missed !== undefined ? { missed: data.missed } : {}),
+          jobId: job.id,
+          attempt,
+        }));
+      const recorded = await this.execute(schedule, run, entry);
+      resolveDone(recorded);
+      if (entry.reason === 'stopping') throw new StopRequested();
+    } finally {
+      resolveDone(undefined);
+      if (this.running.get(schedule.id) === entry) this.running.delete(schedule.id);
+    }
+  }
+
+  private async execute(schedule: ScheduleRecord, run: RunRecord, entry: Running): Promise<RunRecord | undefined> {
+    const log = this.log.child({ scheduleId: schedule.id, runId: run.id });
+    log.info({ trigger: run.trigger, scheduledFor: run.scheduledFor, attempt: run.attempt ?? 1 }, 'scheduled pull started');
+    // pg-boss takes a job active for longer than its expiry for lost (and retries it): stop first.
+    const margin = Math.min(60, Math.max(1, this.runSeconds * 0.1));
+    let tooLong = false;
+    const watchdog = setTimeout(
+      () => {
+        tooLong = true;
+        entry.abort.abort();
+      },
+      (this.runSeconds - margin) * 1000,
+    );
+    watchdog.unref();
+    try {
+      const outcome = await recordSnapshot(this.options.pull(schedule), {
+        snapshots: this.options.snapshots,
+        run,
+        now: () => this.clock.now(),
+        signal: entry.abort.signal,
+        interrupted: () =>
+          (tooLong ? runTooLong(this.runSeconds) : entry.reason === 'stopping' ? runInterruptedRetrying() : runLost()).toApiError(),
+      });
+      const retried = !tooLong && entry.reason === 'stopping';
+      if (outcome.error) {
+        log.warn({ code: outcome.error.code, ...(outcome.cause ? { err: outcome.cause } : {}) }, 'scheduled pull failed');
+        // A run given back to the queue is not over: its owner hears of it if the retry fails.
+        if (!retried) await this.notifyFailure(schedule.id, outcome.error, log);
+      } else {
+        log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs }, 'scheduled pull stored');
+      }
+      const current = await this.options.schedules.find(schedule.id);
+      if (current) await this.options.snapshots.trim(current.id, current.historyLimit);
+      return outcome.run;
+    } catch (err) {
+      log.error({ err }, 'scheduled run could not be recorded');
+      return undefined;
+    } finally {
+      clearTimeout(watchdog);
+    }
+  }
+
+  /**
+   * Runs still marked running whose job nobody will run again (over, or gone from the queue):
+   * failed, and their owners told. Runs of live jobs (another instance's, or waiting for their
+   * retry) are left alone. Never rejects.
+   */
+  private async sweep(): Promise<void> {
+    const boss = this.boss;
+    if (!boss) return;
+    try {
+      for (const run of await this.options.snapshots.unfinished()) {
+        // "Run now" writes its run a moment before it sends the job: a young run may have none yet.
+        if (this.clock.now().getTime() - Date.parse(run.startedAt) < SWEEP_GRACE_MS) continue;
+        if (run.jobId) {
+          // A worker records its run before it completes the job: a running run of a job that is over was cut.
+          const job = await boss.getJobById(PULL_QUEUE, run.jobId, { includeArchive: true });
+          if (job && !OVER.has(job.state)) continue;
+        }
+        const error = runLost().toApiError();
+        const failed = await this.options.snapshots.fail(run.id, error, this.clock.now());
+        if (failed?.status === 'failed') {
+          this.log.warn({ runId: run.id, scheduleId: run.scheduleId }, 'run of a lost server instance recorded as failed');
+          await this.notifyFailure(run.scheduleId, error, this.log.child({ scheduleId: run.scheduleId, runId: run.id }));
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'the sweep of lost runs failed; it runs again later');
+    }
+  }
+
+  private async notifyFailure(id: string, error: ApiErrorBody, log: Logger): Promise<void> {
+    const current = await this.options.schedules.find(id);
+    if (!current || !this.options.onFailure) return;
+    try {
+      await this.options.onFailure(current, error, this.clock.now());
+    } catch (err) {
+      log.warn({ err }, 'failure notification failed');
+    }
+  }
+}
