@@ -37,7 +37,7 @@ import { recordSnapshot } from './record.js';
 import type { RunHandle, RunnerOptions, ScheduleRunner } from './runner.js';
 
 /** The one queue of scheduled pulls (a pg-boss queue name). */
-export const PULL_QUEUE = 'scheduled-pull';
+const PULL_QUEUE = 'scheduled-pull';
 
 export interface QueueSettings {
   /** postgres://… : pg-boss keeps its schema (`pgboss`) in this database. */
@@ -85,6 +85,26 @@ export function jobIdFor(key: string): string {
   h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
   const s = h.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+/** PostgreSQL's deadlock_detected and unique_violation (https://www.postgresql.org/docs/15/errcodes-appendix.html). */
+const RACED = new Set(['40P01', '23505']);
+
+/**
+ * Creates the queue unless it exists. pg-boss v10's create_queue (a row, then the queue's own
+ * partition of the job table) can deadlock when instances starting together on a fresh database
+ * create it at once: PostgreSQL aborts one of them, which then finds the queue made by the other.
+ */
+async function createQueueOnce(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name, queue);
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !RACED.has((err as { code?: string }).code ?? '')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 class StopRequested extends Error {
@@ -140,7 +160,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
     await boss.start();
     this.boss = boss;
     try {
-      await boss.createQueue(PULL_QUEUE, { name: PULL_QUEUE, policy: 'standard', retryLimit: 1, retryDelay: 0, expireInSeconds: this.runSeconds });
+      await createQueueOnce(boss, { name: PULL_QUEUE, policy: 'standard', retryLimit: 1, retryDelay: 0, expireInSeconds: this.runSeconds });
       this.started = true;
       await this.sweep();
       const schedules = await this.options.schedules.all();

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
 import { dueKey, jobIdFor } from '../../../server/schedule/queue-runner.js';
+import type { ScheduleRecord } from '../../../server/store/schedules.js';
 import { blockingPull, makeRows, rowsPull } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
 import { adminUrl, FAST_QUEUE, skipReason, teamDatabase, until } from './support.js';
@@ -26,12 +27,13 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     const db = await teamDatabase(clock);
     const [a, b] = await Promise.all([db.instance(rowsPull(makeRows(3))), db.instance(rowsPull(makeRows(3)))]);
     await Promise.all([a.runner.start(), b.runner.start()]);
-    const created = [];
+    const created: ScheduleRecord[] = [];
     for (let i = 0; i < 6; i++) created.push(await db.schedules.create(db.session, db.newSchedule({ name: `s${i}` })));
     // Each instance hears of every schedule (as through its own API or at its start).
     for (const s of created) await Promise.all([a.runner.upsert(s), b.runner.upsert(s)]);
     clock.advanceTo('2026-03-02T09:00:00Z');
-    const succeeded = async () => (await Promise.all(created.map((s) => db.snapshots.list(s.id)))).flat().filter((r) => r.status === 'succeeded');
+    const succeeded = async () =>
+      (await Promise.all(created.map((s) => db.snapshots.list(s.id)))).flat().filter((r) => r.status === 'succeeded');
     await until(async () => (await succeeded()).length >= created.length, 20_000, 'every schedule to run');
     // Time for a duplicate to show up, were there one.
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -140,5 +142,28 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     expect(await db.snapshots.unfinished()).toEqual([]);
     // Retried, not lost: nobody is told of a failure.
     expect(onFailure).not.toHaveBeenCalled();
+  });
+
+  it('a run whose job is gone (its retry used, or deleted) is failed by the sweep, and its owner told', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const db = await teamDatabase(clock);
+    const s = await db.schedules.create(db.session, db.newSchedule({ webhookUrl: 'https://hooks.example.com/x' }));
+    // Left "running" by an instance that died twice, a minute ago: its job is no longer in the queue.
+    const lost = await db.snapshots.begin(s.id, {
+      trigger: 'manual',
+      startedAt: new Date(T0 - 60_000),
+      jobId: crypto.randomUUID(),
+      attempt: 2,
+    });
+    // A run that has only just been written ("run now" sends its job right after): left alone.
+    const young = await db.snapshots.begin(s.id, { trigger: 'manual', startedAt: new Date(T0), jobId: crypto.randomUUID() });
+    const onFailure = vi.fn();
+    const a = await db.instance(rowsPull(makeRows(1)), { onFailure });
+    await a.runner.start();
+    expect(await db.snapshots.get(lost.id)).toMatchObject({ status: 'failed', attempt: 2, error: { code: 'run-interrupted' } });
+    expect((await db.snapshots.get(lost.id))?.error?.message).toMatch(/retry is used up/);
+    expect(onFailure).toHaveBeenCalledTimes(1);
+    expect(onFailure.mock.calls[0][0]).toMatchObject({ id: s.id });
+    expect((await db.snapshots.get(young.id))?.status).toBe('running');
   });
 });

@@ -27,7 +27,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-export interface Instance {
+interface Instance {
   store: Store;
   runner: QueueScheduleRunner;
   pulls: () => number;
