@@ -1,9 +1,10 @@
 /**
  * The scheduler: runs every schedule at its times, in this process, even with no add-in open.
  *
- * Callers depend on the ScheduleRunner interface only (docs/architecture.md#how-it-scales): several
- * server instances over Postgres would implement it with a shared job queue (pg-boss), so that a
- * run happens once across instances; this in-process runner is the one-server implementation.
+ * Callers depend on the ScheduleRunner interface only (docs/architecture.md#how-it-scales): on
+ * PostgreSQL, where several server instances may share the store, queue-runner.ts implements it on
+ * a job queue (pg-boss) so that a run happens once across instances (docs/queue.md); this
+ * in-process runner is the one-server implementation (SQLite).
  *
  * Rules:
  *  - one timer per schedule, armed for its next time (math.ts); each firing re-arms the next;
