@@ -31,7 +31,7 @@ import type { Logger } from '../log.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 import type { RunRecord, RunStart } from '../store/snapshots.js';
 import { type SchedulerClock, systemClock, type Timer } from './clock.js';
-import { runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
+import { runInterrupted, runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
 import { missedRunsSince, nextRuns } from './math.js';
 import { recordSnapshot } from './record.js';
 import type { RunHandle, RunnerOptions, ScheduleRunner } from './runner.js';
@@ -225,7 +225,11 @@ export class QueueScheduleRunner implements ScheduleRunner {
       throw err;
     }
     this.wake();
-    return { run, done: this.settled(run.id) };
+    // The run may go on another instance: `done` polls the store, and only for a caller that awaits it.
+    let done: Promise<RunRecord | undefined> | undefined;
+    const handle = { run } as RunHandle;
+    Object.defineProperty(handle, 'done', { enumerable: true, get: () => (done ??= this.settled(run.id)) });
+    return handle;
   }
 
   isRunning(id: string): boolean {
@@ -250,11 +254,11 @@ export class QueueScheduleRunner implements ScheduleRunner {
     for (const id of this.workerIds) this.boss?.notifyWorker(id);
   }
 
-  /** Resolves when the run is no longer running, whichever instance ran it (polls the store). */
+  /** Resolves when the run is no longer running, whichever instance ran it, or when this runner stops (polls the store). */
   private async settled(runId: string): Promise<RunRecord | undefined> {
     for (;;) {
       const run = await this.options.snapshots.get(runId).catch(() => undefined);
-      if (!run || run.status !== 'running') return run;
+      if (!run || run.status !== 'running' || !this.started) return run;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -402,7 +406,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
         now: () => this.clock.now(),
         signal: entry.abort.signal,
         interrupted: () =>
-          (tooLong ? runTooLong(this.runSeconds) : entry.reason === 'stopping' ? runInterruptedRetrying() : runLost()).toApiError(),
+          (tooLong ? runTooLong(this.runSeconds) : entry.reason === 'stopping' ? runInterruptedRetrying() : runInterrupted()).toApiError(),
       });
       const retried = !tooLong && entry.reason === 'stopping';
       if (outcome.error) {

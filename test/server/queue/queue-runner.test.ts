@@ -166,4 +166,27 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     expect(onFailure.mock.calls[0][0]).toMatchObject({ id: s.id });
     expect((await db.snapshots.get(young.id))?.status).toBe('running');
   });
+
+  it('a run is stopped before its job would expire, so the queue never runs a live run twice', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const db = await teamDatabase(clock);
+    const s = await db.schedules.create(db.session, db.newSchedule());
+    const endless = blockingPull(); // never released
+    const onFailure = vi.fn();
+    const a = await db.instance(endless.pull, { onFailure });
+    const b = await db.instance(endless.pull);
+    await Promise.all([a.runner.start(), b.runner.start()]);
+    const { run } = await a.runner.runNow(s.id);
+    // runSeconds 3: stopped at 2 s, a second before pg-boss would take the job for lost.
+    await until(async () => (await db.snapshots.get(run.id))?.status === 'failed', 10_000, 'the watchdog');
+    expect((await db.snapshots.get(run.id))?.error).toMatchObject({
+      code: 'run-interrupted',
+      message: expect.stringMatching(/stopped after/),
+    });
+    expect(onFailure).toHaveBeenCalledTimes(1);
+    // Past the expiry and a maintenance round: no second attempt.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await db.snapshots.list(s.id)).toHaveLength(1);
+    expect(a.pulls() + b.pulls()).toBe(1);
+  });
 });
