@@ -34,7 +34,7 @@ interface Instance {
   logText: () => string;
 }
 
-/** A fresh database with one session and one connection; `instance()` opens one more instance on it. */
+/** A fresh database with one user (a local session's) and one connection; `instance()` opens one more instance on it. */
 export async function teamDatabase(clock: ManualSchedulerClock) {
   const database = await createTestDatabase(adminUrl!);
   cleanups.push(database.drop);
@@ -45,7 +45,7 @@ export async function teamDatabase(clock: ManualSchedulerClock) {
     return store;
   };
   const first = await open();
-  const session = (await first.sessions.create()).session.id;
+  const session = (await first.sessions.create()).session.userId;
   const connection = await first.connections.save(session, {
     label: 'Demo',
     serverUrl: 'https://tableau.example.com',
