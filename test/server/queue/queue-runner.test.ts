@@ -10,7 +10,7 @@ import { dueKey, jobIdFor } from '../../../server/schedule/queue-runner.js';
 import type { ScheduleRecord } from '../../../server/store/schedules.js';
 import { blockingPull, makeRows, rowsPull } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
-import { adminUrl, FAST_QUEUE, skipReason, teamDatabase, until } from './support.js';
+import { adminUrl, FAST_QUEUE, SHORT_RUN, skipReason, teamDatabase, until } from './support.js';
 
 const T0 = Date.parse('2026-03-02T08:10:00Z');
 
@@ -114,7 +114,13 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     const db = await teamDatabase(clock);
     const s = await db.schedules.create(db.session, db.newSchedule());
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/queue/lost-instance.child.ts'], {
-      env: { ...process.env, DATABASE_URL: db.url, DATA_DIR: db.dir, SCHEDULE_ID: s.id, QUEUE_JSON: JSON.stringify(FAST_QUEUE) },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        DATA_DIR: db.dir,
+        SCHEDULE_ID: s.id,
+        QUEUE_JSON: JSON.stringify({ ...FAST_QUEUE, ...SHORT_RUN }),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -132,7 +138,7 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     // The survivor: its start leaves the run alone (the job is still active); pg-boss's
     // maintenance expires the job after 3 s and puts it back once; the survivor's worker takes it.
     const onFailure = vi.fn();
-    const b = await db.instance(rowsPull(makeRows(5)), { onFailure });
+    const b = await db.instance(rowsPull(makeRows(5)), { onFailure, queue: SHORT_RUN });
     await b.runner.start();
     await until(async () => (await db.snapshots.last(s.id))?.status === 'succeeded', 30_000, 'the retried run');
     const [retry, cut] = await db.snapshots.list(s.id);
@@ -173,8 +179,8 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     const s = await db.schedules.create(db.session, db.newSchedule());
     const endless = blockingPull(); // never released
     const onFailure = vi.fn();
-    const a = await db.instance(endless.pull, { onFailure });
-    const b = await db.instance(endless.pull);
+    const a = await db.instance(endless.pull, { onFailure, queue: SHORT_RUN });
+    const b = await db.instance(endless.pull, { queue: SHORT_RUN });
     await Promise.all([a.runner.start(), b.runner.start()]);
     const { run } = await a.runner.runNow(s.id);
     // runSeconds 3: stopped at 2 s, a second before pg-boss would take the job for lost.
@@ -183,6 +189,8 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
       code: 'run-interrupted',
       message: expect.stringMatching(/stopped after/),
     });
+    // The webhook is called once the failure is recorded.
+    await until(() => onFailure.mock.calls.length > 0, 5_000, 'the failure notification');
     expect(onFailure).toHaveBeenCalledTimes(1);
     // Past the expiry and a maintenance round: no second attempt.
     await new Promise((resolve) => setTimeout(resolve, 3000));

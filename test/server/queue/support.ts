@@ -19,8 +19,10 @@ import type { ManualSchedulerClock } from '../schedule/manual-clock.js';
 
 export const { url: adminUrl, reason: skipReason } = postgresAvailable();
 
-/** Short enough for a test: a lost job is expired after 3 s, pg-boss maintains every second. */
-export const FAST_QUEUE: Omit<QueueSettings, 'databaseUrl'> = { runSeconds: 3, maintenanceSeconds: 1, pollingSeconds: 0.5, workers: 2 };
+/** Short enough for a test: pg-boss maintains every second; a job is lost after 10 s (SHORT_RUN: 3 s). */
+export const FAST_QUEUE: Omit<QueueSettings, 'databaseUrl'> = { runSeconds: 10, maintenanceSeconds: 1, pollingSeconds: 0.5, workers: 2 };
+/** For the tests of expiry: a run is stopped at 2 s, a lost job expired after 3 s. */
+export const SHORT_RUN = { runSeconds: 3 };
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
