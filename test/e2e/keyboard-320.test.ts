@@ -148,7 +148,7 @@ describe('keyboard only, 320 px: Connect → insert → server schedule → Run 
     // For the screenshot only (the pane scrolls inside the page): the notice in view; focus stays put.
     await page.getByText('Provenance written').scrollIntoViewIfNeeded();
     await expectAccessible('13-provenance-written');
-    await press(page.getByRole('button', { name: 'Show the sheet Tableau sources' }));
+    await press(page.getByRole('button', { name: 'Show it: the sheet Tableau sources' }));
     await page.getByText('The sheet is visible in the workbook.').waitFor({ timeout: 10_000 });
     expect((await workbookSnapshot(page)).tables.map((t) => t.name)).toContain('Tableau_sources');
   });

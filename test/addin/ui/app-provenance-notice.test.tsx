@@ -25,11 +25,11 @@ describe('ProvenanceNotice', { timeout: 60_000 }, () => {
     expect(status).toHaveTextContent('right-click any sheet tab and choose Unhide');
     expect(await axeViolations(container)).toEqual([]);
 
-    await userEvent.setup().click(screen.getByRole('button', { name: `Show the sheet ${PROVENANCE_SHEET}` }));
+    await userEvent.setup().click(screen.getByRole('button', { name: `Show it: the sheet ${PROVENANCE_SHEET}` }));
     await waitFor(() => expect(workbook.findSheet(PROVENANCE_SHEET)?.hidden).toBe(false));
     expect(activate).toHaveBeenCalledWith('Tableau_sources');
     expect(screen.getByRole('status')).toHaveTextContent('The sheet is visible in the workbook.');
-    expect(screen.queryByRole('button', { name: /Show the sheet/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Show it/ })).not.toBeInTheDocument();
   });
 
   it('offers nothing to show when the sheet is already visible', () => {
@@ -43,7 +43,7 @@ describe('ProvenanceNotice', { timeout: 60_000 }, () => {
     const { services, gateway } = memoryServices(fakeApi());
     vi.spyOn(gateway, 'setSheetVisible').mockRejectedValue(new WorkbookError('not-found', 'There is no sheet named "Tableau sources".'));
     renderWith(<ProvenanceNotice sheet="Tableau sources" table="Tableau_sources" />, services);
-    await userEvent.setup().click(screen.getByRole('button', { name: /Show the sheet/ }));
+    await userEvent.setup().click(screen.getByRole('button', { name: /Show it/ }));
     expect(await screen.findByRole('alert')).toHaveTextContent('There is no sheet named "Tableau sources".');
   });
 });
