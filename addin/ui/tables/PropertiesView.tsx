@@ -243,7 +243,7 @@ function ServerSchedule({
         ...(def.options.refreshExtractFirst ? { options: { refreshExtractFirst: true } } : {}),
       });
       await service.update(def.id, { options: { serverScheduleId: created.id } });
-      return `Server schedule created: ${created.description}. Use Run now on the table to get the first snapshot before then.`;
+      return `Server schedule created: ${created.description}. Run now on the table fetches a snapshot at any time.`;
     });
   };
 
