@@ -30,11 +30,11 @@ import type { ApiErrorBody } from '../../common/stream.js';
 import type { Logger } from '../log.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 import type { RunRecord, RunStart } from '../store/snapshots.js';
-import { type SchedulerClock, systemClock, type Timer } from './clock.js';
+import { type SchedulerClock, systemClock } from './clock.js';
 import { runInterrupted, runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
-import { missedRunsSince, nextRuns } from './math.js';
 import { recordSnapshot } from './record.js';
 import type { RunHandle, RunnerOptions, ScheduleRunner } from './runner.js';
+import { type DueStart, ScheduleTimers } from './timers.js';
 
 /** The one queue of scheduled pulls (a pg-boss queue name). */
 const PULL_QUEUE = 'scheduled-pull';
@@ -70,7 +70,6 @@ interface PullJobData {
 
 type PullJob = PgBoss.JobWithMetadata<PullJobData>;
 
-const RETRY_CHECK_MS = 5 * 60_000;
 const SWEEP_GRACE_MS = 30_000;
 /** Job states in which nobody runs the job any more (pg-boss v10 `JobStates`). */
 const OVER = new Set(['completed', 'cancelled', 'failed']);
@@ -122,9 +121,8 @@ interface Running {
 
 export class QueueScheduleRunner implements ScheduleRunner {
   private readonly clock: SchedulerClock;
-  private readonly timers = new Map<string, { at: Date; timer: Timer }>();
   private readonly running = new Map<string, Running>();
-  private readonly checks = new Map<string, Promise<void>>();
+  private readonly timers: ScheduleTimers;
   private boss: PgBoss | undefined;
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private started = false;
@@ -134,6 +132,14 @@ export class QueueScheduleRunner implements ScheduleRunner {
 
   constructor(private readonly options: QueueRunnerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.timers = new ScheduleTimers({
+      schedules: options.schedules,
+      clock: this.clock,
+      logger: options.logger,
+      lateAfterMs: options.lateAfterMs,
+      started: () => this.started,
+      onDue: (schedule, due, log) => this.enqueue(schedule, due, log),
+    });
     this.runSeconds = options.queue.runSeconds ?? (options.queue.runMinutes ?? 15) * 60;
   }
 
@@ -164,7 +170,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
       this.started = true;
       await this.sweep();
       const schedules = await this.options.schedules.all();
-      await Promise.all(schedules.map((schedule) => this.check(schedule.id)));
+      await Promise.all(schedules.map((schedule) => this.timers.check(schedule.id)));
       const work = { includeMetadata: true as const, pollingIntervalSeconds: queue.pollingSeconds ?? 2 };
       for (let i = 0; i < (queue.workers ?? 4); i++) {
         this.workerIds.push(await boss.work<PullJobData>(PULL_QUEUE, work, (jobs) => this.take(jobs)));
@@ -182,8 +188,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
   async stop(): Promise<void> {
     this.started = false;
     clearInterval(this.sweeper);
-    for (const { timer } of this.timers.values()) timer.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
     for (const entry of this.running.values()) {
       entry.reason ??= 'stopping';
       entry.abort.abort();
@@ -198,11 +203,11 @@ export class QueueScheduleRunner implements ScheduleRunner {
   }
 
   upsert(schedule: ScheduleRecord): Promise<void> {
-    return this.started ? this.check(schedule.id) : Promise.resolve();
+    return this.started ? this.timers.check(schedule.id) : Promise.resolve();
   }
 
   remove(id: string): void {
-    this.disarm(id);
+    this.timers.disarm(id);
     const entry = this.running.get(id);
     if (entry) {
       entry.reason = 'removed';
@@ -236,16 +241,15 @@ export class QueueScheduleRunner implements ScheduleRunner {
     return this.running.has(id);
   }
 
-  async nextRunAt(id: string): Promise<Date | null> {
-    const armed = this.timers.get(id);
-    if (armed) return armed.at;
-    const schedule = await this.options.schedules.find(id);
-    return schedule ? (nextRuns(schedule.spec, this.clock.now(), 1)[0] ?? null) : null;
+  nextRunAt(id: string): Promise<Date | null> {
+    return this.timers.nextRunAt(id);
   }
 
   async idle(): Promise<void> {
-    while (this.running.size || this.checks.size) {
-      await Promise.all([...this.checks.values(), ...[...this.running.values()].map((r) => r.done)]);
+    for (;;) {
+      const pending = [...this.timers.pending(), ...[...this.running.values()].map((r) => r.done)];
+      if (!pending.length) return;
+      await Promise.all(pending);
     }
   }
 
@@ -263,70 +267,28 @@ export class QueueScheduleRunner implements ScheduleRunner {
     }
   }
 
-  private disarm(id: string): void {
-    this.timers.get(id)?.timer.cancel();
-    this.timers.delete(id);
-  }
-
-  private arm(id: string, at: Date): void {
-    this.disarm(id);
-    this.timers.set(id, { at, timer: this.clock.setTimer(at, () => void this.check(id)) });
-  }
-
-  private check(id: string): Promise<void> {
-    const previous = this.checks.get(id) ?? Promise.resolve();
-    const next = previous.then(() => this.safeTick(id));
-    this.checks.set(id, next);
-    void next.finally(() => {
-      if (this.checks.get(id) === next) this.checks.delete(id);
+  /** A scheduled time came (timers.ts): enqueue it once across instances; whichever instance's worker takes it runs it. */
+  private async enqueue(schedule: ScheduleRecord, due: DueStart, log: Logger): Promise<void> {
+    if (!this.boss) return;
+    const id = schedule.id;
+    const data: PullJobData = {
+      scheduleId: id,
+      trigger: due.trigger,
+      scheduledFor: due.scheduledFor.toISOString(),
+      ...(due.missed !== undefined ? { missed: due.missed } : {}),
+    };
+    const key = dueKey(id, due.scheduledFor);
+    // Sent before the slot is marked: an instance that dies in between leaves the slot open, and
+    // whoever sends it again sends the same job id, which collapses into the first.
+    const sent = await this.boss.send(PULL_QUEUE, data, {
+      id: jobIdFor(key),
+      singletonKey: key,
+      retryLimit: 1,
+      expireInSeconds: this.runSeconds,
     });
-    return next;
-  }
-
-  private async safeTick(id: string): Promise<void> {
-    try {
-      await this.tick(id);
-    } catch (err) {
-      this.log.error({ err, scheduleId: id }, 'schedule could not be checked; trying again in 5 minutes');
-      if (!this.started || this.timers.has(id)) return;
-      this.arm(id, new Date(this.clock.now().getTime() + RETRY_CHECK_MS));
-    }
-  }
-
-  /** As the in-process runner's tick, except that a due time is enqueued (once across instances), not run here. */
-  private async tick(id: string): Promise<void> {
-    this.disarm(id);
-    if (!this.started) return;
-    const schedule = await this.options.schedules.find(id);
-    if (!schedule || !this.started) return;
-    const log = this.log.child({ scheduleId: id });
-    const now = this.clock.now();
-    let plan;
-    try {
-      plan = missedRunsSince(schedule.spec, new Date(schedule.lastSlotAt), now);
-    } catch (err) {
-      log.error({ err }, 'schedule times could not be computed; the schedule is paused');
-      return;
-    }
-    if (plan.due && this.boss) {
-      const late = now.getTime() - plan.due.getTime() > (this.options.lateAfterMs ?? 60_000);
-      const data: PullJobData = late
-        ? { scheduleId: id, trigger: 'catch-up', scheduledFor: plan.due.toISOString(), missed: plan.missed }
-        : { scheduleId: id, trigger: 'schedule', scheduledFor: plan.due.toISOString() };
-      const key = dueKey(id, plan.due);
-      // Sent before the slot is marked: an instance that dies in between leaves the slot open, and
-      // whoever sends it again sends the same job id, which collapses into the first.
-      const sent = await this.boss.send(PULL_QUEUE, data, {
-        id: jobIdFor(key),
-        singletonKey: key,
-        retryLimit: 1,
-        expireInSeconds: this.runSeconds,
-      });
-      log.debug({ scheduledFor: data.scheduledFor, job: sent ?? 'already enqueued' }, 'due time enqueued');
-      if (sent) this.wake();
-      await this.options.schedules.markSlot(id, plan.due);
-    }
-    if (plan.next && this.started) this.arm(id, plan.next);
+    log.debug({ scheduledFor: data.scheduledFor, job: sent ?? 'already enqueued' }, 'due time enqueued');
+    if (sent) this.wake();
+    await this.options.schedules.markSlot(id, due.scheduledFor);
   }
 
   /** The worker's handler (one job per call). Throws only to give the job back to the queue. */

@@ -7,25 +7,24 @@
  * in-process runner is the one-server implementation (SQLite).
  *
  * Rules:
- *  - one timer per schedule, armed for its next time (math.ts); each firing re-arms the next;
- *  - after downtime (or a machine that slept through its times) a schedule runs ONCE, however
- *    many times it missed (missedRunsSince: no storm), and the run records how many it missed;
+ *  - when each schedule is due: timers.ts (one timer per schedule; after downtime, or a machine
+ *    that slept through its times, ONCE however many times it missed, and the run records how many);
  *  - single flight per schedule: a time that comes while a run is still going is skipped, and
  *    "run now" during a run is refused (ScheduleError 'schedule-busy');
  *  - every run ends as a run record (succeeded or failed, never left "running" while the server
  *    lives); a failure calls the failure notifier (webhook); then history is trimmed;
- *  - the store is asynchronous (SQLite or PostgreSQL), so the checks of one schedule are queued
- *    one after another (`checks`) and the single-flight test and the claim of the slot in
- *    `running` happen with no await between them.
+ *  - the store is asynchronous (SQLite or PostgreSQL): the checks of one schedule are queued one
+ *    after another (timers.ts), and the single-flight test and the claim of the slot in `running`
+ *    happen with no await between them.
  */
 import type { ApiErrorBody, StreamMessage } from '../../common/stream.js';
 import type { Logger } from '../log.js';
 import type { ScheduleRecord, ScheduleStore } from '../store/schedules.js';
 import type { RunRecord, RunStart, SnapshotStore } from '../store/snapshots.js';
-import { type SchedulerClock, systemClock, type Timer } from './clock.js';
+import { type SchedulerClock, systemClock } from './clock.js';
 import { runInterrupted, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
-import { missedRunsSince, nextRuns } from './math.js';
 import { recordSnapshot } from './record.js';
+import { type DueStart, ScheduleTimers } from './timers.js';
 import type { FailureNotifier } from './webhook.js';
 
 export interface RunHandle {
@@ -67,8 +66,6 @@ export interface RunnerOptions {
   lateAfterMs?: number;
 }
 
-const RETRY_CHECK_MS = 5 * 60_000;
-
 interface Running {
   done: Promise<RunRecord | undefined>;
   abort: AbortController;
@@ -76,14 +73,20 @@ interface Running {
 
 export class InProcessScheduleRunner implements ScheduleRunner {
   private readonly clock: SchedulerClock;
-  private readonly timers = new Map<string, { at: Date; timer: Timer }>();
   private readonly running = new Map<string, Running>();
-  /** The pending check of each schedule: a new check waits for the previous one. */
-  private readonly checks = new Map<string, Promise<void>>();
+  private readonly timers: ScheduleTimers;
   private started = false;
 
   constructor(private readonly options: RunnerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.timers = new ScheduleTimers({
+      schedules: options.schedules,
+      clock: this.clock,
+      logger: options.logger,
+      lateAfterMs: options.lateAfterMs,
+      started: () => this.started,
+      onDue: (schedule, due, log) => this.due(schedule, due, log),
+    });
   }
 
   async start(): Promise<void> {
@@ -93,23 +96,22 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     const cut = await this.options.snapshots.failUnfinished(runInterrupted().toApiError(), this.clock.now());
     if (cut) this.options.logger.warn({ runs: cut }, 'runs cut by the previous shutdown recorded as failed');
     const schedules = await this.options.schedules.all();
-    await Promise.all(schedules.map((schedule) => this.check(schedule.id)));
+    await Promise.all(schedules.map((schedule) => this.timers.check(schedule.id)));
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    for (const { timer } of this.timers.values()) timer.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
     for (const { abort } of this.running.values()) abort.abort();
     await this.idle();
   }
 
   upsert(schedule: ScheduleRecord): Promise<void> {
-    return this.started ? this.check(schedule.id) : Promise.resolve();
+    return this.started ? this.timers.check(schedule.id) : Promise.resolve();
   }
 
   remove(id: string): void {
-    this.disarm(id);
+    this.timers.disarm(id);
     this.running.get(id)?.abort.abort();
   }
 
@@ -127,87 +129,28 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     return this.running.has(id);
   }
 
-  async nextRunAt(id: string): Promise<Date | null> {
-    const armed = this.timers.get(id);
-    if (armed) return armed.at;
-    const schedule = await this.options.schedules.find(id);
-    return schedule ? (nextRuns(schedule.spec, this.clock.now(), 1)[0] ?? null) : null;
+  nextRunAt(id: string): Promise<Date | null> {
+    return this.timers.nextRunAt(id);
   }
 
   async idle(): Promise<void> {
-    while (this.running.size || this.checks.size) {
-      await Promise.all([...this.checks.values(), ...[...this.running.values()].map((r) => r.done)]);
+    for (;;) {
+      const pending = [...this.timers.pending(), ...[...this.running.values()].map((r) => r.done)];
+      if (!pending.length) return;
+      await Promise.all(pending);
     }
   }
 
-  private disarm(id: string): void {
-    this.timers.get(id)?.timer.cancel();
-    this.timers.delete(id);
-  }
-
-  /**
-   * Queues a check of the schedule after the one pending (never two at once for one schedule) and
-   * never rejects: timers call this, and a rejection there would end the process.
-   */
-  private check(id: string): Promise<void> {
-    const previous = this.checks.get(id) ?? Promise.resolve();
-    const next = previous.then(() => this.safeTick(id));
-    this.checks.set(id, next);
-    void next.finally(() => {
-      if (this.checks.get(id) === next) this.checks.delete(id);
-    });
-    return next;
-  }
-
-  private async safeTick(id: string): Promise<void> {
-    try {
-      await this.tick(id);
-    } catch (err) {
-      // E.g. the database was busy: look again a bit later rather than drop the schedule's timer.
-      this.options.logger.error({ err, scheduleId: id }, 'schedule could not be checked; trying again in 5 minutes');
-      if (!this.started || this.timers.has(id)) return;
-      this.arm(id, new Date(this.clock.now().getTime() + RETRY_CHECK_MS));
-    }
-  }
-
-  private arm(id: string, at: Date): void {
-    this.disarm(id);
-    this.timers.set(id, { at, timer: this.clock.setTimer(at, () => void this.check(id)) });
-  }
-
-  /**
-   * The one decision point, for timers, start-up and changes alike: if scheduled times passed
-   * since the last handled one, run once for the latest of them; then arm the timer for the next.
-   */
-  private async tick(id: string): Promise<void> {
-    this.disarm(id);
+  /** A scheduled time came: run once for it, unless the previous run is still going (single flight). */
+  private async due(schedule: ScheduleRecord, due: DueStart, log: Logger): Promise<void> {
+    await this.options.schedules.markSlot(schedule.id, due.scheduledFor);
     if (!this.started) return;
-    const schedule = await this.options.schedules.find(id);
-    if (!schedule || !this.started) return; // deleted (directly, or with its connection or session), or stopping
-    const log = this.options.logger.child({ scheduleId: id });
-    const now = this.clock.now();
-    let plan;
-    try {
-      plan = missedRunsSince(schedule.spec, new Date(schedule.lastSlotAt), now);
-    } catch (err) {
-      log.error({ err }, 'schedule times could not be computed; the schedule is paused');
+    if (this.running.has(schedule.id)) {
+      log.info({ scheduledFor: due.scheduledFor.toISOString() }, 'scheduled time skipped: the previous run is still going');
       return;
     }
-    if (plan.due) {
-      await this.options.schedules.markSlot(id, plan.due);
-      if (!this.started) return;
-      const late = now.getTime() - plan.due.getTime() > (this.options.lateAfterMs ?? 60_000);
-      if (this.running.has(id)) {
-        log.info({ scheduledFor: plan.due.toISOString() }, 'scheduled time skipped: the previous run is still going');
-      } else {
-        // A run record that cannot be written is logged by launch(); the timer goes on.
-        this.launch(
-          schedule,
-          late ? { trigger: 'catch-up', scheduledFor: plan.due, missed: plan.missed } : { trigger: 'schedule', scheduledFor: plan.due },
-        ).catch(() => undefined);
-      }
-    }
-    if (plan.next) this.arm(id, plan.next);
+    // A run record that cannot be written is logged by launch(); the timer goes on.
+    this.launch(schedule, due).catch(() => undefined);
   }
 
   /**

@@ -1,0 +1,116 @@
+/**
+ * When each schedule is due, for both runners (runner.ts in process, queue-runner.ts on pg-boss):
+ *  - one timer per schedule, armed for its next time (math.ts); each firing re-arms the next;
+ *  - after downtime a schedule is due ONCE, however many times it missed (missedRunsSince);
+ *  - the checks of one schedule are queued one after another (the store is asynchronous);
+ *  - a check that fails (e.g. the database was busy) is tried again in 5 minutes rather than
+ *    dropping the schedule's timer; a spec whose times cannot be computed pauses the schedule.
+ * What happens at a due time is the runner's: `onDue`.
+ */
+import type { Logger } from '../log.js';
+import type { ScheduleRecord, ScheduleStore } from '../store/schedules.js';
+import type { RunStart } from '../store/snapshots.js';
+import type { SchedulerClock, Timer } from './clock.js';
+import { missedRunsSince, nextRuns } from './math.js';
+
+const RETRY_CHECK_MS = 5 * 60_000;
+
+/** How a due time starts: on time, or late (catch-up, with how many times were missed). */
+export type DueStart = Pick<RunStart, 'trigger' | 'scheduledFor' | 'missed'> & { scheduledFor: Date };
+
+interface TimersOptions {
+  schedules: ScheduleStore;
+  clock: SchedulerClock;
+  logger: Logger;
+  /** A due time handled later than this counts as a catch-up. Default 60 s. */
+  lateAfterMs?: number;
+  /** False once the runner stops: no check goes on, no timer is armed. */
+  started(): boolean;
+  /** A scheduled time came (once per time, across downtime too). */
+  onDue(schedule: ScheduleRecord, due: DueStart, log: Logger): Promise<void>;
+}
+
+export class ScheduleTimers {
+  private readonly timers = new Map<string, { at: Date; timer: Timer }>();
+  /** The pending check of each schedule: a new check waits for the previous one. */
+  private readonly checks = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: TimersOptions) {}
+
+  /** Queues a check after the one pending (never two at once for one schedule); never rejects: timers call it. */
+  check(id: string): Promise<void> {
+    const previous = this.checks.get(id) ?? Promise.resolve();
+    const next = previous.then(() => this.safeTick(id));
+    this.checks.set(id, next);
+    void next.finally(() => {
+      if (this.checks.get(id) === next) this.checks.delete(id);
+    });
+    return next;
+  }
+
+  disarm(id: string): void {
+    this.timers.get(id)?.timer.cancel();
+    this.timers.delete(id);
+  }
+
+  cancelAll(): void {
+    for (const { timer } of this.timers.values()) timer.cancel();
+    this.timers.clear();
+  }
+
+  async nextRunAt(id: string): Promise<Date | null> {
+    const armed = this.timers.get(id);
+    if (armed) return armed.at;
+    const schedule = await this.options.schedules.find(id);
+    return schedule ? (nextRuns(schedule.spec, this.options.clock.now(), 1)[0] ?? null) : null;
+  }
+
+  /** The checks going on now (for idle()). */
+  pending(): Promise<void>[] {
+    return [...this.checks.values()];
+  }
+
+  private arm(id: string, at: Date): void {
+    this.disarm(id);
+    this.timers.set(id, { at, timer: this.options.clock.setTimer(at, () => void this.check(id)) });
+  }
+
+  private async safeTick(id: string): Promise<void> {
+    try {
+      await this.tick(id);
+    } catch (err) {
+      this.options.logger.error({ err, scheduleId: id }, 'schedule could not be checked; trying again in 5 minutes');
+      if (!this.options.started() || this.timers.has(id)) return;
+      this.arm(id, new Date(this.options.clock.now().getTime() + RETRY_CHECK_MS));
+    }
+  }
+
+  /**
+   * The one decision point, for timers, start-up and changes alike: if scheduled times passed
+   * since the last handled one, the latest of them is due (once); then the timer is armed for the next.
+   */
+  private async tick(id: string): Promise<void> {
+    this.disarm(id);
+    if (!this.options.started()) return;
+    const schedule = await this.options.schedules.find(id);
+    if (!schedule || !this.options.started()) return; // deleted (directly, or with its connection or user), or stopping
+    const log = this.options.logger.child({ scheduleId: id });
+    const now = this.options.clock.now();
+    let plan;
+    try {
+      plan = missedRunsSince(schedule.spec, new Date(schedule.lastSlotAt), now);
+    } catch (err) {
+      log.error({ err }, 'schedule times could not be computed; the schedule is paused');
+      return;
+    }
+    if (plan.due) {
+      const late = now.getTime() - plan.due.getTime() > (this.options.lateAfterMs ?? 60_000);
+      await this.options.onDue(
+        schedule,
+        late ? { trigger: 'catch-up', scheduledFor: plan.due, missed: plan.missed } : { trigger: 'schedule', scheduledFor: plan.due },
+        log,
+      );
+    }
+    if (plan.next && this.options.started()) this.arm(id, plan.next);
+  }
+}
