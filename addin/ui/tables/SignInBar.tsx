@@ -68,12 +68,15 @@ export function SignInBar({ request, gate }: { request: SignInRequest; gate: Sig
         ) : null}
       </MessageBarBody>
       <MessageBarActions>
+        {/* Different keys: reusing one <button> would make the click that opens the form its submit
+            (React re-renders it as type="submit" before the click's default action runs) and show
+            "required" errors before anything was typed (issue #21, item 6). */}
         {open ? (
-          <Button appearance="primary" size="small" type="submit" form={formId} disabled={busy}>
+          <Button key="submit" appearance="primary" size="small" type="submit" form={formId} disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
           </Button>
         ) : (
-          <Button appearance="primary" size="small" onClick={() => setOpen(true)}>
+          <Button key="open" appearance="primary" size="small" onClick={() => setOpen(true)}>
             Sign in
           </Button>
         )}
