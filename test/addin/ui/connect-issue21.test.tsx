@@ -143,33 +143,6 @@ describe('Connect screen (issue #21)', { timeout: 90_000 }, () => {
     await waitFor(() => expect(heading).toHaveFocus());
   });
 
-  it('Forget asks first: Escape and "Keep it" keep the connection (focus back on Forget); after Forget focus goes to the form', async () => {
-    const api = fakeApi();
-    renderWith(<App />, memoryServices(api).services);
-    const user = userEvent.setup();
-    await user.click(await screen.findByRole('tab', { name: 'Connection' }));
-    const forget = await screen.findByRole('button', { name: `Forget ${connection.label}` });
-    await user.click(forget);
-    const dialog = await screen.findByRole('alertdialog', { name: `Forget ${connection.label}?` });
-    expect(dialog).toHaveTextContent('deletes this connection and its saved token');
-    await waitFor(() => expect(dialog.contains(document.activeElement)).toBe(true));
-    await user.keyboard('{Escape}');
-    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
-    await waitFor(() => expect(forget).toHaveFocus());
-    expect(api.forgetConnection).not.toHaveBeenCalled();
-
-    await user.click(screen.getByRole('button', { name: `Forget ${connection.label}` }));
-    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Keep it' }));
-    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
-    expect(api.forgetConnection).not.toHaveBeenCalled();
-
-    await user.click(screen.getByRole('button', { name: `Forget ${connection.label}` }));
-    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Forget' }));
-    await waitFor(() => expect(api.forgetConnection).toHaveBeenCalledWith('c1'));
-    // Its card is gone, and with it the button focus would go back to: focus goes to the form.
-    await waitFor(() => expect(screen.getByLabelText(/Server URL/)).toHaveFocus());
-  });
-
   it('Sign out and Forget stop that connection’s refreshes; Use resumes them', async () => {
     const api = fakeApi();
     const { services, gateway } = memoryServices(api);
