@@ -180,7 +180,9 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     const endless = blockingPull(); // never released
     const onFailure = vi.fn();
     const a = await db.instance(endless.pull, { onFailure, queue: SHORT_RUN });
-    const b = await db.instance(endless.pull, { queue: SHORT_RUN });
+    // The owner is told once, whichever instance records the failure (a busy machine may let the
+    // other instance's sweep see the run first).
+    const b = await db.instance(endless.pull, { onFailure, queue: SHORT_RUN });
     await Promise.all([a.runner.start(), b.runner.start()]);
     const { run } = await a.runner.runNow(s.id);
     // runSeconds 3: stopped at 2 s, a second before pg-boss would take the job for lost.
@@ -190,7 +192,7 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
       message: expect.stringMatching(/stopped after/),
     });
     // The webhook is called once the failure is recorded.
-    await until(() => onFailure.mock.calls.length > 0, 5_000, 'the failure notification');
+    await until(() => onFailure.mock.calls.length > 0, 15_000, 'the failure notification');
     expect(onFailure).toHaveBeenCalledTimes(1);
     // Past the expiry and a maintenance round: no second attempt.
     await new Promise((resolve) => setTimeout(resolve, 3000));
