@@ -245,12 +245,8 @@ export class QueueScheduleRunner implements ScheduleRunner {
     return this.timers.nextRunAt(id);
   }
 
-  async idle(): Promise<void> {
-    for (;;) {
-      const pending = [...this.timers.pending(), ...[...this.running.values()].map((r) => r.done)];
-      if (!pending.length) return;
-      await Promise.all(pending);
-    }
+  idle(): Promise<void> {
+    return this.timers.idle(() => [...this.running.values()].map((r) => r.done));
   }
 
   /** Wakes this instance's workers (they look for a job now rather than at their next poll; SKIP LOCKED gives it to one). */

@@ -133,12 +133,8 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     return this.timers.nextRunAt(id);
   }
 
-  async idle(): Promise<void> {
-    for (;;) {
-      const pending = [...this.timers.pending(), ...[...this.running.values()].map((r) => r.done)];
-      if (!pending.length) return;
-      await Promise.all(pending);
-    }
+  idle(): Promise<void> {
+    return this.timers.idle(() => [...this.running.values()].map((r) => r.done));
   }
 
   /** A scheduled time came: run once for it, unless the previous run is still going (single flight). */

@@ -65,9 +65,13 @@ export class ScheduleTimers {
     return schedule ? (nextRuns(schedule.spec, this.options.clock.now(), 1)[0] ?? null) : null;
   }
 
-  /** The checks going on now (for idle()). */
-  pending(): Promise<void>[] {
-    return [...this.checks.values()];
+  /** Resolves when no check and none of `runs()` is going on (a runner's idle()). */
+  async idle(runs: () => Promise<unknown>[]): Promise<void> {
+    for (;;) {
+      const pending = [...this.checks.values(), ...runs()];
+      if (!pending.length) return;
+      await Promise.all(pending);
+    }
   }
 
   private arm(id: string, at: Date): void {
