@@ -11,6 +11,8 @@
  *   connect: the team-mode block below, docs/security.md#team-mode-where-the-server-may-connect)
  *   ALLOWED_TABLEAU_SITES (the site content URLs users may sign in to; `(default)` = the Default
  *   site: docs/security.md#team-mode-who-the-user-is)
+ *   TRUSTED_PRIVATE_RANGES (comma list of CIDRs, e.g. 10.20.0.0/16: internal addresses a listed
+ *   Tableau server may have in team mode; never link-local or 0.0.0.0/8: server/net/trusted-ranges.ts)
  *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
  *   key file stays in DATA_DIR: docs/store.md)
  */
@@ -21,6 +23,7 @@ import { z } from 'zod';
 import { parsePublicHosts } from './http/security.js';
 import type { NetworkPolicy } from './net/guard.js';
 import { parseHostList } from './net/hosts.js';
+import { parseTrustedRanges } from './net/trusted-ranges.js';
 
 export type AddinMode = 'dev' | 'static' | 'off';
 
@@ -136,13 +139,27 @@ const TeamEnvSchema = z.object({
   TEAM: flag,
   ALLOWED_TABLEAU_SERVERS: hostList('ALLOWED_TABLEAU_SERVERS'),
   ALLOWED_WEBHOOK_HOSTS: hostList('ALLOWED_WEBHOOK_HOSTS'),
+  TRUSTED_PRIVATE_RANGES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        const ranges = parseTrustedRanges(value);
+        return ranges.length ? ranges : undefined;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace('TRUSTED_PRIVATE_RANGES: ', '') });
+        return z.NEVER;
+      }
+    }),
 });
 
 /**
  * Single analyst (no TEAM): the server connects where the analyst points it, loopback included (the
  * demo site of `npm start`); a list that is set is still honoured. Team mode: only listed Tableau
  * servers and webhook hosts, and only at public addresses — so it refuses to start without a list
- * of Tableau servers, and with no ALLOWED_WEBHOOK_HOSTS it sends no webhook at all.
+ * of Tableau servers, and with no ALLOWED_WEBHOOK_HOSTS it sends no webhook at all. A listed
+ * Tableau server may also be at an address in TRUSTED_PRIVATE_RANGES (an on-premises server;
+ * server/net/trusted-ranges.ts); without TEAM every address is allowed anyway.
  */
 export function teamNetwork(env: Record<string, string | undefined>): { team: boolean; network?: NetworkPolicy } {
   const parsed = TeamEnvSchema.safeParse(env);
@@ -150,7 +167,7 @@ export function teamNetwork(env: Record<string, string | undefined>): { team: bo
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid server settings: ${issues}`);
   }
-  const { TEAM: team, ALLOWED_TABLEAU_SERVERS: tableau, ALLOWED_WEBHOOK_HOSTS: webhook } = parsed.data;
+  const { TEAM: team, ALLOWED_TABLEAU_SERVERS: tableau, ALLOWED_WEBHOOK_HOSTS: webhook, TRUSTED_PRIVATE_RANGES: trusted } = parsed.data;
   if (team && !tableau) {
     throw new Error(
       'Invalid server settings: team mode (TEAM=1) needs ALLOWED_TABLEAU_SERVERS, the Tableau servers users may connect to, e.g. ALLOWED_TABLEAU_SERVERS=*.online.tableau.com,tableau.corp.example. A team server never connects wherever a user points it.',
@@ -158,7 +175,7 @@ export function teamNetwork(env: Record<string, string | undefined>): { team: bo
   }
   if (!team && !tableau && !webhook) return { team };
   const allowed = { ...(tableau ? { tableau } : {}), ...(webhook || team ? { webhook: webhook ?? [] } : {}) };
-  return { team, network: { publicOnly: team, allowed } };
+  return { team, network: { publicOnly: team, allowed, ...(team && trusted ? { trustedTableauRanges: trusted } : {}) } };
 }
 
 /** How the Default site (content URL '') is written in ALLOWED_TABLEAU_SITES. */

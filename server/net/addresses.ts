@@ -52,17 +52,30 @@ const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
 const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
 
 /**
+ * The address a socket to `text` really reaches, as far as this machine can tell: IPv4-mapped IPv6
+ * unwrapped (ipaddr.process), the IPv4 address inside a well-known NAT64 address; undefined when
+ * `text` is not an IP address. (Also used for TRUSTED_PRIVATE_RANGES: trusted-ranges.ts.)
+ */
+export function effectiveAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const bare = text.replace(/^\[|\]$/g, '');
+  if (!ipaddr.isValid(bare)) return undefined;
+  const address = ipaddr.process(bare);
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).match(NAT64_WELL_KNOWN)) {
+    return ipaddr.fromByteArray((address as ipaddr.IPv6).toByteArray().slice(12));
+  }
+  return address;
+}
+
+/**
  * `::ffff:127.0.0.1` is judged as 127.0.0.1 (ipaddr.process unwraps IPv4-mapped IPv6, RFC 4291
  * §2.5.5.2: the socket really goes to the IPv4 address), and so is the IPv4 address inside a
  * well-known NAT64 prefix, which is what a DNS64 resolver hands out for a public IPv4-only name.
  */
 export function classifyAddress(text: string): AddressVerdict {
-  const bare = text.replace(/^\[|\]$/g, '');
-  if (!ipaddr.isValid(bare)) return { public: false, range: 'invalid' };
-  const address = ipaddr.process(bare);
+  const address = effectiveAddress(text);
+  if (!address) return { public: false, range: 'invalid' };
   if (address.kind() === 'ipv6') {
     const v6 = address as ipaddr.IPv6;
-    if (v6.match(NAT64_WELL_KNOWN)) return classifyAddress(ipaddr.fromByteArray(v6.toByteArray().slice(12)).toString());
     const range = v6.range();
     if (range === 'unicast' && !v6.match(GLOBAL_UNICAST)) return { public: false, range: 'notGlobalUnicast' };
     return { public: range === 'unicast', range };

@@ -1,7 +1,7 @@
 /**
  * May the server connect to this host, for this purpose? The host must be on the operator's list
  * for the purpose (hosts.ts) and, in team mode, every address it resolves to must be public
- * (addresses.ts). OWASP SSRF cheat sheet
+ * (addresses.ts) or, for a Tableau server, inside the operator's TRUSTED_PRIVATE_RANGES (trusted-ranges.ts). OWASP SSRF cheat sheet
  * (https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html):
  * validate the domain against an allow-list AND the resolved IP against the internal ranges.
  *
@@ -22,6 +22,7 @@ import type { Duplex } from 'node:stream';
 
 import { type AddressVerdict, classifyAddress, describeRange } from './addresses.js';
 import { hostAllowed, type HostPattern, normalizeHost } from './hosts.js';
+import { type Cidr, inTrustedRange } from './trusted-ranges.js';
 
 export type TargetPurpose = 'tableau' | 'webhook';
 
@@ -38,6 +39,12 @@ export interface NetworkPolicy {
   publicOnly: boolean;
   /** Hosts allowed per purpose; a purpose without a list may reach any host (single-analyst mode). */
   allowed: Partial<Record<TargetPurpose, readonly HostPattern[]>>;
+  /**
+   * TRUSTED_PRIVATE_RANGES: internal ranges a LISTED Tableau server may resolve to in team mode
+   * (an on-premises Tableau Server; trusted-ranges.ts). Never for webhooks: a schedule's owner
+   * chooses its webhook URL, the operator chooses the Tableau servers.
+   */
+  trustedTableauRanges?: readonly Cidr[];
 }
 
 /** All addresses of a name (dns.lookup with `all`: what the OS resolver, /etc/hosts included, answers). */
@@ -110,6 +117,7 @@ export class TargetGuard {
 
   private addressRefusal(purpose: TargetPurpose, host: string, address: string): TargetRefusedError | undefined {
     if (!this.policy.publicOnly) return undefined;
+    if (purpose === 'tableau' && inTrustedRange(this.policy.trustedTableauRanges ?? [], address)) return undefined;
     const verdict = this.classify(address);
     if (verdict.public) return undefined;
     const is = isIP(host) ? 'is' : 'resolves to';
