@@ -15,9 +15,17 @@
  *   Tableau server may have in team mode; never link-local or 0.0.0.0/8: server/net/trusted-ranges.ts)
  *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
  *   key file stays in DATA_DIR: docs/store.md)
+ *   TRUST_PROXY (comma list of the reverse proxies' addresses or CIDRs: X-Forwarded-For/-Proto/-Host
+ *   are believed from those only: docs/deploy.md#trusted-proxy-headers) · ADDIN=off (API only: no
+ *   add-in files; the pane is served elsewhere)
+ *   SCHEDULE_RUN_MINUTES (15; 1…1440: the longest a scheduled run may take on the job queue, and
+ *   how long a run of a lost instance waits before its retry) · QUEUE_MAINTENANCE_SECONDS (60;
+ *   1…600: how often lost jobs are looked for) · QUEUE_RUN_SECONDS (tests only: SCHEDULE_RUN_MINUTES
+ *   in seconds, 2…3600): docs/queue.md#retry-and-expiry-settings
  */
 import { resolve } from 'node:path';
 
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 import { parsePublicHosts } from './http/security.js';
@@ -49,6 +57,10 @@ export interface ServerConfig {
   network?: NetworkPolicy;
   /** ALLOWED_TABLEAU_SITES, lower case, '' = the Default site; undefined = any site. */
   allowedSites?: string[];
+  /** TRUST_PROXY: addresses/CIDRs of the reverse proxies whose X-Forwarded-* headers are believed (fastify `trustProxy`). */
+  trustProxy?: string[];
+  /** The job queue's settings (DATABASE_URL only; docs/queue.md). */
+  queue: { runSeconds: number; maintenanceSeconds: number };
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
@@ -70,6 +82,23 @@ const EnvSchema = z.object({
   PUBLIC_HOSTS: z.string().optional(),
   DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_DEMO_PORT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADDIN: z.enum(['off']).optional(),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        const list = parseTrustProxy(value);
+        return list.length ? list : undefined;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  // A day at most: pg-boss refuses a job expiry of 24 hours or more (MAX_EXPIRATION_HOURS, node_modules/pg-boss/src/attorney.js).
+  SCHEDULE_RUN_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  QUEUE_RUN_SECONDS: z.coerce.number().int().min(2).max(3600).optional(),
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   DATABASE_URL: z
     .string()
     .optional()
@@ -105,11 +134,13 @@ export function loadConfig(
     ...(allowedSites ? { allowedSites } : {}),
     ...(network ? { network } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.TRUST_PROXY ? { trustProxy: e.TRUST_PROXY } : {}),
+    queue: { runSeconds: e.QUEUE_RUN_SECONDS ?? e.SCHEDULE_RUN_MINUTES * 60, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',
     dataDir: resolve(cwd, e.DATA_DIR),
-    addin: addinMode(argv.includes('--dev'), e.HOST),
+    addin: e.ADDIN ?? addinMode(argv.includes('--dev'), e.HOST),
     extraOrigins,
     logLevel: e.LOG_LEVEL,
     publicHosts,
@@ -176,6 +207,34 @@ export function teamNetwork(env: Record<string, string | undefined>): { team: bo
   if (!team && !tableau && !webhook) return { team };
   const allowed = { ...(tableau ? { tableau } : {}), ...(webhook || team ? { webhook: webhook ?? [] } : {}) };
   return { team, network: { publicOnly: team, allowed, ...(team && trusted ? { trustedTableauRanges: trusted } : {}) } };
+}
+
+/**
+ * TRUST_PROXY: the reverse proxies in front of the server, as addresses or CIDRs (fastify's
+ * `trustProxy` takes such a list and believes X-Forwarded-For/-Proto/-Host only from a peer on it:
+ * https://fastify.dev/docs/latest/Reference/Server/#trustproxy, matched by proxy-addr). `true`
+ * would believe any client's X-Forwarded-For (a forged client address in the logs, a forged
+ * X-Forwarded-Host past the Host allow-list), so it is refused: name the proxy.
+ */
+export function parseTrustProxy(value: string | undefined): string[] {
+  const entries = (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => {
+    try {
+      return !(entry.includes('/') ? ipaddr.parseCIDR(entry) : ipaddr.parse(entry));
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length) {
+    const shown = bad.map((b) => `"${b.slice(0, 60)}"`).join(', ');
+    throw new Error(
+      `${shown} is not an address or CIDR. List the reverse proxies' addresses, e.g. TRUST_PROXY=127.0.0.1 or 10.0.0.0/24; "true" or "*" would believe X-Forwarded-For from anyone.`,
+    );
+  }
+  return entries;
 }
 
 /** How the Default site (content URL '') is written in ALLOWED_TABLEAU_SITES. */

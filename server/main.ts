@@ -17,6 +17,7 @@ import { scheduleRoutes } from './http/routes/schedules.js';
 import { assertDataDirNotServed, registerAddin, servedRoots, TASKPANE_PATH } from './http/static.js';
 import { createLogger, type Logger } from './log.js';
 import { TargetGuard } from './net/guard.js';
+import type { QueueSettings } from './schedule/queue-runner.js';
 import { tableauConnector, type TableauOptions } from './services/tableau.js';
 import { openConfiguredStore, type StoreOptions } from './store/index.js';
 
@@ -54,6 +55,10 @@ export interface StartOptions {
   network?: TargetGuard;
   /** Team mode: users are the Tableau identities sign-ins prove; ALLOWED_TABLEAU_SITES (services/connections.ts). */
   identity?: AppOptions['identity'];
+  /** TRUST_PROXY: the reverse proxies whose X-Forwarded-* headers are believed (app.ts). */
+  trustProxy?: string[];
+  /** The job queue's settings on PostgreSQL (SCHEDULE_RUN_MINUTES…; docs/queue.md). */
+  queue?: Omit<QueueSettings, 'databaseUrl'>;
 }
 
 export interface RunningServer {
@@ -86,7 +91,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       allowedOrigins,
       version: VERSION,
       demo: options.demo,
-      scheduling: options.scheduling ?? (options.network && scheduleRoutes({ webhookGuard: options.network })),
+      scheduling:
+        options.scheduling ??
+        scheduleRoutes({
+          ...(options.network ? { webhookGuard: options.network } : {}),
+          ...(options.queue ? { queue: options.queue } : {}),
+        }),
+      ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
       extraRoutes: options.extraRoutes,
       compressLoopback: options.compressLoopback,
       publicHosts: options.publicHosts,
@@ -167,6 +178,8 @@ export async function main(): Promise<void> {
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.network ? { network: new TargetGuard(config.network) } : {}),
     identity: { team: config.team, ...(config.allowedSites ? { allowedSites: config.allowedSites } : {}) },
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+    queue: config.queue,
     logger,
     certs: { installCa: true },
     demo,

@@ -24,6 +24,7 @@ import type { RouteContext, RouteModule } from './context.js';
 import { ApiError, errorHandler, invalidInput, notFoundHandler } from './errors.js';
 import { jsonShapeProblem } from './json-shape.js';
 import { LIMITS } from './limits.js';
+import { Readiness, storeCheck } from './readiness.js';
 import { OneLineRequestLog } from './request-log.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -64,6 +65,13 @@ export interface AppOptions {
   devCsp?: boolean;
   /** Team mode: who the user is, and the sites users may sign in to (services/connections.ts). */
   identity?: ConnectionOptions;
+  /**
+   * TRUST_PROXY: the reverse proxies' addresses/CIDRs. Only a request whose peer is one of them has
+   * its X-Forwarded-For/-Proto/-Host believed (request.ip, .protocol, .host: fastify `trustProxy`,
+   * https://fastify.dev/docs/latest/Reference/Server/#trustproxy); the Host allow-list reads
+   * request.host, so behind a trusted proxy it judges the name the browser used.
+   */
+  trustProxy?: string[];
 }
 
 export type Fallback = (request: FastifyRequest, reply: FastifyReply) => void;
@@ -84,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     routerOptions: { maxParamLength: LIMITS.urlParamChars },
     // A malformed %-escape or an over-long path segment: our JSON error shape, not fastify's (which echoes the URL).
     frameworkErrors: errorHandler,
+    ...(options.trustProxy?.length ? { trustProxy: options.trustProxy } : {}),
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   const ctx: RouteContext = {
@@ -91,7 +100,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     version: options.version,
     demo: options.demo,
     compressLoopback: options.compressLoopback,
+    readiness: new Readiness(),
   };
+  ctx.readiness.add(
+    'store',
+    storeCheck(() => options.store.ping()),
+  );
   app.setErrorHandler(errorHandler);
   // Headers first, so that even a refused Host gets nosniff and the CSP.
   await securityHeaders(app, { dev: options.devCsp });

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { HealthResponse } from '../../common/api.js';
 import type { Services } from '../services/index.js';
+import type { Readiness } from './readiness.js';
 
 export interface RouteContext {
   services: Services;
@@ -13,6 +14,8 @@ export interface RouteContext {
   demo?: HealthResponse['demo'];
   /** gzip pull streams for clients on this machine too (AppOptions.compressLoopback). */
   compressLoopback?: boolean;
+  /** What GET /health/ready asks; route modules add their own checks (readiness.ts). */
+  readiness: Readiness;
 }
 
 export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;

@@ -3,7 +3,7 @@
  * request", "request completed") with full headers: ~600 lines in ten minutes of using the pane,
  * burying the banner and the warnings that matter. Ours is ONE line per answered request, at debug
  * (LOG_LEVEL=debug shows it): method, path without the query string (filter values are the
- * analyst's business), status and milliseconds. Failures keep fastify's own lines (errors, broken
+ * analyst's business), status, milliseconds and the client's address. Failures keep fastify's own lines (errors, broken
  * streams) — those are worth reading. Subclassing LogController is fastify 5's documented way
  * (https://fastify.dev/docs/latest/Reference/Server/#logcontroller; `disableRequestLogging` is
  * deprecated).
@@ -18,7 +18,14 @@ export class OneLineRequestLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) return super.requestCompleted(error, request, reply);
     request.log.debug(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      // ip: the client's address, through a trusted proxy its X-Forwarded-For (TRUST_PROXY: app.ts).
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ip: request.ip,
+      },
       `${request.method} ${request.url.split('?')[0]} ${reply.statusCode}`,
     );
   }

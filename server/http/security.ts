@@ -67,7 +67,8 @@ export function isHostAllowed(header: string | undefined, publicHosts: ReadonlyS
 export function hostAllowList(publicHosts: readonly string[]) {
   const allowed = new Set(publicHosts.map((h) => h.toLowerCase()));
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.host;
+    // request.host is the Host header, or X-Forwarded-Host when the peer is a trusted proxy (TRUST_PROXY: app.ts).
+    const header = request.host;
     if (isHostAllowed(header, allowed)) return;
     const shown = (header ?? '').slice(0, 100);
     throw new ApiError({

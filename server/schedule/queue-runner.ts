@@ -126,6 +126,8 @@ export class QueueScheduleRunner implements ScheduleRunner {
   private boss: PgBoss | undefined;
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private started = false;
+  /** start() completed: the workers take jobs (isStarted, GET /health/ready). */
+  private ready = false;
   private readonly runSeconds: number;
   /** This instance's pg-boss workers: a job sent here wakes one instead of waiting for its next poll. */
   private workerIds: string[] = [];
@@ -177,6 +179,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
       }
       this.sweeper = setInterval(() => void this.sweep(), (queue.maintenanceSeconds ?? 60) * 1000);
       this.sweeper.unref();
+      this.ready = true;
     } catch (err) {
       this.started = false;
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
@@ -185,8 +188,13 @@ export class QueueScheduleRunner implements ScheduleRunner {
     }
   }
 
+  isStarted(): boolean {
+    return this.ready && this.started;
+  }
+
   async stop(): Promise<void> {
     this.started = false;
+    this.ready = false;
     clearInterval(this.sweeper);
     this.timers.cancelAll();
     for (const entry of this.running.values()) {

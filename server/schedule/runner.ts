@@ -50,6 +50,8 @@ export interface ScheduleRunner {
   nextRunAt(id: string): Promise<Date | null>;
   /** Resolves when no check and no run is going on (tests, shutdown). */
   idle(): Promise<void>;
+  /** start() has completed and stop() has not been called: due times are being run (GET /health/ready). */
+  isStarted(): boolean;
 }
 
 /** Where a schedule's data comes from: the typed result stream of its pull. */
@@ -76,6 +78,7 @@ export class InProcessScheduleRunner implements ScheduleRunner {
   private readonly running = new Map<string, Running>();
   private readonly timers: ScheduleTimers;
   private started = false;
+  private ready = false;
 
   constructor(private readonly options: RunnerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -97,10 +100,16 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     if (cut) this.options.logger.warn({ runs: cut }, 'runs cut by the previous shutdown recorded as failed');
     const schedules = await this.options.schedules.all();
     await Promise.all(schedules.map((schedule) => this.timers.check(schedule.id)));
+    this.ready = this.started;
+  }
+
+  isStarted(): boolean {
+    return this.ready;
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    this.ready = false;
     this.timers.cancelAll();
     for (const { abort } of this.running.values()) abort.abort();
     await this.idle();

@@ -28,6 +28,8 @@ export interface Store {
   secrets: SecretBox;
   /** Set on PostgreSQL: the database the scheduler's job queue (pg-boss) shares (docs/queue.md). */
   databaseUrl?: string;
+  /** Resolves when the database answers a trivial query (GET /health/ready). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: (
     connections: new SqlConnectionStore(sql, secrets),
     sessions: new SqlSessionStore(sql, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
     scheduleStores: (now) => ({ schedules: new SqlScheduleStore(sql, secrets, now), snapshots: new SqlSnapshotStore(sql) }),
+    ping: async () => void (await sql.get('SELECT 1 AS one')),
     close,
   };
 }

@@ -46,6 +46,7 @@ export function createScheduling(ctx: RouteContext, options: SchedulingOptions &
   const routes: RouteModule = (app) => {
     registerScheduleRoutes(app, service);
     if (options.autoStart ?? true) app.addHook('onReady', async () => service.start());
+    ctx.readiness.add('scheduler', () => (service.runner.isStarted() ? undefined : 'not started'));
     app.addHook('onClose', async () => service.stop());
   };
   return { service, runner: service.runner, routes };
