@@ -5,7 +5,8 @@
  *
  * Rules:
  *  - every instance keeps the timers of every schedule and computes its due times as the
- *    in-process runner does (math.ts: DST-correct, a missed schedule catches up ONCE);
+ *    in-process runner does (math.ts: DST-correct, a missed schedule catches up ONCE); schedules
+ *    created or changed through another instance are picked up at each maintenance interval;
  *  - a due time is not run but enqueued, as job `scheduleId@dueTime`: that key is the job's
  *    singleton key and, hashed, its id, and pg-boss inserts a job whose id exists with ON CONFLICT
  *    DO NOTHING, so the instances enqueuing the same time make one job; then the slot is marked;
@@ -177,7 +178,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
       for (let i = 0; i < (queue.workers ?? 4); i++) {
         this.workerIds.push(await boss.work<PullJobData>(PULL_QUEUE, work, (jobs) => this.take(jobs)));
       }
-      this.sweeper = setInterval(() => void this.sweep(), (queue.maintenanceSeconds ?? 60) * 1000);
+      this.sweeper = setInterval(() => void this.sweep().then(() => this.resync()), (queue.maintenanceSeconds ?? 60) * 1000);
       this.sweeper.unref();
       this.ready = true;
     } catch (err) {
@@ -419,6 +420,20 @@ export class QueueScheduleRunner implements ScheduleRunner {
       }
     } catch (err) {
       this.log.warn({ err }, 'the sweep of lost runs failed; it runs again later');
+    }
+  }
+
+  /**
+   * Schedules created or changed through another instance get their timers here too (timers.ts
+   * sync): otherwise only the instance that took the request would enqueue their times, and its
+   * loss would lose them until some instance restarts. Never rejects.
+   */
+  private async resync(): Promise<void> {
+    if (!this.started) return;
+    try {
+      this.timers.sync(await this.options.schedules.all());
+    } catch (err) {
+      this.log.warn({ err }, 'the schedules could not be re-read; trying again at the next maintenance');
     }
   }
 

@@ -58,6 +58,28 @@ export class ScheduleTimers {
     this.timers.clear();
   }
 
+  /**
+   * Brings the timers in line with the store's schedules (the queue runner, every maintenance
+   * interval): a schedule created or changed through ANOTHER instance is armed here too, so its
+   * time is kept when that instance is gone; one deleted elsewhere is disarmed. Only schedules
+   * not armed, or armed for another time than their spec's next, are checked (one query each).
+   */
+  sync(schedules: readonly ScheduleRecord[]): void {
+    const now = this.options.clock.now();
+    const known = new Set(schedules.map((s) => s.id));
+    for (const id of [...this.timers.keys()]) if (!known.has(id)) this.disarm(id);
+    for (const schedule of schedules) {
+      if (this.checks.has(schedule.id)) continue;
+      let next: Date | undefined;
+      try {
+        next = nextRuns(schedule.spec, now, 1)[0];
+      } catch {
+        continue; // a spec whose times cannot be computed: its check paused it and logged why
+      }
+      if (next && this.timers.get(schedule.id)?.at.getTime() !== next.getTime()) void this.check(schedule.id);
+    }
+  }
+
   async nextRunAt(id: string): Promise<Date | null> {
     const armed = this.timers.get(id);
     if (armed) return armed.at;
