@@ -1,8 +1,8 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-/** Tests that need the throwaway PostgreSQL: the store on both implementations, and the job queue. */
-const STORE_TESTS = ['test/server/store/**/*.test.ts', 'test/server/queue/**/*.test.ts'];
+/** Tests that need the throwaway PostgreSQL: the store on both implementations, the job queue, and the cluster behind nginx. */
+const STORE_TESTS = ['test/server/store/**/*.test.ts', 'test/server/queue/**/*.test.ts', 'test/server/cluster/**/*.test.ts'];
 
 /**
  * `npm test` runs four projects:

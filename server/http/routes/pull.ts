@@ -30,7 +30,8 @@ export const pullRoutes: RouteModule = (app, { services: { pulls }, compressLoop
         yield m;
       }
     })();
-    const gzip = shouldCompress(request.headers['accept-encoding'], request.socket.remoteAddress, compressLoopback);
+    // request.ip: behind a trusted proxy (TRUST_PROXY) the client's address, whose link is the slow one.
+    const gzip = shouldCompress(request.headers['accept-encoding'], request.ip, compressLoopback);
     reply.header('content-type', STREAM_CONTENT_TYPE).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     if (gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
     return reply.send(ndjsonBody(counted, gzip));
