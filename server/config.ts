@@ -1,6 +1,6 @@
 /**
  * Server settings from the environment and command line, validated once at start.
- *   PORT (3000) · HOST (127.0.0.1) · HTTP=1 or --http (plain HTTP: tests only) · DATA_DIR (./.data)
+ *   PORT (3000) · HOST (127.0.0.1) · HTTP=1 or --http (plain HTTP: tests, or instances behind a TLS-ending proxy: docs/deploy.md) · DATA_DIR (./.data)
  *   --dev (`npm run dev`: Vite middleware, loopback only; otherwise the built add-in; no DEV
  *   variable: Vite and Vitest set DEV=1 in the environment of everything they start) ·
  *   ALLOWED_ORIGINS (comma list, extra
@@ -16,7 +16,7 @@
  *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
  *   key file stays in DATA_DIR: docs/store.md)
  *   TRUST_PROXY (comma list of the reverse proxies' addresses or CIDRs: X-Forwarded-For/-Proto/-Host
- *   are believed from those only: docs/deploy.md#trusted-proxy-headers) · ADDIN=off (API only: no
+ *   are believed from those only: docs/deploy.md#trusted-proxy-headers-trust_proxy) · ADDIN=off (API only: no
  *   add-in files; the pane is served elsewhere)
  *   SCHEDULE_RUN_MINUTES (15; 1…1440: the longest a scheduled run may take on the job queue, and
  *   how long a run of a lost instance waits before its retry) · QUEUE_MAINTENANCE_SECONDS (60;
