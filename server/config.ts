@@ -216,7 +216,7 @@ export function teamNetwork(env: Record<string, string | undefined>): { team: bo
  * would believe any client's X-Forwarded-For (a forged client address in the logs, a forged
  * X-Forwarded-Host past the Host allow-list), so it is refused: name the proxy.
  */
-export function parseTrustProxy(value: string | undefined): string[] {
+function parseTrustProxy(value: string | undefined): string[] {
   const entries = (value ?? '')
     .split(',')
     .map((e) => e.trim())

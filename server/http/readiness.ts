@@ -9,9 +9,9 @@
  */
 
 /** undefined = ready; otherwise why not, in a few words. */
-export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
+type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
 
-export interface ReadinessReport {
+interface ReadinessReport {
   ready: boolean;
   /** Each check's name → 'ok' or why not. */
   checks: Record<string, string>;

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
-export const NGINX_CONF = 'deploy/nginx/companion.conf';
+const NGINX_CONF = 'deploy/nginx/companion.conf';
 
 const truthy = (v: string | undefined) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase());
 
@@ -36,10 +36,7 @@ function replaceOnce(text: string, from: string, to: string): string {
 }
 
 /** The shipped site config with the test's ports and certificate files. */
-export function renderSiteConfig(
-  template: string,
-  o: { upstreamPorts: number[]; listenPort: number; certFile: string; keyFile: string },
-): string {
+function renderSiteConfig(template: string, o: { upstreamPorts: number[]; listenPort: number; certFile: string; keyFile: string }): string {
   // The shipped file lists three instances, as the test runs three.
   if (o.upstreamPorts.length !== 3) throw new Error('three instances, as in the shipped file');
   let text = template;
@@ -49,7 +46,7 @@ export function renderSiteConfig(
   return replaceOnce(text, '/etc/ssl/companion/privkey.pem', o.keyFile);
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
