@@ -217,6 +217,8 @@ describe.skipIf(skip)(`three instances on one PostgreSQL behind nginx${skip ? ` 
     const [slow] = ok(await call('GET', '/api/schedules', { token: sessions.ada.token }), 200, 'list').schedules;
     const cut = ok(await call('POST', `/api/schedules/${slow.id}/run`, { token: sessions.ada.token }), 202, 'run now').run;
     const victim = await until(async () => loggedBy('scheduled pull started', { runId: cut.id })[0], 20_000, 'the run to start');
+    // Mid-run: its export request has reached Tableau, which takes 4 s to answer it.
+    await until(async () => exportsOf(SLOW_VIEW) === 1, 20_000, 'the export to reach the simulator');
     await victim.kill('SIGKILL');
     expect(Date.now()).toBeLessThan(due.getTime());
     const survivors = instances.filter((i) => i !== victim);
@@ -237,9 +239,9 @@ describe.skipIf(skip)(`three instances on one PostgreSQL behind nginx${skip ? ` 
     expect(interrupted).toMatchObject({ id: cut.id, status: 'failed', trigger: 'manual', error: { code: 'run-interrupted' } });
     expect((interrupted.error as { hint: string }).hint).toMatch(/runs it again once/);
     expect(retry).toMatchObject({ status: 'succeeded', trigger: 'manual', attempt: 2 });
-    expect(loggedBy('scheduled pull started', { runId: retry.id, attempt: 2 }).map((i) => i.name)).toEqual(
-      expect.arrayContaining([expect.stringMatching(new RegExp(`^(${survivors.map((s) => s.name).join('|')})$`))]),
-    );
+    const retriedBy = loggedBy('scheduled pull started', { runId: retry.id, attempt: 2 });
+    expect(retriedBy).toHaveLength(1);
+    expect(survivors).toContain(retriedBy[0]);
     expect(exportsOf(SLOW_VIEW)).toBe(2);
 
     // The due minute: each schedule runs once, on a surviving instance, whichever instance created it.
