@@ -17,16 +17,20 @@ const truthy = (v: string | undefined) => ['1', 'true', 'yes'].includes((v ?? ''
 
 /** The nginx binary, or why there is none (throws where nginx is required). */
 export function findNginx(): { bin: string | null; reason: string } {
-  for (const bin of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (existsSync(bin)) return { bin, reason: '' };
-  try {
-    return { bin: execFileSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).trim() || null, reason: '' };
-  } catch {
-    const reason = 'nginx is not installed (Debian: apt-get install nginx-light)';
-    if (truthy(process.env.REQUIRE_NGINX) || (truthy(process.env.CI) && process.env.REQUIRE_NGINX === undefined)) {
-      throw new Error(`nginx is required for this run (REQUIRE_NGINX or CI) but ${reason}`);
+  let bin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path)) ?? null;
+  if (!bin) {
+    try {
+      bin = execFileSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).trim() || null;
+    } catch {
+      bin = null; // `command -v` exits 1 when there is none
     }
-    return { bin: null, reason };
   }
+  if (bin) return { bin, reason: '' };
+  const reason = 'nginx is not installed (Debian: apt-get install nginx-light)';
+  if (truthy(process.env.REQUIRE_NGINX) || (truthy(process.env.CI) && process.env.REQUIRE_NGINX === undefined)) {
+    throw new Error(`nginx is required for this run (REQUIRE_NGINX or CI) but ${reason}`);
+  }
+  return { bin: null, reason };
 }
 
 function replaceOnce(text: string, from: string, to: string): string {
