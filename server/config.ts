@@ -13,6 +13,10 @@
  *   site: docs/security.md#team-mode-who-the-user-is)
  *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
  *   key file stays in DATA_DIR: docs/store.md)
+ *   VDS_QUERIES_PER_HOUR_PER_SITE (unset: no budget of ours; a whole number: VizQL Data Service
+ *   calls per site in any 60 minutes, counted across instances on PostgreSQL, refused with
+ *   429 vds-budget-spent beyond it. Tableau allows 100 an hour per Creator licence of the site,
+ *   a number only the operator knows: docs/limits-across-instances.md)
  */
 import { resolve } from 'node:path';
 
@@ -46,6 +50,8 @@ export interface ServerConfig {
   network?: NetworkPolicy;
   /** ALLOWED_TABLEAU_SITES, lower case, '' = the Default site; undefined = any site. */
   allowedSites?: string[];
+  /** VDS_QUERIES_PER_HOUR_PER_SITE; undefined = no VDS budget of ours (Tableau's own 429 still applies). */
+  vdsQueriesPerHourPerSite?: number;
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
@@ -72,6 +78,15 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => v?.trim() || undefined)
     .refine((v) => v === undefined || /^postgres(ql)?:\/\/./i.test(v), 'a PostgreSQL URL, postgres://user:password@host:5432/database'),
+  VDS_QUERIES_PER_HOUR_PER_SITE: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine(
+      (v) => v === undefined || /^[1-9]\d{0,6}$/.test(v),
+      'a whole number of queries an hour, 1 to 9999999 (Tableau: 100 per Creator licence)',
+    )
+    .transform((v) => (v === undefined ? undefined : Number(v))),
 });
 
 export function loadConfig(
@@ -102,6 +117,7 @@ export function loadConfig(
     ...(allowedSites ? { allowedSites } : {}),
     ...(network ? { network } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.VDS_QUERIES_PER_HOUR_PER_SITE ? { vdsQueriesPerHourPerSite: e.VDS_QUERIES_PER_HOUR_PER_SITE } : {}),
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',

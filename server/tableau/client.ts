@@ -427,8 +427,14 @@ export class TableauClient {
 
   // ---- data --------------------------------------------------------------------------------------
 
+  /** The site, as the export slots and the VDS budget count it (every instance computes the same). */
+  private get siteKey(): string {
+    return `${this.t.session.baseUrl}|${this.t.session.siteId}`;
+  }
+
+  /** Every export (view and custom view data) and every VDS call holds one of the site's slots. */
   private get exportLimiter() {
-    return this.opts.sessions.limiter(`${this.t.session.baseUrl}|${this.t.session.siteId}`);
+    return this.opts.sessions.limiter(this.siteKey);
   }
 
   /** CSV of the view's summary data (formatted values), BOM stripped, streamed. */
@@ -445,8 +451,10 @@ export class TableauClient {
   }
 
   private get vdsContext(): VdsContext {
+    const siteKey = this.siteKey;
     return {
       t: this.t,
+      takeCall: () => this.opts.sessions.takeVdsCall(siteKey),
       baseUrl: this.t.session.baseUrl,
       schemaVersion: this.vdsSchemaVersion,
       capabilities: {
@@ -568,7 +576,7 @@ export class TableauClient {
     try {
       await signOut(send, s, this.info.restApiVersion);
     } finally {
-      this.opts.sessions.drop(this.t.key, s.token);
+      await this.opts.sessions.drop(this.t.key, s.token);
     }
   }
 
@@ -593,7 +601,7 @@ export class TableauClient {
       ),
     );
     // The old token was replaced by the switch (TSC re-parses credentials and drops the old token).
-    this.opts.sessions.drop(oldKey, old.token);
+    await this.opts.sessions.drop(oldKey, old.token);
   }
 }
 
