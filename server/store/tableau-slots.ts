@@ -82,6 +82,8 @@ export class SharedExportSlots {
   private listener?: { drop: () => void };
   private listening?: Promise<void>;
   private closed = false;
+  /** Releases on their way to the database: close() waits for them before the pool ends. */
+  private readonly freeing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -144,6 +146,7 @@ export class SharedExportSlots {
     const sites = [...new Set([...this.rows.values()].map((r) => r.site))];
     this.rows.clear();
     this.listener?.drop();
+    await Promise.all(this.freeing);
     if (ids.length) {
       await this.pool
         .query('DELETE FROM tableau_slots WHERE id = ANY($1::bigint[])', [ids])
@@ -241,10 +244,14 @@ export class SharedExportSlots {
     const row = this.rows.get(id);
     if (!row) return;
     this.rows.delete(id);
-    this.pool
+    const freeing = this.pool
       .query('WITH gone AS (DELETE FROM tableau_slots WHERE id = $1 RETURNING site) SELECT pg_notify($2, site) FROM gone', [id, CHANNEL])
       .catch((err: unknown) => this.warn(err, 'an export slot was not handed back; it frees when its lease expires'))
-      .finally(() => void this.pump(row.site));
+      .finally(() => {
+        this.freeing.delete(freeing);
+        void this.pump(row.site);
+      });
+    this.freeing.add(freeing);
   }
 
   private start(): void {
