@@ -93,6 +93,11 @@ export interface SignOutOptions {
    * Default: the client's normal retry policy (an analyst's explicit sign-out).
    */
   deadlineMs?: number;
+  /**
+   * The server is stopping: a session shared with other instances (PostgreSQL) is left signed in,
+   * since they go on using it (a sign-out would end it for all; it idles out on Tableau by itself).
+   */
+  stopping?: boolean;
 }
 
 export interface ListOptions {
@@ -571,6 +576,7 @@ export class TableauClient {
   // ---- session -------------------------------------------------------------------------------------
 
   async signOut(options: SignOutOptions = {}): Promise<void> {
+    if (options.stopping && this.opts.sessions.sharedAcrossInstances) return;
     const s = this.t.session;
     const send = options.deadlineMs === undefined ? this.transport : this.opts.oneShot(options.deadlineMs);
     try {

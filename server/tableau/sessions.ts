@@ -138,6 +138,11 @@ export class SessionCache {
     this.listSizes.set(k, total);
   }
 
+  /** True when the sessions live in the database for every instance (not this process alone). */
+  get sharedAcrossInstances(): boolean {
+    return this.shared !== undefined;
+  }
+
   get(key: string): Session | undefined {
     return this.entries.get(key)?.session;
   }

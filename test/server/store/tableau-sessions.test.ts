@@ -103,7 +103,12 @@ describe.skipIf(!adminUrl)(`Tableau sessions across instances${adminUrl ? '' : `
     await ca.signOut(); // a signs out its old token: b's session stays
     expect(await stored()).toBe(1);
     await browse(cb);
+    // A stopping instance leaves the shared session to the others (ClientPool.closeAll at shutdown).
+    await cb.signOut({ deadlineMs: 1_000, stopping: true });
+    expect(await stored()).toBe(1);
+    await browse(await connect(a.sessions));
     await cb.signOut();
     expect(await stored()).toBe(0);
+    expect(signIns).toHaveBeenCalledTimes(2);
   });
 });
