@@ -47,7 +47,7 @@ export function lockKey(text: string): number {
 }
 
 /** Who holds a row: shown to an operator looking at the table. */
-export const instanceId = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+const instanceId = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 interface Waiter {
   id: number;
@@ -103,9 +103,9 @@ export class SharedExportSlots {
     if (this.closed) throw new Error('The export slots are closed: the server is stopping.');
     this.start();
     const id = await this.enqueue(site);
-    if (signal?.aborted) {
+    if (signal?.aborted || this.closed) {
       this.free(id);
-      throw signal.reason;
+      throw signal?.aborted ? signal.reason : new Error('The export slots are closed: the server is stopping.');
     }
     return new Promise<() => void>((resolve, reject) => {
       const queue = this.queue(site);
