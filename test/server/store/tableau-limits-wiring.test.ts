@@ -3,7 +3,10 @@
  * process, on PostgreSQL the export slots, the VDS budget and the sessions go through the database,
  * and two stores opened on one database with one key file compute the same session keys.
  */
+import { randomBytes } from 'node:crypto';
+
 import { tableauLimitsFor } from '../../../server/services/tableau-limits.js';
+import { createSecretBox } from '../../../server/store/crypto.js';
 import { Limiter } from '../../../server/tableau/index.js';
 import { describeEachStore } from './backends.js';
 import { memoryLogger } from './tableau-shared-support.js';
@@ -38,5 +41,18 @@ describeEachStore('Tableau limits of a server', (backend) => {
       await limits.close();
     }
     if (backend.name === 'postgres') expect(await sql.get<{ n: number }>('SELECT count(*) AS n FROM tableau_slots')).toEqual({ n: 0 });
+  });
+});
+
+describe('keys derived from the store key', () => {
+  it('are the same for one key and purpose, and differ by purpose and from the key itself', () => {
+    const key = randomBytes(32);
+    const [one, again] = [createSecretBox(key), createSecretBox(Buffer.from(key))];
+    const fingerprint = one.deriveKey('tableau-session-fingerprint');
+    expect(fingerprint).toHaveLength(32);
+    expect(again.deriveKey('tableau-session-fingerprint').equals(fingerprint)).toBe(true);
+    expect(one.deriveKey('another purpose').equals(fingerprint)).toBe(false);
+    expect(fingerprint.equals(key)).toBe(false);
+    expect(createSecretBox(randomBytes(32)).deriveKey('tableau-session-fingerprint').equals(fingerprint)).toBe(false);
   });
 });
