@@ -15,6 +15,8 @@ export type TableauErrorCode =
   | 'bad-request'
   | 'invalid-input'
   | 'rate-limited'
+  /** The companion server's own VDS budget for the site (VDS_QUERIES_PER_HOUR_PER_SITE) is spent: nothing was sent. */
+  | 'vds-budget-spent'
   | 'server-unavailable'
   | 'server-error'
   | 'timeout'
@@ -122,6 +124,8 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   'bad-csv': 422,
   'snapshot-gone': 422,
   'rate-limited': 429,
+  // Our budget, kept to stay inside Tableau's VDS limit: 429 Too Many Requests, try later (https://www.rfc-editor.org/rfc/rfc6585#section-4).
+  'vds-budget-spent': 429,
   internal: 500,
   'server-unavailable': 502,
   'server-error': 502,

@@ -22,6 +22,10 @@
  *   how long a run of a lost instance waits before its retry) · QUEUE_MAINTENANCE_SECONDS (60;
  *   1…600: how often lost jobs are looked for) · QUEUE_RUN_SECONDS (tests only: SCHEDULE_RUN_MINUTES
  *   in seconds, 2…3600): docs/queue.md#retry-and-expiry-settings
+ *   VDS_QUERIES_PER_HOUR_PER_SITE (unset: no budget of ours; a whole number: VizQL Data Service
+ *   calls per site in any 60 minutes, counted across instances on PostgreSQL, refused with
+ *   429 vds-budget-spent beyond it. Tableau allows 100 an hour per Creator licence of the site,
+ *   a number only the operator knows: docs/limits-across-instances.md)
  */
 import { resolve } from 'node:path';
 
@@ -61,6 +65,8 @@ export interface ServerConfig {
   trustProxy?: string[];
   /** The job queue's settings (DATABASE_URL only; docs/queue.md). */
   queue: { runSeconds: number; maintenanceSeconds: number };
+  /** VDS_QUERIES_PER_HOUR_PER_SITE; undefined = no VDS budget of ours (Tableau's own 429 still applies). */
+  vdsQueriesPerHourPerSite?: number;
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
@@ -104,6 +110,15 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => v?.trim() || undefined)
     .refine((v) => v === undefined || /^postgres(ql)?:\/\/./i.test(v), 'a PostgreSQL URL, postgres://user:password@host:5432/database'),
+  VDS_QUERIES_PER_HOUR_PER_SITE: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine(
+      (v) => v === undefined || /^[1-9]\d{0,6}$/.test(v),
+      'a whole number of queries an hour, 1 to 9999999 (Tableau: 100 per Creator licence)',
+    )
+    .transform((v) => (v === undefined ? undefined : Number(v))),
 });
 
 export function loadConfig(
@@ -136,6 +151,7 @@ export function loadConfig(
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.TRUST_PROXY ? { trustProxy: e.TRUST_PROXY } : {}),
     queue: { runSeconds: e.QUEUE_RUN_SECONDS ?? e.SCHEDULE_RUN_MINUTES * 60, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
+    ...(e.VDS_QUERIES_PER_HOUR_PER_SITE ? { vdsQueriesPerHourPerSite: e.VDS_QUERIES_PER_HOUR_PER_SITE } : {}),
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',

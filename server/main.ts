@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './log.js';
 import { TargetGuard } from './net/guard.js';
 import type { QueueSettings } from './schedule/queue-runner.js';
 import { tableauConnector, type TableauOptions } from './services/tableau.js';
+import { tableauLimitsFor, type TableauLimitsOptions } from './services/tableau-limits.js';
 import { openConfiguredStore, type StoreOptions } from './store/index.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -39,6 +40,8 @@ export interface StartOptions {
   extraOrigins?: string[];
   logger?: Logger;
   tableau?: TableauOptions;
+  /** The VDS budget per site and, on PostgreSQL, the shared slots' timing (services/tableau-limits.ts). */
+  tableauLimits?: TableauLimitsOptions;
   certs?: CertOptions;
   store?: StoreOptions;
   /** DATABASE_URL: the store on PostgreSQL instead of the SQLite file in dataDir (docs/store.md). */
@@ -82,11 +85,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     onConnectionError: (err) => logger.warn({ code: (err as { code?: string }).code, name: err.name }, 'a database connection failed'),
   });
   const allowedOrigins = new Set(options.extraOrigins ?? []);
+  // Tableau's limits: in this process on SQLite, shared by every instance on PostgreSQL.
+  const limits = tableauLimitsFor(store, logger, options.tableauLimits);
   let started: FastifyInstance | undefined;
   try {
     const { app, setFallback } = await buildApp({
       store,
-      tableau: tableauConnector(logger, { agents: options.network?.agents('tableau'), ...options.tableau }),
+      tableau: tableauConnector(logger, { agents: options.network?.agents('tableau'), sessions: limits.sessions, ...options.tableau }),
       logger,
       allowedOrigins,
       version: VERSION,
@@ -132,12 +137,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           await app.close();
         } finally {
           clearTimeout(force);
+          await limits.close();
           await store.close();
         }
       },
     };
   } catch (err) {
     await started?.close().catch(() => undefined);
+    await limits.close();
     await store.close();
     throw err;
   }
@@ -176,6 +183,7 @@ export async function main(): Promise<void> {
     extraOrigins: config.extraOrigins,
     publicHosts: config.publicHosts,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    tableauLimits: { vdsQueriesPerHourPerSite: config.vdsQueriesPerHourPerSite },
     ...(config.network ? { network: new TargetGuard(config.network) } : {}),
     identity: { team: config.team, ...(config.allowedSites ? { allowedSites: config.allowedSites } : {}) },
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),

@@ -16,8 +16,11 @@ export interface ConnectParams {
 
 /** The part of a Tableau client the pool needs; routes use the full client type `C`. */
 export interface SignOutable {
-  /** `deadlineMs`: one attempt, abandoned after that long (TableauClient.signOut). */
-  signOut(options?: { deadlineMs?: number }): Promise<void>;
+  /**
+   * `deadlineMs`: one attempt, abandoned after that long; `stopping`: the server is stopping, so a
+   * session other instances share stays theirs (TableauClient.signOut).
+   */
+  signOut(options?: { deadlineMs?: number; stopping?: boolean }): Promise<void>;
 }
 
 /**
@@ -88,7 +91,7 @@ export class ClientPool<C extends SignOutable> {
     const signOuts = all.map(async (c) => {
       const client = await Promise.race([c, deadline]);
       if (!client) return; // still signing in at the deadline
-      await signOutQuietly(client, { deadlineMs: Math.max(1, deadlineMs - (Date.now() - started)) });
+      await signOutQuietly(client, { deadlineMs: Math.max(1, deadlineMs - (Date.now() - started)), stopping: true });
     });
     await Promise.race([Promise.allSettled(signOuts), deadline]);
     clearTimeout(timer);
@@ -96,7 +99,10 @@ export class ClientPool<C extends SignOutable> {
 }
 
 /** Sign-out is best effort (tableau-mcp restApiInstance.ts swallows its failures too). */
-async function signOutQuietly<C extends SignOutable>(client: C | Promise<C>, options?: { deadlineMs?: number }): Promise<void> {
+async function signOutQuietly<C extends SignOutable>(
+  client: C | Promise<C>,
+  options?: { deadlineMs?: number; stopping?: boolean },
+): Promise<void> {
   try {
     await (await client).signOut(options);
   } catch {

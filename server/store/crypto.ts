@@ -3,7 +3,7 @@
  * next to the ciphertext, under a 32-byte key kept in its own file (mode 0600) beside the database.
  * The key never enters the database, so a copied .sqlite file alone reveals nothing.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -17,6 +17,12 @@ export interface SecretBox {
   /** `aad` binds the ciphertext to its owner (e.g. the connection id) so rows cannot be swapped. */
   seal(plaintext: string, aad: string): string;
   open(sealed: string, aad: string): string;
+  /**
+   * A 32-byte key for one `purpose`, derived from the store's key with HKDF-SHA256
+   * (https://www.rfc-editor.org/rfc/rfc5869): every instance sharing the key file derives the same
+   * one, and it reveals nothing of the store's key (e.g. the HMAC of Tableau secrets: sessions.ts).
+   */
+  deriveKey(purpose: string): Buffer;
 }
 
 /** Reads the key file, creating it (0600, parent 0700) on first use; tightens a too-open mode. */
@@ -57,6 +63,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       decipher.setAAD(Buffer.from(aad, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag64, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(body64, 'base64')), decipher.final()]).toString('utf8');
+    },
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `companion:${purpose}`, KEY_BYTES));
     },
   };
 }

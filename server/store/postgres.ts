@@ -146,6 +146,35 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX schedule_runs_by_job ON schedule_runs(job_id) WHERE job_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    // Tableau's limits held across instances (docs/limits-across-instances.md): the export/VDS slot
+    // leases and waiting tickets of each site (granted = holding a slot; the smallest id waits
+    // longest), the VDS calls of the last hour per site, and the Tableau sessions (sealed token).
+    description: "Tableau's export slots, VDS budget and sessions shared by every instance",
+    sql: `
+      CREATE TABLE tableau_slots (
+        id         bigserial PRIMARY KEY,
+        site       text NOT NULL,
+        holder     text NOT NULL,
+        granted    boolean NOT NULL DEFAULT false,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX tableau_slots_by_site ON tableau_slots(site, id);
+      CREATE TABLE tableau_vds_calls (
+        site text NOT NULL,
+        at   timestamptz NOT NULL
+      );
+      CREATE INDEX tableau_vds_calls_by_site ON tableau_vds_calls(site, at);
+      CREATE TABLE tableau_sessions (
+        key        text PRIMARY KEY,
+        sealed     text NOT NULL,
+        token_hash text NOT NULL,
+        created_at timestamptz NOT NULL,
+        used_at    timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */
@@ -173,8 +202,9 @@ const rowTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export function createPool(url: string, onIdleError?: (err: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, types: rowTypes });
+/** `max`: connections at most (node-postgres' default is 10). */
+export function createPool(url: string, onIdleError?: (err: Error) => void, max?: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, types: rowTypes, ...(max ? { max } : {}) });
   // An idle client's connection can drop (a database restart): without a listener that error
   // would end the process (https://node-postgres.com/apis/pool#error). The next query reconnects.
   pool.on('error', (err) => onIdleError?.(err));

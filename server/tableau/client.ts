@@ -93,6 +93,11 @@ export interface SignOutOptions {
    * Default: the client's normal retry policy (an analyst's explicit sign-out).
    */
   deadlineMs?: number;
+  /**
+   * The server is stopping: a session shared with other instances (PostgreSQL) is left signed in,
+   * since they go on using it (a sign-out would end it for all; it idles out on Tableau by itself).
+   */
+  stopping?: boolean;
 }
 
 export interface ListOptions {
@@ -427,8 +432,14 @@ export class TableauClient {
 
   // ---- data --------------------------------------------------------------------------------------
 
+  /** The site, as the export slots and the VDS budget count it (every instance computes the same). */
+  private get siteKey(): string {
+    return `${this.t.session.baseUrl}|${this.t.session.siteId}`;
+  }
+
+  /** Every export (view and custom view data) and every VDS call holds one of the site's slots. */
   private get exportLimiter() {
-    return this.opts.sessions.limiter(`${this.t.session.baseUrl}|${this.t.session.siteId}`);
+    return this.opts.sessions.limiter(this.siteKey);
   }
 
   /** CSV of the view's summary data (formatted values), BOM stripped, streamed. */
@@ -445,8 +456,10 @@ export class TableauClient {
   }
 
   private get vdsContext(): VdsContext {
+    const siteKey = this.siteKey;
     return {
       t: this.t,
+      takeCall: () => this.opts.sessions.takeVdsCall(siteKey),
       baseUrl: this.t.session.baseUrl,
       schemaVersion: this.vdsSchemaVersion,
       capabilities: {
@@ -563,12 +576,13 @@ export class TableauClient {
   // ---- session -------------------------------------------------------------------------------------
 
   async signOut(options: SignOutOptions = {}): Promise<void> {
+    if (options.stopping && this.opts.sessions.sharedAcrossInstances) return;
     const s = this.t.session;
     const send = options.deadlineMs === undefined ? this.transport : this.opts.oneShot(options.deadlineMs);
     try {
       await signOut(send, s, this.info.restApiVersion);
     } finally {
-      this.opts.sessions.drop(this.t.key, s.token);
+      await this.opts.sessions.drop(this.t.key, s.token);
     }
   }
 
@@ -593,7 +607,7 @@ export class TableauClient {
       ),
     );
     // The old token was replaced by the switch (TSC re-parses credentials and drops the old token).
-    this.opts.sessions.drop(oldKey, old.token);
+    await this.opts.sessions.drop(oldKey, old.token);
   }
 }
 

@@ -1,14 +1,20 @@
 /**
- * Process-wide session cache: one Tableau token per (server, site, principal + secret), shared by every
+ * Session cache: one Tableau token per (server, site, principal + secret), shared by every
  * TableauClient, with a single-flight lock per key. A second sign-in with the same personal access
  * token kills the first session ("Signing in multiple times with the same PAT at the same time will
  * terminate any prior session", tableau-mcp docs pat.md; TSC #1227), so concurrent 401s must all wait
  * for ONE re-sign-in instead of each signing in.
+ *
+ * Alone (SQLite, one server) the cache holds all of it in this process. With `shared` (PostgreSQL,
+ * several instances: docs/limits-across-instances.md) the token, the sign-in lock, the export slots
+ * and the VDS budget live in the database, so every instance re-uses one session per PAT and counts
+ * against one limit per site; this process keeps only a copy of the token and a hint for paging.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 import type { ConnectAuth } from '../../common/api.js';
-import { EXPORT_CONCURRENCY_PER_SITE, Limiter } from './limiter.js';
+import { EXPORT_CONCURRENCY_PER_SITE, type ExportSlots, Limiter } from './limiter.js';
+import { MemoryVdsBudget, type VdsBudget, vdsBudgetSpent } from './vds-budget.js';
 
 export interface Session {
   token: string;
@@ -41,14 +47,67 @@ interface Entry {
   pending?: Promise<Session>;
 }
 
+/** The sessions every instance shares (server/store/tableau-sessions.ts). */
+export interface SharedSessions {
+  /** The stored session of `key`, if any (no lock: a fast path for a session already signed in). */
+  read(key: string): Promise<Session | undefined>;
+  /**
+   * Under the cross-instance lock of `key` (one sign-in per PAT at a time): the stored session when
+   * there is one and it is not `stale` (another instance signed in meanwhile), else `signIn()`'s,
+   * stored for the others.
+   */
+  signInOnce(key: string, stale: string | undefined, signIn: () => Promise<Session>): Promise<Session>;
+  /** Store a session got another way (switchSite). */
+  write(key: string, session: Session): Promise<void>;
+  /** Forget the stored session, only if it still holds `token` (a newer one survives). */
+  remove(key: string, token: string | undefined): Promise<void>;
+}
+
+/** What several instances share; absent = everything in this process. */
+export interface SharedTableauState {
+  /** Keys the secret's fingerprint: the same on every instance, so all compute the same cache key. */
+  fingerprintKey: Buffer;
+  sessions: SharedSessions;
+  /** The export/VDS slots of a site, counted across instances. */
+  exportSlots(siteKey: string): ExportSlots;
+  /** The VDS budget counted across instances; undefined when the operator set none. */
+  vdsBudget?: VdsBudget;
+}
+
+export interface SessionCacheOptions {
+  /** Concurrent export/VDS calls per site, in this process (default 20); `shared` brings its own. */
+  exportConcurrency?: number;
+  /** VDS calls per site per rolling hour, counted in this process; `shared` brings its own. */
+  vdsQueriesPerHour?: number;
+  shared?: SharedTableauState;
+  /** Told when the shared store could not forget or store a session (the database was away). */
+  onSharedError?: (err: unknown, what: string) => void;
+}
+
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
   private readonly limiters = new Map<string, Limiter>();
+  private readonly exportConcurrency: number;
+  private readonly shared?: SharedTableauState;
+  private readonly budget?: VdsBudget;
+  private readonly onSharedError: (err: unknown, what: string) => void;
 
-  /** Per-cache random key: the secret's fingerprint cannot be reversed or compared across processes. */
-  private readonly fingerprintKey = randomBytes(32);
+  /**
+   * Keys the secret's fingerprint. Alone: random per cache, so the fingerprint cannot be reversed or
+   * compared across processes. Shared: derived from the store's key (never the raw secret), the
+   * same on every instance and useless without the key file.
+   */
+  private readonly fingerprintKey: Buffer;
 
-  constructor(private readonly exportConcurrency = EXPORT_CONCURRENCY_PER_SITE) {}
+  /** A number is the export concurrency (kept for the tests' `new SessionCache(1)`). */
+  constructor(options: number | SessionCacheOptions = {}) {
+    const o = typeof options === 'number' ? { exportConcurrency: options } : options;
+    this.exportConcurrency = o.exportConcurrency ?? EXPORT_CONCURRENCY_PER_SITE;
+    this.shared = o.shared;
+    this.fingerprintKey = o.shared?.fingerprintKey ?? randomBytes(32);
+    this.budget = o.shared ? o.shared.vdsBudget : o.vdsQueriesPerHour === undefined ? undefined : new MemoryVdsBudget(o.vdsQueriesPerHour);
+    this.onSharedError = o.onSharedError ?? (() => undefined);
+  }
 
   /**
    * Cache key of (server, site, principal) PLUS an HMAC of the secret: a caller with the right PAT
@@ -63,6 +122,8 @@ export class SessionCache {
    * totalAvailable of recent complete listings, by session key + list: a list that was long last time
    * gets its first pool of pages requested at once (paging.ts expectedPages). Kept here, not on a
    * client, because the companion server connects a client per request. Bounded, oldest out first.
+   * Per process even when instances share the rest: it is a hint for speed, another instance that
+   * lacks it only pages less eagerly the first time.
    */
   private readonly listSizes = new Map<string, number>();
 
@@ -77,6 +138,11 @@ export class SessionCache {
     this.listSizes.set(k, total);
   }
 
+  /** True when the sessions live in the database for every instance (not this process alone). */
+  get sharedAcrossInstances(): boolean {
+    return this.shared !== undefined;
+  }
+
   get(key: string): Session | undefined {
     return this.entries.get(key)?.session;
   }
@@ -86,7 +152,8 @@ export class SessionCache {
     const e = this.entries.get(key);
     if (e?.pending) return e.pending;
     if (e?.session) return e.session;
-    return this.run(key, signIn);
+    const shared = this.shared?.sessions;
+    return this.run(key, shared ? async () => (await shared.read(key)) ?? shared.signInOnce(key, undefined, signIn) : signIn);
   }
 
   /**
@@ -97,22 +164,37 @@ export class SessionCache {
     const e = this.entries.get(key);
     if (e?.pending) return e.pending;
     if (e?.session && e.session.token !== stale) return e.session;
-    return this.run(key, signIn);
+    const shared = this.shared?.sessions;
+    return this.run(key, shared ? () => shared.signInOnce(key, stale, signIn) : signIn);
   }
 
   set(key: string, session: Session): void {
     this.entries.set(key, { session });
+    this.shared?.sessions.write(key, session).catch((err: unknown) => this.onSharedError(err, 'store a Tableau session'));
   }
 
   /** Forget a session (after sign-out). Only if it still holds `token`, so a newer session survives. */
-  drop(key: string, token?: string): void {
+  async drop(key: string, token?: string): Promise<void> {
     const e = this.entries.get(key);
-    if (!e || e.pending) return;
-    if (token === undefined || e.session?.token === token) this.entries.delete(key);
+    if (e && !e.pending && (token === undefined || e.session?.token === token)) this.entries.delete(key);
+    if (!this.shared || e?.pending) return;
+    // Another instance may still hold the row's token: it is removed only if it is the one signed out.
+    await this.shared.sessions.remove(key, token).catch((err: unknown) => this.onSharedError(err, 'forget a Tableau session'));
   }
 
-  /** The per-site export/VDS limiter (shared by all clients of the process). */
-  limiter(siteKey: string): Limiter {
+  /**
+   * One VDS call for the site against the operator's budget: throws 'vds-budget-spent' (nothing
+   * is sent to Tableau) when the rolling hour's budget is used up. No budget set: always allowed.
+   */
+  async takeVdsCall(siteKey: string): Promise<void> {
+    if (!this.budget) return;
+    const answer = await this.budget.take(siteKey);
+    if (!answer.ok) throw vdsBudgetSpent(this.budget.perHour, answer.freesAt);
+  }
+
+  /** The per-site export/VDS slots: this process's limiter, or the count every instance shares. */
+  limiter(siteKey: string): ExportSlots {
+    if (this.shared) return this.shared.exportSlots(siteKey);
     let l = this.limiters.get(siteKey);
     if (!l) {
       l = new Limiter(this.exportConcurrency);

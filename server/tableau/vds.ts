@@ -2,7 +2,8 @@
  * VizQL Data Service: POST {server}/api/v1/vizql-data-service/{read-metadata,query-datasource}
  * with X-Tableau-Auth (docs/tableau-rest.md#endpoints-and-versions). Queries are checked against the OpenAPI schema of the server's
  * VDS version BEFORE anything is sent: each VDS call costs quota (100 queries/hour per Creator,
- * vds_limitations.html), and an invalid one would be rejected anyway.
+ * vds_limitations.html), and an invalid one would be rejected anyway. A valid one is counted against
+ * the operator's budget (vds-budget.ts) just before it is sent.
  */
 import type { Readable } from 'node:stream';
 
@@ -15,6 +16,8 @@ import { type VdsMetadata, vdsMetadataSchema } from './schemas/vdsMetadata.js';
 
 export interface VdsContext {
   t: AuthedTransport;
+  /** Counts the call against the site's VDS budget right before it is sent; throws when spent. */
+  takeCall: () => Promise<void>;
   baseUrl: string;
   /** undefined = the server predates VDS (< 2025.1). */
   schemaVersion: VdsSchemaVersion | undefined;
@@ -48,6 +51,7 @@ export async function readMetadata(ctx: VdsContext, datasourceLuid: string): Pro
   const version = requireVds(ctx);
   const body = { datasource: { datasourceLuid } };
   check(version, 'read-metadata', body);
+  await ctx.takeCall();
   const res = await ctx.t.send({ method: 'POST', url: vdsUrl(ctx.baseUrl, 'read-metadata'), data: body }, 'vds');
   const parsed = parseJson(res, vdsMetadataSchema);
   if (parsed.dropped)
@@ -75,6 +79,7 @@ export async function openQuery(ctx: VdsContext, body: unknown): Promise<Readabl
   const version = requireVds(ctx);
   checkQueryFeatures(ctx, body);
   check(version, 'query-datasource', body);
+  await ctx.takeCall();
   const res = await ctx.t.send({ method: 'POST', url: vdsUrl(ctx.baseUrl, 'query-datasource'), data: body, stream: true }, 'vds');
   return res.stream!;
 }

@@ -8,7 +8,7 @@ import { pipeline, type Readable, Transform, type TransformCallback } from 'node
 import type { AuthedTransport } from './authed.js';
 import { TableauError } from './errors.js';
 import { buildQuery } from './http.js';
-import type { Limiter } from './limiter.js';
+import type { ExportSlots } from './limiter.js';
 
 export interface ViewDataOptions {
   /** vf_<field>=<value>: exact match only (TSC PR #1835). Keys without the vf_ prefix. */
@@ -71,7 +71,7 @@ function guardedStream(source: Readable, through: Transform, release: () => void
 }
 
 /** Hold one slot of the site's export limiter for the whole request and body stream. */
-export async function streamWithSlot(limiter: Limiter, open: () => Promise<Readable>): Promise<Readable> {
+export async function streamWithSlot(limiter: ExportSlots, open: () => Promise<Readable>): Promise<Readable> {
   const release = await limiter.acquire();
   try {
     const source = await open();

@@ -1,0 +1,146 @@
+/**
+ * Tableau's export slots shared by two instances on one PostgreSQL (server/store/tableau-slots.ts):
+ * never more than `max` held at once across both (counted at the holders), everyone served, FIFO
+ * across instances, a dead instance's slots back after its lease, a caller that gives up leaves
+ * nothing taken, release idempotent, a release wakes the other instance without polling.
+ */
+import type pg from 'pg';
+
+import { SharedExportSlots, type SlotSettings } from '../../../server/store/tableau-slots.js';
+import { adminUrl, eventually, memoryLogger, onCleanup, sharedDatabase, skipReason } from './tableau-shared-support.js';
+
+const SITE = 'https://tableau.example.com|site-luid-1';
+
+function instance(pool: pg.Pool, settings: Partial<SlotSettings> = {}) {
+  const logger = memoryLogger();
+  const slots = new SharedExportSlots(pool, { max: 20, leaseMs: 10_000, pollMs: 200, ...settings }, logger);
+  onCleanup(() => slots.close());
+  return { slots, logger, site: slots.forSite(SITE) };
+}
+
+const rows = async (pool: pg.Pool, granted: boolean) =>
+  Number((await pool.query('SELECT count(*) AS n FROM tableau_slots WHERE granted = $1', [granted])).rows[0].n);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (skipped: ${skipReason})`}`, () => {
+  it('holds 50 concurrent calls from two instances to 20 at once, and serves them all', async () => {
+    const db = await sharedDatabase();
+    const [a, b] = [instance(db.pool()), instance(db.pool())];
+    let held = 0;
+    let peak = 0;
+    let served = 0;
+    const call = async (i: number) => {
+      const release = await (i % 2 ? a : b).site.acquire();
+      held++;
+      peak = Math.max(peak, held);
+      await sleep(20 + (i % 5) * 10);
+      held--;
+      served++;
+      release();
+    };
+    await Promise.all(Array.from({ length: 50 }, (_, i) => call(i)));
+    expect(served).toBe(50);
+    expect(peak).toBeLessThanOrEqual(20);
+    // 50 callers at once: the limit was reached, not merely respected by going slowly.
+    expect(peak).toBe(20);
+    const probe = db.pool();
+    await eventually(async () => (await rows(probe, true)) + (await rows(probe, false)) === 0);
+  });
+
+  it('grants in the order callers started waiting, whichever instance they are on', async () => {
+    const db = await sharedDatabase();
+    const probe = db.pool();
+    const [a, b] = [instance(db.pool(), { max: 1 }), instance(db.pool(), { max: 1 })];
+    const first = await a.site.acquire();
+    const order: string[] = [];
+    const waiting: Array<Promise<() => void>> = [];
+    for (const [name, who] of [
+      ['b1', b],
+      ['a2', a],
+      ['b3', b],
+    ] as const) {
+      const before = await rows(probe, false);
+      waiting.push(who.site.acquire().then((release) => (order.push(name), release)));
+      await eventually(async () => (await rows(probe, false)) === before + 1);
+    }
+    first();
+    for (const p of waiting) (await p)();
+    expect(order).toEqual(['b1', 'a2', 'b3']);
+  });
+
+  it("gives a killed instance's slots back once their lease has expired", async () => {
+    const db = await sharedDatabase();
+    const probe = db.pool();
+    const doomedPool = db.pool();
+    const doomed = instance(doomedPool, { leaseMs: 3_000 });
+    const survivor = instance(db.pool(), { leaseMs: 3_000 });
+    for (let i = 0; i < 20; i++) await doomed.site.acquire();
+    // kill -9: nothing is released and its heartbeat can no longer renew (an ended pool refuses
+    // every query; not awaited: end() waits for the checked-out listener, which a dead process has not).
+    void doomedPool.end();
+    let granted = 0;
+    const next = Array.from({ length: 20 }, () => survivor.site.acquire().then((release) => (granted++, release)));
+    await eventually(async () => (await rows(probe, false)) === 20);
+    expect(granted).toBe(0);
+    // Every one of the dead instance's 20 slots comes back (each within a lease of its last renewal).
+    const releases = await Promise.all(next);
+    expect(await rows(probe, true)).toBe(20);
+    releases.forEach((release) => release());
+  });
+
+  it('leaves no slot taken when a waiting caller gives up', async () => {
+    const db = await sharedDatabase();
+    const probe = db.pool();
+    const [a, b] = [instance(db.pool(), { max: 1 }), instance(db.pool(), { max: 1 })];
+    const held = await a.site.acquire();
+    const controller = new AbortController();
+    const gaveUp = b.site.acquire(controller.signal);
+    await eventually(async () => (await rows(probe, false)) === 1);
+    controller.abort(new Error('the analyst cancelled'));
+    await expect(gaveUp).rejects.toThrow('the analyst cancelled');
+    await eventually(async () => (await rows(probe, false)) === 0);
+    held();
+    // The abandoned ticket does not stand in line: the next caller gets the slot.
+    (await b.site.acquire())();
+    await expect(b.site.acquire(AbortSignal.abort(new Error('already gone')))).rejects.toThrow('already gone');
+    await eventually(async () => (await rows(probe, true)) + (await rows(probe, false)) === 0);
+  });
+
+  it('frees a slot once however often it is released', async () => {
+    const db = await sharedDatabase();
+    const probe = db.pool();
+    const a = instance(db.pool(), { max: 1 });
+    const release = await a.site.acquire();
+    let got = 0;
+    const second = a.site.acquire().then((r) => (got++, r));
+    const third = a.site.acquire().then((r) => (got++, r));
+    await eventually(async () => (await rows(probe, false)) === 2);
+    release();
+    release();
+    const secondRelease = await second;
+    // Had the second release freed another slot, the third caller would hold one too.
+    await sleep(600);
+    expect(got).toBe(1);
+    expect(await rows(probe, true)).toBe(1);
+    secondRelease();
+    (await third)();
+  });
+
+  it("wakes the other instance's waiter on release without waiting for its poll (LISTEN/NOTIFY)", async () => {
+    const db = await sharedDatabase();
+    const probe = db.pool();
+    const a = instance(db.pool(), { max: 1, pollMs: 120_000 });
+    const b = instance(db.pool(), { max: 1, pollMs: 120_000 });
+    const held = await a.site.acquire();
+    const waiting = b.site.acquire();
+    await eventually(async () => (await rows(probe, false)) === 1);
+    await eventually(
+      async () =>
+        Number((await probe.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'LISTEN tableau_slots'`)).rows[0].n) >= 2,
+    );
+    held();
+    // A poll would come after 2 minutes; the test's timeout is 30 s.
+    (await waiting)();
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Tableau's limits in one process (SQLite, a single analyst): the VDS budget's rolling hour, its
+ * refusal (429 vds-budget-spent, nothing sent), VDS_QUERIES_PER_HOUR_PER_SITE, and a waiter that
+ * gives up on the in-process export limiter. The shared (PostgreSQL) side: test/server/store/tableau-*.test.ts.
+ */
+import { loadConfig } from '../../../server/config.js';
+import { toErrorReply } from '../../../server/http/errors.js';
+import { Limiter, MemoryVdsBudget, SessionCache } from '../../../server/tableau/index.js';
+
+const MIN = 60_000;
+
+describe('the VDS budget in this process', () => {
+  it('allows `perHour` calls in any rolling 60 minutes and says when the next one may run', async () => {
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const budget = new MemoryVdsBudget(3, () => now);
+    for (const at of [0, 10, 20]) {
+      now = Date.parse('2026-01-05T10:00:00Z') + at * MIN;
+      expect(await budget.take('site')).toEqual({ ok: true });
+    }
+    now += 30 * MIN; // 10:50
+    expect(await budget.take('site')).toEqual({ ok: false, freesAt: new Date('2026-01-05T11:00:00Z') });
+    // Another site has its own budget.
+    expect(await budget.take('other site')).toEqual({ ok: true });
+    now = Date.parse('2026-01-05T11:00:00Z'); // the 10:00 call leaves the window; 10:10 and 10:20 stay
+    expect(await budget.take('site')).toEqual({ ok: true });
+    expect(await budget.take('site')).toEqual({ ok: false, freesAt: new Date('2026-01-05T11:10:00Z') });
+  });
+
+  it('refuses with 429 vds-budget-spent naming our budget and Tableau’s limit; no budget set, no refusal', async () => {
+    const sessions = new SessionCache({ vdsQueriesPerHour: 1 });
+    await sessions.takeVdsCall('https://x|site');
+    const err = await sessions.takeVdsCall('https://x|site').catch((e: unknown) => e);
+    const reply = toErrorReply(err);
+    expect(reply.status).toBe(429);
+    expect(reply.body).toMatchObject({ code: 'vds-budget-spent', hint: expect.stringMatching(/^Try again after \d\d:\d\d UTC\.$/) });
+    expect(reply.body.message).toMatch(
+      /budget of 1 VizQL Data Service queries an hour.*100 queries an hour per Creator licence.*in 60 minutes/,
+    );
+    const unlimited = new SessionCache();
+    for (let i = 0; i < 500; i++) await unlimited.takeVdsCall('https://x|site');
+  });
+
+  it('reads VDS_QUERIES_PER_HOUR_PER_SITE, and refuses anything but a positive whole number', () => {
+    expect(loadConfig({}, []).vdsQueriesPerHourPerSite).toBeUndefined();
+    expect(loadConfig({ VDS_QUERIES_PER_HOUR_PER_SITE: ' ' }, []).vdsQueriesPerHourPerSite).toBeUndefined();
+    expect(loadConfig({ VDS_QUERIES_PER_HOUR_PER_SITE: '500' }, []).vdsQueriesPerHourPerSite).toBe(500);
+    for (const bad of ['0', '-5', '1.5', 'lots', '100000000'])
+      expect(() => loadConfig({ VDS_QUERIES_PER_HOUR_PER_SITE: bad }, [])).toThrow(/VDS_QUERIES_PER_HOUR_PER_SITE/);
+  });
+});
+
+describe('the export limiter in this process', () => {
+  it('drops a waiter that gives up, without taking or losing a slot', async () => {
+    const l = new Limiter(1);
+    const held = await l.acquire();
+    const controller = new AbortController();
+    const gaveUp = l.acquire(controller.signal);
+    const next = l.acquire();
+    controller.abort(new Error('cancelled'));
+    await expect(gaveUp).rejects.toThrow('cancelled');
+    expect(l.queued).toBe(1);
+    held();
+    (await next)();
+    expect(l.inFlight).toBe(0);
+    await expect(l.acquire(AbortSignal.abort(new Error('too late')))).rejects.toThrow('too late');
+    expect(l.inFlight).toBe(0);
+  });
+});
