@@ -13,6 +13,9 @@
  *   site: docs/security.md#team-mode-who-the-user-is)
  *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
  *   key file stays in DATA_DIR: docs/store.md)
+ *   PUBLIC_URL (https://excel.example.com: the server's public https origin, where Tableau POSTs
+ *   refresh events for "when Tableau refreshes the data" schedules; its host is answered like a
+ *   PUBLIC_HOSTS name: docs/tableau-events.md)
  */
 import { resolve } from 'node:path';
 
@@ -46,6 +49,8 @@ export interface ServerConfig {
   network?: NetworkPolicy;
   /** ALLOWED_TABLEAU_SITES, lower case, '' = the Default site; undefined = any site. */
   allowedSites?: string[];
+  /** PUBLIC_URL: the public https origin Tableau's webhooks reach (no trailing slash); undefined = no on-tableau-refresh schedules. */
+  publicUrl?: string;
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
@@ -72,7 +77,37 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => v?.trim() || undefined)
     .refine((v) => v === undefined || /^postgres(ql)?:\/\/./i.test(v), 'a PostgreSQL URL, postgres://user:password@host:5432/database'),
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      const problem = publicUrlProblem(v.trim());
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return new URL(v.trim()).origin;
+    }),
 });
+
+/**
+ * Why PUBLIC_URL is unusable, or undefined. Tableau sends webhooks to https destinations only
+ * ("must be https and have a valid certificate": tableau/webhooks-docs README.md "Create a Webhook"),
+ * and the receiver lives at the origin's root (/hooks/tableau/...).
+ */
+export function publicUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value.slice(0, 100)}" is not a URL; write the server's public https origin, e.g. https://excel.example.com`;
+  }
+  if (url.protocol !== 'https:') return 'must be an https address: Tableau sends webhooks only to https, e.g. https://excel.example.com';
+  if (url.username || url.password) return 'must not hold a user name or password';
+  if (url.pathname !== '/' || url.search || url.hash) return 'must be an origin only (no path), e.g. https://excel.example.com';
+  return undefined;
+}
 
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
@@ -95,6 +130,11 @@ export function loadConfig(
   } catch (err) {
     throw new Error(`Invalid server settings: ${(err as Error).message}`);
   }
+  // Tableau's POSTs to PUBLIC_URL carry its host name: answered like a PUBLIC_HOSTS name (http/security.ts).
+  if (e.PUBLIC_URL) {
+    const name = new URL(e.PUBLIC_URL).hostname.replace(/^\[|\]$/g, '');
+    if (!publicHosts.includes(name)) publicHosts.push(name);
+  }
   const { team, network } = teamNetwork(env);
   const allowedSites = parseSiteList(env.ALLOWED_TABLEAU_SITES);
   return {
@@ -102,6 +142,7 @@ export function loadConfig(
     ...(allowedSites ? { allowedSites } : {}),
     ...(network ? { network } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL } : {}),
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',

@@ -54,6 +54,8 @@ export interface StartOptions {
   network?: TargetGuard;
   /** Team mode: users are the Tableau identities sign-ins prove; ALLOWED_TABLEAU_SITES (services/connections.ts). */
   identity?: AppOptions['identity'];
+  /** PUBLIC_URL: the public https origin Tableau POSTs refresh events to (docs/tableau-events.md). */
+  publicUrl?: string;
 }
 
 export interface RunningServer {
@@ -86,7 +88,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       allowedOrigins,
       version: VERSION,
       demo: options.demo,
-      scheduling: options.scheduling ?? (options.network && scheduleRoutes({ webhookGuard: options.network })),
+      scheduling:
+        options.scheduling ??
+        (options.network || options.publicUrl
+          ? scheduleRoutes({
+              ...(options.network ? { webhookGuard: options.network } : {}),
+              ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+            })
+          : undefined),
       extraRoutes: options.extraRoutes,
       compressLoopback: options.compressLoopback,
       publicHosts: options.publicHosts,
@@ -165,6 +174,7 @@ export async function main(): Promise<void> {
     extraOrigins: config.extraOrigins,
     publicHosts: config.publicHosts,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.network ? { network: new TargetGuard(config.network) } : {}),
     identity: { team: config.team, ...(config.allowedSites ? { allowedSites: config.allowedSites } : {}) },
     logger,
