@@ -131,14 +131,18 @@ export class ScheduleService {
     await checkWebhookUrl(this.options.webhookGuard, changes.webhookUrl);
     const current = await this.own(userId, id);
     if (changes.connectionId) await this.deps.connections.own(userId, changes.connectionId);
-    const next = { connectionId: changes.connectionId ?? current.connectionId, source: changes.source ?? current.source };
+    // Only a change of trigger, source or connection concerns the Tableau webhooks (a rename does not).
+    const retriggered = changes.spec !== undefined || changes.source !== undefined || changes.connectionId !== undefined;
     const spec = changes.spec ?? current.spec;
-    this.events.check(next.source, spec);
-    if (runsOnTableauRefresh(spec)) await this.events.ensure(userId, next.connectionId, next.source);
+    if (retriggered && runsOnTableauRefresh(spec)) {
+      const source = changes.source ?? current.source;
+      this.events.check(source, spec);
+      await this.events.ensure(userId, changes.connectionId ?? current.connectionId, source);
+    }
     const updated = await this.schedules.update(userId, current.id, changes);
     if (!updated) throw noSchedule();
     // Webhooks the old trigger, source or connection needed and nothing needs now.
-    if (runsOnTableauRefresh(current.spec)) await this.events.release(userId, current.connectionId);
+    if (retriggered && runsOnTableauRefresh(current.spec)) await this.events.release(userId, current.connectionId);
     await this.runner.upsert(updated);
     return this.info(updated);
   }

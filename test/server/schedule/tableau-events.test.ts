@@ -189,6 +189,34 @@ describe('schedules that run when Tableau refreshes the data', () => {
     expect((await hook(oldWorkbookToken, delivered.payload)).status).toBe(404);
   });
 
+  it('a timed schedule changed to the trigger registers its webhooks; a rename keeps them; an inventory list cannot change to it', async () => {
+    const { token, cid } = await connect();
+    const daily = { kind: 'daily', time: '07:30', timeZone: 'UTC' };
+    const timed = await api.call('POST', '/api/schedules', { token, body: body(cid, vdsSource, daily) });
+    expect(timed.status).toBe(201);
+    expect(simHooks()).toEqual([]);
+    const path = `/api/schedules/${timed.json.schedule.id}`;
+    const changed = await api.call('PUT', path, { token, body: { spec: onRefresh } });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.json.schedule).toMatchObject({ description: 'When Tableau refreshes the data', nextRunAt: null });
+    expect(simHooks().map((w) => w.event)).toEqual(['DatasourceRefreshSucceeded']);
+    // A view source needs the workbook event too.
+    expect((await api.call('PUT', path, { token, body: { source: viewSource } })).status).toBe(200);
+    expect(
+      simHooks()
+        .map((w) => w.event)
+        .sort(),
+    ).toEqual(['DatasourceRefreshSucceeded', 'WorkbookRefreshSucceeded']);
+    expect((await api.call('PUT', path, { token, body: { name: 'Renamed' } })).status).toBe(200);
+    expect(simHooks()).toHaveLength(2);
+    const inventory = await api.call('PUT', path, { token, body: { source: { kind: 'inventory', resource: 'workbooks' } } });
+    expect(inventory.status).toBe(400);
+    expect(inventory.json.error.message).toMatch(/inventory list cannot run/);
+    expect(simHooks()).toHaveLength(2);
+    expect((await api.call('DELETE', path, { token })).status).toBe(204);
+    expect(simHooks()).toEqual([]);
+  });
+
   it('the receiver refuses unknown tokens (404), bodies that are not Tableau events (400) and big bodies (413)', async () => {
     const { token, cid } = await connect();
     const created = await api.call('POST', '/api/schedules', { token, body: body(cid, vdsSource) });
