@@ -197,7 +197,7 @@ export class TableauEventService {
     return true;
   }
 
-  /** Resolves when no accepted event is still being handled (tests, shutdown). */
+  /** Resolves when no accepted event is still being handled (tests). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
