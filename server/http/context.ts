@@ -18,10 +18,14 @@ export interface RouteContext {
   /** gzip pull streams for clients on this machine too (AppOptions.compressLoopback). */
   compressLoopback?: boolean;
   /**
-   * Receivers of server-to-server callbacks, mounted outside /api (app.ts) but owned by a module
-   * inside it: the scheduling module sets `tableauEvents` when it builds its service.
+   * Hooks between route modules, set by the module that owns them: the scheduling module sets
+   * `tableauEvents` (the receiver of Tableau's refresh events, mounted outside /api by app.ts) and
+   * `connectionRemoving` (the connection's Tableau webhooks go before the connection does).
    */
-  callbacks: { tableauEvents?: TableauEventReceiver };
+  callbacks: {
+    tableauEvents?: TableauEventReceiver;
+    connectionRemoving?: (userId: string, connectionId: string) => Promise<void>;
+  };
 }
 
 export type RouteModule = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;

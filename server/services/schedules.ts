@@ -158,6 +158,11 @@ export class ScheduleService {
     if (runsOnTableauRefresh(current.spec)) await this.events.release(userId, current.connectionId);
   }
 
+  /** Before the user's connection is deleted: its Tableau webhooks go (best effort; never rejects). */
+  connectionRemoving(userId: string, connectionId: string): Promise<void> {
+    return this.events.forgetConnection(userId, connectionId);
+  }
+
   /** The registration a Tableau receiver token belongs to (undefined: the route's 404). */
   tableauHook(token: string): Promise<TableauWebhookRegistration | undefined> {
     return this.events.registrationOf(token);

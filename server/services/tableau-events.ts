@@ -163,6 +163,20 @@ export class TableauEventService {
     }
   }
 
+  /**
+   * The user's connection is about to be deleted (and its schedules with it): its webhooks go at
+   * Tableau while its credentials still exist, best effort. Never rejects.
+   */
+  async forgetConnection(userId: string, connectionId: string): Promise<void> {
+    try {
+      for (const r of await this.deps.store.forConnection(connectionId)) {
+        if (r.userId === userId && (await this.deps.store.remove(r.id))) await this.deleteAtTableau(r);
+      }
+    } catch (err) {
+      this.log.warn({ err, connectionId }, "the connection's Tableau webhooks could not be deleted");
+    }
+  }
+
   private async deleteAtTableau(r: TableauWebhookRegistration): Promise<void> {
     try {
       const { client } = await this.deps.connections.client(r.userId, r.connectionId);

@@ -45,6 +45,7 @@ export function createScheduling(ctx: RouteContext, options: SchedulingOptions &
   const service = ctx.services.scheduling(options);
   // Tableau's refresh events arrive outside /api (routes/tableau-hooks.ts) and belong to this service.
   ctx.callbacks.tableauEvents = service;
+  ctx.callbacks.connectionRemoving = (userId, connectionId) => service.connectionRemoving(userId, connectionId);
   const routes: RouteModule = (app) => {
     registerScheduleRoutes(app, service);
     if (options.autoStart ?? true) app.addHook('onReady', async () => service.start());

@@ -217,6 +217,18 @@ describe('schedules that run when Tableau refreshes the data', () => {
     expect(simHooks()).toEqual([]);
   });
 
+  it('deleting the connection deletes its webhooks at Tableau (its schedules go with it)', async () => {
+    const { token, cid } = await connect();
+    expect((await api.call('POST', '/api/schedules', { token, body: body(cid, viewSource) })).status).toBe(201);
+    expect(simHooks()).toHaveLength(2);
+    // Another user cannot make them go by naming the connection.
+    const other = await connect();
+    expect((await api.call('DELETE', `/api/connections/${cid}`, { token: other.token })).status).toBe(404);
+    expect(simHooks()).toHaveLength(2);
+    expect((await api.call('DELETE', `/api/connections/${cid}`, { token })).status).toBe(204);
+    expect(simHooks()).toEqual([]);
+  });
+
   it('the receiver refuses unknown tokens (404), bodies that are not Tableau events (400) and big bodies (413)', async () => {
     const { token, cid } = await connect();
     const created = await api.call('POST', '/api/schedules', { token, body: body(cid, vdsSource) });
