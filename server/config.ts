@@ -96,7 +96,7 @@ const EnvSchema = z.object({
  * ("must be https and have a valid certificate": tableau/webhooks-docs README.md "Create a Webhook"),
  * and the receiver lives at the origin's root (/hooks/tableau/...).
  */
-export function publicUrlProblem(value: string): string | undefined {
+function publicUrlProblem(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);

@@ -9,7 +9,7 @@ import type { Services } from '../services/index.js';
 import type { ScheduleService } from '../services/schedules.js';
 
 /** Who answers Tableau's refresh events (routes/tableau-hooks.ts): the schedule service. */
-export type TableauEventReceiver = Pick<ScheduleService, 'tableauHook' | 'acceptTableauEvent'>;
+type TableauEventReceiver = Pick<ScheduleService, 'tableauHook' | 'acceptTableauEvent'>;
 
 export interface RouteContext {
   services: Services;

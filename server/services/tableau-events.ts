@@ -39,7 +39,7 @@ import { TtlMemo } from './ttl-memo.js';
 /** Where Tableau POSTs: under the server's public origin, outside /api (no bearer token: app.ts). */
 export const TABLEAU_HOOK_PATH = '/hooks/tableau';
 
-export interface TableauEventOptions {
+interface TableauEventOptions {
   logger: Logger;
   /** PUBLIC_URL: the server's public https origin, as Tableau reaches it. Unset: the trigger is refused. */
   publicUrl?: string;
@@ -47,7 +47,7 @@ export interface TableauEventOptions {
   contentMemoMs?: number;
 }
 
-export interface TableauEventDeps {
+interface TableauEventDeps {
   store: TableauWebhookStore;
   schedules: ScheduleStore;
   connections: ConnectionService;

@@ -29,7 +29,7 @@ export interface TableauWebhookRegistration {
   createdAt: string;
 }
 
-export type NewRegistration = Omit<TableauWebhookRegistration, 'createdAt'> & { tokenHash: string };
+type NewRegistration = Omit<TableauWebhookRegistration, 'createdAt'> & { tokenHash: string };
 
 export interface TableauWebhookStore {
   /** Stores a registration; false when the connection already has one for the event (another request won). */
