@@ -12,14 +12,27 @@ import type { ApiErrorBody, ColumnSpec } from './stream.js';
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** What an analyst picks: every spec carries an IANA time zone ("07:30" is their wall clock). */
-export type ScheduleSpec =
+/** What an analyst picks: a timed spec carries an IANA time zone ("07:30" is their wall clock). */
+export type TimedScheduleSpec =
   | { kind: 'hourly'; minute: number; timeZone: string }
   | { kind: 'daily'; time: string; timeZone: string }
   | { kind: 'weekly'; days: Weekday[]; time: string; timeZone: string }
   | { kind: 'cron'; expression: string; timeZone: string };
 
-export type RunTrigger = 'schedule' | 'catch-up' | 'manual';
+/**
+ * "When Tableau refreshes the data": no time of its own. The team server subscribes to Tableau's
+ * refresh webhooks (docs/tableau-events.md) and runs the schedule when the extract of the data
+ * source it queries, or of the view's workbook (or a data source that workbook uses), was refreshed.
+ * View and data-source (VDS query) sources only: an inventory list depends on no one refresh.
+ */
+export interface TableauRefreshSpec {
+  kind: 'on-tableau-refresh';
+}
+
+export type ScheduleSpec = TimedScheduleSpec | TableauRefreshSpec;
+
+/** `tableau-event`: started by a Tableau refresh webhook (a schedule with the on-tableau-refresh spec). */
+export type RunTrigger = 'schedule' | 'catch-up' | 'manual' | 'tableau-event';
 export type RunStatus = 'running' | 'succeeded' | 'failed';
 
 export interface ScheduleRunInfo {

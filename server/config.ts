@@ -26,6 +26,9 @@
  *   calls per site in any 60 minutes, counted across instances on PostgreSQL, refused with
  *   429 vds-budget-spent beyond it. Tableau allows 100 an hour per Creator licence of the site,
  *   a number only the operator knows: docs/limits-across-instances.md)
+ *   PUBLIC_URL (https://excel.example.com: the server's public https origin, where Tableau POSTs
+ *   refresh events for "when Tableau refreshes the data" schedules; its host is answered like a
+ *   PUBLIC_HOSTS name: docs/tableau-events.md)
  */
 import { resolve } from 'node:path';
 
@@ -67,6 +70,8 @@ export interface ServerConfig {
   queue: { runSeconds: number; maintenanceSeconds: number };
   /** VDS_QUERIES_PER_HOUR_PER_SITE; undefined = no VDS budget of ours (Tableau's own 429 still applies). */
   vdsQueriesPerHourPerSite?: number;
+  /** PUBLIC_URL: the public https origin Tableau's webhooks reach (no trailing slash); undefined = no on-tableau-refresh schedules. */
+  publicUrl?: string;
 }
 
 /** Default DEMO_PORT: next to the companion server's 3000; nothing else in the product uses it. */
@@ -119,7 +124,37 @@ const EnvSchema = z.object({
       'a whole number of queries an hour, 1 to 9999999 (Tableau: 100 per Creator licence)',
     )
     .transform((v) => (v === undefined ? undefined : Number(v))),
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      const problem = publicUrlProblem(v.trim());
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return new URL(v.trim()).origin;
+    }),
 });
+
+/**
+ * Why PUBLIC_URL is unusable, or undefined. Tableau sends webhooks to https destinations only
+ * ("must be https and have a valid certificate": tableau/webhooks-docs README.md "Create a Webhook"),
+ * and the receiver lives at the origin's root (/hooks/tableau/...).
+ */
+function publicUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value.slice(0, 100)}" is not a URL; write the server's public https origin, e.g. https://excel.example.com`;
+  }
+  if (url.protocol !== 'https:') return 'must be an https address: Tableau sends webhooks only to https, e.g. https://excel.example.com';
+  if (url.username || url.password) return 'must not hold a user name or password';
+  if (url.pathname !== '/' || url.search || url.hash) return 'must be an origin only (no path), e.g. https://excel.example.com';
+  return undefined;
+}
 
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
@@ -142,6 +177,11 @@ export function loadConfig(
   } catch (err) {
     throw new Error(`Invalid server settings: ${(err as Error).message}`);
   }
+  // Tableau's POSTs to PUBLIC_URL carry its host name: answered like a PUBLIC_HOSTS name (http/security.ts).
+  if (e.PUBLIC_URL) {
+    const name = new URL(e.PUBLIC_URL).hostname.replace(/^\[|\]$/g, '');
+    if (!publicHosts.includes(name)) publicHosts.push(name);
+  }
   const { team, network } = teamNetwork(env);
   const allowedSites = parseSiteList(env.ALLOWED_TABLEAU_SITES);
   return {
@@ -152,6 +192,7 @@ export function loadConfig(
     ...(e.TRUST_PROXY ? { trustProxy: e.TRUST_PROXY } : {}),
     queue: { runSeconds: e.QUEUE_RUN_SECONDS ?? e.SCHEDULE_RUN_MINUTES * 60, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
     ...(e.VDS_QUERIES_PER_HOUR_PER_SITE ? { vdsQueriesPerHourPerSite: e.VDS_QUERIES_PER_HOUR_PER_SITE } : {}),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL } : {}),
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',

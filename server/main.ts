@@ -62,6 +62,8 @@ export interface StartOptions {
   trustProxy?: string[];
   /** The job queue's settings on PostgreSQL (SCHEDULE_RUN_MINUTES…; docs/queue.md). */
   queue?: Omit<QueueSettings, 'databaseUrl'>;
+  /** PUBLIC_URL: the public https origin Tableau POSTs refresh events to (docs/tableau-events.md). */
+  publicUrl?: string;
 }
 
 export interface RunningServer {
@@ -101,6 +103,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         scheduleRoutes({
           ...(options.network ? { webhookGuard: options.network } : {}),
           ...(options.queue ? { queue: options.queue } : {}),
+          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         }),
       ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
       extraRoutes: options.extraRoutes,
@@ -184,6 +187,7 @@ export async function main(): Promise<void> {
     publicHosts: config.publicHosts,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     tableauLimits: { vdsQueriesPerHourPerSite: config.vdsQueriesPerHourPerSite },
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.network ? { network: new TargetGuard(config.network) } : {}),
     identity: { team: config.team, ...(config.allowedSites ? { allowedSites: config.allowedSites } : {}) },
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),

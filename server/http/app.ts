@@ -3,6 +3,8 @@
  * /health, the bearer-authenticated /api scope and the add-in's files. Before anything else, on every
  * route: the Host allow-list and security headers (security.ts), a debug line per request (request-log.ts).
  *
+ * /hooks/tableau/:token takes Tableau's refresh events (routes/tableau-hooks.ts), outside /api.
+ *
  * Route modules are plain functions `(app, ctx) => void` (context.ts) that parse input, call a
  * service (server/services, built here once per app) and leave errors to the error handler.
  * API_ROUTES lists the ones mounted under /api; scheduled pulls and snapshots are mounted too,
@@ -31,6 +33,7 @@ import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { pullRoutes } from './routes/pull.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { tableauHookRoutes } from './routes/tableau-hooks.js';
 import { hostAllowList, securityHeaders } from './security.js';
 
 export type { RouteModule } from './context.js';
@@ -101,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     demo: options.demo,
     compressLoopback: options.compressLoopback,
     readiness: new Readiness(),
+    callbacks: {},
   };
   ctx.readiness.add(
     'store',
@@ -123,7 +127,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   let fallback: Fallback | undefined;
   app.setNotFoundHandler((request, reply) => {
-    const apiPath = request.url.startsWith('/api/') || request.url === '/api' || request.url.startsWith('/health');
+    const apiPath =
+      request.url.startsWith('/api/') || request.url === '/api' || request.url.startsWith('/health') || request.url.startsWith('/hooks/');
     return fallback && (!apiPath || isSourceModule(request.method, request.url))
       ? fallback(request, reply)
       : notFoundHandler(request, reply);
@@ -137,6 +142,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(compress, { threshold: 1024, encodings: ['gzip', 'deflate'] });
   await healthRoutes(app, ctx);
+  // Tableau's refresh events: no session (a server-to-server POST proven by the token in its path).
+  tableauHookRoutes(app, ctx);
   await app.register(
     async (api) => {
       api.decorateRequest('session', null);

@@ -10,6 +10,12 @@
  */
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
+/**
+ * The path as logged: without the query string, and without the token of a Tableau webhook URL
+ * (routes/tableau-hooks.ts), which is that webhook's only credential.
+ */
+export const loggedPath = (url: string): string => url.split('?')[0]!.replace(/^(\/hooks\/tableau\/)[^/]+/, '$1…');
+
 export class OneLineRequestLog extends LogController {
   override incomingRequest(): void {}
 
@@ -17,16 +23,11 @@ export class OneLineRequestLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) return super.requestCompleted(error, request, reply);
+    const path = loggedPath(request.url);
     request.log.debug(
       // ip: the client's address, through a trusted proxy its X-Forwarded-For (TRUST_PROXY: app.ts).
-      {
-        method: request.method,
-        path: request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-        ip: request.ip,
-      },
-      `${request.method} ${request.url.split('?')[0]} ${reply.statusCode}`,
+      { method: request.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: request.ip },
+      `${request.method} ${path} ${reply.statusCode}`,
     );
   }
 }

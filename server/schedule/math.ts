@@ -9,7 +9,7 @@
  */
 import type { Cron } from 'croner';
 
-import { compileCron, type ScheduleSpec, toCron } from './spec.js';
+import { compileCron, isTimed, type ScheduleSpec, toCron } from './spec.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -79,8 +79,14 @@ function* cronRuns(cron: Cron, after: Date): Generator<Date> {
   }
 }
 
-/** All runs strictly after `after`, in order (an endless generator for most specs). */
+/** No times at all: an on-tableau-refresh schedule runs when Tableau's webhook says so, never by the clock. */
+function* noRuns(): Generator<Date> {
+  yield* [];
+}
+
+/** All runs strictly after `after`, in order (an endless generator for most specs, empty for untimed ones). */
 function runsAfter(spec: ScheduleSpec, after: Date): Generator<Date> {
+  if (!isTimed(spec)) return noRuns();
   if (spec.kind === 'hourly') return hourlyRuns(spec.minute, spec.timeZone, after);
   return cronRuns(compileCron(toCron(spec), spec.timeZone), after);
 }

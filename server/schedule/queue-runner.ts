@@ -21,7 +21,10 @@
  *  - the sweep (at start and every minute) fails only runs whose job is over or gone (the retry
  *    was used, or the job was deleted), and tells the webhook; other instances' live runs stay;
  *  - "run now" is a job too: its run record is written first (the API answers with it) and the
- *    job carries its id.
+ *    job carries its id;
+ *  - a Tableau refresh event (docs/tableau-events.md) is a job keyed `scheduleId@tableau-event:<event>`
+ *    like a due time: whichever instance Tableau's POST reaches, and however often it is delivered,
+ *    one job, one run.
  */
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -77,6 +80,9 @@ const OVER = new Set(['completed', 'cancelled', 'failed']);
 
 /** The singleton key of a due time: one job per schedule and time, whichever instance sends it. */
 export const dueKey = (scheduleId: string, due: Date) => `${scheduleId}@${due.toISOString()}`;
+
+/** The singleton key of a Tableau refresh event for one schedule: one job however many instances receive it. */
+export const tableauEventKey = (scheduleId: string, eventKey: string) => `${scheduleId}@tableau-event:${eventKey}`;
 
 /** A stable UUID (v5 layout) for a key: pg-boss inserts a job id that exists as nothing (ON CONFLICT DO NOTHING). */
 export function jobIdFor(key: string): string {
@@ -244,6 +250,23 @@ export class QueueScheduleRunner implements ScheduleRunner {
     const handle = { run } as RunHandle;
     Object.defineProperty(handle, 'done', { enumerable: true, get: () => (done ??= this.settled(run.id)) });
     return handle;
+  }
+
+  async runForTableauEvent(id: string, eventKey: string): Promise<boolean> {
+    if (!this.started || !this.boss) throw schedulerStopped();
+    if (!(await this.options.schedules.find(id))) return false;
+    const key = tableauEventKey(id, eventKey);
+    // The worker skips it if a run of the schedule is still going on any instance (runJob).
+    const data: PullJobData = { scheduleId: id, trigger: 'tableau-event' };
+    const sent = await this.boss.send(PULL_QUEUE, data, {
+      id: jobIdFor(key),
+      singletonKey: key,
+      retryLimit: 1,
+      expireInSeconds: this.runSeconds,
+    });
+    this.log.debug({ scheduleId: id, job: sent ?? 'already enqueued' }, 'Tableau refresh event enqueued');
+    if (sent) this.wake();
+    return sent !== null;
   }
 
   isRunning(id: string): boolean {

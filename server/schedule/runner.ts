@@ -45,6 +45,13 @@ export interface ScheduleRunner {
   remove(id: string): void;
   /** Runs a schedule now. Throws ScheduleError 'schedule-busy' while it runs, 'scheduler-stopped' when stopped. */
   runNow(id: string): Promise<RunHandle>;
+  /**
+   * Tableau said the schedule's data was refreshed (docs/tableau-events.md): run it now with trigger
+   * `tableau-event`, once per `eventKey` across instances. Resolves false when nothing was started:
+   * the schedule is gone, or a run of it is still going (that event is skipped, as a due time is).
+   * Throws ScheduleError 'scheduler-stopped' when stopped.
+   */
+  runForTableauEvent(id: string, eventKey: string): Promise<boolean>;
   isRunning(id: string): boolean;
   /** The next scheduled time, or null (unknown schedule, or a spec with no future time). */
   nextRunAt(id: string): Promise<Date | null>;
@@ -132,6 +139,20 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     if (!this.started) throw schedulerStopped();
     if (this.running.has(id)) throw scheduleBusy();
     return this.launch(schedule, { trigger: 'manual' });
+  }
+
+  /** One server: the receiver has already kept a second delivery of the event out (the store's claim), so the key is not needed here. */
+  async runForTableauEvent(id: string, _eventKey: string): Promise<boolean> {
+    if (!this.started) throw schedulerStopped();
+    const schedule = await this.options.schedules.find(id);
+    if (!schedule || !this.started) return false;
+    if (this.running.has(id)) {
+      this.options.logger.info({ scheduleId: id }, 'Tableau refresh event skipped: a run of the schedule is still going');
+      return false;
+    }
+    // A run record that cannot be written is logged by launch().
+    await this.launch(schedule, { trigger: 'tableau-event' }).catch(() => undefined);
+    return true;
   }
 
   isRunning(id: string): boolean {

@@ -1,12 +1,20 @@
 /**
  * Server schedule specs: what an analyst picks in the pane ("every day at 07:30, Berlin time"),
- * validated with zod and turned into a 5-field cron expression for croner. Every spec carries an
- * IANA time zone, because "07:30" means the analyst's wall clock, DST included.
+ * validated with zod and turned into a 5-field cron expression for croner. Every timed spec carries
+ * an IANA time zone, because "07:30" means the analyst's wall clock, DST included. The one untimed
+ * spec, `on-tableau-refresh`, runs when Tableau says the data was refreshed (docs/tableau-events.md):
+ * it has no times, so the timers never arm one for it (math.ts).
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
 
-import { type ScheduleSpec as ApiScheduleSpec, type Weekday, WEEKDAYS } from '../../common/schedules.js';
+import {
+  type ScheduleSpec as ApiScheduleSpec,
+  type TableauRefreshSpec,
+  type TimedScheduleSpec,
+  type Weekday,
+  WEEKDAYS,
+} from '../../common/schedules.js';
 
 /** true when the runtime's ICU knows `zone` (Intl throws RangeError for unknown zones). */
 export function isValidTimeZone(zone: string): boolean {
@@ -89,8 +97,9 @@ export const scheduleSpecSchema = z.discriminatedUnion(
       timeZone,
     }),
     z.object({ kind: z.literal('cron'), expression: cronExpression, timeZone }),
+    z.object({ kind: z.literal('on-tableau-refresh') }),
   ],
-  { error: 'The schedule kind must be "hourly", "daily", "weekly" or "cron".' },
+  { error: 'The schedule kind must be "hourly", "daily", "weekly", "cron" or "on-tableau-refresh".' },
 );
 
 export type ScheduleSpec = z.infer<typeof scheduleSpecSchema>;
@@ -98,6 +107,11 @@ export type ScheduleSpec = z.infer<typeof scheduleSpecSchema>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const specMatchesApi: Same<ScheduleSpec, ApiScheduleSpec> = true;
 void specMatchesApi;
+
+/** True for the specs with times of their own (every kind but on-tableau-refresh). */
+export const isTimed = (spec: ScheduleSpec): spec is TimedScheduleSpec => spec.kind !== 'on-tableau-refresh';
+
+export const runsOnTableauRefresh = (spec: ScheduleSpec): spec is TableauRefreshSpec => spec.kind === 'on-tableau-refresh';
 
 export type ParsedSchedule = { ok: true; spec: ScheduleSpec } | { ok: false; errors: string[] };
 
@@ -117,7 +131,7 @@ export function parseScheduleSpec(input: unknown): ParsedSchedule {
 const hhmm = (t: string) => t.split(':').map(Number) as [number, number];
 
 /** The 5-field cron expression croner runs (in the spec's time zone). */
-export function toCron(spec: ScheduleSpec): string {
+export function toCron(spec: TimedScheduleSpec): string {
   switch (spec.kind) {
     case 'hourly':
       return `${spec.minute} * * * *`;
@@ -147,6 +161,7 @@ const DAY_NAMES: Record<Weekday, string> = {
 
 /** One line for the pane: "Every day at 07:30 (Europe/Berlin)". */
 export function describeSchedule(spec: ScheduleSpec): string {
+  if (!isTimed(spec)) return 'When Tableau refreshes the data';
   const zone = ` (${spec.timeZone})`;
   switch (spec.kind) {
     case 'hourly':

@@ -5,6 +5,7 @@
  * connection; another user's schedule id is "not found", like an unknown one.
  */
 import type { StreamMessage } from '../../common/stream.js';
+import type { TableauWebhookPayload } from '../../common/tableau-webhook.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TargetGuard } from '../net/guard.js';
@@ -15,13 +16,16 @@ import { DEFAULT_HISTORY_LIMIT } from '../schedule/history.js';
 import { QueueScheduleRunner, type QueueSettings } from '../schedule/queue-runner.js';
 import { InProcessScheduleRunner, type ScheduleRunner } from '../schedule/runner.js';
 import { snapshotMessages } from '../schedule/snapshot-stream.js';
+import { runsOnTableauRefresh } from '../schedule/spec.js';
 import { type ScheduleInfo, toScheduleInfo } from '../schedule/views.js';
 import { checkWebhookUrl, webhookNotifier } from '../schedule/webhook.js';
 import type { Store } from '../store/index.js';
 import type { NewSchedule, ScheduleChanges, ScheduleRecord, ScheduleStore } from '../store/schedules.js';
 import type { RunRecord, SnapshotStore } from '../store/snapshots.js';
+import type { TableauWebhookRegistration } from '../store/tableau-webhooks.js';
 import type { ConnectionService } from './connections.js';
 import type { PullService } from './pulls.js';
+import { TableauEventService } from './tableau-events.js';
 
 export interface ScheduleServiceOptions {
   logger: Logger;
@@ -33,10 +37,12 @@ export interface ScheduleServiceOptions {
   webhookGuard?: TargetGuard;
   /** Job queue settings on PostgreSQL (the database URL comes from the store; docs/queue.md). */
   queue?: Omit<QueueSettings, 'databaseUrl'>;
+  /** PUBLIC_URL: the public https origin Tableau POSTs its refresh events to (docs/tableau-events.md). */
+  publicUrl?: string;
 }
 
 export interface ScheduleServiceDeps {
-  store: Pick<Store, 'scheduleStores' | 'databaseUrl'>;
+  store: Pick<Store, 'scheduleStores' | 'databaseUrl' | 'tableauWebhooks'>;
   connections: ConnectionService;
   pulls: PullService;
 }
@@ -53,6 +59,8 @@ const noSchedule = () => notFound('No such schedule. It may have been deleted.')
 
 export class ScheduleService {
   readonly runner: ScheduleRunner;
+  /** On-tableau-refresh schedules: their Tableau webhooks and the events those deliver. */
+  readonly events: TableauEventService;
   private readonly schedules: ScheduleStore;
   private readonly snapshots: SnapshotStore;
 
@@ -76,6 +84,10 @@ export class ScheduleService {
     this.runner = databaseUrl
       ? new QueueScheduleRunner({ ...runnerOptions, queue: { ...options.queue, databaseUrl } })
       : new InProcessScheduleRunner(runnerOptions);
+    this.events = new TableauEventService(
+      { store: deps.store.tableauWebhooks, schedules: this.schedules, connections: deps.connections, runner: this.runner },
+      { logger, publicUrl: options.publicUrl },
+    );
   }
 
   /** Recovers runs cut by a previous stop, catches up missed times once, arms the timers. */
@@ -83,7 +95,11 @@ export class ScheduleService {
     return this.runner.start();
   }
 
-  /** Interrupts running runs and waits until they are recorded (before the store closes). */
+  /**
+   * Interrupts running runs and waits until they are recorded (before the store closes). A Tableau
+   * event still being looked up is not waited for (Tableau may take long to answer; stopping must
+   * not): it finds the runner stopped, and says so in the log.
+   */
   stop(): Promise<void> {
     return this.runner.stop();
   }
@@ -93,13 +109,23 @@ export class ScheduleService {
     return Promise.all(schedules.map((s) => this.info(s)));
   }
 
+  /** An on-tableau-refresh schedule gets its Tableau webhooks first: a refusal (403, no PUBLIC_URL) creates nothing. */
   async create(userId: string, input: ScheduleInput): Promise<ScheduleInfo> {
     await checkWebhookUrl(this.options.webhookGuard, input.webhookUrl);
+    this.events.check(input.source, input.spec);
     await this.deps.connections.own(userId, input.connectionId);
-    const created = await this.schedules.create(userId, {
-      ...input,
-      historyLimit: input.historyLimit ?? this.options.defaultHistoryLimit ?? DEFAULT_HISTORY_LIMIT,
-    });
+    const onRefresh = runsOnTableauRefresh(input.spec);
+    if (onRefresh) await this.events.ensure(userId, input.connectionId, input.source);
+    let created: ScheduleRecord;
+    try {
+      created = await this.schedules.create(userId, {
+        ...input,
+        historyLimit: input.historyLimit ?? this.options.defaultHistoryLimit ?? DEFAULT_HISTORY_LIMIT,
+      });
+    } catch (err) {
+      if (onRefresh) await this.events.release(userId, input.connectionId);
+      throw err;
+    }
     await this.runner.upsert(created);
     return this.info(created);
   }
@@ -108,17 +134,43 @@ export class ScheduleService {
     await checkWebhookUrl(this.options.webhookGuard, changes.webhookUrl);
     const current = await this.own(userId, id);
     if (changes.connectionId) await this.deps.connections.own(userId, changes.connectionId);
+    // Only a change of trigger, source or connection concerns the Tableau webhooks (a rename does not).
+    const retriggered = changes.spec !== undefined || changes.source !== undefined || changes.connectionId !== undefined;
+    const spec = changes.spec ?? current.spec;
+    if (retriggered && runsOnTableauRefresh(spec)) {
+      const source = changes.source ?? current.source;
+      this.events.check(source, spec);
+      await this.events.ensure(userId, changes.connectionId ?? current.connectionId, source);
+    }
     const updated = await this.schedules.update(userId, current.id, changes);
     if (!updated) throw noSchedule();
+    // Webhooks the old trigger, source or connection needed and nothing needs now.
+    if (retriggered && runsOnTableauRefresh(current.spec)) await this.events.release(userId, current.connectionId);
     await this.runner.upsert(updated);
     return this.info(updated);
   }
 
-  /** Its timer goes, a run going on is interrupted, and its runs and data are deleted. */
+  /** Its timer goes, a run going on is interrupted, and its runs and data are deleted (and its Tableau webhooks when no other schedule needs them). */
   async delete(userId: string, id: string): Promise<void> {
-    const { id: own } = await this.own(userId, id);
-    this.runner.remove(own);
-    await this.schedules.delete(userId, own);
+    const current = await this.own(userId, id);
+    this.runner.remove(current.id);
+    await this.schedules.delete(userId, current.id);
+    if (runsOnTableauRefresh(current.spec)) await this.events.release(userId, current.connectionId);
+  }
+
+  /** Before the user's connection is deleted: its Tableau webhooks go (best effort; never rejects). */
+  connectionRemoving(userId: string, connectionId: string): Promise<void> {
+    return this.events.forgetConnection(userId, connectionId);
+  }
+
+  /** The registration a Tableau receiver token belongs to (undefined: the route's 404). */
+  tableauHook(token: string): Promise<TableauWebhookRegistration | undefined> {
+    return this.events.registrationOf(token);
+  }
+
+  /** A Tableau refresh event delivered to `registration`; false for a second delivery of one already handled. */
+  acceptTableauEvent(registration: TableauWebhookRegistration, payload: TableauWebhookPayload): Promise<boolean> {
+    return this.events.accept(registration, payload);
   }
 
   /** Starts a run now; 409 'schedule-busy' while one is going on, 503 'scheduler-stopped' when stopping. */

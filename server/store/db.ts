@@ -217,6 +217,35 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "a run's queue job and attempt",
     up: (db) => db.exec('ALTER TABLE schedule_runs ADD COLUMN job_id TEXT; ALTER TABLE schedule_runs ADD COLUMN attempt INTEGER;'),
   },
+  {
+    version: 7,
+    // Event-driven refresh (#17, docs/tableau-events.md): the Tableau webhooks this server made on a
+    // connection's site, one per (connection, event), shared by that connection's on-tableau-refresh
+    // schedules; only the SHA-256 of the receiver token in their URL (like sessions.ts). And the
+    // deliveries already handled, so that one event delivered twice runs its schedules once.
+    description: 'Tableau refresh webhooks and the events they delivered',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE tableau_webhooks (
+          id            TEXT PRIMARY KEY,
+          user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+          site_luid     TEXT NOT NULL,
+          event         TEXT NOT NULL,
+          webhook_id    TEXT NOT NULL,
+          token_hash    TEXT NOT NULL,
+          created_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX tableau_webhooks_identity ON tableau_webhooks(connection_id, event);
+        CREATE TABLE tableau_events_seen (
+          registration_id TEXT NOT NULL REFERENCES tableau_webhooks(id) ON DELETE CASCADE,
+          event_key       TEXT NOT NULL,
+          received_at     TEXT NOT NULL,
+          PRIMARY KEY (registration_id, event_key)
+        );
+        CREATE INDEX tableau_events_seen_by_time ON tableau_events_seen(received_at);
+      `),
+  },
 ];
 
 const DB_FILE = 'companion.sqlite';

@@ -16,6 +16,7 @@ import { type ScheduleStore, SqlScheduleStore } from './schedules.js';
 import { DEFAULT_SESSION_IDLE_MS, type SessionStore, SqlSessionStore } from './sessions.js';
 import { type SnapshotStore, SqlSnapshotStore } from './snapshots.js';
 import { type Sql, sqliteSql } from './sql.js';
+import { SqlTableauWebhookStore, type TableauWebhookStore } from './tableau-webhooks.js';
 
 export const KEY_FILE = 'secret.key';
 
@@ -24,6 +25,8 @@ export interface Store {
   sessions: SessionStore;
   /** The schedule and snapshot stores; `now` stamps schedule changes (the scheduler's clock). */
   scheduleStores(now?: () => Date): { schedules: ScheduleStore; snapshots: SnapshotStore };
+  /** The Tableau refresh webhooks of on-tableau-refresh schedules (docs/tableau-events.md). */
+  tableauWebhooks: TableauWebhookStore;
   /** Seals secrets at rest with the store's key (connections' secrets, schedules' webhook URLs). */
   secrets: SecretBox;
   /** Set on PostgreSQL: the database the scheduler's job queue (pg-boss) shares (docs/queue.md). */
@@ -51,6 +54,7 @@ function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: (
     secrets,
     connections: new SqlConnectionStore(sql, secrets),
     sessions: new SqlSessionStore(sql, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
+    tableauWebhooks: new SqlTableauWebhookStore(sql),
     scheduleStores: (now) => ({ schedules: new SqlScheduleStore(sql, secrets, now), snapshots: new SqlSnapshotStore(sql) }),
     ping: async () => void (await sql.get('SELECT 1 AS one')),
     close,

@@ -175,6 +175,30 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'Tableau refresh webhooks and the events they delivered (db.ts migration 7; docs/tableau-events.md)',
+    sql: `
+      CREATE TABLE tableau_webhooks (
+        id            text PRIMARY KEY,
+        user_id       text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        connection_id text NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        site_luid     text NOT NULL,
+        event         text NOT NULL,
+        webhook_id    text NOT NULL,
+        token_hash    text NOT NULL,
+        created_at    timestamptz NOT NULL
+      );
+      CREATE UNIQUE INDEX tableau_webhooks_identity ON tableau_webhooks(connection_id, event);
+      CREATE TABLE tableau_events_seen (
+        registration_id text NOT NULL REFERENCES tableau_webhooks(id) ON DELETE CASCADE,
+        event_key       text NOT NULL,
+        received_at     timestamptz NOT NULL,
+        PRIMARY KEY (registration_id, event_key)
+      );
+      CREATE INDEX tableau_events_seen_by_time ON tableau_events_seen(received_at);
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

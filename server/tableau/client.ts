@@ -379,6 +379,15 @@ export class TableauClient {
     return r.workbook;
   }
 
+  /**
+   * Get View (REST 3.0+): one view with its `workbook.id`
+   * (https://help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_workbooks_and_views.htm#get_view).
+   */
+  async getView(id: string): Promise<View> {
+    const r = await this.t.json({ method: 'GET', url: `${this.siteUrl}/views/${checkId(id, 'view')}` }, z.object({ view: viewSchema }));
+    return r.view;
+  }
+
   async listWorkbookViews(id: string, o: { usage?: boolean } = {}): Promise<View[]> {
     const res = await this.t.send({
       method: 'GET',

@@ -22,7 +22,7 @@ import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
 import { errorBody } from '../shared/errorBody.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAction } from '../shared/useAction.js';
-import { buildScheduleSpec, emptySchedule, type ScheduleDraft, timeZoneChoices } from './schedule.js';
+import { buildScheduleSpec, canRunOnTableauRefresh, emptySchedule, type ScheduleDraft, timeZoneChoices } from './schedule.js';
 
 interface Draft {
   mode: RefreshOptions['mode'];
@@ -282,8 +282,15 @@ function ServerSchedule({
               <option value="daily">Every day</option>
               <option value="weekly">Every week</option>
               <option value="cron">Cron expression</option>
+              {canRunOnTableauRefresh(def.source) ? <option value="on-tableau-refresh">When Tableau refreshes the data</option> : null}
             </Select>
           </Field>
+          {draft.kind === 'on-tableau-refresh' ? (
+            <div>
+              The server pulls this table each time Tableau finishes refreshing the extract it shows. Tableau tells the server through a
+              webhook, which only a Tableau site administrator can set up.
+            </div>
+          ) : null}
           {draft.kind === 'hourly' ? (
             <Field label="Minute past the hour">
               <Input type="number" min={0} max={59} value={draft.minute} onChange={(_, d) => set({ minute: d.value })} />
@@ -332,19 +339,21 @@ function ServerSchedule({
               <Input value={draft.expression} onChange={(_, d) => set({ expression: d.value })} />
             </Field>
           ) : null}
-          <Field label="Time zone">
-            {/* minWidth 0: a native select is as wide as its longest option ("America/Argentina/ComodRivadavia"), wider than the pane at 320 px. */}
-            <Select
-              value={draft.timeZone}
-              onChange={(_, d) => set({ timeZone: d.value })}
-              root={{ style: { minWidth: 0 } }}
-              style={{ minWidth: 0, width: '100%' }}
-            >
-              {zones.map((z) => (
-                <option key={z}>{z}</option>
-              ))}
-            </Select>
-          </Field>
+          {draft.kind === 'on-tableau-refresh' ? null : (
+            <Field label="Time zone">
+              {/* minWidth 0: a native select is as wide as its longest option ("America/Argentina/ComodRivadavia"), wider than the pane at 320 px. */}
+              <Select
+                value={draft.timeZone}
+                onChange={(_, d) => set({ timeZone: d.value })}
+                root={{ style: { minWidth: 0 } }}
+                style={{ minWidth: 0, width: '100%' }}
+              >
+                {zones.map((z) => (
+                  <option key={z}>{z}</option>
+                ))}
+              </Select>
+            </Field>
+          )}
           <ProblemsBar problems={problems} />
           <Button onClick={create} disabled={busy}>
             Create server schedule

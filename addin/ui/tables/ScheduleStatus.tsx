@@ -29,7 +29,13 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /** What the card says about a server schedule: when it runs next, what the latest snapshot holds. */
 function scheduleLines(info: ScheduleInfo, timeZone?: string): { next: string; snapshot: string; lastFailure?: string } {
-  const next = info.nextRunAt ? `Next server run ${formatTime(info.nextRunAt, timeZone)}` : 'No further server runs are scheduled';
+  // An on-tableau-refresh schedule has no next time: it waits for Tableau's refresh, which is not "no further runs".
+  const next =
+    info.spec.kind === 'on-tableau-refresh'
+      ? 'The server runs it each time Tableau refreshes the data'
+      : info.nextRunAt
+        ? `Next server run ${formatTime(info.nextRunAt, timeZone)}`
+        : 'No further server runs are scheduled';
   // 'never-run' and no dataAsOf: there is nothing to load yet, and that is not a failure.
   const snapshot = info.dataAsOf
     ? `Latest snapshot: data as of ${formatTime(info.dataAsOf, timeZone)}`

@@ -3,6 +3,7 @@
  * POST /api/schedules (addin/api/schedules.ts). The server validates again (server/schedule/spec.ts);
  * these checks only spare the analyst a round trip.
  */
+import type { PullSource } from '../../../common/source.js';
 import { type ScheduleSpec, type Weekday, WEEKDAYS } from '../../api/schedules.js';
 
 export interface ScheduleDraft {
@@ -55,7 +56,15 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * "When Tableau refreshes the data" (docs/tableau-events.md) waits for Tableau's refresh of the data
+ * a view or a data-source query shows; an inventory list depends on no one refresh.
+ */
+export const canRunOnTableauRefresh = (source: PullSource): boolean => source.kind === 'view' || source.kind === 'datasource';
+
 export function buildScheduleSpec(d: ScheduleDraft): { spec?: ScheduleSpec; errors: string[] } {
+  // No time and so no time zone: the server runs it when Tableau says the data was refreshed.
+  if (d.kind === 'on-tableau-refresh') return { spec: { kind: 'on-tableau-refresh' }, errors: [] };
   const errors: string[] = [];
   const timeZone = d.timeZone.trim();
   if (!timeZone || !isTimeZone(timeZone))

@@ -16,7 +16,7 @@ export function connectionIdOf(request: FastifyRequest): string {
   return parseInput(connectionParams, request.params, 'connection id').cid;
 }
 
-export const connectionRoutes: RouteModule = (app, { services: { connections } }) => {
+export const connectionRoutes: RouteModule = (app, { services: { connections }, callbacks }) => {
   app.post('/connections', { config: { auth: 'optional' } }, async (request, reply) => {
     const body = parseInput(connectRequestSchema, request.body, 'connection');
     const session = request.session
@@ -39,7 +39,11 @@ export const connectionRoutes: RouteModule = (app, { services: { connections } }
   app.get('/connections', async (request) => ({ connections: await connections.list(sessionOf(request).userId) }));
 
   app.delete('/connections/:cid', async (request, reply) => {
-    await connections.remove(sessionOf(request).userId, connectionIdOf(request));
+    const { userId } = sessionOf(request);
+    const cid = connectionIdOf(request);
+    // Its schedules go with it; their Tableau webhooks go first, while its credentials still work.
+    await callbacks.connectionRemoving?.(userId, cid);
+    await connections.remove(userId, cid);
     return reply.status(204).send();
   });
 

@@ -43,6 +43,9 @@ const scheduleIdOf = (request: FastifyRequest) => parseInput(scheduleParams, req
 /** The schedule service over the app's services, and the routes that call it (tests keep the handle). */
 export function createScheduling(ctx: RouteContext, options: SchedulingOptions & { logger: Logger }): Scheduling {
   const service = ctx.services.scheduling(options);
+  // Tableau's refresh events arrive outside /api (routes/tableau-hooks.ts) and belong to this service.
+  ctx.callbacks.tableauEvents = service;
+  ctx.callbacks.connectionRemoving = (userId, connectionId) => service.connectionRemoving(userId, connectionId);
   const routes: RouteModule = (app) => {
     registerScheduleRoutes(app, service);
     if (options.autoStart ?? true) app.addHook('onReady', async () => service.start());

@@ -6,12 +6,14 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
+import { ApiError } from '../../../addin/api/errors.js';
 import type { SchedulesClient } from '../../../addin/api/schedules.js';
 import { createRefreshLog } from '../../../addin/refresh/runner/log.js';
 import { RefreshService } from '../../../addin/refresh/runner/service.js';
 import { memoryStartupPort } from '../../../addin/refresh/runner/startup.js';
 import { TablesScreen } from '../../../addin/ui/tables/TablesScreen.js';
 import type { ScheduleInfo } from '../../../common/schedules.js';
+import type { PullSource } from '../../../common/source.js';
 import { axeViolations, connection, fakeApi, memoryServices, renderWith } from './harness.js';
 
 const columns = [
@@ -19,7 +21,7 @@ const columns = [
   { name: 'Sales', type: 'decimal' as const, format: '#,##0.00' },
 ];
 
-async function setup(schedules?: Partial<SchedulesClient>) {
+async function setup(schedules?: Partial<SchedulesClient>, source: PullSource = { kind: 'view', viewId: 'v1' }) {
   const api = fakeApi();
   const { services, gateway } = memoryServices(api);
   const startup = memoryStartupPort();
@@ -38,7 +40,7 @@ async function setup(schedules?: Partial<SchedulesClient>) {
     rowCount: 1,
     truncated: false,
     columns,
-    source: { kind: 'view', viewId: 'v1' },
+    source,
     connection,
   });
   const view = renderWith(<TablesScreen timeZone="UTC" />, {
@@ -105,6 +107,7 @@ describe('Tables tab: Properties', () => {
   it('creates a server schedule from pickers (24-hour time, time zone), nothing typed', async () => {
     const created: ScheduleInfo = {
       id: 'sch-9',
+      spec: { kind: 'daily', time: '06:30', timeZone: 'Europe/Berlin' },
       description: 'Every day at 06:30 (Europe/Berlin)',
       status: 'never-run',
       nextRunAt: '2026-12-08T05:30:00.000Z',
@@ -131,5 +134,59 @@ describe('Tables tab: Properties', () => {
     const card = screen.getByRole('region', { name: 'Sales' });
     await within(card).findByText('No snapshot yet: the server has not run this schedule.');
     expect(within(card).getByText('Next server run 8 Dec 2026, 05:30')).toBeInTheDocument();
+  });
+
+  it('offers "When Tableau refreshes the data": no time or zone to pick, and the card says it waits for Tableau', async () => {
+    const created = {
+      id: 'sch-7',
+      spec: { kind: 'on-tableau-refresh' },
+      description: 'When Tableau refreshes the data',
+      status: 'never-run',
+      nextRunAt: null,
+      lastRun: null,
+      dataAsOf: null,
+    } as unknown as ScheduleInfo;
+    const create = vi.fn(async () => created);
+    const s = await setup({ list: vi.fn(async () => [created]), create });
+    await s.user.click(screen.getByRole('button', { name: 'Properties of Sales' }));
+    const server = screen.getByRole('group', { name: 'Server schedule' });
+    await s.user.selectOptions(within(server).getByLabelText('Repeat'), 'When Tableau refreshes the data');
+    expect(within(server).queryByLabelText('Time zone')).not.toBeInTheDocument();
+    expect(within(server).queryByRole('group', { name: 'Time (24-hour)' })).not.toBeInTheDocument();
+    expect(within(server).getByText(/only a Tableau site administrator can set up/)).toBeInTheDocument();
+    await s.user.click(within(server).getByRole('button', { name: 'Create server schedule' }));
+    await within(server).findByText(/Server schedule created: When Tableau refreshes the data\./);
+    expect(create).toHaveBeenCalledWith(expect.objectContaining({ connectionId: 'c1', spec: { kind: 'on-tableau-refresh' } }));
+    const card = screen.getByRole('region', { name: 'Sales' });
+    await within(card).findByText('Server schedule: When Tableau refreshes the data');
+    expect(within(card).getByText('The server runs it each time Tableau refreshes the data')).toBeInTheDocument();
+    expect(within(card).queryByText('No further server runs are scheduled')).not.toBeInTheDocument();
+  });
+
+  it("says the server's refusal in its words (not a site administrator) and keeps no schedule", async () => {
+    const create = vi.fn(async () => {
+      throw new ApiError(
+        {
+          code: 'forbidden',
+          message: 'Only a Tableau site administrator can let Tableau tell the companion server when data is refreshed (Tableau webhooks).',
+        },
+        403,
+      );
+    });
+    const s = await setup({ list: vi.fn(async () => []), create });
+    await s.user.click(screen.getByRole('button', { name: 'Properties of Sales' }));
+    const server = screen.getByRole('group', { name: 'Server schedule' });
+    await s.user.selectOptions(within(server).getByLabelText('Repeat'), 'on-tableau-refresh');
+    await s.user.click(within(server).getByRole('button', { name: 'Create server schedule' }));
+    expect(await within(server).findByRole('alert')).toHaveTextContent(/Only a Tableau site administrator can/);
+    expect(s.service.definitions().definitions[0].options.serverScheduleId).toBeUndefined();
+  });
+
+  it('does not offer it for an inventory list, which depends on no one refresh', async () => {
+    const s = await setup({ list: vi.fn(async () => []) }, { kind: 'inventory', resource: 'workbooks' });
+    await s.user.click(screen.getByRole('button', { name: 'Properties of Sales' }));
+    const server = screen.getByRole('group', { name: 'Server schedule' });
+    expect(within(server).getByRole('option', { name: 'Every day' })).toBeInTheDocument();
+    expect(within(server).queryByRole('option', { name: 'When Tableau refreshes the data' })).not.toBeInTheDocument();
   });
 });

@@ -24,6 +24,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('reads PUBLIC_URL as an https origin whose host the server answers to', () => {
+    const c = loadConfig({ PUBLIC_URL: 'https://Excel.Example.com/', PUBLIC_HOSTS: 'other.example' });
+    expect(c.publicUrl).toBe('https://excel.example.com');
+    expect(c.publicHosts).toEqual(['other.example', 'excel.example.com']);
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    // Tableau sends webhooks to https only, and the receiver lives at the origin's root.
+    expect(() => loadConfig({ PUBLIC_URL: 'http://excel.example.com' })).toThrow(/PUBLIC_URL: must be an https address/);
+    expect(() => loadConfig({ PUBLIC_URL: 'https://excel.example.com/companion' })).toThrow(/PUBLIC_URL: must be an origin only/);
+    expect(() => loadConfig({ PUBLIC_URL: 'https://user:pw@excel.example.com' })).toThrow(/user name or password/);
+    expect(() => loadConfig({ PUBLIC_URL: 'excel' })).toThrow(/PUBLIC_URL: "excel" is not a URL/);
+  });
+
   it('serves the built add-in unless npm run dev asks for Vite, which stays on loopback', () => {
     expect(loadConfig({}, [], '/srv').addin).toBe('static');
     expect(loadConfig({ NODE_ENV: 'development' }, [], '/srv').addin).toBe('static');

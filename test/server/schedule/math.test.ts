@@ -129,3 +129,16 @@ describe('missedRunsSince (a missed schedule runs once)', () => {
     expect(() => missedRunsSince(daily, new Date('nope'), new Date())).toThrow(/valid dates/);
   });
 });
+
+describe('an on-tableau-refresh spec', () => {
+  it('has no times: nothing is next, nothing was missed, so no timer is ever armed for it', () => {
+    const onRefresh = spec({ kind: 'on-tableau-refresh' });
+    expect(nextRuns(onRefresh, at('2026-03-02T08:00:00Z'), 5)).toEqual([]);
+    expect(missedRunsSince(onRefresh, at('2026-01-01T00:00:00Z'), at('2026-03-02T08:00:00Z'))).toEqual({
+      due: null,
+      missed: 0,
+      capped: false,
+      next: null,
+    });
+  });
+});

@@ -150,6 +150,37 @@ describe('InProcessScheduleRunner', () => {
     await runner.stop();
   });
 
+  it('an on-tableau-refresh schedule never runs by the clock; a Tableau event and run-now run it', async () => {
+    const blocking = blockingPull();
+    const { clock, runner, schedules, snapshots, session, newSchedule, logText } = await setup(blocking.pull);
+    await runner.start();
+    const s = await schedules.create(session, newSchedule({ spec: { kind: 'on-tableau-refresh' } }));
+    await runner.upsert(s);
+    expect(await runner.nextRunAt(s.id)).toBeNull();
+    // Days pass, a restart catches nothing up: there are no times to miss.
+    clock.advanceTo('2026-03-05T09:00:00Z');
+    await runner.stop();
+    await runner.start();
+    await runner.idle();
+    expect(blocking.calls()).toBe(0);
+
+    expect(await runner.runForTableauEvent(s.id, 'site|WorkbookRefreshSucceeded|wb|2026-03-05T09:00:00Z')).toBe(true);
+    // A second event while that run goes on is skipped, as a due time is.
+    expect(await runner.runForTableauEvent(s.id, 'site|WorkbookRefreshSucceeded|wb|2026-03-05T09:00:05Z')).toBe(false);
+    expect(logText()).toContain('Tableau refresh event skipped');
+    blocking.release();
+    await runner.idle();
+    const runs = await snapshots.list(s.id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: 'tableau-event', status: 'succeeded', rowCount: 2 });
+    expect(runs[0].scheduledFor).toBeUndefined();
+
+    expect((await (await runner.runNow(s.id)).done)?.trigger).toBe('manual');
+    expect(await runner.runForTableauEvent('no-such-schedule', 'k')).toBe(false);
+    await runner.stop();
+    await expect(runner.runForTableauEvent(s.id, 'k')).rejects.toMatchObject({ code: 'scheduler-stopped' });
+  });
+
   it('two run-nows at the same moment: one runs, the other is told the schedule is busy', async () => {
     const blocking = blockingPull();
     const { runner, schedules, snapshots, session, newSchedule } = await setup(blocking.pull);

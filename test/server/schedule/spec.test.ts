@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 
+import type { TimedScheduleSpec } from '../../../common/schedules.js';
 import {
   cronProblem,
   describeSchedule,
+  isTimed,
   isValidTimeZone,
   parseScheduleSpec,
   type ScheduleSpec,
   toCron,
 } from '../../../server/schedule/spec.js';
 
-const ok = (input: unknown): ScheduleSpec => {
+const any = (input: unknown): ScheduleSpec => {
   const r = parseScheduleSpec(input);
   if (!r.ok) throw new Error(r.errors.join('; '));
   return r.spec;
+};
+/** A timed spec (the kinds toCron takes). */
+const ok = (input: unknown): TimedScheduleSpec => {
+  const spec = any(input);
+  if (!isTimed(spec)) throw new Error(`${spec.kind} has no times`);
+  return spec;
 };
 const errors = (input: unknown): string => {
   const r = parseScheduleSpec(input);
@@ -26,6 +34,15 @@ describe('parseScheduleSpec', () => {
     expect(ok({ kind: 'daily', time: '07:30', timeZone: 'Europe/Berlin' }).kind).toBe('daily');
     expect(ok({ kind: 'weekly', days: ['mon', 'fri'], time: '18:00', timeZone: 'America/New_York' }).kind).toBe('weekly');
     expect(ok({ kind: 'cron', expression: ' 0 7 * * 1-5 ', timeZone: 'Asia/Kolkata' })).toMatchObject({ expression: '0 7 * * 1-5' });
+  });
+
+  it('accepts "when Tableau refreshes the data", which has no time and no zone', () => {
+    const spec = any({ kind: 'on-tableau-refresh' });
+    expect(spec).toEqual({ kind: 'on-tableau-refresh' });
+    expect(isTimed(spec)).toBe(false);
+    // A zone sent along means nothing for it: dropped, not stored.
+    expect(any({ kind: 'on-tableau-refresh', timeZone: 'UTC' })).toEqual({ kind: 'on-tableau-refresh' });
+    expect(describeSchedule(spec)).toBe('When Tableau refreshes the data');
   });
 
   it('explains a bad time zone in plain words', () => {
@@ -50,7 +67,7 @@ describe('parseScheduleSpec', () => {
     expect(errors({ kind: 'weekly', days: [], time: '07:00', timeZone: 'UTC' })).toMatch(/at least one day/);
     expect(errors({ kind: 'weekly', days: ['mon', 'mon'], time: '07:00', timeZone: 'UTC' })).toMatch(/only once/);
     expect(errors({ kind: 'weekly', days: ['monday'], time: '07:00', timeZone: 'UTC' })).toMatch(/Days are sun, mon/);
-    expect(errors({ kind: 'monthly', timeZone: 'UTC' })).toMatch(/"hourly", "daily", "weekly" or "cron"/);
+    expect(errors({ kind: 'monthly', timeZone: 'UTC' })).toMatch(/"hourly", "daily", "weekly", "cron" or "on-tableau-refresh"/);
     expect(errors(null)).not.toBe('');
   });
 });
