@@ -11,7 +11,7 @@ import { PullDataError } from './errors.js';
 import { precisionWarnings, quoteLongNumbers } from './precision.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 import { type VdsColumn, vdsColumnSpecs } from './vds-columns.js';
-import { dateMemo, transcodeArrays } from './vds-transcode.js';
+import { dateMemo, transcodeArrays, type Transcoded } from './vds-transcode.js';
 import { converterFor, convertVdsValue, type Misfits } from './vds-values.js';
 
 export interface VdsToTypedOptions {
@@ -56,18 +56,28 @@ export class VdsRowTyper {
   /** Messages for one slice of rows ("[row,row,...]"); call `finish` after the last one. */
   *push(text: string): Generator<StreamMessage> {
     if (this.truncated) return;
-    const transcoded = this.fast ? transcodeArrays(text, this.kinds, this.memo) : undefined;
-    if (transcoded) {
-      const parsedRows = this.batcher.flush();
-      if (parsedRows) yield { kind: 'rows', rows: parsedRows };
-      if (transcoded.count) this.encodedParts.push(transcoded.json.slice(1, -1));
-      const long = transcoded.long;
-      if (long) for (let j = 0; j < this.width; j++) this.misfits[j].long = (this.misfits[j].long ?? 0) + long[j];
-      this.encodedCount += transcoded.count;
-      this.rowCount += transcoded.count;
-      if (this.encodedCount >= this.size) yield this.takeEncoded()!;
-      return;
-    }
+    const transcoded = this.transcode(text);
+    if (transcoded) yield* this.pushTranscoded(transcoded);
+    else yield* this.pushParsed(text);
+  }
+
+  /** The slice re-encoded for the fast path, or undefined when it must be parsed (nothing is counted yet). */
+  transcode(text: string): Transcoded | undefined {
+    return this.fast ? transcodeArrays(text, this.kinds, this.memo) : undefined;
+  }
+
+  *pushTranscoded(transcoded: Transcoded): Generator<StreamMessage> {
+    const parsedRows = this.batcher.flush();
+    if (parsedRows) yield { kind: 'rows', rows: parsedRows };
+    if (transcoded.count) this.encodedParts.push(transcoded.json.slice(1, -1));
+    const long = transcoded.long;
+    if (long) for (let j = 0; j < this.width; j++) this.misfits[j].long = (this.misfits[j].long ?? 0) + long[j];
+    this.encodedCount += transcoded.count;
+    this.rowCount += transcoded.count;
+    if (this.encodedCount >= this.size) yield this.takeEncoded()!;
+  }
+
+  private *pushParsed(text: string): Generator<StreamMessage> {
     const encoded = this.takeEncoded();
     if (encoded) yield encoded;
     // JSON.parse would round a 19-digit ID to a double before we see it: such tokens become strings first.

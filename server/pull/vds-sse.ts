@@ -86,7 +86,16 @@ async function* typeSse(body: VdsBody, opts: VdsToTypedOptions, progress: { rows
   yield* typer.finish();
 }
 
+/** A DATA event as Tableau's JSON writer lays it out (schema property order, no spaces): rows follow this. */
+const DATA_PREFIX = '{"event":"DATA","data":';
+
 function* onEvent(data: string, typer: VdsRowTyper, state: SseState): Generator<StreamMessage> {
+  // Fast path: the rows text is cut out of the event without copying it to bytes; it counts only when
+  // the transcoder reads it whole as rows (so `[…],"more":1` falls through to the full reading below).
+  if (state.expected !== undefined && data.startsWith(DATA_PREFIX) && data.charCodeAt(data.length - 1) === 0x7d) {
+    const transcoded = typer.transcode(data.slice(DATA_PREFIX.length, -1));
+    if (transcoded) return yield* typer.pushTranscoded(transcoded);
+  }
   const scanner = new VdsBodyScanner();
   const texts = scanner.feed(Buffer.from(data));
   const event = scanner.finish();

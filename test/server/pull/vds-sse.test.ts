@@ -68,6 +68,19 @@ describe('vdsSseToTyped', () => {
     expect(rowsOf(out)).toHaveLength(2);
   });
 
+  it('reads DATA events laid out otherwise: keys in another order, spaces, a key after the rows', async () => {
+    const rows = JSON.stringify(ROWS.slice(0, 2));
+    const text =
+      metadata(5) +
+      `data: {"data":${rows},"event":"DATA"}\n\n` +
+      `data: { "event" : "DATA" , "data" : ${JSON.stringify(ROWS.slice(2, 4), null, 1).replace(/\n/g, ' ')} }\n\n` +
+      `data: {"event":"DATA","data":${JSON.stringify(ROWS.slice(4))},"more":{"data":[1]}}\n\n`;
+    const out = await collect(vdsSseToTyped(chunks(text, 13), OPTS));
+    const json = await collect(vdsToTyped(chunks(JSON.stringify({ data: ROWS }), 1 << 20), OPTS));
+    expect(rowsOf(out)).toEqual(rowsOf(json));
+    expect(out.at(-1)).toMatchObject({ kind: 'end', rowCount: 5 });
+  });
+
   it('sends a full batch of rows while the rest of the stream has not come yet', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -9,7 +9,7 @@ import { parseDateTime, parseDay } from '../datasets/csv-file.js';
 import { MS_PER_DAY, parseIsoDay, type Value } from '../datasets/types.js';
 import { addMonths, truncDay, weekday } from './dates.js';
 import { VdsError } from './errors.js';
-import type { RowExpr, ValueType } from './expr.js';
+import { iota, type RowExpr, type ValueType } from './expr.js';
 import { groupRows, measureValues } from './group.js';
 import type { QFilter, QFilterField } from './query-types.js';
 import { type Resolved, resolvedType, type Resolver } from './resolve.js';
@@ -293,7 +293,7 @@ export function applyFilters(
     if (seen.has(k)) throw new VdsError('400803', `Only one filter per field is allowed; ${k} has more than one.`);
     seen.add(k);
   }
-  let rows: Uint32Array = Uint32Array.from({ length: resolver.dataset.rowCount }, (_, i) => i);
+  let rows: Uint32Array = iota(Uint32Array, resolver.dataset.rowCount);
   const having: Having[] = [];
   const plan = filters.map((f) => {
     const problem = filterFieldProblem(f, relaxedFilterFields);
