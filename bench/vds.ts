@@ -19,7 +19,7 @@ import { SessionCache, TableauClient } from '../server/tableau/index.js';
 import { startChild } from './children.js';
 import type { Figure } from './report.js';
 
-const VDS_FIELDS = [
+export const VDS_FIELDS = [
   'Row ID',
   'Order ID',
   'Order Date',
@@ -41,7 +41,7 @@ interface PullRun {
   types: string;
 }
 
-async function api<T>(url: string, token: string | undefined, method: string, body?: unknown): Promise<T> {
+export async function api<T>(url: string, token: string | undefined, method: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -52,7 +52,11 @@ async function api<T>(url: string, token: string | undefined, method: string, bo
 }
 
 /** POST with node:http; the body as bytes, gunzipped when the server compressed it. */
-function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: AsyncIterable<Uint8Array> }> {
+export function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: AsyncIterable<Uint8Array> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
       const gz = res.headers['content-encoding'] === 'gzip';
