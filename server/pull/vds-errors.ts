@@ -8,7 +8,8 @@ import { PullDataError } from './errors.js';
 
 const HINTS: Record<string, { code: ApiErrorCode; hint?: string }> = {
   '400803': { code: 'invalid-query' },
-  '400804': { code: 'result-too-large', hint: 'Add a filter or a row limit so the result is smaller' },
+  // 1 GB per answer before 2026.1 (vds_limitations.html).
+  '400804': { code: 'result-too-large', hint: 'Add a filter or a row limit so the result is smaller than the 1 GB Tableau sends at most' },
   '403800': { code: 'forbidden', hint: 'Ask a Tableau admin for the API Access capability on this data source' },
   '403157': { code: 'vds-disabled', hint: 'A Tableau Server admin must enable VizQL Data Service' },
   '404934': { code: 'invalid-query' },
