@@ -26,7 +26,7 @@ export async function* vdsToTyped(body: VdsBody, opts: VdsToTypedOptions): Async
   }
 }
 
-export function toBuffer(chunk: Uint8Array | string): Buffer {
+function toBuffer(chunk: Uint8Array | string): Buffer {
   if (typeof chunk === 'string') return Buffer.from(chunk);
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }

@@ -68,6 +68,7 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
 export type FaultInfo = FaultSpec & { id: string; seen: number; remaining: number | null };
 export type Mutation = { add: number; remove: number };
+/** A result stream that fails (`error`) or is cut off (`cut`) once `afterRows` rows went out. */
 export type VdsStreamFault = { kind: 'error'; afterRows: number; errorCode: string } | { kind: 'cut'; afterRows: number };
 
 /** What the faults decided for one request. */

@@ -3,6 +3,7 @@
  * socket, so backpressure comes for free. Values become VDS JSON: dates "YYYY-MM-DD", date-times
  * "YYYY-MM-DDTHH:MM:SS", numbers rounded to maxDecimalPlaces.
  */
+import type { VdsStreamFault } from '../../faults.js';
 import type { Value } from '../datasets/types.js';
 import { isoDate, isoDateTime } from './dates.js';
 import type { QueryResult, ResultColumn } from './engine.js';
@@ -77,9 +78,6 @@ function batchJson(
 
 export type ResultEncoding = 'json' | 'sse';
 
-/** A result stream that fails (`error`) or is cut off (`cut`) once `afterRows` rows went out (faults.ts). */
-export type StreamFault = { kind: 'error'; afterRows: number; errorCode: string } | { kind: 'cut'; afterRows: number };
-
 /** The first SSE batch is small so the first rows leave at once; Tableau documents only "some rows" per DATA event. */
 const FIRST_SSE_BATCH = 100;
 
@@ -115,7 +113,7 @@ export function* resultChunks(
   result: QueryResult,
   format: 'OBJECTS' | 'ARRAYS',
   encoding: ResultEncoding = 'json',
-  fault?: StreamFault,
+  fault?: VdsStreamFault,
 ): Generator<Buffer> {
   const encoders = columnEncoders(result.columns);
   const stopAt = fault ? fault.afterRows : Infinity;
