@@ -37,8 +37,9 @@ export async function* vdsSseToTyped(body: VdsBody, opts: VdsToTypedOptions): As
   try {
     yield* typeSse(body, opts, progress);
   } catch (err) {
-    if (err instanceof VdsScanError)
-      yield toStreamError(new PullDataError('bad-response', `Tableau sent an event that is not VizQL Data Service JSON (${err.message})`));
+    // An event whose JSON is cut or broken (the scanner, or JSON.parse of its rows).
+    if (err instanceof VdsScanError || err instanceof SyntaxError)
+      yield toStreamError(new PullDataError('bad-response', 'Tableau sent an event that is not valid VizQL Data Service JSON'));
     // A connection cut or reset under us: the words count the rows that had arrived (server/tableau network-errors.ts).
     else yield toStreamError(withRowCount(err, progress.rows));
   }
@@ -86,7 +87,11 @@ async function* typeSse(body: VdsBody, opts: VdsToTypedOptions, progress: { rows
   yield* typer.finish();
 }
 
-/** A DATA event as Tableau's JSON writer lays it out (schema property order, no spaces): rows follow this. */
+/**
+ * A DATA event in compact JSON with the schema's property order (how a JSON writer emits
+ * SseDataEvent; Verify against Tableau): its rows text follows this prefix. Any other layout takes
+ * the full reading in onEvent.
+ */
 const DATA_PREFIX = '{"event":"DATA","data":';
 
 function* onEvent(data: string, typer: VdsRowTyper, state: SseState): Generator<StreamMessage> {

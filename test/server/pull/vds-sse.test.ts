@@ -143,7 +143,8 @@ describe('vdsSseToTyped', () => {
       [metadata(2) + data(ROWS.slice(0, 3)), /sent 3 rows after announcing 2/],
       [event({ event: 'METADATA', data: {} }), /without a valid row count/],
       ['{"data":[["East","2024-01-05",1]]}', /before saying how many rows/],
-      ['data: {"event":"DATA","data":[1,\n\n', /not VizQL Data Service JSON/],
+      ['data: {"event":"DATA","data":[1,\n\n', /not valid VizQL Data Service JSON/],
+      [metadata(1) + 'data: {"event":"DATA","data":[["East","2024-01-05",tru]]}\n\n', /not valid VizQL Data Service JSON/],
     ] as const;
     for (const [text, message] of cases) {
       const error = errorOf(await collect(vdsSseToTyped(chunks(text || ' ', 4), OPTS)));
