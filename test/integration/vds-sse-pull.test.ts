@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { PullRequest } from '../../common/api.js';
+import type { VdsQuery } from '../../common/source.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { withTerminal } from '../../server/http/stream.js';
 import { pullMessages } from '../../server/pull/pull-messages.js';
@@ -47,17 +48,14 @@ afterAll(async () => {
   await Promise.all([sse?.sim.close(), json?.sim.close()]);
 });
 
-const request = (s: Side): PullRequest => ({
-  source: {
-    kind: 'datasource',
-    datasourceId: s.datasourceId,
-    query: { fields: [{ fieldCaption: 'Row ID', sortPriority: 1 }, { fieldCaption: 'Order Date' }, { fieldCaption: 'Sales' }] },
-  },
-});
+const ROWS_QUERY: VdsQuery = {
+  fields: [{ fieldCaption: 'Row ID', sortPriority: 1 }, { fieldCaption: 'Order Date' }, { fieldCaption: 'Sales' }],
+};
+const request = (s: Side, query: VdsQuery): PullRequest => ({ source: { kind: 'datasource', datasourceId: s.datasourceId, query } });
 
-async function pull(s: Side): Promise<StreamMessage[]> {
+async function pull(s: Side, query = ROWS_QUERY): Promise<StreamMessage[]> {
   const out: StreamMessage[] = [];
-  for await (const m of withTerminal(pullMessages(s.client, request(s)))) out.push(m);
+  for await (const m of withTerminal(pullMessages(s.client, request(s, query)))) out.push(m);
   return out;
 }
 const rowsOf = (messages: StreamMessage[]) => messages.flatMap((m) => (m.kind === 'rows' ? m.rows : []));
@@ -100,5 +98,23 @@ describe('VDS pulls by server version', () => {
     json.sim.faults.add({ kind: 'vdsStreamCut', afterRows: 10, path: '/query-datasource', count: 1 });
     const out = await pull(json);
     expect(out.at(-1)).toMatchObject({ kind: 'error', error: { code: 'bad-response' } });
+  });
+
+  it('refuses a calculation in a set filter before sending it to 2025.3 (a refused query costs quota too); 2026.1 runs it', async () => {
+    const query: VdsQuery = {
+      fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM' }],
+      filters: [{ field: { calculation: 'UPPER([Region])' }, filterType: 'SET', values: ['EAST'] }],
+    };
+    // A no-op fault counts the requests that reach the simulator's query-datasource.
+    const probe = json.sim.faults.add({ kind: 'latency', ms: 0, path: '/query-datasource' });
+    const refused = await pull(json, query);
+    expect(refused.at(-1)).toMatchObject({
+      kind: 'error',
+      error: { code: 'vds-invalid-query', message: expect.stringContaining("can't have functions or calculations (UPPER([Region]))") },
+    });
+    expect(json.sim.faults.list().find((f) => f.id === probe)?.seen).toBe(0);
+    json.sim.faults.remove(probe);
+    const ran = await pull(sse, query);
+    expect(rowsOf(ran).map((r) => r[0])).toEqual(['East']);
   });
 });

@@ -5,6 +5,7 @@
  * MATCH is case-insensitive like Tableau's string comparisons on most connections; RANGE/MIN/MAX
  * bounds are inclusive (tableau-mcp 2026.1 description).
  */
+import { filterFieldProblem } from '../../../vds/index.js';
 import { parseDateTime, parseDay } from '../datasets/csv-file.js';
 import { MS_PER_DAY, parseIsoDay, type Value } from '../datasets/types.js';
 import { addMonths, truncDay, weekday } from './dates.js';
@@ -223,27 +224,6 @@ function memberPredicate(f: QFilter, dim: RowExpr, resolver: Resolver, rows: Uin
   } else chosen = chosen.filter((g) => keep(value(g)));
   const members = new Set(chosen.map((g) => key(groups.firstRow[g])));
   return (i) => members.has(key(i));
-}
-
-/**
- * The fields SET, MATCH and relative DATE filters may take. Before 2026.1 neither a function nor a
- * calculation ("Set Filters, Match Filters, and Relative Date Filters can't have functions or
- * calculations", vds_create_queries.html "Some additional rules about filters"; tableau-mcp applies it
- * below '2026.1.0' only: queryDatasource.ts getQueryDatasourceRules → validateFilters.ts
- * restrictFunctionsAndCalculationsInFilters). From 2026.1 SET and DATE take both, MATCH takes a
- * calculation but still no function (tableau-mcp PR #243 "Fix 260 filter schemas": set and relative
- * date filters take any FilterField, match filters a dimension or a calculation; its
- * queryDescription.2026.1.ts: "MATCH filters can only filter by field name or ad hoc calculations").
- * Every schema version allows any FilterField in any filter, so this is the server's rule, not the schema's.
- */
-export function filterFieldProblem(f: QFilter, relaxed: boolean): string | undefined {
-  if (f.filterType !== 'SET' && f.filterType !== 'MATCH' && f.filterType !== 'DATE') return undefined;
-  const fn = f.field.function !== undefined;
-  const calc = f.field.calculation !== undefined;
-  if (!fn && !calc) return undefined;
-  if (!relaxed) return `Set filters, match filters, and relative date filters can't have functions or calculations (${label(f.field)}).`;
-  if (f.filterType === 'MATCH' && fn) return `Match filters can't have functions (${label(f.field)}); use a calculation instead.`;
-  return undefined;
 }
 
 function filterRows(rows: Uint32Array, preds: RowPred[]): Uint32Array {

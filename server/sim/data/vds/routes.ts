@@ -17,12 +17,18 @@ import { Readable } from 'node:stream';
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { operationsOf, schemaVersionFor, validateVdsRequest, type VdsOperation } from '../../../vds/index.js';
+import {
+  filterFieldsRelaxed,
+  operationsOf,
+  queryFilterProblems,
+  schemaVersionFor,
+  validateVdsRequest,
+  type VdsOperation,
+} from '../../../vds/index.js';
 import { dataStamp, getDataset } from '../catalog.js';
 import type { SimDataHost } from '../host.js';
 import { runQuery } from './engine.js';
 import { VdsError, vdsErrorBody } from './errors.js';
-import { filterFieldProblem } from './filters.js';
 import { resultChunks, type ResultEncoding, rowJson } from './json-stream.js';
 import { getLimits, takeQuota } from './limits.js';
 import { datasourceModel, readMetadata, supportedFunctions } from './metadata.js';
@@ -109,13 +115,11 @@ async function handle(
         disaggregate: options.disaggregate,
         rowLimit: options.rowLimit,
         captionsAreNames: options.interpretFieldCaptionsAsFieldNames,
-        relaxedFilterFields: streams,
+        relaxedFilterFields: filterFieldsRelaxed(version),
       };
       // Checked before the cache: an answer cached on 2026.1 must not serve a query 2025.3 refuses.
-      for (const f of body.query!.filters ?? []) {
-        const problem = filterFieldProblem(f, queryOptions.relaxedFilterFields);
-        if (problem) return sendError(reply, new VdsError('400803', problem));
-      }
+      const problems = queryFilterProblems(body, version);
+      if (problems.length) return sendError(reply, new VdsError('400803', problems[0]));
       const fault = request.simFaults?.vdsStream;
       // Before 2026.1 nothing is sent until the query is done, so a failure is an ordinary error answer.
       if (fault?.kind === 'error' && !streams)
