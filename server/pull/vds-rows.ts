@@ -27,7 +27,8 @@ export class VdsRowTyper {
   private readonly keys: string[];
   private readonly kinds: number[];
   private readonly objects: boolean;
-  private readonly limit: number;
+  /** Our row limit (Infinity when none). */
+  readonly limit: number;
   private readonly fast: boolean;
   private readonly memo = dateMemo();
   private readonly size: number;

@@ -110,6 +110,15 @@ function* onEvent(data: string, typer: VdsRowTyper, state: SseState): Generator<
       if (!Number.isSafeInteger(rowCount) || (rowCount as number) < 0)
         throw new PullDataError('bad-response', 'Tableau announced its rows without a valid row count');
       state.expected = rowCount as number;
+      // The analyst learns the size at once (shown as the refresh's or insert's progress note); a
+      // count above our own row limit is not news, the end message says the result was cut.
+      if (typer.limit === Infinity || state.expected <= typer.limit) {
+        yield {
+          kind: 'progress',
+          stage: 'vds-rows',
+          message: `Tableau is sending ${count(state.expected)} row${state.expected === 1 ? '' : 's'}`,
+        };
+      }
       return;
     }
     case 'DATA':

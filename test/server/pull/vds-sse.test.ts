@@ -92,6 +92,7 @@ describe('vdsSseToTyped', () => {
     }
     const it = vdsSseToTyped(body(), OPTS);
     expect((await it.next()).value).toMatchObject({ kind: 'meta' });
+    expect((await it.next()).value).toEqual({ kind: 'progress', stage: 'vds-rows', message: 'Tableau is sending 5,001 rows' });
     const tooLate = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 10_000));
     const next = await Promise.race([it.next(), tooLate]);
     expect(next).toMatchObject({ value: { kind: 'rows' } });
@@ -151,6 +152,14 @@ describe('vdsSseToTyped', () => {
       expect(error.code).toBe('bad-response');
       expect(error.message).toMatch(message);
     }
+  });
+
+  it('tells the row count as progress at once, unless it is over our own row limit', async () => {
+    const progress = async (limit?: number) =>
+      (await collect(vdsSseToTyped(chunks(STREAM, 50), { ...OPTS, limit }))).filter((m) => m.kind === 'progress');
+    expect(await progress()).toEqual([{ kind: 'progress', stage: 'vds-rows', message: 'Tableau is sending 5 rows' }]);
+    expect(await progress(5)).toHaveLength(1);
+    expect(await progress(4)).toEqual([]);
   });
 
   it('stops reading at the row limit and says the result was cut', async () => {
