@@ -11,7 +11,7 @@
  * this: the Tableau client checks it before sending (a refused query still costs quota) and the
  * simulator answers 400803 by it.
  */
-import { VDS_SCHEMA_VERSIONS, type VdsSchemaVersion } from './version.js';
+import { schemaAtLeast, type VdsSchemaVersion } from './version.js';
 
 interface FilterLike {
   filterType?: unknown;
@@ -20,7 +20,7 @@ interface FilterLike {
 
 /** True from schema 20261.0 (Tableau 2026.1) on. */
 export function filterFieldsRelaxed(version: VdsSchemaVersion): boolean {
-  return VDS_SCHEMA_VERSIONS.indexOf(version) >= VDS_SCHEMA_VERSIONS.indexOf('20261.0');
+  return schemaAtLeast(version, '20261.0');
 }
 
 function label(field: NonNullable<FilterLike['field']>): string {

@@ -21,6 +21,7 @@ import {
   filterFieldsRelaxed,
   operationsOf,
   queryFilterProblems,
+  schemaAtLeast,
   schemaVersionFor,
   validateVdsRequest,
   type VdsOperation,
@@ -109,7 +110,7 @@ async function handle(
       // 2026.1 "streams results … instead of waiting for the full query to complete and assembling the
       // entire response first", with no 1 GB cap; SSE on request (vds_create_queries.html "Results
       // handling and error checking", "Server-sent event support"). Older servers assemble, then send.
-      const streams = version === '20261.0';
+      const streams = schemaAtLeast(version, '20261.0');
       const encoding: ResultEncoding = options.returnServerSentEvents === true ? 'sse' : 'json';
       const queryOptions = {
         disaggregate: options.disaggregate,
