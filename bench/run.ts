@@ -2,7 +2,7 @@
  * `npm run bench`: every comparison side by side in one run on the simulator; prints a markdown
  * table and writes the figures to BENCH_OUT (default bench-results.json) as
  * `{"<name>": {"value", "target", "unit", "ok"}}`. Not part of `npm test`: timings belong here,
- * never in unit tests. BENCH_ONLY=list,vds,csv,write,refresh,pane,start runs a subset; BENCH_CPU_PROF=<dir> profiles the
+ * never in unit tests. BENCH_ONLY=list,vds,vds-sse,csv,write,refresh,pane,start runs a subset; BENCH_CPU_PROF=<dir> profiles the
  * child processes (bench/children.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -15,12 +15,14 @@ import { benchRefreshStrategies } from './refresh-strategies.js';
 import { type Figure, markdownTable, toJson } from './report.js';
 import { benchStart } from './start.js';
 import { benchVds } from './vds.js';
+import { benchVdsSse } from './vds-sse.js';
 import { benchWrite } from './write.js';
 
 /** Every bench with the figure names it produces (a failed bench still reports each name, not ok). */
 const BENCHES: Array<{ key: string; names: string[]; run: () => Promise<Figure[]> }> = [
   { key: 'list', names: ['list_10k_vs_sequential', 'list_10k_vs_floor'], run: () => benchList() },
   { key: 'vds', names: ['vds_1m_vs_json_parse', 'vds_1m_server_heap_mb', 'vds_1m_first_rows_ms'], run: () => benchVds() },
+  { key: 'vds-sse', names: ['vds_sse_first_rows_vs_json'], run: () => benchVdsSse() },
   { key: 'csv', names: ['csv_1m_vs_papaparse'], run: () => benchCsv() },
   { key: 'write', names: ['write_1m_cells_per_s', 'write_1m_syncs', 'write_1m_largest_sync_mb'], run: () => benchWrite() },
   { key: 'refresh', names: ['refresh_stage_vs_restore'], run: () => benchRefreshStrategies() },
@@ -34,6 +36,7 @@ const TARGETS: Record<string, Pick<Figure, 'target' | 'goal' | 'unit'>> = {
   vds_1m_vs_json_parse: { target: 2, goal: 'max', unit: '×' },
   vds_1m_server_heap_mb: { target: 256, goal: 'below', unit: 'MB' },
   vds_1m_first_rows_ms: { target: 1000, goal: 'below', unit: 'ms' },
+  vds_sse_first_rows_vs_json: { target: 0.1, goal: 'max', unit: '×' },
   csv_1m_vs_papaparse: { target: 1.5, goal: 'max', unit: '×' },
   write_1m_cells_per_s: { target: 100_000, goal: 'min', unit: 'cells/s' },
   write_1m_syncs: { target: 25, goal: 'max', unit: 'syncs' },

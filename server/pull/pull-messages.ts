@@ -10,6 +10,7 @@ import { type Job, type TableauClient as Tableau, TableauError } from '../tablea
 import { csvToTyped } from './csv-typed.js';
 import { inventoryToTyped } from './inventory-typed.js';
 import type { VdsColumn } from './vds-columns.js';
+import { vdsSseToTyped } from './vds-sse.js';
 import { vdsToTyped } from './vds-typed.js';
 
 const progress = (message: string): StreamProgress => ({ kind: 'progress', stage: 'extract-refresh', message });
@@ -43,8 +44,13 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
     // "truncated" is known rather than guessed. Older servers send everything and we cut.
     const queryOptions: Record<string, unknown> = { returnFormat: 'ARRAYS' };
     if (limit !== undefined && client.supports('vdsRowLimit')) queryOptions.rowLimit = limit + 1;
-    const json = await client.vdsQuery({ datasource: { datasourceLuid: source.datasourceId }, query: source.query, options: queryOptions });
-    yield* vdsToTyped(json, { columns, returnFormat: 'ARRAYS', limit, source: name });
+    // 2026.1+: Server-Sent Events, whose first event counts the rows, so a cut stream is told from a
+    // short table (vds-sse.ts); older servers answer one JSON body (the version gate, features.ts).
+    const sse = client.supports('vdsServerSentEvents');
+    if (sse) queryOptions.returnServerSentEvents = true;
+    const body = await client.vdsQuery({ datasource: { datasourceLuid: source.datasourceId }, query: source.query, options: queryOptions });
+    const typing = { columns, returnFormat: 'ARRAYS' as const, limit, source: name };
+    yield* sse ? vdsSseToTyped(body, typing) : vdsToTyped(body, typing);
   } else {
     // `fields` is Tableau's own expression (`_default_,owner.email`): it shapes what Tableau returns,
     // and the columns follow from the items, so it is not also passed as a column list.

@@ -8,7 +8,8 @@ import { PullDataError } from './errors.js';
 
 const HINTS: Record<string, { code: ApiErrorCode; hint?: string }> = {
   '400803': { code: 'invalid-query' },
-  '400804': { code: 'result-too-large', hint: 'Add a filter or a row limit so the result is smaller' },
+  // 1 GB per answer before 2026.1 (vds_limitations.html).
+  '400804': { code: 'result-too-large', hint: 'Add a filter or a row limit so the result is smaller than the 1 GB Tableau sends at most' },
   '403800': { code: 'forbidden', hint: 'Ask a Tableau admin for the API Access capability on this data source' },
   '403157': { code: 'vds-disabled', hint: 'A Tableau Server admin must enable VizQL Data Service' },
   '404934': { code: 'invalid-query' },
@@ -16,7 +17,8 @@ const HINTS: Record<string, { code: ApiErrorCode; hint?: string }> = {
   '429000': { code: 'rate-limited', hint: 'Wait a moment and try again' },
 };
 
-function plain(message: unknown): string {
+/** Tableau's own message on one line, at most 300 characters ('' when it sent none). */
+export function plainMessage(message: unknown): string {
   const text = typeof message === 'string' ? message.replace(/\s+/g, ' ').trim() : '';
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
@@ -27,7 +29,7 @@ export function vdsErrorFromBody(body: Record<string, unknown>, sawData: boolean
   if (source) {
     const tableauCode = source.errorCode === undefined ? undefined : String(source.errorCode);
     const known = tableauCode ? HINTS[tableauCode] : undefined;
-    const message = plain(source.message) || 'Tableau could not run the query';
+    const message = plainMessage(source.message) || 'Tableau could not run the query';
     return new PullDataError(known?.code ?? 'vds-error', `Tableau could not run the query: ${message}`, known?.hint, tableauCode);
   }
   if (!sawData) return new PullDataError('bad-response', 'The data source response has no data');

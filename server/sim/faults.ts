@@ -36,6 +36,24 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
    * event fires (webhooks.ts). Use `path: '/refresh'` or a data source / workbook id.
    */
   z.object({ kind: z.literal('refreshFails'), ...target }).strict(),
+  /**
+   * A VizQL Data Service answer that fails after `afterRows` rows have been sent (status 200 already):
+   * on 2026.1+ the stream then ends with an ERROR event (SSE) or an `error` key (JSON), as
+   * vds_create_queries.html "Streaming and Error checking" shows; `errorCode` defaults to 500000.
+   */
+  z
+    .object({
+      kind: z.literal('vdsStreamError'),
+      afterRows: z.number().int().min(0),
+      errorCode: z
+        .string()
+        .regex(/^\d{6}$/)
+        .optional(),
+      ...target,
+    })
+    .strict(),
+  /** A VizQL Data Service answer whose connection closes cleanly after `afterRows` rows, without the rest. */
+  z.object({ kind: z.literal('vdsStreamCut'), afterRows: z.number().int().min(0), ...target }).strict(),
   /** After answering a list page, add and/or remove items of that list, so the next page shifts. */
   z
     .object({
@@ -50,6 +68,8 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
 export type FaultInfo = FaultSpec & { id: string; seen: number; remaining: number | null };
 export type Mutation = { add: number; remove: number };
+/** A result stream that fails (`error`) or is cut off (`cut`) once `afterRows` rows went out. */
+export type VdsStreamFault = { kind: 'error'; afterRows: number; errorCode: string } | { kind: 'cut'; afterRows: number };
 
 /** What the faults decided for one request. */
 export interface FaultPlan {
@@ -58,6 +78,8 @@ export interface FaultPlan {
   malformedJson: boolean;
   /** An extract refresh this request starts fails (set only when a refreshFails fault hit). */
   refreshFails?: boolean;
+  /** A VDS result stream that fails or is cut after some rows (vdsStreamError / vdsStreamCut). */
+  vdsStream?: VdsStreamFault;
   mutation?: Mutation;
   /** A fault that answers (or drops) the request itself. */
   terminal?: FaultInfo;
@@ -138,6 +160,12 @@ export class FaultController {
           break;
         case 'refreshFails':
           plan.refreshFails = true;
+          break;
+        case 'vdsStreamError':
+          plan.vdsStream = { kind: 'error', afterRows: f.afterRows, errorCode: f.errorCode ?? '500000' };
+          break;
+        case 'vdsStreamCut':
+          plan.vdsStream = { kind: 'cut', afterRows: f.afterRows };
           break;
         case 'mutate':
           plan.mutation = { add: f.add ?? 0, remove: f.remove ?? 0 };

@@ -475,7 +475,8 @@ export const VDS_CODES: Readonly<Record<string, TableauCodeEntry>> = {
     condition: 'Response too large',
     source: VDS_SOURCE,
     code: 'vds-response-too-large',
-    message: 'The query result is too large for Tableau to return.',
+    // vds_limitations.html: 1 GB per response; lifted in 2026.1, which streams results (vds_create_queries.html).
+    message: 'The query result is too large for Tableau to return: before version 2026.1, Tableau sends at most 1 GB per answer.',
     hint: 'Add a filter or a row limit.',
   },
   '401001': {

@@ -24,6 +24,11 @@ const FEATURES = {
   vdsRowLimit: { product: '2026.1' },
   /** VDS CONDITION filters (schema 20261.0). */
   vdsConditionFilter: { product: '2026.1' },
+  /**
+   * VDS `options.returnServerSentEvents` (schema 20261.0): rows as they are produced, a row count
+   * first (vds_create_queries.html "Server-sent event support"; older schemas reject the option).
+   */
+  vdsServerSentEvents: { product: '2026.1' },
 } as const satisfies Record<string, { rest: string } | { product: string }>;
 
 export type Feature = keyof typeof FEATURES;

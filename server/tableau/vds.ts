@@ -7,6 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 
+import { queryFilterProblems } from '../vds/filter-rules.js';
 import { validateVdsRequest } from '../vds/validate.js';
 import type { AuthedTransport } from './authed.js';
 import { parseJson } from './authed.js';
@@ -38,10 +39,14 @@ function requireVds(ctx: VdsContext): VdsSchemaVersion {
 
 function check(schemaVersion: VdsSchemaVersion, op: 'read-metadata' | 'query-datasource', body: unknown): void {
   const v = validateVdsRequest(schemaVersion, op, body);
-  if (!v.ok) {
+  // Functions and calculations in set, match and date filters: a rule of the server's version that
+  // the schemas do not state (server/vds/filter-rules.ts).
+  const errors = v.ok ? (op === 'query-datasource' ? queryFilterProblems(body, schemaVersion) : []) : v.errors;
+  if (errors.length) {
     throw new TableauError({
       code: 'vds-invalid-query',
-      message: `The query is not valid for this server's VizQL Data Service (${schemaVersion}): ${v.errors.slice(0, 5).join('; ')}`,
+      message: `The query is not valid for this server's VizQL Data Service (${schemaVersion}): ${errors.slice(0, 5).join('; ')}`,
+      ...(v.ok ? { hint: 'Tableau 2026.1 and later take functions and calculations in these filters.' } : {}),
       httpStatus: 400,
     });
   }

@@ -30,3 +30,8 @@ export function operationsOf(version: VdsSchemaVersion): VdsOperation[] {
   if (version === '20261.0') ops.push('list-supported-functions');
   return ops;
 }
+
+/** True when `version` is `min` or newer. */
+export function schemaAtLeast(version: VdsSchemaVersion, min: VdsSchemaVersion): boolean {
+  return VDS_SCHEMA_VERSIONS.indexOf(version) >= VDS_SCHEMA_VERSIONS.indexOf(min);
+}

@@ -8,7 +8,7 @@ import type { RowExpr, ValueType } from './expr.js';
 import { applyFilters } from './filters.js';
 import { groupRows, measureValues } from './group.js';
 import type { QField, QueryOptions, VdsQueryBody } from './query-types.js';
-import { type Resolved, Resolver } from './resolve.js';
+import { type Resolved, resolvedType, Resolver } from './resolve.js';
 
 export interface ResultColumn {
   /** Key in OBJECTS output: fieldAlias, else caption (dimensions) or FUNC(caption) (measures). */
@@ -70,12 +70,14 @@ export function runQuery(dataset: Dataset, query: VdsQueryBody, options: QueryOp
     return { f, r };
   });
 
-  const { rows, having } = applyFilters(resolver, query.filters ?? [], options.now, options.exactMatch);
+  const { rows, having } = applyFilters(resolver, query.filters ?? [], options.now, options.exactMatch, options.relaxedFilterFields);
   const dims = resolved.filter((x) => x.r.level === 'row').map((x) => (x.r as { expr: RowExpr }).expr);
   const groups = groupRows(rows, dims, options.disaggregate === true);
   const getters = resolved.map(({ f, r }) => measureValues(r, groups, f.fieldCaption));
 
-  let kept: number[] = Array.from({ length: groups.groupCount }, (_, g) => g);
+  // A loop, not Array.from with a mapper: this is one entry per row of an unaggregated 1M-row query.
+  let kept: number[] = new Array<number>(groups.groupCount);
+  for (let g = 0; g < groups.groupCount; g++) kept[g] = g;
   for (const h of having) {
     const value = measureValues(h.measure, groups, h.caption);
     kept = kept.filter((g) => h.keep(value(g)));
@@ -104,7 +106,7 @@ export function runQuery(dataset: Dataset, query: VdsQueryBody, options: QueryOp
   if (options.rowLimit !== undefined && kept.length > options.rowLimit) kept = kept.slice(0, options.rowLimit);
 
   const columns: ResultColumn[] = resolved.map(({ f, r }) => {
-    const t = r.level === 'row' ? r.expr : r.level === 'calc' ? r.calc : aggType(r.fn, r.arg);
+    const t = resolvedType(r);
     return { key: outputKey(f), caption: f.fieldCaption, type: t.type, dataType: t.dataType, maxDecimalPlaces: f.maxDecimalPlaces };
   });
   return {
@@ -116,10 +118,4 @@ export function runQuery(dataset: Dataset, query: VdsQueryBody, options: QueryOp
       return getters.map((get) => get(g));
     },
   };
-}
-
-function aggType(fn: string, arg: RowExpr): { type: ValueType; dataType: DataType } {
-  if (fn === 'MIN' || fn === 'MAX' || fn === 'ATTR') return arg;
-  if (fn === 'COUNT' || fn === 'COUNTD' || (fn === 'SUM' && arg.dataType === 'INTEGER')) return { type: 'number', dataType: 'INTEGER' };
-  return { type: 'number', dataType: 'REAL' };
 }

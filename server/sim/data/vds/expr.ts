@@ -91,3 +91,13 @@ export function dateFunctionExpr(fn: DatePartFn | TruncFn, arg: RowExpr): RowExp
     },
   };
 }
+
+/**
+ * 0, 1, …, n-1 in a typed array. A plain loop: `Uint32Array.from({ length }, (_, i) => i)` calls a
+ * function per element and took ~50 ms per million rows, most of an unaggregated 1M-row query.
+ */
+export function iota<T extends Uint32Array | Int32Array>(make: new (n: number) => T, n: number): T {
+  const out = new make(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -5,14 +5,15 @@
  * MATCH is case-insensitive like Tableau's string comparisons on most connections; RANGE/MIN/MAX
  * bounds are inclusive (tableau-mcp 2026.1 description).
  */
+import { filterFieldProblem } from '../../../vds/index.js';
 import { parseDateTime, parseDay } from '../datasets/csv-file.js';
 import { MS_PER_DAY, parseIsoDay, type Value } from '../datasets/types.js';
 import { addMonths, truncDay, weekday } from './dates.js';
 import { VdsError } from './errors.js';
-import type { RowExpr, ValueType } from './expr.js';
+import { iota, type RowExpr, type ValueType } from './expr.js';
 import { groupRows, measureValues } from './group.js';
 import type { QFilter, QFilterField } from './query-types.js';
-import type { Resolved, Resolver } from './resolve.js';
+import { type Resolved, resolvedType, type Resolver } from './resolve.js';
 
 export interface Having {
   measure: Resolved;
@@ -117,19 +118,21 @@ function span(
   }
 }
 
-function rowPredicate(f: QFilter, expr: RowExpr, now: number): RowPred {
+/** What a SET, MATCH, quantitative or relative date filter keeps, as a test on one value of `expr`'s type. */
+type Typed = Pick<RowExpr, 'type' | 'dataType'>;
+
+function valuePredicate(f: QFilter, expr: Typed, now: number): (v: Value) => boolean {
   const exclude = f.exclude === true;
   switch (f.filterType) {
     case 'SET': {
       const wanted = new Set((f.values ?? []).map((v) => normalise(expr.type, v)));
-      return (i) => wanted.has(expr.at(i)) !== exclude;
+      return (v) => wanted.has(v) !== exclude;
     }
     case 'MATCH': {
       const [sw, ew, ct] = [f.startsWith, f.endsWith, f.contains].map((s) => s?.toLowerCase());
       if (sw === undefined && ew === undefined && ct === undefined)
         throw new VdsError('400803', `The MATCH filter on ${label(f.field)} needs startsWith, endsWith or contains.`);
-      return (i) => {
-        const v = expr.at(i);
+      return (v) => {
         if (v === null) return false;
         const s = String(v).toLowerCase();
         const hit = (sw === undefined || s.startsWith(sw)) && (ew === undefined || s.endsWith(ew)) && (ct === undefined || s.includes(ct));
@@ -139,18 +142,14 @@ function rowPredicate(f: QFilter, expr: RowExpr, now: number): RowPred {
     case 'QUANTITATIVE_NUMERICAL': {
       if (expr.type !== 'number')
         throw new VdsError('400803', `A numerical filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
-      const keep = quantitative(f, f.min, f.max);
-      return (i) => keep(expr.at(i));
+      return quantitative(f, f.min, f.max);
     }
     case 'QUANTITATIVE_DATE': {
       if (expr.type !== 'date' && expr.type !== 'datetime')
         throw new VdsError('400803', `A date filter can't be applied to ${label(f.field)}, a ${expr.dataType} field.`);
       const keep = quantitative(f, f.minDate ? parseIsoDay(f.minDate) : undefined, f.maxDate ? parseIsoDay(f.maxDate) : undefined);
       const toDay = expr.type === 'datetime' ? (v: number) => Math.floor(v / MS_PER_DAY) : (v: number) => v;
-      return (i) => {
-        const v = expr.at(i) as number | null;
-        return keep(v === null ? null : toDay(v));
-      };
+      return (v) => keep(v === null ? null : toDay(v as number));
     }
     case 'DATE': {
       if (expr.type !== 'date' && expr.type !== 'datetime')
@@ -159,16 +158,20 @@ function rowPredicate(f: QFilter, expr: RowExpr, now: number): RowPred {
       const scale = unit === 'ms' && expr.type === 'date' ? MS_PER_DAY : 1;
       const down = unit === 'day' && expr.type === 'datetime' ? MS_PER_DAY : 1;
       const nulls = f.includeNulls === true;
-      return (i) => {
-        const raw = expr.at(i) as number | null;
+      return (raw) => {
         if (raw === null) return nulls;
-        const v = Math.floor((raw * scale) / down);
+        const v = Math.floor(((raw as number) * scale) / down);
         return v >= start && v < end;
       };
     }
     default:
       throw new VdsError('400803', `Unsupported filter type ${f.filterType}.`);
   }
+}
+
+function rowPredicate(f: QFilter, expr: RowExpr, now: number): RowPred {
+  const keep = valuePredicate(f, expr, now);
+  return (i) => keep(expr.at(i));
 }
 
 function compare(op: string, a: Value, b: Value): boolean {
@@ -262,6 +265,7 @@ export function applyFilters(
   filters: QFilter[],
   now = Date.now(),
   exact: Array<{ fieldCaption: string; value: string }> = [],
+  relaxedFilterFields = false,
 ): { rows: Uint32Array; having: Having[] } {
   const seen = new Set<string>();
   for (const f of filters) {
@@ -269,17 +273,12 @@ export function applyFilters(
     if (seen.has(k)) throw new VdsError('400803', `Only one filter per field is allowed; ${k} has more than one.`);
     seen.add(k);
   }
-  let rows: Uint32Array = Uint32Array.from({ length: resolver.dataset.rowCount }, (_, i) => i);
+  let rows: Uint32Array = iota(Uint32Array, resolver.dataset.rowCount);
   const having: Having[] = [];
   const plan = filters.map((f) => {
-    const target = resolver.resolve(f.field);
-    if ((f.filterType === 'SET' || f.filterType === 'MATCH' || f.filterType === 'DATE') && (f.field.function || f.field.calculation)) {
-      throw new VdsError(
-        '400803',
-        `Set filters, match filters, and relative date filters can't have functions or calculations (${label(f.field)}).`,
-      );
-    }
-    return { f, target };
+    const problem = filterFieldProblem(f, relaxedFilterFields);
+    if (problem) throw new VdsError('400803', problem);
+    return { f, target: resolver.resolve(f.field) };
   });
   const stage = (context: boolean): void => {
     const preds: RowPred[] = [];
@@ -291,6 +290,10 @@ export function applyFilters(
       } else if (target.level === 'row') preds.push(rowPredicate(f, target.expr, now));
       else if (f.filterType === 'QUANTITATIVE_NUMERICAL')
         having.push({ measure: target, caption: label(f.field), keep: quantitative(f, f.min, f.max) });
+      // 2026.1: a SET, MATCH or relative DATE filter on an aggregate (SUM(Sales) in [..], a MAX([Order
+      // Date]) calculation) keeps the output groups whose aggregate passes, like a measure filter.
+      else if (relaxedFilterFields && (f.filterType === 'SET' || f.filterType === 'MATCH' || f.filterType === 'DATE'))
+        having.push({ measure: target, caption: label(f.field), keep: valuePredicate(f, resolvedType(target), now) });
       else throw new VdsError('400803', `A ${f.filterType} filter can't be applied to the aggregate ${label(f.field)}.`);
     }
     if (!context) {

@@ -1,7 +1,7 @@
 /** Grouping of filtered rows by dimension keys, and per-group evaluation of measures. */
 import type { Value } from '../datasets/types.js';
 import { aggregate, type Grouping } from './aggregate.js';
-import type { RowExpr } from './expr.js';
+import { iota, type RowExpr } from './expr.js';
 import type { Resolved } from './resolve.js';
 
 export interface Groups extends Grouping {
@@ -17,7 +17,7 @@ export interface Groups extends Grouping {
 export function groupRows(rows: Uint32Array, dims: RowExpr[], disaggregate: boolean): Groups {
   const n = rows.length;
   if (disaggregate || dims.some((d) => d.column?.unique)) {
-    return { rows, groupOf: Int32Array.from({ length: n }, (_, k) => k), groupCount: n, firstRow: rows };
+    return { rows, groupOf: iota(Int32Array, n), groupCount: n, firstRow: rows };
   }
   const groupOf = new Int32Array(n);
   const first: number[] = [];

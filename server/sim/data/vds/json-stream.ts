@@ -1,8 +1,9 @@
 /**
- * Streams a query result as `{"data":[…]}`: prefix, rows in batches (pulled by the socket, so
- * backpressure comes for free), suffix. Values become VDS JSON: dates "YYYY-MM-DD", date-times
+ * Streams a query result as `{"data":[…]}` or as server-sent events: rows in batches pulled by the
+ * socket, so backpressure comes for free. Values become VDS JSON: dates "YYYY-MM-DD", date-times
  * "YYYY-MM-DDTHH:MM:SS", numbers rounded to maxDecimalPlaces.
  */
+import type { VdsStreamFault } from '../../faults.js';
 import type { Value } from '../datasets/types.js';
 import { isoDate, isoDateTime } from './dates.js';
 import type { QueryResult, ResultColumn } from './engine.js';
@@ -75,13 +76,59 @@ function batchJson(
   return text.slice(1, -1);
 }
 
-/** The response body in chunks of BATCH rows, as bytes (ready for the socket and the query cache). */
-export function* resultChunks(result: QueryResult, format: 'OBJECTS' | 'ARRAYS'): Generator<Buffer> {
+export type ResultEncoding = 'json' | 'sse';
+
+/** The first SSE batch is small so the first rows leave at once; Tableau documents only "some rows" per DATA event. */
+const FIRST_SSE_BATCH = 100;
+
+/** [start, end) row ranges of the answer: BATCH rows each (the first SSE one smaller), stopping at a fault. */
+function* ranges(rowCount: number, encoding: ResultEncoding, stopAt: number): Generator<[number, number]> {
+  const last = Math.min(rowCount, stopAt);
+  let start = 0;
+  let size = encoding === 'sse' ? FIRST_SSE_BATCH : BATCH;
+  while (start < last) {
+    const end = Math.min(last, start + size);
+    yield [start, end];
+    start = end;
+    size = BATCH;
+  }
+}
+
+/** TableauError as the mid-stream examples of vds_create_queries.html show it: no message, debug null. */
+function streamErrorJson(errorCode: string): string {
+  return JSON.stringify({ errorCode, datetime: new Date().toISOString(), debug: null });
+}
+
+/** One server-sent event whose data is one SseResultStream JSON (JSON.stringify never writes a raw newline). */
+const sseEvent = (json: string): Buffer => Buffer.from(`data: ${json}\n\n`);
+
+/**
+ * The response body as bytes, produced lazily so each batch goes out when it is made (ready for the
+ * socket and the query cache). JSON: `{"data":[…]}`, with an `error` key after the rows when a fault
+ * stops it (vds_create_queries.html "Streaming and Error checking"). SSE: METADATA with the row count,
+ * DATA events, and an ERROR event on a fault ("Server-sent event support"). A `cut` fault just stops:
+ * the connection then closes without the rest.
+ */
+export function* resultChunks(
+  result: QueryResult,
+  format: 'OBJECTS' | 'ARRAYS',
+  encoding: ResultEncoding = 'json',
+  fault?: VdsStreamFault,
+): Generator<Buffer> {
   const encoders = columnEncoders(result.columns);
+  const stopAt = fault ? fault.afterRows : Infinity;
+  if (encoding === 'sse') {
+    yield sseEvent(`{"event":"METADATA","data":{"rowCount":${result.rowCount}}}`);
+    for (const [start, end] of ranges(result.rowCount, encoding, stopAt)) {
+      yield sseEvent(`{"event":"DATA","data":[${batchJson(result, start, end, format, encoders)}]}`);
+    }
+    if (fault?.kind === 'error') yield sseEvent(`{"event":"ERROR","data":${streamErrorJson(fault.errorCode)}}`);
+    return;
+  }
   yield Buffer.from('{"data":[');
-  for (let start = 0; start < result.rowCount; start += BATCH) {
-    const end = Math.min(result.rowCount, start + BATCH);
+  for (const [start, end] of ranges(result.rowCount, encoding, stopAt)) {
     yield Buffer.from(`${start > 0 ? ',' : ''}${batchJson(result, start, end, format, encoders)}`);
   }
-  yield Buffer.from(']}');
+  if (fault?.kind === 'cut') return;
+  yield Buffer.from(fault ? `],"error":${streamErrorJson(fault.errorCode)}}` : ']}');
 }

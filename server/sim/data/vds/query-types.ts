@@ -65,6 +65,8 @@ export interface QueryOptions {
    * field's data type, with no operators (TSC PR #1835). Not part of VDS.
    */
   exactMatch?: Array<{ fieldCaption: string; value: string }>;
+  /** 2026.1+: functions and calculations in SET, DATE and (calculations only) MATCH filters (filters.ts filterFieldProblem). */
+  relaxedFilterFields?: boolean;
   /** "Today" for relative date filters without anchorDate (tests pin it). */
   now?: number;
 }

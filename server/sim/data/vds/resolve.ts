@@ -2,12 +2,12 @@
  * Resolves query fields against a dataset: physical columns, published calculations, ad-hoc
  * calculations, date functions, aggregations and parameters (with their query overrides).
  */
-import type { Dataset, DatasetParameter, Value } from '../datasets/types.js';
+import type { Dataset, DatasetParameter, DataType, Value } from '../datasets/types.js';
 import { type AggFn, isAggFn } from './aggregate.js';
 import { type CalcContext, compileCalc, type CompiledCalc } from './calc.js';
 import type { DatePartFn, TruncFn } from './dates.js';
 import { VdsError } from './errors.js';
-import { columnExpr, dateFunctionExpr, type RowExpr, typeOf } from './expr.js';
+import { columnExpr, dateFunctionExpr, type RowExpr, typeOf, type ValueType } from './expr.js';
 import type { QFilterField, QParameter } from './query-types.js';
 
 const DATE_FNS = ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'TRUNC_YEAR', 'TRUNC_QUARTER', 'TRUNC_MONTH', 'TRUNC_WEEK', 'TRUNC_DAY'];
@@ -100,4 +100,14 @@ export class Resolver {
     if (isAggFn(fn)) return { level: 'agg', fn, arg: expr };
     throw new VdsError('400803', `The function ${fn} is not supported for ${caption}.`);
   }
+}
+
+/** The value type of a resolved field: its own for row-level values, the aggregate's otherwise. */
+export function resolvedType(r: Resolved): { type: ValueType; dataType: DataType } {
+  if (r.level === 'row') return r.expr;
+  if (r.level === 'calc') return r.calc;
+  const { fn, arg } = r;
+  if (fn === 'MIN' || fn === 'MAX' || fn === 'ATTR') return arg;
+  if (fn === 'COUNT' || fn === 'COUNTD' || (fn === 'SUM' && arg.dataType === 'INTEGER')) return { type: 'number', dataType: 'INTEGER' };
+  return { type: 'number', dataType: 'REAL' };
 }

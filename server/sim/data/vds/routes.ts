@@ -17,12 +17,20 @@ import { Readable } from 'node:stream';
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { operationsOf, schemaVersionFor, validateVdsRequest, type VdsOperation } from '../../../vds/index.js';
+import {
+  filterFieldsRelaxed,
+  operationsOf,
+  queryFilterProblems,
+  schemaAtLeast,
+  schemaVersionFor,
+  validateVdsRequest,
+  type VdsOperation,
+} from '../../../vds/index.js';
 import { dataStamp, getDataset } from '../catalog.js';
 import type { SimDataHost } from '../host.js';
 import { runQuery } from './engine.js';
 import { VdsError, vdsErrorBody } from './errors.js';
-import { resultChunks, rowJson } from './json-stream.js';
+import { resultChunks, type ResultEncoding, rowJson } from './json-stream.js';
 import { getLimits, takeQuota } from './limits.js';
 import { datasourceModel, readMetadata, supportedFunctions } from './metadata.js';
 import type { VdsQueryBody } from './query-types.js';
@@ -38,6 +46,7 @@ interface RequestBody {
     disaggregate?: boolean;
     rowLimit?: number;
     interpretFieldCaptionsAsFieldNames?: boolean;
+    returnServerSentEvents?: boolean;
   };
 }
 
@@ -98,41 +107,57 @@ async function handle(
         );
       const options = body.options ?? {};
       const format = options.returnFormat ?? 'OBJECTS';
+      // 2026.1 "streams results … instead of waiting for the full query to complete and assembling the
+      // entire response first", with no 1 GB cap; SSE on request (vds_create_queries.html "Results
+      // handling and error checking", "Server-sent event support"). Older servers assemble, then send.
+      const streams = schemaAtLeast(version, '20261.0');
+      const encoding: ResultEncoding = options.returnServerSentEvents === true ? 'sse' : 'json';
       const queryOptions = {
         disaggregate: options.disaggregate,
         rowLimit: options.rowLimit,
         captionsAreNames: options.interpretFieldCaptionsAsFieldNames,
+        relaxedFilterFields: filterFieldsRelaxed(version),
       };
+      // Checked before the cache: an answer cached on 2026.1 must not serve a query 2025.3 refuses.
+      const problems = queryFilterProblems(body, version);
+      if (problems.length) return sendError(reply, new VdsError('400803', problems[0]));
+      const fault = request.simFaults?.vdsStream;
+      // Before 2026.1 nothing is sent until the query is done, so a failure is an ordinary error answer.
+      if (fault?.kind === 'error' && !streams)
+        return sendError(reply, new VdsError(fault.errorCode, 'Internal error while running the query.'));
+      const contentType = encoding === 'sse' ? 'text/event-stream' : 'application/json';
       const stamp = dataStamp(source.dataKey!)!;
       const normalized = resultCacheKey({ query: body.query!, returnFormat: format, ...queryOptions });
-      const key = normalized && `${source.id}|${normalized}`;
+      // A faulty answer is neither served from nor kept in the cache.
+      const key = normalized && !fault ? `${source.id}|${encoding}|${normalized}` : undefined;
       const cached = key ? cache.get(key, source.id, stamp) : undefined;
       if (cached) {
-        const tooLarge = checkSize(cached.rowCount, cached.estimate);
+        const tooLarge = checkSize(cached.rowCount, cached.estimate, !streams);
         if (tooLarge) return sendError(reply, tooLarge);
-        return reply.header('content-type', 'application/json').send(Readable.from(cached.chunks));
+        return reply.header('content-type', contentType).send(Readable.from(cached.chunks));
       }
       const result = runQuery(dataset, body.query!, queryOptions);
       const sample = Math.min(result.rowCount, 50);
       let sampleBytes = 0;
       for (let k = 0; k < sample; k++) sampleBytes += rowJson(result, k, format).length + 1;
       const estimate = sample === 0 ? 0 : (sampleBytes / sample) * result.rowCount;
-      const tooLarge = checkSize(result.rowCount, estimate);
+      const tooLarge = checkSize(result.rowCount, estimate, !streams);
       if (tooLarge) return sendError(reply, tooLarge);
-      const chunks = resultChunks(result, format);
+      const chunks = resultChunks(result, format, encoding, fault);
       const sent = key
         ? remembered(chunks, cache.maxBytes, (kept, bytes) =>
             cache.set(key, source.id, stamp, { chunks: kept, bytes, rowCount: result.rowCount, estimate }),
           )
         : chunks;
-      return reply.header('content-type', 'application/json').send(Readable.from(sent));
+      return reply.header('content-type', contentType).send(Readable.from(streams ? sent : [...sent]));
     }
   }
 }
 
-function checkSize(rowCount: number, estimate: number): VdsError | undefined {
+/** The simulator's row cap (a test control), and before 2026.1 the documented 1 GB per response (vds_limitations.html). */
+function checkSize(rowCount: number, estimate: number, bytesCapped: boolean): VdsError | undefined {
   const limits = getLimits();
-  if (rowCount <= limits.maxRows && estimate <= limits.maxBytes) return undefined;
+  if (rowCount <= limits.maxRows && (!bytesCapped || estimate <= limits.maxBytes)) return undefined;
   return new VdsError('400804', `The response is too large (${rowCount} rows). Apply a filter to reduce the size of the result.`);
 }
 
