@@ -59,8 +59,7 @@ export interface QueueSettings {
  *  - workers 20: a run spends most of its time waiting on Tableau, and one instance alone must be
  *    able to keep all 20 export slots of a site busy (Tableau Cloud's limit,
  *    docs/tableau-rest.md#concurrency-and-rate-limits); the per-site limiter queues the excess, so
- *    more workers never mean more exports at Tableau. With 4, a burst of due times (1,000 schedules
- *    at 09:00) waited on the workers, not on Tableau (bench/team.ts);
+ *    more workers never mean more exports at Tableau (a burst of due times: bench/team.ts);
  *  - pollingSeconds 2: what an idle worker costs the database (one indexed SKIP LOCKED query per
  *    poll). A worker that just finished a job does not wait for it: it looks again at once (start()),
  *    so a backlog drains at the speed of the runs;

@@ -32,49 +32,59 @@ export function exportSiteOf(method: string, url: string): string | undefined {
 
 export interface ExportGaugeReading {
   siteId: string;
-  /** Export calls in flight now. */
+  /** Export calls at the simulator now: being served, or being answered 429. */
   current: number;
-  /** The most in flight at once since the start (or the last reset). */
+  /**
+   * The most at once since the start (or the last reset). Refused calls count while their 429 is
+   * sent: a client that overshoots shows as more than the limit here, not as exactly the limit.
+   */
   max: number;
-  /** Calls answered 429 because `limit` were already in flight. */
+  /** Calls answered 429 because `limit` were already being served. */
   rejected: number;
 }
 
-export class ExportGauge {
-  private readonly sites = new Map<string, ExportGaugeReading>();
+interface SiteGauge extends ExportGaugeReading {
+  /** Calls being served (the ones the limit counts). */
+  serving: number;
+}
 
-  /** `limit`: calls per site allowed at once; null counts without refusing (tests of other limits). */
+export class ExportGauge {
+  private readonly sites = new Map<string, SiteGauge>();
+
+  /** `limit`: calls per site served at once; null counts without refusing (tests of other limits). */
   constructor(public limit: number | null = TABLEAU_CLOUD_EXPORT_LIMIT) {}
 
-  private site(siteId: string): ExportGaugeReading {
+  private site(siteId: string): SiteGauge {
     let s = this.sites.get(siteId);
-    if (!s) this.sites.set(siteId, (s = { siteId, current: 0, max: 0, rejected: 0 }));
+    if (!s) this.sites.set(siteId, (s = { siteId, current: 0, max: 0, rejected: 0, serving: 0 }));
     return s;
   }
 
-  /** Takes a slot, or returns null (and counts a refusal) when the site is at its limit. Release is idempotent. */
-  enter(siteId: string): (() => void) | null {
+  /** Counts a call until `release` (idempotent); `refused` when the site already serves `limit` calls. */
+  enter(siteId: string): { refused: boolean; release: () => void } {
     const s = this.site(siteId);
-    if (this.limit !== null && s.current >= this.limit) {
-      s.rejected++;
-      return null;
-    }
+    const refused = this.limit !== null && s.serving >= this.limit;
+    if (refused) s.rejected++;
+    else s.serving++;
     s.current++;
     s.max = Math.max(s.max, s.current);
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
       s.current--;
+      if (!refused) s.serving--;
     };
+    return { refused, release };
   }
 
   reading(siteId: string): ExportGaugeReading {
-    return { ...this.site(siteId) };
+    const { serving: _serving, ...reading } = this.site(siteId);
+    return reading;
   }
 
   readings(): ExportGaugeReading[] {
-    return [...this.sites.values()].map((s) => ({ ...s }));
+    return [...this.sites.keys()].map((id) => this.reading(id));
   }
 
   /** Starts max and rejected afresh (calls in flight stay counted). */
@@ -93,13 +103,11 @@ export class ExportGauge {
 export function gateExport(gauge: ExportGauge, request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
   const siteId = exportSiteOf(request.method, request.url);
   if (!siteId) return undefined;
-  const release = gauge.enter(siteId);
-  if (!release) {
-    const page = FAULT_PAGES.rateLimit;
-    return reply.code(page.status).type('text/html; charset=utf-8').send(page.html);
-  }
+  const { refused, release } = gauge.enter(siteId);
   // 'finish': the last byte was handed to the socket; 'close': the client went away first.
   reply.raw.once('finish', release);
   reply.raw.once('close', release);
-  return undefined;
+  if (!refused) return undefined;
+  const page = FAULT_PAGES.rateLimit;
+  return reply.code(page.status).type('text/html; charset=utf-8').send(page.html);
 }
