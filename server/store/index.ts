@@ -6,18 +6,18 @@
  * default) or on PostgreSQL when DATABASE_URL is set (postgres.ts). Either way the key that seals
  * secrets is the key file in the data directory: never in the database.
  */
-import { join } from 'node:path';
-
 import { type ConnectionStore, SqlConnectionStore } from './connections.js';
-import { createSecretBox, loadOrCreateKey, type SecretBox } from './crypto.js';
+import type { SecretBox } from './crypto.js';
 import { type Db, openDatabase } from './db.js';
+import { keyFilesBox } from './keys.js';
 import { createPool, migratePostgres, postgresSql } from './postgres.js';
+import { type ResealOutcome, resealSecrets, sealedKeyCounts } from './reseal.js';
 import { type ScheduleStore, SqlScheduleStore } from './schedules.js';
 import { DEFAULT_SESSION_IDLE_MS, type SessionStore, SqlSessionStore } from './sessions.js';
 import { type SnapshotStore, SqlSnapshotStore } from './snapshots.js';
 import { type Sql, sqliteSql } from './sql.js';
 
-export const KEY_FILE = 'secret.key';
+export { KEY_FILE, PREVIOUS_KEYS_FILE } from './keys.js';
 
 export interface Store {
   connections: ConnectionStore;
@@ -26,6 +26,10 @@ export interface Store {
   scheduleStores(now?: () => Date): { schedules: ScheduleStore; snapshots: SnapshotStore };
   /** Seals secrets at rest with the store's key (connections' secrets, schedules' webhook URLs). */
   secrets: SecretBox;
+  /** Every secret re-sealed with `box`'s current key, in one transaction (key rotation: rotate.ts). */
+  resealSecrets(box: SecretBox): Promise<ResealOutcome>;
+  /** How many secrets each key sealed, by key id (reseal.ts). */
+  sealedKeyCounts(): Promise<Map<string, number>>;
   /** Set on PostgreSQL: the database the scheduler's job queue (pg-boss) shares (docs/queue.md). */
   databaseUrl?: string;
   close(): Promise<void>;
@@ -50,11 +54,14 @@ function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: (
     connections: new SqlConnectionStore(sql, secrets),
     sessions: new SqlSessionStore(sql, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
     scheduleStores: (now) => ({ schedules: new SqlScheduleStore(sql, secrets, now), snapshots: new SqlSnapshotStore(sql) }),
+    resealSecrets: (box) => resealSecrets(sql, box),
+    sealedKeyCounts: () => sealedKeyCounts(sql),
     close,
   };
 }
 
-const keyIn = (dataDir: string) => createSecretBox(loadOrCreateKey(join(dataDir, KEY_FILE)));
+/** The key files of dataDir (keys.ts): secret.key, and after a rotation the older keys. */
+const keyIn = (dataDir: string) => keyFilesBox(dataDir);
 
 /** The embedded store: `<dataDir>/companion.sqlite` and its key file beside it. */
 export function openStore(dataDir: string, options: StoreOptions = {}): SqliteStore {
