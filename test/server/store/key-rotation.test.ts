@@ -10,7 +10,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { toErrorReply } from '../../../server/http/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { errorHandler, toErrorReply } from '../../../server/http/errors.js';
 import { SqlConnectionStore } from '../../../server/store/connections.js';
 import { createSecretBox, keyIdOf } from '../../../server/store/crypto.js';
 import { KEY_FILE, PREVIOUS_KEYS_FILE } from '../../../server/store/index.js';
@@ -163,6 +165,13 @@ describeEachStore('key rotation', (backend) => {
     expect(reply.body).toMatchObject({ code: 'secret-unreadable', hint: expect.stringContaining('key files') });
     expect(JSON.stringify(reply.body)).not.toContain(otherInstance); // server paths stay in the logs
     expect(JSON.stringify(reply.body)).not.toContain(SECRETS[0]);
+    // The operator reads what to do in the instance's log.
+    const logged: Array<Record<string, unknown>> = [];
+    const log = (entry: Record<string, unknown>) => void logged.push(entry);
+    const request = { log: { warn: log, info: log, error: log } } as unknown as FastifyRequest;
+    const sent = { status: () => sent, send: () => sent } as unknown as FastifyReply;
+    errorHandler(caught, request, sent);
+    expect(logged).toEqual([{ code: 'secret-unreadable', status: 409, reason: cause.message }]);
 
     copyKeys(p.dir, otherInstance); // the operator copies the files; no restart
     expect((await stale.get(p.user, p.ids[0]))?.auth).toMatchObject({ patSecret: SECRETS[0] });
