@@ -9,9 +9,9 @@
 import { type ConnectionStore, SqlConnectionStore } from './connections.js';
 import type { SecretBox } from './crypto.js';
 import { type Db, openDatabase } from './db.js';
-import { keyFilesBox } from './keys.js';
+import { keyFilesBox, knownKeyIds } from './keys.js';
 import { createPool, migratePostgres, postgresSql } from './postgres.js';
-import { type ResealOutcome, resealSecrets, sealedKeyCounts } from './reseal.js';
+import { type ResealOutcome, resealSecrets, sealedKeyCounts, secretsUnderMissingKeys } from './reseal.js';
 import { type ScheduleStore, SqlScheduleStore } from './schedules.js';
 import { DEFAULT_SESSION_IDLE_MS, type SessionStore, SqlSessionStore } from './sessions.js';
 import { type SnapshotStore, SqlSnapshotStore } from './snapshots.js';
@@ -30,6 +30,8 @@ export interface Store {
   resealSecrets(box: SecretBox): Promise<ResealOutcome>;
   /** How many secrets each key sealed, by key id (reseal.ts). */
   sealedKeyCounts(): Promise<Map<string, number>>;
+  /** Secrets sealed with keys the data directory's key files lack, by key id: a rotation not copied here, or a lost key. */
+  secretsUnderMissingKeys(): Promise<Map<string, number>>;
   /** Set on PostgreSQL: the database the scheduler's job queue (pg-boss) shares (docs/queue.md). */
   databaseUrl?: string;
   close(): Promise<void>;
@@ -48,7 +50,7 @@ export interface StoreOptions {
   onConnectionError?: (err: Error) => void;
 }
 
-function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: () => Promise<void>): Store {
+function storeOver(sql: Sql, secrets: SecretBox, dataDir: string, options: StoreOptions, close: () => Promise<void>): Store {
   return {
     secrets,
     connections: new SqlConnectionStore(sql, secrets),
@@ -56,6 +58,7 @@ function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: (
     scheduleStores: (now) => ({ schedules: new SqlScheduleStore(sql, secrets, now), snapshots: new SqlSnapshotStore(sql) }),
     resealSecrets: (box) => resealSecrets(sql, box),
     sealedKeyCounts: () => sealedKeyCounts(sql),
+    secretsUnderMissingKeys: () => secretsUnderMissingKeys(sql, knownKeyIds(dataDir)),
     close,
   };
 }
@@ -66,7 +69,7 @@ const keyIn = (dataDir: string) => keyFilesBox(dataDir);
 /** The embedded store: `<dataDir>/companion.sqlite` and its key file beside it. */
 export function openStore(dataDir: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(dataDir);
-  return { ...storeOver(sqliteSql(db), keyIn(dataDir), options, async () => void db.close()), db };
+  return { ...storeOver(sqliteSql(db), keyIn(dataDir), dataDir, options, async () => void db.close()), db };
 }
 
 /** The store on PostgreSQL, its schema migrated first (created on a first start); the key stays in dataDir. */
@@ -79,7 +82,7 @@ export async function openPostgresStore(databaseUrl: string, dataDir: string, op
     await pool.end().catch(() => undefined);
     throw err;
   }
-  return { ...storeOver(postgresSql(pool), secrets, options, () => pool.end()), databaseUrl };
+  return { ...storeOver(postgresSql(pool), secrets, dataDir, options, () => pool.end()), databaseUrl };
 }
 
 /** PostgreSQL when `options.databaseUrl` is set, else the SQLite file in dataDir. */

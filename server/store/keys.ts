@@ -85,16 +85,35 @@ function stampOf(dataDir: string): string {
     .join('|');
 }
 
+/** Which keys the data directory lacks, and what the operator does about it. */
+function missingKeyAdvice(what: string, keyIds: readonly string[], dataDir: string): string {
+  return (
+    `${what} sealed with key ${keyIds.join(', ')}, which neither ${join(dataDir, KEY_FILE)} nor ${previousPath(dataDir)} holds. ` +
+    `If the store's key was rotated (npm run rotate-key), copy ${KEY_FILE} and ${PREVIOUS_KEYS_FILE} from the data directory ` +
+    `where it ran into ${dataDir} (docs/store.md#key-rotation); if the key was lost, so are those secrets: their owners connect again.`
+  );
+}
+
 /** A value sealed under a key this instance's data directory does not hold, with what to do about it. */
 export class MissingKeyError extends UnknownKeyError {
   constructor(keyId: string, dataDir: string) {
     super(keyId);
-    this.message =
-      `The secret is sealed with key ${keyId}, which neither ${join(dataDir, KEY_FILE)} nor ${previousPath(dataDir)} holds. ` +
-      `If the store's key was rotated (npm run rotate-key), copy ${KEY_FILE} and ${PREVIOUS_KEYS_FILE} from the data directory ` +
-      `where it ran into ${dataDir} (docs/store.md#key-rotation); if the key was lost, so is the secret: connect again.`;
+    this.message = missingKeyAdvice('The secret is', [keyId], dataDir);
     this.name = 'MissingKeyError';
   }
+}
+
+/** Said at start when the store holds secrets under keys this data directory lacks (`missing`: key id → count). */
+export function missingKeysWarning(missing: ReadonlyMap<string, number>, dataDir: string): string | undefined {
+  if (missing.size === 0) return undefined;
+  const count = [...missing.values()].reduce((a, b) => a + b, 0);
+  return missingKeyAdvice(`${count} secret${count === 1 ? ' is' : 's are'}`, [...missing.keys()], dataDir);
+}
+
+/** The ids of the data directory's keys (current and previous). */
+export function knownKeyIds(dataDir: string): Set<string> {
+  const ring = loadKeyRing(dataDir);
+  return new Set([ring.current, ...ring.previous].map(keyIdOf));
 }
 
 /** The SecretBox of a data directory's key files, following them when they change. */

@@ -83,3 +83,10 @@ export async function sealedKeyCounts(sql: Sql): Promise<Map<string, number>> {
   }
   return counts;
 }
+
+/** Secrets sealed with keys not in `known` (key id → count). Values of before key ids (v1) cannot tell and are left out. */
+export async function secretsUnderMissingKeys(sql: Sql, known: ReadonlySet<string>): Promise<Map<string, number>> {
+  const counts = await sealedKeyCounts(sql);
+  for (const id of [...counts.keys()]) if (known.has(id) || id === 'v1' || id === 'plain' || id === 'unknown') counts.delete(id);
+  return counts;
+}

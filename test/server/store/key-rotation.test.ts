@@ -6,20 +6,22 @@
  * everything once it is given the new key files, without a restart.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { errorHandler, toErrorReply } from '../../../server/http/errors.js';
+import { startServer } from '../../../server/main.js';
 import { SqlConnectionStore } from '../../../server/store/connections.js';
 import { createSecretBox, keyIdOf } from '../../../server/store/crypto.js';
-import { KEY_FILE, PREVIOUS_KEYS_FILE } from '../../../server/store/index.js';
-import { keyFilesBox, loadKeyRing } from '../../../server/store/keys.js';
-import { resealSecrets, sealedKeyCounts } from '../../../server/store/reseal.js';
+import { KEY_FILE, openConfiguredStore, PREVIOUS_KEYS_FILE } from '../../../server/store/index.js';
+import { keyFilesBox, knownKeyIds, loadKeyRing, missingKeysWarning } from '../../../server/store/keys.js';
+import { resealSecrets, sealedKeyCounts, secretsUnderMissingKeys } from '../../../server/store/reseal.js';
 import { resealAndPromote, retireKeys, rotateKey, stageKey } from '../../../server/store/rotate.js';
 import type { Sql } from '../../../server/store/sql.js';
+import { captureLogger } from '../http/helpers.js';
 import { describeEachStore, type StoreBackend } from './backends.js';
 
 const SECRETS = ['first-pat-secret', 'second-pat-secret', 'legacy-pat-secret'];
@@ -173,8 +175,37 @@ describeEachStore('key rotation', (backend) => {
     errorHandler(caught, request, sent);
     expect(logged).toEqual([{ code: 'secret-unreadable', status: 409, reason: cause.message }]);
 
+    // At its start, such an instance says so once, with the same advice.
+    const newId = keyIdOf(loadKeyRing(p.dir).current);
+    const missing = await secretsUnderMissingKeys(p.sql, knownKeyIds(otherInstance));
+    expect(Object.fromEntries(missing)).toEqual({ [newId]: 5 });
+    expect(missingKeysWarning(missing, otherInstance)).toMatch(
+      new RegExp(`^5 secrets are sealed with key ${newId}, .*copy ${KEY_FILE} and`),
+    );
+
     copyKeys(p.dir, otherInstance); // the operator copies the files; no restart
     expect((await stale.get(p.user, p.ids[0]))?.auth).toMatchObject({ patSecret: SECRETS[0] });
+    expect((await secretsUnderMissingKeys(p.sql, knownKeyIds(otherInstance))).size).toBe(0);
+  });
+
+  it('a server started without the key of its secrets warns at start, naming the files and what to do', async () => {
+    const location = await backend.location();
+    const opened = await openConfiguredStore(location.dataDir, location);
+    const user = (await opened.sessions.create()).session.id;
+    await opened.connections.save(user, {
+      label: 'Demo',
+      serverUrl: 'https://tableau.example.com',
+      siteContentUrl: 'demo',
+      auth: { kind: 'pat', patName: 'pat', patSecret: 'pat-secret' },
+    });
+    await opened.close();
+    rmSync(join(location.dataDir, KEY_FILE)); // a rotation not copied here, or a lost key file
+    const { logger, text } = captureLogger('warn');
+    const server = await startServer({ ...location, port: 0, protocol: 'http', logger });
+    await server.close();
+    expect(text()).toContain(`1 secret is sealed with key`);
+    expect(text()).toContain('docs/store.md#key-rotation');
+    expect(text()).not.toContain('pat-secret');
   });
 
   it('retiring the old key re-seals what an instance wrote with it meanwhile, then removes secret.key.previous', async () => {
