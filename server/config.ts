@@ -12,7 +12,8 @@
  *   ALLOWED_TABLEAU_SITES (the site content URLs users may sign in to; `(default)` = the Default
  *   site: docs/security.md#team-mode-who-the-user-is)
  *   DATABASE_URL (postgres://…: the store on PostgreSQL instead of DATA_DIR's SQLite file; the
- *   key file stays in DATA_DIR: docs/store.md)
+ *   key file stays in DATA_DIR: docs/store.md) · QUEUE_WORKERS (20: scheduled runs one instance
+ *   takes at once on PostgreSQL: docs/queue.md)
  */
 import { resolve } from 'node:path';
 
@@ -42,6 +43,8 @@ export interface ServerConfig {
   team: boolean;
   /** DATABASE_URL: the store on PostgreSQL; undefined = the SQLite file in dataDir (docs/store.md). */
   databaseUrl?: string;
+  /** QUEUE_WORKERS: scheduled runs one instance takes at once on PostgreSQL; undefined = the queue runner's default (docs/queue.md). */
+  queueWorkers?: number;
   /** Where the server may connect (server/net/guard.ts); undefined = anywhere (single analyst, no lists). */
   network?: NetworkPolicy;
   /** ALLOWED_TABLEAU_SITES, lower case, '' = the Default site; undefined = any site. */
@@ -67,6 +70,7 @@ const EnvSchema = z.object({
   PUBLIC_HOSTS: z.string().optional(),
   DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_DEMO_PORT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  QUEUE_WORKERS: z.coerce.number().int().min(1).max(200).optional(),
   DATABASE_URL: z
     .string()
     .optional()
@@ -102,6 +106,7 @@ export function loadConfig(
     ...(allowedSites ? { allowedSites } : {}),
     ...(network ? { network } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.QUEUE_WORKERS !== undefined ? { queueWorkers: e.QUEUE_WORKERS } : {}),
     port: e.PORT,
     host: e.HOST,
     protocol: e.HTTP || argv.includes('--http') ? 'http' : 'https',

@@ -43,6 +43,8 @@ export interface StartOptions {
   store?: StoreOptions;
   /** DATABASE_URL: the store on PostgreSQL instead of the SQLite file in dataDir (docs/store.md). */
   databaseUrl?: string;
+  /** QUEUE_WORKERS: scheduled runs this instance takes at once on PostgreSQL (docs/queue.md). */
+  queueWorkers?: number;
   demo?: HealthResponse['demo'];
   /** Replaces the scheduled-pulls route module (tests pass one with a manual clock). */
   scheduling?: RouteModule;
@@ -90,7 +92,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       allowedOrigins,
       version: VERSION,
       demo: options.demo,
-      scheduling: options.scheduling ?? (options.network && scheduleRoutes({ webhookGuard: options.network })),
+      scheduling:
+        options.scheduling ??
+        scheduleRoutes({
+          ...(options.network ? { webhookGuard: options.network } : {}),
+          ...(options.queueWorkers ? { queue: { workers: options.queueWorkers } } : {}),
+        }),
       extraRoutes: options.extraRoutes,
       compressLoopback: options.compressLoopback,
       publicHosts: options.publicHosts,
@@ -169,6 +176,7 @@ export async function main(): Promise<void> {
     extraOrigins: config.extraOrigins,
     publicHosts: config.publicHosts,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.queueWorkers ? { queueWorkers: config.queueWorkers } : {}),
     ...(config.network ? { network: new TargetGuard(config.network) } : {}),
     identity: { team: config.team, ...(config.allowedSites ? { allowedSites: config.allowedSites } : {}) },
     logger,
