@@ -37,8 +37,9 @@ export function loadKeyRing(dataDir: string): KeyRing {
 
 /** Keys without repeats (by id), in order. */
 export function distinctKeys(keys: readonly Buffer[]): Buffer[] {
-  const seen = new Set<string>();
-  return keys.filter((key) => !seen.has(keyIdOf(key)) && !!seen.add(keyIdOf(key)));
+  const byId = new Map<string, Buffer>();
+  for (const key of keys) if (!byId.has(keyIdOf(key))) byId.set(keyIdOf(key), key);
+  return [...byId.values()];
 }
 
 /**
@@ -48,7 +49,9 @@ export function distinctKeys(keys: readonly Buffer[]): Buffer[] {
  */
 function writeKeyFile(path: string, bytes: Buffer): void {
   const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
+  // A fresh file ('wx'), so the mode is ours: a leftover of a cut run could have been made readable.
+  rmSync(temp, { force: true });
+  const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, bytes);
     fsyncSync(fd);
