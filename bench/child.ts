@@ -14,9 +14,8 @@ import { join } from 'node:path';
 
 import { createLogger } from '../server/log.js';
 import { startServer } from '../server/main.js';
-import { createSimulator, type SimulatorOptions } from '../server/sim/index.js';
-
-type Role = { role: 'sim'; options: SimulatorOptions } | { role: 'server'; addin: 'off' | 'static'; distDir?: string };
+import { createSimulator } from '../server/sim/index.js';
+import type { ChildSpec } from './children.js';
 
 const MB = 1024 * 1024;
 
@@ -50,7 +49,7 @@ function heapSampler() {
 }
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.argv[2] ?? '{}') as Role;
+  const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
   const heap = heapSampler();
   let close: () => Promise<void>;
   if (spec.role === 'sim') {
@@ -58,18 +57,19 @@ async function main(): Promise<void> {
     close = () => sim.close();
     process.send!({ type: 'ready', url: sim.url, demo: sim.demo });
   } else {
-    const dataDir = mkdtempSync(join(tmpdir(), 'bench-server-'));
+    const dataDir = spec.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-server-'));
     const server = await startServer({
       dataDir,
       port: 0,
       protocol: 'http',
       addin: spec.addin,
       distDir: spec.distDir,
+      ...(spec.databaseUrl ? { databaseUrl: spec.databaseUrl } : {}),
       logger: createLogger({ level: 'warn' }),
     });
     close = async () => {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!spec.dataDir) rmSync(dataDir, { recursive: true, force: true });
     };
     process.send!({ type: 'ready', url: server.url });
   }

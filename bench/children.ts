@@ -14,7 +14,17 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-export type ChildSpec = { role: 'sim'; options: SimulatorOptions } | { role: 'server'; addin: 'off' | 'static'; distDir?: string };
+export type ChildSpec =
+  | { role: 'sim'; options: SimulatorOptions }
+  | {
+      role: 'server';
+      addin: 'off' | 'static';
+      distDir?: string;
+      /** The store on PostgreSQL (and scheduled pulls on its job queue) instead of SQLite. */
+      databaseUrl?: string;
+      /** A data directory the parent owns (instances of one store share its key file); default a fresh one. */
+      dataDir?: string;
+    };
 
 export async function startChild(spec: ChildSpec): Promise<BenchChild> {
   // --expose-gc: the heap baseline is taken right after a full collection.

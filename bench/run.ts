@@ -2,7 +2,7 @@
  * `npm run bench`: every comparison side by side in one run on the simulator; prints a markdown
  * table and writes the figures to BENCH_OUT (default bench-results.json) as
  * `{"<name>": {"value", "target", "unit", "ok"}}`. Not part of `npm test`: timings belong here,
- * never in unit tests. BENCH_ONLY=list,vds,vds-sse,csv,write,refresh,pane,start runs a subset; BENCH_CPU_PROF=<dir> profiles the
+ * never in unit tests. BENCH_ONLY=list,vds,vds-sse,csv,write,refresh,pane,start,team runs a subset; BENCH_CPU_PROF=<dir> profiles the
  * child processes (bench/children.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { benchPane } from './pane.js';
 import { benchRefreshStrategies } from './refresh-strategies.js';
 import { type Figure, markdownTable, toJson } from './report.js';
 import { benchStart } from './start.js';
+import { benchTeam } from './team.js';
 import { benchVds } from './vds.js';
 import { benchVdsSse } from './vds-sse.js';
 import { benchWrite } from './write.js';
@@ -28,6 +29,11 @@ const BENCHES: Array<{ key: string; names: string[]; run: () => Promise<Figure[]
   { key: 'refresh', names: ['refresh_stage_vs_restore'], run: () => benchRefreshStrategies() },
   { key: 'pane', names: ['pane_initial_js_gzip_kb', 'pane_cold_ms', 'pane_warm_ms'], run: () => benchPane() },
   { key: 'start', names: ['start_idle_rss_mb'], run: () => benchStart() },
+  {
+    key: 'team',
+    names: ['team_duplicate_runs', 'team_missed_runs', 'team_start_lag_p99_s', 'team_max_concurrent_exports', 'team_throughput_vs_floor'],
+    run: () => benchTeam(),
+  },
 ];
 
 const TARGETS: Record<string, Pick<Figure, 'target' | 'goal' | 'unit'>> = {
@@ -46,6 +52,11 @@ const TARGETS: Record<string, Pick<Figure, 'target' | 'goal' | 'unit'>> = {
   pane_cold_ms: { target: 1000, goal: 'max', unit: 'ms' },
   pane_warm_ms: { target: 300, goal: 'max', unit: 'ms' },
   start_idle_rss_mb: { target: 150, goal: 'max', unit: 'MB' },
+  team_duplicate_runs: { target: 0, goal: 'max', unit: 'runs' },
+  team_missed_runs: { target: 0, goal: 'max', unit: 'runs' },
+  team_start_lag_p99_s: { target: 5, goal: 'max', unit: 's' },
+  team_max_concurrent_exports: { target: 20, goal: 'max', unit: 'calls' },
+  team_throughput_vs_floor: { target: 1.5, goal: 'max', unit: '×' },
 };
 
 function conditions(): string {

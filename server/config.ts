@@ -29,6 +29,7 @@
  *   PUBLIC_URL (https://excel.example.com: the server's public https origin, where Tableau POSTs
  *   refresh events for "when Tableau refreshes the data" schedules; its host is answered like a
  *   PUBLIC_HOSTS name: docs/tableau-events.md)
+ *   QUEUE_WORKERS (20: scheduled runs one instance takes at once on PostgreSQL: docs/queue.md)
  */
 import { resolve } from 'node:path';
 
@@ -66,8 +67,8 @@ export interface ServerConfig {
   allowedSites?: string[];
   /** TRUST_PROXY: addresses/CIDRs of the reverse proxies whose X-Forwarded-* headers are believed (fastify `trustProxy`). */
   trustProxy?: string[];
-  /** The job queue's settings (DATABASE_URL only; docs/queue.md). */
-  queue: { runSeconds: number; maintenanceSeconds: number };
+  /** The job queue's settings (DATABASE_URL only; docs/queue.md); `workers` from QUEUE_WORKERS, else the runner's default. */
+  queue: { runSeconds: number; maintenanceSeconds: number; workers?: number };
   /** VDS_QUERIES_PER_HOUR_PER_SITE; undefined = no VDS budget of ours (Tableau's own 429 still applies). */
   vdsQueriesPerHourPerSite?: number;
   /** PUBLIC_URL: the public https origin Tableau's webhooks reach (no trailing slash); undefined = no on-tableau-refresh schedules. */
@@ -110,6 +111,7 @@ const EnvSchema = z.object({
   SCHEDULE_RUN_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   QUEUE_RUN_SECONDS: z.coerce.number().int().min(2).max(3600).optional(),
   QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  QUEUE_WORKERS: z.coerce.number().int().min(1).max(200).optional(),
   DATABASE_URL: z
     .string()
     .optional()
@@ -190,7 +192,11 @@ export function loadConfig(
     ...(network ? { network } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.TRUST_PROXY ? { trustProxy: e.TRUST_PROXY } : {}),
-    queue: { runSeconds: e.QUEUE_RUN_SECONDS ?? e.SCHEDULE_RUN_MINUTES * 60, maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS },
+    queue: {
+      runSeconds: e.QUEUE_RUN_SECONDS ?? e.SCHEDULE_RUN_MINUTES * 60,
+      maintenanceSeconds: e.QUEUE_MAINTENANCE_SECONDS,
+      ...(e.QUEUE_WORKERS !== undefined ? { workers: e.QUEUE_WORKERS } : {}),
+    },
     ...(e.VDS_QUERIES_PER_HOUR_PER_SITE ? { vdsQueriesPerHourPerSite: e.VDS_QUERIES_PER_HOUR_PER_SITE } : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL } : {}),
     port: e.PORT,

@@ -21,6 +21,7 @@ import type { QueueSettings } from './schedule/queue-runner.js';
 import { tableauConnector, type TableauOptions } from './services/tableau.js';
 import { tableauLimitsFor, type TableauLimitsOptions } from './services/tableau-limits.js';
 import { openConfiguredStore, type StoreOptions } from './store/index.js';
+import { missingKeysWarning } from './store/keys.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -91,6 +92,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const limits = tableauLimitsFor(store, logger, options.tableauLimits);
   let started: FastifyInstance | undefined;
   try {
+    // Secrets under keys this data directory lacks: a key rotation not copied here yet, or a lost key.
+    const missingKeys = missingKeysWarning(await store.secretsUnderMissingKeys(), options.dataDir);
+    if (missingKeys) logger.warn(missingKeys);
     const { app, setFallback } = await buildApp({
       store,
       tableau: tableauConnector(logger, { agents: options.network?.agents('tableau'), sessions: limits.sessions, ...options.tableau }),

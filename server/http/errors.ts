@@ -9,6 +9,8 @@ import { z } from 'zod';
 
 import { type ApiErrorBody, HTTP_STATUS, httpStatusOf } from '../../common/errors.js';
 import { ApiError, invalidInput } from '../errors.js';
+import { SecretUnreadableError } from '../store/connections.js';
+import { MissingKeyError } from '../store/keys.js';
 import { isTableauError } from '../tableau/errors.js';
 import { formatCount, LIMITS } from './limits.js';
 
@@ -76,7 +78,10 @@ export function errorHandler(err: unknown, request: FastifyRequest, reply: Fasti
   const { status, body, unexpected } = toErrorReply(err);
   if (unexpected) request.log.error({ err }, 'unexpected error');
   else if (status >= 500) request.log.warn({ err }, 'upstream error');
-  else request.log.info({ code: body.code, status }, 'request refused');
+  // A key this instance lacks after a rotation: the operator's fix (which files to copy where) is in the log only.
+  else if (err instanceof SecretUnreadableError && err.cause instanceof MissingKeyError) {
+    request.log.warn({ code: body.code, status, reason: err.cause.message }, 'a saved secret is sealed with a key this instance lacks');
+  } else request.log.info({ code: body.code, status }, 'request refused');
   void reply.status(status).send({ error: body });
 }
 

@@ -54,9 +54,24 @@ export interface QueueSettings {
   maintenanceSeconds?: number;
   /** How often an idle worker looks for a job. Default 2 s. */
   pollingSeconds?: number;
-  /** Runs one instance takes at once. Default 4. */
+  /** Runs one instance takes at once. Default 20. */
   workers?: number;
 }
+
+/**
+ * The defaults, and why:
+ *  - workers 20: a run spends most of its time waiting on Tableau, and one instance alone must be
+ *    able to keep all 20 export slots of a site busy (Tableau Cloud's limit,
+ *    docs/tableau-rest.md#concurrency-and-rate-limits); the per-site limiter queues the excess, so
+ *    more workers never mean more exports at Tableau (a burst of due times: bench/team.ts);
+ *  - pollingSeconds 2: what an idle worker costs the database (one indexed SKIP LOCKED query per
+ *    poll). A worker that just finished a job does not wait for it: it looks again at once (start()),
+ *    so a backlog drains at the speed of the runs;
+ *  - poolMax 10 (pg-boss's own default): a worker holds a connection only while it fetches or
+ *    completes a job, never during the run, so the pool need not grow with the workers; PostgreSQL's
+ *    max_connections (default 100) must cover this pool plus the store's (10) on every instance.
+ */
+const DEFAULTS = { runMinutes: 15, maintenanceSeconds: 60, pollingSeconds: 2, workers: 20, poolMax: 10 } as const;
 
 export interface QueueRunnerOptions extends RunnerOptions {
   queue: QueueSettings;
@@ -149,7 +164,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
       started: () => this.started,
       onDue: (schedule, due, log) => this.enqueue(schedule, due, log),
     });
-    this.runSeconds = options.queue.runSeconds ?? (options.queue.runMinutes ?? 15) * 60;
+    this.runSeconds = options.queue.runSeconds ?? (options.queue.runMinutes ?? DEFAULTS.runMinutes) * 60;
   }
 
   private get log(): Logger {
@@ -167,8 +182,8 @@ export class QueueScheduleRunner implements ScheduleRunner {
       expireInSeconds: this.runSeconds,
       retryLimit: 1,
       retryDelay: 0,
-      maintenanceIntervalSeconds: queue.maintenanceSeconds ?? 60,
-      max: (queue.workers ?? 4) + 3,
+      maintenanceIntervalSeconds: queue.maintenanceSeconds ?? DEFAULTS.maintenanceSeconds,
+      max: DEFAULTS.poolMax,
     });
     boss.on('error', (err) => this.log.warn({ err }, 'job queue error'));
     // Creates (or migrates) pg-boss's own schema on a first start, under its own advisory lock.
@@ -180,11 +195,18 @@ export class QueueScheduleRunner implements ScheduleRunner {
       await this.sweep();
       const schedules = await this.options.schedules.all();
       await Promise.all(schedules.map((schedule) => this.timers.check(schedule.id)));
-      const work = { includeMetadata: true as const, pollingIntervalSeconds: queue.pollingSeconds ?? 2 };
-      for (let i = 0; i < (queue.workers ?? 4); i++) {
-        this.workerIds.push(await boss.work<PullJobData>(PULL_QUEUE, work, (jobs) => this.take(jobs)));
+      const work = { includeMetadata: true as const, pollingIntervalSeconds: queue.pollingSeconds ?? DEFAULTS.pollingSeconds };
+      for (let i = 0; i < (queue.workers ?? DEFAULTS.workers); i++) {
+        // pg-boss v10 waits the polling interval after every job unless the worker is notified
+        // (node_modules/pg-boss/src/worker.js, start()): a worker that found a job looks again at once.
+        let id = '';
+        id = await boss.work<PullJobData>(PULL_QUEUE, work, (jobs) => this.take(jobs).finally(() => boss.notifyWorker(id)));
+        this.workerIds.push(id);
       }
-      this.sweeper = setInterval(() => void this.sweep().then(() => this.resync()), (queue.maintenanceSeconds ?? 60) * 1000);
+      this.sweeper = setInterval(
+        () => void this.sweep().then(() => this.resync()),
+        (queue.maintenanceSeconds ?? DEFAULTS.maintenanceSeconds) * 1000,
+      );
       this.sweeper.unref();
       this.ready = true;
     } catch (err) {

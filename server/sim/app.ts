@@ -6,6 +6,7 @@ import type { SimContext } from './context.js';
 import { bumpDataVersion, datasetKeys, registerCsvDataset } from './data/catalog.js';
 import { registerSimDataRoutes } from './data/routes.js';
 import { createDataHost } from './data-host.js';
+import { ExportGauge, TABLEAU_CLOUD_EXPORT_LIMIT } from './exports.js';
 import { FaultController, type FaultSpec } from './faults.js';
 import { installHooks, installParsers } from './hooks.js';
 import { DEFAULT_JOB_TIMING, JobEngine, type JobTiming } from './jobs.js';
@@ -52,6 +53,11 @@ export interface SimulatorOptions {
    * http destinations on loopback (`allowHttpLoopbackForTests`; Tableau takes https only). webhooks.ts.
    */
   webhooks?: Partial<WebhookSettings>;
+  /**
+   * Export calls (view data, crosstab, image, PDF) allowed in flight per site; the next one gets
+   * 429 + HTML. Default 20, Tableau Cloud's limit (exports.ts); null counts them without refusing.
+   */
+  exportLimit?: number | null;
   /** A successful refresh gives the refreshed data a new version in the data half (default true). */
   bumpDataOnRefresh?: boolean;
   logger?: boolean;
@@ -93,6 +99,7 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
     version: resolveVersion(options.productVersion ?? '2026.1.0'),
     vdsEnabled: options.vdsEnabled ?? true,
     webhooks: new WebhookHub(clock, { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks }),
+    exports: new ExportGauge(options.exportLimit === undefined ? TABLEAU_CLOUD_EXPORT_LIMIT : options.exportLimit),
     onExtractRefreshed: options.onExtractRefreshed,
   };
   const onDone = (job: SimJob, site: SiteContent) => {

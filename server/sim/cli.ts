@@ -4,7 +4,7 @@ import { createSimulator } from './index.js';
 
 /**
  * `npm run sim -- --port <n> [--product-version 2025.3.0] [--dataset file.csv]... [--large-workbooks 10000]
- *   [--latency-ms 50] [--session-idle-minutes 240] [--vds-disabled]`
+ *   [--latency-ms 50] [--session-idle-minutes 240] [--vds-disabled] [--export-limit 20|off]`
  * Serves the demo site and prints ONE line of JSON: url, site contentUrl, patName, patSecret.
  */
 async function main(): Promise<void> {
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       'session-idle-minutes': { type: 'string' },
       'vds-disabled': { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
+      'export-limit': { type: 'string' },
     },
     strict: true,
   });
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
   };
   const large = int('large-workbooks', values['large-workbooks']);
   const latency = int('latency-ms', values['latency-ms']);
+  // Tableau Cloud's 20 concurrent exports per site by default (exports.ts); `off` for a server without that limit.
+  const exportLimit = values['export-limit'] === 'off' ? null : int('export-limit', values['export-limit']);
+  if (exportLimit === 0) throw new Error("--export-limit must be at least 1 (or 'off')");
   const sim = await createSimulator({
     port: int('port', values.port),
     host: values.host,
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
     sessionIdleMinutes: int('session-idle-minutes', values['session-idle-minutes']),
     vdsEnabled: !values['vds-disabled'],
     faults: latency ? [{ kind: 'latency', ms: latency }] : [],
+    ...(exportLimit !== undefined ? { exportLimit } : {}),
   });
   process.stdout.write(
     `${JSON.stringify({ url: sim.url, contentUrl: sim.demo.siteContentUrl, siteId: sim.demo.siteId, patName: sim.demo.patName, patSecret: sim.demo.patSecret })}\n`,

@@ -1,5 +1,6 @@
 import type { SessionStore } from './auth.js';
 import type { Clock } from './clock.js';
+import type { ExportGauge } from './exports.js';
 import type { FaultController, FaultPlan } from './faults.js';
 import type { JobEngine } from './jobs.js';
 import type { SimState } from './state/store.js';
@@ -17,6 +18,8 @@ export interface SimContext {
   vdsEnabled: boolean;
   /** The sites' webhooks and their deliveries (webhooks.ts). */
   webhooks: WebhookHub;
+  /** Export calls in flight per site, and Tableau Cloud's limit of 20 (exports.ts). */
+  exports: ExportGauge;
   /** Called once per successful extract refresh with the data source or workbook LUID. */
   onExtractRefreshed?: (targetId: string) => void;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { SimContext } from './context.js';
 import { errors, SimError } from './errors.js';
+import { gateExport } from './exports.js';
 import { FAULT_PAGES } from './faults.js';
 import { API_VERSION_PATTERN, compareApiVersions } from './versions.js';
 import { xmlToTsRequest } from './xml.js';
@@ -51,11 +52,13 @@ export function installParsers(app: FastifyInstance): void {
   add('*', 'any');
 }
 
-/** Faults first (they hit every path but /_sim), then the API version in the path. */
+/** The export limit, then faults (they hit every path but /_sim), then the API version in the path. */
 export function installHooks(app: FastifyInstance, ctx: SimContext, defaultFormat: 'json' | 'xml'): void {
   const sleep = delays(app);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.url.startsWith('/_sim/')) return;
+    // Before the faults: a latency fault is time the export spends at Tableau, inside its slot.
+    if (gateExport(ctx.exports, request, reply)) return reply;
     ctx.jobs.settleAll();
     const token = request.headers['x-tableau-auth'];
     const plan = ctx.faults.plan(request.method, request.url, typeof token === 'string' && token !== '');

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildSimApp, type SimulatorOptions } from './app.js';
 import type { SessionStore } from './auth.js';
 import type { Clock } from './clock.js';
+import type { ExportGauge } from './exports.js';
 import type { FaultController } from './faults.js';
 import type { JobEngine, JobTiming } from './jobs.js';
 import { DEMO } from './seed/demo.js';
@@ -38,6 +39,8 @@ export interface Simulator {
   jobs: JobEngine;
   /** The sites' webhooks and their deliveries; `await webhooks.idle()` waits for deliveries under way. */
   webhooks: WebhookHub;
+  /** Export calls in flight per site, the most seen at once, the 429s of the limit (exports.ts). */
+  exports: ExportGauge;
   clock: Clock;
   setProductVersion(productVersion: string): void;
   setVdsEnabled(enabled: boolean): void;
@@ -64,6 +67,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     sessions: ctx.sessions,
     jobs: ctx.jobs,
     webhooks: ctx.webhooks,
+    exports: ctx.exports,
     clock: ctx.clock,
     setProductVersion: (v) => {
       ctx.version = resolveVersion(v);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { ConnectAuth, ConnectionInfo } from '../../common/api.js';
 import type { SecretBox } from './crypto.js';
+import { MissingKeyError } from './keys.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
 export interface NewConnection {
@@ -175,8 +176,8 @@ export class SqlConnectionStore implements ConnectionStore {
     let sealed: string;
     try {
       sealed = this.box.open(row.sealed_auth, row.id);
-    } catch {
-      throw new SecretUnreadableError(toInfo(row).label);
+    } catch (err) {
+      throw new SecretUnreadableError(toInfo(row).label, err instanceof MissingKeyError ? err : undefined);
     }
     return { info: toInfo(row), auth: JSON.parse(sealed) as ConnectAuth };
   }
@@ -191,16 +192,33 @@ export class SqlConnectionStore implements ConnectionStore {
 }
 
 /**
- * The saved secret no longer unseals: the key file beside the database was replaced or lost (a
- * restored backup, a new machine). Nothing can recover it; the analyst has to connect again.
+ * The saved secret does not unseal. Either the key file beside the database was replaced or lost
+ * (a restored backup, a new machine): nothing can recover it, the analyst has to connect again.
+ * Or the store's key was rotated and this instance was not given the new key files yet
+ * (docs/store.md#key-rotation). A value naming a key this instance lacks (`missingKey`) may be
+ * either; the operator's words are in `cause`, which logs show and the answer does not (it names
+ * server paths).
  */
 export class SecretUnreadableError extends Error {
-  constructor(readonly label: string) {
-    super('secret-unreadable');
+  constructor(
+    readonly label: string,
+    missingKey?: MissingKeyError,
+  ) {
+    super('secret-unreadable', missingKey ? { cause: missingKey } : undefined);
     this.name = 'SecretUnreadableError';
   }
 
   toApiError() {
+    if (this.cause instanceof MissingKeyError) {
+      // From here a lost key file and a rotation this instance has not caught up with look alike.
+      return {
+        code: 'secret-unreadable',
+        message:
+          `The saved credentials of "${this.label}" are sealed with a key this server does not have (key ${this.cause.keyId}): ` +
+          'its key file was replaced, or the key was rotated and this server instance was not given the new one yet.',
+        hint: "Forget this connection and connect again with your token; or, if the server's key was just rotated, ask its operator to give every instance the current key files (docs/store.md#key-rotation) and try again.",
+      };
+    }
     return {
       code: 'secret-unreadable',
       message: `The saved credentials of "${this.label}" can no longer be read: the companion server's key file changed.`,

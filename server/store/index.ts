@@ -6,19 +6,19 @@
  * default) or on PostgreSQL when DATABASE_URL is set (postgres.ts). Either way the key that seals
  * secrets is the key file in the data directory: never in the database.
  */
-import { join } from 'node:path';
-
 import { type ConnectionStore, SqlConnectionStore } from './connections.js';
-import { createSecretBox, loadOrCreateKey, type SecretBox } from './crypto.js';
+import type { SecretBox } from './crypto.js';
 import { type Db, openDatabase } from './db.js';
+import { keyFilesBox, knownKeyIds } from './keys.js';
 import { createPool, migratePostgres, postgresSql } from './postgres.js';
+import { type ResealOutcome, resealSecrets, sealedKeyCounts, secretsUnderMissingKeys } from './reseal.js';
 import { type ScheduleStore, SqlScheduleStore } from './schedules.js';
 import { DEFAULT_SESSION_IDLE_MS, type SessionStore, SqlSessionStore } from './sessions.js';
 import { type SnapshotStore, SqlSnapshotStore } from './snapshots.js';
 import { type Sql, sqliteSql } from './sql.js';
 import { SqlTableauWebhookStore, type TableauWebhookStore } from './tableau-webhooks.js';
 
-export const KEY_FILE = 'secret.key';
+export { KEY_FILE, PREVIOUS_KEYS_FILE } from './keys.js';
 
 export interface Store {
   connections: ConnectionStore;
@@ -29,6 +29,12 @@ export interface Store {
   tableauWebhooks: TableauWebhookStore;
   /** Seals secrets at rest with the store's key (connections' secrets, schedules' webhook URLs). */
   secrets: SecretBox;
+  /** Every secret re-sealed with `box`'s current key, in one transaction (key rotation: rotate.ts). */
+  resealSecrets(box: SecretBox): Promise<ResealOutcome>;
+  /** How many secrets each key sealed, by key id (reseal.ts). */
+  sealedKeyCounts(): Promise<Map<string, number>>;
+  /** Secrets sealed with keys the data directory's key files lack, by key id: a rotation not copied here, or a lost key. */
+  secretsUnderMissingKeys(): Promise<Map<string, number>>;
   /** Set on PostgreSQL: the database the scheduler's job queue (pg-boss) shares (docs/queue.md). */
   databaseUrl?: string;
   /** Resolves when the database answers a trivial query (GET /health/ready). */
@@ -49,7 +55,7 @@ export interface StoreOptions {
   onConnectionError?: (err: Error) => void;
 }
 
-function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: () => Promise<void>): Store {
+function storeOver(sql: Sql, secrets: SecretBox, dataDir: string, options: StoreOptions, close: () => Promise<void>): Store {
   return {
     secrets,
     connections: new SqlConnectionStore(sql, secrets),
@@ -57,16 +63,20 @@ function storeOver(sql: Sql, secrets: SecretBox, options: StoreOptions, close: (
     tableauWebhooks: new SqlTableauWebhookStore(sql),
     scheduleStores: (now) => ({ schedules: new SqlScheduleStore(sql, secrets, now), snapshots: new SqlSnapshotStore(sql) }),
     ping: async () => void (await sql.get('SELECT 1 AS one')),
+    resealSecrets: (box) => resealSecrets(sql, box),
+    sealedKeyCounts: () => sealedKeyCounts(sql),
+    secretsUnderMissingKeys: () => secretsUnderMissingKeys(sql, knownKeyIds(dataDir)),
     close,
   };
 }
 
-const keyIn = (dataDir: string) => createSecretBox(loadOrCreateKey(join(dataDir, KEY_FILE)));
+/** The key files of dataDir (keys.ts): secret.key, and after a rotation the older keys. */
+const keyIn = (dataDir: string) => keyFilesBox(dataDir);
 
 /** The embedded store: `<dataDir>/companion.sqlite` and its key file beside it. */
 export function openStore(dataDir: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(dataDir);
-  return { ...storeOver(sqliteSql(db), keyIn(dataDir), options, async () => void db.close()), db };
+  return { ...storeOver(sqliteSql(db), keyIn(dataDir), dataDir, options, async () => void db.close()), db };
 }
 
 /** The store on PostgreSQL, its schema migrated first (created on a first start); the key stays in dataDir. */
@@ -79,7 +89,7 @@ export async function openPostgresStore(databaseUrl: string, dataDir: string, op
     await pool.end().catch(() => undefined);
     throw err;
   }
-  return { ...storeOver(postgresSql(pool), secrets, options, () => pool.end()), databaseUrl };
+  return { ...storeOver(postgresSql(pool), secrets, dataDir, options, () => pool.end()), databaseUrl };
 }
 
 /** PostgreSQL when `options.databaseUrl` is set, else the SQLite file in dataDir. */

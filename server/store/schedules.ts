@@ -76,7 +76,7 @@ interface ScheduleRow {
  * Webhook URLs are sealed like connection secrets: a chat webhook's path is its credential (Slack,
  * Teams), so a copied database file must not hand it out. The schedule id is the associated data.
  */
-const webhookAad = (scheduleId: string) => `schedule-webhook:${scheduleId}`;
+export const webhookAad = (scheduleId: string) => `schedule-webhook:${scheduleId}`;
 
 function sealWebhook(box: SecretBox, scheduleId: string, url: string | undefined): string | null {
   return url ? box.seal(url, webhookAad(scheduleId)) : null;

@@ -41,6 +41,12 @@ export function controlRoutes(app: FastifyInstance, ctx: SimContext): void {
     webhooks: [...ctx.webhooks.webhooks.values()].map((w) => ({ ...w })),
   }));
   app.get('/_sim/webhooks/deliveries', async () => ({ deliveries: ctx.webhooks.deliveries() }));
+  // Export calls per site: in flight now, the most at once, refused by the limit (exports.ts).
+  app.get('/_sim/exports', async () => ({ limit: ctx.exports.limit, sites: ctx.exports.readings() }));
+  app.delete('/_sim/exports', async (_request, reply) => {
+    ctx.exports.reset();
+    return reply.code(204).send();
+  });
   app.get('/_sim/settings', async () => ({
     productVersion: ctx.version.productVersion,
     restApiVersion: ctx.version.restApiVersion,
@@ -48,5 +54,6 @@ export function controlRoutes(app: FastifyInstance, ctx: SimContext): void {
     sessionIdleMs: ctx.sessions.idleMs,
     jobTiming: ctx.jobs.timing,
     webhooks: ctx.webhooks.settings,
+    exportLimit: ctx.exports.limit,
   }));
 }

@@ -1,4 +1,4 @@
-/** DATABASE_URL in the server settings (server/config.ts): PostgreSQL when set, SQLite otherwise. */
+/** DATABASE_URL and QUEUE_WORKERS in the server settings (server/config.ts): PostgreSQL when set, SQLite otherwise. */
 import { loadConfig } from '../../../server/config.js';
 
 describe('DATABASE_URL', () => {
@@ -18,5 +18,18 @@ describe('DATABASE_URL', () => {
     const attempt = () => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/companion' }, [], '/srv');
     expect(attempt).toThrow(/DATABASE_URL: a PostgreSQL URL, postgres:\/\//);
     expect(attempt).not.toThrow(/hunter2/);
+  });
+});
+
+describe('QUEUE_WORKERS', () => {
+  it("is unset by default (the queue runner's own default) and takes a whole number from 1 to 200", () => {
+    expect(loadConfig({}, [], '/srv').queue.workers).toBeUndefined();
+    expect(loadConfig({ QUEUE_WORKERS: '40' }, [], '/srv').queue.workers).toBe(40);
+  });
+
+  it('refuses anything else, naming the setting', () => {
+    for (const bad of ['0', '201', '2.5', 'many']) {
+      expect(() => loadConfig({ QUEUE_WORKERS: bad }, [], '/srv')).toThrow(/Invalid server settings: QUEUE_WORKERS/);
+    }
   });
 });

@@ -170,7 +170,7 @@ describeEachStore('schedules and snapshots', (backend) => {
     const b = await schedules.create(session, newSchedule({ name: 'Other', webhookUrl: 'https://hooks.example.com/other' }));
     const raw = (await sql.get<{ webhook_url: string }>('SELECT webhook_url FROM schedules WHERE id = ?', [a.id]))!.webhook_url;
     expect(raw).not.toContain('very-secret-token');
-    expect(raw).toMatch(/^v1\./);
+    expect(raw).toMatch(/^v2\./);
     expect((await schedules.find(a.id))?.webhookUrl).toBe(hook);
     expect((await schedules.update(session, a.id, { name: 'Renamed' }))?.webhookUrl).toBe(hook);
     // Copying b's sealed value onto a does not give a its URL: the schedule id is bound in.
@@ -199,7 +199,7 @@ describeEachStore('schedules and snapshots', (backend) => {
     expect((await schedules.find(s.id))?.webhookUrl).toBe('https://hooks.example.com/legacy');
     await schedules.update(session, s.id, { name: 'Touched' });
     expect((await sql.get<{ webhook_url: string }>('SELECT webhook_url FROM schedules WHERE id = ?', [s.id]))?.webhook_url).toMatch(
-      /^v1\./,
+      /^v2\./,
     );
     expect((await schedules.find(s.id))?.webhookUrl).toBe('https://hooks.example.com/legacy');
   });
