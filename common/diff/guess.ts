@@ -24,7 +24,6 @@ export class KeyGuesser {
 
   constructor(
     private readonly columns: ColumnSpec[],
-    expectedRows = 1024,
     /** Only these columns may be the key (e.g. those the previous result had too). */
     allowed: (c: ColumnSpec) => boolean = () => true,
   ) {
@@ -32,7 +31,7 @@ export class KeyGuesser {
       .map((c, column) => ({ c, column }))
       .filter(({ c }) => TYPE_RANK[c.type] !== undefined && allowed(c))
       .sort((x, y) => rank(x.c) - rank(y.c) || x.column - y.column)
-      .map(({ column }) => ({ column, seen: new RowIndex(0, expectedRows) }));
+      .map(({ column }) => ({ column, seen: new RowIndex(0) })); // small: most columns drop out within a few rows
   }
 
   add(rows: CellValue[][]): void {

@@ -34,14 +34,9 @@ const NO_POSITIONS: DiffPositions = { addedRows: [], changedRows: [], changedCol
  * The key guessed from the new result: a column the old result has too, with the same type (a key
  * the old rows cannot be matched by is no key).
  */
-export async function guessKey(
-  oldColumns: ColumnSpec[],
-  newColumns: ColumnSpec[],
-  newRows: RowBatches,
-  expectedRows?: number,
-): Promise<string | null> {
+export async function guessKey(oldColumns: ColumnSpec[], newColumns: ColumnSpec[], newRows: RowBatches): Promise<string | null> {
   const before = new Map(oldColumns.map((c) => [c.name, c.type]));
-  const guesser = new KeyGuesser(newColumns, expectedRows, (c) => before.get(c.name) === c.type);
+  const guesser = new KeyGuesser(newColumns, (c) => before.get(c.name) === c.type);
   for await (const batch of newRows) guesser.add(batch);
   return guesser.result();
 }

@@ -57,7 +57,7 @@ export class RowIndex {
     this.keyB[e] = kb;
     this.fpA[e] = fa;
     this.fpB[e] = fb;
-    if (cells && this.cells) this.cellHashes.set(cells.subarray(0, this.cells), e * this.cells);
+    if (cells) for (let i = 0, at = e * this.cells; i < this.cells; i++) this.cellHashes[at + i] = cells[i];
     this.place(e);
     return -1;
   }
