@@ -104,7 +104,7 @@ const changesSchema = z.discriminatedUnion('compared', [
   }),
   z.strictObject({
     compared: z.literal(false),
-    reason: z.enum(['no-previous', 'no-key', 'key-missing', 'key-type-changed', 'key-not-unique']),
+    reason: z.enum(['no-key', 'key-missing', 'key-type-changed', 'key-not-unique', 'unreadable']),
     keys: z.array(z.string()),
     keyGuessed: z.boolean(),
     notes: z.array(z.string()),

@@ -14,6 +14,7 @@
  * Plain TypeScript: the pane, the ribbon command and the timers all share one instance.
  */
 import type { ConnectionInfo, PullRequest } from '../../../common/api.js';
+import type { DiffSummary } from '../../../common/diff/compare.js';
 import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
 import type { CallOptions } from '../../api/client.js';
 import { needsSignIn } from '../../api/errors.js';
@@ -21,6 +22,7 @@ import type { SnapshotStream } from '../../api/schedules.js';
 import type { WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
+import { compareWithTable } from './changes.js';
 import { type CollectedResult, collectStream } from './collect.js';
 import { describeSite, matchConnection } from './connections.js';
 import { failureBody, plainWords, REFRESH_CANCELLED, RefreshFailure, throwIfAborted } from './failure.js';
@@ -42,7 +44,7 @@ export interface SnapshotApi {
   latestSnapshot(scheduleId: string, opts?: CallOptions): Promise<SnapshotStream>;
 }
 
-type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'writing';
+type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'comparing' | 'writing';
 
 export interface TableActivity {
   definitionId: string;
@@ -351,6 +353,9 @@ export class RefreshRunner {
     const release = await this.writeLock.acquire(signal);
     try {
       throwIfAborted(signal);
+      this.setActivity(def, 'live', { phase: 'comparing' });
+      const changes = await compareWithTable(this.options.gateway, def, result, signal);
+      throwIfAborted(signal);
       this.setActivity(def, 'live', { phase: 'writing', rowsWritten: 0, totalRows: result.rows.length });
       const replaced = await this.options.gateway.replaceTableData(def.target.tableName, result.columns, result.rows, {
         mode: def.options.mode,
@@ -367,6 +372,7 @@ export class RefreshRunner {
         removedColumns: replaced.removedColumns,
         stats: replaced.stats,
         snapshot: false,
+        ...(changes ? { changes: changes.summary } : {}),
       };
     } finally {
       release();
@@ -391,6 +397,7 @@ export class RefreshRunner {
       warnings: cut ? [...result.warnings, cut] : result.warnings,
       ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
       ...(result.truncated ? { truncated: true } : {}),
+      ...(written.changes ? { changes: written.changes } : {}),
     };
     const last: LastResult = {
       at: finished.toISOString(),
@@ -399,6 +406,7 @@ export class RefreshRunner {
       status,
       ...(result.truncated ? { truncated: true } : {}),
       ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
+      ...(written.changes ? { changes: written.changes } : {}),
     };
     const columns: ColumnSnapshot[] = result.columns.map((c) => ({ name: c.name, type: c.type }));
     try {
@@ -477,4 +485,6 @@ interface Written {
   stats?: WriteStats;
   snapshot: boolean;
   dataAsOf?: string;
+  /** What changed since the last refresh (absent: not compared: the first refresh, append mode). */
+  changes?: DiffSummary;
 }

@@ -11,6 +11,7 @@ import { parseAddress } from '../address.js';
 import type { ChunkBudget } from '../chunks.js';
 import { assertRootNamespace } from '../custom-xml.js';
 import {
+  type ReadRowsOptions,
   type ReplaceOptions,
   type ReplaceResult,
   type RowSource,
@@ -26,6 +27,7 @@ import {
 } from '../gateway.js';
 import { tableArea, validateShape } from '../target.js';
 import { asWorkbookError, throwIfAborted } from '../write-core.js';
+import { readRowsIn } from './read-table.js';
 import { replaceIn } from './refresh.js';
 import { queueRoomReads, targetCheck } from './room.js';
 import { isStagingSheet } from './staging.js';
@@ -148,6 +150,16 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
   async replaceTableData(tableName: string, columns: ColumnSpec[], rows: CellValue[][], opts: ReplaceOptions): Promise<ReplaceResult> {
     throwIfAborted(opts.signal);
     return this.run((ctx) => replaceIn(this.batch(ctx), tableName, columns, rows, opts));
+  }
+
+  async readTableRows(
+    tableName: string,
+    columns: readonly string[],
+    onRows: (rows: CellValue[][]) => void,
+    opts: ReadRowsOptions = {},
+  ): Promise<number> {
+    throwIfAborted(opts.signal);
+    return this.run((ctx) => readRowsIn(ctx, tableName, columns, onRows, opts));
   }
 
   async activateTable(name: string): Promise<void> {
