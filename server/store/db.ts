@@ -217,6 +217,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "a run's queue job and attempt",
     up: (db) => db.exec('ALTER TABLE schedule_runs ADD COLUMN job_id TEXT; ALTER TABLE schedule_runs ADD COLUMN attempt INTEGER;'),
   },
+  {
+    version: 7,
+    // What a run changed against the run before (common/diff, server/schedule/changes.ts), as
+    // JSON: the history shows the same counts a refresh in the pane does. Empty for older runs.
+    description: 'what a run changed since the one before',
+    up: (db) => db.exec('ALTER TABLE schedule_runs ADD COLUMN changes_json TEXT;'),
+  },
 ];
 
 const DB_FILE = 'companion.sqlite';

@@ -146,6 +146,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX schedule_runs_by_job ON schedule_runs(job_id) WHERE job_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description: 'what a run changed since the one before (db.ts migration 7)',
+    sql: 'ALTER TABLE schedule_runs ADD COLUMN changes_json text;',
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */
