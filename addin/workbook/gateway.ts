@@ -11,6 +11,7 @@
  * serial numbers written with the column's number format, text is written under format "@".
  */
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
+import type { Rect } from './address.js';
 
 /** Where a new table goes. `address` is the top-left cell of the header row, e.g. "B3". */
 export type WriteTarget = { kind: 'newSheet'; sheetName?: string } | { kind: 'cell'; sheet: string; address: string };
@@ -165,6 +166,12 @@ export interface WorkbookGateway {
     onRows: (rows: CellValue[][]) => void,
     opts?: ReadRowsOptions,
   ): Promise<number>;
+  /**
+   * Marks areas of the table's data (rows and columns counted from its first data cell) with a
+   * light fill until the next call, which removes them first; [] only removes them. The cells'
+   * own formats are never changed (excel/mark-changes.ts).
+   */
+  markChanges(tableName: string, areas: readonly Rect[]): Promise<void>;
   /** Selects the table and activates its sheet. */
   activateTable(name: string): Promise<void>;
   /** Deletes the table; with clearData also its cells (values and formats). */

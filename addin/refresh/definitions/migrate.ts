@@ -9,7 +9,7 @@
  *  - `everyMinutes` sat at the definition's top level instead of inside `options` with the other
  *    refresh settings (and 0 meant "never").
  * Version 3 only added optional keys (options.keyColumns, options.highlightChanges,
- * lastResult.changes): a version 2 document is a valid version 3 one. The number still went up
+ * lastResult.changes, lastResult.highlighted): a version 2 document is a valid version 3 one. The number still went up
  * because definitions are strict: an add-in that reads version 2 would call the new keys corrupt,
  * and this way it says the settings are newer instead.
  */

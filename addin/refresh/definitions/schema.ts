@@ -124,6 +124,8 @@ export const lastResultSchema = z
     dataAsOf: isoTime.optional(),
     /** What changed since the refresh before (absent: not compared, e.g. the first refresh or append mode). */
     changes: changesSchema.optional(),
+    /** The table holds this refresh's highlight of what changed (the next refresh removes it). */
+    highlighted: z.boolean().optional(),
   })
   .refine((r) => r.status !== 'error' || r.error !== undefined, { error: 'A failed refresh must say what went wrong.', path: ['error'] });
 

@@ -35,7 +35,8 @@ export async function compareWithTable(
   const keys = guessed ? [await guessKey(oldColumns, result.columns, [result.rows])].filter((k): k is string => k !== null) : chosen;
   const plan = planDiff(oldColumns, result.columns, keys, guessed);
   if (!plan.ok) return { summary: notCompared(plan), positions: NO_POSITIONS };
-  const diff = new TableDiff(plan, oldColumns, result.columns, { cells: def.options.highlightChanges ?? false });
+  const highlight = def.options.highlightChanges ?? false;
+  const diff = new TableDiff(plan, oldColumns, result.columns, { cells: highlight, maxPositions: highlight ? undefined : 0 });
   try {
     await gateway.readTableRows(
       def.target.tableName,

@@ -15,17 +15,20 @@
  */
 import type { ConnectionInfo, PullRequest } from '../../../common/api.js';
 import type { DiffSummary } from '../../../common/diff/compare.js';
+import type { DiffOutcome } from '../../../common/diff/results.js';
 import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
 import type { CallOptions } from '../../api/client.js';
 import { needsSignIn } from '../../api/errors.js';
 import type { SnapshotStream } from '../../api/schedules.js';
-import type { WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
+import type { Rect } from '../../workbook/address.js';
+import type { ReplaceResult, WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
 import { compareWithTable } from './changes.js';
 import { type CollectedResult, collectStream } from './collect.js';
 import { describeSite, matchConnection } from './connections.js';
 import { failureBody, plainWords, REFRESH_CANCELLED, RefreshFailure, throwIfAborted } from './failure.js';
+import { highlightAreas } from './highlight.js';
 import type { AutomationGate } from './lease.js';
 import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
 import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
@@ -365,6 +368,7 @@ export class RefreshRunner {
         signal,
         onProgress: (p) => this.setActivity(def, 'live', { rowsWritten: p.rowsWritten }),
       });
+      const marked = await this.markChanges(def, result, changes, replaced);
       return {
         result,
         rowsWritten: replaced.rowsWritten,
@@ -373,10 +377,44 @@ export class RefreshRunner {
         stats: replaced.stats,
         snapshot: false,
         ...(changes ? { changes: changes.summary } : {}),
+        ...(marked.note ? { markNote: marked.note } : {}),
+        ...(marked.highlighted ? { highlighted: true } : {}),
       };
     } finally {
       release();
     }
+  }
+
+  /**
+   * Highlights what the refresh changed when the definition asks for it, after removing the last
+   * refresh's highlight (always: "until the next refresh", also when the option was turned off).
+   * Returns a note when it could not; a highlight never fails a refresh whose data is in place.
+   */
+  private async markChanges(
+    def: RefreshDefinition,
+    result: CollectedResult,
+    changes: DiffOutcome | null,
+    replaced: ReplaceResult,
+  ): Promise<{ note?: string; highlighted: boolean }> {
+    const wanted = def.options.highlightChanges === true && def.options.mode === 'replace';
+    // Nothing to place and nothing of ours left from the last refresh: no request at all.
+    if (!wanted && !def.lastResult?.highlighted) return { highlighted: false };
+    let areas: Rect[] = [];
+    let note: string | undefined;
+    if (wanted && changes?.summary.compared) {
+      const found = replaced.sorted ? null : highlightAreas(changes.positions, result.columns, replaced.table.headers);
+      if (found) areas = found;
+      else
+        note = replaced.sorted
+          ? 'Not highlighted: the table is sorted in Excel, so its rows are not in the order they arrived.'
+          : 'Not highlighted: too many changes to mark one by one.';
+    }
+    try {
+      await this.options.gateway.markChanges(def.target.tableName, areas);
+    } catch (error) {
+      return { note: `The changes could not be highlighted: ${plainWords(failureBody(error))}`, highlighted: false };
+    }
+    return { ...(note ? { note } : {}), highlighted: areas.length > 0 };
   }
 
   private async succeed(def: RefreshDefinition, trigger: RefreshTrigger, started: number, written: Written): Promise<RefreshOutcome> {
@@ -394,7 +432,7 @@ export class RefreshRunner {
       durationMs,
       addedColumns: written.addedColumns,
       removedColumns: written.removedColumns,
-      warnings: cut ? [...result.warnings, cut] : result.warnings,
+      warnings: [...result.warnings, ...(cut ? [cut] : []), ...(written.markNote ? [written.markNote] : [])],
       ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
       ...(result.truncated ? { truncated: true } : {}),
       ...(written.changes ? { changes: written.changes } : {}),
@@ -407,6 +445,7 @@ export class RefreshRunner {
       ...(result.truncated ? { truncated: true } : {}),
       ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
       ...(written.changes ? { changes: written.changes } : {}),
+      ...(written.highlighted ? { highlighted: true } : {}),
     };
     const columns: ColumnSnapshot[] = result.columns.map((c) => ({ name: c.name, type: c.type }));
     try {
@@ -487,4 +526,8 @@ interface Written {
   dataAsOf?: string;
   /** What changed since the last refresh (absent: not compared: the first refresh, append mode). */
   changes?: DiffSummary;
+  /** Why the changes are not highlighted, when they should have been. */
+  markNote?: string;
+  /** The table holds this refresh's highlight (the next refresh removes it). */
+  highlighted?: boolean;
 }

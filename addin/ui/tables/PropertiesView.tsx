@@ -33,6 +33,7 @@ interface Draft {
   everyMinutes: string;
   /** Empty: guessed at each refresh (common/diff/guess.ts). */
   keyColumns: string[];
+  highlightChanges: boolean;
 }
 
 const toDraft = (o: RefreshOptions): Draft => ({
@@ -43,6 +44,7 @@ const toDraft = (o: RefreshOptions): Draft => ({
   timed: !!o.everyMinutes,
   everyMinutes: String(o.everyMinutes ?? 60),
   keyColumns: o.keyColumns ?? [],
+  highlightChanges: o.highlightChanges ?? false,
 });
 
 const DAY_LABEL: Record<Weekday, string> = { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' };
@@ -65,7 +67,14 @@ interface PropertiesViewProps {
  * The columns that identify a row, so each refresh can say what changed (common/diff): those the
  * last refresh wrote, in table order. None ticked: guessed from the columns whose values are unique.
  */
-function KeyColumns({ columns, chosen, onChange }: { columns: string[]; chosen: string[]; onChange(keys: string[]): void }) {
+function KeyColumns(props: {
+  columns: string[];
+  chosen: string[];
+  onChange(keys: string[]): void;
+  highlight: boolean;
+  onHighlight(on: boolean): void;
+}) {
+  const { columns, chosen, onChange } = props;
   const styles = usePaneStyles();
   const toggle = (name: string, on: boolean) => onChange(columns.filter((c) => (c === name ? on : chosen.includes(c))));
   return (
@@ -79,6 +88,11 @@ function KeyColumns({ columns, chosen, onChange }: { columns: string[]; chosen: 
       {columns.map((name) => (
         <Checkbox key={name} checked={chosen.includes(name)} onChange={(_, d) => toggle(name, !!d.checked)} label={name} />
       ))}
+      <Checkbox
+        checked={props.highlight}
+        onChange={(_, d) => props.onHighlight(!!d.checked)}
+        label="Highlight added rows and changed cells until the next refresh"
+      />
     </fieldset>
   );
 }
@@ -114,6 +128,7 @@ export function PropertiesView({ def, service, schedules, schedule, onDone, onSc
           refreshOnOpen: draft.refreshOnOpen,
           everyMinutes: draft.timed ? minutes : null,
           keyColumns: draft.keyColumns.length ? draft.keyColumns : undefined,
+          highlightChanges: draft.highlightChanges || undefined,
         },
       });
       onDone(`Properties of ${name} saved.`);
@@ -183,7 +198,13 @@ export function PropertiesView({ def, service, schedules, schedule, onDone, onSc
           </Field>
         ) : null}
         {draft.mode === 'replace' && def.columns.length ? (
-          <KeyColumns columns={def.columns.map((c) => c.name)} chosen={draft.keyColumns} onChange={(keyColumns) => set({ keyColumns })} />
+          <KeyColumns
+            columns={def.columns.map((c) => c.name)}
+            chosen={draft.keyColumns}
+            onChange={(keyColumns) => set({ keyColumns })}
+            highlight={draft.highlightChanges}
+            onHighlight={(highlightChanges) => set({ highlightChanges })}
+          />
         ) : null}
         {/*
           Both are always done by the gateway (addin/workbook/excel/refresh.ts, docs/excel.md):

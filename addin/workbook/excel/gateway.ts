@@ -7,7 +7,7 @@
  * New tables: write-table.ts; refreshes: refresh.ts (stage and swap); room checks: room.ts.
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
-import { parseAddress } from '../address.js';
+import { parseAddress, type Rect } from '../address.js';
 import type { ChunkBudget } from '../chunks.js';
 import { assertRootNamespace } from '../custom-xml.js';
 import {
@@ -27,6 +27,7 @@ import {
 } from '../gateway.js';
 import { tableArea, validateShape } from '../target.js';
 import { asWorkbookError, throwIfAborted } from '../write-core.js';
+import { markChangesIn } from './mark-changes.js';
 import { readRowsIn } from './read-table.js';
 import { replaceIn } from './refresh.js';
 import { queueRoomReads, targetCheck } from './room.js';
@@ -160,6 +161,11 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
   ): Promise<number> {
     throwIfAborted(opts.signal);
     return this.run((ctx) => readRowsIn(ctx, tableName, columns, onRows, opts));
+  }
+
+  async markChanges(tableName: string, areas: readonly Rect[]): Promise<void> {
+    this.require('1.6', 'Highlighting what a refresh changed (conditional formats)');
+    return this.run((ctx) => markChangesIn(ctx, tableName, areas));
   }
 
   async activateTable(name: string): Promise<void> {

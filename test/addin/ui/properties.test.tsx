@@ -58,9 +58,12 @@ describe('Tables tab: Properties', () => {
     expect(within(keys).getByText(/None chosen: the key is guessed/)).toBeInTheDocument();
     await s.user.click(within(keys).getByRole('checkbox', { name: 'Region' }));
     expect(within(keys).getByText('Rows are matched by Region.')).toBeInTheDocument();
+    await s.user.click(within(keys).getByRole('checkbox', { name: /^Highlight added rows and changed cells/ }));
     await s.user.click(screen.getByRole('button', { name: 'Save properties' }));
     const id = (await s.service.store.list())[0].id;
-    await waitFor(async () => expect((await s.service.store.get(id))?.options.keyColumns).toEqual(['Region']));
+    await waitFor(async () =>
+      expect((await s.service.store.get(id))?.options).toMatchObject({ keyColumns: ['Region'], highlightChanges: true }),
+    );
   }, 60_000);
 
   it('gathers every refresh option in Excel’s words, in labelled groups, with focus on open', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { CHANGE_MARK } from '../../../../addin/workbook/excel/mark-changes.js';
 import type { ColumnSpec } from '../../../../common/stream.js';
 import { bench, columns, ok } from './fixtures.js';
 
@@ -76,5 +77,63 @@ describe('refresh runner: what changed since the last refresh', () => {
     });
     append.api.script('v1', ok(columns, [['R9', 9]]));
     expect((await append.runner.refresh(append.ids.Sales)).changes).toBeUndefined();
+  });
+});
+
+describe('refresh runner: highlighting what changed', () => {
+  const marks = (b: Awaited<ReturnType<typeof bench>>) =>
+    b.workbook
+      .sheet('Sheet1')
+      .conditionalFormats.filter((f) => f.formula === CHANGE_MARK)
+      .map((f) => ({ ...f.rect, fill: f.fill }));
+
+  async function highlighting() {
+    const b = await refreshed();
+    const def = (await b.store.get(b.ids.Sales))!;
+    await b.store.upsert({ ...def, options: { ...def.options, keyColumns: ['Region'], highlightChanges: true } });
+    return b;
+  }
+
+  it('marks the changed cells and the added rows, and only those, with conditional formats', async () => {
+    const b = await highlighting();
+    // The table is A1:B4 (header in row 0). The analyst has a conditional format of their own on it.
+    b.workbook
+      .sheet('Sheet1')
+      .conditionalFormats.push({ id: 'mine', rect: { row: 1, col: 0, rows: 3, cols: 1 }, formula: '=A2="R1"', fill: '#FF0000' });
+    b.api.script(
+      'v1',
+      ok(columns, [
+        ['R1', 10],
+        ['R2', 2],
+        ['R4', 4],
+        ['R5', 5],
+      ]),
+    );
+    const outcome = await b.runner.refresh(b.ids.Sales);
+    expect(outcome.warnings).toEqual([]);
+    // Row 0 of the data (R1): its Sales cell changed; rows 2-3 (R4, R5) were added across both columns.
+    expect(marks(b)).toEqual([
+      { row: 3, rows: 2, col: 0, cols: 2, fill: '#FFF2CC' },
+      { row: 1, rows: 1, col: 1, cols: 1, fill: '#FFF2CC' },
+    ]);
+    expect((await b.store.get(b.ids.Sales))?.lastResult?.highlighted).toBe(true);
+
+    // The next refresh removes them (nothing changed, nothing marked) and leaves the analyst's own.
+    const outcome2 = await b.runner.refresh(b.ids.Sales);
+    expect(outcome2.changes).toMatchObject({ compared: true, changed: 0, added: 0, removed: 0 });
+    expect(marks(b)).toEqual([]);
+    expect(b.workbook.sheet('Sheet1').conditionalFormats.map((f) => f.id)).toEqual(['mine']);
+  });
+
+  it('removes the last highlight when the option was turned off, and then asks Excel nothing more', async () => {
+    const b = await highlighting();
+    b.api.script('v1', ok(columns, [['R9', 9]]));
+    await b.runner.refresh(b.ids.Sales);
+    expect(marks(b).length).toBeGreaterThan(0);
+    const def = (await b.store.get(b.ids.Sales))!;
+    await b.store.upsert({ ...def, options: { ...def.options, highlightChanges: undefined } });
+    await b.runner.refresh(b.ids.Sales);
+    expect(marks(b)).toEqual([]);
+    expect((await b.store.get(b.ids.Sales))?.lastResult?.highlighted).toBeUndefined();
   });
 });
