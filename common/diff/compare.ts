@@ -13,7 +13,7 @@ import { Hasher } from './hash.js';
 import type { DiffBlocked, DiffPlan } from './plan.js';
 import { RowIndex } from './row-index.js';
 
-export interface DiffCounts {
+interface DiffCounts {
   compared: true;
   keys: string[];
   keyGuessed: boolean;

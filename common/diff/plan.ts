@@ -14,7 +14,7 @@
 import type { ColumnSpec, ColumnType } from '../stream.js';
 
 /** unreadable: the old rows could not be read (the pane: the table; the server: the stored snapshot). */
-export type NotComparedReason = 'no-key' | 'key-missing' | 'key-type-changed' | 'key-not-unique' | 'unreadable';
+type NotComparedReason = 'no-key' | 'key-missing' | 'key-type-changed' | 'key-not-unique' | 'unreadable';
 
 export interface DiffPlan {
   ok: true;
