@@ -136,4 +136,14 @@ describe('refresh runner: highlighting what changed', () => {
     expect(marks(b)).toEqual([]);
     expect((await b.store.get(b.ids.Sales))?.lastResult?.highlighted).toBeUndefined();
   });
+
+  it('does not highlight a table sorted in Excel (its rows are no longer in the result’s order) and says so', async () => {
+    const b = await highlighting();
+    b.workbook.findTable('Sales')!.sortFields = [{ key: 1, ascending: false }];
+    b.api.script('v1', ok(columns, [['R9', 9]]));
+    const outcome = await b.runner.refresh(b.ids.Sales);
+    expect(outcome.changes).toMatchObject({ compared: true, added: 1, removed: 3 });
+    expect(outcome.warnings).toEqual(['Not highlighted: the table is sorted in Excel, so its rows are not in the order they arrived.']);
+    expect(marks(b)).toEqual([]);
+  });
 });
