@@ -3,7 +3,9 @@
  * taken after a full collection and no other bench's garbage is counted). It holds the new result
  * whole, as the pane does after a pull, streams the old one in 5,000-row chunks, as the pane reads
  * the table from Excel, compares them (compareResults, the pane's call, with cell hashes for
- * highlighting) and reports the time and the heap's peak over the baseline with the new result.
+ * highlighting). `time` (argv[3]) reports the time; `heap` the live heap's peak over the baseline
+ * with the new result, sampled after a full collection at every chunk: separate processes, because
+ * V8 frees typed arrays' memory lazily, so a run after another would start on a wrong baseline.
  */
 import { compareResults } from '../common/diff/results.js';
 import type { CellValue, ColumnSpec } from '../common/stream.js';
@@ -69,25 +71,24 @@ async function main(): Promise<void> {
       { cells: true, expectedRows: rows },
     );
 
-  // 1. Timed, untouched: the peak includes garbage not collected yet (what the process grows to).
   gc();
   const baseline = used();
+  if (process.argv[3] === 'heap') {
+    // Live: a full collection before each sample, so only what the diff holds counts.
+    let peak = baseline;
+    const { summary } = await diff(() => {
+      gc();
+      peak = Math.max(peak, used());
+    });
+    process.send!({ peakMb: (peak - baseline) / MB, baselineMb: baseline / MB, summary });
+    return;
+  }
+  // Timed, untouched: the peak includes garbage not collected yet (what the process grows to).
   let peak = baseline;
   const started = performance.now();
   const { summary } = await diff(() => (peak = Math.max(peak, used())));
   const ms = performance.now() - started - producingMs;
-  const timedProducingMs = producingMs;
-  const grownMb = (Math.max(peak, used()) - baseline) / MB;
-
-  // 2. Live: a full collection before each sample, so only what the diff holds counts.
-  gc();
-  const liveBaseline = used();
-  let livePeak = liveBaseline;
-  await diff(() => {
-    gc();
-    livePeak = Math.max(livePeak, used());
-  });
-  process.send!({ ms, producingMs: timedProducingMs, peakMb: (livePeak - liveBaseline) / MB, grownMb, baselineMb: baseline / MB, summary });
+  process.send!({ ms, producingMs, grownMb: (Math.max(peak, used()) - baseline) / MB, baselineMb: baseline / MB, summary });
 }
 
 main().catch((err: unknown) => {
