@@ -11,7 +11,6 @@
  * serial numbers written with the column's number format, text is written under format "@".
  */
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
-import type { Rect } from './address.js';
 
 /** Where a new table goes. `address` is the top-left cell of the header row, e.g. "B3". */
 export type WriteTarget = { kind: 'newSheet'; sheetName?: string } | { kind: 'cell'; sheet: string; address: string };
@@ -101,6 +100,14 @@ export interface ReplaceOptions {
   onProgress?(p: WriteProgress): void;
 }
 
+/** An area of a table's data: zero-based rows and columns from its first data cell, and its size. */
+export interface DataArea {
+  row: number;
+  col: number;
+  rows: number;
+  cols: number;
+}
+
 export interface ReadRowsOptions {
   signal?: AbortSignal;
   /** Cells per request (default 50,000). */
@@ -171,7 +178,7 @@ export interface WorkbookGateway {
    * light fill until the next call, which removes them first; [] only removes them. The cells'
    * own formats are never changed (excel/mark-changes.ts).
    */
-  markChanges(tableName: string, areas: readonly Rect[]): Promise<void>;
+  markChanges(tableName: string, areas: readonly DataArea[]): Promise<void>;
   /** Selects the table and activates its sheet. */
   activateTable(name: string): Promise<void>;
   /** Deletes the table; with clearData also its cells (values and formats). */

@@ -7,7 +7,7 @@
  */
 import type { DiffPositions } from '../../../common/diff/compare.js';
 import type { ColumnSpec } from '../../../common/stream.js';
-import type { Rect } from '../../workbook/address.js';
+import type { DataArea } from '../../workbook/gateway.js';
 
 /** More areas than this are not highlighted (one conditional format each slows Excel down). */
 export const MAX_HIGHLIGHT_AREAS = 200;
@@ -24,12 +24,12 @@ function runs(sorted: readonly number[]): Array<[number, number]> {
 }
 
 /** The areas, or null when there are too many to highlight (or the positions are incomplete). */
-export function highlightAreas(positions: DiffPositions, columns: readonly ColumnSpec[], headers: readonly string[]): Rect[] | null {
+export function highlightAreas(positions: DiffPositions, columns: readonly ColumnSpec[], headers: readonly string[]): DataArea[] | null {
   if (!positions.complete) return null;
   const tableCol = columns.map((c) => headers.indexOf(c.name));
   const colRuns = (cols: readonly number[]) => runs([...new Set(cols.map((c) => tableCol[c]).filter((c) => c >= 0))].sort((a, b) => a - b));
   const everyColumn = colRuns(columns.map((_, i) => i));
-  const areas: Rect[] = [];
+  const areas: DataArea[] = [];
   for (const [row, rows] of runs(positions.addedRows)) for (const [col, cols] of everyColumn) areas.push({ row, rows, col, cols });
   positions.changedRows.forEach((row, i) => {
     const changed = positions.changedColumns[i] ?? [];

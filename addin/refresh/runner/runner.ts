@@ -20,8 +20,7 @@ import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
 import type { CallOptions } from '../../api/client.js';
 import { needsSignIn } from '../../api/errors.js';
 import type { SnapshotStream } from '../../api/schedules.js';
-import type { Rect } from '../../workbook/address.js';
-import type { ReplaceResult, WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
+import type { DataArea, ReplaceResult, WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
 import { compareWithTable } from './changes.js';
@@ -399,7 +398,7 @@ export class RefreshRunner {
     const wanted = def.options.highlightChanges === true && def.options.mode === 'replace';
     // Nothing to place and nothing of ours left from the last refresh: no request at all.
     if (!wanted && !def.lastResult?.highlighted) return { highlighted: false };
-    let areas: Rect[] = [];
+    let areas: DataArea[] = [];
     let note: string | undefined;
     if (wanted && changes?.summary.compared) {
       const found = replaced.sorted ? null : highlightAreas(changes.positions, result.columns, replaced.table.headers);

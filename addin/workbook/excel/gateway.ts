@@ -7,10 +7,11 @@
  * New tables: write-table.ts; refreshes: refresh.ts (stage and swap); room checks: room.ts.
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
-import { parseAddress, type Rect } from '../address.js';
+import { parseAddress } from '../address.js';
 import type { ChunkBudget } from '../chunks.js';
 import { assertRootNamespace } from '../custom-xml.js';
 import {
+  type DataArea,
   type ReadRowsOptions,
   type ReplaceOptions,
   type ReplaceResult,
@@ -163,7 +164,7 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
     return this.run((ctx) => readRowsIn(ctx, tableName, columns, onRows, opts));
   }
 
-  async markChanges(tableName: string, areas: readonly Rect[]): Promise<void> {
+  async markChanges(tableName: string, areas: readonly DataArea[]): Promise<void> {
     this.require('1.6', 'Highlighting what a refresh changed (conditional formats)');
     return this.run((ctx) => markChangesIn(ctx, tableName, areas));
   }

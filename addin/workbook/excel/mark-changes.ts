@@ -7,15 +7,14 @@
  * the analyst adds meanwhile is never cleared by us. Ours are told from the analyst's own
  * conditional formats by their rule (CHANGE_MARK), which no one types by accident.
  */
-import type { Rect } from '../address.js';
-import { WorkbookError } from '../gateway.js';
+import { type DataArea, WorkbookError } from '../gateway.js';
 
 /** Always true (N of a text is 0), and recognisable as ours. */
 export const CHANGE_MARK = '=N("tableau-excel: changed by the last refresh")=0';
 /** Excel's light yellow ("Gold, Lighter 80%"), readable under black text. */
 const FILL = '#FFF2CC';
 
-export async function markChangesIn(ctx: Excel.RequestContext, tableName: string, areas: readonly Rect[]): Promise<void> {
+export async function markChangesIn(ctx: Excel.RequestContext, tableName: string, areas: readonly DataArea[]): Promise<void> {
   const table = ctx.workbook.tables.getItemOrNullObject(tableName);
   await ctx.sync();
   if (table.isNullObject) throw new WorkbookError('not-found', `The table "${tableName}" is not in this workbook any more.`);
