@@ -2,13 +2,14 @@
  * `npm run bench`: every comparison side by side in one run on the simulator; prints a markdown
  * table and writes the figures to BENCH_OUT (default bench-results.json) as
  * `{"<name>": {"value", "target", "unit", "ok"}}`. Not part of `npm test`: timings belong here,
- * never in unit tests. BENCH_ONLY=list,vds,vds-sse,csv,write,refresh,pane,start,team runs a subset; BENCH_CPU_PROF=<dir> profiles the
+ * never in unit tests. BENCH_ONLY=list,vds,vds-sse,csv,write,diff,refresh,pane,start,team runs a subset; BENCH_CPU_PROF=<dir> profiles the
  * child processes (bench/children.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 import { benchCsv } from './csv.js';
+import { benchDiff } from './diff.js';
 import { benchList } from './list.js';
 import { benchPane } from './pane.js';
 import { benchRefreshStrategies } from './refresh-strategies.js';
@@ -26,6 +27,7 @@ const BENCHES: Array<{ key: string; names: string[]; run: () => Promise<Figure[]
   { key: 'vds-sse', names: ['vds_sse_first_rows_vs_json'], run: () => benchVdsSse() },
   { key: 'csv', names: ['csv_1m_vs_papaparse'], run: () => benchCsv() },
   { key: 'write', names: ['write_1m_cells_per_s', 'write_1m_syncs', 'write_1m_largest_sync_mb'], run: () => benchWrite() },
+  { key: 'diff', names: ['diff_1m_ms', 'diff_1m_heap_mb'], run: () => benchDiff() },
   { key: 'refresh', names: ['refresh_stage_vs_restore'], run: () => benchRefreshStrategies() },
   { key: 'pane', names: ['pane_initial_js_gzip_kb', 'pane_cold_ms', 'pane_warm_ms'], run: () => benchPane() },
   { key: 'start', names: ['start_idle_rss_mb'], run: () => benchStart() },
@@ -46,6 +48,8 @@ const TARGETS: Record<string, Pick<Figure, 'target' | 'goal' | 'unit'>> = {
   csv_1m_vs_papaparse: { target: 1.5, goal: 'max', unit: '×' },
   write_1m_cells_per_s: { target: 100_000, goal: 'min', unit: 'cells/s' },
   write_1m_syncs: { target: 25, goal: 'max', unit: 'syncs' },
+  diff_1m_ms: { target: 5000, goal: 'max', unit: 'ms' },
+  diff_1m_heap_mb: { target: 150, goal: 'max', unit: 'MB' },
   refresh_stage_vs_restore: { target: 1.5, goal: 'max', unit: '×' },
   write_1m_largest_sync_mb: { target: 2, goal: 'max', unit: 'MB' },
   pane_initial_js_gzip_kb: { target: 300, goal: 'max', unit: 'KB' },

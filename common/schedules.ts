@@ -6,6 +6,7 @@
  *   GET /api/schedules/:sid/runs -> ScheduleRunInfo[]
  *   GET /api/snapshots/latest?scheduleId -> typed result stream + header X-Data-As-Of
  */
+import type { DiffSummary } from './diff/compare.js';
 import type { PullOptions, PullSource } from './source.js';
 import type { ApiErrorBody, ColumnSpec } from './stream.js';
 
@@ -62,6 +63,11 @@ export interface ScheduleRunInfo {
    * instance (docs/queue.md); absent for a first attempt.
    */
   attempt?: number;
+  /**
+   * Succeeded runs: what changed against the run before, by the key guessed from the columns whose
+   * values are unique (common/diff); absent for the first run and runs stored before it existed.
+   */
+  changes?: DiffSummary;
 }
 
 export interface ScheduleInfo {

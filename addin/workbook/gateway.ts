@@ -100,6 +100,20 @@ export interface ReplaceOptions {
   onProgress?(p: WriteProgress): void;
 }
 
+/** An area of a table's data: zero-based rows and columns from its first data cell, and its size. */
+export interface DataArea {
+  row: number;
+  col: number;
+  rows: number;
+  cols: number;
+}
+
+export interface ReadRowsOptions {
+  signal?: AbortSignal;
+  /** Cells per request (default 50,000). */
+  chunkCells?: number;
+}
+
 export interface ReplaceResult {
   table: TableInfo;
   rowsWritten: number;
@@ -109,6 +123,8 @@ export interface ReplaceResult {
   removedColumns: string[];
   /** Table columns the refresh did not write (user columns: formulas keep filling down). */
   keptColumns: string[];
+  /** The table has a sort that was re-applied: its rows are no longer in the result's order. */
+  sorted: boolean;
   stats: WriteStats;
 }
 
@@ -147,6 +163,22 @@ export interface WorkbookGateway {
   writeTable(target: WriteTarget, columns: ColumnSpec[], rows: RowSource, opts: WriteOptions): Promise<WrittenTable>;
   /** Refresh: validates everything first (table unchanged on failure), then rewrites the data in place. */
   replaceTableData(tableName: string, columns: ColumnSpec[], rows: CellValue[][], opts: ReplaceOptions): Promise<ReplaceResult>;
+  /**
+   * The table's data rows, only the named columns in that order (a column it lacks reads as null),
+   * handed to `onRows` chunk by chunk; resolves with the rows read. Never changes the workbook.
+   */
+  readTableRows(
+    tableName: string,
+    columns: readonly string[],
+    onRows: (rows: CellValue[][]) => void,
+    opts?: ReadRowsOptions,
+  ): Promise<number>;
+  /**
+   * Marks areas of the table's data (rows and columns counted from its first data cell) with a
+   * light fill until the next call, which removes them first; [] only removes them. The cells'
+   * own formats are never changed (excel/mark-changes.ts).
+   */
+  markChanges(tableName: string, areas: readonly DataArea[]): Promise<void>;
   /** Selects the table and activates its sheet. */
   activateTable(name: string): Promise<void>;
   /** Deletes the table; with clearData also its cells (values and formats). */

@@ -5,6 +5,7 @@
  */
 import type { ApiErrorBody, ColumnSpec, StreamMessage } from '../../common/stream.js';
 import type { RunRecord, SnapshotStore, SnapshotWriter } from '../store/snapshots.js';
+import { compareWithPrevious } from './changes.js';
 import { runFailure, runInterrupted, streamIncomplete } from './errors.js';
 
 export interface RecordOptions {
@@ -60,6 +61,8 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
   let columns: ColumnSpec[] | undefined;
   let source: string | undefined;
   let writer: SnapshotWriter | undefined;
+  // The run before, taken now: once this one succeeds it is the latest.
+  const previous = await snapshots.latestSucceeded(run.scheduleId).catch(() => undefined);
   try {
     it = messages[Symbol.asyncIterator]();
     for (;;) {
@@ -81,7 +84,9 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
       } else if (m.kind === 'end') {
         if (!writer || !columns) throw new StreamProtocolError('end before meta');
         const stored = await writer.finish();
+        const changes = await compareWithPrevious(snapshots, previous, run, columns);
         const done = await snapshots.succeed(run.id, {
+          ...(changes ? { changes } : {}),
           columns,
           source,
           rowCount: stored.rows,

@@ -246,6 +246,13 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX tableau_events_seen_by_time ON tableau_events_seen(received_at);
       `),
   },
+  {
+    version: 8,
+    // What a run changed against the run before (common/diff, server/schedule/changes.ts), as
+    // JSON: the history shows the same counts a refresh in the pane does. Empty for older runs.
+    description: 'what a run changed since the one before',
+    up: (db) => db.exec('ALTER TABLE schedule_runs ADD COLUMN changes_json TEXT;'),
+  },
 ];
 
 const DB_FILE = 'companion.sqlite';

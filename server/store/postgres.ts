@@ -199,6 +199,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX tableau_events_seen_by_time ON tableau_events_seen(received_at);
     `,
   },
+  {
+    version: 7,
+    description: 'what a run changed since the one before (db.ts migration 8)',
+    sql: 'ALTER TABLE schedule_runs ADD COLUMN changes_json text;',
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

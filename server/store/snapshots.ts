@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 
+import type { DiffSummary } from '../../common/diff/compare.js';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
@@ -47,6 +48,8 @@ export interface SnapshotResult {
   truncated: boolean;
   warnings?: string[];
   finishedAt: Date;
+  /** What changed since the run before (absent: not compared, e.g. the first run). */
+  changes?: DiffSummary;
 }
 
 /** Appends rows of one running run; `finish` stores what is still buffered. */
@@ -110,6 +113,7 @@ interface RunRow {
   source: string | null;
   warnings_json: string | null;
   error_json: string | null;
+  changes_json?: string | null;
   job_id?: string | null;
   attempt?: number | null;
 }
@@ -128,6 +132,7 @@ function toRecord(row: RunRow): RunRecord {
     storedBytes: row.stored_bytes ?? undefined,
     error: row.error_json ? (JSON.parse(row.error_json) as ApiErrorBody) : undefined,
     attempt: row.attempt && row.attempt > 1 ? row.attempt : undefined,
+    changes: row.changes_json ? (JSON.parse(row.changes_json) as DiffSummary) : undefined,
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
   return { id: row.id, scheduleId: row.schedule_id, trigger: row.trigger, status: row.status, startedAt: row.started_at, ...defined };
@@ -229,7 +234,7 @@ export class SqlSnapshotStore implements SnapshotStore {
     if (!run) throw new Error(`Run ${runId} no longer exists.`);
     await this.sql.run(
       `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
-         columns_json = ?, source = ?, warnings_json = ? WHERE id = ?`,
+         columns_json = ?, source = ?, warnings_json = ?, changes_json = ? WHERE id = ?`,
       [
         result.finishedAt.toISOString(),
         elapsed(run.startedAt, result.finishedAt),
@@ -238,6 +243,7 @@ export class SqlSnapshotStore implements SnapshotStore {
         JSON.stringify(result.columns),
         result.source ?? null,
         result.warnings?.length ? JSON.stringify(result.warnings) : null,
+        result.changes ? JSON.stringify(result.changes) : null,
         runId,
       ],
     );

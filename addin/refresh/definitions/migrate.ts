@@ -8,6 +8,10 @@
  *    more identity fields;
  *  - `everyMinutes` sat at the definition's top level instead of inside `options` with the other
  *    refresh settings (and 0 meant "never").
+ * Version 3 only added optional keys (options.keyColumns, options.highlightChanges,
+ * lastResult.changes, lastResult.highlighted): a version 2 document is a valid version 3 one. The number still went up
+ * because definitions are strict: an add-in that reads version 2 would call the new keys corrupt,
+ * and this way it says the settings are newer instead.
  */
 import { z } from 'zod';
 
@@ -84,8 +88,8 @@ export function migrate(raw: unknown): MigrationResult {
   if (version === 1) {
     const v1 = v1Document.safeParse(raw);
     if (!v1.success) return { ok: false, reason: 'corrupted', message: describeIssues(v1.error).join(' ') };
-    candidate = { schemaVersion: 2, definitions: v1.data.definitions.map(definitionV1toV2) };
-  }
+    candidate = { schemaVersion: CURRENT_SCHEMA_VERSION, definitions: v1.data.definitions.map(definitionV1toV2) };
+  } else if (version === 2) candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
   const current = refreshDocumentSchema.safeParse(candidate);
   if (!current.success) return { ok: false, reason: 'corrupted', message: describeIssues(current.error).join(' ') };
   return version === CURRENT_SCHEMA_VERSION ? { ok: true, doc: current.data } : { ok: true, doc: current.data, migratedFrom: version };

@@ -1,5 +1,5 @@
 /**
- * What the workbook stores about each imported table (schema version 2), as zod schemas.
+ * What the workbook stores about each imported table (schema version 3), as zod schemas.
  *
  * A definition names its connection by server URL + site only: never a secret, never a
  * companion-server connection id, so a workbook handed to a colleague refreshes with the
@@ -15,7 +15,7 @@ import { type PullSource, pullSourceSchema } from '../../../common/source.js';
 import type { ColumnType } from '../../../common/stream.js';
 import { MAX_EVERY_MINUTES } from '../clock/due.js';
 
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 const isoTime = z.iso.datetime({ offset: true, error: 'Times are ISO 8601 date-times, e.g. 2025-01-10T10:00:00Z.' });
 
@@ -71,11 +71,45 @@ const refreshOptionsSchema = z
       .optional(),
     /** The companion server's schedule whose snapshots feed this table (it is a schedule, not a connection). */
     serverScheduleId: z.string().min(1).optional(),
+    /**
+     * The columns that identify a row, to say what changed since the last refresh (common/diff);
+     * absent or empty = guessed from the columns whose values are unique.
+     */
+    keyColumns: z
+      .array(z.string().trim().min(1, { error: 'A key column needs a name.' }))
+      .max(16, { error: 'At most 16 key columns.' })
+      .refine((keys) => new Set(keys).size === keys.length, { error: 'A key column is listed twice.' })
+      .optional(),
+    /** Fill the rows added and the cells changed by a refresh until the next one. */
+    highlightChanges: z.boolean().optional(),
   })
   .refine((o) => o.timestampColumn === undefined || o.mode === 'append', {
     error: 'A timestamp column only applies to append mode.',
     path: ['timestampColumn'],
   });
+
+const count = z.number().int().min(0);
+
+/** What changed since the refresh before (common/diff/compare.ts DiffSummary). */
+const changesSchema = z.discriminatedUnion('compared', [
+  z.strictObject({
+    compared: z.literal(true),
+    keys: z.array(z.string()),
+    keyGuessed: z.boolean(),
+    added: count,
+    removed: count,
+    changed: count,
+    unchanged: count,
+    notes: z.array(z.string()),
+  }),
+  z.strictObject({
+    compared: z.literal(false),
+    reason: z.enum(['no-key', 'key-missing', 'key-type-changed', 'key-not-unique', 'unreadable']),
+    keys: z.array(z.string()),
+    keyGuessed: z.boolean(),
+    notes: z.array(z.string()),
+  }),
+]);
 
 export const lastResultSchema = z
   .strictObject({
@@ -88,6 +122,10 @@ export const lastResultSchema = z
     truncated: z.boolean().optional(),
     /** When the data was pulled from Tableau (differs from `at` for snapshots). */
     dataAsOf: isoTime.optional(),
+    /** What changed since the refresh before (absent: not compared, e.g. the first refresh or append mode). */
+    changes: changesSchema.optional(),
+    /** The table holds this refresh's highlight of what changed (the next refresh removes it). */
+    highlighted: z.boolean().optional(),
   })
   .refine((r) => r.status !== 'error' || r.error !== undefined, { error: 'A failed refresh must say what went wrong.', path: ['error'] });
 

@@ -2,6 +2,7 @@
  * What one refresh came to: the runner (runner.ts) produces it, words.ts puts it in plain words.
  * Its own file so those two do not import each other.
  */
+import type { DiffSummary } from '../../../common/diff/compare.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 
 export type RefreshKind = 'live' | 'snapshot';
@@ -21,4 +22,6 @@ export interface RefreshOutcome {
   /** Snapshots: when the server pulled the data. */
   dataAsOf?: string;
   error?: ApiErrorBody;
+  /** What changed since the last refresh (absent: not compared: the first refresh, append mode). */
+  changes?: DiffSummary;
 }

@@ -14,16 +14,20 @@
  * Plain TypeScript: the pane, the ribbon command and the timers all share one instance.
  */
 import type { ConnectionInfo, PullRequest } from '../../../common/api.js';
+import type { DiffSummary } from '../../../common/diff/compare.js';
+import type { DiffOutcome } from '../../../common/diff/results.js';
 import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
 import type { CallOptions } from '../../api/client.js';
 import { needsSignIn } from '../../api/errors.js';
 import type { SnapshotStream } from '../../api/schedules.js';
-import type { WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
+import type { DataArea, ReplaceResult, WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
+import { compareWithTable } from './changes.js';
 import { type CollectedResult, collectStream } from './collect.js';
 import { describeSite, matchConnection } from './connections.js';
 import { failureBody, plainWords, REFRESH_CANCELLED, RefreshFailure, throwIfAborted } from './failure.js';
+import { highlightAreas } from './highlight.js';
 import type { AutomationGate } from './lease.js';
 import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger } from './log.js';
 import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
@@ -42,7 +46,7 @@ export interface SnapshotApi {
   latestSnapshot(scheduleId: string, opts?: CallOptions): Promise<SnapshotStream>;
 }
 
-type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'writing';
+type TablePhase = 'queued' | 'signing-in' | 'pulling' | 'comparing' | 'writing';
 
 export interface TableActivity {
   definitionId: string;
@@ -351,6 +355,9 @@ export class RefreshRunner {
     const release = await this.writeLock.acquire(signal);
     try {
       throwIfAborted(signal);
+      this.setActivity(def, 'live', { phase: 'comparing' });
+      const changes = await compareWithTable(this.options.gateway, def, result, signal);
+      throwIfAborted(signal);
       this.setActivity(def, 'live', { phase: 'writing', rowsWritten: 0, totalRows: result.rows.length });
       const replaced = await this.options.gateway.replaceTableData(def.target.tableName, result.columns, result.rows, {
         mode: def.options.mode,
@@ -360,6 +367,7 @@ export class RefreshRunner {
         signal,
         onProgress: (p) => this.setActivity(def, 'live', { rowsWritten: p.rowsWritten }),
       });
+      const marked = await this.markChanges(def, result, changes, replaced);
       return {
         result,
         rowsWritten: replaced.rowsWritten,
@@ -367,10 +375,45 @@ export class RefreshRunner {
         removedColumns: replaced.removedColumns,
         stats: replaced.stats,
         snapshot: false,
+        ...(changes ? { changes: changes.summary } : {}),
+        ...(marked.note ? { markNote: marked.note } : {}),
+        ...(marked.highlighted ? { highlighted: true } : {}),
       };
     } finally {
       release();
     }
+  }
+
+  /**
+   * Highlights what the refresh changed when the definition asks for it, after removing the last
+   * refresh's highlight (always: "until the next refresh", also when the option was turned off).
+   * Returns a note when it could not; a highlight never fails a refresh whose data is in place.
+   */
+  private async markChanges(
+    def: RefreshDefinition,
+    result: CollectedResult,
+    changes: DiffOutcome | null,
+    replaced: ReplaceResult,
+  ): Promise<{ note?: string; highlighted: boolean }> {
+    const wanted = def.options.highlightChanges === true && def.options.mode === 'replace';
+    // Nothing to place and nothing of ours left from the last refresh: no request at all.
+    if (!wanted && !def.lastResult?.highlighted) return { highlighted: false };
+    let areas: DataArea[] = [];
+    let note: string | undefined;
+    if (wanted && changes?.summary.compared) {
+      const found = replaced.sorted ? null : highlightAreas(changes.positions, result.columns, replaced.table.headers);
+      if (found) areas = found;
+      else
+        note = replaced.sorted
+          ? 'Not highlighted: the table is sorted in Excel, so its rows are not in the order they arrived.'
+          : 'Not highlighted: too many changes to mark one by one.';
+    }
+    try {
+      await this.options.gateway.markChanges(def.target.tableName, areas);
+    } catch (error) {
+      return { note: `The changes could not be highlighted: ${plainWords(failureBody(error))}`, highlighted: false };
+    }
+    return { ...(note ? { note } : {}), highlighted: areas.length > 0 };
   }
 
   private async succeed(def: RefreshDefinition, trigger: RefreshTrigger, started: number, written: Written): Promise<RefreshOutcome> {
@@ -388,9 +431,10 @@ export class RefreshRunner {
       durationMs,
       addedColumns: written.addedColumns,
       removedColumns: written.removedColumns,
-      warnings: cut ? [...result.warnings, cut] : result.warnings,
+      warnings: [...result.warnings, ...(cut ? [cut] : []), ...(written.markNote ? [written.markNote] : [])],
       ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
       ...(result.truncated ? { truncated: true } : {}),
+      ...(written.changes ? { changes: written.changes } : {}),
     };
     const last: LastResult = {
       at: finished.toISOString(),
@@ -399,6 +443,8 @@ export class RefreshRunner {
       status,
       ...(result.truncated ? { truncated: true } : {}),
       ...(written.dataAsOf ? { dataAsOf: written.dataAsOf } : {}),
+      ...(written.changes ? { changes: written.changes } : {}),
+      ...(written.highlighted ? { highlighted: true } : {}),
     };
     const columns: ColumnSnapshot[] = result.columns.map((c) => ({ name: c.name, type: c.type }));
     try {
@@ -477,4 +523,10 @@ interface Written {
   stats?: WriteStats;
   snapshot: boolean;
   dataAsOf?: string;
+  /** What changed since the last refresh (absent: not compared: the first refresh, append mode). */
+  changes?: DiffSummary;
+  /** Why the changes are not highlighted, when they should have been. */
+  markNote?: string;
+  /** The table holds this refresh's highlight (the next refresh removes it). */
+  highlighted?: boolean;
 }

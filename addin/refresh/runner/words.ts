@@ -1,6 +1,7 @@
 /**
  * Refresh outcomes in plain words, for the log, the Tables tab and toasts. Pure functions.
  */
+import { describeDiff } from '../../../common/diff/words.js';
 import { plainWords } from './failure.js';
 import type { RefreshOutcome } from './outcome.js';
 
@@ -57,6 +58,7 @@ export function describeOutcome(o: RefreshOutcome): string {
       const parts = [`${count(o.rows, 'row')} in ${formatDuration(o.durationMs)}.`];
       if (o.status === 'snapshot') parts.push(`Loaded the server's snapshot${o.dataAsOf ? ` (data as of ${o.dataAsOf})` : ''}.`);
       if (o.truncated) parts.push(`Incomplete: a row limit cut the result at ${count(o.rows, 'row')}; add a filter or raise the limit.`);
+      if (o.changes) parts.push(describeDiff(o.changes));
       const columns = describeColumnChanges(o.addedColumns, o.removedColumns);
       if (columns) parts.push(columns);
       parts.push(...o.warnings);

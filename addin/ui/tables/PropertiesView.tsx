@@ -31,6 +31,9 @@ interface Draft {
   refreshOnOpen: boolean;
   timed: boolean;
   everyMinutes: string;
+  /** Empty: guessed at each refresh (common/diff/guess.ts). */
+  keyColumns: string[];
+  highlightChanges: boolean;
 }
 
 const toDraft = (o: RefreshOptions): Draft => ({
@@ -40,6 +43,8 @@ const toDraft = (o: RefreshOptions): Draft => ({
   refreshOnOpen: o.refreshOnOpen,
   timed: !!o.everyMinutes,
   everyMinutes: String(o.everyMinutes ?? 60),
+  keyColumns: o.keyColumns ?? [],
+  highlightChanges: o.highlightChanges ?? false,
 });
 
 const DAY_LABEL: Record<Weekday, string> = { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' };
@@ -56,6 +61,40 @@ interface PropertiesViewProps {
   onDone(saved?: string): void;
   /** A server schedule was created or removed: read the list again. */
   onSchedulesChanged?(): void;
+}
+
+/**
+ * The columns that identify a row, so each refresh can say what changed (common/diff): those the
+ * last refresh wrote, in table order. None ticked: guessed from the columns whose values are unique.
+ */
+function KeyColumns(props: {
+  columns: string[];
+  chosen: string[];
+  onChange(keys: string[]): void;
+  highlight: boolean;
+  onHighlight(on: boolean): void;
+}) {
+  const { columns, chosen, onChange } = props;
+  const styles = usePaneStyles();
+  const toggle = (name: string, on: boolean) => onChange(columns.filter((c) => (c === name ? on : chosen.includes(c))));
+  return (
+    <fieldset className={styles.fieldset}>
+      <legend className={styles.legend}>Key columns (what changed since the last refresh)</legend>
+      <Text size={200}>
+        {chosen.length
+          ? `Rows are matched by ${chosen.join(' + ')}.`
+          : 'None chosen: the key is guessed from a column whose values are all different.'}
+      </Text>
+      {columns.map((name) => (
+        <Checkbox key={name} checked={chosen.includes(name)} onChange={(_, d) => toggle(name, !!d.checked)} label={name} />
+      ))}
+      <Checkbox
+        checked={props.highlight}
+        onChange={(_, d) => props.onHighlight(!!d.checked)}
+        label="Highlight added rows and changed cells until the next refresh"
+      />
+    </fieldset>
+  );
 }
 
 /** How and when one table refreshes, and its server schedule. */
@@ -88,6 +127,8 @@ export function PropertiesView({ def, service, schedules, schedule, onDone, onSc
           refreshExtractFirst: draft.refreshExtractFirst,
           refreshOnOpen: draft.refreshOnOpen,
           everyMinutes: draft.timed ? minutes : null,
+          keyColumns: draft.keyColumns.length ? draft.keyColumns : undefined,
+          highlightChanges: draft.highlightChanges || undefined,
         },
       });
       onDone(`Properties of ${name} saved.`);
@@ -155,6 +196,15 @@ export function PropertiesView({ def, service, schedules, schedule, onDone, onSc
           <Field label="Timestamp column" hint="Each added row gets the refresh time here.">
             <Input value={draft.timestampColumn} onChange={(_, d) => set({ timestampColumn: d.value })} />
           </Field>
+        ) : null}
+        {draft.mode === 'replace' && def.columns.length ? (
+          <KeyColumns
+            columns={def.columns.map((c) => c.name)}
+            chosen={draft.keyColumns}
+            onChange={(keyColumns) => set({ keyColumns })}
+            highlight={draft.highlightChanges}
+            onHighlight={(highlightChanges) => set({ highlightChanges })}
+          />
         ) : null}
         {/*
           Both are always done by the gateway (addin/workbook/excel/refresh.ts, docs/excel.md):

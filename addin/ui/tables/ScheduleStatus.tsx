@@ -1,6 +1,7 @@
 import { Button, Caption1, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 
+import { diffCounts } from '../../../common/diff/words.js';
 import type { ScheduleInfo, ScheduleRunInfo } from '../../../common/schedules.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import type { SchedulesClient } from '../../api/schedules.js';
@@ -37,8 +38,10 @@ function scheduleLines(info: ScheduleInfo, timeZone?: string): { next: string; s
         ? `Next server run ${formatTime(info.nextRunAt, timeZone)}`
         : 'No further server runs are scheduled';
   // 'never-run' and no dataAsOf: there is nothing to load yet, and that is not a failure.
+  // What the latest run changed against the one before (server/schedule/changes.ts), when compared.
+  const changed = info.lastRun?.status === 'succeeded' && info.lastRun.changes ? diffCounts(info.lastRun.changes) : null;
   const snapshot = info.dataAsOf
-    ? `Latest snapshot: data as of ${formatTime(info.dataAsOf, timeZone)}`
+    ? `Latest snapshot: data as of ${formatTime(info.dataAsOf, timeZone)}${changed ? ` (${changed} since the run before)` : ''}`
     : info.status === 'never-run'
       ? 'No snapshot yet: the server has not run this schedule.'
       : 'No snapshot yet: no server run has succeeded.';

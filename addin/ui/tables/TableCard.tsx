@@ -161,6 +161,7 @@ export function TableCard({
       </Caption1>
       <Text size={200}>{status.detail}</Text>
       {status.dataAsOf ? <Text size={200}>{status.dataAsOf}</Text> : null}
+      {status.changes && !running ? <Text size={200}>{status.changes}</Text> : null}
       {nextDue && def.options.everyMinutes ? (
         <Caption1>{`Next timed refresh ${formatTime(new Date(nextDue).toISOString(), timeZone)}`}</Caption1>
       ) : null}

@@ -1,6 +1,7 @@
 /**
  * What the Tables tab says about each table, as plain functions (tested without React).
  */
+import { describeDiff } from '../../../common/diff/words.js';
 import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { LogEntry } from '../../refresh/runner/log.js';
 import type { TableActivity } from '../../refresh/runner/runner.js';
@@ -35,6 +36,8 @@ interface TableStatus {
   dataAsOf?: string;
   /** Never silent: says the result was cut. */
   warning?: string;
+  /** What the last refresh changed: "3 changed, 2 added, 1 removed since the last refresh (by "Order ID")." */
+  changes?: string;
 }
 
 /**
@@ -69,17 +72,19 @@ export function tableStatus(def: RefreshDefinition, timeZone?: string, log?: rea
     };
   }
   const detail = `${when} · ${count(r.rows, 'row')} · ${formatDuration(r.durationMs)}`;
+  const changes = r.changes ? { changes: describeDiff(r.changes) } : {};
   if (r.status === 'snapshot') {
     return {
       badge: 'Snapshot',
       tone: 'informative',
       detail,
+      ...changes,
       ...(r.dataAsOf ? { dataAsOf: `Data as of ${formatTime(r.dataAsOf, timeZone)}` } : {}),
       ...(warning ? { warning } : {}),
     };
   }
-  if (truncated) return { badge: 'Incomplete', tone: 'warning', detail, warning };
-  return { badge: 'Refreshed', tone: 'success', detail };
+  if (truncated) return { badge: 'Incomplete', tone: 'warning', detail, warning, ...changes };
+  return { badge: 'Refreshed', tone: 'success', detail, ...changes };
 }
 
 /** "Pulling… 1,200 rows", "Writing 500 of 1,200 rows", "Waiting for sign-in". */
@@ -93,6 +98,8 @@ export function activityText(a: TableActivity): string {
       return a.note
         ? `${a.note} (${count(a.rowsReceived, 'row')} so far)`
         : `${a.kind === 'snapshot' ? 'Loading the snapshot' : 'Getting data'}… ${count(a.rowsReceived, 'row')}`;
+    case 'comparing':
+      return 'Comparing with the last refresh…';
     case 'writing':
       return `Writing ${a.rowsWritten.toLocaleString('en-US')} of ${count(a.totalRows ?? 0, 'row')}`;
   }

@@ -11,6 +11,8 @@ import { parseAddress } from '../address.js';
 import type { ChunkBudget } from '../chunks.js';
 import { assertRootNamespace } from '../custom-xml.js';
 import {
+  type DataArea,
+  type ReadRowsOptions,
   type ReplaceOptions,
   type ReplaceResult,
   type RowSource,
@@ -26,6 +28,8 @@ import {
 } from '../gateway.js';
 import { tableArea, validateShape } from '../target.js';
 import { asWorkbookError, throwIfAborted } from '../write-core.js';
+import { markChangesIn } from './mark-changes.js';
+import { readRowsIn } from './read-table.js';
 import { replaceIn } from './refresh.js';
 import { queueRoomReads, targetCheck } from './room.js';
 import { isStagingSheet } from './staging.js';
@@ -148,6 +152,21 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
   async replaceTableData(tableName: string, columns: ColumnSpec[], rows: CellValue[][], opts: ReplaceOptions): Promise<ReplaceResult> {
     throwIfAborted(opts.signal);
     return this.run((ctx) => replaceIn(this.batch(ctx), tableName, columns, rows, opts));
+  }
+
+  async readTableRows(
+    tableName: string,
+    columns: readonly string[],
+    onRows: (rows: CellValue[][]) => void,
+    opts: ReadRowsOptions = {},
+  ): Promise<number> {
+    throwIfAborted(opts.signal);
+    return this.run((ctx) => readRowsIn(ctx, tableName, columns, onRows, opts));
+  }
+
+  async markChanges(tableName: string, areas: readonly DataArea[]): Promise<void> {
+    this.require('1.6', 'Highlighting what a refresh changed (conditional formats)');
+    return this.run((ctx) => markChangesIn(ctx, tableName, areas));
   }
 
   async activateTable(name: string): Promise<void> {

@@ -183,6 +183,7 @@ export async function replaceIn(
       addedColumns: plan.added,
       removedColumns: plan.removed,
       keptColumns: plan.kept,
+      sorted: sort.fields.length > 0,
       stats,
     };
   } catch (e) {

@@ -22,6 +22,20 @@ export interface MemShape {
   height: number;
 }
 
+/**
+ * A conditional format of type "custom" (ExcelApi 1.6: Range.conditionalFormats.add("Custom"),
+ * CustomConditionalFormat.rule.formula and .format.fill.color,
+ * https://learn.microsoft.com/javascript/api/excel/excel.customconditionalformat). Only what the
+ * add-in uses is modelled: the rule's formula is kept, not evaluated (the add-in's is always true),
+ * and the fill shows over the cells' own formats without changing them, as in Excel.
+ */
+export interface MemConditionalFormat {
+  id: string;
+  rect: Rect;
+  formula: string;
+  fill: string | null;
+}
+
 export const cellKey = (r: number, c: number): number => r * MAX_COLUMNS + c;
 
 export class MemorySheet {
@@ -38,6 +52,7 @@ export class MemorySheet {
   /** Merged areas (Range.merge / getMergedAreasOrNullObject, ExcelApi 1.13). */
   readonly merges: Rect[] = [];
   readonly shapes: MemShape[] = [];
+  readonly conditionalFormats: MemConditionalFormat[] = [];
 
   constructor(public name: string) {}
 

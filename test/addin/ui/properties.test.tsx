@@ -53,6 +53,21 @@ async function setup(schedules?: Partial<SchedulesClient>, source: PullSource = 
 }
 
 describe('Tables tab: Properties', () => {
+  it('chooses the key columns a refresh matches rows by (none ticked: guessed, and says so)', async () => {
+    const s = await setup();
+    await s.user.click(screen.getByRole('button', { name: 'Properties of Sales' }));
+    const keys = within(screen.getByRole('region', { name: 'Properties of Sales' })).getByRole('group', { name: /^Key columns/ });
+    expect(within(keys).getByText(/None chosen: the key is guessed/)).toBeInTheDocument();
+    await s.user.click(within(keys).getByRole('checkbox', { name: 'Region' }));
+    expect(within(keys).getByText('Rows are matched by Region.')).toBeInTheDocument();
+    await s.user.click(within(keys).getByRole('checkbox', { name: /^Highlight added rows and changed cells/ }));
+    await s.user.click(screen.getByRole('button', { name: 'Save properties' }));
+    const id = (await s.service.store.list())[0].id;
+    await waitFor(async () =>
+      expect((await s.service.store.get(id))?.options).toMatchObject({ keyColumns: ['Region'], highlightChanges: true }),
+    );
+  }, 60_000);
+
   it('gathers every refresh option in Excel’s words, in labelled groups, with focus on open', async () => {
     const s = await setup({ list: vi.fn(async () => []) });
     await s.user.click(screen.getByRole('button', { name: 'Properties of Sales' }));

@@ -13,6 +13,7 @@ import { ExcelLikeError } from '../errors.js';
 import { shiftFormula } from '../formula.js';
 import { fromR1C1, toR1C1 } from '../r1c1.js';
 import type { MemCell } from '../sheet.js';
+import { ConditionalFormatCollection } from './conditional-format.js';
 import { ClientObject, type Ctx, loadNames, parseQualified } from './context.js';
 import type { RangeProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
@@ -51,6 +52,10 @@ export class Range extends ClientObject implements RangeProxy {
 
   get address(): string {
     return this.get('address');
+  }
+  /** Range.conditionalFormats (ExcelApi 1.6): conditional-format.ts. */
+  get conditionalFormats(): ConditionalFormatCollection {
+    return new ConditionalFormatCollection(this.ctx, () => this.at());
   }
   get rowIndex(): number {
     return this.get('rowIndex');

@@ -26,12 +26,12 @@ function v1Document() {
 }
 
 describe('migrate', () => {
-  it('moves a format 1 document to format 2: connection string → identity, everyMinutes → options', () => {
+  it('moves a format 1 document to the current format: connection string → identity, everyMinutes → options', () => {
     const result = migrate(JSON.parse(JSON.stringify(v1Document())));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.migratedFrom).toBe(1);
-    expect(result.doc.schemaVersion).toBe(2);
+    expect(result.doc.schemaVersion).toBe(3);
     const [a, b] = result.doc.definitions;
     expect(a.connection).toEqual({ serverUrl: 'https://prod-useast-a.online.tableau.com', siteContentUrl: '' });
     expect(a.options.everyMinutes).toBe(30);
@@ -57,10 +57,39 @@ describe('migrate', () => {
   });
 
   it('a current document passes through without migratedFrom', () => {
+    expect(migrate({ schemaVersion: 3, definitions: [datasourceDefinition()] })).toEqual({
+      ok: true,
+      doc: { schemaVersion: 3, definitions: [datasourceDefinition()] },
+    });
+  });
+
+  it('a format 2 document is a format 3 one (3 only added optional keys)', () => {
     expect(migrate({ schemaVersion: 2, definitions: [datasourceDefinition()] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 2, definitions: [datasourceDefinition()] },
+      doc: { schemaVersion: 3, definitions: [datasourceDefinition()] },
+      migratedFrom: 2,
     });
+  });
+
+  it('keeps key columns, the highlight option and what changed', () => {
+    const def = datasourceDefinition();
+    const withChanges = {
+      ...def,
+      options: { ...def.options, keyColumns: ['Order ID'], highlightChanges: true },
+      lastResult: {
+        at: '2025-01-10T10:00:00Z',
+        rows: 7,
+        durationMs: 5,
+        status: 'ok',
+        changes: { compared: true, keys: ['Order ID'], keyGuessed: false, added: 2, removed: 1, changed: 3, unchanged: 2, notes: [] },
+      },
+    };
+    expect(migrate({ schemaVersion: 3, definitions: [withChanges] })).toEqual({
+      ok: true,
+      doc: { schemaVersion: 3, definitions: [withChanges] },
+    });
+    const twice = { ...withChanges, options: { ...withChanges.options, keyColumns: ['Order ID', 'Order ID'] } };
+    expect(migrate({ schemaVersion: 3, definitions: [twice] })).toMatchObject({ ok: false, reason: 'corrupted' });
   });
 
   it.each([
@@ -76,7 +105,7 @@ describe('migrate', () => {
   });
 
   it('refuses a newer version', () => {
-    expect(migrate({ schemaVersion: 3, definitions: 'anything' })).toMatchObject({ ok: false, reason: 'newer-version', version: 3 });
+    expect(migrate({ schemaVersion: 4, definitions: 'anything' })).toMatchObject({ ok: false, reason: 'newer-version', version: 4 });
   });
 
   it('splits the format 1 connection at the first bar', () => {

@@ -60,6 +60,7 @@ function stubGateway(writeStats: WriteStats): WorkbookGateway {
       table: { name, sheet: 'Sheet1', address: 'A1:B3', headers: cols.map((c) => c.name), rowCount: data.length, columnCount: cols.length },
       rowsWritten: data.length,
       addedColumns: [],
+      sorted: false,
       removedColumns: [],
       keptColumns: [],
       stats: writeStats,
