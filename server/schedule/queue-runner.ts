@@ -33,7 +33,7 @@ import PgBoss from 'pg-boss';
 import type { ApiErrorBody } from '../../common/stream.js';
 import type { Logger } from '../log.js';
 import type { ScheduleRecord } from '../store/schedules.js';
-import type { RunRecord, RunStart } from '../store/snapshots.js';
+import { RunInProgressError, type RunRecord, type RunStart } from '../store/snapshots.js';
 import { type SchedulerClock, systemClock } from './clock.js';
 import { runInterrupted, runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
 import { recordSnapshot } from './record.js';
@@ -258,7 +258,13 @@ export class QueueScheduleRunner implements ScheduleRunner {
     if (!schedule) throw scheduleMissing();
     if (this.running.has(id) || (await this.options.snapshots.last(id))?.status === 'running') throw scheduleBusy();
     const jobId = randomUUID();
-    const run = await this.options.snapshots.begin(id, { trigger: 'manual', startedAt: this.clock.now(), jobId, attempt: 1 });
+    // The store holds at most one running run per schedule: of two instances taking "Run now" at
+    // once, the second gets RunInProgressError here (the read above cannot tell, both read first).
+    const run = await this.options.snapshots
+      .begin(id, { trigger: 'manual', startedAt: this.clock.now(), jobId, attempt: 1 })
+      .catch((err: unknown) => {
+        throw err instanceof RunInProgressError ? scheduleBusy() : err;
+      });
     const data: PullJobData = { scheduleId: id, trigger: 'manual', runId: run.id };
     try {
       await this.boss.send(PULL_QUEUE, data, { id: jobId, retryLimit: 1, expireInSeconds: this.runSeconds });
@@ -380,14 +386,24 @@ export class QueueScheduleRunner implements ScheduleRunner {
       }
       const run =
         prepared ??
-        (await snapshots.begin(schedule.id, {
-          trigger: data.trigger,
-          startedAt: this.clock.now(),
-          ...(data.scheduledFor ? { scheduledFor: new Date(data.scheduledFor) } : {}),
-          ...(data.missed !== undefined ? { missed: data.missed } : {}),
-          jobId: job.id,
-          attempt,
-        }));
+        (await snapshots
+          .begin(schedule.id, {
+            trigger: data.trigger,
+            startedAt: this.clock.now(),
+            ...(data.scheduledFor ? { scheduledFor: new Date(data.scheduledFor) } : {}),
+            ...(data.missed !== undefined ? { missed: data.missed } : {}),
+            jobId: job.id,
+            attempt,
+          })
+          .catch((err: unknown) => {
+            if (err instanceof RunInProgressError) return undefined;
+            throw err;
+          }));
+      if (!run) {
+        // Another instance began a run of this schedule between the read above and this write.
+        log.info({ scheduledFor: data.scheduledFor, trigger: data.trigger }, 'skipped: a run of the schedule is going on another instance');
+        return;
+      }
       const recorded = await this.execute(schedule, run, entry);
       resolveDone(recorded);
       if (entry.reason === 'stopping') throw new StopRequested();

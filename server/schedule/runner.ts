@@ -20,7 +20,7 @@
 import type { ApiErrorBody, StreamMessage } from '../../common/stream.js';
 import type { Logger } from '../log.js';
 import type { ScheduleRecord, ScheduleStore } from '../store/schedules.js';
-import type { RunRecord, RunStart, SnapshotStore } from '../store/snapshots.js';
+import { RunInProgressError, type RunRecord, type RunStart, type SnapshotStore } from '../store/snapshots.js';
 import { type SchedulerClock, systemClock } from './clock.js';
 import { runInterrupted, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
 import { recordSnapshot } from './record.js';
@@ -186,7 +186,10 @@ export class InProcessScheduleRunner implements ScheduleRunner {
    */
   private launch(schedule: ScheduleRecord, start: Omit<RunStart, 'startedAt'>): Promise<RunHandle> {
     const abort = new AbortController();
-    const begun = this.options.snapshots.begin(schedule.id, { ...start, startedAt: this.clock.now() });
+    // A run the database already holds as running (RunInProgressError) makes the schedule busy.
+    const begun = this.options.snapshots.begin(schedule.id, { ...start, startedAt: this.clock.now() }).catch((err: unknown) => {
+      throw err instanceof RunInProgressError ? scheduleBusy() : err;
+    });
     const entry: Running = { abort, done: Promise.resolve(undefined) };
     entry.done = begun
       .then(

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
 
+import { FAIL_OLDER_RUNNING_RUNS } from './running-runs.js';
+
 export type Db = Database.Database;
 
 export interface Migration {
@@ -252,6 +254,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // JSON: the history shows the same counts a refresh in the pane does. Empty for older runs.
     description: 'what a run changed since the one before',
     up: (db) => db.exec('ALTER TABLE schedule_runs ADD COLUMN changes_json TEXT;'),
+  },
+  {
+    version: 9,
+    // At most one running run per schedule, held by the database: two instances taking "Run now"
+    // of one schedule at the same moment both passed the "is it running?" read before either
+    // wrote (snapshots.ts begin). Runs left running beside a newer one (a crash long ago) are
+    // failed first, or the index could not be made.
+    description: 'one running run per schedule',
+    up: (db) =>
+      db.exec(`
+        ${FAIL_OLDER_RUNNING_RUNS}
+        CREATE UNIQUE INDEX schedule_runs_one_running ON schedule_runs(schedule_id) WHERE status = 'running';
+      `),
   },
 ];
 

@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 
+import { FAIL_OLDER_RUNNING_RUNS } from './running-runs.js';
 import type { Sql, SqlParam } from './sql.js';
 
 export interface PgMigration {
@@ -203,6 +204,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 7,
     description: 'what a run changed since the one before (db.ts migration 8)',
     sql: 'ALTER TABLE schedule_runs ADD COLUMN changes_json text;',
+  },
+  {
+    version: 8,
+    description: 'one running run per schedule (db.ts migration 9, the reasons are there)',
+    sql: `
+      ${FAIL_OLDER_RUNNING_RUNS}
+      CREATE UNIQUE INDEX schedule_runs_one_running ON schedule_runs(schedule_id) WHERE status = 'running';
+    `,
   },
 ];
 

@@ -14,6 +14,7 @@ import type { DiffSummary } from '../../common/diff/compare.js';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
+import { ONE_RUNNING_INDEX } from './running-runs.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
 const gzip = promisify(gzipCb);
@@ -82,6 +83,28 @@ export interface SnapshotStore {
    * snapshot is always kept, so a streak of failures never leaves the add-in with nothing to load.
    */
   trim(scheduleId: string, keep: number): Promise<number>;
+}
+
+/**
+ * The schedule already has a running run (another instance's, or one that started a moment ago):
+ * the database holds at most one (db.ts migration 9). The runners treat it as "busy".
+ */
+export class RunInProgressError extends Error {
+  constructor(readonly scheduleId: string) {
+    super(`Schedule ${scheduleId} already has a run going.`);
+    this.name = 'RunInProgressError';
+  }
+}
+
+/**
+ * A unique violation of the one-running index. PostgreSQL names the index (`constraint`,
+ * https://www.postgresql.org/docs/15/protocol-error-fields.html, "constraint name");
+ * SQLite names its columns, and only this index is on schedule_id alone.
+ */
+function isOneRunningViolation(err: unknown): boolean {
+  if (!isUniqueViolation(err)) return false;
+  const e = err as { constraint?: string; message?: string };
+  return e.constraint === ONE_RUNNING_INDEX || /UNIQUE constraint failed: schedule_runs\.schedule_id$/.test(e.message ?? '');
 }
 
 export class SnapshotGoneError extends Error {
@@ -187,6 +210,8 @@ export class SqlSnapshotStore implements SnapshotStore {
         await insert();
         break;
       } catch (err) {
+        // The "one running run per schedule" index (running-runs.ts): someone else's run is going.
+        if (isOneRunningViolation(err)) throw new RunInProgressError(scheduleId);
         if (attempt >= 20 || !isUniqueViolation(err)) throw err;
       }
     }

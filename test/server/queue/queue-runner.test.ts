@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
 import { dueKey, jobIdFor } from '../../../server/schedule/queue-runner.js';
+import type { ScheduledPull } from '../../../server/schedule/runner.js';
 import type { ScheduleRecord } from '../../../server/store/schedules.js';
-import { blockingPull, makeRows, rowsPull } from '../schedule/fixtures.js';
+import { blockingPull, COLUMNS, makeRows, rowsPull } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
 import { adminUrl, FAST_QUEUE, SHORT_RUN, skipReason, teamDatabase, until } from './support.js';
 
@@ -90,6 +91,36 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
     expect(await db.snapshots.list(s.id)).toHaveLength(1);
   });
 
+  it('two instances taking "Run now" of one schedule at the same moment: one run starts, the other is told it is busy', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const db = await teamDatabase(clock);
+    const s = await db.schedules.create(db.session, db.newSchedule());
+    // Each run waits at its own gate until the test opens it, so both Run-nows of a round meet a run still going.
+    const gates: Array<() => void> = [];
+    const gated: ScheduledPull = async function* () {
+      yield { kind: 'meta', columns: COLUMNS };
+      await new Promise<void>((resolve) => gates.push(resolve));
+      yield { kind: 'rows', rows: makeRows(2) };
+      yield { kind: 'end', rowCount: 2, truncated: false };
+    };
+    const a = await db.instance(gated);
+    const b = await db.instance(gated);
+    await Promise.all([a.runner.start(), b.runner.start()]);
+    // Both read "not running" before either writes: only the store's one-running index tells them apart.
+    for (let round = 0; round < 5; round++) {
+      const outcomes = await Promise.allSettled([a.runner.runNow(s.id), b.runner.runNow(s.id)]);
+      const started = outcomes.filter((o) => o.status === 'fulfilled');
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      expect(started).toHaveLength(1);
+      expect(refused.map((o) => (o as PromiseRejectedResult).reason)).toMatchObject([{ code: 'schedule-busy' }]);
+      const { run } = (started[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof a.runner.runNow>>>).value;
+      await until(() => gates.length === round + 1, 10_000, 'the run to start');
+      gates[round]!();
+      await until(async () => (await db.snapshots.get(run.id))?.status === 'succeeded', 10_000, 'the run to finish');
+    }
+    expect(await db.snapshots.list(s.id)).toHaveLength(5);
+  });
+
   it('an instance that stops mid-run gives the job back: another instance runs it again, once', async () => {
     const clock = new ManualSchedulerClock(T0);
     const db = await teamDatabase(clock);
@@ -161,8 +192,10 @@ describe.skipIf(!adminUrl)(`the job queue, several instances on one PostgreSQL${
       jobId: crypto.randomUUID(),
       attempt: 2,
     });
-    // A run that has only just been written ("run now" sends its job right after): left alone.
-    const young = await db.snapshots.begin(s.id, { trigger: 'manual', startedAt: new Date(T0), jobId: crypto.randomUUID() });
+    // A run that has only just been written ("run now" sends its job right after): left alone. (Of
+    // another schedule: the store holds one running run per schedule.)
+    const other = await db.schedules.create(db.session, db.newSchedule({ name: 'Another' }));
+    const young = await db.snapshots.begin(other.id, { trigger: 'manual', startedAt: new Date(T0), jobId: crypto.randomUUID() });
     const onFailure = vi.fn();
     const a = await db.instance(rowsPull(makeRows(1)), { onFailure });
     await a.runner.start();
