@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 
 import type { HealthResponse } from '../../common/api.js';
 import type { Services } from '../services/index.js';
-import type { Readiness } from './readiness.js';
 import type { ScheduleService } from '../services/schedules.js';
+import type { Readiness } from './readiness.js';
 
 /** Who answers Tableau's refresh events (routes/tableau-hooks.ts): the schedule service. */
 type TableauEventReceiver = Pick<ScheduleService, 'tableauHook' | 'acceptTableauEvent'>;
