@@ -251,6 +251,7 @@ describe('Tables tab', () => {
         {
           id: 'sch-1',
           description: 'Every day at 07:30 (UTC)',
+          spec: { kind: 'daily', time: '07:30', timeZone: 'UTC' },
           status: 'succeeded',
           nextRunAt: '2026-03-02T07:30:00.000Z',
           lastRun: null,
