@@ -66,7 +66,7 @@ describe('browser-preview grid: conditional fills', () => {
     ];
     const columns = [
       { name: 'Region', type: 'text' as const, format: '@' },
-      { name: 'Sales', type: 'number' as const, format: '0' },
+      { name: 'Sales', type: 'integer' as const, format: '0' },
     ];
     await gateway.writeTable({ kind: 'newSheet', sheetName: 'S' }, columns, rows, { tableName: 'T' });
     // The change mark over the second data row's Sales cell (A1 is the header: data row 1 is sheet row 2).
