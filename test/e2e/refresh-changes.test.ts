@@ -34,6 +34,8 @@ async function marksOn(page: Page, sheet: string): Promise<Mark[]> {
 describe('what changed since the last refresh', () => {
   let session: PaneSession;
   let page: Page;
+  /** Rows of the simulator's Superstore Orders after the first test's edits (the edit route says it). */
+  let ordersRows = 10_000;
 
   beforeAll(async () => {
     session = await startPaneSession();
@@ -74,6 +76,7 @@ describe('what changed since the last refresh', () => {
       add: [order(20_001, 'Furniture'), order(20_002, 'Technology')],
     });
     expect(edit.status).toBe(200);
+    ordersRows = (edit.data as { rowCount: number }).rowCount;
 
     await page.getByRole('button', { name: `Refresh ${TABLE}` }).click();
     await page.getByText(STATUS).first().waitFor({ timeout: 30_000 });
@@ -109,5 +112,26 @@ describe('what changed since the last refresh', () => {
 
     const violations = await axeViolations(page);
     expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
+  });
+
+  // Issue #20 must-show: the preview shows the total row count (the demo site is Tableau 2026.1: VDS counts it up front).
+  it('previews a data source query with the number of rows in all', async () => {
+    await page.getByRole('tab', { name: 'Browse' }).click();
+    const back = page.getByRole('button', { name: 'Back' });
+    while (await back.isVisible()) await back.click();
+    await page.getByRole('tab', { name: 'Data sources' }).click();
+    await page.getByRole('button', { name: /^Superstore Orders in/ }).click();
+    const addField = page.getByLabel('Add a field');
+    await addField.waitFor({ timeout: 30_000 });
+    // Row ID is unique: one result row per order line.
+    await addField.selectOption({ label: 'Row ID' });
+    await addField.selectOption({ label: 'Region' });
+    await page.getByRole('button', { name: 'Preview data' }).click();
+    const total = ordersRows.toLocaleString('en-US');
+    await page
+      .getByText(new RegExp(`^First 100 of ${total} rows`))
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await snap(page, SUITE, '02-preview-total');
   });
 });
