@@ -48,6 +48,11 @@ export interface StreamProgress {
   /** e.g. 'extract-refresh' */
   stage: string;
   message: string;
+  /**
+   * How many rows the whole result has, when the source says so before sending them (VDS 2026.1+'s
+   * METADATA event): the insert's progress shows "12,000 of 48,213".
+   */
+  totalRows?: number;
 }
 
 export interface StreamEnd {
@@ -55,6 +60,12 @@ export interface StreamEnd {
   rowCount: number;
   /** True when a row limit (ours or Tableau's) cut the result: the UI must say so, never silently. */
   truncated: boolean;
+  /**
+   * With `truncated`: how many rows the whole result has, when the source counted them although a
+   * limit cut the rows (a preview on VDS 2026.1+: "100 of 48,213 rows"). Absent when nobody counted
+   * them: view CSV exports and older VDS send no count before the last row.
+   */
+  totalRows?: number;
   warnings?: string[];
 }
 

@@ -67,7 +67,7 @@ const useStyles = makeStyles({
 
 /**
  * Browser-mode stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
- * evaluated formulas. Only the cells in the viewport are rendered (windowing), and workbook
+ * evaluated formulas, conditional fills (the change highlight). Only the cells in the viewport are rendered (windowing), and workbook
  * changes are coalesced to one repaint per animation frame while a big insert streams in.
  */
 export function Grid({ source }: { source: GridSource }) {
@@ -135,7 +135,8 @@ export function Grid({ source }: { source: GridSource }) {
         <div
           key={`${r}:${c}`}
           className={mergeClasses(styles.cell, cell?.numeric ? styles.number : undefined, isSel ? styles.selected : undefined)}
-          style={{ top: ROW_H + r * ROW_H, left: HEAD_W + c * COL_W, width: COL_W }}
+          style={{ top: ROW_H + r * ROW_H, left: HEAD_W + c * COL_W, width: COL_W, backgroundColor: cell?.fill }}
+          data-fill={cell?.fill}
           title={cell?.formula ? `=${cell.formula.replace(/^=/, '')}` : undefined}
         >
           {cell?.text}

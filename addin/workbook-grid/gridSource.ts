@@ -6,6 +6,8 @@ interface GridCell {
   text: string;
   numeric: boolean;
   formula?: string;
+  /** A conditional format's fill over the cell (e.g. the last refresh's change highlight). */
+  fill?: string;
 }
 
 /**
@@ -34,13 +36,14 @@ export function memoryGridSource(wb: MemoryWorkbook): GridSource {
     },
     cell(sheet, row, col) {
       const raw = wb.findSheet(sheet)?.get(row, col);
-      if (!raw) return null;
-      const value = wb.value(sheet, row, col);
-      if (value === null && !raw.formula) return null;
+      const fill = wb.conditionalFill(sheet, row, col);
+      const value = raw ? wb.value(sheet, row, col) : null;
+      if (value === null && !raw?.formula && !fill) return null;
       return {
-        text: formatCell(value, raw.format ?? 'General'),
+        text: formatCell(value, raw?.format ?? 'General'),
         numeric: typeof value === 'number',
-        ...(raw.formula ? { formula: raw.formula } : {}),
+        ...(raw?.formula ? { formula: raw.formula } : {}),
+        ...(fill ? { fill } : {}),
       };
     },
     selected: () => ({ sheet: wb.selection.sheet, row: wb.selection.rect.row, col: wb.selection.rect.col }),

@@ -43,13 +43,19 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
     // itself only from 2026.1 (rowLimit, tableau-mcp#215); we ask for one row more than we keep so
     // "truncated" is known rather than guessed. Older servers send everything and we cut.
     const queryOptions: Record<string, unknown> = { returnFormat: 'ARRAYS' };
-    if (limit !== undefined && client.supports('vdsRowLimit')) queryOptions.rowLimit = limit + 1;
     // 2026.1+: Server-Sent Events, whose first event counts the rows, so a cut stream is told from a
     // short table (vds-sse.ts); older servers answer one JSON body (the version gate, features.ts).
     const sse = client.supports('vdsServerSentEvents');
     if (sse) queryOptions.returnServerSentEvents = true;
+    // A preview over SSE leaves its own limit out of rowLimit, so METADATA counts the whole result
+    // ("100 of 48,213 rows"); we still stop reading after the limit, so only the first events cross
+    // the network, and it stays one query against the hourly budget. A query with its own row cap
+    // keeps rowLimit: the whole result's count would then not be what an insert brings.
+    const countsWhole = sse && options.limit !== undefined && source.rowLimit === undefined;
+    const tableauLimit = countsWhole ? undefined : limit;
+    if (tableauLimit !== undefined && client.supports('vdsRowLimit')) queryOptions.rowLimit = tableauLimit + 1;
     const body = await client.vdsQuery({ datasource: { datasourceLuid: source.datasourceId }, query: source.query, options: queryOptions });
-    const typing = { columns, returnFormat: 'ARRAYS' as const, limit, source: name };
+    const typing = { columns, returnFormat: 'ARRAYS' as const, limit, source: name, countsWhole };
     yield* sse ? vdsSseToTyped(body, typing) : vdsToTyped(body, typing);
   } else {
     // `fields` is Tableau's own expression (`_default_,owner.email`): it shapes what Tableau returns,

@@ -19,6 +19,11 @@ export interface VdsToTypedOptions {
   returnFormat: 'OBJECTS' | 'ARRAYS';
   limit?: number;
   source?: string;
+  /**
+   * No rowLimit went to Tableau, so an SSE METADATA rowCount counts the whole result even when
+   * `limit` cuts the rows we read: the end message can then say the total (vds-sse.ts).
+   */
+  countsWhole?: boolean;
 }
 
 export class VdsRowTyper {

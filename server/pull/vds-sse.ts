@@ -84,7 +84,9 @@ async function* typeSse(body: VdsBody, opts: VdsToTypedOptions, progress: { rows
     yield* drain();
     checkComplete(typer.rowCount, state.expected);
   }
-  yield* typer.finish();
+  // A preview cut at our limit still knows the whole result's size when Tableau counted all of it.
+  const total = opts.countsWhole ? state.expected : undefined;
+  for (const m of typer.finish()) yield m.kind === 'end' && m.truncated && total !== undefined ? { ...m, totalRows: total } : m;
 }
 
 /**
@@ -117,6 +119,7 @@ function* onEvent(data: string, typer: VdsRowTyper, state: SseState): Generator<
           kind: 'progress',
           stage: 'vds-rows',
           message: `Tableau is sending ${count(state.expected)} row${state.expected === 1 ? '' : 's'}`,
+          totalRows: state.expected,
         };
       }
       return;

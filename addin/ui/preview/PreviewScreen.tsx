@@ -24,10 +24,16 @@ export default function PreviewScreen({ connection, source, title, onBack }: Pre
   const [attempt, setAttempt] = useState(0);
   const preview = usePreview(connection.id, source, attempt);
   const whole = preview.end && !preview.end.truncated;
+  const shown = preview.rows.length.toLocaleString('en-US');
+  // The total only when the source counted it (VDS 2026.1+); a view's CSV and older VDS say nothing
+  // before their last row, which a preview never reads: no guess like "at least 100".
+  const total = preview.end?.truncated ? preview.end.totalRows : undefined;
   const caption = preview.end
     ? whole
-      ? `All ${preview.rows.length.toLocaleString('en-US')} rows`
-      : `First ${preview.rows.length.toLocaleString('en-US')} rows`
+      ? `All ${shown} rows`
+      : total !== undefined
+        ? `First ${shown} of ${total.toLocaleString('en-US')} rows`
+        : `First ${shown} rows`
     : `Preview`;
 
   return (

@@ -1,4 +1,4 @@
-import type { CellValue, ColumnSpec, StreamEnd, StreamMessage } from '../../../common/stream.js';
+import type { CellValue, ColumnSpec, StreamEnd, StreamMessage, StreamProgress } from '../../../common/stream.js';
 import { ApiError } from '../../api/errors.js';
 
 /**
@@ -8,7 +8,7 @@ import { ApiError } from '../../api/errors.js';
  */
 export async function splitPull(
   messages: AsyncGenerator<StreamMessage>,
-  onProgress?: (message: string) => void,
+  onProgress?: (message: StreamProgress) => void,
 ): Promise<{ columns: ColumnSpec[]; batches: AsyncIterable<CellValue[][]>; end(): StreamEnd | null; failure(): ApiError | null }> {
   let end: StreamEnd | null = null;
   // The gateway wraps whatever the row source throws in its own error type; keep the server's
@@ -20,7 +20,7 @@ export async function splitPull(
     if (next.done) throw new ApiError({ code: 'stream-cut', message: 'The companion server sent no data' });
     const msg = next.value;
     if (msg.kind === 'meta') columns = msg.columns;
-    else if (msg.kind === 'progress') onProgress?.(msg.message);
+    else if (msg.kind === 'progress') onProgress?.(msg);
     else if (msg.kind === 'error') throw new ApiError(msg.error);
     else throw new ApiError({ code: 'stream-damaged', message: 'The result stream did not start with its columns' });
   }
@@ -31,7 +31,7 @@ export async function splitPull(
         if (next.done) return;
         const msg = next.value;
         if (msg.kind === 'rows') yield msg.rows;
-        else if (msg.kind === 'progress') onProgress?.(msg.message);
+        else if (msg.kind === 'progress') onProgress?.(msg);
         else if (msg.kind === 'error') throw (failure = new ApiError(msg.error));
         else if (msg.kind === 'end') {
           end = msg;

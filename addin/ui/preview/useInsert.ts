@@ -69,8 +69,16 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
         }
         if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
         setState({ phase: 'writing', rowsWritten: 0, totalRows: req.knownRows });
-        const pull = await splitPull(api.pull(connection.id, { source }, { signal }), (note) =>
-          setState((s) => (s.phase === 'writing' ? { ...s, note } : s)),
+        // A count up front (VDS 2026.1+: "Tableau is sending 48,213 rows") becomes the progress bar's
+        // total ("Writing rows… 12,000 of 48,213"); any other progress is shown as it is said.
+        const pull = await splitPull(api.pull(connection.id, { source }, { signal }), (p) =>
+          setState((s) =>
+            s.phase !== 'writing'
+              ? s
+              : p.totalRows !== undefined
+                ? { ...s, totalRows: p.totalRows, note: undefined }
+                : { ...s, note: p.message },
+          ),
         );
         streamFailure = pull.failure;
         const written = await workbook.writeTable(target, pull.columns, pull.batches, {

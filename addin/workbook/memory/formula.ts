@@ -2,7 +2,7 @@
  * A small Excel formula evaluator for the memory workbook: enough for what tests and the preview
  * need — numbers, strings, TRUE/FALSE, A1 references (same or other sheet) and ranges, table
  * structured references ([@Sales], [@[Unit Price]], Orders[@Sales], Orders[Sales]), operators
- * + - * / ^ & = <> < > <= >=, unary minus, and SUM/MIN/MAX/AVERAGE/ROUND/IF/LEN, DATE/YEAR/MONTH/DAY
+ * + - * / ^ & = <> < > <= >=, unary minus, and SUM/MIN/MAX/AVERAGE/ROUND/IF/LEN/N, DATE/YEAR/MONTH/DAY
  * (in the workbook's date system) and SUBTOTAL 1–5/9 and 101–105/109.
  * Anything else evaluates to an Excel error value, never throws.
  */
@@ -358,6 +358,14 @@ export function evaluateFormula(
         const ymd = ymdFromSerial(v, host.date1904 ?? false);
         if (!ymd || v > serialFromYmd(9999, 12, 31, host.date1904 ?? false)) return { error: '#NUM!' };
         return name === 'YEAR' ? ymd.y : name === 'MONTH' ? ymd.m : ymd.d;
+      }
+      case 'N': {
+        // N(value): a number stays, TRUE/FALSE become 1/0, anything else (text, empty) is 0
+        // (https://support.microsoft.com/office/n-function-a624cad1-3635-4208-b54a-29733d1278c9).
+        // The add-in's highlight rule =N("…")=0 uses it to carry its label (mark-changes.ts).
+        if (args.length !== 1) return { error: '#VALUE!' };
+        const v = Array.isArray(args[0]) ? args[0][0] : args[0];
+        return typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : 0;
       }
       case 'LEN': {
         const s = toText(args[0]);

@@ -26,8 +26,9 @@ export interface MemShape {
  * A conditional format of type "custom" (ExcelApi 1.6: Range.conditionalFormats.add("Custom"),
  * CustomConditionalFormat.rule.formula and .format.fill.color,
  * https://learn.microsoft.com/javascript/api/excel/excel.customconditionalformat). Only what the
- * add-in uses is modelled: the rule's formula is kept, not evaluated (the add-in's is always true),
- * and the fill shows over the cells' own formats without changing them, as in Excel.
+ * add-in uses is modelled: the rule's formula is kept and evaluated only to draw the fill in the
+ * preview grid (MemoryWorkbook.conditionalFill), and the fill shows over the cells' own formats
+ * without changing them, as in Excel.
  */
 export interface MemConditionalFormat {
   id: string;

@@ -13,7 +13,7 @@ import { GENERAL_FORMAT } from '../formats.js';
 import { afterWrite } from './autocorrect.js';
 import { coerceCellInput, type CoerceResult } from './coerce.js';
 import { accessDenied, ExcelLikeError } from './errors.js';
-import { type ErrorValue, evaluateFormula, type Scalar, type Value } from './formula.js';
+import { type ErrorValue, evaluateFormula, type FormulaHost, type Scalar, shiftFormula, type Value } from './formula.js';
 import { type MemCell, MemorySheet } from './sheet.js';
 import { tableRect, Tables } from './tables.js';
 import type { AutoCorrectOptions, MemTable, WriteKind } from './types.js';
@@ -249,25 +249,44 @@ export class MemoryWorkbook {
     if (this.evaluating.has(id)) return 0; // circular reference: Excel shows 0 and warns
     this.evaluating.add(id);
     try {
-      // Rows are hidden only by table filters in this model, so "hidden" and "filtered" are the same set.
-      const hidden = (s: string, rr: number) => this.findSheet(s)?.hiddenRows.has(rr) ?? false;
-      return evaluateFormula(
-        cell.formula,
-        {
-          date1904: this.date1904,
-          isRowHidden: hidden,
-          isRowFiltered: hidden,
-          formulaAt: (s, rr, cc) => this.findSheet(s)?.get(rr, cc)?.formula,
-          valueAt: (s, rr, cc) => this.evaluate(s, rr, cc),
-          tableColumn: (t, col, s, rr, cc) => this.tableOps.structuredColumn(t, col, s, rr, cc),
-        },
-        sh.name,
-        r,
-        c,
-      );
+      return evaluateFormula(cell.formula, this.formulaHost(), sh.name, r, c);
     } finally {
       this.evaluating.delete(id);
     }
+  }
+
+  private formulaHost(): FormulaHost {
+    // Rows are hidden only by table filters in this model, so "hidden" and "filtered" are the same set.
+    const hidden = (s: string, rr: number) => this.findSheet(s)?.hiddenRows.has(rr) ?? false;
+    return {
+      date1904: this.date1904,
+      isRowHidden: hidden,
+      isRowFiltered: hidden,
+      formulaAt: (s, rr, cc) => this.findSheet(s)?.get(rr, cc)?.formula,
+      valueAt: (s, rr, cc) => this.evaluate(s, rr, cc),
+      tableColumn: (t, col, s, rr, cc) => this.tableOps.structuredColumn(t, col, s, rr, cc),
+    };
+  }
+
+  /**
+   * The fill a custom conditional format gives this cell, or null: the first format over the cell
+   * whose rule is TRUE. A custom rule's relative references are written for the range's top-left
+   * cell and follow each other cell as a copied formula would, and the format applies if and only if
+   * the formula is TRUE (http://seiglefamily.com/excel/condformat.html, "Use a formula to determine
+   * which cells to format"; CustomConditionalFormat.rule,
+   * https://learn.microsoft.com/javascript/api/excel/excel.customconditionalformat).
+   * Only the fill is modelled: it is the one format the add-in sets.
+   */
+  conditionalFill(sheetName: string, r: number, c: number): string | null {
+    const sh = this.findSheet(sheetName);
+    if (!sh) return null;
+    for (const f of sh.conditionalFormats) {
+      const { rect } = f;
+      if (!f.fill || !f.formula || r < rect.row || c < rect.col || r >= rect.row + rect.rows || c >= rect.col + rect.cols) continue;
+      const result = evaluateFormula(shiftFormula(f.formula, r - rect.row, c - rect.col), this.formulaHost(), sh.name, r, c);
+      if (result === true) return f.fill;
+    }
+    return null;
   }
 
   // ── merged cells (Range.merge / unmerge, ExcelApi 1.2) ──────────────────

@@ -4,9 +4,10 @@
  *
  * Datasets: 'superstore-orders' (10,000 rows), 'superstore-large' (1,000,000 rows, built on first
  * use), plus CSV files registered at start-up. Values change on `bumpDataVersion` (extract refresh)
- * and `mutateDataset` (tests), deterministically.
+ * and `mutateDataset` (tests), deterministically, and rows change on `editDatasetRows` (tests).
  */
 import { datasetFromCsvFile } from './datasets/csv-file.js';
+import { applyRowEdits, type RowEditCounts, RowEditError, type RowEdits } from './datasets/row-edits.js';
 import { generateSuperstore, type SuperstoreData } from './datasets/superstore.js';
 import type { Dataset } from './datasets/types.js';
 import { VIEW_SPECS, type ViewSpec } from './views.js';
@@ -21,6 +22,8 @@ interface Entry {
    * resetDataset returns to 0): with the version it stamps cached query results (vds/result-cache.ts).
    */
   revision: number;
+  /** Rows were edited: the generated data's revalue no longer fits its columns, and reset rebuilds. */
+  rowsEdited?: boolean;
 }
 
 const entries = new Map<string, Entry>();
@@ -100,16 +103,40 @@ export function mutateDataset(key: string, change: { salesFactor?: number }): Da
   const entry = entryOf(key);
   const dataset = getDataset(key);
   if (!entry || !dataset) throw new Error(`Unknown dataset "${key}"`);
-  if (entry.built && !isGenerated(entry.built)) throw new Error(`Dataset "${key}" comes from a file and cannot be changed`);
+  if (entry.built && !isGenerated(entry.built))
+    throw new Error(`Dataset "${key}" ${entry.rowsEdited ? 'has edited rows (reset it first)' : 'comes from a file'} and cannot be scaled`);
   if (change.salesFactor !== undefined) entry.salesFactor = change.salesFactor;
   dataset.version += 1;
   revalue(entry, dataset);
   return dataset;
 }
 
-/** Back to generated values (version 0, factor 1); tests call it between cases. */
+/**
+ * Test hook: cells changed, rows added and removed (datasets/row-edits.ts), as a republish or extract
+ * refresh after the source's rows were edited: a new data version, so cached query results go.
+ * Throws RowEditError (nothing changed) when an edit does not fit the dataset.
+ */
+export function editDatasetRows(key: string, edits: RowEdits): RowEditCounts & { version: number } {
+  const entry = entryOf(key);
+  const dataset = getDataset(key);
+  if (!entry || !dataset) throw new RowEditError(`Unknown dataset "${key}"`);
+  const counts = applyRowEdits(dataset, edits);
+  // The generated data's revalue writes into the columns it built; they were just replaced, so the
+  // edited dataset stands on its own from now on (a bump is a new version of the same rows).
+  entry.built = dataset;
+  entry.rowsEdited = true;
+  dataset.version += 1;
+  entry.revision += 1;
+  return { ...counts, version: dataset.version };
+}
+
+/** Back to generated values (version 0, factor 1, rows as first built); tests call it between cases. */
 export function resetDataset(key: string): void {
   const entry = entryOf(key);
+  if (entry?.rowsEdited) {
+    entry.built = entry.build();
+    entry.rowsEdited = false;
+  }
   const dataset = getDataset(key);
   if (!entry || !dataset) throw new Error(`Unknown dataset "${key}"`);
   entry.salesFactor = 1;
@@ -120,6 +147,7 @@ export function resetDataset(key: string): void {
 /** Registers a CSV file as a data source dataset; the returned key goes on a simulated data source. */
 export function registerCsvDataset(path: string): { dataKey: string; name: string; columns: string[] } {
   const dataset = datasetFromCsvFile(path);
-  entries.set(dataset.key, { name: dataset.name, salesFactor: 1, revision: 0, build: () => dataset, built: dataset });
+  // build re-reads the file: resetting a dataset whose rows were edited gives back the file's rows.
+  entries.set(dataset.key, { name: dataset.name, salesFactor: 1, revision: 0, build: () => datasetFromCsvFile(path), built: dataset });
   return { dataKey: dataset.key, name: dataset.name, columns: dataset.columns.map((c) => c.caption) };
 }

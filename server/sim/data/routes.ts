@@ -5,8 +5,18 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
-import { bumpDataVersion, datasetKeys, getDataset, getViewSpec, mutateDataset, resetDataset, viewKeys } from './catalog.js';
+import {
+  bumpDataVersion,
+  datasetKeys,
+  editDatasetRows,
+  getDataset,
+  getViewSpec,
+  mutateDataset,
+  resetDataset,
+  viewKeys,
+} from './catalog.js';
 import { csvStream, type ExportRequest } from './csv-export.js';
+import { RowEditError } from './datasets/row-edits.js';
 import type { SimDataHost } from './host.js';
 import { VdsError } from './vds/errors.js';
 import { limitsSchema, resetLimits, setLimits } from './vds/limits.js';
@@ -51,6 +61,17 @@ function sendCsv(
 }
 
 const keyParams = z.object({ key: z.string() });
+
+const editValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+const rowMatch = z.record(z.string(), editValue);
+/** POST /_sim/data/:key/rows (datasets/row-edits.ts): at least one edit, so an empty body is a mistake, not a new version. */
+const rowEditsSchema = z
+  .strictObject({
+    update: z.array(z.strictObject({ where: rowMatch, set: rowMatch })).optional(),
+    add: z.array(rowMatch).optional(),
+    remove: z.array(z.strictObject({ where: rowMatch })).optional(),
+  })
+  .refine((e) => (e.update?.length ?? 0) + (e.add?.length ?? 0) + (e.remove?.length ?? 0) > 0, 'Give at least one update, add or remove.');
 
 export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): void {
   app.get('/api/:v/sites/:siteId/views/:viewId/data', async (request, reply) => {
@@ -107,6 +128,19 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): 
       return { key, version: mutateDataset(key, body.data).version };
     } catch (e) {
       return reply.code(400).send({ error: (e as Error).message });
+    }
+  });
+  // Rows changed at the source (cells by a match, rows added, rows removed): both VDS and the views' CSV see them.
+  app.post('/_sim/data/:key/rows', async (request, reply) => {
+    const { key } = keyParams.parse(request.params);
+    const body = rowEditsSchema.safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send({ error: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!datasetKeys().includes(key)) return reply.code(404).send({ error: `Unknown dataset "${key}"` });
+    try {
+      return { key, ...editDatasetRows(key, body.data) };
+    } catch (e) {
+      if (e instanceof RowEditError) return reply.code(400).send({ error: e.message });
+      throw e;
     }
   });
   app.post('/_sim/data/:key/reset', async (request, reply) => {

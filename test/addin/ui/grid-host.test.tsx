@@ -55,6 +55,38 @@ describe('browser-preview grid', { timeout: 90_000 }, () => {
   });
 });
 
+describe('browser-preview grid: conditional fills', () => {
+  it("draws the refresh's change highlight and an analyst's formula rule only where their rules are TRUE", async () => {
+    const wb = new MemoryWorkbook();
+    const gateway = memoryGateway(wb);
+    const rows = [
+      ['East', 1000],
+      ['West', 2000],
+      ['North', 3000],
+    ];
+    const columns = [
+      { name: 'Region', type: 'text' as const, format: '@' },
+      { name: 'Sales', type: 'integer' as const, format: '0' },
+    ];
+    await gateway.writeTable({ kind: 'newSheet', sheetName: 'S' }, columns, rows, { tableName: 'T' });
+    // The change mark over the second data row's Sales cell (A1 is the header: data row 1 is sheet row 2).
+    await gateway.markChanges('T', [{ row: 1, col: 1, rows: 1, cols: 1 }]);
+    // An analyst's rule over A2:A4 with a relative reference: true on rows whose Sales exceed 2500.
+    const sheet = wb.findSheet('S')!;
+    sheet.conditionalFormats.push({ id: 'x', rect: { row: 1, col: 0, rows: 3, cols: 1 }, formula: '=B2>2500', fill: '#FF0000' });
+    await gateway.activateTable('T');
+    render(<Grid source={memoryGridSource(wb)} />);
+    const fillOf = (text: string) => screen.getByText(text).getAttribute('data-fill');
+    expect(fillOf('2000')).toBe('#FFF2CC');
+    expect(screen.getByText('2000').style.backgroundColor).not.toBe('');
+    expect(fillOf('1000')).toBeNull();
+    expect(fillOf('3000')).toBeNull();
+    expect(fillOf('North')).toBe('#FF0000');
+    expect(fillOf('West')).toBeNull();
+    expect(fillOf('East')).toBeNull();
+  });
+});
+
 describe('host detection', () => {
   it('is the browser when office.js is missing or has no host', async () => {
     expect(await detectHost(undefined)).toBe('browser');

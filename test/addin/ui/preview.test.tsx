@@ -144,6 +144,38 @@ describe('Preview and insert', { timeout: 90_000 }, () => {
     expect(screen.getByRole('button', { name: 'Insert' })).toBeEnabled();
   });
 
+  it('says the total of a cut preview when the source counted it ("First 100 of 48,213 rows"), and no guess when not', async () => {
+    const preview = (end: StreamMessage) => vi.fn(() => streamOf([{ kind: 'meta', columns }, { kind: 'rows', rows: rows(100) }, end]));
+    const counted = setup(preview({ kind: 'end', rowCount: 100, truncated: true, totalRows: 48_213 }) as never);
+    expect(await screen.findByText(/^First 100 of 48,213 rows · 3 columns/)).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: /^First 100 of 48,213 rows of Superstore \/ Orders/ })).toBeInTheDocument();
+    counted.unmount();
+    setup(preview({ kind: 'end', rowCount: 100, truncated: true }) as never);
+    expect(await screen.findByText(/^First 100 rows · 3 columns · Insert brings all of them/)).toBeInTheDocument();
+    expect(screen.queryByText(/ of [\d,]+ rows/)).not.toBeInTheDocument();
+  });
+
+  it("shows the insert's progress against the count Tableau announced", async () => {
+    let release: () => void = () => undefined;
+    async function* announced(): AsyncGenerator<StreamMessage> {
+      yield { kind: 'meta', columns };
+      yield { kind: 'progress', stage: 'vds-rows', message: 'Tableau is sending 250 rows', totalRows: 250 };
+      yield { kind: 'rows', rows: rows(100) };
+      await new Promise<void>((resolve) => (release = resolve));
+      yield { kind: 'rows', rows: rows(150) };
+      yield { kind: 'end', rowCount: 250, truncated: false };
+    }
+    setup(pullFake(announced, 100, true));
+    const user = userEvent.setup();
+    await screen.findByText(/First 100 rows/);
+    await user.click(screen.getByRole('button', { name: 'Insert' }));
+    // The writer may hold the first batch back until the next one comes: the count so far varies, the total does not.
+    expect(await screen.findByText(/^Writing rows… [\d,]+ of 250$/)).toBeInTheDocument();
+    expect(screen.queryByText('Tableau is sending 250 rows')).not.toBeInTheDocument();
+    release();
+    expect(await screen.findByText(/^Inserted 250 rows into Orders/)).toBeInTheDocument();
+  });
+
   it('shows a stream error in plain words with its hint', async () => {
     const pull = vi.fn(() =>
       streamOf([

@@ -28,6 +28,13 @@ describe('evaluateFormula', () => {
     expect(shiftFormula('=A1+$B$2', 2, 1)).toBe('=B3+$B$2');
   });
 
+  it('N: numbers stay, TRUE/FALSE are 1/0, text and empty cells are 0 (the highlight rule =N("…")=0 is TRUE)', () => {
+    const h = host({ '0,0': 7, '1,0': true, '2,0': 'x' });
+    expect([ev('=N(A1)', h), ev('=N(A2)', h), ev('=N(A3)', h), ev('=N(A4)', h)]).toEqual([7, 1, 0, 0]);
+    expect(ev('=N("tableau-excel: changed by the last refresh")=0', h)).toBe(true);
+    expect(ev('=N(1,2)', h)).toEqual({ error: '#VALUE!' });
+  });
+
   it('DATE(2000,1,1) = 36526 in the 1900 system and 35064 in the 1904 system', () => {
     expect(ev('=DATE(2000,1,1)')).toBe(36526);
     expect(ev('=DATE(2000,1,1)', { ...host({}), date1904: true })).toBe(35064);

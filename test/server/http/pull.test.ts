@@ -101,6 +101,25 @@ describe('pull', () => {
     expect(limited.messages.at(-1)).toMatchObject({ kind: 'end', truncated: true });
   });
 
+  it('says how many rows a cut VDS preview has in all on 2026.1 (METADATA counts them), and no total where nobody counted', async () => {
+    // Row ID is unique: the query answers one row per order line of the 10,000.
+    const query = { fields: [{ fieldCaption: 'Row ID' }, { fieldCaption: 'Sales', function: 'SUM' }] };
+    const preview = await pull({ source: { kind: 'datasource', datasourceId: ids.orders, query }, options: { limit: 100 } });
+    expect(preview.status, preview.text).toBe(200);
+    expect(rowsOf(preview.messages)).toHaveLength(100);
+    expect(preview.messages.at(-1)).toEqual({ kind: 'end', rowCount: 100, truncated: true, totalRows: 10_000 });
+    // The query's own row cap goes to Tableau as rowLimit, so Tableau's count is not the whole result's.
+    const capped = await pull({ source: { kind: 'datasource', datasourceId: ids.orders, query, rowLimit: 500 }, options: { limit: 100 } });
+    expect(capped.messages.at(-1)).toEqual({ kind: 'end', rowCount: 100, truncated: true });
+    // A view's CSV has no count before its last line, and a preview stops reading long before that.
+    const view = await pull({ source: { kind: 'view', viewId: ids.ordersByRegion }, options: { limit: 5 } });
+    expect(view.messages.at(-1)).toMatchObject({ kind: 'end', rowCount: 5, truncated: true });
+    expect(view.messages.at(-1)).not.toHaveProperty('totalRows');
+    // An insert (no limit) hears the count up front as progress, with the number for its progress bar.
+    const whole = await pull({ source: { kind: 'datasource', datasourceId: ids.orders, query } });
+    expect(whole.messages.find((m) => m.kind === 'progress' && m.stage === 'vds-rows')).toMatchObject({ totalRows: 10_000 });
+  });
+
   it('lists site inventory with filter and sort', async () => {
     const res = await pull({ source: { kind: 'inventory', resource: 'projects', sort: 'name:asc' } });
     expect(res.status, res.text).toBe(200);

@@ -92,7 +92,12 @@ describe('vdsSseToTyped', () => {
     }
     const it = vdsSseToTyped(body(), OPTS);
     expect((await it.next()).value).toMatchObject({ kind: 'meta' });
-    expect((await it.next()).value).toEqual({ kind: 'progress', stage: 'vds-rows', message: 'Tableau is sending 5,001 rows' });
+    expect((await it.next()).value).toEqual({
+      kind: 'progress',
+      stage: 'vds-rows',
+      message: 'Tableau is sending 5,001 rows',
+      totalRows: 5001,
+    });
     const tooLate = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 10_000));
     const next = await Promise.race([it.next(), tooLate]);
     expect(next).toMatchObject({ value: { kind: 'rows' } });
@@ -157,7 +162,7 @@ describe('vdsSseToTyped', () => {
   it('tells the row count as progress at once, unless it is over our own row limit', async () => {
     const progress = async (limit?: number) =>
       (await collect(vdsSseToTyped(chunks(STREAM, 50), { ...OPTS, limit }))).filter((m) => m.kind === 'progress');
-    expect(await progress()).toEqual([{ kind: 'progress', stage: 'vds-rows', message: 'Tableau is sending 5 rows' }]);
+    expect(await progress()).toEqual([{ kind: 'progress', stage: 'vds-rows', message: 'Tableau is sending 5 rows', totalRows: 5 }]);
     expect(await progress(5)).toHaveLength(1);
     expect(await progress(4)).toEqual([]);
   });
@@ -172,7 +177,18 @@ describe('vdsSseToTyped', () => {
       }
     }
     const out = await collect(vdsSseToTyped(body(), { ...OPTS, limit: 150 }));
-    expect(out.at(-1)).toMatchObject({ kind: 'end', rowCount: 150, truncated: true });
+    expect(out.at(-1)).toEqual({ kind: 'end', rowCount: 150, truncated: true });
     expect(served).toBeLessThan(5);
+  });
+
+  it("says the whole result's size at a cut end only when no rowLimit went to Tableau (countsWhole)", async () => {
+    const stream = metadata(5) + data(ROWS.slice(0, 2)) + data(ROWS.slice(2));
+    const counted = await collect(vdsSseToTyped(chunks(stream, 7), { ...OPTS, limit: 2, countsWhole: true }));
+    expect(counted.at(-1)).toEqual({ kind: 'end', rowCount: 2, truncated: true, totalRows: 5 });
+    const capped = await collect(vdsSseToTyped(chunks(stream, 7), { ...OPTS, limit: 2 }));
+    expect(capped.at(-1)).toEqual({ kind: 'end', rowCount: 2, truncated: true });
+    // Not cut: rowCount is the total, nothing more to say.
+    const whole = await collect(vdsSseToTyped(chunks(stream, 7), { ...OPTS, limit: 10, countsWhole: true }));
+    expect(whole.at(-1)).toEqual({ kind: 'end', rowCount: 5, truncated: false });
   });
 });
