@@ -162,12 +162,20 @@ export class QueueScheduleRunner implements ScheduleRunner {
   /** This instance's pg-boss workers: a job sent here wakes one instead of waiting for its next poll. */
   private workerIds: string[] = [];
   /** Due times to enqueue, gathered while an insert is on its way (batcher.ts). */
-  private readonly dueTimes = new Batcher<DueJob>((due) => this.enqueueMany(due));
+  private readonly dueTimes = new Batcher<DueJob>(async (due) => {
+    await this.enqueueMany(due);
+    return due.map(() => undefined);
+  });
 
   constructor(private readonly options: QueueRunnerOptions) {
     this.clock = options.clock ?? systemClock;
+    // 1,000 timers firing at one minute each look their schedule up: one query per gathered batch.
+    const finds = new Batcher<string, ScheduleRecord | undefined>(async (ids) => {
+      const byId = new Map((await options.schedules.findMany(ids)).map((s) => [s.id, s]));
+      return ids.map((id) => byId.get(id));
+    });
     this.timers = new ScheduleTimers({
-      schedules: options.schedules,
+      schedules: { find: (id) => finds.add(id) },
       clock: this.clock,
       logger: options.logger,
       lateAfterMs: options.lateAfterMs,
@@ -355,7 +363,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
   private async enqueueMany(due: DueJob[]): Promise<void> {
     const boss = this.boss;
     if (!boss) return;
-    await boss.insert(due.map((d) => d.job));
+    // In job id order on every instance: two instances inserting the same ids wait for each other
+    // row by row in one order, never each holding a row the other wants (a deadlock).
+    await boss.insert(due.map((d) => d.job).sort((a, b) => (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0)));
     // pg-boss's insert does not tell which jobs were new: the workers look once either way.
     this.wake();
     const byTime = new Map<number, string[]>();

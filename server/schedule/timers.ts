@@ -20,7 +20,8 @@ const RETRY_CHECK_MS = 5 * 60_000;
 export type DueStart = Pick<RunStart, 'trigger' | 'scheduledFor' | 'missed'> & { scheduledFor: Date };
 
 interface TimersOptions {
-  schedules: ScheduleStore;
+  /** Only find: the queue runner passes one that gathers the finds of a due minute (batcher.ts). */
+  schedules: Pick<ScheduleStore, 'find'>;
   clock: SchedulerClock;
   logger: Logger;
   /** A due time handled later than this counts as a catch-up. Default 60 s. */

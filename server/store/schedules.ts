@@ -51,6 +51,8 @@ export interface ScheduleStore {
   delete(userId: string, id: string): Promise<boolean>;
   /** The runner's view, across users. */
   find(id: string): Promise<ScheduleRecord | undefined>;
+  /** find for many at once (the due minute of a team server); the ones that exist, in no order. */
+  findMany(ids: readonly string[]): Promise<ScheduleRecord[]>;
   all(): Promise<ScheduleRecord[]>;
   /** Records that the scheduled time `at` was handled. */
   markSlot(id: string, at: Date): Promise<void>;
@@ -58,7 +60,7 @@ export interface ScheduleStore {
   markSlots(ids: readonly string[], at: Date): Promise<void>;
 }
 
-/** Ids per UPDATE of markSlots: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+/** Ids per statement of findMany and markSlots: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const MARK_CHUNK = 500;
 
 interface ScheduleRow {
@@ -232,6 +234,16 @@ export class SqlScheduleStore implements ScheduleStore {
   async find(id: string): Promise<ScheduleRecord | undefined> {
     const row = await this.sql.get<ScheduleRow>('SELECT * FROM schedules WHERE id = ?', [id]);
     return row && toRecord(row, this.box);
+  }
+
+  async findMany(ids: readonly string[]): Promise<ScheduleRecord[]> {
+    const found: ScheduleRecord[] = [];
+    for (let i = 0; i < ids.length; i += MARK_CHUNK) {
+      const chunk = ids.slice(i, i + MARK_CHUNK);
+      const rows = await this.sql.all<ScheduleRow>(`SELECT * FROM schedules WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+      found.push(...rows.map((r) => toRecord(r, this.box)));
+    }
+    return found;
   }
 
   async all(): Promise<ScheduleRecord[]> {

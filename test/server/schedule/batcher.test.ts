@@ -7,8 +7,8 @@ import { Batcher } from '../../../server/schedule/batcher.js';
 function heldWrites() {
   const writes: Array<{ items: number[]; finish: () => void; fail: (err: Error) => void }> = [];
   const write = (items: number[]) =>
-    new Promise<void>((resolve, reject) => {
-      writes.push({ items, finish: resolve, fail: reject });
+    new Promise<void[]>((resolve, reject) => {
+      writes.push({ items, finish: () => resolve(items.map(() => undefined)), fail: reject });
     });
   return { writes, write };
 }
@@ -35,9 +35,17 @@ describe('Batcher', () => {
 
   it('splits a burst into writes of at most `max`', async () => {
     const sizes: number[] = [];
-    const batcher = new Batcher<number>(async (items) => void sizes.push(items.length), 2);
+    const batcher = new Batcher<number>(async (items) => {
+      sizes.push(items.length);
+      return items.map(() => undefined);
+    }, 2);
     await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
     expect(sizes).toEqual([2, 2, 1]);
+  });
+
+  it("answers each caller with its own item's result", async () => {
+    const batcher = new Batcher<number, string>(async (items) => items.map((n) => `#${n}`));
+    expect(await Promise.all([3, 1, 2].map((n) => batcher.add(n)))).toEqual(['#3', '#1', '#2']);
   });
 
   it('rejects the calls of a failed write only, and goes on with the next ones', async () => {
@@ -54,6 +62,6 @@ describe('Batcher', () => {
   });
 
   it('refuses a max that is not a positive whole number', () => {
-    expect(() => new Batcher<number>(async () => undefined, 0)).toThrow(RangeError);
+    expect(() => new Batcher<number>(async () => [], 0)).toThrow(RangeError);
   });
 });

@@ -161,6 +161,15 @@ describeEachStore('schedules and snapshots', (backend) => {
     await schedules.markSlots([], new Date(base + 180_000)); // nothing to mark: no statement at all
   });
 
+  it('finds many schedules at once, leaving out unknown ids', async () => {
+    const { schedule, schedules, session, newSchedule } = await setup(backend);
+    const other = await schedules.create(session, newSchedule({ name: 'Other' }));
+    const found = await schedules.findMany([other.id, 'no-such-schedule', schedule.id]);
+    expect(found.map((s) => s.name).sort()).toEqual(['Other', 'Sales by region']);
+    expect(found.find((s) => s.id === other.id)).toEqual(await schedules.find(other.id));
+    expect(await schedules.findMany([])).toEqual([]);
+  });
+
   it('two updates at the same moment both land, and neither undoes a handled time the scheduler marked meanwhile', async () => {
     const { schedule, schedules, session } = await setup(backend);
     const [a, b] = await Promise.all([
