@@ -34,6 +34,7 @@ import type { ApiErrorBody } from '../../common/stream.js';
 import type { Logger } from '../log.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 import { RunInProgressError, type RunRecord, type RunStart } from '../store/snapshots.js';
+import { Batcher } from './batcher.js';
 import { type SchedulerClock, systemClock } from './clock.js';
 import { runInterrupted, runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
 import { recordSnapshot } from './record.js';
@@ -88,6 +89,13 @@ interface PullJobData {
 }
 
 type PullJob = PgBoss.JobWithMetadata<PullJobData>;
+
+/** A due time on its way into the queue: the job, and the schedule slot marked once it is in. */
+interface DueJob {
+  job: PgBoss.JobInsert<PullJobData>;
+  scheduleId: string;
+  at: Date;
+}
 
 const SWEEP_GRACE_MS = 30_000;
 /** Job states in which nobody runs the job any more (pg-boss v10 `JobStates`). */
@@ -153,11 +161,21 @@ export class QueueScheduleRunner implements ScheduleRunner {
   private readonly runSeconds: number;
   /** This instance's pg-boss workers: a job sent here wakes one instead of waiting for its next poll. */
   private workerIds: string[] = [];
+  /** Due times to enqueue, gathered while an insert is on its way (batcher.ts). */
+  private readonly dueTimes = new Batcher<DueJob>(async (due) => {
+    await this.enqueueMany(due);
+    return due.map(() => undefined);
+  });
 
   constructor(private readonly options: QueueRunnerOptions) {
     this.clock = options.clock ?? systemClock;
+    // 1,000 timers firing at one minute each look their schedule up: one query per gathered batch.
+    const finds = new Batcher<string, ScheduleRecord | undefined>(async (ids) => {
+      const byId = new Map((await options.schedules.findMany(ids)).map((s) => [s.id, s]));
+      return ids.map((id) => byId.get(id));
+    });
     this.timers = new ScheduleTimers({
-      schedules: options.schedules,
+      schedules: { find: (id) => finds.add(id) },
       clock: this.clock,
       logger: options.logger,
       lateAfterMs: options.lateAfterMs,
@@ -334,17 +352,31 @@ export class QueueScheduleRunner implements ScheduleRunner {
       ...(due.missed !== undefined ? { missed: due.missed } : {}),
     };
     const key = dueKey(id, due.scheduledFor);
-    // Sent before the slot is marked: an instance that dies in between leaves the slot open, and
-    // whoever sends it again sends the same job id, which collapses into the first.
-    const sent = await this.boss.send(PULL_QUEUE, data, {
-      id: jobIdFor(key),
-      singletonKey: key,
-      retryLimit: 1,
-      expireInSeconds: this.runSeconds,
+    await this.dueTimes.add({
+      job: { name: PULL_QUEUE, id: jobIdFor(key), data, singletonKey: key, retryLimit: 1, expireInSeconds: this.runSeconds },
+      scheduleId: id,
+      at: due.scheduledFor,
     });
-    log.debug({ scheduledFor: data.scheduledFor, job: sent ?? 'already enqueued' }, 'due time enqueued');
-    if (sent) this.wake();
-    await this.options.schedules.markSlot(id, due.scheduledFor);
+    log.debug({ scheduledFor: data.scheduledFor }, 'due time enqueued');
+  }
+
+  /**
+   * Due times that came together, enqueued in one insert (pg-boss insert: the same job ids, so the
+   * same ON CONFLICT DO NOTHING as send) and marked in one update per time. Sent before the slots are
+   * marked: an instance that dies in between leaves them open, and whoever sends them again sends
+   * the same job ids, which collapse into the first.
+   */
+  private async enqueueMany(due: DueJob[]): Promise<void> {
+    const boss = this.boss;
+    if (!boss) return;
+    // In job id order on every instance: two instances inserting the same ids wait for each other
+    // row by row in one order, never each holding a row the other wants (a deadlock).
+    await boss.insert(due.map((d) => d.job).sort((a, b) => (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0)));
+    // pg-boss's insert does not tell which jobs were new: the workers look once either way.
+    this.wake();
+    const byTime = new Map<number, string[]>();
+    for (const d of due) byTime.set(d.at.getTime(), [...(byTime.get(d.at.getTime()) ?? []), d.scheduleId]);
+    for (const [at, ids] of byTime) await this.options.schedules.markSlots(ids, new Date(at));
   }
 
   /** The worker's handler (one job per call). Throws only to give the job back to the queue. */
@@ -357,8 +389,10 @@ export class QueueScheduleRunner implements ScheduleRunner {
     const data = job.data;
     const log = this.log.child({ scheduleId: data.scheduleId, job: job.id });
     const attempt = job.retryCount + 1;
-    // An earlier attempt of this job left "running": its instance died (or stopped) mid-run.
-    const earlier = await snapshots.forJob(job.id);
+    // An earlier attempt of this job left "running": its instance died (or stopped) mid-run. Only a
+    // retry (pg-boss counts it in retryCount) or a "run now" job (its record written when sent) can
+    // have run records already: a first scheduled attempt skips the query (one per run in a burst).
+    const earlier = attempt > 1 || data.runId ? await snapshots.forJob(job.id) : [];
     const prepared = data.runId && attempt === 1 ? earlier.find((r) => r.id === data.runId && r.status === 'running') : undefined;
     for (const cut of earlier.filter((r) => r.status === 'running' && r !== prepared)) {
       log.warn({ runId: cut.id, attempt }, 'run cut by the loss of its server instance: retrying it');

@@ -213,6 +213,42 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE UNIQUE INDEX schedule_runs_one_running ON schedule_runs(schedule_id) WHERE status = 'running';
     `,
   },
+  {
+    version: 9,
+    // One round trip per grant of export slots (tableau-slots.ts): the advisory lock, the expired
+    // leases and the grant ran as five statements of a client transaction, holding the site's lock
+    // across the client's round trips (and its event loop, busy on a loaded instance). In a
+    // VOLATILE function each statement takes a fresh snapshot under READ COMMITTED, so after the
+    // lock it sees every grant committed before
+    // (https://www.postgresql.org/docs/current/xfunc-volatility.html); the transaction-level lock
+    // ends when the calling statement's transaction commits.
+    description: "export slots granted in one call (tableau_slots_grant; db.ts has no counterpart: SQLite's slots are in process)",
+    sql: `
+      CREATE FUNCTION tableau_slots_grant(p_site text, p_max int, p_lease_ms int, p_ids bigint[], p_lock_space int, p_lock_key int)
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        expired int;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_lock_space, p_lock_key);
+        DELETE FROM tableau_slots WHERE site = p_site AND expires_at < now();
+        GET DIAGNOSTICS expired = ROW_COUNT;
+        -- Leases of a dead instance came back: the other instances' waiters may use them too.
+        IF expired > 0 THEN
+          PERFORM pg_notify('tableau_slots', p_site);
+        END IF;
+        RETURN QUERY
+          WITH live AS (SELECT id, granted FROM tableau_slots WHERE site = p_site),
+               free AS (SELECT p_max - count(*) FILTER (WHERE granted) AS n FROM live),
+               queue AS (SELECT id, row_number() OVER (ORDER BY id) AS pos FROM live WHERE NOT granted)
+          UPDATE tableau_slots AS s
+             SET granted = true, expires_at = now() + p_lease_ms * interval '1 millisecond'
+            FROM queue, free
+           WHERE s.id = queue.id AND queue.pos <= free.n AND s.id = ANY(p_ids)
+          RETURNING s.id;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

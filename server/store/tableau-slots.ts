@@ -62,16 +62,12 @@ interface SiteQueue {
   poll?: NodeJS.Timeout;
 }
 
-/** Grants this instance's waiting tickets of a site that are first in line for a free slot. */
-const GRANT = `
-  WITH live AS (SELECT id, granted FROM tableau_slots WHERE site = $1),
-       free AS (SELECT $2::int - count(*) FILTER (WHERE granted) AS n FROM live),
-       queue AS (SELECT id, row_number() OVER (ORDER BY id) AS pos FROM live WHERE NOT granted)
-  UPDATE tableau_slots AS s
-     SET granted = true, expires_at = now() + $3::int * interval '1 millisecond'
-    FROM queue, free
-   WHERE s.id = queue.id AND queue.pos <= free.n AND s.id = ANY($4::bigint[])
-  RETURNING s.id`;
+/**
+ * Grants this instance's waiting tickets of a site that are first in line for a free slot, in one
+ * round trip: tableau_slots_grant (postgres.ts migration 7) takes the site's advisory lock, drops
+ * expired leases (and NOTIFYs when it did), then grants, all inside the statement's transaction.
+ */
+const GRANT = 'SELECT tableau_slots_grant AS id FROM tableau_slots_grant($1, $2, $3, $4::bigint[], $5, $6)';
 
 export class SharedExportSlots {
   private readonly sites = new Map<string, SiteQueue>();
@@ -218,25 +214,15 @@ export class SharedExportSlots {
   }
 
   private async grant(site: string, ids: number[]): Promise<number[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [SLOT_LOCKS, lockKey(site)]);
-      const expired = await client.query('DELETE FROM tableau_slots WHERE site = $1 AND expires_at < now()', [site]);
-      const { rows } = await client.query<{ id: number }>(GRANT, [site, this.settings.max, this.settings.leaseMs, ids]);
-      // Leases of a dead instance came back: the other instances' waiters may use them too.
-      if (expired.rowCount) await client.query('SELECT pg_notify($1, $2)', [CHANNEL, site]);
-      await client.query('COMMIT');
-      client.release();
-      return rows.map((r) => Number(r.id));
-    } catch (err) {
-      const sound = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(sound ? undefined : (err as Error));
-      throw err;
-    }
+    const { rows } = await this.pool.query<{ id: number }>(GRANT, [
+      site,
+      this.settings.max,
+      this.settings.leaseMs,
+      ids,
+      SLOT_LOCKS,
+      lockKey(site),
+    ]);
+    return rows.map((r) => Number(r.id));
   }
 
   /** Idempotent: the row goes (slot or ticket), the site is told, and local waiters look at once. */

@@ -209,8 +209,16 @@ describe.skipIf(skip)(`three instances on one PostgreSQL behind nginx${skip ? ` 
       expect(created.nextRunAt).toBe(due.toISOString());
       timed[user] = created.id;
     }
-    // Round-robin: three creates in a row went to the three instances.
-    const creators = Object.values(timed).map((id) => loggedBy('schedule created', { scheduleId: id }).map((i) => i.name));
+    // Round-robin: three creates in a row went to the three instances. An instance's log line comes
+    // through its stdout pipe, which may deliver it after its HTTP answer arrived: wait for all three.
+    const creators = await until(
+      async () => {
+        const found = Object.values(timed).map((id) => loggedBy('schedule created', { scheduleId: id }).map((i) => i.name));
+        return found.flat().length === 3 && found;
+      },
+      10_000,
+      'the three creates in the logs',
+    );
     expect(creators.flat().sort()).toEqual(['a', 'b', 'c']);
 
     // Ada's slow schedule: run now, find the instance running it, kill it with -9 while it pulls.

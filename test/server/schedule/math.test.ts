@@ -118,11 +118,24 @@ describe('missedRunsSince (a missed schedule runs once)', () => {
   it('stops counting at the cap but still finds the latest missed time', () => {
     const everyMinute = spec({ kind: 'cron', expression: '* * * * *', timeZone: 'UTC' });
     const r = missedRunsSince(everyMinute, at('2025-01-01T00:00:00Z'), at('2025-01-05T10:30:30Z'));
-    expect(r).toMatchObject({ missed: MISSED_COUNT_CAP, capped: true, due: at('2025-01-05T10:30:00Z') });
+    expect(r).toMatchObject({ missed: MISSED_COUNT_CAP, capped: true, due: at('2025-01-05T10:30:00Z'), next: at('2025-01-05T10:31:00Z') });
   });
 
   it('a clock that went backwards (lastRunAt after now) runs nothing', () => {
-    expect(missedRunsSince(daily, at('2025-01-12T00:00:00Z'), at('2025-01-11T00:00:00Z'))).toMatchObject({ due: null, missed: 0 });
+    expect(missedRunsSince(daily, at('2025-01-12T00:00:00Z'), at('2025-01-11T00:00:00Z'))).toMatchObject({
+      due: null,
+      missed: 0,
+      next: at('2025-01-11T07:00:00Z'),
+    });
+  });
+
+  it('the same time in two zones stays two schedules (compiled patterns are kept per zone)', () => {
+    const berlin = spec({ kind: 'daily', time: '07:00', timeZone: 'Europe/Berlin' });
+    const from = at('2025-01-10T00:00:00Z');
+    for (let i = 0; i < 2; i++) {
+      expect(nextRuns(daily, from, 1)).toEqual([at('2025-01-10T07:00:00Z')]);
+      expect(nextRuns(berlin, from, 1)).toEqual([at('2025-01-10T06:00:00Z')]);
+    }
   });
 
   it('refuses invalid dates', () => {

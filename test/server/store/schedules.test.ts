@@ -150,6 +150,26 @@ describeEachStore('schedules and snapshots', (backend) => {
     expect(retimed.lastSlotAt).toBe(clock.now().toISOString());
   });
 
+  it('marks a handled time for many schedules at once, never moving one backwards', async () => {
+    const { schedule, schedules, session, newSchedule } = await setup(backend);
+    const others = await Promise.all(Array.from({ length: 3 }, (_, i) => schedules.create(session, newSchedule({ name: `Other ${i}` }))));
+    const base = Date.parse(schedule.lastSlotAt);
+    await schedules.markSlot(others[0].id, new Date(base + 120_000));
+    await schedules.markSlots([schedule.id, ...others.map((o) => o.id)], new Date(base + 60_000));
+    const after = await Promise.all([schedule, ...others].map(async (s) => Date.parse((await schedules.find(s.id))!.lastSlotAt)));
+    expect(after).toEqual([base + 60_000, base + 120_000, base + 60_000, base + 60_000]);
+    await schedules.markSlots([], new Date(base + 180_000)); // nothing to mark: no statement at all
+  });
+
+  it('finds many schedules at once, leaving out unknown ids', async () => {
+    const { schedule, schedules, session, newSchedule } = await setup(backend);
+    const other = await schedules.create(session, newSchedule({ name: 'Other' }));
+    const found = await schedules.findMany([other.id, 'no-such-schedule', schedule.id]);
+    expect(found.map((s) => s.name).sort()).toEqual(['Other', 'Sales by region']);
+    expect(found.find((s) => s.id === other.id)).toEqual(await schedules.find(other.id));
+    expect(await schedules.findMany([])).toEqual([]);
+  });
+
   it('two updates at the same moment both land, and neither undoes a handled time the scheduler marked meanwhile', async () => {
     const { schedule, schedules, session } = await setup(backend);
     const [a, b] = await Promise.all([

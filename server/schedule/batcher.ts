@@ -1,0 +1,49 @@
+/**
+ * Gathers calls that arrive while a write (or read) is on its way into one: the first call goes on
+ * the next turn of the event loop, the ones arriving meanwhile together after it, and so on. So a
+ * lone call costs one statement as before, and a burst (1,000 schedules due at one minute, each
+ * instance checking and enqueuing every one of them: bench/team.ts) costs a few statements instead
+ * of one per call. Each caller's promise settles with its batch: `run` answers one result per item,
+ * in order.
+ */
+interface Pending<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (err: unknown) => void;
+}
+
+export class Batcher<T, R = void> {
+  private pending: Pending<T, R>[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly run: (items: T[]) => Promise<R[]>,
+    /** The most items one call of `run` takes. */
+    private readonly max = 500,
+  ) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError('Batcher max must be a positive integer');
+  }
+
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, this.max);
+      try {
+        const results = await this.run(batch.map((p) => p.item));
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.draining = false;
+  }
+}
