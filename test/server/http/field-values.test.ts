@@ -1,0 +1,77 @@
+/**
+ * The filter picker's distinct values over real HTTP against the Tableau simulator: sorted values
+ * with their row counts, a search done by Tableau (MATCH contains), "first N of M", bad input as 400.
+ */
+import { type RunningServer, startServer } from '../../../server/main.js';
+import { createSimulator, type Simulator } from '../../../server/sim/index.js';
+import { apiClient, captureLogger, tempDir } from './helpers.js';
+
+let sim: Simulator;
+let server: RunningServer;
+let api: ReturnType<typeof apiClient>;
+let token: string;
+let base: string;
+
+beforeAll(async () => {
+  sim = await createSimulator({});
+  server = await startServer({
+    dataDir: tempDir(),
+    port: 0,
+    protocol: 'http',
+    logger: captureLogger('warn').logger,
+    tableau: { retry: { maxAttempts: 1 }, timeoutMs: 10_000 },
+  });
+  api = apiClient(server.url);
+  const body = {
+    serverUrl: sim.url,
+    siteContentUrl: sim.demo.siteContentUrl,
+    auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+  };
+  const res = await api.call('POST', '/api/connections', { body });
+  token = res.json.sessionToken;
+  const cid = res.json.connection.id;
+  const ds = await api.call('GET', `/api/connections/${cid}/datasources?pageSize=1000`, { token });
+  const orders = ds.json.items.find((d: { name: string }) => /superstore/i.test(d.name));
+  base = `/api/connections/${cid}/datasources/${orders.id}/field-values`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await sim?.close();
+});
+
+const get = (query: string) => api.call('GET', `${base}?${query}`, { token });
+
+describe('GET …/field-values', () => {
+  it('lists a field’s distinct values in order, each with its row count', async () => {
+    const res = await get('field=Region');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.values.map((v: { value: string }) => v.value)).toEqual(['Central', 'East', 'South', 'West']);
+    expect(res.json).toMatchObject({ field: 'Region', total: 4, totalIsLowerBound: false });
+    for (const v of res.json.values) expect(v.count).toBeGreaterThan(0);
+  });
+
+  it('searches on Tableau, ignoring case', async () => {
+    const res = await get('field=Region&q=EST');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.values.map((v: { value: string }) => v.value)).toEqual(['West']);
+    expect(res.json.total).toBe(1);
+  });
+
+  it('sends the first `limit` values and counts them all', async () => {
+    const res = await get('field=State/Province&limit=3');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.values).toHaveLength(3);
+    expect(res.json.total).toBeGreaterThan(3);
+  });
+
+  it('refuses bad input with 400 and an unknown field in Tableau’s words', async () => {
+    expect((await get('limit=3')).status).toBe(400);
+    expect((await get('field=Region&limit=0')).status).toBe(400);
+    expect((await get('field=Region&limit=100000')).status).toBe(400);
+    const unknown = await get('field=No%20such%20field');
+    expect(unknown.status).toBeGreaterThanOrEqual(400);
+    expect(unknown.status).toBeLessThan(500);
+    expect(unknown.json.error.message).toMatch(/No such field/);
+  });
+});
