@@ -23,7 +23,11 @@ export const fieldValuesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(FIELD_VALUES_MAX).default(FIELD_VALUES_DEFAULT),
 });
 
-export type FieldValuesQuery = z.input<typeof fieldValuesQuerySchema>;
+export interface FieldValuesQuery {
+  field: string;
+  q?: string;
+  limit?: number;
+}
 
 export interface FieldValueItem {
   /** As text, the form the filter editor takes values in (a number 3 is "3"); null = the field's null. */
