@@ -21,9 +21,9 @@ export type ValueVerdict =
 
 const fold = (s: string) => s.normalize('NFC').toLowerCase();
 
-/** Edits allowed for a near match: one per four characters (at least 1, at most 3), so "Centrl" → "Central" but "Ohio" ↛ "Iowa". */
+/** Edits allowed for a near match: one per three characters (at least 1, at most 3), so "Regoin" → "Region" but "Ohio" ↛ "Iowa". */
 export function nearEnough(length: number): number {
-  return Math.min(3, Math.max(1, Math.floor(length / 4)));
+  return Math.min(3, Math.max(1, Math.floor(length / 3)));
 }
 
 export interface KnownValues {
