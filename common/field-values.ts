@@ -12,8 +12,8 @@
 import { z } from 'zod';
 
 /** Values sent back at most; the rest are counted, not sent ("first 200 of 4,812"). */
-export const FIELD_VALUES_MAX = 1000;
-export const FIELD_VALUES_DEFAULT = 200;
+const FIELD_VALUES_MAX = 1000;
+const FIELD_VALUES_DEFAULT = 200;
 
 export const fieldValuesQuerySchema = z.object({
   /** The field's caption, as the query builder names it. */

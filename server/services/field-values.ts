@@ -13,7 +13,7 @@ import { vdsToTyped } from '../pull/vds-typed.js';
 import type { Tableau } from './tableau.js';
 
 /** Distinct values read at most for one picker; past it the total is "more than". */
-export const FIELD_VALUES_SCAN = 100_000;
+const FIELD_VALUES_SCAN = 100_000;
 
 /**
  * The VDS query: the field as a dimension sorted ascending, beside COUNT of the same field (VDS
@@ -53,10 +53,10 @@ export async function fieldValues(client: Tableau, datasourceId: string, input: 
     returnFormat: 'ARRAYS' as const,
     limit: FIELD_VALUES_SCAN,
   };
-  return collect(field, limit, sse ? vdsSseToTyped(body, typing) : vdsToTyped(body, typing));
+  return collectValues(field, limit, sse ? vdsSseToTyped(body, typing) : vdsToTyped(body, typing));
 }
 
-async function collect(field: string, limit: number, messages: AsyncGenerator<StreamMessage>): Promise<FieldValues> {
+export async function collectValues(field: string, limit: number, messages: AsyncGenerator<StreamMessage>): Promise<FieldValues> {
   const values: FieldValueItem[] = [];
   let total = 0;
   let totalIsLowerBound = false;

@@ -26,7 +26,7 @@ type SetDraft = Extract<FilterDraft, { type: 'SET' }>;
 const number = (n: number) => n.toLocaleString('en-US');
 
 /** "4 values", "First 200 of 4,812 values: type to search", "More than 100,000 values". */
-export function listSummary(list: FieldValues, searchable: boolean): string {
+function listSummary(list: FieldValues, searchable: boolean): string {
   const more = searchable ? ': type to search' : '';
   if (list.totalIsLowerBound) return `First ${number(list.values.length)} of more than ${number(list.total)} values${more}`;
   if (list.total > list.values.length) return `First ${number(list.values.length)} of ${number(list.total)} values${more}`;

@@ -10,7 +10,7 @@ export type ValueProblem = Exclude<ValueVerdict, { kind: 'found' }>;
 const MAX_LOOKUPS = 5;
 
 /** The values a picker list knows, as the checker needs them (null is no typed value). */
-export function knownOf(list: FieldValues): { values: string[]; complete: boolean } {
+function knownOf(list: FieldValues): { values: string[]; complete: boolean } {
   return {
     values: list.values.flatMap((v) => (v.value === null ? [] : [v.value])),
     complete: !list.totalIsLowerBound && list.total <= list.values.length,

@@ -65,6 +65,13 @@ describe('GET …/field-values', () => {
     expect(res.json.total).toBeGreaterThan(3);
   });
 
+  it('sends numbers as the text a filter takes, in the field’s own order', async () => {
+    const res = await get('field=Row%20ID&limit=3');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.values.map((v: { value: string }) => v.value)).toEqual(['1', '2', '3']);
+    expect(res.json.total).toBeGreaterThan(1000);
+  });
+
   it('refuses bad input with 400 and an unknown field in Tableau’s words', async () => {
     expect((await get('limit=3')).status).toBe(400);
     expect((await get('field=Region&limit=0')).status).toBe(400);
@@ -73,5 +80,35 @@ describe('GET …/field-values', () => {
     expect(unknown.status).toBeGreaterThanOrEqual(400);
     expect(unknown.status).toBeLessThan(500);
     expect(unknown.json.error.message).toMatch(/No such field/);
+  });
+});
+
+describe('field values and the VDS budget', () => {
+  it('counts each list as one VizQL Data Service query and refuses past the budget', async () => {
+    const budgeted = await startServer({
+      dataDir: tempDir(),
+      port: 0,
+      protocol: 'http',
+      logger: captureLogger('warn').logger,
+      tableau: { retry: { maxAttempts: 1 }, timeoutMs: 10_000 },
+      tableauLimits: { vdsQueriesPerHourPerSite: 1 },
+    });
+    try {
+      const b = apiClient(budgeted.url);
+      const body = {
+        serverUrl: sim.url,
+        siteContentUrl: sim.demo.siteContentUrl,
+        auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+      };
+      const connected = await b.call('POST', '/api/connections', { body });
+      const path = base.replace(/connections\/[^/]+/, `connections/${connected.json.connection.id}`);
+      const call = (field: string) => b.call('GET', `${path}?field=${field}`, { token: connected.json.sessionToken });
+      expect((await call('Region')).status).toBe(200);
+      const refused = await call('Segment');
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.code).toBe('vds-budget-spent');
+    } finally {
+      await budgeted.close();
+    }
   });
 });
