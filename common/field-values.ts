@@ -5,7 +5,7 @@
  * One call is one VizQL Data Service query (it counts against the VDS budget like any query): the
  * field alone as a dimension, sorted, with COUNT of the same field beside it: the shape the VDS
  * OpenAPI schema allows for any query (a dimension plus a measure with function COUNT; Field and
- * Function in /work/shared/reference/tableau/VizQLDataServiceOpenAPISchema.*.json). `q` narrows
+ * Function in server/vds/schemas/vds-*.json, the official OpenAPI schemas). `q` narrows
  * the list on Tableau with a MATCH `contains` filter, so a search over a long list also sees the
  * values past the first page. Text fields only: MATCH is a string filter (Tableau's MatchFilter).
  */

@@ -2,11 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 
 import type { FieldValues } from '../../../common/field-values.js';
 import { ValueIndex, type ValueVerdict } from '../../../common/value-match.js';
+import { useDebounced } from '../shared/useDebounced.js';
 import type { LoadFieldValues } from './fieldValuesLoader.js';
 
 export type ValueProblem = Exclude<ValueVerdict, { kind: 'found' }>;
 
-/** Values looked up one by one when the list is partial; more would spend the VDS budget on typing. */
+/** Values looked up one by one per filter when the list is partial; more would spend the VDS budget on typing. */
 const MAX_LOOKUPS = 5;
 
 /** The values a picker list knows, as the checker needs them (null is no typed value). */
@@ -32,9 +33,15 @@ export function useValueChecks(field: string, typed: string[], list: FieldValues
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `typed`
   }, [list, key]);
   const [lookedUp, setLookedUp] = useState(new Map<string, ValueVerdict>());
+  // Looked up once typing has paused: "z", "zo", "zoe"… are not worth a VDS query each.
+  const settled = useDebounced(key, 600);
 
   useEffect(() => {
-    const unknown = firstPass.filter((p) => p.kind === 'unknown' && !lookedUp.has(p.value)).slice(0, MAX_LOOKUPS);
+    const room = MAX_LOOKUPS - lookedUp.size;
+    const settledValues = new Set(settled.split('\n'));
+    const unknown = firstPass
+      .filter((p) => p.kind === 'unknown' && settledValues.has(p.value) && !lookedUp.has(p.value))
+      .slice(0, Math.max(0, room));
     if (!unknown.length) return;
     let live = true;
     void Promise.all(
@@ -51,7 +58,7 @@ export function useValueChecks(field: string, typed: string[], list: FieldValues
     return () => {
       live = false;
     };
-  }, [firstPass, lookedUp, field, load]);
+  }, [firstPass, settled, lookedUp, field, load]);
 
   return firstPass.flatMap((p): ValueProblem[] => {
     const later = p.kind === 'unknown' ? lookedUp.get(p.value) : undefined;

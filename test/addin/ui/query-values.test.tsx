@@ -116,5 +116,7 @@ describe('SET filter values', { timeout: 90_000 }, () => {
     expect(
       await screen.findByText('"zoe ball" matches no value of Region: values are case-sensitive. Did you mean "Zoe Ball"?'),
     ).toBeInTheDocument();
+    // Looked up once typing paused: not a query per keystroke.
+    expect(api.fieldValues).not.toHaveBeenCalledWith('c1', 'ds-1', { field: 'Region', q: 'zoe' });
   });
 });
