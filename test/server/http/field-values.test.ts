@@ -83,6 +83,36 @@ describe('GET …/field-values', () => {
   });
 });
 
+describe('field values from a server before 2026.1 (one JSON body, no rowLimit)', () => {
+  it('lists the same values with their counts', async () => {
+    const older = await createSimulator({ productVersion: '2025.3.0' });
+    const companion = await startServer({
+      dataDir: tempDir(),
+      port: 0,
+      protocol: 'http',
+      logger: captureLogger('warn').logger,
+      tableau: { retry: { maxAttempts: 1 }, timeoutMs: 10_000 },
+    });
+    try {
+      const c = apiClient(companion.url);
+      const body = {
+        serverUrl: older.url,
+        siteContentUrl: older.demo.siteContentUrl,
+        auth: { kind: 'pat', patName: older.demo.patName, patSecret: older.demo.patSecret },
+      };
+      const connected = await c.call('POST', '/api/connections', { body });
+      const path = base.replace(/connections\/[^/]+/, `connections/${connected.json.connection.id}`);
+      const res = await c.call('GET', `${path}?field=Region`, { token: connected.json.sessionToken });
+      expect(res.status, res.text).toBe(200);
+      const now = await get('field=Region');
+      expect(res.json).toEqual(now.json);
+    } finally {
+      await companion.close();
+      await older.close();
+    }
+  });
+});
+
 describe('field values and the VDS budget', () => {
   it('counts each list as one VizQL Data Service query and refuses past the budget', async () => {
     const budgeted = await startServer({
