@@ -19,6 +19,7 @@
  *   GET    /api/connections/:cid/datasources?projectId&page&pageSize -> Page<DatasourceItem>
  *   GET    /api/connections/:cid/search?q&page       -> Page<SearchItem>
  *   GET    /api/connections/:cid/datasources/:dsid/metadata -> DatasourceMetadata
+ *   GET    /api/connections/:cid/datasources/:dsid/field-values?field&q&limit -> FieldValues (common/field-values.ts)
  *   POST   /api/connections/:cid/pull  PullRequest    -> typed result stream (common/stream.ts, NDJSON)
  *   GET    /api/schedules, POST /api/schedules, PUT/DELETE /api/schedules/:sid, GET /api/schedules/:sid/runs
  *   GET    /api/snapshots/latest?scheduleId          -> typed result stream of the latest snapshot

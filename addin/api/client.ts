@@ -12,6 +12,7 @@ import type {
   ViewItem,
   WorkbookItem,
 } from '../../common/api.js';
+import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { readStream } from './stream.js';
 import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
@@ -43,6 +44,8 @@ export interface ApiClient {
   datasources(connectionId: string, query?: PageQuery, opts?: CallOptions): Promise<Page<DatasourceItem>>;
   search(connectionId: string, q: string, page?: number, opts?: CallOptions): Promise<Page<SearchItem>>;
   metadata(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceMetadata>;
+  /** A field's distinct values for the filter picker (one VDS query on the server). */
+  fieldValues(connectionId: string, datasourceId: string, query: FieldValuesQuery, opts?: CallOptions): Promise<FieldValues>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
   listSchedules(opts?: CallOptions): Promise<JsonObject>;
@@ -98,6 +101,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     datasources: (cid, q = {}, opts) => json<Page<DatasourceItem>>('GET', `${conn(cid)}/datasources${query({ ...q })}`, undefined, opts),
     search: (cid, q, page, opts) => json<Page<SearchItem>>('GET', `${conn(cid)}/search${query({ q, page })}`, undefined, opts),
     metadata: (cid, dsid, opts) => json<DatasourceMetadata>('GET', `${conn(cid)}/datasources/${seg(dsid)}/metadata`, undefined, opts),
+    fieldValues: (cid, dsid, q, opts) =>
+      json<FieldValues>('GET', `${conn(cid)}/datasources/${seg(dsid)}/field-values${query({ ...q })}`, undefined, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),

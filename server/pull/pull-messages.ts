@@ -12,6 +12,7 @@ import { inventoryToTyped } from './inventory-typed.js';
 import type { VdsColumn } from './vds-columns.js';
 import { vdsSseToTyped } from './vds-sse.js';
 import { vdsToTyped } from './vds-typed.js';
+import { checkViewFilters } from './view-filter-check.js';
 
 const progress = (message: string): StreamProgress => ({ kind: 'progress', stage: 'extract-refresh', message });
 
@@ -34,7 +35,8 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
           parameters: source.parameters,
           maxAgeMinutes: tableauMaxAge(source.maxAgeMinutes),
         });
-    yield* csvToTyped(csv, { locale: source.locale, limit: options.limit, source: name });
+    // Tableau drops a vf_ filter it cannot use without a word: the answer is checked as it streams.
+    yield* checkViewFilters(csvToTyped(csv, { locale: source.locale, limit: options.limit, source: name }), source.filters);
   } else if (source.kind === 'datasource') {
     const limit = minDefined(source.rowLimit, options.limit);
     // Column types come from the data source's metadata, so `meta` can go out before any row.

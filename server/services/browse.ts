@@ -5,9 +5,11 @@
  * them to the API's shapes (server/http/mappers.ts).
  */
 import type { DatasourceMetadata } from '../../common/api.js';
+import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
 import { notFound } from '../errors.js';
 import type { Project, ResourceItem, SearchResult, View } from '../tableau/index.js';
 import type { ConnectionService } from './connections.js';
+import { fieldValues } from './field-values.js';
 import type { Tableau } from './tableau.js';
 
 /** Search results per page in the pane. */
@@ -61,6 +63,12 @@ export class BrowseService {
     const { client } = await this.connections.client(userId, connectionId);
     const m = await client.vdsReadMetadata(datasourceId);
     return { fields: m.fields, parameters: m.parameters, capabilities: m.capabilities };
+  }
+
+  /** The filter picker's values: one VDS query (field-values.ts). */
+  async fieldValues(userId: string, connectionId: string, datasourceId: string, q: FieldValuesQuery): Promise<FieldValues> {
+    const { client } = await this.connections.client(userId, connectionId);
+    return fieldValues(client, datasourceId, q);
   }
 
   private allProjects(client: Tableau): Promise<Project[]> {

@@ -1,9 +1,11 @@
-import { Button, Checkbox, Field, Input, makeStyles, Select, Text, Textarea, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, makeStyles, Select, Text, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
 
 import type { FieldInfo } from '../../../common/api.js';
 import { usePaneStyles } from '../shared/styles.js';
+import type { LoadFieldValues } from './fieldValuesLoader.js';
 import { DATE_RANGE_TYPES, type FilterDraft, isDateType, PERIOD_TYPES } from './queryDraft.js';
+import { SetValuesEditor } from './SetValuesEditor.js';
 
 const useStyles = makeStyles({
   head: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalXS },
@@ -23,7 +25,11 @@ export function FilterEditor(props: {
   filter: FilterDraft;
   field?: FieldInfo;
   measures: FieldInfo[];
+  /** The field's real values for a SET filter's picker and checks. */
+  loadValues: LoadFieldValues;
   onChange(f: FilterDraft): void;
+  /** What the value checks found (a SET filter's values that match nothing), [] when fine. */
+  onProblems(problems: string[]): void;
   onRemove(): void;
 }) {
   const pane = usePaneStyles();
@@ -47,12 +53,7 @@ export function FilterEditor(props: {
         />
       </div>
       {filter.type === 'SET' ? (
-        <>
-          <Field label={`Values of ${name}`} hint="One per line, or separated by commas." size="small">
-            <Textarea size="small" value={filter.values} onChange={(_, d) => patch({ values: d.value })} />
-          </Field>
-          <Checkbox label="Exclude these values" checked={filter.exclude} onChange={(_, d) => patch({ exclude: !!d.checked })} />
-        </>
+        <SetValuesEditor filter={filter} field={field} loadValues={props.loadValues} onChange={onChange} onProblems={props.onProblems} />
       ) : null}
       {filter.type === 'MATCH' ? (
         <>

@@ -1,6 +1,6 @@
 import { Button, Caption1, Field, Input, makeStyles, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
 import type { PullSource } from '../../../common/source.js';
@@ -13,6 +13,7 @@ import { usePaneStyles } from '../shared/styles.js';
 import { useAsync } from '../shared/useAsync.js';
 import { ChosenFields } from './ChosenFields.js';
 import { FieldPicker } from './FieldPicker.js';
+import { type LoadFieldValues, memoizedLoader } from './fieldValuesLoader.js';
 import { FILTER_LABEL, FilterEditor } from './FilterEditor.js';
 import { parameterMembers } from './parameters.js';
 import { addFields, buildDatasourceSource, emptyDraft, type FilterType, filterTypesFor, newFilter, type QueryDraft } from './queryDraft.js';
@@ -41,6 +42,10 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
   const styles = usePaneStyles();
   const { api } = useServices();
   const metadata = useAsync((signal) => api.metadata(connection.id, datasource.id, { signal }), [api, connection.id, datasource.id]);
+  const loadValues = useMemo(
+    () => memoizedLoader((field, q) => api.fieldValues(connection.id, datasource.id, { field, ...(q ? { q } : {}) })),
+    [api, connection.id, datasource.id],
+  );
   return (
     <div className={styles.stack}>
       <ScreenHeader title={datasource.name} onBack={onBack} />
@@ -50,6 +55,7 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
         <QueryBuilder
           metadata={metadata.data}
           datasource={datasource}
+          loadValues={loadValues}
           onPreview={onPreview}
           initial={initial}
           submitLabel={submitLabel}
@@ -69,8 +75,10 @@ function QueryBuilder({
   initial,
   submitLabel,
   memoryKey,
+  loadValues,
 }: {
   memoryKey: string | null;
+  loadValues: LoadFieldValues;
   metadata: DatasourceMetadata;
   datasource: QueryScreenProps['datasource'];
   onPreview: QueryScreenProps['onPreview'];
@@ -137,10 +145,24 @@ function QueryBuilder({
     el?.focus();
   });
 
+  // What each SET filter's value checks found, by the filter's key; read only for current filters.
+  const [valueProblems, setValueProblems] = useState<Record<string, string[]>>({});
+  const reportProblems = useCallback(
+    (key: string, list: string[]) => setValueProblems((m) => ((m[key] ?? []).join('\n') === list.join('\n') ? m : { ...m, [key]: list })),
+    [],
+  );
+  const filterKey = (f: { fieldCaption: string }, i: number) => `${f.fieldCaption}-${i}`;
+  const valueWarnings = draft.filters.flatMap((f, i) => valueProblems[filterKey(f, i)] ?? []);
+  // The first Preview with values that match nothing stops and lists them; a second one goes ahead.
+  const [warned, setWarned] = useState<string | null>(null);
+  const warnedNow = warned !== null && warned === valueWarnings.join('\n');
+
   const built = buildDatasourceSource({ id: datasource.id, name: datasource.name }, metadata, draft);
   const preview = () => {
     setProblems(built.errors);
-    if (built.source) onPreview(built.source, datasource.name);
+    if (!built.source) return;
+    if (valueWarnings.length && !warnedNow) return setWarned(valueWarnings.join('\n'));
+    onPreview(built.source, datasource.name);
   };
 
   return (
@@ -174,10 +196,12 @@ function QueryBuilder({
         <legend className={styles.legend}>Filters</legend>
         {draft.filters.map((filter, i) => (
           <FilterEditor
-            key={`${filter.fieldCaption}-${i}`}
+            key={filterKey(filter, i)}
             filter={filter}
             field={byCaption.get(filter.fieldCaption)}
             measures={measures}
+            loadValues={loadValues}
+            onProblems={(list) => reportProblems(filterKey(filter, i), list)}
             onChange={(f) => update({ filters: draft.filters.map((x, j) => (j === i ? f : x)) })}
             onRemove={() => removeFilter(i)}
           />
@@ -255,8 +279,9 @@ function QueryBuilder({
         </MessageBar>
       ) : null}
       <ProblemsBar problems={problems} />
+      {warnedNow ? <ProblemsBar title="These filter values match no value in Tableau" problems={valueWarnings} /> : null}
       <Button appearance="primary" onClick={preview}>
-        {submitLabel ?? 'Preview data'}
+        {warnedNow ? `${submitLabel ?? 'Preview data'} anyway` : (submitLabel ?? 'Preview data')}
       </Button>
       {built.source && built.source.kind === 'datasource' ? (
         <details>

@@ -137,7 +137,8 @@ interface BuiltQuery {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function splitValues(text: string): string[] {
+/** A SET filter's typed values: one per line or comma-separated. */
+export function splitValues(text: string): string[] {
   return text
     .split(/\r?\n|,/)
     .map((v) => v.trim())

@@ -3,6 +3,7 @@
  * search, and a data source's VDS metadata (server/services/browse.ts), mapped to the API's shapes.
  */
 import type { DatasourceMetadata, Page, ProjectItem } from '../../../common/api.js';
+import { type FieldValues, fieldValuesQuerySchema } from '../../../common/field-values.js';
 import { SEARCH_PAGE_SIZE } from '../../services/browse.js';
 import { sessionOf } from '../auth.js';
 import type { RouteModule } from '../context.js';
@@ -44,5 +45,11 @@ export const browseRoutes: RouteModule = (app, { services: { browse } }) => {
   app.get('/connections/:cid/datasources/:dsid/metadata', async (request): Promise<DatasourceMetadata> => {
     const { cid, dsid } = parseInput(datasourceParams, request.params, 'data source id');
     return browse.datasourceMetadata(sessionOf(request).userId, cid, dsid);
+  });
+
+  app.get('/connections/:cid/datasources/:dsid/field-values', async (request): Promise<FieldValues> => {
+    const { cid, dsid } = parseInput(datasourceParams, request.params, 'data source id');
+    const q = parseInput(fieldValuesQuerySchema, request.query, 'query');
+    return browse.fieldValues(sessionOf(request).userId, cid, dsid, q);
   });
 };

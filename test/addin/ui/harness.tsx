@@ -79,6 +79,7 @@ export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {
     datasources: vi.fn(async () => page([], 1, 0)),
     search: vi.fn(async () => page([], 1, 0)),
     metadata: vi.fn(notStubbed('metadata')),
+    fieldValues: vi.fn(notStubbed('fieldValues')),
     pull: vi.fn(() => streamOf([{ kind: 'error', error: { code: 'unexpected', message: 'pull not stubbed' } }])),
     listSchedules: vi.fn(notStubbed('listSchedules')),
     createSchedule: vi.fn(notStubbed('createSchedule')),
