@@ -14,8 +14,8 @@ import { parseDateTime } from './csv-file.js';
 import { BOOL_NULL, type Column, type Dataset, NULL_CODE, NULL_DAY, parseIsoDay, type Value } from './types.js';
 
 /** A JSON value as the edit request carries it: dates as 'YYYY-MM-DD', date-times as ISO text. */
-export type EditValue = number | string | boolean | null;
-export type RowMatch = Record<string, EditValue>;
+type EditValue = number | string | boolean | null;
+type RowMatch = Record<string, EditValue>;
 
 export interface RowEdits {
   update?: Array<{ where: RowMatch; set: Record<string, EditValue> }>;
