@@ -36,7 +36,7 @@ export function budgetWarning(budget: VdsBudgetUse | undefined): string | undefi
   return `This site has used ${used} of its ${perHour} VizQL Data Service queries for this hour (VDS_QUERIES_PER_HOUR_PER_SITE); ${next}.`;
 }
 
-export function answerSizeWarning(bytes: number): string {
+function answerSizeWarning(bytes: number): string {
   const mb = Math.round(bytes / 1_000_000).toLocaleString('en-US');
   return (
     `This answer was ${mb} MB. Before version 2026.1, Tableau cuts a VizQL Data Service answer at ` +
@@ -45,7 +45,7 @@ export function answerSizeWarning(bytes: number): string {
 }
 
 /** The answer's bytes, passed through unchanged and counted as they are read. */
-export function countBytes<T extends Uint8Array | string>(body: AsyncIterable<T>): { body: AsyncIterable<T>; bytes: () => number } {
+function countBytes<T extends Uint8Array | string>(body: AsyncIterable<T>): { body: AsyncIterable<T>; bytes: () => number } {
   let bytes = 0;
   async function* counted(): AsyncGenerator<T> {
     for await (const chunk of body) {
@@ -57,7 +57,7 @@ export function countBytes<T extends Uint8Array | string>(body: AsyncIterable<T>
 }
 
 /** Adds `warnings()` (asked when the end arrives, so it sees everything read) to the stream's end. */
-export async function* withEndWarnings(messages: AsyncIterable<StreamMessage>, warnings: () => string[]): AsyncGenerator<StreamMessage> {
+async function* withEndWarnings(messages: AsyncIterable<StreamMessage>, warnings: () => string[]): AsyncGenerator<StreamMessage> {
   for await (const m of messages) {
     if (m.kind !== 'end') {
       yield m;
@@ -68,7 +68,7 @@ export async function* withEndWarnings(messages: AsyncIterable<StreamMessage>, w
   }
 }
 
-export interface VdsLimitsOptions {
+interface VdsLimitsOptions {
   budget?: VdsBudgetUse;
   /** undefined: the server streams answers without a cap (2026.1+), nothing to count. */
   nearCapBytes?: number;
