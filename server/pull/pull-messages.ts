@@ -10,6 +10,7 @@ import { type Job, type TableauClient as Tableau, TableauError } from '../tablea
 import { csvToTyped } from './csv-typed.js';
 import { inventoryToTyped } from './inventory-typed.js';
 import type { VdsColumn } from './vds-columns.js';
+import { NEAR_CAP_BYTES, withVdsLimits } from './vds-limits.js';
 import { vdsSseToTyped } from './vds-sse.js';
 import { vdsToTyped } from './vds-typed.js';
 import { checkViewFilters } from './view-filter-check.js';
@@ -58,7 +59,10 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
     if (tableauLimit !== undefined && client.supports('vdsRowLimit')) queryOptions.rowLimit = tableauLimit + 1;
     const body = await client.vdsQuery({ datasource: { datasourceLuid: source.datasourceId }, query: source.query, options: queryOptions });
     const typing = { columns, returnFormat: 'ARRAYS' as const, limit, source: name, countsWhole };
-    yield* sse ? vdsSseToTyped(body, typing) : vdsToTyped(body, typing);
+    // The budget after this query and, before 2026.1, the answer's size against the 1 GB cap: warned
+    // at the end, before either stops a pull (vds-limits.ts).
+    const nearCapBytes = client.supports('vdsUncappedAnswers') ? undefined : NEAR_CAP_BYTES;
+    yield* withVdsLimits(body, (b) => (sse ? vdsSseToTyped(b, typing) : vdsToTyped(b, typing)), { budget: body.budget, nearCapBytes });
   } else {
     // `fields` is Tableau's own expression (`_default_,owner.email`): it shapes what Tableau returns,
     // and the columns follow from the items, so it is not also passed as a column list.

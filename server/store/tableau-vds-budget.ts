@@ -28,8 +28,10 @@ export class PgVdsBudget implements VdsBudget {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [BUDGET_LOCKS, lockKey(siteKey)]);
       const window = [siteKey, VDS_WINDOW_MS] as const;
       await client.query(`DELETE FROM tableau_vds_calls WHERE site = $1 AND at <= now() - $2::int * interval '1 millisecond'`, [...window]);
-      const { rows } = await client.query<{ n: number; frees_at: string | null }>(
-        `SELECT count(*)::int AS n, min(at) + $2::int * interval '1 millisecond' AS frees_at FROM tableau_vds_calls WHERE site = $1`,
+      // An empty window's oldest call is the one about to be inserted (now()): it frees an hour on.
+      const { rows } = await client.query<{ n: number; frees_at: string }>(
+        `SELECT count(*)::int AS n, coalesce(min(at), now()) + $2::int * interval '1 millisecond' AS frees_at
+           FROM tableau_vds_calls WHERE site = $1`,
         [...window],
       );
       const { n, frees_at: freesAt } = rows[0]!;
@@ -37,7 +39,8 @@ export class PgVdsBudget implements VdsBudget {
       if (allowed) await client.query('INSERT INTO tableau_vds_calls (site, at) VALUES ($1, now())', [siteKey]);
       await client.query('COMMIT');
       client.release();
-      return allowed ? { ok: true } : { ok: false, freesAt: new Date(freesAt!) };
+      const oldestFreesAt = new Date(freesAt);
+      return allowed ? { ok: true, used: n + 1, perHour: this.perHour, oldestFreesAt } : { ok: false, freesAt: oldestFreesAt };
     } catch (err) {
       const sound = await client.query('ROLLBACK').then(
         () => true,

@@ -59,7 +59,8 @@ import {
 } from './schemas/webhook.js';
 import { type Workbook, workbookSchema } from './schemas/workbook.js';
 import { defaultSessions, principalOf, type Session, type SessionCache } from './sessions.js';
-import { openQuery, readMetadata, type VdsContext } from './vds.js';
+import { openQuery, readMetadata, type VdsAnswer, type VdsContext } from './vds.js';
+import type { VdsBudgetUse } from './vds-budget.js';
 import { openExport, streamWithSlot, type ViewDataOptions, viewDataQuery } from './views.js';
 
 export interface ConnectOptions {
@@ -489,9 +490,19 @@ export class TableauClient {
     }
   }
 
-  /** Raw JSON bytes of query-datasource; validated first (invalid → 'vds-invalid-query', nothing sent). */
-  async vdsQuery(body: unknown): Promise<Readable> {
-    return streamWithSlot(this.exportLimiter, () => openQuery(this.vdsContext, body));
+  /**
+   * Raw JSON bytes of query-datasource; validated first (invalid → 'vds-invalid-query', nothing sent).
+   * The stream carries the site's VDS budget after this query (`budget`), so a pull can warn before
+   * it runs out; the bytes are what every caller reads, the budget only a pull.
+   */
+  async vdsQuery(body: unknown): Promise<VdsAnswer> {
+    let budget: VdsBudgetUse | undefined;
+    const stream = await streamWithSlot(this.exportLimiter, async () => {
+      const opened = await openQuery(this.vdsContext, body);
+      budget = opened.budget;
+      return opened.stream;
+    });
+    return budget ? Object.assign(stream, { budget }) : stream;
   }
 
   // ---- extract refresh -----------------------------------------------------------------------------

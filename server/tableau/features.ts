@@ -29,6 +29,11 @@ const FEATURES = {
    * first (vds_create_queries.html "Server-sent event support"; older schemas reject the option).
    */
   vdsServerSentEvents: { product: '2026.1' },
+  /**
+   * No 1 GB cap on a VDS answer: "1 GB per response" (vds_limitations.html) until 2026.1, whose
+   * answers stream as they are produced (vds_create_queries.html "Results handling and error checking").
+   */
+  vdsUncappedAnswers: { product: '2026.1' },
 } as const satisfies Record<string, { rest: string } | { product: string }>;
 
 export type Feature = keyof typeof FEATURES;

@@ -10,5 +10,5 @@ export type { Job } from './schemas/job.js';
 export type { Project } from './schemas/project.js';
 export type { View } from './schemas/view.js';
 export { SessionCache } from './sessions.js';
-export { MemoryVdsBudget } from './vds-budget.js';
+export { MemoryVdsBudget, type VdsBudgetUse } from './vds-budget.js';
 export { stripBom, viewDataQuery } from './views.js';

@@ -14,7 +14,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 import type { ConnectAuth } from '../../common/api.js';
 import { EXPORT_CONCURRENCY_PER_SITE, type ExportSlots, Limiter } from './limiter.js';
-import { MemoryVdsBudget, type VdsBudget, vdsBudgetSpent } from './vds-budget.js';
+import { MemoryVdsBudget, type VdsBudget, vdsBudgetSpent, type VdsBudgetUse } from './vds-budget.js';
 
 export interface Session {
   token: string;
@@ -184,12 +184,14 @@ export class SessionCache {
 
   /**
    * One VDS call for the site against the operator's budget: throws 'vds-budget-spent' (nothing
-   * is sent to Tableau) when the rolling hour's budget is used up. No budget set: always allowed.
+   * is sent to Tableau) when the rolling hour's budget is used up; otherwise how full the window is
+   * now. No budget set: always allowed, nothing to report.
    */
-  async takeVdsCall(siteKey: string): Promise<void> {
-    if (!this.budget) return;
+  async takeVdsCall(siteKey: string): Promise<VdsBudgetUse | undefined> {
+    if (!this.budget) return undefined;
     const answer = await this.budget.take(siteKey);
     if (!answer.ok) throw vdsBudgetSpent(this.budget.perHour, answer.freesAt);
+    return { used: answer.used, perHour: answer.perHour, oldestFreesAt: answer.oldestFreesAt };
   }
 
   /** The per-site export/VDS slots: this process's limiter, or the count every instance shares. */

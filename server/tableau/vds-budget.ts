@@ -18,11 +18,25 @@ import { TableauError } from './errors.js';
 
 export const VDS_WINDOW_MS = 60 * 60 * 1000;
 
-export type BudgetAnswer = { ok: true } | { ok: false; freesAt: Date };
+/**
+ * A call let through, and where the site's window stands after it: `used` calls in the last hour
+ * (this one included) and when the oldest of them leaves the window, so a pull can warn before the
+ * budget runs out (server/pull/vds-limits.ts).
+ */
+export interface VdsBudgetUse {
+  used: number;
+  perHour: number;
+  oldestFreesAt: Date;
+}
+
+export type BudgetAnswer = ({ ok: true } & VdsBudgetUse) | { ok: false; freesAt: Date };
 
 export interface VdsBudget {
   readonly perHour: number;
-  /** Counts one call for `siteKey` if the budget allows it; otherwise says when the next one may run. */
+  /**
+   * Counts one call for `siteKey` if the budget allows it (and says how full the window is after
+   * it); otherwise says when the next one may run.
+   */
   take(siteKey: string): Promise<BudgetAnswer>;
 }
 
@@ -47,7 +61,7 @@ export class MemoryVdsBudget implements VdsBudget {
     }
     list.push(now);
     this.calls.set(siteKey, list);
-    return { ok: true };
+    return { ok: true, used: list.length, perHour: this.perHour, oldestFreesAt: new Date(list[0]! + VDS_WINDOW_MS) };
   }
 }
 

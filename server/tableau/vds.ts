@@ -14,11 +14,15 @@ import { parseJson } from './authed.js';
 import { TableauError } from './errors.js';
 import type { VdsSchemaVersion } from './features.js';
 import { type VdsMetadata, vdsMetadataSchema } from './schemas/vdsMetadata.js';
+import type { VdsBudgetUse } from './vds-budget.js';
+
+/** query-datasource's bytes, and the site's budget after this query (undefined: no budget set). */
+export type VdsAnswer = Readable & { budget?: VdsBudgetUse };
 
 export interface VdsContext {
   t: AuthedTransport;
   /** Counts the call against the site's VDS budget right before it is sent; throws when spent. */
-  takeCall: () => Promise<void>;
+  takeCall: () => Promise<VdsBudgetUse | undefined>;
   baseUrl: string;
   /** undefined = the server predates VDS (< 2025.1). */
   schemaVersion: VdsSchemaVersion | undefined;
@@ -80,11 +84,11 @@ function checkQueryFeatures(ctx: VdsContext, body: unknown): void {
 }
 
 /** Validated query; the answer's JSON bytes are streamed as they come (server/pull parses them). */
-export async function openQuery(ctx: VdsContext, body: unknown): Promise<Readable> {
+export async function openQuery(ctx: VdsContext, body: unknown): Promise<{ stream: Readable; budget?: VdsBudgetUse }> {
   const version = requireVds(ctx);
   checkQueryFeatures(ctx, body);
   check(version, 'query-datasource', body);
-  await ctx.takeCall();
+  const budget = await ctx.takeCall();
   const res = await ctx.t.send({ method: 'POST', url: vdsUrl(ctx.baseUrl, 'query-datasource'), data: body, stream: true }, 'vds');
-  return res.stream!;
+  return budget ? { stream: res.stream!, budget } : { stream: res.stream! };
 }

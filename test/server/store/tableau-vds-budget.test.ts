@@ -42,10 +42,16 @@ describe.skipIf(!adminUrl)(`VDS budget across instances${adminUrl ? '' : ` (skip
     const counted = async () => Number((await probe.query('SELECT count(*) AS n FROM tableau_vds_calls')).rows[0].n);
 
     await a.vdsReadMetadata(ds.id); // metadata counts too (vds-budget.ts says why)
-    expect(JSON.parse(await readAll(await b.vdsQuery(query))).data).toHaveLength(3);
+    const second = await b.vdsQuery(query);
+    // The query says where the shared window stands after it: 2 of 3, the first call freeing it.
+    const oldest = new Date((await probe.query<{ at: string }>('SELECT min(at) AS at FROM tableau_vds_calls')).rows[0]!.at);
+    expect(second.budget).toEqual({ used: 2, perHour: 3, oldestFreesAt: new Date(oldest.getTime() + 3_600_000) });
+    expect(JSON.parse(await readAll(second)).data).toHaveLength(3);
     // An invalid query is refused before it is counted: it never reaches Tableau.
     await expect(a.vdsQuery({ datasource: { datasourceLuid: ds.id } })).rejects.toMatchObject({ code: 'vds-invalid-query' });
-    expect(JSON.parse(await readAll(await a.vdsQuery(query))).data).toHaveLength(3);
+    const third = await a.vdsQuery(query);
+    expect(third.budget).toMatchObject({ used: 3, perHour: 3 });
+    expect(JSON.parse(await readAll(third)).data).toHaveLength(3);
     expect(await counted()).toBe(3);
 
     const refused = await b.vdsQuery(query).catch((e: unknown) => e);

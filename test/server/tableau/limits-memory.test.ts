@@ -13,22 +13,24 @@ describe('the VDS budget in this process', () => {
   it('allows `perHour` calls in any rolling 60 minutes and says when the next one may run', async () => {
     let now = Date.parse('2026-01-05T10:00:00Z');
     const budget = new MemoryVdsBudget(3, () => now);
-    for (const at of [0, 10, 20]) {
+    // Each call let through says how many the window holds with it, and when the oldest leaves.
+    const eleven = new Date('2026-01-05T11:00:00Z');
+    for (const [i, at] of [0, 10, 20].entries()) {
       now = Date.parse('2026-01-05T10:00:00Z') + at * MIN;
-      expect(await budget.take('site')).toEqual({ ok: true });
+      expect(await budget.take('site')).toEqual({ ok: true, used: i + 1, perHour: 3, oldestFreesAt: eleven });
     }
     now += 30 * MIN; // 10:50
-    expect(await budget.take('site')).toEqual({ ok: false, freesAt: new Date('2026-01-05T11:00:00Z') });
+    expect(await budget.take('site')).toEqual({ ok: false, freesAt: eleven });
     // Another site has its own budget.
-    expect(await budget.take('other site')).toEqual({ ok: true });
+    expect(await budget.take('other site')).toEqual({ ok: true, used: 1, perHour: 3, oldestFreesAt: new Date('2026-01-05T11:50:00Z') });
     now = Date.parse('2026-01-05T11:00:00Z'); // the 10:00 call leaves the window; 10:10 and 10:20 stay
-    expect(await budget.take('site')).toEqual({ ok: true });
+    expect(await budget.take('site')).toEqual({ ok: true, used: 3, perHour: 3, oldestFreesAt: new Date('2026-01-05T11:10:00Z') });
     expect(await budget.take('site')).toEqual({ ok: false, freesAt: new Date('2026-01-05T11:10:00Z') });
   });
 
   it('refuses with 429 vds-budget-spent naming our budget and Tableau’s limit; no budget set, no refusal', async () => {
     const sessions = new SessionCache({ vdsQueriesPerHour: 1 });
-    await sessions.takeVdsCall('https://x|site');
+    expect(await sessions.takeVdsCall('https://x|site')).toMatchObject({ used: 1, perHour: 1 });
     const err = await sessions.takeVdsCall('https://x|site').catch((e: unknown) => e);
     const reply = toErrorReply(err);
     expect(reply.status).toBe(429);
@@ -37,7 +39,7 @@ describe('the VDS budget in this process', () => {
       /budget of 1 VizQL Data Service queries an hour.*100 queries an hour per Creator licence.*in 60 minutes/,
     );
     const unlimited = new SessionCache();
-    for (let i = 0; i < 500; i++) await unlimited.takeVdsCall('https://x|site');
+    for (let i = 0; i < 500; i++) expect(await unlimited.takeVdsCall('https://x|site')).toBeUndefined();
   });
 
   it('reads VDS_QUERIES_PER_HOUR_PER_SITE, and refuses anything but a positive whole number', () => {
