@@ -3,6 +3,9 @@
  * Data's `maxAge` is "the maximum number of minutes view data will be cached before being
  * refreshed", at least one minute
  * (https://help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_workbooks_and_views.htm#query_view_data).
+ * Without `maxAge` the server's setting rules, and by default "Tableau Server will cache and reuse
+ * data for as long as possible" (https://help.tableau.com/current/server/en-us/config_cache.htm), so
+ * here an answer serves until its data changes.
  * So the simulator keeps the bytes of the last exports, keyed by site + view data + the exact
  * filters and parameters, stamped with the dataset's data stamp (catalog.ts dataStamp), so any
  * extract refresh, mutation, row edit or reset drops them (vds/result-cache.ts does the same for
