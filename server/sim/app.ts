@@ -129,7 +129,7 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
   webhookRoutes(app, ctx);
   searchRoutes(app, ctx);
   controlRoutes(app, ctx);
-  registerSimDataRoutes(app, createDataHost(ctx));
+  registerSimDataRoutes(app, createDataHost(ctx), clock);
   app.addHook('onClose', async () => {
     ctx.jobs.close();
     ctx.webhooks.close();

@@ -2,8 +2,6 @@
  * View CSV export (GET …/views/:id/data): the view's summary data with formatted values, streamed
  * in batches so a large view never becomes one giant string (TSC #1374: 200 MB exports).
  */
-import { Readable } from 'node:stream';
-
 import { getDataset } from './catalog.js';
 import type { Dataset } from './datasets/types.js';
 import { csvField, formatValue } from './format.js';
@@ -95,25 +93,23 @@ export function* csvLines(spec: ViewSpec, request: ExportRequest): Generator<str
   }
 }
 
-/** The export as a byte stream: optional UTF-8 BOM, lines joined by the view's newline, batched. */
-export function csvStream(spec: ViewSpec, request: ExportRequest): Readable {
+/**
+ * The export's bytes: optional UTF-8 BOM, lines joined by the view's newline, in batches. The query
+ * runs before this returns, so an unusable request throws here, before any byte is sent.
+ */
+export function csvChunks(spec: ViewSpec, request: ExportRequest): Iterable<Buffer> {
   const lines = csvLines(spec, request);
   const first = lines.next();
-  let started = false;
-  return Readable.from(
-    (function* batches() {
-      let batch: string[] = [];
-      if (!first.done) batch.push(`${spec.bom && !started ? '\uFEFF' : ''}${first.value}`);
-      started = true;
-      for (const line of lines) {
-        batch.push(line);
-        if (batch.length >= BATCH_ROWS) {
-          yield `${batch.join(spec.newline)}${spec.newline}`;
-          batch = [];
-        }
+  return (function* batches() {
+    let batch: string[] = [];
+    if (!first.done) batch.push(`${spec.bom ? '\uFEFF' : ''}${first.value}`);
+    for (const line of lines) {
+      batch.push(line);
+      if (batch.length >= BATCH_ROWS) {
+        yield Buffer.from(`${batch.join(spec.newline)}${spec.newline}`);
+        batch = [];
       }
-      if (batch.length > 0) yield `${batch.join(spec.newline)}${spec.newline}`;
-    })(),
-    { objectMode: false },
-  );
+    }
+    if (batch.length > 0) yield Buffer.from(`${batch.join(spec.newline)}${spec.newline}`);
+  })();
 }

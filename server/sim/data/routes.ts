@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
+import { type Clock, systemClock } from '../clock.js';
 import {
   bumpDataVersion,
   datasetKeys,
@@ -15,8 +16,9 @@ import {
   resetDataset,
   viewKeys,
 } from './catalog.js';
-import { csvStream, type ExportRequest } from './csv-export.js';
+import type { ExportRequest } from './csv-export.js';
 import { RowEditError } from './datasets/row-edits.js';
+import { ExportCache } from './export-cache.js';
 import type { SimDataHost } from './host.js';
 import { VdsError } from './vds/errors.js';
 import { limitsSchema, resetLimits, setLimits } from './vds/limits.js';
@@ -43,6 +45,7 @@ const maxAgeSchema = z.coerce.number().int().min(-1).max(240).optional();
 
 function sendCsv(
   reply: FastifyReply,
+  exports: { cache: ExportCache; siteId: string },
   dataKey: string | undefined,
   query: Record<string, unknown>,
   saved?: Record<string, string>,
@@ -52,7 +55,7 @@ function sendCsv(
   const spec = dataKey ? getViewSpec(dataKey) : undefined;
   if (!spec) return restError(reply, 404, '404011', 'Resource Not Found', 'The view has no data to export.');
   try {
-    const stream = csvStream(spec, exportRequestFromQuery(query, saved));
+    const stream = exports.cache.stream(exports.siteId, spec, exportRequestFromQuery(query, saved), maxAge.data);
     return reply.header('content-type', 'text/csv; charset=utf-8').send(stream);
   } catch (e) {
     const detail = e instanceof VdsError ? e.message : 'The view data could not be computed.';
@@ -73,7 +76,8 @@ const rowEditsSchema = z
   })
   .refine((e) => (e.update?.length ?? 0) + (e.add?.length ?? 0) + (e.remove?.length ?? 0) > 0, 'Give at least one update, add or remove.');
 
-export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): void {
+export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost, clock: Clock = systemClock): void {
+  const cache = new ExportCache(clock);
   app.get('/api/:v/sites/:siteId/views/:viewId/data', async (request, reply) => {
     const principal = host.authenticate(request, reply);
     if (!principal) return reply;
@@ -90,7 +94,7 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): 
         `The view ID '${viewId}' doesn't correspond to a view available on the specified site.`,
       );
     // A dashboard exports its first sheet's data; the core gives dashboards that sheet's key.
-    return sendCsv(reply, view.dataKey, request.query as Record<string, unknown>);
+    return sendCsv(reply, { cache, siteId }, view.dataKey, request.query as Record<string, unknown>);
   });
 
   app.get('/api/:v/sites/:siteId/customviews/:cvId/data', async (request, reply) => {
@@ -108,7 +112,7 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost): 
         `The custom view ID '${cvId}' doesn't correspond to an existing custom view.`,
       );
     const view = host.findView(siteId, custom.viewId);
-    return sendCsv(reply, view?.dataKey, request.query as Record<string, unknown>, custom.filters);
+    return sendCsv(reply, { cache, siteId }, view?.dataKey, request.query as Record<string, unknown>, custom.filters);
   });
 
   registerVdsRoutes(app, host);

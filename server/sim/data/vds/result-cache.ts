@@ -7,29 +7,36 @@
  */
 import type { QFilter, VdsQueryBody } from './query-types.js';
 
-export interface CachedResult {
-  /** The response body, in the chunks it was first sent in. */
+/** What any cached answer holds: the response body, in the chunks it was first sent in. */
+export interface CachedBytes {
   chunks: Buffer[];
   bytes: number;
+}
+
+export interface CachedResult extends CachedBytes {
   rowCount: number;
   /** The size estimate the limit check used when the query ran (routes.ts). */
   estimate: number;
 }
 
-interface Entry extends CachedResult {
+type Entry<T> = T & {
   datasource: string;
   stamp: string;
-}
+};
 
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
-const MAX_ENTRIES = 16;
+const DEFAULT_MAX_ENTRIES = 16;
 
-export class ResultCache {
+/** Also the view CSV export's cache (data/export-cache.ts), with its own T. */
+export class ResultCache<T extends CachedBytes = CachedResult> {
   /** Map order is recency order: the first entry is the least recently used. */
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry<T>>();
   private total = 0;
 
-  constructor(readonly maxBytes = DEFAULT_CACHE_BYTES) {}
+  constructor(
+    readonly maxBytes = DEFAULT_CACHE_BYTES,
+    private readonly maxEntries = DEFAULT_MAX_ENTRIES,
+  ) {}
 
   get size(): number {
     return this.entries.size;
@@ -40,7 +47,7 @@ export class ResultCache {
   }
 
   /** The cached answer for `key`, if the data source's data is still at `stamp`. */
-  get(key: string, datasource: string, stamp: string): CachedResult | undefined {
+  get(key: string, datasource: string, stamp: string): T | undefined {
     this.dropStale(datasource, stamp);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -50,11 +57,11 @@ export class ResultCache {
   }
 
   /** Keeps a complete answer; one larger than the whole cache is not kept. */
-  set(key: string, datasource: string, stamp: string, result: CachedResult): void {
+  set(key: string, datasource: string, stamp: string, result: T): void {
     this.dropStale(datasource, stamp);
     this.delete(key);
     if (result.bytes > this.maxBytes) return;
-    while (this.entries.size > 0 && (this.total + result.bytes > this.maxBytes || this.entries.size >= MAX_ENTRIES)) {
+    while (this.entries.size > 0 && (this.total + result.bytes > this.maxBytes || this.entries.size >= this.maxEntries)) {
       this.delete(this.entries.keys().next().value!);
     }
     this.entries.set(key, { ...result, datasource, stamp });
@@ -78,8 +85,28 @@ export class ResultCache {
   }
 }
 
+/**
+ * Passes the chunks through and hands them to `keep` once all were sent: an answer the client
+ * stopped reading (the generator is returned early) or one larger than `maxBytes` is not kept.
+ */
+export function* remembered(
+  chunks: Iterable<Buffer>,
+  maxBytes: number,
+  keep: (chunks: Buffer[], bytes: number) => void,
+): Generator<Buffer> {
+  let kept: Buffer[] | undefined = [];
+  let bytes = 0;
+  for (const chunk of chunks) {
+    bytes += chunk.length;
+    if (kept && bytes > maxBytes) kept = undefined;
+    kept?.push(chunk);
+    yield chunk;
+  }
+  if (kept) keep(kept, bytes);
+}
+
 /** JSON with object keys sorted, so {a,b} and {b,a} name the same query. */
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;

@@ -34,7 +34,7 @@ import { resultChunks, type ResultEncoding, rowJson } from './json-stream.js';
 import { getLimits, takeQuota } from './limits.js';
 import { datasourceModel, readMetadata, supportedFunctions } from './metadata.js';
 import type { VdsQueryBody } from './query-types.js';
-import { ResultCache, resultCacheKey } from './result-cache.js';
+import { remembered, ResultCache, resultCacheKey } from './result-cache.js';
 
 const OPERATIONS: VdsOperation[] = ['read-metadata', 'query-datasource', 'get-datasource-model', 'list-supported-functions'];
 
@@ -159,22 +159,6 @@ function checkSize(rowCount: number, estimate: number, bytesCapped: boolean): Vd
   const limits = getLimits();
   if (rowCount <= limits.maxRows && (!bytesCapped || estimate <= limits.maxBytes)) return undefined;
   return new VdsError('400804', `The response is too large (${rowCount} rows). Apply a filter to reduce the size of the result.`);
-}
-
-/**
- * Passes the chunks through and hands them to `keep` once all were sent: an answer the client
- * stopped reading (the generator is returned early) or one larger than `maxBytes` is not kept.
- */
-function* remembered(chunks: Iterable<Buffer>, maxBytes: number, keep: (chunks: Buffer[], bytes: number) => void): Generator<Buffer> {
-  let kept: Buffer[] | undefined = [];
-  let bytes = 0;
-  for (const chunk of chunks) {
-    bytes += chunk.length;
-    if (kept && bytes > maxBytes) kept = undefined;
-    kept?.push(chunk);
-    yield chunk;
-  }
-  if (kept) keep(kept, bytes);
 }
 
 export function registerVdsRoutes(app: FastifyInstance, host: SimDataHost): void {

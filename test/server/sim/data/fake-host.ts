@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 
+import type { Clock } from '../../../../server/sim/clock.js';
 import type { SimCustomViewRef, SimDataHost, SimDatasourceRef, SimViewRef } from '../../../../server/sim/data/host.js';
 import { registerSimDataRoutes } from '../../../../server/sim/data/routes.js';
 
@@ -12,6 +13,7 @@ export interface FakeState {
 export function buildApp(
   state: FakeState,
   content: { views?: SimViewRef[]; customViews?: SimCustomViewRef[]; datasources?: SimDatasourceRef[] } = {},
+  clock?: Clock,
 ): FastifyInstance {
   const app = Fastify();
   const host: SimDataHost = {
@@ -33,6 +35,6 @@ export function buildApp(
     findCustomView: (_s, id) => content.customViews?.find((v) => v.id === id),
     findDatasource: (_s, id) => content.datasources?.find((d) => d.id === id),
   };
-  registerSimDataRoutes(app, host);
+  registerSimDataRoutes(app, host, clock);
   return app;
 }
