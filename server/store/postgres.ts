@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 
+import { inTransaction } from './pg-transaction.js';
 import { FAIL_OLDER_RUNNING_RUNS } from './running-runs.js';
 import type { Sql, SqlParam } from './sql.js';
 
@@ -297,19 +298,10 @@ export function postgresSql(pool: pg.Pool): Sql {
     all: async <Row>(sql: string, params?: readonly SqlParam[]) => (await query(sql, params)).rows as Row[],
     get: async <Row>(sql: string, params?: readonly SqlParam[]) => (await query(sql, params)).rows[0] as Row | undefined,
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
-    atomically: async (list) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    atomically: (list) =>
+      inTransaction(pool, async (client) => {
         for (const [sql, params] of list) await client.query(numbered(sql), params as SqlParam[]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+      }),
   };
 }
 

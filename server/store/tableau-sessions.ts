@@ -19,6 +19,7 @@ import type pg from 'pg';
 import type { Logger } from '../tableau/http.js';
 import type { Session, SharedSessions } from '../tableau/sessions.js';
 import type { SecretBox } from './crypto.js';
+import { inTransaction } from './pg-transaction.js';
 import { lockKey } from './tableau-slots.js';
 
 /** First key of the two-key advisory locks on sign-ins (tableau-slots.ts SLOT_LOCKS explains the key spaces). */
@@ -57,32 +58,17 @@ export class PgSharedSessions implements SharedSessions {
   }
 
   async signInOnce(key: string, stale: string | undefined, signIn: () => Promise<Session>): Promise<Session> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    // A failed sign-in rolls back and leaves the connection sound (pg-transaction.ts).
+    return inTransaction(this.pool, async (client) => {
       // Held through the sign-in: every other instance wanting this PAT's session waits here.
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [SIGN_IN_LOCKS, lockKey(key)]);
       const { rows } = await client.query<{ sealed: string }>('SELECT sealed FROM tableau_sessions WHERE key = $1', [key]);
       const stored = this.open(key, rows[0]?.sealed);
-      if (stored && stored.token !== stale) {
-        await client.query('COMMIT');
-        client.release();
-        return stored;
-      }
+      if (stored && stored.token !== stale) return stored;
       const session = await signIn();
       await client.query(UPSERT, [key, this.box.seal(JSON.stringify(session), aad(key)), tokenHash(session.token)]);
-      await client.query('COMMIT');
-      client.release();
       return session;
-    } catch (err) {
-      // A failed sign-in leaves the connection sound; one that cannot even roll back is not re-used.
-      const sound = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(sound ? undefined : (err as Error));
-      throw err;
-    }
+    });
   }
 
   async write(key: string, session: Session): Promise<void> {

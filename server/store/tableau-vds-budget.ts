@@ -8,6 +8,7 @@
 import type pg from 'pg';
 
 import { type BudgetAnswer, checkPerHour, VDS_WINDOW_MS, type VdsBudget } from '../tableau/vds-budget.js';
+import { inTransaction } from './pg-transaction.js';
 import { lockKey } from './tableau-slots.js';
 
 /** First key of the two-key advisory locks on a site's VDS budget (tableau-slots.ts explains the key spaces). */
@@ -22,9 +23,7 @@ export class PgVdsBudget implements VdsBudget {
   }
 
   async take(siteKey: string): Promise<BudgetAnswer> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [BUDGET_LOCKS, lockKey(siteKey)]);
       const window = [siteKey, VDS_WINDOW_MS] as const;
       await client.query(`DELETE FROM tableau_vds_calls WHERE site = $1 AND at <= now() - $2::int * interval '1 millisecond'`, [...window]);
@@ -37,17 +36,8 @@ export class PgVdsBudget implements VdsBudget {
       const { n, frees_at: freesAt } = rows[0]!;
       const allowed = n < this.perHour;
       if (allowed) await client.query('INSERT INTO tableau_vds_calls (site, at) VALUES ($1, now())', [siteKey]);
-      await client.query('COMMIT');
-      client.release();
       const oldestFreesAt = new Date(freesAt);
       return allowed ? { ok: true, used: n + 1, perHour: this.perHour, oldestFreesAt } : { ok: false, freesAt: oldestFreesAt };
-    } catch (err) {
-      const sound = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(sound ? undefined : (err as Error));
-      throw err;
-    }
+    });
   }
 }
