@@ -11,6 +11,7 @@ import { openPostgresStore, openStore, type Store, type StoreOptions } from '../
 import { createPool, postgresSql } from '../../../server/store/postgres.js';
 import { type Sql, sqliteSql } from '../../../server/store/sql.js';
 import { createTestDatabase, postgresAvailable } from '../../support/postgres-db.js';
+import { ManualSchedulerClock } from '../schedule/manual-clock.js';
 
 interface OpenedStore {
   store: Store;
@@ -84,4 +85,30 @@ export function describeEachStore(title: string, body: (backend: StoreBackend) =
     const name = `${title} (${backend.name}${backend.skipped ? `, skipped: ${backend.skipped}` : ''})`;
     describe.skipIf(!!backend.skipped)(name, () => body(backend));
   }
+}
+
+/**
+ * A new store with one local session, one saved connection and one hourly view schedule, its
+ * schedule stores on a hand-moved clock: what the run-history tests start from.
+ */
+export async function storeWithSchedule(backend: StoreBackend) {
+  const clock = new ManualSchedulerClock(Date.parse('2026-03-02T08:00:00Z'));
+  const { store } = await backend.open();
+  const session = (await store.sessions.create()).session.id;
+  const connection = await store.connections.save(session, {
+    label: 'Demo',
+    serverUrl: 'https://tableau.example.com',
+    siteContentUrl: 'demo',
+    auth: { kind: 'pat', patName: 'analyst', patSecret: 'not-a-real-secret' },
+  });
+  const { schedules, snapshots } = store.scheduleStores(() => clock.now());
+  const schedule = await schedules.create(session, {
+    connectionId: connection.id,
+    definitionId: '7d8e2a8c-4b1f-4f7e-9a51-0c4c1c1d2e3f',
+    name: 'Sales by region',
+    source: { kind: 'view', viewId: 'view-1', name: 'Superstore / Sales' },
+    spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' },
+    historyLimit: 30,
+  });
+  return { clock, store, schedule, schedules, snapshots };
 }

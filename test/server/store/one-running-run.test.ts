@@ -10,29 +10,11 @@ import { join } from 'node:path';
 
 import { migrate, MIGRATIONS, openDatabase } from '../../../server/store/db.js';
 import { RunInProgressError } from '../../../server/store/snapshots.js';
-import { ManualSchedulerClock } from '../schedule/manual-clock.js';
-import { describeEachStore } from './backends.js';
+import { describeEachStore, storeWithSchedule } from './backends.js';
 
 describeEachStore('one running run per schedule', (backend) => {
   it('of two runs begun at once one starts and the other is told a run is going; once it is over the next may start', async () => {
-    const clock = new ManualSchedulerClock(Date.parse('2026-03-02T08:00:00Z'));
-    const { store } = await backend.open();
-    const session = (await store.sessions.create()).session.id;
-    const connection = await store.connections.save(session, {
-      label: 'Demo',
-      serverUrl: 'https://tableau.example.com',
-      siteContentUrl: 'demo',
-      auth: { kind: 'pat', patName: 'analyst', patSecret: 'not-a-real-secret' },
-    });
-    const { schedules, snapshots } = store.scheduleStores(() => clock.now());
-    const schedule = await schedules.create(session, {
-      connectionId: connection.id,
-      definitionId: '7d8e2a8c-4b1f-4f7e-9a51-0c4c1c1d2e3f',
-      name: 'Sales by region',
-      source: { kind: 'view', viewId: 'view-1', name: 'Superstore / Sales' },
-      spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' },
-      historyLimit: 30,
-    });
+    const { clock, schedule, snapshots } = await storeWithSchedule(backend);
     const begin = () => snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
 
     const outcomes = await Promise.allSettled([begin(), begin(), begin()]);

@@ -5,28 +5,10 @@
 import type { CellValue } from '../../../common/stream.js';
 import { recordSnapshot } from '../../../server/schedule/record.js';
 import { COLUMNS, makeRows, rowsPull } from '../schedule/fixtures.js';
-import { ManualSchedulerClock } from '../schedule/manual-clock.js';
-import { describeEachStore, type StoreBackend } from './backends.js';
+import { describeEachStore, type StoreBackend, storeWithSchedule } from './backends.js';
 
 async function setup(backend: StoreBackend) {
-  const clock = new ManualSchedulerClock(Date.parse('2026-03-02T08:00:00Z'));
-  const { store } = await backend.open();
-  const session = (await store.sessions.create()).session.id;
-  const connection = await store.connections.save(session, {
-    label: 'Demo',
-    serverUrl: 'https://tableau.example.com',
-    siteContentUrl: 'demo',
-    auth: { kind: 'pat', patName: 'analyst', patSecret: 'not-a-real-secret' },
-  });
-  const { schedules, snapshots } = store.scheduleStores(() => clock.now());
-  const schedule = await schedules.create(session, {
-    connectionId: connection.id,
-    definitionId: '7d8e2a8c-4b1f-4f7e-9a51-0c4c1c1d2e3f',
-    name: 'Sales by region',
-    source: { kind: 'view', viewId: 'view-1', name: 'Superstore / Sales' },
-    spec: { kind: 'hourly', minute: 0, timeZone: 'UTC' },
-    historyLimit: 30,
-  });
+  const { clock, schedule, snapshots } = await storeWithSchedule(backend);
   const record = async (rows: CellValue[][]) => {
     clock.advance(60_000);
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
