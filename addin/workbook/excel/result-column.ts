@@ -2,7 +2,7 @@
  * One text per data row into a named column of a table: the column of that name when the table has
  * it (a second run overwrites the first run's results), or else a new table column at its right edge.
  *
- * The column is added deliberately (TableColumnCollection.add(index, values, name): "If null or -1,
+ * The column is added deliberately (TableColumnCollection.add(index, values, name): index left out, "If null or -1,
  * the addition happens at the end", name from ExcelApi 1.4,
  * https://learn.microsoft.com/javascript/api/excel/excel.tablecolumncollection#excel-excel-tablecolumncollection-add-member(1)),
  * not by writing into the column right of the table: Excel grows a table over such a write only with
@@ -81,7 +81,7 @@ export async function writeResultColumnIn(
         `Clear that column or add a column named "${header}" to the table yourself, then write the results again.`,
       );
     }
-    table.columns.add(null, undefined, header);
+    table.columns.add(undefined, undefined, header);
     at = headers.length;
   }
   if (texts.length > 0) {
