@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { ApiError } from '../../../addin/api/errors.js';
 import { App } from '../../../addin/ui/App.js';
@@ -125,7 +125,7 @@ describe('Publish to Tableau', { timeout: 120_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Apply this plan (2 calls)' }));
     await screen.findByText('Staff: 1 done, 1 failed, 1 skipped');
     expect(api.publishApply).toHaveBeenCalledWith('c1', {
-      table: (api.publishDryRun.mock.calls[0] as unknown[])[1],
+      table: vi.mocked(api.publishDryRun).mock.calls[0][1],
       planId: 'plan-1',
       confirm: true,
     });
@@ -210,7 +210,7 @@ describe('Publish to Tableau', { timeout: 120_000 }, () => {
     expect(await screen.findByRole('button', { name: 'Apply this plan (1 call)' })).toBeEnabled();
     expect(screen.getByText('Staff: 1 to update, 1 unchanged, 1 with an error. Nothing has been sent to Tableau.')).toBeInTheDocument();
     // The re-plan is of the very table sent before; no result column was written.
-    expect(api.publishDryRun.mock.calls[1]).toEqual(api.publishDryRun.mock.calls[0]);
+    expect(vi.mocked(api.publishDryRun).mock.calls[1]).toEqual(vi.mocked(api.publishDryRun).mock.calls[0]);
     expect(workbook.findTable('Staff')!.cols).toBe(4);
   });
 
