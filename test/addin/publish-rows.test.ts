@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   columnsFor,
   describeOutcomes,
+  firstDataRow,
   mappableHeaders,
   mappedHeaders,
   removalConfirmation,
@@ -22,6 +23,11 @@ const row = (index: number, outcome: RowResult['outcome'], message: string, erro
 });
 
 describe('publish rows (pure)', () => {
+  it('numbers rows as the sheet does: the first data row is the one under the header', () => {
+    expect(firstDataRow('A1:B5')).toBe(2);
+    expect(firstDataRow('C10:F12')).toBe(11);
+  });
+
   it('never offers its own result column for mapping, whatever its case', () => {
     expect(mappableHeaders(['User', 'Role', 'tableau RESULT', 'Notes'])).toEqual(['User', 'Role', 'Notes']);
     expect(RESULT_HEADER).toBe('Tableau result');

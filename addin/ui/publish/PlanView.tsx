@@ -28,7 +28,7 @@ interface RowLine {
   text: string;
 }
 
-function RowList({ label, lines }: { label: string; lines: RowLine[] }) {
+function RowList({ label, lines, firstRow }: { label: string; lines: RowLine[]; firstRow: number }) {
   const styles = usePaneStyles();
   const shown = lines.slice(0, ROWS_SHOWN);
   return (
@@ -37,7 +37,7 @@ function RowList({ label, lines }: { label: string; lines: RowLine[] }) {
         {shown.map((l) => (
           <li key={l.index} className={styles.card}>
             <div className={styles.row}>
-              <Text weight="semibold">{`Row ${l.index + 1}`}</Text>
+              <Text weight="semibold">{`Row ${firstRow + l.index}`}</Text>
               <Badge appearance="tint" color={l.color} shape="rounded">
                 {l.badge}
               </Badge>
@@ -51,10 +51,11 @@ function RowList({ label, lines }: { label: string; lines: RowLine[] }) {
   );
 }
 
-/** What the dry run plans, row by row (row numbers count the table's data rows from 1). */
-export function PlanRows({ rows }: { rows: PlannedRow[] }) {
+/** What the dry run plans, row by row; rows are numbered as on the sheet (`firstRow`: the first data row's). */
+export function PlanRows({ rows, firstRow }: { rows: PlannedRow[]; firstRow: number }) {
   return (
     <RowList
+      firstRow={firstRow}
       label="Planned changes by row"
       lines={rows.map((r) => ({ index: r.index, badge: r.action, color: ACTION_COLOR[r.action], text: r.message }))}
     />
@@ -62,9 +63,10 @@ export function PlanRows({ rows }: { rows: PlannedRow[] }) {
 }
 
 /** What became of each row: the words written into the result column. */
-export function ResultRows({ rows }: { rows: RowResult[] }) {
+export function ResultRows({ rows, firstRow }: { rows: RowResult[]; firstRow: number }) {
   return (
     <RowList
+      firstRow={firstRow}
       label="Results by row"
       lines={rows.map((r) => ({
         index: r.index,

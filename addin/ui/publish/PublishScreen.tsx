@@ -144,7 +144,7 @@ function PlanStep({
           {busy ? <Busy label={`Sending ${calls} to Tableau…`} /> : null}
         </div>
       )}
-      <PlanRows rows={plan.rows} />
+      <PlanRows rows={plan.rows} firstRow={stage.firstRow} />
     </div>
   );
 }
@@ -174,7 +174,7 @@ function ResultStep({ stage }: { stage: Extract<PublishStage, { name: 'applied' 
           }}
         />
       ) : null}
-      <ResultRows rows={result.rows} />
+      <ResultRows rows={result.rows} firstRow={stage.firstRow} />
     </div>
   );
 }

@@ -16,9 +16,15 @@ import {
 } from '../../../common/publish.js';
 import type { CellValue } from '../../../common/stream.js';
 import { ApiError } from '../../api/errors.js';
+import { parseAddress } from '../../workbook/address.js';
 
 /** The header of the column the results go into (added to the table on the first apply). */
 export const RESULT_HEADER = 'Tableau result';
+
+/** The sheet row number (1-based, as Excel shows it) of a table's first data row, from its address ("B3:D9" → 4). */
+export function firstDataRow(tableAddress: string): number {
+  return parseAddress(tableAddress).row + 2;
+}
 
 /** Headers a field may be mapped to: all but our own result column (its words change on every run). */
 export function mappableHeaders(headers: readonly string[]): string[] {

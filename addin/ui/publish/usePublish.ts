@@ -15,19 +15,20 @@ import { useServices } from '../../app/services.js';
 import type { ResultColumn } from '../../workbook/gateway.js';
 import { errorBody } from '../shared/errorBody.js';
 import { useAsync } from '../shared/useAsync.js';
-import { columnsFor, mappableHeaders, mappedHeaders, RESULT_HEADER, resultTexts, toPublishTable } from './publishRows.js';
+import { columnsFor, firstDataRow, mappableHeaders, mappedHeaders, RESULT_HEADER, resultTexts, toPublishTable } from './publishRows.js';
 
 const withHint = (error: ApiErrorBody, more: string): ApiErrorBody => ({ ...error, hint: [error.hint, more].filter(Boolean).join(' ') });
 
 /** Where the flow is: choosing, a plan shown (and waiting for the user's confirmation), or a run's results. */
 export type PublishStage =
   | { name: 'choose' }
-  | { name: 'planned'; plan: PublishPlan; sent: PublishTable; table: string }
+  | { name: 'planned'; plan: PublishPlan; sent: PublishTable; table: string; firstRow: number }
   | {
       name: 'applied';
       plan: PublishPlan;
       sent: PublishTable;
       table: string;
+      firstRow: number;
       result: PublishResult;
       written: ResultColumn | null;
       writeError: ApiErrorBody | null;
@@ -77,9 +78,9 @@ export function usePublish(connection: ConnectionInfo | null) {
     changed();
   };
 
-  async function plan(sent: PublishTable, name: string) {
+  async function plan(sent: PublishTable, name: string, firstRow: number) {
     const answer = await api.publishDryRun(connection!.id, sent);
-    if (alive.current) setStage({ name: 'planned', plan: answer, sent, table: name });
+    if (alive.current) setStage({ name: 'planned', plan: answer, sent, table: name, firstRow });
   }
 
   const dryRun = async () => {
@@ -99,7 +100,7 @@ export function usePublish(connection: ConnectionInfo | null) {
           hint: 'Add rows to it first.',
         });
       }
-      await plan(toPublishTable(kind, mapping, read, rows), table.name);
+      await plan(toPublishTable(kind, mapping, read, rows), table.name, firstDataRow(table.address));
     } catch (e) {
       if (alive.current) {
         setStage({ name: 'choose' });
@@ -113,7 +114,7 @@ export function usePublish(connection: ConnectionInfo | null) {
 
   const apply = async (confirmRemovals: boolean) => {
     if (!connection || stage.name !== 'planned') return;
-    const { plan: confirmed, sent, table: name } = stage;
+    const { plan: confirmed, sent, table: name, firstRow } = stage;
     setBusy('apply');
     setError(null);
     setNotice(null);
@@ -129,7 +130,7 @@ export function usePublish(connection: ConnectionInfo | null) {
       } catch (e) {
         if (toApiError(e).body.code !== 'plan-changed') throw e;
         // The site moved since the dry run: nothing was sent; the user reviews the new plan.
-        await plan(sent, name);
+        await plan(sent, name, firstRow);
         if (alive.current)
           setNotice(
             'The site changed since your dry run, so nothing was sent. Here is the plan as the site is now: check it and apply again.',
@@ -143,7 +144,7 @@ export function usePublish(connection: ConnectionInfo | null) {
       } catch (e) {
         writeError = errorBody(e);
       }
-      if (alive.current) setStage({ name: 'applied', plan: confirmed, sent, table: name, result, written, writeError });
+      if (alive.current) setStage({ name: 'applied', plan: confirmed, sent, table: name, firstRow, result, written, writeError });
     } catch (e) {
       // Some calls may have been made before the failure: a new dry run shows what is left to do.
       if (alive.current)

@@ -115,9 +115,9 @@ describe('Publish to Tableau', { timeout: 120_000 }, () => {
     });
     const planned = within(screen.getByRole('list', { name: 'Planned changes by row' }));
     expect(planned.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'Row 1createAdd ana@example.com to the site as Viewer',
-      'Row 2updateChange bo@example.com from Explorer to Creator',
-      "Row 3errorSite role 'Admin' is not one of Creator, Explorer, …",
+      'Row 2createAdd ana@example.com to the site as Viewer',
+      'Row 3updateChange bo@example.com from Explorer to Creator',
+      "Row 4errorSite role 'Admin' is not one of Creator, Explorer, …",
     ]);
     expect(screen.getByText(/1 row has an error and is skipped/)).toBeInTheDocument();
     expect(api.publishApply).not.toHaveBeenCalled();
