@@ -153,6 +153,9 @@ function landed(op: Op, site: SiteSnapshot, created: Map<number, string>): { lan
   }
 }
 
+/** A call whose answer was lost and whose effect is not on the site is sent at most this often. */
+const MAX_SENDS = 2;
+
 const groupIdsOf = (op: Op): string[] => (op.kind === 'addMember' || op.kind === 'removeMember' ? [op.groupId] : []);
 
 export async function applyPlan(planned: Planned, ports: ApplyPorts, readFailure: ReadFailure): Promise<PublishResult> {
@@ -184,18 +187,19 @@ export async function applyPlan(planned: Planned, ports: ApplyPorts, readFailure
       continue;
     }
     let outcome = await attempt(step);
-    if (!outcome.ok && outcome.failure.uncertain) {
-      // Tableau may have done it: look before sending it again.
-      let site: SiteSnapshot | undefined;
+    // Tableau may have done it: look before sending it again, and once more after the second try.
+    for (let sends = 1; !outcome.ok && outcome.failure.uncertain; sends++) {
+      let site: SiteSnapshot;
       try {
         site = await ports.readSite(groupIdsOf(step.op));
       } catch (e) {
-        st.failed = outcome.failure.error;
         stopped = `Not attempted: ${readFailure(e).error.message}`;
-        continue;
+        break;
       }
       const seen = landed(step.op, site, created);
-      outcome = seen.landed ? { ok: true, id: seen.id } : await attempt(step);
+      if (seen.landed) outcome = { ok: true, id: seen.id };
+      else if (sends < MAX_SENDS) outcome = await attempt(step);
+      else break;
     }
     if (outcome.ok) {
       if (outcome.id) created.set(step.row, outcome.id);
@@ -203,8 +207,7 @@ export async function applyPlan(planned: Planned, ports: ApplyPorts, readFailure
       continue;
     }
     st.failed = outcome.failure.error;
-    if (outcome.failure.fatal || outcome.failure.uncertain)
-      stopped = `Not attempted: the run stopped at row ${step.row + 1} (${outcome.failure.error.message})`;
+    if (outcome.failure.fatal) stopped = `Not attempted: the run stopped at row ${step.row + 1} (${outcome.failure.error.message})`;
   }
 
   const rows = planned.plan.rows.map((r) => resultOf(r, states.get(r.index)));
