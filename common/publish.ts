@@ -93,7 +93,8 @@ export type PublishField =
 
 /** The fields of each kind, required first. */
 export const PUBLISH_FIELDS: Record<PublishKind, { required: PublishField[]; optional: PublishField[] }> = {
-  users: { required: ['userName', 'siteRole'], optional: ['authSetting', 'fullName', 'email'] },
+  // groupName: the user is also added to that (existing) group, after every user of the table is added.
+  users: { required: ['userName', 'siteRole'], optional: ['authSetting', 'fullName', 'email', 'groupName'] },
   'group-memberships': { required: ['groupName', 'userName'], optional: [] },
   groups: { required: ['groupName'], optional: ['minimumSiteRole'] },
   projects: { required: ['projectName'], optional: ['parentProject', 'description'] },
