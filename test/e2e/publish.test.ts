@@ -58,8 +58,9 @@ describe('publishing a users table to Tableau', () => {
     await page.getByRole('button', { name: 'Publish a table to Tableau' }).click();
     await page.getByRole('heading', { name: 'Publish to Tableau' }).waitFor();
     await page.getByRole('option', { name: `${TABLE} (Sheet1, 4 rows)` }).waitFor({ state: 'attached' });
-    expect(await page.getByLabel('User name').inputValue()).toBe('Username');
-    expect(await page.getByLabel('Site role').inputValue()).toBe('Site role');
+    expect(await page.getByRole('combobox', { name: /^User name/ }).inputValue()).toBe('Username');
+    expect(await page.getByRole('combobox', { name: /^Site role/ }).inputValue()).toBe('Site role');
+    await snap(page, SUITE, '00-columns-guessed');
 
     await page.getByRole('button', { name: 'Dry run' }).click();
     await page.getByText(`${TABLE}: 2 to create, 1 to update, 1 unchanged. Nothing has been sent to Tableau.`).waitFor({ timeout: 60_000 });
@@ -68,7 +69,7 @@ describe('publishing a users table to Tableau', () => {
     expect((await workbookSnapshot(page)).tables.find((t) => t.name === TABLE)?.headers).toEqual(['Username', 'Site role']);
 
     await page.getByRole('button', { name: /^Apply this plan/ }).click();
-    await page.getByText(`${TABLE}: 3 done, 1 unchanged`).waitFor({ timeout: 60_000 });
+    await page.getByText(`${TABLE}: 3 done, 1 unchanged.`).waitFor({ timeout: 60_000 });
     await snap(page, SUITE, '02-applied');
     const results = tableColumn(await workbookSnapshot(page), TABLE, 'Tableau result').map((c) => c.value);
     expect(results).toEqual(['done', 'done', 'unchanged', 'done']);

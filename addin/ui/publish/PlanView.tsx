@@ -72,7 +72,7 @@ export function ResultRows({ rows, firstRow }: { rows: RowResult[]; firstRow: nu
         index: r.index,
         badge: r.outcome,
         color: OUTCOME_COLOR[r.outcome],
-        text: r.outcome === 'done' ? r.message : resultText(r),
+        text: (r.outcome === 'done' || r.outcome === 'unchanged') && r.message ? r.message : resultText(r),
       }))}
     />
   );

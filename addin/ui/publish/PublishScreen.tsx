@@ -1,5 +1,5 @@
-import { Button, Checkbox, Field, MessageBar, MessageBarBody, MessageBarTitle, Select, Text } from '@fluentui/react-components';
-import { useState } from 'react';
+import { Button, Checkbox, Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Text } from '@fluentui/react-components';
+import { useEffect, useRef, useState } from 'react';
 
 import type { ConnectionInfo } from '../../../common/api.js';
 import { describeCounts, missingColumns, PUBLISH_KIND_LABELS, PUBLISH_KINDS, type PublishKind } from '../../../common/publish.js';
@@ -11,6 +11,23 @@ import { ColumnMapping } from './ColumnMapping.js';
 import { PlanRows, ResultRows } from './PlanView.js';
 import { describeOutcomes, removalConfirmation } from './publishRows.js';
 import { type PublishStage, usePublish } from './usePublish.js';
+
+// A long option ("Users (add or update, with site role)") must not widen the select past a 320 px pane.
+const useStyles = makeStyles({ fit: { minWidth: 0, maxWidth: '100%' }, ellipsis: { textOverflow: 'ellipsis' } });
+
+/**
+ * A step's heading (Dry run, Result). It takes focus when the step appears, so the pane scrolls to
+ * it and keyboard and screen-reader users land on what changed, not on the button they pressed.
+ */
+function StepHeading({ children }: { children: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <Text as="h3" ref={ref} tabIndex={-1} size={400} weight="semibold" style={{ margin: 0, outlineStyle: 'none' }}>
+      {children}
+    </Text>
+  );
+}
 
 interface PublishScreenProps {
   /** The Tableau site the table goes to (the pane's current connection); none: the screen asks to connect. */
@@ -25,6 +42,7 @@ interface PublishScreenProps {
  */
 export default function PublishScreen({ connection, onBack }: PublishScreenProps) {
   const styles = usePaneStyles();
+  const local = useStyles();
   const flow = usePublish(connection);
   const { tables, table, headers, kind, columns, stage, busy } = flow;
   const missing = table ? missingColumns(columns, headers, kind) : [];
@@ -60,8 +78,13 @@ export default function PublishScreen({ connection, onBack }: PublishScreenProps
       {tables && tables.length === 0 ? (
         <Text size={200}>Make one from your list with Insert &gt; Table (Ctrl+T), then reload the tables.</Text>
       ) : null}
-      <Field label="What the table describes">
-        <Select value={kind} onChange={(_, d) => flow.chooseKind(d.value as PublishKind)}>
+      <Field label="What the table describes" className={local.fit}>
+        <Select
+          className={local.fit}
+          select={{ className: local.ellipsis }}
+          value={kind}
+          onChange={(_, d) => flow.chooseKind(d.value as PublishKind)}
+        >
           {PUBLISH_KINDS.map((k) => (
             <option key={k} value={k}>
               {PUBLISH_KIND_LABELS[k]}
@@ -105,9 +128,7 @@ function PlanStep({
   const calls = `${plan.callCount} ${plan.callCount === 1 ? 'call' : 'calls'}`;
   return (
     <div className={styles.stack}>
-      <Text as="h3" size={400} weight="semibold" style={{ margin: 0 }}>
-        Dry run
-      </Text>
+      <StepHeading>Dry run</StepHeading>
       <Text role="status">{`${stage.table}: ${describeCounts(plan.counts)}. Nothing has been sent to Tableau.`}</Text>
       {plan.counts.error > 0 ? (
         <MessageBar intent="warning" layout="multiline">
@@ -155,12 +176,10 @@ function ResultStep({ stage }: { stage: Extract<PublishStage, { name: 'applied' 
   const failed = result.summary.failed > 0;
   return (
     <div className={styles.stack}>
-      <Text as="h3" size={400} weight="semibold" style={{ margin: 0 }}>
-        Result
-      </Text>
+      <StepHeading>Result</StepHeading>
       <MessageBar intent={failed ? 'warning' : 'success'} layout="multiline" role="status">
         <MessageBarBody>
-          <MessageBarTitle>{`${stage.table}: ${describeOutcomes(result.summary)}`}</MessageBarTitle>
+          <MessageBarTitle>{`${stage.table}: ${describeOutcomes(result.summary)}.`}</MessageBarTitle>
           {written ? `Each row's result is in the column "${written.column}" of ${written.table}.` : null}
           {failed ? ' Fix the failed rows and run the dry run again: the rows already done show as unchanged.' : null}
         </MessageBarBody>

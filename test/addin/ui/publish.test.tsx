@@ -123,7 +123,7 @@ describe('Publish to Tableau', { timeout: 120_000 }, () => {
     expect(api.publishApply).not.toHaveBeenCalled();
 
     await user.click(screen.getByRole('button', { name: 'Apply this plan (2 calls)' }));
-    await screen.findByText('Staff: 1 done, 1 failed, 1 skipped');
+    await screen.findByText('Staff: 1 done, 1 failed, 1 skipped.');
     expect(api.publishApply).toHaveBeenCalledWith('c1', {
       table: vi.mocked(api.publishDryRun).mock.calls[0][1],
       planId: 'plan-1',
