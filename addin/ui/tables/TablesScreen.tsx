@@ -51,7 +51,8 @@ function PublishEntry({ onPublish }: { onPublish(): void }) {
   const styles = usePaneStyles();
   return (
     <section className={styles.tight} aria-labelledby="publish-entry-heading" style={{ marginTop: 16 }}>
-      <Text as="h3" id="publish-entry-heading" size={300} weight="semibold" style={{ margin: 0 }}>
+      {/* An h2 beside "Tables in this workbook": a section of its own, also when the refresh feature is absent (axe heading-order). */}
+      <Text as="h2" id="publish-entry-heading" size={300} weight="semibold" style={{ margin: 0 }}>
         From Excel to Tableau
       </Text>
       <Text size={200}>Add or update users, group memberships, groups or projects on the site from a table, with a dry run first.</Text>
