@@ -44,12 +44,6 @@ const EMPTY: RowValues = {
 
 /** The rows by field, or 400 table-invalid naming what is wrong with the table itself. */
 export function readTable(table: PublishTable): TableRow[] {
-  const missing = missingColumns(table.columns, table.headers, table.kind);
-  if (missing.length > 0) {
-    throw tableInvalid(
-      `Pick the column that holds ${missing.map((f) => `"${PUBLISH_FIELD_LABELS[f]}"`).join(' and ')}: a table of this kind needs it.`,
-    );
-  }
   const { required, optional } = PUBLISH_FIELDS[table.kind];
   const known = new Set<PublishField>([...required, ...optional]);
   const at = new Map<PublishField, number>();
@@ -58,6 +52,12 @@ export function readTable(table: PublishTable): TableRow[] {
     const i = table.headers.indexOf(header);
     if (i < 0) throw tableInvalid(`The table has no column "${header}" (picked for "${PUBLISH_FIELD_LABELS[field]}").`);
     at.set(field, i);
+  }
+  const missing = missingColumns(table.columns, table.headers, table.kind);
+  if (missing.length > 0) {
+    throw tableInvalid(
+      `Pick the column that holds ${missing.map((f) => `"${PUBLISH_FIELD_LABELS[f]}"`).join(' and ')}: a table of this kind needs it.`,
+    );
   }
   const seen = new Set<number>();
   return table.rows.map((row) => {

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are read ad hoc; each test asserts the shape it reads. */
 /**
  * Issue #22 must-show, over real HTTP against the simulator: the dry run of every kind of table with
  * every kind of row, the site-admin check before any change, the apply through a 429, an expired
