@@ -9,6 +9,7 @@ import {
   removalConfirmation,
   RESULT_HEADER,
   resultTexts,
+  sameRows,
   toPublishTable,
 } from '../../addin/ui/publish/publishRows.js';
 import { PUBLISH_LIMITS, type PublishResult, type RowResult } from '../../common/publish.js';
@@ -35,7 +36,7 @@ describe('publish rows (pure)', () => {
 
   it("keeps the kind's fields whose header the table still has, and reads those headers in table order once each", () => {
     const headers = ['Role', 'Login', 'Group'];
-    const columns = columnsFor('users', { userName: 'Login', siteRole: 'Role', groupName: 'Group', fullName: 'Gone' }, headers);
+    const columns = columnsFor('users', { userName: 'Login', siteRole: 'Role', minimumSiteRole: 'Group', fullName: 'Gone' }, headers);
     expect(columns).toEqual({ userName: 'Login', siteRole: 'Role' });
     expect(mappedHeaders({ userName: 'Login', fullName: 'Login', siteRole: 'Role' }, headers)).toEqual(['Role', 'Login']);
   });
@@ -61,6 +62,37 @@ describe('publish rows (pure)', () => {
         { index: 2, cells: [true, ''] },
       ],
     });
+  });
+
+  it('tells whether the table still holds the rows sent, in the same order (results go by position)', () => {
+    const sent = toPublishTable(
+      'users',
+      { userName: 'U' },
+      ['U', 'R'],
+      [
+        ['ana', 'Viewer'],
+        ['bo', null],
+      ],
+    );
+    expect(
+      sameRows(sent, [
+        ['ana', 'Viewer'],
+        ['bo', null],
+      ]),
+    ).toBe(true);
+    expect(
+      sameRows(sent, [
+        ['bo', null],
+        ['ana', 'Viewer'],
+      ]),
+    ).toBe(false);
+    expect(
+      sameRows(sent, [
+        ['ana', 'Viewer'],
+        ['bo', 'Creator'],
+      ]),
+    ).toBe(false);
+    expect(sameRows(sent, [['ana', 'Viewer']])).toBe(false);
   });
 
   it('refuses a table past the server’s limits with plain words and what to do, before anything is sent', () => {

@@ -95,6 +95,14 @@ export function toPublishTable(
   return { kind, headers: [...headers], columns, rows: out };
 }
 
+/**
+ * Does the table still hold the rows that were sent, in the same order? Results are written by row
+ * position, so a table sorted or edited while Tableau was being updated must not get them.
+ */
+export function sameRows(sent: PublishTable, rows: readonly CellValue[][]): boolean {
+  return rows.length === sent.rows.length && sent.rows.every((r, i) => r.cells.every((c, j) => c === toCell(rows[i][j] ?? null)));
+}
+
 /** What the result column says for a row: done / failed: <Tableau's message> / skipped: <why> / unchanged. */
 export function resultText(row: RowResult): string {
   switch (row.outcome) {

@@ -12,10 +12,19 @@ import {
 import type { ApiErrorBody, CellValue } from '../../../common/stream.js';
 import { toApiError } from '../../api/errors.js';
 import { useServices } from '../../app/services.js';
-import type { ResultColumn } from '../../workbook/gateway.js';
+import { type ResultColumn, WorkbookError } from '../../workbook/gateway.js';
 import { errorBody } from '../shared/errorBody.js';
 import { useAsync } from '../shared/useAsync.js';
-import { columnsFor, firstDataRow, mappableHeaders, mappedHeaders, RESULT_HEADER, resultTexts, toPublishTable } from './publishRows.js';
+import {
+  columnsFor,
+  firstDataRow,
+  mappableHeaders,
+  mappedHeaders,
+  RESULT_HEADER,
+  resultTexts,
+  sameRows,
+  toPublishTable,
+} from './publishRows.js';
 
 const withHint = (error: ApiErrorBody, more: string): ApiErrorBody => ({ ...error, hint: [error.hint, more].filter(Boolean).join(' ') });
 
@@ -140,6 +149,15 @@ export function usePublish(connection: ConnectionInfo | null) {
       let written: ResultColumn | null = null;
       let writeError: ApiErrorBody | null = null;
       try {
+        const now: CellValue[][] = [];
+        await workbook.readTableRows(name, sent.headers, (chunk) => now.push(...chunk));
+        if (!sameRows(sent, now)) {
+          throw new WorkbookError(
+            'invalid-input',
+            `${name} changed while Tableau was being updated (rows edited, sorted or moved), so the results were not written next to it.`,
+            'They are listed below. Run the dry run again to compare the table with the site.',
+          );
+        }
         written = await workbook.writeResultColumn(name, RESULT_HEADER, resultTexts(result, sent.rows.length));
       } catch (e) {
         writeError = errorBody(e);

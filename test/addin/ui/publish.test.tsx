@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ApiError } from '../../../addin/api/errors.js';
 import { App } from '../../../addin/ui/App.js';
+import { sortTable } from '../../../addin/workbook/memory/table-view.js';
 import type { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
 import type { PlanAction, PlannedRow, PublishPlan, PublishResult, RowOutcome } from '../../../common/publish.js';
 import { axeViolations, fakeApi, memoryServices, renderWith } from './harness.js';
@@ -212,6 +213,30 @@ describe('Publish to Tableau', { timeout: 120_000 }, () => {
     // The re-plan is of the very table sent before; no result column was written.
     expect(vi.mocked(api.publishDryRun).mock.calls[1]).toEqual(vi.mocked(api.publishDryRun).mock.calls[0]);
     expect(workbook.findTable('Staff')!.cols).toBe(4);
+  });
+
+  it('keeps the results off a table sorted while Tableau was being updated, and lists them in the pane', async () => {
+    let sort: () => void = () => undefined;
+    const api = fakeApi({
+      publishDryRun: async () => usersPlan,
+      publishApply: async () => {
+        sort();
+        return resultOf([
+          ['done', 'Added as Viewer'],
+          ['done', 'Updated'],
+          ['skipped', 'Skipped: invalid site role'],
+        ]);
+      },
+    });
+    const { user, workbook } = await openPublish(api);
+    // The analyst sorts the list (Z→A by login) while the apply runs.
+    sort = () => sortTable(workbook, workbook.findTable('Staff')!, [{ key: 0, ascending: false }]);
+    await user.click(screen.getByRole('button', { name: 'Dry run' }));
+    await user.click(await screen.findByRole('button', { name: 'Apply this plan (2 calls)' }));
+    await screen.findByText('Staff: 2 done, 1 skipped.');
+    expect(screen.getByRole('alert')).toHaveTextContent('Staff changed while Tableau was being updated (rows edited, sorted or moved)');
+    expect(workbook.findTable('Staff')!.cols).toBe(4);
+    expect(within(screen.getByRole('list', { name: 'Results by row' })).getAllByRole('listitem')).toHaveLength(3);
   });
 
   it('asks to connect first, and offers no dry run without a connection', async () => {
