@@ -70,6 +70,16 @@ describe('writeResultColumn', () => {
     expect(wb.findTable('Users')!.cols).toBe(3);
   });
 
+  it('fills the data rows only when the table shows its totals row', async () => {
+    const { wb, gateway } = usersTable();
+    wb.tableOps.setShowTotals(wb.findTable('Users')!, true);
+    const result = await gateway.writeResultColumn('Users', 'Tableau result', texts);
+    expect(result.address).toBe('A1:D5');
+    expect([1, 2, 3].map((r) => wb.value('Sheet1', r, 3))).toEqual(texts);
+    expect(wb.value('Sheet1', 4, 0)).toBe('Total');
+    expect(wb.sheet('Sheet1').get(4, 3)?.value ?? null).toBeNull();
+  });
+
   it('says so when the sheet is protected or the table is gone', async () => {
     const { wb, gateway } = usersTable();
     await expect(gateway.writeResultColumn('Nope', 'Tableau result', texts)).rejects.toMatchObject({ code: 'not-found' });
