@@ -9,10 +9,12 @@ interface ColumnMappingProps {
   headers: string[];
   columns: PublishColumns;
   onChange(field: PublishField, header: string | undefined): void;
+  /** While a dry run or an apply runs: what it reads must not change under it. */
+  disabled?: boolean;
 }
 
 /** Which column holds each field of the kind: guessed from the headers (common/publish.ts guessColumns), changed here. */
-export function ColumnMapping({ kind, headers, columns, onChange }: ColumnMappingProps) {
+export function ColumnMapping({ kind, headers, columns, onChange, disabled }: ColumnMappingProps) {
   const styles = usePaneStyles();
   return (
     <fieldset className={styles.fieldset}>
@@ -27,7 +29,7 @@ export function ColumnMapping({ kind, headers, columns, onChange }: ColumnMappin
             validationState={required && !chosen ? 'error' : 'none'}
             validationMessage={required && !chosen ? 'Pick the column that holds it.' : undefined}
           >
-            <Select value={chosen} onChange={(_, d) => onChange(field, d.value || undefined)}>
+            <Select value={chosen} disabled={disabled} onChange={(_, d) => onChange(field, d.value || undefined)}>
               <option value="">{required ? 'Choose a column…' : '(none)'}</option>
               {headers.map((h) => (
                 <option key={h} value={h}>

@@ -5,7 +5,7 @@ import { usePaneStyles } from '../shared/styles.js';
 import { resultText } from './publishRows.js';
 
 /** A long table's rows are summed up by the counts; the list shows this many. */
-export const ROWS_SHOWN = 200;
+const ROWS_SHOWN = 200;
 
 const ACTION_COLOR: Record<PlanAction, BadgeProps['color']> = {
   create: 'success',

@@ -63,7 +63,7 @@ export default function PublishScreen({ connection, onBack }: PublishScreenProps
       )}
       <div className={styles.row}>
         <Field label="Excel table" className={styles.grow}>
-          <Select value={table?.name ?? ''} onChange={(_, d) => flow.chooseTable(d.value)} disabled={!tables?.length}>
+          <Select value={table?.name ?? ''} onChange={(_, d) => flow.chooseTable(d.value)} disabled={!tables?.length || busy !== null}>
             {tables?.length ? null : <option value="">No tables in this workbook</option>}
             {tables?.map((t) => (
               <option key={t.name} value={t.name}>{`${t.name} (${t.sheet}, ${t.rowCount} ${t.rowCount === 1 ? 'row' : 'rows'})`}</option>
@@ -83,6 +83,7 @@ export default function PublishScreen({ connection, onBack }: PublishScreenProps
           className={local.fit}
           select={{ className: local.ellipsis }}
           value={kind}
+          disabled={busy !== null}
           onChange={(_, d) => flow.chooseKind(d.value as PublishKind)}
         >
           {PUBLISH_KINDS.map((k) => (
@@ -92,7 +93,7 @@ export default function PublishScreen({ connection, onBack }: PublishScreenProps
           ))}
         </Select>
       </Field>
-      {table ? <ColumnMapping kind={kind} headers={headers} columns={columns} onChange={flow.setColumn} /> : null}
+      {table ? <ColumnMapping kind={kind} headers={headers} columns={columns} onChange={flow.setColumn} disabled={busy !== null} /> : null}
       <div className={styles.row}>
         <Button appearance={stage.name === 'choose' ? 'primary' : 'secondary'} disabled={!canDryRun} onClick={() => void flow.dryRun()}>
           {stage.name === 'choose' ? 'Dry run' : 'Dry run again'}

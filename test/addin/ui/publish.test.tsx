@@ -168,25 +168,24 @@ describe('Publish to Tableau', { timeout: 120_000 }, () => {
     expect(api.publishApply).toHaveBeenCalledWith('c1', expect.objectContaining({ confirm: true, confirmRemovals: true }));
   });
 
-  it('says in plain words, before any change, that the signed-in user is not a site administrator', async () => {
+  // The server refuses before any call: not a site administrator (403 not-site-admin, docs/publish.md), or
+  // a Tableau too old for what is asked (feature-unavailable, as every version-gated route answers).
+  it.each([
+    ['not-site-admin', 'Only a site administrator can add users; the connection signs in as a Creator.'],
+    ['feature-unavailable', 'This Tableau Server (2019.4, REST API 3.6) cannot do that; it needs a newer version.'],
+  ] as const)('says in plain words, before any change, why the site refuses (%s)', async (code, message) => {
     const api = fakeApi({
       publishDryRun: async () => {
-        throw new ApiError(
-          {
-            code: 'not-site-admin',
-            message: 'Only a site administrator can add users; the connection signs in as a Creator.',
-            hint: 'Connect with an administrator’s token.',
-          },
-          403,
-        );
+        throw new ApiError({ code, message, hint: 'Ask your Tableau administrator.' }, code === 'not-site-admin' ? 403 : 400);
       },
     });
     const { user, workbook } = await openPublish(api);
     await user.click(screen.getByRole('button', { name: 'Dry run' }));
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('Only a site administrator can add users');
-    expect(alert).toHaveTextContent('Nothing was changed on the site.');
+    expect(alert).toHaveTextContent(message);
+    expect(alert).toHaveTextContent('Ask your Tableau administrator. Nothing was changed on the site.');
     expect(screen.queryByRole('button', { name: /Apply/ })).toBeNull();
+    expect(api.publishApply).not.toHaveBeenCalled();
     expect(workbook.findTable('Staff')!.cols).toBe(4);
   });
 
