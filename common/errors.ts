@@ -60,7 +60,7 @@ export type ScheduleErrorCode =
 type SnapshotErrorCode = 'no-snapshot' | 'snapshot-gone';
 
 /** Publishing a table to Tableau (common/publish.ts, server/publish). */
-export type PublishErrorCode =
+type PublishErrorCode =
   /** The signed-in user is not a site administrator: nothing was changed (checked before any call). */
   | 'not-site-admin'
   /** The site changed since the dry run the user confirmed: the body carries the new plan. */
