@@ -67,6 +67,8 @@ type PublishErrorCode =
   | 'plan-changed'
   /** The plan removes something and the apply came without `confirmRemovals: true`. */
   | 'confirmation-needed'
+  /** An apply with this connection is still running (a second click): wait for its results. */
+  | 'publish-busy'
   /** The table cannot be planned at all (a required column missing, a mapped header not in the table). */
   | 'table-invalid';
 
@@ -117,6 +119,7 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   'schedule-busy': 409,
   'connection-missing': 409,
   'plan-changed': 409,
+  'publish-busy': 409,
   'bad-request': 400,
   'invalid-input': 400,
   'vds-invalid-query': 400,

@@ -266,6 +266,20 @@ describe('publish a table to Tableau', () => {
     expect(site.writes.length).toBe(writesBefore);
   });
 
+  it('refuses a second apply with the same connection while the first runs', async () => {
+    const t = table('groups', ['Group'], [['Slow one']]);
+    const p = await plan(t);
+    // The first apply's write takes a while at Tableau; the second click arrives meanwhile.
+    sim.faults.add({ kind: 'latency', ms: 1_000, path: `${site.site.id}/groups`, method: 'POST', count: 1 });
+    const first = apply(t, p.planId);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await apply(t, p.planId);
+    const answers = [(await first).status, second.status].sort();
+    expect(answers).toEqual([200, 409]);
+    expect([(await first).json, second.json].find((b) => b.error)?.error.code).toBe('publish-busy');
+    expect(succeeded().filter((w) => w === 'POST group:slow one')).toHaveLength(1);
+  });
+
   it('answers bad input with a clear 400', async () => {
     const wrongKind = await dryRun({ ...table('groups', ['Group'], [['A']]), kind: 'workbooks' as PublishKind });
     expect(wrongKind.status).toBe(400);
