@@ -230,6 +230,29 @@ describe('publish a table to Tableau', () => {
     expect(third.counts).toEqual({ create: 0, update: 0, unchanged: 4, remove: 0, error: 1 });
   });
 
+  it('reads the site when an answer is lost after Tableau acted, and does not send that call again', async () => {
+    const t = table(
+      'projects',
+      ['Project', 'Parent', 'Description'],
+      [
+        ['Plans 2027', 'Samples/Finance/Plans', ''],
+        ['Plans', 'Samples/Finance', 'Yearly plans'],
+      ],
+    );
+    const p = await plan(t);
+    expect(actions(p)).toEqual(['create', 'create']);
+    // The parent is created, then the connection drops instead of the 201.
+    sim.faults.add({ kind: 'dropAnswer', path: `${site.site.id}/projects`, method: 'POST', count: 1 });
+    const result = (await apply(t, p.planId)).json as PublishResult;
+    expect(result.rows.map((r) => r.outcome)).toEqual(['done', 'done']);
+    expect(sim.faults.list()).toEqual([]);
+    const parent = [...site.projects.values()].find((x) => x.name === 'Plans')!;
+    expect([...site.projects.values()].filter((x) => x.name === 'Plans')).toHaveLength(1);
+    expect([...site.projects.values()].find((x) => x.name === 'Plans 2027')?.parentProjectId).toBe(parent.id);
+    expect(site.writes.filter((w) => w.key.endsWith(':plans'))).toHaveLength(1);
+    expect(actions(await plan(t))).toEqual(['unchanged', 'unchanged']);
+  });
+
   it('removes only with a second confirmation, and reports the row Tableau refuses with its code', async () => {
     const otto = userNamed('otto@example.com')!;
     const project = [...site.projects.values()].find((p) => p.name === 'Archive')!;
