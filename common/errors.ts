@@ -60,13 +60,15 @@ export type ScheduleErrorCode =
 type SnapshotErrorCode = 'no-snapshot' | 'snapshot-gone';
 
 /** Publishing a table to Tableau (common/publish.ts, server/publish). */
-export type PublishErrorCode =
+type PublishErrorCode =
   /** The signed-in user is not a site administrator: nothing was changed (checked before any call). */
   | 'not-site-admin'
   /** The site changed since the dry run the user confirmed: the body carries the new plan. */
   | 'plan-changed'
   /** The plan removes something and the apply came without `confirmRemovals: true`. */
   | 'confirmation-needed'
+  /** An apply with this connection is still running (a second click): wait for its results. */
+  | 'publish-busy'
   /** The table cannot be planned at all (a required column missing, a mapped header not in the table). */
   | 'table-invalid';
 
@@ -117,6 +119,7 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   'schedule-busy': 409,
   'connection-missing': 409,
   'plan-changed': 409,
+  'publish-busy': 409,
   'bad-request': 400,
   'invalid-input': 400,
   'vds-invalid-query': 400,

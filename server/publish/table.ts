@@ -13,7 +13,7 @@ import {
 import { ApiError } from '../errors.js';
 
 /** A row's fields as trimmed text; a field without a column or with an empty cell is ''. */
-export type RowValues = Record<PublishField, string>;
+type RowValues = Record<PublishField, string>;
 
 export interface TableRow {
   index: number;
@@ -23,7 +23,7 @@ export interface TableRow {
 const tableInvalid = (message: string) => new ApiError({ code: 'table-invalid', message });
 
 /** A cell as text: numbers as Excel shows them plainly, booleans as TRUE/FALSE, empty as ''. */
-export function cellText(cell: PublishCell | undefined): string {
+function cellText(cell: PublishCell | undefined): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
   return String(cell).trim();

@@ -47,6 +47,8 @@ async function requireSiteAdmin(client: Tableau): Promise<void> {
   if (!isAdminRole(me.siteRole)) throw notSiteAdmin({ name: me.name, siteRole: me.siteRole });
 }
 
+const MEMBER_READS_AT_ONCE = 4;
+
 /** What the planner compares the table with, through the client's paged lists; only what the kind needs. */
 async function readSite(client: Tableau, table: PublishTable, groupIds?: string[]): Promise<SiteSnapshot> {
   const kind = table.kind;
@@ -69,7 +71,12 @@ async function readSite(client: Tableau, table: PublishTable, groupIds?: string[
   const named = new Set(groupNamesOf(table).map(nameKey));
   const memberIds = groupIds ?? siteGroups.filter((g) => named.has(nameKey(g.name))).map((g) => g.id);
   const members = new Map<string, Set<string>>();
-  for (const id of memberIds) members.set(id, new Set((await client.listGroupUsers(id)).map((u) => u.id)));
+  // A few groups at a time: each list pages on its own, and the site's rate limit is shared.
+  for (let i = 0; i < memberIds.length; i += MEMBER_READS_AT_ONCE) {
+    const ids = memberIds.slice(i, i + MEMBER_READS_AT_ONCE);
+    const lists = await Promise.all(ids.map((id) => client.listGroupUsers(id)));
+    ids.forEach((id, k) => members.set(id, new Set(lists[k].map((u) => u.id))));
+  }
   return {
     me: client.userId,
     users: users.map((u) => ({
@@ -108,6 +115,9 @@ function readFailure(e: unknown): FailureView {
 }
 
 export class PublishService {
+  /** Connections with an apply under way in this process: a second one would race the first on the same rows. */
+  private readonly applying = new Set<string>();
+
   constructor(private readonly connections: ConnectionService) {}
 
   async dryRun(userId: string, connectionId: string, table: PublishTable): Promise<PublishPlan> {
@@ -117,7 +127,22 @@ export class PublishService {
   }
 
   async apply(userId: string, connectionId: string, request: PublishApplyRequest): Promise<PublishResult> {
-    const { client } = await this.connections.client(userId, connectionId);
+    const { client, connection } = await this.connections.client(userId, connectionId);
+    if (this.applying.has(connection.info.id)) {
+      throw new ApiError({
+        code: 'publish-busy',
+        message: 'A table is still being applied with this connection: wait for its results, then run a dry run again.',
+      });
+    }
+    this.applying.add(connection.info.id);
+    try {
+      return await this.applyWith(client, request);
+    } finally {
+      this.applying.delete(connection.info.id);
+    }
+  }
+
+  private async applyWith(client: Tableau, request: PublishApplyRequest): Promise<PublishResult> {
     await requireSiteAdmin(client);
     const planned = planTable(request.table, await readSite(client, request.table));
     if (planned.plan.planId !== request.planId) throw new PlanChangedError(planned.plan);

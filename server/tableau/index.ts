@@ -5,12 +5,9 @@ export { compareVersions, parseProductVersion, supportsFeature, vdsSchemaVersion
 export { type Clock, type Logger, silentLogger } from './http.js';
 export { Limiter } from './limiter.js';
 export { buildFilter } from './paging.js';
-export type { GroupFields, NewUser, ProjectFields, SiteWriter, UserChanges } from './provisioning.js';
 export type { ResourceItem } from './resources.js';
-export type { Group } from './schemas/group.js';
 export type { Job } from './schemas/job.js';
 export type { Project } from './schemas/project.js';
-export type { User } from './schemas/user.js';
 export type { View } from './schemas/view.js';
 export { SessionCache } from './sessions.js';
 export { MemoryVdsBudget, type VdsBudgetUse } from './vds-budget.js';

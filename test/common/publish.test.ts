@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  AUTH_SETTINGS,
   describeCounts,
   guessColumns,
+  isRemovalKind,
   missingColumns,
   parseAuthSetting,
   parseSiteRole,
+  PLAN_ACTIONS,
+  PUBLISH_FIELDS,
+  PUBLISH_KIND_LABELS,
+  PUBLISH_KINDS,
+  PUBLISH_LIMITS,
   publishApplyRequestSchema,
+  type PublishRow,
   publishTableSchema,
 } from '../../common/publish.js';
 
@@ -77,5 +85,30 @@ describe('schemas', () => {
 
   it('describes counts in words', () => {
     expect(describeCounts({ create: 2, update: 0, unchanged: 1, remove: 0, error: 1 })).toBe('2 to create, 1 unchanged, 1 with an error');
+  });
+});
+
+describe('kinds and limits', () => {
+  it('labels every kind, names its fields, and marks the removing ones', () => {
+    for (const kind of PUBLISH_KINDS) {
+      expect(PUBLISH_KIND_LABELS[kind]).toMatch(/^[A-Z]/);
+      expect(PUBLISH_FIELDS[kind].required.length).toBeGreaterThan(0);
+    }
+    expect(PUBLISH_KINDS.filter(isRemovalKind)).toEqual(['remove-users-from-site', 'remove-users-from-group']);
+    expect(AUTH_SETTINGS.map((a) => parseAuthSetting(a.toLowerCase()))).toEqual([...AUTH_SETTINGS]);
+  });
+
+  it('refuses a table over the limits', () => {
+    const row = (index: number): PublishRow => ({ index, cells: ['a'] });
+    const base = { kind: 'groups', headers: ['Group'], columns: { groupName: 'Group' } };
+    const rows = Array.from({ length: PUBLISH_LIMITS.rows }, (_, i) => row(i));
+    expect(publishTableSchema.safeParse({ ...base, rows }).success).toBe(true);
+    expect(publishTableSchema.safeParse({ ...base, rows: [...rows, row(rows.length)] }).success).toBe(false);
+    const longCell = 'x'.repeat(PUBLISH_LIMITS.cellChars + 1);
+    expect(publishTableSchema.safeParse({ ...base, rows: [{ index: 0, cells: [longCell] }] }).success).toBe(false);
+  });
+
+  it('lists the plan actions in the order the pane counts them', () => {
+    expect(PLAN_ACTIONS).toEqual(['create', 'update', 'unchanged', 'remove', 'error']);
   });
 });

@@ -230,6 +230,29 @@ describe('publish a table to Tableau', () => {
     expect(third.counts).toEqual({ create: 0, update: 0, unchanged: 4, remove: 0, error: 1 });
   });
 
+  it('reads the site when an answer is lost after Tableau acted, and does not send that call again', async () => {
+    const t = table(
+      'projects',
+      ['Project', 'Parent', 'Description'],
+      [
+        ['Plans 2027', 'Samples/Finance/Plans', ''],
+        ['Plans', 'Samples/Finance', 'Yearly plans'],
+      ],
+    );
+    const p = await plan(t);
+    expect(actions(p)).toEqual(['create', 'create']);
+    // The parent is created, then the connection drops instead of the 201.
+    sim.faults.add({ kind: 'dropAnswer', path: `${site.site.id}/projects`, method: 'POST', count: 1 });
+    const result = (await apply(t, p.planId)).json as PublishResult;
+    expect(result.rows.map((r) => r.outcome)).toEqual(['done', 'done']);
+    expect(sim.faults.list()).toEqual([]);
+    const parent = [...site.projects.values()].find((x) => x.name === 'Plans')!;
+    expect([...site.projects.values()].filter((x) => x.name === 'Plans')).toHaveLength(1);
+    expect([...site.projects.values()].find((x) => x.name === 'Plans 2027')?.parentProjectId).toBe(parent.id);
+    expect(site.writes.filter((w) => w.key.endsWith(':plans'))).toHaveLength(1);
+    expect(actions(await plan(t))).toEqual(['unchanged', 'unchanged']);
+  });
+
   it('removes only with a second confirmation, and reports the row Tableau refuses with its code', async () => {
     const otto = userNamed('otto@example.com')!;
     const project = [...site.projects.values()].find((p) => p.name === 'Archive')!;
@@ -264,6 +287,20 @@ describe('publish a table to Tableau', () => {
     expect(res.json.error.code).toBe('plan-changed');
     expect(actions(res.json.plan)).toEqual(['unchanged']);
     expect(site.writes.length).toBe(writesBefore);
+  });
+
+  it('refuses a second apply with the same connection while the first runs', async () => {
+    const t = table('groups', ['Group'], [['Slow one']]);
+    const p = await plan(t);
+    // The first apply's write takes a while at Tableau; the second click arrives meanwhile.
+    sim.faults.add({ kind: 'latency', ms: 1_000, path: `${site.site.id}/groups`, method: 'POST', count: 1 });
+    const first = apply(t, p.planId);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await apply(t, p.planId);
+    const answers = [(await first).status, second.status].sort();
+    expect(answers).toEqual([200, 409]);
+    expect([(await first).json, second.json].find((b) => b.error)?.error.code).toBe('publish-busy');
+    expect(succeeded().filter((w) => w === 'POST group:slow one')).toHaveLength(1);
   });
 
   it('answers bad input with a clear 400', async () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import type { ResultCounts, RowOutcome } from '../../../common/publish.js';
 import { applyPlan, type ApplyPorts, type FailureView, type Writer } from '../../../server/publish/apply.js';
 import { planTable } from '../../../server/publish/plan.js';
 import type { SiteSnapshot } from '../../../server/publish/site.js';
@@ -100,14 +101,16 @@ describe('applyPlan', () => {
       ['failed', 'Failed: Tableau refused it.'],
       ['done', 'Done: Create project "Other" at the top level.'],
     ]);
-    expect(result.summary).toEqual({ done: 1, failed: 1, skipped: 1, unchanged: 0 });
+    const summary: ResultCounts = { done: 1, failed: 1, skipped: 1, unchanged: 0 };
+    expect(result.summary).toEqual(summary);
   });
 
   it('stops at a refusal every later call would get, and says the rest was not attempted', async () => {
     const t = table('groups', ['Group'], [['A'], ['B'], ['Ops']]);
     const fake = fakeTableau(() => 'refuse-all');
     const result = await applyPlan(planTable(t, smallSite()), fake.ports, readFailure);
-    expect(result.rows.map((r) => r.outcome)).toEqual(['failed', 'skipped', 'unchanged']);
+    const expected: RowOutcome[] = ['failed', 'skipped', 'unchanged'];
+    expect(result.rows.map((r) => r.outcome)).toEqual(expected);
     expect(result.rows[1].message).toMatch(/^Not attempted: the run stopped at row 1/);
     expect(fake.calls).toEqual(['createGroup A']);
   });

@@ -1,6 +1,7 @@
 /** The planner (server/publish/plan.ts) on a small site: the rules the simulator test does not reach. */
 import { describe, expect, it } from 'vitest';
 
+import type { RowProblemCode } from '../../../common/publish.js';
 import { planTable } from '../../../server/publish/plan.js';
 import { ordered } from '../../../server/publish/steps.js';
 import { smallSite, table } from './fixtures.js';
@@ -36,7 +37,8 @@ describe('planTable', () => {
       ],
     );
     const { plan } = planTable(t, smallSite());
-    expect(plan.rows.map((r) => r.problem?.code ?? r.action)).toEqual(['not-allowed', 'not-allowed', 'duplicate-in-table']);
+    const expected: RowProblemCode[] = ['not-allowed', 'not-allowed', 'duplicate-in-table'];
+    expect(plan.rows.map((r) => r.problem?.code)).toEqual(expected);
   });
 
   it('updates only what the table says and differs; an empty cell leaves a value alone', () => {

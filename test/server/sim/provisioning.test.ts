@@ -130,6 +130,26 @@ describe('simulator: writing users, groups and projects', () => {
     expect((await call('DELETE', `projects/${created.body.project.id}`)).status).toBe(204);
   });
 
+  it("takes TSC's XML bodies and answers in XML, as user_add.xml", async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/${V}/sites/${h.siteId}/users`,
+      headers: { 'x-tableau-auth': token, 'content-type': 'application/xml', accept: 'application/xml' },
+      payload: '<tsRequest><user name="xml.user" siteRole="Viewer" authSetting="ServerDefault"/></tsRequest>',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.body).toMatch(
+      /<user id="[0-9a-f-]+" name="xml\.user" siteRole="Viewer" authSetting="ServerDefault" externalAuthUserId=""\/>/,
+    );
+    const project = await h.app.inject({
+      method: 'POST',
+      url: `/api/${V}/sites/${h.siteId}/projects`,
+      headers: { 'x-tableau-auth': token, 'content-type': 'application/xml', accept: 'application/json' },
+      payload: '<tsRequest><project name="From XML" description="d"/></tsRequest>',
+    });
+    expect(JSON.parse(project.body).project).toMatchObject({ name: 'From XML', description: 'd' });
+  });
+
   it('lets only site administrators write (403 before any change), and logs every call on the site', async () => {
     const carlToken = await h.signIn({
       personalAccessTokenName: DEMO.otherPatName,
