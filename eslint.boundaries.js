@@ -78,5 +78,5 @@ export const boundaries = [
   imports(['addin/refresh/**/*.ts', 'addin/workbook/**/*.ts'], [noServer, noAppLayers]),
   imports(['common/**/*.ts'], [noServer, noAddin]),
   imports(['server/**/*.ts'], [noAddin]),
-  imports(['server/{services,schedule,pull,store,tableau,vds}/**/*.ts'], [noAddin, noHttp]),
+  imports(['server/{services,schedule,pull,publish,store,tableau,vds}/**/*.ts'], [noAddin, noHttp]),
 ];

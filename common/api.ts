@@ -23,6 +23,8 @@
  *   POST   /api/connections/:cid/pull  PullRequest    -> typed result stream (common/stream.ts, NDJSON)
  *   GET    /api/schedules, POST /api/schedules, PUT/DELETE /api/schedules/:sid, GET /api/schedules/:sid/runs
  *   GET    /api/snapshots/latest?scheduleId          -> typed result stream of the latest snapshot
+ *   POST   /api/connections/:cid/publish/dry-run   PublishTable -> PublishPlan      (common/publish.ts)
+ *   POST   /api/connections/:cid/publish/apply     PublishApplyRequest -> PublishResult
  */
 import { z } from 'zod';
 

@@ -59,8 +59,22 @@ export type ScheduleErrorCode =
 /** A schedule's stored results (server/http/routes/schedules.ts, server/store/snapshots.ts). */
 type SnapshotErrorCode = 'no-snapshot' | 'snapshot-gone';
 
+/** Publishing a table to Tableau (common/publish.ts, server/publish). */
+type PublishErrorCode =
+  /** The signed-in user is not a site administrator: nothing was changed (checked before any call). */
+  | 'not-site-admin'
+  /** The site changed since the dry run the user confirmed: the body carries the new plan. */
+  | 'plan-changed'
+  /** The plan removes something and the apply came without `confirmRemovals: true`. */
+  | 'confirmation-needed'
+  /** An apply with this connection is still running (a second click): wait for its results. */
+  | 'publish-busy'
+  /** The table cannot be planned at all (a required column missing, a mapped header not in the table). */
+  | 'table-invalid';
+
 /** Codes the server sends: each has an HTTP status below. */
-export type ServerErrorCode = TableauErrorCode | CompanionErrorCode | DataErrorCode | ScheduleErrorCode | SnapshotErrorCode;
+export type ServerErrorCode =
+  TableauErrorCode | CompanionErrorCode | DataErrorCode | ScheduleErrorCode | SnapshotErrorCode | PublishErrorCode;
 
 /**
  * Codes only the add-in makes (never on the wire, so no HTTP status): the server could not be
@@ -94,6 +108,7 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   'session-expired': 401,
   unauthorized: 401,
   forbidden: 403,
+  'not-site-admin': 403,
   'vds-no-api-access': 403,
   'forbidden-origin': 403,
   'not-found': 404,
@@ -103,10 +118,14 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   'secret-unreadable': 409,
   'schedule-busy': 409,
   'connection-missing': 409,
+  'plan-changed': 409,
+  'publish-busy': 409,
   'bad-request': 400,
   'invalid-input': 400,
   'vds-invalid-query': 400,
   'vds-unknown-field': 400,
+  'confirmation-needed': 400,
+  'table-invalid': 400,
   // The address in the request (or where Tableau redirected it) is one the operator does not let the
   // server reach: the request cannot succeed as sent, whoever repeats it (docs/security.md).
   'target-not-allowed': 400,

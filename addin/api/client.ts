@@ -13,6 +13,7 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
+import type { PublishApplyRequest, PublishPlan, PublishResult, PublishTable } from '../../common/publish.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { readStream } from './stream.js';
 import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
@@ -48,6 +49,10 @@ export interface ApiClient {
   fieldValues(connectionId: string, datasourceId: string, query: FieldValuesQuery, opts?: CallOptions): Promise<FieldValues>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
+  /** What publishing `table` would change on the site: reads only, nothing is sent (common/publish.ts). */
+  publishDryRun(connectionId: string, table: PublishTable, opts?: CallOptions): Promise<PublishPlan>;
+  /** Makes the confirmed plan's calls; 409 plan-changed when the site moved since the dry run. */
+  publishApply(connectionId: string, request: PublishApplyRequest, opts?: CallOptions): Promise<PublishResult>;
   listSchedules(opts?: CallOptions): Promise<JsonObject>;
   createSchedule(body: JsonObject, opts?: CallOptions): Promise<JsonObject>;
   updateSchedule(scheduleId: string, body: JsonObject, opts?: CallOptions): Promise<JsonObject>;
@@ -104,6 +109,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     fieldValues: (cid, dsid, q, opts) =>
       json<FieldValues>('GET', `${conn(cid)}/datasources/${seg(dsid)}/field-values${query({ ...q })}`, undefined, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
+    publishDryRun: (cid, table, opts) => json<PublishPlan>('POST', `${conn(cid)}/publish/dry-run`, table, opts),
+    publishApply: (cid, request, opts) => json<PublishResult>('POST', `${conn(cid)}/publish/apply`, request, opts),
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),
     updateSchedule: (sid, body, opts) => json<JsonObject>('PUT', `/api/schedules/${seg(sid)}`, body, opts),

@@ -11,7 +11,9 @@ export type Route =
   | { name: 'home' }
   | { name: 'view'; view: ViewItem }
   | { name: 'query'; datasource: Pick<DatasourceItem, 'id' | 'name'> }
-  | { name: 'preview'; source: PullSource; title: string };
+  | { name: 'preview'; source: PullSource; title: string }
+  /** Tables tab: publish an Excel table to Tableau (users, groups, projects…; issue #22). */
+  | { name: 'publish' };
 
 interface NavState {
   tab: Tab;

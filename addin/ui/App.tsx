@@ -15,6 +15,7 @@ import { ViewScreen } from './view/ViewScreen.js';
 // The query builder and the preview/insert flow are the heaviest screens: load them on first use.
 const QueryScreen = lazy(() => import('./query/QueryScreen.js'));
 const PreviewScreen = lazy(() => import('./preview/PreviewScreen.js'));
+const PublishScreen = lazy(() => import('./publish/PublishScreen.js'));
 
 const useStyles = makeStyles({
   root: {
@@ -95,7 +96,10 @@ export function App() {
   const screenFor = (t: TabName): React.ReactNode => {
     const r = nav.stacks[t][nav.stacks[t].length - 1];
     if (t === 'connect') return <ConnectScreen connections={connections} onConnected={onConnected} />;
-    if (t === 'tables') return <TablesScreen />;
+    if (t === 'tables') {
+      if (r.name === 'publish') return <PublishScreen connection={connection ?? null} onBack={back} />;
+      return <TablesScreen onPublish={() => push({ name: 'publish' })} />;
+    }
     if (!connection) return null;
     if (r.name === 'view')
       return (

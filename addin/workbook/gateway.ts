@@ -128,6 +128,17 @@ export interface ReplaceResult {
   stats: WriteStats;
 }
 
+/** Where writeResultColumn put its texts. */
+export interface ResultColumn {
+  table: string;
+  /** The column's header as it stands in the table. */
+  column: string;
+  /** The whole table afterwards, e.g. "A1:E12" (no sheet prefix). */
+  address: string;
+  /** True when the column was new (added at the table's right edge). */
+  added: boolean;
+}
+
 type WorkbookErrorCode =
   | 'cancelled'
   | 'collision'
@@ -173,6 +184,12 @@ export interface WorkbookGateway {
     onRows: (rows: CellValue[][]) => void,
     opts?: ReadRowsOptions,
   ): Promise<number>;
+  /**
+   * One text per data row (in the table's row order) into the table's column named `header`: the
+   * existing one, or a new table column at the right edge (excel/result-column.ts). 'invalid-input'
+   * when the table's row count is not `texts.length`; 'collision' when the new column's cells are not empty.
+   */
+  writeResultColumn(tableName: string, header: string, texts: readonly string[]): Promise<ResultColumn>;
   /**
    * Marks areas of the table's data (rows and columns counted from its first data cell) with a
    * light fill until the next call, which removes them first; [] only removes them. The cells'

@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.js';
 import { contentRoutes } from './routes/content.js';
 import { controlRoutes } from './routes/control.js';
 import { jobRoutes } from './routes/jobs.js';
+import { provisioningRoutes } from './routes/provisioning.js';
 import { searchRoutes } from './routes/search.js';
 import { serverRoutes } from './routes/server.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -127,6 +128,7 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
   contentRoutes(app, ctx);
   jobRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  provisioningRoutes(app, ctx);
   searchRoutes(app, ctx);
   controlRoutes(app, ctx);
   registerSimDataRoutes(app, createDataHost(ctx), clock);

@@ -57,6 +57,48 @@ export const errors = {
    * (400113)" (tableau/webhooks-docs README.md "Test a Webhook"); Get and Delete answer the same here.
    */
   webhookNotFound: (id: string) => new SimError(400, '400113', 'Bad Request', `The webhook '${id}' does not exist.`),
+  // ---- writing users, groups and projects (routes/provisioning.ts) ----
+  /**
+   * Users, groups and projects are written by site administrators only (REST reference "Permissions"
+   * of Add User to Site, Create Group, Create Project: rest_api_ref_users_and_groups.htm,
+   * rest_api_ref_projects.htm). The code is **unverified** here as for webhooks: 403004 is the code
+   * the reference gives a caller without the permission a method needs.
+   */
+  adminOnly: (what: string) => new SimError(403, '403004', 'Forbidden', `Only site or server administrators can ${what}.`),
+  /** Add User to Site / Update User (TSC users_endpoint.py docstring of `add`: 400013). */
+  invalidSiteRole: (role: string) =>
+    new SimError(
+      400,
+      '400013',
+      'Invalid site role',
+      `'${role}' is not a site role: the value of the siteRole attribute must be Creator, Explorer, ExplorerCanPublish, SiteAdministratorCreator, SiteAdministratorExplorer, Unlicensed, or Viewer.`,
+    ),
+  /**
+   * A user name already on the site. 409017 is what current servers send (TSC samples/create_group.py
+   * handles "409017" for it); TSC's older docstring of users.add names 409000 "User conflict".
+   */
+  userConflict: (name: string) => new SimError(409, '409017', 'User conflict', `The user '${name}' already exists on the site.`),
+  /** Create Group / Update Group with a name the site has (TSC samples/create_group.py: 409009). */
+  groupConflict: (name: string) =>
+    new SimError(409, '409009', 'Group name conflict', `A group named '${name}' already exists on the site.`),
+  /** Add User to Group for a member (TSC samples/create_group.py: 409011). */
+  memberConflict: () => new SimError(409, '409011', 'User conflict', 'The specified user is already a member of the specified group.'),
+  /** Create / Update Project: the same name under the same parent (REST reference, Create Project errors: 409006). */
+  projectConflict: (name: string) =>
+    new SimError(409, '409006', 'Project name conflict', `A project named '${name}' already exists in the same parent project.`),
+  /**
+   * Remove User from Site for a user who still owns content: Tableau only sets the user's site role to
+   * Unlicensed and answers 409 Conflict (Okta Workflows' Tableau Cloud connector, "Remove User from
+   * Site", https://help.okta.com/wf/en-us/content/topics/workflows/connector-reference/tableaucloud/actions/removeuserfromsite.htm).
+   * The code after 409 is **unverified**.
+   */
+  userOwnsContent: (name: string) =>
+    new SimError(
+      409,
+      '409000',
+      'Conflict',
+      `The user '${name}' owns content and cannot be removed; their site role was set to Unlicensed. Hand the content to another user (mapAssetsTo).`,
+    ),
   unknownResource: (path: string) => new SimError(404, '404003', 'Resource Not Found', `Unknown resource '${path}' specified in URI.`),
   notFound: (what: NotFoundKind, id: string) => {
     const [code, label] = NOT_FOUND[what];

@@ -26,6 +26,12 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gatewayTimeout'), ...target }).strict(),
   /** Destroy the socket without answering (ECONNRESET / socket hang up on the client). */
   z.object({ kind: z.literal('reset'), ...target }).strict(),
+  /**
+   * The request is carried out (a user added, a project created), then the socket is destroyed
+   * instead of answering: the client cannot tell whether Tableau did it (TSC#636, TSC#1137:
+   * "user got added to the site, but" the call failed). docs/publish.md#apply.
+   */
+  z.object({ kind: z.literal('dropAnswer'), ...target }).strict(),
   /** Never answer (no `ms`) or answer normally after `ms`. */
   z.object({ kind: z.literal('timeout'), ms: z.number().int().min(1).max(3_600_000).optional(), ...target }).strict(),
   /** Cut the JSON body in half: status 200, content-type JSON, unparseable body. */
@@ -81,6 +87,8 @@ export interface FaultPlan {
   /** A VDS result stream that fails or is cut after some rows (vdsStreamError / vdsStreamCut). */
   vdsStream?: VdsStreamFault;
   mutation?: Mutation;
+  /** Carry the request out, then drop the answer (dropAnswer). */
+  dropAnswer?: boolean;
   /** A fault that answers (or drops) the request itself. */
   terminal?: FaultInfo;
 }
@@ -169,6 +177,9 @@ export class FaultController {
           break;
         case 'mutate':
           plan.mutation = { add: f.add ?? 0, remove: f.remove ?? 0 };
+          break;
+        case 'dropAnswer':
+          plan.dropAnswer = true;
           break;
         case 'timeout':
           if (f.ms !== undefined) plan.delayMs += f.ms;

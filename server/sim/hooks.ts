@@ -88,6 +88,11 @@ export function installHooks(app: FastifyInstance, ctx: SimContext, defaultForma
     }
   });
   app.addHook('onSend', async (request, reply, payload) => {
+    if (request.simFaults?.dropAnswer) {
+      // The handler has run: what it did stays done, only the answer is lost.
+      request.raw.socket.destroy();
+      return payload;
+    }
     let out = payload;
     const isJson = String(reply.getHeader('content-type') ?? '').startsWith('application/json');
     // Cached list pages come as bytes (routes/common.ts sendList); XML and malformed answers need the text.

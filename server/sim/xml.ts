@@ -37,6 +37,13 @@ export function xmlToTsRequest(xml: string): Record<string, unknown> {
   if (refresh) out.extractRefresh = refresh;
   const webhook = el.get('webhook');
   if (webhook) out.webhook = webhookFromXml(el, webhook);
+  // The write bodies of routes/provisioning.ts: one element of attributes each (TSC request_factory.py
+  // UserRequest.add_req / update_req, GroupRequest.create_local_req / add_user_req, ProjectRequest.create_req).
+  for (const name of ['group', 'project'] as const) {
+    const attrs = el.get(name);
+    if (attrs) out[name] = attrs;
+  }
+  if (!creds && el.has('user')) out.user = el.get('user');
   return out;
 }
 

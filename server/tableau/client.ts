@@ -39,6 +39,7 @@ import {
   parsePage,
   readPage,
 } from './paging.js';
+import { SiteWriter } from './provisioning.js';
 import { type ListResource, type ResourceItem, RESOURCES } from './resources.js';
 import { parseList, unwrapList } from './schemas/coerce.js';
 import { type Connection, connectionSchema } from './schemas/connection.js';
@@ -46,6 +47,7 @@ import { type Datasource, datasourceSchema } from './schemas/datasource.js';
 import type { Job } from './schemas/job.js';
 import { type SearchHit, searchHitSchema, searchResponseSchema } from './schemas/search.js';
 import type { ServerInfo } from './schemas/serverInfo.js';
+import { type User, userSchema } from './schemas/user.js';
 import type { VdsMetadata } from './schemas/vdsMetadata.js';
 import { type View, viewSchema } from './schemas/view.js';
 import {
@@ -199,6 +201,7 @@ export class TableauClient {
         logger,
         label: `${req.method} ${new URL(req.url).pathname}`,
         url: req.url,
+        write: req.write,
       });
     // Credentials and the token go only to this origin (or a Cloud pod of it): auth.ts redirectVerdict.
     const given = new URL(serverUrl);
@@ -438,6 +441,34 @@ export class TableauClient {
     if (list.dropped.length)
       this.t.logger.warn({ list: label, dropped: list.dropped }, 'tableau list items failed validation and were skipped');
     return list.items;
+  }
+
+  // ---- users and groups ----------------------------------------------------------------------------
+
+  /**
+   * Query User On Site (GET users/{id},
+   * https://help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_users_and_groups.htm#query_user_on_site).
+   */
+  async getUser(id: string): Promise<User> {
+    return (await this.t.json({ method: 'GET', url: `${this.siteUrl}/users/${checkId(id, 'user')}` }, z.object({ user: userSchema }))).user;
+  }
+
+  /** Get Users in Group (GET groups/{id}/users, paged like every list): each member once. */
+  async listGroupUsers(groupId: string): Promise<User[]> {
+    const def = { path: `groups/${checkId(groupId, 'group')}/users`, listKey: 'users', itemKey: 'user', schema: userSchema, paged: true };
+    const result = await collectAllPages<User>(
+      async (pageNumber, pageSize) => {
+        const res = await this.t.send({ method: 'GET', url: `${this.siteUrl}/${def.path}`, query: buildQuery({ pageSize, pageNumber }) });
+        return () => parsePage<User>(def, parseJsonBody(res.body));
+      },
+      { pageSize: MAX_PAGE_SIZE, pool: this.opts.pagePool, appendStable: false, logger: this.t.logger, label: 'group users' },
+    );
+    return result.items;
+  }
+
+  /** Writing users, groups, memberships and projects (provisioning.ts; site administrators only). */
+  get writer(): SiteWriter {
+    return new SiteWriter(this.t, () => this.siteUrl);
   }
 
   // ---- data --------------------------------------------------------------------------------------

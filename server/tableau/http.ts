@@ -76,6 +76,13 @@ export interface HttpRequest {
   data?: unknown;
   /** Stream the body of a 2xx answer instead of reading it as text. */
   stream?: boolean;
+  /**
+   * A call that changes the site (add a user, create a project): retried only when Tableau surely did
+   * not act on it — a 429, or a connection that never opened (WRITE_SAFE_FAILURES). A 5xx or a
+   * connection lost after the request went out is NOT retried: Tableau may have done it (TSC#636,
+   * TSC#1137: a user added although the answer was an error), so the caller reads the site to decide.
+   */
+  write?: boolean;
 }
 
 export interface HttpResponse {
@@ -181,9 +188,13 @@ export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: Body
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 
-function isRetryableStatus(status: number): boolean {
-  return RETRY_STATUS.has(status);
+function isRetryableStatus(status: number, write: boolean | undefined): boolean {
+  // 429: Tableau refused the call before doing it (rest_api_concepts_errors.htm, kb "Concurrency limits in REST APIs").
+  return write ? status === 429 : RETRY_STATUS.has(status);
 }
+
+/** Network failures where the request never reached Tableau: safe to send a write again. */
+const WRITE_SAFE_FAILURES = new Set(['refused', 'unreachable', 'connect-timeout', 'dns-unavailable']);
 
 /**
  * An AxiosError carries the request config: headers with X-Tableau-Auth and the sign-in body with
@@ -225,7 +236,10 @@ export interface RetryContext {
  * here: its `cause` holds the exact reason (code, request, address, attempts) for the ONE line that
  * whoever reports the failure writes (the HTTP error handler, the scheduler). Retries log at info.
  */
-export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: RetryContext & { url?: string }): Promise<HttpResponse> {
+export async function sendWithRetry(
+  send: () => Promise<HttpResponse>,
+  ctx: RetryContext & { url?: string; write?: boolean },
+): Promise<HttpResponse> {
   const { policy, clock, logger } = ctx;
   const started = clock.now();
   for (let attempt = 0; ; attempt++) {
@@ -233,13 +247,13 @@ export async function sendWithRetry(send: () => Promise<HttpResponse>, ctx: Retr
     let failure: ReturnType<typeof classifyNetworkError> | undefined;
     try {
       res = await send();
-      if (!isRetryableStatus(res.status)) return res;
+      if (!isRetryableStatus(res.status, ctx.write)) return res;
     } catch (e) {
       if (e instanceof TableauError) throw e;
       const refused = findTargetRefusal(e);
       if (refused) throw targetNotAllowed(refused, ctx);
       failure = classifyNetworkError(e);
-      if (!failure.retryable) throw failed(failure, ctx, attempt + 1);
+      if (!failure.retryable || (ctx.write && !WRITE_SAFE_FAILURES.has(failure.kind))) throw failed(failure, ctx, attempt + 1);
     }
     const backoff = backoffDelay(attempt, policy, clock.random);
     const retryAfter = res ? parseRetryAfter(res.headers['retry-after'], clock.now()) : undefined;

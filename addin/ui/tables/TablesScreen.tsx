@@ -31,12 +31,36 @@ import { useRefresh } from './useRefresh.js';
 interface TablesScreenProps {
   /** IANA zone for times shown (default: the pane's local zone). */
   timeZone?: string;
+  /** Opens the Publish flow (any table of the workbook back to Tableau); without it the tab offers none. */
+  onPublish?(): void;
 }
 
-/** The Tables tab: the refresh feature's tables, or what the tab will hold while there is none. */
-export function TablesScreen({ timeZone }: TablesScreenProps) {
+/** The Tables tab: the refresh feature's tables, or what the tab will hold while there is none; and the way to Publish. */
+export function TablesScreen({ timeZone, onPublish }: TablesScreenProps) {
   const { refresh, schedules } = useServices();
-  return refresh ? <RefreshableTables service={refresh} schedules={schedules} timeZone={timeZone} /> : <NoRefreshFeature />;
+  return (
+    <>
+      {refresh ? <RefreshableTables service={refresh} schedules={schedules} timeZone={timeZone} /> : <NoRefreshFeature />}
+      {onPublish ? <PublishEntry onPublish={onPublish} /> : null}
+    </>
+  );
+}
+
+/** The other direction: a table of the workbook (users, groups, projects…) to Tableau. */
+function PublishEntry({ onPublish }: { onPublish(): void }) {
+  const styles = usePaneStyles();
+  return (
+    <section className={styles.tight} aria-labelledby="publish-entry-heading" style={{ marginTop: 16 }}>
+      {/* An h2 beside "Tables in this workbook": a section of its own, also when the refresh feature is absent (axe heading-order). */}
+      <Text as="h2" id="publish-entry-heading" size={300} weight="semibold" style={{ margin: 0 }}>
+        From Excel to Tableau
+      </Text>
+      <Text size={200}>Add or update users, group memberships, groups or projects on the site from a table, with a dry run first.</Text>
+      <div>
+        <Button onClick={onPublish}>Publish a table to Tableau</Button>
+      </div>
+    </section>
+  );
 }
 
 function NoRefreshFeature() {

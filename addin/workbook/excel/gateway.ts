@@ -15,6 +15,7 @@ import {
   type ReadRowsOptions,
   type ReplaceOptions,
   type ReplaceResult,
+  type ResultColumn,
   type RowSource,
   type SelectionInfo,
   type TableInfo,
@@ -31,6 +32,7 @@ import { asWorkbookError, throwIfAborted } from '../write-core.js';
 import { markChangesIn } from './mark-changes.js';
 import { readRowsIn } from './read-table.js';
 import { replaceIn } from './refresh.js';
+import { writeResultColumnIn } from './result-column.js';
 import { queueRoomReads, targetCheck } from './room.js';
 import { isStagingSheet } from './staging.js';
 import { writeTableIn } from './write-table.js';
@@ -162,6 +164,10 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
   ): Promise<number> {
     throwIfAborted(opts.signal);
     return this.run((ctx) => readRowsIn(ctx, tableName, columns, onRows, opts));
+  }
+
+  async writeResultColumn(tableName: string, header: string, texts: readonly string[]): Promise<ResultColumn> {
+    return this.run((ctx) => writeResultColumnIn(this.batch(ctx), tableName, header, texts));
   }
 
   async markChanges(tableName: string, areas: readonly DataArea[]): Promise<void> {

@@ -11,7 +11,7 @@ function userFull(u: SimUser): Json {
     lastLogin: u.lastLogin,
     fullName: u.fullName,
     email: u.email,
-    authSetting: 'ServerDefault',
+    authSetting: u.authSetting ?? 'ServerDefault',
     language: 'en',
     locale: 'en_US',
     domain: { name: 'local' },
@@ -40,7 +40,12 @@ export const users: ResourceDef<SimUser> = {
 
 function groupFull(g: SimGroup): Json {
   const out: Json = { id: g.id, name: g.name, domain: { name: g.domainName }, userCount: str(g.userIds.length) };
-  if (g.minimumSiteRole) out.import = { domainName: g.domainName, siteRole: g.minimumSiteRole, grantLicenseMode: 'onSync' };
+  // group_update.xml (TSC test assets): a local group's minimum site role comes back in `import`
+  // with grantLicenseMode onLogin; an imported (Active Directory) group's is granted on sync.
+  if (g.minimumSiteRole) {
+    const grantLicenseMode = g.grantLicenseMode ?? (g.domainName === 'local' ? 'onLogin' : 'onSync');
+    out.import = { domainName: g.domainName, siteRole: g.minimumSiteRole, grantLicenseMode };
+  }
   return out;
 }
 

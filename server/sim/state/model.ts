@@ -3,7 +3,7 @@
  * them into Tableau's JSON, where most of them become strings.
  */
 export type SheetType = 'view' | 'dashboard' | 'story';
-type SiteRole =
+export type SiteRole =
   'SiteAdministratorCreator' | 'SiteAdministratorExplorer' | 'Creator' | 'Explorer' | 'ExplorerCanPublish' | 'Viewer' | 'Unlicensed';
 
 export interface SimSite {
@@ -20,6 +20,8 @@ export interface SimUser {
   fullName: string;
   email: string;
   siteRole: SiteRole;
+  /** Add User to Site / Update User `authSetting`; absent = ServerDefault. */
+  authSetting?: string;
   lastLogin?: string;
   /** Only for username/password sign-in; never serialized. */
   password?: string;
@@ -30,6 +32,8 @@ export interface SimGroup {
   name: string;
   domainName: string;
   minimumSiteRole?: SiteRole;
+  /** With a minimum site role: onLogin (local groups, Create Group) or onSync (imported groups). */
+  grantLicenseMode?: 'onLogin' | 'onSync';
   userIds: string[];
 }
 

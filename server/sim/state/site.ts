@@ -81,6 +81,8 @@ export class SiteContent {
   readonly jobs = new TrackedMap<string, SimJob>(this.changed);
   readonly tasks = new TrackedMap<string, SimTask>(this.changed);
   readonly pats: SimPat[] = [];
+  /** Every call of the write endpoints of routes/provisioning.ts that reached its handler, with its answer's status. */
+  readonly writes: Array<{ method: string; path: string; status: number; key: string }> = [];
   readonly connectedApps: SimConnectedApp[] = [];
   private nextLegacyUserId = 1;
 

@@ -13,3 +13,8 @@ export const userSchema = z.looseObject({
   authSetting: str,
   externalAuthUserId: str,
 });
+
+export type User = z.infer<typeof userSchema>;
+
+/** Update User answers without the id (`user_update.xml`: name, fullName, email, siteRole). */
+export const updatedUserSchema = userSchema.partial({ id: true });

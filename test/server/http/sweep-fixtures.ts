@@ -74,6 +74,12 @@ export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promi
     webhookUrl: 'http://127.0.0.1:9/hook',
     historyLimit: 5,
   });
+  const publishTable = {
+    kind: 'groups',
+    headers: ['Group', 'Minimum site role'],
+    columns: { groupName: 'Group', minimumSiteRole: 'Minimum site role' },
+    rows: [{ index: 0, cells: ['Sweep', 'Viewer'] }],
+  };
   let sid = ((await call('POST', '/api/schedules', scheduleBody())).schedule as { id: string }).id;
 
   async function liveIds(): Promise<Record<string, string>> {
@@ -93,6 +99,9 @@ export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promi
       { source: datasourceSource, options: { limit: 10, refreshExtractFirst: false } },
       { source: { kind: 'inventory', resource: 'workbooks', filter: 'name:eq:x', sort: 'name:asc', fields: '_default_' } },
     ],
+    'POST /api/connections/:cid/publish/dry-run': [publishTable],
+    // A plan id no dry run gave: at most a 409 plan-changed, nothing is written to the simulator.
+    'POST /api/connections/:cid/publish/apply': [{ table: publishTable, planId: 'sweep', confirm: true, confirmRemovals: true }],
     'POST /api/schedules': [scheduleBody()],
     'PUT /api/schedules/:sid': [
       {
