@@ -99,6 +99,12 @@ export class MemorySheet {
   format(r: number, c: number): string | undefined {
     return this.columns.get(c)?.formats.get(r);
   }
+  /** How many cells of column `c` in rows [from, to) hold a formula. */
+  formulaCount(c: number, from: number, to: number): number {
+    let n = 0;
+    for (const r of this.columns.get(c)?.formulas.keys() ?? []) if (r >= from && r < to) n++;
+    return n;
+  }
   /** No value and no formula (a format alone leaves a cell empty, as in Excel). */
   isEmpty(r: number, c: number): boolean {
     const col = this.columns.get(c);

@@ -395,6 +395,13 @@ export class Tables {
     const c = t.col + k;
     const first = t.row + 1;
     let norm: string | null = null;
+    // Counted from the column's formulas (sheet.ts) first: a million-row column of values has none.
+    const formulas = sh.formulaCount(c, first, t.row + t.rows + 1);
+    if (formulas === 0) {
+      t.columns[k].calc = null;
+      return;
+    }
+    if (formulas < t.rows) return;
     let any = false;
     let uniform = true;
     for (let r = first; r <= t.row + t.rows; r++) {

@@ -36,6 +36,31 @@ export interface SyncRecord {
 type Op = { payload: Record<string, unknown>; apply: () => void };
 const encoder = new TextEncoder();
 
+/**
+ * The round trip of context.sync(): Office.js sends the queued batch to Excel and resolves when
+ * Excel's answer arrives as a message (Excel on the web: window.postMessage between the pane's
+ * iframe and Excel's frame; desktop: the host's bridge), i.e. in a later task of the pane's event
+ * loop, never in the same one (https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-core-concepts:
+ * "sync() ... returns a promise that is resolved when Excel has run the queued commands"). So the
+ * pane's thread gets a turn (input, paint, a Cancel click) between two syncs, as in Excel. A
+ * MessageChannel (or setImmediate under Node) rather than setTimeout: browsers clamp nested
+ * timeouts to 4 ms (https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers).
+ * Used when ExcelHost.roundTrip is 'task' (the browser preview, main.tsx); unit tests keep the
+ * default 'microtask', which their fake clocks rely on.
+ */
+function nextTask(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  if (typeof immediate === 'function') return new Promise((resolve) => immediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 /** What a context needs from MemoryExcel (kept structural to avoid an import cycle). */
 export interface ExcelHost {
   readonly wb: MemoryWorkbook;
@@ -43,6 +68,8 @@ export interface ExcelHost {
   readonly ops: OpRecord[];
   readonly syncs: SyncRecord[];
   failNextSyncWith: string | null;
+  /** 'task': each sync resolves in a later task, as Excel's answer does (nextTask). */
+  readonly roundTrip: 'task' | 'microtask';
   isSetSupported(set: string, version: string): boolean;
 }
 
@@ -95,7 +122,7 @@ export class Ctx {
     const index = host.syncs.length;
     const record: SyncRecord = { bytes, ops: batch.map((b) => String(b.payload.op)) };
     if (host.record) host.syncs.push(record);
-    await Promise.resolve();
+    await (host.roundTrip === 'task' ? nextTask() : Promise.resolve());
     const wb = host.wb;
     const forced = host.failNextSyncWith;
     const failed =
