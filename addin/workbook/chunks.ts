@@ -71,6 +71,12 @@ function cellBytes(v: CellValue): number {
   if (v === null || v === undefined) return 4;
   if (typeof v === 'string') return jsonStringBytes(v);
   if (typeof v === 'boolean') return v ? 4 : 5;
+  // Integers (most numbers of a table) by counting digits: no string per cell.
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) {
+    let n = v < 0 ? 2 : 1;
+    for (let a = Math.abs(v); a >= 10; a = Math.floor(a / 10)) n++;
+    return n;
+  }
   return Number.isFinite(v) ? String(v).length : 4;
 }
 

@@ -127,7 +127,9 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
     }
     for (const [a, b] of valueRuns) {
       const [x, y] = [Math.max(a, c0), Math.min(b, c1)];
-      if (x < y)
+      // The whole chunk in one run (the usual case): its rows as they are, not a copy of each.
+      if (x === c0 && y === c1) port.setValues(row, targetCols[x], chunk.rows as ExcelScalar[][]);
+      else if (x < y)
         port.setValues(
           row,
           targetCols[x],

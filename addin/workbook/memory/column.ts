@@ -56,7 +56,11 @@ export class FormatRuns {
     const push = (a: number, b: number, x: string) => {
       const k = s.length - 1;
       if (k >= 0 && e[k] === a && f[k] === x) e[k] = b;
-      else s.push(a), e.push(b), f.push(x);
+      else {
+        s.push(a);
+        e.push(b);
+        f.push(x);
+      }
     };
     // Merge with the run just before when it touches `from`.
     let first = i;
@@ -98,7 +102,10 @@ export class FormatRuns {
 export class Column {
   private kinds = new Uint8Array(0);
   private numbers = new Float64Array(0);
-  /** Strings by row; allocated on the first string, kept as long as `kinds`. */
+  /**
+   * Strings by row, allocated on the first string and grown by appending (rows arrive in order), so
+   * the array stays a packed one and never holds a hole per row of another kind's column.
+   */
   private strings: (string | undefined)[] | null = null;
   /** Rows holding a value lie within [low, high]; `loose` once a value at an edge was removed. */
   private low = Infinity;
@@ -117,7 +124,6 @@ export class Column {
     numbers.set(this.numbers);
     this.kinds = kinds;
     this.numbers = numbers;
-    if (this.strings) while (this.strings.length < cap) this.strings.push(undefined);
   }
 
   value(r: number): Scalar | null {
@@ -140,7 +146,7 @@ export class Column {
     if (v === null) {
       if (r >= this.kinds.length || this.kinds[r] === EMPTY) return;
       this.kinds[r] = EMPTY;
-      if (this.strings) this.strings[r] = undefined;
+      if (this.strings && r < this.strings.length) this.strings[r] = undefined;
       if (r === this.low || r === this.high) this.loose = true;
       return;
     }
@@ -149,10 +155,8 @@ export class Column {
       this.kinds[r] = NUMBER;
       this.numbers[r] = v;
     } else if (typeof v === 'string') {
-      if (!this.strings) {
-        this.strings = [];
-        while (this.strings.length < this.kinds.length) this.strings.push(undefined);
-      }
+      this.strings ??= [];
+      while (this.strings.length < r) this.strings.push(undefined);
       this.kinds[r] = STRING;
       this.strings[r] = v;
     } else this.kinds[r] = v ? TRUE : FALSE;
@@ -209,7 +213,10 @@ export class Column {
         while (r <= b && this.kinds[r] === EMPTY) r++;
         let s = b;
         while (s >= r && this.kinds[s] === EMPTY) s--;
-        if (r <= s) (lo = r), (hi = s);
+        if (r <= s) {
+          lo = r;
+          hi = s;
+        }
       }
     }
     for (const r of this.formulas.keys())

@@ -34,7 +34,22 @@ export interface SyncRecord {
 }
 
 type Op = { payload: Record<string, unknown>; apply: () => void };
-const encoder = new TextEncoder();
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+/**
+ * UTF-8 length of a string without encoding it: its length plus the extra bytes of the few
+ * characters above U+007F (one more below U+0800, two more above; a surrogate pair's two units
+ * make four bytes, one extra each). Same as TextEncoder().encode(s).length, without the copy.
+ */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  NON_ASCII.lastIndex = 0;
+  for (let m = NON_ASCII.exec(s); m; m = NON_ASCII.exec(s)) {
+    const c = m[0].charCodeAt(0);
+    n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return n;
+}
 
 /**
  * The round trip of context.sync(): Office.js sends the queued batch to Excel and resolves when
@@ -117,7 +132,7 @@ export class Ctx {
   async sync(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const bytes = encoder.encode(JSON.stringify(batch.map((b) => b.payload))).length;
+    const bytes = utf8Length(JSON.stringify(batch.map((b) => b.payload)));
     const host = this.host;
     const index = host.syncs.length;
     const record: SyncRecord = { bytes, ops: batch.map((b) => String(b.payload.op)) };
