@@ -123,6 +123,33 @@ export class MemoryWorkbook {
    * cell); afterwards applies Excel's table AutoCorrect (tables.ts afterWrite).
    */
   writeCells(sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[], kind: WriteKind): void {
+    for (const _ of this.writeSteps(sheetName, rect, grid, kind)) void _;
+  }
+
+  /**
+   * writeCells in slices of at most `sliceMs` of work, awaiting `pause` between them: Excel applies a
+   * request in its own process, so however large the request, the pane's thread is never held by
+   * it. The add-in sees the same outcome at the same point (its sync resolves once all is applied).
+   */
+  async writeCellsInSlices(
+    sheetName: string,
+    rect: Rect,
+    grid: readonly (readonly unknown[])[],
+    kind: WriteKind,
+    pause: () => Promise<void>,
+    sliceMs = 8,
+  ): Promise<void> {
+    let since = performance.now();
+    for (const _ of this.writeSteps(sheetName, rect, grid, kind)) {
+      void _;
+      if (performance.now() - since < sliceMs) continue;
+      await pause();
+      since = performance.now();
+    }
+  }
+
+  /** The steps of writeCells, one column of one pass at a time (what writeCellsInSlices pauses between). */
+  private *writeSteps(sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[], kind: WriteKind): Generator<void> {
     const sh = this.guard(sheetName, `Range.${kind}`);
     // Verify in Excel: no document says what a value aimed at a covered cell of a merged area does;
     // the UI refuses ("Cannot change part of a merged cell"), so we refuse the whole write.
@@ -139,12 +166,15 @@ export class MemoryWorkbook {
     for (let j = 0; j < rect.cols; j++) {
       const c = rect.col + j;
       for (let i = 0; i < rect.rows; i++) results[j * rect.rows + i] = this.coerce(sh, rect.row + i, c, grid[i][j]);
+      yield;
     }
-    for (let j = 0; j < rect.cols; j++)
+    for (let j = 0; j < rect.cols; j++) {
       for (let i = 0; i < rect.rows; i++) {
         const res = results[j * rect.rows + i];
         if (res !== 'unchanged') applyCoerced(sh, rect.row + i, rect.col + j, res);
       }
+      yield;
+    }
     afterWrite.apply(this, sh.name, rect, grid);
   }
 

@@ -33,7 +33,8 @@ export interface SyncRecord {
   failed?: string;
 }
 
-type Op = { payload: Record<string, unknown>; apply: () => void };
+/** An operation's effect at sync; a promise when it is applied in slices (Range.values in the preview). */
+type Op = { payload: Record<string, unknown>; apply: () => unknown };
 
 const NON_ASCII = /[\u0080-\uffff]/g;
 /**
@@ -63,7 +64,7 @@ export function utf8Length(s: string): number {
  * Used when ExcelHost.roundTrip is 'task' (the browser preview, main.tsx); unit tests keep the
  * default 'microtask', which their fake clocks rely on.
  */
-function nextTask(): Promise<void> {
+export function nextTask(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
   if (typeof immediate === 'function') return new Promise((resolve) => immediate(resolve));
   return new Promise((resolve) => {
@@ -114,7 +115,7 @@ export class Ctx {
     return this.host.wb;
   }
 
-  enqueue(payload: Record<string, unknown>, apply: () => void = () => undefined): void {
+  enqueue(payload: Record<string, unknown>, apply: () => unknown = () => undefined): void {
     this.queue.push({ payload, apply });
   }
 
@@ -158,7 +159,8 @@ export class Ctx {
           const { op, address, sheet, values, format } = b.payload as Partial<OpRecord>;
           host.ops.push({ op: String(op), address, sheet, values, format, sync: index });
         }
-        b.apply();
+        const applying = b.apply();
+        if (applying instanceof Promise) await applying;
       }
     } catch (e) {
       record.failed = (e as { code?: string }).code ?? 'GeneralException';

@@ -14,7 +14,7 @@ import { shiftFormula } from '../formula.js';
 import { fromR1C1, toR1C1 } from '../r1c1.js';
 import type { MemCell } from '../sheet.js';
 import { ConditionalFormatCollection } from './conditional-format.js';
-import { ClientObject, type Ctx, loadNames, parseQualified } from './context.js';
+import { ClientObject, type Ctx, loadNames, nextTask, parseQualified } from './context.js';
 import type { RangeProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
 const ROW_HEIGHT_PT = 15;
@@ -147,6 +147,8 @@ export class Range extends ClientObject implements RangeProxy {
     this.ctx.enqueue({ op: kind, ...this.peek(), values: v }, () => {
       const { sheet, rect } = this.at();
       assertShape(v, rect);
+      // In the browser preview Excel's work is sliced, as it runs outside the pane's thread (context.ts nextTask).
+      if (this.ctx.host.roundTrip === 'task') return this.ctx.wb.writeCellsInSlices(sheet, rect, v, kind, nextTask);
       this.ctx.wb.writeCells(sheet, rect, v, kind);
     });
   }
