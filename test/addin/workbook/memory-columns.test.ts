@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { utf8Length } from '../../../addin/workbook/memory/api/context.js';
+import { coerceCellInput } from '../../../addin/workbook/memory/coerce.js';
 import { Column, FormatRuns } from '../../../addin/workbook/memory/column.js';
 import { MemoryExcel } from '../../../addin/workbook/memory/excel-api.js';
 import { MemorySheet } from '../../../addin/workbook/memory/sheet.js';
@@ -114,5 +115,19 @@ describe('the in-memory Excel keeps cells by column', () => {
   it('counts a request as UTF-8 bytes, as TextEncoder does', () => {
     for (const s of ['', 'plain', 'Zoë Ärger', '€ 5', '😀 emoji', JSON.stringify(['\ud800 lone'])])
       expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+  });
+
+  it("keeps 15 significant digits of any number, on the fast paths as by Excel's digit rule", () => {
+    // The rule on the digit string (coerce.ts before its fast paths): later digits become zeros.
+    const byDigits = (n: number) => {
+      const [mantissa, exp] = n.toExponential().split('e');
+      const digits = mantissa.replace(/[-.]/g, '');
+      return digits.length > 15 ? Number(`${mantissa.startsWith('-') ? '-' : ''}${digits.slice(0, 15)}e${Number(exp) - 14}`) : n;
+    };
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const samples = [0.1 + 0.2, 123456789012345.6, 1e15 + 3, -2.5, 1 / 3, 99999999999999.98];
+    for (let i = 0; i < 5000; i++) samples.push(next() * 1e6, Math.round(next() * 1e8) / 100, (next() - 0.5) * 1e20, -next() * 1e16);
+    for (const n of samples) expect(coerceCellInput(n, {}, { date1904: false })).toEqual({ value: byDigits(n) });
   });
 });
