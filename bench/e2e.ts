@@ -6,14 +6,14 @@
  * previews it and inserts it on a new sheet.
  *  - e2e_1m_vs_slowest_stage: the click on Insert (the click event's own timestamp) to the success
  *    message (a MutationObserver), divided by the slowest of the insert's stages, each measured
- *    alone in the same pane right before (addin/probe/stages.ts): the server's stream read whole,
+ *    alone in the same pane right before (addin/app/insertStages.ts): the server's stream read whole,
  *    the decode of those bytes, the add-in's own work on every chunk (Excel left out), and the
  *    in-memory Excel applying those requests. ≤ 1.3 means the stages overlap instead of adding up.
  *  - e2e_1m_longest_task_ms: the longest main-thread task of the pane between the click and the
  *    message (PerformanceObserver 'longtask': tasks over 50 ms).
  *  - e2e_1m_heap_vs_values: the pane's JS heap peak during the insert (CDP Runtime.getHeapUsage
  *    every 20 ms, after a forced GC before the click) over the size of the table's values as an
- *    engine must hold them at the least (stages.ts decodeAlone: 8 bytes a number, 1–2 a character).
+ *    engine must hold them at the least (insertStages.ts decodeAlone: 8 bytes a number, 1–2 a character).
  *  - e2e_cancel_ms: a second insert of the same query, cancelled once 100,000 rows are in: the Cancel
  *    click's timestamp to "Insert cancelled." on screen, with the workbook as before (no new sheet,
  *    no new table).
