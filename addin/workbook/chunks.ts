@@ -77,6 +77,15 @@ function cellBytes(v: CellValue): number {
     for (let a = Math.abs(v); a >= 10; a = Math.floor(a / 10)) n++;
     return n;
   }
+  // Cents (prices, sales): when v is the nearest double to c/100, its shortest form (what JSON
+  // writes) is that decimal: sign, the whole digits, ".", one or two decimals.
+  const cents = Math.round(v * 100);
+  if (Math.abs(cents) < 1e15 && cents / 100 === v) {
+    const whole = Math.floor(Math.abs(cents) / 100);
+    let n = (v < 0 ? 3 : 2) + (cents % 10 === 0 ? 1 : 2);
+    for (let a = whole; a >= 10; a = Math.floor(a / 10)) n++;
+    return n;
+  }
   return Number.isFinite(v) ? String(v).length : 4;
 }
 
