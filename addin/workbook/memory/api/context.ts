@@ -13,6 +13,7 @@
  * (https://learn.microsoft.com/office/dev/add-ins/testing/application-specific-api-error-handling).
  */
 import { parseAddress } from '../../address.js';
+import { nextTask } from '../../next-task.js';
 import { ExcelLikeError } from '../errors.js';
 import type { MemTable } from '../types.js';
 import type { MemoryWorkbook } from '../workbook.js';
@@ -58,24 +59,11 @@ export function utf8Length(s: string): number {
  * iframe and Excel's frame; desktop: the host's bridge), i.e. in a later task of the pane's event
  * loop, never in the same one (https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-core-concepts:
  * "sync() ... returns a promise that is resolved when Excel has run the queued commands"). So the
- * pane's thread gets a turn (input, paint, a Cancel click) between two syncs, as in Excel. A
- * MessageChannel (or setImmediate under Node) rather than setTimeout: browsers clamp nested
- * timeouts to 4 ms (https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers).
- * Used when ExcelHost.roundTrip is 'task' (the browser preview, main.tsx); unit tests keep the
- * default 'microtask', which their fake clocks rely on.
+ * pane's thread gets a turn (input, paint, a Cancel click) between two syncs, as in Excel
+ * (next-task.ts). Used when ExcelHost.roundTrip is 'task' (the browser preview, main.tsx); unit
+ * tests keep the default 'microtask', which their fake clocks rely on.
  */
-export function nextTask(): Promise<void> {
-  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
-  if (typeof immediate === 'function') return new Promise((resolve) => immediate(resolve));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
+export { nextTask };
 
 /** What a context needs from MemoryExcel (kept structural to avoid an import cycle). */
 export interface ExcelHost {
