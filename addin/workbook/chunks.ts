@@ -77,13 +77,16 @@ function cellBytes(v: CellValue): number {
     for (let a = Math.abs(v); a >= 10; a = Math.floor(a / 10)) n++;
     return n;
   }
-  // Cents (prices, sales): when v is the nearest double to c/100, its shortest form (what JSON
-  // writes) is that decimal: sign, the whole digits, ".", one or two decimals.
-  const cents = Math.round(v * 100);
-  if (Math.abs(cents) < 1e15 && cents / 100 === v) {
-    const whole = Math.floor(Math.abs(cents) / 100);
-    let n = (v < 0 ? 3 : 2) + (cents % 10 === 0 ? 1 : 2);
-    for (let a = whole; a >= 10; a = Math.floor(a / 10)) n++;
+  // Up to four decimals (prices, sales, ratios): when v is the nearest double to m/10^4 with
+  // |m| < 10^15, no shorter decimal reads back as v (below 10^11 doubles are far closer together
+  // than 10^-4), so JSON writes that decimal: sign, whole digits, ".", decimals without trailing zeros.
+  const scaled = Math.round(v * 1e4);
+  if (Math.abs(scaled) < 1e15 && scaled / 1e4 === v) {
+    const abs = Math.abs(scaled);
+    let decimals = 4;
+    for (let f = abs % 1e4; f !== 0 && f % 10 === 0; f /= 10) decimals--;
+    let n = (v < 0 ? 3 : 2) + decimals;
+    for (let a = Math.floor(abs / 1e4); a >= 10; a = Math.floor(a / 10)) n++;
     return n;
   }
   return Number.isFinite(v) ? String(v).length : 4;

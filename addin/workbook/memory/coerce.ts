@@ -171,9 +171,10 @@ function fifteenDigits(n: number): number | null {
   // kept as they are — exactly what the digit-string path below would return.
   const abs = Math.abs(n);
   if (abs < 1e15 && abs >= 1 && Number.isInteger(n)) return n;
-  // Cents (prices, sales): n is m/100 for an integer m of at most 15 digits, so that decimal reads back as n.
-  const cents = Math.round(n * 100);
-  if (cents !== 0 && Math.abs(cents) < 1e15 && cents / 100 === n) return n;
+  // Up to four decimals (prices, sales, ratios): n is m/10^4 for an integer m of at most 15 digits
+  // (the division is correctly rounded), so that decimal of ≤ 15 digits reads back as n.
+  const scaled = Math.round(n * 1e4);
+  if (scaled !== 0 && Math.abs(scaled) < 1e15 && scaled / 1e4 === n) return n;
   if (abs >= MIN_POSITIVE && abs <= MAX_NUMBER && Number(n.toPrecision(15)) === n) return n;
   if (!Number.isFinite(n)) return null;
   if (n === 0 || Math.abs(n) < MIN_POSITIVE) return 0;

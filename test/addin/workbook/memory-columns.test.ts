@@ -127,7 +127,14 @@ describe('the in-memory Excel keeps cells by column', () => {
     let seed = 42;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const samples = [0.1 + 0.2, 123456789012345.6, 1e15 + 3, -2.5, 1 / 3, 99999999999999.98];
-    for (let i = 0; i < 5000; i++) samples.push(next() * 1e6, Math.round(next() * 1e8) / 100, (next() - 0.5) * 1e20, -next() * 1e16);
+    for (let i = 0; i < 5000; i++)
+      samples.push(
+        next() * 1e6,
+        Math.round(next() * 1e8) / 100,
+        (next() - 0.5) * 1e20,
+        -next() * 1e16,
+        Math.round((next() - 0.5) * 1e19) / 1e4,
+      );
     for (const n of samples) expect(coerceCellInput(n, {}, { date1904: false })).toEqual({ value: byDigits(n) });
   });
 });
