@@ -164,6 +164,18 @@ export class Column {
     if (r > this.high) this.high = r;
   }
 
+  /** Removes the values and formulas of rows [from, to) (formats stay). */
+  clearContents(from: number, to: number): void {
+    const end = Math.min(to, this.kinds.length);
+    for (let r = from; r < end; r++)
+      if (this.kinds[r] !== EMPTY) {
+        this.kinds[r] = EMPTY;
+        if (this.strings && r < this.strings.length) this.strings[r] = undefined;
+      }
+    if (from <= this.high && end > this.low) this.loose = true;
+    for (const r of [...this.formulas.keys()]) if (r >= from && r < to) this.formulas.delete(r);
+  }
+
   cell(r: number): MemCell | undefined {
     const value = this.value(r);
     const formula = this.formulas.get(r);

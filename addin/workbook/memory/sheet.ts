@@ -47,7 +47,7 @@ export interface MemConditionalFormat {
 /** Row-major order of cells (row, then column), as Excel's own cell order. */
 export const cellKey = (r: number, c: number): number => r * MAX_COLUMNS + c;
 
-export interface CellAt {
+interface CellAt {
   row: number;
   col: number;
   cell: MemCell;
@@ -148,6 +148,15 @@ export class MemorySheet {
     col.setValue(r, null);
     col.formulas.delete(r);
     col.formats.set(r, r + 1, undefined);
+  }
+
+  /** Removes values and formulas inside `rect` (and number formats too with `formats`), column by column. */
+  clearRect(rect: Rect, formats: boolean): void {
+    for (const [c, col] of this.columns) {
+      if (c < rect.col || c >= rect.col + rect.cols) continue;
+      col.clearContents(rect.row, rect.row + rect.rows);
+      if (formats) col.formats.set(rect.row, rect.row + rect.rows, undefined);
+    }
   }
 
   /**

@@ -365,7 +365,7 @@ export class Tables {
     const rect = tableRect(t);
     this.wb.tables.splice(this.wb.tables.indexOf(t), 1);
     for (let r = rect.row + 1; r < rect.row + rect.rows; r++) sh.hiddenRows.delete(r);
-    if (clearCells) for (const { row, col } of [...sh.cellsIn(rect, true)]) sh.delete(row, col);
+    if (clearCells) sh.clearRect(rect, true);
   }
 
   /**

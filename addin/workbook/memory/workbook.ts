@@ -209,8 +209,8 @@ export class MemoryWorkbook {
    */
   clear(sheetName: string, rect: Rect, what: 'contents' | 'all' | 'formats' = 'all'): void {
     const sh = this.guard(sheetName, 'Range.clear');
-    if (what !== 'contents') for (let c = rect.col; c < rect.col + rect.cols; c++) sh.setFormatRows(rect.row, rect.rows, c, undefined);
-    if (what !== 'formats') for (const { row, col } of [...sh.cellsIn(rect)]) sh.setContent(row, col, null);
+    if (what === 'formats') for (let c = rect.col; c < rect.col + rect.cols; c++) sh.setFormatRows(rect.row, rect.rows, c, undefined);
+    else sh.clearRect(rect, what === 'all');
     if (what !== 'formats') afterWrite.cleared(this, sh.name, rect);
   }
 

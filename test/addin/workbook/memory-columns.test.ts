@@ -82,6 +82,22 @@ describe('the in-memory Excel keeps cells by column', () => {
     expect(sh.bounds(null, false)).toEqual({ row: 0, col: 1, rows: 3, cols: 1 });
   });
 
+  it('clears a range by column: contents keep their formats, all removes both, a deleted table leaves nothing', () => {
+    const wb = new MemoryWorkbook();
+    const grid = Array.from({ length: 200 }, (_, i) => [i, `t${i}`]);
+    wb.setFormat('Sheet1', { row: 0, col: 0, rows: 200, cols: 1 }, '0.00');
+    wb.writeCells('Sheet1', { row: 0, col: 0, rows: 200, cols: 2 }, grid, 'values');
+    wb.clear('Sheet1', { row: 10, col: 0, rows: 5, cols: 2 }, 'contents');
+    expect(wb.sheet('Sheet1').get(12, 0)).toEqual({ value: null, format: '0.00' });
+    expect(wb.sheet('Sheet1').get(12, 1)).toBeUndefined();
+    wb.clear('Sheet1', { row: 190, col: 0, rows: 10, cols: 2 }, 'all');
+    expect(wb.usedRect('Sheet1', undefined, false)).toEqual({ row: 0, col: 0, rows: 190, cols: 2 });
+    wb.writeCells('Sheet1', { row: 0, col: 0, rows: 1, cols: 2 }, [['A', 'B']], 'values');
+    wb.addTable('Sheet1', { row: 0, col: 0, rows: 190, cols: 2 }, 'T');
+    wb.deleteTable('T');
+    expect(wb.usedRect('Sheet1', undefined, false)).toBeNull();
+  });
+
   it('writes a large Range.values in slices in the browser preview, with the same outcome as at once', async () => {
     const grid = Array.from({ length: 3000 }, (_, i) => [i, `'${i}`, i % 2 === 0, '=1+1']);
     const outcome = async (roundTrip: 'task' | 'microtask') => {
