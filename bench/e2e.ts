@@ -22,7 +22,8 @@
  * the stages alone, the insert, the cancelled insert, the inserted sheet deleted; each figure is the
  * median of the rounds' own (ratios within a round, so the machine's load, shared with others,
  * moves both sides of a ratio alike). BENCH_CPU_PROF=<dir>: a CPU profile of the first round's
- * insert (CDP Profiler) is written there and its top functions by self time printed.
+ * insert (CDP Profiler) is written there and its top functions by self time printed;
+ * BENCH_E2E_SCREENSHOT=<file.png>: the pane right after that insert.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -266,6 +267,7 @@ export async function benchE2e(): Promise<Figure[]> {
         writeFileSync(join(prof, 'e2e-insert.cpuprofile'), JSON.stringify(profile));
         process.stderr.write(`e2e insert, self time by function:\n  ${topSelfTime(profile, 25).join('\n  ')}\n`);
       }
+      if (process.env.BENCH_E2E_SCREENSHOT && i === 1) await page.screenshot({ path: process.env.BENCH_E2E_SCREENSHOT });
       const s1 = await state(page);
       const clickAt = s1.clicks.filter((c) => c.text === 'Insert').at(-1)!.at;
       const wallMs = s1.seen[`done${i}`] - clickAt;
