@@ -36,7 +36,10 @@ async function start(): Promise<void> {
   const workbook = new MemoryWorkbook();
   // Exposed for end-to-end tests of the browser mode (read-only use expected).
   (globalThis as { __previewWorkbook?: unknown }).__previewWorkbook = workbook;
-  const services = composeServices({ host, kind, session, workbook: memoryGateway(workbook) });
+  // The insert's stages measured one by one (bench/e2e.ts); a chunk of its own, loaded only when asked for.
+  (globalThis as { __previewStages?: unknown }).__previewStages = () => import('./app/insertStages.js');
+  // Each sync answers in a later task, as Excel's does: the pane stays responsive during long writes.
+  const services = composeServices({ host, kind, session, workbook: memoryGateway(workbook, { roundTrip: 'task' }) });
   root.render(<Root services={services} grid={memoryGridSource(workbook)} />);
 }
 

@@ -2,7 +2,7 @@
  * `npm run bench`: every comparison side by side in one run on the simulator; prints a markdown
  * table and writes the figures to BENCH_OUT (default bench-results.json) as
  * `{"<name>": {"value", "target", "unit", "ok"}}`. Not part of `npm test`: timings belong here,
- * never in unit tests. BENCH_ONLY=list,vds,vds-sse,csv,write,diff,refresh,pane,start,team runs a subset; BENCH_CPU_PROF=<dir> profiles the
+ * never in unit tests. BENCH_ONLY=list,vds,vds-sse,csv,write,diff,refresh,pane,start,e2e,team runs a subset; BENCH_CPU_PROF=<dir> profiles the
  * child processes (bench/children.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 
 import { benchCsv } from './csv.js';
 import { benchDiff } from './diff.js';
+import { benchE2e } from './e2e.js';
 import { benchList } from './list.js';
 import { benchPane } from './pane.js';
 import { benchRefreshStrategies } from './refresh-strategies.js';
@@ -31,6 +32,11 @@ const BENCHES: Array<{ key: string; names: string[]; run: () => Promise<Figure[]
   { key: 'refresh', names: ['refresh_stage_vs_restore'], run: () => benchRefreshStrategies() },
   { key: 'pane', names: ['pane_initial_js_gzip_kb', 'pane_cold_ms', 'pane_warm_ms'], run: () => benchPane() },
   { key: 'start', names: ['start_idle_rss_mb'], run: () => benchStart() },
+  {
+    key: 'e2e',
+    names: ['e2e_1m_vs_slowest_stage', 'e2e_1m_longest_task_ms', 'e2e_1m_heap_vs_values', 'e2e_cancel_ms'],
+    run: () => benchE2e(),
+  },
   {
     key: 'team',
     names: ['team_duplicate_runs', 'team_missed_runs', 'team_start_lag_p99_s', 'team_max_concurrent_exports', 'team_throughput_vs_floor'],
@@ -61,6 +67,10 @@ const TARGETS: Record<string, Pick<Figure, 'target' | 'goal' | 'unit'>> = {
   team_start_lag_p99_s: { target: 5, goal: 'max', unit: 's' },
   team_max_concurrent_exports: { target: 20, goal: 'max', unit: 'calls' },
   team_throughput_vs_floor: { target: 1.5, goal: 'max', unit: '×' },
+  e2e_1m_vs_slowest_stage: { target: 1.3, goal: 'max', unit: '×' },
+  e2e_1m_longest_task_ms: { target: 100, goal: 'max', unit: 'ms' },
+  e2e_1m_heap_vs_values: { target: 3, goal: 'max', unit: '×' },
+  e2e_cancel_ms: { target: 200, goal: 'max', unit: 'ms' },
 };
 
 function conditions(): string {

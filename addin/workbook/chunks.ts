@@ -71,6 +71,24 @@ function cellBytes(v: CellValue): number {
   if (v === null || v === undefined) return 4;
   if (typeof v === 'string') return jsonStringBytes(v);
   if (typeof v === 'boolean') return v ? 4 : 5;
+  // Integers (most numbers of a table) by counting digits: no string per cell.
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) {
+    let n = v < 0 ? 2 : 1;
+    for (let a = Math.abs(v); a >= 10; a = Math.floor(a / 10)) n++;
+    return n;
+  }
+  // Up to four decimals (prices, sales, ratios): when v is the nearest double to m/10^4 with
+  // |m| < 10^15, no shorter decimal reads back as v (below 10^11 doubles are far closer together
+  // than 10^-4), so JSON writes that decimal: sign, whole digits, ".", decimals without trailing zeros.
+  const scaled = Math.round(v * 1e4);
+  if (Math.abs(scaled) < 1e15 && scaled / 1e4 === v) {
+    const abs = Math.abs(scaled);
+    let decimals = 4;
+    for (let f = abs % 1e4; f !== 0 && f % 10 === 0; f /= 10) decimals--;
+    let n = (v < 0 ? 3 : 2) + decimals;
+    for (let a = Math.floor(abs / 1e4); a >= 10; a = Math.floor(a / 10)) n++;
+    return n;
+  }
   return Number.isFinite(v) ? String(v).length : 4;
 }
 

@@ -71,7 +71,13 @@ export function toExcelRows(
   const out = rows.map((row, i) => {
     const r = new Array<number | string | boolean>(width);
     for (let c = 0; c < width; c++) {
-      const cell = toExcelCell(row[c] ?? null, textColumns[c]);
+      const v = row[c];
+      // Numbers and booleans, most cells, go as they are: no result object per cell (toExcelCell's rules).
+      if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') {
+        r[c] = v;
+        continue;
+      }
+      const cell = toExcelCell(v ?? null, textColumns[c]);
       if (cell.truncated) {
         truncated++;
         if (truncatedAt.length < TRUNCATED_SAMPLE_SIZE) truncatedAt.push({ row: i, col: c });

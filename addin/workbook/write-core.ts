@@ -9,7 +9,8 @@
  *    the smaller budget ("If you encounter a limit error, retry with a smaller block size":
  *    https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-ranges-large). A
  *    GeneralException that survives halving down to a few rows is not about size: it is rethrown;
- *  - Cancel is honoured between chunks (the caller removes what was written).
+ *  - Cancel is honoured between chunks (the caller removes what was written);
+ *  - the pane's thread is given back every 16 ms of the writer's own work (next-task.ts).
  */
 import { throwIfAborted as throwIfAbortedWith } from '../../common/errors.js';
 import type { CellValue } from '../../common/stream.js';
@@ -17,6 +18,7 @@ import type { Rect } from './address.js';
 import { type Chunk, ChunkAccumulator, type ChunkBudget, DEFAULT_BUDGET, halveChunk, OP_OVERHEAD_BYTES } from './chunks.js';
 import { TEXT_FORMAT } from './formats.js';
 import { type RowSource, WorkbookError, type WriteProgress, type WriteStats } from './gateway.js';
+import { taskSlicer } from './next-task.js';
 import { toExcelRows, TRUNCATED_SAMPLE_SIZE } from './text.js';
 
 type ExcelScalar = number | string | boolean;
@@ -127,7 +129,9 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
     }
     for (const [a, b] of valueRuns) {
       const [x, y] = [Math.max(a, c0), Math.min(b, c1)];
-      if (x < y)
+      // The whole chunk in one run (the usual case): its rows as they are, not a copy of each.
+      if (x === c0 && y === c1) port.setValues(row, targetCols[x], chunk.rows as ExcelScalar[][]);
+      else if (x < y)
         port.setValues(
           row,
           targetCols[x],
@@ -172,7 +176,12 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
   };
 
   let seen = 0;
+  // Decoding and preparing batches between two syncs can hold the pane's thread when the rows are
+  // already there (a fast stream): give it back every 16 ms of such work.
+  const checkpoint = taskSlicer();
   for await (const batch of batchesOf(input.rows)) {
+    const pause = checkpoint();
+    if (pause) await pause;
     throwIfAborted(signal);
     const long = batch.findIndex((r) => !Array.isArray(r) || r.length > width);
     if (long >= 0)

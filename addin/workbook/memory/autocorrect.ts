@@ -72,15 +72,11 @@ export const afterWrite = {
       for (let c = Math.max(rect.col, d.col); c < Math.min(rect.col + rect.cols, d.col + d.cols); c++) {
         const k = c - t.col;
         let bottom = -1;
-        for (let r = r0; r < r1; r++) if (written(r, c) && sh.get(r, c)?.formula) bottom = r;
+        for (let r = r0; r < r1; r++) if (written(r, c) && sh.formula(r, c)) bottom = r;
         if (bottom >= 0 && wb.autoCorrect.fillFormulas && (t.columns[k].calc || otherCellsEmpty(sh, d, c, r0, r1))) {
-          const calc = shiftFormula(sh.get(bottom, c)!.formula!, d.row - bottom, 0);
+          const calc = shiftFormula(sh.formula(bottom, c)!, d.row - bottom, 0);
           t.columns[k].calc = calc;
-          for (let r = d.row; r < d.row + d.rows; r++) {
-            const cell = sh.ensure(r, c);
-            cell.formula = shiftFormula(calc, r - d.row, 0);
-            cell.value = null;
-          }
+          for (let r = d.row; r < d.row + d.rows; r++) sh.setContent(r, c, null, shiftFormula(calc, r - d.row, 0));
         } else if (bottom >= 0 || t.columns[k].calc) ops.detectCalc(t, k);
       }
     }

@@ -165,6 +165,17 @@ function withFormat(value: number, assigned: string | undefined, current: string
  * values become 0; null when Excel cannot hold it (NaN, ±Infinity, beyond 9.99999999999999E+307).
  */
 function fifteenDigits(n: number): number | null {
+  // Fast paths (most numbers written: a million-row insert writes millions): an integer below 10^15
+  // has at most 15 digits; any other number whose 15-digit rounding reads back as itself has at
+  // most 15 significant digits in its shortest form (the digits toExponential() gives), so both are
+  // kept as they are — exactly what the digit-string path below would return.
+  const abs = Math.abs(n);
+  if (abs < 1e15 && abs >= 1 && Number.isInteger(n)) return n;
+  // Up to four decimals (prices, sales, ratios): n is m/10^4 for an integer m of at most 15 digits
+  // (the division is correctly rounded), so that decimal of ≤ 15 digits reads back as n.
+  const scaled = Math.round(n * 1e4);
+  if (scaled !== 0 && Math.abs(scaled) < 1e15 && scaled / 1e4 === n) return n;
+  if (abs >= MIN_POSITIVE && abs <= MAX_NUMBER && Number(n.toPrecision(15)) === n) return n;
   if (!Number.isFinite(n)) return null;
   if (n === 0 || Math.abs(n) < MIN_POSITIVE) return 0;
   const [mantissa, exp] = n.toExponential().split('e');

@@ -18,6 +18,8 @@ export interface MemoryExcelOptions {
   record?: boolean;
   /** Highest ExcelApi requirement set this "Excel" supports (default 1.17). */
   apiVersion?: string;
+  /** When a sync resolves: in a later task, as Excel's answer does ('task', the browser preview), or at once (tests). */
+  roundTrip?: 'task' | 'microtask';
 }
 
 /** The proxies' constructors, for the ones that create one another (api/types.ts): given to every request context. */
@@ -35,6 +37,7 @@ export class MemoryExcel implements ExcelHost {
   /** Make the next sync fail with this error code (once). */
   failNextSyncWith: string | null = null;
   readonly record: boolean;
+  readonly roundTrip: 'task' | 'microtask';
   private readonly apiVersion: number[];
 
   constructor(
@@ -42,6 +45,7 @@ export class MemoryExcel implements ExcelHost {
     options: MemoryExcelOptions = {},
   ) {
     this.record = options.record ?? false;
+    this.roundTrip = options.roundTrip ?? 'microtask';
     this.apiVersion = (options.apiVersion ?? '1.17').split('.').map(Number);
   }
 

@@ -9,7 +9,7 @@
 import { formatCell } from '../cell-display.js';
 import { ExcelLikeError } from './errors.js';
 import { type Scalar, shiftFormula } from './formula.js';
-import { cellKey, type MemCell } from './sheet.js';
+import type { MemCell } from './sheet.js';
 import { dataRect } from './tables.js';
 import type { FilterCriteria, MemTable, SortField, TableHost } from './types.js';
 
@@ -43,7 +43,7 @@ export function reapplyFilters(wb: TableHost, t: MemTable): void {
 function matcher(wb: TableHost, t: MemTable, k: number, f: FilterCriteria): (r: number, c: number) => boolean {
   const sh = wb.sheet(t.sheet);
   const value = (r: number, c: number) => wb.value(t.sheet, r, c);
-  const text = (r: number, c: number) => formatCell(value(r, c), sh.get(r, c)?.format ?? 'General').toLowerCase();
+  const text = (r: number, c: number) => formatCell(value(r, c), sh.format(r, c) ?? 'General').toLowerCase();
   if (f.filterOn === 'Values') {
     // Values filters match the displayed text, case-insensitively; "" selects blanks.
     const wanted = new Set((f.values ?? []).map((v) => String(v).toLowerCase()));
@@ -155,7 +155,7 @@ export function sortTable(wb: TableHost, t: MemTable, fields: SortField[]): void
       if (!cell) continue;
       const moved = { ...cell };
       if (moved.formula && from !== to) moved.formula = shiftFormula(moved.formula, to - from, 0);
-      sh.cells.set(cellKey(r, t.col + k), moved);
+      sh.put(r, t.col + k, moved);
     }
   });
   t.sortFields = fields.map((f) => ({ key: f.key, ascending: f.ascending ?? true }));

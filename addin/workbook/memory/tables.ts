@@ -7,7 +7,7 @@
 import { fitsSheet, intersects, MAX_ROWS, type Rect, rectAddress } from '../address.js';
 import { ExcelLikeError } from './errors.js';
 import { shiftFormula } from './formula.js';
-import { cellKey, type MemorySheet } from './sheet.js';
+import type { MemorySheet } from './sheet.js';
 import type { MemColumn, MemTable, TableHost } from './types.js';
 
 /** The table's whole range: header, data and (when shown) totals — excel.d.ts Table.getRange(). */
@@ -21,10 +21,7 @@ export function totalsRow(t: MemTable): number {
   return t.row + t.rows + 1;
 }
 
-export const isEmpty = (sh: MemorySheet, r: number, c: number): boolean => {
-  const cell = sh.get(r, c);
-  return !cell || (cell.value === null && !cell.formula);
-};
+export const isEmpty = (sh: MemorySheet, r: number, c: number): boolean => sh.isEmpty(r, c);
 const newColumn = (): MemColumn => ({ calc: null, filter: null });
 
 export class Tables {
@@ -97,7 +94,7 @@ export class Tables {
       const cells = [...sh.cellsIn(moving, true)].sort((a, b) => b.row - a.row);
       for (const { row, col, cell } of cells) {
         sh.delete(row, col);
-        sh.cells.set(cellKey(row + 1, col), cell);
+        sh.put(row + 1, col, cell);
       }
       for (let c = rect.col; c < rect.col + rect.cols; c++) sh.delete(rect.row, c);
       rect = { ...rect, rows: rect.rows + 1 };
@@ -123,9 +120,7 @@ export class Tables {
       let h = raw || `Column${i + 1}`;
       for (let n = 2; seen.has(h.toLowerCase()); n++) h = `${raw || 'Column'}${n}`;
       seen.add(h.toLowerCase());
-      const cell = sh.ensure(t.row, t.col + i);
-      delete cell.formula;
-      cell.value = h;
+      sh.setContent(t.row, t.col + i, h);
     }
     // Verify in Excel: a column whose data cells all hold the same formula (relatively) becomes a
     // calculated column when the range becomes a table.
@@ -178,10 +173,7 @@ export class Tables {
     cells.forEach((x, i) => {
       sh.delete(row, col + i);
       if (x.value === null && !x.formula && !x.format) return;
-      const cell = sh.ensure(row, col + i);
-      cell.value = x.value as never;
-      if (x.formula) cell.formula = x.formula;
-      if (x.format) cell.format = x.format;
+      sh.put(row, col + i, { value: x.value as never, formula: x.formula, format: x.format });
     });
   }
 
@@ -197,15 +189,11 @@ export class Tables {
     const first = t.row + 1;
     for (let k = 0; k < t.cols; k++) {
       const c = t.col + k;
-      const fmt = sh.get(last, c)?.format;
+      const fmt = sh.format(last, c);
       const calc = this.wb.autoCorrect.fillFormulas ? t.columns[k].calc : null;
       for (let r = last + 1; r <= last + n; r++) {
-        if (calc && !skip?.(r, c) && isEmpty(sh, r, c)) {
-          const cell = sh.ensure(r, c);
-          cell.formula = shiftFormula(calc, r - first, 0);
-          cell.value = null;
-        }
-        if (fmt && !sh.get(r, c)?.format) sh.ensure(r, c).format = fmt;
+        if (calc && !skip?.(r, c) && isEmpty(sh, r, c)) sh.setContent(r, c, null, shiftFormula(calc, r - first, 0));
+        if (fmt && !sh.format(r, c)) sh.setFormat(r, c, fmt);
       }
     }
     t.rows += n;
@@ -216,14 +204,12 @@ export class Tables {
     const sh = this.wb.sheet(t.sheet);
     const names = new Set(this.wb.tableHeaders(t).map((h) => h.toLowerCase()));
     for (let i = t.cols; i < t.cols + n; i++) {
-      const cell = sh.ensure(t.row, t.col + i);
-      let h = cell.value === null && !cell.formula ? '' : String(this.wb.value(t.sheet, t.row, t.col + i));
+      let h = sh.isEmpty(t.row, t.col + i) ? '' : String(this.wb.value(t.sheet, t.row, t.col + i));
       const base = h || 'Column';
       if (!h) h = `Column${i + 1}`;
       for (let k = 2; names.has(h.toLowerCase()); k++) h = `${base}${k}`;
       names.add(h.toLowerCase());
-      delete cell.formula;
-      cell.value = h;
+      sh.setContent(t.row, t.col + i, h);
       t.columns.push(newColumn());
     }
     t.cols += n;
@@ -257,15 +243,13 @@ export class Tables {
     else {
       const headers = this.wb.tableHeaders(t);
       if (t.cols > 1) {
-        sh.ensure(row, t.col).value = 'Total';
+        sh.setValue(row, t.col, 'Total');
         const lastCol = t.col + t.cols - 1;
         const numeric = Array.from({ length: t.rows }, (_, i) => this.wb.value(t.sheet, t.row + 1 + i, lastCol)).some(
           (v) => typeof v === 'number',
         );
-        const cell = sh.ensure(row, lastCol);
-        cell.formula = `=SUBTOTAL(${numeric ? 109 : 103},[${headers[t.cols - 1]}])`;
-        cell.value = null;
-      } else sh.ensure(row, t.col).value = 'Total';
+        sh.setContent(row, lastCol, null, `=SUBTOTAL(${numeric ? 109 : 103},[${headers[t.cols - 1]}])`);
+      } else sh.setValue(row, t.col, 'Total');
     }
     t.savedTotals = undefined;
     t.showTotals = true;
@@ -289,9 +273,7 @@ export class Tables {
         throw new ExcelLikeError('InvalidOperation', `Adding a column needs ${rectAddress(edge)}, which is not empty.`);
     for (let r = whole.row; r < whole.row + whole.rows; r++) {
       for (let c = t.col + t.cols; c > t.col + at; c--) {
-        const from = sh.get(r, c - 1);
-        sh.delete(r, c);
-        if (from) sh.cells.set(cellKey(r, c), from);
+        sh.put(r, c, sh.get(r, c - 1));
       }
       sh.delete(r, t.col + at);
     }
@@ -308,9 +290,7 @@ export class Tables {
     const base = h || 'Column';
     if (!h) h = `Column${at + 1}`;
     for (let k = 2; names.has(h.toLowerCase()); k++) h = `${base}${k}`;
-    const head = sh.ensure(t.row, t.col + at);
-    delete head.formula;
-    head.value = h;
+    sh.setContent(t.row, t.col + at, h);
     this.detectCalc(t, at);
     return at;
   }
@@ -322,9 +302,7 @@ export class Tables {
     const whole = tableRect(t);
     for (let r = whole.row; r < whole.row + whole.rows; r++) {
       for (let c = t.col + k; c < t.col + t.cols - 1; c++) {
-        const from = sh.get(r, c + 1);
-        sh.delete(r, c);
-        if (from) sh.cells.set(cellKey(r, c), from);
+        sh.put(r, c, sh.get(r, c + 1));
       }
       sh.delete(r, t.col + t.cols - 1);
     }
@@ -366,9 +344,7 @@ export class Tables {
     const from0 = t.row + 1 + index;
     for (let r = from0; r <= bottom; r++)
       for (let c = t.col; c < t.col + t.cols; c++) {
-        const src = r + count <= bottom ? sh.get(r + count, c) : undefined;
-        sh.delete(r, c);
-        if (src) sh.cells.set(cellKey(r, c), src);
+        sh.put(r, c, r + count <= bottom ? sh.get(r + count, c) : undefined);
       }
     for (let r = from0; r <= bottom; r++) sh.hiddenRows.delete(r);
     const keep = t.rows - count;
@@ -389,7 +365,7 @@ export class Tables {
     const rect = tableRect(t);
     this.wb.tables.splice(this.wb.tables.indexOf(t), 1);
     for (let r = rect.row + 1; r < rect.row + rect.rows; r++) sh.hiddenRows.delete(r);
-    if (clearCells) for (const { row, col } of [...sh.cellsIn(rect, true)]) sh.delete(row, col);
+    if (clearCells) sh.clearRect(rect, true);
   }
 
   /**
@@ -409,9 +385,7 @@ export class Tables {
       let h = base || `Column${k + 1}`;
       for (let n = 2; taken.has(h.toLowerCase()); n++) h = `${base || 'Column'}${n}`;
       taken.add(h.toLowerCase());
-      const cell = sh.ensure(t.row, t.col + k);
-      delete cell.formula;
-      cell.value = h;
+      sh.setContent(t.row, t.col + k, h);
     }
   }
 
@@ -421,10 +395,17 @@ export class Tables {
     const c = t.col + k;
     const first = t.row + 1;
     let norm: string | null = null;
+    // Counted from the column's formulas (sheet.ts) first: a million-row column of values has none.
+    const formulas = sh.formulaCount(c, first, t.row + t.rows + 1);
+    if (formulas === 0) {
+      t.columns[k].calc = null;
+      return;
+    }
+    if (formulas < t.rows) return;
     let any = false;
     let uniform = true;
     for (let r = first; r <= t.row + t.rows; r++) {
-      const f = sh.get(r, c)?.formula;
+      const f = sh.formula(r, c);
       if (!f) {
         uniform = false;
         continue;

@@ -1,6 +1,6 @@
 /**
  * MemoryWorkbook: an in-memory Excel workbook that behaves like Excel where this add-in depends on
- * it — sparse sheets of {value, formula, format}; `Range.values` semantics (null = unchanged,
+ * it — sheets of values, formulas and number formats kept by column (sheet.ts, column.ts); `Range.values` semantics (null = unchanged,
  * "=…"/"+…"/"-…" become formulas and "123"/"TRUE"/"2024-01-05" are coerced unless the cell is
  * formatted "@"; a leading apostrophe is a quote prefix); sheet protection, merged cells, shapes,
  * filter-hidden rows; tables (tables.ts) with totals rows, auto-expansion, calculated columns,
@@ -14,7 +14,7 @@ import { afterWrite } from './autocorrect.js';
 import { coerceCellInput, type CoerceResult } from './coerce.js';
 import { accessDenied, ExcelLikeError } from './errors.js';
 import { type ErrorValue, evaluateFormula, type FormulaHost, type Scalar, shiftFormula, type Value } from './formula.js';
-import { type MemCell, MemorySheet } from './sheet.js';
+import { cellKey, MemorySheet } from './sheet.js';
 import { tableRect, Tables } from './tables.js';
 import type { AutoCorrectOptions, MemTable, WriteKind } from './types.js';
 
@@ -123,6 +123,33 @@ export class MemoryWorkbook {
    * cell); afterwards applies Excel's table AutoCorrect (tables.ts afterWrite).
    */
   writeCells(sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[], kind: WriteKind): void {
+    for (const _ of this.writeSteps(sheetName, rect, grid, kind)) void _;
+  }
+
+  /**
+   * writeCells in slices of at most `sliceMs` of work, awaiting `pause` between them: Excel applies a
+   * request in its own process, so however large the request, the pane's thread is never held by
+   * it. The add-in sees the same outcome at the same point (its sync resolves once all is applied).
+   */
+  async writeCellsInSlices(
+    sheetName: string,
+    rect: Rect,
+    grid: readonly (readonly unknown[])[],
+    kind: WriteKind,
+    pause: () => Promise<void>,
+    sliceMs = 8,
+  ): Promise<void> {
+    let since = performance.now();
+    for (const _ of this.writeSteps(sheetName, rect, grid, kind)) {
+      void _;
+      if (performance.now() - since < sliceMs) continue;
+      await pause();
+      since = performance.now();
+    }
+  }
+
+  /** The steps of writeCells, one column of one pass at a time (what writeCellsInSlices pauses between). */
+  private *writeSteps(sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[], kind: WriteKind): Generator<void> {
     const sh = this.guard(sheetName, `Range.${kind}`);
     // Verify in Excel: no document says what a value aimed at a covered cell of a merged area does;
     // the UI refuses ("Cannot change part of a merged cell"), so we refuse the whole write.
@@ -134,15 +161,20 @@ export class MemoryWorkbook {
         }
     }
     // Coerce every input first: one the cell cannot hold fails the whole operation (coerce.ts).
-    const results: { r: number; c: number; res: Exclude<CoerceResult, 'unchanged' | { error: unknown }> }[] = [];
-    for (let i = 0; i < rect.rows; i++) {
-      const row = grid[i];
-      for (let j = 0; j < rect.cols; j++) {
-        const res = this.coerce(sh, rect.row + i, rect.col + j, row[j]);
-        if (res !== 'unchanged') results.push({ r: rect.row + i, c: rect.col + j, res });
-      }
+    // Column by column, as the sheet keeps its cells (sheet.ts).
+    const results: Coerced[] = new Array(rect.rows * rect.cols);
+    for (let j = 0; j < rect.cols; j++) {
+      const c = rect.col + j;
+      for (let i = 0; i < rect.rows; i++) results[j * rect.rows + i] = this.coerce(sh, rect.row + i, c, grid[i][j]);
+      yield;
     }
-    for (const { r, c, res } of results) applyCoerced(sh.ensure(r, c), res);
+    for (let j = 0; j < rect.cols; j++) {
+      for (let i = 0; i < rect.rows; i++) {
+        const res = results[j * rect.rows + i];
+        if (res !== 'unchanged') applyCoerced(sh, rect.row + i, rect.col + j, res);
+      }
+      yield;
+    }
     afterWrite.apply(this, sh.name, rect, grid);
   }
 
@@ -152,8 +184,8 @@ export class MemoryWorkbook {
    * the way Range.values does ("=…" is a formula, anything else a value; excel.d.ts Range.formulas).
    * An input the cell cannot hold throws InvalidArgument.
    */
-  coerce(sh: MemorySheet, r: number, c: number, v: unknown): Exclude<CoerceResult, { error: unknown }> {
-    const res = coerceCellInput(v, { format: sh.get(r, c)?.format }, { date1904: this.date1904 });
+  coerce(sh: MemorySheet, r: number, c: number, v: unknown): Coerced {
+    const res = coerceCellInput(v, { format: sh.format(r, c) }, { date1904: this.date1904 });
     if (typeof res === 'object' && 'error' in res) throw new ExcelLikeError(res.error.code, res.error.message);
     return res;
   }
@@ -161,18 +193,14 @@ export class MemoryWorkbook {
   /** Puts one input into a cell as Excel's cell entry does (no table behaviour). */
   enter(sh: MemorySheet, r: number, c: number, v: unknown): void {
     const res = this.coerce(sh, r, c, v);
-    if (res !== 'unchanged') applyCoerced(sh.ensure(r, c), res);
+    if (res !== 'unchanged') applyCoerced(sh, r, c, res);
   }
 
   setFormat(sheetName: string, rect: Rect, format: string): void {
     const sh = this.guard(sheetName, 'Range.numberFormat');
-    for (let r = rect.row; r < rect.row + rect.rows; r++)
-      for (let c = rect.col; c < rect.col + rect.cols; c++) {
-        if (format === '' || format === GENERAL_FORMAT) {
-          const cell = sh.get(r, c);
-          if (cell) delete cell.format;
-        } else sh.ensure(r, c).format = format;
-      }
+    // One run per column (column.ts), not a format per cell.
+    const general = format === '' || format === GENERAL_FORMAT;
+    for (let c = rect.col; c < rect.col + rect.cols; c++) sh.setFormatRows(rect.row, rect.rows, c, general ? undefined : format);
   }
 
   /**
@@ -181,14 +209,8 @@ export class MemoryWorkbook {
    */
   clear(sheetName: string, rect: Rect, what: 'contents' | 'all' | 'formats' = 'all'): void {
     const sh = this.guard(sheetName, 'Range.clear');
-    for (const { row, col, cell } of [...sh.cellsIn(rect, true)]) {
-      if (what === 'all') sh.delete(row, col);
-      else if (what === 'formats') delete cell.format;
-      else {
-        cell.value = null;
-        delete cell.formula;
-      }
-    }
+    if (what === 'formats') for (let c = rect.col; c < rect.col + rect.cols; c++) sh.setFormatRows(rect.row, rect.rows, c, undefined);
+    else sh.clearRect(rect, what === 'all');
     if (what !== 'formats') afterWrite.cleared(this, sh.name, rect);
   }
 
@@ -218,12 +240,11 @@ export class MemoryWorkbook {
       r1 = Math.max(r1, row);
       c1 = Math.max(c1, col);
     };
-    for (const { row, col } of within ? sh.cellsIn(within, !valuesOnly) : sh.used(valuesOnly)) {
-      if (!valuesOnly && within) {
-        const cell = sh.get(row, col)!;
-        if (cell.value === null && !cell.formula && !cell.format) continue;
-      }
-      add(row, col);
+    // From each column's bounds (sheet.ts), not cell by cell: the grid asks after every sync.
+    const cells = sh.bounds(within ?? null, valuesOnly);
+    if (cells) {
+      add(cells.row, cells.col);
+      add(cells.row + cells.rows - 1, cells.col + cells.cols - 1);
     }
     if (!valuesOnly)
       for (const m of within ? sh.mergesIn(within) : sh.merges) {
@@ -243,13 +264,13 @@ export class MemoryWorkbook {
   evaluate(sheetName: string, r: number, c: number): Value | { error: ErrorValue } {
     const sh = this.findSheet(sheetName);
     if (!sh) return { error: '#REF!' };
-    const cell = sh.get(r, c);
-    if (!cell?.formula) return cell?.value ?? null;
+    const formula = sh.formula(r, c);
+    if (!formula) return sh.value(r, c);
     const id = `${sh.name}!${r},${c}`;
     if (this.evaluating.has(id)) return 0; // circular reference: Excel shows 0 and warns
     this.evaluating.add(id);
     try {
-      return evaluateFormula(cell.formula, this.formulaHost(), sh.name, r, c);
+      return evaluateFormula(formula, this.formulaHost(), sh.name, r, c);
     } finally {
       this.evaluating.delete(id);
     }
@@ -262,7 +283,7 @@ export class MemoryWorkbook {
       date1904: this.date1904,
       isRowHidden: hidden,
       isRowFiltered: hidden,
-      formulaAt: (s, rr, cc) => this.findSheet(s)?.get(rr, cc)?.formula,
+      formulaAt: (s, rr, cc) => this.findSheet(s)?.formula(rr, cc),
       valueAt: (s, rr, cc) => this.evaluate(s, rr, cc),
       tableColumn: (t, col, s, rr, cc) => this.tableOps.structuredColumn(t, col, s, rr, cc),
     };
@@ -303,10 +324,9 @@ export class MemoryWorkbook {
     for (const a of areas) {
       if (a.rows * a.cols < 2) continue;
       for (let i = sh.merges.length - 1; i >= 0; i--) if (intersectsRect(sh.merges[i], a)) sh.merges.splice(i, 1);
-      for (const { row, col, cell } of [...sh.cellsIn(a)]) {
+      for (const { row, col } of [...sh.cellsIn(a)]) {
         if (row === a.row && col === a.col) continue;
-        cell.value = null;
-        delete cell.formula;
+        sh.setContent(row, col, null);
       }
       sh.merges.push({ ...a });
     }
@@ -355,8 +375,7 @@ export class MemoryWorkbook {
     const sheets: MemorySnapshot['sheets'] = {};
     for (const sh of this.sheets) {
       const cells: MemorySnapshot['sheets'][string] = {};
-      for (const [k, cell] of [...sh.cells].sort((a, b) => a[0] - b[0])) {
-        const { row: r, col: c } = keyToCell(k);
+      for (const { row: r, col: c, cell } of [...sh.used(false)].sort((a, b) => cellKey(a.row, a.col) - cellKey(b.row, b.col))) {
         cells[cellAddress(r, c)] = {
           value: this.value(sh.name, r, c),
           ...(cell.formula ? { formula: cell.formula } : {}),
@@ -379,15 +398,11 @@ export class MemoryWorkbook {
   }
 }
 
-function applyCoerced(cell: MemCell, res: Exclude<CoerceResult, 'unchanged' | { error: unknown }>): void {
-  cell.value = res.value;
-  if (res.formula) cell.formula = res.formula;
-  else delete cell.formula;
-  if (res.format) cell.format = res.format;
-}
+type Coerced = Exclude<CoerceResult, { error: unknown }>;
 
-function keyToCell(k: number): { row: number; col: number } {
-  return { row: Math.floor(k / 16_384), col: k % 16_384 };
+function applyCoerced(sh: MemorySheet, r: number, c: number, res: Exclude<Coerced, 'unchanged'>): void {
+  sh.setContent(r, c, res.value, res.formula);
+  if (res.format) sh.setFormat(r, c, res.format);
 }
 
 function intersectsRect(a: Rect, b: Rect): boolean {

@@ -25,6 +25,22 @@ describe('cost model', () => {
     ];
     expect(chunkBytes(rows)).toBe(utf8(rows) + OP_OVERHEAD_BYTES + 1);
   });
+
+  it('sizes integers and numbers of up to four decimals without writing them out, exactly as JSON writes them', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const numbers = [0, -0, 5, -5, 10, 99, 100, 0.05, -0.5, 12.3, 12.34, 1e14 + 0.5, 0.1 + 0.2, 999999999999999, 1e15, 1e21, 2.5e-7];
+    for (let i = 0; i < 3000; i++)
+      numbers.push(
+        Math.round((next() - 0.5) * 1e9) / 100,
+        Math.round(next() * 1e12),
+        (next() - 0.5) * 1e6,
+        Math.round((next() - 0.5) * 1e8) / 1e4,
+        Math.round(next() * 1e18) / 1e4,
+      );
+    numbers.push(0.0001, -0.0005, 41.9136, 3.528, 99999999999.9999, 1e11 + 0.5);
+    for (const n of numbers) expect(chunkBytes([[n]]), String(n)).toBe(utf8([[n]]) + OP_OVERHEAD_BYTES + 1);
+  });
 });
 
 describe('planChunks', () => {

@@ -13,6 +13,7 @@
  * (https://learn.microsoft.com/office/dev/add-ins/testing/application-specific-api-error-handling).
  */
 import { parseAddress } from '../../address.js';
+import { nextTask } from '../../next-task.js';
 import { ExcelLikeError } from '../errors.js';
 import type { MemTable } from '../types.js';
 import type { MemoryWorkbook } from '../workbook.js';
@@ -33,8 +34,36 @@ export interface SyncRecord {
   failed?: string;
 }
 
-type Op = { payload: Record<string, unknown>; apply: () => void };
-const encoder = new TextEncoder();
+/** An operation's effect at sync; a promise when it is applied in slices (Range.values in the preview). */
+type Op = { payload: Record<string, unknown>; apply: () => unknown };
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+/**
+ * UTF-8 length of a string without encoding it: its length plus the extra bytes of the few
+ * characters above U+007F (one more below U+0800, two more above; a surrogate pair's two units
+ * make four bytes, one extra each). Same as TextEncoder().encode(s).length, without the copy.
+ */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  NON_ASCII.lastIndex = 0;
+  for (let m = NON_ASCII.exec(s); m; m = NON_ASCII.exec(s)) {
+    const c = m[0].charCodeAt(0);
+    n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return n;
+}
+
+/**
+ * The round trip of context.sync(): Office.js sends the queued batch to Excel and resolves when
+ * Excel's answer arrives as a message (Excel on the web: window.postMessage between the pane's
+ * iframe and Excel's frame; desktop: the host's bridge), i.e. in a later task of the pane's event
+ * loop, never in the same one (https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-core-concepts:
+ * "sync() ... returns a promise that is resolved when Excel has run the queued commands"). So the
+ * pane's thread gets a turn (input, paint, a Cancel click) between two syncs, as in Excel
+ * (next-task.ts). Used when ExcelHost.roundTrip is 'task' (the browser preview, main.tsx); unit
+ * tests keep the default 'microtask', which their fake clocks rely on.
+ */
+export { nextTask };
 
 /** What a context needs from MemoryExcel (kept structural to avoid an import cycle). */
 export interface ExcelHost {
@@ -43,6 +72,8 @@ export interface ExcelHost {
   readonly ops: OpRecord[];
   readonly syncs: SyncRecord[];
   failNextSyncWith: string | null;
+  /** 'task': each sync resolves in a later task, as Excel's answer does (nextTask). */
+  readonly roundTrip: 'task' | 'microtask';
   isSetSupported(set: string, version: string): boolean;
 }
 
@@ -72,7 +103,7 @@ export class Ctx {
     return this.host.wb;
   }
 
-  enqueue(payload: Record<string, unknown>, apply: () => void = () => undefined): void {
+  enqueue(payload: Record<string, unknown>, apply: () => unknown = () => undefined): void {
     this.queue.push({ payload, apply });
   }
 
@@ -90,12 +121,12 @@ export class Ctx {
   async sync(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const bytes = encoder.encode(JSON.stringify(batch.map((b) => b.payload))).length;
+    const bytes = utf8Length(JSON.stringify(batch.map((b) => b.payload)));
     const host = this.host;
     const index = host.syncs.length;
     const record: SyncRecord = { bytes, ops: batch.map((b) => String(b.payload.op)) };
     if (host.record) host.syncs.push(record);
-    await Promise.resolve();
+    await (host.roundTrip === 'task' ? nextTask() : Promise.resolve());
     const wb = host.wb;
     const forced = host.failNextSyncWith;
     const failed =
@@ -116,7 +147,8 @@ export class Ctx {
           const { op, address, sheet, values, format } = b.payload as Partial<OpRecord>;
           host.ops.push({ op: String(op), address, sheet, values, format, sync: index });
         }
-        b.apply();
+        const applying = b.apply();
+        if (applying instanceof Promise) await applying;
       }
     } catch (e) {
       record.failed = (e as { code?: string }).code ?? 'GeneralException';

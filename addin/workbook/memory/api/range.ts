@@ -14,7 +14,7 @@ import { shiftFormula } from '../formula.js';
 import { fromR1C1, toR1C1 } from '../r1c1.js';
 import type { MemCell } from '../sheet.js';
 import { ConditionalFormatCollection } from './conditional-format.js';
-import { ClientObject, type Ctx, loadNames, parseQualified } from './context.js';
+import { ClientObject, type Ctx, loadNames, nextTask, parseQualified } from './context.js';
 import type { RangeProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
 const ROW_HEIGHT_PT = 15;
@@ -147,6 +147,8 @@ export class Range extends ClientObject implements RangeProxy {
     this.ctx.enqueue({ op: kind, ...this.peek(), values: v }, () => {
       const { sheet, rect } = this.at();
       assertShape(v, rect);
+      // In the browser preview Excel's work is sliced, as it runs outside the pane's thread (context.ts nextTask).
+      if (this.ctx.host.roundTrip === 'task') return this.ctx.wb.writeCellsInSlices(sheet, rect, v, kind, nextTask);
       this.ctx.wb.writeCells(sheet, rect, v, kind);
     });
   }
@@ -185,14 +187,14 @@ export class Range extends ClientObject implements RangeProxy {
     };
     if (want('values')) out.values = grid((r, c) => wb.value(sheet, r, c) ?? '');
     // Range.text: the value as displayed with the cell's number format (cell-display.ts covers the formats the add-in writes).
-    if (want('text')) out.text = grid((r, c) => formatCell(wb.value(sheet, r, c), sh.get(r, c)?.format ?? 'General'));
-    if (want('formulas')) out.formulas = grid((r, c) => sh.get(r, c)?.formula ?? wb.value(sheet, r, c) ?? '');
+    if (want('text')) out.text = grid((r, c) => formatCell(wb.value(sheet, r, c), sh.format(r, c) ?? 'General'));
+    if (want('formulas')) out.formulas = grid((r, c) => sh.formula(r, c) ?? wb.value(sheet, r, c) ?? '');
     if (want('formulasR1C1'))
       out.formulasR1C1 = grid((r, c) => {
-        const f = sh.get(r, c)?.formula;
+        const f = sh.formula(r, c);
         return f ? toR1C1(f, r, c) : (wb.value(sheet, r, c) ?? '');
       });
-    if (want('numberFormat')) out.numberFormat = grid((r, c) => sh.get(r, c)?.format ?? 'General');
+    if (want('numberFormat')) out.numberFormat = grid((r, c) => sh.format(r, c) ?? 'General');
     return out;
   }
 
@@ -354,24 +356,12 @@ export class Range extends ClientObject implements RangeProxy {
           if (skipBlanks && blank) continue;
           const r = rect.row + i;
           const c = rect.col + j;
-          if (copyType !== 'Values' && copyType !== 'Formulas') {
-            const cell = sh.ensure(r, c);
-            if (s.format) cell.format = s.format;
-            else delete cell.format;
-          }
+          if (copyType !== 'Values' && copyType !== 'Formulas') sh.setFormat(r, c, s.format);
           if (copyType === 'Formats') continue;
-          const cell = sh.ensure(r, c);
-          if (copyType === 'Values') {
-            delete cell.formula;
-            cell.value = (s.computed ?? null) as never;
-          } else if (s.formula) {
-            cell.formula = shiftFormula(s.formula, r - (src.rect.row + si), c - (src.rect.col + sj));
-            cell.value = null;
-          } else {
-            delete cell.formula;
-            cell.value = s.value;
-          }
-          grid[i][j] = cell.formula ?? cell.value;
+          if (copyType === 'Values') sh.setContent(r, c, (s.computed ?? null) as never);
+          else if (s.formula) sh.setContent(r, c, null, shiftFormula(s.formula, r - (src.rect.row + si), c - (src.rect.col + sj)));
+          else sh.setContent(r, c, s.value);
+          grid[i][j] = sh.formula(r, c) ?? sh.value(r, c);
         }
       if (copyType !== 'Formats') afterWrite.apply(wb, sh.name, rect, grid);
     });

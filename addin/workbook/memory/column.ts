@@ -1,0 +1,255 @@
+/**
+ * One column of a worksheet in the in-memory Excel (sheet.ts), stored the way it is written and
+ * read: values in typed arrays by row (a kind byte per row, numbers in a Float64Array, strings in
+ * one array), formulas in a sparse map, number formats as runs of rows ("rows 2–1,000,001: 0.00")
+ * rather than a format per cell. Setting the number format of a million rows is one run, as
+ * Range.numberFormat with a 1×1 array is one operation in Excel (office-js-docs-reference#578:
+ * https://github.com/OfficeDev/office-js-docs-reference/issues/578).
+ */
+import { MAX_ROWS } from '../address.js';
+import type { Scalar } from './formula.js';
+import type { MemCell } from './sheet.js';
+
+const EMPTY = 0;
+const NUMBER = 1;
+const TRUE = 2;
+const FALSE = 3;
+const STRING = 4;
+
+/** Number formats of one column as sorted, non-overlapping runs [start, end) of one format each. */
+export class FormatRuns {
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private formats: string[] = [];
+
+  /** Index of the last run starting at or before `r`, or -1. */
+  private at(r: number): number {
+    let lo = 0,
+      hi = this.starts.length - 1,
+      found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= r) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  get(r: number): string | undefined {
+    const i = this.at(r);
+    return i >= 0 && r < this.ends[i] ? this.formats[i] : undefined;
+  }
+
+  /** Rows [from, to) get `format` (undefined = General, i.e. no run). Neighbouring runs of the same format merge. */
+  set(from: number, to: number, format: string | undefined): void {
+    if (to <= from) return;
+    let i = this.at(from);
+    if (i < 0 || this.ends[i] <= from) i++;
+    let j = i;
+    while (j < this.starts.length && this.starts[j] < to) j++;
+    // Runs i..j-1 overlap [from, to): keep their parts outside it.
+    const s: number[] = [];
+    const e: number[] = [];
+    const f: string[] = [];
+    const push = (a: number, b: number, x: string) => {
+      const k = s.length - 1;
+      if (k >= 0 && e[k] === a && f[k] === x) e[k] = b;
+      else {
+        s.push(a);
+        e.push(b);
+        f.push(x);
+      }
+    };
+    // Merge with the run just before when it touches `from`.
+    let first = i;
+    if (first > 0 && this.ends[first - 1] === from && format !== undefined && this.formats[first - 1] === format) first--;
+    for (let k = first; k < i; k++) push(this.starts[k], this.ends[k], this.formats[k]);
+    if (i < j && this.starts[i] < from) push(this.starts[i], from, this.formats[i]);
+    if (format !== undefined) push(from, to, format);
+    if (i < j && this.ends[j - 1] > to) push(to, this.ends[j - 1], this.formats[j - 1]);
+    let last = j;
+    if (last < this.starts.length && s.length && e[s.length - 1] === this.starts[last] && f[s.length - 1] === this.formats[last]) {
+      push(this.starts[last], this.ends[last], this.formats[last]);
+      last++;
+    }
+    this.starts.splice(first, last - first, ...s);
+    this.ends.splice(first, last - first, ...e);
+    this.formats.splice(first, last - first, ...f);
+  }
+
+  /** One past the last formatted row (0 when none). */
+  end(): number {
+    return this.ends.length ? this.ends[this.ends.length - 1] : 0;
+  }
+
+  /** First and last formatted rows inside [from, to), or null. */
+  bounds(from: number, to: number): [number, number] | null {
+    let lo = -1,
+      hi = -1;
+    for (let k = 0; k < this.starts.length; k++) {
+      const a = Math.max(from, this.starts[k]);
+      const b = Math.min(to, this.ends[k]);
+      if (a >= b) continue;
+      if (lo < 0) lo = a;
+      hi = b - 1;
+    }
+    return lo < 0 ? null : [lo, hi];
+  }
+}
+
+export class Column {
+  private kinds = new Uint8Array(0);
+  private numbers = new Float64Array(0);
+  /**
+   * Strings by row, allocated on the first string and grown by appending (rows arrive in order), so
+   * the array stays a packed one and never holds a hole per row of another kind's column.
+   */
+  private strings: (string | undefined)[] | null = null;
+  /** Rows holding a value lie within [low, high]; `loose` once a value at an edge was removed. */
+  private low = Infinity;
+  private high = -1;
+  private loose = false;
+  readonly formulas = new Map<number, string>();
+  readonly formats = new FormatRuns();
+
+  private grow(r: number): void {
+    let cap = Math.max(64, this.kinds.length);
+    while (cap <= r) cap *= 2;
+    cap = Math.min(cap, MAX_ROWS);
+    const kinds = new Uint8Array(cap);
+    kinds.set(this.kinds);
+    const numbers = new Float64Array(cap);
+    numbers.set(this.numbers);
+    this.kinds = kinds;
+    this.numbers = numbers;
+  }
+
+  value(r: number): Scalar | null {
+    if (r >= this.kinds.length) return null;
+    switch (this.kinds[r]) {
+      case NUMBER:
+        return this.numbers[r];
+      case STRING:
+        return this.strings![r]!;
+      case TRUE:
+        return true;
+      case FALSE:
+        return false;
+      default:
+        return null;
+    }
+  }
+
+  setValue(r: number, v: Scalar | null): void {
+    if (v === null) {
+      if (r >= this.kinds.length || this.kinds[r] === EMPTY) return;
+      this.kinds[r] = EMPTY;
+      if (this.strings && r < this.strings.length) this.strings[r] = undefined;
+      if (r === this.low || r === this.high) this.loose = true;
+      return;
+    }
+    if (r >= this.kinds.length) this.grow(r);
+    if (typeof v === 'number') {
+      this.kinds[r] = NUMBER;
+      this.numbers[r] = v;
+    } else if (typeof v === 'string') {
+      this.strings ??= [];
+      while (this.strings.length < r) this.strings.push(undefined);
+      this.kinds[r] = STRING;
+      this.strings[r] = v;
+    } else this.kinds[r] = v ? TRUE : FALSE;
+    if (r < this.low) this.low = r;
+    if (r > this.high) this.high = r;
+  }
+
+  /** Removes the values and formulas of rows [from, to) (formats stay). */
+  clearContents(from: number, to: number): void {
+    const end = Math.min(to, this.kinds.length);
+    for (let r = from; r < end; r++)
+      if (this.kinds[r] !== EMPTY) {
+        this.kinds[r] = EMPTY;
+        if (this.strings && r < this.strings.length) this.strings[r] = undefined;
+      }
+    if (from <= this.high && end > this.low) this.loose = true;
+    for (const r of [...this.formulas.keys()]) if (r >= from && r < to) this.formulas.delete(r);
+  }
+
+  cell(r: number): MemCell | undefined {
+    const value = this.value(r);
+    const formula = this.formulas.get(r);
+    const format = this.formats.get(r);
+    if (value === null && formula === undefined && format === undefined) return undefined;
+    return { value, ...(formula !== undefined ? { formula } : {}), ...(format !== undefined ? { format } : {}) };
+  }
+
+  /** Tightens [low, high] after values at its edges were removed. */
+  private valueBounds(): [number, number] | null {
+    if (this.loose) {
+      this.loose = false;
+      this.low = Infinity;
+      this.high = -1;
+      for (let r = 0; r < this.kinds.length; r++)
+        if (this.kinds[r] !== EMPTY) {
+          this.low = r;
+          break;
+        }
+      for (let r = this.kinds.length - 1; r >= 0; r--)
+        if (this.kinds[r] !== EMPTY) {
+          this.high = r;
+          break;
+        }
+    }
+    return this.high < 0 ? null : [this.low, this.high];
+  }
+
+  /** One past the last row with a value or formula (or a format, when `withFormats`). */
+  extent(withFormats: boolean): number {
+    let end = (this.valueBounds()?.[1] ?? -1) + 1;
+    for (const r of this.formulas.keys()) end = Math.max(end, r + 1);
+    if (withFormats) end = Math.max(end, this.formats.end());
+    return end;
+  }
+
+  /** First and last rows in [from, to) holding a value or formula (or a format, unless valuesOnly), or null. */
+  bounds(from: number, to: number, valuesOnly: boolean): [number, number] | null {
+    let lo = Infinity,
+      hi = -1;
+    const vb = this.valueBounds();
+    if (vb) {
+      const a = Math.max(from, vb[0]);
+      const b = Math.min(to - 1, vb[1]);
+      if (a <= b) {
+        let r = a;
+        while (r <= b && this.kinds[r] === EMPTY) r++;
+        let s = b;
+        while (s >= r && this.kinds[s] === EMPTY) s--;
+        if (r <= s) {
+          lo = r;
+          hi = s;
+        }
+      }
+    }
+    for (const r of this.formulas.keys())
+      if (r >= from && r < to) {
+        lo = Math.min(lo, r);
+        hi = Math.max(hi, r);
+      }
+    if (!valuesOnly) {
+      const fb = this.formats.bounds(from, to);
+      if (fb) {
+        lo = Math.min(lo, fb[0]);
+        hi = Math.max(hi, fb[1]);
+      }
+    }
+    return hi < 0 ? null : [lo, hi];
+  }
+
+  /** Rows in [from, to) with a value or formula (or a format too), in order. */
+  *rowsWithContent(from: number, to: number, withFormats: boolean): Generator<number> {
+    for (let r = from; r < to; r++)
+      if ((r < this.kinds.length && this.kinds[r] !== EMPTY) || this.formulas.has(r) || (withFormats && this.formats.get(r) !== undefined))
+        yield r;
+  }
+}
