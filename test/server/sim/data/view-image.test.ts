@@ -53,7 +53,10 @@ function bars(png: PNG): number[] {
     const i = (png.width * y + x) * 4;
     const blue = BLUE.every((c, k) => png.data[i + k] === c);
     if (blue) run++;
-    if ((!blue || x === png.width - 1) && run > 0) (widths.push(run), (run = 0));
+    if ((!blue || x === png.width - 1) && run > 0) {
+      widths.push(run);
+      run = 0;
+    }
   }
   return widths;
 }
