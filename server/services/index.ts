@@ -9,11 +9,13 @@ import { type ConnectionOptions, ConnectionService } from './connections.js';
 import { PullService } from './pulls.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
 import type { TableauConnector } from './tableau.js';
+import { ViewImageService } from './view-image.js';
 
 export interface Services {
   connections: ConnectionService;
   browse: BrowseService;
   pulls: PullService;
+  viewImages: ViewImageService;
   /** Builds the schedule service over this store, these connections and pulls. */
   scheduling(options: ScheduleServiceOptions): ScheduleService;
 }
@@ -25,6 +27,7 @@ export function createServices(store: Store, tableau: TableauConnector, options:
     connections,
     browse: new BrowseService(connections),
     pulls,
+    viewImages: new ViewImageService(connections),
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),
   };
 }
