@@ -14,6 +14,7 @@ import type {
 } from '../../common/api.js';
 import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
 import type { StreamMessage } from '../../common/stream.js';
+import { VIEW_IMAGE_CONTENT_TYPE, type ViewImageRequest } from '../../common/view-image.js';
 import { readStream } from './stream.js';
 import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
 
@@ -46,6 +47,8 @@ export interface ApiClient {
   metadata(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceMetadata>;
   /** A field's distinct values for the filter picker (one VDS query on the server). */
   fieldValues(connectionId: string, datasourceId: string, query: FieldValuesQuery, opts?: CallOptions): Promise<FieldValues>;
+  /** The view's picture as PNG bytes (common/view-image.ts). */
+  viewImage(connectionId: string, request: ViewImageRequest, opts?: CallOptions): Promise<Uint8Array>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
   listSchedules(opts?: CallOptions): Promise<JsonObject>;
@@ -104,6 +107,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     fieldValues: (cid, dsid, q, opts) =>
       json<FieldValues>('GET', `${conn(cid)}/datasources/${seg(dsid)}/field-values${query({ ...q })}`, undefined, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
+    async viewImage(cid, request, opts) {
+      const response = await send('POST', `${conn(cid)}/view-image`, request, opts, VIEW_IMAGE_CONTENT_TYPE);
+      return new Uint8Array(await response.arrayBuffer());
+    },
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),
     updateSchedule: (sid, body, opts) => json<JsonObject>('PUT', `/api/schedules/${seg(sid)}`, body, opts),
