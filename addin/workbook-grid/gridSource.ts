@@ -12,7 +12,7 @@ interface GridCell {
 }
 
 /** A picture floating over the grid, in cells (fractions allowed) so the grid draws it where Excel would. */
-export interface GridPicture {
+interface GridPicture {
   name: string;
   row: number;
   col: number;

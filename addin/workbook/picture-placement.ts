@@ -19,7 +19,7 @@ export interface Box {
 /** Tableau's `resolution=high` picture has twice the pixels of the view: shown at half its pixels, 0.75 pt each (96 px an inch). */
 const PT_PER_HIGH_RES_PX = 0.75 / 2;
 /** About ten default columns wide (48 pt each): big enough to read, small enough to sit beside a table. */
-export const MAX_PICTURE_WIDTH_PT = 480;
+const MAX_PICTURE_WIDTH_PT = 480;
 
 /** The picture's size in points for its pixel size: half its pixels at 96 dpi, at most MAX_PICTURE_WIDTH_PT wide, aspect kept. */
 export function pictureSize(px: { width: number; height: number }): { width: number; height: number } {

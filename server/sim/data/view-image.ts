@@ -23,7 +23,7 @@ export type ImageResolution = 'standard' | 'high';
  * The rendered size. `resolution=high` asks for "maximum pixel density": the simulator draws the
  * same chart at twice the pixels in each direction (what a high-DPI render of the view gives).
  */
-export const IMAGE_SIZE = { width: 800, height: 600 } as const;
+const IMAGE_SIZE = { width: 800, height: 600 } as const;
 const HIGH_RESOLUTION_SCALE = 2;
 /** More bars than this would be thinner than a pixel at the standard size; the rest are left out. */
 const MAX_BARS = 100;
@@ -51,7 +51,7 @@ function measureIndex(spec: ViewSpec): number {
 }
 
 /** The first measure by the first dimension, summed per dimension value, in the view's row order. */
-export function chartBars(spec: ViewSpec, request: ExportRequest): Bar[] {
+function chartBars(spec: ViewSpec, request: ExportRequest): Bar[] {
   const result = viewResult(spec, request);
   const measure = measureIndex(spec);
   const dimension = spec.columns.findIndex((_, i) => i !== measure);

@@ -255,7 +255,7 @@ export class ShapeCollection extends ItemCollection<Shape> {
 const PT_PER_PX = 0.75;
 
 /** Width and height in pixels of a base64 PNG (IHDR) or JPEG (first SOFn marker); null for anything else. */
-export function imagePixelSize(base64: string): { width: number; height: number } | null {
+function imagePixelSize(base64: string): { width: number; height: number } | null {
   let bytes: Uint8Array;
   try {
     bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
