@@ -3,6 +3,8 @@
  * (excel.d.ts; shapes ExcelApi 1.9) over the in-memory workbook.
  */
 import { MAX_COLUMNS, MAX_ROWS, parseAddress } from '../../address.js';
+import { base64Bytes } from '../../base64.js';
+import { pngPixelSize } from '../../picture-placement.js';
 import { accessDenied, ExcelLikeError } from '../errors.js';
 import type { MemorySheet, MemShape } from '../sheet.js';
 import { ClientObject, type Ctx, ItemCollection, ItemObject, loadNames } from './context.js';
@@ -256,25 +258,17 @@ const PT_PER_PX = 0.75;
 
 /** Width and height in pixels of a base64 PNG (IHDR) or JPEG (first SOFn marker); null for anything else. */
 function imagePixelSize(base64: string): { width: number; height: number } | null {
-  let bytes: Uint8Array;
-  try {
-    bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
+  const bytes = base64Bytes(base64);
+  const png = pngPixelSize(bytes);
+  if (png || bytes[0] !== 0xff || bytes[1] !== 0xd8) return png;
   const u16 = (i: number) => (bytes[i] << 8) | bytes[i + 1];
-  const u32 = (i: number) => ((bytes[i] << 24) >>> 0) + ((bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]);
-  const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length >= 24 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return { width: u32(16), height: u32(20) };
-  if (bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
-    for (let i = 2; i + 9 < bytes.length;) {
-      if (bytes[i] !== 0xff) return null;
-      const marker = bytes[i + 1];
-      // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-        return { height: u16(i + 5), width: u16(i + 7) };
-      i += 2 + u16(i + 2);
-    }
+  for (let i = 2; i + 9 < bytes.length;) {
+    if (bytes[i] !== 0xff) return null;
+    const marker = bytes[i + 1];
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { height: u16(i + 5), width: u16(i + 7) };
+    i += 2 + u16(i + 2);
   }
   return null;
 }
