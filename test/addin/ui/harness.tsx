@@ -81,6 +81,7 @@ export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {
     metadata: vi.fn(notStubbed('metadata')),
     fieldValues: vi.fn(notStubbed('fieldValues')),
     pull: vi.fn(() => streamOf([{ kind: 'error', error: { code: 'unexpected', message: 'pull not stubbed' } }])),
+    viewImage: vi.fn(notStubbed('viewImage')),
     listSchedules: vi.fn(notStubbed('listSchedules')),
     createSchedule: vi.fn(notStubbed('createSchedule')),
     updateSchedule: vi.fn(notStubbed('updateSchedule')),
