@@ -21,6 +21,7 @@
  *   GET    /api/connections/:cid/datasources/:dsid/metadata -> DatasourceMetadata
  *   GET    /api/connections/:cid/datasources/:dsid/field-values?field&q&limit -> FieldValues (common/field-values.ts)
  *   POST   /api/connections/:cid/pull  PullRequest    -> typed result stream (common/stream.ts, NDJSON)
+ *   POST   /api/connections/:cid/view-image ViewImageRequest -> image/png bytes (common/view-image.ts)
  *   GET    /api/schedules, POST /api/schedules, PUT/DELETE /api/schedules/:sid, GET /api/schedules/:sid/runs
  *   GET    /api/snapshots/latest?scheduleId          -> typed result stream of the latest snapshot
  *   POST   /api/connections/:cid/publish/dry-run   PublishTable -> PublishPlan      (common/publish.ts)

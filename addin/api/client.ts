@@ -15,6 +15,7 @@ import type {
 import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
 import type { PublishApplyRequest, PublishPlan, PublishResult, PublishTable } from '../../common/publish.js';
 import type { StreamMessage } from '../../common/stream.js';
+import { VIEW_IMAGE_CONTENT_TYPE, type ViewImageRequest } from '../../common/view-image.js';
 import { readStream } from './stream.js';
 import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
 
@@ -47,6 +48,8 @@ export interface ApiClient {
   metadata(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceMetadata>;
   /** A field's distinct values for the filter picker (one VDS query on the server). */
   fieldValues(connectionId: string, datasourceId: string, query: FieldValuesQuery, opts?: CallOptions): Promise<FieldValues>;
+  /** The view's picture as PNG bytes (common/view-image.ts). */
+  viewImage(connectionId: string, request: ViewImageRequest, opts?: CallOptions): Promise<Uint8Array>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
   /** What publishing `table` would change on the site: reads only, nothing is sent (common/publish.ts). */
@@ -111,6 +114,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
     publishDryRun: (cid, table, opts) => json<PublishPlan>('POST', `${conn(cid)}/publish/dry-run`, table, opts),
     publishApply: (cid, request, opts) => json<PublishResult>('POST', `${conn(cid)}/publish/apply`, request, opts),
+    async viewImage(cid, request, opts) {
+      const response = await send('POST', `${conn(cid)}/view-image`, request, opts, VIEW_IMAGE_CONTENT_TYPE);
+      return new Uint8Array(await response.arrayBuffer());
+    },
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),
     updateSchedule: (sid, body, opts) => json<JsonObject>('PUT', `/api/schedules/${seg(sid)}`, body, opts),

@@ -42,6 +42,7 @@ const useStyles = makeStyles({
   head: { backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground2, textAlign: 'center', zIndex: 1 },
   corner: { zIndex: 2 },
   number: { textAlign: 'right' },
+  picture: { position: 'absolute', zIndex: 0, pointerEvents: 'none', boxShadow: tokens.shadow4 },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: '-2px', zIndex: 0 },
   tabs: {
     display: 'flex',
@@ -67,7 +68,7 @@ const useStyles = makeStyles({
 
 /**
  * Browser-mode stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
- * evaluated formulas, conditional fills (the change highlight). Only the cells in the viewport are rendered (windowing), and workbook
+ * evaluated formulas, conditional fills (the change highlight), pictures floating over the cells. Only the cells in the viewport are rendered (windowing), and workbook
  * changes are coalesced to one repaint per animation frame while a big insert streams in.
  */
 export function Grid({ source }: { source: GridSource }) {
@@ -145,6 +146,20 @@ export function Grid({ source }: { source: GridSource }) {
     }
   }
 
+  // Pictures float above the cells (Excel draws shapes over the grid), in z-order.
+  const pictures = source
+    .pictures(sheet)
+    .map((p) => (
+      <img
+        key={`pic:${p.name}`}
+        src={p.src}
+        alt={`Picture ${p.name}`}
+        data-picture={p.name}
+        className={styles.picture}
+        style={{ top: ROW_H + p.row * ROW_H, left: HEAD_W + p.col * COL_W, width: p.cols * COL_W, height: p.rows * ROW_H }}
+      />
+    ));
+
   const selectAt = (clientX: number, clientY: number) => {
     const el = scroller.current;
     if (!el) return;
@@ -191,6 +206,7 @@ export function Grid({ source }: { source: GridSource }) {
             style={{ top: view.top, left: view.left, width: HEAD_W }}
           />
           {cells}
+          {pictures}
         </div>
       </div>
       <div className={styles.tabs} role="group" aria-label="Sheets">

@@ -1,5 +1,6 @@
 import { cellAddress } from '../workbook/address.js';
 import { formatCell } from '../workbook/cell-display.js';
+import { COLUMN_WIDTH_PT, ROW_HEIGHT_PT } from '../workbook/memory/api/range.js';
 import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
 
 interface GridCell {
@@ -8,6 +9,17 @@ interface GridCell {
   formula?: string;
   /** A conditional format's fill over the cell (e.g. the last refresh's change highlight). */
   fill?: string;
+}
+
+/** A picture floating over the grid, in cells (fractions allowed) so the grid draws it where Excel would. */
+interface GridPicture {
+  name: string;
+  row: number;
+  col: number;
+  rows: number;
+  cols: number;
+  /** A data: URL of the image. */
+  src: string;
 }
 
 /**
@@ -20,6 +32,8 @@ export interface GridSource {
   /** Rows and columns holding data (0 when empty). */
   extent(sheet: string): { rows: number; cols: number };
   cell(sheet: string, row: number, col: number): GridCell | null;
+  /** The sheet's image shapes (Worksheet.shapes addImage), bottom to top. */
+  pictures(sheet: string): GridPicture[];
   selected(): { sheet: string; row: number; col: number };
   select(sheet: string, row: number, col: number): void;
   subscribe(listener: () => void): () => void;
@@ -32,8 +46,26 @@ export function memoryGridSource(wb: MemoryWorkbook): GridSource {
     activeSheet: () => wb.selection.sheet,
     extent(sheet) {
       const used = wb.findSheet(sheet) ? wb.usedRect(sheet) : null;
-      return used ? { rows: used.row + used.rows, cols: used.col + used.cols } : { rows: 0, cols: 0 };
+      const cells = used ? { rows: used.row + used.rows, cols: used.col + used.cols } : { rows: 0, cols: 0 };
+      // Pictures float beyond the data: the grid scrolls far enough to show them.
+      for (const p of this.pictures(sheet)) {
+        cells.rows = Math.max(cells.rows, Math.ceil(p.row + p.rows));
+        cells.cols = Math.max(cells.cols, Math.ceil(p.col + p.cols));
+      }
+      return cells;
     },
+    // Shape geometry is in points; the in-memory Excel's grid is uniform (memory/api/range.ts), so points map to cells exactly.
+    pictures: (sheet) =>
+      (wb.findSheet(sheet)?.shapes ?? [])
+        .filter((s) => s.image)
+        .map((s) => ({
+          name: s.name,
+          row: s.top / ROW_HEIGHT_PT,
+          col: s.left / COLUMN_WIDTH_PT,
+          rows: s.height / ROW_HEIGHT_PT,
+          cols: s.width / COLUMN_WIDTH_PT,
+          src: `data:${s.image!.startsWith('/9j/') ? 'image/jpeg' : 'image/png'};base64,${s.image}`,
+        })),
     cell(sheet, row, col) {
       const raw = wb.findSheet(sheet)?.get(row, col);
       const fill = wb.conditionalFill(sheet, row, col);

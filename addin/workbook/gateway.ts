@@ -95,6 +95,11 @@ export interface ReplaceOptions {
   timestampColumn?: string;
   /** Source columns written by the previous refresh; those missing now are reported and cleared. */
   previousColumns?: string[];
+  /**
+   * The table's own picture (replacePicture moves it out of the way right after): the table may grow
+   * under it, where any other shape stops the refresh.
+   */
+  ownPicture?: string;
   now?: Date;
   signal?: AbortSignal;
   onProgress?(p: WriteProgress): void;
@@ -137,6 +142,28 @@ export interface ResultColumn {
   address: string;
   /** True when the column was new (added at the table's right edge). */
   added: boolean;
+}
+
+/** A picture (an image shape) on a sheet; geometry in points, like Excel.Shape. */
+export interface PictureInfo {
+  name: string;
+  sheet: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Beside a table (picture-placement.ts rule), or at a cell for a picture without a table. */
+export type PicturePlacement = { kind: 'beside'; table: string } | { kind: 'at'; address: string };
+
+export interface PictureRequest {
+  sheet: string;
+  /** The shape's name; the refresh definition keeps it to find the picture again. */
+  name: string;
+  /** PNG bytes as base64 (what ShapeCollection.addImage takes). */
+  base64: string;
+  where: PicturePlacement;
 }
 
 type WorkbookErrorCode =
@@ -202,6 +229,18 @@ export interface WorkbookGateway {
   deleteTable(name: string, opts?: { clearData?: boolean }): Promise<void>;
   /** Shows or hides a sheet (Worksheet.visibility, settable from ExcelApi 1.2); 'not-found' when absent. */
   setSheetVisible(sheet: string, visible: boolean): Promise<void>;
+  /** Pictures need the shapes API (ExcelApi 1.9); false where this Excel lacks it. */
+  supportsPictures(): boolean;
+  /**
+   * Inserts a PNG as a picture, never over cells with values, tables or other shapes
+   * (picture-placement.ts). Throws 'unsupported' without ExcelApi 1.9, 'sheet-protected', 'collision'.
+   */
+  insertPicture(req: PictureRequest): Promise<PictureInfo>;
+  /**
+   * Replaces the named picture's image in place (same size, position and z-order; moved right only
+   * when `table` now reaches under it). Null when there is no such picture any more.
+   */
+  replacePicture(req: { sheet: string; name: string; base64: string; table?: string }): Promise<PictureInfo | null>;
   /** Custom XML part store (ExcelApi 1.5), one part per namespace; null when absent. */
   readDocument(namespace: string): Promise<string | null>;
   /** Replaces the part for `namespace`; `xml`'s root element must declare xmlns="<namespace>". */

@@ -35,12 +35,13 @@ import { publishRoutes } from './routes/publish.js';
 import { pullRoutes } from './routes/pull.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { tableauHookRoutes } from './routes/tableau-hooks.js';
+import { viewImageRoutes } from './routes/view-image.js';
 import { hostAllowList, securityHeaders } from './security.js';
 
 export type { RouteModule } from './context.js';
 
 /** Mounted under /api, behind the session hook. */
-const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes, publishRoutes];
+const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes, publishRoutes, viewImageRoutes];
 
 export interface AppOptions {
   store: Store;

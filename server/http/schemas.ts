@@ -47,6 +47,11 @@ export const searchQuery = z.object({ q: text(200), page: pageNumber });
 /** The contract's pull source (common/source.ts) within the server's bounds (bounds.ts). */
 export const pullSourceSchema = pullSourceSchemaWith(SERVER_BOUNDS);
 
+/** POST /api/connections/:cid/view-image (common/view-image.ts): a picture is made of a view source only. */
+export const viewImageRequestSchema = z.object({
+  source: pullSourceSchema.refine((s) => s.kind === 'view', 'A picture can only be made of a view: the source kind must be "view".'),
+});
+
 export const pullRequestSchema = z.object({
   source: pullSourceSchema,
   options: pullOptionsSchema.optional(),

@@ -10,6 +10,7 @@ import { PublishService } from './publish.js';
 import { PullService } from './pulls.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
 import type { TableauConnector } from './tableau.js';
+import { ViewImageService } from './view-image.js';
 
 export interface Services {
   connections: ConnectionService;
@@ -17,6 +18,7 @@ export interface Services {
   pulls: PullService;
   /** Publishing a table of users, groups or projects to Tableau (docs/publish.md). */
   publish: PublishService;
+  viewImages: ViewImageService;
   /** Builds the schedule service over this store, these connections and pulls. */
   scheduling(options: ScheduleServiceOptions): ScheduleService;
 }
@@ -29,6 +31,7 @@ export function createServices(store: Store, tableau: TableauConnector, options:
     browse: new BrowseService(connections),
     pulls,
     publish: new PublishService(connections),
+    viewImages: new ViewImageService(connections),
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),
   };
 }

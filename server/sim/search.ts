@@ -139,6 +139,20 @@ function relevance(c: SearchContent, terms: string[]): number {
   return t === joined ? 0 : t.startsWith(joined) ? 1 : 2;
 }
 
+/**
+ * `order_by` sort methods take an optional direction, ascending when none is given: the Content
+ * Exploration reference's own example is `order_by=hitsTotal`
+ * (https://help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_content_exploration.htm) and
+ * tableau-mcp's search tool documents "asc … or desc … (default: asc)"
+ * (https://tableau.github.io/tableau-mcp/docs/tools/content-exploration/search-content).
+ */
+function withDirections(orderBy: string): string {
+  return orderBy
+    .split(',')
+    .map((part) => (part.includes(':') ? part : `${part}:asc`))
+    .join(',');
+}
+
 export function search(site: SiteContent, q: SearchQuery): Record<string, unknown> {
   const pageIndex = nonNegativeInt(q.page, 0, 'page');
   const limit = nonNegativeInt(q.limit, DEFAULT_LIMIT, 'limit');
@@ -149,7 +163,7 @@ export function search(site: SiteContent, q: SearchQuery): Record<string, unknow
     const hay = [c.title, c.ownerName, c.projectName, c.description ?? '', ...c.tags].join('\n').toLowerCase();
     return terms.every((t) => hay.includes(t));
   });
-  if (q.order_by) items = applySort(items, q.order_by, SEARCH_FIELDS);
+  if (q.order_by) items = applySort(items, withDirections(q.order_by), SEARCH_FIELDS);
   else
     items = items
       .map((c, i) => ({ c, i, r: relevance(c, terms) }))

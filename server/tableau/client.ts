@@ -63,7 +63,16 @@ import { type Workbook, workbookSchema } from './schemas/workbook.js';
 import { defaultSessions, principalOf, type Session, type SessionCache } from './sessions.js';
 import { openQuery, readMetadata, type VdsAnswer, type VdsContext } from './vds.js';
 import type { VdsBudgetUse } from './vds-budget.js';
-import { openExport, streamWithSlot, type ViewDataOptions, viewDataQuery } from './views.js';
+import {
+  openExport,
+  readImage,
+  streamWithSlot,
+  type ViewDataOptions,
+  viewDataQuery,
+  type ViewImage,
+  type ViewImageOptions,
+  viewImageQuery,
+} from './views.js';
 
 export interface ConnectOptions {
   serverUrl: string;
@@ -494,6 +503,34 @@ export class TableauClient {
     const url = `${this.siteUrl}/customviews/${checkId(customViewId, 'custom view')}/data`;
     const query = viewDataQuery({ filters: o.filters });
     return streamWithSlot(this.exportLimiter, () => openExport(this.t, url, query));
+  }
+
+  /**
+   * Query View Image (PNG): the view's picture with the same filters, parameters and maxAge as its
+   * data export, holding one export slot (images count against Tableau Cloud's 20 concurrent
+   * exports, exports.ts in the simulator), read whole up to `maxBytes`.
+   */
+  async viewImage(viewId: string, o: ViewImageOptions & { maxBytes: number }): Promise<ViewImage> {
+    const url = `${this.siteUrl}/views/${checkId(viewId, 'view')}/image`;
+    return this.imageWithSlot(url, o);
+  }
+
+  /** Query Custom View Image: the custom view's saved filters, then `vf_` filters (REST 3.18+ like its data). */
+  async customViewImage(customViewId: string, o: ViewImageOptions & { maxBytes: number }): Promise<ViewImage> {
+    const url = `${this.siteUrl}/customviews/${checkId(customViewId, 'custom view')}/image`;
+    return this.imageWithSlot(url, o);
+  }
+
+  private async imageWithSlot(url: string, o: ViewImageOptions & { maxBytes: number }): Promise<ViewImage> {
+    // A server before 3.29 would ignore format=SVG and answer a PNG the caller did not ask for.
+    if (o.format === 'SVG' && !this.supports('viewImageSvg'))
+      throw new TableauError({ code: 'feature-unavailable', message: 'SVG view images need Tableau 2026.2 (REST API 3.29) or later.' });
+    const release = await this.exportLimiter.acquire();
+    try {
+      return await readImage(this.t, url, viewImageQuery(o), o.maxBytes);
+    } finally {
+      release();
+    }
   }
 
   private get vdsContext(): VdsContext {

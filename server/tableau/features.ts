@@ -16,6 +16,8 @@ const FEATURES = {
   customViews: { rest: '3.18' },
   /** `<extractRefresh incremental="true"/>` body ("only supported in 3.25+", TSC request_factory.py). */
   incrementalRefresh: { rest: '3.25' },
+  /** Query View Image `format=SVG`: Tableau 2026.2 = REST 3.29 (docs/tableau-rest.md#view-images); older servers ignore `format`. */
+  viewImageSvg: { rest: '3.29' },
   /** VizQL Data Service: Server 2025.1 / Cloud Feb 2025. */
   vds: { product: '2025.1' },
   /** VDS get-datasource-model (schema 20253.0). */

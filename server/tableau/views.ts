@@ -86,3 +86,50 @@ export async function openExport(t: AuthedTransport, url: string, query: string)
   const res = await t.send({ method: 'GET', url, query, stream: true, headers: { Accept: 'text/csv, */*' } });
   return res.stream!;
 }
+
+/** Query View Image's own options, besides the filters, parameters and maxAge of the data export. */
+export interface ViewImageOptions extends ViewDataOptions {
+  /** `resolution=high`: "maximum pixel density" (rest_api_ref_workbooks_and_views.htm#query_view_image). */
+  highResolution?: boolean;
+  /** SVG from REST 3.29 (the client checks the version first); PNG, Tableau's default, otherwise. */
+  format?: 'PNG' | 'SVG';
+}
+
+/** `resolution=high` plus the data export's query (vf_, vf_Parameters., maxAge) */
+export function viewImageQuery(o: ViewImageOptions): string {
+  const own = [o.highResolution ? 'resolution=high' : '', o.format === 'SVG' ? 'format=SVG' : ''];
+  return [...own, viewDataQuery(o)].filter(Boolean).join('&');
+}
+
+/**
+ * The whole image body, refused past `maxBytes` (Tableau sends no Content-Length promise for a render):
+ * the stream is destroyed at the first byte over, so an unexpectedly huge answer is never buffered.
+ */
+export async function readImage(t: AuthedTransport, url: string, query: string, maxBytes: number): Promise<ViewImage> {
+  const res = await t.send({ method: 'GET', url, query, stream: true, headers: { Accept: 'image/png, image/svg+xml' } });
+  const contentType = String(res.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.stream! as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      res.stream!.destroy();
+      throw new TableauError({
+        code: 'invalid-response',
+        message: `Tableau sent a picture larger than ${Math.round(maxBytes / 1024 / 1024)} MB, more than a workbook picture may be.`,
+        hint: 'Insert the table without its picture, or ask the author of the view for a smaller one.',
+      });
+    }
+    chunks.push(chunk);
+  }
+  return { bytes: Buffer.concat(chunks), contentType };
+}
+
+export interface ViewImage {
+  bytes: Buffer;
+  /** As Tableau labelled it: image/png (or image/svg+xml when SVG was asked of a 2026.2 server). */
+  contentType: string;
+}

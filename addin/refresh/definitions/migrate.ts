@@ -12,6 +12,7 @@
  * lastResult.changes, lastResult.highlighted): a version 2 document is a valid version 3 one. The number still went up
  * because definitions are strict: an add-in that reads version 2 would call the new keys corrupt,
  * and this way it says the settings are newer instead.
+ * Version 4 only added the optional `picture` (the view's picture beside the table), for the same reason.
  */
 import { z } from 'zod';
 
@@ -89,7 +90,7 @@ export function migrate(raw: unknown): MigrationResult {
     const v1 = v1Document.safeParse(raw);
     if (!v1.success) return { ok: false, reason: 'corrupted', message: describeIssues(v1.error).join(' ') };
     candidate = { schemaVersion: CURRENT_SCHEMA_VERSION, definitions: v1.data.definitions.map(definitionV1toV2) };
-  } else if (version === 2) candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
+  } else if (version < CURRENT_SCHEMA_VERSION) candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
   const current = refreshDocumentSchema.safeParse(candidate);
   if (!current.success) return { ok: false, reason: 'corrupted', message: describeIssues(current.error).join(' ') };
   return version === CURRENT_SCHEMA_VERSION ? { ok: true, doc: current.data } : { ok: true, doc: current.data, migratedFrom: version };

@@ -1,5 +1,5 @@
 /**
- * What the workbook stores about each imported table (schema version 3), as zod schemas.
+ * What the workbook stores about each imported table (schema version 4), as zod schemas.
  *
  * A definition names its connection by server URL + site only: never a secret, never a
  * companion-server connection id, so a workbook handed to a colleague refreshes with the
@@ -15,7 +15,7 @@ import { type PullSource, pullSourceSchema } from '../../../common/source.js';
 import type { ColumnType } from '../../../common/stream.js';
 import { MAX_EVERY_MINUTES } from '../clock/due.js';
 
-export const CURRENT_SCHEMA_VERSION = 3;
+export const CURRENT_SCHEMA_VERSION = 4;
 
 const isoTime = z.iso.datetime({ offset: true, error: 'Times are ISO 8601 date-times, e.g. 2025-01-10T10:00:00Z.' });
 
@@ -154,6 +154,11 @@ export const refreshDefinitionSchema = z.strictObject({
   updatedAt: isoTime,
   /** Columns the last refresh wrote, to report columns the source added or dropped. */
   columns: z.array(columnSnapshotSchema),
+  /**
+   * The view's picture beside the table (version 4): the image shape's name on the target sheet, by
+   * which a refresh finds it and replaces it in place (addin/workbook/excel/pictures.ts).
+   */
+  picture: z.strictObject({ name: z.string().min(1).max(255) }).optional(),
 });
 
 export const refreshDocumentSchema = z

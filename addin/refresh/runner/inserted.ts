@@ -20,6 +20,8 @@ export interface InsertedTable {
   rowCount: number;
   /** A row limit cut the data (the table holds fewer rows than the source). */
   truncated: boolean;
+  /** The view's picture placed beside the table: refreshed with it (definitions/schema.ts `picture`). */
+  picture?: { name: string };
 }
 
 function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput {
@@ -31,6 +33,7 @@ function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput 
     target: { sheet: table.sheet, tableName: table.tableName },
     options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: null },
     columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
+    ...(table.picture ? { picture: table.picture } : {}),
     // The insert was the first pull: record it, truncation included (never silent).
     lastResult: {
       at: now.toISOString(),

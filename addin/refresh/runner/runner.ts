@@ -17,9 +17,11 @@ import type { ConnectionInfo, PullRequest } from '../../../common/api.js';
 import type { DiffSummary } from '../../../common/diff/compare.js';
 import type { DiffOutcome } from '../../../common/diff/results.js';
 import type { ApiErrorBody, StreamMessage } from '../../../common/stream.js';
+import type { ViewImageRequest } from '../../../common/view-image.js';
 import type { CallOptions } from '../../api/client.js';
 import { needsSignIn } from '../../api/errors.js';
 import type { SnapshotStream } from '../../api/schedules.js';
+import { bytesToBase64 } from '../../workbook/base64.js';
 import type { DataArea, ReplaceResult, WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
 import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
@@ -39,6 +41,8 @@ import { describeOutcome, describeTruncatedCells, SKIPPED_FOR_COAUTHOR } from '.
 export interface RefreshApi {
   listConnections(opts?: CallOptions): Promise<ConnectionInfo[]>;
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncIterable<StreamMessage>;
+  /** The view's picture as PNG bytes (common/view-image.ts); needed only by definitions with a picture. */
+  viewImage?(connectionId: string, request: ViewImageRequest, opts?: CallOptions): Promise<Uint8Array>;
 }
 
 /** The part of SchedulesClient (addin/api/schedules.ts) "Load latest snapshot" uses. */
@@ -281,7 +285,10 @@ export class RefreshRunner {
         result = await collectStream(this.options.api.pull(connection.id, request, { signal }), signal, (p) =>
           this.setActivity(def, 'live', { rowsReceived: p.rowsReceived, ...(p.note ? { note: p.note } : {}) }),
         );
-        return await this.write(def, result, signal);
+        // The picture comes before anything is written: if Tableau cannot give it, the refresh fails
+        // and the table and its picture stay exactly as they were.
+        const picture = await this.pictureOf(def, connection, signal);
+        return await this.write(def, result, signal, picture);
       } catch (error) {
         const body = failureBody(error);
         if (attempt > 0 || !needsSignIn(body)) throw error;
@@ -351,7 +358,38 @@ export class RefreshRunner {
     return connection;
   }
 
-  private async write(def: RefreshDefinition, result: CollectedResult, signal: AbortSignal): Promise<Written> {
+  /** The new picture (base64 PNG) for a definition that has one, or null. */
+  private async pictureOf(def: RefreshDefinition, connection: ConnectionInfo, signal: AbortSignal): Promise<string | null> {
+    // An Excel without the shapes API (ExcelApi 1.9) could not show it: the table alone is refreshed.
+    if (!def.picture || def.source.kind !== 'view' || !this.options.api.viewImage || !this.options.gateway.supportsPictures()) return null;
+    this.setActivity(def, 'live', { phase: 'pulling', note: 'Getting the view’s picture…' });
+    const bytes = await this.options.api.viewImage(connection.id, { source: def.source }, { signal });
+    throwIfAborted(signal);
+    return bytesToBase64(bytes);
+  }
+
+  /**
+   * Puts the new picture where the old one is (same size, position, z-order); a picture the analyst
+   * deleted comes back beside the table. A note, never a failure: the table's new data is in place.
+   */
+  private async replacePicture(def: RefreshDefinition, base64: string): Promise<string | undefined> {
+    const name = def.picture!.name;
+    const { sheet, tableName } = def.target;
+    try {
+      const replaced = await this.options.gateway.replacePicture({ sheet, name, base64, table: tableName });
+      if (!replaced) await this.options.gateway.insertPicture({ sheet, name, base64, where: { kind: 'beside', table: tableName } });
+      return undefined;
+    } catch (error) {
+      return `The table is refreshed, but its picture could not be updated: ${plainWords(failureBody(error))}`;
+    }
+  }
+
+  private async write(
+    def: RefreshDefinition,
+    result: CollectedResult,
+    signal: AbortSignal,
+    picture: string | null = null,
+  ): Promise<Written> {
     const release = await this.writeLock.acquire(signal);
     try {
       throwIfAborted(signal);
@@ -363,11 +401,14 @@ export class RefreshRunner {
         mode: def.options.mode,
         ...(def.options.mode === 'append' && def.options.timestampColumn ? { timestampColumn: def.options.timestampColumn } : {}),
         previousColumns: def.columns.map((c) => c.name),
+        ...(def.picture ? { ownPicture: def.picture.name } : {}),
         now: this.now(),
         signal,
         onProgress: (p) => this.setActivity(def, 'live', { rowsWritten: p.rowsWritten }),
       });
       const marked = await this.markChanges(def, result, changes, replaced);
+      const pictureNote = picture ? await this.replacePicture(def, picture) : undefined;
+      const notes = [marked.note, pictureNote].filter((n): n is string => n !== undefined);
       return {
         result,
         rowsWritten: replaced.rowsWritten,
@@ -376,7 +417,7 @@ export class RefreshRunner {
         stats: replaced.stats,
         snapshot: false,
         ...(changes ? { changes: changes.summary } : {}),
-        ...(marked.note ? { markNote: marked.note } : {}),
+        ...(notes.length ? { markNote: notes.join(' ') } : {}),
         ...(marked.highlighted ? { highlighted: true } : {}),
       };
     } finally {
@@ -525,7 +566,7 @@ interface Written {
   dataAsOf?: string;
   /** What changed since the last refresh (absent: not compared: the first refresh, append mode). */
   changes?: DiffSummary;
-  /** Why the changes are not highlighted, when they should have been. */
+  /** Why the changes are not highlighted, when they should have been; why the picture is not updated. */
   markNote?: string;
   /** The table holds this refresh's highlight (the next refresh removes it). */
   highlighted?: boolean;

@@ -18,7 +18,7 @@ import { useServices } from '../../app/services.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { suggestTableName, tableNameProblem } from './tableName.js';
-import { describeTarget, useInsert } from './useInsert.js';
+import { describeTarget, type PictureChoice, PICTURES_UNSUPPORTED, useInsert } from './useInsert.js';
 
 interface InsertPanelProps {
   connection: ConnectionInfo;
@@ -39,7 +39,12 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
   const [where, setWhere] = useState<'newSheet' | 'cell'>('newSheet');
   const [name, setName] = useState(() => suggestTableName(title));
   const [nameTouched, setNameTouched] = useState(false);
+  const [picture, setPicture] = useState<PictureChoice>('none');
   const problem = tableNameProblem(name.trim());
+  const isView = source.kind === 'view';
+  const picturesSupported = workbook.supportsPictures();
+  // The picture alone goes at the selected cell: there is no table to put on a new sheet.
+  const whereNow = picture === 'only' ? 'cell' : where;
 
   // Suggest a name that is not taken yet (Excel table names are unique per workbook).
   useEffect(() => {
@@ -66,7 +71,7 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
     setNameTouched(true);
     if (problem) return;
     // The outcome is said once, inline below (issue #21: a toast repeated it and covered the Table name field).
-    await insert({ where, tableName: name.trim(), columnCount, knownRows, target });
+    await insert({ where: whereNow, tableName: name.trim(), columnCount, knownRows, target, picture });
   };
 
   const busy = state.phase === 'checking' || state.phase === 'writing';
@@ -75,9 +80,22 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
       <h3 id="insert-heading" style={{ margin: 0, fontSize: 'inherit' }}>
         Insert into Excel
       </h3>
+      {isView ? (
+        <Field label="Picture of the view" hint={picturesSupported ? undefined : PICTURES_UNSUPPORTED}>
+          <RadioGroup
+            value={picturesSupported ? picture : 'none'}
+            onChange={(_, d) => (setPicture(d.value as PictureChoice), reset())}
+            disabled={busy || !picturesSupported}
+          >
+            <Radio value="none" label="Table only" />
+            <Radio value="beside" label="Table and its picture beside it" />
+            <Radio value="only" label="Picture only" />
+          </RadioGroup>
+        </Field>
+      ) : null}
       <Field label="Where">
-        <RadioGroup value={where} onChange={(_, d) => (setWhere(d.value as typeof where), reset())} disabled={busy}>
-          <Radio value="newSheet" label="On a new sheet" />
+        <RadioGroup value={whereNow} onChange={(_, d) => (setWhere(d.value as typeof where), reset())} disabled={busy}>
+          <Radio value="newSheet" label="On a new sheet" disabled={picture === 'only'} />
           <Radio value="cell" label="At the selected cell" />
         </RadioGroup>
       </Field>
@@ -114,7 +132,16 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
           <MessageBar intent="success" layout="multiline">
             <MessageBarBody>
               Inserted {fmt(state.table.rowCount)} rows into {state.table.tableName} ({state.table.sheet}!{state.table.address}).
+              {state.table.picture ? ' Its picture is beside it and refreshes with it.' : ''}
               {state.table.truncated ? ' A row limit cut the data: the source has more rows.' : ''}
+            </MessageBarBody>
+          </MessageBar>
+        ) : null}
+        {state.phase === 'pictureDone' ? (
+          <MessageBar intent="success" layout="multiline">
+            <MessageBarBody>
+              Inserted the picture {state.picture.name} on {state.picture.sheet}. A picture alone is not refreshed: insert the table with
+              its picture for that.
             </MessageBarBody>
           </MessageBar>
         ) : null}

@@ -6,7 +6,9 @@ import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
 import type { InsertedTable } from '../../refresh/runner/inserted.js';
 import { describeTruncatedCells } from '../../refresh/runner/words.js';
-import type { WriteTarget } from '../../workbook/gateway.js';
+import { bytesToBase64 } from '../../workbook/base64.js';
+import { type PictureInfo, WorkbookError, type WriteTarget } from '../../workbook/gateway.js';
+import { pictureNameFor } from '../../workbook/picture-placement.js';
 import { errorBody } from '../shared/errorBody.js';
 import { splitPull } from './pullRows.js';
 
@@ -16,6 +18,7 @@ type InsertPhase =
   | { phase: 'collision'; message: string; conflict: string; suggestion: WriteTarget }
   | { phase: 'writing'; rowsWritten: number; totalRows?: number; note?: string }
   | { phase: 'done'; table: InsertedTable; warnings: string[]; followUpError: ApiErrorBody | null }
+  | { phase: 'pictureDone'; picture: PictureInfo }
   | { phase: 'cancelled' }
   | { phase: 'error'; error: ApiErrorBody };
 
@@ -27,7 +30,15 @@ interface InsertRequest {
   knownRows?: number;
   /** A place the analyst accepted after a collision: used as-is. */
   target?: WriteTarget;
+  /** A view's picture: beside the table, or the picture alone at the selected cell (no table). */
+  picture?: PictureChoice;
 }
+
+export type PictureChoice = 'none' | 'beside' | 'only';
+
+/** Said where Excel lacks the shapes API (ExcelApi 1.9) that pictures need. */
+export const PICTURES_UNSUPPORTED =
+  'Pictures of views need a newer Excel (ExcelApi 1.9: Microsoft 365, Excel 2021 or later, or Excel on the web).';
 
 export function describeTarget(target: WriteTarget): string {
   return target.kind === 'newSheet'
@@ -46,6 +57,16 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
 
   useEffect(() => () => controller.current?.abort(), []);
 
+  /** The view's picture as base64 PNG; refused up front where this Excel cannot show pictures. */
+  const viewPicture = useCallback(
+    async (choice: PictureChoice, signal: AbortSignal): Promise<string | null> => {
+      if (choice === 'none' || source.kind !== 'view') return null;
+      if (!workbook.supportsPictures()) throw new WorkbookError('unsupported', PICTURES_UNSUPPORTED);
+      return bytesToBase64(await api.viewImage(connection.id, { source }, { signal }));
+    },
+    [api, workbook, connection, source],
+  );
+
   const insert = useCallback(
     async (req: InsertRequest): Promise<InsertedTable | null> => {
       const own = new AbortController();
@@ -54,6 +75,20 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
       const signal = own.signal;
       try {
         setState({ phase: 'checking' });
+        const picture = source.kind === 'view' ? (req.picture ?? 'none') : 'none';
+        // The picture is fetched before anything is written: if Tableau cannot give it, nothing changes.
+        const image = picture !== 'none' ? await viewPicture(picture, signal) : null;
+        if (picture === 'only' && image) {
+          const selection = await workbook.getSelection();
+          const placed = await workbook.insertPicture({
+            sheet: selection.sheet,
+            name: pictureNameFor(req.tableName),
+            base64: image,
+            where: { kind: 'at', address: selection.address },
+          });
+          setState({ phase: 'pictureDone', picture: placed });
+          return null;
+        }
         let target = req.target;
         if (!target) {
           if (req.where === 'newSheet') target = { kind: 'newSheet', sheetName: req.tableName };
@@ -99,14 +134,24 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
           rowCount: written.rowCount,
           truncated: end?.truncated ?? false,
         };
+        let followUpError: ApiErrorBody | null = null;
+        if (image) {
+          const name = pictureNameFor(written.name);
+          try {
+            await workbook.insertPicture({ sheet: written.sheet, name, base64: image, where: { kind: 'beside', table: written.name } });
+            table.picture = { name };
+          } catch (error) {
+            const body = errorBody(error);
+            followUpError = { ...body, message: `The table is in place, but its picture could not be placed: ${body.message}` };
+          }
+        }
         // Show the analyst their data, as Excel's own imports do; a failure here changes nothing.
         await workbook.activateTable(written.name).catch(() => undefined);
-        let followUpError: ApiErrorBody | null = null;
         try {
           await onInserted?.(table);
         } catch (error) {
           const body = errorBody(error);
-          followUpError = { ...body, message: `The table is in place, but it could not be saved for refresh: ${body.message}` };
+          followUpError ??= { ...body, message: `The table is in place, but it could not be saved for refresh: ${body.message}` };
         }
         // Text cut to Excel's cell limit is named here, with the pull's own warnings (refresh/runner/words.ts).
         const cut = describeTruncatedCells(written.stats);
@@ -121,7 +166,7 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
         if (controller.current === own) controller.current = null;
       }
     },
-    [api, workbook, onInserted, connection, source],
+    [api, workbook, onInserted, connection, source, viewPicture],
   );
 
   const cancel = useCallback(() => controller.current?.abort(), []);

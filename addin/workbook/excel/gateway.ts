@@ -8,10 +8,13 @@
  */
 import type { CellValue, ColumnSpec } from '../../../common/stream.js';
 import { parseAddress } from '../address.js';
+import { base64Bytes } from '../base64.js';
 import type { ChunkBudget } from '../chunks.js';
 import { assertRootNamespace } from '../custom-xml.js';
 import {
   type DataArea,
+  type PictureInfo,
+  type PictureRequest,
   type ReadRowsOptions,
   type ReplaceOptions,
   type ReplaceResult,
@@ -27,9 +30,11 @@ import {
   type WriteTarget,
   type WrittenTable,
 } from '../gateway.js';
+import { pictureSize, pngPixelSize } from '../picture-placement.js';
 import { tableArea, validateShape } from '../target.js';
 import { asWorkbookError, throwIfAborted } from '../write-core.js';
 import { markChangesIn } from './mark-changes.js';
+import { insertPictureIn, replacePictureIn } from './pictures.js';
 import { readRowsIn } from './read-table.js';
 import { replaceIn } from './refresh.js';
 import { writeResultColumnIn } from './result-column.js';
@@ -216,6 +221,22 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
     await ctx.sync();
     if (table.isNullObject) throw new WorkbookError('not-found', `The table "${name}" does not exist.`);
     return table;
+  }
+
+  supportsPictures(): boolean {
+    return this.isSetSupported('ExcelApi', '1.9');
+  }
+
+  async insertPicture(req: PictureRequest): Promise<PictureInfo> {
+    this.require('1.9', 'Pictures of views (the shapes API)');
+    const px = pngPixelSize(base64Bytes(req.base64, 32));
+    if (!px) throw new WorkbookError('invalid-input', 'The picture is not a PNG image.');
+    return this.run((ctx) => insertPictureIn(ctx, { ...req, size: pictureSize(px) }));
+  }
+
+  async replacePicture(req: { sheet: string; name: string; base64: string; table?: string }): Promise<PictureInfo | null> {
+    this.require('1.9', 'Pictures of views (the shapes API)');
+    return this.run((ctx) => replacePictureIn(ctx, req));
   }
 
   async readDocument(namespace: string): Promise<string | null> {

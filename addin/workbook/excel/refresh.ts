@@ -86,7 +86,7 @@ export async function replaceIn(
   if (plan.tableWidth > t.cols) {
     grow.push({ row: t.row, col: t.col + t.cols, rows: Math.max(plan.tableRows, t.rows) + 1 + totalsRows, cols: plan.tableWidth - t.cols });
   }
-  const checks: RoomReads[] = grow.map((r) => queueRoomReads(ws, r, b.supports, table.name));
+  const checks: RoomReads[] = grow.map((r) => queueRoomReads(ws, r, b.supports, table.name, opts.ownPicture));
   const filters = tableColumns.items.map((c) => ({ name: c.name, filter: c.filter.load('criteria') }));
   await ctx.sync();
   for (const [i, check] of checks.entries()) {

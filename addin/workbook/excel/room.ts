@@ -30,6 +30,8 @@ export interface RoomReads {
   area: Excel.Range | null;
   /** Tables that may touch the area (the one being grown). */
   ignoreTable?: string;
+  /** A shape that may be over the area: the grown table's own picture, moved after the refresh (excel/pictures.ts). */
+  ignoreShape?: string;
 }
 
 /** The area plus one row and column on every side, cut to the sheet. */
@@ -49,6 +51,7 @@ export function queueRoomReads(
   want: Rect,
   supports: (version: string) => boolean,
   ignoreTable?: string,
+  ignoreShape?: string,
 ): RoomReads {
   const range = sheet.getRangeByIndexes(want.row, want.col, want.rows, want.cols);
   const around = ring(want);
@@ -64,6 +67,7 @@ export function queueRoomReads(
     shapes: geometry ? sheet.shapes.load('items/name,left,top,width,height') : null,
     area: geometry ? range.load('left,top,width,height') : null,
     ignoreTable,
+    ignoreShape,
   };
 }
 
@@ -101,7 +105,7 @@ export function roomConflict(sheetName: string, r: RoomReads): Conflict | null {
   if (r.merged && !r.merged.isNullObject) {
     return { where: at(r.merged.address), message: `${wanted} has merged cells (${at(r.merged.address)}).` };
   }
-  const shape = r.area ? r.shapes?.items.find((s) => overlaps(s, r.area!)) : undefined;
+  const shape = r.area ? r.shapes?.items.find((s) => s.name !== r.ignoreShape && overlaps(s, r.area!)) : undefined;
   if (shape) return { where: `shape "${shape.name}"`, message: `The shape "${shape.name}" covers part of ${wanted}.` };
   return null;
 }

@@ -27,6 +27,8 @@ export interface MemShape {
   top: number;
   width: number;
   height: number;
+  /** An image shape's picture (ShapeCollection.addImage): base64 PNG or JPEG, as given. */
+  image?: string;
 }
 
 /**

@@ -10,7 +10,7 @@ import { datasetFromCsvFile } from './datasets/csv-file.js';
 import { applyRowEdits, type RowEditCounts, RowEditError, type RowEdits } from './datasets/row-edits.js';
 import { generateSuperstore, type SuperstoreData } from './datasets/superstore.js';
 import type { Dataset } from './datasets/types.js';
-import { VIEW_SPECS, type ViewSpec } from './views.js';
+import { VIEW_SPECS, viewOverDataset, type ViewSpec } from './views.js';
 
 interface Entry {
   name: string;
@@ -27,6 +27,8 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
+/** The sheets of `--dataset` workbooks, keyed like their dataset (seed/demo.ts addCsvDataset gives the view that key). */
+const datasetViews = new Map<string, ViewSpec>();
 
 function addBuiltIns(): void {
   entries.set('superstore-orders', {
@@ -72,7 +74,7 @@ export function dataStamp(key: string): string | undefined {
 
 /** The view spec behind a view data key. */
 export function getViewSpec(key: string): ViewSpec | undefined {
-  return VIEW_SPECS.get(key);
+  return VIEW_SPECS.get(key) ?? datasetViews.get(key);
 }
 
 export function datasetKeys(): string[] {
@@ -80,7 +82,7 @@ export function datasetKeys(): string[] {
 }
 
 export function viewKeys(): string[] {
-  return [...VIEW_SPECS.keys()];
+  return [...VIEW_SPECS.keys(), ...datasetViews.keys()];
 }
 
 function revalue(entry: Entry, dataset: Dataset): void {
@@ -144,10 +146,12 @@ export function resetDataset(key: string): void {
   revalue(entry, dataset);
 }
 
-/** Registers a CSV file as a data source dataset; the returned key goes on a simulated data source. */
+/** Registers a CSV file as a data source dataset and a view over it; the returned key goes on both (seed/demo.ts). */
 export function registerCsvDataset(path: string): { dataKey: string; name: string; columns: string[] } {
   const dataset = datasetFromCsvFile(path);
   // build re-reads the file: resetting a dataset whose rows were edited gives back the file's rows.
   entries.set(dataset.key, { name: dataset.name, salesFactor: 1, revision: 0, build: () => datasetFromCsvFile(path), built: dataset });
+  // The view's columns are the file's: a reset re-reads the same file, so they stay valid.
+  datasetViews.set(dataset.key, viewOverDataset(dataset));
   return { dataKey: dataset.key, name: dataset.name, columns: dataset.columns.map((c) => c.caption) };
 }

@@ -5,7 +5,7 @@
 import { getDataset } from './catalog.js';
 import type { Dataset } from './datasets/types.js';
 import { csvField, formatValue } from './format.js';
-import { runQuery } from './vds/engine.js';
+import { type QueryResult, runQuery } from './vds/engine.js';
 import type { QParameter } from './vds/query-types.js';
 import type { ViewSpec } from './views.js';
 
@@ -47,14 +47,17 @@ function exactFilters(spec: ViewSpec, dataset: Dataset, filters: Array<[string, 
   return out;
 }
 
-/** Lines of the CSV (header first), lazily. Throws before the first line for unusable requests. */
-export function* csvLines(spec: ViewSpec, request: ExportRequest): Generator<string> {
+/**
+ * The view's summary data for a request (custom view and vf_ filters, parameters): the query every
+ * export of the view runs (CSV here, the picture in view-image.ts). Throws for unusable requests.
+ */
+export function viewResult(spec: ViewSpec, request: ExportRequest): QueryResult {
   const dataset = getDataset(spec.datasetKey);
   if (!dataset) throw new Error(`View data "${spec.key}" needs the unknown dataset "${spec.datasetKey}"`);
   const parameters = parameterOverrides(dataset, request.parameters);
   const paramValues = new Map<string, number | string>(dataset.parameters.map((p) => [p.caption, p.value]));
   for (const p of parameters) paramValues.set(p.parameterCaption, p.value as number | string);
-  const result = runQuery(
+  return runQuery(
     dataset,
     {
       fields: spec.columns.map((c) => c.field),
@@ -63,6 +66,11 @@ export function* csvLines(spec: ViewSpec, request: ExportRequest): Generator<str
     },
     { exactMatch: exactFilters(spec, dataset, request.filters) },
   );
+}
+
+/** Lines of the CSV (header first), lazily. Throws before the first line for unusable requests. */
+export function* csvLines(spec: ViewSpec, request: ExportRequest): Generator<string> {
+  const result = viewResult(spec, request);
 
   const cell = (values: readonly unknown[], i: number): string =>
     csvField(formatValue(values[i] as never, spec.columns[i].format, spec.locale));

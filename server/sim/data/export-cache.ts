@@ -21,6 +21,7 @@ import type { Clock } from '../clock.js';
 import { dataStamp } from './catalog.js';
 import { csvChunks, type ExportRequest } from './csv-export.js';
 import { type CachedBytes, canonical, remembered, ResultCache } from './vds/result-cache.js';
+import { type ImageFormat, type ImageResolution, renderViewImage } from './view-image.js';
 import type { ViewSpec } from './views.js';
 
 interface CachedExport extends CachedBytes {
@@ -49,6 +50,13 @@ export class ExportCache {
     return this.cache.size;
   }
 
+  /** A cached answer at the current data stamp that is at most `maxAgeMinutes` old. */
+  private fresh(key: string, spec: ViewSpec, stamp: string, maxAgeMinutes: number | undefined): CachedExport | undefined {
+    const hit = this.cache.get(key, spec.datasetKey, stamp);
+    const maxAgeMs = maxAgeMinutes === undefined ? Infinity : Math.max(maxAgeMinutes, MIN_MAX_AGE_MINUTES) * 60_000;
+    return hit && this.clock.now() - hit.storedAt <= maxAgeMs ? hit : undefined;
+  }
+
   /**
    * The export as a byte stream, from the cache when an answer at the current data stamp exists and
    * is at most `maxAgeMinutes` old. Throws (before any byte) for an unusable request, like csvChunks.
@@ -57,13 +65,34 @@ export class ExportCache {
     const stamp = dataStamp(spec.datasetKey);
     if (stamp === undefined) return Readable.from(csvChunks(spec, request));
     const key = canonical({ siteId, view: spec.key, filters: request.filters, parameters: request.parameters });
+    const hit = this.fresh(key, spec, stamp, maxAgeMinutes);
+    if (hit) return Readable.from(hit.chunks);
     const now = this.clock.now();
-    const hit = this.cache.get(key, spec.datasetKey, stamp);
-    const maxAgeMs = maxAgeMinutes === undefined ? Infinity : Math.max(maxAgeMinutes, MIN_MAX_AGE_MINUTES) * 60_000;
-    if (hit && now - hit.storedAt <= maxAgeMs) return Readable.from(hit.chunks);
     const chunks = remembered(csvChunks(spec, request), this.cache.maxBytes, (kept, bytes) =>
       this.cache.set(key, spec.datasetKey, stamp, { chunks: kept, bytes, storedAt: now }),
     );
     return Readable.from(chunks);
   }
+
+  /**
+   * A picture of the view (Query View Image honours `maxAge` as Query View Data does, same reference
+   * page): cached by the same rules, keyed also by format and resolution. Throws like renderViewImage.
+   */
+  image(siteId: string, spec: ViewSpec, request: ExportRequest, options: ImageOptions, maxAgeMinutes?: number): Buffer {
+    const render = () => renderViewImage(spec, request, options.format, options.resolution);
+    const stamp = dataStamp(spec.datasetKey);
+    if (stamp === undefined) return render();
+    const key = canonical({ siteId, view: spec.key, filters: request.filters, parameters: request.parameters, image: options });
+    const hit = this.fresh(key, spec, stamp, maxAgeMinutes);
+    if (hit) return Buffer.concat(hit.chunks);
+    const bytes = render();
+    if (bytes.length <= this.cache.maxBytes)
+      this.cache.set(key, spec.datasetKey, stamp, { chunks: [bytes], bytes: bytes.length, storedAt: this.clock.now() });
+    return bytes;
+  }
+}
+
+export interface ImageOptions {
+  format: ImageFormat;
+  resolution: ImageResolution;
 }

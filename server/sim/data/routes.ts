@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
 import { type Clock, systemClock } from '../clock.js';
+import { API_VERSION_PATTERN, compareApiVersions } from '../versions.js';
 import {
   bumpDataVersion,
   datasetKeys,
@@ -18,11 +19,12 @@ import {
 } from './catalog.js';
 import type { ExportRequest } from './csv-export.js';
 import { RowEditError } from './datasets/row-edits.js';
-import { ExportCache } from './export-cache.js';
+import { ExportCache, type ImageOptions } from './export-cache.js';
 import type { SimDataHost } from './host.js';
 import { VdsError } from './vds/errors.js';
 import { limitsSchema, resetLimits, setLimits } from './vds/limits.js';
 import { registerVdsRoutes } from './vds/routes.js';
+import { renderViewImage } from './view-image.js';
 
 /** REST error shape of the core ({error:{code,summary,detail}}). */
 function restError(reply: FastifyReply, status: number, code: string, summary: string, detail: string): FastifyReply {
@@ -59,6 +61,46 @@ function sendCsv(
     return reply.header('content-type', 'text/csv; charset=utf-8').send(stream);
   } catch (e) {
     const detail = e instanceof VdsError ? e.message : 'The view data could not be computed.';
+    return restError(reply, 400, '400000', 'Bad Request', detail);
+  }
+}
+
+/**
+ * Query View Image's own parameters: `resolution=high` for maximum pixel density (anything else is the
+ * standard size) and, from REST 3.29 (Tableau 2026.2, docs/tableau-rest.md#view-images), `format=PNG|SVG`.
+ * An older server does not know `format` and ignores it like any unknown query parameter, so the
+ * client gets a PNG and must look at the content type.
+ */
+const SVG_SINCE_API = '3.29';
+
+function imageOptions(version: string, query: Record<string, unknown>): ImageOptions | string {
+  const resolution = String(query.resolution ?? '').toLowerCase() === 'high' ? 'high' : 'standard';
+  const svgKnown = API_VERSION_PATTERN.test(version) && compareApiVersions(version, SVG_SINCE_API) >= 0;
+  if (!svgKnown || query.format === undefined) return { format: 'PNG', resolution };
+  const format = String(query.format).toUpperCase();
+  if (format !== 'PNG' && format !== 'SVG') return `format must be PNG or SVG, got '${String(query.format)}'.`;
+  return { format, resolution };
+}
+
+function sendImage(
+  reply: FastifyReply,
+  exports: { cache: ExportCache; siteId: string; version: string },
+  dataKey: string | undefined,
+  query: Record<string, unknown>,
+  saved?: Record<string, string>,
+): FastifyReply {
+  const maxAge = maxAgeSchema.safeParse(query.maxAge);
+  if (!maxAge.success) return restError(reply, 400, '400000', 'Bad Request', 'maxAge must be a whole number of minutes between 1 and 240.');
+  const options = imageOptions(exports.version, query);
+  if (typeof options === 'string') return restError(reply, 400, '400000', 'Bad Request', options);
+  const spec = dataKey ? getViewSpec(dataKey) : undefined;
+  try {
+    const bytes = spec
+      ? exports.cache.image(exports.siteId, spec, exportRequestFromQuery(query, saved), options, maxAge.data)
+      : renderViewImage(undefined, exportRequestFromQuery(query, saved), options.format, options.resolution);
+    return reply.header('content-type', options.format === 'SVG' ? 'image/svg+xml' : 'image/png').send(bytes);
+  } catch (e) {
+    const detail = e instanceof VdsError ? e.message : 'The view image could not be rendered.';
     return restError(reply, 400, '400000', 'Bad Request', detail);
   }
 }
@@ -113,6 +155,35 @@ export function registerSimDataRoutes(app: FastifyInstance, host: SimDataHost, c
       );
     const view = host.findView(siteId, custom.viewId);
     return sendCsv(reply, { cache, siteId }, view?.dataKey, request.query as Record<string, unknown>, custom.filters);
+  });
+
+  // Query View Image: 404011 when the view is not on the site (rest_api_ref_workbooks_and_views.htm#query_view_image).
+  app.get('/api/:v/sites/:siteId/views/:viewId/image', async (request, reply) => {
+    const principal = host.authenticate(request, reply);
+    if (!principal) return reply;
+    const { v, siteId, viewId } = request.params as { v: string; siteId: string; viewId: string };
+    const view = siteId === principal.siteId ? host.findView(siteId, viewId) : undefined;
+    if (!view)
+      return restError(reply, 404, '404011', 'Resource Not Found', `The view ID '${viewId}' doesn't correspond to an existing view.`);
+    return sendImage(reply, { cache, siteId, version: v }, view.dataKey, request.query as Record<string, unknown>);
+  });
+
+  // Query Custom View Image: the custom view's saved filters first, then vf_ (rest_api_ref_workbooks_and_views.htm#get_custom_view_image).
+  app.get('/api/:v/sites/:siteId/customviews/:cvId/image', async (request, reply) => {
+    const principal = host.authenticate(request, reply);
+    if (!principal) return reply;
+    const { v, siteId, cvId } = request.params as { v: string; siteId: string; cvId: string };
+    const custom = siteId === principal.siteId ? host.findCustomView(siteId, cvId) : undefined;
+    if (!custom)
+      return restError(
+        reply,
+        404,
+        '404048',
+        'Custom view not found',
+        `The custom view ID '${cvId}' doesn't correspond to an existing custom view.`,
+      );
+    const view = host.findView(siteId, custom.viewId);
+    return sendImage(reply, { cache, siteId, version: v }, view?.dataKey, request.query as Record<string, unknown>, custom.filters);
   });
 
   registerVdsRoutes(app, host);

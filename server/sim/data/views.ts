@@ -5,6 +5,7 @@
  * text that starts with "=", "+", "-", "@"; 'product-detail' has a mostly-numeric text column;
  * 'umsatz-de' is formatted for de-DE; 'measure-names' pivots measures like populate_csv.csv.
  */
+import type { Dataset } from './datasets/types.js';
 import type { Fmt, Locale } from './format.js';
 import type { QField, QFilter } from './vds/query-types.js';
 
@@ -155,3 +156,27 @@ const specs: ViewSpec[] = [
 ];
 
 export const VIEW_SPECS: ReadonlyMap<string, ViewSpec> = new Map(specs.map((s) => [s.key, s]));
+
+/**
+ * The one sheet of a `--dataset file.csv` workbook: every column of the file, its dimensions on Rows
+ * (sorted in file order) and its measures summed, as Tableau Desktop builds a sheet when a text
+ * file's fields are dropped on it (numbers are measures, aggregated with SUM by default:
+ * https://help.tableau.com/current/pro/desktop/en-us/datafields_typesandroles.htm). So its data export
+ * is the file's rows with equal dimension values summed into one, like any summary view.
+ */
+export function viewOverDataset(dataset: Dataset): ViewSpec {
+  let priority = 0;
+  const columns = dataset.columns.map((c): ViewColumn => {
+    if (c.role === 'MEASURE') return col(c.caption, { fieldCaption: c.caption, function: 'SUM' }, { kind: 'auto' });
+    const format: Fmt =
+      c.dataType === 'DATE'
+        ? { kind: 'date', style: 'short' }
+        : c.dataType === 'DATETIME'
+          ? { kind: 'datetime' }
+          : c.dataType === 'BOOLEAN'
+            ? { kind: 'boolean' }
+            : text;
+    return col(c.caption, { fieldCaption: c.caption, sortPriority: ++priority }, format);
+  });
+  return { key: dataset.key, datasetKey: dataset.key, locale: 'en-US', bom: false, newline: '\n', columns };
+}

@@ -83,6 +83,7 @@ export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {
     pull: vi.fn(() => streamOf([{ kind: 'error', error: { code: 'unexpected', message: 'pull not stubbed' } }])),
     publishDryRun: vi.fn(notStubbed('publishDryRun')),
     publishApply: vi.fn(notStubbed('publishApply')),
+    viewImage: vi.fn(notStubbed('viewImage')),
     listSchedules: vi.fn(notStubbed('listSchedules')),
     createSchedule: vi.fn(notStubbed('createSchedule')),
     updateSchedule: vi.fn(notStubbed('updateSchedule')),

@@ -227,6 +227,7 @@ describe('route sweep: generated bad input never answers 5xx or hangs', () => {
       'POST /api/connections',
       'DELETE /api/connections/:cid',
       'POST /api/connections/:cid/pull',
+      'POST /api/connections/:cid/view-image',
       'GET /api/connections/:cid/datasources/:dsid/metadata',
       'PUT /api/schedules/:sid',
       'GET /api/schedules/:sid/runs',

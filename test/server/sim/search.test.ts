@@ -47,6 +47,19 @@ describe('content search /api/-/search', () => {
     expect(res.items[0].content.title).toBe('Sales Overview');
   });
 
+  it('orders ascending when order_by names no direction, as the reference example order_by=hitsTotal does', async () => {
+    const bare = (await search('filter=type:eq:view&order_by=hitsTotal&limit=100')).body.hits;
+    const asc = (await search('filter=type:eq:view&order_by=hitsTotal:asc&limit=100')).body.hits;
+    const counts = bare.items.map((i: { content: { hitsTotal: number } }) => i.content.hitsTotal);
+    expect(bare.total).toBeGreaterThan(2);
+    expect(counts).toEqual([...counts].sort((a: number, b: number) => a - b));
+    expect(counts[0]).toBeLessThan(counts[counts.length - 1]);
+    expect(bare.items).toEqual(asc.items);
+    // A second method without a direction is a tiebreaker, ascending too.
+    expect((await search('filter=type:eq:view&order_by=hitsTotal:desc,favoritesTotal')).status).toBe(200);
+    expect((await search('order_by=hitsTotal:sideways')).status).toBe(400);
+  });
+
   it('needs a token and rejects bad parameters', async () => {
     expect((await h.raw('GET', '/api/-/search?terms=x')).body.error.code).toBe('401000');
     expect((await search('limit=0')).status).toBe(400);

@@ -17,8 +17,8 @@ import { ConditionalFormatCollection } from './conditional-format.js';
 import { ClientObject, type Ctx, loadNames, nextTask, parseQualified } from './context.js';
 import type { RangeProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
-const ROW_HEIGHT_PT = 15;
-const COLUMN_WIDTH_PT = 48;
+export const ROW_HEIGHT_PT = 15;
+export const COLUMN_WIDTH_PT = 48;
 
 type Grid = unknown[][];
 

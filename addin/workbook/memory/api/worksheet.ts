@@ -3,6 +3,8 @@
  * (excel.d.ts; shapes ExcelApi 1.9) over the in-memory workbook.
  */
 import { MAX_COLUMNS, MAX_ROWS, parseAddress } from '../../address.js';
+import { base64Bytes } from '../../base64.js';
+import { pngPixelSize } from '../../picture-placement.js';
 import { accessDenied, ExcelLikeError } from '../errors.js';
 import type { MemorySheet, MemShape } from '../sheet.js';
 import { ClientObject, type Ctx, ItemCollection, ItemObject, loadNames } from './context.js';
@@ -218,9 +220,60 @@ export class ShapeCollection extends ItemCollection<Shape> {
     });
     return new Shape(this.ctx, this.ws, id);
   }
+  /**
+   * ShapeCollection.addImage(base64ImageString), ExcelApi 1.9: "a base64-encoded string representing
+   * an image in either JPEG or PNG format"
+   * (https://learn.microsoft.com/en-us/javascript/api/excel/excel.shapecollection#excel-excel-shapecollection-addimage-member(1)).
+   * Anything else fails with InvalidArgument. The new picture sits at the top-left at its own size:
+   * pixels at 96 per inch, so 0.75 pt a pixel (Verify in Excel: the default size and the name
+   * "Picture <n>", which is what Excel's Insert > Picture names them); it is drawn above the shapes
+   * before it (the last in z-order).
+   */
+  addImage(base64ImageString: string): Shape {
+    this.ctx.requires('1.9', 'ShapeCollection.addImage');
+    const id = `{shape-${Math.random().toString(36).slice(2)}}`;
+    this.ctx.enqueue({ op: 'shapes.addImage', format: base64ImageString.length }, () => {
+      const sh = this.ctx.wb.sheet(this.ws.resolveName());
+      if (sh.protected) throw accessDenied(sh.name, 'shapes.addImage');
+      const size = imagePixelSize(base64ImageString);
+      if (!size) throw new ExcelLikeError('InvalidArgument', 'The argument is invalid or missing or has an incorrect format.');
+      const n = sh.shapes.length + 1;
+      sh.shapes.push({
+        id,
+        name: `Picture ${n}`,
+        type: 'Image',
+        left: 0,
+        top: 0,
+        width: size.width * PT_PER_PX,
+        height: size.height * PT_PER_PX,
+        image: base64ImageString,
+      });
+    });
+    return new Shape(this.ctx, this.ws, id);
+  }
 }
 
-export class Shape extends ItemObject<MemShape> {
+/** Points per pixel at 96 pixels per inch (72 points an inch). */
+const PT_PER_PX = 0.75;
+
+/** Width and height in pixels of a base64 PNG (IHDR) or JPEG (first SOFn marker); null for anything else. */
+function imagePixelSize(base64: string): { width: number; height: number } | null {
+  const bytes = base64Bytes(base64);
+  const png = pngPixelSize(bytes);
+  if (png || bytes[0] !== 0xff || bytes[1] !== 0xd8) return png;
+  const u16 = (i: number) => (bytes[i] << 8) | bytes[i + 1];
+  for (let i = 2; i + 9 < bytes.length;) {
+    if (bytes[i] !== 0xff) return null;
+    const marker = bytes[i + 1];
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { height: u16(i + 5), width: u16(i + 7) };
+    i += 2 + u16(i + 2);
+  }
+  return null;
+}
+
+export class Shape extends ItemObject<MemShape & { zOrderPosition: number; type: string }> {
   constructor(
     ctx: Ctx,
     private readonly ws: Worksheet,
@@ -233,8 +286,17 @@ export class Shape extends ItemObject<MemShape> {
     if (!s) throw new ExcelLikeError('ItemNotFound', 'The shape does not exist.');
     return s;
   }
-  protected read(): MemShape {
-    return { ...this.shape() };
+  /** Shape.zOrderPosition (ExcelApi 1.9): the position in z-order, 0 at the bottom; here the order shapes were added in. */
+  protected read(): MemShape & { zOrderPosition: number } {
+    const shapes = this.ctx.wb.sheet(this.ws.resolveName()).shapes;
+    const s = this.shape();
+    return { ...s, zOrderPosition: shapes.indexOf(s) };
+  }
+  get zOrderPosition(): number {
+    return this.prop('zOrderPosition');
+  }
+  get type(): string {
+    return this.prop('type');
   }
   private setProp(prop: 'left' | 'top' | 'width' | 'height' | 'name', v: number | string): void {
     this.ctx.enqueue({ op: `shape.${prop}`, format: v }, () => {
@@ -280,6 +342,21 @@ export class Shape extends ItemObject<MemShape> {
   }
   set height(v: number) {
     this.setProp('height', v);
+  }
+  /**
+   * Shape.setZOrder (ExcelApi 1.9): "BringToFront" | "BringForward" | "SendToBack" | "SendBackward"
+   * (excel.d.ts Excel.ShapeZOrder), moving it in the sheet's stacking order (the shapes array).
+   */
+  setZOrder(position: 'BringToFront' | 'BringForward' | 'SendToBack' | 'SendBackward'): void {
+    this.ctx.enqueue({ op: 'shape.setZOrder', format: position }, () => {
+      const shapes = this.ctx.wb.sheet(this.ws.resolveName()).shapes;
+      const s = this.shape();
+      const from = shapes.indexOf(s);
+      const to = { BringToFront: shapes.length - 1, BringForward: from + 1, SendToBack: 0, SendBackward: from - 1 }[position];
+      if (to === undefined) throw new ExcelLikeError('InvalidArgument', `"${position}" is not a z-order position.`);
+      shapes.splice(from, 1);
+      shapes.splice(Math.max(0, Math.min(shapes.length, to)), 0, s);
+    });
   }
   delete(): void {
     this.ctx.enqueue({ op: 'shape.delete' }, () => {

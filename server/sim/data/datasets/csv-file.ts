@@ -74,19 +74,36 @@ function buildColumn(caption: string, type: DataType, values: string[], table: s
   }
 }
 
+/**
+ * Field names for a header row the way Tableau's text connector names them: a column with no header
+ * gets a generated name, F1, F2, … by its position (the names Tableau gives when it generates field
+ * names for a text file, https://help.tableau.com/current/pro/desktop/en-us/examples_text.htm); a
+ * header seen before gets " (2)", " (3)", … so every field stays addressable. Names are trimmed.
+ * The exact suffix for a repeated header could not be confirmed in a public Tableau source; it is the
+ * form Tableau uses when two fields would otherwise share a name.
+ */
+export function fieldNames(header: readonly string[]): string[] {
+  const taken = new Set<string>();
+  const unique = (base: string): string => {
+    let name = base;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base} (${n})`;
+    taken.add(name.toLowerCase());
+    return name;
+  };
+  // Generated names first, so a later header literally called "F2" becomes "F2 (2)", not the empty column's name.
+  const trimmed = header.map((h) => h.trim());
+  const generated = trimmed.map((h, i) => (h === '' ? unique(`F${i + 1}`) : undefined));
+  return trimmed.map((h, i) => generated[i] ?? unique(h));
+}
+
 /** Parses CSV text (header row first) into a dataset. Throws with a plain message on unusable input. */
 export function datasetFromCsv(key: string, name: string, text: string): Dataset {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
   const [header, ...rows] = parsed.data;
   if (!header || header.length === 0) throw new Error(`${name}: the CSV file has no header row`);
-  const seen = new Set<string>();
-  header.forEach((h, i) => {
-    if (!h.trim()) throw new Error(`${name}: column ${i + 1} has an empty header`);
-    if (seen.has(h)) throw new Error(`${name}: the column "${h}" appears twice`);
-    seen.add(h);
-  });
+  const captions = fieldNames(header);
   const table = `${name}_${key.length.toString(16).toUpperCase()}`;
-  const columns = header.map((caption, c) => {
+  const columns = captions.map((caption, c) => {
     const values = rows.map((r) => (r[c] ?? '').trim());
     return buildColumn(caption, inferDataType(values), values, table);
   });

@@ -31,7 +31,7 @@ describe('migrate', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.migratedFrom).toBe(1);
-    expect(result.doc.schemaVersion).toBe(3);
+    expect(result.doc.schemaVersion).toBe(4);
     const [a, b] = result.doc.definitions;
     expect(a.connection).toEqual({ serverUrl: 'https://prod-useast-a.online.tableau.com', siteContentUrl: '' });
     expect(a.options.everyMinutes).toBe(30);
@@ -57,17 +57,29 @@ describe('migrate', () => {
   });
 
   it('a current document passes through without migratedFrom', () => {
-    expect(migrate({ schemaVersion: 3, definitions: [datasourceDefinition()] })).toEqual({
+    expect(migrate({ schemaVersion: 4, definitions: [datasourceDefinition()] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 3, definitions: [datasourceDefinition()] },
+      doc: { schemaVersion: 4, definitions: [datasourceDefinition()] },
     });
   });
 
-  it('a format 2 document is a format 3 one (3 only added optional keys)', () => {
-    expect(migrate({ schemaVersion: 2, definitions: [datasourceDefinition()] })).toEqual({
+  it.each([2, 3])('a format %i document is a format 4 one (3 and 4 only added optional keys)', (version) => {
+    expect(migrate({ schemaVersion: version, definitions: [datasourceDefinition()] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 3, definitions: [datasourceDefinition()] },
-      migratedFrom: 2,
+      doc: { schemaVersion: 4, definitions: [datasourceDefinition()] },
+      migratedFrom: version,
+    });
+  });
+
+  it('keeps the picture of a format 4 definition; a format 3 one with a picture is corrupted (the key is new in 4)', () => {
+    const withPicture = { ...datasourceDefinition(), picture: { name: 'Picture_Orders' } };
+    expect(migrate({ schemaVersion: 4, definitions: [withPicture] })).toEqual({
+      ok: true,
+      doc: { schemaVersion: 4, definitions: [withPicture] },
+    });
+    expect(migrate({ schemaVersion: 4, definitions: [{ ...withPicture, picture: { name: 'P', secret: 'x' } }] })).toMatchObject({
+      ok: false,
+      reason: 'corrupted',
     });
   });
 
@@ -84,12 +96,12 @@ describe('migrate', () => {
         changes: { compared: true, keys: ['Order ID'], keyGuessed: false, added: 2, removed: 1, changed: 3, unchanged: 2, notes: [] },
       },
     };
-    expect(migrate({ schemaVersion: 3, definitions: [withChanges] })).toEqual({
+    expect(migrate({ schemaVersion: 4, definitions: [withChanges] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 3, definitions: [withChanges] },
+      doc: { schemaVersion: 4, definitions: [withChanges] },
     });
     const twice = { ...withChanges, options: { ...withChanges.options, keyColumns: ['Order ID', 'Order ID'] } };
-    expect(migrate({ schemaVersion: 3, definitions: [twice] })).toMatchObject({ ok: false, reason: 'corrupted' });
+    expect(migrate({ schemaVersion: 4, definitions: [twice] })).toMatchObject({ ok: false, reason: 'corrupted' });
   });
 
   it.each([
@@ -105,7 +117,7 @@ describe('migrate', () => {
   });
 
   it('refuses a newer version', () => {
-    expect(migrate({ schemaVersion: 4, definitions: 'anything' })).toMatchObject({ ok: false, reason: 'newer-version', version: 4 });
+    expect(migrate({ schemaVersion: 5, definitions: 'anything' })).toMatchObject({ ok: false, reason: 'newer-version', version: 5 });
   });
 
   it('splits the format 1 connection at the first bar', () => {
