@@ -20,8 +20,8 @@ import { type Op, ordered, type Ref, rowOf, type Step } from './steps.js';
 
 /** The writes the apply makes (server/tableau/provisioning.ts SiteWriter has them). */
 export interface Writer {
-  addUser(u: { name: string; siteRole: string; authSetting?: string }): Promise<{ id: string }>;
-  updateUser(id: string, changes: Record<string, string>): Promise<unknown>;
+  addUser(u: { name: string; siteRole: string; authSetting?: string }): Promise<{ id: string; siteRole?: string }>;
+  updateUser(id: string, changes: Record<string, string>): Promise<{ siteRole?: string }>;
   removeUser(id: string): Promise<void>;
   createGroup(g: { name: string; minimumSiteRole?: string }): Promise<{ id: string }>;
   updateGroup(id: string, g: { name: string; minimumSiteRole?: string }): Promise<unknown>;
@@ -71,14 +71,35 @@ function refOf(op: Op): Ref | undefined {
   }
 }
 
+/**
+ * The call succeeded but the user did not get the role asked for: a site without a free licence for
+ * it gives Unlicensed (docs/publish.md#site-roles-and-licences). The row is not what the table says.
+ */
+class RoleNotGranted extends Error {
+  constructor(name: string, asked: string, granted: string) {
+    super(
+      `Tableau added or kept "${name}" as ${granted}, not ${asked}: the site has no free licence for ${asked}. Free one (or pick another role) and run the table again.`,
+    );
+  }
+}
+
+function checkGranted(name: string, asked: string, granted: string | undefined): void {
+  if (granted && granted !== asked) throw new RoleNotGranted(name, asked, granted);
+}
+
 /** Sends the step's call; the id of what it created, if it created something. */
 async function send(op: Op, w: Writer, created: Map<number, string>): Promise<string | undefined> {
   switch (op.kind) {
-    case 'addUser':
-      return (await w.addUser({ name: op.name, siteRole: op.siteRole, ...(op.authSetting ? { authSetting: op.authSetting } : {}) })).id;
-    case 'updateUser':
-      await w.updateUser(refId(op.user, created)!, { ...op.changes });
+    case 'addUser': {
+      const user = await w.addUser({ name: op.name, siteRole: op.siteRole, ...(op.authSetting ? { authSetting: op.authSetting } : {}) });
+      checkGranted(op.name, op.siteRole, user.siteRole);
+      return user.id;
+    }
+    case 'updateUser': {
+      const user = await w.updateUser(refId(op.user, created)!, { ...op.changes });
+      if (op.changes.siteRole) checkGranted(op.name, op.changes.siteRole, user.siteRole);
       return undefined;
+    }
     case 'removeUser':
       await w.removeUser(op.userId);
       return undefined;
@@ -165,11 +186,15 @@ export async function applyPlan(planned: Planned, ports: ApplyPorts, readFailure
   let callsMade = 0;
   let stopped: string | undefined;
 
-  const attempt = async (step: Step): Promise<{ ok: true; id?: string } | { ok: false; failure: FailureView }> => {
+  const attempt = async (step: Step): Promise<{ ok: true; id?: string } | { ok: false; failure: FailureView; callDone?: true }> => {
     callsMade++;
     try {
       return { ok: true, id: await send(step.op, ports.writer, created) };
     } catch (e) {
+      if (e instanceof RoleNotGranted) {
+        // Tableau did the call: it is not sent again, but the row is not what the table asks.
+        return { ok: false, failure: { error: { code: 'conflict', message: e.message }, uncertain: false, fatal: false }, callDone: true };
+      }
       return { ok: false, failure: readFailure(e) };
     }
   };
@@ -206,6 +231,7 @@ export async function applyPlan(planned: Planned, ports: ApplyPorts, readFailure
       st.done++;
       continue;
     }
+    if (outcome.callDone) st.done++;
     st.failed = outcome.failure.error;
     if (outcome.failure.fatal) stopped = `Not attempted: the run stopped at row ${step.row + 1} (${outcome.failure.error.message})`;
   }

@@ -107,7 +107,9 @@ function readFailure(e: unknown): FailureView {
       error: e.toApiError(),
       // No HTTP answer, a 5xx, or a 2xx we could not read: Tableau may have done it.
       uncertain: status === undefined || status >= 500 || e.code === 'invalid-response',
-      fatal: e.code === 'forbidden' || e.code === 'bad-credentials' || e.code === 'session-expired' || e.code === 'target-not-allowed',
+      // Every later call would get the same: no permission, no sign-in, or still limited after the retries
+      // (the rest waits for the next run, which plans only what is missing).
+      fatal: ['forbidden', 'bad-credentials', 'session-expired', 'target-not-allowed', 'rate-limited'].includes(e.code),
     };
   }
   if (e instanceof ApiError) return { error: e.body, uncertain: false, fatal: true };

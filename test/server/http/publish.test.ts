@@ -253,6 +253,19 @@ describe('publish a table to Tableau', () => {
     expect(actions(await plan(t))).toEqual(['unchanged', 'unchanged']);
   });
 
+  it('stops when Tableau still limits the calls after the retries, and the next run does the rest', async () => {
+    const t = table('groups', ['Group'], [['Limited one'], ['Limited two']]);
+    const p = await plan(t);
+    // Four 429s: every attempt the client makes for the first call (maxAttempts 4).
+    sim.faults.add({ kind: 'rateLimit', path: `${site.site.id}/groups`, method: 'POST', count: 4 });
+    const result = (await apply(t, p.planId)).json as PublishResult;
+    expect(result.rows.map((r) => r.outcome)).toEqual(['failed', 'skipped']);
+    expect(result.rows[0].error?.code).toBe('rate-limited');
+    expect(result.rows[1].message).toMatch(/^Not attempted: the run stopped at row 1/);
+    const again = await plan(t);
+    expect(((await apply(t, again.planId)).json as PublishResult).summary).toMatchObject({ done: 2 });
+  });
+
   it('removes only with a second confirmation, and reports the row Tableau refuses with its code', async () => {
     const otto = userNamed('otto@example.com')!;
     const project = [...site.projects.values()].find((p) => p.name === 'Archive')!;

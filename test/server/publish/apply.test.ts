@@ -23,7 +23,8 @@ const readFailure = (e: unknown): FailureView => ({
 });
 
 /** An in-memory site behind a writer; `script` decides per call what goes wrong. */
-function fakeTableau(script: (call: string, n: number) => 'ok' | 'lost-after' | 'lost-before' | 'refuse' | 'refuse-all' = () => 'ok') {
+type Step = 'ok' | 'lost-after' | 'lost-before' | 'refuse' | 'refuse-all' | 'no-licence';
+function fakeTableau(script: (call: string, n: number) => Step = () => 'ok') {
   const site = smallSite();
   const calls: string[] = [];
   let next = 0;
@@ -39,8 +40,13 @@ function fakeTableau(script: (call: string, n: number) => 'ok' | 'lost-after' | 
   };
   const writer: Writer = {
     addUser: (u) =>
-      run(`addUser ${u.name}`, () => (site.users.push({ id: `u-${++next}`, name: u.name, siteRole: u.siteRole }), { id: `u-${next}` })),
-    updateUser: (id) => run(`updateUser ${id}`, () => undefined),
+      run(`addUser ${u.name}`, () => {
+        // A site without a free licence for the role adds the user as Unlicensed.
+        const siteRole = script(`addUser ${u.name}`, 1) === 'no-licence' ? 'Unlicensed' : u.siteRole;
+        site.users.push({ id: `u-${++next}`, name: u.name, siteRole });
+        return { id: `u-${next}`, siteRole };
+      }),
+    updateUser: (id) => run(`updateUser ${id}`, () => ({})),
     removeUser: (id) => run(`removeUser ${id}`, () => void (site.users = site.users.filter((u) => u.id !== id))),
     createGroup: (g) =>
       run(`createGroup ${g.name}`, () => (site.groups.push({ id: `g-${++next}`, name: g.name, local: true }), { id: `g-${next}` })),
@@ -74,6 +80,25 @@ describe('applyPlan', () => {
     expect(result.rows[0]).toMatchObject({ outcome: 'done', callsDone: 2 });
     expect(fake.calls).toEqual(['addUser kim', 'addUserToGroup g-ops u-1']);
     expect(fake.reads()).toBe(1);
+  });
+
+  it('fails a row whose user Tableau added without the role asked for (no free licence), sends nothing more for it', async () => {
+    const t = table(
+      'users',
+      ['User', 'Role', 'Group'],
+      [
+        ['lee', 'Creator', 'Ops'],
+        ['kim', 'Viewer', ''],
+      ],
+    );
+    const fake = fakeTableau((call) => (call === 'addUser lee' ? 'no-licence' : 'ok'));
+    const result = await applyPlan(planTable(t, smallSite()), fake.ports, readFailure);
+    expect(result.rows.map((r) => [r.outcome, r.callsDone])).toEqual([
+      ['failed', 1],
+      ['done', 1],
+    ]);
+    expect(result.rows[0].message).toMatch(/as Unlicensed, not Creator: the site has no free licence for Creator/);
+    expect(fake.calls).toEqual(['addUser lee', 'addUser kim']);
   });
 
   it('sends a call again only when the site shows it did not happen', async () => {
