@@ -411,13 +411,8 @@ export class QueueScheduleRunner implements ScheduleRunner {
     let resolveDone!: (run: RunRecord | undefined) => void;
     entry.done = new Promise((resolve) => (resolveDone = resolve));
     try {
-      if (!prepared) {
-        const others = (await snapshots.last(schedule.id))?.status === 'running';
-        if (others && data.trigger !== 'manual') {
-          log.info({ scheduledFor: data.scheduledFor }, 'scheduled time skipped: the previous run is still going on another instance');
-          return;
-        }
-      }
+      // A run still going on another instance: the store's one-running index refuses this one
+      // (RunInProgressError), so no read before the write (one statement less per run in a burst).
       const run =
         prepared ??
         (await snapshots
@@ -434,7 +429,6 @@ export class QueueScheduleRunner implements ScheduleRunner {
             throw err;
           }));
       if (!run) {
-        // Another instance began a run of this schedule between the read above and this write.
         log.info({ scheduledFor: data.scheduledFor, trigger: data.trigger }, 'skipped: a run of the schedule is going on another instance');
         return;
       }
@@ -478,8 +472,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
       } else {
         log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs }, 'scheduled pull stored');
       }
-      const current = await this.options.schedules.find(schedule.id);
-      if (current) await this.options.snapshots.trim(current.id, current.historyLimit);
+      // The history limit as the run began (not read again: one statement less per run); a limit
+      // changed meanwhile applies from the next run. A schedule deleted meanwhile took its runs along.
+      await this.options.snapshots.trim(schedule.id, schedule.historyLimit);
       return outcome.run;
     } catch (err) {
       log.error({ err }, 'scheduled run could not be recorded');

@@ -84,8 +84,9 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
       } else if (m.kind === 'end') {
         if (!writer || !columns) throw new StreamProtocolError('end before meta');
         const stored = await writer.finish();
-        const changes = await compareWithPrevious(snapshots, previous, run, columns);
-        const done = await snapshots.succeed(run.id, {
+        const changes = await compareWithPrevious(snapshots, previous, run, columns, stored.batches);
+        const done = await snapshots.succeed(run, {
+          stored,
           ...(changes ? { changes } : {}),
           columns,
           source,
