@@ -132,15 +132,20 @@ export class ScheduleTimers {
    * when the spec and the slot are those the timer was armed with, no time of the spec lies between
    * the slot and `at` (`at` was the first time after the check that armed it, and that check handled
    * every earlier one), so `at` is due, once, unless a later time has passed too (then undefined:
-   * the full walk counts them). Its next time is shared by every schedule of the spec due at that
+   * the full walk counts them); or nothing, when `at` is the slot already. Its next time is shared by every schedule of the spec due at that
    * instant (nextRunAfter): 1,000 schedules due at one minute cost one croner walk, not 2,000.
    */
   private fastPlan(schedule: ScheduleRecord, armed: Armed | undefined, now: Date): MissedRuns | undefined {
     if (!armed || armed.spec === undefined || armed.slot === undefined || armed.at.getTime() > now.getTime()) return undefined;
-    if (armed.spec !== JSON.stringify(schedule.spec) || Date.parse(schedule.lastSlotAt) !== armed.slot) return undefined;
+    if (armed.spec !== JSON.stringify(schedule.spec)) return undefined;
+    const slot = Date.parse(schedule.lastSlotAt);
+    // `at` handled already: by another instance, whose slot mark came first (the usual case on a
+    // team server, every instance's timer firing at once): nothing is due.
+    const handled = slot === armed.at.getTime();
+    if (slot !== armed.slot && !handled) return undefined;
     const next = nextRunAfter(schedule.spec, armed.at);
     if (next && next.getTime() <= now.getTime()) return undefined;
-    return { due: armed.at, missed: 1, capped: false, next };
+    return handled ? { due: null, missed: 0, capped: false, next } : { due: armed.at, missed: 1, capped: false, next };
   }
 
   private async safeTick(id: string): Promise<void> {
