@@ -250,6 +250,31 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 10,
+    // A ticket and its first grant in one round trip (tableau-slots.ts acquire): the burst of
+    // scheduled runs (bench/team.ts) asked for a ticket, then for its grant, two statements per
+    // export call. Inside the function the grant sees the ticket just inserted (each statement of
+    // a VOLATILE function sees the effects of the ones before it:
+    // https://www.postgresql.org/docs/current/xfunc-volatility.html); the ticket keeps its place in
+    // line (its bigserial id) exactly as a separate insert did.
+    description:
+      "an export slot ticket taken and granted in one call (tableau_slots_take; db.ts has no counterpart: SQLite's slots are in process)",
+    sql: `
+      CREATE FUNCTION tableau_slots_take(p_site text, p_holder text, p_max int, p_lease_ms int, p_lock_space int, p_lock_key int)
+      RETURNS TABLE (ticket bigint, granted boolean) LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        v_ticket bigint;
+      BEGIN
+        INSERT INTO tableau_slots (site, holder, expires_at)
+          VALUES (p_site, p_holder, now() + p_lease_ms * interval '1 millisecond')
+          RETURNING tableau_slots.id INTO v_ticket;
+        RETURN QUERY SELECT v_ticket,
+          EXISTS (SELECT 1 FROM tableau_slots_grant(p_site, p_max, p_lease_ms, ARRAY[v_ticket], p_lock_space, p_lock_key));
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */
