@@ -8,6 +8,8 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 export interface BenchChild {
   url: string;
+  /** The child's process id (bench/proc-cpu.ts reads its CPU time). */
+  pid: number;
   demo?: SimulatorDemo;
   /** Sends `message` and resolves with the first reply of type `replyType`. */
   ask<T>(message: object, replyType: string): Promise<T>;
@@ -41,6 +43,7 @@ export async function startChild(spec: ChildSpec): Promise<BenchChild> {
   });
   return {
     url: ready.url,
+    pid: child.pid!,
     demo: ready.demo,
     ask: <T>(message: object, replyType: string) =>
       new Promise<T>((resolve) => {

@@ -29,6 +29,7 @@ import pg from 'pg';
 import { stableId } from '../server/sim/state/ids.js';
 import { findPostgresBin, startCluster } from '../test/support/postgres.js';
 import { type BenchChild, startChild } from './children.js';
+import { postgresCpuMs, processCpuMs } from './proc-cpu.js';
 import { type Figure, median } from './report.js';
 
 const VIEW_ID = stableId('demo', 'view', 'superstore/Orders by Region');
@@ -143,6 +144,28 @@ async function queueTimes(db: pg.Client, due: Date): Promise<string> {
   return `jobs enqueued p50 ${percentile(enqueued, 50).toFixed(2)} s / p99 ${percentile(enqueued, 99).toFixed(2)} s after the due time, fetched by a worker p50 ${percentile(fetched, 50).toFixed(2)} s / p99 ${percentile(fetched, 99).toFixed(2)} s`;
 }
 
+/** SQL statements of the burst (pg_stat_statements, top-level), per run; the bench's own polling left out. */
+async function statementsPerRun(db: pg.Client, runs: number): Promise<{ summary: string; top: string }> {
+  const { rows } = await db.query<{ query: string; calls: string; ms: number }>(
+    `SELECT query, calls, total_exec_time AS ms FROM pg_stat_statements
+      WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%WHERE scheduled_for = $1%' AND query NOT LIKE '%FROM pgboss.job WHERE name = %'
+      ORDER BY calls DESC`,
+  );
+  const calls = rows.reduce((sum, r) => sum + Number(r.calls), 0);
+  const ms = rows.reduce((sum, r) => sum + r.ms, 0);
+  const per = (n: number) => (n / Math.max(1, runs)).toFixed(2);
+  return {
+    summary: `${per(calls)} SQL statements per run (${calls} in all, ${(ms / 1000).toFixed(1)} s executing; pg_stat_statements)`,
+    top: rows
+      .slice(0, 30)
+      .map(
+        (r) =>
+          `  ${per(Number(r.calls)).padStart(6)}/run ${(r.ms / Number(r.calls)).toFixed(2).padStart(6)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 160)}`,
+      )
+      .join('\n'),
+  };
+}
+
 export async function benchTeam(o: TeamBenchOptions = {}): Promise<Figure[]> {
   const total = o.schedules ?? 1_000;
   const instances = o.instances ?? 3;
@@ -151,7 +174,9 @@ export async function benchTeam(o: TeamBenchOptions = {}): Promise<Figure[]> {
   const drainMs = (o.drainSeconds ?? 90) * 1000;
   const bin = findPostgresBin();
   if (!bin) throw new Error('no PostgreSQL found (initdb on PATH or under /usr/lib/postgresql; apt-get install postgresql)');
-  const cluster = await startCluster(bin);
+  // pg_stat_statements (https://www.postgresql.org/docs/current/pgstatstatements.html): the
+  // statements per run, by statement, during the burst.
+  const cluster = await startCluster(bin, { shared_preload_libraries: 'pg_stat_statements' });
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-team-'));
   const children: BenchChild[] = [];
   const db = new pg.Client({ connectionString: cluster.url });
@@ -167,6 +192,7 @@ export async function benchTeam(o: TeamBenchOptions = {}): Promise<Figure[]> {
       servers.push(server);
     }
     await db.connect();
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const demo = sim.demo!;
     const sessions = await Promise.all(
       Array.from({ length: analysts }, async (_, i) => {
@@ -210,13 +236,28 @@ export async function benchTeam(o: TeamBenchOptions = {}): Promise<Figure[]> {
     if (Date.now() > due.getTime() - 2_000) throw new Error(`creating ${total} schedules took ${createS.toFixed(1)} s: past the due time`);
     await fetch(`${sim.url}/_sim/exports`, { method: 'DELETE' });
     process.stderr.write(`bench team: ${total} schedules created in ${createS.toFixed(1)} s, due at ${due.toISOString()}\n`);
+    // CPU and statements from a little before the due time to the last run's end (what the burst costs).
+    while (Date.now() < due.getTime() - 1_000) await new Promise((r) => setTimeout(r, 100));
+    await db.query('SELECT pg_stat_statements_reset()');
+    const cpuOf = () => ({
+      servers: servers.map((s) => processCpuMs(s.pid)),
+      sim: processCpuMs(sim.pid),
+      postgres: postgresCpuMs(cluster.dataDir),
+    });
+    const cpuBefore = cpuOf();
 
     let seen = await outcome(db, due, total);
     while (Date.now() < due.getTime() + drainMs && (seen.runs < total || seen.unfinished > 0)) {
       await new Promise((r) => setTimeout(r, 1_000));
       seen = await outcome(db, due, total);
     }
+    const cpuAfter = cpuOf();
     const queue = await queueTimes(db, due);
+    const perRun = (ms: number) => (ms / Math.max(1, seen.runs)).toFixed(1);
+    const serverCpu = cpuAfter.servers.map((ms, i) => ms - cpuBefore.servers[i]);
+    const cpu = `CPU per run: instances ${serverCpu.map(perRun).join(' + ')} ms, simulator ${perRun(cpuAfter.sim - cpuBefore.sim)} ms, PostgreSQL ${perRun(cpuAfter.postgres - cpuBefore.postgres)} ms (/proc, due time − 1 s to the end)`;
+    const statements = await statementsPerRun(db, seen.runs);
+    process.stderr.write(`bench team: ${cpu}\nbench team: ${statements.summary}\n${statements.top}\n`);
     const gauge = await json<{ sites: Array<{ siteId: string; max: number; rejected: number }> }>(
       await fetch(`${sim.url}/_sim/exports`),
       'export gauge',
@@ -252,7 +293,7 @@ export async function benchTeam(o: TeamBenchOptions = {}): Promise<Figure[]> {
         target: 5,
         goal: 'max',
         unit: 's',
-        note: `run started_at − due time: p50 ${percentile(lags, 50).toFixed(2)} s, max ${lags[lags.length - 1].toFixed(2)} s; ${queue}`,
+        note: `run started_at − due time: p50 ${percentile(lags, 50).toFixed(2)} s, max ${lags[lags.length - 1].toFixed(2)} s; ${queue}; ${cpu}; ${statements.summary}`,
       },
       {
         name: 'team_max_concurrent_exports',

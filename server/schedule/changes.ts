@@ -17,6 +17,8 @@ export async function compareWithPrevious(
   previous: RunRecord | undefined,
   run: RunRecord,
   columns: ColumnSpec[],
+  /** How many batches the new run's writer stored: it is not recorded as succeeded yet. */
+  batches: number,
 ): Promise<DiffSummary | undefined> {
   if (!previous?.columns) return undefined;
   try {
@@ -25,7 +27,7 @@ export async function compareWithPrevious(
         oldColumns: previous.columns,
         oldRows: () => snapshots.readRows(previous),
         newColumns: columns,
-        newRows: () => snapshots.readRows(run),
+        newRows: () => snapshots.readRows(run, batches),
         keys: [],
       },
       { expectedRows: previous.rowCount, maxPositions: 0 },

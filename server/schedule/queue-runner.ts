@@ -65,11 +65,11 @@ export interface QueueSettings {
  *    able to keep all 20 export slots of a site busy (Tableau Cloud's limit,
  *    docs/tableau-rest.md#concurrency-and-rate-limits); the per-site limiter queues the excess, so
  *    more workers never mean more exports at Tableau (a burst of due times: bench/team.ts);
- *  - pollingSeconds 2: what an idle worker costs the database (one indexed SKIP LOCKED query per
- *    poll). A worker that just finished a job does not wait for it: it looks again at once (start()),
+ *  - pollingSeconds 2: what an idle instance costs the database (one indexed SKIP LOCKED query per
+ *    poll). The end of a run does not wait for it: the fetch loop looks again at once (fetchLoop),
  *    so a backlog drains at the speed of the runs;
- *  - poolMax 10 (pg-boss's own default): a worker holds a connection only while it fetches or
- *    completes a job, never during the run, so the pool need not grow with the workers; PostgreSQL's
+ *  - poolMax 10 (pg-boss's own default): the fetch loop and the completions hold a connection only
+ *    while their statement runs, never during a run, so the pool need not grow with the workers; PostgreSQL's
  *    max_connections (default 100) must cover this pool plus the store's (10) on every instance.
  */
 const DEFAULTS = { runMinutes: 15, maintenanceSeconds: 60, pollingSeconds: 2, workers: 20, poolMax: 10 } as const;
@@ -159,8 +159,19 @@ export class QueueScheduleRunner implements ScheduleRunner {
   /** start() completed: the workers take jobs (isStarted, GET /health/ready). */
   private ready = false;
   private readonly runSeconds: number;
-  /** This instance's pg-boss workers: a job sent here wakes one instead of waiting for its next poll. */
-  private workerIds: string[] = [];
+  /** Jobs this instance runs now (fetched, not yet completed or failed). */
+  private readonly taken = new Set<Promise<void>>();
+  /** The fetch loop (fetchLoop), while the runner is started. */
+  private fetching: Promise<void> | undefined;
+  /** Ends the fetch loop's wait: a run ended (room for a job), or a job was sent here. */
+  private wakeFetcher: (() => void) | undefined;
+  /** A wake that came while the loop was fetching: it looks again at once. */
+  private wokenMeanwhile = false;
+  /** Jobs whose runs ended, completed in one statement per gathered batch (batcher.ts). */
+  private readonly completions = new Batcher<string>(async (ids) => {
+    await this.boss?.complete(PULL_QUEUE, ids);
+    return ids.map(() => undefined);
+  });
   /** Due times to enqueue, gathered while an insert is on its way (batcher.ts). */
   private readonly dueTimes = new Batcher<DueJob>(async (due) => {
     await this.enqueueMany(due);
@@ -213,14 +224,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
       await this.sweep();
       const schedules = await this.options.schedules.all();
       await Promise.all(schedules.map((schedule) => this.timers.check(schedule.id)));
-      const work = { includeMetadata: true as const, pollingIntervalSeconds: queue.pollingSeconds ?? DEFAULTS.pollingSeconds };
-      for (let i = 0; i < (queue.workers ?? DEFAULTS.workers); i++) {
-        // pg-boss v10 waits the polling interval after every job unless the worker is notified
-        // (node_modules/pg-boss/src/worker.js, start()): a worker that found a job looks again at once.
-        let id = '';
-        id = await boss.work<PullJobData>(PULL_QUEUE, work, (jobs) => this.take(jobs).finally(() => boss.notifyWorker(id)));
-        this.workerIds.push(id);
-      }
+      this.fetching = this.fetchLoop(boss, queue.workers ?? DEFAULTS.workers, (queue.pollingSeconds ?? DEFAULTS.pollingSeconds) * 1000);
       this.sweeper = setInterval(
         () => void this.sweep().then(() => this.resync()),
         (queue.maintenanceSeconds ?? DEFAULTS.maintenanceSeconds) * 1000,
@@ -248,11 +252,14 @@ export class QueueScheduleRunner implements ScheduleRunner {
       entry.reason ??= 'stopping';
       entry.abort.abort();
     }
+    // The fetch loop ends; the runs above end at once and give their jobs back (failed, so another
+    // instance retries them) or complete them; then pg-boss stops.
+    this.wakeFetcher?.();
+    await this.fetching;
+    this.fetching = undefined;
+    while (this.taken.size) await Promise.all(this.taken);
     const boss = this.boss;
     this.boss = undefined;
-    this.workerIds = [];
-    // Waits for the workers' handlers (the runs above end at once), then fails what is still
-    // active here, so another instance retries it.
     await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
     await this.idle();
   }
@@ -327,9 +334,63 @@ export class QueueScheduleRunner implements ScheduleRunner {
     return this.timers.idle(() => [...this.running.values()].map((r) => r.done));
   }
 
-  /** Wakes this instance's workers (they look for a job now rather than at their next poll; SKIP LOCKED gives it to one). */
+  /** Wakes this instance's fetch loop (it looks for jobs now rather than at its next poll; SKIP LOCKED gives each to one taker). */
   private wake(): void {
-    for (const id of this.workerIds) this.boss?.notifyWorker(id);
+    this.wokenMeanwhile = true;
+    this.wakeFetcher?.();
+  }
+
+  /**
+   * Takes jobs while the runner is started: as many as there is room for (`capacity` runs at once),
+   * in one fetch (pg-boss fetch with batchSize: one SKIP LOCKED statement), rather than one poller
+   * per run slot each fetching one job; a run's end makes room and looks again at once. When the
+   * queue is empty it waits for a wake (a job sent here) or the polling interval (jobs sent by other
+   * instances). Never more than `capacity` jobs active here, so a kill -9 strands at most that many
+   * until their expiry (docs/queue.md).
+   */
+  private async fetchLoop(boss: PgBoss, capacity: number, pollingMs: number): Promise<void> {
+    while (this.started) {
+      this.wokenMeanwhile = false;
+      const room = capacity - this.taken.size;
+      if (room > 0) {
+        try {
+          const jobs = await boss.fetch<PullJobData>(PULL_QUEUE, { batchSize: room, includeMetadata: true });
+          for (const job of jobs) this.takeJob(boss, job);
+        } catch (err) {
+          this.log.warn({ err }, 'could not fetch jobs from the queue; trying again at the next poll');
+        }
+      }
+      if (!this.started) return;
+      // Woken meanwhile (a run ended, a job was sent here): look again now. A full batch waits for
+      // the end of a run, which wakes the loop.
+      if (this.wokenMeanwhile) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, room > 0 ? pollingMs : 2 ** 31 - 1);
+        this.wakeFetcher = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeFetcher = undefined;
+    }
+  }
+
+  /**
+   * Runs one fetched job: completed when its run is over (gathered with other completions into one
+   * statement), failed when it must be retried (the handler threw: this instance is stopping).
+   */
+  private takeJob(boss: PgBoss, job: PullJob): void {
+    const taken: Promise<void> = this.runJob(job)
+      .then(
+        () => this.completions.add(job.id),
+        (err: unknown) => boss.fail(PULL_QUEUE, job.id, { message: err instanceof Error ? err.message : String(err) }),
+      )
+      .catch((err: unknown) => this.log.warn({ err, job: job.id }, 'a job could not be marked done; pg-boss expires and retries it'))
+      .finally(() => {
+        this.taken.delete(taken);
+        this.wake();
+      });
+    this.taken.add(taken);
   }
 
   /** Resolves when the run is no longer running, whichever instance ran it, or when this runner stops (polls the store). */
@@ -379,11 +440,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
     for (const [at, ids] of byTime) await this.options.schedules.markSlots(ids, new Date(at));
   }
 
-  /** The worker's handler (one job per call). Throws only to give the job back to the queue. */
-  private async take(jobs: PullJob[]): Promise<void> {
-    for (const job of jobs) await this.runJob(job);
-  }
-
+  /** Runs a job's pull. Throws only to give the job back to the queue. */
   private async runJob(job: PullJob): Promise<void> {
     const { snapshots, schedules } = this.options;
     const data = job.data;
@@ -411,13 +468,8 @@ export class QueueScheduleRunner implements ScheduleRunner {
     let resolveDone!: (run: RunRecord | undefined) => void;
     entry.done = new Promise((resolve) => (resolveDone = resolve));
     try {
-      if (!prepared) {
-        const others = (await snapshots.last(schedule.id))?.status === 'running';
-        if (others && data.trigger !== 'manual') {
-          log.info({ scheduledFor: data.scheduledFor }, 'scheduled time skipped: the previous run is still going on another instance');
-          return;
-        }
-      }
+      // A run still going on another instance: the store's one-running index refuses this one
+      // (RunInProgressError), so no read before the write (one statement less per run in a burst).
       const run =
         prepared ??
         (await snapshots
@@ -434,7 +486,6 @@ export class QueueScheduleRunner implements ScheduleRunner {
             throw err;
           }));
       if (!run) {
-        // Another instance began a run of this schedule between the read above and this write.
         log.info({ scheduledFor: data.scheduledFor, trigger: data.trigger }, 'skipped: a run of the schedule is going on another instance');
         return;
       }
@@ -478,8 +529,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
       } else {
         log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs }, 'scheduled pull stored');
       }
-      const current = await this.options.schedules.find(schedule.id);
-      if (current) await this.options.snapshots.trim(current.id, current.historyLimit);
+      // The history limit as the run began (not read again: one statement less per run); a limit
+      // changed meanwhile applies from the next run. A schedule deleted meanwhile took its runs along.
+      await this.options.snapshots.trim(schedule.id, schedule.historyLimit);
       return outcome.run;
     } catch (err) {
       log.error({ err }, 'scheduled run could not be recorded');

@@ -62,7 +62,8 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
   let source: string | undefined;
   let writer: SnapshotWriter | undefined;
   // The run before, taken now: once this one succeeds it is the latest.
-  const previous = await snapshots.latestSucceeded(run.scheduleId).catch(() => undefined);
+  // Read while the pull begins (one round trip less before Tableau is asked), used at the end.
+  const previous = snapshots.latestSucceeded(run.scheduleId).catch(() => undefined);
   try {
     it = messages[Symbol.asyncIterator]();
     for (;;) {
@@ -84,8 +85,9 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
       } else if (m.kind === 'end') {
         if (!writer || !columns) throw new StreamProtocolError('end before meta');
         const stored = await writer.finish();
-        const changes = await compareWithPrevious(snapshots, previous, run, columns);
-        const done = await snapshots.succeed(run.id, {
+        const changes = await compareWithPrevious(snapshots, await previous, run, columns, stored.batches);
+        const done = await snapshots.succeed(run, {
+          stored,
           ...(changes ? { changes } : {}),
           columns,
           source,

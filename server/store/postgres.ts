@@ -250,6 +250,31 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 10,
+    // A ticket and its first grant in one round trip (tableau-slots.ts acquire): the burst of
+    // scheduled runs (bench/team.ts) asked for a ticket, then for its grant, two statements per
+    // export call. Inside the function the grant sees the ticket just inserted (each statement of
+    // a VOLATILE function sees the effects of the ones before it:
+    // https://www.postgresql.org/docs/current/xfunc-volatility.html); the ticket keeps its place in
+    // line (its bigserial id) exactly as a separate insert did.
+    description:
+      "an export slot ticket taken and granted in one call (tableau_slots_take; db.ts has no counterpart: SQLite's slots are in process)",
+    sql: `
+      CREATE FUNCTION tableau_slots_take(p_site text, p_holder text, p_max int, p_lease_ms int, p_lock_space int, p_lock_key int)
+      RETURNS TABLE (ticket bigint, granted boolean) LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        v_ticket bigint;
+      BEGIN
+        INSERT INTO tableau_slots (site, holder, expires_at)
+          VALUES (p_site, p_holder, now() + p_lease_ms * interval '1 millisecond')
+          RETURNING tableau_slots.id INTO v_ticket;
+        RETURN QUERY SELECT v_ticket,
+          EXISTS (SELECT 1 FROM tableau_slots_grant(p_site, p_max, p_lease_ms, ARRAY[v_ticket], p_lock_space, p_lock_key));
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */
@@ -292,15 +317,43 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/**
+ * The stores' statements as node-postgres query configs, each store statement a named prepared
+ * statement: node-postgres prepares a named statement once per connection and then only binds and
+ * executes it (https://node-postgres.com/features/queries#prepared-statements), so PostgreSQL
+ * parses and plans it once instead of at every call (a burst of scheduled runs: ~11 statements
+ * each, bench/team.ts). The texts are the stores' own, a few dozen; those with long `IN (?, …)`
+ * lists (one text per length) and any beyond PREPARED_CAP go unnamed. A pooler in front of
+ * PostgreSQL must keep prepared statements per client (PgBouncer: session mode, or
+ * max_prepared_statements, https://www.pgbouncer.org/config.html#max_prepared_statements). A
+ * prepared `SELECT *` fails once a newer server adds a column ("cached plan must not change result
+ * type", https://www.postgresql.org/docs/current/sql-prepare.html) on a connection of an older
+ * instance: every instance is upgraded together (docs/deploy.md).
+ */
+const PREPARED_CAP = 200;
+const PREPARED_MAX_PARAMS = 32;
+const statements = new Map<string, { text: string; name?: string }>();
+
+function statement(sql: string): { text: string; name?: string } {
+  let known = statements.get(sql);
+  if (!known) {
+    const text = numbered(sql);
+    const params = (text.match(/\$\d+/g) ?? []).length;
+    known = statements.size < PREPARED_CAP && params <= PREPARED_MAX_PARAMS ? { text, name: `store_${statements.size + 1}` } : { text };
+    if (statements.size < PREPARED_CAP * 4) statements.set(sql, known);
+  }
+  return known;
+}
+
 export function postgresSql(pool: pg.Pool): Sql {
-  const query = (sql: string, params: readonly SqlParam[] = []) => pool.query(numbered(sql), params as SqlParam[]);
+  const query = (sql: string, params: readonly SqlParam[] = []) => pool.query({ ...statement(sql), values: params as SqlParam[] });
   return {
     all: async <Row>(sql: string, params?: readonly SqlParam[]) => (await query(sql, params)).rows as Row[],
     get: async <Row>(sql: string, params?: readonly SqlParam[]) => (await query(sql, params)).rows[0] as Row | undefined,
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
     atomically: (list) =>
       inTransaction(pool, async (client) => {
-        for (const [sql, params] of list) await client.query(numbered(sql), params as SqlParam[]);
+        for (const [sql, params] of list) await client.query({ ...statement(sql), values: params as SqlParam[] });
       }),
   };
 }

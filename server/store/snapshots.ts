@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+import { gunzip as gunzipCb, gzip as gzipCb, gzipSync } from 'node:zlib';
 
 import type { DiffSummary } from '../../common/diff/compare.js';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
@@ -19,6 +19,8 @@ import { isUniqueViolation, type Sql } from './sql.js';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
+/** Up to this much text a batch is compressed synchronously (well under a millisecond). */
+const SYNC_GZIP_MAX_BYTES = 16 * 1024;
 
 /** A run as stored and as the API answers it (common/schedules.ts). */
 export type RunRecord = ScheduleRunInfo;
@@ -51,9 +53,11 @@ export interface SnapshotResult {
   finishedAt: Date;
   /** What changed since the run before (absent: not compared, e.g. the first run). */
   changes?: DiffSummary;
+  /** What the run's writer stored (SnapshotWriter.finish): recorded with the success, in the same statement. */
+  stored: { batches: number; bytes: number };
 }
 
-/** Appends rows of one running run; `finish` stores what is still buffered. */
+/** Appends rows of one running run; `finish` stores what is still buffered and says what was stored (for `succeed`). */
 export interface SnapshotWriter {
   add(rows: CellValue[][]): Promise<void>;
   finish(): Promise<{ rows: number; batches: number; bytes: number }>;
@@ -62,7 +66,8 @@ export interface SnapshotWriter {
 export interface SnapshotStore {
   begin(scheduleId: string, start: RunStart): Promise<RunRecord>;
   writer(runId: string, columnCount: number): SnapshotWriter;
-  succeed(runId: string, result: SnapshotResult): Promise<RunRecord>;
+  /** `run`: the record `begin` answered (its start gives the duration without reading it again). */
+  succeed(run: Pick<RunRecord, 'id' | 'startedAt'>, result: SnapshotResult): Promise<RunRecord>;
   /** Marks the run failed and drops any rows it stored. */
   fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined>;
   /** Runs still marked running (the server stopped during them) become failures; returns how many. */
@@ -76,8 +81,12 @@ export interface SnapshotStore {
   list(scheduleId: string, limit?: number): Promise<RunRecord[]>;
   last(scheduleId: string): Promise<RunRecord | undefined>;
   latestSucceeded(scheduleId: string): Promise<RunRecord | undefined>;
-  /** The stored rows of a succeeded run, batch by batch. Throws SnapshotGoneError if it was deleted meanwhile. */
-  readRows(run: RunRecord): AsyncGenerator<CellValue[][]>;
+  /**
+   * The stored rows of a succeeded run, batch by batch. Throws SnapshotGoneError if it was deleted
+   * meanwhile. `batches`: how many its writer stored (SnapshotWriter.finish), to read a run that
+   * is not recorded as succeeded yet (the comparison with the run before, record.ts).
+   */
+  readRows(run: RunRecord, batches?: number): AsyncGenerator<CellValue[][]>;
   /**
    * Keeps the newest `keep` runs and deletes older ones with their data. The latest successful
    * snapshot is always kept, so a streak of failures never leaves the add-in with nothing to load.
@@ -161,11 +170,23 @@ function toRecord(row: RunRow): RunRecord {
   return { id: row.id, scheduleId: row.schedule_id, trigger: row.trigger, status: row.status, startedAt: row.started_at, ...defined };
 }
 
-/** One NDJSON line per row: a batch decodes line by line instead of as one giant JSON value. */
+/**
+ * One NDJSON line per row: a batch decodes line by line instead of as one giant JSON value.
+ * The deflate window fits the text: zlib's default (windowBits 15, memLevel 8) sets up ~256 KB of
+ * state per stream (https://nodejs.org/api/zlib.html#memory-usage-tuning), most of a small batch's
+ * cost (a scheduled pull of a small view, 1,000 of them at one minute: bench/team.ts CPU profile).
+ * The output is the same format: inflate's default window reads any smaller one (zlib manual,
+ * inflateInit2: https://www.zlib.net/manual.html#Advanced).
+ */
 async function encodeBatch(rows: CellValue[][]): Promise<Buffer> {
   let text = '';
   for (const row of rows) text += JSON.stringify(row) + '\n';
-  return gzip(text);
+  const bytes = Buffer.byteLength(text);
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 1))));
+  const options = { windowBits, memLevel: Math.min(8, Math.max(1, windowBits - 7)) };
+  // A small batch in the thread: ~0.03 ms, where the thread pool's round trip alone costs several
+  // times that (measured with process.cpuUsage, 20 rows); a large one off the event loop.
+  return bytes <= SYNC_GZIP_MAX_BYTES ? gzipSync(text, options) : gzip(text, options);
 }
 
 async function decodeBatch(data: Buffer): Promise<CellValue[][]> {
@@ -186,10 +207,13 @@ export class SqlSnapshotStore implements SnapshotStore {
 
   async begin(scheduleId: string, start: RunStart): Promise<RunRecord> {
     const id = randomUUID();
+    // RETURNING (PostgreSQL, and SQLite since 3.35: https://www.sqlite.org/lang_returning.html): the
+    // record in the same statement, one round trip per run in a burst of scheduled runs.
     const insert = () =>
-      this.sql.run(
+      this.sql.get<RunRow>(
         `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at, job_id, attempt)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?, ?, ?)
+         RETURNING *`,
         [
           id,
           scheduleId,
@@ -207,15 +231,13 @@ export class SqlSnapshotStore implements SnapshotStore {
     // them succeeds, so the limit is the most contenders we expect for one schedule at once.
     for (let attempt = 1; ; attempt++) {
       try {
-        await insert();
-        break;
+        return toRecord((await insert())!);
       } catch (err) {
         // The "one running run per schedule" index (running-runs.ts): someone else's run is going.
         if (isOneRunningViolation(err)) throw new RunInProgressError(scheduleId);
         if (attempt >= 20 || !isUniqueViolation(err)) throw err;
       }
     }
-    return (await this.get(id))!;
   }
 
   writer(runId: string, columnCount: number): SnapshotWriter {
@@ -248,18 +270,16 @@ export class SqlSnapshotStore implements SnapshotStore {
       finish: async () => {
         if (pending.length) await store(pending);
         pending = [];
-        await this.sql.run('UPDATE schedule_runs SET batch_count = ?, stored_bytes = ? WHERE id = ?', [batches, bytes, runId]);
         return { rows, batches, bytes };
       },
     };
   }
 
-  async succeed(runId: string, result: SnapshotResult): Promise<RunRecord> {
-    const run = await this.get(runId);
-    if (!run) throw new Error(`Run ${runId} no longer exists.`);
-    await this.sql.run(
+  async succeed(run: Pick<RunRecord, 'id' | 'startedAt'>, result: SnapshotResult): Promise<RunRecord> {
+    const row = await this.sql.get<RunRow>(
       `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
-         columns_json = ?, source = ?, warnings_json = ?, changes_json = ? WHERE id = ?`,
+         columns_json = ?, source = ?, warnings_json = ?, changes_json = ?, batch_count = ?, stored_bytes = ? WHERE id = ?
+       RETURNING *`,
       [
         result.finishedAt.toISOString(),
         elapsed(run.startedAt, result.finishedAt),
@@ -269,10 +289,13 @@ export class SqlSnapshotStore implements SnapshotStore {
         result.source ?? null,
         result.warnings?.length ? JSON.stringify(result.warnings) : null,
         result.changes ? JSON.stringify(result.changes) : null,
-        runId,
+        result.stored.batches,
+        result.stored.bytes,
+        run.id,
       ],
     );
-    return (await this.get(runId))!;
+    if (!row) throw new Error(`Run ${run.id} no longer exists.`);
+    return toRecord(row);
   }
 
   async fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined> {
@@ -331,9 +354,10 @@ export class SqlSnapshotStore implements SnapshotStore {
     return row && toRecord(row);
   }
 
-  async *readRows(run: RunRecord): AsyncGenerator<CellValue[][]> {
-    const count = (await this.sql.get<{ batch_count: number | null }>('SELECT batch_count FROM schedule_runs WHERE id = ?', [run.id]))
-      ?.batch_count;
+  async *readRows(run: RunRecord, batches?: number): AsyncGenerator<CellValue[][]> {
+    const count =
+      batches ??
+      (await this.sql.get<{ batch_count: number | null }>('SELECT batch_count FROM schedule_runs WHERE id = ?', [run.id]))?.batch_count;
     if (count === undefined) throw new SnapshotGoneError();
     // One batch per query (no open iterator): other requests and runs keep using the database
     // between batches, and a reader is never holding a statement while the consumer is slow.

@@ -68,6 +68,7 @@ interface SiteQueue {
  * expired leases (and NOTIFYs when it did), then grants, all inside the statement's transaction.
  */
 const GRANT = 'SELECT tableau_slots_grant AS id FROM tableau_slots_grant($1, $2, $3, $4::bigint[], $5, $6)';
+const TAKE = 'SELECT ticket, granted FROM tableau_slots_take($1, $2, $3, $4, $5, $6)';
 
 export class SharedExportSlots {
   private readonly sites = new Map<string, SiteQueue>();
@@ -98,11 +99,13 @@ export class SharedExportSlots {
     signal?.throwIfAborted();
     if (this.closed) throw new Error('The export slots are closed: the server is stopping.');
     this.start();
-    const id = await this.enqueue(site);
+    const { id, granted } = await this.take(site);
     if (signal?.aborted || this.closed) {
       this.free(id);
       throw signal?.aborted ? signal.reason : new Error('The export slots are closed: the server is stopping.');
     }
+    // A slot was free and nobody waited ahead: granted with the ticket, no second round trip.
+    if (granted) return () => this.free(id);
     return new Promise<() => void>((resolve, reject) => {
       const queue = this.queue(site);
       const onAbort = () => {
@@ -155,6 +158,22 @@ export class SharedExportSlots {
     let queue = this.sites.get(site);
     if (!queue) this.sites.set(site, (queue = { waiters: new Map(), pumping: false, again: false }));
     return queue;
+  }
+
+  /** A ticket, granted at once when a slot is free and no ticket waits ahead of it (tableau_slots_take, postgres.ts migration 10). */
+  private async take(site: string): Promise<{ id: number; granted: boolean }> {
+    const { rows } = await this.pool.query<{ ticket: number; granted: boolean }>(TAKE, [
+      site,
+      this.holder,
+      this.settings.max,
+      this.settings.leaseMs,
+      SLOT_LOCKS,
+      lockKey(site),
+    ]);
+    const id = Number(rows[0]!.ticket);
+    const granted = rows[0]!.granted;
+    this.rows.set(id, { site, granted });
+    return { id, granted };
   }
 
   private async enqueue(site: string): Promise<number> {

@@ -84,7 +84,8 @@ async function removeOrphans(bin: string): Promise<void> {
 }
 
 /** Starts a cluster; throws with PostgreSQL's own words when it cannot. */
-export async function startCluster(bin: string): Promise<TestCluster> {
+/** `settings`: extra `-c name=value` server settings (the team bench loads pg_stat_statements). */
+export async function startCluster(bin: string, settings: Record<string, string> = {}): Promise<TestCluster & { dataDir: string }> {
   await removeOrphans(bin);
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   writeFileSync(join(dir, 'owner.pid'), String(process.pid));
@@ -103,10 +104,14 @@ export async function startCluster(bin: string): Promise<TestCluster> {
     await pgRun(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', USER, '-E', 'UTF8', '--no-locale', '--no-sync']);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${Object.entries(
+        settings,
+      )
+        .map(([name, value]) => ` -c ${name}=${value}`)
+        .join('')}`;
       try {
         await pgRun(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
-        return { url: `postgres://${USER}@127.0.0.1:${port}/postgres`, stop };
+        return { url: `postgres://${USER}@127.0.0.1:${port}/postgres`, stop, dataDir: data };
       } catch (err) {
         // Another process may have taken the port between freePort and the start: try another.
         if (attempt >= 3) throw err;

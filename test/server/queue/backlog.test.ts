@@ -1,8 +1,11 @@
 /**
- * A backlog of due runs drains at the speed of the runs: a worker that took a job looks for the
- * next at once, instead of waiting its polling interval after every job as pg-boss v10's worker
- * loop otherwise does (server/schedule/queue-runner.ts DEFAULTS; docs/queue.md).
+ * A backlog of due runs drains at the speed of the runs: the end of a run makes room and the
+ * instance looks for the next job at once, instead of waiting its polling interval; and an instance
+ * never takes more jobs than it runs at once (`workers`), however many are due
+ * (server/schedule/queue-runner.ts fetchLoop; docs/queue.md).
  */
+import pg from 'pg';
+
 import type { ScheduleRecord } from '../../../server/store/schedules.js';
 import { blockingPull } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
@@ -34,5 +37,41 @@ describe.skipIf(!adminUrl)(`a backlog on the job queue${adminUrl ? '' : ` (skipp
     // Well under one polling interval (30 s) for the four after the first; waiting between them would take minutes.
     await until(async () => (await succeeded()).length === 5, 15_000, 'the backlog to drain');
     expect(blocking.calls()).toBe(5);
+  });
+
+  it('an instance takes only as many jobs as it runs at once (workers: 3 of 7 due), the others stay queued for any instance', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const db = await teamDatabase(clock);
+    const blocking = blockingPull();
+    const instance = await db.instance(blocking.pull, { queue: { workers: 3 } });
+    await instance.runner.start();
+    const created: ScheduleRecord[] = [];
+    for (let i = 0; i < 7; i++) created.push(await db.schedules.create(db.session, db.newSchedule({ name: `s${i}` })));
+    for (const s of created) await instance.runner.upsert(s);
+    clock.advanceTo(DUE);
+    await until(() => blocking.calls() === 3, 20_000, 'three runs to start');
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const states = async () =>
+        (
+          await client.query<{ state: string; n: number }>(
+            `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'scheduled-pull' GROUP BY state ORDER BY state::text`,
+          )
+        ).rows;
+      await until(async () => (await states()).reduce((sum, r) => sum + r.n, 0) === 7, 20_000, 'the seven jobs to be sent');
+      // Polled several times meanwhile (every 0.5 s): still three taken, four waiting.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await states()).toEqual([
+        { state: 'active', n: 3 },
+        { state: 'created', n: 4 },
+      ]);
+      expect(blocking.calls()).toBe(3);
+    } finally {
+      await client.end();
+    }
+    blocking.release();
+    const succeeded = async () => (await Promise.all(created.map((s) => db.snapshots.last(s.id)))).filter((r) => r?.status === 'succeeded');
+    await until(async () => (await succeeded()).length === 7, 20_000, 'all seven to run');
   });
 });

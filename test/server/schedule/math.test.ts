@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { MISSED_COUNT_CAP, missedRunsSince, nextRuns, zoneOffsetMinutes } from '../../../server/schedule/math.js';
+import { MISSED_COUNT_CAP, missedRunsSince, nextRunAfter, nextRuns, zoneOffsetMinutes } from '../../../server/schedule/math.js';
 import { parseScheduleSpec, type ScheduleSpec } from '../../../server/schedule/spec.js';
 
 const spec = (input: unknown): ScheduleSpec => {
@@ -153,5 +153,19 @@ describe('an on-tableau-refresh spec', () => {
       capped: false,
       next: null,
     });
+  });
+});
+
+describe('nextRunAfter (remembered per spec and instant)', () => {
+  it('answers what nextRuns does, for each spec and instant, and a copy the caller may change', () => {
+    const daily = spec({ kind: 'daily', time: '09:00', timeZone: 'Europe/Berlin' });
+    const other = spec({ kind: 'daily', time: '10:00', timeZone: 'Europe/Berlin' });
+    const from = at('2026-03-28T08:00:00Z'); // the day before spring forward in Berlin
+    for (const s of [daily, other, daily]) expect(nextRunAfter(s, from)?.toISOString()).toBe(nextRuns(s, from, 1)[0].toISOString());
+    const first = nextRunAfter(daily, from)!;
+    first.setTime(0);
+    expect(nextRunAfter(daily, from)?.toISOString()).toBe('2026-03-29T07:00:00.000Z');
+    expect(nextRunAfter(daily, at('2026-03-29T07:00:00Z'))?.toISOString()).toBe('2026-03-30T07:00:00.000Z');
+    expect(nextRunAfter(spec({ kind: 'on-tableau-refresh' }), from)).toBeNull();
   });
 });

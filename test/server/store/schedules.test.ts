@@ -65,7 +65,8 @@ describeEachStore('schedules and snapshots', (backend) => {
     // The blob is gzip'd NDJSON: one JSON array per line.
     expect(gunzipSync(batches[0].data).toString('utf8').split('\n')[1]).toBe(JSON.stringify(tricky[1]));
     clock.advance(1234);
-    const done = await snapshots.succeed(run.id, {
+    const done = await snapshots.succeed(run, {
+      stored,
       columns: COLUMNS,
       source: 'S',
       rowCount: rows.length,
@@ -99,8 +100,14 @@ describeEachStore('schedules and snapshots', (backend) => {
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, 1);
     await writer.add(Array.from({ length: 12_000 }, (_, i) => [i]));
-    await writer.finish();
-    const done = await snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 12_000, truncated: false, finishedAt: clock.now() });
+    const stored = await writer.finish();
+    const done = await snapshots.succeed(run, {
+      stored,
+      columns: [COLUMNS[1]],
+      rowCount: 12_000,
+      truncated: false,
+      finishedAt: clock.now(),
+    });
     const reader = snapshots.readRows(done);
     expect((await reader.next()).value).toHaveLength(5000);
     await sql.run('DELETE FROM schedule_runs WHERE id = ?', [run.id]);
@@ -112,8 +119,13 @@ describeEachStore('schedules and snapshots', (backend) => {
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     const writer = snapshots.writer(run.id, 1);
     await writer.add([[1], [2]]);
-    await writer.finish();
-    await snapshots.succeed(run.id, { columns: [COLUMNS[1]], rowCount: 2, truncated: false, finishedAt: clock.now() });
+    await snapshots.succeed(run, {
+      stored: await writer.finish(),
+      columns: [COLUMNS[1]],
+      rowCount: 2,
+      truncated: false,
+      finishedAt: clock.now(),
+    });
     expect(await schedules.delete(session, schedule.id)).toBe(true);
     expect(await snapshots.get(run.id)).toBeUndefined();
     expect(await countBatches(sql)).toBe(0);

@@ -48,6 +48,31 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     await eventually(async () => (await rows(probe, true)) + (await rows(probe, false)) === 0);
   });
 
+  it('a free slot comes with its ticket in one statement; a waiting ticket gets it only when its turn comes', async () => {
+    const db = await sharedDatabase();
+    const pool = db.pool();
+    const statements: string[] = [];
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+      statements.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
+      return query(...args);
+    };
+    const a = instance(pool, { max: 1 });
+    const first = await a.site.acquire();
+    expect(statements).toEqual([expect.stringContaining('tableau_slots_take')]);
+    expect(await rows(pool, true)).toBe(1);
+    let second = false;
+    const waiting = a.site.acquire().then((release) => {
+      second = true;
+      return release;
+    });
+    await eventually(async () => (await rows(pool, false)) === 1);
+    expect(second).toBe(false);
+    first();
+    (await waiting)();
+    expect(second).toBe(true);
+  });
+
   it('grants in the order callers started waiting, whichever instance they are on', async () => {
     const db = await sharedDatabase();
     const probe = db.pool();
