@@ -9,7 +9,8 @@
 import { datasetFromCsvFile } from './datasets/csv-file.js';
 import { applyRowEdits, type RowEditCounts, RowEditError, type RowEdits } from './datasets/row-edits.js';
 import { generateSuperstore, type SuperstoreData } from './datasets/superstore.js';
-import type { Dataset } from './datasets/types.js';
+import type { Dataset, DataType } from './datasets/types.js';
+import type { Fmt } from './format.js';
 import { VIEW_SPECS, type ViewSpec } from './views.js';
 
 interface Entry {
@@ -72,7 +73,7 @@ export function dataStamp(key: string): string | undefined {
 
 /** The view spec behind a view data key. */
 export function getViewSpec(key: string): ViewSpec | undefined {
-  return VIEW_SPECS.get(key);
+  return VIEW_SPECS.get(key) ?? CSV_VIEW_SPECS.get(key);
 }
 
 export function datasetKeys(): string[] {
@@ -80,7 +81,7 @@ export function datasetKeys(): string[] {
 }
 
 export function viewKeys(): string[] {
-  return [...VIEW_SPECS.keys()];
+  return [...VIEW_SPECS.keys(), ...CSV_VIEW_SPECS.keys()];
 }
 
 function revalue(entry: Entry, dataset: Dataset): void {
@@ -144,10 +145,39 @@ export function resetDataset(key: string): void {
   revalue(entry, dataset);
 }
 
-/** Registers a CSV file as a data source dataset; the returned key goes on a simulated data source. */
+/** The sheets of CSV datasets' one-sheet workbooks (seed/demo.ts addCsvDataset), by data key. */
+const CSV_VIEW_SPECS = new Map<string, ViewSpec>();
+
+/** Each value in its column's default format, as a sheet that lists the rows shows it. */
+const DEFAULT_FORMAT: Record<DataType, Fmt> = {
+  INTEGER: { kind: 'number', decimals: 0 },
+  REAL: { kind: 'auto' },
+  STRING: { kind: 'text' },
+  DATE: { kind: 'date', style: 'short' },
+  DATETIME: { kind: 'datetime' },
+  BOOLEAN: { kind: 'boolean' },
+};
+
+/**
+ * Registers a CSV file as a data source dataset; the returned key goes on a simulated data source
+ * and on its workbook's one sheet, which lists every column (a view's data export is the sheet's
+ * summary data: https://help.tableau.com/current/api/rest_api/en-us/REST/rest_api_ref_workbooks_and_views.htm#query_view_data).
+ */
 export function registerCsvDataset(path: string): { dataKey: string; name: string; columns: string[] } {
   const dataset = datasetFromCsvFile(path);
   // build re-reads the file: resetting a dataset whose rows were edited gives back the file's rows.
   entries.set(dataset.key, { name: dataset.name, salesFactor: 1, revision: 0, build: () => datasetFromCsvFile(path), built: dataset });
+  CSV_VIEW_SPECS.set(dataset.key, {
+    key: dataset.key,
+    datasetKey: dataset.key,
+    locale: 'en-US',
+    bom: false,
+    newline: '\n',
+    columns: dataset.columns.map((c) => ({
+      header: c.caption,
+      field: { fieldCaption: c.caption, fieldAlias: c.caption },
+      format: DEFAULT_FORMAT[c.dataType],
+    })),
+  });
   return { dataKey: dataset.key, name: dataset.name, columns: dataset.columns.map((c) => c.caption) };
 }

@@ -2,9 +2,9 @@
  * Early dates end to end: the simulator serves a CSV data set (server/sim `csvDatasets`) with dates
  * around Excel's 1900 leap-year bug, and POST /api/connections/:cid/pull on the real server streams
  * Excel's serials (1900-01-01 → 1, 1900-02-28 → 59, 1900-03-01 → 61) and a date before 1900-01-01
- * as ISO text with one end warning, for a VDS query. Not served this way: the view CSV (the simulator
- * has no view spec for a CSV data set, server/sim/data/catalog.ts `registerCsvDataset`) and numbers
- * past 15 digits (it holds numbers as doubles, server/sim/data/datasets/csv-file.ts); unit tests in
+ * as ISO text with one end warning, for a VDS query. Not served this way: the view CSV (the
+ * simulator's sheet of a CSV data set formats dates as M/D/YYYY, server/sim/data/catalog.ts
+ * `registerCsvDataset`) and numbers past 15 digits (it holds numbers as doubles, server/sim/data/datasets/csv-file.ts); unit tests in
  * precision.test.ts and precision-vds.test.ts cover those.
  */
 import { writeFileSync } from 'node:fs';
