@@ -40,12 +40,10 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
   let values: CellValue[][] = [];
   let texts: TextInterner[] = [];
   let width = 0;
-  let blankHeader = false;
+  // The header first (readCsvRows reads two columns or more; anything else is papaparse's).
   const regular = readCsvRows(text, lineEnd, (cells) => {
     if (!typer) {
       width = cells.length;
-      blankHeader = width === 1 && cells[0] === '';
-      if (blankHeader) return false; // empty: papaparse explains
       typer = new TableTyper(cells.slice(0, width), locale);
       stats = typer.stats;
       values = Array.from({ length: width }, () => []);
@@ -59,7 +57,7 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
     return true;
   });
   const typed = typer as TableTyper | null;
-  if (!regular || !typed || blankHeader) return null;
+  if (!regular || !typed) return null; // not regular, or empty: papaparse explains
   const table = typed.finish();
   redoWrongGuesses(typed, table, values, (visit) => {
     let header = true;
