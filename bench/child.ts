@@ -7,7 +7,7 @@
  *   ← parent  {type:'heap-stop'}   → {type:'heap', baselineMb, peakMb, samples, cpuMs}
  *   ← parent  {type:'rss'}         : gc → {type:'rss', rssMb, heapMb} (bench/load.ts)
  * (cpuMs: this process's CPU time, user + system, between start and stop.)
- * It exits when the parent disconnects.
+ * It exits when the parent disconnects. BENCH_SERVER_LOG=info (or debug) sets the server's log level (default warn).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
