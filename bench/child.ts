@@ -5,8 +5,9 @@
  *   → parent  {type:'ready', url, demo?}
  *   ← parent  {type:'heap-start'}  : gc, remember heapUsed as the baseline, sample every 5 ms
  *   ← parent  {type:'heap-stop'}   → {type:'heap', baselineMb, peakMb, samples, cpuMs}
+ *   ← parent  {type:'rss'}         : gc → {type:'rss', rssMb, heapMb} (bench/load.ts)
  * (cpuMs: this process's CPU time, user + system, between start and stop.)
- * It exits when the parent disconnects.
+ * It exits when the parent disconnects. BENCH_SERVER_LOG=info (or debug) sets the server's log level (default warn).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
       addin: spec.addin,
       distDir: spec.distDir,
       ...(spec.databaseUrl ? { databaseUrl: spec.databaseUrl } : {}),
-      logger: createLogger({ level: 'warn' }),
+      logger: createLogger({ level: (process.env.BENCH_SERVER_LOG as 'warn' | undefined) ?? 'warn' }),
     });
     close = async () => {
       await server.close();
@@ -79,6 +80,11 @@ async function main(): Promise<void> {
       process.send!({ type: 'heap-started' });
     }
     if (m.type === 'heap-stop') process.send!(heap.stop());
+    if (m.type === 'rss') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send!({ type: 'rss', rssMb: rss / MB, heapMb: heapUsed / MB });
+    }
   });
   process.on('disconnect', () => void close().finally(() => process.exit(0)));
 }

@@ -1,5 +1,5 @@
 /**
- * A 1,000,000-row formatted view CSV for csv_1m_vs_papaparse, produced by the simulator's own
+ * A 1,000,000-row formatted view CSV for csv_1m_vs_udsv, produced by the simulator's own
  * export code (server/sim/data/csv-export.ts csvLines + format.ts) over its 1,000,000-row
  * 'superstore-large' dataset: the same formatting Tableau's view CSV has (populate_csv.csv):
  * "$1,234.56" currency, grouped integers "1,234", percentages "20.0%", M/D/YYYY dates, text,

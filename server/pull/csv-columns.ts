@@ -1,6 +1,6 @@
 /**
  * In-memory CSV → typed columns, for text that is already whole (small exports, the benchmark).
- * Each cell is read once (csv-fields.ts) and converted on the spot under the best guess so far
+ * Each cell is read once (csv-reader.ts, uDSV) and converted on the spot under the best guess so far
  * (ColumnStats.take); only a column whose final plan differs from the guess is converted again, up
  * to the last row the guess got wrong, by reading that prefix of the text again. Text that is not
  * regular CSV goes through papaparse instead, which names what is wrong with it.
@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
 import { guessNewline, type LineEnd } from './csv-chunks.js';
-import { CsvFieldReader, IRREGULAR, TEXT_END } from './csv-fields.js';
+import { readCsvRows } from './csv-reader.js';
 import { emptyCsvError, isBlankRow, parseErrorMessage, raggedRowError, stripBom } from './csv-rows.js';
 import { convertCell } from './infer/convert.js';
 import { TableTyper, type TypedTable } from './infer/table-typer.js';
@@ -33,45 +33,49 @@ export function csvTextToTypedColumns(text: string, opts: { locale?: string } = 
   return readRegular(body, lineEnd, opts.locale) ?? readWithPapa(body, lineEnd, opts.locale);
 }
 
-/** One pass with CsvFieldReader; null when the text is not regular CSV (nothing is kept then). */
+/** One pass with uDSV (csv-reader.ts); null when the text is not regular CSV (nothing is kept then). */
 function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined): TypedCsv | null {
-  const reader = new CsvFieldReader(text, lineEnd);
-  const cells: string[] = [];
-  const width = reader.readRow(cells);
-  if (width <= 0 || (width === 1 && cells[0] === '')) return null; // empty or damaged: papaparse explains
-  const typer = new TableTyper(cells.slice(0, width), locale);
-  const stats = typer.stats;
-  const values: CellValue[][] = Array.from({ length: width }, () => []);
-  const texts = Array.from({ length: width }, () => new TextInterner());
-  for (;;) {
-    const got = reader.readRow(cells);
-    if (got === width) {
-      for (let j = 0; j < width; j++) {
-        const value = stats[j].take(cells[j]);
-        values[j].push(typeof value === 'string' ? texts[j].intern(value) : value);
-      }
-    } else if (got === TEXT_END) {
-      break;
-    } else if (got === IRREGULAR || !(got === 1 && cells[0] === '')) {
-      return null; // a damaged or ragged row: papaparse reports it with its row number
-    } // else a blank line in a wider table: not a row
-  }
-  const table = typer.finish();
-  redoWrongGuesses(typer, table, values, (visit) => {
-    const again = new CsvFieldReader(text, lineEnd);
-    again.readRow(cells); // the header
-    for (let row = 0; ;) {
-      const got = again.readRow(cells);
-      if (got === TEXT_END) return;
-      if (got === width && !visit(row++, cells)) return;
+  let typer: TableTyper | null = null;
+  let stats: TableTyper['stats'] = [];
+  let values: CellValue[][] = [];
+  let texts: TextInterner[] = [];
+  let width = 0;
+  // The header first (readCsvRows reads two columns or more; anything else is papaparse's).
+  const regular = readCsvRows(text, lineEnd, (cells) => {
+    if (!typer) {
+      width = cells.length;
+      typer = new TableTyper(cells.slice(0, width), locale);
+      stats = typer.stats;
+      values = Array.from({ length: width }, () => []);
+      texts = Array.from({ length: width }, () => new TextInterner());
+      return true;
     }
+    for (let j = 0; j < width; j++) {
+      const value = stats[j].take(cells[j]);
+      values[j].push(typeof value === 'string' ? texts[j].intern(value) : value);
+    }
+    return true;
+  });
+  const typed = typer as TableTyper | null;
+  if (!regular || !typed) return null; // not regular, or empty: papaparse explains
+  const table = typed.finish();
+  redoWrongGuesses(typed, table, values, (visit) => {
+    let header = true;
+    let row = 0;
+    readCsvRows(text, lineEnd, (cells) => {
+      if (header) {
+        header = false;
+        return true;
+      }
+      return visit(row++, cells);
+    });
   });
   return {
     columns: table.columns,
     values,
     rowCount: values[0].length,
     locale: table.locale.id,
-    warnings: typer.warnings(table),
+    warnings: typed.warnings(table),
   };
 }
 

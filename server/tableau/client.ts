@@ -173,6 +173,9 @@ function checkId(id: string, what: string): string {
   return encodeURIComponent(id);
 }
 
+/** Numbers the clients of this process (slotOwner). */
+let clientCount = 0;
+
 export class TableauClient {
   private constructor(
     private readonly t: AuthedTransport,
@@ -487,6 +490,9 @@ export class TableauClient {
     return `${this.t.session.baseUrl}|${this.t.session.siteId}`;
   }
 
+  /** This client (one connection) as the site's export slots tell their users apart (fair share, limiter.ts). */
+  private readonly slotOwner = `client-${++clientCount}`;
+
   /** Every export (view and custom view data) and every VDS call holds one of the site's slots. */
   private get exportLimiter() {
     return this.opts.sessions.limiter(this.siteKey);
@@ -496,13 +502,13 @@ export class TableauClient {
   async streamViewData(viewId: string, o: ViewDataOptions = {}): Promise<Readable> {
     const url = `${this.siteUrl}/views/${checkId(viewId, 'view')}/data`;
     const query = viewDataQuery(o);
-    return streamWithSlot(this.exportLimiter, () => openExport(this.t, url, query));
+    return streamWithSlot(this.exportLimiter, this.slotOwner, () => openExport(this.t, url, query));
   }
 
   async streamCustomViewData(customViewId: string, o: Pick<ViewDataOptions, 'filters'> = {}): Promise<Readable> {
     const url = `${this.siteUrl}/customviews/${checkId(customViewId, 'custom view')}/data`;
     const query = viewDataQuery({ filters: o.filters });
-    return streamWithSlot(this.exportLimiter, () => openExport(this.t, url, query));
+    return streamWithSlot(this.exportLimiter, this.slotOwner, () => openExport(this.t, url, query));
   }
 
   /**
@@ -550,7 +556,7 @@ export class TableauClient {
 
   async vdsReadMetadata(datasourceLuid: string): Promise<VdsMetadata> {
     checkId(datasourceLuid, 'data source');
-    const release = await this.exportLimiter.acquire();
+    const release = await this.exportLimiter.acquire(undefined, this.slotOwner);
     try {
       return await readMetadata(this.vdsContext, datasourceLuid);
     } finally {
@@ -565,7 +571,7 @@ export class TableauClient {
    */
   async vdsQuery(body: unknown): Promise<VdsAnswer> {
     let budget: VdsBudgetUse | undefined;
-    const stream = await streamWithSlot(this.exportLimiter, async () => {
+    const stream = await streamWithSlot(this.exportLimiter, this.slotOwner, async () => {
       const opened = await openQuery(this.vdsContext, body);
       budget = opened.budget;
       return opened.stream;

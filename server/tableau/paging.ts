@@ -114,19 +114,16 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   };
 
   // First round: page 1 tells totalAvailable; pages 2..k ride along when the list was that long before.
-  const k = Math.max(1, Math.min(o.pool, o.expectedPages ?? 1));
-  const firstPromise = fetch(1, pageSize);
-  const early = range(2, k).map((n) => fetch(n, pageSize));
-  // If page 1 fails, its error is the one reported; an early page's failure must not go unhandled meanwhile.
-  for (const p of early) p.catch(() => undefined);
-  const first = readPage(await firstPromise);
-  requests++;
-  // No pagination block: the endpoint returned everything at once.
-  const total = first.totalAvailable ?? first.items.length;
-  lastTotal = total;
-  record(1, first, undefined);
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const pending = range(k + 1, pageCount);
+  // Every page's slot sends its next page the moment its answer is in, before anything is parsed,
+  // page 1's too: the pages after the first round are taken from last time's length until page 1
+  // is parsed and says otherwise (a page past the end costs one wasted request, as an early page
+  // does). Waiting for page 1's parse before sending left the pool a page short for that long
+  // (bench list_10k_vs_floor, issue #18).
+  const expected = Math.max(1, o.expectedPages ?? 1);
+  const k = Math.min(o.pool, expected);
+  const pending = range(k + 1, expected);
+  let total = 0;
+  let pageCount = expected;
   type InFlight = { n: number; answer: ReturnType<FetchPage<T>> };
   const sendNext = (): InFlight | undefined => {
     for (let n = pending.shift(); n !== undefined; n = pending.shift()) {
@@ -138,25 +135,82 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     }
     return undefined;
   };
-  // Each early page holds a pool slot; when it lands, its slot goes on with the pages still pending.
+  const firstRound: InFlight[] = range(1, k).map((n) => ({ n, answer: fetch(n, pageSize) }));
+  // If page 1 fails, its error is the one reported; an early page's failure must not go unhandled meanwhile.
+  for (const p of firstRound.slice(1)) p.answer.catch(() => undefined);
+  let firstRead!: () => void;
+  let firstFailed!: (err: unknown) => void;
+  const firstParsed = new Promise<void>((resolve, reject) => {
+    firstRead = resolve;
+    firstFailed = reject;
+  });
+  firstParsed.catch(() => undefined);
+  const readFirst = (r: PageResult<T>): void => {
+    // No pagination block: the endpoint returned everything at once.
+    total = r.totalAvailable ?? r.items.length;
+    lastTotal = total;
+    record(1, r, undefined);
+    pageCount = Math.max(1, Math.ceil(total / pageSize));
+    // Last time's length was a guess: drop the pages past the real end, add the ones it missed.
+    const sent = Math.max(k, expected);
+    for (let i = pending.length - 1; i >= 0; i--) if (pending[i] > pageCount) pending.splice(i, 1);
+    pending.push(...range(sent + 1, pageCount));
+    firstRead();
+  };
+  // Each slot goes on with the pages still pending when its page lands; `fill` keeps `pool` of them
+  // going while pages are pending (page 1 may add pages that no slot was left to take).
+  const tasks: Array<Promise<void>> = [];
+  let running = 0;
+  const start = (first: InFlight): void => {
+    running++;
+    const task = slot(first).finally(() => running--);
+    task.catch(() => undefined); // awaited below; a failure while another is awaited is not unhandled
+    tasks.push(task);
+  };
+  const fill = (): void => {
+    while (running < o.pool) {
+      const next = sendNext();
+      if (!next) return;
+      start(next);
+    }
+  };
   const slot = async (current: InFlight | undefined): Promise<void> => {
     while (current) {
-      const answer = await current.answer;
+      let answer: PageAnswer<T>;
+      try {
+        answer = await current.answer;
+      } catch (err) {
+        if (current.n === 1) firstFailed(err);
+        throw err;
+      }
       requests++;
-      const next = sendNext(); // before parsing this page: see FetchPage
+      let next = sendNext(); // before parsing this page: see FetchPage
       // The HTTP client writes the request a few ticks later; let it, or the parse runs first anyway.
       if (next && typeof answer === 'function') await new Promise<void>((resolve) => setImmediate(resolve));
-      const r = readPage(answer);
-      // An early page past the end counts as nothing (not a change), unless it holds items.
-      if (!(current.n > pageCount && r.items.length === 0)) record(current.n, r, total);
+      if (current.n === 1) {
+        try {
+          readFirst(readPage(answer));
+        } catch (err) {
+          firstFailed(err);
+          throw err;
+        }
+        next ??= sendNext();
+        fill();
+      } else {
+        await firstParsed; // the other pages are checked against page 1's total
+        const r = readPage(answer);
+        // A page sent on last time's length past the real end counts as nothing (not a change), unless it holds items.
+        if (!(current.n > pageCount && r.items.length === 0)) record(current.n, r, total);
+      }
       current = next;
     }
   };
-  await Promise.all([
-    slot(sendNext()),
-    ...early.map((answer, i) => slot({ n: i + 2, answer })),
-    ...Array.from({ length: Math.max(0, o.pool - k) }, () => slot(sendNext())),
-  ]);
+  for (const inFlight of firstRound) start(inFlight);
+  for (let done = 0; done < tasks.length;) {
+    const batch = tasks.slice(done);
+    done = tasks.length;
+    await Promise.all(batch);
+  }
 
   let rechecked = false;
   if (changed) {

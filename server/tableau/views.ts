@@ -70,9 +70,9 @@ function guardedStream(source: Readable, through: Transform, release: () => void
   return through;
 }
 
-/** Hold one slot of the site's export limiter for the whole request and body stream. */
-export async function streamWithSlot(limiter: ExportSlots, open: () => Promise<Readable>): Promise<Readable> {
-  const release = await limiter.acquire();
+/** Hold one slot of the site's export limiter for the whole request and body stream; `owner`: limiter.ts. */
+export async function streamWithSlot(limiter: ExportSlots, owner: string, open: () => Promise<Readable>): Promise<Readable> {
+  const release = await limiter.acquire(undefined, owner);
   try {
     const source = await open();
     return guardedStream(source, stripBom(), release);

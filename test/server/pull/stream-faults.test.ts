@@ -45,7 +45,7 @@ beforeAll(async () => {
     auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
     sessions: new SessionCache(),
   });
-  // The simulator exports CSV for its own views only (not for CSV datasets): its largest, ~10 kB.
+  // The largest of the simulator's own views, ~10 kB.
   viewId = (await direct.listAll('views')).find((v) => v.contentUrl === 'LargeOrdersExplorer/sheets/AllOrders')!.id;
   datasourceId = (await direct.listAll('datasources')).find((d) => d.name === 'Fault Orders')!.id;
   proxy = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(sim.url).port) });

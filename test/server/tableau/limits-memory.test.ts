@@ -67,4 +67,60 @@ describe('the export limiter in this process', () => {
     await expect(l.acquire(AbortSignal.abort(new Error('too late')))).rejects.toThrow('too late');
     expect(l.inFlight).toBe(0);
   });
+
+  /** Queues `n` waiters of `owner`, each noting its grant in `order` and keeping its release. */
+  function queue(l: Limiter, owner: string, n: number, order: string[], releases: Array<() => void>) {
+    return Array.from({ length: n }, (_, i) =>
+      l.acquire(undefined, owner).then((release) => {
+        order.push(`${owner}${i + 1}`);
+        releases.push(release);
+      }),
+    );
+  }
+
+  it('shares freed slots fairly: the waiting owner holding the fewest goes first, FIFO within an owner', async () => {
+    const l = new Limiter(2);
+    const order: string[] = [];
+    const releases: Array<() => void> = [];
+    // A takes both slots and queues four more; then B and C queue one each, behind A's four.
+    const started = [...queue(l, 'A', 6, order, releases), ...queue(l, 'B', 1, order, releases), ...queue(l, 'C', 1, order, releases)];
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(order).toEqual(['A1', 'A2']);
+    // Each release frees one slot; plain FIFO would grant A3 A4 A5 A6 before B1 and C1.
+    while (releases.length) {
+      releases.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(started);
+    expect(order).toEqual(['A1', 'A2', 'B1', 'C1', 'A3', 'A4', 'A5', 'A6']);
+    expect(l.inFlight).toBe(0);
+    expect(l.queued).toBe(0);
+  });
+
+  it('between owners holding as many slots, round robin (the one served longest ago); one owner is plain FIFO', async () => {
+    const l = new Limiter(1);
+    const order: string[] = [];
+    const releases: Array<() => void> = [];
+    const started = [...queue(l, 'A', 1, order, releases), ...queue(l, 'C', 2, order, releases), ...queue(l, 'B', 2, order, releases)];
+    await Promise.resolve();
+    while (releases.length) {
+      releases.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(started);
+    // C1 waited before B1 and neither was served yet: C1. Then both hold none, and B was never served: B1, not C2.
+    expect(order).toEqual(['A1', 'C1', 'B1', 'C2', 'B2']);
+    const fifo = new Limiter(1);
+    const plain: string[] = [];
+    const plainReleases: Array<() => void> = [];
+    const all = queue(fifo, '', 4, plain, plainReleases);
+    await Promise.resolve();
+    while (plainReleases.length) {
+      plainReleases.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(all);
+    expect(plain).toEqual(['1', '2', '3', '4']);
+  });
 });

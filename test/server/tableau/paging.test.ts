@@ -31,20 +31,22 @@ describe('collectAllPages', () => {
     expect(r.rechecked).toBe(false);
   });
 
-  it('with a known list length, sends pages 2..pool before page 1 has answered', async () => {
+  it('with a known list length, sends pages 2..pool before page 1 has answered, and goes on while page 1 is slow', async () => {
     const data = items(105);
     const started: number[] = [];
     let startedBeforePage1Answered: number[] = [];
     const fetch: FetchPage<Item> = async (p, size) => {
       started.push(p);
       if (p === 1) {
-        for (let i = 0; i < 20 && started.length < 4; i++) await new Promise((r) => setTimeout(r, 1));
+        for (let i = 0; i < 20 && started.length < 7; i++) await new Promise((r) => setTimeout(r, 1));
         startedBeforePage1Answered = [...started];
       }
       return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
     };
     const r = await collectAllPages(fetch, { ...opts(10), expectedPages: 11 });
-    expect(startedBeforePage1Answered).toEqual([1, 2, 3, 4]);
+    // Pages 2..4 answered first, and each of their slots asked for one next page on last time's
+    // length (and waits for page 1's total before reading it): no more than the pool at once.
+    expect(startedBeforePage1Answered).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(r.items).toEqual(data);
     expect(r.requests).toBe(11);
     expect(r.rechecked).toBe(false);
@@ -82,8 +84,10 @@ describe('collectAllPages', () => {
       const r = await collectAllPages(s.fetch, { ...opts(1000), expectedPages: 11 });
       expect(r.items).toEqual(data);
       expect(r.rechecked).toBe(false);
-      expect(r.requests).toBe(4); // pages 1..4 went out together; none is asked twice
-      expect([...s.seen].sort()).toEqual([1, 2, 3, 4]);
+      // Pages 1..4 went out together, and page 5 on last time's length as page 1 came in (before it
+      // was read); none is asked twice.
+      expect(r.requests).toBe(5);
+      expect([...s.seen].sort()).toEqual([1, 2, 3, 4, 5]);
     },
   );
 
