@@ -189,15 +189,7 @@ function seedDemoSite(site: SiteContent): void {
     connections: [conn('cube', 'msolap', 'olap.superstore.example')],
   });
 
-  type V = {
-    name: string;
-    dataKey?: string;
-    sheetType?: 'view' | 'dashboard' | 'story';
-    totalViewCount?: number;
-    tags?: string[];
-    /** A dashboard's worksheets, in order: its data export is the first one's (state/site.ts placeSheets). */
-    sheets?: string[];
-  };
+  type V = { name: string; dataKey?: string; sheetType?: 'view' | 'dashboard' | 'story'; totalViewCount?: number; tags?: string[] };
   const wb = (key: string, name: string, project: string, views: V[], extra: Partial<Parameters<SiteContent['addWorkbook']>[0]> = {}) =>
     site.addWorkbook({
       id: id('workbook', key),
@@ -220,7 +212,7 @@ function seedDemoSite(site: SiteContent): void {
       { name: 'Measure Overview', dataKey: 'measure-names', totalViewCount: 210 },
       { name: 'Customers', dataKey: 'customers', totalViewCount: 640 },
       { name: 'Product Detail', dataKey: 'product-detail', totalViewCount: 455 },
-      { name: 'Sales Overview', sheetType: 'dashboard', totalViewCount: 2210, sheets: ['Orders by Region', 'Orders by Month'] },
+      { name: 'Sales Overview', dataKey: 'orders-by-region', sheetType: 'dashboard', totalViewCount: 2210 },
       { name: 'Sales Story', sheetType: 'story', totalViewCount: 77 },
     ],
     {
@@ -237,7 +229,7 @@ function seedDemoSite(site: SiteContent): void {
     [
       { name: 'Umsatz nach Region', dataKey: 'umsatz-de', totalViewCount: 320, tags: ['de-DE'] },
       { name: 'EMEA Orders by Region', dataKey: 'orders-by-region', totalViewCount: 150 },
-      { name: 'EMEA Dashboard', sheetType: 'dashboard', totalViewCount: 260, sheets: ['Umsatz nach Region', 'EMEA Orders by Region'] },
+      { name: 'EMEA Dashboard', dataKey: 'umsatz-de', sheetType: 'dashboard', totalViewCount: 260 },
     ],
     {
       description: 'Formatted for de-DE.',
@@ -261,7 +253,7 @@ function seedDemoSite(site: SiteContent): void {
     'finance',
     [
       { name: 'Profit by Month', dataKey: 'orders-by-month', totalViewCount: 300 },
-      { name: 'Finance KPIs', sheetType: 'dashboard', totalViewCount: 510, sheets: ['Profit by Month', 'Cube Summary'] },
+      { name: 'Finance KPIs', dataKey: 'orders-by-month', sheetType: 'dashboard', totalViewCount: 510 },
       { name: 'Cube Summary', totalViewCount: 12 },
     ],
     {

@@ -92,13 +92,6 @@ export interface SimView {
   favoritesTotal: number;
   /** Catalog key of the view's summary data (server/sim/data/catalog.ts). */
   dataKey?: string;
-  /**
-   * A dashboard's worksheets (view ids of the same workbook), in the dashboard's order. Tableau's
-   * data export of a dashboard gives the first one's data only ("If the request is for a dashboard,
-   * only data for the dashboard's first view is returned", tableau-mcp src/tools/web/views/getViewData.ts;
-   * https://github.com/tableau/server-client-python/issues/1489), so a dashboard's dataKey is its first sheet's.
-   */
-  sheetIds?: string[];
 }
 
 export interface SimDatasource {

@@ -47,8 +47,6 @@ export interface NewView {
   dataKey?: string;
   tags?: string[];
   totalViewCount?: number;
-  /** A dashboard's worksheets by name (views of the same workbook, added before or with it), in its order. */
-  sheets?: string[];
 }
 
 export type NewWorkbook = Partial<Omit<SimWorkbook, 'viewIds'>> & {
@@ -157,26 +155,7 @@ export class SiteContent {
     };
     this.workbooks.set(workbook.id, workbook);
     for (const v of views) this.addView(workbook, v);
-    for (const v of views) if (v.sheets) this.placeSheets(workbook, v.name, v.sheets);
     return workbook;
-  }
-
-  /**
-   * Puts worksheets on a dashboard. Its data export is then its first sheet's (model.ts SimView.sheetIds),
-   * unless the seed gave the dashboard a data key of its own.
-   */
-  placeSheets(workbook: SimWorkbook, dashboardName: string, sheetNames: string[]): void {
-    const inWorkbook = workbook.viewIds.map((id) => this.views.get(id)!);
-    const dashboard = inWorkbook.find((v) => v.name === dashboardName);
-    if (!dashboard || dashboard.sheetType !== 'dashboard') throw new Error(`"${dashboardName}" is not a dashboard of ${workbook.name}`);
-    const sheets = sheetNames.map((name) => {
-      const sheet = inWorkbook.find((v) => v.name === name && v.sheetType === 'view');
-      if (!sheet) throw new Error(`"${name}" is not a worksheet of ${workbook.name}`);
-      return sheet;
-    });
-    dashboard.sheetIds = sheets.map((s) => s.id);
-    dashboard.dataKey ??= sheets[0]?.dataKey;
-    this.touch();
   }
 
   addView(workbook: SimWorkbook, v: NewView): SimView {
