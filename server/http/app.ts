@@ -32,6 +32,7 @@ import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { pullRoutes } from './routes/pull.js';
+import { rowsBehindRoutes } from './routes/rows-behind.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { tableauHookRoutes } from './routes/tableau-hooks.js';
 import { hostAllowList, securityHeaders } from './security.js';
@@ -39,7 +40,7 @@ import { hostAllowList, securityHeaders } from './security.js';
 export type { RouteModule } from './context.js';
 
 /** Mounted under /api, behind the session hook. */
-const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
+const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes, rowsBehindRoutes];
 
 export interface AppOptions {
   store: Store;

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { BrowseService } from './browse.js';
 import { type ConnectionOptions, ConnectionService } from './connections.js';
 import { PullService } from './pulls.js';
+import { RowsBehindService } from './rows-behind.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
 import type { TableauConnector } from './tableau.js';
 
@@ -14,6 +15,8 @@ export interface Services {
   connections: ConnectionService;
   browse: BrowseService;
   pulls: PullService;
+  /** A dashboard's worksheets and the rows behind a summary view. */
+  rowsBehind: RowsBehindService;
   /** Builds the schedule service over this store, these connections and pulls. */
   scheduling(options: ScheduleServiceOptions): ScheduleService;
 }
@@ -25,6 +28,7 @@ export function createServices(store: Store, tableau: TableauConnector, options:
     connections,
     browse: new BrowseService(connections),
     pulls,
+    rowsBehind: new RowsBehindService(connections),
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),
   };
 }
