@@ -13,6 +13,7 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
+import type { DashboardSheetsResponse, RowsBehindRequest, RowsBehindResponse } from '../../common/rows-behind.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { readStream } from './stream.js';
 import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
@@ -46,6 +47,10 @@ export interface ApiClient {
   metadata(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceMetadata>;
   /** A field's distinct values for the filter picker (one VDS query on the server). */
   fieldValues(connectionId: string, datasourceId: string, query: FieldValuesQuery, opts?: CallOptions): Promise<FieldValues>;
+  /** A dashboard's worksheets (the Metadata API's, else the workbook's, said in `note`). */
+  dashboardSheets(connectionId: string, viewId: string, opts?: CallOptions): Promise<DashboardSheetsResponse>;
+  /** The rows behind a view: a VDS query on its published data source with its filters (common/rows-behind.ts). */
+  rowsBehind(connectionId: string, viewId: string, request: RowsBehindRequest, opts?: CallOptions): Promise<RowsBehindResponse>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
   listSchedules(opts?: CallOptions): Promise<JsonObject>;
@@ -103,6 +108,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     metadata: (cid, dsid, opts) => json<DatasourceMetadata>('GET', `${conn(cid)}/datasources/${seg(dsid)}/metadata`, undefined, opts),
     fieldValues: (cid, dsid, q, opts) =>
       json<FieldValues>('GET', `${conn(cid)}/datasources/${seg(dsid)}/field-values${query({ ...q })}`, undefined, opts),
+    dashboardSheets: (cid, vid, opts) => json<DashboardSheetsResponse>('GET', `${conn(cid)}/views/${seg(vid)}/sheets`, undefined, opts),
+    rowsBehind: (cid, vid, request, opts) =>
+      json<RowsBehindResponse>('POST', `${conn(cid)}/views/${seg(vid)}/rows-behind`, request as JsonObject, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),

@@ -35,10 +35,12 @@ export interface QueryScreenProps {
   initial?: QueryDraft;
   /** Label of the main button (default "Preview data"). */
   submitLabel?: string;
+  /** What to know about a prepared query (the rows behind a view: its grain, what was not carried over). */
+  notes?: string[];
 }
 
 /** Query builder over a published data source's metadata (VizQL Data Service). */
-export default function QueryScreen({ connection, datasource, onBack, onPreview, initial, submitLabel }: QueryScreenProps) {
+export default function QueryScreen({ connection, datasource, onBack, onPreview, initial, submitLabel, notes }: QueryScreenProps) {
   const styles = usePaneStyles();
   const { api } = useServices();
   const metadata = useAsync((signal) => api.metadata(connection.id, datasource.id, { signal }), [api, connection.id, datasource.id]);
@@ -49,6 +51,17 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
   return (
     <div className={styles.stack}>
       <ScreenHeader title={datasource.name} onBack={onBack} />
+      {notes?.length ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <ul aria-label="About this query">
+              {notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {metadata.loading ? <Busy label="Reading the data source's fields…" /> : null}
       <ErrorBar error={metadata.error} onRetry={metadata.reload} />
       {metadata.data ? (

@@ -80,6 +80,8 @@ export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {
     search: vi.fn(async () => page([], 1, 0)),
     metadata: vi.fn(notStubbed('metadata')),
     fieldValues: vi.fn(notStubbed('fieldValues')),
+    dashboardSheets: vi.fn(notStubbed('dashboardSheets')),
+    rowsBehind: vi.fn(notStubbed('rowsBehind')),
     pull: vi.fn(() => streamOf([{ kind: 'error', error: { code: 'unexpected', message: 'pull not stubbed' } }])),
     listSchedules: vi.fn(notStubbed('listSchedules')),
     createSchedule: vi.fn(notStubbed('createSchedule')),
