@@ -21,6 +21,8 @@ import { addFields, buildDatasourceSource, emptyDraft, type FilterType, filterTy
 const useStyles = makeStyles({
   // Read by screen readers, not shown (the change itself is visible in the list).
   visuallyHidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
+  // A prepared query's notes beside the message bar's icon, without the list's default indent.
+  notes: { margin: 0, paddingInlineStart: '1em' },
 });
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -42,6 +44,7 @@ export interface QueryScreenProps {
 /** Query builder over a published data source's metadata (VizQL Data Service). */
 export default function QueryScreen({ connection, datasource, onBack, onPreview, initial, submitLabel, notes }: QueryScreenProps) {
   const styles = usePaneStyles();
+  const own = useStyles();
   const { api } = useServices();
   const metadata = useAsync((signal) => api.metadata(connection.id, datasource.id, { signal }), [api, connection.id, datasource.id]);
   const loadValues = useMemo(
@@ -54,7 +57,7 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
       {notes?.length ? (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
-            <ul aria-label="About this query">
+            <ul aria-label="About this query" className={own.notes}>
               {notes.map((n) => (
                 <li key={n}>{n}</li>
               ))}
