@@ -194,6 +194,16 @@ export function planRowsBehind(input: RowsBehindInput): RowsBehindPlan {
   };
   if (identifier) add({ fieldCaption: identifier.field, sortDirection: 'ASC', sortPriority: 1 });
   for (const m of matches) if (m.field) add(rowField(byCaption.get(m.field)!, m.aggregation));
+  // Fields the Metadata API says the sheet uses that no column showed (a field only on the sheet's
+  // detail or tooltip, or shown under another name): the view's fields are theirs too.
+  const viaSheet: string[] = [];
+  for (const s of input.sheetFields ?? []) {
+    const field = byLowerCaption.get(norm(s.upstreamField ?? s.name));
+    if (!field || used.has(field.fieldCaption)) continue;
+    add(rowField(field, undefined));
+    viaSheet.push(field.fieldCaption);
+  }
+  if (viaSheet.length) notes.push(`From the sheet's fields (Metadata API), not among the view's columns: ${viaSheet.join(', ')}.`);
 
   const filters: Array<Record<string, unknown>> = [];
   const headerToField = new Map(matches.filter((m) => m.field && m.via !== 'header').map((m) => [norm(m.column), m.field!]));

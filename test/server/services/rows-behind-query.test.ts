@@ -183,4 +183,15 @@ describe('planRowsBehind', () => {
     expect(notes).toMatch(/parameter Nope is not a parameter/);
     expect(notes).toMatch(/No field of the data source matches "Measure Names"/);
   });
+
+  it("adds the sheet's other fields the Metadata API names, and says so", () => {
+    const plan = planRowsBehind({
+      columns: ['Region', 'Sales'],
+      fields: SUPERSTORE,
+      sheetFields: [{ name: 'Region' }, { name: 'Sales' }, { name: 'Customer Code' }, { name: 'Profit' }, { name: 'Not A Field' }],
+    });
+    expect(plan.query.fields.map((f) => f.fieldCaption)).toEqual(['Row ID', 'Region', 'Sales', 'Customer Code', 'Profit']);
+    expect(plan.query.fields[4]).toEqual({ fieldCaption: 'Profit', function: 'SUM', fieldAlias: 'Profit' });
+    expect(plan.notes.join('\n')).toMatch(/not among the view's columns: Customer Code, Profit\./);
+  });
 });
