@@ -31,6 +31,7 @@ import { OneLineRequestLog } from './request-log.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
+import { metadataRoutes } from './routes/metadata.js';
 import { pullRoutes } from './routes/pull.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { tableauHookRoutes } from './routes/tableau-hooks.js';
@@ -39,7 +40,7 @@ import { hostAllowList, securityHeaders } from './security.js';
 export type { RouteModule } from './context.js';
 
 /** Mounted under /api, behind the session hook. */
-const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes];
+const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, metadataRoutes, pullRoutes];
 
 export interface AppOptions {
   store: Store;

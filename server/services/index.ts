@@ -6,6 +6,7 @@
 import type { Store } from '../store/index.js';
 import { BrowseService } from './browse.js';
 import { type ConnectionOptions, ConnectionService } from './connections.js';
+import { MetadataService } from './metadata.js';
 import { PullService } from './pulls.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
 import type { TableauConnector } from './tableau.js';
@@ -13,6 +14,8 @@ import type { TableauConnector } from './tableau.js';
 export interface Services {
   connections: ConnectionService;
   browse: BrowseService;
+  /** Field meanings and lineage from Tableau's Metadata API. */
+  metadata: MetadataService;
   pulls: PullService;
   /** Builds the schedule service over this store, these connections and pulls. */
   scheduling(options: ScheduleServiceOptions): ScheduleService;
@@ -24,6 +27,7 @@ export function createServices(store: Store, tableau: TableauConnector, options:
   return {
     connections,
     browse: new BrowseService(connections),
+    metadata: new MetadataService(connections),
     pulls,
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),
   };
