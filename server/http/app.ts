@@ -31,6 +31,7 @@ import { OneLineRequestLog } from './request-log.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
+import { metadataRoutes } from './routes/metadata.js';
 import { pullRoutes } from './routes/pull.js';
 import { rowsBehindRoutes } from './routes/rows-behind.js';
 import { scheduleRoutes } from './routes/schedules.js';
@@ -40,7 +41,7 @@ import { hostAllowList, securityHeaders } from './security.js';
 export type { RouteModule } from './context.js';
 
 /** Mounted under /api, behind the session hook. */
-const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes, rowsBehindRoutes];
+const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, metadataRoutes, pullRoutes, rowsBehindRoutes];
 
 export interface AppOptions {
   store: Store;

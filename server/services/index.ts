@@ -6,6 +6,7 @@
 import type { Store } from '../store/index.js';
 import { BrowseService } from './browse.js';
 import { type ConnectionOptions, ConnectionService } from './connections.js';
+import { MetadataService } from './metadata.js';
 import { PullService } from './pulls.js';
 import { RowsBehindService } from './rows-behind.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
@@ -14,6 +15,8 @@ import type { TableauConnector } from './tableau.js';
 export interface Services {
   connections: ConnectionService;
   browse: BrowseService;
+  /** Field meanings and lineage from Tableau's Metadata API. */
+  metadata: MetadataService;
   pulls: PullService;
   /** A dashboard's worksheets and the rows behind a summary view. */
   rowsBehind: RowsBehindService;
@@ -27,6 +30,7 @@ export function createServices(store: Store, tableau: TableauConnector, options:
   return {
     connections,
     browse: new BrowseService(connections),
+    metadata: new MetadataService(connections),
     pulls,
     rowsBehind: new RowsBehindService(connections),
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),

@@ -16,6 +16,8 @@ const FEATURES = {
   customViews: { rest: '3.18' },
   /** `<extractRefresh incremental="true"/>` body ("only supported in 3.25+", TSC request_factory.py). */
   incrementalRefresh: { rest: '3.25' },
+  /** The Metadata API at /api/metadata/graphql (TSC metadata_endpoint.py @api("3.5"); Tableau Server 2019.3). */
+  metadataApi: { rest: '3.5' },
   /** VizQL Data Service: Server 2025.1 / Cloud Feb 2025. */
   vds: { product: '2025.1' },
   /** VDS get-datasource-model (schema 20253.0). */

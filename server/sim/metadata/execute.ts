@@ -20,21 +20,21 @@ import { METADATA_SDL } from './schema.js';
 const schema = buildSchema(METADATA_SDL);
 
 /** Page size when a connection query gives no `first`, and the most one page holds. */
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_NODE_LIMIT = 20_000;
 
-export type MetadataErrorCode =
+type MetadataErrorCode =
   'FEATURE_DISABLED' | 'INVALID_ARGUMENT' | 'MAX_PAGE_SIZE_EXCEEDED' | 'NODE_LIMIT_EXCEEDED' | 'ACCESS_DENIED';
 
-export interface MetadataErrorJson {
+interface MetadataErrorJson {
   message: string;
   locations?: unknown;
   path: ReadonlyArray<string | number> | null;
   extensions: { code: MetadataErrorCode | string; severity: 'ERROR' | 'WARNING' } | null;
 }
 
-export interface MetadataAnswer {
+interface MetadataAnswer {
   data: Record<string, unknown> | null;
   errors?: MetadataErrorJson[];
 }
@@ -47,7 +47,7 @@ const SEVERITY: Record<MetadataErrorCode, 'ERROR' | 'WARNING'> = {
   NODE_LIMIT_EXCEEDED: 'WARNING',
 };
 
-export function metadataError(code: MetadataErrorCode, message: string): MetadataErrorJson {
+function metadataError(code: MetadataErrorCode, message: string): MetadataErrorJson {
   return { message, path: null, extensions: { code, severity: SEVERITY[code] } };
 }
 
@@ -200,7 +200,7 @@ function capNodes(data: unknown, limit: number): boolean {
   return cut;
 }
 
-export interface MetadataRequest {
+interface MetadataRequest {
   query: string;
   variables?: Record<string, unknown>;
   operationName?: string;

@@ -32,7 +32,7 @@ function memo<T>(f: () => T): Thunk<T> {
 
 const uniq = <T>(items: T[]): T[] => [...new Set(items)];
 
-export interface DatabaseNode {
+interface DatabaseNode {
   __typename: 'Database';
   id: string;
   name: string;
@@ -55,7 +55,7 @@ export interface TableNode {
   downstreamWorkbooks: Thunk<WorkbookNode[]>;
 }
 
-export interface ColumnNode {
+interface ColumnNode {
   __typename: 'Column';
   id: string;
   name: string;
@@ -115,7 +115,7 @@ export interface PublishedDatasourceNode {
   downstreamDashboards: Thunk<DashboardNode[]>;
 }
 
-export interface EmbeddedDatasourceNode {
+interface EmbeddedDatasourceNode {
   __typename: 'EmbeddedDatasource';
   id: string;
   name: string;
