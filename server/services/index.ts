@@ -8,7 +8,7 @@ import { BrowseService } from './browse.js';
 import { type ConnectionOptions, ConnectionService } from './connections.js';
 import { MetadataService } from './metadata.js';
 import { PullService } from './pulls.js';
-import { RowsBehindService } from './rows-behind.js';
+import { metadataLineage, RowsBehindService } from './rows-behind.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
 import type { TableauConnector } from './tableau.js';
 
@@ -27,12 +27,13 @@ export interface Services {
 export function createServices(store: Store, tableau: TableauConnector, options: ConnectionOptions = {}): Services {
   const connections = new ConnectionService(store, tableau, options);
   const pulls = new PullService(connections);
+  const metadata = new MetadataService(connections);
   return {
     connections,
     browse: new BrowseService(connections),
-    metadata: new MetadataService(connections),
+    metadata,
     pulls,
-    rowsBehind: new RowsBehindService(connections),
+    rowsBehind: new RowsBehindService(connections, metadataLineage(metadata)),
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),
   };
 }

@@ -10,8 +10,9 @@ import type { DashboardSheetsResponse, RowsBehindRequest, RowsBehindResponse } f
 import type { ViewSource } from '../../common/source.js';
 import { ApiError, invalidInput } from '../errors.js';
 import { pullMessages } from '../pull/pull-messages.js';
-import type { View } from '../tableau/index.js';
+import { TableauError, type View } from '../tableau/index.js';
 import type { ConnectionService } from './connections.js';
+import type { MetadataService } from './metadata.js';
 import { planRowsBehind, type SheetField } from './rows-behind-query.js';
 import type { Tableau } from './tableau.js';
 
@@ -22,14 +23,18 @@ interface UpstreamDatasource {
 }
 
 /**
- * What the Metadata API answers about sheets (services/metadata.ts). Each method answers null when
- * the Metadata API is off on this server, so the caller falls back to REST.
+ * What the Metadata API answers about sheets. Each method answers null when the Metadata API is off
+ * on this server (FEATURE_DISABLED), so the caller falls back to REST; other failures are thrown.
  */
 export interface SheetLineage {
   /** The dashboard's worksheets in its order, each with its view LUID when it has a view. */
-  dashboardSheets(client: Tableau, dashboard: View): Promise<Array<{ name: string; viewId?: string }> | null>;
-  /** The published data sources upstream of a sheet and the sheet's fields with the data source field each stands for. */
-  sheetSources(client: Tableau, view: View): Promise<{ datasources: UpstreamDatasource[]; fields: SheetField[] } | null>;
+  dashboardSheets(userId: string, connectionId: string, dashboardId: string): Promise<Array<{ name: string; viewId?: string }> | null>;
+  /** The published data sources upstream of a sheet and the data source fields the sheet uses. */
+  sheetSources(
+    userId: string,
+    connectionId: string,
+    viewId: string,
+  ): Promise<{ datasources: UpstreamDatasource[]; fields: SheetField[] } | null>;
 }
 
 /** No Metadata API: every answer comes from REST. */
@@ -37,6 +42,40 @@ export const NO_LINEAGE: SheetLineage = {
   dashboardSheets: async () => null,
   sheetSources: async () => null,
 };
+
+const nullWhenDisabled = async <T>(ask: () => Promise<T>): Promise<T | null> => {
+  try {
+    return await ask();
+  } catch (e) {
+    if (e instanceof TableauError && e.code === 'metadata-disabled') return null;
+    throw e;
+  }
+};
+
+/**
+ * The lineage from the Metadata API (services/metadata.ts, which remembers a FEATURE_DISABLED for a
+ * while): a dashboard's `sheets` (a hidden sheet has an empty luid), a sheet's upstream published data
+ * sources and the fields it uses (docs/metadata-api.md).
+ */
+export function metadataLineage(metadata: MetadataService): SheetLineage {
+  return {
+    dashboardSheets: (userId, connectionId, dashboardId) =>
+      nullWhenDisabled(async () =>
+        (await metadata.viewLineage(userId, connectionId, dashboardId)).sheets.map((s) => ({
+          name: s.name,
+          ...(s.luid ? { viewId: s.luid } : {}),
+        })),
+      ),
+    sheetSources: (userId, connectionId, viewId) =>
+      nullWhenDisabled(async () => {
+        const answer = await metadata.sheetDatasources(userId, connectionId, viewId);
+        return {
+          datasources: answer.datasources.map((d) => ({ id: d.luid, name: d.name })),
+          fields: answer.usedFields.map((name) => ({ name, upstreamField: name })),
+        };
+      }),
+  };
+}
 
 const WORKBOOK_FALLBACK_NOTE =
   "The Metadata API is off on this Tableau server, so Tableau cannot say which sheets are on this dashboard: here are all the workbook's worksheets.";
@@ -52,7 +91,7 @@ export class RowsBehindService {
     const view = await client.getView(viewId);
     if (view.sheetType !== 'dashboard')
       throw invalidInput(`${view.name} is a ${view.sheetType ?? 'sheet'}, not a dashboard: its data export is its own.`);
-    const fromMetadata = await this.lineage.dashboardSheets(client, view);
+    const fromMetadata = await this.lineage.dashboardSheets(userId, connectionId, view.id);
     if (fromMetadata) {
       // A sheet hidden from the site has no view LUID: the Metadata API names it, REST cannot export it.
       const urls = new Map((await client.listWorkbookViews(workbookIdOf(view))).map((v) => [v.id, v.contentUrl]));
@@ -80,7 +119,7 @@ export class RowsBehindService {
     const view = await client.getView(viewId);
     if (view.sheetType === 'dashboard' || view.sheetType === 'story')
       throw invalidInput(`${view.name} is a ${view.sheetType}: pick one of its sheets, then ask for the rows behind that sheet.`);
-    const lineage = await this.lineage.sheetSources(client, view);
+    const lineage = await this.lineage.sheetSources(userId, connectionId, view.id);
     const from = lineage ? 'metadata' : 'workbook';
     const datasource = await this.upstreamDatasource(client, view, lineage?.datasources);
     // The data source's fields first: no VDS (or no API Access) fails here, before the view is exported.

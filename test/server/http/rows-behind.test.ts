@@ -38,19 +38,22 @@ afterAll(async () => {
 const id = (name: string) => views.get(name)!.id;
 
 describe('GET …/views/:vid/sheets', () => {
-  it("lists the workbook's worksheets when the Metadata API cannot say, and says so", async () => {
-    const res = await api.call('GET', `/api/connections/${cid}/views/${id('Sales Overview')}/sheets`, { token });
+  const sheets = (name: string) => api.call('GET', `/api/connections/${cid}/views/${id(name)}/sheets`, { token });
+
+  it("lists the dashboard's own sheets in its order from the Metadata API, each with its view", async () => {
+    const res = await sheets('Sales Overview');
     expect(res.status, res.text).toBe(200);
-    expect(res.json.from).toBe('workbook');
-    expect(res.json.note).toMatch(/Metadata API is off/);
-    const names = res.json.sheets.map((s: { name: string }) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['Orders by Region', 'Orders by Month']));
-    expect(names).not.toContain('Sales Overview');
-    expect(names).not.toContain('Sales Story');
+    expect(res.json).toEqual({
+      from: 'metadata',
+      sheets: [
+        { name: 'Orders by Region', viewId: id('Orders by Region'), contentUrl: expect.stringMatching(/\/sheets\/OrdersbyRegion$/) },
+        { name: 'Orders by Month', viewId: id('Orders by Month'), contentUrl: expect.stringMatching(/\/sheets\/OrdersbyMonth$/) },
+      ],
+    });
   });
 
   it('refuses a worksheet: it is no dashboard', async () => {
-    const res = await api.call('GET', `/api/connections/${cid}/views/${id('Orders by Region')}/sheets`, { token });
+    const res = await sheets('Orders by Region');
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/not a dashboard/);
   });
@@ -64,6 +67,7 @@ describe('POST …/views/:vid/rows-behind', () => {
     const res = await rowsBehind('Orders by Region', { filters: { Region: 'West' } });
     expect(res.status, res.text).toBe(200);
     expect(res.json.datasource.name).toBe('Superstore Orders');
+    expect(res.json.from).toBe('metadata');
     expect(res.json.grain).toBe('row');
     expect(res.json.query.fields[0]).toMatchObject({ fieldCaption: 'Row ID' });
     expect(res.json.query.filters).toEqual([{ field: { fieldCaption: 'Region' }, filterType: 'SET', values: ['West'], exclude: false }]);
@@ -90,5 +94,33 @@ describe('POST …/views/:vid/rows-behind', () => {
     expect((await rowsBehind('Orders by Region', { filters: { '': 'x' } })).status).toBe(400);
     expect((await rowsBehind('Orders by Region', { filters: 'Region=West' })).status).toBe(400);
     expect((await rowsBehind('Orders by Region', { extra: 1 })).status).toBe(400);
+  });
+});
+
+// Last: the Metadata API stays off for this file from here (the service remembers FEATURE_DISABLED a while).
+describe('with the Metadata API off', () => {
+  beforeAll(() => sim.setMetadataEnabled(false));
+
+  it("lists the workbook's worksheets instead, and says so", async () => {
+    const res = await api.call('GET', `/api/connections/${cid}/views/${id('Sales Overview')}/sheets`, { token });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.from).toBe('workbook');
+    expect(res.json.note).toMatch(/Metadata API is off/);
+    const names = res.json.sheets.map((s: { name: string }) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['Orders by Region', 'Orders by Month', 'Customers']));
+    expect(names).not.toContain('Sales Overview');
+    expect(names).not.toContain('Sales Story');
+  });
+
+  it("finds the view's data source through the workbook's connections", async () => {
+    const res = await api.call('POST', `/api/connections/${cid}/views/${id('Orders by Month')}/rows-behind`, { token, body: {} });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toMatchObject({ from: 'workbook', grain: 'row', datasource: { name: 'Superstore Orders' } });
+    expect(res.json.query.fields.map((f: { fieldCaption: string }) => f.fieldCaption)).toEqual([
+      'Row ID',
+      'Order Date',
+      'Segment',
+      'Sales',
+    ]);
   });
 });
