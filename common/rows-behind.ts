@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-import { type Bounds, UNBOUNDED } from './bounds.js';
+import type { Bounds } from './bounds.js';
 import type { VdsQuery } from './vds-query.js';
 
 /** One worksheet of a dashboard, in the dashboard's order; `viewId` is what a data export needs. */
@@ -35,8 +35,7 @@ export function rowsBehindRequestSchemaWith(b: Bounds) {
     parameters: b.stringMap().optional(),
   });
 }
-export const rowsBehindRequestSchema = rowsBehindRequestSchemaWith(UNBOUNDED);
-export type RowsBehindRequest = z.infer<typeof rowsBehindRequestSchema>;
+export type RowsBehindRequest = z.infer<ReturnType<typeof rowsBehindRequestSchemaWith>>;
 
 /** 'row': one row per data source row; 'key': per record key (an order's lines may add up); 'view': no identifier. */
 export type RowsBehindGrain = 'row' | 'key' | 'view';

@@ -38,7 +38,7 @@ export interface SheetLineage {
 }
 
 /** No Metadata API: every answer comes from REST. */
-export const NO_LINEAGE: SheetLineage = {
+const NO_LINEAGE: SheetLineage = {
   dashboardSheets: async () => null,
   sheetSources: async () => null,
 };
