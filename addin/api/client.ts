@@ -13,6 +13,7 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
+import type { DatasourceFieldsAnswer, SheetDatasourcesAnswer, ViewLineageAnswer, WorkbookDashboardsAnswer } from '../../common/metadata.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { readStream } from './stream.js';
 import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
@@ -46,6 +47,14 @@ export interface ApiClient {
   metadata(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceMetadata>;
   /** A field's distinct values for the filter picker (one VDS query on the server). */
   fieldValues(connectionId: string, datasourceId: string, query: FieldValuesQuery, opts?: CallOptions): Promise<FieldValues>;
+  /** Tableau's Metadata API (docs/metadata-api.md): a data source's fields with descriptions, types and roles. */
+  metadataFields(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceFieldsAnswer>;
+  /** A view's upstream published data sources and tables, and the fields it uses. */
+  viewLineage(connectionId: string, viewId: string, opts?: CallOptions): Promise<ViewLineageAnswer>;
+  /** The published data sources a sheet draws on, with all their fields. */
+  sheetDatasources(connectionId: string, viewId: string, opts?: CallOptions): Promise<SheetDatasourcesAnswer>;
+  /** A workbook's dashboards with their sheets. */
+  workbookDashboards(connectionId: string, workbookId: string, opts?: CallOptions): Promise<WorkbookDashboardsAnswer>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
   listSchedules(opts?: CallOptions): Promise<JsonObject>;
@@ -103,6 +112,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     metadata: (cid, dsid, opts) => json<DatasourceMetadata>('GET', `${conn(cid)}/datasources/${seg(dsid)}/metadata`, undefined, opts),
     fieldValues: (cid, dsid, q, opts) =>
       json<FieldValues>('GET', `${conn(cid)}/datasources/${seg(dsid)}/field-values${query({ ...q })}`, undefined, opts),
+    metadataFields: (cid, dsid, opts) =>
+      json<DatasourceFieldsAnswer>('GET', `${conn(cid)}/metadata/datasources/${seg(dsid)}/fields`, undefined, opts),
+    viewLineage: (cid, vid, opts) => json<ViewLineageAnswer>('GET', `${conn(cid)}/metadata/views/${seg(vid)}/lineage`, undefined, opts),
+    sheetDatasources: (cid, vid, opts) =>
+      json<SheetDatasourcesAnswer>('GET', `${conn(cid)}/metadata/views/${seg(vid)}/datasources`, undefined, opts),
+    workbookDashboards: (cid, wid, opts) =>
+      json<WorkbookDashboardsAnswer>('GET', `${conn(cid)}/metadata/workbooks/${seg(wid)}/dashboards`, undefined, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),

@@ -10,6 +10,7 @@ import { sheetTypeLabel } from '../shared/SheetIcon.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { KeyValueRows, newRow } from './KeyValueRows.js';
 import { buildViewSource, type KeyValueRow } from './viewFilters.js';
+import { ViewLineage } from './ViewLineage.js';
 
 interface ViewScreenProps {
   connection: ConnectionInfo;
@@ -95,6 +96,7 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, in
       <Button appearance="primary" onClick={preview}>
         {submitLabel ?? (multiSheet ? 'Preview first sheet anyway' : 'Preview data')}
       </Button>
+      <ViewLineage connection={connection} viewId={view.id} />
     </div>
   );
 }
