@@ -36,7 +36,9 @@ async function start(): Promise<void> {
   const workbook = new MemoryWorkbook();
   // Exposed for end-to-end tests of the browser mode (read-only use expected).
   (globalThis as { __previewWorkbook?: unknown }).__previewWorkbook = workbook;
-  const services = composeServices({ host, kind, session, workbook: memoryGateway(workbook) });
+  // The browser mode stands in for Excel on the web, which has ExcelApi 1.18 (notes on cells):
+  // https://learn.microsoft.com/en-us/javascript/api/requirement-sets/excel/excel-api-requirement-sets
+  const services = composeServices({ host, kind, session, workbook: memoryGateway(workbook, { apiVersion: '1.18' }) });
   root.render(<Root services={services} grid={memoryGridSource(workbook)} />);
 }
 

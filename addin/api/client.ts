@@ -13,6 +13,7 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
+import type { DatasourceFieldsAnswer, SheetDatasourcesAnswer, ViewLineageAnswer, WorkbookDashboardsAnswer } from '../../common/metadata.js';
 import type { DashboardSheetsResponse, RowsBehindRequest, RowsBehindResponse } from '../../common/rows-behind.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { readStream } from './stream.js';
@@ -51,6 +52,14 @@ export interface ApiClient {
   dashboardSheets(connectionId: string, viewId: string, opts?: CallOptions): Promise<DashboardSheetsResponse>;
   /** The rows behind a view: a VDS query on its published data source with its filters (common/rows-behind.ts). */
   rowsBehind(connectionId: string, viewId: string, request: RowsBehindRequest, opts?: CallOptions): Promise<RowsBehindResponse>;
+  /** Tableau's Metadata API (docs/metadata-api.md): a data source's fields with descriptions, types and roles. */
+  metadataFields(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceFieldsAnswer>;
+  /** A view's upstream published data sources and tables, and the fields it uses. */
+  viewLineage(connectionId: string, viewId: string, opts?: CallOptions): Promise<ViewLineageAnswer>;
+  /** The published data sources a sheet draws on, with all their fields. */
+  sheetDatasources(connectionId: string, viewId: string, opts?: CallOptions): Promise<SheetDatasourcesAnswer>;
+  /** A workbook's dashboards with their sheets. */
+  workbookDashboards(connectionId: string, workbookId: string, opts?: CallOptions): Promise<WorkbookDashboardsAnswer>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
   listSchedules(opts?: CallOptions): Promise<JsonObject>;
@@ -111,6 +120,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     dashboardSheets: (cid, vid, opts) => json<DashboardSheetsResponse>('GET', `${conn(cid)}/views/${seg(vid)}/sheets`, undefined, opts),
     rowsBehind: (cid, vid, request, opts) =>
       json<RowsBehindResponse>('POST', `${conn(cid)}/views/${seg(vid)}/rows-behind`, request as JsonObject, opts),
+    metadataFields: (cid, dsid, opts) =>
+      json<DatasourceFieldsAnswer>('GET', `${conn(cid)}/metadata/datasources/${seg(dsid)}/fields`, undefined, opts),
+    viewLineage: (cid, vid, opts) => json<ViewLineageAnswer>('GET', `${conn(cid)}/metadata/views/${seg(vid)}/lineage`, undefined, opts),
+    sheetDatasources: (cid, vid, opts) =>
+      json<SheetDatasourcesAnswer>('GET', `${conn(cid)}/metadata/views/${seg(vid)}/datasources`, undefined, opts),
+    workbookDashboards: (cid, wid, opts) =>
+      json<WorkbookDashboardsAnswer>('GET', `${conn(cid)}/metadata/workbooks/${seg(wid)}/dashboards`, undefined, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
     listSchedules: (opts) => json<JsonObject>('GET', '/api/schedules', undefined, opts),
     createSchedule: (body, opts) => json<JsonObject>('POST', '/api/schedules', body, opts),

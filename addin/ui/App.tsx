@@ -4,11 +4,13 @@ import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 import type { RowsBehindResponse } from '../../common/rows-behind.js';
 import type { PullSource } from '../../common/source.js';
 import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
+import { useServices } from '../app/services.js';
 import { BrowseScreen } from './browse/BrowseScreen.js';
 import { ConnectScreen } from './connect/ConnectScreen.js';
 import { useConnections } from './connect/useConnections.js';
 import { InventoryScreen } from './inventory/InventoryScreen.js';
 import { Busy } from './shared/Busy.js';
+import { MetadataNotice } from './shared/MetadataNotice.js';
 import { TOASTER_ID } from './shared/toaster.js';
 import { draftFromQuery } from './tables/draftFromQuery.js';
 import { TablesScreen } from './tables/TablesScreen.js';
@@ -49,6 +51,7 @@ const TAB_LABEL: Record<TabName, string> = {
 /** The task pane: Connect · Browse · Inventory · Tables, one column for a ~320 px pane. */
 export function App() {
   const styles = useStyles();
+  const { metadataStatus } = useServices();
   const connections = useConnections();
   const [nav, dispatch] = useReducer(navReducer, undefined, () => initialNav('connect'));
   const connection = connections.current;
@@ -168,6 +171,7 @@ export function App() {
         {/* Toasts sit inside a labelled landmark (axe 'region': all content in landmarks). */}
         <aside aria-label="Notifications" className={styles.notifications}>
           <Toaster toasterId={TOASTER_ID} position="top-start" inline className={styles.toaster} />
+          {metadataStatus ? <MetadataNotice status={metadataStatus} /> : null}
         </aside>
         <main className={styles.main} aria-label={tab === 'connect' ? 'Connect to Tableau' : undefined}>
           {/* Every tab stays mounted (hidden when not shown) so a half-built query or a running

@@ -1,5 +1,6 @@
 import { cellAddress } from '../workbook/address.js';
 import { formatCell } from '../workbook/cell-display.js';
+import { cellKey } from '../workbook/memory/sheet.js';
 import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
 
 interface GridCell {
@@ -8,6 +9,8 @@ interface GridCell {
   formula?: string;
   /** A conditional format's fill over the cell (e.g. the last refresh's change highlight). */
   fill?: string;
+  /** The cell's note (Excel shows it on hover, with a red corner). */
+  note?: string;
 }
 
 /**
@@ -35,15 +38,18 @@ export function memoryGridSource(wb: MemoryWorkbook): GridSource {
       return used ? { rows: used.row + used.rows, cols: used.col + used.cols } : { rows: 0, cols: 0 };
     },
     cell(sheet, row, col) {
-      const raw = wb.findSheet(sheet)?.get(row, col);
+      const sh = wb.findSheet(sheet);
+      const raw = sh?.get(row, col);
       const fill = wb.conditionalFill(sheet, row, col);
+      const note = sh?.notes.get(cellKey(row, col))?.content;
       const value = raw ? wb.value(sheet, row, col) : null;
-      if (value === null && !raw?.formula && !fill) return null;
+      if (value === null && !raw?.formula && !fill && note === undefined) return null;
       return {
         text: formatCell(value, raw?.format ?? 'General'),
         numeric: typeof value === 'number',
         ...(raw?.formula ? { formula: raw.formula } : {}),
         ...(fill ? { fill } : {}),
+        ...(note !== undefined ? { note } : {}),
       };
     },
     selected: () => ({ sheet: wb.selection.sheet, row: wb.selection.rect.row, col: wb.selection.rect.col }),

@@ -3,14 +3,17 @@ import { AddRegular } from '@fluentui/react-icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
+import type { MetaField } from '../../../common/metadata.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
 import { useRemembered } from '../inventory/useRemembered.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
+import { meaningsByName } from '../shared/fieldMeaning.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAsync } from '../shared/useAsync.js';
+import { useMetadata } from '../shared/useMetadata.js';
 import { ChosenFields } from './ChosenFields.js';
 import { FieldPicker } from './FieldPicker.js';
 import { type LoadFieldValues, memoizedLoader } from './fieldValuesLoader.js';
@@ -47,6 +50,9 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
   const own = useStyles();
   const { api } = useServices();
   const metadata = useAsync((signal) => api.metadata(connection.id, datasource.id, { signal }), [api, connection.id, datasource.id]);
+  // What each field means (Tableau's Metadata API), beside the VDS fields: an extra, never a blocker.
+  const meanings = useMetadata(connection, (signal) => api.metadataFields(connection.id, datasource.id, { signal }), [api, datasource.id]);
+  const meaningMap = useMemo(() => meaningsByName(meanings.data?.datasource.fields), [meanings.data]);
   const loadValues = useMemo(
     () => memoizedLoader((field, q) => api.fieldValues(connection.id, datasource.id, { field, ...(q ? { q } : {}) })),
     [api, connection.id, datasource.id],
@@ -70,6 +76,7 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
       {metadata.data ? (
         <QueryBuilder
           metadata={metadata.data}
+          meanings={meaningMap}
           datasource={datasource}
           loadValues={loadValues}
           onPreview={onPreview}
@@ -92,7 +99,9 @@ function QueryBuilder({
   submitLabel,
   memoryKey,
   loadValues,
+  meanings,
 }: {
+  meanings: ReadonlyMap<string, MetaField>;
   memoryKey: string | null;
   loadValues: LoadFieldValues;
   metadata: DatasourceMetadata;
@@ -202,7 +211,7 @@ function QueryBuilder({
           </optgroup>
         </Select>
       </Field>
-      <FieldPicker fields={metadata.fields} chosen={chosen} onAdd={addCaptions} />
+      <FieldPicker fields={metadata.fields} chosen={chosen} onAdd={addCaptions} meanings={meanings} />
       <ChosenFields fields={draft.fields} byCaption={byCaption} onChange={(fields) => update({ fields })} onAnnounce={setAnnouncement} />
       <div role="status" aria-live="polite" className={own.visuallyHidden}>
         {announcement}

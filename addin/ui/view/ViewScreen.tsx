@@ -14,6 +14,7 @@ import { useAction } from '../shared/useAction.js';
 import { DashboardSheetPicker } from './DashboardSheetPicker.js';
 import { KeyValueRows, newRow } from './KeyValueRows.js';
 import { buildViewSource, type KeyValueRow } from './viewFilters.js';
+import { ViewLineage } from './ViewLineage.js';
 
 interface ViewScreenProps {
   connection: ConnectionInfo;
@@ -154,6 +155,7 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, in
           </Caption1>
         </>
       ) : null}
+      <ViewLineage connection={connection} viewId={view.id} />
     </div>
   );
 }
