@@ -39,7 +39,14 @@ async function start(): Promise<void> {
   // The insert's stages measured one by one (bench/e2e.ts); a chunk of its own, loaded only when asked for.
   (globalThis as { __previewStages?: unknown }).__previewStages = () => import('./app/insertStages.js');
   // Each sync answers in a later task, as Excel's does: the pane stays responsive during long writes.
-  const services = composeServices({ host, kind, session, workbook: memoryGateway(workbook, { roundTrip: 'task' }) });
+  // The browser mode stands in for Excel on the web, which has ExcelApi 1.18 (notes on cells):
+  // https://learn.microsoft.com/en-us/javascript/api/requirement-sets/excel/excel-api-requirement-sets
+  const services = composeServices({
+    host,
+    kind,
+    session,
+    workbook: memoryGateway(workbook, { roundTrip: 'task', apiVersion: '1.18' }),
+  });
   root.render(<Root services={services} grid={memoryGridSource(workbook)} />);
 }
 

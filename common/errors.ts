@@ -23,6 +23,8 @@ export type TableauErrorCode =
   | 'invalid-response'
   | 'feature-unavailable'
   | 'vds-disabled'
+  /** Tableau's Metadata API is turned off (FEATURE_DISABLED): descriptions and lineage are missing, nothing else. */
+  | 'metadata-disabled'
   | 'vds-unknown-field'
   | 'vds-response-too-large'
   | 'vds-no-api-access'
@@ -135,6 +137,7 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   'host-not-allowed': 421,
   'feature-unavailable': 422,
   'vds-disabled': 422,
+  'metadata-disabled': 422,
   'vds-response-too-large': 422,
   'invalid-query': 422,
   'result-too-large': 422,

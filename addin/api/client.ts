@@ -13,7 +13,9 @@ import type {
   WorkbookItem,
 } from '../../common/api.js';
 import type { FieldValues, FieldValuesQuery } from '../../common/field-values.js';
+import type { DatasourceFieldsAnswer, SheetDatasourcesAnswer, ViewLineageAnswer, WorkbookDashboardsAnswer } from '../../common/metadata.js';
 import type { PublishApplyRequest, PublishPlan, PublishResult, PublishTable } from '../../common/publish.js';
+import type { DashboardSheetsResponse, RowsBehindRequest, RowsBehindResponse } from '../../common/rows-behind.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { VIEW_IMAGE_CONTENT_TYPE, type ViewImageRequest } from '../../common/view-image.js';
 import { readStream } from './stream.js';
@@ -50,6 +52,18 @@ export interface ApiClient {
   fieldValues(connectionId: string, datasourceId: string, query: FieldValuesQuery, opts?: CallOptions): Promise<FieldValues>;
   /** The view's picture as PNG bytes (common/view-image.ts). */
   viewImage(connectionId: string, request: ViewImageRequest, opts?: CallOptions): Promise<Uint8Array>;
+  /** A dashboard's worksheets (the Metadata API's, else the workbook's, said in `note`). */
+  dashboardSheets(connectionId: string, viewId: string, opts?: CallOptions): Promise<DashboardSheetsResponse>;
+  /** The rows behind a view: a VDS query on its published data source with its filters (common/rows-behind.ts). */
+  rowsBehind(connectionId: string, viewId: string, request: RowsBehindRequest, opts?: CallOptions): Promise<RowsBehindResponse>;
+  /** Tableau's Metadata API (docs/metadata-api.md): a data source's fields with descriptions, types and roles. */
+  metadataFields(connectionId: string, datasourceId: string, opts?: CallOptions): Promise<DatasourceFieldsAnswer>;
+  /** A view's upstream published data sources and tables, and the fields it uses. */
+  viewLineage(connectionId: string, viewId: string, opts?: CallOptions): Promise<ViewLineageAnswer>;
+  /** The published data sources a sheet draws on, with all their fields. */
+  sheetDatasources(connectionId: string, viewId: string, opts?: CallOptions): Promise<SheetDatasourcesAnswer>;
+  /** A workbook's dashboards with their sheets. */
+  workbookDashboards(connectionId: string, workbookId: string, opts?: CallOptions): Promise<WorkbookDashboardsAnswer>;
   /** The typed result stream, decoded message by message as bytes arrive. */
   pull(connectionId: string, request: PullRequest, opts?: CallOptions): AsyncGenerator<StreamMessage>;
   /** What publishing `table` would change on the site: reads only, nothing is sent (common/publish.ts). */
@@ -111,6 +125,16 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     metadata: (cid, dsid, opts) => json<DatasourceMetadata>('GET', `${conn(cid)}/datasources/${seg(dsid)}/metadata`, undefined, opts),
     fieldValues: (cid, dsid, q, opts) =>
       json<FieldValues>('GET', `${conn(cid)}/datasources/${seg(dsid)}/field-values${query({ ...q })}`, undefined, opts),
+    dashboardSheets: (cid, vid, opts) => json<DashboardSheetsResponse>('GET', `${conn(cid)}/views/${seg(vid)}/sheets`, undefined, opts),
+    rowsBehind: (cid, vid, request, opts) =>
+      json<RowsBehindResponse>('POST', `${conn(cid)}/views/${seg(vid)}/rows-behind`, request as JsonObject, opts),
+    metadataFields: (cid, dsid, opts) =>
+      json<DatasourceFieldsAnswer>('GET', `${conn(cid)}/metadata/datasources/${seg(dsid)}/fields`, undefined, opts),
+    viewLineage: (cid, vid, opts) => json<ViewLineageAnswer>('GET', `${conn(cid)}/metadata/views/${seg(vid)}/lineage`, undefined, opts),
+    sheetDatasources: (cid, vid, opts) =>
+      json<SheetDatasourcesAnswer>('GET', `${conn(cid)}/metadata/views/${seg(vid)}/datasources`, undefined, opts),
+    workbookDashboards: (cid, wid, opts) =>
+      json<WorkbookDashboardsAnswer>('GET', `${conn(cid)}/metadata/workbooks/${seg(wid)}/dashboards`, undefined, opts),
     pull: (cid, request, opts) => stream('POST', `${conn(cid)}/pull`, request, opts),
     publishDryRun: (cid, table, opts) => json<PublishPlan>('POST', `${conn(cid)}/publish/dry-run`, table, opts),
     publishApply: (cid, request, opts) => json<PublishResult>('POST', `${conn(cid)}/publish/apply`, request, opts),

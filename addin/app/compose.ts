@@ -11,6 +11,7 @@ import type { HostAdapter, HostKind } from '../host/adapter.js';
 import { LEASE_SETTLE_MS } from '../refresh/runner/lease.js';
 import { RefreshService } from '../refresh/runner/service.js';
 import { memoryStartupPort } from '../refresh/runner/startup.js';
+import { MetadataStatus } from '../ui/shared/metadataStatus.js';
 import type { WorkbookGateway } from '../workbook/gateway.js';
 import type { Services } from './services.js';
 
@@ -40,5 +41,5 @@ export function composeServices({ host, kind, session, workbook }: ComposeOption
   // Closing the pane hands the automatic-refresh lease back, best effort (addin/refresh/runner/lease.ts);
   // if the write does not make it, the lease expires on its own.
   globalThis.addEventListener?.('pagehide', () => refresh.stop());
-  return { api, workbook, refresh, schedules, host, onInserted: refresh.onInserted };
+  return { api, workbook, refresh, schedules, host, metadataStatus: new MetadataStatus(), onInserted: refresh.onInserted };
 }

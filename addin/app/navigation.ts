@@ -1,5 +1,6 @@
 import type { DatasourceItem, ViewItem } from '../../common/api.js';
 import type { PullSource } from '../../common/source.js';
+import type { QueryDraft } from '../ui/query/queryDraft.js';
 
 /**
  * Where the analyst is. Each top tab keeps its own stack of screens, so switching to Tables and
@@ -10,7 +11,8 @@ export type Tab = 'connect' | 'browse' | 'inventory' | 'tables';
 export type Route =
   | { name: 'home' }
   | { name: 'view'; view: ViewItem }
-  | { name: 'query'; datasource: Pick<DatasourceItem, 'id' | 'name'> }
+  /** `initial` and `notes`: a query prepared for the analyst (the rows behind a view), with what to know about it. */
+  | { name: 'query'; datasource: Pick<DatasourceItem, 'id' | 'name'>; initial?: QueryDraft; notes?: string[] }
   | { name: 'preview'; source: PullSource; title: string }
   /** Tables tab: publish an Excel table to Tableau (users, groups, projects…; issue #22). */
   | { name: 'publish' };

@@ -5,6 +5,7 @@ import type { SchedulesClient } from '../api/schedules.js';
 import type { HostAdapter } from '../host/adapter.js';
 import type { InsertedTable } from '../refresh/runner/inserted.js';
 import type { RefreshService } from '../refresh/runner/service.js';
+import type { MetadataStatus } from '../ui/shared/metadataStatus.js';
 import type { WorkbookGateway } from '../workbook/gateway.js';
 
 /**
@@ -20,6 +21,8 @@ export interface Services {
   /** The companion server's schedules; without it tables offer no server schedule. */
   schedules?: SchedulesClient;
   host?: HostAdapter;
+  /** Where Tableau's Metadata API is turned off (one notice per connection); absent: screens keep their own. */
+  metadataStatus?: MetadataStatus;
   /** Called after every successful insert; may be async (its failure is shown, the table stays). */
   onInserted?(table: InsertedTable): void | Promise<void>;
 }

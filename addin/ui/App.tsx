@@ -1,14 +1,18 @@
 import { makeStyles, PortalMountNodeProvider, Tab, TabList, Toaster, tokens, typographyStyles } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useReducer, useRef, useState } from 'react';
 
+import type { RowsBehindResponse } from '../../common/rows-behind.js';
 import type { PullSource } from '../../common/source.js';
 import { initialNav, navReducer, type Route, type Tab as TabName } from '../app/navigation.js';
+import { useServices } from '../app/services.js';
 import { BrowseScreen } from './browse/BrowseScreen.js';
 import { ConnectScreen } from './connect/ConnectScreen.js';
 import { useConnections } from './connect/useConnections.js';
 import { InventoryScreen } from './inventory/InventoryScreen.js';
 import { Busy } from './shared/Busy.js';
+import { MetadataNotice } from './shared/MetadataNotice.js';
 import { TOASTER_ID } from './shared/toaster.js';
+import { draftFromQuery } from './tables/draftFromQuery.js';
 import { TablesScreen } from './tables/TablesScreen.js';
 import { ViewScreen } from './view/ViewScreen.js';
 
@@ -48,6 +52,7 @@ const TAB_LABEL: Record<TabName, string> = {
 /** The task pane: Connect · Browse · Inventory · Tables, one column for a ~320 px pane. */
 export function App() {
   const styles = useStyles();
+  const { metadataStatus } = useServices();
   const connections = useConnections();
   const [nav, dispatch] = useReducer(navReducer, undefined, () => initialNav('connect'));
   const connection = connections.current;
@@ -92,6 +97,11 @@ export function App() {
     setFocusHeadingOf('browse');
   };
   const onPreview = (source: PullSource, title: string) => push({ name: 'preview', source, title });
+  // The rows behind a view open in the query builder, prefilled: seen and adjustable before the preview.
+  const onRowsBehind = (rows: RowsBehindResponse) => {
+    const { draft, dropped } = draftFromQuery({ kind: 'datasource', datasourceId: rows.datasource.id, query: rows.query });
+    push({ name: 'query', datasource: rows.datasource, initial: draft, notes: [...rows.notes, ...dropped] });
+  };
 
   const screenFor = (t: TabName): React.ReactNode => {
     const r = nav.stacks[t][nav.stacks[t].length - 1];
@@ -109,9 +119,20 @@ export function App() {
           onBack={back}
           onOpenView={(v) => dispatch({ type: 'replace', route: { name: 'view', view: v } })}
           onPreview={onPreview}
+          onRowsBehind={onRowsBehind}
         />
       );
-    if (r.name === 'query') return <QueryScreen connection={connection} datasource={r.datasource} onBack={back} onPreview={onPreview} />;
+    if (r.name === 'query')
+      return (
+        <QueryScreen
+          connection={connection}
+          datasource={r.datasource}
+          onBack={back}
+          onPreview={onPreview}
+          initial={r.initial}
+          notes={r.notes}
+        />
+      );
     if (r.name === 'preview') return <PreviewScreen connection={connection} source={r.source} title={r.title} onBack={back} />;
     if (t === 'inventory') return <InventoryScreen siteLabel={connection.label} onPreview={onPreview} />;
     return (
@@ -154,6 +175,7 @@ export function App() {
         {/* Toasts sit inside a labelled landmark (axe 'region': all content in landmarks). */}
         <aside aria-label="Notifications" className={styles.notifications}>
           <Toaster toasterId={TOASTER_ID} position="top-start" inline className={styles.toaster} />
+          {metadataStatus ? <MetadataNotice status={metadataStatus} /> : null}
         </aside>
         <main className={styles.main} aria-label={tab === 'connect' ? 'Connect to Tableau' : undefined}>
           {/* Every tab stays mounted (hidden when not shown) so a half-built query or a running

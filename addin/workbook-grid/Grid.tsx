@@ -43,6 +43,24 @@ const useStyles = makeStyles({
   corner: { zIndex: 2 },
   number: { textAlign: 'right' },
   picture: { position: 'absolute', zIndex: 0, pointerEvents: 'none', boxShadow: tokens.shadow4 },
+  // Excel marks a cell that has a note with a small red triangle in its top-right corner.
+  noted: {
+    '::after': {
+      content: '""',
+      position: 'absolute',
+      top: 0,
+      right: 0,
+      width: 0,
+      height: 0,
+      borderTopWidth: '6px',
+      borderTopStyle: 'solid',
+      borderTopColor: tokens.colorPaletteRedBorder2,
+      borderLeftWidth: '6px',
+      borderLeftStyle: 'solid',
+      borderLeftColor: 'transparent',
+    },
+  },
+  note: { color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: '-2px', zIndex: 0 },
   tabs: {
     display: 'flex',
@@ -135,10 +153,16 @@ export function Grid({ source }: { source: GridSource }) {
       cells.push(
         <div
           key={`${r}:${c}`}
-          className={mergeClasses(styles.cell, cell?.numeric ? styles.number : undefined, isSel ? styles.selected : undefined)}
+          className={mergeClasses(
+            styles.cell,
+            cell?.numeric ? styles.number : undefined,
+            isSel ? styles.selected : undefined,
+            cell?.note ? styles.noted : undefined,
+          )}
           style={{ top: ROW_H + r * ROW_H, left: HEAD_W + c * COL_W, width: COL_W, backgroundColor: cell?.fill }}
           data-fill={cell?.fill}
-          title={cell?.formula ? `=${cell.formula.replace(/^=/, '')}` : undefined}
+          data-note={cell?.note}
+          title={cell?.note ?? (cell?.formula ? `=${cell.formula.replace(/^=/, '')}` : undefined)}
         >
           {cell?.text}
         </div>,
@@ -186,6 +210,7 @@ export function Grid({ source }: { source: GridSource }) {
       <div className={styles.bar} aria-live="polite">
         <span className={styles.nameBox}>{cellAddress(sel.row, sel.col)}</span>
         <span>{selCell?.formula ? `=${selCell.formula.replace(/^=/, '')}` : (selCell?.text ?? '')}</span>
+        {selCell?.note ? <span className={styles.note}>Note: {selCell.note}</span> : null}
       </div>
       <div
         ref={scroller}

@@ -1,6 +1,7 @@
 import { cellAddress } from '../workbook/address.js';
 import { formatCell } from '../workbook/cell-display.js';
 import { COLUMN_WIDTH_PT, ROW_HEIGHT_PT } from '../workbook/memory/api/range.js';
+import { cellKey } from '../workbook/memory/sheet.js';
 import type { MemoryWorkbook } from '../workbook/memory/workbook.js';
 
 interface GridCell {
@@ -9,6 +10,8 @@ interface GridCell {
   formula?: string;
   /** A conditional format's fill over the cell (e.g. the last refresh's change highlight). */
   fill?: string;
+  /** The cell's note (Excel shows it on hover, with a red corner). */
+  note?: string;
 }
 
 /** A picture floating over the grid, in cells (fractions allowed) so the grid draws it where Excel would. */
@@ -67,15 +70,18 @@ export function memoryGridSource(wb: MemoryWorkbook): GridSource {
           src: `data:${s.image!.startsWith('/9j/') ? 'image/jpeg' : 'image/png'};base64,${s.image}`,
         })),
     cell(sheet, row, col) {
-      const raw = wb.findSheet(sheet)?.get(row, col);
+      const sh = wb.findSheet(sheet);
+      const raw = sh?.get(row, col);
       const fill = wb.conditionalFill(sheet, row, col);
+      const note = sh?.notes.get(cellKey(row, col))?.content;
       const value = raw ? wb.value(sheet, row, col) : null;
-      if (value === null && !raw?.formula && !fill) return null;
+      if (value === null && !raw?.formula && !fill && note === undefined) return null;
       return {
         text: formatCell(value, raw?.format ?? 'General'),
         numeric: typeof value === 'number',
         ...(raw?.formula ? { formula: raw.formula } : {}),
         ...(fill ? { fill } : {}),
+        ...(note !== undefined ? { note } : {}),
       };
     },
     selected: () => ({ sheet: wb.selection.sheet, row: wb.selection.rect.row, col: wb.selection.rect.col }),

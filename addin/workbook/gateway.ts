@@ -227,6 +227,14 @@ export interface WorkbookGateway {
   activateTable(name: string): Promise<void>;
   /** Deletes the table; with clearData also its cells (values and formats). */
   deleteTable(name: string, opts?: { clearData?: boolean }): Promise<void>;
+  /** Whether this Excel can put notes on cells (Excel.NoteCollection, ExcelApi 1.18). */
+  supportsNotes(): boolean;
+  /**
+   * Notes on the table's header cells, by column name (a name the header lacks is skipped): added,
+   * or their text replaced where the cell has a note. Resolves with how many cells got one;
+   * 'unsupported' below ExcelApi 1.18 (excel/notes.ts).
+   */
+  setHeaderNotes(tableName: string, notes: ReadonlyArray<{ column: string; text: string }>): Promise<number>;
   /** Shows or hides a sheet (Worksheet.visibility, settable from ExcelApi 1.2); 'not-found' when absent. */
   setSheetVisible(sheet: string, visible: boolean): Promise<void>;
   /** Pictures need the shapes API (ExcelApi 1.9); false where this Excel lacks it. */

@@ -31,8 +31,10 @@ import { OneLineRequestLog } from './request-log.js';
 import { browseRoutes } from './routes/browse.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
+import { metadataRoutes } from './routes/metadata.js';
 import { publishRoutes } from './routes/publish.js';
 import { pullRoutes } from './routes/pull.js';
+import { rowsBehindRoutes } from './routes/rows-behind.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { tableauHookRoutes } from './routes/tableau-hooks.js';
 import { viewImageRoutes } from './routes/view-image.js';
@@ -41,7 +43,15 @@ import { hostAllowList, securityHeaders } from './security.js';
 export type { RouteModule } from './context.js';
 
 /** Mounted under /api, behind the session hook. */
-const API_ROUTES: readonly RouteModule[] = [connectionRoutes, browseRoutes, pullRoutes, publishRoutes, viewImageRoutes];
+const API_ROUTES: readonly RouteModule[] = [
+  connectionRoutes,
+  browseRoutes,
+  metadataRoutes,
+  pullRoutes,
+  publishRoutes,
+  viewImageRoutes,
+  rowsBehindRoutes,
+];
 
 export interface AppOptions {
   store: Store;

@@ -6,8 +6,10 @@
 import type { Store } from '../store/index.js';
 import { BrowseService } from './browse.js';
 import { type ConnectionOptions, ConnectionService } from './connections.js';
+import { MetadataService } from './metadata.js';
 import { PublishService } from './publish.js';
 import { PullService } from './pulls.js';
+import { metadataLineage, RowsBehindService } from './rows-behind.js';
 import { ScheduleService, type ScheduleServiceOptions } from './schedules.js';
 import type { TableauConnector } from './tableau.js';
 import { ViewImageService } from './view-image.js';
@@ -15,10 +17,14 @@ import { ViewImageService } from './view-image.js';
 export interface Services {
   connections: ConnectionService;
   browse: BrowseService;
+  /** Field meanings and lineage from Tableau's Metadata API. */
+  metadata: MetadataService;
   pulls: PullService;
   /** Publishing a table of users, groups or projects to Tableau (docs/publish.md). */
   publish: PublishService;
   viewImages: ViewImageService;
+  /** A dashboard's worksheets and the rows behind a summary view. */
+  rowsBehind: RowsBehindService;
   /** Builds the schedule service over this store, these connections and pulls. */
   scheduling(options: ScheduleServiceOptions): ScheduleService;
 }
@@ -26,12 +32,15 @@ export interface Services {
 export function createServices(store: Store, tableau: TableauConnector, options: ConnectionOptions = {}): Services {
   const connections = new ConnectionService(store, tableau, options);
   const pulls = new PullService(connections);
+  const metadata = new MetadataService(connections);
   return {
     connections,
     browse: new BrowseService(connections),
+    metadata,
     pulls,
     publish: new PublishService(connections),
     viewImages: new ViewImageService(connections),
+    rowsBehind: new RowsBehindService(connections, metadataLineage(metadata)),
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),
   };
 }

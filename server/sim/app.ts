@@ -10,6 +10,8 @@ import { ExportGauge, TABLEAU_CLOUD_EXPORT_LIMIT } from './exports.js';
 import { FaultController, type FaultSpec } from './faults.js';
 import { installHooks, installParsers } from './hooks.js';
 import { DEFAULT_JOB_TIMING, JobEngine, type JobTiming } from './jobs.js';
+import { DEFAULT_NODE_LIMIT } from './metadata/execute.js';
+import { metadataRoutes } from './metadata/routes.js';
 import { authRoutes } from './routes/auth.js';
 import { contentRoutes } from './routes/content.js';
 import { controlRoutes } from './routes/control.js';
@@ -37,6 +39,10 @@ export interface SimulatorOptions {
   site?: 'demo' | { largeWorkbooks: number };
   faults?: FaultSpec[];
   vdsEnabled?: boolean;
+  /** The Metadata API (default on; off = Tableau Server before `tsm maintenance metadata-services enable`). */
+  metadataEnabled?: boolean;
+  /** Objects per Metadata API answer (Tableau Server's metadata.query.limits.count, default 20,000). */
+  metadataNodeLimit?: number;
   /** CSV files handed to the data half; each becomes a data source + a one-sheet workbook. */
   csvDatasets?: string[];
   /** Injected time source (tests: ManualClock). */
@@ -99,6 +105,8 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
     jobs: undefined as unknown as JobEngine,
     version: resolveVersion(options.productVersion ?? '2026.1.0'),
     vdsEnabled: options.vdsEnabled ?? true,
+    metadataEnabled: options.metadataEnabled ?? true,
+    metadataNodeLimit: options.metadataNodeLimit ?? DEFAULT_NODE_LIMIT,
     webhooks: new WebhookHub(clock, { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks }),
     exports: new ExportGauge(options.exportLimit === undefined ? TABLEAU_CLOUD_EXPORT_LIMIT : options.exportLimit),
     onExtractRefreshed: options.onExtractRefreshed,
@@ -130,6 +138,7 @@ export async function buildSimApp(options: SimulatorOptions = {}): Promise<SimAp
   webhookRoutes(app, ctx);
   provisioningRoutes(app, ctx);
   searchRoutes(app, ctx);
+  metadataRoutes(app, ctx);
   controlRoutes(app, ctx);
   registerSimDataRoutes(app, createDataHost(ctx), clock);
   app.addHook('onClose', async () => {

@@ -4,7 +4,7 @@ import { createSimulator } from './index.js';
 
 /**
  * `npm run sim -- --port <n> [--product-version 2025.3.0] [--dataset file.csv]... [--large-workbooks 10000]
- *   [--latency-ms 50] [--session-idle-minutes 240] [--vds-disabled] [--export-limit 20|off]`
+ *   [--latency-ms 50] [--session-idle-minutes 240] [--vds-disabled] [--metadata-disabled] [--export-limit 20|off]`
  * Serves the demo site and prints ONE line of JSON: url, site contentUrl, patName, patSecret.
  */
 async function main(): Promise<void> {
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
       'large-workbooks': { type: 'string' },
       'session-idle-minutes': { type: 'string' },
       'vds-disabled': { type: 'boolean', default: false },
+      'metadata-disabled': { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
       'export-limit': { type: 'string' },
     },
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     site: large ? { largeWorkbooks: large } : 'demo',
     sessionIdleMinutes: int('session-idle-minutes', values['session-idle-minutes']),
     vdsEnabled: !values['vds-disabled'],
+    metadataEnabled: !values['metadata-disabled'],
     faults: latency ? [{ kind: 'latency', ms: latency }] : [],
     ...(exportLimit !== undefined ? { exportLimit } : {}),
   });

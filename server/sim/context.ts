@@ -16,6 +16,10 @@ export interface SimContext {
   jobs: JobEngine;
   version: ServerVersion;
   vdsEnabled: boolean;
+  /** Off: every Metadata API query answers FEATURE_DISABLED (metadata/routes.ts). */
+  metadataEnabled: boolean;
+  /** Objects one Metadata API answer may hold before it is cut (metadata/execute.ts). */
+  metadataNodeLimit: number;
   /** The sites' webhooks and their deliveries (webhooks.ts). */
   webhooks: WebhookHub;
   /** Export calls in flight per site, and Tableau Cloud's limit of 20 (exports.ts). */

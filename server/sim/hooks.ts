@@ -81,7 +81,8 @@ export function installHooks(app: FastifyInstance, ctx: SimContext, defaultForma
       return reply.code(page.status).type('text/html; charset=utf-8').send(page.html);
     }
     const m = /^\/api\/([^/?]+)(\/[^?]*)?/.exec(request.url);
-    if (m && m[1] !== '-' && m[1] !== 'v1') {
+    // Version-less APIs: content search (/api/-), VDS (/api/v1), the Metadata API (/api/metadata/graphql).
+    if (m && m[1] !== '-' && m[1] !== 'v1' && m[1] !== 'metadata') {
       const tooNew = API_VERSION_PATTERN.test(m[1]) ? compareApiVersions(m[1], ctx.version.restApiVersion) > 0 : true;
       // server_info_404.xml: "Unknown resource '/2.4/serverInfo' specified in URI."
       if (tooNew) throw errors.unknownResource(`/${m[1]}${m[2] ?? ''}`);

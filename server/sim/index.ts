@@ -44,6 +44,8 @@ export interface Simulator {
   clock: Clock;
   setProductVersion(productVersion: string): void;
   setVdsEnabled(enabled: boolean): void;
+  /** Switches the Metadata API on or off (off: FEATURE_DISABLED). Also `PATCH /_sim/settings {metadataEnabled}`. */
+  setMetadataEnabled(enabled: boolean): void;
   setSessionIdleMinutes(minutes: number): void;
   setJobTiming(timing: Partial<JobTiming>): void;
   /** Replaces the hook called after each successful extract refresh. */
@@ -74,6 +76,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
     setVdsEnabled: (b) => {
       ctx.vdsEnabled = b;
+    },
+    setMetadataEnabled: (b) => {
+      ctx.metadataEnabled = b;
     },
     setSessionIdleMinutes: (m) => {
       ctx.sessions.idleMs = m * 60_000;

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 
 import type { ConnectAuth } from '../../common/api.js';
+import type { DatasourceFieldsAnswer, SheetDatasourcesAnswer, ViewLineageAnswer, WorkbookDashboardsAnswer } from '../../common/metadata.js';
 import { siteContentUrlSchema } from '../../common/site.js';
 import { idSchema } from '../../common/source.js';
 import { checkAuthSupported, negotiateVersion, signIn, signOut, switchSite, type Transport } from './auth.js';
@@ -29,6 +30,8 @@ import {
   silentLogger,
 } from './http.js';
 import { type RefreshTarget, startRefresh, waitForJob, type WaitOptions } from './jobs.js';
+import type { MetadataContext } from './metadata.js';
+import { datasourceFields, sheetDatasources, viewLineage, workbookDashboards } from './metadata-queries.js';
 import {
   checkFilterString,
   checkSortString,
@@ -577,6 +580,32 @@ export class TableauClient {
       return opened.stream;
     });
     return budget ? Object.assign(stream, { budget }) : stream;
+  }
+
+  // ---- Metadata API (GraphQL) --------------------------------------------------------------------
+
+  private get metadataContext(): MetadataContext {
+    return { t: this.t, baseUrl: this.t.session.baseUrl, available: this.supports('metadataApi') };
+  }
+
+  /** A published data source's fields with descriptions, types and roles, and its upstream tables. */
+  async metadataDatasourceFields(datasourceLuid: string): Promise<DatasourceFieldsAnswer> {
+    return datasourceFields(this.metadataContext, checkId(datasourceLuid, 'data source'));
+  }
+
+  /** A view's (sheet's or dashboard's) upstream published data sources and tables, and the fields it uses. */
+  async metadataViewLineage(viewLuid: string): Promise<ViewLineageAnswer> {
+    return viewLineage(this.metadataContext, checkId(viewLuid, 'view'));
+  }
+
+  /** The published data sources a sheet draws on, each with all its fields, and the fields the sheet uses. */
+  async metadataSheetDatasources(viewLuid: string): Promise<SheetDatasourcesAnswer> {
+    return sheetDatasources(this.metadataContext, checkId(viewLuid, 'view'));
+  }
+
+  /** A workbook's dashboards, each with its sheets (their view ids). */
+  async metadataWorkbookDashboards(workbookLuid: string): Promise<WorkbookDashboardsAnswer> {
+    return workbookDashboards(this.metadataContext, checkId(workbookLuid, 'workbook'));
   }
 
   // ---- extract refresh -----------------------------------------------------------------------------

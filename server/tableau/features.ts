@@ -18,6 +18,8 @@ const FEATURES = {
   incrementalRefresh: { rest: '3.25' },
   /** Query View Image `format=SVG`: Tableau 2026.2 = REST 3.29 (docs/tableau-rest.md#view-images); older servers ignore `format`. */
   viewImageSvg: { rest: '3.29' },
+  /** The Metadata API at /api/metadata/graphql (TSC metadata_endpoint.py @api("3.5"); Tableau Server 2019.3). */
+  metadataApi: { rest: '3.5' },
   /** VizQL Data Service: Server 2025.1 / Cloud Feb 2025. */
   vds: { product: '2025.1' },
   /** VDS get-datasource-model (schema 20253.0). */

@@ -13,6 +13,7 @@ import {
 import { useEffect, useState } from 'react';
 
 import type { ConnectionInfo } from '../../../common/api.js';
+import type { MetaField } from '../../../common/metadata.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
@@ -27,15 +28,17 @@ interface InsertPanelProps {
   columnCount: number;
   /** Exact row count when the preview held the whole result. */
   knownRows?: number;
+  /** Column name → what the field means: written as notes on the header cells where Excel can. */
+  meanings?: ReadonlyMap<string, MetaField>;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Where and under which name to insert, then the write with progress and Cancel. */
-export function InsertPanel({ connection, source, title, columnCount, knownRows }: InsertPanelProps) {
+export function InsertPanel({ connection, source, title, columnCount, knownRows, meanings }: InsertPanelProps) {
   const styles = usePaneStyles();
   const { workbook } = useServices();
-  const { state, insert, cancel, reset } = useInsert(connection, source);
+  const { state, insert, cancel, reset } = useInsert(connection, source, meanings);
   const [where, setWhere] = useState<'newSheet' | 'cell'>('newSheet');
   const [name, setName] = useState(() => suggestTableName(title));
   const [nameTouched, setNameTouched] = useState(false);
@@ -134,6 +137,12 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows 
               Inserted {fmt(state.table.rowCount)} rows into {state.table.tableName} ({state.table.sheet}!{state.table.address}).
               {state.table.picture ? ' Its picture is beside it and refreshes with it.' : ''}
               {state.table.truncated ? ' A row limit cut the data: the source has more rows.' : ''}
+              {typeof state.notes === 'number' && state.notes > 0
+                ? ` What the fields mean is in notes on ${state.notes} header ${state.notes === 1 ? 'cell' : 'cells'}.`
+                : ''}
+              {state.notes === 'unsupported'
+                ? ' This Excel cannot add notes (it needs ExcelApi 1.18), so the field descriptions are not on the header cells.'
+                : ''}
             </MessageBarBody>
           </MessageBar>
         ) : null}

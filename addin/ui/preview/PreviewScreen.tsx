@@ -7,6 +7,7 @@ import { Busy } from '../shared/Busy.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { useSourceMeanings } from '../shared/useSourceMeanings.js';
 import { InsertPanel } from './InsertPanel.js';
 import { PreviewTable } from './PreviewTable.js';
 import { PREVIEW_ROWS, usePreview } from './usePreview.js';
@@ -23,6 +24,7 @@ export default function PreviewScreen({ connection, source, title, onBack }: Pre
   const styles = usePaneStyles();
   const [attempt, setAttempt] = useState(0);
   const preview = usePreview(connection.id, source, attempt);
+  const meanings = useSourceMeanings(connection, source);
   const whole = preview.end && !preview.end.truncated;
   const shown = preview.rows.length.toLocaleString('en-US');
   // The total only when the source counted it (VDS 2026.1+); a view's CSV and older VDS say nothing
@@ -47,7 +49,7 @@ export default function PreviewScreen({ connection, source, title, onBack }: Pre
             {caption} · {preview.columns.length} columns
             {!whole && preview.rows.length >= PREVIEW_ROWS ? ' · Insert brings all of them' : ''}
           </Caption1>
-          <PreviewTable columns={preview.columns} rows={preview.rows} caption={`${caption} of ${title}`} />
+          <PreviewTable columns={preview.columns} rows={preview.rows} caption={`${caption} of ${title}`} meanings={meanings.byColumn} />
           {(preview.end.warnings ?? []).map((w) => (
             <MessageBar key={w} intent="warning">
               <MessageBarBody>{w}</MessageBarBody>
@@ -59,6 +61,7 @@ export default function PreviewScreen({ connection, source, title, onBack }: Pre
             title={title}
             columnCount={preview.columns.length}
             knownRows={whole ? preview.rows.length : undefined}
+            meanings={meanings.byColumn}
           />
         </>
       ) : null}

@@ -10,8 +10,10 @@ import {
   tokens,
 } from '@fluentui/react-components';
 
+import type { MetaField } from '../../../common/metadata.js';
 import type { CellValue, ColumnSpec, ColumnType } from '../../../common/stream.js';
 import { formatCell } from '../../workbook/cell-display.js';
+import { meaningLine } from '../shared/fieldMeaning.js';
 
 const useStyles = makeStyles({
   scroller: {
@@ -25,6 +27,8 @@ const useStyles = makeStyles({
   cell: { whiteSpace: 'nowrap', maxWidth: '16em', overflow: 'hidden', textOverflow: 'ellipsis', paddingInline: tokens.spacingHorizontalS },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
   type: { display: 'block', fontWeight: tokens.fontWeightRegular, color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase100 },
+  // A header whose field has a meaning: dotted underline, the meaning on hover (title) and for screen readers.
+  described: { textDecorationLine: 'underline', textDecorationStyle: 'dotted', textUnderlineOffset: '2px', cursor: 'help' },
 });
 
 const TYPE_LABEL: Record<ColumnType, string> = {
@@ -41,7 +45,18 @@ const TYPE_LABEL: Record<ColumnType, string> = {
 const NUMERIC = new Set<ColumnType>(['integer', 'decimal', 'currency', 'percentage']);
 
 /** Compact preview: header with each column's type, values shown with their Excel number format. */
-export function PreviewTable({ columns, rows, caption }: { columns: ColumnSpec[]; rows: CellValue[][]; caption: string }) {
+export function PreviewTable({
+  columns,
+  rows,
+  caption,
+  meanings,
+}: {
+  columns: ColumnSpec[];
+  rows: CellValue[][];
+  caption: string;
+  /** Column name → what the field means (Tableau's Metadata API); shown as the header's tooltip. */
+  meanings?: ReadonlyMap<string, MetaField>;
+}) {
   const styles = useStyles();
   return (
     // Scrollable region must be focusable so keyboard users can scroll it (axe scrollable-region-focusable).
@@ -49,14 +64,23 @@ export function PreviewTable({ columns, rows, caption }: { columns: ColumnSpec[]
       <Table size="extra-small" className={styles.table} noNativeElements={false}>
         <TableHeader className={styles.head}>
           <TableRow>
-            {columns.map((c, i) => (
-              <TableHeaderCell key={i} className={styles.cell} title={`${c.name} (${TYPE_LABEL[c.type]})`}>
-                <span>
-                  {c.name}
-                  <span className={styles.type}>{TYPE_LABEL[c.type]}</span>
-                </span>
-              </TableHeaderCell>
-            ))}
+            {columns.map((c, i) => {
+              const meaning = meanings?.get(c.name);
+              const line = meaning ? meaningLine(meaning) : '';
+              return (
+                <TableHeaderCell
+                  key={i}
+                  className={styles.cell}
+                  title={line ? `${c.name}: ${line}` : `${c.name} (${TYPE_LABEL[c.type]})`}
+                  aria-description={line || undefined}
+                >
+                  <span>
+                    <span className={line ? styles.described : undefined}>{c.name}</span>
+                    <span className={styles.type}>{TYPE_LABEL[c.type]}</span>
+                  </span>
+                </TableHeaderCell>
+              );
+            })}
           </TableRow>
         </TableHeader>
         <TableBody>

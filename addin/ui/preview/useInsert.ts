@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 import type { ConnectionInfo } from '../../../common/api.js';
+import type { MetaField } from '../../../common/metadata.js';
 import type { PullSource } from '../../../common/source.js';
 import type { ApiErrorBody } from '../../../common/stream.js';
 import { useServices } from '../../app/services.js';
@@ -10,14 +11,21 @@ import { bytesToBase64 } from '../../workbook/base64.js';
 import { type PictureInfo, WorkbookError, type WriteTarget } from '../../workbook/gateway.js';
 import { pictureNameFor } from '../../workbook/picture-placement.js';
 import { errorBody } from '../shared/errorBody.js';
+import { headerNotes } from '../shared/fieldMeaning.js';
 import { splitPull } from './pullRows.js';
+
+/**
+ * Field meanings as notes on the header cells: how many were written, 'unsupported' on an Excel
+ * without notes (ExcelApi 1.18), or null when there was nothing to write.
+ */
+type NotesOutcome = number | 'unsupported' | null;
 
 type InsertPhase =
   | { phase: 'idle' }
   | { phase: 'checking' }
   | { phase: 'collision'; message: string; conflict: string; suggestion: WriteTarget }
   | { phase: 'writing'; rowsWritten: number; totalRows?: number; note?: string }
-  | { phase: 'done'; table: InsertedTable; warnings: string[]; followUpError: ApiErrorBody | null }
+  | { phase: 'done'; table: InsertedTable; warnings: string[]; followUpError: ApiErrorBody | null; notes: NotesOutcome }
   | { phase: 'pictureDone'; picture: PictureInfo }
   | { phase: 'cancelled' }
   | { phase: 'error'; error: ApiErrorBody };
@@ -50,7 +58,7 @@ export function describeTarget(target: WriteTarget): string {
  * Insert = check the place, then stream the full pull into WorkbookGateway.writeTable batch by
  * batch. One AbortController cancels both the HTTP stream and the workbook writes.
  */
-export function useInsert(connection: ConnectionInfo, source: PullSource) {
+export function useInsert(connection: ConnectionInfo, source: PullSource, meanings?: ReadonlyMap<string, MetaField>) {
   const { api, workbook, onInserted } = useServices();
   const [state, setState] = useState<InsertPhase>({ phase: 'idle' });
   const controller = useRef<AbortController | null>(null);
@@ -147,6 +155,12 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
         }
         // Show the analyst their data, as Excel's own imports do; a failure here changes nothing.
         await workbook.activateTable(written.name).catch(() => undefined);
+        // What each column means, on its header cell, where this Excel has notes; an extra: a failure changes nothing.
+        const wanted = headerNotes(pull.columns, meanings);
+        let notes: NotesOutcome = null;
+        if (wanted.length) {
+          notes = workbook.supportsNotes() ? await workbook.setHeaderNotes(written.name, wanted).catch(() => null) : 'unsupported';
+        }
         try {
           await onInserted?.(table);
         } catch (error) {
@@ -156,7 +170,7 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
         // Text cut to Excel's cell limit is named here, with the pull's own warnings (refresh/runner/words.ts).
         const cut = describeTruncatedCells(written.stats);
         const warnings = [...(end?.warnings ?? []), ...(cut ? [cut] : [])];
-        setState({ phase: 'done', table, warnings, followUpError });
+        setState({ phase: 'done', table, warnings, followUpError, notes });
         return table;
       } catch (error) {
         const body = errorBody(streamFailure() ?? error);
@@ -166,7 +180,7 @@ export function useInsert(connection: ConnectionInfo, source: PullSource) {
         if (controller.current === own) controller.current = null;
       }
     },
-    [api, workbook, onInserted, connection, source, viewPicture],
+    [api, workbook, onInserted, connection, source, viewPicture, meanings],
   );
 
   const cancel = useCallback(() => controller.current?.abort(), []);

@@ -1,8 +1,10 @@
-import { Button, Checkbox, Field, makeStyles, SearchBox, Text, tokens } from '@fluentui/react-components';
+import { Button, Caption1, Checkbox, Field, makeStyles, SearchBox, Text, tokens } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useId, useState } from 'react';
 
 import type { FieldInfo } from '../../../common/api.js';
+import type { MetaField } from '../../../common/metadata.js';
+import { meaningLine } from '../shared/fieldMeaning.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { fieldsMatching } from './queryDraft.js';
 
@@ -17,6 +19,8 @@ const useStyles = makeStyles({
   },
   group: { display: 'flex', flexDirection: 'column' },
   groupTitle: { fontWeight: tokens.fontWeightSemibold, paddingTop: tokens.spacingVerticalXS },
+  // A field's meaning under its checkbox, indented to the label (the checkbox is ~28 px wide).
+  meaning: { display: 'block', paddingInlineStart: '28px', marginTop: '-6px', paddingBottom: tokens.spacingVerticalXXS },
 });
 
 /**
@@ -28,10 +32,13 @@ export function FieldPicker({
   fields,
   chosen,
   onAdd,
+  meanings,
 }: {
   fields: FieldInfo[];
   chosen: ReadonlySet<string>;
   onAdd(captions: string[]): void;
+  /** What each field means, by caption, from Tableau's Metadata API (absent: not known). */
+  meanings?: ReadonlyMap<string, MetaField>;
 }) {
   const pane = usePaneStyles();
   const styles = useStyles();
@@ -72,15 +79,27 @@ export function FieldPicker({
               <Text id={`${id}-${g.title}`} size={200} className={styles.groupTitle}>
                 {g.title}
               </Text>
-              {g.items.map((f) => (
-                <Checkbox
-                  key={f.fieldCaption}
-                  size="medium"
-                  label={f.fieldCaption}
-                  checked={selected.has(f.fieldCaption)}
-                  onChange={(_, d) => toggle(f.fieldCaption, !!d.checked)}
-                />
-              ))}
+              {g.items.map((f, i) => {
+                const meaning = meanings?.get(f.fieldCaption);
+                const line = meaning ? meaningLine(meaning) : '';
+                const describedBy = line ? `${id}-${g.title}-m${i}` : undefined;
+                return (
+                  <div key={f.fieldCaption} title={line || undefined}>
+                    <Checkbox
+                      size="medium"
+                      label={f.fieldCaption}
+                      checked={selected.has(f.fieldCaption)}
+                      onChange={(_, d) => toggle(f.fieldCaption, !!d.checked)}
+                      aria-describedby={describedBy}
+                    />
+                    {line ? (
+                      <Caption1 id={describedBy} className={`${pane.muted} ${styles.meaning}`}>
+                        {line}
+                      </Caption1>
+                    ) : null}
+                  </div>
+                );
+              })}
             </div>
           ))}
         </div>

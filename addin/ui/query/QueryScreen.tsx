@@ -3,14 +3,17 @@ import { AddRegular } from '@fluentui/react-icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import type { ConnectionInfo, DatasourceItem, DatasourceMetadata } from '../../../common/api.js';
+import type { MetaField } from '../../../common/metadata.js';
 import type { PullSource } from '../../../common/source.js';
 import { useServices } from '../../app/services.js';
 import { useRemembered } from '../inventory/useRemembered.js';
 import { Busy } from '../shared/Busy.js';
 import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
+import { meaningsByName } from '../shared/fieldMeaning.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { useAsync } from '../shared/useAsync.js';
+import { useMetadata } from '../shared/useMetadata.js';
 import { ChosenFields } from './ChosenFields.js';
 import { FieldPicker } from './FieldPicker.js';
 import { type LoadFieldValues, memoizedLoader } from './fieldValuesLoader.js';
@@ -21,6 +24,8 @@ import { addFields, buildDatasourceSource, emptyDraft, type FilterType, filterTy
 const useStyles = makeStyles({
   // Read by screen readers, not shown (the change itself is visible in the list).
   visuallyHidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
+  // A prepared query's notes beside the message bar's icon, without the list's default indent.
+  notes: { margin: 0, paddingInlineStart: '1em' },
 });
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -35,13 +40,19 @@ export interface QueryScreenProps {
   initial?: QueryDraft;
   /** Label of the main button (default "Preview data"). */
   submitLabel?: string;
+  /** What to know about a prepared query (the rows behind a view: its grain, what was not carried over). */
+  notes?: string[];
 }
 
 /** Query builder over a published data source's metadata (VizQL Data Service). */
-export default function QueryScreen({ connection, datasource, onBack, onPreview, initial, submitLabel }: QueryScreenProps) {
+export default function QueryScreen({ connection, datasource, onBack, onPreview, initial, submitLabel, notes }: QueryScreenProps) {
   const styles = usePaneStyles();
+  const own = useStyles();
   const { api } = useServices();
   const metadata = useAsync((signal) => api.metadata(connection.id, datasource.id, { signal }), [api, connection.id, datasource.id]);
+  // What each field means (Tableau's Metadata API), beside the VDS fields: an extra, never a blocker.
+  const meanings = useMetadata(connection, (signal) => api.metadataFields(connection.id, datasource.id, { signal }), [api, datasource.id]);
+  const meaningMap = useMemo(() => meaningsByName(meanings.data?.datasource.fields), [meanings.data]);
   const loadValues = useMemo(
     () => memoizedLoader((field, q) => api.fieldValues(connection.id, datasource.id, { field, ...(q ? { q } : {}) })),
     [api, connection.id, datasource.id],
@@ -49,11 +60,23 @@ export default function QueryScreen({ connection, datasource, onBack, onPreview,
   return (
     <div className={styles.stack}>
       <ScreenHeader title={datasource.name} onBack={onBack} />
+      {notes?.length ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <ul aria-label="About this query" className={own.notes}>
+              {notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {metadata.loading ? <Busy label="Reading the data source's fields…" /> : null}
       <ErrorBar error={metadata.error} onRetry={metadata.reload} />
       {metadata.data ? (
         <QueryBuilder
           metadata={metadata.data}
+          meanings={meaningMap}
           datasource={datasource}
           loadValues={loadValues}
           onPreview={onPreview}
@@ -76,7 +99,9 @@ function QueryBuilder({
   submitLabel,
   memoryKey,
   loadValues,
+  meanings,
 }: {
+  meanings: ReadonlyMap<string, MetaField>;
   memoryKey: string | null;
   loadValues: LoadFieldValues;
   metadata: DatasourceMetadata;
@@ -186,7 +211,7 @@ function QueryBuilder({
           </optgroup>
         </Select>
       </Field>
-      <FieldPicker fields={metadata.fields} chosen={chosen} onAdd={addCaptions} />
+      <FieldPicker fields={metadata.fields} chosen={chosen} onAdd={addCaptions} meanings={meanings} />
       <ChosenFields fields={draft.fields} byCaption={byCaption} onChange={(fields) => update({ fields })} onAnnounce={setAnnouncement} />
       <div role="status" aria-live="polite" className={own.visuallyHidden}>
         {announcement}

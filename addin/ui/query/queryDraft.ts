@@ -33,6 +33,8 @@ export interface FieldChoice {
   sort: SortChoice;
   /** Order in which the analyst turned sorts on: the first one chosen sorts first (sortPriority 1). */
   sortRank?: number;
+  /** The column's name (VDS fieldAlias), when a prepared query gave one: "Sales" rather than "SUM(Sales)". */
+  alias?: string;
 }
 
 /** Sets a field's sort, keeping the order in which sorts were chosen. */
@@ -250,6 +252,7 @@ export function buildDatasourceSource(
   const fields: VdsField[] = draft.fields.map((choice) => {
     const out: VdsField = { fieldCaption: choice.fieldCaption };
     if (choice.function) out.function = choice.function;
+    if (choice.alias) out.fieldAlias = choice.alias;
     if (choice.sort) {
       out.sortDirection = choice.sort;
       out.sortPriority = sorted.indexOf(choice) + 1;

@@ -22,6 +22,7 @@ import { errorBody } from '../shared/errorBody.js';
 import { ProvenanceNotice } from '../shared/ProvenanceNotice.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { EditSource } from './EditSource.js';
+import { fetchLineageRows } from './provenanceMeanings.js';
 import { PROVENANCE_SHEET, updateProvenanceSheetIfWritten, writeProvenanceSheet } from './provenanceSheet.js';
 import { RefreshLogView } from './RefreshLogView.js';
 import { SignInBar } from './SignInBar.js';
@@ -78,7 +79,7 @@ const clock = (d: Date, timeZone?: string) =>
 /** The workbook's refreshable tables, Refresh all / Cancel, sign-in prompts, the log. */
 function RefreshableTables({ service, schedules, timeZone }: { service: RefreshService; schedules?: SchedulesClient; timeZone?: string }) {
   const styles = usePaneStyles();
-  const { workbook } = useServices();
+  const { workbook, api } = useServices();
   const { definitions, activity, signIns, log, notice } = useRefresh(service);
   const [editing, setEditing] = useState<RefreshDefinition | null>(null);
   // After Edit closes, focus goes back to that table's Edit button (not to <body>).
@@ -125,7 +126,9 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
   const writeProvenance = async () => {
     setFailure(null);
     try {
-      const where = await writeProvenanceSheet(workbook, defs, timeZone);
+      // Where each source's data comes from and what its fields mean, from Tableau's Metadata API (best effort).
+      const lineage = await fetchLineageRows(api, defs);
+      const where = await writeProvenanceSheet(workbook, defs, timeZone, lineage);
       setWritten({ sheet: where.sheet, table: where.table, at: new Date() });
     } catch (error) {
       setFailure(errorBody(error));

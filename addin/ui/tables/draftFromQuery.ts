@@ -53,6 +53,7 @@ export function draftFromQuery(source: DatasourceSource): { draft: QueryDraft; d
     function: f.function ?? '',
     sort: f.sortDirection ?? '',
     ...(f.sortDirection ? { sortRank: bySort.indexOf(f) + 1 } : {}),
+    ...(f.fieldAlias ? { alias: f.fieldAlias } : {}),
   }));
   const filters: FilterDraft[] = [];
   const dropped: string[] = [];

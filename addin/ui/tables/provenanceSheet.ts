@@ -17,16 +17,22 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'Value', type: 'text', format: '@' },
 ];
 
-function provenanceTableRows(definitions: readonly RefreshDefinition[], timeZone?: string): string[][] {
-  return definitions.flatMap((def) => provenanceRows(def, { timeZone }).map(([label, value]) => [def.target.tableName, label, value]));
+/** Extra rows per definition id (provenanceMeanings.ts: lineage and field meanings from Tableau). */
+type ExtraRows = ReadonlyMap<string, ReadonlyArray<[string, string]>>;
+
+function provenanceTableRows(definitions: readonly RefreshDefinition[], timeZone?: string, extra?: ExtraRows): string[][] {
+  return definitions.flatMap((def) =>
+    [...provenanceRows(def, { timeZone }), ...(extra?.get(def.id) ?? [])].map(([label, value]) => [def.target.tableName, label, value]),
+  );
 }
 
 export async function writeProvenanceSheet(
   gateway: WorkbookGateway,
   definitions: readonly RefreshDefinition[],
   timeZone?: string,
+  extra?: ExtraRows,
 ): Promise<{ sheet: string; table: string; created: boolean }> {
-  const rows = provenanceTableRows(definitions, timeZone);
+  const rows = provenanceTableRows(definitions, timeZone, extra);
   const existing = await gateway.getTable(PROVENANCE_TABLE);
   const sheets = await gateway.listSheets();
   if (existing) {

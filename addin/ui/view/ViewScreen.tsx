@@ -2,14 +2,19 @@ import { Button, Caption1, MessageBar, MessageBarBody, MessageBarTitle } from '@
 import { useState } from 'react';
 
 import type { ConnectionInfo, ViewItem } from '../../../common/api.js';
+import type { RowsBehindResponse } from '../../../common/rows-behind.js';
 import type { PullSource } from '../../../common/source.js';
+import { useServices } from '../../app/services.js';
 import { WorkbookViewList } from '../browse/WorkbookViewList.js';
-import { ProblemsBar } from '../shared/ErrorBar.js';
+import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
 import { ScreenHeader } from '../shared/ScreenHeader.js';
 import { sheetTypeLabel } from '../shared/SheetIcon.js';
 import { usePaneStyles } from '../shared/styles.js';
+import { useAction } from '../shared/useAction.js';
+import { DashboardSheetPicker } from './DashboardSheetPicker.js';
 import { KeyValueRows, newRow } from './KeyValueRows.js';
 import { buildViewSource, type KeyValueRow } from './viewFilters.js';
+import { ViewLineage } from './ViewLineage.js';
 
 interface ViewScreenProps {
   connection: ConnectionInfo;
@@ -22,25 +27,54 @@ interface ViewScreenProps {
   initial?: { filters?: Record<string, string>; parameters?: Record<string, string> };
   /** Label of the main button (default "Preview data"). */
   submitLabel?: string;
+  /** Absent: no "rows behind" button. Given: the prepared query on the view's data source, to open in the query builder. */
+  onRowsBehind?(rows: RowsBehindResponse, title: string): void;
 }
 
 const toRows = (map: Record<string, string> | undefined): KeyValueRow[] =>
   Object.entries(map ?? {}).map(([key, value]) => newRow(key, value));
 
-/** One view: its vf_ filters and parameters, then Preview. Dashboards get guidance first. */
-export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, initial, submitLabel }: ViewScreenProps) {
+/**
+ * One view: its vf_ filters and parameters, then Preview. A dashboard first asks which of its sheets
+ * (its own export is only the first one's); a story points at the workbook's worksheets. A worksheet
+ * (or the sheet picked) also offers the rows behind it: a query on its published data source.
+ */
+export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, initial, submitLabel, onRowsBehind }: ViewScreenProps) {
   const styles = usePaneStyles();
+  const { api } = useServices();
   const [filters, setFilters] = useState<KeyValueRow[]>(() => toRows(initial?.filters));
   const [parameters, setParameters] = useState<KeyValueRow[]>(() => toRows(initial?.parameters));
   const [problems, setProblems] = useState<string[]>([]);
-  const title = view.workbookName ? `${view.workbookName} / ${view.name}` : view.name;
-  const multiSheet = view.sheetType === 'dashboard' || view.sheetType === 'story';
+  const [sheet, setSheet] = useState<{ viewId: string; name: string; contentUrl?: string }>();
+  const rowsAction = useAction();
+  const isDashboard = view.sheetType === 'dashboard';
+  const isStory = view.sheetType === 'story';
+  // What the buttons act on: the view itself, or the dashboard's sheet picked.
+  const target = isDashboard
+    ? sheet && { id: sheet.viewId, name: sheet.name, contentUrl: sheet.contentUrl }
+    : { id: view.id, name: view.name, contentUrl: view.contentUrl || undefined };
+  const title = target ? (view.workbookName ? `${view.workbookName} / ${target.name}` : target.name) : view.name;
 
-  const preview = () => {
-    const { source, errors } = buildViewSource({ id: view.id, contentUrl: view.contentUrl || undefined, name: title }, filters, parameters);
+  const built = () => {
+    if (!target) return null;
+    const { source, errors } = buildViewSource({ id: target.id, contentUrl: target.contentUrl, name: title }, filters, parameters);
     setProblems(errors);
+    return source;
+  };
+  const preview = () => {
+    const source = built();
     if (source) onPreview(source, title);
   };
+  const rowsBehind = () =>
+    rowsAction.run(async () => {
+      const source = built();
+      if (!source || !onRowsBehind) return;
+      const request = {
+        ...(source.filters ? { filters: source.filters } : {}),
+        ...(source.parameters ? { parameters: source.parameters } : {}),
+      };
+      onRowsBehind(await api.rowsBehind(connection.id, source.viewId, request), `Rows behind ${title}`);
+    });
 
   return (
     <div className={styles.stack}>
@@ -50,7 +84,18 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, in
         {view.workbookName ? ` in ${view.workbookName}` : ''}
         {view.totalViewCount !== undefined ? ` · ${view.totalViewCount.toLocaleString('en-US')} views` : ''}
       </Caption1>
-      {multiSheet ? (
+      {isDashboard ? (
+        <>
+          <MessageBar intent="info" layout="multiline">
+            <MessageBarBody>
+              <MessageBarTitle>Which sheet's data?</MessageBarTitle>
+              <div>Tableau's data export of a dashboard holds only its first sheet. Pick the sheet whose data you want:</div>
+            </MessageBarBody>
+          </MessageBar>
+          <DashboardSheetPicker connection={connection} dashboardId={view.id} value={sheet?.viewId} onChange={setSheet} />
+        </>
+      ) : null}
+      {isStory ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>This is a {sheetTypeLabel(view.sheetType)}</MessageBarTitle>
@@ -61,7 +106,7 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, in
           </MessageBarBody>
         </MessageBar>
       ) : null}
-      {multiSheet && view.workbookId ? (
+      {isStory && view.workbookId ? (
         <section aria-label="Worksheets of this workbook">
           <WorkbookViewList
             connection={connection}
@@ -92,9 +137,25 @@ export function ViewScreen({ connection, view, onBack, onOpenView, onPreview, in
         onChange={setParameters}
       />
       <ProblemsBar problems={problems} />
-      <Button appearance="primary" onClick={preview}>
-        {submitLabel ?? (multiSheet ? 'Preview first sheet anyway' : 'Preview data')}
+      <ErrorBar error={rowsAction.failure} />
+      <Button appearance="primary" onClick={preview} disabled={isDashboard && !sheet}>
+        {submitLabel ?? (isStory ? 'Preview first sheet anyway' : isDashboard && sheet ? `Preview ${sheet.name}` : 'Preview data')}
       </Button>
+      {onRowsBehind && !isStory ? (
+        <>
+          <Button onClick={rowsBehind} disabled={!target || rowsAction.busy}>
+            {rowsAction.busy
+              ? 'Preparing the rows behind it…'
+              : isDashboard
+                ? 'Get the rows behind this sheet'
+                : 'Get the rows behind this view'}
+          </Button>
+          <Caption1 className={styles.muted}>
+            The view shows summary data. The rows behind it come from its published data source, with the same filters.
+          </Caption1>
+        </>
+      ) : null}
+      <ViewLineage connection={connection} viewId={view.id} />
     </div>
   );
 }

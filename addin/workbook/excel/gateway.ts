@@ -34,6 +34,7 @@ import { pictureSize, pngPixelSize } from '../picture-placement.js';
 import { tableArea, validateShape } from '../target.js';
 import { asWorkbookError, throwIfAborted } from '../write-core.js';
 import { markChangesIn } from './mark-changes.js';
+import { type HeaderNote, setHeaderNotesIn } from './notes.js';
 import { insertPictureIn, replacePictureIn } from './pictures.js';
 import { readRowsIn } from './read-table.js';
 import { replaceIn } from './refresh.js';
@@ -178,6 +179,15 @@ export class ExcelWorkbookGateway implements WorkbookGateway {
   async markChanges(tableName: string, areas: readonly DataArea[]): Promise<void> {
     this.require('1.6', 'Highlighting what a refresh changed (conditional formats)');
     return this.run((ctx) => markChangesIn(ctx, tableName, areas));
+  }
+
+  supportsNotes(): boolean {
+    return this.isSetSupported('ExcelApi', '1.18');
+  }
+
+  async setHeaderNotes(tableName: string, notes: readonly HeaderNote[]): Promise<number> {
+    this.require('1.18', 'Notes on the header cells');
+    return this.run(async (ctx) => setHeaderNotesIn(ctx, await this.table(ctx, tableName), notes));
   }
 
   async activateTable(name: string): Promise<void> {

@@ -19,6 +19,12 @@ export interface MemCell {
 }
 
 /** A floating shape (Worksheet.shapes, ExcelApi 1.9); geometry in points like Excel.Shape. */
+/** A cell's note (Excel.Note, ExcelApi 1.18): the "old-style comment" shown on hover, keyed by its cell. */
+export interface MemNote {
+  content: string;
+  authorName: string;
+}
+
 export interface MemShape {
   id: string;
   name: string;
@@ -70,6 +76,8 @@ export class MemorySheet {
   /** Merged areas (Range.merge / getMergedAreasOrNullObject, ExcelApi 1.13). */
   readonly merges: Rect[] = [];
   readonly shapes: MemShape[] = [];
+  /** Notes by cell key (cellKey(row, col)); they stay with the cell, whatever its value. */
+  readonly notes = new Map<number, MemNote>();
   readonly conditionalFormats: MemConditionalFormat[] = [];
 
   constructor(public name: string) {}

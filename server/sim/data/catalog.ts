@@ -24,6 +24,8 @@ interface Entry {
   revision: number;
   /** Rows were edited: the generated data's revalue no longer fits its columns, and reset rebuilds. */
   rowsEdited?: boolean;
+  /** Another key whose dataset has the same columns: its schema answers without building these rows. */
+  sameColumnsAs?: string;
 }
 
 const entries = new Map<string, Entry>();
@@ -41,6 +43,8 @@ function addBuiltIns(): void {
     name: 'Superstore Large',
     salesFactor: 1,
     revision: 0,
+    // The same generator as superstore-orders: the Metadata API reads its columns there, not by building 1,000,000 rows.
+    sameColumnsAs: 'superstore-orders',
     build: () => generateSuperstore('superstore-large', 'Superstore Large', 1_000_000, 7),
   });
 }
@@ -60,6 +64,20 @@ export function getDataset(key: string): Dataset | undefined {
   if (!entry) return undefined;
   entry.built ??= entry.build();
   return isGenerated(entry.built) ? entry.built.dataset : entry.built;
+}
+
+/** What a data source key's dataset consists of (columns, calculations, tables), without its rows. */
+export type DatasetSchema = Pick<Dataset, 'name' | 'columns' | 'calcs' | 'logicalTables'>;
+
+/**
+ * The columns, calculations and logical tables behind a key, or undefined for an unknown key. A key
+ * whose columns equal another's (sameColumnsAs) answers from that one, so nothing large is built.
+ */
+export function getDatasetSchema(key: string): DatasetSchema | undefined {
+  const entry = entryOf(key);
+  if (!entry) return undefined;
+  const dataset = entry.built || !entry.sameColumnsAs ? getDataset(key) : getDataset(entry.sameColumnsAs);
+  return dataset && { name: entry.name, columns: dataset.columns, calcs: dataset.calcs, logicalTables: dataset.logicalTables };
 }
 
 /**

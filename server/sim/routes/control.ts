@@ -6,6 +6,7 @@ import { errors } from '../errors.js';
 import { faultSpecSchema } from '../faults.js';
 
 const specs = z.union([faultSpecSchema, z.array(faultSpecSchema)]);
+const settingsPatch = z.strictObject({ metadataEnabled: z.boolean().optional() });
 
 function parseSpecs(body: unknown) {
   const parsed = specs.safeParse(body);
@@ -47,10 +48,18 @@ export function controlRoutes(app: FastifyInstance, ctx: SimContext): void {
     ctx.exports.reset();
     return reply.code(204).send();
   });
+  // The switches a test flips while the product runs (today: the Metadata API, metadata/routes.ts).
+  app.patch('/_sim/settings', async (request) => {
+    const parsed = settingsPatch.safeParse(request.body);
+    if (!parsed.success) throw errors.badRequest(`Invalid settings: ${z.prettifyError(parsed.error)}`);
+    if (parsed.data.metadataEnabled !== undefined) ctx.metadataEnabled = parsed.data.metadataEnabled;
+    return { metadataEnabled: ctx.metadataEnabled };
+  });
   app.get('/_sim/settings', async () => ({
     productVersion: ctx.version.productVersion,
     restApiVersion: ctx.version.restApiVersion,
     vdsEnabled: ctx.vdsEnabled,
+    metadataEnabled: ctx.metadataEnabled,
     sessionIdleMs: ctx.sessions.idleMs,
     jobTiming: ctx.jobs.timing,
     webhooks: ctx.webhooks.settings,

@@ -189,7 +189,14 @@ function seedDemoSite(site: SiteContent): void {
     connections: [conn('cube', 'msolap', 'olap.superstore.example')],
   });
 
-  type V = { name: string; dataKey?: string; sheetType?: 'view' | 'dashboard' | 'story'; totalViewCount?: number; tags?: string[] };
+  type V = {
+    name: string;
+    dataKey?: string;
+    sheetType?: 'view' | 'dashboard' | 'story';
+    totalViewCount?: number;
+    tags?: string[];
+    dashboardSheets?: string[];
+  };
   const wb = (key: string, name: string, project: string, views: V[], extra: Partial<Parameters<SiteContent['addWorkbook']>[0]> = {}) =>
     site.addWorkbook({
       id: id('workbook', key),
@@ -212,7 +219,13 @@ function seedDemoSite(site: SiteContent): void {
       { name: 'Measure Overview', dataKey: 'measure-names', totalViewCount: 210 },
       { name: 'Customers', dataKey: 'customers', totalViewCount: 640 },
       { name: 'Product Detail', dataKey: 'product-detail', totalViewCount: 455 },
-      { name: 'Sales Overview', dataKey: 'orders-by-region', sheetType: 'dashboard', totalViewCount: 2210 },
+      {
+        name: 'Sales Overview',
+        dataKey: 'orders-by-region',
+        sheetType: 'dashboard',
+        totalViewCount: 2210,
+        dashboardSheets: ['Orders by Region', 'Orders by Month'],
+      },
       { name: 'Sales Story', sheetType: 'story', totalViewCount: 77 },
     ],
     {
@@ -229,7 +242,13 @@ function seedDemoSite(site: SiteContent): void {
     [
       { name: 'Umsatz nach Region', dataKey: 'umsatz-de', totalViewCount: 320, tags: ['de-DE'] },
       { name: 'EMEA Orders by Region', dataKey: 'orders-by-region', totalViewCount: 150 },
-      { name: 'EMEA Dashboard', dataKey: 'umsatz-de', sheetType: 'dashboard', totalViewCount: 260 },
+      {
+        name: 'EMEA Dashboard',
+        dataKey: 'umsatz-de',
+        sheetType: 'dashboard',
+        totalViewCount: 260,
+        dashboardSheets: ['Umsatz nach Region', 'EMEA Orders by Region'],
+      },
     ],
     {
       description: 'Formatted for de-DE.',
@@ -253,7 +272,13 @@ function seedDemoSite(site: SiteContent): void {
     'finance',
     [
       { name: 'Profit by Month', dataKey: 'orders-by-month', totalViewCount: 300 },
-      { name: 'Finance KPIs', dataKey: 'orders-by-month', sheetType: 'dashboard', totalViewCount: 510 },
+      {
+        name: 'Finance KPIs',
+        dataKey: 'orders-by-month',
+        sheetType: 'dashboard',
+        totalViewCount: 510,
+        dashboardSheets: ['Profit by Month', 'Cube Summary'],
+      },
       { name: 'Cube Summary', totalViewCount: 12 },
     ],
     {

@@ -96,6 +96,8 @@ export interface SimView {
   favoritesTotal: number;
   /** Catalog key of the view's summary data (server/sim/data/catalog.ts). */
   dataKey?: string;
+  /** A dashboard's sheets, by name, in the workbook's order (the Metadata API's Dashboard.sheets). */
+  dashboardSheets?: string[];
 }
 
 export interface SimDatasource {

@@ -47,6 +47,8 @@ export interface NewView {
   dataKey?: string;
   tags?: string[];
   totalViewCount?: number;
+  /** Dashboards: the names of the sheets on it. */
+  dashboardSheets?: string[];
 }
 
 export type NewWorkbook = Partial<Omit<SimWorkbook, 'viewIds'>> & {
@@ -176,6 +178,7 @@ export class SiteContent {
       totalViewCount: v.totalViewCount ?? 0,
       favoritesTotal: 0,
       dataKey: v.dataKey,
+      ...(v.dashboardSheets ? { dashboardSheets: v.dashboardSheets } : {}),
     };
     this.views.set(view.id, view);
     workbook.viewIds.push(view.id);

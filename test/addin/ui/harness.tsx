@@ -9,6 +9,7 @@ import type { ReactElement } from 'react';
 import { vi } from 'vitest';
 
 import type { ApiClient } from '../../../addin/api/client.js';
+import { ApiError } from '../../../addin/api/errors.js';
 import { type Services, ServicesProvider } from '../../../addin/app/services.js';
 import { memoryGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
@@ -62,6 +63,14 @@ export async function* streamOf(messages: StreamMessage[], signal?: AbortSignal)
 }
 
 const notStubbed = (name: string) => () => Promise.reject(new Error(`fake api: ${name} not stubbed`));
+/** What the pane hears when Tableau's Metadata API is turned off (server/tableau/metadata.ts). */
+export const metadataOff = () =>
+  Promise.reject(
+    new ApiError(
+      { code: 'metadata-disabled', message: "Tableau's Metadata API is turned off on this server.", tableauCode: 'FEATURE_DISABLED' },
+      422,
+    ),
+  );
 
 /** Every method a vi.fn; override what a test needs. */
 export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {}): ApiClient & Record<string, ReturnType<typeof vi.fn>> {
@@ -80,6 +89,13 @@ export function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {
     search: vi.fn(async () => page([], 1, 0)),
     metadata: vi.fn(notStubbed('metadata')),
     fieldValues: vi.fn(notStubbed('fieldValues')),
+    dashboardSheets: vi.fn(notStubbed('dashboardSheets')),
+    rowsBehind: vi.fn(notStubbed('rowsBehind')),
+    // Screens ask for meanings and lineage on the side; unstubbed, Tableau "has it turned off".
+    metadataFields: vi.fn(metadataOff),
+    viewLineage: vi.fn(metadataOff),
+    sheetDatasources: vi.fn(metadataOff),
+    workbookDashboards: vi.fn(metadataOff),
     pull: vi.fn(() => streamOf([{ kind: 'error', error: { code: 'unexpected', message: 'pull not stubbed' } }])),
     publishDryRun: vi.fn(notStubbed('publishDryRun')),
     publishApply: vi.fn(notStubbed('publishApply')),

@@ -26,7 +26,11 @@ const dsSource: DatasourceSource = {
   datasourceId: 'ds1',
   name: 'Superstore',
   query: {
-    fields: [{ fieldCaption: 'Region' }, { fieldCaption: 'Sales', function: 'SUM', sortDirection: 'DESC', sortPriority: 1 }],
+    // fieldAlias: a prepared query's column name (the rows behind a view) survives the round trip.
+    fields: [
+      { fieldCaption: 'Region' },
+      { fieldCaption: 'Sales', function: 'SUM', fieldAlias: 'Sales', sortDirection: 'DESC', sortPriority: 1 },
+    ],
     filters: [
       { field: { fieldCaption: 'Category' }, filterType: 'SET', values: ['Furniture', 'Technology'], exclude: false },
       { field: { fieldCaption: 'Discount' }, filterType: 'QUANTITATIVE_NUMERICAL', quantitativeFilterType: 'MIN', min: 0.1 },

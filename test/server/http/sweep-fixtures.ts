@@ -9,7 +9,7 @@ import type { Simulator } from '../../../server/sim/index.js';
 
 export interface Fixtures {
   token: string;
-  /** Path param name → an id the session owns right now (cid, sid, wid, dsid). */
+  /** Path param name → an id the session owns right now (cid, sid, wid, dsid, vid). */
   liveIds(): Promise<Record<string, string>>;
   validBodies(): unknown[];
   /** The valid bodies of the route `method url`, or every valid body for a route we know no body of. */
@@ -88,7 +88,7 @@ export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promi
       cid = ((await call('POST', '/api/connections', connectBody)).connection as { id: string }).id;
     const schedules = (await call('GET', '/api/schedules')).schedules as Array<{ id: string }>;
     if (!schedules.some((s) => s.id === sid)) sid = ((await call('POST', '/api/schedules', scheduleBody())).schedule as { id: string }).id;
-    return { cid, sid, wid, dsid };
+    return { cid, sid, wid, dsid, vid: viewId };
   }
 
   // Built on each call: a schedule body names the connection the session owns now.
@@ -102,6 +102,7 @@ export async function sweepFixtures(app: FastifyInstance, sim: Simulator): Promi
     'POST /api/connections/:cid/publish/dry-run': [publishTable],
     // A plan id no dry run gave: at most a 409 plan-changed, nothing is written to the simulator.
     'POST /api/connections/:cid/publish/apply': [{ table: publishTable, planId: 'sweep', confirm: true, confirmRemovals: true }],
+    'POST /api/connections/:cid/views/:vid/rows-behind': [{ filters: { Region: 'East' }, parameters: { 'Top Customers': '5' } }, {}],
     'POST /api/schedules': [scheduleBody()],
     'PUT /api/schedules/:sid': [
       {

@@ -8,6 +8,7 @@ import { pngPixelSize } from '../../picture-placement.js';
 import { accessDenied, ExcelLikeError } from '../errors.js';
 import type { MemorySheet, MemShape } from '../sheet.js';
 import { ClientObject, type Ctx, ItemCollection, ItemObject, loadNames } from './context.js';
+import { NoteCollection } from './notes.js';
 import type { RangeProxy, TableCollectionProxy, WorksheetProxy } from './types.js';
 
 export class WorksheetCollection extends ItemCollection<Worksheet> {
@@ -56,6 +57,8 @@ export class Worksheet
   readonly tables: TableCollectionProxy;
   readonly protection: WorksheetProtection;
   readonly shapes: ShapeCollection;
+  /** Worksheet.notes (ExcelApi 1.18): api/notes.ts. */
+  readonly notes: NoteCollection;
   constructor(
     ctx: Ctx,
     readonly resolveName: () => string,
@@ -64,6 +67,7 @@ export class Worksheet
     this.tables = ctx.make.tables(ctx, this);
     this.protection = new WorksheetProtection(ctx, this);
     this.shapes = new ShapeCollection(ctx, this);
+    this.notes = new NoteCollection(ctx, resolveName);
   }
   protected read() {
     const sh = this.ctx.wb.sheet(this.resolveName());
