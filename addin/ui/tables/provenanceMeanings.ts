@@ -14,7 +14,7 @@ import { meaningLine } from '../shared/fieldMeaning.js';
 
 type Row = [label: string, value: string];
 
-export function lineageRows(
+function lineageRows(
   datasources: readonly MetaDatasource[],
   byColumn: ReadonlyMap<string, MetaField>,
   columns: readonly string[],

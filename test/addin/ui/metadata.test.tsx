@@ -109,7 +109,7 @@ describe('field meanings and lineage', { timeout: 90_000 }, () => {
     // The query screen still works: its fields are there, without meanings.
     expect(await screen.findByRole('checkbox', { name: 'Region' })).not.toHaveAccessibleDescription();
     expect(screen.getAllByText(/Field descriptions and lineage are not available/)).toHaveLength(1);
-    const asked = api.metadataFields.mock.calls.length + api.viewLineage.mock.calls.length;
+    const asked = vi.mocked(api.metadataFields).mock.calls.length + vi.mocked(api.viewLineage).mock.calls.length;
     expect(asked).toBeLessThanOrEqual(2);
     await userEvent.setup().click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByText(/Field descriptions and lineage are not available/)).not.toBeInTheDocument();
