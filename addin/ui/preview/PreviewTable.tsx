@@ -27,7 +27,7 @@ const useStyles = makeStyles({
   cell: { whiteSpace: 'nowrap', maxWidth: '16em', overflow: 'hidden', textOverflow: 'ellipsis', paddingInline: tokens.spacingHorizontalS },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
   type: { display: 'block', fontWeight: tokens.fontWeightRegular, color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase100 },
-  // A header whose field has a meaning: dotted underline, the meaning on hover (title) and for screen readers.
+  // A header whose field has a meaning: dotted underline, the meaning on hover (title).
   described: { textDecorationLine: 'underline', textDecorationStyle: 'dotted', textUnderlineOffset: '2px', cursor: 'help' },
 });
 
@@ -71,8 +71,8 @@ export function PreviewTable({
                 <TableHeaderCell
                   key={i}
                   className={styles.cell}
+                  // The title is also the header's accessible description (its name comes from its text).
                   title={line ? `${c.name}: ${line}` : `${c.name} (${TYPE_LABEL[c.type]})`}
-                  aria-description={line || undefined}
                 >
                   <span>
                     <span className={line ? styles.described : undefined}>{c.name}</span>

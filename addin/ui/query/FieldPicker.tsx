@@ -1,4 +1,4 @@
-import { Button, Caption1, Checkbox, Field, makeStyles, SearchBox, Text, tokens } from '@fluentui/react-components';
+import { Button, Caption1, Checkbox, Field, makeStyles, mergeClasses, SearchBox, Text, tokens } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useId, useState } from 'react';
 
@@ -20,7 +20,8 @@ const useStyles = makeStyles({
   group: { display: 'flex', flexDirection: 'column' },
   groupTitle: { fontWeight: tokens.fontWeightSemibold, paddingTop: tokens.spacingVerticalXS },
   // A field's meaning under its checkbox, indented to the label (the checkbox is ~28 px wide).
-  meaning: { display: 'block', paddingInlineStart: '28px', marginTop: '-6px', paddingBottom: tokens.spacingVerticalXXS },
+  withMeaning: { display: 'flex', flexDirection: 'column' },
+  meaning: { paddingInlineStart: '36px', marginTop: '-6px', paddingBottom: tokens.spacingVerticalXS },
 });
 
 /**
@@ -84,7 +85,7 @@ export function FieldPicker({
                 const line = meaning ? meaningLine(meaning) : '';
                 const describedBy = line ? `${id}-${g.title}-m${i}` : undefined;
                 return (
-                  <div key={f.fieldCaption} title={line || undefined}>
+                  <div key={f.fieldCaption} title={line || undefined} className={styles.withMeaning}>
                     <Checkbox
                       size="medium"
                       label={f.fieldCaption}
@@ -93,7 +94,7 @@ export function FieldPicker({
                       aria-describedby={describedBy}
                     />
                     {line ? (
-                      <Caption1 id={describedBy} className={`${pane.muted} ${styles.meaning}`}>
+                      <Caption1 id={describedBy} className={mergeClasses(pane.muted, styles.meaning)}>
                         {line}
                       </Caption1>
                     ) : null}

@@ -15,7 +15,7 @@ const TYPE_WORDS: Record<string, string> = {
   SPATIAL: 'geography',
 };
 
-export function typeAndRole(field: Pick<MetaField, 'dataType' | 'role' | 'formula'>): string {
+function typeAndRole(field: Pick<MetaField, 'dataType' | 'role' | 'formula'>): string {
   const parts: string[] = [];
   if (field.dataType) parts.push(TYPE_WORDS[field.dataType] ?? field.dataType.toLowerCase());
   if (field.role === 'MEASURE') parts.push('measure');

@@ -9,7 +9,7 @@ import { useAsync } from './useAsync.js';
 /** Screens rendered without a shared status (tests, a single screen) still avoid repeating a refused request. */
 const fallbackStatus = new MetadataStatus();
 
-export function useMetadataStatus(): MetadataStatus {
+function useMetadataStatus(): MetadataStatus {
   return useServices().metadataStatus ?? fallbackStatus;
 }
 

@@ -14,11 +14,7 @@ import { meaningLine } from '../shared/fieldMeaning.js';
 
 type Row = [label: string, value: string];
 
-export function lineageRows(
-  datasources: readonly MetaDatasource[],
-  byColumn: ReadonlyMap<string, MetaField>,
-  columns: readonly string[],
-): Row[] {
+function lineageRows(datasources: readonly MetaDatasource[], byColumn: ReadonlyMap<string, MetaField>, columns: readonly string[]): Row[] {
   const rows: Row[] = [];
   for (const d of datasources) {
     const about = [d.projectName ? `in ${d.projectName}` : '', d.isCertified ? 'certified' : ''].filter(Boolean).join(', ');

@@ -24,8 +24,7 @@ const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_NODE_LIMIT = 20_000;
 
-type MetadataErrorCode =
-  'FEATURE_DISABLED' | 'INVALID_ARGUMENT' | 'MAX_PAGE_SIZE_EXCEEDED' | 'NODE_LIMIT_EXCEEDED' | 'ACCESS_DENIED';
+type MetadataErrorCode = 'FEATURE_DISABLED' | 'INVALID_ARGUMENT' | 'MAX_PAGE_SIZE_EXCEEDED' | 'NODE_LIMIT_EXCEEDED' | 'ACCESS_DENIED';
 
 interface MetadataErrorJson {
   message: string;

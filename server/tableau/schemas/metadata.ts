@@ -81,14 +81,11 @@ const toDatasource = (d: {
   tables: d.upstreamTables,
 });
 
-
 const metaDatasourceWithFieldsSchema = z
   .looseObject({ ...datasourceShape, fields: listOf(metaFieldSchema) })
   .transform((d): MetaDatasourceWithFields => ({ ...toDatasource(d), fields: d.fields.filter((f) => f.name) }));
 
-const metaSheetRefSchema = z
-  .looseObject({ luid: s, name: s })
-  .transform((x): MetaSheetRef => ({ luid: x.luid ?? '', name: x.name ?? '' }));
+const metaSheetRefSchema = z.looseObject({ luid: s, name: s }).transform((x): MetaSheetRef => ({ luid: x.luid ?? '', name: x.name ?? '' }));
 
 const workbookRef = z.looseObject({ luid: s, name: s }).nullish();
 

@@ -2,7 +2,10 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
+import { PreviewTable } from '../../../addin/ui/preview/PreviewTable.js';
 import QueryScreen from '../../../addin/ui/query/QueryScreen.js';
+import { columnMeanings } from '../../../addin/ui/shared/columnMeanings.js';
+import { headerNotes } from '../../../addin/ui/shared/fieldMeaning.js';
 import { MetadataNotice } from '../../../addin/ui/shared/MetadataNotice.js';
 import { MetadataStatus } from '../../../addin/ui/shared/metadataStatus.js';
 import { ViewLineage } from '../../../addin/ui/view/ViewLineage.js';
@@ -109,7 +112,7 @@ describe('field meanings and lineage', { timeout: 90_000 }, () => {
     // The query screen still works: its fields are there, without meanings.
     expect(await screen.findByRole('checkbox', { name: 'Region' })).not.toHaveAccessibleDescription();
     expect(screen.getAllByText(/Field descriptions and lineage are not available/)).toHaveLength(1);
-    const asked = api.metadataFields.mock.calls.length + api.viewLineage.mock.calls.length;
+    const asked = vi.mocked(api.metadataFields).mock.calls.length + vi.mocked(api.viewLineage).mock.calls.length;
     expect(asked).toBeLessThanOrEqual(2);
     await userEvent.setup().click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByText(/Field descriptions and lineage are not available/)).not.toBeInTheDocument();
@@ -117,5 +120,38 @@ describe('field meanings and lineage', { timeout: 90_000 }, () => {
     render(<MetadataNotice status={status} />);
     act(() => status.markDisabled(connection.id, connection.label));
     expect(screen.queryByText(/Field descriptions and lineage are not available/)).not.toBeInTheDocument();
+  });
+
+  it('follows a field into the columns a pull names (alias, SUM(Sales), caption) for the preview headers and the header notes', () => {
+    const source = {
+      kind: 'datasource' as const,
+      datasourceId: 'ds-1',
+      query: {
+        fields: [
+          { fieldCaption: 'Region', fieldAlias: 'Area' },
+          { fieldCaption: 'Sales', function: 'SUM' as const },
+          { fieldCaption: 'Category' },
+        ],
+      },
+    };
+    const byColumn = columnMeanings(source, fieldsAnswer.datasource.fields);
+    expect([...byColumn.keys()]).toEqual(['Area', 'SUM(Sales)']);
+    const columns = [
+      { name: 'Area', type: 'text' as const, format: '@' },
+      { name: 'SUM(Sales)', type: 'currency' as const, format: '$#,##0' },
+      { name: 'Category', type: 'text' as const, format: '@' },
+    ];
+    expect(headerNotes(columns, byColumn)).toEqual([
+      { column: 'Area', text: 'Region: Sales region of the shipping address. · text · dimension\n(from Tableau)' },
+      { column: 'SUM(Sales)', text: 'Sales: Revenue in USD. · number (decimal) · measure\n(from Tableau)' },
+    ]);
+    renderWith(
+      <PreviewTable columns={columns} rows={[['East', 10, 'Furniture']]} caption="Preview" meanings={byColumn} />,
+      memoryServices(fakeApi()).services,
+    );
+    expect(screen.getByRole('columnheader', { name: /SUM\(Sales\)/ })).toHaveAccessibleDescription(
+      'SUM(Sales): Revenue in USD. · number (decimal) · measure',
+    );
+    expect(screen.getByRole('columnheader', { name: /Category/ })).toHaveAttribute('title', 'Category (text)');
   });
 });
