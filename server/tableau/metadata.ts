@@ -8,7 +8,7 @@
  * - ACCESS_DENIED → 'forbidden';
  * - other errors without data (a query Tableau rejected) → 'server-error' with Tableau's words;
  * - errors next to data are warnings (NODE_LIMIT_EXCEEDED, MAX_PAGE_SIZE_EXCEEDED, the time limit's
- *   "Reached time limit of PT5S", tableau/server-client-python test/assets/metadata_query_error.json):
+ *   "Reached time limit of PT5S", https://github.com/tableau/server-client-python/blob/master/test/assets/metadata_query_error.json):
  *   the data is kept and marked `partial`.
  * docs/metadata-api.md has the facts and what is unverified.
  */

@@ -8,7 +8,13 @@
  */
 import { MAX_ROWS } from '../address.js';
 import type { Scalar } from './formula.js';
-import type { MemCell } from './sheet.js';
+
+/** One cell as the sheet hands it out: a copy, present only when the cell has a value, formula or format. */
+export interface MemCell {
+  value: Scalar | null;
+  formula?: string;
+  format?: string;
+}
 
 const EMPTY = 0;
 const NUMBER = 1;

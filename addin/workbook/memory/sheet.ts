@@ -9,22 +9,18 @@
  * returns a snapshot of it (a plain object: changing it changes nothing in the sheet).
  */
 import { intersects, MAX_COLUMNS, type Rect } from '../address.js';
-import { Column } from './column.js';
+import { Column, type MemCell } from './column.js';
 import type { Scalar } from './formula.js';
 
-export interface MemCell {
-  value: Scalar | null;
-  formula?: string;
-  format?: string;
-}
+export type { MemCell };
 
-/** A floating shape (Worksheet.shapes, ExcelApi 1.9); geometry in points like Excel.Shape. */
 /** A cell's note (Excel.Note, ExcelApi 1.18): the "old-style comment" shown on hover, keyed by its cell. */
 export interface MemNote {
   content: string;
   authorName: string;
 }
 
+/** A floating shape (Worksheet.shapes, ExcelApi 1.9); geometry in points like Excel.Shape. */
 export interface MemShape {
   id: string;
   name: string;

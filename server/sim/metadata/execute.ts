@@ -3,7 +3,7 @@
  * Tableau's and not graphql-js's (https://help.tableau.com/current/api/metadata_api/en-us/docs/meta_api_errors.html):
  * - root filters `{luid: ...}`, `{nameWithin: [...]}` ... match exactly (the `...Within` forms: any of the list);
  * - connections page by `first` + `after` (an opaque cursor naming the type, the site and the last id —
- *   the shape of the cursors in tableau/server-client-python test/assets/metadata_paged_1.json) or
+ *   the shape of the cursors in https://github.com/tableau/server-client-python/blob/master/test/assets/metadata_paged_1.json) or
  *   `offset`; "after" with "offset", or a cursor of another type or site, is an INVALID_ARGUMENT error;
  *   a `first` above the maximum page size is cut to it with a MAX_PAGE_SIZE_EXCEEDED warning;
  * - more than `nodeLimit` objects in an answer: partial results and a NODE_LIMIT_EXCEEDED warning
