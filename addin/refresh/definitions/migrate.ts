@@ -13,6 +13,8 @@
  * because definitions are strict: an add-in that reads version 2 would call the new keys corrupt,
  * and this way it says the settings are newer instead.
  * Version 4 only added the optional `picture` (the view's picture beside the table), for the same reason.
+ * Version 5 added picture-only definitions (`kind: 'picture'`, no `target.tableName`); every
+ * version 2–4 definition is a valid version 5 table definition.
  */
 import { z } from 'zod';
 
