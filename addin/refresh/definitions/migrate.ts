@@ -92,8 +92,17 @@ export function migrate(raw: unknown): MigrationResult {
     const v1 = v1Document.safeParse(raw);
     if (!v1.success) return { ok: false, reason: 'corrupted', message: describeIssues(v1.error).join(' ') };
     candidate = { schemaVersion: CURRENT_SCHEMA_VERSION, definitions: v1.data.definitions.map(definitionV1toV2) };
-  } else if (version < CURRENT_SCHEMA_VERSION) candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
+  } else if (version < CURRENT_SCHEMA_VERSION) {
+    // Picture-only definitions are new in 5: an older document holding one was not written by an add-in.
+    if (version < 5 && hasKind(raw)) return { ok: false, reason: 'corrupted', message: `format ${version} has no picture-only definitions ("kind").` };
+    candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
+  }
   const current = refreshDocumentSchema.safeParse(candidate);
   if (!current.success) return { ok: false, reason: 'corrupted', message: describeIssues(current.error).join(' ') };
   return version === CURRENT_SCHEMA_VERSION ? { ok: true, doc: current.data } : { ok: true, doc: current.data, migratedFrom: version };
+}
+
+function hasKind(raw: object): boolean {
+  const definitions = (raw as { definitions?: unknown }).definitions;
+  return Array.isArray(definitions) && definitions.some((d) => typeof d === 'object' && d !== null && 'kind' in d);
 }
