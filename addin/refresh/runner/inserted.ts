@@ -82,7 +82,8 @@ export function createOnInserted(store: DefinitionStore, options: { now?: () => 
       // The same picture inserted again (deleted, then inserted under its old name): one entry, kept.
       const existing = await store.findByPicture(inserted.sheet, inserted.name);
       const input = definitionFromPicture(inserted, now());
-      options.onStored?.(await store.upsert(existing ? { ...input, id: existing.id, options: existing.options } : input));
+      const stored = await store.upsert(existing ? { ...input, id: existing.id, options: existing.options } : input);
+      options.onStored?.(stored);
       return;
     }
     const table = inserted;
