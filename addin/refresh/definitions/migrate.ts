@@ -94,7 +94,8 @@ export function migrate(raw: unknown): MigrationResult {
     candidate = { schemaVersion: CURRENT_SCHEMA_VERSION, definitions: v1.data.definitions.map(definitionV1toV2) };
   } else if (version < CURRENT_SCHEMA_VERSION) {
     // Picture-only definitions are new in 5: an older document holding one was not written by an add-in.
-    if (version < 5 && hasKind(raw)) return { ok: false, reason: 'corrupted', message: `format ${version} has no picture-only definitions ("kind").` };
+    if (version < 5 && hasKind(raw))
+      return { ok: false, reason: 'corrupted', message: `format ${version} has no picture-only definitions ("kind").` };
     candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
   }
   const current = refreshDocumentSchema.safeParse(candidate);

@@ -146,35 +146,34 @@ export const columnSnapshotSchema = z.strictObject({ name: z.string(), type: z.e
 
 export const refreshDefinitionSchema = z
   .strictObject({
-  id: z.uuid({ error: 'A definition id must be a UUID.' }),
-  source: pullSourceSchema,
-  connection: connectionIdentitySchema,
-  target: targetSchema,
-  options: refreshOptionsSchema,
-  /** null until the first refresh has finished. */
-  lastResult: lastResultSchema.nullable(),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-  /** Columns the last refresh wrote, to report columns the source added or dropped. */
-  columns: z.array(columnSnapshotSchema),
-  /**
-   * The view's picture beside the table (version 4): the image shape's name on the target sheet, by
-   * which a refresh finds it and replaces it in place (addin/workbook/excel/pictures.ts).
-   */
-  picture: z.strictObject({ name: z.string().min(1).max(255) }).optional(),
-  /**
-   * Version 5: 'picture' = a "Picture only" insert: no table, just the view's picture (named by
-   * `picture.name` on `target.sheet`), refreshed in place. Absent = a table (versions 2–4).
-   */
-  kind: z.literal('picture').optional(),
-})
+    id: z.uuid({ error: 'A definition id must be a UUID.' }),
+    source: pullSourceSchema,
+    connection: connectionIdentitySchema,
+    target: targetSchema,
+    options: refreshOptionsSchema,
+    /** null until the first refresh has finished. */
+    lastResult: lastResultSchema.nullable(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    /** Columns the last refresh wrote, to report columns the source added or dropped. */
+    columns: z.array(columnSnapshotSchema),
+    /**
+     * The view's picture beside the table (version 4): the image shape's name on the target sheet, by
+     * which a refresh finds it and replaces it in place (addin/workbook/excel/pictures.ts).
+     */
+    picture: z.strictObject({ name: z.string().min(1).max(255) }).optional(),
+    /**
+     * Version 5: 'picture' = a "Picture only" insert: no table, just the view's picture (named by
+     * `picture.name` on `target.sheet`), refreshed in place. Absent = a table (versions 2–4).
+     */
+    kind: z.literal('picture').optional(),
+  })
   .superRefine((def, ctx) => {
     if (def.kind === 'picture') {
       if (def.target.tableName !== undefined)
         ctx.addIssue({ code: 'custom', message: 'A picture-only definition has no table.', path: ['target', 'tableName'] });
       if (!def.picture) ctx.addIssue({ code: 'custom', message: 'A picture-only definition names its picture.', path: ['picture'] });
-      if (def.source.kind !== 'view')
-        ctx.addIssue({ code: 'custom', message: 'Only a view has a picture.', path: ['source', 'kind'] });
+      if (def.source.kind !== 'view') ctx.addIssue({ code: 'custom', message: 'Only a view has a picture.', path: ['source', 'kind'] });
     } else if (def.target.tableName === undefined) {
       ctx.addIssue({ code: 'custom', message: 'A table definition names its table.', path: ['target', 'tableName'] });
     }

@@ -12,9 +12,9 @@ import { emptyDocument, InvalidDefinitionError, parseDocument, serializeDocument
 import {
   type ColumnSnapshot,
   describeIssues,
-  type LastResult,
   displayName,
   identityKey,
+  type LastResult,
   type RefreshDefinition,
   refreshDefinitionSchema,
   type RefreshDocument,
@@ -130,7 +130,9 @@ export class DefinitionStore {
       });
       const clash = doc.definitions.find((d) => d.id !== next.id && identityKey(d) === identityKey(next));
       if (clash) {
-        throw new InvalidDefinitionError([`${next.kind === 'picture' ? '' : 'Table '}${displayName(next)} already has a refresh definition; remove that one first.`]);
+        throw new InvalidDefinitionError([
+          `${next.kind === 'picture' ? '' : 'Table '}${displayName(next)} already has a refresh definition; remove that one first.`,
+        ]);
       }
       doc.definitions = existing ? doc.definitions.map((d) => (d.id === next.id ? next : d)) : [...doc.definitions, next];
       return next;
@@ -148,7 +150,10 @@ export class DefinitionStore {
         updatedAt: this.now().toISOString(),
       });
       const clash = doc.definitions.find((d) => d.id !== id && identityKey(d) === identityKey(next));
-      if (clash) throw new InvalidDefinitionError([`${next.kind === 'picture' ? '' : 'Table '}${displayName(next)} already has a refresh definition.`]);
+      if (clash)
+        throw new InvalidDefinitionError([
+          `${next.kind === 'picture' ? '' : 'Table '}${displayName(next)} already has a refresh definition.`,
+        ]);
       doc.definitions = doc.definitions.map((d) => (d.id === id ? next : d));
       return next;
     });

@@ -86,7 +86,7 @@ describe('Tables screen: a picture-only insert', () => {
     const card = screen.getByRole('region', { name: 'Picture Picture_Overview' });
     await userEvent.click(within(card).getByRole('button', { name: 'Refresh Picture Picture_Overview' }));
     await waitFor(() => expect(within(card).getAllByText(/is not on the sheet "Sheet1" any more/).length).toBeGreaterThan(0));
-    expect(within(card).getByText("Failed")).toBeInTheDocument();
+    expect(within(card).getByText('Failed')).toBeInTheDocument();
     expect(shapes).toEqual([]);
   });
 });

@@ -22,7 +22,12 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 async function pictureOnly(viewImage: () => Promise<Uint8Array>) {
   const api = Object.assign(fakeApi(), { viewImage: vi.fn(viewImage) });
   const b = await bench({ api, tables: [] });
-  await b.gateway.insertPicture({ sheet: 'Sheet1', name: 'Picture_Overview', base64: base64(png(10)), where: { kind: 'at', address: 'C3' } });
+  await b.gateway.insertPicture({
+    sheet: 'Sheet1',
+    name: 'Picture_Overview',
+    base64: base64(png(10)),
+    where: { kind: 'at', address: 'C3' },
+  });
   // Another shape inserted after it (higher in z-order): the refreshed picture must stay below it.
   await b.gateway.insertPicture({ sheet: 'Sheet1', name: 'Logo', base64: base64(png(50)), where: { kind: 'at', address: 'J3' } });
   const connection = { serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance' } as ConnectionInfo;
