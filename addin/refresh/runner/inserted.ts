@@ -26,7 +26,7 @@ export interface InsertedTable {
 }
 
 /** A "Picture only" insert: the view's picture alone, refreshed in place (definitions/schema.ts kind 'picture'). */
-export interface InsertedPicture {
+interface InsertedPicture {
   kind: 'picture';
   /** The picture's shape name on `sheet`. */
   name: string;

@@ -35,7 +35,7 @@ import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger
 import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
 import { Semaphore } from './semaphore.js';
 import { createSignInGate, type SignInGate } from './signin.js';
-import { describeOutcome, describeTruncatedCells, SKIPPED_FOR_COAUTHOR } from './words.js';
+import { describeOutcome, describeTruncatedCells, formatDuration, SKIPPED_FOR_COAUTHOR } from './words.js';
 
 /** The parts of ApiClient (addin/api/client.ts) a refresh uses. */
 export interface RefreshApi {
@@ -555,7 +555,9 @@ export class RefreshRunner {
         `The table was refreshed, but its refresh status could not be saved: ${failureBody(error).message}`,
       ];
     }
-    this.addLog(def.id, displayName(def), trigger, status, durationMs, describeOutcome(outcome), result.rowCount);
+    // A picture has no rows: "0 rows" would read as an empty result.
+    const message = def.kind === 'picture' ? `Picture replaced in place in ${formatDuration(durationMs)}.` : describeOutcome(outcome);
+    this.addLog(def.id, displayName(def), trigger, status, durationMs, message, result.rowCount);
     return outcome;
   }
 

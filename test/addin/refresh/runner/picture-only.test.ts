@@ -44,7 +44,7 @@ async function pictureOnly(viewImage: () => Promise<Uint8Array>) {
 
 describe('refreshing a picture-only insert', () => {
   it('is stored without a table and replaced in place by Refresh all: same name, place, size and z-order', async () => {
-    const { runner, api, workbook, store, id } = await pictureOnly(async () => png(200));
+    const { runner, api, workbook, store, id, log } = await pictureOnly(async () => png(200));
     expect(await store.get(id)).toMatchObject({ kind: 'picture', target: { sheet: 'Sheet1' }, picture: { name: 'Picture_Overview' } });
     expect((await store.get(id))?.target.tableName).toBeUndefined();
     const before = structuredClone(workbook.sheet('Sheet1').shapes);
@@ -64,6 +64,7 @@ describe('refreshing a picture-only insert', () => {
     expect(after[1]).toEqual(before[1]);
     expect(workbook.tables).toEqual([]);
     expect((await store.get(id))?.lastResult).toMatchObject({ status: 'ok', rows: 0 });
+    expect(log.entries()[0]?.message).toMatch(/^Picture replaced in place in /);
   });
 
   it('leaves the old picture exactly as it was when Tableau cannot give the new one', async () => {
