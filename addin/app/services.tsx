@@ -3,7 +3,7 @@ import { createContext, type ReactNode, useContext } from 'react';
 import type { ApiClient } from '../api/client.js';
 import type { SchedulesClient } from '../api/schedules.js';
 import type { HostAdapter } from '../host/adapter.js';
-import type { InsertedTable } from '../refresh/runner/inserted.js';
+import type { Inserted } from '../refresh/runner/inserted.js';
 import type { RefreshService } from '../refresh/runner/service.js';
 import type { MetadataStatus } from '../ui/shared/metadataStatus.js';
 import type { WorkbookGateway } from '../workbook/gateway.js';
@@ -24,7 +24,7 @@ export interface Services {
   /** Where Tableau's Metadata API is turned off (one notice per connection); absent: screens keep their own. */
   metadataStatus?: MetadataStatus;
   /** Called after every successful insert; may be async (its failure is shown, the table stays). */
-  onInserted?(table: InsertedTable): void | Promise<void>;
+  onInserted?(inserted: Inserted): void | Promise<void>;
 }
 
 const ServicesContext = createContext<Services | null>(null);

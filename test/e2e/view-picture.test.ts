@@ -11,7 +11,8 @@ import { type PaneSession, startPaneSession, tableColumn, workbookSnapshot } fro
  * Issue #19 must-show, in the browser preview against `npm start`'s server and demo site: a view
  * inserted with its picture (Query View Image) beside its table; the view's rows change in Tableau
  * (the simulator's POST /_sim/data/:key/rows) and a refresh gives a new table AND a new picture, in
- * the same place at the same size, covering no cell of the table.
+ * the same place at the same size, covering no cell of the table. Then "Picture only": the picture
+ * alone, saved for refresh like a table, refreshed from the Tables list after another data change.
  */
 const SUITE = 'view-picture';
 const TABLE = 'RegionPicture';
@@ -43,6 +44,15 @@ async function shapesOn(page: Page, sheet: string): Promise<Shape[]> {
       .update(image ?? '')
       .digest('hex'),
   }));
+}
+
+/** The sheet holding the named picture, searched across the preview workbook's sheets. */
+async function sheetOfPicture(page: Page, name: string): Promise<string | undefined> {
+  return page.evaluate((wanted) => {
+    type W = { sheets: Array<{ name: string; shapes: Array<{ name: string }> }> };
+    const wb = (globalThis as unknown as { __previewWorkbook: W }).__previewWorkbook;
+    return wb.sheets.find((s) => s.shapes.some((p) => p.name === wanted))?.name;
+  }, name);
 }
 
 /** The table's rectangle in points, from its address ("A1:F13"). */
@@ -130,5 +140,30 @@ describe('a view with its picture, refreshed', () => {
     expect(overlaps(fresh, tableBox(refreshed.address))).toBe(false);
     await page.getByRole('tab', { name: 'Browse' }).click();
     await snap(page, SUITE, '02-refreshed-picture');
+  });
+
+  it('"Picture only" is saved for refresh and a refresh after a data change replaces it in place', async () => {
+    // Still on the view's preview (the Browse tab keeps it): the picture alone, at the selected cell.
+    await page.getByRole('radio', { name: 'Picture only' }).check();
+    await page.getByLabel('Table name').fill('RegionOnly');
+    await page.getByRole('button', { name: 'Insert' }).click();
+    await page.getByText(/It refreshes in place from the Tables list/).waitFor({ timeout: 60_000 });
+    const name = 'Picture_RegionOnly';
+    const sheet = (await sheetOfPicture(page, name))!;
+    const find = async () => (await shapesOn(page, sheet)).find((p) => p.name === name);
+    const inserted = (await find())!;
+    expect(inserted).toMatchObject({ type: 'Image', width: 480, height: 360 });
+
+    const edit = await axios.post(`${session.product.simUrl}/_sim/data/superstore-orders/rows`, {
+      update: [{ where: { Region: 'South' }, set: { Sales: 3_000_000 } }],
+    });
+    expect(edit.status).toBe(200);
+    await page.getByRole('tab', { name: 'Tables' }).click();
+    await page.getByRole('button', { name: `Refresh Picture ${name}` }).click();
+    await expect.poll(async () => (await find())?.hash, { timeout: 60_000 }).not.toBe(inserted.hash);
+    // Same name, place and size; a new image in a new shape (Excel has no "replace image").
+    const geometry = ({ name, type, left, top, width, height }: Shape) => ({ name, type, left, top, width, height });
+    expect(geometry((await find())!)).toEqual(geometry(inserted));
+    await snap(page, SUITE, '03-picture-only-refreshed');
   });
 });

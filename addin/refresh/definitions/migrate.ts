@@ -13,6 +13,8 @@
  * because definitions are strict: an add-in that reads version 2 would call the new keys corrupt,
  * and this way it says the settings are newer instead.
  * Version 4 only added the optional `picture` (the view's picture beside the table), for the same reason.
+ * Version 5 added picture-only definitions (`kind: 'picture'`, no `target.tableName`); every
+ * version 2–4 definition is a valid version 5 table definition.
  */
 import { z } from 'zod';
 
@@ -90,8 +92,18 @@ export function migrate(raw: unknown): MigrationResult {
     const v1 = v1Document.safeParse(raw);
     if (!v1.success) return { ok: false, reason: 'corrupted', message: describeIssues(v1.error).join(' ') };
     candidate = { schemaVersion: CURRENT_SCHEMA_VERSION, definitions: v1.data.definitions.map(definitionV1toV2) };
-  } else if (version < CURRENT_SCHEMA_VERSION) candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
+  } else if (version < CURRENT_SCHEMA_VERSION) {
+    // Picture-only definitions are new in 5: an older document holding one was not written by an add-in.
+    if (version < 5 && hasKind(raw))
+      return { ok: false, reason: 'corrupted', message: `format ${version} has no picture-only definitions ("kind").` };
+    candidate = { ...raw, schemaVersion: CURRENT_SCHEMA_VERSION };
+  }
   const current = refreshDocumentSchema.safeParse(candidate);
   if (!current.success) return { ok: false, reason: 'corrupted', message: describeIssues(current.error).join(' ') };
   return version === CURRENT_SCHEMA_VERSION ? { ok: true, doc: current.data } : { ok: true, doc: current.data, migratedFrom: version };
+}
+
+function hasKind(raw: object): boolean {
+  const definitions = (raw as { definitions?: unknown }).definitions;
+  return Array.isArray(definitions) && definitions.some((d) => typeof d === 'object' && d !== null && 'kind' in d);
 }

@@ -3,7 +3,7 @@
  * provenance sheet next to the data ("Label | Value" rows). Never shows a secret: a definition
  * holds none.
  */
-import type { RefreshDefinition } from './schema.js';
+import { displayName, type RefreshDefinition } from './schema.js';
 
 interface ProvenanceOptions {
   /** IANA zone for times; default: the runtime's local zone. */
@@ -152,7 +152,9 @@ export function provenanceRows(def: RefreshDefinition, options: ProvenanceOption
     ? `${def.connection.siteContentUrl} on ${def.connection.serverUrl}`
     : `default site on ${def.connection.serverUrl}`;
   return [
-    ['Table', `${def.target.tableName} (sheet ${def.target.sheet})`],
+    def.kind === 'picture'
+      ? ['Picture', `${def.picture?.name ?? ''} (sheet ${def.target.sheet})`]
+      : ['Table', `${displayName(def)} (sheet ${def.target.sheet})`],
     ['Tableau site', site],
     ...sourceRows(def),
     ...resultRows(def, options),

@@ -1,5 +1,5 @@
 /**
- * What the workbook stores about each imported table (schema version 4), as zod schemas.
+ * What the workbook stores about each imported table or picture (schema version 5), as zod schemas.
  *
  * A definition names its connection by server URL + site only: never a secret, never a
  * companion-server connection id, so a workbook handed to a colleague refreshes with the
@@ -15,7 +15,7 @@ import { type PullSource, pullSourceSchema } from '../../../common/source.js';
 import type { ColumnType } from '../../../common/stream.js';
 import { MAX_EVERY_MINUTES } from '../clock/due.js';
 
-export const CURRENT_SCHEMA_VERSION = 4;
+export const CURRENT_SCHEMA_VERSION = 5;
 
 const isoTime = z.iso.datetime({ offset: true, error: 'Times are ISO 8601 date-times, e.g. 2025-01-10T10:00:00Z.' });
 
@@ -45,13 +45,15 @@ export const targetSchema = z.strictObject({
     .min(1, { error: 'The sheet name must not be empty.' })
     .max(31, { error: 'Excel sheet names have at most 31 characters.' })
     .refine((s) => !/[:\\/?*[\]]/.test(s), { error: 'Excel sheet names cannot contain : \\ / ? * [ or ].' }),
+  /** Absent only for a picture-only definition (`kind: 'picture'`), which has no table. */
   tableName: z
     .string()
     .max(255, { error: 'Excel table names have at most 255 characters.' })
     .regex(/^[\p{L}_\\][\p{L}\p{N}_.\\]*$/u, {
       error: (issue) =>
         `"${String(issue.input)}" is not an Excel table name: start with a letter or _, then use letters, digits, _ or . (no spaces).`,
-    }),
+    })
+    .optional(),
 });
 
 const refreshOptionsSchema = z
@@ -142,24 +144,40 @@ const columnTypes = [
 
 export const columnSnapshotSchema = z.strictObject({ name: z.string(), type: z.enum(columnTypes) });
 
-export const refreshDefinitionSchema = z.strictObject({
-  id: z.uuid({ error: 'A definition id must be a UUID.' }),
-  source: pullSourceSchema,
-  connection: connectionIdentitySchema,
-  target: targetSchema,
-  options: refreshOptionsSchema,
-  /** null until the first refresh has finished. */
-  lastResult: lastResultSchema.nullable(),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-  /** Columns the last refresh wrote, to report columns the source added or dropped. */
-  columns: z.array(columnSnapshotSchema),
-  /**
-   * The view's picture beside the table (version 4): the image shape's name on the target sheet, by
-   * which a refresh finds it and replaces it in place (addin/workbook/excel/pictures.ts).
-   */
-  picture: z.strictObject({ name: z.string().min(1).max(255) }).optional(),
-});
+export const refreshDefinitionSchema = z
+  .strictObject({
+    id: z.uuid({ error: 'A definition id must be a UUID.' }),
+    source: pullSourceSchema,
+    connection: connectionIdentitySchema,
+    target: targetSchema,
+    options: refreshOptionsSchema,
+    /** null until the first refresh has finished. */
+    lastResult: lastResultSchema.nullable(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    /** Columns the last refresh wrote, to report columns the source added or dropped. */
+    columns: z.array(columnSnapshotSchema),
+    /**
+     * The view's picture beside the table (version 4): the image shape's name on the target sheet, by
+     * which a refresh finds it and replaces it in place (addin/workbook/excel/pictures.ts).
+     */
+    picture: z.strictObject({ name: z.string().min(1).max(255) }).optional(),
+    /**
+     * Version 5: 'picture' = a "Picture only" insert: no table, just the view's picture (named by
+     * `picture.name` on `target.sheet`), refreshed in place. Absent = a table (versions 2–4).
+     */
+    kind: z.literal('picture').optional(),
+  })
+  .superRefine((def, ctx) => {
+    if (def.kind === 'picture') {
+      if (def.target.tableName !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'A picture-only definition has no table.', path: ['target', 'tableName'] });
+      if (!def.picture) ctx.addIssue({ code: 'custom', message: 'A picture-only definition names its picture.', path: ['picture'] });
+      if (def.source.kind !== 'view') ctx.addIssue({ code: 'custom', message: 'Only a view has a picture.', path: ['source', 'kind'] });
+    } else if (def.target.tableName === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'A table definition names its table.', path: ['target', 'tableName'] });
+    }
+  });
 
 export const refreshDocumentSchema = z
   .strictObject({
@@ -173,18 +191,36 @@ export const refreshDocumentSchema = z
       if (ids.has(def.id))
         ctx.addIssue({ code: 'custom', message: `Two definitions share the id ${def.id}.`, path: ['definitions', i, 'id'] });
       ids.add(def.id);
-      // Excel table names are unique workbook-wide, case-insensitively.
-      const key = def.target.tableName.toLowerCase();
+      // Excel table names are unique workbook-wide, case-insensitively; a picture is unique per sheet.
+      const key = identityKey(def);
       if (tables.has(key)) {
         ctx.addIssue({
           code: 'custom',
-          message: `Table ${def.target.tableName} has two refresh definitions.`,
+          message: `${def.kind === 'picture' ? '' : 'Table '}${displayName(def)} has two refresh definitions.`,
           path: ['definitions', i, 'target', 'tableName'],
         });
       }
       tables.set(key, i);
     });
   });
+
+/** What the list, the log and messages call a definition: its table, or "Picture <name>". */
+export function displayName(def: Pick<RefreshDefinition, 'target' | 'picture' | 'kind'>): string {
+  return def.target.tableName ?? `Picture ${def.picture?.name ?? ''}`.trim();
+}
+
+/** The definition's table; throws for a picture-only definition (callers check `kind` first). */
+export function tableNameOf(def: Pick<RefreshDefinition, 'target' | 'kind'>): string {
+  if (def.target.tableName === undefined) throw new Error('A picture-only definition has no table.');
+  return def.target.tableName;
+}
+
+/** Two definitions clash when they name the same table (workbook-wide) or the same picture on one sheet. */
+export function identityKey(def: Pick<RefreshDefinition, 'target' | 'picture' | 'kind'>): string {
+  return def.target.tableName !== undefined
+    ? `table:${def.target.tableName.toLowerCase()}`
+    : `picture:${def.target.sheet.toLowerCase()}:${def.picture?.name.toLowerCase() ?? ''}`;
+}
 
 export type RefreshDefinition = z.infer<typeof refreshDefinitionSchema>;
 export type RefreshDocument = z.infer<typeof refreshDocumentSchema>;

@@ -12,6 +12,8 @@ import { emptyDocument, InvalidDefinitionError, parseDocument, serializeDocument
 import {
   type ColumnSnapshot,
   describeIssues,
+  displayName,
+  identityKey,
   type LastResult,
   type RefreshDefinition,
   refreshDefinitionSchema,
@@ -104,7 +106,13 @@ export class DefinitionStore {
 
   async findByTable(tableName: string): Promise<RefreshDefinition | null> {
     const key = tableName.toLowerCase();
-    return (await this.list()).find((d) => d.target.tableName.toLowerCase() === key) ?? null;
+    return (await this.list()).find((d) => d.target.tableName?.toLowerCase() === key) ?? null;
+  }
+
+  /** The picture-only definition of the picture `name` on `sheet`, if any. */
+  async findByPicture(sheet: string, name: string): Promise<RefreshDefinition | null> {
+    const key = identityKey({ kind: 'picture', target: { sheet }, picture: { name } });
+    return (await this.list()).find((d) => d.kind === 'picture' && identityKey(d) === key) ?? null;
   }
 
   /** Adds a definition, or replaces the one with `input.id` (keeping its createdAt). */
@@ -120,11 +128,11 @@ export class DefinitionStore {
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
       });
-      const clash = doc.definitions.find(
-        (d) => d.id !== next.id && d.target.tableName.toLowerCase() === next.target.tableName.toLowerCase(),
-      );
+      const clash = doc.definitions.find((d) => d.id !== next.id && identityKey(d) === identityKey(next));
       if (clash) {
-        throw new InvalidDefinitionError([`Table ${next.target.tableName} already has a refresh definition; remove that one first.`]);
+        throw new InvalidDefinitionError([
+          `${next.kind === 'picture' ? '' : 'Table '}${displayName(next)} already has a refresh definition; remove that one first.`,
+        ]);
       }
       doc.definitions = existing ? doc.definitions.map((d) => (d.id === next.id ? next : d)) : [...doc.definitions, next];
       return next;
@@ -141,8 +149,11 @@ export class DefinitionStore {
         options: { ...current.options, ...patch.options },
         updatedAt: this.now().toISOString(),
       });
-      const clash = doc.definitions.find((d) => d.id !== id && d.target.tableName.toLowerCase() === next.target.tableName.toLowerCase());
-      if (clash) throw new InvalidDefinitionError([`Table ${next.target.tableName} already has a refresh definition.`]);
+      const clash = doc.definitions.find((d) => d.id !== id && identityKey(d) === identityKey(next));
+      if (clash)
+        throw new InvalidDefinitionError([
+          `${next.kind === 'picture' ? '' : 'Table '}${displayName(next)} already has a refresh definition.`,
+        ]);
       doc.definitions = doc.definitions.map((d) => (d.id === id ? next : d));
       return next;
     });

@@ -15,7 +15,7 @@ import { planDiff } from '../../../common/diff/plan.js';
 import { type DiffOutcome, guessKey } from '../../../common/diff/results.js';
 import type { ColumnSpec } from '../../../common/stream.js';
 import type { WorkbookGateway } from '../../workbook/gateway.js';
-import type { RefreshDefinition } from '../definitions/schema.js';
+import { type RefreshDefinition, tableNameOf } from '../definitions/schema.js';
 import type { CollectedResult } from './collect.js';
 import { failureBody, plainWords, throwIfAborted } from './failure.js';
 
@@ -39,7 +39,7 @@ export async function compareWithTable(
   const diff = new TableDiff(plan, oldColumns, result.columns, { cells: highlight, maxPositions: highlight ? undefined : 0 });
   try {
     await gateway.readTableRows(
-      def.target.tableName,
+      tableNameOf(def),
       oldColumns.map((c) => c.name),
       (rows) => diff.addOld(rows),
       { signal },

@@ -11,6 +11,7 @@ import type { DefinitionInput, DefinitionStore } from '../definitions/store.js';
 
 /** What the insert flow reports once a table is in the workbook; stored here as a definition. */
 export interface InsertedTable {
+  kind?: 'table';
   tableName: string;
   sheet: string;
   address: string;
@@ -22,6 +23,31 @@ export interface InsertedTable {
   truncated: boolean;
   /** The view's picture placed beside the table: refreshed with it (definitions/schema.ts `picture`). */
   picture?: { name: string };
+}
+
+/** A "Picture only" insert: the view's picture alone, refreshed in place (definitions/schema.ts kind 'picture'). */
+interface InsertedPicture {
+  kind: 'picture';
+  /** The picture's shape name on `sheet`. */
+  name: string;
+  sheet: string;
+  source: PullSource;
+  connection: ConnectionInfo;
+}
+
+export type Inserted = InsertedTable | InsertedPicture;
+
+function definitionFromPicture(picture: InsertedPicture, now: Date): DefinitionInput {
+  return {
+    kind: 'picture',
+    source: picture.source as RefreshDefinition['source'],
+    connection: { serverUrl: picture.connection.serverUrl, siteContentUrl: picture.connection.siteContentUrl },
+    target: { sheet: picture.sheet },
+    picture: { name: picture.name },
+    options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: null },
+    columns: [],
+    lastResult: { at: now.toISOString(), rows: 0, durationMs: 0, status: 'ok' },
+  };
 }
 
 function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput {
@@ -51,7 +77,16 @@ function definitionFromInsert(table: InsertedTable, now: Date): DefinitionInput 
  */
 export function createOnInserted(store: DefinitionStore, options: { now?: () => Date; onStored?: (def: RefreshDefinition) => void } = {}) {
   const now = options.now ?? (() => new Date());
-  return async (table: InsertedTable): Promise<void> => {
+  return async (inserted: Inserted): Promise<void> => {
+    if (inserted.kind === 'picture') {
+      // The same picture inserted again (deleted, then inserted under its old name): one entry, kept.
+      const existing = await store.findByPicture(inserted.sheet, inserted.name);
+      const input = definitionFromPicture(inserted, now());
+      const stored = await store.upsert(existing ? { ...input, id: existing.id, options: existing.options } : input);
+      options.onStored?.(stored);
+      return;
+    }
+    const table = inserted;
     const input = definitionFromInsert(table, now());
     const existing = await store.findByTable(table.tableName);
     // A server schedule pulled the OLD source: it no longer feeds this table.

@@ -23,7 +23,7 @@ import { needsSignIn } from '../../api/errors.js';
 import type { SnapshotStream } from '../../api/schedules.js';
 import { bytesToBase64 } from '../../workbook/base64.js';
 import type { DataArea, ReplaceResult, WorkbookGateway, WriteStats } from '../../workbook/gateway.js';
-import type { ColumnSnapshot, LastResult, RefreshDefinition } from '../definitions/schema.js';
+import { type ColumnSnapshot, displayName, type LastResult, type RefreshDefinition, tableNameOf } from '../definitions/schema.js';
 import type { DefinitionStore } from '../definitions/store.js';
 import { compareWithTable } from './changes.js';
 import { type CollectedResult, collectStream } from './collect.js';
@@ -35,7 +35,7 @@ import { createRefreshLog, type LogOutcome, type RefreshLog, type RefreshTrigger
 import type { RefreshKind, RefreshOutcome, RefreshStatus } from './outcome.js';
 import { Semaphore } from './semaphore.js';
 import { createSignInGate, type SignInGate } from './signin.js';
-import { describeOutcome, describeTruncatedCells, SKIPPED_FOR_COAUTHOR } from './words.js';
+import { describeOutcome, describeTruncatedCells, formatDuration, SKIPPED_FOR_COAUTHOR } from './words.js';
 
 /** The parts of ApiClient (addin/api/client.ts) a refresh uses. */
 export interface RefreshApi {
@@ -224,7 +224,7 @@ export class RefreshRunner {
     for (const def of definitions) {
       if (trigger === 'timer' && this.skipLogged.has(def.id)) continue;
       if (trigger === 'timer') this.skipLogged.add(def.id);
-      this.addLog(def.id, def.target.tableName, trigger, 'skipped', 0, SKIPPED_FOR_COAUTHOR);
+      this.addLog(def.id, displayName(def), trigger, 'skipped', 0, SKIPPED_FOR_COAUTHOR);
     }
     return false;
   }
@@ -237,7 +237,7 @@ export class RefreshRunner {
   private setActivity(def: RefreshDefinition, kind: RefreshKind, patch: Partial<TableActivity>): void {
     const prev = this.activities.get(def.id) ?? {
       definitionId: def.id,
-      table: def.target.tableName,
+      table: displayName(def),
       kind,
       phase: 'queued' as const,
       rowsReceived: 0,
@@ -262,7 +262,12 @@ export class RefreshRunner {
       });
     this.setActivity(def, kind, { phase: 'queued' });
     try {
-      const written = kind === 'snapshot' ? await this.loadSnapshot(def, signal) : await this.pullLive(def, signal);
+      const written =
+        def.kind === 'picture'
+          ? await this.refreshPictureOnly(def, kind, signal)
+          : kind === 'snapshot'
+            ? await this.loadSnapshot(def, signal)
+            : await this.pullLive(def, signal);
       return await this.succeed(def, trigger, started, written);
     } catch (error) {
       const body = failureBody(error);
@@ -297,6 +302,58 @@ export class RefreshRunner {
       }
       // The sign-in expired: wait (outside the pool) for the analyst to connect again.
       connection = await this.waitForSignIn(def, 'expired', signal);
+    }
+  }
+
+  /**
+   * A "Picture only" insert: the new image is fetched first, then replaces the picture in place
+   * (same name, position, size, z-order: gateway.replacePicture). A failed fetch leaves the old
+   * picture exactly as it was. A picture the analyst deleted is not put back somewhere arbitrary:
+   * the refresh fails and says so, as for a deleted table.
+   */
+  private async refreshPictureOnly(def: RefreshDefinition, kind: RefreshKind, signal: AbortSignal): Promise<Written> {
+    if (kind === 'snapshot' || def.source.kind !== 'view' || !this.options.api.viewImage)
+      throw new RefreshFailure({ code: 'unsupported', message: 'A picture is refreshed only from Tableau, live.' });
+    if (!this.options.gateway.supportsPictures())
+      throw new RefreshFailure({
+        code: 'unsupported',
+        message: 'This version of Excel cannot update pictures (it needs the shapes API, ExcelApi 1.9).',
+        hint: 'Refresh it in Excel on the web or a current Excel for Windows or Mac.',
+      });
+    let connection = await this.connectionFor(def, signal);
+    for (let attempt = 0; ; attempt++) {
+      const release = await this.pool.acquire(signal);
+      try {
+        this.setActivity(def, 'live', { phase: 'pulling', note: 'Getting the view’s picture…' });
+        const bytes = await this.options.api.viewImage(connection.id, { source: def.source }, { signal });
+        throwIfAborted(signal);
+        await this.putPicture(def, bytesToBase64(bytes), signal);
+        const result: CollectedResult = { columns: [], rows: [], rowCount: 0, truncated: false, warnings: [] };
+        return { result, rowsWritten: 0, addedColumns: [], removedColumns: [], snapshot: false };
+      } catch (error) {
+        if (attempt > 0 || !needsSignIn(failureBody(error))) throw error;
+      } finally {
+        release();
+      }
+      connection = await this.waitForSignIn(def, 'expired', signal);
+    }
+  }
+
+  private async putPicture(def: RefreshDefinition, base64: string, signal: AbortSignal): Promise<void> {
+    const release = await this.writeLock.acquire(signal);
+    try {
+      throwIfAborted(signal);
+      this.setActivity(def, 'live', { phase: 'writing' });
+      const name = def.picture!.name;
+      const replaced = await this.options.gateway.replacePicture({ sheet: def.target.sheet, name, base64 });
+      if (!replaced)
+        throw new RefreshFailure({
+          code: 'not-found',
+          message: `The picture "${name}" is not on the sheet "${def.target.sheet}" any more (it was deleted or renamed).`,
+          hint: 'Insert the view’s picture again, or remove this entry from the list.',
+        });
+    } finally {
+      release();
     }
   }
 
@@ -345,7 +402,7 @@ export class RefreshRunner {
 
   private async waitForSignIn(def: RefreshDefinition, reason: 'expired' | 'not-connected', signal: AbortSignal): Promise<ConnectionInfo> {
     this.setActivity(def, 'live', { phase: 'signing-in' });
-    const connection = await this.signIn.request(def.connection, reason, def.target.tableName, signal);
+    const connection = await this.signIn.request(def.connection, reason, displayName(def), signal);
     throwIfAborted(signal);
     if (!connection) {
       throw new RefreshFailure({
@@ -374,7 +431,8 @@ export class RefreshRunner {
    */
   private async replacePicture(def: RefreshDefinition, base64: string): Promise<string | undefined> {
     const name = def.picture!.name;
-    const { sheet, tableName } = def.target;
+    const { sheet } = def.target;
+    const tableName = tableNameOf(def);
     try {
       const replaced = await this.options.gateway.replacePicture({ sheet, name, base64, table: tableName });
       if (!replaced) await this.options.gateway.insertPicture({ sheet, name, base64, where: { kind: 'beside', table: tableName } });
@@ -397,7 +455,7 @@ export class RefreshRunner {
       const changes = await compareWithTable(this.options.gateway, def, result, signal);
       throwIfAborted(signal);
       this.setActivity(def, 'live', { phase: 'writing', rowsWritten: 0, totalRows: result.rows.length });
-      const replaced = await this.options.gateway.replaceTableData(def.target.tableName, result.columns, result.rows, {
+      const replaced = await this.options.gateway.replaceTableData(tableNameOf(def), result.columns, result.rows, {
         mode: def.options.mode,
         ...(def.options.mode === 'append' && def.options.timestampColumn ? { timestampColumn: def.options.timestampColumn } : {}),
         previousColumns: def.columns.map((c) => c.name),
@@ -450,7 +508,7 @@ export class RefreshRunner {
           : 'Not highlighted: too many changes to mark one by one.';
     }
     try {
-      await this.options.gateway.markChanges(def.target.tableName, areas);
+      await this.options.gateway.markChanges(tableNameOf(def), areas);
     } catch (error) {
       return { note: `The changes could not be highlighted: ${plainWords(failureBody(error))}`, highlighted: false };
     }
@@ -466,7 +524,7 @@ export class RefreshRunner {
     const status: RefreshStatus = written.snapshot ? 'snapshot' : result.truncated ? 'truncated' : 'ok';
     const outcome: RefreshOutcome = {
       definitionId: def.id,
-      table: def.target.tableName,
+      table: displayName(def),
       status,
       rows: result.rowCount,
       durationMs,
@@ -497,7 +555,9 @@ export class RefreshRunner {
         `The table was refreshed, but its refresh status could not be saved: ${failureBody(error).message}`,
       ];
     }
-    this.addLog(def.id, def.target.tableName, trigger, status, durationMs, describeOutcome(outcome), result.rowCount);
+    // A picture has no rows: "0 rows" would read as an empty result.
+    const message = def.kind === 'picture' ? `Picture replaced in place in ${formatDuration(durationMs)}.` : describeOutcome(outcome);
+    this.addLog(def.id, displayName(def), trigger, status, durationMs, message, result.rowCount);
     return outcome;
   }
 
@@ -511,7 +571,7 @@ export class RefreshRunner {
     const finished = this.now();
     const durationMs = Math.max(0, Math.round(finished.getTime() - started));
     const cancelled = body.code === 'cancelled';
-    const table = def?.target.tableName ?? '(unknown table)';
+    const table = def ? displayName(def) : '(unknown table)';
     const outcome: RefreshOutcome = {
       definitionId: id,
       table,

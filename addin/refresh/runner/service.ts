@@ -10,7 +10,7 @@ import type { RefreshDefinition } from '../definitions/schema.js';
 import { type DefinitionPatch, DefinitionStore } from '../definitions/store.js';
 import { matchConnection } from './connections.js';
 import { failureBody } from './failure.js';
-import { createOnInserted, type InsertedTable } from './inserted.js';
+import { createOnInserted, type Inserted } from './inserted.js';
 import { AutomationLease, type AutomationLeaseOptions } from './lease.js';
 import { type RefreshApi, RefreshRunner, type RunnerOptions, type SnapshotApi } from './runner.js';
 import { type StartupPort, syncStartup } from './startup.js';
@@ -139,8 +139,8 @@ export class RefreshService {
   }
 
   /** The Services.onInserted hook: the new table becomes refreshable. */
-  readonly onInserted = async (table: InsertedTable): Promise<void> => {
-    await createOnInserted(this.store)(table);
+  readonly onInserted = async (inserted: Inserted): Promise<void> => {
+    await createOnInserted(this.store)(inserted);
     await this.reload();
   };
 

@@ -149,8 +149,8 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows,
         {state.phase === 'pictureDone' ? (
           <MessageBar intent="success" layout="multiline">
             <MessageBarBody>
-              Inserted the picture {state.picture.name} on {state.picture.sheet}. A picture alone is not refreshed: insert the table with
-              its picture for that.
+              Inserted the picture {state.picture.name} on {state.picture.sheet}.
+              {state.saveError ? ` ${state.saveError.message}` : ' It refreshes in place from the Tables list, like a table.'}
             </MessageBarBody>
           </MessageBar>
         ) : null}

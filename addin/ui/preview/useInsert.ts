@@ -26,7 +26,7 @@ type InsertPhase =
   | { phase: 'collision'; message: string; conflict: string; suggestion: WriteTarget }
   | { phase: 'writing'; rowsWritten: number; totalRows?: number; note?: string }
   | { phase: 'done'; table: InsertedTable; warnings: string[]; followUpError: ApiErrorBody | null; notes: NotesOutcome }
-  | { phase: 'pictureDone'; picture: PictureInfo }
+  | { phase: 'pictureDone'; picture: PictureInfo; saveError?: ApiErrorBody }
   | { phase: 'cancelled' }
   | { phase: 'error'; error: ApiErrorBody };
 
@@ -94,7 +94,15 @@ export function useInsert(connection: ConnectionInfo, source: PullSource, meanin
             base64: image,
             where: { kind: 'at', address: selection.address },
           });
-          setState({ phase: 'pictureDone', picture: placed });
+          // Saved for refresh like a table (refresh/runner/inserted.ts); the picture stays if that fails.
+          let saveError: ApiErrorBody | undefined;
+          try {
+            await onInserted?.({ kind: 'picture', name: placed.name, sheet: placed.sheet, source, connection });
+          } catch (error) {
+            const body = errorBody(error);
+            saveError = { ...body, message: `The picture is in place, but it could not be saved for refresh: ${body.message}` };
+          }
+          setState({ phase: 'pictureDone', picture: placed, ...(saveError ? { saveError } : {}) });
           return null;
         }
         let target = req.target;

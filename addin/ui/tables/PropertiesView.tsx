@@ -15,7 +15,7 @@ import { ApiError } from '../../api/errors.js';
 import { type SchedulesClient, type Weekday, WEEKDAYS } from '../../api/schedules.js';
 import { useServices } from '../../app/services.js';
 import { MAX_EVERY_MINUTES } from '../../refresh/clock/due.js';
-import type { RefreshDefinition, RefreshOptions } from '../../refresh/definitions/schema.js';
+import { displayName, type RefreshDefinition, type RefreshOptions } from '../../refresh/definitions/schema.js';
 import { describeSite, matchConnection } from '../../refresh/runner/connections.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
 import { ErrorBar, ProblemsBar } from '../shared/ErrorBar.js';
@@ -106,7 +106,7 @@ export function PropertiesView({ def, service, schedules, schedule, onDone, onSc
   const heading = useRef<HTMLHeadingElement>(null);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const id = `properties-${def.id}`;
-  const name = def.target.tableName;
+  const name = displayName(def);
 
   // Opening moves focus into the view (its heading), so keyboard and screen-reader users land here.
   useEffect(() => heading.current?.focus(), []);
@@ -235,7 +235,8 @@ export function PropertiesView({ def, service, schedules, schedule, onDone, onSc
         </Button>
         <Button onClick={() => onDone()}>Cancel</Button>
       </div>
-      {schedules ? (
+      {/* A server schedule pulls data into a table: a picture-only entry has none. */}
+      {schedules && def.kind !== 'picture' ? (
         <ServerSchedule def={def} service={service} schedules={schedules} schedule={schedule} onChanged={onSchedulesChanged} />
       ) : null}
     </section>
@@ -287,7 +288,7 @@ function ServerSchedule({
       const created = await schedules.create({
         connectionId: connection.id,
         definitionId: def.id,
-        name: def.target.tableName,
+        name: displayName(def),
         source: def.source,
         spec,
         ...(def.options.refreshExtractFirst ? { options: { refreshExtractFirst: true } } : {}),

@@ -17,13 +17,14 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
+import { ImageRegular } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
 
 import type { ScheduleInfo } from '../../../common/schedules.js';
 import type { SchedulesClient } from '../../api/schedules.js';
 import { useServices } from '../../app/services.js';
 import { describeProvenance } from '../../refresh/definitions/provenance.js';
-import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
+import { displayName, type RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { LogEntry } from '../../refresh/runner/log.js';
 import type { TableActivity } from '../../refresh/runner/runner.js';
 import type { RefreshService } from '../../refresh/runner/service.js';
@@ -102,7 +103,8 @@ export function TableCard({
   }, [focusEdit]);
   const status = tableStatus(def, timeZone, log);
   const running = !!activity;
-  const name = def.target.tableName;
+  const name = displayName(def);
+  const isPicture = def.kind === 'picture';
   const headingId = `table-${def.id}`;
   const refresh = () => void service.runner.refresh(def.id, { trigger: 'manual' });
   const loadSnapshot = () => void service.runner.refresh(def.id, { trigger: 'manual', kind: 'snapshot' });
@@ -129,10 +131,12 @@ export function TableCard({
       // Short, not the card's detail line again: what changed, said once.
       text: status.error
         ? `Refresh of ${name} failed: ${status.error}`
-        : `${name}: ${status.badge}, ${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}.`,
+        : isPicture
+          ? `${name}: ${status.badge}, picture updated.`
+          : `${name}: ${status.badge}, ${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}.`,
       shown: false,
     });
-  }, [running, lastAt, name, rows, status.badge, status.error]);
+  }, [running, lastAt, name, rows, status.badge, status.error, isPicture]);
 
   const closeProperties = (saved?: string) => {
     setPanel('none');
@@ -150,6 +154,7 @@ export function TableCard({
     <section className={mergeClasses(pane.card, styles.card)} style={{ position: 'relative' }} aria-labelledby={headingId}>
       <div className={styles.head}>
         <h3 id={headingId} className={styles.name} title={name}>
+          {isPicture ? <ImageRegular aria-hidden style={{ verticalAlign: 'middle', marginInlineEnd: '4px' }} /> : null}
           {name}
         </h3>
         <Badge appearance="tint" color={status.tone} shape="rounded">
@@ -230,9 +235,12 @@ export function TableCard({
             Refresh
           </Button>
         )}
-        <Button ref={editButton} onClick={() => onEdit(def)} disabled={running} aria-label={`Edit the source of ${name}`}>
-          Edit
-        </Button>
+        {/* A picture's source is its view: nothing to edit (columns, filters of a query). */}
+        {isPicture ? null : (
+          <Button ref={editButton} onClick={() => onEdit(def)} disabled={running} aria-label={`Edit the source of ${name}`}>
+            Edit
+          </Button>
+        )}
         <Button
           ref={propertiesButton}
           onClick={() => toggle('properties')}
@@ -247,9 +255,11 @@ export function TableCard({
         <Button onClick={() => toggle('provenance')} aria-expanded={panel === 'provenance'} aria-label={`Provenance of ${name}`}>
           Provenance
         </Button>
-        <Button appearance="subtle" onClick={goTo} aria-label={`Go to ${name} in the workbook`}>
-          Go to
-        </Button>
+        {isPicture ? null : (
+          <Button appearance="subtle" onClick={goTo} aria-label={`Go to ${name} in the workbook`}>
+            Go to
+          </Button>
+        )}
       </div>
       {goToProblem ? (
         <MessageBar intent="error" layout="multiline" role="alert">

@@ -5,7 +5,7 @@
  */
 import type { ColumnSpec } from '../../../common/stream.js';
 import { provenanceRows } from '../../refresh/definitions/provenance.js';
-import type { RefreshDefinition } from '../../refresh/definitions/schema.js';
+import { displayName, type RefreshDefinition } from '../../refresh/definitions/schema.js';
 import type { WorkbookGateway } from '../../workbook/gateway.js';
 
 export const PROVENANCE_SHEET = 'Tableau sources';
@@ -22,7 +22,7 @@ type ExtraRows = ReadonlyMap<string, ReadonlyArray<[string, string]>>;
 
 function provenanceTableRows(definitions: readonly RefreshDefinition[], timeZone?: string, extra?: ExtraRows): string[][] {
   return definitions.flatMap((def) =>
-    [...provenanceRows(def, { timeZone }), ...(extra?.get(def.id) ?? [])].map(([label, value]) => [def.target.tableName, label, value]),
+    [...provenanceRows(def, { timeZone }), ...(extra?.get(def.id) ?? [])].map(([label, value]) => [displayName(def), label, value]),
   );
 }
 

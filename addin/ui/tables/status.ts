@@ -67,11 +67,13 @@ export function tableStatus(def: RefreshDefinition, timeZone?: string, log?: rea
     return {
       badge: 'Inserted',
       tone: truncated ? 'warning' : 'informative',
-      detail: `Inserted ${when} · ${count(r.rows, 'row')} · not refreshed since`,
+      detail: `Inserted ${when} · ${def.kind === 'picture' ? 'picture' : count(r.rows, 'row')} · not refreshed since`,
       ...(warning ? { warning } : {}),
     };
   }
-  const detail = `${when} · ${count(r.rows, 'row')} · ${formatDuration(r.durationMs)}`;
+  // A picture-only entry has no rows: its refresh replaced the picture.
+  const what = def.kind === 'picture' ? 'picture updated' : count(r.rows, 'row');
+  const detail = `${when} · ${what} · ${formatDuration(r.durationMs)}`;
   const changes = r.changes ? { changes: describeDiff(r.changes) } : {};
   if (r.status === 'snapshot') {
     return {

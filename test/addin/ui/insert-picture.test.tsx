@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../../../addin/api/client.js';
 import { ApiError } from '../../../addin/api/errors.js';
 import { type Services, ServicesProvider } from '../../../addin/app/services.js';
-import type { InsertedTable } from '../../../addin/refresh/runner/inserted.js';
+import type { Inserted } from '../../../addin/refresh/runner/inserted.js';
 import { type PictureChoice, PICTURES_UNSUPPORTED, useInsert } from '../../../addin/ui/preview/useInsert.js';
 import { memoryGateway } from '../../../addin/workbook/memory/gateway.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
@@ -37,9 +37,9 @@ function setup(options: { apiVersion?: string; image?: () => Promise<Uint8Array>
     tablesWhenAsked.push(workbook.workbook.tables.length);
     return options.image ? options.image() : new Uint8Array(PNG.sync.write(p));
   });
-  const inserted: InsertedTable[] = [];
+  const inserted: Inserted[] = [];
   const api: Partial<ApiClient> = { pull: () => messages(), viewImage };
-  const services = { api: api as ApiClient, workbook, onInserted: async (t: InsertedTable) => void inserted.push(t) } as Services;
+  const services = { api: api as ApiClient, workbook, onInserted: async (t: Inserted) => void inserted.push(t) } as Services;
   return { workbook, viewImage, tablesWhenAsked, inserted, services };
 }
 
@@ -59,16 +59,16 @@ describe('insert a view with its picture', () => {
     expect(state).toMatchObject({ phase: 'done', table: { tableName: 'Regions', picture: { name: 'Picture_Regions' } } });
     expect(tablesWhenAsked).toEqual([0]);
     expect(workbook.workbook.sheet('Regions').shapes).toMatchObject([{ name: 'Picture_Regions', type: 'Image', left: 2 * 48, top: 0 }]);
-    expect(inserted[0].picture).toEqual({ name: 'Picture_Regions' });
+    expect(inserted[0].kind !== 'picture' && inserted[0].picture).toEqual({ name: 'Picture_Regions' });
   });
 
-  it('"picture only" puts the picture at the selected cell and writes no table', async () => {
+  it('"picture only" puts the picture at the selected cell, writes no table and saves it for refresh', async () => {
     const { services, workbook, inserted } = setup();
     workbook.workbook.selection = { sheet: 'Sheet1', rect: { row: 4, col: 2, rows: 1, cols: 1 } };
     const state = await insert(services, 'only', 'cell');
     expect(state).toMatchObject({ phase: 'pictureDone', picture: { name: 'Picture_Regions', sheet: 'Sheet1', left: 96, top: 60 } });
     expect(workbook.workbook.tables).toEqual([]);
-    expect(inserted).toEqual([]);
+    expect(inserted).toEqual([{ kind: 'picture', name: 'Picture_Regions', sheet: 'Sheet1', source, connection }]);
   });
 
   it('leaves the workbook untouched when Tableau cannot give the picture', async () => {

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 
 import type { ScheduleRunInfo } from '../../../../common/schedules.js';
 import type { SchedulesClient } from '../../../api/schedules.js';
-import type { RefreshDefinition } from '../../../refresh/definitions/schema.js';
+import { displayName, type RefreshDefinition } from '../../../refresh/definitions/schema.js';
 import type { LogEntry } from '../../../refresh/runner/log.js';
 import { errorBody } from '../../shared/errorBody.js';
 import { MAX_RUNS, mergeRuns, runsFromLog, runsFromSchedule } from './history.js';
@@ -43,7 +43,7 @@ export function HistoryPanel({
   const runs = useMemo(() => mergeRuns(runsFromLog(log, def.id), runsFromSchedule(serverRuns)), [log, def.id, serverRuns]);
   return (
     <div>
-      <HistoryChart runs={runs} table={def.target.tableName} timeZone={timeZone} />
+      <HistoryChart runs={runs} table={displayName(def)} timeZone={timeZone} />
       {problem ? <Text size={200}>{problem}</Text> : null}
     </div>
   );

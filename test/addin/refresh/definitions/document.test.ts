@@ -39,7 +39,7 @@ describe('serializeDocument / parseDocument', () => {
   it('refuses a document from a newer add-in, asking for an update', () => {
     const r = parseDocument(wrapDocument(JSON.stringify({ schemaVersion: 7, definitions: [], somethingNew: true })));
     expect(r).toMatchObject({ ok: false, reason: 'newer-version' });
-    expect(r.ok || r.message).toMatch(/newer version of the add-in \(format 7; this version reads formats up to 4\).*Update the add-in/);
+    expect(r.ok || r.message).toMatch(/newer version of the add-in \(format 7; this version reads formats up to 5\).*Update the add-in/);
   });
 
   it('calls a wrong root or namespace "damaged"', () => {

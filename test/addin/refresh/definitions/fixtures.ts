@@ -48,6 +48,25 @@ export function datasourceDefinition(overrides: Partial<RefreshDefinition> = {})
   };
 }
 
+/** A "Picture only" insert (format 5): no table, the view's picture on its sheet. */
+export function pictureOnlyDefinition(overrides: Partial<RefreshDefinition> = {}): RefreshDefinition {
+  const view = viewInput();
+  return {
+    id: ID_A,
+    kind: 'picture',
+    source: view.source,
+    connection: view.connection,
+    target: { sheet: 'Overview' },
+    picture: { name: 'Picture_Overview' },
+    options: { mode: 'replace', refreshExtractFirst: false, refreshOnOpen: false, everyMinutes: null },
+    lastResult: { at: '2025-01-10T10:00:00.000Z', rows: 0, durationMs: 0, status: 'ok' },
+    createdAt: '2025-01-09T08:00:00.000Z',
+    updatedAt: '2025-01-09T08:00:00.000Z',
+    columns: [],
+    ...overrides,
+  };
+}
+
 /** An in-memory DocumentPort whose reads and writes take real (fake-timer-free) async turns. */
 export class MemoryPort {
   parts = new Map<string, string>();

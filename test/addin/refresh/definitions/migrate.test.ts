@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../../../addin/refresh/definitions/document.js';
 import { migrate, splitV1Connection } from '../../../../addin/refresh/definitions/migrate.js';
 import { wrapDocument } from '../../../../addin/refresh/definitions/xml.js';
-import { datasourceDefinition, ID_A } from './fixtures.js';
+import { datasourceDefinition, ID_A, pictureOnlyDefinition } from './fixtures.js';
 
 /** A document as the first release wrote it (format 1). */
 function v1Document() {
@@ -31,7 +31,7 @@ describe('migrate', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.migratedFrom).toBe(1);
-    expect(result.doc.schemaVersion).toBe(4);
+    expect(result.doc.schemaVersion).toBe(5);
     const [a, b] = result.doc.definitions;
     expect(a.connection).toEqual({ serverUrl: 'https://prod-useast-a.online.tableau.com', siteContentUrl: '' });
     expect(a.options.everyMinutes).toBe(30);
@@ -57,16 +57,16 @@ describe('migrate', () => {
   });
 
   it('a current document passes through without migratedFrom', () => {
-    expect(migrate({ schemaVersion: 4, definitions: [datasourceDefinition()] })).toEqual({
+    expect(migrate({ schemaVersion: 5, definitions: [datasourceDefinition()] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 4, definitions: [datasourceDefinition()] },
+      doc: { schemaVersion: 5, definitions: [datasourceDefinition()] },
     });
   });
 
-  it.each([2, 3])('a format %i document is a format 4 one (3 and 4 only added optional keys)', (version) => {
+  it.each([2, 3, 4])('a format %i document is a format 5 one (3, 4 and 5 only added optional keys)', (version) => {
     expect(migrate({ schemaVersion: version, definitions: [datasourceDefinition()] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 4, definitions: [datasourceDefinition()] },
+      doc: { schemaVersion: 5, definitions: [datasourceDefinition()] },
       migratedFrom: version,
     });
   });
@@ -75,11 +75,47 @@ describe('migrate', () => {
     const withPicture = { ...datasourceDefinition(), picture: { name: 'Picture_Orders' } };
     expect(migrate({ schemaVersion: 4, definitions: [withPicture] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 4, definitions: [withPicture] },
+      doc: { schemaVersion: 5, definitions: [withPicture] },
+      migratedFrom: 4,
     });
     expect(migrate({ schemaVersion: 4, definitions: [{ ...withPicture, picture: { name: 'P', secret: 'x' } }] })).toMatchObject({
       ok: false,
       reason: 'corrupted',
+    });
+  });
+
+  describe('picture-only definitions (format 5)', () => {
+    const pictureOnly = () => pictureOnlyDefinition();
+
+    it('reads one: no table, the picture on its sheet, the view source and the connection', () => {
+      expect(migrate({ schemaVersion: 5, definitions: [pictureOnly(), datasourceDefinition()] })).toEqual({
+        ok: true,
+        doc: { schemaVersion: 5, definitions: [pictureOnly(), datasourceDefinition()] },
+      });
+    });
+
+    it.each([
+      ['a table name', { target: { sheet: 'Overview', tableName: 'Overview_T' } }, /has no table/],
+      ['no picture', { picture: undefined }, /names its picture/],
+      ['a data source', { source: datasourceDefinition().source }, /Only a view has a picture/],
+    ])('refuses one with %s', (_what, patch, message) => {
+      const r = migrate({ schemaVersion: 5, definitions: [{ ...pictureOnly(), ...patch }] });
+      expect(r).toMatchObject({ ok: false, reason: 'corrupted' });
+      expect(r.ok || r.message).toMatch(message);
+    });
+
+    it('refuses two entries for one picture on one sheet, and a table definition without its table', () => {
+      const twice = { ...pictureOnly(), id: datasourceDefinition().id };
+      expect(migrate({ schemaVersion: 5, definitions: [pictureOnly(), twice] })).toMatchObject({ ok: false, reason: 'corrupted' });
+      const { target, ...table } = datasourceDefinition();
+      const r = migrate({ schemaVersion: 5, definitions: [{ ...table, target: { sheet: target.sheet } }] });
+      expect(r.ok || r.message).toMatch(/names its table/);
+    });
+
+    it.each([2, 3, 4])('calls a format %i document holding one corrupted (the kind is new in 5)', (version) => {
+      const r = migrate({ schemaVersion: version, definitions: [pictureOnly()] });
+      expect(r).toMatchObject({ ok: false, reason: 'corrupted' });
+      expect(r.ok || r.message).toMatch(/no picture-only definitions/);
     });
   });
 
@@ -96,9 +132,9 @@ describe('migrate', () => {
         changes: { compared: true, keys: ['Order ID'], keyGuessed: false, added: 2, removed: 1, changed: 3, unchanged: 2, notes: [] },
       },
     };
-    expect(migrate({ schemaVersion: 4, definitions: [withChanges] })).toEqual({
+    expect(migrate({ schemaVersion: 5, definitions: [withChanges] })).toEqual({
       ok: true,
-      doc: { schemaVersion: 4, definitions: [withChanges] },
+      doc: { schemaVersion: 5, definitions: [withChanges] },
     });
     const twice = { ...withChanges, options: { ...withChanges.options, keyColumns: ['Order ID', 'Order ID'] } };
     expect(migrate({ schemaVersion: 4, definitions: [twice] })).toMatchObject({ ok: false, reason: 'corrupted' });
@@ -117,7 +153,7 @@ describe('migrate', () => {
   });
 
   it('refuses a newer version', () => {
-    expect(migrate({ schemaVersion: 5, definitions: 'anything' })).toMatchObject({ ok: false, reason: 'newer-version', version: 5 });
+    expect(migrate({ schemaVersion: 6, definitions: 'anything' })).toMatchObject({ ok: false, reason: 'newer-version', version: 6 });
   });
 
   it('splits the format 1 connection at the first bar', () => {

@@ -26,7 +26,7 @@ describe('DefinitionStore', () => {
     const def = await store.upsert(viewInput());
     expect(def).toMatchObject({ id: '00000000-0000-4000-8000-000000000001', lastResult: null, columns: [], createdAt: def.updatedAt });
     expect([...port.parts.keys()]).toEqual([REFRESH_NAMESPACE]);
-    expect(parseDocument(port.parts.get(REFRESH_NAMESPACE)!)).toEqual({ ok: true, doc: { schemaVersion: 4, definitions: [def] } });
+    expect(parseDocument(port.parts.get(REFRESH_NAMESPACE)!)).toEqual({ ok: true, doc: { schemaVersion: 5, definitions: [def] } });
     expect(await store.get(def.id)).toEqual(def);
     expect(await store.findByTable('superstore_overview')).toEqual(def);
   });
@@ -161,7 +161,7 @@ describe('DefinitionStore', () => {
     const store = storeOn(port);
     expect(await store.read()).toMatchObject({ status: 'ok', migratedFrom: 1 });
     await store.recordResult(rest.id, result(5));
-    expect(port.parts.get(REFRESH_NAMESPACE)).toContain('"schemaVersion":4');
+    expect(port.parts.get(REFRESH_NAMESPACE)).toContain('"schemaVersion":5');
     expect((await store.get(rest.id))?.options.everyMinutes).toBe(5);
   });
 
