@@ -206,7 +206,10 @@ export const refreshDocumentSchema = z
 
 /** What the list, the log and messages call a definition: its table, or "Picture <name>". */
 export function displayName(def: Pick<RefreshDefinition, 'target' | 'picture' | 'kind'>): string {
-  return def.target.tableName ?? `Picture ${def.picture?.name ?? ''}`.trim();
+  if (def.target.tableName !== undefined) return def.target.tableName;
+  // Our pictures are named Picture_<table> (picture-placement.ts pictureNameFor): "Picture Overview", not "Picture Picture_Overview".
+  const name = (def.picture?.name ?? '').replace(/^Picture_/, '');
+  return `Picture ${name}`.trim();
 }
 
 /** The definition's table; throws for a picture-only definition (callers check `kind` first). */

@@ -52,7 +52,7 @@ async function setup() {
 describe('Tables screen: a picture-only insert', () => {
   it('is listed with its picture icon and view, and Refresh / Refresh all replace its image in place', async () => {
     const { api, shape, service } = await setup();
-    const card = screen.getByRole('region', { name: 'Picture Picture_Overview' });
+    const card = screen.getByRole('region', { name: 'Picture Overview' });
     expect(card.querySelector('h3 svg')).not.toBeNull();
     expect(within(card).getByText(/Superstore \/ Overview · sheet Sheet1/)).toBeInTheDocument();
     expect(within(card).getByText(/^Inserted .* · picture · not refreshed since$/)).toBeInTheDocument();
@@ -60,7 +60,7 @@ describe('Tables screen: a picture-only insert', () => {
     expect(within(card).queryByRole('button', { name: /^Edit/ })).not.toBeInTheDocument();
     const first = { ...shape() };
 
-    await userEvent.click(within(card).getByRole('button', { name: 'Refresh Picture Picture_Overview' }));
+    await userEvent.click(within(card).getByRole('button', { name: 'Refresh Picture Overview' }));
     await waitFor(() => expect(within(card).getByText('Refreshed')).toBeInTheDocument());
     expect(within(card).getByText(/· picture updated ·/)).toBeInTheDocument();
     const second = { ...shape() };
@@ -75,7 +75,7 @@ describe('Tables screen: a picture-only insert', () => {
     // Removing it from the list works as for a table; the picture itself stays in the workbook.
     const [def] = await service.store.list();
     await service.remove(def.id);
-    await waitFor(() => expect(screen.queryByRole('region', { name: 'Picture Picture_Overview' })).not.toBeInTheDocument());
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Picture Overview' })).not.toBeInTheDocument());
     expect(shape()).toBeDefined();
   });
 
@@ -83,8 +83,8 @@ describe('Tables screen: a picture-only insert', () => {
     const { gateway } = await setup();
     const shapes = gateway.workbook.sheet('Sheet1').shapes;
     shapes.splice(0, shapes.length);
-    const card = screen.getByRole('region', { name: 'Picture Picture_Overview' });
-    await userEvent.click(within(card).getByRole('button', { name: 'Refresh Picture Picture_Overview' }));
+    const card = screen.getByRole('region', { name: 'Picture Overview' });
+    await userEvent.click(within(card).getByRole('button', { name: 'Refresh Picture Overview' }));
     await waitFor(() => expect(within(card).getAllByText(/is not on the sheet "Sheet1" any more/).length).toBeGreaterThan(0));
     expect(within(card).getByText('Failed')).toBeInTheDocument();
     expect(shapes).toEqual([]);

@@ -49,7 +49,7 @@ describe('refreshing a picture-only insert', () => {
     expect((await store.get(id))?.target.tableName).toBeUndefined();
     const before = structuredClone(workbook.sheet('Sheet1').shapes);
     const [outcome] = await runner.refreshAll();
-    expect(outcome).toMatchObject({ status: 'ok', table: 'Picture Picture_Overview' });
+    expect(outcome).toMatchObject({ status: 'ok', table: 'Picture Overview' });
     expect(api.viewImage).toHaveBeenCalledWith(
       'c1',
       { source: expect.objectContaining({ viewId: 'v1', filters: { Region: 'West' } }) },
