@@ -19,6 +19,7 @@ import { throwIfAborted, writeRows } from '../write-core.js';
 import { excelPort } from './port.js';
 import { queueRoomReads, roomConflict, type RoomReads } from './room.js';
 import { dropSheet, queueStaging } from './staging.js';
+import { tableGone } from './table-gone.js';
 import type { Batch } from './write-table.js';
 
 const stripSheet = (address: string) => address.slice(address.lastIndexOf('!') + 1);
@@ -48,11 +49,7 @@ export async function replaceIn(
   const sheets = ctx.workbook.worksheets.load('items/name');
   await ctx.sync();
   if (table.isNullObject) {
-    throw new WorkbookError(
-      'not-found',
-      `The table "${tableName}" is not in this workbook any more.`,
-      'It may have been deleted or renamed.',
-    );
+    throw tableGone(tableName);
   }
   const ws = table.worksheet.load('name');
   const protection = ws.protection.load('protected');

@@ -16,6 +16,7 @@
 import { rectAddress } from '../address.js';
 import { type ResultColumn, WorkbookError } from '../gateway.js';
 import { toExcelCell } from '../text.js';
+import { tableGone } from './table-gone.js';
 
 const stripSheet = (address: string) => address.slice(address.lastIndexOf('!') + 1);
 
@@ -29,11 +30,7 @@ export async function writeResultColumnIn(
   const table = ctx.workbook.tables.getItemOrNullObject(tableName).load('name,showTotals');
   await ctx.sync();
   if (table.isNullObject) {
-    throw new WorkbookError(
-      'not-found',
-      `The table "${tableName}" is not in this workbook any more.`,
-      'It may have been deleted or renamed.',
-    );
+    throw tableGone(tableName);
   }
   const ws = table.worksheet.load('name');
   const protection = ws.protection.load('protected');
