@@ -85,7 +85,9 @@ export const afterWrite = {
         if (bottom >= 0 && wb.autoCorrect.fillFormulas && (t.columns[k].calc || otherCellsEmpty(sh, d, c, r0, r1))) {
           const calc = shiftFormula(sh.formula(bottom, c)!, d.row - bottom, 0);
           t.columns[k].calc = calc;
-          for (let r = d.row; r < d.row + d.rows; r++) sh.setContent(r, c, null, shiftFormula(calc, r - d.row, 0));
+          // A formula without row-relative references (e.g. "=[@Sales]*2") reads the same in every row.
+          const same = shiftFormula(calc, 1, 0) === calc;
+          for (let r = d.row; r < d.row + d.rows; r++) sh.setContent(r, c, null, same ? calc : shiftFormula(calc, r - d.row, 0));
         } else if (bottom >= 0 || t.columns[k].calc) ops.detectCalc(t, k);
       }
     }

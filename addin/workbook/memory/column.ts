@@ -304,8 +304,15 @@ export class Column {
     if (first < 0) return this.clearValues(at, at + n);
     if (at + n > this.kinds.length) this.grow(at + n - 1);
     if (filled < n && at <= this.high && at + n > this.low) this.loose = true;
-    this.kinds.set(s.kinds.subarray(off, off + n), at);
-    this.numbers.set(s.numbers.subarray(off, off + n), at);
+    if (n > 16) {
+      this.kinds.set(s.kinds.subarray(off, off + n), at);
+      this.numbers.set(s.numbers.subarray(off, off + n), at);
+    } else
+      for (let i = 0; i < n; i++) {
+        // A few rows (a small source repeated down a column): no typed-array views to allocate.
+        this.kinds[at + i] = s.kinds[off + i];
+        this.numbers[at + i] = s.numbers[off + i];
+      }
     const src = s.strings;
     if (src || (this.strings && at < this.strings.length)) {
       const dst = (this.strings ??= []);
