@@ -53,6 +53,30 @@ describe('the in-memory Excel keeps cells by column', () => {
     expect(g.bounds(50, 60)).toEqual([50, 59]);
   });
 
+  it('fills the gaps between runs and pastes runs as a row-by-row edit would', () => {
+    const run = fc.tuple(fc.nat(30), fc.integer({ min: 1, max: 8 }), fc.constantFrom('0.00', '@', 'm/d/yyyy'));
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 6 }), fc.nat(30), fc.integer({ min: 0, max: 12 }), fc.nat(30), (runs, from, n, at) => {
+        const make = () => {
+          const f = new FormatRuns();
+          for (const [a, len, x] of runs) f.set(a, a + len, x);
+          return f;
+        };
+        const [fast, slow] = [make(), make()];
+        fast.fillGaps(from, from + n, '#,##0');
+        for (let r = from; r < from + n; r++) if (slow.get(r) === undefined) slow.set(r, r + 1, '#,##0');
+        expect(runsOf(fast, 50)).toEqual(runsOf(slow, 50));
+        const source = make();
+        const offs = source.runsIn(from, from + n).map(([a, b, x]): [number, number, string] => [a - from, b - from, x]);
+        const [pasted, byRow] = [make(), make()];
+        pasted.paste(offs, 0, n, at);
+        for (let i = 0; i < n; i++) byRow.set(at + i, at + i + 1, source.get(from + i));
+        expect(runsOf(pasted, 50)).toEqual(runsOf(byRow, 50));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('stores numbers, booleans and text by row, and finds the rows in use after values are removed', () => {
     const col = new Column();
     col.setValue(3, 'x');
