@@ -14,6 +14,17 @@ interface AutoCorrectHost extends TableHost {
   readonly tableOps: Tables;
 }
 
+/** Whether a write put something into the cell at offset (i, j) of its rectangle: a value other than "" or a formula. */
+export type WrittenAt = (i: number, j: number) => boolean;
+
+/** WrittenAt of a Range.values / Range.formulas grid: its non-empty entries (null leaves a cell as it was). */
+export function writtenInGrid(grid: readonly (readonly unknown[])[]): WrittenAt {
+  return (i, j) => {
+    const v = grid[i][j];
+    return v !== null && v !== undefined && v !== '';
+  };
+}
+
 /** Table behaviour after cells were written or cleared (Range.values/formulas/clear, copyFrom). */
 export const afterWrite = {
   /**
@@ -33,14 +44,11 @@ export const afterWrite = {
    *    Otherwise a column whose data cells all hold the same formula (relatively) becomes calculated,
    *    and one left with no formula is no longer calculated.
    */
-  apply(wb: AutoCorrectHost, sheetName: string, rect: Rect, grid: readonly (readonly unknown[])[]): void {
+  apply(wb: AutoCorrectHost, sheetName: string, rect: Rect, wrote: WrittenAt): void {
     const sh = wb.sheet(sheetName);
     const ops = wb.tableOps;
-    const written = (r: number, c: number) => {
-      if (r < rect.row || r >= rect.row + rect.rows || c < rect.col || c >= rect.col + rect.cols) return false;
-      const v = grid[r - rect.row][c - rect.col];
-      return v !== null && v !== undefined && v !== '';
-    };
+    const written = (r: number, c: number) =>
+      r >= rect.row && r < rect.row + rect.rows && c >= rect.col && c < rect.col + rect.cols && wrote(r - rect.row, c - rect.col);
     if (wb.autoCorrect.expandTables) {
       for (const t of ops.onSheet(sh.name)) {
         const below = t.row + t.rows + 1;
@@ -72,11 +80,14 @@ export const afterWrite = {
       for (let c = Math.max(rect.col, d.col); c < Math.min(rect.col + rect.cols, d.col + d.cols); c++) {
         const k = c - t.col;
         let bottom = -1;
-        for (let r = r0; r < r1; r++) if (written(r, c) && sh.formula(r, c)) bottom = r;
+        // A column of values has no formula to look for (sheet.ts counts them from the column's map).
+        if (sh.formulaCount(c, r0, r1) > 0) for (let r = r0; r < r1; r++) if (written(r, c) && sh.formula(r, c)) bottom = r;
         if (bottom >= 0 && wb.autoCorrect.fillFormulas && (t.columns[k].calc || otherCellsEmpty(sh, d, c, r0, r1))) {
           const calc = shiftFormula(sh.formula(bottom, c)!, d.row - bottom, 0);
           t.columns[k].calc = calc;
-          for (let r = d.row; r < d.row + d.rows; r++) sh.setContent(r, c, null, shiftFormula(calc, r - d.row, 0));
+          // A formula without row-relative references (e.g. "=[@Sales]*2") reads the same in every row.
+          const same = shiftFormula(calc, 1, 0) === calc;
+          for (let r = d.row; r < d.row + d.rows; r++) sh.setContent(r, c, null, same ? calc : shiftFormula(calc, r - d.row, 0));
         } else if (bottom >= 0 || t.columns[k].calc) ops.detectCalc(t, k);
       }
     }

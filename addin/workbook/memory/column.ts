@@ -22,6 +22,47 @@ const TRUE = 2;
 const FALSE = 3;
 const STRING = 4;
 
+/**
+ * A copy of `rows` rows of one column, in the column's own layout (typed arrays by offset from the
+ * first row): what a Range.copyFrom takes of its source before writing, since source and
+ * destination may overlap (copy.ts).
+ */
+export interface ColumnSlice {
+  readonly rows: number;
+  readonly kinds: Uint8Array;
+  readonly numbers: Float64Array;
+  /** Strings by offset (shorter than `rows` when the last ones hold none), or null when none. */
+  strings: (string | undefined)[] | null;
+  /** Formulas by offset. */
+  readonly formulas: Map<number, string>;
+  /** Number-format runs [start, end, format] by offset. */
+  readonly formats: [number, number, string][];
+}
+
+/** No value and no formula at offset `i` (what copyFrom's skipBlanks skips). */
+export function isBlankAt(s: ColumnSlice, i: number): boolean {
+  return s.kinds[i] === EMPTY && !s.formulas.has(i);
+}
+
+/** Puts a value into a slice at offset `i` (copy.ts: a formula's computed value for "Values"). */
+export function setSliceValue(s: ColumnSlice, i: number, v: Scalar | null): void {
+  if (v === null) s.kinds[i] = EMPTY;
+  else if (typeof v === 'number') {
+    s.kinds[i] = NUMBER;
+    s.numbers[i] = v;
+  } else if (typeof v === 'string') {
+    s.strings ??= [];
+    while (s.strings.length < i) s.strings.push(undefined);
+    s.kinds[i] = STRING;
+    s.strings[i] = v;
+  } else s.kinds[i] = v ? TRUE : FALSE;
+}
+
+/** Removes the value at offset `i` of a slice (a formula cell's value is computed, never kept with it). */
+export function dropSliceValue(s: ColumnSlice, i: number): void {
+  s.kinds[i] = EMPTY;
+}
+
 /** Number formats of one column as sorted, non-overlapping runs [start, end) of one format each. */
 export class FormatRuns {
   private starts: number[] = [];
@@ -83,6 +124,37 @@ export class FormatRuns {
     this.starts.splice(first, last - first, ...s);
     this.ends.splice(first, last - first, ...e);
     this.formats.splice(first, last - first, ...f);
+  }
+
+  /** The runs inside [from, to), clipped to it, as [start, end, format]. */
+  runsIn(from: number, to: number): [number, number, string][] {
+    const out: [number, number, string][] = [];
+    for (let k = Math.max(0, this.at(from)); k < this.starts.length && this.starts[k] < to; k++) {
+      const a = Math.max(from, this.starts[k]);
+      const b = Math.min(to, this.ends[k]);
+      if (a < b) out.push([a, b, this.formats[k]]);
+    }
+    return out;
+  }
+
+  /** Rows [at, at + n) take the formats of `runs` [off, off + n) (runs by offset, as ColumnSlice.formats): run by run. */
+  paste(runs: readonly [number, number, string][], off: number, n: number, at: number): void {
+    this.set(at, at + n, undefined);
+    for (const [a, b, f] of runs) {
+      const s = Math.max(a, off);
+      const e = Math.min(b, off + n);
+      if (s < e) this.set(at + s - off, at + e - off, f);
+    }
+  }
+
+  /** Rows in [from, to) without a format get `format` (the gaps between runs), as a growing table extends a column's format. */
+  fillGaps(from: number, to: number, format: string): void {
+    let gap = from;
+    for (const [a, b] of this.runsIn(from, to)) {
+      if (gap < a) this.set(gap, a, format);
+      gap = b;
+    }
+    if (gap < to) this.set(gap, to, format);
   }
 
   /** One past the last formatted row (0 when none). */
@@ -172,14 +244,104 @@ export class Column {
 
   /** Removes the values and formulas of rows [from, to) (formats stay). */
   clearContents(from: number, to: number): void {
+    this.clearValues(from, to);
+    this.deleteFormulas(from, to);
+  }
+
+  /** Removes the values of rows [from, to): a fill of the typed arrays, not a row at a time. */
+  private clearValues(from: number, to: number): void {
     const end = Math.min(to, this.kinds.length);
-    for (let r = from; r < end; r++)
-      if (this.kinds[r] !== EMPTY) {
-        this.kinds[r] = EMPTY;
-        if (this.strings && r < this.strings.length) this.strings[r] = undefined;
-      }
+    if (end <= from) return;
+    this.kinds.fill(EMPTY, from, end);
+    if (this.strings && from < this.strings.length) this.strings.fill(undefined, from, Math.min(end, this.strings.length));
     if (from <= this.high && end > this.low) this.loose = true;
-    for (const r of [...this.formulas.keys()]) if (r >= from && r < to) this.formulas.delete(r);
+  }
+
+  /** Removes the formulas of rows [from, to), walking whichever is shorter: the rows or the formulas. */
+  deleteFormulas(from: number, to: number): void {
+    if (this.formulas.size === 0) return;
+    if (this.formulas.size <= to - from) {
+      for (const r of this.formulas.keys()) if (r >= from && r < to) this.formulas.delete(r);
+    } else for (let r = from; r < to; r++) this.formulas.delete(r);
+  }
+
+  /** A copy of rows [from, from + n): typed-array slices, the formulas and format runs inside, by offset. */
+  slice(from: number, n: number): ColumnSlice {
+    const kinds = new Uint8Array(n);
+    const numbers = new Float64Array(n);
+    const end = Math.min(from + n, this.kinds.length);
+    if (end > from) {
+      kinds.set(this.kinds.subarray(from, end));
+      numbers.set(this.numbers.subarray(from, end));
+    }
+    const strings = this.strings && from < this.strings.length ? this.strings.slice(from, from + n) : null;
+    const formulas = new Map<number, string>();
+    if (this.formulas.size <= n) {
+      for (const [r, f] of this.formulas) if (r >= from && r < from + n) formulas.set(r - from, f);
+    } else
+      for (let i = 0; i < n; i++) {
+        const f = this.formulas.get(from + i);
+        if (f !== undefined) formulas.set(i, f);
+      }
+    const formats = this.formats.runsIn(from, from + n).map(([a, b, f]): [number, number, string] => [a - from, b - from, f]);
+    return { rows: n, kinds, numbers, strings, formulas, formats };
+  }
+
+  /**
+   * Rows [at, at + n) take the values of offsets [off, off + n) of `s` — typed-array `set`s, the
+   * strings assigned in order — leaving formulas and formats alone.
+   */
+  putValues(s: ColumnSlice, off: number, n: number, at: number): void {
+    let first = -1,
+      last = -1,
+      filled = 0;
+    for (let i = off; i < off + n; i++)
+      if (s.kinds[i] !== EMPTY) {
+        if (first < 0) first = i;
+        last = i;
+        filled++;
+      }
+    if (first < 0) return this.clearValues(at, at + n);
+    if (at + n > this.kinds.length) this.grow(at + n - 1);
+    if (filled < n && at <= this.high && at + n > this.low) this.loose = true;
+    if (n > 16) {
+      this.kinds.set(s.kinds.subarray(off, off + n), at);
+      this.numbers.set(s.numbers.subarray(off, off + n), at);
+    } else
+      for (let i = 0; i < n; i++) {
+        // A few rows (a small source repeated down a column): no typed-array views to allocate.
+        this.kinds[at + i] = s.kinds[off + i];
+        this.numbers[at + i] = s.numbers[off + i];
+      }
+    const src = s.strings;
+    if (src || (this.strings && at < this.strings.length)) {
+      const dst = (this.strings ??= []);
+      for (let i = 0; i < n; i++) {
+        const isString = s.kinds[off + i] === STRING;
+        const r = at + i;
+        if (r < dst.length) dst[r] = isString ? src![off + i] : undefined;
+        else if (isString) {
+          while (dst.length < r) dst.push(undefined);
+          dst.push(src![off + i]);
+        }
+      }
+    }
+    this.low = Math.min(this.low, at + first - off);
+    this.high = Math.max(this.high, at + last - off);
+  }
+
+  /** Rows of [from, from + n) whose cell holds a formula or a value other than "" (1) or not (0), by offset. */
+  contentMask(from: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    const end = Math.min(from + n, this.kinds.length);
+    for (let r = from; r < end; r++) {
+      const k = this.kinds[r];
+      if (k !== EMPTY && !(k === STRING && this.strings![r] === '')) out[r - from] = 1;
+    }
+    if (this.formulas.size <= n) {
+      for (const r of this.formulas.keys()) if (r >= from && r < from + n) out[r - from] = 1;
+    } else for (let i = 0; i < n; i++) if (this.formulas.has(from + i)) out[i] = 1;
+    return out;
   }
 
   cell(r: number): MemCell | undefined {

@@ -9,7 +9,7 @@
  * returns a snapshot of it (a plain object: changing it changes nothing in the sheet).
  */
 import { intersects, MAX_COLUMNS, type Rect } from '../address.js';
-import { Column, type MemCell } from './column.js';
+import { Column, type ColumnSlice, type MemCell } from './column.js';
 import type { Scalar } from './formula.js';
 
 export type { MemCell };
@@ -57,6 +57,8 @@ interface CellAt {
   cell: MemCell;
 }
 
+const EMPTY_COLUMN = new Column();
+
 export class MemorySheet {
   /** Columns by index; a column with nothing in it may be absent. */
   private readonly columns = new Map<number, Column>();
@@ -86,10 +88,16 @@ export class MemorySheet {
     this.visibility = h ? 'Hidden' : 'Visible';
   }
 
-  private column(c: number): Column {
+  /** Column `c`, made when absent: for block edits (copy.ts) that work on a column's arrays at once. */
+  column(c: number): Column {
     let col = this.columns.get(c);
     if (!col) this.columns.set(c, (col = new Column()));
     return col;
+  }
+
+  /** A copy of rows [from, from + n) of column `c` (column.ts ColumnSlice); an absent column gives an empty one. */
+  slice(c: number, from: number, n: number): ColumnSlice {
+    return (this.columns.get(c) ?? EMPTY_COLUMN).slice(from, n);
   }
 
   /** A snapshot of the cell, or undefined when it holds nothing (no value, formula or format). */

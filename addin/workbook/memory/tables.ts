@@ -191,10 +191,14 @@ export class Tables {
       const c = t.col + k;
       const fmt = sh.format(last, c);
       const calc = this.wb.autoCorrect.fillFormulas ? t.columns[k].calc : null;
-      for (let r = last + 1; r <= last + n; r++) {
-        if (calc && !skip?.(r, c) && isEmpty(sh, r, c)) sh.setContent(r, c, null, shiftFormula(calc, r - first, 0));
-        if (fmt && !sh.format(r, c)) sh.setFormat(r, c, fmt);
+      if (calc) {
+        // A formula without row-relative references (e.g. "=[@Sales]*2") reads the same in every row.
+        const same = shiftFormula(calc, 1, 0) === calc;
+        for (let r = last + 1; r <= last + n; r++)
+          if (!skip?.(r, c) && isEmpty(sh, r, c)) sh.setContent(r, c, null, same ? calc : shiftFormula(calc, r - first, 0));
       }
+      // Cells without a format of their own take it: the gaps between the column's runs, not a row at a time.
+      if (fmt) sh.column(c).formats.fillGaps(last + 1, last + n + 1, fmt);
     }
     t.rows += n;
   }

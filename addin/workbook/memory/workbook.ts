@@ -10,7 +10,7 @@ import { cellAddress, type Rect, rectAddress } from '../address.js';
 import { MB } from '../chunks.js';
 import { rootNamespace } from '../custom-xml.js';
 import { GENERAL_FORMAT } from '../formats.js';
-import { afterWrite } from './autocorrect.js';
+import { afterWrite, writtenInGrid } from './autocorrect.js';
 import { coerceCellInput, type CoerceResult } from './coerce.js';
 import { accessDenied, ExcelLikeError } from './errors.js';
 import { type ErrorValue, evaluateFormula, type FormulaHost, type Scalar, shiftFormula, type Value } from './formula.js';
@@ -175,7 +175,7 @@ export class MemoryWorkbook {
       }
       yield;
     }
-    afterWrite.apply(this, sh.name, rect, grid);
+    afterWrite.apply(this, sh.name, rect, writtenInGrid(grid));
   }
 
   /**

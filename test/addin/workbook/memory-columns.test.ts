@@ -1,9 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import type { Rect } from '../../../addin/workbook/address.js';
 import { utf8Length } from '../../../addin/workbook/memory/api/context.js';
+import { afterWrite, writtenInGrid } from '../../../addin/workbook/memory/autocorrect.js';
 import { coerceCellInput } from '../../../addin/workbook/memory/coerce.js';
 import { Column, FormatRuns } from '../../../addin/workbook/memory/column.js';
+import { copyRange, type CopyType } from '../../../addin/workbook/memory/copy.js';
 import { MemoryExcel } from '../../../addin/workbook/memory/excel-api.js';
+import { shiftFormula } from '../../../addin/workbook/memory/formula.js';
 import { MemorySheet } from '../../../addin/workbook/memory/sheet.js';
 import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
 
@@ -46,6 +51,30 @@ describe('the in-memory Excel keeps cells by column', () => {
     for (let r = 0; r < 100; r++) g.set(r, r + 1, 'm/d/yyyy');
     expect(runsOf(g, 101)).toEqual([[0, 100, 'm/d/yyyy']]);
     expect(g.bounds(50, 60)).toEqual([50, 59]);
+  });
+
+  it('fills the gaps between runs and pastes runs as a row-by-row edit would', () => {
+    const run = fc.tuple(fc.nat(30), fc.integer({ min: 1, max: 8 }), fc.constantFrom('0.00', '@', 'm/d/yyyy'));
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 6 }), fc.nat(30), fc.integer({ min: 0, max: 12 }), fc.nat(30), (runs, from, n, at) => {
+        const make = () => {
+          const f = new FormatRuns();
+          for (const [a, len, x] of runs) f.set(a, a + len, x);
+          return f;
+        };
+        const [fast, slow] = [make(), make()];
+        fast.fillGaps(from, from + n, '#,##0');
+        for (let r = from; r < from + n; r++) if (slow.get(r) === undefined) slow.set(r, r + 1, '#,##0');
+        expect(runsOf(fast, 50)).toEqual(runsOf(slow, 50));
+        const source = make();
+        const offs = source.runsIn(from, from + n).map(([a, b, x]): [number, number, string] => [a - from, b - from, x]);
+        const [pasted, byRow] = [make(), make()];
+        pasted.paste(offs, 0, n, at);
+        for (let i = 0; i < n; i++) byRow.set(at + i, at + i + 1, source.get(from + i));
+        expect(runsOf(pasted, 50)).toEqual(runsOf(byRow, 50));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('stores numbers, booleans and text by row, and finds the rows in use after values are removed', () => {
@@ -152,5 +181,137 @@ describe('the in-memory Excel keeps cells by column', () => {
         Math.round((next() - 0.5) * 1e19) / 1e4,
       );
     for (const n of samples) expect(coerceCellInput(n, {}, { date1904: false })).toEqual({ value: byDigits(n) });
+  });
+});
+
+/**
+ * Range.copyFrom cell by cell, as the in-memory Excel did before copy.ts (the reference the
+ * columnar copy must match): snapshot every source cell with its computed value, then write each
+ * destination cell, then AutoCorrect from the grid of what was written.
+ */
+function copyCellByCell(wb: MemoryWorkbook, src: Rect, dst: Rect, copyType: CopyType, skipBlanks: boolean): void {
+  const sh = wb.sheet('Sheet1');
+  const reps = (d: number, s: number) => (d > s && d % s === 0 ? d / s : 1);
+  const rect = { row: dst.row, col: dst.col, rows: src.rows * reps(dst.rows, src.rows), cols: src.cols * reps(dst.cols, src.cols) };
+  const snap = Array.from({ length: src.rows }, (_, i) =>
+    Array.from({ length: src.cols }, (_, j) => ({
+      ...(sh.get(src.row + i, src.col + j) ?? { value: null }),
+      computed: wb.value('Sheet1', src.row + i, src.col + j),
+    })),
+  );
+  const grid: unknown[][] = Array.from({ length: rect.rows }, () => Array<unknown>(rect.cols).fill(null));
+  for (let i = 0; i < rect.rows; i++)
+    for (let j = 0; j < rect.cols; j++) {
+      const si = i % src.rows;
+      const sj = j % src.cols;
+      const s = snap[si][sj];
+      if (skipBlanks && s.value === null && !s.formula) continue;
+      const r = rect.row + i;
+      const c = rect.col + j;
+      if (copyType === 'All' || copyType === 'Formats') sh.setFormat(r, c, s.format);
+      if (copyType === 'Formats') continue;
+      if (copyType === 'Values') sh.setContent(r, c, s.computed ?? null);
+      else if (s.formula) sh.setContent(r, c, null, shiftFormula(s.formula, r - (src.row + si), c - (src.col + sj)));
+      else sh.setContent(r, c, s.value);
+      grid[i][j] = sh.formula(r, c) ?? sh.value(r, c);
+    }
+  if (copyType !== 'Formats') afterWrite.apply(wb, 'Sheet1', rect, writtenInGrid(grid));
+}
+
+describe('Range.copyFrom column by column (copy.ts)', () => {
+  const ROWS = 24;
+  const COLS = 6;
+  const cellInput = fc.oneof(
+    fc.constantFrom<unknown>(null, '', 'text', 'Zoë', 'TRUE', true, false, 0, -1.5, 42),
+    fc.integer({ min: -1000, max: 1000 }),
+    fc.constantFrom('=A1+1', '=$B$2*2', '=B3&"x"', '=SUM(A1:B4)', '=[@K]*2', '=1/0', '=C$1+$C1'),
+  );
+  const rectIn = (maxRows: number, maxCols: number) =>
+    fc
+      .record({
+        row: fc.nat(ROWS - 1),
+        col: fc.nat(COLS - 1),
+        rows: fc.integer({ min: 1, max: maxRows }),
+        cols: fc.integer({ min: 1, max: maxCols }),
+      })
+      .map((r) => ({ ...r, rows: Math.min(r.rows, ROWS - r.row), cols: Math.min(r.cols, COLS - r.col) }));
+  const sheet = fc.record({
+    cells: fc.array(fc.tuple(fc.nat(ROWS - 1), fc.nat(COLS - 1), cellInput), { maxLength: 60 }),
+    formats: fc.array(fc.tuple(rectIn(8, 3), fc.constantFrom('0.00', '@', 'm/d/yyyy', 'General')), { maxLength: 4 }),
+    table: fc.option(rectIn(8, 3), { nil: undefined }),
+  });
+
+  function build(spec: { cells: [number, number, unknown][]; formats: [Rect, string][]; table?: Rect }): MemoryWorkbook {
+    const wb = new MemoryWorkbook();
+    for (const [rect, f] of spec.formats) wb.setFormat('Sheet1', rect, f);
+    for (const [r, c, v] of spec.cells) wb.writeCells('Sheet1', { row: r, col: c, rows: 1, cols: 1 }, [[v]], 'formulas');
+    if (spec.table && spec.table.rows >= 2) wb.addTable('Sheet1', spec.table, 'T');
+    return wb;
+  }
+
+  const state = (wb: MemoryWorkbook) => ({
+    snapshot: wb.snapshot(),
+    used: [wb.usedRect('Sheet1', undefined, true), wb.usedRect('Sheet1', undefined, false)],
+    calc: wb.tables.map((t) => t.columns.map((c) => c.calc)),
+  });
+
+  it('matches a cell-by-cell copy on random sheets and rectangles, overlapping or not, for every copy type', () => {
+    fc.assert(
+      fc.property(
+        sheet,
+        rectIn(6, 3),
+        rectIn(12, 6),
+        fc.constantFrom<CopyType>('All', 'Values', 'Formats', 'Formulas'),
+        fc.boolean(),
+        (spec, src, dst, copyType, skipBlanks) => {
+          const columnar = build(spec);
+          const reference = build(spec);
+          const outcome = (f: () => void) => {
+            try {
+              f();
+              return 'ok';
+            } catch (e) {
+              return (e as { code?: string }).code ?? String(e);
+            }
+          };
+          const a = outcome(() =>
+            copyRange(columnar, { sheet: 'Sheet1', rect: src }, { sheet: 'Sheet1', rect: dst }, copyType, skipBlanks, false),
+          );
+          const b = outcome(() => copyCellByCell(reference, src, dst, copyType, skipBlanks));
+          expect(a).toBe(b);
+          expect(state(columnar)).toEqual(state(reference));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('copies a column slice into rows far below, growing the column, and keeps its bounds', () => {
+    const wb = new MemoryWorkbook();
+    wb.writeCells('Sheet1', { row: 0, col: 0, rows: 4, cols: 1 }, [['a'], [1], [true], [null]], 'values');
+    copyRange(
+      wb,
+      { sheet: 'Sheet1', rect: { row: 0, col: 0, rows: 4, cols: 1 } },
+      { sheet: 'Sheet1', rect: { row: 5000, col: 0, rows: 4, cols: 1 } },
+      'All',
+      false,
+      false,
+    );
+    expect([5000, 5001, 5002, 5003].map((r) => wb.value('Sheet1', r, 0))).toEqual(['a', 1, true, null]);
+    expect(wb.usedRect('Sheet1')).toEqual({ row: 0, col: 0, rows: 5003, cols: 1 });
+    // A block ending in an empty cell pasted over the bottom value: the used range ends above it.
+    const column = { sheet: 'Sheet1', rect: { row: 0, col: 0, rows: 4, cols: 1 } };
+    copyRange(wb, column, { sheet: 'Sheet1', rect: { row: 4999, col: 0, rows: 4, cols: 1 } }, 'Values', false, false);
+    expect(wb.usedRect('Sheet1')).toEqual({ row: 0, col: 0, rows: 5002, cols: 1 });
+    // Only empties: nothing is left below row 3.
+    copyRange(
+      wb,
+      { sheet: 'Sheet1', rect: { row: 100, col: 0, rows: 4, cols: 1 } },
+      { sheet: 'Sheet1', rect: { row: 4999, col: 0, rows: 4, cols: 1 } },
+      'Values',
+      false,
+      false,
+    );
+    expect(wb.usedRect('Sheet1')).toEqual({ row: 0, col: 0, rows: 3, cols: 1 });
   });
 });

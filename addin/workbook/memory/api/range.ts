@@ -8,11 +8,9 @@
 import { MAX_COLUMNS, MAX_ROWS, parseAddress, type Rect, rectAddress } from '../../address.js';
 import { formatCell } from '../../cell-display.js';
 import { quoteSheet } from '../../target.js';
-import { afterWrite } from '../autocorrect.js';
+import { copyRange, type CopyType } from '../copy.js';
 import { ExcelLikeError } from '../errors.js';
-import { shiftFormula } from '../formula.js';
 import { fromR1C1, toR1C1 } from '../r1c1.js';
-import type { MemCell } from '../sheet.js';
 import { ConditionalFormatCollection } from './conditional-format.js';
 import { ClientObject, type Ctx, loadNames, nextTask, parseQualified } from './context.js';
 import type { RangeProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
@@ -297,73 +295,13 @@ export class Range extends ClientObject implements RangeProxy {
     });
   }
 
-  /**
-   * Range.copyFrom(source, copyType, skipBlanks, transpose) (ExcelApi 1.9, excel.d.ts): the
-   * destination grows to the source's size from its top-left cell, or repeats the source when it is an
-   * exact multiple of it; formulas' relative A1 references shift by the offset, as Excel's copy does.
-   * "Values" pastes computed values as constants, "Formats" only number formats, "Formulas" formulas and
-   * constants without formats. Table AutoCorrect applies as for any write. Verify in Excel: with
-   * `transpose`, a formula's relative references shift by its own cell's offset (Excel may remap
-   * references that point inside the copied block).
-   * Verify in Excel: no document says what pasting into a range with filtered-out (hidden) rows does;
-   * the UI refuses multi-area pastes on filtered ranges, so we fail with InvalidOperation.
-   */
-  copyFrom(
-    source: Range | string,
-    copyType: 'All' | 'Values' | 'Formats' | 'Formulas' = 'All',
-    skipBlanks = false,
-    transpose = false,
-  ): void {
+  /** Range.copyFrom(source, copyType, skipBlanks, transpose) (ExcelApi 1.9): copy.ts, column by column. */
+  copyFrom(source: Range | string, copyType: CopyType = 'All', skipBlanks = false, transpose = false): void {
     this.ctx.requires('1.9', 'Range.copyFrom');
     this.ctx.enqueue({ op: 'copyFrom', format: copyType }, () => {
       const dst = this.at();
       const src: Where = typeof source === 'string' ? parseQualified(source, dst.sheet) : source.at();
-      const wb = this.ctx.wb;
-      const sh = wb.guard(dst.sheet, 'Range.copyFrom');
-      const srcSheet = wb.sheet(src.sheet);
-      const sRows = transpose ? src.rect.cols : src.rect.rows;
-      const sCols = transpose ? src.rect.rows : src.rect.cols;
-      const reps = (d: number, s: number) => (d > s && d % s === 0 ? d / s : 1);
-      const rect = {
-        row: dst.rect.row,
-        col: dst.rect.col,
-        rows: sRows * reps(dst.rect.rows, sRows),
-        cols: sCols * reps(dst.rect.cols, sCols),
-      };
-      if (rect.row + rect.rows > MAX_ROWS || rect.col + rect.cols > MAX_COLUMNS)
-        throw new ExcelLikeError('InvalidArgument', 'The paste runs off the sheet.');
-      for (let r = rect.row; r < rect.row + rect.rows; r++)
-        if (sh.hiddenRows.has(r)) throw new ExcelLikeError('InvalidOperation', 'Cannot paste into a range with filtered-out rows.');
-      // Snapshot the source first (source and destination may overlap).
-      const snap: (MemCell & { computed: unknown })[][] = [];
-      for (let i = 0; i < src.rect.rows; i++) {
-        snap.push([]);
-        for (let j = 0; j < src.rect.cols; j++) {
-          const cell = srcSheet.get(src.rect.row + i, src.rect.col + j);
-          snap[i].push({ ...(cell ?? { value: null }), computed: wb.value(src.sheet, src.rect.row + i, src.rect.col + j) });
-        }
-      }
-      const grid: unknown[][] = Array.from({ length: rect.rows }, () => Array<unknown>(rect.cols).fill(null));
-      for (const m of sh.mergesIn(rect))
-        if (m.row < rect.row || m.col < rect.col || m.row + m.rows > rect.row + rect.rows || m.col + m.cols > rect.col + rect.cols)
-          throw new ExcelLikeError('InvalidOperation', 'Cannot change part of a merged cell.');
-      for (let i = 0; i < rect.rows; i++)
-        for (let j = 0; j < rect.cols; j++) {
-          const si = transpose ? j % sCols : i % sRows;
-          const sj = transpose ? i % sRows : j % sCols;
-          const s = snap[si][sj];
-          const blank = s.value === null && !s.formula;
-          if (skipBlanks && blank) continue;
-          const r = rect.row + i;
-          const c = rect.col + j;
-          if (copyType !== 'Values' && copyType !== 'Formulas') sh.setFormat(r, c, s.format);
-          if (copyType === 'Formats') continue;
-          if (copyType === 'Values') sh.setContent(r, c, (s.computed ?? null) as never);
-          else if (s.formula) sh.setContent(r, c, null, shiftFormula(s.formula, r - (src.rect.row + si), c - (src.rect.col + sj)));
-          else sh.setContent(r, c, s.value);
-          grid[i][j] = sh.formula(r, c) ?? sh.value(r, c);
-        }
-      if (copyType !== 'Formats') afterWrite.apply(wb, sh.name, rect, grid);
+      copyRange(this.ctx.wb, src, dst, copyType, skipBlanks, transpose);
     });
   }
 
