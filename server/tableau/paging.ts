@@ -91,6 +91,20 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   let changed = false;
   let emptyAt = Infinity;
 
+  // The answer, de-duplicated by id in page order, built while pages are still arriving: pages
+  // 1..mergedUpTo are in it. Merging the whole list after the last page put ~10,000 Set inserts on
+  // the listing's last stretch, when nothing else is in flight (bench list_10k, issue #18).
+  const seen = new Set<string>();
+  const merged: T[] = [];
+  let mergedUpTo = 0;
+  const merge = (batch: T[]): void => {
+    for (const item of batch) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      merged.push(item);
+    }
+  };
+
   const record = (n: number, r: PageResult<T>, expectedTotal: number | undefined): void => {
     dropped += r.dropped.length;
     if (r.dropped.length)
@@ -98,6 +112,11 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     const earlier = pages.get(n);
     if (earlier) earlier.push(r.items);
     else pages.set(n, [r.items]);
+    // First pass only: each page has one batch, so page order is the order of the final answer.
+    for (let next = pages.get(mergedUpTo + 1); next && next.length === 1 && !changed; next = pages.get(mergedUpTo + 1)) {
+      merge(next[0]);
+      mergedUpTo++;
+    }
     if (r.totalAvailable !== undefined) lastTotal = r.totalAvailable;
     if (n === 1 && expectedTotal === undefined) return;
     if (r.totalAvailable !== expectedTotal) changed = true;
@@ -228,18 +247,17 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     await runPool(again, o.pool, (n) => get(n, newTotal));
   }
 
-  const seen = new Set<string>();
-  const items: T[] = [];
-  for (const n of [...pages.keys()].sort((a, b) => a - b)) {
-    for (const batch of pages.get(n)!) {
-      for (const item of batch) {
-        if (seen.has(item.id)) continue;
-        seen.add(item.id);
-        items.push(item);
-      }
-    }
+  if (rechecked) {
+    // A page read twice holds both passes, in pass order, before the next page: merge it all again.
+    seen.clear();
+    merged.length = 0;
+    mergedUpTo = 0;
   }
-  return { items, totalAvailable: lastTotal ?? total, requests, dropped, rechecked };
+  for (const n of [...pages.keys()].sort((a, b) => a - b)) {
+    if (n <= mergedUpTo) continue;
+    for (const batch of pages.get(n)!) merge(batch);
+  }
+  return { items: merged, totalAvailable: lastTotal ?? total, requests, dropped, rechecked };
 }
 
 // ---- filter / sort / fields -------------------------------------------------------------------
