@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { splitTopLevel } from '../../common/filter-syntax.js';
 import { TableauError } from './errors.js';
 import type { Logger } from './http.js';
+import { ParseTurns } from './parse-turns.js';
 import type { ResourceDef } from './resources.js';
 import { type Dropped, parseList, unwrapList } from './schemas/coerce.js';
 import { paginationSchema } from './schemas/pagination.js';
@@ -144,17 +145,23 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   let total = 0;
   let pageCount = expected;
   type InFlight = { n: number; answer: ReturnType<FetchPage<T>> };
+  // When each page that came in is parsed: after the other answers of its round are read (parse-turns.ts).
+  const turns = new ParseTurns(() => pending.length > 0);
+  const send = (n: number): ReturnType<FetchPage<T>> => {
+    turns.sent(n);
+    return fetch(n, pageSize);
+  };
   const sendNext = (): InFlight | undefined => {
     for (let n = pending.shift(); n !== undefined; n = pending.shift()) {
       if (n > emptyAt) continue;
-      const answer = fetch(n, pageSize);
+      const answer = send(n);
       // Awaited by its slot unless this slot fails first; then its own failure must not go unhandled.
       answer.catch(() => undefined);
       return { n, answer };
     }
     return undefined;
   };
-  const firstRound: InFlight[] = range(1, k).map((n) => ({ n, answer: fetch(n, pageSize) }));
+  const firstRound: InFlight[] = range(1, k).map((n) => ({ n, answer: send(n) }));
   // If page 1 fails, its error is the one reported; an early page's failure must not go unhandled meanwhile.
   for (const p of firstRound.slice(1)) p.answer.catch(() => undefined);
   let firstRead!: () => void;
@@ -199,25 +206,31 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
       try {
         answer = await current.answer;
       } catch (err) {
+        turns.settled(current.n, false);
         if (current.n === 1) firstFailed(err);
         throw err;
       }
       requests++;
+      turns.settled(current.n, true);
       let next = sendNext(); // before parsing this page: see FetchPage
-      // The HTTP client writes the request a few ticks later; let it, or the parse runs first anyway.
-      if (next && typeof answer === 'function') await new Promise<void>((resolve) => setImmediate(resolve));
+      // The other pages are checked against page 1's total: they are read after it.
+      if (current.n !== 1) await firstParsed;
+      // A turn comes from setImmediate at the earliest: the HTTP client writes the request first.
+      const parsed = typeof answer === 'function' ? await turns.turn() : () => undefined;
+      let r: PageResult<T>;
+      try {
+        r = readPage(answer);
+        if (current.n === 1) readFirst(r);
+      } catch (err) {
+        if (current.n === 1) firstFailed(err);
+        throw err;
+      } finally {
+        parsed();
+      }
       if (current.n === 1) {
-        try {
-          readFirst(readPage(answer));
-        } catch (err) {
-          firstFailed(err);
-          throw err;
-        }
         next ??= sendNext();
         fill();
       } else {
-        await firstParsed; // the other pages are checked against page 1's total
-        const r = readPage(answer);
         // A page sent on last time's length past the real end counts as nothing (not a change), unless it holds items.
         if (!(current.n > pageCount && r.items.length === 0)) record(current.n, r, total);
       }
