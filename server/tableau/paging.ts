@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { splitTopLevel } from '../../common/filter-syntax.js';
 import { TableauError } from './errors.js';
 import type { Logger } from './http.js';
+import { ParseTurns } from './parse-turns.js';
 import type { ResourceDef } from './resources.js';
 import { type Dropped, parseList, unwrapList } from './schemas/coerce.js';
 import { paginationSchema } from './schemas/pagination.js';
@@ -91,6 +92,20 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   let changed = false;
   let emptyAt = Infinity;
 
+  // The answer, de-duplicated by id in page order, built while pages are still arriving: pages
+  // 1..mergedUpTo are in it. Merging the whole list after the last page put ~10,000 Set inserts on
+  // the listing's last stretch, when nothing else is in flight (bench list_10k, issue #18).
+  const seen = new Set<string>();
+  const merged: T[] = [];
+  let mergedUpTo = 0;
+  const merge = (batch: T[]): void => {
+    for (const item of batch) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      merged.push(item);
+    }
+  };
+
   const record = (n: number, r: PageResult<T>, expectedTotal: number | undefined): void => {
     dropped += r.dropped.length;
     if (r.dropped.length)
@@ -98,6 +113,11 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     const earlier = pages.get(n);
     if (earlier) earlier.push(r.items);
     else pages.set(n, [r.items]);
+    // First pass only: each page has one batch, so page order is the order of the final answer.
+    for (let next = pages.get(mergedUpTo + 1); next && next.length === 1 && !changed; next = pages.get(mergedUpTo + 1)) {
+      merge(next[0]);
+      mergedUpTo++;
+    }
     if (r.totalAvailable !== undefined) lastTotal = r.totalAvailable;
     if (n === 1 && expectedTotal === undefined) return;
     if (r.totalAvailable !== expectedTotal) changed = true;
@@ -125,17 +145,23 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   let total = 0;
   let pageCount = expected;
   type InFlight = { n: number; answer: ReturnType<FetchPage<T>> };
+  // When each page that came in is parsed: after the other answers of its round are read (parse-turns.ts).
+  const turns = new ParseTurns(() => pending.length > 0);
+  const send = (n: number): ReturnType<FetchPage<T>> => {
+    turns.sent(n);
+    return fetch(n, pageSize);
+  };
   const sendNext = (): InFlight | undefined => {
     for (let n = pending.shift(); n !== undefined; n = pending.shift()) {
       if (n > emptyAt) continue;
-      const answer = fetch(n, pageSize);
+      const answer = send(n);
       // Awaited by its slot unless this slot fails first; then its own failure must not go unhandled.
       answer.catch(() => undefined);
       return { n, answer };
     }
     return undefined;
   };
-  const firstRound: InFlight[] = range(1, k).map((n) => ({ n, answer: fetch(n, pageSize) }));
+  const firstRound: InFlight[] = range(1, k).map((n) => ({ n, answer: send(n) }));
   // If page 1 fails, its error is the one reported; an early page's failure must not go unhandled meanwhile.
   for (const p of firstRound.slice(1)) p.answer.catch(() => undefined);
   let firstRead!: () => void;
@@ -180,25 +206,31 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
       try {
         answer = await current.answer;
       } catch (err) {
+        turns.settled(current.n, false);
         if (current.n === 1) firstFailed(err);
         throw err;
       }
       requests++;
+      turns.settled(current.n, true);
       let next = sendNext(); // before parsing this page: see FetchPage
-      // The HTTP client writes the request a few ticks later; let it, or the parse runs first anyway.
-      if (next && typeof answer === 'function') await new Promise<void>((resolve) => setImmediate(resolve));
+      // The other pages are checked against page 1's total: they are read after it.
+      if (current.n !== 1) await firstParsed;
+      // A turn comes from setImmediate at the earliest: the HTTP client writes the request first.
+      const parsed = typeof answer === 'function' ? await turns.turn() : () => undefined;
+      let r: PageResult<T>;
+      try {
+        r = readPage(answer);
+        if (current.n === 1) readFirst(r);
+      } catch (err) {
+        if (current.n === 1) firstFailed(err);
+        throw err;
+      } finally {
+        parsed();
+      }
       if (current.n === 1) {
-        try {
-          readFirst(readPage(answer));
-        } catch (err) {
-          firstFailed(err);
-          throw err;
-        }
         next ??= sendNext();
         fill();
       } else {
-        await firstParsed; // the other pages are checked against page 1's total
-        const r = readPage(answer);
         // A page sent on last time's length past the real end counts as nothing (not a change), unless it holds items.
         if (!(current.n > pageCount && r.items.length === 0)) record(current.n, r, total);
       }
@@ -228,18 +260,17 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     await runPool(again, o.pool, (n) => get(n, newTotal));
   }
 
-  const seen = new Set<string>();
-  const items: T[] = [];
-  for (const n of [...pages.keys()].sort((a, b) => a - b)) {
-    for (const batch of pages.get(n)!) {
-      for (const item of batch) {
-        if (seen.has(item.id)) continue;
-        seen.add(item.id);
-        items.push(item);
-      }
-    }
+  if (rechecked) {
+    // A page read twice holds both passes, in pass order, before the next page: merge it all again.
+    seen.clear();
+    merged.length = 0;
+    mergedUpTo = 0;
   }
-  return { items, totalAvailable: lastTotal ?? total, requests, dropped, rechecked };
+  for (const n of [...pages.keys()].sort((a, b) => a - b)) {
+    if (n <= mergedUpTo) continue;
+    for (const batch of pages.get(n)!) merge(batch);
+  }
+  return { items: merged, totalAvailable: lastTotal ?? total, requests, dropped, rechecked };
 }
 
 // ---- filter / sort / fields -------------------------------------------------------------------
@@ -295,9 +326,15 @@ function invalid(message: string): TableauError {
 
 // ---- page response ----------------------------------------------------------------------------
 
+/**
+ * The page envelope: an object whose pagination block, when readable, tells the total. Built once:
+ * a zod schema built per page cost more CPU than converting the page's items (bench list_10k, issue #18).
+ */
+const pageEnvelope = z.looseObject({ pagination: paginationSchema.optional().catch(undefined) });
+
 /** Parse one page: `{pagination, workbooks:{workbook:[...]}}`, `{}` lists, bare objects, bad items. */
 export function parsePage<T>(def: ResourceDef, raw: unknown): PageResult<T> {
-  const shape = z.looseObject({ pagination: paginationSchema.optional().catch(undefined) }).safeParse(raw);
+  const shape = pageEnvelope.safeParse(raw);
   if (!shape.success) {
     throw new TableauError({ code: 'invalid-response', message: `Tableau's ${def.listKey} list was not a JSON object.` });
   }

@@ -40,23 +40,55 @@ export function tolerantObject<Shape extends Record<string, z.ZodType>>(shape: S
 
 /**
  * The fast converter of one object shape, generated once per schema at load time from its own
- * (constant) field names: every field read and write is then a named property access on items that
- * all share one hidden class, where a loop over the keys made each a megamorphic keyed access
- * (~2x the cost of JSON.parse itself on a 1,000-workbook page). Same output as the loop it replaces:
- * shape keys first, in shape order, then unknown keys as they came.
+ * (constant) field names: every field read is then a named property access on items that all share
+ * one hidden class, where a loop over the keys made each a megamorphic keyed access (~2x the cost of
+ * JSON.parse itself on a 1,000-workbook page). Same output as zod: shape keys first, in shape order
+ * (those present in the input or giving a value), then unknown keys as they came.
+ *
+ * The object is built by one object literal per set of present keys (`mask`), generated the first
+ * time that set is seen: a literal allocates the object whole with its properties in-object, where
+ * adding them one by one to `{}` grew a property store several times per item (the copies were 30 %
+ * of the allocation of a 10k listing, and V8 can pretenure a literal's objects when they all survive:
+ * bench list_10k, issue #18). A shape with more fields than a mask holds, or more sets of present
+ * keys than MAX_BUILDERS, is built key by key as before.
  */
+const MAX_BUILDERS = 32;
+const MAX_MASK_FIELDS = 30;
+
 function compileObject(fields: Array<{ key: string; fast: Fast }>): Fast {
   const k = fields.map((f) => JSON.stringify(f.key));
+  const r = fields.map((_, i) => `r${i}`);
+  const unknownKeys = `for (const key in value) { switch (key) { case ${k.join(': case ')}: continue; } out[key] = value[key]; }`;
+  /** `{ key: r, ... }` for the fields whose bit is set in `mask`. */
+  const builderOf = (mask: number): ((...values: unknown[]) => Record<string, unknown>) => {
+    const props = fields.flatMap((_, i) => ((mask >>> i) & 1 ? [`${k[i]}: r${i}`] : []));
+    return new Function(...r, `return { ${props.join(', ')} };`) as (...values: unknown[]) => Record<string, unknown>;
+  };
+  const byMask = fields.length <= MAX_MASK_FIELDS;
   const body = [
     "if (typeof value !== 'object' || value === null || Array.isArray(value)) return SLOW;",
     ...fields.map((_, i) => `const r${i} = f${i}(value[${k[i]}]); if (r${i} === SLOW) return SLOW;`),
+    byMask
+      ? [
+          `const mask = ${fields.map((_, i) => `((r${i} !== undefined || ${k[i]} in value) ? ${2 ** i} : 0)`).join(' | ')};`,
+          `let build = builders.get(mask);`,
+          `if (build === undefined && builders.size < ${MAX_BUILDERS}) { build = builderOf(mask); builders.set(mask, build); }`,
+          `if (build !== undefined) { const out = build(${r.join(', ')}); ${unknownKeys} return out; }`,
+        ].join('\n')
+      : '',
     'const out = {};',
     ...fields.map((_, i) => `if (r${i} !== undefined || ${k[i]} in value) out[${k[i]}] = r${i};`),
-    `for (const key in value) { switch (key) { case ${k.join(': case ')}: continue; } out[key] = value[key]; }`,
+    unknownKeys,
     'return out;',
   ].join('\n');
-  const make = new Function('SLOW', ...fields.map((_, i) => `f${i}`), `return function fastObject(value) {\n${body}\n};`);
-  return make(SLOW, ...fields.map((f) => f.fast)) as Fast;
+  const make = new Function(
+    'SLOW',
+    'builders',
+    'builderOf',
+    ...fields.map((_, i) => `f${i}`),
+    `return function fastObject(value) {\n${body}\n};`,
+  );
+  return make(SLOW, new Map(), builderOf, ...fields.map((f) => f.fast)) as Fast;
 }
 
 /** Ids: a non-empty string. */
@@ -161,7 +193,11 @@ export function parseList<T>(raw: unknown[], item: z.ZodType<T>): TolerantList<T
 
 /** Nested lists (tags, views inside a workbook): same tolerance, drops are not worth a log line. */
 export function nestedList<T>(itemKey: string, item: z.ZodType<T>) {
-  const read = (w: unknown): T[] => parseList(unwrapList(w, itemKey), item).items;
+  // Most items have none (list answers carry no views, most workbooks no tags): no parse for those.
+  const read = (w: unknown): T[] => {
+    const raw = unwrapList(w, itemKey);
+    return raw.length === 0 ? [] : parseList(raw, item).items;
+  };
   return withFast(z.unknown().optional().transform(read), read);
 }
 
@@ -169,5 +205,8 @@ const tagSchema = tolerantObject({ label: text });
 /** `"tags": {"tag": [{"label": "x"}]}` / `"tags": {}` → ['x']. */
 export const tags = withFast(
   nestedList('tag', tagSchema).transform((t) => t.map((x) => x.label)),
-  (w) => parseList(unwrapList(w, 'tag'), tagSchema).items.map((x) => x.label),
+  (w) => {
+    const raw = unwrapList(w, 'tag');
+    return raw.length === 0 ? [] : parseList(raw, tagSchema).items.map((x) => x.label);
+  },
 );

@@ -60,6 +60,14 @@ describe('10,000-workbook site with faults', () => {
     expect(logger.lines.join('\n')).not.toContain(sim.demo.patSecret);
   }, 60_000);
 
+  it('a list page that is not JSON is an error naming Tableau, not a crash', async () => {
+    const c = await connect();
+    sim.faults.set([{ kind: 'malformedJson', path: '*/sites/*/workbooks', method: 'GET', after: 2, count: 1 }]);
+    const listing = c.listAll('workbooks');
+    await expect(listing).rejects.toMatchObject({ code: 'invalid-response', message: expect.stringContaining('Tableau') });
+    sim.faults.clear();
+  }, 60_000);
+
   it('still lists every surviving workbook once when items are deleted between pages', async () => {
     const logger = memoryLogger();
     const c = await connect(logger);
