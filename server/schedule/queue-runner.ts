@@ -652,7 +652,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
       }
       // The history limit as the run began (not read again: one statement less per run); a limit
       // changed meanwhile applies from the next run. A schedule deleted meanwhile took its runs along.
-      await this.options.snapshots.trim(schedule.id, schedule.historyLimit);
+      await this.options.snapshots.trim(schedule.id, schedule.historyLimit, run.id);
       return outcome.run;
     } catch (err) {
       log.error({ err }, 'scheduled run could not be recorded');
