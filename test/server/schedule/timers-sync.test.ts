@@ -165,4 +165,15 @@ describe('ScheduleTimers with times enqueued ahead (the queue runner)', () => {
     await t.idle(() => []);
     expect(onDue).not.toHaveBeenCalled();
   });
+
+  it('a resync arms a schedule made elsewhere whose next time was enqueued ahead: past that time, the workers woken at it', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const { state, schedules } = store({ ...schedule('09:00'), lastSlotAt: '2026-03-02T09:00:00.000Z' });
+    const { log, options } = ahead(state, 60_000);
+    const t = new ScheduleTimers({ schedules, clock, logger: silent, started: () => true, onDue: async () => undefined, ahead: options });
+    t.sync([state.current]);
+    await t.idle(() => []);
+    expect(log.upcoming).toEqual(['2026-03-02T09:00:00.000Z']);
+    expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-03T09:00:00.000Z']);
+  });
 });
