@@ -148,6 +148,11 @@ export function nextRunAfter(spec: ScheduleSpec, from: Date): Date | null {
   return next && new Date(next);
 }
 
+/** Whether `at` is one of the spec's times (a job enqueued before its time checks it still is: queue-runner.ts). */
+export function isTimeOf(spec: ScheduleSpec, at: Date): boolean {
+  return nextRunAfter(spec, new Date(at.getTime() - 1))?.getTime() === at.getTime();
+}
+
 /** The latest run at or before `at`, searching no further back than `notBefore` (exclusive). */
 function latestRunAtOrBefore(spec: ScheduleSpec, at: Date, notBefore: Date): Date | null {
   // Walk back in growing windows and take the last run inside [at - window, at].

@@ -35,8 +35,9 @@ import type { Logger } from '../log.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 import { RunInProgressError, type RunRecord, type RunStart } from '../store/snapshots.js';
 import { Batcher } from './batcher.js';
-import { type SchedulerClock, systemClock } from './clock.js';
+import { type SchedulerClock, systemClock, type Timer } from './clock.js';
 import { runInterrupted, runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
+import { isTimeOf, nextRunAfter } from './math.js';
 import { recordSnapshot } from './record.js';
 import type { RunHandle, RunnerOptions, ScheduleRunner } from './runner.js';
 import { type DueStart, ScheduleTimers } from './timers.js';
@@ -57,6 +58,12 @@ export interface QueueSettings {
   pollingSeconds?: number;
   /** Runs one instance takes at once. Default 20. */
   workers?: number;
+  /**
+   * How long before a due time it is put on the queue (to start at that time); 0: only when it
+   * comes. Default twice maintenanceSeconds, so every instance's resync sees each time within the
+   * lead at least once.
+   */
+  aheadSeconds?: number;
 }
 
 /**
@@ -86,6 +93,8 @@ interface PullJobData {
   missed?: number;
   /** "Run now": the run record written when the job was sent. */
   runId?: string;
+  /** Enqueued before its time (timers.ts AheadOptions): the schedule may have changed since. */
+  ahead?: true;
 }
 
 type PullJob = PgBoss.JobWithMetadata<PullJobData>;
@@ -172,6 +181,14 @@ export class QueueScheduleRunner implements ScheduleRunner {
     await this.boss?.complete(PULL_QUEUE, ids);
     return ids.map(() => undefined);
   });
+  /** Timers that wake the fetch loop at a time enqueued ahead, one per distinct time. */
+  private readonly wakes = new Map<number, Timer>();
+  /** How long before its time a due time is enqueued (QueueSettings.aheadSeconds); 0: not at all. */
+  private readonly aheadMs: number;
+  /** Jobs fetched before their time waiting for it (untilTime): a stop ends their waits. */
+  private readonly waiting = new Set<() => void>();
+  /** The schedule look-ups of timers and workers, gathered into one query per batch (batcher.ts). */
+  private readonly finds: Batcher<string, ScheduleRecord | undefined>;
   /** Due times to enqueue, gathered while an insert is on its way (batcher.ts). */
   private readonly dueTimes = new Batcher<DueJob>(async (due) => {
     await this.enqueueMany(due);
@@ -180,11 +197,15 @@ export class QueueScheduleRunner implements ScheduleRunner {
 
   constructor(private readonly options: QueueRunnerOptions) {
     this.clock = options.clock ?? systemClock;
-    // 1,000 timers firing at one minute each look their schedule up: one query per gathered batch.
+    // 1,000 timers firing at one minute each look their schedule up, and so do the runs a fetch
+    // took together: one query per gathered batch.
     const finds = new Batcher<string, ScheduleRecord | undefined>(async (ids) => {
       const byId = new Map((await options.schedules.findMany(ids)).map((s) => [s.id, s]));
       return ids.map((id) => byId.get(id));
     });
+    this.finds = finds;
+    const aheadSeconds = options.queue.aheadSeconds ?? 2 * (options.queue.maintenanceSeconds ?? DEFAULTS.maintenanceSeconds);
+    this.aheadMs = aheadSeconds * 1000;
     this.timers = new ScheduleTimers({
       schedules: { find: (id) => finds.add(id) },
       clock: this.clock,
@@ -192,6 +213,15 @@ export class QueueScheduleRunner implements ScheduleRunner {
       lateAfterMs: options.lateAfterMs,
       started: () => this.started,
       onDue: (schedule, due, log) => this.enqueue(schedule, due, log),
+      ...(aheadSeconds > 0
+        ? {
+            ahead: {
+              ms: aheadSeconds * 1000,
+              enqueue: (schedule, at) => this.enqueueAhead(schedule, at),
+              upcoming: (at) => this.wakeAt(at),
+            },
+          }
+        : {}),
     });
     this.runSeconds = options.queue.runSeconds ?? (options.queue.runMinutes ?? DEFAULTS.runMinutes) * 60;
   }
@@ -248,6 +278,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
     this.ready = false;
     clearInterval(this.sweeper);
     this.timers.cancelAll();
+    for (const wake of this.wakes.values()) wake.cancel();
+    this.wakes.clear();
+    for (const wakeUp of this.waiting) wakeUp();
     for (const entry of this.running.values()) {
       entry.reason ??= 'stopping';
       entry.abort.abort();
@@ -402,6 +435,46 @@ export class QueueScheduleRunner implements ScheduleRunner {
     }
   }
 
+  /** Wakes the fetch loop at `at` (a time enqueued ahead starts then), once per distinct time. */
+  private wakeAt(at: Date): void {
+    const t = at.getTime();
+    if (!this.started || this.wakes.has(t) || t <= this.clock.now().getTime()) return;
+    this.wakes.set(
+      t,
+      this.clock.setTimer(at, () => {
+        this.wakes.delete(t);
+        this.wake();
+      }),
+    );
+  }
+
+  /**
+   * A time coming soon (timers.ts AheadOptions): the same job as when it comes (same id, so the
+   * instances enqueuing it ahead or at its time make one job), held by pg-boss until that time
+   * (`startAfter`, compared with the database's clock: instances and database keep one time, NTP),
+   * and its slot marked. The worker checks that the schedule is still due then (runJob).
+   */
+  private async enqueueAhead(schedule: ScheduleRecord, at: Date): Promise<void> {
+    if (!this.boss) throw schedulerStopped();
+    const id = schedule.id;
+    const data: PullJobData = { scheduleId: id, trigger: 'schedule', scheduledFor: at.toISOString(), ahead: true };
+    const key = dueKey(id, at);
+    await this.dueTimes.add({
+      job: {
+        name: PULL_QUEUE,
+        id: jobIdFor(key),
+        data,
+        singletonKey: key,
+        retryLimit: 1,
+        expireInSeconds: this.runSeconds,
+        startAfter: at.toISOString(),
+      },
+      scheduleId: id,
+      at,
+    });
+    this.wakeAt(at);
+  }
+
   /** A scheduled time came (timers.ts): enqueue it once across instances; whichever instance's worker takes it runs it. */
   private async enqueue(schedule: ScheduleRecord, due: DueStart, log: Logger): Promise<void> {
     if (!this.boss) return;
@@ -433,8 +506,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
     // In job id order on every instance: two instances inserting the same ids wait for each other
     // row by row in one order, never each holding a row the other wants (a deadlock).
     await boss.insert(due.map((d) => d.job).sort((a, b) => (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0)));
-    // pg-boss's insert does not tell which jobs were new: the workers look once either way.
-    this.wake();
+    // pg-boss's insert does not tell which jobs were new: the workers look once either way (jobs
+    // enqueued ahead wake them at their time instead: wakeAt).
+    if (due.some((d) => d.job.startAfter === undefined)) this.wake();
     const byTime = new Map<number, string[]>();
     for (const d of due) byTime.set(d.at.getTime(), [...(byTime.get(d.at.getTime()) ?? []), d.scheduleId]);
     for (const [at, ids] of byTime) await this.options.schedules.markSlots(ids, new Date(at));
@@ -442,7 +516,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
 
   /** Runs a job's pull. Throws only to give the job back to the queue. */
   private async runJob(job: PullJob): Promise<void> {
-    const { snapshots, schedules } = this.options;
+    const { snapshots } = this.options;
     const data = job.data;
     const log = this.log.child({ scheduleId: data.scheduleId, job: job.id });
     const attempt = job.retryCount + 1;
@@ -455,9 +529,12 @@ export class QueueScheduleRunner implements ScheduleRunner {
       log.warn({ runId: cut.id, attempt }, 'run cut by the loss of its server instance: retrying it');
       await snapshots.fail(cut.id, runInterruptedRetrying().toApiError(), this.clock.now());
     }
-    const schedule = await schedules.find(data.scheduleId);
+    if (data.ahead) await this.untilTime(new Date(data.scheduledFor!));
+    const schedule = await this.finds.add(data.scheduleId);
     if (!schedule) return; // deleted meanwhile: the job is done
     if (!this.started) throw new StopRequested();
+    const start = data.ahead ? this.aheadStart(schedule, data, log) : { trigger: data.trigger, missed: data.missed };
+    if (!start) return;
     if (data.runId && attempt === 1 && !prepared) return; // "run now" whose record went (schedule deleted)
     if (this.running.has(schedule.id)) {
       log.info({ scheduledFor: data.scheduledFor }, 'scheduled time skipped: the previous run is still going');
@@ -474,10 +551,10 @@ export class QueueScheduleRunner implements ScheduleRunner {
         prepared ??
         (await snapshots
           .begin(schedule.id, {
-            trigger: data.trigger,
+            trigger: start.trigger,
             startedAt: this.clock.now(),
             ...(data.scheduledFor ? { scheduledFor: new Date(data.scheduledFor) } : {}),
-            ...(data.missed !== undefined ? { missed: data.missed } : {}),
+            ...(start.missed !== undefined ? { missed: start.missed } : {}),
             jobId: job.id,
             attempt,
           })
@@ -496,6 +573,50 @@ export class QueueScheduleRunner implements ScheduleRunner {
       resolveDone(undefined);
       if (this.running.get(schedule.id) === entry) this.running.delete(schedule.id);
     }
+  }
+
+  /**
+   * pg-boss holds a job enqueued ahead until its time by the database's clock; when this
+   * instance's clock is behind, the job waits here for its time (at most the lead). A stop ends
+   * the wait and gives the job back.
+   */
+  private async untilTime(at: Date): Promise<void> {
+    const now = this.clock.now().getTime();
+    const wait = Math.min(at.getTime() - now, this.aheadMs);
+    if (wait <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimer(new Date(now + wait), () => wakeUp());
+      const wakeUp = () => {
+        timer.cancel();
+        this.waiting.delete(wakeUp);
+        resolve();
+      };
+      this.waiting.add(wakeUp);
+    });
+    if (!this.started) throw new StopRequested();
+  }
+
+  /**
+   * How a job enqueued ahead starts, or undefined when it must not run: its time is no longer a
+   * time of the schedule (the spec was changed since; the new spec's times are the timers' again),
+   * or it starts so late that a later time of the spec has passed too (every instance was down:
+   * the timers' catch-up runs that later time, once). Late with no later time passed: a catch-up
+   * of one missed time, as the timers would have enqueued it (timers.ts lateAfterMs).
+   */
+  private aheadStart(schedule: ScheduleRecord, data: PullJobData, log: Logger): Pick<RunStart, 'trigger' | 'missed'> | undefined {
+    const at = new Date(data.scheduledFor!);
+    const now = this.clock.now();
+    if (!isTimeOf(schedule.spec, at)) {
+      log.info({ scheduledFor: data.scheduledFor }, 'enqueued time skipped: the schedule was changed and is not due then any more');
+      return undefined;
+    }
+    if (now.getTime() - at.getTime() <= (this.options.lateAfterMs ?? 60_000)) return { trigger: 'schedule' };
+    const later = nextRunAfter(schedule.spec, at);
+    if (later && later.getTime() <= now.getTime()) {
+      log.info({ scheduledFor: data.scheduledFor }, 'enqueued time skipped: a later time has passed too, and runs as the catch-up');
+      return undefined;
+    }
+    return { trigger: 'catch-up', missed: 1 };
   }
 
   private async execute(schedule: ScheduleRecord, run: RunRecord, entry: Running): Promise<RunRecord | undefined> {
@@ -531,7 +652,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
       }
       // The history limit as the run began (not read again: one statement less per run); a limit
       // changed meanwhile applies from the next run. A schedule deleted meanwhile took its runs along.
-      await this.options.snapshots.trim(schedule.id, schedule.historyLimit);
+      await this.options.snapshots.trim(schedule.id, schedule.historyLimit, run.id);
       return outcome.run;
     } catch (err) {
       log.error({ err }, 'scheduled run could not be recorded');

@@ -63,7 +63,7 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
   let writer: SnapshotWriter | undefined;
   // The run before, taken now: once this one succeeds it is the latest.
   // Read while the pull begins (one round trip less before Tableau is asked), used at the end.
-  const previous = snapshots.latestSucceeded(run.scheduleId).catch(() => undefined);
+  const previous = snapshots.latestSucceeded(run.scheduleId, run.id).catch(() => undefined);
   try {
     it = messages[Symbol.asyncIterator]();
     for (;;) {

@@ -223,7 +223,7 @@ export class InProcessScheduleRunner implements ScheduleRunner {
         log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs, bytes: outcome.run?.storedBytes }, 'scheduled pull stored');
       }
       const current = await this.options.schedules.find(schedule.id);
-      if (current) await this.options.snapshots.trim(current.id, current.historyLimit);
+      if (current) await this.options.snapshots.trim(current.id, current.historyLimit, run.id);
       return outcome.run;
     } catch (err) {
       // Only the store can fail here (e.g. the schedule and its runs were deleted mid-run).

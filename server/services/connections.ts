@@ -14,6 +14,7 @@ import type { ConnectionWithAuth } from '../store/connections.js';
 import type { Store } from '../store/index.js';
 import { ClientPool } from './client-pool.js';
 import type { Tableau, TableauConnector } from './tableau.js';
+import { TtlMemo } from './ttl-memo.js';
 
 /** The caller's session, when it already has one: a new connection of the same user joins it. */
 export interface KnownSession {
@@ -32,6 +33,16 @@ export interface ConnectionOptions {
   allowedSites?: readonly string[];
 }
 
+/**
+ * How long a scheduled run's look-up of its connection (find) is reused on this instance: 1,000
+ * runs due at one minute on a few connections read and unseal each one once per few seconds
+ * instead of once per run (one SQL statement per run, bench/team.ts). A change made through this
+ * instance (connect, remove) is seen at once; one made through another instance within this long
+ * (new credentials: the shared Tableau session is reused anyway, client-pool.ts; a deleted
+ * connection takes its schedules along, so their runs stop at the schedule's look-up).
+ */
+const CONNECTION_MEMO_MS = 5_000;
+
 const noConnection = () => notFound('No such connection. It may have been removed; connect again.');
 
 const siteName = (contentUrl: string) => (contentUrl ? `"${contentUrl}"` : 'the Default site');
@@ -46,6 +57,11 @@ function checkSiteAllowed(allowed: readonly string[] | undefined, siteContentUrl
   });
 }
 
+/** find's look-up found nothing (not remembered: TtlMemo forgets a failed load). */
+const UNKNOWN = Symbol('unknown connection');
+
+const memoKey = (userId: string, id: string) => `${userId}\u0000${id}`;
+
 function defaultLabel(serverUrl: string, siteContentUrl: string): string {
   return `${new URL(serverUrl).host} / ${siteContentUrl || 'Default'}`;
 }
@@ -53,6 +69,8 @@ function defaultLabel(serverUrl: string, siteContentUrl: string): string {
 export class ConnectionService {
   /** Signed-in clients of saved connections (shared Tableau sessions). */
   private readonly clients: ClientPool<Tableau>;
+  /** find's recent answers (CONNECTION_MEMO_MS), by user and connection id. */
+  private readonly recent = new TtlMemo<ConnectionWithAuth>(CONNECTION_MEMO_MS);
 
   constructor(
     private readonly store: Pick<Store, 'connections' | 'sessions'>,
@@ -96,6 +114,7 @@ export class ConnectionService {
     );
     // New credentials for an existing connection: the next request connects with them.
     this.clients.forget(connection.id);
+    this.recent.delete(memoKey(owner.userId, connection.id));
     return { sessionToken: owner.token, connection };
   }
 
@@ -110,9 +129,21 @@ export class ConnectionService {
     return found;
   }
 
-  /** Looked up at each call: the owner may have renewed the credentials meanwhile. */
-  find(userId: string, id: string): Promise<ConnectionWithAuth | undefined> {
-    return this.store.connections.get(userId, id);
+  /**
+   * A scheduled run's connection: the owner may have renewed the credentials since the schedule
+   * was made, so it is looked up at run time, and reused for a few seconds (CONNECTION_MEMO_MS).
+   * An unknown id is not remembered.
+   */
+  async find(userId: string, id: string): Promise<ConnectionWithAuth | undefined> {
+    const load = async () => {
+      const found = await this.store.connections.get(userId, id);
+      if (!found) throw UNKNOWN;
+      return found;
+    };
+    return this.recent.get(memoKey(userId, id), load).catch((err: unknown) => {
+      if (err === UNKNOWN) return undefined;
+      throw err;
+    });
   }
 
   /** The signed-in client of the user's own connection (signing in on first use). */
@@ -134,7 +165,9 @@ export class ConnectionService {
   async remove(userId: string, id: string): Promise<void> {
     const { info } = await this.own(userId, id);
     await this.clients.signOut(info.id);
+    this.recent.delete(memoKey(userId, info.id));
     await this.store.connections.delete(userId, info.id);
+    this.recent.delete(memoKey(userId, info.id));
   }
 
   /** At shutdown: every client signs out, within ClientPool's deadline. */

@@ -63,6 +63,17 @@ export interface ScheduleStore {
 /** Ids per statement of findMany and markSlots: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const MARK_CHUNK = 500;
 
+/**
+ * The ids padded with the last one to a power of two (a repeated id in IN (…) changes nothing):
+ * each list length is a statement of its own, prepared once per pooled connection (postgres.ts),
+ * so the look-ups of a burst's runs, 1 to 20 at a time, use 6 statements instead of 20.
+ */
+function padded(ids: string[]): string[] {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  return ids.length === 0 ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[ids.length - 1]!)];
+}
+
 interface ScheduleRow {
   id: string;
   user_id: string;
@@ -239,7 +250,7 @@ export class SqlScheduleStore implements ScheduleStore {
   async findMany(ids: readonly string[]): Promise<ScheduleRecord[]> {
     const found: ScheduleRecord[] = [];
     for (let i = 0; i < ids.length; i += MARK_CHUNK) {
-      const chunk = ids.slice(i, i + MARK_CHUNK);
+      const chunk = padded(ids.slice(i, i + MARK_CHUNK));
       const rows = await this.sql.all<ScheduleRow>(`SELECT * FROM schedules WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk);
       found.push(...rows.map((r) => toRecord(r, this.box)));
     }

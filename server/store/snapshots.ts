@@ -80,7 +80,11 @@ export interface SnapshotStore {
   /** Newest first. */
   list(scheduleId: string, limit?: number): Promise<RunRecord[]>;
   last(scheduleId: string): Promise<RunRecord | undefined>;
-  latestSucceeded(scheduleId: string): Promise<RunRecord | undefined>;
+  /**
+   * `before`: the run that asks (a run's baseline for the comparison, record.ts). When this store
+   * began that run as its schedule's first, there is none, and no query.
+   */
+  latestSucceeded(scheduleId: string, before?: string): Promise<RunRecord | undefined>;
   /**
    * The stored rows of a succeeded run, batch by batch. Throws SnapshotGoneError if it was deleted
    * meanwhile. `batches`: how many its writer stored (SnapshotWriter.finish), to read a run that
@@ -90,8 +94,10 @@ export interface SnapshotStore {
   /**
    * Keeps the newest `keep` runs and deletes older ones with their data. The latest successful
    * snapshot is always kept, so a streak of failures never leaves the add-in with nothing to load.
+   * `after`: the run that just ended; when this store began it and at most `keep` runs can exist
+   * (its place in the schedule's history is `keep` or less), nothing to delete, and no query.
    */
-  trim(scheduleId: string, keep: number): Promise<number>;
+  trim(scheduleId: string, keep: number, after?: string): Promise<number>;
 }
 
 /**
@@ -148,7 +154,12 @@ interface RunRow {
   changes_json?: string | null;
   job_id?: string | null;
   attempt?: number | null;
+  /** The run's place in its schedule's history: 1, 2, … (MAX + 1 when it began). */
+  seq?: number;
 }
+
+/** Runs this store began whose place in the history it remembers (begun), at most this many. */
+const BEGUN_CAP = 10_000;
 
 function toRecord(row: RunRow): RunRecord {
   const optional = {
@@ -203,6 +214,15 @@ async function decodeBatch(data: Buffer): Promise<CellValue[][]> {
 const elapsed = (startedAt: string, finishedAt: Date) => Math.max(0, finishedAt.getTime() - Date.parse(startedAt));
 
 export class SqlSnapshotStore implements SnapshotStore {
+  /**
+   * The place (seq) in its schedule's history of each run begun here and not yet trimmed: seq is
+   * MAX(seq) + 1 of the runs that existed, and runs go only by trim (which keeps the newest) or with
+   * their schedule, so a run with seq n has at most n − 1 runs before it. A schedule's first run
+   * then needs neither the look-up of a previous success nor a trim: two statements of the ~10 a
+   * scheduled run costs (bench/team.ts). Forgotten at trim; bounded.
+   */
+  private readonly begun = new Map<string, number>();
+
   constructor(private readonly sql: Sql) {}
 
   async begin(scheduleId: string, start: RunStart): Promise<RunRecord> {
@@ -231,7 +251,12 @@ export class SqlSnapshotStore implements SnapshotStore {
     // them succeeds, so the limit is the most contenders we expect for one schedule at once.
     for (let attempt = 1; ; attempt++) {
       try {
-        return toRecord((await insert())!);
+        const row = (await insert())!;
+        if (typeof row.seq === 'number') {
+          this.begun.set(id, row.seq);
+          if (this.begun.size > BEGUN_CAP) this.begun.delete(this.begun.keys().next().value!);
+        }
+        return toRecord(row);
       } catch (err) {
         // The "one running run per schedule" index (running-runs.ts): someone else's run is going.
         if (isOneRunningViolation(err)) throw new RunInProgressError(scheduleId);
@@ -346,7 +371,8 @@ export class SqlSnapshotStore implements SnapshotStore {
     return (await this.list(scheduleId, 1))[0];
   }
 
-  async latestSucceeded(scheduleId: string): Promise<RunRecord | undefined> {
+  async latestSucceeded(scheduleId: string, before?: string): Promise<RunRecord | undefined> {
+    if (before !== undefined && this.begun.get(before) === 1) return undefined;
     const row = await this.sql.get<RunRow>(
       `SELECT * FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1`,
       [scheduleId],
@@ -368,7 +394,10 @@ export class SqlSnapshotStore implements SnapshotStore {
     }
   }
 
-  async trim(scheduleId: string, keep: number): Promise<number> {
+  async trim(scheduleId: string, keep: number, after?: string): Promise<number> {
+    const seq = after === undefined ? undefined : this.begun.get(after);
+    if (after !== undefined) this.begun.delete(after);
+    if (seq !== undefined && seq <= Math.max(1, keep)) return 0;
     return this.sql.run(
       `DELETE FROM schedule_runs
         WHERE schedule_id = ? AND status != 'running'

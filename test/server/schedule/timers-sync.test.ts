@@ -3,10 +3,10 @@
  * the next time of its spec is left alone (its times are not computed again), one whose spec was
  * changed elsewhere, or whose timer is a retry after a failed check, is checked again.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Logger } from '../../../server/log.js';
-import { ScheduleTimers } from '../../../server/schedule/timers.js';
+import { type AheadOptions, ScheduleTimers } from '../../../server/schedule/timers.js';
 import type { ScheduleRecord, ScheduleStore } from '../../../server/store/schedules.js';
 import { ManualSchedulerClock } from './manual-clock.js';
 
@@ -95,6 +95,85 @@ describe('ScheduleTimers.sync', () => {
     clock.advanceTo('2026-03-02T09:30:00Z', { fire: false });
     t.sync([state.current]);
     await t.idle(() => []);
+    expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-03T09:00:00.000Z']);
+  });
+});
+
+describe('ScheduleTimers with times enqueued ahead (the queue runner)', () => {
+  /** An ahead option recording what it was asked; `fail` makes the enqueue reject (the database is down). */
+  function ahead(state: { current: ScheduleRecord }, ms: number) {
+    const log = { enqueued: [] as string[], upcoming: [] as string[], fail: false };
+    const options: AheadOptions = {
+      ms,
+      enqueue: async (_schedule, at) => {
+        if (log.fail) throw new Error('database busy');
+        log.enqueued.push(at.toISOString());
+        state.current = { ...state.current, lastSlotAt: at.toISOString() };
+      },
+      upcoming: (at) => void log.upcoming.push(at.toISOString()),
+    };
+    return { log, options };
+  }
+
+  it('enqueues a time coming within the lead and arms past it; a later one when a resync finds it within the lead', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const { state, schedules } = store(schedule('09:00'));
+    const { log, options } = ahead(state, 60 * 60_000);
+    const onDue = vi.fn(async () => undefined);
+    const t = new ScheduleTimers({ schedules, clock, logger: silent, started: () => true, onDue, ahead: options });
+    await t.check('s1');
+    expect(log.enqueued).toEqual(['2026-03-02T09:00:00.000Z']);
+    expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-03T09:00:00.000Z']);
+    // A day later, an hour before the next time: the resync enqueues it too. Nothing was due at 09:00 here.
+    clock.advanceTo('2026-03-03T08:05:00Z', { fire: false });
+    t.sync([state.current]);
+    await t.idle(() => []);
+    expect(log.enqueued).toEqual(['2026-03-02T09:00:00.000Z', '2026-03-03T09:00:00.000Z']);
+    expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-04T09:00:00.000Z']);
+    expect(onDue).not.toHaveBeenCalled();
+  });
+
+  it('keeps the timer at the time when the enqueue ahead fails: the time is enqueued when it comes', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const { state, schedules } = store(schedule('09:00'));
+    const { log, options } = ahead(state, 60 * 60_000);
+    log.fail = true;
+    const onDue = vi.fn(async () => undefined);
+    const t = new ScheduleTimers({ schedules, clock, logger: silent, started: () => true, onDue, ahead: options });
+    await t.check('s1');
+    expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-02T09:00:00.000Z']);
+    clock.advanceTo('2026-03-02T09:00:00Z');
+    await t.idle(() => []);
+    expect(onDue).toHaveBeenCalledWith(
+      state.current,
+      { trigger: 'schedule', scheduledFor: new Date('2026-03-02T09:00:00Z') },
+      expect.anything(),
+    );
+  });
+
+  it('a time another instance enqueued ahead (its slot is marked) is not due here: armed past it, the workers woken at it', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const { state, schedules } = store({ ...schedule('09:00'), lastSlotAt: '2026-03-02T09:00:00.000Z' });
+    const { log, options } = ahead(state, 60_000);
+    const onDue = vi.fn(async () => undefined);
+    const t = new ScheduleTimers({ schedules, clock, logger: silent, started: () => true, onDue, ahead: options });
+    await t.check('s1');
+    expect(log.upcoming).toEqual(['2026-03-02T09:00:00.000Z']);
+    expect(log.enqueued).toEqual([]);
+    expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-03T09:00:00.000Z']);
+    clock.advanceTo('2026-03-02T09:00:00Z');
+    await t.idle(() => []);
+    expect(onDue).not.toHaveBeenCalled();
+  });
+
+  it('a resync arms a schedule made elsewhere whose next time was enqueued ahead: past that time, the workers woken at it', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const { state, schedules } = store({ ...schedule('09:00'), lastSlotAt: '2026-03-02T09:00:00.000Z' });
+    const { log, options } = ahead(state, 60_000);
+    const t = new ScheduleTimers({ schedules, clock, logger: silent, started: () => true, onDue: async () => undefined, ahead: options });
+    t.sync([state.current]);
+    await t.idle(() => []);
+    expect(log.upcoming).toEqual(['2026-03-02T09:00:00.000Z']);
     expect(clock.armed().map((d) => d.toISOString())).toEqual(['2026-03-03T09:00:00.000Z']);
   });
 });

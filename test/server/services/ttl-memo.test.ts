@@ -15,6 +15,22 @@ describe('TtlMemo', () => {
     expect(await memo.get('view-2', load)).toBe('wb-3');
   });
 
+  it('shares one load between callers asking at once, and loads again after delete', async () => {
+    const memo = new TtlMemo<number>(60_000, 10, () => 0);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const load = vi.fn(async () => {
+      await gate;
+      return load.mock.calls.length;
+    });
+    const both = Promise.all([memo.get('c1', load), memo.get('c1', load)]);
+    release();
+    expect(await both).toEqual([1, 1]);
+    expect(load).toHaveBeenCalledTimes(1);
+    memo.delete('c1');
+    expect(await memo.get('c1', load)).toBe(2);
+  });
+
   it('keeps at most maxEntries, dropping the oldest first', async () => {
     const memo = new TtlMemo<number>(60_000, 2, () => 0);
     const load = vi.fn(async () => load.mock.calls.length);

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { CellValue } from '../../../common/stream.js';
 import { createSecretBox } from '../../../server/store/crypto.js';
 import { type NewSchedule, SqlScheduleStore } from '../../../server/store/schedules.js';
-import { SnapshotGoneError } from '../../../server/store/snapshots.js';
+import { SnapshotGoneError, SqlSnapshotStore } from '../../../server/store/snapshots.js';
 import type { Sql } from '../../../server/store/sql.js';
 import { collectRows, COLUMNS, hourly } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
@@ -93,6 +93,42 @@ describeEachStore('schedules and snapshots', (backend) => {
     const begun = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
     expect(begun).toHaveLength(1);
     expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([begun[0]!.id]);
+  });
+
+  it("a schedule's first runs skip the look-up of a previous success and the trim (nothing to find or delete); past the limit the trim deletes", async () => {
+    const { schedule, sql, clock } = await setup(backend);
+    // The store over a counting door: which calls reach the database.
+    const statements: string[] = [];
+    const counted: Sql = {
+      all: (q, p) => (statements.push(q), sql.all(q, p)),
+      get: (q, p) => (statements.push(q), sql.get(q, p)),
+      run: (q, p) => (statements.push(q), sql.run(q, p)),
+      atomically: (list) => (statements.push('atomically'), sql.atomically(list)),
+    };
+    const snapshots = new SqlSnapshotStore(counted);
+    const oneRun = async () => {
+      const run = await snapshots.begin(schedule.id, { trigger: 'schedule', startedAt: clock.now() });
+      const previous = await snapshots.latestSucceeded(schedule.id, run.id);
+      const stored = await snapshots.writer(run.id, COLUMNS.length).finish();
+      await snapshots.succeed(run, { stored, columns: COLUMNS, rowCount: 0, truncated: false, finishedAt: clock.now() });
+      const before = statements.length;
+      const trimmed = await snapshots.trim(schedule.id, 2, run.id);
+      clock.advance(1000);
+      return { run, previous, trimmed, trimQueried: statements.length > before };
+    };
+    const first = await oneRun();
+    expect(first.previous).toBeUndefined();
+    expect(statements.some((q) => /status = 'succeeded' ORDER BY seq DESC LIMIT 1/.test(q) && !/DELETE/.test(q))).toBe(false);
+    expect(first).toMatchObject({ trimmed: 0, trimQueried: false });
+    const second = await oneRun();
+    expect(second.previous?.id).toBe(first.run.id);
+    expect(second).toMatchObject({ trimmed: 0, trimQueried: false });
+    const third = await oneRun();
+    expect(third).toMatchObject({ trimmed: 1, trimQueried: true });
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([third.run.id, second.run.id]);
+    // A run this store did not begin (another instance's): looked up and trimmed as before.
+    const elsewhere = await new SqlSnapshotStore(sql).begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    expect((await snapshots.latestSucceeded(schedule.id, elsewhere.id))?.id).toBe(third.run.id);
   });
 
   it('a snapshot deleted while it is read ends the read with a plain error', async () => {
