@@ -99,7 +99,8 @@ export const U_DOT = 1,
 /** Which fast path of simple-cells.ts `take` tries first (decided after each cell read in full). */
 const FAST_NONE = 0,
   FAST_NUMBER = 1,
-  FAST_DATE = 2;
+  FAST_DATE = 2,
+  FAST_TEXT = 3;
 
 /** Date separators by date-scan.ts sep code (shape bits 3-4). */
 const DATE_SEP_CHARS = [0, 47, 45, 46];
@@ -165,6 +166,11 @@ export class ColumnStats {
    * for the next cells from what the column holds so far.
    */
   take(s: string): CellValue {
+    if (this.fast === FAST_TEXT) {
+      // `takeFull` of a text column that counts no long numbers: the cell as it is.
+      this.taken++;
+      return s.length === 0 ? null : s;
+    }
     if (this.fast === FAST_NUMBER) {
       const v = this.takeSimpleNumber(s);
       if (v === v) return v;
@@ -177,8 +183,9 @@ export class ColumnStats {
     return value;
   }
 
-  /** The fast path that fits the column so far: numbers, or dates written a/b/yyyy (date-scan.ts F_ABY). */
+  /** The fast path that fits the column so far: text, numbers, or dates written a/b/yyyy (date-scan.ts F_ABY). */
   private fastPath(): number {
+    if (this.possible === 0) return this.longNumbers > 0 && !this.otherText ? FAST_NONE : FAST_TEXT;
     if (this.possible === P_NUMBER && (this.dot.ok || this.comma.ok)) return FAST_NUMBER;
     // The shape bits beyond family and separator (two-digit year, names) are 0 for a/b/yyyy.
     if (this.possible === P_DATE && (this.dateShape & 7) === F_ABY && this.dateShape >> 5 === 0) {
