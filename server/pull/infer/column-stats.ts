@@ -12,7 +12,8 @@ import type { CellValue } from '../../../common/stream.js';
 import { excelSerial, isValidDate } from '../../../common/typed-values.js';
 import { EXCEL_DIGITS, isoText } from '../precision.js';
 import { dt, F_ABY, F_MONTH_YEAR, scanDate } from './date-scan.js';
-import { num, numberValue, readStyle, scanNumber, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL, styled } from './number-scan.js';
+import { num, numberValue, POW10, readStyle, scanNumber, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL, styled } from './number-scan.js';
+import { scanSimpleDate, scanSimpleNumber, simple, simpleDate, type SimpleReading } from './simple-cells.js';
 
 export const P_NUMBER = 1,
   P_DATE = 2,
@@ -48,6 +49,13 @@ export class StyleStats {
   evidence = 0;
   /** decimals with more than 15 significant digits: cells kept as text (see MAX_DIGITS). */
   longDecimals = 0;
+
+  /** `take` of a valid number of at most 15 digits, from its simple-cells.ts reading. */
+  takeSimple(r: SimpleReading): void {
+    if (r.decimals > this.decimals) this.decimals = r.decimals;
+    if (r.grouped) this.grouped = true;
+    else if (r.intDigits >= 4) this.ungroupedBig = true;
+  }
 
   /** Folds in the last scanned number; false when this style cannot read it. */
   take(valid: boolean): boolean {
@@ -88,8 +96,21 @@ export const U_DOT = 1,
   U_BOOL = 32,
   U_TEXT = 64;
 
+/** Which fast path of simple-cells.ts `take` tries first (decided after each cell read in full). */
+const FAST_NONE = 0,
+  FAST_NUMBER = 1,
+  FAST_DATE = 2,
+  FAST_TEXT = 3;
+
+/** Date separators by date-scan.ts sep code (shape bits 3-4). */
+const DATE_SEP_CHARS = [0, 47, 45, 46];
+
 export class ColumnStats {
   possible = P_NUMBER | P_DATE | P_BOOL;
+  /** FAST_*: the column's kind so far, whose common cells `take` reads without the full scans. */
+  private fast = FAST_NONE;
+  /** FAST_DATE: the separator of the column's dates ("/" for 7/5/2022). */
+  private fastDateSep = 0;
   nonEmpty = 0;
   readonly dot = new StyleStats();
   readonly comma = new StyleStats();
@@ -138,8 +159,108 @@ export class ColumnStats {
     this.lastUse[31 - Math.clz32(bit)] = this.taken - 1;
   }
 
-  /** Observes one value and returns it converted under the best guess so far. */
+  /**
+   * Observes one value and returns it converted under the best guess so far. A cell of the
+   * column's common shape (simple-cells.ts) takes a fast path that changes these statistics exactly
+   * as `takeFull` would; any other cell goes through `takeFull`, which then decides the fast path
+   * for the next cells from what the column holds so far.
+   */
   take(s: string): CellValue {
+    if (this.fast === FAST_TEXT) {
+      // `takeFull` of a text column that counts no long numbers: the cell as it is.
+      this.taken++;
+      return s.length === 0 ? null : s;
+    }
+    if (this.fast === FAST_NUMBER) {
+      const v = this.takeSimpleNumber(s);
+      if (v === v) return v;
+    } else if (this.fast === FAST_DATE) {
+      const v = this.takeSimpleDate(s);
+      if (v === v) return v;
+    }
+    const value = this.takeFull(s);
+    this.fast = this.fastPath();
+    return value;
+  }
+
+  /** The fast path that fits the column so far: text, numbers, or dates written a/b/yyyy (date-scan.ts F_ABY). */
+  private fastPath(): number {
+    if (this.possible === 0) return this.longNumbers > 0 && !this.otherText ? FAST_NONE : FAST_TEXT;
+    if (this.possible === P_NUMBER && (this.dot.ok || this.comma.ok)) return FAST_NUMBER;
+    // The shape bits beyond family and separator (two-digit year, names) are 0 for a/b/yyyy.
+    if (this.possible === P_DATE && (this.dateShape & 7) === F_ABY && this.dateShape >> 5 === 0) {
+      this.fastDateSep = DATE_SEP_CHARS[(this.dateShape >> 3) & 3];
+      return FAST_DATE;
+    }
+    return FAST_NONE;
+  }
+
+  /**
+   * `takeFull` of a simple number (simple-cells.ts) that every separator style still possible
+   * reads, in the same steps as `takeNumber`; NaN, with nothing changed, for any other cell. At
+   * most 15 digits, so nothing is too long for Excel here.
+   */
+  private takeSimpleNumber(s: string): number {
+    if (s.length === 0 || !scanSimpleNumber(s)) return NaN;
+    const dot = this.dot;
+    const comma = this.comma;
+    const dotOk = dot.ok;
+    const commaOk = comma.ok;
+    if ((dotOk && !simple.dot.valid) || (commaOk && !simple.comma.valid)) return NaN;
+    this.taken++;
+    this.nonEmpty++;
+    if (dotOk) dot.takeSimple(simple.dot);
+    if (commaOk) comma.takeSimple(simple.comma);
+    const hints = this.hints;
+    if (dotOk !== commaOk) {
+      if (dotOk) {
+        dot.evidence++;
+        hints.dotEvidence++;
+      } else {
+        comma.evidence++;
+        hints.commaEvidence++;
+      }
+    }
+    if (simple.percent) this.kinds |= KIND_PERCENT;
+    else if (simple.currency) {
+      this.kinds |= KIND_CURRENCY;
+      if (this.currency === 0) {
+        this.currency = simple.currency;
+        this.currencySuffix = false;
+      } else if (this.currency !== simple.currency || this.currencySuffix) {
+        this.currencyMixed = true;
+      }
+    } else this.kinds |= KIND_PLAIN;
+    const preferComma = hints.fixedComma ?? hints.commaEvidence > hints.dotEvidence;
+    const useComma = commaOk && (preferComma || !dotOk);
+    this.use(useComma ? U_COMMA : U_DOT);
+    // number-scan.ts numberValue: an exact integer over an exact power of ten, correctly rounded.
+    const v = simple.mantissa / POW10[(useComma ? simple.comma.decimals : simple.dot.decimals) + (simple.percent ? 2 : 0)];
+    return simple.neg ? -v : v;
+  }
+
+  /**
+   * `takeFull` of a date a/b/yyyy from 1900 on in the column's shape, when neither day/month order
+   * it still allows is ruled out by it (`takeDate` would change them); NaN, nothing changed, otherwise.
+   */
+  private takeSimpleDate(s: string): number {
+    if (!scanSimpleDate(s, this.fastDateSep)) return NaN;
+    const { a, b, year } = simpleDate;
+    const mdy = this.okMdy;
+    const dmy = this.okDmy;
+    if ((mdy && !validDate(year, a, b)) || (dmy && !validDate(year, b, a))) return NaN;
+    this.taken++;
+    this.nonEmpty++;
+    const hints = this.hints;
+    const preferDmy = hints.fixedDayFirst ?? hints.commaEvidence > hints.dotEvidence;
+    const dayFirst = dmy && (preferDmy || !mdy);
+    this.use(dayFirst ? U_DMY : U_MDY);
+    if (simpleDate.padded) this.datePadded = true;
+    return dayFirst ? excelSerial(year, b, a) : excelSerial(year, a, b);
+  }
+
+  /** `take` without the fast paths: every cell read in full (number-scan.ts, date-scan.ts). */
+  takeFull(s: string): CellValue {
     this.taken++;
     const possible = this.possible;
     if (s.length === 0) return null;

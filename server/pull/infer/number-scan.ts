@@ -225,7 +225,7 @@ export function readStyle(style: SeparatorStyle): boolean {
   return true;
 }
 
-const POW10: number[] = [];
+export const POW10: number[] = [];
 for (let k = 0; k <= 22; k++) POW10.push(Number(`1e${k}`));
 
 /**
