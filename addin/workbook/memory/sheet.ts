@@ -92,6 +92,15 @@ export class MemorySheet {
     return col;
   }
 
+  /** Column `c` itself, for a write of many of its cells at once (MemoryWorkbook.writeCells); created when absent. */
+  columnToWrite(c: number): Column {
+    return this.column(c);
+  }
+  /** The number formats of column `c`, or undefined when it has none (every cell General). */
+  formatsOf(c: number): Column['formats'] | undefined {
+    return this.columns.get(c)?.formats;
+  }
+
   /** A snapshot of the cell, or undefined when it holds nothing (no value, formula or format). */
   get(r: number, c: number): MemCell | undefined {
     return this.columns.get(c)?.cell(r);

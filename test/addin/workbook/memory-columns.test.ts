@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { utf8Length } from '../../../addin/workbook/memory/api/context.js';
+import { jsonUtf8Bytes } from '../../../addin/workbook/memory/api/json-bytes.js';
 import { coerceCellInput } from '../../../addin/workbook/memory/coerce.js';
 import { Column, FormatRuns } from '../../../addin/workbook/memory/column.js';
 import { MemoryExcel } from '../../../addin/workbook/memory/excel-api.js';
@@ -130,7 +130,7 @@ describe('the in-memory Excel keeps cells by column', () => {
 
   it('counts a request as UTF-8 bytes, as TextEncoder does', () => {
     for (const s of ['', 'plain', 'Zoë Ärger', '€ 5', '😀 emoji', JSON.stringify(['\ud800 lone'])])
-      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+      expect(jsonUtf8Bytes(s)).toBe(new TextEncoder().encode(JSON.stringify(s)).length);
   });
 
   it("keeps 15 significant digits of any number, on the fast paths as by Excel's digit rule", () => {
