@@ -32,6 +32,7 @@ import { type BrowserContext, type CDPSession, chromium, type Page } from 'playw
 
 import { ensureAddinBuild } from '../scripts/ensure-build.js';
 import { startChild } from './children.js';
+import { commandLine, processCpuMs, processTree, threadsCpuMs } from './proc-cpu.js';
 import type { Figure } from './report.js';
 import { median } from './report.js';
 import { VDS_FIELDS } from './vds.js';
@@ -80,6 +81,11 @@ interface Round {
   heapPeak: number;
   heapBaseline: number;
   cancelMs: number;
+  /** CPU during the insert, and during the stream stage alone. */
+  cpu: CpuUse;
+  streamCpu: CpuUse;
+  /** Main-thread CPU of the stages that run on it, each alone. */
+  stageCpu: Record<string, number>;
 }
 
 interface PageState {
@@ -121,6 +127,48 @@ function heapSampler(cdp: CDPSession): { stop(): Promise<{ peak: number; samples
       running = false;
       await loop;
       return { peak, samples };
+    },
+  };
+}
+
+/** CPU ms used while it runs, by: the pane's main thread, its workers, the server, the simulator. */
+interface CpuUse {
+  main: number;
+  workers: number;
+  server: number;
+  sim: number;
+}
+
+/**
+ * CPU time (/proc, proc-cpu.ts) of the pane's main thread and its worker threads (Chromium's thread
+ * names), the companion server and the simulator, sampled every 100 ms so a worker thread's time is
+ * kept after it ends: what shows whether the stages overlap on the cores or wait for them.
+ */
+function cpuSampler(pids: { server: number; sim: number }): { stop(): CpuUse } {
+  // The browser's renderers (one page: the pane's, and perhaps a spare one doing nothing).
+  const renderers = processTree(process.pid).filter((p) => commandLine(p).includes('--type=renderer'));
+  const pick = {
+    main: (_name: string, pid: number, tid: number) => tid === pid,
+    workers: (name: string) => name.startsWith('DedicatedWorker'),
+  };
+  const take = (k: keyof typeof pick) => threadsCpuMs(renderers, pick[k]);
+  const start = { main: take('main'), workers: take('workers'), server: processCpuMs(pids.server), sim: processCpuMs(pids.sim) };
+  const last = { main: new Map(start.main), workers: new Map(start.workers) };
+  const sample = () => {
+    for (const k of ['main', 'workers'] as const) for (const [tid, ms] of take(k)) last[k].set(tid, ms);
+  };
+  const timer = setInterval(sample, 100);
+  const used = (k: 'main' | 'workers') => [...last[k]].reduce((a, [tid, ms]) => a + ms - (start[k].get(tid) ?? 0), 0);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return {
+        main: used('main'),
+        workers: used('workers'),
+        server: processCpuMs(pids.server) - start.server,
+        sim: processCpuMs(pids.sim) - start.sim,
+      };
     },
   };
 }
@@ -238,11 +286,16 @@ export async function benchE2e(): Promise<Figure[]> {
     let wireBytes = 0;
     let requests = 0;
     for (let i = 1; i <= rounds; i++) {
-      const stream = await stage('streamAlone', pull.url, pull.token, pull.body);
-      const decode = await stage('decodeAlone');
+      const withCpu = async <T>(run: () => Promise<T>): Promise<[T, CpuUse]> => {
+        const c = cpuSampler({ server: server.pid, sim: sim.pid });
+        const out = await run();
+        return [out, c.stop()];
+      };
+      const [stream, streamUse] = await withCpu(() => stage('streamAlone', pull.url, pull.token, pull.body));
+      const [decode, decodeUse] = await withCpu(() => stage('decodeAlone'));
       if (decode.rows !== ROWS) throw new Error(`e2e bench: the pull had ${decode.rows} rows, expected ${ROWS}`);
-      const addin = await stage('addinAlone');
-      const excel = await stage('excelAlone');
+      const [addin, addinUse] = await withCpu(() => stage('addinAlone'));
+      const [excel, excelUse] = await withCpu(() => stage('excelAlone'));
       valueBytes = decode.valueBytes;
       wireBytes = stream.bytes;
       requests = addin.requests;
@@ -258,8 +311,10 @@ export async function benchE2e(): Promise<Figure[]> {
       const table = `Orders${i}`;
       await watch(`done${i}`, inserted(table));
       const sampler = heapSampler(cdp);
+      const cpu = cpuSampler({ server: server.pid, sim: sim.pid });
       await startInsert(page, table);
       await seen(page, `done${i}`);
+      const cpuUse = cpu.stop();
       const heap = await sampler.stop();
       if (prof && i === 1) {
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof topSelfTime>[0] };
@@ -303,6 +358,9 @@ export async function benchE2e(): Promise<Figure[]> {
         heapPeak: heap.peak,
         heapBaseline: baseline,
         cancelMs,
+        cpu: cpuUse,
+        streamCpu: streamUse,
+        stageCpu: { decode: decodeUse.main, 'add-in': addinUse.main, Excel: excelUse.main },
       });
       process.stderr.write(`e2e round ${i}: ${JSON.stringify(results.at(-1))}\n`);
       // The next round starts from the same workbook.
@@ -316,6 +374,7 @@ export async function benchE2e(): Promise<Figure[]> {
     const slowest = (r: Round) => Object.entries(r.stages).sort((a, b) => b[1] - a[1])[0];
     const each = (f: (r: Round) => string) => results.map(f).join('; ');
     const ms = (v: number) => `${v.toFixed(0)} ms`;
+    const cpuText = (c: CpuUse) => `${ms(c.main)} + ${ms(c.workers)} + ${ms(c.server)} + ${ms(c.sim)}`;
     const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
     return [
       {
@@ -329,7 +388,13 @@ export async function benchE2e(): Promise<Figure[]> {
             `${ms(r.wallMs)} vs ${slowest(r)[0]} (${Object.entries(r.stages)
               .map(([k, v]) => `${k} ${ms(v)}`)
               .join(', ')})`,
-        )}; ${mb(wireBytes)} of NDJSON, ${requests} requests`,
+        )}; ${mb(wireBytes)} of NDJSON, ${requests} requests; CPU in the insert (pane main thread, its workers, server, simulator) per round: ${each(
+          (r) => `${cpuText(r.cpu)} in ${ms(r.wallMs)}`,
+        )}; in the stream stage alone: ${each((r) => cpuText(r.streamCpu))}; main-thread CPU of the other stages alone: ${each((r) =>
+          Object.entries(r.stageCpu)
+            .map(([k, v]) => `${k} ${ms(v)}`)
+            .join(', '),
+        )}`,
       },
       {
         name: 'e2e_1m_longest_task_ms',

@@ -52,3 +52,57 @@ export function postgresCpuMs(dataDir: string): number {
   }
   return total;
 }
+
+/** Live processes under `root` (its children, their children, …), `root` included. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(Number(name));
+    if (s) children.set(s.ppid, [...(children.get(s.ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** The command line of a process ('' when it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * CPU ms of each live thread of the processes `pids` that `pick` chooses by its name
+ * (/proc/<pid>/task/<tid>/comm: Chromium names a worker's thread "DedicatedWorker"; a process's
+ * main thread has tid = pid), keyed by thread id.
+ */
+export function threadsCpuMs(pids: number[], pick: (name: string, pid: number, tid: number) => boolean): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        if (!pick(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(), pid, Number(tid))) continue;
+        const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        out.set(Number(tid), (Number(fields[14 - 3]) + Number(fields[15 - 3])) * TICK_MS);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}

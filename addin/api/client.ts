@@ -18,7 +18,6 @@ import type { PublishApplyRequest, PublishPlan, PublishResult, PublishTable } fr
 import type { DashboardSheetsResponse, RowsBehindRequest, RowsBehindResponse } from '../../common/rows-behind.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { VIEW_IMAGE_CONTENT_TYPE, type ViewImageRequest } from '../../common/view-image.js';
-import { readStream } from './stream.js';
 import { type CallOptions, createTransport, type TransportOptions } from './transport.js';
 
 interface PageQuery {
@@ -90,12 +89,7 @@ function query(params: Record<string, string | number | undefined>): string {
 const seg = encodeURIComponent;
 
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
-  const { session, send, json } = createTransport(options);
-
-  async function* stream(method: string, path: string, body: unknown, opts?: CallOptions): AsyncGenerator<StreamMessage> {
-    const response = await send(method, path, body, opts);
-    yield* readStream(response, opts?.signal);
-  }
+  const { session, send, json, stream } = createTransport(options);
 
   const conn = (cid: string) => `/api/connections/${seg(cid)}`;
 

@@ -3,7 +3,8 @@ import { decodeStream, STREAM_ENDED_EARLY } from '../../common/ndjson.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { ApiError, toApiError } from './errors.js';
 
-const CUT: ApiError['body'] = {
+/** The stream stopped before its terminal message (the socket closed, the server or a proxy cut it). */
+export const CUT: ApiError['body'] = {
   code: 'stream-cut',
   message: 'The connection to the companion server dropped before all data arrived',
   hint: 'Try again; nothing partial was kept.',

@@ -59,7 +59,9 @@ export const TRUNCATED_SAMPLE_SIZE = 20;
 
 /**
  * Converts a row batch (the input is not changed); returns the rows, how many cells were truncated
- * and where the first of them are (batch-relative row, column index).
+ * and where the first of them are (batch-relative row, column index). A row that needs no change
+ * (every cell a finite number, a boolean or text its column keeps as it is) is returned itself, not
+ * a copy: most rows of a table, so a million-row insert does not copy a million rows.
  */
 export function toExcelRows(
   rows: CellValue[][],
@@ -69,6 +71,7 @@ export function toExcelRows(
   const truncatedAt: { row: number; col: number }[] = [];
   const width = textColumns.length;
   const out = rows.map((row, i) => {
+    if (row.length === width && unchanged(row, textColumns)) return row as (number | string | boolean)[];
     const r = new Array<number | string | boolean>(width);
     for (let c = 0; c < width; c++) {
       const v = row[c];
@@ -87,4 +90,18 @@ export function toExcelRows(
     return r;
   });
   return { rows: out, truncated, truncatedAt };
+}
+
+/** True when toExcelCell would give back every cell of the row as it is. */
+function unchanged(row: CellValue[], textColumns: boolean[]): boolean {
+  for (let c = 0; c < row.length; c++) {
+    const v = row[c];
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+    } else if (typeof v === 'string') {
+      // Only a text column keeps a string unprefixed, and only one not starting with an apostrophe.
+      if (!textColumns[c] || v.length > MAX_CELL_CHARS || v.charCodeAt(0) === 0x27) return false;
+    } else if (typeof v !== 'boolean') return false;
+  }
+  return true;
 }

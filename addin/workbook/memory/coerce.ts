@@ -146,6 +146,31 @@ export function coerceCellInput(input: unknown, cell: { format?: string }, opts:
   return { value: s };
 }
 
+/**
+ * Inputs Excel stores exactly as they are given (no formula, no number format assigned, no quote
+ * prefix, no error), the most of a table write: for these coerceCellInput's result is `{ value: input }`,
+ * so the in-memory Excel's write loop (workbook.ts) stores them without a result object per cell.
+ * A number Excel keeps digit for digit (rule 2; -0 and 0 are not among them: they go the full way).
+ */
+export function keepsItsDigits(n: number): boolean {
+  // An integer below 10^15 has at most 15 digits; any other number whose 15-digit rounding reads
+  // back as itself has at most 15 significant digits in its shortest form (the digits
+  // toExponential() gives), so both are kept as they are — what the digit-string path of
+  // fifteenDigits would return.
+  const abs = Math.abs(n);
+  if (abs < 1e15 && abs >= 1 && Number.isInteger(n)) return true;
+  // Up to four decimals (prices, sales, ratios): n is m/10^4 for an integer m of at most 15 digits
+  // (the division is correctly rounded), so that decimal of ≤ 15 digits reads back as n.
+  const scaled = Math.round(n * 1e4);
+  if (scaled !== 0 && Math.abs(scaled) < 1e15 && scaled / 1e4 === n) return true;
+  return abs >= MIN_POSITIVE && abs <= MAX_NUMBER && Number(n.toPrecision(15)) === n;
+}
+
+/** Text Excel stores as it is (rules 4–7): not empty, within the cell limit, no leading apostrophe, in a cell formatted "@". */
+export function isPlainText(s: string, format: string | undefined): boolean {
+  return format === TEXT_FORMAT && s !== '' && s.length <= MAX_CELL_CHARS && s.charCodeAt(0) !== 0x27;
+}
+
 function formula(f: string): CoerceResult {
   if (f.length > MAX_FORMULA_CHARS)
     return invalid(`A formula of ${f.length} characters exceeds Excel's ${MAX_FORMULA_CHARS}-character limit.`);
@@ -165,17 +190,8 @@ function withFormat(value: number, assigned: string | undefined, current: string
  * values become 0; null when Excel cannot hold it (NaN, ±Infinity, beyond 9.99999999999999E+307).
  */
 function fifteenDigits(n: number): number | null {
-  // Fast paths (most numbers written: a million-row insert writes millions): an integer below 10^15
-  // has at most 15 digits; any other number whose 15-digit rounding reads back as itself has at
-  // most 15 significant digits in its shortest form (the digits toExponential() gives), so both are
-  // kept as they are — exactly what the digit-string path below would return.
-  const abs = Math.abs(n);
-  if (abs < 1e15 && abs >= 1 && Number.isInteger(n)) return n;
-  // Up to four decimals (prices, sales, ratios): n is m/10^4 for an integer m of at most 15 digits
-  // (the division is correctly rounded), so that decimal of ≤ 15 digits reads back as n.
-  const scaled = Math.round(n * 1e4);
-  if (scaled !== 0 && Math.abs(scaled) < 1e15 && scaled / 1e4 === n) return n;
-  if (abs >= MIN_POSITIVE && abs <= MAX_NUMBER && Number(n.toPrecision(15)) === n) return n;
+  // Fast paths first: most numbers written (a million-row insert writes millions) keep their digits.
+  if (keepsItsDigits(n)) return n;
   if (!Number.isFinite(n)) return null;
   if (n === 0 || Math.abs(n) < MIN_POSITIVE) return 0;
   const [mantissa, exp] = n.toExponential().split('e');

@@ -16,11 +16,12 @@ export interface MemCell {
   format?: string;
 }
 
-const EMPTY = 0;
-const NUMBER = 1;
-const TRUE = 2;
-const FALSE = 3;
-const STRING = 4;
+/** What a cell holds (a byte per row); MemoryWorkbook's write loop fills its plan with the same codes. */
+export const EMPTY = 0;
+export const NUMBER = 1;
+export const TRUE = 2;
+export const FALSE = 3;
+export const STRING = 4;
 
 /**
  * A copy of `rows` rows of one column, in the column's own layout (typed arrays by offset from the
@@ -240,6 +241,35 @@ export class Column {
     } else this.kinds[r] = v ? TRUE : FALSE;
     if (r < this.low) this.low = r;
     if (r > this.high) this.high = r;
+  }
+
+  /**
+   * Rows from `row` on get the values of a write plan (MemoryWorkbook.writeCells): plan[at + i] is
+   * NUMBER (numbers[at + i]), TRUE, FALSE or STRING (strings[at + i]) for row + i; any other code leaves
+   * that row alone. As setValue for each, and no formula stays in a written cell.
+   */
+  setPlanned(row: number, count: number, plan: Uint8Array, at: number, numbers: Float64Array, strings: readonly unknown[]): void {
+    let last = -1;
+    for (let i = count - 1; i >= 0 && last < 0; i--) if (plan[at + i] >= NUMBER && plan[at + i] <= STRING) last = row + i;
+    if (last < 0) return;
+    if (last >= this.kinds.length) this.grow(last);
+    const kinds = this.kinds;
+    const formulas = this.formulas.size > 0 ? this.formulas : null;
+    for (let i = 0; i < count; i++) {
+      const h = plan[at + i];
+      if (h < NUMBER || h > STRING) continue;
+      const r = row + i;
+      if (h === NUMBER) this.numbers[r] = numbers[at + i];
+      else if (h === STRING) {
+        this.strings ??= [];
+        while (this.strings.length < r) this.strings.push(undefined);
+        this.strings[r] = strings[at + i] as string;
+      }
+      kinds[r] = h;
+      if (r < this.low) this.low = r;
+      if (r > this.high) this.high = r;
+      formulas?.delete(r);
+    }
   }
 
   /** Removes the values and formulas of rows [from, to) (formats stay). */

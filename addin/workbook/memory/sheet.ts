@@ -100,6 +100,11 @@ export class MemorySheet {
     return (this.columns.get(c) ?? EMPTY_COLUMN).slice(from, n);
   }
 
+  /** The number formats of column `c`, or undefined when it has none (every cell General). */
+  formatsOf(c: number): Column['formats'] | undefined {
+    return this.columns.get(c)?.formats;
+  }
+
   /** A snapshot of the cell, or undefined when it holds nothing (no value, formula or format). */
   get(r: number, c: number): MemCell | undefined {
     return this.columns.get(c)?.cell(r);

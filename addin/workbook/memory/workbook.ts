@@ -11,7 +11,8 @@ import { MB } from '../chunks.js';
 import { rootNamespace } from '../custom-xml.js';
 import { GENERAL_FORMAT } from '../formats.js';
 import { afterWrite, writtenInGrid } from './autocorrect.js';
-import { coerceCellInput, type CoerceResult } from './coerce.js';
+import { coerceCellInput, type CoerceResult, isPlainText, keepsItsDigits } from './coerce.js';
+import { EMPTY, FALSE, NUMBER, STRING, TRUE } from './column.js';
 import { accessDenied, ExcelLikeError } from './errors.js';
 import { type ErrorValue, evaluateFormula, type FormulaHost, type Scalar, shiftFormula, type Value } from './formula.js';
 import { cellKey, MemorySheet } from './sheet.js';
@@ -161,18 +162,50 @@ export class MemoryWorkbook {
         }
     }
     // Coerce every input first: one the cell cannot hold fails the whole operation (coerce.ts).
-    // Column by column, as the sheet keeps its cells (sheet.ts).
-    const results: Coerced[] = new Array(rect.rows * rect.cols);
-    for (let j = 0; j < rect.cols; j++) {
+    // Column by column, as the sheet keeps its cells (sheet.ts). An input Excel stores as it is
+    // (coerce.ts keepsItsDigits, isPlainText: most of a table) goes into a plan of typed arrays with
+    // the column's own codes (column.ts), not a result object per cell; any other input keeps
+    // coerceCellInput's result (OTHER).
+    const { rows, cols } = rect;
+    const plan = new Uint8Array(rows * cols); // 0 (EMPTY): leave the cell unchanged
+    const numbers = new Float64Array(rows * cols);
+    const others: unknown[] = new Array(rows * cols);
+    for (let j = 0; j < cols; j++) {
       const c = rect.col + j;
-      for (let i = 0; i < rect.rows; i++) results[j * rect.rows + i] = this.coerce(sh, rect.row + i, c, grid[i][j]);
+      const formats = sh.formatsOf(c);
+      for (let i = 0, k = j * rows; i < rows; i++, k++) {
+        const v = grid[i][j];
+        if (v === null || v === undefined) continue;
+        if (typeof v === 'number') {
+          if (keepsItsDigits(v)) {
+            plan[k] = NUMBER;
+            numbers[k] = v;
+            continue;
+          }
+        } else if (typeof v === 'boolean') {
+          plan[k] = v ? TRUE : FALSE;
+          continue;
+        } else if (typeof v === 'string' && isPlainText(v, formats?.get(rect.row + i))) {
+          plan[k] = STRING;
+          others[k] = v;
+          continue;
+        }
+        const res = this.coerce(sh, rect.row + i, c, v);
+        if (res === 'unchanged') continue;
+        plan[k] = OTHER;
+        others[k] = res;
+      }
       yield;
     }
-    for (let j = 0; j < rect.cols; j++) {
-      for (let i = 0; i < rect.rows; i++) {
-        const res = results[j * rect.rows + i];
-        if (res !== 'unchanged') applyCoerced(sh, rect.row + i, rect.col + j, res);
-      }
+    for (let j = 0; j < cols; j++) {
+      const c = rect.col + j;
+      const at = j * rows;
+      // Cells are independent here (each write touches its own cell), so the planned values go in
+      // at once and the other results after them.
+      if (plan.subarray(at, at + rows).some((h) => h !== EMPTY && h !== OTHER))
+        sh.column(c).setPlanned(rect.row, rows, plan, at, numbers, others);
+      for (let i = 0; i < rows; i++)
+        if (plan[at + i] === OTHER) applyCoerced(sh, rect.row + i, c, others[at + i] as Exclude<Coerced, 'unchanged'>);
       yield;
     }
     afterWrite.apply(this, sh.name, rect, writtenInGrid(grid));
@@ -399,6 +432,9 @@ export class MemoryWorkbook {
 }
 
 type Coerced = Exclude<CoerceResult, { error: unknown }>;
+
+/** A cell of a write plan (writeSteps) that takes coerceCellInput's full result; the other codes are column.ts's. */
+const OTHER = 5;
 
 function applyCoerced(sh: MemorySheet, r: number, c: number, res: Exclude<Coerced, 'unchanged'>): void {
   sh.setContent(r, c, res.value, res.formula);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { Rect } from '../../../addin/workbook/address.js';
-import { utf8Length } from '../../../addin/workbook/memory/api/context.js';
+import { jsonUtf8Bytes } from '../../../addin/workbook/memory/api/json-bytes.js';
 import { afterWrite, writtenInGrid } from '../../../addin/workbook/memory/autocorrect.js';
 import { coerceCellInput } from '../../../addin/workbook/memory/coerce.js';
 import { Column, FormatRuns } from '../../../addin/workbook/memory/column.js';
@@ -159,7 +159,7 @@ describe('the in-memory Excel keeps cells by column', () => {
 
   it('counts a request as UTF-8 bytes, as TextEncoder does', () => {
     for (const s of ['', 'plain', 'Zoë Ärger', '€ 5', '😀 emoji', JSON.stringify(['\ud800 lone'])])
-      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+      expect(jsonUtf8Bytes(s)).toBe(new TextEncoder().encode(JSON.stringify(s)).length);
   });
 
   it("keeps 15 significant digits of any number, on the fast paths as by Excel's digit rule", () => {

@@ -17,6 +17,7 @@ import { nextTask } from '../../next-task.js';
 import { ExcelLikeError } from '../errors.js';
 import type { MemTable } from '../types.js';
 import type { MemoryWorkbook } from '../workbook.js';
+import { jsonUtf8Bytes } from './json-bytes.js';
 import type { RangeProxy, TableCollectionProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
 export interface OpRecord {
@@ -36,22 +37,6 @@ export interface SyncRecord {
 
 /** An operation's effect at sync; a promise when it is applied in slices (Range.values in the preview). */
 type Op = { payload: Record<string, unknown>; apply: () => unknown };
-
-const NON_ASCII = /[\u0080-\uffff]/g;
-/**
- * UTF-8 length of a string without encoding it: its length plus the extra bytes of the few
- * characters above U+007F (one more below U+0800, two more above; a surrogate pair's two units
- * make four bytes, one extra each). Same as TextEncoder().encode(s).length, without the copy.
- */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  NON_ASCII.lastIndex = 0;
-  for (let m = NON_ASCII.exec(s); m; m = NON_ASCII.exec(s)) {
-    const c = m[0].charCodeAt(0);
-    n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
-  }
-  return n;
-}
 
 /**
  * The round trip of context.sync(): Office.js sends the queued batch to Excel and resolves when
@@ -121,7 +106,8 @@ export class Ctx {
   async sync(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const bytes = utf8Length(JSON.stringify(batch.map((b) => b.payload)));
+    // The request's JSON size, counted without building the JSON (json-bytes.ts: the same count).
+    const bytes = jsonUtf8Bytes(batch.map((b) => b.payload));
     const host = this.host;
     const index = host.syncs.length;
     const record: SyncRecord = { bytes, ops: batch.map((b) => String(b.payload.op)) };

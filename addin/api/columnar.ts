@@ -1,0 +1,77 @@
+/**
+ * A batch of rows as the pull worker posts it to the pane (pull-worker-core.ts): one kind byte and
+ * one number slot per cell in typed arrays, which postMessage hands over without copying
+ * (transferable ArrayBuffers, https://developer.mozilla.org/docs/Web/API/Web_Workers_API/Transferable_objects),
+ * and each distinct string of the batch once. A structured clone of the rows as arrays would copy
+ * and re-allocate ten values per row on the pane's thread, most of the cost of decoding them again.
+ * Cells are row-major (row × width + column), the order the rows are rebuilt in.
+ */
+import type { CellValue } from '../../common/stream.js';
+
+// 0: an empty cell (null).
+const NUMBER = 1;
+const STRING = 2;
+const TRUE = 3;
+const FALSE = 4;
+
+export interface ColumnarRows {
+  rows: number;
+  width: number;
+  /** 0 (empty), NUMBER, STRING, TRUE or FALSE per cell. */
+  kinds: Uint8Array;
+  /** The number of a NUMBER cell, the index into `strings` of a STRING cell. */
+  slots: Float64Array;
+  /** The batch's distinct strings, in order of first appearance. */
+  strings: string[];
+}
+
+/**
+ * The batch in columnar form, or null when a row is not an array of exactly `width` cells of the
+ * stream's types (common/stream.ts CellValue): such a batch is posted as it is, so the writer
+ * meets it exactly as it would have without the worker (and names the bad row).
+ */
+export function toColumnar(rows: readonly unknown[], width: number): ColumnarRows | null {
+  const kinds = new Uint8Array(rows.length * width);
+  const slots = new Float64Array(rows.length * width);
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  let i = 0;
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== width) return null;
+    for (let c = 0; c < width; c++, i++) {
+      const v: unknown = row[c];
+      if (typeof v === 'number') {
+        kinds[i] = NUMBER;
+        slots[i] = v;
+      } else if (typeof v === 'string') {
+        let k = index.get(v);
+        if (k === undefined) {
+          k = strings.length;
+          strings.push(v);
+          index.set(v, k);
+        }
+        kinds[i] = STRING;
+        slots[i] = k;
+      } else if (v === true) kinds[i] = TRUE;
+      else if (v === false) kinds[i] = FALSE;
+      else if (v !== null) return null;
+    }
+  }
+  return { rows: rows.length, width, kinds, slots, strings };
+}
+
+/** The rows again, equal to those toColumnar was given (a string shared by cells is one string). */
+export function fromColumnar(b: ColumnarRows): CellValue[][] {
+  const { width, kinds, slots, strings } = b;
+  const out = new Array<CellValue[]>(b.rows);
+  let i = 0;
+  for (let r = 0; r < b.rows; r++) {
+    const row = new Array<CellValue>(width);
+    for (let c = 0; c < width; c++, i++) {
+      const k = kinds[i];
+      row[c] = k === NUMBER ? slots[i] : k === STRING ? strings[slots[i]] : k === TRUE ? true : k === FALSE ? false : null;
+    }
+    out[r] = row;
+  }
+  return out;
+}
