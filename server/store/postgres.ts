@@ -331,6 +331,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 12,
+    description: 'the health of each Tableau refresh webhook (db.ts migration 10)',
+    sql: 'ALTER TABLE tableau_webhooks ADD COLUMN health_json text;',
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */
