@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { guessColumns, type PublishTable } from '../../../common/publish.js';
 import { startServer } from '../../../server/main.js';
 import { createSimulator, DEMO, type Simulator } from '../../../server/sim/index.js';
+import { openPostgresStore } from '../../../server/store/index.js';
 import { apiClient, captureLogger, connectDemo } from '../http/helpers.js';
 import { describeEachStore } from './backends.js';
 import { adminUrl, eventually, onCleanup, sharedDatabase, skipReason } from './tableau-shared-support.js';
@@ -36,7 +37,6 @@ describe.skipIf(!adminUrl)(`exclusive locks across instances${adminUrl ? '' : ` 
   it('one instance at a time; a dead instance’s lock is free as soon as its connection is gone', async () => {
     const db = await sharedDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), 'locks-'));
-    const { openPostgresStore } = await import('../../../server/store/index.js');
     const [a, b] = [await openPostgresStore(db.url, dataDir), await openPostgresStore(db.url, dataDir)];
     onCleanup(() => b.close());
     const held = await a.locks.tryHold('publish|site');
