@@ -122,7 +122,7 @@ function readFailure(e: unknown): FailureView {
  * process. Instances sharing PostgreSQL (a team): the Tableau site, whichever user or instance applies,
  * since two plans applied to one site at once race on its users, groups and projects.
  */
-export type PublishLockScope = 'connection' | 'site';
+type PublishLockScope = 'connection' | 'site';
 
 export class PublishService {
   constructor(
