@@ -70,6 +70,17 @@ export interface ScheduleRunInfo {
   changes?: DiffSummary;
 }
 
+/**
+ * An on-tableau-refresh schedule's Tableau webhook when the server's periodic check found it not
+ * fine (docs/tableau-events.md): deleted at Tableau and re-created, or gone or disabled and not
+ * made again. `message` is for the analyst: "Tableau webhook missing — re-created at …".
+ */
+export interface TableauWebhookHealth {
+  state: 'recreated' | 'failed';
+  at: string;
+  message: string;
+}
+
 export interface ScheduleInfo {
   id: string;
   connectionId: string;
@@ -86,6 +97,8 @@ export interface ScheduleInfo {
    * the server cannot unseal it any more (its key file was replaced); it has to be set again.
    */
   webhook: { host: string } | { unreadable: true } | null;
+  /** On-tableau-refresh schedules only, and only when a check found their Tableau webhook not fine. */
+  tableauWebhook?: TableauWebhookHealth;
   historyLimit: number;
   createdAt: string;
   updatedAt: string;

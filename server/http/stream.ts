@@ -4,12 +4,30 @@
  * that goes away stops the producer (the for-await `break` calls the producer's `return()`, which
  * closes the Tableau download).
  */
+import type { ServerResponse } from 'node:http';
 import { Readable, type Writable } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
 
 import type { StreamMessage } from '../../common/stream.js';
+import { ApiError } from '../errors.js';
 import { encodeLine } from '../pull/encoded-rows.js';
 import { toErrorReply } from './errors.js';
+
+/**
+ * Aborts when the client's connection closes before the answer was sent in full: Cancel in the pane
+ * (the pane aborts its fetch) or a closed pane. Before the first byte a pull may still be waiting for
+ * one of the site's export slots; the signal ends that wait at once (tableau/views.ts streamWithSlot).
+ */
+export function abortedWhenClientLeaves(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    controller.abort(
+      new ApiError({ code: 'incomplete', message: 'The pane stopped waiting for this pull: nothing more is read from Tableau.' }),
+    );
+  });
+  return controller.signal;
+}
 
 /**
  * Guarantees exactly one terminal message: a producer failure becomes `{kind:'error'}` (same

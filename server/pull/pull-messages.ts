@@ -24,24 +24,25 @@ export function describeSource(source: PullSource): string {
   return `${source.resource} of the site`;
 }
 
-export async function* pullMessages(client: Tableau, request: PullRequest): AsyncGenerator<StreamMessage> {
+/** `signal`: the caller gave up; a wait for one of the site's export slots ends at once (tableau/views.ts streamWithSlot). */
+export async function* pullMessages(client: Tableau, request: PullRequest, signal?: AbortSignal): AsyncGenerator<StreamMessage> {
   const { source, options = {} } = request;
   if (options.refreshExtractFirst) yield* refreshFirst(client, source);
   const name = describeSource(source);
   if (source.kind === 'view') {
     const csv = source.customViewId
-      ? await client.streamCustomViewData(source.customViewId, { filters: source.filters })
-      : await client.streamViewData(source.viewId, {
-          filters: source.filters,
-          parameters: source.parameters,
-          maxAgeMinutes: tableauMaxAge(source.maxAgeMinutes),
-        });
+      ? await client.streamCustomViewData(source.customViewId, { filters: source.filters }, signal)
+      : await client.streamViewData(
+          source.viewId,
+          { filters: source.filters, parameters: source.parameters, maxAgeMinutes: tableauMaxAge(source.maxAgeMinutes) },
+          signal,
+        );
     // Tableau drops a vf_ filter it cannot use without a word: the answer is checked as it streams.
     yield* checkViewFilters(csvToTyped(csv, { locale: source.locale, limit: options.limit, source: name }), source.filters);
   } else if (source.kind === 'datasource') {
     const limit = minDefined(source.rowLimit, options.limit);
     // Column types come from the data source's metadata, so `meta` can go out before any row.
-    const columns = vdsColumns(source.query, await client.vdsReadMetadata(source.datasourceId));
+    const columns = vdsColumns(source.query, await client.vdsReadMetadata(source.datasourceId, signal));
     // ARRAYS: positional rows, smaller than OBJECTS (every schema version has it). Tableau cuts rows
     // itself only from 2026.1 (rowLimit, tableau-mcp#215); we ask for one row more than we keep so
     // "truncated" is known rather than guessed. Older servers send everything and we cut.
@@ -57,7 +58,10 @@ export async function* pullMessages(client: Tableau, request: PullRequest): Asyn
     const countsWhole = sse && options.limit !== undefined && source.rowLimit === undefined;
     const tableauLimit = countsWhole ? undefined : limit;
     if (tableauLimit !== undefined && client.supports('vdsRowLimit')) queryOptions.rowLimit = tableauLimit + 1;
-    const body = await client.vdsQuery({ datasource: { datasourceLuid: source.datasourceId }, query: source.query, options: queryOptions });
+    const body = await client.vdsQuery(
+      { datasource: { datasourceLuid: source.datasourceId }, query: source.query, options: queryOptions },
+      signal,
+    );
     const typing = { columns, returnFormat: 'ARRAYS' as const, limit, source: name, countsWhole };
     // The budget after this query and, before 2026.1, the answer's size against the 1 GB cap: warned
     // at the end, before either stops a pull (vds-limits.ts).

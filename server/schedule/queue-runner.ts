@@ -634,7 +634,7 @@ export class QueueScheduleRunner implements ScheduleRunner {
     );
     watchdog.unref();
     try {
-      const outcome = await recordSnapshot(this.options.pull(schedule), {
+      const outcome = await recordSnapshot(this.options.pull(schedule, entry.abort.signal), {
         snapshots: this.options.snapshots,
         run,
         now: () => this.clock.now(),

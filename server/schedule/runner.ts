@@ -61,8 +61,11 @@ export interface ScheduleRunner {
   isStarted(): boolean;
 }
 
-/** Where a schedule's data comes from: the typed result stream of its pull. */
-export type ScheduledPull = (schedule: ScheduleRecord) => AsyncIterable<StreamMessage>;
+/**
+ * Where a schedule's data comes from: the typed result stream of its pull. `signal` fires when the run
+ * is stopped (deleted, shutdown, too long): a wait for an export slot ends then.
+ */
+export type ScheduledPull = (schedule: ScheduleRecord, signal?: AbortSignal) => AsyncIterable<StreamMessage>;
 
 export interface RunnerOptions {
   schedules: ScheduleStore;
@@ -210,7 +213,7 @@ export class InProcessScheduleRunner implements ScheduleRunner {
     const log = this.options.logger.child({ scheduleId: schedule.id, runId: run.id });
     log.info({ trigger: run.trigger, scheduledFor: run.scheduledFor, missed: run.missed }, 'scheduled pull started');
     try {
-      const outcome = await recordSnapshot(this.options.pull(schedule), {
+      const outcome = await recordSnapshot(this.options.pull(schedule, signal), {
         snapshots: this.options.snapshots,
         run,
         now: () => this.clock.now(),

@@ -1,5 +1,5 @@
 /** What the schedule API answers: the shapes of common/schedules.ts, built from the store's records. */
-import type { ScheduleInfo } from '../../common/schedules.js';
+import type { ScheduleInfo, TableauWebhookHealth } from '../../common/schedules.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 import type { RunRecord } from '../store/snapshots.js';
 import { dataAsOf } from './snapshot-stream.js';
@@ -12,6 +12,8 @@ export interface ScheduleState {
   nextRunAt: Date | null;
   lastRun: RunRecord | undefined;
   latestSucceeded: RunRecord | undefined;
+  /** An on-tableau-refresh schedule's webhook that the last check found not fine. */
+  tableauWebhook?: TableauWebhookHealth;
 }
 
 export function toScheduleInfo(schedule: ScheduleRecord, state: ScheduleState): ScheduleInfo {
@@ -25,6 +27,7 @@ export function toScheduleInfo(schedule: ScheduleRecord, state: ScheduleState): 
     spec: schedule.spec,
     description: describeSchedule(schedule.spec),
     webhook: schedule.webhookUrl ? { host: webhookHost(schedule.webhookUrl) } : schedule.webhookUnreadable ? { unreadable: true } : null,
+    ...(state.tableauWebhook ? { tableauWebhook: state.tableauWebhook } : {}),
     historyLimit: schedule.historyLimit,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,

@@ -38,7 +38,8 @@ export function createServices(store: Store, tableau: TableauConnector, options:
     browse: new BrowseService(connections),
     metadata,
     pulls,
-    publish: new PublishService(connections),
+    // Instances sharing PostgreSQL apply one table per Tableau site at a time (docs/publish.md).
+    publish: new PublishService(connections, store.locks, store.databaseUrl ? 'site' : 'connection'),
     viewImages: new ViewImageService(connections),
     rowsBehind: new RowsBehindService(connections, metadataLineage(metadata)),
     scheduling: (options) => new ScheduleService({ store, connections, pulls }, options),

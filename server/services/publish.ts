@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { applyPlan, type FailureView } from '../publish/apply.js';
 import { groupNamesOf, planTable } from '../publish/plan.js';
 import { nameKey, type SiteSnapshot } from '../publish/site.js';
+import type { ExclusiveLocks } from '../store/exclusive-locks.js';
 import { TableauError } from '../tableau/index.js';
 import type { ConnectionService } from './connections.js';
 import type { Tableau } from './tableau.js';
@@ -116,11 +117,19 @@ function readFailure(e: unknown): FailureView {
   return { error: { code: 'internal', message: 'Something went wrong in the companion server.' }, uncertain: false, fatal: true };
 }
 
-export class PublishService {
-  /** Connections with an apply under way in this process: a second one would race the first on the same rows. */
-  private readonly applying = new Set<string>();
+/**
+ * What one apply at a time is held for. A single analyst's server (SQLite): the connection, in this
+ * process. Instances sharing PostgreSQL (a team): the Tableau site, whichever user or instance applies,
+ * since two plans applied to one site at once race on its users, groups and projects.
+ */
+type PublishLockScope = 'connection' | 'site';
 
-  constructor(private readonly connections: ConnectionService) {}
+export class PublishService {
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly locks: ExclusiveLocks,
+    private readonly scope: PublishLockScope = 'connection',
+  ) {}
 
   async dryRun(userId: string, connectionId: string, table: PublishTable): Promise<PublishPlan> {
     const { client } = await this.connections.client(userId, connectionId);
@@ -130,17 +139,22 @@ export class PublishService {
 
   async apply(userId: string, connectionId: string, request: PublishApplyRequest): Promise<PublishResult> {
     const { client, connection } = await this.connections.client(userId, connectionId);
-    if (this.applying.has(connection.info.id)) {
+    const perSite = this.scope === 'site';
+    const release = await this.locks.tryHold(
+      perSite ? `publish|${client.serverUrl}|${client.siteId}` : `publish|connection|${connection.info.id}`,
+    );
+    if (!release) {
       throw new ApiError({
         code: 'publish-busy',
-        message: 'A table is still being applied with this connection: wait for its results, then run a dry run again.',
+        message: perSite
+          ? 'A table is still being applied to this Tableau site (by you or a colleague): wait for its results, then run a dry run again.'
+          : 'A table is still being applied with this connection: wait for its results, then run a dry run again.',
       });
     }
-    this.applying.add(connection.info.id);
     try {
       return await this.applyWith(client, request);
     } finally {
-      this.applying.delete(connection.info.id);
+      await release();
     }
   }
 

@@ -22,25 +22,28 @@ export interface OpenPull {
 export class PullService {
   constructor(private readonly connections: ConnectionService) {}
 
-  /** The user's own connection signs in (or 404s) before this returns; the data flows later. */
-  async open(userId: string, connectionId: string, request: PullRequest): Promise<OpenPull> {
+  /**
+   * The user's own connection signs in (or 404s) before this returns; the data flows later.
+   * `signal`: the pane cancelled or went away — a pull still waiting for an export slot stops waiting.
+   */
+  async open(userId: string, connectionId: string, request: PullRequest, signal?: AbortSignal): Promise<OpenPull> {
     const { client, connection } = await this.connections.client(userId, connectionId);
-    return { connection: connection.info, messages: limited(client, request) };
+    return { connection: connection.info, messages: limited(client, request, signal) };
   }
 
   /** A schedule's pull, with its owner's stored connection looked up at run time. */
   scheduledPull(): ScheduledPull {
     const connections = this.connections;
-    return async function* pull(schedule) {
+    return async function* pull(schedule, signal) {
       // The owner may have renewed the credentials since the schedule was made.
       const connection = await connections.find(schedule.userId, schedule.connectionId);
       if (!connection) throw connectionMissing();
       const client = await connections.clientOf(connection);
-      yield* limited(client, { source: schedule.source, ...(schedule.options ? { options: schedule.options } : {}) });
+      yield* limited(client, { source: schedule.source, ...(schedule.options ? { options: schedule.options } : {}) }, signal);
     };
   }
 }
 
-function limited(client: Tableau, request: PullRequest): AsyncGenerator<StreamMessage> {
-  return limitRows(pullMessages(client, request), request.options?.limit);
+function limited(client: Tableau, request: PullRequest, signal?: AbortSignal): AsyncGenerator<StreamMessage> {
+  return limitRows(pullMessages(client, request, signal), request.options?.limit);
 }

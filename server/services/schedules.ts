@@ -4,6 +4,7 @@
  * A schedule belongs to the user whose session created it and runs with that user's stored
  * connection; another user's schedule id is "not found", like an unknown one.
  */
+import type { TableauWebhookHealth } from '../../common/schedules.js';
 import type { StreamMessage } from '../../common/stream.js';
 import type { TableauWebhookPayload } from '../../common/tableau-webhook.js';
 import { ApiError, notFound } from '../errors.js';
@@ -17,6 +18,7 @@ import { QueueScheduleRunner, type QueueSettings } from '../schedule/queue-runne
 import { InProcessScheduleRunner, type ScheduleRunner } from '../schedule/runner.js';
 import { snapshotMessages } from '../schedule/snapshot-stream.js';
 import { runsOnTableauRefresh } from '../schedule/spec.js';
+import { refreshEventsFor } from '../schedule/tableau-trigger.js';
 import { type ScheduleInfo, toScheduleInfo } from '../schedule/views.js';
 import { checkWebhookUrl, webhookNotifier } from '../schedule/webhook.js';
 import type { Store } from '../store/index.js';
@@ -39,10 +41,14 @@ export interface ScheduleServiceOptions {
   queue?: Omit<QueueSettings, 'databaseUrl'>;
   /** PUBLIC_URL: the public https origin Tableau POSTs its refresh events to (docs/tableau-events.md). */
   publicUrl?: string;
+  /** How often the Tableau webhooks are checked against Tableau's list (default 10 minutes; docs/tableau-events.md). */
+  tableauWebhookCheckMs?: number;
 }
 
+const TABLEAU_WEBHOOK_CHECK_MS = 10 * 60_000;
+
 export interface ScheduleServiceDeps {
-  store: Pick<Store, 'scheduleStores' | 'databaseUrl' | 'tableauWebhooks'>;
+  store: Pick<Store, 'scheduleStores' | 'databaseUrl' | 'tableauWebhooks' | 'locks'>;
   connections: ConnectionService;
   pulls: PullService;
 }
@@ -63,6 +69,7 @@ export class ScheduleService {
   readonly events: TableauEventService;
   private readonly schedules: ScheduleStore;
   private readonly snapshots: SnapshotStore;
+  private webhookChecks?: NodeJS.Timeout;
 
   constructor(
     private readonly deps: ScheduleServiceDeps,
@@ -86,13 +93,35 @@ export class ScheduleService {
       : new InProcessScheduleRunner(runnerOptions);
     this.events = new TableauEventService(
       { store: deps.store.tableauWebhooks, schedules: this.schedules, connections: deps.connections, runner: this.runner },
-      { logger, publicUrl: options.publicUrl },
+      { logger, publicUrl: options.publicUrl, now: () => clock.now() },
     );
   }
 
-  /** Recovers runs cut by a previous stop, catches up missed times once, arms the timers. */
-  start(): Promise<void> {
-    return this.runner.start();
+  /** Recovers runs cut by a previous stop, catches up missed times once, arms the timers; then checks the Tableau webhooks now and then. */
+  async start(): Promise<void> {
+    await this.runner.start();
+    this.webhookChecks = setInterval(
+      () => void this.checkTableauWebhooks(),
+      this.options.tableauWebhookCheckMs ?? TABLEAU_WEBHOOK_CHECK_MS,
+    );
+    this.webhookChecks.unref();
+  }
+
+  /**
+   * Checks every Tableau webhook against Tableau and re-creates the ones deleted there
+   * (TableauEventService.reconcile). One instance at a time (store.locks: a PostgreSQL advisory lock
+   * when instances share the store), so two never re-create the same webhook; false when another
+   * was checking already.
+   */
+  async checkTableauWebhooks(): Promise<boolean> {
+    const release = await this.deps.store.locks.tryHold('tableau-webhooks-check').catch(() => undefined);
+    if (!release) return false;
+    try {
+      await this.events.reconcile();
+    } finally {
+      await release();
+    }
+    return true;
   }
 
   /**
@@ -101,6 +130,7 @@ export class ScheduleService {
    * not): it finds the runner stopped, and says so in the log.
    */
   stop(): Promise<void> {
+    clearInterval(this.webhookChecks);
     return this.runner.stop();
   }
 
@@ -214,6 +244,16 @@ export class ScheduleService {
       this.snapshots.last(schedule.id),
       this.snapshots.latestSucceeded(schedule.id),
     ]);
-    return toScheduleInfo(schedule, { nextRunAt, lastRun, latestSucceeded });
+    return toScheduleInfo(schedule, { nextRunAt, lastRun, latestSucceeded, tableauWebhook: await this.webhookHealth(schedule) });
+  }
+
+  /** The worst of the schedule's webhooks as the last check found them: failed before re-created. */
+  private async webhookHealth(schedule: ScheduleRecord): Promise<TableauWebhookHealth | undefined> {
+    if (!runsOnTableauRefresh(schedule.spec)) return undefined;
+    const events = new Set(refreshEventsFor(schedule.source) ?? []);
+    const found = (await this.deps.store.tableauWebhooks.forConnection(schedule.connectionId))
+      .filter((r) => events.has(r.event))
+      .flatMap((r) => (r.health ? [r.health] : []));
+    return found.find((h) => h.state === 'failed') ?? found[0];
   }
 }

@@ -30,11 +30,15 @@ import {
   type RefreshEvent,
   type TableauWebhookRegistration,
   type TableauWebhookStore,
+  type WebhookHealth,
 } from '../store/tableau-webhooks.js';
 import { isTableauError } from '../tableau/errors.js';
 import type { ConnectionService } from './connections.js';
 import type { Tableau } from './tableau.js';
 import { TtlMemo } from './ttl-memo.js';
+
+/** A webhook as Tableau's List Webhooks answers it. */
+type Webhook = Awaited<ReturnType<Tableau['listWebhooks']>>[number];
 
 /** Where Tableau POSTs: under the server's public origin, outside /api (no bearer token: app.ts). */
 export const TABLEAU_HOOK_PATH = '/hooks/tableau';
@@ -45,6 +49,8 @@ interface TableauEventOptions {
   publicUrl?: string;
   /** How long a view's workbook and a workbook's data sources are remembered. Default 5 minutes. */
   contentMemoMs?: number;
+  /** The clock of the webhook checks' "at" (the scheduler's). */
+  now?: () => Date;
 }
 
 interface TableauEventDeps {
@@ -120,17 +126,103 @@ export class TableauEventService {
     for (const event of missing) await this.register(client, userId, connectionId, event);
   }
 
-  private async register(client: Tableau, userId: string, connectionId: string, event: RefreshEvent): Promise<void> {
-    const id = newRegistrationId();
+  /** Creates the webhook at Tableau for registration `id`, with a new receiver token. */
+  private async createAtTableau(client: Tableau, id: string, event: RefreshEvent): Promise<{ webhookId: string; tokenHash: string }> {
     const { token, tokenHash } = newReceiverToken(id);
     const url = `${this.options.publicUrl!.replace(/\/$/, '')}${TABLEAU_HOOK_PATH}/${token}`;
-    let webhookId: string;
     try {
       // The name shows in Tableau's webhook list: say whose it is, never the token.
-      webhookId = (await client.createWebhook({ name: `Tableau to Excel companion: ${event} (${id.slice(0, 8)})`, event, url })).id;
+      const webhook = await client.createWebhook({ name: `Tableau to Excel companion: ${event} (${id.slice(0, 8)})`, event, url });
+      return { webhookId: webhook.id, tokenHash };
     } catch (err) {
       throw adminOnly(err) ?? err;
     }
+  }
+
+  /**
+   * The periodic check (docs/tableau-events.md "Webhooks deleted at Tableau"): each connection's
+   * webhooks against Tableau's List Webhooks. One deleted at Tableau (by a site administrator) is
+   * created again, with a new receiver token; one Tableau lists as disabled is left as it is (a site
+   * administrator disabled it, or Tableau did: its statusChangeReason says why) and reported. What
+   * was found is recorded on the registration and shown on its schedules. The caller makes sure one
+   * instance checks at a time (ScheduleService.checkTableauWebhooks). Never rejects.
+   */
+  async reconcile(): Promise<void> {
+    let registrations: TableauWebhookRegistration[];
+    try {
+      registrations = await this.deps.store.all();
+    } catch (err) {
+      this.log.warn({ err }, 'Tableau webhooks could not be checked');
+      return;
+    }
+    const byConnection = new Map<string, TableauWebhookRegistration[]>();
+    for (const r of registrations) byConnection.set(r.connectionId, [...(byConnection.get(r.connectionId) ?? []), r]);
+    for (const [connectionId, list] of byConnection) {
+      let client: Tableau;
+      let atTableau: Map<string, Webhook>;
+      try {
+        client = (await this.deps.connections.client(list[0]!.userId, connectionId)).client;
+        atTableau = new Map((await client.listWebhooks()).map((w) => [w.id, w]));
+      } catch (err) {
+        // Nothing is known about them now (Tableau down, credentials revoked): the next check looks again.
+        this.log.warn({ err, connectionId }, "the connection's Tableau webhooks could not be listed; checked again later");
+        continue;
+      }
+      for (const r of list) {
+        try {
+          await this.checkOne(client, r, atTableau.get(r.webhookId));
+        } catch (err) {
+          this.log.warn({ err, registration: r.id }, 'a Tableau webhook could not be checked');
+        }
+      }
+    }
+  }
+
+  private async checkOne(client: Tableau, r: TableauWebhookRegistration, found: Webhook | undefined): Promise<void> {
+    const at = (this.options.now ?? (() => new Date()))().toISOString();
+    const failed = (message: string): WebhookHealth => ({ state: 'failed', at, message });
+    if (found?.enabled) {
+      if (r.health?.state === 'failed') await this.deps.store.setHealth(r.id, undefined);
+      return;
+    }
+    if (found) {
+      const why = found.statusChangeReason ? ` (${found.statusChangeReason})` : '';
+      const health = failed(
+        `Tableau webhook disabled at Tableau${why}: this schedule does not run on refreshes until a site administrator enables it again.`,
+      );
+      if (r.health?.message !== health.message) this.log.warn({ registration: r.id, webhookId: r.webhookId }, 'Tableau webhook disabled');
+      await this.deps.store.setHealth(r.id, health);
+      return;
+    }
+    if (!this.options.publicUrl) {
+      await this.deps.store.setHealth(
+        r.id,
+        failed('Tableau webhook missing — could not re-create: PUBLIC_URL is no longer set on the server.'),
+      );
+      return;
+    }
+    try {
+      const made = await this.createAtTableau(client, r.id, r.event);
+      await this.deps.store.replaced(r.id, made.webhookId, made.tokenHash, {
+        state: 'recreated',
+        at,
+        message: `Tableau webhook missing — re-created at ${at}.`,
+      });
+      this.log.warn(
+        { registration: r.id, event: r.event, webhookId: made.webhookId },
+        'Tableau webhook was missing at Tableau: re-created',
+      );
+    } catch (err) {
+      const reason =
+        err instanceof ApiError ? err.body.message : isTableauError(err) ? err.message : 'an unexpected error (see the server log)';
+      this.log.warn({ err, registration: r.id }, 'Tableau webhook was missing at Tableau and could not be re-created');
+      await this.deps.store.setHealth(r.id, failed(`Tableau webhook missing — could not re-create: ${reason}`));
+    }
+  }
+
+  private async register(client: Tableau, userId: string, connectionId: string, event: RefreshEvent): Promise<void> {
+    const id = newRegistrationId();
+    const { webhookId, tokenHash } = await this.createAtTableau(client, id, event);
     const added = await this.deps.store.add({ id, userId, connectionId, siteLuid: client.siteId, event, webhookId, tokenHash });
     if (added) {
       this.log.info({ connectionId, event, registration: id, webhookId }, 'Tableau webhook registered');

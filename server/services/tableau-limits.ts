@@ -14,7 +14,7 @@ import { SessionCache } from '../tableau/sessions.js';
 export interface TableauLimitsOptions {
   /** VDS_QUERIES_PER_HOUR_PER_SITE (config.ts); undefined = no budget of ours. */
   vdsQueriesPerHourPerSite?: number;
-  /** PostgreSQL only: lease and poll times of the shared slots (tests shorten them). */
+  /** Export slots per site (`max`, both stores: tests make it 1) and, on PostgreSQL, lease and poll times (tests shorten them). */
   slots?: Partial<SlotSettings>;
 }
 
@@ -27,7 +27,12 @@ export interface TableauLimits {
 export function tableauLimitsFor(store: Store, logger: Logger, options: TableauLimitsOptions = {}): TableauLimits {
   const perHour = options.vdsQueriesPerHourPerSite;
   if (!store.databaseUrl) {
-    return { sessions: new SessionCache(perHour === undefined ? {} : { vdsQueriesPerHour: perHour }), close: async () => undefined };
+    const max = options.slots?.max;
+    const sessions = new SessionCache({
+      ...(perHour === undefined ? {} : { vdsQueriesPerHour: perHour }),
+      ...(max === undefined ? {} : { exportConcurrency: max }),
+    });
+    return { sessions, close: async () => undefined };
   }
   const shared = openSharedTableauState(store.databaseUrl, store.secrets, {
     logger,

@@ -268,6 +268,13 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE UNIQUE INDEX schedule_runs_one_running ON schedule_runs(schedule_id) WHERE status = 'running';
       `),
   },
+  {
+    version: 10,
+    // What the last check of a Tableau webhook found when it was not fine: deleted at Tableau and
+    // re-created, or could not be re-created (docs/tableau-events.md "Webhooks deleted at Tableau").
+    description: 'the health of each Tableau refresh webhook (services/tableau-events.ts reconcile)',
+    up: (db) => db.exec('ALTER TABLE tableau_webhooks ADD COLUMN health_json TEXT;'),
+  },
 ];
 
 const DB_FILE = 'companion.sqlite';

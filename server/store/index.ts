@@ -9,6 +9,7 @@
 import { type ConnectionStore, SqlConnectionStore } from './connections.js';
 import type { SecretBox } from './crypto.js';
 import { type Db, openDatabase } from './db.js';
+import { type ExclusiveLocks, PgExclusiveLocks, ProcessLocks } from './exclusive-locks.js';
 import { keyFilesBox, knownKeyIds } from './keys.js';
 import { createPool, migratePostgres, postgresSql } from './postgres.js';
 import { type ResealOutcome, resealSecrets, sealedKeyCounts, secretsUnderMissingKeys } from './reseal.js';
@@ -35,6 +36,8 @@ export interface Store {
   sealedKeyCounts(): Promise<Map<string, number>>;
   /** Secrets sealed with keys the data directory's key files lack, by key id: a rotation not copied here, or a lost key. */
   secretsUnderMissingKeys(): Promise<Map<string, number>>;
+  /** "One at a time" held across every instance that shares this store (exclusive-locks.ts). */
+  locks: ExclusiveLocks;
   /** Set on PostgreSQL: the database the scheduler's job queue (pg-boss) shares (docs/queue.md). */
   databaseUrl?: string;
   /** Resolves when the database answers a trivial query (GET /health/ready). */
@@ -55,9 +58,17 @@ export interface StoreOptions {
   onConnectionError?: (err: Error) => void;
 }
 
-function storeOver(sql: Sql, secrets: SecretBox, dataDir: string, options: StoreOptions, close: () => Promise<void>): Store {
+function storeOver(
+  sql: Sql,
+  locks: ExclusiveLocks,
+  secrets: SecretBox,
+  dataDir: string,
+  options: StoreOptions,
+  close: () => Promise<void>,
+): Store {
   return {
     secrets,
+    locks,
     connections: new SqlConnectionStore(sql, secrets),
     sessions: new SqlSessionStore(sql, options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
     tableauWebhooks: new SqlTableauWebhookStore(sql),
@@ -76,7 +87,7 @@ const keyIn = (dataDir: string) => keyFilesBox(dataDir);
 /** The embedded store: `<dataDir>/companion.sqlite` and its key file beside it. */
 export function openStore(dataDir: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(dataDir);
-  return { ...storeOver(sqliteSql(db), keyIn(dataDir), dataDir, options, async () => void db.close()), db };
+  return { ...storeOver(sqliteSql(db), new ProcessLocks(), keyIn(dataDir), dataDir, options, async () => void db.close()), db };
 }
 
 /** The store on PostgreSQL, its schema migrated first (created on a first start); the key stays in dataDir. */
@@ -89,7 +100,7 @@ export async function openPostgresStore(databaseUrl: string, dataDir: string, op
     await pool.end().catch(() => undefined);
     throw err;
   }
-  return { ...storeOver(postgresSql(pool), secrets, dataDir, options, () => pool.end()), databaseUrl };
+  return { ...storeOver(postgresSql(pool), new PgExclusiveLocks(pool), secrets, dataDir, options, () => pool.end()), databaseUrl };
 }
 
 /** PostgreSQL when `options.databaseUrl` is set, else the SQLite file in dataDir. */

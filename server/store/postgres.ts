@@ -275,6 +275,67 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 11,
+    // A killed instance's tickets and slots stood in line until their lease ran out (30 s). Each
+    // instance now holds a session-level advisory lock (7231022, holder_key) on its listening
+    // connection (tableau-slots.ts); PostgreSQL releases it the moment that connection ends
+    // (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS). A grant tries
+    // each holder_key of the site once with pg_try_advisory_xact_lock: taken = nobody holds it = the
+    // instance is gone, and its rows go at once. A live instance's lock makes the try fail, so its
+    // rows stay. Rows without a key (an instance that could not take one) keep the lease alone.
+    description:
+      "export slots of a dead instance freed at once (holder_key and its liveness lock; db.ts has no counterpart: SQLite's slots are in process)",
+    sql: `
+      ALTER TABLE tableau_slots ADD COLUMN holder_key int;
+      CREATE OR REPLACE FUNCTION tableau_slots_grant(p_site text, p_max int, p_lease_ms int, p_ids bigint[], p_lock_space int, p_lock_key int)
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        gone int;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_lock_space, p_lock_key);
+        DELETE FROM tableau_slots
+         WHERE site = p_site
+           AND (expires_at < now()
+                OR holder_key IN (SELECT k FROM (SELECT DISTINCT holder_key AS k FROM tableau_slots
+                                                  WHERE site = p_site AND holder_key IS NOT NULL) AS keys
+                                   WHERE pg_try_advisory_xact_lock(7231022, k)));
+        GET DIAGNOSTICS gone = ROW_COUNT;
+        -- Leases of a dead instance came back: the other instances' waiters may use them too.
+        IF gone > 0 THEN
+          PERFORM pg_notify('tableau_slots', p_site);
+        END IF;
+        RETURN QUERY
+          WITH live AS (SELECT id, granted FROM tableau_slots WHERE site = p_site),
+               free AS (SELECT p_max - count(*) FILTER (WHERE granted) AS n FROM live),
+               queue AS (SELECT id, row_number() OVER (ORDER BY id) AS pos FROM live WHERE NOT granted)
+          UPDATE tableau_slots AS s
+             SET granted = true, expires_at = now() + p_lease_ms * interval '1 millisecond'
+            FROM queue, free
+           WHERE s.id = queue.id AND queue.pos <= free.n AND s.id = ANY(p_ids)
+          RETURNING s.id;
+      END
+      $fn$;
+      DROP FUNCTION tableau_slots_take(text, text, int, int, int, int);
+      CREATE FUNCTION tableau_slots_take(p_site text, p_holder text, p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_holder_key int)
+      RETURNS TABLE (ticket bigint, granted boolean) LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        v_ticket bigint;
+      BEGIN
+        INSERT INTO tableau_slots (site, holder, holder_key, expires_at)
+          VALUES (p_site, p_holder, p_holder_key, now() + p_lease_ms * interval '1 millisecond')
+          RETURNING tableau_slots.id INTO v_ticket;
+        RETURN QUERY SELECT v_ticket,
+          EXISTS (SELECT 1 FROM tableau_slots_grant(p_site, p_max, p_lease_ms, ARRAY[v_ticket], p_lock_space, p_lock_key));
+      END
+      $fn$;
+    `,
+  },
+  {
+    version: 12,
+    description: 'the health of each Tableau refresh webhook (db.ts migration 10)',
+    sql: 'ALTER TABLE tableau_webhooks ADD COLUMN health_json text;',
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

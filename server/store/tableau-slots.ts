@@ -9,8 +9,10 @@
  * advisory lock per site (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS),
  * so two instances never count the same free slot; the lock ends with the transaction, never held
  * across a Tableau call. Each row carries `expires_at` (the database's clock, so instances' clocks
- * need not agree); a heartbeat pushes it on while the row is held, so a killed instance's slots and
- * tickets are free again within one lease. A release NOTIFYs the site
+ * need not agree); a heartbeat pushes it on while the row is held. Each instance also holds a
+ * session-level advisory lock (LIVENESS_LOCKS, its `holder_key`) on its listening connection, which
+ * PostgreSQL drops the moment that connection ends: a grant finds a killed instance's key free and
+ * deletes its slots and tickets at once (postgres.ts migration 11), the lease is the fallback. A release NOTIFYs the site
  * (https://www.postgresql.org/docs/current/sql-notify.html) and every instance LISTENing grants its
  * waiters at once; a poll catches what a lost notification or a lost listener connection missed.
  */
@@ -40,6 +42,11 @@ const CHANNEL = 'tableau_slots';
  * do not overlap" (https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS).
  */
 const SLOT_LOCKS = 7_231_018;
+/**
+ * First key of each instance's liveness lock (the second: its random `holder_key`), held for the
+ * instance's life on its listening connection. The number is written into tableau_slots_grant too.
+ */
+const LIVENESS_LOCKS = 7_231_022;
 
 /**
  * Keys computed so far: a site's key is asked for at every take and grant (1,000 runs at one
@@ -82,7 +89,7 @@ interface SiteQueue {
  * expired leases (and NOTIFYs when it did), then grants, all inside the statement's transaction.
  */
 const GRANT = 'SELECT tableau_slots_grant AS id FROM tableau_slots_grant($1, $2, $3, $4::bigint[], $5, $6)';
-const TAKE = 'SELECT ticket, granted FROM tableau_slots_take($1, $2, $3, $4, $5, $6)';
+const TAKE = 'SELECT ticket, granted FROM tableau_slots_take($1, $2, $3, $4, $5, $6, $7)';
 
 export class SharedExportSlots {
   private readonly sites = new Map<string, SiteQueue>();
@@ -92,6 +99,8 @@ export class SharedExportSlots {
   /** The connection LISTENing for freed slots; `drop` destroys it (once). */
   private listener?: { drop: () => void };
   private listening?: Promise<void>;
+  /** The second key of this instance's liveness lock while its listening connection holds it. */
+  private liveKey?: number;
   private closed = false;
   /** Releases on their way to the database: close() waits for them before the pool ends. */
   private readonly freeing = new Set<Promise<unknown>>();
@@ -176,6 +185,8 @@ export class SharedExportSlots {
 
   /** A ticket, granted at once when a slot is free and no ticket waits ahead of it (tableau_slots_take, postgres.ts migration 10). */
   private async take(site: string): Promise<{ id: number; granted: boolean }> {
+    // A ticket carries the liveness key once this instance holds one (the first call waits for it).
+    if (this.listening) await this.listening;
     const { rows } = await this.pool.query<{ ticket: number; granted: boolean }>(TAKE, [
       site,
       this.holder,
@@ -183,6 +194,7 @@ export class SharedExportSlots {
       this.settings.leaseMs,
       SLOT_LOCKS,
       lockKey(site),
+      this.liveKey ?? null,
     ]);
     const id = Number(rows[0]!.ticket);
     const granted = rows[0]!.granted;
@@ -192,8 +204,8 @@ export class SharedExportSlots {
 
   private async enqueue(site: string): Promise<number> {
     const { rows } = await this.pool.query<{ id: number }>(
-      `INSERT INTO tableau_slots (site, holder, expires_at) VALUES ($1, $2, now() + $3::int * interval '1 millisecond') RETURNING id`,
-      [site, this.holder, this.settings.leaseMs],
+      `INSERT INTO tableau_slots (site, holder, holder_key, expires_at) VALUES ($1, $2, $4, now() + $3::int * interval '1 millisecond') RETURNING id`,
+      [site, this.holder, this.settings.leaseMs, this.liveKey ?? null],
     );
     const id = Number(rows[0]!.id);
     this.rows.set(id, { site, granted: false });
@@ -292,7 +304,11 @@ export class SharedExportSlots {
     const drop = (err?: Error) => {
       if (dropped) return;
       dropped = true;
-      if (this.listener === listener) this.listener = undefined;
+      if (this.listener === listener) {
+        this.listener = undefined;
+        // Its liveness lock ended with it: the rows under that key may be deleted by any grant now.
+        this.liveKey = undefined;
+      }
       // Destroyed, never returned to the pool: a pooled connection would go on LISTENing.
       client.release(err ?? true);
     };
@@ -304,25 +320,47 @@ export class SharedExportSlots {
       if (!this.closed) this.warn(err, 'the connection listening for freed export slots failed; waiters poll until the next one');
       drop(err);
     });
+    let key: number | undefined;
     try {
+      key = await this.holdLiveness(client);
       await client.query(`LISTEN ${CHANNEL}`);
     } catch (err) {
       drop(err as Error);
       throw err;
     }
     if (this.closed) drop();
-    else this.listener = listener;
+    else {
+      this.listener = listener;
+      this.liveKey = key;
+    }
+  }
+
+  /**
+   * A session-level advisory lock on a random key, held by the listening connection for as long as it
+   * lives; undefined when a few keys in a row were taken (this instance's rows then rely on the lease).
+   */
+  private async holdLiveness(client: pg.PoolClient): Promise<number | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const key = randomBytes(4).readInt32BE(0);
+      const { rows } = await client.query<{ took: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS took', [LIVENESS_LOCKS, key]);
+      if (rows[0]!.took) return key;
+    }
+    return undefined;
   }
 
   /** The heartbeat: pushes this instance's leases on; a ticket found expired queues again (at the back). */
   private async renew(): Promise<void> {
     const ids = [...this.rows.keys()];
     if (!ids.length) return;
+    // The listening connection (and so the liveness lock) was lost: take them again.
+    if (!this.closed) this.start();
     let alive: Set<number>;
     try {
+      // The rows follow the current liveness key (a new one after the listening connection was lost).
       const { rows } = await this.pool.query<{ id: number }>(
-        `UPDATE tableau_slots SET expires_at = now() + $2::int * interval '1 millisecond' WHERE id = ANY($1::bigint[]) RETURNING id`,
-        [ids, this.settings.leaseMs],
+        `UPDATE tableau_slots SET expires_at = now() + $2::int * interval '1 millisecond', holder_key = COALESCE($3, holder_key)
+          WHERE id = ANY($1::bigint[]) RETURNING id`,
+        [ids, this.settings.leaseMs, this.liveKey ?? null],
       );
       alive = new Set(rows.map((r) => Number(r.id)));
     } catch (err) {
@@ -336,7 +374,7 @@ export class SharedExportSlots {
       if (row.granted) {
         this.logger.warn(
           { site: row.site },
-          'an export slot lease expired while in use (renewed too late); another instance may have taken it',
+          "an export slot was freed while in use (its lease renewed too late, or the connection holding this instance's liveness lock was lost); another instance may have taken it",
         );
         continue;
       }

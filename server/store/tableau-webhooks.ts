@@ -12,10 +12,18 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
+import type * as common from '../../common/schedules.js';
 import type { Sql } from './sql.js';
 
 /** The refresh events a schedule can wait for (Tableau's `event` names). */
 export type RefreshEvent = 'DatasourceRefreshSucceeded' | 'WorkbookRefreshSucceeded';
+
+/**
+ * What the last check found when the webhook was not fine at Tableau (services/tableau-events.ts
+ * reconcile): `recreated` — it was gone and a new one was made; `failed` — gone or disabled, and
+ * not made again. `message`: what the schedule shows, in plain words. Absent: fine, or never checked.
+ */
+export type WebhookHealth = common.TableauWebhookHealth;
 
 export interface TableauWebhookRegistration {
   id: string;
@@ -27,14 +35,21 @@ export interface TableauWebhookRegistration {
   /** The webhook's id at Tableau (to delete it). */
   webhookId: string;
   createdAt: string;
+  health?: WebhookHealth;
 }
 
-type NewRegistration = Omit<TableauWebhookRegistration, 'createdAt'> & { tokenHash: string };
+type NewRegistration = Omit<TableauWebhookRegistration, 'createdAt' | 'health'> & { tokenHash: string };
 
 export interface TableauWebhookStore {
   /** Stores a registration; false when the connection already has one for the event (another request won). */
   add(registration: NewRegistration): Promise<boolean>;
   forConnection(connectionId: string): Promise<TableauWebhookRegistration[]>;
+  /** Every registration, by connection (the periodic check). */
+  all(): Promise<TableauWebhookRegistration[]>;
+  /** Its webhook was made again at Tableau: the new id and receiver token, health `recreated`. */
+  replaced(id: string, webhookId: string, tokenHash: string, health: WebhookHealth): Promise<void>;
+  /** What the last check found (undefined: fine). */
+  setHealth(id: string, health: WebhookHealth | undefined): Promise<void>;
   /** The registration a receiver token belongs to, or undefined (malformed, unknown or wrong secret). */
   byToken(token: string): Promise<TableauWebhookRegistration | undefined>;
   remove(id: string): Promise<boolean>;
@@ -67,6 +82,7 @@ interface RegistrationRow {
   webhook_id: string;
   token_hash: string;
   created_at: string;
+  health_json: string | null;
 }
 
 const toRegistration = (row: RegistrationRow): TableauWebhookRegistration => ({
@@ -77,6 +93,7 @@ const toRegistration = (row: RegistrationRow): TableauWebhookRegistration => ({
   event: row.event,
   webhookId: row.webhook_id,
   createdAt: row.created_at,
+  ...(row.health_json ? { health: JSON.parse(row.health_json) as WebhookHealth } : {}),
 });
 
 export class SqlTableauWebhookStore implements TableauWebhookStore {
@@ -101,6 +118,23 @@ export class SqlTableauWebhookStore implements TableauWebhookStore {
       connectionId,
     ]);
     return rows.map(toRegistration);
+  }
+
+  async all(): Promise<TableauWebhookRegistration[]> {
+    return (await this.sql.all<RegistrationRow>('SELECT * FROM tableau_webhooks ORDER BY connection_id, event')).map(toRegistration);
+  }
+
+  async replaced(id: string, webhookId: string, tokenHash: string, health: WebhookHealth): Promise<void> {
+    await this.sql.run('UPDATE tableau_webhooks SET webhook_id = ?, token_hash = ?, health_json = ? WHERE id = ?', [
+      webhookId,
+      tokenHash,
+      JSON.stringify(health),
+      id,
+    ]);
+  }
+
+  async setHealth(id: string, health: WebhookHealth | undefined): Promise<void> {
+    await this.sql.run('UPDATE tableau_webhooks SET health_json = ? WHERE id = ?', [health ? JSON.stringify(health) : null, id]);
   }
 
   async byToken(token: string): Promise<TableauWebhookRegistration | undefined> {

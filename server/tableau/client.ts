@@ -502,16 +502,17 @@ export class TableauClient {
   }
 
   /** CSV of the view's summary data (formatted values), BOM stripped, streamed. */
-  async streamViewData(viewId: string, o: ViewDataOptions = {}): Promise<Readable> {
+  /** `signal`: the caller gave up; a wait for the site's export slot ends without one (views.ts streamWithSlot). */
+  async streamViewData(viewId: string, o: ViewDataOptions = {}, signal?: AbortSignal): Promise<Readable> {
     const url = `${this.siteUrl}/views/${checkId(viewId, 'view')}/data`;
     const query = viewDataQuery(o);
-    return streamWithSlot(this.exportLimiter, this.slotOwner, () => openExport(this.t, url, query));
+    return streamWithSlot(this.exportLimiter, this.slotOwner, () => openExport(this.t, url, query), signal);
   }
 
-  async streamCustomViewData(customViewId: string, o: Pick<ViewDataOptions, 'filters'> = {}): Promise<Readable> {
+  async streamCustomViewData(customViewId: string, o: Pick<ViewDataOptions, 'filters'> = {}, signal?: AbortSignal): Promise<Readable> {
     const url = `${this.siteUrl}/customviews/${checkId(customViewId, 'custom view')}/data`;
     const query = viewDataQuery({ filters: o.filters });
-    return streamWithSlot(this.exportLimiter, this.slotOwner, () => openExport(this.t, url, query));
+    return streamWithSlot(this.exportLimiter, this.slotOwner, () => openExport(this.t, url, query), signal);
   }
 
   /**
@@ -557,10 +558,11 @@ export class TableauClient {
     };
   }
 
-  async vdsReadMetadata(datasourceLuid: string): Promise<VdsMetadata> {
+  async vdsReadMetadata(datasourceLuid: string, signal?: AbortSignal): Promise<VdsMetadata> {
     checkId(datasourceLuid, 'data source');
-    const release = await this.exportLimiter.acquire(undefined, this.slotOwner);
+    const release = await this.exportLimiter.acquire(signal, this.slotOwner);
     try {
+      signal?.throwIfAborted();
       return await readMetadata(this.vdsContext, datasourceLuid);
     } finally {
       release();
@@ -572,13 +574,18 @@ export class TableauClient {
    * The stream carries the site's VDS budget after this query (`budget`), so a pull can warn before
    * it runs out; the bytes are what every caller reads, the budget only a pull.
    */
-  async vdsQuery(body: unknown): Promise<VdsAnswer> {
+  async vdsQuery(body: unknown, signal?: AbortSignal): Promise<VdsAnswer> {
     let budget: VdsBudgetUse | undefined;
-    const stream = await streamWithSlot(this.exportLimiter, this.slotOwner, async () => {
-      const opened = await openQuery(this.vdsContext, body);
-      budget = opened.budget;
-      return opened.stream;
-    });
+    const stream = await streamWithSlot(
+      this.exportLimiter,
+      this.slotOwner,
+      async () => {
+        const opened = await openQuery(this.vdsContext, body);
+        budget = opened.budget;
+        return opened.stream;
+      },
+      signal,
+    );
     return budget ? Object.assign(stream, { budget }) : stream;
   }
 

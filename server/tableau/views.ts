@@ -70,10 +70,21 @@ function guardedStream(source: Readable, through: Transform, release: () => void
   return through;
 }
 
-/** Hold one slot of the site's export limiter for the whole request and body stream; `owner`: limiter.ts. */
-export async function streamWithSlot(limiter: ExportSlots, owner: string, open: () => Promise<Readable>): Promise<Readable> {
-  const release = await limiter.acquire(undefined, owner);
+/**
+ * Hold one slot of the site's export limiter for the whole request and body stream; `owner`: limiter.ts.
+ * `signal`: the caller gave up (the pane cancelled or went away, a scheduled run was stopped) — a
+ * wait for a slot ends at once without taking one, and a slot granted just as it gave up goes back
+ * unused instead of asking Tableau for an export nobody reads.
+ */
+export async function streamWithSlot(
+  limiter: ExportSlots,
+  owner: string,
+  open: () => Promise<Readable>,
+  signal?: AbortSignal,
+): Promise<Readable> {
+  const release = await limiter.acquire(signal, owner);
   try {
+    signal?.throwIfAborted();
     const source = await open();
     return guardedStream(source, stripBom(), release);
   } catch (e) {

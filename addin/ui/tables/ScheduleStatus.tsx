@@ -140,6 +140,13 @@ export function ScheduleStatus({
       <Caption1>{`Server schedule: ${info.description}`}</Caption1>
       <Caption1>{lines.next}</Caption1>
       <Text size={200}>{lines.snapshot}</Text>
+      {info.tableauWebhook ? (
+        // The server's check of the Tableau webhook this schedule waits on (docs/tableau-events.md):
+        // deleted at Tableau and re-created (for information), or not working (a warning).
+        <MessageBar intent={info.tableauWebhook.state === 'failed' ? 'warning' : 'info'} layout="multiline">
+          <MessageBarBody>{info.tableauWebhook.message}</MessageBarBody>
+        </MessageBar>
+      ) : null}
       {lines.lastFailure && state.phase !== 'failed' ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>{lines.lastFailure}</MessageBarBody>

@@ -11,14 +11,15 @@ import { sessionOf } from '../auth.js';
 import type { RouteModule } from '../context.js';
 import { parseInput } from '../errors.js';
 import { pullRequestSchema } from '../schemas.js';
-import { ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../stream.js';
+import { abortedWhenClientLeaves, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../stream.js';
 import { connectionIdOf } from './connections.js';
 
 export const pullRoutes: RouteModule = (app, { services: { pulls }, compressLoopback }) => {
   // compress: false — @fastify/compress would buffer; ndjsonBody gzips and flushes per message.
   app.post('/connections/:cid/pull', { compress: false }, async (request, reply) => {
     const body = parseInput(pullRequestSchema, request.body, 'pull request');
-    const pull = await pulls.open(sessionOf(request).userId, connectionIdOf(request), body);
+    const signal = abortedWhenClientLeaves(reply.raw);
+    const pull = await pulls.open(sessionOf(request).userId, connectionIdOf(request), body, signal);
     const log = request.log.child({ connectionId: pull.connection.id, source: describeSource(body.source) });
     const started = Date.now();
     const messages = await peekFirst(pull.messages);

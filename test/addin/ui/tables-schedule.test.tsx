@@ -164,6 +164,22 @@ describe('Tables tab: server schedules', () => {
     expect(await screen.findByRole('menuitem', { name: 'Load latest snapshot (data as of 6 Dec 2026, 08:00)' })).toBeInTheDocument();
   });
 
+  it('an on-refresh schedule whose Tableau webhook could not be re-created says so as a warning', async () => {
+    const message = 'Tableau webhook missing — could not re-create: Tableau Server is not available right now.';
+    const s = await setup({
+      list: vi.fn(async () => [
+        info({
+          spec: { kind: 'on-tableau-refresh' },
+          description: 'When Tableau refreshes the data',
+          nextRunAt: null,
+          tableauWebhook: { state: 'failed', at: '2026-12-07T07:00:00.000Z', message },
+        }),
+      ]),
+    });
+    await within(s.card).findByText(message);
+    expect(within(s.card).getByText('The server runs it each time Tableau refreshes the data')).toBeInTheDocument();
+  });
+
   it('a run started elsewhere shows as running and the card looks again until it ends', async () => {
     const list = vi
       .fn()

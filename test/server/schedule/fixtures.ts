@@ -58,19 +58,21 @@ export function rowsPull(rows: CellValue[][], batch = 1000, source = 'Superstore
   };
 }
 
-/** A pull that waits after `meta` until released: a run that is "still going". */
+/** A pull that waits after `meta` until released: a run that is "still going"; `signal`: the one its runner gave it. */
 export function blockingPull() {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let calls = 0;
-  const pull: ScheduledPull = async function* () {
+  let given: AbortSignal | undefined;
+  const pull: ScheduledPull = async function* (_schedule, signal) {
     calls++;
+    given = signal;
     yield { kind: 'meta', columns: COLUMNS };
     await gate;
     yield { kind: 'rows', rows: makeRows(2) };
     yield { kind: 'end', rowCount: 2, truncated: false };
   };
-  return { pull, release: () => release(), calls: () => calls };
+  return { pull, release: () => release(), calls: () => calls, signal: () => given };
 }
 
 export async function collectRows(iter: AsyncIterable<CellValue[][]>): Promise<CellValue[][]> {

@@ -312,6 +312,8 @@ describe('InProcessScheduleRunner', () => {
     const { done } = await runner.runNow(s.id);
     await runner.stop();
     expect(await done).toMatchObject({ status: 'failed', error: { code: 'run-interrupted' } });
+    // The pull was told too: one still waiting for an export slot stops waiting (tableau/views.ts streamWithSlot).
+    expect(blocking.signal()?.aborted).toBe(true);
     await expect(runner.runNow(s.id)).rejects.toThrow(expect.objectContaining({ code: 'scheduler-stopped' }));
 
     // A process that died mid-run leaves a "running" row behind.

@@ -229,6 +229,57 @@ describe('schedules that run when Tableau refreshes the data', () => {
     expect(simHooks()).toEqual([]);
   });
 
+  it('a webhook a site administrator deleted at Tableau is re-created by the periodic check, once, and the schedule says so', async () => {
+    const { token, cid } = await connect();
+    const created = await api.call('POST', '/api/schedules', { token, body: body(cid, vdsSource) });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json.schedule.id as string;
+    const scheduleInfo = async () =>
+      ((await api.call('GET', '/api/schedules', { token })).json.schedules as any[]).find((x) => x.id === id);
+    expect((await scheduleInfo()).tableauWebhook).toBeUndefined();
+    const admin = await TableauClient.connect({
+      serverUrl: sim.url,
+      siteContentUrl: sim.demo.siteContentUrl,
+      auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
+      sessions: new SessionCache(),
+    });
+    const deleteAtTableau = async () => {
+      for (const w of simHooks()) await admin.deleteWebhook(w.id);
+      expect(simHooks()).toEqual([]);
+    };
+
+    // Re-creating fails while Tableau refuses: the schedule says why.
+    await deleteAtTableau();
+    sim.faults.set({ kind: 'unavailable', path: '*/webhooks', method: 'POST' });
+    expect(await scheduling.service.checkTableauWebhooks()).toBe(true);
+    sim.faults.clear();
+    expect(simHooks()).toEqual([]);
+    expect((await scheduleInfo()).tableauWebhook).toMatchObject({
+      state: 'failed',
+      message: expect.stringMatching(/^Tableau webhook missing — could not re-create: .+/),
+    });
+
+    // The next check makes it again; two checks at once (two instances) make one webhook.
+    const checks = await Promise.all([scheduling.service.checkTableauWebhooks(), scheduling.service.checkTableauWebhooks()]);
+    expect(checks.sort()).toEqual([false, true]);
+    expect(simHooks().map((w) => w.event)).toEqual(['DatasourceRefreshSucceeded']);
+    const info = await scheduleInfo();
+    expect(info.tableauWebhook).toMatchObject({
+      state: 'recreated',
+      message: expect.stringMatching(/^Tableau webhook missing — re-created at \d{4}-/),
+    });
+    expect(await scheduling.service.checkTableauWebhooks()).toBe(true);
+    expect(simHooks()).toHaveLength(1);
+
+    // The new webhook's token is the one the receiver knows: a refresh runs the schedule.
+    forwardToServer();
+    await refresh(ORDERS);
+    await settled();
+    expect((await runsOf(token, id)).map((r) => r.trigger)).toEqual(['tableau-event']);
+    await admin.signOut();
+    expect((await api.call('DELETE', `/api/connections/${cid}`, { token })).status).toBe(204);
+  });
+
   it('the receiver refuses unknown tokens (404), bodies that are not Tableau events (400) and big bodies (413)', async () => {
     const { token, cid } = await connect();
     const created = await api.call('POST', '/api/schedules', { token, body: body(cid, vdsSource) });

@@ -1,7 +1,8 @@
 /**
  * Tableau's export slots shared by two instances on one PostgreSQL (server/store/tableau-slots.ts):
  * never more than `max` held at once across both (counted at the holders), everyone served, FIFO
- * across instances, a dead instance's slots back after its lease, a caller that gives up leaves
+ * across instances, a dead instance's slots back after its lease, and at once when its database
+ * connection is gone (its liveness lock ends with it), a caller that gives up leaves
  * nothing taken, release idempotent, a release wakes the other instance without polling.
  */
 import type pg from 'pg';
@@ -112,6 +113,38 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     const releases = await Promise.all(next);
     expect(await rows(probe, true)).toBe(20);
     releases.forEach((release) => release());
+  });
+
+  it("frees a dead instance's slot and tickets as soon as its connection is gone, well before their lease", async () => {
+    const db = await sharedDatabase();
+    const probe = db.pool();
+    const doomedPool = db.pool();
+    const lease = { leaseMs: 60_000, pollMs: 200 };
+    const doomed = instance(doomedPool, { max: 1, ...lease });
+    await doomed.site.acquire();
+    void doomed.site.acquire().catch(() => undefined); // a ticket of the doomed instance, first in line
+    await eventually(async () => (await rows(probe, false)) === 1);
+    // Only the doomed instance has taken its liveness lock so far: its listening connection.
+    const { rows: liveness } = await probe.query<{ pid: number }>(
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 7231022 AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(liveness).toHaveLength(1);
+    const survivor = instance(db.pool(), { max: 1, ...lease });
+    let granted = false;
+    const next = survivor.site.acquire().then((release) => ((granted = true), release));
+    await eventually(async () => (await rows(probe, false)) === 2);
+    // kill -9: the instance stops (its pool ends, no heartbeat, no release) and its backends go with
+    // its process: pg_terminate_backend ends the listening connection and so its liveness lock.
+    void doomedPool.end();
+    await probe.query('SELECT pg_terminate_backend($1)', [liveness[0]!.pid]);
+    const started = Date.now();
+    const release = await next;
+    // Within a few of the survivor's polls, not the 60 s lease: its slot, then its ticket, are gone.
+    expect(Date.now() - started).toBeLessThan(lease.leaseMs / 4);
+    expect(granted).toBe(true);
+    expect((await probe.query('SELECT granted FROM tableau_slots')).rows).toEqual([{ granted: true }]);
+    release();
   });
 
   it('leaves no slot taken when a waiting caller gives up', async () => {
