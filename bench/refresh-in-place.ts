@@ -28,8 +28,8 @@ interface Measured {
 
 /**
  * A full collection before each measurement, so one side does not pay for the other's garbage (the
- * refresh's setup writes a whole table first). `npm run bench` runs without --expose-gc, where
- * `globalThis.gc` is undefined: the flag set at run time exposes gc in a new context
+ * refresh's setup writes a whole table first). `npm run bench` runs with --expose-gc (package.json);
+ * run any other way `globalThis.gc` is undefined, and the flag set at run time exposes gc in a new context
  * (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
  */
 function collector(): () => void {
