@@ -334,8 +334,9 @@ export async function benchE2e(): Promise<Figure[]> {
       await startInsert(page, `Cancelled${i}`);
       await page.waitForFunction(
         () => {
-          const status = [...document.querySelectorAll('[role="status"]')].map((e) => e.textContent ?? '').join(' ');
-          const m = /Writing rows… ([\d,]+)/.exec(status);
+          // The visible count is the progress bar's field label (the live region says only tenths).
+          const field = document.querySelector('[role="progressbar"]')?.parentElement?.textContent ?? '';
+          const m = /Writing rows… ([\d,]+)/.exec(field);
           return m !== null && Number(m[1].replace(/,/g, '')) >= 100_000;
         },
         undefined,

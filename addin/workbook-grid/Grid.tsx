@@ -1,8 +1,8 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import { type KeyboardEvent, type ReactElement, useEffect, useReducer, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactElement, useEffect, useMemo, useRef, useState } from 'react';
 
 import { columnLetters } from '../workbook/address.js';
-import { cellAddress, type GridSource } from './gridSource.js';
+import { cellAddress, type GridSource, type Viewport, visibleSignature } from './gridSource.js';
 
 const ROW_H = 22;
 const COL_W = 100;
@@ -84,21 +84,46 @@ const useStyles = makeStyles({
   },
 });
 
+/** The scroll area in cells: the data and a margin, at least a sheet-like area. */
+const sizeOf = (extent: { rows: number; cols: number }) => ({
+  rows: Math.max(MIN_ROWS, extent.rows + 50),
+  cols: Math.max(MIN_COLS, extent.cols + 5),
+});
+
 /**
  * Browser-mode stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
  * evaluated formulas, conditional fills (the change highlight), pictures floating over the cells. Only the cells in the viewport are rendered (windowing), and workbook
- * changes are coalesced to one repaint per animation frame while a big insert streams in.
+ * changes are coalesced to one check per animation frame, which repaints the cells only when
+ * those on screen changed.
  */
 export function Grid({ source }: { source: GridSource }) {
   const styles = useStyles();
-  const [, repaint] = useReducer((n: number) => n + 1, 0);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, left: 0, height: 600, width: 800 });
+  /** Bumped only when what the viewport shows changed: the cells below are rebuilt only then. */
+  const [content, setContent] = useState(0);
+  /** The scroll area's size in cells, which grows with every sync of a big insert. */
+  const [size, setSize] = useState(() => sizeOf(source.extent(source.activeSheet())));
+  const shown = useRef<Viewport | null>(null);
 
   useEffect(() => {
     let frame = 0;
+    let last = '';
+    // Once per animation frame at most, whatever the number of syncs: repaint the cells only if
+    // those on screen (or the tabs, selection, pictures) changed, else at most the scrollbar. A
+    // million-row write far below the viewport then costs the grid one cheap read per frame
+    // (issue #18: a re-render per sync was ~1.5 s of the pane's main thread per insert).
+    const onFrame = () => {
+      frame = 0;
+      const next = sizeOf(source.extent(source.activeSheet()));
+      setSize((s) => (s.rows === next.rows && s.cols === next.cols ? s : next));
+      const viewport = shown.current;
+      const signature = viewport ? visibleSignature(source, viewport) : '';
+      if (signature !== last) setContent((n) => n + 1);
+      last = signature;
+    };
     const unsubscribe = source.subscribe(() => {
-      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), repaint()));
+      if (!frame) frame = requestAnimationFrame(onFrame);
     });
     return () => (unsubscribe(), cancelAnimationFrame(frame));
   }, [source]);
@@ -114,75 +139,88 @@ export function Grid({ source }: { source: GridSource }) {
   }, []);
 
   const sheet = source.activeSheet();
-  const sel = source.selected();
-  const extent = source.extent(sheet);
-  const rows = Math.max(MIN_ROWS, extent.rows + 50);
-  const cols = Math.max(MIN_COLS, extent.cols + 5);
+  const { rows, cols } = size;
   const firstRow = Math.max(0, Math.floor(view.top / ROW_H) - OVERSCAN);
   const lastRow = Math.min(rows - 1, Math.ceil((view.top + view.height) / ROW_H) + OVERSCAN);
   const firstCol = Math.max(0, Math.floor(view.left / COL_W) - 1);
   const lastCol = Math.min(cols - 1, Math.ceil((view.left + view.width) / COL_W) + 1);
+  // What the frame check compares against: the viewport of the last commit.
+  useEffect(() => {
+    shown.current = { sheet, firstRow, lastRow, firstCol, lastCol };
+  });
+  const sel = source.selected();
   const selCell = sel.sheet === sheet ? source.cell(sheet, sel.row, sel.col) : null;
 
-  const cells: ReactElement[] = [];
-  for (let c = firstCol; c <= lastCol; c++) {
-    cells.push(
-      <div
-        key={`h${c}`}
-        className={mergeClasses(styles.cell, styles.head)}
-        style={{ top: view.top, left: HEAD_W + c * COL_W, width: COL_W }}
-      >
-        {columnLetters(c)}
-      </div>,
-    );
-  }
-  for (let r = firstRow; r <= lastRow; r++) {
-    cells.push(
-      <div
-        key={`r${r}`}
-        className={mergeClasses(styles.cell, styles.head)}
-        style={{ top: ROW_H + r * ROW_H, left: view.left, width: HEAD_W }}
-      >
-        {r + 1}
-      </div>,
-    );
+  // The same elements as the last render when nothing on screen changed: React skips them whole.
+  const cells = useMemo(() => {
+    const out: ReactElement[] = [];
     for (let c = firstCol; c <= lastCol; c++) {
-      const cell = source.cell(sheet, r, c);
-      const isSel = sel.sheet === sheet && sel.row === r && sel.col === c;
-      if (!cell && !isSel) continue;
-      cells.push(
+      out.push(
         <div
-          key={`${r}:${c}`}
-          className={mergeClasses(
-            styles.cell,
-            cell?.numeric ? styles.number : undefined,
-            isSel ? styles.selected : undefined,
-            cell?.note ? styles.noted : undefined,
-          )}
-          style={{ top: ROW_H + r * ROW_H, left: HEAD_W + c * COL_W, width: COL_W, backgroundColor: cell?.fill }}
-          data-fill={cell?.fill}
-          data-note={cell?.note}
-          title={cell?.note ?? (cell?.formula ? `=${cell.formula.replace(/^=/, '')}` : undefined)}
+          key={`h${c}`}
+          className={mergeClasses(styles.cell, styles.head)}
+          style={{ top: view.top, left: HEAD_W + c * COL_W, width: COL_W }}
         >
-          {cell?.text}
+          {columnLetters(c)}
         </div>,
       );
     }
-  }
+    for (let r = firstRow; r <= lastRow; r++) {
+      out.push(
+        <div
+          key={`r${r}`}
+          className={mergeClasses(styles.cell, styles.head)}
+          style={{ top: ROW_H + r * ROW_H, left: view.left, width: HEAD_W }}
+        >
+          {r + 1}
+        </div>,
+      );
+      for (let c = firstCol; c <= lastCol; c++) {
+        const cell = source.cell(sheet, r, c);
+        const isSel = sel.sheet === sheet && sel.row === r && sel.col === c;
+        if (!cell && !isSel) continue;
+        out.push(
+          <div
+            key={`${r}:${c}`}
+            className={mergeClasses(
+              styles.cell,
+              cell?.numeric ? styles.number : undefined,
+              isSel ? styles.selected : undefined,
+              cell?.note ? styles.noted : undefined,
+            )}
+            style={{ top: ROW_H + r * ROW_H, left: HEAD_W + c * COL_W, width: COL_W, backgroundColor: cell?.fill }}
+            data-fill={cell?.fill}
+            data-note={cell?.note}
+            title={cell?.note ?? (cell?.formula ? `=${cell.formula.replace(/^=/, '')}` : undefined)}
+          >
+            {cell?.text}
+          </div>,
+        );
+      }
+    }
+    return out;
+    // `content` stands for the cells' values: it changes exactly when those on screen did.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [source, styles, sheet, firstRow, lastRow, firstCol, lastCol, view.top, view.left, sel.sheet, sel.row, sel.col, content]);
 
   // Pictures float above the cells (Excel draws shapes over the grid), in z-order.
-  const pictures = source
-    .pictures(sheet)
-    .map((p) => (
-      <img
-        key={`pic:${p.name}`}
-        src={p.src}
-        alt={`Picture ${p.name}`}
-        data-picture={p.name}
-        className={styles.picture}
-        style={{ top: ROW_H + p.row * ROW_H, left: HEAD_W + p.col * COL_W, width: p.cols * COL_W, height: p.rows * ROW_H }}
-      />
-    ));
+  const pictures = useMemo(
+    () =>
+      source
+        .pictures(sheet)
+        .map((p) => (
+          <img
+            key={`pic:${p.name}`}
+            src={p.src}
+            alt={`Picture ${p.name}`}
+            data-picture={p.name}
+            className={styles.picture}
+            style={{ top: ROW_H + p.row * ROW_H, left: HEAD_W + p.col * COL_W, width: p.cols * COL_W, height: p.rows * ROW_H }}
+          />
+        )),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [source, styles, sheet, content],
+  );
 
   const selectAt = (clientX: number, clientY: number) => {
     const el = scroller.current;

@@ -42,6 +42,32 @@ export interface GridSource {
   subscribe(listener: () => void): () => void;
 }
 
+/** The cells a grid draws: a sheet and a window of rows and columns. */
+export interface Viewport {
+  sheet: string;
+  firstRow: number;
+  lastRow: number;
+  firstCol: number;
+  lastCol: number;
+}
+
+/**
+ * Everything the grid draws in a viewport, as one string: equal strings, nothing to repaint. Read
+ * per animation frame at most, a few hundred cells: far cheaper than rendering them again.
+ */
+export function visibleSignature(source: GridSource, v: Viewport): string {
+  const sel = source.selected();
+  const parts: string[] = [v.sheet, source.sheetNames().join('\t'), `${sel.sheet}!${sel.row},${sel.col}`];
+  for (const p of source.pictures(v.sheet)) parts.push(`${p.name}@${p.row},${p.col},${p.rows},${p.cols}:${p.src.length}`);
+  for (let r = v.firstRow; r <= v.lastRow; r++) {
+    for (let c = v.firstCol; c <= v.lastCol; c++) {
+      const cell = source.cell(v.sheet, r, c);
+      if (cell) parts.push(`${r},${c}\t${cell.text}\t${cell.formula ?? ''}\t${cell.fill ?? ''}\t${cell.note ?? ''}`);
+    }
+  }
+  return parts.join('\n');
+}
+
 export function memoryGridSource(wb: MemoryWorkbook): GridSource {
   return {
     // Hidden sheets (e.g. the provenance sheet) get no tab, as in Excel.

@@ -2,6 +2,7 @@ import {
   Button,
   Field,
   Input,
+  makeStyles,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -19,7 +20,7 @@ import { useServices } from '../../app/services.js';
 import { ErrorBar } from '../shared/ErrorBar.js';
 import { usePaneStyles } from '../shared/styles.js';
 import { suggestTableName, tableNameProblem } from './tableName.js';
-import { describeTarget, type PictureChoice, PICTURES_UNSUPPORTED, useInsert } from './useInsert.js';
+import { describeTarget, type PictureChoice, PICTURES_UNSUPPORTED, spokenProgress, useInsert } from './useInsert.js';
 
 interface InsertPanelProps {
   connection: ConnectionInfo;
@@ -34,9 +35,28 @@ interface InsertPanelProps {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+const useStyles = makeStyles({
+  // Fluent's bar eases its width over 0.3 s: restarted on every count, that transition kept the
+  // pane restyling and repainting through a long insert (issue #18). The bar jumps instead.
+  bar: { transitionProperty: 'none' },
+  // The Insert button turns into Cancel under the cursor; its hover fade re-ran each time the
+  // pane relaid around it during an insert (issue #18). Cancel needs no fade.
+  still: { transitionProperty: 'none' },
+  // Read by screen readers, not shown (the visible count sits beside it).
+  spoken: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+  },
+});
+
 /** Where and under which name to insert, then the write with progress and Cancel. */
 export function InsertPanel({ connection, source, title, columnCount, knownRows, meanings }: InsertPanelProps) {
   const styles = usePaneStyles();
+  const own = useStyles();
   const { workbook } = useServices();
   const { state, insert, cancel, reset } = useInsert(connection, source, meanings);
   const [where, setWhere] = useState<'newSheet' | 'cell'>('newSheet');
@@ -123,13 +143,20 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows,
           </MessageBarActions>
         </MessageBar>
       ) : null}
+      {/* The visible count, outside the live region: it changes a few times a second, too often to read out. */}
+      {state.phase === 'writing' ? (
+        <Field label={state.note ?? `Writing rows… ${fmt(state.rowsWritten)}${state.totalRows ? ` of ${fmt(state.totalRows)}` : ''}`}>
+          <ProgressBar
+            value={state.totalRows ? Math.min(1, state.rowsWritten / state.totalRows) : undefined}
+            bar={{ className: own.bar }}
+          />
+        </Field>
+      ) : null}
       {/* One live region for the progress and the outcome, present before either (a region that
           appears with its text is often not read), so the result is announced without a toast. */}
       <div className={styles.tight} role="status" aria-live="polite">
         {state.phase === 'writing' ? (
-          <Field label={state.note ?? `Writing rows… ${fmt(state.rowsWritten)}${state.totalRows ? ` of ${fmt(state.totalRows)}` : ''}`}>
-            <ProgressBar value={state.totalRows ? Math.min(1, state.rowsWritten / state.totalRows) : undefined} />
-          </Field>
+          <span className={own.spoken}>{state.note ?? spokenProgress(state.rowsWritten, state.totalRows)}</span>
         ) : null}
         {state.phase === 'done' ? (
           <MessageBar intent="success" layout="multiline">
@@ -172,7 +199,9 @@ export function InsertPanel({ connection, source, title, columnCount, knownRows,
         </>
       ) : null}
       {busy ? (
-        <Button onClick={cancel}>Cancel</Button>
+        <Button className={own.still} onClick={cancel}>
+          Cancel
+        </Button>
       ) : (
         <Button appearance="primary" onClick={() => run()}>
           Insert

@@ -8,11 +8,15 @@ import { useServices } from '../../app/services.js';
 import type { InsertedTable } from '../../refresh/runner/inserted.js';
 import { describeTruncatedCells } from '../../refresh/runner/words.js';
 import { bytesToBase64 } from '../../workbook/base64.js';
-import { type PictureInfo, WorkbookError, type WriteTarget } from '../../workbook/gateway.js';
+import { type PictureInfo, WorkbookError, type WriteProgress, type WriteTarget } from '../../workbook/gateway.js';
 import { pictureNameFor } from '../../workbook/picture-placement.js';
 import { errorBody } from '../shared/errorBody.js';
 import { headerNotes } from '../shared/fieldMeaning.js';
+import { latestEvery } from '../shared/latestEvery.js';
 import { splitPull } from './pullRows.js';
+
+/** How often the row count re-renders while rows go in: a few times a second reads as live. */
+const PROGRESS_MS = 250;
 
 /**
  * Field meanings as notes on the header cells: how many were written, 'unsupported' on an Excel
@@ -48,6 +52,12 @@ export type PictureChoice = 'none' | 'beside' | 'only';
 export const PICTURES_UNSUPPORTED =
   'Pictures of views need a newer Excel (ExcelApi 1.9: Microsoft 365, Excel 2021 or later, or Excel on the web).';
 
+/** What the live region says while rows go in: changes per tenth of the total, not per batch. */
+export function spokenProgress(rowsWritten: number, totalRows?: number): string {
+  if (!totalRows) return 'Writing rows…';
+  return `Writing rows: ${Math.floor(Math.min(1, rowsWritten / totalRows) * 10) * 10} % done.`;
+}
+
 export function describeTarget(target: WriteTarget): string {
   return target.kind === 'newSheet'
     ? `a new sheet${target.sheetName ? ` (${target.sheetName})` : ''}`
@@ -79,6 +89,10 @@ export function useInsert(connection: ConnectionInfo, source: PullSource, meanin
     async (req: InsertRequest): Promise<InsertedTable | null> => {
       const own = new AbortController();
       let streamFailure: () => unknown = () => null;
+      // The writer reports per batch; the pane re-renders with the latest count a few times a second.
+      const progress = latestEvery<WriteProgress>(PROGRESS_MS, (p) =>
+        setState((s) => (s.phase === 'writing' ? { ...s, rowsWritten: p.rowsWritten, totalRows: p.totalRows ?? s.totalRows } : s)),
+      );
       controller.current = own;
       const signal = own.signal;
       try {
@@ -136,9 +150,9 @@ export function useInsert(connection: ConnectionInfo, source: PullSource, meanin
           tableName: req.tableName,
           totalRows: req.knownRows,
           signal,
-          onProgress: (p) =>
-            setState((s) => (s.phase === 'writing' ? { ...s, rowsWritten: p.rowsWritten, totalRows: p.totalRows ?? s.totalRows } : s)),
+          onProgress: progress.push,
         });
+        progress.cancel();
         const end = pull.end();
         const table: InsertedTable = {
           tableName: written.name,
@@ -185,6 +199,7 @@ export function useInsert(connection: ConnectionInfo, source: PullSource, meanin
         setState(signal.aborted || body.code === 'cancelled' ? { phase: 'cancelled' } : { phase: 'error', error: body });
         return null;
       } finally {
+        progress.cancel();
         if (controller.current === own) controller.current = null;
       }
     },

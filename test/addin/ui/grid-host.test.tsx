@@ -43,6 +43,34 @@ describe('browser-preview grid', { timeout: 90_000 }, () => {
     expect(screen.queryByText('$1,234')).not.toBeInTheDocument();
   });
 
+  it('repaints its cells only when those on screen change: a write far below moves only the scrollbar', async () => {
+    const wb = new MemoryWorkbook();
+    const base = memoryGridSource(wb);
+    let reads = 0;
+    const source = { ...base, cell: (...a: Parameters<typeof base.cell>) => (reads++, base.cell(...a)) };
+    const { container } = render(<Grid source={source} />);
+    const frame = () => act(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+    const sizer = () => (container.querySelector('[role="region"] > div') as HTMLElement).style.height;
+    // A cell on screen: the check reads the viewport, then the cells are rebuilt with the new value.
+    reads = 0;
+    wb.writeValue('Sheet1', 0, 0, 'on screen');
+    wb.notify();
+    await frame();
+    expect(screen.getAllByText('on screen')).toHaveLength(2); // the cell and the formula bar (A1 is selected)
+    const repainted = reads;
+    // 5,000 rows below: the same check, no rebuild, but the scroll area grows to the new extent.
+    const before = sizer();
+    reads = 0;
+    for (let r = 5000; r < 5010; r++) wb.writeValue('Sheet1', r, 0, r);
+    wb.notify();
+    wb.notify();
+    await frame();
+    expect(sizer()).not.toBe(before);
+    expect(reads).toBeGreaterThan(0);
+    expect(reads).toBeLessThan(repainted * 0.6);
+    expect(screen.getAllByText('on screen')).toHaveLength(2); // the cell and the formula bar (A1 is selected)
+  });
+
   it('moves the selected cell with the arrow keys (the insert target in browser mode)', async () => {
     const wb = new MemoryWorkbook();
     render(<Grid source={memoryGridSource(wb)} />);

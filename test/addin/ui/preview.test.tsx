@@ -171,6 +171,8 @@ describe('Preview and insert', { timeout: 90_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Insert' }));
     // The writer may hold the first batch back until the next one comes: the count so far varies, the total does not.
     expect(await screen.findByText(/^Writing rows… [\d,]+ of 250$/)).toBeInTheDocument();
+    // Screen readers hear the share done, in tenths, not every count.
+    expect(screen.getByRole('status')).toHaveTextContent(/^Writing rows: (0|[1-9]0|100) % done\.$/);
     expect(screen.queryByText('Tableau is sending 250 rows')).not.toBeInTheDocument();
     release();
     expect(await screen.findByText(/^Inserted 250 rows into Orders/)).toBeInTheDocument();
