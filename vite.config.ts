@@ -1,3 +1,4 @@
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import react from '@vitejs/plugin-react';
@@ -5,6 +6,7 @@ import { defineConfig } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const root = here('./addin');
+const outDir = here('./dist/addin');
 
 /**
  * The add-in is a static bundle. `npm start` serves the build (dist/addin, made by
@@ -30,8 +32,19 @@ export default defineConfig({
       deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', '**/.data/**', '**/.certs/**', '*.sqlite', '*.sqlite-*', 'secret.key'],
     },
   },
+  worker: {
+    rollupOptions: {
+      output: {
+        // Vite builds a worker in a bundle of its own and writes its map into assets/, but the map's
+        // sources come out relative to the output root, one level too shallow
+        // (../../addin/… from dist/addin/assets/ names dist/addin/…): made relative to the map's
+        // real place, so the sources resolve (and test/e2e/serving.test.ts can check them).
+        sourcemapPathTransform: (source, mapPath) => relative(join(outDir, 'assets'), resolve(dirname(mapPath), source)),
+      },
+    },
+  },
   build: {
-    outDir: here('./dist/addin'),
+    outDir,
     emptyOutDir: true,
     // Maps of our own bundle are served beside it (docs/serving.md): they hold only the sources
     // that are already in the bundle, and they make a stack trace from Excel readable.
