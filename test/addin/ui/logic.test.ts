@@ -1,3 +1,5 @@
+// @vitest-environment jsdom
+// (the fixtures come from ./harness.tsx, which needs a window: https://vitest.dev/guide/environment#environments-for-specific-files)
 import { describe, expect, it } from 'vitest';
 
 import { currentRoute, initialNav, navReducer } from '../../../addin/app/navigation.js';
