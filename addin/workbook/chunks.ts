@@ -15,6 +15,7 @@
  * cell is at most 32,767 characters, ≈ 200 KB of JSON).
  */
 import type { CellValue } from '../../common/stream.js';
+import { jsonNumberBytes, jsonStringBytes } from './json-bytes.js';
 
 export const MB = 1024 * 1024;
 /** Hard limit of Excel on the web per request. */
@@ -46,58 +47,12 @@ export interface Chunk {
   cells: number;
 }
 
-/** Strings needing neither an escape nor a multi-byte character (most table text): one byte a character. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** UTF-8 length of a string as JSON (quotes and escapes included). */
-export function jsonStringBytes(s: string): number {
-  if (s.length < 64 && PLAIN.test(s)) return s.length + 2;
-  let n = 2;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c) n += 2;
-    else if (c < 0x20) n += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
-    else if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 6; // lone surrogate: JSON.stringify escapes it as \udXXX
-    } else if (c >= 0xd800 && c <= 0xdfff) n += 6;
-    else n += 3;
-  }
-  return n;
-}
-
-/** Decimal digits of a whole number 1 ≤ a < 10^15, by comparisons (powers of ten below 2^53 are exact). */
-function digits(a: number): number {
-  if (a < 1e5) return a < 10 ? 1 : a < 100 ? 2 : a < 1e3 ? 3 : a < 1e4 ? 4 : 5;
-  if (a < 1e10) return a < 1e6 ? 6 : a < 1e7 ? 7 : a < 1e8 ? 8 : a < 1e9 ? 9 : 10;
-  return a < 1e11 ? 11 : a < 1e12 ? 12 : a < 1e13 ? 13 : a < 1e14 ? 14 : 15;
-}
-
+/** JSON bytes of one cell (json-bytes.ts: exactly what JSON.stringify writes, without the string). */
 function cellBytes(v: CellValue): number {
   if (typeof v === 'string') return jsonStringBytes(v);
-  if (v === null || v === undefined) return 4;
+  if (typeof v === 'number') return jsonNumberBytes(v);
   if (typeof v === 'boolean') return v ? 4 : 5;
-  const a = v < 0 ? -v : v;
-  const sign = v < 0 ? 1 : 0;
-  // Integers (most numbers of a table) by counting digits: no string per cell.
-  if (Number.isInteger(a) && a < 1e15) return a === 0 ? 1 : sign + digits(a);
-  // Up to four decimals (prices, sales, ratios): when v is the nearest double to m/10^4 with
-  // |m| < 10^15, no shorter decimal reads back as v (below 10^11 doubles are far closer together
-  // than 10^-4), so JSON writes that decimal: sign, whole digits, ".", decimals without trailing
-  // zeros. Its whole part is floor(|v|) and its decimals m − floor(|v|)·10^4, exact integers.
-  const scaled = Math.round(a * 1e4);
-  if (scaled < 1e15 && scaled / 1e4 === a) {
-    const whole = Math.floor(a);
-    const frac = scaled - whole * 1e4;
-    const decimals = frac % 1000 === 0 ? 1 : frac % 100 === 0 ? 2 : frac % 10 === 0 ? 3 : 4;
-    return sign + (whole === 0 ? 1 : digits(whole)) + 1 + decimals;
-  }
-  return Number.isFinite(v) ? String(v).length : 4;
+  return 4; // null
 }
 
 /** JSON bytes of one row `[a,b,c]` followed by its separating comma. */

@@ -4,12 +4,12 @@ import {
   ChunkAccumulator,
   chunkBytes,
   halveChunk,
-  jsonStringBytes,
   MAX_SYNC_BYTES,
   OP_OVERHEAD_BYTES,
   planChunks,
   TARGET_SYNC_BYTES,
 } from '../../../addin/workbook/chunks.js';
+import { jsonStringBytes } from '../../../addin/workbook/json-bytes.js';
 import type { CellValue } from '../../../common/stream.js';
 
 const utf8 = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;

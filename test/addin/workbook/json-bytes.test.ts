@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { jsonUtf8Bytes } from '../../../addin/workbook/memory/api/json-bytes.js';
+import { jsonUtf8Bytes } from '../../../addin/workbook/json-bytes.js';
 
 /** What the in-memory Excel measured before: the string, built and encoded. */
 const byString = (v: unknown) => new TextEncoder().encode(JSON.stringify(v) ?? '').length;

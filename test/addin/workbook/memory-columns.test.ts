@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { Rect } from '../../../addin/workbook/address.js';
-import { jsonUtf8Bytes } from '../../../addin/workbook/memory/api/json-bytes.js';
+import { jsonUtf8Bytes } from '../../../addin/workbook/json-bytes.js';
 import { afterWrite, writtenInGrid } from '../../../addin/workbook/memory/autocorrect.js';
 import { coerceCellInput } from '../../../addin/workbook/memory/coerce.js';
 import { Column, FormatRuns } from '../../../addin/workbook/memory/column.js';

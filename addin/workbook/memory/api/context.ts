@@ -13,11 +13,11 @@
  * (https://learn.microsoft.com/office/dev/add-ins/testing/application-specific-api-error-handling).
  */
 import { parseAddress } from '../../address.js';
+import { jsonUtf8Bytes } from '../../json-bytes.js';
 import { nextTask } from '../../next-task.js';
 import { ExcelLikeError } from '../errors.js';
 import type { MemTable } from '../types.js';
 import type { MemoryWorkbook } from '../workbook.js';
-import { jsonUtf8Bytes } from './json-bytes.js';
 import type { RangeProxy, TableCollectionProxy, TableScopedCollectionProxy, Where, WorksheetProxy } from './types.js';
 
 export interface OpRecord {

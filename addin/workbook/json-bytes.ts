@@ -1,6 +1,7 @@
 /**
  * The UTF-8 length of JSON.stringify(value), counted without building the string: what a request
- * of the in-memory Excel weighs against Excel on the web's 5 MB limit (context.ts). Exactly the
+ * weighs against Excel on the web's 5 MB limit — for the chunk planner (chunks.ts, per cell) and
+ * for the in-memory Excel's own measure of a request (memory/api/context.ts). Exactly the
  * same count (test/addin/workbook/json-bytes.test.ts compares them on random values): the same
  * escapes (ECMA-262 JSON.stringify, QuoteJSONString: `\"`, `\\`, `\b \t \n \f \r`, `\u00XX` for
  * other controls and `\uDXXX` for a lone surrogate,
@@ -13,7 +14,8 @@
 /** Strings needing neither an escape nor a multi-byte character: one byte a character. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-function stringBytes(s: string): number {
+/** UTF-8 length of a string as JSON (quotes and escapes included). */
+export function jsonStringBytes(s: string): number {
   if (PLAIN.test(s)) return s.length + 2;
   let n = 2;
   for (let i = 0; i < s.length; i++) {
@@ -45,7 +47,8 @@ function digits(a: number): number {
   return n;
 }
 
-function numberBytes(v: number): number {
+/** UTF-8 length of a number as JSON (null when not finite). */
+export function jsonNumberBytes(v: number): number {
   if (!Number.isFinite(v)) return 4; // null
   const a = v < 0 ? -v : v;
   const sign = v < 0 ? 1 : 0;
@@ -54,7 +57,7 @@ function numberBytes(v: number): number {
   // Up to four decimals: v is the double nearest m/10^4 for a whole m below 10^15, so that decimal
   // (≤ 15 significant digits) is the shortest that reads back as v, and JSON writes it as
   // sign, whole digits, '.', decimals without trailing zeros (the four-decimal paths of
-  // addin/workbook/chunks.ts cellBytes and memory/coerce.ts fifteenDigits rest on the same fact).
+  // memory/coerce.ts fifteenDigits rests on the same fact).
   // Below 10^11 no such double is whole or on the other side of a whole number, so its whole part is
   // floor(a) and its decimals are m − floor(a)·10^4, both exact integers.
   const scaled = Math.round(a * 1e4);
@@ -80,9 +83,9 @@ function bytesOf(value: unknown, key: string | number, depth: number): number | 
   }
   switch (typeof value) {
     case 'string':
-      return stringBytes(value);
+      return jsonStringBytes(value);
     case 'number':
-      return numberBytes(value);
+      return jsonNumberBytes(value);
     case 'boolean':
       return value ? 4 : 5;
     case 'undefined':
@@ -99,7 +102,7 @@ function bytesOf(value: unknown, key: string | number, depth: number): number | 
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
       // Numbers and strings, most elements of a request (its values), without the general walk.
-      n += typeof v === 'number' ? numberBytes(v) : typeof v === 'string' ? stringBytes(v) : (bytesOf(v, i, depth + 1) ?? 4);
+      n += typeof v === 'number' ? jsonNumberBytes(v) : typeof v === 'string' ? jsonStringBytes(v) : (bytesOf(v, i, depth + 1) ?? 4);
     }
     return n;
   }
@@ -111,7 +114,7 @@ function bytesOf(value: unknown, key: string | number, depth: number): number | 
   for (const k of Object.keys(o)) {
     const b = bytesOf(o[k], k, depth + 1);
     if (b === undefined) continue;
-    n += stringBytes(k) + 1 + b;
+    n += jsonStringBytes(k) + 1 + b;
     members++;
   }
   return n + Math.max(0, members - 1);
