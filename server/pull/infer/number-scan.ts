@@ -48,19 +48,20 @@ export const num: NumberScratch = {
   seps: new Int32Array(MAX_RUNS),
 };
 
-const C_DOLLAR = 36,
+/** Character codes the scans compare against (simple-cells.ts uses the same). */
+export const C_DOLLAR = 36,
   C_EURO = 0x20ac,
   C_POUND = 0xa3,
   C_YEN = 0xa5,
-  C_RUPEE = 0x20b9;
-const C_PERCENT = 37,
-  C_LPAREN = 40,
+  C_RUPEE = 0x20b9,
+  C_PERCENT = 37,
+  C_MINUS = 45,
+  C_COMMA = 44,
+  C_DOT = 46;
+const C_LPAREN = 40,
   C_RPAREN = 41,
   C_PLUS = 43,
-  C_MINUS = 45,
-  C_UMINUS = 0x2212;
-const C_COMMA = 44,
-  C_DOT = 46,
+  C_UMINUS = 0x2212,
   C_APOS = 39,
   C_SPACE = 32,
   C_NBSP = 0xa0,

@@ -12,17 +12,9 @@
  * scans, records every digit run and then reads the runs once per style.
  */
 import { EXCEL_DIGITS } from '../precision.js';
+import { C_COMMA, C_DOLLAR, C_DOT, C_EURO, C_MINUS, C_PERCENT, C_POUND, C_RUPEE, C_YEN } from './number-scan.js';
 
-const C_DOLLAR = 36,
-  C_EURO = 0x20ac,
-  C_POUND = 0xa3,
-  C_YEN = 0xa5,
-  C_RUPEE = 0x20b9;
-const C_PERCENT = 37,
-  C_MINUS = 45,
-  C_COMMA = 44,
-  C_DOT = 46,
-  C_ZERO = 48;
+const C_ZERO = 48;
 
 /** One separator style's reading of the last simple number (what number-scan.ts `readStyle` gives). */
 export interface SimpleReading {
