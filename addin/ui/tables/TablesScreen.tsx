@@ -26,6 +26,7 @@ import { fetchLineageRows } from './provenanceMeanings.js';
 import { PROVENANCE_SHEET, updateProvenanceSheetIfWritten, writeProvenanceSheet } from './provenanceSheet.js';
 import { RefreshLogView } from './RefreshLogView.js';
 import { SignInBar } from './SignInBar.js';
+import { entriesLabel } from './status.js';
 import { TableCard } from './TableCard.js';
 import { useRefresh } from './useRefresh.js';
 
@@ -174,9 +175,7 @@ function RefreshableTables({ service, schedules, timeZone }: { service: RefreshS
             Cancel
           </Button>
           <Text size={200} aria-live="polite">
-            {activity.length
-              ? `${activity.length} of ${defs.length} refreshing`
-              : `${defs.length} ${defs.length === 1 ? 'table' : 'tables'}`}
+            {activity.length ? `${activity.length} of ${defs.length} refreshing` : entriesLabel(defs)}
           </Text>
         </div>
       ) : null}

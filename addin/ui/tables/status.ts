@@ -119,3 +119,15 @@ export function sourceLabel(def: RefreshDefinition): string {
   if (s.kind === 'datasource') return s.name ?? s.datasourceId;
   return `Site inventory: ${s.resource}`;
 }
+
+/**
+ * What the Tables tab holds, under Refresh all: "3 tables", or "2 tables and 1 picture" when some
+ * entries are pictures inserted alone (a picture-only entry is not a table).
+ */
+export function entriesLabel(defs: readonly Pick<RefreshDefinition, 'kind'>[]): string {
+  const pictures = defs.filter((d) => d.kind === 'picture').length;
+  const tables = defs.length - pictures;
+  if (!pictures) return count(tables, 'table');
+  if (!tables) return count(pictures, 'picture');
+  return `${count(tables, 'table')} and ${count(pictures, 'picture')}`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { activityText, tableStatus } from '../../../addin/ui/tables/status.js';
+import { activityText, entriesLabel, tableStatus } from '../../../addin/ui/tables/status.js';
 import { datasourceDefinition } from '../refresh/definitions/fixtures.js';
 
 describe('a table’s status says what its last refresh changed', () => {
@@ -45,5 +45,17 @@ describe('a table’s status says what its last refresh changed', () => {
     expect(activityText({ definitionId: 'd', table: 'T', kind: 'live', phase: 'comparing', rowsReceived: 10, rowsWritten: 0 })).toBe(
       'Comparing with the last refresh…',
     );
+  });
+});
+
+describe('what the Tables tab holds', () => {
+  it('counts pictures inserted alone apart from tables', () => {
+    const table = { kind: undefined };
+    const picture = { kind: 'picture' as const };
+    expect(entriesLabel([table])).toBe('1 table');
+    expect(entriesLabel([table, table, table])).toBe('3 tables');
+    expect(entriesLabel([picture])).toBe('1 picture');
+    expect(entriesLabel([table, table, picture])).toBe('2 tables and 1 picture');
+    expect(entriesLabel([picture, table, picture])).toBe('1 table and 2 pictures');
   });
 });

@@ -56,6 +56,8 @@ describe('Tables screen: a picture-only insert', () => {
     expect(card.querySelector('h3 svg')).not.toBeNull();
     expect(within(card).getByText(/Superstore \/ Overview · sheet Sheet1/)).toBeInTheDocument();
     expect(within(card).getByText(/^Inserted .* · picture · not refreshed since$/)).toBeInTheDocument();
+    // The list's count does not call a picture a table.
+    expect(screen.getByText(/^\d+ pictures?$|tables? and \d+ pictures?$/)).toBeInTheDocument();
     // Nothing to edit or to go to: there is no table.
     expect(within(card).queryByRole('button', { name: /^Edit/ })).not.toBeInTheDocument();
     const first = { ...shape() };
