@@ -348,36 +348,40 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     // https://www.postgresql.org/docs/current/sql-notify.html): the others are not woken and run
     // nothing. The caller's own tickets come back in the answer instead of a notification.
     // A FOR … IN UPDATE … RETURNING loop in PL/pgSQL:
-    // https://www.postgresql.org/docs/current/plpgsql-control-structures.html#PLPGSQL-RECORDS-ITERATING
+    // https://www.postgresql.org/docs/current/plpgsql-control-structures.html#PLPGSQL-RECORDS-ITERATING.
+    // Generic plans: PL/pgSQL caches each statement's plan but, by default, re-plans a statement
+    // whose generic plan looks costlier than its custom ones (a LIMIT of a variable, an ANY of an
+    // array: https://www.postgresql.org/docs/current/plpgsql-implementation.html#PLPGSQL-PLAN-CACHING,
+    // plan_cache_mode: https://www.postgresql.org/docs/current/runtime-config-query.html#GUC-PLAN-CACHE-MODE);
+    // these statements touch a handful of rows through their indexes whatever the values, and the
+    // re-planning cost ~15 % of PostgreSQL's CPU per slot taken and released (measured side by side,
+    // 2,000 slots over 3 pools: 0.93 → 0.77 ms; docs/limits-across-instances.md).
     description:
       "export slots handed to the oldest waiting ticket as they free, its instance alone told (db.ts has no counterpart: SQLite's slots are in process)",
     sql: `
       DROP FUNCTION tableau_slots_take(text, text, int, int, int, int, int);
       DROP FUNCTION tableau_slots_grant(text, int, int, bigint[], int, int);
+      -- The hand-out reads only the site's granted rows (to count them) and, when a slot is free,
+      -- the oldest waiting tickets: an index for each, so that it never walks the whole site.
+      DROP INDEX tableau_slots_by_site;
+      CREATE INDEX tableau_slots_granted ON tableau_slots(site) WHERE granted;
+      CREATE INDEX tableau_slots_waiting ON tableau_slots(site, id) WHERE NOT granted;
       CREATE FUNCTION tableau_slots_hand_out(p_site text, p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_own_key int)
-      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE AS $fn$
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       DECLARE
+        v_free int;
         v_id bigint;
         v_key int;
       BEGIN
         PERFORM pg_advisory_xact_lock(p_lock_space, p_lock_key);
-        -- Expired leases, and the rows of instances whose liveness lock is free (they are gone).
-        -- The caller's own key is alive: it is calling.
-        DELETE FROM tableau_slots
-         WHERE site = p_site
-           AND (expires_at < now()
-                OR holder_key IN (SELECT k FROM (SELECT DISTINCT holder_key AS k FROM tableau_slots
-                                                  WHERE site = p_site AND holder_key IS NOT NULL
-                                                    AND holder_key IS DISTINCT FROM p_own_key) AS keys
-                                   WHERE pg_try_advisory_xact_lock(7231022, k)));
+        SELECT p_max - count(*) INTO v_free FROM tableau_slots WHERE site = p_site AND granted;
+        IF v_free <= 0 THEN
+          RETURN;
+        END IF;
         FOR v_id, v_key IN
-          WITH live AS (SELECT id, granted FROM tableau_slots WHERE site = p_site),
-               free AS (SELECT p_max - count(*) FILTER (WHERE granted) AS n FROM live),
-               queue AS (SELECT id, row_number() OVER (ORDER BY id) AS pos FROM live WHERE NOT granted)
           UPDATE tableau_slots AS s
              SET granted = true, expires_at = now() + p_lease_ms * interval '1 millisecond'
-            FROM queue, free
-           WHERE s.id = queue.id AND queue.pos <= free.n
+           WHERE s.id IN (SELECT id FROM tableau_slots WHERE site = p_site AND NOT granted ORDER BY id LIMIT v_free)
           RETURNING s.id, s.holder_key
         LOOP
           IF v_key IS NOT DISTINCT FROM p_own_key THEN
@@ -389,8 +393,24 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         END LOOP;
       END
       $fn$;
+      -- Expired leases, and the rows of instances whose liveness lock is free (they are gone); the
+      -- caller's own key is alive (it is calling). Run by the polls of waiting instances, not at every
+      -- take and release: it reads every row of the site.
+      CREATE FUNCTION tableau_slots_sweep(p_site text, p_lock_space int, p_lock_key int, p_own_key int)
+      RETURNS void LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_lock_space, p_lock_key);
+        DELETE FROM tableau_slots
+         WHERE site = p_site
+           AND (expires_at < now()
+                OR holder_key IN (SELECT k FROM (SELECT DISTINCT holder_key AS k FROM tableau_slots
+                                                  WHERE site = p_site AND holder_key IS NOT NULL
+                                                    AND holder_key IS DISTINCT FROM p_own_key) AS keys
+                                   WHERE pg_try_advisory_xact_lock(7231022, k)));
+      END
+      $fn$;
       CREATE FUNCTION tableau_slots_take(p_site text, p_holder text, p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_holder_key int)
-      RETURNS TABLE (ticket bigint, granted bigint[]) LANGUAGE plpgsql VOLATILE AS $fn$
+      RETURNS TABLE (ticket bigint, granted bigint[]) LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       DECLARE
         v_ticket bigint;
       BEGIN
@@ -402,7 +422,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       END
       $fn$;
       CREATE FUNCTION tableau_slots_release(p_site text, p_ids bigint[], p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_own_key int)
-      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE AS $fn$
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       DECLARE
         v_freed boolean;
       BEGIN
@@ -415,8 +435,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       END
       $fn$;
       CREATE FUNCTION tableau_slots_poll(p_site text, p_ids bigint[], p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_own_key int)
-      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE AS $fn$
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       BEGIN
+        PERFORM tableau_slots_sweep(p_site, p_lock_space, p_lock_key, p_own_key);
         PERFORM tableau_slots_hand_out(p_site, p_max, p_lease_ms, p_lock_space, p_lock_key, p_own_key);
         -- Granted by this call, or earlier by another instance whose notification was lost.
         RETURN QUERY SELECT id FROM tableau_slots WHERE id = ANY(p_ids) AND tableau_slots.granted;
