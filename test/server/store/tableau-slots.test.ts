@@ -3,7 +3,8 @@
  * never more than `max` held at once across both (counted at the holders), everyone served, FIFO
  * across instances, a dead instance's slots back after its lease, and at once when its database
  * connection is gone (its liveness lock ends with it), a caller that gives up leaves
- * nothing taken, release idempotent, a release wakes the other instance without polling.
+ * nothing taken, release idempotent, a release hands its slot to the oldest waiting ticket in the
+ * same statement and wakes only that ticket's instance, without polling.
  */
 import type pg from 'pg';
 
