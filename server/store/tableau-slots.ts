@@ -15,9 +15,10 @@
  * grants come back in the answer. Each row carries `expires_at` (the database's clock, so instances'
  * clocks need not agree); a heartbeat pushes it on while the row is held. Each instance also holds a
  * session-level advisory lock (LIVENESS_LOCKS, its `holder_key`, which also names its channel) on
- * its listening connection, which PostgreSQL drops the moment that connection ends: a hand-out finds
- * a killed instance's key free and deletes its slots and tickets at once (migration 11), the lease is
- * the fallback. A poll catches what a lost notification or a lost listener connection missed.
+ * its listening connection, which PostgreSQL drops the moment that connection ends: the sweep of a
+ * waiting instance's poll (every pollMs) finds a killed instance's key free and deletes its slots and
+ * tickets (migrations 11, 13), the lease is the fallback. The poll also catches what a lost
+ * notification or a lost listener connection missed.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
