@@ -336,6 +336,115 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: 'the health of each Tableau refresh webhook (db.ts migration 10)',
     sql: 'ALTER TABLE tableau_webhooks ADD COLUMN health_json text;',
   },
+  {
+    version: 13,
+    // Grant on release (tableau-slots.ts, docs/limits-across-instances.md): a release NOTIFYed every
+    // instance and each ran a grant of its own waiters, so one freed slot cost up to one statement
+    // per instance (bench/team.ts: 0.7 grants per run, each serialised on the site's lock). Now
+    // whoever frees a slot, or takes a ticket, or polls, hands every free slot to the oldest waiting
+    // tickets of the site whichever instance holds them (FIFO by ticket, as before), in the same
+    // statement, and tells only the instance whose ticket was granted, on its own channel
+    // (tableau_slots_<holder_key>, the key of its liveness lock, migration 11;
+    // https://www.postgresql.org/docs/current/sql-notify.html): the others are not woken and run
+    // nothing. The caller's own tickets come back in the answer instead of a notification.
+    // A FOR … IN UPDATE … RETURNING loop in PL/pgSQL:
+    // https://www.postgresql.org/docs/current/plpgsql-control-structures.html#PLPGSQL-RECORDS-ITERATING.
+    // Generic plans: PL/pgSQL caches each statement's plan but, by default, re-plans a statement
+    // whose generic plan looks costlier than its custom ones (a LIMIT of a variable, an ANY of an
+    // array: https://www.postgresql.org/docs/current/plpgsql-implementation.html#PLPGSQL-PLAN-CACHING,
+    // plan_cache_mode: https://www.postgresql.org/docs/current/runtime-config-query.html#GUC-PLAN-CACHE-MODE);
+    // these statements touch a handful of rows through their indexes whatever the values, and the
+    // re-planning cost ~15 % of PostgreSQL's CPU per slot taken and released (measured side by side,
+    // 2,000 slots over 3 pools: 0.93 → 0.77 ms; docs/limits-across-instances.md).
+    description:
+      "export slots handed to the oldest waiting ticket as they free, its instance alone told (db.ts has no counterpart: SQLite's slots are in process)",
+    sql: `
+      DROP FUNCTION tableau_slots_take(text, text, int, int, int, int, int);
+      DROP FUNCTION tableau_slots_grant(text, int, int, bigint[], int, int);
+      -- The hand-out reads only the site's granted rows (to count them) and, when a slot is free,
+      -- the oldest waiting tickets: an index for each, so that it never walks the whole site.
+      DROP INDEX tableau_slots_by_site;
+      CREATE INDEX tableau_slots_granted ON tableau_slots(site) WHERE granted;
+      CREATE INDEX tableau_slots_waiting ON tableau_slots(site, id) WHERE NOT granted;
+      CREATE FUNCTION tableau_slots_hand_out(p_site text, p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_own_key int)
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+      DECLARE
+        v_free int;
+        v_id bigint;
+        v_key int;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_lock_space, p_lock_key);
+        SELECT p_max - count(*) INTO v_free FROM tableau_slots WHERE site = p_site AND granted;
+        IF v_free <= 0 THEN
+          RETURN;
+        END IF;
+        FOR v_id, v_key IN
+          UPDATE tableau_slots AS s
+             SET granted = true, expires_at = now() + p_lease_ms * interval '1 millisecond'
+           WHERE s.id IN (SELECT id FROM tableau_slots WHERE site = p_site AND NOT granted ORDER BY id LIMIT v_free)
+          RETURNING s.id, s.holder_key
+        LOOP
+          IF v_key IS NOT DISTINCT FROM p_own_key THEN
+            RETURN NEXT v_id;
+          ELSIF v_key IS NOT NULL THEN
+            PERFORM pg_notify('tableau_slots_' || v_key, v_id::text);
+          END IF;
+          -- A ticket without a key (its instance holds no liveness lock) is found by that instance's poll.
+        END LOOP;
+      END
+      $fn$;
+      -- Expired leases, and the rows of instances whose liveness lock is free (they are gone); the
+      -- caller's own key is alive (it is calling). Run by the polls of waiting instances, not at every
+      -- take and release: it reads every row of the site.
+      CREATE FUNCTION tableau_slots_sweep(p_site text, p_lock_space int, p_lock_key int, p_own_key int)
+      RETURNS void LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_lock_space, p_lock_key);
+        DELETE FROM tableau_slots
+         WHERE site = p_site
+           AND (expires_at < now()
+                OR holder_key IN (SELECT k FROM (SELECT DISTINCT holder_key AS k FROM tableau_slots
+                                                  WHERE site = p_site AND holder_key IS NOT NULL
+                                                    AND holder_key IS DISTINCT FROM p_own_key) AS keys
+                                   WHERE pg_try_advisory_xact_lock(7231022, k)));
+      END
+      $fn$;
+      CREATE FUNCTION tableau_slots_take(p_site text, p_holder text, p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_holder_key int)
+      RETURNS TABLE (ticket bigint, granted bigint[]) LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+      DECLARE
+        v_ticket bigint;
+      BEGIN
+        INSERT INTO tableau_slots (site, holder, holder_key, expires_at)
+          VALUES (p_site, p_holder, p_holder_key, now() + p_lease_ms * interval '1 millisecond')
+          RETURNING tableau_slots.id INTO v_ticket;
+        RETURN QUERY SELECT v_ticket,
+          ARRAY(SELECT tableau_slots_hand_out(p_site, p_max, p_lease_ms, p_lock_space, p_lock_key, p_holder_key));
+      END
+      $fn$;
+      CREATE FUNCTION tableau_slots_release(p_site text, p_ids bigint[], p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_own_key int)
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+      DECLARE
+        v_freed boolean;
+      BEGIN
+        WITH gone AS (DELETE FROM tableau_slots WHERE id = ANY(p_ids) AND site = p_site RETURNING granted)
+        SELECT bool_or(gone.granted) INTO v_freed FROM gone;
+        -- A waiting ticket (a caller that gave up) or a row already gone frees no slot.
+        IF v_freed THEN
+          RETURN QUERY SELECT tableau_slots_hand_out(p_site, p_max, p_lease_ms, p_lock_space, p_lock_key, p_own_key);
+        END IF;
+      END
+      $fn$;
+      CREATE FUNCTION tableau_slots_poll(p_site text, p_ids bigint[], p_max int, p_lease_ms int, p_lock_space int, p_lock_key int, p_own_key int)
+      RETURNS SETOF bigint LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+      BEGIN
+        PERFORM tableau_slots_sweep(p_site, p_lock_space, p_lock_key, p_own_key);
+        PERFORM tableau_slots_hand_out(p_site, p_max, p_lease_ms, p_lock_space, p_lock_key, p_own_key);
+        -- Granted by this call, or earlier by another instance whose notification was lost.
+        RETURN QUERY SELECT id FROM tableau_slots WHERE id = ANY(p_ids) AND tableau_slots.granted;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Any constant shared by every instance of this server; it names "migrating the store". */

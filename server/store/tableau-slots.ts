@@ -4,17 +4,21 @@
  * (kb.tableau.com "Concurrency limits in REST APIs on Tableau Cloud"; docs/tableau-rest.md#concurrency-and-rate-limits).
  *
  * A counting semaphore made of leases in `tableau_slots`: a caller inserts a waiting ticket
- * (bigserial id: the smaller, the longer it has waited), and a ticket is granted when fewer tickets
- * wait ahead of it than slots are free — FIFO across instances. Granting takes a transaction-level
- * advisory lock per site (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS),
- * so two instances never count the same free slot; the lock ends with the transaction, never held
- * across a Tableau call. Each row carries `expires_at` (the database's clock, so instances' clocks
- * need not agree); a heartbeat pushes it on while the row is held. Each instance also holds a
- * session-level advisory lock (LIVENESS_LOCKS, its `holder_key`) on its listening connection, which
- * PostgreSQL drops the moment that connection ends: a grant finds a killed instance's key free and
- * deletes its slots and tickets at once (postgres.ts migration 11), the lease is the fallback. A release NOTIFYs the site
- * (https://www.postgresql.org/docs/current/sql-notify.html) and every instance LISTENing grants its
- * waiters at once; a poll catches what a lost notification or a lost listener connection missed.
+ * (bigserial id: the smaller, the longer it has waited). Free slots are handed to the oldest
+ * waiting tickets of the site, whichever instance holds them (FIFO across instances), by whoever
+ * frees a slot, takes a ticket or polls, in that same statement (tableau_slots_hand_out, postgres.ts
+ * migration 13) under a transaction-level advisory lock per site
+ * (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS), so two instances
+ * never count the same free slot; the lock ends with the statement's transaction, never held across
+ * a Tableau call. A ticket granted for another instance is told to that instance alone, by a NOTIFY
+ * on its own channel (https://www.postgresql.org/docs/current/sql-notify.html); the caller's own
+ * grants come back in the answer. Each row carries `expires_at` (the database's clock, so instances'
+ * clocks need not agree); a heartbeat pushes it on while the row is held. Each instance also holds a
+ * session-level advisory lock (LIVENESS_LOCKS, its `holder_key`, which also names its channel) on
+ * its listening connection, which PostgreSQL drops the moment that connection ends: the sweep of a
+ * waiting instance's poll (every pollMs) finds a killed instance's key free and deletes its slots and
+ * tickets (migrations 11, 13), the lease is the fallback. The poll also catches what a lost
+ * notification or a lost listener connection missed.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -35,7 +39,8 @@ export interface SlotSettings {
 
 export const DEFAULT_SLOT_SETTINGS: Omit<SlotSettings, 'max'> = { leaseMs: 30_000, pollMs: 2_000 };
 
-const CHANNEL = 'tableau_slots';
+/** The channel on which an instance hears of its tickets granted by others (the payload: the ticket). */
+export const grantChannel = (holderKey: number): string => `tableau_slots_${holderKey}`;
 /**
  * First key of the two-key advisory locks on the slots of a site (the second: a hash of the site).
  * Two-key locks never meet single-key ones (the migration lock, pg-boss's): "these two key spaces
@@ -44,12 +49,12 @@ const CHANNEL = 'tableau_slots';
 const SLOT_LOCKS = 7_231_018;
 /**
  * First key of each instance's liveness lock (the second: its random `holder_key`), held for the
- * instance's life on its listening connection. The number is written into tableau_slots_grant too.
+ * instance's life on its listening connection. The number is written into tableau_slots_hand_out too.
  */
 const LIVENESS_LOCKS = 7_231_022;
 
 /**
- * Keys computed so far: a site's key is asked for at every take and grant (1,000 runs at one
+ * Keys computed so far: a site's key is asked for at every take and release (1,000 runs at one
  * minute: ~1.4 % of an instance's CPU went to hashing the same few site names, bench/team.ts CPU
  * profile). Few distinct texts (sites, session keys); bounded all the same.
  */
@@ -78,25 +83,33 @@ interface Waiter {
 
 interface SiteQueue {
   waiters: Map<number, Waiter>;
-  pumping: boolean;
-  again: boolean;
   poll?: NodeJS.Timeout;
 }
 
 /**
- * Grants this instance's waiting tickets of a site that are first in line for a free slot, in one
- * round trip: tableau_slots_grant (postgres.ts migration 7) takes the site's advisory lock, drops
- * expired leases (and NOTIFYs when it did), then grants, all inside the statement's transaction.
+ * The statements, each one round trip (postgres.ts migration 13), named so that PostgreSQL parses
+ * and plans them once per connection (https://node-postgres.com/features/queries#prepared-statements).
+ * Each answers with this instance's tickets it granted (the others are NOTIFYed).
  */
-const GRANT = 'SELECT tableau_slots_grant AS id FROM tableau_slots_grant($1, $2, $3, $4::bigint[], $5, $6)';
-const TAKE = 'SELECT ticket, granted FROM tableau_slots_take($1, $2, $3, $4, $5, $6, $7)';
+const TAKE = {
+  name: 'tableau_slots_take',
+  text: 'SELECT ticket, granted FROM tableau_slots_take($1, $2, $3, $4, $5, $6, $7)',
+};
+const RELEASE = {
+  name: 'tableau_slots_release',
+  text: 'SELECT id FROM tableau_slots_release($1, $2::bigint[], $3, $4, $5, $6, $7) AS id',
+};
+const POLL = {
+  name: 'tableau_slots_poll',
+  text: 'SELECT id FROM tableau_slots_poll($1, $2::bigint[], $3, $4, $5, $6, $7) AS id',
+};
 
 export class SharedExportSlots {
   private readonly sites = new Map<string, SiteQueue>();
   /** This instance's rows (waiting or granted), renewed by the heartbeat. */
   private readonly rows = new Map<number, { site: string; granted: boolean }>();
   private heartbeat?: NodeJS.Timeout;
-  /** The connection LISTENing for freed slots; `drop` destroys it (once). */
+  /** The connection LISTENing for this instance's grants; `drop` destroys it (once). */
   private listener?: { drop: () => void };
   private listening?: Promise<void>;
   /** The second key of this instance's liveness lock while its listening connection holds it. */
@@ -122,13 +135,13 @@ export class SharedExportSlots {
     signal?.throwIfAborted();
     if (this.closed) throw new Error('The export slots are closed: the server is stopping.');
     this.start();
-    const { id, granted } = await this.take(site);
+    const id = await this.take(site);
     if (signal?.aborted || this.closed) {
       this.free(id);
       throw signal?.aborted ? signal.reason : new Error('The export slots are closed: the server is stopping.');
     }
     // A slot was free and nobody waited ahead: granted with the ticket, no second round trip.
-    if (granted) return () => this.free(id);
+    if (this.rows.get(id)?.granted) return () => this.free(id);
     return new Promise<() => void>((resolve, reject) => {
       const queue = this.queue(site);
       const onAbort = () => {
@@ -150,11 +163,13 @@ export class SharedExportSlots {
       };
       queue.waiters.set(id, waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
-      void this.pump(site);
+      // Granted by whoever frees a slot (a notification, or the answer to this instance's release);
+      // the poll is the fallback.
+      this.schedulePoll(site, queue);
     });
   }
 
-  /** Stops renewing and listening; this instance's rows are deleted so the others get them now. */
+  /** Stops renewing and listening; this instance's rows go and their slots to the others' tickets now. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
@@ -164,84 +179,87 @@ export class SharedExportSlots {
       queue.waiters.clear();
     }
     this.sites.clear();
-    const ids = [...this.rows.keys()];
-    const sites = [...new Set([...this.rows.values()].map((r) => r.site))];
+    const bySite = new Map<string, number[]>();
+    for (const [id, row] of this.rows) bySite.set(row.site, [...(bySite.get(row.site) ?? []), id]);
     this.rows.clear();
     this.listener?.drop();
     await Promise.all(this.freeing);
-    if (ids.length) {
-      await this.pool
-        .query('DELETE FROM tableau_slots WHERE id = ANY($1::bigint[])', [ids])
-        .then(() => Promise.all(sites.map((site) => this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, site]))))
-        .catch((err: unknown) => this.warn(err, 'export slots not handed back at shutdown; they free when their leases expire'));
-    }
+    await Promise.all(
+      [...bySite].map(([site, ids]) =>
+        this.pool
+          .query(RELEASE.text, this.params(site, ids, undefined))
+          .catch((err: unknown) => this.warn(err, 'export slots not handed back at shutdown; they free when their leases expire')),
+      ),
+    );
   }
 
   private queue(site: string): SiteQueue {
     let queue = this.sites.get(site);
-    if (!queue) this.sites.set(site, (queue = { waiters: new Map(), pumping: false, again: false }));
+    if (!queue) this.sites.set(site, (queue = { waiters: new Map() }));
     return queue;
   }
 
-  /** A ticket, granted at once when a slot is free and no ticket waits ahead of it (tableau_slots_take, postgres.ts migration 10). */
-  private async take(site: string): Promise<{ id: number; granted: boolean }> {
-    // A ticket carries the liveness key once this instance holds one (the first call waits for it).
-    if (this.listening) await this.listening;
-    const { rows } = await this.pool.query<{ ticket: number; granted: boolean }>(TAKE, [
-      site,
-      this.holder,
-      this.settings.max,
-      this.settings.leaseMs,
-      SLOT_LOCKS,
-      lockKey(site),
-      this.liveKey ?? null,
-    ]);
-    const id = Number(rows[0]!.ticket);
-    const granted = rows[0]!.granted;
-    this.rows.set(id, { site, granted });
-    return { id, granted };
+  /** The parameters of RELEASE and POLL. */
+  private params(site: string, ids: number[], ownKey: number | undefined): unknown[] {
+    return [site, ids, this.settings.max, this.settings.leaseMs, SLOT_LOCKS, lockKey(site), ownKey ?? null];
   }
 
-  private async enqueue(site: string): Promise<number> {
-    const { rows } = await this.pool.query<{ id: number }>(
-      `INSERT INTO tableau_slots (site, holder, holder_key, expires_at) VALUES ($1, $2, $4, now() + $3::int * interval '1 millisecond') RETURNING id`,
-      [site, this.holder, this.settings.leaseMs, this.liveKey ?? null],
-    );
-    const id = Number(rows[0]!.id);
-    this.rows.set(id, { site, granted: false });
+  /**
+   * A ticket, granted at once when a slot is free and no ticket waits ahead of it (tableau_slots_take);
+   * the same hand-out may grant other tickets of this instance (slots of a dead instance came back).
+   */
+  private async take(site: string): Promise<number> {
+    // A ticket carries the liveness key once this instance holds one (the first call waits for it).
+    if (this.listening) await this.listening;
+    const key = this.liveKey;
+    const { rows } = await this.pool.query<{ ticket: number; granted: string[] }>({
+      ...TAKE,
+      values: [site, this.holder, this.settings.max, this.settings.leaseMs, SLOT_LOCKS, lockKey(site), key ?? null],
+    });
+    const id = Number(rows[0]!.ticket);
+    const granted = rows[0]!.granted.map(Number);
+    this.rows.set(id, { site, granted: granted.includes(id) });
+    this.granted(granted.filter((other) => other !== id));
     return id;
   }
 
-  /** Grants what it can to this instance's waiters of `site`; calls while it runs make it run once more. */
-  private async pump(site: string): Promise<void> {
+  /**
+   * Tickets of this instance granted (by its own statement's hand-out, or another instance's,
+   * notified): their waiters go on. A ticket whose caller gave up meanwhile is released at once.
+   */
+  private granted(ids: readonly (string | number)[]): void {
+    for (const raw of ids) {
+      const id = Number(raw);
+      const row = this.rows.get(id);
+      if (!row || row.granted) continue; // released meanwhile, or known already
+      row.granted = true;
+      const queue = this.sites.get(row.site);
+      const waiter = queue?.waiters.get(id);
+      if (waiter) {
+        queue!.waiters.delete(id);
+        waiter.grant();
+        if (!queue!.waiters.size) this.forget(row.site, queue!);
+      } else {
+        // No caller waits for it (a ticket's caller starts waiting in the same turn as its take
+        // answers, and one that gave up took its row along): nobody would use it.
+        this.free(id);
+      }
+    }
+  }
+
+  /** The poll: hands out what is free (a lost notification, a lost listener) and finds this instance's granted tickets. */
+  private async poll(site: string): Promise<void> {
     const queue = this.sites.get(site);
     if (!queue) return;
-    if (queue.pumping) {
-      queue.again = true;
-      return;
-    }
-    queue.pumping = true;
+    const ids = [...queue.waiters.keys()];
     try {
-      do {
-        queue.again = false;
-        const ids = [...queue.waiters.keys()];
-        if (!ids.length) break;
-        for (const id of await this.grant(site, ids)) {
-          const row = this.rows.get(id);
-          if (row) row.granted = true;
-          const waiter = queue.waiters.get(id);
-          if (!waiter) {
-            this.free(id); // its caller gave up while the grant was on its way
-            continue;
-          }
-          queue.waiters.delete(id);
-          waiter.grant();
-        }
-      } while (queue.again && !this.closed);
+      if (ids.length) {
+        const { rows } = await this.pool.query<{ id: number }>({ ...POLL, values: this.params(site, ids, this.liveKey) });
+        this.granted(rows.map((r) => r.id));
+      }
     } catch (err) {
-      this.warn(err, 'could not hand out export slots; trying again shortly');
+      this.warn(err, 'could not look for export slots; trying again shortly');
     } finally {
-      queue.pumping = false;
       this.schedulePoll(site, queue);
     }
   }
@@ -249,39 +267,34 @@ export class SharedExportSlots {
   private schedulePoll(site: string, queue: SiteQueue): void {
     if (this.closed || queue.poll) return;
     if (!queue.waiters.size) {
-      this.sites.delete(site);
+      this.forget(site, queue);
       return;
     }
     queue.poll = setTimeout(() => {
       queue.poll = undefined;
-      void this.pump(site);
+      void this.poll(site);
     }, this.settings.pollMs);
   }
 
-  private async grant(site: string, ids: number[]): Promise<number[]> {
-    const { rows } = await this.pool.query<{ id: number }>(GRANT, [
-      site,
-      this.settings.max,
-      this.settings.leaseMs,
-      ids,
-      SLOT_LOCKS,
-      lockKey(site),
-    ]);
-    return rows.map((r) => Number(r.id));
+  private forget(site: string, queue: SiteQueue): void {
+    clearTimeout(queue.poll);
+    queue.poll = undefined;
+    if (this.sites.get(site) === queue) this.sites.delete(site);
   }
 
-  /** Idempotent: the row goes (slot or ticket), the site is told, and local waiters look at once. */
+  /**
+   * Idempotent: the row goes (slot or ticket) and, when it held a slot, the slot goes to the oldest
+   * waiting ticket of the site in the same statement (this instance's come back in the answer).
+   */
   private free(id: number): void {
     const row = this.rows.get(id);
     if (!row) return;
     this.rows.delete(id);
     const freeing = this.pool
-      .query('WITH gone AS (DELETE FROM tableau_slots WHERE id = $1 RETURNING site) SELECT pg_notify($2, site) FROM gone', [id, CHANNEL])
+      .query<{ id: number }>({ ...RELEASE, values: this.params(row.site, [id], this.liveKey) })
+      .then(({ rows }) => this.granted(rows.map((r) => r.id)))
       .catch((err: unknown) => this.warn(err, 'an export slot was not handed back; it frees when its lease expires'))
-      .finally(() => {
-        this.freeing.delete(freeing);
-        void this.pump(row.site);
-      });
+      .finally(() => this.freeing.delete(freeing));
     this.freeing.add(freeing);
   }
 
@@ -292,7 +305,7 @@ export class SharedExportSlots {
     }
     if (!this.listener && !this.listening) {
       this.listening = this.listen()
-        .catch((err: unknown) => this.warn(err, 'not listening for freed export slots; waiters poll instead'))
+        .catch((err: unknown) => this.warn(err, 'not listening for granted export slots; waiters poll instead'))
         .finally(() => (this.listening = undefined));
     }
   }
@@ -306,24 +319,29 @@ export class SharedExportSlots {
       dropped = true;
       if (this.listener === listener) {
         this.listener = undefined;
-        // Its liveness lock ended with it: the rows under that key may be deleted by any grant now.
+        // Its liveness lock ended with it: the rows under that key may be deleted by any hand-out now.
         this.liveKey = undefined;
       }
       // Destroyed, never returned to the pool: a pooled connection would go on LISTENing.
       client.release(err ?? true);
     };
     const listener = { drop: () => drop() };
+    let channel: string | undefined;
     client.on('notification', (n) => {
-      if (n.channel === CHANNEL && n.payload && this.sites.has(n.payload)) void this.pump(n.payload);
+      if (n.channel === channel && n.payload) this.granted([n.payload]);
     });
     client.on('error', (err) => {
-      if (!this.closed) this.warn(err, 'the connection listening for freed export slots failed; waiters poll until the next one');
+      if (!this.closed) this.warn(err, 'the connection listening for granted export slots failed; waiters poll until the next one');
       drop(err);
     });
     let key: number | undefined;
     try {
       key = await this.holdLiveness(client);
-      await client.query(`LISTEN ${CHANNEL}`);
+      // No key, no channel: this instance's tickets are then granted by its polls.
+      if (key !== undefined) {
+        channel = grantChannel(key);
+        await client.query(`LISTEN "${channel}"`);
+      }
     } catch (err) {
       drop(err as Error);
       throw err;
@@ -383,15 +401,21 @@ export class SharedExportSlots {
     }
   }
 
+  /** A ticket lost while waiting: a new one, at the back of the line (granted at once if a slot is free). */
   private async requeue(site: string, waiter: Waiter): Promise<void> {
     const queue = this.queue(site);
     try {
-      const id = await this.enqueue(site);
+      const id = await this.take(site);
       if (queue.waiters.get(waiter.id) !== waiter) return this.free(id); // gave up meanwhile
       queue.waiters.delete(waiter.id);
       waiter.id = id;
+      if (this.rows.get(id)?.granted) {
+        waiter.grant();
+        if (!queue.waiters.size) this.forget(site, queue);
+        return;
+      }
       queue.waiters.set(id, waiter);
-      void this.pump(site);
+      this.schedulePoll(site, queue);
     } catch (err) {
       this.warn(err, 'could not queue again for an export slot');
     }

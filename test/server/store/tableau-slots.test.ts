@@ -3,7 +3,8 @@
  * never more than `max` held at once across both (counted at the holders), everyone served, FIFO
  * across instances, a dead instance's slots back after its lease, and at once when its database
  * connection is gone (its liveness lock ends with it), a caller that gives up leaves
- * nothing taken, release idempotent, a release wakes the other instance without polling.
+ * nothing taken, release idempotent, a release hands its slot to the oldest waiting ticket in the
+ * same statement and wakes only that ticket's instance, without polling.
  */
 import type pg from 'pg';
 
@@ -23,6 +24,17 @@ const rows = async (pool: pg.Pool, granted: boolean) =>
   Number((await pool.query('SELECT count(*) AS n FROM tableau_slots WHERE granted = $1', [granted])).rows[0].n);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The text of every statement run through `pool.query` from now on (the listener's own are not). */
+function recordStatements(pool: pg.Pool): string[] {
+  const statements: string[] = [];
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  (pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+    statements.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
+    return query(...args);
+  };
+  return statements;
+}
 
 describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (skipped: ${skipReason})`}`, () => {
   it('holds 50 concurrent calls from two instances to 20 at once, and serves them all', async () => {
@@ -49,16 +61,12 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     await eventually(async () => (await rows(probe, true)) + (await rows(probe, false)) === 0);
   });
 
-  it('a free slot comes with its ticket in one statement; a waiting ticket gets it only when its turn comes', async () => {
+  it('a free slot comes with its ticket in one statement; a waiting ticket gets it only when its turn comes, from the release', async () => {
     const db = await sharedDatabase();
     const pool = db.pool();
-    const statements: string[] = [];
-    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
-    (pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
-      statements.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
-      return query(...args);
-    };
-    const a = instance(pool, { max: 1 });
+    const statements = recordStatements(pool);
+    // No poll and no heartbeat within the test: every grant comes from a take or a release.
+    const a = instance(pool, { max: 1, pollMs: 120_000, leaseMs: 120_000 });
     const first = await a.site.acquire();
     expect(statements).toEqual([expect.stringContaining('tableau_slots_take')]);
     expect(await rows(pool, true)).toBe(1);
@@ -70,8 +78,42 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     await eventually(async () => (await rows(pool, false)) === 1);
     expect(second).toBe(false);
     first();
-    (await waiting)();
+    const secondRelease = await waiting;
     expect(second).toBe(true);
+    // The release handed the slot to the waiting ticket and answered with it: no grant of its own.
+    expect(statements.filter((text) => !text.startsWith('SELECT count(*)'))).toEqual([
+      expect.stringContaining('tableau_slots_take'),
+      expect.stringContaining('tableau_slots_take'),
+      expect.stringContaining('tableau_slots_release'),
+    ]);
+    secondRelease();
+  });
+
+  it("hands a freed slot to the oldest waiting ticket in the release itself, and tells only that ticket's instance", async () => {
+    const db = await sharedDatabase();
+    const probe = db.pool();
+    const quiet = { max: 1, pollMs: 120_000, leaseMs: 120_000 };
+    const [a, b, c] = [db.pool(), db.pool(), db.pool()].map((pool) => ({ ...instance(pool, quiet), statements: recordStatements(pool) }));
+    const held = await a.site.acquire();
+    const bWaits = b.site.acquire();
+    await eventually(async () => (await rows(probe, false)) === 1);
+    let cGot = false;
+    const cWaits = c.site.acquire().then((release) => ((cGot = true), release));
+    await eventually(async () => (await rows(probe, false)) === 2);
+    const [bBefore, cBefore] = [b.statements.length, c.statements.length];
+    held();
+    const bRelease = await bWaits;
+    // b's ticket, the older, was granted by a's release: b ran nothing for it (it was told), and c,
+    // behind it, was neither granted nor woken into a statement of its own.
+    expect(b.statements.slice(bBefore)).toEqual([]);
+    expect(c.statements.slice(cBefore)).toEqual([]);
+    expect(a.statements.at(-1)).toContain('tableau_slots_release');
+    expect(await rows(probe, true)).toBe(1);
+    expect(await rows(probe, false)).toBe(1);
+    expect(cGot).toBe(false);
+    bRelease();
+    (await cWaits)();
+    expect(c.statements.slice(cBefore)).toEqual([expect.stringContaining('tableau_slots_release')]);
   });
 
   it('grants in the order callers started waiting, whichever instance they are on', async () => {
@@ -195,7 +237,7 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     await eventually(async () => (await rows(probe, false)) === 1);
     await eventually(
       async () =>
-        Number((await probe.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'LISTEN tableau_slots'`)).rows[0].n) >= 2,
+        Number((await probe.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN "tableau_slots_%'`)).rows[0].n) >= 2,
     );
     held();
     // A poll would come after 2 minutes; the test's timeout is 30 s.
