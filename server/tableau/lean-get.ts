@@ -18,6 +18,7 @@
  *    (proxy-from-env, which axios reads: https://github.com/Rob--W/proxy-from-env), it is not used.
  * Node's errors carry no request config, so nothing secret rides on a failure (http.ts sanitize).
  */
+import { isAscii } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -60,6 +61,28 @@ function decode(encoding: string | undefined, body: Buffer, done: (err: Error | 
   }
 }
 
+/**
+ * The answer with its body decoded when first read, not when it arrives: a list page is read in its
+ * parse turn (paging.ts), so the next request goes out ~0.5–1 ms sooner after each 500 KB page. An
+ * ASCII body (Tableau's JSON escapes nothing, but names are mostly ASCII) is copied as latin1, the
+ * same string at about half the cost of UTF-8 decoding (https://nodejs.org/api/buffer.html#bufferisasciiinput).
+ */
+function lazyText(status: number, headers: Record<string, string | undefined>, bytes: Buffer): HttpResponse {
+  let text: string | undefined;
+  return {
+    status,
+    headers,
+    get body(): string {
+      if (text === undefined) {
+        const decoded = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+        // axios removes a leading byte order mark from text bodies.
+        text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+      }
+      return text;
+    },
+  };
+}
+
 function timeoutError(timeoutMs: number): Error {
   return Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ECONNABORTED' });
 }
@@ -90,14 +113,15 @@ export function createLeanGet(timeoutMs: number, agents: { http: http.Agent; htt
             for (const [k, v] of Object.entries(res.headers)) out[k] = v == null ? undefined : String(v);
             const finish = (err: Error | null, bytes: Buffer) => {
               if (err) return reject(err);
-              const text = bytes.toString('utf8');
-              resolve({ status, headers: out, body: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
+              resolve(lazyText(status, out, bytes));
             };
             const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
             // axios drops the header of a body it decoded, and of a 204 that has none.
-            if (status === 204) delete out['content-encoding'];
-            else if (decode(out['content-encoding'], body, finish)) delete out['content-encoding'];
-            else finish(null, body);
+            if (status !== 204 && decode(out['content-encoding'], body, finish)) delete out['content-encoding'];
+            else {
+              if (status === 204) delete out['content-encoding'];
+              finish(null, body);
+            }
           });
         },
       );
