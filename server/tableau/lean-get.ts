@@ -64,17 +64,19 @@ function decode(encoding: string | undefined, body: Buffer, done: (err: Error | 
 /**
  * The answer with its body decoded when first read, not when it arrives: a list page is read in its
  * parse turn (paging.ts), so the next request goes out ~0.5–1 ms sooner after each 500 KB page. An
- * ASCII body (Tableau's JSON escapes nothing, but names are mostly ASCII) is copied as latin1, the
- * same string at about half the cost of UTF-8 decoding (https://nodejs.org/api/buffer.html#bufferisasciiinput).
+ * all-ASCII body (most list pages: only names and descriptions may hold other characters) is copied
+ * as latin1, the same string at about half the cost of UTF-8 decoding (https://nodejs.org/api/buffer.html#bufferisasciiinput).
  */
 function lazyText(status: number, headers: Record<string, string | undefined>, bytes: Buffer): HttpResponse {
   let text: string | undefined;
+  let raw: Buffer | undefined = bytes;
   return {
     status,
     headers,
     get body(): string {
       if (text === undefined) {
-        const decoded = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+        const decoded = isAscii(raw!) ? raw!.toString('latin1') : raw!.toString('utf8');
+        raw = undefined; // the bytes are not kept beside their text
         // axios removes a leading byte order mark from text bodies.
         text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
       }
