@@ -28,8 +28,10 @@ import {
   sendOnce,
   sendWithRetry,
   silentLogger,
+  withDefaultAgents,
 } from './http.js';
 import { type RefreshTarget, startRefresh, waitForJob, type WaitOptions } from './jobs.js';
+import { createLeanGet, proxyConfigured } from './lean-get.js';
 import type { MetadataContext } from './metadata.js';
 import { datasourceFields, sheetDatasources, viewLineage, workbookDashboards } from './metadata-queries.js';
 import {
@@ -207,10 +209,14 @@ export class TableauClient {
     const clock = opts.clock ?? realClock;
     const policy = { ...DEFAULT_RETRY, ...opts.retry };
     const sessions = opts.sessions ?? defaultSessions;
-    const ax = createAxios(opts.timeoutMs ?? 120_000, opts.agents);
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    // One pair of agents for axios and the lean GET path: one socket pool, one team-mode guard.
+    const agents = withDefaultAgents(opts.agents);
+    const ax = createAxios(timeoutMs, agents);
+    const lean = proxyConfigured() ? undefined : createLeanGet(timeoutMs, agents);
     const guard = { idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, logger };
     const transport: Transport = (req) =>
-      sendWithRetry(() => sendOnce(ax, req, guard), {
+      sendWithRetry(() => sendOnce(ax, req, guard, lean), {
         policy,
         clock,
         logger,

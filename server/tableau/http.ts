@@ -93,6 +93,9 @@ export interface HttpResponse {
   stream?: Readable;
 }
 
+/** A bodiless GET read whole, outside axios (lean-get.ts). */
+export type LeanGet = (url: string, headers: Record<string, string>) => Promise<HttpResponse>;
+
 /** Error bodies we read from a stream are small JSON or HTML pages; never buffer more than this. */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -105,14 +108,20 @@ export interface Agents {
   https?: https.Agent;
 }
 
+/** The given agents, or keep-alive ones of our own. */
+export function withDefaultAgents(agents: Agents = {}): Required<Agents> {
+  return { http: agents.http ?? new http.Agent({ keepAlive: true }), https: agents.https ?? new https.Agent({ keepAlive: true }) };
+}
+
 export function createAxios(timeoutMs: number, agents: Agents = {}): AxiosInstance {
+  const { http: httpAgent, https: httpsAgent } = withDefaultAgents(agents);
   return axios.create({
     timeout: timeoutMs,
     maxRedirects: 0,
     validateStatus: () => true,
     transformResponse: [(d: unknown) => d],
-    httpAgent: agents.http ?? new http.Agent({ keepAlive: true }),
-    httpsAgent: agents.https ?? new https.Agent({ keepAlive: true }),
+    httpAgent,
+    httpsAgent,
     // Export streams can be hundreds of MB (TSC #1374): no axios body cap, we stream.
     maxContentLength: Infinity,
     maxBodyLength: Infinity,
@@ -158,9 +167,14 @@ export interface BodyGuard {
   logger: Logger;
 }
 
-/** One attempt, no retry. Network failures throw the raw axios/Node error (classified by the caller). */
-export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: BodyGuard): Promise<HttpResponse> {
+/**
+ * One attempt, no retry. Network failures throw the raw axios/Node error (classified by the caller).
+ * `lean`: bodiless GETs read whole go through it instead of axios (lean-get.ts says why and how).
+ */
+export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: BodyGuard, lean?: LeanGet): Promise<HttpResponse> {
   const url = req.query ? `${req.url}?${req.query}` : req.url;
+  if (lean && req.method === 'GET' && !req.stream && req.data === undefined)
+    return lean(url, { Accept: 'application/json', ...req.headers });
   const res = await ax.request({
     method: req.method,
     url,

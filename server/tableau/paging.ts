@@ -100,9 +100,10 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   let mergedUpTo = 0;
   const merge = (batch: T[]): void => {
     for (const item of batch) {
-      if (seen.has(item.id)) continue;
+      // One hash lookup per item, not two (has, then add): the last pages' merges are on the listing's last stretch.
+      const size = seen.size;
       seen.add(item.id);
-      merged.push(item);
+      if (seen.size !== size) merged.push(item);
     }
   };
 
