@@ -9,10 +9,10 @@
 import type { CellValue } from '../../common/stream.js';
 
 // 0: an empty cell (null).
-const NUMBER = 1;
-const STRING = 2;
-const TRUE = 3;
-const FALSE = 4;
+export const NUMBER = 1;
+export const STRING = 2;
+export const TRUE = 3;
+export const FALSE = 4;
 
 export interface ColumnarRows {
   rows: number;
