@@ -195,51 +195,6 @@ function topSelfTime(profile: { nodes: ProfileNode[]; samples: number[]; timeDel
     .map(([k, us]) => `${k} ${(us / 1000).toFixed(0)} ms`);
 }
 
-type CpuProfile = Parameters<typeof topSelfTime>[0];
-
-/**
- * CPU profiles of the dedicated workers the page starts from now on (the pull worker): CDP's
- * Target.setAutoAttach on the page's session, each worker's Profiler driven through
- * Target.sendMessageToTarget (Playwright's CDPSession speaks only to the page).
- */
-function profileWorkers(cdp: CDPSession): { ready: Promise<unknown>; stop(): Promise<CpuProfile[]> } {
-  const sessions: string[] = [];
-  const pending = new Map<number, (result: unknown) => void>();
-  let id = 0;
-  const send = (sessionId: string, method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
-      pending.set(++id, resolve);
-      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
-    });
-  cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
-    const m = JSON.parse(e.message) as { id?: number; result?: unknown };
-    if (m.id !== undefined) pending.get(m.id)?.((pending.delete(m.id), m.result));
-  });
-  cdp.on('Target.attachedToTarget', (e: { sessionId: string; targetInfo: { type: string } }) => {
-    if (e.targetInfo.type !== 'worker') return;
-    sessions.push(e.sessionId);
-    void (async () => {
-      await send(e.sessionId, 'Profiler.enable');
-      await send(e.sessionId, 'Profiler.setSamplingInterval', { interval: 500 });
-      await send(e.sessionId, 'Profiler.start');
-      await send(e.sessionId, 'Runtime.runIfWaitingForDebugger');
-    })();
-  });
-  return {
-    ready: cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false }),
-    async stop() {
-      const out: CpuProfile[] = [];
-      // A worker already ended (its pull done) has no profile to give: only the live ones answer.
-      for (const s of sessions) {
-        const r = (await Promise.race([send(s, 'Profiler.stop'), new Promise((r) => setTimeout(r, 2000))])) as { profile?: CpuProfile } | undefined;
-        if (r?.profile) out.push(r.profile);
-      }
-      await cdp.send('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: false });
-      return out;
-    },
-  };
-}
-
 async function connectAndQuery(page: Page, sim: { url: string; demo: { siteContentUrl: string; patName: string; patSecret: string } }) {
   await page.getByLabel('Server URL').fill(sim.url);
   await page.getByLabel('Site ID').fill(sim.demo.siteContentUrl);
@@ -348,18 +303,7 @@ export async function benchE2e(): Promise<Figure[]> {
       const { usedSize: baseline } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
 
       // The measured insert (profiled in the first round when asked).
-      const workerProfiles = prof && i === 1 ? profileWorkers(cdp) : null;
       if (prof && i === 1) {
-        await workerProfiles!.ready;
-        // The pane ends the pull worker when the pull is done; its profile is taken first.
-        await page.evaluate(() => {
-          const w = window as unknown as { __deferredEnds: Worker[]; __terminate: Worker['terminate'] };
-          w.__deferredEnds = [];
-          w.__terminate = Worker.prototype.terminate;
-          Worker.prototype.terminate = function (this: Worker) {
-            w.__deferredEnds.push(this);
-          };
-        });
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
         await cdp.send('Profiler.start');
@@ -377,16 +321,6 @@ export async function benchE2e(): Promise<Figure[]> {
         mkdirSync(prof, { recursive: true });
         writeFileSync(join(prof, 'e2e-insert.cpuprofile'), JSON.stringify(profile));
         process.stderr.write(`e2e insert, self time by function:\n  ${topSelfTime(profile, 25).join('\n  ')}\n`);
-        const workers = await workerProfiles!.stop();
-        await page.evaluate(() => {
-          const w = window as unknown as { __deferredEnds: Worker[]; __terminate: Worker['terminate'] };
-          Worker.prototype.terminate = w.__terminate;
-          for (const worker of w.__deferredEnds) worker.terminate();
-        });
-        workers.forEach((w, k) => {
-          writeFileSync(join(prof, `e2e-insert-worker${k}.cpuprofile`), JSON.stringify(w));
-          process.stderr.write(`e2e insert, worker ${k}, self time by function:\n  ${topSelfTime(w, 25).join('\n  ')}\n`);
-        });
       }
       if (process.env.BENCH_E2E_SCREENSHOT && i === 1) await page.screenshot({ path: process.env.BENCH_E2E_SCREENSHOT });
       const s1 = await state(page);
