@@ -23,6 +23,8 @@ export interface ColumnarRows {
   slots: Float64Array;
   /** The batch's distinct strings, in order of first appearance. */
   strings: string[];
+  /** Each row's JSON bytes as the chunk planner counts them, when counted in the worker (rows-scan.ts). */
+  rowBytes?: Uint32Array;
 }
 
 /**

@@ -92,7 +92,7 @@ export function servePull(port: PortLike, fetchFn: typeof fetch = (input, init) 
         while (inFlight >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
         inFlight++;
         const rows = message.kind === 'columnar' ? message.rows : toColumnar(message.rows, width);
-        if (rows) post({ type: 'rows', rows }, [rows.kinds.buffer, rows.slots.buffer]);
+        if (rows) post({ type: 'rows', rows }, [rows.kinds.buffer, rows.slots.buffer, ...(rows.rowBytes ? [rows.rowBytes.buffer] : [])]);
         else if (message.kind === 'rows') post({ type: 'message', message });
         continue;
       }

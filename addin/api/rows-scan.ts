@@ -19,7 +19,13 @@
  * W. D. Clinger, "How to read floating point numbers accurately", 1990); any other number is
  * checked against JSON's grammar (RFC 8259 §6, https://www.rfc-editor.org/rfc/rfc8259#section-6)
  * and read by Number(), which rounds the same way.
+ *
+ * It also counts each row's JSON bytes as the chunk planner does (workbook/chunks.ts rowBytes: the
+ * UTF-8 length of JSON.stringify(row) and a comma), so the pane's thread does not count them again:
+ * the row's own text when that is what JSON.stringify writes (a number of at most 15 digits without
+ * trailing zeros, "-0" or an exponent form, an ASCII string), json-bytes.ts for any other cell.
  */
+import { jsonNumberBytes, jsonStringBytes } from '../workbook/json-bytes.js';
 import { type ColumnarRows, FALSE, NUMBER, STRING, TRUE } from './columnar.js';
 
 const PREFIX = new TextEncoder().encode('{"kind":"rows","rows":[');
@@ -77,6 +83,11 @@ class Scan {
   private starts: number[] = [];
   private lengths: number[] = [];
   private hashes: number[] = [];
+  /** Per distinct string: its JSON bytes minus its bytes in the line (0 for ASCII). */
+  private stringExtra: number[] = [];
+  /** The current row's JSON bytes minus its bytes in the line. */
+  private extra = 0;
+  private rowBytes: Uint32Array;
 
   constructor(
     private readonly line: Uint8Array,
@@ -87,6 +98,7 @@ class Scan {
     this.capacity = Math.max(width, Math.min(1 << 20, (this.end - PREFIX.length) >> 2));
     this.kinds = new Uint8Array(this.capacity);
     this.slots = new Float64Array(this.capacity);
+    this.rowBytes = new Uint32Array(Math.ceil(this.capacity / width));
   }
 
   run(): ColumnarRows {
@@ -97,6 +109,8 @@ class Scan {
     if (i < end)
       for (;;) {
         if (line[i] !== OPEN) throw NOT_FAST;
+        const rowStart = i;
+        this.extra = 0;
         i++;
         if (cell + width > this.capacity) this.grow();
         const kinds = this.kinds;
@@ -120,6 +134,8 @@ class Scan {
           if (line[i] !== (c < width - 1 ? COMMA : CLOSE)) throw NOT_FAST;
           i++;
         }
+        // '[' … ']' as written, corrected where JSON.stringify writes a cell otherwise, and the comma.
+        this.rowBytes[rows] = i - rowStart + this.extra + 1;
         rows++;
         if (i === end) break;
         if (line[i] !== COMMA) throw NOT_FAST;
@@ -134,6 +150,7 @@ class Scan {
       kinds: exact ? this.kinds : this.kinds.slice(0, size),
       slots: exact ? this.slots : this.slots.slice(0, size),
       strings: this.strings,
+      rowBytes: rows === this.rowBytes.length ? this.rowBytes : this.rowBytes.slice(0, rows),
     };
   }
 
@@ -145,6 +162,9 @@ class Scan {
     const slots = new Float64Array(this.capacity);
     slots.set(this.slots);
     this.slots = slots;
+    const rowBytes = new Uint32Array(Math.ceil(this.capacity / this.width));
+    rowBytes.set(this.rowBytes);
+    this.rowBytes = rowBytes;
   }
 
   /** The string whose opening quote is at `i`: its index among the line's distinct strings goes to slots[cell]. */
@@ -171,17 +191,22 @@ class Scan {
       }
       if (this.hashes[k] === h && this.lengths[k] === length && this.same(this.starts[k], start, length)) {
         this.slots[cell] = k;
+        this.extra += this.stringExtra[k];
         return j + 1;
       }
     }
     this.slots[cell] = this.strings.length - 1;
+    this.extra += this.stringExtra[this.strings.length - 1];
     if (this.strings.length * 2 > table.length) this.rehash();
     return j + 1;
   }
 
   private add(start: number, length: number, h: number, ascii: boolean): number {
     const bytes = this.line.subarray(start, start + length);
-    this.strings.push(ascii && length < 64 ? String.fromCharCode.apply(null, bytes as unknown as number[]) : utf8.decode(bytes));
+    const s = ascii && length < 64 ? String.fromCharCode.apply(null, bytes as unknown as number[]) : utf8.decode(bytes);
+    this.strings.push(s);
+    // ASCII without escapes (the scan's strings) is written as it is; other text per json-bytes.ts.
+    this.stringExtra.push(ascii ? 0 : jsonStringBytes(s) - (length + 2));
     this.starts.push(start);
     this.lengths.push(length);
     this.hashes.push(h);
@@ -214,6 +239,7 @@ class Scan {
     let m = 0;
     let digits = 0;
     let decimals = 0;
+    let last = 0;
     let ch = line[i];
     if (ch === ZERO) {
       ch = line[++i];
@@ -229,14 +255,20 @@ class Scan {
       ch = line[++i];
       if (!(ch >= ZERO && ch <= NINE)) throw NOT_FAST;
       do {
+        last = ch;
         m = m * 10 + (ch - ZERO);
         decimals++;
         ch = line[++i];
       } while (ch >= ZERO && ch <= NINE);
     }
     if (ch === 0x65 || ch === 0x45 || digits + decimals > 15) return this.slowNumber(start, cell);
-    const v = decimals === 0 ? m : m / POW10[decimals];
-    this.slots[cell] = negative ? -v : v;
+    const a = decimals === 0 ? m : m / POW10[decimals];
+    const v = negative ? -a : a;
+    this.slots[cell] = v;
+    // JSON.stringify writes such a number as these digits (at most 15 significant digits are the
+    // shortest that read back, json-bytes.ts), unless it is -0 ("0"), has trailing zeros, or is
+    // below 10^-6 (exponent form, ECMA-262 Number::toString).
+    if ((negative && m === 0) || last === ZERO || (decimals > 0 && a < 1e-6)) this.extra += jsonNumberBytes(v) - (i - start);
     return i;
   }
 
@@ -248,7 +280,9 @@ class Scan {
       ch = line[++i];
     const token = String.fromCharCode.apply(null, line.subarray(start, i) as unknown as number[]);
     if (!JSON_NUMBER.test(token)) throw NOT_FAST;
-    this.slots[cell] = Number(token);
+    const v = Number(token);
+    this.slots[cell] = v;
+    this.extra += jsonNumberBytes(v) - token.length;
     return i;
   }
 }

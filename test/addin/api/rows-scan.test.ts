@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { toColumnar } from '../../../addin/api/columnar.js';
 import { scanRowsLine } from '../../../addin/api/rows-scan.js';
+import { chunkBytes, OP_OVERHEAD_BYTES } from '../../../addin/workbook/chunks.js';
 import type { CellValue } from '../../../common/stream.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -12,9 +13,11 @@ const viaParse = (bytes: Uint8Array, width: number) =>
   toColumnar((JSON.parse(new TextDecoder().decode(bytes)) as { rows: unknown[] }).rows, width);
 
 /** Typed arrays compared element by element with Object.is (so -0 is not 0). */
-function expectSame(a: ReturnType<typeof scanRowsLine>, b: ReturnType<typeof toColumnar>): void {
+function expectSame(a: ReturnType<typeof scanRowsLine>, b: ReturnType<typeof toColumnar>, rows?: readonly CellValue[][]): void {
   expect(a).not.toBeNull();
   expect(b).not.toBeNull();
+  // Each row's JSON bytes as the chunk planner counts them (chunks.ts: a chunk of one row is the overhead, "[]" and the row with its comma).
+  if (rows) expect([...a!.rowBytes!]).toEqual(rows.map((r) => chunkBytes([r]) - OP_OVERHEAD_BYTES - 2));
   expect({ rows: a!.rows, width: a!.width, strings: a!.strings }).toEqual({ rows: b!.rows, width: b!.width, strings: b!.strings });
   expect(a!.kinds).toEqual(b!.kinds);
   expect(a!.slots.length).toBe(b!.slots.length);
@@ -44,10 +47,10 @@ describe('scanRowsLine', () => {
           const parsed = viaParse(bytes, width);
           // Only a string with an escape ("\n", "\u0001", "\"") may send the line to JSON.parse.
           if (scanned === null) expect(JSON.stringify(rows)).toMatch(/\\/);
-          else expectSame(scanned, parsed);
+          else expectSame(scanned, parsed, rows);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
@@ -63,14 +66,21 @@ describe('scanRowsLine', () => {
     ]);
     const bytes = line(rows);
     const scanned = scanRowsLine(bytes, 7);
-    expectSame(scanned, viaParse(bytes, 7));
+    expectSame(scanned, viaParse(bytes, 7), rows);
     expect(scanned!.strings.length).toBe(3000 + 3);
   });
 
   it('numbers off the fast path (exponents, more than 15 digits) read as JSON.parse reads them', () => {
     const text = '{"kind":"rows","rows":[[1e21,-2.5E-7,12345678901234567890,0.30000000000000004,-0,0]]}';
-    expectSame(scanRowsLine(utf8(text), 6), viaParse(utf8(text), 6));
+    expectSame(scanRowsLine(utf8(text), 6), viaParse(utf8(text), 6), [[1e21, -2.5e-7, 12345678901234567890, 0.30000000000000004, -0, 0]]);
     expect(Object.is(scanRowsLine(utf8(text), 6)!.slots[4], -0)).toBe(true);
+  });
+
+  it('counts a row by what JSON.stringify writes, not by how the line spells it', () => {
+    const text = '{"kind":"rows","rows":[[1.50,-0,0.0000001,100,"Zoë",1E2,2.0e0]]}';
+    const rows = [[1.5, -0, 1e-7, 100, 'Zoë', 100, 2]];
+    expectSame(scanRowsLine(utf8(text), 7), viaParse(utf8(text), 7), rows);
+    expect(scanRowsLine(utf8(text), 7)!.rowBytes![0]).toBe(JSON.stringify(rows[0]).length + 1 + 1); // ë: 2 bytes; the comma
   });
 
   it.each([
@@ -96,6 +106,7 @@ describe('scanRowsLine', () => {
       kinds: new Uint8Array(0),
       slots: new Float64Array(0),
       strings: [],
+      rowBytes: new Uint32Array(0),
     });
   });
 });
