@@ -177,7 +177,10 @@ async function* splitByteMessages<T extends { kind: string }>(
 }
 
 /** decodeStream with a LineReader offered each line's bytes first. */
-export function decodeStreamLines<T extends { kind: string }>(body: ByteStream, readLine: LineReader<T>): AsyncGenerator<StreamMessage | T> {
+export function decodeStreamLines<T extends { kind: string }>(
+  body: ByteStream,
+  readLine: LineReader<T>,
+): AsyncGenerator<StreamMessage | T> {
   return splitByteMessages(readWebStream(body), readLine);
 }
 

@@ -276,7 +276,7 @@ class Scan {
   private slowNumber(start: number, cell: number): number {
     const line = this.line;
     let i = start;
-    for (let ch = line[i]; (ch >= ZERO && ch <= NINE) || ch === MINUS || ch === 0x2b || ch === DOT || ch === 0x65 || ch === 0x45; )
+    for (let ch = line[i]; (ch >= ZERO && ch <= NINE) || ch === MINUS || ch === 0x2b || ch === DOT || ch === 0x65 || ch === 0x45;)
       ch = line[++i];
     const token = String.fromCharCode.apply(null, line.subarray(start, i) as unknown as number[]);
     if (!JSON_NUMBER.test(token)) throw NOT_FAST;

@@ -13,9 +13,9 @@
  */
 import { decodeStreamLines } from '../../common/ndjson.js';
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
-import type { Rect } from '../workbook/address.js';
 import { fromColumnar } from '../api/columnar.js';
 import { scanRowsLine } from '../api/rows-scan.js';
+import type { Rect } from '../workbook/address.js';
 import { withRowBytes } from '../workbook/chunks.js';
 import { columnFormat } from '../workbook/formats.js';
 import { MemoryExcel } from '../workbook/memory/excel-api.js';
@@ -87,7 +87,8 @@ export async function decodeAlone(): Promise<{ ms: number; rows: number; valueBy
   };
   for await (const m of decodeStreamLines(body, scan)) {
     if (m.kind === 'meta') columns = m.columns;
-    else if (m.kind === 'columnar') batches.push(m.rows.rowBytes ? withRowBytes(fromColumnar(m.rows), m.rows.rowBytes) : fromColumnar(m.rows));
+    else if (m.kind === 'columnar')
+      batches.push(m.rows.rowBytes ? withRowBytes(fromColumnar(m.rows), m.rows.rowBytes) : fromColumnar(m.rows));
     else if (m.kind === 'rows') batches.push(m.rows);
     else if (m.kind === 'error') throw new Error(`decode stage: ${m.error.message}`);
   }

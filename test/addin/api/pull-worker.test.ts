@@ -5,9 +5,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../../addin/api/client.js';
 import { fromColumnar, toColumnar } from '../../../addin/api/columnar.js';
 import type { WorkerLike } from '../../../addin/api/pull-in-worker.js';
-import { chunkBytes, OP_OVERHEAD_BYTES, rowBytesOf } from '../../../addin/workbook/chunks.js';
 import { type PortLike, servePull, WINDOW } from '../../../addin/api/pull-worker-core.js';
 import { createSessionStore, type KeyValueStorage } from '../../../addin/api/sessionStore.js';
+import { chunkBytes, OP_OVERHEAD_BYTES, rowBytesOf } from '../../../addin/workbook/chunks.js';
 import type { CellValue, StreamMessage } from '../../../common/stream.js';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
