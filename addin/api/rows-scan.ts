@@ -5,15 +5,18 @@
  * build a string of the whole line, an array per row and a value per cell only for toColumnar to take
  * them apart again: most of the worker's CPU in a 1,000,000-row insert.
  *
- * It gives exactly what `toColumnar(JSON.parse(utf8(line)).rows, width)` gives
- * (test/addin/api/rows-scan.test.ts compares them on random lines), or null, and then the caller
- * does just that: a line it does not read in one pass (whitespace, another member order, a string
- * with an escape, a row of another width, anything not valid JSON) takes the JSON.parse path, which
- * also reports a damaged line. Strings: UTF-8 never uses the bytes of `"` or `\` inside a multi-byte
- * character (RFC 3629 §3, https://www.rfc-editor.org/rfc/rfc3629#section-3), so a string's end is
- * its first `"`; each distinct string of the line is decoded once (the WHATWG decoder the whole
- * line would go through, https://encoding.spec.whatwg.org/#utf-8-decode, without BOM stripping: a
- * BOM is stripped only at the start of a stream). Numbers: a JSON number of at most 15 digits and no
+ * It gives exactly what `toColumnar(JSON.parse(utf8(line)).rows, width)` gives for any rows
+ * JSON.stringify writes (test/addin/api/rows-scan.test.ts compares them on random rows), or null,
+ * and then the caller does just that: a line it does not read in one pass (whitespace, another
+ * member order, a row of another width, anything not valid JSON) takes the JSON.parse path, which
+ * also reports a damaged line. Strings: UTF-8 never uses the bytes of `"` or `\` inside a
+ * multi-byte character (RFC 3629 §3, https://www.rfc-editor.org/rfc/rfc3629#section-3), so a
+ * string ends at its first `"` not escaped. Each distinct string of the line is decoded once: ASCII
+ * without escapes as its bytes, any other by the WHATWG decoder the whole line would go through
+ * (https://encoding.spec.whatwg.org/#utf-8-decode, without BOM stripping: a BOM is stripped only at
+ * the start of a stream), one with an escape by JSON.parse of its own token. Strings are told apart
+ * by their bytes, so one spelled two ways in the line ("é" and "\u00e9", which JSON.stringify never
+ * writes) is kept twice, each cell with its own value. Numbers: a JSON number of at most 15 digits and no
  * exponent is m / 10^k with m and 10^k exact doubles, so one IEEE division gives the correctly
  * rounded value, as JSON.parse does (ECMA-262 RoundMVResult, https://tc39.es/ecma262/#sec-roundmvresult;
  * W. D. Clinger, "How to read floating point numbers accurately", 1990); any other number is
@@ -23,7 +26,8 @@
  * It also counts each row's JSON bytes as the chunk planner does (workbook/chunks.ts rowBytes: the
  * UTF-8 length of JSON.stringify(row) and a comma), so the pane's thread does not count them again:
  * the row's own text when that is what JSON.stringify writes (a number of at most 15 digits without
- * trailing zeros, "-0" or an exponent form, an ASCII string), json-bytes.ts for any other cell.
+ * trailing zeros, "-0" or an exponent form, an ASCII string without escapes), json-bytes.ts for any
+ * other cell.
  */
 import { jsonNumberBytes, jsonStringBytes } from '../workbook/json-bytes.js';
 import { type ColumnarRows, FALSE, NUMBER, STRING, TRUE } from './columnar.js';
@@ -173,11 +177,18 @@ class Scan {
     const start = i + 1;
     let j = start;
     let h = 0x811c9dc5;
-    let ascii = true;
+    let plain = true;
     for (let b = line[j]; b !== QUOTE; b = line[++j]) {
-      // An escape, a raw control character (not JSON) or no closing quote: JSON.parse decides.
-      if (b === BACKSLASH || b < 0x20 || j >= this.end) throw NOT_FAST;
-      if (b >= 0x80) ascii = false;
+      // A raw control character (not JSON) or no closing quote: JSON.parse decides.
+      if (b < 0x20 || j >= this.end) throw NOT_FAST;
+      if (b >= 0x80) plain = false;
+      else if (b === BACKSLASH) {
+        // An escape: the string is read by JSON.parse (add); its next byte is not the end.
+        plain = false;
+        h = Math.imul(h ^ b, 0x01000193);
+        b = line[++j];
+        if (j >= this.end) throw NOT_FAST;
+      }
       h = Math.imul(h ^ b, 0x01000193);
     }
     const length = j - start;
@@ -186,7 +197,7 @@ class Scan {
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const k = table[slot];
       if (k === -1) {
-        table[slot] = this.add(start, length, h, ascii);
+        table[slot] = this.add(start, length, h, plain);
         break;
       }
       if (this.hashes[k] === h && this.lengths[k] === length && this.same(this.starts[k], start, length)) {
@@ -201,16 +212,32 @@ class Scan {
     return j + 1;
   }
 
-  private add(start: number, length: number, h: number, ascii: boolean): number {
+  /** A new distinct string: `plain` when its bytes are ASCII without escapes (then they are its characters). */
+  private add(start: number, length: number, h: number, plain: boolean): number {
     const bytes = this.line.subarray(start, start + length);
-    const s = ascii && length < 64 ? String.fromCharCode.apply(null, bytes as unknown as number[]) : utf8.decode(bytes);
+    const s = plain
+      ? length < 64
+        ? String.fromCharCode.apply(null, bytes as unknown as number[])
+        : utf8.decode(bytes)
+      : this.text(start, length);
     this.strings.push(s);
-    // ASCII without escapes (the scan's strings) is written as it is; other text per json-bytes.ts.
-    this.stringExtra.push(ascii ? 0 : jsonStringBytes(s) - (length + 2));
+    // Plain ASCII is written as it is; other text as json-bytes.ts counts it.
+    this.stringExtra.push(plain ? 0 : jsonStringBytes(s) - (length + 2));
     this.starts.push(start);
     this.lengths.push(length);
     this.hashes.push(h);
     return this.strings.length - 1;
+  }
+
+  /** A string with an escape or a non-ASCII character: its JSON token (quotes included) read by JSON.parse. */
+  private text(start: number, length: number): string {
+    const token = utf8.decode(this.line.subarray(start - 1, start + length + 1));
+    if (token.indexOf('\\') < 0) return token.slice(1, -1);
+    try {
+      return JSON.parse(token) as string;
+    } catch {
+      throw NOT_FAST; // a bad escape: the line's JSON.parse reports it
+    }
   }
 
   private same(a: number, b: number, length: number): boolean {
