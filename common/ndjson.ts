@@ -106,6 +106,84 @@ export function decodeStream(body: ByteStream): AsyncGenerator<StreamMessage> {
   return splitMessages(decodeBytes(readWebStream(body)));
 }
 
+/**
+ * Reads a line's bytes into something else than its message, or gives null: then the line is
+ * decoded and parsed as usual. The pull worker reads rows lines straight into columnar form with one
+ * (addin/api/rows-scan.ts).
+ */
+export type LineReader<T> = (line: Uint8Array) => T | null;
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const p of parts) {
+    out.set(p, n);
+    n += p.length;
+  }
+  return out;
+}
+
+/**
+ * splitMessages on bytes: lines are split at the byte 0x0A (in UTF-8 never part of another
+ * character, RFC 3629 §3) and each is offered to `readLine` before it is decoded. Decoding line by
+ * line gives the text decodeBytes gives: no character spans a line end, and the BOM is dropped only
+ * at the start of the stream (https://encoding.spec.whatwg.org/#interface-textdecoder), as there.
+ */
+async function* splitByteMessages<T extends { kind: string }>(
+  chunks: AsyncIterable<Uint8Array>,
+  readLine: LineReader<T>,
+): AsyncGenerator<StreamMessage | T> {
+  const first = new TextDecoder('utf-8');
+  const rest = new TextDecoder('utf-8', { ignoreBOM: true });
+  let atStart = true;
+  const message = (bytes: Uint8Array): StreamMessage | T | null => {
+    const read = bytes.length > 0 ? readLine(bytes) : null;
+    const decoder = atStart ? first : rest;
+    atStart = false;
+    if (read !== null) return read;
+    const line = decoder.decode(bytes);
+    return line.length > 0 && line !== '\r' ? parseLine(line) : null;
+  };
+  let parts: Uint8Array[] = [];
+  for await (const chunk of chunks) {
+    let start = 0;
+    let nl = chunk.indexOf(10);
+    while (nl !== -1) {
+      let line = chunk.subarray(start, nl);
+      if (parts.length) {
+        parts.push(line);
+        line = concatBytes(parts);
+        parts = [];
+      }
+      const msg = message(line);
+      if (msg) {
+        yield msg;
+        if (msg.kind === 'end' || msg.kind === 'error') return;
+      }
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) parts.push(start === 0 ? chunk : chunk.subarray(start));
+  }
+  const tail = (atStart ? first : rest).decode(concatBytes(parts)).trim();
+  if (tail) {
+    const msg = parseLine(tail);
+    yield msg;
+    if (msg.kind === 'end' || msg.kind === 'error') return;
+  }
+  throw new Error(STREAM_ENDED_EARLY);
+}
+
+/** decodeStream with a LineReader offered each line's bytes first. */
+export function decodeStreamLines<T extends { kind: string }>(
+  body: ByteStream,
+  readLine: LineReader<T>,
+): AsyncGenerator<StreamMessage | T> {
+  return splitByteMessages(readWebStream(body), readLine);
+}
+
 /** Messages of a Node readable (or any async iterable of bytes/strings). Same rules as decodeStream. */
 export function decodeNodeStream(readable: AsyncIterable<Uint8Array | string>): AsyncGenerator<StreamMessage> {
   return splitMessages(decodeBytes(readable));

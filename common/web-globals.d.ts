@@ -2,6 +2,6 @@
 // addin/ and server/); common/tsconfig.json has neither, so it gets only what common/ndjson.ts uses.
 // https://encoding.spec.whatwg.org/#interface-textdecoder
 declare class TextDecoder {
-  constructor(label?: string);
+  constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: Uint8Array, options?: { stream?: boolean }): string;
 }

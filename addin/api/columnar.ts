@@ -9,10 +9,10 @@
 import type { CellValue } from '../../common/stream.js';
 
 // 0: an empty cell (null).
-const NUMBER = 1;
-const STRING = 2;
-const TRUE = 3;
-const FALSE = 4;
+export const NUMBER = 1;
+export const STRING = 2;
+export const TRUE = 3;
+export const FALSE = 4;
 
 export interface ColumnarRows {
   rows: number;
@@ -23,6 +23,8 @@ export interface ColumnarRows {
   slots: Float64Array;
   /** The batch's distinct strings, in order of first appearance. */
   strings: string[];
+  /** Each row's JSON bytes as the chunk planner counts them, when counted in the worker (rows-scan.ts). */
+  rowBytes?: Uint32Array;
 }
 
 /**

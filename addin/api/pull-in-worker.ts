@@ -7,6 +7,7 @@
  */
 import { CANCELLED } from '../../common/errors.js';
 import type { StreamMessage } from '../../common/stream.js';
+import { withRowBytes } from '../workbook/chunks.js';
 import { fromColumnar } from './columnar.js';
 import { ApiError, toApiError } from './errors.js';
 import type { FromWorker, PortLike, PullRequestInit, ToWorker } from './pull-worker-core.js';
@@ -96,7 +97,8 @@ export async function* pullInWorker(
           new Response(m.text || null, { status: m.status, headers: m.contentType ? { 'content-type': m.contentType } : {} }),
         );
       } else if (m.type === 'rows') {
-        yield { kind: 'rows', rows: fromColumnar(m.rows) };
+        const rows = fromColumnar(m.rows);
+        yield { kind: 'rows', rows: m.rows.rowBytes ? withRowBytes(rows, m.rows.rowBytes) : rows };
         post({ type: 'ack' });
       } else {
         yield m.message;

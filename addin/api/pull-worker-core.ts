@@ -1,8 +1,8 @@
 /**
  * A result stream read and decoded off the pane's thread: the pull worker's side (pull-worker.ts is
  * the Worker entry; pull-in-worker.ts the pane's side). The worker sends the request itself, so the
- * network's bytes go straight to it, runs the pane's own decoder (stream.ts readStream over
- * common/ndjson.ts) and posts each message; row batches go in columnar form (columnar.ts). Web
+ * network's bytes go straight to it, runs the pane's own decoder (stream.ts readStreamLines over
+ * common/ndjson.ts, rows lines read straight into columnar form by rows-scan.ts) and posts each message; row batches go in columnar form (columnar.ts). Web
  * Workers run in Office add-ins on Windows, Mac and the web as in browsers (Microsoft's sample
  * https://github.com/OfficeDev/Office-Add-in-samples/tree/main/Excel-custom-functions/web-worker).
  *
@@ -12,7 +12,8 @@
  */
 import type { StreamMessage } from '../../common/stream.js';
 import { type ColumnarRows, toColumnar } from './columnar.js';
-import { readStream } from './stream.js';
+import { scanRowsLine } from './rows-scan.js';
+import { readStreamLines } from './stream.js';
 
 /** Row batches posted ahead of the writer, at most. */
 export const WINDOW = 4;
@@ -80,13 +81,19 @@ export function servePull(port: PortLike, fetchFn: typeof fetch = (input, init) 
       return;
     }
     let width = 0;
-    for await (const message of readStream(response)) {
-      if (message.kind === 'rows') {
+    // Rows lines are read from their bytes into columnar form (rows-scan.ts); any other line, or one
+    // the scan leaves, is parsed as the pane's thread would.
+    const scan = (line: Uint8Array) => {
+      const rows = width > 0 ? scanRowsLine(line, width) : null;
+      return rows ? { kind: 'columnar' as const, rows } : null;
+    };
+    for await (const message of readStreamLines(response, scan)) {
+      if (message.kind === 'columnar' || message.kind === 'rows') {
         while (inFlight >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
         inFlight++;
-        const rows = toColumnar(message.rows, width);
-        if (rows) post({ type: 'rows', rows }, [rows.kinds.buffer, rows.slots.buffer]);
-        else post({ type: 'message', message });
+        const rows = message.kind === 'columnar' ? message.rows : toColumnar(message.rows, width);
+        if (rows) post({ type: 'rows', rows }, [rows.kinds.buffer, rows.slots.buffer, ...(rows.rowBytes ? [rows.rowBytes.buffer] : [])]);
+        else if (message.kind === 'rows') post({ type: 'message', message });
         continue;
       }
       if (message.kind === 'meta') width = message.columns.length;

@@ -1,5 +1,5 @@
 import { CANCELLED } from '../../common/errors.js';
-import { decodeStream, STREAM_ENDED_EARLY } from '../../common/ndjson.js';
+import { decodeStream, decodeStreamLines, type LineReader, STREAM_ENDED_EARLY } from '../../common/ndjson.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { ApiError, toApiError } from './errors.js';
 
@@ -15,14 +15,31 @@ export const CUT: ApiError['body'] = {
  * message: a stream that stops without `end`/`error` (server crash, proxy cut) yields an `error`
  * so a consumer never mistakes a partial result for a complete one.
  */
-export async function* readStream(response: Response, signal?: AbortSignal): AsyncGenerator<StreamMessage> {
+export function readStream(response: Response, signal?: AbortSignal): AsyncGenerator<StreamMessage> {
+  return guarded(response, signal, (body) => decodeStream(body));
+}
+
+/** readStream with a LineReader offered each line's bytes first (common/ndjson.ts decodeStreamLines). */
+export function readStreamLines<T extends { kind: string }>(
+  response: Response,
+  readLine: LineReader<T>,
+  signal?: AbortSignal,
+): AsyncGenerator<StreamMessage | T> {
+  return guarded(response, signal, (body) => decodeStreamLines(body, readLine));
+}
+
+async function* guarded<M extends { kind: string }>(
+  response: Response,
+  signal: AbortSignal | undefined,
+  decode: (body: ReadableStream<Uint8Array>) => AsyncGenerator<M>,
+): AsyncGenerator<M | StreamMessage> {
   if (!response.body) {
     yield { kind: 'error', error: CUT };
     return;
   }
   let terminal = false;
   try {
-    for await (const message of decodeStream(response.body)) {
+    for await (const message of decode(response.body)) {
       yield message;
       if (message.kind === 'end' || message.kind === 'error') {
         terminal = true;

@@ -4,14 +4,19 @@
  * its own. Loaded on demand in the browser preview only (main.tsx exposes the import as
  * `__previewStages`); never part of an insert.
  *  1. stream: the pull's bytes from the companion server, read whole and not decoded;
- *  2. decode: those bytes through common/ndjson.ts into typed row batches;
+ *  2. decode: those bytes into typed row batches as an insert decodes them: rows lines read into
+ *     columnar form (api/rows-scan.ts, in the pull worker during an insert), then rebuilt as rows
+ *     (api/columnar.ts, the pane's side), any other line through common/ndjson.ts;
  *  3. add-in: the gateway's writer (write-core.ts: text limits, chunk planning, the operations of
  *     each request) with a port that keeps the operations instead of sending them;
  *  4. Excel: those operations replayed into a fresh in-memory Excel, one sync per request.
  */
-import { decodeStream } from '../../common/ndjson.js';
+import { decodeStreamLines } from '../../common/ndjson.js';
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
+import { fromColumnar } from '../api/columnar.js';
+import { scanRowsLine } from '../api/rows-scan.js';
 import type { Rect } from '../workbook/address.js';
+import { withRowBytes } from '../workbook/chunks.js';
 import { columnFormat } from '../workbook/formats.js';
 import { MemoryExcel } from '../workbook/memory/excel-api.js';
 import { MemoryWorkbook } from '../workbook/memory/workbook.js';
@@ -76,8 +81,14 @@ export async function decodeAlone(): Promise<{ ms: number; rows: number; valueBy
   const t0 = performance.now();
   let columns: ColumnSpec[] = [];
   const batches: CellValue[][][] = [];
-  for await (const m of decodeStream(body)) {
+  const scan = (line: Uint8Array) => {
+    const rows = columns.length > 0 ? scanRowsLine(line, columns.length) : null;
+    return rows ? { kind: 'columnar' as const, rows } : null;
+  };
+  for await (const m of decodeStreamLines(body, scan)) {
     if (m.kind === 'meta') columns = m.columns;
+    else if (m.kind === 'columnar')
+      batches.push(m.rows.rowBytes ? withRowBytes(fromColumnar(m.rows), m.rows.rowBytes) : fromColumnar(m.rows));
     else if (m.kind === 'rows') batches.push(m.rows);
     else if (m.kind === 'error') throw new Error(`decode stage: ${m.error.message}`);
   }

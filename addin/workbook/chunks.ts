@@ -62,6 +62,24 @@ function rowBytes(row: readonly CellValue[], from = 0, to = row.length): number 
   return n;
 }
 
+/**
+ * Row batches whose rows' JSON bytes (rowBytes, comma included) were counted where the batch was
+ * decoded (the pull worker: api/rows-scan.ts, off the pane's thread), so the planner does not count
+ * them again. Kept beside the batch, not in it: a batch is a plain CellValue[][] everywhere else.
+ */
+const counted = new WeakMap<object, Uint32Array>();
+
+/** Marks `batch` with each row's JSON bytes; returns the batch. */
+export function withRowBytes<T extends readonly unknown[]>(batch: T, bytes: Uint32Array): T {
+  if (bytes.length === batch.length) counted.set(batch, bytes);
+  return batch;
+}
+
+/** The row bytes withRowBytes marked `batch` with, if any. */
+export function rowBytesOf(batch: readonly unknown[]): Uint32Array | undefined {
+  return counted.get(batch);
+}
+
 /** Estimated payload of writing `rows` in one operation. */
 export function chunkBytes(rows: readonly (readonly CellValue[])[]): number {
   let n = OP_OVERHEAD_BYTES + 2;
@@ -88,10 +106,16 @@ export class ChunkAccumulator {
     if (columnCount < 1) throw new RangeError('A table needs at least one column.');
   }
 
-  push(batch: readonly CellValue[][]): Chunk[] {
+  /**
+   * `counted`: rows already measured (withRowBytes) — a row of `batch` that is the same array as
+   * counted.rows[i] takes counted.bytes[i] instead of being counted again.
+   */
+  push(batch: readonly CellValue[][], counted?: { rows: readonly unknown[]; bytes: Uint32Array }): Chunk[] {
     const out: Chunk[] = [];
-    for (const row of batch) {
-      const b = rowBytes(row, 0, this.columnCount);
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch[r];
+      const b =
+        counted && counted.rows[r] === row && row.length === this.columnCount ? counted.bytes[r] : rowBytes(row, 0, this.columnCount);
       const fitsEmpty = b + OP_OVERHEAD_BYTES + 2 <= this.budget.maxBytes && this.columnCount <= this.budget.maxCells;
       if (!fitsEmpty) {
         out.push(...this.close());

@@ -15,7 +15,7 @@
 import { throwIfAborted as throwIfAbortedWith } from '../../common/errors.js';
 import type { CellValue } from '../../common/stream.js';
 import type { Rect } from './address.js';
-import { type Chunk, ChunkAccumulator, type ChunkBudget, DEFAULT_BUDGET, halveChunk, OP_OVERHEAD_BYTES } from './chunks.js';
+import { type Chunk, ChunkAccumulator, type ChunkBudget, DEFAULT_BUDGET, halveChunk, OP_OVERHEAD_BYTES, rowBytesOf } from './chunks.js';
 import { TEXT_FORMAT } from './formats.js';
 import { type RowSource, WorkbookError, type WriteProgress, type WriteStats } from './gateway.js';
 import { taskSlicer } from './next-task.js';
@@ -197,7 +197,9 @@ export async function writeRows(input: WriteRowsInput): Promise<{ rowsWritten: n
       stats.truncatedSample.push(`${name}, row ${(input.firstRowNumber ?? 1) + seen + at.row}`);
     }
     seen += batch.length;
-    for (const chunk of acc.push(safe.rows)) await send(chunk);
+    // Rows toExcelRows kept as they are keep the bytes the pull worker counted (chunks.ts withRowBytes).
+    const bytes = rowBytesOf(batch);
+    for (const chunk of acc.push(safe.rows, bytes && { rows: batch, bytes })) await send(chunk);
   }
   for (const chunk of acc.flush()) await send(chunk);
   if (!preludeDone && input.prelude) {

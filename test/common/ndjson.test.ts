@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeNodeStream, decodeStream, encodeMessage, STREAM_ENDED_EARLY } from '../../common/ndjson.js';
+import { decodeNodeStream, decodeStream, decodeStreamLines, encodeMessage, STREAM_ENDED_EARLY } from '../../common/ndjson.js';
 import type { StreamMessage } from '../../common/stream.js';
 
 const messages: StreamMessage[] = [
@@ -28,8 +28,8 @@ function* chunked(data: Uint8Array, size: number): Generator<Uint8Array> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
 }
 
-async function collect(gen: AsyncIterable<StreamMessage>): Promise<StreamMessage[]> {
-  const out: StreamMessage[] = [];
+async function collect<M = StreamMessage>(gen: AsyncIterable<M>): Promise<M[]> {
+  const out: M[] = [];
   for await (const m of gen) out.push(m);
   return out;
 }
@@ -89,5 +89,35 @@ describe('decodeStream / decodeNodeStream', () => {
   it('accepts a last line without a newline', async () => {
     const text = messages.map(encodeMessage).join('').trimEnd();
     expect(await collect(decodeNodeStream([text] as unknown as AsyncIterable<string>))).toEqual(messages);
+  });
+});
+
+describe('decodeStreamLines', () => {
+  const none = () => null;
+  it.each([1, 2, 3, 7, 64, 100_000])('gives what decodeStream gives with %i-byte chunks when the reader takes nothing', async (size) => {
+    expect(await collect(decodeStreamLines(webStream(chunked(bytes, size)), none))).toEqual(messages);
+  });
+
+  it('offers each line whole, as bytes, and yields what the reader returns instead', async () => {
+    const seen: string[] = [];
+    const reader = (line: Uint8Array) => {
+      const text = new TextDecoder().decode(line);
+      seen.push(text);
+      return text.startsWith('{"kind":"rows"') ? { kind: 'read' as const, chars: text.length } : null;
+    };
+    const out = await collect(decodeStreamLines(webStream(chunked(bytes, 3)), reader));
+    expect(seen).toEqual(messages.map((m) => JSON.stringify(m)));
+    expect(out).toEqual([messages[0], { kind: 'read', chars: JSON.stringify(messages[1]).length }, messages[2], messages[3]]);
+  });
+
+  it('drops a BOM at the start of the stream only, takes CRLF, a last line without newline, and stops at the terminal message', async () => {
+    const text = '\uFEFF' + messages.map(encodeMessage).join('').replace(/\n/g, '\r\n').trimEnd();
+    const data = new TextEncoder().encode(text);
+    expect(await collect(decodeStreamLines(webStream(chunked(data, 5)), none))).toEqual(messages);
+    const bomLater = new TextEncoder().encode(encodeMessage(messages[0]) + '\uFEFF' + encodeMessage(messages[3]));
+    await expect(collect(decodeStreamLines(webStream([bomLater]), none))).rejects.toThrow(/damaged/);
+    await expect(collect(decodeStream(webStream([bomLater])))).rejects.toThrow(/damaged/);
+    const cut = new TextEncoder().encode(messages.slice(0, 2).map(encodeMessage).join(''));
+    await expect(collect(decodeStreamLines(webStream(chunked(cut, 10)), none))).rejects.toThrow(STREAM_ENDED_EARLY);
   });
 });

@@ -7,6 +7,7 @@ import { fromColumnar, toColumnar } from '../../../addin/api/columnar.js';
 import type { WorkerLike } from '../../../addin/api/pull-in-worker.js';
 import { type PortLike, servePull, WINDOW } from '../../../addin/api/pull-worker-core.js';
 import { createSessionStore, type KeyValueStorage } from '../../../addin/api/sessionStore.js';
+import { chunkBytes, OP_OVERHEAD_BYTES, rowBytesOf } from '../../../addin/workbook/chunks.js';
 import type { CellValue, StreamMessage } from '../../../common/stream.js';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
@@ -131,6 +132,10 @@ describe('pulls read in a worker (pull-in-worker.ts, pull-worker-core.ts)', () =
     const got: StreamMessage[] = [];
     for await (const m of pull(client)) got.push(m);
     expect(got).toEqual(messages);
+    // Full batches come with each row's JSON bytes, counted in the worker as the chunk planner would (chunks.ts withRowBytes).
+    const counts = (rows: CellValue[][]) => rows.map((r) => chunkBytes([r]) - OP_OVERHEAD_BYTES - 2);
+    expect([...(rowBytesOf((got[2] as { rows: CellValue[][] }).rows) ?? [])]).toEqual(counts(batch(1, 4)));
+    expect(rowBytesOf((got[3] as { rows: CellValue[][] }).rows)).toBeUndefined();
     expect(calls).toHaveLength(1);
     expect(calls[0].url).toBe('https://localhost:3000/api/connections/c1/pull');
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer tok');

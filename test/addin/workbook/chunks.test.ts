@@ -7,7 +7,9 @@ import {
   MAX_SYNC_BYTES,
   OP_OVERHEAD_BYTES,
   planChunks,
+  rowBytesOf,
   TARGET_SYNC_BYTES,
+  withRowBytes,
 } from '../../../addin/workbook/chunks.js';
 import { jsonStringBytes } from '../../../addin/workbook/json-bytes.js';
 import type { CellValue } from '../../../common/stream.js';
@@ -139,5 +141,34 @@ describe('planChunks', () => {
   it('closes a chunk at the row cap even when bytes would allow more', () => {
     const rows = Array.from({ length: 12 }, (_, i) => [i]);
     expect(planChunks(rows, 1, { maxRows: 5 }).map((c) => c.rows.length)).toEqual([5, 5, 2]);
+  });
+});
+
+describe('rows counted where they were decoded (withRowBytes)', () => {
+  const rows: CellValue[][] = Array.from({ length: 10 }, (_, i) => [i, `r${i}`]);
+  const exact = Uint32Array.from(rows, (r) => utf8(r) + 1);
+  const plan = (batch: CellValue[][], maxBytes: number, counted?: { rows: readonly unknown[]; bytes: Uint32Array }) => {
+    const acc = new ChunkAccumulator(2, { maxBytes });
+    return [...acc.push(batch, counted), ...acc.flush()];
+  };
+
+  it('plans exactly as when the planner counts, given the same counts', () => {
+    expect(plan(rows, 400, { rows, bytes: exact })).toEqual(planChunks(rows, 2, { maxBytes: 400 }));
+  });
+
+  it('takes the given counts for the very rows counted, and counts any other row itself', () => {
+    const big = new Uint32Array(rows.length).fill(200);
+    // Every row "weighs" 200 bytes: chunks of one row under a 500-byte budget (256 overhead + 2).
+    expect(plan(rows, 500, { rows, bytes: big }).map((c) => c.rows.length)).toEqual(Array(10).fill(1));
+    // Rows replaced on the way (toExcelRows' copies) are not the counted ones: counted again.
+    const copies = rows.map((r) => [...r]);
+    expect(plan(copies, 500, { rows, bytes: big })).toEqual(plan(copies, 500));
+    expect(plan(copies, 500).length).toBeLessThan(10);
+  });
+
+  it('marks a batch only with one count per row', () => {
+    expect(rowBytesOf(withRowBytes(rows, exact))).toBe(exact);
+    const other = rows.slice(1);
+    expect(rowBytesOf(withRowBytes(other, exact))).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { nextTask, taskSlicer } from '../../../addin/workbook/next-task.js';
 
@@ -11,6 +11,33 @@ describe('giving the pane its thread back', () => {
     await nextTask();
     order.push('after');
     expect(order).toEqual(['timer', 'microtask', 'after']);
+  });
+
+  it('in a browser (no setImmediate): one MessageChannel for every call, each resolved in a later task, in order', async () => {
+    vi.stubGlobal('setImmediate', undefined);
+    const Real = MessageChannel;
+    let made = 0;
+    vi.stubGlobal(
+      'MessageChannel',
+      class extends Real {
+        constructor() {
+          super();
+          made++;
+        }
+      },
+    );
+    try {
+      const order: number[] = [];
+      let sync = true;
+      const all = [1, 2, 3].map((k) => nextTask().then(() => order.push(sync ? -k : k)));
+      sync = false;
+      await Promise.all(all);
+      await nextTask();
+      expect(order).toEqual([1, 2, 3]);
+      expect(made).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('pauses only once the loop has held the thread for its slice', async () => {
