@@ -1,23 +1,23 @@
 /**
  * One column's converted values while csv-columns.ts reads a CSV, kept so that numbers are never
- * boxed: numbers go to a growing Float64Array, anything else (text, booleans, a long decimal kept
- * as text) to a plain array created at the first such value. `toArray` gives the column as
- * `CellValue[]` once the last row is read.
+ * boxed: numbers go to an array that holds nothing but numbers (NaN where the row has none),
+ * anything else (text, booleans, a long decimal kept as text) to a second array created at the
+ * first such value. `toArray` gives the column as `CellValue[]` once the last row is read: for a
+ * column of numbers only, the numbers array itself.
  *
- * Why: V8 stores a JS array's doubles unboxed only while the array holds nothing but numbers, and an
- * array literal's elements kind is learned per allocation site
+ * Why: V8 stores a JS array's numbers unboxed only while the array holds nothing but numbers, and
+ * an array literal's elements kind is learned per allocation site
  * (https://v8.dev/blog/elements-kinds): once one column array from a site turned generic (a text
- * column), every later array from that site starts generic, so each of a million "$1,234.56" became
- * its own heap number for the garbage collector to copy and scan. In the csv_1m bench that storage
- * cost about a quarter of the typed path's CPU (bench/csv.ts; README "Performance", CSV).
+ * column), every later array from that site started generic, so each "$1,234.56" of a million
+ * became a heap number of its own for the garbage collector to copy and scan. `newNumbers` is a
+ * site that only ever sees numbers. In the csv_1m bench that storage was about a quarter of the
+ * typed path's CPU (bench/csv.ts; README "Performance", CSV).
  */
 import type { CellValue } from '../../common/stream.js';
 
-const INITIAL_CAPACITY = 1024;
-
 export class ColumnBuilder {
-  /** Row r's number, or NaN when row r is no number (converted numbers are never NaN). */
-  private numbers = new Float64Array(INITIAL_CAPACITY);
+  /** Row r's number, or NaN when row r holds no number (a converted number is never NaN). */
+  private readonly numbers = newNumbers();
   /**
    * From the first value that is neither a number nor null: row r's value, undefined for a number
    * (in `numbers`) and for a null before this array began.
@@ -28,16 +28,14 @@ export class ColumnBuilder {
   length = 0;
 
   push(value: CellValue): void {
-    const r = this.length;
-    if (r === this.numbers.length) this.grow();
-    this.length = r + 1;
+    const r = this.length++;
     const others = this.others;
     if (typeof value === 'number') {
-      this.numbers[r] = value;
+      this.numbers.push(value);
       if (others !== null) others.push(undefined);
       return;
     }
-    this.numbers[r] = NaN;
+    this.numbers.push(NaN);
     this.nonNumbers++;
     if (others !== null) others.push(value);
     else if (value !== null) this.startOthers(r, value);
@@ -46,7 +44,7 @@ export class ColumnBuilder {
   /** The column as values by row; the builder is spent. */
   toArray(): CellValue[] {
     const { numbers, others, length } = this;
-    if (others === null) return this.nonNumbers === 0 ? onlyNumbers(numbers, length) : numbersOrNull(numbers, length);
+    if (others === null) return this.nonNumbers === 0 ? numbers : numbersOrNull(numbers, length);
     for (let r = 0; r < length; r++) {
       if (others[r] === undefined) {
         const n = numbers[r];
@@ -54,12 +52,6 @@ export class ColumnBuilder {
       }
     }
     return others as CellValue[];
-  }
-
-  private grow(): void {
-    const bigger = new Float64Array(this.numbers.length * 2);
-    bigger.set(this.numbers);
-    this.numbers = bigger;
   }
 
   private startOthers(r: number, value: CellValue): void {
@@ -70,15 +62,12 @@ export class ColumnBuilder {
   }
 }
 
-// Two functions, so two allocation sites: an array that only ever holds numbers keeps them unboxed
-// even after a column with nulls made the other site's arrays generic.
-function onlyNumbers(numbers: Float64Array, length: number): number[] {
-  const out = new Array<number>(length);
-  for (let r = 0; r < length; r++) out[r] = numbers[r];
-  return out;
+/** The one allocation site of the numbers arrays: only numbers are ever stored in them (see above). */
+function newNumbers(): number[] {
+  return [];
 }
 
-function numbersOrNull(numbers: Float64Array, length: number): CellValue[] {
+function numbersOrNull(numbers: readonly number[], length: number): CellValue[] {
   const out = new Array<CellValue>(length);
   for (let r = 0; r < length; r++) {
     const n = numbers[r];

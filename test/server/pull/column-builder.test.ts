@@ -1,7 +1,7 @@
 /**
- * ColumnBuilder (server/pull/column-builder.ts): numbers kept in a Float64Array, anything else beside
- * them, must give back exactly the values pushed, in order — -0 stays -0, null stays null — across
- * its growth from 1,024 rows and whichever kind of value comes first.
+ * ColumnBuilder (server/pull/column-builder.ts): numbers kept apart from anything else, unboxed,
+ * must give back exactly the values pushed, in order — -0 stays -0, null stays null — whichever
+ * kind of value comes first and however the kinds alternate.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ describe('ColumnBuilder', () => {
     );
   });
 
-  it('numbers only, past its first growth; nulls or text arriving late', () => {
+  it('numbers only, past a thousand rows; nulls or text arriving late', () => {
     const numbers = Array.from({ length: 2500 }, (_, r) => (r % 7 === 0 ? -r / 8 : r));
     expect(built(numbers)).toEqual(numbers);
     expect(built([...numbers, null])).toEqual([...numbers, null]);
