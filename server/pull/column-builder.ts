@@ -1,7 +1,7 @@
 /**
  * One column's converted values while csv-columns.ts reads a CSV, kept so that numbers are never
  * boxed: numbers go to an array that holds nothing but numbers (NaN where the row has none),
- * anything else (text, booleans, a long decimal kept as text) to a second array created at the
+ * created at the first number, anything else (text, booleans, a long decimal kept as text) to a second array created at the
  * first such value. `toArray` gives the column as `CellValue[]` once the last row is read: for a
  * column of numbers only, the numbers array itself.
  *
@@ -16,8 +16,11 @@
 import type { CellValue } from '../../common/stream.js';
 
 export class ColumnBuilder {
-  /** Row r's number, or NaN when row r holds no number (a converted number is never NaN). */
-  private readonly numbers = newNumbers();
+  /**
+   * From the first number: row r's number, or NaN when row r holds none (a converted number is never
+   * NaN). A text column never has one.
+   */
+  private numbers: number[] | null = null;
   /**
    * From the first value that is neither a number nor null: row r's value, undefined for a number
    * (in `numbers`) and for a null before this array began.
@@ -31,11 +34,11 @@ export class ColumnBuilder {
     const r = this.length++;
     const others = this.others;
     if (typeof value === 'number') {
-      this.numbers.push(value);
+      (this.numbers ?? this.startNumbers(r)).push(value);
       if (others !== null) others.push(undefined);
       return;
     }
-    this.numbers.push(NaN);
+    this.numbers?.push(NaN);
     this.nonNumbers++;
     if (others !== null) others.push(value);
     else if (value !== null) this.startOthers(r, value);
@@ -44,14 +47,24 @@ export class ColumnBuilder {
   /** The column as values by row; the builder is spent. */
   toArray(): CellValue[] {
     const { numbers, others, length } = this;
-    if (others === null) return this.nonNumbers === 0 ? numbers : numbersOrNull(numbers, length);
+    if (others === null) {
+      if (numbers === null) return new Array<CellValue>(length).fill(null);
+      return this.nonNumbers === 0 ? numbers : numbersOrNull(numbers, length);
+    }
     for (let r = 0; r < length; r++) {
       if (others[r] === undefined) {
-        const n = numbers[r];
+        const n = numbers === null ? NaN : numbers[r];
         others[r] = n === n ? n : null;
       }
     }
     return others as CellValue[];
+  }
+
+  private startNumbers(r: number): number[] {
+    const numbers = newNumbers();
+    for (let i = 0; i < r; i++) numbers.push(NaN);
+    this.numbers = numbers;
+    return numbers;
   }
 
   private startOthers(r: number, value: CellValue): void {

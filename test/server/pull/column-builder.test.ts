@@ -48,5 +48,7 @@ describe('ColumnBuilder', () => {
     expect(built([...numbers, null])).toEqual([...numbers, null]);
     expect(built([null, ...numbers, 'N/A', 3])).toEqual([null, ...numbers, 'N/A', 3]);
     expect(built([])).toEqual([]);
+    expect(built([null, null, 'a', null, 2])).toEqual([null, null, 'a', null, 2]);
+    expect(built([null, null])).toEqual([null, null]);
   });
 });
