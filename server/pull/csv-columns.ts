@@ -8,6 +8,7 @@
 import Papa from 'papaparse';
 
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
+import { ColumnBuilder } from './column-builder.js';
 import { guessNewline, type LineEnd } from './csv-chunks.js';
 import { readCsvRows } from './csv-reader.js';
 import { emptyCsvError, isBlankRow, parseErrorMessage, raggedRowError, stripBom } from './csv-rows.js';
@@ -37,7 +38,7 @@ export function csvTextToTypedColumns(text: string, opts: { locale?: string } = 
 function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined): TypedCsv | null {
   let typer: TableTyper | null = null;
   let stats: TableTyper['stats'] = [];
-  let values: CellValue[][] = [];
+  let columns: ColumnBuilder[] = [];
   let texts: TextInterner[] = [];
   let width = 0;
   // The header first (readCsvRows reads two columns or more; anything else is papaparse's).
@@ -46,19 +47,20 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
       width = cells.length;
       typer = new TableTyper(cells.slice(0, width), locale);
       stats = typer.stats;
-      values = Array.from({ length: width }, () => []);
+      columns = Array.from({ length: width }, () => new ColumnBuilder());
       texts = Array.from({ length: width }, () => new TextInterner());
       return true;
     }
     for (let j = 0; j < width; j++) {
       const value = stats[j].take(cells[j]);
-      values[j].push(typeof value === 'string' ? texts[j].intern(value) : value);
+      columns[j].push(typeof value === 'string' ? texts[j].intern(value) : value);
     }
     return true;
   });
   const typed = typer as TableTyper | null;
   if (!regular || !typed) return null; // not regular, or empty: papaparse explains
   const table = typed.finish();
+  const values = columns.map((column) => column.toArray());
   redoWrongGuesses(typed, table, values, (visit) => {
     let header = true;
     let row = 0;

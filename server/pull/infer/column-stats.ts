@@ -201,11 +201,11 @@ export class ColumnStats {
    * most 15 digits, so nothing is too long for Excel here.
    */
   private takeSimpleNumber(s: string): number {
-    if (s.length === 0 || !scanSimpleNumber(s)) return NaN;
     const dot = this.dot;
     const comma = this.comma;
     const dotOk = dot.ok;
     const commaOk = comma.ok;
+    if (s.length === 0 || !scanSimpleNumber(s, dotOk, commaOk)) return NaN;
     if ((dotOk && !simple.dot.valid) || (commaOk && !simple.comma.valid)) return NaN;
     this.taken++;
     this.nonEmpty++;

@@ -39,9 +39,10 @@ export const simple = {
 /**
  * `[-][currency]digits[(,|.)digits]…[%]`, at most 15 digits, no leading zero on a longer integer
  * part, every separator but the last one the same character. Fills `simple` and answers true, or
- * answers false without a guarantee about `simple`.
+ * answers false without a guarantee about `simple`. A style's reading is filled only when asked for
+ * (a column that one style can no longer read does not pay for it; both by default).
  */
-export function scanSimpleNumber(s: string): boolean {
+export function scanSimpleNumber(s: string, dotReading = true, commaReading = true): boolean {
   const n = s.length;
   let i = 0;
   let c = s.charCodeAt(0);
@@ -97,8 +98,8 @@ export function scanSimpleNumber(s: string): boolean {
   simple.percent = percent;
   simple.currency = currency;
   simple.mantissa = mantissa;
-  read(simple.dot, C_COMMA, C_DOT, seps, firstSep, lastSep, firstRun, run, middleNot3);
-  read(simple.comma, C_DOT, C_COMMA, seps, firstSep, lastSep, firstRun, run, middleNot3);
+  if (dotReading) read(simple.dot, C_COMMA, C_DOT, seps, firstSep, lastSep, firstRun, run, middleNot3);
+  if (commaReading) read(simple.comma, C_DOT, C_COMMA, seps, firstSep, lastSep, firstRun, run, middleNot3);
   return true;
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -146,5 +147,43 @@ describe('random tables (numbers, dates, text, blanks, quoting): the same answer
     const cell = (k: number) => (rnd() < 0.9 ? CELLS[k] : CELLS[Math.floor(rnd() * CELLS.length)])(rnd);
     const rows = Array.from({ length: 5 + Math.floor(rnd() * 60) }, () => (rnd() < 0.05 && width > 1 ? '' : kinds.map(cell).join(',')));
     await expectSameAsStreaming(`${[kinds.map((_, j) => `C${j}`).join(','), ...rows].join('\n')}\n`);
+  });
+});
+
+describe('generated view-CSV columns past 1,024 rows: the same answer as the streaming path (the full converter)', () => {
+  /** Cells of every kind a view writes, and text that nearly reads as one. */
+  const cell = fc.oneof(
+    fc.integer({ min: -99999, max: 99999 }).map(String),
+    fc.integer({ min: 0, max: 9_999_999 }).map((n) => `"${n.toLocaleString('en-US')}"`),
+    fc
+      .double({ min: -5000, max: 5000, noNaN: true })
+      .map((v) => `"${v < 0 ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}"`),
+    fc.integer({ min: 0, max: 1000 }).map((n) => `${(n / 10).toFixed(1)}%`),
+    fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1890, max: 2030 }))
+      .map(([m, d, y]) => `${m}/${d}/${y}`),
+    fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(5, '0')), // a ZIP with a leading zero
+    fc.constantFrom('', 'True', 'N/A', '1.2.3', '$', '12 apples', '1234567890123456789', '0.12345678901234567', '"1.234,5"'),
+  );
+  /** Columns that lean to one kind for long runs, so the fast paths and the builder's growth are exercised. */
+  const table = fc
+    .array(fc.array(fc.tuple(cell, fc.integer({ min: 1, max: 400 })), { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 3 })
+    .map((columns) => {
+      const cols = columns.map((runs) => runs.flatMap(([c, n]) => Array.from({ length: n }, () => c)));
+      const rows = Math.max(...cols.map((c) => c.length));
+      const header = cols.map((_, j) => `C${j}`).join(',');
+      return lines(
+        header,
+        Array.from({ length: rows }, (_, r) => cols.map((c) => c[r % c.length]).join(',')),
+      );
+    });
+
+  it('numbers with and without separators, negatives, percents, currency, dates, empties, ZIPs, near-numbers', async () => {
+    await fc.assert(
+      fc.asyncProperty(table, async (csv) => {
+        await expectSameAsStreaming(csv);
+      }),
+      { numRuns: 15 },
+    );
   });
 });
