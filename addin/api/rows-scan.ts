@@ -58,7 +58,7 @@ class NotFast extends Error {}
 const NOT_FAST = new NotFast();
 
 /** True when `line` starts like a rows message as our server writes it. */
-export function isRowsLine(line: Uint8Array): boolean {
+function isRowsLine(line: Uint8Array): boolean {
   if (line.length < PREFIX.length + 2) return false;
   for (let i = 0; i < PREFIX.length; i++) if (line[i] !== PREFIX[i]) return false;
   return true;

@@ -40,7 +40,7 @@ export interface SlotSettings {
 export const DEFAULT_SLOT_SETTINGS: Omit<SlotSettings, 'max'> = { leaseMs: 30_000, pollMs: 2_000 };
 
 /** The channel on which an instance hears of its tickets granted by others (the payload: the ticket). */
-export const grantChannel = (holderKey: number): string => `tableau_slots_${holderKey}`;
+const grantChannel = (holderKey: number): string => `tableau_slots_${holderKey}`;
 /**
  * First key of the two-key advisory locks on the slots of a site (the second: a hash of the site).
  * Two-key locks never meet single-key ones (the migration lock, pg-boss's): "these two key spaces
