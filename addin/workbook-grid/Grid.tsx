@@ -1,6 +1,7 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { type KeyboardEvent, type ReactElement, useEffect, useMemo, useRef, useState } from 'react';
 
+import { latestEvery } from '../ui/shared/latestEvery.js';
 import { columnLetters } from '../workbook/address.js';
 import { cellAddress, type GridSource, type Viewport, visibleSignature } from './gridSource.js';
 
@@ -11,6 +12,8 @@ const OVERSCAN = 4;
 /** Show at least a sheet-like area even when the workbook is empty. */
 const MIN_ROWS = 200;
 const MIN_COLS = 26;
+/** How often the scroll area follows a growing sheet, at most (latestEvery). */
+const SIZE_EVERY_MS = 250;
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', height: '100%', minWidth: 0, backgroundColor: tokens.colorNeutralBackground1 },
@@ -109,14 +112,28 @@ export function Grid({ source }: { source: GridSource }) {
   useEffect(() => {
     let frame = 0;
     let last = '';
+    let lastSheet = source.activeSheet();
+    let lastSize = sizeOf(source.extent(lastSheet));
+    // The scroll area's size follows the extent at most every SIZE_EVERY_MS (the last size never
+    // lost): during a big insert it changes every frame, and each change re-rendered the grid.
+    const resize = latestEvery(SIZE_EVERY_MS, (next: { rows: number; cols: number }) =>
+      setSize((s) => (s.rows === next.rows && s.cols === next.cols ? s : next)),
+    );
     // Once per animation frame at most, whatever the number of syncs: repaint the cells only if
     // those on screen (or the tabs, selection, pictures) changed, else at most the scrollbar. A
     // million-row write far below the viewport then costs the grid one cheap read per frame
     // (issue #18: a re-render per sync was ~1.5 s of the pane's main thread per insert).
     const onFrame = () => {
       frame = 0;
-      const next = sizeOf(source.extent(source.activeSheet()));
-      setSize((s) => (s.rows === next.rows && s.cols === next.cols ? s : next));
+      const sheet = source.activeSheet();
+      const next = sizeOf(source.extent(sheet));
+      if (sheet !== lastSheet) {
+        // Another sheet shown: its size at once.
+        resize.cancel();
+        setSize(next);
+      } else if (next.rows !== lastSize.rows || next.cols !== lastSize.cols) resize.push(next);
+      lastSheet = sheet;
+      lastSize = next;
       const viewport = shown.current;
       const signature = viewport ? visibleSignature(source, viewport) : '';
       if (signature !== last) setContent((n) => n + 1);
@@ -125,7 +142,7 @@ export function Grid({ source }: { source: GridSource }) {
     const unsubscribe = source.subscribe(() => {
       if (!frame) frame = requestAnimationFrame(onFrame);
     });
-    return () => (unsubscribe(), cancelAnimationFrame(frame));
+    return () => (unsubscribe(), cancelAnimationFrame(frame), resize.cancel());
   }, [source]);
 
   useEffect(() => {

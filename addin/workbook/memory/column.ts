@@ -249,27 +249,39 @@ export class Column {
    * that row alone. As setValue for each, and no formula stays in a written cell.
    */
   setPlanned(row: number, count: number, plan: Uint8Array, at: number, numbers: Float64Array, strings: readonly unknown[]): void {
+    let first = -1;
     let last = -1;
-    for (let i = count - 1; i >= 0 && last < 0; i--) if (plan[at + i] >= NUMBER && plan[at + i] <= STRING) last = row + i;
+    for (let i = count - 1; i >= 0; i--)
+      if (plan[at + i] >= NUMBER && plan[at + i] <= STRING) {
+        last = row + i;
+        break;
+      }
     if (last < 0) return;
+    for (let i = 0; i < count; i++)
+      if (plan[at + i] >= NUMBER && plan[at + i] <= STRING) {
+        first = row + i;
+        break;
+      }
     if (last >= this.kinds.length) this.grow(last);
+    // The arrays in locals and the bounds set once: this loop runs once per written cell.
     const kinds = this.kinds;
+    const own = this.numbers;
+    let texts = this.strings;
     const formulas = this.formulas.size > 0 ? this.formulas : null;
     for (let i = 0; i < count; i++) {
       const h = plan[at + i];
-      if (h < NUMBER || h > STRING) continue;
       const r = row + i;
-      if (h === NUMBER) this.numbers[r] = numbers[at + i];
+      if (h === NUMBER) own[r] = numbers[at + i];
       else if (h === STRING) {
-        this.strings ??= [];
-        while (this.strings.length < r) this.strings.push(undefined);
-        this.strings[r] = strings[at + i] as string;
-      }
+        texts ??= this.strings = [];
+        while (texts.length < r) texts.push(undefined);
+        texts[r] = strings[at + i] as string;
+      } else if (h !== TRUE && h !== FALSE) continue;
       kinds[r] = h;
-      if (r < this.low) this.low = r;
-      if (r > this.high) this.high = r;
       formulas?.delete(r);
     }
+    if (first < this.low) this.low = first;
+    if (last > this.high) this.high = last;
   }
 
   /** Removes the values and formulas of rows [from, to) (formats stay). */

@@ -1,6 +1,6 @@
 import './harness.js';
 
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
@@ -69,6 +69,22 @@ describe('browser-preview grid', { timeout: 90_000 }, () => {
     expect(reads).toBeGreaterThan(0);
     expect(reads).toBeLessThan(repainted * 0.6);
     expect(screen.getAllByText('on screen')).toHaveLength(2); // the cell and the formula bar (A1 is selected)
+  });
+
+  it('follows a sheet that keeps growing with its scroll area, ending at the last extent', async () => {
+    const wb = new MemoryWorkbook();
+    const { container } = render(<Grid source={memoryGridSource(wb)} />);
+    const sizer = (root: HTMLElement) => (root.querySelector('[role="region"] > div') as HTMLElement).style.height;
+    const frame = () => act(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+    // Syncs in quick succession, as in a big insert: the size is updated a few times a second at most,
+    // and the last one is applied once the interval has passed.
+    for (const r of [3000, 6000, 9000]) {
+      wb.writeValue('Sheet1', r, 0, r);
+      wb.notify();
+      await frame();
+    }
+    const fresh = render(<Grid source={memoryGridSource(wb)} />).container;
+    await waitFor(() => expect(sizer(container)).toBe(sizer(fresh)));
   });
 
   it('moves the selected cell with the arrow keys (the insert target in browser mode)', async () => {
