@@ -44,6 +44,14 @@ export class ColumnBuilder {
     else if (value !== null) this.startOthers(r, value);
   }
 
+  /** `push` of a number, in a call small enough to be inlined, so the number is never boxed. */
+  pushNumber(value: number): void {
+    const numbers = this.numbers;
+    if (numbers === null || this.others !== null) return this.push(value);
+    numbers.push(value);
+    this.length++;
+  }
+
   /** The column as values by row; the builder is spent. */
   toArray(): CellValue[] {
     const { numbers, others, length } = this;

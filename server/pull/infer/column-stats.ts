@@ -111,6 +111,8 @@ export class ColumnStats {
   private fast = FAST_NONE;
   /** FAST_DATE: the separator of the column's dates ("/" for 7/5/2022). */
   private fastDateSep = 0;
+  /** The value of the last cell `takeFast` read (NaN first, so the field holds doubles unboxed from the start). */
+  number = NaN;
   nonEmpty = 0;
   readonly dot = new StyleStats();
   readonly comma = new StyleStats();
@@ -171,16 +173,24 @@ export class ColumnStats {
       this.taken++;
       return s.length === 0 ? null : s;
     }
-    if (this.fast === FAST_NUMBER) {
-      const v = this.takeSimpleNumber(s);
-      if (v === v) return v;
-    } else if (this.fast === FAST_DATE) {
-      const v = this.takeSimpleDate(s);
-      if (v === v) return v;
-    }
+    if (this.takeFast(s)) return this.number;
     const value = this.takeFull(s);
     this.fast = this.fastPath();
     return value;
+  }
+
+  /**
+   * `take` of a cell that the column's fast number or date path reads: true, with the value in
+   * `number`; false, with nothing changed, for any other cell (then `take` it). The value is left
+   * in a field instead of returned because a double returned by a call that is not inlined is
+   * boxed: a heap number per cell for the garbage collector (csv-columns.ts stores it unboxed,
+   * column-builder.ts).
+   */
+  takeFast(s: string): boolean {
+    const fast = this.fast;
+    if (fast === FAST_NUMBER) return this.takeSimpleNumber(s);
+    if (fast === FAST_DATE) return this.takeSimpleDate(s);
+    return false;
   }
 
   /** The fast path that fits the column so far: text, numbers, or dates written a/b/yyyy (date-scan.ts F_ABY). */
@@ -197,16 +207,16 @@ export class ColumnStats {
 
   /**
    * `takeFull` of a simple number (simple-cells.ts) that every separator style still possible
-   * reads, in the same steps as `takeNumber`; NaN, with nothing changed, for any other cell. At
-   * most 15 digits, so nothing is too long for Excel here.
+   * reads, in the same steps as `takeNumber`: true with the value in `number`; false, with nothing
+   * changed, for any other cell. At most 15 digits, so nothing is too long for Excel here.
    */
-  private takeSimpleNumber(s: string): number {
+  private takeSimpleNumber(s: string): boolean {
     const dot = this.dot;
     const comma = this.comma;
     const dotOk = dot.ok;
     const commaOk = comma.ok;
-    if (s.length === 0 || !scanSimpleNumber(s, dotOk, commaOk)) return NaN;
-    if ((dotOk && !simple.dot.valid) || (commaOk && !simple.comma.valid)) return NaN;
+    if (s.length === 0 || !scanSimpleNumber(s, dotOk, commaOk)) return false;
+    if ((dotOk && !simple.dot.valid) || (commaOk && !simple.comma.valid)) return false;
     this.taken++;
     this.nonEmpty++;
     if (dotOk) dot.takeSimple(simple.dot);
@@ -233,30 +243,37 @@ export class ColumnStats {
     } else this.kinds |= KIND_PLAIN;
     const preferComma = hints.fixedComma ?? hints.commaEvidence > hints.dotEvidence;
     const useComma = commaOk && (preferComma || !dotOk);
-    this.use(useComma ? U_COMMA : U_DOT);
+    // `use(useComma ? U_COMMA : U_DOT)`, with the bit's index written out.
+    this.used |= useComma ? U_COMMA : U_DOT;
+    this.lastUse[useComma ? 1 : 0] = this.taken - 1;
     // number-scan.ts numberValue: an exact integer over an exact power of ten, correctly rounded.
     const v = simple.mantissa / POW10[(useComma ? simple.comma.decimals : simple.dot.decimals) + (simple.percent ? 2 : 0)];
-    return simple.neg ? -v : v;
+    this.number = simple.neg ? -v : v;
+    return true;
   }
 
   /**
    * `takeFull` of a date a/b/yyyy from 1900 on in the column's shape, when neither day/month order
-   * it still allows is ruled out by it (`takeDate` would change them); NaN, nothing changed, otherwise.
+   * it still allows is ruled out by it (`takeDate` would change them): true with the serial in
+   * `number`; false, nothing changed, otherwise.
    */
-  private takeSimpleDate(s: string): number {
-    if (!scanSimpleDate(s, this.fastDateSep)) return NaN;
+  private takeSimpleDate(s: string): boolean {
+    if (!scanSimpleDate(s, this.fastDateSep)) return false;
     const { a, b, year } = simpleDate;
     const mdy = this.okMdy;
     const dmy = this.okDmy;
-    if ((mdy && !validDate(year, a, b)) || (dmy && !validDate(year, b, a))) return NaN;
+    if ((mdy && !validDate(year, a, b)) || (dmy && !validDate(year, b, a))) return false;
     this.taken++;
     this.nonEmpty++;
     const hints = this.hints;
     const preferDmy = hints.fixedDayFirst ?? hints.commaEvidence > hints.dotEvidence;
     const dayFirst = dmy && (preferDmy || !mdy);
-    this.use(dayFirst ? U_DMY : U_MDY);
+    // `use(dayFirst ? U_DMY : U_MDY)`, with the bit's index written out.
+    this.used |= dayFirst ? U_DMY : U_MDY;
+    this.lastUse[dayFirst ? 3 : 2] = this.taken - 1;
     if (simpleDate.padded) this.datePadded = true;
-    return dayFirst ? excelSerial(year, b, a) : excelSerial(year, a, b);
+    this.number = dayFirst ? excelSerial(year, b, a) : excelSerial(year, a, b);
+    return true;
   }
 
   /** `take` without the fast paths: every cell read in full (number-scan.ts, date-scan.ts). */

@@ -23,9 +23,13 @@ const column = fc
   .array(fc.tuple(value, fc.integer({ min: 1, max: 700 })), { maxLength: 8 })
   .map((runs) => runs.flatMap(([v, n]) => Array.from({ length: n }, () => v)));
 
-function built(values: readonly CellValue[]): CellValue[] {
+/** Numbers through `pushNumber` (csv-columns.ts's path for cells of a column's fast path) when `viaPushNumber`. */
+function built(values: readonly CellValue[], viaPushNumber = false): CellValue[] {
   const builder = new ColumnBuilder();
-  for (const v of values) builder.push(v);
+  for (const v of values) {
+    if (viaPushNumber && typeof v === 'number') builder.pushNumber(v);
+    else builder.push(v);
+  }
   expect(builder.length).toBe(values.length);
   return builder.toArray();
 }
@@ -33,8 +37,8 @@ function built(values: readonly CellValue[]): CellValue[] {
 describe('ColumnBuilder', () => {
   it('gives back every pushed value in order, whatever the mix', () => {
     fc.assert(
-      fc.property(fc.oneof(column, fc.array(value, { maxLength: 50 })), (values) => {
-        const out = built(values);
+      fc.property(fc.oneof(column, fc.array(value, { maxLength: 50 })), fc.boolean(), (values, viaPushNumber) => {
+        const out = built(values, viaPushNumber);
         const firstWrong = values.findIndex((v, r) => !Object.is(out[r], v));
         expect({ length: out.length, firstWrong }).toEqual({ length: values.length, firstWrong: -1 });
       }),
@@ -50,5 +54,7 @@ describe('ColumnBuilder', () => {
     expect(built([])).toEqual([]);
     expect(built([null, null, 'a', null, 2])).toEqual([null, null, 'a', null, 2]);
     expect(built([null, null])).toEqual([null, null]);
+    expect(built([null, ...numbers, 'N/A', 3], true)).toEqual([null, ...numbers, 'N/A', 3]);
+    expect(built(['a', 1, null, -0], true)).toEqual(['a', 1, null, -0]);
   });
 });

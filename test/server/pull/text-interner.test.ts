@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { TextInterner } from '../../../server/pull/text-interner.js';
@@ -17,5 +18,20 @@ describe('TextInterner', () => {
     expect(texts.intern('ID-8')).toBe('ID-8');
     expect(texts.active).toBe(false);
     expect(texts.intern('ID-3')).toBe('ID-3');
+  });
+
+  it('answers an equal string for any sequence, through every check (previous value, recent table, map, given up)', () => {
+    // Few distinct values, so the previous-value check, the recent table (and its collisions) and the map all answer.
+    const text = fc.oneof(
+      fc.constantFrom('', 'a', 'West', 'East', 'Maria Rossi', 'Mario Rossi', 'US-2021-100001'),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), (values, maxDistinct) => {
+        const texts = new TextInterner(maxDistinct);
+        for (const v of values) expect(texts.intern(v.slice(0))).toBe(v);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
