@@ -10,24 +10,29 @@
 import type { DiffSummary } from '../../common/diff/compare.js';
 import { compareResults } from '../../common/diff/results.js';
 import type { ColumnSpec } from '../../common/stream.js';
-import type { RunRecord, SnapshotStore } from '../store/snapshots.js';
+import type { RunRecord, SnapshotStore, StoredSnapshot } from '../store/snapshots.js';
 
 export async function compareWithPrevious(
   snapshots: SnapshotStore,
   previous: RunRecord | undefined,
   run: RunRecord,
   columns: ColumnSpec[],
-  /** How many batches the new run's writer stored: it is not recorded as succeeded yet. */
-  batches: number,
+  /** What the new run's writer stored (it is not recorded as succeeded yet); its final batch is still in memory. */
+  stored: Pick<StoredSnapshot, 'batches' | 'last'>,
 ): Promise<DiffSummary | undefined> {
   if (!previous?.columns) return undefined;
+  const { last } = stored;
+  async function* newRows() {
+    yield* snapshots.readRows(run, last ? last.seq : stored.batches);
+    if (last) yield last.rows;
+  }
   try {
     const { summary } = await compareResults(
       {
         oldColumns: previous.columns,
         oldRows: () => snapshots.readRows(previous),
         newColumns: columns,
-        newRows: () => snapshots.readRows(run, batches),
+        newRows,
         keys: [],
       },
       { expectedRows: previous.rowCount, maxPositions: 0 },

@@ -85,7 +85,7 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
       } else if (m.kind === 'end') {
         if (!writer || !columns) throw new StreamProtocolError('end before meta');
         const stored = await writer.finish();
-        const changes = await compareWithPrevious(snapshots, await previous, run, columns, stored.batches);
+        const changes = await compareWithPrevious(snapshots, await previous, run, columns, stored);
         const done = await snapshots.succeed(run, {
           stored,
           ...(changes ? { changes } : {}),

@@ -525,6 +525,7 @@ export function postgresSql(pool: pg.Pool): Sql {
       inTransaction(pool, async (client) => {
         for (const [sql, params] of list) await client.query({ ...statement(sql), values: params as SqlParam[] });
       }),
+    modifyingWith: true,
   };
 }
 

@@ -54,13 +54,25 @@ export interface SnapshotResult {
   /** What changed since the run before (absent: not compared, e.g. the first run). */
   changes?: DiffSummary;
   /** What the run's writer stored (SnapshotWriter.finish): recorded with the success, in the same statement. */
-  stored: { batches: number; bytes: number };
+  stored: StoredSnapshot;
 }
 
-/** Appends rows of one running run; `finish` stores what is still buffered and says what was stored (for `succeed`). */
+/** What a run's writer stored, counting `last` (its final batch, which `succeed` stores with the success). */
+export interface StoredSnapshot {
+  rows: number;
+  batches: number;
+  bytes: number;
+  /** Not stored yet: the final batch, encoded, and its rows (the comparison with the run before reads them). */
+  last?: { seq: number; rows: CellValue[][]; data: Buffer };
+}
+
+/**
+ * Appends rows of one running run; `finish` encodes what is still buffered and says what was stored
+ * (for `succeed`, which stores that final batch with the success: one round trip less per run).
+ */
 export interface SnapshotWriter {
   add(rows: CellValue[][]): Promise<void>;
-  finish(): Promise<{ rows: number; batches: number; bytes: number }>;
+  finish(): Promise<StoredSnapshot>;
 }
 
 export interface SnapshotStore {
@@ -211,6 +223,8 @@ async function decodeBatch(data: Buffer): Promise<CellValue[][]> {
   return rows;
 }
 
+const INSERT_BATCH = 'INSERT INTO snapshot_batches (run_id, seq, row_count, data) VALUES (?, ?, ?, ?)';
+
 const elapsed = (startedAt: string, finishedAt: Date) => Math.max(0, finishedAt.getTime() - Date.parse(startedAt));
 
 export class SqlSnapshotStore implements SnapshotStore {
@@ -274,12 +288,7 @@ export class SqlSnapshotStore implements SnapshotStore {
     let bytes = 0;
     const store = async (batch: CellValue[][]) => {
       const data = await encodeBatch(batch);
-      await this.sql.run('INSERT INTO snapshot_batches (run_id, seq, row_count, data) VALUES (?, ?, ?, ?)', [
-        runId,
-        batches++,
-        batch.length,
-        data,
-      ]);
+      await this.sql.run(INSERT_BATCH, [runId, batches++, batch.length, data]);
       rows += batch.length;
       bytes += data.length;
     };
@@ -293,32 +302,41 @@ export class SqlSnapshotStore implements SnapshotStore {
         }
       },
       finish: async () => {
-        if (pending.length) await store(pending);
+        if (!pending.length) return { rows, batches, bytes };
+        const last = { seq: batches, rows: pending, data: await encodeBatch(pending) };
         pending = [];
-        return { rows, batches, bytes };
+        return { rows: rows + last.rows.length, batches: batches + 1, bytes: bytes + last.data.length, last };
       },
     };
   }
 
   async succeed(run: Pick<RunRecord, 'id' | 'startedAt'>, result: SnapshotResult): Promise<RunRecord> {
-    const row = await this.sql.get<RunRow>(
-      `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
+    const last = result.stored.last;
+    const update = `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
          columns_json = ?, source = ?, warnings_json = ?, changes_json = ?, batch_count = ?, stored_bytes = ? WHERE id = ?
-       RETURNING *`,
-      [
-        result.finishedAt.toISOString(),
-        elapsed(run.startedAt, result.finishedAt),
-        result.rowCount,
-        result.truncated ? 1 : 0,
-        JSON.stringify(result.columns),
-        result.source ?? null,
-        result.warnings?.length ? JSON.stringify(result.warnings) : null,
-        result.changes ? JSON.stringify(result.changes) : null,
-        result.stored.batches,
-        result.stored.bytes,
-        run.id,
-      ],
-    );
+       RETURNING *`;
+    const values = [
+      result.finishedAt.toISOString(),
+      elapsed(run.startedAt, result.finishedAt),
+      result.rowCount,
+      result.truncated ? 1 : 0,
+      JSON.stringify(result.columns),
+      result.source ?? null,
+      result.warnings?.length ? JSON.stringify(result.warnings) : null,
+      result.changes ? JSON.stringify(result.changes) : null,
+      result.stored.batches,
+      result.stored.bytes,
+      run.id,
+    ];
+    const batch = last ? [run.id, last.seq, last.rows.length, last.data] : [];
+    let row: RunRow | undefined;
+    if (last && this.sql.modifyingWith) {
+      // The final batch and the success in one statement (a WITH that inserts, then the update).
+      row = await this.sql.get<RunRow>(`WITH batch AS (${INSERT_BATCH}) ${update}`, [...batch, ...values]);
+    } else {
+      if (last) await this.sql.run(INSERT_BATCH, batch);
+      row = await this.sql.get<RunRow>(update, values);
+    }
     if (!row) throw new Error(`Run ${run.id} no longer exists.`);
     return toRecord(row);
   }

@@ -22,6 +22,13 @@ export interface Sql {
   run(sql: string, params?: readonly SqlParam[]): Promise<number>;
   /** Runs the statements in one transaction: all or none. */
   atomically(statements: ReadonlyArray<readonly [sql: string, params: readonly SqlParam[]]>): Promise<void>;
+  /**
+   * The database runs an INSERT inside WITH of another statement (PostgreSQL:
+   * https://www.postgresql.org/docs/15/queries-with.html#QUERIES-WITH-MODIFYING), so two writes
+   * can go in one round trip; SQLite has no such WITH (https://www.sqlite.org/lang_with.html), and
+   * being in-process needs none.
+   */
+  readonly modifyingWith?: boolean;
 }
 
 /** better-sqlite3 is synchronous: each call completes before its promise is returned. */

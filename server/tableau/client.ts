@@ -31,7 +31,7 @@ import {
   withDefaultAgents,
 } from './http.js';
 import { type RefreshTarget, startRefresh, waitForJob, type WaitOptions } from './jobs.js';
-import { createLeanGet, proxyConfigured } from './lean-get.js';
+import { createLeanGet, createLeanStream, proxyConfigured } from './lean-get.js';
 import type { MetadataContext } from './metadata.js';
 import { datasourceFields, sheetDatasources, viewLineage, workbookDashboards } from './metadata-queries.js';
 import {
@@ -214,9 +214,10 @@ export class TableauClient {
     const agents = withDefaultAgents(opts.agents);
     const ax = createAxios(timeoutMs, agents);
     const lean = proxyConfigured() ? undefined : createLeanGet(timeoutMs, agents);
+    const leanStream = proxyConfigured() ? undefined : createLeanStream(timeoutMs, agents);
     const guard = { idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, logger };
     const transport: Transport = (req) =>
-      sendWithRetry(() => sendOnce(ax, req, guard, lean), {
+      sendWithRetry(() => sendOnce(ax, req, guard, lean, leanStream), {
         policy,
         clock,
         logger,

@@ -96,6 +96,12 @@ export interface HttpResponse {
 /** A bodiless GET read whole, outside axios (lean-get.ts). */
 export type LeanGet = (url: string, headers: Record<string, string>) => Promise<HttpResponse>;
 
+/** A streamed GET outside axios (lean-get.ts createLeanStream): the body stream, unguarded, and its socket. */
+export type LeanStream = (
+  url: string,
+  headers: Record<string, string>,
+) => Promise<{ status: number; headers: Record<string, string | undefined>; stream: Readable; socket?: Socket }>;
+
 /** Error bodies we read from a stream are small JSON or HTML pages; never buffer more than this. */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -171,10 +177,20 @@ export interface BodyGuard {
  * One attempt, no retry. Network failures throw the raw axios/Node error (classified by the caller).
  * `lean`: bodiless GETs read whole go through it instead of axios (lean-get.ts says why and how).
  */
-export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: BodyGuard, lean?: LeanGet): Promise<HttpResponse> {
+export async function sendOnce(
+  ax: AxiosInstance,
+  req: HttpRequest,
+  guard?: BodyGuard,
+  lean?: LeanGet,
+  leanStream?: LeanStream,
+): Promise<HttpResponse> {
   const url = req.query ? `${req.url}?${req.query}` : req.url;
   if (lean && req.method === 'GET' && !req.stream && req.data === undefined)
     return lean(url, { Accept: 'application/json', ...req.headers });
+  if (leanStream && req.method === 'GET' && req.stream && req.data === undefined) {
+    const res = await leanStream(url, { Accept: 'application/json', ...req.headers });
+    return streamed(req, res.status, res.headers, res.stream, res.socket, guard);
+  }
   const res = await ax.request({
     method: req.method,
     url,
@@ -186,18 +202,29 @@ export async function sendOnce(ax: AxiosInstance, req: HttpRequest, guard?: Body
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(res.headers ?? {})) headers[k.toLowerCase()] = v == null ? undefined : String(v);
   if (req.stream) {
-    const stream = res.data as Readable;
-    if (res.status >= 200 && res.status < 300) {
-      // The socket tells a reset (RST: 'close' with hadError) from a plain close; the body cannot.
-      const socket = (res.request as { socket?: Socket } | undefined)?.socket ?? undefined;
-      const body = guard
-        ? guardBody(stream, { ...guard, label: `${req.method} ${new URL(req.url).pathname}`, origin: originOf(req.url), socket })
-        : stream;
-      return { status: res.status, headers, body: '', stream: body };
-    }
-    return { status: res.status, headers, body: await readCapped(stream) };
+    // The socket tells a reset (RST: 'close' with hadError) from a plain close; the body cannot.
+    const socket = (res.request as { socket?: Socket } | undefined)?.socket ?? undefined;
+    return streamed(req, res.status, headers, res.data as Readable, socket, guard);
   }
   return { status: res.status, headers, body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
+}
+
+/** A streamed answer: a 2xx body guarded (guardBody), any other status's body read as text (capped). */
+async function streamed(
+  req: HttpRequest,
+  status: number,
+  headers: Record<string, string | undefined>,
+  stream: Readable,
+  socket: Socket | undefined,
+  guard: BodyGuard | undefined,
+): Promise<HttpResponse> {
+  if (status >= 200 && status < 300) {
+    const body = guard
+      ? guardBody(stream, { ...guard, label: `${req.method} ${new URL(req.url).pathname}`, origin: originOf(req.url), socket })
+      : stream;
+    return { status, headers, body: '', stream: body };
+  }
+  return { status, headers, body: await readCapped(stream) };
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);

@@ -21,11 +21,13 @@
 import { isAscii } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 
 import axios from 'axios';
 
-import type { HttpResponse, LeanGet } from './http.js';
+import type { HttpResponse, LeanGet, LeanStream } from './http.js';
 
 /** The variables proxy-from-env reads (either case); any of them set means axios may use a proxy. */
 const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy'];
@@ -127,6 +129,78 @@ export function createLeanGet(timeoutMs: number, agents: { http: http.Agent; htt
           });
         },
       );
+      request.setTimeout(timeoutMs, () => request.destroy(timeoutError(timeoutMs)));
+      request.on('error', reject);
+      request.end();
+    });
+}
+
+/** A raw deflate body gets a zlib header before its first byte, as axios' ZlibHeaderTransformStream does. */
+function zlibHeader(): Transform {
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (first && chunk.length) {
+        first = false;
+        if (chunk[0] !== 0x78) this.push(Buffer.from([0x78, 0x9c]));
+      }
+      cb(null, chunk);
+    },
+  });
+}
+
+/** axios' streamed decoders for a Content-Encoding (its http adapter), or none: the body as it came. */
+function decoders(encoding: string | undefined): Transform[] {
+  switch ((encoding ?? '').toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+    case 'compress':
+    case 'x-compress':
+      return [zlib.createUnzip(ZLIB_LENIENT)];
+    case 'deflate':
+      return [zlibHeader(), zlib.createUnzip(ZLIB_LENIENT)];
+    case 'br':
+      return [zlib.createBrotliDecompress({ ...BROTLI_LENIENT })];
+    default:
+      return [];
+  }
+}
+
+/**
+ * A streamed GET (the view data export, views.ts openExport) outside axios: the response itself is
+ * the body stream, with none of axios' layers around it (its config merging, and for a streamed
+ * answer an async generator re-wrapped in Readable.from that only counts bytes against
+ * maxContentLength, which our client sets to Infinity). About a sixth of an instance's CPU per
+ * scheduled run went to axios' export request (bench team, issue #17; README "Team").
+ *
+ * What createLeanGet keeps, kept here: the client's agents (the team-mode guard checks every
+ * connection), no redirect followed, every status resolved, the socket-inactivity timeout failing
+ * in axios' words, axios' request headers, and gzip/deflate/br bodies decoded as a stream as axios
+ * does (stream.pipeline, which passes a failure of the response on to the decoded stream). The
+ * caller guards the body (http.ts guardBody: stalls, cuts, resets) as it guards axios' stream.
+ */
+export function createLeanStream(timeoutMs: number, agents: { http: http.Agent; https: https.Agent }): LeanStream {
+  return (url, headers) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      const request = (secure ? https : http).request(
+        target,
+        { method: 'GET', agent: secure ? agents.https : agents.http, headers: { ...DEFAULT_HEADERS, ...headers } },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const out: Record<string, string | undefined> = {};
+          for (const [k, v] of Object.entries(res.headers)) out[k] = v == null ? undefined : String(v);
+          // axios drops the header of a body it decodes, and of a 204 that has none.
+          const steps = status === 204 ? [] : decoders(out['content-encoding']);
+          if (status === 204 || steps.length) delete out['content-encoding'];
+          // No decoding (the usual case): the response is the body stream, no layer in between.
+          const body: Readable = steps.length ? (pipeline([res, ...steps], () => undefined) as unknown as Transform) : res;
+          resolve({ status, headers: out, stream: body, socket: res.socket as Socket | undefined });
+        },
+      );
+      // Socket inactivity, before and during the body, as axios' req.setTimeout: the response (and
+      // so the body stream) fails with the timeout error.
       request.setTimeout(timeoutMs, () => request.destroy(timeoutError(timeoutMs)));
       request.on('error', reject);
       request.end();

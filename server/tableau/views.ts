@@ -3,7 +3,7 @@
  * The CSV holds the view's summary data as FORMATTED values ("$45,047", "14.4%"); un-formatting is
  * server/pull's job. Streaming matters: a ~200 MB export hung TSC when buffered (TSC #1374).
  */
-import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 
 import type { AuthedTransport } from './authed.js';
 import { TableauError } from './errors.js';
@@ -62,11 +62,32 @@ export function stripBom(): Transform {
 }
 
 /**
- * Pipe `source` through `through` and return `through`; `release` runs exactly once when the stream
- * ends, errors or is destroyed by the consumer (that is when the export slot is free again).
+ * Pipe `source` through `through` and return `through`; `release` runs exactly once when the source
+ * has been written through whole, errors, closes early, or the consumer destroys `through` (that is
+ * when the export slot is free again), as stream.pipeline's callback would. Not pipeline itself: per
+ * export it set up and tore down ~20 listeners and an AbortController whose abort made a
+ * DOMException, a few per cent of a team instance's CPU per scheduled run (bench team, issue #17).
  */
 function guardedStream(source: Readable, through: Transform, release: () => void): Readable {
-  pipeline(source, through, () => release());
+  let released = false;
+  const done = () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+  source.on('error', (err) => through.destroy(err));
+  source.on('close', () => {
+    // Closed before its end without an error of its own: the body is cut (pipeline's premature close).
+    if (!source.readableEnded && !through.destroyed) {
+      through.destroy(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    }
+  });
+  through.on('finish', done);
+  through.on('close', () => {
+    if (!source.destroyed) source.destroy();
+    done();
+  });
+  source.pipe(through);
   return through;
 }
 

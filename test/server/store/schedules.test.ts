@@ -55,15 +55,13 @@ describeEachStore('schedules and snapshots', (backend) => {
     for (let i = 0; i < rows.length; i += 333) await writer.add(rows.slice(i, i + 333));
     const stored = await writer.finish();
     expect(stored.rows).toBe(rows.length);
-    // 3 columns → 5,000 rows per batch (server/pull/row-batcher.ts batchSize).
-    const batches = await sql.all<{ seq: number; row_count: number; data: Buffer }>(
-      'SELECT seq, row_count, data FROM snapshot_batches WHERE run_id = ? ORDER BY seq',
-      [run.id],
-    );
-    expect(batches.length).toBe(stored.batches);
-    expect(batches.every((b) => b.row_count <= 5000)).toBe(true);
-    // The blob is gzip'd NDJSON: one JSON array per line.
-    expect(gunzipSync(batches[0].data).toString('utf8').split('\n')[1]).toBe(JSON.stringify(tricky[1]));
+    const batchesOf = () =>
+      sql.all<{ seq: number; row_count: number; data: Buffer }>(
+        'SELECT seq, row_count, data FROM snapshot_batches WHERE run_id = ? ORDER BY seq',
+        [run.id],
+      );
+    // The final batch (20,003 rows: four of 5,000, then one of 3) is stored with the success, not before.
+    expect((await batchesOf()).length).toBe(stored.batches - 1);
     clock.advance(1234);
     const done = await snapshots.succeed(run, {
       stored,
@@ -82,6 +80,12 @@ describeEachStore('schedules and snapshots', (backend) => {
       warnings: ['w'],
       storedBytes: stored.bytes,
     });
+    // 3 columns → 5,000 rows per batch (server/pull/row-batcher.ts batchSize).
+    const batches = await batchesOf();
+    expect(batches.length).toBe(stored.batches);
+    expect(batches.map((b) => b.row_count)).toEqual([5000, 5000, 5000, 5000, 3]);
+    // The blob is gzip'd NDJSON: one JSON array per line.
+    expect(gunzipSync(batches[0].data).toString('utf8').split('\n')[1]).toBe(JSON.stringify(tricky[1]));
     expect(await collectRows(snapshots.readRows(done))).toEqual(rows);
   });
 

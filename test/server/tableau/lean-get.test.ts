@@ -1,6 +1,7 @@
 /**
- * The lean GET path (server/tableau/lean-get.ts) answers exactly what the axios instance answers for
- * the same request, sends the same headers, and fails in the same words (network-errors.ts).
+ * The lean GET paths (server/tableau/lean-get.ts: read whole, and streamed for the view export)
+ * answer exactly what the axios instance answers for the same request, send the same headers, and
+ * fail in the same words (network-errors.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +10,9 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createAxios, type HttpRequest, sendOnce, withDefaultAgents } from '../../../server/tableau/http.js';
-import { createLeanGet, proxyConfigured } from '../../../server/tableau/lean-get.js';
-import { classifyNetworkError } from '../../../server/tableau/network-errors.js';
+import { createLeanGet, createLeanStream, proxyConfigured } from '../../../server/tableau/lean-get.js';
+import { classifyNetworkError, StreamInterruptedError } from '../../../server/tableau/network-errors.js';
+import { memoryLogger } from './fake.js';
 
 const JSON_TEXT = JSON.stringify({
   workbooks: {
@@ -55,6 +57,13 @@ beforeAll(async () => {
         return setTimeout(() => res.socket?.destroy(), 20);
       case '/silent':
         return; // never answers
+      case '/stall':
+        res.writeHead(200, { 'content-type': 'text/csv' });
+        return res.write('a,b\n'); // then nothing more
+      case '/reset':
+        res.writeHead(200, { 'content-type': 'text/csv', 'content-length': '1000' });
+        res.write('a,b\n');
+        return setTimeout(() => res.socket?.resetAndDestroy(), 20);
       default:
         return res.writeHead(404).end();
     }
@@ -131,5 +140,71 @@ describe('lean GET', () => {
     expect(proxyConfigured({ HTTPS_PROXY: 'http://proxy:3128' })).toBe(true);
     expect(proxyConfigured({ http_proxy: 'http://proxy:3128' })).toBe(true);
     expect(proxyConfigured({ all_proxy: 'socks5://proxy:1080' })).toBe(true);
+  });
+});
+
+const leanStream = createLeanStream(5_000, agents);
+const streamGet = (path: string): HttpRequest => ({
+  ...get(path),
+  stream: true,
+  headers: { 'X-Tableau-Auth': 'token-1', Accept: 'text/csv, */*' },
+});
+const guard = { idleTimeoutMs: 2_000, logger: memoryLogger() };
+
+async function readAll(res: { body: string; stream?: NodeJS.ReadableStream }): Promise<string> {
+  if (!res.stream) return res.body;
+  const chunks: Buffer[] = [];
+  for await (const c of res.stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('lean streamed GET (the view data export)', () => {
+  it.each(['/plain', '/utf8-bom', '/gzip', '/deflate', '/deflate-raw', '/br', '/empty', '/html-503', '/moved', '/missing'])(
+    '%s: the same status, body bytes and headers as axios',
+    async (path) => {
+      const viaAxios = await sendOnce(ax, streamGet(path), guard);
+      const viaLean = await sendOnce(ax, streamGet(path), guard, undefined, leanStream);
+      expect(viaLean.status).toBe(viaAxios.status);
+      expect(!!viaLean.stream).toBe(!!viaAxios.stream);
+      expect(await readAll(viaLean)).toBe(await readAll(viaAxios));
+      expect(stable(viaLean.headers)).toEqual(stable(viaAxios.headers));
+    },
+  );
+
+  it('sends the headers axios sends for the export', async () => {
+    seen.length = 0;
+    await readAll(await sendOnce(ax, streamGet('/plain'), guard));
+    await readAll(await sendOnce(ax, streamGet('/plain'), guard, undefined, leanStream));
+    const [a, b] = seen.map(({ connection: _c, ...h }) => h);
+    expect(b).toEqual(a);
+    expect(b.accept).toBe('text/csv, */*');
+  });
+
+  it.each([
+    ['/cut', 'cut'],
+    ['/reset', 'reset'],
+  ])('%s: a body that breaks off fails as axios’ does (%s)', async (path, kind) => {
+    const failure = async (res: Awaited<ReturnType<typeof sendOnce>>) =>
+      readAll(res).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const viaAxios = await failure(await sendOnce(ax, streamGet(path), guard));
+    const viaLean = await failure(await sendOnce(ax, streamGet(path), guard, undefined, leanStream));
+    expect(viaAxios).toBeInstanceOf(StreamInterruptedError);
+    expect(viaLean).toBeInstanceOf(StreamInterruptedError);
+    expect((viaLean as StreamInterruptedError).failure).toBe(kind);
+    expect((viaLean as StreamInterruptedError).failure).toBe((viaAxios as StreamInterruptedError).failure);
+  });
+
+  it('no answer within the timeout fails in axios words; a body that stops sending fails as stalled', async () => {
+    const quick = createLeanStream(100, agents);
+    const err = await quick(`${base}/silent`, {}).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toBe('timeout of 100ms exceeded');
+    expect(classifyNetworkError(err)).toMatchObject({ kind: 'response-timeout', code: 'ECONNABORTED' });
+    const stalled = await sendOnce(ax, streamGet('/stall'), { idleTimeoutMs: 100, logger: memoryLogger() }, undefined, leanStream);
+    const stall = await readAll(stalled).catch((e: unknown) => e);
+    expect(stall).toBeInstanceOf(StreamInterruptedError);
+    expect((stall as StreamInterruptedError).failure).toBe('stalled');
   });
 });
