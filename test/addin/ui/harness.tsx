@@ -16,8 +16,10 @@ import { MemoryWorkbook } from '../../../addin/workbook/memory/workbook.js';
 import type { ConnectionInfo, DatasourceMetadata, HealthResponse, Page } from '../../../common/api.js';
 import type { StreamMessage } from '../../../common/stream.js';
 
-// Fluent in jsdom renders slowly on a cold start: give async queries room.
-configure({ asyncUtilTimeout: 5000 });
+// Fluent in jsdom renders slowly on a cold start, and a loaded 2-core machine can take several
+// seconds for one render (a run next to other jobs failed at 5 s): give async queries room. A
+// query for something that never appears still fails, within the 30 s test timeout.
+configure({ asyncUtilTimeout: 10_000 });
 
 // ── jsdom gaps (polyfilled here only) ───────────────────────────────────────
 if (!window.matchMedia) {
