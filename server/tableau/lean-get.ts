@@ -91,47 +91,63 @@ function timeoutError(timeoutMs: number): Error {
   return Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ECONNABORTED' });
 }
 
+/**
+ * One GET on the client's agents with axios' headers, sent at once. Socket inactivity, before and
+ * during the body, fails the request (and so the response and its body stream) with axios' timeout
+ * error, as axios' req.setTimeout does.
+ */
+function sendGet(
+  url: string,
+  headers: Record<string, string>,
+  agents: { http: http.Agent; https: https.Agent },
+  timeoutMs: number,
+  reject: (err: Error) => void,
+  onResponse: (res: http.IncomingMessage) => void,
+): void {
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  const request = (secure ? https : http).request(
+    target,
+    { method: 'GET', agent: secure ? agents.https : agents.http, headers: { ...DEFAULT_HEADERS, ...headers } },
+    onResponse,
+  );
+  request.setTimeout(timeoutMs, () => request.destroy(timeoutError(timeoutMs)));
+  request.on('error', reject);
+  request.end();
+}
+
 export function createLeanGet(timeoutMs: number, agents: { http: http.Agent; https: https.Agent }): LeanGet {
   return (url, headers) =>
     new Promise<HttpResponse>((resolve, reject) => {
-      const target = new URL(url);
-      const secure = target.protocol === 'https:';
-      const request = (secure ? https : http).request(
-        target,
-        { method: 'GET', agent: secure ? agents.https : agents.http, headers: { ...DEFAULT_HEADERS, ...headers } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            chunks.push(chunk);
-            size += chunk.length;
-          });
-          res.on('error', reject);
-          // A body that breaks off: Node emits 'error' (ECONNRESET "aborted"); a close without an end is the same.
-          res.on('close', () => {
-            if (!res.complete) reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-          });
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            const out: Record<string, string | undefined> = {};
-            for (const [k, v] of Object.entries(res.headers)) out[k] = v == null ? undefined : String(v);
-            const finish = (err: Error | null, bytes: Buffer) => {
-              if (err) return reject(err);
-              resolve(lazyText(status, out, bytes));
-            };
-            const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-            // axios drops the header of a body it decoded, and of a 204 that has none.
-            if (status !== 204 && decode(out['content-encoding'], body, finish)) delete out['content-encoding'];
-            else {
-              if (status === 204) delete out['content-encoding'];
-              finish(null, body);
-            }
-          });
-        },
-      );
-      request.setTimeout(timeoutMs, () => request.destroy(timeoutError(timeoutMs)));
-      request.on('error', reject);
-      request.end();
+      sendGet(url, headers, agents, timeoutMs, reject, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('error', reject);
+        // A body that breaks off: Node emits 'error' (ECONNRESET "aborted"); a close without an end is the same.
+        res.on('close', () => {
+          if (!res.complete) reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const out: Record<string, string | undefined> = {};
+          for (const [k, v] of Object.entries(res.headers)) out[k] = v == null ? undefined : String(v);
+          const finish = (err: Error | null, bytes: Buffer) => {
+            if (err) return reject(err);
+            resolve(lazyText(status, out, bytes));
+          };
+          const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+          // axios drops the header of a body it decoded, and of a 204 that has none.
+          if (status !== 204 && decode(out['content-encoding'], body, finish)) delete out['content-encoding'];
+          else {
+            if (status === 204) delete out['content-encoding'];
+            finish(null, body);
+          }
+        });
+      });
     });
 }
 
@@ -182,27 +198,16 @@ function decoders(encoding: string | undefined): Transform[] {
 export function createLeanStream(timeoutMs: number, agents: { http: http.Agent; https: https.Agent }): LeanStream {
   return (url, headers) =>
     new Promise((resolve, reject) => {
-      const target = new URL(url);
-      const secure = target.protocol === 'https:';
-      const request = (secure ? https : http).request(
-        target,
-        { method: 'GET', agent: secure ? agents.https : agents.http, headers: { ...DEFAULT_HEADERS, ...headers } },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          const out: Record<string, string | undefined> = {};
-          for (const [k, v] of Object.entries(res.headers)) out[k] = v == null ? undefined : String(v);
-          // axios drops the header of a body it decodes, and of a 204 that has none.
-          const steps = status === 204 ? [] : decoders(out['content-encoding']);
-          if (status === 204 || steps.length) delete out['content-encoding'];
-          // No decoding (the usual case): the response is the body stream, no layer in between.
-          const body: Readable = steps.length ? (pipeline([res, ...steps], () => undefined) as unknown as Transform) : res;
-          resolve({ status, headers: out, stream: body, socket: res.socket as Socket | undefined });
-        },
-      );
-      // Socket inactivity, before and during the body, as axios' req.setTimeout: the response (and
-      // so the body stream) fails with the timeout error.
-      request.setTimeout(timeoutMs, () => request.destroy(timeoutError(timeoutMs)));
-      request.on('error', reject);
-      request.end();
+      sendGet(url, headers, agents, timeoutMs, reject, (res) => {
+        const status = res.statusCode ?? 0;
+        const out: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries(res.headers)) out[k] = v == null ? undefined : String(v);
+        // axios drops the header of a body it decodes, and of a 204 that has none.
+        const steps = status === 204 ? [] : decoders(out['content-encoding']);
+        if (status === 204 || steps.length) delete out['content-encoding'];
+        // No decoding (the usual case): the response is the body stream, no layer in between.
+        const body: Readable = steps.length ? (pipeline([res, ...steps], () => undefined) as unknown as Transform) : res;
+        resolve({ status, headers: out, stream: body, socket: res.socket as Socket | undefined });
+      });
     });
 }
