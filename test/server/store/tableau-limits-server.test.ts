@@ -17,7 +17,7 @@ import { stableId } from '../../../server/sim/state/ids.js';
 import { createPool } from '../../../server/store/postgres.js';
 import type { ExportSlots } from '../../../server/tableau/limiter.js';
 import { SessionCache } from '../../../server/tableau/sessions.js';
-import { apiClient, captureLogger } from '../http/helpers.js';
+import { apiClient, captureLogger, connectDemo } from '../http/helpers.js';
 import { describeEachStore } from './backends.js';
 import { adminUrl, eventually, onCleanup, sharedDatabase, skipReason } from './tableau-shared-support.js';
 
@@ -47,17 +47,8 @@ describe.skipIf(!adminUrl)(`two servers on one PostgreSQL share Tableau's limits
       return server;
     };
     const [a, b] = [apiClient((await start()).url), apiClient((await start()).url)];
-    const connected = await a.call('POST', '/api/connections', {
-      body: {
-        serverUrl: sim.url,
-        siteContentUrl: sim.demo.siteContentUrl,
-        auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
-      },
-    });
-    expect(connected.status, connected.text).toBe(201);
-    const token: string = connected.json.sessionToken;
-    const pull = (api: typeof a, source: unknown) =>
-      api.call('POST', `/api/connections/${connected.json.connection.id}/pull`, { token, body: { source } });
+    const { token, cid } = await connectDemo(a, sim);
+    const pull = (api: typeof a, source: unknown) => api.call('POST', `/api/connections/${cid}/pull`, { token, body: { source } });
     const signIns = vi.spyOn(sim.sessions, 'create');
     onCleanup(async () => signIns.mockRestore());
 
@@ -71,7 +62,7 @@ describe.skipIf(!adminUrl)(`two servers on one PostgreSQL share Tableau's limits
     expect((await pull(b, view)).status).toBe(200);
     expect(signIns).toHaveBeenCalledTimes(1);
 
-    const datasources = await a.call('GET', `/api/connections/${connected.json.connection.id}/datasources?page=1`, { token });
+    const datasources = await a.call('GET', `/api/connections/${cid}/datasources?page=1`, { token });
     const ds = (datasources.json.items as Array<{ id: string; name: string }>).find((d) => d.name === 'Superstore Orders')!;
     const source = { kind: 'datasource', datasourceId: ds.id, query: { fields: [{ fieldCaption: 'Category' }] } };
     // A data source pull is two VDS calls (metadata, query): A spends the budget of 2, B is refused.
@@ -135,19 +126,12 @@ describeEachStore('a pull given up while it waits for an export slot', (backend)
     });
     onCleanup(() => server.close());
     const api = apiClient(server.url);
-    const connected = await api.call('POST', '/api/connections', {
-      body: {
-        serverUrl: sim.url,
-        siteContentUrl: sim.demo.siteContentUrl,
-        auth: { kind: 'pat', patName: sim.demo.patName, patSecret: sim.demo.patSecret },
-      },
-    });
-    expect(connected.status, connected.text).toBe(201);
-    const pullUrl = `${server.url}/api/connections/${connected.json.connection.id}/pull`;
+    const { token, cid } = await connectDemo(api, sim);
+    const pullUrl = `${server.url}/api/connections/${cid}/pull`;
     const pull = (signal?: AbortSignal) =>
       fetch(pullUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${connected.json.sessionToken}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ source: { kind: 'view', viewId: VIEW_ID } }),
         ...(signal ? { signal } : {}),
       }).then(async (res) => ({ status: res.status, text: await res.text() }));
