@@ -51,7 +51,7 @@ export class MemoryWorkbook {
   readonly tables: MemTable[] = [];
   readonly parts: { id: string; xml: string }[] = [];
   selection: { sheet: string; rect: Rect };
-  /** Request bytes of every successful sync (for tests and benchmarks). */
+  /** Request bytes of every successful sync, or an upper bound of them within the limits (api/context.ts sync; for tests and benchmarks). */
   readonly syncLog: number[] = [];
   readonly tableOps: Tables;
   private listeners = new Set<() => void>();
