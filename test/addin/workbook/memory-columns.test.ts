@@ -26,6 +26,40 @@ function runsOf(f: FormatRuns, rows: number): [number, number, string][] {
 }
 
 describe('the in-memory Excel keeps cells by column', () => {
+  it('gives a column of text its numbers only at its first number, wherever it lands', () => {
+    const c = new Column();
+    const plan = new Uint8Array(3000).fill(4); // STRING
+    c.setPlanned(
+      0,
+      3000,
+      plan,
+      0,
+      new Float64Array(3000),
+      Array.from({ length: 3000 }, (_, i) => `t${i}`),
+    );
+    expect(c.value(2999)).toBe('t2999');
+    c.setValue(5000, 2.5); // beyond the rows so far: grown, then numbers for every row
+    c.setValue(10, -1);
+    const mixed = new Uint8Array([1, 4, 2, 1]); // NUMBER, STRING, TRUE, NUMBER
+    c.setPlanned(9000, 4, mixed, 0, new Float64Array([7, 0, 0, 8]), [undefined, 'x', undefined, undefined]);
+    expect([c.value(10), c.value(11), c.value(5000), c.value(9000), c.value(9001), c.value(9002), c.value(9003)]).toEqual([
+      -1,
+      't11',
+      2.5,
+      7,
+      'x',
+      true,
+      8,
+    ]);
+    const s = c.slice(9, 3);
+    expect([...s.kinds]).toEqual([4, 1, 4]);
+    expect(s.numbers[1]).toBe(-1);
+    const text = new Column();
+    text.setValue(3, 'a');
+    text.putValues(s, 0, 3, 100); // a slice with a number into a column that had none
+    expect([text.value(100), text.value(101), text.value(102), text.value(3)]).toEqual(['t9', -1, 't11', 'a']);
+  });
+
   it('keeps number formats as runs: overwriting, clearing and merging neighbours', () => {
     const f = new FormatRuns();
     f.set(1, 1_000_001, '0.00');
