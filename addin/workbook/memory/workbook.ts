@@ -177,6 +177,10 @@ export class MemoryWorkbook {
       for (let j = 0; j < cols; j++) {
         const c = rect.col + j;
         const formats = sh.formatsOf(c);
+        // The format of every row written when one run (or none) covers them all, as when a table's
+        // column format was set before its values: no search of the runs per cell. null: it varies.
+        const runs = formats ? formats.runsIn(rect.row, rect.row + rows) : [];
+        const format = runs.length === 0 ? undefined : runs.length === 1 && runs[0][1] - runs[0][0] === rows ? runs[0][2] : null;
         for (let i = 0, k = j * rows; i < rows; i++, k++) {
           const v = grid[i][j];
           if (v === null || v === undefined) continue;
@@ -189,7 +193,7 @@ export class MemoryWorkbook {
           } else if (typeof v === 'boolean') {
             plan[k] = v ? TRUE : FALSE;
             continue;
-          } else if (typeof v === 'string' && isPlainText(v, formats?.get(rect.row + i))) {
+          } else if (typeof v === 'string' && isPlainText(v, format !== null ? format : formats!.get(rect.row + i))) {
             plan[k] = STRING;
             others[k] = v;
             continue;

@@ -318,6 +318,22 @@ describe('requests', () => {
     expect(new MemoryWorkbook().generalExceptionBytes).toBe(4 * 1024 * 1024);
   });
 
+  it("reads each written string by its own row's number format, where the rows of a write have different ones", async () => {
+    const wb = new MemoryWorkbook();
+    const excel = new MemoryExcel(wb);
+    await excel.run({}, async (ctx: Excel.RequestContext) => {
+      const ws = ctx.workbook.worksheets.getItem('Sheet1');
+      ws.getRange('A2:A3').numberFormat = [['@']];
+      ws.getRange('A1:A4').values = [['12'], ['12'], ['0012'], ['12']];
+      ws.getRange('B1:B3').numberFormat = [['@']];
+      ws.getRange('B1:B3').values = [['7'], ['08'], ['x']];
+      await ctx.sync();
+    });
+    // Text format keeps the string; General reads a number (coerce.ts).
+    expect([0, 1, 2, 3].map((r) => wb.value('Sheet1', r, 0))).toEqual([12, '12', '0012', 12]);
+    expect([0, 1, 2].map((r) => wb.value('Sheet1', r, 1))).toEqual(['7', '08', 'x']);
+  });
+
   it('fails exactly the requests over the limit whether or not it records them (the unrecorded path counts a bound first)', async () => {
     const outcome = async (record: boolean, cells: unknown[][]) => {
       const wb = new MemoryWorkbook({ payloadLimit: 1000, generalExceptionBytes: 1200 });
