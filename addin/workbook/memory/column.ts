@@ -127,6 +127,12 @@ export class FormatRuns {
     this.formats.splice(first, last - first, ...f);
   }
 
+  /** The end of the run holding row `r`, or -1 when `r` has no format. */
+  endOfRunAt(r: number): number {
+    const i = this.at(r);
+    return i >= 0 && r < this.ends[i] ? this.ends[i] : -1;
+  }
+
   /** The runs inside [from, to), clipped to it, as [start, end, format]. */
   runsIn(from: number, to: number): [number, number, string][] {
     const out: [number, number, string][] = [];
@@ -200,6 +206,9 @@ export class Column {
   private grow(r: number): void {
     let cap = Math.max(64, this.kinds.length);
     while (cap <= r) cap *= 2;
+    // Rows with a format are where values are coming (a table's column formats are set before its
+    // values): room for all of them at once rather than a copy at every doubling on the way.
+    cap = Math.max(cap, this.formats.endOfRunAt(r));
     cap = Math.min(cap, MAX_ROWS);
     const kinds = new Uint8Array(cap);
     kinds.set(this.kinds);

@@ -476,7 +476,9 @@ class WritePlan {
 
   /** Drops the references the last write left (its values stay in the sheet, not here). */
   release(n: number): void {
-    this.others.fill(undefined, 0, Math.min(n, this.others.length));
+    // A loop, not Array.prototype.fill: half of fill's CPU on 50,000 cells in Chromium (0.02–0.06 ms against 0.05–0.12, #18).
+    const others = this.others;
+    for (let i = Math.min(n, others.length) - 1; i >= 0; i--) others[i] = undefined;
   }
 }
 

@@ -60,6 +60,22 @@ describe('the in-memory Excel keeps cells by column', () => {
     expect([text.value(100), text.value(101), text.value(102), text.value(3)]).toEqual(['t9', -1, 't11', 'a']);
   });
 
+  it('makes room for a formatted run of rows at its first value, and still reads and grows past it', () => {
+    const c = new Column();
+    c.formats.set(1, 200_001, '0.00');
+    c.setValue(5, 1.5); // room up to the run's end at once
+    c.setPlanned(199_999, 2, new Uint8Array([1, 4]), 0, new Float64Array([2.5, 0]), [undefined, 'last']);
+    c.setValue(300_000, true); // past the run: grown as before
+    expect([c.value(5), c.value(6), c.value(199_999), c.value(200_000), c.value(200_001), c.value(300_000)]).toEqual([
+      1.5,
+      null,
+      2.5,
+      'last',
+      null,
+      true,
+    ]);
+  });
+
   it('keeps number formats as runs: overwriting, clearing and merging neighbours', () => {
     const f = new FormatRuns();
     f.set(1, 1_000_001, '0.00');
