@@ -266,10 +266,19 @@ export class Column {
 
   /**
    * Rows from `row` on get the values of a write plan (MemoryWorkbook.writeCells): plan[at + i] is
-   * NUMBER (numbers[at + i]), TRUE, FALSE or STRING (strings[at + i]) for row + i; any other code leaves
-   * that row alone. As setValue for each, and no formula stays in a written cell.
+   * NUMBER (numbers[at + i]), TRUE, FALSE or STRING (the string grid[i][col], the write's own input:
+   * no copy of it into the plan) for row + i; any other code leaves that row alone. As setValue for
+   * each, and no formula stays in a written cell.
    */
-  setPlanned(row: number, count: number, plan: Uint8Array, at: number, numbers: Float64Array, strings: readonly unknown[]): void {
+  setPlanned(
+    row: number,
+    count: number,
+    plan: Uint8Array,
+    at: number,
+    numbers: Float64Array,
+    grid: readonly (readonly unknown[])[],
+    col: number,
+  ): void {
     let first = -1;
     let last = -1;
     for (let i = count - 1; i >= 0; i--)
@@ -298,7 +307,7 @@ export class Column {
       } else if (h === STRING) {
         texts ??= this.strings = [];
         while (texts.length < r) texts.push(undefined);
-        texts[r] = strings[at + i] as string;
+        texts[r] = grid[i][col] as string;
       } else if (h !== TRUE && h !== FALSE) continue;
       kinds[r] = h;
       formulas?.delete(r);

@@ -172,6 +172,7 @@ export class MemoryWorkbook {
     // The plan's arrays come from a pool (writePlans): a fresh set per write was ~0.9 MB of
     // allocation for each 5,000 × 10 chunk, 170 MB in a 1,000,000-row insert, and its GC work.
     const scratch = this.writePlans.pop() ?? new WritePlan();
+    let coerced = false; // an OTHER result in `others`, to drop afterwards
     try {
       const { plan, numbers, others } = scratch.sized(rows * cols); // plan: 0 (EMPTY) leaves the cell unchanged
       for (let j = 0; j < cols; j++) {
@@ -194,14 +195,14 @@ export class MemoryWorkbook {
             plan[k] = v ? TRUE : FALSE;
             continue;
           } else if (typeof v === 'string' && isPlainText(v, format !== null ? format : formats!.get(rect.row + i))) {
-            plan[k] = STRING;
-            others[k] = v;
+            plan[k] = STRING; // the string itself is taken from the grid (setPlanned)
             continue;
           }
           const res = this.coerce(sh, rect.row + i, c, v);
           if (res === 'unchanged') continue;
           plan[k] = OTHER;
           others[k] = res;
+          coerced = true;
         }
         yield;
       }
@@ -212,7 +213,7 @@ export class MemoryWorkbook {
         // at once and the other results after them; a column without planned values is left alone.
         for (let i = 0; i < rows; i++)
           if (plan[at + i] !== EMPTY && plan[at + i] !== OTHER) {
-            sh.column(c).setPlanned(rect.row, rows, plan, at, numbers, others);
+            sh.column(c).setPlanned(rect.row, rows, plan, at, numbers, grid, j);
             break;
           }
         for (let i = 0; i < rows; i++)
@@ -220,7 +221,7 @@ export class MemoryWorkbook {
         yield;
       }
     } finally {
-      scratch.release(rows * cols);
+      if (coerced) scratch.release(rows * cols);
       if (scratch.plan.length <= POOLED_CELLS_MAX) this.writePlans.push(scratch);
     }
     afterWrite.apply(this, sh.name, rect, writtenInGrid(grid));

@@ -35,13 +35,27 @@ describe('the in-memory Excel keeps cells by column', () => {
       plan,
       0,
       new Float64Array(3000),
-      Array.from({ length: 3000 }, (_, i) => `t${i}`),
+      Array.from({ length: 3000 }, (_, i) => [`t${i}`]),
+      0,
     );
     expect(c.value(2999)).toBe('t2999');
     c.setValue(5000, 2.5); // beyond the rows so far: grown, then numbers for every row
     c.setValue(10, -1);
     const mixed = new Uint8Array([1, 4, 2, 1]); // NUMBER, STRING, TRUE, NUMBER
-    c.setPlanned(9000, 4, mixed, 0, new Float64Array([7, 0, 0, 8]), [undefined, 'x', undefined, undefined]);
+    c.setPlanned(
+      9000,
+      4,
+      mixed,
+      0,
+      new Float64Array([7, 0, 0, 8]),
+      [
+        [7, 0],
+        ['x', 'x'],
+        [true, 0],
+        [8, 0],
+      ],
+      0,
+    );
     expect([c.value(10), c.value(11), c.value(5000), c.value(9000), c.value(9001), c.value(9002), c.value(9003)]).toEqual([
       -1,
       't11',
@@ -64,7 +78,7 @@ describe('the in-memory Excel keeps cells by column', () => {
     const c = new Column();
     c.formats.set(1, 200_001, '0.00');
     c.setValue(5, 1.5); // room up to the run's end at once
-    c.setPlanned(199_999, 2, new Uint8Array([1, 4]), 0, new Float64Array([2.5, 0]), [undefined, 'last']);
+    c.setPlanned(199_999, 2, new Uint8Array([1, 4]), 0, new Float64Array([2.5, 0]), [[2.5], ['last']], 0);
     c.setValue(300_000, true); // past the run: grown as before
     expect([c.value(5), c.value(6), c.value(199_999), c.value(200_000), c.value(200_001), c.value(300_000)]).toEqual([
       1.5,
