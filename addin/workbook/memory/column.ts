@@ -190,7 +190,7 @@ export class Column {
    * Numbers by row: empty until the column's first number, then as long as `kinds` (a column of
    * text never holds the 8 bytes a row, nor copies them at each growth).
    */
-  private numbers = new Float64Array(0);
+  private numbers: Float64Array<ArrayBuffer> = new Float64Array(0);
   /**
    * Strings by row, allocated on the first string and grown by appending (rows arrive in order), so
    * the array stays a packed one and never holds a hole per row of another kind's column.
@@ -217,7 +217,7 @@ export class Column {
   }
 
   /** The numbers array, as long as `kinds` (allocated at the column's first number). */
-  private numbersFor(): Float64Array {
+  private numbersFor(): Float64Array<ArrayBuffer> {
     if (this.numbers.length < this.kinds.length) {
       const numbers = new Float64Array(this.kinds.length);
       numbers.set(this.numbers);
