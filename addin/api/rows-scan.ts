@@ -132,8 +132,10 @@ class Scan {
     private readonly width: number,
   ) {
     this.end = line.length - 2;
-    // A cell takes at least 2 bytes ("1,"): room for most lines at once, grown if not.
-    this.capacity = Math.max(width, Math.min(1 << 20, (this.end - PREFIX.length) >> 2));
+    // Room for a line of cells of 8 bytes or more at once (a pull of the bench's rows takes ~9 a
+    // cell), grown if not: the arrays are zeroed when made, so a bound of 2 bytes a cell ("1,")
+    // cost more than the growing it saved.
+    this.capacity = Math.max(width, Math.min(1 << 20, (this.end - PREFIX.length) >> 3));
     this.kinds = new Uint8Array(this.capacity);
     this.slots = new Float64Array(this.capacity);
     this.rowBytes = new Uint32Array(Math.ceil(this.capacity / width));
@@ -184,14 +186,14 @@ class Scan {
       }
     if (i !== end) throw NOT_FAST;
     const size = rows * width;
-    const exact = size === this.capacity;
+    // Views of the cells read, not copies: the buffers are transferred whole (pull-worker-core.ts).
     return {
       rows,
       width,
-      kinds: exact ? this.kinds : this.kinds.slice(0, size),
-      slots: exact ? this.slots : this.slots.slice(0, size),
+      kinds: this.kinds.subarray(0, size),
+      slots: this.slots.subarray(0, size),
       strings: this.strings,
-      rowBytes: rows === this.rowBytes.length ? this.rowBytes : this.rowBytes.slice(0, rows),
+      rowBytes: this.rowBytes.subarray(0, rows),
     };
   }
 
