@@ -127,6 +127,12 @@ export class FormatRuns {
     this.formats.splice(first, last - first, ...f);
   }
 
+  /** The end of the run holding row `r`, or -1 when `r` has no format. */
+  endOfRunAt(r: number): number {
+    const i = this.at(r);
+    return i >= 0 && r < this.ends[i] ? this.ends[i] : -1;
+  }
+
   /** The runs inside [from, to), clipped to it, as [start, end, format]. */
   runsIn(from: number, to: number): [number, number, string][] {
     const out: [number, number, string][] = [];
@@ -180,7 +186,11 @@ export class FormatRuns {
 
 export class Column {
   private kinds = new Uint8Array(0);
-  private numbers = new Float64Array(0);
+  /**
+   * Numbers by row: empty until the column's first number, then as long as `kinds` (a column of
+   * text never holds the 8 bytes a row, nor copies them at each growth).
+   */
+  private numbers: Float64Array<ArrayBuffer> = new Float64Array(0);
   /**
    * Strings by row, allocated on the first string and grown by appending (rows arrive in order), so
    * the array stays a packed one and never holds a hole per row of another kind's column.
@@ -196,13 +206,24 @@ export class Column {
   private grow(r: number): void {
     let cap = Math.max(64, this.kinds.length);
     while (cap <= r) cap *= 2;
+    // Rows with a format are where values are coming (a table's column formats are set before its
+    // values): room for all of them at once rather than a copy at every doubling on the way.
+    cap = Math.max(cap, this.formats.endOfRunAt(r));
     cap = Math.min(cap, MAX_ROWS);
     const kinds = new Uint8Array(cap);
     kinds.set(this.kinds);
-    const numbers = new Float64Array(cap);
-    numbers.set(this.numbers);
     this.kinds = kinds;
-    this.numbers = numbers;
+    if (this.numbers.length > 0) this.numbersFor();
+  }
+
+  /** The numbers array, as long as `kinds` (allocated at the column's first number). */
+  private numbersFor(): Float64Array<ArrayBuffer> {
+    if (this.numbers.length < this.kinds.length) {
+      const numbers = new Float64Array(this.kinds.length);
+      numbers.set(this.numbers);
+      this.numbers = numbers;
+    }
+    return this.numbers;
   }
 
   value(r: number): Scalar | null {
@@ -232,7 +253,7 @@ export class Column {
     if (r >= this.kinds.length) this.grow(r);
     if (typeof v === 'number') {
       this.kinds[r] = NUMBER;
-      this.numbers[r] = v;
+      this.numbersFor()[r] = v;
     } else if (typeof v === 'string') {
       this.strings ??= [];
       while (this.strings.length < r) this.strings.push(undefined);
@@ -245,10 +266,19 @@ export class Column {
 
   /**
    * Rows from `row` on get the values of a write plan (MemoryWorkbook.writeCells): plan[at + i] is
-   * NUMBER (numbers[at + i]), TRUE, FALSE or STRING (strings[at + i]) for row + i; any other code leaves
-   * that row alone. As setValue for each, and no formula stays in a written cell.
+   * NUMBER (numbers[at + i]), TRUE, FALSE or STRING (the string grid[i][col], the write's own input:
+   * no copy of it into the plan) for row + i; any other code leaves that row alone. As setValue for
+   * each, and no formula stays in a written cell.
    */
-  setPlanned(row: number, count: number, plan: Uint8Array, at: number, numbers: Float64Array, strings: readonly unknown[]): void {
+  setPlanned(
+    row: number,
+    count: number,
+    plan: Uint8Array,
+    at: number,
+    numbers: Float64Array,
+    grid: readonly (readonly unknown[])[],
+    col: number,
+  ): void {
     let first = -1;
     let last = -1;
     for (let i = count - 1; i >= 0; i--)
@@ -265,17 +295,19 @@ export class Column {
     if (last >= this.kinds.length) this.grow(last);
     // The arrays in locals and the bounds set once: this loop runs once per written cell.
     const kinds = this.kinds;
-    const own = this.numbers;
+    let own = this.numbers;
     let texts = this.strings;
     const formulas = this.formulas.size > 0 ? this.formulas : null;
     for (let i = 0; i < count; i++) {
       const h = plan[at + i];
       const r = row + i;
-      if (h === NUMBER) own[r] = numbers[at + i];
-      else if (h === STRING) {
+      if (h === NUMBER) {
+        if (own.length === 0) own = this.numbersFor();
+        own[r] = numbers[at + i];
+      } else if (h === STRING) {
         texts ??= this.strings = [];
         while (texts.length < r) texts.push(undefined);
-        texts[r] = strings[at + i] as string;
+        texts[r] = grid[i][col] as string;
       } else if (h !== TRUE && h !== FALSE) continue;
       kinds[r] = h;
       formulas?.delete(r);
@@ -314,7 +346,7 @@ export class Column {
     const end = Math.min(from + n, this.kinds.length);
     if (end > from) {
       kinds.set(this.kinds.subarray(from, end));
-      numbers.set(this.numbers.subarray(from, end));
+      if (this.numbers.length > 0) numbers.set(this.numbers.subarray(from, end));
     }
     const strings = this.strings && from < this.strings.length ? this.strings.slice(from, from + n) : null;
     const formulas = new Map<number, string>();
@@ -346,14 +378,15 @@ export class Column {
     if (first < 0) return this.clearValues(at, at + n);
     if (at + n > this.kinds.length) this.grow(at + n - 1);
     if (filled < n && at <= this.high && at + n > this.low) this.loose = true;
+    const numbers = this.numbersFor();
     if (n > 16) {
       this.kinds.set(s.kinds.subarray(off, off + n), at);
-      this.numbers.set(s.numbers.subarray(off, off + n), at);
+      numbers.set(s.numbers.subarray(off, off + n), at);
     } else
       for (let i = 0; i < n; i++) {
         // A few rows (a small source repeated down a column): no typed-array views to allocate.
         this.kinds[at + i] = s.kinds[off + i];
-        this.numbers[at + i] = s.numbers[off + i];
+        numbers[at + i] = s.numbers[off + i];
       }
     const src = s.strings;
     if (src || (this.strings && at < this.strings.length)) {

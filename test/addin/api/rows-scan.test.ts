@@ -55,6 +55,50 @@ describe('scanRowsLine', () => {
     );
   });
 
+  it('reads a column whose rows repeat, extend or shorten the string above them as JSON.parse does', () => {
+    // A few strings, each a prefix of another, with escapes and multi-byte characters: the scan's
+    // "same as the row above" path meets every case of a near match.
+    const pool = fc.constantFrom(
+      '',
+      'a',
+      'ab',
+      'abc',
+      'ab"',
+      'ab\\',
+      'a\nb',
+      'é',
+      'éé',
+      'e\u0301',
+      '😀',
+      'ab😀',
+      'abc ',
+      'US-2021-1',
+      'US-2021-10',
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((w) =>
+            fc.tuple(
+              fc.constant(w),
+              fc.array(fc.array(fc.oneof(pool, pool, fc.constant(null), number), { minLength: w, maxLength: w }), { maxLength: 40 }),
+            ),
+          ),
+        ([width, rows]) => {
+          const bytes = line(rows);
+          expectSame(scanRowsLine(bytes, width), viaParse(bytes, width), rows);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // One spelled two ways in the same column, one row after the other: two strings, each its value.
+    const text = String.raw`{"kind":"rows","rows":[["é"],["é"],["é"],["éx"],["é"]]}`;
+    const scanned = scanRowsLine(utf8(text), 1)!;
+    expect(fromColumnar(scanned)).toEqual([['é'], ['é'], ['é'], ['éx'], ['é']]);
+    expectSame(scanned, viaParse(utf8(text), 1));
+  });
+
   it('reads the rows of a typical pull (many distinct strings, repeated ones, decimals, dates, empty cells)', () => {
     const rows = Array.from({ length: 6000 }, (_, i) => [
       i + 1,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { jsonUtf8Bytes } from '../../../addin/workbook/json-bytes.js';
+import { jsonUtf8Bytes, jsonUtf8BytesAtMost } from '../../../addin/workbook/json-bytes.js';
 
 /** What the in-memory Excel measured before: the string, built and encoded. */
 const byString = (v: unknown) => new TextEncoder().encode(JSON.stringify(v) ?? '').length;
@@ -87,5 +87,41 @@ describe('jsonUtf8Bytes (the in-memory Excel request size without the string)', 
     cycle.push(cycle);
     expect(() => jsonUtf8Bytes(cycle)).toThrow(TypeError);
     expect(() => jsonUtf8Bytes([1n])).toThrow(TypeError);
+  });
+});
+
+describe('jsonUtf8BytesAtMost (the bound that spares the in-memory Excel the exact count)', () => {
+  it('is never below the exact count, for any value', () => {
+    fc.assert(
+      fc.property(fc.anything({ withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withObjectString: true }), (v) => {
+        expect(jsonUtf8BytesAtMost(v)).toBeGreaterThanOrEqual(byString(v));
+      }),
+      { numRuns: 1_500 },
+    );
+    // The numbers and strings that are longest as JSON, one a cell.
+    const worst = [
+      [-2147483648, -1.2345678901234567e-308, -0.0000012345678901234567, -123456789012345680000, NaN, -0],
+      ['\u0000', '\ud800', '\udfff\u001f', '"\\', '😀€é', ''],
+    ];
+    for (const row of worst) for (const v of row) expect(jsonUtf8BytesAtMost([v]), String(v)).toBeGreaterThanOrEqual(byString([v]));
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(fc.double(), fc.string({ unit: 'binary' }), fc.boolean(), fc.constant(null)))), (rows) => {
+        expect(jsonUtf8BytesAtMost([{ op: 'values', values: rows }])).toBeGreaterThanOrEqual(byString([{ op: 'values', values: rows }]));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('is the exact count outside arrays, and honours toJSON and depth as JSON.stringify does', () => {
+    const request = { op: 'numberFormat', sheet: 'Sheet1', address: 'A1:B2', format: 'é', n: 1.25 };
+    expect(jsonUtf8BytesAtMost(request)).toBe(byString(request));
+    const row = Object.assign([1, 2], { toJSON: () => 'xy' });
+    expect(jsonUtf8BytesAtMost([row])).toBe(byString([row]));
+    let deep: unknown = 1;
+    for (let i = 0; i < 200; i++) deep = [deep];
+    expect(jsonUtf8BytesAtMost(deep)).toBeGreaterThanOrEqual(byString(deep));
+    const cycle: unknown[] = [];
+    cycle.push([cycle]);
+    expect(() => jsonUtf8BytesAtMost(cycle)).toThrow(TypeError);
   });
 });

@@ -26,6 +26,70 @@ function runsOf(f: FormatRuns, rows: number): [number, number, string][] {
 }
 
 describe('the in-memory Excel keeps cells by column', () => {
+  it('gives a column of text its numbers only at its first number, wherever it lands', () => {
+    const c = new Column();
+    const plan = new Uint8Array(3000).fill(4); // STRING
+    c.setPlanned(
+      0,
+      3000,
+      plan,
+      0,
+      new Float64Array(3000),
+      Array.from({ length: 3000 }, (_, i) => [`t${i}`]),
+      0,
+    );
+    expect(c.value(2999)).toBe('t2999');
+    c.setValue(5000, 2.5); // beyond the rows so far: grown, then numbers for every row
+    c.setValue(10, -1);
+    const mixed = new Uint8Array([1, 4, 2, 1]); // NUMBER, STRING, TRUE, NUMBER
+    c.setPlanned(
+      9000,
+      4,
+      mixed,
+      0,
+      new Float64Array([7, 0, 0, 8]),
+      [
+        [7, 0],
+        ['x', 'x'],
+        [true, 0],
+        [8, 0],
+      ],
+      0,
+    );
+    expect([c.value(10), c.value(11), c.value(5000), c.value(9000), c.value(9001), c.value(9002), c.value(9003)]).toEqual([
+      -1,
+      't11',
+      2.5,
+      7,
+      'x',
+      true,
+      8,
+    ]);
+    const s = c.slice(9, 3);
+    expect([...s.kinds]).toEqual([4, 1, 4]);
+    expect(s.numbers[1]).toBe(-1);
+    const text = new Column();
+    text.setValue(3, 'a');
+    text.putValues(s, 0, 3, 100); // a slice with a number into a column that had none
+    expect([text.value(100), text.value(101), text.value(102), text.value(3)]).toEqual(['t9', -1, 't11', 'a']);
+  });
+
+  it('makes room for a formatted run of rows at its first value, and still reads and grows past it', () => {
+    const c = new Column();
+    c.formats.set(1, 200_001, '0.00');
+    c.setValue(5, 1.5); // room up to the run's end at once
+    c.setPlanned(199_999, 2, new Uint8Array([1, 4]), 0, new Float64Array([2.5, 0]), [[2.5], ['last']], 0);
+    c.setValue(300_000, true); // past the run: grown as before
+    expect([c.value(5), c.value(6), c.value(199_999), c.value(200_000), c.value(200_001), c.value(300_000)]).toEqual([
+      1.5,
+      null,
+      2.5,
+      'last',
+      null,
+      true,
+    ]);
+  });
+
   it('keeps number formats as runs: overwriting, clearing and merging neighbours', () => {
     const f = new FormatRuns();
     f.set(1, 1_000_001, '0.00');

@@ -317,4 +317,55 @@ describe('requests', () => {
     expect(excel.syncs.map((s) => s.failed)).toEqual(['GeneralException', 'RequestPayloadSizeLimitExceeded']);
     expect(new MemoryWorkbook().generalExceptionBytes).toBe(4 * 1024 * 1024);
   });
+
+  it("reads each written string by its own row's number format, where the rows of a write have different ones", async () => {
+    const wb = new MemoryWorkbook();
+    const excel = new MemoryExcel(wb);
+    await excel.run({}, async (ctx: Excel.RequestContext) => {
+      const ws = ctx.workbook.worksheets.getItem('Sheet1');
+      ws.getRange('A2:A3').numberFormat = [['@']];
+      ws.getRange('A1:A4').values = [['12'], ['12'], ['0012'], ['12']];
+      ws.getRange('B1:B3').numberFormat = [['@']];
+      ws.getRange('B1:B3').values = [['7'], ['08'], ['x']];
+      await ctx.sync();
+    });
+    // Text format keeps the string; General reads a number (coerce.ts).
+    expect([0, 1, 2, 3].map((r) => wb.value('Sheet1', r, 0))).toEqual([12, '12', '0012', 12]);
+    expect([0, 1, 2].map((r) => wb.value('Sheet1', r, 1))).toEqual(['7', '08', 'x']);
+  });
+
+  it('fails exactly the requests over the limit whether or not it records them (the unrecorded path counts a bound first)', async () => {
+    const outcome = async (record: boolean, cells: unknown[][]) => {
+      const wb = new MemoryWorkbook({ payloadLimit: 1000, generalExceptionBytes: 1200 });
+      const excel = new MemoryExcel(wb, { record });
+      let failed: string | undefined;
+      await excel.run({}, async (ctx: Excel.RequestContext) => {
+        ctx.workbook.worksheets.getItem('Sheet1').getRangeByIndexes(0, 0, cells.length, cells[0].length).values = cells as never;
+        failed = await ctx.sync().then(
+          () => undefined,
+          (e: { code: string }) => e.code,
+        );
+      });
+      return { failed, logged: wb.syncLog[0], exact: excel.syncs[0]?.bytes, stored: wb.value('Sheet1', 0, 0) };
+    };
+    let accepted = 0;
+    let refused = 0;
+    // Crossing the limit a byte at a time, with cells whose bound is far above their exact size.
+    for (let n = 850; n < 1000; n += 7)
+      for (const cells of [[['x'.repeat(n)]], [['é'.repeat(n >> 1), 1.5, -7]], [[123456.789, 'y'.repeat(n - 30), true, null]]]) {
+        const exact = await outcome(true, cells);
+        const fast = await outcome(false, cells);
+        expect(fast.failed, `${n}: ${exact.exact} bytes`).toBe(exact.failed);
+        expect(fast.stored).toEqual(exact.stored);
+        if (exact.failed) refused++;
+        else {
+          accepted++;
+          expect(exact.exact).toBeLessThanOrEqual(1000);
+          expect(fast.logged).toBeGreaterThanOrEqual(exact.exact!);
+          expect(fast.logged).toBeLessThanOrEqual(1000);
+        }
+      }
+    expect(accepted).toBeGreaterThan(5);
+    expect(refused).toBeGreaterThan(5);
+  });
 });
