@@ -207,8 +207,12 @@ export class Column {
     let cap = Math.max(64, this.kinds.length);
     while (cap <= r) cap *= 2;
     // Rows with a format are where values are coming (a table's column formats are set before its
-    // values): room for all of them at once rather than a copy at every doubling on the way.
-    cap = Math.max(cap, this.formats.endOfRunAt(r));
+    // values): room for all of them at once rather than a copy at every doubling on the way. Not
+    // for a format that runs to the sheet's last row: that is a whole-column format (a user's
+    // A:A), which says nothing about how many rows will get values; pre-sizing for it would hold
+    // 9 MB for one value.
+    const formattedEnd = this.formats.endOfRunAt(r);
+    if (formattedEnd < MAX_ROWS) cap = Math.max(cap, formattedEnd);
     cap = Math.min(cap, MAX_ROWS);
     const kinds = new Uint8Array(cap);
     kinds.set(this.kinds);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import type { Rect } from '../../../addin/workbook/address.js';
+import { MAX_ROWS, type Rect } from '../../../addin/workbook/address.js';
 import { jsonUtf8Bytes } from '../../../addin/workbook/json-bytes.js';
 import { afterWrite, writtenInGrid } from '../../../addin/workbook/memory/autocorrect.js';
 import { coerceCellInput } from '../../../addin/workbook/memory/coerce.js';
@@ -88,6 +88,19 @@ describe('the in-memory Excel keeps cells by column', () => {
       null,
       true,
     ]);
+  });
+
+  it('does not make room for a whole-column format: it says nothing about how many rows get values', () => {
+    const held = (c: Column) => (c as unknown as { kinds: Uint8Array; numbers: Float64Array }).numbers.length;
+    const table = new Column();
+    table.formats.set(1, 200_001, '0.00');
+    table.setValue(5, 1.5);
+    expect(held(table)).toBe(200_001);
+    const whole = new Column();
+    whole.formats.set(0, MAX_ROWS, '0.00'); // a user's format on A:A
+    whole.setValue(5, 1.5);
+    expect(held(whole)).toBeLessThan(1_000);
+    expect(whole.value(5)).toBe(1.5);
   });
 
   it('keeps number formats as runs: overwriting, clearing and merging neighbours', () => {
