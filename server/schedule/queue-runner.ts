@@ -679,6 +679,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
         run,
         now: () => this.clock.now(),
         signal: entry.abort.signal,
+        // The history limit as the run began (not read again: one statement less per run); a limit
+        // changed meanwhile applies from the next run. A success trims in its own statement.
+        historyLimit: schedule.historyLimit,
         interrupted: () =>
           (tooLong ? runTooLong(this.runSeconds) : entry.reason === 'stopping' ? runInterruptedRetrying() : runInterrupted()).toApiError(),
       });
@@ -690,9 +693,8 @@ export class QueueScheduleRunner implements ScheduleRunner {
       } else {
         log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs }, 'scheduled pull stored');
       }
-      // The history limit as the run began (not read again: one statement less per run); a limit
-      // changed meanwhile applies from the next run. A schedule deleted meanwhile took its runs along.
-      await this.options.snapshots.trim(schedule.id, schedule.historyLimit, run.id);
+      // A run that did not succeed trims here. A schedule deleted meanwhile took its runs along.
+      if (outcome.run?.status !== 'succeeded') await this.options.snapshots.trim(schedule.id, schedule.historyLimit, run.id);
       return outcome.run;
     } catch (err) {
       log.error({ err }, 'scheduled run could not be recorded');

@@ -55,6 +55,11 @@ export interface SnapshotResult {
   changes?: DiffSummary;
   /** What the run's writer stored (SnapshotWriter.finish): recorded with the success, in the same statement. */
   stored: StoredSnapshot;
+  /**
+   * The schedule's history limit: the runs beyond the newest `keep` go with the success (`trim`'s
+   * rule, in the same statement on PostgreSQL), and `trim` need not be called for this run.
+   */
+  history?: { scheduleId: string; keep: number };
 }
 
 /** What a run's writer stored, counting `last` (its final batch, which `succeed` stores with the success). */
@@ -329,16 +334,36 @@ export class SqlSnapshotStore implements SnapshotStore {
       run.id,
     ];
     const batch = last ? [run.id, last.seq, last.rows.length, last.data] : [];
+    const history = result.history;
+    const trimming = history !== undefined && this.mayTrim(run.id, history.keep);
     let row: RunRow | undefined;
-    if (last && this.sql.modifyingWith) {
-      // The final batch and the success in one statement (a WITH that inserts, then the update).
-      row = await this.sql.get<RunRow>(`WITH batch AS (${INSERT_BATCH}) ${update}`, [...batch, ...values]);
+    if (this.sql.modifyingWith && (last || trimming)) {
+      // The final batch, the trim and the success in one statement (a WITH of data-modifying
+      // statements, then the update). Every part sees the rows as they were before the statement
+      // (https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING): the
+      // run is still 'running' to the DELETE, so it neither deletes it nor needs the latest-success
+      // guard of TRIM_SQL — once this update lands, the run is the latest success and the newest run.
+      const parts = [...(last ? [`batch AS (${INSERT_BATCH})`] : []), ...(trimming ? [`trimmed AS (${TRIM_WITH_SUCCESS})`] : [])];
+      const trimValues = trimming ? [history.scheduleId, history.scheduleId, Math.max(1, history.keep)] : [];
+      row = await this.sql.get<RunRow>(`WITH ${parts.join(', ')} ${update}`, [...batch, ...trimValues, ...values]);
     } else {
       if (last) await this.sql.run(INSERT_BATCH, batch);
       row = await this.sql.get<RunRow>(update, values);
+      if (row && trimming)
+        await this.sql.run(TRIM_SQL, [history.scheduleId, history.scheduleId, Math.max(1, history.keep), history.scheduleId]);
     }
     if (!row) throw new Error(`Run ${run.id} no longer exists.`);
     return toRecord(row);
+  }
+
+  /**
+   * Whether older runs may have to go after `after` (the run that just ended; forgotten here): not
+   * when this store began it and its place in the history is `keep` or less (see `begun`).
+   */
+  private mayTrim(after: string, keep: number): boolean {
+    const seq = this.begun.get(after);
+    this.begun.delete(after);
+    return !(seq !== undefined && seq <= Math.max(1, keep));
   }
 
   async fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined> {
@@ -413,15 +438,22 @@ export class SqlSnapshotStore implements SnapshotStore {
   }
 
   async trim(scheduleId: string, keep: number, after?: string): Promise<number> {
-    const seq = after === undefined ? undefined : this.begun.get(after);
-    if (after !== undefined) this.begun.delete(after);
-    if (seq !== undefined && seq <= Math.max(1, keep)) return 0;
-    return this.sql.run(
-      `DELETE FROM schedule_runs
-        WHERE schedule_id = ? AND status != 'running'
-          AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)
-          AND id IS DISTINCT FROM (SELECT id FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1)`,
-      [scheduleId, scheduleId, Math.max(1, keep), scheduleId],
-    );
+    if (after !== undefined && !this.mayTrim(after, keep)) return 0;
+    return this.sql.run(TRIM_SQL, [scheduleId, scheduleId, Math.max(1, keep), scheduleId]);
   }
 }
+
+/** The runs beyond the newest `keep`, except the latest success (trim). */
+const TRIM_SQL = `DELETE FROM schedule_runs
+        WHERE schedule_id = ? AND status != 'running'
+          AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)
+          AND id IS DISTINCT FROM (SELECT id FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1)`;
+
+/**
+ * TRIM_SQL inside the statement that records a success (succeed): the run succeeding is the newest
+ * (the only running run of its schedule, begun last) and so within the newest `keep` (≥ 1), and it
+ * becomes the latest success, which the guard of TRIM_SQL would protect: no guard needed.
+ */
+const TRIM_WITH_SUCCESS = `DELETE FROM schedule_runs
+        WHERE schedule_id = ? AND status != 'running'
+          AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)`;

@@ -135,6 +135,51 @@ describeEachStore('schedules and snapshots', (backend) => {
     expect((await snapshots.latestSucceeded(schedule.id, elsewhere.id))?.id).toBe(third.run.id);
   });
 
+  it('a success given the history limit trims with it (one statement with the final batch on PostgreSQL), as trim would after it', async () => {
+    const { schedule, sql, clock } = await setup(backend);
+    const statements: string[] = [];
+    const counted: Sql = {
+      ...sql,
+      all: (q, p) => (statements.push(q), sql.all(q, p)),
+      get: (q, p) => (statements.push(q), sql.get(q, p)),
+      run: (q, p) => (statements.push(q), sql.run(q, p)),
+    };
+    const snapshots = new SqlSnapshotStore(counted);
+    const history = { scheduleId: schedule.id, keep: 2 };
+    const oneRun = async (outcome: 'succeed' | 'fail') => {
+      const run = await snapshots.begin(schedule.id, { trigger: 'schedule', startedAt: clock.now() });
+      const writer = snapshots.writer(run.id, COLUMNS.length);
+      await writer.add([['a', 1, true]]);
+      const stored = await writer.finish();
+      const before = statements.length;
+      if (outcome === 'succeed')
+        await snapshots.succeed(run, { stored, columns: COLUMNS, rowCount: 1, truncated: false, finishedAt: clock.now(), history });
+      else {
+        await snapshots.fail(run.id, { code: 'x', message: 'x' }, clock.now());
+        await snapshots.trim(schedule.id, 2, run.id);
+      }
+      clock.advance(1000);
+      return { id: run.id, statements: statements.slice(before) };
+    };
+    const first = await oneRun('succeed');
+    const second = await oneRun('fail');
+    // Within the limit: the success's own statement(s), no DELETE.
+    expect(first.statements.some((q) => /DELETE/.test(q))).toBe(false);
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([second.id, first.id]);
+    const third = await oneRun('succeed');
+    // The third run: the first (an older success) and nothing else goes, with the success.
+    expect(third.statements).toHaveLength(sql.modifyingWith ? 1 : 3);
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([third.id, second.id]);
+    const fourth = await oneRun('fail');
+    const fifth = await oneRun('fail');
+    // Failures trim too, but never the latest success.
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([fifth.id, fourth.id, third.id]);
+    const sixth = await oneRun('succeed');
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([sixth.id, fifth.id]);
+    const rowsOf = await sql.all<{ run_id: string }>('SELECT DISTINCT run_id FROM snapshot_batches');
+    expect(rowsOf.map((r) => r.run_id)).toEqual([sixth.id]);
+  });
+
   it('a snapshot deleted while it is read ends the read with a plain error', async () => {
     const { schedule, snapshots, clock, sql } = await setup(backend);
     const run = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
