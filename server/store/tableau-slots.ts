@@ -211,7 +211,7 @@ export class SharedExportSlots {
   }
 
   /**
-   * A ticket, granted at once when a slot is free and no ticket waits ahead of it (tableau_slots_take);
+   * A ticket, granted at once when a slot is free and no ticket waits ahead of it (exchangeNow);
    * the same hand-out may grant other tickets of this instance (slots of a dead instance came back).
    */
   private async take(site: string): Promise<number> {

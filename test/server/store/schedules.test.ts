@@ -135,6 +135,47 @@ describeEachStore('schedules and snapshots', (backend) => {
     expect((await snapshots.latestSucceeded(schedule.id, elsewhere.id))?.id).toBe(third.run.id);
   });
 
+  it('begin and succeed answer the record as it is read back, without reading it', async () => {
+    const { schedule, snapshots, clock } = await setup(backend);
+    const plain = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    expect(plain).toEqual(await snapshots.get(plain.id));
+    const empty = await snapshots.writer(plain.id, COLUMNS.length).finish();
+    const plainDone = await snapshots.succeed(plain, {
+      stored: empty,
+      columns: COLUMNS,
+      rowCount: 0,
+      truncated: false,
+      finishedAt: clock.now(),
+    });
+    expect(plainDone).toEqual(await snapshots.get(plain.id));
+    clock.advance(1000);
+    const run = await snapshots.begin(schedule.id, {
+      trigger: 'catch-up',
+      startedAt: clock.now(),
+      scheduledFor: new Date(clock.now().getTime() - 60_000),
+      missed: 3,
+      jobId: '5e0a0c1e-0000-4000-8000-000000000001',
+      attempt: 2,
+    });
+    expect(run).toEqual(await snapshots.get(run.id));
+    const writer = snapshots.writer(run.id, COLUMNS.length);
+    await writer.add([['a', 1, true]]);
+    const stored = await writer.finish();
+    clock.advance(1500);
+    const done = await snapshots.succeed(run, {
+      stored,
+      columns: COLUMNS,
+      source: 'Superstore / Orders',
+      rowCount: 1,
+      truncated: true,
+      warnings: ['w'],
+      changes: { compared: true, keys: ['Region'], keyGuessed: true, added: 1, removed: 0, changed: 0, unchanged: 0, notes: [] },
+      finishedAt: clock.now(),
+    });
+    expect(done).toEqual(await snapshots.get(run.id));
+    expect(done).toMatchObject({ status: 'succeeded', durationMs: 1500, attempt: 2, missed: 3, truncated: true });
+  });
+
   it('a success given the history limit trims with it (one statement with the final batch on PostgreSQL), as trim would after it', async () => {
     const { schedule, sql, clock } = await setup(backend);
     const statements: string[] = [];
@@ -155,7 +196,7 @@ describeEachStore('schedules and snapshots', (backend) => {
       if (outcome === 'succeed')
         await snapshots.succeed(run, { stored, columns: COLUMNS, rowCount: 1, truncated: false, finishedAt: clock.now(), history });
       else {
-        await snapshots.fail(run.id, { code: 'x', message: 'x' }, clock.now());
+        await snapshots.fail(run.id, { code: 'incomplete', message: 'The stream ended early.' }, clock.now());
         await snapshots.trim(schedule.id, 2, run.id);
       }
       clock.advance(1000);
