@@ -14,6 +14,7 @@ import type { DiffSummary } from '../../common/diff/compare.js';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
+import { Batcher } from '../schedule/batcher.js';
 import { ONE_RUNNING_INDEX } from './running-runs.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
@@ -259,9 +260,92 @@ export class SqlSnapshotStore implements SnapshotStore {
    */
   private readonly begun = new Map<string, number>();
 
+  /**
+   * Runs begun at the same moment (the jobs of one fetch of the queue runner) in one statement on
+   * PostgreSQL (beginMany); each caller gets its record or its own error.
+   */
+  private readonly begins = new Batcher<{ scheduleId: string; start: RunStart }, { run?: RunRecord; err?: unknown }>((items) =>
+    this.beginMany(items),
+  );
+
   constructor(private readonly sql: Sql) {}
 
   async begin(scheduleId: string, start: RunStart): Promise<RunRecord> {
+    if (!this.sql.modifyingWith) return this.beginOne(scheduleId, start);
+    const { run, err } = await this.begins.add({ scheduleId, start });
+    if (!run) throw err;
+    return run;
+  }
+
+  /**
+   * One INSERT of every run asked together (the rows from a JSON array: one prepared statement for
+   * any count, https://www.postgresql.org/docs/current/functions-json.html, jsonb_to_recordset),
+   * each run's place taken as in beginOne. A run refused by a unique index (its schedule has a run
+   * going, or another instance took the same place at once) is left out (ON CONFLICT DO NOTHING,
+   * https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT) and begun alone, which
+   * tells which it was; when the statement fails (a schedule deleted meanwhile), each is begun alone.
+   * In the team bench's burst (bench/team.ts) a fetch of jobs began its runs with one statement each.
+   */
+  private async beginMany(items: { scheduleId: string; start: RunStart }[]): Promise<{ run?: RunRecord; err?: unknown }[]> {
+    const alone = (item: { scheduleId: string; start: RunStart }) =>
+      this.beginOne(item.scheduleId, item.start).then(
+        (run) => ({ run }),
+        (err: unknown) => ({ err }),
+      );
+    if (items.length === 1) return [await alone(items[0]!)];
+    const rows = items.map(({ scheduleId, start }) => ({
+      id: randomUUID(),
+      schedule_id: scheduleId,
+      trigger: start.trigger,
+      scheduled_for: start.scheduledFor?.toISOString() ?? null,
+      missed: start.missed ?? null,
+      started_at: start.startedAt.toISOString(),
+      job_id: start.jobId ?? null,
+      attempt: start.attempt ?? null,
+    }));
+    let inserted: Map<string, number>;
+    try {
+      const answer = await this.sql.all<{ id: string; seq: number }>(
+        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at, job_id, attempt)
+         SELECT v.id, v.schedule_id, (SELECT COALESCE(MAX(r.seq), 0) + 1 FROM schedule_runs r WHERE r.schedule_id = v.schedule_id),
+                v.trigger, 'running', v.scheduled_for, v.missed, v.started_at, v.job_id, v.attempt
+           FROM jsonb_to_recordset(?::jsonb) AS v(id text, schedule_id text, trigger text, scheduled_for timestamptz, missed integer,
+                                                  started_at timestamptz, job_id text, attempt integer)
+         ON CONFLICT DO NOTHING
+         RETURNING id, seq`,
+        [JSON.stringify(rows)],
+      );
+      inserted = new Map(answer.map((r) => [r.id, r.seq]));
+    } catch {
+      return Promise.all(items.map(alone));
+    }
+    return Promise.all(
+      items.map((item, i) => {
+        const seq = inserted.get(rows[i]!.id);
+        if (seq === undefined) return alone(item);
+        return { run: this.begunHere(rows[i]!.id, seq, item.scheduleId, item.start) };
+      }),
+    );
+  }
+
+  /** The record of a run this store began, its place in the history remembered (`begun`). */
+  private begunHere(id: string, seq: unknown, scheduleId: string, start: RunStart): RunRecord {
+    if (typeof seq === 'number') {
+      this.begun.set(id, seq);
+      if (this.begun.size > BEGUN_CAP) this.begun.delete(this.begun.keys().next().value!);
+    }
+    return begunRecord({
+      id,
+      scheduleId,
+      trigger: start.trigger,
+      startedAt: start.startedAt.toISOString(),
+      scheduledFor: start.scheduledFor?.toISOString(),
+      missed: start.missed,
+      attempt: start.attempt,
+    });
+  }
+
+  private async beginOne(scheduleId: string, start: RunStart): Promise<RunRecord> {
     const id = randomUUID();
     // RETURNING (PostgreSQL, and SQLite since 3.35: https://www.sqlite.org/lang_returning.html): the
     // run's place in the history in the same statement, one round trip per run in a burst of
@@ -289,20 +373,7 @@ export class SqlSnapshotStore implements SnapshotStore {
     // them succeeds, so the limit is the most contenders we expect for one schedule at once.
     for (let attempt = 1; ; attempt++) {
       try {
-        const row = (await insert())!;
-        if (typeof row.seq === 'number') {
-          this.begun.set(id, row.seq);
-          if (this.begun.size > BEGUN_CAP) this.begun.delete(this.begun.keys().next().value!);
-        }
-        return begunRecord({
-          id,
-          scheduleId,
-          trigger: start.trigger,
-          startedAt: start.startedAt.toISOString(),
-          scheduledFor: start.scheduledFor?.toISOString(),
-          missed: start.missed,
-          attempt: start.attempt,
-        });
+        return this.begunHere(id, (await insert())!.seq, scheduleId, start);
       } catch (err) {
         // The "one running run per schedule" index (running-runs.ts): someone else's run is going.
         if (isOneRunningViolation(err)) throw new RunInProgressError(scheduleId);

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { CellValue } from '../../../common/stream.js';
 import { createSecretBox } from '../../../server/store/crypto.js';
 import { type NewSchedule, SqlScheduleStore } from '../../../server/store/schedules.js';
-import { SnapshotGoneError, SqlSnapshotStore } from '../../../server/store/snapshots.js';
+import { RunInProgressError, SnapshotGoneError, SqlSnapshotStore } from '../../../server/store/snapshots.js';
 import type { Sql } from '../../../server/store/sql.js';
 import { collectRows, COLUMNS, hourly } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
@@ -133,6 +133,46 @@ describeEachStore('schedules and snapshots', (backend) => {
     // A run this store did not begin (another instance's): looked up and trimmed as before.
     const elsewhere = await new SqlSnapshotStore(sql).begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     expect((await snapshots.latestSucceeded(schedule.id, elsewhere.id))?.id).toBe(third.run.id);
+  });
+
+  it('runs begun together: one statement on PostgreSQL, and each caller its own record or its own refusal', async () => {
+    const { schedule, schedules, session, newSchedule, sql, clock } = await setup(backend);
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push(await schedules.create(session, newSchedule({ name: `other ${i}` })));
+    const statements: string[] = [];
+    const counted: Sql = {
+      ...sql,
+      all: (q, p) => (statements.push(q), sql.all(q, p)),
+      get: (q, p) => (statements.push(q), sql.get(q, p)),
+      run: (q, p) => (statements.push(q), sql.run(q, p)),
+    };
+    const snapshots = new SqlSnapshotStore(counted);
+    const busy = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    statements.length = 0;
+    const outcomes = await Promise.allSettled(
+      [schedule, ...others].map((s, i) =>
+        snapshots.begin(s.id, { trigger: 'schedule', startedAt: clock.now(), scheduledFor: clock.now(), jobId: `job-${i}`, attempt: 1 }),
+      ),
+    );
+    // The schedule with a run going: refused alone; the four others begun.
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.any(RunInProgressError) });
+    const begun = outcomes.slice(1).map((o) => (o.status === 'fulfilled' ? o.value : undefined));
+    for (const [i, run] of begun.entries()) {
+      expect(run).toEqual(await snapshots.get(run!.id));
+      expect(run).toMatchObject({ scheduleId: others[i]!.id, status: 'running' });
+    }
+    // PostgreSQL: the five in one statement, then the refused one alone (which tells why). SQLite: one each.
+    expect(statements.filter((q) => q.includes('INSERT INTO schedule_runs'))).toHaveLength(sql.modifyingWith ? 2 : 5);
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([busy.id]);
+  });
+
+  it('runs begun together with one for a schedule gone meanwhile: that one fails, the others begin', async () => {
+    const { schedule, snapshots, clock } = await setup(backend);
+    const outcomes = await Promise.allSettled(
+      [schedule.id, 'a-schedule-deleted-meanwhile'].map((id) => snapshots.begin(id, { trigger: 'schedule', startedAt: clock.now() })),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await snapshots.list(schedule.id)).map((r) => r.status)).toEqual(['running']);
   });
 
   it('begin and succeed answer the record as it is read back, without reading it', async () => {
