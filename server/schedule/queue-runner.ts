@@ -395,8 +395,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
    * here, the room one run's end makes is gathered: the fetch waits until a quarter of the
    * capacity is free, or `gatherMs` at most. In a burst (bench/team.ts: 60 workers on 20 export
    * slots) a run's end otherwise fetched one or two jobs (0.4 fetches per run, each a SKIP LOCKED
-   * scan of the queue); the runs gathered for wait meanwhile behind others for an export slot
-   * anyway. An instance with nothing running, or a queue found empty, fetches at once.
+   * scan of the queue); meanwhile three quarters of the workers or more still have runs going, and
+   * the queue drains at the speed of the runs. An instance with nothing running, or a queue found
+   * short, fetches at once.
    */
   private async fetchLoop(boss: PgBoss, capacity: number, pollingMs: number, gatherMs: number): Promise<void> {
     const gatherRoom = Math.max(1, Math.floor(capacity / 4));
