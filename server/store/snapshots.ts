@@ -14,7 +14,7 @@ import type { DiffSummary } from '../../common/diff/compare.js';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
-import { Batcher } from '../schedule/batcher.js';
+import { TickBatcher } from '../schedule/batcher.js';
 import { ONE_RUNNING_INDEX } from './running-runs.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
@@ -261,10 +261,10 @@ export class SqlSnapshotStore implements SnapshotStore {
   private readonly begun = new Map<string, number>();
 
   /**
-   * Runs begun at the same moment (the jobs of one fetch of the queue runner) in one statement on
-   * PostgreSQL (beginMany); each caller gets its record or its own error.
+   * Runs begun in one turn of the event loop (the jobs of one fetch of the queue runner) in one
+   * statement on PostgreSQL (beginMany); each caller gets its record or its own error.
    */
-  private readonly begins = new Batcher<{ scheduleId: string; start: RunStart }, { run?: RunRecord; err?: unknown }>((items) =>
+  private readonly begins = new TickBatcher<{ scheduleId: string; start: RunStart }, { run?: RunRecord; err?: unknown }>((items) =>
     this.beginMany(items),
   );
 

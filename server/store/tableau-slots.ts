@@ -25,7 +25,7 @@ import { hostname } from 'node:os';
 
 import type pg from 'pg';
 
-import { Batcher } from '../schedule/batcher.js';
+import { TickBatcher } from '../schedule/batcher.js';
 import type { Logger } from '../tableau/http.js';
 import type { ExportSlots } from '../tableau/limiter.js';
 
@@ -82,6 +82,9 @@ interface Waiter {
   fail: (err: unknown) => void;
 }
 
+/** Tickets granted before their take's answer kept at most (SharedExportSlots.early). */
+const EARLY_CAP = 1_000;
+
 /** What one caller asks of the site's next exchange: a new ticket, or a row (slot or ticket) released. */
 type SlotCall = { take: true } | { release: number };
 
@@ -118,11 +121,12 @@ export class SharedExportSlots {
   /** Releases on their way to the database: close() waits for them before the pool ends. */
   private readonly freeing = new Set<Promise<unknown>>();
   /**
-   * Per site, the takes and releases asked while this instance's previous exchange is on its way,
-   * sent together in the next (batcher.ts): one statement and one turn of the site's lock for
-   * several exports' take and release (a burst of scheduled pulls: bench/team.ts).
+   * Per site, the takes and releases asked in one turn of the event loop, sent together
+   * (TickBatcher, batcher.ts): one statement and one turn of the site's lock for several exports'
+   * take and release (a burst of scheduled pulls: bench/team.ts). Not held behind the previous
+   * exchange: a release hands its slot on at once.
    */
-  private readonly exchanges = new Map<string, Batcher<SlotCall, number | undefined>>();
+  private readonly exchanges = new Map<string, TickBatcher<SlotCall, number | undefined>>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -220,9 +224,9 @@ export class SharedExportSlots {
     return (await this.exchange(site).add({ take: true }))!;
   }
 
-  private exchange(site: string): Batcher<SlotCall, number | undefined> {
+  private exchange(site: string): TickBatcher<SlotCall, number | undefined> {
     let batcher = this.exchanges.get(site);
-    if (!batcher) this.exchanges.set(site, (batcher = new Batcher((calls) => this.exchangeNow(site, calls))));
+    if (!batcher) this.exchanges.set(site, (batcher = new TickBatcher((calls) => this.exchangeNow(site, calls))));
     return batcher;
   }
 
@@ -252,8 +256,7 @@ export class SharedExportSlots {
     const tickets = rows[0]!.tickets.map(Number);
     const granted = new Set(rows[0]!.granted.map(Number));
     for (const id of tickets) {
-      this.rows.set(id, { site, granted: granted.has(id) });
-      granted.delete(id);
+      this.rows.set(id, { site, granted: granted.delete(id) || this.early.delete(id) });
     }
     // Older tickets of this instance granted by the same hand-out (the slots freed here, or of a dead instance).
     this.granted([...granted].sort((x, y) => x - y)); // the older ticket's caller goes on first
@@ -269,7 +272,13 @@ export class SharedExportSlots {
     for (const raw of ids) {
       const id = Number(raw);
       const row = this.rows.get(id);
-      if (!row || row.granted) continue; // released meanwhile, or known already
+      if (!row) {
+        // Granted before this instance heard of the ticket: another exchange of this instance (or a
+        // NOTIFY) answered before the one that took it. Remembered for that answer (exchangeNow).
+        this.grantedEarly(id);
+        continue;
+      }
+      if (row.granted) continue; // known already
       row.granted = true;
       const queue = this.sites.get(row.site);
       const waiter = queue?.waiters.get(id);
@@ -283,6 +292,22 @@ export class SharedExportSlots {
         this.free(id);
       }
     }
+  }
+
+  /**
+   * Tickets granted before the answer that took them arrived, with when: taken by that answer
+   * (exchangeNow). A ticket released meanwhile is never answered for (ids are never reused): its
+   * entry goes after a minute, or when more than EARLY_CAP are kept.
+   */
+  private readonly early = new Map<number, number>();
+
+  private grantedEarly(id: number): void {
+    const now = Date.now();
+    for (const [old, at] of this.early) {
+      if (this.early.size < EARLY_CAP && now - at < 60_000) break;
+      this.early.delete(old);
+    }
+    this.early.set(id, now);
   }
 
   /** The poll: hands out what is free (a lost notification, a lost listener) and finds this instance's granted tickets. */

@@ -142,6 +142,36 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     await eventually(async () => (await rows(pool, true)) + (await rows(pool, false)) === 0);
   });
 
+  it("a ticket granted before its take's answer arrives (two exchanges of one instance in flight) goes on at once, not at the poll", async () => {
+    const db = await sharedDatabase();
+    const pool = db.pool();
+    const a = instance(pool, { max: 1, pollMs: 120_000, leaseMs: 120_000 });
+    const first = await a.site.acquire();
+    // The next take's answer is held back until the release that grants its ticket has answered.
+    let answerTake!: () => void;
+    const takeAnswered = new Promise<void>((resolve) => (answerTake = resolve));
+    let taken!: () => void;
+    const takeRan = new Promise<void>((resolve) => (taken = resolve));
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
+      const result = await query(...args);
+      const config = args[0] as { text?: string; values?: unknown[] };
+      if (config.text?.includes('tableau_slots_exchange') && Number(config.values?.[3]) > 0) {
+        taken();
+        await takeAnswered;
+      }
+      return result;
+    };
+    const second = a.site.acquire();
+    await takeRan;
+    first();
+    const early = (a.slots as unknown as { early: Map<number, number> }).early;
+    await eventually(async () => early.size === 1);
+    answerTake();
+    (await second)();
+    await eventually(async () => (await rows(pool, true)) + (await rows(pool, false)) === 0);
+  });
+
   it('grants in the order callers started waiting, whichever instance they are on', async () => {
     const db = await sharedDatabase();
     const probe = db.pool();
