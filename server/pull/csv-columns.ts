@@ -39,7 +39,8 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
   let typer: TableTyper | null = null;
   let stats: TableTyper['stats'] = [];
   let columns: ColumnBuilder[] = [];
-  let texts: TextInterner[] = [];
+  // Made at a column's first text value: a column of numbers or dates needs none.
+  let texts: (TextInterner | undefined)[] = [];
   let width = 0;
   // The header first (readCsvRows reads two columns or more; anything else is papaparse's).
   const regular = readCsvRows(text, lineEnd, (cells) => {
@@ -48,7 +49,7 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
       typer = new TableTyper(cells.slice(0, width), locale);
       stats = typer.stats;
       columns = Array.from({ length: width }, () => new ColumnBuilder());
-      texts = Array.from({ length: width }, () => new TextInterner());
+      texts = new Array<TextInterner | undefined>(width).fill(undefined);
       return true;
     }
     for (let j = 0; j < width; j++) {
@@ -59,7 +60,7 @@ function readRegular(text: string, lineEnd: LineEnd, locale: string | undefined)
       if (stat.takeFast(cell)) columns[j].pushNumber(stat.number);
       else {
         const value = stat.take(cell);
-        columns[j].push(typeof value === 'string' ? texts[j].intern(value) : value);
+        columns[j].push(typeof value === 'string' ? (texts[j] ??= new TextInterner()).intern(value) : value);
       }
     }
     return true;

@@ -16,11 +16,17 @@
  * four text columns went down by 15–30 % (one process, old and new alternating, 8 rounds).
  */
 const RECENT_SLOTS = 4096;
+/**
+ * The table is made once the map holds this many values: filling 4,096 slots for each text column
+ * of every pull cost ~4 % of a team server's CPU in a burst of small scheduled pulls (a view of a
+ * few dozen rows: bench/team.ts CPU profile), more than a few dozen map lookups save.
+ */
+const RECENT_AFTER = 64;
 
 export class TextInterner {
   private seen: Map<string, string> | null = new Map();
   private last = '';
-  private readonly recent: string[] = new Array<string>(RECENT_SLOTS).fill('');
+  private recent: string[] | null = null;
 
   constructor(private readonly maxDistinct = 4096) {}
 
@@ -38,6 +44,17 @@ export class TextInterner {
       this.last = s;
       return s;
     }
+    const table = this.recent;
+    if (table === null) {
+      let known = seen.get(s);
+      if (known === undefined) {
+        known = s;
+        if (seen.size >= this.maxDistinct) this.seen = null;
+        else if (seen.set(s, s).size >= RECENT_AFTER) this.recent = new Array<string>(RECENT_SLOTS).fill('');
+      }
+      this.last = known;
+      return known;
+    }
     const n = s.length;
     // Length and four characters, mixed by a multiply (Fibonacci hashing) so that names alike
     // in those characters still spread over the whole table.
@@ -48,7 +65,7 @@ export class TextInterner {
             (n << 24) ^ (s.charCodeAt(0) << 16) ^ (s.charCodeAt(n >> 1) << 8) ^ s.charCodeAt(n - 1) ^ (s.charCodeAt(n >> 2) << 4),
             0x9e3779b1,
           ) >>> 20;
-    const recent = this.recent[slot];
+    const recent = table[slot];
     if (s === recent) {
       this.last = recent;
       return recent;
@@ -59,7 +76,7 @@ export class TextInterner {
       else seen.set(s, s);
       known = s;
     }
-    this.recent[slot] = known;
+    table[slot] = known;
     this.last = known;
     return known;
   }

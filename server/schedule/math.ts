@@ -186,6 +186,13 @@ export function missedRunsSince(spec: ScheduleSpec, lastRunAt: Date, now: Date):
   if (Number.isNaN(lastRunAt.getTime()) || Number.isNaN(now.getTime())) throw new RangeError('lastRunAt and now must be valid dates.');
   const nextAfterNow = () => nextRuns(spec, now, 1)[0] ?? null;
   if (lastRunAt.getTime() >= now.getTime()) return { due: null, missed: 0, capped: false, next: nextAfterNow() };
+  // Nothing missed (the usual case: the handled slot is the spec's latest time): the run after the
+  // slot, remembered per spec and slot (nextRunAfter), is already after now. The schedules of one
+  // due minute share both, so an instance checking 1,000 of them after a burst walks once, not
+  // 1,000 times (bench/team.ts CPU profile: ~15 % of an instance's CPU in the burst).
+  const first = nextRunAfter(spec, lastRunAt);
+  if (first === null) return { due: null, missed: 0, capped: false, next: null };
+  if (first.getTime() > now.getTime()) return { due: null, missed: 0, capped: false, next: first };
   let missed = 0;
   let due: Date | null = null;
   // The runs after lastRunAt increase strictly, so the first one after `now` is `next`: one walk

@@ -59,6 +59,11 @@ export interface QueueSettings {
   /** Runs one instance takes at once. Default 20. */
   workers?: number;
   /**
+   * How long a run's end may wait for more room before the next fetch, while jobs are queued and
+   * this instance has runs going (fetchLoop). Default 25 ms; the tests set it.
+   */
+  gatherMs?: number;
+  /**
    * How long before a due time it is put on the queue (to start at that time); 0: only when it
    * comes. Default twice maintenanceSeconds, so every instance's resync sees each time within the
    * lead at least once.
@@ -79,7 +84,7 @@ export interface QueueSettings {
  *    while their statement runs, never during a run, so the pool need not grow with the workers; PostgreSQL's
  *    max_connections (default 100) must cover this pool plus the store's (10) on every instance.
  */
-const DEFAULTS = { runMinutes: 15, maintenanceSeconds: 60, pollingSeconds: 2, workers: 20, poolMax: 10 } as const;
+const DEFAULTS = { runMinutes: 15, maintenanceSeconds: 60, pollingSeconds: 2, workers: 20, poolMax: 10, gatherMs: 25 } as const;
 
 export interface QueueRunnerOptions extends RunnerOptions {
   queue: QueueSettings;
@@ -254,7 +259,12 @@ export class QueueScheduleRunner implements ScheduleRunner {
       await this.sweep();
       const schedules = await this.options.schedules.all();
       await Promise.all(schedules.map((schedule) => this.timers.check(schedule.id)));
-      this.fetching = this.fetchLoop(boss, queue.workers ?? DEFAULTS.workers, (queue.pollingSeconds ?? DEFAULTS.pollingSeconds) * 1000);
+      this.fetching = this.fetchLoop(
+        boss,
+        queue.workers ?? DEFAULTS.workers,
+        (queue.pollingSeconds ?? DEFAULTS.pollingSeconds) * 1000,
+        queue.gatherMs ?? DEFAULTS.gatherMs,
+      );
       this.sweeper = setInterval(
         () => void this.sweep().then(() => this.resync()),
         (queue.maintenanceSeconds ?? DEFAULTS.maintenanceSeconds) * 1000,
@@ -380,14 +390,30 @@ export class QueueScheduleRunner implements ScheduleRunner {
    * queue is empty it waits for a wake (a job sent here) or the polling interval (jobs sent by other
    * instances). Never more than `capacity` jobs active here, so a kill -9 strands at most that many
    * until their expiry (docs/queue.md).
+   *
+   * While jobs are queued (the last fetch filled all the room it asked for) and runs are going
+   * here, the room one run's end makes is gathered: the fetch waits until a quarter of the
+   * capacity is free, or `gatherMs` at most. In a burst (bench/team.ts: 60 workers on 20 export
+   * slots) a run's end otherwise fetched one or two jobs (0.4 fetches per run, each a SKIP LOCKED
+   * scan of the queue); meanwhile three quarters of the workers or more still have runs going, and
+   * the queue drains at the speed of the runs. An instance with nothing running, or a queue found
+   * short, fetches at once.
    */
-  private async fetchLoop(boss: PgBoss, capacity: number, pollingMs: number): Promise<void> {
+  private async fetchLoop(boss: PgBoss, capacity: number, pollingMs: number, gatherMs: number): Promise<void> {
+    const gatherRoom = Math.max(1, Math.floor(capacity / 4));
+    let queued = false;
     while (this.started) {
       this.wokenMeanwhile = false;
+      if (queued && gatherMs > 0 && this.taken.size > 0 && capacity - this.taken.size < gatherRoom) {
+        await this.gather(capacity - gatherRoom, gatherMs);
+        if (!this.started) return;
+        this.wokenMeanwhile = false;
+      }
       const room = capacity - this.taken.size;
       if (room > 0) {
         try {
           const jobs = await boss.fetch<PullJobData>(PULL_QUEUE, { batchSize: room, includeMetadata: true });
+          queued = jobs.length === room;
           for (const job of jobs) this.takeJob(boss, job);
         } catch (err) {
           this.log.warn({ err }, 'could not fetch jobs from the queue; trying again at the next poll');
@@ -399,6 +425,21 @@ export class QueueScheduleRunner implements ScheduleRunner {
       if (this.wokenMeanwhile) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, room > 0 ? pollingMs : 2 ** 31 - 1);
+        this.wakeFetcher = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeFetcher = undefined;
+    }
+  }
+
+  /** Waits (for the ends of runs) until at most `taken` jobs run here, `ms` at most, or the runner stops. */
+  private async gather(taken: number, ms: number): Promise<void> {
+    const until = performance.now() + ms;
+    for (let left = ms; this.started && this.taken.size > taken && left > 0; left = until - performance.now()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
         this.wakeFetcher = () => {
           clearTimeout(timer);
           resolve();
@@ -639,6 +680,9 @@ export class QueueScheduleRunner implements ScheduleRunner {
         run,
         now: () => this.clock.now(),
         signal: entry.abort.signal,
+        // The history limit as the run began (not read again: one statement less per run); a limit
+        // changed meanwhile applies from the next run. A success trims in its own statement.
+        historyLimit: schedule.historyLimit,
         interrupted: () =>
           (tooLong ? runTooLong(this.runSeconds) : entry.reason === 'stopping' ? runInterruptedRetrying() : runInterrupted()).toApiError(),
       });
@@ -650,9 +694,8 @@ export class QueueScheduleRunner implements ScheduleRunner {
       } else {
         log.info({ rows: outcome.run?.rowCount, ms: outcome.run?.durationMs }, 'scheduled pull stored');
       }
-      // The history limit as the run began (not read again: one statement less per run); a limit
-      // changed meanwhile applies from the next run. A schedule deleted meanwhile took its runs along.
-      await this.options.snapshots.trim(schedule.id, schedule.historyLimit, run.id);
+      // A run that did not succeed trims here. A schedule deleted meanwhile took its runs along.
+      if (outcome.run?.status !== 'succeeded') await this.options.snapshots.trim(schedule.id, schedule.historyLimit, run.id);
       return outcome.run;
     } catch (err) {
       log.error({ err }, 'scheduled run could not be recorded');

@@ -16,6 +16,8 @@ export interface RecordOptions {
   signal: AbortSignal;
   /** What an aborted run records; default run-interrupted ("the next scheduled time runs it again"). */
   interrupted?: () => ApiErrorBody;
+  /** The schedule's history limit, applied with the success (SnapshotResult.history); a failed run is not trimmed here. */
+  historyLimit?: number;
 }
 
 export interface RecordOutcome {
@@ -95,6 +97,7 @@ export async function recordSnapshot(messages: AsyncIterable<StreamMessage>, opt
           truncated: m.truncated,
           warnings: m.warnings,
           finishedAt: now(),
+          ...(options.historyLimit !== undefined ? { history: { scheduleId: run.scheduleId, keep: options.historyLimit } } : {}),
         });
         return { run: done };
       } else if (m.kind === 'error') {

@@ -14,6 +14,7 @@ import type { DiffSummary } from '../../common/diff/compare.js';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
+import { TickBatcher } from '../schedule/batcher.js';
 import { ONE_RUNNING_INDEX } from './running-runs.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 
@@ -55,6 +56,11 @@ export interface SnapshotResult {
   changes?: DiffSummary;
   /** What the run's writer stored (SnapshotWriter.finish): recorded with the success, in the same statement. */
   stored: StoredSnapshot;
+  /**
+   * The schedule's history limit: the runs beyond the newest `keep` go with the success (`trim`'s
+   * rule, in the same statement on PostgreSQL), and `trim` need not be called for this run.
+   */
+  history?: { scheduleId: string; keep: number };
 }
 
 /** What a run's writer stored, counting `last` (its final batch, which `succeed` stores with the success). */
@@ -78,8 +84,8 @@ export interface SnapshotWriter {
 export interface SnapshotStore {
   begin(scheduleId: string, start: RunStart): Promise<RunRecord>;
   writer(runId: string, columnCount: number): SnapshotWriter;
-  /** `run`: the record `begin` answered (its start gives the duration without reading it again). */
-  succeed(run: Pick<RunRecord, 'id' | 'startedAt'>, result: SnapshotResult): Promise<RunRecord>;
+  /** `run`: the record `begin` answered (the succeeded record is made from it and `result`, not read back). */
+  succeed(run: BegunRun, result: SnapshotResult): Promise<RunRecord>;
   /** Marks the run failed and drops any rows it stored. */
   fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined>;
   /** Runs still marked running (the server stopped during them) become failures; returns how many. */
@@ -110,6 +116,23 @@ export interface SnapshotStore {
    * (its place in the schedule's history is `keep` or less), nothing to delete, and no query.
    */
   trim(scheduleId: string, keep: number, after?: string): Promise<number>;
+}
+
+/** What `begin` wrote of a run: the rest of its record comes with its end. */
+export type BegunRun = Pick<RunRecord, 'id' | 'scheduleId' | 'trigger' | 'startedAt' | 'scheduledFor' | 'missed' | 'attempt'>;
+
+/** A run's record as `begin` wrote it and toRecord would read it back (attempt 1 is not shown). */
+function begunRecord(run: BegunRun): RunRecord {
+  return {
+    id: run.id,
+    scheduleId: run.scheduleId,
+    trigger: run.trigger,
+    status: 'running',
+    startedAt: run.startedAt,
+    ...(run.scheduledFor !== undefined ? { scheduledFor: run.scheduledFor } : {}),
+    ...(run.missed !== undefined ? { missed: run.missed } : {}),
+    ...(run.attempt !== undefined && run.attempt > 1 ? { attempt: run.attempt } : {}),
+  };
 }
 
 /**
@@ -237,17 +260,102 @@ export class SqlSnapshotStore implements SnapshotStore {
    */
   private readonly begun = new Map<string, number>();
 
+  /**
+   * Runs begun in one turn of the event loop (the jobs of one fetch of the queue runner) in one
+   * statement on PostgreSQL (beginMany); each caller gets its record or its own error.
+   */
+  private readonly begins = new TickBatcher<{ scheduleId: string; start: RunStart }, { run?: RunRecord; err?: unknown }>((items) =>
+    this.beginMany(items),
+  );
+
   constructor(private readonly sql: Sql) {}
 
   async begin(scheduleId: string, start: RunStart): Promise<RunRecord> {
+    if (!this.sql.modifyingWith) return this.beginOne(scheduleId, start);
+    const { run, err } = await this.begins.add({ scheduleId, start });
+    if (!run) throw err;
+    return run;
+  }
+
+  /**
+   * One INSERT of every run asked together (the rows from a JSON array: one prepared statement for
+   * any count, https://www.postgresql.org/docs/current/functions-json.html, jsonb_to_recordset),
+   * each run's place taken as in beginOne. A run refused by a unique index (its schedule has a run
+   * going, or another instance took the same place at once) is left out (ON CONFLICT DO NOTHING,
+   * https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT) and begun alone, which
+   * tells which it was; when the statement fails (a schedule deleted meanwhile), each is begun alone.
+   * In the team bench's burst (bench/team.ts) a fetch of jobs began its runs with one statement each.
+   */
+  private async beginMany(items: { scheduleId: string; start: RunStart }[]): Promise<{ run?: RunRecord; err?: unknown }[]> {
+    const alone = (item: { scheduleId: string; start: RunStart }) =>
+      this.beginOne(item.scheduleId, item.start).then(
+        (run) => ({ run }),
+        (err: unknown) => ({ err }),
+      );
+    if (items.length === 1) return [await alone(items[0]!)];
+    const rows = items.map(({ scheduleId, start }) => ({
+      id: randomUUID(),
+      schedule_id: scheduleId,
+      trigger: start.trigger,
+      scheduled_for: start.scheduledFor?.toISOString() ?? null,
+      missed: start.missed ?? null,
+      started_at: start.startedAt.toISOString(),
+      job_id: start.jobId ?? null,
+      attempt: start.attempt ?? null,
+    }));
+    let inserted: Map<string, number>;
+    try {
+      const answer = await this.sql.all<{ id: string; seq: number }>(
+        `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at, job_id, attempt)
+         SELECT v.id, v.schedule_id, (SELECT COALESCE(MAX(r.seq), 0) + 1 FROM schedule_runs r WHERE r.schedule_id = v.schedule_id),
+                v.trigger, 'running', v.scheduled_for, v.missed, v.started_at, v.job_id, v.attempt
+           FROM jsonb_to_recordset(?::jsonb) AS v(id text, schedule_id text, trigger text, scheduled_for timestamptz, missed integer,
+                                                  started_at timestamptz, job_id text, attempt integer)
+         ON CONFLICT DO NOTHING
+         RETURNING id, seq`,
+        [JSON.stringify(rows)],
+      );
+      inserted = new Map(answer.map((r) => [r.id, r.seq]));
+    } catch {
+      return Promise.all(items.map(alone));
+    }
+    return Promise.all(
+      items.map((item, i) => {
+        const seq = inserted.get(rows[i]!.id);
+        if (seq === undefined) return alone(item);
+        return { run: this.begunHere(rows[i]!.id, seq, item.scheduleId, item.start) };
+      }),
+    );
+  }
+
+  /** The record of a run this store began, its place in the history remembered (`begun`). */
+  private begunHere(id: string, seq: unknown, scheduleId: string, start: RunStart): RunRecord {
+    if (typeof seq === 'number') {
+      this.begun.set(id, seq);
+      if (this.begun.size > BEGUN_CAP) this.begun.delete(this.begun.keys().next().value!);
+    }
+    return begunRecord({
+      id,
+      scheduleId,
+      trigger: start.trigger,
+      startedAt: start.startedAt.toISOString(),
+      scheduledFor: start.scheduledFor?.toISOString(),
+      missed: start.missed,
+      attempt: start.attempt,
+    });
+  }
+
+  private async beginOne(scheduleId: string, start: RunStart): Promise<RunRecord> {
     const id = randomUUID();
     // RETURNING (PostgreSQL, and SQLite since 3.35: https://www.sqlite.org/lang_returning.html): the
-    // record in the same statement, one round trip per run in a burst of scheduled runs.
+    // run's place in the history in the same statement, one round trip per run in a burst of
+    // scheduled runs. The rest of the record is what was written (not read back: 20 columns
+    // described and parsed per run, bench/team.ts CPU profile).
     const insert = () =>
-      this.sql.get<RunRow>(
+      this.sql.get<Pick<RunRow, 'seq'>>(
         `INSERT INTO schedule_runs (id, schedule_id, seq, trigger, status, scheduled_for, missed, started_at, job_id, attempt)
          VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM schedule_runs WHERE schedule_id = ?), ?, 'running', ?, ?, ?, ?, ?)
-         RETURNING *`,
+         RETURNING seq`,
         [
           id,
           scheduleId,
@@ -265,12 +373,7 @@ export class SqlSnapshotStore implements SnapshotStore {
     // them succeeds, so the limit is the most contenders we expect for one schedule at once.
     for (let attempt = 1; ; attempt++) {
       try {
-        const row = (await insert())!;
-        if (typeof row.seq === 'number') {
-          this.begun.set(id, row.seq);
-          if (this.begun.size > BEGUN_CAP) this.begun.delete(this.begun.keys().next().value!);
-        }
-        return toRecord(row);
+        return this.begunHere(id, (await insert())!.seq, scheduleId, start);
       } catch (err) {
         // The "one running run per schedule" index (running-runs.ts): someone else's run is going.
         if (isOneRunningViolation(err)) throw new RunInProgressError(scheduleId);
@@ -310,14 +413,17 @@ export class SqlSnapshotStore implements SnapshotStore {
     };
   }
 
-  async succeed(run: Pick<RunRecord, 'id' | 'startedAt'>, result: SnapshotResult): Promise<RunRecord> {
+  async succeed(run: BegunRun, result: SnapshotResult): Promise<RunRecord> {
     const last = result.stored.last;
+    // RETURNING id: the run still exists. The record is the run as begun and what is written now.
     const update = `UPDATE schedule_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, row_count = ?, truncated = ?,
          columns_json = ?, source = ?, warnings_json = ?, changes_json = ?, batch_count = ?, stored_bytes = ? WHERE id = ?
-       RETURNING *`;
+       RETURNING id`;
+    const finishedAt = result.finishedAt.toISOString();
+    const durationMs = elapsed(run.startedAt, result.finishedAt);
     const values = [
-      result.finishedAt.toISOString(),
-      elapsed(run.startedAt, result.finishedAt),
+      finishedAt,
+      durationMs,
       result.rowCount,
       result.truncated ? 1 : 0,
       JSON.stringify(result.columns),
@@ -329,16 +435,49 @@ export class SqlSnapshotStore implements SnapshotStore {
       run.id,
     ];
     const batch = last ? [run.id, last.seq, last.rows.length, last.data] : [];
-    let row: RunRow | undefined;
-    if (last && this.sql.modifyingWith) {
-      // The final batch and the success in one statement (a WITH that inserts, then the update).
-      row = await this.sql.get<RunRow>(`WITH batch AS (${INSERT_BATCH}) ${update}`, [...batch, ...values]);
+    const history = result.history;
+    const trimming = history !== undefined && this.mayTrim(run.id, history.keep);
+    let row: Pick<RunRow, 'id'> | undefined;
+    if (this.sql.modifyingWith && (last || trimming)) {
+      // The final batch, the trim and the success in one statement (a WITH of data-modifying
+      // statements, then the update). Every part sees the rows as they were before the statement
+      // (https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING): the
+      // run is still 'running' to the DELETE, so it neither deletes it nor needs the latest-success
+      // guard of TRIM_SQL — once this update lands, the run is the latest success and the newest run.
+      const parts = [...(last ? [`batch AS (${INSERT_BATCH})`] : []), ...(trimming ? [`trimmed AS (${TRIM_WITH_SUCCESS})`] : [])];
+      const trimValues = trimming ? [history.scheduleId, history.scheduleId, Math.max(1, history.keep)] : [];
+      row = await this.sql.get<Pick<RunRow, 'id'>>(`WITH ${parts.join(', ')} ${update}`, [...batch, ...trimValues, ...values]);
     } else {
       if (last) await this.sql.run(INSERT_BATCH, batch);
-      row = await this.sql.get<RunRow>(update, values);
+      row = await this.sql.get<Pick<RunRow, 'id'>>(update, values);
+      if (row && trimming)
+        await this.sql.run(TRIM_SQL, [history.scheduleId, history.scheduleId, Math.max(1, history.keep), history.scheduleId]);
     }
     if (!row) throw new Error(`Run ${run.id} no longer exists.`);
-    return toRecord(row);
+    // As toRecord reads it back (test/server/store/schedules.test.ts compares the two).
+    return {
+      ...begunRecord(run),
+      status: 'succeeded',
+      finishedAt,
+      durationMs,
+      rowCount: result.rowCount,
+      truncated: result.truncated,
+      columns: result.columns,
+      ...(result.source !== undefined ? { source: result.source } : {}),
+      ...(result.warnings?.length ? { warnings: result.warnings } : {}),
+      storedBytes: result.stored.bytes,
+      ...(result.changes ? { changes: result.changes } : {}),
+    };
+  }
+
+  /**
+   * Whether older runs may have to go after `after` (the run that just ended; forgotten here): not
+   * when this store began it and its place in the history is `keep` or less (see `begun`).
+   */
+  private mayTrim(after: string, keep: number): boolean {
+    const seq = this.begun.get(after);
+    this.begun.delete(after);
+    return !(seq !== undefined && seq <= Math.max(1, keep));
   }
 
   async fail(runId: string, error: ApiErrorBody, finishedAt: Date): Promise<RunRecord | undefined> {
@@ -413,15 +552,22 @@ export class SqlSnapshotStore implements SnapshotStore {
   }
 
   async trim(scheduleId: string, keep: number, after?: string): Promise<number> {
-    const seq = after === undefined ? undefined : this.begun.get(after);
-    if (after !== undefined) this.begun.delete(after);
-    if (seq !== undefined && seq <= Math.max(1, keep)) return 0;
-    return this.sql.run(
-      `DELETE FROM schedule_runs
-        WHERE schedule_id = ? AND status != 'running'
-          AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)
-          AND id IS DISTINCT FROM (SELECT id FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1)`,
-      [scheduleId, scheduleId, Math.max(1, keep), scheduleId],
-    );
+    if (after !== undefined && !this.mayTrim(after, keep)) return 0;
+    return this.sql.run(TRIM_SQL, [scheduleId, scheduleId, Math.max(1, keep), scheduleId]);
   }
 }
+
+/** The runs beyond the newest `keep`, except the latest success (trim). */
+const TRIM_SQL = `DELETE FROM schedule_runs
+        WHERE schedule_id = ? AND status != 'running'
+          AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)
+          AND id IS DISTINCT FROM (SELECT id FROM schedule_runs WHERE schedule_id = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1)`;
+
+/**
+ * TRIM_SQL inside the statement that records a success (succeed): the run succeeding is the newest
+ * (the only running run of its schedule, begun last) and so within the newest `keep` (≥ 1), and it
+ * becomes the latest success, which the guard of TRIM_SQL would protect: no guard needed.
+ */
+const TRIM_WITH_SUCCESS = `DELETE FROM schedule_runs
+        WHERE schedule_id = ? AND status != 'running'
+          AND id NOT IN (SELECT id FROM schedule_runs WHERE schedule_id = ? ORDER BY seq DESC LIMIT ?)`;

@@ -25,6 +25,7 @@ import { hostname } from 'node:os';
 
 import type pg from 'pg';
 
+import { TickBatcher } from '../schedule/batcher.js';
 import type { Logger } from '../tableau/http.js';
 import type { ExportSlots } from '../tableau/limiter.js';
 
@@ -81,23 +82,25 @@ interface Waiter {
   fail: (err: unknown) => void;
 }
 
+/** Tickets granted before their take's answer kept at most (SharedExportSlots.early). */
+const EARLY_CAP = 1_000;
+
+/** What one caller asks of the site's next exchange: a new ticket, or a row (slot or ticket) released. */
+type SlotCall = { take: true } | { release: number };
+
 interface SiteQueue {
   waiters: Map<number, Waiter>;
   poll?: NodeJS.Timeout;
 }
 
 /**
- * The statements, each one round trip (postgres.ts migration 13), named so that PostgreSQL parses
- * and plans them once per connection (https://node-postgres.com/features/queries#prepared-statements).
+ * The statements, each one round trip (postgres.ts migrations 13, 14), named so that PostgreSQL
+ * parses and plans them once per connection (https://node-postgres.com/features/queries#prepared-statements).
  * Each answers with this instance's tickets it granted (the others are NOTIFYed).
  */
-const TAKE = {
-  name: 'tableau_slots_take',
-  text: 'SELECT ticket, granted FROM tableau_slots_take($1, $2, $3, $4, $5, $6, $7)',
-};
-const RELEASE = {
-  name: 'tableau_slots_release',
-  text: 'SELECT id FROM tableau_slots_release($1, $2::bigint[], $3, $4, $5, $6, $7) AS id',
+const EXCHANGE = {
+  name: 'tableau_slots_exchange',
+  text: 'SELECT tickets, granted FROM tableau_slots_exchange($1, $2, $3::bigint[], $4, $5, $6, $7, $8, $9)',
 };
 const POLL = {
   name: 'tableau_slots_poll',
@@ -117,6 +120,13 @@ export class SharedExportSlots {
   private closed = false;
   /** Releases on their way to the database: close() waits for them before the pool ends. */
   private readonly freeing = new Set<Promise<unknown>>();
+  /**
+   * Per site, the takes and releases asked in one turn of the event loop, sent together
+   * (TickBatcher, batcher.ts): one statement and one turn of the site's lock for several exports'
+   * take and release (a burst of scheduled pulls: bench/team.ts). Not held behind the previous
+   * exchange: a release hands its slot on at once.
+   */
+  private readonly exchanges = new Map<string, TickBatcher<SlotCall, number | undefined>>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -187,7 +197,7 @@ export class SharedExportSlots {
     await Promise.all(
       [...bySite].map(([site, ids]) =>
         this.pool
-          .query(RELEASE.text, this.params(site, ids, undefined))
+          .query(EXCHANGE.text, [site, this.holder, ids, 0, this.settings.max, this.settings.leaseMs, SLOT_LOCKS, lockKey(site), null])
           .catch((err: unknown) => this.warn(err, 'export slots not handed back at shutdown; they free when their leases expire')),
       ),
     );
@@ -199,28 +209,59 @@ export class SharedExportSlots {
     return queue;
   }
 
-  /** The parameters of RELEASE and POLL. */
+  /** The parameters of POLL. */
   private params(site: string, ids: number[], ownKey: number | undefined): unknown[] {
     return [site, ids, this.settings.max, this.settings.leaseMs, SLOT_LOCKS, lockKey(site), ownKey ?? null];
   }
 
   /**
-   * A ticket, granted at once when a slot is free and no ticket waits ahead of it (tableau_slots_take);
+   * A ticket, granted at once when a slot is free and no ticket waits ahead of it (exchangeNow);
    * the same hand-out may grant other tickets of this instance (slots of a dead instance came back).
    */
   private async take(site: string): Promise<number> {
     // A ticket carries the liveness key once this instance holds one (the first call waits for it).
     if (this.listening) await this.listening;
-    const key = this.liveKey;
-    const { rows } = await this.pool.query<{ ticket: number; granted: string[] }>({
-      ...TAKE,
-      values: [site, this.holder, this.settings.max, this.settings.leaseMs, SLOT_LOCKS, lockKey(site), key ?? null],
+    return (await this.exchange(site).add({ take: true }))!;
+  }
+
+  private exchange(site: string): TickBatcher<SlotCall, number | undefined> {
+    let batcher = this.exchanges.get(site);
+    if (!batcher) this.exchanges.set(site, (batcher = new TickBatcher((calls) => this.exchangeNow(site, calls))));
+    return batcher;
+  }
+
+  /**
+   * One statement for the calls gathered (tableau_slots_exchange, postgres.ts migration 14): the rows
+   * released go, one ticket per take (handed to the takers in the order they asked: the older ticket
+   * to the earlier caller), then the hand-out; this instance's tickets it granted come back in the
+   * answer. Answers each take's ticket.
+   */
+  private async exchangeNow(site: string, calls: SlotCall[]): Promise<(number | undefined)[]> {
+    const released = calls.flatMap((call) => ('release' in call ? [call.release] : []));
+    const takes = calls.length - released.length;
+    const { rows } = await this.pool.query<{ tickets: string[]; granted: string[] }>({
+      ...EXCHANGE,
+      values: [
+        site,
+        this.holder,
+        released,
+        takes,
+        this.settings.max,
+        this.settings.leaseMs,
+        SLOT_LOCKS,
+        lockKey(site),
+        this.liveKey ?? null,
+      ],
     });
-    const id = Number(rows[0]!.ticket);
-    const granted = rows[0]!.granted.map(Number);
-    this.rows.set(id, { site, granted: granted.includes(id) });
-    this.granted(granted.filter((other) => other !== id));
-    return id;
+    const tickets = rows[0]!.tickets.map(Number);
+    const granted = new Set(rows[0]!.granted.map(Number));
+    for (const id of tickets) {
+      this.rows.set(id, { site, granted: granted.delete(id) || this.early.delete(id) });
+    }
+    // Older tickets of this instance granted by the same hand-out (the slots freed here, or of a dead instance).
+    this.granted([...granted].sort((x, y) => x - y)); // the older ticket's caller goes on first
+    let next = 0;
+    return calls.map((call) => ('release' in call ? undefined : tickets[next++]));
   }
 
   /**
@@ -231,7 +272,13 @@ export class SharedExportSlots {
     for (const raw of ids) {
       const id = Number(raw);
       const row = this.rows.get(id);
-      if (!row || row.granted) continue; // released meanwhile, or known already
+      if (!row) {
+        // Granted before this instance heard of the ticket: another exchange of this instance (or a
+        // NOTIFY) answered before the one that took it. Remembered for that answer (exchangeNow).
+        this.grantedEarly(id);
+        continue;
+      }
+      if (row.granted) continue; // known already
       row.granted = true;
       const queue = this.sites.get(row.site);
       const waiter = queue?.waiters.get(id);
@@ -245,6 +292,22 @@ export class SharedExportSlots {
         this.free(id);
       }
     }
+  }
+
+  /**
+   * Tickets granted before the answer that took them arrived, with when: taken by that answer
+   * (exchangeNow). A ticket released meanwhile is never answered for (ids are never reused): its
+   * entry goes after a minute, or when more than EARLY_CAP are kept.
+   */
+  private readonly early = new Map<number, number>();
+
+  private grantedEarly(id: number): void {
+    const now = Date.now();
+    for (const [old, at] of this.early) {
+      if (this.early.size < EARLY_CAP && now - at < 60_000) break;
+      this.early.delete(old);
+    }
+    this.early.set(id, now);
   }
 
   /** The poll: hands out what is free (a lost notification, a lost listener) and finds this instance's granted tickets. */
@@ -290,9 +353,8 @@ export class SharedExportSlots {
     const row = this.rows.get(id);
     if (!row) return;
     this.rows.delete(id);
-    const freeing = this.pool
-      .query<{ id: number }>({ ...RELEASE, values: this.params(row.site, [id], this.liveKey) })
-      .then(({ rows }) => this.granted(rows.map((r) => r.id)))
+    const freeing = this.exchange(row.site)
+      .add({ release: id })
       .catch((err: unknown) => this.warn(err, 'an export slot was not handed back; it frees when its lease expires'))
       .finally(() => this.freeing.delete(freeing));
     this.freeing.add(freeing);

@@ -11,6 +11,13 @@ describe('TextInterner', () => {
     expect(texts.active).toBe(true);
   });
 
+  it('makes its table of recent values once it holds 64, and answers alike before and after', () => {
+    const texts = new TextInterner();
+    const names = Array.from({ length: 200 }, (_, i) => `Customer ${i}`);
+    for (let round = 0; round < 3; round++) for (const name of names) expect(texts.intern(name.slice(0))).toBe(name);
+    expect(texts.active).toBe(true);
+  });
+
   it('stops once a column shows more different values than it is worth', () => {
     const texts = new TextInterner(8);
     for (let i = 0; i < 8; i++) texts.intern(`ID-${i}`);
@@ -21,13 +28,14 @@ describe('TextInterner', () => {
   });
 
   it('answers an equal string for any sequence, through every check (previous value, recent table, map, given up)', () => {
-    // Few distinct values, so the previous-value check, the recent table (and its collisions) and the map all answer.
+    // Few distinct values, so the previous-value check, the recent table (and its collisions) and the map all answer;
+    // up to 300 values and a limit up to 200, so a column runs both before its table is made (64 values) and after.
     const text = fc.oneof(
       fc.constantFrom('', 'a', 'West', 'East', 'Maria Rossi', 'Mario Rossi', 'US-2021-100001'),
       fc.string({ maxLength: 12 }),
     );
     fc.assert(
-      fc.property(fc.array(text, { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), (values, maxDistinct) => {
+      fc.property(fc.array(text, { maxLength: 300 }), fc.integer({ min: 1, max: 200 }), (values, maxDistinct) => {
         const texts = new TextInterner(maxDistinct);
         for (const v of values) expect(texts.intern(v.slice(0))).toBe(v);
       }),

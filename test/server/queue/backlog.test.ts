@@ -6,8 +6,9 @@
  */
 import pg from 'pg';
 
+import type { ScheduledPull } from '../../../server/schedule/runner.js';
 import type { ScheduleRecord } from '../../../server/store/schedules.js';
-import { blockingPull } from '../schedule/fixtures.js';
+import { blockingPull, COLUMNS, makeRows } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
 import { adminUrl, skipReason, teamDatabase, until } from './support.js';
 
@@ -73,5 +74,53 @@ describe.skipIf(!adminUrl)(`a backlog on the job queue${adminUrl ? '' : ` (skipp
     blocking.release();
     const succeeded = async () => (await Promise.all(created.map((s) => db.snapshots.last(s.id)))).filter((r) => r?.status === 'succeeded');
     await until(async () => (await succeeded()).length === 7, 20_000, 'all seven to run');
+  });
+
+  it('with jobs queued and runs going, a run ending alone waits for a second (a quarter of the room) to fetch both at once; alone, at most gatherMs', async () => {
+    const clock = new ManualSchedulerClock(T0);
+    const db = await teamDatabase(clock);
+    // Each run held until its own release.
+    const gates: Array<() => void> = [];
+    const pull: ScheduledPull = async function* () {
+      const gate = new Promise<void>((resolve) => gates.push(resolve));
+      yield { kind: 'meta', columns: COLUMNS };
+      await gate;
+      yield { kind: 'rows', rows: makeRows(2) };
+      yield { kind: 'end', rowCount: 2, truncated: false };
+    };
+    // 8 workers: a quarter is 2. The window is long here so that the test cannot race it.
+    const gatherMs = 3_000;
+    const instance = await db.instance(pull, { queue: { workers: 8, pollingSeconds: 30, gatherMs } });
+    await instance.runner.start();
+    const created: ScheduleRecord[] = [];
+    for (let i = 0; i < 11; i++) created.push(await db.schedules.create(db.session, db.newSchedule({ name: `s${i}` })));
+    for (const s of created) await instance.runner.upsert(s);
+    clock.advanceTo(DUE);
+    await until(() => gates.length === 8, 20_000, 'eight runs to start');
+    const succeeded = async () => (await Promise.all(created.map((s) => db.snapshots.last(s.id)))).filter((r) => r?.status === 'succeeded');
+    gates[0]();
+    await until(async () => (await succeeded()).length === 1, 20_000, 'the first run to end');
+    expect(gates.length).toBe(8); // one free place: gathering
+    gates[1]();
+    await until(() => gates.length === 10, 20_000, 'two more runs to start');
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const fetched = (
+        await client.query<{ at: Date }>(
+          `SELECT started_on AS at FROM pgboss.job WHERE name = 'scheduled-pull' AND started_on IS NOT NULL ORDER BY started_on`,
+        )
+      ).rows.map((r) => r.at.getTime());
+      expect(fetched.slice(8, 10)).toEqual([fetched[8], fetched[8]]); // the two in one fetch (one statement: one now())
+    } finally {
+      await client.end();
+    }
+    // One run ends and no other: the last job is fetched after the window, not at the next poll (30 s).
+    const ended = performance.now();
+    gates[2]();
+    await until(() => gates.length === 11, 20_000, 'the last run to start');
+    expect(performance.now() - ended).toBeLessThan(gatherMs + 10_000);
+    for (const release of gates) release();
+    await until(async () => (await succeeded()).length === 11, 20_000, 'all eleven to run');
   });
 });

@@ -1,7 +1,7 @@
 /** Batcher (server/schedule/batcher.ts): calls arriving while a write is on its way share the next write. */
 import { describe, expect, it } from 'vitest';
 
-import { Batcher } from '../../../server/schedule/batcher.js';
+import { Batcher, TickBatcher } from '../../../server/schedule/batcher.js';
 
 /** A write that stays pending until the test lets it finish (or fail). */
 function heldWrites() {
@@ -63,5 +63,19 @@ describe('Batcher', () => {
 
   it('refuses a max that is not a positive whole number', () => {
     expect(() => new Batcher<number>(async () => [], 0)).toThrow(RangeError);
+  });
+
+  it('TickBatcher: the calls of one turn go in one write, the next turn in its own without waiting for the first; a failure reaches its batch only', async () => {
+    const { writes, write } = heldWrites();
+    const batcher = new TickBatcher<number>(write);
+    const first = [1, 2].map((n) => batcher.add(n));
+    await turn();
+    const second = batcher.add(3);
+    await turn();
+    expect(writes.map((w) => w.items)).toEqual([[1, 2], [3]]); // both on their way at once
+    writes[1].fail(new Error('refused'));
+    await expect(second).rejects.toThrow('refused');
+    writes[0].finish();
+    await Promise.all(first);
   });
 });

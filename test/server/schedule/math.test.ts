@@ -110,6 +110,20 @@ describe('missedRunsSince (a missed schedule runs once)', () => {
     expect(r.next).toEqual(at('2025-01-14T07:00:00Z'));
   });
 
+  it('the same slot asked again later (its next time remembered): nothing missed, then one missed', () => {
+    const slot = at('2025-02-10T07:00:00Z');
+    expect(missedRunsSince(daily, slot, at('2025-02-10T09:00:00Z'))).toEqual({
+      due: null,
+      missed: 0,
+      capped: false,
+      next: at('2025-02-11T07:00:00Z'),
+    });
+    const later = missedRunsSince(daily, slot, at('2025-02-11T08:00:00Z'));
+    expect(later).toEqual({ due: at('2025-02-11T07:00:00Z'), missed: 1, capped: false, next: at('2025-02-12T07:00:00Z') });
+    later.next!.setTime(0);
+    expect(missedRunsSince(daily, slot, at('2025-02-10T10:00:00Z')).next).toEqual(at('2025-02-11T07:00:00Z'));
+  });
+
   it('a run exactly at now counts as due', () => {
     const r = missedRunsSince(daily, at('2025-01-10T07:00:00Z'), at('2025-01-11T07:00:00Z'));
     expect(r).toMatchObject({ due: at('2025-01-11T07:00:00Z'), missed: 1 });

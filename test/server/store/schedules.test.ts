@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { CellValue } from '../../../common/stream.js';
 import { createSecretBox } from '../../../server/store/crypto.js';
 import { type NewSchedule, SqlScheduleStore } from '../../../server/store/schedules.js';
-import { SnapshotGoneError, SqlSnapshotStore } from '../../../server/store/snapshots.js';
+import { RunInProgressError, SnapshotGoneError, SqlSnapshotStore } from '../../../server/store/snapshots.js';
 import type { Sql } from '../../../server/store/sql.js';
 import { collectRows, COLUMNS, hourly } from '../schedule/fixtures.js';
 import { ManualSchedulerClock } from '../schedule/manual-clock.js';
@@ -133,6 +133,132 @@ describeEachStore('schedules and snapshots', (backend) => {
     // A run this store did not begin (another instance's): looked up and trimmed as before.
     const elsewhere = await new SqlSnapshotStore(sql).begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     expect((await snapshots.latestSucceeded(schedule.id, elsewhere.id))?.id).toBe(third.run.id);
+  });
+
+  it('runs begun together: one statement on PostgreSQL, and each caller its own record or its own refusal', async () => {
+    const { schedule, schedules, session, newSchedule, sql, clock } = await setup(backend);
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push(await schedules.create(session, newSchedule({ name: `other ${i}` })));
+    const statements: string[] = [];
+    const counted: Sql = {
+      ...sql,
+      all: (q, p) => (statements.push(q), sql.all(q, p)),
+      get: (q, p) => (statements.push(q), sql.get(q, p)),
+      run: (q, p) => (statements.push(q), sql.run(q, p)),
+    };
+    const snapshots = new SqlSnapshotStore(counted);
+    const busy = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    statements.length = 0;
+    const outcomes = await Promise.allSettled(
+      [schedule, ...others].map((s, i) =>
+        snapshots.begin(s.id, { trigger: 'schedule', startedAt: clock.now(), scheduledFor: clock.now(), jobId: `job-${i}`, attempt: 1 }),
+      ),
+    );
+    // The schedule with a run going: refused alone; the four others begun.
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.any(RunInProgressError) });
+    const begun = outcomes.slice(1).map((o) => (o.status === 'fulfilled' ? o.value : undefined));
+    for (const [i, run] of begun.entries()) {
+      expect(run).toEqual(await snapshots.get(run!.id));
+      expect(run).toMatchObject({ scheduleId: others[i]!.id, status: 'running' });
+    }
+    // PostgreSQL: the five in one statement, then the refused one alone (which tells why). SQLite: one each.
+    expect(statements.filter((q) => q.includes('INSERT INTO schedule_runs'))).toHaveLength(sql.modifyingWith ? 2 : 5);
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([busy.id]);
+  });
+
+  it('runs begun together with one for a schedule gone meanwhile: that one fails, the others begin', async () => {
+    const { schedule, snapshots, clock } = await setup(backend);
+    const outcomes = await Promise.allSettled(
+      [schedule.id, 'a-schedule-deleted-meanwhile'].map((id) => snapshots.begin(id, { trigger: 'schedule', startedAt: clock.now() })),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await snapshots.list(schedule.id)).map((r) => r.status)).toEqual(['running']);
+  });
+
+  it('begin and succeed answer the record as it is read back, without reading it', async () => {
+    const { schedule, snapshots, clock } = await setup(backend);
+    const plain = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
+    expect(plain).toEqual(await snapshots.get(plain.id));
+    const empty = await snapshots.writer(plain.id, COLUMNS.length).finish();
+    const plainDone = await snapshots.succeed(plain, {
+      stored: empty,
+      columns: COLUMNS,
+      rowCount: 0,
+      truncated: false,
+      finishedAt: clock.now(),
+    });
+    expect(plainDone).toEqual(await snapshots.get(plain.id));
+    clock.advance(1000);
+    const run = await snapshots.begin(schedule.id, {
+      trigger: 'catch-up',
+      startedAt: clock.now(),
+      scheduledFor: new Date(clock.now().getTime() - 60_000),
+      missed: 3,
+      jobId: '5e0a0c1e-0000-4000-8000-000000000001',
+      attempt: 2,
+    });
+    expect(run).toEqual(await snapshots.get(run.id));
+    const writer = snapshots.writer(run.id, COLUMNS.length);
+    await writer.add([['a', 1, true]]);
+    const stored = await writer.finish();
+    clock.advance(1500);
+    const done = await snapshots.succeed(run, {
+      stored,
+      columns: COLUMNS,
+      source: 'Superstore / Orders',
+      rowCount: 1,
+      truncated: true,
+      warnings: ['w'],
+      changes: { compared: true, keys: ['Region'], keyGuessed: true, added: 1, removed: 0, changed: 0, unchanged: 0, notes: [] },
+      finishedAt: clock.now(),
+    });
+    expect(done).toEqual(await snapshots.get(run.id));
+    expect(done).toMatchObject({ status: 'succeeded', durationMs: 1500, attempt: 2, missed: 3, truncated: true });
+  });
+
+  it('a success given the history limit trims with it (one statement with the final batch on PostgreSQL), as trim would after it', async () => {
+    const { schedule, sql, clock } = await setup(backend);
+    const statements: string[] = [];
+    const counted: Sql = {
+      ...sql,
+      all: (q, p) => (statements.push(q), sql.all(q, p)),
+      get: (q, p) => (statements.push(q), sql.get(q, p)),
+      run: (q, p) => (statements.push(q), sql.run(q, p)),
+    };
+    const snapshots = new SqlSnapshotStore(counted);
+    const history = { scheduleId: schedule.id, keep: 2 };
+    const oneRun = async (outcome: 'succeed' | 'fail') => {
+      const run = await snapshots.begin(schedule.id, { trigger: 'schedule', startedAt: clock.now() });
+      const writer = snapshots.writer(run.id, COLUMNS.length);
+      await writer.add([['a', 1, true]]);
+      const stored = await writer.finish();
+      const before = statements.length;
+      if (outcome === 'succeed')
+        await snapshots.succeed(run, { stored, columns: COLUMNS, rowCount: 1, truncated: false, finishedAt: clock.now(), history });
+      else {
+        await snapshots.fail(run.id, { code: 'incomplete', message: 'The stream ended early.' }, clock.now());
+        await snapshots.trim(schedule.id, 2, run.id);
+      }
+      clock.advance(1000);
+      return { id: run.id, statements: statements.slice(before) };
+    };
+    const first = await oneRun('succeed');
+    const second = await oneRun('fail');
+    // Within the limit: the success's own statement(s), no DELETE.
+    expect(first.statements.some((q) => /DELETE/.test(q))).toBe(false);
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([second.id, first.id]);
+    const third = await oneRun('succeed');
+    // The third run: the first (an older success) and nothing else goes, with the success.
+    expect(third.statements).toHaveLength(sql.modifyingWith ? 1 : 3);
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([third.id, second.id]);
+    const fourth = await oneRun('fail');
+    const fifth = await oneRun('fail');
+    // Failures trim too, but never the latest success.
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([fifth.id, fourth.id, third.id]);
+    const sixth = await oneRun('succeed');
+    expect((await snapshots.list(schedule.id)).map((r) => r.id)).toEqual([sixth.id, fifth.id]);
+    const rowsOf = await sql.all<{ run_id: string }>('SELECT DISTINCT run_id FROM snapshot_batches');
+    expect(rowsOf.map((r) => r.run_id)).toEqual([sixth.id]);
   });
 
   it('a snapshot deleted while it is read ends the read with a plain error', async () => {

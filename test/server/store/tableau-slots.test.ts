@@ -68,7 +68,7 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     // No poll and no heartbeat within the test: every grant comes from a take or a release.
     const a = instance(pool, { max: 1, pollMs: 120_000, leaseMs: 120_000 });
     const first = await a.site.acquire();
-    expect(statements).toEqual([expect.stringContaining('tableau_slots_take')]);
+    expect(statements).toEqual([expect.stringContaining('tableau_slots_exchange')]);
     expect(await rows(pool, true)).toBe(1);
     let second = false;
     const waiting = a.site.acquire().then((release) => {
@@ -82,9 +82,9 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     expect(second).toBe(true);
     // The release handed the slot to the waiting ticket and answered with it: no grant of its own.
     expect(statements.filter((text) => !text.startsWith('SELECT count(*)'))).toEqual([
-      expect.stringContaining('tableau_slots_take'),
-      expect.stringContaining('tableau_slots_take'),
-      expect.stringContaining('tableau_slots_release'),
+      expect.stringContaining('tableau_slots_exchange'),
+      expect.stringContaining('tableau_slots_exchange'),
+      expect.stringContaining('tableau_slots_exchange'),
     ]);
     secondRelease();
   });
@@ -107,13 +107,69 @@ describe.skipIf(!adminUrl)(`export slots across instances${adminUrl ? '' : ` (sk
     // behind it, was neither granted nor woken into a statement of its own.
     expect(b.statements.slice(bBefore)).toEqual([]);
     expect(c.statements.slice(cBefore)).toEqual([]);
-    expect(a.statements.at(-1)).toContain('tableau_slots_release');
+    expect(a.statements.at(-1)).toContain('tableau_slots_exchange');
     expect(await rows(probe, true)).toBe(1);
     expect(await rows(probe, false)).toBe(1);
     expect(cGot).toBe(false);
     bRelease();
     (await cWaits)();
-    expect(c.statements.slice(cBefore)).toEqual([expect.stringContaining('tableau_slots_release')]);
+    // The release goes with the instance's next exchange (the next turn of its event loop).
+    await eventually(async () => c.statements.length > cBefore);
+    expect(c.statements.slice(cBefore)).toEqual([expect.stringContaining('tableau_slots_exchange')]);
+  });
+
+  it("gathers one instance's takes and releases asked together into one statement, tickets in the callers' order", async () => {
+    const db = await sharedDatabase();
+    const pool = db.pool();
+    const statements = recordStatements(pool);
+    const a = instance(pool, { max: 2, pollMs: 120_000, leaseMs: 120_000 });
+    const order: number[] = [];
+    const callers = [0, 1, 2, 3].map((i) => a.site.acquire().then((release) => (order.push(i), release)));
+    await eventually(async () => order.length === 2 && (await rows(pool, false)) === 2);
+    expect(order).toEqual([0, 1]);
+    expect(statements.filter((text) => !text.startsWith('SELECT count(*)'))).toEqual([expect.stringContaining('tableau_slots_exchange')]);
+    const [first, second] = await Promise.all(callers.slice(0, 2));
+    first();
+    second();
+    await eventually(async () => order.length === 4);
+    // Both releases in one statement, which handed the two slots to the two waiting tickets, oldest first.
+    expect(order).toEqual([0, 1, 2, 3]);
+    expect(statements.filter((text) => !text.startsWith('SELECT count(*)'))).toEqual([
+      expect.stringContaining('tableau_slots_exchange'),
+      expect.stringContaining('tableau_slots_exchange'),
+    ]);
+    for (const release of await Promise.all(callers.slice(2))) release();
+    await eventually(async () => (await rows(pool, true)) + (await rows(pool, false)) === 0);
+  });
+
+  it("a ticket granted before its take's answer arrives (two exchanges of one instance in flight) goes on at once, not at the poll", async () => {
+    const db = await sharedDatabase();
+    const pool = db.pool();
+    const a = instance(pool, { max: 1, pollMs: 120_000, leaseMs: 120_000 });
+    const first = await a.site.acquire();
+    // The next take's answer is held back until the release that grants its ticket has answered.
+    let answerTake!: () => void;
+    const takeAnswered = new Promise<void>((resolve) => (answerTake = resolve));
+    let taken!: () => void;
+    const takeRan = new Promise<void>((resolve) => (taken = resolve));
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
+      const result = await query(...args);
+      const config = args[0] as { text?: string; values?: unknown[] };
+      if (config.text?.includes('tableau_slots_exchange') && Number(config.values?.[3]) > 0) {
+        taken();
+        await takeAnswered;
+      }
+      return result;
+    };
+    const second = a.site.acquire();
+    await takeRan;
+    first();
+    const early = (a.slots as unknown as { early: Map<number, number> }).early;
+    await eventually(async () => early.size === 1);
+    answerTake();
+    (await second)();
+    await eventually(async () => (await rows(pool, true)) + (await rows(pool, false)) === 0);
   });
 
   it('grants in the order callers started waiting, whichever instance they are on', async () => {
