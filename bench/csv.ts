@@ -9,109 +9,73 @@
  * in-memory path (csvTextToTypedColumns, exports up to ~380,000 rows) and Papa.parse are measured
  * beside them, in the note.
  *
- * Fairness: every side reads the same text, starts from a collected heap (`--expose-gc`, which `npm
- * run bench` passes; without it the sides would pay for each other's garbage) and keeps nothing past
- * its round; one untimed round warms every side up, then the sides alternate their order round by
- * round, and the figure is the median of the per-round ratios (a noisy round moves both sides of
- * its ratio alike), in CPU time of this process (every side is single-threaded, and CPU time does
- * not grow when a busy machine takes the core away; wall times are in the note).
+ * Fairness: every side reads the same text, from a file, in a process of its own (bench/csv-side.ts:
+ * no side runs in a heap another one grew), warmed up by one untimed round, each round from a
+ * collected heap; the sides' processes alternate their order (two passes, forward then back, of
+ * ⌈rounds/2⌉ rounds each), and the figure compares the medians, in CPU time (every side is
+ * single-threaded apart from V8's collector threads, and CPU time does not grow when a busy machine
+ * takes the core away; wall times are in the note).
  */
-import Papa from 'papaparse';
-import { initParser, type Schema } from 'udsv';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-import { csvTextToTypedColumns } from '../server/pull/csv-columns.js';
-import { csvToTyped } from '../server/pull/csv-typed.js';
+import { CSV_SIDES, type CsvSide } from './csv-side.js';
 import type { Figure } from './report.js';
 import { median } from './report.js';
-import { largeViewCsv } from './view-csv.js';
+import { writeLargeViewCsv } from './view-csv.js';
 
-/** uDSV with the header skipped and every column text: its fastest path, no typing. */
-function bareUdsv(text: string): number {
-  const header = text.substring(0, text.indexOf('\n')).split(',');
-  const schema: Schema & { skip: number } = {
-    col: ',',
-    row: '\n',
-    encl: '"',
-    esc: '"',
-    trim: false,
-    skip: 1,
-    cols: header.map((name) => ({ name, type: 's', repl: { empty: undefined, null: undefined, NaN: undefined } })),
-  };
-  return initParser(schema).stringArrs(text).length;
+const SIDE_SCRIPT = fileURLToPath(new URL('./csv-side.ts', import.meta.url));
+
+function runSide(side: CsvSide, file: string, rows: number, rounds: number): { cpu: number[]; wall: number[]; types: string } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', SIDE_SCRIPT, side, file, String(rows), String(rounds)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { cpu: number[]; wall: number[]; types: string };
 }
-
-/** The export as the HTTP body brings it (undici's chunks are up to 64 KB). */
-async function* httpBody(bytes: Buffer): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += 65536) yield bytes.subarray(at, at + 65536);
-}
-
-/** The pull's path: typed messages drained, rows counted. */
-async function pullRows(bytes: Buffer): Promise<{ rows: number; types: string }> {
-  let rows = 0;
-  let types = '';
-  for await (const m of csvToTyped(httpBody(bytes))) {
-    if (m.kind === 'rows') rows += m.rows.length;
-    else if (m.kind === 'meta') types = m.columns.map((c) => c.type).join(', ');
-    else if (m.kind === 'error') throw new Error(`csv bench: the pull failed: ${m.error.message}`);
-  }
-  return { rows, types };
-}
-
-const SIDES = ['udsv', 'pull', 'columns', 'papa'] as const;
-type Side = (typeof SIDES)[number];
 
 export async function benchCsv(o: { rows?: number; rounds?: number } = {}): Promise<Figure[]> {
   const rows = o.rows ?? 1_000_000;
-  const rounds = o.rounds ?? 5;
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('csv bench: run with --expose-gc (npm run bench does), so no side pays for the garbage of another');
-  const text = largeViewCsv(rows);
-  const bytes = Buffer.from(text);
-  let types = '';
-  const run: Record<Side, () => Promise<number>> = {
-    udsv: async () => bareUdsv(text),
-    pull: async () => {
-      const r = await pullRows(bytes);
-      types = r.types;
-      return r.rows;
-    },
-    columns: async () => csvTextToTypedColumns(text).rowCount,
-    papa: async () => Papa.parse<string[]>(text).data.length - 2, // the header and the final line end's blank row
-  };
-  const cpu = Object.fromEntries(SIDES.map((s) => [s, [] as number[]])) as Record<Side, number[]>;
-  const wall = Object.fromEntries(SIDES.map((s) => [s, [] as number[]])) as Record<Side, number[]>;
-  for (let round = -1; round < rounds; round++) {
-    // Round -1 warms up; then the order alternates, so neither side always runs after the other.
-    const order = round % 2 === 0 ? SIDES : [...SIDES].reverse();
-    for (const side of order) {
-      gc();
-      const t = performance.now();
-      const c = process.cpuUsage();
-      const found = await run[side]();
-      const u = process.cpuUsage(c);
-      if (found !== rows) throw new Error(`csv bench: ${side} found ${found} rows, expected ${rows}`);
-      if (round < 0) continue;
-      cpu[side].push((u.user + u.system) / 1000);
-      wall[side].push(performance.now() - t);
+  const perPass = Math.ceil((o.rounds ?? 6) / 2);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-csv-'));
+  try {
+    const file = join(dir, 'view.csv');
+    writeLargeViewCsv(rows, file);
+    const cpu = Object.fromEntries(CSV_SIDES.map((s) => [s, [] as number[]])) as Record<CsvSide, number[]>;
+    const wall = Object.fromEntries(CSV_SIDES.map((s) => [s, [] as number[]])) as Record<CsvSide, number[]>;
+    let types = '';
+    for (const order of [CSV_SIDES, [...CSV_SIDES].reverse()]) {
+      for (const side of order) {
+        const r = runSide(side, file, rows, perPass);
+        cpu[side].push(...r.cpu);
+        wall[side].push(...r.wall);
+        if (side === 'pull') types = r.types;
+      }
     }
+    const u = median(cpu.udsv);
+    const ms = (side: CsvSide) => `${median(cpu[side]).toFixed(0)} ms`;
+    const spread = (side: CsvSide) =>
+      `${(median(cpu[side]) / u).toFixed(2)} × (rounds ${Math.min(...cpu[side]).toFixed(0)}–${Math.max(...cpu[side]).toFixed(0)} ms)`;
+    const wallMs = CSV_SIDES.map((s) => `${median(wall[s]).toFixed(0)}`).join(' / ');
+    return [
+      {
+        name: 'csv_1m_vs_udsv',
+        value: median(cpu.pull) / u,
+        target: 1.2,
+        goal: 'max',
+        unit: '×',
+        note:
+          `${rows.toLocaleString('en-US')} rows, ${(statSync(file).size / 1048576).toFixed(0)} MB; CPU time, medians of ${cpu.udsv.length} rounds, ` +
+          `each side in processes of its own: the pull's path (csvToTyped, 64 KB chunks) ${ms('pull')}, ${spread('pull')}; ` +
+          `bare uDSV ${ms('udsv')} (rounds ${Math.min(...cpu.udsv).toFixed(0)}–${Math.max(...cpu.udsv).toFixed(0)} ms); ` +
+          `in-memory typed columns (csvTextToTypedColumns) ${ms('columns')}, ${spread('columns')}; Papa.parse ${ms('papa')}, ${spread('papa')}; ` +
+          `wall ms ${wallMs} (${CSV_SIDES.join(' / ')}); types ${types}`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const ratios = (side: Side) => cpu[side].map((v, i) => v / cpu.udsv[i]);
-  const [pull, columns, papa] = [ratios('pull'), ratios('columns'), ratios('papa')];
-  const ms = (side: Side) => `${median(cpu[side]).toFixed(0)} ms`;
-  const spread = (r: number[]) => `${median(r).toFixed(2)} × (rounds ${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})`;
-  const wallMs = SIDES.map((s) => `${median(wall[s]).toFixed(0)}`).join(' / ');
-  return [
-    {
-      name: 'csv_1m_vs_udsv',
-      value: median(pull),
-      target: 1.2,
-      goal: 'max',
-      unit: '×',
-      note:
-        `${rows.toLocaleString('en-US')} rows, ${(text.length / 1048576).toFixed(0)} MB; CPU time, median of ${rounds} alternating rounds ` +
-        `after a warm-up: the pull's path (csvToTyped, 64 KB chunks) ${ms('pull')}, ${spread(pull)}; bare uDSV ${ms('udsv')}; ` +
-        `in-memory typed columns (csvTextToTypedColumns) ${ms('columns')}, ${spread(columns)}; Papa.parse ${ms('papa')}, ${spread(papa)}; ` +
-        `wall ms ${wallMs} (${SIDES.join(' / ')}); types ${types}`,
-    },
-  ];
 }
