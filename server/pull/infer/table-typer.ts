@@ -50,12 +50,7 @@ export class TableTyper {
 
   observeRow(row: readonly string[]): void {
     const stats = this.stats;
-    for (let j = 0; j < stats.length; j++) {
-      // `take` without its value: a fast-path number stays in the stats' double field instead of
-      // being returned boxed, a heap number per cell (ColumnStats.takeFast; csv-columns.ts does the same).
-      const stat = stats[j];
-      if (!stat.takeFast(row[j])) stat.take(row[j]);
-    }
+    for (let j = 0; j < stats.length; j++) stats[j].take(row[j]);
   }
 
   /** Observes a row and stores its speculatively converted values at `out[j][r]`. */
