@@ -5,6 +5,10 @@
  * "$1,234.56" currency, grouped integers "1,234", percentages "20.0%", M/D/YYYY dates, text,
  * ZIP codes with leading zeros, CSV quoting where a value holds a comma.
  */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import { csvLines } from '../server/sim/data/csv-export.js';
 import type { Fmt } from '../server/sim/data/format.js';
 import type { ViewColumn, ViewSpec } from '../server/sim/data/views.js';
@@ -37,8 +41,17 @@ const LARGE_VIEW: ViewSpec = {
   ],
 };
 
+/**
+ * Writes the export to `file` from a process of its own (this file run as a script): the
+ * simulator's 1,000,000-row data set, which the simulator keeps once built
+ * (server/sim/data/catalog.ts), then never sits in a measuring heap, where no companion server has it.
+ */
+export function writeLargeViewCsv(rows: number, file: string): void {
+  execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(rows), file], { stdio: 'inherit' });
+}
+
 /** The whole export as one string (the in-memory API under test takes whole text). */
-export function largeViewCsv(rows: number): string {
+function largeViewCsv(rows: number): string {
   const lines: string[] = [];
   for (const line of csvLines(LARGE_VIEW, { filters: [], parameters: {} })) {
     lines.push(line);
@@ -46,3 +59,6 @@ export function largeViewCsv(rows: number): string {
   }
   return lines.join(LARGE_VIEW.newline) + LARGE_VIEW.newline;
 }
+
+// Run as a script by writeLargeViewCsv: `<rows> <file>`.
+if (process.argv[1] === fileURLToPath(import.meta.url)) writeFileSync(process.argv[3], largeViewCsv(Number(process.argv[2])));

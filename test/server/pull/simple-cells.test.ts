@@ -8,12 +8,24 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 
+import { excelSerial, isValidDate } from '../../../common/typed-values.js';
 import { csvTextToTypedColumns } from '../../../server/pull/csv-columns.js';
 import { ColumnStats, newHints } from '../../../server/pull/infer/column-stats.js';
 import { convertCell } from '../../../server/pull/infer/convert.js';
-import { num, readStyle, scanNumber, STYLE_COMMA_DECIMAL, STYLE_DOT_DECIMAL, styled } from '../../../server/pull/infer/number-scan.js';
+import { dt, F_ABY, F_MONTH_YEAR, scanDate } from '../../../server/pull/infer/date-scan.js';
+import {
+  num,
+  numberValue,
+  readStyle,
+  scanNumber,
+  STYLE_COMMA_DECIMAL,
+  STYLE_DOT_DECIMAL,
+  styled,
+} from '../../../server/pull/infer/number-scan.js';
+import { type ColumnPlan, K_DATE, K_NUMBER } from '../../../server/pull/infer/plan.js';
 import { scanSimpleNumber, simple } from '../../../server/pull/infer/simple-cells.js';
 import { TableTyper } from '../../../server/pull/infer/table-typer.js';
+import { isoText } from '../../../server/pull/precision.js';
 
 const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
 
@@ -160,5 +172,45 @@ describe('ColumnStats.take (fast paths) = takeFull (full scans)', () => {
     const table = typer.finish();
     expect(table.columns).toEqual(t.columns);
     cells.forEach((row, r) => row.forEach((cell, j) => expect(t.values[j][r]).toBe(convertCell(table.plans[j], cell))));
+  });
+});
+
+/**
+ * convertCell before its fast paths: every number and date read by the full scans (number-scan.ts,
+ * date-scan.ts), as convert.ts did it.
+ */
+function convertFull(plan: ColumnPlan, s: string): unknown {
+  if (s.length === 0) return null;
+  if (plan.kind === K_NUMBER) {
+    if (!scanNumber(s) || !readStyle(plan.style)) return s;
+    if (styled.significant > 15) return s;
+    return numberValue(s, styled.decimals);
+  }
+  if (!scanDate(s)) return s;
+  let m = dt.a;
+  let d = dt.b;
+  if (dt.family === F_ABY && plan.dayFirst) [m, d] = [dt.b, dt.a];
+  else if (dt.family === F_MONTH_YEAR) d = 1;
+  const serial = excelSerial(dt.year, m, d, dt.h, dt.mi, dt.sec);
+  if (serial === serial) return serial;
+  return dt.year >= 1 && dt.year < 1900 && isValidDate(dt.year, m, d) ? isoText(dt.year, m, d, dt.h, dt.mi, dt.sec) : s;
+}
+
+describe('convertCell (the streaming pass’s converter, fast paths first) = the full scans', () => {
+  it('gives the same value for every cell under every number and date plan', () => {
+    const cell = fc.oneof(styledNumber(',', '.'), styledNumber('.', ','), otherCell, date, digits(1, 6));
+    const plan = fc.record({
+      kind: fc.constantFrom(K_NUMBER, K_DATE),
+      style: fc.constantFrom(STYLE_DOT_DECIMAL, STYLE_COMMA_DECIMAL),
+      dayFirst: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(cell, plan, (s, p) => {
+        const full = { spec: { name: 'c', type: 'text', format: '@' }, ...p } as ColumnPlan;
+        expect({ s, value: convertCell(full, s) }).toEqual({ s, value: convertFull(full, s) });
+        expect(Object.is(convertCell(full, s), convertFull(full, s))).toBe(true); // -0 is not 0
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
