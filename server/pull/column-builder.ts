@@ -11,7 +11,7 @@
  * column), every later array from that site started generic, so each "$1,234.56" of a million
  * became a heap number of its own for the garbage collector to copy and scan. `newNumbers` is a
  * site that only ever sees numbers. In the csv_1m bench that storage was about a quarter of the
- * typed path's CPU (bench/csv.ts; README "Performance", CSV).
+ * typed path's CPU (bench/csv.ts; docs/performance.md, CSV).
  */
 import type { CellValue } from '../../common/stream.js';
 

@@ -3,7 +3,7 @@
  * agents, the body taken as one Buffer and decoded once. axios spent ~1.3 ms of CPU per 500 KB list
  * page around Node's own work (config merging, interceptors, header objects, its stream pipeline):
  * on the 11 pages of a 10k listing that is CPU on the critical path of every round trip (bench
- * list_10k, issue #18; README "Performance").
+ * list_10k, issue #18; docs/performance.md, List).
  *
  * It does what the axios instance of http.ts does for such a request, and no less:
  *  - the same agents, so the team-mode guard (server/net/guard.ts) checks every connection it opens
@@ -187,7 +187,7 @@ function decoders(encoding: string | undefined): Transform[] {
  * the body stream, with none of axios' layers around it (its config merging, and for a streamed
  * answer an async generator re-wrapped in Readable.from that only counts bytes against
  * maxContentLength, which our client sets to Infinity). About a sixth of an instance's CPU per
- * scheduled run went to axios' export request (bench team, issue #17; README "Team").
+ * scheduled run went to axios' export request (bench team, issue #17; docs/performance.md, Team).
  *
  * What createLeanGet keeps, kept here: the client's agents (the team-mode guard checks every
  * connection), no redirect followed, every status resolved, the socket-inactivity timeout failing
