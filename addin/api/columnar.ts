@@ -7,6 +7,7 @@
  * Cells are row-major (row × width + column), the order the rows are rebuilt in.
  */
 import type { CellValue } from '../../common/stream.js';
+import { type CellKinds, HAS_EMPTY, HAS_STRING, needsTextRule } from '../workbook/text.js';
 
 // 0: an empty cell (null).
 export const NUMBER = 1;
@@ -25,8 +26,31 @@ export interface ColumnarRows {
   strings: string[];
   /** Each row's JSON bytes as the chunk planner counts them, when counted in the worker (rows-scan.ts). */
   rowBytes?: Uint32Array;
+  /** Which kinds each column holds (summarize), when summarized in the worker. */
+  cellKinds?: CellKinds;
 }
 
+/** Per kind code, its bit in CellKinds.columns (text.ts). */
+const KIND_BITS = new Uint8Array([HAS_EMPTY, 0, HAS_STRING, 0, 0]);
+
+/**
+ * What the writer's text rules (workbook/text.ts toExcelRows) need to know of the batch to keep
+ * every row as it is without looking at each cell on the pane's thread: one pass over its kinds
+ * (in the pull worker) and each distinct string once, through the writer's own test.
+ */
+export function summarize(b: ColumnarRows): CellKinds {
+  const { width, kinds, slots } = b;
+  const columns = new Uint8Array(width);
+  let unusual = false;
+  for (let i = 0, c = 0; i < kinds.length; i++) {
+    const k = kinds[i];
+    columns[c] |= KIND_BITS[k];
+    if (k === NUMBER && !Number.isFinite(slots[i])) unusual = true;
+    if (++c === width) c = 0;
+  }
+  for (let i = 0; i < b.strings.length && !unusual; i++) unusual = needsTextRule(b.strings[i]);
+  return { columns, unusual };
+}
 /**
  * The batch in columnar form, or null when a row is not an array of exactly `width` cells of the
  * stream's types (common/stream.ts CellValue): such a batch is posted as it is, so the writer

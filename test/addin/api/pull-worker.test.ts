@@ -3,11 +3,12 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 
 import { createApiClient } from '../../../addin/api/client.js';
-import { fromColumnar, toColumnar } from '../../../addin/api/columnar.js';
+import { fromColumnar, summarize, toColumnar } from '../../../addin/api/columnar.js';
 import type { WorkerLike } from '../../../addin/api/pull-in-worker.js';
 import { type PortLike, servePull, WINDOW } from '../../../addin/api/pull-worker-core.js';
 import { createSessionStore, type KeyValueStorage } from '../../../addin/api/sessionStore.js';
 import { chunkBytes, OP_OVERHEAD_BYTES, rowBytesOf } from '../../../addin/workbook/chunks.js';
+import { toExcelRows, withCellKinds } from '../../../addin/workbook/text.js';
 import type { CellValue, StreamMessage } from '../../../common/stream.js';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
@@ -108,6 +109,31 @@ describe('columnar row batches (columnar.ts)', () => {
     const back = fromColumnar(c);
     expect(back).toEqual(rows);
     expect(Object.is(back[0][4], -0)).toBe(true);
+  });
+
+  it('summarize what the text rules need: a batch marked with it is written exactly as one looked at cell by cell', () => {
+    // Random batches of every cell the rules treat apart: empty, a string in a number column, an
+    // apostrophe, an over-long string, a non-finite number (a JSON number such as 1e999).
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const cells: CellValue[] = [1, 2.5, true, false, 'text', "'quoted", 'x'.repeat(32_768), null, Infinity, ''];
+    let keptWhole = 0;
+    for (let round = 0; round < 300; round++) {
+      const width = 1 + Math.floor(random() * 4);
+      const textColumns = Array.from({ length: width }, () => random() < 0.5);
+      // Mostly plain cells (a number, or text in a text column), now and then any other.
+      const rows = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+        textColumns.map((text) => (random() < 0.08 ? cells[Math.floor(random() * cells.length)] : text ? 'abc' : 42)),
+      );
+      const c = toColumnar(rows, width)!;
+      const marked = withCellKinds(fromColumnar(c), summarize(c));
+      const got = toExcelRows(marked, textColumns);
+      expect(got).toEqual(toExcelRows(fromColumnar(c), textColumns));
+      if (got.rows === marked) keptWhole++;
+    }
+    // Both ways taken: batches kept whole by their summary, and batches looked at cell by cell.
+    expect(keptWhole).toBeGreaterThan(20);
+    expect(keptWhole).toBeLessThan(280);
   });
 
   it('leave a batch that does not fit the columns as it is (the writer names the bad row)', () => {
