@@ -30,9 +30,6 @@ export interface ColumnarRows {
   cellKinds?: CellKinds;
 }
 
-/** Per kind code, its bit in CellKinds.columns (text.ts). */
-const KIND_BITS = new Uint8Array([HAS_EMPTY, 0, HAS_STRING, 0, 0]);
-
 /**
  * What the writer's text rules (workbook/text.ts toExcelRows) need to know of the batch to keep
  * every row as it is without looking at each cell on the pane's thread: one pass over its kinds
@@ -41,16 +38,20 @@ const KIND_BITS = new Uint8Array([HAS_EMPTY, 0, HAS_STRING, 0, 0]);
 export function summarize(b: ColumnarRows): CellKinds {
   const { width, kinds, slots } = b;
   const columns = new Uint8Array(width);
-  let unusual = false;
-  for (let i = 0, c = 0; i < kinds.length; i++) {
-    const k = kinds[i];
-    columns[c] |= KIND_BITS[k];
-    if (k === NUMBER && !Number.isFinite(slots[i])) unusual = true;
-    if (++c === width) c = 0;
+  for (let c = 0; c < width; c++) {
+    let seen = 0;
+    for (let i = c; i < kinds.length; i += width) seen |= 1 << kinds[i];
+    columns[c] = (seen & 1 ? HAS_EMPTY : 0) | (seen & (1 << STRING) ? HAS_STRING : 0);
   }
+  // Only a number's slot can be NaN or infinite (a string's is its index, an empty cell's 0), and
+  // any such slot makes the sum of each slot times 0 NaN: one pass without a branch per cell.
+  let zero = 0;
+  for (let i = 0; i < slots.length; i++) zero += slots[i] * 0;
+  let unusual = zero !== 0;
   for (let i = 0; i < b.strings.length && !unusual; i++) unusual = needsTextRule(b.strings[i]);
   return { columns, unusual };
 }
+
 /**
  * The batch in columnar form, or null when a row is not an array of exactly `width` cells of the
  * stream's types (common/stream.ts CellValue): such a batch is posted as it is, so the writer
