@@ -169,6 +169,26 @@ describe('pulls read in a worker (pull-in-worker.ts, pull-worker-core.ts)', () =
     expect(workers[0].terminated).toBe(true);
   });
 
+  it('mark each batch with the summary the worker counted, so the writer keeps a plain batch whole', async () => {
+    const plain: CellValue[][] = [
+      [1, 'a', true],
+      [2, 'b', false],
+    ];
+    const messages: StreamMessage[] = [meta, { kind: 'rows', rows: plain }, { kind: 'end', rowCount: 2, truncated: false }];
+    const { client } = setup(() => new Response(countedBody(messages).body, { status: 200 }));
+    const got: StreamMessage[] = [];
+    for await (const m of pull(client)) got.push(m);
+    const rows = (got[1] as { rows: CellValue[][] }).rows;
+    expect(rows).toEqual(plain);
+    // Kept whole (the batch itself, not a map of it) only by the mark: Name is a text column.
+    expect(toExcelRows(rows, [false, true, false]).rows).toBe(rows);
+    // A string in a column that is not text gets its apostrophe, as without the mark.
+    expect(toExcelRows(rows, [false, false, false]).rows).toEqual([
+      [1, "'a", true],
+      [2, "'b", false],
+    ]);
+  });
+
   it('read no more than a few batches ahead of the writer, and go on when it takes them', async () => {
     const messages: StreamMessage[] = [meta, ...Array.from({ length: 40 }, (_, i) => ({ kind: 'rows' as const, rows: batch(i * 3, 3) }))];
     messages.push({ kind: 'end', rowCount: 120, truncated: false });
