@@ -23,7 +23,9 @@
  * median of the rounds' own (ratios within a round, so the machine's load, shared with others,
  * moves both sides of a ratio alike). BENCH_CPU_PROF=<dir>: a CPU profile of the first round's
  * insert (CDP Profiler) is written there and its top functions by self time printed;
- * BENCH_E2E_SCREENSHOT=<file.png>: the pane right after that insert.
+ * BENCH_E2E_SCREENSHOT=<file.png>: the pane right after that insert; BENCH_TRACE=<file.json>: a
+ * Chromium trace of that insert with V8's GC events (each event's `tdur` is its thread's CPU time,
+ * `dur` its wall time: a thread waiting for a core shows as dur ≫ tdur).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -310,10 +312,17 @@ export async function benchE2e(): Promise<Figure[]> {
       }
       const table = `Orders${i}`;
       await watch(`done${i}`, inserted(table));
+      const trace = process.env.BENCH_TRACE;
+      if (trace && i === 1)
+        await cdp.send('Tracing.start', {
+          categories: 'devtools.timeline,v8,blink,toplevel,disabled-by-default-v8.gc,disabled-by-default-devtools.timeline',
+          transferMode: 'ReturnAsStream',
+        });
       const sampler = heapSampler(cdp);
       const cpu = cpuSampler({ server: server.pid, sim: sim.pid });
       await startInsert(page, table);
       await seen(page, `done${i}`);
+      if (trace && i === 1) await saveTrace(cdp, trace);
       const cpuUse = cpu.stop();
       const heap = await sampler.stop();
       if (prof && i === 1) {
@@ -429,4 +438,19 @@ export async function benchE2e(): Promise<Figure[]> {
     await server.stop();
     await sim.stop();
   }
+}
+
+/** BENCH_TRACE=<file>: a Chromium trace of the first round's insert, GC events included (CDP Tracing). */
+async function saveTrace(cdp: CDPSession, file: string): Promise<void> {
+  const done = new Promise<{ stream: string }>((resolve) => cdp.once('Tracing.tracingComplete', resolve as never));
+  await cdp.send('Tracing.end');
+  const { stream } = await done;
+  const parts: string[] = [];
+  for (;;) {
+    const { data, eof } = (await cdp.send('IO.read', { handle: stream })) as { data: string; eof: boolean };
+    parts.push(data);
+    if (eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  writeFileSync(file, parts.join(''));
 }

@@ -7,6 +7,7 @@
  * Cells are row-major (row × width + column), the order the rows are rebuilt in.
  */
 import type { CellValue } from '../../common/stream.js';
+import { type CellKinds, HAS_EMPTY, HAS_STRING, needsTextRule } from '../workbook/text.js';
 
 // 0: an empty cell (null).
 export const NUMBER = 1;
@@ -25,6 +26,30 @@ export interface ColumnarRows {
   strings: string[];
   /** Each row's JSON bytes as the chunk planner counts them, when counted in the worker (rows-scan.ts). */
   rowBytes?: Uint32Array;
+  /** Which kinds each column holds (summarize), when summarized in the worker. */
+  cellKinds?: CellKinds;
+}
+
+/**
+ * What the writer's text rules (workbook/text.ts toExcelRows) need to know of the batch to keep
+ * every row as it is without looking at each cell on the pane's thread: one pass over its kinds
+ * (in the pull worker) and each distinct string once, through the writer's own test.
+ */
+export function summarize(b: ColumnarRows): CellKinds {
+  const { width, kinds, slots } = b;
+  const columns = new Uint8Array(width);
+  for (let c = 0; c < width; c++) {
+    let seen = 0;
+    for (let i = c; i < kinds.length; i += width) seen |= 1 << kinds[i];
+    columns[c] = (seen & 1 ? HAS_EMPTY : 0) | (seen & (1 << STRING) ? HAS_STRING : 0);
+  }
+  // Only a number's slot can be NaN or infinite (a string's is its index, an empty cell's 0), and
+  // any such slot makes the sum of each slot times 0 NaN: one pass without a branch per cell.
+  let zero = 0;
+  for (let i = 0; i < slots.length; i++) zero += slots[i] * 0;
+  let unusual = zero !== 0;
+  for (let i = 0; i < b.strings.length && !unusual; i++) unusual = needsTextRule(b.strings[i]);
+  return { columns, unusual };
 }
 
 /**

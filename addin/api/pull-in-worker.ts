@@ -8,6 +8,7 @@
 import { CANCELLED } from '../../common/errors.js';
 import type { StreamMessage } from '../../common/stream.js';
 import { withRowBytes } from '../workbook/chunks.js';
+import { withCellKinds } from '../workbook/text.js';
 import { fromColumnar } from './columnar.js';
 import { ApiError, toApiError } from './errors.js';
 import type { FromWorker, PortLike, PullRequestInit, ToWorker } from './pull-worker-core.js';
@@ -98,7 +99,9 @@ export async function* pullInWorker(
         );
       } else if (m.type === 'rows') {
         const rows = fromColumnar(m.rows);
-        yield { kind: 'rows', rows: m.rows.rowBytes ? withRowBytes(rows, m.rows.rowBytes) : rows };
+        if (m.rows.rowBytes) withRowBytes(rows, m.rows.rowBytes);
+        if (m.rows.cellKinds) withCellKinds(rows, m.rows.cellKinds);
+        yield { kind: 'rows', rows };
         post({ type: 'ack' });
       } else {
         yield m.message;

@@ -11,7 +11,7 @@
  * stack and the companion server (TCP flow control) instead of in either heap.
  */
 import type { StreamMessage } from '../../common/stream.js';
-import { type ColumnarRows, toColumnar } from './columnar.js';
+import { type ColumnarRows, summarize, toColumnar } from './columnar.js';
 import { scanRowsLine } from './rows-scan.js';
 import { readStreamLines } from './stream.js';
 
@@ -92,6 +92,8 @@ export function servePull(port: PortLike, fetchFn: typeof fetch = (input, init) 
         while (inFlight >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
         inFlight++;
         const rows = message.kind === 'columnar' ? message.rows : toColumnar(message.rows, width);
+        // What the writer's text rules need of the batch, counted here rather than per cell on the pane's thread.
+        if (rows) rows.cellKinds = summarize(rows);
         if (rows) post({ type: 'rows', rows }, [rows.kinds.buffer, rows.slots.buffer, ...(rows.rowBytes ? [rows.rowBytes.buffer] : [])]);
         else if (message.kind === 'rows') post({ type: 'message', message });
         continue;

@@ -13,13 +13,14 @@
  */
 import { decodeStreamLines } from '../../common/ndjson.js';
 import type { CellValue, ColumnSpec } from '../../common/stream.js';
-import { fromColumnar } from '../api/columnar.js';
+import { fromColumnar, summarize } from '../api/columnar.js';
 import { scanRowsLine } from '../api/rows-scan.js';
 import type { Rect } from '../workbook/address.js';
 import { withRowBytes } from '../workbook/chunks.js';
 import { columnFormat } from '../workbook/formats.js';
 import { MemoryExcel } from '../workbook/memory/excel-api.js';
 import { MemoryWorkbook } from '../workbook/memory/workbook.js';
+import { withCellKinds } from '../workbook/text.js';
 import { writeRows } from '../workbook/write-core.js';
 
 /** The part of the Office.js API (as the in-memory Excel serves it) that stage 4 uses. */
@@ -87,9 +88,12 @@ export async function decodeAlone(): Promise<{ ms: number; rows: number; valueBy
   };
   for await (const m of decodeStreamLines(body, scan)) {
     if (m.kind === 'meta') columns = m.columns;
-    else if (m.kind === 'columnar')
-      batches.push(m.rows.rowBytes ? withRowBytes(fromColumnar(m.rows), m.rows.rowBytes) : fromColumnar(m.rows));
-    else if (m.kind === 'rows') batches.push(m.rows);
+    else if (m.kind === 'columnar') {
+      // As the pull worker (summarize) and the pane's side (pull-in-worker.ts) mark a batch.
+      const rows = fromColumnar(m.rows);
+      if (m.rows.rowBytes) withRowBytes(rows, m.rows.rowBytes);
+      batches.push(withCellKinds(rows, summarize(m.rows)));
+    } else if (m.kind === 'rows') batches.push(m.rows);
     else if (m.kind === 'error') throw new Error(`decode stage: ${m.error.message}`);
   }
   const ms = performance.now() - t0;

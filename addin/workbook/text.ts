@@ -54,6 +54,46 @@ export function toExcelCell(v: CellValue, textColumn: boolean): SafeCell {
   return { value: prefix ? `'${kept}` : kept, truncated };
 }
 
+/** A string the text rules may change in a text column: one starting with an apostrophe, or over the cell limit. */
+export function needsTextRule(s: string): boolean {
+  return s.length > MAX_CELL_CHARS || s.charCodeAt(0) === 0x27;
+}
+
+/** CellKinds.columns bits: the column holds an empty cell (null), a string. */
+export const HAS_EMPTY = 1;
+export const HAS_STRING = 2;
+
+/**
+ * What a row batch holds, column by column, counted where it was decoded (the pull worker:
+ * api/columnar.ts summarize), so toExcelRows can keep every row of it without a look at each cell
+ * on the pane's thread (~0.15 s of a 1,000,000-row insert in a CPU profile, #18).
+ */
+export interface CellKinds {
+  /** Per column, HAS_EMPTY and HAS_STRING as the column holds them. */
+  columns: Uint8Array;
+  /** A number that is not finite, or a string needsTextRule names. */
+  unusual: boolean;
+}
+
+/** Kept beside the batch (a plain CellValue[][] everywhere else), as chunks.ts withRowBytes does. */
+const summarized = new WeakMap<object, CellKinds>();
+
+/** Marks `batch` with what it holds; returns the batch. */
+export function withCellKinds<T extends readonly unknown[]>(batch: T, kinds: CellKinds): T {
+  summarized.set(batch, kinds);
+  return batch;
+}
+
+/** True when the batch marked with `kinds` has only rows toExcelRows keeps as they are (see unchanged). */
+function keptAsIs(kinds: CellKinds, textColumns: boolean[]): boolean {
+  if (kinds.unusual || kinds.columns.length !== textColumns.length) return false;
+  for (let c = 0; c < textColumns.length; c++) {
+    const has = kinds.columns[c];
+    if (has & HAS_EMPTY || (has & HAS_STRING && !textColumns[c])) return false;
+  }
+  return true;
+}
+
 /** How many truncated cells a write names (the status lists them; the count covers the rest). */
 export const TRUNCATED_SAMPLE_SIZE = 20;
 
@@ -67,6 +107,9 @@ export function toExcelRows(
   rows: CellValue[][],
   textColumns: boolean[],
 ): { rows: (number | string | boolean)[][]; truncated: number; truncatedAt: { row: number; col: number }[] } {
+  const kinds = summarized.get(rows);
+  // Every row of such a batch passes unchanged() below: the batch itself, not a map of it.
+  if (kinds && keptAsIs(kinds, textColumns)) return { rows: rows as (number | string | boolean)[][], truncated: 0, truncatedAt: [] };
   let truncated = 0;
   const truncatedAt: { row: number; col: number }[] = [];
   const width = textColumns.length;
@@ -100,7 +143,7 @@ function unchanged(row: CellValue[], textColumns: boolean[]): boolean {
       if (!Number.isFinite(v)) return false;
     } else if (typeof v === 'string') {
       // Only a text column keeps a string unprefixed, and only one not starting with an apostrophe.
-      if (!textColumns[c] || v.length > MAX_CELL_CHARS || v.charCodeAt(0) === 0x27) return false;
+      if (!textColumns[c] || needsTextRule(v)) return false;
     } else if (typeof v !== 'boolean') return false;
   }
   return true;

@@ -3,11 +3,12 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 
 import { createApiClient } from '../../../addin/api/client.js';
-import { fromColumnar, toColumnar } from '../../../addin/api/columnar.js';
+import { fromColumnar, summarize, toColumnar } from '../../../addin/api/columnar.js';
 import type { WorkerLike } from '../../../addin/api/pull-in-worker.js';
 import { type PortLike, servePull, WINDOW } from '../../../addin/api/pull-worker-core.js';
 import { createSessionStore, type KeyValueStorage } from '../../../addin/api/sessionStore.js';
 import { chunkBytes, OP_OVERHEAD_BYTES, rowBytesOf } from '../../../addin/workbook/chunks.js';
+import { toExcelRows, withCellKinds } from '../../../addin/workbook/text.js';
 import type { CellValue, StreamMessage } from '../../../common/stream.js';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
@@ -110,6 +111,31 @@ describe('columnar row batches (columnar.ts)', () => {
     expect(Object.is(back[0][4], -0)).toBe(true);
   });
 
+  it('summarize what the text rules need: a batch marked with it is written exactly as one looked at cell by cell', () => {
+    // Random batches of every cell the rules treat apart: empty, a string in a number column, an
+    // apostrophe, an over-long string, a non-finite number (a JSON number such as 1e999).
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const cells: CellValue[] = [1, 2.5, true, false, 'text', "'quoted", 'x'.repeat(32_768), null, Infinity, ''];
+    let keptWhole = 0;
+    for (let round = 0; round < 300; round++) {
+      const width = 1 + Math.floor(random() * 4);
+      const textColumns = Array.from({ length: width }, () => random() < 0.5);
+      // Mostly plain cells (a number, or text in a text column), now and then any other.
+      const rows = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+        textColumns.map((text) => (random() < 0.08 ? cells[Math.floor(random() * cells.length)] : text ? 'abc' : 42)),
+      );
+      const c = toColumnar(rows, width)!;
+      const marked = withCellKinds(fromColumnar(c), summarize(c));
+      const got = toExcelRows(marked, textColumns);
+      expect(got).toEqual(toExcelRows(fromColumnar(c), textColumns));
+      if (got.rows === marked) keptWhole++;
+    }
+    // Both ways taken: batches kept whole by their summary, and batches looked at cell by cell.
+    expect(keptWhole).toBeGreaterThan(20);
+    expect(keptWhole).toBeLessThan(280);
+  });
+
   it('leave a batch that does not fit the columns as it is (the writer names the bad row)', () => {
     expect(toColumnar([[1, 2]], 3)).toBeNull();
     expect(toColumnar([[1, 2, 3, 4]], 3)).toBeNull();
@@ -141,6 +167,26 @@ describe('pulls read in a worker (pull-in-worker.ts, pull-worker-core.ts)', () =
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer tok');
     expect(JSON.parse(String(calls[0].init.body))).toEqual({ source: { kind: 'view', viewId: 'v1' } });
     expect(workers[0].terminated).toBe(true);
+  });
+
+  it('mark each batch with the summary the worker counted, so the writer keeps a plain batch whole', async () => {
+    const plain: CellValue[][] = [
+      [1, 'a', true],
+      [2, 'b', false],
+    ];
+    const messages: StreamMessage[] = [meta, { kind: 'rows', rows: plain }, { kind: 'end', rowCount: 2, truncated: false }];
+    const { client } = setup(() => new Response(countedBody(messages).body, { status: 200 }));
+    const got: StreamMessage[] = [];
+    for await (const m of pull(client)) got.push(m);
+    const rows = (got[1] as { rows: CellValue[][] }).rows;
+    expect(rows).toEqual(plain);
+    // Kept whole (the batch itself, not a map of it) only by the mark: Name is a text column.
+    expect(toExcelRows(rows, [false, true, false]).rows).toBe(rows);
+    // A string in a column that is not text gets its apostrophe, as without the mark.
+    expect(toExcelRows(rows, [false, false, false]).rows).toEqual([
+      [1, "'a", true],
+      [2, "'b", false],
+    ]);
   });
 
   it('read no more than a few batches ahead of the writer, and go on when it takes them', async () => {
