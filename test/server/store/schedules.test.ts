@@ -41,6 +41,18 @@ async function setup(backend: StoreBackend) {
 
 const countBatches = async (sql: Sql) => Number((await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM snapshot_batches'))?.n);
 
+/** `sql` with every statement it is given recorded in `statements` (to count round trips). */
+function countingStatements(sql: Sql): { statements: string[]; counted: Sql } {
+  const statements: string[] = [];
+  const counted: Sql = {
+    ...sql,
+    all: (q, p) => (statements.push(q), sql.all(q, p)),
+    get: (q, p) => (statements.push(q), sql.get(q, p)),
+    run: (q, p) => (statements.push(q), sql.run(q, p)),
+  };
+  return { statements, counted };
+}
+
 describeEachStore('schedules and snapshots', (backend) => {
   it('stores rows in batches of a few thousand and reads them back exactly, in order', async () => {
     const { schedule, snapshots, sql, clock } = await setup(backend);
@@ -139,13 +151,7 @@ describeEachStore('schedules and snapshots', (backend) => {
     const { schedule, schedules, session, newSchedule, sql, clock } = await setup(backend);
     const others = [];
     for (let i = 0; i < 4; i++) others.push(await schedules.create(session, newSchedule({ name: `other ${i}` })));
-    const statements: string[] = [];
-    const counted: Sql = {
-      ...sql,
-      all: (q, p) => (statements.push(q), sql.all(q, p)),
-      get: (q, p) => (statements.push(q), sql.get(q, p)),
-      run: (q, p) => (statements.push(q), sql.run(q, p)),
-    };
+    const { statements, counted } = countingStatements(sql);
     const snapshots = new SqlSnapshotStore(counted);
     const busy = await snapshots.begin(schedule.id, { trigger: 'manual', startedAt: clock.now() });
     statements.length = 0;
@@ -218,13 +224,7 @@ describeEachStore('schedules and snapshots', (backend) => {
 
   it('a success given the history limit trims with it (one statement with the final batch on PostgreSQL), as trim would after it', async () => {
     const { schedule, sql, clock } = await setup(backend);
-    const statements: string[] = [];
-    const counted: Sql = {
-      ...sql,
-      all: (q, p) => (statements.push(q), sql.all(q, p)),
-      get: (q, p) => (statements.push(q), sql.get(q, p)),
-      run: (q, p) => (statements.push(q), sql.run(q, p)),
-    };
+    const { statements, counted } = countingStatements(sql);
     const snapshots = new SqlSnapshotStore(counted);
     const history = { scheduleId: schedule.id, keep: 2 };
     const oneRun = async (outcome: 'succeed' | 'fail') => {
