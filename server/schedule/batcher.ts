@@ -12,6 +12,16 @@ interface Pending<T, R> {
   reject: (err: unknown) => void;
 }
 
+/** Runs one batch and settles each caller's promise with its own result, or all with the error. */
+async function settle<T, R>(batch: Pending<T, R>[], run: (items: T[]) => Promise<R[]>): Promise<void> {
+  try {
+    const results = await run(batch.map((p) => p.item));
+    batch.forEach((p, i) => p.resolve(results[i]!));
+  } catch (err) {
+    for (const p of batch) p.reject(err);
+  }
+}
+
 export class Batcher<T, R = void> {
   private pending: Pending<T, R>[] = [];
   private draining = false;
@@ -36,13 +46,7 @@ export class Batcher<T, R = void> {
 
   private async drain(): Promise<void> {
     while (this.pending.length) {
-      const batch = this.pending.splice(0, this.max);
-      try {
-        const results = await this.run(batch.map((p) => p.item));
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
+      await settle(this.pending.splice(0, this.max), this.run);
     }
     this.draining = false;
   }
@@ -67,10 +71,7 @@ export class TickBatcher<T, R = void> {
         const batch: Pending<T, R>[] = (this.pending = []);
         setImmediate(() => {
           this.pending = undefined;
-          this.run(batch.map((p) => p.item)).then(
-            (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
-            (err: unknown) => batch.forEach((p) => p.reject(err)),
-          );
+          void settle(batch, this.run);
         });
       }
       this.pending.push({ item, resolve, reject });
