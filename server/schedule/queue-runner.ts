@@ -32,9 +32,9 @@ import PgBoss from 'pg-boss';
 
 import type { ApiErrorBody } from '../../common/stream.js';
 import type { Logger } from '../log.js';
+import { Batcher } from '../store/batcher.js';
 import type { ScheduleRecord } from '../store/schedules.js';
 import { RunInProgressError, type RunRecord, type RunStart } from '../store/snapshots.js';
-import { Batcher } from './batcher.js';
 import { type SchedulerClock, systemClock, type Timer } from './clock.js';
 import { runInterrupted, runInterruptedRetrying, runLost, runTooLong, scheduleBusy, scheduleMissing, schedulerStopped } from './errors.js';
 import { isTimeOf, nextRunAfter } from './math.js';

@@ -14,7 +14,7 @@ import type { DiffSummary } from '../../common/diff/compare.js';
 import type { RunStatus, RunTrigger, ScheduleRunInfo } from '../../common/schedules.js';
 import type { ApiErrorBody, CellValue, ColumnSpec } from '../../common/stream.js';
 import { batchSize } from '../pull/row-batcher.js';
-import { TickBatcher } from '../schedule/batcher.js';
+import { TickBatcher } from './batcher.js';
 import { ONE_RUNNING_INDEX } from './running-runs.js';
 import { isUniqueViolation, type Sql } from './sql.js';
 

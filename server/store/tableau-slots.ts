@@ -25,9 +25,9 @@ import { hostname } from 'node:os';
 
 import type pg from 'pg';
 
-import { TickBatcher } from '../schedule/batcher.js';
 import type { Logger } from '../tableau/http.js';
 import type { ExportSlots } from '../tableau/limiter.js';
+import { TickBatcher } from './batcher.js';
 
 export interface SlotSettings {
   /** Slots per site across all instances (Tableau Cloud: 20). */

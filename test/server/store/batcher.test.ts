@@ -1,7 +1,7 @@
 /** Batcher (server/schedule/batcher.ts): calls arriving while a write is on its way share the next write. */
 import { describe, expect, it } from 'vitest';
 
-import { Batcher, TickBatcher } from '../../../server/schedule/batcher.js';
+import { Batcher, TickBatcher } from '../../../server/store/batcher.js';
 
 /** A write that stays pending until the test lets it finish (or fail). */
 function heldWrites() {
