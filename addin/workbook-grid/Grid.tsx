@@ -103,9 +103,8 @@ const sizeOf = (extent: { rows: number; cols: number }) => ({
 /**
  * Browser-mode stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
  * evaluated formulas, conditional fills (the change highlight), pictures floating over the cells. Only the cells in the viewport are rendered (windowing), and workbook
- * changes are coalesced to one check per animation frame (every 100 ms at most while they keep
- * coming), which repaints the cells only when
- * those on screen changed.
+ * changes are coalesced to one check per animation frame (one per BUSY_EVERY_MS while they keep
+ * coming), which repaints the cells only when those on screen changed.
  */
 export function Grid({ source }: { source: GridSource }) {
   const styles = useStyles();
