@@ -14,6 +14,13 @@ const MIN_ROWS = 200;
 const MIN_COLS = 26;
 /** How often the scroll area follows a growing sheet, at most (latestEvery). */
 const SIZE_EVERY_MS = 250;
+/**
+ * While changes keep coming (a bulk write's syncs, several per frame), the grid checks at most this
+ * often instead of every frame; a change after a pause is still checked at the next frame.
+ */
+const BUSY_EVERY_MS = 100;
+/** Changes each within BUSY_EVERY_MS of the last check, in a row, that make the workbook "busy". */
+const BUSY_AFTER = 3;
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', height: '100%', minWidth: 0, backgroundColor: tokens.colorNeutralBackground1 },
@@ -96,8 +103,8 @@ const sizeOf = (extent: { rows: number; cols: number }) => ({
 /**
  * Browser-mode stand-in for Excel: sheet tabs, column letters, row numbers, formatted values,
  * evaluated formulas, conditional fills (the change highlight), pictures floating over the cells. Only the cells in the viewport are rendered (windowing), and workbook
- * changes are coalesced to one check per animation frame, which repaints the cells only when
- * those on screen changed.
+ * changes are coalesced to one check per animation frame (one per BUSY_EVERY_MS while they keep
+ * coming), which repaints the cells only when those on screen changed.
  */
 export function Grid({ source }: { source: GridSource }) {
   const styles = useStyles();
@@ -139,10 +146,28 @@ export function Grid({ source }: { source: GridSource }) {
       if (signature !== last) setContent((n) => n + 1);
       last = signature;
     };
+    // A million-row insert syncs ~80 times a second: a check per frame was ~150 frames and ~200 ms
+    // of the pane's main thread per insert (issue #18, docs/performance.md). Once changes have come
+    // BUSY_AFTER times in a row within BUSY_EVERY_MS of the last check, the next check waits until
+    // BUSY_EVERY_MS after it (the last change is never lost); a lone change still shows next frame.
+    let lastCheck = -Infinity;
+    let hot = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const checkNextFrame = () => {
+      timer = undefined;
+      frame = requestAnimationFrame(() => {
+        lastCheck = performance.now();
+        onFrame();
+      });
+    };
     const unsubscribe = source.subscribe(() => {
-      if (!frame) frame = requestAnimationFrame(onFrame);
+      if (frame || timer !== undefined) return;
+      const sinceCheck = performance.now() - lastCheck;
+      hot = sinceCheck < BUSY_EVERY_MS ? hot + 1 : 0;
+      if (hot >= BUSY_AFTER) timer = setTimeout(checkNextFrame, BUSY_EVERY_MS - sinceCheck);
+      else checkNextFrame();
     });
-    return () => (unsubscribe(), cancelAnimationFrame(frame), resize.cancel());
+    return () => (unsubscribe(), cancelAnimationFrame(frame), clearTimeout(timer), resize.cancel());
   }, [source]);
 
   useEffect(() => {

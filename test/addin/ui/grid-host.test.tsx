@@ -2,7 +2,7 @@ import './harness.js';
 
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { detectHost } from '../../../addin/host/office.js';
 import { memoryGateway } from '../../../addin/workbook/memory/gateway.js';
@@ -69,6 +69,41 @@ describe('browser-preview grid', { timeout: 90_000 }, () => {
     expect(reads).toBeGreaterThan(0);
     expect(reads).toBeLessThan(repainted * 0.6);
     expect(screen.getAllByText('on screen')).toHaveLength(2); // the cell and the formula bar (A1 is selected)
+  });
+
+  it('checks at most every 100 ms while changes keep coming, then shows the last one; a lone change next frame', () => {
+    // Fake clocks (frames, timers, performance.now): the count of checks follows from the rule alone.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
+    try {
+      const wb = new MemoryWorkbook();
+      const base = memoryGridSource(wb);
+      let checks = 0;
+      // extent is read once per check (and on the first render), nowhere else.
+      const source = { ...base, extent: (sheet: string) => (checks++, base.extent(sheet)) };
+      render(<Grid source={source} />);
+      const frame = () => act(() => void vi.advanceTimersByTime(16));
+      checks = 0;
+      // A bulk write: a change every frame for 30 frames (480 ms). A check per frame would be 30.
+      for (let i = 0; i < 30; i++) {
+        wb.writeValue('Sheet1', 0, 0, `burst ${i}`);
+        wb.notify();
+        frame();
+      }
+      // The first BUSY_AFTER changes are checked a frame each, then one check per 100 ms.
+      expect(checks).toBeGreaterThanOrEqual(6);
+      expect(checks).toBeLessThanOrEqual(3 + Math.ceil((30 * 16) / 100));
+      act(() => void vi.advanceTimersByTime(200));
+      expect(screen.getAllByText('burst 29')).toHaveLength(2); // the last change is not lost (cell and formula bar)
+      // After a pause, a single change is checked at the very next frame.
+      const before = checks;
+      wb.writeValue('Sheet1', 0, 0, 'alone');
+      wb.notify();
+      frame();
+      expect(checks).toBe(before + 1);
+      expect(screen.getAllByText('alone')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('follows a sheet that keeps growing with its scroll area, ending at the last extent', async () => {
