@@ -6,12 +6,15 @@
  *   ← parent  {type:'heap-start'}  : gc, remember heapUsed as the baseline, sample every 5 ms
  *   ← parent  {type:'heap-stop'}   → {type:'heap', baselineMb, peakMb, samples, cpuMs}
  *   ← parent  {type:'rss'}         : gc → {type:'rss', rssMb, heapMb} (bench/load.ts)
+ *   ← parent  {type:'loop-start'}  : start measuring this process's event-loop delay
+ *   ← parent  {type:'loop-stop'}   → {type:'loop', p50Ms, p99Ms, maxMs, utilization} (bench/load.ts)
  * (cpuMs: this process's CPU time, user + system, between start and stop.)
  * It exits when the parent disconnects. BENCH_SERVER_LOG=info (or debug) sets the server's log level (default warn).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import { createLogger } from '../server/log.js';
 import { startServer } from '../server/main.js';
@@ -49,9 +52,38 @@ function heapSampler() {
   };
 }
 
+/**
+ * How late this process's event loop runs a timer (perf_hooks.monitorEventLoopDelay, 10 ms
+ * resolution): a request that arrives during a long turn waits about that long at each crossing.
+ * `utilization`: the share of the time the loop was busy (performance.eventLoopUtilization).
+ */
+function loopDelaySampler() {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  let elu: EventLoopUtilization | undefined;
+  return {
+    start() {
+      histogram.reset();
+      histogram.enable();
+      elu = performance.eventLoopUtilization();
+    },
+    stop() {
+      histogram.disable();
+      const ms = (ns: number) => ns / 1e6;
+      return {
+        type: 'loop',
+        p50Ms: ms(histogram.percentile(50)),
+        p99Ms: ms(histogram.percentile(99)),
+        maxMs: ms(histogram.max),
+        utilization: performance.eventLoopUtilization(elu).utilization,
+      };
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
   const heap = heapSampler();
+  const loop = loopDelaySampler();
   let close: () => Promise<void>;
   if (spec.role === 'sim') {
     const sim = await createSimulator(spec.options);
@@ -80,6 +112,11 @@ async function main(): Promise<void> {
       process.send!({ type: 'heap-started' });
     }
     if (m.type === 'heap-stop') process.send!(heap.stop());
+    if (m.type === 'loop-start') {
+      loop.start();
+      process.send!({ type: 'loop-started' });
+    }
+    if (m.type === 'loop-stop') process.send!(loop.stop());
     if (m.type === 'rss') {
       (globalThis as { gc?: () => void }).gc?.();
       const { rss, heapUsed } = process.memoryUsage();

@@ -9,6 +9,9 @@
  *   load_rss_growth        the server's RSS after a full GC: after the run against before it, and
  *                          after the tenth of ten 1,000,000-row pulls against after the first; the
  *                          larger of the two, as a fraction
+ * Each figure's note also gives the event-loop delay of the server and of the simulator during the
+ * run (p50/p99/max, bench/child.ts loopDelaySampler): a browse crosses the server's loop about four
+ * times, so a long turn there is what makes its p99.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,17 @@ interface Session {
   token: string;
   cid: string;
 }
+
+/** bench/child.ts loopDelaySampler's answer. */
+interface LoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  utilization: number;
+}
+
+const describeLoop = (l: LoopDelay) =>
+  `p50 ${l.p50Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms, max ${l.maxMs.toFixed(0)} ms, busy ${(l.utilization * 100).toFixed(0)} %`;
 
 interface Targets {
   viewId: string;
@@ -141,6 +155,7 @@ export async function benchLoad(
     for (const kind of KINDS) await request(kind, server.url, sessions[0], targets);
     const rssBefore = await rss(server);
 
+    await Promise.all([server.ask({ type: 'loop-start' }, 'loop-started'), sim.ask({ type: 'loop-start' }, 'loop-started')]);
     const latencies = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
     const errors: string[] = [];
     let requests = 0;
@@ -162,6 +177,10 @@ export async function benchLoad(
         }
       }),
     );
+    const [serverLoop, simLoop] = await Promise.all([
+      server.ask<LoopDelay>({ type: 'loop-stop' }, 'loop'),
+      sim.ask<LoopDelay>({ type: 'loop-stop' }, 'loop'),
+    ]);
     await new Promise((r) => setTimeout(r, 2000)); // sockets closed, streams ended
     const gauge = (await (await fetch(`${sim.url}/_sim/exports`)).json()) as { sites: Array<{ max: number; rejected: number }> };
     const exportsAtSim = gauge.sites.reduce((a, site) => ({ max: Math.max(a.max, site.max), rejected: a.rejected + site.rejected }), {
@@ -191,6 +210,7 @@ export async function benchLoad(
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const kinds = perKind.map((k) => `${k.kind} ×${k.n} p50 ${s(k.p50)} p99 ${s(k.p99)} (${k.ratio.toFixed(2)} ×)`).join('; ');
     const setup = `${sessionCount} sessions × ${perSession} pulls in flight for ${seconds} s, ${requests} requests; at the simulator at most ${exportsAtSim.max} export calls at once, ${exportsAtSim.rejected} refused (429)`;
+    const loops = `event-loop delay during the run: server ${describeLoop(serverLoop)}; simulator ${describeLoop(simLoop)}`;
     return [
       {
         name: 'load_errors',
@@ -214,7 +234,7 @@ export async function benchLoad(
         target: 4,
         goal: 'max',
         unit: '×',
-        note: `worst: ${worst.kind}; ${kinds}`,
+        note: `worst: ${worst.kind}; ${kinds}; ${loops}`,
       },
     ];
   } finally {
