@@ -73,6 +73,25 @@ export class TurnBudget {
     });
   }
 
+  /**
+   * What the synchronous generator `produce` yields, produced in one slice (`run`) and then handed
+   * on; when it throws part way, what it yielded before still goes out, then the error: the same
+   * order as iterating `produce` directly.
+   */
+  async *slice<T>(produce: () => Iterable<T>): AsyncGenerator<T> {
+    const { items, failure } = await this.run(() => {
+      const items: T[] = [];
+      try {
+        for (const item of produce()) items.push(item);
+        return { items };
+      } catch (error) {
+        return { items, failure: { error } };
+      }
+    });
+    yield* items;
+    if (failure) throw failure.error;
+  }
+
   private timed<T>(work: () => T): T {
     const start = this.now();
     try {

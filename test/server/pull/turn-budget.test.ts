@@ -117,3 +117,38 @@ describe('TurnBudget', () => {
     expect(loop.deferredCount).toBe(0);
   });
 });
+
+describe('TurnBudget.slice', () => {
+  it('hands on what the generator yielded, then its error, in that order', async () => {
+    const loop = fakeLoop(10);
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const item of loop.budget.slice(function* () {
+        yield 'rows';
+        yield 'more rows';
+        throw new Error('cut');
+      }))
+        seen.push(item);
+    };
+    await expect(run()).rejects.toThrow('cut');
+    expect(seen).toEqual(['rows', 'more rows']);
+  });
+
+  it('produces everything in one slice of the budget', async () => {
+    const loop = fakeLoop(10);
+    loop.budget.run(loop.slice('spend', 10));
+    const items: string[] = [];
+    const done = (async () => {
+      for await (const item of loop.budget.slice(function* () {
+        yield loop.slice('x', 1)();
+        yield loop.slice('y', 1)();
+      }))
+        items.push(item);
+    })();
+    await Promise.resolve();
+    expect(loop.log).toEqual(['spend']); // waits for the next turn
+    await loop.nextTurn();
+    await done;
+    expect(items).toEqual(['x', 'y']);
+  });
+});
