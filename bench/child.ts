@@ -14,12 +14,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import { createLogger } from '../server/log.js';
 import { startServer } from '../server/main.js';
+import { pullWork } from '../server/pull/turn-budget.js';
 import { createSimulator } from '../server/sim/index.js';
 import type { ChildSpec } from './children.js';
+import { loopDelaySampler } from './loop-delay.js';
 
 const MB = 1024 * 1024;
 
@@ -52,34 +53,6 @@ function heapSampler() {
   };
 }
 
-/**
- * How late this process's event loop runs a timer (perf_hooks.monitorEventLoopDelay, 10 ms
- * resolution): a request that arrives during a long turn waits about that long at each crossing.
- * `utilization`: the share of the time the loop was busy (performance.eventLoopUtilization).
- */
-function loopDelaySampler() {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  let elu: EventLoopUtilization | undefined;
-  return {
-    start() {
-      histogram.reset();
-      histogram.enable();
-      elu = performance.eventLoopUtilization();
-    },
-    stop() {
-      histogram.disable();
-      const ms = (ns: number) => ns / 1e6;
-      return {
-        type: 'loop',
-        p50Ms: ms(histogram.percentile(50)),
-        p99Ms: ms(histogram.percentile(99)),
-        maxMs: ms(histogram.max),
-        utilization: performance.eventLoopUtilization(elu).utilization,
-      };
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
   const heap = heapSampler();
@@ -90,6 +63,7 @@ async function main(): Promise<void> {
     close = () => sim.close();
     process.send!({ type: 'ready', url: sim.url, demo: sim.demo });
   } else {
+    if (spec.turnBudget === 'off') pullWork.setBudgetMs(Infinity);
     const dataDir = spec.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-server-'));
     const server = await startServer({
       dataDir,
