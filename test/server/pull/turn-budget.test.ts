@@ -108,6 +108,14 @@ describe('TurnBudget', () => {
     expect(loop.budget.waiting).toBe(0);
   });
 
+  it('with the budget off (Infinity) every slice runs at once, as before the budget', () => {
+    const loop = fakeLoop(10);
+    loop.budget.setBudgetMs(Infinity);
+    for (let i = 0; i < 5; i++) void loop.budget.run(loop.slice(`s${i}`, 40));
+    expect(loop.log).toEqual(['s0', 's1', 's2', 's3', 's4']);
+    expect(loop.budget.waiting).toBe(0);
+  });
+
   it('asks for one renewal at a time, and none once idle', async () => {
     const loop = fakeLoop(10);
     for (let i = 0; i < 5; i++) void loop.budget.run(loop.slice(`s${i}`, 4));
