@@ -36,7 +36,7 @@ export class TurnBudget {
   private budgetMs: number;
   private readonly now: () => number;
   private readonly defer: (fn: () => void) => void;
-  private readonly queue: Slice[] = [];
+  private readonly queue: Array<Slice | undefined> = [];
   private head = 0;
   /** Milliseconds of slices run since the budget was last renewed. */
   private used = 0;
@@ -117,16 +117,20 @@ export class TurnBudget {
     this.renewal = false;
     this.used = 0;
     while (this.waiting > 0 && this.used < this.budgetMs) {
-      const slice = this.queue[this.head];
-      this.queue[this.head++] = undefined as unknown as Slice; // let the slice's closure go
+      const slice = this.queue[this.head]!;
+      this.queue[this.head++] = undefined; // let the slice's closure go
       try {
         slice.resolve(this.timed(slice.work));
       } catch (err) {
         slice.reject(err);
       }
     }
+    // Under steady load the queue may never empty: drop the slots already served now and then.
     if (this.head === this.queue.length) {
       this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024) {
+      this.queue.splice(0, this.head);
       this.head = 0;
     }
     if (this.waiting > 0 || this.used > 0) this.renewLater();

@@ -160,3 +160,29 @@ describe('TurnBudget.slice', () => {
     expect(items).toEqual(['x', 'y']);
   });
 });
+
+describe('TurnBudget under steady load', () => {
+  it('never lets the served part of its queue grow without bound', async () => {
+    const loop = fakeLoop(1);
+    loop.budget.run(loop.slice('spend', 1));
+    // Two pulls keep one slice each queued at all times (the queue never empties) for 3,000 turns.
+    let running = true;
+    const pull = async (name: string) => {
+      while (running) await loop.budget.run(loop.slice(name, 1));
+    };
+    const pulls = [pull('a'), pull('b')];
+    const queueLength = () => (loop.budget as unknown as { queue: unknown[] }).queue.length;
+    let longest = 0;
+    for (let turn = 0; turn < 3000; turn++) {
+      await loop.nextTurn();
+      longest = Math.max(longest, queueLength());
+    }
+    running = false;
+    for (let turn = 0; turn < 3 && loop.deferredCount > 0; turn++) await loop.nextTurn();
+    await Promise.all(pulls);
+    expect(longest).toBeLessThan(1100);
+    // Fair all along: the two pulls took turns.
+    const served = loop.log.slice(1);
+    expect(Math.abs(served.filter((n) => n === 'a').length - served.filter((n) => n === 'b').length)).toBeLessThanOrEqual(1);
+  });
+});
