@@ -84,7 +84,7 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
   if (!gzip) {
     return Readable.from(
       (async function* () {
-        for await (const m of messages) yield await encodedBytes(m);
+        for await (const m of messages) yield encodedBytes(m);
       })(),
       { objectMode: false },
     );
@@ -94,7 +94,7 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
     try {
       for await (const m of messages) {
         if (out.destroyed) break;
-        if (!out.write(await encodedBytes(m))) await drainedOrClosed(out);
+        if (!out.write(encodedBytes(m))) await drainedOrClosed(out);
         if (out.destroyed) break;
         await new Promise<void>((resolve) => out.flush(constants.Z_SYNC_FLUSH, () => resolve()));
       }
@@ -107,12 +107,13 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
 }
 
 /**
- * A message's NDJSON line as UTF-8 bytes, made in a slice of the server's shared budget per turn
- * (pull/turn-budget.ts): encoding a batch of parsed rows is a few ms, and the bytes are made here
- * rather than by the socket's write, outside the budget.
+ * A message's NDJSON line as UTF-8 bytes, counted against the server's shared budget per turn
+ * (pull/turn-budget.ts `charge`): encoding a batch of parsed rows is a few ms, and the bytes are
+ * made here rather than by the socket's write, outside the budget. It runs right after the slice
+ * that made the rows rather than in a later turn, so the rows die young.
  */
-function encodedBytes(m: StreamMessage): Promise<Buffer> {
-  return pullWork.run(() => Buffer.from(encodeLine(m)));
+function encodedBytes(m: StreamMessage): Buffer {
+  return pullWork.charge(() => Buffer.from(encodeLine(m)));
 }
 
 /**

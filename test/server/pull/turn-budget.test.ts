@@ -186,3 +186,22 @@ describe('TurnBudget under steady load', () => {
     expect(Math.abs(served.filter((n) => n === 'a').length - served.filter((n) => n === 'b').length)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('TurnBudget.charge', () => {
+  it('runs at once even past the budget, and counts against it: the next slice waits', async () => {
+    const loop = fakeLoop(10);
+    loop.budget.run(loop.slice('spend', 10));
+    expect(loop.budget.charge(loop.slice('encode', 5))).toBe('encode');
+    void loop.budget.run(loop.slice('next', 1));
+    expect(loop.log).toEqual(['spend', 'encode']);
+    await loop.nextTurn();
+    expect(loop.log).toEqual(['spend', 'encode', 'next']);
+  });
+
+  it('charged time alone uses up a fresh turn', () => {
+    const loop = fakeLoop(10);
+    loop.budget.charge(loop.slice('encode', 12));
+    void loop.budget.run(loop.slice('next', 1));
+    expect(loop.budget.waiting).toBe(1);
+  });
+});
