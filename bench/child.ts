@@ -6,6 +6,8 @@
  *   ← parent  {type:'heap-start'}  : gc, remember heapUsed as the baseline, sample every 5 ms
  *   ← parent  {type:'heap-stop'}   → {type:'heap', baselineMb, peakMb, samples, cpuMs}
  *   ← parent  {type:'rss'}         : gc → {type:'rss', rssMb, heapMb} (bench/load.ts)
+ *   ← parent  {type:'loop-start'}  : start measuring this process's event-loop delay
+ *   ← parent  {type:'loop-stop'}   → {type:'loop', p50Ms, p99Ms, maxMs, utilization} (bench/load.ts)
  * (cpuMs: this process's CPU time, user + system, between start and stop.)
  * It exits when the parent disconnects. BENCH_SERVER_LOG=info (or debug) sets the server's log level (default warn).
  */
@@ -15,8 +17,10 @@ import { join } from 'node:path';
 
 import { createLogger } from '../server/log.js';
 import { startServer } from '../server/main.js';
+import { pullWork } from '../server/pull/turn-budget.js';
 import { createSimulator } from '../server/sim/index.js';
 import type { ChildSpec } from './children.js';
+import { loopDelaySampler } from './loop-delay.js';
 
 const MB = 1024 * 1024;
 
@@ -52,12 +56,14 @@ function heapSampler() {
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
   const heap = heapSampler();
+  const loop = loopDelaySampler();
   let close: () => Promise<void>;
   if (spec.role === 'sim') {
     const sim = await createSimulator(spec.options);
     close = () => sim.close();
     process.send!({ type: 'ready', url: sim.url, demo: sim.demo });
   } else {
+    if (spec.turnBudget === 'off') pullWork.setBudgetMs(Infinity);
     const dataDir = spec.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-server-'));
     const server = await startServer({
       dataDir,
@@ -80,6 +86,11 @@ async function main(): Promise<void> {
       process.send!({ type: 'heap-started' });
     }
     if (m.type === 'heap-stop') process.send!(heap.stop());
+    if (m.type === 'loop-start') {
+      loop.start();
+      process.send!({ type: 'loop-started' });
+    }
+    if (m.type === 'loop-stop') process.send!(loop.stop());
     if (m.type === 'rss') {
       (globalThis as { gc?: () => void }).gc?.();
       const { rss, heapUsed } = process.memoryUsage();

@@ -26,6 +26,8 @@ export type ChildSpec =
       databaseUrl?: string;
       /** A data directory the parent owns (instances of one store share its key file); default a fresh one. */
       dataDir?: string;
+      /** 'off': the pulls' turn budget (server/pull/turn-budget.ts) lets every slice run at once (bench/load.ts A/B). */
+      turnBudget?: 'off';
     };
 
 export async function startChild(spec: ChildSpec): Promise<BenchChild> {

@@ -9,6 +9,12 @@
  *   load_rss_growth        the server's RSS after a full GC: after the run against before it, and
  *                          after the tenth of ten 1,000,000-row pulls against after the first; the
  *                          larger of the two, as a fraction
+ * Each figure's note also gives the event-loop delay of the server, of the simulator and of this
+ * process (which reads every pull's rows) during the run (p50/p99/max, bench/child.ts
+ * loopDelaySampler): a browse crosses the server's loop about four times, so a long turn there is
+ * what makes its p99; and the server's CPU time per row delivered (its throughput, whatever the
+ * other processes on the machine take). BENCH_LOAD_TURN_BUDGET=off runs the server with the pulls'
+ * turn budget off (server/pull/turn-budget.ts), to compare.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,16 +23,23 @@ import { join } from 'node:path';
 import type { ConnectResponse, DatasourceItem, Page, ViewItem, WorkbookItem } from '../common/api.js';
 import { decodeNodeStream } from '../common/ndjson.js';
 import { type BenchChild, startChild } from './children.js';
+import { type LoopDelay, loopDelaySampler } from './loop-delay.js';
+import { processCpuMs } from './proc-cpu.js';
 import type { Figure } from './report.js';
 import { api, post, VDS_FIELDS } from './vds.js';
 
 const KINDS = ['view-csv-10k', 'vds-10k', 'vds-100k', 'browse'] as const;
 type Kind = (typeof KINDS)[number];
+/** Rows a request of each kind delivers (a browse: two list pages, not rows of a pull). */
+const ROWS: Record<Kind, number> = { 'view-csv-10k': 10_000, 'vds-10k': 10_000, 'vds-100k': 100_000, browse: 0 };
 
 interface Session {
   token: string;
   cid: string;
 }
+
+const describeLoop = (l: LoopDelay) =>
+  `p50 ${l.p50Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms, max ${l.maxMs.toFixed(0)} ms, busy ${(l.utilization * 100).toFixed(0)} %`;
 
 interface Targets {
   viewId: string;
@@ -113,7 +126,8 @@ export async function benchLoad(
   const csvPath = join(dir, 'Load Order Lines.csv');
   writeFileSync(csvPath, orderLinesCsv(10_000));
   const sim = await startChild({ role: 'sim', options: { csvDatasets: [csvPath] } });
-  const server = await startChild({ role: 'server', addin: 'off' });
+  const turnBudgetOff = process.env.BENCH_LOAD_TURN_BUDGET === 'off';
+  const server = await startChild({ role: 'server', addin: 'off', ...(turnBudgetOff ? { turnBudget: 'off' as const } : {}) });
   try {
     const demo = sim.demo!;
     // Password sign-ins: the simulator keeps one session per PAT, so five on one PAT would sign each other out.
@@ -141,6 +155,11 @@ export async function benchLoad(
     for (const kind of KINDS) await request(kind, server.url, sessions[0], targets);
     const rssBefore = await rss(server);
 
+    await Promise.all([server.ask({ type: 'loop-start' }, 'loop-started'), sim.ask({ type: 'loop-start' }, 'loop-started')]);
+    const ownLoop = loopDelaySampler();
+    ownLoop.start();
+    const serverCpuBefore = processCpuMs(server.pid);
+    let rowsDelivered = 0;
     const latencies = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
     const errors: string[] = [];
     let requests = 0;
@@ -155,6 +174,7 @@ export async function benchLoad(
           try {
             await request(kind, server.url, s, targets);
             latencies.get(kind)!.push(performance.now() - t0);
+            rowsDelivered += ROWS[kind];
           } catch (err) {
             errors.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
           }
@@ -162,6 +182,12 @@ export async function benchLoad(
         }
       }),
     );
+    const serverCpuMs = processCpuMs(server.pid) - serverCpuBefore;
+    const benchLoop = ownLoop.stop();
+    const [serverLoop, simLoop] = await Promise.all([
+      server.ask<LoopDelay>({ type: 'loop-stop' }, 'loop'),
+      sim.ask<LoopDelay>({ type: 'loop-stop' }, 'loop'),
+    ]);
     await new Promise((r) => setTimeout(r, 2000)); // sockets closed, streams ended
     const gauge = (await (await fetch(`${sim.url}/_sim/exports`)).json()) as { sites: Array<{ max: number; rejected: number }> };
     const exportsAtSim = gauge.sites.reduce((a, site) => ({ max: Math.max(a.max, site.max), rejected: a.rejected + site.rejected }), {
@@ -191,6 +217,8 @@ export async function benchLoad(
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const kinds = perKind.map((k) => `${k.kind} ×${k.n} p50 ${s(k.p50)} p99 ${s(k.p99)} (${k.ratio.toFixed(2)} ×)`).join('; ');
     const setup = `${sessionCount} sessions × ${perSession} pulls in flight for ${seconds} s, ${requests} requests; at the simulator at most ${exportsAtSim.max} export calls at once, ${exportsAtSim.rejected} refused (429)`;
+    const loops = `event-loop delay during the run: server ${describeLoop(serverLoop)}; simulator ${describeLoop(simLoop)}; this bench process ${describeLoop(benchLoop)}`;
+    const cpu = `server CPU ${(serverCpuMs / 1000).toFixed(1)} s for ${rowsDelivered.toLocaleString('en-US')} pulled rows (${((serverCpuMs * 1000) / Math.max(1, rowsDelivered)).toFixed(2)} µs a row)${turnBudgetOff ? '; turn budget OFF (BENCH_LOAD_TURN_BUDGET=off)' : ''}`;
     return [
       {
         name: 'load_errors',
@@ -214,7 +242,7 @@ export async function benchLoad(
         target: 4,
         goal: 'max',
         unit: '×',
-        note: `worst: ${worst.kind}; ${kinds}`,
+        note: `worst: ${worst.kind}; ${kinds}; ${loops}; ${cpu}`,
       },
     ];
   } finally {

@@ -11,6 +11,7 @@ import { constants, createGzip } from 'node:zlib';
 import type { StreamMessage } from '../../common/stream.js';
 import { ApiError } from '../errors.js';
 import { encodeLine } from '../pull/encoded-rows.js';
+import { pullWork } from '../pull/turn-budget.js';
 import { toErrorReply } from './errors.js';
 
 /**
@@ -83,7 +84,7 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
   if (!gzip) {
     return Readable.from(
       (async function* () {
-        for await (const m of messages) yield encodeLine(m);
+        for await (const m of messages) yield encodedBytes(m);
       })(),
       { objectMode: false },
     );
@@ -93,7 +94,7 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
     try {
       for await (const m of messages) {
         if (out.destroyed) break;
-        if (!out.write(encodeLine(m))) await drainedOrClosed(out);
+        if (!out.write(encodedBytes(m))) await drainedOrClosed(out);
         if (out.destroyed) break;
         await new Promise<void>((resolve) => out.flush(constants.Z_SYNC_FLUSH, () => resolve()));
       }
@@ -103,6 +104,16 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
     }
   })();
   return out;
+}
+
+/**
+ * A message's NDJSON line as UTF-8 bytes, counted against the server's shared budget per turn
+ * (pull/turn-budget.ts `charge`): encoding a batch of parsed rows is a few ms, and the bytes are
+ * made here rather than by the socket's write, outside the budget. It runs right after the slice
+ * that made the rows rather than in a later turn, so the rows die young.
+ */
+function encodedBytes(m: StreamMessage): Buffer {
+  return pullWork.charge(() => Buffer.from(encodeLine(m)));
 }
 
 /**

@@ -8,6 +8,7 @@
 import Papa from 'papaparse';
 
 import { parseErrorMessage, stripBom } from './csv-rows.js';
+import { pullWork } from './turn-budget.js';
 
 export type CsvInput = AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream;
 
@@ -69,7 +70,11 @@ export async function* csvRowChunks(texts: AsyncIterable<string>): AsyncGenerato
       partial = aggregate;
       continue;
     }
-    const res = parser.parse(cut === aggregate.length ? aggregate : aggregate.slice(0, cut), base, true) as Papa.ParseResult<string[]>;
+    // Parsing a chunk is a slice of the server's shared budget per turn (turn-budget.ts).
+    const chunkParser = parser;
+    const res = await pullWork.run(
+      () => chunkParser.parse(cut === aggregate.length ? aggregate : aggregate.slice(0, cut), base, true) as Papa.ParseResult<string[]>,
+    );
     const cursor = res.meta.cursor;
     partial = aggregate.substring(cursor - base);
     base = cursor;

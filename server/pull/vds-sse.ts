@@ -22,6 +22,7 @@ import { createParser, type ParseError } from 'eventsource-parser';
 
 import type { StreamMessage } from '../../common/stream.js';
 import { PullDataError, toStreamError, withRowCount } from './errors.js';
+import { pullWork } from './turn-budget.js';
 import { plainMessage, vdsErrorFromBody } from './vds-errors.js';
 import { VdsRowTyper, type VdsToTypedOptions } from './vds-rows.js';
 import { VdsBodyScanner, VdsScanError } from './vds-scanner.js';
@@ -73,9 +74,12 @@ async function* typeSse(body: VdsBody, opts: VdsToTypedOptions, progress: { rows
     }
   };
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-    // `stream: true` keeps a UTF-8 character split between two chunks whole.
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    yield* drain();
+    // One chunk's events are a slice of the server's shared budget per turn (turn-budget.ts).
+    yield* pullWork.slice(function* () {
+      // `stream: true` keeps a UTF-8 character split between two chunks whole.
+      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      yield* drain();
+    });
     progress.rows = typer.rowCount;
     if (typer.truncated) break; // stop reading: the rest is not needed
   }

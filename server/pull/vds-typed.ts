@@ -7,6 +7,7 @@
  */
 import type { StreamMessage } from '../../common/stream.js';
 import { PullDataError, toStreamError, withRowCount } from './errors.js';
+import { pullWork } from './turn-budget.js';
 import { vdsErrorFromBody } from './vds-errors.js';
 import { VdsRowTyper, type VdsToTypedOptions } from './vds-rows.js';
 import { VdsBodyScanner, VdsScanError } from './vds-scanner.js';
@@ -36,10 +37,13 @@ async function* typeVds(body: VdsBody, opts: VdsToTypedOptions, progress: { rows
   yield { kind: 'meta', columns: typer.columns, ...(opts.source ? { source: opts.source } : {}) };
   const scanner = new VdsBodyScanner();
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-    for (const text of scanner.feed(toBuffer(chunk))) {
-      yield* typer.push(text);
-      if (typer.truncated) break;
-    }
+    // One chunk's rows are a slice of the server's shared budget per turn (turn-budget.ts).
+    yield* pullWork.slice(function* () {
+      for (const text of scanner.feed(toBuffer(chunk))) {
+        yield* typer.push(text);
+        if (typer.truncated) break;
+      }
+    });
     progress.rows = typer.rowCount;
     if (typer.truncated) break; // stop reading: the rest of the body is not needed
   }
