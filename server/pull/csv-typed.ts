@@ -5,12 +5,14 @@
  * each cell as it is read (csv-columns.ts, measured by bench/csv.ts). A longer one, or a pull with a
  * row limit (which should stop reading early), streams in two passes without holding the data:
  * pass 1 parses and observes every value while spooling the text (text-spool.ts); then `meta` goes
- * out and pass 2 parses the spooled text again and converts its rows into `rows` batches.
+ * out and pass 2 parses the spooled text again and converts its rows into `rows` batches. Both
+ * passes read the text in slices of ~1 M characters with uDSV (csv-slices.ts).
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
-import { type CsvInput, csvRowChunks, textChunks } from './csv-chunks.js';
+import { type CsvInput, textChunks } from './csv-chunks.js';
 import { csvTextToTypedColumns } from './csv-columns.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
+import { CsvSliceStream } from './csv-slices.js';
 import { toStreamError, withRowCount } from './errors.js';
 import { convertCell } from './infer/convert.js';
 import { localeRule } from './infer/locale.js';
@@ -34,6 +36,8 @@ export interface CsvToTypedOptions {
    * streaming (heapUsed, garbage included), so the cap bounds memory the way the spool does.
    */
   inMemoryChars?: number;
+  /** Characters the streaming path reads at a time (csv-slices.ts; default 1 M). */
+  sliceChars?: number;
 }
 
 const IN_MEMORY_CHARS = 32 * 1024 * 1024;
@@ -132,56 +136,64 @@ async function* typeCsv(
   let rowNumber = 1; // the header is row 1, as a spreadsheet user counts
   let kept = 0;
   let truncated = false;
-  for await (const chunk of csvRowChunks(spooled(input, spool))) {
-    let start = 0;
+  const pass1 = new CsvSliceStream({
+    sliceChars: opts.sliceChars,
+    // With a row limit, read no further than the rows it takes (and one more, to tell `truncated`).
+    rowsWanted: limit === Infinity ? undefined : () => limit - kept + (typer ? 1 : 2),
+  });
+  const observe = (row: string[]): boolean => {
     if (!typer) {
-      typer = new TableTyper(chunk[0], opts.locale);
-      width = chunk[0].length;
-      start = 1;
+      typer = new TableTyper(row, opts.locale);
+      width = row.length;
+      return true;
     }
-    for (let i = start; i < chunk.length; i++) {
-      const row = chunk[i];
-      rowNumber++;
-      if (row.length !== width) {
-        if (isBlankRow(row)) continue;
-        throw raggedRowError(rowNumber, row.length, width);
-      }
-      if (kept >= limit) {
-        truncated = true;
-        break;
-      }
-      typer.observeRow(row);
-      kept++;
+    rowNumber++;
+    if (row.length !== width) {
+      if (isBlankRow(row)) return true;
+      throw raggedRowError(rowNumber, row.length, width);
     }
-    progress.rows = kept;
-    if (truncated) break; // leaving the loop closes the input: the rest is never read
-  }
+    if (kept >= limit) {
+      truncated = true;
+      return false; // stops reading: the rest of the input is never read
+    }
+    typer.observeRow(row);
+    progress.rows = ++kept;
+    return true;
+  };
+  for await (const _ of pass1.rows(spooled(input, spool), observe));
   if (!typer) throw emptyCsvError();
-  const table = typer.finish();
+  const typed: TableTyper = typer;
+  const table = typed.finish();
   yield { kind: 'meta', columns: table.columns, ...(opts.source ? { source: opts.source } : {}) };
   const plans = table.plans;
   const batcher = new RowBatcher(batchSize(width));
+  const batches: CellValue[][][] = [];
   let rowCount = 0;
   let header = true;
-  // The same text, parsed the same way: the same rows, of which pass 1 kept the first `kept`.
-  reading: for await (const chunk of csvRowChunks(spool.texts())) {
-    for (const row of chunk) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      if (row.length !== width) continue; // a blank line (pass 1 stopped at any other)
-      if (rowCount === kept) break reading;
-      const out = row as CellValue[];
-      for (let j = 0; j < width; j++) out[j] = convertCell(plans[j], row[j] as string);
-      rowCount++;
-      const full = batcher.push(out);
-      if (full) yield { kind: 'rows', rows: full };
+  // The same text, read the same way (with pass 1's line end): the same rows, of which pass 1 kept the first `kept`.
+  const convert = (row: string[]): boolean => {
+    if (header) {
+      header = false;
+      return true;
     }
+    if (row.length !== width) return true; // a blank line (pass 1 stopped at any other)
+    if (rowCount === kept) return false;
+    const out = row as CellValue[];
+    for (let j = 0; j < width; j++) out[j] = convertCell(plans[j], row[j] as string);
+    rowCount++;
+    const full = batcher.push(out);
+    if (full) batches.push(full);
+    return true;
+  };
+  const pass2 = new CsvSliceStream({ sliceChars: opts.sliceChars, newline: pass1.newline });
+  for await (const _ of pass2.rows(spool.texts(), convert)) {
+    for (const rows of batches) yield { kind: 'rows', rows };
+    batches.length = 0;
   }
+  for (const rows of batches) yield { kind: 'rows', rows };
   const last = batcher.flush();
   if (last) yield { kind: 'rows', rows: last };
-  const warnings = typer.warnings(table);
+  const warnings = typed.warnings(table);
   yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
 }
 
