@@ -11,7 +11,10 @@ import { csvRowChunks, guessNewline, type LineEnd } from './csv-chunks.js';
 import { CsvSliceReader, regularHeaderWidth } from './csv-reader.js';
 
 export interface CsvSliceOptions {
-  /** Characters gathered before a slice is read (default 1 M). */
+  /**
+   * Characters gathered before a slice is read (default 1 M); 0 reads every chunk as it comes with
+   * papaparse alone, the reading the tests compare the slices against.
+   */
   sliceChars?: number;
   /** The line end an earlier pass over the same text found (the spool is read in other chunks). */
   newline?: LineEnd | null;
@@ -52,13 +55,18 @@ export class CsvSliceStream {
     let nextTry = this.sliceChars;
     const wanted = this.opts.rowsWanted;
     try {
+      if (this.sliceChars === 0) return yield* this.papa('', this.guessing(input), onRow);
       for (;;) {
         let next: IteratorResult<string>;
         try {
           next = await input.next();
         } catch (err) {
+          // The records that arrived go to uDSV; papaparse gets a line that may be damaged after them,
+          // as it would have read it chunk by chunk, and names the damage before the break.
           const end = this.newline ? recordsEnd(pending, this.newline) : 0;
           if (end > 0 && !(yield* this.slice(pending.substring(0, end), failing(err), onRow))) return;
+          if (this.newline && pending.includes(this.newline, end)) yield* this.papa(pending.substring(end), failing(err), onRow);
+          if (this.stopped) return;
           throw err;
         }
         if (next.done) break;
@@ -124,6 +132,15 @@ export class CsvSliceStream {
     if (read.end === text.length) return true;
     yield* this.papa(text.substring(read.end), rest, onRow);
     return false;
+  }
+
+  /** The input, with the line end guessed on the way as csvRowChunks guesses it (for pass 2). */
+  private async *guessing(input: AsyncIterator<string>): AsyncGenerator<string> {
+    let head = '';
+    for (let next = await input.next(); !next.done; next = await input.next()) {
+      if (!this.newline) this.newline = guessNewline((head += next.value));
+      yield next.value;
+    }
   }
 
   /** papaparse (csvRowChunks) from a record on: `first`, then `rest`. */

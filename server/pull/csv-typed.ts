@@ -36,7 +36,7 @@ export interface CsvToTypedOptions {
    * streaming (heapUsed, garbage included), so the cap bounds memory the way the spool does.
    */
   inMemoryChars?: number;
-  /** Characters the streaming path reads at a time (csv-slices.ts; default 1 M). */
+  /** Characters the streaming path reads at a time (csv-slices.ts; default 1 M; 0: chunk by chunk with papaparse). */
   sliceChars?: number;
 }
 
