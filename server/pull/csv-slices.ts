@@ -1,11 +1,12 @@
 /**
  * Rows of a CSV text stream for the streaming path (csv-typed.ts), in large slices: the text is
- * gathered up to `sliceChars` and cut after its last complete record, and each slice is read by
+ * gathered up to `sliceChars` and cut after its last line end, and each slice is read by
  * uDSV with the RowChecker of csv-reader.ts, which a 64 KB chunk could not afford (uDSV's setup per
  * call cost more than papaparse's parse there, docs/performance.md). The rows, blank lines and
  * errors are those of csvRowChunks (papaparse, csv-chunks.ts), to which the rest of the stream goes
  * from the first record that is not regular CSV, from the start when uDSV cannot read the header
- * (one column), and when no line end is ever found.
+ * (one column), and when no line end is ever found. A record the cut splits (a quoted line break)
+ * is read again with the next slice; one longer than a slice goes to papaparse too.
  */
 import { csvRowChunks, guessNewline, type LineEnd } from './csv-chunks.js';
 import { CsvSliceReader, regularHeaderWidth } from './csv-reader.js';
@@ -61,11 +62,12 @@ export class CsvSliceStream {
         try {
           next = await input.next();
         } catch (err) {
-          // The records that arrived go to uDSV; papaparse gets a line that may be damaged after them,
-          // as it would have read it chunk by chunk, and names the damage before the break.
-          const end = this.newline ? recordsEnd(pending, this.newline) : 0;
-          if (end > 0 && !(yield* this.slice(pending.substring(0, end), failing(err), onRow))) return;
-          if (this.newline && pending.includes(this.newline, end)) yield* this.papa(pending.substring(end), failing(err), onRow);
+          // The lines that arrived are read (uDSV, then papaparse from a record it cannot read, up
+          // to the last line end, as chunk by chunk), and the break is reported after them.
+          const end = this.newline ? pending.lastIndexOf(this.newline) + this.newline.length : 0;
+          const regular = end > 0 ? yield* this.slice(pending.substring(0, end), onRow) : 0;
+          if (this.stopped) return;
+          if (end > 0 && regular < end) yield* this.papa(pending.substring(regular), failing(err), onRow);
           if (this.stopped) return;
           throw err;
         }
@@ -77,42 +79,43 @@ export class CsvSliceStream {
         if (!this.newline) continue;
         if (wanted) lines += countLineEnds(known ? text : pending, this.newline);
         if (pending.length < nextTry && !(wanted && lines >= wanted())) continue;
-        const end = recordsEnd(pending, this.newline);
-        if (end === 0) {
-          nextTry = pending.length * 2; // one long record so far: gather more before looking again
+        const end = pending.lastIndexOf(this.newline) + this.newline.length;
+        if (end < this.newline.length) {
+          nextTry = pending.length * 2; // one long line so far: gather more before looking again
           continue;
         }
-        const slice = pending.substring(0, end);
-        pending = pending.substring(end);
+        const regular = yield* this.slice(pending.substring(0, end), onRow);
+        if (this.stopped) return;
+        if (regular === 0) {
+          // The slice's first record: damaged, or longer than the slice (a quoted value's line
+          // break, or the header's): papaparse reads on from there.
+          yield* this.papa(pending, input, onRow);
+          return;
+        }
+        // The slice may end inside a record (a quoted line break): it is read again with the next one.
+        pending = pending.substring(regular);
         lines = wanted ? countLineEnds(pending, this.newline) : 0;
-        nextTry = this.sliceChars;
-        if (!(yield* this.slice(slice, prepend(pending, input), onRow))) return;
+        nextTry = Math.max(this.sliceChars, pending.length + 1);
       }
-      if (pending && this.newline) yield* this.slice(pending, null, onRow);
-      else if (pending) yield* this.papa(pending, null, onRow); // no line end at all: one row, papaparse's
+      if (pending && this.newline) {
+        const regular = yield* this.slice(pending, onRow);
+        if (!this.stopped && regular < pending.length) yield* this.papa(pending.substring(regular), null, onRow);
+      } else if (pending) yield* this.papa(pending, null, onRow); // no line end at all: one row, papaparse's
     } finally {
       await input.return?.();
     }
   }
 
   /**
-   * Reads one slice (whole records, or the text's end) with uDSV; from its first irregular record
-   * on, papaparse reads the slice and `rest`, the input after it. Answers whether to read on (false
-   * when papaparse took over, or `onRow` stopped).
+   * Reads one slice (whole lines, or the text's end) with uDSV. Answers where its regular records
+   * end: the slice's length when all of it is, else the start of the first record uDSV cannot read
+   * (damaged, or cut by the slice's end), which is 0 also when uDSV cannot read the header.
    */
-  private async *slice(
-    text: string,
-    rest: AsyncIterator<string> | null,
-    onRow: (cells: string[]) => boolean | void,
-  ): AsyncGenerator<void, boolean> {
-    const newline = this.newline!;
+  private async *slice(text: string, onRow: (cells: string[]) => boolean | void): AsyncGenerator<void, number> {
     if (!this.reader) {
-      const width = regularHeaderWidth(text, newline);
-      if (width === 0) {
-        yield* this.papa(text, rest, onRow);
-        return false;
-      }
-      this.reader = new CsvSliceReader(newline, width);
+      const width = regularHeaderWidth(text, this.newline!);
+      if (width === 0) return 0;
+      this.reader = new CsvSliceReader(this.newline!, width);
     }
     const read = this.reader.read(
       text,
@@ -128,10 +131,7 @@ export class CsvSliceStream {
       },
     );
     yield;
-    if (this.stopped) return false;
-    if (read.end === text.length) return true;
-    yield* this.papa(text.substring(read.end), rest, onRow);
-    return false;
+    return read.end;
   }
 
   /** The input, with the line end guessed on the way as csvRowChunks guesses it (for pass 2). */
@@ -157,26 +157,6 @@ export class CsvSliceStream {
       yield;
     }
   }
-}
-
-/**
- * Where the last complete record of `text` ends (past its line end), or 0 when none does: the last
- * line end after an even number of quotes (RFC 4180 quotes a field that holds a line end, and
- * doubles a quote inside one). Text that is not RFC 4180 may be cut elsewhere; the RowChecker then
- * finds the slice irregular, and papaparse reads on from the last regular record.
- */
-export function recordsEnd(text: string, lineEnd: LineEnd): number {
-  let quotes = 0;
-  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) quotes++;
-  let quote = quotes > 0 ? text.lastIndexOf('"') : -1;
-  for (let end = text.lastIndexOf(lineEnd); end !== -1; end = end > 0 ? text.lastIndexOf(lineEnd, end - 1) : -1) {
-    while (quote > end) {
-      quotes--;
-      quote = quote > 0 ? text.lastIndexOf('"', quote - 1) : -1;
-    }
-    if (quotes % 2 === 0) return end + lineEnd.length;
-  }
-  return 0;
 }
 
 /** Line ends in `text`, an upper bound of the records it completes. */
