@@ -17,6 +17,7 @@ import { toStreamError, withRowCount } from './errors.js';
 import { convertCell } from './infer/convert.js';
 import { localeRule } from './infer/locale.js';
 import { TableTyper } from './infer/table-typer.js';
+import { NumberSpool } from './number-spool.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 import { TextSpool } from './text-spool.js';
 
@@ -36,11 +37,15 @@ export interface CsvToTypedOptions {
    * streaming (heapUsed, garbage included), so the cap bounds memory the way the spool does.
    */
   inMemoryChars?: number;
-  /** Characters the streaming path reads at a time (csv-slices.ts; default 1 M; 0: chunk by chunk with papaparse). */
+  /**
+   * Characters the streaming path reads at a time (csv-slices.ts; default 1 M). 0 is the tests'
+   * reference: chunk by chunk with papaparse, every cell converted from its text in pass 2.
+   */
   sliceChars?: number;
 }
 
 const IN_MEMORY_CHARS = 32 * 1024 * 1024;
+const MEMORY_CHARS = 4_000_000; // text-spool.ts's default
 
 export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {}): AsyncGenerator<StreamMessage> {
   const spool = new TextSpool({ memoryChars: opts.memoryChars, tmpDir: opts.tmpDir });
@@ -141,10 +146,15 @@ async function* typeCsv(
     // With a row limit, read no further than the rows it takes (and one more, to tell `truncated`).
     rowsWanted: limit === Infinity ? undefined : () => limit - kept + (typer ? 1 : 2),
   });
+  let stats: TableTyper['stats'] = [];
+  // The numbers `take` converted, for pass 2 (number-spool.ts); made with the header.
+  let numbers: NumberSpool | null = null;
   const observe = (row: string[]): boolean => {
     if (!typer) {
       typer = new TableTyper(row, opts.locale);
+      stats = typer.stats;
       width = row.length;
+      numbers = new NumberSpool(width, { memoryBytes: 2 * (opts.memoryChars ?? MEMORY_CHARS), tmpDir: opts.tmpDir });
       return true;
     }
     rowNumber++;
@@ -156,45 +166,71 @@ async function* typeCsv(
       truncated = true;
       return false; // stops reading: the rest of the input is never read
     }
-    typer.observeRow(row);
+    // As csv-columns.ts: a number or date of the column's common shape straight from the scan (unboxed).
+    for (let j = 0; j < width; j++) {
+      const cell = row[j];
+      const stat = stats[j];
+      if (stat.takeFast(cell)) numbers!.push(stat.number);
+      else {
+        const value = stat.take(cell);
+        numbers!.push(typeof value === 'number' ? value : NaN);
+      }
+    }
     progress.rows = ++kept;
     return true;
   };
-  for await (const _ of pass1.rows(spooled(input, spool), observe));
-  if (!typer) throw emptyCsvError();
-  const typed: TableTyper = typer;
-  const table = typed.finish();
-  yield { kind: 'meta', columns: table.columns, ...(opts.source ? { source: opts.source } : {}) };
-  const plans = table.plans;
-  const batcher = new RowBatcher(batchSize(width));
-  const batches: CellValue[][][] = [];
-  let rowCount = 0;
-  let header = true;
-  // The same text, read the same way (with pass 1's line end): the same rows, of which pass 1 kept the first `kept`.
-  const convert = (row: string[]): boolean => {
-    if (header) {
-      header = false;
-      return true;
-    }
-    if (row.length !== width) return true; // a blank line (pass 1 stopped at any other)
-    if (rowCount === kept) return false;
-    const out = row as CellValue[];
-    for (let j = 0; j < width; j++) out[j] = convertCell(plans[j], row[j] as string);
-    rowCount++;
-    const full = batcher.push(out);
-    if (full) batches.push(full);
-    return true;
-  };
-  const pass2 = new CsvSliceStream({ sliceChars: opts.sliceChars, newline: pass1.newline });
-  for await (const _ of pass2.rows(spool.texts(), convert)) {
-    for (const rows of batches) yield { kind: 'rows', rows };
-    batches.length = 0;
+  try {
+    yield* convertSpooled();
+  } finally {
+    (numbers as NumberSpool | null)?.dispose();
   }
-  for (const rows of batches) yield { kind: 'rows', rows };
-  const last = batcher.flush();
-  if (last) yield { kind: 'rows', rows: last };
-  const warnings = typed.warnings(table);
-  yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
+
+  async function* convertSpooled(): AsyncGenerator<StreamMessage> {
+    for await (const _ of pass1.rows(spooled(input, spool), observe));
+    if (!typer) throw emptyCsvError();
+    const typed: TableTyper = typer;
+    const table = typed.finish();
+    const numbersRead = numbers!;
+    // Rows whose number the final plan does not keep, per column: converted from their text.
+    // (sliceChars 0, the tests' reference: every cell from its text, as before number-spool.ts.)
+    const redo = table.plans.map((plan, j) => (opts.sliceChars === 0 ? Infinity : typed.rowsToRedo(j, plan)));
+    yield { kind: 'meta', columns: table.columns, ...(opts.source ? { source: opts.source } : {}) };
+    const plans = table.plans;
+    const batcher = new RowBatcher(batchSize(width));
+    const batches: CellValue[][][] = [];
+    let rowCount = 0;
+    let header = true;
+    // The same text, read the same way (with pass 1's line end): the same rows, of which pass 1 kept the first `kept`.
+    const convert = (row: string[]): boolean => {
+      if (header) {
+        header = false;
+        return true;
+      }
+      if (row.length !== width) return true; // a blank line (pass 1 stopped at any other)
+      if (rowCount === kept) return false;
+      const out = row as CellValue[];
+      const block = numbersRead.nextRow(width);
+      const at = numbersRead.rowStart;
+      for (let j = 0; j < width; j++) {
+        const n = block[at + j];
+        out[j] = n === n && rowCount >= redo[j] ? n : convertCell(plans[j], row[j] as string);
+      }
+      rowCount++;
+      const full = batcher.push(out);
+      if (full) batches.push(full);
+      return true;
+    };
+    const pass2 = new CsvSliceStream({ sliceChars: opts.sliceChars, newline: pass1.newline });
+    for await (const _ of pass2.rows(spool.texts(), convert)) {
+      for (const rows of batches) yield { kind: 'rows', rows };
+      batches.length = 0;
+    }
+    for (const rows of batches) yield { kind: 'rows', rows };
+    const last = batcher.flush();
+    if (last) yield { kind: 'rows', rows: last };
+    const warnings = typed.warnings(table);
+    yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
+  }
 }
 
 /** The input's text, also kept in the spool for pass 2. */
