@@ -9,6 +9,7 @@
  * passes read the text in slices of ~1 M characters with uDSV (csv-slices.ts).
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
+import { CellSpool } from './cell-spool.js';
 import { type CsvInput, textChunks } from './csv-chunks.js';
 import { csvTextToTypedColumns } from './csv-columns.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
@@ -17,7 +18,6 @@ import { toStreamError, withRowCount } from './errors.js';
 import { convertCell } from './infer/convert.js';
 import { localeRule } from './infer/locale.js';
 import { TableTyper } from './infer/table-typer.js';
-import { NumberSpool } from './number-spool.js';
 import { batchSize, RowBatcher } from './row-batcher.js';
 import { TextSpool } from './text-spool.js';
 
@@ -147,14 +147,14 @@ async function* typeCsv(
     rowsWanted: limit === Infinity ? undefined : () => limit - kept + (typer ? 1 : 2),
   });
   let stats: TableTyper['stats'] = [];
-  // The numbers `take` converted, for pass 2 (number-spool.ts); made with the header.
-  let numbers: NumberSpool | null = null;
+  // What pass 1 read, for pass 2 (cell-spool.ts); made with the header.
+  let cells: CellSpool | null = null;
   const observe = (row: string[]): boolean => {
     if (!typer) {
       typer = new TableTyper(row, opts.locale);
       stats = typer.stats;
       width = row.length;
-      numbers = new NumberSpool(width, { memoryBytes: 2 * (opts.memoryChars ?? MEMORY_CHARS), tmpDir: opts.tmpDir });
+      cells = new CellSpool(width, { memoryBytes: 2 * (opts.memoryChars ?? MEMORY_CHARS), tmpDir: opts.tmpDir });
       return true;
     }
     rowNumber++;
@@ -170,10 +170,11 @@ async function* typeCsv(
     for (let j = 0; j < width; j++) {
       const cell = row[j];
       const stat = stats[j];
-      if (stat.takeFast(cell)) numbers!.push(stat.number);
+      if (stat.takeFast(cell)) cells!.push(stat.number);
       else {
         const value = stat.take(cell);
-        numbers!.push(typeof value === 'number' ? value : NaN);
+        if (typeof value === 'number') cells!.push(value);
+        else cells!.pushText(cell);
       }
     }
     progress.rows = ++kept;
@@ -182,7 +183,7 @@ async function* typeCsv(
   try {
     yield* convertSpooled();
   } finally {
-    (numbers as NumberSpool | null)?.dispose();
+    (cells as CellSpool | null)?.dispose();
   }
 
   async function* convertSpooled(): AsyncGenerator<StreamMessage> {
@@ -190,42 +191,58 @@ async function* typeCsv(
     if (!typer) throw emptyCsvError();
     const typed: TableTyper = typer;
     const table = typed.finish();
-    const numbersRead = numbers!;
-    // Rows whose number the final plan does not keep, per column: converted from their text.
-    // (sliceChars 0, the tests' reference: every cell from its text, as before number-spool.ts.)
+    const spooledCells = cells!;
+    // Rows whose guessed values the final plan does not keep, per column: converted from the text
+    // again (sliceChars 0, the tests' reference: every row, as before cell-spool.ts).
     const redo = table.plans.map((plan, j) => (opts.sliceChars === 0 ? Infinity : typed.rowsToRedo(j, plan)));
+    const redoRows = Math.min(kept, Math.max(0, ...redo));
     yield { kind: 'meta', columns: table.columns, ...(opts.source ? { source: opts.source } : {}) };
     const plans = table.plans;
     const batcher = new RowBatcher(batchSize(width));
     const batches: CellValue[][][] = [];
     let rowCount = 0;
-    let header = true;
-    // The same text, read the same way (with pass 1's line end): the same rows, of which pass 1 kept the first `kept`.
-    const convert = (row: string[]): boolean => {
-      if (header) {
-        header = false;
+    if (redoRows > 0) {
+      // The first `redoRows` rows from the spooled text, read the same way (with pass 1's line end).
+      let header = true;
+      const redoRow = (row: string[]): boolean => {
+        if (header) {
+          header = false;
+          return true;
+        }
+        if (row.length !== width) return true; // a blank line (pass 1 stopped at any other)
+        if (rowCount === redoRows) return false;
+        const out = row as CellValue[];
+        const block = spooledCells.nextRow(width);
+        const at = spooledCells.rowStart;
+        for (let j = 0; j < width; j++) {
+          const n = block[at + j];
+          const text = n === n ? '' : spooledCells.nextText();
+          out[j] = rowCount < redo[j] ? convertCell(plans[j], row[j] as string) : n === n ? n : convertCell(plans[j], text);
+        }
+        rowCount++;
+        const full = batcher.push(out);
+        if (full) batches.push(full);
         return true;
+      };
+      const pass2 = new CsvSliceStream({ sliceChars: opts.sliceChars, newline: pass1.newline });
+      for await (const _ of pass2.rows(spool.texts(), redoRow)) {
+        for (const rows of batches) yield { kind: 'rows', rows };
+        batches.length = 0;
       }
-      if (row.length !== width) return true; // a blank line (pass 1 stopped at any other)
-      if (rowCount === kept) return false;
-      const out = row as CellValue[];
-      const block = numbersRead.nextRow(width);
-      const at = numbersRead.rowStart;
+      for (const rows of batches) yield { kind: 'rows', rows };
+    }
+    // The other rows from the cells pass 1 kept: no text to parse, no number to scan again.
+    for (; rowCount < kept; rowCount++) {
+      const block = spooledCells.nextRow(width);
+      const at = spooledCells.rowStart;
+      const out: CellValue[] = [];
       for (let j = 0; j < width; j++) {
         const n = block[at + j];
-        out[j] = n === n && rowCount >= redo[j] ? n : convertCell(plans[j], row[j] as string);
+        out.push(n === n ? n : convertCell(plans[j], spooledCells.nextText()));
       }
-      rowCount++;
       const full = batcher.push(out);
-      if (full) batches.push(full);
-      return true;
-    };
-    const pass2 = new CsvSliceStream({ sliceChars: opts.sliceChars, newline: pass1.newline });
-    for await (const _ of pass2.rows(spool.texts(), convert)) {
-      for (const rows of batches) yield { kind: 'rows', rows };
-      batches.length = 0;
+      if (full) yield { kind: 'rows', rows: full };
     }
-    for (const rows of batches) yield { kind: 'rows', rows };
     const last = batcher.flush();
     if (last) yield { kind: 'rows', rows: last };
     const warnings = typed.warnings(table);
