@@ -33,7 +33,10 @@ export class CellSpool {
   private readonly blockValues: number;
   private numbers: Float64Array;
   private at = 0;
-  private texts: string[] = [];
+  /** The block's texts so far, joined, and their lengths. */
+  private text = '';
+  private lengths: Uint32Array;
+  private texts = 0;
   /** In order: a block kept in memory or filed, null once read. */
   private readonly blocks: Array<Block | FiledBlock | null> = [];
   private memoryBytes = 0;
@@ -56,6 +59,7 @@ export class CellSpool {
   ) {
     this.blockValues = Math.max(width, width * Math.floor(BLOCK_VALUES / width));
     this.numbers = new Float64Array(this.blockValues);
+    this.lengths = new Uint32Array(this.blockValues);
   }
 
   /** Adds a cell's number. The row's last cell must come last: blocks end after whole rows. */
@@ -66,7 +70,8 @@ export class CellSpool {
 
   /** Adds a cell that gave no number: its text. */
   pushText(text: string): void {
-    this.texts.push(text);
+    this.text += text;
+    this.lengths[this.texts++] = text.length;
     this.push(NaN);
   }
 
@@ -102,8 +107,8 @@ export class CellSpool {
 
   private keep(): void {
     const numbers = this.at === this.blockValues ? this.numbers : this.numbers.subarray(0, this.at);
-    const lengths = Uint32Array.from(this.texts, (t) => t.length);
-    const text = this.texts.join('');
+    const lengths = this.lengths.slice(0, this.texts);
+    const text = this.text;
     const bytes = numbers.byteLength + lengths.byteLength + 2 * text.length;
     if (this.fd === null && this.memoryBytes + bytes <= (this.opts.memoryBytes ?? 8_000_000)) {
       this.blocks.push({ numbers, text, lengths });
@@ -123,7 +128,8 @@ export class CellSpool {
     }
     this.numbers = new Float64Array(this.blockValues);
     this.at = 0;
-    this.texts = [];
+    this.text = '';
+    this.texts = 0;
   }
 
   private readBlock(): Block {
