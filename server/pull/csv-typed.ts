@@ -4,9 +4,12 @@
  * An export that ends within `inMemoryChars` (most views) is typed whole, in one pass that converts
  * each cell as it is read (csv-columns.ts, measured by bench/csv.ts). A longer one, or a pull with a
  * row limit (which should stop reading early), streams in two passes without holding the data:
- * pass 1 parses and observes every value while spooling the text (text-spool.ts); then `meta` goes
- * out and pass 2 parses the spooled text again and converts its rows into `rows` batches. Both
- * passes read the text in slices of ~1 M characters with uDSV (csv-slices.ts).
+ * pass 1 reads the text in slices of ~1 M characters (csv-slices.ts, uDSV) and converts every cell
+ * by the best guess so far (ColumnStats.take, as csv-columns.ts), keeping the cells (cell-spool.ts)
+ * and the text (text-spool.ts); then `meta` goes out and pass 2 turns the kept cells into `rows`
+ * batches, converting texts by the final plan, and parses the kept text again only for the leading
+ * rows whose guess the final plan does not keep. One parse and one number scan per cell, where
+ * parsing and converting again cost ~20 % more CPU (docs/performance.md, CSV).
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
 import { CellSpool } from './cell-spool.js';
