@@ -26,6 +26,7 @@ interface FiledBlock {
   numbers: number;
   lengths: number;
   text: number;
+  encoding: 'latin1' | 'utf16le';
 }
 
 export class CellSpool {
@@ -118,13 +119,15 @@ export class CellSpool {
         this.dir = mkdtempSync(join(this.opts.tmpDir ?? tmpdir(), 'tableau-csv-'));
         this.fd = openSync(join(this.dir, 'cells.bin'), 'w+');
       }
-      // UTF-16 as it is: any string comes back the same (UTF-8 would change a lone surrogate).
-      const encoded = Buffer.from(text, 'utf16le');
+      // ASCII text (most exports) one byte a character; else UTF-16 as it is, so that any string
+      // comes back the same (UTF-8 would change a lone surrogate).
+      const encoding = Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
+      const encoded = Buffer.from(text, encoding);
       for (const part of [numbers, lengths, encoded]) {
         writeSync(this.fd, part, 0, part.byteLength, this.written);
         this.written += part.byteLength;
       }
-      this.blocks.push({ numbers: numbers.length, lengths: lengths.length, text: encoded.length });
+      this.blocks.push({ numbers: numbers.length, lengths: lengths.length, text: encoded.length, encoding });
     }
     this.numbers = new Float64Array(this.blockValues);
     this.at = 0;
@@ -149,6 +152,6 @@ export class CellSpool {
       readSync(this.fd, part, 0, part.byteLength, this.readBytes);
       this.readBytes += part.byteLength;
     }
-    return { numbers, lengths, text: encoded.toString('utf16le') };
+    return { numbers, lengths, text: encoded.toString(filed.encoding) };
   }
 }
