@@ -39,19 +39,25 @@ export function guessNewline(text: string): LineEnd | null {
   return cr !== -1 && cr < text.length - 1 ? '\r' : null;
 }
 
-/** Rows of a CSV text stream, in arrays of the rows each chunk completed. */
-export async function* csvRowChunks(texts: AsyncIterable<string>): AsyncGenerator<string[][]> {
-  let parser: Papa.Parser | null = null;
+/**
+ * Rows of a CSV text stream, in arrays of the rows each chunk completed. `from` continues a stream
+ * from one of its records (csv-slices.ts): its line end, and the rows before (for error rows).
+ */
+export async function* csvRowChunks(
+  texts: AsyncIterable<string>,
+  from: { newline: LineEnd; rowsBefore: number } | null = null,
+): AsyncGenerator<string[][]> {
+  let parser: Papa.Parser | null = from && new Papa.Parser({ delimiter: ',', newline: from.newline, quoteChar: '"' });
   let partial = '';
   let base = 0;
-  let rowsBefore = 0;
+  let rowsBefore = from?.rowsBefore ?? 0;
   const check = (res: Papa.ParseResult<string[]>) => {
     const fatal = res.errors.find((e) => e.type === 'Quotes');
     if (fatal) throw parseErrorMessage({ ...fatal, row: (fatal.row ?? 0) + rowsBefore });
     rowsBefore += res.data.length;
     return res.data;
   };
-  let lineEnd = '\n';
+  let lineEnd = from?.newline === '\r' ? '\r' : '\n';
   for await (const text of texts) {
     const aggregate = partial + text;
     if (!parser) {

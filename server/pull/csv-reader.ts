@@ -37,6 +37,40 @@ export function readCsvRows(text: string, lineEnd: LineEnd, onRow: (cells: strin
   return checker.finish();
 }
 
+/**
+ * A reader of one stream's slices (csv-slices.ts): regular CSV of `width` columns (≥ 2) and
+ * `lineEnd`, each slice starting at a record. uDSV's parser is made once (its setup dominated 64 KB
+ * calls) and keeps no state between calls made without its `chunk` streaming.
+ */
+export class CsvSliceReader {
+  private readonly parser;
+
+  constructor(
+    private readonly lineEnd: LineEnd,
+    readonly width: number,
+  ) {
+    this.parser = initParser(textSchema(width, lineEnd));
+  }
+
+  /**
+   * The slice's rows to `onRow` (uDSV gives each row an array of its own, which `onRow` may keep),
+   * each blank line to `onBlank` (papaparse's rows count them). Answers where the regular text
+   * ends: `text.length` when all of it is regular CSV, else the start of the first row that is not
+   * (after the blank lines before it), or where `onRow` answered false; `stopped` tells which.
+   */
+  read(text: string, onRow: (cells: string[]) => boolean | void, onBlank: () => void): { end: number; stopped: boolean } {
+    const checker = new RowChecker(text, this.lineEnd, this.width, onRow, onBlank);
+    this.parser.stringArrs(text, (row: string[]) => checker.row(row));
+    return checker.end();
+  }
+}
+
+/** The header's width, when `text` (the start of an export) is regular CSV that uDSV can read; else 0. */
+export function regularHeaderWidth(text: string, lineEnd: LineEnd): number {
+  const width = headerWidth(text, lineEnd);
+  return width <= 1 ? 0 : width; // one column: see readCsvRows
+}
+
 /** Every column read as text (csv-columns.ts types the cells itself), the header as a row. */
 function textSchema(width: number, lineEnd: LineEnd): Schema {
   const cols = Array.from({ length: width }, (_, i) => ({
@@ -156,6 +190,7 @@ class RowChecker {
     private readonly lineEnd: LineEnd,
     private readonly width: number,
     private readonly onRow: (cells: string[]) => boolean | void,
+    private readonly onBlank?: () => void,
   ) {}
 
   /** uDSV's row callback: false stops uDSV. */
@@ -182,9 +217,18 @@ class RowChecker {
     return this.pos === this.text.length;
   }
 
+  /** Where the regular text ends (CsvSliceReader.read): all of it, or the first irregular row. */
+  end(): { end: number; stopped: boolean } {
+    if (this.regular && !this.stopped) this.blankLines();
+    return { end: this.pos, stopped: this.stopped };
+  }
+
   /** Blank lines before a row: not rows in a table of several columns (as papaparse reads them). */
   private blankLines(): void {
     const { text, lineEnd } = this;
-    while (this.pos < text.length && text.startsWith(lineEnd, this.pos)) this.pos += lineEnd.length;
+    while (this.pos < text.length && text.startsWith(lineEnd, this.pos)) {
+      this.pos += lineEnd.length;
+      this.onBlank?.();
+    }
   }
 }

@@ -4,13 +4,19 @@
  * An export that ends within `inMemoryChars` (most views) is typed whole, in one pass that converts
  * each cell as it is read (csv-columns.ts, measured by bench/csv.ts). A longer one, or a pull with a
  * row limit (which should stop reading early), streams in two passes without holding the data:
- * pass 1 parses and observes every value while spooling the text (text-spool.ts); then `meta` goes
- * out and pass 2 parses the spooled text again and converts its rows into `rows` batches.
+ * pass 1 reads the text in slices of ~1 M characters (csv-slices.ts, uDSV) and converts every cell
+ * by the best guess so far (ColumnStats.take, as csv-columns.ts), keeping the cells (cell-spool.ts)
+ * and the text (text-spool.ts); then `meta` goes out and pass 2 turns the kept cells into `rows`
+ * batches, converting texts by the final plan, and parses the kept text again only for the leading
+ * rows whose guess the final plan does not keep. One parse and one number scan per cell, where
+ * parsing and converting again cost ~20 % more CPU (docs/performance.md, CSV).
  */
 import type { CellValue, StreamMessage } from '../../common/stream.js';
-import { type CsvInput, csvRowChunks, textChunks } from './csv-chunks.js';
+import { CellSpool } from './cell-spool.js';
+import { type CsvInput, textChunks } from './csv-chunks.js';
 import { csvTextToTypedColumns } from './csv-columns.js';
 import { emptyCsvError, isBlankRow, raggedRowError } from './csv-rows.js';
+import { CsvSliceStream } from './csv-slices.js';
 import { toStreamError, withRowCount } from './errors.js';
 import { convertCell } from './infer/convert.js';
 import { localeRule } from './infer/locale.js';
@@ -35,9 +41,15 @@ export interface CsvToTypedOptions {
    * streaming (heapUsed, garbage included), so the cap bounds memory the way the spool does.
    */
   inMemoryChars?: number;
+  /**
+   * Characters the streaming path reads at a time (csv-slices.ts; default 1 M). 0 is the tests'
+   * reference: chunk by chunk with papaparse, every cell converted from its text in pass 2.
+   */
+  sliceChars?: number;
 }
 
 const IN_MEMORY_CHARS = 32 * 1024 * 1024;
+const MEMORY_CHARS = 4_000_000; // text-spool.ts's default
 
 export async function* csvToTyped(input: CsvInput, opts: CsvToTypedOptions = {}): AsyncGenerator<StreamMessage> {
   const spool = new TextSpool({ memoryChars: opts.memoryChars, tmpDir: opts.tmpDir });
@@ -141,68 +153,121 @@ async function* typeCsv(
   let rowNumber = 1; // the header is row 1, as a spreadsheet user counts
   let kept = 0;
   let truncated = false;
-  for await (const chunk of csvRowChunks(spooled(input, spool))) {
-    let start = 0;
+  const pass1 = new CsvSliceStream({
+    sliceChars: opts.sliceChars,
+    // With a row limit, read no further than the rows it takes (and one more, to tell `truncated`).
+    rowsWanted: limit === Infinity ? undefined : () => limit - kept + (typer ? 1 : 2),
+  });
+  let stats: TableTyper['stats'] = [];
+  // What pass 1 read, for pass 2 (cell-spool.ts); made with the header.
+  let cells: CellSpool | null = null;
+  const observe = (row: string[]): boolean => {
     if (!typer) {
-      typer = new TableTyper(chunk[0], opts.locale);
-      width = chunk[0].length;
-      start = 1;
+      typer = new TableTyper(row, opts.locale);
+      stats = typer.stats;
+      width = row.length;
+      cells = new CellSpool(width, { memoryBytes: 2 * (opts.memoryChars ?? MEMORY_CHARS), tmpDir: opts.tmpDir });
+      return true;
     }
-    const observing = typer;
-    // One chunk's rows are a slice of the server's shared budget per turn (turn-budget.ts).
-    await pullWork.run(() => {
-      for (let i = start; i < chunk.length; i++) {
-        const row = chunk[i];
-        rowNumber++;
-        if (row.length !== width) {
-          if (isBlankRow(row)) continue;
-          throw raggedRowError(rowNumber, row.length, width);
-        }
-        if (kept >= limit) {
-          truncated = true;
-          break;
-        }
-        observing.observeRow(row);
-        kept++;
+    rowNumber++;
+    if (row.length !== width) {
+      if (isBlankRow(row)) return true;
+      throw raggedRowError(rowNumber, row.length, width);
+    }
+    if (kept >= limit) {
+      truncated = true;
+      return false; // stops reading: the rest of the input is never read
+    }
+    // As csv-columns.ts: a number or date of the column's common shape straight from the scan (unboxed).
+    for (let j = 0; j < width; j++) {
+      const cell = row[j];
+      const stat = stats[j];
+      if (stat.takeFast(cell)) cells!.push(stat.number);
+      else {
+        const value = stat.take(cell);
+        if (typeof value === 'number') cells!.push(value);
+        else cells!.pushText(cell);
       }
-    });
-    progress.rows = kept;
-    if (truncated) break; // leaving the loop closes the input: the rest is never read
+    }
+    progress.rows = ++kept;
+    return true;
+  };
+  try {
+    yield* convertSpooled();
+  } finally {
+    (cells as CellSpool | null)?.dispose();
   }
-  if (!typer) throw emptyCsvError();
-  const table = typer.finish();
-  yield { kind: 'meta', columns: table.columns, ...(opts.source ? { source: opts.source } : {}) };
-  const plans = table.plans;
-  const batcher = new RowBatcher(batchSize(width));
-  let rowCount = 0;
-  let header = true;
-  // The same text, parsed the same way: the same rows, of which pass 1 kept the first `kept`.
-  let allKept = false;
-  for await (const chunk of csvRowChunks(spool.texts())) {
-    yield* pullWork.slice(function* () {
-      for (const row of chunk) {
+
+  async function* convertSpooled(): AsyncGenerator<StreamMessage> {
+    for await (const _ of pass1.rows(spooled(input, spool), observe));
+    if (!typer) throw emptyCsvError();
+    const typed: TableTyper = typer;
+    const table = typed.finish();
+    const spooledCells = cells!;
+    // Rows whose guessed values the final plan does not keep, per column: converted from the text
+    // again (sliceChars 0, the tests' reference: every row, as before cell-spool.ts).
+    const redo = table.plans.map((plan, j) => (opts.sliceChars === 0 ? Infinity : typed.rowsToRedo(j, plan)));
+    const redoRows = Math.min(kept, Math.max(0, ...redo));
+    yield { kind: 'meta', columns: table.columns, ...(opts.source ? { source: opts.source } : {}) };
+    const plans = table.plans;
+    const batcher = new RowBatcher(batchSize(width));
+    const batches: CellValue[][][] = [];
+    let rowCount = 0;
+    if (redoRows > 0) {
+      // The first `redoRows` rows from the spooled text, read the same way (with pass 1's line end).
+      let header = true;
+      const redoRow = (row: string[]): boolean => {
         if (header) {
           header = false;
-          continue;
+          return true;
         }
-        if (row.length !== width) continue; // a blank line (pass 1 stopped at any other)
-        if (rowCount === kept) {
-          allKept = true;
-          return;
-        }
+        if (row.length !== width) return true; // a blank line (pass 1 stopped at any other)
+        if (rowCount === redoRows) return false;
         const out = row as CellValue[];
-        for (let j = 0; j < width; j++) out[j] = convertCell(plans[j], row[j] as string);
+        const block = spooledCells.nextRow(width);
+        const at = spooledCells.rowStart;
+        for (let j = 0; j < width; j++) {
+          const n = block[at + j];
+          const text = n === n ? '' : spooledCells.nextText();
+          out[j] = rowCount < redo[j] ? convertCell(plans[j], row[j] as string) : n === n ? n : convertCell(plans[j], text);
+        }
         rowCount++;
         const full = batcher.push(out);
-        if (full) yield { kind: 'rows', rows: full } satisfies StreamMessage;
+        if (full) batches.push(full);
+        return true;
+      };
+      const pass2 = new CsvSliceStream({ sliceChars: opts.sliceChars, newline: pass1.newline });
+      for await (const _ of pass2.rows(spool.texts(), redoRow)) {
+        for (const rows of batches) yield { kind: 'rows', rows };
+        batches.length = 0;
       }
-    });
-    if (allKept) break;
+      for (const rows of batches) yield { kind: 'rows', rows };
+    }
+    // The other rows from the cells pass 1 kept: no text to parse, no number to scan again. A
+    // batch's rows are a slice of the server's shared budget per turn (turn-budget.ts).
+    while (rowCount < kept) {
+      const full = await pullWork.run(() => {
+        for (; rowCount < kept;) {
+          const block = spooledCells.nextRow(width);
+          const at = spooledCells.rowStart;
+          const out: CellValue[] = [];
+          for (let j = 0; j < width; j++) {
+            const n = block[at + j];
+            out.push(n === n ? n : convertCell(plans[j], spooledCells.nextText()));
+          }
+          rowCount++;
+          const batch = batcher.push(out);
+          if (batch) return batch;
+        }
+        return null;
+      });
+      if (full) yield { kind: 'rows', rows: full };
+    }
+    const last = batcher.flush();
+    if (last) yield { kind: 'rows', rows: last };
+    const warnings = typed.warnings(table);
+    yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
   }
-  const last = batcher.flush();
-  if (last) yield { kind: 'rows', rows: last };
-  const warnings = typer.warnings(table);
-  yield { kind: 'end', rowCount, truncated, ...(warnings.length ? { warnings } : {}) };
 }
 
 /** The input's text, also kept in the spool for pass 2. */

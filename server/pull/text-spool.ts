@@ -2,7 +2,8 @@
  * Holds an export's text between the typing pass and the output pass of csvToTyped. Column types
  * need ALL values before the first row can be sent, so a large export goes to a temp file instead of
  * the heap: text stays in memory up to `memoryChars`, then everything moves to disk. The output pass
- * parses the text again. Keeping the text rather than the parsed rows is cheaper both ways: the
+ * parses the text again where a column's guessed values must be redone (csv-typed.ts; the other
+ * cells come from cell-spool.ts). Keeping the text rather than the parsed rows is cheaper both ways: the
  * rows' JSON round trip (stringify, write, read, JSON.parse) cost ~2.9 s of a 9.5 s million-row
  * export, more than parsing the CSV twice. `dispose()` deletes the file.
  */
