@@ -180,7 +180,10 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     inFlight.answer.then(answered, () => undefined);
     return inFlight;
   };
+  // Once a page has failed the listing fails: no slot asks for more (a successor may be in flight).
+  let failed = false;
   const sendNext = (): InFlight | undefined => {
+    if (failed) return undefined;
     for (let n = pending.shift(); n !== undefined; n = pending.shift()) {
       if (n > emptyAt) continue;
       const inFlight = send(n);
@@ -236,6 +239,7 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
       try {
         answer = await current.answer;
       } catch (err) {
+        failed = true;
         turns.settled(current.n, false);
         if (current.n === 1) firstFailed(err);
         throw err;
@@ -252,6 +256,7 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
         r = readPage(answer);
         if (current.n === 1) readFirst(r);
       } catch (err) {
+        failed = true;
         if (current.n === 1) firstFailed(err);
         throw err;
       } finally {

@@ -124,6 +124,23 @@ describe('collectAllPages', () => {
     expect(r.requests).toBe(11);
   });
 
+  it('asks for no more pages once one has failed (one answered before its body broke off included)', async () => {
+    const data = items(100);
+    const started: number[] = [];
+    const fetch: FetchPage<Item> = async (p, size, answered) => {
+      started.push(p);
+      await new Promise((r) => setTimeout(r, 2));
+      answered?.();
+      await new Promise((r) => setImmediate(r));
+      if (p === 3) throw new Error('socket hang up');
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
+    };
+    await expect(collectAllPages(fetch, { ...opts(10), pool: 2, expectedPages: 10 })).rejects.toThrow('socket hang up');
+    await new Promise((r) => setTimeout(r, 30));
+    // Page 3's successor went out on its headers, and the other slot's next one may have: no more.
+    expect(Math.max(...started)).toBeLessThanOrEqual(6);
+  });
+
   it.each([0, 1, 1000, 1001])(
     'a list that shrank to %i items since last time: early pages past the end are wasted, not a change',
     async (n) => {
