@@ -5,7 +5,8 @@
  * listing resolved, then the whole timeline of the last one: each page's request written
  * (`send`, when its socket takes it), its status and headers in (`head`), its body in (`end`), and
  * V8's GC pauses (kind 1 scavenge, 4 mark-compact, 8 incremental). Last: every listing's wall time
- * after two warm-ups, their median and our client's CPU per listing.
+ * after two warm-ups, their median, our client's CPU per listing, and how long after the latest
+ * answer's headers each request of pages 5 on went out (the pool's turnaround).
  *
  *   npx tsx --expose-gc bench/list-trace.ts            (add --cpu-prof for a profile)
  *
@@ -48,6 +49,8 @@ try {
   });
   const listings = Number(process.env.LISTINGS ?? 12);
   const wall: number[] = [];
+  // How long after an answer came in (its headers) the request that took its place went out.
+  const lags: number[] = [];
   let cpuMs = 0;
   for (let i = 0; i < listings; i++) {
     events.length = 0;
@@ -59,6 +62,10 @@ try {
     if (i > 1) {
       wall.push(performance.now() - t0);
       cpuMs += (used.user + used.system) / 1000;
+    }
+    for (const sent of events.filter((e) => /^send p([5-9]|\d\d)/.test(e.what))) {
+      const heads = events.filter((e) => e.what.startsWith('head') && e.t <= sent.t);
+      if (heads.length) lags.push(sent.t - Math.max(...heads.map((e) => e.t)));
     }
     // The GC entries of this listing come in on a later turn.
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -73,7 +80,8 @@ try {
   wall.sort((a, b) => a - b);
   console.log(
     `listings ${wall.map((ms) => ms.toFixed(0)).join(' ')}; median ${wall[wall.length >> 1].toFixed(1)} ms;`,
-    `CPU per listing ${(cpuMs / wall.length).toFixed(1)} ms`,
+    `CPU per listing ${(cpuMs / wall.length).toFixed(1)} ms;`,
+    `a request out after the answer before it: median ${[...lags].sort((a, b) => a - b)[lags.length >> 1].toFixed(2)} ms`,
   );
 } finally {
   await sim.stop();
