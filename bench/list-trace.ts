@@ -35,7 +35,8 @@ diagnostics.subscribe('http.client.request.start', (message) => {
   });
 });
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) log(`gc ${(e.detail as { kind: number }).kind} ${e.duration.toFixed(2)} ms`, e.startTime);
+  for (const e of list.getEntries())
+    log(`gc ${(e as unknown as { detail: { kind: number } }).detail.kind} ${e.duration.toFixed(2)} ms`, e.startTime);
 }).observe({ entryTypes: ['gc'] });
 
 const sim = await startChild({ role: 'sim', options: { site: { largeWorkbooks: 10_000 }, faults: [{ kind: 'latency', ms: 50 }] } });
