@@ -334,12 +334,13 @@ export class TableauClient {
     return readPage(await this.requestPage(resource, o, pageNumber, pageSize));
   }
 
-  /** One page's request; the answer is parsed when read (paging.ts FetchPage). */
+  /** One page's request; the answer is parsed when read, `onAnswered` told when Tableau has answered (paging.ts FetchPage). */
   private async requestPage<R extends ListResource>(
     resource: R,
     o: ListOptions,
     pageNumber: number,
     pageSize: number,
+    onAnswered?: () => void,
   ): Promise<PageAnswer<ResourceItem<R>>> {
     const def = RESOURCES[resource];
     try {
@@ -347,6 +348,7 @@ export class TableauClient {
         method: 'GET',
         url: `${this.siteUrl}/${def.path}`,
         query: this.listQuery(resource, o, pageNumber, pageSize),
+        onAnswered,
       });
       return () => parsePage<ResourceItem<R>>(def, parseJsonBody(res.body));
     } catch (e) {
@@ -366,14 +368,17 @@ export class TableauClient {
     // How long this list was last time, for this principal (sessions.ts listSize).
     const sizeKey = `${resource}?${o.filter ?? ''}`;
     const known = this.opts.sessions.listSize(this.t.key, sizeKey);
-    const result = await collectAllPages<ResourceItem<R> & { id: string }>((n, size) => this.requestPage(resource, o, n, size), {
-      pageSize,
-      pool: this.opts.pagePool,
-      appendStable: sort.startsWith('createdAt:asc'),
-      expectedPages: known === undefined ? undefined : Math.ceil(known / pageSize),
-      logger: this.t.logger,
-      label: resource,
-    });
+    const result = await collectAllPages<ResourceItem<R> & { id: string }>(
+      (n, size, answered) => this.requestPage(resource, o, n, size, answered),
+      {
+        pageSize,
+        pool: this.opts.pagePool,
+        appendStable: sort.startsWith('createdAt:asc'),
+        expectedPages: known === undefined ? undefined : Math.ceil(known / pageSize),
+        logger: this.t.logger,
+        label: resource,
+      },
+    );
     this.opts.sessions.rememberListSize(this.t.key, sizeKey, result.totalAvailable);
     this.t.logger.debug(
       { list: resource, items: result.items.length, requests: result.requests, rechecked: result.rechecked },
@@ -479,8 +484,13 @@ export class TableauClient {
   async listGroupUsers(groupId: string): Promise<User[]> {
     const def = { path: `groups/${checkId(groupId, 'group')}/users`, listKey: 'users', itemKey: 'user', schema: userSchema, paged: true };
     const result = await collectAllPages<User>(
-      async (pageNumber, pageSize) => {
-        const res = await this.t.send({ method: 'GET', url: `${this.siteUrl}/${def.path}`, query: buildQuery({ pageSize, pageNumber }) });
+      async (pageNumber, pageSize, onAnswered) => {
+        const res = await this.t.send({
+          method: 'GET',
+          url: `${this.siteUrl}/${def.path}`,
+          query: buildQuery({ pageSize, pageNumber }),
+          onAnswered,
+        });
         return () => parsePage<User>(def, parseJsonBody(res.body));
       },
       { pageSize: MAX_PAGE_SIZE, pool: this.opts.pagePool, appendStable: false, logger: this.t.logger, label: 'group users' },

@@ -83,6 +83,12 @@ export interface HttpRequest {
    * TSC#1137: a user added although the answer was an error), so the caller reads the site to decide.
    */
   write?: boolean;
+  /**
+   * Called once when a 2xx answer's status line and headers are in, before its body is read: Tableau
+   * is done with the request then (paging.ts sends the next page at that moment). Only the lean GET
+   * path calls it; a caller must not rely on it being called.
+   */
+  onAnswered?: () => void;
 }
 
 export interface HttpResponse {
@@ -94,7 +100,7 @@ export interface HttpResponse {
 }
 
 /** A bodiless GET read whole, outside axios (lean-get.ts). */
-export type LeanGet = (url: string, headers: Record<string, string>) => Promise<HttpResponse>;
+export type LeanGet = (url: string, headers: Record<string, string>, onAnswered?: () => void) => Promise<HttpResponse>;
 
 /** A streamed GET outside axios (lean-get.ts createLeanStream): the body stream, unguarded, and its socket. */
 export type LeanStream = (
@@ -186,7 +192,7 @@ export async function sendOnce(
 ): Promise<HttpResponse> {
   const url = req.query ? `${req.url}?${req.query}` : req.url;
   if (lean && req.method === 'GET' && !req.stream && req.data === undefined)
-    return lean(url, { Accept: 'application/json', ...req.headers });
+    return lean(url, { Accept: 'application/json', ...req.headers }, req.onAnswered);
   if (leanStream && req.method === 'GET' && req.stream && req.data === undefined) {
     const res = await leanStream(url, { Accept: 'application/json', ...req.headers });
     return streamed(req, res.status, res.headers, res.stream, res.socket, guard);

@@ -117,9 +117,11 @@ function sendGet(
 }
 
 export function createLeanGet(timeoutMs: number, agents: { http: http.Agent; https: https.Agent }): LeanGet {
-  return (url, headers) =>
+  return (url, headers, onAnswered) =>
     new Promise<HttpResponse>((resolve, reject) => {
       sendGet(url, headers, agents, timeoutMs, reject, (res) => {
+        const status = res.statusCode ?? 0;
+        if (onAnswered && status >= 200 && status < 300) onAnswered();
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -132,7 +134,6 @@ export function createLeanGet(timeoutMs: number, agents: { http: http.Agent; htt
           if (!res.complete) reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
         });
         res.on('end', () => {
-          const status = res.statusCode ?? 0;
           const out: Record<string, string | undefined> = {};
           for (const [k, v] of Object.entries(res.headers)) out[k] = v == null ? undefined : String(v);
           const finish = (err: Error | null, bytes: Buffer) => {

@@ -38,8 +38,13 @@ export interface PageResult<T> {
  * (body in, connection free) and the pool sends the next request before it parses this page, so
  * parsing overlaps the next round trip instead of delaying it (bench list_10k: ~4 ms of JSON.parse
  * and conversion per 1,000-item page, ~15 ms less for a 10k listing).
+ *
+ * `answered`, when the fetcher can tell, is called as soon as Tableau has answered (a 2xx status and
+ * headers in, the body still arriving): the page no longer counts against the pool, whose next
+ * request then goes out without waiting ~1–3 ms for the round's 500 KB bodies to be read off their
+ * sockets (bench list_10k_vs_floor, issue #18). At most `pool` requests are ever waiting on Tableau.
  */
-export type FetchPage<T> = (pageNumber: number, pageSize: number) => Promise<PageAnswer<T>>;
+export type FetchPage<T> = (pageNumber: number, pageSize: number, answered?: () => void) => Promise<PageAnswer<T>>;
 export type PageAnswer<T> = PageResult<T> | (() => PageResult<T>);
 
 export const readPage = <T>(answer: PageAnswer<T>): PageResult<T> => (typeof answer === 'function' ? answer() : answer);
@@ -145,24 +150,50 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
   const pending = range(k + 1, expected);
   let total = 0;
   let pageCount = expected;
-  type InFlight = { n: number; answer: ReturnType<FetchPage<T>> };
+  /**
+   * `successor`: the page this one's slot goes on with (undefined: nothing was pending), sent once
+   * `taken`. It is taken the moment Tableau has answered this page (headers in), whatever the slot
+   * is still doing (reading or parsing an earlier page, waiting for its parse turn), once page 1's
+   * total is known or for a page of the first round; else when the slot comes to this page, so
+   * that before page 1 is read a slot asks for one page past the first round at most (a list that
+   * shrank wastes one request per slot at most).
+   */
+  type InFlight = { n: number; answer: ReturnType<FetchPage<T>>; early: boolean; taken: boolean; successor?: InFlight };
   // When each page that came in is parsed: after the other answers of its round are read (parse-turns.ts).
   const turns = new ParseTurns(() => pending.length > 0);
-  const send = (n: number): ReturnType<FetchPage<T>> => {
-    turns.sent(n);
-    return fetch(n, pageSize);
+  let firstKnown = false;
+  const takeSuccessor = (f: InFlight): InFlight | undefined => {
+    if (!f.taken) {
+      f.taken = true;
+      f.successor = sendNext();
+    }
+    return f.successor;
   };
+  const send = (n: number, early = false): InFlight => {
+    turns.sent(n);
+    const inFlight: InFlight = { n, answer: undefined!, early, taken: false };
+    const answered = (): void => {
+      if (inFlight.early || firstKnown) takeSuccessor(inFlight);
+    };
+    inFlight.answer = fetch(n, pageSize, answered);
+    // A fetcher that cannot tell when the headers came: the answer is the moment.
+    inFlight.answer.then(answered, () => undefined);
+    return inFlight;
+  };
+  // Once a page has failed the listing fails: no slot asks for more (a successor may be in flight).
+  let failed = false;
   const sendNext = (): InFlight | undefined => {
+    if (failed) return undefined;
     for (let n = pending.shift(); n !== undefined; n = pending.shift()) {
       if (n > emptyAt) continue;
-      const answer = send(n);
+      const inFlight = send(n);
       // Awaited by its slot unless this slot fails first; then its own failure must not go unhandled.
-      answer.catch(() => undefined);
-      return { n, answer };
+      inFlight.answer.catch(() => undefined);
+      return inFlight;
     }
     return undefined;
   };
-  const firstRound: InFlight[] = range(1, k).map((n) => ({ n, answer: send(n) }));
+  const firstRound: InFlight[] = range(1, k).map((n) => send(n, true));
   // If page 1 fails, its error is the one reported; an early page's failure must not go unhandled meanwhile.
   for (const p of firstRound.slice(1)) p.answer.catch(() => undefined);
   let firstRead!: () => void;
@@ -182,6 +213,7 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
     const sent = Math.max(k, expected);
     for (let i = pending.length - 1; i >= 0; i--) if (pending[i] > pageCount) pending.splice(i, 1);
     pending.push(...range(sent + 1, pageCount));
+    firstKnown = true;
     firstRead();
   };
   // Each slot goes on with the pages still pending when its page lands; `fill` keeps `pool` of them
@@ -207,13 +239,14 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
       try {
         answer = await current.answer;
       } catch (err) {
+        failed = true;
         turns.settled(current.n, false);
         if (current.n === 1) firstFailed(err);
         throw err;
       }
       requests++;
       turns.settled(current.n, true);
-      let next = sendNext(); // before parsing this page: see FetchPage
+      let next = takeSuccessor(current); // before parsing this page: see FetchPage
       // The other pages are checked against page 1's total: they are read after it.
       if (current.n !== 1) await firstParsed;
       // A turn comes from setImmediate at the earliest: the HTTP client writes the request first.
@@ -223,6 +256,7 @@ export async function collectAllPages<T extends { id: string }>(fetch: FetchPage
         r = readPage(answer);
         if (current.n === 1) readFirst(r);
       } catch (err) {
+        failed = true;
         if (current.n === 1) firstFailed(err);
         throw err;
       } finally {

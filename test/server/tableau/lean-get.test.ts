@@ -127,6 +127,22 @@ describe('lean GET', () => {
     expect(classifyNetworkError(err)).toMatchObject({ kind: 'reset', retryable: true });
   });
 
+  it('tells when a 2xx answer is in (status and headers) before its body has come, and never for another status', async () => {
+    const events: string[] = [];
+    // '/cut' sends its status and headers, then part of the body, then breaks off.
+    await sendOnce(ax, { ...get('/cut'), onAnswered: () => events.push('answered') }, undefined, lean).then(
+      () => events.push('settled'),
+      () => events.push('failed'),
+    );
+    expect(events).toEqual(['answered', 'failed']);
+    let calls = 0;
+    for (const path of ['/html-503', '/moved', '/missing'])
+      await sendOnce(ax, { ...get(path), onAnswered: () => calls++ }, undefined, lean);
+    expect(calls).toBe(0);
+    await sendOnce(ax, { ...get('/plain'), onAnswered: () => calls++ }, undefined, lean);
+    expect(calls).toBe(1);
+  });
+
   it('no answer within the timeout fails in axios words: a response timeout', async () => {
     const quick = createLeanGet(100, agents);
     const err = await quick(`${base}/silent`, {}).catch((e: unknown) => e);

@@ -76,6 +76,71 @@ describe('collectAllPages', () => {
     expect(events.filter((e) => e.startsWith('parse'))).toHaveLength(5);
   });
 
+  it('sends the next page as soon as Tableau has answered one (headers in), before that body is read', async () => {
+    const data = items(50);
+    const events: string[] = [];
+    let waiting = 0; // requests Tableau has not answered yet
+    let maxWaiting = 0;
+    const fetch: FetchPage<Item> = async (p, size, answered) => {
+      events.push(`send ${p}`);
+      maxWaiting = Math.max(maxWaiting, ++waiting);
+      await new Promise((r) => setTimeout(r, 6));
+      waiting--;
+      events.push(`headers ${p}`);
+      answered?.();
+      // The body takes a while to read: the next request must not wait for it.
+      await new Promise((r) => setTimeout(r, 2));
+      events.push(`body ${p}`);
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
+    };
+    const r = await collectAllPages(fetch, { ...opts(10), pool: 2, expectedPages: 5 });
+    expect(r.items).toEqual(data);
+    expect(r.requests).toBe(5);
+    expect(maxWaiting).toBe(2);
+    // Each page's successor goes out on its headers, first round and later ones alike.
+    expect(events.indexOf('send 3')).toBeLessThan(events.indexOf('body 1'));
+    expect(events.indexOf('send 4')).toBeLessThan(events.indexOf('body 2'));
+    expect(events.indexOf('send 5')).toBeLessThan(events.indexOf('body 3'));
+  });
+
+  it('before page 1 is read, a page answered early does not send past one page per slot', async () => {
+    const data = items(105);
+    const started: number[] = [];
+    let startedBeforePage1Answered: number[] = [];
+    const fetch: FetchPage<Item> = async (p, size, answered) => {
+      started.push(p);
+      if (p === 1) {
+        for (let i = 0; i < 20 && started.length < 7; i++) await new Promise((r) => setTimeout(r, 1));
+        // Later pages keep answering while page 1 is still slow.
+        await new Promise((r) => setTimeout(r, 5));
+        startedBeforePage1Answered = [...started];
+      }
+      answered?.();
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
+    };
+    const r = await collectAllPages(fetch, { ...opts(10), expectedPages: 11 });
+    expect(startedBeforePage1Answered.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.items).toEqual(data);
+    expect(r.requests).toBe(11);
+  });
+
+  it('asks for no more pages once one has failed (one answered before its body broke off included)', async () => {
+    const data = items(100);
+    const started: number[] = [];
+    const fetch: FetchPage<Item> = async (p, size, answered) => {
+      started.push(p);
+      await new Promise((r) => setTimeout(r, 2));
+      answered?.();
+      await new Promise((r) => setImmediate(r));
+      if (p === 3) throw new Error('socket hang up');
+      return { items: data.slice((p - 1) * size, p * size), totalAvailable: data.length, dropped: [] };
+    };
+    await expect(collectAllPages(fetch, { ...opts(10), pool: 2, expectedPages: 10 })).rejects.toThrow('socket hang up');
+    await new Promise((r) => setTimeout(r, 30));
+    // Page 3's successor went out on its headers, and the other slot's next one may have: no more.
+    expect(Math.max(...started)).toBeLessThanOrEqual(6);
+  });
+
   it.each([0, 1, 1000, 1001])(
     'a list that shrank to %i items since last time: early pages past the end are wasted, not a change',
     async (n) => {
