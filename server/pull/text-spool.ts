@@ -19,6 +19,9 @@ export class TextSpool {
   private dir: string | null = null;
   private out: WriteStream | null = null;
   private file = '';
+  /** The file's write error, if any: thrown by the next add or read instead of crashing the process. */
+  private failure: Error | null = null;
+  private disposed = false;
 
   constructor(private readonly opts: { memoryChars?: number; tmpDir?: string } = {}) {}
 
@@ -28,13 +31,25 @@ export class TextSpool {
       this.mem.push(text);
       this.memChars += text.length;
       if (this.memChars <= (this.opts.memoryChars ?? 4_000_000)) return;
-      this.dir = await mkdtemp(join(this.opts.tmpDir ?? tmpdir(), 'tableau-csv-'));
+      const dir = await mkdtemp(join(this.opts.tmpDir ?? tmpdir(), 'tableau-csv-'));
+      if (this.disposed) {
+        // dispose() ran while the directory was being made: nothing may be left behind.
+        await rm(dir, { recursive: true, force: true });
+        return;
+      }
+      this.dir = dir;
       this.file = join(this.dir, 'export.csv');
       this.out = createWriteStream(this.file, { encoding: 'utf8' });
+      // A write stream without an 'error' listener throws its error as an uncaught exception: a disk
+      // that fills up, or a write still on its way when dispose() destroys the stream (a consumer
+      // that stopped early), would end the server (https://nodejs.org/api/events.html#error-events).
+      this.out.on('error', (err) => (this.failure ??= err));
       text = this.mem.join('');
       this.mem = [];
     }
-    if (!this.out.write(text)) await once(this.out, 'drain');
+    if (this.failure) throw this.failure;
+    if (!this.out.write(text)) await drainedOrClosed(this.out);
+    if (this.failure) throw this.failure;
   }
 
   /** All the text, in order. */
@@ -44,6 +59,7 @@ export class TextSpool {
       return;
     }
     const out = this.out;
+    if (this.failure) throw this.failure;
     out.end();
     await once(out, 'finish');
     // The decoder keeps a character split across two reads whole.
@@ -51,9 +67,23 @@ export class TextSpool {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.mem = [];
     if (this.out && !this.out.closed) this.out.destroy();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = null;
   }
+}
+
+/** Backpressure: room again, or the stream closed (disposed, failed), when 'drain' never comes. */
+function drainedOrClosed(out: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }

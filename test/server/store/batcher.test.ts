@@ -1,4 +1,4 @@
-/** Batcher (server/schedule/batcher.ts): calls arriving while a write is on its way share the next write. */
+/** Batcher (server/store/batcher.ts): calls arriving while a write is on its way share the next write. */
 import { describe, expect, it } from 'vitest';
 
 import { Batcher, TickBatcher } from '../../../server/store/batcher.js';
