@@ -31,6 +31,16 @@ export async function axeViolations(page: Page, selector = 'body'): Promise<AxeV
   if (!loaded) await page.evaluate(axe.source);
   const raw = await page.evaluate(async (sel) => {
     const w = window as unknown as { axe: typeof import('axe-core') };
+    // Colours are checked once they have settled: a focused Fluent button's background is still in
+    // its CSS transition for a few frames, and axe measured the contrast of a blend that no user
+    // sees for longer than that (a flaky color-contrast in CI). Transitions are in getAnimations()
+    // (https://developer.mozilla.org/en-US/docs/Web/API/Document/getAnimations).
+    await Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    );
     const result = await w.axe.run(document.querySelector(sel) ?? document.body, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     });
@@ -65,6 +75,16 @@ export async function rawAriaHiddenFocus(page: Page): Promise<string[]> {
   await axeViolations(page); // loads axe into the page if needed
   return page.evaluate(async () => {
     const w = window as unknown as { axe: typeof import('axe-core') };
+    // Colours are checked once they have settled: a focused Fluent button's background is still in
+    // its CSS transition for a few frames, and axe measured the contrast of a blend that no user
+    // sees for longer than that (a flaky color-contrast in CI). Transitions are in getAnimations()
+    // (https://developer.mozilla.org/en-US/docs/Web/API/Document/getAnimations).
+    await Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    );
     const result = await w.axe.run(document.body, { runOnly: { type: 'rule', values: ['aria-hidden-focus'] } });
     return result.violations.flatMap((v) => v.nodes.map((n) => n.html));
   });
