@@ -142,7 +142,9 @@ describe('export concurrency', () => {
   it("frees the slot once Tableau's body has ended, while its reader has not read it (read-ahead.ts)", async () => {
     const sessions = new SessionCache(1);
     const { c } = await setup((x) => {
-      x.app.get('/api/:v/sites/:site/views/:id/data', async (req, r) => r.type('text/csv').send((req.params as { id: string }).id.repeat(200_000)));
+      x.app.get('/api/:v/sites/:site/views/:id/data', async (req, r) =>
+        r.type('text/csv').send((req.params as { id: string }).id.repeat(200_000)),
+      );
     }, sessions);
     const unread = await c.streamViewData('a');
     // With one slot, this waits until the first body has arrived whole: it was never read.
