@@ -9,6 +9,7 @@ import type { AuthedTransport } from './authed.js';
 import { TableauError } from './errors.js';
 import { buildQuery } from './http.js';
 import type { ExportSlots } from './limiter.js';
+import { type ChunkEdit, readAhead, type ReadAheadOptions, type ReadAheadStream } from './read-ahead.js';
 
 export interface ViewDataOptions {
   /** vf_<field>=<value>: exact match only (TSC PR #1835). Keys without the vf_ prefix. */
@@ -42,57 +43,43 @@ export function viewDataQuery(o: ViewDataOptions): string {
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Drops a leading UTF-8 BOM even when it arrives split over several chunks (BOM use is unverified, docs/tableau-rest.md#view-data-csv). */
-export function stripBom(): Transform {
+export function bomEdit(): ChunkEdit {
   let head: Buffer | null = Buffer.alloc(0);
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      if (head === null) return cb(null, chunk);
-      head = Buffer.concat([head, chunk]);
-      if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) return cb();
+  return {
+    chunk(bytes) {
+      if (head === null) return bytes;
+      head = Buffer.concat([head, bytes]);
+      if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) return undefined;
       const out = head.subarray(0, 3).equals(BOM) ? head.subarray(3) : head;
       head = null;
-      cb(null, out.length ? out : undefined);
+      return out.length ? out : undefined;
+    },
+    end() {
+      // Fewer than 3 bytes in total: only a complete BOM is dropped.
+      const rest = head;
+      head = null;
+      return rest?.length ? rest : undefined;
+    },
+  };
+}
+
+/** bomEdit as a Transform. */
+export function stripBom(): Transform {
+  const edit = bomEdit();
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      cb(null, edit.chunk(chunk));
     },
     flush(cb: TransformCallback) {
-      // Fewer than 3 bytes in total: only a complete BOM is dropped.
-      if (head && head.length) cb(null, head);
-      else cb();
+      cb(null, edit.end());
     },
   });
 }
 
 /**
- * Pipe `source` through `through` and return `through`; `release` runs exactly once when the source
- * has been written through whole, errors, closes early, or the consumer destroys `through` (that is
- * when the export slot is free again), as stream.pipeline's callback would. Not pipeline itself: per
- * export it set up and tore down ~20 listeners and an AbortController whose abort made a
- * DOMException, a few per cent of a team instance's CPU per scheduled run (bench team, issue #17).
- */
-function guardedStream(source: Readable, through: Transform, release: () => void): Readable {
-  let released = false;
-  const done = () => {
-    if (released) return;
-    released = true;
-    release();
-  };
-  source.on('error', (err) => through.destroy(err));
-  source.on('close', () => {
-    // Closed before its end without an error of its own: the body is cut (pipeline's premature close).
-    if (!source.readableEnded && !through.destroyed) {
-      through.destroy(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    }
-  });
-  through.on('finish', done);
-  through.on('close', () => {
-    if (!source.destroyed) source.destroy();
-    done();
-  });
-  source.pipe(through);
-  return through;
-}
-
-/**
- * Hold one slot of the site's export limiter for the whole request and body stream; `owner`: limiter.ts.
+ * Hold one slot of the site's export limiter while Tableau sends: from the request until the body has
+ * ended, failed, or been cancelled by the reader, not until the reader has read it (read-ahead.ts
+ * keeps what the reader has not read yet, in memory and then in a temp file). `owner`: limiter.ts.
  * `signal`: the caller gave up (the pane cancelled or went away, a scheduled run was stopped) — a
  * wait for a slot ends at once without taking one, and a slot granted just as it gave up goes back
  * unused instead of asking Tableau for an export nobody reads.
@@ -102,12 +89,13 @@ export async function streamWithSlot(
   owner: string,
   open: () => Promise<Readable>,
   signal?: AbortSignal,
-): Promise<Readable> {
+  o: Pick<ReadAheadOptions, 'tmpDir' | 'memoryBytes'> = {},
+): Promise<ReadAheadStream> {
   const release = await limiter.acquire(signal, owner);
   try {
     signal?.throwIfAborted();
     const source = await open();
-    return guardedStream(source, stripBom(), release);
+    return readAhead(source, { ...o, edit: bomEdit(), onSourceDone: release });
   } catch (e) {
     release();
     throw e;

@@ -139,6 +139,20 @@ describe('export concurrency', () => {
     expect(await readAll(await c.streamViewData('ok'))).toHaveLength(100_000);
   });
 
+  it("frees the slot once Tableau's body has ended, while its reader has not read it (read-ahead.ts)", async () => {
+    const sessions = new SessionCache(1);
+    const { c } = await setup((x) => {
+      x.app.get('/api/:v/sites/:site/views/:id/data', async (req, r) =>
+        r.type('text/csv').send((req.params as { id: string }).id.repeat(200_000)),
+      );
+    }, sessions);
+    const unread = await c.streamViewData('a');
+    // With one slot, this waits until the first body has arrived whole: it was never read.
+    const next = await c.streamViewData('b');
+    expect(await readAll(next)).toBe('b'.repeat(200_000));
+    expect(await readAll(unread)).toBe('a'.repeat(200_000));
+  });
+
   it('Limiter hands slots over in FIFO order', async () => {
     const l = new Limiter(1);
     const r1 = await l.acquire();
