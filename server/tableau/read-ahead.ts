@@ -44,7 +44,7 @@ export interface ReadAheadStream extends Readable {
 }
 
 /** 256 KiB: 50 pulls at once keep at most ~13 MB in memory; the rest waits in the page cache. */
-export const READ_AHEAD_MEMORY_BYTES = 256 * 1024;
+const READ_AHEAD_MEMORY_BYTES = 256 * 1024;
 /**
  * One read of the temp file, handed to the reader in chunks of a socket chunk's size (what it got
  * before, so each slice of its work stays as short: server/pull/turn-budget.ts). 500 MB through a
