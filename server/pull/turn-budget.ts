@@ -152,8 +152,10 @@ export class TurnBudget {
 }
 
 /**
- * The process's budget, shared by every pull. 10 ms: a 64 KB slice of VDS rows or one batch's
- * encoding takes ~1–5 ms, so a turn carries a few slices and a short request waits about a
- * budget or two per crossing, not one slice of every pull.
+ * The process's budget, shared by every pull. 30 ms: a 64 KB slice of VDS rows or one batch's
+ * encoding takes ~1–5 ms, so a turn carries several slices and a short request waits about a
+ * budget or two per crossing, not one slice of every pull. bench/load.ts on 2026-12-08: 10 ms gave
+ * browse 0.12 s p50 / 0.60 s p99 (5.05 ×) and the server's loop delay p99 65 ms; 30 ms gave
+ * 0.25 / 0.93 s (3.73 ×) and 135 ms; off, 0.79 / 2.65 s and 624 ms (docs/performance.md).
  */
-export const pullWork = new TurnBudget({ budgetMs: 10 });
+export const pullWork = new TurnBudget({ budgetMs: 30 });
