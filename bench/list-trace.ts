@@ -17,8 +17,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { PerformanceObserver } from 'node:perf_hooks';
 
-import { SessionCache, TableauClient } from '../server/tableau/index.js';
-import { startChild } from './children.js';
+import { connectTo, startLargeSite } from './list.js';
 
 const events: Array<{ t: number; what: string }> = [];
 let t0 = 0;
@@ -39,15 +38,9 @@ new PerformanceObserver((list) => {
     log(`gc ${(e as unknown as { detail: { kind: number } }).detail.kind} ${e.duration.toFixed(2)} ms`, e.startTime);
 }).observe({ entryTypes: ['gc'] });
 
-const sim = await startChild({ role: 'sim', options: { site: { largeWorkbooks: 10_000 }, faults: [{ kind: 'latency', ms: 50 }] } });
-const demo = sim.demo!;
+const sim = await startLargeSite(10_000, 50);
 try {
-  const ours = await TableauClient.connect({
-    serverUrl: sim.url,
-    siteContentUrl: demo.siteContentUrl,
-    auth: { kind: 'pat', patName: demo.patName, patSecret: demo.patSecret },
-    sessions: new SessionCache(),
-  });
+  const ours = await connectTo(sim);
   const listings = Number(process.env.LISTINGS ?? 12);
   const wall: number[] = [];
   // How long after an answer came in (its headers) the request that took its place went out.

@@ -20,23 +20,31 @@ export interface ListBenchOptions {
   oursPerRun?: number;
 }
 
+/** A simulator in its own process (like a remote Tableau) with `workbooks` workbooks and `latencyMs` per request. */
+export function startLargeSite(workbooks: number, latencyMs: number): ReturnType<typeof startChild> {
+  return startChild({ role: 'sim', options: { site: { largeWorkbooks: workbooks }, faults: [{ kind: 'latency', ms: latencyMs }] } });
+}
+
+/** Our client, signed in to that site with its first PAT. */
+export function connectTo(sim: Awaited<ReturnType<typeof startChild>>): Promise<TableauClient> {
+  const demo = sim.demo!;
+  return TableauClient.connect({
+    serverUrl: sim.url,
+    siteContentUrl: demo.siteContentUrl,
+    auth: { kind: 'pat', patName: demo.patName, patSecret: demo.patSecret },
+    sessions: new SessionCache(),
+  });
+}
+
 export async function benchList(o: ListBenchOptions = {}): Promise<Figure[]> {
   const workbooks = o.workbooks ?? 10_000;
   const latencyMs = o.latencyMs ?? 50;
   const runs = o.runs ?? 3;
   const oursPerRun = o.oursPerRun ?? 3;
-  const sim = await startChild({
-    role: 'sim',
-    options: { site: { largeWorkbooks: workbooks }, faults: [{ kind: 'latency', ms: latencyMs }] },
-  });
+  const sim = await startLargeSite(workbooks, latencyMs);
   const demo = sim.demo!;
   try {
-    const ours = await TableauClient.connect({
-      serverUrl: sim.url,
-      siteContentUrl: demo.siteContentUrl,
-      auth: { kind: 'pat', patName: demo.patName, patSecret: demo.patSecret },
-      sessions: new SessionCache(),
-    });
+    const ours = await connectTo(sim);
     // A second PAT: signing in again with the same one would end our client's session (docs/tableau-rest.md#sessions).
     const seq = await signInPat(sim.url, ours.serverInfo.restApiVersion, demo.siteContentUrl, demo.otherPatName, demo.otherPatSecret);
 

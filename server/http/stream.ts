@@ -5,11 +5,12 @@
  * closes the Tableau download).
  */
 import type { ServerResponse } from 'node:http';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
 
 import type { StreamMessage } from '../../common/stream.js';
 import { ApiError } from '../errors.js';
+import { drainedOrClosed } from '../pull/drain.js';
 import { encodeLine } from '../pull/encoded-rows.js';
 import { pullWork } from '../pull/turn-budget.js';
 import { toErrorReply } from './errors.js';
@@ -114,23 +115,6 @@ export function ndjsonBody(messages: AsyncIterable<StreamMessage>, gzip: boolean
  */
 function encodedBytes(m: StreamMessage): Buffer {
   return pullWork.charge(() => Buffer.from(encodeLine(m)));
-}
-
-/**
- * Resolves on 'drain' or 'close', whichever comes first, and removes both listeners: racing two
- * events.once() promises would leave the loser's listener behind on every wait (a
- * MaxListenersExceededWarning after eleven waits on one stream).
- */
-export function drainedOrClosed(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }
 
 /** 127.0.0.1 (any 127/8), ::1 and IPv4-mapped loopback. */

@@ -13,6 +13,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { drainedOrClosed } from './drain.js';
+
 export class TextSpool {
   private mem: string[] = [];
   private memChars = 0;
@@ -73,17 +75,4 @@ export class TextSpool {
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = null;
   }
-}
-
-/** Backpressure: room again, or the stream closed (disposed, failed), when 'drain' never comes. */
-function drainedOrClosed(out: WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
 }

@@ -2,15 +2,8 @@ import { PassThrough } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 
 import type { StreamMessage } from '../../../common/stream.js';
-import {
-  acceptsGzip,
-  drainedOrClosed,
-  isLoopback,
-  ndjsonBody,
-  peekFirst,
-  shouldCompress,
-  withTerminal,
-} from '../../../server/http/stream.js';
+import { acceptsGzip, isLoopback, ndjsonBody, peekFirst, shouldCompress, withTerminal } from '../../../server/http/stream.js';
+import { drainedOrClosed } from '../../../server/pull/drain.js';
 import { limitRows } from '../../../server/pull/limit-rows.js';
 import { TableauError } from '../../../server/tableau/errors.js';
 
