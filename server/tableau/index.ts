@@ -11,4 +11,4 @@ export type { Project } from './schemas/project.js';
 export type { View } from './schemas/view.js';
 export { SessionCache } from './sessions.js';
 export { MemoryVdsBudget, type VdsBudgetUse } from './vds-budget.js';
-export { stripBom, viewDataQuery } from './views.js';
+export { viewDataQuery } from './views.js';

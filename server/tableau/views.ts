@@ -3,7 +3,7 @@
  * The CSV holds the view's summary data as FORMATTED values ("$45,047", "14.4%"); un-formatting is
  * server/pull's job. Streaming matters: a ~200 MB export hung TSC when buffered (TSC #1374).
  */
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 import type { AuthedTransport } from './authed.js';
 import { TableauError } from './errors.js';
@@ -61,19 +61,6 @@ export function bomEdit(): ChunkEdit {
       return rest?.length ? rest : undefined;
     },
   };
-}
-
-/** bomEdit as a Transform. */
-export function stripBom(): Transform {
-  const edit = bomEdit();
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      cb(null, edit.chunk(chunk));
-    },
-    flush(cb: TransformCallback) {
-      cb(null, edit.end());
-    },
-  });
 }
 
 /**
