@@ -213,6 +213,17 @@ async function* typeCsv(
     const batcher = new RowBatcher(batchSize(width));
     const batches: CellValue[][][] = [];
     let rowCount = 0;
+    /** The next row pass 1 kept: its numbers as they were taken, its texts converted by the final plan. */
+    const keptRow = (): CellValue[] => {
+      const block = spooledCells.nextRow(width);
+      const at = spooledCells.rowStart;
+      const out: CellValue[] = [];
+      for (let j = 0; j < width; j++) {
+        const n = block[at + j];
+        out.push(n === n ? n : convertCell(plans[j], spooledCells.nextText())); // NaN marks a kept text
+      }
+      return out;
+    };
     if (redoRows > 0) {
       // The first `redoRows` rows from the spooled text, read the same way (with pass 1's line end).
       let header = true;
@@ -223,14 +234,9 @@ async function* typeCsv(
         }
         if (row.length !== width) return true; // a blank line (pass 1 stopped at any other)
         if (rowCount === redoRows) return false;
-        const out = row as CellValue[];
-        const block = spooledCells.nextRow(width);
-        const at = spooledCells.rowStart;
-        for (let j = 0; j < width; j++) {
-          const n = block[at + j];
-          const text = n === n ? '' : spooledCells.nextText();
-          out[j] = rowCount < redo[j] ? convertCell(plans[j], row[j] as string) : n === n ? n : convertCell(plans[j], text);
-        }
+        const out = keptRow();
+        // The columns whose guess the final plan does not keep, from the text again.
+        for (let j = 0; j < width; j++) if (rowCount < redo[j]) out[j] = convertCell(plans[j], row[j]);
         rowCount++;
         const full = batcher.push(out);
         if (full) batches.push(full);
@@ -248,13 +254,7 @@ async function* typeCsv(
     while (rowCount < kept) {
       const full = await pullWork.run(() => {
         for (; rowCount < kept;) {
-          const block = spooledCells.nextRow(width);
-          const at = spooledCells.rowStart;
-          const out: CellValue[] = [];
-          for (let j = 0; j < width; j++) {
-            const n = block[at + j];
-            out.push(n === n ? n : convertCell(plans[j], spooledCells.nextText()));
-          }
+          const out = keptRow();
           rowCount++;
           const batch = batcher.push(out);
           if (batch) return batch;
