@@ -45,7 +45,9 @@ describe('field meanings and lineage in the browser preview', () => {
     await page.getByRole('button', { name: 'Insert' }).click();
     await page.getByText(/What the fields mean is in notes on 2 header cells/).waitFor({ timeout: 60_000 });
     const noted = page.locator('[data-note]');
-    await expect(noted.count()).resolves.toBe(2);
+    // The preview grid draws a change on a later frame, up to 100 ms later while changes keep coming
+    // (addin/workbook-grid/Grid.tsx), as Excel paints after a sync: wait for it to show the notes.
+    await expect.poll(() => noted.count(), { timeout: 5_000 }).toBe(2);
     await expect(noted.nth(1).getAttribute('data-note')).resolves.toContain('Revenue of the order line');
     await snap(page, SUITE, '02-header-notes');
     expect(tableColumn(await workbookSnapshot(page), 'SalesByRegion', 'Region').length).toBe(4);
